@@ -1,0 +1,92 @@
+/*
+ * page.h — physical memory: RAM in a memfd, and one struct page per frame.
+ *
+ * RAM is a memfd of the configured size, mapped once read/write at pm->base
+ * so the model (page-table walker, kernel, syscalls) reads and writes frames
+ * directly.  emu/ additionally aliases single frames into the guest's host
+ * window with mmap(memfd, pfn << PAGE_SHIFT).
+ *
+ * struct page follows Linux: _refcount counts users of the frame, _mapcount
+ * counts page-table mappings and starts at -1 ("not mapped").
+ */
+#ifndef MEMSIM_PAGE_H
+#define MEMSIM_PAGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define PAGE_SHIFT 12
+#define PAGE_SIZE  (1u << PAGE_SHIFT)
+#define PAGE_MASK  (~(PAGE_SIZE - 1))
+#define PFN_NONE   UINT32_MAX
+
+/* page->flags */
+enum pageflags {
+    PG_reserved = 1u << 0,  /* never on a free list: firmware, kernel image, mem_map */
+    PG_buddy    = 1u << 1,  /* head of a free block on free_area[page->order] */
+    PG_anon     = 1u << 2,  /* anonymous user page */
+    PG_dirty    = 1u << 3,
+    PG_zero     = 1u << 4,  /* the shared zero page */
+    PG_file     = 1u << 5,  /* filled from a file */
+    PG_pgtable  = 1u << 6,  /* holds a page directory or page table */
+    PG_head     = 1u << 7,  /* first frame of an allocated block of order > 0 */
+};
+
+/* Why a frame was allocated: recorded in the trace and in /proc. */
+enum page_purpose {
+    PURPOSE_NONE = 0,
+    PURPOSE_FIRMWARE,       /* below 1 MiB: BIOS, real-mode area */
+    PURPOSE_KERNEL_IMAGE,
+    PURPOSE_MEM_MAP,        /* the struct page array itself */
+    PURPOSE_PGD,            /* page directory (or PAE PDPT) */
+    PURPOSE_PAGETABLE,
+    PURPOSE_ANON,           /* anonymous user page */
+    PURPOSE_FILE,           /* user page filled from a file */
+    PURPOSE_ZERO_PAGE,
+    PURPOSE_GDT,
+    PURPOSE_KSTACK,
+    PURPOSE_KERNEL,         /* other kernel use */
+    PURPOSE_TEST,           /* unit tests */
+    NR_PAGE_PURPOSES
+};
+
+const char *page_purpose_name(enum page_purpose p);  /* "anon", "pagetable", ... */
+
+struct page {
+    uint32_t flags;         /* enum pageflags */
+    int32_t  _refcount;
+    int32_t  _mapcount;     /* -1: not mapped */
+    uint8_t  order;         /* block order while PG_buddy or PG_head */
+    uint8_t  zone;          /* enum zone_type */
+    uint16_t purpose;       /* enum page_purpose */
+    uint32_t next, prev;    /* free-list links (pfns, PFN_NONE terminated) */
+    uint32_t private;       /* owner-specific */
+};
+
+struct physmem {
+    int      memfd;         /* the RAM; frames are aliased from it */
+    uint8_t *base;          /* host mapping of all RAM */
+    uint64_t size;          /* bytes, a multiple of PAGE_SIZE */
+    uint32_t nr_pages;
+    struct page *mem_map;   /* nr_pages entries */
+};
+
+/* Create RAM of `size` bytes (rounded down to pages; at least 4 MiB).
+ * Returns 0, or -1 with a one-line reason in err. */
+int  physmem_init(struct physmem *pm, uint64_t size, char *err, size_t errlen);
+void physmem_destroy(struct physmem *pm);
+
+static inline struct page *pfn_to_page(const struct physmem *pm, uint32_t pfn)
+{
+    return &pm->mem_map[pfn];
+}
+static inline uint32_t page_to_pfn(const struct physmem *pm, const struct page *p)
+{
+    return (uint32_t)(p - pm->mem_map);
+}
+static inline void *pfn_to_host(const struct physmem *pm, uint32_t pfn)
+{
+    return pm->base + ((uint64_t)pfn << PAGE_SHIFT);
+}
+
+#endif

@@ -1,0 +1,41 @@
+/*
+ * mmu_events.h — what the MMU model reports to whoever observes it.
+ *
+ * The MMU knows nothing of SQLite or files: it calls an observer with plain
+ * records, and emu/ wires the observer to trace/.  One record per page walk
+ * (every TLB miss, and every walk the kernel model asks for).
+ */
+#ifndef MEMSIM_MMU_EVENTS_H
+#define MEMSIM_MMU_EVENTS_H
+
+#include <stdint.h>
+
+enum mmu_access {
+    MMU_READ  = 0,
+    MMU_WRITE = 1,
+    MMU_FETCH = 2,
+};
+
+const char *mmu_access_name(enum mmu_access a);   /* "read", "write", "fetch" */
+
+#define WALK_MAX_LEVELS 3   /* 2-level: PDE, PTE; PAE: PDPTE, PDE, PTE */
+
+struct walk_event {
+    uint32_t pid;
+    uint32_t vaddr;                     /* linear address walked */
+    uint8_t  access;                    /* enum mmu_access */
+    uint8_t  user;                      /* 1 = CPL 3 access */
+    uint8_t  levels;                    /* entries read, 1..WALK_MAX_LEVELS */
+    uint64_t entry_addr[WALK_MAX_LEVELS]; /* physical address of each entry */
+    uint64_t entry_val[WALK_MAX_LEVELS];  /* its value, A/D updates included */
+    uint64_t paddr;                     /* translation, when fault == 0 */
+    uint8_t  fault;                     /* 1 = the walk raised #PF */
+    uint32_t error_code;                /* #PF error code when fault */
+};
+
+struct mmu_observer {
+    void *ctx;
+    void (*walk)(void *ctx, const struct walk_event *ev);
+};
+
+#endif
