@@ -1,0 +1,74 @@
+/*
+ * trace.h — the SQLite trace of one run.  The only module that includes SQLite.
+ *
+ * One database per run.  trace_open() creates the schema (docs/TRACE_SCHEMA.md
+ * documents every column) and opens one large transaction; rows are inserted
+ * with prepared statements and committed every TRACE_BATCH rows and at
+ * trace_close().  Every event row gets `seq`, one global order over all event
+ * tables, and `cycle`, read from the clock pointer given at open.
+ *
+ * Errors are returned, never printed: functions return 0 or -1 and keep a
+ * one-line reason that trace_error() returns.  After the first failed insert
+ * the trace stops recording (the run goes on) and trace_close() returns -1.
+ */
+#ifndef MEMSIM_TRACE_H
+#define MEMSIM_TRACE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include "mmu/mmu_events.h"
+#include "kernel-model/kevents.h"
+
+struct trace;
+
+struct trace_run_info {
+    const char *program;        /* path as given */
+    const char *args;           /* argv joined with spaces */
+    const char *sha256;         /* hex digest of the program file */
+    const char *options;        /* the run's options, "key=value ..." */
+};
+
+struct trace_run_totals {
+    uint64_t instructions;
+    uint64_t cycles;
+    int      exit_status;       /* as the shell sees it: code, or 128+signal */
+    const char *exit_reason;    /* "exit", "SIGSEGV", "OOM", ... */
+    double   wall_seconds;
+};
+
+/* Open (create) the trace at path.  If path exists it is first renamed to
+ * path + ".old" (replacing an older .old).  clock points at the model's
+ * cycle counter.  Returns NULL with a reason in err. */
+struct trace *trace_open(const char *path, const uint64_t *clock,
+                         char *err, size_t errlen);
+
+/* Check that `path` can be created/replaced, without touching an existing
+ * file: its directory exists and is writable, and path is not a directory. */
+int trace_path_check(const char *path, char *err, size_t errlen);
+
+int  trace_begin_run(struct trace *t, const struct trace_run_info *info);
+void trace_walk(struct trace *t, const struct walk_event *ev);
+void trace_fault(struct trace *t, const struct fault_event *ev);
+void trace_alloc(struct trace *t, const struct alloc_event *ev);
+void trace_vma(struct trace *t, const struct vma_event *ev);
+void trace_syscall(struct trace *t, const struct syscall_event *ev);
+int  trace_end_run(struct trace *t, const struct trace_run_totals *totals);
+int  trace_close(struct trace *t);   /* commits, closes, frees; t may be NULL */
+const char *trace_error(const struct trace *t);
+uint64_t trace_rows(const struct trace *t);   /* event rows written */
+
+/* Observers that forward to a trace (ctx = struct trace *). */
+void trace_mmu_observer(struct trace *t, struct mmu_observer *obs);
+void trace_kernel_observer(struct trace *t, struct kernel_observer *obs);
+
+/* `memsim query DB SQL`: run SQL read-only against DB and print the result
+ * as an aligned table with a header (or CSV when csv != 0) to out.
+ * Returns 0, or -1 with a reason in err (no such file, SQL error). */
+int trace_query(const char *db_path, const char *sql, int csv, FILE *out,
+                char *err, size_t errlen);
+
+/* SHA-256 of a file as 64 hex chars + NUL.  Returns 0 or -1. */
+int sha256_file(const char *path, char hex[65]);
+
+#endif
