@@ -1,0 +1,239 @@
+/*
+ * memory.c — the page-fault path (arch/x86/mm/fault.c do_user_addr_fault,
+ * mm/memory.c handle_mm_fault and its helpers).
+ *
+ *   do_page_fault ── find_vma / expand_stack / access_error
+ *     └ handle_pte_fault
+ *         ├ PTE none, anonymous  → do_anonymous_page (read: zero page,
+ *         │                        write: a new zeroed page)
+ *         ├ PTE none, file       → do_file_page (a private copy read from
+ *         │                        the file; no page cache yet)
+ *         └ PTE present, write   → do_wp_page (reuse when exclusive,
+ *                                  otherwise copy; the zero page is replaced
+ *                                  by a new zeroed page)
+ *
+ * Each fault is reported once, with the kind and resolution the trace shows.
+ */
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+#include "kernel-model/pgtable.h"
+#include "kernel-model/vma.h"
+
+struct fault_ctx {
+    struct mm_struct *mm;
+    struct vm_area_struct *vma;
+    uint32_t address;            /* page aligned */
+    uint32_t error_code;
+    enum mmu_access access;
+    const char *kind;
+    const char *resolution;
+    uint32_t pfn;
+};
+
+static int fault_is_write(const struct fault_ctx *f) { return f->access == MMU_WRITE; }
+
+static enum fault_result oom(struct fault_ctx *f)
+{
+    f->resolution = "OOM";
+    return FAULT_OOM;
+}
+
+static uint32_t alloc_user_page(struct mm_struct *mm, int zero, enum page_purpose why)
+{
+    uint32_t pfn = alloc_pages(&mm->k->pgdat, GFP_HIGHUSER_MOVABLE | (zero ? __GFP_ZERO : 0),
+                               0, why);
+    if (pfn != PFN_NONE)
+        pfn_to_page(&mm->k->pm, pfn)->flags |= why == PURPOSE_FILE ? PG_file : PG_anon;
+    return pfn;
+}
+
+static enum fault_result do_anonymous_page(struct fault_ctx *f, uint32_t *pte)
+{
+    struct mm_struct *mm = f->mm;
+    f->kind = "anon";
+    if (!fault_is_write(f) && !(f->vma->vm_flags & VM_SHARED)) {
+        /* A read of untouched private memory maps the shared zero page. */
+        get_page(&mm->k->pgdat, mm->k->zero_pfn);
+        set_pte_at(mm, f->address, pte, mm->k->zero_pfn, 0);
+        f->pfn = mm->k->zero_pfn;
+        f->resolution = "zero-page";
+        return FAULT_OK;
+    }
+    uint32_t pfn = alloc_user_page(mm, 1, PURPOSE_ANON);
+    if (pfn == PFN_NONE)
+        return oom(f);
+    set_pte_at(mm, f->address, pte, pfn, (f->vma->vm_flags & VM_WRITE) != 0);
+    f->pfn = pfn;
+    f->resolution = "demand-zero";
+    return FAULT_OK;
+}
+
+/* Fill a frame from the VMA's file; bytes past vm_file_bytes read as zero. */
+static int fill_from_file(struct mm_struct *mm, struct vm_area_struct *vma,
+                          uint32_t address, uint32_t pfn)
+{
+    uint8_t *dst = pfn_to_host(&mm->k->pm, pfn);
+    uint32_t off_in_vma = address - vma->vm_start;
+    uint32_t n = 0;
+    if (off_in_vma < vma->vm_file_bytes) {
+        n = vma->vm_file_bytes - off_in_vma;
+        if (n > PAGE_SIZE)
+            n = PAGE_SIZE;
+    }
+    off_t off = ((off_t)vma->vm_pgoff << PAGE_SHIFT) + off_in_vma;
+    ssize_t got = n ? pread(vma->vm_file->fd, dst, n, off) : 0;
+    if (got < 0)
+        return -1;
+    memset(dst + got, 0, PAGE_SIZE - (uint32_t)got);   /* past EOF: zeros, like a short page */
+    return 0;
+}
+
+static enum fault_result do_file_page(struct fault_ctx *f, uint32_t *pte)
+{
+    struct mm_struct *mm = f->mm;
+    f->kind = "file";
+    uint32_t pfn = alloc_user_page(mm, 0, PURPOSE_FILE);
+    if (pfn == PFN_NONE)
+        return oom(f);
+    if (fill_from_file(mm, f->vma, f->address, pfn)) {
+        free_pages(&mm->k->pgdat, pfn, 0);
+        f->resolution = "SIGBUS";
+        return FAULT_SIGBUS;
+    }
+    /*
+     * Without a page cache every file page is already a private copy, so a
+     * private writable mapping may map it writable at once (Linux would map
+     * the cache page read-only and COW on the first write).
+     */
+    set_pte_at(mm, f->address, pte, pfn, (f->vma->vm_flags & VM_WRITE) != 0);
+    f->pfn = pfn;
+    f->resolution = "file-read";
+    return FAULT_OK;
+}
+
+static enum fault_result do_wp_page(struct fault_ctx *f, uint32_t *pte)
+{
+    struct mm_struct *mm = f->mm;
+    uint32_t old_pfn = *pte >> PAGE_SHIFT;
+    struct page *old = pfn_to_page(&mm->k->pm, old_pfn);
+
+    f->kind = "cow";
+    if (!(old->flags & PG_zero) && old->_mapcount == 0 && old->_refcount == 1) {
+        /* Exclusive: nobody else can see a write, so just allow it. */
+        set_pte_at(mm, f->address, pte, old_pfn, 1);
+        f->pfn = old_pfn;
+        f->resolution = "cow-reuse";
+        return FAULT_OK;
+    }
+    int from_zero = (old->flags & PG_zero) != 0;
+    uint32_t pfn = alloc_user_page(mm, from_zero, PURPOSE_ANON);
+    if (pfn == PFN_NONE)
+        return oom(f);
+    if (!from_zero)
+        memcpy(pfn_to_host(&mm->k->pm, pfn), pfn_to_host(&mm->k->pm, old_pfn), PAGE_SIZE);
+    /* Replace the mapping: the old frame loses one map and one reference. */
+    *pte = 0;
+    old->_mapcount--;
+    mm->rss_pages--;
+    set_pte_at(mm, f->address, pte, pfn, 1);
+    if (mm->k->mmu && mm->k->mmu->cr3 == (mm->pgd << PAGE_SHIFT))
+        mmu_invlpg(mm->k->mmu, f->address);
+    put_page(&mm->k->pgdat, old_pfn);
+    f->pfn = pfn;
+    f->resolution = from_zero ? "cow-zero" : "cow-copy";
+    return FAULT_OK;
+}
+
+static enum fault_result handle_pte_fault(struct fault_ctx *f)
+{
+    uint32_t *pte = pte_alloc(f->mm, f->address);
+    if (!pte)
+        return oom(f);
+    if (!(*pte & _PAGE_PRESENT))
+        return f->vma->vm_file ? do_file_page(f, pte) : do_anonymous_page(f, pte);
+    if (fault_is_write(f) && !(*pte & _PAGE_RW))
+        return do_wp_page(f, pte);
+    /* Present and permitted: another path fixed it already (spurious). */
+    f->kind = "spurious";
+    f->resolution = "none";
+    f->pfn = *pte >> PAGE_SHIFT;
+    return FAULT_OK;
+}
+
+/* Grow a VM_GROWSDOWN VMA down to cover addr (mm/mmap.c expand_downwards). */
+static int expand_stack(struct mm_struct *mm, struct vm_area_struct *vma, uint32_t addr)
+{
+    uint32_t new_start = addr & PAGE_MASK;
+    size_t i = (size_t)(vma - mm->vmas);
+    if (vma->vm_end - new_start > STACK_RLIMIT)
+        return -ENOMEM;
+    if (i > 0 && mm->vmas[i - 1].vm_end + STACK_GUARD_GAP > new_start)
+        return -ENOMEM;
+    if (new_start < MMAP_MIN_ADDR)
+        return -EPERM;
+    uint32_t old_start = vma->vm_start;
+    vma->vm_start = new_start;
+    mm_report_vma(mm, "grow", vma);
+    if (mm->notifier.vma_changed)
+        mm->notifier.vma_changed(mm->notifier.ctx, mm, new_start, old_start);
+    return 0;
+}
+
+/* Does the VMA forbid this access (arch/x86/mm/fault.c access_error)? */
+static int access_error(uint32_t error_code, enum mmu_access acc, const struct vm_area_struct *vma)
+{
+    if (acc == MMU_WRITE)
+        return !(vma->vm_flags & VM_WRITE);
+    if (acc == MMU_FETCH)
+        return !(vma->vm_flags & VM_EXEC);
+    if (error_code & X86_PF_PROT)
+        return 1;                         /* read of a present page: not ours to fix */
+    return !(vma->vm_flags & (VM_READ | VM_WRITE | VM_EXEC));
+}
+
+static void report_fault(struct fault_ctx *f, uint32_t address, uint32_t eip)
+{
+    struct kernel *k = f->mm->k;
+    if (!k->obs.fault)
+        return;
+    struct fault_event ev = {
+        .pid = f->mm->pid, .eip = eip, .address = address,
+        .error_code = f->error_code, .access = (uint8_t)f->access,
+        .kind = f->kind, .resolution = f->resolution, .pfn = f->pfn,
+    };
+    k->obs.fault(k->obs.ctx, &ev);
+}
+
+enum fault_result do_page_fault(struct mm_struct *mm, uint32_t address,
+                                uint32_t error_code, enum mmu_access acc, uint32_t eip)
+{
+    struct fault_ctx f = { .mm = mm, .address = address & PAGE_MASK,
+                           .error_code = error_code, .access = acc,
+                           .kind = "bad", .pfn = PFN_NONE };
+    enum fault_result r;
+
+    f.vma = address < TASK_SIZE ? find_vma(mm, address) : NULL;
+    if (f.vma && f.vma->vm_start > address) {
+        if ((f.vma->vm_flags & VM_GROWSDOWN) && expand_stack(mm, f.vma, address) == 0) {
+            f.vma = find_vma(mm, address);
+            f.kind = "stack";
+        } else {
+            f.vma = NULL;
+        }
+    }
+    if (!f.vma) {
+        f.resolution = "SIGSEGV/SEGV_MAPERR";
+        r = FAULT_SIGSEGV_MAPERR;
+    } else if (access_error(error_code, acc, f.vma)) {
+        f.resolution = "SIGSEGV/SEGV_ACCERR";
+        r = FAULT_SIGSEGV_ACCERR;
+    } else {
+        const char *grew = f.kind;
+        r = handle_pte_fault(&f);
+        if (r == FAULT_OK && strcmp(grew, "stack") == 0)
+            f.kind = "stack";
+    }
+    report_fault(&f, address, eip);
+    return r;
+}

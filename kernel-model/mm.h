@@ -1,0 +1,158 @@
+/*
+ * mm.h — address spaces: mm_struct, vm_area_struct, the page-fault handler
+ * and the mapping calls (Linux mm/mmap.c, mm/memory.c, mm/mprotect.c).
+ *
+ * VMAs are kept in an array sorted by address (the ordered structure;
+ * find_vma is a binary search behind a one-entry cache, like the old
+ * vmacache).  Page tables are real i386 two-level tables in modelled RAM,
+ * allocated from the buddy allocator; the kernel half of every page
+ * directory is copied from swapper_pg_dir (4 MiB PSE direct map of low
+ * memory).
+ *
+ * A secondary MMU (emu/: Unicorn regions and host aliases) is told of every
+ * change through struct mm_notifier, in the spirit of Linux's mmu_notifier:
+ * vma_changed() when the set of VMAs over a range changed, set_pte() when a
+ * page became mapped (or its rights changed), clear_pte() when it went away.
+ */
+#ifndef MEMSIM_MM_H
+#define MEMSIM_MM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "kernel-model/page_alloc.h"
+#include "mmu/mmu.h"
+
+#define TASK_SIZE        0xC0000000u
+#define PAGE_OFFSET      0xC0000000u
+#define ELF_TEXT_BASE    0x08048000u
+#define MMAP_MIN_ADDR    0x00010000u
+#define STACK_TOP        TASK_SIZE
+#define STACK_GUARD_GAP  (256u << PAGE_SHIFT)
+#define STACK_RLIMIT     (8u << 20)         /* RLIMIT_STACK default */
+#define MMAP_BASE        (TASK_SIZE - (128u << 20))   /* gap clamped to 128 MiB */
+
+/* vm_flags (include/linux/mm.h) */
+#define VM_READ      0x00000001u
+#define VM_WRITE     0x00000002u
+#define VM_EXEC      0x00000004u
+#define VM_SHARED    0x00000008u
+#define VM_MAYREAD   0x00000010u
+#define VM_MAYWRITE  0x00000020u
+#define VM_MAYEXEC   0x00000040u
+#define VM_GROWSDOWN 0x00000100u
+#define VM_DENYWRITE 0x00000800u
+#define VM_ACCOUNT   0x00100000u
+
+/* mmap prot/flags (asm-generic/mman*.h) */
+#define PROT_NONE_   0x0
+#define PROT_READ_   0x1
+#define PROT_WRITE_  0x2
+#define PROT_EXEC_   0x4
+#define MAP_SHARED_    0x01
+#define MAP_PRIVATE_   0x02
+#define MAP_FIXED_     0x10
+#define MAP_ANONYMOUS_ 0x20
+#define MAP_GROWSDOWN_ 0x0100
+#define MAP_FIXED_NOREPLACE_ 0x100000
+
+/* A file a VMA maps: pages are read from it on fault (no page cache yet). */
+struct vm_file {
+    int      refs;
+    int      fd;          /* host descriptor, owned */
+    char    *path;        /* guest path, for /proc and the trace */
+};
+
+struct vm_area_struct {
+    uint32_t vm_start, vm_end;   /* [start, end), page aligned */
+    uint32_t vm_flags;           /* VM_* */
+    uint32_t vm_pgoff;           /* file offset in pages */
+    uint32_t vm_file_bytes;      /* bytes of the file mapped from vm_pgoff on;
+                                    the rest of the range reads as zeros (bss) */
+    struct vm_file *vm_file;     /* NULL: anonymous */
+    const char *vm_name;         /* "[heap]", "[stack]" or NULL */
+};
+
+struct mm_struct;
+
+struct mm_notifier {
+    void *ctx;
+    void (*vma_changed)(void *ctx, struct mm_struct *mm, uint32_t start, uint32_t end);
+    void (*set_pte)(void *ctx, struct mm_struct *mm, uint32_t va, uint32_t pfn, int writable);
+    void (*clear_pte)(void *ctx, struct mm_struct *mm, uint32_t va, int was_exec);
+};
+
+struct kernel;
+
+struct mm_struct {
+    struct kernel *k;
+    uint32_t pid;                /* owner, for events */
+    uint32_t pgd;                /* pfn of the page directory */
+    struct vm_area_struct *vmas; /* sorted by vm_start */
+    size_t nr_vmas, cap_vmas;
+    size_t cache;                /* index of the last find_vma hit */
+    uint32_t start_code, end_code, start_data, end_data;
+    uint32_t start_brk, brk, start_stack;
+    uint32_t mmap_base;
+    uint64_t rss_pages, pgtable_pages;
+    struct mm_notifier notifier;
+};
+
+/* The kernel's global state: RAM, allocators, shared pages. */
+struct kernel {
+    struct physmem pm;
+    struct pglist_data pgdat;
+    struct mmu *mmu;             /* the CPU's MMU (TLB shootdowns) */
+    uint32_t swapper_pg_dir;     /* pfn */
+    uint32_t zero_pfn;           /* the shared zero page */
+    struct kernel_observer obs;
+    uint64_t oom_kills;
+};
+
+int  kernel_init(struct kernel *k, uint64_t ram_bytes, struct mmu *mmu,
+                 const struct kernel_observer *obs, char *err, size_t errlen);
+void kernel_destroy(struct kernel *k);
+
+struct mm_struct *mm_alloc(struct kernel *k, uint32_t pid);   /* NULL: OOM */
+void mm_release(struct mm_struct *mm);                         /* frees every frame */
+
+struct vm_area_struct *find_vma(struct mm_struct *mm, uint32_t addr); /* first vma with end > addr */
+
+/* ---- page faults (memory.c) ---- */
+enum fault_result {
+    FAULT_OK = 0,
+    FAULT_SIGSEGV_MAPERR,
+    FAULT_SIGSEGV_ACCERR,
+    FAULT_SIGBUS,
+    FAULT_OOM,
+};
+/* The arch fault entry (do_user_addr_fault): resolve the fault the MMU
+ * reported for `address` with `error_code`, or say which signal it is. */
+enum fault_result do_page_fault(struct mm_struct *mm, uint32_t address,
+                                uint32_t error_code, enum mmu_access acc, uint32_t eip);
+
+/* ---- mappings (mmap.c) ---- */
+/* Returns the address, or a negative errno (as uint32_t cast of -errno). */
+long do_mmap(struct mm_struct *mm, uint32_t addr, uint32_t len, uint32_t prot,
+             uint32_t flags, struct vm_file *file, uint32_t pgoff, uint32_t file_bytes,
+             const char *name);
+long do_munmap(struct mm_struct *mm, uint32_t start, uint32_t len);
+long do_mprotect(struct mm_struct *mm, uint32_t start, uint32_t len, uint32_t prot);
+uint32_t do_brk(struct mm_struct *mm, uint32_t newbrk);     /* returns the (new or old) brk */
+
+struct vm_file *vm_file_open(int fd, const char *path);
+void vm_file_put(struct vm_file *f);
+
+/* ---- user memory access from the kernel (uaccess.c) ---- */
+/* Copy to/from user space through the MMU, faulting pages in like the
+ * kernel's copy_*_user: returns 0, or -EFAULT if any byte is inaccessible. */
+int copy_from_user(struct mm_struct *mm, void *dst, uint32_t src, uint32_t len);
+int copy_to_user(struct mm_struct *mm, uint32_t dst, const void *src, uint32_t len);
+/* Copy a NUL-terminated string of at most max bytes (NUL included).
+ * Returns its length, -EFAULT, or -ENAMETOOLONG. */
+long strncpy_from_user(struct mm_struct *mm, char *dst, uint32_t src, uint32_t max);
+
+/* ---- helpers shared inside kernel-model ---- */
+uint32_t vm_flags_to_prot(uint32_t vm_flags);
+void mm_report_vma(struct mm_struct *mm, const char *op, const struct vm_area_struct *vma);
+
+#endif

@@ -1,0 +1,82 @@
+/*
+ * mmu.h — the memory-management unit model: control registers, TLBs and the
+ * page walker over page tables that live in modelled physical memory.
+ *
+ * mmu_translate() is the hot path, called for every instruction fetch and
+ * data access: a TLB hit whose cached rights allow the access returns the
+ * physical address; anything else walks the page tables (mmu_walk), which
+ * sets A and D bits, fills the TLB, or reports a #PF error code.  The MMU
+ * never resolves faults: the caller hands them to the kernel model and
+ * retries.  Every walk is reported to the observer.
+ */
+#ifndef MEMSIM_MMU_H
+#define MEMSIM_MMU_H
+
+#include <stdint.h>
+#include "mmu/paging.h"
+#include "mmu/tlb.h"
+#include "mmu/mmu_events.h"
+
+struct mmu_stats {
+    uint64_t walks;
+    uint64_t walk_faults;
+    uint64_t walk_reads;     /* paging-structure entries read */
+};
+
+struct mmu {
+    uint8_t *phys;           /* host view of modelled RAM */
+    uint64_t phys_size;
+    uint32_t cr0, cr3, cr4;
+    uint32_t pid;            /* reported in walk events */
+    struct tlb itlb, dtlb;
+    struct mmu_stats stats;
+    struct mmu_observer obs;
+};
+
+/* Default geometry until the CPU presets arrive: 64-entry 4-way DTLB and
+ * 32-entry 4-way ITLB, roughly a P6-class core. */
+int  mmu_init(struct mmu *m, uint8_t *phys, uint64_t phys_size);
+void mmu_destroy(struct mmu *m);
+
+/* Load CR3 (a process switch): flushes non-global TLB entries. */
+void mmu_write_cr3(struct mmu *m, uint32_t cr3);
+void mmu_invlpg(struct mmu *m, uint32_t va);
+void mmu_flush_tlb(struct mmu *m);
+
+/*
+ * Walk the page tables for va.  On success returns 0, stores the physical
+ * address and fills the TLB; on a fault returns -1 and stores the #PF error
+ * code in *error_code.
+ */
+int mmu_walk(struct mmu *m, uint32_t va, enum mmu_access acc, int user,
+             uint64_t *pa, uint32_t *error_code);
+
+/* May an access with these rights go through this entry without a walk? */
+static inline int tlb_entry_permits(uint32_t flags, enum mmu_access acc,
+                                    int user, uint32_t cr0)
+{
+    if (user && !(flags & TLB_USER))
+        return 0;
+    if (acc == MMU_WRITE) {
+        if (!(flags & TLB_DIRTY))
+            return 0;            /* must walk to set D (or to fault) */
+        if (!(flags & TLB_WRITE) && (user || (cr0 & X86_CR0_WP)))
+            return 0;
+    }
+    return 1;
+}
+
+static inline int mmu_translate(struct mmu *m, uint32_t va, enum mmu_access acc,
+                                int user, uint64_t *pa, uint32_t *error_code)
+{
+    struct tlb *t = acc == MMU_FETCH ? &m->itlb : &m->dtlb;
+    struct tlb_entry *e = tlb_lookup(t, va >> 12);
+
+    if (e && tlb_entry_permits(e->flags, acc, user, m->cr0)) {
+        *pa = ((uint64_t)e->pfn << 12) | (va & 0xfffu);
+        return 0;
+    }
+    return mmu_walk(m, va, acc, user, pa, error_code);
+}
+
+#endif
