@@ -1,0 +1,286 @@
+/*
+ * cpu.c — the CPU side: Linux's GDT, the ring-0 stub that irets into user
+ * mode, Unicorn's hooks and the run loop.
+ *
+ * Every instruction reaches hook_code (precise EIP, fetch translation, the
+ * instruction count); every data access reaches hook_mem before Unicorn
+ * performs it.  Both call the MMU model inline and leave for the slow path
+ * (machine_access) only on a TLB miss that faults.  int 0x80 stops the
+ * engine so that system calls, which may remap Unicorn regions, run outside
+ * Unicorn's execution loop.
+ */
+#include <capstone/capstone.h>
+#include <signal.h>
+#include <string.h>
+#include "emu/machine.h"
+
+#define GDT_ENTRY_TLS_MIN 6
+#define GDT_ENTRIES 32
+#define KERNEL_CS 0x60u
+#define KERNEL_DS 0x68u
+#define USER_CS 0x73u
+#define USER_DS 0x7bu
+#define UNTIL_NEVER UINT64_MAX     /* an EIP the guest cannot reach */
+
+static uint32_t kva(uint32_t pfn) { return PAGE_OFFSET + (pfn << PAGE_SHIFT); }
+
+/* A flat 4 GiB descriptor; the accessed bit is preset so the CPU never writes the GDT. */
+static void flat_desc(uint8_t d[8], uint8_t access)
+{
+    const uint8_t flat[8] = { 0xff, 0xff, 0, 0, 0, access, 0xcf, 0 };
+    memcpy(d, flat, 8);
+}
+
+static uint8_t *gdt(struct machine *m) { return pfn_to_host(&m->k.pm, m->gdt_pfn); }
+
+static uint32_t alloc_kernel_frame(struct machine *m, enum page_purpose why)
+{
+    return alloc_pages(&m->k.pgdat, GFP_KERNEL | __GFP_ZERO, 0, why);
+}
+
+int cpu_setup(struct machine *m)
+{
+    m->gdt_pfn = alloc_kernel_frame(m, PURPOSE_GDT);
+    m->stub_pfn = alloc_kernel_frame(m, PURPOSE_KERNEL);
+    m->kstack_pfn = alloc_kernel_frame(m, PURPOSE_KSTACK);
+    if (m->gdt_pfn == PFN_NONE || m->stub_pfn == PFN_NONE || m->kstack_pfn == PFN_NONE) {
+        snprintf(m->error, sizeof m->error, "--ram is too small for the kernel's own pages");
+        return -1;
+    }
+    flat_desc(gdt(m) + 8 * (KERNEL_CS >> 3), 0x9b);
+    flat_desc(gdt(m) + 8 * (KERNEL_DS >> 3), 0x93);
+    flat_desc(gdt(m) + 8 * (USER_CS >> 3), 0xfb);
+    flat_desc(gdt(m) + 8 * (USER_DS >> 3), 0xf3);
+    *(uint8_t *)pfn_to_host(&m->k.pm, m->stub_pfn) = 0xcf;   /* iret */
+    if (hostmap_map_kernel_page(m, m->gdt_pfn, 0) || hostmap_map_kernel_page(m, m->stub_pfn, 0) ||
+        hostmap_map_kernel_page(m, m->kstack_pfn, 1))
+        return -1;
+    uc_x86_mmr gdtr = { 0, kva(m->gdt_pfn), GDT_ENTRIES * 8 - 1, 0 };
+    if (uc_reg_write(m->uc, UC_X86_REG_GDTR, &gdtr) != UC_ERR_OK) {
+        snprintf(m->error, sizeof m->error, "Unicorn refused the GDT");
+        return -1;
+    }
+    return 0;
+}
+
+int cpu_write_tls(struct machine *m, unsigned entry, const uint8_t desc[8])
+{
+    memcpy(gdt(m) + 8 * entry, desc, 8);
+    return 0;
+}
+
+void cpu_read_tls(struct machine *m, unsigned entry, uint8_t desc[8])
+{
+    memcpy(desc, gdt(m) + 8 * entry, 8);
+}
+
+/*
+ * Unicorn will not load CS/SS with RPL 3 from the host side, so the machine
+ * starts at CPL 0 on a one-instruction stub, `iret`, whose frame on the
+ * kernel stack holds the user EIP, CS, EFLAGS, ESP and SS — the way Linux's
+ * start_thread returns to a fresh program.
+ */
+int cpu_enter_user(struct machine *m, uint32_t entry, uint32_t sp)
+{
+    uint32_t top = kva(m->kstack_pfn) + PAGE_SIZE - 20;
+    uint32_t *frame = (uint32_t *)((uint8_t *)pfn_to_host(&m->k.pm, m->kstack_pfn) + PAGE_SIZE - 20);
+    frame[0] = entry;
+    frame[1] = USER_CS;
+    frame[2] = 0x202;                     /* IF, reserved bit 1 */
+    frame[3] = sp;
+    frame[4] = USER_DS;
+    uint32_t zero = 0, ss = KERNEL_DS, ds = USER_DS;
+    int regs[] = { UC_X86_REG_EAX, UC_X86_REG_EBX, UC_X86_REG_ECX, UC_X86_REG_EDX,
+                   UC_X86_REG_ESI, UC_X86_REG_EDI, UC_X86_REG_EBP };
+    for (size_t i = 0; i < sizeof regs / sizeof regs[0]; i++)
+        uc_reg_write(m->uc, regs[i], &zero);
+    uc_reg_write(m->uc, UC_X86_REG_SS, &ss);
+    uc_reg_write(m->uc, UC_X86_REG_ESP, &top);
+    uc_reg_write(m->uc, UC_X86_REG_DS, &ds);
+    uc_reg_write(m->uc, UC_X86_REG_ES, &ds);
+    uc_err e = uc_emu_start(m->uc, kva(m->stub_pfn), UNTIL_NEVER, 0, 1);
+    uint32_t cs = 0, eip = 0;
+    uc_reg_read(m->uc, UC_X86_REG_CS, &cs);
+    uc_reg_read(m->uc, UC_X86_REG_EIP, &eip);
+    /* Unicorn may already try to translate the entry block, which faults
+     * (no hooks yet): what counts is that iret reached CPL 3 at the entry. */
+    if ((e != UC_ERR_OK && e != UC_ERR_FETCH_PROT) || cs != USER_CS || eip != entry) {
+        snprintf(m->error, sizeof m->error, "entering user mode failed (%s, cs=0x%x)",
+                 uc_strerror(e), cs);
+        return -1;
+    }
+    return 0;
+}
+
+/* ---------------- hooks ---------------- */
+
+/* Does the current instruction load a segment register (reading the GDT)? */
+static int insn_loads_segment(struct machine *m)
+{
+    uint8_t code[16];
+    csh cs;
+    cs_insn *insn;
+    int loads = 0;
+
+    if (uc_mem_read(m->uc, m->eip, code, sizeof code) != UC_ERR_OK &&
+        uc_mem_read(m->uc, m->eip, code, m->insn_size ? m->insn_size : 1) != UC_ERR_OK)
+        return 0;
+    if (cs_open(CS_ARCH_X86, CS_MODE_32, &cs) != CS_ERR_OK)
+        return 0;
+    cs_option(cs, CS_OPT_DETAIL, CS_OPT_ON);
+    if (cs_disasm(cs, code, sizeof code, m->eip, 1, &insn) == 1) {
+        cs_regs rd, wr;
+        uint8_t nrd, nwr;
+        if (cs_regs_access(cs, insn, rd, &nrd, wr, &nwr) == CS_ERR_OK)
+            for (unsigned i = 0; i < nwr; i++)
+                if (wr[i] == X86_REG_DS || wr[i] == X86_REG_ES || wr[i] == X86_REG_FS ||
+                    wr[i] == X86_REG_GS || wr[i] == X86_REG_SS || wr[i] == X86_REG_CS)
+                    loads = 1;
+        switch (insn->id) {
+        case X86_INS_LAR: case X86_INS_LSL: case X86_INS_VERR: case X86_INS_VERW:
+        case X86_INS_LJMP: case X86_INS_LCALL: case X86_INS_RETF: case X86_INS_IRET:
+        case X86_INS_IRETD:
+            loads = 1;
+        }
+        cs_free(insn, 1);
+    }
+    cs_close(&cs);
+    return loads;
+}
+
+/*
+ * An access the TLB could not satisfy directly.  Descriptor-table reads
+ * that segment loads make are the CPU's own supervisor accesses; everything
+ * else is the guest's.
+ */
+static int access_slow(struct machine *m, uint32_t va, enum mmu_access acc)
+{
+    uint32_t gdt_va = kva(m->gdt_pfn);
+    int user = !(acc == MMU_READ && va - gdt_va < PAGE_SIZE && insn_loads_segment(m));
+    return machine_access(m, va, acc, user);
+}
+
+/* The hot path: a TLB hit that permits the access costs one inline lookup. */
+static inline void access_page(struct machine *m, uint32_t va, enum mmu_access acc)
+{
+    struct tlb *t = acc == MMU_FETCH ? &m->mmu.itlb : &m->mmu.dtlb;
+    struct tlb_entry *e = tlb_lookup(t, va >> 12);
+    if (e && tlb_entry_permits(e->flags, acc, 1, m->mmu.cr0))
+        return;
+    access_slow(m, va, acc);
+}
+
+static void hook_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
+{
+    struct machine *m = ud;
+    uint32_t va = (uint32_t)addr;
+    m->eip = va;
+    m->insn_size = size;
+    m->icount++;
+    m->cycles++;
+    access_page(m, va, MMU_FETCH);
+    if (((va + size - 1) ^ va) & PAGE_MASK)
+        access_page(m, va + size - 1, MMU_FETCH);
+}
+
+static void hook_mem(uc_engine *uc, uc_mem_type type, uint64_t addr, int size,
+                     int64_t value, void *ud)
+{
+    struct machine *m = ud;
+    uint32_t va = (uint32_t)addr;
+    enum mmu_access acc = type == UC_MEM_WRITE ? MMU_WRITE : MMU_READ;
+    if (m->stopped)
+        return;
+    access_page(m, va, acc);
+    if (((va + (uint32_t)size - 1) ^ va) & PAGE_MASK && !m->stopped)
+        access_page(m, va + (uint32_t)size - 1, acc);
+}
+
+/*
+ * Unicorn found no region, or a region without the right: the model decides.
+ * A fault it resolves (stack growth, a text page on first fetch) lets Unicorn
+ * retry; anything else has already killed the guest.
+ */
+static bool hook_bad(uc_engine *uc, uc_mem_type type, uint64_t addr, int size,
+                     int64_t value, void *ud)
+{
+    struct machine *m = ud;
+    uint32_t va = (uint32_t)addr, last = va + (uint32_t)(size > 0 ? size : 1) - 1;
+    enum mmu_access acc = MMU_READ;
+
+    if (m->stopped)
+        return false;
+    if (type == UC_MEM_WRITE_UNMAPPED || type == UC_MEM_WRITE_PROT)
+        acc = MMU_WRITE;
+    else if (type == UC_MEM_FETCH_UNMAPPED || type == UC_MEM_FETCH_PROT)
+        acc = MMU_FETCH;
+    if (access_slow(m, va, acc) || ((last ^ va) & PAGE_MASK && access_slow(m, last, acc)))
+        return false;
+    if (type == UC_MEM_WRITE_PROT || type == UC_MEM_READ_PROT) {
+        /* The model allows what the region forbids: a mirror bug, not the guest's. */
+        machine_kill(m, SIGSEGV, "memsim: internal error: region rights disagree with the model at 0x%08x", va);
+        return false;
+    }
+    return true;
+}
+
+static int exception_signal(uint32_t intno)
+{
+    switch (intno) {
+    case 0: case 16: case 19: return SIGFPE;    /* #DE, #MF, #XM */
+    case 1: case 3:           return SIGTRAP;
+    case 6:                   return SIGILL;    /* #UD */
+    case 12: case 17:         return SIGBUS;    /* #SS, #AC */
+    default:                  return SIGSEGV;   /* #GP and software ints the IDT denies */
+    }
+}
+
+static void hook_intr(uc_engine *uc, uint32_t intno, void *ud)
+{
+    struct machine *m = ud;
+    if (intno == 0x80) {
+        m->pending_syscall = 1;
+        uc_emu_stop(uc);
+        return;
+    }
+    machine_kill(m, exception_signal(intno), "memsim: exception %u at eip 0x%08x", intno, m->eip);
+}
+
+static int add_hooks(struct machine *m)
+{
+    uc_hook h;
+    uc_err e = uc_hook_add(m->uc, &h, UC_HOOK_CODE, hook_code, m, 1, 0);
+    if (!e) e = uc_hook_add(m->uc, &h, UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE, hook_mem, m, 1, 0);
+    if (!e) e = uc_hook_add(m->uc, &h, UC_HOOK_MEM_UNMAPPED | UC_HOOK_MEM_PROT, hook_bad, m, 1, 0);
+    if (!e) e = uc_hook_add(m->uc, &h, UC_HOOK_INTR, hook_intr, m, 1, 0);
+    if (e) {
+        snprintf(m->error, sizeof m->error, "Unicorn refused a hook: %s", uc_strerror(e));
+        return -1;
+    }
+    return 0;
+}
+
+int cpu_run(struct machine *m)
+{
+    if (add_hooks(m))
+        return -1;
+    while (!m->stopped) {
+        uint32_t eip;
+        uc_reg_read(m->uc, UC_X86_REG_EIP, &eip);
+        m->in_engine = 1;
+        uc_err e = uc_emu_start(m->uc, eip, UNTIL_NEVER, 0, 0);
+        m->in_engine = 0;
+        if (m->pending_syscall) {
+            m->pending_syscall = 0;
+            syscall_dispatch(m);
+            continue;
+        }
+        if (m->stopped)
+            break;
+        if (e == UC_ERR_INSN_INVALID)
+            machine_kill(m, SIGILL, "memsim: SIGILL: invalid instruction at eip 0x%08x", m->eip);
+        else
+            machine_kill(m, SIGSEGV, "memsim: SIGSEGV: %s at eip 0x%08x", uc_strerror(e), m->eip);
+    }
+    return 0;
+}

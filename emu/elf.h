@@ -1,0 +1,46 @@
+/*
+ * elf.h — parsing static i386 ELF executables (fs/binfmt_elf.c checks).
+ *
+ * elf_parse() validates a whole image in memory and describes what exec
+ * must map.  It never trusts a field: every offset and size is checked
+ * against the file and the address space, so any byte string either parses
+ * or returns a reason.  No Unicorn, no kernel model: fuzzable on its own.
+ */
+#ifndef MEMSIM_ELF_H
+#define MEMSIM_ELF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define ELF_MAX_LOADS 16
+
+struct elf_load {
+    uint32_t vaddr, memsz;      /* segment in memory */
+    uint32_t offset, filesz;    /* its bytes in the file */
+    uint32_t prot;              /* PROT_READ/WRITE/EXEC */
+};
+
+struct elf_image {
+    uint32_t entry;
+    uint32_t phdr_vaddr;        /* AT_PHDR: where the program headers are mapped */
+    uint16_t phnum, phentsize;
+    int      exec_stack;        /* PT_GNU_STACK has PF_X (or no PT_GNU_STACK) */
+    unsigned nr_loads;
+    struct elf_load loads[ELF_MAX_LOADS];
+    uint32_t end_data;          /* highest vaddr + memsz: brk starts page-aligned above */
+    uint32_t start_code, end_code, start_data;
+};
+
+enum elf_error {
+    ELF_OK = 0,
+    ELF_NOT_ELF,                /* no \177ELF magic */
+    ELF_UNSUPPORTED,            /* a valid ELF memsim does not run (64-bit, dynamic, ...) */
+    ELF_MALFORMED,              /* truncated or inconsistent */
+};
+
+/* Parse the image (size bytes at data).  On error returns the class and
+ * writes a one-line reason (no trailing newline) to why. */
+enum elf_error elf_parse(const uint8_t *data, size_t size, struct elf_image *img,
+                         char *why, size_t whylen);
+
+#endif

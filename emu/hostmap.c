@@ -1,0 +1,229 @@
+/*
+ * hostmap.c — the secondary MMU: what Unicorn and the host see of the
+ * kernel model's mappings (an mmu_notifier, in Linux terms).
+ *
+ * Regions: each VMA with any access right is one Unicorn region over its
+ * slice of the host window, with READ (and WRITE if the VMA is writable),
+ * never EXEC: code reads then go through the fetch-protection hook, which
+ * is how text pages are demand-faulted.  PROT_NONE VMAs get no region; an
+ * access there reaches the unmapped hook and the model decides the signal.
+ *
+ * Aliases: a mapped page is the memfd frame mmap'ed at window + va, read-only
+ * for COW and zero-page mappings so the host never writes where the model
+ * says "read-only".  An unmapped page goes back to PROT_NONE.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include "emu/machine.h"
+
+static uint32_t vma_uc_perms(const struct vm_area_struct *v)
+{
+    uint32_t p = 0;
+    if (v->vm_flags & (VM_READ | VM_WRITE | VM_EXEC))
+        p |= UC_PROT_READ;                /* i386 paging cannot make a page write- or exec-only */
+    if (v->vm_flags & VM_WRITE)
+        p |= UC_PROT_WRITE;
+    return p;
+}
+
+static int region_add(struct machine *m, uint32_t start, uint32_t end, uint32_t perms)
+{
+    if (m->nr_regions == m->cap_regions) {
+        size_t cap = m->cap_regions ? m->cap_regions * 2 : 32;
+        struct uc_region *r = realloc(m->regions, cap * sizeof *r);
+        if (!r)
+            return -1;
+        m->regions = r;
+        m->cap_regions = cap;
+    }
+    size_t i = 0;
+    while (i < m->nr_regions && m->regions[i].start < start)
+        i++;
+    uc_err e = uc_mem_map_ptr(m->uc, start, end - start, perms, m->window + start);
+    if (e != UC_ERR_OK) {
+        snprintf(m->error, sizeof m->error, "Unicorn cannot map region 0x%08x-0x%08x: %s",
+                 start, end, uc_strerror(e));
+        return -1;
+    }
+    memmove(&m->regions[i + 1], &m->regions[i], (m->nr_regions - i) * sizeof *m->regions);
+    m->regions[i] = (struct uc_region){ start, end, perms };
+    m->nr_regions++;
+    return 0;
+}
+
+static int overlaps(uint32_t a0, uint32_t a1, uint32_t b0, uint32_t b1)
+{
+    return a0 < b1 && b0 < a1;
+}
+
+/* Widen [lo, hi) until no region or VMA straddles its ends. */
+static void widen(struct machine *m, uint32_t *lo, uint32_t *hi)
+{
+    for (int changed = 1; changed; ) {
+        changed = 0;
+        for (size_t i = 0; i < m->nr_regions; i++) {
+            const struct uc_region *r = &m->regions[i];
+            if (overlaps(r->start, r->end, *lo, *hi) && (r->start < *lo || r->end > *hi)) {
+                *lo = r->start < *lo ? r->start : *lo;
+                *hi = r->end > *hi ? r->end : *hi;
+                changed = 1;
+            }
+        }
+        for (size_t i = 0; i < m->mm->nr_vmas; i++) {
+            const struct vm_area_struct *v = &m->mm->vmas[i];
+            if (overlaps(v->vm_start, v->vm_end, *lo, *hi) && (v->vm_start < *lo || v->vm_end > *hi)) {
+                *lo = v->vm_start < *lo ? v->vm_start : *lo;
+                *hi = v->vm_end > *hi ? v->vm_end : *hi;
+                changed = 1;
+            }
+        }
+    }
+}
+
+#define STACK_REGION_CHUNK (64u << PAGE_SHIFT)
+
+/* Lowest address a region below VMA index i may start at. */
+static uint32_t region_floor(struct machine *m, size_t i, uint32_t below)
+{
+    uint32_t floor = i > 0 ? m->mm->vmas[i - 1].vm_end + STACK_GUARD_GAP : MMAP_MIN_ADDR;
+    for (size_t r = 0; r < m->nr_regions; r++)
+        if (m->regions[r].end <= below && m->regions[r].end > floor)
+            floor = m->regions[r].end;
+    return floor;
+}
+
+/*
+ * Inside the engine (a fault taken from a hook) Unicorn regions may only be
+ * added, never removed.  The one VMA change a fault makes is stack growth,
+ * so the uncovered bottom of the stack gets a region, and a growing stack a
+ * chunk more below it: the model still decides, page by page, what is the
+ * stack, and a stack that grows by pages does not cost a region per page.
+ */
+static const struct uc_region *region_at(const struct machine *m, uint32_t addr)
+{
+    for (size_t r = 0; r < m->nr_regions; r++)
+        if (m->regions[r].start <= addr && addr < m->regions[r].end)
+            return &m->regions[r];
+    return NULL;
+}
+
+static uint32_t next_region_start(const struct machine *m, uint32_t addr, uint32_t limit)
+{
+    for (size_t r = 0; r < m->nr_regions; r++)
+        if (m->regions[r].start > addr && m->regions[r].start < limit)
+            limit = m->regions[r].start;
+    return limit;
+}
+
+static void add_missing_regions(struct machine *m, uint32_t start, uint32_t end)
+{
+    for (size_t i = 0; i < m->mm->nr_vmas && !m->stopped; i++) {
+        const struct vm_area_struct *v = &m->mm->vmas[i];
+        uint32_t perms = vma_uc_perms(v);
+        if (!perms || !overlaps(v->vm_start, v->vm_end, start, end))
+            continue;
+        for (uint32_t a = v->vm_start; a < v->vm_end; ) {
+            const struct uc_region *r = region_at(m, a);
+            if (r) {
+                a = r->end;
+                continue;
+            }
+            uint32_t b = next_region_start(m, a, v->vm_end), lo = a;
+            if ((v->vm_flags & VM_GROWSDOWN) && a == v->vm_start) {
+                uint32_t floor = region_floor(m, i, a);
+                lo = a > floor + STACK_REGION_CHUNK ? a - STACK_REGION_CHUNK : (floor < a ? floor : a);
+            }
+            if (region_add(m, lo, b, perms) != 0) {
+                machine_kill(m, 9, "memsim: cannot mirror the mapping 0x%08x-0x%08x: %s",
+                             lo, b, m->error);
+                return;
+            }
+            a = b;
+        }
+    }
+}
+
+static void hm_vma_changed(void *ctx, struct mm_struct *mm, uint32_t start, uint32_t end)
+{
+    struct machine *m = ctx;
+    uint32_t lo = start, hi = end;
+    if (m->in_engine) {
+        add_missing_regions(m, start, end);
+        return;
+    }
+    widen(m, &lo, &hi);
+
+    size_t out = 0;
+    for (size_t i = 0; i < m->nr_regions; i++) {
+        struct uc_region *r = &m->regions[i];
+        if (overlaps(r->start, r->end, lo, hi))
+            uc_mem_unmap(m->uc, r->start, r->end - r->start);
+        else
+            m->regions[out++] = *r;
+    }
+    m->nr_regions = out;
+    for (size_t i = 0; i < mm->nr_vmas; i++) {
+        const struct vm_area_struct *v = &mm->vmas[i];
+        uint32_t perms = vma_uc_perms(v);
+        if (perms && overlaps(v->vm_start, v->vm_end, lo, hi) &&
+            region_add(m, v->vm_start, v->vm_end, perms) != 0) {
+            machine_kill(m, 9, "memsim: cannot mirror the mapping 0x%08x-0x%08x: %s",
+                         v->vm_start, v->vm_end, m->error);
+            return;
+        }
+    }
+}
+
+static void hm_set_pte(void *ctx, struct mm_struct *mm, uint32_t va, uint32_t pfn, int writable)
+{
+    struct machine *m = ctx;
+    void *want = m->window + va;
+    void *got = mmap(want, PAGE_SIZE, PROT_READ | (writable ? PROT_WRITE : 0),
+                     MAP_SHARED | MAP_FIXED, m->k.pm.memfd, (off_t)pfn << PAGE_SHIFT);
+    if (got != want) {
+        /* Out of host mappings (vm.max_map_count): the guest cannot go on. */
+        hostmap_sacrifice(m, va);
+        machine_kill(m, 9, "memsim: host refused to alias page 0x%08x (vm.max_map_count?)", va);
+    }
+}
+
+static void hm_clear_pte(void *ctx, struct mm_struct *mm, uint32_t va, int was_exec)
+{
+    struct machine *m = ctx;
+    mmap(m->window + va, PAGE_SIZE, PROT_NONE,
+         MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0);
+    if (was_exec)
+        uc_ctl_remove_cache(m->uc, va, va + PAGE_SIZE);
+}
+
+void hostmap_notifier(struct machine *m, struct mm_notifier *n)
+{
+    *n = (struct mm_notifier){
+        .ctx = m,
+        .vma_changed = hm_vma_changed,
+        .set_pte = hm_set_pte,
+        .clear_pte = hm_clear_pte,
+    };
+}
+
+void hostmap_sacrifice(struct machine *m, uint32_t va)
+{
+    if (va < TASK_SIZE)
+        mmap(m->window + (va & PAGE_MASK), PAGE_SIZE, PROT_READ | PROT_WRITE,
+             MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+}
+
+int hostmap_map_kernel_page(struct machine *m, uint32_t pfn, int writable)
+{
+    uint32_t va = PAGE_OFFSET + (pfn << PAGE_SHIFT);
+    uint32_t perms = UC_PROT_READ | (writable ? UC_PROT_WRITE : UC_PROT_EXEC);
+    uc_err e = uc_mem_map_ptr(m->uc, va, PAGE_SIZE, perms, pfn_to_host(&m->k.pm, pfn));
+    if (e != UC_ERR_OK) {
+        snprintf(m->error, sizeof m->error, "Unicorn cannot map kernel page 0x%08x: %s",
+                 va, uc_strerror(e));
+        return -1;
+    }
+    return 0;
+}

@@ -1,0 +1,108 @@
+/*
+ * machine.h — one emulated machine running one guest process (internal to emu/).
+ *
+ * The machine owns the Unicorn engine, the MMU model, the kernel model and
+ * the trace.  Unicorn runs with its own paging off: its address space is
+ * the guest's linear address space, each VMA one Unicorn region backed by a
+ * slice of a host reservation (the window) whose pages are aliased onto the
+ * memfd frames the kernel model maps (see docs/ARCHITECTURE.md).
+ */
+#ifndef MEMSIM_MACHINE_H
+#define MEMSIM_MACHINE_H
+
+#include <stdint.h>
+#include <unicorn/unicorn.h>
+#include "emu/memsim.h"
+#include "kernel-model/mm.h"
+#include "mmu/mmu.h"
+#include "trace/trace.h"
+
+#define GUEST_PID 1000u
+#define MAX_FDS   256
+
+/* A Unicorn region mirroring one VMA. */
+struct uc_region {
+    uint32_t start, end;
+    uint32_t perms;                 /* UC_PROT_READ | UC_PROT_WRITE */
+};
+
+struct guest_fd {
+    int host_fd;                    /* -1: free */
+    int cloexec;
+};
+
+struct sigaction_rec {
+    uint32_t handler, flags, restorer;
+    uint64_t mask;
+};
+
+struct machine {
+    struct memsim_options opt;
+    uc_engine *uc;
+    struct mmu mmu;
+    struct kernel k;
+    struct mm_struct *mm;
+    struct trace *trace;
+
+    uint8_t *window;                /* host reservation of TASK_SIZE bytes */
+    struct uc_region *regions;      /* sorted, non-overlapping */
+    size_t nr_regions, cap_regions;
+
+    /* kernel-side frames mapped into Unicorn at their direct-map address */
+    uint32_t gdt_pfn, stub_pfn, kstack_pfn;
+
+    /* the instruction being executed, from the code hook */
+    uint32_t eip, insn_size;
+    uint64_t icount, cycles;
+
+    int pending_syscall;            /* int 0x80 stopped the engine */
+    int in_engine;                  /* inside uc_emu_start: only additive region changes */
+
+    /* process state */
+    uint32_t pid, clear_child_tid;
+    uint64_t sigmask;
+    struct sigaction_rec sigactions[65];
+    struct guest_fd fds[MAX_FDS];
+    int root_fd;                    /* host directory fd of --root, or -1 for "/" */
+    char *exe_guest_path;           /* what /proc/self/exe reads as */
+    uint64_t rng;                   /* getrandom and AT_RANDOM stream */
+
+    /* how the run ends */
+    int stopped;
+    int exit_status;                /* shell status: code, or 128 + signal */
+    const char *exit_reason;        /* "exit", "SIGSEGV", "OOM", ... */
+    char report[256];               /* the one line for stderr, "" for a clean exit */
+    char error[256];                /* memsim's own failure (not the guest's) */
+};
+
+/* hostmap.c: the secondary MMU — regions and aliases */
+void hostmap_notifier(struct machine *m, struct mm_notifier *n);
+int  hostmap_map_kernel_page(struct machine *m, uint32_t pfn, int writable);
+/* Back va with a throwaway host page so an access Unicorn completes after
+ * the guest was killed touches no PROT_NONE memory. */
+void hostmap_sacrifice(struct machine *m, uint32_t va);
+
+/* cpu.c: descriptor tables, entry to user mode, the hooks and the run loop */
+int  cpu_setup(struct machine *m);
+int  cpu_enter_user(struct machine *m, uint32_t entry, uint32_t sp);
+int  cpu_run(struct machine *m);
+int  cpu_write_tls(struct machine *m, unsigned entry, const uint8_t desc[8]);
+void cpu_read_tls(struct machine *m, unsigned entry, uint8_t desc[8]);
+
+/* exec.c: load the program and build its initial stack */
+struct elf_image;
+int  exec_program(struct machine *m, const struct elf_image *img, int fd);
+
+void machine_random_bytes(struct machine *m, uint8_t *buf, size_t n);
+
+/* signal.c: guest-fatal events */
+void machine_kill(struct machine *m, int sig, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void machine_exit(struct machine *m, int code);
+/* Translate a faulting access for the guest; returns 0 if it may proceed. */
+int  machine_access(struct machine *m, uint32_t va, enum mmu_access acc, int user);
+
+/* syscall.c */
+void syscall_dispatch(struct machine *m);
+
+#endif

@@ -1,0 +1,227 @@
+/*
+ * main.c — the memsim command line.
+ *
+ *   memsim run [options] [--] PROGRAM [ARGS...]
+ *   memsim query [--csv] DB SQL
+ *
+ * Exit status of `run`: the guest's own (its exit code, or 128 + the signal
+ * that killed it), else 125 bad options, 126 not a runnable static i386
+ * ELF, 127 no such program, 70 memsim failed.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "emu/memsim.h"
+#include "trace/trace.h"
+
+extern char **environ;
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+        "usage: memsim run [options] [--] PROGRAM [ARGS...]\n"
+        "       memsim query [--csv] DB SQL\n"
+        "run options:\n"
+        "  --db FILE      trace database (default memsim.db; the previous one becomes FILE.old)\n"
+        "  --no-trace     do not write a trace\n"
+        "  --ram SIZE     modelled RAM, e.g. 64M, 1G (default 256M, 4M..4G)\n"
+        "  --seed N       seed for getrandom and AT_RANDOM (default 0)\n"
+        "  --root DIR     the guest's / on the host (default /)\n"
+        "  -E NAME=VALUE  set a guest environment variable (repeatable)\n"
+        "  --env-clear    start the guest with an empty environment\n"
+        "  --summary      print a summary of the run to stderr\n");
+}
+
+static int parse_size(const char *s, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || end == s)
+        return -1;
+    switch (*end) {
+    case 'k': case 'K': v <<= 10; end++; break;
+    case 'm': case 'M': v <<= 20; end++; break;
+    case 'g': case 'G': v <<= 30; end++; break;
+    default: break;
+    }
+    if (*end == 'i' || *end == 'B')
+        end += (*end == 'i' && end[1] == 'B') ? 2 : 1;
+    if (*end || v < (4ull << 20) || v > (4ull << 30))
+        return -1;
+    *out = v;
+    return 0;
+}
+
+struct env_builder {
+    char **vars;
+    size_t n, cap;
+};
+
+static int env_set(struct env_builder *e, const char *kv)
+{
+    const char *eq = strchr(kv, '=');
+    if (!eq || eq == kv)
+        return -1;
+    size_t klen = (size_t)(eq - kv) + 1;
+    for (size_t i = 0; i < e->n; i++)
+        if (strncmp(e->vars[i], kv, klen) == 0) {
+            e->vars[i] = (char *)kv;
+            return 0;
+        }
+    if (e->n + 2 > e->cap) {
+        e->cap = e->cap ? e->cap * 2 : 64;
+        char **v = realloc(e->vars, e->cap * sizeof *v);
+        if (!v)
+            return -1;
+        e->vars = v;
+    }
+    e->vars[e->n++] = (char *)kv;
+    e->vars[e->n] = NULL;
+    return 0;
+}
+
+static void print_summary(const struct memsim_options *o, const struct memsim_result *r)
+{
+    double ips = r->wall_seconds > 0 ? r->instructions / r->wall_seconds / 1e6 : 0;
+    uint64_t lookups = r->tlb_hits + r->tlb_misses;
+    fprintf(stderr,
+        "memsim: %s exited with status %d (%s)\n"
+        "  instructions  %llu (%.1f MIPS, %.2f s)\n"
+        "  cycles        %llu\n"
+        "  TLB           %llu lookups, %.2f%% hits; %llu page walks\n"
+        "  trace         %s (%llu rows)\n",
+        o->program, r->exit_status, r->exit_reason,
+        (unsigned long long)r->instructions, ips, r->wall_seconds,
+        (unsigned long long)r->cycles,
+        (unsigned long long)lookups, lookups ? 100.0 * r->tlb_hits / lookups : 0.0,
+        (unsigned long long)r->walks,
+        o->db_path ? o->db_path : "none", (unsigned long long)r->trace_rows);
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    enum { O_DB = 256, O_NOTRACE, O_RAM, O_SEED, O_ROOT, O_ENVCLEAR, O_SUMMARY, O_HELP };
+    static const struct option opts[] = {
+        { "db", required_argument, 0, O_DB }, { "no-trace", no_argument, 0, O_NOTRACE },
+        { "ram", required_argument, 0, O_RAM }, { "seed", required_argument, 0, O_SEED },
+        { "root", required_argument, 0, O_ROOT }, { "env-clear", no_argument, 0, O_ENVCLEAR },
+        { "summary", no_argument, 0, O_SUMMARY }, { "help", no_argument, 0, O_HELP },
+        { 0, 0, 0, 0 },
+    };
+    struct memsim_options o = { .ram_bytes = 256ull << 20, .db_path = "memsim.db", .root = "/" };
+    struct env_builder env = { 0 };
+    int summary = 0, clear = 0, c;
+    char *end, options_text[512];
+    const char *extra[64];
+    int nextra = 0;
+
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "+E:", opts, NULL)) != -1) {
+        switch (c) {
+        case O_DB: o.db_path = optarg; break;
+        case O_NOTRACE: o.db_path = NULL; break;
+        case O_RAM:
+            if (parse_size(optarg, &o.ram_bytes)) {
+                fprintf(stderr, "memsim: --ram %s: expected a size from 4M to 4G, e.g. 64M\n", optarg);
+                return MEMSIM_EXIT_USAGE;
+            }
+            break;
+        case O_SEED:
+            errno = 0;
+            o.seed = strtoull(optarg, &end, 0);
+            if (errno || *end || !*optarg) {
+                fprintf(stderr, "memsim: --seed %s: expected a number\n", optarg);
+                return MEMSIM_EXIT_USAGE;
+            }
+            break;
+        case O_ROOT: o.root = optarg; break;
+        case O_ENVCLEAR: clear = 1; break;
+        case O_SUMMARY: summary = 1; break;
+        case 'E':
+            if (!strchr(optarg, '=') || optarg[0] == '=' || nextra == 64) {
+                fprintf(stderr, "memsim: -E %s: expected NAME=VALUE\n", optarg);
+                return MEMSIM_EXIT_USAGE;
+            }
+            extra[nextra++] = optarg;
+            break;
+        case O_HELP: usage(stdout); return 0;
+        default: usage(stderr); return MEMSIM_EXIT_USAGE;
+        }
+    }
+    if (optind >= argc) {
+        fprintf(stderr, "memsim: run: no program given\n");
+        usage(stderr);
+        return MEMSIM_EXIT_USAGE;
+    }
+    for (char **e = environ; !clear && e && *e; e++)
+        env_set(&env, *e);
+    for (int i = 0; i < nextra; i++)
+        env_set(&env, extra[i]);
+    o.envp = env.vars ? env.vars : (char *[]){ NULL };
+    o.program = argv[optind];
+    o.argv = argv + optind;
+    o.argc = argc - optind;
+    snprintf(options_text, sizeof options_text, "ram=%llu seed=%llu root=%s paging=2level",
+             (unsigned long long)o.ram_bytes, (unsigned long long)o.seed, o.root);
+    o.options_text = options_text;
+
+    struct memsim_result r;
+    char err[512];
+    fflush(stdout);
+    int rc = memsim_run(&o, &r, err, sizeof err);
+    free(env.vars);
+    if (rc) {
+        fprintf(stderr, "memsim: %s\n", err);
+        return rc;
+    }
+    if (r.report[0])
+        fprintf(stderr, "%s\n", r.report);
+    if (summary)
+        print_summary(&o, &r);
+    return r.exit_status;
+}
+
+static int cmd_query(int argc, char **argv)
+{
+    int csv = 0, i = 1;
+    if (i < argc && strcmp(argv[i], "--csv") == 0) {
+        csv = 1;
+        i++;
+    }
+    if (argc - i != 2) {
+        fprintf(stderr, "usage: memsim query [--csv] DB SQL\n");
+        return MEMSIM_EXIT_USAGE;
+    }
+    char err[512];
+    if (trace_query(argv[i], argv[i + 1], csv, stdout, err, sizeof err)) {
+        fprintf(stderr, "memsim: query: %s\n", err);
+        return 1;
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return MEMSIM_EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "run") == 0)
+        return cmd_run(argc - 1, argv + 1);
+    if (strcmp(argv[1], "query") == 0)
+        return cmd_query(argc - 1, argv + 1);
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("memsim %s\n", MEMSIM_VERSION);
+        return 0;
+    }
+    fprintf(stderr, "memsim: unknown command '%s'\n", argv[1]);
+    usage(stderr);
+    return MEMSIM_EXIT_USAGE;
+}

@@ -1,0 +1,51 @@
+/*
+ * memsim.h — running a guest program: the API behind `memsim run`.
+ *
+ * memsim_run() loads a static i386 ELF, runs it to completion on the model
+ * and writes the trace.  What happens to the guest (exit, signal, OOM) is
+ * the guest's result, not an error; errors are memsim's own failures, each
+ * with a documented exit status (see README "Exit status").
+ */
+#ifndef MEMSIM_MEMSIM_H
+#define MEMSIM_MEMSIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define MEMSIM_VERSION "0.1"
+
+/* memsim's own exit statuses, chosen like env(1) and the shells' */
+#define MEMSIM_EXIT_USAGE     125   /* bad options */
+#define MEMSIM_EXIT_NOEXEC    126   /* file exists but is not a runnable static i386 ELF */
+#define MEMSIM_EXIT_NOTFOUND  127   /* no such program */
+#define MEMSIM_EXIT_INTERNAL  70    /* memsim failed (EX_SOFTWARE): trace or host error */
+
+struct memsim_options {
+    const char *program;        /* host path of the ELF */
+    int argc;                   /* guest argv (argv[0] is program as given) */
+    char **argv;
+    char **envp;                /* guest environment, NULL-terminated */
+    uint64_t ram_bytes;         /* --ram, default 256 MiB */
+    const char *db_path;        /* --db, default "memsim.db"; NULL: no trace */
+    uint64_t seed;              /* --seed: getrandom and AT_RANDOM */
+    const char *root;           /* --root: guest "/" on the host, default "/" */
+    const char *options_text;   /* the options as recorded in runs.options */
+};
+
+struct memsim_result {
+    int exit_status;            /* as a shell reports it: code or 128 + signal */
+    const char *exit_reason;    /* "exit", "SIGSEGV", "OOM", ... */
+    char report[256];           /* one line for stderr when the guest died, else "" */
+    uint64_t instructions, cycles;
+    uint64_t faults, walks, trace_rows;
+    uint64_t tlb_hits, tlb_misses;
+    uint64_t peak_rss_pages, free_pages_end;
+    double wall_seconds;
+};
+
+/* Returns 0 when the guest ran (see res), or one of MEMSIM_EXIT_* with a
+ * one-line reason in err. */
+int memsim_run(const struct memsim_options *opt, struct memsim_result *res,
+               char *err, size_t errlen);
+
+#endif

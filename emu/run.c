@@ -1,0 +1,256 @@
+/*
+ * run.c — memsim_run(): check the program, build the machine, run the
+ * guest, record the run and tear everything down.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include "emu/costs.h"
+#include "emu/elf.h"
+#include "emu/machine.h"
+#include "emu/syscall.h"
+
+/* ---- observers: count costs, forward to the trace ---- */
+
+static void on_walk(void *ctx, const struct walk_event *ev)
+{
+    struct machine *m = ctx;
+    m->cycles += COST_WALK_READ * ev->levels;
+    if (m->trace)
+        trace_walk(m->trace, ev);
+}
+
+static void on_fault(void *ctx, const struct fault_event *ev)
+{
+    struct machine *m = ctx;
+    if (m->trace)
+        trace_fault(m->trace, ev);
+}
+
+static void on_alloc(void *ctx, const struct alloc_event *ev)
+{
+    struct machine *m = ctx;
+    if (m->trace)
+        trace_alloc(m->trace, ev);
+}
+
+static void on_vma(void *ctx, const struct vma_event *ev)
+{
+    struct machine *m = ctx;
+    if (m->trace)
+        trace_vma(m->trace, ev);
+}
+
+static void on_syscall(void *ctx, const struct syscall_event *ev)
+{
+    struct machine *m = ctx;
+    if (m->trace)
+        trace_syscall(m->trace, ev);
+}
+
+/* ---- program checks, each with its documented exit status ---- */
+
+static int read_program(const char *path, uint8_t **data, size_t *size, int *fd,
+                        char *err, size_t errlen)
+{
+    struct stat st;
+    *fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (*fd < 0) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        return errno == ENOENT || errno == ENOTDIR ? MEMSIM_EXIT_NOTFOUND : MEMSIM_EXIT_NOEXEC;
+    }
+    if (fstat(*fd, &st) || !S_ISREG(st.st_mode)) {
+        snprintf(err, errlen, "%s: %s", path, S_ISDIR(st.st_mode) ? "is a directory" : "not a regular file");
+        return MEMSIM_EXIT_NOEXEC;
+    }
+    if (st.st_size > (1 << 30)) {
+        snprintf(err, errlen, "%s: larger than 1 GiB", path);
+        return MEMSIM_EXIT_NOEXEC;
+    }
+    *size = (size_t)st.st_size;
+    *data = malloc(*size ? *size : 1);
+    if (!*data || pread(*fd, *data, *size, 0) != (ssize_t)*size) {
+        snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
+        return MEMSIM_EXIT_NOEXEC;
+    }
+    return 0;
+}
+
+static char *guest_exe_path(const struct memsim_options *opt)
+{
+    char buf[PATH_MAX];
+    if (opt->root && strcmp(opt->root, "/") != 0)
+        return strdup(opt->program[0] == '/' ? opt->program : opt->program);
+    return realpath(opt->program, buf) ? strdup(buf) : strdup(opt->program);
+}
+
+/* ---- machine life ---- */
+
+static int machine_create(struct machine *m, const struct memsim_options *opt,
+                          char *err, size_t errlen)
+{
+    memset(m, 0, sizeof *m);
+    m->opt = *opt;
+    m->pid = GUEST_PID;
+    m->rng = opt->seed;
+    m->root_fd = -1;
+    fd_table_init(m);
+    if (opt->root && strcmp(opt->root, "/") != 0 &&
+        (m->root_fd = open(opt->root, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0) {
+        snprintf(err, errlen, "--root %s: %s", opt->root, strerror(errno));
+        return MEMSIM_EXIT_USAGE;
+    }
+    if (opt->db_path && !(m->trace = trace_open(opt->db_path, &m->cycles, err, errlen)))
+        return MEMSIM_EXIT_INTERNAL;
+
+    struct kernel_observer kobs = { m, on_fault, on_alloc, on_vma, on_syscall };
+    if (mmu_init(&m->mmu, NULL, 0) || kernel_init(&m->k, opt->ram_bytes, &m->mmu, &kobs, err, errlen))
+        return err[0] ? MEMSIM_EXIT_USAGE : MEMSIM_EXIT_INTERNAL;
+    m->mmu.phys = m->k.pm.base;
+    m->mmu.phys_size = m->k.pm.size;
+    m->mmu.pid = m->pid;
+    m->mmu.obs = (struct mmu_observer){ m, on_walk };
+
+    m->window = mmap(NULL, TASK_SIZE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    uc_err e = uc_open(UC_ARCH_X86, UC_MODE_32, &m->uc);
+    if (m->window == MAP_FAILED || e != UC_ERR_OK) {
+        m->window = m->window == MAP_FAILED ? NULL : m->window;
+        snprintf(err, errlen, "cannot set up the emulator: %s",
+                 e != UC_ERR_OK ? uc_strerror(e) : strerror(errno));
+        return MEMSIM_EXIT_INTERNAL;
+    }
+    if (cpu_setup(m)) {
+        snprintf(err, errlen, "%s", m->error);
+        return MEMSIM_EXIT_INTERNAL;
+    }
+    return 0;
+}
+
+static void machine_destroy(struct machine *m)
+{
+    if (m->mm) {
+        m->mm->notifier = (struct mm_notifier){ 0 };   /* the host side goes away whole */
+        mm_release(m->mm);
+    }
+    if (m->uc)
+        uc_close(m->uc);
+    if (m->window)
+        munmap(m->window, TASK_SIZE);
+    fd_table_close(m);
+    if (m->root_fd >= 0)
+        close(m->root_fd);
+    mmu_destroy(&m->mmu);
+    kernel_destroy(&m->k);
+    free(m->regions);
+    free(m->exe_guest_path);
+}
+
+static void record_run_start(struct machine *m, const struct memsim_options *opt)
+{
+    char hash[65] = "";
+    size_t len = 1;
+    for (int i = 0; i < opt->argc; i++)
+        len += strlen(opt->argv[i]) + 1;
+    char *args = calloc(1, len);
+    for (int i = 0; args && i < opt->argc; i++) {
+        if (i)
+            strcat(args, " ");
+        strcat(args, opt->argv[i]);
+    }
+    sha256_file(opt->program, hash);
+    struct trace_run_info info = { opt->program, args ? args : "", hash,
+                                   opt->options_text ? opt->options_text : "" };
+    trace_begin_run(m->trace, &info);
+    free(args);
+}
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void fill_result(struct machine *m, struct memsim_result *res, double wall)
+{
+    memset(res, 0, sizeof *res);
+    res->exit_status = m->exit_status;
+    res->exit_reason = m->exit_reason ? m->exit_reason : "exit";
+    snprintf(res->report, sizeof res->report, "%s", m->report);
+    res->instructions = m->icount;
+    res->cycles = m->cycles;
+    res->walks = m->mmu.stats.walks;
+    res->tlb_hits = m->mmu.itlb.stats.hits + m->mmu.dtlb.stats.hits;
+    res->tlb_misses = m->mmu.itlb.stats.misses + m->mmu.dtlb.stats.misses;
+    res->free_pages_end = nr_free_pages(&m->k.pgdat);
+    res->wall_seconds = wall;
+}
+
+int memsim_run(const struct memsim_options *opt, struct memsim_result *res,
+               char *err, size_t errlen)
+{
+    uint8_t *image = NULL;
+    size_t size = 0;
+    int fd = -1, rc;
+    struct elf_image img;
+    struct machine *m = calloc(1, sizeof *m);
+    double t0 = now_seconds();
+
+    err[0] = 0;
+    if (!m) {
+        snprintf(err, errlen, "out of host memory");
+        return MEMSIM_EXIT_INTERNAL;
+    }
+    if ((rc = read_program(opt->program, &image, &size, &fd, err, errlen)))
+        goto out;
+    char why[200];
+    if (elf_parse(image, size, &img, why, sizeof why) != ELF_OK) {
+        snprintf(err, errlen, "%s: %s", opt->program, why);
+        rc = MEMSIM_EXIT_NOEXEC;
+        goto out;
+    }
+    if (opt->db_path && trace_path_check(opt->db_path, err, errlen)) {
+        rc = MEMSIM_EXIT_USAGE;
+        goto out;
+    }
+    if ((rc = machine_create(m, opt, err, errlen)))
+        goto out;
+    m->exe_guest_path = guest_exe_path(opt);
+    if (m->trace)
+        record_run_start(m, opt);
+    if (exec_program(m, &img, fd) || cpu_run(m)) {
+        if (!m->stopped) {
+            snprintf(err, errlen, "%s", m->error);
+            rc = MEMSIM_EXIT_INTERNAL;
+            goto out;
+        }
+    }
+    fill_result(m, res, now_seconds() - t0);
+    res->faults = 0;
+    if (m->trace) {
+        struct trace_run_totals tot = { m->icount, m->cycles, m->exit_status,
+                                        res->exit_reason, res->wall_seconds };
+        trace_end_run(m->trace, &tot);
+        res->trace_rows = trace_rows(m->trace);
+    }
+out:
+    if (m->trace && trace_close(m->trace) && !rc) {
+        snprintf(err, errlen, "trace %s: %s", opt->db_path, trace_error(NULL));
+        rc = MEMSIM_EXIT_INTERNAL;
+    }
+    m->trace = NULL;
+    machine_destroy(m);
+    free(m);
+    free(image);
+    if (fd >= 0)
+        close(fd);
+    return rc;
+}

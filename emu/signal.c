@@ -1,0 +1,103 @@
+/*
+ * signal.c — how a guest's run ends, and the fault slow path that decides it.
+ *
+ * Guest mistakes are the guest's: a fault the kernel model cannot resolve
+ * kills the guest with the signal Linux would send (SIGSEGV with
+ * SEGV_MAPERR or SEGV_ACCERR, SIGBUS, or the OOM killer's SIGKILL) and
+ * memsim reports it in one line and keeps control.
+ */
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include "emu/machine.h"
+#include "emu/costs.h"
+
+static const char *signal_name(int sig)
+{
+    switch (sig) {
+    case SIGSEGV: return "SIGSEGV";
+    case SIGBUS:  return "SIGBUS";
+    case SIGILL:  return "SIGILL";
+    case SIGFPE:  return "SIGFPE";
+    case SIGTRAP: return "SIGTRAP";
+    case SIGKILL: return "SIGKILL";
+    case SIGABRT: return "SIGABRT";
+    default:      return "signal";
+    }
+}
+
+void machine_kill(struct machine *m, int sig, const char *fmt, ...)
+{
+    if (m->stopped)
+        return;                          /* the first cause of death is the one reported */
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(m->report, sizeof m->report, fmt, ap);
+    va_end(ap);
+    m->stopped = 1;
+    m->exit_status = 128 + sig;
+    if (!m->exit_reason)
+        m->exit_reason = signal_name(sig);
+    if (m->in_engine)
+        uc_emu_stop(m->uc);
+}
+
+void machine_exit(struct machine *m, int code)
+{
+    if (m->stopped)
+        return;
+    m->stopped = 1;
+    m->exit_status = code & 0xff;
+    m->exit_reason = "exit";
+    m->report[0] = 0;
+    if (m->in_engine)
+        uc_emu_stop(m->uc);
+}
+
+static void deliver_fault(struct machine *m, enum fault_result r, uint32_t va, enum mmu_access acc)
+{
+    if (m->stopped)
+        return;
+    const char *what = acc == MMU_WRITE ? "write" : acc == MMU_FETCH ? "instruction fetch" : "read";
+    hostmap_sacrifice(m, va);            /* Unicorn still completes this access */
+    switch (r) {
+    case FAULT_OOM:
+        m->exit_reason = "OOM";
+        m->k.oom_kills++;
+        machine_kill(m, SIGKILL, "memsim: out of memory (--ram %lluM): killed the guest at a %s of 0x%08x, eip 0x%08x",
+                     (unsigned long long)(m->opt.ram_bytes >> 20), what, va, m->eip);
+        break;
+    case FAULT_SIGBUS:
+        machine_kill(m, SIGBUS, "memsim: SIGBUS (BUS_ADRERR) at address 0x%08x, eip 0x%08x (%s)",
+                     va, m->eip, what);
+        break;
+    case FAULT_SIGSEGV_ACCERR:
+        machine_kill(m, SIGSEGV, "memsim: SIGSEGV (SEGV_ACCERR) at address 0x%08x, eip 0x%08x (%s not permitted by the mapping)",
+                     va, m->eip, what);
+        break;
+    default:
+        machine_kill(m, SIGSEGV, "memsim: SIGSEGV (SEGV_MAPERR) at address 0x%08x, eip 0x%08x (%s of unmapped memory)",
+                     va, m->eip, what);
+        break;
+    }
+}
+
+int machine_access(struct machine *m, uint32_t va, enum mmu_access acc, int user)
+{
+    uint64_t pa;
+    uint32_t ec;
+
+    for (int tries = 0; tries < 3; tries++) {
+        if (mmu_walk(&m->mmu, va, acc, user, &pa, &ec) == 0)
+            return 0;
+        enum fault_result r = do_page_fault(m->mm, va, ec, acc, m->eip);
+        m->cycles += COST_PAGE_FAULT;
+        if (r != FAULT_OK) {
+            deliver_fault(m, r, va, acc);
+            return -1;
+        }
+    }
+    machine_kill(m, SIGSEGV, "memsim: internal error: fault at 0x%08x (eip 0x%08x) did not resolve",
+                 va, m->eip);
+    return -1;
+}

@@ -1,0 +1,379 @@
+/*
+ * syscall.c — the int 0x80 gate: dispatch, tracing, and the memory,
+ * process, time and identity calls.  File calls are in sys_fs.c.
+ *
+ * Numbers follow arch/x86/entry/syscalls/syscall_32.tbl.  An unknown
+ * number returns -ENOSYS, is traced like any other call, and the run goes on.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+#include "emu/costs.h"
+#include "emu/syscall.h"
+
+#define RLIM_INFINITY_32 0xffffffffu
+
+static long sys_exit(struct machine *m, const uint32_t a[6])
+{
+    machine_exit(m, (int)(a[0] & 0xff));
+    return 0;
+}
+
+static long sys_brk(struct machine *m, const uint32_t a[6])
+{
+    return (long)do_brk(m->mm, a[0]);
+}
+
+static long mmap_common(struct machine *m, uint32_t addr, uint32_t len, uint32_t prot,
+                        uint32_t flags, uint32_t fd, uint32_t pgoff)
+{
+    struct vm_file *file = NULL;
+    uint32_t file_bytes = 0;
+    long err;
+    if (!(flags & MAP_ANONYMOUS_)) {
+        if (flags & MAP_SHARED_)
+            return -ENODEV;                 /* shared file mappings need the page cache */
+        if (!(file = fd_vm_file(m, fd, &err)))
+            return err;
+        off_t size = lseek(file->fd, 0, SEEK_END);
+        uint64_t start = (uint64_t)pgoff << PAGE_SHIFT;
+        file_bytes = size > 0 && (uint64_t)size > start ? (uint32_t)((uint64_t)size - start < len ? (uint64_t)size - start : len) : 0;
+    }
+    long r = do_mmap(m->mm, addr, len, prot, flags, file, pgoff, file_bytes, NULL);
+    vm_file_put(file);
+    return r;
+}
+
+static long sys_mmap2(struct machine *m, const uint32_t a[6])
+{
+    return mmap_common(m, a[0], a[1], a[2], a[3], a[4], a[5]);
+}
+
+/* old_mmap (90): one pointer to six longs, the offset in bytes. */
+static long sys_old_mmap(struct machine *m, const uint32_t a[6])
+{
+    uint32_t v[6];
+    if (copy_from_user(m->mm, v, a[0], sizeof v))
+        return -EFAULT;
+    if (v[5] & ~PAGE_MASK)
+        return -EINVAL;
+    return mmap_common(m, v[0], v[1], v[2], v[3], v[4], v[5] >> PAGE_SHIFT);
+}
+
+static long sys_munmap(struct machine *m, const uint32_t a[6]) { return do_munmap(m->mm, a[0], a[1]); }
+static long sys_mprotect(struct machine *m, const uint32_t a[6]) { return do_mprotect(m->mm, a[0], a[1], a[2]); }
+
+static long sys_madvise(struct machine *m, const uint32_t a[6])
+{
+    return (a[0] & ~PAGE_MASK) ? -EINVAL : 0;   /* advice only: nothing to do yet */
+}
+
+/* set_thread_area: struct user_desc -> a TLS descriptor in GDT entries 6-8 (arch/x86/kernel/tls.c). */
+#define GDT_ENTRY_TLS_MIN 6u
+#define GDT_ENTRY_TLS_MAX 8u
+
+static void fill_desc(uint8_t d[8], const uint32_t u[4])
+{
+    uint32_t base = u[1], limit = u[2], fl = u[3];
+    uint32_t seg_32bit = fl & 1, contents = (fl >> 1) & 3, read_exec_only = (fl >> 3) & 1;
+    uint32_t limit_in_pages = (fl >> 4) & 1, seg_not_present = (fl >> 5) & 1, useable = (fl >> 6) & 1;
+    uint32_t type = ((read_exec_only ^ 1) << 1) | (contents << 2) | 1;   /* accessed preset */
+    d[0] = (uint8_t)limit; d[1] = (uint8_t)(limit >> 8);
+    d[2] = (uint8_t)base; d[3] = (uint8_t)(base >> 8); d[4] = (uint8_t)(base >> 16);
+    d[5] = (uint8_t)(type | 0x10 | 0x60 | ((seg_not_present ^ 1) << 7));   /* S=1, DPL 3 */
+    d[6] = (uint8_t)(((limit >> 16) & 0xf) | (useable << 4) | (seg_32bit << 6) | (limit_in_pages << 7));
+    d[7] = (uint8_t)(base >> 24);
+}
+
+static int desc_is_empty(const uint32_t u[4])
+{
+    /* LDT_empty: base, limit zero; read_exec_only and seg_not_present set */
+    return u[1] == 0 && u[2] == 0 && (u[3] & 0x28) == 0x28 && (u[3] & 0x57) == 0;
+}
+
+static long sys_set_thread_area(struct machine *m, const uint32_t a[6])
+{
+    uint32_t u[4];
+    if (copy_from_user(m->mm, u, a[0], sizeof u))
+        return -EFAULT;
+    if (u[0] == UINT32_MAX) {
+        for (uint32_t e = GDT_ENTRY_TLS_MIN; e <= GDT_ENTRY_TLS_MAX; e++) {
+            uint8_t d[8];
+            cpu_read_tls(m, e, d);
+            if (!(d[5] & 0x80) && !d[0] && !d[1] && !d[6]) {   /* free slot */
+                u[0] = e;
+                break;
+            }
+        }
+        if (u[0] == UINT32_MAX)
+            return -ESRCH;
+        if (copy_to_user(m->mm, a[0], &u[0], 4))
+            return -EFAULT;
+    }
+    if (u[0] < GDT_ENTRY_TLS_MIN || u[0] > GDT_ENTRY_TLS_MAX)
+        return -EINVAL;
+    uint8_t d[8] = { 0 };
+    if (!desc_is_empty(u))
+        fill_desc(d, u);
+    cpu_write_tls(m, u[0], d);
+    return 0;
+}
+
+static long sys_get_thread_area(struct machine *m, const uint32_t a[6])
+{
+    uint32_t idx;
+    if (copy_from_user(m->mm, &idx, a[0], 4))
+        return -EFAULT;
+    if (idx < GDT_ENTRY_TLS_MIN || idx > GDT_ENTRY_TLS_MAX)
+        return -EINVAL;
+    uint8_t d[8];
+    cpu_read_tls(m, idx, d);
+    uint32_t base = d[2] | d[3] << 8 | d[4] << 16 | (uint32_t)d[7] << 24;
+    uint32_t limit = d[0] | d[1] << 8 | (d[6] & 0xfu) << 16;
+    uint32_t type = d[5] & 0xf;
+    uint32_t fl = ((d[6] >> 6) & 1) | ((type >> 2) & 3) << 1 | (((type >> 1) & 1) ^ 1) << 3 |
+                  ((d[6] >> 7) & 1) << 4 | (((d[5] >> 7) & 1) ^ 1) << 5 | ((d[6] >> 4) & 1) << 6;
+    uint32_t u[4] = { idx, base, limit, fl };
+    return copy_to_user(m->mm, a[0], u, sizeof u) ? -EFAULT : 0;
+}
+
+static long sys_set_tid_address(struct machine *m, const uint32_t a[6])
+{
+    m->clear_child_tid = a[0];
+    return m->pid;
+}
+
+static long sys_getpid(struct machine *m, const uint32_t a[6]) { return m->pid; }
+static long sys_getppid(struct machine *m, const uint32_t a[6]) { return 1; }
+static long sys_getuid(struct machine *m, const uint32_t a[6]) { return (long)getuid(); }
+static long sys_getgid(struct machine *m, const uint32_t a[6]) { return (long)getgid(); }
+
+static long sys_uname(struct machine *m, const uint32_t a[6])
+{
+    char u[6][65];
+    memset(u, 0, sizeof u);
+    strcpy(u[0], "Linux");
+    strcpy(u[1], "memsim");
+    strcpy(u[2], "6.1.0-memsim");
+    strcpy(u[3], "#1 SMP PREEMPT_DYNAMIC memsim " MEMSIM_VERSION);
+    strcpy(u[4], "i686");
+    strcpy(u[5], "(none)");
+    return copy_to_user(m->mm, a[0], u, sizeof u) ? -EFAULT : 0;
+}
+
+static long sys_getrandom(struct machine *m, const uint32_t a[6])
+{
+    uint8_t buf[256];
+    uint32_t len = a[1] < sizeof buf ? a[1] : (uint32_t)sizeof buf;   /* like Linux: may be short */
+    machine_random_bytes(m, buf, len);
+    return copy_to_user(m->mm, a[0], buf, len) ? -EFAULT : (long)len;
+}
+
+/* The guest's clocks run on the model's cycle counter. */
+static void guest_time(const struct machine *m, uint32_t clk, uint64_t *sec, uint64_t *nsec)
+{
+    uint64_t ns = m->cycles * (1000000000ull / CPU_HZ);
+    *sec = ns / 1000000000ull + (clk == 0 || clk == 8 ? GUEST_EPOCH : 0);  /* REALTIME, TAI */
+    *nsec = ns % 1000000000ull;
+}
+
+static long sys_time(struct machine *m, const uint32_t a[6])
+{
+    uint64_t s, ns;
+    guest_time(m, 0, &s, &ns);
+    uint32_t t = (uint32_t)s;
+    if (a[0] && copy_to_user(m->mm, a[0], &t, 4))
+        return -EFAULT;
+    return (long)t;
+}
+
+static long sys_clock_gettime(struct machine *m, const uint32_t a[6])
+{
+    uint64_t s, ns;
+    if (a[0] > 11)
+        return -EINVAL;
+    guest_time(m, a[0], &s, &ns);
+    uint32_t ts[2] = { (uint32_t)s, (uint32_t)ns };
+    return copy_to_user(m->mm, a[1], ts, sizeof ts) ? -EFAULT : 0;
+}
+
+static long sys_clock_gettime64(struct machine *m, const uint32_t a[6])
+{
+    uint64_t s, ns;
+    if (a[0] > 11)
+        return -EINVAL;
+    guest_time(m, a[0], &s, &ns);
+    uint64_t ts[2] = { s, ns };
+    return copy_to_user(m->mm, a[1], ts, sizeof ts) ? -EFAULT : 0;
+}
+
+static long sys_gettimeofday(struct machine *m, const uint32_t a[6])
+{
+    uint64_t s, ns;
+    guest_time(m, 0, &s, &ns);
+    uint32_t tv[2] = { (uint32_t)s, (uint32_t)(ns / 1000) };
+    if (a[0] && copy_to_user(m->mm, a[0], tv, sizeof tv))
+        return -EFAULT;
+    return 0;
+}
+
+/* RLIMIT_STACK is the one limit the model enforces; the rest are infinite. */
+static void rlimit_of(uint32_t res, uint64_t *cur, uint64_t *max)
+{
+    *cur = *max = UINT64_MAX;
+    if (res == 3)                       /* RLIMIT_STACK */
+        *cur = STACK_RLIMIT;
+    if (res == 7)                       /* RLIMIT_NOFILE */
+        *cur = *max = MAX_FDS;
+}
+
+static long sys_ugetrlimit(struct machine *m, const uint32_t a[6])
+{
+    uint64_t cur, max;
+    if (a[0] >= 16)
+        return -EINVAL;
+    rlimit_of(a[0], &cur, &max);
+    uint32_t r[2] = { cur > RLIM_INFINITY_32 ? RLIM_INFINITY_32 : (uint32_t)cur,
+                      max > RLIM_INFINITY_32 ? RLIM_INFINITY_32 : (uint32_t)max };
+    return copy_to_user(m->mm, a[1], r, sizeof r) ? -EFAULT : 0;
+}
+
+static long sys_prlimit64(struct machine *m, const uint32_t a[6])
+{
+    uint64_t r[2];
+    if (a[0] != 0 && a[0] != m->pid)
+        return -ESRCH;
+    if (a[1] >= 16)
+        return -EINVAL;
+    rlimit_of(a[1], &r[0], &r[1]);
+    if (a[3] && copy_to_user(m->mm, a[3], r, sizeof r))
+        return -EFAULT;
+    return 0;                           /* new limits are accepted and ignored */
+}
+
+static long sys_rt_sigaction(struct machine *m, const uint32_t a[6])
+{
+    uint32_t sig = a[0];
+    if (sig < 1 || sig > 64 || sig == SIGKILL || sig == SIGSTOP || a[3] != 8)
+        return -EINVAL;
+    struct sigaction_rec *rec = &m->sigactions[sig];
+    uint32_t old[5] = { rec->handler, rec->flags, rec->restorer,
+                        (uint32_t)rec->mask, (uint32_t)(rec->mask >> 32) };
+    if (a[2] && copy_to_user(m->mm, a[2], old, sizeof old))
+        return -EFAULT;
+    if (a[1]) {
+        uint32_t nw[5];
+        if (copy_from_user(m->mm, nw, a[1], sizeof nw))
+            return -EFAULT;
+        *rec = (struct sigaction_rec){ nw[0], nw[1], nw[2], nw[3] | (uint64_t)nw[4] << 32 };
+    }
+    return 0;
+}
+
+static long sys_rt_sigprocmask(struct machine *m, const uint32_t a[6])
+{
+    if (a[3] != 8)
+        return -EINVAL;
+    uint64_t old = m->sigmask, set;
+    if (a[1]) {
+        if (copy_from_user(m->mm, &set, a[1], 8))
+            return -EFAULT;
+        set &= ~((1ull << (SIGKILL - 1)) | (1ull << (SIGSTOP - 1)));
+        switch (a[0]) {
+        case 0: m->sigmask |= set; break;           /* SIG_BLOCK */
+        case 1: m->sigmask &= ~set; break;          /* SIG_UNBLOCK */
+        case 2: m->sigmask = set; break;            /* SIG_SETMASK */
+        default: return -EINVAL;
+        }
+    }
+    if (a[2] && copy_to_user(m->mm, a[2], &old, 8))
+        return -EFAULT;
+    return 0;
+}
+
+static long sys_sysinfo(struct machine *m, const uint32_t a[6])
+{
+    uint32_t si[16] = { 0 };            /* struct sysinfo, i386: 64 bytes */
+    si[0] = (uint32_t)(m->cycles / CPU_HZ);                 /* uptime */
+    si[4] = m->k.pm.nr_pages;                               /* totalram */
+    si[5] = nr_free_pages(&m->k.pgdat);                     /* freeram */
+    si[10] = 1;                                             /* procs (u16) */
+    si[13] = PAGE_SIZE;                                     /* mem_unit */
+    return copy_to_user(m->mm, a[0], si, sizeof si) ? -EFAULT : 0;
+}
+
+static long sys_kill(struct machine *m, const uint32_t a[6])
+{
+    if (a[0] != m->pid && a[0] != 0)
+        return -ESRCH;
+    if (a[1] == 0)
+        return 0;
+    if (a[1] > 64)
+        return -EINVAL;
+    /* no handlers run yet: a signal to oneself takes its default action */
+    if (a[1] == SIGCHLD || a[1] == SIGURG || a[1] == SIGWINCH || m->sigactions[a[1]].handler == 1)
+        return 0;
+    machine_kill(m, (int)a[1], "memsim: guest killed itself with signal %u", a[1]);
+    return 0;
+}
+
+static long sys_tgkill(struct machine *m, const uint32_t a[6])
+{
+    uint32_t b[6] = { a[1], a[2] };
+    return sys_kill(m, b);
+}
+
+#define S(nr, nm, f) [nr] = { nm, f }
+static const struct syscall_entry table[NR_SYSCALLS] = {
+    S(1, "exit", sys_exit), S(3, "read", sys_read), S(4, "write", sys_write),
+    S(5, "open", sys_open), S(6, "close", sys_close), S(13, "time", sys_time),
+    S(19, "lseek", sys_lseek), S(20, "getpid", sys_getpid), S(24, "getuid", sys_getuid),
+    S(33, "access", sys_access), S(37, "kill", sys_kill), S(41, "dup", sys_dup),
+    S(45, "brk", sys_brk), S(47, "getgid", sys_getgid), S(49, "geteuid", sys_getuid),
+    S(50, "getegid", sys_getgid), S(54, "ioctl", sys_ioctl), S(63, "dup2", sys_dup2),
+    S(64, "getppid", sys_getppid), S(78, "gettimeofday", sys_gettimeofday),
+    S(85, "readlink", sys_readlink), S(90, "mmap", sys_old_mmap), S(91, "munmap", sys_munmap),
+    S(116, "sysinfo", sys_sysinfo), S(122, "uname", sys_uname), S(125, "mprotect", sys_mprotect),
+    S(140, "_llseek", sys_llseek), S(145, "readv", sys_readv), S(146, "writev", sys_writev),
+    S(174, "rt_sigaction", sys_rt_sigaction), S(175, "rt_sigprocmask", sys_rt_sigprocmask),
+    S(183, "getcwd", sys_getcwd), S(12, "chdir", sys_chdir),
+    S(191, "ugetrlimit", sys_ugetrlimit), S(192, "mmap2", sys_mmap2),
+    S(195, "stat64", sys_stat64), S(196, "lstat64", sys_lstat64), S(197, "fstat64", sys_fstat64),
+    S(199, "getuid32", sys_getuid), S(200, "getgid32", sys_getgid),
+    S(201, "geteuid32", sys_getuid), S(202, "getegid32", sys_getgid),
+    S(219, "madvise", sys_madvise), S(220, "getdents64", sys_getdents64),
+    S(221, "fcntl64", sys_fcntl64), S(224, "gettid", sys_getpid),
+    S(243, "set_thread_area", sys_set_thread_area), S(244, "get_thread_area", sys_get_thread_area),
+    S(252, "exit_group", sys_exit), S(258, "set_tid_address", sys_set_tid_address),
+    S(265, "clock_gettime", sys_clock_gettime), S(270, "tgkill", sys_tgkill),
+    S(295, "openat", sys_openat), S(300, "fstatat64", sys_fstatat64),
+    S(305, "readlinkat", sys_readlinkat), S(307, "faccessat", sys_faccessat),
+    S(311, "set_robust_list", NULL), S(330, "dup3", sys_dup3), S(340, "prlimit64", sys_prlimit64),
+    S(355, "getrandom", sys_getrandom), S(383, "statx", sys_statx), S(386, "rseq", NULL),
+    S(403, "clock_gettime64", sys_clock_gettime64), S(439, "faccessat2", sys_faccessat),
+};
+
+static const int arg_regs[6] = { UC_X86_REG_EBX, UC_X86_REG_ECX, UC_X86_REG_EDX,
+                                 UC_X86_REG_ESI, UC_X86_REG_EDI, UC_X86_REG_EBP };
+
+void syscall_dispatch(struct machine *m)
+{
+    uint32_t nr, a[6];
+    uc_reg_read(m->uc, UC_X86_REG_EAX, &nr);
+    for (int i = 0; i < 6; i++)
+        uc_reg_read(m->uc, arg_regs[i], &a[i]);
+    m->cycles += COST_SYSCALL;
+
+    const struct syscall_entry *e = nr < NR_SYSCALLS ? &table[nr] : NULL;
+    long ret = (e && e->fn) ? e->fn(m, a) : -ENOSYS;
+    uint32_t eax = (uint32_t)ret;
+
+    if (m->k.obs.syscall) {
+        struct syscall_event ev = { .pid = m->pid, .nr = nr,
+                                    .name = (e && e->name) ? e->name : "unknown", .ret = (int32_t)eax };
+        memcpy(ev.args, a, sizeof a);
+        m->k.obs.syscall(m->k.obs.ctx, &ev);
+    }
+    uc_reg_write(m->uc, UC_X86_REG_EAX, &eax);
+}

@@ -1,0 +1,59 @@
+/*
+ * syscall.h — the int 0x80 system-call layer (internal to emu/).
+ *
+ * Arguments arrive in ebx, ecx, edx, esi, edi, ebp; the result goes back in
+ * eax, -4095..-1 meaning -errno.  Handlers take the machine and the six
+ * argument registers and return the result; they never trust a guest
+ * pointer: every user access goes through copy_{from,to}_user, so a bad
+ * pointer gives -EFAULT, never a memsim crash.
+ */
+#ifndef MEMSIM_SYSCALL_H
+#define MEMSIM_SYSCALL_H
+
+#include "emu/machine.h"
+
+typedef long (*syscall_fn)(struct machine *m, const uint32_t a[6]);
+
+struct syscall_entry {
+    const char *name;
+    syscall_fn fn;              /* NULL: -ENOSYS */
+};
+
+#define NR_SYSCALLS 451
+
+/* sys_fs.c: files */
+long sys_read(struct machine *m, const uint32_t a[6]);
+long sys_write(struct machine *m, const uint32_t a[6]);
+long sys_writev(struct machine *m, const uint32_t a[6]);
+long sys_readv(struct machine *m, const uint32_t a[6]);
+long sys_open(struct machine *m, const uint32_t a[6]);
+long sys_openat(struct machine *m, const uint32_t a[6]);
+long sys_close(struct machine *m, const uint32_t a[6]);
+long sys_lseek(struct machine *m, const uint32_t a[6]);
+long sys_llseek(struct machine *m, const uint32_t a[6]);
+long sys_fstat64(struct machine *m, const uint32_t a[6]);
+long sys_stat64(struct machine *m, const uint32_t a[6]);
+long sys_lstat64(struct machine *m, const uint32_t a[6]);
+long sys_fstatat64(struct machine *m, const uint32_t a[6]);
+long sys_statx(struct machine *m, const uint32_t a[6]);
+long sys_readlink(struct machine *m, const uint32_t a[6]);
+long sys_readlinkat(struct machine *m, const uint32_t a[6]);
+long sys_access(struct machine *m, const uint32_t a[6]);
+long sys_faccessat(struct machine *m, const uint32_t a[6]);
+long sys_ioctl(struct machine *m, const uint32_t a[6]);
+long sys_dup(struct machine *m, const uint32_t a[6]);
+long sys_dup2(struct machine *m, const uint32_t a[6]);
+long sys_dup3(struct machine *m, const uint32_t a[6]);
+long sys_fcntl64(struct machine *m, const uint32_t a[6]);
+long sys_getdents64(struct machine *m, const uint32_t a[6]);
+long sys_getcwd(struct machine *m, const uint32_t a[6]);
+long sys_chdir(struct machine *m, const uint32_t a[6]);
+
+/* fds */
+int  fd_table_init(struct machine *m);
+void fd_table_close(struct machine *m);
+
+/* mmap of a guest file descriptor (sys_fs.c) */
+struct vm_file *fd_vm_file(struct machine *m, uint32_t fd, long *err);
+
+#endif

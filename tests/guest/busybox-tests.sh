@@ -1,0 +1,185 @@
+#!/usr/bin/env bash
+# busybox-tests.sh — run Debian's static i386 busybox under memsim and under
+# qemu-i386 (the reference, run live) and compare them.
+#
+#   busybox-tests.sh MEMSIM [BUSYBOX [CASE...]]
+#
+# BUSYBOX defaults to third_party/busybox/bin/busybox (scripts/fetch-busybox.sh
+# puts it there).  Every case below runs a busybox applet (or a two-command
+# pipeline of them, both halves under the same runner) with a given stdin;
+# stdout and the exit status of every command must be identical under memsim
+# and qemu-i386.  stderr is not compared (memsim may add its own lines), but
+# memsim's is shown when a case fails.
+#
+# memsim runs get `--root /` (the guest sees the host file system, as under
+# qemu) unless MEMSIM_RUN_OPTS says otherwise, and each its own --db in a
+# temporary directory.  With CASE names only those cases run.
+#
+# Exit status: 0 all passed, 1 some failed, 77 skipped (no busybox binary or
+# no qemu-i386; ctest's SKIP_RETURN_CODE).
+set -u
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+fixtures=$here/fixtures
+
+if [ $# -lt 1 ]; then
+    echo "usage: $0 MEMSIM [BUSYBOX [CASE...]]" >&2
+    exit 2
+fi
+MEMSIM=$1
+BUSYBOX=${2:-$repo/third_party/busybox/bin/busybox}
+shift $(( $# >= 2 ? 2 : 1 ))
+only=("$@")
+
+if [ ! -x "$BUSYBOX" ]; then
+    echo "SKIP: no busybox binary at $BUSYBOX (run scripts/fetch-busybox.sh)"
+    exit 77
+fi
+if ! command -v qemu-i386 > /dev/null; then
+    echo "SKIP: qemu-i386 (the reference) is not installed (apt-get install qemu-user)"
+    exit 77
+fi
+[ -x "$MEMSIM" ] || { echo "FAIL: memsim binary not found: $MEMSIM"; exit 1; }
+
+read -r -a memsim_opts <<< "${MEMSIM_RUN_OPTS---root /}"
+
+# ---------------------------------------------------------------- the cases
+# shellcheck disable=SC2016  # the $ in the cases are for the guest shell
+# add_case NAME INPUT ARG...
+#   INPUT: '-' (stdin /dev/null), 'fixture:FILE' (tests/guest/fixtures/FILE),
+#          or 'text:STRING' (printf %b STRING).
+#   ARGs: the applet and its arguments; a lone '|' pipes into a second
+#   busybox command.  @FIXTURES@ becomes the fixtures directory.
+CASE_NAMES=() CASE_INPUTS=() CASE_ARGS=()
+add_case() {
+    local name=$1 input=$2 IFS=$'\x1f'
+    shift 2
+    CASE_NAMES+=("$name")
+    CASE_INPUTS+=("$input")
+    CASE_ARGS+=("$*")
+}
+
+add_case echo           -                    echo hello from busybox
+add_case echo-e         -                    echo -e 'tab\there\nnewline'
+add_case true-false     -                    sh -c 'true && false; echo "status $?"; exit 3'
+add_case sh-arith       -                    sh -c 'i=0; s=0; while [ $i -lt 200 ]; do i=$((i + 1)); s=$((s + i * i)); done; echo "$i $s $((s % 97)) $((1 << 20)) $((-7 / 2))"'
+add_case sh-loops       -                    sh -c 'for w in alpha beta gamma delta; do n=${#w}; case $n in 4) k=four;; 5) k=five;; *) k=other;; esac; printf "%s %d %s\n" "$w" "$n" "$k"; done; set -- a b c; echo "$# args: $*"; f() { echo "in f: $1"; return 5; }; f x; echo "f returned $?"'
+add_case sh-read        fixture:lines.txt    sh -c 'n=0; while read -r num rest; do n=$((n + 1)); [ $((n % 40)) -eq 0 ] && echo "$n: $num"; done; echo "read $n lines"'
+add_case sh-pipeline    -                    sh -c 'echo "c b a" | tr " " "\n" | sort; echo "sub: $(echo inner | tr a-z A-Z)"'
+add_case sort           fixture:lines.txt    sort
+add_case sort-keys      fixture:lines.txt    sort -k3,3 -k1,1nr
+add_case words-sorted   fixture:lines.txt    awk '{ for (i = 2; i <= NF; i++) print $i }' '|' sort
+add_case uniq-count     text:'a\na\nb\nc\nc\nc\n'  uniq -c
+add_case md5sum         fixture:lines.txt    md5sum
+add_case md5sum-file    -                    md5sum @FIXTURES@/lines.txt
+add_case sha256sum      fixture:lines.txt    sha256sum
+add_case wc             fixture:lines.txt    wc
+add_case wc-lwc         fixture:lines.txt    wc -l -w -c
+add_case head-tail      fixture:lines.txt    head -n 40 '|' tail -n 3
+add_case cut            fixture:lines.txt    cut -d ' ' -f 1,3-4
+add_case seq            -                    seq 1 3 40
+add_case seq-sep        -                    seq -s , -w 8 12
+add_case tr-upper       text:'Hello, Memsim!\nsecond line\n'  tr a-z A-Z
+add_case tr-delete      fixture:lines.txt    tr -d aeiou
+add_case awk-begin      -                    awk 'BEGIN { for (i = 1; i <= 10; i++) s += i * i; printf "%d %.4f %s\n", s, s / 7, substr("memsim", 2, 3) }'
+add_case awk-fields     fixture:lines.txt    awk '{ n += NF; if (length($0) > m) m = length($0) } /zone/ { z++ } END { print NR, n, m, z }'
+add_case awk-assoc      fixture:lines.txt    awk '{ for (i = 2; i <= NF; i++) c[$i]++ } END { for (w in c) print c[w], w }' '|' sort -k1,1nr -k2
+add_case gzip-roundtrip fixture:lines.txt    gzip -c '|' gzip -dc
+add_case gzip-bytes     fixture:lines.txt    gzip -9 -c '|' md5sum
+add_case expr           -                    expr 6 '*' 7
+add_case expr-false     -                    expr 3 '>' 5
+add_case expr-string    -                    expr length 'hello world'
+add_case printf         -                    printf '%05d|%x|%o|%s|%c|%-6s|%.3s\n' 42 255 8 str xyz ab abcdef
+add_case od-hex         text:'memsim\0\1\2\377'  od -A x -t x1
+add_case od-chars       text:'memsim\0\1\2\377'  od -c
+
+# ------------------------------------------------------------ the runner
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/memsim-busybox.XXXXXX") || { echo "FAIL: mktemp"; exit 1; }
+
+# bb MODE TAG ARG...: one busybox command under qemu or memsim, killed after
+# BUSYBOX_TIMEOUT seconds (default 120; status 124 then).
+bb() {
+    local mode=$1 tag=$2
+    shift 2
+    if [ "$mode" = qemu ]; then
+        timeout "${BUSYBOX_TIMEOUT:-120}" qemu-i386 "$BUSYBOX" "$@"
+    else
+        timeout "${BUSYBOX_TIMEOUT:-120}" "$MEMSIM" run --db "$tmp/$tag.db" \
+            ${memsim_opts[@]+"${memsim_opts[@]}"} -- "$BUSYBOX" "$@"
+    fi
+}
+
+# run_case MODE INDEX: writes $tmp/MODE.{out,err,err2,status}.
+run_case() {
+    local mode=$1 i=$2 name=${CASE_NAMES[$2]} input=${CASE_INPUTS[$2]} infile
+    local -a all first=() second=()
+    mapfile -t -d $'\x1f' all < <(printf '%s' "${CASE_ARGS[$i]}")
+    local a seen_pipe=0
+    for a in "${all[@]}"; do
+        a=${a//@FIXTURES@/$fixtures}
+        if [ "$a" = '|' ]; then seen_pipe=1
+        elif [ $seen_pipe = 0 ]; then first+=("$a")
+        else second+=("$a")
+        fi
+    done
+    case "$input" in
+        -) infile=/dev/null ;;
+        fixture:*) infile=$fixtures/${input#fixture:} ;;
+        text:*) infile=$tmp/input; printf '%b' "${input#text:}" > "$infile" ;;
+        *) echo "bad input spec $input" >&2; return 1 ;;
+    esac
+    local o=$tmp/$mode
+    # The braces keep bash from reporting a guest killed by a signal itself.
+    if [ $seen_pipe = 0 ]; then
+        { bb "$mode" "$name.$mode" "${first[@]}" < "$infile" > "$o.out" 2> "$o.err"
+          echo $? > "$o.status"; } 2> /dev/null
+    else
+        { bb "$mode" "$name.$mode.1" "${first[@]}" < "$infile" 2> "$o.err" \
+            | bb "$mode" "$name.$mode.2" "${second[@]}" > "$o.out" 2> "$o.err2"
+          echo "${PIPESTATUS[*]}" > "$o.status"; } 2> /dev/null
+    fi
+}
+
+wanted() {
+    [ ${#only[@]} -eq 0 ] && return 0
+    local n
+    for n in "${only[@]}"; do [ "$n" = "$1" ] && return 0; done
+    return 1
+}
+
+passed=0 failed=0
+for i in "${!CASE_NAMES[@]}"; do
+    name=${CASE_NAMES[$i]}
+    wanted "$name" || continue
+    rm -f "$tmp"/qemu.* "$tmp"/memsim.*
+    run_case qemu "$i"
+    run_case memsim "$i"
+    problems=()
+    cmp -s "$tmp/qemu.out" "$tmp/memsim.out" || problems+=("stdout differs")
+    cmp -s "$tmp/qemu.status" "$tmp/memsim.status" \
+        || problems+=("exit status $(cat "$tmp/memsim.status"), qemu-i386 $(cat "$tmp/qemu.status")")
+    if [ ${#problems[@]} -eq 0 ]; then
+        passed=$((passed + 1))
+        echo "PASS busybox/$name"
+        continue
+    fi
+    failed=$((failed + 1))
+    echo "FAIL busybox/$name: ${problems[*]}"
+    if ! cmp -s "$tmp/qemu.out" "$tmp/memsim.out"; then
+        diff -u --text --label qemu-i386 --label memsim "$tmp/qemu.out" "$tmp/memsim.out" \
+            | head -n 40 | sed 's/^/    /'
+    fi
+    for e in "$tmp/memsim.err" "$tmp/memsim.err2"; do
+        [ -s "$e" ] && { echo "  memsim stderr:"; head -n 10 "$e" | sed 's/^/    /'; }
+    done
+    mkdir -p "$tmp/failed/$name" && cp "$tmp"/qemu.* "$tmp"/memsim.* "$tmp"/"$name".* "$tmp/failed/$name/" 2> /dev/null
+done
+
+echo "busybox: $passed passed, $failed failed"
+if [ "$failed" = 0 ]; then
+    rm -rf "$tmp"
+    exit 0
+fi
+echo "kept: $tmp/failed"
+exit 1

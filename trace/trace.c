@@ -1,0 +1,506 @@
+/*
+ * trace.c — the SQLite trace writer: open and schema, prepared inserts,
+ * batched transactions, the run row, observers and close.
+ *
+ * Hot path: one event is one sqlite3_reset + binds + sqlite3_step on a
+ * statement prepared at open.  Strings are bound SQLITE_STATIC: event strings
+ * live until the callback returns, and the step happens before that.
+ *
+ * trace_close() frees the trace, so its failure reason is kept in a static
+ * buffer: trace_error(NULL) returns it ("" after a clean close).
+ */
+#include "trace/trace.h"
+#include "trace/schema.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+enum {
+    ST_WALK, ST_FAULT, ST_ALLOC, ST_VMA, ST_SYSCALL,
+    ST_RUN_INSERT, ST_RUN_UPDATE, ST_BEGIN, ST_COMMIT,
+    ST_COUNT
+};
+
+static const char *const stmt_sql[ST_COUNT] = {
+    [ST_WALK]       = TRACE_INSERT_WALK,
+    [ST_FAULT]      = TRACE_INSERT_FAULT,
+    [ST_ALLOC]      = TRACE_INSERT_ALLOC,
+    [ST_VMA]        = TRACE_INSERT_VMA,
+    [ST_SYSCALL]    = TRACE_INSERT_SYSCALL,
+    [ST_RUN_INSERT] = TRACE_INSERT_RUN,
+    [ST_RUN_UPDATE] = TRACE_UPDATE_RUN,
+    [ST_BEGIN]      = "BEGIN",
+    [ST_COMMIT]     = "COMMIT",
+};
+
+struct trace {
+    sqlite3 *db;
+    sqlite3_stmt *st[ST_COUNT];
+    const uint64_t *clock;
+    uint64_t seq;               /* last seq handed out */
+    uint64_t rows;              /* event rows written */
+    uint32_t pending;           /* event rows since the last COMMIT */
+    int failed;                 /* an insert failed: recording stopped */
+    sqlite3_int64 run_id;       /* 0 until trace_begin_run */
+    char *path;
+    char err[512];
+};
+
+/* trace_close() frees the trace, so the reason it failed is kept here and
+ * returned by trace_error(NULL). */
+static char last_close_error[512];
+
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+    va_list ap;
+    if (!err || errlen == 0)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+}
+
+/* First failure wins: later calls keep the original reason. */
+static void fail(struct trace *t, const char *what, const char *why)
+{
+    if (!t->failed)
+        set_err(t->err, sizeof t->err, "%s trace '%s': %s", what, t->path, why);
+    t->failed = 1;
+}
+
+/* ---- path checks --------------------------------------------------- */
+
+/* The directory part of path ("." when there is none). */
+static int dir_of(const char *path, char *dir, size_t len)
+{
+    const char *slash = strrchr(path, '/');
+    size_t n = !slash ? 0 : slash == path ? 1 : (size_t)(slash - path);
+    if (n == 0) {
+        snprintf(dir, len, ".");
+        return 0;
+    }
+    if (n >= len)
+        return -1;
+    memcpy(dir, path, n);
+    dir[n] = '\0';
+    return 0;
+}
+
+static int path_problem(const char *path)
+{
+    struct stat st;
+    char dir[PATH_MAX];
+    if (stat(path, &st) == 0) {
+        if (S_ISDIR(st.st_mode))
+            return EISDIR;
+        if (!S_ISREG(st.st_mode))
+            return EINVAL;
+    } else if (errno != ENOENT) {
+        return errno;
+    }
+    if (dir_of(path, dir, sizeof dir) != 0)
+        return ENAMETOOLONG;
+    if (stat(dir, &st) != 0)
+        return errno;
+    if (!S_ISDIR(st.st_mode))
+        return ENOTDIR;
+    if (access(dir, W_OK | X_OK) != 0)
+        return errno;
+    return 0;
+}
+
+int trace_path_check(const char *path, char *err, size_t errlen)
+{
+    if (!path || !*path) {
+        set_err(err, errlen, "cannot create trace: empty path");
+        return -1;
+    }
+    int e = path_problem(path);
+    if (e == 0)
+        return 0;
+    set_err(err, errlen, "cannot create trace '%s': %s", path,
+            e == EINVAL ? "not a regular file" : strerror(e));
+    return -1;
+}
+
+/* Rename an existing trace to path.old and drop a stale rollback journal
+ * (SQLite would otherwise treat it as hot and "roll back" into the new file). */
+static int move_aside(const char *path, char *err, size_t errlen)
+{
+    size_t n = strlen(path);
+    char *other = malloc(n + sizeof "-journal");
+    struct stat st;
+    int rc = 0;
+    if (!other) {
+        set_err(err, errlen, "cannot create trace '%s': out of memory", path);
+        return -1;
+    }
+    snprintf(other, n + sizeof "-journal", "%s.old", path);
+    if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && rename(path, other) != 0) {
+        set_err(err, errlen, "cannot rename trace '%s' to '%s': %s", path, other,
+                strerror(errno));
+        rc = -1;
+    }
+    snprintf(other, n + sizeof "-journal", "%s-journal", path);
+    if (rc == 0 && unlink(other) != 0 && errno != ENOENT) {
+        set_err(err, errlen, "cannot remove stale journal '%s': %s", other,
+                strerror(errno));
+        rc = -1;
+    }
+    free(other);
+    return rc;
+}
+
+/* ---- open / close -------------------------------------------------- */
+
+static int setup_db(struct trace *t)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(t->db, TRACE_PRAGMAS TRACE_SCHEMA, NULL, NULL, &msg) != SQLITE_OK) {
+        fail(t, "cannot create", msg ? msg : sqlite3_errmsg(t->db));
+        sqlite3_free(msg);
+        return -1;
+    }
+    for (int i = 0; i < ST_COUNT; i++) {
+        if (sqlite3_prepare_v3(t->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
+                               &t->st[i], NULL) != SQLITE_OK) {
+            fail(t, "cannot create", sqlite3_errmsg(t->db));
+            return -1;
+        }
+    }
+    int rc = sqlite3_step(t->st[ST_BEGIN]);
+    sqlite3_reset(t->st[ST_BEGIN]);
+    if (rc != SQLITE_DONE) {
+        fail(t, "cannot create", sqlite3_errmsg(t->db));
+        return -1;
+    }
+    return 0;
+}
+
+static void free_trace(struct trace *t)
+{
+    for (int i = 0; i < ST_COUNT; i++)
+        sqlite3_finalize(t->st[i]);
+    sqlite3_close_v2(t->db);
+    free(t->path);
+    free(t);
+}
+
+struct trace *trace_open(const char *path, const uint64_t *clock,
+                         char *err, size_t errlen)
+{
+    if (trace_path_check(path, err, errlen) != 0 || move_aside(path, err, errlen) != 0)
+        return NULL;
+    struct trace *t = calloc(1, sizeof *t);
+    if (!t || !(t->path = strdup(path))) {
+        free(t);
+        set_err(err, errlen, "cannot create trace '%s': out of memory", path);
+        return NULL;
+    }
+    t->clock = clock;
+    int rc = sqlite3_open_v2(path, &t->db, SQLITE_OPEN_READWRITE |
+                             SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc != SQLITE_OK)
+        fail(t, "cannot create", t->db ? sqlite3_errmsg(t->db) : sqlite3_errstr(rc));
+    else
+        setup_db(t);
+    if (t->failed) {
+        set_err(err, errlen, "%s", t->err);
+        free_trace(t);
+        return NULL;
+    }
+    return t;
+}
+
+int trace_close(struct trace *t)
+{
+    if (!t)
+        return 0;
+    if (t->db && !t->failed &&
+        sqlite3_exec(t->db, TRACE_CLOSE_SQL, NULL, NULL, NULL) != SQLITE_OK)
+        fail(t, "cannot write", sqlite3_errmsg(t->db));
+    if (t->db && !sqlite3_get_autocommit(t->db)) {
+        /* Commit even after a failure: the rows before it are worth keeping. */
+        if (sqlite3_exec(t->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+            fail(t, "cannot write", sqlite3_errmsg(t->db));
+            if (!sqlite3_get_autocommit(t->db))
+                sqlite3_exec(t->db, "ROLLBACK", NULL, NULL, NULL);
+        }
+    }
+    for (int i = 0; i < ST_COUNT; i++) {
+        sqlite3_finalize(t->st[i]);
+        t->st[i] = NULL;
+    }
+    if (t->db && sqlite3_close(t->db) != SQLITE_OK) {
+        fail(t, "cannot close", sqlite3_errmsg(t->db));
+        sqlite3_close_v2(t->db);
+    }
+    t->db = NULL;
+    int failed = t->failed;
+    snprintf(last_close_error, sizeof last_close_error, "%s", failed ? t->err : "");
+    free_trace(t);
+    return failed ? -1 : 0;
+}
+
+const char *trace_error(const struct trace *t)
+{
+    return t ? t->err : last_close_error;
+}
+
+uint64_t trace_rows(const struct trace *t)
+{
+    return t ? t->rows : 0;
+}
+
+/* ---- rows ---------------------------------------------------------- */
+
+static inline void bind_u64(sqlite3_stmt *s, int i, uint64_t v)
+{
+    sqlite3_bind_int64(s, i, (sqlite3_int64)v);
+}
+
+static inline void bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+    if (v)
+        sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(s, i);
+}
+
+static const char *access_name(uint8_t a)
+{
+    switch (a) {
+    case MMU_READ:  return "read";
+    case MMU_WRITE: return "write";
+    case MMU_FETCH: return "fetch";
+    default:        return NULL;
+    }
+}
+
+/* The statement for the next event row with seq and cycle bound, or NULL
+ * when the trace has stopped recording. */
+static sqlite3_stmt *row_begin(struct trace *t, int which)
+{
+    if (!t || t->failed)
+        return NULL;
+    sqlite3_stmt *s = t->st[which];
+    bind_u64(s, 1, t->seq + 1);
+    bind_u64(s, 2, t->clock ? *t->clock : 0);
+    return s;
+}
+
+static void batch_commit(struct trace *t)
+{
+    int rc = sqlite3_step(t->st[ST_COMMIT]);
+    sqlite3_reset(t->st[ST_COMMIT]);
+    if (rc == SQLITE_DONE) {
+        rc = sqlite3_step(t->st[ST_BEGIN]);
+        sqlite3_reset(t->st[ST_BEGIN]);
+    }
+    if (rc != SQLITE_DONE)
+        fail(t, "cannot write", sqlite3_errmsg(t->db));
+    t->pending = 0;
+}
+
+static void row_finish(struct trace *t, sqlite3_stmt *s)
+{
+    int rc = sqlite3_step(s);
+    if (rc != SQLITE_DONE)
+        fail(t, "cannot write", sqlite3_errmsg(t->db));
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE)
+        return;
+    t->seq++;
+    t->rows++;
+    if (++t->pending >= TRACE_BATCH)
+        batch_commit(t);
+}
+
+void trace_walk(struct trace *t, const struct walk_event *ev)
+{
+    sqlite3_stmt *s = row_begin(t, ST_WALK);
+    if (!s)
+        return;
+    unsigned n = ev->levels < WALK_MAX_LEVELS ? ev->levels : WALK_MAX_LEVELS;
+    bind_u64(s, 3, ev->pid);
+    bind_u64(s, 4, ev->vaddr);
+    bind_text(s, 5, access_name(ev->access));
+    bind_u64(s, 6, ev->user);
+    bind_u64(s, 7, ev->levels);
+    for (unsigned i = 0; i < WALK_MAX_LEVELS; i++) {
+        if (i < n) {
+            bind_u64(s, 8 + 2 * (int)i, ev->entry_addr[i]);
+            bind_u64(s, 9 + 2 * (int)i, ev->entry_val[i]);
+        } else {
+            sqlite3_bind_null(s, 8 + 2 * (int)i);
+            sqlite3_bind_null(s, 9 + 2 * (int)i);
+        }
+    }
+    if (ev->fault) {
+        sqlite3_bind_null(s, 14);
+        bind_text(s, 15, "fault");
+        bind_u64(s, 16, ev->error_code);
+    } else {
+        bind_u64(s, 14, ev->paddr);
+        bind_text(s, 15, "ok");
+        sqlite3_bind_null(s, 16);
+    }
+    row_finish(t, s);
+}
+
+void trace_fault(struct trace *t, const struct fault_event *ev)
+{
+    sqlite3_stmt *s = row_begin(t, ST_FAULT);
+    if (!s)
+        return;
+    bind_u64(s, 3, ev->pid);
+    bind_u64(s, 4, ev->eip);
+    bind_u64(s, 5, ev->address);
+    bind_u64(s, 6, ev->error_code);
+    bind_text(s, 7, access_name(ev->access));
+    bind_text(s, 8, ev->kind);
+    bind_text(s, 9, ev->resolution);
+    if (ev->pfn == UINT32_MAX)
+        sqlite3_bind_null(s, 10);
+    else
+        bind_u64(s, 10, ev->pfn);
+    row_finish(t, s);
+}
+
+void trace_alloc(struct trace *t, const struct alloc_event *ev)
+{
+    sqlite3_stmt *s = row_begin(t, ST_ALLOC);
+    if (!s)
+        return;
+    bind_text(s, 3, ev->allocator);
+    bind_text(s, 4, ev->op);
+    bind_u64(s, 5, ev->order);
+    bind_u64(s, 6, ev->pfn);
+    bind_text(s, 7, ev->zone);
+    bind_text(s, 8, ev->purpose);
+    row_finish(t, s);
+}
+
+void trace_vma(struct trace *t, const struct vma_event *ev)
+{
+    sqlite3_stmt *s = row_begin(t, ST_VMA);
+    if (!s)
+        return;
+    /* PROT_READ/WRITE/EXEC are 1/2/4 on i386 Linux, as on the host. */
+    char prot[4] = {
+        ev->prot & 1 ? 'r' : '-', ev->prot & 2 ? 'w' : '-',
+        ev->prot & 4 ? 'x' : '-', '\0',
+    };
+    bind_u64(s, 3, ev->pid);
+    bind_text(s, 4, ev->op);
+    bind_u64(s, 5, ev->start);
+    bind_u64(s, 6, ev->end);
+    bind_u64(s, 7, ev->prot);
+    bind_text(s, 8, prot);
+    bind_u64(s, 9, ev->flags);
+    bind_text(s, 10, ev->name);
+    row_finish(t, s);
+}
+
+void trace_syscall(struct trace *t, const struct syscall_event *ev)
+{
+    sqlite3_stmt *s = row_begin(t, ST_SYSCALL);
+    if (!s)
+        return;
+    bind_u64(s, 3, ev->pid);
+    bind_u64(s, 4, ev->nr);
+    bind_text(s, 5, ev->name);
+    for (int i = 0; i < 6; i++)
+        bind_u64(s, 6 + i, ev->args[i]);
+    sqlite3_bind_int64(s, 12, ev->ret);
+    row_finish(t, s);
+}
+
+/* ---- the run row --------------------------------------------------- */
+
+static int run_step(struct trace *t, sqlite3_stmt *s)
+{
+    int rc = sqlite3_step(s);
+    if (rc != SQLITE_DONE)
+        fail(t, "cannot write", sqlite3_errmsg(t->db));
+    sqlite3_reset(s);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int trace_begin_run(struct trace *t, const struct trace_run_info *info)
+{
+    static const struct trace_run_info none;
+    char started[32] = "";
+    struct tm tm;
+    time_t now = time(NULL);
+    if (!t || t->failed)
+        return -1;
+    if (t->run_id) {
+        set_err(t->err, sizeof t->err, "trace '%s': run already begun", t->path);
+        return -1;
+    }
+    if (!info)
+        info = &none;
+    if (gmtime_r(&now, &tm))
+        strftime(started, sizeof started, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    sqlite3_stmt *s = t->st[ST_RUN_INSERT];
+    bind_text(s, 1, info->program);
+    bind_text(s, 2, info->args);
+    bind_text(s, 3, info->sha256);
+    bind_text(s, 4, info->options);
+    bind_text(s, 5, started[0] ? started : NULL);
+    if (run_step(t, s) != 0)
+        return -1;
+    t->run_id = sqlite3_last_insert_rowid(t->db);
+    return 0;
+}
+
+/* Without a trace_begin_run() the run row is created here, info all NULL. */
+int trace_end_run(struct trace *t, const struct trace_run_totals *totals)
+{
+    if (!t || t->failed || !totals)
+        return -1;
+    if (!t->run_id && trace_begin_run(t, NULL) != 0)
+        return -1;
+    sqlite3_stmt *s = t->st[ST_RUN_UPDATE];
+    bind_u64(s, 1, totals->instructions);
+    bind_u64(s, 2, totals->cycles);
+    sqlite3_bind_int(s, 3, totals->exit_status);
+    bind_text(s, 4, totals->exit_reason);
+    sqlite3_bind_double(s, 5, totals->wall_seconds);
+    sqlite3_bind_int64(s, 6, t->run_id);
+    return run_step(t, s);
+}
+
+/* ---- observers ----------------------------------------------------- */
+
+static void obs_walk(void *ctx, const struct walk_event *ev)       { trace_walk(ctx, ev); }
+static void obs_fault(void *ctx, const struct fault_event *ev)     { trace_fault(ctx, ev); }
+static void obs_alloc(void *ctx, const struct alloc_event *ev)     { trace_alloc(ctx, ev); }
+static void obs_vma(void *ctx, const struct vma_event *ev)         { trace_vma(ctx, ev); }
+static void obs_syscall(void *ctx, const struct syscall_event *ev) { trace_syscall(ctx, ev); }
+
+void trace_mmu_observer(struct trace *t, struct mmu_observer *obs)
+{
+    obs->ctx = t;
+    obs->walk = obs_walk;
+}
+
+void trace_kernel_observer(struct trace *t, struct kernel_observer *obs)
+{
+    obs->ctx = t;
+    obs->fault = obs_fault;
+    obs->alloc = obs_alloc;
+    obs->vma = obs_vma;
+    obs->syscall = obs_syscall;
+}
