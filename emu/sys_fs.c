@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -434,6 +435,40 @@ long sys_getdents64(struct machine *m, const uint32_t a[6])
     if (n > 0 && copy_to_user(m->mm, a[1], buf, (uint32_t)n))
         r = -EFAULT;
     free(buf);
+    return r;
+}
+
+/* poll(2): struct pollfd is the same on i386 and the host; the fds are mapped. */
+long sys_poll(struct machine *m, const uint32_t a[6])
+{
+    uint32_t n = a[1];
+    if (n > MAX_FDS)
+        return -EINVAL;
+    struct pollfd *p = calloc(n ? n : 1, sizeof *p);
+    if (!p)
+        return -ENOMEM;
+    long r = n && copy_from_user(m->mm, p, a[0], n * (uint32_t)sizeof *p) ? -EFAULT : 0;
+    int32_t guest_fd[MAX_FDS];
+    for (uint32_t i = 0; !r && i < n; i++) {
+        guest_fd[i] = p[i].fd;
+        p[i].fd = p[i].fd < 0 ? -1 : host_fd(m, (uint32_t)p[i].fd);
+        if (guest_fd[i] >= 0 && p[i].fd < 0)
+            p[i].fd = -1;                      /* closed fd: POLLNVAL below */
+    }
+    if (!r) {
+        r = poll(p, n, (int32_t)a[2]);
+        r = r < 0 ? -errno : r;
+        for (uint32_t i = 0; i < n; i++) {
+            if (guest_fd[i] >= 0 && p[i].fd < 0) {
+                p[i].revents = POLLNVAL;
+                r = r < 0 ? 1 : r + 1;
+            }
+            p[i].fd = guest_fd[i];
+        }
+        if (r >= 0 && n && copy_to_user(m->mm, a[0], p, n * (uint32_t)sizeof *p))
+            r = -EFAULT;
+    }
+    free(p);
     return r;
 }
 

@@ -334,7 +334,7 @@ static const struct syscall_entry table[NR_SYSCALLS] = {
     S(50, "getegid", sys_getgid), S(54, "ioctl", sys_ioctl), S(63, "dup2", sys_dup2),
     S(64, "getppid", sys_getppid), S(78, "gettimeofday", sys_gettimeofday),
     S(85, "readlink", sys_readlink), S(90, "mmap", sys_old_mmap), S(91, "munmap", sys_munmap),
-    S(116, "sysinfo", sys_sysinfo), S(122, "uname", sys_uname), S(125, "mprotect", sys_mprotect),
+    S(116, "sysinfo", sys_sysinfo), S(168, "poll", sys_poll), S(122, "uname", sys_uname), S(125, "mprotect", sys_mprotect),
     S(140, "_llseek", sys_llseek), S(145, "readv", sys_readv), S(146, "writev", sys_writev),
     S(174, "rt_sigaction", sys_rt_sigaction), S(175, "rt_sigprocmask", sys_rt_sigprocmask),
     S(183, "getcwd", sys_getcwd), S(12, "chdir", sys_chdir),

@@ -46,6 +46,7 @@ long sys_dup2(struct machine *m, const uint32_t a[6]);
 long sys_dup3(struct machine *m, const uint32_t a[6]);
 long sys_fcntl64(struct machine *m, const uint32_t a[6]);
 long sys_getdents64(struct machine *m, const uint32_t a[6]);
+long sys_poll(struct machine *m, const uint32_t a[6]);
 long sys_getcwd(struct machine *m, const uint32_t a[6]);
 long sys_chdir(struct machine *m, const uint32_t a[6]);
 

@@ -116,6 +116,8 @@ struct mm_struct *mm_alloc(struct kernel *k, uint32_t pid);   /* NULL: OOM */
 void mm_release(struct mm_struct *mm);                         /* frees every frame */
 
 struct vm_area_struct *find_vma(struct mm_struct *mm, uint32_t addr); /* first vma with end > addr */
+/* Is va mapped by a present PTE?  No side effects (no A bits, no TLB). */
+int user_page_present(struct mm_struct *mm, uint32_t va);
 
 /* ---- page faults (memory.c) ---- */
 enum fault_result {
