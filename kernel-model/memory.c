@@ -180,12 +180,17 @@ static int expand_stack(struct mm_struct *mm, struct vm_area_struct *vma, uint32
     return 0;
 }
 
-/* Does the VMA forbid this access (arch/x86/mm/fault.c access_error)? */
-static int access_error(uint32_t error_code, enum mmu_access acc, const struct vm_area_struct *vma)
+/*
+ * Does the VMA forbid this access?  As arch/x86/mm/fault.c access_error,
+ * the decision comes from the error code alone: without NX (2-level paging)
+ * an instruction fetch is indistinguishable from a read, so a readable VMA
+ * is executable, as on real non-PAE hardware.
+ */
+static int access_error(uint32_t error_code, const struct vm_area_struct *vma)
 {
-    if (acc == MMU_WRITE)
+    if (error_code & X86_PF_WRITE)
         return !(vma->vm_flags & VM_WRITE);
-    if (acc == MMU_FETCH)
+    if (error_code & X86_PF_INSTR)
         return !(vma->vm_flags & VM_EXEC);
     if (error_code & X86_PF_PROT)
         return 1;                         /* read of a present page: not ours to fix */
@@ -225,7 +230,7 @@ enum fault_result do_page_fault(struct mm_struct *mm, uint32_t address,
     if (!f.vma) {
         f.resolution = "SIGSEGV/SEGV_MAPERR";
         r = FAULT_SIGSEGV_MAPERR;
-    } else if (access_error(error_code, acc, f.vma)) {
+    } else if (access_error(error_code, f.vma)) {
         f.resolution = "SIGSEGV/SEGV_ACCERR";
         r = FAULT_SIGSEGV_ACCERR;
     } else {
