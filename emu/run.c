@@ -242,8 +242,9 @@ int memsim_run(const struct memsim_options *opt, struct memsim_result *res,
         res->trace_rows = trace_rows(m->trace);
     }
 out:
-    if (m->trace && trace_close(m->trace) && !rc) {
-        snprintf(err, errlen, "trace %s: %s", opt->db_path, trace_error(NULL));
+    char terr[300];
+    if (m->trace && trace_close(m->trace, terr, sizeof terr) && !rc) {
+        snprintf(err, errlen, "trace %s: %s", opt->db_path, terr);
         rc = MEMSIM_EXIT_INTERNAL;
     }
     m->trace = NULL;

@@ -120,21 +120,34 @@ long sys_close(struct machine *m, const uint32_t a[6])
     return 0;
 }
 
-long sys_read(struct machine *m, const uint32_t a[6])
+/* Run a host read-like call through a bounce buffer into user memory. */
+static long read_to_user(struct machine *m, uint32_t fd, uint32_t uaddr, uint32_t count,
+                         ssize_t (*op)(int, void *, size_t))
 {
-    int h = host_fd(m, a[0]);
+    int h = host_fd(m, fd);
     if (h < 0)
         return -EBADF;
-    uint32_t len = a[2] < IO_CHUNK ? a[2] : IO_CHUNK;
+    uint32_t len = count < IO_CHUNK ? count : IO_CHUNK;
     uint8_t *buf = malloc(len ? len : 1);
     if (!buf)
         return -ENOMEM;
-    ssize_t n = read(h, buf, len);
+    ssize_t n = op(h, buf, len);
     long r = n < 0 ? -errno : n;
-    if (n > 0 && copy_to_user(m->mm, a[1], buf, (uint32_t)n))
+    if (n > 0 && copy_to_user(m->mm, uaddr, buf, (uint32_t)n))
         r = -EFAULT;
     free(buf);
     return r;
+}
+
+static ssize_t host_getdents64(int fd, void *buf, size_t len)
+{
+    return syscall(SYS_getdents64, fd, buf, len);
+}
+
+long sys_read(struct machine *m, const uint32_t a[6]) { return read_to_user(m, a[0], a[1], a[2], read); }
+long sys_getdents64(struct machine *m, const uint32_t a[6])
+{
+    return read_to_user(m, a[0], a[1], a[2], host_getdents64);
 }
 
 static long write_user(struct machine *m, int h, uint32_t uaddr, uint32_t len)
@@ -421,24 +434,6 @@ long sys_fcntl64(struct machine *m, const uint32_t a[6])
     }
 }
 
-long sys_getdents64(struct machine *m, const uint32_t a[6])
-{
-    int h = host_fd(m, a[0]);
-    if (h < 0)
-        return -EBADF;
-    uint32_t len = a[2] < IO_CHUNK ? a[2] : IO_CHUNK;
-    uint8_t *buf = malloc(len ? len : 1);
-    if (!buf)
-        return -ENOMEM;
-    long n = syscall(SYS_getdents64, h, buf, len);
-    long r = n < 0 ? -errno : n;
-    if (n > 0 && copy_to_user(m->mm, a[1], buf, (uint32_t)n))
-        r = -EFAULT;
-    free(buf);
-    return r;
-}
-
-/* poll(2): struct pollfd is the same on i386 and the host; the fds are mapped. */
 long sys_poll(struct machine *m, const uint32_t a[6])
 {
     uint32_t n = a[1];

@@ -11,6 +11,7 @@
  * There are no migrate types and no per-cpu lists: one free_area[order] per
  * zone, as in 2.6 before the anti-fragmentation work.
  */
+#include "common/errmsg.h"
 #include "kernel-model/page_alloc.h"
 
 #include <stdarg.h>
@@ -31,17 +32,6 @@
 /* Flags a frame loses when it goes back to the allocator. */
 #define PAGE_FLAGS_CLEAR_ON_FREE \
     (PG_head | PG_anon | PG_dirty | PG_zero | PG_file | PG_pgtable)
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-
-    if (!err || errlen == 0)
-        return;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
 
 /* ---- zones ------------------------------------------------------------ */
 

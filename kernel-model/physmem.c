@@ -9,6 +9,7 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE                      /* memfd_create (CMake defines it too) */
 #endif
+#include "common/errmsg.h"
 #include "kernel-model/page.h"
 #include "kernel-model/page_alloc.h"
 
@@ -23,17 +24,6 @@
 #define PHYSMEM_MIN_SIZE (4ull << 20)
 /* PAE's 36-bit physical address space: the most an i386 kernel can address. */
 #define PHYSMEM_MAX_SIZE (64ull << 30)
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-
-    if (!err || errlen == 0)
-        return;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
 
 /* Every frame starts unused: no users, not mapped, in the zone its pfn
  * falls in.  next/prev = PFN_NONE so a stray list walk stops at once. */

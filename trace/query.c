@@ -10,6 +10,7 @@
  * CSV mode streams: a header record, then one record per row, CRLF line
  * ends, fields quoted when they contain a comma, quote, CR or LF.
  */
+#include "common/errmsg.h"
 #include "trace/trace.h"
 
 #include <errno.h>
@@ -29,19 +30,6 @@ struct result {
     size_t nrows, cap;      /* rows buffered / allocated */
     struct cell *cells;     /* nrows * ncol, row-major */
 };
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-    if (!err || errlen == 0)
-        return;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
 
 /* Column i of the current row as text (integers in decimal, blobs as hex),
  * malloc'd; NULL for SQL NULL.  *ok is cleared when memory runs out. */

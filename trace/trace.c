@@ -6,9 +6,10 @@
  * statement prepared at open.  Strings are bound SQLITE_STATIC: event strings
  * live until the callback returns, and the step happens before that.
  *
- * trace_close() frees the trace, so its failure reason is kept in a static
- * buffer: trace_error(NULL) returns it ("" after a clean close).
+ * trace_close() frees the trace, so it hands its failure reason back in the
+ * caller's buffer.
  */
+#include "common/errmsg.h"
 #include "trace/trace.h"
 #include "trace/schema.h"
 
@@ -53,22 +54,6 @@ struct trace {
     char err[512];
 };
 
-/* trace_close() frees the trace, so the reason it failed is kept here and
- * returned by trace_error(NULL). */
-static char last_close_error[512];
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-    if (!err || errlen == 0)
-        return;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
 
 /* First failure wins: later calls keep the original reason. */
 static void fail(struct trace *t, const char *what, const char *why)
@@ -222,7 +207,7 @@ struct trace *trace_open(const char *path, const uint64_t *clock,
     return t;
 }
 
-int trace_close(struct trace *t)
+int trace_close(struct trace *t, char *err, size_t errlen)
 {
     if (!t)
         return 0;
@@ -247,14 +232,15 @@ int trace_close(struct trace *t)
     }
     t->db = NULL;
     int failed = t->failed;
-    snprintf(last_close_error, sizeof last_close_error, "%s", failed ? t->err : "");
+    if (err && errlen)
+        snprintf(err, errlen, "%s", failed ? t->err : "");
     free_trace(t);
     return failed ? -1 : 0;
 }
 
 const char *trace_error(const struct trace *t)
 {
-    return t ? t->err : last_close_error;
+    return t ? t->err : "";
 }
 
 uint64_t trace_rows(const struct trace *t)

@@ -4,6 +4,8 @@
  * insert failure, `query` output in table and CSV mode, and SHA-256.
  */
 #include "tests/unit/check.h"
+
+static char close_err[512];   /* trace_close's reason */
 #include "trace/schema.h"
 #include "trace/trace.h"
 
@@ -267,8 +269,8 @@ static void test_events(const char *path)
     write_events(t);
     CHECK_EQ(trace_rows(t), 11);
     CHECK_EQ(trace_end_run(t, &totals), 0);
-    CHECK_EQ(trace_close(t), 0);
-    CHECK_STR(trace_error(NULL), "");
+    CHECK_EQ(trace_close(t, close_err, sizeof close_err), 0);
+    CHECK_STR(close_err, "");
     sqlite3 *db = open_ro(path);
     check_order(db);
     check_translations(db);
@@ -290,13 +292,13 @@ static void test_null_clock(void)
         return;
     trace_walk(t, &w);
     CHECK_EQ(trace_end_run(t, &totals), 0);
-    CHECK_EQ(trace_close(t), 0);
+    CHECK_EQ(trace_close(t, close_err, sizeof close_err), 0);
     sqlite3 *db = open_ro(path);
     CHECK_EQ(q_int(db, "SELECT cycle FROM translations WHERE seq = 1"), 0);
     CHECK_EQ(q_int(db, "SELECT count(*) FROM runs WHERE program IS NULL"
                        " AND instructions = 5 AND exit_reason = 'exit'"), 1);
     sqlite3_close(db);
-    CHECK_EQ(trace_close(NULL), 0);
+    CHECK_EQ(trace_close(NULL, NULL, 0), 0);
     CHECK_EQ(trace_rows(NULL), 0);
 }
 
@@ -316,7 +318,7 @@ static void test_reopen(const char *path)
     if (!t)
         return;
     CHECK_EQ(trace_begin_run(t, &info), 0);
-    CHECK_EQ(trace_close(t), 0);
+    CHECK_EQ(trace_close(t, close_err, sizeof close_err), 0);
     sqlite3 *db = open_ro(old);
     CHECK_EQ(q_int(db, "SELECT count(*) FROM translations"), 3);   /* the first run */
     sqlite3_close(db);
@@ -327,7 +329,7 @@ static void test_reopen(const char *path)
 
     t = trace_open(path, &clk, err, sizeof err);    /* again: .old replaced */
     CHECK(t != NULL);
-    CHECK_EQ(trace_close(t), 0);
+    CHECK_EQ(trace_close(t, close_err, sizeof close_err), 0);
     db = open_ro(old);
     CHECK_STR(q_text(db, "SELECT program FROM runs"), "second");
     sqlite3_close(db);
@@ -394,8 +396,8 @@ static void test_insert_error(void)
     CHECK_EQ(trace_rows(t), TRACE_BATCH);
     struct trace_run_totals totals = { 1, 1, 0, "exit", 0 };
     CHECK_EQ(trace_end_run(t, &totals), -1);
-    CHECK_EQ(trace_close(t), -1);
-    CHECK(strncmp(trace_error(NULL), "cannot write trace '", 20) == 0);
+    CHECK_EQ(trace_close(t, close_err, sizeof close_err), -1);
+    CHECK(strncmp(close_err, "cannot write trace '", 20) == 0);
     setrlimit(RLIMIT_FSIZE, &saved);
     signal(SIGXFSZ, SIG_DFL);
     sqlite3 *db = open_ro(path);                    /* still a valid database */
