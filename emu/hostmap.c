@@ -15,7 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
+#include <signal.h>
 #include "emu/machine.h"
 
 static uint32_t vma_uc_perms(const struct vm_area_struct *v)
@@ -41,7 +41,7 @@ static int region_add(struct machine *m, uint32_t start, uint32_t end, uint32_t 
     size_t i = 0;
     while (i < m->nr_regions && m->regions[i].start < start)
         i++;
-    uc_err e = uc_mem_map_ptr(m->uc, start, end - start, perms, m->window + start);
+    uc_err e = uc_mem_map_ptr(m->uc, start, end - start, perms, m->win.base + start);
     if (e != UC_ERR_OK) {
         snprintf(m->error, sizeof m->error, "Unicorn cannot map region 0x%08x-0x%08x: %s",
                  start, end, uc_strerror(e));
@@ -136,7 +136,7 @@ static void add_missing_regions(struct machine *m, uint32_t start, uint32_t end)
                 lo = a > floor + STACK_REGION_CHUNK ? a - STACK_REGION_CHUNK : (floor < a ? floor : a);
             }
             if (region_add(m, lo, b, perms) != 0) {
-                machine_kill(m, 9, "memsim: cannot mirror the mapping 0x%08x-0x%08x: %s",
+                machine_kill(m, SIGKILL, "memsim: cannot mirror the mapping 0x%08x-0x%08x: %s",
                              lo, b, m->error);
                 return;
             }
@@ -169,7 +169,7 @@ static void hm_vma_changed(void *ctx, struct mm_struct *mm, uint32_t start, uint
         uint32_t perms = vma_uc_perms(v);
         if (perms && overlaps(v->vm_start, v->vm_end, lo, hi) &&
             region_add(m, v->vm_start, v->vm_end, perms) != 0) {
-            machine_kill(m, 9, "memsim: cannot mirror the mapping 0x%08x-0x%08x: %s",
+            machine_kill(m, SIGKILL, "memsim: cannot mirror the mapping 0x%08x-0x%08x: %s",
                          v->vm_start, v->vm_end, m->error);
             return;
         }
@@ -179,21 +179,18 @@ static void hm_vma_changed(void *ctx, struct mm_struct *mm, uint32_t start, uint
 static void hm_set_pte(void *ctx, struct mm_struct *mm, uint32_t va, uint32_t pfn, int writable)
 {
     struct machine *m = ctx;
-    void *want = m->window + va;
-    void *got = mmap(want, PAGE_SIZE, PROT_READ | (writable ? PROT_WRITE : 0),
-                     MAP_SHARED | MAP_FIXED, m->k.pm.memfd, (off_t)pfn << PAGE_SHIFT);
-    if (got != want) {
-        /* Out of host mappings (vm.max_map_count): the guest cannot go on. */
-        hostmap_sacrifice(m, va);
-        machine_kill(m, 9, "memsim: host refused to alias page 0x%08x (vm.max_map_count?)", va);
+    if (window_alias(&m->win, m->k.pm.memfd, va, pfn, writable)) {
+        window_sacrifice(&m->win, va);
+        machine_kill(m, SIGKILL, "memsim: the host cannot map more guest pages (%llu host mappings; "
+                     "raise vm.max_map_count, now below what this guest needs)",
+                     (unsigned long long)m->win.host_maps);
     }
 }
 
 static void hm_clear_pte(void *ctx, struct mm_struct *mm, uint32_t va, int was_exec)
 {
     struct machine *m = ctx;
-    mmap(m->window + va, PAGE_SIZE, PROT_NONE,
-         MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0);
+    window_unalias(&m->win, va);
     if (was_exec)
         uc_ctl_remove_cache(m->uc, va, va + PAGE_SIZE);
 }
@@ -206,13 +203,6 @@ void hostmap_notifier(struct machine *m, struct mm_notifier *n)
         .set_pte = hm_set_pte,
         .clear_pte = hm_clear_pte,
     };
-}
-
-void hostmap_sacrifice(struct machine *m, uint32_t va)
-{
-    if (va < TASK_SIZE)
-        mmap(m->window + (va & PAGE_MASK), PAGE_SIZE, PROT_READ | PROT_WRITE,
-             MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
 }
 
 int hostmap_map_kernel_page(struct machine *m, uint32_t pfn, int writable)

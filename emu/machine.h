@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <unicorn/unicorn.h>
 #include "emu/memsim.h"
+#include "emu/window.h"
 #include "kernel-model/mm.h"
 #include "mmu/mmu.h"
 #include "trace/trace.h"
@@ -44,7 +45,7 @@ struct machine {
     struct mm_struct *mm;
     struct trace *trace;
 
-    uint8_t *window;                /* host reservation of TASK_SIZE bytes */
+    struct host_window win;         /* the guest's user space on the host */
     struct uc_region *regions;      /* sorted, non-overlapping */
     size_t nr_regions, cap_regions;
 
@@ -78,9 +79,6 @@ struct machine {
 /* hostmap.c: the secondary MMU — regions and aliases */
 void hostmap_notifier(struct machine *m, struct mm_notifier *n);
 int  hostmap_map_kernel_page(struct machine *m, uint32_t pfn, int writable);
-/* Back va with a throwaway host page so an access Unicorn completes after
- * the guest was killed touches no PROT_NONE memory. */
-void hostmap_sacrifice(struct machine *m, uint32_t va);
 
 /* cpu.c: descriptor tables, entry to user mode, the hooks and the run loop */
 int  cpu_setup(struct machine *m);

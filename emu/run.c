@@ -119,12 +119,11 @@ static int machine_create(struct machine *m, const struct memsim_options *opt,
     m->mmu.pid = m->pid;
     m->mmu.obs = (struct mmu_observer){ m, on_walk };
 
-    m->window = mmap(NULL, TASK_SIZE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (window_init(&m->win, err, errlen))
+        return MEMSIM_EXIT_INTERNAL;
     uc_err e = uc_open(UC_ARCH_X86, UC_MODE_32, &m->uc);
-    if (m->window == MAP_FAILED || e != UC_ERR_OK) {
-        m->window = m->window == MAP_FAILED ? NULL : m->window;
-        snprintf(err, errlen, "cannot set up the emulator: %s",
-                 e != UC_ERR_OK ? uc_strerror(e) : strerror(errno));
+    if (e != UC_ERR_OK) {
+        snprintf(err, errlen, "cannot set up the emulator: %s", uc_strerror(e));
         return MEMSIM_EXIT_INTERNAL;
     }
     if (cpu_setup(m)) {
@@ -142,8 +141,7 @@ static void machine_destroy(struct machine *m)
     }
     if (m->uc)
         uc_close(m->uc);
-    if (m->window)
-        munmap(m->window, TASK_SIZE);
+    window_destroy(&m->win);
     fd_table_close(m);
     if (m->root_fd >= 0)
         close(m->root_fd);

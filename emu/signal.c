@@ -59,7 +59,7 @@ static void deliver_fault(struct machine *m, enum fault_result r, uint32_t va, e
     if (m->stopped)
         return;
     const char *what = acc == MMU_WRITE ? "write" : acc == MMU_FETCH ? "instruction fetch" : "read";
-    hostmap_sacrifice(m, va);            /* Unicorn still completes this access */
+    window_sacrifice(&m->win, va);            /* Unicorn still completes this access */
     switch (r) {
     case FAULT_OOM:
         m->exit_reason = "OOM";
