@@ -72,7 +72,9 @@ static enum elf_error add_load(struct elf_image *img, const uint8_t *ph, size_t 
 
     if (img->nr_loads == ELF_MAX_LOADS)
         return fail(ELF_MALFORMED, why, wl, "too many PT_LOAD segments");
-    if (filesz > memsz || (uint64_t)off + filesz > size)
+    if (filesz > memsz)
+        return fail(ELF_MALFORMED, why, wl, "PT_LOAD segment has p_filesz > p_memsz");
+    if ((uint64_t)off + filesz > size)
         return fail(ELF_MALFORMED, why, wl, "PT_LOAD segment extends past the end of the file");
     if ((uint64_t)vaddr + memsz > ELF_TASK_SIZE || vaddr < 0x10000u)
         return fail(ELF_MALFORMED, why, wl, "PT_LOAD segment outside the user address space");

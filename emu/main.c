@@ -39,7 +39,7 @@ static int parse_size(const char *s, uint64_t *out)
     char *end;
     errno = 0;
     unsigned long long v = strtoull(s, &end, 10);
-    if (errno || end == s)
+    if (errno || end == s || v > (4ull << 30))   /* also keeps v << 30 from wrapping */
         return -1;
     switch (*end) {
     case 'k': case 'K': v <<= 10; end++; break;

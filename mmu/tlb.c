@@ -28,8 +28,18 @@ void tlb_insert(struct tlb *t, uint32_t vpn, uint32_t pfn, uint32_t flags)
     struct tlb_entry *set = &t->entries[(vpn & (t->sets - 1)) * t->ways];
     struct tlb_entry *victim = &set[0];
 
+    /* A refill of a cached vpn (a write through a clean entry, a retry
+     * after a fault) reuses its way.  Looking for it only alongside the
+     * free ways took an earlier free way instead and left a stale twin
+     * that occupied a way and cost a live entry an eviction later. */
     for (unsigned w = 0; w < t->ways; w++) {
-        if (!(set[w].flags & TLB_VALID) || set[w].vpn == vpn) {
+        if ((set[w].flags & TLB_VALID) && set[w].vpn == vpn) {
+            victim = &set[w];
+            goto fill;
+        }
+    }
+    for (unsigned w = 0; w < t->ways; w++) {
+        if (!(set[w].flags & TLB_VALID)) {
             victim = &set[w];
             goto fill;
         }
