@@ -132,12 +132,21 @@ long do_mmap(struct mm_struct *mm, uint32_t addr, uint32_t len, uint32_t prot,
         if (addr & ~PAGE_MASK)
             return -EINVAL;
     } else {
-        addr = (uint32_t)PAGE_ALIGN((uint64_t)addr);   /* a hint is rounded up */
+        /* round_hint_to_min: a hint is rounded down, and one below
+         * mmap_min_addr is raised to it (was: rounded up, low hints dropped). */
+        addr &= PAGE_MASK;
+        if (addr && addr < MMAP_MIN_ADDR)
+            addr = MMAP_MIN_ADDR;
     }
 
     if (flags & (MAP_FIXED_ | MAP_FIXED_NOREPLACE_)) {
-        if ((uint64_t)addr + len > TASK_SIZE || addr < MMAP_MIN_ADDR)
-            return (flags & MAP_FIXED_) ? -EPERM : -ENOMEM;
+        /* get_unmapped_area: past TASK_SIZE is -ENOMEM, then
+         * security_mmap_addr: below mmap_min_addr is -EPERM, for FIXED and
+         * FIXED_NOREPLACE alike (was: chosen by the flag, not the cause). */
+        if ((uint64_t)addr + len > TASK_SIZE)
+            return -ENOMEM;
+        if (addr < MMAP_MIN_ADDR)
+            return -EPERM;
         if (!range_is_free(mm, addr, len)) {
             if (!(flags & MAP_FIXED_))
                 return -EEXIST;
@@ -220,13 +229,20 @@ uint32_t do_brk(struct mm_struct *mm, uint32_t newbrk)
             return mm->brk;
         notify_vma_changed(mm, new_end, old_end);
     } else if (new_end > old_end) {
-        if (new_end > TASK_SIZE || !range_is_free(mm, old_end, new_end - old_end))
+        if (new_end > TASK_SIZE)
             return mm->brk;
-        /* stay clear of a stack that may grow down towards the heap */
+        /* As Linux's brk: the next mapping must start at least a page above
+         * the new break (newbrk + PAGE_SIZE > vm_start_gap(next) refuses),
+         * a growing stack its guard gap further.  (Was: any free range up
+         * to the next mapping, so the heap could end flush against it.) */
         size_t i = vma_index(mm, old_end);
-        if (i < mm->nr_vmas && (mm->vmas[i].vm_flags & VM_GROWSDOWN) &&
-            new_end + STACK_GUARD_GAP > mm->vmas[i].vm_start)
-            return mm->brk;
+        if (i < mm->nr_vmas) {
+            uint64_t gap_start = mm->vmas[i].vm_start;
+            if (mm->vmas[i].vm_flags & VM_GROWSDOWN)
+                gap_start = gap_start > STACK_GUARD_GAP ? gap_start - STACK_GUARD_GAP : 0;
+            if ((uint64_t)new_end + PAGE_SIZE > gap_start)
+                return mm->brk;
+        }
         struct vm_area_struct vma = {
             .vm_start = old_end, .vm_end = new_end,
             .vm_flags = VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC,

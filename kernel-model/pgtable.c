@@ -90,7 +90,7 @@ void zap_page_range(struct mm_struct *mm, uint32_t start, uint32_t end, int exec
             va = (va | ((1u << PGDIR_SHIFT) - 1)) - PAGE_SIZE + 1;
             continue;
         }
-        if (*pte & _PAGE_PRESENT)
+        if (*pte & (_PAGE_PRESENT | _PAGE_PROTNONE))
             zap_pte(mm, va, pte, exec);
     }
 }
@@ -100,7 +100,7 @@ void change_protection(struct mm_struct *mm, uint32_t start, uint32_t end,
 {
     for (uint32_t va = start; va < end && va >= start; va += PAGE_SIZE) {
         uint32_t *pte = pte_offset(mm, va);
-        if (!pte || !(*pte & _PAGE_PRESENT))
+        if (!pte || !(*pte & (_PAGE_PRESENT | _PAGE_PROTNONE)))
             continue;
         uint32_t pfn = *pte >> PAGE_SHIFT;
         struct page *page = pfn_to_page(&mm->k->pm, pfn);
@@ -114,11 +114,23 @@ void change_protection(struct mm_struct *mm, uint32_t start, uint32_t end,
                         (!(page->flags & PG_zero) && page->_mapcount == 0 &&
                          page->_refcount == 1));
         if (!(vm_flags & (VM_READ | VM_WRITE | VM_EXEC))) {
-            zap_pte(mm, va, pte, 1);   /* PROT_NONE: drop it; a fault will SIGSEGV */
+            /*
+             * PROT_NONE: hide the page but keep the frame, so mprotect back
+             * finds the data (Linux's pte_modify to PAGE_NONE).  Zapping it,
+             * as this did, freed the contents: a later PROT_READ|PROT_WRITE
+             * read zeros.  A fault meanwhile is SEGV_ACCERR (VMA rights).
+             */
+            if (*pte & _PAGE_PRESENT) {
+                *pte = (*pte & ~(uint32_t)_PAGE_PRESENT) | _PAGE_PROTNONE;
+                flush_tlb_page(mm, va);
+                if (mm->notifier.clear_pte)
+                    mm->notifier.clear_pte(mm->notifier.ctx, mm, va, 1);
+            }
             continue;
         }
         uint32_t old = *pte;
-        *pte = (old & ~_PAGE_RW) | (writable ? _PAGE_RW : 0);
+        *pte = (old & ~(uint32_t)(_PAGE_RW | _PAGE_PROTNONE)) | _PAGE_PRESENT |
+               (writable ? _PAGE_RW : 0);
         if (*pte != old || (vm_flags & VM_EXEC) == 0) {
             flush_tlb_page(mm, va);
             if (mm->notifier.set_pte)

@@ -10,6 +10,14 @@
 
 #include "kernel-model/mm.h"
 
+/*
+ * A page whose VMA became PROT_NONE keeps its frame in a PTE with P clear
+ * and this bit set, as Linux's _PAGE_PROTNONE (the G bit, unused while P is
+ * clear): the hardware walk faults, the frame and its contents stay, and
+ * mprotect back makes the PTE present again.
+ */
+#define _PAGE_PROTNONE _PAGE_GLOBAL
+
 static inline uint32_t *pte_table(struct kernel *k, uint32_t pfn)
 {
     return (uint32_t *)pfn_to_host(&k->pm, pfn);
