@@ -22,7 +22,7 @@ struct tlb_entry {
     uint32_t vpn;          /* linear page number */
     uint32_t pfn;          /* physical frame number */
     uint32_t flags;        /* TLB_* */
-    uint32_t lru;          /* last-use stamp */
+    uint64_t lru;          /* last-use stamp (64-bit: a 32-bit one wraps within minutes) */
 };
 
 struct tlb_stats {
@@ -32,7 +32,7 @@ struct tlb_stats {
 struct tlb {
     const char *name;
     unsigned sets, ways;   /* sets is a power of two */
-    uint32_t stamp;
+    uint64_t stamp;
     struct tlb_entry *entries;     /* sets * ways */
     struct tlb_stats stats;
 };
