@@ -288,6 +288,18 @@ int cpu_run(struct machine *m)
         }
         if (m->stopped)
             break;
+        if (e == UC_ERR_OK) {
+            /*
+             * Stopped with no cause: entering with until=entry left a cached
+             * block at the entry that only stops, which happens when the
+             * entry page has no region (a PROT_NONE segment).  The model
+             * judges that first fetch.
+             */
+            m->eip = eip;
+            if (access_slow(m, eip, MMU_FETCH) == 0 && !m->stopped)
+                machine_kill(m, SIGSEGV, "memsim: internal error: the engine stopped at eip 0x%08x", eip);
+            continue;
+        }
         if (e == UC_ERR_INSN_INVALID)
             machine_kill(m, SIGILL, "memsim: SIGILL: invalid instruction at eip 0x%08x", m->eip);
         else

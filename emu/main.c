@@ -119,7 +119,8 @@ static int cmd_run(int argc, char **argv)
     int nextra = 0;
 
     optind = 1;
-    while ((c = getopt_long(argc, argv, "+E:", opts, NULL)) != -1) {
+    opterr = 0;                        /* our own messages, named "memsim" */
+    while ((c = getopt_long(argc, argv, "+:E:", opts, NULL)) != -1) {
         switch (c) {
         case O_DB: o.db_path = optarg; break;
         case O_NOTRACE: o.db_path = NULL; break;
@@ -148,7 +149,13 @@ static int cmd_run(int argc, char **argv)
             extra[nextra++] = optarg;
             break;
         case O_HELP: usage(stdout); return 0;
-        default: usage(stderr); return MEMSIM_EXIT_USAGE;
+        default:
+            if (c == ':')
+                fprintf(stderr, "memsim: run: option '%s' needs a value\n", argv[optind - 1]);
+            else
+                fprintf(stderr, "memsim: run: unrecognized option '%s'\n", argv[optind - 1]);
+            usage(stderr);
+            return MEMSIM_EXIT_USAGE;
         }
     }
     if (optind >= argc) {

@@ -62,7 +62,7 @@ static int read_program(const char *path, uint8_t **data, size_t *size, int *fd,
                         char *err, size_t errlen)
 {
     struct stat st;
-    *fd = open(path, O_RDONLY | O_CLOEXEC);
+    *fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);   /* a FIFO must not block us */
     if (*fd < 0) {
         snprintf(err, errlen, "%s: %s", path, strerror(errno));
         return errno == ENOENT || errno == ENOTDIR ? MEMSIM_EXIT_NOTFOUND : MEMSIM_EXIT_NOEXEC;
@@ -207,6 +207,8 @@ int memsim_run(const struct memsim_options *opt, struct memsim_result *res,
         snprintf(err, errlen, "out of host memory");
         return MEMSIM_EXIT_INTERNAL;
     }
+    m->root_fd = -1;
+    fd_table_init(m);               /* machine_destroy may run before machine_create */
     if ((rc = read_program(opt->program, &image, &size, &fd, err, errlen)))
         goto out;
     char why[200];
@@ -239,7 +241,7 @@ int memsim_run(const struct memsim_options *opt, struct memsim_result *res,
         trace_end_run(m->trace, &tot);
         res->trace_rows = trace_rows(m->trace);
     }
-out:
+out:;
     char terr[300];
     if (m->trace && trace_close(m->trace, terr, sizeof terr) && !rc) {
         snprintf(err, errlen, "trace %s: %s", opt->db_path, terr);

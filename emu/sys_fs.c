@@ -133,8 +133,12 @@ static long read_to_user(struct machine *m, uint32_t fd, uint32_t uaddr, uint32_
         return -ENOMEM;
     ssize_t n = op(h, buf, len);
     long r = n < 0 ? -errno : n;
-    if (n > 0 && copy_to_user(m->mm, uaddr, buf, (uint32_t)n))
+    if (n > 0 && copy_to_user(m->mm, uaddr, buf, (uint32_t)n)) {
+        /* Linux copies as it reads: nothing reached the guest, so the
+         * file position must not have moved either. */
+        lseek(h, -(off_t)n, SEEK_CUR);
         r = -EFAULT;
+    }
     free(buf);
     return r;
 }

@@ -1,0 +1,340 @@
+#!/usr/bin/env bash
+# bad-input.sh — memsim on inputs that are not runnable programs, bad
+# options, unusable trace paths, bad queries and a guest that runs out of
+# memory: each must end with its documented exit status and a clear message,
+# never with a crash or a hang.
+#
+#   bad-input.sh MEMSIM SAMPLES_BIN_DIR [CC]
+#
+# SAMPLES_BIN_DIR must hold the hello and oom_hog samples; CC (default gcc)
+# builds the dynamically linked i386 programs.  Statuses (emu/main.c):
+#   127 no such program, 126 not a runnable static i386 ELF, 125 bad options,
+#   70 memsim internal failure, else the guest's (128 + signal when killed).
+# Every memsim command runs under `timeout` (60 s; 10 s for the FIFO case,
+# whose failure mode is blocking forever), so a hang fails the test (124).
+# A memsim crash would show as 134 (abort) or 139 (SIGSEGV) and fails every
+# case; the guest's own 139 is told apart by memsim's kill report, a stderr
+# line "memsim: SIGSEGV (SEGV_...", which a crash of memsim does not print.
+#
+# Cases (each prints PASS/FAIL/SKIP):
+#   127: a missing file, an empty name, a path through a regular file;
+#        stdout empty, exactly one stderr line "memsim: PATH: ...".
+#   126: a directory, /dev/null, a FIFO, an empty file, a text file, a #!
+#        script, the first 100 and the first 52 bytes of hello, the ELF magic
+#        followed by garbage, hello's ELF header followed by garbage, a
+#        64-bit ELF (the host's /bin/true), a dynamically linked i386 program
+#        (PIE and non-PIE, built here with gcc -m32; skipped if that fails):
+#        stdout empty, exactly one stderr line naming the file and the problem.
+#   139: hello with its code segment made PROT_NONE: the guest dies at its
+#        first fetch, one stderr line "memsim: SIGSEGV (SEGV_...".
+#   125: unknown option, --ram 1K / abc / 5G / 2^34+1 G (wraps 64 bits when
+#        shifted), --seed x / empty, -E without '=', --root missing dir, run
+#        with no program, no command, an unknown command, query with one
+#        argument: stdout empty (hello never ran), stderr names the problem.
+#   --db unusable (parent directory missing, parent is a regular file, the
+#        path is a directory, empty path): 125 or 70 (documented failure
+#        statuses), exactly one stderr line, hello printed nothing (it never
+#        started), nothing created.
+#   query: missing db (non-zero, one line naming it, file not created), bad
+#        SQL ('SQL error'), a write statement (refused, db unchanged), a
+#        non-database file, a directory; and one good query as the control.
+#   OOM: oom_hog under --ram 16M and --ram 4M: status 137, its one stdout
+#        line, exactly one stderr line "memsim: out of memory ...", and the
+#        trace's runs row says exit_status 137 / OOM, which only a memsim
+#        that finished normally writes (a host SIGKILL of memsim is 137 too).
+set -u
+
+if [ $# -lt 2 ] || [ $# -gt 3 ]; then
+    echo "usage: $0 MEMSIM SAMPLES_BIN_DIR [CC]" >&2
+    exit 2
+fi
+memsim=$1 bindir=$2 cc=${3:-gcc}
+hello=$bindir/hello
+oom_hog=$bindir/oom_hog
+for f in "$memsim" "$hello" "$oom_hog"; do
+    [ -x "$f" ] || { echo "FAIL guest/bad_input: missing $f (build memsim and the samples)"; exit 1; }
+done
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/memsim-bad-input.XXXXXX") || exit 1
+nfail=0 npass=0 nskip=0
+TIMEOUT=60
+
+# run NAME [TIMEOUT] -- CMD...   sets $status; output in $tmp/NAME.out/.err
+run() {
+    local name=$1 t=$TIMEOUT
+    shift
+    if [ "$1" != -- ]; then t=$1; shift; fi
+    shift
+    cur=$name
+    cmd_text=$(printf ' %q' "$@")
+    timeout -k 5 "$t" "$@" > "$tmp/$name.out" 2> "$tmp/$name.err" < /dev/null
+    status=$?
+}
+
+problems=()
+problem() { problems+=("$*"); }
+
+# Explain a status that no case accepts.
+status_meaning() {
+    case $1 in
+        124|137) if [ "$1" = 124 ] || ! grep -q '^memsim: ' "$tmp/$cur.err"; then
+                     echo "hang: killed by timeout"; return; fi ;;
+    esac
+    case $1 in
+        134) echo "memsim aborted (SIGABRT)" ;;
+        139|135|136|132)
+            if grep -q '^memsim: SIG[A-Z]* (' "$tmp/$cur.err"; then echo "guest killed by a signal"
+            else echo "memsim itself crashed (signal $(($1 - 128)), no kill report)"; fi ;;
+        *) echo "status $1" ;;
+    esac
+}
+
+expect_status() {     # expect_status ALLOWED...
+    local s
+    for s in "$@"; do [ "$status" = "$s" ] && return 0; done
+    problem "exit status $status ($(status_meaning "$status")), expected $*"
+    return 1
+}
+
+no_stdout() {
+    [ -s "$tmp/$cur.out" ] && problem "stdout not empty (the guest ran?): $(head -c 200 "$tmp/$cur.out")"
+}
+
+# one_line REGEX: stderr is exactly one line, starting "memsim: ", matching REGEX (ERE, case-insensitive)
+one_line() {
+    local n
+    n=$(grep -c '' "$tmp/$cur.err")
+    if [ "$n" != 1 ]; then
+        problem "stderr has $n lines, expected exactly one"
+    elif ! grep -q '^memsim: ' "$tmp/$cur.err"; then
+        problem "stderr line does not start with 'memsim: '"
+    fi
+    if ! head -n 1 "$tmp/$cur.err" | grep -qiE -- "$1"; then
+        problem "stderr does not match /$1/"
+    fi
+}
+
+# first_line REGEX: the first stderr line matches (a usage text may follow)
+first_line() {
+    [ -s "$tmp/$cur.err" ] || { problem "nothing on stderr"; return; }
+    head -n 1 "$tmp/$cur.err" | grep -qiE -- "$1" || problem "first stderr line does not match /$1/"
+}
+
+contains_fixed() {    # the stderr line names STRING (e.g. the path)
+    grep -qF -- "$1" "$tmp/$cur.err" || problem "stderr does not name '$1'"
+}
+
+verdict() {
+    if [ ${#problems[@]} -eq 0 ]; then
+        echo "PASS $cur"
+        npass=$((npass + 1))
+    else
+        echo "FAIL $cur"
+        echo "    command:$cmd_text"
+        local p
+        for p in "${problems[@]}"; do echo "    $p"; done
+        if [ -s "$tmp/$cur.err" ]; then
+            echo "    stderr:"
+            head -n 5 "$tmp/$cur.err" | sed 's/^/      /'
+        fi
+        nfail=$((nfail + 1))
+    fi
+    problems=()
+}
+
+skip() { echo "SKIP $1: $2"; nskip=$((nskip + 1)); }
+
+# ---------------------------------------------------------------- 127
+run missing -- "$memsim" run --no-trace "$tmp/no-such-program"
+expect_status 127; no_stdout; one_line 'no such file'; contains_fixed "$tmp/no-such-program"; verdict
+
+run empty_name -- "$memsim" run --no-trace ""
+expect_status 127; no_stdout; one_line '.'; verdict
+
+run through_file -- "$memsim" run --no-trace "$hello/x"
+expect_status 127; no_stdout; one_line 'not a directory|no such'; contains_fixed "$hello/x"; verdict
+
+# ---------------------------------------------------------------- 126
+# run_noexec NAME FILE REGEX [TIMEOUT]
+run_noexec() {
+    run "$1" "${4:-$TIMEOUT}" -- "$memsim" run --no-trace "$2"
+    expect_status 126; no_stdout; one_line "$3"; contains_fixed "$2"; verdict
+}
+
+mkdir "$tmp/a-directory"
+run_noexec directory "$tmp/a-directory" 'directory'
+run_noexec dev_null /dev/null 'regular'
+mkfifo "$tmp/a-fifo"
+run_noexec fifo "$tmp/a-fifo" 'regular|fifo' 10
+: > "$tmp/empty"
+run_noexec empty_file "$tmp/empty" 'not an ELF|empty'
+printf 'this is just text\nnot a program\n' > "$tmp/text"
+run_noexec text_file "$tmp/text" 'not an ELF'
+printf '#!/bin/sh\necho should not run\n' > "$tmp/script.sh"
+chmod +x "$tmp/script.sh"
+run_noexec script "$tmp/script.sh" 'not an ELF|script'
+head -c 100 "$hello" > "$tmp/truncated100"
+run_noexec truncated_100 "$tmp/truncated100" 'truncat|program header|past the end|too short'
+head -c 52 "$hello" > "$tmp/truncated52"
+run_noexec truncated_52 "$tmp/truncated52" 'truncat|program header|past the end|too short'
+# Deterministic garbage: an LCG, so a failure reproduces.
+garbage() {
+    LC_ALL=C awk -v n="$1" 'BEGIN { x = 12345; for (i = 0; i < n; i++) { x = (x * 69069 + 1) % 4294967296; printf "%c", int(x / 16777216) } }'
+}
+{ printf '\177ELF'; garbage 4096; } > "$tmp/magic-garbage"
+run_noexec magic_garbage "$tmp/magic-garbage" '.'
+{ head -c 52 "$hello"; garbage 8192; } > "$tmp/header-garbage"
+run_noexec header_garbage "$tmp/header-garbage" '.'
+
+host_true=$(command -v true 2>/dev/null)
+[ -f /bin/true ] && host_true=/bin/true
+if [ -n "$host_true" ] && [ "$(head -c 5 "$host_true" | od -An -tx1 | tr -d ' \n')" = 7f454c4602 ]; then
+    run_noexec elf64 "$host_true" '64'
+else
+    skip elf64 "no 64-bit ELF /bin/true on this host"
+fi
+
+printf 'int main(void) { return 0; }\n' > "$tmp/dyn.c"
+if "$cc" -m32 -no-pie -o "$tmp/dyn_nopie" "$tmp/dyn.c" 2> /dev/null; then
+    run_noexec dynamic "$tmp/dyn_nopie" 'dynamic|PT_INTERP|static'
+else
+    skip dynamic "$cc -m32 cannot build a dynamically linked i386 program"
+fi
+if "$cc" -m32 -pie -fPIE -o "$tmp/dyn_pie" "$tmp/dyn.c" 2> /dev/null; then
+    run_noexec dynamic_pie "$tmp/dyn_pie" 'ET_DYN|position-independent|dynamic|static'
+else
+    skip dynamic_pie "$cc -m32 -pie cannot build an i386 PIE"
+fi
+
+# ---------------------------------------------------------------- 139
+# A valid ELF whose code cannot run: hello with p_flags 0 (PROT_NONE) on its
+# executable PT_LOAD.  The guest dies on its first instruction fetch, as on
+# Linux: 139 and memsim's one-line kill report naming the fault (without NX
+# a *readable* segment would be executable, so the flags are cleared whole).
+u32() { od -An -tu4 -j "$2" -N4 "$1" | tr -d ' '; }
+cp "$hello" "$tmp/none_text"
+phoff=$(u32 "$hello" 28)
+phnum=$(od -An -tu2 -j44 -N2 "$hello" | tr -d ' ')
+patched=0
+for ((i = 0; i < phnum; i++)); do
+    ph=$((phoff + 32 * i))
+    if [ "$(u32 "$hello" "$ph")" = 1 ] && [ $(($(u32 "$hello" $((ph + 24))) & 1)) = 1 ]; then
+        printf '\0\0\0\0' | dd of="$tmp/none_text" bs=1 seek=$((ph + 24)) conv=notrunc status=none
+        patched=$((patched + 1))
+    fi
+done
+if [ "$patched" -ge 1 ]; then
+    run none_text -- "$memsim" run --no-trace "$tmp/none_text"
+    expect_status 139; no_stdout; one_line '^memsim: SIGSEGV \(SEGV_(ACCERR|MAPERR)\)'; verdict
+else
+    skip none_text "no executable PT_LOAD found in $hello"
+fi
+
+# ---------------------------------------------------------------- 125
+# run_usage NAME REGEX ARGS...   (memsim ARGS...: 125, stdout empty)
+run_usage() {
+    local name=$1 re=$2
+    shift 2
+    run "$name" -- "$memsim" "$@"
+    expect_status 125; no_stdout; first_line "$re"; verdict
+}
+run_usage unknown_option 'unrecognized option|unknown option|invalid option' run --bogus --no-trace "$hello"
+run_usage ram_1K '--ram 1K' run --no-trace --ram 1K "$hello"
+run_usage ram_abc '--ram abc' run --no-trace --ram abc "$hello"
+run_usage ram_5G '--ram 5G' run --no-trace --ram 5G "$hello"
+run_usage ram_wraps '--ram 17179869185G' run --no-trace --ram 17179869185G "$hello"
+run_usage seed_x '--seed x' run --no-trace --seed x "$hello"
+run_usage seed_empty '--seed' run --no-trace --seed '' "$hello"
+run_usage env_no_equals '-E' run --no-trace -E NOEQUALS "$hello"
+run_usage root_missing "$tmp/no-such-root" run --no-trace --root "$tmp/no-such-root" "$hello"
+run_usage no_program 'no program' run --no-trace
+run_usage no_command 'usage' 
+run_usage unknown_command "unknown command" frobnicate "$hello"
+run_usage query_one_arg 'usage' query "$tmp/x.db"
+
+# ---------------------------------------------------------------- --db
+# run_baddb NAME DBPATH REGEX: the error comes before the guest starts
+run_baddb() {
+    run "$1" -- "$memsim" run --db "$2" "$hello"
+    expect_status 125 70; no_stdout; one_line "$3"
+    [ -n "$2" ] && contains_fixed "$2"
+}
+run_baddb db_no_parent "$tmp/no-such-dir/sub/t.db" 'no such file|cannot'
+[ -e "$tmp/no-such-dir" ] && problem "$tmp/no-such-dir was created"
+verdict
+printf 'a regular file\n' > "$tmp/regular"
+run_baddb db_parent_is_file "$tmp/regular/t.db" 'not a directory|cannot'
+[ "$(cat "$tmp/regular")" = "a regular file" ] || problem "$tmp/regular was modified"
+verdict
+mkdir "$tmp/db-is-dir"
+run_baddb db_is_directory "$tmp/db-is-dir" 'directory|regular|cannot'
+[ -d "$tmp/db-is-dir" ] && [ -z "$(ls -A "$tmp/db-is-dir")" ] || problem "$tmp/db-is-dir was changed"
+verdict
+run_baddb db_empty_path "" 'empty|path|cannot'
+verdict
+
+# ---------------------------------------------------------------- query
+# A real trace for the query cases, and the control: a good query works.
+run make_db -- "$memsim" run --db "$tmp/good.db" "$hello"
+expect_status 0
+[ "$(cat "$tmp/make_db.out")" = "hello, world" ] || problem "hello printed '$(head -c 100 "$tmp/make_db.out")'"
+verdict
+run query_good -- "$memsim" query --csv "$tmp/good.db" 'SELECT exit_status, exit_reason FROM runs'
+expect_status 0
+[ "$(tr -d '\r' < "$tmp/query_good.out" | tail -n 1)" = "0,exit" ] || problem "unexpected output: $(head -c 200 "$tmp/query_good.out")"
+verdict
+
+# query_fails NAME REGEX ARGS...: an ordinary failure (1..125), one line
+query_fails() {
+    local name=$1 re=$2
+    shift 2
+    run "$name" -- "$memsim" query "$@"
+    if [ "$status" = 0 ] || [ "$status" -gt 125 ]; then
+        problem "exit status $status ($(status_meaning "$status")), expected a failure status 1..125"
+    fi
+    no_stdout; one_line "$re"
+}
+query_fails query_missing_db 'no such file|cannot open' "$tmp/missing.db" 'SELECT 1'
+contains_fixed "$tmp/missing.db"
+[ -e "$tmp/missing.db" ] && problem "query created $tmp/missing.db"
+verdict
+query_fails query_bad_sql 'SQL error' "$tmp/good.db" 'SELEKT * FROM runs'
+verdict
+query_fails query_no_table 'SQL error' "$tmp/good.db" 'SELECT * FROM no_such_table'
+verdict
+before=$(cksum < "$tmp/good.db")
+query_fails query_write 'SQL error.*read-?only' "$tmp/good.db" 'DELETE FROM runs'
+[ "$(cksum < "$tmp/good.db")" = "$before" ] || problem "the trace was modified"
+verdict
+query_fails query_not_a_db 'SQL error|not a database|cannot' "$tmp/text" 'SELECT * FROM runs'
+verdict
+query_fails query_directory 'directory|cannot' "$tmp/a-directory" 'SELECT 1'
+verdict
+
+# ---------------------------------------------------------------- OOM
+# run_oom NAME RAM
+run_oom() {
+    local name=$1 ram=$2
+    rm -f "$tmp/$name.db"
+    run "$name" -- "$memsim" run --ram "$ram" --db "$tmp/$name.db" "$oom_hog"
+    expect_status 137
+    [ "$(cat "$tmp/$name.out")" = "oom_hog: allocating" ] \
+        || problem "stdout is not exactly 'oom_hog: allocating': $(head -c 200 "$tmp/$name.out")"
+    one_line "^memsim: out of memory \\(--ram $ram\\)"
+    # Written by trace_end_run only when memsim ran to the end itself.
+    local row
+    row=$(timeout 60 "$memsim" query --csv "$tmp/$name.db" \
+              'SELECT exit_status, exit_reason FROM runs' 2>&1 | tr -d '\r' | tail -n 1)
+    [ "$row" = "137,OOM" ] || problem "runs row: '$row', expected '137,OOM'"
+    verdict
+}
+run_oom oom_16M 16M
+run_oom oom_4M 4M
+
+echo "bad-input: $npass passed, $nfail failed, $nskip skipped"
+if [ "$nfail" = 0 ]; then
+    rm -rf "$tmp"
+    exit 0
+fi
+echo "kept: $tmp"
+exit 1
