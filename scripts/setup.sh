@@ -6,7 +6,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$here/build}
 shift || true
 
-packages=(build-essential cmake pkg-config libunicorn-dev libcapstone-dev
+packages=(build-essential clang cmake pkg-config libunicorn-dev libcapstone-dev
           libsqlite3-dev sqlite3 gcc-multilib qemu-user)
 missing=()
 for p in "${packages[@]}"; do

@@ -8,15 +8,23 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 jobs=$(nproc)
 
-"$here/scripts/setup.sh" "$here/build"
+"$here/scripts/setup.sh" "$here/build" -DMEMSIM_SANITIZE=OFF -DMEMSIM_SAMPLES=ON
 "$here/scripts/fetch-busybox.sh" >/dev/null || echo "test: busybox not available; its test will be skipped"
 
 echo "== test suite (RelWithDebInfo)"
 (cd "$here/build" && ctest --output-on-failure -j"$jobs")
 
+echo "== fuzz: elf_parse for 30 s, seeded with the samples (clang libFuzzer)"
+cmake -S "$here" -B "$here/build-fuzz" -DCMAKE_C_COMPILER=clang -DMEMSIM_FUZZ=ON \
+      -DMEMSIM_SAMPLES=OFF >/dev/null
+cmake --build "$here/build-fuzz" --target fuzz_elf -j"$jobs" >/dev/null
+mkdir -p "$here/build-fuzz/corpus"
+"$here/build-fuzz/tests/fuzz/fuzz_elf" -max_total_time=30 -max_len=16384 -seed=1 \
+    "$here/build-fuzz/corpus" "$here/build/samples/bin" 2>&1 | tail -2
+
 if [ -z "${MEMSIM_NO_SANITIZE:-}" ]; then
     echo "== test suite under -fsanitize=address,undefined"
-    "$here/scripts/setup.sh" "$here/build-asan" -DMEMSIM_SANITIZE=ON
+    "$here/scripts/setup.sh" "$here/build-asan" -DMEMSIM_SANITIZE=ON -DMEMSIM_SAMPLES=ON
     # Unicorn's JIT keeps allocations alive at exit by design; leaks are not checked here.
     (cd "$here/build-asan" && ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
         UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j"$jobs")
