@@ -116,6 +116,28 @@ int cpu_enter_user(struct machine *m, uint32_t entry, uint32_t sp)
 
 /* ---------------- hooks ---------------- */
 
+/*
+ * The bytes of the current instruction, read through the page tables from
+ * the frames (never through Unicorn, whose view of a page the model has not
+ * faulted in is PROT_NONE host memory).  Returns how many were readable.
+ */
+static size_t read_insn(struct machine *m, uint8_t *buf, size_t n)
+{
+    size_t got = 0;
+    while (got < n) {
+        uint32_t va = m->eip + (uint32_t)got;
+        uint32_t pfn = follow_pte(m->mm, va);
+        if (pfn == PFN_NONE)
+            break;
+        size_t chunk = PAGE_SIZE - (va & ~PAGE_MASK);
+        if (chunk > n - got)
+            chunk = n - got;
+        memcpy(buf + got, (uint8_t *)pfn_to_host(&m->k.pm, pfn) + (va & ~PAGE_MASK), chunk);
+        got += chunk;
+    }
+    return got;
+}
+
 /* Does the current instruction load a segment register (reading the GDT)? */
 static int insn_loads_segment(struct machine *m)
 {
@@ -123,14 +145,14 @@ static int insn_loads_segment(struct machine *m)
     csh cs;
     cs_insn *insn;
     int loads = 0;
+    size_t n = read_insn(m, code, m->insn_size && m->insn_size <= sizeof code ? m->insn_size : 1);
 
-    if (uc_mem_read(m->uc, m->eip, code, sizeof code) != UC_ERR_OK &&
-        uc_mem_read(m->uc, m->eip, code, m->insn_size ? m->insn_size : 1) != UC_ERR_OK)
+    if (!n)
         return 0;
     if (cs_open(CS_ARCH_X86, CS_MODE_32, &cs) != CS_ERR_OK)
         return 0;
     cs_option(cs, CS_OPT_DETAIL, CS_OPT_ON);
-    if (cs_disasm(cs, code, sizeof code, m->eip, 1, &insn) == 1) {
+    if (cs_disasm(cs, code, n, m->eip, 1, &insn) == 1) {
         cs_regs rd, wr;
         uint8_t nrd, nwr;
         if (cs_regs_access(cs, insn, rd, &nrd, wr, &nwr) == CS_ERR_OK)

@@ -175,6 +175,9 @@ int exec_program(struct machine *m, const struct elf_image *img, int fd)
         return -1;
     }
     m->mm = mm;
+    /* Each VMA is a Unicorn region, and Unicorn 2.0.1 aborts at about 4096
+     * of them: the guest meets the kernel's -ENOMEM well before that. */
+    mm->max_map_count = MAX_UC_REGIONS;
     hostmap_notifier(m, &mm->notifier);
     mmu_write_cr3(&m->mmu, mm->pgd << PAGE_SHIFT);
 

@@ -20,6 +20,7 @@
 
 #define GUEST_PID 1000u
 #define MAX_FDS   256
+#define MAX_UC_REGIONS 3000u        /* the guest's VMA limit (Unicorn's is ~4096) */
 
 /* A Unicorn region mirroring one VMA. */
 struct uc_region {
@@ -30,6 +31,8 @@ struct uc_region {
 struct guest_fd {
     int host_fd;                    /* -1: free */
     int cloexec;
+    char *path;                     /* as the guest opened it, or NULL */
+    struct vm_file *vmf;            /* shared by every mmap of this open file */
 };
 
 struct sigaction_rec {

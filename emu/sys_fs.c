@@ -40,11 +40,23 @@ int fd_table_init(struct machine *m)
     return 0;
 }
 
+/* Forget guest fd: close its host fd (never memsim's own stdio) and drop
+ * its mapping object; VMAs that map the file keep their references. */
+static void fd_release(struct machine *m, uint32_t fd)
+{
+    struct guest_fd *g = &m->fds[fd];
+    if (g->host_fd > 2)
+        close(g->host_fd);
+    vm_file_put(g->vmf);
+    free(g->path);
+    *g = (struct guest_fd){ .host_fd = -1 };
+}
+
 void fd_table_close(struct machine *m)
 {
-    for (int i = 3; i < MAX_FDS; i++)
+    for (uint32_t i = 0; i < MAX_FDS; i++)
         if (m->fds[i].host_fd >= 0)
-            close(m->fds[i].host_fd);
+            fd_release(m, i);
 }
 
 static int host_fd(struct machine *m, uint32_t fd)
@@ -52,11 +64,13 @@ static int host_fd(struct machine *m, uint32_t fd)
     return fd < MAX_FDS ? m->fds[fd].host_fd : -1;
 }
 
-static long install_fd(struct machine *m, int hfd, int cloexec, uint32_t lowest)
+static long install_fd(struct machine *m, int hfd, int cloexec, uint32_t lowest,
+                       const char *path)
 {
     for (uint32_t i = lowest; i < MAX_FDS; i++) {
         if (m->fds[i].host_fd < 0) {
-            m->fds[i] = (struct guest_fd){ .host_fd = hfd, .cloexec = cloexec };
+            m->fds[i] = (struct guest_fd){ .host_fd = hfd, .cloexec = cloexec,
+                                           .path = path ? strdup(path) : NULL };
             return i;
         }
     }
@@ -102,7 +116,7 @@ static long do_open(struct machine *m, uint32_t dirfd, uint32_t upath, uint32_t 
     int fd = open_guest_path(m, dirfd, path, hflags);
     if (fd < 0)
         return fd;
-    return install_fd(m, fd, (flags & G_O_CLOEXEC) != 0, 0);
+    return install_fd(m, fd, (flags & G_O_CLOEXEC) != 0, 0, path);
 }
 
 long sys_open(struct machine *m, const uint32_t a[6]) { return do_open(m, G_AT_FDCWD, a[0], a[1]); }
@@ -110,13 +124,9 @@ long sys_openat(struct machine *m, const uint32_t a[6]) { return do_open(m, a[0]
 
 long sys_close(struct machine *m, const uint32_t a[6])
 {
-    int h = host_fd(m, a[0]);
-    if (h < 0)
+    if (host_fd(m, a[0]) < 0)
         return -EBADF;
-    m->fds[a[0]].host_fd = -1;
-    /* the guest may close 0-2; memsim keeps its own stdio */
-    if (h > 2)
-        close(h);
+    fd_release(m, a[0]);                 /* the guest may close 0-2; memsim keeps its own */
     return 0;
 }
 
@@ -399,9 +409,10 @@ static long dup_to(struct machine *m, uint32_t oldfd, uint32_t newfd, int cloexe
     int nh = fcntl(h, F_DUPFD_CLOEXEC, 3);
     if (nh < 0)
         return -errno;
-    if (m->fds[newfd].host_fd > 2)
-        close(m->fds[newfd].host_fd);
-    m->fds[newfd] = (struct guest_fd){ .host_fd = nh, .cloexec = cloexec };
+    if (m->fds[newfd].host_fd >= 0)
+        fd_release(m, newfd);
+    m->fds[newfd] = (struct guest_fd){ .host_fd = nh, .cloexec = cloexec,
+                                       .path = m->fds[oldfd].path ? strdup(m->fds[oldfd].path) : NULL };
     return newfd;
 }
 
@@ -411,7 +422,7 @@ long sys_dup(struct machine *m, const uint32_t a[6])
     if (h < 0)
         return -EBADF;
     int nh = fcntl(h, F_DUPFD_CLOEXEC, 3);
-    return nh < 0 ? -errno : install_fd(m, nh, 0, 0);
+    return nh < 0 ? -errno : install_fd(m, nh, 0, 0, m->fds[a[0]].path);
 }
 
 long sys_dup2(struct machine *m, const uint32_t a[6]) { return dup_to(m, a[0], a[1], 0); }
@@ -428,7 +439,7 @@ long sys_fcntl64(struct machine *m, const uint32_t a[6])
     switch (a[1]) {
     case F_DUPFD: case F_DUPFD_CLOEXEC: {
         int nh = fcntl(h, F_DUPFD_CLOEXEC, 3);
-        return nh < 0 ? -errno : install_fd(m, nh, a[1] == F_DUPFD_CLOEXEC, a[2]);
+        return nh < 0 ? -errno : install_fd(m, nh, a[1] == F_DUPFD_CLOEXEC, a[2], m->fds[a[0]].path);
     }
     case F_GETFD: return m->fds[a[0]].cloexec ? FD_CLOEXEC : 0;
     case F_SETFD: m->fds[a[0]].cloexec = (a[2] & FD_CLOEXEC) != 0; return 0;
@@ -496,9 +507,14 @@ struct vm_file *fd_vm_file(struct machine *m, uint32_t fd, long *err)
         *err = -EBADF;
         return NULL;
     }
-    char path[64];
-    snprintf(path, sizeof path, "fd:%u", fd);
-    struct vm_file *f = vm_file_open(h, path);
-    *err = f ? 0 : -ENOMEM;
-    return f;
+    struct guest_fd *g = &m->fds[fd];
+    if (!g->vmf) {
+        char name[32];
+        snprintf(name, sizeof name, "fd:%u", fd);
+        g->vmf = vm_file_open(h, g->path ? g->path : name);
+    }
+    *err = g->vmf ? 0 : -ENOMEM;
+    if (g->vmf)
+        g->vmf->refs++;                  /* the caller's reference */
+    return g->vmf;
 }

@@ -36,9 +36,9 @@ static long mmap_common(struct machine *m, uint32_t addr, uint32_t len, uint32_t
             return -ENODEV;                 /* shared file mappings need the page cache */
         if (!(file = fd_vm_file(m, fd, &err)))
             return err;
-        off_t size = lseek(file->fd, 0, SEEK_END);
-        uint64_t start = (uint64_t)pgoff << PAGE_SHIFT;
-        file_bytes = size > 0 && (uint64_t)size > start ? (uint32_t)((uint64_t)size - start < len ? (uint64_t)size - start : len) : 0;
+        /* The file is read at fault time: pages past its end then are
+         * SIGBUS, the tail of the last page zeros (memory.c). */
+        file_bytes = len;
     }
     long r = do_mmap(m->mm, addr, len, prot, flags, file, pgoff, file_bytes, NULL);
     vm_file_put(file);

@@ -54,7 +54,8 @@ long sys_chdir(struct machine *m, const uint32_t a[6]);
 int  fd_table_init(struct machine *m);
 void fd_table_close(struct machine *m);
 
-/* mmap of a guest file descriptor (sys_fs.c) */
+/* The mapping object of a guest fd, with a reference for the caller (one
+ * host descriptor per open file, however often it is mapped). */
 struct vm_file *fd_vm_file(struct machine *m, uint32_t fd, long *err);
 
 #endif

@@ -118,9 +118,17 @@ void window_unalias(struct host_window *w, uint32_t va)
          MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0);
 }
 
+/*
+ * The guest dies on this access, but Unicorn still completes it: whatever is
+ * at va — nothing, or a read-only alias of the zero page or a COW page that
+ * a failed write was meant to replace — becomes a throwaway read/write page,
+ * so the store lands harmlessly and no frame is touched.
+ */
 void window_sacrifice(struct host_window *w, uint32_t va)
 {
-    if (va < TASK_SIZE && !w->alias[va >> PAGE_SHIFT])
-        mmap(w->base + (va & PAGE_MASK), PAGE_SIZE, PROT_READ | PROT_WRITE,
-             MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+    if (va >= TASK_SIZE)
+        return;
+    set_alias(w, va >> PAGE_SHIFT, 0);
+    mmap(w->base + (va & PAGE_MASK), PAGE_SIZE, PROT_READ | PROT_WRITE,
+         MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
 }

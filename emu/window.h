@@ -28,7 +28,8 @@ void window_destroy(struct host_window *w);
 /* Alias frame pfn at guest page va.  -1: over budget, or the host refused. */
 int  window_alias(struct host_window *w, int memfd, uint32_t va, uint32_t pfn, int writable);
 void window_unalias(struct host_window *w, uint32_t va);
-/* Back va with a throwaway page (an access of a guest being killed). */
+/* Back va with a throwaway read/write page, replacing any alias: the
+ * access a dying guest is making must touch neither a frame nor PROT_NONE. */
 void window_sacrifice(struct host_window *w, uint32_t va);
 
 #endif

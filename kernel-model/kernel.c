@@ -66,6 +66,7 @@ struct mm_struct *mm_alloc(struct kernel *k, uint32_t pid)
     mm->k = k;
     mm->pid = pid;
     mm->mmap_base = MMAP_BASE;
+    mm->max_map_count = DEFAULT_MAX_MAP_COUNT;
     mm->pgd = alloc_pages(&k->pgdat, GFP_KERNEL | __GFP_ZERO, 0, PURPOSE_PGD);
     if (mm->pgd == PFN_NONE) {
         free(mm);

@@ -16,6 +16,7 @@
  */
 #include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "kernel-model/pgtable.h"
 #include "kernel-model/vma.h"
@@ -69,19 +70,26 @@ static enum fault_result do_anonymous_page(struct fault_ctx *f, uint32_t *pte)
     return FAULT_OK;
 }
 
-/* Fill a frame from the VMA's file; bytes past vm_file_bytes read as zero. */
+/*
+ * Fill a frame from the VMA's file.  A page that starts at or past the end
+ * of the file is SIGBUS (filemap_fault); in the last page, bytes past the
+ * end of the file, or past vm_file_bytes (an ELF segment's bss), are zeros.
+ */
 static int fill_from_file(struct mm_struct *mm, struct vm_area_struct *vma,
                           uint32_t address, uint32_t pfn)
 {
     uint8_t *dst = pfn_to_host(&mm->k->pm, pfn);
     uint32_t off_in_vma = address - vma->vm_start;
+    off_t off = ((off_t)vma->vm_pgoff << PAGE_SHIFT) + off_in_vma;
+    struct stat st;
+    if (fstat(vma->vm_file->fd, &st) || off >= st.st_size)
+        return -1;
     uint32_t n = 0;
     if (off_in_vma < vma->vm_file_bytes) {
         n = vma->vm_file_bytes - off_in_vma;
         if (n > PAGE_SIZE)
             n = PAGE_SIZE;
     }
-    off_t off = ((off_t)vma->vm_pgoff << PAGE_SHIFT) + off_in_vma;
     ssize_t got = n ? pread(vma->vm_file->fd, dst, n, off) : 0;
     if (got < 0)
         return -1;

@@ -30,6 +30,7 @@
 #define STACK_GUARD_GAP  (256u << PAGE_SHIFT)
 #define STACK_RLIMIT     (8u << 20)         /* RLIMIT_STACK default */
 #define MMAP_BASE        (TASK_SIZE - (128u << 20))   /* gap clamped to 128 MiB */
+#define DEFAULT_MAX_MAP_COUNT 65530u                  /* sysctl vm.max_map_count */
 
 /* vm_flags (include/linux/mm.h) */
 #define VM_READ      0x00000001u
@@ -89,6 +90,7 @@ struct mm_struct {
     uint32_t pgd;                /* pfn of the page directory */
     struct vm_area_struct *vmas; /* sorted by vm_start */
     size_t nr_vmas, cap_vmas;
+    uint32_t max_map_count;      /* more VMAs than this: -ENOMEM, as Linux */
     size_t cache;                /* index of the last find_vma hit */
     uint32_t start_code, end_code, start_data, end_data;
     uint32_t start_brk, brk, start_stack;
@@ -118,6 +120,8 @@ void mm_release(struct mm_struct *mm);                         /* frees every fr
 struct vm_area_struct *find_vma(struct mm_struct *mm, uint32_t addr); /* first vma with end > addr */
 /* Is va mapped by a present PTE?  No side effects (no A bits, no TLB). */
 int user_page_present(struct mm_struct *mm, uint32_t va);
+/* The frame behind a present user PTE for va, or PFN_NONE (follow_pte). */
+uint32_t follow_pte(struct mm_struct *mm, uint32_t va);
 
 /* ---- page faults (memory.c) ---- */
 enum fault_result {

@@ -128,6 +128,8 @@ long do_mmap(struct mm_struct *mm, uint32_t addr, uint32_t len, uint32_t prot,
     len = (uint32_t)alen;
     if (!(flags & (MAP_SHARED_ | MAP_PRIVATE_)))
         return -EINVAL;
+    if (mm->nr_vmas >= mm->max_map_count)
+        return -ENOMEM;                      /* before MAP_FIXED unmaps anything */
     if (flags & (MAP_FIXED_ | MAP_FIXED_NOREPLACE_)) {
         if (addr & ~PAGE_MASK)
             return -EINVAL;

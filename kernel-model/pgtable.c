@@ -21,10 +21,15 @@ uint32_t *pte_offset(struct mm_struct *mm, uint32_t va)
     return pte_table(mm->k, pde >> PAGE_SHIFT) + pte_index(va);
 }
 
-int user_page_present(struct mm_struct *mm, uint32_t va)
+uint32_t follow_pte(struct mm_struct *mm, uint32_t va)
 {
     uint32_t *pte = va < TASK_SIZE ? pte_offset(mm, va) : NULL;
-    return pte && (*pte & _PAGE_PRESENT);
+    return pte && (*pte & _PAGE_PRESENT) ? *pte >> PAGE_SHIFT : PFN_NONE;
+}
+
+int user_page_present(struct mm_struct *mm, uint32_t va)
+{
+    return follow_pte(mm, va) != PFN_NONE;
 }
 
 uint32_t *pte_alloc(struct mm_struct *mm, uint32_t va)

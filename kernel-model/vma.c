@@ -34,8 +34,11 @@ struct vm_area_struct *find_vma(struct mm_struct *mm, uint32_t addr)
     return &mm->vmas[i];
 }
 
+/* Room for `extra` more VMAs, within the mm's map-count limit. */
 static int vma_reserve(struct mm_struct *mm, size_t extra)
 {
+    if (mm->nr_vmas + extra > mm->max_map_count)
+        return -1;
     if (mm->nr_vmas + extra <= mm->cap_vmas)
         return 0;
     size_t cap = mm->cap_vmas ? mm->cap_vmas * 2 : 16;

@@ -11,10 +11,11 @@
 
 /* Index of the first VMA with vm_end > addr (nr_vmas if none). */
 size_t vma_index(const struct mm_struct *mm, uint32_t addr);
-/* Insert a VMA that overlaps none; returns its index or -1 on OOM. */
+/* Insert a VMA that overlaps none; returns its index, or -1 when out of
+ * memory or at mm->max_map_count. */
 long vma_insert(struct mm_struct *mm, const struct vm_area_struct *vma);
-/* Make vm boundaries fall on start and end (split VMAs straddling them).
- * Returns 0 or -1 on OOM. */
+/* Make a VMA boundary fall on addr (split a VMA straddling it).
+ * Returns 0, or -1 when out of memory or at mm->max_map_count. */
 int vma_split_at(struct mm_struct *mm, uint32_t addr);
 /* Remove every VMA inside [start, end) (boundaries already split). */
 void vma_remove_range(struct mm_struct *mm, uint32_t start, uint32_t end);
