@@ -90,7 +90,7 @@ static int push_strings(struct machine *m, struct stack_build *b)
     b->p = STACK_TOP - 4;
     if (copy_to_user(m->mm, b->p, "\0\0\0\0", 4))
         return -EFAULT;
-    b->execfn = push_string(m, &b->p, m->exe_guest_path, &err);
+    b->execfn = push_string(m, &b->p, m->opt.program, &err);   /* the path as given (bprm->filename) */
     for (int i = b->envc - 1; i >= 0; i--)
         b->envp[i] = push_string(m, &b->p, m->opt.envp[i], &err);
     for (int i = b->argc - 1; i >= 0; i--)
@@ -142,7 +142,7 @@ static int push_tables(struct machine *m, const struct elf_image *img, struct st
 static int setup_stack(struct machine *m, const struct elf_image *img, uint32_t *sp)
 {
     struct stack_build b = { .argc = m->opt.argc };
-    size_t strings = strlen(m->exe_guest_path) + 64;
+    size_t strings = strlen(m->opt.program) + 64;
     while (m->opt.envp && m->opt.envp[b.envc])
         strings += strlen(m->opt.envp[b.envc++]) + 5;
     for (int i = 0; i < b.argc; i++)

@@ -195,6 +195,13 @@ static void hm_clear_pte(void *ctx, struct mm_struct *mm, uint32_t va, int was_e
         uc_ctl_remove_cache(m->uc, va, va + PAGE_SIZE);
 }
 
+/* Without NX any readable page may hold translated code. */
+static void hm_user_written(void *ctx, struct mm_struct *mm, uint32_t va, uint32_t len)
+{
+    struct machine *m = ctx;
+    uc_ctl_remove_cache(m->uc, va, va + len);
+}
+
 void hostmap_notifier(struct machine *m, struct mm_notifier *n)
 {
     *n = (struct mm_notifier){
@@ -202,6 +209,7 @@ void hostmap_notifier(struct machine *m, struct mm_notifier *n)
         .vma_changed = hm_vma_changed,
         .set_pte = hm_set_pte,
         .clear_pte = hm_clear_pte,
+        .user_written = hm_user_written,
     };
 }
 

@@ -143,6 +143,18 @@ static long read_to_user(struct machine *m, uint32_t fd, uint32_t uaddr, uint32_
         return -ENOMEM;
     ssize_t n = op(h, buf, len);
     long r = n < 0 ? -errno : n;
+    if (n == (ssize_t)len && len < count && op == read) {
+        /* a regular file gives the whole count (to 256 KiB chunks) */
+        struct stat st;
+        if (fstat(h, &st) == 0 && S_ISREG(st.st_mode)) {
+            long more = n > 0 && copy_to_user(m->mm, uaddr, buf, (uint32_t)n) ? -EFAULT : 0;
+            free(buf);
+            if (more)
+                return lseek(h, -(off_t)n, SEEK_CUR), -EFAULT;
+            more = read_to_user(m, fd, uaddr + (uint32_t)n, count - len, op);
+            return more < 0 ? n : n + more;
+        }
+    }
     if (n > 0 && copy_to_user(m->mm, uaddr, buf, (uint32_t)n)) {
         /* Linux copies as it reads: nothing reached the guest, so the
          * file position must not have moved either. */
@@ -369,14 +381,21 @@ static long do_readlink(struct machine *m, uint32_t dirfd, uint32_t upath, uint3
 long sys_readlink(struct machine *m, const uint32_t a[6]) { return do_readlink(m, G_AT_FDCWD, a[0], a[1], a[2]); }
 long sys_readlinkat(struct machine *m, const uint32_t a[6]) { return do_readlink(m, a[0], a[1], a[2], a[3]); }
 
+/* access(2): the host decides R_OK and X_OK for memsim's own user (through
+ * the resolved descriptor, so --root holds); W_OK is EROFS. */
 static long do_access(struct machine *m, uint32_t dirfd, uint32_t upath, uint32_t mode)
 {
     long err;
+    if (mode & ~7u)
+        return -EINVAL;
     int fd = path_fd(m, dirfd, upath, 0, &err);
     if (fd < 0)
         return err;
+    char proc[40];
+    snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+    long r = (mode & (R_OK | X_OK)) && access(proc, (int)(mode & (R_OK | X_OK))) ? -errno : 0;
     close(fd);
-    return (mode & W_OK) ? -EROFS : 0;
+    return r ? r : (mode & W_OK) ? -EROFS : 0;
 }
 
 long sys_access(struct machine *m, const uint32_t a[6]) { return do_access(m, G_AT_FDCWD, a[0], a[1]); }

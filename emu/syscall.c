@@ -66,7 +66,7 @@ static long sys_mprotect(struct machine *m, const uint32_t a[6]) { return do_mpr
 
 static long sys_madvise(struct machine *m, const uint32_t a[6])
 {
-    return (a[0] & ~PAGE_MASK) ? -EINVAL : 0;   /* advice only: nothing to do yet */
+    return do_madvise(m->mm, a[0], a[1], a[2]);
 }
 
 /* set_thread_area: struct user_desc -> a TLS descriptor in GDT entries 6-8 (arch/x86/kernel/tls.c). */
@@ -162,12 +162,27 @@ static long sys_uname(struct machine *m, const uint32_t a[6])
     return copy_to_user(m->mm, a[0], u, sizeof u) ? -EFAULT : 0;
 }
 
+#define GRND_NONBLOCK 1u
+#define GRND_RANDOM   2u
+#define GRND_INSECURE 4u
+
+/* getrandom(2): the whole length (no signal can interrupt the model). */
 static long sys_getrandom(struct machine *m, const uint32_t a[6])
 {
-    uint8_t buf[256];
-    uint32_t len = a[1] < sizeof buf ? a[1] : (uint32_t)sizeof buf;   /* like Linux: may be short */
-    machine_random_bytes(m, buf, len);
-    return copy_to_user(m->mm, a[0], buf, len) ? -EFAULT : (long)len;
+    uint32_t flags = a[2];
+    if ((flags & ~(GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE)) ||
+        (flags & (GRND_RANDOM | GRND_INSECURE)) == (GRND_RANDOM | GRND_INSECURE))
+        return -EINVAL;
+    uint32_t len = a[1] > INT32_MAX ? INT32_MAX : a[1];
+    uint8_t buf[4096];
+    for (uint32_t done = 0; done < len; ) {
+        uint32_t n = len - done < sizeof buf ? len - done : (uint32_t)sizeof buf;
+        machine_random_bytes(m, buf, n);
+        if (copy_to_user(m->mm, a[0] + done, buf, n))
+            return done ? (long)done : -EFAULT;
+        done += n;
+    }
+    return (long)len;
 }
 
 /* The guest's clocks run on the model's cycle counter. */
@@ -212,8 +227,10 @@ static long sys_gettimeofday(struct machine *m, const uint32_t a[6])
 {
     uint64_t s, ns;
     guest_time(m, 0, &s, &ns);
-    uint32_t tv[2] = { (uint32_t)s, (uint32_t)(ns / 1000) };
+    uint32_t tv[2] = { (uint32_t)s, (uint32_t)(ns / 1000) }, tz[2] = { 0, 0 };   /* UTC */
     if (a[0] && copy_to_user(m->mm, a[0], tv, sizeof tv))
+        return -EFAULT;
+    if (a[1] && copy_to_user(m->mm, a[1], tz, sizeof tz))
         return -EFAULT;
     return 0;
 }
@@ -252,22 +269,26 @@ static long sys_prlimit64(struct machine *m, const uint32_t a[6])
     return 0;                           /* new limits are accepted and ignored */
 }
 
+/* rt_sigaction (kernel/signal.c do_sigaction): SIGKILL and SIGSTOP may be
+ * queried but not changed; the new action is read before the old is written. */
 static long sys_rt_sigaction(struct machine *m, const uint32_t a[6])
 {
-    uint32_t sig = a[0];
-    if (sig < 1 || sig > 64 || sig == SIGKILL || sig == SIGSTOP || a[3] != 8)
+    uint32_t sig = a[0], nw[5];
+    if (a[3] != 8 || sig < 1 || sig > 64)
         return -EINVAL;
+    if (a[1]) {
+        if (sig == SIGKILL || sig == SIGSTOP)
+            return -EINVAL;
+        if (copy_from_user(m->mm, nw, a[1], sizeof nw))
+            return -EFAULT;
+    }
     struct sigaction_rec *rec = &m->sigactions[sig];
     uint32_t old[5] = { rec->handler, rec->flags, rec->restorer,
                         (uint32_t)rec->mask, (uint32_t)(rec->mask >> 32) };
+    if (a[1])
+        *rec = (struct sigaction_rec){ nw[0], nw[1], nw[2], nw[3] | (uint64_t)nw[4] << 32 };
     if (a[2] && copy_to_user(m->mm, a[2], old, sizeof old))
         return -EFAULT;
-    if (a[1]) {
-        uint32_t nw[5];
-        if (copy_from_user(m->mm, nw, a[1], sizeof nw))
-            return -EFAULT;
-        *rec = (struct sigaction_rec){ nw[0], nw[1], nw[2], nw[3] | (uint64_t)nw[4] << 32 };
-    }
     return 0;
 }
 

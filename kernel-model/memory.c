@@ -176,7 +176,14 @@ static int expand_stack(struct mm_struct *mm, struct vm_area_struct *vma, uint32
     size_t i = (size_t)(vma - mm->vmas);
     if (vma->vm_end - new_start > STACK_RLIMIT)
         return -ENOMEM;
-    if (i > 0 && mm->vmas[i - 1].vm_end + STACK_GUARD_GAP > new_start)
+    /* The guard gap is kept from an accessible VMA below that is not itself
+     * a stack (expand_downwards, Linux 6.1). */
+    const struct vm_area_struct *prev = i > 0 ? &mm->vmas[i - 1] : NULL;
+    if (prev && prev->vm_end > new_start)
+        return -ENOMEM;
+    if (prev && !(prev->vm_flags & VM_GROWSDOWN) &&
+        (prev->vm_flags & (VM_READ | VM_WRITE | VM_EXEC)) &&
+        new_start - prev->vm_end < STACK_GUARD_GAP)
         return -ENOMEM;
     if (new_start < MMAP_MIN_ADDR)
         return -EPERM;

@@ -12,7 +12,8 @@
  * A secondary MMU (emu/: Unicorn regions and host aliases) is told of every
  * change through struct mm_notifier, in the spirit of Linux's mmu_notifier:
  * vma_changed() when the set of VMAs over a range changed, set_pte() when a
- * page became mapped (or its rights changed), clear_pte() when it went away.
+ * page became mapped (or its rights changed), clear_pte() when it went away,
+ * user_written() when the kernel stored into user memory.
  */
 #ifndef MEMSIM_MM_H
 #define MEMSIM_MM_H
@@ -30,6 +31,7 @@
 #define STACK_GUARD_GAP  (256u << PAGE_SHIFT)
 #define STACK_RLIMIT     (8u << 20)         /* RLIMIT_STACK default */
 #define MMAP_BASE        (TASK_SIZE - (128u << 20))   /* gap clamped to 128 MiB */
+#define TASK_UNMAPPED_BASE 0x40000000u                /* PAGE_ALIGN(TASK_SIZE / 3) */
 #define DEFAULT_MAX_MAP_COUNT 65530u                  /* sysctl vm.max_map_count */
 
 /* vm_flags (include/linux/mm.h) */
@@ -49,6 +51,9 @@
 #define PROT_READ_   0x1
 #define PROT_WRITE_  0x2
 #define PROT_EXEC_   0x4
+#define PROT_SEM_    0x8
+#define PROT_GROWSDOWN_ 0x01000000u
+#define PROT_GROWSUP_   0x02000000u
 #define MAP_SHARED_    0x01
 #define MAP_PRIVATE_   0x02
 #define MAP_FIXED_     0x10
@@ -80,6 +85,9 @@ struct mm_notifier {
     void (*vma_changed)(void *ctx, struct mm_struct *mm, uint32_t start, uint32_t end);
     void (*set_pte)(void *ctx, struct mm_struct *mm, uint32_t va, uint32_t pfn, int writable);
     void (*clear_pte)(void *ctx, struct mm_struct *mm, uint32_t va, int was_exec);
+    /* The kernel wrote [va, va+len) of user memory behind the CPU's back
+     * (copy_to_user): code translated from it is stale. */
+    void (*user_written)(void *ctx, struct mm_struct *mm, uint32_t va, uint32_t len);
 };
 
 struct kernel;
@@ -144,6 +152,7 @@ long do_mmap(struct mm_struct *mm, uint32_t addr, uint32_t len, uint32_t prot,
 long do_munmap(struct mm_struct *mm, uint32_t start, uint32_t len);
 long do_mprotect(struct mm_struct *mm, uint32_t start, uint32_t len, uint32_t prot);
 uint32_t do_brk(struct mm_struct *mm, uint32_t newbrk);     /* returns the (new or old) brk */
+long do_madvise(struct mm_struct *mm, uint32_t start, uint32_t len, uint32_t advice);
 
 struct vm_file *vm_file_open(int fd, const char *path);
 void vm_file_put(struct vm_file *f);

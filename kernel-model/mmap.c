@@ -101,6 +101,25 @@ static uint32_t get_unmapped_area_topdown(struct mm_struct *mm, uint32_t len)
     }
 }
 
+/*
+ * The fallback when top-down finds no room: search upwards from
+ * TASK_UNMAPPED_BASE (TASK_SIZE / 3) to the top, as
+ * arch_get_unmapped_area_topdown does after it fails.
+ */
+static uint32_t get_unmapped_area_bottomup(struct mm_struct *mm, uint32_t len)
+{
+    uint32_t low = TASK_UNMAPPED_BASE;
+    for (size_t i = vma_index(mm, low); ; i++) {
+        uint32_t high = i < mm->nr_vmas ? mm->vmas[i].vm_start : TASK_SIZE;
+        if (high > low && high - low >= len)
+            return low;
+        if (i >= mm->nr_vmas)
+            return 0;
+        if (mm->vmas[i].vm_end > low)
+            low = mm->vmas[i].vm_end;
+    }
+}
+
 /* Remove [start, end) from the address space: split, zap, drop VMAs. */
 static int unmap_region(struct mm_struct *mm, uint32_t start, uint32_t end)
 {
@@ -159,6 +178,8 @@ long do_mmap(struct mm_struct *mm, uint32_t addr, uint32_t len, uint32_t prot,
                !range_is_free(mm, addr, len)) {
         addr = get_unmapped_area_topdown(mm, len);   /* the hint is only a hint */
         if (!addr)
+            addr = get_unmapped_area_bottomup(mm, len);
+        if (!addr)
             return -ENOMEM;
     }
 
@@ -190,10 +211,21 @@ long do_munmap(struct mm_struct *mm, uint32_t start, uint32_t len)
 
 long do_mprotect(struct mm_struct *mm, uint32_t start, uint32_t len, uint32_t prot)
 {
-    if (start & ~PAGE_MASK)
+    /* PROT_SEM is accepted and means nothing on x86; PROT_GROWSDOWN extends
+     * the range down to the start of a VM_GROWSDOWN VMA (mm/mprotect.c). */
+    uint32_t grows = prot & (PROT_GROWSDOWN_ | PROT_GROWSUP_);
+    prot &= ~(uint32_t)(PROT_SEM_ | PROT_GROWSDOWN_ | PROT_GROWSUP_);
+    if ((start & ~PAGE_MASK) || grows == (PROT_GROWSDOWN_ | PROT_GROWSUP_) || (grows & PROT_GROWSUP_))
         return -EINVAL;
     if (prot & ~(uint32_t)(PROT_READ_ | PROT_WRITE_ | PROT_EXEC_))
         return -EINVAL;
+    if (grows) {
+        struct vm_area_struct *v = find_vma(mm, start);
+        if (!v || v->vm_start > start || !(v->vm_flags & VM_GROWSDOWN))
+            return v && v->vm_start <= start ? -EINVAL : -ENOMEM;
+        len += start - v->vm_start;
+        start = v->vm_start;
+    }
     uint64_t end64 = PAGE_ALIGN((uint64_t)start + len);
     if (end64 > TASK_SIZE)
         return -ENOMEM;
@@ -258,4 +290,49 @@ uint32_t do_brk(struct mm_struct *mm, uint32_t newbrk)
     }
     mm->brk = newbrk;
     return newbrk;
+}
+
+/* madvise advice values (asm-generic/mman-common.h) */
+#define MADV_DONTNEED_ 4u
+#define MADV_FREE_     8u
+
+static int madvise_behavior_valid(uint32_t advice)
+{
+    return advice <= 4 || (advice >= 8 && advice <= 23 && advice != 14 && advice != 15) ||
+           advice == 14 || advice == 15 || advice == 100 || advice == 101;
+}
+
+/*
+ * madvise(2) (mm/madvise.c): the range must be mapped without holes
+ * (-ENOMEM otherwise).  MADV_DONTNEED and MADV_FREE drop the private pages
+ * of the range, so the next touch demand-zeroes (anonymous) or re-reads the
+ * file; shared pages keep their contents, as shmem would.  Other advice
+ * changes nothing the model tracks yet.
+ */
+long do_madvise(struct mm_struct *mm, uint32_t start, uint32_t len, uint32_t advice)
+{
+    if ((start & ~PAGE_MASK) || !madvise_behavior_valid(advice))
+        return -EINVAL;
+    uint64_t end64 = PAGE_ALIGN((uint64_t)start + len);
+    if (end64 > TASK_SIZE)
+        return -EINVAL;
+    uint32_t end = (uint32_t)end64, at = start;
+    if (start == end)
+        return 0;
+    for (size_t i = vma_index(mm, start); at < end; i++) {
+        if (i >= mm->nr_vmas || mm->vmas[i].vm_start > at)
+            return -ENOMEM;
+        at = mm->vmas[i].vm_end;
+    }
+    if (advice != MADV_DONTNEED_ && advice != MADV_FREE_)
+        return 0;
+    for (size_t i = vma_index(mm, start); i < mm->nr_vmas && mm->vmas[i].vm_start < end; i++) {
+        struct vm_area_struct *v = &mm->vmas[i];
+        if (v->vm_flags & VM_SHARED)
+            continue;
+        uint32_t lo = v->vm_start > start ? v->vm_start : start;
+        uint32_t hi = v->vm_end < end ? v->vm_end : end;
+        zap_page_range(mm, lo, hi, (v->vm_flags & VM_EXEC) != 0);
+    }
+    return 0;
 }

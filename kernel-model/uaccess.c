@@ -40,9 +40,11 @@ static int copy_user(struct mm_struct *mm, uint32_t uaddr, uint8_t *kbuf, uint32
         uint8_t *p = user_page(mm, uaddr, acc);
         if (!p)
             return -EFAULT;
-        if (acc == MMU_WRITE)
+        if (acc == MMU_WRITE) {
             memcpy(p, kbuf, chunk);
-        else
+            if (mm->notifier.user_written)
+                mm->notifier.user_written(mm->notifier.ctx, mm, uaddr, chunk);
+        } else
             memcpy(kbuf, p, chunk);
         uaddr += chunk;
         kbuf += chunk;

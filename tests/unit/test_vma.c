@@ -300,7 +300,9 @@ static void test_invalid(void)
     CHECK_EQ(do_munmap(s.mm, 0xC0000000, PG), -EINVAL);
     CHECK_EQ(do_munmap(s.mm, 0xBFFFF000, 2 * PG), -EINVAL);
     CHECK_EQ(do_mprotect(s.mm, 0x60000800, PG, RO), -EINVAL);
-    CHECK_EQ(do_mprotect(s.mm, 0x60000000, PG, 0x8), -EINVAL);        /* unknown prot bit */
+    CHECK_EQ(do_mprotect(s.mm, 0x60000000, PG, 0x10), -EINVAL);       /* unknown prot bit */
+    CHECK_EQ(do_mprotect(s.mm, 0x60000000, PG, PROT_GROWSUP_ | RW), -EINVAL);   /* no VM_GROWSUP on x86 */
+    CHECK_EQ(do_mprotect(s.mm, 0x60000000, PG, PROT_GROWSDOWN_ | RW), -EINVAL); /* not a stack */
     CHECK_EQ(do_mprotect(s.mm, 0x60000000, 0, RO), 0);                /* empty: nothing */
     VMAS(s.mm, { 0x60000000, 0x60002000, RW });
     CHECK_EQ(vlog.n, 1);
