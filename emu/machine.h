@@ -58,6 +58,7 @@ struct machine {
     /* the instruction being executed, from the code hook */
     uint32_t eip, insn_size;
     uint64_t icount, cycles;
+    uint64_t nr_faults, nr_syscalls;
 
     int pending_syscall;            /* int 0x80 stopped the engine */
     int in_engine;                  /* inside uc_emu_start: only additive region changes */

@@ -92,12 +92,15 @@ static void print_summary(const struct memsim_options *o, const struct memsim_re
         "  instructions  %llu (%.1f MIPS, %.2f s)\n"
         "  cycles        %llu\n"
         "  TLB           %llu lookups, %.2f%% hits; %llu page walks\n"
+        "  kernel        %llu page faults, %llu system calls, %llu frames free at exit\n"
         "  trace         %s (%llu rows)\n",
         o->program, r->exit_status, r->exit_reason,
         (unsigned long long)r->instructions, ips, r->wall_seconds,
         (unsigned long long)r->cycles,
         (unsigned long long)lookups, lookups ? 100.0 * r->tlb_hits / lookups : 0.0,
         (unsigned long long)r->walks,
+        (unsigned long long)r->faults, (unsigned long long)r->syscalls,
+        (unsigned long long)r->free_pages_end,
         o->db_path ? o->db_path : "none", (unsigned long long)r->trace_rows);
 }
 

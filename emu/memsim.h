@@ -37,9 +37,9 @@ struct memsim_result {
     const char *exit_reason;    /* "exit", "SIGSEGV", "OOM", ... */
     char report[256];           /* one line for stderr when the guest died, else "" */
     uint64_t instructions, cycles;
-    uint64_t faults, walks, trace_rows;
+    uint64_t faults, syscalls, walks, trace_rows;
     uint64_t tlb_hits, tlb_misses;
-    uint64_t peak_rss_pages, free_pages_end;
+    uint64_t free_pages_end;
     double wall_seconds;
 };
 

@@ -31,6 +31,7 @@ static void on_walk(void *ctx, const struct walk_event *ev)
 static void on_fault(void *ctx, const struct fault_event *ev)
 {
     struct machine *m = ctx;
+    m->nr_faults++;
     if (m->trace)
         trace_fault(m->trace, ev);
 }
@@ -52,6 +53,7 @@ static void on_vma(void *ctx, const struct vma_event *ev)
 static void on_syscall(void *ctx, const struct syscall_event *ev)
 {
     struct machine *m = ctx;
+    m->nr_syscalls++;
     if (m->trace)
         trace_syscall(m->trace, ev);
 }
@@ -186,6 +188,8 @@ static void fill_result(struct machine *m, struct memsim_result *res, double wal
     res->instructions = m->icount;
     res->cycles = m->cycles;
     res->walks = m->mmu.stats.walks;
+    res->faults = m->nr_faults;
+    res->syscalls = m->nr_syscalls;
     res->tlb_hits = m->mmu.itlb.stats.hits + m->mmu.dtlb.stats.hits;
     res->tlb_misses = m->mmu.itlb.stats.misses + m->mmu.dtlb.stats.misses;
     res->free_pages_end = nr_free_pages(&m->k.pgdat);
@@ -234,7 +238,6 @@ int memsim_run(const struct memsim_options *opt, struct memsim_result *res,
         }
     }
     fill_result(m, res, now_seconds() - t0);
-    res->faults = 0;
     if (m->trace) {
         struct trace_run_totals tot = { m->icount, m->cycles, m->exit_status,
                                         res->exit_reason, res->wall_seconds };
