@@ -9,8 +9,7 @@
  * handed to do_page_fault.  Outcomes follow Linux's mm/memory.c and
  * arch/x86/mm/fault.c.
  */
-#include "tests/unit/check.h"
-#include "kernel-model/mm.h"
+#include "tests/unit/kernel_fixture.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -56,69 +55,14 @@ static void on_vma(void *ctx, const struct vma_event *ev)
     elog.nv++;
 }
 
-struct sys {
-    struct mmu mmu;
-    struct kernel k;
-    struct mm_struct *mm;
-    uint32_t free_before_mm;
-};
-
 static int sys_init(struct sys *s, uint64_t ram)
 {
     struct kernel_observer obs = { .fault = on_fault, .vma = on_vma };
-    char err[256] = "";
-
-    if (mmu_init(&s->mmu, NULL, 0) ||
-        kernel_init(&s->k, ram, &s->mmu, &obs, err, sizeof err)) {
-        fprintf(stderr, "setup: %s\n", err);
-        CHECK(!"setup");
-        return -1;
-    }
-    s->mmu.phys = s->k.pm.base;
-    s->mmu.phys_size = s->k.pm.size;
-    s->free_before_mm = nr_free_pages(&s->k.pgdat);
-    s->mm = mm_alloc(&s->k, 7);
-    CHECK(s->mm != NULL);
-    mmu_write_cr3(&s->mmu, s->mm->pgd << PAGE_SHIFT);
     memset(&elog, 0, sizeof elog);
-    return 0;
+    return sys_boot(s, ram, &obs, 7);
 }
 
-static void sys_fini(struct sys *s)
-{
-    char err[256] = "";
 
-    mm_release(s->mm);
-    mmu_write_cr3(&s->mmu, s->k.swapper_pg_dir << PAGE_SHIFT);
-    CHECK_EQ(nr_free_pages(&s->k.pgdat), s->free_before_mm);
-    CHECK_EQ(pfn_to_page(&s->k.pm, s->k.zero_pfn)->_refcount, 1);
-    if (buddy_check(&s->k.pgdat, err, sizeof err)) {
-        fprintf(stderr, "buddy_check: %s\n", err);
-        CHECK(!"buddy_check");
-    }
-    kernel_destroy(&s->k);
-    mmu_destroy(&s->mmu);
-}
-
-/* One user access: translate; on #PF let the kernel resolve it, retry. */
-static enum fault_result touch(struct sys *s, uint32_t va, enum mmu_access acc, uint64_t *pa)
-{
-    uint64_t p;
-    uint32_t ec;
-
-    for (int i = 0; i < 4; i++) {
-        if (mmu_translate(&s->mmu, va, acc, 1, &p, &ec) == 0) {
-            if (pa)
-                *pa = p;
-            return FAULT_OK;
-        }
-        enum fault_result r = do_page_fault(s->mm, va, ec, acc, 0x08048123);
-        if (r != FAULT_OK)
-            return r;
-    }
-    CHECK(!"fault loop");
-    return FAULT_SIGBUS;
-}
 
 static uint32_t pte_of(struct sys *s, uint32_t va)
 {

@@ -7,8 +7,7 @@
  * arch_get_unmapped_area_topdown, round_hint_to_min, __do_munmap,
  * mprotect_fixup, brk); addresses are worked out by hand from them.
  */
-#include "tests/unit/check.h"
-#include "kernel-model/mm.h"
+#include "tests/unit/kernel_fixture.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -47,69 +46,11 @@ static void on_vma(void *ctx, const struct vma_event *ev)
     vlog.n++;
 }
 
-struct sys {
-    struct mmu mmu;
-    struct kernel k;
-    struct mm_struct *mm;
-    uint32_t free_before_mm;
-};
-
 static int sys_init(struct sys *s)
 {
     struct kernel_observer obs = { .vma = on_vma };
-    char err[256] = "";
-
-    if (mmu_init(&s->mmu, NULL, 0) ||
-        kernel_init(&s->k, 64 * MiB, &s->mmu, &obs, err, sizeof err)) {
-        fprintf(stderr, "setup: %s\n", err);
-        CHECK(!"setup");
-        return -1;
-    }
-    s->mmu.phys = s->k.pm.base;
-    s->mmu.phys_size = s->k.pm.size;
-    s->free_before_mm = nr_free_pages(&s->k.pgdat);
-    s->mm = mm_alloc(&s->k, 1);
-    CHECK(s->mm != NULL);
-    mmu_write_cr3(&s->mmu, s->mm->pgd << PAGE_SHIFT);
-    s->mmu.pid = 1;
     vlog.n = 0;
-    return 0;
-}
-
-/* Tear down: every frame back, the buddy lists sound. */
-static void sys_fini(struct sys *s)
-{
-    char err[256] = "";
-
-    mm_release(s->mm);
-    mmu_write_cr3(&s->mmu, s->k.swapper_pg_dir << PAGE_SHIFT);
-    CHECK_EQ(nr_free_pages(&s->k.pgdat), s->free_before_mm);
-    if (buddy_check(&s->k.pgdat, err, sizeof err)) {
-        fprintf(stderr, "buddy_check: %s\n", err);
-        CHECK(!"buddy_check");
-    }
-    kernel_destroy(&s->k);
-    mmu_destroy(&s->mmu);
-}
-
-/* A user access the way the CPU makes it: translate, fault, retry. */
-static enum fault_result touch(struct sys *s, uint32_t va, enum mmu_access acc, uint64_t *pa)
-{
-    uint64_t p;
-    uint32_t ec;
-
-    for (int i = 0; i < 4; i++) {
-        if (mmu_translate(&s->mmu, va, acc, 1, &p, &ec) == 0) {
-            if (pa)
-                *pa = p;
-            return FAULT_OK;
-        }
-        enum fault_result r = do_page_fault(s->mm, va, ec, acc, 0x08048000);
-        if (r != FAULT_OK)
-            return r;
-    }
-    CHECK(!"fault loop");
-    return FAULT_SIGBUS;
+    return sys_boot(s, 64 * MiB, &obs, 1);
 }
 
 static void poke(struct sys *s, uint32_t va, uint8_t b)
