@@ -9,7 +9,6 @@
  * engine so that system calls, which may remap Unicorn regions, run outside
  * Unicorn's execution loop.
  */
-#include <capstone/capstone.h>
 #include <signal.h>
 #include <string.h>
 #include "emu/machine.h"
@@ -117,15 +116,15 @@ int cpu_enter_user(struct machine *m, uint32_t entry, uint32_t sp)
 /* ---------------- hooks ---------------- */
 
 /*
- * The bytes of the current instruction, read through the page tables from
- * the frames (never through Unicorn, whose view of a page the model has not
- * faulted in is PROT_NONE host memory).  Returns how many were readable.
+ * The bytes of an instruction, read through the page tables from the frames
+ * (never through Unicorn, whose view of a page the model has not faulted in
+ * is PROT_NONE host memory).  Returns how many were readable.
  */
-static size_t read_insn(struct machine *m, uint8_t *buf, size_t n)
+static size_t read_insn(struct machine *m, uint32_t eip, uint8_t *buf, size_t n)
 {
     size_t got = 0;
     while (got < n) {
-        uint32_t va = m->eip + (uint32_t)got;
+        uint32_t va = eip + (uint32_t)got;
         uint32_t pfn = follow_pte(m->mm, va);
         if (pfn == PFN_NONE)
             break;
@@ -138,38 +137,11 @@ static size_t read_insn(struct machine *m, uint8_t *buf, size_t n)
     return got;
 }
 
-/* Does the current instruction load a segment register (reading the GDT)? */
-static int insn_loads_segment(struct machine *m)
+static const struct decoded *decode_slow(struct machine *m, uint32_t eip, uint32_t size)
 {
     uint8_t code[16];
-    csh cs;
-    cs_insn *insn;
-    int loads = 0;
-    size_t n = read_insn(m, code, m->insn_size && m->insn_size <= sizeof code ? m->insn_size : 1);
-
-    if (!n)
-        return 0;
-    if (cs_open(CS_ARCH_X86, CS_MODE_32, &cs) != CS_ERR_OK)
-        return 0;
-    cs_option(cs, CS_OPT_DETAIL, CS_OPT_ON);
-    if (cs_disasm(cs, code, n, m->eip, 1, &insn) == 1) {
-        cs_regs rd, wr;
-        uint8_t nrd, nwr;
-        if (cs_regs_access(cs, insn, rd, &nrd, wr, &nwr) == CS_ERR_OK)
-            for (unsigned i = 0; i < nwr; i++)
-                if (wr[i] == X86_REG_DS || wr[i] == X86_REG_ES || wr[i] == X86_REG_FS ||
-                    wr[i] == X86_REG_GS || wr[i] == X86_REG_SS || wr[i] == X86_REG_CS)
-                    loads = 1;
-        switch (insn->id) {
-        case X86_INS_LAR: case X86_INS_LSL: case X86_INS_VERR: case X86_INS_VERW:
-        case X86_INS_LJMP: case X86_INS_LCALL: case X86_INS_RETF: case X86_INS_IRET:
-        case X86_INS_IRETD:
-            loads = 1;
-        }
-        cs_free(insn, 1);
-    }
-    cs_close(&cs);
-    return loads;
+    size_t n = read_insn(m, eip, code, size && size <= sizeof code ? size : sizeof code);
+    return decode_fill(&m->dc, eip, code, n);
 }
 
 /*
@@ -177,47 +149,99 @@ static int insn_loads_segment(struct machine *m)
  * that segment loads make are the CPU's own supervisor accesses; everything
  * else is the guest's.
  */
-static int access_slow(struct machine *m, uint32_t va, enum mmu_access acc)
+static int access_slow(struct machine *m, uint32_t va, enum mmu_access acc, uint64_t *pa)
 {
     uint32_t gdt_va = kva(m->gdt_pfn);
-    int user = !(acc == MMU_READ && va - gdt_va < PAGE_SIZE && insn_loads_segment(m));
-    return machine_access(m, va, acc, user);
+    int user = !(acc == MMU_READ && va - gdt_va < PAGE_SIZE && (m->insn_flags & DEC_SEGLOAD));
+    return machine_access(m, va, acc, user, pa);
 }
 
-/* The hot path: a TLB hit that permits the access costs one inline lookup. */
-static inline void access_page(struct machine *m, uint32_t va, enum mmu_access acc)
+/* The hot path: an L1 TLB hit that permits the access costs one inline
+ * lookup; anything else goes to the STLB, the walker and the fault path. */
+static inline int translate(struct machine *m, uint32_t va, enum mmu_access acc, uint64_t *pa)
 {
     struct tlb *t = acc == MMU_FETCH ? &m->mmu.itlb : &m->mmu.dtlb;
     struct tlb_entry *e = tlb_lookup(t, va >> 12);
-    if (e && tlb_entry_permits(e->flags, acc, 1, m->mmu.cr0))
+    if (e && tlb_entry_permits(e->flags, acc, 1, m->mmu.cr0)) {
+        *pa = ((uint64_t)e->pfn << 12) | (va & 0xfffu);
+        return 0;
+    }
+    return access_slow(m, va, acc, pa);
+}
+
+/* rdtsc cannot be hooked in Unicorn 2.0.1: before the next instruction
+ * runs, EDX:EAX are replaced by the model's cycle count at the rdtsc. */
+static void finish_rdtsc(struct machine *m)
+{
+    uint32_t lo = (uint32_t)m->rdtsc_value, hi = (uint32_t)(m->rdtsc_value >> 32), zero = 0;
+    uc_reg_write(m->uc, UC_X86_REG_EAX, &lo);
+    uc_reg_write(m->uc, UC_X86_REG_EDX, &hi);
+    if (m->rdtsc_pending & DEC_RDTSCP)
+        uc_reg_write(m->uc, UC_X86_REG_ECX, &zero);     /* TSC_AUX: cpu 0 */
+    m->rdtsc_pending = 0;
+}
+
+/*
+ * The front end fetches line by line: a new line costs an ITLB lookup and
+ * an L1I access, whose latency stalls only when it misses (an L1I hit is
+ * hidden by the pipeline).  Instructions within the line just fetched cost
+ * nothing more, which is exact for the L1I: nothing else touches it.
+ */
+static inline void fetch(struct machine *m, uint32_t va)
+{
+    uint32_t line = va >> m->mmu.mem.l1i.line_shift;
+    uint64_t pa;
+    if (line == m->fetch_line)
         return;
-    access_slow(m, va, acc);
+    if (translate(m, va, MMU_FETCH, &pa))
+        return;
+    uint32_t lat = mem_access(&m->mmu.mem, pa, MEM_IFETCH);
+    m->cycles += lat > m->cpu.l1i.latency ? lat - m->cpu.l1i.latency : 0;
+    m->fetch_line = line;
 }
 
 static void hook_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 {
     struct machine *m = ud;
     uint32_t va = (uint32_t)addr;
+    if (m->rdtsc_pending)
+        finish_rdtsc(m);
     m->eip = va;
     m->insn_size = size;
     m->icount++;
-    m->cycles++;
-    access_page(m, va, MMU_FETCH);
-    if (((va + size - 1) ^ va) & PAGE_MASK)
-        access_page(m, va + size - 1, MMU_FETCH);
+    fetch(m, va);
+    if (((va + size - 1) ^ va) >> m->mmu.mem.l1i.line_shift)
+        fetch(m, va + size - 1);
+    const struct decoded *d = decode_lookup(&m->dc, va);
+    if (!d)
+        d = decode_slow(m, va, size);
+    m->insn_flags = d->flags;
+    m->cycles += m->cpu.insn_cost[d->cls];
+    if (d->flags & (DEC_RDTSC | DEC_RDTSCP)) {
+        m->rdtsc_pending = d->flags;
+        m->rdtsc_value = m->cycles;
+    }
+}
+
+/* A data access: translate, then pay the latency of the level that hit. */
+static inline void data_access(struct machine *m, uint32_t va, enum mmu_access acc)
+{
+    uint64_t pa;
+    if (translate(m, va, acc, &pa) == 0)
+        m->cycles += mem_access(&m->mmu.mem, pa, acc == MMU_WRITE ? MEM_WRITE : MEM_READ);
 }
 
 static void hook_mem(uc_engine *uc, uc_mem_type type, uint64_t addr, int size,
                      int64_t value, void *ud)
 {
     struct machine *m = ud;
-    uint32_t va = (uint32_t)addr;
+    uint32_t va = (uint32_t)addr, last = va + (uint32_t)size - 1;
     enum mmu_access acc = type == UC_MEM_WRITE ? MMU_WRITE : MMU_READ;
     if (m->stopped)
         return;
-    access_page(m, va, acc);
-    if (((va + (uint32_t)size - 1) ^ va) & PAGE_MASK && !m->stopped)
-        access_page(m, va + (uint32_t)size - 1, acc);
+    data_access(m, va, acc);
+    if (((last ^ va) >> m->mmu.mem.l1d.line_shift) && !m->stopped)
+        data_access(m, last, acc);               /* a split access touches two lines */
 }
 
 /*
@@ -247,7 +271,8 @@ static bool hook_bad(uc_engine *uc, uc_mem_type type, uint64_t addr, int size,
         acc = MMU_WRITE;
     else if (type == UC_MEM_FETCH_UNMAPPED || type == UC_MEM_FETCH_PROT)
         acc = MMU_FETCH;
-    if (access_slow(m, va, acc) || ((last ^ va) & PAGE_MASK && access_slow(m, last, acc)))
+    uint64_t pa;
+    if (access_slow(m, va, acc, &pa) || ((last ^ va) & PAGE_MASK && access_slow(m, last, acc, &pa)))
         return false;
     if (type == UC_MEM_WRITE_PROT || type == UC_MEM_READ_PROT) {
         /* The model allows what the region forbids: a mirror bug, not the guest's. */
@@ -306,6 +331,7 @@ int cpu_run(struct machine *m)
         if (m->pending_syscall) {
             m->pending_syscall = 0;
             syscall_dispatch(m);
+            m->fetch_line = UINT32_MAX;         /* the kernel may have remapped anything */
             continue;
         }
         if (m->stopped)
@@ -318,7 +344,8 @@ int cpu_run(struct machine *m)
              * judges that first fetch.
              */
             m->eip = eip;
-            if (access_slow(m, eip, MMU_FETCH) == 0 && !m->stopped)
+            uint64_t pa;
+            if (access_slow(m, eip, MMU_FETCH, &pa) == 0 && !m->stopped)
                 machine_kill(m, SIGSEGV, "memsim: internal error: the engine stopped at eip 0x%08x", eip);
             continue;
         }

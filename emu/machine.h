@@ -12,6 +12,7 @@
 
 #include <stdint.h>
 #include <unicorn/unicorn.h>
+#include "emu/decode.h"
 #include "emu/memsim.h"
 #include "emu/window.h"
 #include "kernel-model/mm.h"
@@ -55,9 +56,18 @@ struct machine {
     /* kernel-side frames mapped into Unicorn at their direct-map address */
     uint32_t gdt_pfn, stub_pfn, kstack_pfn;
 
+    /* the CPU: its configuration, decoded instructions, the front end */
+    struct cpu_config cpu;
+    struct decode_cache dc;
+    uint32_t fetch_line;            /* line last fetched (UINT32_MAX: none) */
+    uint8_t rdtsc_pending;          /* DEC_RDTSC/DEC_RDTSCP: fix EDX:EAX */
+    uint64_t rdtsc_value;
+
     /* the instruction being executed, from the code hook */
     uint32_t eip, insn_size;
+    uint8_t insn_flags;             /* its DEC_* flags */
     uint64_t icount, cycles;
+    uint64_t fault_cycles, syscall_cycles;
     uint64_t nr_faults, nr_syscalls;
 
     int pending_syscall;            /* int 0x80 stopped the engine */
@@ -101,8 +111,12 @@ void machine_random_bytes(struct machine *m, uint8_t *buf, size_t n);
 void machine_kill(struct machine *m, int sig, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void machine_exit(struct machine *m, int code);
-/* Translate a faulting access for the guest; returns 0 if it may proceed. */
-int  machine_access(struct machine *m, uint32_t va, enum mmu_access acc, int user);
+/* An access the L1 TLB could not satisfy: STLB, walk, faults.  Returns 0
+ * with the physical address if it may proceed; else the guest was killed. */
+int  machine_access(struct machine *m, uint32_t va, enum mmu_access acc, int user, uint64_t *pa);
+
+/* stats.c */
+void machine_collect_stats(struct machine *m, struct memsim_result *r);
 
 /* syscall.c */
 void syscall_dispatch(struct machine *m);

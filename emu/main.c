@@ -31,7 +31,11 @@ static void usage(FILE *f)
         "  --root DIR     the guest's / on the host (default /)\n"
         "  -E NAME=VALUE  set a guest environment variable (repeatable)\n"
         "  --env-clear    start the guest with an empty environment\n"
-        "  --summary      print a summary of the run to stderr\n");
+        "  --cpu NAME     the modelled CPU (default skylake; `memsim cpu` lists them)\n"
+        "  --cpu-config F override any CPU field from a file of key = value lines\n"
+        "  --summary      print a summary of the run to stderr\n"
+        "  --stats        print the run's counters to stderr, like perf stat\n"
+        "       memsim cpu [NAME]   print a CPU preset as a config file\n");
 }
 
 static int parse_size(const char *s, uint64_t *out)
@@ -106,17 +110,22 @@ static void print_summary(const struct memsim_options *o, const struct memsim_re
 
 static int cmd_run(int argc, char **argv)
 {
-    enum { O_DB = 256, O_NOTRACE, O_RAM, O_SEED, O_ROOT, O_ENVCLEAR, O_SUMMARY, O_HELP };
+    enum { O_DB = 256, O_NOTRACE, O_RAM, O_SEED, O_ROOT, O_ENVCLEAR, O_SUMMARY, O_HELP,
+           O_CPU, O_CPUCFG, O_STATS };
     static const struct option opts[] = {
         { "db", required_argument, 0, O_DB }, { "no-trace", no_argument, 0, O_NOTRACE },
         { "ram", required_argument, 0, O_RAM }, { "seed", required_argument, 0, O_SEED },
         { "root", required_argument, 0, O_ROOT }, { "env-clear", no_argument, 0, O_ENVCLEAR },
         { "summary", no_argument, 0, O_SUMMARY }, { "help", no_argument, 0, O_HELP },
+        { "cpu", required_argument, 0, O_CPU }, { "cpu-config", required_argument, 0, O_CPUCFG },
+        { "stats", no_argument, 0, O_STATS },
         { 0, 0, 0, 0 },
     };
     struct memsim_options o = { .ram_bytes = 256ull << 20, .db_path = "memsim.db", .root = "/" };
     struct env_builder env = { 0 };
-    int summary = 0, clear = 0, c;
+    int summary = 0, stats = 0, clear = 0, c;
+    const char *cpu_name = cpu_preset_names[0], *cpu_file = NULL;
+    struct cpu_config cpu;
     char *end, options_text[512];
     const char *extra[64];
     int nextra = 0;
@@ -144,6 +153,9 @@ static int cmd_run(int argc, char **argv)
         case O_ROOT: o.root = optarg; break;
         case O_ENVCLEAR: clear = 1; break;
         case O_SUMMARY: summary = 1; break;
+        case O_STATS: stats = 1; break;
+        case O_CPU: cpu_name = optarg; break;
+        case O_CPUCFG: cpu_file = optarg; break;
         case 'E':
             if (!strchr(optarg, '=') || optarg[0] == '=' || nextra == 64) {
                 fprintf(stderr, "memsim: -E %s: expected NAME=VALUE\n", optarg);
@@ -166,6 +178,13 @@ static int cmd_run(int argc, char **argv)
         usage(stderr);
         return MEMSIM_EXIT_USAGE;
     }
+    char err[512];
+    if (cpu_config_preset(&cpu, cpu_name, err, sizeof err) ||
+        (cpu_file && cpu_config_load(&cpu, cpu_file, err, sizeof err))) {
+        fprintf(stderr, "memsim: %s\n", err);
+        return MEMSIM_EXIT_USAGE;
+    }
+    o.cpu = &cpu;
     for (char **e = environ; !clear && e && *e; e++)
         env_set(&env, *e);
     for (int i = 0; i < nextra; i++)
@@ -174,12 +193,12 @@ static int cmd_run(int argc, char **argv)
     o.program = argv[optind];
     o.argv = argv + optind;
     o.argc = argc - optind;
-    snprintf(options_text, sizeof options_text, "ram=%llu seed=%llu root=%s paging=2level",
-             (unsigned long long)o.ram_bytes, (unsigned long long)o.seed, o.root);
+    snprintf(options_text, sizeof options_text, "ram=%llu seed=%llu root=%s paging=2level cpu=%s%s%s",
+             (unsigned long long)o.ram_bytes, (unsigned long long)o.seed, o.root, cpu.name,
+             cpu_file ? " cpu-config=" : "", cpu_file ? cpu_file : "");
     o.options_text = options_text;
 
     struct memsim_result r;
-    char err[512];
     fflush(stdout);
     int rc = memsim_run(&o, &r, err, sizeof err);
     free(env.vars);
@@ -191,6 +210,8 @@ static int cmd_run(int argc, char **argv)
         fprintf(stderr, "%s\n", r.report);
     if (summary)
         print_summary(&o, &r);
+    if (stats)
+        memsim_print_stats(&r, stderr);
     return r.exit_status;
 }
 
@@ -213,6 +234,26 @@ static int cmd_query(int argc, char **argv)
     return 0;
 }
 
+/* `memsim cpu`: list the presets; `memsim cpu NAME`: print one as a config file. */
+static int cmd_cpu(int argc, char **argv)
+{
+    struct cpu_config cpu;
+    char err[512];
+    if (argc < 2) {
+        for (const char *const *n = cpu_preset_names; *n; n++) {
+            cpu_config_preset(&cpu, *n, err, sizeof err);
+            printf("%-10s %s%s\n", *n, cpu.description, n == cpu_preset_names ? " (default)" : "");
+        }
+        return 0;
+    }
+    if (cpu_config_preset(&cpu, argv[1], err, sizeof err)) {
+        fprintf(stderr, "memsim: %s\n", err);
+        return MEMSIM_EXIT_USAGE;
+    }
+    cpu_config_print(&cpu, stdout);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -223,6 +264,8 @@ int main(int argc, char **argv)
         return cmd_run(argc - 1, argv + 1);
     if (strcmp(argv[1], "query") == 0)
         return cmd_query(argc - 1, argv + 1);
+    if (strcmp(argv[1], "cpu") == 0)
+        return cmd_cpu(argc - 1, argv + 1);
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {
         usage(stdout);
         return 0;

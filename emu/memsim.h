@@ -11,6 +11,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include "mmu/cpu_config.h"
 
 #define MEMSIM_VERSION "0.1"
 
@@ -30,7 +32,15 @@ struct memsim_options {
     uint64_t seed;              /* --seed: getrandom and AT_RANDOM */
     const char *root;           /* --root: guest "/" on the host, default "/" */
     const char *options_text;   /* the options as recorded in runs.options */
+    const struct cpu_config *cpu;   /* --cpu preset with --cpu-config applied */
 };
+
+struct memsim_stat {
+    char name[32];              /* e.g. "l1d.misses", "walk_cycles" */
+    double value;
+};
+
+#define MEMSIM_MAX_STATS 96
 
 struct memsim_result {
     int exit_status;            /* as a shell reports it: code or 128 + signal */
@@ -41,11 +51,16 @@ struct memsim_result {
     uint64_t tlb_hits, tlb_misses;
     uint64_t free_pages_end;
     double wall_seconds;
+    struct memsim_stat stats[MEMSIM_MAX_STATS];   /* every counter, in print order */
+    unsigned nr_stats;
 };
 
 /* Returns 0 when the guest ran (see res), or one of MEMSIM_EXIT_* with a
  * one-line reason in err. */
 int memsim_run(const struct memsim_options *opt, struct memsim_result *res,
                char *err, size_t errlen);
+
+/* The counters of a run as `perf stat` prints them (for --stats). */
+void memsim_print_stats(const struct memsim_result *res, FILE *out);
 
 #endif

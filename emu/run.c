@@ -13,7 +13,6 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-#include "emu/costs.h"
 #include "emu/elf.h"
 #include "emu/machine.h"
 #include "emu/syscall.h"
@@ -23,15 +22,29 @@
 static void on_walk(void *ctx, const struct walk_event *ev)
 {
     struct machine *m = ctx;
-    m->cycles += COST_WALK_READ * ev->levels;
     if (m->trace)
         trace_walk(m->trace, ev);
+}
+
+/* The kernel's cost of a fault: entry and exit, plus zeroing or copying the
+ * page it brought in (reading a file page is charged as a copy). */
+static uint64_t fault_cost(const struct cpu_config *c, const char *resolution)
+{
+    uint64_t cost = c->page_fault_cost;
+    if (!strcmp(resolution, "demand-zero") || !strcmp(resolution, "cow-zero"))
+        cost += c->page_zero_cost;
+    else if (!strcmp(resolution, "cow-copy") || !strcmp(resolution, "file-read"))
+        cost += c->page_copy_cost;
+    return cost;
 }
 
 static void on_fault(void *ctx, const struct fault_event *ev)
 {
     struct machine *m = ctx;
+    uint64_t cost = fault_cost(&m->cpu, ev->resolution);
     m->nr_faults++;
+    m->cycles += cost;
+    m->fault_cycles += cost;
     if (m->trace)
         trace_fault(m->trace, ev);
 }
@@ -113,11 +126,20 @@ static int machine_create(struct machine *m, const struct memsim_options *opt,
     if (opt->db_path && !(m->trace = trace_open(opt->db_path, &m->cycles, err, errlen)))
         return MEMSIM_EXIT_INTERNAL;
 
+    m->cpu = *opt->cpu;
+    m->fetch_line = UINT32_MAX;
     struct kernel_observer kobs = { m, on_fault, on_alloc, on_vma, on_syscall };
     if (mmu_init(&m->mmu, NULL, 0) || kernel_init(&m->k, opt->ram_bytes, &m->mmu, &kobs, err, errlen))
         return err[0] ? MEMSIM_EXIT_USAGE : MEMSIM_EXIT_INTERNAL;
+    if (mmu_configure(&m->mmu, &m->cpu, err, errlen))
+        return MEMSIM_EXIT_USAGE;
+    if (decode_init(&m->dc)) {
+        snprintf(err, errlen, "cannot start the Capstone decoder");
+        return MEMSIM_EXIT_INTERNAL;
+    }
     m->mmu.phys = m->k.pm.base;
     m->mmu.phys_size = m->k.pm.size;
+    m->mmu.clock = &m->cycles;
     m->mmu.pid = m->pid;
     m->mmu.obs = (struct mmu_observer){ m, on_walk };
 
@@ -148,6 +170,7 @@ static void machine_destroy(struct machine *m)
     if (m->root_fd >= 0)
         close(m->root_fd);
     mmu_destroy(&m->mmu);
+    decode_destroy(&m->dc);
     kernel_destroy(&m->k);
     free(m->regions);
     free(m->exe_guest_path);
@@ -194,6 +217,7 @@ static void fill_result(struct machine *m, struct memsim_result *res, double wal
     res->tlb_misses = m->mmu.itlb.stats.misses + m->mmu.dtlb.stats.misses;
     res->free_pages_end = nr_free_pages(&m->k.pgdat);
     res->wall_seconds = wall;
+    machine_collect_stats(m, res);
 }
 
 int memsim_run(const struct memsim_options *opt, struct memsim_result *res,
@@ -242,6 +266,8 @@ int memsim_run(const struct memsim_options *opt, struct memsim_result *res,
         struct trace_run_totals tot = { m->icount, m->cycles, m->exit_status,
                                         res->exit_reason, res->wall_seconds };
         trace_end_run(m->trace, &tot);
+        for (unsigned i = 0; i < res->nr_stats; i++)
+            trace_stat(m->trace, m->pid, res->stats[i].name, res->stats[i].value);
         res->trace_rows = trace_rows(m->trace);
     }
 out:;

@@ -10,7 +10,6 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include "emu/machine.h"
-#include "emu/costs.h"
 
 static const char *signal_name(int sig)
 {
@@ -82,16 +81,15 @@ static void deliver_fault(struct machine *m, enum fault_result r, uint32_t va, e
     }
 }
 
-int machine_access(struct machine *m, uint32_t va, enum mmu_access acc, int user)
+int machine_access(struct machine *m, uint32_t va, enum mmu_access acc, int user, uint64_t *pa)
 {
-    uint64_t pa;
     uint32_t ec;
 
     for (int tries = 0; tries < 3; tries++) {
-        if (mmu_walk(&m->mmu, va, acc, user, &pa, &ec) == 0)
+        if (mmu_translate_slow(&m->mmu, va, acc, user, pa, &ec) == 0)
             return 0;
         enum fault_result r = do_page_fault(m->mm, va, ec, acc, m->eip);
-        m->cycles += COST_PAGE_FAULT;
+        m->fetch_line = UINT32_MAX;        /* the fault may have remapped the code page */
         if (r != FAULT_OK) {
             deliver_fault(m, r, va, acc);
             return -1;

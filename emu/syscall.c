@@ -9,10 +9,10 @@
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
-#include "emu/costs.h"
 #include "emu/syscall.h"
 
 #define RLIM_INFINITY_32 0xffffffffu
+#define GUEST_EPOCH 1767225600ull      /* 2026-01-01T00:00:00Z: the guest's boot time */
 
 static long sys_exit(struct machine *m, const uint32_t a[6])
 {
@@ -188,7 +188,7 @@ static long sys_getrandom(struct machine *m, const uint32_t a[6])
 /* The guest's clocks run on the model's cycle counter. */
 static void guest_time(const struct machine *m, uint32_t clk, uint64_t *sec, uint64_t *nsec)
 {
-    uint64_t ns = m->cycles * (1000000000ull / CPU_HZ);
+    uint64_t ns = (uint64_t)((unsigned __int128)m->cycles * 1000000000u / m->cpu.hz);
     *sec = ns / 1000000000ull + (clk == 0 || clk == 8 ? GUEST_EPOCH : 0);  /* REALTIME, TAI */
     *nsec = ns % 1000000000ull;
 }
@@ -316,7 +316,7 @@ static long sys_rt_sigprocmask(struct machine *m, const uint32_t a[6])
 static long sys_sysinfo(struct machine *m, const uint32_t a[6])
 {
     uint32_t si[16] = { 0 };            /* struct sysinfo, i386: 64 bytes */
-    si[0] = (uint32_t)(m->cycles / CPU_HZ);                 /* uptime */
+    si[0] = (uint32_t)(m->cycles / m->cpu.hz);              /* uptime */
     si[4] = m->k.pm.nr_pages;                               /* totalram */
     si[5] = nr_free_pages(&m->k.pgdat);                     /* freeram */
     si[10] = 1;                                             /* procs (u16) */
@@ -384,7 +384,8 @@ void syscall_dispatch(struct machine *m)
     uc_reg_read(m->uc, UC_X86_REG_EAX, &nr);
     for (int i = 0; i < 6; i++)
         uc_reg_read(m->uc, arg_regs[i], &a[i]);
-    m->cycles += COST_SYSCALL;
+    m->cycles += m->cpu.syscall_cost;
+    m->syscall_cycles += m->cpu.syscall_cost;
 
     const struct syscall_entry *e = nr < NR_SYSCALLS ? &table[nr] : NULL;
     long ret = (e && e->fn) ? e->fn(m, a) : -ENOSYS;

@@ -3,11 +3,14 @@
  * page walker over page tables that live in modelled physical memory.
  *
  * mmu_translate() is the hot path, called for every instruction fetch and
- * data access: a TLB hit whose cached rights allow the access returns the
- * physical address; anything else walks the page tables (mmu_walk), which
- * sets A and D bits, fills the TLB, or reports a #PF error code.  The MMU
- * never resolves faults: the caller hands them to the kernel model and
- * retries.  Every walk is reported to the observer.
+ * data access: an L1 TLB hit whose cached rights allow the access returns
+ * the physical address; otherwise the unified STLB is tried (its latency is
+ * charged), then the page tables are walked (mmu_walk): the PDE cache may
+ * spare the directory read, every entry read goes through the data caches
+ * (charged), A and D bits are set, both TLB levels are filled, or a #PF
+ * error code is reported.  The MMU never resolves faults: the caller hands
+ * them to the kernel model and retries.  Every walk is reported to the
+ * observer.  Cycles are charged to *clock (when set).
  */
 #ifndef MEMSIM_MMU_H
 #define MEMSIM_MMU_H
@@ -16,11 +19,15 @@
 #include "mmu/paging.h"
 #include "mmu/tlb.h"
 #include "mmu/mmu_events.h"
+#include "mmu/cache.h"
+#include "mmu/cpu_config.h"
 
 struct mmu_stats {
     uint64_t walks;
     uint64_t walk_faults;
     uint64_t walk_reads;     /* paging-structure entries read */
+    uint64_t walk_cycles;    /* cycles spent reading them through the caches */
+    uint64_t stlb_cycles;    /* cycles charged for STLB hits */
 };
 
 struct mmu {
@@ -28,14 +35,21 @@ struct mmu {
     uint64_t phys_size;
     uint32_t cr0, cr3, cr4;
     uint32_t pid;            /* reported in walk events */
-    struct tlb itlb, dtlb;
+    struct tlb itlb, dtlb;   /* L1 */
+    struct tlb stlb;         /* unified second level (may be absent) */
+    struct tlb pdec;         /* paging-structure cache of PDEs (may be absent) */
+    uint32_t stlb_latency;
+    struct mem_hierarchy mem;
+    uint64_t *clock;         /* the machine's cycle counter, or NULL */
     struct mmu_stats stats;
     struct mmu_observer obs;
 };
 
-/* Default geometry until the CPU presets arrive: 64-entry 4-way DTLB and
- * 32-entry 4-way ITLB, roughly a P6-class core. */
+/* A bare MMU: 64-entry 4-way DTLB, 32-entry 4-way ITLB, no STLB, no PDE
+ * cache, no caches (walks cost nothing).  mmu_configure() makes it a CPU. */
 int  mmu_init(struct mmu *m, uint8_t *phys, uint64_t phys_size);
+/* Rebuild TLBs and caches from cfg (flushes everything).  0 or -1 + reason. */
+int  mmu_configure(struct mmu *m, const struct cpu_config *cfg, char *err, size_t errlen);
 void mmu_destroy(struct mmu *m);
 
 /* Load CR3 (a process switch): flushes non-global TLB entries. */
@@ -66,6 +80,10 @@ static inline int tlb_entry_permits(uint32_t flags, enum mmu_access acc,
     return 1;
 }
 
+/* L1 missed: try the STLB, then walk.  Same contract as mmu_translate. */
+int mmu_translate_slow(struct mmu *m, uint32_t va, enum mmu_access acc, int user,
+                       uint64_t *pa, uint32_t *error_code);
+
 static inline int mmu_translate(struct mmu *m, uint32_t va, enum mmu_access acc,
                                 int user, uint64_t *pa, uint32_t *error_code)
 {
@@ -76,7 +94,7 @@ static inline int mmu_translate(struct mmu *m, uint32_t va, enum mmu_access acc,
         *pa = ((uint64_t)e->pfn << 12) | (va & 0xfffu);
         return 0;
     }
-    return mmu_walk(m, va, acc, user, pa, error_code);
+    return mmu_translate_slow(m, va, acc, user, pa, error_code);
 }
 
 #endif

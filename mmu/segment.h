@@ -45,18 +45,19 @@ void seg_encode(const struct seg_desc *d, uint8_t raw[8]);   /* inverse (limit r
 
 enum seg_fault {
     SEG_OK = 0,
-    SEG_GP,                  /* #GP(error_code) */
-    SEG_SS,                  /* #SS(error_code) */
-    SEG_NP,                  /* #NP(error_code) */
+    SEG_FAULT_GP,            /* #GP(error_code) */
+    SEG_FAULT_SS,            /* #SS(error_code) */
+    SEG_FAULT_NP,            /* #NP(error_code) */
 };
 
 struct seg_result {
     enum seg_fault fault;
-    uint16_t error_code;     /* selector-based error code, or 0 */
+    uint16_t error_code;     /* selector error code (SDM §6.13): sel & 0xFFFC, or 0 */
     const char *why;         /* one line: which rule failed */
 };
 
-enum seg_reg { SEG_ES, SEG_CS, SEG_SS, SEG_DS, SEG_FS, SEG_GS, NR_SEG_REGS };
+/* Segment registers, in the x86 encoding order (sreg field of MOV Sreg). */
+enum seg_reg { SR_ES, SR_CS, SR_SS, SR_DS, SR_FS, SR_GS, NR_SEG_REGS };
 
 /*
  * Loading a segment register in protected mode (SDM vol. 3A §5.5–5.10 and
@@ -93,7 +94,8 @@ static inline uint32_t seg_real_linear(uint16_t sel, uint16_t offset, int a20)
 }
 
 /* Is the segment flat (base 0, 4 GiB expand-up)?  Accesses through a flat
- * segment need no check beyond paging. */
+ * segment need no limit check; type checks (no writes through code or
+ * read-only data) still apply. */
 static inline int seg_is_flat(const struct seg_desc *d)
 {
     return d->present && d->base == 0 && d->limit == 0xFFFFFFFFu &&

@@ -1,18 +1,20 @@
-/* tlb.c — set-associative TLB with per-set LRU replacement. */
+/* tlb.c — set-associative TLB with LRU, FIFO or random replacement. */
 #include <stdlib.h>
 #include "mmu/tlb.h"
 
 static int is_pow2(unsigned x) { return x && !(x & (x - 1)); }
 
-int tlb_init(struct tlb *t, const char *name, unsigned entries, unsigned ways)
+int tlb_init(struct tlb *t, const char *name, unsigned entries, unsigned ways,
+             enum cache_repl repl)
 {
+    *t = (struct tlb){ .name = name, .repl = repl, .rng = 0x9e3779b97f4a7c15ull };
+    if (!entries)
+        return 0;
     if (!ways || entries % ways || !is_pow2(entries / ways))
         return -1;
-    t->name = name;
+    t->nr_entries = entries;
     t->ways = ways;
     t->sets = entries / ways;
-    t->stamp = 0;
-    t->stats = (struct tlb_stats){0};
     t->entries = calloc(entries, sizeof *t->entries);
     return t->entries ? 0 : -1;
 }
@@ -21,41 +23,53 @@ void tlb_destroy(struct tlb *t)
 {
     free(t->entries);
     t->entries = NULL;
+    t->nr_entries = 0;
+}
+
+static struct tlb_entry *victim(struct tlb *t, struct tlb_entry *set)
+{
+    if (t->repl == REPL_RANDOM) {
+        t->rng ^= t->rng << 13;
+        t->rng ^= t->rng >> 7;
+        t->rng ^= t->rng << 17;
+        return &set[t->rng % t->ways];
+    }
+    struct tlb_entry *v = &set[0];           /* LRU and FIFO: the oldest stamp */
+    for (unsigned w = 1; w < t->ways; w++)
+        if (set[w].lru < v->lru)
+            v = &set[w];
+    return v;
 }
 
 void tlb_insert(struct tlb *t, uint32_t vpn, uint32_t pfn, uint32_t flags)
 {
+    if (!t->nr_entries)
+        return;
     struct tlb_entry *set = &t->entries[(vpn & (t->sets - 1)) * t->ways];
-    struct tlb_entry *victim = &set[0];
+    struct tlb_entry *v = NULL;
 
     /* A refill of a cached vpn (a write through a clean entry, a retry
-     * after a fault) reuses its way.  Looking for it only alongside the
-     * free ways took an earlier free way instead and left a stale twin
-     * that occupied a way and cost a live entry an eviction later. */
-    for (unsigned w = 0; w < t->ways; w++) {
-        if ((set[w].flags & TLB_VALID) && set[w].vpn == vpn) {
-            victim = &set[w];
-            goto fill;
-        }
+     * after a fault) reuses its way; then a free way; then the victim. */
+    for (unsigned w = 0; w < t->ways && !v; w++)
+        if ((set[w].flags & TLB_VALID) && set[w].vpn == vpn)
+            v = &set[w];
+    for (unsigned w = 0; w < t->ways && !v; w++)
+        if (!(set[w].flags & TLB_VALID))
+            v = &set[w];
+    if (!v) {
+        v = victim(t, set);
+        t->stats.evictions++;
     }
-    for (unsigned w = 0; w < t->ways; w++) {
-        if (!(set[w].flags & TLB_VALID)) {
-            victim = &set[w];
-            goto fill;
-        }
-        if (set[w].lru < victim->lru)
-            victim = &set[w];
-    }
-    t->stats.evictions++;
-fill:
-    victim->vpn = vpn;
-    victim->pfn = pfn;
-    victim->flags = flags | TLB_VALID;
-    victim->lru = ++t->stamp;
+    v->vpn = vpn;
+    v->pfn = pfn;
+    v->flags = flags | TLB_VALID;
+    v->lru = ++t->stamp;
 }
 
 void tlb_flush_page(struct tlb *t, uint32_t vpn)
 {
+    if (!t->nr_entries)
+        return;
     struct tlb_entry *set = &t->entries[(vpn & (t->sets - 1)) * t->ways];
     for (unsigned w = 0; w < t->ways; w++)
         if (set[w].vpn == vpn)
@@ -64,8 +78,7 @@ void tlb_flush_page(struct tlb *t, uint32_t vpn)
 
 void tlb_flush_all(struct tlb *t, int keep_global)
 {
-    unsigned n = t->sets * t->ways;
-    for (unsigned i = 0; i < n; i++)
+    for (unsigned i = 0; i < t->nr_entries; i++)
         if (!keep_global || !(t->entries[i].flags & TLB_GLOBAL))
             t->entries[i].flags = 0;
     t->stats.flushes++;

@@ -1,16 +1,20 @@
 /*
- * tlb.h — a set-associative translation lookaside buffer.
+ * tlb.h — a set-associative translation lookaside buffer, used for every
+ * level: L1 ITLB and DTLB, the unified STLB, and the paging-structure
+ * (PDE) cache, which caches page-directory entries by va >> 22.
  *
  * Entries cache one 4 KiB translation with the access rights combined over
  * every level of the walk (U/S and R/W are ANDed, as the SDM §4.10.2.2
  * describes) and whether the PTE's dirty flag was set, so a write through a
- * clean entry goes back to the page tables to set D.  Replacement is LRU
- * within a set.  Lookup is inline: it is on the path of every access.
+ * clean entry goes back to the page tables to set D.  Replacement is LRU,
+ * FIFO or random (deterministic) within a set.  Lookup is inline: it is on
+ * the path of every access.
  */
 #ifndef MEMSIM_TLB_H
 #define MEMSIM_TLB_H
 
 #include <stdint.h>
+#include "mmu/cache.h"
 
 #define TLB_VALID  0x1u
 #define TLB_USER   0x2u    /* user may access */
@@ -19,10 +23,10 @@
 #define TLB_GLOBAL 0x10u
 
 struct tlb_entry {
-    uint32_t vpn;          /* linear page number */
-    uint32_t pfn;          /* physical frame number */
+    uint32_t vpn;          /* linear page number (PDE cache: va >> 22) */
+    uint32_t pfn;          /* physical frame number (PDE cache: the page table's) */
     uint32_t flags;        /* TLB_* */
-    uint64_t lru;          /* last-use stamp (64-bit: a 32-bit one wraps within minutes) */
+    uint64_t lru;          /* LRU: last use; FIFO: fill (64-bit: 32 wraps in minutes) */
 };
 
 struct tlb_stats {
@@ -31,13 +35,16 @@ struct tlb_stats {
 
 struct tlb {
     const char *name;
-    unsigned sets, ways;   /* sets is a power of two */
-    uint64_t stamp;
-    struct tlb_entry *entries;     /* sets * ways */
+    unsigned nr_entries, sets, ways; /* sets is a power of two; nr_entries 0: absent */
+    enum cache_repl repl;
+    uint64_t stamp, rng;
+    struct tlb_entry *entries;    /* sets * ways */
     struct tlb_stats stats;
 };
 
-int  tlb_init(struct tlb *t, const char *name, unsigned entries, unsigned ways);
+/* entries 0 makes an absent level (lookups miss without counting). */
+int  tlb_init(struct tlb *t, const char *name, unsigned entries, unsigned ways,
+              enum cache_repl repl);
 void tlb_destroy(struct tlb *t);
 void tlb_insert(struct tlb *t, uint32_t vpn, uint32_t pfn, uint32_t flags);
 void tlb_flush_page(struct tlb *t, uint32_t vpn);
@@ -46,10 +53,13 @@ void tlb_flush_all(struct tlb *t, int keep_global);
 /* The entry for vpn, or NULL (counts a hit or a miss). */
 static inline struct tlb_entry *tlb_lookup(struct tlb *t, uint32_t vpn)
 {
+    if (!t->nr_entries)
+        return 0;
     struct tlb_entry *set = &t->entries[(vpn & (t->sets - 1)) * t->ways];
     for (unsigned w = 0; w < t->ways; w++) {
         if ((set[w].flags & TLB_VALID) && set[w].vpn == vpn) {
-            set[w].lru = ++t->stamp;
+            if (t->repl == REPL_LRU)
+                set[w].lru = ++t->stamp;
             t->stats.hits++;
             return &set[w];
         }

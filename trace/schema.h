@@ -7,7 +7,7 @@
 #ifndef MEMSIM_TRACE_SCHEMA_H
 #define MEMSIM_TRACE_SCHEMA_H
 
-#define TRACE_SCHEMA_VERSION "1"
+#define TRACE_SCHEMA_VERSION "2"
 #define TRACE_MEMSIM_VERSION "0.1"
 #define TRACE_BATCH          100000   /* event rows per transaction */
 
@@ -50,6 +50,7 @@
     "CREATE TABLE vmas(seq INTEGER PRIMARY KEY, cycle INTEGER, pid INTEGER," \
     " op TEXT, start INTEGER, stop INTEGER, prot INTEGER, prot_str TEXT,"    \
     " flags INTEGER, name TEXT);"                                            \
+    "CREATE TABLE stats(pid INTEGER, name TEXT, value REAL);"                \
     "CREATE VIEW fault_summary AS"                                           \
     " SELECT kind, resolution, COUNT(*) AS count FROM faults"                \
     " GROUP BY kind, resolution ORDER BY count DESC, kind, resolution;"      \
@@ -80,6 +81,7 @@
 #define TRACE_INSERT_VMA     "INSERT INTO vmas VALUES(?,?,?,?,?,?,?,?,?,?)"
 #define TRACE_INSERT_SYSCALL                                                 \
     "INSERT INTO syscalls VALUES(?,?,?,?,?,?,?,?,?,?,?,?)"
+#define TRACE_INSERT_STAT    "INSERT INTO stats VALUES(?,?,?)"
 #define TRACE_INSERT_RUN                                                     \
     "INSERT INTO runs(program, args, sha256, options, started,"              \
     " memsim_version) VALUES(?,?,?,?,?,'" TRACE_MEMSIM_VERSION "')"

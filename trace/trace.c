@@ -25,7 +25,7 @@
 
 enum {
     ST_WALK, ST_FAULT, ST_ALLOC, ST_VMA, ST_SYSCALL,
-    ST_RUN_INSERT, ST_RUN_UPDATE, ST_BEGIN, ST_COMMIT,
+    ST_STAT, ST_RUN_INSERT, ST_RUN_UPDATE, ST_BEGIN, ST_COMMIT,
     ST_COUNT
 };
 
@@ -35,6 +35,7 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_ALLOC]      = TRACE_INSERT_ALLOC,
     [ST_VMA]        = TRACE_INSERT_VMA,
     [ST_SYSCALL]    = TRACE_INSERT_SYSCALL,
+    [ST_STAT]       = TRACE_INSERT_STAT,
     [ST_RUN_INSERT] = TRACE_INSERT_RUN,
     [ST_RUN_UPDATE] = TRACE_UPDATE_RUN,
     [ST_BEGIN]      = "BEGIN",
@@ -421,6 +422,17 @@ static int run_step(struct trace *t, sqlite3_stmt *s)
         fail(t, "cannot write", sqlite3_errmsg(t->db));
     sqlite3_reset(s);
     return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int trace_stat(struct trace *t, uint32_t pid, const char *name, double value)
+{
+    if (!t || t->failed)
+        return -1;
+    sqlite3_stmt *s = t->st[ST_STAT];
+    sqlite3_bind_int64(s, 1, pid);
+    sqlite3_bind_text(s, 2, name, -1, SQLITE_STATIC);
+    sqlite3_bind_double(s, 3, value);
+    return run_step(t, s);
 }
 
 int trace_begin_run(struct trace *t, const struct trace_run_info *info)

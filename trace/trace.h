@@ -54,6 +54,8 @@ void trace_alloc(struct trace *t, const struct alloc_event *ev);
 void trace_vma(struct trace *t, const struct vma_event *ev);
 void trace_syscall(struct trace *t, const struct syscall_event *ev);
 int  trace_end_run(struct trace *t, const struct trace_run_totals *totals);
+/* One counter of the run for process pid (the `stats` table). */
+int  trace_stat(struct trace *t, uint32_t pid, const char *name, double value);
 /* Commit, close and free t (t may be NULL).  Returns 0, or -1 with the
  * first failure's reason in err (the trace was incomplete or unwritable). */
 int  trace_close(struct trace *t, char *err, size_t errlen);

@@ -106,10 +106,10 @@ static void test_init(void)
     CHECK_STR(mmu_access_name(MMU_FETCH), "fetch");
     mmu_destroy(&m);
 
-    CHECK(tlb_init(&t, "t", 12, 4) == -1);     /* 3 sets: not a power of two */
-    CHECK(tlb_init(&t, "t", 8, 0) == -1);
-    CHECK(tlb_init(&t, "t", 10, 4) == -1);     /* not a multiple of ways */
-    CHECK(tlb_init(&t, "t", 8, 8) == 0);       /* fully associative */
+    CHECK(tlb_init(&t, "t", 12, 4, REPL_LRU) == -1);     /* 3 sets: not a power of two */
+    CHECK(tlb_init(&t, "t", 8, 0, REPL_LRU) == -1);
+    CHECK(tlb_init(&t, "t", 10, 4, REPL_LRU) == -1);     /* not a multiple of ways */
+    CHECK(tlb_init(&t, "t", 8, 8, REPL_LRU) == 0);       /* fully associative */
     CHECK_EQ(t.sets, 1);
     tlb_destroy(&t);
 }

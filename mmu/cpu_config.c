@@ -1,0 +1,775 @@
+/*
+ * cpu_config.c — CPU presets, the `key = value` config file, validation
+ * and printing (contract in cpu_config.h; numbers and sources in
+ * docs/CPU_PRESETS.md).
+ *
+ * Every key is one row of a table: a section ("l1d"), a field ("ways"),
+ * how its value is spelled and where it lives in struct cpu_config.  The
+ * parser, the printer and the error messages all walk that table, so a key
+ * cannot be printed without being loadable or loadable without being
+ * listed in "valid: ..." messages.
+ *
+ * cpu_config_load works on a copy and stores it only when the whole file
+ * parsed and the result validated: a bad file leaves the caller's
+ * configuration as it was.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include "common/errmsg.h"
+#include "mmu/cpu_config.h"
+
+/* Append to buf at *n, never past len (snprintf-style truncation). */
+static void append(char *buf, size_t len, size_t *n, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void append(char *buf, size_t len, size_t *n, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (*n >= len)
+        return;
+    va_start(ap, fmt);
+    *n += (size_t)vsnprintf(buf + *n, len - *n, fmt, ap);
+    va_end(ap);
+}
+
+/* ---- presets ------------------------------------------------------------ */
+
+#define KiB 1024u
+#define MiB (1024u * 1024u)
+
+#define TLB(entries, ways, latency)        { entries, ways, latency, REPL_LRU }
+#define CACHE(size, ways, line, latency)   { size, ways, line, latency, REPL_LRU }
+#define NO_TLB                             { 0, 0, 0, REPL_LRU }
+#define NO_CACHE                           { 0, 0, 0, 0, REPL_LRU }
+
+/*
+ * The one global: every number here is explained, with its source or as
+ * an estimate, in docs/CPU_PRESETS.md.  Keep the two in step.
+ */
+static const struct cpu_config presets[] = {
+    {
+        .name = "skylake",
+        .description = "Intel Core i7-6700 (Skylake client, 2015), 3.4 GHz",
+        .itlb      = TLB(128, 8, 0),
+        .dtlb      = TLB(64, 4, 0),
+        .stlb      = TLB(1536, 12, 9),
+        .pde_cache = TLB(32, 32, 0),
+        .l1i = CACHE(32 * KiB, 8, 64, 4),
+        .l1d = CACHE(32 * KiB, 8, 64, 4),
+        .l2  = CACHE(256 * KiB, 4, 64, 12),
+        .llc = CACHE(8 * MiB, 16, 64, 42),
+        .dram_latency = 215,            /* 42 cycles + 51 ns at 3.4 GHz */
+        .insn_cost = {
+            [INSN_ALU] = 1, [INSN_MUL] = 3, [INSN_DIV] = 26, [INSN_BRANCH] = 1,
+            [INSN_FP] = 3, [INSN_SIMD] = 1, [INSN_STRING] = 1, [INSN_SYSTEM] = 25,
+        },
+        .page_fault_cost = 2600,        /* ~0.76 us */
+        .syscall_cost = 500,            /* ~150 ns */
+        .page_zero_cost = 400,
+        .page_copy_cost = 800,
+        .hz = 3400000000ull,
+    },
+    {
+        .name = "core2",
+        .description = "Intel Core 2 Duo E6600 (Conroe, 2006), 2.4 GHz",
+        .itlb      = TLB(128, 4, 0),
+        .dtlb      = TLB(256, 4, 0),    /* DTLB1; DTLB0 not modelled */
+        .stlb      = NO_TLB,
+        .pde_cache = NO_TLB,
+        .l1i = CACHE(32 * KiB, 8, 64, 3),
+        .l1d = CACHE(32 * KiB, 8, 64, 3),
+        .l2  = CACHE(4 * MiB, 16, 64, 14),
+        .llc = NO_CACHE,
+        .dram_latency = 170,            /* ~70 ns at 2.4 GHz (estimate) */
+        .insn_cost = {
+            [INSN_ALU] = 1, [INSN_MUL] = 3, [INSN_DIV] = 29, [INSN_BRANCH] = 1,
+            [INSN_FP] = 3, [INSN_SIMD] = 1, [INSN_STRING] = 1, [INSN_SYSTEM] = 25,
+        },
+        .page_fault_cost = 2400,        /* ~1.0 us */
+        .syscall_cost = 400,            /* ~170 ns */
+        .page_zero_cost = 500,
+        .page_copy_cost = 1000,
+        .hz = 2400000000ull,
+    },
+};
+
+const char *const cpu_preset_names[] = { "skylake", "core2", NULL };
+
+_Static_assert(sizeof presets / sizeof presets[0] ==
+               sizeof cpu_preset_names / sizeof cpu_preset_names[0] - 1,
+               "cpu_preset_names and presets must list the same CPUs");
+
+static void preset_list(char *buf, size_t len)
+{
+    size_t n = 0;
+
+    buf[0] = '\0';
+    for (size_t i = 0; cpu_preset_names[i]; i++)
+        append(buf, len, &n, "%s%s", i ? ", " : "", cpu_preset_names[i]);
+}
+
+int cpu_config_preset(struct cpu_config *cfg, const char *name, char *err, size_t errlen)
+{
+    char list[256];
+
+    for (size_t i = 0; i < sizeof presets / sizeof presets[0]; i++) {
+        if (name && strcmp(name, presets[i].name) == 0) {
+            memcpy(cfg, &presets[i], sizeof *cfg);
+            return 0;
+        }
+    }
+    preset_list(list, sizeof list);
+    set_err(err, errlen, "unknown CPU '%s' (choose from: %s)", name ? name : "", list);
+    return -1;
+}
+
+/* ---- the key table ------------------------------------------------------ */
+
+enum vtype {
+    V_U32,          /* decimal or 0x hex */
+    V_SIZE,         /* bytes, or a number with K or M */
+    V_U64,
+    V_REPL,         /* lru, fifo, random */
+};
+
+struct field {
+    const char *name;
+    enum vtype type;
+    size_t off;     /* within the section's struct */
+};
+
+struct section {
+    const char *name;
+    const struct field *fields;
+    size_t off;     /* of the section's struct within struct cpu_config */
+};
+
+#define TLB_F(f) offsetof(struct tlb_config, f)
+#define CACHE_F(f) offsetof(struct cache_config, f)
+#define CPU_F(f) offsetof(struct cpu_config, f)
+
+static const struct field tlb_fields[] = {
+    { "entries",     V_U32,  TLB_F(entries) },
+    { "ways",        V_U32,  TLB_F(ways) },
+    { "latency",     V_U32,  TLB_F(latency) },
+    { "replacement", V_REPL, TLB_F(repl) },
+    { NULL, 0, 0 }
+};
+
+static const struct field cache_fields[] = {
+    { "size",        V_SIZE, CACHE_F(size) },
+    { "ways",        V_U32,  CACHE_F(ways) },
+    { "line",        V_U32,  CACHE_F(line) },
+    { "latency",     V_U32,  CACHE_F(latency) },
+    { "replacement", V_REPL, CACHE_F(repl) },
+    { NULL, 0, 0 }
+};
+
+static const struct field dram_fields[] = {
+    { "latency", V_U32, CPU_F(dram_latency) },
+    { NULL, 0, 0 }
+};
+
+static const struct field cost_fields[] = {
+    { "alu",        V_U32, CPU_F(insn_cost[INSN_ALU]) },
+    { "mul",        V_U32, CPU_F(insn_cost[INSN_MUL]) },
+    { "div",        V_U32, CPU_F(insn_cost[INSN_DIV]) },
+    { "branch",     V_U32, CPU_F(insn_cost[INSN_BRANCH]) },
+    { "fp",         V_U32, CPU_F(insn_cost[INSN_FP]) },
+    { "simd",       V_U32, CPU_F(insn_cost[INSN_SIMD]) },
+    { "string",     V_U32, CPU_F(insn_cost[INSN_STRING]) },
+    { "system",     V_U32, CPU_F(insn_cost[INSN_SYSTEM]) },
+    { "page_fault", V_U32, CPU_F(page_fault_cost) },
+    { "syscall",    V_U32, CPU_F(syscall_cost) },
+    { "page_zero",  V_U32, CPU_F(page_zero_cost) },
+    { "page_copy",  V_U32, CPU_F(page_copy_cost) },
+    { NULL, 0, 0 }
+};
+
+static const struct field cpu_fields[] = {
+    { "hz", V_U64, CPU_F(hz) },
+    { NULL, 0, 0 }
+};
+
+static const struct section sections[] = {
+    { "itlb",      tlb_fields,   CPU_F(itlb) },
+    { "dtlb",      tlb_fields,   CPU_F(dtlb) },
+    { "stlb",      tlb_fields,   CPU_F(stlb) },
+    { "pde_cache", tlb_fields,   CPU_F(pde_cache) },
+    { "l1i",       cache_fields, CPU_F(l1i) },
+    { "l1d",       cache_fields, CPU_F(l1d) },
+    { "l2",        cache_fields, CPU_F(l2) },
+    { "llc",       cache_fields, CPU_F(llc) },
+    { "dram",      dram_fields,  0 },
+    { "cost",      cost_fields,  0 },
+    { "cpu",       cpu_fields,   0 },
+};
+
+#define NR_SECTIONS (sizeof sections / sizeof sections[0])
+
+static const char *const repl_names[] = {
+    [REPL_LRU] = "lru", [REPL_FIFO] = "fifo", [REPL_RANDOM] = "random",
+};
+
+static void *field_ptr(struct cpu_config *c, const struct section *s, const struct field *f)
+{
+    return (char *)c + s->off + f->off;
+}
+
+static const void *field_cptr(const struct cpu_config *c, const struct section *s,
+                              const struct field *f)
+{
+    return (const char *)c + s->off + f->off;
+}
+
+/* "l1d.size, l1d.ways, ..." for one section. */
+static void section_keys(const struct section *s, char *buf, size_t len)
+{
+    size_t n = 0;
+
+    buf[0] = '\0';
+    for (const struct field *f = s->fields; f->name; f++)
+        append(buf, len, &n, "%s%s.%s", f == s->fields ? "" : ", ", s->name, f->name);
+}
+
+/*
+ * Every key, sections that share a field list grouped:
+ * "{itlb,dtlb,stlb,pde_cache}.{entries,ways,latency,replacement}, ...".
+ * Fifty keys spelled out would not fit the CLI's error buffer.
+ */
+static void all_keys(char *buf, size_t len)
+{
+    size_t n = 0;
+
+    buf[0] = '\0';
+    for (size_t i = 0, j; i < NR_SECTIONS; i = j + 1) {
+        const struct field *f = sections[i].fields;
+
+        for (j = i; j + 1 < NR_SECTIONS && sections[j + 1].fields == f; j++)
+            ;
+        append(buf, len, &n, "%s", n ? ", " : "");
+        if (j > i)
+            for (size_t k = i; k <= j; k++)
+                append(buf, len, &n, "%s%s%s", k == i ? "{" : ",", sections[k].name,
+                       k == j ? "}" : "");
+        else
+            append(buf, len, &n, "%s", sections[i].name);
+        if (!f[1].name) {
+            append(buf, len, &n, ".%s", f->name);
+            continue;
+        }
+        for (const struct field *g = f; g->name; g++)
+            append(buf, len, &n, "%s%s%s", g == f ? ".{" : ",", g->name, g[1].name ? "" : "}");
+    }
+}
+
+/* ---- validation --------------------------------------------------------- */
+
+/*
+ * The rule that failed names the fields it involves (offsets within struct
+ * cpu_config), so that cpu_config_load can point at the line that set them.
+ */
+struct blame {
+    size_t off[3];
+    int n;
+};
+
+static void blame(struct blame *b, size_t off)
+{
+    if (b && b->n < 3)
+        b->off[b->n++] = off;
+}
+
+static int is_pow2(uint64_t x) { return x && !(x & (x - 1)); }
+
+static int check_tlb(const struct cpu_config *c, const char *name, size_t off,
+                     int may_be_absent, char *err, size_t errlen, struct blame *b)
+{
+    const struct tlb_config *t = (const void *)((const char *)c + off);
+
+    if (t->entries == 0) {
+        if (may_be_absent)
+            return 0;
+        blame(b, off + TLB_F(entries));
+        set_err(err, errlen, "%s.entries is 0: an L1 TLB cannot be absent", name);
+        return -1;
+    }
+    if (t->ways == 0) {
+        blame(b, off + TLB_F(ways));
+        blame(b, off + TLB_F(entries));     /* the line that switched it on */
+        set_err(err, errlen, "%s.ways is 0 (need at least 1)", name);
+        return -1;
+    }
+    if (t->entries % t->ways || !is_pow2(t->entries / t->ways)) {
+        blame(b, off + TLB_F(entries));
+        blame(b, off + TLB_F(ways));
+        set_err(err, errlen, "%s: %u entries / %u ways is not a power-of-two number of sets",
+                name, t->entries, t->ways);
+        return -1;
+    }
+    if ((unsigned)t->repl > REPL_RANDOM) {
+        blame(b, off + TLB_F(repl));
+        set_err(err, errlen, "%s.replacement: invalid value %d", name, (int)t->repl);
+        return -1;
+    }
+    return 0;
+}
+
+static int check_cache(const struct cpu_config *c, const char *name, size_t off,
+                       int may_be_absent, char *err, size_t errlen, struct blame *b)
+{
+    const struct cache_config *k = (const void *)((const char *)c + off);
+    uint64_t way_bytes = (uint64_t)k->ways * k->line;   /* 64-bit: no wrap */
+
+    if (k->size == 0) {
+        if (may_be_absent)
+            return 0;
+        blame(b, off + CACHE_F(size));
+        set_err(err, errlen, "%s.size is 0: only the llc may be absent", name);
+        return -1;
+    }
+    if (k->ways == 0) {
+        blame(b, off + CACHE_F(ways));
+        blame(b, off + CACHE_F(size));      /* the line that switched it on */
+        set_err(err, errlen, "%s.ways is 0 (need at least 1)", name);
+        return -1;
+    }
+    if (k->line < 16 || !is_pow2(k->line)) {
+        blame(b, off + CACHE_F(line));
+        set_err(err, errlen, "%s.line %u is not a power of two >= 16", name, k->line);
+        return -1;
+    }
+    if (k->size % way_bytes || !is_pow2(k->size / way_bytes)) {
+        blame(b, off + CACHE_F(size));
+        blame(b, off + CACHE_F(ways));
+        blame(b, off + CACHE_F(line));
+        set_err(err, errlen, "%s: size %u / (%u ways * %u-byte lines) is not a power-of-two "
+                "number of sets", name, k->size, k->ways, k->line);
+        return -1;
+    }
+    if (k->latency == 0) {
+        blame(b, off + CACHE_F(latency));
+        set_err(err, errlen, "%s.latency is 0 (a hit takes at least one cycle)", name);
+        return -1;
+    }
+    if ((unsigned)k->repl > REPL_RANDOM) {
+        blame(b, off + CACHE_F(repl));
+        set_err(err, errlen, "%s.replacement: invalid value %d", name, (int)k->repl);
+        return -1;
+    }
+    return 0;
+}
+
+/* A level further out answers no faster than the one inside it. */
+static int check_order(uint32_t outer, const char *outer_key, size_t outer_off,
+                       uint32_t inner, const char *inner_key, size_t inner_off,
+                       char *err, size_t errlen, struct blame *b)
+{
+    if (outer >= inner)
+        return 0;
+    blame(b, outer_off);
+    blame(b, inner_off);
+    set_err(err, errlen, "%s %u is below %s %u (a level further out cannot be faster)",
+            outer_key, outer, inner_key, inner);
+    return -1;
+}
+
+static int check_costs(const struct cpu_config *c, char *err, size_t errlen, struct blame *b)
+{
+    for (const struct field *f = cost_fields; f->name; f++) {
+        uint32_t v;
+        memcpy(&v, (const char *)c + f->off, sizeof v);
+        if (v == 0) {
+            blame(b, f->off);
+            set_err(err, errlen, "cost.%s is 0 (must be at least 1 cycle)", f->name);
+            return -1;
+        }
+    }
+    if (c->hz == 0) {
+        blame(b, CPU_F(hz));
+        set_err(err, errlen, "cpu.hz is 0");
+        return -1;
+    }
+    return 0;
+}
+
+static int check(const struct cpu_config *c, char *err, size_t errlen, struct blame *b)
+{
+    uint32_t l1 = c->l1d.latency > c->l1i.latency ? c->l1d.latency : c->l1i.latency;
+    const char *l1_key = c->l1d.latency >= c->l1i.latency ? "l1d.latency" : "l1i.latency";
+    size_t l1_off = c->l1d.latency >= c->l1i.latency ? CPU_F(l1d.latency) : CPU_F(l1i.latency);
+    uint32_t l1tlb = c->dtlb.latency > c->itlb.latency ? c->dtlb.latency : c->itlb.latency;
+    const char *l1tlb_key = c->dtlb.latency >= c->itlb.latency ? "dtlb.latency" : "itlb.latency";
+    size_t l1tlb_off = c->dtlb.latency >= c->itlb.latency ? CPU_F(dtlb.latency)
+                                                          : CPU_F(itlb.latency);
+
+    if (check_tlb(c, "itlb", CPU_F(itlb), 0, err, errlen, b) ||
+        check_tlb(c, "dtlb", CPU_F(dtlb), 0, err, errlen, b) ||
+        check_tlb(c, "stlb", CPU_F(stlb), 1, err, errlen, b) ||
+        check_tlb(c, "pde_cache", CPU_F(pde_cache), 1, err, errlen, b) ||
+        check_cache(c, "l1i", CPU_F(l1i), 0, err, errlen, b) ||
+        check_cache(c, "l1d", CPU_F(l1d), 0, err, errlen, b) ||
+        check_cache(c, "l2", CPU_F(l2), 0, err, errlen, b) ||
+        check_cache(c, "llc", CPU_F(llc), 1, err, errlen, b))
+        return -1;
+
+    if (c->stlb.entries &&
+        check_order(c->stlb.latency, "stlb.latency", CPU_F(stlb.latency),
+                    l1tlb, l1tlb_key, l1tlb_off, err, errlen, b))
+        return -1;
+    if (check_order(c->l2.latency, "l2.latency", CPU_F(l2.latency),
+                    l1, l1_key, l1_off, err, errlen, b))
+        return -1;
+    if (c->llc.size) {
+        if (check_order(c->llc.latency, "llc.latency", CPU_F(llc.latency),
+                        c->l2.latency, "l2.latency", CPU_F(l2.latency), err, errlen, b) ||
+            check_order(c->dram_latency, "dram.latency", CPU_F(dram_latency),
+                        c->llc.latency, "llc.latency", CPU_F(llc.latency), err, errlen, b))
+            return -1;
+    } else if (check_order(c->dram_latency, "dram.latency", CPU_F(dram_latency),
+                           c->l2.latency, "l2.latency", CPU_F(l2.latency), err, errlen, b)) {
+        return -1;
+    }
+    return check_costs(c, err, errlen, b);
+}
+
+int cpu_config_validate(const struct cpu_config *cfg, char *err, size_t errlen)
+{
+    return check(cfg, err, errlen, NULL);
+}
+
+/* ---- parsing ------------------------------------------------------------ */
+
+enum parse_result { PARSE_OK, PARSE_NOT_NUMBER, PARSE_RANGE };
+
+/* Decimal or 0x hex, no sign, nothing after it; *end gets the first
+ * character after the digits (the caller decides what may follow). */
+static enum parse_result parse_digits(const char *s, uint64_t *out, const char **end)
+{
+    unsigned base = 10;
+    uint64_t v = 0;
+    const char *p = s;
+    int any = 0, over = 0;
+
+    if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+        base = 16;
+        p += 2;
+    }
+    for (;; p++) {
+        unsigned d;
+        if (*p >= '0' && *p <= '9')
+            d = (unsigned)(*p - '0');
+        else if (base == 16 && *p >= 'a' && *p <= 'f')
+            d = (unsigned)(*p - 'a' + 10);
+        else if (base == 16 && *p >= 'A' && *p <= 'F')
+            d = (unsigned)(*p - 'A' + 10);
+        else
+            break;
+        if (v > (UINT64_MAX - d) / base)
+            over = 1;
+        else
+            v = v * base + d;
+        any = 1;
+    }
+    *end = p;
+    if (!any)
+        return PARSE_NOT_NUMBER;
+    *out = v;
+    return over ? PARSE_RANGE : PARSE_OK;
+}
+
+static enum parse_result parse_number(const char *s, uint64_t max, uint64_t *out)
+{
+    const char *end;
+    enum parse_result r = parse_digits(s, out, &end);
+
+    if (r == PARSE_NOT_NUMBER || *end)
+        return PARSE_NOT_NUMBER;
+    return r == PARSE_OK && *out <= max ? PARSE_OK : PARSE_RANGE;
+}
+
+/* Bytes, or a number followed by K or M (KiB, KB, MiB, MB: the same). */
+static enum parse_result parse_size(const char *s, uint64_t *out)
+{
+    const char *end;
+    uint64_t unit = 1;
+    enum parse_result r = parse_digits(s, out, &end);
+
+    if (r == PARSE_NOT_NUMBER)
+        return r;
+    while (*end == ' ' || *end == '\t')
+        end++;
+    if (*end == 'K' || *end == 'k')
+        unit = KiB;
+    else if (*end == 'M' || *end == 'm')
+        unit = MiB;
+    if (unit != 1) {
+        end++;
+        if (strcmp(end, "iB") == 0 || strcmp(end, "B") == 0)
+            end += strlen(end);
+    }
+    if (*end)
+        return PARSE_NOT_NUMBER;
+    if (r == PARSE_RANGE || *out > UINT32_MAX / unit)
+        return PARSE_RANGE;
+    *out *= unit;
+    return PARSE_OK;
+}
+
+/* Store value (already trimmed) into the field, or explain why not. */
+static int set_field(struct cpu_config *c, const struct section *s, const struct field *f,
+                     const char *value, char *err, size_t errlen)
+{
+    void *p = field_ptr(c, s, f);
+    uint64_t v = 0;
+    uint32_t v32;
+    enum parse_result r;
+
+    switch (f->type) {
+    case V_REPL:
+        for (size_t i = 0; i < sizeof repl_names / sizeof repl_names[0]; i++) {
+            if (strcmp(value, repl_names[i]) == 0) {
+                enum cache_repl repl = (enum cache_repl)i;
+                memcpy(p, &repl, sizeof repl);
+                return 0;
+            }
+        }
+        set_err(err, errlen, "%s.%s: '%s' (valid: lru, fifo, random)", s->name, f->name, value);
+        return -1;
+    case V_U64:
+        r = parse_number(value, UINT64_MAX, &v);
+        if (r == PARSE_OK) {
+            memcpy(p, &v, sizeof v);
+            return 0;
+        }
+        break;
+    case V_SIZE:
+        r = parse_size(value, &v);
+        if (r == PARSE_NOT_NUMBER) {
+            set_err(err, errlen, "%s.%s: '%s' is not a size (bytes, or a number with K or M)",
+                    s->name, f->name, value);
+            return -1;
+        }
+        if (r == PARSE_RANGE) {
+            set_err(err, errlen, "%s.%s: '%s' is out of range (at most 4294967295 bytes)",
+                    s->name, f->name, value);
+            return -1;
+        }
+        v32 = (uint32_t)v;
+        memcpy(p, &v32, sizeof v32);
+        return 0;
+    case V_U32:
+    default:
+        r = parse_number(value, UINT32_MAX, &v);
+        if (r == PARSE_OK) {
+            v32 = (uint32_t)v;
+            memcpy(p, &v32, sizeof v32);
+            return 0;
+        }
+        break;
+    }
+    if (r == PARSE_NOT_NUMBER)
+        set_err(err, errlen, "%s.%s: '%s' is not a number", s->name, f->name, value);
+    else
+        set_err(err, errlen, "%s.%s: '%s' is out of range (at most %" PRIu64 ")", s->name,
+                f->name, value, f->type == V_U64 ? UINT64_MAX : (uint64_t)UINT32_MAX);
+    return -1;
+}
+
+static char *trim(char *s)
+{
+    char *e;
+
+    while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n' || *s == '\v' || *s == '\f')
+        s++;
+    e = s + strlen(s);
+    while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' || e[-1] == '\n' ||
+                     e[-1] == '\v' || e[-1] == '\f'))
+        *--e = '\0';
+    return s;
+}
+
+/* Find key; on failure explain, listing the keys that would have worked. */
+static int find_key(const char *key, const struct section **sp, const struct field **fp,
+                    char *err, size_t errlen)
+{
+    const char *dot = strchr(key, '.');
+    char list[512];
+
+    for (const struct section *s = sections; dot && s < sections + NR_SECTIONS; s++) {
+        if (strlen(s->name) != (size_t)(dot - key) || strncmp(key, s->name, (size_t)(dot - key)))
+            continue;
+        for (const struct field *f = s->fields; f->name; f++) {
+            if (strcmp(dot + 1, f->name) == 0) {
+                *sp = s;
+                *fp = f;
+                return 0;
+            }
+        }
+        section_keys(s, list, sizeof list);
+        set_err(err, errlen, "unknown key '%s' (valid: %s)", key, list);
+        return -1;
+    }
+    all_keys(list, sizeof list);
+    set_err(err, errlen, "unknown key '%s' (valid: %s)", key, list);
+    return -1;
+}
+
+/* One line: blank, comment, or key = value.  0, or -1 with the reason. */
+static int parse_line(struct cpu_config *c, char *line, int *key_line, int lineno,
+                      char *err, size_t errlen)
+{
+    char *hash = strchr(line, '#'), *eq, *key, *value;
+    const struct section *s;
+    const struct field *f;
+
+    if (hash)
+        *hash = '\0';
+    line = trim(line);
+    if (!*line)
+        return 0;
+    eq = strchr(line, '=');
+    if (!eq) {
+        set_err(err, errlen, "expected 'key = value', got '%s'", line);
+        return -1;
+    }
+    *eq = '\0';
+    key = trim(line);
+    value = trim(eq + 1);
+    if (!*key) {
+        set_err(err, errlen, "missing key before '='");
+        return -1;
+    }
+    if (find_key(key, &s, &f, err, errlen))
+        return -1;
+    if (!*value) {
+        set_err(err, errlen, "%s: missing value", key);
+        return -1;
+    }
+    if (set_field(c, s, f, value, err, errlen))
+        return -1;
+    key_line[s->off + f->off] = lineno;
+    return 0;
+}
+
+/* The latest line that set any of the blamed fields, or 0. */
+static int blamed_line(const struct blame *b, const int *key_line)
+{
+    int line = 0;
+
+    for (int i = 0; i < b->n; i++)
+        if (key_line[b->off[i]] > line)
+            line = key_line[b->off[i]];
+    return line;
+}
+
+int cpu_config_load(struct cpu_config *cfg, const char *path, char *err, size_t errlen)
+{
+    struct cpu_config tmp;
+    int key_line[sizeof(struct cpu_config)] = { 0 };    /* by field offset */
+    struct blame b = { .n = 0 };
+    char reason[512];
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t len;
+    int lineno = 0, rc = 0;
+    FILE *fp = fopen(path, "r");
+
+    if (!fp) {
+        set_err(err, errlen, "%s: %s", path, strerror(errno));
+        return -1;
+    }
+    memcpy(&tmp, cfg, sizeof tmp);
+    while ((len = getline(&line, &cap, fp)) >= 0) {
+        lineno++;
+        if (strlen(line) != (size_t)len) {
+            set_err(err, errlen, "%s:%d: contains a NUL byte", path, lineno);
+            rc = -1;
+            break;
+        }
+        if (parse_line(&tmp, line, key_line, lineno, reason, sizeof reason)) {
+            set_err(err, errlen, "%s:%d: %s", path, lineno, reason);
+            rc = -1;
+            break;
+        }
+    }
+    if (rc == 0 && ferror(fp)) {
+        set_err(err, errlen, "%s: %s", path, strerror(errno));
+        rc = -1;
+    }
+    free(line);
+    fclose(fp);
+    if (rc)
+        return rc;
+
+    if (check(&tmp, reason, sizeof reason, &b)) {
+        int at = blamed_line(&b, key_line);
+        if (at)
+            set_err(err, errlen, "%s:%d: %s", path, at, reason);
+        else
+            set_err(err, errlen, "%s: %s", path, reason);
+        return -1;
+    }
+    memcpy(cfg, &tmp, sizeof tmp);
+    return 0;
+}
+
+/* ---- printing ----------------------------------------------------------- */
+
+static void print_value(FILE *out, const struct cpu_config *c, const struct section *s,
+                        const struct field *f)
+{
+    const void *p = field_cptr(c, s, f);
+    uint32_t v32;
+    uint64_t v64;
+    enum cache_repl repl;
+
+    switch (f->type) {
+    case V_REPL:
+        memcpy(&repl, p, sizeof repl);
+        if ((unsigned)repl <= REPL_RANDOM)
+            fputs(repl_names[repl], out);
+        else
+            fprintf(out, "%d", (int)repl);      /* invalid: loading it fails loudly */
+        break;
+    case V_U64:
+        memcpy(&v64, p, sizeof v64);
+        fprintf(out, "%" PRIu64, v64);
+        break;
+    case V_SIZE:
+        memcpy(&v32, p, sizeof v32);
+        if (v32 && v32 % MiB == 0)
+            fprintf(out, "%" PRIu32 "M", v32 / MiB);
+        else if (v32 && v32 % KiB == 0)
+            fprintf(out, "%" PRIu32 "K", v32 / KiB);
+        else
+            fprintf(out, "%" PRIu32, v32);
+        break;
+    case V_U32:
+    default:
+        memcpy(&v32, p, sizeof v32);
+        fprintf(out, "%" PRIu32, v32);
+        break;
+    }
+}
+
+void cpu_config_print(const struct cpu_config *cfg, FILE *out)
+{
+    fprintf(out, "# memsim CPU configuration: %s\n", cfg->name);
+    if (cfg->description[0])
+        fprintf(out, "# %s\n", cfg->description);
+    fputs("# Load with --cpu-config; every key is listed (docs/CPU_PRESETS.md).\n", out);
+    for (const struct section *s = sections; s < sections + NR_SECTIONS; s++) {
+        fputc('\n', out);
+        for (const struct field *f = s->fields; f->name; f++) {
+            fprintf(out, "%s.%s = ", s->name, f->name);
+            print_value(out, cfg, s, f);
+            fputc('\n', out);
+        }
+    }
+}
