@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Speed of memsim on the samples: guest MIPS (median of N runs), traced and
-# untraced, and qemu-i386's time for the same program as a reference.
+# Speed of memsim on the samples (median of N runs): the full model (TLB and
+# cache hierarchy, timing) untraced and traced, against raw Unicorn running
+# the same program with no hook on the access path (--engine raw), and
+# qemu-i386 as a reference.
 #   bench/run.sh [BUILD_DIR] [RUNS]      (default build, 5)
 # Prints a Markdown table for docs/PERFORMANCE.md.
 set -euo pipefail
@@ -23,14 +25,15 @@ seconds() {
     awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f\n", b - a }'
 }
 
-echo "| sample | guest instructions | untraced s | untraced MIPS | traced s | traced MIPS | trace cost | trace rows | qemu-i386 s |"
-echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
-for s in malloc_mmap qsort_strings bigstack syscall_storm; do
+echo "| sample | guest instructions | raw Unicorn s | model s | model+trace s | model+trace MIPS | vs raw | trace cost | trace rows | qemu-i386 s |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+for s in matrix malloc_mmap qsort_strings bigstack syscall_storm; do
     insns=$("$memsim" run --no-trace --summary -- "$bin/$s" 2>&1 >/dev/null | awk '/instructions/ { print $2 }')
+    raw=$(for i in $(seq "$runs"); do seconds "$memsim" run --engine raw --no-trace -- "$bin/$s"; done | median)
     untraced=$(for i in $(seq "$runs"); do seconds "$memsim" run --no-trace -- "$bin/$s"; done | median)
     traced=$(for i in $(seq "$runs"); do seconds "$memsim" run --db "$tmp/t.db" -- "$bin/$s"; done | median)
     rows=$("$memsim" run --summary --db "$tmp/t.db" -- "$bin/$s" 2>&1 >/dev/null | sed -n 's/.*(\([0-9]*\) rows).*/\1/p')
     qemu=$(for i in $(seq "$runs"); do seconds qemu-i386 "$bin/$s"; done | median)
-    awk -v s="$s" -v n="$insns" -v u="$untraced" -v t="$traced" -v r="$rows" -v q="$qemu" 'BEGIN {
-        printf "| %s | %d | %.3f | %.1f | %.3f | %.1f | %.2fx | %d | %.3f |\n", s, n, u, n / u / 1e6, t, n / t / 1e6, t / u, r, q }'
+    awk -v s="$s" -v n="$insns" -v w="$raw" -v u="$untraced" -v t="$traced" -v r="$rows" -v q="$qemu" 'BEGIN {
+        printf "| %s | %d | %.3f | %.3f | %.3f | %.1f | %.1fx | %.2fx | %d | %.3f |\n", s, n, w, u, t, n / t / 1e6, t / w, t / u, r, q }'
 done

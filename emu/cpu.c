@@ -304,11 +304,16 @@ static void hook_intr(uc_engine *uc, uint32_t intno, void *ud)
     machine_kill(m, exception_signal(intno), "memsim: exception %u at eip 0x%08x", intno, m->eip);
 }
 
+/* The raw engine (a benchmark baseline) runs Unicorn with no hook on the
+ * access path: only system calls and region faults reach memsim. */
 static int add_hooks(struct machine *m)
 {
     uc_hook h;
-    uc_err e = uc_hook_add(m->uc, &h, UC_HOOK_CODE, hook_code, m, 1, 0);
-    if (!e) e = uc_hook_add(m->uc, &h, UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE, hook_mem, m, 1, 0);
+    uc_err e = UC_ERR_OK;
+    if (!m->opt.raw_engine) {
+        e = uc_hook_add(m->uc, &h, UC_HOOK_CODE, hook_code, m, 1, 0);
+        if (!e) e = uc_hook_add(m->uc, &h, UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE, hook_mem, m, 1, 0);
+    }
     if (!e) e = uc_hook_add(m->uc, &h, UC_HOOK_MEM_UNMAPPED | UC_HOOK_MEM_PROT, hook_bad, m, 1, 0);
     if (!e) e = uc_hook_add(m->uc, &h, UC_HOOK_INTR, hook_intr, m, 1, 0);
     if (e) {

@@ -18,9 +18,9 @@
 #include <signal.h>
 #include "emu/machine.h"
 
-static uint32_t vma_uc_perms(const struct vm_area_struct *v)
+static uint32_t vma_uc_perms(const struct machine *m, const struct vm_area_struct *v)
 {
-    uint32_t p = 0;
+    uint32_t p = m->opt.raw_engine ? UC_PROT_EXEC : 0;   /* raw: no fetch hook */
     if (v->vm_flags & (VM_READ | VM_WRITE | VM_EXEC))
         p |= UC_PROT_READ;                /* i386 paging cannot make a page write- or exec-only */
     if (v->vm_flags & VM_WRITE)
@@ -121,7 +121,7 @@ static void add_missing_regions(struct machine *m, uint32_t start, uint32_t end)
 {
     for (size_t i = 0; i < m->mm->nr_vmas && !m->stopped; i++) {
         const struct vm_area_struct *v = &m->mm->vmas[i];
-        uint32_t perms = vma_uc_perms(v);
+        uint32_t perms = vma_uc_perms(m, v);
         if (!perms || !overlaps(v->vm_start, v->vm_end, start, end))
             continue;
         for (uint32_t a = v->vm_start; a < v->vm_end; ) {
@@ -131,7 +131,8 @@ static void add_missing_regions(struct machine *m, uint32_t start, uint32_t end)
                 continue;
             }
             uint32_t b = next_region_start(m, a, v->vm_end), lo = a;
-            if ((v->vm_flags & VM_GROWSDOWN) && a == v->vm_start) {
+            /* (the raw engine cannot fault pages in under a slack region) */
+            if ((v->vm_flags & VM_GROWSDOWN) && a == v->vm_start && !m->opt.raw_engine) {
                 uint32_t floor = region_floor(m, i, a);
                 lo = a > floor + STACK_REGION_CHUNK ? a - STACK_REGION_CHUNK : (floor < a ? floor : a);
             }
@@ -145,12 +146,25 @@ static void add_missing_regions(struct machine *m, uint32_t start, uint32_t end)
     }
 }
 
+/*
+ * The raw engine has no hooks on the access path, so nothing could fault a
+ * page in when the guest touches it: every page of a VMA is populated as
+ * soon as the VMA exists (MAP_POPULATE semantics).
+ */
+static void raw_populate(struct machine *m, uint32_t start, uint32_t end)
+{
+    if (m->opt.raw_engine && !m->stopped && mm_populate(m->mm, start, end) != FAULT_OK)
+        machine_kill(m, SIGKILL, "memsim: out of memory (--ram %lluM) populating 0x%08x-0x%08x",
+                     (unsigned long long)(m->opt.ram_bytes >> 20), start, end);
+}
+
 static void hm_vma_changed(void *ctx, struct mm_struct *mm, uint32_t start, uint32_t end)
 {
     struct machine *m = ctx;
     uint32_t lo = start, hi = end;
     if (m->in_engine) {
         add_missing_regions(m, start, end);
+        raw_populate(m, start, end);
         return;
     }
     widen(m, &lo, &hi);
@@ -166,7 +180,7 @@ static void hm_vma_changed(void *ctx, struct mm_struct *mm, uint32_t start, uint
     m->nr_regions = out;
     for (size_t i = 0; i < mm->nr_vmas; i++) {
         const struct vm_area_struct *v = &mm->vmas[i];
-        uint32_t perms = vma_uc_perms(v);
+        uint32_t perms = vma_uc_perms(m, v);
         if (perms && overlaps(v->vm_start, v->vm_end, lo, hi) &&
             region_add(m, v->vm_start, v->vm_end, perms) != 0) {
             machine_kill(m, SIGKILL, "memsim: cannot mirror the mapping 0x%08x-0x%08x: %s",
@@ -174,6 +188,7 @@ static void hm_vma_changed(void *ctx, struct mm_struct *mm, uint32_t start, uint
             return;
         }
     }
+    raw_populate(m, lo, hi);
 }
 
 static void hm_set_pte(void *ctx, struct mm_struct *mm, uint32_t va, uint32_t pfn, int writable)

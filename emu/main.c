@@ -35,6 +35,7 @@ static void usage(FILE *f)
         "  --cpu-config F override any CPU field from a file of key = value lines\n"
         "  --summary      print a summary of the run to stderr\n"
         "  --stats        print the run's counters to stderr, like perf stat\n"
+        "  --engine raw   benchmark baseline: Unicorn alone, no model on the access path\n"
         "       memsim cpu [NAME]   print a CPU preset as a config file\n");
 }
 
@@ -111,14 +112,14 @@ static void print_summary(const struct memsim_options *o, const struct memsim_re
 static int cmd_run(int argc, char **argv)
 {
     enum { O_DB = 256, O_NOTRACE, O_RAM, O_SEED, O_ROOT, O_ENVCLEAR, O_SUMMARY, O_HELP,
-           O_CPU, O_CPUCFG, O_STATS };
+           O_CPU, O_CPUCFG, O_STATS, O_ENGINE };
     static const struct option opts[] = {
         { "db", required_argument, 0, O_DB }, { "no-trace", no_argument, 0, O_NOTRACE },
         { "ram", required_argument, 0, O_RAM }, { "seed", required_argument, 0, O_SEED },
         { "root", required_argument, 0, O_ROOT }, { "env-clear", no_argument, 0, O_ENVCLEAR },
         { "summary", no_argument, 0, O_SUMMARY }, { "help", no_argument, 0, O_HELP },
         { "cpu", required_argument, 0, O_CPU }, { "cpu-config", required_argument, 0, O_CPUCFG },
-        { "stats", no_argument, 0, O_STATS },
+        { "stats", no_argument, 0, O_STATS }, { "engine", required_argument, 0, O_ENGINE },
         { 0, 0, 0, 0 },
     };
     struct memsim_options o = { .ram_bytes = 256ull << 20, .db_path = "memsim.db", .root = "/" };
@@ -156,6 +157,13 @@ static int cmd_run(int argc, char **argv)
         case O_STATS: stats = 1; break;
         case O_CPU: cpu_name = optarg; break;
         case O_CPUCFG: cpu_file = optarg; break;
+        case O_ENGINE:
+            if (strcmp(optarg, "model") && strcmp(optarg, "raw")) {
+                fprintf(stderr, "memsim: --engine %s: expected model or raw\n", optarg);
+                return MEMSIM_EXIT_USAGE;
+            }
+            o.raw_engine = !strcmp(optarg, "raw");
+            break;
         case 'E':
             if (!strchr(optarg, '=') || optarg[0] == '=' || nextra == 64) {
                 fprintf(stderr, "memsim: -E %s: expected NAME=VALUE\n", optarg);

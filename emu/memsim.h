@@ -33,6 +33,8 @@ struct memsim_options {
     const char *root;           /* --root: guest "/" on the host, default "/" */
     const char *options_text;   /* the options as recorded in runs.options */
     const struct cpu_config *cpu;   /* --cpu preset with --cpu-config applied */
+    int raw_engine;             /* --engine raw: Unicorn alone, no model on the
+                                   access path (a benchmark baseline) */
 };
 
 struct memsim_stat {

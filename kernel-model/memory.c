@@ -257,3 +257,27 @@ enum fault_result do_page_fault(struct mm_struct *mm, uint32_t address,
     report_fault(&f, address, eip);
     return r;
 }
+
+enum fault_result mm_populate(struct mm_struct *mm, uint32_t start, uint32_t end)
+{
+    for (size_t i = vma_index(mm, start); i < mm->nr_vmas && mm->vmas[i].vm_start < end; i++) {
+        const struct vm_area_struct *v = &mm->vmas[i];
+        if (!(v->vm_flags & (VM_READ | VM_WRITE | VM_EXEC)))
+            continue;
+        int write = (v->vm_flags & VM_WRITE) != 0;
+        uint32_t lo = v->vm_start > start ? v->vm_start : start;
+        uint32_t hi = v->vm_end < end ? v->vm_end : end;
+        for (uint32_t va = lo; va < hi; va += PAGE_SIZE) {
+            uint32_t *pte = pte_offset(mm, va);
+            if (pte && (*pte & _PAGE_PRESENT) && (!write || (*pte & _PAGE_RW)))
+                continue;
+            uint32_t ec = X86_PF_USER | (write ? X86_PF_WRITE : 0) |
+                          (pte && (*pte & _PAGE_PRESENT) ? X86_PF_PROT : 0);
+            enum fault_result r = do_page_fault(mm, va, ec, write ? MMU_WRITE : MMU_READ, 0);
+            if (r != FAULT_OK)
+                return r;
+            v = &mm->vmas[i];              /* the array may have moved (stack growth) */
+        }
+    }
+    return FAULT_OK;
+}

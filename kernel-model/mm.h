@@ -144,6 +144,11 @@ enum fault_result {
 enum fault_result do_page_fault(struct mm_struct *mm, uint32_t address,
                                 uint32_t error_code, enum mmu_access acc, uint32_t eip);
 
+/* Fault in every page of [start, end) inside VMAs, writable where the VMA
+ * is (Linux's mm_populate, what MAP_POPULATE and mlock do).  Returns 0, or
+ * the first failure. */
+enum fault_result mm_populate(struct mm_struct *mm, uint32_t start, uint32_t end);
+
 /* ---- mappings (mmap.c) ---- */
 /* Returns the address, or a negative errno (as uint32_t cast of -errno). */
 long do_mmap(struct mm_struct *mm, uint32_t addr, uint32_t len, uint32_t prot,
