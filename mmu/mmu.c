@@ -105,11 +105,16 @@ static void charge(struct mmu *m, uint32_t cycles)
 int mmu_translate_slow(struct mmu *m, uint32_t va, enum mmu_access acc, int user,
                        uint64_t *pa, uint32_t *error_code)
 {
+    /* The STLB probe costs its latency whether it hits or not: a walk can
+     * only start once the miss is known (charging hits alone made a walk
+     * cheaper than an STLB hit). */
     struct tlb_entry *e = tlb_lookup(&m->stlb, va >> 12);
-    if (e && tlb_entry_permits(e->flags, acc, user, m->cr0)) {
-        tlb_insert(acc == MMU_FETCH ? &m->itlb : &m->dtlb, va >> 12, e->pfn, e->flags);
+    if (m->stlb.nr_entries) {
         m->stats.stlb_cycles += m->stlb_latency;
         charge(m, m->stlb_latency);
+    }
+    if (e && tlb_entry_permits(e->flags, acc, user, m->cr0)) {
+        tlb_insert(acc == MMU_FETCH ? &m->itlb : &m->dtlb, va >> 12, e->pfn, e->flags);
         *pa = ((uint64_t)e->pfn << 12) | (va & 0xfffu);
         return 0;
     }
