@@ -12,6 +12,7 @@
 #include <signal.h>
 #include <string.h>
 #include "emu/machine.h"
+#include "emu/syscall.h"
 
 #define GDT_ENTRY_TLS_MIN 6
 #define GDT_ENTRIES 32
@@ -149,10 +150,15 @@ static const struct decoded *decode_slow(struct machine *m, uint32_t eip, uint32
  * that segment loads make are the CPU's own supervisor accesses; everything
  * else is the guest's.
  */
+static int in_descriptor_table(const struct machine *m, uint32_t va)
+{
+    return va - kva(m->gdt_pfn) < PAGE_SIZE ||
+           (m->ldt_pfn != PFN_NONE && va - kva(m->ldt_pfn) < 16 * PAGE_SIZE);
+}
+
 static int access_slow(struct machine *m, uint32_t va, enum mmu_access acc, uint64_t *pa)
 {
-    uint32_t gdt_va = kva(m->gdt_pfn);
-    int user = !(acc == MMU_READ && va - gdt_va < PAGE_SIZE && (m->insn_flags & DEC_SEGLOAD));
+    int user = !(acc == MMU_READ && (m->insn_flags & DEC_SEGLOAD) && in_descriptor_table(m, va));
     return machine_access(m, va, acc, user, pa);
 }
 
@@ -200,12 +206,76 @@ static inline void fetch(struct machine *m, uint32_t va)
     m->fetch_line = line;
 }
 
+/*
+ * The segment registers' hidden parts, reread after any instruction that
+ * loaded one (Unicorn has already applied the protected-mode load checks
+ * and raised #GP/#NP where due).  A descriptor changed in its table does
+ * not affect a register until it is loaded again, as on hardware.
+ */
+void cpu_load_segments(struct machine *m)
+{
+    static const int uc_sreg[NR_SEG_REGS] = { UC_X86_REG_ES, UC_X86_REG_CS, UC_X86_REG_SS,
+                                              UC_X86_REG_DS, UC_X86_REG_FS, UC_X86_REG_GS };
+    const uint8_t *ldt = ldt_table(m);
+    m->sreg_nonflat = m->sreg_null = 0;
+    for (int r = 0; r < NR_SEG_REGS; r++) {
+        uint32_t sel = 0;
+        int null_sel = 0;
+        uc_reg_read(m->uc, uc_sreg[r], &sel);
+        m->sel[r] = (uint16_t)sel;
+        seg_load((enum seg_reg)r, (uint16_t)sel, 3, gdt(m), GDT_ENTRIES * 8 - 1,
+                 ldt, ldt ? 8192 * 8 - 1 : 0, &m->sreg[r], &null_sel);
+        if (null_sel)
+            m->sreg_null |= (uint8_t)(1u << r);
+        if (null_sel || !seg_is_flat(&m->sreg[r]))
+            m->sreg_nonflat |= (uint8_t)(1u << r);
+    }
+    m->sreg_stale = 0;
+}
+
+/*
+ * An access through a segment that is not flat: check it as the CPU does
+ * (QEMU skips limit checks in protected mode, so the model must) and trace
+ * it.  Linux turns #GP into SIGSEGV and #SS/#NP into SIGBUS.  Returns 1 if
+ * the guest was killed.
+ */
+static int segment_access(struct machine *m, uint32_t va, uint32_t size, enum mmu_access acc)
+{
+    const struct decoded *d = m->insn;
+    if (!d || !(d->flags & DEC_MEMSEG) || !(m->sreg_nonflat & (1u << d->seg)))
+        return 0;
+    const struct seg_desc *sd = &m->sreg[d->seg];
+    uint32_t linear = 0, offset = va - sd->base;
+    struct seg_result r = seg_check_access((enum seg_reg)d->seg, sd, (m->sreg_null >> d->seg) & 1,
+                                           offset, size, acc == MMU_WRITE, 0, &linear);
+    if (m->trace) {
+        struct seg_event ev = { .pid = m->pid, .eip = m->eip, .seg = d->seg,
+                                .selector = m->sel[d->seg], .offset = offset, .size = size,
+                                .linear = va, .base = sd->base, .limit = sd->limit,
+                                .access = (uint8_t)acc, .fault = (uint8_t)r.fault,
+                                .error_code = r.error_code };
+        trace_segment(m->trace, &ev);
+    }
+    if (r.fault == SEG_OK)
+        return 0;
+    static const char *const names[] = { "es", "cs", "ss", "ds", "fs", "gs" };
+    window_sacrifice(&m->win, va);           /* Unicorn completes the access */
+    machine_kill(m, r.fault == SEG_FAULT_GP ? SIGSEGV : SIGBUS,
+                 "memsim: %s (%s) at %%%s:0x%08x, eip 0x%08x (%s)",
+                 r.fault == SEG_FAULT_GP ? "SIGSEGV" : "SIGBUS",
+                 r.fault == SEG_FAULT_GP ? "#GP" : r.fault == SEG_FAULT_SS ? "#SS" : "#NP",
+                 names[d->seg], offset, m->eip, r.why ? r.why : "segment check");
+    return 1;
+}
+
 static void hook_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 {
     struct machine *m = ud;
     uint32_t va = (uint32_t)addr;
     if (m->rdtsc_pending)
         finish_rdtsc(m);
+    if (m->sreg_stale)
+        cpu_load_segments(m);
     m->eip = va;
     m->insn_size = size;
     m->icount++;
@@ -216,6 +286,8 @@ static void hook_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
     if (!d)
         d = decode_slow(m, va, size);
     m->insn_flags = d->flags;
+    m->insn = d;
+    m->sreg_stale = (d->flags & DEC_SEGLOAD) != 0;
     m->cycles += m->cpu.insn_cost[d->cls];
     if (d->flags & (DEC_RDTSC | DEC_RDTSCP)) {
         m->rdtsc_pending = d->flags;
@@ -238,6 +310,8 @@ static void hook_mem(uc_engine *uc, uc_mem_type type, uint64_t addr, int size,
     uint32_t va = (uint32_t)addr, last = va + (uint32_t)size - 1;
     enum mmu_access acc = type == UC_MEM_WRITE ? MMU_WRITE : MMU_READ;
     if (m->stopped)
+        return;
+    if (m->sreg_nonflat && va < PAGE_OFFSET && segment_access(m, va, (uint32_t)size, acc))
         return;
     data_access(m, va, acc);
     if (((last ^ va) >> m->mmu.mem.l1d.line_shift) && !m->stopped)
@@ -271,6 +345,11 @@ static bool hook_bad(uc_engine *uc, uc_mem_type type, uint64_t addr, int size,
         acc = MMU_WRITE;
     else if (type == UC_MEM_FETCH_UNMAPPED || type == UC_MEM_FETCH_PROT)
         acc = MMU_FETCH;
+    /* segmentation comes before paging: the read hook never ran for an
+     * address without a region, so check the segment here */
+    if (acc != MMU_FETCH && m->sreg_nonflat && va < PAGE_OFFSET &&
+        segment_access(m, va, (uint32_t)(size > 0 ? size : 1), acc))
+        return false;
     uint64_t pa;
     if (access_slow(m, va, acc, &pa) || ((last ^ va) & PAGE_MASK && access_slow(m, last, acc, &pa)))
         return false;
@@ -288,7 +367,7 @@ static int exception_signal(uint32_t intno)
     case 0: case 16: case 19: return SIGFPE;    /* #DE, #MF, #XM */
     case 1: case 3:           return SIGTRAP;
     case 6:                   return SIGILL;    /* #UD */
-    case 12: case 17:         return SIGBUS;    /* #SS, #AC */
+    case 11: case 12: case 17: return SIGBUS;   /* #NP, #SS, #AC (arch/x86/kernel/traps.c) */
     default:                  return SIGSEGV;   /* #GP and software ints the IDT denies */
     }
 }

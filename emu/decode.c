@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "emu/decode.h"
+#include "mmu/segment.h"
 
 int decode_init(struct decode_cache *dc)
 {
@@ -90,6 +91,51 @@ static enum insn_class classify(csh cs, const cs_insn *insn, uint8_t *flags)
     return INSN_ALU;
 }
 
+static int sreg_of(x86_reg r)
+{
+    switch (r) {
+    case X86_REG_ES: return SR_ES;
+    case X86_REG_CS: return SR_CS;
+    case X86_REG_SS: return SR_SS;
+    case X86_REG_FS: return SR_FS;
+    case X86_REG_GS: return SR_GS;
+    case X86_REG_DS: return SR_DS;
+    default:         return -1;
+    }
+}
+
+/*
+ * Which segment the instruction's memory access goes through: known exactly
+ * when it has one explicit memory operand and no implicit stack access
+ * (push, pop, call, ret, enter, leave touch SS:ESP as well).  The segment is
+ * the override prefix, else SS for an ESP/EBP base, else DS.
+ */
+static void memory_segment(csh cs, const cs_insn *insn, struct decoded *d)
+{
+    const cs_x86 *x = &insn->detail->x86;
+    const cs_x86_op *mem = NULL;
+    for (uint8_t i = 0; i < x->op_count; i++) {
+        if (x->operands[i].type != X86_OP_MEM)
+            continue;
+        if (mem)
+            return;                          /* two memory operands (movs, cmps) */
+        mem = &x->operands[i];
+    }
+    if (!mem)
+        return;
+    cs_regs rd, wr;
+    uint8_t nrd, nwr;
+    if (cs_regs_access(cs, insn, rd, &nrd, wr, &nwr) == CS_ERR_OK)
+        for (unsigned i = 0; i < nwr; i++)
+            if (wr[i] == X86_REG_ESP)
+                return;                      /* an implicit stack access too */
+    int seg = sreg_of(mem->mem.segment);
+    if (seg < 0)
+        seg = (mem->mem.base == X86_REG_ESP || mem->mem.base == X86_REG_EBP) ? SR_SS : SR_DS;
+    d->seg = (uint8_t)seg;
+    d->flags |= DEC_MEMSEG;
+}
+
 const struct decoded *decode_fill(struct decode_cache *dc, uint32_t eip,
                                   const uint8_t *code, size_t n)
 {
@@ -100,12 +146,18 @@ const struct decoded *decode_fill(struct decode_cache *dc, uint32_t eip,
     size_t size = n ? n : 1;
 
     dc->misses++;
+    *d = (struct decoded){ .eip = eip };
     if (n && cs_disasm(dc->cs, code, n, eip, 1, &insn) == 1) {
         cls = classify(dc->cs, insn, &flags);
         size = insn->size;
+        d->flags = flags;
+        memory_segment(dc->cs, insn, d);
+        flags = d->flags;
         cs_free(insn, 1);
     }
-    *d = (struct decoded){ .eip = eip, .size = (uint8_t)size, .cls = (uint8_t)cls, .flags = flags };
+    d->size = (uint8_t)size;
+    d->cls = (uint8_t)cls;
+    d->flags = flags;
     return d;
 }
 

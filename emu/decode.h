@@ -20,12 +20,14 @@
 #define DEC_RDTSC   0x1u     /* rdtsc / rdtscp: EDX:EAX must show the model's cycles */
 #define DEC_RDTSCP  0x2u
 #define DEC_SEGLOAD 0x4u     /* loads a segment register (reads a descriptor table) */
+#define DEC_MEMSEG  0x8u     /* its one explicit memory operand goes through `seg` */
 
 struct decoded {
     uint32_t eip;
     uint8_t  size;           /* 0: empty slot */
     uint8_t  cls;            /* enum insn_class */
     uint8_t  flags;
+    uint8_t  seg;            /* enum seg_reg of the memory operand (DEC_MEMSEG) */
 };
 
 struct decode_cache {

@@ -206,5 +206,8 @@ int exec_program(struct machine *m, const struct elf_image *img, int fd)
             snprintf(m->error, sizeof m->error, "cannot build the initial stack: %s", strerror(-r));
         return -1;
     }
-    return cpu_enter_user(m, img->entry, sp);
+    if (cpu_enter_user(m, img->entry, sp))
+        return -1;
+    cpu_load_segments(m);
+    return 0;
 }

@@ -17,6 +17,7 @@
 #include "emu/window.h"
 #include "kernel-model/mm.h"
 #include "mmu/mmu.h"
+#include "mmu/segment.h"
 #include "trace/trace.h"
 
 #define GUEST_PID 1000u
@@ -55,6 +56,7 @@ struct machine {
 
     /* kernel-side frames mapped into Unicorn at their direct-map address */
     uint32_t gdt_pfn, stub_pfn, kstack_pfn;
+    uint32_t ldt_pfn;               /* the process's LDT (order 4), or PFN_NONE */
 
     /* the CPU: its configuration, decoded instructions, the front end */
     struct cpu_config cpu;
@@ -63,9 +65,17 @@ struct machine {
     uint8_t rdtsc_pending;          /* DEC_RDTSC/DEC_RDTSCP: fix EDX:EAX */
     uint64_t rdtsc_value;
 
+    /* segment registers: the hidden part the CPU caches at each load */
+    struct seg_desc sreg[NR_SEG_REGS];
+    uint16_t sel[NR_SEG_REGS];
+    uint8_t sreg_null;              /* bit per register: a null selector */
+    uint8_t sreg_nonflat;           /* bit per register: accesses need checking */
+    uint8_t sreg_stale;             /* a segment load ran: reread before the next access */
+
     /* the instruction being executed, from the code hook */
     uint32_t eip, insn_size;
     uint8_t insn_flags;             /* its DEC_* flags */
+    const struct decoded *insn;     /* its decoded form */
     uint64_t icount, cycles;
     uint64_t fault_cycles, syscall_cycles;
     uint64_t nr_faults, nr_syscalls;
@@ -98,6 +108,7 @@ int  hostmap_map_kernel_page(struct machine *m, uint32_t pfn, int writable);
 int  cpu_setup(struct machine *m);
 int  cpu_enter_user(struct machine *m, uint32_t entry, uint32_t sp);
 int  cpu_run(struct machine *m);
+void cpu_load_segments(struct machine *m);
 int  cpu_write_tls(struct machine *m, unsigned entry, const uint8_t desc[8]);
 void cpu_read_tls(struct machine *m, unsigned entry, uint8_t desc[8]);
 

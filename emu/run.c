@@ -113,6 +113,7 @@ static int machine_create(struct machine *m, const struct memsim_options *opt,
                           char *err, size_t errlen)
 {
     memset(m, 0, sizeof *m);
+    m->ldt_pfn = PFN_NONE;
     m->opt = *opt;
     m->pid = GUEST_PID;
     m->rng = opt->seed;
@@ -236,6 +237,7 @@ int memsim_run(const struct memsim_options *opt, struct memsim_result *res,
         return MEMSIM_EXIT_INTERNAL;
     }
     m->root_fd = -1;
+    m->ldt_pfn = PFN_NONE;
     fd_table_init(m);               /* machine_destroy may run before machine_create */
     if ((rc = read_program(opt->program, &image, &size, &fd, err, errlen)))
         goto out;

@@ -69,75 +69,6 @@ static long sys_madvise(struct machine *m, const uint32_t a[6])
     return do_madvise(m->mm, a[0], a[1], a[2]);
 }
 
-/* set_thread_area: struct user_desc -> a TLS descriptor in GDT entries 6-8 (arch/x86/kernel/tls.c). */
-#define GDT_ENTRY_TLS_MIN 6u
-#define GDT_ENTRY_TLS_MAX 8u
-
-static void fill_desc(uint8_t d[8], const uint32_t u[4])
-{
-    uint32_t base = u[1], limit = u[2], fl = u[3];
-    uint32_t seg_32bit = fl & 1, contents = (fl >> 1) & 3, read_exec_only = (fl >> 3) & 1;
-    uint32_t limit_in_pages = (fl >> 4) & 1, seg_not_present = (fl >> 5) & 1, useable = (fl >> 6) & 1;
-    uint32_t type = ((read_exec_only ^ 1) << 1) | (contents << 2) | 1;   /* accessed preset */
-    d[0] = (uint8_t)limit; d[1] = (uint8_t)(limit >> 8);
-    d[2] = (uint8_t)base; d[3] = (uint8_t)(base >> 8); d[4] = (uint8_t)(base >> 16);
-    d[5] = (uint8_t)(type | 0x10 | 0x60 | ((seg_not_present ^ 1) << 7));   /* S=1, DPL 3 */
-    d[6] = (uint8_t)(((limit >> 16) & 0xf) | (useable << 4) | (seg_32bit << 6) | (limit_in_pages << 7));
-    d[7] = (uint8_t)(base >> 24);
-}
-
-static int desc_is_empty(const uint32_t u[4])
-{
-    /* LDT_empty: base, limit zero; read_exec_only and seg_not_present set */
-    return u[1] == 0 && u[2] == 0 && (u[3] & 0x28) == 0x28 && (u[3] & 0x57) == 0;
-}
-
-static long sys_set_thread_area(struct machine *m, const uint32_t a[6])
-{
-    uint32_t u[4];
-    if (copy_from_user(m->mm, u, a[0], sizeof u))
-        return -EFAULT;
-    if (u[0] == UINT32_MAX) {
-        for (uint32_t e = GDT_ENTRY_TLS_MIN; e <= GDT_ENTRY_TLS_MAX; e++) {
-            uint8_t d[8];
-            cpu_read_tls(m, e, d);
-            if (!(d[5] & 0x80) && !d[0] && !d[1] && !d[6]) {   /* free slot */
-                u[0] = e;
-                break;
-            }
-        }
-        if (u[0] == UINT32_MAX)
-            return -ESRCH;
-        if (copy_to_user(m->mm, a[0], &u[0], 4))
-            return -EFAULT;
-    }
-    if (u[0] < GDT_ENTRY_TLS_MIN || u[0] > GDT_ENTRY_TLS_MAX)
-        return -EINVAL;
-    uint8_t d[8] = { 0 };
-    if (!desc_is_empty(u))
-        fill_desc(d, u);
-    cpu_write_tls(m, u[0], d);
-    return 0;
-}
-
-static long sys_get_thread_area(struct machine *m, const uint32_t a[6])
-{
-    uint32_t idx;
-    if (copy_from_user(m->mm, &idx, a[0], 4))
-        return -EFAULT;
-    if (idx < GDT_ENTRY_TLS_MIN || idx > GDT_ENTRY_TLS_MAX)
-        return -EINVAL;
-    uint8_t d[8];
-    cpu_read_tls(m, idx, d);
-    uint32_t base = d[2] | d[3] << 8 | d[4] << 16 | (uint32_t)d[7] << 24;
-    uint32_t limit = d[0] | d[1] << 8 | (d[6] & 0xfu) << 16;
-    uint32_t type = d[5] & 0xf;
-    uint32_t fl = ((d[6] >> 6) & 1) | ((type >> 2) & 3) << 1 | (((type >> 1) & 1) ^ 1) << 3 |
-                  ((d[6] >> 7) & 1) << 4 | (((d[5] >> 7) & 1) ^ 1) << 5 | ((d[6] >> 4) & 1) << 6;
-    uint32_t u[4] = { idx, base, limit, fl };
-    return copy_to_user(m->mm, a[0], u, sizeof u) ? -EFAULT : 0;
-}
-
 static long sys_set_tid_address(struct machine *m, const uint32_t a[6])
 {
     m->clear_child_tid = a[0];
@@ -366,6 +297,7 @@ static const struct syscall_entry table[NR_SYSCALLS] = {
     S(219, "madvise", sys_madvise), S(220, "getdents64", sys_getdents64),
     S(221, "fcntl64", sys_fcntl64), S(224, "gettid", sys_getpid),
     S(243, "set_thread_area", sys_set_thread_area), S(244, "get_thread_area", sys_get_thread_area),
+    S(123, "modify_ldt", sys_modify_ldt),
     S(252, "exit_group", sys_exit), S(258, "set_tid_address", sys_set_tid_address),
     S(265, "clock_gettime", sys_clock_gettime), S(270, "tgkill", sys_tgkill),
     S(295, "openat", sys_openat), S(300, "fstatat64", sys_fstatat64),

@@ -50,6 +50,12 @@ long sys_poll(struct machine *m, const uint32_t a[6]);
 long sys_getcwd(struct machine *m, const uint32_t a[6]);
 long sys_chdir(struct machine *m, const uint32_t a[6]);
 
+/* sys_segment.c: descriptors */
+long sys_set_thread_area(struct machine *m, const uint32_t a[6]);
+long sys_get_thread_area(struct machine *m, const uint32_t a[6]);
+long sys_modify_ldt(struct machine *m, const uint32_t a[6]);
+uint8_t *ldt_table(struct machine *m);      /* NULL: no LDT yet */
+
 /* fds */
 int  fd_table_init(struct machine *m);
 void fd_table_close(struct machine *m);

@@ -33,6 +33,21 @@ struct walk_event {
     uint32_t error_code;                /* #PF error code when fault */
 };
 
+/* One access through a segment that is not flat (the logical -> linear step
+ * before paging): TLS through %gs, an LDT segment with a small limit, ... */
+struct seg_event {
+    uint32_t pid;
+    uint32_t eip;
+    uint8_t  seg;                       /* enum seg_reg: ES CS SS DS FS GS */
+    uint16_t selector;
+    uint32_t offset, size;
+    uint32_t linear;                    /* base + offset */
+    uint32_t base, limit;               /* from the descriptor (limit in bytes - 1) */
+    uint8_t  access;                    /* enum mmu_access */
+    uint8_t  fault;                     /* 0 ok, 1 #GP, 2 #SS, 3 #NP */
+    uint16_t error_code;
+};
+
 struct mmu_observer {
     void *ctx;
     void (*walk)(void *ctx, const struct walk_event *ev);

@@ -7,7 +7,7 @@
 #ifndef MEMSIM_TRACE_SCHEMA_H
 #define MEMSIM_TRACE_SCHEMA_H
 
-#define TRACE_SCHEMA_VERSION "2"
+#define TRACE_SCHEMA_VERSION "3"
 #define TRACE_MEMSIM_VERSION "0.1"
 #define TRACE_BATCH          100000   /* event rows per transaction */
 
@@ -51,6 +51,10 @@
     " op TEXT, start INTEGER, stop INTEGER, prot INTEGER, prot_str TEXT,"    \
     " flags INTEGER, name TEXT);"                                            \
     "CREATE TABLE stats(pid INTEGER, name TEXT, value REAL);"                \
+    "CREATE TABLE segments(seq INTEGER PRIMARY KEY, cycle INTEGER,"          \
+    " pid INTEGER, eip INTEGER, seg TEXT, selector INTEGER, offset INTEGER," \
+    " size INTEGER, linear INTEGER, base INTEGER, seg_limit INTEGER,"        \
+    " access TEXT, result TEXT, error_code INTEGER);"                        \
     "CREATE VIEW fault_summary AS"                                           \
     " SELECT kind, resolution, COUNT(*) AS count FROM faults"                \
     " GROUP BY kind, resolution ORDER BY count DESC, kind, resolution;"      \
@@ -82,6 +86,8 @@
 #define TRACE_INSERT_SYSCALL                                                 \
     "INSERT INTO syscalls VALUES(?,?,?,?,?,?,?,?,?,?,?,?)"
 #define TRACE_INSERT_STAT    "INSERT INTO stats VALUES(?,?,?)"
+#define TRACE_INSERT_SEGMENT                                                 \
+    "INSERT INTO segments VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 #define TRACE_INSERT_RUN                                                     \
     "INSERT INTO runs(program, args, sha256, options, started,"              \
     " memsim_version) VALUES(?,?,?,?,?,'" TRACE_MEMSIM_VERSION "')"

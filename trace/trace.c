@@ -24,7 +24,7 @@
 #include <unistd.h>
 
 enum {
-    ST_WALK, ST_FAULT, ST_ALLOC, ST_VMA, ST_SYSCALL,
+    ST_WALK, ST_FAULT, ST_ALLOC, ST_VMA, ST_SYSCALL, ST_SEGMENT,
     ST_STAT, ST_RUN_INSERT, ST_RUN_UPDATE, ST_BEGIN, ST_COMMIT,
     ST_COUNT
 };
@@ -35,6 +35,7 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_ALLOC]      = TRACE_INSERT_ALLOC,
     [ST_VMA]        = TRACE_INSERT_VMA,
     [ST_SYSCALL]    = TRACE_INSERT_SYSCALL,
+    [ST_SEGMENT]    = TRACE_INSERT_SEGMENT,
     [ST_STAT]       = TRACE_INSERT_STAT,
     [ST_RUN_INSERT] = TRACE_INSERT_RUN,
     [ST_RUN_UPDATE] = TRACE_UPDATE_RUN,
@@ -410,6 +411,31 @@ void trace_syscall(struct trace *t, const struct syscall_event *ev)
     for (int i = 0; i < 6; i++)
         bind_u64(s, 6 + i, ev->args[i]);
     sqlite3_bind_int64(s, 12, ev->ret);
+    row_finish(t, s);
+}
+
+void trace_segment(struct trace *t, const struct seg_event *ev)
+{
+    static const char *const segs[] = { "es", "cs", "ss", "ds", "fs", "gs" };
+    static const char *const results[] = { "ok", "#GP", "#SS", "#NP" };
+    sqlite3_stmt *s = row_begin(t, ST_SEGMENT);
+    if (!s)
+        return;
+    bind_u64(s, 3, ev->pid);
+    bind_u64(s, 4, ev->eip);
+    bind_text(s, 5, ev->seg < 6 ? segs[ev->seg] : "?");
+    bind_u64(s, 6, ev->selector);
+    bind_u64(s, 7, ev->offset);
+    bind_u64(s, 8, ev->size);
+    bind_u64(s, 9, ev->linear);
+    bind_u64(s, 10, ev->base);
+    bind_u64(s, 11, ev->limit);
+    bind_text(s, 12, ev->access == 1 ? "write" : ev->access == 2 ? "fetch" : "read");
+    bind_text(s, 13, ev->fault < 4 ? results[ev->fault] : "?");
+    if (ev->fault)
+        bind_u64(s, 14, ev->error_code);
+    else
+        sqlite3_bind_null(s, 14);
     row_finish(t, s);
 }
 
