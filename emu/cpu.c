@@ -242,7 +242,7 @@ void cpu_load_segments(struct machine *m)
 static int segment_access(struct machine *m, uint32_t va, uint32_t size, enum mmu_access acc)
 {
     const struct decoded *d = m->insn;
-    if (!d || !(d->flags & DEC_MEMSEG) || !(m->sreg_nonflat & (1u << d->seg)))
+    if (!m->insn_segcheck)
         return 0;
     const struct seg_desc *sd = &m->sreg[d->seg];
     uint32_t linear = 0, offset = va - sd->base;
@@ -287,6 +287,9 @@ static void hook_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
         d = decode_slow(m, va, size);
     m->insn_flags = d->flags;
     m->insn = d;
+    /* decided once per instruction: does its access go through a segment
+     * that is not flat? (usually no: one test in hook_mem) */
+    m->insn_segcheck = (d->flags & DEC_MEMSEG) && ((m->sreg_nonflat >> d->seg) & 1);
     m->sreg_stale = (d->flags & DEC_SEGLOAD) != 0;
     m->cycles += m->cpu.insn_cost[d->cls];
     if (d->flags & (DEC_RDTSC | DEC_RDTSCP)) {
@@ -311,7 +314,7 @@ static void hook_mem(uc_engine *uc, uc_mem_type type, uint64_t addr, int size,
     enum mmu_access acc = type == UC_MEM_WRITE ? MMU_WRITE : MMU_READ;
     if (m->stopped)
         return;
-    if (m->sreg_nonflat && va < PAGE_OFFSET && segment_access(m, va, (uint32_t)size, acc))
+    if (m->insn_segcheck && va < PAGE_OFFSET && segment_access(m, va, (uint32_t)size, acc))
         return;
     data_access(m, va, acc);
     if (((last ^ va) >> m->mmu.mem.l1d.line_shift) && !m->stopped)
@@ -347,7 +350,7 @@ static bool hook_bad(uc_engine *uc, uc_mem_type type, uint64_t addr, int size,
         acc = MMU_FETCH;
     /* segmentation comes before paging: the read hook never ran for an
      * address without a region, so check the segment here */
-    if (acc != MMU_FETCH && m->sreg_nonflat && va < PAGE_OFFSET &&
+    if (acc != MMU_FETCH && m->insn_segcheck && va < PAGE_OFFSET &&
         segment_access(m, va, (uint32_t)(size > 0 ? size : 1), acc))
         return false;
     uint64_t pa;

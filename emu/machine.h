@@ -76,6 +76,7 @@ struct machine {
     uint32_t eip, insn_size;
     uint8_t insn_flags;             /* its DEC_* flags */
     const struct decoded *insn;     /* its decoded form */
+    uint8_t insn_segcheck;          /* its memory access needs a segment check */
     uint64_t icount, cycles;
     uint64_t fault_cycles, syscall_cycles;
     uint64_t nr_faults, nr_syscalls;
