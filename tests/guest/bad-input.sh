@@ -240,6 +240,17 @@ run_usage() {
 }
 run_usage unknown_option 'unrecognized option|unknown option|invalid option' run --bogus --no-trace "$hello"
 run_usage ram_1K '--ram 1K' run --no-trace --ram 1K "$hello"
+
+# CPU presets and config files: 125 with the valid choices listed
+printf 'l1d.ways = 3\n' > "$tmp/bad-geometry.cfg"
+printf 'l9.size = 32K\n' > "$tmp/bad-key.cfg"
+printf 'l1d.replacement = sometimes\n' > "$tmp/bad-repl.cfg"
+run_usage cpu_unknown "unknown CPU 'bogus' \\(choose from: skylake, core2" run --no-trace --cpu bogus "$hello"
+run_usage cpu_config_geometry 'bad-geometry.cfg:1: l1d: .*power-of-two' run --no-trace --cpu-config "$tmp/bad-geometry.cfg" "$hello"
+run_usage cpu_config_key "bad-key.cfg:1: unknown key 'l9.size' \\(valid: " run --no-trace --cpu-config "$tmp/bad-key.cfg" "$hello"
+run_usage cpu_config_repl "bad-repl.cfg:1: l1d.replacement: .*\\(valid: lru, fifo, random\\)" run --no-trace --cpu-config "$tmp/bad-repl.cfg" "$hello"
+run_usage cpu_config_missing 'nonexistent.cfg' run --no-trace --cpu-config "$tmp/nonexistent.cfg" "$hello"
+run_usage engine_bad '--engine fast: expected model or raw' run --no-trace --engine fast "$hello"
 run_usage ram_abc '--ram abc' run --no-trace --ram abc "$hello"
 run_usage ram_5G '--ram 5G' run --no-trace --ram 5G "$hello"
 run_usage ram_wraps '--ram 17179869185G' run --no-trace --ram 17179869185G "$hello"
