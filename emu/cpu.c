@@ -383,7 +383,20 @@ static void hook_intr(uc_engine *uc, uint32_t intno, void *ud)
         uc_emu_stop(uc);
         return;
     }
-    machine_kill(m, exception_signal(intno), "memsim: exception %u at eip 0x%08x", intno, m->eip);
+    static const char *const names[] = {
+        [0] = "#DE divide error", [1] = "#DB debug", [3] = "#BP breakpoint",
+        [4] = "#OF overflow", [5] = "#BR bound range", [6] = "#UD invalid opcode",
+        [7] = "#NM device not available", [10] = "#TS invalid TSS",
+        [11] = "#NP segment not present", [12] = "#SS stack-segment fault",
+        [13] = "#GP general protection", [16] = "#MF x87 error", [17] = "#AC alignment check",
+        [19] = "#XM SIMD exception",
+    };
+    const char *name = intno < sizeof names / sizeof names[0] && names[intno] ? names[intno]
+                                                                            : "software interrupt";
+    int sig = exception_signal(intno);
+    machine_kill(m, sig, "memsim: %s (%s, vector %u) at eip 0x%08x",
+                 sig == SIGSEGV ? "SIGSEGV" : sig == SIGBUS ? "SIGBUS" : sig == SIGFPE ? "SIGFPE" :
+                 sig == SIGILL ? "SIGILL" : "SIGTRAP", name, intno, m->eip);
 }
 
 /* The raw engine (a benchmark baseline) runs Unicorn with no hook on the

@@ -7,7 +7,9 @@
  * LDT, RPL 3) goes into %fs; the 16 bytes inside the limit read fine, and
  * the read of %fs:16 is past the limit: #GP, which Linux delivers as
  * SIGSEGV (exit status 139).  With the argument "null", %fs gets the null
- * selector instead and the first access through it is #GP.
+ * selector instead and the first access through it is #GP.  With
+ * "notpresent", the LDT entry is marked not present and loading it into %fs
+ * raises #NP, which Linux delivers as SIGBUS (exit status 135).
  *
  * qemu-user does not check segment limits or null segments in protected
  * mode, so it prints the "not enforced" line; real hardware and memsim do
@@ -40,10 +42,11 @@ int main(int argc, char **argv)
         printf("read through it: %d (null segments not enforced)\n", fs_byte(0));
         return 0;
     }
+    int not_present = argc > 1 && strcmp(argv[1], "notpresent") == 0;
     struct user_desc d = {
         .entry_number = 0, .base_addr = (unsigned long)buf, .limit = 15,
         .seg_32bit = 1, .contents = 0, .read_exec_only = 0,
-        .limit_in_pages = 0, .seg_not_present = 0, .useable = 1,
+        .limit_in_pages = 0, .seg_not_present = not_present, .useable = 1,
     };
     if (syscall(SYS_modify_ldt, 1, &d, sizeof d) != 0) {
         perror("modify_ldt");
@@ -55,6 +58,10 @@ int main(int argc, char **argv)
            ldt[0] | ldt[1] << 8, (ldt[2] | ldt[3] << 8 | ldt[4] << 16 | (unsigned)ldt[7] << 24) ==
            (unsigned)(unsigned long)buf ? "yes" : "no");
     unsigned short sel = (0 << 3) | 4 | 3;
+    if (not_present) {
+        printf("loading a not-present LDT segment into %%fs\n");
+        fflush(stdout);
+    }
     __asm__ volatile("mov %0, %%fs" : : "r"(sel));
     int sum = 0;
     for (int i = 0; i < 16; i++)

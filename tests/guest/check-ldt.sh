@@ -34,5 +34,11 @@ status=$?
 [ "$(cat "$tmp/out")" = "loaded the null selector into %fs" ] || fail "null selector stdout: $(cat "$tmp/out")"
 grep -q '^memsim: SIGSEGV (#GP) at %fs:0x00000000, .*null segment selector' "$tmp/err" \
     || fail "null selector stderr: $(cat "$tmp/err")"
+"$memsim" run --no-trace -- "$bin" notpresent > "$tmp/out" 2> "$tmp/err"
+status=$?
+[ "$status" = 135 ] || fail "not-present selector: status $status, expected 135 (SIGBUS, as Linux's #NP handler)"
+[ "$(tail -1 "$tmp/out")" = "loading a not-present LDT segment into %fs" ] || fail "not-present stdout: $(cat "$tmp/out")"
+grep -q '^memsim: SIGBUS (#NP segment not present, vector 11) at eip' "$tmp/err" \
+    || fail "not-present stderr: $(cat "$tmp/err")"
 rm -rf "$tmp"
 echo "ldt_segment: limit and null-selector checks as on hardware"
