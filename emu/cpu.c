@@ -258,13 +258,12 @@ static int segment_access(struct machine *m, uint32_t va, uint32_t size, enum mm
     }
     if (r.fault == SEG_OK)
         return 0;
-    static const char *const names[] = { "es", "cs", "ss", "ds", "fs", "gs" };
     window_sacrifice(&m->win, va);           /* Unicorn completes the access */
     machine_kill(m, r.fault == SEG_FAULT_GP ? SIGSEGV : SIGBUS,
                  "memsim: %s (%s) at %%%s:0x%08x, eip 0x%08x (%s)",
                  r.fault == SEG_FAULT_GP ? "SIGSEGV" : "SIGBUS",
                  r.fault == SEG_FAULT_GP ? "#GP" : r.fault == SEG_FAULT_SS ? "#SS" : "#NP",
-                 names[d->seg], offset, m->eip, r.why ? r.why : "segment check");
+                 seg_reg_name(d->seg), offset, m->eip, r.why ? r.why : "segment check");
     return 1;
 }
 

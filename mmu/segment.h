@@ -59,6 +59,13 @@ struct seg_result {
 /* Segment registers, in the x86 encoding order (sreg field of MOV Sreg). */
 enum seg_reg { SR_ES, SR_CS, SR_SS, SR_DS, SR_FS, SR_GS, NR_SEG_REGS };
 
+/* "es", "cs", "ss", "ds", "fs", "gs" ("?" out of range) */
+static inline const char *seg_reg_name(unsigned reg)
+{
+    static const char *const names[NR_SEG_REGS] = { "es", "cs", "ss", "ds", "fs", "gs" };
+    return reg < NR_SEG_REGS ? names[reg] : "?";
+}
+
 /*
  * Loading a segment register in protected mode (SDM vol. 3A §5.5–5.10 and
  * the MOV/POP instruction pages): look the selector up in gdt/ldt (raw

@@ -11,6 +11,7 @@
  */
 #include "common/errmsg.h"
 #include "trace/trace.h"
+#include "mmu/segment.h"
 #include "trace/schema.h"
 
 #include <errno.h>
@@ -416,14 +417,13 @@ void trace_syscall(struct trace *t, const struct syscall_event *ev)
 
 void trace_segment(struct trace *t, const struct seg_event *ev)
 {
-    static const char *const segs[] = { "es", "cs", "ss", "ds", "fs", "gs" };
     static const char *const results[] = { "ok", "#GP", "#SS", "#NP" };
     sqlite3_stmt *s = row_begin(t, ST_SEGMENT);
     if (!s)
         return;
     bind_u64(s, 3, ev->pid);
     bind_u64(s, 4, ev->eip);
-    bind_text(s, 5, ev->seg < 6 ? segs[ev->seg] : "?");
+    bind_text(s, 5, seg_reg_name(ev->seg));
     bind_u64(s, 6, ev->selector);
     bind_u64(s, 7, ev->offset);
     bind_u64(s, 8, ev->size);
