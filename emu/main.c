@@ -35,6 +35,7 @@ static void usage(FILE *f)
         "  --cpu-config F override any CPU field from a file of key = value lines\n"
         "  --summary      print a summary of the run to stderr\n"
         "  --stats        print the run's counters to stderr, like perf stat\n"
+        "  --paging MODE  page tables: 2level (default) or pae (PAE, NX on)\n"
         "  --engine raw   benchmark baseline: Unicorn alone, no model on the access path\n"
         "       memsim cpu [NAME]   print a CPU preset as a config file\n");
 }
@@ -112,7 +113,7 @@ static void print_summary(const struct memsim_options *o, const struct memsim_re
 static int cmd_run(int argc, char **argv)
 {
     enum { O_DB = 256, O_NOTRACE, O_RAM, O_SEED, O_ROOT, O_ENVCLEAR, O_SUMMARY, O_HELP,
-           O_CPU, O_CPUCFG, O_STATS, O_ENGINE };
+           O_CPU, O_CPUCFG, O_STATS, O_ENGINE, O_PAGING };
     static const struct option opts[] = {
         { "db", required_argument, 0, O_DB }, { "no-trace", no_argument, 0, O_NOTRACE },
         { "ram", required_argument, 0, O_RAM }, { "seed", required_argument, 0, O_SEED },
@@ -120,6 +121,7 @@ static int cmd_run(int argc, char **argv)
         { "summary", no_argument, 0, O_SUMMARY }, { "help", no_argument, 0, O_HELP },
         { "cpu", required_argument, 0, O_CPU }, { "cpu-config", required_argument, 0, O_CPUCFG },
         { "stats", no_argument, 0, O_STATS }, { "engine", required_argument, 0, O_ENGINE },
+        { "paging", required_argument, 0, O_PAGING },
         { 0, 0, 0, 0 },
     };
     struct memsim_options o = { .ram_bytes = 256ull << 20, .db_path = "memsim.db", .root = "/" };
@@ -164,6 +166,13 @@ static int cmd_run(int argc, char **argv)
             }
             o.raw_engine = !strcmp(optarg, "raw");
             break;
+        case O_PAGING:
+            if (strcmp(optarg, "2level") && strcmp(optarg, "pae")) {
+                fprintf(stderr, "memsim: --paging %s: expected 2level or pae\n", optarg);
+                return MEMSIM_EXIT_USAGE;
+            }
+            o.paging = strcmp(optarg, "pae") ? PAGING_2LEVEL : PAGING_PAE;
+            break;
         case 'E':
             if (!strchr(optarg, '=') || optarg[0] == '=' || nextra == 64) {
                 fprintf(stderr, "memsim: -E %s: expected NAME=VALUE\n", optarg);
@@ -201,8 +210,9 @@ static int cmd_run(int argc, char **argv)
     o.program = argv[optind];
     o.argv = argv + optind;
     o.argc = argc - optind;
-    snprintf(options_text, sizeof options_text, "ram=%llu seed=%llu root=%s paging=2level cpu=%s%s%s",
-             (unsigned long long)o.ram_bytes, (unsigned long long)o.seed, o.root, cpu.name,
+    snprintf(options_text, sizeof options_text, "ram=%llu seed=%llu root=%s paging=%s cpu=%s%s%s",
+             (unsigned long long)o.ram_bytes, (unsigned long long)o.seed, o.root,
+             o.paging == PAGING_PAE ? "pae" : "2level", cpu.name,
              cpu_file ? " cpu-config=" : "", cpu_file ? cpu_file : "");
     o.options_text = options_text;
 

@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include "mmu/cpu_config.h"
+#include "mmu/paging.h"
 
 #define MEMSIM_VERSION "0.1"
 
@@ -33,6 +34,7 @@ struct memsim_options {
     const char *root;           /* --root: guest "/" on the host, default "/" */
     const char *options_text;   /* the options as recorded in runs.options */
     const struct cpu_config *cpu;   /* --cpu preset with --cpu-config applied */
+    enum paging_mode paging;    /* --paging: 2level (default) or pae */
     int raw_engine;             /* --engine raw: Unicorn alone, no model on the
                                    access path (a benchmark baseline) */
 };

@@ -130,7 +130,7 @@ static int machine_create(struct machine *m, const struct memsim_options *opt,
     m->cpu = *opt->cpu;
     m->fetch_line = UINT32_MAX;
     struct kernel_observer kobs = { m, on_fault, on_alloc, on_vma, on_syscall };
-    if (mmu_init(&m->mmu, NULL, 0) || kernel_init(&m->k, opt->ram_bytes, &m->mmu, &kobs, err, errlen))
+    if (mmu_init(&m->mmu, NULL, 0) || kernel_init(&m->k, opt->ram_bytes, opt->paging, &m->mmu, &kobs, err, errlen))
         return err[0] ? MEMSIM_EXIT_USAGE : MEMSIM_EXIT_INTERNAL;
     if (mmu_configure(&m->mmu, &m->cpu, err, errlen))
         return MEMSIM_EXIT_USAGE;

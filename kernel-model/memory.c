@@ -49,14 +49,16 @@ static uint32_t alloc_user_page(struct mm_struct *mm, int zero, enum page_purpos
     return pfn;
 }
 
-static enum fault_result do_anonymous_page(struct fault_ctx *f, uint32_t *pte)
+static int vma_exec(const struct fault_ctx *f) { return (f->vma->vm_flags & VM_EXEC) != 0; }
+
+static enum fault_result do_anonymous_page(struct fault_ctx *f, pte_t *pte)
 {
     struct mm_struct *mm = f->mm;
     f->kind = "anon";
     if (!fault_is_write(f) && !(f->vma->vm_flags & VM_SHARED)) {
         /* A read of untouched private memory maps the shared zero page. */
         get_page(&mm->k->pgdat, mm->k->zero_pfn);
-        set_pte_at(mm, f->address, pte, mm->k->zero_pfn, 0);
+        set_pte_at(mm, f->address, pte, mm->k->zero_pfn, 0, vma_exec(f));
         f->pfn = mm->k->zero_pfn;
         f->resolution = "zero-page";
         return FAULT_OK;
@@ -64,7 +66,7 @@ static enum fault_result do_anonymous_page(struct fault_ctx *f, uint32_t *pte)
     uint32_t pfn = alloc_user_page(mm, 1, PURPOSE_ANON);
     if (pfn == PFN_NONE)
         return oom(f);
-    set_pte_at(mm, f->address, pte, pfn, (f->vma->vm_flags & VM_WRITE) != 0);
+    set_pte_at(mm, f->address, pte, pfn, (f->vma->vm_flags & VM_WRITE) != 0, vma_exec(f));
     f->pfn = pfn;
     f->resolution = "demand-zero";
     return FAULT_OK;
@@ -97,7 +99,7 @@ static int fill_from_file(struct mm_struct *mm, struct vm_area_struct *vma,
     return 0;
 }
 
-static enum fault_result do_file_page(struct fault_ctx *f, uint32_t *pte)
+static enum fault_result do_file_page(struct fault_ctx *f, pte_t *pte)
 {
     struct mm_struct *mm = f->mm;
     f->kind = "file";
@@ -114,22 +116,22 @@ static enum fault_result do_file_page(struct fault_ctx *f, uint32_t *pte)
      * private writable mapping may map it writable at once (Linux would map
      * the cache page read-only and COW on the first write).
      */
-    set_pte_at(mm, f->address, pte, pfn, (f->vma->vm_flags & VM_WRITE) != 0);
+    set_pte_at(mm, f->address, pte, pfn, (f->vma->vm_flags & VM_WRITE) != 0, vma_exec(f));
     f->pfn = pfn;
     f->resolution = "file-read";
     return FAULT_OK;
 }
 
-static enum fault_result do_wp_page(struct fault_ctx *f, uint32_t *pte)
+static enum fault_result do_wp_page(struct fault_ctx *f, pte_t *pte)
 {
     struct mm_struct *mm = f->mm;
-    uint32_t old_pfn = *pte >> PAGE_SHIFT;
+    uint32_t old_pfn = pte_pfn(pte_read(mm->k, pte));
     struct page *old = pfn_to_page(&mm->k->pm, old_pfn);
 
     f->kind = "cow";
     if (!(old->flags & PG_zero) && old->_mapcount == 0 && old->_refcount == 1) {
         /* Exclusive: nobody else can see a write, so just allow it. */
-        set_pte_at(mm, f->address, pte, old_pfn, 1);
+        set_pte_at(mm, f->address, pte, old_pfn, 1, vma_exec(f));
         f->pfn = old_pfn;
         f->resolution = "cow-reuse";
         return FAULT_OK;
@@ -141,10 +143,10 @@ static enum fault_result do_wp_page(struct fault_ctx *f, uint32_t *pte)
     if (!from_zero)
         memcpy(pfn_to_host(&mm->k->pm, pfn), pfn_to_host(&mm->k->pm, old_pfn), PAGE_SIZE);
     /* Replace the mapping: the old frame loses one map and one reference. */
-    *pte = 0;
+    pte_write(mm->k, pte, 0);
     old->_mapcount--;
     mm->rss_pages--;
-    set_pte_at(mm, f->address, pte, pfn, 1);
+    set_pte_at(mm, f->address, pte, pfn, 1, vma_exec(f));
     if (mm->k->mmu && mm->k->mmu->cr3 == (mm->pgd << PAGE_SHIFT))
         mmu_invlpg(mm->k->mmu, f->address);
     put_page(&mm->k->pgdat, old_pfn);
@@ -155,17 +157,18 @@ static enum fault_result do_wp_page(struct fault_ctx *f, uint32_t *pte)
 
 static enum fault_result handle_pte_fault(struct fault_ctx *f)
 {
-    uint32_t *pte = pte_alloc(f->mm, f->address);
+    pte_t *pte = pte_alloc(f->mm, f->address);
     if (!pte)
         return oom(f);
-    if (!(*pte & _PAGE_PRESENT))
+    uint64_t v = pte_read(f->mm->k, pte);
+    if (!(v & _PAGE_PRESENT))
         return f->vma->vm_file ? do_file_page(f, pte) : do_anonymous_page(f, pte);
-    if (fault_is_write(f) && !(*pte & _PAGE_RW))
+    if (fault_is_write(f) && !(v & _PAGE_RW))
         return do_wp_page(f, pte);
     /* Present and permitted: another path fixed it already (spurious). */
     f->kind = "spurious";
     f->resolution = "none";
-    f->pfn = *pte >> PAGE_SHIFT;
+    f->pfn = pte_pfn(v);
     return FAULT_OK;
 }
 
@@ -197,16 +200,17 @@ static int expand_stack(struct mm_struct *mm, struct vm_area_struct *vma, uint32
 
 /*
  * Does the VMA forbid this access?  As arch/x86/mm/fault.c access_error,
- * the decision comes from the error code alone: without NX (2-level paging)
- * an instruction fetch is indistinguishable from a read, so a readable VMA
- * is executable, as on real non-PAE hardware.
+ * the decision comes from the error code alone, and like Linux's x86 code
+ * it never looks at I/D: without NX (2-level paging) a fetch is a read, so
+ * a readable VMA is executable, as on real non-PAE hardware.  With PAE and
+ * NX, a fetch from a page not yet present in a readable VMA without VM_EXEC
+ * maps the page (with XD, from the VMA's rights) and the retried fetch then
+ * faults with P|I/D: "read, present", SEGV_ACCERR — two faults, as in Linux.
  */
 static int access_error(uint32_t error_code, const struct vm_area_struct *vma)
 {
     if (error_code & X86_PF_WRITE)
         return !(vma->vm_flags & VM_WRITE);
-    if (error_code & X86_PF_INSTR)
-        return !(vma->vm_flags & VM_EXEC);
     if (error_code & X86_PF_PROT)
         return 1;                         /* read of a present page: not ours to fix */
     return !(vma->vm_flags & (VM_READ | VM_WRITE | VM_EXEC));
@@ -233,6 +237,14 @@ enum fault_result do_page_fault(struct mm_struct *mm, uint32_t address,
                            .kind = "bad", .pfn = PFN_NONE };
     enum fault_result r;
 
+    if (error_code & X86_PF_RSVD) {
+        /* A reserved bit in the tables is a kernel bug: Linux's pgtable_bad
+         * oopses ("Bad pagetable") and the task dies.  The model's own
+         * tables never set one; the guest gets SIGSEGV. */
+        f.resolution = "bad-pagetable";
+        report_fault(&f, address, eip);
+        return FAULT_SIGSEGV_ACCERR;
+    }
     f.vma = address < TASK_SIZE ? find_vma(mm, address) : NULL;
     if (f.vma && f.vma->vm_start > address) {
         if ((f.vma->vm_flags & VM_GROWSDOWN) && expand_stack(mm, f.vma, address) == 0) {
@@ -268,11 +280,12 @@ enum fault_result mm_populate(struct mm_struct *mm, uint32_t start, uint32_t end
         uint32_t lo = v->vm_start > start ? v->vm_start : start;
         uint32_t hi = v->vm_end < end ? v->vm_end : end;
         for (uint32_t va = lo; va < hi; va += PAGE_SIZE) {
-            uint32_t *pte = pte_offset(mm, va);
-            if (pte && (*pte & _PAGE_PRESENT) && (!write || (*pte & _PAGE_RW)))
+            pte_t *pte = pte_offset(mm, va);
+            uint64_t pv = pte ? pte_read(mm->k, pte) : 0;
+            if ((pv & _PAGE_PRESENT) && (!write || (pv & _PAGE_RW)))
                 continue;
             uint32_t ec = X86_PF_USER | (write ? X86_PF_WRITE : 0) |
-                          (pte && (*pte & _PAGE_PRESENT) ? X86_PF_PROT : 0);
+                          ((pv & _PAGE_PRESENT) ? X86_PF_PROT : 0);
             enum fault_result r = do_page_fault(mm, va, ec, write ? MMU_WRITE : MMU_READ, 0);
             if (r != FAULT_OK)
                 return r;

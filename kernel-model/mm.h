@@ -4,10 +4,11 @@
  *
  * VMAs are kept in an array sorted by address (the ordered structure;
  * find_vma is a binary search behind a one-entry cache, like the old
- * vmacache).  Page tables are real i386 two-level tables in modelled RAM,
- * allocated from the buddy allocator; the kernel half of every page
- * directory is copied from swapper_pg_dir (4 MiB PSE direct map of low
- * memory).
+ * vmacache).  Page tables are real i386 tables in modelled RAM, allocated
+ * from the buddy allocator, in the kernel's paging mode: two-level (the
+ * kernel half of every page directory copied from swapper_pg_dir, a 4 MiB
+ * PSE direct map of low memory) or PAE (a PDPT with three preallocated user
+ * PMDs and swapper's kernel PMD, a 2 MiB direct map, NX on; pgtable.c).
  *
  * A secondary MMU (emu/: Unicorn regions and host aliases) is told of every
  * change through struct mm_notifier, in the spirit of Linux's mmu_notifier:
@@ -95,7 +96,7 @@ struct kernel;
 struct mm_struct {
     struct kernel *k;
     uint32_t pid;                /* owner, for events */
-    uint32_t pgd;                /* pfn of the page directory */
+    uint32_t pgd;                /* pfn of the page directory (PAE: the PDPT) */
     struct vm_area_struct *vmas; /* sorted by vm_start */
     size_t nr_vmas, cap_vmas;
     uint32_t max_map_count;      /* more VMAs than this: -ENOMEM, as Linux */
@@ -103,7 +104,9 @@ struct mm_struct {
     uint32_t start_code, end_code, start_data, end_data;
     uint32_t start_brk, brk, start_stack;
     uint32_t mmap_base;
-    uint64_t rss_pages, pgtable_pages;
+    uint64_t rss_pages;
+    uint64_t pgtable_pages;      /* page tables (PTE pages); PAE's preallocated
+                                    PMDs belong to the pgd and are not counted */
     struct mm_notifier notifier;
 };
 
@@ -112,14 +115,18 @@ struct kernel {
     struct physmem pm;
     struct pglist_data pgdat;
     struct mmu *mmu;             /* the CPU's MMU (TLB shootdowns) */
-    uint32_t swapper_pg_dir;     /* pfn */
+    enum paging_mode paging;     /* the page-table format */
+    int nx;                      /* PAE with EFER.NXE: non-exec VMAs get _PAGE_NX */
+    uint32_t swapper_pg_dir;     /* pfn (PAE: the PDPT) */
     uint32_t zero_pfn;           /* the shared zero page */
     struct kernel_observer obs;
     uint64_t oom_kills;
 };
 
-int  kernel_init(struct kernel *k, uint64_t ram_bytes, struct mmu *mmu,
-                 const struct kernel_observer *obs, char *err, size_t errlen);
+/* Boot with page tables of `paging` format; sets the mode (CR4.PAE, and
+ * EFER.NXE with PAE) in mmu when given. */
+int  kernel_init(struct kernel *k, uint64_t ram_bytes, enum paging_mode paging,
+                 struct mmu *mmu, const struct kernel_observer *obs, char *err, size_t errlen);
 void kernel_destroy(struct kernel *k);
 
 struct mm_struct *mm_alloc(struct kernel *k, uint32_t pid);   /* NULL: OOM */

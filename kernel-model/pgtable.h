@@ -1,9 +1,17 @@
 /*
  * pgtable.h — reading and writing the i386 page tables of an mm (internal).
  *
- * Page tables live in modelled RAM; these helpers return host pointers to
- * entries.  Setting or clearing a PTE also keeps the secondary MMU (the
- * notifier), the CPU's TLB and the page's map count in step.
+ * Page tables live in modelled RAM, in the format of the kernel's paging
+ * mode (k->paging): 2-level (4-byte entries, a PDE maps 4 MiB) or PAE
+ * (8-byte entries; a 4-entry PDPT, then PDEs that map 2 MiB).  Code outside
+ * this file handles entries only as pte_t pointers and uint64_t values read
+ * and written through pte_read()/pte_write(), so the fault, mprotect and
+ * munmap paths are the same in both modes.  The flag bits (_PAGE_PRESENT,
+ * _PAGE_RW, _PAGE_USER, _PAGE_PROTNONE, ...) are the same in both formats;
+ * _PAGE_NX exists only in PAE with NX enabled (k->nx).
+ *
+ * Setting or clearing a PTE also keeps the secondary MMU (the notifier),
+ * the CPU's TLB and the page's map count in step.
  */
 #ifndef MEMSIM_PGTABLE_H
 #define MEMSIM_PGTABLE_H
@@ -18,20 +26,62 @@
  */
 #define _PAGE_PROTNONE _PAGE_GLOBAL
 
-static inline uint32_t *pte_table(struct kernel *k, uint32_t pfn)
+/* The frame bits of an entry in either format (Linux's PTE_PFN_MASK). */
+#define PTE_PFN_MASK 0x000ffffffffff000ull
+
+/* One entry slot in a paging structure: 4 or 8 bytes by the mode.  An
+ * incomplete type: only pte_read/pte_write look inside. */
+typedef struct pte_slot pte_t;
+
+static inline int pgtable_pae(const struct kernel *k) { return k->paging == PAGING_PAE; }
+
+static inline uint64_t pte_read(const struct kernel *k, const pte_t *p)
 {
-    return (uint32_t *)pfn_to_host(&k->pm, pfn);
+    return pgtable_pae(k) ? *(const uint64_t *)(const void *)p : *(const uint32_t *)(const void *)p;
 }
 
-/* The PTE for va, or NULL if its page table is absent. */
-uint32_t *pte_offset(struct mm_struct *mm, uint32_t va);
-/* The PTE for va, allocating the page table; NULL on OOM. */
-uint32_t *pte_alloc(struct mm_struct *mm, uint32_t va);
+static inline void pte_write(const struct kernel *k, pte_t *p, uint64_t v)
+{
+    if (pgtable_pae(k))
+        *(uint64_t *)(void *)p = v;
+    else
+        *(uint32_t *)(void *)p = (uint32_t)v;
+}
 
-/* Map va to pfn with the rights of vm_flags (write only if `writable`),
- * account the mapping and tell the secondary MMU. */
-void set_pte_at(struct mm_struct *mm, uint32_t va, uint32_t *pte, uint32_t pfn,
-                int writable);
+static inline uint32_t pte_pfn(uint64_t v) { return (uint32_t)((v & PTE_PFN_MASK) >> PAGE_SHIFT); }
+
+/* Level geometry: the span of one PDE (log2), entries per page table. */
+static inline unsigned pmd_shift(const struct kernel *k)
+{
+    return pgtable_pae(k) ? PAE_PMD_SHIFT : PGDIR_SHIFT;
+}
+
+/* Entry `index` of the paging structure in frame pfn. */
+static inline pte_t *pt_entry(const struct kernel *k, uint32_t pfn, uint32_t index)
+{
+    return (pte_t *)((uint8_t *)pfn_to_host(&k->pm, pfn) + (index << (pgtable_pae(k) ? 3 : 2)));
+}
+
+/* ---- page directories (pgtable.c) ---- */
+/* swapper_pg_dir with the direct map of low memory at PAGE_OFFSET, global
+ * and supervisor only: 4 MiB PSE pages (2-level), or a PDPT whose entry 3
+ * points to the kernel PMD of 2 MiB pages (PAE).  -1 when out of memory. */
+int  swapper_init(struct kernel *k);
+/* The mm's page directory (2-level: the kernel half copied from swapper) or
+ * PDPT (PAE: three user PMDs preallocated, the kernel PMD shared).  -1: OOM. */
+int  pgd_alloc(struct mm_struct *mm);
+void pgd_free(struct mm_struct *mm);
+
+/* The PTE for va, or NULL if its page table is absent. */
+pte_t *pte_offset(struct mm_struct *mm, uint32_t va);
+/* The PTE for va, allocating the page table; NULL on OOM. */
+pte_t *pte_alloc(struct mm_struct *mm, uint32_t va);
+
+/* Map va to pfn, user accessible, writable only if `writable`, and with XD
+ * unless `exec` when NX is on (Linux's vm_get_page_prot: a VMA without
+ * VM_EXEC gets _PAGE_NX); account the mapping and tell the secondary MMU. */
+void set_pte_at(struct mm_struct *mm, uint32_t va, pte_t *pte, uint32_t pfn,
+                int writable, int exec);
 /* Unmap and release every page in [start, end) (zap_page_range). */
 void zap_page_range(struct mm_struct *mm, uint32_t start, uint32_t end, int exec);
 /* Re-apply the rights of vm_flags to the present PTEs of [start, end). */

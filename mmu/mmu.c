@@ -1,14 +1,25 @@
 /*
- * mmu.c — the two-level x86 page walker (SDM vol. 3A §4.3, §4.6, §4.8).
+ * mmu.c — the x86 page walkers: 2-level (32-bit) paging and PAE paging
+ * (SDM vol. 3A §4.3, §4.4, §4.6, §4.7, §4.8).
  *
  * Walks go through the paging-structure cache for PDEs, read entries through
  * the data caches (MEM_WALK, as real page walkers do) and fill both TLB
  * levels.  Rights are the AND of every level: a user access needs U/S in the PDE and
  * the PTE; a write needs R/W in both, for supervisor accesses only when
- * CR0.WP is set.  Accessed flags are set in every entry of a walk that
- * succeeds, and the dirty flag in the final entry on a write; a walk that
- * faults leaves the entries unchanged (the SDM allows either; this choice
- * keeps A bits meaning "a translation was really used").
+ * CR0.WP is set; with PAE and EFER.NXE a fetch needs XD clear in both.
+ * Accessed flags are set in every entry of a walk that succeeds, and the
+ * dirty flag in the final entry on a write; a walk that faults leaves the
+ * entries unchanged (the SDM allows either; this choice keeps A bits
+ * meaning "a translation was really used").
+ *
+ * PAE: the PDPTEs come from the PDPTE registers that mmu_write_cr3 loads
+ * (SDM §4.4.1), so a walk reads two entries from memory, not three; the
+ * walk event still reports the PDPTE as its first level.  A present entry
+ * with a reserved bit set (above MAXPHYADDR = 36, XD without NXE, bits 20:13
+ * of a 2 MiB PDE, the PDPTE's reserved bits) faults with P|RSVD.  Real CPUs
+ * check the PDPTEs when CR3 is loaded and raise #GP there; the model has no
+ * #GP path from a CR3 write, so it reports the RSVD #PF at the first walk
+ * through the bad PDPTE instead.
  */
 #include <string.h>
 #include "mmu/mmu.h"
@@ -71,9 +82,34 @@ void mmu_destroy(struct mmu *m)
     mem_hierarchy_destroy(&m->mem);
 }
 
+/* MOV to CR3 with PAE loads the four PDPTEs (SDM §4.4.1); outside RAM they
+ * load as 0 (not present). */
+static void load_pdptes(struct mmu *m)
+{
+    uint64_t base = m->cr3 & PAE_CR3_MASK;
+    for (unsigned i = 0; i < PAE_PTRS_PER_PDPT; i++) {
+        m->pdpte[i] = 0;
+        if (mmu_paging(m) == PAGING_PAE && m->phys && base + 8ull * (i + 1) <= m->phys_size)
+            memcpy(&m->pdpte[i], m->phys + base + 8ull * i, 8);
+    }
+}
+
+void mmu_set_paging(struct mmu *m, enum paging_mode mode, int nxe)
+{
+    m->cr4 = mode == PAGING_PAE ? m->cr4 | X86_CR4_PAE : m->cr4 & ~X86_CR4_PAE;
+    m->efer = nxe ? m->efer | X86_EFER_NXE : m->efer & ~X86_EFER_NXE;
+    load_pdptes(m);
+    /* Changing CR4.PAE flushes everything, global entries included (§4.10.4.1). */
+    tlb_flush_all(&m->itlb, 0);
+    tlb_flush_all(&m->dtlb, 0);
+    tlb_flush_all(&m->stlb, 0);
+    tlb_flush_all(&m->pdec, 0);
+}
+
 void mmu_write_cr3(struct mmu *m, uint32_t cr3)
 {
     m->cr3 = cr3;
+    load_pdptes(m);
     mmu_flush_tlb(m);
 }
 
@@ -121,32 +157,35 @@ int mmu_translate_slow(struct mmu *m, uint32_t va, enum mmu_access acc, int user
     return mmu_walk(m, va, acc, user, pa, error_code);
 }
 
-/* Read a paging-structure entry through the data caches; entries outside
- * RAM read as not present. */
-static uint32_t *entry_ptr(struct mmu *m, uint64_t addr)
+/* Read a paging-structure entry of `size` bytes through the data caches;
+ * entries outside RAM read as not present (NULL). */
+static void *entry_ptr(struct mmu *m, uint64_t addr, unsigned size)
 {
-    if (addr + 4 > m->phys_size)
+    if (addr + size > m->phys_size)
         return NULL;
     uint32_t cycles = mem_access(&m->mem, addr, MEM_WALK);
     m->stats.walk_reads++;
     m->stats.walk_cycles += cycles;
     charge(m, cycles);
-    return (uint32_t *)(m->phys + addr);
+    return m->phys + addr;
 }
 
-/* The #PF error code for an access that failed at an entry (present or not). */
-static uint32_t pf_error(int present, enum mmu_access acc, int user)
+/* The #PF error code for an access that failed at an entry (present or not).
+ * I/D is reported for fetches only with NX enabled: PAE and EFER.NXE (there
+ * is no SMEP in the model) — SDM §4.7. */
+static uint32_t pf_error(const struct mmu *m, int present, enum mmu_access acc, int user)
 {
     uint32_t ec = present ? X86_PF_PROT : 0;
     if (acc == MMU_WRITE)
         ec |= X86_PF_WRITE;
     if (user)
         ec |= X86_PF_USER;
-    /* I/D is reported only with NX or SMEP enabled (SDM §4.7); 2-level has neither. */
+    if (acc == MMU_FETCH && mmu_paging(m) == PAGING_PAE && (m->efer & X86_EFER_NXE))
+        ec |= X86_PF_INSTR;
     return ec;
 }
 
-static int rights_allow(uint32_t combined, enum mmu_access acc, int user, uint32_t cr0)
+static int rights_allow(uint64_t combined, enum mmu_access acc, int user, uint32_t cr0)
 {
     if (user && !(combined & _PAGE_USER))
         return 0;
@@ -161,75 +200,152 @@ static void report(struct mmu *m, struct walk_event *ev)
         m->obs.walk(m->obs.ctx, ev);
 }
 
+/* End a walk with a #PF: not present (0), protection (1) or reserved bit (2). */
+enum { NOT_PRESENT, PROTECTION, RESERVED };
+
+static int walk_fault(struct mmu *m, struct walk_event *ev, int why, uint32_t *error_code)
+{
+    *error_code = pf_error(m, why != NOT_PRESENT, (enum mmu_access)ev->access, ev->user) |
+                  (why == RESERVED ? X86_PF_RSVD : 0);
+    m->stats.walk_faults++;
+    ev->fault = 1;
+    ev->error_code = *error_code;
+    report(m, ev);
+    return -1;
+}
+
+/* End a successful walk: the 4 KiB frame holding the address, the U/S and
+ * R/W combined over the levels, the final entry (D, G) and XD. */
+static int walk_done(struct mmu *m, struct walk_event *ev, uint64_t frame, uint64_t combined,
+                     uint64_t leaf, int nx, uint64_t *pa)
+{
+    *pa = frame | (ev->vaddr & 0xfffu);
+    ev->paddr = *pa;
+    report(m, ev);
+    uint32_t flags = ((combined & _PAGE_USER) ? TLB_USER : 0) |
+                     ((combined & _PAGE_RW) ? TLB_WRITE : 0) |
+                     ((leaf & _PAGE_DIRTY) ? TLB_DIRTY : 0) |
+                     ((leaf & _PAGE_GLOBAL) ? TLB_GLOBAL : 0) |
+                     (nx ? TLB_NX : 0);
+    uint32_t vpn = ev->vaddr >> 12, pfn = (uint32_t)(frame >> 12);
+    tlb_insert(ev->access == MMU_FETCH ? &m->itlb : &m->dtlb, vpn, pfn, flags);
+    tlb_insert(&m->stlb, vpn, pfn, flags);
+    return 0;
+}
+
+static void walk_level(struct walk_event *ev, unsigned level, uint64_t addr, uint64_t val)
+{
+    ev->levels = (uint8_t)(level + 1);
+    ev->entry_addr[level] = addr;
+    ev->entry_val[level] = val;
+}
+
+/* 32-bit paging: PDE (4 MiB page if PS and CR4.PSE), PTE. */
+static int walk_2level(struct mmu *m, struct walk_event *ev, enum mmu_access acc, int user,
+                       uint64_t *pa, uint32_t *error_code)
+{
+    uint32_t va = ev->vaddr;
+    uint64_t pde_addr = (m->cr3 & _PAGE_FRAME) + 4ull * pgd_index(va);
+    /* A cached PDE spares the directory read (only present, non-PSE PDEs
+     * whose A bit is set are cached, and every change flushes the cache). */
+    int pde_cached = tlb_lookup(&m->pdec, va >> PGDIR_SHIFT) != NULL;
+    uint32_t *pde = pde_cached ? (uint32_t *)(m->phys + pde_addr) : entry_ptr(m, pde_addr, 4);
+    uint32_t d = _PAGE_ACCESSED | (acc == MMU_WRITE ? _PAGE_DIRTY : 0);
+
+    walk_level(ev, 0, pde_addr, pde ? *pde : 0);
+    if (!pde || !(*pde & _PAGE_PRESENT))
+        return walk_fault(m, ev, NOT_PRESENT, error_code);
+    if ((*pde & _PAGE_PSE) && (m->cr4 & X86_CR4_PSE)) {
+        if (!rights_allow(*pde, acc, user, m->cr0))
+            return walk_fault(m, ev, PROTECTION, error_code);
+        *pde |= d;
+        ev->entry_val[0] = *pde;
+        return walk_done(m, ev, (*pde & PSE_FRAME) | (va & ~PSE_FRAME & _PAGE_FRAME),
+                         *pde, *pde, 0, pa);
+    }
+    uint64_t pte_addr = (*pde & _PAGE_FRAME) + 4ull * pte_index(va);
+    uint32_t *pte = entry_ptr(m, pte_addr, 4);
+    walk_level(ev, 1, pte_addr, pte ? *pte : 0);
+    if (!pte || !(*pte & _PAGE_PRESENT))
+        return walk_fault(m, ev, NOT_PRESENT, error_code);
+    uint32_t combined = *pde & (*pte | ~(uint32_t)(_PAGE_USER | _PAGE_RW));
+    if (!rights_allow(combined, acc, user, m->cr0))
+        return walk_fault(m, ev, PROTECTION, error_code);
+    *pde |= _PAGE_ACCESSED;
+    *pte |= d;
+    ev->entry_val[0] = *pde;
+    ev->entry_val[1] = *pte;
+    if (!pde_cached)
+        tlb_insert(&m->pdec, va >> PGDIR_SHIFT, *pde >> 12, 0);
+    return walk_done(m, ev, *pte & _PAGE_FRAME, combined, *pte, 0, pa);
+}
+
+/* PAE, a PDE with PS: a 2 MiB page. */
+static int walk_pae_large(struct mmu *m, struct walk_event *ev, uint64_t *pde, uint64_t rsvd,
+                          int user, uint64_t *pa, uint32_t *error_code)
+{
+    enum mmu_access acc = (enum mmu_access)ev->access;
+    int nx = (m->efer & X86_EFER_NXE) && (*pde & _PAGE_NX);
+    if (*pde & (rsvd | PAE_RSVD_LARGE))
+        return walk_fault(m, ev, RESERVED, error_code);
+    if (!rights_allow(*pde, acc, user, m->cr0) || (nx && acc == MMU_FETCH))
+        return walk_fault(m, ev, PROTECTION, error_code);
+    *pde |= _PAGE_ACCESSED | (acc == MMU_WRITE ? _PAGE_DIRTY : 0);
+    ev->entry_val[1] = *pde;
+    uint64_t frame = (*pde & PAE_LARGE_FRAME) | (ev->vaddr & ((1u << PAE_PMD_SHIFT) - 1) & _PAGE_FRAME);
+    return walk_done(m, ev, frame, *pde, *pde, nx, pa);
+}
+
+/* PAE paging: PDPTE (a register), PDE (2 MiB page if PS), PTE. */
+static int walk_pae(struct mmu *m, struct walk_event *ev, enum mmu_access acc, int user,
+                    uint64_t *pa, uint32_t *error_code)
+{
+    uint32_t va = ev->vaddr;
+    uint64_t pdpte = m->pdpte[pae_pdpt_index(va)];
+    uint64_t rsvd = PAE_RSVD_HIGH | ((m->efer & X86_EFER_NXE) ? 0 : _PAGE_NX);
+
+    walk_level(ev, 0, (m->cr3 & PAE_CR3_MASK) + 8ull * pae_pdpt_index(va), pdpte);
+    if (!(pdpte & _PAGE_PRESENT))
+        return walk_fault(m, ev, NOT_PRESENT, error_code);
+    if (pdpte & PAE_RSVD_PDPTE)
+        return walk_fault(m, ev, RESERVED, error_code);
+    uint64_t pde_addr = (pdpte & PAE_FRAME) + 8ull * pae_pmd_index(va);
+    int pde_cached = tlb_lookup(&m->pdec, va >> PAE_PMD_SHIFT) != NULL;
+    uint64_t *pde = pde_cached ? (uint64_t *)(m->phys + pde_addr) : entry_ptr(m, pde_addr, 8);
+    walk_level(ev, 1, pde_addr, pde ? *pde : 0);
+    if (!pde || !(*pde & _PAGE_PRESENT))
+        return walk_fault(m, ev, NOT_PRESENT, error_code);
+    if (*pde & _PAGE_PSE)
+        return walk_pae_large(m, ev, pde, rsvd, user, pa, error_code);
+    if (*pde & rsvd)
+        return walk_fault(m, ev, RESERVED, error_code);
+    uint64_t pte_addr = (*pde & PAE_FRAME) + 8ull * pae_pte_index(va);
+    uint64_t *pte = entry_ptr(m, pte_addr, 8);
+    walk_level(ev, 2, pte_addr, pte ? *pte : 0);
+    if (!pte || !(*pte & _PAGE_PRESENT))
+        return walk_fault(m, ev, NOT_PRESENT, error_code);
+    if (*pte & rsvd)
+        return walk_fault(m, ev, RESERVED, error_code);
+    uint64_t combined = *pde & (*pte | ~(uint64_t)(_PAGE_USER | _PAGE_RW));
+    int nx = (m->efer & X86_EFER_NXE) && ((*pde | *pte) & _PAGE_NX);
+    if (!rights_allow(combined, acc, user, m->cr0) || (nx && acc == MMU_FETCH))
+        return walk_fault(m, ev, PROTECTION, error_code);
+    *pde |= _PAGE_ACCESSED;
+    *pte |= _PAGE_ACCESSED | (acc == MMU_WRITE ? _PAGE_DIRTY : 0);
+    ev->entry_val[1] = *pde;
+    ev->entry_val[2] = *pte;
+    if (!pde_cached)
+        tlb_insert(&m->pdec, va >> PAE_PMD_SHIFT, (uint32_t)((*pde & PAE_FRAME) >> 12), 0);
+    return walk_done(m, ev, *pte & PAE_FRAME, combined, *pte, nx, pa);
+}
+
 int mmu_walk(struct mmu *m, uint32_t va, enum mmu_access acc, int user,
              uint64_t *pa, uint32_t *error_code)
 {
     struct walk_event ev = { .pid = m->pid, .vaddr = va, .access = (uint8_t)acc,
                              .user = (uint8_t)!!user };
-    uint64_t pde_addr = (m->cr3 & _PAGE_FRAME) + 4ull * pgd_index(va);
-    /* A cached PDE spares the directory read (only present, non-PSE PDEs
-     * whose A bit is set are cached, and every change flushes the cache). */
-    int pde_cached = tlb_lookup(&m->pdec, va >> PGDIR_SHIFT) != NULL;
-    uint32_t *pde = pde_cached ? (uint32_t *)(m->phys + pde_addr) : entry_ptr(m, pde_addr);
-    uint32_t *pte = NULL;
-    uint32_t combined, frame, tlb_flags;
-
     m->stats.walks++;
-    ev.levels = 1;
-    ev.entry_addr[0] = pde_addr;
-    ev.entry_val[0] = pde ? *pde : 0;
-    if (!pde || !(*pde & _PAGE_PRESENT))
-        goto not_present;
-    combined = *pde;
-
-    if ((*pde & _PAGE_PSE) && (m->cr4 & X86_CR4_PSE)) {
-        frame = (*pde & PSE_FRAME) | (va & ~PSE_FRAME & _PAGE_FRAME);
-        if (!rights_allow(combined, acc, user, m->cr0))
-            goto protection;
-        *pde |= _PAGE_ACCESSED | (acc == MMU_WRITE ? _PAGE_DIRTY : 0);
-        ev.entry_val[0] = *pde;
-        tlb_flags = *pde;
-    } else {
-        uint64_t pte_addr = (*pde & _PAGE_FRAME) + 4ull * pte_index(va);
-        pte = entry_ptr(m, pte_addr);
-        ev.levels = 2;
-        ev.entry_addr[1] = pte_addr;
-        ev.entry_val[1] = pte ? *pte : 0;
-        if (!pte || !(*pte & _PAGE_PRESENT))
-            goto not_present;
-        combined &= *pte | ~(uint32_t)(_PAGE_USER | _PAGE_RW);
-        if (!rights_allow(combined, acc, user, m->cr0))
-            goto protection;
-        *pde |= _PAGE_ACCESSED;
-        *pte |= _PAGE_ACCESSED | (acc == MMU_WRITE ? _PAGE_DIRTY : 0);
-        ev.entry_val[0] = *pde;
-        ev.entry_val[1] = *pte;
-        frame = *pte & _PAGE_FRAME;
-        tlb_flags = *pte;
-        if (!pde_cached)
-            tlb_insert(&m->pdec, va >> PGDIR_SHIFT, *pde >> 12, 0);
-    }
-
-    *pa = (uint64_t)frame | (va & 0xfffu);
-    ev.paddr = *pa;
-    report(m, &ev);
-    uint32_t flags = ((combined & _PAGE_USER) ? TLB_USER : 0) |
-                     ((combined & _PAGE_RW) ? TLB_WRITE : 0) |
-                     ((tlb_flags & _PAGE_DIRTY) ? TLB_DIRTY : 0) |
-                     ((tlb_flags & _PAGE_GLOBAL) ? TLB_GLOBAL : 0);
-    tlb_insert(acc == MMU_FETCH ? &m->itlb : &m->dtlb, va >> 12, frame >> 12, flags);
-    tlb_insert(&m->stlb, va >> 12, frame >> 12, flags);
-    return 0;
-
-not_present:
-    *error_code = pf_error(0, acc, user);
-    goto fault;
-protection:
-    *error_code = pf_error(1, acc, user);
-fault:
-    m->stats.walk_faults++;
-    ev.fault = 1;
-    ev.error_code = *error_code;
-    report(m, &ev);
-    return -1;
+    if (m->cr4 & X86_CR4_PAE)
+        return walk_pae(m, &ev, acc, user, pa, error_code);
+    return walk_2level(m, &ev, acc, user, pa, error_code);
 }

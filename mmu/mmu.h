@@ -11,6 +11,13 @@
  * error code is reported.  The MMU never resolves faults: the caller hands
  * them to the kernel model and retries.  Every walk is reported to the
  * observer.  Cycles are charged to *clock (when set).
+ *
+ * The paging mode follows CR4.PAE: 2-level (32-bit) paging or PAE paging
+ * (mmu_set_paging).  In PAE mode the four PDPTEs are loaded into the MMU's
+ * PDPTE registers when CR3 is written, as the CPU does (SDM §4.4.1): a walk
+ * does not read them from memory, and software that changes a PDPTE must
+ * write CR3 again.  EFER.NXE makes the XD bit (63) of PAE entries forbid
+ * instruction fetches.
  */
 #ifndef MEMSIM_MMU_H
 #define MEMSIM_MMU_H
@@ -34,6 +41,8 @@ struct mmu {
     uint8_t *phys;           /* host view of modelled RAM */
     uint64_t phys_size;
     uint32_t cr0, cr3, cr4;
+    uint32_t efer;           /* X86_EFER_NXE */
+    uint64_t pdpte[PAE_PTRS_PER_PDPT]; /* PAE: PDPTE registers, loaded at CR3 write */
     uint32_t pid;            /* reported in walk events */
     struct tlb itlb, dtlb;   /* L1 */
     struct tlb stlb;         /* unified second level (may be absent) */
@@ -52,7 +61,18 @@ int  mmu_init(struct mmu *m, uint8_t *phys, uint64_t phys_size);
 int  mmu_configure(struct mmu *m, const struct cpu_config *cfg, char *err, size_t errlen);
 void mmu_destroy(struct mmu *m);
 
-/* Load CR3 (a process switch): flushes non-global TLB entries. */
+/* The paging mode is CR4.PAE's. */
+static inline enum paging_mode mmu_paging(const struct mmu *m)
+{
+    return (m->cr4 & X86_CR4_PAE) ? PAGING_PAE : PAGING_2LEVEL;
+}
+
+/* Set CR4.PAE (and with it the paging mode) and EFER.NXE; flushes every
+ * TLB level including global entries, and reloads the PDPTEs in PAE mode. */
+void mmu_set_paging(struct mmu *m, enum paging_mode mode, int nxe);
+/* Load CR3 (a process switch): flushes non-global TLB entries; in PAE mode
+ * also loads the four PDPTEs from the 32-byte aligned PDPT (entries outside
+ * RAM load as 0, not present). */
 void mmu_write_cr3(struct mmu *m, uint32_t cr3);
 void mmu_invlpg(struct mmu *m, uint32_t va);
 void mmu_flush_tlb(struct mmu *m);
@@ -65,11 +85,14 @@ void mmu_flush_tlb(struct mmu *m);
 int mmu_walk(struct mmu *m, uint32_t va, enum mmu_access acc, int user,
              uint64_t *pa, uint32_t *error_code);
 
-/* May an access with these rights go through this entry without a walk? */
+/* May an access with these rights go through this entry without a walk?
+ * (A fetch through an XD entry must walk, and fault.) */
 static inline int tlb_entry_permits(uint32_t flags, enum mmu_access acc,
                                     int user, uint32_t cr0)
 {
     if (user && !(flags & TLB_USER))
+        return 0;
+    if (acc == MMU_FETCH && (flags & TLB_NX))
         return 0;
     if (acc == MMU_WRITE) {
         if (!(flags & TLB_DIRTY))

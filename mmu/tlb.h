@@ -1,12 +1,14 @@
 /*
  * tlb.h — a set-associative translation lookaside buffer, used for every
  * level: L1 ITLB and DTLB, the unified STLB, and the paging-structure
- * (PDE) cache, which caches page-directory entries by va >> 22.
+ * (PDE) cache, which caches page-directory entries by va >> 22 (2-level)
+ * or va >> 21 (PAE).
  *
  * Entries cache one 4 KiB translation with the access rights combined over
  * every level of the walk (U/S and R/W are ANDed, as the SDM §4.10.2.2
- * describes) and whether the PTE's dirty flag was set, so a write through a
- * clean entry goes back to the page tables to set D.  Replacement is LRU,
+ * describes), whether any level forbids instruction fetches (XD), and
+ * whether the PTE's dirty flag was set, so a write through a clean entry
+ * goes back to the page tables to set D.  Replacement is LRU,
  * FIFO or random (deterministic) within a set.  Lookup is inline: it is on
  * the path of every access.
  */
@@ -21,9 +23,10 @@
 #define TLB_WRITE  0x4u    /* writable at every level */
 #define TLB_DIRTY  0x8u    /* D already set in the mapping entry */
 #define TLB_GLOBAL 0x10u
+#define TLB_NX     0x20u   /* XD at some level (PAE with EFER.NXE): no fetch */
 
 struct tlb_entry {
-    uint32_t vpn;          /* linear page number (PDE cache: va >> 22) */
+    uint32_t vpn;          /* linear page number (PDE cache: va >> 22 or >> 21) */
     uint32_t pfn;          /* physical frame number (PDE cache: the page table's) */
     uint32_t flags;        /* TLB_* */
     uint64_t lru;          /* LRU: last use; FIFO: fill (64-bit: 32 wraps in minutes) */

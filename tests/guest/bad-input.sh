@@ -251,6 +251,8 @@ run_usage cpu_config_key "bad-key.cfg:1: unknown key 'l9.size' \\(valid: " run -
 run_usage cpu_config_repl "bad-repl.cfg:1: l1d.replacement: .*\\(valid: lru, fifo, random\\)" run --no-trace --cpu-config "$tmp/bad-repl.cfg" "$hello"
 run_usage cpu_config_missing 'nonexistent.cfg' run --no-trace --cpu-config "$tmp/nonexistent.cfg" "$hello"
 run_usage engine_bad '--engine fast: expected model or raw' run --no-trace --engine fast "$hello"
+run_usage paging_bad '--paging 3level: expected 2level or pae' run --no-trace --paging 3level "$hello"
+run_usage paging_missing "option '--paging' needs a value" run --no-trace --paging
 run_usage ram_abc '--ram abc' run --no-trace --ram abc "$hello"
 run_usage ram_5G '--ram 5G' run --no-trace --ram 5G "$hello"
 run_usage ram_wraps '--ram 17179869185G' run --no-trace --ram 17179869185G "$hello"

@@ -3,12 +3,18 @@
  * as emu/run.c wires them, with one process's mm loaded in CR3.  Tear-down
  * checks that every frame came back and the buddy lists are sound.
  * Header-only, like check.h.
+ *
+ * fixture_paging picks the page-table format of the next sys_boot (a test
+ * runs its cases once per mode); sys_pte() reads a PTE straight from the
+ * tables in either format, independently of the kernel model's helpers.
  */
 #ifndef MEMSIM_KERNEL_FIXTURE_H
 #define MEMSIM_KERNEL_FIXTURE_H
 
 #include "kernel-model/mm.h"
 #include "tests/unit/check.h"
+
+static enum paging_mode fixture_paging = PAGING_2LEVEL;
 
 struct sys {
     struct mmu mmu;
@@ -21,7 +27,7 @@ static int sys_boot(struct sys *s, uint64_t ram, const struct kernel_observer *o
 {
     char err[256] = "";
 
-    if (mmu_init(&s->mmu, NULL, 0) || kernel_init(&s->k, ram, &s->mmu, obs, err, sizeof err)) {
+    if (mmu_init(&s->mmu, NULL, 0) || kernel_init(&s->k, ram, fixture_paging, &s->mmu, obs, err, sizeof err)) {
         fprintf(stderr, "setup: %s\n", err);
         CHECK(!"setup");
         return -1;
@@ -53,6 +59,26 @@ static void sys_fini(struct sys *s)
     mmu_destroy(&s->mmu);
 }
 
+/* The PTE for va read straight from the tables (0 if no page table). */
+static inline uint64_t sys_pte(struct sys *s, uint32_t va)
+{
+    uint8_t *ram = s->k.pm.base;
+    uint64_t pgd = (uint64_t)s->mm->pgd << 12;
+    if (fixture_paging == PAGING_2LEVEL) {
+        uint32_t pde = ((uint32_t *)(ram + pgd))[va >> 22];
+        if (!(pde & _PAGE_PRESENT))
+            return 0;
+        return ((uint32_t *)(ram + (pde & _PAGE_FRAME)))[(va >> 12) & 1023];
+    }
+    uint64_t pdpte = ((uint64_t *)(ram + pgd))[va >> 30];
+    if (!(pdpte & _PAGE_PRESENT))
+        return 0;
+    uint64_t pde = ((uint64_t *)(ram + (pdpte & PAE_FRAME)))[(va >> 21) & 511];
+    if (!(pde & _PAGE_PRESENT))
+        return 0;
+    return ((uint64_t *)(ram + (pde & PAE_FRAME)))[(va >> 12) & 511];
+}
+
 /* One user access the way the CPU makes it: translate; on #PF let the
  * kernel resolve it, retry. */
 static enum fault_result touch(struct sys *s, uint32_t va, enum mmu_access acc, uint64_t *pa)
@@ -72,6 +98,21 @@ static enum fault_result touch(struct sys *s, uint32_t va, enum mmu_access acc, 
     }
     CHECK(!"fault loop");
     return FAULT_SIGBUS;
+}
+
+/* Run every test once per paging mode (fixture_paging), naming the mode of
+ * any failure. */
+static inline void run_in_every_paging_mode(void (*run_all)(void))
+{
+    for (int mode = PAGING_2LEVEL; mode <= PAGING_PAE; mode++) {
+        int before = check_failed;
+        fixture_paging = (enum paging_mode)mode;
+        run_all();
+        if (check_failed != before)
+            fprintf(stderr, "  (the failures above: %s paging)\n",
+                    mode == PAGING_PAE ? "PAE" : "2-level");
+    }
+    fixture_paging = PAGING_2LEVEL;
 }
 
 #endif

@@ -7,7 +7,8 @@
  * Faults are raised the way the CPU raises them: an access goes through
  * mmu_translate, and the #PF error code it reports (SDM vol. 3A §4.7) is
  * handed to do_page_fault.  Outcomes follow Linux's mm/memory.c and
- * arch/x86/mm/fault.c.
+ * arch/x86/mm/fault.c.  Every case runs twice: on 2-level and on PAE page
+ * tables (kernel_fixture.h's run_in_every_paging_mode).
  */
 #include "tests/unit/kernel_fixture.h"
 
@@ -66,11 +67,7 @@ static int sys_init(struct sys *s, uint64_t ram)
 
 static uint32_t pte_of(struct sys *s, uint32_t va)
 {
-    uint32_t *pgd = (uint32_t *)pfn_to_host(&s->k.pm, s->mm->pgd);
-    uint32_t pde = pgd[va >> 22];
-    if (!(pde & _PAGE_PRESENT))
-        return 0;
-    return ((uint32_t *)(s->k.pm.base + (pde & _PAGE_FRAME)))[(va >> 12) & 1023];
+    return (uint32_t)sys_pte(s, va);          /* the low word: flags and frame, no NX */
 }
 
 static const struct page *page_of(struct sys *s, uint32_t pfn)
@@ -377,29 +374,33 @@ static void test_oom(void)
     struct sys s;
     /* 4 MiB = 1024 frames; memblock keeps 256 (firmware) + 512 (image) +
      * 8 (mem_map: 1024 * 32 bytes) = 776, leaving 248; kernel_init takes
-     * swapper_pg_dir and the zero page (246), mm_alloc the pgd (245). */
+     * swapper_pg_dir and the zero page (246), mm_alloc the pgd (245).
+     * PAE: swapper is a PDPT and the kernel PMD (245 after boot), and the
+     * mm's pgd a PDPT and its three user PMDs (241). */
+    const int pae = fixture_paging == PAGING_PAE;
+    const uint32_t after_boot = pae ? 245 : 246, after_mm = after_boot - (pae ? 4 : 1);
     if (sys_init(&s, 4 * MiB))
         return;
-    CHECK_EQ(s.free_before_mm, 246);
-    CHECK_EQ(nr_free_pages(&s.k.pgdat), 245);
+    CHECK_EQ(s.free_before_mm, after_boot);
+    CHECK_EQ(nr_free_pages(&s.k.pgdat), after_mm);
     uint32_t a = (uint32_t)mmap_anon(&s, 0, 1u << 20, RW, ANON);
     CHECK_EQ(a, 0xB7F00000);                     /* one page table covers it */
     uint32_t n = 0;
     enum fault_result r;
     while ((r = touch(&s, a + n * PG, MMU_WRITE, NULL)) == FAULT_OK && n < 256)
         n++;
-    /* 1 page table + 244 pages use up all 245 frames. */
+    /* 1 page table + 244 pages (PAE: 240) use up every frame. */
     CHECK_EQ(r, FAULT_OOM);
-    CHECK_EQ(n, 244);
+    CHECK_EQ(n, after_mm - 1);
     CHECK(last_fault_is("anon", "OOM", X86_PF_WRITE | X86_PF_USER));
     CHECK_EQ(elog.f[(elog.nf - 1) % 64].pfn, PFN_NONE);
     CHECK_EQ(nr_free_pages(&s.k.pgdat), 0);
-    CHECK_EQ(s.mm->rss_pages, 244);
+    CHECK_EQ(s.mm->rss_pages, after_mm - 1);
     CHECK_EQ(touch(&s, a, MMU_READ, NULL), FAULT_OK);          /* mapped pages still work */
     /* Reads of new pages need no frame: the zero page. */
     CHECK_EQ(touch(&s, a + 250 * PG, MMU_READ, NULL), FAULT_OK);
     CHECK(last_fault_is("anon", "zero-page", X86_PF_USER));
-    sys_fini(&s);                                /* back to 246, buddy sound */
+    sys_fini(&s);                                /* every frame back, buddy sound */
 }
 
 /* Many faults of every kind, then mm_release: nothing leaks. */
@@ -428,7 +429,7 @@ static void test_release_after_mixed_faults(void)
     sys_fini(&s);
 }
 
-int main(void)
+static void run_all(void)
 {
     test_zero_page_then_cow();
     test_demand_zero();
@@ -439,5 +440,10 @@ int main(void)
     test_strncpy_from_user();
     test_oom();
     test_release_after_mixed_faults();
+}
+
+int main(void)
+{
+    run_in_every_paging_mode(run_all);
     return CHECK_DONE();
 }

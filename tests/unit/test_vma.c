@@ -5,7 +5,8 @@
  *
  * The rules are Linux's (mm/mmap.c get_unmapped_area and
  * arch_get_unmapped_area_topdown, round_hint_to_min, __do_munmap,
- * mprotect_fixup, brk); addresses are worked out by hand from them.
+ * mprotect_fixup, brk); addresses are worked out by hand from them.  Every
+ * case runs on 2-level and on PAE page tables.
  */
 #include "tests/unit/kernel_fixture.h"
 
@@ -71,11 +72,7 @@ static int peek(struct sys *s, uint32_t va)
 /* The PTE for va read straight from the tables (0 if none). */
 static uint32_t pte_of(struct sys *s, uint32_t va)
 {
-    uint32_t *pgd = (uint32_t *)pfn_to_host(&s->k.pm, s->mm->pgd);
-    uint32_t pde = pgd[va >> 22];
-    if (!(pde & _PAGE_PRESENT))
-        return 0;
-    return ((uint32_t *)(s->k.pm.base + (pde & _PAGE_FRAME)))[(va >> 12) & 1023];
+    return (uint32_t)sys_pte(s, va);          /* the low word: flags and frame, no NX */
 }
 
 struct want { uint32_t start, end, prot; };
@@ -453,7 +450,7 @@ static void test_brk(void)
     sys_fini(&s);
 }
 
-int main(void)
+static void run_all(void)
 {
     test_topdown();
     test_hints();
@@ -465,5 +462,10 @@ int main(void)
     test_mprotect_none_keeps_data();
     test_find_vma();
     test_brk();
+}
+
+int main(void)
+{
+    run_in_every_paging_mode(run_all);
     return CHECK_DONE();
 }
