@@ -38,6 +38,13 @@ static uint64_t fault_cost(const struct cpu_config *c, const char *resolution)
     return cost;
 }
 
+static void on_flush(void *ctx, const struct flush_event *ev)
+{
+    struct machine *m = ctx;
+    if (m->trace)
+        trace_flush(m->trace, ev);
+}
+
 static void on_fault(void *ctx, const struct fault_event *ev)
 {
     struct machine *m = ctx;
@@ -142,7 +149,7 @@ static int machine_create(struct machine *m, const struct memsim_options *opt,
     m->mmu.phys_size = m->k.pm.size;
     m->mmu.clock = &m->cycles;
     m->mmu.pid = m->pid;
-    m->mmu.obs = (struct mmu_observer){ m, on_walk };
+    m->mmu.obs = (struct mmu_observer){ m, on_walk, on_flush };
 
     if (window_init(&m->win, err, errlen))
         return MEMSIM_EXIT_INTERNAL;

@@ -94,23 +94,52 @@ static void load_pdptes(struct mmu *m)
     }
 }
 
+const char *flush_kind_name(enum flush_kind k)
+{
+    switch (k) {
+    case FLUSH_INVLPG: return "invlpg";
+    case FLUSH_CR3:    return "cr3";
+    case FLUSH_ALL:    return "all";
+    case FLUSH_MODE:   return "mode";
+    }
+    return "?";
+}
+
+static void report_flush(struct mmu *m, enum flush_kind kind, uint32_t va)
+{
+    if (m->obs.flush) {
+        struct flush_event ev = { .pid = m->pid, .kind = (uint8_t)kind, .vaddr = va, .cr3 = m->cr3 };
+        m->obs.flush(m->obs.ctx, &ev);
+    }
+}
+
+/* Every TLB level; global entries survive when CR4.PGE is set and
+ * keep_global asks for it.  The PDE cache never keeps anything. */
+static void flush_levels(struct mmu *m, int keep_global)
+{
+    keep_global = keep_global && (m->cr4 & X86_CR4_PGE);
+    tlb_flush_all(&m->itlb, keep_global);
+    tlb_flush_all(&m->dtlb, keep_global);
+    tlb_flush_all(&m->stlb, keep_global);
+    tlb_flush_all(&m->pdec, 0);
+}
+
 void mmu_set_paging(struct mmu *m, enum paging_mode mode, int nxe)
 {
     m->cr4 = mode == PAGING_PAE ? m->cr4 | X86_CR4_PAE : m->cr4 & ~X86_CR4_PAE;
     m->efer = nxe ? m->efer | X86_EFER_NXE : m->efer & ~X86_EFER_NXE;
     load_pdptes(m);
     /* Changing CR4.PAE flushes everything, global entries included (§4.10.4.1). */
-    tlb_flush_all(&m->itlb, 0);
-    tlb_flush_all(&m->dtlb, 0);
-    tlb_flush_all(&m->stlb, 0);
-    tlb_flush_all(&m->pdec, 0);
+    flush_levels(m, 0);
+    report_flush(m, FLUSH_MODE, 0);
 }
 
 void mmu_write_cr3(struct mmu *m, uint32_t cr3)
 {
     m->cr3 = cr3;
     load_pdptes(m);
-    mmu_flush_tlb(m);
+    flush_levels(m, 1);
+    report_flush(m, FLUSH_CR3, 0);
 }
 
 /* INVLPG drops the page from every TLB level and, as the SDM says of
@@ -121,15 +150,13 @@ void mmu_invlpg(struct mmu *m, uint32_t va)
     tlb_flush_page(&m->dtlb, va >> 12);
     tlb_flush_page(&m->stlb, va >> 12);
     tlb_flush_all(&m->pdec, 0);
+    report_flush(m, FLUSH_INVLPG, va & 0xfffff000u);
 }
 
 void mmu_flush_tlb(struct mmu *m)
 {
-    int keep_global = (m->cr4 & X86_CR4_PGE) != 0;
-    tlb_flush_all(&m->itlb, keep_global);
-    tlb_flush_all(&m->dtlb, keep_global);
-    tlb_flush_all(&m->stlb, keep_global);
-    tlb_flush_all(&m->pdec, 0);
+    flush_levels(m, 1);
+    report_flush(m, FLUSH_ALL, 0);
 }
 
 static void charge(struct mmu *m, uint32_t cycles)

@@ -48,9 +48,23 @@ struct seg_event {
     uint16_t error_code;
 };
 
+/* A TLB invalidation: INVLPG of one page, a full flush (MOV to CR3 or a
+ * kernel-requested flush), or a paging-mode change. */
+enum flush_kind { FLUSH_INVLPG, FLUSH_CR3, FLUSH_ALL, FLUSH_MODE };
+
+struct flush_event {
+    uint32_t pid;
+    uint8_t  kind;                      /* enum flush_kind */
+    uint32_t vaddr;                     /* FLUSH_INVLPG: the page; else 0 */
+    uint32_t cr3;                       /* CR3 after the flush */
+};
+
+const char *flush_kind_name(enum flush_kind k);   /* "invlpg", "cr3", "all", "mode" */
+
 struct mmu_observer {
     void *ctx;
     void (*walk)(void *ctx, const struct walk_event *ev);
+    void (*flush)(void *ctx, const struct flush_event *ev);   /* may be NULL */
 };
 
 #endif

@@ -7,7 +7,7 @@
 #ifndef MEMSIM_TRACE_SCHEMA_H
 #define MEMSIM_TRACE_SCHEMA_H
 
-#define TRACE_SCHEMA_VERSION "3"
+#define TRACE_SCHEMA_VERSION "4"
 #define TRACE_MEMSIM_VERSION "0.1"
 #define TRACE_BATCH          100000   /* event rows per transaction */
 
@@ -51,6 +51,8 @@
     " op TEXT, start INTEGER, stop INTEGER, prot INTEGER, prot_str TEXT,"    \
     " flags INTEGER, name TEXT);"                                            \
     "CREATE TABLE stats(pid INTEGER, name TEXT, value REAL);"                \
+    "CREATE TABLE tlb_flushes(seq INTEGER PRIMARY KEY, cycle INTEGER,"       \
+    " pid INTEGER, kind TEXT, vaddr INTEGER, cr3 INTEGER);"                  \
     "CREATE TABLE segments(seq INTEGER PRIMARY KEY, cycle INTEGER,"          \
     " pid INTEGER, eip INTEGER, seg TEXT, selector INTEGER, offset INTEGER," \
     " size INTEGER, linear INTEGER, base INTEGER, seg_limit INTEGER,"        \
@@ -86,6 +88,7 @@
 #define TRACE_INSERT_SYSCALL                                                 \
     "INSERT INTO syscalls VALUES(?,?,?,?,?,?,?,?,?,?,?,?)"
 #define TRACE_INSERT_STAT    "INSERT INTO stats VALUES(?,?,?)"
+#define TRACE_INSERT_FLUSH   "INSERT INTO tlb_flushes VALUES(?,?,?,?,?,?)"
 #define TRACE_INSERT_SEGMENT                                                 \
     "INSERT INTO segments VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 #define TRACE_INSERT_RUN                                                     \

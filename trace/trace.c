@@ -25,7 +25,7 @@
 #include <unistd.h>
 
 enum {
-    ST_WALK, ST_FAULT, ST_ALLOC, ST_VMA, ST_SYSCALL, ST_SEGMENT,
+    ST_WALK, ST_FAULT, ST_ALLOC, ST_VMA, ST_SYSCALL, ST_SEGMENT, ST_FLUSH,
     ST_STAT, ST_RUN_INSERT, ST_RUN_UPDATE, ST_BEGIN, ST_COMMIT,
     ST_COUNT
 };
@@ -37,6 +37,7 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_VMA]        = TRACE_INSERT_VMA,
     [ST_SYSCALL]    = TRACE_INSERT_SYSCALL,
     [ST_SEGMENT]    = TRACE_INSERT_SEGMENT,
+    [ST_FLUSH]      = TRACE_INSERT_FLUSH,
     [ST_STAT]       = TRACE_INSERT_STAT,
     [ST_RUN_INSERT] = TRACE_INSERT_RUN,
     [ST_RUN_UPDATE] = TRACE_UPDATE_RUN,
@@ -439,6 +440,21 @@ void trace_segment(struct trace *t, const struct seg_event *ev)
     row_finish(t, s);
 }
 
+void trace_flush(struct trace *t, const struct flush_event *ev)
+{
+    sqlite3_stmt *s = row_begin(t, ST_FLUSH);
+    if (!s)
+        return;
+    bind_u64(s, 3, ev->pid);
+    bind_text(s, 4, flush_kind_name((enum flush_kind)ev->kind));
+    if (ev->kind == FLUSH_INVLPG)
+        bind_u64(s, 5, ev->vaddr);
+    else
+        sqlite3_bind_null(s, 5);
+    bind_u64(s, 6, ev->cr3);
+    row_finish(t, s);
+}
+
 /* ---- the run row --------------------------------------------------- */
 
 static int run_step(struct trace *t, sqlite3_stmt *s)
@@ -513,11 +529,13 @@ static void obs_fault(void *ctx, const struct fault_event *ev)     { trace_fault
 static void obs_alloc(void *ctx, const struct alloc_event *ev)     { trace_alloc(ctx, ev); }
 static void obs_vma(void *ctx, const struct vma_event *ev)         { trace_vma(ctx, ev); }
 static void obs_syscall(void *ctx, const struct syscall_event *ev) { trace_syscall(ctx, ev); }
+static void obs_flush(void *ctx, const struct flush_event *ev)     { trace_flush(ctx, ev); }
 
 void trace_mmu_observer(struct trace *t, struct mmu_observer *obs)
 {
     obs->ctx = t;
     obs->walk = obs_walk;
+    obs->flush = obs_flush;
 }
 
 void trace_kernel_observer(struct trace *t, struct kernel_observer *obs)

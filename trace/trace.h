@@ -54,6 +54,7 @@ void trace_alloc(struct trace *t, const struct alloc_event *ev);
 void trace_vma(struct trace *t, const struct vma_event *ev);
 void trace_syscall(struct trace *t, const struct syscall_event *ev);
 void trace_segment(struct trace *t, const struct seg_event *ev);
+void trace_flush(struct trace *t, const struct flush_event *ev);
 int  trace_end_run(struct trace *t, const struct trace_run_totals *totals);
 /* One counter of the run for process pid (the `stats` table). */
 int  trace_stat(struct trace *t, uint32_t pid, const char *name, double value);

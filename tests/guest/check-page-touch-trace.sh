@@ -127,6 +127,14 @@ expect "write faults whose frame was free (last buddy event before the fault is 
          AND f.pfn >= a.pfn AND f.pfn < a.pfn + (1 << COALESCE(a.ord, 0))
        ORDER BY a.seq DESC LIMIT 1) IS NOT 'alloc'"
 
+# munmap zaps the 64 present pages: each one is invalidated in the TLB
+# (INVLPG), after the unmap event and with its own page address
+expect "distinct pages invalidated by the munmap" 64 \
+    "SELECT COUNT(DISTINCT vaddr) FROM tlb_flushes WHERE kind = 'invlpg' AND seq > $unmap_seq
+       AND vaddr >= $start AND vaddr < $stop"
+expect "TLB flushes that are not page aligned" 0 \
+    "SELECT COUNT(*) FROM tlb_flushes WHERE kind = 'invlpg' AND vaddr % 4096 != 0"
+
 if [ "$failures" = 0 ]; then
     rm -rf "$tmp"
     echo "PASS page_touch trace"
