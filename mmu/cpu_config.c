@@ -1,7 +1,7 @@
 /*
- * cpu_config.c — CPU presets, the `key = value` config file, validation
- * and printing (contract in cpu_config.h; numbers and sources in
- * docs/CPU_PRESETS.md).
+ * cpu_config.c — the `key = value` config file: parsing and printing
+ * (contract in cpu_config.h; the presets are in cpu_presets.c, the rules in
+ * cpu_validate.c).
  *
  * Every key is one row of a table: a section ("l1d"), a field ("ways"),
  * how its value is spelled and where it lives in struct cpu_config.  The
@@ -21,6 +21,7 @@
 #include <sys/types.h>
 #include "common/errmsg.h"
 #include "mmu/cpu_config.h"
+#include "mmu/cpu_config_internal.h"
 
 /* Append to buf at *n, never past len (snprintf-style truncation). */
 static void append(char *buf, size_t len, size_t *n, const char *fmt, ...)
@@ -37,121 +38,9 @@ static void append(char *buf, size_t len, size_t *n, const char *fmt, ...)
     va_end(ap);
 }
 
-/* ---- presets ------------------------------------------------------------ */
-
-#define KiB 1024u
-#define MiB (1024u * 1024u)
-
-#define TLB(entries, ways, latency)        { entries, ways, latency, REPL_LRU }
-#define CACHE(size, ways, line, latency)   { size, ways, line, latency, REPL_LRU }
-#define NO_TLB                             { 0, 0, 0, REPL_LRU }
-#define NO_CACHE                           { 0, 0, 0, 0, REPL_LRU }
-
-/*
- * The one global: every number here is explained, with its source or as
- * an estimate, in docs/CPU_PRESETS.md.  Keep the two in step.
- */
-static const struct cpu_config presets[] = {
-    {
-        .name = "skylake",
-        .description = "Intel Core i7-6700 (Skylake client, 2015), 3.4 GHz",
-        .itlb      = TLB(128, 8, 0),
-        .dtlb      = TLB(64, 4, 0),
-        .stlb      = TLB(1536, 12, 9),
-        .pde_cache = TLB(32, 32, 0),
-        .l1i = CACHE(32 * KiB, 8, 64, 4),
-        .l1d = CACHE(32 * KiB, 8, 64, 4),
-        .l2  = CACHE(256 * KiB, 4, 64, 12),
-        .llc = CACHE(8 * MiB, 16, 64, 42),
-        .dram_latency = 215,            /* 42 cycles + 51 ns at 3.4 GHz */
-        .insn_cost = {
-            [INSN_ALU] = 1, [INSN_MUL] = 3, [INSN_DIV] = 26, [INSN_BRANCH] = 1,
-            [INSN_FP] = 3, [INSN_SIMD] = 1, [INSN_STRING] = 1, [INSN_SYSTEM] = 25,
-        },
-        .page_fault_cost = 2600,        /* ~0.76 us */
-        .syscall_cost = 500,            /* ~150 ns */
-        .page_zero_cost = 400,
-        .page_copy_cost = 800,
-        .hz = 3400000000ull,
-    },
-    {
-        .name = "core2",
-        .description = "Intel Core 2 Duo E6600 (Conroe, 2006), 2.4 GHz",
-        .itlb      = TLB(128, 4, 0),
-        .dtlb      = TLB(256, 4, 0),    /* DTLB1; DTLB0 not modelled */
-        .stlb      = NO_TLB,
-        .pde_cache = NO_TLB,
-        .l1i = CACHE(32 * KiB, 8, 64, 3),
-        .l1d = CACHE(32 * KiB, 8, 64, 3),
-        .l2  = CACHE(4 * MiB, 16, 64, 14),
-        .llc = NO_CACHE,
-        .dram_latency = 170,            /* ~70 ns at 2.4 GHz (estimate) */
-        .insn_cost = {
-            [INSN_ALU] = 1, [INSN_MUL] = 3, [INSN_DIV] = 29, [INSN_BRANCH] = 1,
-            [INSN_FP] = 3, [INSN_SIMD] = 1, [INSN_STRING] = 1, [INSN_SYSTEM] = 25,
-        },
-        .page_fault_cost = 2400,        /* ~1.0 us */
-        .syscall_cost = 400,            /* ~170 ns */
-        .page_zero_cost = 500,
-        .page_copy_cost = 1000,
-        .hz = 2400000000ull,
-    },
-};
-
-const char *const cpu_preset_names[] = { "skylake", "core2", NULL };
-
-_Static_assert(sizeof presets / sizeof presets[0] ==
-               sizeof cpu_preset_names / sizeof cpu_preset_names[0] - 1,
-               "cpu_preset_names and presets must list the same CPUs");
-
-static void preset_list(char *buf, size_t len)
-{
-    size_t n = 0;
-
-    buf[0] = '\0';
-    for (size_t i = 0; cpu_preset_names[i]; i++)
-        append(buf, len, &n, "%s%s", i ? ", " : "", cpu_preset_names[i]);
-}
-
-int cpu_config_preset(struct cpu_config *cfg, const char *name, char *err, size_t errlen)
-{
-    char list[256];
-
-    for (size_t i = 0; i < sizeof presets / sizeof presets[0]; i++) {
-        if (name && strcmp(name, presets[i].name) == 0) {
-            memcpy(cfg, &presets[i], sizeof *cfg);
-            return 0;
-        }
-    }
-    preset_list(list, sizeof list);
-    set_err(err, errlen, "unknown CPU '%s' (choose from: %s)", name ? name : "", list);
-    return -1;
-}
-
 /* ---- the key table ------------------------------------------------------ */
 
-enum vtype {
-    V_U32,          /* decimal or 0x hex */
-    V_SIZE,         /* bytes, or a number with K or M */
-    V_U64,
-    V_REPL,         /* lru, fifo, random */
-};
 
-struct field {
-    const char *name;
-    enum vtype type;
-    size_t off;     /* within the section's struct */
-};
-
-struct section {
-    const char *name;
-    const struct field *fields;
-    size_t off;     /* of the section's struct within struct cpu_config */
-};
-
-#define TLB_F(f) offsetof(struct tlb_config, f)
-#define CACHE_F(f) offsetof(struct cache_config, f)
-#define CPU_F(f) offsetof(struct cpu_config, f)
 
 static const struct field tlb_fields[] = {
     { "entries",     V_U32,  TLB_F(entries) },
@@ -175,7 +64,7 @@ static const struct field dram_fields[] = {
     { NULL, 0, 0 }
 };
 
-static const struct field cost_fields[] = {
+const struct field cpu_cost_fields[] = {
     { "alu",        V_U32, CPU_F(insn_cost[INSN_ALU]) },
     { "mul",        V_U32, CPU_F(insn_cost[INSN_MUL]) },
     { "div",        V_U32, CPU_F(insn_cost[INSN_DIV]) },
@@ -206,7 +95,7 @@ static const struct section sections[] = {
     { "l2",        cache_fields, CPU_F(l2) },
     { "llc",       cache_fields, CPU_F(llc) },
     { "dram",      dram_fields,  0 },
-    { "cost",      cost_fields,  0 },
+    { "cost",      cpu_cost_fields,  0 },
     { "cpu",       cpu_fields,   0 },
 };
 
@@ -266,181 +155,6 @@ static void all_keys(char *buf, size_t len)
         for (const struct field *g = f; g->name; g++)
             append(buf, len, &n, "%s%s%s", g == f ? ".{" : ",", g->name, g[1].name ? "" : "}");
     }
-}
-
-/* ---- validation --------------------------------------------------------- */
-
-/*
- * The rule that failed names the fields it involves (offsets within struct
- * cpu_config), so that cpu_config_load can point at the line that set them.
- */
-struct blame {
-    size_t off[3];
-    int n;
-};
-
-static void blame(struct blame *b, size_t off)
-{
-    if (b && b->n < 3)
-        b->off[b->n++] = off;
-}
-
-static int is_pow2(uint64_t x) { return x && !(x & (x - 1)); }
-
-static int check_tlb(const struct cpu_config *c, const char *name, size_t off,
-                     int may_be_absent, char *err, size_t errlen, struct blame *b)
-{
-    const struct tlb_config *t = (const void *)((const char *)c + off);
-
-    if (t->entries == 0) {
-        if (may_be_absent)
-            return 0;
-        blame(b, off + TLB_F(entries));
-        set_err(err, errlen, "%s.entries is 0: an L1 TLB cannot be absent", name);
-        return -1;
-    }
-    if (t->ways == 0) {
-        blame(b, off + TLB_F(ways));
-        blame(b, off + TLB_F(entries));     /* the line that switched it on */
-        set_err(err, errlen, "%s.ways is 0 (need at least 1)", name);
-        return -1;
-    }
-    if (t->entries % t->ways || !is_pow2(t->entries / t->ways)) {
-        blame(b, off + TLB_F(entries));
-        blame(b, off + TLB_F(ways));
-        set_err(err, errlen, "%s: %u entries / %u ways is not a power-of-two number of sets",
-                name, t->entries, t->ways);
-        return -1;
-    }
-    if ((unsigned)t->repl > REPL_RANDOM) {
-        blame(b, off + TLB_F(repl));
-        set_err(err, errlen, "%s.replacement: invalid value %d", name, (int)t->repl);
-        return -1;
-    }
-    return 0;
-}
-
-static int check_cache(const struct cpu_config *c, const char *name, size_t off,
-                       int may_be_absent, char *err, size_t errlen, struct blame *b)
-{
-    const struct cache_config *k = (const void *)((const char *)c + off);
-    uint64_t way_bytes = (uint64_t)k->ways * k->line;   /* 64-bit: no wrap */
-
-    if (k->size == 0) {
-        if (may_be_absent)
-            return 0;
-        blame(b, off + CACHE_F(size));
-        set_err(err, errlen, "%s.size is 0: only the llc may be absent", name);
-        return -1;
-    }
-    if (k->ways == 0) {
-        blame(b, off + CACHE_F(ways));
-        blame(b, off + CACHE_F(size));      /* the line that switched it on */
-        set_err(err, errlen, "%s.ways is 0 (need at least 1)", name);
-        return -1;
-    }
-    if (k->line < 16 || !is_pow2(k->line)) {
-        blame(b, off + CACHE_F(line));
-        set_err(err, errlen, "%s.line %u is not a power of two >= 16", name, k->line);
-        return -1;
-    }
-    if (k->size % way_bytes || !is_pow2(k->size / way_bytes)) {
-        blame(b, off + CACHE_F(size));
-        blame(b, off + CACHE_F(ways));
-        blame(b, off + CACHE_F(line));
-        set_err(err, errlen, "%s: size %u / (%u ways * %u-byte lines) is not a power-of-two "
-                "number of sets", name, k->size, k->ways, k->line);
-        return -1;
-    }
-    if (k->latency == 0) {
-        blame(b, off + CACHE_F(latency));
-        set_err(err, errlen, "%s.latency is 0 (a hit takes at least one cycle)", name);
-        return -1;
-    }
-    if ((unsigned)k->repl > REPL_RANDOM) {
-        blame(b, off + CACHE_F(repl));
-        set_err(err, errlen, "%s.replacement: invalid value %d", name, (int)k->repl);
-        return -1;
-    }
-    return 0;
-}
-
-/* A level further out answers no faster than the one inside it. */
-static int check_order(uint32_t outer, const char *outer_key, size_t outer_off,
-                       uint32_t inner, const char *inner_key, size_t inner_off,
-                       char *err, size_t errlen, struct blame *b)
-{
-    if (outer >= inner)
-        return 0;
-    blame(b, outer_off);
-    blame(b, inner_off);
-    set_err(err, errlen, "%s %u is below %s %u (a level further out cannot be faster)",
-            outer_key, outer, inner_key, inner);
-    return -1;
-}
-
-static int check_costs(const struct cpu_config *c, char *err, size_t errlen, struct blame *b)
-{
-    for (const struct field *f = cost_fields; f->name; f++) {
-        uint32_t v;
-        memcpy(&v, (const char *)c + f->off, sizeof v);
-        if (v == 0) {
-            blame(b, f->off);
-            set_err(err, errlen, "cost.%s is 0 (must be at least 1 cycle)", f->name);
-            return -1;
-        }
-    }
-    if (c->hz == 0) {
-        blame(b, CPU_F(hz));
-        set_err(err, errlen, "cpu.hz is 0");
-        return -1;
-    }
-    return 0;
-}
-
-static int check(const struct cpu_config *c, char *err, size_t errlen, struct blame *b)
-{
-    uint32_t l1 = c->l1d.latency > c->l1i.latency ? c->l1d.latency : c->l1i.latency;
-    const char *l1_key = c->l1d.latency >= c->l1i.latency ? "l1d.latency" : "l1i.latency";
-    size_t l1_off = c->l1d.latency >= c->l1i.latency ? CPU_F(l1d.latency) : CPU_F(l1i.latency);
-    uint32_t l1tlb = c->dtlb.latency > c->itlb.latency ? c->dtlb.latency : c->itlb.latency;
-    const char *l1tlb_key = c->dtlb.latency >= c->itlb.latency ? "dtlb.latency" : "itlb.latency";
-    size_t l1tlb_off = c->dtlb.latency >= c->itlb.latency ? CPU_F(dtlb.latency)
-                                                          : CPU_F(itlb.latency);
-
-    if (check_tlb(c, "itlb", CPU_F(itlb), 0, err, errlen, b) ||
-        check_tlb(c, "dtlb", CPU_F(dtlb), 0, err, errlen, b) ||
-        check_tlb(c, "stlb", CPU_F(stlb), 1, err, errlen, b) ||
-        check_tlb(c, "pde_cache", CPU_F(pde_cache), 1, err, errlen, b) ||
-        check_cache(c, "l1i", CPU_F(l1i), 0, err, errlen, b) ||
-        check_cache(c, "l1d", CPU_F(l1d), 0, err, errlen, b) ||
-        check_cache(c, "l2", CPU_F(l2), 0, err, errlen, b) ||
-        check_cache(c, "llc", CPU_F(llc), 1, err, errlen, b))
-        return -1;
-
-    if (c->stlb.entries &&
-        check_order(c->stlb.latency, "stlb.latency", CPU_F(stlb.latency),
-                    l1tlb, l1tlb_key, l1tlb_off, err, errlen, b))
-        return -1;
-    if (check_order(c->l2.latency, "l2.latency", CPU_F(l2.latency),
-                    l1, l1_key, l1_off, err, errlen, b))
-        return -1;
-    if (c->llc.size) {
-        if (check_order(c->llc.latency, "llc.latency", CPU_F(llc.latency),
-                        c->l2.latency, "l2.latency", CPU_F(l2.latency), err, errlen, b) ||
-            check_order(c->dram_latency, "dram.latency", CPU_F(dram_latency),
-                        c->llc.latency, "llc.latency", CPU_F(llc.latency), err, errlen, b))
-            return -1;
-    } else if (check_order(c->dram_latency, "dram.latency", CPU_F(dram_latency),
-                           c->l2.latency, "l2.latency", CPU_F(l2.latency), err, errlen, b)) {
-        return -1;
-    }
-    return check_costs(c, err, errlen, b);
-}
-
-int cpu_config_validate(const struct cpu_config *cfg, char *err, size_t errlen)
-{
-    return check(cfg, err, errlen, NULL);
 }
 
 /* ---- parsing ------------------------------------------------------------ */
@@ -707,7 +421,7 @@ int cpu_config_load(struct cpu_config *cfg, const char *path, char *err, size_t 
     if (rc)
         return rc;
 
-    if (check(&tmp, reason, sizeof reason, &b)) {
+    if (cpu_config_check(&tmp, reason, sizeof reason, &b)) {
         int at = blamed_line(&b, key_line);
         if (at)
             set_err(err, errlen, "%s:%d: %s", path, at, reason);
