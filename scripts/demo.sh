@@ -19,4 +19,7 @@ echo
 echo "== frames allocated, by purpose"
 "$memsim" query "$db" "SELECT purpose, count(*) AS frames FROM allocations WHERE op = 'alloc' GROUP BY purpose ORDER BY frames DESC"
 echo
+echo "== the memory hierarchy (CPU preset skylake): misses per TLB and cache level"
+"$memsim" query "$db" "SELECT name, CAST(value AS INTEGER) AS count FROM stats WHERE name IN ('instructions', 'cycles') OR name LIKE '%.misses' OR name = 'walks'"
+echo
 echo "trace: $db  (try: $memsim query $db \"SELECT * FROM faults LIMIT 10\")"
