@@ -158,7 +158,8 @@ static int in_descriptor_table(const struct machine *m, uint32_t va)
 
 static int access_slow(struct machine *m, uint32_t va, enum mmu_access acc, uint64_t *pa)
 {
-    int user = !(acc == MMU_READ && (m->insn_flags & DEC_SEGLOAD) && in_descriptor_table(m, va));
+    int user = !(acc == MMU_READ && m->insn && (m->insn->flags & DEC_SEGLOAD) &&
+                 in_descriptor_table(m, va));
     return machine_access(m, va, acc, user, pa);
 }
 
@@ -276,15 +277,13 @@ static void hook_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
     if (m->sreg_stale)
         cpu_load_segments(m);
     m->eip = va;
-    m->insn_size = size;
     m->icount++;
     fetch(m, va);
     if (((va + size - 1) ^ va) >> m->mmu.mem.l1i.line_shift)
         fetch(m, va + size - 1);
     const struct decoded *d = decode_lookup(&m->dc, va);
-    if (!d)
+    if (!d || d->size != size)             /* new, or rewritten since it was decoded */
         d = decode_slow(m, va, size);
-    m->insn_flags = d->flags;
     m->insn = d;
     /* decided once per instruction: does its access go through a segment
      * that is not flat? (usually no: one test in hook_mem) */

@@ -206,8 +206,10 @@ static void hm_clear_pte(void *ctx, struct mm_struct *mm, uint32_t va, int was_e
 {
     struct machine *m = ctx;
     window_unalias(&m->win, va);
-    if (was_exec)
+    if (was_exec) {
         uc_ctl_remove_cache(m->uc, va, va + PAGE_SIZE);
+        decode_invalidate(&m->dc, va, va + PAGE_SIZE);
+    }
 }
 
 /* Without NX any readable page may hold translated code. */
@@ -215,6 +217,7 @@ static void hm_user_written(void *ctx, struct mm_struct *mm, uint32_t va, uint32
 {
     struct machine *m = ctx;
     uc_ctl_remove_cache(m->uc, va, va + len);
+    decode_invalidate(&m->dc, va, va + len);
 }
 
 void hostmap_notifier(struct machine *m, struct mm_notifier *n)

@@ -73,9 +73,8 @@ struct machine {
     uint8_t sreg_stale;             /* a segment load ran: reread before the next access */
 
     /* the instruction being executed, from the code hook */
-    uint32_t eip, insn_size;
-    uint8_t insn_flags;             /* its DEC_* flags */
-    const struct decoded *insn;     /* its decoded form */
+    uint32_t eip;
+    const struct decoded *insn;     /* its decoded form (size, class, DEC_* flags) */
     uint8_t insn_segcheck;          /* its memory access needs a segment check */
     uint64_t icount, cycles;
     uint64_t fault_cycles, syscall_cycles;
