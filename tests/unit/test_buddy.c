@@ -1,12 +1,15 @@
 /*
- * test_buddy.c — physical memory, the memblock boot and the buddy allocator.
+ * test_buddy.c — physical memory, the memblock boot and the buddy allocator:
+ * zone layout and watermarks at boot, splitting and merging, page state on
+ * alloc and free, refcounts, __GFP_ZERO, zonelists, watermark fallback and
+ * exhaustion.  Random sequences are in test_buddy_random.c; buddy_check,
+ * the observer and /proc/buddyinfo in test_buddy_check.c.
  *
  * Expected numbers are worked out by hand from the i386 rules (zone bounds,
  * 1 MiB firmware + 2 MiB image + nr_pages*32 bytes of mem_map, the
  * min_free_kbytes formula), not read back from the implementation.
  */
-#include "tests/unit/check.h"
-#include "kernel-model/page_alloc.h"
+#include "tests/unit/buddy_fixture.h"
 
 #include <signal.h>
 #include <stdint.h>
@@ -15,58 +18,6 @@
 #include <sys/wait.h>
 #include <fcntl.h>
 #include <unistd.h>
-
-#define MiB (1ull << 20)
-#define GiB (1ull << 30)
-
-struct env {
-    struct physmem pm;
-    struct pglist_data pgdat;
-};
-
-static int env_init(struct env *e, uint64_t size, const struct kernel_observer *obs)
-{
-    char err[256] = "";
-
-    if (physmem_init(&e->pm, size, err, sizeof(err)) < 0) {
-        fprintf(stderr, "physmem_init(%llu): %s\n", (unsigned long long)size, err);
-        CHECK(!"physmem_init");
-        return -1;
-    }
-    if (page_alloc_init(&e->pgdat, &e->pm, obs, err, sizeof(err)) < 0) {
-        fprintf(stderr, "page_alloc_init: %s\n", err);
-        CHECK(!"page_alloc_init");
-        physmem_destroy(&e->pm);
-        return -1;
-    }
-    return 0;
-}
-
-/* buddy_check as a CHECK that shows the reason when it fails. */
-static int consistent(const struct pglist_data *pgdat)
-{
-    char err[256] = "";
-
-    if (buddy_check(pgdat, err, sizeof(err)) == 0)
-        return 1;
-    fprintf(stderr, "buddy_check: %s\n", err);
-    return 0;
-}
-
-static uint32_t xorshift32(uint32_t *s)
-{
-    uint32_t x = *s;
-
-    x ^= x << 13;
-    x ^= x >> 17;
-    x ^= x << 5;
-    return *s = x;
-}
-
-static const struct zone *zone_of(const struct env *e, enum zone_type z)
-{
-    return &e->pgdat.node_zones[z];
-}
 
 /* ---- physmem ------------------------------------------------------------ */
 
@@ -204,12 +155,6 @@ static void test_boot_cases(void)
 }
 
 /* ---- splitting and merging ---------------------------------------------- */
-
-static void snapshot(const struct zone *zone, uint32_t out[MAX_ORDER])
-{
-    for (int o = 0; o < MAX_ORDER; o++)
-        out[o] = zone->free_area[o].nr_free;
-}
 
 static void test_split_exact(void)
 {
@@ -508,314 +453,6 @@ static void test_watermarks_and_exhaustion(void)
     physmem_destroy(&e.pm);
 }
 
-/* ---- random sequences ---------------------------------------------------- */
-
-struct live {
-    uint32_t pfn;
-    uint8_t order;
-};
-
-struct rnd {
-    struct env e;
-    uint8_t *owned;                     /* per pfn: part of a live allocation */
-    struct live *live;
-    uint32_t nlive, live_pages, failures, fallback_dma, highmem, errors;
-    uint32_t seed;
-};
-
-static const gfp_t gfp_choices[] = {
-    GFP_KERNEL, GFP_USER, GFP_HIGHUSER, GFP_HIGHUSER_MOVABLE, GFP_ATOMIC,
-    __GFP_DMA, GFP_KERNEL | __GFP_ZERO, GFP_HIGHUSER_MOVABLE | __GFP_ZERO,
-};
-
-static void rnd_error(struct rnd *r, const char *what, uint32_t pfn, unsigned order)
-{
-    if (r->errors++ < 5)
-        fprintf(stderr, "random: %s (pfn %#x order %u)\n", what, pfn, order);
-}
-
-/* A failed request is only right if no allowed zone has a big enough block. */
-static int could_have_served(const struct rnd *r, gfp_t gfp, unsigned order)
-{
-    for (int z = 0; z < MAX_NR_ZONES; z++) {
-        if ((gfp & __GFP_DMA) && z != ZONE_DMA)
-            continue;
-        if (!(gfp & __GFP_HIGHMEM) && z == ZONE_HIGHMEM)
-            continue;
-        for (unsigned o = order; o < MAX_ORDER; o++)
-            if (zone_of(&r->e, (enum zone_type)z)->free_area[o].nr_free)
-                return 1;
-    }
-    return 0;
-}
-
-static void check_new_block(struct rnd *r, gfp_t gfp, uint32_t pfn, unsigned order)
-{
-    uint32_t size = 1u << order, last = pfn + size - 1;
-
-    if ((pfn & (size - 1)) || last >= r->e.pm.nr_pages || pfn_zone(pfn) != pfn_zone(last))
-        rnd_error(r, "block misaligned or crossing a zone", pfn, order);
-    if ((gfp & __GFP_DMA) && pfn_zone(pfn) != ZONE_DMA)
-        rnd_error(r, "__GFP_DMA block outside DMA", pfn, order);
-    if (!(gfp & __GFP_HIGHMEM) && pfn_zone(pfn) == ZONE_HIGHMEM)
-        rnd_error(r, "lowmem request got HighMem", pfn, order);
-    for (uint32_t i = 0; i < size && last < r->e.pm.nr_pages; i++) {
-        if (r->owned[pfn + i] || (pfn_to_page(&r->e.pm, pfn + i)->flags & PG_reserved))
-            rnd_error(r, "block overlaps a live or reserved frame", pfn + i, order);
-        r->owned[pfn + i] = 1;
-    }
-    uint8_t *host = pfn_to_host(&r->e.pm, pfn);
-    if ((gfp & __GFP_ZERO) && (host[0] || host[((size_t)size << PAGE_SHIFT) - 1]))
-        rnd_error(r, "__GFP_ZERO block not zeroed", pfn, order);
-    host[0] = 0xee;                     /* dirty it for the next zeroing check */
-    host[((size_t)size << PAGE_SHIFT) - 1] = 0xee;
-}
-
-static void rnd_alloc(struct rnd *r)
-{
-    uint32_t x = xorshift32(&r->seed);
-    unsigned order = (x & 3) == 0 ? (x >> 2) % MAX_ORDER : (x >> 2) % 4;
-    gfp_t gfp = gfp_choices[(x >> 8) % (sizeof(gfp_choices) / sizeof(gfp_choices[0]))];
-    uint32_t pfn = alloc_pages(&r->e.pgdat, gfp, order, PURPOSE_TEST);
-
-    if (pfn == PFN_NONE) {
-        r->failures++;
-        if (could_have_served(r, gfp, order))
-            rnd_error(r, "allocation failed with a block free", 0, order);
-        return;
-    }
-    check_new_block(r, gfp, pfn, order);
-    if (!(gfp & __GFP_DMA) && pfn_zone(pfn) == ZONE_DMA)
-        r->fallback_dma++;
-    if (pfn_zone(pfn) == ZONE_HIGHMEM)
-        r->highmem++;
-    r->live[r->nlive++] = (struct live){ pfn, (uint8_t)order };
-    r->live_pages += 1u << order;
-}
-
-static void rnd_free(struct rnd *r)
-{
-    uint32_t x = xorshift32(&r->seed), i = x % r->nlive;
-    struct live l = r->live[i];
-
-    r->live[i] = r->live[--r->nlive];
-    r->live_pages -= 1u << l.order;
-    for (uint32_t k = 0; k < (1u << l.order); k++)
-        r->owned[l.pfn + k] = 0;
-    if ((x >> 16) & 1) {                /* through the refcount path */
-        get_page(&r->e.pgdat, l.pfn);
-        put_page(&r->e.pgdat, l.pfn);
-        put_page(&r->e.pgdat, l.pfn);
-    } else {
-        free_pages(&r->e.pgdat, l.pfn, l.order);
-    }
-}
-
-static void test_random(uint64_t size, unsigned ops, unsigned check_every, uint32_t seed)
-{
-    struct rnd r = { .seed = seed };
-    uint32_t init_n[MAX_NR_ZONES][MAX_ORDER], now[MAX_ORDER];
-
-    if (env_init(&r.e, size, NULL) < 0)
-        return;
-    uint32_t initial = nr_free_pages(&r.e.pgdat);
-    r.owned = calloc(r.e.pm.nr_pages, 1);
-    r.live = calloc(r.e.pm.nr_pages, sizeof(*r.live));
-    for (int z = 0; z < MAX_NR_ZONES; z++)
-        snapshot(zone_of(&r.e, (enum zone_type)z), init_n[z]);
-
-    for (unsigned op = 0; op < ops; op++) {
-        if (r.nlive == 0 || xorshift32(&r.seed) % 100 < 60)
-            rnd_alloc(&r);
-        else
-            rnd_free(&r);
-        if (nr_free_pages(&r.e.pgdat) + r.live_pages != initial)
-            rnd_error(&r, "free + live != initial", 0, 0);
-        if (op % check_every == 0 && !consistent(&r.e.pgdat))
-            rnd_error(&r, "buddy_check failed", 0, 0);
-    }
-    CHECK_EQ(r.errors, 0);
-    CHECK(r.failures > 0 || size > 64 * MiB);    /* small RAM ran out */
-    CHECK(r.fallback_dma > 0 || size > 64 * MiB);
-    CHECK(r.highmem > 0 || size <= 896 * MiB);
-    while (r.nlive)
-        rnd_free(&r);
-    CHECK_EQ(nr_free_pages(&r.e.pgdat), initial);
-    CHECK(consistent(&r.e.pgdat));
-    for (int z = 0; z < MAX_NR_ZONES; z++) {
-        snapshot(zone_of(&r.e, (enum zone_type)z), now);
-        CHECK_EQ(now[MAX_ORDER - 1], init_n[z][MAX_ORDER - 1]);
-        CHECK(memcmp(now, init_n[z], sizeof(now)) == 0);
-    }
-    free(r.owned);
-    free(r.live);
-    physmem_destroy(&r.e.pm);
-}
-
-/* ---- buddy_check catches corruption ------------------------------------- */
-
-static void test_buddy_check_detects(void)
-{
-    struct env e;
-    char err[256];
-
-    if (env_init(&e, 64 * MiB, NULL) < 0)
-        return;
-    struct zone *normal = &e.pgdat.node_zones[ZONE_NORMAL];
-    uint32_t pfn = alloc_pages(&e.pgdat, GFP_KERNEL, 0, PURPOSE_TEST);
-    struct page *pg = pfn_to_page(&e.pm, pfn), *buddy = pfn_to_page(&e.pm, pfn ^ 1);
-
-    buddy->flags &= ~(uint32_t)PG_buddy;
-    CHECK_EQ(buddy_check(&e.pgdat, err, sizeof(err)), -1);
-    buddy->flags |= PG_buddy;
-    normal->free_area[3].nr_free++;
-    CHECK_EQ(buddy_check(&e.pgdat, err, sizeof(err)), -1);
-    normal->free_area[3].nr_free--;
-    CHECK(consistent(&e.pgdat));
-
-    /* A tail inside a free order-10 block marked in use. */
-    struct page *tail = pfn_to_page(&e.pm, normal->free_area[10].head + 17);
-    tail->_refcount = 1;
-    CHECK_EQ(buddy_check(&e.pgdat, err, sizeof(err)), -1);
-    tail->_refcount = 0;
-
-    /* A frame marked free but on no list (its buddy is allocated, so only
-     * the mem_map scan can notice). */
-    uint32_t p2 = alloc_pages(&e.pgdat, GFP_KERNEL, 0, PURPOSE_TEST);
-    CHECK_EQ(p2, pfn ^ 1);
-    struct page *orphan = pfn_to_page(&e.pm, p2);
-    orphan->flags = PG_buddy;
-    orphan->_refcount = 0;
-    orphan->purpose = PURPOSE_NONE;
-    CHECK_EQ(buddy_check(&e.pgdat, err, sizeof(err)), -1);
-    free_pages(&e.pgdat, p2, 0);                    /* refused: looks free */
-    orphan->flags = 0;
-    orphan->_refcount = 1;
-    free_pages(&e.pgdat, p2, 0);
-    CHECK(consistent(&e.pgdat));
-
-    /* Put the allocated page on the order-0 list by hand, unmerged with its
-     * free buddy: the check must see two free buddies. */
-    pg->_refcount = 0;
-    pg->purpose = PURPOSE_NONE;
-    pg->flags = PG_buddy;
-    pg->order = 0;
-    pg->prev = PFN_NONE;
-    pg->next = normal->free_area[0].head;
-    pfn_to_page(&e.pm, pg->next)->prev = pfn;
-    normal->free_area[0].head = pfn;
-    normal->free_area[0].nr_free++;
-    normal->free_pages++;
-    err[0] = '\0';
-    CHECK_EQ(buddy_check(&e.pgdat, err, sizeof(err)), -1);
-    CHECK(strstr(err, "merged") != NULL);
-    physmem_destroy(&e.pm);
-}
-
-/* ---- observer ------------------------------------------------------------ */
-
-struct rec {
-    unsigned n;
-    struct alloc_event ev[16];
-};
-
-static void record(void *ctx, const struct alloc_event *ev)
-{
-    struct rec *r = ctx;
-
-    if (r->n < 16)
-        r->ev[r->n] = *ev;
-    r->n++;
-}
-
-static int event_is(const struct rec *r, unsigned i, const char *allocator,
-                    const char *op, unsigned order, uint32_t pfn,
-                    const char *zone, const char *purpose)
-{
-    if (i >= r->n || i >= 16)
-        return 0;
-    const struct alloc_event *ev = &r->ev[i];
-
-    return !strcmp(ev->allocator, allocator) &&
-           !strcmp(ev->op, op) && ev->order == order && ev->pfn == pfn &&
-           !strcmp(ev->zone, zone) && !strcmp(ev->purpose, purpose);
-}
-
-static void test_observer(void)
-{
-    struct rec r = { 0 };
-    struct kernel_observer obs = { .ctx = &r, .alloc = record };
-    struct env e;
-
-    if (env_init(&e, 64 * MiB, &obs) < 0)
-        return;
-    CHECK_EQ(r.n, 3);                   /* one per memblock range, no frees */
-    CHECK(event_is(&r, 0, "memblock", "reserve", 0, 0, "DMA", "firmware"));
-    CHECK(event_is(&r, 1, "memblock", "reserve", 0, 256, "DMA", "kernel-image"));
-    CHECK(event_is(&r, 2, "memblock", "reserve", 0, 768, "DMA", "mem_map"));
-
-    uint32_t p = alloc_pages(&e.pgdat, GFP_HIGHUSER_MOVABLE, 2, PURPOSE_ANON);
-    CHECK_EQ(r.n, 4);
-    CHECK(event_is(&r, 3, "buddy", "alloc", 2, p, "Normal", "anon"));
-    free_pages(&e.pgdat, p, 2);
-    CHECK_EQ(r.n, 5);
-    CHECK(event_is(&r, 4, "buddy", "free", 2, p, "Normal", "anon"));
-    free_pages(&e.pgdat, p, 2);         /* refused double free: no event */
-    CHECK_EQ(r.n, 5);
-
-    uint32_t d = alloc_pages(&e.pgdat, __GFP_DMA, 0, PURPOSE_PAGETABLE);
-    CHECK(event_is(&r, 5, "buddy", "alloc", 0, d, "DMA", "pagetable"));
-    get_page(&e.pgdat, d);
-    put_page(&e.pgdat, d);
-    CHECK_EQ(r.n, 6);                   /* still referenced: nothing freed */
-    put_page(&e.pgdat, d);
-    CHECK_EQ(r.n, 7);
-    CHECK(event_is(&r, 6, "buddy", "free", 0, d, "DMA", "pagetable"));
-    CHECK_EQ(alloc_pages(&e.pgdat, GFP_KERNEL, MAX_ORDER, PURPOSE_TEST), PFN_NONE);
-    CHECK_EQ(r.n, 7);                   /* failures are not events */
-    physmem_destroy(&e.pm);
-
-    /* An observer without an alloc callback is fine. */
-    struct kernel_observer quiet = { .ctx = &r };
-    if (env_init(&e, 8 * MiB, &quiet) == 0) {
-        uint32_t q = alloc_pages(&e.pgdat, GFP_KERNEL, 0, PURPOSE_TEST);
-        CHECK(q != PFN_NONE);
-        free_pages(&e.pgdat, q, 0);
-        CHECK(consistent(&e.pgdat));
-        physmem_destroy(&e.pm);
-    }
-}
-
-/* ---- /proc/buddyinfo ----------------------------------------------------- */
-
-static void test_buddyinfo(void)
-{
-    struct env e;
-    char buf[1024];
-
-    if (env_init(&e, 64 * MiB, NULL) < 0)
-        return;
-    /* Boot lists on 64 MiB: DMA frees [896, 4096) = one order 7 (896..1023)
-     * and three order 10; Normal is twelve order-10 blocks. */
-    const char *want =
-        "Node 0, zone      DMA      0      0      0      0      0      0      0      1      0      0      3 \n"
-        "Node 0, zone   Normal      0      0      0      0      0      0      0      0      0      0     12 \n";
-    CHECK_EQ(buddyinfo_format(&e.pgdat, buf, sizeof(buf)), strlen(want));
-    CHECK_STR(buf, want);
-    CHECK_EQ(buddyinfo_format(&e.pgdat, buf, 50), -1);
-    CHECK_EQ(strlen(buf), 49);                      /* truncated to a prefix */
-    CHECK(strncmp(buf, want, 49) == 0);
-    physmem_destroy(&e.pm);
-
-    if (env_init(&e, 1 * GiB, NULL) < 0)
-        return;
-    CHECK(buddyinfo_format(&e.pgdat, buf, sizeof(buf)) > 0);
-    const char *hm = strstr(buf, "Node 0, zone  HighMem      0");
-    CHECK(hm != NULL);
-    CHECK(hm && strcmp(hm + strlen(hm) - 8, "    32 \n") == 0);  /* 32768 / 1024 */
-    physmem_destroy(&e.pm);
-}
-
 int main(void)
 {
     test_physmem();
@@ -827,11 +464,5 @@ int main(void)
     test_gfp_zero();
     test_zonelist();
     test_watermarks_and_exhaustion();
-    test_random(64 * MiB, 4000, 1, 0x2545f491u);
-    test_random(256 * MiB, 3000, 4, 0x9e3779b9u);
-    test_random(1 * GiB, 3000, 16, 0xdeadbeefu);
-    test_buddy_check_detects();
-    test_observer();
-    test_buddyinfo();
     return CHECK_DONE();
 }

@@ -1,21 +1,21 @@
 /*
- * test_cpu_config.c — CPU presets, the config file, validation and printing.
+ * test_cpu_config.c — the CPU config file language: keys overriding a
+ * preset, sizes and numbers, every parse error with its exact
+ * "FILE:LINE: reason" message, validation after loading (naming the line
+ * to fix), and printing, which loads back to the same configuration.  The
+ * presets are tested in test_cpu_presets.c, the validation rules in
+ * test_cpu_validate.c.
  *
- * Expected preset numbers are copied from docs/CPU_PRESETS.md (which gives
- * their sources), not read back from the implementation; the key list is
- * the one cpu_config.h documents.  Every config file is a real file, loaded
- * through the same path as `memsim --cpu-config`.
+ * The key list is the one cpu_config.h documents.  Every config file is a
+ * real file, loaded through the same path as `memsim --cpu-config`.
  */
-#include "tests/unit/check.h"
-#include "mmu/cpu_config.h"
+#include "tests/unit/cpu_config_fixture.h"
 
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
-
-#define KiB 1024u
-#define MiB (1024u * 1024u)
 
 /* Every key cpu_config.h lists, spelled out by hand. */
 static const char *const all_keys[] = {
@@ -67,43 +67,6 @@ static int load_text(struct cpu_config *cfg, const char *text, char *path, size_
     return rc;
 }
 
-static int tlb_equal(const struct tlb_config *a, const struct tlb_config *b)
-{
-    return a->entries == b->entries && a->ways == b->ways && a->latency == b->latency &&
-           a->repl == b->repl;
-}
-
-static int cache_equal(const struct cache_config *a, const struct cache_config *b)
-{
-    return a->size == b->size && a->ways == b->ways && a->line == b->line &&
-           a->latency == b->latency && a->repl == b->repl;
-}
-
-/* Every field a config file can set (not name and description). */
-static int cfg_equal(const struct cpu_config *a, const struct cpu_config *b)
-{
-    for (int i = 0; i < NR_INSN_CLASSES; i++)
-        if (a->insn_cost[i] != b->insn_cost[i])
-            return 0;
-    return tlb_equal(&a->itlb, &b->itlb) && tlb_equal(&a->dtlb, &b->dtlb) &&
-           tlb_equal(&a->stlb, &b->stlb) && tlb_equal(&a->pde_cache, &b->pde_cache) &&
-           cache_equal(&a->l1i, &b->l1i) && cache_equal(&a->l1d, &b->l1d) &&
-           cache_equal(&a->l2, &b->l2) && cache_equal(&a->llc, &b->llc) &&
-           a->dram_latency == b->dram_latency && a->page_fault_cost == b->page_fault_cost &&
-           a->syscall_cost == b->syscall_cost && a->page_zero_cost == b->page_zero_cost &&
-           a->page_copy_cost == b->page_copy_cost && a->hz == b->hz;
-}
-
-static void preset(struct cpu_config *cfg, const char *name)
-{
-    char err[512] = "";
-
-    if (cpu_config_preset(cfg, name, err, sizeof err)) {
-        fprintf(stderr, "preset %s: %s\n", name, err);
-        CHECK(!"preset");
-    }
-}
-
 /* cpu_config_print into a malloc'd string. */
 static char *print_str(const struct cpu_config *cfg)
 {
@@ -125,94 +88,6 @@ static void expect_msg(char *buf, size_t len, const char *path, int line, const 
     va_start(ap, fmt);
     vsnprintf(buf + n, len - (size_t)n, fmt, ap);
     va_end(ap);
-}
-
-/* ---- presets ------------------------------------------------------------ */
-
-static void test_presets(void)
-{
-    struct cpu_config cfg;
-    char err[512];
-    int n = 0;
-
-    CHECK_STR(cpu_preset_names[0], "skylake");          /* the default */
-    for (const char *const *name = cpu_preset_names; *name; name++, n++) {
-        memset(&cfg, 0xa5, sizeof cfg);
-        err[0] = '\0';
-        CHECK_EQ(cpu_config_preset(&cfg, *name, err, sizeof err), 0);
-        CHECK_STR(cfg.name, *name);
-        CHECK(cfg.description[0] != '\0');
-        CHECK_EQ(cpu_config_validate(&cfg, err, sizeof err), 0);
-        if (err[0])
-            fprintf(stderr, "%s: %s\n", *name, err);
-    }
-    CHECK(n >= 2);
-}
-
-/* The published numbers of docs/CPU_PRESETS.md. */
-static void test_skylake_numbers(void)
-{
-    struct cpu_config c;
-
-    preset(&c, "skylake");
-    CHECK_EQ(c.l1d.size, 32 * KiB); CHECK_EQ(c.l1d.ways, 8); CHECK_EQ(c.l1d.line, 64);
-    CHECK_EQ(c.l1d.latency, 4);
-    CHECK_EQ(c.l1i.size, 32 * KiB); CHECK_EQ(c.l1i.ways, 8); CHECK_EQ(c.l1i.line, 64);
-    CHECK_EQ(c.l2.size, 256 * KiB); CHECK_EQ(c.l2.ways, 4); CHECK_EQ(c.l2.line, 64);
-    CHECK_EQ(c.l2.latency, 12);
-    CHECK_EQ(c.llc.size, 8 * MiB); CHECK_EQ(c.llc.ways, 16); CHECK_EQ(c.llc.line, 64);
-    CHECK_EQ(c.llc.latency, 42);
-    CHECK_EQ(c.dram_latency, 215);          /* 42 cycles + 51 ns * 3.4 GHz */
-    CHECK_EQ(c.dtlb.entries, 64); CHECK_EQ(c.dtlb.ways, 4); CHECK_EQ(c.dtlb.latency, 0);
-    CHECK_EQ(c.itlb.entries, 128); CHECK_EQ(c.itlb.ways, 8); CHECK_EQ(c.itlb.latency, 0);
-    CHECK_EQ(c.stlb.entries, 1536); CHECK_EQ(c.stlb.ways, 12); CHECK_EQ(c.stlb.latency, 9);
-    CHECK_EQ(c.stlb.entries / c.stlb.ways, 128);    /* a power of two */
-    CHECK_EQ(c.pde_cache.entries, 32);
-    CHECK_EQ(c.hz, 3400000000ull);
-    CHECK_EQ(c.insn_cost[INSN_ALU], 1);
-    CHECK_EQ(c.insn_cost[INSN_MUL], 3);
-    CHECK_EQ(c.insn_cost[INSN_DIV], 26);
-    CHECK_EQ(c.page_zero_cost, 400);
-    CHECK_EQ(c.page_copy_cost, 800);
-    CHECK_EQ(c.l1d.repl, REPL_LRU); CHECK_EQ(c.llc.repl, REPL_LRU); CHECK_EQ(c.stlb.repl, REPL_LRU);
-}
-
-static void test_core2_numbers(void)
-{
-    struct cpu_config c;
-
-    preset(&c, "core2");
-    CHECK_EQ(c.l1d.size, 32 * KiB); CHECK_EQ(c.l1d.ways, 8); CHECK_EQ(c.l1d.latency, 3);
-    CHECK_EQ(c.l1i.size, 32 * KiB); CHECK_EQ(c.l1i.ways, 8);
-    CHECK_EQ(c.l2.size, 4 * MiB); CHECK_EQ(c.l2.ways, 16); CHECK_EQ(c.l2.latency, 14);
-    CHECK_EQ(c.llc.size, 0);                            /* no L3 */
-    CHECK_EQ(c.itlb.entries, 128); CHECK_EQ(c.itlb.ways, 4);
-    CHECK_EQ(c.dtlb.entries, 256); CHECK_EQ(c.dtlb.ways, 4);   /* DTLB1 */
-    CHECK_EQ(c.stlb.entries, 0);                        /* no unified L2 TLB */
-    CHECK_EQ(c.pde_cache.entries, 0);
-    CHECK_EQ(c.hz, 2400000000ull);
-    CHECK(c.dram_latency > c.l2.latency);
-}
-
-static void test_unknown_preset(void)
-{
-    struct cpu_config cfg, before;
-    char err[512] = "", want[512];
-    size_t n;
-
-    preset(&cfg, "core2");
-    before = cfg;
-    CHECK_EQ(cpu_config_preset(&cfg, "pentium9", err, sizeof err), -1);
-    n = (size_t)snprintf(want, sizeof want, "unknown CPU 'pentium9' (choose from: ");
-    for (const char *const *name = cpu_preset_names; *name; name++)
-        n += (size_t)snprintf(want + n, sizeof want - n, "%s%s", name == cpu_preset_names ? "" : ", ",
-                              *name);
-    snprintf(want + n, sizeof want - n, ")");
-    CHECK_STR(err, want);
-    CHECK(cfg_equal(&cfg, &before));                    /* untouched */
-    CHECK_EQ(cpu_config_preset(&cfg, "", err, sizeof err), -1);
-    CHECK_EQ(cpu_config_preset(&cfg, "Skylake", err, sizeof err), -1);   /* names are exact */
-    CHECK_EQ(cpu_config_preset(&cfg, "nope", NULL, 0), -1);              /* err may be NULL */
 }
 
 /* ---- config files ------------------------------------------------------- */
@@ -532,116 +407,11 @@ static void test_print(void)
     round_trip(&cfg, "core2");
 }
 
-/* ---- validation --------------------------------------------------------- */
-
-/* Mutate skylake; validation must fail with a message containing want. */
-#define EXPECT_INVALID(mutation, want) do {                                  \
-    struct cpu_config c_;                                                    \
-    char e_[512] = "";                                                       \
-    preset(&c_, "skylake");                                                  \
-    mutation;                                                                \
-    CHECK_EQ(cpu_config_validate(&c_, e_, sizeof e_), -1);                   \
-    if (!strstr(e_, want)) {                                                 \
-        fprintf(stderr, "%s:%d: '%s' lacks '%s'\n", __FILE__, __LINE__, e_, want); \
-        CHECK(!"message");                                                   \
-    }                                                                        \
-} while (0)
-
-#define EXPECT_VALID(mutation) do {                                          \
-    struct cpu_config c_;                                                    \
-    char e_[512] = "";                                                       \
-    preset(&c_, "skylake");                                                  \
-    mutation;                                                                \
-    CHECK_EQ(cpu_config_validate(&c_, e_, sizeof e_), 0);                    \
-    if (e_[0])                                                               \
-        fprintf(stderr, "%s:%d: %s\n", __FILE__, __LINE__, e_);              \
-} while (0)
-
-static void test_validate(void)
-{
-    /* TLBs: L1 present; entries / ways a power of two. */
-    EXPECT_INVALID(c_.itlb.entries = 0, "itlb.entries is 0");
-    EXPECT_INVALID(c_.dtlb.entries = 0, "dtlb.entries is 0");
-    EXPECT_VALID(c_.stlb.entries = 0);
-    EXPECT_VALID(c_.pde_cache.entries = 0);
-    EXPECT_VALID((c_.stlb.entries = 0, c_.stlb.ways = 0, c_.stlb.latency = 0));
-    EXPECT_INVALID(c_.dtlb.ways = 0, "dtlb.ways is 0");
-    EXPECT_INVALID(c_.pde_cache.ways = 0, "pde_cache.ways is 0");
-    EXPECT_INVALID(c_.stlb.ways = 7, "stlb: 1536 entries / 7 ways is not a power-of-two");
-    EXPECT_INVALID(c_.dtlb.entries = 48, "dtlb: 48 entries / 4 ways is not a power-of-two");
-    EXPECT_INVALID(c_.itlb.ways = 256, "itlb: 128 entries / 256 ways");
-    EXPECT_VALID(c_.stlb.ways = 6);                     /* what CPUID leaf 2 reports */
-    EXPECT_VALID(c_.dtlb.ways = 64);                    /* fully associative */
-    EXPECT_INVALID(c_.stlb.repl = (enum cache_repl)7, "stlb.replacement: invalid value 7");
-
-    /* Caches: L1I, L1D, L2 present; line a power of two >= 16;
-     * size = ways * line * 2^k. */
-    EXPECT_INVALID(c_.l1i.size = 0, "l1i.size is 0");
-    EXPECT_INVALID(c_.l1d.size = 0, "l1d.size is 0");
-    EXPECT_INVALID(c_.l2.size = 0, "l2.size is 0");
-    EXPECT_VALID(c_.llc.size = 0);
-    EXPECT_VALID((c_.llc.size = 0, c_.llc.ways = 0, c_.llc.line = 0, c_.llc.latency = 0));
-    EXPECT_INVALID(c_.l1d.line = 8, "l1d.line 8 is not a power of two >= 16");
-    EXPECT_INVALID(c_.l2.line = 48, "l2.line 48 is not a power of two >= 16");
-    EXPECT_INVALID(c_.l2.line = 0, "l2.line 0 is not a power of two >= 16");
-    EXPECT_VALID(c_.l1d.line = 16);
-    EXPECT_INVALID(c_.llc.ways = 0, "llc.ways is 0");
-    EXPECT_INVALID(c_.l1d.size = 48 * KiB, "l1d: size 49152 / (8 ways * 64-byte lines)");
-    EXPECT_INVALID(c_.l1i.size = 256, "l1i: size 256 / (8 ways * 64-byte lines)");
-    EXPECT_INVALID(c_.l2.ways = 5, "l2: size 262144 / (5 ways * 64-byte lines)");
-    EXPECT_INVALID((c_.l1d.ways = 1u << 31, c_.l1d.line = 1u << 31),
-                   "l1d: size 32768 / (2147483648 ways");              /* no 32-bit wrap */
-    EXPECT_VALID(c_.l1d.size = 512);                    /* one set */
-    EXPECT_INVALID(c_.l1d.latency = 0, "l1d.latency is 0");
-    EXPECT_INVALID(c_.l1d.repl = (enum cache_repl)3, "l1d.replacement: invalid value 3");
-
-    /* Latencies: l1 <= l2 <= llc <= dram; stlb no faster than the L1 TLBs. */
-    EXPECT_INVALID(c_.l2.latency = 3, "l2.latency 3 is below l1d.latency 4");
-    EXPECT_INVALID(c_.l1i.latency = 13, "l2.latency 12 is below l1i.latency 13");
-    EXPECT_INVALID(c_.llc.latency = 11, "llc.latency 11 is below l2.latency 12");
-    EXPECT_INVALID(c_.dram_latency = 41, "dram.latency 41 is below llc.latency 42");
-    EXPECT_INVALID((c_.llc.size = 0, c_.dram_latency = 11),
-                   "dram.latency 11 is below l2.latency 12");
-    EXPECT_VALID((c_.llc.size = 0, c_.dram_latency = 12));
-    EXPECT_VALID((c_.l2.latency = 4, c_.llc.latency = 4, c_.dram_latency = 4));  /* equal is fine */
-    EXPECT_INVALID(c_.dtlb.latency = 10, "stlb.latency 9 is below dtlb.latency 10");
-    EXPECT_INVALID(c_.itlb.latency = 10, "stlb.latency 9 is below itlb.latency 10");
-    EXPECT_VALID((c_.stlb.entries = 0, c_.dtlb.latency = 10));
-
-    /* Costs and the clock. */
-    EXPECT_INVALID(c_.insn_cost[INSN_ALU] = 0, "cost.alu is 0");
-    EXPECT_INVALID(c_.insn_cost[INSN_MUL] = 0, "cost.mul is 0");
-    EXPECT_INVALID(c_.insn_cost[INSN_DIV] = 0, "cost.div is 0");
-    EXPECT_INVALID(c_.insn_cost[INSN_BRANCH] = 0, "cost.branch is 0");
-    EXPECT_INVALID(c_.insn_cost[INSN_FP] = 0, "cost.fp is 0");
-    EXPECT_INVALID(c_.insn_cost[INSN_SIMD] = 0, "cost.simd is 0");
-    EXPECT_INVALID(c_.insn_cost[INSN_STRING] = 0, "cost.string is 0");
-    EXPECT_INVALID(c_.insn_cost[INSN_SYSTEM] = 0, "cost.system is 0");
-    EXPECT_INVALID(c_.page_fault_cost = 0, "cost.page_fault is 0");
-    EXPECT_INVALID(c_.syscall_cost = 0, "cost.syscall is 0");
-    EXPECT_INVALID(c_.page_zero_cost = 0, "cost.page_zero is 0");
-    EXPECT_INVALID(c_.page_copy_cost = 0, "cost.page_copy is 0");
-    EXPECT_INVALID(c_.hz = 0, "cpu.hz is 0");
-
-    /* err may be NULL. */
-    {
-        struct cpu_config c;
-        preset(&c, "skylake");
-        c.hz = 0;
-        CHECK_EQ(cpu_config_validate(&c, NULL, 0), -1);
-    }
-}
-
 int main(void)
 {
-    test_presets();
-    test_skylake_numbers();
-    test_core2_numbers();
-    test_unknown_preset();
     test_override();
     test_errors();
     test_load_validates();
     test_print();
-    test_validate();
     return CHECK_DONE();
 }

@@ -11,76 +11,25 @@
  * reserved bit, I/D on every fetch fault when PAE and NXE), §4.8 (A/D) and
  * §4.10 (TLB, global pages, the paging-structure cache).
  */
-#include "tests/unit/check.h"
-#include "mmu/mmu.h"
+#include "tests/unit/mmu_fixture.h"
 
-#include <stdint.h>
-#include <stdlib.h>
-
-#define PHYS_SIZE (8u << 20)
 #define PDPT 0x1020u            /* 32-byte aligned, not page aligned */
 #define PMD0 0x2000u            /* page directory of PDPTE 0 */
 #define PMD1 0x3000u            /* ...of PDPTE 1 */
 #define PT0  0x4000u
 #define PT1  0x5000u
 
-#define P  _PAGE_PRESENT
-#define W  _PAGE_RW
-#define U  _PAGE_USER
-#define A  _PAGE_ACCESSED
-#define D  _PAGE_DIRTY
-#define PS _PAGE_PSE
-#define G  _PAGE_GLOBAL
-#define NX _PAGE_NX
-
-static uint8_t *phys;
-
 static uint64_t *ent(uint64_t pa) { return (uint64_t *)(phys + pa); }
-
-struct walk_log {
-    int n;
-    struct walk_event ev[8];
-};
-
-static void log_walk(void *ctx, const struct walk_event *ev)
-{
-    struct walk_log *l = ctx;
-    if (l->n < 8)
-        l->ev[l->n] = *ev;
-    l->n++;
-}
 
 /* Fresh RAM with PDPTE 0 -> PMD0 and PDPTE 1 -> PMD1, PAE with NXE on or
  * off, CR3 loaded (which loads the PDPTEs). */
 static void setup(struct mmu *m, struct walk_log *log, int nxe)
 {
-    memset(phys, 0, PHYS_SIZE);
-    CHECK(mmu_init(m, phys, PHYS_SIZE) == 0);
+    mmu_fixture_reset(m, log);
     mmu_set_paging(m, PAGING_PAE, nxe);
     *ent(PDPT) = PMD0 | P;
     *ent(PDPT + 8) = PMD1 | P;
     mmu_write_cr3(m, PDPT);
-    if (log) {
-        memset(log, 0, sizeof *log);
-        m->obs.ctx = log;
-        m->obs.walk = log_walk;
-    }
-}
-
-static uint32_t tlb_flags_of(const struct tlb *t, uint32_t vpn)
-{
-    for (unsigned i = 0; i < t->sets * t->ways; i++)
-        if ((t->entries[i].flags & TLB_VALID) && t->entries[i].vpn == vpn)
-            return t->entries[i].flags;
-    return 0;
-}
-
-static uint32_t tlb_pfn_of(const struct tlb *t, uint32_t vpn)
-{
-    for (unsigned i = 0; i < t->sets * t->ways; i++)
-        if ((t->entries[i].flags & TLB_VALID) && t->entries[i].vpn == vpn)
-            return t->entries[i].pfn;
-    return 0;
 }
 
 /* ---- mode and the 3-level walk ---------------------------------------------- */
@@ -228,17 +177,7 @@ static void test_large_pages(void)
 
 /* ---- rights, table driven ------------------------------------------------------ */
 
-struct rights_case {
-    uint64_t pde, pte;           /* flag bits; frames are added */
-    enum mmu_access acc;
-    int user, wp;
-    int ok;
-    uint32_t ec;                 /* when !ok */
-};
-
-/* va 0x00801234 (NXE on): PDE 4 of PMD0 -> PT0, PTE 1 -> frame 0x345000. */
-#define RV 0x00801234u
-
+/* RV = 0x00801234 (NXE on): PDE 4 of PMD0 -> PT0, PTE 1 -> frame 0x345000. */
 static const struct rights_case rights_cases[] = {
     { P|W|U, P|W|U, MMU_WRITE, 1, 1, 1, 0 },
     { P|W|U, P|W|U, MMU_FETCH, 1, 1, 1, 0 },
@@ -278,38 +217,16 @@ static void run_rights_case(const struct rights_case *c)
 {
     struct mmu m;
     struct walk_log log;
-    uint64_t pa = 0;
-    uint32_t ec = 0xdead;
-    uint64_t *pde = ent(PMD0 + 4 * 8), *pte = ent(PT0 + 1 * 8);
 
     setup(&m, &log, 1);
-    m.cr0 = c->wp ? m.cr0 | X86_CR0_WP : m.cr0 & ~X86_CR0_WP;
-    *pde = PT0 | c->pde;
-    *pte = 0x345000 | c->pte;
-    int r = mmu_walk(&m, RV, c->acc, c->user, &pa, &ec);
-    CHECK_EQ(r, c->ok ? 0 : -1);
-    CHECK_EQ(log.n, 1);
-    if (c->ok) {
-        CHECK_EQ(pa, 0x345234);
-        CHECK_EQ(*pde, PT0 | c->pde | A);
-        CHECK_EQ(*pte, 0x345000 | c->pte | A | (c->acc == MMU_WRITE ? D : 0));
-    } else {
-        CHECK_EQ(ec, c->ec);
-        CHECK_EQ(log.ev[0].error_code, c->ec);
-        CHECK_EQ(*pde, PT0 | c->pde);                 /* no A/D on a fault */
-        CHECK_EQ(*pte, 0x345000 | c->pte);
-    }
+    rights_walk(&m, &log, c, 8, PMD0 + 4 * 8, PT0, PT0 + 1 * 8);
     mmu_destroy(&m);
 }
 
 static void test_rights(void)
 {
-    for (size_t i = 0; i < sizeof rights_cases / sizeof rights_cases[0]; i++) {
-        int before = check_failed;
-        run_rights_case(&rights_cases[i]);
-        if (check_failed != before)
-            fprintf(stderr, "  (PAE rights case %zu)\n", i);
-    }
+    run_rights_cases(rights_cases, sizeof rights_cases / sizeof rights_cases[0],
+                     run_rights_case, "PAE rights");
 }
 
 /* ---- NX, the TLBs and NXE off ------------------------------------------------------ */
@@ -368,8 +285,7 @@ static void test_2level_no_nx(void)
     struct mmu m;
     uint64_t pa;
     uint32_t ec;
-    memset(phys, 0, PHYS_SIZE);
-    CHECK(mmu_init(&m, phys, PHYS_SIZE) == 0);
+    mmu_fixture_reset(&m, NULL);
     mmu_set_paging(&m, PAGING_2LEVEL, 1);
     mmu_write_cr3(&m, 0x1000);
     CHECK(mmu_walk(&m, 0x00400000, MMU_FETCH, 1, &pa, &ec) == -1);
@@ -442,11 +358,8 @@ static void test_pde_cache(void)
     mmu_destroy(&m);
 }
 
-int main(void)
+static void run_all(void)
 {
-    phys = malloc(PHYS_SIZE);
-    if (!phys)
-        return 2;
     test_mode();
     test_walk_3level();
     test_pdpte_registers();
@@ -456,6 +369,9 @@ int main(void)
     test_2level_no_nx();
     test_pdpte_reserved();
     test_pde_cache();
-    free(phys);
-    return CHECK_DONE();
+}
+
+int main(void)
+{
+    return mmu_fixture_main(run_all);
 }

@@ -1,0 +1,184 @@
+/*
+ * test_buddy_check.c — watching the buddy allocator from outside:
+ * buddy_check catching each kind of corruption of the free lists and the
+ * mem_map, the observer's memblock and buddy events, and /proc/buddyinfo.
+ *
+ * Expected lines are worked out by hand from the boot layout (see
+ * test_buddy.c), not read back from the implementation.
+ */
+#include "tests/unit/buddy_fixture.h"
+
+#include <stdint.h>
+#include <string.h>
+
+/* ---- buddy_check catches corruption ------------------------------------- */
+
+static void test_buddy_check_detects(void)
+{
+    struct env e;
+    char err[256];
+
+    if (env_init(&e, 64 * MiB, NULL) < 0)
+        return;
+    struct zone *normal = &e.pgdat.node_zones[ZONE_NORMAL];
+    uint32_t pfn = alloc_pages(&e.pgdat, GFP_KERNEL, 0, PURPOSE_TEST);
+    struct page *pg = pfn_to_page(&e.pm, pfn), *buddy = pfn_to_page(&e.pm, pfn ^ 1);
+
+    buddy->flags &= ~(uint32_t)PG_buddy;
+    CHECK_EQ(buddy_check(&e.pgdat, err, sizeof(err)), -1);
+    buddy->flags |= PG_buddy;
+    normal->free_area[3].nr_free++;
+    CHECK_EQ(buddy_check(&e.pgdat, err, sizeof(err)), -1);
+    normal->free_area[3].nr_free--;
+    CHECK(consistent(&e.pgdat));
+
+    /* A tail inside a free order-10 block marked in use. */
+    struct page *tail = pfn_to_page(&e.pm, normal->free_area[10].head + 17);
+    tail->_refcount = 1;
+    CHECK_EQ(buddy_check(&e.pgdat, err, sizeof(err)), -1);
+    tail->_refcount = 0;
+
+    /* A frame marked free but on no list (its buddy is allocated, so only
+     * the mem_map scan can notice). */
+    uint32_t p2 = alloc_pages(&e.pgdat, GFP_KERNEL, 0, PURPOSE_TEST);
+    CHECK_EQ(p2, pfn ^ 1);
+    struct page *orphan = pfn_to_page(&e.pm, p2);
+    orphan->flags = PG_buddy;
+    orphan->_refcount = 0;
+    orphan->purpose = PURPOSE_NONE;
+    CHECK_EQ(buddy_check(&e.pgdat, err, sizeof(err)), -1);
+    free_pages(&e.pgdat, p2, 0);                    /* refused: looks free */
+    orphan->flags = 0;
+    orphan->_refcount = 1;
+    free_pages(&e.pgdat, p2, 0);
+    CHECK(consistent(&e.pgdat));
+
+    /* Put the allocated page on the order-0 list by hand, unmerged with its
+     * free buddy: the check must see two free buddies. */
+    pg->_refcount = 0;
+    pg->purpose = PURPOSE_NONE;
+    pg->flags = PG_buddy;
+    pg->order = 0;
+    pg->prev = PFN_NONE;
+    pg->next = normal->free_area[0].head;
+    pfn_to_page(&e.pm, pg->next)->prev = pfn;
+    normal->free_area[0].head = pfn;
+    normal->free_area[0].nr_free++;
+    normal->free_pages++;
+    err[0] = '\0';
+    CHECK_EQ(buddy_check(&e.pgdat, err, sizeof(err)), -1);
+    CHECK(strstr(err, "merged") != NULL);
+    physmem_destroy(&e.pm);
+}
+
+/* ---- observer ------------------------------------------------------------ */
+
+struct rec {
+    unsigned n;
+    struct alloc_event ev[16];
+};
+
+static void record(void *ctx, const struct alloc_event *ev)
+{
+    struct rec *r = ctx;
+
+    if (r->n < 16)
+        r->ev[r->n] = *ev;
+    r->n++;
+}
+
+static int event_is(const struct rec *r, unsigned i, const char *allocator,
+                    const char *op, unsigned order, uint32_t pfn,
+                    const char *zone, const char *purpose)
+{
+    if (i >= r->n || i >= 16)
+        return 0;
+    const struct alloc_event *ev = &r->ev[i];
+
+    return !strcmp(ev->allocator, allocator) &&
+           !strcmp(ev->op, op) && ev->order == order && ev->pfn == pfn &&
+           !strcmp(ev->zone, zone) && !strcmp(ev->purpose, purpose);
+}
+
+static void test_observer(void)
+{
+    struct rec r = { 0 };
+    struct kernel_observer obs = { .ctx = &r, .alloc = record };
+    struct env e;
+
+    if (env_init(&e, 64 * MiB, &obs) < 0)
+        return;
+    CHECK_EQ(r.n, 3);                   /* one per memblock range, no frees */
+    CHECK(event_is(&r, 0, "memblock", "reserve", 0, 0, "DMA", "firmware"));
+    CHECK(event_is(&r, 1, "memblock", "reserve", 0, 256, "DMA", "kernel-image"));
+    CHECK(event_is(&r, 2, "memblock", "reserve", 0, 768, "DMA", "mem_map"));
+
+    uint32_t p = alloc_pages(&e.pgdat, GFP_HIGHUSER_MOVABLE, 2, PURPOSE_ANON);
+    CHECK_EQ(r.n, 4);
+    CHECK(event_is(&r, 3, "buddy", "alloc", 2, p, "Normal", "anon"));
+    free_pages(&e.pgdat, p, 2);
+    CHECK_EQ(r.n, 5);
+    CHECK(event_is(&r, 4, "buddy", "free", 2, p, "Normal", "anon"));
+    free_pages(&e.pgdat, p, 2);         /* refused double free: no event */
+    CHECK_EQ(r.n, 5);
+
+    uint32_t d = alloc_pages(&e.pgdat, __GFP_DMA, 0, PURPOSE_PAGETABLE);
+    CHECK(event_is(&r, 5, "buddy", "alloc", 0, d, "DMA", "pagetable"));
+    get_page(&e.pgdat, d);
+    put_page(&e.pgdat, d);
+    CHECK_EQ(r.n, 6);                   /* still referenced: nothing freed */
+    put_page(&e.pgdat, d);
+    CHECK_EQ(r.n, 7);
+    CHECK(event_is(&r, 6, "buddy", "free", 0, d, "DMA", "pagetable"));
+    CHECK_EQ(alloc_pages(&e.pgdat, GFP_KERNEL, MAX_ORDER, PURPOSE_TEST), PFN_NONE);
+    CHECK_EQ(r.n, 7);                   /* failures are not events */
+    physmem_destroy(&e.pm);
+
+    /* An observer without an alloc callback is fine. */
+    struct kernel_observer quiet = { .ctx = &r };
+    if (env_init(&e, 8 * MiB, &quiet) == 0) {
+        uint32_t q = alloc_pages(&e.pgdat, GFP_KERNEL, 0, PURPOSE_TEST);
+        CHECK(q != PFN_NONE);
+        free_pages(&e.pgdat, q, 0);
+        CHECK(consistent(&e.pgdat));
+        physmem_destroy(&e.pm);
+    }
+}
+
+/* ---- /proc/buddyinfo ----------------------------------------------------- */
+
+static void test_buddyinfo(void)
+{
+    struct env e;
+    char buf[1024];
+
+    if (env_init(&e, 64 * MiB, NULL) < 0)
+        return;
+    /* Boot lists on 64 MiB: DMA frees [896, 4096) = one order 7 (896..1023)
+     * and three order 10; Normal is twelve order-10 blocks. */
+    const char *want =
+        "Node 0, zone      DMA      0      0      0      0      0      0      0      1      0      0      3 \n"
+        "Node 0, zone   Normal      0      0      0      0      0      0      0      0      0      0     12 \n";
+    CHECK_EQ(buddyinfo_format(&e.pgdat, buf, sizeof(buf)), strlen(want));
+    CHECK_STR(buf, want);
+    CHECK_EQ(buddyinfo_format(&e.pgdat, buf, 50), -1);
+    CHECK_EQ(strlen(buf), 49);                      /* truncated to a prefix */
+    CHECK(strncmp(buf, want, 49) == 0);
+    physmem_destroy(&e.pm);
+
+    if (env_init(&e, 1 * GiB, NULL) < 0)
+        return;
+    CHECK(buddyinfo_format(&e.pgdat, buf, sizeof(buf)) > 0);
+    const char *hm = strstr(buf, "Node 0, zone  HighMem      0");
+    CHECK(hm != NULL);
+    CHECK(hm && strcmp(hm + strlen(hm) - 8, "    32 \n") == 0);  /* 32768 / 1024 */
+    physmem_destroy(&e.pm);
+}
+
+int main(void)
+{
+    test_buddy_check_detects();
+    test_observer();
+    test_buddyinfo();
+    return CHECK_DONE();
+}
