@@ -339,9 +339,9 @@ static bool hook_bad(uc_engine *uc, uc_mem_type type, uint64_t addr, int size,
      * translates each one): only make sure the page is there, faulting it
      * in as the first fetch would.
      */
-    if (type == UC_MEM_FETCH_PROT && user_page_present(m->mm, va) &&
-        user_page_present(m->mm, last))
-        return true;
+    if (type == UC_MEM_FETCH_PROT && va < PAGE_OFFSET)
+        return machine_fault_in(m, va, MMU_FETCH) == 0 &&
+               machine_fault_in(m, last, MMU_FETCH) == 0;
     if (type == UC_MEM_WRITE_UNMAPPED || type == UC_MEM_WRITE_PROT)
         acc = MMU_WRITE;
     else if (type == UC_MEM_FETCH_UNMAPPED || type == UC_MEM_FETCH_PROT)

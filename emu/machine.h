@@ -125,6 +125,9 @@ void machine_exit(struct machine *m, int code);
 /* An access the L1 TLB could not satisfy: STLB, walk, faults.  Returns 0
  * with the physical address if it may proceed; else the guest was killed. */
 int  machine_access(struct machine *m, uint32_t va, enum mmu_access acc, int user, uint64_t *pa);
+/* Fault in va for an access the model does not count (translation-time code
+ * reads).  0, or -1 when the guest was killed. */
+int  machine_fault_in(struct machine *m, uint32_t va, enum mmu_access acc);
 
 /* stats.c */
 void machine_collect_stats(struct machine *m, struct memsim_result *r);

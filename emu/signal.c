@@ -86,7 +86,11 @@ int machine_access(struct machine *m, uint32_t va, enum mmu_access acc, int user
     uint32_t ec;
 
     for (int tries = 0; tries < 3; tries++) {
-        if (mmu_translate_slow(&m->mmu, va, acc, user, pa, &ec) == 0)
+        /* The caller's L1 lookup missed; a retry after a fault re-executes
+         * the access from the L1 TLB, as the CPU does. */
+        int r0 = tries ? mmu_translate(&m->mmu, va, acc, user, pa, &ec)
+                       : mmu_translate_slow(&m->mmu, va, acc, user, pa, &ec);
+        if (r0 == 0)
             return 0;
         enum fault_result r = do_page_fault(m->mm, va, ec, acc, m->eip);
         m->fetch_line = UINT32_MAX;        /* the fault may have remapped the code page */
@@ -98,4 +102,24 @@ int machine_access(struct machine *m, uint32_t va, enum mmu_access acc, int user
     machine_kill(m, SIGSEGV, "memsim: internal error: fault at 0x%08x (eip 0x%08x) did not resolve",
                  va, m->eip);
     return -1;
+}
+
+/*
+ * Fault in the page at va for an access the model does not count (Unicorn
+ * reading code to translate a block): the fault the first real fetch would
+ * take, without touching the TLBs.  Returns 0, or -1 when the guest died.
+ */
+int machine_fault_in(struct machine *m, uint32_t va, enum mmu_access acc)
+{
+    if (user_page_present(m->mm, va))
+        return 0;
+    uint32_t ec = X86_PF_USER | (acc == MMU_WRITE ? X86_PF_WRITE : 0) |
+                  (acc == MMU_FETCH && (m->mmu.efer & X86_EFER_NXE) ? X86_PF_INSTR : 0);
+    enum fault_result r = do_page_fault(m->mm, va, ec, acc, m->eip);
+    m->fetch_line = UINT32_MAX;
+    if (r != FAULT_OK) {
+        deliver_fault(m, r, va, acc);
+        return -1;
+    }
+    return 0;
 }
