@@ -32,19 +32,24 @@ struct cache_stats {
     uint64_t writebacks;    /* dirty lines replaced */
 };
 
-struct cache_line {
-    uint64_t tag;           /* paddr / line */
-    uint64_t stamp;         /* LRU: last use; FIFO: fill time */
-    uint8_t valid, dirty;
-};
-
+/*
+ * The lines of a cache are kept as three arrays of sets * ways entries
+ * (way w of set s at s * ways + w) in one allocation, so that the tag
+ * compare over a set reads only its keys: 8 ways are one 64-byte host
+ * line.  A key is the line address plus one, 0 meaning invalid, so the
+ * compare needs no separate valid flag.
+ */
 struct cache {
     const char *name;
     struct cache_config cfg;
     uint32_t sets, line_shift;
     uint64_t clock;         /* stamps */
     uint64_t rng;           /* REPL_RANDOM: xorshift state, fixed seed */
-    struct cache_line *lines;       /* sets * ways */
+    void *mem;              /* the allocation holding the three arrays */
+    uint64_t *keys;         /* paddr / line + 1; 0 = invalid; 64-byte aligned */
+    uint64_t *stamps;       /* LRU: last use; FIFO: fill time */
+    uint8_t *dirty;         /* 0 or 1; 0 for an invalid line */
+    size_t free_lines;      /* invalid lines (keys 0) */
     struct cache_stats stats;
 };
 

@@ -12,22 +12,22 @@
 
 #include <stdint.h>
 
-/* The line holding paddr, or NULL.  Scans the array: counts nothing and
- * touches no stamp. */
-static const struct cache_line *find(const struct cache *c, uint64_t paddr)
+/* The key of the line holding paddr (see struct cache), or NULL.  Scans
+ * the array: counts nothing and touches no stamp. */
+static const uint64_t *find(const struct cache *c, uint64_t paddr)
 {
-    uint64_t tag = paddr >> c->line_shift;
+    uint64_t key = (paddr >> c->line_shift) + 1;
     for (uint32_t i = 0; i < c->sets * c->cfg.ways; i++)
-        if (c->lines[i].valid && c->lines[i].tag == tag)
-            return &c->lines[i];
+        if (c->keys[i] == key)
+            return &c->keys[i];
     return NULL;
 }
 
 /* Is paddr cached, and dirty? */
 static int dirty(const struct cache *c, uint64_t paddr)
 {
-    const struct cache_line *l = find(c, paddr);
-    return l && l->dirty;
+    const uint64_t *k = find(c, paddr);
+    return k && c->dirty[k - c->keys];
 }
 
 /* All four counters of c at once. */

@@ -218,7 +218,7 @@ static void test_hierarchy_errors(void)
     CHECK_EQ(mem_hierarchy_init(&h, &h_l1, &h_l1, &bad_l2, &h_llc, DRAM_LAT,
                                 err, sizeof err), -1);
     CHECK_STR(err, "l2: size 1000 is not ways*line*2^n (ways 8, line 64)");
-    CHECK(h.l1i.lines == NULL && h.l1d.lines == NULL);
+    CHECK(h.l1i.keys == NULL && h.l1d.keys == NULL);
     mem_hierarchy_destroy(&h);
 
     CHECK_EQ(mem_hierarchy_init(&h, &bad_line, &h_l1, &h_l2, &h_llc, DRAM_LAT,
