@@ -1,6 +1,6 @@
 /*
  * trace.c — the SQLite trace writer: open and schema, prepared inserts,
- * batched transactions, the run row, observers and close.
+ * batched transactions, the run row and close (emu/ forwards the events).
  *
  * Hot path: one event is one sqlite3_reset + binds + sqlite3_step on a
  * statement prepared at open.  Strings are bound SQLITE_STATIC: event strings
@@ -522,27 +522,3 @@ int trace_end_run(struct trace *t, const struct trace_run_totals *totals)
     return run_step(t, s);
 }
 
-/* ---- observers ----------------------------------------------------- */
-
-static void obs_walk(void *ctx, const struct walk_event *ev)       { trace_walk(ctx, ev); }
-static void obs_fault(void *ctx, const struct fault_event *ev)     { trace_fault(ctx, ev); }
-static void obs_alloc(void *ctx, const struct alloc_event *ev)     { trace_alloc(ctx, ev); }
-static void obs_vma(void *ctx, const struct vma_event *ev)         { trace_vma(ctx, ev); }
-static void obs_syscall(void *ctx, const struct syscall_event *ev) { trace_syscall(ctx, ev); }
-static void obs_flush(void *ctx, const struct flush_event *ev)     { trace_flush(ctx, ev); }
-
-void trace_mmu_observer(struct trace *t, struct mmu_observer *obs)
-{
-    obs->ctx = t;
-    obs->walk = obs_walk;
-    obs->flush = obs_flush;
-}
-
-void trace_kernel_observer(struct trace *t, struct kernel_observer *obs)
-{
-    obs->ctx = t;
-    obs->fault = obs_fault;
-    obs->alloc = obs_alloc;
-    obs->vma = obs_vma;
-    obs->syscall = obs_syscall;
-}

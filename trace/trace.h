@@ -64,10 +64,6 @@ int  trace_close(struct trace *t, char *err, size_t errlen);
 const char *trace_error(const struct trace *t);
 uint64_t trace_rows(const struct trace *t);   /* event rows written */
 
-/* Observers that forward to a trace (ctx = struct trace *). */
-void trace_mmu_observer(struct trace *t, struct mmu_observer *obs);
-void trace_kernel_observer(struct trace *t, struct kernel_observer *obs);
-
 /* `memsim query DB SQL`: run SQL read-only against DB and print the result
  * as an aligned table with a header (or CSV when csv != 0) to out.
  * Returns 0, or -1 with a reason in err (no such file, SQL error). */

@@ -104,15 +104,9 @@ static const char *q_text(sqlite3 *db, const char *sql)
 
 static uint64_t clk;
 
-/* Eleven events, one per call, clock 100, 150, ... 600: direct calls and
- * the observer wrappers alternate. */
+/* Eleven events, one per call, clock 100, 150, ... 600. */
 static void write_events(struct trace *t)
 {
-    struct mmu_observer mo;
-    struct kernel_observer ko;
-    trace_mmu_observer(t, &mo);
-    trace_kernel_observer(t, &ko);
-    CHECK(mo.ctx == t && ko.ctx == t);
 
     struct walk_event w1 = { .pid = 7, .vaddr = 0x08048123, .access = MMU_FETCH,
         .user = 1, .levels = 2, .entry_addr = { 0x1080, 0x2120 },
@@ -121,11 +115,11 @@ static void write_events(struct trace *t)
     struct walk_event w2 = { .pid = 7, .vaddr = 0xbfff0010, .access = MMU_READ,
         .user = 1, .levels = 1, .entry_addr = { 0x1bfc, 0xdead },
         .entry_val = { 0, 0xbeef }, .paddr = 0xffff, .fault = 1, .error_code = 4 };
-    clk = 150; mo.walk(mo.ctx, &w2);
+    clk = 150; trace_walk(t, &w2);
     struct fault_event f1 = { .pid = 7, .eip = 0x08048123, .address = 0xbfff0010,
         .error_code = 6, .access = MMU_WRITE, .kind = "anon",
         .resolution = "demand-zero", .pfn = 0x1234 };
-    clk = 200; ko.fault(ko.ctx, &f1);
+    clk = 200; trace_fault(t, &f1);
     struct fault_event f2 = { .pid = 8, .eip = 0x0804a000, .address = 0x10,
         .error_code = 4, .access = MMU_READ, .kind = "bad",
         .resolution = "SIGSEGV/SEGV_MAPERR", .pfn = UINT32_MAX };
@@ -133,14 +127,14 @@ static void write_events(struct trace *t)
     struct alloc_event a1 = { "buddy", "alloc", 2, 0x1234, "Normal", "anon" };
     clk = 300; trace_alloc(t, &a1);
     struct alloc_event a2 = { "memblock", "reserve", 0, 0x10, "DMA", "kernel-image" };
-    clk = 350; ko.alloc(ko.ctx, &a2);
+    clk = 350; trace_alloc(t, &a2);
     struct vma_event v1 = { 7, "map", 0x08048000, 0x0804a000, 5, 0x875,
                             "/bin/x,\"y\"" };
-    clk = 400; ko.vma(ko.ctx, &v1);
+    clk = 400; trace_vma(t, &v1);
     struct vma_event v2 = { 7, "brk", 0x0804c000, 0x0804d000, 3, 0x100073, NULL };
     clk = 450; trace_vma(t, &v2);
     struct syscall_event s1 = { 7, 45, "brk", { 0x0804d000, 0, 0, 0, 0, 0 }, -12 };
-    clk = 500; ko.syscall(ko.ctx, &s1);
+    clk = 500; trace_syscall(t, &s1);
     struct syscall_event s2 = { 7, 192, "mmap2",
         { 0, 4096, 3, 0x22, 0xffffffff, 0 }, (int32_t)0xb7fff000u };
     clk = 550; trace_syscall(t, &s2);
