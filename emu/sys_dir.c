@@ -95,15 +95,17 @@ static int remember(struct guest_dir *d, uint32_t idx, int64_t cookie)
 }
 
 /* Rewrite each record's d_off to the guest's cookie; the number of
- * records, or -1 when the directory outgrew the guest's offsets. */
+ * records, or -EOVERFLOW past the guest's offsets, -ENOMEM. */
 static long renumber(struct guest_dir *d, uint8_t *buf, size_t len)
 {
     uint32_t idx = d->pos;
     for (size_t off = 0; off + sizeof(struct dirent64_hdr) <= len;) {
         struct dirent64_hdr h;
         memcpy(&h, buf + off, sizeof h);
-        if (!h.d_reclen || idx >= MAX_DIR_ENTRIES || remember(d, idx, h.d_off))
-            return -1;
+        if (!h.d_reclen || idx >= MAX_DIR_ENTRIES)
+            return -EOVERFLOW;
+        if (remember(d, idx, h.d_off))
+            return -ENOMEM;
         h.d_off = (int64_t)idx + 1;
         memcpy(buf + off, &h, sizeof h);
         off += h.d_reclen;
@@ -128,7 +130,7 @@ long sys_getdents64(struct machine *m, const uint32_t a[6])
     long r = n < 0 ? -errno : n;
     long k = n > 0 ? renumber(d, buf, (size_t)n) : 0;
     if (k < 0)
-        r = -EOVERFLOW;
+        r = k;
     else if (n > 0 && copy_to_user(m->mm, a[1], buf, (uint32_t)n))
         r = -EFAULT;
     if (r < 0 && n > 0)

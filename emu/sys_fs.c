@@ -39,9 +39,8 @@ static long do_open(struct machine *m, uint32_t dirfd, uint32_t upath, uint32_t 
 long sys_open(struct machine *m, const uint32_t a[6]) { return do_open(m, G_AT_FDCWD, a[0], a[1]); }
 long sys_openat(struct machine *m, const uint32_t a[6]) { return do_open(m, a[0], a[1], a[2]); }
 
-/* Run a host read-like call through a bounce buffer into user memory. */
-static long read_to_user(struct machine *m, uint32_t fd, uint32_t uaddr, uint32_t count,
-                         ssize_t (*op)(int, void *, size_t))
+/* read(2) through a bounce buffer into user memory. */
+static long read_to_user(struct machine *m, uint32_t fd, uint32_t uaddr, uint32_t count)
 {
     int h = fd_host(m, fd);
     if (h < 0)
@@ -50,9 +49,9 @@ static long read_to_user(struct machine *m, uint32_t fd, uint32_t uaddr, uint32_
     uint8_t *buf = malloc(len ? len : 1);
     if (!buf)
         return -ENOMEM;
-    ssize_t n = op(h, buf, len);
+    ssize_t n = read(h, buf, len);
     long r = n < 0 ? -errno : n;
-    if (n == (ssize_t)len && len < count && op == read) {
+    if (n == (ssize_t)len && len < count) {
         /* a regular file gives the whole count (to 256 KiB chunks) */
         struct stat st;
         if (fstat(h, &st) == 0 && S_ISREG(st.st_mode)) {
@@ -60,7 +59,7 @@ static long read_to_user(struct machine *m, uint32_t fd, uint32_t uaddr, uint32_
             free(buf);
             if (more)
                 return lseek(h, -(off_t)n, SEEK_CUR), -EFAULT;
-            more = read_to_user(m, fd, uaddr + (uint32_t)n, count - len, op);
+            more = read_to_user(m, fd, uaddr + (uint32_t)n, count - len);
             return more < 0 ? n : n + more;
         }
     }
@@ -74,7 +73,7 @@ static long read_to_user(struct machine *m, uint32_t fd, uint32_t uaddr, uint32_
     return r;
 }
 
-long sys_read(struct machine *m, const uint32_t a[6]) { return read_to_user(m, a[0], a[1], a[2], read); }
+long sys_read(struct machine *m, const uint32_t a[6]) { return read_to_user(m, a[0], a[1], a[2]); }
 
 static long write_user(struct machine *m, int h, uint32_t uaddr, uint32_t len)
 {
