@@ -35,6 +35,8 @@ struct guest_fd {
     int cloexec;
     char *path;                     /* as the guest opened it, or NULL */
     struct vm_file *vmf;            /* shared by every mmap of this open file */
+    struct guest_dir *dir;          /* a directory the guest opened (emu/sys_dir.c):
+                                       only these name a dirfd; NULL otherwise */
 };
 
 struct sigaction_rec {
@@ -89,6 +91,7 @@ struct machine {
     struct sigaction_rec sigactions[65];
     struct guest_fd fds[MAX_FDS];
     int root_fd;                    /* host directory fd of --root, or -1 for "/" */
+    struct vm_file_table files;     /* mapped files, one vm_file per host file */
     char *exe_guest_path;           /* what /proc/self/exe reads as */
     uint64_t rng;                   /* getrandom and AT_RANDOM stream */
 

@@ -117,7 +117,7 @@ static char *guest_exe_path(const struct memsim_options *opt)
 /* ---- machine life ---- */
 
 static int machine_create(struct machine *m, const struct memsim_options *opt,
-                          char *err, size_t errlen)
+                          unsigned stdio_open, char *err, size_t errlen)
 {
     memset(m, 0, sizeof *m);
     m->ldt_pfn = PFN_NONE;
@@ -125,12 +125,16 @@ static int machine_create(struct machine *m, const struct memsim_options *opt,
     m->pid = GUEST_PID;
     m->rng = opt->seed;
     m->root_fd = -1;
-    fd_table_init(m);
+    if (fd_table_init(m, stdio_open)) {
+        snprintf(err, errlen, "cannot set up the guest's stdio: %s", strerror(errno));
+        return MEMSIM_EXIT_INTERNAL;
+    }
     if (opt->root && strcmp(opt->root, "/") != 0 &&
         (m->root_fd = open(opt->root, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0) {
         snprintf(err, errlen, "--root %s: %s", opt->root, strerror(errno));
         return MEMSIM_EXIT_USAGE;
     }
+    m->root_fd = fd_move_high(m->root_fd);
     if (opt->db_path && !(m->trace = trace_open(opt->db_path, &m->cycles, err, errlen)))
         return MEMSIM_EXIT_INTERNAL;
 
@@ -243,11 +247,14 @@ int memsim_run(const struct memsim_options *opt, struct memsim_result *res,
         snprintf(err, errlen, "out of host memory");
         return MEMSIM_EXIT_INTERNAL;
     }
+    /* Before memsim opens anything: no file of ours may become fd 0-2. */
+    unsigned stdio_open = fd_stdio_reserve();
     m->root_fd = -1;
     m->ldt_pfn = PFN_NONE;
-    fd_table_init(m);               /* machine_destroy may run before machine_create */
+    fd_table_init(m, 0);            /* machine_destroy may run before machine_create */
     if ((rc = read_program(opt->program, &image, &size, &fd, err, errlen)))
         goto out;
+    fd = fd_move_high(fd);
     char why[200];
     if (elf_parse(image, size, &img, why, sizeof why) != ELF_OK) {
         snprintf(err, errlen, "%s: %s", opt->program, why);
@@ -258,7 +265,7 @@ int memsim_run(const struct memsim_options *opt, struct memsim_result *res,
         rc = MEMSIM_EXIT_USAGE;
         goto out;
     }
-    if ((rc = machine_create(m, opt, err, errlen)))
+    if ((rc = machine_create(m, opt, stdio_open, err, errlen)))
         goto out;
     m->exe_guest_path = guest_exe_path(opt);
     if (m->trace)

@@ -1,17 +1,14 @@
 /*
  * sys_fs.c — file system calls on the host's files, read-only.
  *
- * Guest descriptors map to host descriptors.  Guest paths resolve under
- * --root with openat2(RESOLVE_IN_ROOT), so ".." and symlinks cannot climb
- * out; with the default root "/" they are host paths (relative ones against
- * memsim's working directory, as under qemu-user).  Opening for writing is
- * refused with EROFS, except /dev/null.  Structures are converted to their
- * i386 layouts (struct stat64); statx and linux_dirent64 are the same on
- * every architecture and pass through.
+ * Guest descriptors are entries of the guest's own table (fd_table.c);
+ * guest paths resolve inside the sandbox (fs_path.c); directories are read
+ * with the guest's own offsets (sys_dir.c).  Structures are converted to
+ * their i386 layouts (struct stat64); statx and linux_dirent64 are the same
+ * on every architecture and pass through.
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/openat2.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,63 +17,9 @@
 #include <sys/syscall.h>
 #include <termios.h>
 #include <unistd.h>
-#include "emu/syscall.h"
+#include "emu/fs.h"
 
-#define G_AT_FDCWD ((uint32_t)-100)
-#define G_AT_EMPTY_PATH 0x1000u
-#define G_AT_SYMLINK_NOFOLLOW 0x100u
-#define G_O_ACCMODE 3u
-#define G_O_CREAT 0100u
-#define G_O_TRUNC 01000u
-#define G_O_APPEND 02000u
-#define G_O_CLOEXEC 02000000u
 #define IO_CHUNK (256u << 10)
-#define PATH_MAX_G 4096u
-
-int fd_table_init(struct machine *m)
-{
-    for (int i = 0; i < MAX_FDS; i++)
-        m->fds[i] = (struct guest_fd){ .host_fd = i < 3 ? i : -1 };
-    return 0;
-}
-
-/* Forget guest fd: close its host fd (never memsim's own stdio) and drop
- * its mapping object; VMAs that map the file keep their references. */
-static void fd_release(struct machine *m, uint32_t fd)
-{
-    struct guest_fd *g = &m->fds[fd];
-    if (g->host_fd > 2)
-        close(g->host_fd);
-    vm_file_put(g->vmf);
-    free(g->path);
-    *g = (struct guest_fd){ .host_fd = -1 };
-}
-
-void fd_table_close(struct machine *m)
-{
-    for (uint32_t i = 0; i < MAX_FDS; i++)
-        if (m->fds[i].host_fd >= 0)
-            fd_release(m, i);
-}
-
-static int host_fd(struct machine *m, uint32_t fd)
-{
-    return fd < MAX_FDS ? m->fds[fd].host_fd : -1;
-}
-
-static long install_fd(struct machine *m, int hfd, int cloexec, uint32_t lowest,
-                       const char *path)
-{
-    for (uint32_t i = lowest; i < MAX_FDS; i++) {
-        if (m->fds[i].host_fd < 0) {
-            m->fds[i] = (struct guest_fd){ .host_fd = hfd, .cloexec = cloexec,
-                                           .path = path ? strdup(path) : NULL };
-            return i;
-        }
-    }
-    close(hfd);
-    return -EMFILE;
-}
 
 static long get_path(struct machine *m, uint32_t uptr, char *buf)
 {
@@ -86,64 +29,29 @@ static long get_path(struct machine *m, uint32_t uptr, char *buf)
     return n < 0 ? n : 0;
 }
 
-/* Open a guest path (relative to guest dirfd) on the host, inside --root. */
-static int open_guest_path(struct machine *m, uint32_t dirfd, const char *path, int flags)
-{
-    int base;
-    if (dirfd == G_AT_FDCWD || path[0] == '/')
-        base = m->root_fd >= 0 ? m->root_fd : AT_FDCWD;
-    else if ((base = host_fd(m, dirfd)) < 0)
-        return -EBADF;
-    if (m->root_fd < 0) {
-        int fd = openat(base, path, flags | O_CLOEXEC);
-        return fd < 0 ? -errno : fd;
-    }
-    struct open_how how = { .flags = (uint64_t)(flags | O_CLOEXEC), .resolve = RESOLVE_IN_ROOT };
-    long fd = syscall(SYS_openat2, base, path, &how, sizeof how);
-    return fd < 0 ? -errno : (int)fd;
-}
-
 static long do_open(struct machine *m, uint32_t dirfd, uint32_t upath, uint32_t flags)
 {
     char path[PATH_MAX_G];
     long r = get_path(m, upath, path);
-    if (r)
-        return r;
-    int writing = (flags & G_O_ACCMODE) != 0 || (flags & (G_O_CREAT | G_O_TRUNC)) != 0;
-    if (writing && strcmp(path, "/dev/null") != 0)
-        return -EROFS;
-    int hflags = (int)(flags & (G_O_ACCMODE | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY));
-    int fd = open_guest_path(m, dirfd, path, hflags);
-    if (fd < 0)
-        return fd;
-    return install_fd(m, fd, (flags & G_O_CLOEXEC) != 0, 0, path);
+    return r ? r : fs_open_guest(m, dirfd, path, flags);
 }
 
 long sys_open(struct machine *m, const uint32_t a[6]) { return do_open(m, G_AT_FDCWD, a[0], a[1]); }
 long sys_openat(struct machine *m, const uint32_t a[6]) { return do_open(m, a[0], a[1], a[2]); }
 
-long sys_close(struct machine *m, const uint32_t a[6])
+/* read(2) through a bounce buffer into user memory. */
+static long read_to_user(struct machine *m, uint32_t fd, uint32_t uaddr, uint32_t count)
 {
-    if (host_fd(m, a[0]) < 0)
-        return -EBADF;
-    fd_release(m, a[0]);                 /* the guest may close 0-2; memsim keeps its own */
-    return 0;
-}
-
-/* Run a host read-like call through a bounce buffer into user memory. */
-static long read_to_user(struct machine *m, uint32_t fd, uint32_t uaddr, uint32_t count,
-                         ssize_t (*op)(int, void *, size_t))
-{
-    int h = host_fd(m, fd);
+    int h = fd_host(m, fd);
     if (h < 0)
         return -EBADF;
     uint32_t len = count < IO_CHUNK ? count : IO_CHUNK;
     uint8_t *buf = malloc(len ? len : 1);
     if (!buf)
         return -ENOMEM;
-    ssize_t n = op(h, buf, len);
+    ssize_t n = read(h, buf, len);
     long r = n < 0 ? -errno : n;
-    if (n == (ssize_t)len && len < count && op == read) {
+    if (n == (ssize_t)len && len < count) {
         /* a regular file gives the whole count (to 256 KiB chunks) */
         struct stat st;
         if (fstat(h, &st) == 0 && S_ISREG(st.st_mode)) {
@@ -151,7 +59,7 @@ static long read_to_user(struct machine *m, uint32_t fd, uint32_t uaddr, uint32_
             free(buf);
             if (more)
                 return lseek(h, -(off_t)n, SEEK_CUR), -EFAULT;
-            more = read_to_user(m, fd, uaddr + (uint32_t)n, count - len, op);
+            more = read_to_user(m, fd, uaddr + (uint32_t)n, count - len);
             return more < 0 ? n : n + more;
         }
     }
@@ -165,16 +73,7 @@ static long read_to_user(struct machine *m, uint32_t fd, uint32_t uaddr, uint32_
     return r;
 }
 
-static ssize_t host_getdents64(int fd, void *buf, size_t len)
-{
-    return syscall(SYS_getdents64, fd, buf, len);
-}
-
-long sys_read(struct machine *m, const uint32_t a[6]) { return read_to_user(m, a[0], a[1], a[2], read); }
-long sys_getdents64(struct machine *m, const uint32_t a[6])
-{
-    return read_to_user(m, a[0], a[1], a[2], host_getdents64);
-}
+long sys_read(struct machine *m, const uint32_t a[6]) { return read_to_user(m, a[0], a[1], a[2]); }
 
 static long write_user(struct machine *m, int h, uint32_t uaddr, uint32_t len)
 {
@@ -205,13 +104,13 @@ static long write_user(struct machine *m, int h, uint32_t uaddr, uint32_t len)
 
 long sys_write(struct machine *m, const uint32_t a[6])
 {
-    int h = host_fd(m, a[0]);
+    int h = fd_host(m, a[0]);
     return h < 0 ? -EBADF : write_user(m, h, a[1], a[2]);
 }
 
 static long do_iov(struct machine *m, const uint32_t a[6], int writing)
 {
-    int h = host_fd(m, a[0]);
+    int h = fd_host(m, a[0]);
     if (h < 0)
         return -EBADF;
     if (a[2] > 1024)
@@ -237,28 +136,39 @@ static long do_iov(struct machine *m, const uint32_t a[6], int writing)
 long sys_writev(struct machine *m, const uint32_t a[6]) { return do_iov(m, a, 1); }
 long sys_readv(struct machine *m, const uint32_t a[6]) { return do_iov(m, a, 0); }
 
-long sys_lseek(struct machine *m, const uint32_t a[6])
+/* lseek for both entry points: directories seek among the offsets
+ * getdents64 gave the guest (sys_dir.c). */
+static long do_lseek(struct machine *m, uint32_t fd, int64_t off, int whence, int64_t *res)
 {
-    int h = host_fd(m, a[0]);
-    if (h < 0)
+    struct guest_fd *g = fd_get(m, fd);
+    if (!g)
         return -EBADF;
-    off_t r = lseek(h, (off_t)(int32_t)a[1], (int)a[2]);
+    if (g->dir)
+        return guest_dir_seek(g->dir, g->host_fd, off, whence, res);
+    off_t r = lseek(g->host_fd, (off_t)off, whence);
     if (r < 0)
         return -errno;
-    return r > INT32_MAX ? -EOVERFLOW : (long)r;
+    *res = r;
+    return 0;
+}
+
+long sys_lseek(struct machine *m, const uint32_t a[6])
+{
+    int64_t res;
+    long r = do_lseek(m, a[0], (int32_t)a[1], (int)a[2], &res);
+    if (r)
+        return r;
+    return res > INT32_MAX ? -EOVERFLOW : (long)res;
 }
 
 long sys_llseek(struct machine *m, const uint32_t a[6])
 {
-    int h = host_fd(m, a[0]);
-    if (h < 0)
-        return -EBADF;
-    off_t off = (off_t)(((uint64_t)a[1] << 32) | a[2]);
-    off_t r = lseek(h, off, (int)a[4]);
-    if (r < 0)
-        return -errno;
-    uint64_t res = (uint64_t)r;
-    return copy_to_user(m->mm, a[3], &res, 8) ? -EFAULT : 0;
+    int64_t res;
+    long r = do_lseek(m, a[0], (int64_t)(((uint64_t)a[1] << 32) | a[2]), (int)a[4], &res);
+    if (r)
+        return r;
+    uint64_t v = (uint64_t)res;
+    return copy_to_user(m->mm, a[3], &v, 8) ? -EFAULT : 0;
 }
 
 /* struct stat64 as i386 lays it out (arch/x86/include/uapi/asm/stat.h). */
@@ -298,12 +208,12 @@ static int path_fd(struct machine *m, uint32_t dirfd, uint32_t upath, uint32_t f
             *err = -ENOENT;
             return -1;
         }
-        int h = dirfd == G_AT_FDCWD ? -1 : host_fd(m, dirfd);
+        int h = dirfd == G_AT_FDCWD ? -1 : fd_host(m, dirfd);
         int fd = h < 0 ? -1 : fcntl(h, F_DUPFD_CLOEXEC, 3);
         *err = fd < 0 ? -EBADF : 0;
         return fd;
     }
-    int fd = open_guest_path(m, dirfd, path,
+    int fd = fs_open(m, dirfd, path,
                              O_PATH | ((flags & G_AT_SYMLINK_NOFOLLOW) ? O_NOFOLLOW : 0));
     *err = fd < 0 ? fd : 0;
     return fd < 0 ? -1 : fd;
@@ -323,7 +233,7 @@ static long stat_at(struct machine *m, uint32_t dirfd, uint32_t upath, uint32_t 
 
 long sys_fstat64(struct machine *m, const uint32_t a[6])
 {
-    int h = host_fd(m, a[0]);
+    int h = fd_host(m, a[0]);
     struct stat st;
     if (h < 0)
         return -EBADF;
@@ -364,7 +274,7 @@ static long do_readlink(struct machine *m, uint32_t dirfd, uint32_t upath, uint3
         n = (ssize_t)strlen(m->exe_guest_path);
         memcpy(target, m->exe_guest_path, (size_t)n);
     } else {
-        int fd = open_guest_path(m, dirfd, path, O_PATH | O_NOFOLLOW);
+        int fd = fs_open(m, dirfd, path, O_PATH | O_NOFOLLOW);
         if (fd < 0)
             return fd;
         n = readlinkat(fd, "", target, sizeof target);
@@ -403,7 +313,7 @@ long sys_faccessat(struct machine *m, const uint32_t a[6]) { return do_access(m,
 
 long sys_ioctl(struct machine *m, const uint32_t a[6])
 {
-    int h = host_fd(m, a[0]);
+    int h = fd_host(m, a[0]);
     if (h < 0)
         return -EBADF;
     uint8_t buf[64];
@@ -418,56 +328,6 @@ long sys_ioctl(struct machine *m, const uint32_t a[6])
     return copy_to_user(m->mm, a[2], buf, (uint32_t)size) ? -EFAULT : 0;
 }
 
-static long dup_to(struct machine *m, uint32_t oldfd, uint32_t newfd, int cloexec)
-{
-    int h = host_fd(m, oldfd);
-    if (h < 0 || newfd >= MAX_FDS)
-        return -EBADF;
-    if (oldfd == newfd)
-        return newfd;
-    int nh = fcntl(h, F_DUPFD_CLOEXEC, 3);
-    if (nh < 0)
-        return -errno;
-    if (m->fds[newfd].host_fd >= 0)
-        fd_release(m, newfd);
-    m->fds[newfd] = (struct guest_fd){ .host_fd = nh, .cloexec = cloexec,
-                                       .path = m->fds[oldfd].path ? strdup(m->fds[oldfd].path) : NULL };
-    return newfd;
-}
-
-long sys_dup(struct machine *m, const uint32_t a[6])
-{
-    int h = host_fd(m, a[0]);
-    if (h < 0)
-        return -EBADF;
-    int nh = fcntl(h, F_DUPFD_CLOEXEC, 3);
-    return nh < 0 ? -errno : install_fd(m, nh, 0, 0, m->fds[a[0]].path);
-}
-
-long sys_dup2(struct machine *m, const uint32_t a[6]) { return dup_to(m, a[0], a[1], 0); }
-long sys_dup3(struct machine *m, const uint32_t a[6])
-{
-    return a[0] == a[1] ? -EINVAL : dup_to(m, a[0], a[1], (a[2] & G_O_CLOEXEC) != 0);
-}
-
-long sys_fcntl64(struct machine *m, const uint32_t a[6])
-{
-    int h = host_fd(m, a[0]);
-    if (h < 0)
-        return -EBADF;
-    switch (a[1]) {
-    case F_DUPFD: case F_DUPFD_CLOEXEC: {
-        int nh = fcntl(h, F_DUPFD_CLOEXEC, 3);
-        return nh < 0 ? -errno : install_fd(m, nh, a[1] == F_DUPFD_CLOEXEC, a[2], m->fds[a[0]].path);
-    }
-    case F_GETFD: return m->fds[a[0]].cloexec ? FD_CLOEXEC : 0;
-    case F_SETFD: m->fds[a[0]].cloexec = (a[2] & FD_CLOEXEC) != 0; return 0;
-    case F_GETFL: { int r = fcntl(h, F_GETFL); return r < 0 ? -errno : r; }
-    case F_SETFL: return 0;
-    default:      return -EINVAL;
-    }
-}
-
 long sys_poll(struct machine *m, const uint32_t a[6])
 {
     uint32_t n = a[1];
@@ -480,7 +340,7 @@ long sys_poll(struct machine *m, const uint32_t a[6])
     int32_t guest_fd[MAX_FDS];
     for (uint32_t i = 0; !r && i < n; i++) {
         guest_fd[i] = p[i].fd;
-        p[i].fd = p[i].fd < 0 ? -1 : host_fd(m, (uint32_t)p[i].fd);
+        p[i].fd = p[i].fd < 0 ? -1 : fd_host(m, (uint32_t)p[i].fd);
         if (guest_fd[i] >= 0 && p[i].fd < 0)
             p[i].fd = -1;                      /* closed fd: POLLNVAL below */
     }
@@ -517,23 +377,4 @@ long sys_getcwd(struct machine *m, const uint32_t a[6])
 long sys_chdir(struct machine *m, const uint32_t a[6])
 {
     return -EPERM;     /* the guest's working directory is fixed for now */
-}
-
-struct vm_file *fd_vm_file(struct machine *m, uint32_t fd, long *err)
-{
-    int h = host_fd(m, fd);
-    if (h < 0) {
-        *err = -EBADF;
-        return NULL;
-    }
-    struct guest_fd *g = &m->fds[fd];
-    if (!g->vmf) {
-        char name[32];
-        snprintf(name, sizeof name, "fd:%u", fd);
-        g->vmf = vm_file_open(h, g->path ? g->path : name);
-    }
-    *err = g->vmf ? 0 : -ENOMEM;
-    if (g->vmf)
-        g->vmf->refs++;                  /* the caller's reference */
-    return g->vmf;
 }

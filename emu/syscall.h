@@ -56,8 +56,15 @@ long sys_get_thread_area(struct machine *m, const uint32_t a[6]);
 long sys_modify_ldt(struct machine *m, const uint32_t a[6]);
 uint8_t *ldt_table(struct machine *m);      /* NULL: no LDT yet */
 
-/* fds */
-int  fd_table_init(struct machine *m);
+/* fd_table.c: the guest's descriptors.  fd_stdio_reserve() runs before
+ * memsim opens anything: it opens /dev/null on whichever of host fds 0-2
+ * are closed (so none of memsim's files lands there) and returns the mask
+ * of those that were open, which alone become the guest's 0-2
+ * (fd_table_init).  fd_move_high() moves an internal descriptor out of the
+ * low numbers (kept where it is if the limit is too low). */
+unsigned fd_stdio_reserve(void);
+int  fd_move_high(int fd);
+int  fd_table_init(struct machine *m, unsigned stdio_open);
 void fd_table_close(struct machine *m);
 
 /* The mapping object of a guest fd, with a reference for the caller (one

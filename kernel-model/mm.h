@@ -62,11 +62,22 @@
 #define MAP_GROWSDOWN_ 0x0100
 #define MAP_FIXED_NOREPLACE_ 0x100000
 
-/* A file a VMA maps: pages are read from it on fault (no page cache yet). */
+/* A file a VMA maps: pages are read from it on fault (no page cache yet).
+ * Like Linux's struct file held by vma->vm_file, it lives as long as a VMA
+ * or a descriptor refers to it, not as long as the descriptor the guest
+ * mapped it through.  A vm_file_table shares one per host file (dev, ino),
+ * so mapping one file 3000 times costs one host descriptor, not 3000. */
 struct vm_file {
     int      refs;
     int      fd;          /* host descriptor, owned */
     char    *path;        /* guest path, for /proc and the trace */
+    uint64_t dev, ino;    /* the host file's identity (vm_file_get) */
+    struct vm_file *next, **pprev;   /* in its vm_file_table; pprev NULL: in none */
+};
+
+/* The open mapped files of a machine, by identity (the inode cache's job). */
+struct vm_file_table {
+    struct vm_file *head;
 };
 
 struct vm_area_struct {
@@ -167,7 +178,11 @@ uint32_t do_brk(struct mm_struct *mm, uint32_t newbrk);     /* returns the (new 
 long do_madvise(struct mm_struct *mm, uint32_t start, uint32_t len, uint32_t advice);
 
 struct vm_file *vm_file_open(int fd, const char *path);
-void vm_file_put(struct vm_file *f);
+/* The table's vm_file for the host file open at fd, with a new reference;
+ * if the table has none for its (dev, ino), a new one holding a dup of fd
+ * (named path) joins the table.  NULL with errno set on failure. */
+struct vm_file *vm_file_get(struct vm_file_table *t, int fd, const char *path);
+void vm_file_put(struct vm_file *f);      /* the last put leaves the table */
 
 /* ---- user memory access from the kernel (uaccess.c) ---- */
 /* Copy to/from user space through the MMU, faulting pages in like the

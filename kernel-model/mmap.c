@@ -36,6 +36,7 @@ void vm_file_put(struct vm_file *f)
 {
     if (!f || --f->refs > 0)
         return;
+    vm_file_unhash(f);
     close(f->fd);
     free(f->path);
     free(f);

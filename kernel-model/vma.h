@@ -22,4 +22,7 @@ void vma_remove_range(struct mm_struct *mm, uint32_t start, uint32_t end);
 /* Merge neighbours that are adjacent and identical in flags and backing. */
 void vma_merge_adjacent(struct mm_struct *mm);
 
+/* vm_file.c: take a vm_file out of its table (no-op when in none). */
+void vm_file_unhash(struct vm_file *f);
+
 #endif

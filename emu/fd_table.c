@@ -1,0 +1,197 @@
+/*
+ * fd_table.c — the guest's descriptor table.
+ *
+ * A guest fd is an index into m->fds, never a host number: each entry
+ * holds a host descriptor the guest itself opened (or a dup of one of
+ * memsim's stdio streams that was open when memsim started).  memsim's own
+ * files — the program, the RAM memfd, the trace, the --root directory —
+ * are not in the table, so whatever numbers the host gave them, no guest
+ * number reaches them.
+ *
+ * Closed stdio: when memsim is started with fd 0, 1 or 2 closed, its first
+ * open()s would land there, and a host library writing to "stderr" would
+ * write into the trace or into RAM.  fd_stdio_reserve() opens /dev/null on
+ * the closed ones before memsim opens anything, and tells which were really
+ * open: only those become the guest's 0-2, so the guest sees the others
+ * closed, as the same program run natively would.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "emu/fs.h"
+
+/* memsim's internal descriptors go at or above this (fd_move_high). */
+#define FD_INTERNAL_MIN 512
+
+unsigned fd_stdio_reserve(void)
+{
+    unsigned open_mask = 0;
+    for (int i = 0; i < 3; i++) {
+        if (fcntl(i, F_GETFD) >= 0 || errno != EBADF) {
+            open_mask |= 1u << i;
+            continue;
+        }
+        /* the lowest free number is i: 0..i-1 are open by now */
+        int fd = open("/dev/null", O_RDWR);
+        if (fd >= 0 && fd != i)
+            close(fd);
+    }
+    return open_mask;
+}
+
+int fd_move_high(int fd)
+{
+    if (fd < 0 || fd >= FD_INTERNAL_MIN)
+        return fd;
+    int h = fcntl(fd, F_DUPFD_CLOEXEC, FD_INTERNAL_MIN);
+    if (h < 0)
+        return fd;                  /* a low RLIMIT_NOFILE: keep it where it is */
+    close(fd);
+    return h;
+}
+
+int fd_table_init(struct machine *m, unsigned stdio_open)
+{
+    for (int i = 0; i < MAX_FDS; i++)
+        m->fds[i] = (struct guest_fd){ .host_fd = -1 };
+    for (int i = 0; i < 3; i++) {
+        if (!(stdio_open & (1u << i)))
+            continue;
+        /* A dup: the guest may close or dup2 over its 0-2 without
+         * touching memsim's own stdio. */
+        int h = fcntl(i, F_DUPFD_CLOEXEC, 3);
+        if (h < 0)
+            return -1;
+        m->fds[i].host_fd = h;
+    }
+    return 0;
+}
+
+/* Forget guest fd: close its host fd and drop its mapping and directory
+ * objects; VMAs that map the file keep their own references. */
+static void fd_release(struct machine *m, uint32_t fd)
+{
+    struct guest_fd *g = &m->fds[fd];
+    close(g->host_fd);
+    vm_file_put(g->vmf);
+    guest_dir_put(g->dir);
+    free(g->path);
+    *g = (struct guest_fd){ .host_fd = -1 };
+}
+
+void fd_table_close(struct machine *m)
+{
+    for (uint32_t i = 0; i < MAX_FDS; i++)
+        if (m->fds[i].host_fd >= 0)
+            fd_release(m, i);
+}
+
+struct guest_fd *fd_get(struct machine *m, uint32_t fd)
+{
+    return fd < MAX_FDS && m->fds[fd].host_fd >= 0 ? &m->fds[fd] : NULL;
+}
+
+int fd_host(struct machine *m, uint32_t fd)
+{
+    struct guest_fd *g = fd_get(m, fd);
+    return g ? g->host_fd : -1;
+}
+
+long fd_install(struct machine *m, int hfd, int cloexec, uint32_t lowest,
+                const char *path, struct guest_dir *dir)
+{
+    for (uint32_t i = lowest; i < MAX_FDS; i++) {
+        if (m->fds[i].host_fd < 0) {
+            m->fds[i] = (struct guest_fd){ .host_fd = hfd, .cloexec = cloexec,
+                                           .path = path ? strdup(path) : NULL, .dir = dir };
+            return i;
+        }
+    }
+    close(hfd);
+    guest_dir_put(dir);
+    return lowest >= MAX_FDS ? -EINVAL : -EMFILE;
+}
+
+long sys_close(struct machine *m, const uint32_t a[6])
+{
+    if (!fd_get(m, a[0]))
+        return -EBADF;
+    fd_release(m, a[0]);
+    return 0;
+}
+
+/* A second guest fd for the open file of g: a host dup (same file
+ * description: offset and flags shared, as Linux's dup shares the file). */
+static long dup_from(struct machine *m, struct guest_fd *g, int cloexec, uint32_t lowest)
+{
+    int nh = fcntl(g->host_fd, F_DUPFD_CLOEXEC, 3);
+    if (nh < 0)
+        return -errno;
+    return fd_install(m, nh, cloexec, lowest, g->path, g->dir ? guest_dir_get(g->dir) : NULL);
+}
+
+static long dup_to(struct machine *m, uint32_t oldfd, uint32_t newfd, int cloexec)
+{
+    struct guest_fd *g = fd_get(m, oldfd);
+    if (!g || newfd >= MAX_FDS)
+        return -EBADF;
+    if (oldfd == newfd)
+        return newfd;
+    int nh = fcntl(g->host_fd, F_DUPFD_CLOEXEC, 3);
+    if (nh < 0)
+        return -errno;
+    if (m->fds[newfd].host_fd >= 0)
+        fd_release(m, newfd);
+    m->fds[newfd] = (struct guest_fd){ .host_fd = nh, .cloexec = cloexec,
+                                       .path = g->path ? strdup(g->path) : NULL,
+                                       .dir = g->dir ? guest_dir_get(g->dir) : NULL };
+    return newfd;
+}
+
+long sys_dup(struct machine *m, const uint32_t a[6])
+{
+    struct guest_fd *g = fd_get(m, a[0]);
+    return g ? dup_from(m, g, 0, 0) : -EBADF;
+}
+
+long sys_dup2(struct machine *m, const uint32_t a[6]) { return dup_to(m, a[0], a[1], 0); }
+long sys_dup3(struct machine *m, const uint32_t a[6])
+{
+    return a[0] == a[1] ? -EINVAL : dup_to(m, a[0], a[1], (a[2] & G_O_CLOEXEC) != 0);
+}
+
+long sys_fcntl64(struct machine *m, const uint32_t a[6])
+{
+    struct guest_fd *g = fd_get(m, a[0]);
+    if (!g)
+        return -EBADF;
+    switch (a[1]) {
+    case F_DUPFD: case F_DUPFD_CLOEXEC:
+        return dup_from(m, g, a[1] == F_DUPFD_CLOEXEC, a[2]);
+    case F_GETFD: return g->cloexec ? FD_CLOEXEC : 0;
+    case F_SETFD: g->cloexec = (a[2] & FD_CLOEXEC) != 0; return 0;
+    case F_GETFL: { int r = fcntl(g->host_fd, F_GETFL); return r < 0 ? -errno : r; }
+    case F_SETFL: return 0;
+    default:      return -EINVAL;
+    }
+}
+
+struct vm_file *fd_vm_file(struct machine *m, uint32_t fd, long *err)
+{
+    struct guest_fd *g = fd_get(m, fd);
+    if (!g) {
+        *err = -EBADF;
+        return NULL;
+    }
+    if (!g->vmf) {
+        char name[32];
+        snprintf(name, sizeof name, "fd:%u", fd);
+        g->vmf = vm_file_get(&m->files, g->host_fd, g->path ? g->path : name);
+    }
+    *err = g->vmf ? 0 : -ENOMEM;
+    if (g->vmf)
+        g->vmf->refs++;                  /* the caller's reference */
+    return g->vmf;
+}

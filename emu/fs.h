@@ -1,0 +1,56 @@
+/*
+ * fs.h — the guest's descriptors and paths (internal to emu/).
+ *
+ * The sandbox rules, each enforced in one place:
+ *   - a guest descriptor is an entry of m->fds; memsim's own host files
+ *     (the program, the RAM memfd, the trace, --root) are never entries,
+ *     so no guest number can name them (fd_table.c);
+ *   - paths resolve under --root with openat2(RESOLVE_IN_ROOT |
+ *     RESOLVE_NO_MAGICLINKS), and anything on the host's procfs is ENOENT
+ *     (fs_path.c);
+ *   - a dirfd is a directory the guest opened itself (m->fds[fd].dir), so
+ *     inherited stdio never becomes a way out of the root (fs_path.c);
+ *   - files are read-only; the only thing opened for writing is the host's
+ *     /dev/null, when what the path names is a null device (fs_path.c).
+ */
+#ifndef MEMSIM_FS_H
+#define MEMSIM_FS_H
+
+#include "emu/syscall.h"
+
+#define G_AT_FDCWD ((uint32_t)-100)
+#define G_AT_EMPTY_PATH 0x1000u
+#define G_AT_SYMLINK_NOFOLLOW 0x100u
+#define G_O_ACCMODE 3u
+#define G_O_CREAT 0100u
+#define G_O_EXCL 0200u
+#define G_O_TRUNC 01000u
+#define G_O_APPEND 02000u
+#define G_O_DIRECTORY 0200000u
+#define G_O_NOFOLLOW 0400000u
+#define G_O_CLOEXEC 02000000u
+#define PATH_MAX_G 4096u
+
+/* fd_table.c */
+struct guest_fd *fd_get(struct machine *m, uint32_t fd);   /* NULL: not open */
+int  fd_host(struct machine *m, uint32_t fd);              /* -1: not open */
+/* Give host descriptor hfd (owned) and dir (a reference, or NULL) a guest
+ * number >= lowest; -EMFILE (hfd closed, dir put) when the table is full. */
+long fd_install(struct machine *m, int hfd, int cloexec, uint32_t lowest,
+                const char *path, struct guest_dir *dir);
+
+/* fs_path.c: a host descriptor (owned by the caller) for a guest path
+ * relative to guest dirfd, opened with host flags, or -errno. */
+int  fs_open(struct machine *m, uint32_t dirfd, const char *path, int flags);
+/* open(2)/openat(2) with guest flags: the new guest fd or -errno. */
+long fs_open_guest(struct machine *m, uint32_t dirfd, const char *path, uint32_t flags);
+
+/* sys_dir.c: a directory's reading state, shared by dups of its fd. */
+struct guest_dir *guest_dir_new(const char *gpath);        /* NULL: no memory */
+struct guest_dir *guest_dir_get(struct guest_dir *d);
+void guest_dir_put(struct guest_dir *d);
+const char *guest_dir_path(const struct guest_dir *d);     /* NULL with the default root */
+/* lseek on a directory: only offsets getdents64 handed out (or 0). */
+long guest_dir_seek(struct guest_dir *d, int hfd, int64_t off, int whence, int64_t *res);
+
+#endif

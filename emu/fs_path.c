@@ -1,0 +1,208 @@
+/*
+ * fs_path.c — guest paths to host descriptors, inside the sandbox.
+ *
+ * With --root R every path resolves from R's descriptor with
+ * openat2(RESOLVE_IN_ROOT): ".." stops at R and absolute symlinks restart
+ * at R, as in a chroot.  A path relative to a guest dirfd resolves from R
+ * too, with the directory's guest path in front ("/sub" + "/../x"), so ".."
+ * from a subdirectory is the chroot's ".." and never climbs past R (the
+ * dirfd itself as the base of RESOLVE_IN_ROOT would make it the root).
+ * With the default root "/" paths are host paths (relative ones against
+ * memsim's working directory, as under qemu-user).
+ *
+ * In both modes: magic links (/proc/PID/fd/N, cwd, root, exe) are never
+ * followed (RESOLVE_NO_MAGICLINKS), and anything that resolves onto the
+ * host's procfs is ENOENT: /proc describes memsim's host process (its
+ * command line, maps, descriptors, memory), not the guest.  The test is
+ * the file system type of what was opened, so a symlink or a bind mount
+ * that leads to procfs under another name is hidden too.  (The guest's
+ * own /proc, beyond readlink("/proc/self/exe"), is not modelled yet.)
+ *
+ * Writing: files are read-only (EROFS).  A null device takes writes: when
+ * what the path names is a character device 1:3, the guest gets the host's
+ * /dev/null, opened by memsim, never the file the path names — so a
+ * symlink or hardlink named dev/null in the root writes nothing.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+#include "emu/fs.h"
+
+static int on_procfs(int fd)
+{
+    struct statfs s;
+    return fstatfs(fd, &s) == 0 && s.f_type == PROC_SUPER_MAGIC;
+}
+
+/* openat2, retried when a concurrent rename made RESOLVE_IN_ROOT give up
+ * on a ".." (EAGAIN). */
+static int openat2_retry(int base, const char *path, const struct open_how *how)
+{
+    for (int tries = 0; tries < 16; tries++) {
+        long fd = syscall(SYS_openat2, base, path, how, sizeof *how);
+        if (fd >= 0)
+            return (int)fd;
+        if (errno != EAGAIN)
+            break;
+    }
+    return -errno;
+}
+
+/* An ELOOP from RESOLVE_NO_MAGICLINKS: did the walk pass through procfs?
+ * (Magic links exist only there.)  Each prefix is looked at without
+ * following its last component; the error path only. */
+static int walks_procfs(int base, const char *path, uint64_t resolve)
+{
+    char buf[PATH_MAX_G];
+    size_t n = strlen(path);
+    if (n >= sizeof buf)
+        return 0;
+    memcpy(buf, path, n + 1);
+    for (size_t i = 1; i <= n; i++) {
+        if (i < n && buf[i] != '/')
+            continue;
+        char c = buf[i];
+        buf[i] = 0;
+        struct open_how how = { .flags = O_PATH | O_NOFOLLOW | O_CLOEXEC, .resolve = resolve };
+        int fd = openat2_retry(base, buf, &how);
+        buf[i] = c;
+        if (fd >= 0) {
+            int proc = on_procfs(fd);
+            close(fd);
+            if (proc)
+                return 1;
+        }
+    }
+    return 0;
+}
+
+/* The base descriptor and host path for a guest path relative to dirfd.
+ * A dirfd must be a directory the guest opened (inherited stdio is not:
+ * a descriptor from outside the root is no way into the host's tree). */
+static long path_base(struct machine *m, uint32_t dirfd, const char *path,
+                      char *buf, int *base, const char **hpath)
+{
+    int rooted = m->root_fd >= 0;
+    *base = rooted ? m->root_fd : AT_FDCWD;
+    *hpath = path;
+    if (dirfd == G_AT_FDCWD || path[0] == '/')
+        return 0;
+    struct guest_fd *g = fd_get(m, dirfd);
+    if (!g)
+        return -EBADF;
+    if (!g->dir)
+        return -ENOTDIR;
+    if (!rooted) {
+        *base = g->host_fd;
+        return 0;
+    }
+    int n = snprintf(buf, PATH_MAX_G, "%s/%s", guest_dir_path(g->dir), path);
+    if (n < 0 || (unsigned)n >= PATH_MAX_G)
+        return -ENAMETOOLONG;
+    *hpath = buf;
+    return 0;
+}
+
+int fs_open(struct machine *m, uint32_t dirfd, const char *path, int flags)
+{
+    char buf[PATH_MAX_G];
+    const char *hpath;
+    int base;
+    long r = path_base(m, dirfd, path, buf, &base, &hpath);
+    if (r)
+        return (int)r;
+    struct open_how how = {
+        .flags = (uint64_t)(flags | O_CLOEXEC),
+        .resolve = RESOLVE_NO_MAGICLINKS | (m->root_fd >= 0 ? RESOLVE_IN_ROOT : 0),
+    };
+    int fd = openat2_retry(base, hpath, &how);
+    if (fd >= 0 && on_procfs(fd)) {
+        close(fd);
+        return -ENOENT;
+    }
+    if (fd == -ELOOP && walks_procfs(base, hpath, how.resolve))
+        return -ENOENT;
+    return fd;
+}
+
+static int is_null_device(const struct stat *st)
+{
+    return S_ISCHR(st->st_mode) && st->st_rdev == makedev(1, 3);
+}
+
+/* Opening for writing: only a null device, and then the host's own. */
+static int open_for_writing(struct machine *m, uint32_t dirfd, const char *path, uint32_t flags)
+{
+    int fd = fs_open(m, dirfd, path, O_PATH | ((flags & G_O_NOFOLLOW) ? O_NOFOLLOW : 0));
+    if (fd < 0)
+        return fd == -ENOENT && (flags & G_O_CREAT) ? -EROFS : fd;
+    struct stat st;
+    int r = fstat(fd, &st) ? -errno : 0;
+    close(fd);
+    if (r)
+        return r;
+    if ((flags & (G_O_CREAT | G_O_EXCL)) == (G_O_CREAT | G_O_EXCL))
+        return -EEXIST;
+    if (!is_null_device(&st))
+        return S_ISDIR(st.st_mode) ? -EISDIR : -EROFS;
+    fd = open("/dev/null", (int)(flags & G_O_ACCMODE) | O_CLOEXEC);
+    return fd < 0 ? -errno : fd;
+}
+
+/* The guest path a directory descriptor stands for under --root: what the
+ * host says the directory is (symlinks resolved), relative to the root. */
+static char *rooted_dir_path(struct machine *m, int hfd, uint32_t dirfd, const char *path)
+{
+    char proc[40], host[PATH_MAX_G], root[PATH_MAX_G];
+    snprintf(proc, sizeof proc, "/proc/self/fd/%d", hfd);
+    ssize_t n = readlink(proc, host, sizeof host - 1);
+    snprintf(proc, sizeof proc, "/proc/self/fd/%d", m->root_fd);
+    ssize_t rn = readlink(proc, root, sizeof root - 1);
+    if (n > 0 && rn > 0) {
+        host[n] = root[rn] = 0;
+        size_t skip = strcmp(root, "/") ? (size_t)rn : 0;
+        if (!strncmp(host, root, (size_t)rn) && (host[skip] == '/' || !host[skip]))
+            return strdup(host[skip] ? host + skip : "/");
+    }
+    /* not under the root's host path (moved meanwhile?): the guest's words */
+    struct guest_fd *g = path[0] == '/' || dirfd == G_AT_FDCWD ? NULL : fd_get(m, dirfd);
+    const char *pre = g && g->dir ? guest_dir_path(g->dir) : "";
+    char *s = malloc(strlen(pre) + strlen(path) + 3);
+    if (s)
+        sprintf(s, "%s%s%s", pre, path[0] == '/' ? "" : "/", path);
+    return s;
+}
+
+long fs_open_guest(struct machine *m, uint32_t dirfd, const char *path, uint32_t flags)
+{
+    int writing = (flags & G_O_ACCMODE) != 0 || (flags & (G_O_CREAT | G_O_TRUNC)) != 0;
+    int fd;
+    if (writing)
+        fd = open_for_writing(m, dirfd, path, flags);
+    else
+        fd = fs_open(m, dirfd, path,
+                     (int)(flags & (G_O_DIRECTORY | G_O_NOFOLLOW | O_NONBLOCK | O_NOCTTY)));
+    if (fd < 0)
+        return fd;
+    struct stat st;
+    struct guest_dir *dir = NULL;
+    if (!fstat(fd, &st) && S_ISDIR(st.st_mode)) {
+        char *gpath = m->root_fd >= 0 ? rooted_dir_path(m, fd, dirfd, path) : NULL;
+        dir = (m->root_fd < 0 || gpath) ? guest_dir_new(gpath) : NULL;
+        free(gpath);
+        if (!dir) {
+            close(fd);
+            return -ENOMEM;
+        }
+    }
+    return fd_install(m, fd, (flags & G_O_CLOEXEC) != 0, 0, path, dir);
+}

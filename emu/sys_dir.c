@@ -1,0 +1,157 @@
+/*
+ * sys_dir.c — reading directories: getdents64 and lseek on a directory.
+ *
+ * A directory offset (d_off, telldir) is a cookie the file system hands
+ * out.  ext4 gives a 64-bit hash to a 64-bit caller and a 32-bit one to a
+ * 32-bit caller (is_32bit_api(), FMODE_32BITHASH); memsim's host calls are
+ * 64-bit, and an i386 glibc readdir refuses a d_off that does not fit in 32
+ * bits with EOVERFLOW.  So the guest gets its own cookies, as a kernel
+ * gives its own to a 32-bit task: the n-th entry's d_off is n + 1, and the
+ * directory remembers the host cookie behind each one to seek back to it.
+ * linux_dirent64 has the same layout on i386 and x86-64; only d_off changes.
+ *
+ * The state is shared by every dup of the descriptor (they share the host
+ * file description and so its position).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include "emu/fs.h"
+
+#define DIRENT_CHUNK (64u << 10)
+#define MAX_DIR_ENTRIES 0x7fffffffu      /* guest offsets stay positive int32 */
+
+struct guest_dir {
+    int refs;
+    char *gpath;            /* the directory's guest path under --root, else NULL */
+    uint32_t pos;           /* entries handed to the guest before the position */
+    uint32_t nr, cap;       /* host cookies known */
+    int64_t *cookie;        /* cookie[i]: the host offset just after entry i */
+};
+
+struct __attribute__((packed)) dirent64_hdr {
+    uint64_t d_ino;
+    int64_t d_off;
+    uint16_t d_reclen;
+};
+
+struct guest_dir *guest_dir_new(const char *gpath)
+{
+    struct guest_dir *d = calloc(1, sizeof *d);
+    if (!d)
+        return NULL;
+    d->refs = 1;
+    if (gpath && !(d->gpath = strdup(gpath))) {
+        free(d);
+        return NULL;
+    }
+    return d;
+}
+
+struct guest_dir *guest_dir_get(struct guest_dir *d)
+{
+    d->refs++;
+    return d;
+}
+
+void guest_dir_put(struct guest_dir *d)
+{
+    if (!d || --d->refs > 0)
+        return;
+    free(d->gpath);
+    free(d->cookie);
+    free(d);
+}
+
+const char *guest_dir_path(const struct guest_dir *d)
+{
+    return d->gpath;
+}
+
+/* The host offset where guest position pos starts. */
+static int64_t host_offset(const struct guest_dir *d, uint32_t pos)
+{
+    return pos ? d->cookie[pos - 1] : 0;
+}
+
+static int remember(struct guest_dir *d, uint32_t idx, int64_t cookie)
+{
+    if (idx < d->nr) {
+        d->cookie[idx] = cookie;
+        return 0;
+    }
+    if (d->nr == d->cap) {
+        uint32_t cap = d->cap ? d->cap * 2 : 64;
+        int64_t *c = cap > d->cap ? realloc(d->cookie, cap * sizeof *c) : NULL;
+        if (!c)
+            return -1;
+        d->cookie = c;
+        d->cap = cap;
+    }
+    d->cookie[d->nr++] = cookie;
+    return 0;
+}
+
+/* Rewrite each record's d_off to the guest's cookie; the number of
+ * records, or -EOVERFLOW past the guest's offsets, -ENOMEM. */
+static long renumber(struct guest_dir *d, uint8_t *buf, size_t len)
+{
+    uint32_t idx = d->pos;
+    for (size_t off = 0; off + sizeof(struct dirent64_hdr) <= len;) {
+        struct dirent64_hdr h;
+        memcpy(&h, buf + off, sizeof h);
+        if (!h.d_reclen || idx >= MAX_DIR_ENTRIES)
+            return -EOVERFLOW;
+        if (remember(d, idx, h.d_off))
+            return -ENOMEM;
+        h.d_off = (int64_t)idx + 1;
+        memcpy(buf + off, &h, sizeof h);
+        off += h.d_reclen;
+        idx++;
+    }
+    return (long)(idx - d->pos);
+}
+
+long sys_getdents64(struct machine *m, const uint32_t a[6])
+{
+    struct guest_fd *g = fd_get(m, a[0]);
+    if (!g)
+        return -EBADF;
+    if (!g->dir)
+        return -ENOTDIR;            /* not a directory the guest opened */
+    struct guest_dir *d = g->dir;
+    uint32_t len = a[2] < DIRENT_CHUNK ? a[2] : DIRENT_CHUNK;
+    uint8_t *buf = malloc(len ? len : 1);
+    if (!buf)
+        return -ENOMEM;
+    long n = syscall(SYS_getdents64, g->host_fd, buf, len);
+    long r = n < 0 ? -errno : n;
+    long k = n > 0 ? renumber(d, buf, (size_t)n) : 0;
+    if (k < 0)
+        r = k;
+    else if (n > 0 && copy_to_user(m->mm, a[1], buf, (uint32_t)n))
+        r = -EFAULT;
+    if (r < 0 && n > 0)
+        lseek(g->host_fd, host_offset(d, d->pos), SEEK_SET);   /* nothing was read */
+    else if (n > 0)
+        d->pos += (uint32_t)k;
+    free(buf);
+    return r;
+}
+
+long guest_dir_seek(struct guest_dir *d, int hfd, int64_t off, int whence, int64_t *res)
+{
+    if (whence == SEEK_CUR)
+        off += d->pos;
+    else if (whence != SEEK_SET)
+        return -EINVAL;
+    if (off < 0 || (uint64_t)off > d->nr)
+        return -EINVAL;             /* an offset getdents64 never handed out */
+    if (lseek(hfd, host_offset(d, (uint32_t)off), SEEK_SET) < 0)
+        return -errno;
+    d->pos = (uint32_t)off;
+    *res = off;
+    return 0;
+}

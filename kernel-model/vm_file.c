@@ -1,0 +1,54 @@
+/*
+ * vm_file.c — one vm_file per host file, shared by every mapping of it.
+ *
+ * Linux's VMAs hold a struct file, not a descriptor: a program may open a
+ * file, mmap it and close the descriptor thousands of times under a small
+ * RLIMIT_NOFILE.  The model's vm_file holds a host descriptor, so giving
+ * each mapping its own would spend one host descriptor per mapping and hit
+ * memsim's own limit.  The table finds the vm_file of a file by its host
+ * identity (st_dev, st_ino): a private mapping reads pages with pread, so
+ * any read-only descriptor of the file serves every mapping of it.
+ *
+ * The table is a list: a guest maps a few dozen distinct files, and a
+ * lookup is one fstat plus a walk, off the hot path (mmap only).
+ */
+#include <errno.h>
+#include <sys/stat.h>
+#include "kernel-model/vma.h"
+
+void vm_file_unhash(struct vm_file *f)
+{
+    if (!f->pprev)
+        return;
+    *f->pprev = f->next;
+    if (f->next)
+        f->next->pprev = f->pprev;
+    f->next = NULL;
+    f->pprev = NULL;
+}
+
+struct vm_file *vm_file_get(struct vm_file_table *t, int fd, const char *path)
+{
+    struct stat st;
+    if (fstat(fd, &st))
+        return NULL;
+    for (struct vm_file *f = t->head; f; f = f->next) {
+        if (f->dev == (uint64_t)st.st_dev && f->ino == (uint64_t)st.st_ino) {
+            f->refs++;
+            return f;
+        }
+    }
+    struct vm_file *f = vm_file_open(fd, path);
+    if (!f) {
+        errno = errno ? errno : ENOMEM;
+        return NULL;
+    }
+    f->dev = (uint64_t)st.st_dev;
+    f->ino = (uint64_t)st.st_ino;
+    f->next = t->head;
+    f->pprev = &t->head;
+    if (t->head)
+        t->head->pprev = &f->next;
+    t->head = f;
+    return f;
+}
