@@ -61,6 +61,34 @@ static int parse_size(const char *s, uint64_t *out)
     return 0;
 }
 
+/* --seed: decimal digits only, an unsigned 64-bit number ("-1" is not
+ * 2^64 - 1, "010" is ten, "0x10" is refused). */
+static int parse_seed(const char *s, uint64_t *out)
+{
+    uint64_t v = 0;
+    if (!*s)
+        return -1;
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9' || v > (UINT64_MAX - (uint64_t)(*s - '0')) / 10)
+            return -1;
+        v = v * 10 + (uint64_t)(*s - '0');
+    }
+    *out = v;
+    return 0;
+}
+
+/* A file option's value that looks like an option ("--db --", "--db
+ * --no-trace") is a forgotten value, not a file name: refused, so no file
+ * named "--" appears.  A file of that name can be given as ./--. */
+static int file_value_ok(const char *opt, const char *value)
+{
+    if (value[0] != '-')
+        return 1;
+    fprintf(stderr, "memsim: %s %s: expected a file name, not an option (write ./%s for a "
+            "file of that name)\n", opt, value, value);
+    return 0;
+}
+
 struct env_builder {
     char **vars;
     size_t n, cap;
@@ -129,7 +157,7 @@ static int cmd_run(int argc, char **argv)
     int summary = 0, stats = 0, clear = 0, c;
     const char *cpu_name = cpu_preset_names[0], *cpu_file = NULL;
     struct cpu_config cpu;
-    char *end, options_text[512];
+    char options_text[512];
     const char *extra[64];
     int nextra = 0;
 
@@ -137,7 +165,11 @@ static int cmd_run(int argc, char **argv)
     opterr = 0;                        /* our own messages, named "memsim" */
     while ((c = getopt_long(argc, argv, "+:E:", opts, NULL)) != -1) {
         switch (c) {
-        case O_DB: o.db_path = optarg; break;
+        case O_DB:
+            if (!file_value_ok("--db", optarg))
+                return MEMSIM_EXIT_USAGE;
+            o.db_path = optarg;
+            break;
         case O_NOTRACE: o.db_path = NULL; break;
         case O_RAM:
             if (parse_size(optarg, &o.ram_bytes)) {
@@ -146,19 +178,26 @@ static int cmd_run(int argc, char **argv)
             }
             break;
         case O_SEED:
-            errno = 0;
-            o.seed = strtoull(optarg, &end, 0);
-            if (errno || *end || !*optarg) {
-                fprintf(stderr, "memsim: --seed %s: expected a number\n", optarg);
+            if (parse_seed(optarg, &o.seed)) {
+                fprintf(stderr, "memsim: --seed %s: expected a decimal number from 0 to "
+                        "18446744073709551615\n", optarg);
                 return MEMSIM_EXIT_USAGE;
             }
             break;
-        case O_ROOT: o.root = optarg; break;
+        case O_ROOT:
+            if (!file_value_ok("--root", optarg))
+                return MEMSIM_EXIT_USAGE;
+            o.root = optarg;
+            break;
         case O_ENVCLEAR: clear = 1; break;
         case O_SUMMARY: summary = 1; break;
         case O_STATS: stats = 1; break;
         case O_CPU: cpu_name = optarg; break;
-        case O_CPUCFG: cpu_file = optarg; break;
+        case O_CPUCFG:
+            if (!file_value_ok("--cpu-config", optarg))
+                return MEMSIM_EXIT_USAGE;
+            cpu_file = optarg;
+            break;
         case O_ENGINE:
             if (strcmp(optarg, "model") && strcmp(optarg, "raw")) {
                 fprintf(stderr, "memsim: --engine %s: expected model or raw\n", optarg);
@@ -202,6 +241,7 @@ static int cmd_run(int argc, char **argv)
         return MEMSIM_EXIT_USAGE;
     }
     o.cpu = &cpu;
+    o.cpu_config_path = cpu_file;
     for (char **e = environ; !clear && e && *e; e++)
         env_set(&env, *e);
     for (int i = 0; i < nextra; i++)

@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -176,6 +177,22 @@ long sys_getdents64(struct machine *m, const uint32_t a[6])
     return read_to_user(m, a[0], a[1], a[2], host_getdents64);
 }
 
+/*
+ * A write to a pipe or socket without a reader fails with EPIPE and sends
+ * the writer SIGPIPE (pipe_write), whose default action kills it.  No guest
+ * handler runs in this model, so as for kill(self) every disposition but
+ * SIG_IGN (or a blocked SIGPIPE) kills; the shell's silence for SIGPIPE is
+ * kept (no report line).
+ */
+static void send_sigpipe(struct machine *m)
+{
+    if (m->stopped || m->sigactions[SIGPIPE].handler == 1 ||
+        (m->sigmask & (1ull << (SIGPIPE - 1))))
+        return;
+    m->exit_reason = "SIGPIPE";
+    machine_kill(m, SIGPIPE, "%s", "");
+}
+
 static long write_user(struct machine *m, int h, uint32_t uaddr, uint32_t len)
 {
     long done = 0;
@@ -190,6 +207,8 @@ static long write_user(struct machine *m, int h, uint32_t uaddr, uint32_t len)
         }
         ssize_t n = write(h, buf, chunk);
         if (n < 0) {
+            if (errno == EPIPE)
+                send_sigpipe(m);
             done = done ? done : -errno;
             break;
         }
