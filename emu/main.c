@@ -5,8 +5,10 @@
  *   memsim query [--csv] DB SQL
  *
  * Exit status of `run`: the guest's own (its exit code, or 128 + the signal
- * that killed it), else 125 bad options, 126 not a runnable static i386
- * ELF, 127 no such program, 70 memsim failed.
+ * that killed it), else 125 bad options or an unusable --db, 126 not
+ * executable (EACCES, ENOEXEC, E2BIG as execve), 127 no such program,
+ * 128 + sig when memsim's own SIGINT/SIGTERM/SIGHUP/SIGPIPE stopped the
+ * run (the trace is complete), 70 memsim failed.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -27,7 +29,7 @@ static void usage(FILE *f)
         "  --db FILE      trace database (default memsim.db; the previous one becomes FILE.old)\n"
         "  --no-trace     do not write a trace\n"
         "  --ram SIZE     modelled RAM, e.g. 64M, 1G (default 256M, 4M..4G)\n"
-        "  --seed N       seed for getrandom and AT_RANDOM (default 0)\n"
+        "  --seed N       seed for getrandom and AT_RANDOM, decimal (default 0)\n"
         "  --root DIR     the guest's / on the host (default /)\n"
         "  -E NAME=VALUE  set a guest environment variable (repeatable)\n"
         "  --env-clear    start the guest with an empty environment\n"
