@@ -420,12 +420,14 @@ int cpu_run(struct machine *m)
 {
     if (add_hooks(m))
         return -1;
-    while (!m->stopped) {
+    while (!m->stopped && !machine_interrupted(m)) {
         uint32_t eip;
         uc_reg_read(m->uc, UC_X86_REG_EIP, &eip);
         m->in_engine = 1;
         uc_err e = uc_emu_start(m->uc, eip, UNTIL_NEVER, 0, 0);
         m->in_engine = 0;
+        if (machine_interrupted(m))             /* memsim's own SIGINT etc. stopped it */
+            break;
         if (m->pending_syscall) {
             m->pending_syscall = 0;
             syscall_dispatch(m);

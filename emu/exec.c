@@ -139,16 +139,59 @@ static int push_tables(struct machine *m, const struct elf_image *img, struct st
     return r;
 }
 
+/*
+ * Linux's execve limit on what the new stack receives (fs/exec.c,
+ * bprm_stack_limits and copy_strings, for an i386 kernel): the strings of
+ * the file name, envp and argv plus one pointer per argv and envp entry must
+ * fit in a quarter of RLIMIT_STACK (2 MiB of the default 8 MiB; never less
+ * than ARG_MAX, 32 pages), and no single string may exceed MAX_ARG_STRLEN.
+ * Pure: memsim checks it before it touches any file, as execve fails with
+ * E2BIG before the old program is gone.
+ */
+#define ARG_MAX_PAGES  32u
+#define MAX_ARG_STRLEN (32u * PAGE_SIZE)
+
+int exec_check_args(const struct memsim_options *opt, char *err, size_t errlen)
+{
+    size_t limit = STACK_RLIMIT / 4 < ARG_MAX_PAGES * PAGE_SIZE ? ARG_MAX_PAGES * PAGE_SIZE
+                                                                : STACK_RLIMIT / 4;
+    size_t n = 0, total = strlen(opt->program) + 1, longest = total;
+    for (int i = 0; i < opt->argc; i++, n++) {
+        size_t len = strlen(opt->argv[i]) + 1;
+        total += len;
+        longest = len > longest ? len : longest;
+    }
+    for (size_t i = 0; opt->envp && opt->envp[i]; i++, n++) {
+        size_t len = strlen(opt->envp[i]) + 1;
+        total += len;
+        longest = len > longest ? len : longest;
+    }
+    total += (n ? n : 1) * 4;                  /* argv[] and envp[] pointers */
+    if (longest > MAX_ARG_STRLEN) {
+        snprintf(err, errlen, "%s: an argument or environment string of %zu bytes is longer "
+                 "than execve allows (%u): E2BIG", opt->program, longest - 1, MAX_ARG_STRLEN);
+        return -E2BIG;
+    }
+    if (total > limit) {
+        snprintf(err, errlen, "%s: arguments and environment take %zu bytes, more than execve "
+                 "allows (%zu, a quarter of the %u MiB stack limit): E2BIG", opt->program,
+                 total, limit, STACK_RLIMIT >> 20);
+        return -E2BIG;
+    }
+    return 0;
+}
+
 static int setup_stack(struct machine *m, const struct elf_image *img, uint32_t *sp)
 {
     struct stack_build b = { .argc = m->opt.argc };
     size_t strings = strlen(m->opt.program) + 64;
+    char why[256];
     while (m->opt.envp && m->opt.envp[b.envc])
         strings += strlen(m->opt.envp[b.envc++]) + 5;
     for (int i = 0; i < b.argc; i++)
         strings += strlen(m->opt.argv[i]) + 5;
-    if (strings > STACK_RLIMIT / 4)
-        return -E2BIG;                     /* Linux's limit: a quarter of RLIMIT_STACK */
+    if (exec_check_args(&m->opt, why, sizeof why))
+        return -E2BIG;                     /* memsim_run checked it before the trace */
     uint32_t low = ((STACK_TOP - (uint32_t)strings - 16 * 64 - 4096) & PAGE_MASK) - STACK_EXPAND;
     long r = do_mmap(m->mm, low, STACK_TOP - low,
                      PROT_READ_ | PROT_WRITE_ | (img->exec_stack ? PROT_EXEC_ : 0),

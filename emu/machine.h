@@ -118,6 +118,8 @@ void cpu_read_tls(struct machine *m, unsigned entry, uint8_t desc[8]);
 /* exec.c: load the program and build its initial stack */
 struct elf_image;
 int  exec_program(struct machine *m, const struct elf_image *img, int fd);
+/* execve's E2BIG rule for opt's argv and envp: 0, or -E2BIG with a line in err. */
+int  exec_check_args(const struct memsim_options *opt, char *err, size_t errlen);
 
 void machine_random_bytes(struct machine *m, uint8_t *buf, size_t n);
 
@@ -131,6 +133,20 @@ int  machine_access(struct machine *m, uint32_t va, enum mmu_access acc, int use
 /* Fault in va for an access the model does not count (translation-time code
  * reads).  0, or -1 when the guest was killed. */
 int  machine_fault_in(struct machine *m, uint32_t va, enum mmu_access acc);
+
+/* interrupt.c: memsim's own SIGINT, SIGTERM, SIGHUP and SIGPIPE end the
+ * guest's run cleanly (a complete runs row, then 128 + the signal). */
+#include <signal.h>
+struct host_signals {
+    struct sigaction old[5];        /* INT, TERM, HUP, PIPE, ALRM as they were */
+};
+void interrupt_arm(struct host_signals *saved);
+void interrupt_disarm(const struct host_signals *saved);
+/* The engine a signal stops (NULL: none; cleared before uc_close). */
+void interrupt_engine(uc_engine *uc);
+/* The run loop's check: 1 when memsim got one of those signals, the run
+ * then marked stopped with its exit reason; else 0. */
+int  machine_interrupted(struct machine *m);
 
 /* stats.c */
 void machine_collect_stats(struct machine *m, struct memsim_result *r);

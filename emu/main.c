@@ -5,8 +5,10 @@
  *   memsim query [--csv] DB SQL
  *
  * Exit status of `run`: the guest's own (its exit code, or 128 + the signal
- * that killed it), else 125 bad options, 126 not a runnable static i386
- * ELF, 127 no such program, 70 memsim failed.
+ * that killed it), else 125 bad options or an unusable --db, 126 not
+ * executable (EACCES, ENOEXEC, E2BIG as execve), 127 no such program,
+ * 128 + sig when memsim's own SIGINT/SIGTERM/SIGHUP/SIGPIPE stopped the
+ * run (the trace is complete), 70 memsim failed.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -27,7 +29,7 @@ static void usage(FILE *f)
         "  --db FILE      trace database (default memsim.db; the previous one becomes FILE.old)\n"
         "  --no-trace     do not write a trace\n"
         "  --ram SIZE     modelled RAM, e.g. 64M, 1G (default 256M, 4M..4G)\n"
-        "  --seed N       seed for getrandom and AT_RANDOM (default 0)\n"
+        "  --seed N       seed for getrandom and AT_RANDOM, decimal (default 0)\n"
         "  --root DIR     the guest's / on the host (default /)\n"
         "  -E NAME=VALUE  set a guest environment variable (repeatable)\n"
         "  --env-clear    start the guest with an empty environment\n"
@@ -58,6 +60,34 @@ static int parse_size(const char *s, uint64_t *out)
     if (*end || v < (4ull << 20) || v > (4ull << 30))
         return -1;
     *out = v;
+    return 0;
+}
+
+/* --seed: decimal digits only, an unsigned 64-bit number ("-1" is not
+ * 2^64 - 1, "010" is ten, "0x10" is refused). */
+static int parse_seed(const char *s, uint64_t *out)
+{
+    uint64_t v = 0;
+    if (!*s)
+        return -1;
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9' || v > (UINT64_MAX - (uint64_t)(*s - '0')) / 10)
+            return -1;
+        v = v * 10 + (uint64_t)(*s - '0');
+    }
+    *out = v;
+    return 0;
+}
+
+/* A file option's value that looks like an option ("--db --", "--db
+ * --no-trace") is a forgotten value, not a file name: refused, so no file
+ * named "--" appears.  A file of that name can be given as ./--. */
+static int file_value_ok(const char *opt, const char *value)
+{
+    if (value[0] != '-')
+        return 1;
+    fprintf(stderr, "memsim: %s %s: expected a file name, not an option (write ./%s for a "
+            "file of that name)\n", opt, value, value);
     return 0;
 }
 
@@ -110,10 +140,83 @@ static void print_summary(const struct memsim_options *o, const struct memsim_re
         o->db_path ? o->db_path : "none", (unsigned long long)r->trace_rows);
 }
 
-static int cmd_run(int argc, char **argv)
+enum { O_DB = 256, O_NOTRACE, O_RAM, O_SEED, O_ROOT, O_ENVCLEAR, O_SUMMARY, O_HELP,
+       O_CPU, O_CPUCFG, O_STATS, O_ENGINE, O_PAGING };
+
+/* What `memsim run`'s options say, before anything is read or opened. */
+struct run_args {
+    struct memsim_options o;
+    int summary, stats, clear;
+    const char *cpu_name, *cpu_file;
+    const char *extra[64];              /* -E NAME=VALUE */
+    int nextra;
+};
+
+/* One option (c from getopt_long, its value arg): 0, or 125 with the line
+ * printed.  Each value is checked here, before any file is touched. */
+static int run_option(struct run_args *a, int c, const char *arg)
 {
-    enum { O_DB = 256, O_NOTRACE, O_RAM, O_SEED, O_ROOT, O_ENVCLEAR, O_SUMMARY, O_HELP,
-           O_CPU, O_CPUCFG, O_STATS, O_ENGINE, O_PAGING };
+    switch (c) {
+    case O_DB:
+        if (!file_value_ok("--db", arg))
+            return MEMSIM_EXIT_USAGE;
+        a->o.db_path = arg;
+        return 0;
+    case O_NOTRACE: a->o.db_path = NULL; return 0;
+    case O_RAM:
+        if (parse_size(arg, &a->o.ram_bytes)) {
+            fprintf(stderr, "memsim: --ram %s: expected a size from 4M to 4G, e.g. 64M\n", arg);
+            return MEMSIM_EXIT_USAGE;
+        }
+        return 0;
+    case O_SEED:
+        if (parse_seed(arg, &a->o.seed)) {
+            fprintf(stderr, "memsim: --seed %s: expected a decimal number from 0 to "
+                    "18446744073709551615\n", arg);
+            return MEMSIM_EXIT_USAGE;
+        }
+        return 0;
+    case O_ROOT:
+        if (!file_value_ok("--root", arg))
+            return MEMSIM_EXIT_USAGE;
+        a->o.root = arg;
+        return 0;
+    case O_ENVCLEAR: a->clear = 1; return 0;
+    case O_SUMMARY: a->summary = 1; return 0;
+    case O_STATS: a->stats = 1; return 0;
+    case O_CPU: a->cpu_name = arg; return 0;
+    case O_CPUCFG:
+        if (!file_value_ok("--cpu-config", arg))
+            return MEMSIM_EXIT_USAGE;
+        a->cpu_file = arg;
+        return 0;
+    case O_ENGINE:
+        if (strcmp(arg, "model") && strcmp(arg, "raw")) {
+            fprintf(stderr, "memsim: --engine %s: expected model or raw\n", arg);
+            return MEMSIM_EXIT_USAGE;
+        }
+        a->o.raw_engine = !strcmp(arg, "raw");
+        return 0;
+    case O_PAGING:
+        if (strcmp(arg, "2level") && strcmp(arg, "pae")) {
+            fprintf(stderr, "memsim: --paging %s: expected 2level or pae\n", arg);
+            return MEMSIM_EXIT_USAGE;
+        }
+        a->o.paging = strcmp(arg, "pae") ? PAGING_2LEVEL : PAGING_PAE;
+        return 0;
+    default:                            /* 'E' */
+        if (!strchr(arg, '=') || arg[0] == '=' || a->nextra == 64) {
+            fprintf(stderr, "memsim: -E %s: expected NAME=VALUE\n", arg);
+            return MEMSIM_EXIT_USAGE;
+        }
+        a->extra[a->nextra++] = arg;
+        return 0;
+    }
+}
+
+/* The options up to the program: -1 to go on, else the exit status. */
+static int parse_run_args(int argc, char **argv, struct run_args *a)
+{
     static const struct option opts[] = {
         { "db", required_argument, 0, O_DB }, { "no-trace", no_argument, 0, O_NOTRACE },
         { "ram", required_argument, 0, O_RAM }, { "seed", required_argument, 0, O_SEED },
@@ -124,64 +227,16 @@ static int cmd_run(int argc, char **argv)
         { "paging", required_argument, 0, O_PAGING },
         { 0, 0, 0, 0 },
     };
-    struct memsim_options o = { .ram_bytes = 256ull << 20, .db_path = "memsim.db", .root = "/" };
-    struct env_builder env = { 0 };
-    int summary = 0, stats = 0, clear = 0, c;
-    const char *cpu_name = cpu_preset_names[0], *cpu_file = NULL;
-    struct cpu_config cpu;
-    char *end, options_text[512];
-    const char *extra[64];
-    int nextra = 0;
+    int c, rc;
 
     optind = 1;
     opterr = 0;                        /* our own messages, named "memsim" */
     while ((c = getopt_long(argc, argv, "+:E:", opts, NULL)) != -1) {
-        switch (c) {
-        case O_DB: o.db_path = optarg; break;
-        case O_NOTRACE: o.db_path = NULL; break;
-        case O_RAM:
-            if (parse_size(optarg, &o.ram_bytes)) {
-                fprintf(stderr, "memsim: --ram %s: expected a size from 4M to 4G, e.g. 64M\n", optarg);
-                return MEMSIM_EXIT_USAGE;
-            }
-            break;
-        case O_SEED:
-            errno = 0;
-            o.seed = strtoull(optarg, &end, 0);
-            if (errno || *end || !*optarg) {
-                fprintf(stderr, "memsim: --seed %s: expected a number\n", optarg);
-                return MEMSIM_EXIT_USAGE;
-            }
-            break;
-        case O_ROOT: o.root = optarg; break;
-        case O_ENVCLEAR: clear = 1; break;
-        case O_SUMMARY: summary = 1; break;
-        case O_STATS: stats = 1; break;
-        case O_CPU: cpu_name = optarg; break;
-        case O_CPUCFG: cpu_file = optarg; break;
-        case O_ENGINE:
-            if (strcmp(optarg, "model") && strcmp(optarg, "raw")) {
-                fprintf(stderr, "memsim: --engine %s: expected model or raw\n", optarg);
-                return MEMSIM_EXIT_USAGE;
-            }
-            o.raw_engine = !strcmp(optarg, "raw");
-            break;
-        case O_PAGING:
-            if (strcmp(optarg, "2level") && strcmp(optarg, "pae")) {
-                fprintf(stderr, "memsim: --paging %s: expected 2level or pae\n", optarg);
-                return MEMSIM_EXIT_USAGE;
-            }
-            o.paging = strcmp(optarg, "pae") ? PAGING_2LEVEL : PAGING_PAE;
-            break;
-        case 'E':
-            if (!strchr(optarg, '=') || optarg[0] == '=' || nextra == 64) {
-                fprintf(stderr, "memsim: -E %s: expected NAME=VALUE\n", optarg);
-                return MEMSIM_EXIT_USAGE;
-            }
-            extra[nextra++] = optarg;
-            break;
-        case O_HELP: usage(stdout); return 0;
-        default:
+        if (c == O_HELP) {
+            usage(stdout);
+            return 0;
+        }
+        if (c == '?' || c == ':') {
             if (c == ':')
                 fprintf(stderr, "memsim: run: option '%s' needs a value\n", argv[optind - 1]);
             else
@@ -189,36 +244,55 @@ static int cmd_run(int argc, char **argv)
             usage(stderr);
             return MEMSIM_EXIT_USAGE;
         }
+        if ((rc = run_option(a, c, optarg)))
+            return rc;
     }
     if (optind >= argc) {
         fprintf(stderr, "memsim: run: no program given\n");
         usage(stderr);
         return MEMSIM_EXIT_USAGE;
     }
-    char err[512];
-    if (cpu_config_preset(&cpu, cpu_name, err, sizeof err) ||
-        (cpu_file && cpu_config_load(&cpu, cpu_file, err, sizeof err))) {
+    return -1;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    struct run_args a = {
+        .o = { .ram_bytes = 256ull << 20, .db_path = "memsim.db", .root = "/" },
+        .cpu_name = cpu_preset_names[0],
+    };
+    struct memsim_options *o = &a.o;
+    struct env_builder env = { 0 };
+    struct cpu_config cpu;
+    char options_text[512], err[512];
+    int rc = parse_run_args(argc, argv, &a);
+
+    if (rc >= 0)
+        return rc;
+    if (cpu_config_preset(&cpu, a.cpu_name, err, sizeof err) ||
+        (a.cpu_file && cpu_config_load(&cpu, a.cpu_file, err, sizeof err))) {
         fprintf(stderr, "memsim: %s\n", err);
         return MEMSIM_EXIT_USAGE;
     }
-    o.cpu = &cpu;
-    for (char **e = environ; !clear && e && *e; e++)
+    o->cpu = &cpu;
+    o->cpu_config_path = a.cpu_file;
+    for (char **e = environ; !a.clear && e && *e; e++)
         env_set(&env, *e);
-    for (int i = 0; i < nextra; i++)
-        env_set(&env, extra[i]);
-    o.envp = env.vars ? env.vars : (char *[]){ NULL };
-    o.program = argv[optind];
-    o.argv = argv + optind;
-    o.argc = argc - optind;
+    for (int i = 0; i < a.nextra; i++)
+        env_set(&env, a.extra[i]);
+    o->envp = env.vars ? env.vars : (char *[]){ NULL };
+    o->program = argv[optind];
+    o->argv = argv + optind;
+    o->argc = argc - optind;
     snprintf(options_text, sizeof options_text, "ram=%llu seed=%llu root=%s paging=%s cpu=%s%s%s",
-             (unsigned long long)o.ram_bytes, (unsigned long long)o.seed, o.root,
-             o.paging == PAGING_PAE ? "pae" : "2level", cpu.name,
-             cpu_file ? " cpu-config=" : "", cpu_file ? cpu_file : "");
-    o.options_text = options_text;
+             (unsigned long long)o->ram_bytes, (unsigned long long)o->seed, o->root,
+             o->paging == PAGING_PAE ? "pae" : "2level", cpu.name,
+             a.cpu_file ? " cpu-config=" : "", a.cpu_file ? a.cpu_file : "");
+    o->options_text = options_text;
 
     struct memsim_result r;
     fflush(stdout);
-    int rc = memsim_run(&o, &r, err, sizeof err);
+    rc = memsim_run(o, &r, err, sizeof err);
     free(env.vars);
     if (rc) {
         fprintf(stderr, "memsim: %s\n", err);
@@ -226,9 +300,9 @@ static int cmd_run(int argc, char **argv)
     }
     if (r.report[0])
         fprintf(stderr, "%s\n", r.report);
-    if (summary)
-        print_summary(&o, &r);
-    if (stats)
+    if (a.summary)
+        print_summary(o, &r);
+    if (a.stats)
         memsim_print_stats(&r, stderr);
     return r.exit_status;
 }

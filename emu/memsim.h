@@ -34,6 +34,7 @@ struct memsim_options {
     const char *root;           /* --root: guest "/" on the host, default "/" */
     const char *options_text;   /* the options as recorded in runs.options */
     const struct cpu_config *cpu;   /* --cpu preset with --cpu-config applied */
+    const char *cpu_config_path;    /* --cpu-config FILE, or NULL (an input: never the trace) */
     enum paging_mode paging;    /* --paging: 2level (default) or pae */
     int raw_engine;             /* --engine raw: Unicorn alone, no model on the
                                    access path (a benchmark baseline) */

@@ -80,17 +80,27 @@ static void on_syscall(void *ctx, const struct syscall_event *ev)
 
 /* ---- program checks, each with its documented exit status ---- */
 
+/*
+ * The checks execve makes before anything changes: the file exists (else
+ * 127), is a regular file the caller may execute (EACCES: 126; access(2)
+ * also says EACCES for a noexec mount), then the image is read.  Opened
+ * non-blocking: a FIFO must not block us.
+ */
 static int read_program(const char *path, uint8_t **data, size_t *size, int *fd,
                         char *err, size_t errlen)
 {
     struct stat st;
-    *fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);   /* a FIFO must not block us */
+    *fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
     if (*fd < 0) {
         snprintf(err, errlen, "%s: %s", path, strerror(errno));
         return errno == ENOENT || errno == ENOTDIR ? MEMSIM_EXIT_NOTFOUND : MEMSIM_EXIT_NOEXEC;
     }
     if (fstat(*fd, &st) || !S_ISREG(st.st_mode)) {
         snprintf(err, errlen, "%s: %s", path, S_ISDIR(st.st_mode) ? "is a directory" : "not a regular file");
+        return MEMSIM_EXIT_NOEXEC;
+    }
+    if (faccessat(AT_FDCWD, path, X_OK, AT_EACCESS) != 0) {
+        snprintf(err, errlen, "%s: %s (execve needs execute permission)", path, strerror(errno));
         return MEMSIM_EXIT_NOEXEC;
     }
     if (st.st_size > (1 << 30)) {
@@ -103,6 +113,49 @@ static int read_program(const char *path, uint8_t **data, size_t *size, int *fd,
         snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
         return MEMSIM_EXIT_NOEXEC;
     }
+    return 0;
+}
+
+/* Everything the run reads, by device and inode: the trace may be none of
+ * them (--db naming the program would rename it to .old and write over it). */
+static size_t run_inputs(const struct memsim_options *opt, int prog_fd, struct trace_input *in)
+{
+    static const char *const stream[3] = {
+        "memsim's standard input", "memsim's standard output", "memsim's standard error",
+    };
+    struct stat st;
+    size_t n = 0;
+    if (fstat(prog_fd, &st) == 0)
+        in[n++] = (struct trace_input){ "the program", st.st_dev, st.st_ino };
+    if (opt->cpu_config_path && stat(opt->cpu_config_path, &st) == 0)
+        in[n++] = (struct trace_input){ "the --cpu-config file", st.st_dev, st.st_ino };
+    for (int fd = 0; fd < 3; fd++)
+        if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+            in[n++] = (struct trace_input){ stream[fd], st.st_dev, st.st_ino };
+    return n;
+}
+
+/*
+ * Every refusal comes here, before any file is touched: a refused run
+ * leaves an existing trace as it was and makes no .old.  Returns 0, or the
+ * exit status with the reason in err.
+ */
+static int check_run(const struct memsim_options *opt, uint8_t **image, size_t *size, int *fd,
+                     struct elf_image *img, char *err, size_t errlen)
+{
+    struct trace_input in[5];
+    char why[200];
+    int rc = read_program(opt->program, image, size, fd, err, errlen);
+    if (rc)
+        return rc;
+    if (elf_parse(*image, *size, img, why, sizeof why) != ELF_OK) {
+        snprintf(err, errlen, "%s: %s", opt->program, why);
+        return MEMSIM_EXIT_NOEXEC;
+    }
+    if (exec_check_args(opt, err, errlen))
+        return MEMSIM_EXIT_NOEXEC;
+    if (opt->db_path && trace_path_check(opt->db_path, in, run_inputs(opt, *fd, in), err, errlen))
+        return MEMSIM_EXIT_USAGE;
     return 0;
 }
 
@@ -135,26 +188,19 @@ static int machine_create(struct machine *m, const struct memsim_options *opt,
         return MEMSIM_EXIT_USAGE;
     }
     m->root_fd = fd_move_high(m->root_fd);
-    if (opt->db_path && !(m->trace = trace_open(opt->db_path, &m->cycles, err, errlen)))
-        return MEMSIM_EXIT_INTERNAL;
-
+    /* What may fail without emitting events comes before the trace opens,
+     * so that such a failure does not rotate the previous trace either. */
     m->cpu = *opt->cpu;
     m->fetch_line = UINT32_MAX;
-    struct kernel_observer kobs = { m, on_fault, on_alloc, on_vma, on_syscall };
-    if (mmu_init(&m->mmu, NULL, 0) || kernel_init(&m->k, opt->ram_bytes, opt->paging, &m->mmu, &kobs, err, errlen))
-        return err[0] ? MEMSIM_EXIT_USAGE : MEMSIM_EXIT_INTERNAL;
-    if (mmu_configure(&m->mmu, &m->cpu, err, errlen))
-        return MEMSIM_EXIT_USAGE;
+    if (mmu_init(&m->mmu, NULL, 0) || mmu_configure(&m->mmu, &m->cpu, err, errlen)) {
+        if (!err[0])
+            snprintf(err, errlen, "cannot set up the MMU model: out of host memory");
+        return MEMSIM_EXIT_INTERNAL;
+    }
     if (decode_init(&m->dc)) {
         snprintf(err, errlen, "cannot start the Capstone decoder");
         return MEMSIM_EXIT_INTERNAL;
     }
-    m->mmu.phys = m->k.pm.base;
-    m->mmu.phys_size = m->k.pm.size;
-    m->mmu.clock = &m->cycles;
-    m->mmu.pid = m->pid;
-    m->mmu.obs = (struct mmu_observer){ m, on_walk, on_flush };
-
     if (window_init(&m->win, err, errlen))
         return MEMSIM_EXIT_INTERNAL;
     uc_err e = uc_open(UC_ARCH_X86, UC_MODE_32, &m->uc);
@@ -162,6 +208,18 @@ static int machine_create(struct machine *m, const struct memsim_options *opt,
         snprintf(err, errlen, "cannot set up the emulator: %s", uc_strerror(e));
         return MEMSIM_EXIT_INTERNAL;
     }
+    /* The trace records from the kernel model's boot on. */
+    if (opt->db_path && !(m->trace = trace_open(opt->db_path, &m->cycles, err, errlen)))
+        return MEMSIM_EXIT_INTERNAL;
+    struct kernel_observer kobs = { m, on_fault, on_alloc, on_vma, on_syscall };
+    if (kernel_init(&m->k, opt->ram_bytes, opt->paging, &m->mmu, &kobs, err, errlen))
+        return err[0] ? MEMSIM_EXIT_USAGE : MEMSIM_EXIT_INTERNAL;
+    m->mmu.phys = m->k.pm.base;
+    m->mmu.phys_size = m->k.pm.size;
+    m->mmu.clock = &m->cycles;
+    m->mmu.pid = m->pid;
+    m->mmu.obs = (struct mmu_observer){ m, on_walk, on_flush };
+
     if (cpu_setup(m)) {
         snprintf(err, errlen, "%s", m->error);
         return MEMSIM_EXIT_INTERNAL;
@@ -188,7 +246,8 @@ static void machine_destroy(struct machine *m)
     free(m->exe_guest_path);
 }
 
-static void record_run_start(struct machine *m, const struct memsim_options *opt)
+static void record_run_start(struct machine *m, const struct memsim_options *opt,
+                             const uint8_t *image, size_t size)
 {
     char hash[65] = "";
     size_t len = 1;
@@ -200,7 +259,7 @@ static void record_run_start(struct machine *m, const struct memsim_options *opt
             strcat(args, " ");
         strcat(args, opt->argv[i]);
     }
-    sha256_file(opt->program, hash);
+    sha256_hex(image, size, hash);        /* the bytes that run, not what the path names now */
     struct trace_run_info info = { opt->program, args ? args : "", hash,
                                    opt->options_text ? opt->options_text : "" };
     trace_begin_run(m->trace, &info);
@@ -232,6 +291,35 @@ static void fill_result(struct machine *m, struct memsim_result *res, double wal
     machine_collect_stats(m, res);
 }
 
+/* Run the machine built from img; the trace's runs row is completed
+ * whichever way the guest's run ended (an exit, a signal, memsim's own
+ * SIGINT/SIGTERM/SIGHUP/SIGPIPE). */
+static int run_guest(struct machine *m, const struct memsim_options *opt,
+                     const struct elf_image *img, int fd, struct memsim_result *res,
+                     double t0, char *err, size_t errlen)
+{
+    m->exe_guest_path = guest_exe_path(opt);
+    interrupt_engine(m->uc);
+    int failed = exec_program(m, img, fd) || cpu_run(m);
+    interrupt_engine(NULL);                 /* before uc_close: the handler must not see it */
+    if (failed && !m->stopped) {
+        snprintf(err, errlen, "%s", m->error);
+        return MEMSIM_EXIT_INTERNAL;
+    }
+    if (!m->stopped)
+        machine_interrupted(m);             /* a signal during exec: still a complete row */
+    fill_result(m, res, now_seconds() - t0);
+    if (m->trace) {
+        struct trace_run_totals tot = { m->icount, m->cycles, m->exit_status,
+                                        res->exit_reason, res->wall_seconds };
+        trace_end_run(m->trace, &tot);
+        for (unsigned i = 0; i < res->nr_stats; i++)
+            trace_stat(m->trace, m->pid, res->stats[i].name, res->stats[i].value);
+        res->trace_rows = trace_rows(m->trace);
+    }
+    return 0;
+}
+
 int memsim_run(const struct memsim_options *opt, struct memsim_result *res,
                char *err, size_t errlen)
 {
@@ -239,6 +327,7 @@ int memsim_run(const struct memsim_options *opt, struct memsim_result *res,
     size_t size = 0;
     int fd = -1, rc;
     struct elf_image img;
+    struct host_signals sigs;
     struct machine *m = calloc(1, sizeof *m);
     double t0 = now_seconds();
 
@@ -252,40 +341,15 @@ int memsim_run(const struct memsim_options *opt, struct memsim_result *res,
     m->root_fd = -1;
     m->ldt_pfn = PFN_NONE;
     fd_table_init(m, 0);            /* machine_destroy may run before machine_create */
-    if ((rc = read_program(opt->program, &image, &size, &fd, err, errlen)))
+    interrupt_arm(&sigs);
+    if ((rc = check_run(opt, &image, &size, &fd, &img, err, errlen)))
         goto out;
     fd = fd_move_high(fd);
-    char why[200];
-    if (elf_parse(image, size, &img, why, sizeof why) != ELF_OK) {
-        snprintf(err, errlen, "%s: %s", opt->program, why);
-        rc = MEMSIM_EXIT_NOEXEC;
-        goto out;
-    }
-    if (opt->db_path && trace_path_check(opt->db_path, err, errlen)) {
-        rc = MEMSIM_EXIT_USAGE;
-        goto out;
-    }
     if ((rc = machine_create(m, opt, stdio_open, err, errlen)))
         goto out;
-    m->exe_guest_path = guest_exe_path(opt);
     if (m->trace)
-        record_run_start(m, opt);
-    if (exec_program(m, &img, fd) || cpu_run(m)) {
-        if (!m->stopped) {
-            snprintf(err, errlen, "%s", m->error);
-            rc = MEMSIM_EXIT_INTERNAL;
-            goto out;
-        }
-    }
-    fill_result(m, res, now_seconds() - t0);
-    if (m->trace) {
-        struct trace_run_totals tot = { m->icount, m->cycles, m->exit_status,
-                                        res->exit_reason, res->wall_seconds };
-        trace_end_run(m->trace, &tot);
-        for (unsigned i = 0; i < res->nr_stats; i++)
-            trace_stat(m->trace, m->pid, res->stats[i].name, res->stats[i].value);
-        res->trace_rows = trace_rows(m->trace);
-    }
+        record_run_start(m, opt, image, size);
+    rc = run_guest(m, opt, &img, fd, res, t0, err, errlen);
 out:;
     char terr[300];
     if (m->trace && trace_close(m->trace, terr, sizeof terr) && !rc) {
@@ -294,6 +358,7 @@ out:;
     }
     m->trace = NULL;
     machine_destroy(m);
+    interrupt_disarm(&sigs);
     free(m);
     free(image);
     if (fd >= 0)

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -75,6 +76,22 @@ static long read_to_user(struct machine *m, uint32_t fd, uint32_t uaddr, uint32_
 
 long sys_read(struct machine *m, const uint32_t a[6]) { return read_to_user(m, a[0], a[1], a[2]); }
 
+/*
+ * A write to a pipe or socket without a reader fails with EPIPE and sends
+ * the writer SIGPIPE (pipe_write), whose default action kills it.  No guest
+ * handler runs in this model, so as for kill(self) every disposition but
+ * SIG_IGN (or a blocked SIGPIPE) kills; the shell's silence for SIGPIPE is
+ * kept (no report line).
+ */
+static void send_sigpipe(struct machine *m)
+{
+    if (m->stopped || m->sigactions[SIGPIPE].handler == 1 ||
+        (m->sigmask & (1ull << (SIGPIPE - 1))))
+        return;
+    m->exit_reason = "SIGPIPE";
+    machine_kill(m, SIGPIPE, "%s", "");
+}
+
 static long write_user(struct machine *m, int h, uint32_t uaddr, uint32_t len)
 {
     long done = 0;
@@ -89,6 +106,8 @@ static long write_user(struct machine *m, int h, uint32_t uaddr, uint32_t len)
         }
         ssize_t n = write(h, buf, chunk);
         if (n < 0) {
+            if (errno == EPIPE)
+                send_sigpipe(m);
             done = done ? done : -errno;
             break;
         }

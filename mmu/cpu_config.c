@@ -14,11 +14,14 @@
  * configuration as it was.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/types.h>
+#include <unistd.h>
 #include "common/errmsg.h"
 #include "mmu/cpu_config.h"
 #include "mmu/cpu_config_internal.h"
@@ -382,42 +385,103 @@ static int blamed_line(const struct blame *b, const int *key_line)
     return line;
 }
 
+/*
+ * The whole file at path, NUL-terminated, in *buf (*len bytes).  Only a
+ * regular file of at most CPU_CONFIG_MAX_BYTES is read: /dev/zero would grow
+ * memsim without end and a FIFO nobody writes would block it, so the file is
+ * opened non-blocking and checked before the first read.
+ */
+static int read_config_file(const char *path, char **buf, size_t *len, char *err, size_t errlen)
+{
+    struct stat st;
+    ssize_t n = 0;
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+
+    *buf = NULL;
+    if (fd < 0) {
+        set_err(err, errlen, "%s: %s", path, strerror(errno));
+        return -1;
+    }
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        set_err(err, errlen, "%s: %s", path, S_ISDIR(st.st_mode) ? "is a directory"
+                : "not a regular file (a CPU config must be a file of key = value lines)");
+        close(fd);
+        return -1;
+    }
+    if (st.st_size > CPU_CONFIG_MAX_BYTES ||
+        !(*buf = malloc(CPU_CONFIG_MAX_BYTES + 2))) {
+        set_err(err, errlen, "%s: larger than %u bytes", path, CPU_CONFIG_MAX_BYTES);
+        close(fd);
+        return -1;
+    }
+    for (ssize_t r; (size_t)n <= CPU_CONFIG_MAX_BYTES; n += r) {   /* it may grow meanwhile */
+        r = read(fd, *buf + n, CPU_CONFIG_MAX_BYTES + 1 - (size_t)n);
+        if (r == 0)
+            break;
+        if (r < 0) {
+            set_err(err, errlen, "%s: %s", path, strerror(errno));
+            n = -1;
+            break;
+        }
+    }
+    close(fd);
+    if (n > CPU_CONFIG_MAX_BYTES)
+        set_err(err, errlen, "%s: larger than %u bytes", path, CPU_CONFIG_MAX_BYTES);
+    if (n < 0 || n > CPU_CONFIG_MAX_BYTES) {
+        free(*buf);
+        *buf = NULL;
+        return -1;
+    }
+    (*buf)[n] = '\0';
+    *len = (size_t)n;
+    return 0;
+}
+
+/* Parse every line of text (len bytes) into tmp; 0, or -1 with "path:line: ...". */
+static int parse_text(struct cpu_config *tmp, int *key_line, const char *path, char *text,
+                      size_t len, char *err, size_t errlen)
+{
+    char reason[512];
+    int lineno = 0;
+
+    for (char *line = text, *end = text + len; line < end; ) {
+        char *nl = memchr(line, '\n', (size_t)(end - line));
+        char *stop = nl ? nl : end;
+
+        lineno++;
+        if ((size_t)(stop - line) > CPU_CONFIG_MAX_LINE) {
+            set_err(err, errlen, "%s:%d: line longer than %u bytes", path, lineno,
+                    CPU_CONFIG_MAX_LINE);
+            return -1;
+        }
+        if (memchr(line, '\0', (size_t)(stop - line))) {
+            set_err(err, errlen, "%s:%d: contains a NUL byte", path, lineno);
+            return -1;
+        }
+        *stop = '\0';
+        if (parse_line(tmp, line, key_line, lineno, reason, sizeof reason)) {
+            set_err(err, errlen, "%s:%d: %s", path, lineno, reason);
+            return -1;
+        }
+        line = stop + 1;
+    }
+    return 0;
+}
+
 int cpu_config_load(struct cpu_config *cfg, const char *path, char *err, size_t errlen)
 {
     struct cpu_config tmp;
     int key_line[sizeof(struct cpu_config)] = { 0 };    /* by field offset */
     struct blame b = { .n = 0 };
-    char reason[512];
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t len;
-    int lineno = 0, rc = 0;
-    FILE *fp = fopen(path, "r");
+    char reason[512], *text;
+    size_t len;
+    int rc;
 
-    if (!fp) {
-        set_err(err, errlen, "%s: %s", path, strerror(errno));
+    if (read_config_file(path, &text, &len, err, errlen))
         return -1;
-    }
     memcpy(&tmp, cfg, sizeof tmp);
-    while ((len = getline(&line, &cap, fp)) >= 0) {
-        lineno++;
-        if (strlen(line) != (size_t)len) {
-            set_err(err, errlen, "%s:%d: contains a NUL byte", path, lineno);
-            rc = -1;
-            break;
-        }
-        if (parse_line(&tmp, line, key_line, lineno, reason, sizeof reason)) {
-            set_err(err, errlen, "%s:%d: %s", path, lineno, reason);
-            rc = -1;
-            break;
-        }
-    }
-    if (rc == 0 && ferror(fp)) {
-        set_err(err, errlen, "%s: %s", path, strerror(errno));
-        rc = -1;
-    }
-    free(line);
-    fclose(fp);
+    rc = parse_text(&tmp, key_line, path, text, len, err, errlen);
+    free(text);
     if (rc)
         return rc;
 

@@ -64,7 +64,12 @@ int cpu_config_preset(struct cpu_config *cfg, const char *name, char *err, size_
  * cost.<class> for alu mul div branch fp simd string system;
  * cost.page_fault, cost.syscall, cost.page_zero, cost.page_copy; cpu.hz.
  * Sizes take K/M suffixes; replacement is lru, fifo or random.
+ * FILE must be a regular file of at most CPU_CONFIG_MAX_BYTES with lines of
+ * at most CPU_CONFIG_MAX_LINE bytes (a FIFO, a device or a directory is
+ * refused without reading it).
  * Returns 0, or -1 with "FILE:LINE: reason (valid: ...)" in err. */
+#define CPU_CONFIG_MAX_BYTES (1u << 20)
+#define CPU_CONFIG_MAX_LINE  4096u
 int cpu_config_load(struct cpu_config *cfg, const char *path, char *err, size_t errlen);
 
 /* Check every field (powers of two, sizes consistent with ways and line,

@@ -1,7 +1,8 @@
 /*
  * cpu_validate.c — the rules a CPU configuration must follow: TLB and cache
- * geometries (power-of-two sets, sizes made of whole sets), latencies that
- * never decrease outwards, positive costs and frequency.  A failed rule
+ * geometries (power-of-two sets, sizes made of whole sets, bounded host
+ * memory), latencies that never decrease outwards, positive costs and
+ * frequency.  A failed rule
  * names the fields it involves so the loader can point at their lines.
  */
 #include <inttypes.h>
@@ -11,6 +12,14 @@
 #include "mmu/cpu_config.h"
 #include "mmu/cpu_config_internal.h"
 
+
+/*
+ * Bounds on what the model allocates for a level, so that a config cannot
+ * make memsim calloc gigabytes (2^30 STLB entries would be 24 GiB): far
+ * above any real CPU, far below the host's memory.
+ */
+#define TLB_MAX_ENTRIES (1u << 20)      /* 24 MiB of entries */
+#define CACHE_MAX_LINES (1u << 24)      /* 1 GiB of 64-byte lines, ~270 MiB of tags */
 
 static void blame(struct blame *b, size_t off)
 {
@@ -36,6 +45,13 @@ static int check_tlb(const struct cpu_config *c, const char *name, size_t off,
         blame(b, off + TLB_F(ways));
         blame(b, off + TLB_F(entries));     /* the line that switched it on */
         set_err(err, errlen, "%s.ways is 0 (need at least 1)", name);
+        return -1;
+    }
+    if (t->entries > TLB_MAX_ENTRIES) {
+        blame(b, off + TLB_F(entries));
+        set_err(err, errlen, "%s.entries %u is more than %u (memsim keeps every entry in "
+                "host memory; real TLBs have at most a few thousand)", name, t->entries,
+                TLB_MAX_ENTRIES);
         return -1;
     }
     if (t->entries % t->ways || !is_pow2(t->entries / t->ways)) {
@@ -75,6 +91,14 @@ static int check_cache(const struct cpu_config *c, const char *name, size_t off,
     if (k->line < 16 || !is_pow2(k->line)) {
         blame(b, off + CACHE_F(line));
         set_err(err, errlen, "%s.line %u is not a power of two >= 16", name, k->line);
+        return -1;
+    }
+    if (k->size / k->line > CACHE_MAX_LINES) {
+        blame(b, off + CACHE_F(size));
+        blame(b, off + CACHE_F(line));
+        set_err(err, errlen, "%s: size %u / %u-byte lines is %u lines, more than %u (memsim "
+                "keeps every line's tag in host memory)", name, k->size, k->line,
+                k->size / k->line, CACHE_MAX_LINES);
         return -1;
     }
     if (k->size % way_bytes || !is_pow2(k->size / way_bytes)) {

@@ -257,10 +257,12 @@ int trace_query(const char *db_path, const char *sql, int csv, FILE *out,
         return -1;
     }
     /* Without SQLITE_OPEN_CREATE SQLite fails on a missing file, but with
-     * a vague message: say which problem it is. */
+     * a vague message: say which problem it is.  Anything but a regular
+     * file is refused before SQLite opens it (a FIFO would block open). */
     int e = stat(db_path, &st) != 0 ? errno : S_ISDIR(st.st_mode) ? EISDIR : 0;
-    if (e) {
-        set_err(err, errlen, "cannot open trace '%s': %s", db_path, strerror(e));
+    if (e || !S_ISREG(st.st_mode)) {
+        set_err(err, errlen, "cannot open trace '%s': %s", db_path,
+                e ? strerror(e) : "not a regular file");
         return -1;
     }
     if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
@@ -269,10 +271,17 @@ int trace_query(const char *db_path, const char *sql, int csv, FILE *out,
         sqlite3_close(db);
         return -1;
     }
+    /* ATTACH counts as read-only for sqlite3_stmt_readonly (it changes no
+     * file of this connection) but may create one: no attached databases. */
+    sqlite3_limit(db, SQLITE_LIMIT_ATTACHED, 0);
     for (const char *tail = sql; rc == 0 && tail && *tail; ) {
         sqlite3_stmt *s = NULL;
         if (sqlite3_prepare_v2(db, tail, -1, &s, &tail) != SQLITE_OK) {
             set_err(err, errlen, "SQL error: %s", sqlite3_errmsg(db));
+            rc = -1;
+        } else if (s && !sqlite3_stmt_readonly(s)) {
+            set_err(err, errlen, "SQL error: '%s' is not a read-only statement (query never"
+                    " changes or creates a file)", sqlite3_sql(s));
             rc = -1;
         } else if (s) {
             rc = run_statement(db, s, csv, out, &printed, err, errlen);

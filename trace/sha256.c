@@ -1,5 +1,5 @@
 /*
- * sha256.c — SHA-256 as specified by FIPS 180-4, and sha256_file().
+ * sha256.c — SHA-256 as specified by FIPS 180-4, sha256_hex() and sha256_file().
  */
 #include "trace/sha256.h"
 #include "trace/trace.h"
@@ -104,9 +104,28 @@ void sha256_final(struct sha256_ctx *c, uint8_t digest[32])
     }
 }
 
-int sha256_file(const char *path, char hex[65])
+static void to_hex(const uint8_t digest[32], char hex[65])
 {
     static const char digits[] = "0123456789abcdef";
+    for (int i = 0; i < 32; i++) {
+        hex[2 * i]     = digits[digest[i] >> 4];
+        hex[2 * i + 1] = digits[digest[i] & 15];
+    }
+    hex[64] = '\0';
+}
+
+void sha256_hex(const void *data, size_t len, char hex[65])
+{
+    uint8_t digest[32];
+    struct sha256_ctx c;
+    sha256_init(&c);
+    sha256_update(&c, data, len);
+    sha256_final(&c, digest);
+    to_hex(digest, hex);
+}
+
+int sha256_file(const char *path, char hex[65])
+{
     unsigned char buf[65536];
     uint8_t digest[32];
     struct sha256_ctx c;
@@ -122,10 +141,6 @@ int sha256_file(const char *path, char hex[65])
     if (bad)
         return -1;
     sha256_final(&c, digest);
-    for (int i = 0; i < 32; i++) {
-        hex[2 * i]     = digits[digest[i] >> 4];
-        hex[2 * i + 1] = digits[digest[i] & 15];
-    }
-    hex[64] = '\0';
+    to_hex(digest, hex);
     return 0;
 }

@@ -13,6 +13,7 @@
 #include "trace/trace.h"
 #include "mmu/segment.h"
 #include "trace/schema.h"
+#include "trace/trace_file.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -55,6 +56,7 @@ struct trace {
     int failed;                 /* an insert failed: recording stopped */
     sqlite3_int64 run_id;       /* 0 until trace_begin_run */
     char *path;
+    int lock_fd;                /* flock on the file at path: this run owns it */
     char err[512];
 };
 
@@ -65,89 +67,6 @@ static void fail(struct trace *t, const char *what, const char *why)
     if (!t->failed)
         set_err(t->err, sizeof t->err, "%s trace '%s': %s", what, t->path, why);
     t->failed = 1;
-}
-
-/* ---- path checks --------------------------------------------------- */
-
-/* The directory part of path ("." when there is none). */
-static int dir_of(const char *path, char *dir, size_t len)
-{
-    const char *slash = strrchr(path, '/');
-    size_t n = !slash ? 0 : slash == path ? 1 : (size_t)(slash - path);
-    if (n == 0) {
-        snprintf(dir, len, ".");
-        return 0;
-    }
-    if (n >= len)
-        return -1;
-    memcpy(dir, path, n);
-    dir[n] = '\0';
-    return 0;
-}
-
-static int path_problem(const char *path)
-{
-    struct stat st;
-    char dir[PATH_MAX];
-    if (stat(path, &st) == 0) {
-        if (S_ISDIR(st.st_mode))
-            return EISDIR;
-        if (!S_ISREG(st.st_mode))
-            return EINVAL;
-    } else if (errno != ENOENT) {
-        return errno;
-    }
-    if (dir_of(path, dir, sizeof dir) != 0)
-        return ENAMETOOLONG;
-    if (stat(dir, &st) != 0)
-        return errno;
-    if (!S_ISDIR(st.st_mode))
-        return ENOTDIR;
-    if (access(dir, W_OK | X_OK) != 0)
-        return errno;
-    return 0;
-}
-
-int trace_path_check(const char *path, char *err, size_t errlen)
-{
-    if (!path || !*path) {
-        set_err(err, errlen, "cannot create trace: empty path");
-        return -1;
-    }
-    int e = path_problem(path);
-    if (e == 0)
-        return 0;
-    set_err(err, errlen, "cannot create trace '%s': %s", path,
-            e == EINVAL ? "not a regular file" : strerror(e));
-    return -1;
-}
-
-/* Rename an existing trace to path.old and drop a stale rollback journal
- * (SQLite would otherwise treat it as hot and "roll back" into the new file). */
-static int move_aside(const char *path, char *err, size_t errlen)
-{
-    size_t n = strlen(path);
-    char *other = malloc(n + sizeof "-journal");
-    struct stat st;
-    int rc = 0;
-    if (!other) {
-        set_err(err, errlen, "cannot create trace '%s': out of memory", path);
-        return -1;
-    }
-    snprintf(other, n + sizeof "-journal", "%s.old", path);
-    if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && rename(path, other) != 0) {
-        set_err(err, errlen, "cannot rename trace '%s' to '%s': %s", path, other,
-                strerror(errno));
-        rc = -1;
-    }
-    snprintf(other, n + sizeof "-journal", "%s-journal", path);
-    if (rc == 0 && unlink(other) != 0 && errno != ENOENT) {
-        set_err(err, errlen, "cannot remove stale journal '%s': %s", other,
-                strerror(errno));
-        rc = -1;
-    }
-    free(other);
-    return rc;
 }
 
 /* ---- open / close -------------------------------------------------- */
@@ -181,6 +100,8 @@ static void free_trace(struct trace *t)
     for (int i = 0; i < ST_COUNT; i++)
         sqlite3_finalize(t->st[i]);
     sqlite3_close_v2(t->db);
+    if (t->lock_fd >= 0)
+        close(t->lock_fd);      /* after SQLite let go: closing releases the lock */
     free(t->path);
     free(t);
 }
@@ -188,14 +109,18 @@ static void free_trace(struct trace *t)
 struct trace *trace_open(const char *path, const uint64_t *clock,
                          char *err, size_t errlen)
 {
-    if (trace_path_check(path, err, errlen) != 0 || move_aside(path, err, errlen) != 0)
+    int lock_fd;
+    if (trace_path_check(path, NULL, 0, err, errlen) != 0 ||
+        trace_lock_path(path, &lock_fd, err, errlen) != 0)
         return NULL;
     struct trace *t = calloc(1, sizeof *t);
     if (!t || !(t->path = strdup(path))) {
         free(t);
+        close(lock_fd);
         set_err(err, errlen, "cannot create trace '%s': out of memory", path);
         return NULL;
     }
+    t->lock_fd = lock_fd;
     t->clock = clock;
     int rc = sqlite3_open_v2(path, &t->db, SQLITE_OPEN_READWRITE |
                              SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);

@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 #include "mmu/mmu_events.h"
 #include "kernel-model/kevents.h"
 
@@ -37,15 +38,31 @@ struct trace_run_totals {
     double   wall_seconds;
 };
 
-/* Open (create) the trace at path.  If path exists it is first renamed to
- * path + ".old" (replacing an older .old).  clock points at the model's
- * cycle counter.  Returns NULL with a reason in err. */
+/* A file the run reads (the program, --cpu-config, a regular file on a
+ * standard stream): a trace path naming it is refused. */
+struct trace_input {
+    const char *what;           /* "the program", "--cpu-config", ... */
+    dev_t dev;
+    ino_t ino;
+};
+
+/* Open (create) the trace at path and own it: the file at path is locked
+ * (flock) until trace_close(), so a second run on the same path is refused
+ * ("in use by another memsim run").  A previous trace at path is first
+ * renamed to path + ".old" (replacing an older .old).  A file at path or
+ * path.old that is neither empty nor a memsim trace is never replaced: the
+ * open is refused.  clock points at the model's cycle counter.  Returns
+ * NULL with a reason in err. */
 struct trace *trace_open(const char *path, const uint64_t *clock,
                          char *err, size_t errlen);
 
-/* Check that `path` can be created/replaced, without touching an existing
- * file: its directory exists and is writable, and path is not a directory. */
-int trace_path_check(const char *path, char *err, size_t errlen);
+/* Every check trace_open() makes, without changing any file (trace_file.c):
+ * path, path.old and path-journal are none of the n inputs, path and
+ * path.old are absent, empty or memsim traces (regular files), path is not
+ * held by another run, and its directory exists and is writable.  0, or -1
+ * with the reason in err. */
+int trace_path_check(const char *path, const struct trace_input *inputs, size_t n,
+                     char *err, size_t errlen);
 
 int  trace_begin_run(struct trace *t, const struct trace_run_info *info);
 void trace_walk(struct trace *t, const struct walk_event *ev);
@@ -65,12 +82,18 @@ const char *trace_error(const struct trace *t);
 uint64_t trace_rows(const struct trace *t);   /* event rows written */
 
 /* `memsim query DB SQL`: run SQL read-only against DB and print the result
- * as an aligned table with a header (or CSV when csv != 0) to out.
+ * as an aligned table with a header (or CSV when csv != 0) to out.  DB must
+ * be a regular file (checked before SQLite opens it: a FIFO cannot block
+ * the query); it is opened SQLITE_OPEN_READONLY, a statement that is not
+ * read-only (sqlite3_stmt_readonly: VACUUM INTO, writes, PRAGMAs that set)
+ * is refused and ATTACH is disabled, so a query creates no file.
  * Returns 0, or -1 with a reason in err (no such file, SQL error). */
 int trace_query(const char *db_path, const char *sql, int csv, FILE *out,
                 char *err, size_t errlen);
 
 /* SHA-256 of a file as 64 hex chars + NUL.  Returns 0 or -1. */
 int sha256_file(const char *path, char hex[65]);
+/* SHA-256 of len bytes at data, as 64 hex chars + NUL. */
+void sha256_hex(const void *data, size_t len, char hex[65]);
 
 #endif

@@ -35,9 +35,19 @@
 #        path is a directory, empty path): 125 or 70 (documented failure
 #        statuses), exactly one stderr line, hello printed nothing (it never
 #        started), nothing created.
+#   126 also: a copy of hello without the execute bit (execve's EACCES), and
+#        hello with a 3 MB environment (E2BIG: over a quarter of the 8 MiB
+#        stack limit), one line each.
+#   125 also: --seed -1 / 0x10 / 2^64 (decimal unsigned 64-bit only),
+#        --cpu-config of /dev/zero, a FIFO (must not block), a directory, a
+#        file over 1 MiB, a line over 4096 bytes, a 2^30-entry STLB and an
+#        LLC of 2^28 lines (validation refuses what would need a huge
+#        calloc); --db -- (no file "--" is created).
 #   query: missing db (non-zero, one line naming it, file not created), bad
 #        SQL ('SQL error'), a write statement (refused, db unchanged), a
-#        non-database file, a directory; and one good query as the control.
+#        non-database file, a directory, a FIFO (refused, never blocks),
+#        VACUUM INTO and ATTACH (no file created); one good query as the
+#        control; --seed 010 recorded as seed=10.
 #   OOM: oom_hog under --ram 16M and --ram 4M: status 137, its one stdout
 #        line, exactly one stderr line "memsim: out of memory ...", and the
 #        trace's runs row says exit_status 137 / OOM, which only a memsim
@@ -157,6 +167,8 @@ expect_status 127; no_stdout; one_line 'not a directory|no such'; contains_fixed
 # ---------------------------------------------------------------- 126
 # run_noexec NAME FILE REGEX [TIMEOUT]
 run_noexec() {
+    # executable, so that the check under test is the one that refuses it
+    [ -f "$2" ] && [ "${2#"$tmp"/}" != "$2" ] && chmod +x "$2"
     run "$1" "${4:-$TIMEOUT}" -- "$memsim" run --no-trace "$2"
     expect_status 126; no_stdout; one_line "$3"; contains_fixed "$2"; verdict
 }
@@ -204,6 +216,28 @@ if "$cc" -m32 -pie -fPIE -o "$tmp/dyn_pie" "$tmp/dyn.c" 2> /dev/null; then
     run_noexec dynamic_pie "$tmp/dyn_pie" 'ET_DYN|position-independent|dynamic|static'
 else
     skip dynamic_pie "$cc -m32 -pie cannot build an i386 PIE"
+fi
+
+# execve's EACCES: a regular file without the execute bit is 126, never run
+cp "$hello" "$tmp/hello644"
+chmod 644 "$tmp/hello644"
+run no_exec_bit -- "$memsim" run --no-trace "$tmp/hello644"
+expect_status 126; no_stdout; one_line 'permission denied'; contains_fixed "$tmp/hello644"; verdict
+
+# execve's E2BIG: argv + envp over a quarter of the 8 MiB RLIMIT_STACK is 126
+# with one line, before anything runs (memsim's own exec needs a bigger
+# stack limit to receive 3 MB; skipped where it cannot be raised).
+big=$(head -c 100000 /dev/zero | tr '\0' x)
+cur=e2big cmd_text=" memsim run --no-trace hello (30 x 100 kB environment)"
+( { ulimit -s 65536 || ulimit -s unlimited; } 2>/dev/null || exit 200
+  for i in $(seq 30); do export "MEMSIM_BIG_$i=$big"; done
+  exec timeout -k 5 "$TIMEOUT" "$memsim" run --no-trace "$hello" ) > "$tmp/e2big.out" 2> "$tmp/e2big.err" < /dev/null
+status=$?
+unset big
+if [ "$status" = 200 ] || grep -q 'Argument list too long' "$tmp/e2big.err" && ! grep -q '^memsim' "$tmp/e2big.err"; then
+    skip e2big "cannot raise the stack limit to hand memsim a 3 MB environment"
+else
+    expect_status 126; no_stdout; one_line 'E2BIG'; verdict
 fi
 
 # ---------------------------------------------------------------- 139
@@ -257,6 +291,25 @@ run_usage ram_abc '--ram abc' run --no-trace --ram abc "$hello"
 run_usage ram_5G '--ram 5G' run --no-trace --ram 5G "$hello"
 run_usage ram_wraps '--ram 17179869185G' run --no-trace --ram 17179869185G "$hello"
 run_usage seed_x '--seed x' run --no-trace --seed x "$hello"
+run_usage seed_negative '--seed -1: expected a decimal' run --no-trace --seed -1 "$hello"
+run_usage seed_hex '--seed 0x10: expected a decimal' run --no-trace --seed 0x10 "$hello"
+run_usage seed_too_big '--seed 18446744073709551616' run --no-trace --seed 18446744073709551616 "$hello"
+# bounded config reading: not a regular file, too big, a too-long line, and
+# a geometry that would need a 24 GiB calloc (refused by validation)
+run "cpu_config_devzero" 10 -- "$memsim" run --no-trace --cpu-config /dev/zero "$hello"
+expect_status 125; no_stdout; one_line '/dev/zero: not a regular file'; verdict
+mkfifo "$tmp/cfg-fifo"
+run "cpu_config_fifo" 10 -- "$memsim" run --no-trace --cpu-config "$tmp/cfg-fifo" "$hello"
+expect_status 125; no_stdout; one_line 'not a regular file'; verdict
+run_usage cpu_config_directory 'is a directory' run --no-trace --cpu-config "$tmp" "$hello"
+head -c 1100000 /dev/zero | tr '\0' '#' > "$tmp/huge.cfg"
+run_usage cpu_config_huge 'larger than 1048576 bytes' run --no-trace --cpu-config "$tmp/huge.cfg" "$hello"
+{ printf '# '; head -c 5000 /dev/zero | tr '\0' x; echo; } > "$tmp/longline.cfg"
+run_usage cpu_config_long_line 'longline.cfg:1: line longer than 4096' run --no-trace --cpu-config "$tmp/longline.cfg" "$hello"
+printf 'stlb.entries = 1073741824\nstlb.ways = 1\n' > "$tmp/stlb-huge.cfg"
+run_usage cpu_config_stlb_huge 'stlb-huge.cfg:1: stlb.entries 1073741824 is more than 1048576' run --no-trace --cpu-config "$tmp/stlb-huge.cfg" "$hello"
+printf 'llc.size = 4095M\nllc.ways = 4095\nllc.line = 16\n' > "$tmp/llc-huge.cfg"
+run_usage cpu_config_llc_huge 'llc: size .* lines, more than 16777216' run --no-trace --cpu-config "$tmp/llc-huge.cfg" "$hello"
 run_usage seed_empty '--seed' run --no-trace --seed '' "$hello"
 run_usage env_no_equals '-E' run --no-trace -E NOEQUALS "$hello"
 run_usage root_missing "$tmp/no-such-root" run --no-trace --root "$tmp/no-such-root" "$hello"
@@ -284,6 +337,13 @@ run_baddb db_is_directory "$tmp/db-is-dir" 'directory|regular|cannot'
 [ -d "$tmp/db-is-dir" ] && [ -z "$(ls -A "$tmp/db-is-dir")" ] || problem "$tmp/db-is-dir was changed"
 verdict
 run_baddb db_empty_path "" 'empty|path|cannot'
+verdict
+# "--db --" is a forgotten value, not a file named "--"
+abs() { case $1 in /*) echo "$1" ;; *) echo "$PWD/$1" ;; esac; }
+( m=$(abs "$memsim") h=$(abs "$hello"); cd "$tmp" && exec timeout -k 5 "$TIMEOUT" "$m" run --db -- "$h" ) > "$tmp/db_dashdash.out" 2> "$tmp/db_dashdash.err" < /dev/null
+status=$? cur=db_dashdash cmd_text=" memsim run --db -- hello"
+expect_status 125; no_stdout; one_line "--db --: expected a file name"
+[ -e "$tmp/--" ] && problem "a file named '--' was created"
 verdict
 
 # ---------------------------------------------------------------- query
@@ -322,6 +382,24 @@ verdict
 query_fails query_not_a_db 'SQL error|not a database|cannot' "$tmp/text" 'SELECT * FROM runs'
 verdict
 query_fails query_directory 'directory|cannot' "$tmp/a-directory" 'SELECT 1'
+verdict
+# a FIFO is refused before SQLite opens it (opening it would block)
+run query_fifo 10 -- "$memsim" query "$tmp/a-fifo" 'SELECT 1'
+[ "$status" = 124 ] && problem "blocked on the FIFO"
+[ "$status" = 0 ] && problem "exit status 0"
+one_line 'not a regular file'; verdict
+# query creates no file: VACUUM INTO is not read-only, ATTACH is disabled
+query_fails query_vacuum_into 'not a read-only statement' "$tmp/good.db" "VACUUM INTO '$tmp/vacuumed.db'"
+[ -e "$tmp/vacuumed.db" ] && problem "VACUUM INTO wrote $tmp/vacuumed.db"
+verdict
+query_fails query_attach 'SQL error' "$tmp/good.db" "ATTACH '$tmp/attached.db' AS a; CREATE TABLE a.t(x)"
+[ -e "$tmp/attached.db" ] && problem "ATTACH created $tmp/attached.db"
+verdict
+# --seed is decimal: 010 is ten, as the trace's options record
+run seed_decimal -- "$memsim" run --seed 010 --db "$tmp/seed.db" "$hello"
+expect_status 0
+opts=$(timeout 60 "$memsim" query --csv "$tmp/seed.db" 'SELECT options FROM runs' 2>&1 | tail -n 1)
+case $opts in *"seed=10 "*) ;; *) problem "runs.options '$opts', expected seed=10" ;; esac
 verdict
 
 # ---------------------------------------------------------------- OOM
