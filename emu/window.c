@@ -19,7 +19,6 @@
 
 #define WINDOW_PAGES    (TASK_SIZE >> PAGE_SHIFT)
 #define HOST_MAP_MARGIN 2048u   /* left for Unicorn, SQLite and malloc */
-#define SCRATCH_MAPS    64u     /* of that margin, what a dying guest's accesses may use */
 
 /*
  * alias[p]: 0 reserved, WINDOW_ZERO, WINDOW_SCRATCH, or an alias of frame
@@ -216,7 +215,7 @@ int window_sacrifice(struct host_window *w, uint32_t va)
     if (va >= TASK_SIZE)
         return 0;
     uint32_t p = va >> PAGE_SHIFT;
-    if (set_kind(w, p, WINDOW_SCRATCH, -1, w->budget + SCRATCH_MAPS) == 0)
+    if (set_kind(w, p, WINDOW_SCRATCH, -1, w->budget + WINDOW_SCRATCH_MAPS) == 0)
         return 0;
     return sacrifice_mapping(w, p);
 }

@@ -53,4 +53,9 @@ int  window_unalias(struct host_window *w, uint32_t va);
  */
 int  window_sacrifice(struct host_window *w, uint32_t va);
 
+/* How far past the budget scratch pages may take the count (the budget
+ * leaves a larger margin below vm.max_map_count for Unicorn, SQLite and
+ * malloc). */
+#define WINDOW_SCRATCH_MAPS 64u
+
 #endif
