@@ -311,12 +311,20 @@ static void hook_mem(uc_engine *uc, uc_mem_type type, uint64_t addr, int size,
     uint32_t va = (uint32_t)addr, last = va + (uint32_t)size - 1;
     enum mmu_access acc = type == UC_MEM_WRITE ? MMU_WRITE : MMU_READ;
     if (m->stopped)
-        return;
+        goto dead;
     if (m->insn_segcheck && va < PAGE_OFFSET && segment_access(m, va, (uint32_t)size, acc))
-        return;
+        goto dead;
     data_access(m, va, acc);
     if (((last ^ va) >> m->mmu.mem.l1d.line_shift) && !m->stopped)
         data_access(m, last, acc);               /* a split access touches two lines */
+    if (!m->stopped)
+        return;
+dead:
+    /* The guest is dead, but Unicorn completes this access (and the rest of
+     * the instruction's): whatever the window holds at either page — PROT_NONE,
+     * a read-only page, a frame — it must land on scratch memory. */
+    window_sacrifice(&m->win, va);
+    window_sacrifice(&m->win, last);
 }
 
 /*

@@ -9,8 +9,10 @@
  * access there reaches the unmapped hook and the model decides the signal.
  *
  * Aliases: a mapped page is the memfd frame mmap'ed at window + va, read-only
- * for COW and zero-page mappings so the host never writes where the model
- * says "read-only".  An unmapped page goes back to PROT_NONE.
+ * for COW mappings so the host never writes where the model says
+ * "read-only"; a zero-page PTE is anonymous read-only memory (window.c says
+ * why).  An unmapped page goes back to PROT_NONE.  A change the host-mapping
+ * budget refuses kills the guest (status 137).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -191,25 +193,49 @@ static void hm_vma_changed(void *ctx, struct mm_struct *mm, uint32_t start, uint
     raw_populate(m, lo, hi);
 }
 
+/*
+ * The guest needs more host mappings than vm.max_map_count leaves: it dies
+ * with the documented line (README, "Limits").  The page at va may still be
+ * what it was — an alias of a frame the model is about to free or has just
+ * replaced — so it becomes scratch memory first: neither a later access of
+ * this instruction nor anything else can reach that frame through it.
+ */
+static void host_maps_exhausted(struct machine *m, uint32_t va)
+{
+    window_sacrifice(&m->win, va);
+    machine_kill(m, SIGKILL, "memsim: the host cannot map more guest pages (%llu host mappings; "
+                 "raise vm.max_map_count, now below what this guest needs)",
+                 (unsigned long long)m->win.host_maps);
+}
+
 static void hm_set_pte(void *ctx, struct mm_struct *mm, uint32_t va, uint32_t pfn, int writable)
 {
     struct machine *m = ctx;
-    if (window_alias(&m->win, m->k.pm.memfd, va, pfn, writable)) {
-        window_sacrifice(&m->win, va);
-        machine_kill(m, SIGKILL, "memsim: the host cannot map more guest pages (%llu host mappings; "
-                     "raise vm.max_map_count, now below what this guest needs)",
-                     (unsigned long long)m->win.host_maps);
-    }
+    int r = pfn == m->k.zero_pfn && !writable ? window_zero(&m->win, va)
+                                              : window_alias(&m->win, m->k.pm.memfd, va, pfn, writable);
+    if (r)
+        host_maps_exhausted(m, va);
 }
 
 static void hm_clear_pte(void *ctx, struct mm_struct *mm, uint32_t va, int was_exec)
 {
     struct machine *m = ctx;
-    window_unalias(&m->win, va);
+    if (window_unalias(&m->win, va))
+        host_maps_exhausted(m, va);
     if (was_exec) {
         uc_ctl_remove_cache(m->uc, va, va + PAGE_SIZE);
         decode_invalidate(&m->dc, va, va + PAGE_SIZE);
     }
+}
+
+/*
+ * madvise dropped the pages of [start, end) under live VMAs.  The model
+ * engine faults them back in on the next access; the raw engine has no hook
+ * to do that, so they are populated again at once (zeros, or the file).
+ */
+static void hm_range_zapped(void *ctx, struct mm_struct *mm, uint32_t start, uint32_t end)
+{
+    raw_populate(ctx, start, end);
 }
 
 /* Without NX any readable page may hold translated code. */
@@ -227,6 +253,7 @@ void hostmap_notifier(struct machine *m, struct mm_notifier *n)
         .vma_changed = hm_vma_changed,
         .set_pte = hm_set_pte,
         .clear_pte = hm_clear_pte,
+        .range_zapped = hm_range_zapped,
         .user_written = hm_user_written,
     };
 }

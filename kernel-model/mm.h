@@ -100,6 +100,9 @@ struct mm_notifier {
     /* The kernel wrote [va, va+len) of user memory behind the CPU's back
      * (copy_to_user): code translated from it is stale. */
     void (*user_written)(void *ctx, struct mm_struct *mm, uint32_t va, uint32_t len);
+    /* madvise dropped the pages of [start, end) while their VMAs stay
+     * (Linux's mmu_notifier_invalidate_range_end after zap_page_range). */
+    void (*range_zapped)(void *ctx, struct mm_struct *mm, uint32_t start, uint32_t end);
 };
 
 struct kernel;

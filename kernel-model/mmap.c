@@ -335,5 +335,7 @@ long do_madvise(struct mm_struct *mm, uint32_t start, uint32_t len, uint32_t adv
         uint32_t hi = v->vm_end < end ? v->vm_end : end;
         zap_page_range(mm, lo, hi, (v->vm_flags & VM_EXEC) != 0);
     }
+    if (mm->notifier.range_zapped)
+        mm->notifier.range_zapped(mm->notifier.ctx, mm, start, end);
     return 0;
 }
