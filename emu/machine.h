@@ -80,7 +80,7 @@ struct machine {
     uint64_t fault_cycles, syscall_cycles;
     uint64_t nr_faults, nr_syscalls;
 
-    int pending_syscall;            /* int 0x80 stopped the engine */
+    int pending_syscall;            /* int 0x80 or sysenter stopped the engine (cpu.c) */
     int in_engine;                  /* inside uc_emu_start: only additive region changes */
 
     /* process state */
