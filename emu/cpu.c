@@ -354,23 +354,33 @@ static void raise_exception(struct machine *m, uint32_t intno, const char *why)
 }
 
 /*
- * The rare instructions the code hook must act on: rdtsc, and those that
- * fault at CPL 3 — known from the decode (DEC_FAULT), or ones Unicorn
- * could not translate (its size placeholder), whose exception the decode
- * decides (#GP past 15 bytes, #DB for icebp, else #UD), never Unicorn.
+ * An instruction Unicorn could not translate: it reports the size
+ * placeholder 0xf1f1f1f1 and would raise an exception of its choosing.  The
+ * CPU has fetched the first byte (a fetch fault there wins); memsim's
+ * decode says how long the instruction is (its last byte is fetched too)
+ * and what it raises: #GP past 15 bytes, #DB for icebp, #UD otherwise.
  */
-static void insn_special(struct machine *m, const struct decoded *d, uint32_t size)
+static void insn_untranslatable(struct machine *m, uint32_t va, uint32_t size)
 {
-    if ((d->flags & DEC_FAULT) || size > X86_MAX_INSN_LENGTH) {
-        uint32_t vector = d->flags & (DEC_FAULT | DEC_UNDECODED) ? d->fault : X86_TRAP_UD;
-        raise_exception(m, vector, d->flags & DEC_UNDECODED && vector == X86_TRAP_GP
-                                       ? "instruction longer than 15 bytes" : NULL);
+    const struct decoded *d = decode_slow(m, va, size);
+    if (((va + d->size - 1) ^ va) >> m->mmu.mem.l1i.line_shift)
+        fetch(m, va + d->size - 1);
+    uint32_t vector = d->flags & (DEC_FAULT | DEC_UNDECODED) ? d->fault : X86_TRAP_UD;
+    raise_exception(m, vector, d->flags & DEC_UNDECODED && vector == X86_TRAP_GP
+                                   ? "instruction longer than 15 bytes" : NULL);
+}
+
+/* The rare instructions the code hook acts on: those the decode knows to
+ * fault at CPL 3 (Unicorn would run them or raise the wrong exception), and
+ * rdtsc. */
+static void insn_special(struct machine *m, const struct decoded *d)
+{
+    if (d->flags & DEC_FAULT) {
+        raise_exception(m, d->fault, NULL);
         return;
     }
-    if (d->flags & (DEC_RDTSC | DEC_RDTSCP)) {
-        m->rdtsc_pending = d->flags & (DEC_RDTSC | DEC_RDTSCP);
-        m->rdtsc_value = m->cycles;
-    }
+    m->rdtsc_pending = d->flags & (DEC_RDTSC | DEC_RDTSCP);
+    m->rdtsc_value = m->cycles;
 }
 
 static void hook_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
@@ -383,20 +393,26 @@ static void hook_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
         cpu_load_segments(m);
     m->eip = va;
     m->icount++;
-    const struct decoded *d = decode_lookup(&m->dc, va);
-    if (!d || d->size != size)             /* new, rewritten, or not translatable */
-        d = decode_slow(m, va, size);
     fetch(m, va);
-    if (((va + d->size - 1) ^ va) >> m->mmu.mem.l1i.line_shift)
-        fetch(m, va + d->size - 1);
+    if (((va + size - 1) ^ va) >> m->mmu.mem.l1i.line_shift) {
+        /* the size placeholder always lands here, off the hot path */
+        if (size > X86_MAX_INSN_LENGTH) {
+            insn_untranslatable(m, va, size);
+            return;
+        }
+        fetch(m, va + size - 1);
+    }
+    const struct decoded *d = decode_lookup(&m->dc, va);
+    if (!d || d->size != size)             /* new, or its page was rewritten or unmapped */
+        d = decode_slow(m, va, size);
     m->insn = d;
     /* decided once per instruction: does its access go through a segment
      * that is not flat? (usually no: one test in hook_mem) */
     m->insn_segcheck = (d->flags & DEC_MEMSEG) && ((m->sreg_nonflat >> d->seg) & 1);
     m->sreg_stale = (d->flags & DEC_SEGLOAD) != 0;
     m->cycles += m->cpu.insn_cost[d->cls];
-    if ((d->flags & (DEC_RDTSC | DEC_RDTSCP | DEC_FAULT)) || size > X86_MAX_INSN_LENGTH)
-        insn_special(m, d, size);
+    if (d->flags & (DEC_RDTSC | DEC_RDTSCP | DEC_FAULT))
+        insn_special(m, d);
 }
 
 /* A data access: translate, then pay the latency of the level that hit. */
@@ -419,11 +435,15 @@ static void hook_mem(uc_engine *uc, uc_mem_type type, uint64_t addr, int size,
         return;
     /* a store into code: the decode of the instructions it overlaps is stale
      * (Unicorn drops its own translated blocks) */
-    if (acc == MMU_WRITE && (decode_page_has_code(&m->dc, va) || decode_page_has_code(&m->dc, last)))
+    if (acc == MMU_WRITE && decode_page_has_code(&m->dc, va))
         decode_written(&m->dc, va, (uint32_t)size);
     data_access(m, va, acc);
-    if (((last ^ va) >> m->mmu.mem.l1d.line_shift) && !m->stopped)
-        data_access(m, last, acc);               /* a split access touches two lines */
+    if (((last ^ va) >> m->mmu.mem.l1d.line_shift) && !m->stopped) {
+        /* a split access touches two lines, perhaps two pages */
+        if (acc == MMU_WRITE && decode_page_has_code(&m->dc, last))
+            decode_written(&m->dc, va, (uint32_t)size);
+        data_access(m, last, acc);
+    }
 }
 
 /*
@@ -569,8 +589,8 @@ int cpu_run(struct machine *m)
                 machine_kill(m, SIGSEGV, "memsim: internal error: the engine stopped at eip 0x%08x", eip);
             continue;
         }
-        if (e == UC_ERR_INSN_INVALID)
-            machine_kill(m, SIGILL, "memsim: SIGILL: invalid instruction at eip 0x%08x", m->eip);
+        if (e == UC_ERR_INSN_INVALID)             /* Unicorn raised #UD */
+            raise_exception(m, X86_TRAP_UD, NULL);
         else
             machine_kill(m, SIGSEGV, "memsim: SIGSEGV: %s at eip 0x%08x", uc_strerror(e), m->eip);
     }

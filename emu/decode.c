@@ -18,7 +18,7 @@ int decode_init(struct decode_cache *dc)
         return -1;
     cs_option(dc->cs, CS_OPT_DETAIL, CS_OPT_ON);
     dc->e = calloc(1u << DECODE_BITS, sizeof *dc->e);
-    dc->code_pages = calloc(DECODE_PAGES / 8, 1);
+    dc->code_pages = calloc(DECODE_PAGES, 1);
     if (!dc->e || !dc->code_pages) {
         free(dc->e);
         free(dc->code_pages);
@@ -250,7 +250,7 @@ static void memory_segment(csh cs, const cs_insn *insn, struct decoded *d)
 
 static void mark_code_page(struct decode_cache *dc, uint32_t va)
 {
-    dc->code_pages[va >> 15] |= (uint8_t)(1u << ((va >> 12) & 7));
+    dc->code_pages[va >> 12] = 1;
 }
 
 const struct decoded *decode_fill(struct decode_cache *dc, uint32_t eip,
@@ -307,7 +307,7 @@ void decode_invalidate(struct decode_cache *dc, uint32_t start, uint32_t end)
     drop_range(dc, start - (X86_MAX_INSN_LENGTH - 1), end);
     uint64_t last = end < start ? 1ull << 32 : end;         /* end 0: the top of memory */
     for (uint64_t pg = ((uint64_t)start + 0xfff) >> 12; pg < last >> 12; pg++)
-        dc->code_pages[pg >> 3] &= (uint8_t)~(1u << (pg & 7));
+        dc->code_pages[pg] = 0;
 }
 
 void decode_written(struct decode_cache *dc, uint32_t va, uint32_t len)

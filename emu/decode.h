@@ -52,7 +52,7 @@ struct decoded {
 struct decode_cache {
     csh cs;
     struct decoded *e;       /* 1 << DECODE_BITS */
-    uint8_t *code_pages;     /* bit per page: may hold a cached instruction */
+    uint8_t *code_pages;     /* byte per page: may hold a cached instruction */
     uint64_t misses;
 };
 
@@ -70,11 +70,11 @@ static inline const struct decoded *decode_lookup(const struct decode_cache *dc,
     return d->size && d->eip == eip ? d : NULL;
 }
 
-/* Does the page of va hold an instruction in the cache? (one load: every
- * guest store asks) */
+/* Does the page of va hold an instruction in the cache?  Every guest store
+ * asks, so it is a byte map (1 MiB, touched only where code ran): one load. */
 static inline int decode_page_has_code(const struct decode_cache *dc, uint32_t va)
 {
-    return (dc->code_pages[va >> 15] >> ((va >> 12) & 7)) & 1;
+    return dc->code_pages[va >> 12];
 }
 
 /* Decode the n bytes at code (the instruction at eip) and cache it.  len is
