@@ -4,7 +4,11 @@
  * Classes follow Capstone's groups and ids: integer multiply and divide,
  * control transfers, x87, SIMD, string instructions (a rep-prefixed one
  * reaches the code hook once per iteration), and system instructions
- * (int, cpuid, rdtsc, segment loads); everything else is ALU.
+ * (int, sysenter, cpuid, rdtsc, segment loads); everything else is ALU.
+ * The decode also records what the timing model does not need but the
+ * CPU's behaviour does: which instructions load segment registers
+ * (DEC_SEGLOAD) and which fault at CPL 3, with which exception (DEC_FAULT,
+ * DEC_UNDECODED), so that Unicorn's own opinion never decides either.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -98,7 +102,8 @@ static int loads_segment(csh cs, const cs_insn *insn)
  *    IDT (arch/x86/kernel/idt.c: SYSG for X86_TRAP_BP, X86_TRAP_OF and
  *    IA32_SYSCALL_VECTOR); any other is #GP;
  *  - in/out/ins/outs and cli/sti: IOPL is 0 and stays 0 (no iopl or ioperm),
- *    so #GP; hlt at CPL 3: #GP;
+ *    so #GP; hlt at CPL 3: #GP; rdpmc: #GP (CR4.PCE is clear for a process
+ *    that has not mapped a perf event);
  *  - syscall and sysret: #UD (EFER.SCE is clear on i386 kernels, and Intel
  *    CPUs refuse them outside 64-bit mode); sysexit at CPL 3: #GP.
  * sysenter runs a system call (cpu.c), as an i386 kernel does.
@@ -119,6 +124,7 @@ static int cpl3_fault(const cs_insn *insn)
     case X86_INS_IN: case X86_INS_INSB: case X86_INS_INSW: case X86_INS_INSD:
     case X86_INS_OUT: case X86_INS_OUTSB: case X86_INS_OUTSW: case X86_INS_OUTSD:
     case X86_INS_CLI: case X86_INS_STI: case X86_INS_HLT: case X86_INS_SYSEXIT:
+    case X86_INS_RDPMC:
         return X86_TRAP_GP;
     default:
         return -1;
@@ -141,17 +147,18 @@ static int is_legacy_prefix(uint8_t b)
  * instructions longer than 15 bytes and lock prefixes on instructions that
  * cannot take one, both of which the CPU decodes far enough to fault on:
  * over 15 bytes is #GP(0) (SDM Vol. 2 §2.3.11), lock on anything else #UD.
- * So: drop the lock prefixes and repeated prefixes (which change neither
- * the meaning nor anything but the length) and decode the rest; its length
- * plus the dropped bytes decides #GP.  Anything still undecodable is #UD.
- * *size gets the length the CPU fetched (at most 15).
+ * So: drop the lock prefixes and repeated prefixes (which change nothing
+ * but the length) and decode the rest, zero-padded in case the instruction
+ * runs past the bytes read; its length plus the dropped bytes decides #GP.
+ * Anything still undecodable is #UD.  *size gets the length the CPU
+ * fetched (at most 15).
  */
 static uint8_t undecoded_fault(csh cs, const uint8_t *code, size_t n, size_t *size)
 {
-    uint8_t buf[16];
+    uint8_t buf[2 * 16] = { 0 };
     size_t p = 0, k = 0;                      /* prefixes read, prefixes kept in buf */
-    if (n > sizeof buf)
-        n = sizeof buf;
+    if (n > 16)
+        n = 16;
     for (; p < n && is_legacy_prefix(code[p]); p++)
         if (code[p] != 0xf0 && !memchr(buf, code[p], k))
             buf[k++] = code[p];
@@ -161,7 +168,7 @@ static uint8_t undecoded_fault(csh cs, const uint8_t *code, size_t n, size_t *si
     }
     memcpy(buf + k, code + p, n - p);
     cs_insn *insn;
-    if (cs_disasm(cs, buf, k + n - p, 0, 1, &insn) == 1) {
+    if (cs_disasm(cs, buf, sizeof buf, 0, 1, &insn) == 1) {
         size_t len = p + insn->size - k;
         cs_free(insn, 1);
         *size = len > X86_MAX_INSN_LENGTH ? X86_MAX_INSN_LENGTH : len;
@@ -184,6 +191,7 @@ static enum insn_class classify(csh cs, const cs_insn *insn, uint8_t *flags)
     case X86_INS_SCASB: case X86_INS_SCASW: case X86_INS_SCASD:
         return INSN_STRING;
     case X86_INS_INT: case X86_INS_INT3: case X86_INS_CPUID: case X86_INS_HLT:
+    case X86_INS_SYSENTER:
         return INSN_SYSTEM;
     default:
         break;
@@ -285,26 +293,28 @@ const struct decoded *decode_fill(struct decode_cache *dc, uint32_t eip,
     return d;
 }
 
-/* Drop the entries of instructions starting in [start, end). */
-static void drop_range(struct decode_cache *dc, uint32_t start, uint32_t end)
+/* Drop the entries of the instructions that overlap [start, end): those
+ * starting inside, and those starting up to 14 bytes before that reach it. */
+static void drop_overlapping(struct decode_cache *dc, uint32_t start, uint32_t end)
 {
     if (end - start >= (1u << DECODE_BITS)) {
-        for (uint32_t i = 0; i < (1u << DECODE_BITS); i++)
-            if (dc->e[i].eip - start < end - start)
-                dc->e[i].size = 0;
+        for (uint32_t i = 0; i < (1u << DECODE_BITS); i++) {
+            struct decoded *d = &dc->e[i];
+            if (d->eip - start < end - start || start - d->eip < d->size)
+                d->size = 0;
+        }
         return;
     }
-    for (uint32_t eip = start; eip != end; eip++) {
+    for (uint32_t eip = start - (X86_MAX_INSN_LENGTH - 1); eip != end; eip++) {
         struct decoded *d = &dc->e[decode_slot(eip)];
-        if (d->eip == eip)
+        if (d->eip == eip && (eip - start < end - start || start - eip < d->size))
             d->size = 0;
     }
 }
 
 void decode_invalidate(struct decode_cache *dc, uint32_t start, uint32_t end)
 {
-    /* an instruction starting up to 14 bytes before start overlaps it */
-    drop_range(dc, start - (X86_MAX_INSN_LENGTH - 1), end);
+    drop_overlapping(dc, start, end);
     uint64_t last = end < start ? 1ull << 32 : end;         /* end 0: the top of memory */
     for (uint64_t pg = ((uint64_t)start + 0xfff) >> 12; pg < last >> 12; pg++)
         dc->code_pages[pg] = 0;
@@ -312,5 +322,5 @@ void decode_invalidate(struct decode_cache *dc, uint32_t start, uint32_t end)
 
 void decode_written(struct decode_cache *dc, uint32_t va, uint32_t len)
 {
-    drop_range(dc, va - (X86_MAX_INSN_LENGTH - 1), va + len);
+    drop_overlapping(dc, va, va + len);
 }

@@ -7,7 +7,7 @@
  *   int3, int_3                    #BP (DPL-3 gate)             SIGTRAP 133
  *   long_insn, long_lock           over 15 bytes: #GP(0)        SIGSEGV 139
  *   in, out, insb, outsb, cli, sti  IOPL 0: #GP                 SIGSEGV 139
- *   hlt, mov_cr0                   privileged: #GP              SIGSEGV 139
+ *   hlt, mov_cr0, rdpmc            privileged (CR4.PCE clear): #GP  SIGSEGV 139
  *   int_0, int_1, int_6, int_0x81  DPL-0 gates: #GP             SIGSEGV 139
  *   into, int_4                    #OF (DPL-3 gate)             SIGSEGV 139
  *   syscall                        #UD in 32-bit code on Intel  SIGILL  132
@@ -92,6 +92,7 @@ int main(int argc, char **argv)
     else if (T("sti"))       __asm__ volatile("sti");
     else if (T("hlt"))       __asm__ volatile("hlt");
     else if (T("mov_cr0"))   __asm__ volatile("mov %%cr0, %%eax" ::: "eax");
+    else if (T("rdpmc"))     __asm__ volatile("xor %%ecx, %%ecx; rdpmc" ::: "eax", "ecx", "edx");
     else if (T("int_0"))     __asm__ volatile(".byte 0xcd, 0x00");
     else if (T("int_1"))     __asm__ volatile(".byte 0xcd, 0x01");
     else if (T("int_6"))     __asm__ volatile(".byte 0xcd, 0x06");

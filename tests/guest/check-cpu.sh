@@ -27,7 +27,7 @@ signame() {
 cases="ud2:132:#UD lock_nop:132:#UD lock_reg:132:#UD icebp:133:#DB
        int3:133:#BP int_3:133:#BP long_insn:139:#GP long_lock:139:#GP
        in:139:#GP out:139:#GP insb:139:#GP outsb:139:#GP cli:139:#GP sti:139:#GP
-       hlt:139:#GP mov_cr0:139:#GP int_0:139:#GP int_1:139:#GP int_6:139:#GP
+       hlt:139:#GP mov_cr0:139:#GP rdpmc:139:#GP int_0:139:#GP int_1:139:#GP int_6:139:#GP
        int_0x81:139:#GP int_4:139:#OF into:139:#OF syscall:132:#UD"
 for c in $cases; do
     t=${c%%:*} want=${c#*:} want=${want%%:*} exc=${c##*:}
