@@ -314,45 +314,6 @@ static int segment_access(struct machine *m, uint32_t va, uint32_t size, enum mm
     return 1;
 }
 
-static const char *signal_name(int sig)
-{
-    return sig == SIGSEGV ? "SIGSEGV" : sig == SIGBUS ? "SIGBUS" : sig == SIGFPE ? "SIGFPE" :
-           sig == SIGILL ? "SIGILL" : "SIGTRAP";
-}
-
-/* The signal Linux's trap handlers send for each exception (arch/x86/kernel/traps.c). */
-static int exception_signal(uint32_t intno)
-{
-    switch (intno) {
-    case 0: case 16: case 19: return SIGFPE;    /* #DE, #MF, #XM */
-    case 1: case 3:           return SIGTRAP;   /* #DB (also icebp), #BP */
-    case 6:                   return SIGILL;    /* #UD */
-    case 11: case 12: case 17: return SIGBUS;   /* #NP, #SS, #AC */
-    default:                  return SIGSEGV;   /* #GP, #OF, #BR */
-    }
-}
-
-static const char *exception_name(uint32_t intno)
-{
-    static const char *const names[] = {
-        [0] = "#DE divide error", [1] = "#DB debug", [3] = "#BP breakpoint",
-        [4] = "#OF overflow", [5] = "#BR bound range", [6] = "#UD invalid opcode",
-        [7] = "#NM device not available", [10] = "#TS invalid TSS",
-        [11] = "#NP segment not present", [12] = "#SS stack-segment fault",
-        [13] = "#GP general protection", [16] = "#MF x87 error", [17] = "#AC alignment check",
-        [19] = "#XM SIMD exception",
-    };
-    return intno < sizeof names / sizeof names[0] && names[intno] ? names[intno] : "software interrupt";
-}
-
-/* An exception the guest takes: the signal Linux sends for it. */
-static void raise_exception(struct machine *m, uint32_t intno, const char *why)
-{
-    int sig = exception_signal(intno);
-    machine_kill(m, sig, "memsim: %s (%s, vector %u) at eip 0x%08x%s%s%s", signal_name(sig),
-                 exception_name(intno), intno, m->eip, why ? " (" : "", why ? why : "", why ? ")" : "");
-}
-
 /*
  * An instruction Unicorn could not translate: it reports the size
  * placeholder 0xf1f1f1f1 and would raise an exception of its choosing.  The
@@ -366,7 +327,7 @@ static void insn_untranslatable(struct machine *m, uint32_t va, uint32_t size)
     if (((va + d->size - 1) ^ va) >> m->mmu.mem.l1i.line_shift)
         fetch(m, va + d->size - 1);
     uint32_t vector = d->flags & (DEC_FAULT | DEC_UNDECODED) ? d->fault : X86_TRAP_UD;
-    raise_exception(m, vector, d->flags & DEC_UNDECODED && vector == X86_TRAP_GP
+    machine_exception(m, vector, d->flags & DEC_UNDECODED && vector == X86_TRAP_GP
                                    ? "instruction longer than 15 bytes" : NULL);
 }
 
@@ -376,7 +337,7 @@ static void insn_untranslatable(struct machine *m, uint32_t va, uint32_t size)
 static void insn_special(struct machine *m, const struct decoded *d)
 {
     if (d->flags & DEC_FAULT) {
-        raise_exception(m, d->fault, NULL);
+        machine_exception(m, d->fault, NULL);
         return;
     }
     m->rdtsc_pending = d->flags & (DEC_RDTSC | DEC_RDTSCP);
@@ -403,7 +364,7 @@ static void hook_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
         fetch(m, va + size - 1);
     }
     const struct decoded *d = decode_lookup(&m->dc, va);
-    if (!d || d->size != size)             /* new, or its page was rewritten or unmapped */
+    if (!d || d->size != size)             /* new, or dropped: its bytes were rewritten or unmapped */
         d = decode_slow(m, va, size);
     m->insn = d;
     /* decided once per instruction: does its access go through a segment
@@ -499,7 +460,7 @@ static void hook_intr(uc_engine *uc, uint32_t intno, void *ud)
         uc_emu_stop(uc);
         return;
     }
-    raise_exception(m, intno, NULL);
+    machine_exception(m, intno, NULL);
 }
 
 /* sysenter: a system call (see sysenter_dispatch). */
@@ -590,7 +551,7 @@ int cpu_run(struct machine *m)
             continue;
         }
         if (e == UC_ERR_INSN_INVALID)             /* Unicorn raised #UD */
-            raise_exception(m, X86_TRAP_UD, NULL);
+            machine_exception(m, X86_TRAP_UD, NULL);
         else
             machine_kill(m, SIGSEGV, "memsim: SIGSEGV: %s at eip 0x%08x", uc_strerror(e), m->eip);
     }
