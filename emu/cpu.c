@@ -5,9 +5,10 @@
  * Every instruction reaches hook_code (precise EIP, fetch translation, the
  * instruction count); every data access reaches hook_mem before Unicorn
  * performs it.  Both call the MMU model inline and leave for the slow path
- * (machine_access) only on a TLB miss that faults.  int 0x80 stops the
- * engine so that system calls, which may remap Unicorn regions, run outside
- * Unicorn's execution loop.
+ * (machine_access) only on a TLB miss that faults.  int 0x80 and sysenter
+ * stop the engine so that system calls, which may remap Unicorn regions, run
+ * outside Unicorn's execution loop.  What an instruction raises at CPL 3 is
+ * decided from memsim's decode (decode.c), not by Unicorn.
  */
 #include <errno.h>
 #include <signal.h>
