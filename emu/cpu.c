@@ -5,10 +5,12 @@
  * Every instruction reaches hook_code (precise EIP, fetch translation, the
  * instruction count); every data access reaches hook_mem before Unicorn
  * performs it.  Both call the MMU model inline and leave for the slow path
- * (machine_access) only on a TLB miss that faults.  int 0x80 stops the
- * engine so that system calls, which may remap Unicorn regions, run outside
- * Unicorn's execution loop.
+ * (machine_access) only on a TLB miss that faults.  int 0x80 and sysenter
+ * stop the engine so that system calls, which may remap Unicorn regions, run
+ * outside Unicorn's execution loop.  What an instruction raises at CPL 3 is
+ * decided from memsim's decode (decode.c), not by Unicorn.
  */
+#include <errno.h>
 #include <signal.h>
 #include <string.h>
 #include "emu/machine.h"
@@ -21,6 +23,8 @@
 #define USER_CS 0x73u
 #define USER_DS 0x7bu
 #define UNTIL_NEVER UINT64_MAX     /* an EIP the guest cannot reach */
+#define SYSCALL_INT80    1         /* m->pending_syscall: how the call was made */
+#define SYSCALL_SYSENTER 2
 
 static uint32_t kva(uint32_t pfn) { return PAGE_OFFSET + (pfn << PAGE_SHIFT); }
 
@@ -36,6 +40,42 @@ static uint8_t *gdt(struct machine *m) { return pfn_to_host(&m->k.pm, m->gdt_pfn
 static uint32_t alloc_kernel_frame(struct machine *m, enum page_purpose why)
 {
     return alloc_pages(&m->k.pgdat, GFP_KERNEL | __GFP_ZERO, 0, why);
+}
+
+#define X86_CR0_MP 0x00000002u
+#define X86_CR0_EM 0x00000004u
+#define X86_CR0_TS 0x00000008u
+#define X86_CR0_ET 0x00000010u
+#define X86_CR0_NE 0x00000020u
+#define X86_CR4_OSFXSR     0x00000200u
+#define X86_CR4_OSXMMEXCPT 0x00000400u
+
+/*
+ * CR0 and CR4 as Linux leaves them for a user process on a CPU with FXSR
+ * and SSE: MP, NE and ET set, EM clear (the x87 is there), TS clear (no
+ * lazy FPU switching since 4.x, fpu__init_cpu_generic), and CR4.OSFXSR and
+ * OSXMMEXCPT (fpu__init_cpu_generic / fpu__init_system_xstate): FXSAVE and
+ * FXRSTOR then include MXCSR and the XMM registers, and SIMD exceptions are
+ * #XM.  Paging stays off in the engine (the model translates), so CR0.PG
+ * and WP are the model's (mmu.cr0), not Unicorn's.  The FPU starts as
+ * Linux's init_fpstate: FCW 0x37f, MXCSR 0x1f80 (MXCSR_DEFAULT: every SIMD
+ * exception masked), where Unicorn leaves MXCSR 0.
+ */
+static int control_registers(struct machine *m)
+{
+    uint32_t cr0 = 0, cr4 = 0, fcw = 0x37f, mxcsr = 0x1f80;
+    uc_reg_read(m->uc, UC_X86_REG_CR0, &cr0);
+    uc_reg_read(m->uc, UC_X86_REG_CR4, &cr4);
+    cr0 = (cr0 | X86_CR0_PE | X86_CR0_MP | X86_CR0_ET | X86_CR0_NE) & ~(X86_CR0_EM | X86_CR0_TS);
+    cr4 |= X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT;
+    if (uc_reg_write(m->uc, UC_X86_REG_CR0, &cr0) != UC_ERR_OK ||
+        uc_reg_write(m->uc, UC_X86_REG_CR4, &cr4) != UC_ERR_OK ||
+        uc_reg_write(m->uc, UC_X86_REG_FPCW, &fcw) != UC_ERR_OK ||
+        uc_reg_write(m->uc, UC_X86_REG_MXCSR, &mxcsr) != UC_ERR_OK) {
+        snprintf(m->error, sizeof m->error, "Unicorn refused CR0/CR4 or the FPU state");
+        return -1;
+    }
+    return 0;
 }
 
 int cpu_setup(struct machine *m)
@@ -60,7 +100,7 @@ int cpu_setup(struct machine *m)
         snprintf(m->error, sizeof m->error, "Unicorn refused the GDT");
         return -1;
     }
-    return 0;
+    return control_registers(m);
 }
 
 int cpu_write_tls(struct machine *m, unsigned entry, const uint8_t desc[8])
@@ -138,11 +178,18 @@ static size_t read_insn(struct machine *m, uint32_t eip, uint8_t *buf, size_t n)
     return got;
 }
 
+/*
+ * Decode the instruction at eip.  size is Unicorn's length, or its
+ * placeholder 0xf1f1f1f1 for an instruction it could not translate: then
+ * up to 16 bytes are read (Unicorn's translator has faulted in whatever it
+ * read) and the decode alone says what the instruction is.
+ */
 static const struct decoded *decode_slow(struct machine *m, uint32_t eip, uint32_t size)
 {
     uint8_t code[16];
-    size_t n = read_insn(m, eip, code, size && size <= sizeof code ? size : sizeof code);
-    return decode_fill(&m->dc, eip, code, n);
+    int known = size && size <= X86_MAX_INSN_LENGTH;
+    size_t n = read_insn(m, eip, code, known ? size : sizeof code);
+    return decode_fill(&m->dc, eip, code, n, known ? n : 0);
 }
 
 /*
@@ -268,6 +315,36 @@ static int segment_access(struct machine *m, uint32_t va, uint32_t size, enum mm
     return 1;
 }
 
+/*
+ * An instruction Unicorn could not translate: it reports the size
+ * placeholder 0xf1f1f1f1 and would raise an exception of its choosing.  The
+ * CPU has fetched the first byte (a fetch fault there wins); memsim's
+ * decode says how long the instruction is (its last byte is fetched too)
+ * and what it raises: #GP past 15 bytes, #DB for icebp, #UD otherwise.
+ */
+static void insn_untranslatable(struct machine *m, uint32_t va, uint32_t size)
+{
+    const struct decoded *d = decode_slow(m, va, size);
+    if (((va + d->size - 1) ^ va) >> m->mmu.mem.l1i.line_shift)
+        fetch(m, va + d->size - 1);
+    uint32_t vector = d->flags & (DEC_FAULT | DEC_UNDECODED) ? d->fault : X86_TRAP_UD;
+    machine_exception(m, vector, d->flags & DEC_UNDECODED && vector == X86_TRAP_GP
+                                   ? "instruction longer than 15 bytes" : NULL);
+}
+
+/* The rare instructions the code hook acts on: those the decode knows to
+ * fault at CPL 3 (Unicorn would run them or raise the wrong exception), and
+ * rdtsc. */
+static void insn_special(struct machine *m, const struct decoded *d)
+{
+    if (d->flags & DEC_FAULT) {
+        machine_exception(m, d->fault, NULL);
+        return;
+    }
+    m->rdtsc_pending = d->flags & (DEC_RDTSC | DEC_RDTSCP);
+    m->rdtsc_value = m->cycles;
+}
+
 static void hook_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 {
     struct machine *m = ud;
@@ -279,10 +356,16 @@ static void hook_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
     m->eip = va;
     m->icount++;
     fetch(m, va);
-    if (((va + size - 1) ^ va) >> m->mmu.mem.l1i.line_shift)
+    if (((va + size - 1) ^ va) >> m->mmu.mem.l1i.line_shift) {
+        /* the size placeholder always lands here, off the hot path */
+        if (size > X86_MAX_INSN_LENGTH) {
+            insn_untranslatable(m, va, size);
+            return;
+        }
         fetch(m, va + size - 1);
+    }
     const struct decoded *d = decode_lookup(&m->dc, va);
-    if (!d || d->size != size)             /* new, or rewritten since it was decoded */
+    if (!d || d->size != size)             /* new, or dropped: its bytes were rewritten or unmapped */
         d = decode_slow(m, va, size);
     m->insn = d;
     /* decided once per instruction: does its access go through a segment
@@ -290,10 +373,8 @@ static void hook_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
     m->insn_segcheck = (d->flags & DEC_MEMSEG) && ((m->sreg_nonflat >> d->seg) & 1);
     m->sreg_stale = (d->flags & DEC_SEGLOAD) != 0;
     m->cycles += m->cpu.insn_cost[d->cls];
-    if (d->flags & (DEC_RDTSC | DEC_RDTSCP)) {
-        m->rdtsc_pending = d->flags;
-        m->rdtsc_value = m->cycles;
-    }
+    if (d->flags & (DEC_RDTSC | DEC_RDTSCP | DEC_FAULT))
+        insn_special(m, d);
 }
 
 /* A data access: translate, then pay the latency of the level that hit. */
@@ -314,9 +395,17 @@ static void hook_mem(uc_engine *uc, uc_mem_type type, uint64_t addr, int size,
         goto dead;
     if (m->insn_segcheck && va < PAGE_OFFSET && segment_access(m, va, (uint32_t)size, acc))
         goto dead;
+    /* a store into code: the decode of the instructions it overlaps is stale
+     * (Unicorn drops its own translated blocks) */
+    if (acc == MMU_WRITE && decode_page_has_code(&m->dc, va))
+        decode_written(&m->dc, va, (uint32_t)size);
     data_access(m, va, acc);
-    if (((last ^ va) >> m->mmu.mem.l1d.line_shift) && !m->stopped)
-        data_access(m, last, acc);               /* a split access touches two lines */
+    if (((last ^ va) >> m->mmu.mem.l1d.line_shift) && !m->stopped) {
+        /* a split access touches two lines, perhaps two pages */
+        if (acc == MMU_WRITE && decode_page_has_code(&m->dc, last))
+            decode_written(&m->dc, va, (uint32_t)size);
+        data_access(m, last, acc);
+    }
     if (!m->stopped)
         return;
 dead:
@@ -370,39 +459,25 @@ static bool hook_bad(uc_engine *uc, uc_mem_type type, uint64_t addr, int size,
     return true;
 }
 
-static int exception_signal(uint32_t intno)
-{
-    switch (intno) {
-    case 0: case 16: case 19: return SIGFPE;    /* #DE, #MF, #XM */
-    case 1: case 3:           return SIGTRAP;
-    case 6:                   return SIGILL;    /* #UD */
-    case 11: case 12: case 17: return SIGBUS;   /* #NP, #SS, #AC (arch/x86/kernel/traps.c) */
-    default:                  return SIGSEGV;   /* #GP and software ints the IDT denies */
-    }
-}
-
+/* int 0x80, or an exception Unicorn raised (int $n for the DPL-0 vectors
+ * never gets here: the code hook raised #GP before it ran). */
 static void hook_intr(uc_engine *uc, uint32_t intno, void *ud)
 {
     struct machine *m = ud;
-    if (intno == 0x80) {
-        m->pending_syscall = 1;
+    if (intno == IA32_SYSCALL_VECTOR) {
+        m->pending_syscall = SYSCALL_INT80;
         uc_emu_stop(uc);
         return;
     }
-    static const char *const names[] = {
-        [0] = "#DE divide error", [1] = "#DB debug", [3] = "#BP breakpoint",
-        [4] = "#OF overflow", [5] = "#BR bound range", [6] = "#UD invalid opcode",
-        [7] = "#NM device not available", [10] = "#TS invalid TSS",
-        [11] = "#NP segment not present", [12] = "#SS stack-segment fault",
-        [13] = "#GP general protection", [16] = "#MF x87 error", [17] = "#AC alignment check",
-        [19] = "#XM SIMD exception",
-    };
-    const char *name = intno < sizeof names / sizeof names[0] && names[intno] ? names[intno]
-                                                                            : "software interrupt";
-    int sig = exception_signal(intno);
-    machine_kill(m, sig, "memsim: %s (%s, vector %u) at eip 0x%08x",
-                 sig == SIGSEGV ? "SIGSEGV" : sig == SIGBUS ? "SIGBUS" : sig == SIGFPE ? "SIGFPE" :
-                 sig == SIGILL ? "SIGILL" : "SIGTRAP", name, intno, m->eip);
+    machine_exception(m, intno, NULL);
+}
+
+/* sysenter: a system call (see sysenter_dispatch). */
+static void hook_sysenter(uc_engine *uc, void *ud)
+{
+    struct machine *m = ud;
+    m->pending_syscall = SYSCALL_SYSENTER;
+    uc_emu_stop(uc);
 }
 
 /* The raw engine (a benchmark baseline) runs Unicorn with no hook on the
@@ -417,11 +492,36 @@ static int add_hooks(struct machine *m)
     }
     if (!e) e = uc_hook_add(m->uc, &h, UC_HOOK_MEM_UNMAPPED | UC_HOOK_MEM_PROT, hook_bad, m, 1, 0);
     if (!e) e = uc_hook_add(m->uc, &h, UC_HOOK_INTR, hook_intr, m, 1, 0);
+    if (!e) e = uc_hook_add(m->uc, &h, UC_HOOK_INSN, hook_sysenter, m, 1, 0, UC_X86_INS_SYSENTER);
     if (e) {
         snprintf(m->error, sizeof m->error, "Unicorn refused a hook: %s", uc_strerror(e));
         return -1;
     }
     return 0;
+}
+
+/*
+ * sysenter as an i386 kernel runs it (entry_SYSENTER_32 and
+ * __do_fast_syscall_32): the call in eax with its arguments in ebx, ecx,
+ * edx, esi, edi and the sixth at [ebp], where the vDSO's __kernel_vsyscall
+ * leaves it; if [ebp] cannot be read the result is -EFAULT and no call is
+ * made.  Linux then returns to the vDSO's landing pad (pop ebp, edx, ecx;
+ * ret).  memsim has no vDSO, so the guest resumes after the sysenter with
+ * every register but eax unchanged, as after int 0x80: what a caller of
+ * __kernel_vsyscall sees on Linux.
+ */
+static void sysenter_dispatch(struct machine *m)
+{
+    uint32_t ebp = 0, arg6;
+    uc_reg_read(m->uc, UC_X86_REG_EBP, &ebp);
+    if (copy_from_user(m->mm, &arg6, ebp, sizeof arg6)) {
+        uint32_t efault = (uint32_t)-EFAULT;
+        uc_reg_write(m->uc, UC_X86_REG_EAX, &efault);
+        return;
+    }
+    uc_reg_write(m->uc, UC_X86_REG_EBP, &arg6);
+    syscall_dispatch(m);
+    uc_reg_write(m->uc, UC_X86_REG_EBP, &ebp);
 }
 
 int cpu_run(struct machine *m)
@@ -437,8 +537,12 @@ int cpu_run(struct machine *m)
         if (machine_interrupted(m))             /* memsim's own SIGINT etc. stopped it */
             break;
         if (m->pending_syscall) {
+            int how = m->pending_syscall;
             m->pending_syscall = 0;
-            syscall_dispatch(m);
+            if (how == SYSCALL_SYSENTER)
+                sysenter_dispatch(m);
+            else
+                syscall_dispatch(m);
             m->fetch_line = UINT32_MAX;         /* the kernel may have remapped anything */
             continue;
         }
@@ -457,8 +561,8 @@ int cpu_run(struct machine *m)
                 machine_kill(m, SIGSEGV, "memsim: internal error: the engine stopped at eip 0x%08x", eip);
             continue;
         }
-        if (e == UC_ERR_INSN_INVALID)
-            machine_kill(m, SIGILL, "memsim: SIGILL: invalid instruction at eip 0x%08x", m->eip);
+        if (e == UC_ERR_INSN_INVALID)             /* Unicorn raised #UD */
+            machine_exception(m, X86_TRAP_UD, NULL);
         else
             machine_kill(m, SIGSEGV, "memsim: SIGSEGV: %s at eip 0x%08x", uc_strerror(e), m->eip);
     }

@@ -4,7 +4,11 @@
  * Classes follow Capstone's groups and ids: integer multiply and divide,
  * control transfers, x87, SIMD, string instructions (a rep-prefixed one
  * reaches the code hook once per iteration), and system instructions
- * (int, cpuid, rdtsc, segment loads); everything else is ALU.
+ * (int, sysenter, cpuid, rdtsc, segment loads); everything else is ALU.
+ * The decode also records what the timing model does not need but the
+ * CPU's behaviour does: which instructions load segment registers
+ * (DEC_SEGLOAD) and which fault at CPL 3, with which exception (DEC_FAULT,
+ * DEC_UNDECODED), so that Unicorn's own opinion never decides either.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +22,12 @@ int decode_init(struct decode_cache *dc)
         return -1;
     cs_option(dc->cs, CS_OPT_DETAIL, CS_OPT_ON);
     dc->e = calloc(1u << DECODE_BITS, sizeof *dc->e);
-    if (!dc->e) {
+    dc->code_pages = calloc(DECODE_PAGES, 1);
+    if (!dc->e || !dc->code_pages) {
+        free(dc->e);
+        free(dc->code_pages);
+        dc->e = NULL;
+        dc->code_pages = NULL;
         cs_close(&dc->cs);
         return -1;
     }
@@ -30,7 +39,9 @@ void decode_destroy(struct decode_cache *dc)
     if (dc->e)
         cs_close(&dc->cs);
     free(dc->e);
+    free(dc->code_pages);
     dc->e = NULL;
+    dc->code_pages = NULL;
 }
 
 static int in_group(const cs_insn *insn, uint8_t group)
@@ -41,17 +52,130 @@ static int in_group(const cs_insn *insn, uint8_t group)
     return 0;
 }
 
-static int writes_segment(csh cs, const cs_insn *insn)
+static int is_sreg(x86_reg r)
 {
+    return r == X86_REG_DS || r == X86_REG_ES || r == X86_REG_FS || r == X86_REG_GS ||
+           r == X86_REG_SS || r == X86_REG_CS;
+}
+
+/*
+ * Does the instruction load a segment register, or otherwise make the CPU
+ * read a descriptor table?  Capstone 4 reports the destination of mov sreg
+ * as written but neither that of pop sreg nor the segment lds..lss load, so
+ * those are recognised from their operands and ids; far transfers and iret
+ * load CS (and SS), lar/lsl/verr/verw read a descriptor.
+ */
+static int loads_segment(csh cs, const cs_insn *insn)
+{
+    const cs_x86 *x = &insn->detail->x86;
+    switch (insn->id) {
+    case X86_INS_LDS: case X86_INS_LES: case X86_INS_LFS: case X86_INS_LGS: case X86_INS_LSS:
+    case X86_INS_LJMP: case X86_INS_LCALL: case X86_INS_RETF: case X86_INS_IRET:
+    case X86_INS_IRETD: case X86_INS_LAR: case X86_INS_LSL: case X86_INS_VERR:
+    case X86_INS_VERW:
+        return 1;
+    case X86_INS_POP:
+    case X86_INS_MOV:
+        if (x->op_count && x->operands[0].type == X86_OP_REG && is_sreg(x->operands[0].reg))
+            return 1;                   /* operand 0 is the destination */
+        break;
+    default:
+        break;
+    }
     cs_regs rd, wr;
     uint8_t nrd, nwr;
     if (cs_regs_access(cs, insn, rd, &nrd, wr, &nwr) != CS_ERR_OK)
         return 0;
     for (unsigned i = 0; i < nwr; i++)
-        if (wr[i] == X86_REG_DS || wr[i] == X86_REG_ES || wr[i] == X86_REG_FS ||
-            wr[i] == X86_REG_GS || wr[i] == X86_REG_SS || wr[i] == X86_REG_CS)
+        if (is_sreg(wr[i]))
             return 1;
     return 0;
+}
+
+/*
+ * The exception an instruction raises at CPL 3 in every state Linux leaves a
+ * user process in, or -1.  Unicorn does not raise these itself (port I/O and
+ * syscall do nothing in it; int $n reaches its interrupt hook as vector n,
+ * indistinguishable from the exception n), so memsim raises them:
+ *  - ud0/ud2: #UD;  int1 (icebp, 0xf1): #DB, which Linux reports as SIGTRAP;
+ *  - int $n: only the gates of vectors 3, 4 and 0x80 have DPL 3 in Linux's
+ *    IDT (arch/x86/kernel/idt.c: SYSG for X86_TRAP_BP, X86_TRAP_OF and
+ *    IA32_SYSCALL_VECTOR); any other is #GP;
+ *  - in/out/ins/outs and cli/sti: IOPL is 0 and stays 0 (no iopl or ioperm),
+ *    so #GP; hlt at CPL 3: #GP; rdpmc: #GP (CR4.PCE is clear for a process
+ *    that has not mapped a perf event);
+ *  - syscall and sysret: #UD (EFER.SCE is clear on i386 kernels, and Intel
+ *    CPUs refuse them outside 64-bit mode); sysexit at CPL 3: #GP.
+ * sysenter runs a system call (cpu.c), as an i386 kernel does.
+ */
+static int cpl3_fault(const cs_insn *insn)
+{
+    const cs_x86 *x = &insn->detail->x86;
+    switch (insn->id) {
+    case X86_INS_UD2: case X86_INS_UD2B: case X86_INS_UD0:
+    case X86_INS_SYSCALL: case X86_INS_SYSRET:
+        return X86_TRAP_UD;
+    case X86_INS_INT1:
+        return X86_TRAP_DB;
+    case X86_INS_INT: {
+        int64_t v = x->op_count ? x->operands[0].imm : -1;
+        return v == X86_TRAP_BP || v == X86_TRAP_OF || v == IA32_SYSCALL_VECTOR ? -1 : X86_TRAP_GP;
+    }
+    case X86_INS_IN: case X86_INS_INSB: case X86_INS_INSW: case X86_INS_INSD:
+    case X86_INS_OUT: case X86_INS_OUTSB: case X86_INS_OUTSW: case X86_INS_OUTSD:
+    case X86_INS_CLI: case X86_INS_STI: case X86_INS_HLT: case X86_INS_SYSEXIT:
+    case X86_INS_RDPMC:
+        return X86_TRAP_GP;
+    default:
+        return -1;
+    }
+}
+
+static int is_legacy_prefix(uint8_t b)
+{
+    switch (b) {
+    case 0xf0: case 0xf2: case 0xf3: case 0x2e: case 0x36: case 0x3e: case 0x26:
+    case 0x64: case 0x65: case 0x66: case 0x67:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/*
+ * What the CPU does with bytes Capstone cannot decode.  Capstone refuses
+ * instructions longer than 15 bytes and lock prefixes on instructions that
+ * cannot take one, both of which the CPU decodes far enough to fault on:
+ * over 15 bytes is #GP(0) (SDM Vol. 2 §2.3.11), lock on anything else #UD.
+ * So: drop the lock prefixes and repeated prefixes (which change nothing
+ * but the length) and decode the rest, zero-padded in case the instruction
+ * runs past the bytes read; its length plus the dropped bytes decides #GP.
+ * Anything still undecodable is #UD.  *size gets the length the CPU
+ * fetched (at most 15).
+ */
+static uint8_t undecoded_fault(csh cs, const uint8_t *code, size_t n, size_t *size)
+{
+    uint8_t buf[2 * 16] = { 0 };
+    size_t p = 0, k = 0;                      /* prefixes read, prefixes kept in buf */
+    if (n > 16)
+        n = 16;
+    for (; p < n && is_legacy_prefix(code[p]); p++)
+        if (code[p] != 0xf0 && !memchr(buf, code[p], k))
+            buf[k++] = code[p];
+    if (p >= X86_MAX_INSN_LENGTH) {
+        *size = X86_MAX_INSN_LENGTH;
+        return X86_TRAP_GP;
+    }
+    memcpy(buf + k, code + p, n - p);
+    cs_insn *insn;
+    if (cs_disasm(cs, buf, sizeof buf, 0, 1, &insn) == 1) {
+        size_t len = p + insn->size - k;
+        cs_free(insn, 1);
+        *size = len > X86_MAX_INSN_LENGTH ? X86_MAX_INSN_LENGTH : len;
+        return len > X86_MAX_INSN_LENGTH ? X86_TRAP_GP : X86_TRAP_UD;
+    }
+    *size = p + 1 < n ? p + 1 : n;
+    return X86_TRAP_UD;
 }
 
 static enum insn_class classify(csh cs, const cs_insn *insn, uint8_t *flags)
@@ -59,11 +183,6 @@ static enum insn_class classify(csh cs, const cs_insn *insn, uint8_t *flags)
     switch (insn->id) {
     case X86_INS_RDTSC:  *flags |= DEC_RDTSC;  return INSN_SYSTEM;
     case X86_INS_RDTSCP: *flags |= DEC_RDTSCP; return INSN_SYSTEM;
-    case X86_INS_LAR: case X86_INS_LSL: case X86_INS_VERR: case X86_INS_VERW:
-    case X86_INS_LJMP: case X86_INS_LCALL: case X86_INS_RETF: case X86_INS_IRET:
-    case X86_INS_IRETD:
-        *flags |= DEC_SEGLOAD;
-        return INSN_SYSTEM;
     case X86_INS_MUL: case X86_INS_IMUL: return INSN_MUL;
     case X86_INS_DIV: case X86_INS_IDIV: return INSN_DIV;
     case X86_INS_MOVSB: case X86_INS_MOVSW: case X86_INS_MOVSD: case X86_INS_STOSB:
@@ -72,11 +191,12 @@ static enum insn_class classify(csh cs, const cs_insn *insn, uint8_t *flags)
     case X86_INS_SCASB: case X86_INS_SCASW: case X86_INS_SCASD:
         return INSN_STRING;
     case X86_INS_INT: case X86_INS_INT3: case X86_INS_CPUID: case X86_INS_HLT:
+    case X86_INS_SYSENTER:
         return INSN_SYSTEM;
     default:
         break;
     }
-    if (writes_segment(cs, insn)) {
+    if (loads_segment(cs, insn)) {
         *flags |= DEC_SEGLOAD;
         return INSN_SYSTEM;
     }
@@ -136,42 +256,71 @@ static void memory_segment(csh cs, const cs_insn *insn, struct decoded *d)
     d->flags |= DEC_MEMSEG;
 }
 
+static void mark_code_page(struct decode_cache *dc, uint32_t va)
+{
+    dc->code_pages[va >> 12] = 1;
+}
+
 const struct decoded *decode_fill(struct decode_cache *dc, uint32_t eip,
-                                  const uint8_t *code, size_t n)
+                                  const uint8_t *code, size_t n, size_t len)
 {
     struct decoded *d = &dc->e[decode_slot(eip)];
     cs_insn *insn;
-    uint8_t flags = 0;
-    enum insn_class cls = INSN_ALU;
-    size_t size = n ? n : 1;
+    size_t size = 0;
 
     dc->misses++;
-    *d = (struct decoded){ .eip = eip };
+    *d = (struct decoded){ .eip = eip, .cls = INSN_ALU };
     if (n && cs_disasm(dc->cs, code, n, eip, 1, &insn) == 1) {
-        cls = classify(dc->cs, insn, &flags);
+        d->cls = (uint8_t)classify(dc->cs, insn, &d->flags);
         size = insn->size;
-        d->flags = flags;
-        memory_segment(dc->cs, insn, d);
-        flags = d->flags;
+        int fault = cpl3_fault(insn);
+        if (fault >= 0) {
+            d->flags |= DEC_FAULT;
+            d->fault = (uint8_t)fault;
+        } else {
+            memory_segment(dc->cs, insn, d);
+        }
         cs_free(insn, 1);
+    } else {
+        d->flags = DEC_UNDECODED;
+        d->fault = n ? undecoded_fault(dc->cs, code, n, &size) : X86_TRAP_UD;
+        if (len)
+            size = len;                   /* the engine knows it: it runs */
     }
-    d->size = (uint8_t)size;
-    d->cls = (uint8_t)cls;
-    d->flags = flags;
+    d->size = (uint8_t)(size ? size : 1);
+    mark_code_page(dc, eip);
+    mark_code_page(dc, eip + d->size - 1);
     return d;
+}
+
+/* Drop the entries of the instructions that overlap [start, end): those
+ * starting inside, and those starting up to 14 bytes before that reach it. */
+static void drop_overlapping(struct decode_cache *dc, uint32_t start, uint32_t end)
+{
+    if (end - start >= (1u << DECODE_BITS)) {
+        for (uint32_t i = 0; i < (1u << DECODE_BITS); i++) {
+            struct decoded *d = &dc->e[i];
+            if (d->eip - start < end - start || start - d->eip < d->size)
+                d->size = 0;
+        }
+        return;
+    }
+    for (uint32_t eip = start - (X86_MAX_INSN_LENGTH - 1); eip != end; eip++) {
+        struct decoded *d = &dc->e[decode_slot(eip)];
+        if (d->eip == eip && (eip - start < end - start || start - eip < d->size))
+            d->size = 0;
+    }
 }
 
 void decode_invalidate(struct decode_cache *dc, uint32_t start, uint32_t end)
 {
-    if (end - start >= (1u << DECODE_BITS)) {
-        for (uint32_t i = 0; i < (1u << DECODE_BITS); i++)
-            if (dc->e[i].eip >= start && dc->e[i].eip < end)
-                dc->e[i].size = 0;
-        return;
-    }
-    for (uint32_t eip = start; eip != end; eip++) {
-        struct decoded *d = &dc->e[decode_slot(eip)];
-        if (d->eip == eip)
-            d->size = 0;
-    }
+    drop_overlapping(dc, start, end);
+    uint64_t last = end < start ? 1ull << 32 : end;         /* end 0: the top of memory */
+    for (uint64_t pg = ((uint64_t)start + 0xfff) >> 12; pg < last >> 12; pg++)
+        dc->code_pages[pg] = 0;
+}
+
+void decode_written(struct decode_cache *dc, uint32_t va, uint32_t len)
+{
+    drop_overlapping(dc, va, va + len);
 }

@@ -82,7 +82,7 @@ struct machine {
     uint64_t fault_cycles, syscall_cycles;
     uint64_t nr_faults, nr_syscalls;
 
-    int pending_syscall;            /* int 0x80 stopped the engine */
+    int pending_syscall;            /* int 0x80 or sysenter stopped the engine (cpu.c) */
     int in_engine;                  /* inside uc_emu_start: only additive region changes */
 
     /* process state */
@@ -127,6 +127,9 @@ void machine_random_bytes(struct machine *m, uint8_t *buf, size_t n);
 void machine_kill(struct machine *m, int sig, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void machine_exit(struct machine *m, int code);
+/* The guest takes exception intno (an x86 vector): the signal Linux's trap
+ * handler sends; why, if not NULL, is added to the report. */
+void machine_exception(struct machine *m, uint32_t intno, const char *why);
 /* An access the L1 TLB could not satisfy: STLB, walk, faults.  Returns 0
  * with the physical address if it may proceed; else the guest was killed. */
 int  machine_access(struct machine *m, uint32_t va, enum mmu_access acc, int user, uint64_t *pa);

@@ -3,8 +3,9 @@
  *
  * Guest mistakes are the guest's: a fault the kernel model cannot resolve
  * kills the guest with the signal Linux would send (SIGSEGV with
- * SEGV_MAPERR or SEGV_ACCERR, SIGBUS, or the OOM killer's SIGKILL) and
- * memsim reports it in one line and keeps control.
+ * SEGV_MAPERR or SEGV_ACCERR, SIGBUS, or the OOM killer's SIGKILL), an
+ * exception the CPU raises kills it with the signal of Linux's trap handler,
+ * and memsim reports it in one line and keeps control.
  */
 #include <signal.h>
 #include <stdarg.h>
@@ -51,6 +52,38 @@ void machine_exit(struct machine *m, int code)
     m->report[0] = 0;
     if (m->in_engine)
         uc_emu_stop(m->uc);
+}
+
+/* The signal Linux's trap handlers send for each exception (arch/x86/kernel/traps.c). */
+static int exception_signal(uint32_t intno)
+{
+    switch (intno) {
+    case 0: case 16: case 19: return SIGFPE;    /* #DE, #MF, #XM */
+    case 1: case 3:           return SIGTRAP;   /* #DB (also icebp), #BP */
+    case 6:                   return SIGILL;    /* #UD */
+    case 11: case 12: case 17: return SIGBUS;   /* #NP, #SS, #AC */
+    default:                  return SIGSEGV;   /* #GP, #OF, #BR */
+    }
+}
+
+static const char *exception_name(uint32_t intno)
+{
+    static const char *const names[] = {
+        [0] = "#DE divide error", [1] = "#DB debug", [3] = "#BP breakpoint",
+        [4] = "#OF overflow", [5] = "#BR bound range", [6] = "#UD invalid opcode",
+        [7] = "#NM device not available", [10] = "#TS invalid TSS",
+        [11] = "#NP segment not present", [12] = "#SS stack-segment fault",
+        [13] = "#GP general protection", [16] = "#MF x87 error", [17] = "#AC alignment check",
+        [19] = "#XM SIMD exception",
+    };
+    return intno < sizeof names / sizeof names[0] && names[intno] ? names[intno] : "software interrupt";
+}
+
+void machine_exception(struct machine *m, uint32_t intno, const char *why)
+{
+    int sig = exception_signal(intno);
+    machine_kill(m, sig, "memsim: %s (%s, vector %u) at eip 0x%08x%s%s%s", signal_name(sig),
+                 exception_name(intno), intno, m->eip, why ? " (" : "", why ? why : "", why ? ")" : "");
 }
 
 static void deliver_fault(struct machine *m, enum fault_result r, uint32_t va, enum mmu_access acc)

@@ -255,25 +255,62 @@ static long sys_sysinfo(struct machine *m, const uint32_t a[6])
     return copy_to_user(m->mm, a[0], si, sizeof si) ? -EFAULT : 0;
 }
 
-static long sys_kill(struct machine *m, const uint32_t a[6])
+/* A signal's default action (signal(7); kernel/signal.c sig_kernel_ignore,
+ * sig_kernel_stop); every other signal terminates (some with a core dump,
+ * which changes nothing in the shell status 128 + sig). */
+enum sig_default { SIG_DEFAULT_TERM, SIG_DEFAULT_IGNORE, SIG_DEFAULT_STOP };
+
+static enum sig_default sig_default_action(uint32_t sig)
 {
-    if (a[0] != m->pid && a[0] != 0)
-        return -ESRCH;
-    if (a[1] == 0)
-        return 0;
-    if (a[1] > 64)
+    switch (sig) {
+    case SIGCHLD: case SIGCONT: case SIGURG: case SIGWINCH:
+        return SIG_DEFAULT_IGNORE;
+    case SIGSTOP: case SIGTSTP: case SIGTTIN: case SIGTTOU:
+        return SIG_DEFAULT_STOP;
+    default:
+        return SIG_DEFAULT_TERM;
+    }
+}
+
+/*
+ * A signal the guest sends itself.  memsim runs no handlers, so it takes its
+ * default action unless ignored (SIG_IGN).  Ignore: nothing happens.  Stop:
+ * Linux stops the process until someone sends SIGCONT; the guest is a single
+ * process with nobody to continue it, and stopping memsim would hang a batch
+ * run, so the guest is stopped and at once continued — which it cannot tell
+ * from Linux: its clocks run on the model's cycle counter, and the SIGCONT
+ * that continues it is ignored by default.  Anything else ends the run.
+ */
+static long send_self(struct machine *m, uint32_t sig)
+{
+    if (sig == 0)
+        return 0;                           /* only the existence check */
+    if (sig > 64)
         return -EINVAL;
-    /* no handlers run yet: a signal to oneself takes its default action */
-    if (a[1] == SIGCHLD || a[1] == SIGURG || a[1] == SIGWINCH || m->sigactions[a[1]].handler == 1)
+    if (m->sigactions[sig].handler == 1 || sig_default_action(sig) != SIG_DEFAULT_TERM)
         return 0;
-    machine_kill(m, (int)a[1], "memsim: guest killed itself with signal %u", a[1]);
+    machine_kill(m, (int)sig, "memsim: guest killed itself with signal %u", sig);
     return 0;
 }
 
+/* kill(pid, sig): the guest is alone, the leader of its process group (pid,
+ * 0, -pid); kill(-1) reaches every process but the sender and init: none. */
+static long sys_kill(struct machine *m, const uint32_t a[6])
+{
+    int32_t pid = (int32_t)a[0];
+    if (pid != (int32_t)m->pid && pid != 0 && pid != -(int32_t)m->pid)
+        return -ESRCH;
+    return send_self(m, a[1]);
+}
+
+/* tgkill(tgid, tid, sig) (kernel/signal.c do_tkill): ids must be positive. */
 static long sys_tgkill(struct machine *m, const uint32_t a[6])
 {
-    uint32_t b[6] = { a[1], a[2] };
-    return sys_kill(m, b);
+    if ((int32_t)a[0] <= 0 || (int32_t)a[1] <= 0)
+        return -EINVAL;
+    if (a[0] != m->pid || a[1] != m->pid)
+        return -ESRCH;
+    return send_self(m, a[2]);
 }
 
 #define S(nr, nm, f) [nr] = { nm, f }
