@@ -159,12 +159,23 @@ static int check_run(const struct memsim_options *opt, uint8_t **image, size_t *
     return 0;
 }
 
+/*
+ * What readlink("/proc/self/exe") gives: an absolute path, as Linux's d_path
+ * does (static glibc asserts it starts with '/').  Under --root it is the
+ * program's path inside the root; a program outside the root is named from
+ * the host's root, as d_path names a file the chroot cannot reach.
+ */
 static char *guest_exe_path(const struct memsim_options *opt)
 {
-    char buf[PATH_MAX];
-    if (opt->root && strcmp(opt->root, "/") != 0)
-        return strdup(opt->program[0] == '/' ? opt->program : opt->program);
-    return realpath(opt->program, buf) ? strdup(buf) : strdup(opt->program);
+    char prog[PATH_MAX], root[PATH_MAX];
+    if (!realpath(opt->program, prog))
+        return strdup(opt->program);
+    if (opt->root && realpath(opt->root, root) && strcmp(root, "/") != 0) {
+        size_t n = strlen(root);
+        if (strncmp(prog, root, n) == 0 && prog[n] == '/')
+            return strdup(prog + n);
+    }
+    return strdup(prog);
 }
 
 /* ---- machine life ---- */

@@ -19,6 +19,8 @@
  *                     them, telldir/seekdir come back to the same entry,
  *                     rewinddir starts again
  *   mapmany PATH N    N times open, mmap privately, touch, close
+ *   exe WANT          readlink("/proc/self/exe") is exactly WANT (absolute,
+ *                     inside the root, however the program was named)
  */
 #include <dirent.h>
 #include <errno.h>
@@ -111,6 +113,16 @@ static int do_proc(int argc, char **argv)
     b[n > 0 ? n : 0] = 0;
     const char *base = strrchr(b, '/');
     expect(n > 0 && base && !strcmp(base, "/sandbox"), "%s -> %ld %s", "readlink(/proc/self/exe)", n, errno);
+    return 0;
+}
+
+static int do_exe(int argc, char **argv)
+{
+    char b[4096];
+    ssize_t n = readlink("/proc/self/exe", b, sizeof b - 1);
+    b[n > 0 ? n : 0] = 0;
+    printf("exe %s\n", b);
+    expect(argc == 1 && n > 0 && !strcmp(b, argv[0]), "%s -> %ld %s", "readlink(/proc/self/exe)", n, errno);
     return 0;
 }
 
@@ -217,6 +229,7 @@ int main(int argc, char **argv)
     else if (!strcmp(t, "stdio")) r = do_stdio();
     else if (!strcmp(t, "dirfd0") && argc > 3) r = do_dirfd0(argv[2], argv[3]);
     else if (!strcmp(t, "proc")) r = do_proc(argc - 2, argv + 2);
+    else if (!strcmp(t, "exe")) r = do_exe(argc - 2, argv + 2);
     else if (!strcmp(t, "dotdot")) r = do_dotdot();
     else if (!strcmp(t, "readdir") && argc > 3) r = do_readdir(argv[2], atoi(argv[3]));
     else if (!strcmp(t, "mapmany") && argc > 3) r = do_mapmany(argv[2], atoi(argv[3]));

@@ -101,6 +101,10 @@ cp "$bin" "$tmp/rp/sandbox"
 run proc_root --root "$tmp/rp" -- "$tmp/rp/sandbox" proc /proc/self/status \
     /hostproc/self/status /hostproc/meminfo /up/1/status /up/self/mem
 check proc_root $? "proc ok"
+# exe: /proc/self/exe is the path inside the root, absolute, however named
+( cd "$tmp/rp" && exec timeout -k 5 60 "$memsim" run --no-trace --root "$tmp/rp" -- ./sandbox exe /sandbox ) \
+    > "$tmp/exe_root.out" 2> "$tmp/exe_root.err" < /dev/null
+check exe_root $? "exe ok"
 
 # dotdot: a chroot's ".."
 mkdir -p "$tmp/r5/sub/deeper"
