@@ -96,16 +96,6 @@ void interrupt_engine(uc_engine *uc)
     running_engine = uc;
 }
 
-static const char *host_signal_name(int sig)
-{
-    switch (sig) {
-    case SIGINT:  return "SIGINT";
-    case SIGTERM: return "SIGTERM";
-    case SIGHUP:  return "SIGHUP";
-    default:      return "SIGPIPE";
-    }
-}
-
 int machine_interrupted(struct machine *m)
 {
     static const struct itimerval off;
@@ -119,7 +109,7 @@ int machine_interrupted(struct machine *m)
         m->exit_reason = sig == SIGPIPE ? "sigpipe" : "interrupted";
         snprintf(m->report, sizeof m->report,
                  "memsim: %s: stopped the guest after %llu instructions (the trace is complete)",
-                 host_signal_name(sig), (unsigned long long)m->icount);
+                 signal_name(sig), (unsigned long long)m->icount);
     }
     return 1;
 }

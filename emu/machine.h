@@ -127,6 +127,7 @@ void machine_random_bytes(struct machine *m, uint8_t *buf, size_t n);
 void machine_kill(struct machine *m, int sig, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void machine_exit(struct machine *m, int code);
+const char *signal_name(int sig);       /* "SIGSEGV"; "signal" for a real-time one */
 /* The guest takes exception intno (an x86 vector): the signal Linux's trap
  * handler sends; why, if not NULL, is added to the report. */
 void machine_exception(struct machine *m, uint32_t intno, const char *why);
