@@ -183,12 +183,18 @@ static long get_unmapped_area(struct mm_struct *mm, uint32_t addr, uint32_t len,
     return addr ? (long)addr : -ENOMEM;
 }
 
-/* MAP_TYPE (flags & 0xf): private or shared; MAP_SHARED_VALIDATE (3) only
- * for files, as do_mmap's switch. */
-static int map_type_valid(uint32_t flags, const struct vm_file *file)
+/*
+ * MAP_TYPE (flags & 0xf) as do_mmap's switch: private or shared, and
+ * MAP_SHARED_VALIDATE (3) only for files; anything else -EINVAL.  A shared
+ * file mapping needs the page cache the model does not have yet: -ENODEV,
+ * what Linux answers for a file that cannot be mapped, at the same point.
+ */
+static long map_type_check(uint32_t flags, const struct vm_file *file)
 {
     uint32_t type = flags & 0xfu;
-    return type == MAP_SHARED_ || type == MAP_PRIVATE_ || (file && type == 3u);
+    if (type != MAP_SHARED_ && type != MAP_PRIVATE_ && !(file && type == 3u))
+        return -EINVAL;
+    return file && type != MAP_PRIVATE_ ? -ENODEV : 0;
 }
 
 /*
@@ -213,8 +219,8 @@ long do_mmap(struct mm_struct *mm, uint32_t addr, uint32_t len, uint32_t prot,
     if (r < 0)
         return r;
     addr = (uint32_t)r;
-    if (!map_type_valid(flags, file))
-        return -EINVAL;
+    if ((r = map_type_check(flags, file)) < 0)
+        return r;
     if ((flags & MAP_FIXED_) && !range_is_free(mm, addr, len) &&
         unmap_region(mm, addr, addr + len))
         return -ENOMEM;

@@ -14,6 +14,8 @@
 
 #include <errno.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #define PG   PAGE_SIZE
 #define RO   PROT_READ_
@@ -83,7 +85,24 @@ static void test_mmap_lengths(void)
     /* a bad MAP_TYPE is refused before MAP_FIXED unmaps what is there */
     CHECK_EQ(do_mmap(s.mm, BASE, PG, RO, MAP_ANONYMOUS_ | MAP_FIXED_, NULL, 0, 0, NULL), -EINVAL);
     CHECK_EQ(do_mmap(s.mm, BASE, PG, RO, FIXED | MAP_SHARED_, NULL, 0, 0, NULL), -EINVAL);
+    /* a file: the length rules come first, then the type (shared file
+     * mappings need a page cache: -ENODEV) */
+    int fd = memfd_create("wrap", 0);
+    CHECK(fd >= 0 && write(fd, "data", 4) == 4);
+    struct vm_file *file = vm_file_open(fd, "/wrap");
+    CHECK(file != NULL);
+    close(fd);
+    const uint32_t SH = MAP_SHARED_, PR = MAP_PRIVATE_;
+    CHECK_EQ(do_mmap(s.mm, 0, 0xfffff001u, RO, SH, file, 0, 0xfffff001u, NULL), -ENOMEM);
+    CHECK_EQ(do_mmap(s.mm, 0xfffff000u, 0x2000, RO, SH | MAP_FIXED_, file, 0, 0x2000, NULL), -ENOMEM);
+    CHECK_EQ(do_mmap(s.mm, BASE, PG, RO, SH | MAP_FIXED_, file, 0, PG, NULL), -ENODEV);
+    CHECK_EQ(do_mmap(s.mm, BASE, PG, RO, 3u | MAP_FIXED_, file, 0, PG, NULL), -ENODEV);
+    CHECK_EQ(do_mmap(s.mm, BASE, PG, RO, 0xfu | MAP_FIXED_, file, 0, PG, NULL), -EINVAL);
     check_intact(&s, "refused mmaps");
+    long f = do_mmap(s.mm, 0, PG, RO, PR, file, 0, PG, NULL);
+    CHECK(f > 0);
+    CHECK_EQ(do_munmap(s.mm, (uint32_t)f, PG), 0);
+    vm_file_put(file);
     /* a hint that wraps is only a hint; the last page below TASK_SIZE fits */
     long r = do_mmap(s.mm, 0xfffff000u, 0x2000, RO, ANON, NULL, 0, 0, NULL);
     CHECK(r > 0 && (uint32_t)r + 0x2000 <= TASK_SIZE && !((uint32_t)r & (PG - 1)));
