@@ -221,8 +221,8 @@ static void hm_user_written(void *ctx, struct mm_struct *mm, uint32_t va, uint32
 }
 
 /*
- * The kernel model found an entry for va naming a frame past RAM: corrupt
- * tables (a model bug, or a guest that wrote them).  As Linux's pgtable_bad
+ * The kernel model found an entry for va naming a frame past RAM or with a
+ * reserved bit: corrupt tables (a model bug, or a guest that wrote them).  As Linux's pgtable_bad
  * the task dies with SIGKILL; the page becomes a throwaway one first, since
  * Unicorn may still complete the access under way (as deliver_fault does).
  */
@@ -232,8 +232,9 @@ static void hm_bad_pagetable(void *ctx, struct mm_struct *mm, uint32_t va, uint6
     window_sacrifice(&m->win, va);
     if (!m->stopped)
         m->exit_reason = "bad-pagetable";
-    machine_kill(m, SIGKILL, "memsim: corrupted page table: the entry for 0x%08x names a frame "
-                 "past the end of RAM (%u frames); killed the guest", va, m->k.pm.nr_pages);
+    machine_kill(m, SIGKILL, "memsim: corrupted page table: an entry for 0x%08x names a frame "
+                 "past the end of RAM (%u frames) or sets a reserved bit; killed the guest",
+                 va, m->k.pm.nr_pages);
 }
 
 void hostmap_notifier(struct machine *m, struct mm_notifier *n)

@@ -247,21 +247,16 @@ enum fault_result do_page_fault(struct mm_struct *mm, uint32_t address,
                            .kind = "bad", .pfn = PFN_NONE };
     enum fault_result r;
 
-    if (error_code & MMU_PF_BADFRAME) {
-        /* The walk met an entry or frame past RAM: corrupt tables, as a
-         * reserved bit below, but the task dies as in pgtable_bad (SIGKILL). */
+    if (error_code & X86_PF_RSVD) {
+        /* A reserved bit, or (MMU_PF_BADFRAME, which comes with RSVD) an
+         * entry or frame past RAM: the tables are corrupt, which the
+         * model's own never are.  Linux's pgtable_bad oopses ("Corrupted
+         * page table") and the task dies with SIGKILL; the notifier tells
+         * emu, which ends the run so.  (Was: SIGSEGV for a reserved bit.) */
         pgtable_bad(mm, address, 0);
         f.resolution = "bad-pagetable";
         report_fault(&f, address, eip);
         return FAULT_BAD_PAGETABLE;
-    }
-    if (error_code & X86_PF_RSVD) {
-        /* A reserved bit in the tables is a kernel bug: Linux's pgtable_bad
-         * oopses ("Bad pagetable") and the task dies.  The model's own
-         * tables never set one; the guest gets SIGSEGV. */
-        f.resolution = "bad-pagetable";
-        report_fault(&f, address, eip);
-        return FAULT_SIGSEGV_ACCERR;
     }
     f.vma = address < TASK_SIZE ? find_vma(mm, address) : NULL;
     if (f.vma && f.vma->vm_start > address) {

@@ -89,8 +89,9 @@ struct mm_notifier {
     /* The kernel wrote [va, va+len) of user memory behind the CPU's back
      * (copy_to_user): code translated from it is stale. */
     void (*user_written)(void *ctx, struct mm_struct *mm, uint32_t va, uint32_t len);
-    /* A page-table entry for va names a frame outside RAM (`entry` is its
-     * value; 0 when the MMU's walk reported it): the tables are corrupt.
+    /* A page-table entry for va names a frame outside RAM or has a reserved
+     * bit set (`entry` is its value; 0 when the MMU's walk reported it):
+     * the tables are corrupt.
      * The model never touches that frame; emu ends the run (may be NULL). */
     void (*bad_pagetable)(void *ctx, struct mm_struct *mm, uint32_t va, uint64_t entry);
 };
@@ -150,9 +151,10 @@ enum fault_result {
     FAULT_SIGSEGV_ACCERR,
     FAULT_SIGBUS,
     FAULT_OOM,
-    /* An entry on the way to the address names a frame outside RAM: the
-     * tables are corrupt, as Linux's pgtable_bad ("Corrupted page table",
-     * the task killed with SIGKILL).  The bad_pagetable notifier was told. */
+    /* An entry on the way to the address names a frame outside RAM or sets
+     * a reserved bit: the tables are corrupt, as Linux's pgtable_bad
+     * ("Corrupted page table", the task killed with SIGKILL).  The
+     * bad_pagetable notifier was told. */
     FAULT_BAD_PAGETABLE,
 };
 /* The arch fault entry (do_user_addr_fault): resolve the fault the MMU
