@@ -246,6 +246,23 @@ static void hm_user_written(void *ctx, struct mm_struct *mm, uint32_t va, uint32
     decode_invalidate(&m->dc, va, va + len);
 }
 
+/*
+ * The kernel model found an entry for va naming a frame past RAM or with a
+ * reserved bit: corrupt tables (a model bug, or a guest that wrote them).  As Linux's pgtable_bad
+ * the task dies with SIGKILL; the page becomes a throwaway one first, since
+ * Unicorn may still complete the access under way (as deliver_fault does).
+ */
+static void hm_bad_pagetable(void *ctx, struct mm_struct *mm, uint32_t va, uint64_t entry)
+{
+    struct machine *m = ctx;
+    window_sacrifice(&m->win, va);
+    if (!m->stopped)
+        m->exit_reason = "bad-pagetable";
+    machine_kill(m, SIGKILL, "memsim: corrupted page table: an entry for 0x%08x names a frame "
+                 "past the end of RAM (%u frames) or sets a reserved bit; killed the guest",
+                 va, m->k.pm.nr_pages);
+}
+
 void hostmap_notifier(struct machine *m, struct mm_notifier *n)
 {
     *n = (struct mm_notifier){
@@ -255,6 +272,7 @@ void hostmap_notifier(struct machine *m, struct mm_notifier *n)
         .clear_pte = hm_clear_pte,
         .range_zapped = hm_range_zapped,
         .user_written = hm_user_written,
+        .bad_pagetable = hm_bad_pagetable,
     };
 }
 

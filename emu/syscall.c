@@ -32,8 +32,6 @@ static long mmap_common(struct machine *m, uint32_t addr, uint32_t len, uint32_t
     uint32_t file_bytes = 0;
     long err;
     if (!(flags & MAP_ANONYMOUS_)) {
-        if (flags & MAP_SHARED_)
-            return -ENODEV;                 /* shared file mappings need the page cache */
         if (!(file = fd_vm_file(m, fd, &err)))
             return err;
         /* The file is read at fault time: pages past its end then are

@@ -40,6 +40,13 @@ static enum fault_result oom(struct fault_ctx *f)
     return FAULT_OOM;
 }
 
+/* The tables on the way to the address are corrupt (an entry past RAM). */
+static enum fault_result bad_pagetable(struct fault_ctx *f)
+{
+    f->resolution = "bad-pagetable";
+    return FAULT_BAD_PAGETABLE;
+}
+
 static uint32_t alloc_user_page(struct mm_struct *mm, int zero, enum page_purpose why)
 {
     uint32_t pfn = alloc_pages(&mm->k->pgdat, GFP_HIGHUSER_MOVABLE | (zero ? __GFP_ZERO : 0),
@@ -157,12 +164,15 @@ static enum fault_result do_wp_page(struct fault_ctx *f, pte_t *pte)
 
 static enum fault_result handle_pte_fault(struct fault_ctx *f)
 {
+    uint64_t bad = f->mm->bad_entries;
     pte_t *pte = pte_alloc(f->mm, f->address);
     if (!pte)
-        return oom(f);
+        return f->mm->bad_entries != bad ? bad_pagetable(f) : oom(f);
     uint64_t v = pte_read(f->mm->k, pte);
     if (!(v & _PAGE_PRESENT))
         return f->vma->vm_file ? do_file_page(f, pte) : do_anonymous_page(f, pte);
+    if (!entry_frame_ok(f->mm, f->address, v))
+        return bad_pagetable(f);
     if (fault_is_write(f) && !(v & _PAGE_RW))
         return do_wp_page(f, pte);
     /* Present and permitted: another path fixed it already (spurious). */
@@ -238,12 +248,15 @@ enum fault_result do_page_fault(struct mm_struct *mm, uint32_t address,
     enum fault_result r;
 
     if (error_code & X86_PF_RSVD) {
-        /* A reserved bit in the tables is a kernel bug: Linux's pgtable_bad
-         * oopses ("Bad pagetable") and the task dies.  The model's own
-         * tables never set one; the guest gets SIGSEGV. */
+        /* A reserved bit, or (MMU_PF_BADFRAME, which comes with RSVD) an
+         * entry or frame past RAM: the tables are corrupt, which the
+         * model's own never are.  Linux's pgtable_bad oopses ("Corrupted
+         * page table") and the task dies with SIGKILL; the notifier tells
+         * emu, which ends the run so.  (Was: SIGSEGV for a reserved bit.) */
+        pgtable_bad(mm, address, 0);
         f.resolution = "bad-pagetable";
         report_fault(&f, address, eip);
-        return FAULT_SIGSEGV_ACCERR;
+        return FAULT_BAD_PAGETABLE;
     }
     f.vma = address < TASK_SIZE ? find_vma(mm, address) : NULL;
     if (f.vma && f.vma->vm_start > address) {

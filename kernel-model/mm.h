@@ -103,6 +103,11 @@ struct mm_notifier {
     /* madvise dropped the pages of [start, end) while their VMAs stay
      * (Linux's mmu_notifier_invalidate_range_end after zap_page_range). */
     void (*range_zapped)(void *ctx, struct mm_struct *mm, uint32_t start, uint32_t end);
+    /* A page-table entry for va names a frame outside RAM or has a reserved
+     * bit set (`entry` is its value; 0 when the MMU's walk reported it):
+     * the tables are corrupt.
+     * The model never touches that frame; emu ends the run (may be NULL). */
+    void (*bad_pagetable)(void *ctx, struct mm_struct *mm, uint32_t va, uint64_t entry);
 };
 
 struct kernel;
@@ -121,6 +126,7 @@ struct mm_struct {
     uint64_t rss_pages;
     uint64_t pgtable_pages;      /* page tables (PTE pages); PAE's preallocated
                                     PMDs belong to the pgd and are not counted */
+    uint64_t bad_entries;        /* entries found naming a frame past RAM */
     struct mm_notifier notifier;
 };
 
@@ -159,6 +165,11 @@ enum fault_result {
     FAULT_SIGSEGV_ACCERR,
     FAULT_SIGBUS,
     FAULT_OOM,
+    /* An entry on the way to the address names a frame outside RAM or sets
+     * a reserved bit: the tables are corrupt, as Linux's pgtable_bad
+     * ("Corrupted page table", the task killed with SIGKILL).  The
+     * bad_pagetable notifier was told. */
+    FAULT_BAD_PAGETABLE,
 };
 /* The arch fault entry (do_user_addr_fault): resolve the fault the MMU
  * reported for `address` with `error_code`, or say which signal it is. */

@@ -12,7 +12,18 @@
 #include "kernel-model/pgtable.h"
 #include "kernel-model/vma.h"
 
-#define PAGE_ALIGN(x) (((x) + PAGE_SIZE - 1) & PAGE_MASK)
+/*
+ * Every length and address here is an i386 kernel's unsigned long: 32 bits,
+ * and PAGE_ALIGN wraps to 0 for anything above 0xfffff000, exactly as it
+ * does in Linux, whose checks are written for that ("len = PAGE_ALIGN(len);
+ * if (!len) return -ENOMEM").  A typed function, not a macro, so that no
+ * 64-bit operand can slip in: PAGE_ALIGN of a uint64_t with the 32-bit
+ * PAGE_MASK dropped bit 32 and turned 0xfffff001 bytes into a 0-byte VMA.
+ */
+static inline uint32_t page_align(uint32_t x)
+{
+    return (x + PAGE_SIZE - 1) & PAGE_MASK;
+}
 
 struct vm_file *vm_file_open(int fd, const char *path)
 {
@@ -136,53 +147,84 @@ static int unmap_region(struct mm_struct *mm, uint32_t start, uint32_t end)
     return 0;
 }
 
+/*
+ * get_unmapped_area for a 32-bit task (mm/mmap.c __get_unmapped_area and
+ * arch_get_unmapped_area_topdown): the address, or a negative errno.  No
+ * side effects: a MAP_FIXED unmap happens later, once every check passed.
+ */
+static long get_unmapped_area(struct mm_struct *mm, uint32_t addr, uint32_t len, uint32_t flags)
+{
+    if (len > TASK_SIZE)
+        return -ENOMEM;                  /* too big for the whole address space */
+    if (flags & (MAP_FIXED_ | MAP_FIXED_NOREPLACE_)) {
+        /* FIXED and FIXED_NOREPLACE alike (was: chosen by the flag, not the
+         * cause): past TASK_SIZE -ENOMEM, then offset_in_page -EINVAL, then
+         * security_mmap_addr's mmap_min_addr -EPERM. */
+        if (addr > TASK_SIZE - len)
+            return -ENOMEM;
+        if (addr & ~PAGE_MASK)
+            return -EINVAL;
+        if (addr < MMAP_MIN_ADDR)
+            return -EPERM;
+        if (!(flags & MAP_FIXED_) && !range_is_free(mm, addr, len))
+            return -EEXIST;
+        return addr;
+    }
+    /* round_hint_to_min: a hint is rounded down, and one below
+     * mmap_min_addr is raised to it (was: rounded up, low hints dropped).
+     * A hint that does not fit is only a hint. */
+    addr &= PAGE_MASK;
+    if (addr && addr < MMAP_MIN_ADDR)
+        addr = MMAP_MIN_ADDR;
+    if (addr && addr <= TASK_SIZE - len && range_is_free(mm, addr, len))
+        return addr;
+    addr = get_unmapped_area_topdown(mm, len);
+    if (!addr)
+        addr = get_unmapped_area_bottomup(mm, len);
+    return addr ? (long)addr : -ENOMEM;
+}
+
+/*
+ * MAP_TYPE (flags & 0xf) as do_mmap's switch: private or shared, and
+ * MAP_SHARED_VALIDATE (3) only for files; anything else -EINVAL.  A shared
+ * file mapping needs the page cache the model does not have yet: -ENODEV,
+ * what Linux answers for a file that cannot be mapped, at the same point.
+ */
+static long map_type_check(uint32_t flags, const struct vm_file *file)
+{
+    uint32_t type = flags & 0xfu;
+    if (type != MAP_SHARED_ && type != MAP_PRIVATE_ && !(file && type == 3u))
+        return -EINVAL;
+    return file && type != MAP_PRIVATE_ ? -ENODEV : 0;
+}
+
+/*
+ * do_mmap in Linux's order for a 32-bit task: len 0 is -EINVAL; the page-
+ * aligned len wrapping to 0 (len > 0xfffff000) is -ENOMEM; the file offset
+ * wrapping is -EOVERFLOW; then the map count, the address and the type.
+ */
 long do_mmap(struct mm_struct *mm, uint32_t addr, uint32_t len, uint32_t prot,
              uint32_t flags, struct vm_file *file, uint32_t pgoff, uint32_t file_bytes,
              const char *name)
 {
     if (!len)
         return -EINVAL;
-    uint64_t alen = PAGE_ALIGN((uint64_t)len);
-    if (alen > TASK_SIZE)
+    len = page_align(len);
+    if (!len)
         return -ENOMEM;
-    len = (uint32_t)alen;
-    if (!(flags & (MAP_SHARED_ | MAP_PRIVATE_)))
-        return -EINVAL;
+    if (pgoff + (len >> PAGE_SHIFT) < pgoff)
+        return -EOVERFLOW;
     if (mm->nr_vmas >= mm->max_map_count)
         return -ENOMEM;                      /* before MAP_FIXED unmaps anything */
-    if (flags & (MAP_FIXED_ | MAP_FIXED_NOREPLACE_)) {
-        if (addr & ~PAGE_MASK)
-            return -EINVAL;
-    } else {
-        /* round_hint_to_min: a hint is rounded down, and one below
-         * mmap_min_addr is raised to it (was: rounded up, low hints dropped). */
-        addr &= PAGE_MASK;
-        if (addr && addr < MMAP_MIN_ADDR)
-            addr = MMAP_MIN_ADDR;
-    }
-
-    if (flags & (MAP_FIXED_ | MAP_FIXED_NOREPLACE_)) {
-        /* get_unmapped_area: past TASK_SIZE is -ENOMEM, then
-         * security_mmap_addr: below mmap_min_addr is -EPERM, for FIXED and
-         * FIXED_NOREPLACE alike (was: chosen by the flag, not the cause). */
-        if ((uint64_t)addr + len > TASK_SIZE)
-            return -ENOMEM;
-        if (addr < MMAP_MIN_ADDR)
-            return -EPERM;
-        if (!range_is_free(mm, addr, len)) {
-            if (!(flags & MAP_FIXED_))
-                return -EEXIST;
-            if (unmap_region(mm, addr, addr + len))
-                return -ENOMEM;
-        }
-    } else if (!addr || (uint64_t)addr + len > TASK_SIZE || addr < MMAP_MIN_ADDR ||
-               !range_is_free(mm, addr, len)) {
-        addr = get_unmapped_area_topdown(mm, len);   /* the hint is only a hint */
-        if (!addr)
-            addr = get_unmapped_area_bottomup(mm, len);
-        if (!addr)
-            return -ENOMEM;
-    }
+    long r = get_unmapped_area(mm, addr, len, flags);
+    if (r < 0)
+        return r;
+    addr = (uint32_t)r;
+    if ((r = map_type_check(flags, file)) < 0)
+        return r;
+    if ((flags & MAP_FIXED_) && !range_is_free(mm, addr, len) &&
+        unmap_region(mm, addr, addr + len))
+        return -ENOMEM;
 
     struct vm_area_struct vma = {
         .vm_start = addr, .vm_end = addr + len, .vm_flags = calc_vm_flags(prot, flags),
@@ -197,49 +239,73 @@ long do_mmap(struct mm_struct *mm, uint32_t addr, uint32_t len, uint32_t prot,
     return addr;
 }
 
+/* munmap (do_vmi_munmap): start aligned and at most TASK_SIZE, len within
+ * TASK_SIZE - start, the aligned range not empty; all -EINVAL. */
 long do_munmap(struct mm_struct *mm, uint32_t start, uint32_t len)
 {
-    if ((start & ~PAGE_MASK) || start >= TASK_SIZE || len > TASK_SIZE - start)
+    if ((start & ~PAGE_MASK) || start > TASK_SIZE || len > TASK_SIZE - start)
         return -EINVAL;
-    if (!len)
+    uint32_t end = start + page_align(len);  /* len <= TASK_SIZE: no wrap */
+    if (end == start)
         return -EINVAL;
-    uint32_t end = (uint32_t)PAGE_ALIGN((uint64_t)start + len);
     if (unmap_region(mm, start, end))
         return -ENOMEM;
     notify_vma_changed(mm, start, end);
     return 0;
 }
 
-long do_mprotect(struct mm_struct *mm, uint32_t start, uint32_t len, uint32_t prot)
+/*
+ * The VMA range an mprotect acts on (do_mprotect_pkey up to the loop):
+ * PROT_GROWSDOWN extends it down to the start of the VM_GROWSDOWN VMA it
+ * starts in; x86 has no VM_GROWSUP.  Every byte must be mapped.
+ */
+static long mprotect_range(struct mm_struct *mm, uint32_t *start, uint32_t end, uint32_t grows)
 {
-    /* PROT_SEM is accepted and means nothing on x86; PROT_GROWSDOWN extends
-     * the range down to the start of a VM_GROWSDOWN VMA (mm/mprotect.c). */
-    uint32_t grows = prot & (PROT_GROWSDOWN_ | PROT_GROWSUP_);
-    prot &= ~(uint32_t)(PROT_SEM_ | PROT_GROWSDOWN_ | PROT_GROWSUP_);
-    if ((start & ~PAGE_MASK) || grows == (PROT_GROWSDOWN_ | PROT_GROWSUP_) || (grows & PROT_GROWSUP_))
-        return -EINVAL;
-    if (prot & ~(uint32_t)(PROT_READ_ | PROT_WRITE_ | PROT_EXEC_))
-        return -EINVAL;
-    if (grows) {
-        struct vm_area_struct *v = find_vma(mm, start);
-        if (!v || v->vm_start > start || !(v->vm_flags & VM_GROWSDOWN))
-            return v && v->vm_start <= start ? -EINVAL : -ENOMEM;
-        len += start - v->vm_start;
-        start = v->vm_start;
-    }
-    uint64_t end64 = PAGE_ALIGN((uint64_t)start + len);
-    if (end64 > TASK_SIZE)
-        return -ENOMEM;
-    uint32_t end = (uint32_t)end64;
-    if (start == end)
-        return 0;
-    /* The whole range must be mapped, without holes. */
-    uint32_t at = start;
-    for (size_t i = vma_index(mm, start); at < end; i++) {
-        if (i >= mm->nr_vmas || mm->vmas[i].vm_start > at)
+    size_t i = vma_index(mm, *start);
+    if (i == mm->nr_vmas || mm->vmas[i].vm_start >= end)
+        return -ENOMEM;                      /* vma_find(start, end) found none */
+    const struct vm_area_struct *v = &mm->vmas[i];
+    if (grows & PROT_GROWSDOWN_) {
+        *start = v->vm_start;
+        if (!(v->vm_flags & VM_GROWSDOWN))
+            return -EINVAL;
+    } else {
+        if (v->vm_start > *start)
             return -ENOMEM;
+        if (grows & PROT_GROWSUP_)
+            return -EINVAL;
+    }
+    for (uint32_t at = *start; at < end; i++) {
+        if (i >= mm->nr_vmas || mm->vmas[i].vm_start > at)
+            return -ENOMEM;                  /* a hole */
         at = mm->vmas[i].vm_end;
     }
+    return 0;
+}
+
+/*
+ * mprotect(2) in Linux's order: both GROWS flags, an unaligned start -EINVAL;
+ * len 0 does nothing; the aligned end at or below start (len wrapping past
+ * 4 GiB, or rounding to 0) -ENOMEM; unknown prot bits -EINVAL (PROT_SEM is
+ * accepted and means nothing on x86); holes -ENOMEM.
+ */
+long do_mprotect(struct mm_struct *mm, uint32_t start, uint32_t len, uint32_t prot)
+{
+    uint32_t grows = prot & (PROT_GROWSDOWN_ | PROT_GROWSUP_);
+    prot &= ~grows;
+    if (grows == (PROT_GROWSDOWN_ | PROT_GROWSUP_) || (start & ~PAGE_MASK))
+        return -EINVAL;
+    if (!len)
+        return 0;
+    uint32_t end = start + page_align(len);
+    if (end <= start)
+        return -ENOMEM;
+    if (prot & ~(uint32_t)(PROT_READ_ | PROT_WRITE_ | PROT_EXEC_ | PROT_SEM_))
+        return -EINVAL;
+    prot &= ~(uint32_t)PROT_SEM_;
+    long err = mprotect_range(mm, &start, end, grows);
+    if (err)
+        return err;
     if (vma_split_at(mm, start) || vma_split_at(mm, end))
         return -ENOMEM;
     for (size_t i = vma_index(mm, start); i < mm->nr_vmas && mm->vmas[i].vm_start < end; i++) {
@@ -253,41 +319,61 @@ long do_mprotect(struct mm_struct *mm, uint32_t start, uint32_t len, uint32_t pr
     return 0;
 }
 
-/* brk(2): grow or shrink the heap VMA; returns the resulting break. */
+/* Grow the heap from old_end to new_end (both aligned, old_end < new_end):
+ * 0, or -1 when it may not (the brk syscall's checks and do_brk_flags). */
+static int brk_grow(struct mm_struct *mm, uint32_t old_end, uint32_t new_end)
+{
+    if (new_end > TASK_SIZE)
+        return -1;
+    /* As Linux's brk: the next mapping must start at least a page above
+     * the new break (newbrk + PAGE_SIZE > vm_start_gap(next) refuses),
+     * a growing stack its guard gap further.  (Was: any free range up
+     * to the next mapping, so the heap could end flush against it.) */
+    size_t i = vma_index(mm, old_end);
+    if (i < mm->nr_vmas) {
+        uint64_t gap_start = mm->vmas[i].vm_start;
+        if (mm->vmas[i].vm_flags & VM_GROWSDOWN)
+            gap_start = gap_start > STACK_GUARD_GAP ? gap_start - STACK_GUARD_GAP : 0;
+        if ((uint64_t)new_end + PAGE_SIZE > gap_start)
+            return -1;
+    }
+    struct vm_area_struct vma = {
+        .vm_start = old_end, .vm_end = new_end,
+        .vm_flags = VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC,
+        .vm_name = "[heap]",
+    };
+    if (vma_insert(mm, &vma) < 0)
+        return -1;
+    mm_report_vma(mm, "brk", &vma);
+    vma_merge_adjacent(mm);
+    notify_vma_changed(mm, old_end, new_end);
+    return 0;
+}
+
+/*
+ * brk(2): grow or shrink the heap VMA; returns the resulting break, the old
+ * one unchanged when the request is refused.  As Linux: below start_brk is
+ * refused; shrinking is decided on the raw values (brk <= mm->brk), so it
+ * never unmaps below PAGE_ALIGN(start_brk); a break whose page alignment
+ * wraps past 4 GiB (brk > 0xfffff000) is a growth that cannot fit.  (Was:
+ * the wrapped alignment compared as 0, a shrink that unmapped text, data
+ * and heap.)
+ */
 uint32_t do_brk(struct mm_struct *mm, uint32_t newbrk)
 {
     if (newbrk < mm->start_brk)
         return mm->brk;
-    uint32_t old_end = PAGE_ALIGN(mm->brk), new_end = PAGE_ALIGN((uint64_t)newbrk);
-    if (new_end < old_end) {
+    uint32_t old_end = page_align(mm->brk), new_end = page_align(newbrk);
+    if (old_end == new_end) {
+        mm->brk = newbrk;
+        return newbrk;
+    }
+    if (newbrk <= mm->brk) {
         if (unmap_region(mm, new_end, old_end))
             return mm->brk;
         notify_vma_changed(mm, new_end, old_end);
-    } else if (new_end > old_end) {
-        if (new_end > TASK_SIZE)
-            return mm->brk;
-        /* As Linux's brk: the next mapping must start at least a page above
-         * the new break (newbrk + PAGE_SIZE > vm_start_gap(next) refuses),
-         * a growing stack its guard gap further.  (Was: any free range up
-         * to the next mapping, so the heap could end flush against it.) */
-        size_t i = vma_index(mm, old_end);
-        if (i < mm->nr_vmas) {
-            uint64_t gap_start = mm->vmas[i].vm_start;
-            if (mm->vmas[i].vm_flags & VM_GROWSDOWN)
-                gap_start = gap_start > STACK_GUARD_GAP ? gap_start - STACK_GUARD_GAP : 0;
-            if ((uint64_t)new_end + PAGE_SIZE > gap_start)
-                return mm->brk;
-        }
-        struct vm_area_struct vma = {
-            .vm_start = old_end, .vm_end = new_end,
-            .vm_flags = VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC,
-            .vm_name = "[heap]",
-        };
-        if (vma_insert(mm, &vma) < 0)
-            return mm->brk;
-        mm_report_vma(mm, "brk", &vma);
-        vma_merge_adjacent(mm);
-        notify_vma_changed(mm, old_end, new_end);
+    } else if (new_end < old_end || brk_grow(mm, old_end, new_end)) {
+        return mm->brk;                      /* wrapped, or no room */
     }
     mm->brk = newbrk;
     return newbrk;
@@ -296,46 +382,65 @@ uint32_t do_brk(struct mm_struct *mm, uint32_t newbrk)
 /* madvise advice values (asm-generic/mman-common.h) */
 #define MADV_DONTNEED_ 4u
 #define MADV_FREE_     8u
+#define MADV_DONTNEED_LOCKED_ 24u
 
 static int madvise_behavior_valid(uint32_t advice)
 {
-    return advice <= 4 || (advice >= 8 && advice <= 23 && advice != 14 && advice != 15) ||
-           advice == 14 || advice == 15 || advice == 100 || advice == 101;
+    return advice <= 4 || (advice >= 8 && advice <= 25) || advice == 100 || advice == 101;
+}
+
+/* MADV_DONTNEED / MADV_FREE on one VMA's part [lo, hi): drop the private
+ * pages, so the next touch demand-zeroes (anonymous) or re-reads the file;
+ * shared pages keep their contents, as shmem would. */
+static void madvise_dontneed(struct mm_struct *mm, const struct vm_area_struct *v,
+                             uint32_t lo, uint32_t hi)
+{
+    if (v->vm_flags & VM_SHARED)
+        return;
+    zap_page_range(mm, lo, hi, (v->vm_flags & VM_EXEC) != 0);
+    if (mm->notifier.range_zapped)        /* mmu_notifier_invalidate_range_end */
+        mm->notifier.range_zapped(mm->notifier.ctx, mm, lo, hi);
 }
 
 /*
- * madvise(2) (mm/madvise.c): the range must be mapped without holes
- * (-ENOMEM otherwise).  MADV_DONTNEED and MADV_FREE drop the private pages
- * of the range, so the next touch demand-zeroes (anonymous) or re-reads the
- * file; shared pages keep their contents, as shmem would.  Other advice
- * changes nothing the model tracks yet.
+ * madvise(2) (mm/madvise.c do_madvise for an i386 kernel): unknown advice,
+ * an unaligned start, a length that rounds from nonzero to 0 (above
+ * 0xfffff000) or a range that wraps past 4 GiB are -EINVAL; an empty range
+ * does nothing.  As madvise_walk_vmas, the advice is applied to every
+ * mapped part of the range and a hole makes the result -ENOMEM (nothing
+ * mapped from start on: -ENOMEM at once).  Advice other than DONTNEED and
+ * FREE changes nothing the model tracks yet.
  */
 long do_madvise(struct mm_struct *mm, uint32_t start, uint32_t len, uint32_t advice)
 {
-    if ((start & ~PAGE_MASK) || !madvise_behavior_valid(advice))
+    if (!madvise_behavior_valid(advice) || (start & ~PAGE_MASK))
         return -EINVAL;
-    uint64_t end64 = PAGE_ALIGN((uint64_t)start + len);
-    if (end64 > TASK_SIZE)
+    uint32_t alen = page_align(len);
+    if (len && !alen)
         return -EINVAL;
-    uint32_t end = (uint32_t)end64, at = start;
-    if (start == end)
+    uint32_t end = start + alen;
+    if (end < start)
+        return -EINVAL;
+    if (end == start)
         return 0;
-    for (size_t i = vma_index(mm, start); at < end; i++) {
-        if (i >= mm->nr_vmas || mm->vmas[i].vm_start > at)
+    long err = 0;
+    size_t i = vma_index(mm, start);
+    if (i == mm->nr_vmas)
+        return -ENOMEM;
+    for (uint32_t at = start; at < end; i++) {
+        if (i >= mm->nr_vmas)
             return -ENOMEM;
-        at = mm->vmas[i].vm_end;
-    }
-    if (advice != MADV_DONTNEED_ && advice != MADV_FREE_)
-        return 0;
-    for (size_t i = vma_index(mm, start); i < mm->nr_vmas && mm->vmas[i].vm_start < end; i++) {
-        struct vm_area_struct *v = &mm->vmas[i];
-        if (v->vm_flags & VM_SHARED)
-            continue;
-        uint32_t lo = v->vm_start > start ? v->vm_start : start;
+        const struct vm_area_struct *v = &mm->vmas[i];
+        if (v->vm_start > at) {
+            err = -ENOMEM;                   /* a hole: go on past it */
+            at = v->vm_start;
+            if (at >= end)
+                break;
+        }
         uint32_t hi = v->vm_end < end ? v->vm_end : end;
-        zap_page_range(mm, lo, hi, (v->vm_flags & VM_EXEC) != 0);
+        if (advice == MADV_DONTNEED_ || advice == MADV_FREE_ || advice == MADV_DONTNEED_LOCKED_)
+            madvise_dontneed(mm, v, at, hi);
+        at = hi;
     }
-    if (mm->notifier.range_zapped)
-        mm->notifier.range_zapped(mm->notifier.ctx, mm, start, end);
-    return 0;
+    return err;
 }

@@ -18,12 +18,26 @@
  *
  * Every edit that removes or downgrades a translation also invalidates it in
  * the CPU's TLB model (flush_tlb_page), as the kernel must on real hardware.
+ *
+ * Every frame number read back from an entry is checked against RAM
+ * (entry_frame_ok) before its struct page or its bytes are touched: an
+ * entry past RAM means corrupt tables (a model bug, or a guest that wrote
+ * them), is reported once per find through pgtable_bad, and is treated as
+ * Linux treats a bad PTE (vm_normal_page: print_bad_pte, the struct page
+ * left alone): walked past, zapped to 0, never freed.
  */
 #include <string.h>
 #include "kernel-model/pgtable.h"
 #include "kernel-model/vma.h"
 
 #define KERNEL_PDPTE pae_pdpt_index(PAGE_OFFSET)     /* 3 */
+
+void pgtable_bad(struct mm_struct *mm, uint32_t va, uint64_t entry)
+{
+    mm->bad_entries++;
+    if (mm->notifier.bad_pagetable)
+        mm->notifier.bad_pagetable(mm->notifier.ctx, mm, va, entry);
+}
 
 /* ---- paging-structure frames ---- */
 
@@ -105,7 +119,7 @@ void pgd_free(struct mm_struct *mm)
     struct kernel *k = mm->k;
     for (uint32_t i = 0; pgtable_pae(k) && i < KERNEL_PDPTE; i++) {
         uint64_t pdpte = pte_read(k, pt_entry(k, mm->pgd, i));
-        if (pdpte & _PAGE_PRESENT)
+        if ((pdpte & _PAGE_PRESENT) && entry_frame_ok(mm, i << PAE_PDPT_SHIFT, pdpte))
             pgtable_frame_free(k, pte_pfn(pdpte));
     }
     pgtable_frame_free(k, mm->pgd);
@@ -120,7 +134,7 @@ static pte_t *pmd_offset(struct mm_struct *mm, uint32_t va)
     if (!pgtable_pae(k))
         return pt_entry(k, mm->pgd, pgd_index(va));
     uint64_t pdpte = pte_read(k, pt_entry(k, mm->pgd, pae_pdpt_index(va)));
-    if (!(pdpte & _PAGE_PRESENT))
+    if (!(pdpte & _PAGE_PRESENT) || !entry_frame_ok(mm, va, pdpte))
         return NULL;
     return pt_entry(k, pte_pfn(pdpte), pae_pmd_index(va));
 }
@@ -129,7 +143,13 @@ pte_t *pte_offset(struct mm_struct *mm, uint32_t va)
 {
     pte_t *pmd = pmd_offset(mm, va);
     uint64_t pde = pmd ? pte_read(mm->k, pmd) : 0;
-    if (!(pde & _PAGE_PRESENT) || (pde & _PAGE_PSE))
+    if (!(pde & _PAGE_PRESENT))
+        return NULL;
+    if ((pde & _PAGE_PSE) && va < TASK_SIZE) {
+        pgtable_bad(mm, va, pde);             /* the model maps no user large page */
+        return NULL;
+    }
+    if ((pde & _PAGE_PSE) || !entry_frame_ok(mm, va, pde))
         return NULL;
     return pt_entry(mm->k, pte_pfn(pde), pgtable_pae(mm->k) ? pae_pte_index(va) : pte_index(va));
 }
@@ -138,7 +158,7 @@ uint32_t follow_pte(struct mm_struct *mm, uint32_t va)
 {
     pte_t *pte = va < TASK_SIZE ? pte_offset(mm, va) : NULL;
     uint64_t v = pte ? pte_read(mm->k, pte) : 0;
-    return (v & _PAGE_PRESENT) ? pte_pfn(v) : PFN_NONE;
+    return (v & _PAGE_PRESENT) && entry_frame_ok(mm, va, v) ? pte_pfn(v) : PFN_NONE;
 }
 
 int user_page_present(struct mm_struct *mm, uint32_t va)
@@ -205,13 +225,17 @@ void set_pte_at(struct mm_struct *mm, uint32_t va, pte_t *pte, uint32_t pfn,
 /* Drop one mapping of the frame behind a present PTE. */
 static void zap_pte(struct mm_struct *mm, uint32_t va, pte_t *pte, int exec)
 {
-    uint32_t pfn = pte_pfn(pte_read(mm->k, pte));
-    struct page *page = pfn_to_page(&mm->k->pm, pfn);
+    uint64_t v = pte_read(mm->k, pte);
+    uint32_t pfn = pte_pfn(v);
+    int ok = entry_frame_ok(mm, va, v);
 
     pte_write(mm->k, pte, 0);
     flush_tlb_page(mm, va);
     if (mm->notifier.clear_pte)
         mm->notifier.clear_pte(mm->notifier.ctx, mm, va, exec);
+    if (!ok)
+        return;                               /* not a frame of ours: nothing to put */
+    struct page *page = pfn_to_page(&mm->k->pm, pfn);
     page->_mapcount--;
     mm->rss_pages--;
     put_page(&mm->k->pgdat, pfn);
@@ -267,7 +291,7 @@ void change_protection(struct mm_struct *mm, uint32_t start, uint32_t end,
     for (uint32_t va = start; va < end && va >= start; va += PAGE_SIZE) {
         pte_t *pte = pte_offset(mm, va);
         uint64_t old = pte ? pte_read(k, pte) : 0;
-        if (!(old & (_PAGE_PRESENT | _PAGE_PROTNONE)))
+        if (!(old & (_PAGE_PRESENT | _PAGE_PROTNONE)) || !entry_frame_ok(mm, va, old))
             continue;
         if (!(vm_flags & (VM_READ | VM_WRITE | VM_EXEC))) {
             protnone_pte(mm, va, pte);
@@ -301,6 +325,8 @@ void free_pgtables(struct mm_struct *mm, uint32_t start, uint32_t end)
         if (!(pde & _PAGE_PRESENT))
             continue;
         pte_write(k, pmd, 0);
+        if ((pde & _PAGE_PSE) || !entry_frame_ok(mm, lo, pde))
+            continue;                          /* corrupt: not a table of ours */
         pgtable_frame_free(k, pte_pfn(pde));
         mm->pgtable_pages--;
         if (mm_is_live(mm))

@@ -50,6 +50,21 @@ static inline void pte_write(const struct kernel *k, pte_t *p, uint64_t v)
 
 static inline uint32_t pte_pfn(uint64_t v) { return (uint32_t)((v & PTE_PFN_MASK) >> PAGE_SHIFT); }
 
+/* Record and report an entry for va whose frame is outside RAM (Linux's
+ * print_bad_pte / pgtable_bad): mm->bad_entries, the notifier. */
+void pgtable_bad(struct mm_struct *mm, uint32_t va, uint64_t entry);
+
+/* Does the present entry `v` (for va) name a frame inside RAM?  Every
+ * frame number read from a PDPTE, PDE or PTE goes through this before
+ * pfn_to_page / pfn_to_host; a bad one is reported and left untouched. */
+static inline int entry_frame_ok(struct mm_struct *mm, uint32_t va, uint64_t v)
+{
+    if (pte_pfn(v) < mm->k->pm.nr_pages)
+        return 1;
+    pgtable_bad(mm, va, v);
+    return 0;
+}
+
 /* Level geometry: the span of one PDE (log2), entries per page table. */
 static inline unsigned pmd_shift(const struct kernel *k)
 {
@@ -72,7 +87,8 @@ int  swapper_init(struct kernel *k);
 int  pgd_alloc(struct mm_struct *mm);
 void pgd_free(struct mm_struct *mm);
 
-/* The PTE for va, or NULL if its page table is absent. */
+/* The PTE for va, or NULL if its page table is absent (or named by an
+ * entry past RAM: then mm->bad_entries grew). */
 pte_t *pte_offset(struct mm_struct *mm, uint32_t va);
 /* The PTE for va, allocating the page table; NULL on OOM. */
 pte_t *pte_alloc(struct mm_struct *mm, uint32_t va);

@@ -5,6 +5,9 @@
  * the kernel's own loads and stores: a missing page faults and is resolved
  * by do_page_fault (demand paging, COW with CR0.WP), and an address that no
  * fault can fix gives -EFAULT, as the exception-table fixup does in Linux.
+ * Corrupt tables (an entry past RAM) are -EFAULT too, after do_page_fault
+ * told the bad_pagetable notifier, which ends the run; no byte outside the
+ * RAM mapping is ever read or written.
  */
 #include <errno.h>
 #include <string.h>
@@ -20,8 +23,11 @@ static uint8_t *user_page(struct mm_struct *mm, uint32_t va, enum mmu_access acc
     if (va >= TASK_SIZE)
         return NULL;                              /* access_ok() */
     for (int tries = 0; tries < 3; tries++) {
+        /* The MMU hands out no translation past RAM (MMU_PF_BADFRAME);
+         * checked again here, where the host pointer is made. */
         if (mmu_translate(m, va, acc, 0, &pa, &ec) == 0)
-            return m->phys + pa;
+            return pa < m->phys_size && PAGE_SIZE - (pa & ~PAGE_MASK) <= m->phys_size - pa
+                   ? m->phys + pa : NULL;
         if (do_page_fault(mm, va, ec, acc, 0) != FAULT_OK)
             return NULL;
     }

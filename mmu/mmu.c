@@ -20,6 +20,13 @@
  * check the PDPTEs when CR3 is loaded and raise #GP there; the model has no
  * #GP path from a CR3 write, so it reports the RSVD #PF at the first walk
  * through the bad PDPTE instead.
+ *
+ * Frame numbers are checked against the size of RAM before anything reads
+ * them: a paging-structure entry outside RAM, or a final frame outside RAM,
+ * ends the walk with MMU_PF_BADFRAME in the error code (not a hardware bit:
+ * real RAM has no hole a PTE could name, so such an entry is a model bug or
+ * a guest writing its own tables).  Every translation the walker or a TLB
+ * hands out is therefore inside [phys, phys + phys_size).
  */
 #include <string.h>
 #include "mmu/mmu.h"
@@ -184,11 +191,17 @@ int mmu_translate_slow(struct mmu *m, uint32_t va, enum mmu_access acc, int user
     return mmu_walk(m, va, acc, user, pa, error_code);
 }
 
+/* Is the frame at physical address `addr` inside RAM? */
+static int frame_in_ram(const struct mmu *m, uint64_t addr, unsigned size)
+{
+    return addr < m->phys_size && size <= m->phys_size - addr;
+}
+
 /* Read a paging-structure entry of `size` bytes through the data caches;
- * entries outside RAM read as not present (NULL). */
+ * NULL for an entry outside RAM (the walk then fails with BADFRAME). */
 static void *entry_ptr(struct mmu *m, uint64_t addr, unsigned size)
 {
-    if (addr + size > m->phys_size)
+    if (!frame_in_ram(m, addr, size))
         return NULL;
     uint32_t cycles = mem_access(&m->mem, addr, MEM_WALK);
     m->stats.walk_reads++;
@@ -227,14 +240,18 @@ static void report(struct mmu *m, struct walk_event *ev)
         m->obs.walk(m->obs.ctx, ev);
 }
 
-/* End a walk with a #PF: not present (0), protection (1) or reserved bit (2). */
-enum { NOT_PRESENT, PROTECTION, RESERVED };
+/* End a walk with a #PF: not present (0), protection (1), reserved bit (2),
+ * or an entry or frame outside RAM (3: P, RSVD and MMU_PF_BADFRAME, so a
+ * handler that knows only the hardware bits still sees a bad table). */
+enum { NOT_PRESENT, PROTECTION, RESERVED, BADFRAME };
 
 static int walk_fault(struct mmu *m, struct walk_event *ev, int why, uint32_t *error_code)
 {
     *error_code = pf_error(m, why != NOT_PRESENT, (enum mmu_access)ev->access, ev->user) |
-                  (why == RESERVED ? X86_PF_RSVD : 0);
+                  (why >= RESERVED ? X86_PF_RSVD : 0) | (why == BADFRAME ? MMU_PF_BADFRAME : 0);
     m->stats.walk_faults++;
+    if (why == BADFRAME)
+        m->stats.bad_frames++;
     ev->fault = 1;
     ev->error_code = *error_code;
     report(m, ev);
@@ -244,8 +261,10 @@ static int walk_fault(struct mmu *m, struct walk_event *ev, int why, uint32_t *e
 /* End a successful walk: the 4 KiB frame holding the address, the U/S and
  * R/W combined over the levels, the final entry (D, G) and XD. */
 static int walk_done(struct mmu *m, struct walk_event *ev, uint64_t frame, uint64_t combined,
-                     uint64_t leaf, int nx, uint64_t *pa)
+                     uint64_t leaf, int nx, uint64_t *pa, uint32_t *error_code)
 {
+    if (!frame_in_ram(m, frame, 4096))          /* every path checked already: */
+        return walk_fault(m, ev, BADFRAME, error_code);   /* the one invariant */
     *pa = frame | (ev->vaddr & 0xfffu);
     ev->paddr = *pa;
     report(m, ev);
@@ -276,35 +295,44 @@ static int walk_2level(struct mmu *m, struct walk_event *ev, enum mmu_access acc
     /* A cached PDE spares the directory read (only present, non-PSE PDEs
      * whose A bit is set are cached, and every change flushes the cache). */
     int pde_cached = tlb_lookup(&m->pdec, va >> PGDIR_SHIFT) != NULL;
-    uint32_t *pde = pde_cached ? (uint32_t *)(m->phys + pde_addr) : entry_ptr(m, pde_addr, 4);
+    uint32_t *pde = pde_cached && frame_in_ram(m, pde_addr, 4) ? (uint32_t *)(m->phys + pde_addr)
+                                                                : entry_ptr(m, pde_addr, 4);
     uint32_t d = _PAGE_ACCESSED | (acc == MMU_WRITE ? _PAGE_DIRTY : 0);
 
     walk_level(ev, 0, pde_addr, pde ? *pde : 0);
-    if (!pde || !(*pde & _PAGE_PRESENT))
+    if (!pde)
+        return walk_fault(m, ev, BADFRAME, error_code);
+    if (!(*pde & _PAGE_PRESENT))
         return walk_fault(m, ev, NOT_PRESENT, error_code);
     if ((*pde & _PAGE_PSE) && (m->cr4 & X86_CR4_PSE)) {
+        uint64_t frame = (*pde & PSE_FRAME) | (va & ~PSE_FRAME & _PAGE_FRAME);
         if (!rights_allow(*pde, acc, user, m->cr0))
             return walk_fault(m, ev, PROTECTION, error_code);
+        if (!frame_in_ram(m, frame, 4096))      /* before any A/D bit is set */
+            return walk_fault(m, ev, BADFRAME, error_code);
         *pde |= d;
         ev->entry_val[0] = *pde;
-        return walk_done(m, ev, (*pde & PSE_FRAME) | (va & ~PSE_FRAME & _PAGE_FRAME),
-                         *pde, *pde, 0, pa);
+        return walk_done(m, ev, frame, *pde, *pde, 0, pa, error_code);
     }
     uint64_t pte_addr = (*pde & _PAGE_FRAME) + 4ull * pte_index(va);
     uint32_t *pte = entry_ptr(m, pte_addr, 4);
     walk_level(ev, 1, pte_addr, pte ? *pte : 0);
-    if (!pte || !(*pte & _PAGE_PRESENT))
+    if (!pte)
+        return walk_fault(m, ev, BADFRAME, error_code);
+    if (!(*pte & _PAGE_PRESENT))
         return walk_fault(m, ev, NOT_PRESENT, error_code);
     uint32_t combined = *pde & (*pte | ~(uint32_t)(_PAGE_USER | _PAGE_RW));
     if (!rights_allow(combined, acc, user, m->cr0))
         return walk_fault(m, ev, PROTECTION, error_code);
+    if (!frame_in_ram(m, *pte & _PAGE_FRAME, 4096))
+        return walk_fault(m, ev, BADFRAME, error_code);
     *pde |= _PAGE_ACCESSED;
     *pte |= d;
     ev->entry_val[0] = *pde;
     ev->entry_val[1] = *pte;
     if (!pde_cached)
         tlb_insert(&m->pdec, va >> PGDIR_SHIFT, *pde >> 12, 0);
-    return walk_done(m, ev, *pte & _PAGE_FRAME, combined, *pte, 0, pa);
+    return walk_done(m, ev, *pte & _PAGE_FRAME, combined, *pte, 0, pa, error_code);
 }
 
 /* PAE, a PDE with PS: a 2 MiB page. */
@@ -317,10 +345,12 @@ static int walk_pae_large(struct mmu *m, struct walk_event *ev, uint64_t *pde, u
         return walk_fault(m, ev, RESERVED, error_code);
     if (!rights_allow(*pde, acc, user, m->cr0) || (nx && acc == MMU_FETCH))
         return walk_fault(m, ev, PROTECTION, error_code);
+    uint64_t frame = (*pde & PAE_LARGE_FRAME) | (ev->vaddr & ((1u << PAE_PMD_SHIFT) - 1) & _PAGE_FRAME);
+    if (!frame_in_ram(m, frame, 4096))
+        return walk_fault(m, ev, BADFRAME, error_code);
     *pde |= _PAGE_ACCESSED | (acc == MMU_WRITE ? _PAGE_DIRTY : 0);
     ev->entry_val[1] = *pde;
-    uint64_t frame = (*pde & PAE_LARGE_FRAME) | (ev->vaddr & ((1u << PAE_PMD_SHIFT) - 1) & _PAGE_FRAME);
-    return walk_done(m, ev, frame, *pde, *pde, nx, pa);
+    return walk_done(m, ev, frame, *pde, *pde, nx, pa, error_code);
 }
 
 /* PAE paging: PDPTE (a register), PDE (2 MiB page if PS), PTE. */
@@ -338,9 +368,12 @@ static int walk_pae(struct mmu *m, struct walk_event *ev, enum mmu_access acc, i
         return walk_fault(m, ev, RESERVED, error_code);
     uint64_t pde_addr = (pdpte & PAE_FRAME) + 8ull * pae_pmd_index(va);
     int pde_cached = tlb_lookup(&m->pdec, va >> PAE_PMD_SHIFT) != NULL;
-    uint64_t *pde = pde_cached ? (uint64_t *)(m->phys + pde_addr) : entry_ptr(m, pde_addr, 8);
+    uint64_t *pde = pde_cached && frame_in_ram(m, pde_addr, 8) ? (uint64_t *)(m->phys + pde_addr)
+                                                                : entry_ptr(m, pde_addr, 8);
     walk_level(ev, 1, pde_addr, pde ? *pde : 0);
-    if (!pde || !(*pde & _PAGE_PRESENT))
+    if (!pde)
+        return walk_fault(m, ev, BADFRAME, error_code);
+    if (!(*pde & _PAGE_PRESENT))
         return walk_fault(m, ev, NOT_PRESENT, error_code);
     if (*pde & _PAGE_PSE)
         return walk_pae_large(m, ev, pde, rsvd, user, pa, error_code);
@@ -349,7 +382,9 @@ static int walk_pae(struct mmu *m, struct walk_event *ev, enum mmu_access acc, i
     uint64_t pte_addr = (*pde & PAE_FRAME) + 8ull * pae_pte_index(va);
     uint64_t *pte = entry_ptr(m, pte_addr, 8);
     walk_level(ev, 2, pte_addr, pte ? *pte : 0);
-    if (!pte || !(*pte & _PAGE_PRESENT))
+    if (!pte)
+        return walk_fault(m, ev, BADFRAME, error_code);
+    if (!(*pte & _PAGE_PRESENT))
         return walk_fault(m, ev, NOT_PRESENT, error_code);
     if (*pte & rsvd)
         return walk_fault(m, ev, RESERVED, error_code);
@@ -357,13 +392,15 @@ static int walk_pae(struct mmu *m, struct walk_event *ev, enum mmu_access acc, i
     int nx = (m->efer & X86_EFER_NXE) && ((*pde | *pte) & _PAGE_NX);
     if (!rights_allow(combined, acc, user, m->cr0) || (nx && acc == MMU_FETCH))
         return walk_fault(m, ev, PROTECTION, error_code);
+    if (!frame_in_ram(m, *pte & PAE_FRAME, 4096))
+        return walk_fault(m, ev, BADFRAME, error_code);
     *pde |= _PAGE_ACCESSED;
     *pte |= _PAGE_ACCESSED | (acc == MMU_WRITE ? _PAGE_DIRTY : 0);
     ev->entry_val[1] = *pde;
     ev->entry_val[2] = *pte;
     if (!pde_cached)
         tlb_insert(&m->pdec, va >> PAE_PMD_SHIFT, (uint32_t)((*pde & PAE_FRAME) >> 12), 0);
-    return walk_done(m, ev, *pte & PAE_FRAME, combined, *pte, nx, pa);
+    return walk_done(m, ev, *pte & PAE_FRAME, combined, *pte, nx, pa, error_code);
 }
 
 int mmu_walk(struct mmu *m, uint32_t va, enum mmu_access acc, int user,

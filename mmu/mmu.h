@@ -35,7 +35,19 @@ struct mmu_stats {
     uint64_t walk_reads;     /* paging-structure entries read */
     uint64_t walk_cycles;    /* cycles spent reading them through the caches */
     uint64_t stlb_cycles;    /* cycles charged for STLB hits */
+    uint64_t bad_frames;     /* walks ended by an entry or frame outside RAM */
 };
+
+/*
+ * Not a hardware bit (bits 31:16 of the #PF error code are reserved): the
+ * walk met a paging-structure entry, or ended at a frame, outside modelled
+ * RAM.  Set together with X86_PF_PROT and X86_PF_RSVD.  Real RAM has no
+ * hole a PTE could name; in the model it means its own tables are corrupt
+ * (a model bug, or a guest that wrote its page tables): the kernel model
+ * treats it as Linux's pgtable_bad.  No translation past RAM is ever
+ * returned, so m->phys + pa is always inside the RAM mapping.
+ */
+#define MMU_PF_BADFRAME (1u << 31)
 
 struct mmu {
     uint8_t *phys;           /* host view of modelled RAM */

@@ -1,6 +1,6 @@
 /*
  * mmu_fixture.h — the page walkers' test bench (test_mmu.c, test_pae.c):
- * a malloc'd "physical memory" in which page tables are built by hand, an
+ * a mapped "physical memory" in which page tables are built by hand, an
  * MMU on it, a log of the walk observer's events, TLB inspection that
  * counts no hit or miss, and the table-driven rights cases.
  * Header-only, like check.h.
@@ -17,8 +17,12 @@
 
 #include <stdint.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 
-#define PHYS_SIZE (8u << 20)
+/* All of PAE's 36-bit physical address space is "RAM" here, so the tests
+ * may put frames anywhere (the walker refuses a frame past phys_size).
+ * Reserved, not committed: only the pages a test touches cost memory. */
+#define PHYS_SIZE (64ull << 30)
 
 /* Entry bits, short, for building tables by hand. */
 #define P  _PAGE_PRESENT
@@ -51,7 +55,8 @@ static void log_walk(void *ctx, const struct walk_event *ev)
  * with a log, every walk is recorded there. */
 static void mmu_fixture_reset(struct mmu *m, struct walk_log *log)
 {
-    memset(phys, 0, PHYS_SIZE);
+    /* zero the RAM: drop every page touched so far */
+    CHECK(madvise(phys, PHYS_SIZE, MADV_DONTNEED) == 0);
     CHECK(mmu_init(m, phys, PHYS_SIZE) == 0);
     if (log) {
         memset(log, 0, sizeof *log);
@@ -175,11 +180,13 @@ static inline void run_rights_cases(const struct rights_case *cases, size_t n,
 /* main(): the RAM for the whole run, every test, the summary. */
 static inline int mmu_fixture_main(void (*run_all)(void))
 {
-    phys = malloc(PHYS_SIZE);
-    if (!phys)
+    void *p = mmap(NULL, PHYS_SIZE, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p == MAP_FAILED)
         return 2;
+    phys = p;
     run_all();
-    free(phys);
+    munmap(phys, PHYS_SIZE);
     return CHECK_DONE();
 }
 

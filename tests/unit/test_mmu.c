@@ -437,21 +437,45 @@ static void test_walk_events(void)
     mmu_destroy(&m);
 }
 
-/* Paging structures outside RAM read as not present. */
+/*
+ * Frame numbers are checked against RAM (here 16 MiB): a page table, a
+ * directory or a final frame outside it ends the walk with
+ * P|RSVD|MMU_PF_BADFRAME, touches nothing and fills no TLB; the same frame
+ * numbers inside RAM translate.
+ */
 static void test_outside_ram(void)
 {
     struct mmu m;
     uint64_t pa;
     uint32_t ec = 0xdead;
+    const uint32_t bad = X86_PF_PROT | X86_PF_RSVD | MMU_PF_BADFRAME;
 
     setup(&m, NULL);
-    *pde(0x00400000) = 0x7FFFF000u | P | W | U;     /* table far beyond 8 MiB */
+    m.phys_size = 16u << 20;
+    *pde(0x00400000) = 0x7FFFF000u | P | W | U;     /* table far beyond RAM */
     CHECK(mmu_walk(&m, 0x00400000, MMU_WRITE, 1, &pa, &ec) == -1);
-    CHECK_EQ(ec, X86_PF_WRITE | X86_PF_USER);
+    CHECK_EQ(ec, bad | X86_PF_WRITE | X86_PF_USER);
     CHECK_EQ(*pde(0x00400000), 0x7FFFF000u | P | W | U);
+    /* a PTE naming the first frame past RAM, then the last one inside */
+    *pde(0x00400000) = PT0 | P | W | U;
+    *pte(PT0, 0x00400000) = (16u << 20) | P | W | U;
+    CHECK(mmu_translate(&m, 0x00400000, MMU_READ, 1, &pa, &ec) == -1);
+    CHECK_EQ(ec, bad | X86_PF_USER);
+    CHECK_EQ(*pte(PT0, 0x00400000), (16u << 20) | P | W | U);   /* no A bit */
+    CHECK(mmu_translate(&m, 0x00400000, MMU_READ, 1, &pa, &ec) == -1);  /* no TLB entry */
+    CHECK_EQ(m.stats.bad_frames, 3);
+    *pte(PT0, 0x00400000) = ((16u << 20) - 4096) | P | W | U;
+    CHECK(mmu_translate(&m, 0x00400123, MMU_READ, 1, &pa, &ec) == 0);
+    CHECK_EQ(pa, (16u << 20) - 4096 + 0x123);
+    /* a 4 MiB page straddling the end of RAM: only its frames inside */
+    m.phys_size = (16u << 20) + (1u << 20);
+    *pde(0x00800000) = (16u << 20) | P | W | U | PS;
+    CHECK(mmu_walk(&m, 0x008FF000, MMU_READ, 1, &pa, &ec) == 0);
+    CHECK(mmu_walk(&m, 0x00900000, MMU_READ, 1, &pa, &ec) == -1);
+    CHECK_EQ(ec, bad | X86_PF_USER);
     mmu_write_cr3(&m, 0x10000000);                  /* directory beyond RAM */
     CHECK(mmu_walk(&m, 0, MMU_READ, 0, &pa, &ec) == -1);
-    CHECK_EQ(ec, 0);
+    CHECK_EQ(ec, bad);
     mmu_destroy(&m);
 }
 

@@ -222,7 +222,7 @@ static void test_munmap_pae_tables(void)
 }
 
 /* A reserved bit in a PTE: the MMU reports RSVD and the kernel does not
- * try to fix it (Linux: pgtable_bad). */
+ * try to fix it: corrupt tables, the task killed (Linux: pgtable_bad). */
 static void test_reserved_bit(void)
 {
     struct sys s;
@@ -238,7 +238,8 @@ static void test_reserved_bit(void)
     CHECK_EQ(*slot, good);
     *slot |= 1ull << 40;
     mmu_invlpg(&s.mmu, 0x50000000);
-    CHECK_EQ(touch(&s, 0x50000000, MMU_READ, NULL), FAULT_SIGSEGV_ACCERR);
+    CHECK_EQ(touch(&s, 0x50000000, MMU_READ, NULL), FAULT_BAD_PAGETABLE);
+    CHECK_EQ(s.mm->bad_entries, 1);
     CHECK_EQ(flog.ec, X86_PF_PROT | X86_PF_RSVD | X86_PF_USER);
     CHECK_STR(flog.resolution, "bad-pagetable");
     *slot = good;
