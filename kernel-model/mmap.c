@@ -408,8 +408,9 @@ static void madvise_dontneed(struct mm_struct *mm, const struct vm_area_struct *
  * 0xfffff000) or a range that wraps past 4 GiB are -EINVAL; an empty range
  * does nothing.  As madvise_walk_vmas, the advice is applied to every
  * mapped part of the range and a hole makes the result -ENOMEM (nothing
- * mapped from start on: -ENOMEM at once).  Advice other than DONTNEED and
- * FREE changes nothing the model tracks yet.
+ * mapped from start on: -ENOMEM at once).  MADV_FREE of a file or shared
+ * mapping is -EINVAL, the parts before it advised.  Advice other than
+ * DONTNEED and FREE changes nothing the model tracks yet.
  */
 long do_madvise(struct mm_struct *mm, uint32_t start, uint32_t len, uint32_t advice)
 {
@@ -438,6 +439,10 @@ long do_madvise(struct mm_struct *mm, uint32_t start, uint32_t len, uint32_t adv
                 break;
         }
         uint32_t hi = v->vm_end < end ? v->vm_end : end;
+        /* madvise_free_single_vma: only private anonymous memory can be
+         * freed lazily; the walk stops at the first VMA that refuses */
+        if (advice == MADV_FREE_ && (v->vm_file || (v->vm_flags & VM_SHARED)))
+            return -EINVAL;
         if (advice == MADV_DONTNEED_ || advice == MADV_FREE_ || advice == MADV_DONTNEED_LOCKED_)
             madvise_dontneed(mm, v, at, hi);
         at = hi;

@@ -26,6 +26,7 @@
 #define TEXT ELF_TEXT_BASE
 #define HEAP 0x08100000u
 #define MADV_DONTNEED_ 4u
+#define MADV_FREE_     8u
 
 /* text, a 3-page mapping at BASE with bytes 1, 2, 3 in its pages, a heap
  * break, and a stack below TASK_SIZE: the layout wrap.c checks. */
@@ -175,6 +176,15 @@ static void test_madvise_lengths(void)
     CHECK_EQ(b, 0);
     CHECK_EQ(copy_from_user(s.mm, &b, BASE + 2 * PG, 1), 0);
     CHECK_EQ(b, 0);
+    /* MADV_FREE: private anonymous memory only (madvise_free_single_vma) */
+    CHECK_EQ(do_mmap(s.mm, 0x30000000u, PG, RW, MAP_SHARED_ | MAP_ANONYMOUS_ | MAP_FIXED_, NULL, 0, 0,
+                     NULL), 0x30000000L);
+    b = 7;
+    CHECK_EQ(copy_to_user(s.mm, 0x30000000u, &b, 1), 0);
+    CHECK_EQ(do_madvise(s.mm, 0x30000000u, PG, MADV_FREE_), -EINVAL);
+    CHECK_EQ(copy_from_user(s.mm, &b, 0x30000000u, 1), 0);
+    CHECK_EQ(b, 7);
+    CHECK_EQ(do_madvise(s.mm, BASE, PG, MADV_FREE_), 0);
     sys_fini(&s);
 }
 
