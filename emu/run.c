@@ -162,8 +162,9 @@ static int check_run(const struct memsim_options *opt, uint8_t **image, size_t *
 /*
  * What readlink("/proc/self/exe") gives: an absolute path, as Linux's d_path
  * does (static glibc asserts it starts with '/').  Under --root it is the
- * program's path inside the root; a program outside the root is named from
- * the host's root, as d_path names a file the chroot cannot reach.
+ * program's path inside the root.  A program outside the root is "/NAME":
+ * Linux would name it from the host's root, which would show the guest a
+ * host path outside its root.
  */
 static char *guest_exe_path(const struct memsim_options *opt)
 {
@@ -174,6 +175,7 @@ static char *guest_exe_path(const struct memsim_options *opt)
         size_t n = strlen(root);
         if (strncmp(prog, root, n) == 0 && prog[n] == '/')
             return strdup(prog + n);
+        return strdup(strrchr(prog, '/'));
     }
     return strdup(prog);
 }

@@ -206,8 +206,8 @@ int trace_path_check(const char *path, const struct trace_input *in, size_t nin,
     if (!old || !journal)
         set_err(err, errlen, "cannot create trace '%s': out of memory", path);
     else if (check_replaceable(path, "", NEED_TRACE | PROBE_LOCK, in, nin, err, errlen) ||
-             check_replaceable(old, "(the previous trace's new name)", NEED_TRACE, in, nin,
-                               err, errlen) ||
+             check_replaceable(old, "(the previous trace's new name)", NEED_TRACE | PROBE_LOCK,
+                               in, nin, err, errlen) ||
              check_replaceable(journal, "(its journal)", MAY_REPLACE, in, nin, err, errlen))
         ;
     else if ((e = dir_problem(path)) != 0)
@@ -253,6 +253,53 @@ static int lock_at(const char *path, int flags, char *err, size_t errlen)
     return -1;
 }
 
+/*
+ * rename(path, old), where the file at old — replaced by the rename — may be
+ * another run's live trace (`--db X.old` while a run on X rotates): lock it
+ * and hold the lock across the rename, or, when there is none, rename with
+ * RENAME_NOREPLACE so that one created meanwhile is locked first, not lost.
+ */
+static int rename_over_old(const char *path, const char *old, char *err, size_t errlen)
+{
+    for (int tries = 0; tries < 16; tries++) {
+        struct stat held, named;
+        int ofd = open(old, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+        if (ofd < 0 && errno == ENOENT) {
+            if (renameat2(AT_FDCWD, path, AT_FDCWD, old, RENAME_NOREPLACE) == 0)
+                return 0;
+            if (errno == EEXIST)
+                continue;                   /* created meanwhile: lock it */
+            if (errno != EINVAL)            /* EINVAL: no NOREPLACE on this file system */
+                break;
+            if (rename(path, old) == 0)
+                return 0;
+            break;
+        }
+        if (ofd < 0)
+            break;
+        if (flock(ofd, LOCK_EX | LOCK_NB) != 0) {
+            set_err(err, errlen, errno == EWOULDBLOCK ? "trace '%s' is in use by another memsim run"
+                                                      : "cannot lock trace '%s': %s",
+                    old, strerror(errno));
+            close(ofd);
+            return -1;
+        }
+        int same = fstat(ofd, &held) == 0 && stat(old, &named) == 0 &&
+                   held.st_dev == named.st_dev && held.st_ino == named.st_ino;
+        int rc = same ? rename(path, old) : 1;
+        int e = errno;
+        close(ofd);                         /* after the rename: no one took it over */
+        if (rc == 0)
+            return 0;
+        if (rc < 0) {
+            errno = e;
+            break;
+        }
+    }
+    set_err(err, errlen, "cannot rename trace '%s' to '%s': %s", path, old, strerror(errno));
+    return -1;
+}
+
 /* Holding the lock on the non-empty file at path: check it again (the
  * authoritative check), rename it to path.old and lock a new empty file. */
 static int rotate_locked(const char *path, int *fd, char *err, size_t errlen)
@@ -268,18 +315,14 @@ static int rotate_locked(const char *path, int *fd, char *err, size_t errlen)
         set_err(err, errlen, "cannot create trace '%s': '%s' is not a memsim trace (%s); "
                 "memsim replaces only its own traces", path, path, why);
     else if (check_replaceable(old, "(the previous trace's new name)", NEED_TRACE, NULL, 0,
-                               err, errlen) == 0) {
-        if (rename(path, old) != 0) {
-            set_err(err, errlen, "cannot rename trace '%s' to '%s': %s", path, old,
-                    strerror(errno));
-        } else {
-            /* O_EXCL: a run that found no file while we renamed owns path now. */
-            int nfd = lock_at(path, O_EXCL, err, errlen);
-            if (nfd >= 0) {
-                close(*fd);
-                *fd = nfd;
-                rc = 0;
-            }
+                               err, errlen) == 0 &&
+             rename_over_old(path, old, err, errlen) == 0) {
+        /* O_EXCL: a run that found no file while we renamed owns path now. */
+        int nfd = lock_at(path, O_EXCL, err, errlen);
+        if (nfd >= 0) {
+            close(*fd);
+            *fd = nfd;
+            rc = 0;
         }
     }
     free(old);

@@ -105,6 +105,10 @@ check proc_root $? "proc ok"
 ( cd "$tmp/rp" && exec timeout -k 5 60 "$memsim" run --no-trace --root "$tmp/rp" -- ./sandbox exe /sandbox ) \
     > "$tmp/exe_root.out" 2> "$tmp/exe_root.err" < /dev/null
 check exe_root $? "exe ok"
+# a program outside the root: its name only, no host path
+timeout -k 5 60 "$memsim" run --no-trace --root "$tmp/rp" -- "$bin" exe /sandbox \
+    > "$tmp/exe_outside.out" 2> "$tmp/exe_outside.err" < /dev/null
+check exe_outside $? "exe ok"
 
 # dotdot: a chroot's ".."
 mkdir -p "$tmp/r5/sub/deeper"

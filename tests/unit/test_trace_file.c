@@ -8,6 +8,7 @@
  */
 #include "tests/unit/check.h"
 #include "trace/trace.h"
+#include "trace/trace_file.h"
 
 #include <ftw.h>
 #include <sqlite3.h>
@@ -201,6 +202,31 @@ static void test_lock(void)
     CHECK_EQ(inode_of(old), live);
 }
 
+/* A run on X.old is live (its lock held): a run on X must not rotate X
+ * over it — refused by the check and by the rotation itself. */
+static void test_live_old(void)
+{
+    char path[300], old[310], err[512] = "", cerr[512];
+    tmp_path(path, sizeof path, "rot.db");
+    snprintf(old, sizeof old, "%s.old", path);
+    make_trace(path, "first");
+    struct trace *a = trace_open(old, &clk, err, sizeof err);    /* run A on rot.db.old */
+    CHECK(a != NULL);
+    if (!a)
+        return;
+    ino_t live = inode_of(old), first = inode_of(path);
+    CHECK_EQ(trace_path_check(path, NULL, 0, err, sizeof err), -1);
+    CHECK(has(err, "is in use by another memsim run"));
+    int lock_fd = -1;
+    CHECK_EQ(trace_lock_path(path, &lock_fd, err, sizeof err), -1);   /* past the check */
+    CHECK(has(err, "is in use by another memsim run"));
+    CHECK_EQ(inode_of(old), live);
+    CHECK_EQ(inode_of(path), first);
+    CHECK_EQ(trace_close(a, cerr, sizeof cerr), 0);
+    make_trace(path, "second");                 /* A ended: rotates again */
+    CHECK_EQ(inode_of(old), first);
+}
+
 static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
     (void)st, (void)flag, (void)ftw;
@@ -217,6 +243,7 @@ int main(void)
     test_not_a_trace();
     test_inputs();
     test_lock();
+    test_live_old();
     nftw(tmpdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
     return CHECK_DONE();
 }
