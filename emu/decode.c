@@ -7,8 +7,9 @@
  * (int, sysenter, cpuid, rdtsc, segment loads); everything else is ALU.
  * The decode also records what the timing model does not need but the
  * CPU's behaviour does: which instructions load segment registers
- * (DEC_SEGLOAD) and which fault at CPL 3, with which exception (DEC_FAULT,
- * DEC_UNDECODED), so that Unicorn's own opinion never decides either.
+ * (DEC_SEGLOAD) and which fault at CPL 3 or on a lock prefix they may not
+ * take, with which exception (DEC_FAULT, DEC_UNDECODED), so that Unicorn's
+ * own opinion never decides either.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -142,6 +143,45 @@ static int is_legacy_prefix(uint8_t b)
     }
 }
 
+/* Do the bytes carry a lock prefix?  Scanned from the bytes, not Capstone's
+ * prefix[0]: that holds only the last of lock/rep/repne, so f0 f3 01 00
+ * shows no lock in it. */
+static int lock_prefixed(const uint8_t *b, size_t n)
+{
+    for (size_t i = 0; i < n && i < X86_MAX_INSN_LENGTH && is_legacy_prefix(b[i]); i++)
+        if (b[i] == 0xf0)
+            return 1;
+    return 0;
+}
+
+/*
+ * May the instruction take a lock prefix?  Only the read-modify-write ones
+ * listed under LOCK in SDM Vol. 2, and only with a memory destination; lock
+ * on anything else, a register destination included, is #UD, raised at
+ * decode before any memory access.  Capstone lists the destination first;
+ * xchg has its memory operand on either side (it is locked anyway).  bt
+ * only reads: not lockable, unlike btc/btr/bts.
+ */
+static int lock_allowed(const cs_insn *insn)
+{
+    const cs_x86 *x = &insn->detail->x86;
+    switch (insn->id) {
+    case X86_INS_XCHG:
+        for (uint8_t i = 0; i < x->op_count; i++)
+            if (x->operands[i].type == X86_OP_MEM)
+                return 1;
+        return 0;
+    case X86_INS_ADD: case X86_INS_ADC: case X86_INS_AND: case X86_INS_BTC:
+    case X86_INS_BTR: case X86_INS_BTS: case X86_INS_CMPXCHG: case X86_INS_CMPXCHG8B:
+    case X86_INS_DEC: case X86_INS_INC: case X86_INS_NEG: case X86_INS_NOT:
+    case X86_INS_OR: case X86_INS_SBB: case X86_INS_SUB: case X86_INS_XOR:
+    case X86_INS_XADD:
+        return x->op_count && x->operands[0].type == X86_OP_MEM;
+    default:
+        return 0;
+    }
+}
+
 /*
  * What the CPU does with bytes Capstone cannot decode.  Capstone refuses
  * instructions longer than 15 bytes and lock prefixes on instructions that
@@ -151,17 +191,25 @@ static int is_legacy_prefix(uint8_t b)
  * but the length) and decode the rest, zero-padded in case the instruction
  * runs past the bytes read; its length plus the dropped bytes decides #GP.
  * Anything still undecodable is #UD.  *size gets the length the CPU
- * fetched (at most 15).
+ * fetched (at most 15).  *lock_ud is set when the rest decodes to an
+ * instruction the dropped lock may not prefix: that #UD is certain, and
+ * must be raised even when the engine would run the bytes (it runs
+ * lock mov as a plain mov).
  */
-static uint8_t undecoded_fault(csh cs, const uint8_t *code, size_t n, size_t *size)
+static uint8_t undecoded_fault(csh cs, const uint8_t *code, size_t n, size_t *size, int *lock_ud)
 {
     uint8_t buf[2 * 16] = { 0 };
     size_t p = 0, k = 0;                      /* prefixes read, prefixes kept in buf */
+    int locked = 0;
+    *lock_ud = 0;
     if (n > 16)
         n = 16;
-    for (; p < n && is_legacy_prefix(code[p]); p++)
-        if (code[p] != 0xf0 && !memchr(buf, code[p], k))
+    for (; p < n && is_legacy_prefix(code[p]); p++) {
+        if (code[p] == 0xf0)
+            locked = 1;
+        else if (!memchr(buf, code[p], k))
             buf[k++] = code[p];
+    }
     if (p >= X86_MAX_INSN_LENGTH) {
         *size = X86_MAX_INSN_LENGTH;
         return X86_TRAP_GP;
@@ -170,6 +218,7 @@ static uint8_t undecoded_fault(csh cs, const uint8_t *code, size_t n, size_t *si
     cs_insn *insn;
     if (cs_disasm(cs, buf, sizeof buf, 0, 1, &insn) == 1) {
         size_t len = p + insn->size - k;
+        *lock_ud = locked && len <= X86_MAX_INSN_LENGTH && !lock_allowed(insn);
         cs_free(insn, 1);
         *size = len > X86_MAX_INSN_LENGTH ? X86_MAX_INSN_LENGTH : len;
         return len > X86_MAX_INSN_LENGTH ? X86_TRAP_GP : X86_TRAP_UD;
@@ -273,7 +322,9 @@ const struct decoded *decode_fill(struct decode_cache *dc, uint32_t eip,
     if (n && cs_disasm(dc->cs, code, n, eip, 1, &insn) == 1) {
         d->cls = (uint8_t)classify(dc->cs, insn, &d->flags);
         size = insn->size;
-        int fault = cpl3_fault(insn);
+        /* Capstone takes lock on some that may not have it (add reg,mem) */
+        int fault = lock_prefixed(insn->bytes, insn->size) && !lock_allowed(insn)
+                  ? X86_TRAP_UD : cpl3_fault(insn);
         if (fault >= 0) {
             d->flags |= DEC_FAULT;
             d->fault = (uint8_t)fault;
@@ -282,8 +333,11 @@ const struct decoded *decode_fill(struct decode_cache *dc, uint32_t eip,
         }
         cs_free(insn, 1);
     } else {
+        int lock_ud = 0;
         d->flags = DEC_UNDECODED;
-        d->fault = n ? undecoded_fault(dc->cs, code, n, &size) : X86_TRAP_UD;
+        d->fault = n ? undecoded_fault(dc->cs, code, n, &size, &lock_ud) : X86_TRAP_UD;
+        if (lock_ud)
+            d->flags |= DEC_FAULT;        /* raised by the code hook, not left to the engine */
         if (len)
             size = len;                   /* the engine knows it: it runs */
     }

@@ -3,6 +3,9 @@
  * which knows Linux's outcome of each (the shell status, 128 + signal):
  *
  *   ud2, lock_nop, lock_reg        #UD                          SIGILL  132
+ *   lock_mov_st, lock_mov_ld,      lock on what may not take one: #UD at
+ *   lock_add_ld                    decode, before the access (the load is
+ *                                  from address 0)              SIGILL  132
  *   icebp (0xf1)                   #DB                          SIGTRAP 133
  *   int3, int_3                    #BP (DPL-3 gate)             SIGTRAP 133
  *   long_insn, long_lock           over 15 bytes: #GP(0)        SIGSEGV 139
@@ -79,6 +82,9 @@ int main(int argc, char **argv)
     if (T("ud2"))            __asm__ volatile("ud2");
     else if (T("lock_nop"))  __asm__ volatile(".byte 0xf0, 0x90");
     else if (T("lock_reg"))  __asm__ volatile(".byte 0xf0, 0x01, 0xc0" ::: "eax");   /* lock add %eax,%eax */
+    else if (T("lock_mov_st")) { static int v; __asm__ volatile(".byte 0xf0, 0x89, 0x00" :: "a"(&v) : "memory"); }  /* lock mov %eax,(%eax) */
+    else if (T("lock_mov_ld")) { int z = 0; __asm__ volatile(".byte 0xf0, 0x8b, 0x00" : "+a"(z) :: "memory"); }  /* lock mov (%eax),%eax */
+    else if (T("lock_add_ld")) { int z = 0; __asm__ volatile(".byte 0xf0, 0x03, 0x00" : "+a"(z) :: "memory", "cc"); }  /* lock add (%eax),%eax */
     else if (T("icebp"))     __asm__ volatile(".byte 0xf1");
     else if (T("int3"))      __asm__ volatile("int3");
     else if (T("int_3"))     __asm__ volatile(".byte 0xcd, 0x03");

@@ -11,6 +11,10 @@
 #   sysenter  an i386 kernel (entry_SYSENTER_32) runs the system call in eax:
 #             exit_group(42) (qemu-i386: SIGSEGV; AMD CPUs: #UD).  memsim has
 #             no vDSO and resumes after the instruction (sysenter_ret).
+#   lock_*    lock on what may not take one is #UD at decode, before the
+#             access: lock_mov_ld and lock_add_ld load from address 0, and
+#             are SIGILL, not SIGSEGV (Unicorn alone runs them as plain
+#             mov/add).
 #   stop signals: Linux stops the process until a SIGCONT nobody else can
 #             send; memsim stops and at once continues it (documented).
 #   check-cpu.sh MEMSIM BIN_DIR
@@ -24,7 +28,8 @@ signame() {
 }
 
 # TEST:STATUS:the exception memsim must name
-cases="ud2:132:#UD lock_nop:132:#UD lock_reg:132:#UD icebp:133:#DB
+cases="ud2:132:#UD lock_nop:132:#UD lock_reg:132:#UD lock_mov_st:132:#UD
+       lock_mov_ld:132:#UD lock_add_ld:132:#UD icebp:133:#DB
        int3:133:#BP int_3:133:#BP long_insn:139:#GP long_lock:139:#GP
        in:139:#GP out:139:#GP insb:139:#GP outsb:139:#GP cli:139:#GP sti:139:#GP
        hlt:139:#GP mov_cr0:139:#GP rdpmc:139:#GP int_0:139:#GP int_1:139:#GP int_6:139:#GP

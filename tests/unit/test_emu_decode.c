@@ -96,6 +96,61 @@ static void undecodable(struct decode_cache *dc)
     CHECK_EQ(decode_fill(dc, EIP, junk, 2, 2)->size, 2);
 }
 
+/* As the engine reports it: it translated the bytes, so their length is known. */
+#define RUN(dc, ...) ({ static const uint8_t b_[] = { __VA_ARGS__ }; \
+                        decode_fill(dc, EIP, b_, sizeof b_, sizeof b_); })
+#define LOCK_OK(d) CHECK(!((d)->flags & (DEC_UNDECODED | DEC_FAULT)))
+
+/*
+ * lock is #UD at decode unless the instruction is one of the lockable
+ * read-modify-writes and its destination is memory (SDM Vol. 2, LOCK), and
+ * the decode says so whatever Capstone and Unicorn think: Capstone takes
+ * lock add reg,mem, Unicorn runs lock mov as a mov.
+ */
+static void lock_prefix(struct decode_cache *dc)
+{
+    check_fault(RUN(dc, 0xf0, 0x89, 0x00), DEC_FAULT, X86_TRAP_UD, 3);       /* lock mov %eax,(%eax) */
+    check_fault(RUN(dc, 0xf0, 0x8b, 0x00), DEC_FAULT, X86_TRAP_UD, 3);       /* lock mov (%eax),%eax */
+    check_fault(RUN(dc, 0xf0, 0x01, 0xc0), DEC_FAULT, X86_TRAP_UD, 3);       /* lock add %eax,%eax */
+    check_fault(RUN(dc, 0xf0, 0x90), DEC_FAULT, X86_TRAP_UD, 2);             /* lock nop */
+    check_fault(RUN(dc, 0xf0, 0x03, 0x00), DEC_FAULT, X86_TRAP_UD, 3);       /* lock add (%eax),%eax */
+    check_fault(RUN(dc, 0xf0, 0x0f, 0xa3, 0x00), DEC_FAULT, X86_TRAP_UD, 4); /* lock bt %eax,(%eax) */
+    check_fault(RUN(dc, 0xf0, 0x0f, 0xba, 0x20, 1), DEC_FAULT, X86_TRAP_UD, 5); /* lock btl $1,(%eax) */
+    check_fault(RUN(dc, 0xf0, 0x39, 0x00), DEC_FAULT, X86_TRAP_UD, 3);       /* lock cmp */
+    check_fault(RUN(dc, 0xf0, 0x0f, 0xb6, 0x00), DEC_FAULT, X86_TRAP_UD, 4); /* lock movzbl */
+    check_fault(RUN(dc, 0xf0, 0x40), DEC_FAULT, X86_TRAP_UD, 2);             /* lock inc %eax */
+    check_fault(RUN(dc, 0xf0, 0xcd, 0x80), DEC_FAULT, X86_TRAP_UD, 3);       /* #UD before the gate */
+    /* lock among other prefixes, where Capstone's prefix[0] shows rep */
+    check_fault(RUN(dc, 0xf0, 0xf3, 0x03, 0x00), DEC_FAULT, X86_TRAP_UD, 4);
+    check_fault(RUN(dc, 0x66, 0xf0, 0x8b, 0x00), DEC_FAULT, X86_TRAP_UD, 4);
+    /* the lockable ones with a memory destination run */
+    LOCK_OK(RUN(dc, 0xf0, 0x01, 0x00));                     /* lock add %eax,(%eax) */
+    LOCK_OK(RUN(dc, 0xf0, 0x83, 0x00, 1));                  /* lock addl $1,(%eax) */
+    LOCK_OK(RUN(dc, 0xf0, 0x11, 0x00));                     /* adc */
+    LOCK_OK(RUN(dc, 0xf0, 0x21, 0x00));                     /* and */
+    LOCK_OK(RUN(dc, 0xf0, 0x09, 0x00));                     /* or */
+    LOCK_OK(RUN(dc, 0xf0, 0x19, 0x00));                     /* sbb */
+    LOCK_OK(RUN(dc, 0xf0, 0x29, 0x00));                     /* sub */
+    LOCK_OK(RUN(dc, 0xf0, 0x31, 0x00));                     /* xor */
+    LOCK_OK(RUN(dc, 0xf0, 0x0f, 0xab, 0x00));               /* bts %eax,(%eax) */
+    LOCK_OK(RUN(dc, 0xf0, 0x0f, 0xba, 0x28, 1));            /* btsl $1,(%eax) */
+    LOCK_OK(RUN(dc, 0xf0, 0x0f, 0xb3, 0x00));               /* btr */
+    LOCK_OK(RUN(dc, 0xf0, 0x0f, 0xbb, 0x00));               /* btc */
+    LOCK_OK(RUN(dc, 0xf0, 0x87, 0x00));                     /* xchg %eax,(%eax) */
+    LOCK_OK(RUN(dc, 0xf0, 0x86, 0x00));                     /* xchg %al,(%eax) */
+    LOCK_OK(RUN(dc, 0xf0, 0x0f, 0xc7, 0x08));               /* cmpxchg8b (%eax) */
+    LOCK_OK(RUN(dc, 0xf0, 0x0f, 0xb1, 0x08));               /* cmpxchg %ecx,(%eax) */
+    LOCK_OK(RUN(dc, 0xf0, 0x0f, 0xc1, 0x08));               /* xadd %ecx,(%eax) */
+    LOCK_OK(RUN(dc, 0xf0, 0xff, 0x00));                     /* incl (%eax) */
+    LOCK_OK(RUN(dc, 0xf0, 0xfe, 0x08));                     /* decb (%eax) */
+    LOCK_OK(RUN(dc, 0xf0, 0xf7, 0x10));                     /* notl (%eax) */
+    LOCK_OK(RUN(dc, 0xf0, 0xf6, 0x18));                     /* negb (%eax) */
+    LOCK_OK(RUN(dc, 0xf0, 0xf3, 0x01, 0x00));               /* xrelease, lock after rep */
+    LOCK_OK(RUN(dc, 0xf2, 0xf0, 0x01, 0x00));               /* xacquire */
+    /* no lock, no fault: a plain mov */
+    LOCK_OK(RUN(dc, 0x89, 0x00));
+}
+
 static void stores_into_code(struct decode_cache *dc)
 {
     static const uint8_t rdtsc[] = { 0x0f, 0x31 }, mov5[] = { 0xb8, 1, 2, 3, 4 };
@@ -137,6 +192,7 @@ int main(void)
     segment_loads(&dc);
     cpl3_faults(&dc);
     undecodable(&dc);
+    lock_prefix(&dc);
     stores_into_code(&dc);
     decode_destroy(&dc);
     return CHECK_DONE();
