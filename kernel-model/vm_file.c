@@ -13,6 +13,7 @@
  * lookup is one fstat plus a walk, off the hot path (mmap only).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include "kernel-model/vma.h"
 
@@ -29,6 +30,17 @@ void vm_file_unhash(struct vm_file *f)
 
 struct vm_file *vm_file_get(struct vm_file_table *t, int fd, const char *path)
 {
+    /* Only a descriptor open for reading makes a vm_file: the table shares
+     * it with every later mapping of the same file, and each reads its
+     * pages through it.  (do_mmap refuses a non-readable file first, as
+     * Linux does, so this only guards the invariant.) */
+    int fl = fcntl(fd, F_GETFL);
+    if (fl < 0)
+        return NULL;
+    if ((fl & O_PATH) || (fl & O_ACCMODE) == O_WRONLY) {
+        errno = EACCES;
+        return NULL;
+    }
     struct stat st;
     if (fstat(fd, &st))
         return NULL;
