@@ -2,6 +2,7 @@
  * mmap_file.c — which files mmap accepts, and stat of the working directory.
  *
  *   mmap_file FILE DIR
+ *   mmap_file --stdin
  *
  * FILE is a regular file (the tests pass tests/guest/fixtures/lines.txt),
  * DIR a directory (tests/guest/fixtures).  Prints one line per case:
@@ -18,7 +19,9 @@
  *     directory (the working directory).
  * Never prints a path, so the output does not depend on where the files are.
  * Expected: exit 0 (the native Linux and qemu-i386 output are the same).
- * fd 0 as a pipe (ENODEV) is tests/guest/check-mmap-file.sh.
+ * --stdin maps fd 0 (a pipe: ENODEV) and stats "" against "." (same inode);
+ * tests/guest/check-mmap-file.sh runs it with stdin a pipe and compares with
+ * the same binary run natively.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -123,8 +126,22 @@ static void cwd_cases(void)
            !r && S_ISDIR(mode) ? ", a directory" : "");
 }
 
+static int stdin_case(void)
+{
+    printf("fd 0: %s\n", try_map(0, PROT_READ, MAP_PRIVATE));
+    struct stat empty, dot;
+    int r = fstatat(AT_FDCWD, "", &empty, AT_EMPTY_PATH);
+    printf("fstatat(AT_FDCWD, \"\", AT_EMPTY_PATH): %s\n", r ? err_name(errno)
+           : stat(".", &dot) ? "stat(\".\") fails"
+           : empty.st_ino == dot.st_ino && empty.st_dev == dot.st_dev ? "the same as \".\""
+           : "not \".\"");
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 2 && !strcmp(argv[1], "--stdin"))
+        return stdin_case();
     if (argc != 3) {
         fprintf(stderr, "usage: mmap_file FILE DIR\n");
         return 2;
