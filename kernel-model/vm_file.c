@@ -7,7 +7,8 @@
  * each mapping its own would spend one host descriptor per mapping and hit
  * memsim's own limit.  The table finds the vm_file of a file by its host
  * identity (st_dev, st_ino): a private mapping reads pages with pread, so
- * any read-only descriptor of the file serves every mapping of it.
+ * any readable descriptor of the file serves every mapping of it (so a
+ * write-only one makes none: vm_file_get refuses it).
  *
  * The table is a list: a guest maps a few dozen distinct files, and a
  * lookup is one fstat plus a walk, off the hot path (mmap only).
