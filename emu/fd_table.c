@@ -19,6 +19,8 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 #include "emu/fs.h"
 
@@ -178,20 +180,54 @@ long sys_fcntl64(struct machine *m, const uint32_t a[6])
     }
 }
 
-struct vm_file *fd_vm_file(struct machine *m, uint32_t fd, long *err)
+/*
+ * What a host descriptor is to mmap (Linux's f_mode and f_op->mmap): its
+ * access mode, and whether the model can map it — a regular file (paged in
+ * with pread) or /dev/zero (anonymous memory, as mmap_zero makes it).
+ * Directories, pipes, sockets, ttys, /dev/null and other devices have no
+ * ->mmap the model serves: do_mmap answers -ENODEV.  (Linux maps block
+ * devices and a few character devices; memsim does not page them in.)
+ */
+static long host_f_mode(int h, unsigned *f_mode)
+{
+    int fl = fcntl(h, F_GETFL);
+    struct stat st;
+    if (fl < 0 || fstat(h, &st))
+        return -errno;
+    if (fl & O_PATH)
+        return -EBADF;                   /* fget refuses an O_PATH file */
+    int acc = fl & O_ACCMODE;
+    *f_mode = (acc != O_WRONLY ? FMODE_READ_ : 0) | (acc != O_RDONLY ? FMODE_WRITE_ : 0);
+    if (S_ISREG(st.st_mode))
+        *f_mode |= FMODE_MMAP_;
+    else if (S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 5))
+        *f_mode |= FMODE_ZERO_;
+    return 0;
+}
+
+long fd_mmap_file(struct machine *m, uint32_t fd, struct mmap_file *f)
 {
     struct guest_fd *g = fd_get(m, fd);
-    if (!g) {
-        *err = -EBADF;
-        return NULL;
-    }
+    *f = (struct mmap_file){ 0 };
+    if (!g)
+        return -EBADF;
+    long r = host_f_mode(g->host_fd, &f->f_mode);
+    if (r)
+        return r;
+    /* Only a readable regular file gets pages: the vm_file is shared with
+     * every later mapping of the same file (vm_file_get), so it must be
+     * made from a descriptor that can read it.  An unreadable one goes to
+     * do_mmap without pages, and do_mmap refuses it (EACCES) in order. */
+    if ((f->f_mode & (FMODE_MMAP_ | FMODE_READ_)) != (FMODE_MMAP_ | FMODE_READ_))
+        return 0;
     if (!g->vmf) {
         char name[32];
         snprintf(name, sizeof name, "fd:%u", fd);
         g->vmf = vm_file_get(&m->files, g->host_fd, g->path ? g->path : name);
+        if (!g->vmf)
+            return errno ? -errno : -ENOMEM;
     }
-    *err = g->vmf ? 0 : -ENOMEM;
-    if (g->vmf)
-        g->vmf->refs++;                  /* the caller's reference */
-    return g->vmf;
+    g->vmf->refs++;                      /* the caller's reference */
+    f->vmf = g->vmf;
+    return 0;
 }

@@ -216,18 +216,24 @@ static long put_stat64(struct machine *m, uint32_t uaddr, const struct stat *st)
     return copy_to_user(m->mm, uaddr, &s, sizeof s) ? -EFAULT : 0;
 }
 
-/* Open a path for stat-like calls: O_PATH, optionally not following a final link. */
+/* Open a path for stat-like calls: O_PATH, optionally not following a final
+ * link.  An empty path with AT_EMPTY_PATH is dirfd itself, and with AT_FDCWD
+ * the guest's working directory (vfs_fstatat / filename_lookup of ""):
+ * "." from it, which fs_open resolves as every relative path — the root
+ * under --root, memsim's working directory with the default root. */
 static int path_fd(struct machine *m, uint32_t dirfd, uint32_t upath, uint32_t flags, long *err)
 {
     char path[PATH_MAX_G];
     if ((*err = strncpy_from_user(m->mm, path, upath, PATH_MAX_G)) < 0)
         return -1;
+    if (!path[0] && (flags & G_AT_EMPTY_PATH) && dirfd == G_AT_FDCWD)
+        strcpy(path, ".");
     if (!path[0]) {
         if (!(flags & G_AT_EMPTY_PATH)) {
             *err = -ENOENT;
             return -1;
         }
-        int h = dirfd == G_AT_FDCWD ? -1 : fd_host(m, dirfd);
+        int h = fd_host(m, dirfd);
         int fd = h < 0 ? -1 : fcntl(h, F_DUPFD_CLOEXEC, 3);
         *err = fd < 0 ? -EBADF : 0;
         return fd;

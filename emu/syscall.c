@@ -28,18 +28,22 @@ static long sys_brk(struct machine *m, const uint32_t a[6])
 static long mmap_common(struct machine *m, uint32_t addr, uint32_t len, uint32_t prot,
                         uint32_t flags, uint32_t fd, uint32_t pgoff)
 {
-    struct vm_file *file = NULL;
+    struct mmap_file file = { 0 };
     uint32_t file_bytes = 0;
-    long err;
-    if (!(flags & MAP_ANONYMOUS_)) {
-        if (!(file = fd_vm_file(m, fd, &err)))
+    int anon = (flags & MAP_ANONYMOUS_) != 0;
+    if (!anon) {
+        /* the fd first (ksys_mmap_pgoff's fget), the file's mode in order
+         * inside do_mmap_file */
+        long err = fd_mmap_file(m, fd, &file);
+        if (err)
             return err;
         /* The file is read at fault time: pages past its end then are
          * SIGBUS, the tail of the last page zeros (memory.c). */
         file_bytes = len;
     }
-    long r = do_mmap(m->mm, addr, len, prot, flags, file, pgoff, file_bytes, NULL);
-    vm_file_put(file);
+    long r = do_mmap_file(m->mm, addr, len, prot, flags, anon ? NULL : &file, pgoff,
+                          file_bytes, NULL);
+    vm_file_put(file.vmf);
     return r;
 }
 

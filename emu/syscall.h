@@ -67,8 +67,9 @@ int  fd_move_high(int fd);
 int  fd_table_init(struct machine *m, unsigned stdio_open);
 void fd_table_close(struct machine *m);
 
-/* The mapping object of a guest fd, with a reference for the caller (one
- * host descriptor per open file, however often it is mapped). */
-struct vm_file *fd_vm_file(struct machine *m, uint32_t fd, long *err);
+/* What mmap needs of guest fd: its mode and, for a readable regular file,
+ * its mapping object with a reference for the caller (f->vmf; one host
+ * descriptor per file, however often it is mapped).  0 or -EBADF. */
+long fd_mmap_file(struct machine *m, uint32_t fd, struct mmap_file *f);
 
 #endif

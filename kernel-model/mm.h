@@ -75,6 +75,20 @@ struct vm_file {
     struct vm_file *next, **pprev;   /* in its vm_file_table; pprev NULL: in none */
 };
 
+/* What do_mmap needs of the open file a mapping is made through: Linux's
+ * struct file (f_mode, f_op->mmap), which a vm_file is not — a vm_file is
+ * per host file, shared by every open of it, and stands for the inode's
+ * pages.  The caller (the syscall layer, which knows the descriptor) fills
+ * it in; do_mmap turns it into EACCES / ENODEV at the point Linux does. */
+#define FMODE_READ_   0x1u
+#define FMODE_WRITE_  0x2u
+#define FMODE_MMAP_   0x4u   /* has an ->mmap the model can serve: vmf pages */
+#define FMODE_ZERO_   0x8u   /* /dev/zero (mmap_zero): anonymous memory */
+struct mmap_file {
+    unsigned f_mode;         /* FMODE_* */
+    struct vm_file *vmf;     /* with FMODE_MMAP_ and FMODE_READ_: the pages */
+};
+
 /* The open mapped files of a machine, by identity (the inode cache's job). */
 struct vm_file_table {
     struct vm_file *head;
@@ -186,6 +200,11 @@ enum fault_result mm_populate(struct mm_struct *mm, uint32_t start, uint32_t end
 long do_mmap(struct mm_struct *mm, uint32_t addr, uint32_t len, uint32_t prot,
              uint32_t flags, struct vm_file *file, uint32_t pgoff, uint32_t file_bytes,
              const char *name);
+/* do_mmap through an open file that may not be mappable (file NULL:
+ * anonymous).  do_mmap(vmf) is this with a readable, mappable file. */
+long do_mmap_file(struct mm_struct *mm, uint32_t addr, uint32_t len, uint32_t prot,
+                  uint32_t flags, const struct mmap_file *file, uint32_t pgoff,
+                  uint32_t file_bytes, const char *name);
 long do_munmap(struct mm_struct *mm, uint32_t start, uint32_t len);
 long do_mprotect(struct mm_struct *mm, uint32_t start, uint32_t len, uint32_t prot);
 uint32_t do_brk(struct mm_struct *mm, uint32_t newbrk);     /* returns the (new or old) brk */
@@ -194,7 +213,8 @@ long do_madvise(struct mm_struct *mm, uint32_t start, uint32_t len, uint32_t adv
 struct vm_file *vm_file_open(int fd, const char *path);
 /* The table's vm_file for the host file open at fd, with a new reference;
  * if the table has none for its (dev, ino), a new one holding a dup of fd
- * (named path) joins the table.  NULL with errno set on failure. */
+ * (named path) joins the table.  NULL with errno set on failure; EACCES
+ * when fd is not open for reading, so every vm_file can pread its pages. */
 struct vm_file *vm_file_get(struct vm_file_table *t, int fd, const char *path);
 void vm_file_put(struct vm_file *f);      /* the last put leaves the table */
 

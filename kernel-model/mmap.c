@@ -185,27 +185,44 @@ static long get_unmapped_area(struct mm_struct *mm, uint32_t addr, uint32_t len,
 }
 
 /*
- * MAP_TYPE (flags & 0xf) as do_mmap's switch: private or shared, and
- * MAP_SHARED_VALIDATE (3) only for files; anything else -EINVAL.  A shared
- * file mapping needs the page cache the model does not have yet: -ENODEV,
- * what Linux answers for a file that cannot be mapped, at the same point.
+ * MAP_TYPE (flags & 0xf) and the open file, as do_mmap's switch: private or
+ * shared, MAP_SHARED_VALIDATE (3) only for files, anything else -EINVAL.
+ * For a file, in Linux's order: a shared writable mapping needs the file
+ * open for writing, every mapping needs it open for reading (-EACCES), and
+ * a file without ->mmap (a directory, pipe, socket, tty, /dev/null) is
+ * -ENODEV.  A shared mapping of a real file needs the page cache the model
+ * does not have yet: -ENODEV too, as if its ->mmap refused it, at the same
+ * point.  /dev/zero is mappable either way (anonymous memory, below).
  */
-static long map_type_check(uint32_t flags, const struct vm_file *file)
+static long map_file_check(uint32_t prot, uint32_t flags, const struct mmap_file *file)
 {
     uint32_t type = flags & 0xfu;
     if (type != MAP_SHARED_ && type != MAP_PRIVATE_ && !(file && type == 3u))
         return -EINVAL;
-    return file && type != MAP_PRIVATE_ ? -ENODEV : 0;
+    if (!file)
+        return 0;
+    int shared = type != MAP_PRIVATE_;
+    if (shared && (prot & PROT_WRITE_) && !(file->f_mode & FMODE_WRITE_))
+        return -EACCES;
+    if (!(file->f_mode & FMODE_READ_))
+        return -EACCES;
+    if (file->f_mode & FMODE_ZERO_)
+        return 0;
+    if (!(file->f_mode & FMODE_MMAP_) || shared)
+        return -ENODEV;
+    return file->vmf ? 0 : -ENODEV;           /* a caller's bug: no pages to map */
 }
 
 /*
  * do_mmap in Linux's order for a 32-bit task: len 0 is -EINVAL; the page-
  * aligned len wrapping to 0 (len > 0xfffff000) is -ENOMEM; the file offset
- * wrapping is -EOVERFLOW; then the map count, the address and the type.
+ * wrapping is -EOVERFLOW; then the map count, the address, the type and the
+ * file (map_file_check).  A mapping of /dev/zero is anonymous from there on,
+ * as mmap_zero makes it (vma_set_anonymous; shmem_zero_setup when shared).
  */
-long do_mmap(struct mm_struct *mm, uint32_t addr, uint32_t len, uint32_t prot,
-             uint32_t flags, struct vm_file *file, uint32_t pgoff, uint32_t file_bytes,
-             const char *name)
+long do_mmap_file(struct mm_struct *mm, uint32_t addr, uint32_t len, uint32_t prot,
+                  uint32_t flags, const struct mmap_file *file, uint32_t pgoff,
+                  uint32_t file_bytes, const char *name)
 {
     if (!len)
         return -EINVAL;
@@ -220,16 +237,17 @@ long do_mmap(struct mm_struct *mm, uint32_t addr, uint32_t len, uint32_t prot,
     if (r < 0)
         return r;
     addr = (uint32_t)r;
-    if ((r = map_type_check(flags, file)) < 0)
+    if ((r = map_file_check(prot, flags, file)) < 0)
         return r;
+    struct vm_file *vmf = file && !(file->f_mode & FMODE_ZERO_) ? file->vmf : NULL;
     if ((flags & MAP_FIXED_) && !range_is_free(mm, addr, len) &&
         unmap_region(mm, addr, addr + len))
         return -ENOMEM;
 
     struct vm_area_struct vma = {
         .vm_start = addr, .vm_end = addr + len, .vm_flags = calc_vm_flags(prot, flags),
-        .vm_pgoff = pgoff, .vm_file = file, .vm_name = name,
-        .vm_file_bytes = file ? (file_bytes < len ? file_bytes : len) : 0,
+        .vm_pgoff = pgoff, .vm_file = vmf, .vm_name = name,
+        .vm_file_bytes = vmf ? (file_bytes < len ? file_bytes : len) : 0,
     };
     if (vma_insert(mm, &vma) < 0)
         return -ENOMEM;
@@ -237,6 +255,14 @@ long do_mmap(struct mm_struct *mm, uint32_t addr, uint32_t len, uint32_t prot,
     vma_merge_adjacent(mm);
     notify_vma_changed(mm, addr, addr + len);
     return addr;
+}
+
+long do_mmap(struct mm_struct *mm, uint32_t addr, uint32_t len, uint32_t prot,
+             uint32_t flags, struct vm_file *file, uint32_t pgoff, uint32_t file_bytes,
+             const char *name)
+{
+    struct mmap_file f = { .f_mode = FMODE_READ_ | FMODE_MMAP_, .vmf = file };
+    return do_mmap_file(mm, addr, len, prot, flags, file ? &f : NULL, pgoff, file_bytes, name);
 }
 
 /* munmap (do_vmi_munmap): start aligned and at most TASK_SIZE, len within

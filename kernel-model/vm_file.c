@@ -7,12 +7,14 @@
  * each mapping its own would spend one host descriptor per mapping and hit
  * memsim's own limit.  The table finds the vm_file of a file by its host
  * identity (st_dev, st_ino): a private mapping reads pages with pread, so
- * any read-only descriptor of the file serves every mapping of it.
+ * any readable descriptor of the file serves every mapping of it (so a
+ * write-only one makes none: vm_file_get refuses it).
  *
  * The table is a list: a guest maps a few dozen distinct files, and a
  * lookup is one fstat plus a walk, off the hot path (mmap only).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include "kernel-model/vma.h"
 
@@ -29,6 +31,17 @@ void vm_file_unhash(struct vm_file *f)
 
 struct vm_file *vm_file_get(struct vm_file_table *t, int fd, const char *path)
 {
+    /* Only a descriptor open for reading makes a vm_file: the table shares
+     * it with every later mapping of the same file, and each reads its
+     * pages through it.  (do_mmap refuses a non-readable file first, as
+     * Linux does, so this only guards the invariant.) */
+    int fl = fcntl(fd, F_GETFL);
+    if (fl < 0)
+        return NULL;
+    if ((fl & O_PATH) || (fl & O_ACCMODE) == O_WRONLY) {
+        errno = EACCES;
+        return NULL;
+    }
     struct stat st;
     if (fstat(fd, &st))
         return NULL;

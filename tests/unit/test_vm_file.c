@@ -11,6 +11,7 @@
 #include "tests/unit/check.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -86,6 +87,26 @@ int main(void)
         vm_file_put(many[i]);
     CHECK_EQ(open_fds(), before);
     CHECK_EQ(table_len(&t), 1);
+
+    /* A write-only descriptor makes no vm_file: one made from it would be
+     * shared with later read-only mappings of the file, and every pread of
+     * theirs would fail (EBADF, a SIGBUS in the guest). */
+    int wo = open(a, O_WRONLY);
+    errno = 0;
+    CHECK(vm_file_get(&t, wo, "/a") == NULL);
+    CHECK_EQ(errno, EACCES);
+    CHECK_EQ(table_len(&t), 1);                 /* only g */
+    int pa = open(a, O_PATH);
+    CHECK(vm_file_get(&t, pa, "/a") == NULL);
+    close(pa);
+    CHECK(write(wo, "xyz", 3) == 3);
+    int ro = open(a, O_RDONLY);
+    struct vm_file *r = vm_file_get(&t, ro, "/a");
+    char c[3] = { 0 };
+    CHECK(r && pread(r->fd, c, 3, 0) == 3 && c[0] == 'x' && c[2] == 'z');
+    vm_file_put(r);
+    close(ro);
+    close(wo);
 
     /* vm_file_open (the program's own mapping) is in no table */
     struct vm_file *solo = vm_file_open(fb, "/b");

@@ -450,6 +450,60 @@ static void test_brk(void)
     sys_fini(&s);
 }
 
+/* ---- the open file (do_mmap's FMODE_READ / FMODE_WRITE / ->mmap) -------- */
+
+static long mmap_f(struct sys *s, uint32_t addr, uint32_t len, uint32_t prot, uint32_t flags,
+                   unsigned f_mode)
+{
+    struct mmap_file f = { .f_mode = f_mode, .vmf = NULL };
+    return do_mmap_file(s->mm, addr, len, prot, flags, &f, 0, len, NULL);
+}
+
+static void test_file_modes(void)
+{
+    struct sys s;
+    if (sys_init(&s))
+        return;
+    const uint32_t P = MAP_PRIVATE_, S = MAP_SHARED_;
+    const unsigned R = FMODE_READ_, W = FMODE_WRITE_, M = FMODE_MMAP_, Z = FMODE_ZERO_;
+    /* not open for reading: EACCES, before "no ->mmap" */
+    CHECK_EQ(mmap_f(&s, 0, PG, RO, P, W | M), -EACCES);
+    CHECK_EQ(mmap_f(&s, 0, PG, RO, P, W), -EACCES);
+    CHECK_EQ(mmap_f(&s, 0, PG, RO, S, W | M), -EACCES);
+    /* no ->mmap (a directory, a pipe, /dev/null): ENODEV */
+    CHECK_EQ(mmap_f(&s, 0, PG, RO, P, R), -ENODEV);
+    CHECK_EQ(mmap_f(&s, 0, PG, RO, P, R | W), -ENODEV);
+    CHECK_EQ(mmap_f(&s, 0, PG, RO, P, R | M), -ENODEV);   /* no pages given */
+    /* shared and writable needs FMODE_WRITE; with it, no page cache: ENODEV */
+    CHECK_EQ(mmap_f(&s, 0, PG, RW, S, R | M), -EACCES);
+    CHECK_EQ(mmap_f(&s, 0, PG, RW, S, R | W | M), -ENODEV);
+    CHECK_EQ(mmap_f(&s, 0, PG, RW, 3u, R | M), -EACCES);  /* MAP_SHARED_VALIDATE */
+    CHECK_EQ(mmap_f(&s, 0, PG, RO, S, R | M), -ENODEV);
+    /* the length, the offset and the type come first */
+    CHECK_EQ(mmap_f(&s, 0, 0, RO, P, W), -EINVAL);
+    CHECK_EQ(mmap_f(&s, 0, 0xfffff001u, RO, P, W), -ENOMEM);
+    CHECK_EQ(mmap_f(&s, 0, PG, RO, 0, W), -EINVAL);
+    CHECK_EQ(s.mm->nr_vmas, 0);
+    /* a refused MAP_FIXED leaves what was there */
+    CHECK_EQ(mmap_anon(&s, 0x60000000, 2 * PG, RW, FIXED), 0x60000000);
+    poke(&s, 0x60000000, 0x5a);
+    CHECK_EQ(mmap_f(&s, 0x60000000, PG, RO, P | MAP_FIXED_, R), -ENODEV);
+    CHECK_EQ(mmap_f(&s, 0x60000000, PG, RO, P | MAP_FIXED_, W | M), -EACCES);
+    CHECK_EQ(peek(&s, 0x60000000), 0x5a);
+    /* /dev/zero: anonymous memory, private or shared, if open for reading */
+    CHECK_EQ(mmap_f(&s, 0, PG, RO, P, W | Z), -EACCES);
+    long z = mmap_f(&s, 0, 2 * PG, RW, P, R | Z);
+    CHECK(z > 0);
+    const struct vm_area_struct *v = find_vma(s.mm, (uint32_t)z);
+    CHECK(v && v->vm_file == NULL && v->vm_file_bytes == 0);
+    CHECK_EQ(peek(&s, (uint32_t)z + PG), 0);
+    poke(&s, (uint32_t)z, 7);
+    CHECK_EQ(peek(&s, (uint32_t)z), 7);
+    CHECK_EQ(mmap_f(&s, 0, PG, RW, S, R | Z), -EACCES);  /* shared, writable: FMODE_WRITE */
+    CHECK(mmap_f(&s, 0, PG, RW, S, R | W | Z) > 0);
+    sys_fini(&s);
+}
+
 static void run_all(void)
 {
     test_topdown();
@@ -462,6 +516,7 @@ static void run_all(void)
     test_mprotect_none_keeps_data();
     test_find_vma();
     test_brk();
+    test_file_modes();
 }
 
 int main(void)
