@@ -219,12 +219,33 @@ int trace_path_check(const char *path, const struct trace_input *in, size_t nin,
     return rc;
 }
 
+/* Lock the open file fd of path exclusively, or say why not (another run
+ * holds it); on failure fd is closed. */
+static int lock_held(int fd, const char *path, char *err, size_t errlen)
+{
+    if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+        return 0;
+    set_err(err, errlen, errno == EWOULDBLOCK ? "trace '%s' is in use by another memsim run"
+                                              : "cannot lock trace '%s': %s",
+            path, strerror(errno));
+    close(fd);
+    return -1;
+}
+
+/* Does path still name the file open at fd? */
+static int still_named(int fd, const char *path)
+{
+    struct stat held, named;
+    return fstat(fd, &held) == 0 && stat(path, &named) == 0 &&
+           held.st_dev == named.st_dev && held.st_ino == named.st_ino;
+}
+
 /* Open (creating if need be) and lock the file at path: the inode locked is
  * the one path names afterwards.  Returns the fd, or -1 with err set. */
 static int lock_at(const char *path, int flags, char *err, size_t errlen)
 {
     for (int tries = 0; tries < 16; tries++) {
-        struct stat held, named;
+        struct stat held;
         int fd = open(path, O_RDONLY | O_CREAT | O_NONBLOCK | O_NOCTTY | O_CLOEXEC | flags, 0666);
         if (fd < 0) {
             set_err(err, errlen, errno == EEXIST ? "trace '%s' is in use by another memsim run"
@@ -232,16 +253,10 @@ static int lock_at(const char *path, int flags, char *err, size_t errlen)
                     path, strerror(errno));
             return -1;
         }
-        if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
-            set_err(err, errlen, errno == EWOULDBLOCK ? "trace '%s' is in use by another memsim run"
-                                                      : "cannot lock trace '%s': %s",
-                    path, strerror(errno));
-            close(fd);
+        if (lock_held(fd, path, err, errlen) != 0)
             return -1;
-        }
-        if (fstat(fd, &held) == 0 && stat(path, &named) == 0 &&
-            held.st_dev == named.st_dev && held.st_ino == named.st_ino) {
-            if (S_ISREG(held.st_mode))
+        if (still_named(fd, path)) {
+            if (fstat(fd, &held) == 0 && S_ISREG(held.st_mode))
                 return fd;
             set_err(err, errlen, "cannot create trace '%s': not a regular file", path);
             close(fd);
@@ -262,7 +277,6 @@ static int lock_at(const char *path, int flags, char *err, size_t errlen)
 static int rename_over_old(const char *path, const char *old, char *err, size_t errlen)
 {
     for (int tries = 0; tries < 16; tries++) {
-        struct stat held, named;
         int ofd = open(old, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
         if (ofd < 0 && errno == ENOENT) {
             if (renameat2(AT_FDCWD, path, AT_FDCWD, old, RENAME_NOREPLACE) == 0)
@@ -277,16 +291,9 @@ static int rename_over_old(const char *path, const char *old, char *err, size_t 
         }
         if (ofd < 0)
             break;
-        if (flock(ofd, LOCK_EX | LOCK_NB) != 0) {
-            set_err(err, errlen, errno == EWOULDBLOCK ? "trace '%s' is in use by another memsim run"
-                                                      : "cannot lock trace '%s': %s",
-                    old, strerror(errno));
-            close(ofd);
+        if (lock_held(ofd, old, err, errlen) != 0)
             return -1;
-        }
-        int same = fstat(ofd, &held) == 0 && stat(old, &named) == 0 &&
-                   held.st_dev == named.st_dev && held.st_ino == named.st_ino;
-        int rc = same ? rename(path, old) : 1;
+        int rc = still_named(ofd, old) ? rename(path, old) : 1;
         int e = errno;
         close(ofd);                         /* after the rename: no one took it over */
         if (rc == 0)
