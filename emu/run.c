@@ -227,6 +227,10 @@ static int machine_create(struct machine *m, const struct memsim_options *opt,
     struct kernel_observer kobs = { m, on_fault, on_alloc, on_vma, on_syscall };
     if (kernel_init(&m->k, opt->ram_bytes, opt->paging, &m->mmu, &kobs, err, errlen))
         return err[0] ? MEMSIM_EXIT_USAGE : MEMSIM_EXIT_INTERNAL;
+    /* Guest fds index the guest's own table, so no guest number can name the
+     * RAM memfd; it still goes above the guest range, out of the way of
+     * anything that would look at host numbers (a debugger, /proc). */
+    m->k.pm.memfd = fd_move_high(m->k.pm.memfd);
     m->mmu.phys = m->k.pm.base;
     m->mmu.phys_size = m->k.pm.size;
     m->mmu.clock = &m->cycles;
