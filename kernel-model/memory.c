@@ -252,11 +252,11 @@ enum fault_result do_page_fault(struct mm_struct *mm, uint32_t address,
          * entry or frame past RAM: the tables are corrupt, which the
          * model's own never are.  Linux's pgtable_bad oopses ("Corrupted
          * page table") and the task dies with SIGKILL; the notifier tells
-         * emu, which ends the run so.  (Was: SIGSEGV for a reserved bit.) */
+         * emu, which ends the run so. */
         pgtable_bad(mm, address, 0);
-        f.resolution = "bad-pagetable";
+        enum fault_result bad = bad_pagetable(&f);
         report_fault(&f, address, eip);
-        return FAULT_BAD_PAGETABLE;
+        return bad;
     }
     f.vma = address < TASK_SIZE ? find_vma(mm, address) : NULL;
     if (f.vma && f.vma->vm_start > address) {
