@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "emu/syscall.h"
@@ -70,6 +71,43 @@ static long sys_madvise(struct machine *m, const uint32_t a[6])
 {
     return do_madvise(m->mm, a[0], a[1], a[2]);
 }
+
+static long sys_mremap(struct machine *m, const uint32_t a[6])
+{
+    return do_mremap(m->mm, a[0], a[1], a[2], a[3], a[4]);
+}
+
+/* mincore(start, len, vec): the model fills a host buffer; vec must lie
+ * below TASK_SIZE (access_ok, -EFAULT) before the walk, and the bytes the
+ * walk wrote are copied out even when it ends in -ENOMEM, as Linux's
+ * chunked copy does. */
+static long sys_mincore(struct machine *m, const uint32_t a[6])
+{
+    uint32_t start = a[0], len = a[1], vec = a[2];
+    if (start & ~PAGE_MASK)
+        return -EINVAL;
+    if (len > TASK_SIZE || start > TASK_SIZE - len)
+        return -ENOMEM;
+    uint32_t pages = (len >> PAGE_SHIFT) + ((len & ~PAGE_MASK) != 0);
+    if (pages > TASK_SIZE || vec > TASK_SIZE - pages)
+        return -EFAULT;
+    uint8_t *buf = malloc(pages ? pages : 1);
+    if (!buf)
+        return -ENOMEM;
+    uint32_t done;
+    long r = do_mincore(m->mm, start, len, buf, &done);
+    if (done && copy_to_user(m->mm, vec, buf, done))
+        r = -EFAULT;
+    free(buf);
+    return r;
+}
+
+static long sys_msync(struct machine *m, const uint32_t a[6]) { return do_msync(m->mm, a[0], a[1], a[2]); }
+static long sys_mlock(struct machine *m, const uint32_t a[6]) { return do_mlock(m->mm, a[0], a[1], 0); }
+static long sys_mlock2(struct machine *m, const uint32_t a[6]) { return do_mlock(m->mm, a[0], a[1], a[2]); }
+static long sys_munlock(struct machine *m, const uint32_t a[6]) { return do_munlock(m->mm, a[0], a[1]); }
+static long sys_mlockall(struct machine *m, const uint32_t a[6]) { return do_mlockall(m->mm, a[0]); }
+static long sys_munlockall(struct machine *m, const uint32_t a[6]) { return do_munlockall(m->mm); }
 
 static long sys_set_tid_address(struct machine *m, const uint32_t a[6])
 {
@@ -168,7 +206,8 @@ static long sys_gettimeofday(struct machine *m, const uint32_t a[6])
     return 0;
 }
 
-/* RLIMIT_STACK is the one limit the model enforces; the rest are infinite. */
+/* RLIMIT_STACK, RLIMIT_NOFILE and RLIMIT_MEMLOCK are the limits the model
+ * enforces; the rest are infinite. */
 static void rlimit_of(uint32_t res, uint64_t *cur, uint64_t *max)
 {
     *cur = *max = UINT64_MAX;
@@ -176,6 +215,8 @@ static void rlimit_of(uint32_t res, uint64_t *cur, uint64_t *max)
         *cur = STACK_RLIMIT;
     if (res == 7)                       /* RLIMIT_NOFILE */
         *cur = *max = MAX_FDS;
+    if (res == 8)                       /* RLIMIT_MEMLOCK: mm->lock_limit */
+        *cur = *max = DEFAULT_MLOCK_LIMIT;
 }
 
 static long sys_ugetrlimit(struct machine *m, const uint32_t a[6])
@@ -344,6 +385,9 @@ static const struct syscall_entry table[NR_SYSCALLS] = {
     S(311, "set_robust_list", NULL), S(330, "dup3", sys_dup3), S(340, "prlimit64", sys_prlimit64),
     S(355, "getrandom", sys_getrandom), S(383, "statx", sys_statx), S(386, "rseq", NULL),
     S(403, "clock_gettime64", sys_clock_gettime64), S(439, "faccessat2", sys_faccessat),
+    S(163, "mremap", sys_mremap), S(218, "mincore", sys_mincore), S(144, "msync", sys_msync),
+    S(150, "mlock", sys_mlock), S(151, "munlock", sys_munlock), S(152, "mlockall", sys_mlockall),
+    S(153, "munlockall", sys_munlockall), S(376, "mlock2", sys_mlock2),
 };
 
 static const int arg_regs[6] = { UC_X86_REG_EBX, UC_X86_REG_ECX, UC_X86_REG_EDX,

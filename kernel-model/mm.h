@@ -45,6 +45,9 @@
 #define VM_MAYEXEC   0x00000040u
 #define VM_GROWSDOWN 0x00000100u
 #define VM_DENYWRITE 0x00000800u
+#define VM_LOCKED    0x00002000u
+#define VM_LOCKONFAULT 0x00080000u
+#define VM_LOCKED_MASK (VM_LOCKED | VM_LOCKONFAULT)
 #define VM_ACCOUNT   0x00100000u
 
 /* mmap prot/flags (asm-generic/mman*.h) */
@@ -60,6 +63,7 @@
 #define MAP_FIXED_     0x10
 #define MAP_ANONYMOUS_ 0x20
 #define MAP_GROWSDOWN_ 0x0100
+#define MAP_LOCKED_    0x2000
 #define MAP_FIXED_NOREPLACE_ 0x100000
 
 /* A file a VMA maps: pages are read from it on fault (no page cache yet).
@@ -142,6 +146,8 @@ struct mm_struct {
                                     PMDs belong to the pgd and are not counted */
     uint64_t bad_entries;        /* entries found naming a frame past RAM */
     struct mm_notifier notifier;
+    uint32_t def_flags;          /* vm_flags every new mapping gets (mlockall MCL_FUTURE) */
+    uint64_t lock_limit;         /* RLIMIT_MEMLOCK in bytes (Linux's default 8 MiB) */
 };
 
 /* The kernel's global state: RAM, allocators, shared pages. */
@@ -209,6 +215,32 @@ long do_munmap(struct mm_struct *mm, uint32_t start, uint32_t len);
 long do_mprotect(struct mm_struct *mm, uint32_t start, uint32_t len, uint32_t prot);
 uint32_t do_brk(struct mm_struct *mm, uint32_t newbrk);     /* returns the (new or old) brk */
 long do_madvise(struct mm_struct *mm, uint32_t start, uint32_t len, uint32_t advice);
+
+/* ---- mremap.c, mlock.c, mincore.c: Linux's errnos, negative ---- */
+#define MREMAP_MAYMOVE_   1u
+#define MREMAP_FIXED_     2u
+#define MREMAP_DONTUNMAP_ 4u
+/* The new address, or a negative errno.  Moved pages keep their frames. */
+long do_mremap(struct mm_struct *mm, uint32_t addr, uint32_t old_len, uint32_t new_len,
+               uint32_t flags, uint32_t new_addr);
+#define MLOCK_ONFAULT_ 1u
+#define MCL_CURRENT_   1u
+#define MCL_FUTURE_    2u
+#define MCL_ONFAULT_   4u
+#define DEFAULT_MLOCK_LIMIT (8ull << 20)                /* RLIMIT_MEMLOCK since 5.16 */
+long do_mlock(struct mm_struct *mm, uint32_t start, uint32_t len, uint32_t mlock2_flags);
+long do_munlock(struct mm_struct *mm, uint32_t start, uint32_t len);
+long do_mlockall(struct mm_struct *mm, uint32_t flags);
+long do_munlockall(struct mm_struct *mm);
+/* mincore: one byte per page of [start, start+len) into vec (host memory,
+ * at least pages bytes); 0 or -errno, *done the bytes of vec written either
+ * way (the syscall layer copies them out and owns the EFAULT rule). */
+long do_mincore(struct mm_struct *mm, uint32_t start, uint32_t len, uint8_t *vec,
+                uint32_t *done);
+#define MS_ASYNC_      1u
+#define MS_INVALIDATE_ 2u
+#define MS_SYNC_       4u
+long do_msync(struct mm_struct *mm, uint32_t start, uint32_t len, uint32_t flags);
 
 struct vm_file *vm_file_open(int fd, const char *path);
 /* The table's vm_file for the host file open at fd, with a new reference;

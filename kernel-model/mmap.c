@@ -12,19 +12,6 @@
 #include "kernel-model/pgtable.h"
 #include "kernel-model/vma.h"
 
-/*
- * Every length and address here is an i386 kernel's unsigned long: 32 bits,
- * and PAGE_ALIGN wraps to 0 for anything above 0xfffff000, exactly as it
- * does in Linux, whose checks are written for that ("len = PAGE_ALIGN(len);
- * if (!len) return -ENOMEM").  A typed function, not a macro, so that no
- * 64-bit operand can slip in: PAGE_ALIGN of a uint64_t with the 32-bit
- * PAGE_MASK dropped bit 32 and turned 0xfffff001 bytes into a 0-byte VMA.
- */
-static inline uint32_t page_align(uint32_t x)
-{
-    return (x + PAGE_SIZE - 1) & PAGE_MASK;
-}
-
 struct vm_file *vm_file_open(int fd, const char *path)
 {
     struct vm_file *f = calloc(1, sizeof *f);
@@ -82,10 +69,16 @@ void mm_report_vma(struct mm_struct *mm, const char *op, const struct vm_area_st
     k->obs.vma(k->obs.ctx, &ev);
 }
 
-static void notify_vma_changed(struct mm_struct *mm, uint32_t start, uint32_t end)
+void notify_vma_changed(struct mm_struct *mm, uint32_t start, uint32_t end)
 {
     if (mm->notifier.vma_changed)
         mm->notifier.vma_changed(mm->notifier.ctx, mm, start, end);
+}
+
+struct vm_area_struct *vma_lookup(struct mm_struct *mm, uint32_t addr)
+{
+    struct vm_area_struct *v = find_vma(mm, addr);
+    return v && v->vm_start <= addr ? v : NULL;
 }
 
 static int range_is_free(struct mm_struct *mm, uint32_t start, uint32_t len)
@@ -133,7 +126,7 @@ static uint32_t get_unmapped_area_bottomup(struct mm_struct *mm, uint32_t len)
 }
 
 /* Remove [start, end) from the address space: split, zap, drop VMAs. */
-static int unmap_region(struct mm_struct *mm, uint32_t start, uint32_t end)
+int unmap_region(struct mm_struct *mm, uint32_t start, uint32_t end)
 {
     if (vma_split_at(mm, start) || vma_split_at(mm, end))
         return -ENOMEM;
@@ -152,7 +145,7 @@ static int unmap_region(struct mm_struct *mm, uint32_t start, uint32_t end)
  * arch_get_unmapped_area_topdown): the address, or a negative errno.  No
  * side effects: a MAP_FIXED unmap happens later, once every check passed.
  */
-static long get_unmapped_area(struct mm_struct *mm, uint32_t addr, uint32_t len, uint32_t flags)
+long get_unmapped_area(struct mm_struct *mm, uint32_t addr, uint32_t len, uint32_t flags)
 {
     if (len > TASK_SIZE)
         return -ENOMEM;                  /* too big for the whole address space */
@@ -239,13 +232,23 @@ long do_mmap_file(struct mm_struct *mm, uint32_t addr, uint32_t len, uint32_t pr
     addr = (uint32_t)r;
     if ((r = map_file_check(prot, flags, file)) < 0)
         return r;
+    /* mm->def_flags (mlockall MCL_FUTURE) and MAP_LOCKED lock the mapping:
+     * within RLIMIT_MEMLOCK or -EAGAIN, and faulted in below, as Linux */
+    uint32_t vm_flags = calc_vm_flags(prot, flags) | mm->def_flags;
+    if (flags & MAP_LOCKED_) {
+        if (!mm->lock_limit)
+            return -EPERM;
+        vm_flags |= VM_LOCKED;
+    }
+    if (!mlock_future_ok(mm, vm_flags, len))
+        return -EAGAIN;
     struct vm_file *vmf = file && !(file->f_mode & FMODE_ZERO_) ? file->vmf : NULL;
     if ((flags & MAP_FIXED_) && !range_is_free(mm, addr, len) &&
         unmap_region(mm, addr, addr + len))
         return -ENOMEM;
 
     struct vm_area_struct vma = {
-        .vm_start = addr, .vm_end = addr + len, .vm_flags = calc_vm_flags(prot, flags),
+        .vm_start = addr, .vm_end = addr + len, .vm_flags = vm_flags,
         .vm_pgoff = pgoff, .vm_file = vmf, .vm_name = name,
         .vm_file_bytes = vmf ? (file_bytes < len ? file_bytes : len) : 0,
     };
@@ -254,6 +257,8 @@ long do_mmap_file(struct mm_struct *mm, uint32_t addr, uint32_t len, uint32_t pr
     mm_report_vma(mm, "map", &vma);
     vma_merge_adjacent(mm);
     notify_vma_changed(mm, addr, addr + len);
+    if ((vm_flags & VM_LOCKED_MASK) == VM_LOCKED)
+        mm_populate(mm, addr, addr + len);   /* mmap ignores populate errors */
     return addr;
 }
 
@@ -365,7 +370,7 @@ static int brk_grow(struct mm_struct *mm, uint32_t old_end, uint32_t new_end)
     }
     struct vm_area_struct vma = {
         .vm_start = old_end, .vm_end = new_end,
-        .vm_flags = VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC,
+        .vm_flags = VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC | mm->def_flags,
         .vm_name = "[heap]",
     };
     if (vma_insert(mm, &vma) < 0)

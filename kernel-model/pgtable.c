@@ -255,6 +255,38 @@ void zap_page_range(struct mm_struct *mm, uint32_t start, uint32_t end, int exec
     }
 }
 
+/* Move one entry (present or PROT_NONE) from old_va to new_va: 0, or -1
+ * when the new page table cannot be allocated (nothing moved). */
+static int move_pte(struct mm_struct *mm, uint32_t old_va, uint32_t new_va, int exec)
+{
+    struct kernel *k = mm->k;
+    pte_t *src = pte_offset(mm, old_va);
+    uint64_t v = src ? pte_read(k, src) : 0;
+    if (!(v & (_PAGE_PRESENT | _PAGE_PROTNONE)) || !entry_frame_ok(mm, old_va, v))
+        return 0;                             /* none, or corrupt: left for the unmap */
+    pte_t *dst = pte_alloc(mm, new_va);
+    if (!dst)
+        return -1;
+    pte_write(k, src, 0);
+    flush_tlb_page(mm, old_va);
+    if (mm->notifier.clear_pte)
+        mm->notifier.clear_pte(mm->notifier.ctx, mm, old_va, exec);
+    pte_write(k, dst, v);                     /* same frame, rights and map count */
+    flush_tlb_page(mm, new_va);
+    if ((v & _PAGE_PRESENT) && mm->notifier.set_pte)
+        mm->notifier.set_pte(mm->notifier.ctx, mm, new_va, pte_pfn(v), (v & _PAGE_RW) != 0);
+    return 0;
+}
+
+uint32_t move_page_tables(struct mm_struct *mm, uint32_t old, uint32_t new, uint32_t len, int exec)
+{
+    uint32_t off;
+    for (off = 0; off < len; off += PAGE_SIZE)
+        if (move_pte(mm, old + off, new + off, exec))
+            break;
+    return off;
+}
+
 /*
  * Write access is granted only where no sharing is left to break: a private
  * page still shared (zero page, mapped twice) stays read-only so the next

@@ -100,6 +100,12 @@ void set_pte_at(struct mm_struct *mm, uint32_t va, pte_t *pte, uint32_t pfn,
                 int writable, int exec);
 /* Unmap and release every page in [start, end) (zap_page_range). */
 void zap_page_range(struct mm_struct *mm, uint32_t start, uint32_t end, int exec);
+/* Move the PTEs of [old, old+len) to [new, new+len) (move_page_tables):
+ * the frames go with them, no byte is copied; the secondary MMU sees a
+ * clear_pte (translations of exec pages dropped) and a set_pte per page.
+ * The new range must have no PTEs.  Returns the bytes handled: less than
+ * len when a page table could not be allocated. */
+uint32_t move_page_tables(struct mm_struct *mm, uint32_t old, uint32_t new, uint32_t len, int exec);
 /* Re-apply the rights of vm_flags to the present PTEs of [start, end). */
 void change_protection(struct mm_struct *mm, uint32_t start, uint32_t end,
                        uint32_t vm_flags);

@@ -1,0 +1,87 @@
+/*
+ * mincore.c — the range walks that report and sync and change nothing:
+ * mincore (mm/mincore.c) and msync (mm/msync.c).
+ *
+ * mincore reports residency.  Linux asks the page cache for file pages; the
+ * model has none yet (private file pages are read at fault time), so a
+ * page is resident when its PTE holds a frame — present, or kept under
+ * PROT_NONE, which Linux's pte_present also counts.
+ */
+#include <errno.h>
+#include "kernel-model/pgtable.h"
+#include "kernel-model/vma.h"
+
+static uint8_t page_resident(struct mm_struct *mm, uint32_t va)
+{
+    pte_t *pte = pte_offset(mm, va);
+    uint64_t v = pte ? pte_read(mm->k, pte) : 0;
+    return (v & (_PAGE_PRESENT | _PAGE_PROTNONE)) != 0;
+}
+
+/*
+ * The mincore syscall without the copy-out: an unaligned start -EINVAL;
+ * a range past TASK_SIZE (access_ok) -ENOMEM; then page by page through
+ * the VMAs, a page outside every VMA ends the walk with -ENOMEM.  Linux
+ * copies each chunk out as it goes, so vec holds the pages before the hole
+ * either way (*done).
+ */
+long do_mincore(struct mm_struct *mm, uint32_t start, uint32_t len, uint8_t *vec,
+                uint32_t *done)
+{
+    *done = 0;
+    if (start & ~PAGE_MASK)
+        return -EINVAL;
+    if (len > TASK_SIZE || start > TASK_SIZE - len)
+        return -ENOMEM;
+    uint32_t pages = (len >> PAGE_SHIFT) + ((len & ~PAGE_MASK) != 0);
+    for (uint32_t n = 0; n < pages; ) {
+        uint32_t va = start + (n << PAGE_SHIFT);
+        const struct vm_area_struct *v = vma_lookup(mm, va);
+        if (!v)
+            return -ENOMEM;
+        for (; n < pages && va < v->vm_end; n++, va += PAGE_SIZE)
+            vec[n] = page_resident(mm, va);
+        *done = n;
+    }
+    return 0;
+}
+
+/*
+ * msync(2): unknown flags, an unaligned start, MS_ASYNC with MS_SYNC:
+ * -EINVAL; a range wrapping past 4 GiB -ENOMEM (a length whose alignment
+ * wraps to 0 is an empty range: 0, as Linux); MS_INVALIDATE on a locked
+ * VMA -EBUSY; a hole -ENOMEM at the end, or at once for plain MS_ASYNC.
+ * Anonymous and private file mappings have nothing to write back; shared
+ * file mappings do not exist in the model yet.
+ */
+long do_msync(struct mm_struct *mm, uint32_t start, uint32_t len, uint32_t flags)
+{
+    if ((flags & ~(MS_ASYNC_ | MS_INVALIDATE_ | MS_SYNC_)) || (start & ~PAGE_MASK))
+        return -EINVAL;
+    if ((flags & MS_ASYNC_) && (flags & MS_SYNC_))
+        return -EINVAL;
+    uint32_t end = start + page_align(len);
+    if (end < start)
+        return -ENOMEM;
+    if (end == start)
+        return 0;
+    long unmapped = 0;
+    for (size_t i = vma_index(mm, start); ; i++) {
+        if (i >= mm->nr_vmas)
+            return -ENOMEM;
+        const struct vm_area_struct *v = &mm->vmas[i];
+        if (start < v->vm_start) {
+            if (flags == MS_ASYNC_)
+                return -ENOMEM;
+            start = v->vm_start;
+            if (start >= end)
+                return -ENOMEM;
+            unmapped = -ENOMEM;
+        }
+        if ((flags & MS_INVALIDATE_) && (v->vm_flags & VM_LOCKED))
+            return -EBUSY;
+        start = v->vm_end;
+        if (start >= end)
+            return unmapped;
+    }
+}

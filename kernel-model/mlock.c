@@ -1,0 +1,154 @@
+/*
+ * mlock.c — locking mappings in memory (mm/mlock.c).
+ *
+ * The model never reclaims, so a lock changes no residency after the
+ * populate: what it records is VM_LOCKED on the VMAs (visible in
+ * /proc/self/maps-like traces, kept across mprotect and mremap) and what
+ * Linux checks against RLIMIT_MEMLOCK (mm->lock_limit).  The process has
+ * no CAP_IPC_LOCK.  The locked total is counted from the VMAs, not kept in
+ * a counter (Linux's mm->locked_vm), so munmap and mremap need no upkeep.
+ */
+#include <errno.h>
+#include "kernel-model/vma.h"
+
+uint64_t locked_bytes(const struct mm_struct *mm, uint32_t start, uint32_t end)
+{
+    uint64_t n = 0;
+    for (size_t i = vma_index(mm, start); i < mm->nr_vmas && mm->vmas[i].vm_start < end; i++) {
+        const struct vm_area_struct *v = &mm->vmas[i];
+        if (!(v->vm_flags & VM_LOCKED))
+            continue;
+        uint32_t lo = v->vm_start > start ? v->vm_start : start;
+        uint32_t hi = v->vm_end < end ? v->vm_end : end;
+        n += hi - lo;
+    }
+    return n;
+}
+
+int mlock_future_ok(const struct mm_struct *mm, uint32_t vm_flags, uint64_t bytes)
+{
+    if (!(vm_flags & VM_LOCKED))
+        return 1;
+    return locked_bytes(mm, 0, TASK_SIZE) + bytes <= mm->lock_limit;
+}
+
+/*
+ * apply_vma_lock_flags: set the VM_LOCKED_MASK bits of every VMA in
+ * [start, end) to `flags`.  start must be inside a VMA and the range have
+ * no hole (-ENOMEM), the VMAs before a hole keep their new flags, as Linux.
+ */
+static long apply_vma_lock_flags(struct mm_struct *mm, uint32_t start, uint32_t len, uint32_t flags)
+{
+    uint32_t end = start + len;
+    if (end < start)
+        return -EINVAL;
+    if (end == start)
+        return 0;
+    if (!vma_lookup(mm, start))
+        return -ENOMEM;
+    if (vma_split_at(mm, start) || vma_split_at(mm, end))
+        return -ENOMEM;
+    long err = 0;
+    uint32_t at = start;
+    for (size_t i = vma_index(mm, start); at < end; i++) {
+        if (i >= mm->nr_vmas || mm->vmas[i].vm_start != at) {
+            err = -ENOMEM;
+            break;
+        }
+        struct vm_area_struct *v = &mm->vmas[i];
+        v->vm_flags = (v->vm_flags & ~VM_LOCKED_MASK) | flags;
+        mm_report_vma(mm, "protect", v);
+        at = v->vm_end;
+    }
+    vma_merge_adjacent(mm);
+    return err;
+}
+
+/* __mlock_posix_error_return: what a failed populate means to mlock. */
+static long populate_errno(enum fault_result r)
+{
+    if (r == FAULT_OK)
+        return 0;
+    return r == FAULT_OOM ? -EAGAIN : -ENOMEM;
+}
+
+/*
+ * mlock(2) and mlock2(2) (do_mlock): unknown mlock2 flags -EINVAL; a zero
+ * RLIMIT_MEMLOCK -EPERM; more than the limit locked, counting what already
+ * is only once, -ENOMEM; then the range is locked and faulted in (not with
+ * MLOCK_ONFAULT).  start is rounded down, len up with it, in 32 bits.
+ */
+long do_mlock(struct mm_struct *mm, uint32_t start, uint32_t len, uint32_t mlock2_flags)
+{
+    if (mlock2_flags & ~MLOCK_ONFAULT_)
+        return -EINVAL;
+    uint32_t vm_flags = VM_LOCKED | (mlock2_flags & MLOCK_ONFAULT_ ? VM_LOCKONFAULT : 0);
+    if (!mm->lock_limit)
+        return -EPERM;
+    len = page_align(len + (start & ~PAGE_MASK));
+    start &= PAGE_MASK;
+    uint64_t locked = (uint64_t)len + locked_bytes(mm, 0, TASK_SIZE);
+    if (locked > mm->lock_limit)
+        locked -= locked_bytes(mm, start, start + len < start ? TASK_SIZE : start + len);
+    if (locked > mm->lock_limit)
+        return -ENOMEM;
+    long err = apply_vma_lock_flags(mm, start, len, vm_flags);
+    if (err || (vm_flags & VM_LOCKONFAULT))
+        return err;
+    return populate_errno(mm_populate(mm, start, start + len));
+}
+
+long do_munlock(struct mm_struct *mm, uint32_t start, uint32_t len)
+{
+    len = page_align(len + (start & ~PAGE_MASK));
+    start &= PAGE_MASK;
+    return apply_vma_lock_flags(mm, start, len, 0);
+}
+
+/* Bytes of every VMA (Linux's total_vm). */
+static uint64_t total_vm_bytes(const struct mm_struct *mm)
+{
+    uint64_t n = 0;
+    for (size_t i = 0; i < mm->nr_vmas; i++)
+        n += mm->vmas[i].vm_end - mm->vmas[i].vm_start;
+    return n;
+}
+
+/*
+ * mlockall(2): flags 0, unknown, or MCL_ONFAULT alone -EINVAL; no limit
+ * -EPERM; MCL_CURRENT with more mapped than the limit -ENOMEM.  MCL_FUTURE
+ * makes later mappings locked (mm->def_flags); MCL_CURRENT locks and
+ * populates what is mapped now (populate errors ignored, as Linux).
+ */
+long do_mlockall(struct mm_struct *mm, uint32_t flags)
+{
+    if (!flags || (flags & ~(MCL_CURRENT_ | MCL_FUTURE_ | MCL_ONFAULT_)) || flags == MCL_ONFAULT_)
+        return -EINVAL;
+    if (!mm->lock_limit)
+        return -EPERM;
+    if ((flags & MCL_CURRENT_) && total_vm_bytes(mm) > mm->lock_limit)
+        return -ENOMEM;
+    uint32_t onfault = flags & MCL_ONFAULT_ ? VM_LOCKONFAULT : 0;
+    mm->def_flags &= ~VM_LOCKED_MASK;
+    if (flags & MCL_FUTURE_)
+        mm->def_flags |= VM_LOCKED | onfault;
+    if (!(flags & MCL_CURRENT_))
+        return 0;
+    for (size_t i = 0; i < mm->nr_vmas; i++) {
+        struct vm_area_struct *v = &mm->vmas[i];
+        v->vm_flags = (v->vm_flags & ~VM_LOCKED_MASK) | VM_LOCKED | onfault;
+    }
+    vma_merge_adjacent(mm);
+    if (!onfault)
+        mm_populate(mm, 0, TASK_SIZE);
+    return 0;
+}
+
+long do_munlockall(struct mm_struct *mm)
+{
+    mm->def_flags &= ~VM_LOCKED_MASK;
+    for (size_t i = 0; i < mm->nr_vmas; i++)
+        mm->vmas[i].vm_flags &= ~VM_LOCKED_MASK;
+    vma_merge_adjacent(mm);
+    return 0;
+}
