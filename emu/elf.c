@@ -2,7 +2,8 @@
  * elf.c — static i386 ELF validation and layout (after fs/binfmt_elf.c).
  *
  * Accepted: ELFCLASS32, little-endian, EM_386, ET_EXEC, no PT_INTERP, no
- * PT_DYNAMIC, 1..ELF_MAX_LOADS PT_LOAD segments in ascending order, each
+ * PT_DYNAMIC (a dynamic program or a static-pie is refused with a line
+ * saying how to build it instead), 1..ELF_MAX_LOADS PT_LOAD segments in ascending order, each
  * with offset and vaddr congruent modulo the page size, filesz <= memsz,
  * inside the file and below TASK_SIZE.
  */
@@ -50,10 +51,7 @@ static enum elf_error check_header(const uint8_t *d, size_t size, char *why, siz
     if (rd16(d + 18) != EM_386)
         return fail(ELF_UNSUPPORTED, why, wl, "not an i386 (EM_386) executable");
     uint16_t type = rd16(d + 16);
-    if (type == ET_DYN)
-        return fail(ELF_UNSUPPORTED, why, wl,
-                    "position-independent or shared object (ET_DYN); memsim runs static ET_EXEC programs");
-    if (type != ET_EXEC)
+    if (type != ET_EXEC && type != ET_DYN)   /* ET_DYN: check_linking says what it is */
         return fail(ELF_UNSUPPORTED, why, wl, "not an executable (e_type is not ET_EXEC)");
     return ELF_OK;
 }
@@ -114,6 +112,32 @@ static void derive_layout(struct elf_image *img, uint32_t phoff)
     }
 }
 
+/*
+ * Is the program one memsim can run — static and not PIE — and if not,
+ * what should the user build instead?  A PT_INTERP (any e_type), or an
+ * ET_EXEC with PT_DYNAMIC, is dynamically linked; an ET_DYN without an
+ * interpreter is static-pie (or a shared object): both wait for the
+ * dynamic-programs issue.  The program headers were bounds-checked.
+ */
+static enum elf_error check_linking(const uint8_t *d, uint32_t phoff, unsigned phnum,
+                                    char *why, size_t wl)
+{
+    int interp = 0, dynamic = 0;
+    for (unsigned i = 0; i < phnum; i++) {
+        uint32_t type = rd32(d + phoff + i * 32);
+        interp |= type == PT_INTERP;
+        dynamic |= type == PT_DYNAMIC;
+    }
+    if (interp || (rd16(d + 16) == ET_EXEC && dynamic))
+        return fail(ELF_UNSUPPORTED, why, wl,
+                    "dynamically linked: memsim runs static programs (build with -static)");
+    if (rd16(d + 16) == ET_DYN)
+        return fail(ELF_UNSUPPORTED, why, wl,
+                    "static-pie or shared object (ET_DYN without PT_INTERP): memsim runs non-PIE "
+                    "static programs until dynamic ones are supported (build with -static -no-pie)");
+    return ELF_OK;
+}
+
 enum elf_error elf_parse(const uint8_t *d, size_t size, struct elf_image *img,
                          char *why, size_t wl)
 {
@@ -129,14 +153,13 @@ enum elf_error elf_parse(const uint8_t *d, size_t size, struct elf_image *img,
     if (img->phentsize != 32 || img->phnum == 0 || img->phnum > 64 ||
         (uint64_t)phoff + (uint64_t)img->phnum * 32 > size)
         return fail(ELF_MALFORMED, why, wl, "bad program header table");
+    if ((e = check_linking(d, phoff, img->phnum, why, wl)) != ELF_OK)
+        return e;
 
     uint32_t phdr_seg = 0;
     for (unsigned i = 0; i < img->phnum; i++) {
         const uint8_t *ph = d + phoff + i * 32;
         uint32_t type = rd32(ph);
-        if (type == PT_INTERP || type == PT_DYNAMIC)
-            return fail(ELF_UNSUPPORTED, why, wl,
-                        "dynamically linked; memsim runs static programs (gcc -m32 -static)");
         if (type == PT_GNU_STACK)
             img->exec_stack = (rd32(ph + 24) & PF_X) != 0;
         if (type == PT_PHDR)

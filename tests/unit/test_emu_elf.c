@@ -305,7 +305,8 @@ static void test_header_rejects(void)
     for (unsigned i = 0; i < sizeof types / sizeof types[0]; i++) {
         build(img_buf, ENTRY, ph, REF_NPH);
         put16(img_buf + E_TYPE, types[i]);
-        EXPECT_REJECT(img_buf, IMG_SIZE, ELF_UNSUPPORTED, types[i] == ET_DYN ? "ET_DYN" : NULL);
+        EXPECT_REJECT(img_buf, IMG_SIZE, ELF_UNSUPPORTED,
+                      types[i] == ET_DYN ? "static-pie or shared object (ET_DYN" : NULL);
     }
 }
 
@@ -344,11 +345,18 @@ static void test_segment_rejects(void)
     ref_phdrs(ph);
     ph[0] = (struct ph){ PT_INTERP, 0x200, TEXT_VADDR + 0x200, 19, 19, PF_R, 1 };
     build(img_buf, ENTRY, ph, REF_NPH);
-    EXPECT_REJECT(img_buf, IMG_SIZE, ELF_UNSUPPORTED, "dynamic");
+    EXPECT_REJECT(img_buf, IMG_SIZE, ELF_UNSUPPORTED,
+                  "dynamically linked: memsim runs static programs (build with -static)");
+    put16(img_buf + E_TYPE, ET_DYN);                        /* a dynamic PIE */
+    EXPECT_REJECT(img_buf, IMG_SIZE, ELF_UNSUPPORTED,
+                  "dynamically linked: memsim runs static programs (build with -static)");
     ref_phdrs(ph);
     ph[3] = (struct ph){ PT_DYNAMIC, DATA_OFF, DATA_VADDR, 0x80, 0x80, PF_R | PF_W, 4 };
     build(img_buf, ENTRY, ph, REF_NPH);
-    EXPECT_REJECT(img_buf, IMG_SIZE, ELF_UNSUPPORTED, "dynamic");
+    EXPECT_REJECT(img_buf, IMG_SIZE, ELF_UNSUPPORTED, "dynamically linked");
+    put16(img_buf + E_TYPE, ET_DYN);                        /* static-pie: no interpreter */
+    EXPECT_REJECT(img_buf, IMG_SIZE, ELF_UNSUPPORTED, "static-pie");
+    EXPECT_REJECT(img_buf, IMG_SIZE, ELF_UNSUPPORTED, "(build with -static -no-pie)");
 
     /* filesz > memsz */
     ref_phdrs(ph);
