@@ -81,6 +81,7 @@ struct machine {
     uint64_t icount, cycles;
     uint64_t fault_cycles, syscall_cycles;
     uint64_t nr_faults, nr_syscalls;
+    struct memsim_enosys enosys;    /* the calls answered -ENOSYS (syscall.c) */
 
     int pending_syscall;            /* int 0x80 or sysenter stopped the engine (cpu.c) */
     int in_engine;                  /* inside uc_emu_start: only additive region changes */

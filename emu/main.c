@@ -119,6 +119,27 @@ static int env_set(struct env_builder *e, const char *kv)
     return 0;
 }
 
+/* "3 system calls not implemented: pipe (42) x2, socket (359) x1": what a
+ * program that failed was refused (names where the table has one). */
+static void print_enosys(const struct memsim_enosys *l)
+{
+    if (!l->calls)
+        return;
+    fprintf(stderr, "  %llu system call%s not implemented:", (unsigned long long)l->calls,
+            l->calls == 1 ? "" : "s");
+    for (unsigned i = 0; i < l->n; i++) {
+        fprintf(stderr, "%s ", i ? "," : "");
+        if (l->e[i].name)
+            fprintf(stderr, "%s (%u)", l->e[i].name, l->e[i].nr);
+        else
+            fprintf(stderr, "%u", l->e[i].nr);
+        fprintf(stderr, " x%llu", (unsigned long long)l->e[i].count);
+    }
+    if (l->unlisted)
+        fprintf(stderr, ", %llu more of other numbers", (unsigned long long)l->unlisted);
+    fputc('\n', stderr);
+}
+
 static void print_summary(const struct memsim_options *o, const struct memsim_result *r)
 {
     double ips = r->wall_seconds > 0 ? r->instructions / r->wall_seconds / 1e6 : 0;
@@ -138,6 +159,7 @@ static void print_summary(const struct memsim_options *o, const struct memsim_re
         (unsigned long long)r->faults, (unsigned long long)r->syscalls,
         (unsigned long long)r->free_pages_end,
         o->db_path ? o->db_path : "none", (unsigned long long)r->trace_rows);
+    print_enosys(&r->enosys);
 }
 
 enum { O_DB = 256, O_NOTRACE, O_RAM, O_SEED, O_ROOT, O_ENVCLEAR, O_SUMMARY, O_HELP,

@@ -301,6 +301,7 @@ static void fill_result(struct machine *m, struct memsim_result *res, double wal
     res->walks = m->mmu.stats.walks;
     res->faults = m->nr_faults;
     res->syscalls = m->nr_syscalls;
+    res->enosys = m->enosys;
     res->tlb_hits = m->mmu.itlb.stats.hits + m->mmu.dtlb.stats.hits;
     res->tlb_misses = m->mmu.itlb.stats.misses + m->mmu.dtlb.stats.misses;
     res->free_pages_end = nr_free_pages(&m->k.pgdat);

@@ -393,6 +393,25 @@ static const struct syscall_entry table[NR_SYSCALLS] = {
 static const int arg_regs[6] = { UC_X86_REG_EBX, UC_X86_REG_ECX, UC_X86_REG_EDX,
                                  UC_X86_REG_ESI, UC_X86_REG_EDI, UC_X86_REG_EBP };
 
+/* Count a -ENOSYS answer: by number, named from the table where it has a
+ * name (set_robust_list, rseq: known, deliberately not implemented). */
+static void count_enosys(struct memsim_enosys *log, uint32_t nr, const char *name)
+{
+    log->calls++;
+    for (unsigned i = 0; i < log->n; i++)
+        if (log->e[i].nr == nr) {
+            log->e[i].count++;
+            return;
+        }
+    if (log->n == MEMSIM_MAX_ENOSYS) {
+        log->unlisted++;
+        return;
+    }
+    log->e[log->n].nr = nr;
+    log->e[log->n].name = name;
+    log->e[log->n++].count = 1;
+}
+
 void syscall_dispatch(struct machine *m)
 {
     uint32_t nr, a[6];
@@ -405,6 +424,8 @@ void syscall_dispatch(struct machine *m)
     const struct syscall_entry *e = nr < NR_SYSCALLS ? &table[nr] : NULL;
     long ret = (e && e->fn) ? e->fn(m, a) : -ENOSYS;
     uint32_t eax = (uint32_t)ret;
+    if (ret == -ENOSYS)
+        count_enosys(&m->enosys, nr, e ? e->name : NULL);
 
     if (m->k.obs.syscall) {
         struct syscall_event ev = { .pid = m->pid, .nr = nr,

@@ -52,6 +52,7 @@
 #        line, exactly one stderr line "memsim: out of memory ...", and the
 #        trace's runs row says exit_status 137 / OOM, which only a memsim
 #        that finished normally writes (a host SIGKILL of memsim is 137 too).
+#   ENOSYS: --summary lists the system calls answered -ENOSYS with counts.
 set -u
 
 if [ $# -lt 2 ] || [ $# -gt 3 ]; then
@@ -427,6 +428,29 @@ run_oom() {
 }
 run_oom oom_16M 16M
 run_oom oom_4M 4M
+
+# ---------------------------------------------------------------- ENOSYS
+# --summary counts every -ENOSYS the guest got: a program calling 42 twice,
+# 359 once and 5000 (past the table) once; names where the table has one
+# (glibc's own set_robust_list/rseq probes are counted too, so the total
+# is not fixed).  Without --summary nothing is said.
+cat > "$tmp/nosys.c" <<'CEOF'
+#include <unistd.h>
+int main(void) { syscall(42); syscall(42); syscall(359, 1, 1, 0); syscall(5000); return 0; }
+CEOF
+if "$cc" -m32 -static -O2 -o "$tmp/nosys" "$tmp/nosys.c" 2> /dev/null; then
+    run enosys_summary -- "$memsim" run --no-trace --summary "$tmp/nosys"
+    expect_status 0
+    grep -Eq '^  [0-9]+ system calls not implemented: (.*, )?42 x2, 359 x1, 5000 x1$' "$tmp/$cur.err" \
+        || problem "no ENOSYS line with '42 x2, 359 x1, 5000 x1': $(tail -n 1 "$tmp/$cur.err")"
+    verdict
+    run enosys_quiet -- "$memsim" run --no-trace "$tmp/nosys"
+    expect_status 0
+    [ -s "$tmp/$cur.err" ] && problem "stderr not empty without --summary"
+    verdict
+else
+    skip enosys_summary "$cc -m32 -static cannot build the sample"
+fi
 
 echo "bad-input: $npass passed, $nfail failed, $nskip skipped"
 if [ "$nfail" = 0 ]; then
