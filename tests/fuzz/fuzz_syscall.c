@@ -1,7 +1,8 @@
 /*
  * fuzz_syscall.c — libFuzzer target for the memory system calls of the
- * kernel model: do_mmap, do_munmap, do_mprotect, do_madvise, do_brk, page
- * faults and copy_to_user / copy_from_user, driven through the model the
+ * kernel model: do_mmap, do_munmap, do_mprotect, do_madvise, do_brk,
+ * do_mremap, do_mincore, do_msync, the mlock family, page faults and
+ * copy_to_user / copy_from_user, driven through the model the
  * way emu/syscall.c drives them (no Unicorn: the MMU model and the kernel
  * model only, booted as tests/unit/kernel_fixture.h boots them).
  *
@@ -21,6 +22,8 @@
  *   - each result is one Linux can give for those arguments (the length
  *     rules of an i386 kernel: tests/unit/test_wrap.c states them one by one);
  *   - copy_to_user then copy_from_user of the same range read back the bytes;
+ *   - a successful mremap maps its result and the pages it keeps have the
+ *     frames they had (moved, not copied); mincore's bytes are the PTEs;
  *
  * and at tear-down every frame is back (free pages equal the boot count)
  * and the zero page has its one reference.
@@ -409,6 +412,104 @@ static void op_populate(struct fz *f, struct input *in)
     (void)mm_populate(f->mm, start, end);
 }
 
+/* The frame (or PFN_NONE) behind each of up to MAX_TRACK pages from va. */
+#define MAX_TRACK 64
+static uint32_t frame_at(struct fz *f, uint32_t va)
+{
+    pte_t *pte = va < TASK_SIZE ? pte_offset(f->mm, va) : NULL;
+    uint64_t v = pte ? pte_read(&f->k, pte) : 0;
+    return (v & (_PAGE_PRESENT | _PAGE_PROTNONE)) ? pte_pfn(v) : PFN_NONE;
+}
+
+/* mremap: an address or one of its errnos; a success maps the new range and
+ * the pages that stay take their frames along (nothing copied, none lost). */
+static void op_mremap(struct fz *f, struct input *in)
+{
+    struct mm_struct *mm = f->mm;
+    uint32_t addr = take_addr(in, mm), old_len = take_addr(in, mm), new_len = take_addr(in, mm);
+    uint8_t fb = take8(in);
+    uint32_t flags = (fb & 7u) | ((fb & 0x80u) ? 8u : 0);
+    uint32_t new_addr = (fb & 0x40u) ? take_addr(in, mm) : 0;
+    if ((fb & 0x38u) == 0x38u)
+        new_len = old_len;                        /* DONTUNMAP's one size */
+    uint32_t keep = old_len < new_len ? old_len : new_len, frames[MAX_TRACK];
+    keep = (keep + PAGE_SIZE - 1) / PAGE_SIZE;
+    if (keep > MAX_TRACK)
+        keep = MAX_TRACK;
+    for (uint32_t i = 0; i < keep; i++)
+        frames[i] = (addr & ~PAGE_MASK) ? PFN_NONE : frame_at(f, addr + i * PAGE_SIZE);
+    long r = do_mremap(mm, addr, old_len, new_len, flags, new_addr);
+    if (r < 0) {
+        if (r != -EINVAL && r != -EFAULT && r != -ENOMEM && r != -EPERM && r != -EAGAIN)
+            violated("mremap gave an errno Linux does not", addr, (uint32_t)r);
+        return;
+    }
+    uint32_t a = (uint32_t)r, alen = (new_len + PAGE_SIZE - 1) & PAGE_MASK;
+    uint32_t olen = (old_len + PAGE_SIZE - 1) & PAGE_MASK;
+    /* (a shrink, or the same size in place, is addr unchecked, as Linux) */
+    if ((a != addr || alen > olen) &&
+        ((a & ~PAGE_MASK) || !alen || a > TASK_SIZE - alen || !range_mapped(mm, a, a + alen)))
+        violated("mremap result not mapped", a, alen);
+    if ((flags & MREMAP_FIXED_) && a != new_addr)
+        violated("MREMAP_FIXED moved elsewhere", new_addr, a);
+    for (uint32_t i = 0; i < keep; i++)
+        if (frame_at(f, a + i * PAGE_SIZE) != frames[i])
+            violated("mremap lost or changed a page's frame", a + i * PAGE_SIZE, frames[i]);
+}
+
+static void op_mincore(struct fz *f, struct input *in)
+{
+    static uint8_t vec[MAX_TRACK];
+    uint32_t start = take_addr(in, f->mm), len = (take8(in) % (MAX_TRACK + 1)) * PAGE_SIZE;
+    len -= len ? take8(in) % PAGE_SIZE : 0;
+    uint32_t done;
+    long r = do_mincore(f->mm, start, len, vec, &done);
+    if (r != 0 && r != -EINVAL && r != -ENOMEM)
+        violated("mincore gave an errno Linux does not", start, (uint32_t)r);
+    if (!r && done != (len + PAGE_SIZE - 1) / PAGE_SIZE)
+        violated("mincore wrote other than one byte per page", start, done);
+    for (uint32_t i = 0; i < done; i++)
+        if (vec[i] != (frame_at(f, start + i * PAGE_SIZE) != PFN_NONE))
+            violated("mincore byte differs from the PTE", start + i * PAGE_SIZE, vec[i]);
+}
+
+static void op_msync(struct fz *f, struct input *in)
+{
+    uint32_t start = take_addr(in, f->mm), len = take_addr(in, f->mm), flags = take8(in) & 0xf;
+    long r = do_msync(f->mm, start, len, flags);
+    if (r != 0 && r != -EINVAL && r != -ENOMEM && r != -EBUSY)
+        violated("msync gave an errno Linux does not", start, (uint32_t)r);
+    int valid = !(flags & 8) && !(start & ~PAGE_MASK) && (flags & 5) != 5;
+    if (valid && !((len + PAGE_SIZE - 1) & PAGE_MASK) && r)
+        violated("msync of an empty range failed", start, len);
+}
+
+/* mlock, mlock2, munlock, mlockall, munlockall under a limit the input
+ * picks (Linux's 8 MiB, 16 pages, or 0: EPERM). */
+static void op_mlock(struct fz *f, struct input *in)
+{
+    struct mm_struct *mm = f->mm;
+    uint8_t op = take8(in);
+    static const uint64_t limits[] = { DEFAULT_MLOCK_LIMIT, 16 * PAGE_SIZE, 0, DEFAULT_MLOCK_LIMIT };
+    mm->lock_limit = limits[(op >> 4) & 3];
+    uint32_t start = take_addr(in, mm), len = take_addr(in, mm);
+    long r;
+    switch (op % 5) {
+    case 0: r = do_mlock(mm, start, len, (op >> 6) & 3); break;
+    case 1: r = do_munlock(mm, start, len); break;
+    case 2: r = do_mlockall(mm, (op >> 6) | ((op >> 3) & 1 ? 4u : 0)); break;
+    case 3: r = do_munlockall(mm); break;
+    default: r = do_mmap(mm, 0, len, PROT_READ_ | PROT_WRITE_,
+                         MAP_PRIVATE_ | MAP_ANONYMOUS_ | MAP_LOCKED_, NULL, 0, 0, NULL);
+             if (r > 0)
+                 r = 0;
+    }
+    if (r != 0 && r != -EINVAL && r != -ENOMEM && r != -EPERM && r != -EAGAIN)
+        violated("an mlock call gave an errno Linux does not", start, (uint32_t)r);
+    if (op % 5 == 3 && (mm->def_flags || locked_bytes(mm, 0, TASK_SIZE)))
+        violated("munlockall left something locked", mm->def_flags, 0);
+}
+
 static void teardown(struct fz *f)
 {
     char err[256];
@@ -449,7 +550,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     boot(&f, &in);
     check_all(&f);
     for (int n = 0; n < MAX_OPS && in.n; n++) {
-        switch (take8(&in) % 9) {
+        switch (take8(&in) % 13) {
         case 0: op_mmap(&f, &in); break;
         case 1: op_munmap(&f, &in); break;
         case 2: op_mprotect(&f, &in); break;
@@ -458,6 +559,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         case 5: case 6: op_touch(&f, &in); break;
         case 7: op_copy(&f, &in); break;
         case 8: op_populate(&f, &in); break;
+        case 9: op_mremap(&f, &in); break;
+        case 10: op_mincore(&f, &in); break;
+        case 11: op_msync(&f, &in); break;
+        case 12: op_mlock(&f, &in); break;
         }
         check_all(&f);
     }
