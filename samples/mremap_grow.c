@@ -6,6 +6,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,6 +94,34 @@ static void mremap_cases(void)
     munmap(blocker, PG);
 }
 
+/* Code moves with its pages: what runs at an address after a mremap is what
+ * is there now, never a stale translation of what was. */
+static int call_at(const char *p) { return ((int (*)(void))(uintptr_t)p)(); }
+
+static char *map_code(char *at, int value)
+{
+    unsigned char code[] = { 0xb8, (unsigned char)value, 0, 0, 0, 0xc3 };   /* mov $v,%eax; ret */
+    char *p = mmap(at, PG, PROT_READ | PROT_WRITE | PROT_EXEC,
+                   MAP_PRIVATE | MAP_ANONYMOUS | (at ? MAP_FIXED : 0), -1, 0);
+    memcpy(p, code, sizeof code);
+    return p;
+}
+
+static void mremap_code(void)
+{
+    char *x = map_code(NULL, 42);
+    char *blocker = mmap(x + PG, PG, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+    check("code before the move", call_at(x), 42);
+    char *y = mremap(x, PG, 2 * PG, MREMAP_MAYMOVE);
+    check("code after the move", call_at(y), 42);
+    map_code(x, 43);
+    check("new code at the old address", call_at(x), 43);
+    check("FIXED back over it", mremap(y, PG, PG, MREMAP_MAYMOVE | MREMAP_FIXED, x) == x, 1);
+    check("moved code runs there", call_at(x), 42);
+    munmap(x, PG);
+    munmap(blocker, PG);
+}
+
 static void mincore_cases(void)
 {
     unsigned char *p = mmap(NULL, 5 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -127,6 +156,7 @@ int main(void)
 {
     realloc_grow();
     mremap_cases();
+    mremap_code();
     mincore_cases();
     return 0;
 }
