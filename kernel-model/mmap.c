@@ -368,6 +368,8 @@ static int brk_grow(struct mm_struct *mm, uint32_t old_end, uint32_t new_end)
         if ((uint64_t)new_end + PAGE_SIZE > gap_start)
             return -1;
     }
+    if (!mlock_future_ok(mm, mm->def_flags, new_end - old_end))
+        return -1;                           /* mlockall(MCL_FUTURE) past RLIMIT_MEMLOCK */
     struct vm_area_struct vma = {
         .vm_start = old_end, .vm_end = new_end,
         .vm_flags = VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC | mm->def_flags,
@@ -378,6 +380,8 @@ static int brk_grow(struct mm_struct *mm, uint32_t old_end, uint32_t new_end)
     mm_report_vma(mm, "brk", &vma);
     vma_merge_adjacent(mm);
     notify_vma_changed(mm, old_end, new_end);
+    if ((vma.vm_flags & VM_LOCKED_MASK) == VM_LOCKED)
+        mm_populate(mm, old_end, new_end);   /* as do_brk_flags' mm_populate */
     return 0;
 }
 

@@ -249,6 +249,10 @@ static void test_mlockall(void)
     CHECK(!(find_vma(s.mm, a)->vm_flags & VM_LOCKED));                 /* FUTURE only */
     uint32_t b = map(&s, 0, PG, RW, ANON);
     CHECK((find_vma(s.mm, b)->vm_flags & VM_LOCKED) && follow_pte(s.mm, b) != PFN_NONE);
+    s.mm->start_brk = s.mm->brk = 0x10000000u;                        /* a break: locked too */
+    CHECK_EQ(do_brk(s.mm, 0x10000000u + 2 * PG), 0x10000000u + 2 * PG);
+    CHECK((find_vma(s.mm, 0x10000000u)->vm_flags & VM_LOCKED) &&
+          follow_pte(s.mm, 0x10000000u + PG) != PFN_NONE);
     CHECK_EQ(do_mlockall(s.mm, MCL_CURRENT_), 0);                      /* clears FUTURE */
     CHECK_EQ(s.mm->def_flags, 0);
     CHECK(follow_pte(s.mm, a + PG) != PFN_NONE);
