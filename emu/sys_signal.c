@@ -69,7 +69,7 @@ void signal_deliver_pending(struct machine *m)
 }
 
 /* A signal the guest sends itself (kill, tkill, tgkill; raise is tgkill). */
-static long send_self(struct machine *m, uint32_t sig, int32_t code)
+static long send_self(struct machine *m, uint32_t sig, enum sig_target to)
 {
     if (sig == 0)
         return 0;                           /* only the existence check */
@@ -77,9 +77,11 @@ static long send_self(struct machine *m, uint32_t sig, int32_t code)
         return -EINVAL;
     if (!(m->sig.blocked & sigmask_of(sig)) && sig_handler_ignored(m, sig))
         return 0;                           /* sig_ignored: dropped, never pending */
-    struct ksiginfo info = { .signo = (int32_t)sig, .code = code,
+    /* si_code: SI_USER for all three on this machine's Linux (6.18), whose
+     * tkill/tgkill no longer report SI_TKILL as older kernels did */
+    struct ksiginfo info = { .signo = (int32_t)sig, .code = KSI_USER,
                              .pid = m->pid, .uid = (uint32_t)getuid() };
-    signal_queue(&m->sig, &info);
+    signal_queue(&m->sig, to, &info);
     return 0;                               /* delivered on the return to user mode */
 }
 
@@ -90,7 +92,7 @@ long sys_kill(struct machine *m, const uint32_t a[6])
     int32_t pid = (int32_t)a[0];
     if (pid != (int32_t)m->pid && pid != 0 && pid != -(int32_t)m->pid)
         return -ESRCH;
-    return send_self(m, a[1], KSI_USER);
+    return send_self(m, a[1], SIG_TO_PROCESS);
 }
 
 /* tgkill(tgid, tid, sig) (kernel/signal.c do_tkill): ids must be positive. */
@@ -100,7 +102,7 @@ long sys_tgkill(struct machine *m, const uint32_t a[6])
         return -EINVAL;
     if (a[0] != m->pid || a[1] != m->pid)
         return -ESRCH;
-    return send_self(m, a[2], KSI_TKILL);
+    return send_self(m, a[2], SIG_TO_TASK);
 }
 
 long sys_tkill(struct machine *m, const uint32_t a[6])
@@ -109,7 +111,7 @@ long sys_tkill(struct machine *m, const uint32_t a[6])
         return -EINVAL;
     if (a[0] != m->pid)
         return -ESRCH;
-    return send_self(m, a[1], KSI_TKILL);
+    return send_self(m, a[1], SIG_TO_TASK);
 }
 
 /* rt_sigaction (kernel/signal.c do_sigaction): SIGKILL and SIGSTOP may be
@@ -166,7 +168,7 @@ long sys_rt_sigpending(struct machine *m, const uint32_t a[6])
 {
     if (a[1] > 8)
         return -EINVAL;
-    uint64_t set = m->sig.pending & m->sig.blocked;
+    uint64_t set = signal_pending_set(&m->sig) & m->sig.blocked;
     return copy_to_user(m->mm, a[0], &set, a[1]) ? -EFAULT : 0;
 }
 

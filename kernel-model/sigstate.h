@@ -29,24 +29,39 @@ struct ksiginfo {
     uint32_t pid, uid;
 };
 
-struct task_signals {
-    uint64_t blocked;               /* rt_sigprocmask */
-    uint64_t pending;               /* raised, not yet delivered or taken */
+/* struct sigpending: a set and the siginfo of each member. */
+struct sigpending {
+    uint64_t signal;
     struct ksiginfo info[NSIG_MODEL + 1];
 };
 
+/* Linux keeps two queues: the task's own (tkill, tgkill, raise) and the
+ * process's shared one (kill); dequeue_signal takes from the task's first. */
+struct task_signals {
+    uint64_t blocked;               /* rt_sigprocmask */
+    struct sigpending pending;      /* sent to this task */
+    struct sigpending shared;       /* sent to the process (signal_struct) */
+};
+
+enum sig_target { SIG_TO_TASK, SIG_TO_PROCESS };
+
 /* Mark sig pending with info (a second standard signal is merged). */
-void signal_queue(struct task_signals *ts, const struct ksiginfo *info);
+void signal_queue(struct task_signals *ts, enum sig_target to, const struct ksiginfo *info);
 /* Forget a pending sig (its action became "ignore": flush_sigqueue_mask). */
 void signal_discard(struct task_signals *ts, uint32_t sig);
 /* Take the next pending signal in mask: Linux's next_signal order, the
  * synchronous ones (SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGFPE, SIGSYS) first,
- * then the lowest number.  0 if none; info filled otherwise. */
+ * then the lowest number; the task's queue before the process's.  0 if
+ * none; info filled otherwise. */
 uint32_t signal_dequeue(struct task_signals *ts, uint64_t mask, struct ksiginfo *info);
 /* Pending and not blocked: what the return to user mode delivers. */
+static inline uint64_t signal_pending_set(const struct task_signals *ts)
+{
+    return ts->pending.signal | ts->shared.signal;
+}
 static inline uint64_t signal_deliverable(const struct task_signals *ts)
 {
-    return ts->pending & ~ts->blocked;
+    return signal_pending_set(ts) & ~ts->blocked;
 }
 
 #endif
