@@ -16,6 +16,7 @@
 #include "emu/memsim.h"
 #include "emu/window.h"
 #include "kernel-model/mm.h"
+#include "kernel-model/sigstate.h"
 #include "mmu/mmu.h"
 #include "mmu/segment.h"
 #include "trace/trace.h"
@@ -88,7 +89,7 @@ struct machine {
 
     /* process state */
     uint32_t pid, clear_child_tid;
-    uint64_t sigmask;
+    struct task_signals sig;        /* blocked and pending sets (kernel-model/sigstate.h) */
     struct sigaction_rec sigactions[65];
     struct guest_fd fds[MAX_FDS];
     int root_fd;                    /* host directory fd of --root, or -1 for "/" */
@@ -128,7 +129,9 @@ void machine_random_bytes(struct machine *m, uint8_t *buf, size_t n);
 void machine_kill(struct machine *m, int sig, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void machine_exit(struct machine *m, int code);
-const char *signal_name(int sig);       /* "SIGSEGV"; "signal" for a real-time one */
+const char *signal_name(int sig);
+/* A wait nobody can end (sys_wait.c): the run ends, SIGKILL, "deadlock". */
+void machine_deadlock(struct machine *m, const char *what);       /* "SIGSEGV"; "signal" for a real-time one */
 /* The guest takes exception intno (an x86 vector): the signal Linux's trap
  * handler sends; why, if not NULL, is added to the report. */
 void machine_exception(struct machine *m, uint32_t intno, const char *why);

@@ -86,7 +86,7 @@ long sys_read(struct machine *m, const uint32_t a[6]) { return read_to_user(m, a
 static void send_sigpipe(struct machine *m)
 {
     if (m->stopped || m->sigactions[SIGPIPE].handler == 1 ||
-        (m->sigmask & (1ull << (SIGPIPE - 1))))
+        (m->sig.blocked & (1ull << (SIGPIPE - 1))))
         return;
     m->exit_reason = "SIGPIPE";
     machine_kill(m, SIGPIPE, "%s", "");

@@ -164,6 +164,13 @@ static void guest_time(const struct machine *m, uint32_t clk, uint64_t *sec, uin
     *nsec = ns % 1000000000ull;
 }
 
+uint64_t guest_clock_ns(const struct machine *m, uint32_t clk)
+{
+    uint64_t s, ns;
+    guest_time(m, clk, &s, &ns);
+    return s * 1000000000ull + ns;
+}
+
 static long sys_time(struct machine *m, const uint32_t a[6])
 {
     uint64_t s, ns;
@@ -243,50 +250,6 @@ static long sys_prlimit64(struct machine *m, const uint32_t a[6])
     return 0;                           /* new limits are accepted and ignored */
 }
 
-/* rt_sigaction (kernel/signal.c do_sigaction): SIGKILL and SIGSTOP may be
- * queried but not changed; the new action is read before the old is written. */
-static long sys_rt_sigaction(struct machine *m, const uint32_t a[6])
-{
-    uint32_t sig = a[0], nw[5];
-    if (a[3] != 8 || sig < 1 || sig > 64)
-        return -EINVAL;
-    if (a[1]) {
-        if (sig == SIGKILL || sig == SIGSTOP)
-            return -EINVAL;
-        if (copy_from_user(m->mm, nw, a[1], sizeof nw))
-            return -EFAULT;
-    }
-    struct sigaction_rec *rec = &m->sigactions[sig];
-    uint32_t old[5] = { rec->handler, rec->flags, rec->restorer,
-                        (uint32_t)rec->mask, (uint32_t)(rec->mask >> 32) };
-    if (a[1])
-        *rec = (struct sigaction_rec){ nw[0], nw[1], nw[2], nw[3] | (uint64_t)nw[4] << 32 };
-    if (a[2] && copy_to_user(m->mm, a[2], old, sizeof old))
-        return -EFAULT;
-    return 0;
-}
-
-static long sys_rt_sigprocmask(struct machine *m, const uint32_t a[6])
-{
-    if (a[3] != 8)
-        return -EINVAL;
-    uint64_t old = m->sigmask, set;
-    if (a[1]) {
-        if (copy_from_user(m->mm, &set, a[1], 8))
-            return -EFAULT;
-        set &= ~((1ull << (SIGKILL - 1)) | (1ull << (SIGSTOP - 1)));
-        switch (a[0]) {
-        case 0: m->sigmask |= set; break;           /* SIG_BLOCK */
-        case 1: m->sigmask &= ~set; break;          /* SIG_UNBLOCK */
-        case 2: m->sigmask = set; break;            /* SIG_SETMASK */
-        default: return -EINVAL;
-        }
-    }
-    if (a[2] && copy_to_user(m->mm, a[2], &old, 8))
-        return -EFAULT;
-    return 0;
-}
-
 static long sys_sysinfo(struct machine *m, const uint32_t a[6])
 {
     uint32_t si[16] = { 0 };            /* struct sysinfo, i386: 64 bytes */
@@ -296,64 +259,6 @@ static long sys_sysinfo(struct machine *m, const uint32_t a[6])
     si[10] = 1;                                             /* procs (u16) */
     si[13] = PAGE_SIZE;                                     /* mem_unit */
     return copy_to_user(m->mm, a[0], si, sizeof si) ? -EFAULT : 0;
-}
-
-/* A signal's default action (signal(7); kernel/signal.c sig_kernel_ignore,
- * sig_kernel_stop); every other signal terminates (some with a core dump,
- * which changes nothing in the shell status 128 + sig). */
-enum sig_default { SIG_DEFAULT_TERM, SIG_DEFAULT_IGNORE, SIG_DEFAULT_STOP };
-
-static enum sig_default sig_default_action(uint32_t sig)
-{
-    switch (sig) {
-    case SIGCHLD: case SIGCONT: case SIGURG: case SIGWINCH:
-        return SIG_DEFAULT_IGNORE;
-    case SIGSTOP: case SIGTSTP: case SIGTTIN: case SIGTTOU:
-        return SIG_DEFAULT_STOP;
-    default:
-        return SIG_DEFAULT_TERM;
-    }
-}
-
-/*
- * A signal the guest sends itself.  memsim runs no handlers, so it takes its
- * default action unless ignored (SIG_IGN).  Ignore: nothing happens.  Stop:
- * Linux stops the process until someone sends SIGCONT; the guest is a single
- * process with nobody to continue it, and stopping memsim would hang a batch
- * run, so the guest is stopped and at once continued — which it cannot tell
- * from Linux: its clocks run on the model's cycle counter, and the SIGCONT
- * that continues it is ignored by default.  Anything else ends the run.
- */
-static long send_self(struct machine *m, uint32_t sig)
-{
-    if (sig == 0)
-        return 0;                           /* only the existence check */
-    if (sig > 64)
-        return -EINVAL;
-    if (m->sigactions[sig].handler == 1 || sig_default_action(sig) != SIG_DEFAULT_TERM)
-        return 0;
-    machine_kill(m, (int)sig, "memsim: guest killed itself with signal %u", sig);
-    return 0;
-}
-
-/* kill(pid, sig): the guest is alone, the leader of its process group (pid,
- * 0, -pid); kill(-1) reaches every process but the sender and init: none. */
-static long sys_kill(struct machine *m, const uint32_t a[6])
-{
-    int32_t pid = (int32_t)a[0];
-    if (pid != (int32_t)m->pid && pid != 0 && pid != -(int32_t)m->pid)
-        return -ESRCH;
-    return send_self(m, a[1]);
-}
-
-/* tgkill(tgid, tid, sig) (kernel/signal.c do_tkill): ids must be positive. */
-static long sys_tgkill(struct machine *m, const uint32_t a[6])
-{
-    if ((int32_t)a[0] <= 0 || (int32_t)a[1] <= 0)
-        return -EINVAL;
-    if (a[0] != m->pid || a[1] != m->pid)
-        return -ESRCH;
-    return send_self(m, a[2]);
 }
 
 #define S(nr, nm, f) [nr] = { nm, f }
@@ -369,6 +274,10 @@ static const struct syscall_entry table[NR_SYSCALLS] = {
     S(116, "sysinfo", sys_sysinfo), S(168, "poll", sys_poll), S(122, "uname", sys_uname), S(125, "mprotect", sys_mprotect),
     S(140, "_llseek", sys_llseek), S(145, "readv", sys_readv), S(146, "writev", sys_writev),
     S(174, "rt_sigaction", sys_rt_sigaction), S(175, "rt_sigprocmask", sys_rt_sigprocmask),
+    S(176, "rt_sigpending", sys_rt_sigpending), S(177, "rt_sigtimedwait", sys_rt_sigtimedwait),
+    S(238, "tkill", sys_tkill), S(240, "futex", sys_futex),
+    S(421, "rt_sigtimedwait_time64", sys_rt_sigtimedwait_time64),
+    S(422, "futex_time64", sys_futex_time64),
     S(183, "getcwd", sys_getcwd), S(12, "chdir", sys_chdir),
     S(191, "ugetrlimit", sys_ugetrlimit), S(192, "mmap2", sys_mmap2),
     S(195, "stat64", sys_stat64), S(196, "lstat64", sys_lstat64), S(197, "fstat64", sys_fstat64),
@@ -434,4 +343,6 @@ void syscall_dispatch(struct machine *m)
         m->k.obs.syscall(m->k.obs.ctx, &ev);
     }
     uc_reg_write(m->uc, UC_X86_REG_EAX, &eax);
+    if (signal_deliverable(&m->sig))        /* the return to user mode */
+        signal_deliver_pending(m);
 }

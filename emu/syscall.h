@@ -72,4 +72,35 @@ void fd_table_close(struct machine *m);
  * descriptor per file, however often it is mapped).  0 or -EBADF. */
 long fd_mmap_file(struct machine *m, uint32_t fd, struct mmap_file *f);
 
+/* sys_wait.c: a blocking call of the one task (futex waits, sigtimedwait) */
+struct guest_timeout {
+    int present;                /* 0: wait forever */
+    int absolute;               /* sec/nsec is a deadline on the clock, not a length */
+    int realtime;               /* the clock: CLOCK_REALTIME, else CLOCK_MONOTONIC */
+    uint64_t sec, nsec;
+};
+/* A guest timespec at uts: 0, -EFAULT, or -EINVAL (timespec64_valid). */
+long read_timeout(struct machine *m, uint32_t uts, int time64, struct guest_timeout *to);
+/* Block with nobody to wake the task: -ETIMEDOUT after the model clock
+ * reached the timeout, or the run ends as a deadlock (no timeout). */
+long guest_block(struct machine *m, const struct guest_timeout *to, const char *what);
+/* syscall.c: the guest clock clk (a clockid) in nanoseconds of model time. */
+uint64_t guest_clock_ns(const struct machine *m, uint32_t clk);
+
+/* sys_futex.c */
+long sys_futex(struct machine *m, const uint32_t a[6]);
+long sys_futex_time64(struct machine *m, const uint32_t a[6]);
+
+/* sys_signal.c: signals within the process */
+long sys_kill(struct machine *m, const uint32_t a[6]);
+long sys_tkill(struct machine *m, const uint32_t a[6]);
+long sys_tgkill(struct machine *m, const uint32_t a[6]);
+long sys_rt_sigaction(struct machine *m, const uint32_t a[6]);
+long sys_rt_sigprocmask(struct machine *m, const uint32_t a[6]);
+long sys_rt_sigpending(struct machine *m, const uint32_t a[6]);
+long sys_rt_sigtimedwait(struct machine *m, const uint32_t a[6]);
+long sys_rt_sigtimedwait_time64(struct machine *m, const uint32_t a[6]);
+/* The return to user mode: act on every pending signal not blocked. */
+void signal_deliver_pending(struct machine *m);
+
 #endif

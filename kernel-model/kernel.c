@@ -22,6 +22,7 @@ int kernel_init(struct kernel *k, uint64_t ram_bytes, enum paging_mode paging,
     if (obs)
         k->obs = *obs;
     k->mmu = mmu;
+    futex_hash_init(&k->futex);
     k->paging = paging;
     k->nx = paging == PAGING_PAE;
     if (mmu)

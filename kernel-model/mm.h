@@ -21,6 +21,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "kernel-model/futex.h"
 #include "kernel-model/page_alloc.h"
 #include "mmu/mmu.h"
 
@@ -161,6 +162,7 @@ struct kernel {
     uint32_t zero_pfn;           /* the shared zero page */
     struct kernel_observer obs;
     uint64_t oom_kills;
+    struct futex_hash futex;     /* futex wait queues, keyed by (mm, uaddr) */
 };
 
 /* Boot with page tables of `paging` format; sets the mode (CR4.PAE, and

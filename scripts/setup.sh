@@ -7,7 +7,7 @@ build=${1:-$here/build}
 shift || true
 
 packages=(build-essential clang cmake pkg-config libunicorn-dev libcapstone-dev
-          libsqlite3-dev sqlite3 gcc-multilib qemu-user)
+          libsqlite3-dev sqlite3 gcc-multilib g++-multilib qemu-user)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

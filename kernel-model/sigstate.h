@@ -1,0 +1,67 @@
+/*
+ * sigstate.h — a task's signal state (Linux: task_struct's blocked and
+ * pending sets, struct sigpending's queue of kernel_siginfo).
+ *
+ * Standard signals (1..31) queue at most once (a second one while pending is
+ * merged, legacy_queue); real-time ones (32..64) would queue every instance
+ * in Linux: here they too keep one siginfo, the first (no process sends a
+ * second before the processes issue).  The model decides nothing about
+ * actions: the syscall layer asks which signal to deliver next and applies
+ * the action of its sigaction (handlers are for the processes issue).
+ */
+#ifndef MEMSIM_SIGSTATE_H
+#define MEMSIM_SIGSTATE_H
+
+#include <stdint.h>
+
+#define NSIG_MODEL 64
+#define SIGKILL_NR 9
+#define SIGSTOP_NR 19
+#define KSI_USER  0                  /* kill(2) */
+#define KSI_TKILL (-6)               /* tkill(2), tgkill(2) */
+
+static inline uint64_t sigmask_of(uint32_t sig) { return 1ull << (sig - 1); }
+/* SIGKILL and SIGSTOP: never blocked, never waited for (sigdelsetmask). */
+#define SIG_UNBLOCKABLE (sigmask_of(SIGKILL_NR) | sigmask_of(SIGSTOP_NR))
+
+struct ksiginfo {
+    int32_t signo, err, code;       /* siginfo si_signo, si_errno, si_code */
+    uint32_t pid, uid;
+};
+
+/* struct sigpending: a set and the siginfo of each member. */
+struct sigpending {
+    uint64_t signal;
+    struct ksiginfo info[NSIG_MODEL + 1];
+};
+
+/* Linux keeps two queues: the task's own (tkill, tgkill, raise) and the
+ * process's shared one (kill); dequeue_signal takes from the task's first. */
+struct task_signals {
+    uint64_t blocked;               /* rt_sigprocmask */
+    struct sigpending pending;      /* sent to this task */
+    struct sigpending shared;       /* sent to the process (signal_struct) */
+};
+
+enum sig_target { SIG_TO_TASK, SIG_TO_PROCESS };
+
+/* Mark sig pending with info (a second standard signal is merged). */
+void signal_queue(struct task_signals *ts, enum sig_target to, const struct ksiginfo *info);
+/* Forget a pending sig (its action became "ignore": flush_sigqueue_mask). */
+void signal_discard(struct task_signals *ts, uint32_t sig);
+/* Take the next pending signal in mask: Linux's next_signal order, the
+ * synchronous ones (SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGFPE, SIGSYS) first,
+ * then the lowest number; the task's queue before the process's.  0 if
+ * none; info filled otherwise. */
+uint32_t signal_dequeue(struct task_signals *ts, uint64_t mask, struct ksiginfo *info);
+/* Pending and not blocked: what the return to user mode delivers. */
+static inline uint64_t signal_pending_set(const struct task_signals *ts)
+{
+    return ts->pending.signal | ts->shared.signal;
+}
+static inline uint64_t signal_deliverable(const struct task_signals *ts)
+{
+    return signal_pending_set(ts) & ~ts->blocked;
+}
+
+#endif
