@@ -16,6 +16,7 @@
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <termios.h>
 #include <unistd.h>
 #include "emu/fs.h"
@@ -317,7 +318,12 @@ long sys_readlink(struct machine *m, const uint32_t a[6]) { return do_readlink(m
 long sys_readlinkat(struct machine *m, const uint32_t a[6]) { return do_readlink(m, a[0], a[1], a[2], a[3]); }
 
 /* access(2): the host decides R_OK and X_OK for memsim's own user (through
- * the resolved descriptor, so --root holds); W_OK is EROFS. */
+ * the resolved descriptor, so --root holds).  W_OK is EROFS first, before
+ * any other permission, as sb_permission() on a read-only file system —
+ * except on a null device, the one file the guest can open for writing
+ * (fs_path.c), where the host's answer stands.  (Linux lets other devices
+ * be written on a read-only mount; memsim does not open them for writing,
+ * so it does not promise that either.) */
 static long do_access(struct machine *m, uint32_t dirfd, uint32_t upath, uint32_t mode)
 {
     long err;
@@ -326,11 +332,16 @@ static long do_access(struct machine *m, uint32_t dirfd, uint32_t upath, uint32_
     int fd = path_fd(m, dirfd, upath, 0, &err);
     if (fd < 0)
         return err;
+    struct stat st;
+    long r = fstat(fd, &st) ? -errno : 0;
+    if (!r && (mode & W_OK) && !(S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3)))
+        r = -EROFS;
     char proc[40];
     snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
-    long r = (mode & (R_OK | X_OK)) && access(proc, (int)(mode & (R_OK | X_OK))) ? -errno : 0;
+    if (!r && (mode & 7u) && access(proc, (int)(mode & 7u)))
+        r = -errno;
     close(fd);
-    return r ? r : (mode & W_OK) ? -EROFS : 0;
+    return r;
 }
 
 long sys_access(struct machine *m, const uint32_t a[6]) { return do_access(m, G_AT_FDCWD, a[0], a[1]); }
