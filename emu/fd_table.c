@@ -58,6 +58,7 @@ int fd_table_init(struct machine *m, unsigned stdio_open)
 {
     for (int i = 0; i < MAX_FDS; i++)
         m->fds[i] = (struct guest_fd){ .host_fd = -1 };
+    m->cwd = (struct guest_fd){ .host_fd = -1 };
     for (int i = 0; i < 3; i++) {
         if (!(stdio_open & (1u << i)))
             continue;
@@ -85,6 +86,7 @@ static void fd_release(struct machine *m, uint32_t fd)
 
 void fd_table_close(struct machine *m)
 {
+    fs_cwd_release(m);
     for (uint32_t i = 0; i < MAX_FDS; i++)
         if (m->fds[i].host_fd >= 0)
             fd_release(m, i);
@@ -150,6 +152,12 @@ static long dup_to(struct machine *m, uint32_t oldfd, uint32_t newfd, int cloexe
                                        .path = g->path ? strdup(g->path) : NULL,
                                        .dir = g->dir ? guest_dir_get(g->dir) : NULL };
     return newfd;
+}
+
+long fd_reopen(struct machine *m, uint32_t fd, int cloexec)
+{
+    struct guest_fd *g = fd_get(m, fd);
+    return g ? dup_from(m, g, cloexec, 0) : -EBADF;
 }
 
 long sys_dup(struct machine *m, const uint32_t a[6])

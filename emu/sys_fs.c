@@ -400,10 +400,9 @@ long sys_poll(struct machine *m, const uint32_t a[6])
 long sys_getcwd(struct machine *m, const uint32_t a[6])
 {
     char cwd[PATH_MAX_G];
-    if (m->root_fd >= 0)
-        strcpy(cwd, "/");
-    else if (!getcwd(cwd, sizeof cwd))
-        return -errno;
+    long r = fs_getcwd(m, cwd, sizeof cwd);
+    if (r)
+        return r;
     uint32_t n = (uint32_t)strlen(cwd) + 1;
     if (n > a[1])
         return -ERANGE;
@@ -412,5 +411,9 @@ long sys_getcwd(struct machine *m, const uint32_t a[6])
 
 long sys_chdir(struct machine *m, const uint32_t a[6])
 {
-    return -EPERM;     /* the guest's working directory is fixed for now */
+    char path[PATH_MAX_G];
+    long r = get_path(m, a[0], path);
+    return r ? r : fs_chdir(m, G_AT_FDCWD, path);
 }
+
+long sys_fchdir(struct machine *m, const uint32_t a[6]) { return fs_chdir(m, a[0], NULL); }

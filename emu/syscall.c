@@ -345,7 +345,7 @@ static const struct syscall_entry table[NR_SYSCALLS] = {
     S(355, "getrandom", sys_getrandom), S(383, "statx", sys_statx), S(386, "rseq", NULL),
     S(403, "clock_gettime64", sys_clock_gettime64), S(439, "faccessat2", sys_faccessat),
     /* files (sys_dir.c, sys_fsmeta.c, sys_socket.c) */
-    S(141, "getdents", sys_getdents),
+    S(141, "getdents", sys_getdents), S(133, "fchdir", sys_fchdir),
     S(9, "link", sys_link), S(10, "unlink", sys_unlink), S(14, "mknod", sys_mknod),
     S(15, "chmod", sys_chmod), S(16, "lchown", sys_lchown), S(30, "utime", sys_utime),
     S(38, "rename", sys_rename), S(39, "mkdir", sys_mkdir), S(40, "rmdir", sys_rmdir),

@@ -49,6 +49,7 @@ long sys_getdents64(struct machine *m, const uint32_t a[6]);
 long sys_poll(struct machine *m, const uint32_t a[6]);
 long sys_getcwd(struct machine *m, const uint32_t a[6]);
 long sys_chdir(struct machine *m, const uint32_t a[6]);
+long sys_fchdir(struct machine *m, const uint32_t a[6]);
 
 /* sys_fsmeta.c: calls that change the file system (EROFS in Linux's order) */
 long sys_unlink(struct machine *m, const uint32_t a[6]);
