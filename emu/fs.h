@@ -42,6 +42,10 @@ long fd_install(struct machine *m, int hfd, int cloexec, uint32_t lowest,
 /* A new guest fd (the lowest free) sharing guest fd's open file: -EBADF. */
 long fd_reopen(struct machine *m, uint32_t fd, int cloexec);
 
+/* sys_fdops.c: fcntl's record locks and ioctl FIONREAD on guest fds. */
+long fd_record_lock(struct machine *m, struct guest_fd *g, uint32_t cmd, uint32_t uaddr);
+long fd_fionread(struct machine *m, int h, uint32_t uaddr);
+
 /* fs_path.c: a host descriptor (owned by the caller) for a guest path
  * relative to guest dirfd, opened with host flags, or -errno. */
 int  fs_open(struct machine *m, uint32_t dirfd, const char *path, int flags);

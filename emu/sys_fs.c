@@ -355,6 +355,7 @@ long sys_ioctl(struct machine *m, const uint32_t a[6])
     uint8_t buf[64];
     size_t size;
     switch (a[1]) {
+    case FIONREAD:   return fd_fionread(m, h, a[2]);
     case TCGETS:     size = 36; break;       /* struct termios: same on i386 and x86-64 */
     case TIOCGWINSZ: size = sizeof(struct winsize); break;
     default:         return -ENOTTY;

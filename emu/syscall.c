@@ -370,6 +370,13 @@ static const struct syscall_entry table[NR_SYSCALLS] = {
     S(372, "recvmsg", sys_sockfd_op), S(373, "shutdown", sys_sockfd_op),
     S(337, "recvmmsg", sys_recvmmsg), S(345, "sendmmsg", sys_sockfd_op),
     S(417, "recvmmsg_time64", sys_recvmmsg),
+    S(180, "pread64", sys_pread64), S(181, "pwrite64", sys_pwrite64),
+    S(118, "fsync", sys_fsync), S(148, "fdatasync", sys_fsync), S(344, "syncfs", sys_syncfs),
+    S(143, "flock", sys_flock), S(250, "fadvise64", sys_fadvise64),
+    S(272, "fadvise64_64", sys_fadvise64_64), S(268, "statfs64", sys_statfs64),
+    S(269, "fstatfs64", sys_fstatfs64), S(60, "umask", sys_umask),
+    S(96, "getpriority", sys_getpriority), S(97, "setpriority", sys_setpriority),
+    S(205, "getgroups32", sys_getgroups32),
 };
 
 static const int arg_regs[6] = { UC_X86_REG_EBX, UC_X86_REG_ECX, UC_X86_REG_EDX,

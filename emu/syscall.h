@@ -83,6 +83,21 @@ long sys_ftruncate(struct machine *m, const uint32_t a[6]);
 long sys_ftruncate64(struct machine *m, const uint32_t a[6]);
 long sys_getdents(struct machine *m, const uint32_t a[6]);
 
+/* sys_fdops.c: small calls on descriptors and the file state */
+long sys_pread64(struct machine *m, const uint32_t a[6]);
+long sys_pwrite64(struct machine *m, const uint32_t a[6]);
+long sys_fsync(struct machine *m, const uint32_t a[6]);
+long sys_syncfs(struct machine *m, const uint32_t a[6]);
+long sys_flock(struct machine *m, const uint32_t a[6]);
+long sys_fadvise64(struct machine *m, const uint32_t a[6]);
+long sys_fadvise64_64(struct machine *m, const uint32_t a[6]);
+long sys_fstatfs64(struct machine *m, const uint32_t a[6]);
+long sys_statfs64(struct machine *m, const uint32_t a[6]);
+long sys_umask(struct machine *m, const uint32_t a[6]);
+long sys_getpriority(struct machine *m, const uint32_t a[6]);
+long sys_setpriority(struct machine *m, const uint32_t a[6]);
+long sys_getgroups32(struct machine *m, const uint32_t a[6]);
+
 /* sys_socket.c: no socket family is modelled */
 long sys_socketcall(struct machine *m, const uint32_t a[6]);
 long sys_socket(struct machine *m, const uint32_t a[6]);
