@@ -98,6 +98,12 @@ long sys_getpriority(struct machine *m, const uint32_t a[6]);
 long sys_setpriority(struct machine *m, const uint32_t a[6]);
 long sys_getgroups32(struct machine *m, const uint32_t a[6]);
 
+/* sys_select.c: select and pselect6 */
+long sys_newselect(struct machine *m, const uint32_t a[6]);
+long sys_old_select(struct machine *m, const uint32_t a[6]);
+long sys_pselect6(struct machine *m, const uint32_t a[6]);
+long sys_pselect6_time64(struct machine *m, const uint32_t a[6]);
+
 /* sys_socket.c: no socket family is modelled */
 long sys_socketcall(struct machine *m, const uint32_t a[6]);
 long sys_socket(struct machine *m, const uint32_t a[6]);

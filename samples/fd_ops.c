@@ -2,7 +2,7 @@
  * fd_ops.c — small calls on descriptors, with the errno of each: pread64,
  * pwrite64, fsync/fdatasync/syncfs, flock, posix_fadvise, fstatfs64, umask,
  * getpriority/setpriority, getgroups, fcntl F_SETFL O_NONBLOCK, record
- * locks and FIONREAD.  Run in a directory holding "f" (5 bytes, "data\n")
+ * locks, FIONREAD and select/pselect6.  Run in a directory holding "f" (5 bytes, "data\n")
  * and "d", with stdin an empty pipe whose writer stays open and stdout a
  * pipe (tests/guest/check-fd-ops.sh, against the native run).  Everything
  * is opened read-only, so nothing here changes the file system.
@@ -15,6 +15,7 @@
 #include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/resource.h>
+#include <sys/select.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
@@ -96,5 +97,26 @@ int main(void)
     printf("FIONREAD f after 2: %d\n", avail);
     T(ioctl(0, FIONREAD, &avail));
     printf("FIONREAD empty pipe: %d\n", avail);
+    fd_set rs, ws;
+    struct timeval tv = { 0, 0 };
+    FD_ZERO(&rs);
+    FD_ZERO(&ws);
+    FD_SET(rfd, &rs);
+    FD_SET(0, &rs);
+    FD_SET(1, &ws);
+    n = select(rfd + 1, &rs, &ws, NULL, &tv);
+    printf("select: %ld, file %d, empty pipe %d, stdout %d\n", n, FD_ISSET(rfd, &rs),
+           FD_ISSET(0, &rs), FD_ISSET(1, &ws));
+    FD_ZERO(&rs);
+    FD_SET(50, &rs);
+    T(select(51, &rs, NULL, NULL, &tv));
+    T(select(-1, NULL, NULL, NULL, &tv));
+    FD_ZERO(&rs);
+    FD_SET(0, &rs);
+    struct timespec ts = { 0, 20000000 };
+    printf("pselect on the empty pipe, 20 ms: %d\n", pselect(1, &rs, NULL, NULL, &ts, NULL));
+    unsigned long args[5] = { 0, 0, 0, 0, (unsigned long)&tv };
+    printf("old select (82): %ld\n", syscall(SYS_select, args));
+    printf("_newselect (142): %ld\n", syscall(SYS__newselect, 0, NULL, NULL, NULL, &tv));
     return 0;
 }
