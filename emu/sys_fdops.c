@@ -2,7 +2,7 @@
  * sys_fdops.c — the smaller calls on descriptors and the process's file
  * state: pread64/pwrite64, fsync/fdatasync/syncfs, flock, fadvise,
  * statfs64/fstatfs64, umask, getpriority/setpriority, getgroups32, record
- * locks (fcntl F_GETLK/F_SETLK) and ioctl FIONREAD.
+ * locks (fcntl F_GETLK/F_SETLK), ioctl FIONREAD and sendfile.
  *
  * Where the host's answer is Linux's answer for the same descriptor (pread,
  * pwrite, fsync, fadvise, FIONREAD: errno by file type and mode) the host
@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/ioctl.h>
+#include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <unistd.h>
@@ -276,3 +277,37 @@ long fd_fionread(struct machine *m, int h, uint32_t uaddr)
         return -errno;
     return copy_to_user(m->mm, uaddr, &n, 4) ? -EFAULT : 0;
 }
+
+/* sendfile/sendfile64(out, in, offset, count): the host copies between the
+ * guest's host descriptors (the modes and types checked there are Linux's:
+ * EBADF for a descriptor not open for reading or writing, EINVAL for an
+ * input that cannot be read that way); the offset, when given, is the
+ * guest's and is written back. */
+static long do_sendfile(struct machine *m, const uint32_t a[6], int wide)
+{
+    int out = fd_host(m, a[0]), in = fd_host(m, a[1]);
+    if (out < 0 || in < 0)
+        return -EBADF;
+    off_t off = 0;
+    if (a[2]) {
+        int64_t v = 0;
+        int32_t v32;
+        if (copy_from_user(m->mm, wide ? (void *)&v : (void *)&v32, a[2], wide ? 8 : 4))
+            return -EFAULT;
+        off = wide ? (off_t)v : (off_t)v32;
+    }
+    size_t count = a[3] < PIO_CHUNK * 4 ? a[3] : PIO_CHUNK * 4;
+    ssize_t n = sendfile(out, in, a[2] ? &off : NULL, count);
+    if (n < 0)
+        return -errno;
+    if (a[2]) {
+        int64_t v = off;
+        int32_t v32 = (int32_t)off;
+        if (copy_to_user(m->mm, a[2], wide ? (void *)&v : (void *)&v32, wide ? 8 : 4))
+            return -EFAULT;
+    }
+    return n;
+}
+
+long sys_sendfile(struct machine *m, const uint32_t a[6]) { return do_sendfile(m, a, 0); }
+long sys_sendfile64(struct machine *m, const uint32_t a[6]) { return do_sendfile(m, a, 1); }

@@ -376,7 +376,8 @@ static const struct syscall_entry table[NR_SYSCALLS] = {
     S(272, "fadvise64_64", sys_fadvise64_64), S(268, "statfs64", sys_statfs64),
     S(269, "fstatfs64", sys_fstatfs64), S(60, "umask", sys_umask),
     S(96, "getpriority", sys_getpriority), S(97, "setpriority", sys_setpriority),
-    S(205, "getgroups32", sys_getgroups32),
+    S(205, "getgroups32", sys_getgroups32), S(187, "sendfile", sys_sendfile),
+    S(239, "sendfile64", sys_sendfile64),
     S(82, "select", sys_old_select), S(142, "_newselect", sys_newselect),
     S(308, "pselect6", sys_pselect6), S(413, "pselect6_time64", sys_pselect6_time64),
 };

@@ -97,6 +97,8 @@ long sys_umask(struct machine *m, const uint32_t a[6]);
 long sys_getpriority(struct machine *m, const uint32_t a[6]);
 long sys_setpriority(struct machine *m, const uint32_t a[6]);
 long sys_getgroups32(struct machine *m, const uint32_t a[6]);
+long sys_sendfile(struct machine *m, const uint32_t a[6]);
+long sys_sendfile64(struct machine *m, const uint32_t a[6]);
 
 /* sys_select.c: select and pselect6 */
 long sys_newselect(struct machine *m, const uint32_t a[6]);

@@ -2,7 +2,7 @@
  * fd_ops.c — small calls on descriptors, with the errno of each: pread64,
  * pwrite64, fsync/fdatasync/syncfs, flock, posix_fadvise, fstatfs64, umask,
  * getpriority/setpriority, getgroups, fcntl F_SETFL O_NONBLOCK, record
- * locks, FIONREAD and select/pselect6.  Run in a directory holding "f" (5 bytes, "data\n")
+ * locks, FIONREAD, select/pselect6 and sendfile.  Run in a directory holding "f" (5 bytes, "data\n")
  * and "d", with stdin an empty pipe whose writer stays open and stdout a
  * pipe (tests/guest/check-fd-ops.sh, against the native run).  Everything
  * is opened read-only, so nothing here changes the file system.
@@ -16,6 +16,7 @@
 #include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/select.h>
+#include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
@@ -118,5 +119,11 @@ int main(void)
     unsigned long args[5] = { 0, 0, 0, 0, (unsigned long)&tv };
     printf("old select (82): %ld\n", syscall(SYS_select, args));
     printf("_newselect (142): %ld\n", syscall(SYS__newselect, 0, NULL, NULL, NULL, &tv));
+    fflush(stdout);
+    off_t off = 1;
+    n = sendfile(1, rfd, &off, 100);
+    printf("sendfile to stdout from 1: %ld, offset now %ld\n", n, (long)off);
+    T(sendfile(rfd, 0, NULL, 1));
+    T(sendfile(1, dfd, NULL, 1));
     return 0;
 }
