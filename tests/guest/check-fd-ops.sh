@@ -10,6 +10,8 @@ set -u
 [ $# -eq 2 ] || { echo "usage: $0 MEMSIM FD_OPS_BIN" >&2; exit 2; }
 memsim=$1 bin=$2
 [ -x "$memsim" ] && [ -f "$bin" ] || { echo "FAIL fd-ops: memsim or sample missing"; exit 1; }
+bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")      # the runs cd into the fixture
+memsim=$(cd "$(dirname "$memsim")" && pwd)/$(basename "$memsim")
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/memsim-fd-ops.XXXXXX") || exit 1
 bad=0
 mkdir "$tmp/fx" "$tmp/fx/d" && echo data >"$tmp/fx/f"
