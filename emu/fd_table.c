@@ -58,6 +58,10 @@ int fd_table_init(struct machine *m, unsigned stdio_open)
 {
     for (int i = 0; i < MAX_FDS; i++)
         m->fds[i] = (struct guest_fd){ .host_fd = -1 };
+    m->cwd = (struct guest_fd){ .host_fd = -1 };
+    mode_t mask = umask(022);       /* inherited, as a child inherits its parent's */
+    umask(mask);
+    m->umask = (uint32_t)mask;
     for (int i = 0; i < 3; i++) {
         if (!(stdio_open & (1u << i)))
             continue;
@@ -85,6 +89,7 @@ static void fd_release(struct machine *m, uint32_t fd)
 
 void fd_table_close(struct machine *m)
 {
+    fs_cwd_release(m);
     for (uint32_t i = 0; i < MAX_FDS; i++)
         if (m->fds[i].host_fd >= 0)
             fd_release(m, i);
@@ -152,6 +157,12 @@ static long dup_to(struct machine *m, uint32_t oldfd, uint32_t newfd, int cloexe
     return newfd;
 }
 
+long fd_reopen(struct machine *m, uint32_t fd, int cloexec)
+{
+    struct guest_fd *g = fd_get(m, fd);
+    return g ? dup_from(m, g, cloexec, 0) : -EBADF;
+}
+
 long sys_dup(struct machine *m, const uint32_t a[6])
 {
     struct guest_fd *g = fd_get(m, a[0]);
@@ -175,7 +186,19 @@ long sys_fcntl64(struct machine *m, const uint32_t a[6])
     case F_GETFD: return g->cloexec ? FD_CLOEXEC : 0;
     case F_SETFD: g->cloexec = (a[2] & FD_CLOEXEC) != 0; return 0;
     case F_GETFL: { int r = fcntl(g->host_fd, F_GETFL); return r < 0 ? -errno : r; }
-    case F_SETFL: return 0;
+    case F_SETFL:
+        /* setfl's SETFL_MASK (O_ASYNC aside: no signals are delivered).  The
+         * host file description is shared with its dups, as Linux's; for
+         * inherited stdio it is shared with memsim's caller, as a native
+         * program's is with its shell. */
+        if (fcntl(g->host_fd, F_SETFL,
+                  (int)(a[2] & (O_APPEND | O_NONBLOCK | O_DIRECT | O_NOATIME))) < 0)
+            return -errno;
+        return 0;
+    case 5: case 6: case 7:             /* F_GETLK, F_SETLK, F_SETLKW */
+    case 12: case 13: case 14:          /* the same with struct flock64 */
+    case 36: case 37: case 38:          /* F_OFD_GETLK, F_OFD_SETLK, F_OFD_SETLKW */
+        return fd_record_lock(m, g, a[1], a[2]);
     default:      return -EINVAL;
     }
 }

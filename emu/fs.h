@@ -39,11 +39,23 @@ int  fd_host(struct machine *m, uint32_t fd);              /* -1: not open */
 long fd_install(struct machine *m, int hfd, int cloexec, uint32_t lowest,
                 const char *path, struct guest_dir *dir);
 
+/* A new guest fd (the lowest free) sharing guest fd's open file: -EBADF. */
+long fd_reopen(struct machine *m, uint32_t fd, int cloexec);
+
+/* sys_fdops.c: fcntl's record locks and ioctl FIONREAD on guest fds. */
+long fd_record_lock(struct machine *m, struct guest_fd *g, uint32_t cmd, uint32_t uaddr);
+long fd_fionread(struct machine *m, int h, uint32_t uaddr);
+
 /* fs_path.c: a host descriptor (owned by the caller) for a guest path
  * relative to guest dirfd, opened with host flags, or -errno. */
 int  fs_open(struct machine *m, uint32_t dirfd, const char *path, int flags);
 /* open(2)/openat(2) with guest flags: the new guest fd or -errno. */
 long fs_open_guest(struct machine *m, uint32_t dirfd, const char *path, uint32_t flags);
+
+/* chdir (path) or fchdir (path NULL, guest fd dirfd); 0 or -errno. */
+long fs_chdir(struct machine *m, uint32_t dirfd, const char *path);
+void fs_cwd_release(struct machine *m);
+long fs_getcwd(struct machine *m, char *buf, size_t size);    /* 0 or -errno */
 
 /* sys_dir.c: a directory's reading state, shared by dups of its fd. */
 struct guest_dir *guest_dir_new(const char *gpath);        /* NULL: no memory */

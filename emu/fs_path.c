@@ -94,12 +94,16 @@ static long path_base(struct machine *m, uint32_t dirfd, const char *path,
     int rooted = m->root_fd >= 0;
     *base = rooted ? m->root_fd : AT_FDCWD;
     *hpath = path;
-    if (dirfd == G_AT_FDCWD || path[0] == '/')
+    if (path[0] == '/')
         return 0;
-    struct guest_fd *g = fd_get(m, dirfd);
-    if (!g)
+    struct guest_fd *g;
+    if (dirfd == G_AT_FDCWD) {
+        if (!m->cwd.dir)
+            return 0;               /* the starting directory: "." from the base */
+        g = &m->cwd;
+    } else if (!(g = fd_get(m, dirfd)))
         return -EBADF;
-    if (!g->dir)
+    else if (!g->dir)
         return -ENOTDIR;
     if (!rooted) {
         *base = g->host_fd;
@@ -174,7 +178,7 @@ static char *rooted_dir_path(struct machine *m, int hfd, uint32_t dirfd, const c
             return strdup(host[skip] ? host + skip : "/");
     }
     /* not under the root's host path (moved meanwhile?): the guest's words */
-    struct guest_fd *g = path[0] == '/' || dirfd == G_AT_FDCWD ? NULL : fd_get(m, dirfd);
+    struct guest_fd *g = path[0] == '/' ? NULL : dirfd == G_AT_FDCWD ? &m->cwd : fd_get(m, dirfd);
     const char *pre = g && g->dir ? guest_dir_path(g->dir) : "";
     char *s = malloc(strlen(pre) + strlen(path) + 3);
     if (s)
@@ -182,8 +186,57 @@ static char *rooted_dir_path(struct machine *m, int hfd, uint32_t dirfd, const c
     return s;
 }
 
+/*
+ * The names of the guest's own descriptors: /dev/stdin, /dev/stdout,
+ * /dev/stderr, /dev/fd/N and /proc/self/fd/N (Linux: symlinks into the
+ * process's own fd directory), and /dev/tty.  They name the guest's
+ * descriptors, never memsim's (the host's /proc stays hidden), and are
+ * matched by name, before any lookup: under --root a dev/ tree's symlinks
+ * would lead onto the host's procfs.  Opening one is a dup of the guest's
+ * descriptor — where Linux reopens the file (a new offset for a regular
+ * file, O_TRUNC applied), memsim shares the description: `tee /dev/stdout`
+ * and `sh >/dev/stderr` behave the same.  /dev/tty: the guest has no
+ * controlling terminal of its own; when its stdin, stdout or stderr is a
+ * terminal that one stands for it, else ENXIO as for a task without one.
+ * -ENOENT... as open would give; 1 when the path is none of these.
+ */
+static long open_own_fd(struct machine *m, const char *path, uint32_t flags)
+{
+    static const char *const std[3] = { "/dev/stdin", "/dev/stdout", "/dev/stderr" };
+    long fd = -1;
+    for (int i = 0; i < 3; i++)
+        if (!strcmp(path, std[i]))
+            fd = i;
+    const char *num = !strncmp(path, "/dev/fd/", 8) ? path + 8
+                    : !strncmp(path, "/proc/self/fd/", 14) ? path + 14 : NULL;
+    if (num) {
+        /* decimal, no leading zero (proc's name_to_int) */
+        size_t len = strspn(num, "0123456789");
+        if (!len || num[len] || (num[0] == '0' && len > 1))
+            return -ENOENT;
+        fd = len > 9 ? MAX_FDS : strtol(num, NULL, 10);
+        fd = fd < MAX_FDS ? fd : MAX_FDS;
+    }
+    if (!strcmp(path, "/dev/tty")) {
+        for (int i = 0; i < 3 && fd < 0; i++)
+            if (fd_get(m, (uint32_t)i) && isatty(fd_host(m, (uint32_t)i)))
+                fd = i;
+        if (fd < 0)
+            return -ENXIO;
+    }
+    if (fd < 0)
+        return 1;
+    if ((flags & (G_O_CREAT | G_O_EXCL)) == (G_O_CREAT | G_O_EXCL))
+        return -EEXIST;
+    long r = fd_reopen(m, (uint32_t)fd, (flags & G_O_CLOEXEC) != 0);
+    return r == -EBADF ? -ENOENT : r;   /* no such entry in /proc/self/fd */
+}
+
 long fs_open_guest(struct machine *m, uint32_t dirfd, const char *path, uint32_t flags)
 {
+    long own = path[0] == '/' ? open_own_fd(m, path, flags) : 1;
+    if (own != 1)
+        return own;
     int writing = (flags & G_O_ACCMODE) != 0 || (flags & (G_O_CREAT | G_O_TRUNC)) != 0;
     int fd;
     if (writing)
@@ -205,4 +258,78 @@ long fs_open_guest(struct machine *m, uint32_t dirfd, const char *path, uint32_t
         }
     }
     return fd_install(m, fd, (flags & G_O_CLOEXEC) != 0, 0, path, dir);
+}
+
+/*
+ * chdir/fchdir: the guest's working directory is its own, never memsim's
+ * (memsim's relative paths stay memsim's).  Under --root it is a guest path
+ * inside the root, and relative paths resolve with it in front, as from a
+ * dirfd (path_base), so ".." still stops at the root.  path NULL: fchdir of
+ * guest fd dirfd.  Linux's checks: a directory (ENOTDIR), then search
+ * permission (EACCES).
+ */
+long fs_chdir(struct machine *m, uint32_t dirfd, const char *path)
+{
+    int fd;
+    if (path)
+        fd = fs_open(m, G_AT_FDCWD, path, O_PATH | O_DIRECTORY);
+    else {
+        struct guest_fd *g = fd_get(m, dirfd);
+        if (!g)
+            return -EBADF;
+        if (!g->dir)
+            return -ENOTDIR;        /* only a directory the guest opened */
+        fd = fcntl(g->host_fd, F_DUPFD_CLOEXEC, 3);
+        fd = fd < 0 ? -errno : fd;
+    }
+    if (fd < 0)
+        return fd;
+    char proc[40];
+    snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+    if (access(proc, X_OK)) {
+        int e = errno;
+        close(fd);
+        return -e;
+    }
+    char *gpath = NULL;
+    if (m->root_fd >= 0) {
+        struct guest_fd *g = path ? NULL : fd_get(m, dirfd);
+        gpath = g ? strdup(guest_dir_path(g->dir)) : rooted_dir_path(m, fd, G_AT_FDCWD, path);
+    }
+    struct guest_dir *dir = (m->root_fd < 0 || gpath) ? guest_dir_new(gpath) : NULL;
+    free(gpath);
+    if (!dir) {
+        close(fd);
+        return -ENOMEM;
+    }
+    fs_cwd_release(m);
+    m->cwd = (struct guest_fd){ .host_fd = fd, .dir = dir };
+    return 0;
+}
+
+void fs_cwd_release(struct machine *m)
+{
+    if (m->cwd.dir) {
+        close(m->cwd.host_fd);
+        guest_dir_put(m->cwd.dir);
+    }
+    m->cwd = (struct guest_fd){ .host_fd = -1 };
+}
+
+/* getcwd: the guest path under --root; else the host's, as Linux prints it. */
+long fs_getcwd(struct machine *m, char *buf, size_t size)
+{
+    if (m->root_fd >= 0) {
+        snprintf(buf, size, "%s", m->cwd.dir ? guest_dir_path(m->cwd.dir) : "/");
+        return 0;
+    }
+    if (!m->cwd.dir)
+        return getcwd(buf, size) ? 0 : -errno;
+    char proc[40];
+    snprintf(proc, sizeof proc, "/proc/self/fd/%d", m->cwd.host_fd);
+    ssize_t n = readlink(proc, buf, size - 1);
+    if (n < 0)
+        return -errno;
+    buf[n] = 0;
+    return 0;
 }

@@ -93,6 +93,10 @@ struct machine {
     struct sigaction_rec sigactions[65];
     struct guest_fd fds[MAX_FDS];
     int root_fd;                    /* host directory fd of --root, or -1 for "/" */
+    struct guest_fd cwd;            /* chdir's directory (fs_path.c); .dir NULL: the
+                                       starting one, the root or memsim's own */
+    uint32_t umask;                 /* the file-creation mask (memsim's own at start) */
+    int nice;                       /* setpriority's value, -20..19 */
     struct vm_file_table files;     /* mapped files, one vm_file per host file */
     char *exe_guest_path;           /* what /proc/self/exe reads as */
     uint64_t rng;                   /* getrandom and AT_RANDOM stream */

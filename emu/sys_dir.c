@@ -1,5 +1,5 @@
 /*
- * sys_dir.c — reading directories: getdents64 and lseek on a directory.
+ * sys_dir.c — reading directories: getdents64, getdents and lseek on a directory.
  *
  * A directory offset (d_off, telldir) is a cookie the file system hands
  * out.  ext4 gives a 64-bit hash to a 64-bit caller and a 32-bit one to a
@@ -94,6 +94,20 @@ static int remember(struct guest_dir *d, uint32_t idx, int64_t cookie)
     return 0;
 }
 
+/* The number of records in a getdents64 buffer. */
+static long renumber_count(const uint8_t *buf, size_t len)
+{
+    long k = 0;
+    for (size_t off = 0; off + sizeof(struct dirent64_hdr) <= len; k++) {
+        struct dirent64_hdr h;
+        memcpy(&h, buf + off, sizeof h);
+        if (!h.d_reclen)
+            break;
+        off += h.d_reclen;
+    }
+    return k;
+}
+
 /* Rewrite each record's d_off to the guest's cookie; the number of
  * records, or -EOVERFLOW past the guest's offsets, -ENOMEM. */
 static long renumber(struct guest_dir *d, uint8_t *buf, size_t len)
@@ -114,7 +128,41 @@ static long renumber(struct guest_dir *d, uint8_t *buf, size_t len)
     return (long)(idx - d->pos);
 }
 
-long sys_getdents64(struct machine *m, const uint32_t a[6])
+/*
+ * getdents (141): struct linux_dirent, the i386 one with 32-bit d_ino and
+ * d_off and d_type in the record's last byte (fs/readdir.c filldir).  An
+ * inode that does not fit is EOVERFLOW, as filldir's check: entries before
+ * it are returned, and the position stays at it.  Each old record is no
+ * longer than the linux_dirent64 it comes from, so len bytes of those fit.
+ * The number of entries converted; *out_len the bytes.
+ */
+static uint32_t to_old_dirents(const uint8_t *in, size_t len, uint8_t *out, uint32_t *out_len)
+{
+    uint32_t k = 0, o = 0;
+    for (size_t off = 0; off + sizeof(struct dirent64_hdr) < len; k++) {
+        struct dirent64_hdr h;
+        memcpy(&h, in + off, sizeof h);
+        if (h.d_ino > UINT32_MAX)
+            break;
+        const char *name = (const char *)in + off + sizeof h + 1;   /* after d_type */
+        size_t nlen = strnlen(name, h.d_reclen - sizeof h - 1);
+        uint32_t reclen = (uint32_t)((10 + nlen + 2 + 3) & ~(size_t)3);
+        uint32_t ino = (uint32_t)h.d_ino, doff = (uint32_t)h.d_off;
+        uint16_t rl = (uint16_t)reclen;
+        memset(out + o, 0, reclen);
+        memcpy(out + o, &ino, 4);
+        memcpy(out + o + 4, &doff, 4);
+        memcpy(out + o + 8, &rl, 2);
+        memcpy(out + o + 10, name, nlen);
+        out[o + reclen - 1] = in[off + sizeof h];                  /* d_type */
+        o += reclen;
+        off += h.d_reclen;
+    }
+    *out_len = o;
+    return k;
+}
+
+static long getdents_common(struct machine *m, const uint32_t a[6], int old)
 {
     struct guest_fd *g = fd_get(m, a[0]);
     if (!g)
@@ -123,23 +171,39 @@ long sys_getdents64(struct machine *m, const uint32_t a[6])
         return -ENOTDIR;            /* not a directory the guest opened */
     struct guest_dir *d = g->dir;
     uint32_t len = a[2] < DIRENT_CHUNK ? a[2] : DIRENT_CHUNK;
-    uint8_t *buf = malloc(len ? len : 1);
-    if (!buf)
+    uint8_t *buf = malloc(len ? len : 1), *obuf = old ? malloc(len ? len : 1) : NULL;
+    if (!buf || (old && !obuf)) {
+        free(buf);
         return -ENOMEM;
+    }
     long n = syscall(SYS_getdents64, g->host_fd, buf, len);
     long r = n < 0 ? -errno : n;
     long k = n > 0 ? renumber(d, buf, (size_t)n) : 0;
+    uint8_t *out = buf;
     if (k < 0)
         r = k;
-    else if (n > 0 && copy_to_user(m->mm, a[1], buf, (uint32_t)n))
+    else if (old && n > 0) {
+        uint32_t olen;
+        uint32_t done = to_old_dirents(buf, (size_t)n, obuf, &olen);
+        r = done ? (long)olen : -EOVERFLOW;
+        k = done;
+        out = obuf;
+    }
+    if (r > 0 && copy_to_user(m->mm, a[1], out, (uint32_t)r))
         r = -EFAULT;
-    if (r < 0 && n > 0)
-        lseek(g->host_fd, host_offset(d, d->pos), SEEK_SET);   /* nothing was read */
-    else if (n > 0)
+    if (n > 0 && r > 0)
         d->pos += (uint32_t)k;
+    /* on an error nothing was read; a short conversion stops at the
+     * entry that did not fit: the host goes back to the guest's position */
+    if (n > 0 && (r <= 0 || (old && k < renumber_count(buf, (size_t)n))))
+        lseek(g->host_fd, host_offset(d, d->pos), SEEK_SET);
     free(buf);
+    free(obuf);
     return r;
 }
+
+long sys_getdents64(struct machine *m, const uint32_t a[6]) { return getdents_common(m, a, 0); }
+long sys_getdents(struct machine *m, const uint32_t a[6]) { return getdents_common(m, a, 1); }
 
 long guest_dir_seek(struct guest_dir *d, int hfd, int64_t off, int whence, int64_t *res)
 {

@@ -16,6 +16,7 @@
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <termios.h>
 #include <unistd.h>
 #include "emu/fs.h"
@@ -317,7 +318,12 @@ long sys_readlink(struct machine *m, const uint32_t a[6]) { return do_readlink(m
 long sys_readlinkat(struct machine *m, const uint32_t a[6]) { return do_readlink(m, a[0], a[1], a[2], a[3]); }
 
 /* access(2): the host decides R_OK and X_OK for memsim's own user (through
- * the resolved descriptor, so --root holds); W_OK is EROFS. */
+ * the resolved descriptor, so --root holds).  W_OK is EROFS first, before
+ * any other permission, as sb_permission() on a read-only file system —
+ * except on a null device, the one file the guest can open for writing
+ * (fs_path.c), where the host's answer stands.  (Linux lets other devices
+ * be written on a read-only mount; memsim does not open them for writing,
+ * so it does not promise that either.) */
 static long do_access(struct machine *m, uint32_t dirfd, uint32_t upath, uint32_t mode)
 {
     long err;
@@ -326,11 +332,16 @@ static long do_access(struct machine *m, uint32_t dirfd, uint32_t upath, uint32_
     int fd = path_fd(m, dirfd, upath, 0, &err);
     if (fd < 0)
         return err;
+    struct stat st;
+    long r = fstat(fd, &st) ? -errno : 0;
+    if (!r && (mode & W_OK) && !(S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3)))
+        r = -EROFS;
     char proc[40];
     snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
-    long r = (mode & (R_OK | X_OK)) && access(proc, (int)(mode & (R_OK | X_OK))) ? -errno : 0;
+    if (!r && (mode & 7u) && access(proc, (int)(mode & 7u)))
+        r = -errno;
     close(fd);
-    return r ? r : (mode & W_OK) ? -EROFS : 0;
+    return r;
 }
 
 long sys_access(struct machine *m, const uint32_t a[6]) { return do_access(m, G_AT_FDCWD, a[0], a[1]); }
@@ -344,6 +355,7 @@ long sys_ioctl(struct machine *m, const uint32_t a[6])
     uint8_t buf[64];
     size_t size;
     switch (a[1]) {
+    case FIONREAD:   return fd_fionread(m, h, a[2]);
     case TCGETS:     size = 36; break;       /* struct termios: same on i386 and x86-64 */
     case TIOCGWINSZ: size = sizeof(struct winsize); break;
     default:         return -ENOTTY;
@@ -389,10 +401,9 @@ long sys_poll(struct machine *m, const uint32_t a[6])
 long sys_getcwd(struct machine *m, const uint32_t a[6])
 {
     char cwd[PATH_MAX_G];
-    if (m->root_fd >= 0)
-        strcpy(cwd, "/");
-    else if (!getcwd(cwd, sizeof cwd))
-        return -errno;
+    long r = fs_getcwd(m, cwd, sizeof cwd);
+    if (r)
+        return r;
     uint32_t n = (uint32_t)strlen(cwd) + 1;
     if (n > a[1])
         return -ERANGE;
@@ -401,5 +412,9 @@ long sys_getcwd(struct machine *m, const uint32_t a[6])
 
 long sys_chdir(struct machine *m, const uint32_t a[6])
 {
-    return -EPERM;     /* the guest's working directory is fixed for now */
+    char path[PATH_MAX_G];
+    long r = get_path(m, a[0], path);
+    return r ? r : fs_chdir(m, G_AT_FDCWD, path);
 }
+
+long sys_fchdir(struct machine *m, const uint32_t a[6]) { return fs_chdir(m, a[0], NULL); }

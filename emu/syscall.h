@@ -49,6 +49,70 @@ long sys_getdents64(struct machine *m, const uint32_t a[6]);
 long sys_poll(struct machine *m, const uint32_t a[6]);
 long sys_getcwd(struct machine *m, const uint32_t a[6]);
 long sys_chdir(struct machine *m, const uint32_t a[6]);
+long sys_fchdir(struct machine *m, const uint32_t a[6]);
+
+/* sys_fsmeta.c: calls that change the file system (EROFS in Linux's order) */
+long sys_unlink(struct machine *m, const uint32_t a[6]);
+long sys_rmdir(struct machine *m, const uint32_t a[6]);
+long sys_unlinkat(struct machine *m, const uint32_t a[6]);
+long sys_mkdir(struct machine *m, const uint32_t a[6]);
+long sys_mkdirat(struct machine *m, const uint32_t a[6]);
+long sys_mknod(struct machine *m, const uint32_t a[6]);
+long sys_mknodat(struct machine *m, const uint32_t a[6]);
+long sys_rename(struct machine *m, const uint32_t a[6]);
+long sys_renameat(struct machine *m, const uint32_t a[6]);
+long sys_renameat2(struct machine *m, const uint32_t a[6]);
+long sys_symlink(struct machine *m, const uint32_t a[6]);
+long sys_symlinkat(struct machine *m, const uint32_t a[6]);
+long sys_link(struct machine *m, const uint32_t a[6]);
+long sys_linkat(struct machine *m, const uint32_t a[6]);
+long sys_chmod(struct machine *m, const uint32_t a[6]);
+long sys_fchmodat(struct machine *m, const uint32_t a[6]);
+long sys_chown(struct machine *m, const uint32_t a[6]);
+long sys_lchown(struct machine *m, const uint32_t a[6]);
+long sys_fd_erofs(struct machine *m, const uint32_t a[6]);
+long sys_fchownat(struct machine *m, const uint32_t a[6]);
+long sys_utimensat(struct machine *m, const uint32_t a[6]);
+long sys_utimensat64(struct machine *m, const uint32_t a[6]);
+long sys_utime(struct machine *m, const uint32_t a[6]);
+long sys_utimes(struct machine *m, const uint32_t a[6]);
+long sys_futimesat(struct machine *m, const uint32_t a[6]);
+long sys_truncate(struct machine *m, const uint32_t a[6]);
+long sys_truncate64(struct machine *m, const uint32_t a[6]);
+long sys_ftruncate(struct machine *m, const uint32_t a[6]);
+long sys_ftruncate64(struct machine *m, const uint32_t a[6]);
+long sys_getdents(struct machine *m, const uint32_t a[6]);
+
+/* sys_fdops.c: small calls on descriptors and the file state */
+long sys_pread64(struct machine *m, const uint32_t a[6]);
+long sys_pwrite64(struct machine *m, const uint32_t a[6]);
+long sys_fsync(struct machine *m, const uint32_t a[6]);
+long sys_syncfs(struct machine *m, const uint32_t a[6]);
+long sys_flock(struct machine *m, const uint32_t a[6]);
+long sys_fadvise64(struct machine *m, const uint32_t a[6]);
+long sys_fadvise64_64(struct machine *m, const uint32_t a[6]);
+long sys_fstatfs64(struct machine *m, const uint32_t a[6]);
+long sys_statfs64(struct machine *m, const uint32_t a[6]);
+long sys_umask(struct machine *m, const uint32_t a[6]);
+long sys_getpriority(struct machine *m, const uint32_t a[6]);
+long sys_setpriority(struct machine *m, const uint32_t a[6]);
+long sys_getgroups32(struct machine *m, const uint32_t a[6]);
+long sys_sendfile(struct machine *m, const uint32_t a[6]);
+long sys_sendfile64(struct machine *m, const uint32_t a[6]);
+
+/* sys_select.c: select and pselect6 */
+long sys_newselect(struct machine *m, const uint32_t a[6]);
+long sys_old_select(struct machine *m, const uint32_t a[6]);
+long sys_pselect6(struct machine *m, const uint32_t a[6]);
+long sys_pselect6_time64(struct machine *m, const uint32_t a[6]);
+
+/* sys_socket.c: no socket family is modelled */
+long sys_socketcall(struct machine *m, const uint32_t a[6]);
+long sys_socket(struct machine *m, const uint32_t a[6]);
+long sys_socketpair(struct machine *m, const uint32_t a[6]);
+long sys_accept4(struct machine *m, const uint32_t a[6]);
+long sys_recvmmsg(struct machine *m, const uint32_t a[6]);
+long sys_sockfd_op(struct machine *m, const uint32_t a[6]);
 
 /* sys_segment.c: descriptors */
 long sys_set_thread_area(struct machine *m, const uint32_t a[6]);

@@ -85,13 +85,14 @@ timeout -k 5 60 "$memsim" run --no-trace -- "$bin" dirfd0 secret.txt link \
     < "$tmp/outdir" > "$tmp/dirfd0_default.out" 2> "$tmp/dirfd0_default.err"
 check dirfd0_default $? "dirfd0 ok"
 
-# proc: the host's procfs, however it is named
+# proc: the host's procfs, however it is named (/proc/self/fd/N by its exact
+# name is the guest's own fd N, not the host's: guest/own_fds checks it)
 ln -s /proc "$tmp/plink"
 echo cwd-file > "$tmp/cwdfile"
 ( cd "$tmp" && exec timeout -k 5 60 "$memsim" run --no-trace -- "$bin" proc \
     /proc /proc/self/status /proc/self/maps /proc/self/cmdline /proc/self/environ /proc/self/mem \
     /proc/thread-self/status /proc/1/status /proc/1000/status /proc/meminfo /proc/cpuinfo \
-    /proc/self/fd/1 /proc/self/fd/3 /proc/self/cwd/cwdfile /proc/self/root/etc/hostname \
+    /proc/self/fdinfo/1 /proc/self/fd/1/ /proc/self/fd/3 /proc/self/cwd/cwdfile /proc/self/root/etc/hostname \
     "$tmp/plink/self/status" plink/meminfo ) > "$tmp/proc.out" 2> "$tmp/proc.err" < /dev/null
 check proc $? "proc ok"
 mkdir -p "$tmp/rp"

@@ -1,0 +1,313 @@
+/*
+ * sys_fdops.c — the smaller calls on descriptors and the process's file
+ * state: pread64/pwrite64, fsync/fdatasync/syncfs, flock, fadvise,
+ * statfs64/fstatfs64, umask, getpriority/setpriority, getgroups32, record
+ * locks (fcntl F_GETLK/F_SETLK), ioctl FIONREAD and sendfile.
+ *
+ * Where the host's answer is Linux's answer for the same descriptor (pread,
+ * pwrite, fsync, fadvise, FIONREAD: errno by file type and mode) the host
+ * call on the guest's host descriptor decides.  Where the answer is about
+ * the process (locks, flock, priority) the guest is modelled as what it is:
+ * alone, so nobody else holds a lock and no lock it takes can conflict.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/ioctl.h>
+#include <sys/sendfile.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <unistd.h>
+#include "emu/fs.h"
+
+#define PIO_CHUNK (256u << 10)
+#define G_ST_RDONLY 1u
+
+static int64_t arg64(const uint32_t a[6], int i) { return (int64_t)((uint64_t)a[i + 1] << 32 | a[i]); }
+
+/* pread64(fd, buf, count, pos): whole chunks until count or end of file. */
+long sys_pread64(struct machine *m, const uint32_t a[6])
+{
+    int h = fd_host(m, a[0]);
+    int64_t pos = arg64(a, 3);
+    if (h < 0)
+        return -EBADF;
+    uint32_t count = a[2] > INT32_MAX ? INT32_MAX : a[2];
+    uint8_t *buf = malloc(PIO_CHUNK);
+    if (!buf)
+        return -ENOMEM;
+    long done = 0;
+    do {
+        uint32_t len = count - done < PIO_CHUNK ? count - (uint32_t)done : PIO_CHUNK;
+        ssize_t n = pread(h, buf, len, (off_t)(pos + done));
+        if (n < 0) {
+            done = done ? done : -errno;
+            break;
+        }
+        if (n > 0 && copy_to_user(m->mm, a[1] + (uint32_t)done, buf, (uint32_t)n)) {
+            done = done ? done : -EFAULT;
+            break;
+        }
+        done += n;
+        if ((uint32_t)n < len)
+            break;
+    } while ((uint32_t)done < count);
+    free(buf);
+    return done;
+}
+
+/* pwrite64: the host refuses a read-only descriptor (EBADF) and a pipe
+ * (ESPIPE) as Linux does; only /dev/null and stdio are writable. */
+long sys_pwrite64(struct machine *m, const uint32_t a[6])
+{
+    int h = fd_host(m, a[0]);
+    if (h < 0)
+        return -EBADF;
+    uint32_t len = a[2] < PIO_CHUNK ? a[2] : PIO_CHUNK;
+    uint8_t *buf = malloc(len ? len : 1);
+    if (!buf)
+        return -ENOMEM;
+    long r = pwrite(h, buf, 0, (off_t)arg64(a, 3)) < 0 ? -errno : 0;
+    if (!r && len && copy_from_user(m->mm, buf, a[1], len))
+        r = -EFAULT;
+    if (!r) {
+        ssize_t n = pwrite(h, buf, len, (off_t)arg64(a, 3));
+        r = n < 0 ? -errno : n;
+    }
+    free(buf);
+    return r;
+}
+
+/* fsync/fdatasync: EINVAL for what cannot be synced (a pipe), else 0 —
+ * a read-only descriptor too, as Linux. */
+long sys_fsync(struct machine *m, const uint32_t a[6])
+{
+    int h = fd_host(m, a[0]);
+    if (h < 0)
+        return -EBADF;
+    return fdatasync(h) ? -errno : 0;
+}
+
+long sys_syncfs(struct machine *m, const uint32_t a[6])
+{
+    return fd_get(m, a[0]) ? 0 : -EBADF;    /* nothing of the guest's to write back */
+}
+
+/* flock: the guest is alone; only the operation is checked (EINVAL). */
+long sys_flock(struct machine *m, const uint32_t a[6])
+{
+    if (!fd_get(m, a[0]))
+        return -EBADF;
+    uint32_t cmd = a[1] & ~(uint32_t)LOCK_NB;
+    return cmd == LOCK_SH || cmd == LOCK_EX || cmd == LOCK_UN ? 0 : -EINVAL;
+}
+
+static long fadvise(struct machine *m, uint32_t fd, int64_t off, int64_t len, uint32_t advice)
+{
+    int h = fd_host(m, fd);
+    if (h < 0)
+        return -EBADF;
+    return -posix_fadvise(h, (off_t)off, (off_t)len, (int)advice);   /* ESPIPE, EINVAL */
+}
+
+/* fadvise64(fd, offset64, len32, advice), fadvise64_64(fd, offset64, len64, advice) */
+long sys_fadvise64(struct machine *m, const uint32_t a[6])
+{
+    return fadvise(m, a[0], arg64(a, 1), (int32_t)a[3], a[4]);
+}
+long sys_fadvise64_64(struct machine *m, const uint32_t a[6])
+{
+    return fadvise(m, a[0], arg64(a, 1), arg64(a, 3), a[5]);
+}
+
+/* struct statfs64 as i386 lays it out (packed, 84 bytes). */
+struct __attribute__((packed)) statfs64_i386 {
+    uint32_t f_type, f_bsize;
+    uint64_t f_blocks, f_bfree, f_bavail, f_files, f_ffree;
+    int32_t f_fsid[2];
+    uint32_t f_namelen, f_frsize, f_flags, f_spare[4];
+};
+_Static_assert(sizeof(struct statfs64_i386) == 84, "i386 struct statfs64 is 84 bytes");
+
+/* The model file system: the host's sizes for the file, read-only. */
+static long put_statfs64(struct machine *m, int h, uint32_t size, uint32_t ubuf)
+{
+    struct statfs s;
+    if (size != sizeof(struct statfs64_i386))
+        return -EINVAL;
+    if (fstatfs(h, &s))
+        return -errno;
+    struct statfs64_i386 g = {
+        .f_type = (uint32_t)s.f_type, .f_bsize = (uint32_t)s.f_bsize,
+        .f_blocks = s.f_blocks, .f_bfree = s.f_bfree, .f_bavail = s.f_bavail,
+        .f_files = s.f_files, .f_ffree = s.f_ffree,
+        .f_namelen = (uint32_t)s.f_namelen, .f_frsize = (uint32_t)s.f_frsize,
+        .f_flags = (uint32_t)s.f_flags | G_ST_RDONLY,
+    };
+    memcpy(g.f_fsid, &s.f_fsid, sizeof g.f_fsid);
+    return copy_to_user(m->mm, ubuf, &g, sizeof g) ? -EFAULT : 0;
+}
+
+long sys_fstatfs64(struct machine *m, const uint32_t a[6])
+{
+    int h = fd_host(m, a[0]);
+    return h < 0 ? -EBADF : put_statfs64(m, h, a[1], a[2]);
+}
+
+long sys_statfs64(struct machine *m, const uint32_t a[6])
+{
+    char path[PATH_MAX_G];
+    long n = strncpy_from_user(m->mm, path, a[0], PATH_MAX_G);
+    if (n <= 0)
+        return n ? n : -ENOENT;
+    int fd = fs_open(m, G_AT_FDCWD, path, O_PATH);
+    if (fd < 0)
+        return fd;
+    long r = put_statfs64(m, fd, a[1], a[2]);
+    close(fd);
+    return r;
+}
+
+long sys_umask(struct machine *m, const uint32_t a[6])
+{
+    uint32_t old = m->umask;
+    m->umask = a[0] & 0777;
+    return (long)old;
+}
+
+/* getpriority/setpriority for the one process (and its group and user):
+ * getpriority answers 20 - nice, as the system call does. */
+static long prio_target(struct machine *m, uint32_t which, uint32_t who)
+{
+    if (which > 2)
+        return -EINVAL;
+    if (who == 0 || (which != 2 && who == m->pid) || (which == 2 && who == (uint32_t)getuid()))
+        return 0;
+    return -ESRCH;
+}
+
+long sys_getpriority(struct machine *m, const uint32_t a[6])
+{
+    long r = prio_target(m, a[0], a[1]);
+    return r ? r : 20 - m->nice;
+}
+
+/* Lowering the nice value needs CAP_SYS_NICE (can_nice): the host's root
+ * has it, anyone else gets EACCES. */
+long sys_setpriority(struct machine *m, const uint32_t a[6])
+{
+    long r = prio_target(m, a[0], a[1]);
+    if (r)
+        return r;
+    int32_t nice = (int32_t)a[2];
+    nice = nice < -20 ? -20 : nice > 19 ? 19 : nice;
+    if (nice < m->nice && getuid() != 0)
+        return -EACCES;
+    m->nice = nice;
+    return 0;
+}
+
+long sys_getgroups32(struct machine *m, const uint32_t a[6])
+{
+    gid_t g[256];
+    int n = getgroups(256, g);
+    if ((int32_t)a[0] < 0)
+        return -EINVAL;
+    if (n < 0)
+        return -errno;
+    if (a[0] == 0)
+        return n;
+    if (a[0] < (uint32_t)n)
+        return -EINVAL;
+    return copy_to_user(m->mm, a[1], g, (uint32_t)n * 4u) ? -EFAULT : n;
+}
+
+/*
+ * Record locks (fs/locks.c fcntl_getlk / fcntl_setlk) for a process alone:
+ * the lock is checked as Linux checks it — l_type and l_whence EINVAL, a
+ * negative start EINVAL, then the descriptor's mode for the lock's type
+ * (EBADF) — and then F_GETLK finds no conflicting lock (F_UNLCK) and
+ * F_SETLK(W) succeeds.  flock64 (F_*LK64, OFD locks): 24 bytes; flock: 16.
+ */
+long fd_record_lock(struct machine *m, struct guest_fd *g, uint32_t cmd, uint32_t uaddr)
+{
+    int wide = cmd >= 12;           /* F_GETLK64..F_SETLKW64, F_OFD_* */
+    int getlk = cmd == 5 || cmd == 12 || cmd == 36;
+    uint8_t fl[24];
+    uint32_t size = wide ? 24 : 16;
+    if (copy_from_user(m->mm, fl, uaddr, size))
+        return -EFAULT;
+    int16_t type, whence;
+    memcpy(&type, fl, 2);
+    memcpy(&whence, fl + 2, 2);
+    int64_t start;
+    if (wide)
+        memcpy(&start, fl + 4, 8);
+    else {
+        int32_t s32;
+        memcpy(&s32, fl + 4, 4);
+        start = s32;
+    }
+    if (type != F_RDLCK && type != F_WRLCK && (getlk || type != F_UNLCK))
+        return -EINVAL;
+    if (whence < 0 || whence > 2 || (whence == SEEK_SET && start < 0))
+        return -EINVAL;
+    if (getlk) {
+        int16_t unlck = F_UNLCK;
+        memcpy(fl, &unlck, 2);
+        return copy_to_user(m->mm, uaddr, fl, size) ? -EFAULT : 0;
+    }
+    int acc = fcntl(g->host_fd, F_GETFL);
+    if (acc < 0)
+        return -errno;
+    acc &= O_ACCMODE;
+    if ((type == F_RDLCK && acc == O_WRONLY) || (type == F_WRLCK && acc == O_RDONLY))
+        return -EBADF;
+    return 0;
+}
+
+/* ioctl FIONREAD: bytes readable now, as the host counts them (a regular
+ * file: size - position; a pipe or tty: what is queued). */
+long fd_fionread(struct machine *m, int h, uint32_t uaddr)
+{
+    int n;
+    if (ioctl(h, FIONREAD, &n) < 0)
+        return -errno;
+    return copy_to_user(m->mm, uaddr, &n, 4) ? -EFAULT : 0;
+}
+
+/* sendfile/sendfile64(out, in, offset, count): the host copies between the
+ * guest's host descriptors (the modes and types checked there are Linux's:
+ * EBADF for a descriptor not open for reading or writing, EINVAL for an
+ * input that cannot be read that way); the offset, when given, is the
+ * guest's and is written back. */
+static long do_sendfile(struct machine *m, const uint32_t a[6], int wide)
+{
+    int out = fd_host(m, a[0]), in = fd_host(m, a[1]);
+    if (out < 0 || in < 0)
+        return -EBADF;
+    off_t off = 0;
+    if (a[2]) {
+        int64_t v = 0;
+        int32_t v32;
+        if (copy_from_user(m->mm, wide ? (void *)&v : (void *)&v32, a[2], wide ? 8 : 4))
+            return -EFAULT;
+        off = wide ? (off_t)v : (off_t)v32;
+    }
+    size_t count = a[3] < PIO_CHUNK * 4 ? a[3] : PIO_CHUNK * 4;
+    ssize_t n = sendfile(out, in, a[2] ? &off : NULL, count);
+    if (n < 0)
+        return -errno;
+    if (a[2]) {
+        int64_t v = off;
+        int32_t v32 = (int32_t)off;
+        if (copy_to_user(m->mm, a[2], wide ? (void *)&v : (void *)&v32, wide ? 8 : 4))
+            return -EFAULT;
+    }
+    return n;
+}
+
+long sys_sendfile(struct machine *m, const uint32_t a[6]) { return do_sendfile(m, a, 0); }
+long sys_sendfile64(struct machine *m, const uint32_t a[6]) { return do_sendfile(m, a, 1); }

@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# check-fs-errno.sh — samples/fs_errno.c: the errno of each file-system and
+# socket call memsim answers without a writable file system.
+#   pre   errors Linux gives before it asks whether the file system is
+#         writable (lookups, EEXIST, flags, EBADF, ENOTSOCK): compared with
+#         the same i386 binary run natively on a writable copy of the
+#         fixture (the reference), under memsim with the default root (cwd
+#         the fixture) and with --root FIXTURE
+#   rofs  what Linux answers on a read-only mount, read from the kernel
+#         (fs/namei.c do_unlinkat/do_rmdir/do_renameat2: parent, then
+#         mnt_want_write, so a missing name in an existing directory is
+#         EROFS; filename_create: EEXIST first; fs/open.c chmod/chown/
+#         vfs_truncate, fs/utimes.c: the path, then EROFS; sb_permission for
+#         access(W_OK)), asserted below — a read-only mount needs root and is
+#         not made in CI.  socket() is EAFNOSUPPORT: memsim models no family.
+#
+#   check-fs-errno.sh MEMSIM FS_ERRNO_BIN
+set -u
+[ $# -eq 2 ] || { echo "usage: $0 MEMSIM FS_ERRNO_BIN" >&2; exit 2; }
+memsim=$1 bin=$2
+[ -x "$memsim" ] && [ -f "$bin" ] || { echo "FAIL fs-errno: memsim or sample missing"; exit 1; }
+bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")      # the runs cd into the fixture
+memsim=$(cd "$(dirname "$memsim")" && pwd)/$(basename "$memsim")
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/memsim-fs-errno.XXXXXX") || exit 1
+bad=0
+
+fixture() {
+    mkdir -p "$1/d" && echo data >"$1/f" && ln -s f "$1/l"
+}
+fixture "$tmp/fx"
+
+# compare NAME EXPECTED_FILE CMD...: CMD (in the fixture, stdin /dev/null,
+# stdout a pipe) must print EXPECTED_FILE and exit 0
+compare() {
+    local name=$1 want=$2; shift 2
+    local status
+    (cd "$tmp/fx" && "$@" </dev/null 2>"$tmp/$name.err" | cat >"$tmp/$name.out"; exit "${PIPESTATUS[0]}")
+    status=$?
+    if [ "$status" != 0 ] || ! diff -u "$want" "$tmp/$name.out" >"$tmp/$name.diff"; then
+        echo "FAIL fs-errno/$name: status $status"
+        sed 's/^/    /' "$tmp/$name.diff" | head -40
+        head -5 "$tmp/$name.err" | sed 's/^/    stderr: /'
+        bad=1
+    else
+        echo "PASS fs-errno/$name"
+    fi
+}
+
+if (cd "$tmp/fx" && "$bin" pre </dev/null | cat >"$tmp/native-pre.txt"; exit "${PIPESTATUS[0]}"); then
+    echo "PASS fs-errno/native-reference"
+    [ -e "$tmp/fx/x" ] || [ -e "$tmp/fx/g" ] && { echo "FAIL fs-errno: the pre table changed the fixture"; bad=1; }
+    compare pre-default "$tmp/native-pre.txt" "$memsim" run --db "$tmp/p.db" -- "$bin" pre
+    compare pre-rooted "$tmp/native-pre.txt" "$memsim" run --db "$tmp/pr.db" --root "$tmp/fx" -- "$bin" pre
+else
+    echo "note: the host does not run i386 binaries natively; no native reference for the pre table"
+fi
+
+cat >"$tmp/rofs.txt" <<'TABLE'
+syscall(SYS_unlink, "f")                                   EROFS
+syscall(SYS_unlink, "missing")                             EROFS
+syscall(SYS_unlinkat, AT_FDCWD, "d", 0x200)                EROFS
+syscall(SYS_rmdir, "d")                                    EROFS
+syscall(SYS_rmdir, "missing")                              EROFS
+syscall(SYS_mkdir, "new", 0755)                            EROFS
+syscall(SYS_mkdir, "new/", 0755)                           EROFS
+syscall(SYS_mkdirat, AT_FDCWD, "d/new", 0755)              EROFS
+syscall(SYS_mknod, "new", S_IFIFO | 0644, 0)               EROFS
+syscall(SYS_mknodat, AT_FDCWD, "new", S_IFREG | 0644, 0)   EROFS
+syscall(SYS_rename, "f", "g")                              EROFS
+syscall(SYS_rename, "missing", "g")                        EROFS
+syscall(SYS_renameat, AT_FDCWD, "f", AT_FDCWD, "d/g")      EROFS
+syscall(SYS_renameat2, AT_FDCWD, "f", AT_FDCWD, "d", 2)    EROFS
+syscall(SYS_symlink, "t", "new")                           EROFS
+syscall(SYS_symlinkat, "t", AT_FDCWD, "new")               EROFS
+syscall(SYS_link, "f", "new")                              EROFS
+syscall(SYS_linkat, AT_FDCWD, "l", AT_FDCWD, "new", 0x400) EROFS
+syscall(SYS_chmod, "f", 0644)                              EROFS
+syscall(SYS_fchmod, rfd, 0644)                             EROFS
+syscall(SYS_fchmodat, AT_FDCWD, "d", 0755)                 EROFS
+syscall(SYS_chown32, "f", 0, 0)                            EROFS
+syscall(SYS_lchown32, "l", 0, 0)                           EROFS
+syscall(SYS_fchown32, rfd, 0, 0)                           EROFS
+syscall(SYS_fchownat, AT_FDCWD, "l", 0, 0, 0x100)          EROFS
+syscall(SYS_utimensat, AT_FDCWD, "f", NULL, 0)             EROFS
+syscall(SYS_utimensat, rfd, NULL, NULL, 0)                 EROFS
+syscall(SYS_utime, "f", NULL)                              EROFS
+syscall(SYS_utimes, "f", NULL)                             EROFS
+syscall(SYS_truncate, "f", 0)                              EROFS
+syscall(SYS_truncate64, "f", 0, 0)                         EROFS
+syscall(SYS_access, "f", W_OK)                             EROFS
+syscall(SYS_access, "d", R_OK | W_OK)                      EROFS
+syscall(SYS_socket, AF_UNIX, SOCK_STREAM, 0)               EAFNOSUPPORT
+syscall(SYS_socket, AF_INET, SOCK_DGRAM, 0)                EAFNOSUPPORT
+TABLE
+compare rofs-default "$tmp/rofs.txt" "$memsim" run --db "$tmp/r.db" -- "$bin" rofs
+compare rofs-rooted "$tmp/rofs.txt" "$memsim" run --db "$tmp/rr.db" --root "$tmp/fx" -- "$bin" rofs
+[ -e "$tmp/fx/new" ] || [ -e "$tmp/fx/g" ] && { echo "FAIL fs-errno: memsim changed the fixture"; bad=1; }
+
+[ "$bad" = 0 ] && rm -rf "$tmp"
+exit "$bad"
