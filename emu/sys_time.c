@@ -321,19 +321,19 @@ long sys_alarm(struct machine *m, const uint32_t a[6])
 /* ---- sleeping ---- */
 
 /* Sleep until m->cycles reaches until: the model's time advances at once.
- * A timer expiring first ends the sleep there (its signal interrupts it).
- * Returns 0. */
+ * Only the real timer runs meanwhile (the others count CPU time); expiring
+ * first, it ends the sleep there (its signal interrupts it), unless its
+ * signal is ignored.  Returns 0. */
 static long sleep_until(struct machine *m, uint64_t until)
 {
     while (m->cycles < until && !m->stopped) {
-        uint64_t step = until < m->timer_cycle ? until : m->timer_cycle;
+        uint64_t real = m->itimer[0].expires ? m->itimer[0].expires : UINT64_MAX;
+        uint64_t step = until < real ? until : real;
         if (step > m->cycles) {
             m->sleep_cycles += step - m->cycles;
             m->cycles = step;
-            timers_update(m);           /* CPU-time timers moved with the sleep */
         }
-        if (m->cycles >= m->timer_cycle)
-            time_expire_timers(m);
+        time_expire_timers(m);          /* also moves the CPU-time timers past the sleep */
     }
     m->nr_sleeps++;
     return 0;
