@@ -375,6 +375,10 @@ static void hook_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
     m->cycles += m->cpu.insn_cost[d->cls];
     if (d->flags & (DEC_RDTSC | DEC_RDTSCP | DEC_FAULT))
         insn_special(m, d);
+    /* an interval timer reached (UINT64_MAX when none is armed): its
+     * signal lands between instructions even in a loop with no calls */
+    if (__builtin_expect(m->cycles >= m->timer_cycle, 0))
+        time_expire_timers(m);
 }
 
 /* A data access: translate, then pay the latency of the level that hit. */

@@ -45,6 +45,11 @@ struct sigaction_rec {
     uint64_t mask;
 };
 
+/* An interval timer (setitimer): in cycles of its clock, 0: disarmed. */
+struct itimer {
+    uint64_t expires, interval;
+};
+
 struct machine {
     struct memsim_options opt;
     uc_engine *uc;
@@ -83,6 +88,13 @@ struct machine {
     uint64_t fault_cycles, syscall_cycles;
     uint64_t nr_faults, nr_syscalls;
     struct memsim_enosys enosys;    /* the calls answered -ENOSYS (syscall.c) */
+    /* the clocks (sys_time.c): sleeps advance cycles and count here, so
+     * CPU time is cycles - sleep_cycles */
+    uint64_t sleep_cycles, nr_sleeps;
+    uint64_t timer_cycle;           /* the next timer fires when cycles reaches it
+                                       (UINT64_MAX: none); checked by the code hook */
+    struct itimer itimer[3];        /* ITIMER_REAL, _VIRTUAL, _PROF */
+    uint64_t hiwater_rss;           /* pages: rss only falls in system calls */
 
     int pending_syscall;            /* int 0x80 or sysenter stopped the engine (cpu.c) */
     int in_engine;                  /* inside uc_emu_start: only additive region changes */

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "emu/memsim.h"
 #include "trace/trace.h"
 
@@ -30,6 +31,7 @@ static void usage(FILE *f)
         "  --no-trace     do not write a trace\n"
         "  --ram SIZE     modelled RAM, e.g. 64M, 1G (default 256M, 4M..4G)\n"
         "  --seed N       seed for getrandom and AT_RANDOM, decimal (default 0)\n"
+        "  --epoch SECS   the guest's boot time, seconds since 1970 (default: now)\n"
         "  --root DIR     the guest's / on the host (default /)\n"
         "  -E NAME=VALUE  set a guest environment variable (repeatable)\n"
         "  --env-clear    start the guest with an empty environment\n"
@@ -65,7 +67,7 @@ static int parse_size(const char *s, uint64_t *out)
 
 /* --seed: decimal digits only, an unsigned 64-bit number ("-1" is not
  * 2^64 - 1, "010" is ten, "0x10" is refused). */
-static int parse_seed(const char *s, uint64_t *out)
+static int parse_decimal(const char *s, uint64_t *out)
 {
     uint64_t v = 0;
     if (!*s)
@@ -163,12 +165,16 @@ static void print_summary(const struct memsim_options *o, const struct memsim_re
 }
 
 enum { O_DB = 256, O_NOTRACE, O_RAM, O_SEED, O_ROOT, O_ENVCLEAR, O_SUMMARY, O_HELP,
-       O_CPU, O_CPUCFG, O_STATS, O_ENGINE, O_PAGING };
+       O_CPU, O_CPUCFG, O_STATS, O_ENGINE, O_PAGING, O_EPOCH };
+
+/* --epoch's limit: the last second of year 9999, so that epoch plus model
+ * time fits every clock and date(1) can print it. */
+#define MAX_EPOCH 253402300799ull
 
 /* What `memsim run`'s options say, before anything is read or opened. */
 struct run_args {
     struct memsim_options o;
-    int summary, stats, clear;
+    int summary, stats, clear, epoch_set;
     const char *cpu_name, *cpu_file;
     const char *extra[64];              /* -E NAME=VALUE */
     int nextra;
@@ -192,11 +198,19 @@ static int run_option(struct run_args *a, int c, const char *arg)
         }
         return 0;
     case O_SEED:
-        if (parse_seed(arg, &a->o.seed)) {
+        if (parse_decimal(arg, &a->o.seed)) {
             fprintf(stderr, "memsim: --seed %s: expected a decimal number from 0 to "
                     "18446744073709551615\n", arg);
             return MEMSIM_EXIT_USAGE;
         }
+        return 0;
+    case O_EPOCH:
+        if (parse_decimal(arg, &a->o.epoch) || a->o.epoch > MAX_EPOCH) {
+            fprintf(stderr, "memsim: --epoch %s: expected a decimal number of seconds from 0 "
+                    "to %llu (9999-12-31T23:59:59Z)\n", arg, (unsigned long long)MAX_EPOCH);
+            return MEMSIM_EXIT_USAGE;
+        }
+        a->epoch_set = 1;
         return 0;
     case O_ROOT:
         if (!file_value_ok("--root", arg))
@@ -246,7 +260,7 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
         { "summary", no_argument, 0, O_SUMMARY }, { "help", no_argument, 0, O_HELP },
         { "cpu", required_argument, 0, O_CPU }, { "cpu-config", required_argument, 0, O_CPUCFG },
         { "stats", no_argument, 0, O_STATS }, { "engine", required_argument, 0, O_ENGINE },
-        { "paging", required_argument, 0, O_PAGING },
+        { "paging", required_argument, 0, O_PAGING }, { "epoch", required_argument, 0, O_EPOCH },
         { 0, 0, 0, 0 },
     };
     int c, rc;
@@ -295,6 +309,12 @@ static int cmd_run(int argc, char **argv)
         (a.cpu_file && cpu_config_load(&cpu, a.cpu_file, err, sizeof err))) {
         fprintf(stderr, "memsim: %s\n", err);
         return MEMSIM_EXIT_USAGE;
+    }
+    if (!a.epoch_set) {
+        /* the host's time now, so that the guest's dates look right; the
+         * trace records it (runs.epoch) for a rerun with --epoch */
+        time_t now = time(NULL);
+        o->epoch = now > 0 ? (uint64_t)now : 0;
     }
     o->cpu = &cpu;
     o->cpu_config_path = a.cpu_file;

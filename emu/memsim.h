@@ -31,6 +31,9 @@ struct memsim_options {
     uint64_t ram_bytes;         /* --ram, default 256 MiB */
     const char *db_path;        /* --db, default "memsim.db"; NULL: no trace */
     uint64_t seed;              /* --seed: getrandom and AT_RANDOM */
+    uint64_t epoch;             /* --epoch: the guest's boot time, seconds since
+                                   1970 (the command line defaults it to the
+                                   host's time at the start; recorded in runs.epoch) */
     const char *root;           /* --root: guest "/" on the host, default "/" */
     const char *options_text;   /* the options as recorded in runs.options */
     const struct cpu_config *cpu;   /* --cpu preset with --cpu-config applied */

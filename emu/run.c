@@ -190,6 +190,7 @@ static int machine_create(struct machine *m, const struct memsim_options *opt,
     m->opt = *opt;
     m->pid = GUEST_PID;
     m->rng = opt->seed;
+    m->timer_cycle = UINT64_MAX;        /* no timer armed */
     m->root_fd = -1;
     if (fd_table_init(m, stdio_open)) {
         snprintf(err, errlen, "cannot set up the guest's stdio: %s", strerror(errno));
@@ -278,7 +279,8 @@ static void record_run_start(struct machine *m, const struct memsim_options *opt
     }
     sha256_hex(image, size, hash);        /* the bytes that run, not what the path names now */
     struct trace_run_info info = { opt->program, args ? args : "", hash,
-                                   opt->options_text ? opt->options_text : "" };
+                                   opt->options_text ? opt->options_text : "",
+                                   (int64_t)opt->epoch };
     trace_begin_run(m->trace, &info);
     free(args);
 }

@@ -52,7 +52,8 @@ static void sleep_until(struct machine *m, unsigned __int128 deadline, int realt
     if (deadline <= now)
         return;
     unsigned __int128 c = ((deadline - now) * m->cpu.hz + 999999999u) / 1000000000u;
-    m->cycles += c > UINT64_MAX - m->cycles ? UINT64_MAX - m->cycles : (uint64_t)c;
+    /* as nanosleep: counted as sleep, the real timer may fire meanwhile */
+    time_sleep_until(m, c > UINT64_MAX - m->cycles ? UINT64_MAX : m->cycles + (uint64_t)c);
 }
 
 long guest_block(struct machine *m, const struct guest_timeout *to, const char *what)

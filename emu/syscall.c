@@ -1,6 +1,7 @@
 /*
  * syscall.c — the int 0x80 gate: dispatch, tracing, and the memory,
- * process, time and identity calls.  File calls are in sys_fs.c.
+ * process and identity calls.  File calls are in sys_fs.c, clocks and
+ * timers in sys_time.c.
  *
  * Numbers follow arch/x86/entry/syscalls/syscall_32.tbl.  An unknown
  * number returns -ENOSYS, is traced like any other call, and the run goes on.
@@ -13,7 +14,6 @@
 #include "emu/syscall.h"
 
 #define RLIM_INFINITY_32 0xffffffffu
-#define GUEST_EPOCH 1767225600ull      /* 2026-01-01T00:00:00Z: the guest's boot time */
 
 static long sys_exit(struct machine *m, const uint32_t a[6])
 {
@@ -156,63 +156,6 @@ static long sys_getrandom(struct machine *m, const uint32_t a[6])
     return (long)len;
 }
 
-/* The guest's clocks run on the model's cycle counter. */
-static void guest_time(const struct machine *m, uint32_t clk, uint64_t *sec, uint64_t *nsec)
-{
-    uint64_t ns = (uint64_t)((unsigned __int128)m->cycles * 1000000000u / m->cpu.hz);
-    *sec = ns / 1000000000ull + (clk == 0 || clk == 8 ? GUEST_EPOCH : 0);  /* REALTIME, TAI */
-    *nsec = ns % 1000000000ull;
-}
-
-uint64_t guest_clock_ns(const struct machine *m, uint32_t clk)
-{
-    uint64_t s, ns;
-    guest_time(m, clk, &s, &ns);
-    return s * 1000000000ull + ns;
-}
-
-static long sys_time(struct machine *m, const uint32_t a[6])
-{
-    uint64_t s, ns;
-    guest_time(m, 0, &s, &ns);
-    uint32_t t = (uint32_t)s;
-    if (a[0] && copy_to_user(m->mm, a[0], &t, 4))
-        return -EFAULT;
-    return (long)t;
-}
-
-static long sys_clock_gettime(struct machine *m, const uint32_t a[6])
-{
-    uint64_t s, ns;
-    if (a[0] > 11)
-        return -EINVAL;
-    guest_time(m, a[0], &s, &ns);
-    uint32_t ts[2] = { (uint32_t)s, (uint32_t)ns };
-    return copy_to_user(m->mm, a[1], ts, sizeof ts) ? -EFAULT : 0;
-}
-
-static long sys_clock_gettime64(struct machine *m, const uint32_t a[6])
-{
-    uint64_t s, ns;
-    if (a[0] > 11)
-        return -EINVAL;
-    guest_time(m, a[0], &s, &ns);
-    uint64_t ts[2] = { s, ns };
-    return copy_to_user(m->mm, a[1], ts, sizeof ts) ? -EFAULT : 0;
-}
-
-static long sys_gettimeofday(struct machine *m, const uint32_t a[6])
-{
-    uint64_t s, ns;
-    guest_time(m, 0, &s, &ns);
-    uint32_t tv[2] = { (uint32_t)s, (uint32_t)(ns / 1000) }, tz[2] = { 0, 0 };   /* UTC */
-    if (a[0] && copy_to_user(m->mm, a[0], tv, sizeof tv))
-        return -EFAULT;
-    if (a[1] && copy_to_user(m->mm, a[1], tz, sizeof tz))
-        return -EFAULT;
-    return 0;
-}
-
 /* RLIMIT_STACK, RLIMIT_NOFILE and RLIMIT_MEMLOCK are the limits the model
  * enforces; the rest are infinite. */
 static void rlimit_of(uint32_t res, uint64_t *cur, uint64_t *max)
@@ -333,6 +276,12 @@ static const struct syscall_entry table[NR_SYSCALLS] = {
     S(239, "sendfile64", sys_sendfile64),
     S(82, "select", sys_old_select), S(142, "_newselect", sys_newselect),
     S(308, "pselect6", sys_pselect6), S(413, "pselect6_time64", sys_pselect6_time64),
+    S(27, "alarm", sys_alarm), S(43, "times", sys_times), S(77, "getrusage", sys_getrusage),
+    S(104, "setitimer", sys_setitimer), S(105, "getitimer", sys_getitimer),
+    S(158, "sched_yield", sys_sched_yield), S(162, "nanosleep", sys_nanosleep),
+    S(266, "clock_getres", sys_clock_getres), S(267, "clock_nanosleep", sys_clock_nanosleep),
+    S(406, "clock_getres_time64", sys_clock_getres_time64),
+    S(407, "clock_nanosleep_time64", sys_clock_nanosleep_time64),
 };
 
 static const int arg_regs[6] = { UC_X86_REG_EBX, UC_X86_REG_ECX, UC_X86_REG_EDX,
@@ -365,6 +314,7 @@ void syscall_dispatch(struct machine *m)
         uc_reg_read(m->uc, arg_regs[i], &a[i]);
     m->cycles += m->cpu.syscall_cost;
     m->syscall_cycles += m->cpu.syscall_cost;
+    time_maxrss_pages(m);               /* rss falls only in here: the peak is before */
 
     const struct syscall_entry *e = nr < NR_SYSCALLS ? &table[nr] : NULL;
     long ret = (e && e->fn) ? e->fn(m, a) : -ENOSYS;
@@ -381,4 +331,6 @@ void syscall_dispatch(struct machine *m)
     uc_reg_write(m->uc, UC_X86_REG_EAX, &eax);
     if (signal_deliverable(&m->sig))        /* the return to user mode */
         signal_deliver_pending(m);
+    if (m->cycles >= m->timer_cycle)    /* a timer expired in the call (or the engine ran none) */
+        time_expire_timers(m);
 }

@@ -114,6 +114,29 @@ long sys_accept4(struct machine *m, const uint32_t a[6]);
 long sys_recvmmsg(struct machine *m, const uint32_t a[6]);
 long sys_sockfd_op(struct machine *m, const uint32_t a[6]);
 
+/* sys_time.c: clocks, sleeps, timers, resource usage */
+long sys_time(struct machine *m, const uint32_t a[6]);
+long sys_gettimeofday(struct machine *m, const uint32_t a[6]);
+long sys_clock_gettime(struct machine *m, const uint32_t a[6]);
+long sys_clock_gettime64(struct machine *m, const uint32_t a[6]);
+long sys_clock_getres(struct machine *m, const uint32_t a[6]);
+long sys_clock_getres_time64(struct machine *m, const uint32_t a[6]);
+long sys_nanosleep(struct machine *m, const uint32_t a[6]);
+long sys_clock_nanosleep(struct machine *m, const uint32_t a[6]);
+long sys_clock_nanosleep_time64(struct machine *m, const uint32_t a[6]);
+long sys_sched_yield(struct machine *m, const uint32_t a[6]);
+long sys_alarm(struct machine *m, const uint32_t a[6]);
+long sys_setitimer(struct machine *m, const uint32_t a[6]);
+long sys_getitimer(struct machine *m, const uint32_t a[6]);
+long sys_getrusage(struct machine *m, const uint32_t a[6]);
+long sys_times(struct machine *m, const uint32_t a[6]);
+uint64_t time_ns(const struct machine *m);          /* model time since boot */
+uint64_t time_maxrss_pages(struct machine *m);      /* updates the high-water mark */
+/* Fire the timers whose time has come (m->cycles >= m->timer_cycle). */
+void time_expire_timers(struct machine *m);
+/* Sleep until m->cycles reaches until (timers run meanwhile). */
+long time_sleep_until(struct machine *m, uint64_t until);
+
 /* sys_segment.c: descriptors */
 long sys_set_thread_area(struct machine *m, const uint32_t a[6]);
 long sys_get_thread_area(struct machine *m, const uint32_t a[6]);

@@ -19,6 +19,7 @@
 #define SIGSTOP_NR 19
 #define KSI_USER  0                  /* kill(2) */
 #define KSI_TKILL (-6)               /* tkill(2), tgkill(2) */
+#define KSI_KERNEL 0x80              /* sent by the kernel (an itimer's SIGALRM) */
 
 static inline uint64_t sigmask_of(uint32_t sig) { return 1ull << (sig - 1); }
 /* SIGKILL and SIGSTOP: never blocked, never waited for (sigdelsetmask). */

@@ -7,7 +7,7 @@
 #ifndef MEMSIM_TRACE_SCHEMA_H
 #define MEMSIM_TRACE_SCHEMA_H
 
-#define TRACE_SCHEMA_VERSION "4"
+#define TRACE_SCHEMA_VERSION "5"
 #define TRACE_MEMSIM_VERSION "0.1"
 #define TRACE_BATCH          100000   /* event rows per transaction */
 
@@ -32,7 +32,7 @@
     "CREATE TABLE runs(id INTEGER PRIMARY KEY, program TEXT, args TEXT,"     \
     " sha256 TEXT, options TEXT, started TEXT, instructions INTEGER,"        \
     " cycles INTEGER, exit_status INTEGER, exit_reason TEXT,"                \
-    " wall_seconds REAL, memsim_version TEXT);"                              \
+    " wall_seconds REAL, memsim_version TEXT, epoch INTEGER);"               \
     "CREATE TABLE syscalls(seq INTEGER PRIMARY KEY, cycle INTEGER,"          \
     " pid INTEGER, nr INTEGER, name TEXT, arg0 INTEGER, arg1 INTEGER,"       \
     " arg2 INTEGER, arg3 INTEGER, arg4 INTEGER, arg5 INTEGER, ret INTEGER);" \
@@ -93,7 +93,7 @@
     "INSERT INTO segments VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 #define TRACE_INSERT_RUN                                                     \
     "INSERT INTO runs(program, args, sha256, options, started,"              \
-    " memsim_version) VALUES(?,?,?,?,?,'" TRACE_MEMSIM_VERSION "')"
+    " memsim_version, epoch) VALUES(?,?,?,?,?,'" TRACE_MEMSIM_VERSION "',?)"
 #define TRACE_UPDATE_RUN                                                     \
     "UPDATE runs SET instructions=?, cycles=?, exit_status=?, exit_reason=?,"\
     " wall_seconds=? WHERE id=?"

@@ -424,6 +424,10 @@ int trace_begin_run(struct trace *t, const struct trace_run_info *info)
     bind_text(s, 3, info->sha256);
     bind_text(s, 4, info->options);
     bind_text(s, 5, started[0] ? started : NULL);
+    if (info == &none)
+        sqlite3_bind_null(s, 6);
+    else
+        sqlite3_bind_int64(s, 6, info->epoch);
     if (run_step(t, s) != 0)
         return -1;
     t->run_id = sqlite3_last_insert_rowid(t->db);

@@ -28,6 +28,7 @@ struct trace_run_info {
     const char *args;           /* argv joined with spaces */
     const char *sha256;         /* hex digest of the program file */
     const char *options;        /* the run's options, "key=value ..." */
+    int64_t epoch;              /* the guest's boot time, seconds since 1970 */
 };
 
 struct trace_run_totals {

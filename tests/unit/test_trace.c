@@ -221,7 +221,7 @@ static void check_kernel_rows(sqlite3 *db)
 
 static void check_run_and_views(sqlite3 *db)
 {
-    CHECK_STR(q_text(db, "SELECT value FROM meta WHERE key = 'schema_version'"), "4");
+    CHECK_STR(q_text(db, "SELECT value FROM meta WHERE key = 'schema_version'"), "5");
     CHECK_EQ(q_int(db, "SELECT count(*) FROM runs"), 1);
     CHECK_EQ(q_int(db, "SELECT count(*) FROM sqlite_master WHERE type = 'index'"
                        " AND name = 'allocations_pfn' AND tbl_name = 'allocations'"), 1);
@@ -233,6 +233,7 @@ static void check_run_and_views(sqlite3 *db)
     CHECK_STR(q_text(db, "SELECT printf('%d %d %d %s %.2f', instructions, cycles,"
                          " exit_status, exit_reason, wall_seconds) FROM runs"),
               "1000 600 139 SIGSEGV 1.25");
+    CHECK_EQ(q_int(db, "SELECT count(*) FROM runs WHERE epoch = 1700000000"), 1);
     CHECK_EQ(q_int(db, "SELECT count(*) FROM fault_summary"), 2);
     CHECK_EQ(q_int(db, "SELECT count FROM fault_summary WHERE kind = 'anon'"), 1);
     CHECK_EQ(q_int(db, "SELECT count(*) FROM page_walks_by_page"), 3);
@@ -248,7 +249,7 @@ static void check_run_and_views(sqlite3 *db)
 static void test_events(const char *path)
 {
     char err[256] = "";
-    struct trace_run_info info = { "/bin/x", "/bin/x -v", "abcd", "cpu=test" };
+    struct trace_run_info info = { "/bin/x", "/bin/x -v", "abcd", "cpu=test", 1700000000 };
     struct trace_run_totals totals = { 1000, 600, 139, "SIGSEGV", 1.25 };
     struct trace *t = trace_open(path, &clk, err, sizeof err);
     CHECK(t != NULL);
@@ -293,7 +294,7 @@ static void test_null_clock(void)
     CHECK_EQ(trace_close(t, close_err, sizeof close_err), 0);
     sqlite3 *db = open_ro(path);
     CHECK_EQ(q_int(db, "SELECT cycle FROM translations WHERE seq = 1"), 0);
-    CHECK_EQ(q_int(db, "SELECT count(*) FROM runs WHERE program IS NULL"
+    CHECK_EQ(q_int(db, "SELECT count(*) FROM runs WHERE program IS NULL AND epoch IS NULL"
                        " AND instructions = 5 AND exit_reason = 'exit'"), 1);
     sqlite3_close(db);
     CHECK_EQ(trace_close(NULL, NULL, 0), 0);
@@ -365,7 +366,7 @@ static void test_insert_error(void)
     signal(SIGXFSZ, SIG_DFL);
     sqlite3 *db = open_ro(path);                    /* still a valid database */
     CHECK_STR(q_text(db, "PRAGMA integrity_check"), "ok");
-    CHECK_STR(q_text(db, "SELECT value FROM meta WHERE key = 'schema_version'"), "4");
+    CHECK_STR(q_text(db, "SELECT value FROM meta WHERE key = 'schema_version'"), "5");
     sqlite3_close(db);
 }
 

@@ -1,0 +1,458 @@
+/*
+ * sys_time.c — the guest's clocks, sleeps, interval timers and resource
+ * usage, all on the model's cycle counter.
+ *
+ * Model time is m->cycles at cpu.hz.  A sleep advances m->cycles (the model
+ * does nothing else meanwhile) and counts it in m->sleep_cycles, so CPU
+ * time is m->cycles - m->sleep_cycles.  The clocks (Linux's ids,
+ * include/uapi/linux/time.h):
+ *   REALTIME, REALTIME_COARSE, REALTIME_ALARM, TAI  epoch + model time
+ *   MONOTONIC, MONOTONIC_RAW, MONOTONIC_COARSE,
+ *   BOOTTIME, BOOTTIME_ALARM                        model time since boot
+ *   PROCESS_CPUTIME_ID, THREAD_CPUTIME_ID, and the
+ *   negative CPU clocks of the guest itself         CPU time
+ * The epoch is --epoch (default: the host's time when the run started,
+ * recorded in runs.epoch).  TAI has no leap-second offset (the kernel's
+ * default, tai_offset 0).  The _ALARM clocks are served as on a machine
+ * with an RTC.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+#include "emu/syscall.h"
+
+#define NSEC_PER_SEC 1000000000ull
+#define MODEL_HZ     250u               /* the tick: the _COARSE and PROF/VIRT resolution */
+#define USER_HZ      100u               /* clock_t units of times() */
+#define TIMER_ABSTIME 1u
+
+enum clock_base { BASE_REAL, BASE_MONO, BASE_CPU };
+
+/* Linux's CPU-clock encoding (include/linux/posix-timers.h): ~pid << 3,
+ * bit 2 per-thread, bits 0-1 PROF/VIRT/SCHED, 3 = a clock fd. */
+#define CPUCLOCK_PID(c)       ((int32_t)~((c) >> 3))
+#define CPUCLOCK_PERTHREAD(c) (((c) & 4) != 0)
+#define CPUCLOCK_WHICH(c)     ((c) & 3)
+#define CPUCLOCK_SCHED        2
+#define CLOCKFD               3
+
+uint64_t time_ns(const struct machine *m)
+{
+    return (uint64_t)((unsigned __int128)m->cycles * NSEC_PER_SEC / m->cpu.hz);
+}
+
+static uint64_t cycles_to_ns(const struct machine *m, uint64_t c)
+{
+    return (uint64_t)((unsigned __int128)c * NSEC_PER_SEC / m->cpu.hz);
+}
+
+/* ns to cycles, rounded up: after sleeping that long, a clock reads at least ns more. */
+static uint64_t ns_to_cycles(const struct machine *m, uint64_t ns)
+{
+    unsigned __int128 c = ((unsigned __int128)ns * m->cpu.hz + NSEC_PER_SEC - 1) / NSEC_PER_SEC;
+    return c > UINT64_MAX / 2 ? UINT64_MAX / 2 : (uint64_t)c;
+}
+
+static uint64_t cpu_cycles(const struct machine *m) { return m->cycles - m->sleep_cycles; }
+
+/* A negative id names a CPU clock: valid when its pid is 0 or the guest's
+ * (posix-cpu-timers.c pid_for_clock); a clock fd (low bits 3) names no
+ * posix clock the model has.  0 or -EINVAL, *thread set for per-thread. */
+static long cpu_clock_check(const struct machine *m, int32_t clk, int *thread)
+{
+    if (CPUCLOCK_WHICH(clk) == CLOCKFD)
+        return -EINVAL;
+    int32_t pid = CPUCLOCK_PID(clk);
+    if (pid != 0 && pid != (int32_t)m->pid)
+        return -EINVAL;
+    *thread = CPUCLOCK_PERTHREAD(clk);
+    return 0;
+}
+
+/* The base of a clock id, or -EINVAL; *res its resolution in ns. */
+static long clock_base(const struct machine *m, int32_t clk, uint64_t *res)
+{
+    int thread;
+    *res = 1;
+    if (clk < 0) {
+        if (cpu_clock_check(m, clk, &thread))
+            return -EINVAL;
+        if (CPUCLOCK_WHICH(clk) != CPUCLOCK_SCHED)
+            *res = NSEC_PER_SEC / MODEL_HZ;
+        return BASE_CPU;
+    }
+    switch (clk) {
+    case 5: case 6:                     /* _COARSE: the last tick */
+        *res = NSEC_PER_SEC / MODEL_HZ;
+        return clk == 5 ? BASE_REAL : BASE_MONO;
+    case 0: case 8: case 11:
+        return BASE_REAL;
+    case 1: case 4: case 7: case 9:
+        return BASE_MONO;
+    case 2: case 3:
+        return BASE_CPU;
+    default:                            /* 10 (the removed SGI cycle clock), >= 12 */
+        return -EINVAL;
+    }
+}
+
+static long clock_read(const struct machine *m, int32_t clk, uint64_t *ns);
+
+/* A clock's reading in ns (0 for an invalid id): for the blocking waits. */
+uint64_t guest_clock_ns(const struct machine *m, uint32_t clk)
+{
+    uint64_t ns = 0;
+    return clock_read(m, (int32_t)clk, &ns) ? 0 : ns;
+}
+
+/* A clock's reading in ns, or -EINVAL. */
+static long clock_read(const struct machine *m, int32_t clk, uint64_t *ns)
+{
+    uint64_t res;
+    long base = clock_base(m, clk, &res);
+    if (base < 0)
+        return base;
+    if (base == BASE_CPU)
+        *ns = cycles_to_ns(m, cpu_cycles(m));
+    else
+        *ns = time_ns(m) + (base == BASE_REAL ? m->opt.epoch * NSEC_PER_SEC : 0);
+    if (res > 1)
+        *ns -= *ns % res;               /* a coarse clock reads the last tick */
+    return 0;
+}
+
+static long put_ts(struct machine *m, uint32_t uaddr, uint64_t ns, int is64)
+{
+    if (is64) {
+        uint64_t ts[2] = { ns / NSEC_PER_SEC, ns % NSEC_PER_SEC };
+        return copy_to_user(m->mm, uaddr, ts, sizeof ts) ? -EFAULT : 0;
+    }
+    uint32_t ts[2] = { (uint32_t)(ns / NSEC_PER_SEC), (uint32_t)(ns % NSEC_PER_SEC) };
+    return copy_to_user(m->mm, uaddr, ts, sizeof ts) ? -EFAULT : 0;
+}
+
+/* A timespec from the guest (get_timespec64 + timespec64_valid): 0, -EFAULT
+ * or -EINVAL.  The time64 layout's tv_nsec padding is dropped, as a 64-bit
+ * kernel does for a compat task. */
+static long get_ts(struct machine *m, uint32_t uaddr, int is64, uint64_t *ns)
+{
+    int64_t sec;
+    uint32_t nsec;
+    if (is64) {
+        uint64_t ts[2];
+        if (copy_from_user(m->mm, ts, uaddr, sizeof ts))
+            return -EFAULT;
+        sec = (int64_t)ts[0];
+        nsec = (uint32_t)ts[1];
+    } else {
+        int32_t ts[2];
+        if (copy_from_user(m->mm, ts, uaddr, sizeof ts))
+            return -EFAULT;
+        sec = ts[0];
+        nsec = (uint32_t)ts[1];
+    }
+    if (sec < 0 || nsec >= NSEC_PER_SEC)
+        return -EINVAL;
+    *ns = (uint64_t)sec > UINT64_MAX / NSEC_PER_SEC - 1 ? UINT64_MAX / 2
+                                                        : (uint64_t)sec * NSEC_PER_SEC + nsec;
+    return 0;
+}
+
+static long clock_gettime_common(struct machine *m, const uint32_t a[6], int is64)
+{
+    uint64_t ns;
+    long err = clock_read(m, (int32_t)a[0], &ns);
+    return err ? err : put_ts(m, a[1], ns, is64);
+}
+
+long sys_clock_gettime(struct machine *m, const uint32_t a[6]) { return clock_gettime_common(m, a, 0); }
+long sys_clock_gettime64(struct machine *m, const uint32_t a[6]) { return clock_gettime_common(m, a, 1); }
+
+static long clock_getres_common(struct machine *m, const uint32_t a[6], int is64)
+{
+    uint64_t res;
+    long base = clock_base(m, (int32_t)a[0], &res);
+    if (base < 0)
+        return base;
+    return a[1] ? put_ts(m, a[1], res, is64) : 0;
+}
+
+long sys_clock_getres(struct machine *m, const uint32_t a[6]) { return clock_getres_common(m, a, 0); }
+long sys_clock_getres_time64(struct machine *m, const uint32_t a[6]) { return clock_getres_common(m, a, 1); }
+
+long sys_time(struct machine *m, const uint32_t a[6])
+{
+    uint64_t ns;
+    clock_read(m, 0, &ns);
+    uint32_t t = (uint32_t)(ns / NSEC_PER_SEC);
+    if (a[0] && copy_to_user(m->mm, a[0], &t, 4))
+        return -EFAULT;
+    return (long)t;
+}
+
+long sys_gettimeofday(struct machine *m, const uint32_t a[6])
+{
+    uint64_t ns;
+    clock_read(m, 0, &ns);
+    uint32_t tv[2] = { (uint32_t)(ns / NSEC_PER_SEC), (uint32_t)(ns % NSEC_PER_SEC / 1000) };
+    uint32_t tz[2] = { 0, 0 };          /* sys_tz: UTC, no DST */
+    if (a[0] && copy_to_user(m->mm, a[0], tv, sizeof tv))
+        return -EFAULT;
+    if (a[1] && copy_to_user(m->mm, a[1], tz, sizeof tz))
+        return -EFAULT;
+    return 0;
+}
+
+/* ---- interval timers ---- */
+
+static const int itimer_signal[3] = { SIGALRM, SIGVTALRM, SIGPROF };
+
+/* The cycle at which the next timer fires (UINT64_MAX: none), what the
+ * run loop compares with m->cycles.  REAL runs on model time, VIRTUAL and
+ * PROF on CPU time, which a sleep does not advance. */
+static void timers_update(struct machine *m)
+{
+    uint64_t next = UINT64_MAX;
+    for (int i = 0; i < 3; i++) {
+        uint64_t at = m->itimer[i].expires;
+        if (!at)
+            continue;
+        if (i != 0)
+            at += m->sleep_cycles;
+        if (at < next)
+            next = at;
+    }
+    m->timer_cycle = next;
+}
+
+/* A timer's signal: SIG_IGN discards it; a blocked one stays pending on
+ * the process (delivered when unblocked); anything else is the default
+ * action, termination. */
+static void timer_signal(struct machine *m, int which)
+{
+    int sig = itimer_signal[which];
+    if (m->sig.blocked & sigmask_of((uint32_t)sig)) {
+        struct ksiginfo info = { .signo = sig, .code = KSI_KERNEL };
+        signal_queue(&m->sig, SIG_TO_PROCESS, &info);
+        return;
+    }
+    if (m->sigactions[sig].handler == 1)
+        return;
+    machine_kill(m, sig, "memsim: %s: the %s timer expired at model time %.6f s", signal_name(sig),
+                 which == 0 ? "real (alarm)" : which == 1 ? "virtual" : "profiling",
+                 (double)time_ns(m) / 1e9);
+}
+
+void time_expire_timers(struct machine *m)
+{
+    for (int i = 0; i < 3 && !m->stopped; i++) {
+        struct itimer *t = &m->itimer[i];
+        uint64_t now = i == 0 ? m->cycles : cpu_cycles(m);
+        if (!t->expires || now < t->expires)
+            continue;
+        t->expires = t->interval ? now + t->interval : 0;
+        timer_signal(m, i);
+    }
+    timers_update(m);
+}
+
+/* The remaining time of timer which and its interval, in cycles. */
+static void itimer_get(const struct machine *m, int which, uint64_t *value, uint64_t *interval)
+{
+    const struct itimer *t = &m->itimer[which];
+    uint64_t now = which == 0 ? m->cycles : cpu_cycles(m);
+    *value = !t->expires ? 0 : t->expires > now ? t->expires - now : 1;
+    *interval = t->interval;
+}
+
+static void itimer_set(struct machine *m, int which, uint64_t value, uint64_t interval)
+{
+    uint64_t now = which == 0 ? m->cycles : cpu_cycles(m);
+    m->itimer[which].expires = value ? now + value : 0;
+    m->itimer[which].interval = value ? interval : 0;
+    timers_update(m);
+}
+
+static void cycles_to_tv(const struct machine *m, uint64_t c, uint32_t tv[2])
+{
+    uint64_t us = (cycles_to_ns(m, c) + 999) / 1000;     /* never 0 for a pending timer */
+    tv[0] = (uint32_t)(us / 1000000);
+    tv[1] = (uint32_t)(us % 1000000);
+}
+
+long sys_getitimer(struct machine *m, const uint32_t a[6])
+{
+    uint64_t v, iv;
+    uint32_t out[4];
+    if (a[0] > 2)
+        return -EINVAL;
+    itimer_get(m, (int)a[0], &v, &iv);
+    cycles_to_tv(m, iv, out);
+    cycles_to_tv(m, v, out + 2);
+    return copy_to_user(m->mm, a[1], out, sizeof out) ? -EFAULT : 0;
+}
+
+/* setitimer (kernel/time/itimer.c): a NULL new value disarms; timevals
+ * must be valid (sec >= 0, usec < 10^6); the old value is written after. */
+long sys_setitimer(struct machine *m, const uint32_t a[6])
+{
+    int32_t nw[4] = { 0, 0, 0, 0 };
+    uint32_t out[4];
+    uint64_t v, iv;
+    if (a[1] && copy_from_user(m->mm, nw, a[1], sizeof nw))
+        return -EFAULT;
+    if (a[0] > 2)
+        return -EINVAL;
+    for (int i = 0; i < 4; i += 2)
+        if (nw[i] < 0 || nw[i + 1] < 0 || nw[i + 1] >= 1000000)
+            return -EINVAL;
+    itimer_get(m, (int)a[0], &v, &iv);
+    cycles_to_tv(m, iv, out);
+    cycles_to_tv(m, v, out + 2);
+    uint64_t nv_ns = (uint64_t)nw[2] * NSEC_PER_SEC + (uint64_t)nw[3] * 1000;
+    uint64_t ni_ns = (uint64_t)nw[0] * NSEC_PER_SEC + (uint64_t)nw[1] * 1000;
+    itimer_set(m, (int)a[0], ns_to_cycles(m, nv_ns), ns_to_cycles(m, ni_ns));
+    if (a[2] && copy_to_user(m->mm, a[2], out, sizeof out))
+        return -EFAULT;
+    return 0;
+}
+
+/* alarm(s): the real timer, no interval; returns the old remaining time in
+ * whole seconds, rounded to nearest, at least 1 if it was pending. */
+long sys_alarm(struct machine *m, const uint32_t a[6])
+{
+    uint64_t v, iv;
+    itimer_get(m, 0, &v, &iv);
+    uint64_t us = (cycles_to_ns(m, v) + 999) / 1000;
+    uint64_t old = us / 1000000 + (us % 1000000 >= 500000);
+    if (!old && us)
+        old = 1;
+    itimer_set(m, 0, ns_to_cycles(m, (uint64_t)a[0] * NSEC_PER_SEC), 0);
+    return (long)(uint32_t)old;
+}
+
+/* ---- sleeping ---- */
+
+/* Sleep until m->cycles reaches until: the model's time advances at once.
+ * Only the real timer runs meanwhile (the others count CPU time); expiring
+ * first, it ends the sleep there (its signal interrupts it), unless its
+ * signal is ignored.  Returns 0. */
+long time_sleep_until(struct machine *m, uint64_t until)
+{
+    while (m->cycles < until && !m->stopped) {
+        uint64_t real = m->itimer[0].expires ? m->itimer[0].expires : UINT64_MAX;
+        uint64_t step = until < real ? until : real;
+        if (step > m->cycles) {
+            m->sleep_cycles += step - m->cycles;
+            m->cycles = step;
+        }
+        time_expire_timers(m);          /* also moves the CPU-time timers past the sleep */
+    }
+    m->nr_sleeps++;
+    return 0;
+}
+
+/* clock_nanosleep (kernel/time/posix-timers.c and the k_clocks' nsleep). */
+static long clock_nanosleep_common(struct machine *m, const uint32_t a[6], int is64)
+{
+    int32_t clk = (int32_t)a[0];
+    uint64_t res, req, now;
+    long base = clock_base(m, clk, &res);
+    if (base < 0)
+        return base;
+    /* the clocks without nsleep: MONOTONIC_RAW, the _COARSE ones,
+     * THREAD_CPUTIME_ID, clock fds (clock_base refused those) */
+    if (clk == 3 || clk == 4 || clk == 5 || clk == 6)
+        return -EOPNOTSUPP;
+    if (clk == 8 || clk == 9) {         /* alarmtimer_nsleep */
+        if (a[1] & ~TIMER_ABSTIME)
+            return -EINVAL;
+        if (getuid() != 0)
+            return -EPERM;              /* needs CAP_WAKE_ALARM */
+    }
+    long err = get_ts(m, a[2], is64, &req);
+    if (err)
+        return err;
+    if (base == BASE_CPU) {
+        int thread = 0;
+        if (clk < 0)
+            cpu_clock_check(m, clk, &thread);
+        if (thread)
+            return -EINVAL;             /* posix_cpu_nsleep: not on one's own thread clock */
+        clock_read(m, 2, &now);
+        if (a[1] & TIMER_ABSTIME ? req <= now : req == 0)
+            return 0;
+        /* CPU time does not advance while its only thread sleeps: Linux
+         * sleeps forever.  The model reports the deadlock. */
+        machine_kill(m, SIGKILL, "memsim: the guest sleeps on its own CPU-time clock and "
+                     "nothing can advance it: a deadlock (Linux would hang)");
+        return 0;
+    }
+    clock_read(m, clk, &now);
+    uint64_t delta = a[1] & TIMER_ABSTIME ? (req > now ? req - now : 0) : req;
+    return time_sleep_until(m, m->cycles + ns_to_cycles(m, delta));
+}
+
+long sys_clock_nanosleep(struct machine *m, const uint32_t a[6]) { return clock_nanosleep_common(m, a, 0); }
+long sys_clock_nanosleep_time64(struct machine *m, const uint32_t a[6]) { return clock_nanosleep_common(m, a, 1); }
+
+long sys_nanosleep(struct machine *m, const uint32_t a[6])
+{
+    uint32_t b[6] = { 1, 0, a[0], a[1], 0, 0 };     /* CLOCK_MONOTONIC, relative */
+    return clock_nanosleep_common(m, b, 0);
+}
+
+/* One task: nothing else to run. */
+long sys_sched_yield(struct machine *m, const uint32_t a[6]) { return 0; }
+
+/* ---- resource usage ---- */
+
+uint64_t time_maxrss_pages(struct machine *m)
+{
+    if (m->mm && m->mm->rss_pages > m->hiwater_rss)
+        m->hiwater_rss = m->mm->rss_pages;
+    return m->hiwater_rss;
+}
+
+/* User and system time in cycles: system is the kernel model's work
+ * (system calls, faults), user the rest of the CPU time. */
+static void cpu_split(const struct machine *m, uint64_t *utime, uint64_t *stime)
+{
+    uint64_t cpu = cpu_cycles(m), sys = m->syscall_cycles + m->fault_cycles;
+    *stime = sys < cpu ? sys : cpu;
+    *utime = cpu - *stime;
+}
+
+/* getrusage (kernel/sys.c): SELF and THREAD are the guest; it has no
+ * children.  struct rusage on i386: two timevals and 14 longs. */
+long sys_getrusage(struct machine *m, const uint32_t a[6])
+{
+    int32_t who = (int32_t)a[0];
+    uint32_t ru[18];
+    if (who != 0 && who != -1 && who != 1)
+        return -EINVAL;
+    memset(ru, 0, sizeof ru);
+    if (who != -1) {
+        uint64_t ut, st;
+        cpu_split(m, &ut, &st);
+        cycles_to_tv(m, ut, ru);
+        cycles_to_tv(m, st, ru + 2);
+        ru[4] = (uint32_t)(time_maxrss_pages(m) * (PAGE_SIZE / 1024));  /* ru_maxrss, KiB */
+        ru[8] = (uint32_t)m->nr_faults;                                 /* ru_minflt */
+        ru[16] = (uint32_t)m->nr_sleeps;                                /* ru_nvcsw */
+    }
+    return copy_to_user(m->mm, a[1], ru, sizeof ru) ? -EFAULT : 0;
+}
+
+/* times(2): CPU times in USER_HZ ticks; returns the ticks since boot. */
+long sys_times(struct machine *m, const uint32_t a[6])
+{
+    uint64_t ut, st;
+    cpu_split(m, &ut, &st);
+    uint32_t tms[4] = { (uint32_t)(cycles_to_ns(m, ut) / (NSEC_PER_SEC / USER_HZ)),
+                        (uint32_t)(cycles_to_ns(m, st) / (NSEC_PER_SEC / USER_HZ)), 0, 0 };
+    if (a[0] && copy_to_user(m->mm, a[0], tms, sizeof tms))
+        return -EFAULT;
+    return (long)(uint32_t)(time_ns(m) / (NSEC_PER_SEC / USER_HZ));
+}
