@@ -100,6 +100,23 @@ static enum fault_result touch(struct sys *s, uint32_t va, enum mmu_access acc, 
     return FAULT_SIGBUS;
 }
 
+/* Write / read one user byte through the MMU, faulting as the CPU would
+ * (peek: -1 when the access faults). */
+static inline void poke(struct sys *s, uint32_t va, uint8_t b)
+{
+    uint64_t pa = 0;
+    CHECK_EQ(touch(s, va, MMU_WRITE, &pa), FAULT_OK);
+    s->k.pm.base[pa] = b;
+}
+
+static inline int peek(struct sys *s, uint32_t va)
+{
+    uint64_t pa = 0;
+    if (touch(s, va, MMU_READ, &pa) != FAULT_OK)
+        return -1;
+    return s->k.pm.base[pa];
+}
+
 /* Run every test once per paging mode (fixture_paging), naming the mode of
  * any failure. */
 static inline void run_in_every_paging_mode(void (*run_all)(void))

@@ -51,21 +51,6 @@ static int sys_init(struct sys *s)
     return r;
 }
 
-static void poke(struct sys *s, uint32_t va, uint8_t b)
-{
-    uint64_t pa = 0;
-    CHECK_EQ(touch(s, va, MMU_WRITE, &pa), FAULT_OK);
-    s->k.pm.base[pa] = b;
-}
-
-static int peek(struct sys *s, uint32_t va)
-{
-    uint64_t pa = 0;
-    if (touch(s, va, MMU_READ, &pa) != FAULT_OK)
-        return -1;
-    return s->k.pm.base[pa];
-}
-
 static uint32_t map(struct sys *s, uint32_t addr, uint32_t len, uint32_t prot, uint32_t flags)
 {
     long r = do_mmap(s->mm, addr, len, prot, flags, NULL, 0, 0, NULL);

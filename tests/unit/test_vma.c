@@ -54,21 +54,6 @@ static int sys_init(struct sys *s)
     return sys_boot(s, 64 * MiB, &obs, 1);
 }
 
-static void poke(struct sys *s, uint32_t va, uint8_t b)
-{
-    uint64_t pa = 0;
-    CHECK_EQ(touch(s, va, MMU_WRITE, &pa), FAULT_OK);
-    s->k.pm.base[pa] = b;
-}
-
-static int peek(struct sys *s, uint32_t va)
-{
-    uint64_t pa = 0;
-    if (touch(s, va, MMU_READ, &pa) != FAULT_OK)
-        return -1;
-    return s->k.pm.base[pa];
-}
-
 /* The PTE for va read straight from the tables (0 if none). */
 static uint32_t pte_of(struct sys *s, uint32_t va)
 {
