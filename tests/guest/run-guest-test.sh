@@ -46,16 +46,20 @@ status=$?
 ok=1
 report() { echo "  $*"; }
 
-if ! cmp -s "$exp_out" "$tmp/stdout"; then
-    ok=0
-    report "stdout differs from $exp_out:"
-    diff -u --text --label expected --label memsim "$exp_out" "$tmp/stdout" | head -n 80 | sed 's/^/    /'
-fi
+# against WHO STDOUT_FILE STATUS: compare one run with the expected files
+against() {
+    if ! cmp -s "$exp_out" "$2"; then
+        ok=0
+        report "$1's stdout differs from $exp_out:"
+        diff -u --text --label expected --label "$1" "$exp_out" "$2" | head -n 80 | sed 's/^/    /'
+    fi
+    if [ "$3" != "$exp_status" ]; then
+        ok=0
+        report "$1's exit status $3, expected $exp_status"
+    fi
+}
 
-if [ "$status" != "$exp_status" ]; then
-    ok=0
-    report "exit status $status, expected $exp_status"
-fi
+against memsim "$tmp/stdout" "$status"
 
 if [ "$exp_status" = 139 ]; then
     nlines=$(grep -c '' "$tmp/stderr")
@@ -78,15 +82,7 @@ nstatus=$?
 if [ "$nstatus" = 126 ] && grep -qi -e 'exec format' -e 'cannot execute' "$tmp/native.stderr"; then
     native=" (native run skipped: this kernel cannot run i386 programs)"
 else
-    if ! cmp -s "$exp_out" "$tmp/native.stdout"; then
-        ok=0
-        report "native Linux's stdout differs from $exp_out (re-record it, and check memsim against native):"
-        diff -u --text --label expected --label native "$exp_out" "$tmp/native.stdout" | head -n 40 | sed 's/^/    /'
-    fi
-    if [ "$nstatus" != "$exp_status" ]; then
-        ok=0
-        report "native exit status $nstatus, expected $exp_status"
-    fi
+    against native "$tmp/native.stdout" "$nstatus"
 fi
 
 if [ "$ok" = 1 ]; then
