@@ -153,8 +153,8 @@ static int push_tables(struct machine *m, const struct elf_image *img, struct st
 
 int exec_check_args(const struct memsim_options *opt, char *err, size_t errlen)
 {
-    size_t limit = STACK_RLIMIT / 4 < ARG_MAX_PAGES * PAGE_SIZE ? ARG_MAX_PAGES * PAGE_SIZE
-                                                                : STACK_RLIMIT / 4;
+    size_t limit = STK_LIM_ / 4 < ARG_MAX_PAGES * PAGE_SIZE ? ARG_MAX_PAGES * PAGE_SIZE
+                                                                : STK_LIM_ / 4;
     size_t n = 0, total = strlen(opt->program) + 1, longest = total;
     for (int i = 0; i < opt->argc; i++, n++) {
         size_t len = strlen(opt->argv[i]) + 1;
@@ -175,7 +175,7 @@ int exec_check_args(const struct memsim_options *opt, char *err, size_t errlen)
     if (total > limit) {
         snprintf(err, errlen, "%s: arguments and environment take %zu bytes, more than execve "
                  "allows (%zu, a quarter of the %u MiB stack limit): E2BIG", opt->program,
-                 total, limit, STACK_RLIMIT >> 20);
+                 total, limit, STK_LIM_ >> 20);
         return -E2BIG;
     }
     return 0;

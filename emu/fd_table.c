@@ -56,7 +56,7 @@ int fd_move_high(int fd)
 
 int fd_table_init(struct machine *m, unsigned stdio_open)
 {
-    for (int i = 0; i < MAX_FDS; i++)
+    for (uint32_t i = 0; i < MAX_FDS; i++)
         m->fds[i] = (struct guest_fd){ .host_fd = -1 };
     m->cwd = (struct guest_fd){ .host_fd = -1 };
     mode_t mask = umask(022);       /* inherited, as a child inherits its parent's */
@@ -106,10 +106,18 @@ int fd_host(struct machine *m, uint32_t fd)
     return g ? g->host_fd : -1;
 }
 
+/* The descriptors the guest may hold: RLIMIT_NOFILE, within the table. */
+static uint32_t nofile_limit(const struct machine *m)
+{
+    uint64_t cur = m->mm->rlim[RLIMIT_NOFILE_].rlim_cur;
+    return cur < MAX_FDS ? (uint32_t)cur : MAX_FDS;
+}
+
 long fd_install(struct machine *m, int hfd, int cloexec, uint32_t lowest,
                 const char *path, struct guest_dir *dir)
 {
-    for (uint32_t i = lowest; i < MAX_FDS; i++) {
+    uint32_t limit = nofile_limit(m);
+    for (uint32_t i = lowest; i < limit; i++) {
         if (m->fds[i].host_fd < 0) {
             m->fds[i] = (struct guest_fd){ .host_fd = hfd, .cloexec = cloexec,
                                            .path = path ? strdup(path) : NULL, .dir = dir };
@@ -118,7 +126,7 @@ long fd_install(struct machine *m, int hfd, int cloexec, uint32_t lowest,
     }
     close(hfd);
     guest_dir_put(dir);
-    return lowest >= MAX_FDS ? -EINVAL : -EMFILE;
+    return lowest >= limit ? -EINVAL : -EMFILE;   /* F_DUPFD past the limit: EINVAL */
 }
 
 long sys_close(struct machine *m, const uint32_t a[6])
@@ -142,7 +150,7 @@ static long dup_from(struct machine *m, struct guest_fd *g, int cloexec, uint32_
 static long dup_to(struct machine *m, uint32_t oldfd, uint32_t newfd, int cloexec)
 {
     struct guest_fd *g = fd_get(m, oldfd);
-    if (!g || newfd >= MAX_FDS)
+    if (!g || newfd >= nofile_limit(m))
         return -EBADF;
     if (oldfd == newfd)
         return newfd;

@@ -21,6 +21,7 @@
 #define G_AT_FDCWD ((uint32_t)-100)
 #define G_AT_EMPTY_PATH 0x1000u
 #define G_AT_SYMLINK_NOFOLLOW 0x100u
+#define G_AT_EACCESS 0x200u
 #define G_O_ACCMODE 3u
 #define G_O_CREAT 0100u
 #define G_O_EXCL 0200u

@@ -192,14 +192,38 @@ static char *rooted_dir_path(struct machine *m, int hfd, uint32_t dirfd, const c
  * process's own fd directory), and /dev/tty.  They name the guest's
  * descriptors, never memsim's (the host's /proc stays hidden), and are
  * matched by name, before any lookup: under --root a dev/ tree's symlinks
- * would lead onto the host's procfs.  Opening one is a dup of the guest's
- * descriptor — where Linux reopens the file (a new offset for a regular
- * file, O_TRUNC applied), memsim shares the description: `tee /dev/stdout`
- * and `sh >/dev/stderr` behave the same.  /dev/tty: the guest has no
+ * would lead onto the host's procfs.  Opening one opens the same file
+ * again, as Linux's proc_fd_link does: for a regular file that is a new
+ * open file description (its own offset, O_TRUNC applied, so `tee
+ * /dev/stdout >file` overwrites as it does natively); a pipe, socket or
+ * terminal is shared by a dup, which is what reopening one gives.  Writing
+ * through the new description needs the old one to be writable: memsim
+ * writes only where it was given write access.  /dev/tty: the guest has no
  * controlling terminal of its own; when its stdin, stdout or stderr is a
  * terminal that one stands for it, else ENXIO as for a task without one.
  * -ENOENT... as open would give; 1 when the path is none of these.
  */
+/* A new description of the regular file behind g, through the host's own
+ * /proc/self/fd (memsim's, never shown to the guest). */
+static long reopen_regular(struct machine *m, struct guest_fd *g, uint32_t flags)
+{
+    uint32_t acc = flags & G_O_ACCMODE;
+    int writing = acc != 0 || (flags & G_O_TRUNC);
+    int have = fcntl(g->host_fd, F_GETFL);
+    if (have < 0)
+        return -EBADF;
+    if (writing && (have & O_ACCMODE) == O_RDONLY)
+        return g->path ? -EROFS : -EACCES;  /* a file of the root, or a read-only stdio */
+    int hflags = (int)acc | O_CLOEXEC | O_NOCTTY | (flags & G_O_APPEND ? O_APPEND : 0) |
+                 (flags & G_O_TRUNC ? O_TRUNC : 0);
+    char link[32];
+    snprintf(link, sizeof link, "/proc/self/fd/%d", g->host_fd);
+    int h = open(link, hflags);
+    if (h < 0)
+        return -errno;
+    return fd_install(m, h, (flags & G_O_CLOEXEC) != 0, 0, g->path, NULL);
+}
+
 static long open_own_fd(struct machine *m, const char *path, uint32_t flags)
 {
     static const char *const std[3] = { "/dev/stdin", "/dev/stdout", "/dev/stderr" };
@@ -228,8 +252,13 @@ static long open_own_fd(struct machine *m, const char *path, uint32_t flags)
         return 1;
     if ((flags & (G_O_CREAT | G_O_EXCL)) == (G_O_CREAT | G_O_EXCL))
         return -EEXIST;
-    long r = fd_reopen(m, (uint32_t)fd, (flags & G_O_CLOEXEC) != 0);
-    return r == -EBADF ? -ENOENT : r;   /* no such entry in /proc/self/fd */
+    struct guest_fd *g = fd_get(m, (uint32_t)fd);
+    if (!g)
+        return -ENOENT;                 /* no such entry in /proc/self/fd */
+    struct stat st;
+    if (!fstat(g->host_fd, &st) && S_ISREG(st.st_mode))
+        return reopen_regular(m, g, flags);
+    return fd_reopen(m, (uint32_t)fd, (flags & G_O_CLOEXEC) != 0);
 }
 
 long fs_open_guest(struct machine *m, uint32_t dirfd, const char *path, uint32_t flags)

@@ -22,7 +22,8 @@
 #include "trace/trace.h"
 
 #define GUEST_PID 1000u
-#define MAX_FDS   256
+#define TASK_COMM_LEN 16
+#define MAX_FDS   NR_OPEN_MAX       /* the table; RLIMIT_NOFILE bounds its use */
 #define MAX_UC_REGIONS 3000u        /* the guest's VMA limit (Unicorn's is ~4096) */
 
 /* A Unicorn region mirroring one VMA. */
@@ -101,6 +102,10 @@ struct machine {
 
     /* process state */
     uint32_t pid, clear_child_tid;
+    uint32_t robust_list;           /* set_robust_list's head (sys_task.c) */
+    uint32_t rseq_addr, rseq_len, rseq_sig;   /* the registered rseq area, 0: none */
+    char comm[TASK_COMM_LEN];       /* the program's base name, or PR_SET_NAME's */
+    uint32_t pdeath_signal, dumpable, timer_slack_ns, no_new_privs;   /* prctl */
     struct task_signals sig;        /* blocked and pending sets (kernel-model/sigstate.h) */
     struct sigaction_rec sigactions[65];
     struct guest_fd fds[MAX_FDS];

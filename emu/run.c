@@ -182,6 +182,15 @@ static char *guest_exe_path(const struct memsim_options *opt)
 
 /* ---- machine life ---- */
 
+/* comm as exec sets it (__set_task_comm of the file name's last part). */
+static void machine_set_comm(struct machine *m, const char *path)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    memset(m->comm, 0, sizeof m->comm);
+    strncpy(m->comm, base, sizeof m->comm - 1);
+}
+
 static int machine_create(struct machine *m, const struct memsim_options *opt,
                           unsigned stdio_open, char *err, size_t errlen)
 {
@@ -189,6 +198,9 @@ static int machine_create(struct machine *m, const struct memsim_options *opt,
     m->ldt_pfn = PFN_NONE;
     m->opt = *opt;
     m->pid = GUEST_PID;
+    machine_set_comm(m, opt->program);
+    m->dumpable = 1;
+    m->timer_slack_ns = 50000;          /* init_task's timer slack */
     m->rng = opt->seed;
     m->timer_cycle = UINT64_MAX;        /* no timer armed */
     m->root_fd = -1;

@@ -131,43 +131,101 @@ struct __attribute__((packed)) statfs64_i386 {
 };
 _Static_assert(sizeof(struct statfs64_i386) == 84, "i386 struct statfs64 is 84 bytes");
 
+/* struct statfs as i386 lays it out (64 bytes): the old calls 99/100. */
+struct statfs_i386 {
+    uint32_t f_type, f_bsize, f_blocks, f_bfree, f_bavail, f_files, f_ffree;
+    int32_t f_fsid[2];
+    uint32_t f_namelen, f_frsize, f_flags, f_spare[4];
+};
+_Static_assert(sizeof(struct statfs_i386) == 64, "i386 struct statfs is 64 bytes");
+
 /* The model file system: the host's sizes for the file, read-only. */
-static long put_statfs64(struct machine *m, int h, uint32_t size, uint32_t ubuf)
+static long put_statfs64(struct machine *m, const struct statfs *s, uint32_t size, uint32_t ubuf)
 {
-    struct statfs s;
     if (size != sizeof(struct statfs64_i386))
         return -EINVAL;
-    if (fstatfs(h, &s))
-        return -errno;
     struct statfs64_i386 g = {
-        .f_type = (uint32_t)s.f_type, .f_bsize = (uint32_t)s.f_bsize,
-        .f_blocks = s.f_blocks, .f_bfree = s.f_bfree, .f_bavail = s.f_bavail,
-        .f_files = s.f_files, .f_ffree = s.f_ffree,
-        .f_namelen = (uint32_t)s.f_namelen, .f_frsize = (uint32_t)s.f_frsize,
-        .f_flags = (uint32_t)s.f_flags | G_ST_RDONLY,
+        .f_type = (uint32_t)s->f_type, .f_bsize = (uint32_t)s->f_bsize,
+        .f_blocks = s->f_blocks, .f_bfree = s->f_bfree, .f_bavail = s->f_bavail,
+        .f_files = s->f_files, .f_ffree = s->f_ffree,
+        .f_namelen = (uint32_t)s->f_namelen, .f_frsize = (uint32_t)s->f_frsize,
+        .f_flags = (uint32_t)s->f_flags | G_ST_RDONLY,
     };
-    memcpy(g.f_fsid, &s.f_fsid, sizeof g.f_fsid);
+    memcpy(g.f_fsid, &s->f_fsid, sizeof g.f_fsid);
     return copy_to_user(m->mm, ubuf, &g, sizeof g) ? -EFAULT : 0;
 }
 
-long sys_fstatfs64(struct machine *m, const uint32_t a[6])
+/* do_statfs_native on a 32-bit kernel: a count that does not fit in 32
+ * bits is EOVERFLOW (an unknown file count, ~0, passes as ~0). */
+static int fits32(uint64_t v) { return !(v >> 32); }
+static int fits32_or_unknown(uint64_t v) { return v == UINT64_MAX || fits32(v); }
+
+static long put_statfs(struct machine *m, const struct statfs *s, uint32_t size, uint32_t ubuf)
 {
-    int h = fd_host(m, a[0]);
-    return h < 0 ? -EBADF : put_statfs64(m, h, a[1], a[2]);
+    (void)size;
+    if (!fits32(s->f_blocks | s->f_bfree | s->f_bavail | (uint64_t)s->f_bsize |
+                (uint64_t)s->f_frsize) ||
+        !fits32_or_unknown(s->f_files) || !fits32_or_unknown(s->f_ffree))
+        return -EOVERFLOW;
+    struct statfs_i386 g = {
+        .f_type = (uint32_t)s->f_type, .f_bsize = (uint32_t)s->f_bsize,
+        .f_blocks = (uint32_t)s->f_blocks, .f_bfree = (uint32_t)s->f_bfree,
+        .f_bavail = (uint32_t)s->f_bavail, .f_files = (uint32_t)s->f_files,
+        .f_ffree = (uint32_t)s->f_ffree, .f_namelen = (uint32_t)s->f_namelen,
+        .f_frsize = (uint32_t)s->f_frsize, .f_flags = (uint32_t)s->f_flags | G_ST_RDONLY,
+    };
+    memcpy(g.f_fsid, &s->f_fsid, sizeof g.f_fsid);
+    return copy_to_user(m->mm, ubuf, &g, sizeof g) ? -EFAULT : 0;
 }
 
-long sys_statfs64(struct machine *m, const uint32_t a[6])
+typedef long (*statfs_writer)(struct machine *, const struct statfs *, uint32_t, uint32_t);
+
+static long fstatfs_common(struct machine *m, uint32_t fd, uint32_t size, uint32_t ubuf,
+                           statfs_writer put)
+{
+    struct statfs s;
+    int h = fd_host(m, fd);
+    if (h < 0)
+        return -EBADF;
+    if (fstatfs(h, &s))
+        return -errno;
+    return put(m, &s, size, ubuf);
+}
+
+static long statfs_common(struct machine *m, uint32_t upath, uint32_t size, uint32_t ubuf,
+                          statfs_writer put)
 {
     char path[PATH_MAX_G];
-    long n = strncpy_from_user(m->mm, path, a[0], PATH_MAX_G);
+    long n = strncpy_from_user(m->mm, path, upath, PATH_MAX_G);
     if (n <= 0)
         return n ? n : -ENOENT;
     int fd = fs_open(m, G_AT_FDCWD, path, O_PATH);
     if (fd < 0)
         return fd;
-    long r = put_statfs64(m, fd, a[1], a[2]);
+    struct statfs s;
+    long r = fstatfs(fd, &s) ? -errno : put(m, &s, size, ubuf);
     close(fd);
     return r;
+}
+
+long sys_fstatfs64(struct machine *m, const uint32_t a[6])
+{
+    return fstatfs_common(m, a[0], a[1], a[2], put_statfs64);
+}
+
+long sys_statfs64(struct machine *m, const uint32_t a[6])
+{
+    return statfs_common(m, a[0], a[1], a[2], put_statfs64);
+}
+
+long sys_fstatfs(struct machine *m, const uint32_t a[6])
+{
+    return fstatfs_common(m, a[0], 0, a[1], put_statfs);
+}
+
+long sys_statfs(struct machine *m, const uint32_t a[6])
+{
+    return statfs_common(m, a[0], 0, a[1], put_statfs);
 }
 
 long sys_umask(struct machine *m, const uint32_t a[6])
@@ -203,7 +261,7 @@ long sys_setpriority(struct machine *m, const uint32_t a[6])
         return r;
     int32_t nice = (int32_t)a[2];
     nice = nice < -20 ? -20 : nice > 19 ? 19 : nice;
-    if (nice < m->nice && getuid() != 0)
+    if (nice < m->nice && !task_capable(23))   /* CAP_SYS_NICE */
         return -EACCES;
     m->nice = nice;
     return 0;

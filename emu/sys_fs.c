@@ -324,28 +324,42 @@ long sys_readlinkat(struct machine *m, const uint32_t a[6]) { return do_readlink
  * (fs_path.c), where the host's answer stands.  (Linux lets other devices
  * be written on a read-only mount; memsim does not open them for writing,
  * so it does not promise that either.) */
-static long do_access(struct machine *m, uint32_t dirfd, uint32_t upath, uint32_t mode)
+static long do_access(struct machine *m, uint32_t dirfd, uint32_t upath, uint32_t mode,
+                      uint32_t flags)
 {
     long err;
     if (mode & ~7u)
         return -EINVAL;
-    int fd = path_fd(m, dirfd, upath, 0, &err);
+    if (flags & ~(G_AT_EACCESS | G_AT_SYMLINK_NOFOLLOW | G_AT_EMPTY_PATH))
+        return -EINVAL;
+    int fd = path_fd(m, dirfd, upath, flags, &err);
     if (fd < 0)
         return err;
     struct stat st;
     long r = fstat(fd, &st) ? -errno : 0;
     if (!r && (mode & W_OK) && !(S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3)))
         r = -EROFS;
-    char proc[40];
-    snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
-    if (!r && (mode & 7u) && access(proc, (int)(mode & 7u)))
+    /* the host's own faccessat2 on the resolved descriptor (a symlink's
+     * own when AT_SYMLINK_NOFOLLOW left it unfollowed) */
+    int hflags = AT_EMPTY_PATH | (flags & G_AT_EACCESS ? AT_EACCESS : 0);
+    if (!r && (mode & 7u) && syscall(SYS_faccessat2, fd, "", (int)(mode & 7u), hflags))
         r = -errno;
     close(fd);
     return r;
 }
 
-long sys_access(struct machine *m, const uint32_t a[6]) { return do_access(m, G_AT_FDCWD, a[0], a[1]); }
-long sys_faccessat(struct machine *m, const uint32_t a[6]) { return do_access(m, a[0], a[1], a[2]); }
+long sys_access(struct machine *m, const uint32_t a[6])
+{
+    return do_access(m, G_AT_FDCWD, a[0], a[1], 0);
+}
+long sys_faccessat(struct machine *m, const uint32_t a[6])
+{
+    return do_access(m, a[0], a[1], a[2], 0);       /* the old call has no flags */
+}
+long sys_faccessat2(struct machine *m, const uint32_t a[6])
+{
+    return do_access(m, a[0], a[1], a[2], a[3]);
+}
 
 long sys_ioctl(struct machine *m, const uint32_t a[6])
 {

@@ -109,12 +109,6 @@ static long sys_munlock(struct machine *m, const uint32_t a[6]) { return do_munl
 static long sys_mlockall(struct machine *m, const uint32_t a[6]) { return do_mlockall(m->mm, a[0]); }
 static long sys_munlockall(struct machine *m, const uint32_t a[6]) { return do_munlockall(m->mm); }
 
-static long sys_set_tid_address(struct machine *m, const uint32_t a[6])
-{
-    m->clear_child_tid = a[0];
-    return m->pid;
-}
-
 static long sys_getpid(struct machine *m, const uint32_t a[6]) { return m->pid; }
 static long sys_getppid(struct machine *m, const uint32_t a[6]) { return 1; }
 static long sys_getuid(struct machine *m, const uint32_t a[6]) { return (long)getuid(); }
@@ -156,28 +150,50 @@ static long sys_getrandom(struct machine *m, const uint32_t a[6])
     return (long)len;
 }
 
-/* RLIMIT_STACK, RLIMIT_NOFILE and RLIMIT_MEMLOCK are the limits the model
- * enforces; the rest are infinite. */
-static void rlimit_of(uint32_t res, uint64_t *cur, uint64_t *max)
+/*
+ * Resource limits: the mm's (kernel-model/resource.c).  The i386 calls
+ * carry 32-bit limits: ugetrlimit reports anything past 32 bits as
+ * RLIM_INFINITY, the old getrlimit (76) clamps to 0x7fffffff as
+ * sys_old_getrlimit does, and setrlimit's RLIM_INFINITY means infinity.
+ */
+static uint32_t rlim_to_32(uint64_t v, uint32_t inf)
 {
-    *cur = *max = UINT64_MAX;
-    if (res == 3)                       /* RLIMIT_STACK */
-        *cur = STACK_RLIMIT;
-    if (res == 7)                       /* RLIMIT_NOFILE */
-        *cur = *max = MAX_FDS;
-    if (res == 8)                       /* RLIMIT_MEMLOCK: mm->lock_limit */
-        *cur = *max = DEFAULT_MLOCK_LIMIT;
+    return v > inf ? inf : (uint32_t)v;
+}
+
+static uint64_t rlim_from_32(uint32_t v)
+{
+    return v == RLIM_INFINITY_32 ? RLIM64_INFINITY_ : v;
+}
+
+static long getrlimit_32(struct machine *m, const uint32_t a[6], uint32_t inf)
+{
+    if (a[0] >= RLIM_NLIMITS_)
+        return -EINVAL;
+    const struct rlimit64_ *rl = &m->mm->rlim[a[0]];
+    uint32_t r[2] = { rlim_to_32(rl->rlim_cur, inf), rlim_to_32(rl->rlim_max, inf) };
+    return copy_to_user(m->mm, a[1], r, sizeof r) ? -EFAULT : 0;
 }
 
 static long sys_ugetrlimit(struct machine *m, const uint32_t a[6])
 {
-    uint64_t cur, max;
-    if (a[0] >= 16)
-        return -EINVAL;
-    rlimit_of(a[0], &cur, &max);
-    uint32_t r[2] = { cur > RLIM_INFINITY_32 ? RLIM_INFINITY_32 : (uint32_t)cur,
-                      max > RLIM_INFINITY_32 ? RLIM_INFINITY_32 : (uint32_t)max };
-    return copy_to_user(m->mm, a[1], r, sizeof r) ? -EFAULT : 0;
+    return getrlimit_32(m, a, RLIM_INFINITY_32);
+}
+
+static long sys_old_getrlimit(struct machine *m, const uint32_t a[6])
+{
+    return getrlimit_32(m, a, 0x7fffffffu);
+}
+
+#define CAP_SYS_RESOURCE 24
+
+static long sys_setrlimit(struct machine *m, const uint32_t a[6])
+{
+    uint32_t r[2];
+    if (copy_from_user(m->mm, r, a[1], sizeof r))
+        return -EFAULT;
+    struct rlimit64_ lim = { rlim_from_32(r[0]), rlim_from_32(r[1]) };
+    return rlimit_set(m->mm->rlim, a[0], lim, task_capable(CAP_SYS_RESOURCE));
 }
 
 static long sys_prlimit64(struct machine *m, const uint32_t a[6])
@@ -185,12 +201,22 @@ static long sys_prlimit64(struct machine *m, const uint32_t a[6])
     uint64_t r[2];
     if (a[0] != 0 && a[0] != m->pid)
         return -ESRCH;
-    if (a[1] >= 16)
+    if (a[1] >= RLIM_NLIMITS_)
         return -EINVAL;
-    rlimit_of(a[1], &r[0], &r[1]);
+    struct rlimit64_ old = m->mm->rlim[a[1]];
+    if (a[2]) {
+        if (copy_from_user(m->mm, r, a[2], sizeof r))
+            return -EFAULT;
+        long err = rlimit_set(m->mm->rlim, a[1], (struct rlimit64_){ r[0], r[1] },
+                              task_capable(CAP_SYS_RESOURCE));
+        if (err)
+            return err;
+    }
+    r[0] = old.rlim_cur;
+    r[1] = old.rlim_max;
     if (a[3] && copy_to_user(m->mm, a[3], r, sizeof r))
         return -EFAULT;
-    return 0;                           /* new limits are accepted and ignored */
+    return 0;
 }
 
 static long sys_sysinfo(struct machine *m, const uint32_t a[6])
@@ -234,9 +260,17 @@ static const struct syscall_entry table[NR_SYSCALLS] = {
     S(265, "clock_gettime", sys_clock_gettime), S(270, "tgkill", sys_tgkill),
     S(295, "openat", sys_openat), S(300, "fstatat64", sys_fstatat64),
     S(305, "readlinkat", sys_readlinkat), S(307, "faccessat", sys_faccessat),
-    S(311, "set_robust_list", NULL), S(330, "dup3", sys_dup3), S(340, "prlimit64", sys_prlimit64),
-    S(355, "getrandom", sys_getrandom), S(383, "statx", sys_statx), S(386, "rseq", NULL),
-    S(403, "clock_gettime64", sys_clock_gettime64), S(439, "faccessat2", sys_faccessat),
+    S(311, "set_robust_list", sys_set_robust_list),
+    S(312, "get_robust_list", sys_get_robust_list), S(330, "dup3", sys_dup3), S(340, "prlimit64", sys_prlimit64),
+    S(75, "setrlimit", sys_setrlimit), S(76, "getrlimit", sys_old_getrlimit),
+    S(65, "getpgrp", sys_getpgrp), S(132, "getpgid", sys_getpgid), S(147, "getsid", sys_getsid),
+    S(57, "setpgid", sys_setpgid), S(66, "setsid", sys_setsid),
+    S(7, "waitpid", sys_wait4), S(114, "wait4", sys_wait4), S(284, "waitid", sys_waitid),
+    S(99, "statfs", sys_statfs), S(100, "fstatfs", sys_fstatfs),
+    S(172, "prctl", sys_prctl), S(241, "sched_setaffinity", sys_sched_setaffinity),
+    S(242, "sched_getaffinity", sys_sched_getaffinity), S(318, "getcpu", sys_getcpu),
+    S(355, "getrandom", sys_getrandom), S(383, "statx", sys_statx), S(386, "rseq", sys_rseq),
+    S(403, "clock_gettime64", sys_clock_gettime64), S(439, "faccessat2", sys_faccessat2),
     S(163, "mremap", sys_mremap), S(218, "mincore", sys_mincore), S(144, "msync", sys_msync),
     S(150, "mlock", sys_mlock), S(151, "munlock", sys_munlock), S(152, "mlockall", sys_mlockall),
     S(153, "munlockall", sys_munlockall), S(376, "mlock2", sys_mlock2),

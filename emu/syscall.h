@@ -21,6 +21,26 @@ struct syscall_entry {
 
 #define NR_SYSCALLS 451
 
+/* sys_task.c: per-task registrations */
+long sys_set_tid_address(struct machine *m, const uint32_t a[6]);
+long sys_set_robust_list(struct machine *m, const uint32_t a[6]);
+long sys_get_robust_list(struct machine *m, const uint32_t a[6]);
+long sys_rseq(struct machine *m, const uint32_t a[6]);
+
+/* sys_proc.c: process groups, wait, prctl, affinity (one process) */
+int  task_capable(int cap);            /* memsim's effective capability */
+long sys_getpgrp(struct machine *m, const uint32_t a[6]);
+long sys_getpgid(struct machine *m, const uint32_t a[6]);
+long sys_getsid(struct machine *m, const uint32_t a[6]);
+long sys_setpgid(struct machine *m, const uint32_t a[6]);
+long sys_setsid(struct machine *m, const uint32_t a[6]);
+long sys_wait4(struct machine *m, const uint32_t a[6]);
+long sys_waitid(struct machine *m, const uint32_t a[6]);
+long sys_prctl(struct machine *m, const uint32_t a[6]);
+long sys_sched_getaffinity(struct machine *m, const uint32_t a[6]);
+long sys_sched_setaffinity(struct machine *m, const uint32_t a[6]);
+long sys_getcpu(struct machine *m, const uint32_t a[6]);
+
 /* sys_fs.c: files */
 long sys_read(struct machine *m, const uint32_t a[6]);
 long sys_write(struct machine *m, const uint32_t a[6]);
@@ -40,6 +60,7 @@ long sys_readlink(struct machine *m, const uint32_t a[6]);
 long sys_readlinkat(struct machine *m, const uint32_t a[6]);
 long sys_access(struct machine *m, const uint32_t a[6]);
 long sys_faccessat(struct machine *m, const uint32_t a[6]);
+long sys_faccessat2(struct machine *m, const uint32_t a[6]);
 long sys_ioctl(struct machine *m, const uint32_t a[6]);
 long sys_dup(struct machine *m, const uint32_t a[6]);
 long sys_dup2(struct machine *m, const uint32_t a[6]);
@@ -92,6 +113,8 @@ long sys_flock(struct machine *m, const uint32_t a[6]);
 long sys_fadvise64(struct machine *m, const uint32_t a[6]);
 long sys_fadvise64_64(struct machine *m, const uint32_t a[6]);
 long sys_fstatfs64(struct machine *m, const uint32_t a[6]);
+long sys_statfs(struct machine *m, const uint32_t a[6]);
+long sys_fstatfs(struct machine *m, const uint32_t a[6]);
 long sys_statfs64(struct machine *m, const uint32_t a[6]);
 long sys_umask(struct machine *m, const uint32_t a[6]);
 long sys_getpriority(struct machine *m, const uint32_t a[6]);

@@ -60,7 +60,7 @@ struct mm_struct *mm_alloc(struct kernel *k, uint32_t pid)
     mm->pid = pid;
     mm->mmap_base = MMAP_BASE;
     mm->max_map_count = DEFAULT_MAX_MAP_COUNT;
-    mm->lock_limit = DEFAULT_MLOCK_LIMIT;
+    rlimits_init(mm->rlim, k->pm.nr_pages);
     if (pgd_alloc(mm)) {
         free(mm);
         return NULL;

@@ -187,7 +187,7 @@ static int expand_stack(struct mm_struct *mm, struct vm_area_struct *vma, uint32
 {
     uint32_t new_start = addr & PAGE_MASK;
     size_t i = (size_t)(vma - mm->vmas);
-    if (vma->vm_end - new_start > STACK_RLIMIT)
+    if (vma->vm_end - new_start > mm->rlim[RLIMIT_STACK_].rlim_cur)
         return -ENOMEM;
     /* The guard gap is kept from an accessible VMA below that is not itself
      * a stack (expand_downwards, Linux 6.1). */

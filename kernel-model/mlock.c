@@ -4,7 +4,7 @@
  * The model never reclaims, so a lock changes no residency after the
  * populate: what it records is VM_LOCKED on the VMAs (visible in
  * /proc/self/maps-like traces, kept across mprotect and mremap) and what
- * Linux checks against RLIMIT_MEMLOCK (mm->lock_limit).  The process has
+ * Linux checks against RLIMIT_MEMLOCK (mm->rlim[RLIMIT_MEMLOCK_].rlim_cur).  The process has
  * no CAP_IPC_LOCK.  The locked total is counted from the VMAs, not kept in
  * a counter (Linux's mm->locked_vm), so munmap and mremap need no upkeep.
  */
@@ -29,7 +29,7 @@ int mlock_future_ok(const struct mm_struct *mm, uint32_t vm_flags, uint64_t byte
 {
     if (!(vm_flags & VM_LOCKED))
         return 1;
-    return locked_bytes(mm, 0, TASK_SIZE) + bytes <= mm->lock_limit;
+    return locked_bytes(mm, 0, TASK_SIZE) + bytes <= mm->rlim[RLIMIT_MEMLOCK_].rlim_cur;
 }
 
 /*
@@ -83,14 +83,14 @@ long do_mlock(struct mm_struct *mm, uint32_t start, uint32_t len, uint32_t mlock
     if (mlock2_flags & ~MLOCK_ONFAULT_)
         return -EINVAL;
     uint32_t vm_flags = VM_LOCKED | (mlock2_flags & MLOCK_ONFAULT_ ? VM_LOCKONFAULT : 0);
-    if (!mm->lock_limit)
+    if (!mm->rlim[RLIMIT_MEMLOCK_].rlim_cur)
         return -EPERM;
     len = page_align(len + (start & ~PAGE_MASK));
     start &= PAGE_MASK;
     uint64_t locked = (uint64_t)len + locked_bytes(mm, 0, TASK_SIZE);
-    if (locked > mm->lock_limit)
+    if (locked > mm->rlim[RLIMIT_MEMLOCK_].rlim_cur)
         locked -= locked_bytes(mm, start, start + len < start ? TASK_SIZE : start + len);
-    if (locked > mm->lock_limit)
+    if (locked > mm->rlim[RLIMIT_MEMLOCK_].rlim_cur)
         return -ENOMEM;
     long err = apply_vma_lock_flags(mm, start, len, vm_flags);
     if (err || (vm_flags & VM_LOCKONFAULT))
@@ -124,9 +124,9 @@ long do_mlockall(struct mm_struct *mm, uint32_t flags)
 {
     if (!flags || (flags & ~(MCL_CURRENT_ | MCL_FUTURE_ | MCL_ONFAULT_)) || flags == MCL_ONFAULT_)
         return -EINVAL;
-    if (!mm->lock_limit)
+    if (!mm->rlim[RLIMIT_MEMLOCK_].rlim_cur)
         return -EPERM;
-    if ((flags & MCL_CURRENT_) && total_vm_bytes(mm) > mm->lock_limit)
+    if ((flags & MCL_CURRENT_) && total_vm_bytes(mm) > mm->rlim[RLIMIT_MEMLOCK_].rlim_cur)
         return -ENOMEM;
     uint32_t onfault = flags & MCL_ONFAULT_ ? VM_LOCKONFAULT : 0;
     mm->def_flags &= ~VM_LOCKED_MASK;

@@ -23,6 +23,7 @@
 #include <stdint.h>
 #include "kernel-model/futex.h"
 #include "kernel-model/page_alloc.h"
+#include "kernel-model/resource.h"
 #include "mmu/mmu.h"
 
 #define TASK_SIZE        0xC0000000u
@@ -31,7 +32,6 @@
 #define MMAP_MIN_ADDR    0x00010000u
 #define STACK_TOP        TASK_SIZE
 #define STACK_GUARD_GAP  (256u << PAGE_SHIFT)
-#define STACK_RLIMIT     (8u << 20)         /* RLIMIT_STACK default */
 #define MMAP_BASE        (TASK_SIZE - (128u << 20))   /* gap clamped to 128 MiB */
 #define TASK_UNMAPPED_BASE 0x40000000u                /* PAGE_ALIGN(TASK_SIZE / 3) */
 #define DEFAULT_MAX_MAP_COUNT 65530u                  /* sysctl vm.max_map_count */
@@ -148,7 +148,7 @@ struct mm_struct {
     uint64_t bad_entries;        /* entries found naming a frame past RAM */
     struct mm_notifier notifier;
     uint32_t def_flags;          /* vm_flags every new mapping gets (mlockall MCL_FUTURE) */
-    uint64_t lock_limit;         /* RLIMIT_MEMLOCK in bytes (Linux's default 8 MiB) */
+    struct rlimit64_ rlim[RLIM_NLIMITS_]; /* the owner's resource limits (resource.h) */
 };
 
 /* The kernel's global state: RAM, allocators, shared pages. */
@@ -229,7 +229,6 @@ long do_mremap(struct mm_struct *mm, uint32_t addr, uint32_t old_len, uint32_t n
 #define MCL_CURRENT_   1u
 #define MCL_FUTURE_    2u
 #define MCL_ONFAULT_   4u
-#define DEFAULT_MLOCK_LIMIT (8ull << 20)                /* RLIMIT_MEMLOCK since 5.16 */
 long do_mlock(struct mm_struct *mm, uint32_t start, uint32_t len, uint32_t mlock2_flags);
 long do_munlock(struct mm_struct *mm, uint32_t start, uint32_t len);
 long do_mlockall(struct mm_struct *mm, uint32_t flags);

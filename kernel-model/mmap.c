@@ -236,7 +236,7 @@ long do_mmap_file(struct mm_struct *mm, uint32_t addr, uint32_t len, uint32_t pr
      * within RLIMIT_MEMLOCK or -EAGAIN, and faulted in below, as Linux */
     uint32_t vm_flags = calc_vm_flags(prot, flags) | mm->def_flags;
     if (flags & MAP_LOCKED_) {
-        if (!mm->lock_limit)
+        if (!mm->rlim[RLIMIT_MEMLOCK_].rlim_cur)
             return -EPERM;
         vm_flags |= VM_LOCKED;
     }

@@ -490,8 +490,8 @@ static void op_mlock(struct fz *f, struct input *in)
 {
     struct mm_struct *mm = f->mm;
     uint8_t op = take8(in);
-    static const uint64_t limits[] = { DEFAULT_MLOCK_LIMIT, 16 * PAGE_SIZE, 0, DEFAULT_MLOCK_LIMIT };
-    mm->lock_limit = limits[(op >> 4) & 3];
+    static const uint64_t limits[] = { MLOCK_LIMIT_, 16 * PAGE_SIZE, 0, MLOCK_LIMIT_ };
+    mm->rlim[RLIMIT_MEMLOCK_].rlim_cur = limits[(op >> 4) & 3];
     uint32_t start = take_addr(in, mm), len = take_addr(in, mm);
     long r;
     switch (op % 5) {

@@ -209,12 +209,12 @@ static void test_mlock(void)
     CHECK_EQ(do_munlock(s.mm, a - PG, PG), -ENOMEM);
     CHECK_EQ(do_munlock(s.mm, a, 0), 0);
     /* what is locked counts once against the limit */
-    s.mm->lock_limit = 4 * PG;
+    s.mm->rlim[RLIMIT_MEMLOCK_].rlim_cur = 4 * PG;
     CHECK_EQ(do_mlock(s.mm, a, 4 * PG, 0), 0);
     CHECK_EQ(do_mlock(s.mm, a, 4 * PG, 0), 0);
     CHECK_EQ(do_mmap(s.mm, 0, PG, RW, ANON | MAP_LOCKED_, NULL, 0, 0, NULL), -EAGAIN);
     CHECK_EQ(do_mremap(s.mm, a, 4 * PG, 5 * PG, MM, 0), -EAGAIN);      /* locked growth */
-    s.mm->lock_limit = 0;
+    s.mm->rlim[RLIMIT_MEMLOCK_].rlim_cur = 0;
     CHECK_EQ(do_mlock(s.mm, a, PG, 0), -EPERM);
     CHECK_EQ(do_mlockall(s.mm, MCL_CURRENT_), -EPERM);
     CHECK_EQ(do_mmap(s.mm, 0, PG, RW, ANON | MAP_LOCKED_, NULL, 0, 0, NULL), -EPERM);
@@ -243,7 +243,7 @@ static void test_mlockall(void)
     CHECK(follow_pte(s.mm, a + PG) != PFN_NONE);
     CHECK_EQ(do_munlockall(s.mm), 0);
     CHECK(!(find_vma(s.mm, a)->vm_flags & VM_LOCKED));
-    s.mm->lock_limit = PG;
+    s.mm->rlim[RLIMIT_MEMLOCK_].rlim_cur = PG;
     CHECK_EQ(do_mlockall(s.mm, MCL_CURRENT_), -ENOMEM);                /* total_vm too big */
     CHECK_EQ(do_mlockall(s.mm, MCL_FUTURE_), 0);
     sys_fini(&s);

@@ -1,0 +1,190 @@
+/*
+ * sys_proc.c — the process's place among processes, for a machine with one
+ * process: process groups and sessions, wait, prctl and CPU affinity.
+ *
+ * The model's process is what a job-control shell starts: pid GUEST_PID,
+ * the leader of its own process group, in a session led by its parent, pid
+ * 1.  So setpgid to its own group succeeds, setsid is EPERM (a group
+ * leader may not start a session), and the wait calls find no child:
+ * ECHILD.  The processes issue replaces these with real task links.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include "emu/syscall.h"
+
+#define CAP_LAST_CAP 40                 /* CAP_CHECKPOINT_RESTORE */
+#define GUEST_SID 1u                    /* the session of the parent, pid 1 */
+
+/* The guest has memsim's credentials: its uid (getuid passes through) and
+ * its effective capabilities, read with capget as Linux's capable() would
+ * test them. */
+int task_capable(int cap)
+{
+    struct { uint32_t version; int pid; } hdr = { 0x20080522, 0 };   /* _LINUX_CAPABILITY_VERSION_3 */
+    struct { uint32_t effective, permitted, inheritable; } data[2] = { 0 };
+    if (cap < 0 || cap > CAP_LAST_CAP || syscall(SYS_capget, &hdr, data))
+        return 0;
+    return (data[cap / 32].effective >> (cap % 32)) & 1;
+}
+
+static int is_self(const struct machine *m, uint32_t pid)
+{
+    return pid == 0 || pid == m->pid;
+}
+
+long sys_getpgrp(struct machine *m, const uint32_t a[6]) { return m->pid; }
+
+long sys_getpgid(struct machine *m, const uint32_t a[6])
+{
+    return is_self(m, a[0]) ? (long)m->pid : -ESRCH;
+}
+
+long sys_getsid(struct machine *m, const uint32_t a[6])
+{
+    return is_self(m, a[0]) ? (long)GUEST_SID : -ESRCH;
+}
+
+/* setpgid(pid, pgid): only the process itself exists; joining another
+ * group would need one in the same session (EPERM: there is none). */
+long sys_setpgid(struct machine *m, const uint32_t a[6])
+{
+    if ((int32_t)a[1] < 0)
+        return -EINVAL;
+    if (!is_self(m, a[0]))
+        return -ESRCH;
+    return is_self(m, a[1]) ? 0 : -EPERM;
+}
+
+long sys_setsid(struct machine *m, const uint32_t a[6]) { return -EPERM; }
+
+/* wait4/waitpid(pid, status, options[, rusage]) and waitid(which, id,
+ * infop, options, rusage): the option bits are checked first, as
+ * kernel_wait4 and kernel_waitid do, then there is no child to wait for. */
+#define WNOHANG_    0x00000001u
+#define WUNTRACED_  0x00000002u
+#define WEXITED_    0x00000004u
+#define WCONTINUED_ 0x00000008u
+#define WNOWAIT_    0x01000000u
+#define WAIT_TYPE_BITS 0xe0000000u          /* __WNOTHREAD, __WALL, __WCLONE */
+
+long sys_wait4(struct machine *m, const uint32_t a[6])
+{
+    if (a[2] & ~(WNOHANG_ | WUNTRACED_ | WCONTINUED_ | WAIT_TYPE_BITS))
+        return -EINVAL;
+    return -ECHILD;
+}
+
+long sys_waitid(struct machine *m, const uint32_t a[6])
+{
+    uint32_t opt = a[3];
+    if (opt & ~(WNOHANG_ | WNOWAIT_ | WEXITED_ | WUNTRACED_ | WCONTINUED_ | WAIT_TYPE_BITS))
+        return -EINVAL;
+    if (!(opt & (WEXITED_ | WUNTRACED_ | WCONTINUED_)))
+        return -EINVAL;
+    if (a[0] > 3)                           /* P_ALL, P_PID, P_PGID, P_PIDFD */
+        return -EINVAL;
+    return -ECHILD;
+}
+
+/* prctl: the options a single process asks about.  Unknown ones are
+ * EINVAL, as Linux's default case. */
+#define PR_SET_PDEATHSIG 1
+#define PR_GET_PDEATHSIG 2
+#define PR_GET_DUMPABLE  3
+#define PR_SET_DUMPABLE  4
+#define PR_SET_NAME      15
+#define PR_GET_NAME      16
+#define PR_CAPBSET_READ  23
+#define PR_SET_TIMERSLACK 29
+#define PR_GET_TIMERSLACK 30
+#define PR_SET_NO_NEW_PRIVS 38
+#define PR_GET_NO_NEW_PRIVS 39
+#define TIMER_SLACK_NS   50000u             /* init_task's default */
+
+static long prctl_name(struct machine *m, uint32_t op, uint32_t addr)
+{
+    char name[TASK_COMM_LEN];
+    if (op == PR_GET_NAME)
+        return copy_to_user(m->mm, addr, m->comm, sizeof m->comm) ? -EFAULT : 0;
+    /* PR_SET_NAME: up to 15 bytes of a string, the rest cut off */
+    long n = strncpy_from_user(m->mm, name, addr, sizeof name);
+    if (n < 0 && n != -ENAMETOOLONG)    /* a longer name is cut, not refused */
+        return -EFAULT;
+    name[sizeof name - 1] = '\0';
+    memset(m->comm, 0, sizeof m->comm);
+    memcpy(m->comm, name, strlen(name));
+    return 0;
+}
+
+long sys_prctl(struct machine *m, const uint32_t a[6])
+{
+    switch (a[0]) {
+    case PR_SET_PDEATHSIG:
+        if (a[1] > 64)
+            return -EINVAL;
+        m->pdeath_signal = a[1];
+        return 0;
+    case PR_GET_PDEATHSIG:
+        return copy_to_user(m->mm, a[1], &m->pdeath_signal, 4) ? -EFAULT : 0;
+    case PR_GET_DUMPABLE:
+        return m->dumpable;
+    case PR_SET_DUMPABLE:
+        if (a[1] > 1)                       /* SUID_DUMP_USER at most from here */
+            return -EINVAL;
+        m->dumpable = a[1];
+        return 0;
+    case PR_SET_NAME: case PR_GET_NAME:
+        return prctl_name(m, a[0], a[1]);
+    case PR_CAPBSET_READ:               /* memsim's own bounding set */
+        return a[1] <= CAP_LAST_CAP ? (prctl(PR_CAPBSET_READ, (unsigned long)a[1]) > 0) : -EINVAL;
+    case PR_GET_TIMERSLACK:
+        return m->timer_slack_ns;
+    case PR_SET_TIMERSLACK:
+        m->timer_slack_ns = a[1] ? a[1] : TIMER_SLACK_NS;
+        return 0;
+    case PR_SET_NO_NEW_PRIVS:
+        if (a[1] != 1 || a[2] || a[3] || a[4])
+            return -EINVAL;
+        m->no_new_privs = 1;
+        return 0;
+    case PR_GET_NO_NEW_PRIVS:
+        return a[1] || a[2] || a[3] || a[4] ? -EINVAL : (long)m->no_new_privs;
+    default:
+        return -EINVAL;
+    }
+}
+
+/* CPU affinity on a machine of one CPU: nr_cpu_ids is 1, so the kernel's
+ * cpumask is one long; the mask given must be a whole number of longs
+ * covering it, and a new mask must contain CPU 0. */
+long sys_sched_getaffinity(struct machine *m, const uint32_t a[6])
+{
+    if (!is_self(m, a[0]))
+        return -ESRCH;
+    if (a[1] < 4 || (a[1] & 3))
+        return -EINVAL;
+    uint32_t mask = 1;
+    return copy_to_user(m->mm, a[2], &mask, sizeof mask) ? -EFAULT : 4;
+}
+
+long sys_sched_setaffinity(struct machine *m, const uint32_t a[6])
+{
+    if (!is_self(m, a[0]))
+        return -ESRCH;
+    uint8_t first = 0;
+    if (a[1] && copy_from_user(m->mm, &first, a[2], 1))
+        return -EFAULT;
+    return first & 1 ? 0 : -EINVAL;
+}
+
+/* getcpu(cpu, node, cache): CPU 0 of node 0. */
+long sys_getcpu(struct machine *m, const uint32_t a[6])
+{
+    uint32_t zero = 0;
+    if ((a[0] && copy_to_user(m->mm, a[0], &zero, 4)) || (a[1] && copy_to_user(m->mm, a[1], &zero, 4)))
+        return -EFAULT;
+    return 0;
+}
