@@ -17,7 +17,7 @@
 #       stdout whose reader has gone.
 #   handler: a signal with a user handler ends the memsim run with 128 + sig,
 #       exit_reason `unsupported-handler`, one line naming the missing
-#       feature (natively the handler runs: no reference).
+#       feature, and --summary says it (natively the handler runs: no reference).
 #   check-sig-wait.sh MEMSIM BIN_DIR
 set -u
 memsim=$1 bin=$2/sig_wait
@@ -81,6 +81,8 @@ run handler handler
     grep -q '^memsim: signal 10 (SIGUSR1) has a handler at 0x[0-9a-f]*; memsim does not run signal handlers yet' "$tmp/handler.err" ||
     fail "handler: stderr: $(cat "$tmp/handler.err")"
 [ "$(reason handler)" = unsupported-handler ] || fail "handler: exit_reason '$(reason handler)'"
+"$memsim" run --no-trace --summary -- "$bin" handler 2>&1 < /dev/null | grep -q '^  not implemented: running a signal handler' ||
+    fail "handler: --summary does not name the missing signal handlers"
 
 if [ $bad = 0 ]; then
     echo "PASS sig_wait"
