@@ -8,8 +8,8 @@
  * (POLLIN_SET, POLLOUT_SET, POLLEX_SET): a regular file is always ready.
  * nfds past the table is cut to it; a negative nfds is EINVAL.  The timeout
  * runs on the model clock (select_wait), and the time left is written back
- * as Linux does.  pselect6's signal mask: no handler ever runs, so a mask
- * changes nothing during the wait.
+ * as Linux does.  pselect6's signal mask is the blocked set during the
+ * wait (pselect_common).
  */
 #include <errno.h>
 #include <poll.h>
@@ -200,11 +200,20 @@ long sys_old_select(struct machine *m, const uint32_t a[6])
     return select_tv(m, v);
 }
 
-/* pselect6: the timespec is updated too (glibc hides it behind a copy). */
+/* pselect6: the timespec is updated too (glibc hides it behind a copy).
+ * The sixth argument is { const sigset_t *ss; size_t ss_len } (read first,
+ * get_sigset_argpack); a mask is validated after the timeout
+ * (set_user_sigmask: ss_len 8) and blocks during the wait, so a timer's
+ * signal it unblocks acts, and a pending signal it unblocks is delivered
+ * before any wait (Linux's EINTR; with no handler the action ends the run,
+ * an ignored one is discarded). */
 static long pselect_common(struct machine *m, const uint32_t a[6], int time64)
 {
     int64_t ns = -1, ts[2];
-    uint64_t left = 0;
+    uint64_t left = 0, mask = 0;
+    uint32_t pack[2] = { 0, 0 };
+    if (a[5] && copy_from_user(m->mm, pack, a[5], sizeof pack))
+        return -EFAULT;
     if (a[4]) {
         if (time64) {
             if (copy_from_user(m->mm, ts, a[4], 16))
@@ -220,7 +229,19 @@ static long pselect_common(struct machine *m, const uint32_t a[6], int time64)
         ns = ts[0] > INT64_MAX / (int64_t)NSEC_PER_SEC - 1 ? INT64_MAX / 2
                                                              : ts[0] * (int64_t)NSEC_PER_SEC + ts[1];
     }
-    long r = do_select(m, (int32_t)a[0], a + 1, ns, &left);
+    if (pack[0]) {
+        if (pack[1] != 8)
+            return -EINVAL;
+        if (copy_from_user(m->mm, &mask, pack[0], 8))
+            return -EFAULT;
+    }
+    uint64_t saved = m->sig.blocked;
+    if (pack[0]) {
+        m->sig.blocked = mask & ~SIG_UNBLOCKABLE;
+        signal_deliver_pending(m);
+    }
+    long r = m->stopped ? -EINTR : do_select(m, (int32_t)a[0], a + 1, ns, &left);
+    m->sig.blocked = saved;
     if (r >= 0 && a[4]) {
         int64_t t64[2] = { (int64_t)(left / NSEC_PER_SEC), (int64_t)(left % NSEC_PER_SEC) };
         int32_t t32[2] = { (int32_t)t64[0], (int32_t)t64[1] };

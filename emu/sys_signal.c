@@ -276,7 +276,10 @@ long signal_wait(struct machine *m, uint64_t wait, const char *what)
             machine_deadlock(m, what);
             break;
         }
-        time_sleep_until(m, m->itimer[0].expires);
+        if (m->itimer[0].expires <= m->cycles)
+            time_expire_timers(m);      /* due already (the call's own cost reached it) */
+        else
+            time_sleep_until(m, m->itimer[0].expires);
     }
     m->sig.blocked = saved;
     return -EINTR;                      /* never seen by the guest: the run is over */

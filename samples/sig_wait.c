@@ -8,6 +8,9 @@
  *               it, alarm(1): the ignored signal does not wake; SIGALRM: 142
  *   handler     SIGUSR1 with a handler, raised (memsim ends the run: 138)
  *   select      select/pselect timeouts: the clock advances by each timeout
+ *   pselect_mask  SIGALRM blocked: a pselect outlasting the alarm returns
+ *               0 (the signal pending); a bad mask size is EINVAL; a
+ *               pselect whose mask unblocks it is ended by it (142)
  *   altstack    sigaltstack round trip and errnos
  *   sigpipe     SIGPIPE blocked, write to a pipe without a reader: EPIPE,
  *               SIGPIPE pending; unblocked: killed (141)
@@ -72,6 +75,44 @@ static int run_select(void)
     alarm(1);
     tv = (struct timeval){ 10, 0 };
     select(0, NULL, NULL, NULL, &tv);
+    printf("not reached\n");
+    return 1;
+}
+
+static int run_pselect_mask(void)
+{
+    sigset_t alrm, none, pend;
+    sigemptyset(&alrm);
+    sigemptyset(&none);
+    sigaddset(&alrm, SIGALRM);
+    sigprocmask(SIG_BLOCK, &alrm, NULL);
+    alarm(1);
+    struct timespec ts = { 2, 0 };
+    int r = pselect(0, NULL, NULL, NULL, &ts, NULL);
+    sigpending(&pend);
+    printf("pselect(2 s) with SIGALRM blocked: %d, SIGALRM pending: %s\n", r,
+           sigismember(&pend, SIGALRM) ? "yes" : "no");
+    struct { void *ss; unsigned len; } pack = { &none, 4 };
+    ts = (struct timespec){ 0, 1000 };
+    errno = 0;
+    r = (int)syscall(SYS_pselect6, 0, NULL, NULL, NULL, &ts, &pack);
+    printf("pselect6 mask size 4: %d %s\n", r, strerror(errno));
+    sigprocmask(SIG_UNBLOCK, &alrm, NULL);      /* the pending SIGALRM is delivered: 142 */
+    printf("not reached\n");
+    return 1;
+}
+
+static int run_pselect_unblock(void)
+{
+    sigset_t alrm, none;
+    sigemptyset(&alrm);
+    sigemptyset(&none);
+    sigaddset(&alrm, SIGALRM);
+    sigprocmask(SIG_BLOCK, &alrm, NULL);
+    alarm(1);
+    struct timespec ts = { 5, 0 };
+    printf("pselect(5 s) unblocking SIGALRM\n");
+    pselect(0, NULL, NULL, NULL, &ts, &none);   /* the alarm ends it: 142 */
     printf("not reached\n");
     return 1;
 }
@@ -191,6 +232,10 @@ int main(int argc, char **argv)
         raise(SIGUSR1);
     } else if (!strcmp(c, "select")) {
         return run_select();
+    } else if (!strcmp(c, "pselect_mask")) {
+        return run_pselect_mask();
+    } else if (!strcmp(c, "pselect_unblock")) {
+        return run_pselect_unblock();
     } else if (!strcmp(c, "altstack")) {
         return run_altstack();
     } else if (!strcmp(c, "sigpipe")) {

@@ -10,6 +10,9 @@
 #       (with --epoch, CLOCK_MONOTONIC differs by it; the time left is 0), a
 #       regular file is ready at once, an alarm inside a select kills (142);
 #       same stdout as native, and two --epoch runs print the same bytes.
+#   pselect_mask, pselect_unblock: pselect6's sigmask is the blocked set
+#       during the wait (an alarm it unblocks ends it: 142; one it leaves
+#       blocked stays pending); a mask size other than 8 is EINVAL.
 #   altstack: sigaltstack round trip and errnos: same output as native.
 #   sigpipe: SIGPIPE blocked, a write to a pipe without a reader: EPIPE and
 #       SIGPIPE pending (sigpending); unblocked, it kills (141, runs row
@@ -35,7 +38,7 @@ run() {   # run TAG CASE: $tmp/TAG.out, .err, .status, .db
 }
 reason() { sqlite3 "$tmp/$1.db" "SELECT exit_reason FROM runs" 2>/dev/null; }
 
-for c in pause:142 sigsuspend:138 ignored:142 select:142 altstack:0; do
+for c in pause:142 sigsuspend:138 ignored:142 select:142 pselect_mask:142 pselect_unblock:142 altstack:0; do
     case=${c%:*} want=${c#*:}
     run "$case" "$case"
     got=$(cat "$tmp/$case.status")
