@@ -79,18 +79,13 @@ long sys_read(struct machine *m, const uint32_t a[6]) { return read_to_user(m, a
 
 /*
  * A write to a pipe or socket without a reader fails with EPIPE and sends
- * the writer SIGPIPE (pipe_write), whose default action kills it.  No guest
- * handler runs in this model, so as for kill(self) every disposition but
- * SIG_IGN (or a blocked SIGPIPE) kills; the shell's silence for SIGPIPE is
- * kept (no report line).
+ * the writer SIGPIPE (pipe_write's send_sig): pending unless ignored, so a
+ * blocked one waits for its unblocking; its default action, taken on the
+ * return to user mode, ends the run silently (as a shell is silent).
  */
 static void send_sigpipe(struct machine *m)
 {
-    if (m->stopped || m->sigactions[SIGPIPE].handler == 1 ||
-        (m->sig.blocked & (1ull << (SIGPIPE - 1))))
-        return;
-    m->exit_reason = "SIGPIPE";
-    machine_kill(m, SIGPIPE, "%s", "");
+    signal_send_kernel(m, SIGPIPE);
 }
 
 static long write_user(struct machine *m, int h, uint32_t uaddr, uint32_t len)

@@ -7,15 +7,18 @@
  * descriptors with Linux's own mapping of select's sets onto poll events
  * (POLLIN_SET, POLLOUT_SET, POLLEX_SET): a regular file is always ready.
  * nfds past the table is cut to it; a negative nfds is EINVAL.  The timeout
- * is host time for now (the model clock does not advance while the guest
- * waits); a timeout that expired is written back as zero, as Linux leaves
- * the time remaining.  pselect6's signal mask: no handler ever runs, so a
- * mask changes nothing during the wait.
+ * runs on the model clock (select_wait), and the time left is written back
+ * as Linux does.  pselect6's signal mask is the blocked set during the
+ * wait (pselect_common).
  */
 #include <errno.h>
 #include <poll.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include "emu/fs.h"
+
+#define NSEC_PER_SEC 1000000000ull
 
 #define IN_SET  (POLLRDNORM | POLLRDBAND | POLLIN | POLLHUP | POLLERR)
 #define OUT_SET (POLLWRBAND | POLLWRNORM | POLLOUT | POLLERR)
@@ -41,8 +44,82 @@ static long put_set(struct machine *m, uint32_t uaddr, const uint32_t *s, uint32
     return uaddr && copy_to_user(m->mm, uaddr, s, (nfds + 31) / 32 * 4) ? -EFAULT : 0;
 }
 
-/* The core: timeout_ms < 0 waits without limit.  *timed_out when it ran out. */
-static long do_select(struct machine *m, int32_t n, const uint32_t u[3], int timeout_ms, int *timed_out)
+/* Whether host descriptor h can become ready by something outside the
+ * guest (a pipe's or socket's other end, a terminal): only those are worth
+ * a real wait.  Regular files and directories are always ready. */
+static int waits_on_host(int h)
+{
+    struct stat st;
+    return fstat(h, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode) || S_ISCHR(st.st_mode));
+}
+
+static uint64_t host_now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * NSEC_PER_SEC + (uint64_t)ts.tv_nsec;
+}
+
+/*
+ * Wait for the polled descriptors with the model's clock.  First a poll
+ * with a zero timeout; if nothing is ready:
+ *  - a zero timeout returns 0 at once;
+ *  - no descriptor that something outside could make ready (none polled,
+ *    or only files): the model clock advances by the timeout (the real
+ *    timer may fire meanwhile, as in nanosleep); with no timeout the task
+ *    waits for a signal as pause does;
+ *  - a pipe, socket or terminal polled (input from outside): a real wait
+ *    is the only way to see it, so the host polls, bounded by the timeout
+ *    (and forever without one, as before), and the model clock advances by
+ *    the host time waited.  This is the one place where the host's timing
+ *    reaches the guest; a run reading only files or sleeping in select is
+ *    deterministic.
+ * *left_ns is the time left of the timeout (0 when it ran out).  The
+ * result is poll's: the number of ready entries, or -errno.
+ */
+static int select_wait(struct machine *m, struct pollfd *p, uint32_t np, int64_t timeout_ns,
+                       uint64_t *left_ns)
+{
+    *left_ns = timeout_ns > 0 ? (uint64_t)timeout_ns : 0;
+    int k = poll(p, np, 0);
+    if (k != 0 || timeout_ns == 0)
+        return k < 0 ? -errno : k;
+    int outside = 0;
+    for (uint32_t i = 0; i < np && !outside; i++)
+        outside = waits_on_host(p[i].fd);
+    if (!outside) {
+        if (timeout_ns < 0) {
+            signal_wait(m, m->sig.blocked, "select");
+            return 0;
+        }
+        struct guest_timeout to = { .present = 1, .sec = (uint64_t)timeout_ns / NSEC_PER_SEC,
+                                    .nsec = (uint64_t)timeout_ns % NSEC_PER_SEC };
+        guest_block(m, &to, "select");
+        *left_ns = 0;
+        return 0;
+    }
+    uint64_t t0 = host_now_ns();
+    int ms = -1;
+    if (timeout_ns > 0) {
+        int64_t v = (timeout_ns + 999999) / 1000000;
+        ms = v > INT32_MAX ? INT32_MAX : (int)v;
+    }
+    k = poll(p, np, ms);
+    if (k < 0)
+        return -errno;
+    uint64_t waited = host_now_ns() - t0;
+    if (timeout_ns > 0 && (k == 0 || waited > (uint64_t)timeout_ns))
+        waited = (uint64_t)timeout_ns;
+    struct guest_timeout to = { .present = 1, .sec = waited / NSEC_PER_SEC,
+                                .nsec = waited % NSEC_PER_SEC };
+    guest_block(m, &to, "select");
+    *left_ns = timeout_ns > 0 ? (uint64_t)timeout_ns - waited : 0;
+    return k;
+}
+
+/* The core: timeout_ns < 0 waits without limit; *left_ns the time left. */
+static long do_select(struct machine *m, int32_t n, const uint32_t u[3], int64_t timeout_ns,
+                      uint64_t *left_ns)
 {
     struct fdsets in, res;
     struct pollfd p[MAX_FDS];
@@ -66,12 +143,14 @@ static long do_select(struct machine *m, int32_t n, const uint32_t u[3], int tim
         p[np] = (struct pollfd){ .fd = h, .events = ev };
         idx[np++] = fd;
     }
-    int k = poll(p, np, timeout_ms);
+    int k = select_wait(m, p, np, timeout_ns, left_ns);
     if (k < 0)
-        return -errno;
+        return k;
+    if (m->stopped)
+        return -EINTR;                  /* a timer's signal ended the run meanwhile */
     memset(&res, 0, sizeof res);
     long count = 0;
-    for (uint32_t i = 0; i < np; i++) {
+    for (uint32_t i = 0; k && i < np; i++) {
         uint32_t fd = idx[i], w = fd / 32, b = 1u << (fd % 32);
         short rev = p[i].revents;
         if ((rev & (IN_SET | POLLNVAL)) && bit(in.in, fd)) { res.in[w] |= b; count++; }
@@ -81,20 +160,15 @@ static long do_select(struct machine *m, int32_t n, const uint32_t u[3], int tim
     r = put_set(m, u[0], res.in, nfds);
     if (!r) r = put_set(m, u[1], res.out, nfds);
     if (!r) r = put_set(m, u[2], res.ex, nfds);
-    *timed_out = k == 0;
     return r ? r : count;
 }
 
-static int to_ms(int64_t sec, int64_t frac, int64_t per_ms)
-{
-    int64_t ms = sec * 1000 + (frac + per_ms - 1) / per_ms;
-    return ms > INT32_MAX ? INT32_MAX : (int)ms;
-}
-
-/* select/_newselect: struct timeval of two 32-bit longs. */
+/* select/_newselect: struct timeval of two 32-bit longs.  The time left is
+ * written back (poll_select_finish), on a timeout too (zero). */
 static long select_tv(struct machine *m, const uint32_t *v)
 {
-    int ms = -1, timed_out = 0;
+    int64_t ns = -1;
+    uint64_t left = 0;
     int32_t tv[2];
     if (v[4]) {
         if (copy_from_user(m->mm, tv, v[4], sizeof tv))
@@ -104,11 +178,12 @@ static long select_tv(struct machine *m, const uint32_t *v)
         int64_t sec = (int64_t)tv[0] + tv[1] / 1000000, usec = tv[1] % 1000000;
         if (sec < 0 || usec < 0)
             return -EINVAL;
-        ms = to_ms(sec, usec, 1000);
+        ns = sec * (int64_t)NSEC_PER_SEC + usec * 1000;
     }
-    long r = do_select(m, (int32_t)v[0], v + 1, ms, &timed_out);
-    if (r >= 0 && v[4] && timed_out) {
-        memset(tv, 0, sizeof tv);
+    long r = do_select(m, (int32_t)v[0], v + 1, ns, &left);
+    if (r >= 0 && v[4]) {
+        tv[0] = (int32_t)(left / NSEC_PER_SEC);
+        tv[1] = (int32_t)(left % NSEC_PER_SEC / 1000);
         if (copy_to_user(m->mm, v[4], tv, sizeof tv))
             return -EFAULT;
     }
@@ -125,11 +200,20 @@ long sys_old_select(struct machine *m, const uint32_t a[6])
     return select_tv(m, v);
 }
 
+/* pselect6: the timespec is updated too (glibc hides it behind a copy).
+ * The sixth argument is { const sigset_t *ss; size_t ss_len } (read first,
+ * get_sigset_argpack); a mask is validated after the timeout
+ * (set_user_sigmask: ss_len 8) and blocks during the wait, so a timer's
+ * signal it unblocks acts, and a pending signal it unblocks is delivered
+ * before any wait (Linux's EINTR; with no handler the action ends the run,
+ * an ignored one is discarded). */
 static long pselect_common(struct machine *m, const uint32_t a[6], int time64)
 {
-    int ms = -1, timed_out = 0;
-    int64_t ts[2];
-    uint32_t size = time64 ? 16 : 8;
+    int64_t ns = -1, ts[2];
+    uint64_t left = 0, mask = 0;
+    uint32_t pack[2] = { 0, 0 };
+    if (a[5] && copy_from_user(m->mm, pack, a[5], sizeof pack))
+        return -EFAULT;
     if (a[4]) {
         if (time64) {
             if (copy_from_user(m->mm, ts, a[4], 16))
@@ -142,12 +226,26 @@ static long pselect_common(struct machine *m, const uint32_t a[6], int time64)
         }
         if (ts[0] < 0 || ts[1] < 0 || ts[1] >= 1000000000)
             return -EINVAL;
-        ms = to_ms(ts[0], ts[1], 1000000);
+        ns = ts[0] > INT64_MAX / (int64_t)NSEC_PER_SEC - 1 ? INT64_MAX / 2
+                                                             : ts[0] * (int64_t)NSEC_PER_SEC + ts[1];
     }
-    long r = do_select(m, (int32_t)a[0], a + 1, ms, &timed_out);
-    if (r >= 0 && a[4] && timed_out) {
-        uint8_t zero[16] = { 0 };
-        if (copy_to_user(m->mm, a[4], zero, size))
+    if (pack[0]) {
+        if (pack[1] != 8)
+            return -EINVAL;
+        if (copy_from_user(m->mm, &mask, pack[0], 8))
+            return -EFAULT;
+    }
+    uint64_t saved = m->sig.blocked;
+    if (pack[0]) {
+        m->sig.blocked = mask & ~SIG_UNBLOCKABLE;
+        signal_deliver_pending(m);
+    }
+    long r = m->stopped ? -EINTR : do_select(m, (int32_t)a[0], a + 1, ns, &left);
+    m->sig.blocked = saved;
+    if (r >= 0 && a[4]) {
+        int64_t t64[2] = { (int64_t)(left / NSEC_PER_SEC), (int64_t)(left % NSEC_PER_SEC) };
+        int32_t t32[2] = { (int32_t)t64[0], (int32_t)t64[1] };
+        if (copy_to_user(m->mm, a[4], time64 ? (void *)t64 : (void *)t32, time64 ? 16 : 8))
             return -EFAULT;
     }
     return r;

@@ -10,8 +10,10 @@
  * raising a blocked signal leaves it pending, and unblocking it with
  * rt_sigprocmask takes its action when that call returns.  rt_sigtimedwait
  * takes pending signals without delivering them.  memsim runs no user
- * handlers yet (the processes issue): a signal with a handler takes its
- * default action.
+ * handlers yet (the processes issue): delivering a signal with a handler
+ * ends the run with exit_reason "unsupported-handler".  pause and
+ * sigsuspend sleep on the model clock until a signal can arrive (an armed
+ * real timer) and end the run as a deadlock when none can.
  */
 #include <errno.h>
 #include <signal.h>
@@ -45,19 +47,41 @@ static int sig_handler_ignored(const struct machine *m, uint32_t sig)
     return h == SIG_IGN_H || (h == 0 && sig_default_action(sig) == SIG_DEFAULT_IGNORE);
 }
 
+/* A user handler (anything but SIG_DFL and SIG_IGN): memsim cannot run it
+ * yet, so the run ends naming the missing feature rather than pretending
+ * the default action happened.  1 when the run ended. */
+int signal_unsupported_handler(struct machine *m, uint32_t sig)
+{
+    uint32_t h = m->sigactions[sig].handler;
+    if (h == 0 || h == SIG_IGN_H)
+        return 0;
+    m->exit_reason = m->exit_reason ? m->exit_reason : "unsupported-handler";
+    machine_kill(m, (int)sig, "memsim: signal %u (%s) has a handler at 0x%08x; memsim does not "
+                 "run signal handlers yet (the processes issue), so the run ends",
+                 sig, signal_name((int)sig), h);
+    return 1;
+}
+
 /*
  * The action of a delivered signal.  Ignore: nothing.  Stop: Linux stops
  * the process until someone sends SIGCONT; the guest is a single process
  * with nobody to continue it, and stopping memsim would hang a batch run,
  * so the guest is stopped and at once continued — which it cannot tell
  * from Linux: its clocks run on the model's cycle counter, and the SIGCONT
- * that continues it is ignored by default.  Anything else ends the run.
+ * that continues it is ignored by default.  A handler: the run ends
+ * (signal_unsupported_handler).  Anything else ends the run; a SIGPIPE the
+ * kernel sent (a write without a reader) silently, as a shell is silent.
  */
-static void deliver_signal(struct machine *m, uint32_t sig)
+static void deliver_signal(struct machine *m, uint32_t sig, const struct ksiginfo *info)
 {
+    if (signal_unsupported_handler(m, sig))
+        return;
     if (m->sigactions[sig].handler == SIG_IGN_H || sig_default_action(sig) != SIG_DEFAULT_TERM)
         return;
-    machine_kill(m, (int)sig, "memsim: guest killed itself with signal %u", sig);
+    if (sig == SIGPIPE && info->code == KSI_KERNEL)
+        machine_kill(m, SIGPIPE, "%s", "");
+    else
+        machine_kill(m, (int)sig, "memsim: guest killed itself with signal %u", sig);
 }
 
 void signal_deliver_pending(struct machine *m)
@@ -65,7 +89,18 @@ void signal_deliver_pending(struct machine *m)
     struct ksiginfo info;
     uint32_t sig;
     while (!m->stopped && (sig = signal_dequeue(&m->sig, ~m->sig.blocked, &info)))
-        deliver_signal(m, sig);
+        deliver_signal(m, sig, &info);
+}
+
+/* A signal the kernel sends the task (send_sig: SIGPIPE from a write with
+ * no reader): dropped if ignored and not blocked, else pending, and
+ * delivered on the return to user mode — a blocked one stays pending. */
+void signal_send_kernel(struct machine *m, uint32_t sig)
+{
+    if (!(m->sig.blocked & sigmask_of(sig)) && sig_handler_ignored(m, sig))
+        return;
+    struct ksiginfo info = { .signo = (int32_t)sig, .code = KSI_KERNEL };
+    signal_queue(&m->sig, SIG_TO_TASK, &info);
 }
 
 /* A signal the guest sends itself (kill, tkill, tgkill; raise is tgkill). */
@@ -213,3 +248,105 @@ static long do_sigtimedwait(struct machine *m, const uint32_t a[6], int time64)
 
 long sys_rt_sigtimedwait(struct machine *m, const uint32_t a[6]) { return do_sigtimedwait(m, a, 0); }
 long sys_rt_sigtimedwait_time64(struct machine *m, const uint32_t a[6]) { return do_sigtimedwait(m, a, 1); }
+
+/* ---- waiting for a signal: pause, sigsuspend, rt_sigsuspend ---- */
+
+/*
+ * Sleep with blocked set to wait until a signal acts (Linux:
+ * sigsuspend's and pause's schedule loop).  Pending signals that wait
+ * unblocks are delivered first; an ignored or stop signal does not end the
+ * wait (Linux restarts the call: -ERESTARTNOHAND with no handler run).
+ * Then only the real timer can send one: the model clock advances to its
+ * expiry and its signal acts (SIGALRM's default action ends the run with
+ * 142).  If it is not armed, or its signal is blocked by wait or ignored,
+ * nothing can ever wake the task: a deadlock.  With no handlers a wait that
+ * is woken never returns to the guest; the processes issue returns -EINTR
+ * after the handler ran and restores the saved mask then.
+ */
+long signal_wait(struct machine *m, uint64_t wait, const char *what)
+{
+    uint64_t saved = m->sig.blocked;
+    m->sig.blocked = wait & ~SIG_UNBLOCKABLE;
+    while (!m->stopped) {
+        signal_deliver_pending(m);
+        if (m->stopped)
+            break;
+        uint64_t alrm = sigmask_of(SIGALRM);
+        if (!m->itimer[0].expires || (m->sig.blocked & alrm) || sig_handler_ignored(m, SIGALRM)) {
+            machine_deadlock(m, what);
+            break;
+        }
+        if (m->itimer[0].expires <= m->cycles)
+            time_expire_timers(m);      /* due already (the call's own cost reached it) */
+        else
+            time_sleep_until(m, m->itimer[0].expires);
+    }
+    m->sig.blocked = saved;
+    return -EINTR;                      /* never seen by the guest: the run is over */
+}
+
+long sys_pause(struct machine *m, const uint32_t a[6])
+{
+    return signal_wait(m, m->sig.blocked, "pause");
+}
+
+/* sigsuspend(unused, unused, old_sigset_t mask): the old 32-bit mask of
+ * signals 1-32 (siginitset: the real-time ones above it are unblocked). */
+long sys_sigsuspend(struct machine *m, const uint32_t a[6])
+{
+    return signal_wait(m, (uint64_t)a[2], "sigsuspend");
+}
+
+long sys_rt_sigsuspend(struct machine *m, const uint32_t a[6])
+{
+    uint64_t set;
+    if (a[1] != 8)
+        return -EINVAL;
+    if (copy_from_user(m->mm, &set, a[0], 8))
+        return -EFAULT;
+    return signal_wait(m, set, "rt_sigsuspend");
+}
+
+/* ---- sigaltstack ---- */
+
+/* on_sig_stack: sp within (ss_sp, ss_sp + ss_size] (the stack grows down),
+ * never while SS_AUTODISARM is set. */
+static int on_sig_stack(const struct sig_altstack *as, uint32_t sp)
+{
+    if (as->flags & SS_AUTODISARM_NR)
+        return 0;
+    return sp > as->sp && sp - as->sp <= as->size;
+}
+
+/* sigaltstack(uss, uoss) (kernel/signal.c do_sigaltstack, i386 stack_t:
+ * ss_sp, ss_flags, ss_size): the new stack is read first, the old one
+ * written last and only on success.  EPERM while running on the stack;
+ * EINVAL for a mode other than 0, SS_ONSTACK or SS_DISABLE (SS_AUTODISARM
+ * may be added); ENOMEM below MINSIGSTKSZ (2048); SS_DISABLE clears it. */
+long sys_sigaltstack(struct machine *m, const uint32_t a[6])
+{
+    struct sig_altstack *as = &m->sig.altstack;
+    uint32_t nw[3], esp;
+    uc_reg_read(m->uc, UC_X86_REG_ESP, &esp);
+    if (a[0] && copy_from_user(m->mm, nw, a[0], sizeof nw))
+        return -EFAULT;
+    uint32_t old[3] = { as->sp,
+                        (!as->size ? SS_DISABLE_NR : on_sig_stack(as, esp) ? SS_ONSTACK_NR : 0) |
+                            (as->flags & SS_AUTODISARM_NR),
+                        as->size };
+    if (a[0]) {
+        uint32_t sp = nw[0], flags = nw[1], size = nw[2], mode = flags & ~SS_AUTODISARM_NR;
+        if (on_sig_stack(as, esp))
+            return -EPERM;
+        if (mode != SS_DISABLE_NR && mode != SS_ONSTACK_NR && mode != 0)
+            return -EINVAL;
+        if (mode == SS_DISABLE_NR)
+            sp = size = 0;
+        else if (size < 2048)
+            return -ENOMEM;
+        *as = (struct sig_altstack){ .sp = sp, .size = size, .flags = flags };
+    }
+    if (a[1] && copy_to_user(m->mm, a[1], old, sizeof old))
+        return -EFAULT;
+    return 0;
+}

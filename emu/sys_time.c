@@ -227,8 +227,8 @@ static void timers_update(struct machine *m)
 }
 
 /* A timer's signal: SIG_IGN discards it; a blocked one stays pending on
- * the process (delivered when unblocked); anything else is the default
- * action, termination. */
+ * the process (delivered when unblocked); a handler ends the run
+ * (unsupported-handler); anything else is the default action, termination. */
 static void timer_signal(struct machine *m, int which)
 {
     int sig = itimer_signal[which];
@@ -237,7 +237,7 @@ static void timer_signal(struct machine *m, int which)
         signal_queue(&m->sig, SIG_TO_PROCESS, &info);
         return;
     }
-    if (m->sigactions[sig].handler == 1)
+    if (m->sigactions[sig].handler == 1 || signal_unsupported_handler(m, (uint32_t)sig))
         return;
     machine_kill(m, sig, "memsim: %s: the %s timer expired at model time %.6f s", signal_name(sig),
                  which == 0 ? "real (alarm)" : which == 1 ? "virtual" : "profiling",

@@ -316,6 +316,9 @@ static const struct syscall_entry table[NR_SYSCALLS] = {
     S(266, "clock_getres", sys_clock_getres), S(267, "clock_nanosleep", sys_clock_nanosleep),
     S(406, "clock_getres_time64", sys_clock_getres_time64),
     S(407, "clock_nanosleep_time64", sys_clock_nanosleep_time64),
+    /* waiting for signals, the alternate stack (sys_signal.c) */
+    S(29, "pause", sys_pause), S(72, "sigsuspend", sys_sigsuspend),
+    S(179, "rt_sigsuspend", sys_rt_sigsuspend), S(186, "sigaltstack", sys_sigaltstack),
 };
 
 static const int arg_regs[6] = { UC_X86_REG_EBX, UC_X86_REG_ECX, UC_X86_REG_EDX,

@@ -212,5 +212,17 @@ long sys_rt_sigtimedwait(struct machine *m, const uint32_t a[6]);
 long sys_rt_sigtimedwait_time64(struct machine *m, const uint32_t a[6]);
 /* The return to user mode: act on every pending signal not blocked. */
 void signal_deliver_pending(struct machine *m);
+/* A signal from the kernel (SIGPIPE): pending unless ignored and not blocked. */
+void signal_send_kernel(struct machine *m, uint32_t sig);
+/* sig has a user handler, which memsim cannot run: the run ends ("unsupported-handler"), 1. */
+int signal_unsupported_handler(struct machine *m, uint32_t sig);
+/* Sleep until a signal acts with blocked set to wait (pause, sigsuspend, a
+ * select with nothing to wait for): the real timer's expiry on the model
+ * clock, or a deadlock.  The run is over when it returns (-EINTR). */
+long signal_wait(struct machine *m, uint64_t wait, const char *what);
+long sys_pause(struct machine *m, const uint32_t a[6]);
+long sys_sigsuspend(struct machine *m, const uint32_t a[6]);
+long sys_rt_sigsuspend(struct machine *m, const uint32_t a[6]);
+long sys_sigaltstack(struct machine *m, const uint32_t a[6]);
 
 #endif

@@ -38,10 +38,20 @@ struct sigpending {
 
 /* Linux keeps two queues: the task's own (tkill, tgkill, raise) and the
  * process's shared one (kill); dequeue_signal takes from the task's first. */
+/* sigaltstack (task_struct's sas_ss_sp, sas_ss_size, sas_ss_flags): where
+ * the processes issue's handlers will build their frames.  size 0: none. */
+struct sig_altstack {
+    uint32_t sp, size, flags;
+};
+#define SS_ONSTACK_NR   1u
+#define SS_DISABLE_NR   2u
+#define SS_AUTODISARM_NR (1u << 31)
+
 struct task_signals {
     uint64_t blocked;               /* rt_sigprocmask */
     struct sigpending pending;      /* sent to this task */
     struct sigpending shared;       /* sent to the process (signal_struct) */
+    struct sig_altstack altstack;   /* sigaltstack */
 };
 
 enum sig_target { SIG_TO_TASK, SIG_TO_PROCESS };
