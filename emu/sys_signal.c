@@ -152,28 +152,81 @@ long sys_tkill(struct machine *m, const uint32_t a[6])
 /* rt_sigaction (kernel/signal.c do_sigaction): SIGKILL and SIGSTOP may be
  * queried but not changed; the new action is read before the old is
  * written; an action that ignores the signal discards it if pending. */
+/* do_sigaction: install act (when given) for sig, report the old one. */
+static long do_sigaction(struct machine *m, uint32_t sig, const struct sigaction_rec *act,
+                         struct sigaction_rec *old)
+{
+    if (sig < 1 || sig > 64 || (act && (sig == SIGKILL || sig == SIGSTOP)))
+        return -EINVAL;
+    struct sigaction_rec *rec = &m->sigactions[sig];
+    if (old)
+        *old = *rec;
+    if (act) {
+        *rec = *act;
+        if (sig_handler_ignored(m, sig))
+            signal_discard(&m->sig, sig);   /* pending ones go too (POSIX 3.3.1.3) */
+    }
+    return 0;
+}
+
+/* rt_sigaction: struct sigaction of handler, flags, restorer, 64-bit mask. */
 long sys_rt_sigaction(struct machine *m, const uint32_t a[6])
 {
-    uint32_t sig = a[0], nw[5];
-    if (a[3] != 8 || sig < 1 || sig > 64)
+    uint32_t nw[5];
+    struct sigaction_rec act, old;
+    if (a[3] != 8)
         return -EINVAL;
     if (a[1]) {
-        if (sig == SIGKILL || sig == SIGSTOP)
-            return -EINVAL;
         if (copy_from_user(m->mm, nw, a[1], sizeof nw))
             return -EFAULT;
+        act = (struct sigaction_rec){ nw[0], nw[1], nw[2], nw[3] | (uint64_t)nw[4] << 32 };
     }
-    struct sigaction_rec *rec = &m->sigactions[sig];
-    uint32_t old[5] = { rec->handler, rec->flags, rec->restorer,
-                        (uint32_t)rec->mask, (uint32_t)(rec->mask >> 32) };
-    if (a[1]) {
-        *rec = (struct sigaction_rec){ nw[0], nw[1], nw[2], nw[3] | (uint64_t)nw[4] << 32 };
-        if (sig_handler_ignored(m, sig))
-            signal_discard(&m->sig, sig);
-    }
-    if (a[2] && copy_to_user(m->mm, a[2], old, sizeof old))
+    long r = do_sigaction(m, a[0], a[1] ? &act : NULL, &old);
+    uint32_t out[5] = { old.handler, old.flags, old.restorer,
+                        (uint32_t)old.mask, (uint32_t)(old.mask >> 32) };
+    if (!r && a[2] && copy_to_user(m->mm, a[2], out, sizeof out))
         return -EFAULT;
-    return 0;
+    return r;
+}
+
+/* The old i386 sigaction (67): struct old_sigaction of handler, a 32-bit
+ * mask, flags, restorer — the low 32 signals' mask only. */
+long sys_sigaction(struct machine *m, const uint32_t a[6])
+{
+    uint32_t nw[4];
+    struct sigaction_rec act, old;
+    if (a[1]) {
+        if (copy_from_user(m->mm, nw, a[1], sizeof nw))
+            return -EFAULT;
+        act = (struct sigaction_rec){ nw[0], nw[2], nw[3], nw[1] };
+    }
+    long r = do_sigaction(m, a[0], a[1] ? &act : NULL, &old);
+    uint32_t out[4] = { old.handler, (uint32_t)old.mask, old.flags, old.restorer };
+    if (!r && a[2] && copy_to_user(m->mm, a[2], out, sizeof out))
+        return -EFAULT;
+    return r;
+}
+
+/* signal (48): SA_ONESHOT | SA_NOMASK with an empty mask; the old handler. */
+#define SA_NODEFER_   0x40000000u
+#define SA_RESETHAND_ 0x80000000u
+long sys_signal(struct machine *m, const uint32_t a[6])
+{
+    struct sigaction_rec act = { a[1], SA_RESETHAND_ | SA_NODEFER_, 0, 0 }, old;
+    long r = do_sigaction(m, a[0], &act, &old);
+    return r ? r : (long)old.handler;
+}
+
+/* set_current_blocked: SIGKILL and SIGSTOP are never blocked. */
+static uint64_t change_blocked(uint64_t blocked, uint32_t how, uint64_t set, long *err)
+{
+    *err = 0;
+    switch (how) {
+    case 0: return (blocked | set) & ~SIG_UNBLOCKABLE;          /* SIG_BLOCK */
+    case 1: return blocked & ~set;                              /* SIG_UNBLOCK */
+    case 2: return set & ~SIG_UNBLOCKABLE;                      /* SIG_SETMASK */
+    default: *err = -EINVAL; return blocked;
+    }
 }
 
 long sys_rt_sigprocmask(struct machine *m, const uint32_t a[6])
@@ -181,20 +234,45 @@ long sys_rt_sigprocmask(struct machine *m, const uint32_t a[6])
     if (a[3] != 8)
         return -EINVAL;
     uint64_t old = m->sig.blocked, set;
+    long err;
     if (a[1]) {
         if (copy_from_user(m->mm, &set, a[1], 8))
             return -EFAULT;
-        set &= ~SIG_UNBLOCKABLE;
-        switch (a[0]) {
-        case 0: m->sig.blocked |= set; break;       /* SIG_BLOCK */
-        case 1: m->sig.blocked &= ~set; break;      /* SIG_UNBLOCK */
-        case 2: m->sig.blocked = set; break;        /* SIG_SETMASK */
-        default: return -EINVAL;
-        }
+        m->sig.blocked = change_blocked(m->sig.blocked, a[0], set, &err);
+        if (err)
+            return err;
     }
     if (a[2] && copy_to_user(m->mm, a[2], &old, 8))
         return -EFAULT;
     return 0;
+}
+
+/* The old sigprocmask (126) on old_sigset_t: the low 32 signals; SIG_SETMASK
+ * keeps the upper ones. */
+long sys_sigprocmask(struct machine *m, const uint32_t a[6])
+{
+    uint32_t old = (uint32_t)m->sig.blocked, set;
+    long err;
+    if (a[1]) {
+        if (copy_from_user(m->mm, &set, a[1], 4))
+            return -EFAULT;
+        uint64_t full = a[0] == 2 ? (m->sig.blocked & ~0xffffffffull) | set : set;
+        m->sig.blocked = change_blocked(m->sig.blocked, a[0], full, &err);
+        if (err)
+            return err;
+    }
+    if (a[2] && copy_to_user(m->mm, a[2], &old, 4))
+        return -EFAULT;
+    return 0;
+}
+
+/* sgetmask (68) / ssetmask (69): the low 32 bits of the blocked set. */
+long sys_sgetmask(struct machine *m, const uint32_t a[6]) { return (uint32_t)m->sig.blocked; }
+long sys_ssetmask(struct machine *m, const uint32_t a[6])
+{
+    uint32_t old = (uint32_t)m->sig.blocked;
+    m->sig.blocked = ((m->sig.blocked & ~0xffffffffull) | a[0]) & ~SIG_UNBLOCKABLE;
+    return old;
 }
 
 /* rt_sigpending (do_sigpending): the pending signals that are blocked (the
