@@ -37,6 +37,7 @@ if [ "$force" = 0 ] && b=$(find_bin); then
     echo "$b"
     exit 0
 fi
+mkdir -p "$here/third_party"
 work=$(mktemp -d "$here/third_party/.fetch.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 "$here/scripts/fetch-debian.sh" "$work" busybox-static
