@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include "kernel-model/sys_internal.h"
 
+/* A number given twice would silently keep the last: make it an error. */
+#pragma GCC diagnostic error "-Woverride-init"
 #define S(nr, nm, f, n, ...) [nr] = { nm, f, n, { __VA_ARGS__ } }
 static const struct syscall_entry table[NR_SYSCALLS] = {
     S(1, "exit", sys_exit, 1, SA_INT),
