@@ -1,5 +1,5 @@
 /*
- * fs.h — the guest's descriptors and paths (internal to emu/).
+ * fs.h — the guest's descriptors and paths (internal to kernel-model/).
  *
  * The sandbox rules, each enforced in one place:
  *   - a guest descriptor is an entry of t->files->fd; memsim's own host files

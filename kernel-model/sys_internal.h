@@ -180,7 +180,7 @@ long sys_getrusage(struct task_struct *t, const uint32_t a[6]);
 long sys_times(struct task_struct *t, const uint32_t a[6]);
 uint64_t time_ns(const struct task_struct *t);          /* model time since boot */
 uint64_t time_maxrss_pages(struct task_struct *t);      /* updates the high-water mark */
-/* Sleep until kclock_cycles(t->k) reaches until (timers run meanwhile). */
+/* Sleep until the model clock reaches until (timers run meanwhile). */
 long time_sleep_until(struct task_struct *t, uint64_t until);
 
 /* sys_segment.c: descriptors */
@@ -206,7 +206,7 @@ long read_timeout(struct task_struct *t, uint32_t uts, int time64, struct guest_
 /* Block with nobody to wake the task: -ETIMEDOUT after the model clock
  * reached the timeout, or the run ends as a deadlock (no timeout). */
 long guest_block(struct task_struct *t, const struct guest_timeout *to, const char *what);
-/* syscall.c: the guest clock clk (a clockid) in nanoseconds of model time. */
+/* sys_time.c: the guest clock clk (a clockid) in nanoseconds of model time. */
 uint64_t guest_clock_ns(const struct task_struct *t, uint32_t clk);
 
 /* sys_futex.c */

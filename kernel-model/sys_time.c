@@ -2,9 +2,10 @@
  * sys_time.c — the guest's clocks, sleeps, interval timers and resource
  * usage, all on the model's cycle counter.
  *
- * Model time is kclock_cycles(t->k) at cpu.hz.  A sleep advances kclock_cycles(t->k) (the model
+ * Model time is the kernel clock's cycles (k->clock, counted by emu's
+ * timing model) at clock.hz.  A sleep advances them (arch.advance_clock; the model
  * does nothing else meanwhile) and counts it in t->k->clock.sleep_cycles, so CPU
- * time is kclock_cycles(t->k) - t->k->clock.sleep_cycles.  The clocks (Linux's ids,
+ * time is cycles - clock.sleep_cycles.  The clocks (Linux's ids,
  * include/uapi/linux/time.h):
  *   REALTIME, REALTIME_COARSE, REALTIME_ALARM, TAI  epoch + model time
  *   MONOTONIC, MONOTONIC_RAW, MONOTONIC_COARSE,
@@ -209,7 +210,7 @@ long sys_gettimeofday(struct task_struct *t, const uint32_t a[6])
 static const int itimer_signal[3] = { SIGALRM, SIGVTALRM, SIGPROF };
 
 /* The cycle at which the next timer fires (UINT64_MAX: none), what the
- * run loop compares with kclock_cycles(t->k).  REAL runs on model time, VIRTUAL and
+ * engine compares with the clock's cycles.  REAL runs on model time, VIRTUAL and
  * PROF on CPU time, which a sleep does not advance. */
 static void timers_update(struct task_struct *t)
 {
@@ -334,7 +335,7 @@ long sys_alarm(struct task_struct *t, const uint32_t a[6])
 
 /* ---- sleeping ---- */
 
-/* Sleep until kclock_cycles(t->k) reaches until: the model's time advances at once.
+/* Sleep until the clock reaches until: the model's time advances at once.
  * Only the real timer runs meanwhile (the others count CPU time); expiring
  * first, it ends the sleep there (its signal interrupts it), unless its
  * signal is ignored.  Returns 0. */

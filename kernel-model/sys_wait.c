@@ -3,7 +3,7 @@
  * rt_sigtimedwait).
  *
  * A task alone has nobody to wake it: a blocking call sleeps until its
- * timeout — the model clock (kclock_cycles(t->k), which every guest clock reads)
+ * timeout — the model clock (t->k->clock, which every guest clock reads)
  * advances to the deadline — or, without one, forever: a deadlock, which
  * ends the run with SIGKILL's status (137) and exit_reason "deadlock", as a
  * batch run must end rather than hang.  The processes issue replaces the
