@@ -194,7 +194,7 @@ static const struct decoded *decode_slow(struct machine *m, uint32_t eip, uint32
 static int in_descriptor_table(const struct machine *m, uint32_t va)
 {
     return va - kva(m->gdt_pfn) < PAGE_SIZE ||
-           (m->task->ldt_pfn != PFN_NONE && va - kva(m->task->ldt_pfn) < 16 * PAGE_SIZE);
+           (m->task->ldt_pfn != PFN_NONE && va - kva(m->task->ldt_pfn) < (PAGE_SIZE << LDT_ORDER));
 }
 
 static int access_slow(struct machine *m, uint32_t va, enum mmu_access acc, uint64_t *pa)

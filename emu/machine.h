@@ -1,8 +1,10 @@
 /*
- * machine.h — one emulated machine running one guest process (internal to emu/).
+ * machine.h — one emulated machine: the engine that runs a guest task
+ * (internal to emu/).
  *
- * The machine owns the Unicorn engine, the MMU model, the kernel model and
- * the trace.  Unicorn runs with its own paging off: its address space is
+ * The machine owns the Unicorn engine, the MMU model, the timing model's
+ * counters, the kernel model and the trace; the process state is the
+ * kernel's (m->task, kernel-model/sched.h).  Unicorn runs with its own paging off: its address space is
  * the guest's linear address space, each VMA one Unicorn region backed by a
  * slice of a host reservation (the window) whose pages are aliased onto the
  * memfd frames the kernel model maps (see docs/ARCHITECTURE.md).

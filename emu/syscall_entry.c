@@ -36,11 +36,10 @@ static void arch_load_tls(void *ctx, struct task_struct *t, unsigned i)
 static int arch_load_ldt(void *ctx, struct task_struct *t)
 {
     struct machine *m = ctx;
-    const uint32_t pages = 16, entries = 8192;
-    for (uint32_t i = 0; i < pages; i++)
+    for (uint32_t i = 0; i < (1u << LDT_ORDER); i++)
         if (hostmap_map_kernel_page(m, t->ldt_pfn + i, 0))
             return -1;
-    uc_x86_mmr ldtr = { 0, PAGE_OFFSET + (t->ldt_pfn << PAGE_SHIFT), entries * 8 - 1, 0x82 };
+    uc_x86_mmr ldtr = { 0, PAGE_OFFSET + (t->ldt_pfn << PAGE_SHIFT), LDT_ENTRIES * 8 - 1, 0x82 };
     return uc_reg_write(m->uc, UC_X86_REG_LDTR, &ldtr) == UC_ERR_OK ? 0 : -1;
 }
 

@@ -25,6 +25,8 @@
 #define MAX_FDS   NR_OPEN_MAX       /* the table; RLIMIT_NOFILE bounds its use */
 #define GDT_ENTRY_TLS_MIN 6u        /* set_thread_area's GDT entries 6-8 */
 #define GDT_ENTRY_TLS_ENTRIES 3u
+#define LDT_ENTRIES 8192u           /* modify_ldt's table: all of them ... */
+#define LDT_ORDER   4u              /* ... in 16 pages from buddy */
 
 enum task_state {
     TASK_RUNNING,

@@ -12,9 +12,6 @@
 #include <string.h>
 #include "kernel-model/sys_internal.h"
 
-#define LDT_ENTRIES 8192u
-#define LDT_ORDER   4u                      /* 16 pages: all 8192 entries */
-
 /* set_thread_area: struct user_desc -> a TLS descriptor in GDT entries 6-8 (arch/x86/kernel/tls.c). */
 #define GDT_ENTRY_TLS_MAX (GDT_ENTRY_TLS_MIN + GDT_ENTRY_TLS_ENTRIES - 1)
 

@@ -14,8 +14,6 @@
 #include <unistd.h>
 #include "kernel-model/sys_internal.h"
 
-#define LDT_ORDER 4u                        /* sys_segment.c's 16 pages */
-
 void task_set_comm(struct task_struct *t, const char *path)
 {
     const char *base = strrchr(path, '/');
