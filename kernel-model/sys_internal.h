@@ -188,11 +188,12 @@ long sys_set_thread_area(struct task_struct *t, const uint32_t a[6]);
 long sys_get_thread_area(struct task_struct *t, const uint32_t a[6]);
 long sys_modify_ldt(struct task_struct *t, const uint32_t a[6]);
 
-
-/* What mmap needs of guest fd: its mode and, for a readable regular file,
+/* fd_table.c (the rest is sched.h and fs.h).  What mmap needs of guest fd: its mode and, for a readable regular file,
  * its mapping object with a reference for the caller (f->vmf; one host
  * descriptor per file, however often it is mapped).  0 or -EBADF. */
 long fd_mmap_file(struct task_struct *t, uint32_t fd, struct mmap_file *f);
+/* Close every descriptor and the cwd (task_free). */
+void fd_table_close(struct task_struct *t);
 
 /* sys_wait.c: a blocking call of the one task (futex waits, sigtimedwait) */
 struct guest_timeout {
@@ -204,7 +205,9 @@ struct guest_timeout {
 /* A guest timespec at uts: 0, -EFAULT, or -EINVAL (timespec64_valid). */
 long read_timeout(struct task_struct *t, uint32_t uts, int time64, struct guest_timeout *to);
 /* Block with nobody to wake the task: -ETIMEDOUT after the model clock
- * reached the timeout, or the run ends as a deadlock (no timeout). */
+ * reached the timeout, or the run ends as a deadlock (no timeout).  With a
+ * scheduler this is where the task goes TASK_INTERRUPTIBLE on a wait queue
+ * and the call returns -ERESTART_BLOCK (syscalls.h). */
 long guest_block(struct task_struct *t, const struct guest_timeout *to, const char *what);
 /* sys_time.c: the guest clock clk (a clockid) in nanoseconds of model time. */
 uint64_t guest_clock_ns(const struct task_struct *t, uint32_t clk);
@@ -241,8 +244,5 @@ long sys_pause(struct task_struct *t, const uint32_t a[6]);
 long sys_sigsuspend(struct task_struct *t, const uint32_t a[6]);
 long sys_rt_sigsuspend(struct task_struct *t, const uint32_t a[6]);
 long sys_sigaltstack(struct task_struct *t, const uint32_t a[6]);
-
-/* fd_table.c: close every descriptor and the cwd (task_free) */
-void fd_table_close(struct task_struct *t);
 
 #endif
