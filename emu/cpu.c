@@ -14,9 +14,8 @@
 #include <signal.h>
 #include <string.h>
 #include "emu/machine.h"
-#include "emu/syscall.h"
+#include "emu/machine.h"
 
-#define GDT_ENTRY_TLS_MIN 6
 #define GDT_ENTRIES 32
 #define KERNEL_CS 0x60u
 #define KERNEL_DS 0x68u
@@ -109,11 +108,6 @@ int cpu_write_tls(struct machine *m, unsigned entry, const uint8_t desc[8])
     return 0;
 }
 
-void cpu_read_tls(struct machine *m, unsigned entry, uint8_t desc[8])
-{
-    memcpy(desc, gdt(m) + 8 * entry, 8);
-}
-
 /*
  * Unicorn will not load CS/SS with RPL 3 from the host side, so the machine
  * starts at CPL 0 on a one-instruction stub, `iret`, whose frame on the
@@ -166,7 +160,7 @@ static size_t read_insn(struct machine *m, uint32_t eip, uint8_t *buf, size_t n)
     size_t got = 0;
     while (got < n) {
         uint32_t va = eip + (uint32_t)got;
-        uint32_t pfn = follow_pte(m->mm, va);
+        uint32_t pfn = follow_pte(m->task->mm, va);
         if (pfn == PFN_NONE)
             break;
         size_t chunk = PAGE_SIZE - (va & ~PAGE_MASK);
@@ -200,7 +194,7 @@ static const struct decoded *decode_slow(struct machine *m, uint32_t eip, uint32
 static int in_descriptor_table(const struct machine *m, uint32_t va)
 {
     return va - kva(m->gdt_pfn) < PAGE_SIZE ||
-           (m->ldt_pfn != PFN_NONE && va - kva(m->ldt_pfn) < 16 * PAGE_SIZE);
+           (m->task->ldt_pfn != PFN_NONE && va - kva(m->task->ldt_pfn) < (PAGE_SIZE << LDT_ORDER));
 }
 
 static int access_slow(struct machine *m, uint32_t va, enum mmu_access acc, uint64_t *pa)
@@ -264,7 +258,7 @@ void cpu_load_segments(struct machine *m)
 {
     static const int uc_sreg[NR_SEG_REGS] = { UC_X86_REG_ES, UC_X86_REG_CS, UC_X86_REG_SS,
                                               UC_X86_REG_DS, UC_X86_REG_FS, UC_X86_REG_GS };
-    const uint8_t *ldt = ldt_table(m);
+    const uint8_t *ldt = ldt_table(m->task);
     m->sreg_nonflat = m->sreg_null = 0;
     for (int r = 0; r < NR_SEG_REGS; r++) {
         uint32_t sel = 0;
@@ -297,7 +291,7 @@ static int segment_access(struct machine *m, uint32_t va, uint32_t size, enum mm
     struct seg_result r = seg_check_access((enum seg_reg)d->seg, sd, (m->sreg_null >> d->seg) & 1,
                                            offset, size, acc == MMU_WRITE, 0, &linear);
     if (m->trace) {
-        struct seg_event ev = { .pid = m->pid, .eip = m->eip, .seg = d->seg,
+        struct seg_event ev = { .pid = m->task->pid, .eip = m->eip, .seg = d->seg,
                                 .selector = m->sel[d->seg], .offset = offset, .size = size,
                                 .linear = va, .base = sd->base, .limit = sd->limit,
                                 .access = (uint8_t)acc, .fault = (uint8_t)r.fault,
@@ -307,7 +301,7 @@ static int segment_access(struct machine *m, uint32_t va, uint32_t size, enum mm
     if (r.fault == SEG_OK)
         return 0;
     window_sacrifice(&m->win, va);           /* Unicorn completes the access */
-    machine_kill(m, r.fault == SEG_FAULT_GP ? SIGSEGV : SIGBUS,
+    task_exit_signal(m->task, r.fault == SEG_FAULT_GP ? SIGSEGV : SIGBUS,
                  "memsim: %s (%s) at %%%s:0x%08x, eip 0x%08x (%s)",
                  r.fault == SEG_FAULT_GP ? "SIGSEGV" : "SIGBUS",
                  r.fault == SEG_FAULT_GP ? "#GP" : r.fault == SEG_FAULT_SS ? "#SS" : "#NP",
@@ -377,8 +371,8 @@ static void hook_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
         insn_special(m, d);
     /* an interval timer reached (UINT64_MAX when none is armed): its
      * signal lands between instructions even in a loop with no calls */
-    if (__builtin_expect(m->cycles >= m->timer_cycle, 0))
-        time_expire_timers(m);
+    if (__builtin_expect(m->cycles >= m->k.clock.timer_cycle, 0))
+        time_expire_timers(m->task);
 }
 
 /* A data access: translate, then pay the latency of the level that hit. */
@@ -395,7 +389,7 @@ static void hook_mem(uc_engine *uc, uc_mem_type type, uint64_t addr, int size,
     struct machine *m = ud;
     uint32_t va = (uint32_t)addr, last = va + (uint32_t)size - 1;
     enum mmu_access acc = type == UC_MEM_WRITE ? MMU_WRITE : MMU_READ;
-    if (m->stopped)
+    if (machine_stopped(m))
         goto dead;
     if (m->insn_segcheck && va < PAGE_OFFSET && segment_access(m, va, (uint32_t)size, acc))
         goto dead;
@@ -404,13 +398,13 @@ static void hook_mem(uc_engine *uc, uc_mem_type type, uint64_t addr, int size,
     if (acc == MMU_WRITE && decode_page_has_code(&m->dc, va))
         decode_written(&m->dc, va, (uint32_t)size);
     data_access(m, va, acc);
-    if (((last ^ va) >> m->mmu.mem.l1d.line_shift) && !m->stopped) {
+    if (((last ^ va) >> m->mmu.mem.l1d.line_shift) && !machine_stopped(m)) {
         /* a split access touches two lines, perhaps two pages */
         if (acc == MMU_WRITE && decode_page_has_code(&m->dc, last))
             decode_written(&m->dc, va, (uint32_t)size);
         data_access(m, last, acc);
     }
-    if (!m->stopped)
+    if (!machine_stopped(m))
         return;
 dead:
     /* The guest is dead, but Unicorn completes this access (and the rest of
@@ -432,7 +426,7 @@ static bool hook_bad(uc_engine *uc, uc_mem_type type, uint64_t addr, int size,
     uint32_t va = (uint32_t)addr, last = va + (uint32_t)(size > 0 ? size : 1) - 1;
     enum mmu_access acc = MMU_READ;
 
-    if (m->stopped)
+    if (machine_stopped(m))
         return false;
     /*
      * Unicorn reads code when it translates a block, byte group by byte
@@ -457,7 +451,7 @@ static bool hook_bad(uc_engine *uc, uc_mem_type type, uint64_t addr, int size,
         return false;
     if (type == UC_MEM_WRITE_PROT || type == UC_MEM_READ_PROT) {
         /* The model allows what the region forbids: a mirror bug, not the guest's. */
-        machine_kill(m, SIGSEGV, "memsim: internal error: region rights disagree with the model at 0x%08x", va);
+        task_exit_signal(m->task, SIGSEGV, "memsim: internal error: region rights disagree with the model at 0x%08x", va);
         return false;
     }
     return true;
@@ -518,13 +512,13 @@ static void sysenter_dispatch(struct machine *m)
 {
     uint32_t ebp = 0, arg6;
     uc_reg_read(m->uc, UC_X86_REG_EBP, &ebp);
-    if (copy_from_user(m->mm, &arg6, ebp, sizeof arg6)) {
+    if (copy_from_user(m->task->mm, &arg6, ebp, sizeof arg6)) {
         uint32_t efault = (uint32_t)-EFAULT;
         uc_reg_write(m->uc, UC_X86_REG_EAX, &efault);
         return;
     }
     uc_reg_write(m->uc, UC_X86_REG_EBP, &arg6);
-    syscall_dispatch(m);
+    machine_syscall(m);
     uc_reg_write(m->uc, UC_X86_REG_EBP, &ebp);
 }
 
@@ -532,7 +526,7 @@ int cpu_run(struct machine *m)
 {
     if (add_hooks(m))
         return -1;
-    while (!m->stopped && !machine_interrupted(m)) {
+    while (!machine_stopped(m) && !machine_interrupted(m)) {
         uint32_t eip;
         uc_reg_read(m->uc, UC_X86_REG_EIP, &eip);
         m->in_engine = 1;
@@ -546,11 +540,11 @@ int cpu_run(struct machine *m)
             if (how == SYSCALL_SYSENTER)
                 sysenter_dispatch(m);
             else
-                syscall_dispatch(m);
+                machine_syscall(m);
             m->fetch_line = UINT32_MAX;         /* the kernel may have remapped anything */
             continue;
         }
-        if (m->stopped)
+        if (machine_stopped(m))
             break;
         if (e == UC_ERR_OK) {
             /*
@@ -561,14 +555,14 @@ int cpu_run(struct machine *m)
              */
             m->eip = eip;
             uint64_t pa;
-            if (access_slow(m, eip, MMU_FETCH, &pa) == 0 && !m->stopped)
-                machine_kill(m, SIGSEGV, "memsim: internal error: the engine stopped at eip 0x%08x", eip);
+            if (access_slow(m, eip, MMU_FETCH, &pa) == 0 && !machine_stopped(m))
+                task_exit_signal(m->task, SIGSEGV, "memsim: internal error: the engine stopped at eip 0x%08x", eip);
             continue;
         }
         if (e == UC_ERR_INSN_INVALID)             /* Unicorn raised #UD */
             machine_exception(m, X86_TRAP_UD, NULL);
         else
-            machine_kill(m, SIGSEGV, "memsim: SIGSEGV: %s at eip 0x%08x", uc_strerror(e), m->eip);
+            task_exit_signal(m->task, SIGSEGV, "memsim: SIGSEGV: %s at eip 0x%08x", uc_strerror(e), m->eip);
     }
     return 0;
 }

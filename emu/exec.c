@@ -34,7 +34,7 @@ static int map_segment(struct machine *m, const struct elf_load *l, struct vm_fi
     long r;
 
     if (l->filesz) {
-        r = do_mmap(m->mm, start, file_end - start, l->prot, flags, file,
+        r = do_mmap(m->task->mm, start, file_end - start, l->prot, flags, file,
                     l->offset >> PAGE_SHIFT, l->vaddr + l->filesz - start, NULL);
         if (r < 0)
             return (int)r;
@@ -42,7 +42,7 @@ static int map_segment(struct machine *m, const struct elf_load *l, struct vm_fi
         file_end = start;
     }
     if (mem_end > file_end) {
-        r = do_mmap(m->mm, file_end, mem_end - file_end, l->prot, flags | MAP_ANONYMOUS_,
+        r = do_mmap(m->task->mm, file_end, mem_end - file_end, l->prot, flags | MAP_ANONYMOUS_,
                     NULL, 0, 0, NULL);
         if (r < 0)
             return (int)r;
@@ -50,29 +50,12 @@ static int map_segment(struct machine *m, const struct elf_load *l, struct vm_fi
     return 0;
 }
 
-static uint64_t next_random(struct machine *m)
-{
-    /* splitmix64: a deterministic stream from --seed */
-    uint64_t z = (m->rng += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
-
-void machine_random_bytes(struct machine *m, uint8_t *buf, size_t n)
-{
-    for (size_t i = 0; i < n; i += 8) {
-        uint64_t r = next_random(m);
-        memcpy(buf + i, &r, n - i < 8 ? n - i : 8);
-    }
-}
-
 /* Push a string below *p; returns its user address. */
 static uint32_t push_string(struct machine *m, uint32_t *p, const char *s, int *err)
 {
     uint32_t len = (uint32_t)strlen(s) + 1;
     *p -= len;
-    if (copy_to_user(m->mm, *p, s, len))
+    if (copy_to_user(m->task->mm, *p, s, len))
         *err = -EFAULT;
     return *p;
 }
@@ -88,7 +71,7 @@ static int push_strings(struct machine *m, struct stack_build *b)
 {
     int err = 0;
     b->p = STACK_TOP - 4;
-    if (copy_to_user(m->mm, b->p, "\0\0\0\0", 4))
+    if (copy_to_user(m->task->mm, b->p, "\0\0\0\0", 4))
         return -EFAULT;
     b->execfn = push_string(m, &b->p, m->opt.program, &err);   /* the path as given (bprm->filename) */
     for (int i = b->envc - 1; i >= 0; i--)
@@ -98,10 +81,10 @@ static int push_strings(struct machine *m, struct stack_build *b)
     b->p &= ~15u;
     b->platform = push_string(m, &b->p, "i686", &err);
     uint8_t rnd[16];
-    machine_random_bytes(m, rnd, sizeof rnd);
+    kernel_random_bytes(&m->k, rnd, sizeof rnd);
     b->p -= 16;
     b->random = b->p;
-    if (copy_to_user(m->mm, b->random, rnd, 16))
+    if (copy_to_user(m->task->mm, b->random, rnd, 16))
         err = -EFAULT;
     return err;
 }
@@ -133,7 +116,7 @@ static int push_tables(struct machine *m, const struct elf_image *img, struct st
     tab[w++] = 0;
     memcpy(tab + w, auxv, sizeof auxv);
     uint32_t sp = (b->p - (uint32_t)(words * 4)) & ~15u;
-    int r = copy_to_user(m->mm, sp, tab, (uint32_t)(words * 4));
+    int r = copy_to_user(m->task->mm, sp, tab, (uint32_t)(words * 4));
     free(tab);
     *sp_out = sp;
     return r;
@@ -193,7 +176,7 @@ static int setup_stack(struct machine *m, const struct elf_image *img, uint32_t 
     if (exec_check_args(&m->opt, why, sizeof why))
         return -E2BIG;                     /* memsim_run checked it before the trace */
     uint32_t low = ((STACK_TOP - (uint32_t)strings - 16 * 64 - 4096) & PAGE_MASK) - STACK_EXPAND;
-    long r = do_mmap(m->mm, low, STACK_TOP - low,
+    long r = do_mmap(m->task->mm, low, STACK_TOP - low,
                      PROT_READ_ | PROT_WRITE_ | (img->exec_stack ? PROT_EXEC_ : 0),
                      MAP_PRIVATE_ | MAP_FIXED_ | MAP_ANONYMOUS_ | MAP_GROWSDOWN_, NULL, 0, 0,
                      "[stack]");
@@ -206,25 +189,25 @@ static int setup_stack(struct machine *m, const struct elf_image *img, uint32_t 
         err = push_tables(m, img, &b, sp);
     free(b.argv);
     free(b.envp);
-    m->mm->start_stack = *sp;
+    m->task->mm->start_stack = *sp;
     return err;
 }
 
 int exec_program(struct machine *m, const struct elf_image *img, int fd)
 {
-    struct mm_struct *mm = mm_alloc(&m->k, m->pid);
+    struct mm_struct *mm = mm_alloc(&m->k, m->task->pid);
     if (!mm) {
         snprintf(m->error, sizeof m->error, "--ram too small: no frame for a page directory");
         return -1;
     }
-    m->mm = mm;
+    m->task->mm = mm;
     /* Each VMA is a Unicorn region, and Unicorn 2.0.1 aborts at about 4096
      * of them: the guest meets the kernel's -ENOMEM well before that. */
     mm->max_map_count = MAX_UC_REGIONS;
     hostmap_notifier(m, &mm->notifier);
     mmu_write_cr3(&m->mmu, mm->pgd << PAGE_SHIFT);
 
-    struct vm_file *file = vm_file_open(fd, m->exe_guest_path);
+    struct vm_file *file = vm_file_open(fd, m->task->exe_guest_path);
     if (!file) {
         snprintf(m->error, sizeof m->error, "cannot keep the program open: %s", strerror(errno));
         return -1;
@@ -244,8 +227,8 @@ int exec_program(struct machine *m, const struct elf_image *img, int fd)
     mm->start_brk = mm->brk = PAGE_ALIGN(img->end_data);
 
     uint32_t sp = 0;
-    if ((r = setup_stack(m, img, &sp)) != 0 || m->stopped) {
-        if (!m->stopped)
+    if ((r = setup_stack(m, img, &sp)) != 0 || machine_stopped(m)) {
+        if (!machine_stopped(m))
             snprintf(m->error, sizeof m->error, "cannot build the initial stack: %s", strerror(-r));
         return -1;
     }

@@ -73,8 +73,8 @@ static void widen(struct machine *m, uint32_t *lo, uint32_t *hi)
                 changed = 1;
             }
         }
-        for (size_t i = 0; i < m->mm->nr_vmas; i++) {
-            const struct vm_area_struct *v = &m->mm->vmas[i];
+        for (size_t i = 0; i < m->task->mm->nr_vmas; i++) {
+            const struct vm_area_struct *v = &m->task->mm->vmas[i];
             if (overlaps(v->vm_start, v->vm_end, *lo, *hi) && (v->vm_start < *lo || v->vm_end > *hi)) {
                 *lo = v->vm_start < *lo ? v->vm_start : *lo;
                 *hi = v->vm_end > *hi ? v->vm_end : *hi;
@@ -89,7 +89,7 @@ static void widen(struct machine *m, uint32_t *lo, uint32_t *hi)
 /* Lowest address a region below VMA index i may start at. */
 static uint32_t region_floor(struct machine *m, size_t i, uint32_t below)
 {
-    uint32_t floor = i > 0 ? m->mm->vmas[i - 1].vm_end + STACK_GUARD_GAP : MMAP_MIN_ADDR;
+    uint32_t floor = i > 0 ? m->task->mm->vmas[i - 1].vm_end + STACK_GUARD_GAP : MMAP_MIN_ADDR;
     for (size_t r = 0; r < m->nr_regions; r++)
         if (m->regions[r].end <= below && m->regions[r].end > floor)
             floor = m->regions[r].end;
@@ -121,8 +121,8 @@ static uint32_t next_region_start(const struct machine *m, uint32_t addr, uint32
 
 static void add_missing_regions(struct machine *m, uint32_t start, uint32_t end)
 {
-    for (size_t i = 0; i < m->mm->nr_vmas && !m->stopped; i++) {
-        const struct vm_area_struct *v = &m->mm->vmas[i];
+    for (size_t i = 0; i < m->task->mm->nr_vmas && !machine_stopped(m); i++) {
+        const struct vm_area_struct *v = &m->task->mm->vmas[i];
         uint32_t perms = vma_uc_perms(m, v);
         if (!perms || !overlaps(v->vm_start, v->vm_end, start, end))
             continue;
@@ -139,7 +139,7 @@ static void add_missing_regions(struct machine *m, uint32_t start, uint32_t end)
                 lo = a > floor + STACK_REGION_CHUNK ? a - STACK_REGION_CHUNK : (floor < a ? floor : a);
             }
             if (region_add(m, lo, b, perms) != 0) {
-                machine_kill(m, SIGKILL, "memsim: cannot mirror the mapping 0x%08x-0x%08x: %s",
+                task_exit_signal(m->task, SIGKILL, "memsim: cannot mirror the mapping 0x%08x-0x%08x: %s",
                              lo, b, m->error);
                 return;
             }
@@ -155,8 +155,8 @@ static void add_missing_regions(struct machine *m, uint32_t start, uint32_t end)
  */
 static void raw_populate(struct machine *m, uint32_t start, uint32_t end)
 {
-    if (m->opt.raw_engine && !m->stopped && mm_populate(m->mm, start, end) != FAULT_OK)
-        machine_kill(m, SIGKILL, "memsim: out of memory (--ram %lluM) populating 0x%08x-0x%08x",
+    if (m->opt.raw_engine && !machine_stopped(m) && mm_populate(m->task->mm, start, end) != FAULT_OK)
+        task_exit_signal(m->task, SIGKILL, "memsim: out of memory (--ram %lluM) populating 0x%08x-0x%08x",
                      (unsigned long long)(m->opt.ram_bytes >> 20), start, end);
 }
 
@@ -185,7 +185,7 @@ static void hm_vma_changed(void *ctx, struct mm_struct *mm, uint32_t start, uint
         uint32_t perms = vma_uc_perms(m, v);
         if (perms && overlaps(v->vm_start, v->vm_end, lo, hi) &&
             region_add(m, v->vm_start, v->vm_end, perms) != 0) {
-            machine_kill(m, SIGKILL, "memsim: cannot mirror the mapping 0x%08x-0x%08x: %s",
+            task_exit_signal(m->task, SIGKILL, "memsim: cannot mirror the mapping 0x%08x-0x%08x: %s",
                          v->vm_start, v->vm_end, m->error);
             return;
         }
@@ -203,7 +203,7 @@ static void hm_vma_changed(void *ctx, struct mm_struct *mm, uint32_t start, uint
 static void host_maps_exhausted(struct machine *m, uint32_t va)
 {
     window_sacrifice(&m->win, va);
-    machine_kill(m, SIGKILL, "memsim: the host cannot map more guest pages (%llu host mappings; "
+    task_exit_signal(m->task, SIGKILL, "memsim: the host cannot map more guest pages (%llu host mappings; "
                  "raise vm.max_map_count, now below what this guest needs)",
                  (unsigned long long)m->win.host_maps);
 }
@@ -256,9 +256,9 @@ static void hm_bad_pagetable(void *ctx, struct mm_struct *mm, uint32_t va, uint6
 {
     struct machine *m = ctx;
     window_sacrifice(&m->win, va);
-    if (!m->stopped)
-        m->exit_reason = "bad-pagetable";
-    machine_kill(m, SIGKILL, "memsim: corrupted page table: an entry for 0x%08x names a frame "
+    if (!machine_stopped(m))
+        m->task->exit_reason = "bad-pagetable";
+    task_exit_signal(m->task, SIGKILL, "memsim: corrupted page table: an entry for 0x%08x names a frame "
                  "past the end of RAM (%u frames) or sets a reserved bit; killed the guest",
                  va, m->k.pm.nr_pages);
 }

@@ -103,13 +103,11 @@ int machine_interrupted(struct machine *m)
     if (!sig)
         return 0;
     setitimer(ITIMER_REAL, &off, NULL);       /* seen: no more retries */
-    if (!m->stopped) {
-        m->stopped = 1;
-        m->exit_status = 128 + sig;
-        m->exit_reason = sig == SIGPIPE ? "sigpipe" : "interrupted";
-        snprintf(m->report, sizeof m->report,
-                 "memsim: %s: stopped the guest after %llu instructions (the trace is complete)",
-                 signal_name(sig), (unsigned long long)m->icount);
+    if (!machine_stopped(m)) {
+        m->task->exit_reason = sig == SIGPIPE ? "sigpipe" : "interrupted";
+        task_exit_signal(m->task, sig,
+                         "memsim: %s: stopped the guest after %llu instructions (the trace is complete)",
+                         signal_name(sig), (unsigned long long)m->icount);
     }
     return 1;
 }

@@ -123,7 +123,7 @@ static int env_set(struct env_builder *e, const char *kv)
 
 /* "3 system calls not implemented: pipe (42) x2, socket (359) x1": what a
  * program that failed was refused (names where the table has one). */
-static void print_enosys(const struct memsim_enosys *l)
+static void print_enosys(const struct enosys_log *l)
 {
     if (!l->calls)
         return;

@@ -12,10 +12,11 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include "kernel-model/syscalls.h"
 #include "mmu/cpu_config.h"
 #include "mmu/paging.h"
 
-#define MEMSIM_VERSION "0.1"
+#include "common/version.h"
 
 /* memsim's own exit statuses, chosen like env(1) and the shells' */
 #define MEMSIM_EXIT_USAGE     125   /* bad options */
@@ -50,24 +51,6 @@ struct memsim_stat {
 
 #define MEMSIM_MAX_STATS 96
 
-/*
- * The system calls the guest got -ENOSYS for (emu/syscall.c counts them),
- * so `--summary` can say why a program failed: the first
- * MEMSIM_MAX_ENOSYS distinct numbers in order of first use, each with its
- * count; calls counts every one, unlisted those of later numbers.
- */
-#define MEMSIM_MAX_ENOSYS 16
-struct memsim_enosys {
-    struct {
-        uint32_t nr;
-        const char *name;       /* the syscall table's name, or NULL */
-        uint64_t count;
-    } e[MEMSIM_MAX_ENOSYS];
-    unsigned n;                 /* entries used */
-    uint64_t calls;             /* -ENOSYS returns in all */
-    uint64_t unlisted;          /* of them, calls of numbers past the table */
-};
-
 struct memsim_result {
     int exit_status;            /* as a shell reports it: code or 128 + signal */
     const char *exit_reason;    /* "exit", "SIGSEGV", "OOM", ... */
@@ -79,7 +62,7 @@ struct memsim_result {
     double wall_seconds;
     struct memsim_stat stats[MEMSIM_MAX_STATS];   /* every counter, in print order */
     unsigned nr_stats;
-    struct memsim_enosys enosys;
+    struct enosys_log enosys;   /* kernel-model/syscalls.h */
 };
 
 /* Returns 0 when the guest ran (see res), or one of MEMSIM_EXIT_* with a

@@ -15,7 +15,6 @@
 #include <unistd.h>
 #include "emu/elf.h"
 #include "emu/machine.h"
-#include "emu/syscall.h"
 
 /* ---- observers: count costs, forward to the trace ---- */
 
@@ -182,38 +181,38 @@ static char *guest_exe_path(const struct memsim_options *opt)
 
 /* ---- machine life ---- */
 
-/* comm as exec sets it (__set_task_comm of the file name's last part). */
-static void machine_set_comm(struct machine *m, const char *path)
+/* What the kernel model needs of the machine once booted: the clock it
+ * reads (the timing model's counters), the run options, the arch ops. */
+static void machine_boot_kernel(struct machine *m)
 {
-    const char *base = strrchr(path, '/');
-    base = base ? base + 1 : path;
-    memset(m->comm, 0, sizeof m->comm);
-    strncpy(m->comm, base, sizeof m->comm - 1);
+    m->k.clock = (struct kernel_clock){
+        .cycles = &m->cycles, .syscall_cycles = &m->syscall_cycles,
+        .fault_cycles = &m->fault_cycles, .nr_faults = &m->nr_faults,
+        .hz = m->cpu.hz, .timer_cycle = UINT64_MAX,       /* no timer armed */
+    };
+    m->k.rng = m->opt.seed;
+    m->k.epoch = m->opt.epoch;
+    machine_arch_ops(m, &m->k.arch);
 }
 
 static int machine_create(struct machine *m, const struct memsim_options *opt,
                           unsigned stdio_open, char *err, size_t errlen)
 {
     memset(m, 0, sizeof *m);
-    m->ldt_pfn = PFN_NONE;
     m->opt = *opt;
-    m->pid = GUEST_PID;
-    machine_set_comm(m, opt->program);
-    m->dumpable = 1;
-    m->timer_slack_ns = 50000;          /* init_task's timer slack */
-    m->rng = opt->seed;
-    m->timer_cycle = UINT64_MAX;        /* no timer armed */
-    m->root_fd = -1;
-    if (fd_table_init(m, stdio_open)) {
+    /* The task exists before the kernel boots (its stdio comes first); it
+     * only keeps a pointer to m->k. */
+    struct task_struct *t = m->task = task_alloc(&m->k, GUEST_PID, opt->program);
+    if (!t || fd_table_init(t, stdio_open)) {
         snprintf(err, errlen, "cannot set up the guest's stdio: %s", strerror(errno));
         return MEMSIM_EXIT_INTERNAL;
     }
     if (opt->root && strcmp(opt->root, "/") != 0 &&
-        (m->root_fd = open(opt->root, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0) {
+        (t->root_fd = open(opt->root, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0) {
         snprintf(err, errlen, "--root %s: %s", opt->root, strerror(errno));
         return MEMSIM_EXIT_USAGE;
     }
-    m->root_fd = fd_move_high(m->root_fd);
+    t->root_fd = fd_move_high(t->root_fd);
     /* What may fail without emitting events comes before the trace opens,
      * so that such a failure does not rotate the previous trace either. */
     m->cpu = *opt->cpu;
@@ -240,6 +239,7 @@ static int machine_create(struct machine *m, const struct memsim_options *opt,
     struct kernel_observer kobs = { m, on_fault, on_alloc, on_vma, on_syscall };
     if (kernel_init(&m->k, opt->ram_bytes, opt->paging, &m->mmu, &kobs, err, errlen))
         return err[0] ? MEMSIM_EXIT_USAGE : MEMSIM_EXIT_INTERNAL;
+    machine_boot_kernel(m);
     /* Guest fds index the guest's own table, so no guest number can name the
      * RAM memfd; it still goes above the guest range, out of the way of
      * anything that would look at host numbers (a debugger, /proc). */
@@ -247,7 +247,7 @@ static int machine_create(struct machine *m, const struct memsim_options *opt,
     m->mmu.phys = m->k.pm.base;
     m->mmu.phys_size = m->k.pm.size;
     m->mmu.clock = &m->cycles;
-    m->mmu.pid = m->pid;
+    m->mmu.pid = t->pid;
     m->mmu.obs = (struct mmu_observer){ m, on_walk, on_flush };
 
     if (cpu_setup(m)) {
@@ -259,21 +259,17 @@ static int machine_create(struct machine *m, const struct memsim_options *opt,
 
 static void machine_destroy(struct machine *m)
 {
-    if (m->mm) {
-        m->mm->notifier = (struct mm_notifier){ 0 };   /* the host side goes away whole */
-        mm_release(m->mm);
-    }
+    if (m->task && m->task->mm)
+        m->task->mm->notifier = (struct mm_notifier){ 0 };   /* the host side goes away whole */
+    task_free(m->task);
+    m->task = NULL;
     if (m->uc)
         uc_close(m->uc);
     window_destroy(&m->win);
-    fd_table_close(m);
-    if (m->root_fd >= 0)
-        close(m->root_fd);
     mmu_destroy(&m->mmu);
     decode_destroy(&m->dc);
     kernel_destroy(&m->k);
     free(m->regions);
-    free(m->exe_guest_path);
 }
 
 static void record_run_start(struct machine *m, const struct memsim_options *opt,
@@ -307,15 +303,16 @@ static double now_seconds(void)
 static void fill_result(struct machine *m, struct memsim_result *res, double wall)
 {
     memset(res, 0, sizeof *res);
-    res->exit_status = m->exit_status;
-    res->exit_reason = m->exit_reason ? m->exit_reason : "exit";
-    snprintf(res->report, sizeof res->report, "%s", m->report);
+    const struct task_struct *t = m->task;
+    res->exit_status = t->exit_status;
+    res->exit_reason = t->exit_reason ? t->exit_reason : "exit";
+    snprintf(res->report, sizeof res->report, "%s", t->report);
     res->instructions = m->icount;
     res->cycles = m->cycles;
     res->walks = m->mmu.stats.walks;
     res->faults = m->nr_faults;
     res->syscalls = m->nr_syscalls;
-    res->enosys = m->enosys;
+    res->enosys = m->k.enosys;
     res->tlb_hits = m->mmu.itlb.stats.hits + m->mmu.dtlb.stats.hits;
     res->tlb_misses = m->mmu.itlb.stats.misses + m->mmu.dtlb.stats.misses;
     res->free_pages_end = nr_free_pages(&m->k.pgdat);
@@ -330,23 +327,23 @@ static int run_guest(struct machine *m, const struct memsim_options *opt,
                      const struct elf_image *img, int fd, struct memsim_result *res,
                      double t0, char *err, size_t errlen)
 {
-    m->exe_guest_path = guest_exe_path(opt);
+    m->task->exe_guest_path = guest_exe_path(opt);
     interrupt_engine(m->uc);
     int failed = exec_program(m, img, fd) || cpu_run(m);
     interrupt_engine(NULL);                 /* before uc_close: the handler must not see it */
-    if (failed && !m->stopped) {
+    if (failed && !machine_stopped(m)) {
         snprintf(err, errlen, "%s", m->error);
         return MEMSIM_EXIT_INTERNAL;
     }
-    if (!m->stopped)
+    if (!machine_stopped(m))
         machine_interrupted(m);             /* a signal during exec: still a complete row */
     fill_result(m, res, now_seconds() - t0);
     if (m->trace) {
-        struct trace_run_totals tot = { m->icount, m->cycles, m->exit_status,
+        struct trace_run_totals tot = { m->icount, m->cycles, m->task->exit_status,
                                         res->exit_reason, res->wall_seconds };
         trace_end_run(m->trace, &tot);
         for (unsigned i = 0; i < res->nr_stats; i++)
-            trace_stat(m->trace, m->pid, res->stats[i].name, res->stats[i].value);
+            trace_stat(m->trace, m->task->pid, res->stats[i].name, res->stats[i].value);
         res->trace_rows = trace_rows(m->trace);
     }
     return 0;
@@ -370,9 +367,6 @@ int memsim_run(const struct memsim_options *opt, struct memsim_result *res,
     }
     /* Before memsim opens anything: no file of ours may become fd 0-2. */
     unsigned stdio_open = fd_stdio_reserve();
-    m->root_fd = -1;
-    m->ldt_pfn = PFN_NONE;
-    fd_table_init(m, 0);            /* machine_destroy may run before machine_create */
     interrupt_arm(&sigs);
     if ((rc = check_run(opt, &image, &size, &fd, &img, err, errlen)))
         goto out;

@@ -8,55 +8,8 @@
  * and memsim reports it in one line and keeps control.
  */
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include "emu/machine.h"
-
-/* "SIGSEGV" etc. for the standard signals, as Linux's i386 numbers them. */
-const char *signal_name(int sig)
-{
-    static const char *const names[] = {
-        [SIGHUP] = "SIGHUP",   [SIGINT] = "SIGINT",     [SIGQUIT] = "SIGQUIT", [SIGILL] = "SIGILL",
-        [SIGTRAP] = "SIGTRAP", [SIGABRT] = "SIGABRT",   [SIGBUS] = "SIGBUS",   [SIGFPE] = "SIGFPE",
-        [SIGKILL] = "SIGKILL", [SIGUSR1] = "SIGUSR1",   [SIGSEGV] = "SIGSEGV", [SIGUSR2] = "SIGUSR2",
-        [SIGPIPE] = "SIGPIPE", [SIGALRM] = "SIGALRM",   [SIGTERM] = "SIGTERM", [SIGSTKFLT] = "SIGSTKFLT",
-        [SIGCHLD] = "SIGCHLD", [SIGCONT] = "SIGCONT",   [SIGSTOP] = "SIGSTOP", [SIGTSTP] = "SIGTSTP",
-        [SIGTTIN] = "SIGTTIN", [SIGTTOU] = "SIGTTOU",   [SIGURG] = "SIGURG",   [SIGXCPU] = "SIGXCPU",
-        [SIGXFSZ] = "SIGXFSZ", [SIGVTALRM] = "SIGVTALRM", [SIGPROF] = "SIGPROF", [SIGWINCH] = "SIGWINCH",
-        [SIGIO] = "SIGIO",     [SIGPWR] = "SIGPWR",     [SIGSYS] = "SIGSYS",
-    };
-    if (sig > 0 && (unsigned)sig < sizeof names / sizeof *names && names[sig])
-        return names[sig];
-    return "signal";                      /* a real-time signal */
-}
-
-void machine_kill(struct machine *m, int sig, const char *fmt, ...)
-{
-    if (m->stopped)
-        return;                          /* the first cause of death is the one reported */
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(m->report, sizeof m->report, fmt, ap);
-    va_end(ap);
-    m->stopped = 1;
-    m->exit_status = 128 + sig;
-    if (!m->exit_reason)
-        m->exit_reason = signal_name(sig);
-    if (m->in_engine)
-        uc_emu_stop(m->uc);
-}
-
-void machine_exit(struct machine *m, int code)
-{
-    if (m->stopped)
-        return;
-    m->stopped = 1;
-    m->exit_status = code & 0xff;
-    m->exit_reason = "exit";
-    m->report[0] = 0;
-    if (m->in_engine)
-        uc_emu_stop(m->uc);
-}
 
 /* The signal Linux's trap handlers send for each exception (arch/x86/kernel/traps.c). */
 static int exception_signal(uint32_t intno)
@@ -86,33 +39,33 @@ static const char *exception_name(uint32_t intno)
 void machine_exception(struct machine *m, uint32_t intno, const char *why)
 {
     int sig = exception_signal(intno);
-    machine_kill(m, sig, "memsim: %s (%s, vector %u) at eip 0x%08x%s%s%s", signal_name(sig),
+    task_exit_signal(m->task, sig, "memsim: %s (%s, vector %u) at eip 0x%08x%s%s%s", signal_name(sig),
                  exception_name(intno), intno, m->eip, why ? " (" : "", why ? why : "", why ? ")" : "");
 }
 
 static void deliver_fault(struct machine *m, enum fault_result r, uint32_t va, enum mmu_access acc)
 {
-    if (m->stopped)
+    if (machine_stopped(m))
         return;
     const char *what = acc == MMU_WRITE ? "write" : acc == MMU_FETCH ? "instruction fetch" : "read";
     window_sacrifice(&m->win, va);            /* Unicorn still completes this access */
     switch (r) {
     case FAULT_OOM:
-        m->exit_reason = "OOM";
+        m->task->exit_reason = "OOM";
         m->k.oom_kills++;
-        machine_kill(m, SIGKILL, "memsim: out of memory (--ram %lluM): killed the guest at a %s of 0x%08x, eip 0x%08x",
+        task_exit_signal(m->task, SIGKILL, "memsim: out of memory (--ram %lluM): killed the guest at a %s of 0x%08x, eip 0x%08x",
                      (unsigned long long)(m->opt.ram_bytes >> 20), what, va, m->eip);
         break;
     case FAULT_SIGBUS:
-        machine_kill(m, SIGBUS, "memsim: SIGBUS (BUS_ADRERR) at address 0x%08x, eip 0x%08x (%s)",
+        task_exit_signal(m->task, SIGBUS, "memsim: SIGBUS (BUS_ADRERR) at address 0x%08x, eip 0x%08x (%s)",
                      va, m->eip, what);
         break;
     case FAULT_SIGSEGV_ACCERR:
-        machine_kill(m, SIGSEGV, "memsim: SIGSEGV (SEGV_ACCERR) at address 0x%08x, eip 0x%08x (%s not permitted by the mapping)",
+        task_exit_signal(m->task, SIGSEGV, "memsim: SIGSEGV (SEGV_ACCERR) at address 0x%08x, eip 0x%08x (%s not permitted by the mapping)",
                      va, m->eip, what);
         break;
     default:
-        machine_kill(m, SIGSEGV, "memsim: SIGSEGV (SEGV_MAPERR) at address 0x%08x, eip 0x%08x (%s of unmapped memory)",
+        task_exit_signal(m->task, SIGSEGV, "memsim: SIGSEGV (SEGV_MAPERR) at address 0x%08x, eip 0x%08x (%s of unmapped memory)",
                      va, m->eip, what);
         break;
     }
@@ -129,14 +82,14 @@ int machine_access(struct machine *m, uint32_t va, enum mmu_access acc, int user
                        : mmu_translate_slow(&m->mmu, va, acc, user, pa, &ec);
         if (r0 == 0)
             return 0;
-        enum fault_result r = do_page_fault(m->mm, va, ec, acc, m->eip);
+        enum fault_result r = do_page_fault(m->task->mm, va, ec, acc, m->eip);
         m->fetch_line = UINT32_MAX;        /* the fault may have remapped the code page */
         if (r != FAULT_OK) {
             deliver_fault(m, r, va, acc);
             return -1;
         }
     }
-    machine_kill(m, SIGSEGV, "memsim: internal error: fault at 0x%08x (eip 0x%08x) did not resolve",
+    task_exit_signal(m->task, SIGSEGV, "memsim: internal error: fault at 0x%08x (eip 0x%08x) did not resolve",
                  va, m->eip);
     return -1;
 }
@@ -148,11 +101,11 @@ int machine_access(struct machine *m, uint32_t va, enum mmu_access acc, int user
  */
 int machine_fault_in(struct machine *m, uint32_t va, enum mmu_access acc)
 {
-    if (user_page_present(m->mm, va))
+    if (user_page_present(m->task->mm, va))
         return 0;
     uint32_t ec = X86_PF_USER | (acc == MMU_WRITE ? X86_PF_WRITE : 0) |
                   (acc == MMU_FETCH && (m->mmu.efer & X86_EFER_NXE) ? X86_PF_INSTR : 0);
-    enum fault_result r = do_page_fault(m->mm, va, ec, acc, m->eip);
+    enum fault_result r = do_page_fault(m->task->mm, va, ec, acc, m->eip);
     m->fetch_line = UINT32_MAX;
     if (r != FAULT_OK) {
         deliver_fault(m, r, va, acc);

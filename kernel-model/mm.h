@@ -24,6 +24,7 @@
 #include "kernel-model/futex.h"
 #include "kernel-model/page_alloc.h"
 #include "kernel-model/resource.h"
+#include "kernel-model/syscalls.h"
 #include "mmu/mmu.h"
 
 #define TASK_SIZE        0xC0000000u
@@ -151,7 +152,41 @@ struct mm_struct {
     struct rlimit64_ rlim[RLIM_NLIMITS_]; /* the owner's resource limits (resource.h) */
 };
 
-/* The kernel's global state: RAM, allocators, shared pages. */
+struct task_struct;
+
+/* The model clock as the kernel sees it.  The cycle count and the cost
+ * counters belong to emu's timing model (it charges every cost); the
+ * kernel reads them and advances the clock only through arch.advance_clock
+ * (a sleep).  Sleep accounting and the timer deadline are the kernel's. */
+struct kernel_clock {
+    const uint64_t *cycles;            /* model time, cycles since boot */
+    const uint64_t *syscall_cycles;    /* system time charged to calls ... */
+    const uint64_t *fault_cycles;      /* ... and to faults (getrusage) */
+    const uint64_t *nr_faults;         /* minor faults (ru_minflt) */
+    uint64_t hz;                       /* cycles per second */
+    uint64_t sleep_cycles, nr_sleeps;  /* sleeps: CPU time is cycles - sleep_cycles */
+    uint64_t timer_cycle;              /* the next timer fires when cycles reaches it
+                                          (UINT64_MAX: none); the engine checks it */
+};
+
+/* What the kernel needs of the engine running the tasks (emu implements
+ * them; ctx is theirs).  A harness without an engine may leave any NULL
+ * but advance_clock, which a sleep needs. */
+struct kernel_arch_ops {
+    void *ctx;
+    /* load t's TLS entry (GDT_ENTRY_TLS_MIN + i) from t->tls_array into the CPU */
+    void (*load_tls)(void *ctx, struct task_struct *t, unsigned i);
+    /* map t's LDT (t->ldt_pfn) for the CPU and point LDTR at it: 0 or -ENOMEM */
+    int  (*load_ldt)(void *ctx, struct task_struct *t);
+    uint32_t (*user_sp)(void *ctx, struct task_struct *t);    /* the user ESP */
+    uint32_t (*user_ip)(void *ctx, struct task_struct *t);    /* the EIP executing */
+    /* t died (or blocks forever): stop running it */
+    void (*task_dead)(void *ctx, struct task_struct *t);
+    /* a sleep: model time jumps ahead by delta cycles */
+    void (*advance_clock)(void *ctx, uint64_t delta);
+};
+
+/* The kernel's global state: RAM, allocators, shared pages, the clock. */
 struct kernel {
     struct physmem pm;
     struct pglist_data pgdat;
@@ -163,6 +198,13 @@ struct kernel {
     struct kernel_observer obs;
     uint64_t oom_kills;
     struct futex_hash futex;     /* futex wait queues, keyed by (mm, uaddr) */
+    struct vm_file_table vm_files; /* mapped files, one vm_file per host file */
+
+    struct kernel_clock clock;
+    struct kernel_arch_ops arch;
+    uint64_t rng;                /* getrandom and AT_RANDOM stream (seeded by --seed) */
+    uint64_t epoch;              /* --epoch: CLOCK_REALTIME at boot, seconds */
+    struct enosys_log enosys;
 };
 
 /* Boot with page tables of `paging` format; sets the mode (CR4.PAE, and

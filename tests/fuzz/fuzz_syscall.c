@@ -2,9 +2,10 @@
  * fuzz_syscall.c — libFuzzer target for the memory system calls of the
  * kernel model: do_mmap, do_munmap, do_mprotect, do_madvise, do_brk,
  * do_mremap, do_mincore, do_msync, the mlock family, page faults and
- * copy_to_user / copy_from_user, driven through the model the
- * way emu/syscall.c drives them (no Unicorn: the MMU model and the kernel
- * model only, booted as tests/unit/kernel_fixture.h boots them).
+ * copy_to_user / copy_from_user, on the address space of one task
+ * (kernel-model/sched.h), brk through syscall_dispatch as the engine calls
+ * it (no Unicorn: the MMU model and the kernel model only, booted as
+ * tests/unit/kernel_fixture.h boots them).
  *
  * Each input is a boot choice (paging mode, RAM size) and a sequence of
  * calls whose arguments are decoded from the bytes, biased towards the
@@ -25,7 +26,7 @@
  *   - a successful mremap maps its result and the pages it keeps have the
  *     frames they had (moved, not copied); mincore's bytes are the PTEs;
  *
- * and at tear-down every frame is back (free pages equal the boot count)
+ * and at tear-down (task_free) every frame is back (free pages equal the boot count)
  * and the zero page has its one reference.
  *
  * Build and run: tests/fuzz/README.md.
@@ -38,6 +39,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 #include "kernel-model/pgtable.h"
+#include "kernel-model/sched.h"
+#include "kernel-model/syscalls.h"
 #include "kernel-model/vma.h"
 
 #define MAX_OPS   64
@@ -51,7 +54,8 @@ struct input {
 struct fz {
     struct mmu mmu;
     struct kernel k;
-    struct mm_struct *mm;
+    struct task_struct *task;            /* the one task; its mm is the one fuzzed */
+    uint64_t cycles;                     /* the model clock the kernel reads */
     uint32_t free_at_boot;
     int file_fd;                         /* a small host file for file mappings */
 };
@@ -125,15 +129,17 @@ static int boot(struct fz *f, struct input *in)
     f->mmu.phys = f->k.pm.base;
     f->mmu.phys_size = f->k.pm.size;
     f->free_at_boot = nr_free_pages(&f->k.pgdat);
-    f->mm = mm_alloc(&f->k, 1);
-    if (!f->mm)
+    f->k.clock = (struct kernel_clock){ .cycles = &f->cycles, .hz = 1000000000u,
+                                        .timer_cycle = UINT64_MAX };
+    f->task = task_alloc(&f->k, 1, "fuzz");
+    if (!f->task || !(f->task->mm = mm_alloc(&f->k, 1)))
         abort();
-    mmu_write_cr3(&f->mmu, f->mm->pgd << PAGE_SHIFT);
+    mmu_write_cr3(&f->mmu, f->task->mm->pgd << PAGE_SHIFT);
     f->file_fd = file_fd;
 
     /* A process image as emu/exec.c lays it out: text, data, the break
      * above it, and the stack under TASK_SIZE. */
-    struct mm_struct *mm = f->mm;
+    struct mm_struct *mm = f->task->mm;
     long r1 = do_mmap(mm, ELF_TEXT_BASE, 4 * PAGE_SIZE, PROT_READ_ | PROT_EXEC_,
                       MAP_PRIVATE_ | MAP_FIXED_ | MAP_ANONYMOUS_, NULL, 0, 0, NULL);
     long r2 = do_mmap(mm, ELF_TEXT_BASE + 4 * PAGE_SIZE, 2 * PAGE_SIZE, PROT_READ_ | PROT_WRITE_,
@@ -196,7 +202,7 @@ static int range_unmapped(const struct mm_struct *mm, uint32_t start, uint32_t e
 static void check_pgtables(struct fz *f)
 {
     struct kernel *k = &f->k;
-    struct mm_struct *mm = f->mm;
+    struct mm_struct *mm = f->task->mm;
     unsigned shift = pmd_shift(k);
     uint64_t rss = 0, tables = 0;
     for (uint32_t i = 0; i < (TASK_SIZE >> shift); i++) {
@@ -245,7 +251,7 @@ static void check_all(struct fz *f)
         fprintf(stderr, "fuzz_syscall: buddy_check: %s\n", err);
         abort();
     }
-    check_vmas(f->mm);
+    check_vmas(f->task->mm);
     check_pgtables(f);
 }
 
@@ -255,7 +261,7 @@ static int is_errno(long r, int e) { return r == -(long)e; }
 
 static void op_mmap(struct fz *f, struct input *in)
 {
-    struct mm_struct *mm = f->mm;
+    struct mm_struct *mm = f->task->mm;
     uint32_t addr = take_addr(in, mm), len = take_addr(in, mm);
     uint32_t prot = take8(in) & 0x0f;
     uint8_t fb = take8(in);
@@ -300,20 +306,20 @@ static void op_mmap(struct fz *f, struct input *in)
 
 static void op_munmap(struct fz *f, struct input *in)
 {
-    uint32_t start = take_addr(in, f->mm), len = take_addr(in, f->mm);
-    long r = do_munmap(f->mm, start, len);
+    uint32_t start = take_addr(in, f->task->mm), len = take_addr(in, f->task->mm);
+    long r = do_munmap(f->task->mm, start, len);
     if (len > TASK_SIZE - (start > TASK_SIZE ? TASK_SIZE : start) && !is_errno(r, EINVAL))
         violated("munmap past TASK_SIZE is not -EINVAL", start, len);
-    if (r == 0 && !range_unmapped(f->mm, start, start + ((len + PAGE_SIZE - 1) & PAGE_MASK)))
+    if (r == 0 && !range_unmapped(f->task->mm, start, start + ((len + PAGE_SIZE - 1) & PAGE_MASK)))
         violated("munmap left a page mapped", start, len);
 }
 
 static void op_mprotect(struct fz *f, struct input *in)
 {
-    uint32_t start = take_addr(in, f->mm), len = take_addr(in, f->mm);
+    uint32_t start = take_addr(in, f->task->mm), len = take_addr(in, f->task->mm);
     uint32_t prot = take8(in);
     prot = (prot & 0x1f) | ((prot & 0x20) ? PROT_GROWSDOWN_ : 0) | ((prot & 0x40) ? PROT_GROWSUP_ : 0);
-    long r = do_mprotect(f->mm, start, len, prot);
+    long r = do_mprotect(f->task->mm, start, len, prot);
     uint32_t alen = (len + PAGE_SIZE - 1) & PAGE_MASK;
     int both = (prot & (PROT_GROWSDOWN_ | PROT_GROWSUP_)) == (PROT_GROWSDOWN_ | PROT_GROWSUP_);
     if (!both && !(start & ~PAGE_MASK) && len && start + alen <= start && !is_errno(r, ENOMEM))
@@ -324,10 +330,10 @@ static void op_mprotect(struct fz *f, struct input *in)
 
 static void op_madvise(struct fz *f, struct input *in)
 {
-    uint32_t start = take_addr(in, f->mm), len = take_addr(in, f->mm);
+    uint32_t start = take_addr(in, f->task->mm), len = take_addr(in, f->task->mm);
     uint8_t a = take8(in);
     uint32_t advice = a < 0xf0 ? a % 26u : 100u + (a & 1u);
-    long r = do_madvise(f->mm, start, len, advice);
+    long r = do_madvise(f->task->mm, start, len, advice);
     uint32_t alen = (len + PAGE_SIZE - 1) & PAGE_MASK;
     if (((len && !alen) || start + alen < start) && !is_errno(r, EINVAL))
         violated("madvise of a wrapping length is not -EINVAL (i386)", start, len);
@@ -337,9 +343,10 @@ static void op_madvise(struct fz *f, struct input *in)
 
 static void op_brk(struct fz *f, struct input *in)
 {
-    struct mm_struct *mm = f->mm;
+    struct mm_struct *mm = f->task->mm;
     uint32_t old = mm->brk, want = take_addr(in, mm);
-    uint32_t r = do_brk(mm, want);
+    const uint32_t a[6] = { want };
+    uint32_t r = (uint32_t)syscall_dispatch(f->task, 45 /* brk */, a);
     if (r != old && r != want)
         violated("brk returned neither the old nor the new break", old, r);
     if (r != mm->brk)
@@ -357,7 +364,7 @@ static void op_brk(struct fz *f, struct input *in)
 
 static void op_touch(struct fz *f, struct input *in)
 {
-    uint32_t va = take_addr(in, f->mm);
+    uint32_t va = take_addr(in, f->task->mm);
     enum mmu_access acc = (enum mmu_access)(take8(in) % 3);
     for (int i = 0; i < 4; i++) {
         uint64_t pa;
@@ -370,11 +377,11 @@ static void op_touch(struct fz *f, struct input *in)
                 *p = (uint8_t)va;
             else
                 (void)*p;
-            if (!in_vma(f->mm, va))
+            if (!in_vma(f->task->mm, va))
                 violated("an access outside every VMA succeeded", va, (uint32_t)acc);
             return;
         }
-        if (do_page_fault(f->mm, va, ec, acc, 0x08048000u) != FAULT_OK)
+        if (do_page_fault(f->task->mm, va, ec, acc, 0x08048000u) != FAULT_OK)
             return;
     }
     violated("fault did not resolve", va, (uint32_t)acc);
@@ -383,20 +390,20 @@ static void op_touch(struct fz *f, struct input *in)
 static void op_copy(struct fz *f, struct input *in)
 {
     static uint8_t out[MAX_COPY], back[MAX_COPY];
-    uint32_t va = take_addr(in, f->mm);
+    uint32_t va = take_addr(in, f->task->mm);
     uint32_t len = ((uint32_t)take8(in) << 5 | take8(in)) % (MAX_COPY + 1);
     uint8_t seed = take8(in);
     for (uint32_t i = 0; i < len; i++)
         out[i] = (uint8_t)(seed + i * 7);
     if (seed & 1) {
-        (void)copy_from_user(f->mm, back, va, len);
+        (void)copy_from_user(f->task->mm, back, va, len);
         return;
     }
-    if (copy_to_user(f->mm, va, out, len))
+    if (copy_to_user(f->task->mm, va, out, len))
         return;
     if (len && (va >= TASK_SIZE || len > TASK_SIZE - va))
         violated("copy_to_user past TASK_SIZE succeeded", va, len);
-    if (copy_from_user(f->mm, back, va, len))
+    if (copy_from_user(f->task->mm, back, va, len))
         violated("copy_from_user of a range just written failed", va, len);
     if (memcmp(out, back, len))
         violated("copy_from_user read back other bytes", va, len);
@@ -404,19 +411,19 @@ static void op_copy(struct fz *f, struct input *in)
 
 static void op_populate(struct fz *f, struct input *in)
 {
-    uint32_t start = take_addr(in, f->mm) & PAGE_MASK;
+    uint32_t start = take_addr(in, f->task->mm) & PAGE_MASK;
     uint32_t pages = take8(in) % 64u;
     uint32_t end = start + pages * PAGE_SIZE;
     if (end < start || end > TASK_SIZE)
         return;                           /* callers pass a checked VMA range */
-    (void)mm_populate(f->mm, start, end);
+    (void)mm_populate(f->task->mm, start, end);
 }
 
 /* The frame (or PFN_NONE) behind each of up to MAX_TRACK pages from va. */
 #define MAX_TRACK 64
 static uint32_t frame_at(struct fz *f, uint32_t va)
 {
-    pte_t *pte = va < TASK_SIZE ? pte_offset(f->mm, va) : NULL;
+    pte_t *pte = va < TASK_SIZE ? pte_offset(f->task->mm, va) : NULL;
     uint64_t v = pte ? pte_read(&f->k, pte) : 0;
     return (v & (_PAGE_PRESENT | _PAGE_PROTNONE)) ? pte_pfn(v) : PFN_NONE;
 }
@@ -425,7 +432,7 @@ static uint32_t frame_at(struct fz *f, uint32_t va)
  * the pages that stay take their frames along (nothing copied, none lost). */
 static void op_mremap(struct fz *f, struct input *in)
 {
-    struct mm_struct *mm = f->mm;
+    struct mm_struct *mm = f->task->mm;
     uint32_t addr = take_addr(in, mm), old_len = take_addr(in, mm), new_len = take_addr(in, mm);
     uint8_t fb = take8(in);
     uint32_t flags = (fb & 7u) | ((fb & 0x80u) ? 8u : 0);
@@ -460,10 +467,10 @@ static void op_mremap(struct fz *f, struct input *in)
 static void op_mincore(struct fz *f, struct input *in)
 {
     static uint8_t vec[MAX_TRACK];
-    uint32_t start = take_addr(in, f->mm), len = (take8(in) % (MAX_TRACK + 1)) * PAGE_SIZE;
+    uint32_t start = take_addr(in, f->task->mm), len = (take8(in) % (MAX_TRACK + 1)) * PAGE_SIZE;
     len -= len ? take8(in) % PAGE_SIZE : 0;
     uint32_t done;
-    long r = do_mincore(f->mm, start, len, vec, &done);
+    long r = do_mincore(f->task->mm, start, len, vec, &done);
     if (r != 0 && r != -EINVAL && r != -ENOMEM)
         violated("mincore gave an errno Linux does not", start, (uint32_t)r);
     if (!r && done != (len + PAGE_SIZE - 1) / PAGE_SIZE)
@@ -475,8 +482,8 @@ static void op_mincore(struct fz *f, struct input *in)
 
 static void op_msync(struct fz *f, struct input *in)
 {
-    uint32_t start = take_addr(in, f->mm), len = take_addr(in, f->mm), flags = take8(in) & 0xf;
-    long r = do_msync(f->mm, start, len, flags);
+    uint32_t start = take_addr(in, f->task->mm), len = take_addr(in, f->task->mm), flags = take8(in) & 0xf;
+    long r = do_msync(f->task->mm, start, len, flags);
     if (r != 0 && r != -EINVAL && r != -ENOMEM && r != -EBUSY)
         violated("msync gave an errno Linux does not", start, (uint32_t)r);
     int valid = !(flags & 8) && !(start & ~PAGE_MASK) && (flags & 5) != 5;
@@ -488,7 +495,7 @@ static void op_msync(struct fz *f, struct input *in)
  * picks (Linux's 8 MiB, 16 pages, or 0: EPERM). */
 static void op_mlock(struct fz *f, struct input *in)
 {
-    struct mm_struct *mm = f->mm;
+    struct mm_struct *mm = f->task->mm;
     uint8_t op = take8(in);
     static const uint64_t limits[] = { MLOCK_LIMIT_, 16 * PAGE_SIZE, 0, MLOCK_LIMIT_ };
     mm->rlim[RLIMIT_MEMLOCK_].rlim_cur = limits[(op >> 4) & 3];
@@ -513,7 +520,7 @@ static void op_mlock(struct fz *f, struct input *in)
 static void teardown(struct fz *f)
 {
     char err[256];
-    mm_release(f->mm);
+    task_free(f->task);
     mmu_write_cr3(&f->mmu, f->k.swapper_pg_dir << PAGE_SHIFT);
     if (nr_free_pages(&f->k.pgdat) != f->free_at_boot)
         violated("frames leaked at tear-down", nr_free_pages(&f->k.pgdat), f->free_at_boot);

@@ -6,12 +6,12 @@
  * copy_{from,to}_user, and decides what a wait does.  A single task has
  * nobody who could wake it: a wait whose value matches ends at its timeout,
  * which advances the model clock (model_sleep), or, without one, never — a
- * deadlock, which ends the run (machine_deadlock).  Each wait still queues
+ * deadlock, which ends the run (task_deadlock).  Each wait still queues
  * and unqueues its futex_q, so the processes issue only adds the scheduler.
  */
 #include <errno.h>
 #include <string.h>
-#include "emu/syscall.h"
+#include "kernel-model/sys_internal.h"
 
 #define FUTEX_WAIT            0
 #define FUTEX_WAKE            1
@@ -51,86 +51,86 @@ static int cmd_has_timeout(uint32_t cmd)
 /* get_futex_key: a futex word is 4-byte aligned; a shared one must be
  * mapped (get_user_pages), a private one is only an address (Linux does
  * not touch memory to wake a private futex). */
-static long futex_key(struct machine *m, const struct futex_args *f, uint32_t uaddr,
+static long futex_key(struct task_struct *t, const struct futex_args *f, uint32_t uaddr,
                       struct futex_key *key)
 {
     if (uaddr & 3)
         return -EINVAL;
     uint32_t v;
-    if (!f->private_ && copy_from_user(m->mm, &v, uaddr, 4))
+    if (!f->private_ && copy_from_user(t->mm, &v, uaddr, 4))
         return -EFAULT;
-    *key = (struct futex_key){ m->mm, uaddr };
+    *key = (struct futex_key){ t->mm, uaddr };
     return 0;
 }
 
-static long get_futex_value(struct machine *m, uint32_t uaddr, uint32_t *v)
+static long get_futex_value(struct task_struct *t, uint32_t uaddr, uint32_t *v)
 {
-    return copy_from_user(m->mm, v, uaddr, 4) ? -EFAULT : 0;
+    return copy_from_user(t->mm, v, uaddr, 4) ? -EFAULT : 0;
 }
 
 /* The wait itself: queue, find nobody to wake us, unqueue at the timeout. */
-static long futex_sleep(struct machine *m, const struct futex_key *key, uint32_t bitset,
+static long futex_sleep(struct task_struct *t, const struct futex_key *key, uint32_t bitset,
                         const struct guest_timeout *to)
 {
-    struct futex_q q = { .key = *key, .bitset = bitset, .tid = m->pid };
-    futex_queue(&m->k.futex, &q);
-    long r = guest_block(m, to, "futex wait");
-    if (!futex_unqueue(&m->k.futex, &q) && q.woken)
+    struct futex_q q = { .key = *key, .bitset = bitset, .tid = t->pid };
+    futex_queue(&t->k->futex, &q);
+    long r = guest_block(t, to, "futex wait");
+    if (!futex_unqueue(&t->k->futex, &q) && q.woken)
         return 0;
     return r;                   /* -ETIMEDOUT, or the run ended (deadlock) */
 }
 
 /* futex_wait (and WAIT_BITSET): -EAGAIN if the word moved on. */
-static long futex_wait(struct machine *m, const struct futex_args *f, uint32_t bitset)
+static long futex_wait(struct task_struct *t, const struct futex_args *f, uint32_t bitset)
 {
     struct futex_key key;
     uint32_t v;
     if (!bitset)
         return -EINVAL;
-    long r = futex_key(m, f, f->uaddr, &key);
-    if (r || (r = get_futex_value(m, f->uaddr, &v)))
+    long r = futex_key(t, f, f->uaddr, &key);
+    if (r || (r = get_futex_value(t, f->uaddr, &v)))
         return r;
     if (v != f->val)
         return -EAGAIN;
-    return futex_sleep(m, &key, bitset, &f->to);
+    return futex_sleep(t, &key, bitset, &f->to);
 }
 
-static long futex_do_wake(struct machine *m, const struct futex_args *f, uint32_t bitset)
+static long futex_do_wake(struct task_struct *t, const struct futex_args *f, uint32_t bitset)
 {
     struct futex_key key;
     if (!bitset)
         return -EINVAL;
-    long r = futex_key(m, f, f->uaddr, &key);
+    long r = futex_key(t, f, f->uaddr, &key);
     if (r)
         return r;
-    return (long)futex_wake(&m->k.futex, &key, f->val > INT32_MAX ? INT32_MAX : f->val, bitset);
+    return (long)futex_wake(&t->k->futex, &key, f->val > INT32_MAX ? INT32_MAX : f->val, bitset);
 }
 
 /* futex_requeue: wake val, move val2 (signed: negative is -EINVAL). */
-static long futex_do_requeue(struct machine *m, const struct futex_args *f, const uint32_t *cmpval)
+static long futex_do_requeue(struct task_struct *t, const struct futex_args *f, const uint32_t *cmpval)
 {
     struct futex_key k1, k2;
     if ((int32_t)f->val < 0 || (int32_t)f->val2 < 0)
         return -EINVAL;
-    long r = futex_key(m, f, f->uaddr, &k1);
-    if (r || (r = futex_key(m, f, f->uaddr2, &k2)))
+    long r = futex_key(t, f, f->uaddr, &k1);
+    if (r || (r = futex_key(t, f, f->uaddr2, &k2)))
         return r;
     if (cmpval) {
         uint32_t v;
-        if ((r = get_futex_value(m, f->uaddr, &v)))
+        if ((r = get_futex_value(t, f->uaddr, &v)))
             return r;
         if (v != *cmpval)
             return -EAGAIN;
     }
-    uint32_t woken = futex_wake(&m->k.futex, &k1, f->val, FUTEX_BITSET_MATCH_ANY);
-    return (long)(woken + futex_requeue(&m->k.futex, &k1, &k2, f->val2));
+    uint32_t woken = futex_wake(&t->k->futex, &k1, f->val, FUTEX_BITSET_MATCH_ANY);
+    return (long)(woken + futex_requeue(&t->k->futex, &k1, &k2, f->val2));
 }
 
 static int32_t sign_extend12(uint32_t v) { return (int32_t)(v << 20) >> 20; }
 
 /* futex_atomic_op_inuser: the word at uaddr2 is changed first (whatever the
  * comparison), then compared.  -ENOSYS for an unknown op or comparison. */
-static long futex_atomic_op(struct machine *m, uint32_t encoded, uint32_t uaddr)
+static long futex_atomic_op(struct task_struct *t, uint32_t encoded, uint32_t uaddr)
 {
     uint32_t op = (encoded >> 28) & 7, cmp = (encoded >> 24) & 15;
     int32_t oparg = sign_extend12((encoded >> 12) & 0xfff), cmparg = sign_extend12(encoded & 0xfff);
@@ -139,7 +139,7 @@ static long futex_atomic_op(struct machine *m, uint32_t encoded, uint32_t uaddr)
         oparg = (int32_t)(1u << (oparg & 31));
     if (op > 4)
         return -ENOSYS;
-    if (copy_from_user(m->mm, &old, uaddr, 4))
+    if (copy_from_user(t->mm, &old, uaddr, 4))
         return -EFAULT;
     switch (op) {
     case 0: nw = (uint32_t)oparg; break;            /* SET */
@@ -148,7 +148,7 @@ static long futex_atomic_op(struct machine *m, uint32_t encoded, uint32_t uaddr)
     case 3: nw = old & ~(uint32_t)oparg; break;     /* ANDN */
     default: nw = old ^ (uint32_t)oparg; break;     /* XOR */
     }
-    if (copy_to_user(m->mm, uaddr, &nw, 4))
+    if (copy_to_user(t->mm, uaddr, &nw, 4))
         return -EFAULT;
     int32_t o = (int32_t)old;
     switch (cmp) {
@@ -162,108 +162,108 @@ static long futex_atomic_op(struct machine *m, uint32_t encoded, uint32_t uaddr)
     }
 }
 
-static long futex_wake_op(struct machine *m, const struct futex_args *f)
+static long futex_wake_op(struct task_struct *t, const struct futex_args *f)
 {
     struct futex_key k1, k2;
-    long r = futex_key(m, f, f->uaddr, &k1);
-    if (r || (r = futex_key(m, f, f->uaddr2, &k2)))
+    long r = futex_key(t, f, f->uaddr, &k1);
+    if (r || (r = futex_key(t, f, f->uaddr2, &k2)))
         return r;
-    long cmp = futex_atomic_op(m, f->val3, f->uaddr2);
+    long cmp = futex_atomic_op(t, f->val3, f->uaddr2);
     if (cmp < 0)
         return cmp;
-    long woken = (long)futex_wake(&m->k.futex, &k1, f->val, FUTEX_BITSET_MATCH_ANY);
+    long woken = (long)futex_wake(&t->k->futex, &k1, f->val, FUTEX_BITSET_MATCH_ANY);
     if (cmp)
-        woken += (long)futex_wake(&m->k.futex, &k2, f->val2, FUTEX_BITSET_MATCH_ANY);
+        woken += (long)futex_wake(&t->k->futex, &k2, f->val2, FUTEX_BITSET_MATCH_ANY);
     return woken;
 }
 
 /* PI futexes (kernel/futex/pi.c) for one task: the word holds the owner's
  * tid.  Free: take it.  Ours: -EDEADLK.  Another tid: no such task can exist,
  * so Linux's attach_to_pi_owner answers -ESRCH. */
-static long futex_lock_pi(struct machine *m, const struct futex_args *f)
+static long futex_lock_pi(struct task_struct *t, const struct futex_args *f)
 {
     struct futex_key key;
     uint32_t v;
-    long r = futex_key(m, f, f->uaddr, &key);
-    if (r || (r = get_futex_value(m, f->uaddr, &v)))
+    long r = futex_key(t, f, f->uaddr, &key);
+    if (r || (r = get_futex_value(t, f->uaddr, &v)))
         return r;
-    if ((v & FUTEX_TID_MASK) == m->pid)
+    if ((v & FUTEX_TID_MASK) == t->pid)
         return -EDEADLK;
     if (v & FUTEX_TID_MASK)
         return -ESRCH;
-    uint32_t nw = (v & FUTEX_OWNER_DIED) | m->pid;
-    return copy_to_user(m->mm, f->uaddr, &nw, 4) ? -EFAULT : 0;
+    uint32_t nw = (v & FUTEX_OWNER_DIED) | t->pid;
+    return copy_to_user(t->mm, f->uaddr, &nw, 4) ? -EFAULT : 0;
 }
 
 /* Only the owner may unlock; with nobody waiting the word becomes 0. */
-static long futex_unlock_pi(struct machine *m, const struct futex_args *f)
+static long futex_unlock_pi(struct task_struct *t, const struct futex_args *f)
 {
     struct futex_key key;
     uint32_t v, zero = 0;
-    long r = futex_key(m, f, f->uaddr, &key);
-    if (r || (r = get_futex_value(m, f->uaddr, &v)))
+    long r = futex_key(t, f, f->uaddr, &key);
+    if (r || (r = get_futex_value(t, f->uaddr, &v)))
         return r;
-    if ((v & FUTEX_TID_MASK) != m->pid)
+    if ((v & FUTEX_TID_MASK) != t->pid)
         return -EPERM;
-    return copy_to_user(m->mm, f->uaddr, &zero, 4) ? -EFAULT : 0;
+    return copy_to_user(t->mm, f->uaddr, &zero, 4) ? -EFAULT : 0;
 }
 
 /* futex_wait_requeue_pi: a wait on uaddr that a CMP_REQUEUE_PI would move
  * to the PI futex uaddr2 (which must differ). */
-static long futex_wait_requeue_pi(struct machine *m, const struct futex_args *f)
+static long futex_wait_requeue_pi(struct task_struct *t, const struct futex_args *f)
 {
     struct futex_key k2;
     if (f->uaddr == f->uaddr2)
         return -EINVAL;
-    long r = futex_key(m, f, f->uaddr2, &k2);
-    return r ? r : futex_wait(m, f, FUTEX_BITSET_MATCH_ANY);
+    long r = futex_key(t, f, f->uaddr2, &k2);
+    return r ? r : futex_wait(t, f, FUTEX_BITSET_MATCH_ANY);
 }
 
 /* futex_requeue with requeue_pi: exactly one to wake, distinct words, the
  * value check, then the PI word is read (futex_proxy_trylock_atomic) and,
  * with nobody queued, nothing else happens. */
-static long futex_cmp_requeue_pi(struct machine *m, const struct futex_args *f)
+static long futex_cmp_requeue_pi(struct task_struct *t, const struct futex_args *f)
 {
     struct futex_key k1, k2;
     uint32_t v;
     if ((int32_t)f->val < 0 || (int32_t)f->val2 < 0)
         return -EINVAL;
-    long r = futex_key(m, f, f->uaddr, &k1);
-    if (r || (r = futex_key(m, f, f->uaddr2, &k2)))
+    long r = futex_key(t, f, f->uaddr, &k1);
+    if (r || (r = futex_key(t, f, f->uaddr2, &k2)))
         return r;
     if (f->uaddr == f->uaddr2 || f->val != 1)
         return -EINVAL;
-    if ((r = get_futex_value(m, f->uaddr, &v)))
+    if ((r = get_futex_value(t, f->uaddr, &v)))
         return r;
     if (v != f->val3)
         return -EAGAIN;
-    if ((r = get_futex_value(m, f->uaddr2, &v)))
+    if ((r = get_futex_value(t, f->uaddr2, &v)))
         return r;
-    return (long)futex_nr_waiters(&m->k.futex, &k1);    /* 0: nobody to requeue */
+    return (long)futex_nr_waiters(&t->k->futex, &k1);    /* 0: nobody to requeue */
 }
 
-static long do_futex(struct machine *m, struct futex_args *f)
+static long do_futex(struct task_struct *t, struct futex_args *f)
 {
     switch (f->cmd) {
-    case FUTEX_WAIT:            return futex_wait(m, f, FUTEX_BITSET_MATCH_ANY);
-    case FUTEX_WAIT_BITSET:     return futex_wait(m, f, f->val3);
-    case FUTEX_WAKE:            return futex_do_wake(m, f, FUTEX_BITSET_MATCH_ANY);
-    case FUTEX_WAKE_BITSET:     return futex_do_wake(m, f, f->val3);
-    case FUTEX_REQUEUE:         return futex_do_requeue(m, f, NULL);
-    case FUTEX_CMP_REQUEUE:     return futex_do_requeue(m, f, &f->val3);
-    case FUTEX_WAKE_OP:         return futex_wake_op(m, f);
+    case FUTEX_WAIT:            return futex_wait(t, f, FUTEX_BITSET_MATCH_ANY);
+    case FUTEX_WAIT_BITSET:     return futex_wait(t, f, f->val3);
+    case FUTEX_WAKE:            return futex_do_wake(t, f, FUTEX_BITSET_MATCH_ANY);
+    case FUTEX_WAKE_BITSET:     return futex_do_wake(t, f, f->val3);
+    case FUTEX_REQUEUE:         return futex_do_requeue(t, f, NULL);
+    case FUTEX_CMP_REQUEUE:     return futex_do_requeue(t, f, &f->val3);
+    case FUTEX_WAKE_OP:         return futex_wake_op(t, f);
     case FUTEX_LOCK_PI: case FUTEX_LOCK_PI2: case FUTEX_TRYLOCK_PI:
-                                return futex_lock_pi(m, f);
-    case FUTEX_UNLOCK_PI:       return futex_unlock_pi(m, f);
-    case FUTEX_WAIT_REQUEUE_PI: return futex_wait_requeue_pi(m, f);
-    case FUTEX_CMP_REQUEUE_PI:  return futex_cmp_requeue_pi(m, f);
+                                return futex_lock_pi(t, f);
+    case FUTEX_UNLOCK_PI:       return futex_unlock_pi(t, f);
+    case FUTEX_WAIT_REQUEUE_PI: return futex_wait_requeue_pi(t, f);
+    case FUTEX_CMP_REQUEUE_PI:  return futex_cmp_requeue_pi(t, f);
     default:                    return -ENOSYS;     /* FUTEX_FD is gone since 2.6.26 */
     }
 }
 
 /* The syscall entry (kernel/futex/syscalls.c): the timeout is read and
  * checked before anything else; WAIT's is relative, the others' absolute. */
-static long futex_entry(struct machine *m, const uint32_t a[6], int time64)
+static long futex_entry(struct task_struct *t, const uint32_t a[6], int time64)
 {
     struct futex_args f = { .uaddr = a[0], .cmd = a[1] & FUTEX_CMD_MASK, .val = a[2],
                             .val2 = a[3], .uaddr2 = a[4], .val3 = a[5],
@@ -273,15 +273,15 @@ static long futex_entry(struct machine *m, const uint32_t a[6], int time64)
         f.cmd != FUTEX_LOCK_PI2)
         return -ENOSYS;
     if (cmd_has_timeout(f.cmd) && a[3]) {
-        long r = read_timeout(m, a[3], time64, &f.to);
+        long r = read_timeout(t, a[3], time64, &f.to);
         if (r)
             return r;
         /* FUTEX_LOCK_PI always measures CLOCK_REALTIME */
         f.to.absolute = f.cmd != FUTEX_WAIT;
         f.to.realtime = f.clockrt || f.cmd == FUTEX_LOCK_PI;
     }
-    return do_futex(m, &f);
+    return do_futex(t, &f);
 }
 
-long sys_futex(struct machine *m, const uint32_t a[6]) { return futex_entry(m, a, 0); }
-long sys_futex_time64(struct machine *m, const uint32_t a[6]) { return futex_entry(m, a, 1); }
+long sys_futex(struct task_struct *t, const uint32_t a[6]) { return futex_entry(t, a, 0); }
+long sys_futex_time64(struct task_struct *t, const uint32_t a[6]) { return futex_entry(t, a, 1); }

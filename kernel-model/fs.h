@@ -1,14 +1,14 @@
 /*
- * fs.h — the guest's descriptors and paths (internal to emu/).
+ * fs.h — the guest's descriptors and paths (internal to kernel-model/).
  *
  * The sandbox rules, each enforced in one place:
- *   - a guest descriptor is an entry of m->fds; memsim's own host files
+ *   - a guest descriptor is an entry of t->files->fd; memsim's own host files
  *     (the program, the RAM memfd, the trace, --root) are never entries,
  *     so no guest number can name them (fd_table.c);
  *   - paths resolve under --root with openat2(RESOLVE_IN_ROOT |
  *     RESOLVE_NO_MAGICLINKS), and anything on the host's procfs is ENOENT
  *     (fs_path.c);
- *   - a dirfd is a directory the guest opened itself (m->fds[fd].dir), so
+ *   - a dirfd is a directory the guest opened itself (t->files->fd[fd].dir), so
  *     inherited stdio never becomes a way out of the root (fs_path.c);
  *   - files are read-only; the only thing opened for writing is the host's
  *     /dev/null, when what the path names is a null device (fs_path.c).
@@ -16,7 +16,7 @@
 #ifndef MEMSIM_FS_H
 #define MEMSIM_FS_H
 
-#include "emu/syscall.h"
+#include "kernel-model/sys_internal.h"
 
 #define G_AT_FDCWD ((uint32_t)-100)
 #define G_AT_EMPTY_PATH 0x1000u
@@ -33,30 +33,30 @@
 #define PATH_MAX_G 4096u
 
 /* fd_table.c */
-struct guest_fd *fd_get(struct machine *m, uint32_t fd);   /* NULL: not open */
-int  fd_host(struct machine *m, uint32_t fd);              /* -1: not open */
+struct guest_fd *fd_get(struct task_struct *t, uint32_t fd);   /* NULL: not open */
+int  fd_host(struct task_struct *t, uint32_t fd);              /* -1: not open */
 /* Give host descriptor hfd (owned) and dir (a reference, or NULL) a guest
  * number >= lowest; -EMFILE (hfd closed, dir put) when the table is full. */
-long fd_install(struct machine *m, int hfd, int cloexec, uint32_t lowest,
+long fd_install(struct task_struct *t, int hfd, int cloexec, uint32_t lowest,
                 const char *path, struct guest_dir *dir);
 
 /* A new guest fd (the lowest free) sharing guest fd's open file: -EBADF. */
-long fd_reopen(struct machine *m, uint32_t fd, int cloexec);
+long fd_reopen(struct task_struct *t, uint32_t fd, int cloexec);
 
 /* sys_fdops.c: fcntl's record locks and ioctl FIONREAD on guest fds. */
-long fd_record_lock(struct machine *m, struct guest_fd *g, uint32_t cmd, uint32_t uaddr);
-long fd_fionread(struct machine *m, int h, uint32_t uaddr);
+long fd_record_lock(struct task_struct *t, struct guest_fd *g, uint32_t cmd, uint32_t uaddr);
+long fd_fionread(struct task_struct *t, int h, uint32_t uaddr);
 
 /* fs_path.c: a host descriptor (owned by the caller) for a guest path
  * relative to guest dirfd, opened with host flags, or -errno. */
-int  fs_open(struct machine *m, uint32_t dirfd, const char *path, int flags);
+int  fs_open(struct task_struct *t, uint32_t dirfd, const char *path, int flags);
 /* open(2)/openat(2) with guest flags: the new guest fd or -errno. */
-long fs_open_guest(struct machine *m, uint32_t dirfd, const char *path, uint32_t flags);
+long fs_open_guest(struct task_struct *t, uint32_t dirfd, const char *path, uint32_t flags);
 
 /* chdir (path) or fchdir (path NULL, guest fd dirfd); 0 or -errno. */
-long fs_chdir(struct machine *m, uint32_t dirfd, const char *path);
-void fs_cwd_release(struct machine *m);
-long fs_getcwd(struct machine *m, char *buf, size_t size);    /* 0 or -errno */
+long fs_chdir(struct task_struct *t, uint32_t dirfd, const char *path);
+void fs_cwd_release(struct task_struct *t);
+long fs_getcwd(struct task_struct *t, char *buf, size_t size);    /* 0 or -errno */
 
 /* sys_dir.c: a directory's reading state, shared by dups of its fd. */
 struct guest_dir *guest_dir_new(const char *gpath);        /* NULL: no memory */

@@ -20,7 +20,7 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <unistd.h>
-#include "emu/fs.h"
+#include "kernel-model/fs.h"
 
 #define PIO_CHUNK (256u << 10)
 #define G_ST_RDONLY 1u
@@ -28,9 +28,9 @@
 static int64_t arg64(const uint32_t a[6], int i) { return (int64_t)((uint64_t)a[i + 1] << 32 | a[i]); }
 
 /* pread64(fd, buf, count, pos): whole chunks until count or end of file. */
-long sys_pread64(struct machine *m, const uint32_t a[6])
+long sys_pread64(struct task_struct *t, const uint32_t a[6])
 {
-    int h = fd_host(m, a[0]);
+    int h = fd_host(t, a[0]);
     int64_t pos = arg64(a, 3);
     if (h < 0)
         return -EBADF;
@@ -46,7 +46,7 @@ long sys_pread64(struct machine *m, const uint32_t a[6])
             done = done ? done : -errno;
             break;
         }
-        if (n > 0 && copy_to_user(m->mm, a[1] + (uint32_t)done, buf, (uint32_t)n)) {
+        if (n > 0 && copy_to_user(t->mm, a[1] + (uint32_t)done, buf, (uint32_t)n)) {
             done = done ? done : -EFAULT;
             break;
         }
@@ -60,9 +60,9 @@ long sys_pread64(struct machine *m, const uint32_t a[6])
 
 /* pwrite64: the host refuses a read-only descriptor (EBADF) and a pipe
  * (ESPIPE) as Linux does; only /dev/null and stdio are writable. */
-long sys_pwrite64(struct machine *m, const uint32_t a[6])
+long sys_pwrite64(struct task_struct *t, const uint32_t a[6])
 {
-    int h = fd_host(m, a[0]);
+    int h = fd_host(t, a[0]);
     if (h < 0)
         return -EBADF;
     uint32_t len = a[2] < PIO_CHUNK ? a[2] : PIO_CHUNK;
@@ -70,7 +70,7 @@ long sys_pwrite64(struct machine *m, const uint32_t a[6])
     if (!buf)
         return -ENOMEM;
     long r = pwrite(h, buf, 0, (off_t)arg64(a, 3)) < 0 ? -errno : 0;
-    if (!r && len && copy_from_user(m->mm, buf, a[1], len))
+    if (!r && len && copy_from_user(t->mm, buf, a[1], len))
         r = -EFAULT;
     if (!r) {
         ssize_t n = pwrite(h, buf, len, (off_t)arg64(a, 3));
@@ -82,44 +82,44 @@ long sys_pwrite64(struct machine *m, const uint32_t a[6])
 
 /* fsync/fdatasync: EINVAL for what cannot be synced (a pipe), else 0 —
  * a read-only descriptor too, as Linux. */
-long sys_fsync(struct machine *m, const uint32_t a[6])
+long sys_fsync(struct task_struct *t, const uint32_t a[6])
 {
-    int h = fd_host(m, a[0]);
+    int h = fd_host(t, a[0]);
     if (h < 0)
         return -EBADF;
     return fdatasync(h) ? -errno : 0;
 }
 
-long sys_syncfs(struct machine *m, const uint32_t a[6])
+long sys_syncfs(struct task_struct *t, const uint32_t a[6])
 {
-    return fd_get(m, a[0]) ? 0 : -EBADF;    /* nothing of the guest's to write back */
+    return fd_get(t, a[0]) ? 0 : -EBADF;    /* nothing of the guest's to write back */
 }
 
 /* flock: the guest is alone; only the operation is checked (EINVAL). */
-long sys_flock(struct machine *m, const uint32_t a[6])
+long sys_flock(struct task_struct *t, const uint32_t a[6])
 {
-    if (!fd_get(m, a[0]))
+    if (!fd_get(t, a[0]))
         return -EBADF;
     uint32_t cmd = a[1] & ~(uint32_t)LOCK_NB;
     return cmd == LOCK_SH || cmd == LOCK_EX || cmd == LOCK_UN ? 0 : -EINVAL;
 }
 
-static long fadvise(struct machine *m, uint32_t fd, int64_t off, int64_t len, uint32_t advice)
+static long fadvise(struct task_struct *t, uint32_t fd, int64_t off, int64_t len, uint32_t advice)
 {
-    int h = fd_host(m, fd);
+    int h = fd_host(t, fd);
     if (h < 0)
         return -EBADF;
     return -posix_fadvise(h, (off_t)off, (off_t)len, (int)advice);   /* ESPIPE, EINVAL */
 }
 
 /* fadvise64(fd, offset64, len32, advice), fadvise64_64(fd, offset64, len64, advice) */
-long sys_fadvise64(struct machine *m, const uint32_t a[6])
+long sys_fadvise64(struct task_struct *t, const uint32_t a[6])
 {
-    return fadvise(m, a[0], arg64(a, 1), (int32_t)a[3], a[4]);
+    return fadvise(t, a[0], arg64(a, 1), (int32_t)a[3], a[4]);
 }
-long sys_fadvise64_64(struct machine *m, const uint32_t a[6])
+long sys_fadvise64_64(struct task_struct *t, const uint32_t a[6])
 {
-    return fadvise(m, a[0], arg64(a, 1), arg64(a, 3), a[5]);
+    return fadvise(t, a[0], arg64(a, 1), arg64(a, 3), a[5]);
 }
 
 /* struct statfs64 as i386 lays it out (packed, 84 bytes). */
@@ -140,7 +140,7 @@ struct statfs_i386 {
 _Static_assert(sizeof(struct statfs_i386) == 64, "i386 struct statfs is 64 bytes");
 
 /* The model file system: the host's sizes for the file, read-only. */
-static long put_statfs64(struct machine *m, const struct statfs *s, uint32_t size, uint32_t ubuf)
+static long put_statfs64(struct task_struct *t, const struct statfs *s, uint32_t size, uint32_t ubuf)
 {
     if (size != sizeof(struct statfs64_i386))
         return -EINVAL;
@@ -152,7 +152,7 @@ static long put_statfs64(struct machine *m, const struct statfs *s, uint32_t siz
         .f_flags = (uint32_t)s->f_flags | G_ST_RDONLY,
     };
     memcpy(g.f_fsid, &s->f_fsid, sizeof g.f_fsid);
-    return copy_to_user(m->mm, ubuf, &g, sizeof g) ? -EFAULT : 0;
+    return copy_to_user(t->mm, ubuf, &g, sizeof g) ? -EFAULT : 0;
 }
 
 /* do_statfs_native on a 32-bit kernel: a count that does not fit in 32
@@ -160,7 +160,7 @@ static long put_statfs64(struct machine *m, const struct statfs *s, uint32_t siz
 static int fits32(uint64_t v) { return !(v >> 32); }
 static int fits32_or_unknown(uint64_t v) { return v == UINT64_MAX || fits32(v); }
 
-static long put_statfs(struct machine *m, const struct statfs *s, uint32_t size, uint32_t ubuf)
+static long put_statfs(struct task_struct *t, const struct statfs *s, uint32_t size, uint32_t ubuf)
 {
     (void)size;
     if (!fits32(s->f_blocks | s->f_bfree | s->f_bavail | (uint64_t)s->f_bsize |
@@ -175,99 +175,99 @@ static long put_statfs(struct machine *m, const struct statfs *s, uint32_t size,
         .f_frsize = (uint32_t)s->f_frsize, .f_flags = (uint32_t)s->f_flags | G_ST_RDONLY,
     };
     memcpy(g.f_fsid, &s->f_fsid, sizeof g.f_fsid);
-    return copy_to_user(m->mm, ubuf, &g, sizeof g) ? -EFAULT : 0;
+    return copy_to_user(t->mm, ubuf, &g, sizeof g) ? -EFAULT : 0;
 }
 
-typedef long (*statfs_writer)(struct machine *, const struct statfs *, uint32_t, uint32_t);
+typedef long (*statfs_writer)(struct task_struct *, const struct statfs *, uint32_t, uint32_t);
 
-static long fstatfs_common(struct machine *m, uint32_t fd, uint32_t size, uint32_t ubuf,
+static long fstatfs_common(struct task_struct *t, uint32_t fd, uint32_t size, uint32_t ubuf,
                            statfs_writer put)
 {
     struct statfs s;
-    int h = fd_host(m, fd);
+    int h = fd_host(t, fd);
     if (h < 0)
         return -EBADF;
     if (fstatfs(h, &s))
         return -errno;
-    return put(m, &s, size, ubuf);
+    return put(t, &s, size, ubuf);
 }
 
-static long statfs_common(struct machine *m, uint32_t upath, uint32_t size, uint32_t ubuf,
+static long statfs_common(struct task_struct *t, uint32_t upath, uint32_t size, uint32_t ubuf,
                           statfs_writer put)
 {
     char path[PATH_MAX_G];
-    long n = strncpy_from_user(m->mm, path, upath, PATH_MAX_G);
+    long n = strncpy_from_user(t->mm, path, upath, PATH_MAX_G);
     if (n <= 0)
         return n ? n : -ENOENT;
-    int fd = fs_open(m, G_AT_FDCWD, path, O_PATH);
+    int fd = fs_open(t, G_AT_FDCWD, path, O_PATH);
     if (fd < 0)
         return fd;
     struct statfs s;
-    long r = fstatfs(fd, &s) ? -errno : put(m, &s, size, ubuf);
+    long r = fstatfs(fd, &s) ? -errno : put(t, &s, size, ubuf);
     close(fd);
     return r;
 }
 
-long sys_fstatfs64(struct machine *m, const uint32_t a[6])
+long sys_fstatfs64(struct task_struct *t, const uint32_t a[6])
 {
-    return fstatfs_common(m, a[0], a[1], a[2], put_statfs64);
+    return fstatfs_common(t, a[0], a[1], a[2], put_statfs64);
 }
 
-long sys_statfs64(struct machine *m, const uint32_t a[6])
+long sys_statfs64(struct task_struct *t, const uint32_t a[6])
 {
-    return statfs_common(m, a[0], a[1], a[2], put_statfs64);
+    return statfs_common(t, a[0], a[1], a[2], put_statfs64);
 }
 
-long sys_fstatfs(struct machine *m, const uint32_t a[6])
+long sys_fstatfs(struct task_struct *t, const uint32_t a[6])
 {
-    return fstatfs_common(m, a[0], 0, a[1], put_statfs);
+    return fstatfs_common(t, a[0], 0, a[1], put_statfs);
 }
 
-long sys_statfs(struct machine *m, const uint32_t a[6])
+long sys_statfs(struct task_struct *t, const uint32_t a[6])
 {
-    return statfs_common(m, a[0], 0, a[1], put_statfs);
+    return statfs_common(t, a[0], 0, a[1], put_statfs);
 }
 
-long sys_umask(struct machine *m, const uint32_t a[6])
+long sys_umask(struct task_struct *t, const uint32_t a[6])
 {
-    uint32_t old = m->umask;
-    m->umask = a[0] & 0777;
+    uint32_t old = t->umask;
+    t->umask = a[0] & 0777;
     return (long)old;
 }
 
 /* getpriority/setpriority for the one process (and its group and user):
  * getpriority answers 20 - nice, as the system call does. */
-static long prio_target(struct machine *m, uint32_t which, uint32_t who)
+static long prio_target(struct task_struct *t, uint32_t which, uint32_t who)
 {
     if (which > 2)
         return -EINVAL;
-    if (who == 0 || (which != 2 && who == m->pid) || (which == 2 && who == (uint32_t)getuid()))
+    if (who == 0 || (which != 2 && who == t->pid) || (which == 2 && who == (uint32_t)getuid()))
         return 0;
     return -ESRCH;
 }
 
-long sys_getpriority(struct machine *m, const uint32_t a[6])
+long sys_getpriority(struct task_struct *t, const uint32_t a[6])
 {
-    long r = prio_target(m, a[0], a[1]);
-    return r ? r : 20 - m->nice;
+    long r = prio_target(t, a[0], a[1]);
+    return r ? r : 20 - t->nice;
 }
 
 /* Lowering the nice value needs CAP_SYS_NICE (can_nice): the host's root
  * has it, anyone else gets EACCES. */
-long sys_setpriority(struct machine *m, const uint32_t a[6])
+long sys_setpriority(struct task_struct *t, const uint32_t a[6])
 {
-    long r = prio_target(m, a[0], a[1]);
+    long r = prio_target(t, a[0], a[1]);
     if (r)
         return r;
     int32_t nice = (int32_t)a[2];
     nice = nice < -20 ? -20 : nice > 19 ? 19 : nice;
-    if (nice < m->nice && !task_capable(23))   /* CAP_SYS_NICE */
+    if (nice < t->nice && !task_capable(23))   /* CAP_SYS_NICE */
         return -EACCES;
-    m->nice = nice;
+    t->nice = nice;
     return 0;
 }
 
-long sys_getgroups32(struct machine *m, const uint32_t a[6])
+long sys_getgroups32(struct task_struct *t, const uint32_t a[6])
 {
     gid_t g[256];
     int n = getgroups(256, g);
@@ -279,7 +279,7 @@ long sys_getgroups32(struct machine *m, const uint32_t a[6])
         return n;
     if (a[0] < (uint32_t)n)
         return -EINVAL;
-    return copy_to_user(m->mm, a[1], g, (uint32_t)n * 4u) ? -EFAULT : n;
+    return copy_to_user(t->mm, a[1], g, (uint32_t)n * 4u) ? -EFAULT : n;
 }
 
 /*
@@ -289,13 +289,13 @@ long sys_getgroups32(struct machine *m, const uint32_t a[6])
  * (EBADF) — and then F_GETLK finds no conflicting lock (F_UNLCK) and
  * F_SETLK(W) succeeds.  flock64 (F_*LK64, OFD locks): 24 bytes; flock: 16.
  */
-long fd_record_lock(struct machine *m, struct guest_fd *g, uint32_t cmd, uint32_t uaddr)
+long fd_record_lock(struct task_struct *t, struct guest_fd *g, uint32_t cmd, uint32_t uaddr)
 {
     int wide = cmd >= 12;           /* F_GETLK64..F_SETLKW64, F_OFD_* */
     int getlk = cmd == 5 || cmd == 12 || cmd == 36;
     uint8_t fl[24];
     uint32_t size = wide ? 24 : 16;
-    if (copy_from_user(m->mm, fl, uaddr, size))
+    if (copy_from_user(t->mm, fl, uaddr, size))
         return -EFAULT;
     int16_t type, whence;
     memcpy(&type, fl, 2);
@@ -315,7 +315,7 @@ long fd_record_lock(struct machine *m, struct guest_fd *g, uint32_t cmd, uint32_
     if (getlk) {
         int16_t unlck = F_UNLCK;
         memcpy(fl, &unlck, 2);
-        return copy_to_user(m->mm, uaddr, fl, size) ? -EFAULT : 0;
+        return copy_to_user(t->mm, uaddr, fl, size) ? -EFAULT : 0;
     }
     int acc = fcntl(g->host_fd, F_GETFL);
     if (acc < 0)
@@ -328,12 +328,12 @@ long fd_record_lock(struct machine *m, struct guest_fd *g, uint32_t cmd, uint32_
 
 /* ioctl FIONREAD: bytes readable now, as the host counts them (a regular
  * file: size - position; a pipe or tty: what is queued). */
-long fd_fionread(struct machine *m, int h, uint32_t uaddr)
+long fd_fionread(struct task_struct *t, int h, uint32_t uaddr)
 {
     int n;
     if (ioctl(h, FIONREAD, &n) < 0)
         return -errno;
-    return copy_to_user(m->mm, uaddr, &n, 4) ? -EFAULT : 0;
+    return copy_to_user(t->mm, uaddr, &n, 4) ? -EFAULT : 0;
 }
 
 /* sendfile/sendfile64(out, in, offset, count): the host copies between the
@@ -341,16 +341,16 @@ long fd_fionread(struct machine *m, int h, uint32_t uaddr)
  * EBADF for a descriptor not open for reading or writing, EINVAL for an
  * input that cannot be read that way); the offset, when given, is the
  * guest's and is written back. */
-static long do_sendfile(struct machine *m, const uint32_t a[6], int wide)
+static long do_sendfile(struct task_struct *t, const uint32_t a[6], int wide)
 {
-    int out = fd_host(m, a[0]), in = fd_host(m, a[1]);
+    int out = fd_host(t, a[0]), in = fd_host(t, a[1]);
     if (out < 0 || in < 0)
         return -EBADF;
     off_t off = 0;
     if (a[2]) {
         int64_t v = 0;
         int32_t v32;
-        if (copy_from_user(m->mm, wide ? (void *)&v : (void *)&v32, a[2], wide ? 8 : 4))
+        if (copy_from_user(t->mm, wide ? (void *)&v : (void *)&v32, a[2], wide ? 8 : 4))
             return -EFAULT;
         off = wide ? (off_t)v : (off_t)v32;
     }
@@ -361,11 +361,11 @@ static long do_sendfile(struct machine *m, const uint32_t a[6], int wide)
     if (a[2]) {
         int64_t v = off;
         int32_t v32 = (int32_t)off;
-        if (copy_to_user(m->mm, a[2], wide ? (void *)&v : (void *)&v32, wide ? 8 : 4))
+        if (copy_to_user(t->mm, a[2], wide ? (void *)&v : (void *)&v32, wide ? 8 : 4))
             return -EFAULT;
     }
     return n;
 }
 
-long sys_sendfile(struct machine *m, const uint32_t a[6]) { return do_sendfile(m, a, 0); }
-long sys_sendfile64(struct machine *m, const uint32_t a[6]) { return do_sendfile(m, a, 1); }
+long sys_sendfile(struct task_struct *t, const uint32_t a[6]) { return do_sendfile(t, a, 0); }
+long sys_sendfile64(struct task_struct *t, const uint32_t a[6]) { return do_sendfile(t, a, 1); }

@@ -3,7 +3,7 @@
  * rt_sigtimedwait).
  *
  * A task alone has nobody to wake it: a blocking call sleeps until its
- * timeout — the model clock (m->cycles, which every guest clock reads)
+ * timeout — the model clock (t->k->clock, which every guest clock reads)
  * advances to the deadline — or, without one, forever: a deadlock, which
  * ends the run with SIGKILL's status (137) and exit_reason "deadlock", as a
  * batch run must end rather than hang.  The processes issue replaces the
@@ -11,23 +11,23 @@
  */
 #include <errno.h>
 #include <signal.h>
-#include "emu/syscall.h"
+#include "kernel-model/sys_internal.h"
 
 /* get_timespec64 / get_old_timespec32: i386's 32-bit timespec, or the 64-bit
  * one (whose tv_nsec Linux truncates to 32 bits for a 32-bit task).
  * timespec64_valid: tv_sec >= 0, 0 <= tv_nsec < 10^9. */
-long read_timeout(struct machine *m, uint32_t uts, int time64, struct guest_timeout *to)
+long read_timeout(struct task_struct *t, uint32_t uts, int time64, struct guest_timeout *to)
 {
     int64_t sec, nsec;
     if (time64) {
         int64_t ts[2];
-        if (copy_from_user(m->mm, ts, uts, sizeof ts))
+        if (copy_from_user(t->mm, ts, uts, sizeof ts))
             return -EFAULT;
         sec = ts[0];
         nsec = (int64_t)(uint32_t)ts[1];
     } else {
         int32_t ts[2];
-        if (copy_from_user(m->mm, ts, uts, sizeof ts))
+        if (copy_from_user(t->mm, ts, uts, sizeof ts))
             return -EFAULT;
         sec = ts[0];
         nsec = ts[1];
@@ -39,41 +39,32 @@ long read_timeout(struct machine *m, uint32_t uts, int time64, struct guest_time
 }
 
 /* The model's nanoseconds since boot (MONOTONIC) or since the epoch (REALTIME). */
-static unsigned __int128 model_now_ns(const struct machine *m, int realtime)
+static unsigned __int128 model_now_ns(const struct task_struct *t, int realtime)
 {
-    return (unsigned __int128)guest_clock_ns(m, realtime ? 0 : 1);
+    return (unsigned __int128)guest_clock_ns(t, realtime ? 0 : 1);
 }
 
 /* Advance the model clock to the deadline (not back: a deadline already
  * past costs nothing, as in Linux). */
-static void sleep_until(struct machine *m, unsigned __int128 deadline, int realtime)
+static void sleep_until(struct task_struct *t, unsigned __int128 deadline, int realtime)
 {
-    unsigned __int128 now = model_now_ns(m, realtime);
+    unsigned __int128 now = model_now_ns(t, realtime);
     if (deadline <= now)
         return;
-    unsigned __int128 c = ((deadline - now) * m->cpu.hz + 999999999u) / 1000000000u;
+    unsigned __int128 c = ((deadline - now) * t->k->clock.hz + 999999999u) / 1000000000u;
     /* as nanosleep: counted as sleep, the real timer may fire meanwhile */
-    time_sleep_until(m, c > UINT64_MAX - m->cycles ? UINT64_MAX : m->cycles + (uint64_t)c);
+    time_sleep_until(t, c > UINT64_MAX - kclock_cycles(t->k) ? UINT64_MAX : kclock_cycles(t->k) + (uint64_t)c);
 }
 
-long guest_block(struct machine *m, const struct guest_timeout *to, const char *what)
+long guest_block(struct task_struct *t, const struct guest_timeout *to, const char *what)
 {
     if (!to->present) {
-        machine_deadlock(m, what);
+        task_deadlock(t, what);
         return -EINTR;          /* never seen: the run is over */
     }
-    unsigned __int128 t = (unsigned __int128)to->sec * 1000000000u + to->nsec;
+    unsigned __int128 when = (unsigned __int128)to->sec * 1000000000u + to->nsec;
     if (!to->absolute)
-        t += model_now_ns(m, to->realtime);
-    sleep_until(m, t, to->realtime);
+        when += model_now_ns(t, to->realtime);
+    sleep_until(t, when, to->realtime);
     return -ETIMEDOUT;
-}
-
-void machine_deadlock(struct machine *m, const char *what)
-{
-    if (m->stopped)
-        return;
-    m->exit_reason = "deadlock";
-    machine_kill(m, SIGKILL, "memsim: deadlock: %s with no timeout and no other task to "
-                 "wake it (eip 0x%08x); killed as SIGKILL", what, m->eip);
 }

@@ -35,7 +35,7 @@
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
-#include "emu/fs.h"
+#include "kernel-model/fs.h"
 
 static int on_procfs(int fd)
 {
@@ -88,20 +88,20 @@ static int walks_procfs(int base, const char *path, uint64_t resolve)
 /* The base descriptor and host path for a guest path relative to dirfd.
  * A dirfd must be a directory the guest opened (inherited stdio is not:
  * a descriptor from outside the root is no way into the host's tree). */
-static long path_base(struct machine *m, uint32_t dirfd, const char *path,
+static long path_base(struct task_struct *t, uint32_t dirfd, const char *path,
                       char *buf, int *base, const char **hpath)
 {
-    int rooted = m->root_fd >= 0;
-    *base = rooted ? m->root_fd : AT_FDCWD;
+    int rooted = t->root_fd >= 0;
+    *base = rooted ? t->root_fd : AT_FDCWD;
     *hpath = path;
     if (path[0] == '/')
         return 0;
     struct guest_fd *g;
     if (dirfd == G_AT_FDCWD) {
-        if (!m->cwd.dir)
+        if (!t->cwd.dir)
             return 0;               /* the starting directory: "." from the base */
-        g = &m->cwd;
-    } else if (!(g = fd_get(m, dirfd)))
+        g = &t->cwd;
+    } else if (!(g = fd_get(t, dirfd)))
         return -EBADF;
     else if (!g->dir)
         return -ENOTDIR;
@@ -116,17 +116,17 @@ static long path_base(struct machine *m, uint32_t dirfd, const char *path,
     return 0;
 }
 
-int fs_open(struct machine *m, uint32_t dirfd, const char *path, int flags)
+int fs_open(struct task_struct *t, uint32_t dirfd, const char *path, int flags)
 {
     char buf[PATH_MAX_G];
     const char *hpath;
     int base;
-    long r = path_base(m, dirfd, path, buf, &base, &hpath);
+    long r = path_base(t, dirfd, path, buf, &base, &hpath);
     if (r)
         return (int)r;
     struct open_how how = {
         .flags = (uint64_t)(flags | O_CLOEXEC),
-        .resolve = RESOLVE_NO_MAGICLINKS | (m->root_fd >= 0 ? RESOLVE_IN_ROOT : 0),
+        .resolve = RESOLVE_NO_MAGICLINKS | (t->root_fd >= 0 ? RESOLVE_IN_ROOT : 0),
     };
     int fd = openat2_retry(base, hpath, &how);
     if (fd >= 0 && on_procfs(fd)) {
@@ -144,9 +144,9 @@ static int is_null_device(const struct stat *st)
 }
 
 /* Opening for writing: only a null device, and then the host's own. */
-static int open_for_writing(struct machine *m, uint32_t dirfd, const char *path, uint32_t flags)
+static int open_for_writing(struct task_struct *t, uint32_t dirfd, const char *path, uint32_t flags)
 {
-    int fd = fs_open(m, dirfd, path, O_PATH | ((flags & G_O_NOFOLLOW) ? O_NOFOLLOW : 0));
+    int fd = fs_open(t, dirfd, path, O_PATH | ((flags & G_O_NOFOLLOW) ? O_NOFOLLOW : 0));
     if (fd < 0)
         return fd == -ENOENT && (flags & G_O_CREAT) ? -EROFS : fd;
     struct stat st;
@@ -164,12 +164,12 @@ static int open_for_writing(struct machine *m, uint32_t dirfd, const char *path,
 
 /* The guest path a directory descriptor stands for under --root: what the
  * host says the directory is (symlinks resolved), relative to the root. */
-static char *rooted_dir_path(struct machine *m, int hfd, uint32_t dirfd, const char *path)
+static char *rooted_dir_path(struct task_struct *t, int hfd, uint32_t dirfd, const char *path)
 {
     char proc[40], host[PATH_MAX_G], root[PATH_MAX_G];
     snprintf(proc, sizeof proc, "/proc/self/fd/%d", hfd);
     ssize_t n = readlink(proc, host, sizeof host - 1);
-    snprintf(proc, sizeof proc, "/proc/self/fd/%d", m->root_fd);
+    snprintf(proc, sizeof proc, "/proc/self/fd/%d", t->root_fd);
     ssize_t rn = readlink(proc, root, sizeof root - 1);
     if (n > 0 && rn > 0) {
         host[n] = root[rn] = 0;
@@ -178,7 +178,7 @@ static char *rooted_dir_path(struct machine *m, int hfd, uint32_t dirfd, const c
             return strdup(host[skip] ? host + skip : "/");
     }
     /* not under the root's host path (moved meanwhile?): the guest's words */
-    struct guest_fd *g = path[0] == '/' ? NULL : dirfd == G_AT_FDCWD ? &m->cwd : fd_get(m, dirfd);
+    struct guest_fd *g = path[0] == '/' ? NULL : dirfd == G_AT_FDCWD ? &t->cwd : fd_get(t, dirfd);
     const char *pre = g && g->dir ? guest_dir_path(g->dir) : "";
     char *s = malloc(strlen(pre) + strlen(path) + 3);
     if (s)
@@ -205,7 +205,7 @@ static char *rooted_dir_path(struct machine *m, int hfd, uint32_t dirfd, const c
  */
 /* A new description of the regular file behind g, through the host's own
  * /proc/self/fd (memsim's, never shown to the guest). */
-static long reopen_regular(struct machine *m, struct guest_fd *g, uint32_t flags)
+static long reopen_regular(struct task_struct *t, struct guest_fd *g, uint32_t flags)
 {
     uint32_t acc = flags & G_O_ACCMODE;
     int writing = acc != 0 || (flags & G_O_TRUNC);
@@ -221,10 +221,10 @@ static long reopen_regular(struct machine *m, struct guest_fd *g, uint32_t flags
     int h = open(link, hflags);
     if (h < 0)
         return -errno;
-    return fd_install(m, h, (flags & G_O_CLOEXEC) != 0, 0, g->path, NULL);
+    return fd_install(t, h, (flags & G_O_CLOEXEC) != 0, 0, g->path, NULL);
 }
 
-static long open_own_fd(struct machine *m, const char *path, uint32_t flags)
+static long open_own_fd(struct task_struct *t, const char *path, uint32_t flags)
 {
     static const char *const std[3] = { "/dev/stdin", "/dev/stdout", "/dev/stderr" };
     long fd = -1;
@@ -243,7 +243,7 @@ static long open_own_fd(struct machine *m, const char *path, uint32_t flags)
     }
     if (!strcmp(path, "/dev/tty")) {
         for (int i = 0; i < 3 && fd < 0; i++)
-            if (fd_get(m, (uint32_t)i) && isatty(fd_host(m, (uint32_t)i)))
+            if (fd_get(t, (uint32_t)i) && isatty(fd_host(t, (uint32_t)i)))
                 fd = i;
         if (fd < 0)
             return -ENXIO;
@@ -252,41 +252,41 @@ static long open_own_fd(struct machine *m, const char *path, uint32_t flags)
         return 1;
     if ((flags & (G_O_CREAT | G_O_EXCL)) == (G_O_CREAT | G_O_EXCL))
         return -EEXIST;
-    struct guest_fd *g = fd_get(m, (uint32_t)fd);
+    struct guest_fd *g = fd_get(t, (uint32_t)fd);
     if (!g)
         return -ENOENT;                 /* no such entry in /proc/self/fd */
     struct stat st;
     if (!fstat(g->host_fd, &st) && S_ISREG(st.st_mode))
-        return reopen_regular(m, g, flags);
-    return fd_reopen(m, (uint32_t)fd, (flags & G_O_CLOEXEC) != 0);
+        return reopen_regular(t, g, flags);
+    return fd_reopen(t, (uint32_t)fd, (flags & G_O_CLOEXEC) != 0);
 }
 
-long fs_open_guest(struct machine *m, uint32_t dirfd, const char *path, uint32_t flags)
+long fs_open_guest(struct task_struct *t, uint32_t dirfd, const char *path, uint32_t flags)
 {
-    long own = path[0] == '/' ? open_own_fd(m, path, flags) : 1;
+    long own = path[0] == '/' ? open_own_fd(t, path, flags) : 1;
     if (own != 1)
         return own;
     int writing = (flags & G_O_ACCMODE) != 0 || (flags & (G_O_CREAT | G_O_TRUNC)) != 0;
     int fd;
     if (writing)
-        fd = open_for_writing(m, dirfd, path, flags);
+        fd = open_for_writing(t, dirfd, path, flags);
     else
-        fd = fs_open(m, dirfd, path,
+        fd = fs_open(t, dirfd, path,
                      (int)(flags & (G_O_DIRECTORY | G_O_NOFOLLOW | O_NONBLOCK | O_NOCTTY)));
     if (fd < 0)
         return fd;
     struct stat st;
     struct guest_dir *dir = NULL;
     if (!fstat(fd, &st) && S_ISDIR(st.st_mode)) {
-        char *gpath = m->root_fd >= 0 ? rooted_dir_path(m, fd, dirfd, path) : NULL;
-        dir = (m->root_fd < 0 || gpath) ? guest_dir_new(gpath) : NULL;
+        char *gpath = t->root_fd >= 0 ? rooted_dir_path(t, fd, dirfd, path) : NULL;
+        dir = (t->root_fd < 0 || gpath) ? guest_dir_new(gpath) : NULL;
         free(gpath);
         if (!dir) {
             close(fd);
             return -ENOMEM;
         }
     }
-    return fd_install(m, fd, (flags & G_O_CLOEXEC) != 0, 0, path, dir);
+    return fd_install(t, fd, (flags & G_O_CLOEXEC) != 0, 0, path, dir);
 }
 
 /*
@@ -297,13 +297,13 @@ long fs_open_guest(struct machine *m, uint32_t dirfd, const char *path, uint32_t
  * guest fd dirfd.  Linux's checks: a directory (ENOTDIR), then search
  * permission (EACCES).
  */
-long fs_chdir(struct machine *m, uint32_t dirfd, const char *path)
+long fs_chdir(struct task_struct *t, uint32_t dirfd, const char *path)
 {
     int fd;
     if (path)
-        fd = fs_open(m, G_AT_FDCWD, path, O_PATH | O_DIRECTORY);
+        fd = fs_open(t, G_AT_FDCWD, path, O_PATH | O_DIRECTORY);
     else {
-        struct guest_fd *g = fd_get(m, dirfd);
+        struct guest_fd *g = fd_get(t, dirfd);
         if (!g)
             return -EBADF;
         if (!g->dir)
@@ -321,41 +321,41 @@ long fs_chdir(struct machine *m, uint32_t dirfd, const char *path)
         return -e;
     }
     char *gpath = NULL;
-    if (m->root_fd >= 0) {
-        struct guest_fd *g = path ? NULL : fd_get(m, dirfd);
-        gpath = g ? strdup(guest_dir_path(g->dir)) : rooted_dir_path(m, fd, G_AT_FDCWD, path);
+    if (t->root_fd >= 0) {
+        struct guest_fd *g = path ? NULL : fd_get(t, dirfd);
+        gpath = g ? strdup(guest_dir_path(g->dir)) : rooted_dir_path(t, fd, G_AT_FDCWD, path);
     }
-    struct guest_dir *dir = (m->root_fd < 0 || gpath) ? guest_dir_new(gpath) : NULL;
+    struct guest_dir *dir = (t->root_fd < 0 || gpath) ? guest_dir_new(gpath) : NULL;
     free(gpath);
     if (!dir) {
         close(fd);
         return -ENOMEM;
     }
-    fs_cwd_release(m);
-    m->cwd = (struct guest_fd){ .host_fd = fd, .dir = dir };
+    fs_cwd_release(t);
+    t->cwd = (struct guest_fd){ .host_fd = fd, .dir = dir };
     return 0;
 }
 
-void fs_cwd_release(struct machine *m)
+void fs_cwd_release(struct task_struct *t)
 {
-    if (m->cwd.dir) {
-        close(m->cwd.host_fd);
-        guest_dir_put(m->cwd.dir);
+    if (t->cwd.dir) {
+        close(t->cwd.host_fd);
+        guest_dir_put(t->cwd.dir);
     }
-    m->cwd = (struct guest_fd){ .host_fd = -1 };
+    t->cwd = (struct guest_fd){ .host_fd = -1 };
 }
 
 /* getcwd: the guest path under --root; else the host's, as Linux prints it. */
-long fs_getcwd(struct machine *m, char *buf, size_t size)
+long fs_getcwd(struct task_struct *t, char *buf, size_t size)
 {
-    if (m->root_fd >= 0) {
-        snprintf(buf, size, "%s", m->cwd.dir ? guest_dir_path(m->cwd.dir) : "/");
+    if (t->root_fd >= 0) {
+        snprintf(buf, size, "%s", t->cwd.dir ? guest_dir_path(t->cwd.dir) : "/");
         return 0;
     }
-    if (!m->cwd.dir)
+    if (!t->cwd.dir)
         return getcwd(buf, size) ? 0 : -errno;
     char proc[40];
-    snprintf(proc, sizeof proc, "/proc/self/fd/%d", m->cwd.host_fd);
+    snprintf(proc, sizeof proc, "/proc/self/fd/%d", t->cwd.host_fd);
     ssize_t n = readlink(proc, buf, size - 1);
     if (n < 0)
         return -errno;

@@ -10,14 +10,19 @@
  */
 #include <errno.h>
 #include <string.h>
-#include "emu/syscall.h"
-
-#define LDT_ENTRIES 8192u
-#define LDT_ORDER   4u                      /* 16 pages: all 8192 entries */
+#include "kernel-model/sys_internal.h"
 
 /* set_thread_area: struct user_desc -> a TLS descriptor in GDT entries 6-8 (arch/x86/kernel/tls.c). */
-#define GDT_ENTRY_TLS_MIN 6u
-#define GDT_ENTRY_TLS_MAX 8u
+#define GDT_ENTRY_TLS_MAX (GDT_ENTRY_TLS_MIN + GDT_ENTRY_TLS_ENTRIES - 1)
+
+/* Write TLS entry e (a GDT number) of t and load it into the CPU, as
+ * set_tls_desc + load_TLS do. */
+static void tls_set(struct task_struct *t, uint32_t e, const uint8_t d[8])
+{
+    memcpy(t->tls_array[e - GDT_ENTRY_TLS_MIN], d, 8);
+    if (t->k->arch.load_tls)
+        t->k->arch.load_tls(t->k->arch.ctx, t, e - GDT_ENTRY_TLS_MIN);
+}
 
 static void fill_desc(uint8_t d[8], const uint32_t u[4])
 {
@@ -38,15 +43,14 @@ static int desc_is_empty(const uint32_t u[4])
     return u[1] == 0 && u[2] == 0 && (u[3] & 0x28) == 0x28 && (u[3] & 0x57) == 0;
 }
 
-long sys_set_thread_area(struct machine *m, const uint32_t a[6])
+long sys_set_thread_area(struct task_struct *t, const uint32_t a[6])
 {
     uint32_t u[4];
-    if (copy_from_user(m->mm, u, a[0], sizeof u))
+    if (copy_from_user(t->mm, u, a[0], sizeof u))
         return -EFAULT;
     if (u[0] == UINT32_MAX) {
         for (uint32_t e = GDT_ENTRY_TLS_MIN; e <= GDT_ENTRY_TLS_MAX; e++) {
-            uint8_t d[8];
-            cpu_read_tls(m, e, d);
+            const uint8_t *d = t->tls_array[e - GDT_ENTRY_TLS_MIN];
             if (!(d[5] & 0x80) && !d[0] && !d[1] && !d[6]) {   /* free slot */
                 u[0] = e;
                 break;
@@ -54,7 +58,7 @@ long sys_set_thread_area(struct machine *m, const uint32_t a[6])
         }
         if (u[0] == UINT32_MAX)
             return -ESRCH;
-        if (copy_to_user(m->mm, a[0], &u[0], 4))
+        if (copy_to_user(t->mm, a[0], &u[0], 4))
             return -EFAULT;
     }
     if (u[0] < GDT_ENTRY_TLS_MIN || u[0] > GDT_ENTRY_TLS_MAX)
@@ -62,64 +66,66 @@ long sys_set_thread_area(struct machine *m, const uint32_t a[6])
     uint8_t d[8] = { 0 };
     if (!desc_is_empty(u))
         fill_desc(d, u);
-    cpu_write_tls(m, u[0], d);
+    tls_set(t, u[0], d);
     return 0;
 }
 
-long sys_get_thread_area(struct machine *m, const uint32_t a[6])
+long sys_get_thread_area(struct task_struct *t, const uint32_t a[6])
 {
     uint32_t idx;
-    if (copy_from_user(m->mm, &idx, a[0], 4))
+    if (copy_from_user(t->mm, &idx, a[0], 4))
         return -EFAULT;
     if (idx < GDT_ENTRY_TLS_MIN || idx > GDT_ENTRY_TLS_MAX)
         return -EINVAL;
-    uint8_t d[8];
-    cpu_read_tls(m, idx, d);
+    const uint8_t *d = t->tls_array[idx - GDT_ENTRY_TLS_MIN];
     uint32_t base = d[2] | d[3] << 8 | d[4] << 16 | (uint32_t)d[7] << 24;
     uint32_t limit = d[0] | d[1] << 8 | (d[6] & 0xfu) << 16;
     uint32_t type = d[5] & 0xf;
     uint32_t fl = ((d[6] >> 6) & 1) | ((type >> 2) & 3) << 1 | (((type >> 1) & 1) ^ 1) << 3 |
                   ((d[6] >> 7) & 1) << 4 | (((d[5] >> 7) & 1) ^ 1) << 5 | ((d[6] >> 4) & 1) << 6;
     uint32_t u[4] = { idx, base, limit, fl };
-    return copy_to_user(m->mm, a[0], u, sizeof u) ? -EFAULT : 0;
+    return copy_to_user(t->mm, a[0], u, sizeof u) ? -EFAULT : 0;
 }
 
 /* The process's LDT: 64 KiB from buddy, mapped read-only into Unicorn at its
  * direct-map address, LDTR pointing at it.  Allocated on first use. */
-static int ldt_alloc(struct machine *m)
+static int ldt_alloc(struct task_struct *t)
 {
-    if (m->ldt_pfn != PFN_NONE)
+    if (t->ldt_pfn != PFN_NONE)
         return 0;
-    uint32_t pfn = alloc_pages(&m->k.pgdat, GFP_KERNEL | __GFP_ZERO, LDT_ORDER, PURPOSE_KERNEL);
+    uint32_t pfn = alloc_pages(&t->k->pgdat, GFP_KERNEL | __GFP_ZERO, LDT_ORDER, PURPOSE_KERNEL);
     if (pfn == PFN_NONE)
         return -ENOMEM;
-    for (uint32_t i = 0; i < (1u << LDT_ORDER); i++)
-        if (hostmap_map_kernel_page(m, pfn + i, 0))
-            return -ENOMEM;
-    uc_x86_mmr ldtr = { 0, PAGE_OFFSET + (pfn << PAGE_SHIFT), LDT_ENTRIES * 8 - 1, 0x82 };
-    if (uc_reg_write(m->uc, UC_X86_REG_LDTR, &ldtr) != UC_ERR_OK)
+    t->ldt_pfn = pfn;
+    if (t->k->arch.load_ldt && t->k->arch.load_ldt(t->k->arch.ctx, t)) {
+        t->ldt_pfn = PFN_NONE;      /* the CPU may map part of it: never reused */
         return -ENOMEM;
-    m->ldt_pfn = pfn;
+    }
     return 0;
 }
 
-uint8_t *ldt_table(struct machine *m)
+static uint8_t *ldt_base(struct task_struct *t)
 {
-    return m->ldt_pfn == PFN_NONE ? NULL : pfn_to_host(&m->k.pm, m->ldt_pfn);
+    return pfn_to_host(&t->k->pm, t->ldt_pfn);
 }
 
-static long write_ldt(struct machine *m, uint32_t uptr, uint32_t bytecount, int oldmode)
+const uint8_t *ldt_table(const struct task_struct *t)
+{
+    return t->ldt_pfn == PFN_NONE ? NULL : pfn_to_host(&t->k->pm, t->ldt_pfn);
+}
+
+static long write_ldt(struct task_struct *t, uint32_t uptr, uint32_t bytecount, int oldmode)
 {
     uint32_t u[4];
     if (bytecount != sizeof u)
         return -EINVAL;
-    if (copy_from_user(m->mm, u, uptr, sizeof u))
+    if (copy_from_user(t->mm, u, uptr, sizeof u))
         return -EFAULT;
     if (u[0] >= LDT_ENTRIES)
         return -EINVAL;
     if ((u[3] >> 1 & 3) == 3 && (oldmode || !(u[3] & 0x20)))
         return -EINVAL;                     /* contents 3 (conforming code) must be not present */
-    long r = ldt_alloc(m);
+    long r = ldt_alloc(t);
     if (r)
         return r;
     uint8_t d[8] = { 0 };
@@ -127,30 +133,30 @@ static long write_ldt(struct machine *m, uint32_t uptr, uint32_t bytecount, int 
         u[3] &= ~0x40u;                     /* the old ABI has no useable bit */
     if (!(u[1] == 0 && u[2] == 0 && (oldmode || desc_is_empty(u))))
         fill_desc(d, u);
-    memcpy(ldt_table(m) + 8 * u[0], d, 8);
+    memcpy(ldt_base(t) + 8 * u[0], d, 8);
     return 0;
 }
 
 /* modify_ldt(func, ptr, bytecount): 0 read, 1 write (old ABI), 2 read the
  * default LDT (empty), 0x11 write. */
-long sys_modify_ldt(struct machine *m, const uint32_t a[6])
+long sys_modify_ldt(struct task_struct *t, const uint32_t a[6])
 {
     switch (a[0]) {
     case 0: {
-        uint32_t n = m->ldt_pfn == PFN_NONE ? 0 : LDT_ENTRIES * 8;
+        uint32_t n = t->ldt_pfn == PFN_NONE ? 0 : LDT_ENTRIES * 8;
         if (n > a[2])
             n = a[2];
-        if (n && copy_to_user(m->mm, a[1], ldt_table(m), n))
+        if (n && copy_to_user(t->mm, a[1], ldt_table(t), n))
             return -EFAULT;
         return n;
     }
     case 2: {
         uint8_t zero[40] = { 0 };
         uint32_t n = a[2] < sizeof zero ? a[2] : (uint32_t)sizeof zero;
-        return copy_to_user(m->mm, a[1], zero, n) ? -EFAULT : (long)n;
+        return copy_to_user(t->mm, a[1], zero, n) ? -EFAULT : (long)n;
     }
-    case 1:    return write_ldt(m, a[1], a[2], 1);
-    case 0x11: return write_ldt(m, a[1], a[2], 0);
+    case 1:    return write_ldt(t, a[1], a[2], 1);
+    case 0x11: return write_ldt(t, a[1], a[2], 0);
     default:   return -ENOSYS;
     }
 }

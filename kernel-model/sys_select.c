@@ -16,7 +16,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
-#include "emu/fs.h"
+#include "kernel-model/fs.h"
 
 #define NSEC_PER_SEC 1000000000ull
 
@@ -29,19 +29,19 @@ struct fdsets { uint32_t in[SET_WORDS], out[SET_WORDS], ex[SET_WORDS]; };
 
 static int bit(const uint32_t *s, uint32_t fd) { return (s[fd / 32] >> (fd % 32)) & 1; }
 
-static long get_set(struct machine *m, uint32_t uaddr, uint32_t *s, uint32_t nfds)
+static long get_set(struct task_struct *t, uint32_t uaddr, uint32_t *s, uint32_t nfds)
 {
     memset(s, 0, SET_WORDS * 4);
-    if (uaddr && copy_from_user(m->mm, s, uaddr, (nfds + 31) / 32 * 4))
+    if (uaddr && copy_from_user(t->mm, s, uaddr, (nfds + 31) / 32 * 4))
         return -EFAULT;
     if (nfds % 32)
         s[nfds / 32] &= (1u << (nfds % 32)) - 1;
     return 0;
 }
 
-static long put_set(struct machine *m, uint32_t uaddr, const uint32_t *s, uint32_t nfds)
+static long put_set(struct task_struct *t, uint32_t uaddr, const uint32_t *s, uint32_t nfds)
 {
-    return uaddr && copy_to_user(m->mm, uaddr, s, (nfds + 31) / 32 * 4) ? -EFAULT : 0;
+    return uaddr && copy_to_user(t->mm, uaddr, s, (nfds + 31) / 32 * 4) ? -EFAULT : 0;
 }
 
 /* Whether host descriptor h can become ready by something outside the
@@ -77,7 +77,7 @@ static uint64_t host_now_ns(void)
  * *left_ns is the time left of the timeout (0 when it ran out).  The
  * result is poll's: the number of ready entries, or -errno.
  */
-static int select_wait(struct machine *m, struct pollfd *p, uint32_t np, int64_t timeout_ns,
+static int select_wait(struct task_struct *t, struct pollfd *p, uint32_t np, int64_t timeout_ns,
                        uint64_t *left_ns)
 {
     *left_ns = timeout_ns > 0 ? (uint64_t)timeout_ns : 0;
@@ -89,12 +89,12 @@ static int select_wait(struct machine *m, struct pollfd *p, uint32_t np, int64_t
         outside = waits_on_host(p[i].fd);
     if (!outside) {
         if (timeout_ns < 0) {
-            signal_wait(m, m->sig.blocked, "select");
+            signal_wait(t, t->sig.blocked, "select");
             return 0;
         }
         struct guest_timeout to = { .present = 1, .sec = (uint64_t)timeout_ns / NSEC_PER_SEC,
                                     .nsec = (uint64_t)timeout_ns % NSEC_PER_SEC };
-        guest_block(m, &to, "select");
+        guest_block(t, &to, "select");
         *left_ns = 0;
         return 0;
     }
@@ -112,13 +112,13 @@ static int select_wait(struct machine *m, struct pollfd *p, uint32_t np, int64_t
         waited = (uint64_t)timeout_ns;
     struct guest_timeout to = { .present = 1, .sec = waited / NSEC_PER_SEC,
                                 .nsec = waited % NSEC_PER_SEC };
-    guest_block(m, &to, "select");
+    guest_block(t, &to, "select");
     *left_ns = timeout_ns > 0 ? (uint64_t)timeout_ns - waited : 0;
     return k;
 }
 
 /* The core: timeout_ns < 0 waits without limit; *left_ns the time left. */
-static long do_select(struct machine *m, int32_t n, const uint32_t u[3], int64_t timeout_ns,
+static long do_select(struct task_struct *t, int32_t n, const uint32_t u[3], int64_t timeout_ns,
                       uint64_t *left_ns)
 {
     struct fdsets in, res;
@@ -127,9 +127,9 @@ static long do_select(struct machine *m, int32_t n, const uint32_t u[3], int64_t
     if (n < 0)
         return -EINVAL;
     uint32_t nfds = (uint32_t)n > MAX_FDS ? MAX_FDS : (uint32_t)n;
-    long r = get_set(m, u[0], in.in, nfds);
-    if (!r) r = get_set(m, u[1], in.out, nfds);
-    if (!r) r = get_set(m, u[2], in.ex, nfds);
+    long r = get_set(t, u[0], in.in, nfds);
+    if (!r) r = get_set(t, u[1], in.out, nfds);
+    if (!r) r = get_set(t, u[2], in.ex, nfds);
     if (r)
         return r;
     for (uint32_t fd = 0; fd < nfds; fd++) {
@@ -137,16 +137,16 @@ static long do_select(struct machine *m, int32_t n, const uint32_t u[3], int64_t
                            (bit(in.ex, fd) ? EX_SET : 0));
         if (!ev)
             continue;
-        int h = fd_host(m, fd);
+        int h = fd_host(t, fd);
         if (h < 0)
             return -EBADF;
         p[np] = (struct pollfd){ .fd = h, .events = ev };
         idx[np++] = fd;
     }
-    int k = select_wait(m, p, np, timeout_ns, left_ns);
+    int k = select_wait(t, p, np, timeout_ns, left_ns);
     if (k < 0)
         return k;
-    if (m->stopped)
+    if (task_dead(t))
         return -EINTR;                  /* a timer's signal ended the run meanwhile */
     memset(&res, 0, sizeof res);
     long count = 0;
@@ -157,21 +157,21 @@ static long do_select(struct machine *m, int32_t n, const uint32_t u[3], int64_t
         if ((rev & (OUT_SET | POLLNVAL)) && bit(in.out, fd)) { res.out[w] |= b; count++; }
         if ((rev & EX_SET) && bit(in.ex, fd)) { res.ex[w] |= b; count++; }
     }
-    r = put_set(m, u[0], res.in, nfds);
-    if (!r) r = put_set(m, u[1], res.out, nfds);
-    if (!r) r = put_set(m, u[2], res.ex, nfds);
+    r = put_set(t, u[0], res.in, nfds);
+    if (!r) r = put_set(t, u[1], res.out, nfds);
+    if (!r) r = put_set(t, u[2], res.ex, nfds);
     return r ? r : count;
 }
 
 /* select/_newselect: struct timeval of two 32-bit longs.  The time left is
  * written back (poll_select_finish), on a timeout too (zero). */
-static long select_tv(struct machine *m, const uint32_t *v)
+static long select_tv(struct task_struct *t, const uint32_t *v)
 {
     int64_t ns = -1;
     uint64_t left = 0;
     int32_t tv[2];
     if (v[4]) {
-        if (copy_from_user(m->mm, tv, v[4], sizeof tv))
+        if (copy_from_user(t->mm, tv, v[4], sizeof tv))
             return -EFAULT;
         /* kern_select: microseconds past a second carry into seconds;
          * only a negative time is invalid */
@@ -180,24 +180,24 @@ static long select_tv(struct machine *m, const uint32_t *v)
             return -EINVAL;
         ns = sec * (int64_t)NSEC_PER_SEC + usec * 1000;
     }
-    long r = do_select(m, (int32_t)v[0], v + 1, ns, &left);
+    long r = do_select(t, (int32_t)v[0], v + 1, ns, &left);
     if (r >= 0 && v[4]) {
         tv[0] = (int32_t)(left / NSEC_PER_SEC);
         tv[1] = (int32_t)(left % NSEC_PER_SEC / 1000);
-        if (copy_to_user(m->mm, v[4], tv, sizeof tv))
+        if (copy_to_user(t->mm, v[4], tv, sizeof tv))
             return -EFAULT;
     }
     return r;
 }
 
-long sys_newselect(struct machine *m, const uint32_t a[6]) { return select_tv(m, a); }
+long sys_newselect(struct task_struct *t, const uint32_t a[6]) { return select_tv(t, a); }
 
-long sys_old_select(struct machine *m, const uint32_t a[6])
+long sys_old_select(struct task_struct *t, const uint32_t a[6])
 {
     uint32_t v[5];
-    if (copy_from_user(m->mm, v, a[0], sizeof v))
+    if (copy_from_user(t->mm, v, a[0], sizeof v))
         return -EFAULT;
-    return select_tv(m, v);
+    return select_tv(t, v);
 }
 
 /* pselect6: the timespec is updated too (glibc hides it behind a copy).
@@ -207,22 +207,22 @@ long sys_old_select(struct machine *m, const uint32_t a[6])
  * signal it unblocks acts, and a pending signal it unblocks is delivered
  * before any wait (Linux's EINTR; with no handler the action ends the run,
  * an ignored one is discarded). */
-static long pselect_common(struct machine *m, const uint32_t a[6], int time64)
+static long pselect_common(struct task_struct *t, const uint32_t a[6], int time64)
 {
     int64_t ns = -1, ts[2];
     uint64_t left = 0, mask = 0;
     uint32_t pack[2] = { 0, 0 };
-    if (a[5] && copy_from_user(m->mm, pack, a[5], sizeof pack))
+    if (a[5] && copy_from_user(t->mm, pack, a[5], sizeof pack))
         return -EFAULT;
     if (a[4]) {
         if (time64) {
-            if (copy_from_user(m->mm, ts, a[4], 16))
+            if (copy_from_user(t->mm, ts, a[4], 16))
                 return -EFAULT;
         } else {
-            int32_t t[2];
-            if (copy_from_user(m->mm, t, a[4], 8))
+            int32_t tsv[2];
+            if (copy_from_user(t->mm, tsv, a[4], 8))
                 return -EFAULT;
-            ts[0] = t[0], ts[1] = t[1];
+            ts[0] = tsv[0], ts[1] = tsv[1];
         }
         if (ts[0] < 0 || ts[1] < 0 || ts[1] >= 1000000000)
             return -EINVAL;
@@ -232,24 +232,24 @@ static long pselect_common(struct machine *m, const uint32_t a[6], int time64)
     if (pack[0]) {
         if (pack[1] != 8)
             return -EINVAL;
-        if (copy_from_user(m->mm, &mask, pack[0], 8))
+        if (copy_from_user(t->mm, &mask, pack[0], 8))
             return -EFAULT;
     }
-    uint64_t saved = m->sig.blocked;
+    uint64_t saved = t->sig.blocked;
     if (pack[0]) {
-        m->sig.blocked = mask & ~SIG_UNBLOCKABLE;
-        signal_deliver_pending(m);
+        t->sig.blocked = mask & ~SIG_UNBLOCKABLE;
+        signal_deliver_pending(t);
     }
-    long r = m->stopped ? -EINTR : do_select(m, (int32_t)a[0], a + 1, ns, &left);
-    m->sig.blocked = saved;
+    long r = task_dead(t) ? -EINTR : do_select(t, (int32_t)a[0], a + 1, ns, &left);
+    t->sig.blocked = saved;
     if (r >= 0 && a[4]) {
         int64_t t64[2] = { (int64_t)(left / NSEC_PER_SEC), (int64_t)(left % NSEC_PER_SEC) };
         int32_t t32[2] = { (int32_t)t64[0], (int32_t)t64[1] };
-        if (copy_to_user(m->mm, a[4], time64 ? (void *)t64 : (void *)t32, time64 ? 16 : 8))
+        if (copy_to_user(t->mm, a[4], time64 ? (void *)t64 : (void *)t32, time64 ? 16 : 8))
             return -EFAULT;
     }
     return r;
 }
 
-long sys_pselect6(struct machine *m, const uint32_t a[6]) { return pselect_common(m, a, 0); }
-long sys_pselect6_time64(struct machine *m, const uint32_t a[6]) { return pselect_common(m, a, 1); }
+long sys_pselect6(struct task_struct *t, const uint32_t a[6]) { return pselect_common(t, a, 0); }
+long sys_pselect6_time64(struct task_struct *t, const uint32_t a[6]) { return pselect_common(t, a, 1); }

@@ -1,7 +1,7 @@
 /*
  * sys_signal.c — signals within the one process (Linux kernel/signal.c).
  *
- * Sending marks the signal pending in m->sig (kernel-model/sigstate.h)
+ * Sending marks the signal pending in t->sig (kernel-model/sigstate.h)
  * unless it is ignored and not blocked (sig_ignored: then it is dropped at
  * once; a blocked signal is kept even if ignored, as its action may change
  * before it is unblocked).  Pending signals that are not blocked are
@@ -19,7 +19,7 @@
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
-#include "emu/syscall.h"
+#include "kernel-model/sys_internal.h"
 
 #define SIG_IGN_H 1u                /* sa_handler SIG_IGN; SIG_DFL is 0 */
 
@@ -41,22 +41,22 @@ static enum sig_default sig_default_action(uint32_t sig)
 }
 
 /* sig_handler_ignored: SIG_IGN, or SIG_DFL for a default-ignored signal. */
-static int sig_handler_ignored(const struct machine *m, uint32_t sig)
+static int sig_handler_ignored(const struct task_struct *t, uint32_t sig)
 {
-    uint32_t h = m->sigactions[sig].handler;
+    uint32_t h = t->sigactions[sig].handler;
     return h == SIG_IGN_H || (h == 0 && sig_default_action(sig) == SIG_DEFAULT_IGNORE);
 }
 
 /* A user handler (anything but SIG_DFL and SIG_IGN): memsim cannot run it
  * yet, so the run ends naming the missing feature rather than pretending
  * the default action happened.  1 when the run ended. */
-int signal_unsupported_handler(struct machine *m, uint32_t sig)
+int signal_unsupported_handler(struct task_struct *t, uint32_t sig)
 {
-    uint32_t h = m->sigactions[sig].handler;
+    uint32_t h = t->sigactions[sig].handler;
     if (h == 0 || h == SIG_IGN_H)
         return 0;
-    m->exit_reason = m->exit_reason ? m->exit_reason : "unsupported-handler";
-    machine_kill(m, (int)sig, "memsim: signal %u (%s) has a handler at 0x%08x; memsim does not "
+    t->exit_reason = t->exit_reason ? t->exit_reason : "unsupported-handler";
+    task_exit_signal(t, (int)sig, "memsim: signal %u (%s) has a handler at 0x%08x; memsim does not "
                  "run signal handlers yet (the processes issue), so the run ends",
                  sig, signal_name((int)sig), h);
     return 1;
@@ -72,137 +72,137 @@ int signal_unsupported_handler(struct machine *m, uint32_t sig)
  * (signal_unsupported_handler).  Anything else ends the run; a SIGPIPE the
  * kernel sent (a write without a reader) silently, as a shell is silent.
  */
-static void deliver_signal(struct machine *m, uint32_t sig, const struct ksiginfo *info)
+static void deliver_signal(struct task_struct *t, uint32_t sig, const struct ksiginfo *info)
 {
-    if (signal_unsupported_handler(m, sig))
+    if (signal_unsupported_handler(t, sig))
         return;
-    if (m->sigactions[sig].handler == SIG_IGN_H || sig_default_action(sig) != SIG_DEFAULT_TERM)
+    if (t->sigactions[sig].handler == SIG_IGN_H || sig_default_action(sig) != SIG_DEFAULT_TERM)
         return;
     if (sig == SIGPIPE && info->code == KSI_KERNEL)
-        machine_kill(m, SIGPIPE, "%s", "");
+        task_exit_signal(t, SIGPIPE, "%s", "");
     else
-        machine_kill(m, (int)sig, "memsim: guest killed itself with signal %u", sig);
+        task_exit_signal(t, (int)sig, "memsim: guest killed itself with signal %u", sig);
 }
 
-void signal_deliver_pending(struct machine *m)
+void signal_deliver_pending(struct task_struct *t)
 {
     struct ksiginfo info;
     uint32_t sig;
-    while (!m->stopped && (sig = signal_dequeue(&m->sig, ~m->sig.blocked, &info)))
-        deliver_signal(m, sig, &info);
+    while (!task_dead(t) && (sig = signal_dequeue(&t->sig, ~t->sig.blocked, &info)))
+        deliver_signal(t, sig, &info);
 }
 
 /* A signal the kernel sends the task (send_sig: SIGPIPE from a write with
  * no reader): dropped if ignored and not blocked, else pending, and
  * delivered on the return to user mode — a blocked one stays pending. */
-void signal_send_kernel(struct machine *m, uint32_t sig)
+void signal_send_kernel(struct task_struct *t, uint32_t sig)
 {
-    if (!(m->sig.blocked & sigmask_of(sig)) && sig_handler_ignored(m, sig))
+    if (!(t->sig.blocked & sigmask_of(sig)) && sig_handler_ignored(t, sig))
         return;
     struct ksiginfo info = { .signo = (int32_t)sig, .code = KSI_KERNEL };
-    signal_queue(&m->sig, SIG_TO_TASK, &info);
+    signal_queue(&t->sig, SIG_TO_TASK, &info);
 }
 
 /* A signal the guest sends itself (kill, tkill, tgkill; raise is tgkill). */
-static long send_self(struct machine *m, uint32_t sig, enum sig_target to)
+static long send_self(struct task_struct *t, uint32_t sig, enum sig_target to)
 {
     if (sig == 0)
         return 0;                           /* only the existence check */
     if (sig > 64)
         return -EINVAL;
-    if (!(m->sig.blocked & sigmask_of(sig)) && sig_handler_ignored(m, sig))
+    if (!(t->sig.blocked & sigmask_of(sig)) && sig_handler_ignored(t, sig))
         return 0;                           /* sig_ignored: dropped, never pending */
     /* si_code: SI_USER for all three on this machine's Linux (6.18), whose
      * tkill/tgkill no longer report SI_TKILL as older kernels did */
     struct ksiginfo info = { .signo = (int32_t)sig, .code = KSI_USER,
-                             .pid = m->pid, .uid = (uint32_t)getuid() };
-    signal_queue(&m->sig, to, &info);
+                             .pid = t->pid, .uid = (uint32_t)getuid() };
+    signal_queue(&t->sig, to, &info);
     return 0;                               /* delivered on the return to user mode */
 }
 
 /* kill(pid, sig): the guest is alone, the leader of its process group (pid,
  * 0, -pid); kill(-1) reaches every process but the sender and init: none. */
-long sys_kill(struct machine *m, const uint32_t a[6])
+long sys_kill(struct task_struct *t, const uint32_t a[6])
 {
     int32_t pid = (int32_t)a[0];
-    if (pid != (int32_t)m->pid && pid != 0 && pid != -(int32_t)m->pid)
+    if (pid != (int32_t)t->pid && pid != 0 && pid != -(int32_t)t->pid)
         return -ESRCH;
-    return send_self(m, a[1], SIG_TO_PROCESS);
+    return send_self(t, a[1], SIG_TO_PROCESS);
 }
 
 /* tgkill(tgid, tid, sig) (kernel/signal.c do_tkill): ids must be positive. */
-long sys_tgkill(struct machine *m, const uint32_t a[6])
+long sys_tgkill(struct task_struct *t, const uint32_t a[6])
 {
     if ((int32_t)a[0] <= 0 || (int32_t)a[1] <= 0)
         return -EINVAL;
-    if (a[0] != m->pid || a[1] != m->pid)
+    if (a[0] != t->pid || a[1] != t->pid)
         return -ESRCH;
-    return send_self(m, a[2], SIG_TO_TASK);
+    return send_self(t, a[2], SIG_TO_TASK);
 }
 
-long sys_tkill(struct machine *m, const uint32_t a[6])
+long sys_tkill(struct task_struct *t, const uint32_t a[6])
 {
     if ((int32_t)a[0] <= 0)
         return -EINVAL;
-    if (a[0] != m->pid)
+    if (a[0] != t->pid)
         return -ESRCH;
-    return send_self(m, a[1], SIG_TO_TASK);
+    return send_self(t, a[1], SIG_TO_TASK);
 }
 
 /* rt_sigaction (kernel/signal.c do_sigaction): SIGKILL and SIGSTOP may be
  * queried but not changed; the new action is read before the old is
  * written; an action that ignores the signal discards it if pending. */
 /* do_sigaction: install act (when given) for sig, report the old one. */
-static long do_sigaction(struct machine *m, uint32_t sig, const struct sigaction_rec *act,
+static long do_sigaction(struct task_struct *t, uint32_t sig, const struct sigaction_rec *act,
                          struct sigaction_rec *old)
 {
     if (sig < 1 || sig > 64 || (act && (sig == SIGKILL || sig == SIGSTOP)))
         return -EINVAL;
-    struct sigaction_rec *rec = &m->sigactions[sig];
+    struct sigaction_rec *rec = &t->sigactions[sig];
     if (old)
         *old = *rec;
     if (act) {
         *rec = *act;
-        if (sig_handler_ignored(m, sig))
-            signal_discard(&m->sig, sig);   /* pending ones go too (POSIX 3.3.1.3) */
+        if (sig_handler_ignored(t, sig))
+            signal_discard(&t->sig, sig);   /* pending ones go too (POSIX 3.3.1.3) */
     }
     return 0;
 }
 
 /* rt_sigaction: struct sigaction of handler, flags, restorer, 64-bit mask. */
-long sys_rt_sigaction(struct machine *m, const uint32_t a[6])
+long sys_rt_sigaction(struct task_struct *t, const uint32_t a[6])
 {
     uint32_t nw[5];
     struct sigaction_rec act, old;
     if (a[3] != 8)
         return -EINVAL;
     if (a[1]) {
-        if (copy_from_user(m->mm, nw, a[1], sizeof nw))
+        if (copy_from_user(t->mm, nw, a[1], sizeof nw))
             return -EFAULT;
         act = (struct sigaction_rec){ nw[0], nw[1], nw[2], nw[3] | (uint64_t)nw[4] << 32 };
     }
-    long r = do_sigaction(m, a[0], a[1] ? &act : NULL, &old);
+    long r = do_sigaction(t, a[0], a[1] ? &act : NULL, &old);
     uint32_t out[5] = { old.handler, old.flags, old.restorer,
                         (uint32_t)old.mask, (uint32_t)(old.mask >> 32) };
-    if (!r && a[2] && copy_to_user(m->mm, a[2], out, sizeof out))
+    if (!r && a[2] && copy_to_user(t->mm, a[2], out, sizeof out))
         return -EFAULT;
     return r;
 }
 
 /* The old i386 sigaction (67): struct old_sigaction of handler, a 32-bit
  * mask, flags, restorer — the low 32 signals' mask only. */
-long sys_sigaction(struct machine *m, const uint32_t a[6])
+long sys_sigaction(struct task_struct *t, const uint32_t a[6])
 {
     uint32_t nw[4];
     struct sigaction_rec act, old;
     if (a[1]) {
-        if (copy_from_user(m->mm, nw, a[1], sizeof nw))
+        if (copy_from_user(t->mm, nw, a[1], sizeof nw))
             return -EFAULT;
         act = (struct sigaction_rec){ nw[0], nw[2], nw[3], nw[1] };
     }
-    long r = do_sigaction(m, a[0], a[1] ? &act : NULL, &old);
+    long r = do_sigaction(t, a[0], a[1] ? &act : NULL, &old);
     uint32_t out[4] = { old.handler, (uint32_t)old.mask, old.flags, old.restorer };
-    if (!r && a[2] && copy_to_user(m->mm, a[2], out, sizeof out))
+    if (!r && a[2] && copy_to_user(t->mm, a[2], out, sizeof out))
         return -EFAULT;
     return r;
 }
@@ -210,10 +210,10 @@ long sys_sigaction(struct machine *m, const uint32_t a[6])
 /* signal (48): SA_ONESHOT | SA_NOMASK with an empty mask; the old handler. */
 #define SA_NODEFER_   0x40000000u
 #define SA_RESETHAND_ 0x80000000u
-long sys_signal(struct machine *m, const uint32_t a[6])
+long sys_signal(struct task_struct *t, const uint32_t a[6])
 {
     struct sigaction_rec act = { a[1], SA_RESETHAND_ | SA_NODEFER_, 0, 0 }, old;
-    long r = do_sigaction(m, a[0], &act, &old);
+    long r = do_sigaction(t, a[0], &act, &old);
     return r ? r : (long)old.handler;
 }
 
@@ -229,64 +229,64 @@ static uint64_t change_blocked(uint64_t blocked, uint32_t how, uint64_t set, lon
     }
 }
 
-long sys_rt_sigprocmask(struct machine *m, const uint32_t a[6])
+long sys_rt_sigprocmask(struct task_struct *t, const uint32_t a[6])
 {
     if (a[3] != 8)
         return -EINVAL;
-    uint64_t old = m->sig.blocked, set;
+    uint64_t old = t->sig.blocked, set;
     long err;
     if (a[1]) {
-        if (copy_from_user(m->mm, &set, a[1], 8))
+        if (copy_from_user(t->mm, &set, a[1], 8))
             return -EFAULT;
-        m->sig.blocked = change_blocked(m->sig.blocked, a[0], set, &err);
+        t->sig.blocked = change_blocked(t->sig.blocked, a[0], set, &err);
         if (err)
             return err;
     }
-    if (a[2] && copy_to_user(m->mm, a[2], &old, 8))
+    if (a[2] && copy_to_user(t->mm, a[2], &old, 8))
         return -EFAULT;
     return 0;
 }
 
 /* The old sigprocmask (126) on old_sigset_t: the low 32 signals; SIG_SETMASK
  * keeps the upper ones. */
-long sys_sigprocmask(struct machine *m, const uint32_t a[6])
+long sys_sigprocmask(struct task_struct *t, const uint32_t a[6])
 {
-    uint32_t old = (uint32_t)m->sig.blocked, set;
+    uint32_t old = (uint32_t)t->sig.blocked, set;
     long err;
     if (a[1]) {
-        if (copy_from_user(m->mm, &set, a[1], 4))
+        if (copy_from_user(t->mm, &set, a[1], 4))
             return -EFAULT;
-        uint64_t full = a[0] == 2 ? (m->sig.blocked & ~0xffffffffull) | set : set;
-        m->sig.blocked = change_blocked(m->sig.blocked, a[0], full, &err);
+        uint64_t full = a[0] == 2 ? (t->sig.blocked & ~0xffffffffull) | set : set;
+        t->sig.blocked = change_blocked(t->sig.blocked, a[0], full, &err);
         if (err)
             return err;
     }
-    if (a[2] && copy_to_user(m->mm, a[2], &old, 4))
+    if (a[2] && copy_to_user(t->mm, a[2], &old, 4))
         return -EFAULT;
     return 0;
 }
 
 /* sgetmask (68) / ssetmask (69): the low 32 bits of the blocked set. */
-long sys_sgetmask(struct machine *m, const uint32_t a[6]) { return (uint32_t)m->sig.blocked; }
-long sys_ssetmask(struct machine *m, const uint32_t a[6])
+long sys_sgetmask(struct task_struct *t, const uint32_t a[6]) { return (uint32_t)t->sig.blocked; }
+long sys_ssetmask(struct task_struct *t, const uint32_t a[6])
 {
-    uint32_t old = (uint32_t)m->sig.blocked;
-    m->sig.blocked = ((m->sig.blocked & ~0xffffffffull) | a[0]) & ~SIG_UNBLOCKABLE;
+    uint32_t old = (uint32_t)t->sig.blocked;
+    t->sig.blocked = ((t->sig.blocked & ~0xffffffffull) | a[0]) & ~SIG_UNBLOCKABLE;
     return old;
 }
 
 /* rt_sigpending (do_sigpending): the pending signals that are blocked (the
  * others were delivered); sigsetsize bytes of the set, at most 8. */
-long sys_rt_sigpending(struct machine *m, const uint32_t a[6])
+long sys_rt_sigpending(struct task_struct *t, const uint32_t a[6])
 {
     if (a[1] > 8)
         return -EINVAL;
-    uint64_t set = signal_pending_set(&m->sig) & m->sig.blocked;
-    return copy_to_user(m->mm, a[0], &set, a[1]) ? -EFAULT : 0;
+    uint64_t set = signal_pending_set(&t->sig) & t->sig.blocked;
+    return copy_to_user(t->mm, a[0], &set, a[1]) ? -EFAULT : 0;
 }
 
 /* copy_siginfo_to_user: i386's 128-byte siginfo_t, _kill fields. */
-static long put_siginfo(struct machine *m, uint32_t uinfo, const struct ksiginfo *info)
+static long put_siginfo(struct task_struct *t, uint32_t uinfo, const struct ksiginfo *info)
 {
     uint32_t si[32] = { 0 };
     si[0] = (uint32_t)info->signo;
@@ -294,38 +294,38 @@ static long put_siginfo(struct machine *m, uint32_t uinfo, const struct ksiginfo
     si[2] = (uint32_t)info->code;
     si[3] = info->pid;
     si[4] = info->uid;
-    return copy_to_user(m->mm, uinfo, si, sizeof si) ? -EFAULT : 0;
+    return copy_to_user(t->mm, uinfo, si, sizeof si) ? -EFAULT : 0;
 }
 
 /* rt_sigtimedwait(set, info, timeout, sigsetsize) (do_sigtimedwait): take a
  * pending signal of set; none pending: -EAGAIN at the (relative) timeout,
  * at once for a zero one; with no timeout the one task waits forever. */
-static long do_sigtimedwait(struct machine *m, const uint32_t a[6], int time64)
+static long do_sigtimedwait(struct task_struct *t, const uint32_t a[6], int time64)
 {
     uint64_t these;
     struct guest_timeout to = { 0 };
     struct ksiginfo info;
     if (a[3] != 8)
         return -EINVAL;
-    if (copy_from_user(m->mm, &these, a[0], 8))
+    if (copy_from_user(t->mm, &these, a[0], 8))
         return -EFAULT;
     if (a[2]) {
-        long r = read_timeout(m, a[2], time64, &to);
+        long r = read_timeout(t, a[2], time64, &to);
         if (r)
             return r;
     }
-    uint32_t sig = signal_dequeue(&m->sig, these & ~SIG_UNBLOCKABLE, &info);
+    uint32_t sig = signal_dequeue(&t->sig, these & ~SIG_UNBLOCKABLE, &info);
     if (sig) {
-        if (a[1] && put_siginfo(m, a[1], &info))
+        if (a[1] && put_siginfo(t, a[1], &info))
             return -EFAULT;
         return (long)sig;
     }
-    long r = guest_block(m, &to, "rt_sigtimedwait");
+    long r = guest_block(t, &to, "rt_sigtimedwait");
     return r == -ETIMEDOUT ? -EAGAIN : r;
 }
 
-long sys_rt_sigtimedwait(struct machine *m, const uint32_t a[6]) { return do_sigtimedwait(m, a, 0); }
-long sys_rt_sigtimedwait_time64(struct machine *m, const uint32_t a[6]) { return do_sigtimedwait(m, a, 1); }
+long sys_rt_sigtimedwait(struct task_struct *t, const uint32_t a[6]) { return do_sigtimedwait(t, a, 0); }
+long sys_rt_sigtimedwait_time64(struct task_struct *t, const uint32_t a[6]) { return do_sigtimedwait(t, a, 1); }
 
 /* ---- waiting for a signal: pause, sigsuspend, rt_sigsuspend ---- */
 
@@ -341,48 +341,48 @@ long sys_rt_sigtimedwait_time64(struct machine *m, const uint32_t a[6]) { return
  * is woken never returns to the guest; the processes issue returns -EINTR
  * after the handler ran and restores the saved mask then.
  */
-long signal_wait(struct machine *m, uint64_t wait, const char *what)
+long signal_wait(struct task_struct *t, uint64_t wait, const char *what)
 {
-    uint64_t saved = m->sig.blocked;
-    m->sig.blocked = wait & ~SIG_UNBLOCKABLE;
-    while (!m->stopped) {
-        signal_deliver_pending(m);
-        if (m->stopped)
+    uint64_t saved = t->sig.blocked;
+    t->sig.blocked = wait & ~SIG_UNBLOCKABLE;
+    while (!task_dead(t)) {
+        signal_deliver_pending(t);
+        if (task_dead(t))
             break;
         uint64_t alrm = sigmask_of(SIGALRM);
-        if (!m->itimer[0].expires || (m->sig.blocked & alrm) || sig_handler_ignored(m, SIGALRM)) {
-            machine_deadlock(m, what);
+        if (!t->itimer[0].expires || (t->sig.blocked & alrm) || sig_handler_ignored(t, SIGALRM)) {
+            task_deadlock(t, what);
             break;
         }
-        if (m->itimer[0].expires <= m->cycles)
-            time_expire_timers(m);      /* due already (the call's own cost reached it) */
+        if (t->itimer[0].expires <= kclock_cycles(t->k))
+            time_expire_timers(t);      /* due already (the call's own cost reached it) */
         else
-            time_sleep_until(m, m->itimer[0].expires);
+            time_sleep_until(t, t->itimer[0].expires);
     }
-    m->sig.blocked = saved;
+    t->sig.blocked = saved;
     return -EINTR;                      /* never seen by the guest: the run is over */
 }
 
-long sys_pause(struct machine *m, const uint32_t a[6])
+long sys_pause(struct task_struct *t, const uint32_t a[6])
 {
-    return signal_wait(m, m->sig.blocked, "pause");
+    return signal_wait(t, t->sig.blocked, "pause");
 }
 
 /* sigsuspend(unused, unused, old_sigset_t mask): the old 32-bit mask of
  * signals 1-32 (siginitset: the real-time ones above it are unblocked). */
-long sys_sigsuspend(struct machine *m, const uint32_t a[6])
+long sys_sigsuspend(struct task_struct *t, const uint32_t a[6])
 {
-    return signal_wait(m, (uint64_t)a[2], "sigsuspend");
+    return signal_wait(t, (uint64_t)a[2], "sigsuspend");
 }
 
-long sys_rt_sigsuspend(struct machine *m, const uint32_t a[6])
+long sys_rt_sigsuspend(struct task_struct *t, const uint32_t a[6])
 {
     uint64_t set;
     if (a[1] != 8)
         return -EINVAL;
-    if (copy_from_user(m->mm, &set, a[0], 8))
+    if (copy_from_user(t->mm, &set, a[0], 8))
         return -EFAULT;
-    return signal_wait(m, set, "rt_sigsuspend");
+    return signal_wait(t, set, "rt_sigsuspend");
 }
 
 /* ---- sigaltstack ---- */
@@ -401,12 +401,12 @@ static int on_sig_stack(const struct sig_altstack *as, uint32_t sp)
  * written last and only on success.  EPERM while running on the stack;
  * EINVAL for a mode other than 0, SS_ONSTACK or SS_DISABLE (SS_AUTODISARM
  * may be added); ENOMEM below MINSIGSTKSZ (2048); SS_DISABLE clears it. */
-long sys_sigaltstack(struct machine *m, const uint32_t a[6])
+long sys_sigaltstack(struct task_struct *t, const uint32_t a[6])
 {
-    struct sig_altstack *as = &m->sig.altstack;
-    uint32_t nw[3], esp;
-    uc_reg_read(m->uc, UC_X86_REG_ESP, &esp);
-    if (a[0] && copy_from_user(m->mm, nw, a[0], sizeof nw))
+    struct sig_altstack *as = &t->sig.altstack;
+    uint32_t nw[3];
+    uint32_t esp = t->k->arch.user_sp ? t->k->arch.user_sp(t->k->arch.ctx, t) : 0;
+    if (a[0] && copy_from_user(t->mm, nw, a[0], sizeof nw))
         return -EFAULT;
     uint32_t old[3] = { as->sp,
                         (!as->size ? SS_DISABLE_NR : on_sig_stack(as, esp) ? SS_ONSTACK_NR : 0) |
@@ -424,7 +424,7 @@ long sys_sigaltstack(struct machine *m, const uint32_t a[6])
             return -ENOMEM;
         *as = (struct sig_altstack){ .sp = sp, .size = size, .flags = flags };
     }
-    if (a[1] && copy_to_user(m->mm, a[1], old, sizeof old))
+    if (a[1] && copy_to_user(t->mm, a[1], old, sizeof old))
         return -EFAULT;
     return 0;
 }

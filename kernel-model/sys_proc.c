@@ -13,7 +13,7 @@
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
-#include "emu/syscall.h"
+#include "kernel-model/sys_internal.h"
 
 #define CAP_LAST_CAP 40                 /* CAP_CHECKPOINT_RESTORE */
 #define GUEST_SID 1u                    /* the session of the parent, pid 1 */
@@ -30,35 +30,35 @@ int task_capable(int cap)
     return (data[cap / 32].effective >> (cap % 32)) & 1;
 }
 
-static int is_self(const struct machine *m, uint32_t pid)
+static int is_self(const struct task_struct *t, uint32_t pid)
 {
-    return pid == 0 || pid == m->pid;
+    return pid == 0 || pid == t->pid;
 }
 
-long sys_getpgrp(struct machine *m, const uint32_t a[6]) { return m->pid; }
+long sys_getpgrp(struct task_struct *t, const uint32_t a[6]) { return t->pid; }
 
-long sys_getpgid(struct machine *m, const uint32_t a[6])
+long sys_getpgid(struct task_struct *t, const uint32_t a[6])
 {
-    return is_self(m, a[0]) ? (long)m->pid : -ESRCH;
+    return is_self(t, a[0]) ? (long)t->pid : -ESRCH;
 }
 
-long sys_getsid(struct machine *m, const uint32_t a[6])
+long sys_getsid(struct task_struct *t, const uint32_t a[6])
 {
-    return is_self(m, a[0]) ? (long)GUEST_SID : -ESRCH;
+    return is_self(t, a[0]) ? (long)GUEST_SID : -ESRCH;
 }
 
 /* setpgid(pid, pgid): only the process itself exists; joining another
  * group would need one in the same session (EPERM: there is none). */
-long sys_setpgid(struct machine *m, const uint32_t a[6])
+long sys_setpgid(struct task_struct *t, const uint32_t a[6])
 {
     if ((int32_t)a[1] < 0)
         return -EINVAL;
-    if (!is_self(m, a[0]))
+    if (!is_self(t, a[0]))
         return -ESRCH;
-    return is_self(m, a[1]) ? 0 : -EPERM;
+    return is_self(t, a[1]) ? 0 : -EPERM;
 }
 
-long sys_setsid(struct machine *m, const uint32_t a[6]) { return -EPERM; }
+long sys_setsid(struct task_struct *t, const uint32_t a[6]) { return -EPERM; }
 
 /* wait4/waitpid(pid, status, options[, rusage]) and waitid(which, id,
  * infop, options, rusage): the option bits are checked first, as
@@ -70,14 +70,14 @@ long sys_setsid(struct machine *m, const uint32_t a[6]) { return -EPERM; }
 #define WNOWAIT_    0x01000000u
 #define WAIT_TYPE_BITS 0xe0000000u          /* __WNOTHREAD, __WALL, __WCLONE */
 
-long sys_wait4(struct machine *m, const uint32_t a[6])
+long sys_wait4(struct task_struct *t, const uint32_t a[6])
 {
     if (a[2] & ~(WNOHANG_ | WUNTRACED_ | WCONTINUED_ | WAIT_TYPE_BITS))
         return -EINVAL;
     return -ECHILD;
 }
 
-long sys_waitid(struct machine *m, const uint32_t a[6])
+long sys_waitid(struct task_struct *t, const uint32_t a[6])
 {
     uint32_t opt = a[3];
     if (opt & ~(WNOHANG_ | WNOWAIT_ | WEXITED_ | WUNTRACED_ | WCONTINUED_ | WAIT_TYPE_BITS))
@@ -104,54 +104,54 @@ long sys_waitid(struct machine *m, const uint32_t a[6])
 #define PR_GET_NO_NEW_PRIVS 39
 #define TIMER_SLACK_NS   50000u             /* init_task's default */
 
-static long prctl_name(struct machine *m, uint32_t op, uint32_t addr)
+static long prctl_name(struct task_struct *t, uint32_t op, uint32_t addr)
 {
     char name[TASK_COMM_LEN];
     if (op == PR_GET_NAME)
-        return copy_to_user(m->mm, addr, m->comm, sizeof m->comm) ? -EFAULT : 0;
+        return copy_to_user(t->mm, addr, t->comm, sizeof t->comm) ? -EFAULT : 0;
     /* PR_SET_NAME: up to 15 bytes of a string, the rest cut off */
-    long n = strncpy_from_user(m->mm, name, addr, sizeof name);
+    long n = strncpy_from_user(t->mm, name, addr, sizeof name);
     if (n < 0 && n != -ENAMETOOLONG)    /* a longer name is cut, not refused */
         return -EFAULT;
     name[sizeof name - 1] = '\0';
-    memset(m->comm, 0, sizeof m->comm);
-    memcpy(m->comm, name, strlen(name));
+    memset(t->comm, 0, sizeof t->comm);
+    memcpy(t->comm, name, strlen(name));
     return 0;
 }
 
-long sys_prctl(struct machine *m, const uint32_t a[6])
+long sys_prctl(struct task_struct *t, const uint32_t a[6])
 {
     switch (a[0]) {
     case PR_SET_PDEATHSIG:
         if (a[1] > 64)
             return -EINVAL;
-        m->pdeath_signal = a[1];
+        t->pdeath_signal = a[1];
         return 0;
     case PR_GET_PDEATHSIG:
-        return copy_to_user(m->mm, a[1], &m->pdeath_signal, 4) ? -EFAULT : 0;
+        return copy_to_user(t->mm, a[1], &t->pdeath_signal, 4) ? -EFAULT : 0;
     case PR_GET_DUMPABLE:
-        return m->dumpable;
+        return t->dumpable;
     case PR_SET_DUMPABLE:
         if (a[1] > 1)                       /* SUID_DUMP_USER at most from here */
             return -EINVAL;
-        m->dumpable = a[1];
+        t->dumpable = a[1];
         return 0;
     case PR_SET_NAME: case PR_GET_NAME:
-        return prctl_name(m, a[0], a[1]);
+        return prctl_name(t, a[0], a[1]);
     case PR_CAPBSET_READ:               /* memsim's own bounding set */
         return a[1] <= CAP_LAST_CAP ? (prctl(PR_CAPBSET_READ, (unsigned long)a[1]) > 0) : -EINVAL;
     case PR_GET_TIMERSLACK:
-        return m->timer_slack_ns;
+        return t->timer_slack_ns;
     case PR_SET_TIMERSLACK:
-        m->timer_slack_ns = a[1] ? a[1] : TIMER_SLACK_NS;
+        t->timer_slack_ns = a[1] ? a[1] : TIMER_SLACK_NS;
         return 0;
     case PR_SET_NO_NEW_PRIVS:
         if (a[1] != 1 || a[2] || a[3] || a[4])
             return -EINVAL;
-        m->no_new_privs = 1;
+        t->no_new_privs = 1;
         return 0;
     case PR_GET_NO_NEW_PRIVS:
-        return a[1] || a[2] || a[3] || a[4] ? -EINVAL : (long)m->no_new_privs;
+        return a[1] || a[2] || a[3] || a[4] ? -EINVAL : (long)t->no_new_privs;
     default:
         return -EINVAL;
     }
@@ -160,31 +160,31 @@ long sys_prctl(struct machine *m, const uint32_t a[6])
 /* CPU affinity on a machine of one CPU: nr_cpu_ids is 1, so the kernel's
  * cpumask is one long; the mask given must be a whole number of longs
  * covering it, and a new mask must contain CPU 0. */
-long sys_sched_getaffinity(struct machine *m, const uint32_t a[6])
+long sys_sched_getaffinity(struct task_struct *t, const uint32_t a[6])
 {
-    if (!is_self(m, a[0]))
+    if (!is_self(t, a[0]))
         return -ESRCH;
     if (a[1] < 4 || (a[1] & 3))
         return -EINVAL;
     uint32_t mask = 1;
-    return copy_to_user(m->mm, a[2], &mask, sizeof mask) ? -EFAULT : 4;
+    return copy_to_user(t->mm, a[2], &mask, sizeof mask) ? -EFAULT : 4;
 }
 
-long sys_sched_setaffinity(struct machine *m, const uint32_t a[6])
+long sys_sched_setaffinity(struct task_struct *t, const uint32_t a[6])
 {
-    if (!is_self(m, a[0]))
+    if (!is_self(t, a[0]))
         return -ESRCH;
     uint8_t first = 0;
-    if (a[1] && copy_from_user(m->mm, &first, a[2], 1))
+    if (a[1] && copy_from_user(t->mm, &first, a[2], 1))
         return -EFAULT;
     return first & 1 ? 0 : -EINVAL;
 }
 
 /* getcpu(cpu, node, cache): CPU 0 of node 0. */
-long sys_getcpu(struct machine *m, const uint32_t a[6])
+long sys_getcpu(struct task_struct *t, const uint32_t a[6])
 {
     uint32_t zero = 0;
-    if ((a[0] && copy_to_user(m->mm, a[0], &zero, 4)) || (a[1] && copy_to_user(m->mm, a[1], &zero, 4)))
+    if ((a[0] && copy_to_user(t->mm, a[0], &zero, 4)) || (a[1] && copy_to_user(t->mm, a[1], &zero, 4)))
         return -EFAULT;
     return 0;
 }

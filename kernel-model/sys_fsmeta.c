@@ -24,7 +24,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "emu/fs.h"
+#include "kernel-model/fs.h"
 
 #define G_AT_REMOVEDIR 0x200u
 #define G_AT_SYMLINK_FOLLOW 0x400u
@@ -44,9 +44,9 @@ struct parent {
     struct stat st;         /* when it exists */
 };
 
-static long get_path(struct machine *m, uint32_t uptr, char *buf)
+static long get_path(struct task_struct *t, uint32_t uptr, char *buf)
 {
-    long n = strncpy_from_user(m->mm, buf, uptr, PATH_MAX_G);
+    long n = strncpy_from_user(t->mm, buf, uptr, PATH_MAX_G);
     if (n == 0)
         return -ENOENT;
     return n < 0 ? n : 0;
@@ -54,10 +54,10 @@ static long get_path(struct machine *m, uint32_t uptr, char *buf)
 
 /* filename_parentat: resolve everything but the last component of the
  * guest path at upath, and say what that component is. */
-static long parentat(struct machine *m, uint32_t dirfd, uint32_t upath, struct parent *p)
+static long parentat(struct task_struct *t, uint32_t dirfd, uint32_t upath, struct parent *p)
 {
     char path[PATH_MAX_G];
-    long r = get_path(m, upath, path);
+    long r = get_path(t, upath, path);
     if (r)
         return r;
     size_t n = strlen(path);
@@ -86,7 +86,7 @@ static long parentat(struct machine *m, uint32_t dirfd, uint32_t upath, struct p
         memcpy(dir, path, (size_t)(slash - path));
         dir[slash - path] = 0;
     }
-    int fd = fs_open(m, dirfd, dir, O_PATH | O_DIRECTORY);
+    int fd = fs_open(t, dirfd, dir, O_PATH | O_DIRECTORY);
     if (fd < 0)
         return fd;
     /* one component, not followed: nothing here leaves the directory */
@@ -97,11 +97,11 @@ static long parentat(struct machine *m, uint32_t dirfd, uint32_t upath, struct p
 }
 
 /* user_path_at: the whole path must resolve; its stat in *st. */
-static long resolve(struct machine *m, uint32_t dirfd, uint32_t upath, uint32_t flags,
+static long resolve(struct task_struct *t, uint32_t dirfd, uint32_t upath, uint32_t flags,
                     int follow, struct stat *st)
 {
     char path[PATH_MAX_G];
-    long n = strncpy_from_user(m->mm, path, upath, PATH_MAX_G);
+    long n = strncpy_from_user(t->mm, path, upath, PATH_MAX_G);
     if (n < 0)
         return n;
     int fd;
@@ -109,14 +109,14 @@ static long resolve(struct machine *m, uint32_t dirfd, uint32_t upath, uint32_t 
         if (!(flags & G_AT_EMPTY_PATH))
             return -ENOENT;
         if (dirfd != G_AT_FDCWD) {
-            int h = fd_host(m, dirfd);
+            int h = fd_host(t, dirfd);
             if (h < 0)
                 return -EBADF;
             return fstat(h, st) ? -errno : 0;
         }
         strcpy(path, ".");
     }
-    fd = fs_open(m, dirfd, path, O_PATH | (follow ? 0 : O_NOFOLLOW));
+    fd = fs_open(t, dirfd, path, O_PATH | (follow ? 0 : O_NOFOLLOW));
     if (fd < 0)
         return fd;
     long r = fstat(fd, st) ? -errno : 0;
@@ -125,10 +125,10 @@ static long resolve(struct machine *m, uint32_t dirfd, uint32_t upath, uint32_t 
 }
 
 /* filename_create: the parent, then EEXIST before EROFS. */
-static long create_at(struct machine *m, uint32_t dirfd, uint32_t upath, int want_dir)
+static long create_at(struct task_struct *t, uint32_t dirfd, uint32_t upath, int want_dir)
 {
     struct parent p;
-    long r = parentat(m, dirfd, upath, &p);
+    long r = parentat(t, dirfd, upath, &p);
     if (r)
         return r;
     if (p.type != LAST_NORM || p.exists)
@@ -138,17 +138,17 @@ static long create_at(struct machine *m, uint32_t dirfd, uint32_t upath, int wan
     return -EROFS;
 }
 
-static long unlink_at(struct machine *m, uint32_t dirfd, uint32_t upath)
+static long unlink_at(struct task_struct *t, uint32_t dirfd, uint32_t upath)
 {
     struct parent p;
-    long r = parentat(m, dirfd, upath, &p);
+    long r = parentat(t, dirfd, upath, &p);
     return r ? r : p.type != LAST_NORM ? -EISDIR : -EROFS;
 }
 
-static long rmdir_at(struct machine *m, uint32_t dirfd, uint32_t upath)
+static long rmdir_at(struct task_struct *t, uint32_t dirfd, uint32_t upath)
 {
     struct parent p;
-    long r = parentat(m, dirfd, upath, &p);
+    long r = parentat(t, dirfd, upath, &p);
     if (r)
         return r;
     switch (p.type) {
@@ -159,21 +159,21 @@ static long rmdir_at(struct machine *m, uint32_t dirfd, uint32_t upath)
     }
 }
 
-long sys_unlink(struct machine *m, const uint32_t a[6]) { return unlink_at(m, G_AT_FDCWD, a[0]); }
-long sys_rmdir(struct machine *m, const uint32_t a[6]) { return rmdir_at(m, G_AT_FDCWD, a[0]); }
+long sys_unlink(struct task_struct *t, const uint32_t a[6]) { return unlink_at(t, G_AT_FDCWD, a[0]); }
+long sys_rmdir(struct task_struct *t, const uint32_t a[6]) { return rmdir_at(t, G_AT_FDCWD, a[0]); }
 
-long sys_unlinkat(struct machine *m, const uint32_t a[6])
+long sys_unlinkat(struct task_struct *t, const uint32_t a[6])
 {
     if (a[2] & ~G_AT_REMOVEDIR)
         return -EINVAL;
-    return (a[2] & G_AT_REMOVEDIR) ? rmdir_at(m, a[0], a[1]) : unlink_at(m, a[0], a[1]);
+    return (a[2] & G_AT_REMOVEDIR) ? rmdir_at(t, a[0], a[1]) : unlink_at(t, a[0], a[1]);
 }
 
-long sys_mkdir(struct machine *m, const uint32_t a[6]) { return create_at(m, G_AT_FDCWD, a[0], 1); }
-long sys_mkdirat(struct machine *m, const uint32_t a[6]) { return create_at(m, a[0], a[1], 1); }
+long sys_mkdir(struct task_struct *t, const uint32_t a[6]) { return create_at(t, G_AT_FDCWD, a[0], 1); }
+long sys_mkdirat(struct task_struct *t, const uint32_t a[6]) { return create_at(t, a[0], a[1], 1); }
 
 /* may_mknod: the type is checked before anything else. */
-static long mknod_at(struct machine *m, uint32_t dirfd, uint32_t upath, uint32_t mode)
+static long mknod_at(struct task_struct *t, uint32_t dirfd, uint32_t upath, uint32_t mode)
 {
     switch (mode & S_IFMT) {
     case 0: case S_IFREG: case S_IFCHR: case S_IFBLK: case S_IFIFO: case S_IFSOCK:
@@ -183,14 +183,14 @@ static long mknod_at(struct machine *m, uint32_t dirfd, uint32_t upath, uint32_t
     default:
         return -EINVAL;
     }
-    return create_at(m, dirfd, upath, 0);
+    return create_at(t, dirfd, upath, 0);
 }
 
-long sys_mknod(struct machine *m, const uint32_t a[6]) { return mknod_at(m, G_AT_FDCWD, a[0], a[1]); }
-long sys_mknodat(struct machine *m, const uint32_t a[6]) { return mknod_at(m, a[0], a[1], a[2]); }
+long sys_mknod(struct task_struct *t, const uint32_t a[6]) { return mknod_at(t, G_AT_FDCWD, a[0], a[1]); }
+long sys_mknodat(struct task_struct *t, const uint32_t a[6]) { return mknod_at(t, a[0], a[1], a[2]); }
 
 /* do_renameat2: flags, both parents, then the last components' types. */
-static long rename_at(struct machine *m, uint32_t od, uint32_t op, uint32_t nd, uint32_t np,
+static long rename_at(struct task_struct *t, uint32_t od, uint32_t op, uint32_t nd, uint32_t np,
                       uint32_t flags)
 {
     if (flags & ~(G_RENAME_NOREPLACE | G_RENAME_EXCHANGE | G_RENAME_WHITEOUT))
@@ -198,9 +198,9 @@ static long rename_at(struct machine *m, uint32_t od, uint32_t op, uint32_t nd, 
     if ((flags & G_RENAME_EXCHANGE) && (flags & (G_RENAME_NOREPLACE | G_RENAME_WHITEOUT)))
         return -EINVAL;
     struct parent from, to;
-    long r = parentat(m, od, op, &from);
+    long r = parentat(t, od, op, &from);
     if (!r)
-        r = parentat(m, nd, np, &to);
+        r = parentat(t, nd, np, &to);
     if (r)
         return r;
     if (from.type != LAST_NORM)
@@ -210,62 +210,62 @@ static long rename_at(struct machine *m, uint32_t od, uint32_t op, uint32_t nd, 
     return -EROFS;
 }
 
-long sys_rename(struct machine *m, const uint32_t a[6])
+long sys_rename(struct task_struct *t, const uint32_t a[6])
 {
-    return rename_at(m, G_AT_FDCWD, a[0], G_AT_FDCWD, a[1], 0);
+    return rename_at(t, G_AT_FDCWD, a[0], G_AT_FDCWD, a[1], 0);
 }
-long sys_renameat(struct machine *m, const uint32_t a[6]) { return rename_at(m, a[0], a[1], a[2], a[3], 0); }
-long sys_renameat2(struct machine *m, const uint32_t a[6]) { return rename_at(m, a[0], a[1], a[2], a[3], a[4]); }
+long sys_renameat(struct task_struct *t, const uint32_t a[6]) { return rename_at(t, a[0], a[1], a[2], a[3], 0); }
+long sys_renameat2(struct task_struct *t, const uint32_t a[6]) { return rename_at(t, a[0], a[1], a[2], a[3], a[4]); }
 
 /* symlink: the target is only a string (getname), then the new name. */
-static long symlink_at(struct machine *m, uint32_t utarget, uint32_t dirfd, uint32_t upath)
+static long symlink_at(struct task_struct *t, uint32_t utarget, uint32_t dirfd, uint32_t upath)
 {
     char target[PATH_MAX_G];
-    long r = get_path(m, utarget, target);
-    return r ? r : create_at(m, dirfd, upath, 0);
+    long r = get_path(t, utarget, target);
+    return r ? r : create_at(t, dirfd, upath, 0);
 }
 
-long sys_symlink(struct machine *m, const uint32_t a[6]) { return symlink_at(m, a[0], G_AT_FDCWD, a[1]); }
-long sys_symlinkat(struct machine *m, const uint32_t a[6]) { return symlink_at(m, a[0], a[1], a[2]); }
+long sys_symlink(struct task_struct *t, const uint32_t a[6]) { return symlink_at(t, a[0], G_AT_FDCWD, a[1]); }
+long sys_symlinkat(struct task_struct *t, const uint32_t a[6]) { return symlink_at(t, a[0], a[1], a[2]); }
 
 /* do_linkat: the old path resolves whole (followed with AT_SYMLINK_FOLLOW). */
-static long link_at(struct machine *m, uint32_t od, uint32_t op, uint32_t nd, uint32_t np,
+static long link_at(struct task_struct *t, uint32_t od, uint32_t op, uint32_t nd, uint32_t np,
                     uint32_t flags)
 {
     if (flags & ~(G_AT_SYMLINK_FOLLOW | G_AT_EMPTY_PATH))
         return -EINVAL;
     struct stat st;
-    long r = resolve(m, od, op, flags, (flags & G_AT_SYMLINK_FOLLOW) != 0, &st);
-    return r ? r : create_at(m, nd, np, 0);
+    long r = resolve(t, od, op, flags, (flags & G_AT_SYMLINK_FOLLOW) != 0, &st);
+    return r ? r : create_at(t, nd, np, 0);
 }
 
-long sys_link(struct machine *m, const uint32_t a[6]) { return link_at(m, G_AT_FDCWD, a[0], G_AT_FDCWD, a[1], 0); }
-long sys_linkat(struct machine *m, const uint32_t a[6]) { return link_at(m, a[0], a[1], a[2], a[3], a[4]); }
+long sys_link(struct task_struct *t, const uint32_t a[6]) { return link_at(t, G_AT_FDCWD, a[0], G_AT_FDCWD, a[1], 0); }
+long sys_linkat(struct task_struct *t, const uint32_t a[6]) { return link_at(t, a[0], a[1], a[2], a[3], a[4]); }
 
 /* chmod, chown, utimes on a path: resolved, then EROFS. */
-static long path_erofs(struct machine *m, uint32_t dirfd, uint32_t upath, uint32_t flags, int follow)
+static long path_erofs(struct task_struct *t, uint32_t dirfd, uint32_t upath, uint32_t flags, int follow)
 {
     struct stat st;
-    long r = resolve(m, dirfd, upath, flags, follow, &st);
+    long r = resolve(t, dirfd, upath, flags, follow, &st);
     return r ? r : -EROFS;
 }
 
-static long fd_erofs(struct machine *m, uint32_t fd)
+static long fd_erofs(struct task_struct *t, uint32_t fd)
 {
-    return fd_get(m, fd) ? -EROFS : -EBADF;
+    return fd_get(t, fd) ? -EROFS : -EBADF;
 }
 
-long sys_chmod(struct machine *m, const uint32_t a[6]) { return path_erofs(m, G_AT_FDCWD, a[0], 0, 1); }
-long sys_fchmodat(struct machine *m, const uint32_t a[6]) { return path_erofs(m, a[0], a[1], 0, 1); }
-long sys_chown(struct machine *m, const uint32_t a[6]) { return path_erofs(m, G_AT_FDCWD, a[0], 0, 1); }
-long sys_lchown(struct machine *m, const uint32_t a[6]) { return path_erofs(m, G_AT_FDCWD, a[0], 0, 0); }
-long sys_fd_erofs(struct machine *m, const uint32_t a[6]) { return fd_erofs(m, a[0]); }
+long sys_chmod(struct task_struct *t, const uint32_t a[6]) { return path_erofs(t, G_AT_FDCWD, a[0], 0, 1); }
+long sys_fchmodat(struct task_struct *t, const uint32_t a[6]) { return path_erofs(t, a[0], a[1], 0, 1); }
+long sys_chown(struct task_struct *t, const uint32_t a[6]) { return path_erofs(t, G_AT_FDCWD, a[0], 0, 1); }
+long sys_lchown(struct task_struct *t, const uint32_t a[6]) { return path_erofs(t, G_AT_FDCWD, a[0], 0, 0); }
+long sys_fd_erofs(struct task_struct *t, const uint32_t a[6]) { return fd_erofs(t, a[0]); }
 
-long sys_fchownat(struct machine *m, const uint32_t a[6])
+long sys_fchownat(struct task_struct *t, const uint32_t a[6])
 {
     if (a[4] & ~(G_AT_SYMLINK_NOFOLLOW | G_AT_EMPTY_PATH))
         return -EINVAL;
-    return path_erofs(m, a[0], a[1], a[4], !(a[4] & G_AT_SYMLINK_NOFOLLOW));
+    return path_erofs(t, a[0], a[1], a[4], !(a[4] & G_AT_SYMLINK_NOFOLLOW));
 }
 
 static int nsec_valid(uint64_t ns)
@@ -276,21 +276,21 @@ static int nsec_valid(uint64_t ns)
 /* utimensat (both time layouts): times read and checked first; both
  * UTIME_OMIT is success without looking at the path; a NULL path is the
  * descriptor itself (futimens). */
-static long utimens(struct machine *m, const uint32_t a[6], int time64)
+static long utimens(struct task_struct *t, const uint32_t a[6], int time64)
 {
     uint32_t dirfd = a[0], upath = a[1], utimes = a[2], flags = a[3];
     if (utimes) {
         uint64_t ns[2];
         if (time64) {
-            uint64_t t[4];
-            if (copy_from_user(m->mm, t, utimes, sizeof t))
+            uint64_t tsv[4];
+            if (copy_from_user(t->mm, tsv, utimes, sizeof tsv))
                 return -EFAULT;
-            ns[0] = t[1], ns[1] = t[3];
+            ns[0] = tsv[1], ns[1] = tsv[3];
         } else {
-            int32_t t[4];
-            if (copy_from_user(m->mm, t, utimes, sizeof t))
+            int32_t tsv[4];
+            if (copy_from_user(t->mm, tsv, utimes, sizeof tsv))
                 return -EFAULT;
-            ns[0] = (uint64_t)(int64_t)t[1], ns[1] = (uint64_t)(int64_t)t[3];
+            ns[0] = (uint64_t)(int64_t)tsv[1], ns[1] = (uint64_t)(int64_t)tsv[3];
         }
         if (ns[0] == G_UTIME_OMIT && ns[1] == G_UTIME_OMIT)
             return 0;
@@ -298,46 +298,46 @@ static long utimens(struct machine *m, const uint32_t a[6], int time64)
             return -EINVAL;
     }
     if (!upath && dirfd != G_AT_FDCWD)
-        return flags ? -EINVAL : fd_erofs(m, dirfd);
+        return flags ? -EINVAL : fd_erofs(t, dirfd);
     if (flags & ~(G_AT_SYMLINK_NOFOLLOW | G_AT_EMPTY_PATH))
         return -EINVAL;
-    return path_erofs(m, dirfd, upath, flags, !(flags & G_AT_SYMLINK_NOFOLLOW));
+    return path_erofs(t, dirfd, upath, flags, !(flags & G_AT_SYMLINK_NOFOLLOW));
 }
 
-long sys_utimensat(struct machine *m, const uint32_t a[6]) { return utimens(m, a, 0); }
-long sys_utimensat64(struct machine *m, const uint32_t a[6]) { return utimens(m, a, 1); }
+long sys_utimensat(struct task_struct *t, const uint32_t a[6]) { return utimens(t, a, 0); }
+long sys_utimensat64(struct task_struct *t, const uint32_t a[6]) { return utimens(t, a, 1); }
 
-long sys_utime(struct machine *m, const uint32_t a[6])
+long sys_utime(struct task_struct *t, const uint32_t a[6])
 {
-    uint32_t t[2];
-    if (a[1] && copy_from_user(m->mm, t, a[1], sizeof t))
+    uint32_t tv[2];
+    if (a[1] && copy_from_user(t->mm, tv, a[1], sizeof tv))
         return -EFAULT;
-    return path_erofs(m, G_AT_FDCWD, a[0], 0, 1);
+    return path_erofs(t, G_AT_FDCWD, a[0], 0, 1);
 }
 
 /* utimes/futimesat: struct timeval[2], microseconds checked first. */
-static long utimes_at(struct machine *m, uint32_t dirfd, uint32_t upath, uint32_t utv)
+static long utimes_at(struct task_struct *t, uint32_t dirfd, uint32_t upath, uint32_t utv)
 {
     int32_t tv[4];
     if (utv) {
-        if (copy_from_user(m->mm, tv, utv, sizeof tv))
+        if (copy_from_user(t->mm, tv, utv, sizeof tv))
             return -EFAULT;
         if (tv[1] < 0 || tv[1] >= 1000000 || tv[3] < 0 || tv[3] >= 1000000)
             return -EINVAL;
     }
-    return path_erofs(m, dirfd, upath, 0, 1);
+    return path_erofs(t, dirfd, upath, 0, 1);
 }
 
-long sys_utimes(struct machine *m, const uint32_t a[6]) { return utimes_at(m, G_AT_FDCWD, a[0], a[1]); }
-long sys_futimesat(struct machine *m, const uint32_t a[6]) { return utimes_at(m, a[0], a[1], a[2]); }
+long sys_utimes(struct task_struct *t, const uint32_t a[6]) { return utimes_at(t, G_AT_FDCWD, a[0], a[1]); }
+long sys_futimesat(struct task_struct *t, const uint32_t a[6]) { return utimes_at(t, a[0], a[1], a[2]); }
 
 /* do_sys_truncate / vfs_truncate: length, path, type, then EROFS. */
-static long truncate_path(struct machine *m, uint32_t upath, int64_t length)
+static long truncate_path(struct task_struct *t, uint32_t upath, int64_t length)
 {
     if (length < 0)
         return -EINVAL;
     struct stat st;
-    long r = resolve(m, G_AT_FDCWD, upath, 0, 1, &st);
+    long r = resolve(t, G_AT_FDCWD, upath, 0, 1, &st);
     if (r)
         return r;
     if (S_ISDIR(st.st_mode))
@@ -346,16 +346,16 @@ static long truncate_path(struct machine *m, uint32_t upath, int64_t length)
 }
 
 /* do_sys_ftruncate: no guest descriptor is open for writing a file. */
-static long truncate_fd(struct machine *m, uint32_t fd, int64_t length)
+static long truncate_fd(struct task_struct *t, uint32_t fd, int64_t length)
 {
     if (length < 0)
         return -EINVAL;
-    return fd_get(m, fd) ? -EINVAL : -EBADF;
+    return fd_get(t, fd) ? -EINVAL : -EBADF;
 }
 
 static int64_t arg64(const uint32_t a[6], int i) { return (int64_t)((uint64_t)a[i + 1] << 32 | a[i]); }
 
-long sys_truncate(struct machine *m, const uint32_t a[6]) { return truncate_path(m, a[0], (int32_t)a[1]); }
-long sys_truncate64(struct machine *m, const uint32_t a[6]) { return truncate_path(m, a[0], arg64(a, 1)); }
-long sys_ftruncate(struct machine *m, const uint32_t a[6]) { return truncate_fd(m, a[0], (int32_t)a[1]); }
-long sys_ftruncate64(struct machine *m, const uint32_t a[6]) { return truncate_fd(m, a[0], arg64(a, 1)); }
+long sys_truncate(struct task_struct *t, const uint32_t a[6]) { return truncate_path(t, a[0], (int32_t)a[1]); }
+long sys_truncate64(struct task_struct *t, const uint32_t a[6]) { return truncate_path(t, a[0], arg64(a, 1)); }
+long sys_ftruncate(struct task_struct *t, const uint32_t a[6]) { return truncate_fd(t, a[0], (int32_t)a[1]); }
+long sys_ftruncate64(struct task_struct *t, const uint32_t a[6]) { return truncate_fd(t, a[0], arg64(a, 1)); }

@@ -13,7 +13,7 @@
  */
 #include <errno.h>
 #include <sys/stat.h>
-#include "emu/fs.h"
+#include "kernel-model/fs.h"
 
 #define G_SOCK_NONBLOCK 04000u
 #define G_SOCK_CLOEXEC 02000000u
@@ -43,9 +43,9 @@ static long new_socket(uint32_t family, uint32_t type)
 }
 
 /* sockfd_lookup_light: EBADF, ENOTSOCK, or a host socket memsim leaves alone. */
-static long sock_fd(struct machine *m, uint32_t fd)
+static long sock_fd(struct task_struct *t, uint32_t fd)
 {
-    int h = fd_host(m, fd);
+    int h = fd_host(t, fd);
     struct stat st;
     if (h < 0)
         return -EBADF;
@@ -55,7 +55,7 @@ static long sock_fd(struct machine *m, uint32_t fd)
 }
 
 /* One socket operation by its socketcall number, arguments in a[]. */
-static long socket_op(struct machine *m, uint32_t call, const uint32_t a[6])
+static long socket_op(struct task_struct *t, uint32_t call, const uint32_t a[6])
 {
     switch (call) {
     case SYS_SOCKET_:
@@ -64,31 +64,31 @@ static long socket_op(struct machine *m, uint32_t call, const uint32_t a[6])
     case SYS_ACCEPT4_:
         if (a[3] & ~(G_SOCK_CLOEXEC | G_SOCK_NONBLOCK))
             return -EINVAL;
-        return sock_fd(m, a[0]);
+        return sock_fd(t, a[0]);
     case SYS_RECVMMSG_:
         if (a[3] & G_MSG_CMSG_COMPAT)
             return -EINVAL;
-        return sock_fd(m, a[0]);
+        return sock_fd(t, a[0]);
     default:
-        return sock_fd(m, a[0]);
+        return sock_fd(t, a[0]);
     }
 }
 
-long sys_socketcall(struct machine *m, const uint32_t a[6])
+long sys_socketcall(struct task_struct *t, const uint32_t a[6])
 {
     uint32_t v[6] = { 0 };
     if (a[0] < 1 || a[0] > SYS_SENDMMSG_)
         return -EINVAL;
-    if (copy_from_user(m->mm, v, a[1], socketcall_nargs[a[0]] * 4u))
+    if (copy_from_user(t->mm, v, a[1], socketcall_nargs[a[0]] * 4u))
         return -EFAULT;
-    return socket_op(m, a[0], v);
+    return socket_op(t, a[0], v);
 }
 
-long sys_socket(struct machine *m, const uint32_t a[6]) { return socket_op(m, SYS_SOCKET_, a); }
-long sys_socketpair(struct machine *m, const uint32_t a[6]) { return socket_op(m, SYS_SOCKETPAIR_, a); }
-long sys_accept4(struct machine *m, const uint32_t a[6]) { return socket_op(m, SYS_ACCEPT4_, a); }
-long sys_recvmmsg(struct machine *m, const uint32_t a[6]) { return socket_op(m, SYS_RECVMMSG_, a); }
+long sys_socket(struct task_struct *t, const uint32_t a[6]) { return socket_op(t, SYS_SOCKET_, a); }
+long sys_socketpair(struct task_struct *t, const uint32_t a[6]) { return socket_op(t, SYS_SOCKETPAIR_, a); }
+long sys_accept4(struct task_struct *t, const uint32_t a[6]) { return socket_op(t, SYS_ACCEPT4_, a); }
+long sys_recvmmsg(struct task_struct *t, const uint32_t a[6]) { return socket_op(t, SYS_RECVMMSG_, a); }
 /* bind, connect, listen, getsockopt, getsockname, getpeername, sendto,
  * setsockopt (the descriptor before optlen, as Linux 6.x), sendmsg,
  * recvfrom, recvmsg, shutdown, sendmmsg: the descriptor first. */
-long sys_sockfd_op(struct machine *m, const uint32_t a[6]) { return sock_fd(m, a[0]); }
+long sys_sockfd_op(struct task_struct *t, const uint32_t a[6]) { return sock_fd(t, a[0]); }

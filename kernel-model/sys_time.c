@@ -2,9 +2,10 @@
  * sys_time.c — the guest's clocks, sleeps, interval timers and resource
  * usage, all on the model's cycle counter.
  *
- * Model time is m->cycles at cpu.hz.  A sleep advances m->cycles (the model
- * does nothing else meanwhile) and counts it in m->sleep_cycles, so CPU
- * time is m->cycles - m->sleep_cycles.  The clocks (Linux's ids,
+ * Model time is the kernel clock's cycles (k->clock, counted by emu's
+ * timing model) at clock.hz.  A sleep advances them (arch.advance_clock; the model
+ * does nothing else meanwhile) and counts it in t->k->clock.sleep_cycles, so CPU
+ * time is cycles - clock.sleep_cycles.  The clocks (Linux's ids,
  * include/uapi/linux/time.h):
  *   REALTIME, REALTIME_COARSE, REALTIME_ALARM, TAI  epoch + model time
  *   MONOTONIC, MONOTONIC_RAW, MONOTONIC_COARSE,
@@ -20,7 +21,7 @@
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
-#include "emu/syscall.h"
+#include "kernel-model/sys_internal.h"
 
 #define NSEC_PER_SEC 1000000000ull
 #define MODEL_HZ     250u               /* the tick: the _COARSE and PROF/VIRT resolution */
@@ -37,46 +38,46 @@ enum clock_base { BASE_REAL, BASE_MONO, BASE_CPU };
 #define CPUCLOCK_SCHED        2
 #define CLOCKFD               3
 
-uint64_t time_ns(const struct machine *m)
+uint64_t time_ns(const struct task_struct *t)
 {
-    return (uint64_t)((unsigned __int128)m->cycles * NSEC_PER_SEC / m->cpu.hz);
+    return (uint64_t)((unsigned __int128)kclock_cycles(t->k) * NSEC_PER_SEC / t->k->clock.hz);
 }
 
-static uint64_t cycles_to_ns(const struct machine *m, uint64_t c)
+static uint64_t cycles_to_ns(const struct task_struct *t, uint64_t c)
 {
-    return (uint64_t)((unsigned __int128)c * NSEC_PER_SEC / m->cpu.hz);
+    return (uint64_t)((unsigned __int128)c * NSEC_PER_SEC / t->k->clock.hz);
 }
 
 /* ns to cycles, rounded up: after sleeping that long, a clock reads at least ns more. */
-static uint64_t ns_to_cycles(const struct machine *m, uint64_t ns)
+static uint64_t ns_to_cycles(const struct task_struct *t, uint64_t ns)
 {
-    unsigned __int128 c = ((unsigned __int128)ns * m->cpu.hz + NSEC_PER_SEC - 1) / NSEC_PER_SEC;
+    unsigned __int128 c = ((unsigned __int128)ns * t->k->clock.hz + NSEC_PER_SEC - 1) / NSEC_PER_SEC;
     return c > UINT64_MAX / 2 ? UINT64_MAX / 2 : (uint64_t)c;
 }
 
-static uint64_t cpu_cycles(const struct machine *m) { return m->cycles - m->sleep_cycles; }
+static uint64_t cpu_cycles(const struct task_struct *t) { return kclock_cycles(t->k) - t->k->clock.sleep_cycles; }
 
 /* A negative id names a CPU clock: valid when its pid is 0 or the guest's
  * (posix-cpu-timers.c pid_for_clock); a clock fd (low bits 3) names no
  * posix clock the model has.  0 or -EINVAL, *thread set for per-thread. */
-static long cpu_clock_check(const struct machine *m, int32_t clk, int *thread)
+static long cpu_clock_check(const struct task_struct *t, int32_t clk, int *thread)
 {
     if (CPUCLOCK_WHICH(clk) == CLOCKFD)
         return -EINVAL;
     int32_t pid = CPUCLOCK_PID(clk);
-    if (pid != 0 && pid != (int32_t)m->pid)
+    if (pid != 0 && pid != (int32_t)t->pid)
         return -EINVAL;
     *thread = CPUCLOCK_PERTHREAD(clk);
     return 0;
 }
 
 /* The base of a clock id, or -EINVAL; *res its resolution in ns. */
-static long clock_base(const struct machine *m, int32_t clk, uint64_t *res)
+static long clock_base(const struct task_struct *t, int32_t clk, uint64_t *res)
 {
     int thread;
     *res = 1;
     if (clk < 0) {
-        if (cpu_clock_check(m, clk, &thread))
+        if (cpu_clock_check(t, clk, &thread))
             return -EINVAL;
         if (CPUCLOCK_WHICH(clk) != CPUCLOCK_SCHED)
             *res = NSEC_PER_SEC / MODEL_HZ;
@@ -97,57 +98,57 @@ static long clock_base(const struct machine *m, int32_t clk, uint64_t *res)
     }
 }
 
-static long clock_read(const struct machine *m, int32_t clk, uint64_t *ns);
+static long clock_read(const struct task_struct *t, int32_t clk, uint64_t *ns);
 
 /* A clock's reading in ns (0 for an invalid id): for the blocking waits. */
-uint64_t guest_clock_ns(const struct machine *m, uint32_t clk)
+uint64_t guest_clock_ns(const struct task_struct *t, uint32_t clk)
 {
     uint64_t ns = 0;
-    return clock_read(m, (int32_t)clk, &ns) ? 0 : ns;
+    return clock_read(t, (int32_t)clk, &ns) ? 0 : ns;
 }
 
 /* A clock's reading in ns, or -EINVAL. */
-static long clock_read(const struct machine *m, int32_t clk, uint64_t *ns)
+static long clock_read(const struct task_struct *t, int32_t clk, uint64_t *ns)
 {
     uint64_t res;
-    long base = clock_base(m, clk, &res);
+    long base = clock_base(t, clk, &res);
     if (base < 0)
         return base;
     if (base == BASE_CPU)
-        *ns = cycles_to_ns(m, cpu_cycles(m));
+        *ns = cycles_to_ns(t, cpu_cycles(t));
     else
-        *ns = time_ns(m) + (base == BASE_REAL ? m->opt.epoch * NSEC_PER_SEC : 0);
+        *ns = time_ns(t) + (base == BASE_REAL ? t->k->epoch * NSEC_PER_SEC : 0);
     if (res > 1)
         *ns -= *ns % res;               /* a coarse clock reads the last tick */
     return 0;
 }
 
-static long put_ts(struct machine *m, uint32_t uaddr, uint64_t ns, int is64)
+static long put_ts(struct task_struct *t, uint32_t uaddr, uint64_t ns, int is64)
 {
     if (is64) {
         uint64_t ts[2] = { ns / NSEC_PER_SEC, ns % NSEC_PER_SEC };
-        return copy_to_user(m->mm, uaddr, ts, sizeof ts) ? -EFAULT : 0;
+        return copy_to_user(t->mm, uaddr, ts, sizeof ts) ? -EFAULT : 0;
     }
     uint32_t ts[2] = { (uint32_t)(ns / NSEC_PER_SEC), (uint32_t)(ns % NSEC_PER_SEC) };
-    return copy_to_user(m->mm, uaddr, ts, sizeof ts) ? -EFAULT : 0;
+    return copy_to_user(t->mm, uaddr, ts, sizeof ts) ? -EFAULT : 0;
 }
 
 /* A timespec from the guest (get_timespec64 + timespec64_valid): 0, -EFAULT
  * or -EINVAL.  The time64 layout's tv_nsec padding is dropped, as a 64-bit
  * kernel does for a compat task. */
-static long get_ts(struct machine *m, uint32_t uaddr, int is64, uint64_t *ns)
+static long get_ts(struct task_struct *t, uint32_t uaddr, int is64, uint64_t *ns)
 {
     int64_t sec;
     uint32_t nsec;
     if (is64) {
         uint64_t ts[2];
-        if (copy_from_user(m->mm, ts, uaddr, sizeof ts))
+        if (copy_from_user(t->mm, ts, uaddr, sizeof ts))
             return -EFAULT;
         sec = (int64_t)ts[0];
         nsec = (uint32_t)ts[1];
     } else {
         int32_t ts[2];
-        if (copy_from_user(m->mm, ts, uaddr, sizeof ts))
+        if (copy_from_user(t->mm, ts, uaddr, sizeof ts))
             return -EFAULT;
         sec = ts[0];
         nsec = (uint32_t)ts[1];
@@ -159,47 +160,47 @@ static long get_ts(struct machine *m, uint32_t uaddr, int is64, uint64_t *ns)
     return 0;
 }
 
-static long clock_gettime_common(struct machine *m, const uint32_t a[6], int is64)
+static long clock_gettime_common(struct task_struct *t, const uint32_t a[6], int is64)
 {
     uint64_t ns;
-    long err = clock_read(m, (int32_t)a[0], &ns);
-    return err ? err : put_ts(m, a[1], ns, is64);
+    long err = clock_read(t, (int32_t)a[0], &ns);
+    return err ? err : put_ts(t, a[1], ns, is64);
 }
 
-long sys_clock_gettime(struct machine *m, const uint32_t a[6]) { return clock_gettime_common(m, a, 0); }
-long sys_clock_gettime64(struct machine *m, const uint32_t a[6]) { return clock_gettime_common(m, a, 1); }
+long sys_clock_gettime(struct task_struct *t, const uint32_t a[6]) { return clock_gettime_common(t, a, 0); }
+long sys_clock_gettime64(struct task_struct *t, const uint32_t a[6]) { return clock_gettime_common(t, a, 1); }
 
-static long clock_getres_common(struct machine *m, const uint32_t a[6], int is64)
+static long clock_getres_common(struct task_struct *t, const uint32_t a[6], int is64)
 {
     uint64_t res;
-    long base = clock_base(m, (int32_t)a[0], &res);
+    long base = clock_base(t, (int32_t)a[0], &res);
     if (base < 0)
         return base;
-    return a[1] ? put_ts(m, a[1], res, is64) : 0;
+    return a[1] ? put_ts(t, a[1], res, is64) : 0;
 }
 
-long sys_clock_getres(struct machine *m, const uint32_t a[6]) { return clock_getres_common(m, a, 0); }
-long sys_clock_getres_time64(struct machine *m, const uint32_t a[6]) { return clock_getres_common(m, a, 1); }
+long sys_clock_getres(struct task_struct *t, const uint32_t a[6]) { return clock_getres_common(t, a, 0); }
+long sys_clock_getres_time64(struct task_struct *t, const uint32_t a[6]) { return clock_getres_common(t, a, 1); }
 
-long sys_time(struct machine *m, const uint32_t a[6])
+long sys_time(struct task_struct *t, const uint32_t a[6])
 {
     uint64_t ns;
-    clock_read(m, 0, &ns);
-    uint32_t t = (uint32_t)(ns / NSEC_PER_SEC);
-    if (a[0] && copy_to_user(m->mm, a[0], &t, 4))
+    clock_read(t, 0, &ns);
+    uint32_t secs = (uint32_t)(ns / NSEC_PER_SEC);
+    if (a[0] && copy_to_user(t->mm, a[0], &secs, 4))
         return -EFAULT;
-    return (long)t;
+    return (long)secs;
 }
 
-long sys_gettimeofday(struct machine *m, const uint32_t a[6])
+long sys_gettimeofday(struct task_struct *t, const uint32_t a[6])
 {
     uint64_t ns;
-    clock_read(m, 0, &ns);
+    clock_read(t, 0, &ns);
     uint32_t tv[2] = { (uint32_t)(ns / NSEC_PER_SEC), (uint32_t)(ns % NSEC_PER_SEC / 1000) };
     uint32_t tz[2] = { 0, 0 };          /* sys_tz: UTC, no DST */
-    if (a[0] && copy_to_user(m->mm, a[0], tv, sizeof tv))
+    if (a[0] && copy_to_user(t->mm, a[0], tv, sizeof tv))
         return -EFAULT;
-    if (a[1] && copy_to_user(m->mm, a[1], tz, sizeof tz))
+    if (a[1] && copy_to_user(t->mm, a[1], tz, sizeof tz))
         return -EFAULT;
     return 0;
 }
@@ -209,156 +210,157 @@ long sys_gettimeofday(struct machine *m, const uint32_t a[6])
 static const int itimer_signal[3] = { SIGALRM, SIGVTALRM, SIGPROF };
 
 /* The cycle at which the next timer fires (UINT64_MAX: none), what the
- * run loop compares with m->cycles.  REAL runs on model time, VIRTUAL and
+ * engine compares with the clock's cycles.  REAL runs on model time, VIRTUAL and
  * PROF on CPU time, which a sleep does not advance. */
-static void timers_update(struct machine *m)
+static void timers_update(struct task_struct *t)
 {
     uint64_t next = UINT64_MAX;
     for (int i = 0; i < 3; i++) {
-        uint64_t at = m->itimer[i].expires;
+        uint64_t at = t->itimer[i].expires;
         if (!at)
             continue;
         if (i != 0)
-            at += m->sleep_cycles;
+            at += t->k->clock.sleep_cycles;
         if (at < next)
             next = at;
     }
-    m->timer_cycle = next;
+    t->k->clock.timer_cycle = next;
 }
 
 /* A timer's signal: SIG_IGN discards it; a blocked one stays pending on
  * the process (delivered when unblocked); a handler ends the run
  * (unsupported-handler); anything else is the default action, termination. */
-static void timer_signal(struct machine *m, int which)
+static void timer_signal(struct task_struct *t, int which)
 {
     int sig = itimer_signal[which];
-    if (m->sig.blocked & sigmask_of((uint32_t)sig)) {
+    if (t->sig.blocked & sigmask_of((uint32_t)sig)) {
         struct ksiginfo info = { .signo = sig, .code = KSI_KERNEL };
-        signal_queue(&m->sig, SIG_TO_PROCESS, &info);
+        signal_queue(&t->sig, SIG_TO_PROCESS, &info);
         return;
     }
-    if (m->sigactions[sig].handler == 1 || signal_unsupported_handler(m, (uint32_t)sig))
+    if (t->sigactions[sig].handler == 1 || signal_unsupported_handler(t, (uint32_t)sig))
         return;
-    machine_kill(m, sig, "memsim: %s: the %s timer expired at model time %.6f s", signal_name(sig),
+    task_exit_signal(t, sig, "memsim: %s: the %s timer expired at model time %.6f s", signal_name(sig),
                  which == 0 ? "real (alarm)" : which == 1 ? "virtual" : "profiling",
-                 (double)time_ns(m) / 1e9);
+                 (double)time_ns(t) / 1e9);
 }
 
-void time_expire_timers(struct machine *m)
+void time_expire_timers(struct task_struct *t)
 {
-    for (int i = 0; i < 3 && !m->stopped; i++) {
-        struct itimer *t = &m->itimer[i];
-        uint64_t now = i == 0 ? m->cycles : cpu_cycles(m);
-        if (!t->expires || now < t->expires)
+    for (int i = 0; i < 3 && !task_dead(t); i++) {
+        struct itimer *it = &t->itimer[i];
+        uint64_t now = i == 0 ? kclock_cycles(t->k) : cpu_cycles(t);
+        if (!it->expires || now < it->expires)
             continue;
-        t->expires = t->interval ? now + t->interval : 0;
-        timer_signal(m, i);
+        it->expires = it->interval ? now + it->interval : 0;
+        timer_signal(t, i);
     }
-    timers_update(m);
+    timers_update(t);
 }
 
 /* The remaining time of timer which and its interval, in cycles. */
-static void itimer_get(const struct machine *m, int which, uint64_t *value, uint64_t *interval)
+static void itimer_get(const struct task_struct *t, int which, uint64_t *value, uint64_t *interval)
 {
-    const struct itimer *t = &m->itimer[which];
-    uint64_t now = which == 0 ? m->cycles : cpu_cycles(m);
-    *value = !t->expires ? 0 : t->expires > now ? t->expires - now : 1;
-    *interval = t->interval;
+    const struct itimer *it = &t->itimer[which];
+    uint64_t now = which == 0 ? kclock_cycles(t->k) : cpu_cycles(t);
+    *value = !it->expires ? 0 : it->expires > now ? it->expires - now : 1;
+    *interval = it->interval;
 }
 
-static void itimer_set(struct machine *m, int which, uint64_t value, uint64_t interval)
+static void itimer_set(struct task_struct *t, int which, uint64_t value, uint64_t interval)
 {
-    uint64_t now = which == 0 ? m->cycles : cpu_cycles(m);
-    m->itimer[which].expires = value ? now + value : 0;
-    m->itimer[which].interval = value ? interval : 0;
-    timers_update(m);
+    uint64_t now = which == 0 ? kclock_cycles(t->k) : cpu_cycles(t);
+    t->itimer[which].expires = value ? now + value : 0;
+    t->itimer[which].interval = value ? interval : 0;
+    timers_update(t);
 }
 
-static void cycles_to_tv(const struct machine *m, uint64_t c, uint32_t tv[2])
+static void cycles_to_tv(const struct task_struct *t, uint64_t c, uint32_t tv[2])
 {
-    uint64_t us = (cycles_to_ns(m, c) + 999) / 1000;     /* never 0 for a pending timer */
+    uint64_t us = (cycles_to_ns(t, c) + 999) / 1000;     /* never 0 for a pending timer */
     tv[0] = (uint32_t)(us / 1000000);
     tv[1] = (uint32_t)(us % 1000000);
 }
 
-long sys_getitimer(struct machine *m, const uint32_t a[6])
+long sys_getitimer(struct task_struct *t, const uint32_t a[6])
 {
     uint64_t v, iv;
     uint32_t out[4];
     if (a[0] > 2)
         return -EINVAL;
-    itimer_get(m, (int)a[0], &v, &iv);
-    cycles_to_tv(m, iv, out);
-    cycles_to_tv(m, v, out + 2);
-    return copy_to_user(m->mm, a[1], out, sizeof out) ? -EFAULT : 0;
+    itimer_get(t, (int)a[0], &v, &iv);
+    cycles_to_tv(t, iv, out);
+    cycles_to_tv(t, v, out + 2);
+    return copy_to_user(t->mm, a[1], out, sizeof out) ? -EFAULT : 0;
 }
 
 /* setitimer (kernel/time/itimer.c): a NULL new value disarms; timevals
  * must be valid (sec >= 0, usec < 10^6); the old value is written after. */
-long sys_setitimer(struct machine *m, const uint32_t a[6])
+long sys_setitimer(struct task_struct *t, const uint32_t a[6])
 {
     int32_t nw[4] = { 0, 0, 0, 0 };
     uint32_t out[4];
     uint64_t v, iv;
-    if (a[1] && copy_from_user(m->mm, nw, a[1], sizeof nw))
+    if (a[1] && copy_from_user(t->mm, nw, a[1], sizeof nw))
         return -EFAULT;
     if (a[0] > 2)
         return -EINVAL;
     for (int i = 0; i < 4; i += 2)
         if (nw[i] < 0 || nw[i + 1] < 0 || nw[i + 1] >= 1000000)
             return -EINVAL;
-    itimer_get(m, (int)a[0], &v, &iv);
-    cycles_to_tv(m, iv, out);
-    cycles_to_tv(m, v, out + 2);
+    itimer_get(t, (int)a[0], &v, &iv);
+    cycles_to_tv(t, iv, out);
+    cycles_to_tv(t, v, out + 2);
     uint64_t nv_ns = (uint64_t)nw[2] * NSEC_PER_SEC + (uint64_t)nw[3] * 1000;
     uint64_t ni_ns = (uint64_t)nw[0] * NSEC_PER_SEC + (uint64_t)nw[1] * 1000;
-    itimer_set(m, (int)a[0], ns_to_cycles(m, nv_ns), ns_to_cycles(m, ni_ns));
-    if (a[2] && copy_to_user(m->mm, a[2], out, sizeof out))
+    itimer_set(t, (int)a[0], ns_to_cycles(t, nv_ns), ns_to_cycles(t, ni_ns));
+    if (a[2] && copy_to_user(t->mm, a[2], out, sizeof out))
         return -EFAULT;
     return 0;
 }
 
 /* alarm(s): the real timer, no interval; returns the old remaining time in
  * whole seconds, rounded to nearest, at least 1 if it was pending. */
-long sys_alarm(struct machine *m, const uint32_t a[6])
+long sys_alarm(struct task_struct *t, const uint32_t a[6])
 {
     uint64_t v, iv;
-    itimer_get(m, 0, &v, &iv);
-    uint64_t us = (cycles_to_ns(m, v) + 999) / 1000;
+    itimer_get(t, 0, &v, &iv);
+    uint64_t us = (cycles_to_ns(t, v) + 999) / 1000;
     uint64_t old = us / 1000000 + (us % 1000000 >= 500000);
     if (!old && us)
         old = 1;
-    itimer_set(m, 0, ns_to_cycles(m, (uint64_t)a[0] * NSEC_PER_SEC), 0);
+    itimer_set(t, 0, ns_to_cycles(t, (uint64_t)a[0] * NSEC_PER_SEC), 0);
     return (long)(uint32_t)old;
 }
 
 /* ---- sleeping ---- */
 
-/* Sleep until m->cycles reaches until: the model's time advances at once.
+/* Sleep until the clock reaches until: the model's time advances at once.
  * Only the real timer runs meanwhile (the others count CPU time); expiring
  * first, it ends the sleep there (its signal interrupts it), unless its
  * signal is ignored.  Returns 0. */
-long time_sleep_until(struct machine *m, uint64_t until)
+long time_sleep_until(struct task_struct *t, uint64_t until)
 {
-    while (m->cycles < until && !m->stopped) {
-        uint64_t real = m->itimer[0].expires ? m->itimer[0].expires : UINT64_MAX;
+    while (kclock_cycles(t->k) < until && !task_dead(t)) {
+        uint64_t real = t->itimer[0].expires ? t->itimer[0].expires : UINT64_MAX;
         uint64_t step = until < real ? until : real;
-        if (step > m->cycles) {
-            m->sleep_cycles += step - m->cycles;
-            m->cycles = step;
+        if (step > kclock_cycles(t->k)) {
+            uint64_t delta = step - kclock_cycles(t->k);
+            t->k->clock.sleep_cycles += delta;
+            t->k->arch.advance_clock(t->k->arch.ctx, delta);
         }
-        time_expire_timers(m);          /* also moves the CPU-time timers past the sleep */
+        time_expire_timers(t);          /* also moves the CPU-time timers past the sleep */
     }
-    m->nr_sleeps++;
+    t->k->clock.nr_sleeps++;
     return 0;
 }
 
 /* clock_nanosleep (kernel/time/posix-timers.c and the k_clocks' nsleep). */
-static long clock_nanosleep_common(struct machine *m, const uint32_t a[6], int is64)
+static long clock_nanosleep_common(struct task_struct *t, const uint32_t a[6], int is64)
 {
     int32_t clk = (int32_t)a[0];
     uint64_t res, req, now;
-    long base = clock_base(m, clk, &res);
+    long base = clock_base(t, clk, &res);
     if (base < 0)
         return base;
     /* the clocks without nsleep: MONOTONIC_RAW, the _COARSE ones,
@@ -371,62 +373,62 @@ static long clock_nanosleep_common(struct machine *m, const uint32_t a[6], int i
         if (getuid() != 0)
             return -EPERM;              /* needs CAP_WAKE_ALARM */
     }
-    long err = get_ts(m, a[2], is64, &req);
+    long err = get_ts(t, a[2], is64, &req);
     if (err)
         return err;
     if (base == BASE_CPU) {
         int thread = 0;
         if (clk < 0)
-            cpu_clock_check(m, clk, &thread);
+            cpu_clock_check(t, clk, &thread);
         if (thread)
             return -EINVAL;             /* posix_cpu_nsleep: not on one's own thread clock */
-        clock_read(m, 2, &now);
+        clock_read(t, 2, &now);
         if (a[1] & TIMER_ABSTIME ? req <= now : req == 0)
             return 0;
         /* CPU time does not advance while its only thread sleeps: Linux
          * sleeps forever.  The model reports the deadlock. */
-        machine_kill(m, SIGKILL, "memsim: the guest sleeps on its own CPU-time clock and "
+        task_exit_signal(t, SIGKILL, "memsim: the guest sleeps on its own CPU-time clock and "
                      "nothing can advance it: a deadlock (Linux would hang)");
         return 0;
     }
-    clock_read(m, clk, &now);
+    clock_read(t, clk, &now);
     uint64_t delta = a[1] & TIMER_ABSTIME ? (req > now ? req - now : 0) : req;
-    return time_sleep_until(m, m->cycles + ns_to_cycles(m, delta));
+    return time_sleep_until(t, kclock_cycles(t->k) + ns_to_cycles(t, delta));
 }
 
-long sys_clock_nanosleep(struct machine *m, const uint32_t a[6]) { return clock_nanosleep_common(m, a, 0); }
-long sys_clock_nanosleep_time64(struct machine *m, const uint32_t a[6]) { return clock_nanosleep_common(m, a, 1); }
+long sys_clock_nanosleep(struct task_struct *t, const uint32_t a[6]) { return clock_nanosleep_common(t, a, 0); }
+long sys_clock_nanosleep_time64(struct task_struct *t, const uint32_t a[6]) { return clock_nanosleep_common(t, a, 1); }
 
-long sys_nanosleep(struct machine *m, const uint32_t a[6])
+long sys_nanosleep(struct task_struct *t, const uint32_t a[6])
 {
     uint32_t b[6] = { 1, 0, a[0], a[1], 0, 0 };     /* CLOCK_MONOTONIC, relative */
-    return clock_nanosleep_common(m, b, 0);
+    return clock_nanosleep_common(t, b, 0);
 }
 
 /* One task: nothing else to run. */
-long sys_sched_yield(struct machine *m, const uint32_t a[6]) { return 0; }
+long sys_sched_yield(struct task_struct *t, const uint32_t a[6]) { return 0; }
 
 /* ---- resource usage ---- */
 
-uint64_t time_maxrss_pages(struct machine *m)
+uint64_t time_maxrss_pages(struct task_struct *t)
 {
-    if (m->mm && m->mm->rss_pages > m->hiwater_rss)
-        m->hiwater_rss = m->mm->rss_pages;
-    return m->hiwater_rss;
+    if (t->mm && t->mm->rss_pages > t->hiwater_rss)
+        t->hiwater_rss = t->mm->rss_pages;
+    return t->hiwater_rss;
 }
 
 /* User and system time in cycles: system is the kernel model's work
  * (system calls, faults), user the rest of the CPU time. */
-static void cpu_split(const struct machine *m, uint64_t *utime, uint64_t *stime)
+static void cpu_split(const struct task_struct *t, uint64_t *utime, uint64_t *stime)
 {
-    uint64_t cpu = cpu_cycles(m), sys = m->syscall_cycles + m->fault_cycles;
+    uint64_t cpu = cpu_cycles(t), sys = *t->k->clock.syscall_cycles + *t->k->clock.fault_cycles;
     *stime = sys < cpu ? sys : cpu;
     *utime = cpu - *stime;
 }
 
 /* getrusage (kernel/sys.c): SELF and THREAD are the guest; it has no
  * children.  struct rusage on i386: two timevals and 14 longs. */
-long sys_getrusage(struct machine *m, const uint32_t a[6])
+long sys_getrusage(struct task_struct *t, const uint32_t a[6])
 {
     int32_t who = (int32_t)a[0];
     uint32_t ru[18];
@@ -435,24 +437,24 @@ long sys_getrusage(struct machine *m, const uint32_t a[6])
     memset(ru, 0, sizeof ru);
     if (who != -1) {
         uint64_t ut, st;
-        cpu_split(m, &ut, &st);
-        cycles_to_tv(m, ut, ru);
-        cycles_to_tv(m, st, ru + 2);
-        ru[4] = (uint32_t)(time_maxrss_pages(m) * (PAGE_SIZE / 1024));  /* ru_maxrss, KiB */
-        ru[8] = (uint32_t)m->nr_faults;                                 /* ru_minflt */
-        ru[16] = (uint32_t)m->nr_sleeps;                                /* ru_nvcsw */
+        cpu_split(t, &ut, &st);
+        cycles_to_tv(t, ut, ru);
+        cycles_to_tv(t, st, ru + 2);
+        ru[4] = (uint32_t)(time_maxrss_pages(t) * (PAGE_SIZE / 1024));  /* ru_maxrss, KiB */
+        ru[8] = (uint32_t)*t->k->clock.nr_faults;                                 /* ru_minflt */
+        ru[16] = (uint32_t)t->k->clock.nr_sleeps;                                /* ru_nvcsw */
     }
-    return copy_to_user(m->mm, a[1], ru, sizeof ru) ? -EFAULT : 0;
+    return copy_to_user(t->mm, a[1], ru, sizeof ru) ? -EFAULT : 0;
 }
 
 /* times(2): CPU times in USER_HZ ticks; returns the ticks since boot. */
-long sys_times(struct machine *m, const uint32_t a[6])
+long sys_times(struct task_struct *t, const uint32_t a[6])
 {
     uint64_t ut, st;
-    cpu_split(m, &ut, &st);
-    uint32_t tms[4] = { (uint32_t)(cycles_to_ns(m, ut) / (NSEC_PER_SEC / USER_HZ)),
-                        (uint32_t)(cycles_to_ns(m, st) / (NSEC_PER_SEC / USER_HZ)), 0, 0 };
-    if (a[0] && copy_to_user(m->mm, a[0], tms, sizeof tms))
+    cpu_split(t, &ut, &st);
+    uint32_t tms[4] = { (uint32_t)(cycles_to_ns(t, ut) / (NSEC_PER_SEC / USER_HZ)),
+                        (uint32_t)(cycles_to_ns(t, st) / (NSEC_PER_SEC / USER_HZ)), 0, 0 };
+    if (a[0] && copy_to_user(t->mm, a[0], tms, sizeof tms))
         return -EFAULT;
-    return (long)(uint32_t)(time_ns(m) / (NSEC_PER_SEC / USER_HZ));
+    return (long)(uint32_t)(time_ns(t) / (NSEC_PER_SEC / USER_HZ));
 }

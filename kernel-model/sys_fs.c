@@ -19,32 +19,32 @@
 #include <sys/sysmacros.h>
 #include <termios.h>
 #include <unistd.h>
-#include "emu/fs.h"
+#include "kernel-model/fs.h"
 
 #define IO_CHUNK (256u << 10)
 
-static long get_path(struct machine *m, uint32_t uptr, char *buf)
+static long get_path(struct task_struct *t, uint32_t uptr, char *buf)
 {
-    long n = strncpy_from_user(m->mm, buf, uptr, PATH_MAX_G);
+    long n = strncpy_from_user(t->mm, buf, uptr, PATH_MAX_G);
     if (n == 0)
         return -ENOENT;
     return n < 0 ? n : 0;
 }
 
-static long do_open(struct machine *m, uint32_t dirfd, uint32_t upath, uint32_t flags)
+static long do_open(struct task_struct *t, uint32_t dirfd, uint32_t upath, uint32_t flags)
 {
     char path[PATH_MAX_G];
-    long r = get_path(m, upath, path);
-    return r ? r : fs_open_guest(m, dirfd, path, flags);
+    long r = get_path(t, upath, path);
+    return r ? r : fs_open_guest(t, dirfd, path, flags);
 }
 
-long sys_open(struct machine *m, const uint32_t a[6]) { return do_open(m, G_AT_FDCWD, a[0], a[1]); }
-long sys_openat(struct machine *m, const uint32_t a[6]) { return do_open(m, a[0], a[1], a[2]); }
+long sys_open(struct task_struct *t, const uint32_t a[6]) { return do_open(t, G_AT_FDCWD, a[0], a[1]); }
+long sys_openat(struct task_struct *t, const uint32_t a[6]) { return do_open(t, a[0], a[1], a[2]); }
 
 /* read(2) through a bounce buffer into user memory. */
-static long read_to_user(struct machine *m, uint32_t fd, uint32_t uaddr, uint32_t count)
+static long read_to_user(struct task_struct *t, uint32_t fd, uint32_t uaddr, uint32_t count)
 {
-    int h = fd_host(m, fd);
+    int h = fd_host(t, fd);
     if (h < 0)
         return -EBADF;
     uint32_t len = count < IO_CHUNK ? count : IO_CHUNK;
@@ -57,15 +57,15 @@ static long read_to_user(struct machine *m, uint32_t fd, uint32_t uaddr, uint32_
         /* a regular file gives the whole count (to 256 KiB chunks) */
         struct stat st;
         if (fstat(h, &st) == 0 && S_ISREG(st.st_mode)) {
-            long more = n > 0 && copy_to_user(m->mm, uaddr, buf, (uint32_t)n) ? -EFAULT : 0;
+            long more = n > 0 && copy_to_user(t->mm, uaddr, buf, (uint32_t)n) ? -EFAULT : 0;
             free(buf);
             if (more)
                 return lseek(h, -(off_t)n, SEEK_CUR), -EFAULT;
-            more = read_to_user(m, fd, uaddr + (uint32_t)n, count - len);
+            more = read_to_user(t, fd, uaddr + (uint32_t)n, count - len);
             return more < 0 ? n : n + more;
         }
     }
-    if (n > 0 && copy_to_user(m->mm, uaddr, buf, (uint32_t)n)) {
+    if (n > 0 && copy_to_user(t->mm, uaddr, buf, (uint32_t)n)) {
         /* Linux copies as it reads: nothing reached the guest, so the
          * file position must not have moved either. */
         lseek(h, -(off_t)n, SEEK_CUR);
@@ -75,7 +75,7 @@ static long read_to_user(struct machine *m, uint32_t fd, uint32_t uaddr, uint32_
     return r;
 }
 
-long sys_read(struct machine *m, const uint32_t a[6]) { return read_to_user(m, a[0], a[1], a[2]); }
+long sys_read(struct task_struct *t, const uint32_t a[6]) { return read_to_user(t, a[0], a[1], a[2]); }
 
 /*
  * A write to a pipe or socket without a reader fails with EPIPE and sends
@@ -83,12 +83,12 @@ long sys_read(struct machine *m, const uint32_t a[6]) { return read_to_user(m, a
  * blocked one waits for its unblocking; its default action, taken on the
  * return to user mode, ends the run silently (as a shell is silent).
  */
-static void send_sigpipe(struct machine *m)
+static void send_sigpipe(struct task_struct *t)
 {
-    signal_send_kernel(m, SIGPIPE);
+    signal_send_kernel(t, SIGPIPE);
 }
 
-static long write_user(struct machine *m, int h, uint32_t uaddr, uint32_t len)
+static long write_user(struct task_struct *t, int h, uint32_t uaddr, uint32_t len)
 {
     long done = 0;
     uint8_t *buf = malloc(IO_CHUNK);
@@ -96,14 +96,14 @@ static long write_user(struct machine *m, int h, uint32_t uaddr, uint32_t len)
         return -ENOMEM;
     while (len) {
         uint32_t chunk = len < IO_CHUNK ? len : IO_CHUNK;
-        if (copy_from_user(m->mm, buf, uaddr, chunk)) {
+        if (copy_from_user(t->mm, buf, uaddr, chunk)) {
             done = done ? done : -EFAULT;
             break;
         }
         ssize_t n = write(h, buf, chunk);
         if (n < 0) {
             if (errno == EPIPE)
-                send_sigpipe(m);
+                send_sigpipe(t);
             done = done ? done : -errno;
             break;
         }
@@ -117,15 +117,15 @@ static long write_user(struct machine *m, int h, uint32_t uaddr, uint32_t len)
     return done;
 }
 
-long sys_write(struct machine *m, const uint32_t a[6])
+long sys_write(struct task_struct *t, const uint32_t a[6])
 {
-    int h = fd_host(m, a[0]);
-    return h < 0 ? -EBADF : write_user(m, h, a[1], a[2]);
+    int h = fd_host(t, a[0]);
+    return h < 0 ? -EBADF : write_user(t, h, a[1], a[2]);
 }
 
-static long do_iov(struct machine *m, const uint32_t a[6], int writing)
+static long do_iov(struct task_struct *t, const uint32_t a[6], int writing)
 {
-    int h = fd_host(m, a[0]);
+    int h = fd_host(t, a[0]);
     if (h < 0)
         return -EBADF;
     if (a[2] > 1024)
@@ -133,12 +133,12 @@ static long do_iov(struct machine *m, const uint32_t a[6], int writing)
     long total = 0;
     for (uint32_t i = 0; i < a[2]; i++) {
         uint32_t iov[2];
-        if (copy_from_user(m->mm, iov, a[1] + 8 * i, 8))
+        if (copy_from_user(t->mm, iov, a[1] + 8 * i, 8))
             return total ? total : -EFAULT;
         if (!iov[1])
             continue;
         uint32_t b[6] = { a[0], iov[0], iov[1] };
-        long r = writing ? write_user(m, h, iov[0], iov[1]) : sys_read(m, b);
+        long r = writing ? write_user(t, h, iov[0], iov[1]) : sys_read(t, b);
         if (r < 0)
             return total ? total : r;
         total += r;
@@ -148,14 +148,14 @@ static long do_iov(struct machine *m, const uint32_t a[6], int writing)
     return total;
 }
 
-long sys_writev(struct machine *m, const uint32_t a[6]) { return do_iov(m, a, 1); }
-long sys_readv(struct machine *m, const uint32_t a[6]) { return do_iov(m, a, 0); }
+long sys_writev(struct task_struct *t, const uint32_t a[6]) { return do_iov(t, a, 1); }
+long sys_readv(struct task_struct *t, const uint32_t a[6]) { return do_iov(t, a, 0); }
 
 /* lseek for both entry points: directories seek among the offsets
  * getdents64 gave the guest (sys_dir.c). */
-static long do_lseek(struct machine *m, uint32_t fd, int64_t off, int whence, int64_t *res)
+static long do_lseek(struct task_struct *t, uint32_t fd, int64_t off, int whence, int64_t *res)
 {
-    struct guest_fd *g = fd_get(m, fd);
+    struct guest_fd *g = fd_get(t, fd);
     if (!g)
         return -EBADF;
     if (g->dir)
@@ -167,23 +167,23 @@ static long do_lseek(struct machine *m, uint32_t fd, int64_t off, int whence, in
     return 0;
 }
 
-long sys_lseek(struct machine *m, const uint32_t a[6])
+long sys_lseek(struct task_struct *t, const uint32_t a[6])
 {
     int64_t res;
-    long r = do_lseek(m, a[0], (int32_t)a[1], (int)a[2], &res);
+    long r = do_lseek(t, a[0], (int32_t)a[1], (int)a[2], &res);
     if (r)
         return r;
     return res > INT32_MAX ? -EOVERFLOW : (long)res;
 }
 
-long sys_llseek(struct machine *m, const uint32_t a[6])
+long sys_llseek(struct task_struct *t, const uint32_t a[6])
 {
     int64_t res;
-    long r = do_lseek(m, a[0], (int64_t)(((uint64_t)a[1] << 32) | a[2]), (int)a[4], &res);
+    long r = do_lseek(t, a[0], (int64_t)(((uint64_t)a[1] << 32) | a[2]), (int)a[4], &res);
     if (r)
         return r;
     uint64_t v = (uint64_t)res;
-    return copy_to_user(m->mm, a[3], &v, 8) ? -EFAULT : 0;
+    return copy_to_user(t->mm, a[3], &v, 8) ? -EFAULT : 0;
 }
 
 /* struct stat64 as i386 lays it out (arch/x86/include/uapi/asm/stat.h). */
@@ -197,7 +197,7 @@ struct __attribute__((packed)) stat64_i386 {
 };
 _Static_assert(sizeof(struct stat64_i386) == 96, "i386 struct stat64 is 96 bytes");
 
-static long put_stat64(struct machine *m, uint32_t uaddr, const struct stat *st)
+static long put_stat64(struct task_struct *t, uint32_t uaddr, const struct stat *st)
 {
     struct stat64_i386 s = {
         .st_dev = st->st_dev, .st_ino32 = (uint32_t)st->st_ino, .st_mode = st->st_mode,
@@ -209,7 +209,7 @@ static long put_stat64(struct machine *m, uint32_t uaddr, const struct stat *st)
         .st_ctime_ = (uint32_t)st->st_ctim.tv_sec, .st_ctime_nsec = (uint32_t)st->st_ctim.tv_nsec,
         .st_ino = st->st_ino,
     };
-    return copy_to_user(m->mm, uaddr, &s, sizeof s) ? -EFAULT : 0;
+    return copy_to_user(t->mm, uaddr, &s, sizeof s) ? -EFAULT : 0;
 }
 
 /* Open a path for stat-like calls: O_PATH, optionally not following a final
@@ -217,10 +217,10 @@ static long put_stat64(struct machine *m, uint32_t uaddr, const struct stat *st)
  * the guest's working directory (vfs_fstatat / filename_lookup of ""):
  * "." from it, which fs_open resolves as every relative path — the root
  * under --root, memsim's working directory with the default root. */
-static int path_fd(struct machine *m, uint32_t dirfd, uint32_t upath, uint32_t flags, long *err)
+static int path_fd(struct task_struct *t, uint32_t dirfd, uint32_t upath, uint32_t flags, long *err)
 {
     char path[PATH_MAX_G];
-    if ((*err = strncpy_from_user(m->mm, path, upath, PATH_MAX_G)) < 0)
+    if ((*err = strncpy_from_user(t->mm, path, upath, PATH_MAX_G)) < 0)
         return -1;
     if (!path[0] && (flags & G_AT_EMPTY_PATH) && dirfd == G_AT_FDCWD)
         strcpy(path, ".");
@@ -229,73 +229,73 @@ static int path_fd(struct machine *m, uint32_t dirfd, uint32_t upath, uint32_t f
             *err = -ENOENT;
             return -1;
         }
-        int h = fd_host(m, dirfd);
+        int h = fd_host(t, dirfd);
         int fd = h < 0 ? -1 : fcntl(h, F_DUPFD_CLOEXEC, 3);
         *err = fd < 0 ? -EBADF : 0;
         return fd;
     }
-    int fd = fs_open(m, dirfd, path,
+    int fd = fs_open(t, dirfd, path,
                              O_PATH | ((flags & G_AT_SYMLINK_NOFOLLOW) ? O_NOFOLLOW : 0));
     *err = fd < 0 ? fd : 0;
     return fd < 0 ? -1 : fd;
 }
 
-static long stat_at(struct machine *m, uint32_t dirfd, uint32_t upath, uint32_t ubuf, uint32_t flags)
+static long stat_at(struct task_struct *t, uint32_t dirfd, uint32_t upath, uint32_t ubuf, uint32_t flags)
 {
     long err;
-    int fd = path_fd(m, dirfd, upath, flags, &err);
+    int fd = path_fd(t, dirfd, upath, flags, &err);
     if (fd < 0)
         return err;
     struct stat st;
-    long r = fstat(fd, &st) ? -errno : put_stat64(m, ubuf, &st);
+    long r = fstat(fd, &st) ? -errno : put_stat64(t, ubuf, &st);
     close(fd);
     return r;
 }
 
-long sys_fstat64(struct machine *m, const uint32_t a[6])
+long sys_fstat64(struct task_struct *t, const uint32_t a[6])
 {
-    int h = fd_host(m, a[0]);
+    int h = fd_host(t, a[0]);
     struct stat st;
     if (h < 0)
         return -EBADF;
-    return fstat(h, &st) ? -errno : put_stat64(m, a[1], &st);
+    return fstat(h, &st) ? -errno : put_stat64(t, a[1], &st);
 }
 
-long sys_stat64(struct machine *m, const uint32_t a[6]) { return stat_at(m, G_AT_FDCWD, a[0], a[1], 0); }
-long sys_lstat64(struct machine *m, const uint32_t a[6])
+long sys_stat64(struct task_struct *t, const uint32_t a[6]) { return stat_at(t, G_AT_FDCWD, a[0], a[1], 0); }
+long sys_lstat64(struct task_struct *t, const uint32_t a[6])
 {
-    return stat_at(m, G_AT_FDCWD, a[0], a[1], G_AT_SYMLINK_NOFOLLOW);
+    return stat_at(t, G_AT_FDCWD, a[0], a[1], G_AT_SYMLINK_NOFOLLOW);
 }
-long sys_fstatat64(struct machine *m, const uint32_t a[6]) { return stat_at(m, a[0], a[1], a[2], a[3]); }
+long sys_fstatat64(struct task_struct *t, const uint32_t a[6]) { return stat_at(t, a[0], a[1], a[2], a[3]); }
 
-long sys_statx(struct machine *m, const uint32_t a[6])
+long sys_statx(struct task_struct *t, const uint32_t a[6])
 {
     long err;
-    int fd = path_fd(m, a[0], a[1], a[2], &err);
+    int fd = path_fd(t, a[0], a[1], a[2], &err);
     if (fd < 0)
         return err;
     struct statx stx;
     long r = statx(fd, "", AT_EMPTY_PATH, a[3], &stx) ? -errno : 0;
     close(fd);
-    if (!r && copy_to_user(m->mm, a[4], &stx, sizeof stx))
+    if (!r && copy_to_user(t->mm, a[4], &stx, sizeof stx))
         r = -EFAULT;
     return r;
 }
 
-static long do_readlink(struct machine *m, uint32_t dirfd, uint32_t upath, uint32_t ubuf, uint32_t size)
+static long do_readlink(struct task_struct *t, uint32_t dirfd, uint32_t upath, uint32_t ubuf, uint32_t size)
 {
     char path[PATH_MAX_G], target[PATH_MAX_G];
-    long r = get_path(m, upath, path);
+    long r = get_path(t, upath, path);
     if (r)
         return r;
     if ((int32_t)size <= 0)
         return -EINVAL;
     ssize_t n;
     if (strcmp(path, "/proc/self/exe") == 0) {
-        n = (ssize_t)strlen(m->exe_guest_path);
-        memcpy(target, m->exe_guest_path, (size_t)n);
+        n = (ssize_t)strlen(t->exe_guest_path);
+        memcpy(target, t->exe_guest_path, (size_t)n);
     } else {
-        int fd = fs_open(m, dirfd, path, O_PATH | O_NOFOLLOW);
+        int fd = fs_open(t, dirfd, path, O_PATH | O_NOFOLLOW);
         if (fd < 0)
             return fd;
         n = readlinkat(fd, "", target, sizeof target);
@@ -306,11 +306,11 @@ static long do_readlink(struct machine *m, uint32_t dirfd, uint32_t upath, uint3
     }
     if ((uint32_t)n > size)
         n = size;
-    return copy_to_user(m->mm, ubuf, target, (uint32_t)n) ? -EFAULT : n;
+    return copy_to_user(t->mm, ubuf, target, (uint32_t)n) ? -EFAULT : n;
 }
 
-long sys_readlink(struct machine *m, const uint32_t a[6]) { return do_readlink(m, G_AT_FDCWD, a[0], a[1], a[2]); }
-long sys_readlinkat(struct machine *m, const uint32_t a[6]) { return do_readlink(m, a[0], a[1], a[2], a[3]); }
+long sys_readlink(struct task_struct *t, const uint32_t a[6]) { return do_readlink(t, G_AT_FDCWD, a[0], a[1], a[2]); }
+long sys_readlinkat(struct task_struct *t, const uint32_t a[6]) { return do_readlink(t, a[0], a[1], a[2], a[3]); }
 
 /* access(2): the host decides R_OK and X_OK for memsim's own user (through
  * the resolved descriptor, so --root holds).  W_OK is EROFS first, before
@@ -319,7 +319,7 @@ long sys_readlinkat(struct machine *m, const uint32_t a[6]) { return do_readlink
  * (fs_path.c), where the host's answer stands.  (Linux lets other devices
  * be written on a read-only mount; memsim does not open them for writing,
  * so it does not promise that either.) */
-static long do_access(struct machine *m, uint32_t dirfd, uint32_t upath, uint32_t mode,
+static long do_access(struct task_struct *t, uint32_t dirfd, uint32_t upath, uint32_t mode,
                       uint32_t flags)
 {
     long err;
@@ -327,7 +327,7 @@ static long do_access(struct machine *m, uint32_t dirfd, uint32_t upath, uint32_
         return -EINVAL;
     if (flags & ~(G_AT_EACCESS | G_AT_SYMLINK_NOFOLLOW | G_AT_EMPTY_PATH))
         return -EINVAL;
-    int fd = path_fd(m, dirfd, upath, flags, &err);
+    int fd = path_fd(t, dirfd, upath, flags, &err);
     if (fd < 0)
         return err;
     struct stat st;
@@ -343,38 +343,38 @@ static long do_access(struct machine *m, uint32_t dirfd, uint32_t upath, uint32_
     return r;
 }
 
-long sys_access(struct machine *m, const uint32_t a[6])
+long sys_access(struct task_struct *t, const uint32_t a[6])
 {
-    return do_access(m, G_AT_FDCWD, a[0], a[1], 0);
+    return do_access(t, G_AT_FDCWD, a[0], a[1], 0);
 }
-long sys_faccessat(struct machine *m, const uint32_t a[6])
+long sys_faccessat(struct task_struct *t, const uint32_t a[6])
 {
-    return do_access(m, a[0], a[1], a[2], 0);       /* the old call has no flags */
+    return do_access(t, a[0], a[1], a[2], 0);       /* the old call has no flags */
 }
-long sys_faccessat2(struct machine *m, const uint32_t a[6])
+long sys_faccessat2(struct task_struct *t, const uint32_t a[6])
 {
-    return do_access(m, a[0], a[1], a[2], a[3]);
+    return do_access(t, a[0], a[1], a[2], a[3]);
 }
 
-long sys_ioctl(struct machine *m, const uint32_t a[6])
+long sys_ioctl(struct task_struct *t, const uint32_t a[6])
 {
-    int h = fd_host(m, a[0]);
+    int h = fd_host(t, a[0]);
     if (h < 0)
         return -EBADF;
     uint8_t buf[64];
     size_t size;
     switch (a[1]) {
-    case FIONREAD:   return fd_fionread(m, h, a[2]);
+    case FIONREAD:   return fd_fionread(t, h, a[2]);
     case TCGETS:     size = 36; break;       /* struct termios: same on i386 and x86-64 */
     case TIOCGWINSZ: size = sizeof(struct winsize); break;
     default:         return -ENOTTY;
     }
     if (ioctl(h, a[1], buf) < 0)
         return -errno;
-    return copy_to_user(m->mm, a[2], buf, (uint32_t)size) ? -EFAULT : 0;
+    return copy_to_user(t->mm, a[2], buf, (uint32_t)size) ? -EFAULT : 0;
 }
 
-long sys_poll(struct machine *m, const uint32_t a[6])
+long sys_poll(struct task_struct *t, const uint32_t a[6])
 {
     uint32_t n = a[1];
     if (n > MAX_FDS)
@@ -382,11 +382,11 @@ long sys_poll(struct machine *m, const uint32_t a[6])
     struct pollfd *p = calloc(n ? n : 1, sizeof *p);
     if (!p)
         return -ENOMEM;
-    long r = n && copy_from_user(m->mm, p, a[0], n * (uint32_t)sizeof *p) ? -EFAULT : 0;
+    long r = n && copy_from_user(t->mm, p, a[0], n * (uint32_t)sizeof *p) ? -EFAULT : 0;
     int32_t guest_fd[MAX_FDS];
     for (uint32_t i = 0; !r && i < n; i++) {
         guest_fd[i] = p[i].fd;
-        p[i].fd = p[i].fd < 0 ? -1 : fd_host(m, (uint32_t)p[i].fd);
+        p[i].fd = p[i].fd < 0 ? -1 : fd_host(t, (uint32_t)p[i].fd);
         if (guest_fd[i] >= 0 && p[i].fd < 0)
             p[i].fd = -1;                      /* closed fd: POLLNVAL below */
     }
@@ -400,30 +400,30 @@ long sys_poll(struct machine *m, const uint32_t a[6])
             }
             p[i].fd = guest_fd[i];
         }
-        if (r >= 0 && n && copy_to_user(m->mm, a[0], p, n * (uint32_t)sizeof *p))
+        if (r >= 0 && n && copy_to_user(t->mm, a[0], p, n * (uint32_t)sizeof *p))
             r = -EFAULT;
     }
     free(p);
     return r;
 }
 
-long sys_getcwd(struct machine *m, const uint32_t a[6])
+long sys_getcwd(struct task_struct *t, const uint32_t a[6])
 {
     char cwd[PATH_MAX_G];
-    long r = fs_getcwd(m, cwd, sizeof cwd);
+    long r = fs_getcwd(t, cwd, sizeof cwd);
     if (r)
         return r;
     uint32_t n = (uint32_t)strlen(cwd) + 1;
     if (n > a[1])
         return -ERANGE;
-    return copy_to_user(m->mm, a[0], cwd, n) ? -EFAULT : (long)n;
+    return copy_to_user(t->mm, a[0], cwd, n) ? -EFAULT : (long)n;
 }
 
-long sys_chdir(struct machine *m, const uint32_t a[6])
+long sys_chdir(struct task_struct *t, const uint32_t a[6])
 {
     char path[PATH_MAX_G];
-    long r = get_path(m, a[0], path);
-    return r ? r : fs_chdir(m, G_AT_FDCWD, path);
+    long r = get_path(t, a[0], path);
+    return r ? r : fs_chdir(t, G_AT_FDCWD, path);
 }
 
-long sys_fchdir(struct machine *m, const uint32_t a[6]) { return fs_chdir(m, a[0], NULL); }
+long sys_fchdir(struct task_struct *t, const uint32_t a[6]) { return fs_chdir(t, a[0], NULL); }

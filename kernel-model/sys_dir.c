@@ -18,7 +18,7 @@
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
-#include "emu/fs.h"
+#include "kernel-model/fs.h"
 
 #define DIRENT_CHUNK (64u << 10)
 #define MAX_DIR_ENTRIES 0x7fffffffu      /* guest offsets stay positive int32 */
@@ -162,9 +162,9 @@ static uint32_t to_old_dirents(const uint8_t *in, size_t len, uint8_t *out, uint
     return k;
 }
 
-static long getdents_common(struct machine *m, const uint32_t a[6], int old)
+static long getdents_common(struct task_struct *t, const uint32_t a[6], int old)
 {
-    struct guest_fd *g = fd_get(m, a[0]);
+    struct guest_fd *g = fd_get(t, a[0]);
     if (!g)
         return -EBADF;
     if (!g->dir)
@@ -189,7 +189,7 @@ static long getdents_common(struct machine *m, const uint32_t a[6], int old)
         k = done;
         out = obuf;
     }
-    if (r > 0 && copy_to_user(m->mm, a[1], out, (uint32_t)r))
+    if (r > 0 && copy_to_user(t->mm, a[1], out, (uint32_t)r))
         r = -EFAULT;
     if (n > 0 && r > 0)
         d->pos += (uint32_t)k;
@@ -202,8 +202,8 @@ static long getdents_common(struct machine *m, const uint32_t a[6], int old)
     return r;
 }
 
-long sys_getdents64(struct machine *m, const uint32_t a[6]) { return getdents_common(m, a, 0); }
-long sys_getdents(struct machine *m, const uint32_t a[6]) { return getdents_common(m, a, 1); }
+long sys_getdents64(struct task_struct *t, const uint32_t a[6]) { return getdents_common(t, a, 0); }
+long sys_getdents(struct task_struct *t, const uint32_t a[6]) { return getdents_common(t, a, 1); }
 
 long guest_dir_seek(struct guest_dir *d, int hfd, int64_t off, int whence, int64_t *res)
 {

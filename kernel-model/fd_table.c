@@ -1,7 +1,7 @@
 /*
  * fd_table.c — the guest's descriptor table.
  *
- * A guest fd is an index into m->fds, never a host number: each entry
+ * A guest fd is an index into t->files->fd, never a host number: each entry
  * holds a host descriptor the guest itself opened (or a dup of one of
  * memsim's stdio streams that was open when memsim started).  memsim's own
  * files — the program, the RAM memfd, the trace, the --root directory —
@@ -22,7 +22,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
-#include "emu/fs.h"
+#include "kernel-model/fs.h"
 
 /* memsim's internal descriptors go at or above this (fd_move_high). */
 #define FD_INTERNAL_MIN 512
@@ -54,14 +54,14 @@ int fd_move_high(int fd)
     return h;
 }
 
-int fd_table_init(struct machine *m, unsigned stdio_open)
+int fd_table_init(struct task_struct *t, unsigned stdio_open)
 {
     for (uint32_t i = 0; i < MAX_FDS; i++)
-        m->fds[i] = (struct guest_fd){ .host_fd = -1 };
-    m->cwd = (struct guest_fd){ .host_fd = -1 };
+        t->files->fd[i] = (struct guest_fd){ .host_fd = -1 };
+    t->cwd = (struct guest_fd){ .host_fd = -1 };
     mode_t mask = umask(022);       /* inherited, as a child inherits its parent's */
     umask(mask);
-    m->umask = (uint32_t)mask;
+    t->umask = (uint32_t)mask;
     for (int i = 0; i < 3; i++) {
         if (!(stdio_open & (1u << i)))
             continue;
@@ -70,16 +70,16 @@ int fd_table_init(struct machine *m, unsigned stdio_open)
         int h = fcntl(i, F_DUPFD_CLOEXEC, 3);
         if (h < 0)
             return -1;
-        m->fds[i].host_fd = h;
+        t->files->fd[i].host_fd = h;
     }
     return 0;
 }
 
 /* Forget guest fd: close its host fd and drop its mapping and directory
  * objects; VMAs that map the file keep their own references. */
-static void fd_release(struct machine *m, uint32_t fd)
+static void fd_release(struct task_struct *t, uint32_t fd)
 {
-    struct guest_fd *g = &m->fds[fd];
+    struct guest_fd *g = &t->files->fd[fd];
     close(g->host_fd);
     vm_file_put(g->vmf);
     guest_dir_put(g->dir);
@@ -87,39 +87,39 @@ static void fd_release(struct machine *m, uint32_t fd)
     *g = (struct guest_fd){ .host_fd = -1 };
 }
 
-void fd_table_close(struct machine *m)
+void fd_table_close(struct task_struct *t)
 {
-    fs_cwd_release(m);
+    fs_cwd_release(t);
     for (uint32_t i = 0; i < MAX_FDS; i++)
-        if (m->fds[i].host_fd >= 0)
-            fd_release(m, i);
+        if (t->files->fd[i].host_fd >= 0)
+            fd_release(t, i);
 }
 
-struct guest_fd *fd_get(struct machine *m, uint32_t fd)
+struct guest_fd *fd_get(struct task_struct *t, uint32_t fd)
 {
-    return fd < MAX_FDS && m->fds[fd].host_fd >= 0 ? &m->fds[fd] : NULL;
+    return fd < MAX_FDS && t->files->fd[fd].host_fd >= 0 ? &t->files->fd[fd] : NULL;
 }
 
-int fd_host(struct machine *m, uint32_t fd)
+int fd_host(struct task_struct *t, uint32_t fd)
 {
-    struct guest_fd *g = fd_get(m, fd);
+    struct guest_fd *g = fd_get(t, fd);
     return g ? g->host_fd : -1;
 }
 
 /* The descriptors the guest may hold: RLIMIT_NOFILE, within the table. */
-static uint32_t nofile_limit(const struct machine *m)
+static uint32_t nofile_limit(const struct task_struct *t)
 {
-    uint64_t cur = m->mm->rlim[RLIMIT_NOFILE_].rlim_cur;
+    uint64_t cur = t->mm->rlim[RLIMIT_NOFILE_].rlim_cur;
     return cur < MAX_FDS ? (uint32_t)cur : MAX_FDS;
 }
 
-long fd_install(struct machine *m, int hfd, int cloexec, uint32_t lowest,
+long fd_install(struct task_struct *t, int hfd, int cloexec, uint32_t lowest,
                 const char *path, struct guest_dir *dir)
 {
-    uint32_t limit = nofile_limit(m);
+    uint32_t limit = nofile_limit(t);
     for (uint32_t i = lowest; i < limit; i++) {
-        if (m->fds[i].host_fd < 0) {
-            m->fds[i] = (struct guest_fd){ .host_fd = hfd, .cloexec = cloexec,
+        if (t->files->fd[i].host_fd < 0) {
+            t->files->fd[i] = (struct guest_fd){ .host_fd = hfd, .cloexec = cloexec,
                                            .path = path ? strdup(path) : NULL, .dir = dir };
             return i;
         }
@@ -129,68 +129,68 @@ long fd_install(struct machine *m, int hfd, int cloexec, uint32_t lowest,
     return lowest >= limit ? -EINVAL : -EMFILE;   /* F_DUPFD past the limit: EINVAL */
 }
 
-long sys_close(struct machine *m, const uint32_t a[6])
+long sys_close(struct task_struct *t, const uint32_t a[6])
 {
-    if (!fd_get(m, a[0]))
+    if (!fd_get(t, a[0]))
         return -EBADF;
-    fd_release(m, a[0]);
+    fd_release(t, a[0]);
     return 0;
 }
 
 /* A second guest fd for the open file of g: a host dup (same file
  * description: offset and flags shared, as Linux's dup shares the file). */
-static long dup_from(struct machine *m, struct guest_fd *g, int cloexec, uint32_t lowest)
+static long dup_from(struct task_struct *t, struct guest_fd *g, int cloexec, uint32_t lowest)
 {
     int nh = fcntl(g->host_fd, F_DUPFD_CLOEXEC, 3);
     if (nh < 0)
         return -errno;
-    return fd_install(m, nh, cloexec, lowest, g->path, g->dir ? guest_dir_get(g->dir) : NULL);
+    return fd_install(t, nh, cloexec, lowest, g->path, g->dir ? guest_dir_get(g->dir) : NULL);
 }
 
-static long dup_to(struct machine *m, uint32_t oldfd, uint32_t newfd, int cloexec)
+static long dup_to(struct task_struct *t, uint32_t oldfd, uint32_t newfd, int cloexec)
 {
-    struct guest_fd *g = fd_get(m, oldfd);
-    if (!g || newfd >= nofile_limit(m))
+    struct guest_fd *g = fd_get(t, oldfd);
+    if (!g || newfd >= nofile_limit(t))
         return -EBADF;
     if (oldfd == newfd)
         return newfd;
     int nh = fcntl(g->host_fd, F_DUPFD_CLOEXEC, 3);
     if (nh < 0)
         return -errno;
-    if (m->fds[newfd].host_fd >= 0)
-        fd_release(m, newfd);
-    m->fds[newfd] = (struct guest_fd){ .host_fd = nh, .cloexec = cloexec,
+    if (t->files->fd[newfd].host_fd >= 0)
+        fd_release(t, newfd);
+    t->files->fd[newfd] = (struct guest_fd){ .host_fd = nh, .cloexec = cloexec,
                                        .path = g->path ? strdup(g->path) : NULL,
                                        .dir = g->dir ? guest_dir_get(g->dir) : NULL };
     return newfd;
 }
 
-long fd_reopen(struct machine *m, uint32_t fd, int cloexec)
+long fd_reopen(struct task_struct *t, uint32_t fd, int cloexec)
 {
-    struct guest_fd *g = fd_get(m, fd);
-    return g ? dup_from(m, g, cloexec, 0) : -EBADF;
+    struct guest_fd *g = fd_get(t, fd);
+    return g ? dup_from(t, g, cloexec, 0) : -EBADF;
 }
 
-long sys_dup(struct machine *m, const uint32_t a[6])
+long sys_dup(struct task_struct *t, const uint32_t a[6])
 {
-    struct guest_fd *g = fd_get(m, a[0]);
-    return g ? dup_from(m, g, 0, 0) : -EBADF;
+    struct guest_fd *g = fd_get(t, a[0]);
+    return g ? dup_from(t, g, 0, 0) : -EBADF;
 }
 
-long sys_dup2(struct machine *m, const uint32_t a[6]) { return dup_to(m, a[0], a[1], 0); }
-long sys_dup3(struct machine *m, const uint32_t a[6])
+long sys_dup2(struct task_struct *t, const uint32_t a[6]) { return dup_to(t, a[0], a[1], 0); }
+long sys_dup3(struct task_struct *t, const uint32_t a[6])
 {
-    return a[0] == a[1] ? -EINVAL : dup_to(m, a[0], a[1], (a[2] & G_O_CLOEXEC) != 0);
+    return a[0] == a[1] ? -EINVAL : dup_to(t, a[0], a[1], (a[2] & G_O_CLOEXEC) != 0);
 }
 
-long sys_fcntl64(struct machine *m, const uint32_t a[6])
+long sys_fcntl64(struct task_struct *t, const uint32_t a[6])
 {
-    struct guest_fd *g = fd_get(m, a[0]);
+    struct guest_fd *g = fd_get(t, a[0]);
     if (!g)
         return -EBADF;
     switch (a[1]) {
     case F_DUPFD: case F_DUPFD_CLOEXEC:
-        return dup_from(m, g, a[1] == F_DUPFD_CLOEXEC, a[2]);
+        return dup_from(t, g, a[1] == F_DUPFD_CLOEXEC, a[2]);
     case F_GETFD: return g->cloexec ? FD_CLOEXEC : 0;
     case F_SETFD: g->cloexec = (a[2] & FD_CLOEXEC) != 0; return 0;
     case F_GETFL: { int r = fcntl(g->host_fd, F_GETFL); return r < 0 ? -errno : r; }
@@ -206,7 +206,7 @@ long sys_fcntl64(struct machine *m, const uint32_t a[6])
     case 5: case 6: case 7:             /* F_GETLK, F_SETLK, F_SETLKW */
     case 12: case 13: case 14:          /* the same with struct flock64 */
     case 36: case 37: case 38:          /* F_OFD_GETLK, F_OFD_SETLK, F_OFD_SETLKW */
-        return fd_record_lock(m, g, a[1], a[2]);
+        return fd_record_lock(t, g, a[1], a[2]);
     default:      return -EINVAL;
     }
 }
@@ -236,9 +236,9 @@ static long host_f_mode(int h, unsigned *f_mode)
     return 0;
 }
 
-long fd_mmap_file(struct machine *m, uint32_t fd, struct mmap_file *f)
+long fd_mmap_file(struct task_struct *t, uint32_t fd, struct mmap_file *f)
 {
-    struct guest_fd *g = fd_get(m, fd);
+    struct guest_fd *g = fd_get(t, fd);
     *f = (struct mmap_file){ 0 };
     if (!g)
         return -EBADF;
@@ -254,7 +254,7 @@ long fd_mmap_file(struct machine *m, uint32_t fd, struct mmap_file *f)
     if (!g->vmf) {
         char name[32];
         snprintf(name, sizeof name, "fd:%u", fd);
-        g->vmf = vm_file_get(&m->files, g->host_fd, g->path ? g->path : name);
+        g->vmf = vm_file_get(&t->k->vm_files, g->host_fd, g->path ? g->path : name);
         if (!g->vmf)
             return errno ? -errno : -ENOMEM;
     }

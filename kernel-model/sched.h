@@ -1,0 +1,143 @@
+/*
+ * sched.h — a guest task (Linux's struct task_struct) and its life.
+ *
+ * A task is everything the kernel model keeps about one guest thread of
+ * execution: its identity, how it ended, its address space, descriptors,
+ * file-system and signal state and the per-task registrations.  System
+ * calls reach every piece of state through the task (t->mm, t->files,
+ * t->k), never through a global, so several tasks can exist at once.
+ * What only the engine knows (registers, the CPU's descriptor tables) is
+ * behind t->arch and the kernel's arch ops (mm.h: struct kernel_arch_ops).
+ *
+ * Some state Linux keeps per process (signal_struct: itimers, sigactions;
+ * mm->context: the LDT; fs_struct: root, cwd, umask) is in the task until
+ * there is more than one task per process; each such field says so.
+ */
+#ifndef MEMSIM_SCHED_H
+#define MEMSIM_SCHED_H
+
+#include <stdint.h>
+#include "kernel-model/mm.h"
+#include "kernel-model/sigstate.h"
+
+#define GUEST_PID 1000u             /* the first task's pid */
+#define TASK_COMM_LEN 16
+#define MAX_FDS   NR_OPEN_MAX       /* the table; RLIMIT_NOFILE bounds its use */
+#define GDT_ENTRY_TLS_MIN 6u        /* set_thread_area's GDT entries 6-8 */
+#define GDT_ENTRY_TLS_ENTRIES 3u
+#define LDT_ENTRIES 8192u           /* modify_ldt's table: all of them ... */
+#define LDT_ORDER   4u              /* ... in 16 pages from buddy */
+
+enum task_state {
+    TASK_RUNNING,
+    TASK_INTERRUPTIBLE,             /* blocked in a system call, a signal may wake it */
+    TASK_DEAD,                      /* exited or killed: exit_* say how */
+};
+
+/* One guest descriptor.  The VFS replaces this with struct file. */
+struct guest_fd {
+    int host_fd;                    /* -1: free */
+    int cloexec;
+    char *path;                     /* as the guest opened it, or NULL */
+    struct vm_file *vmf;            /* shared by every mmap of this open file */
+    struct guest_dir *dir;          /* a directory the guest opened (sys_dir.c):
+                                       only these name a dirfd; NULL otherwise */
+};
+
+/* The descriptor table (Linux's files_struct), shared by threads later. */
+struct files_struct {
+    struct guest_fd fd[MAX_FDS];
+};
+
+struct sigaction_rec {
+    uint32_t handler, flags, restorer;
+    uint64_t mask;
+};
+
+/* An interval timer (setitimer): in cycles of its clock, 0: disarmed. */
+struct itimer {
+    uint64_t expires, interval;
+};
+
+struct task_struct {
+    struct kernel *k;
+    uint32_t pid, tgid, ppid;
+    enum task_state state;
+
+    /* how the task ended (state TASK_DEAD) */
+    int exit_status;                /* shell status: code, or 128 + signal */
+    const char *exit_reason;        /* "exit", "SIGSEGV", "OOM", ...; may be set
+                                       before the kill to name a special cause */
+    char report[256];               /* the one line for stderr, "" for a clean exit */
+
+    struct mm_struct *mm;           /* NULL until exec */
+    uint64_t hiwater_rss;           /* pages: rss only falls in system calls (Linux: mm) */
+    struct files_struct *files;
+
+    /* file-system state (Linux: fs_struct) */
+    int root_fd;                    /* host directory fd of --root, or -1 for "/" */
+    struct guest_fd cwd;            /* chdir's directory (fs_path.c); .dir NULL: the
+                                       starting one, the root or memsim's own */
+    uint32_t umask;                 /* the file-creation mask (memsim's own at start) */
+    char *exe_guest_path;           /* what /proc/self/exe reads as (Linux: mm->exe_file) */
+
+    /* signals; sigactions and itimers are per process (Linux: signal_struct, sighand) */
+    struct task_signals sig;        /* blocked and pending sets, sigaltstack */
+    struct sigaction_rec sigactions[65];
+    struct itimer itimer[3];        /* ITIMER_REAL, _VIRTUAL, _PROF */
+
+    /* descriptors: the TLS entries are per task (thread.tls_array), loaded
+     * into the CPU's GDT by the arch ops; the LDT is per mm in Linux */
+    uint8_t tls_array[GDT_ENTRY_TLS_ENTRIES][8];
+    uint32_t ldt_pfn;               /* the LDT (order 4), or PFN_NONE */
+
+    /* per-task registrations */
+    uint32_t clear_child_tid;
+    uint32_t robust_list;           /* set_robust_list's head (sys_task.c) */
+    uint32_t rseq_addr, rseq_len, rseq_sig;   /* the registered rseq area, 0: none */
+    char comm[TASK_COMM_LEN];       /* the program's base name, or PR_SET_NAME's */
+    uint32_t pdeath_signal, dumpable, timer_slack_ns, no_new_privs;   /* prctl */
+    int nice;                       /* setpriority's value, -20..19 */
+
+    void *arch;                     /* the engine's per-task context (emu/) */
+};
+
+/* A task of kernel k with pid, its descriptor table empty, no mm: NULL when
+ * out of host memory.  comm is the last part of path (exec's __set_task_comm). */
+struct task_struct *task_alloc(struct kernel *k, uint32_t pid, const char *path);
+/* Releases the mm, the descriptors, the LDT and the task itself. */
+void task_free(struct task_struct *t);
+void task_set_comm(struct task_struct *t, const char *path);
+
+static inline int task_dead(const struct task_struct *t) { return t->state == TASK_DEAD; }
+
+/* The task ends (exit_group): status code, reason "exit", no report. */
+void task_exit(struct task_struct *t, int code);
+/* The task is killed by sig with a report line; the first cause of death
+ * is the one reported.  Both stop the engine (arch ops) when it runs. */
+void task_exit_signal(struct task_struct *t, int sig, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* A wait nobody can end: the task is killed, SIGKILL, reason "deadlock". */
+void task_deadlock(struct task_struct *t, const char *what);
+/* "SIGSEGV"; "signal" for a real-time one. */
+const char *signal_name(int sig);
+
+/* What the engine calls besides syscall_dispatch. */
+/* Fire the timers whose time has come (cycles >= t->k->clock.timer_cycle). */
+void time_expire_timers(struct task_struct *t);
+const uint8_t *ldt_table(const struct task_struct *t);      /* NULL: no LDT yet */
+/* fd_table.c: the guest's descriptors.  fd_stdio_reserve() runs before
+ * memsim opens anything: it opens /dev/null on whichever of host fds 0-2
+ * are closed (so none of memsim's files lands there) and returns the mask
+ * of those that were open, which alone become the guest's 0-2
+ * (fd_table_init).  fd_move_high() moves an internal descriptor out of the
+ * low numbers (kept where it is if the limit is too low). */
+unsigned fd_stdio_reserve(void);
+int  fd_move_high(int fd);
+/* t's table: guest 0-2 those of stdio_open; 0 or -1 (errno) */
+int  fd_table_init(struct task_struct *t, unsigned stdio_open);
+
+/* The guest's random stream (getrandom, AT_RANDOM), seeded by --seed. */
+void kernel_random_bytes(struct kernel *k, uint8_t *buf, size_t n);
+
+#endif

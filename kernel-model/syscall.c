@@ -1,0 +1,71 @@
+/*
+ * syscall.c — syscall_dispatch(): one system call of a task, from the
+ * table's handler to the return to user mode.
+ *
+ * An unknown number returns -ENOSYS, is counted for --summary, traced like
+ * any other call, and the run goes on.  On the way back the task's due
+ * timers fire and its pending unblocked signals act, as Linux's
+ * exit_to_user_mode_loop does.
+ */
+#include <errno.h>
+#include <string.h>
+#include "kernel-model/sys_internal.h"
+
+/* Count a -ENOSYS answer: by number, named from the table where it has a
+ * name (set_robust_list, rseq: known, deliberately not implemented). */
+static void count_enosys(struct enosys_log *log, uint32_t nr, const char *name)
+{
+    log->calls++;
+    for (unsigned i = 0; i < log->n; i++)
+        if (log->e[i].nr == nr) {
+            log->e[i].count++;
+            return;
+        }
+    if (log->n == ENOSYS_LOG_MAX) {
+        log->unlisted++;
+        return;
+    }
+    log->e[log->n].nr = nr;
+    log->e[log->n].name = name;
+    log->e[log->n++].count = 1;
+}
+
+/* The kernel-internal results never reach user mode.  No handler returns
+ * them yet (one task: nothing to restart after, nobody to wake a sleeper);
+ * without a user handler to run, a restart is a plain -EINTR. */
+static long finish_result(long ret)
+{
+    switch (ret) {
+    case -ERESTARTSYS: case -ERESTARTNOINTR: case -ERESTARTNOHAND: case -ERESTART_BLOCK:
+        return -EINTR;
+    default:
+        return ret;
+    }
+}
+
+static void emit_syscall_event(struct task_struct *t, uint32_t nr, const char *name,
+                               const uint32_t a[6], uint32_t ret)
+{
+    struct kernel_observer *obs = &t->k->obs;
+    if (!obs->syscall)
+        return;
+    struct syscall_event ev = { .pid = t->pid, .nr = nr, .name = name ? name : "unknown",
+                                .ret = (int32_t)ret };
+    memcpy(ev.args, a, sizeof ev.args);
+    obs->syscall(obs->ctx, &ev);
+}
+
+long syscall_dispatch(struct task_struct *t, uint32_t nr, const uint32_t a[6])
+{
+    time_maxrss_pages(t);               /* rss falls only in here: the peak is before */
+    const struct syscall_entry *e = syscall_entry(nr);
+    long ret = finish_result((e && e->fn) ? e->fn(t, a) : -ENOSYS);
+    if (ret == -ENOSYS)
+        count_enosys(&t->k->enosys, nr, e ? e->name : NULL);
+    emit_syscall_event(t, nr, e ? e->name : NULL, a, (uint32_t)ret);
+    if (signal_deliverable(&t->sig))    /* the return to user mode */
+        signal_deliver_pending(t);
+    if (kclock_cycles(t->k) >= t->k->clock.timer_cycle)   /* a timer expired in the call */
+        time_expire_timers(t);
+    return ret;
+}

@@ -1,0 +1,82 @@
+/*
+ * syscalls.h — the system-call table and the one entry to it.
+ *
+ * The engine (emu/) reads the call number and the six argument registers
+ * and calls syscall_dispatch() with the task that made the call; it writes
+ * the result back and stops running the task once task_dead(t).  Everything
+ * else — the handler, ENOSYS counting, the syscall event, timers and signal
+ * delivery on the way back to user mode — happens here.
+ *
+ * The table (syscall_table.c) is the only list of calls: number ->
+ * {name, handler, nargs, argument kinds}.  Dispatch, the trace's syscall
+ * rows, --summary's ENOSYS names and (later) strace-style printing and
+ * replay all read it.
+ */
+#ifndef MEMSIM_SYSCALLS_H
+#define MEMSIM_SYSCALLS_H
+
+#include <stdint.h>
+
+struct task_struct;
+
+#define NR_SYSCALLS 451
+
+/* Results a handler may return that never reach user mode (Linux's
+ * include/linux/errno.h): syscall_dispatch turns them into what the task
+ * sees.  With one task nothing wakes a sleeper, so today no handler
+ * returns them (a wait nobody can end is a deadlock, sys_wait.c); the
+ * scheduler will: -ERESTARTSYS/-ERESTARTNOINTR re-run the call after a
+ * signal, -ERESTART_BLOCK leaves the task TASK_INTERRUPTIBLE on a wait
+ * queue, its result set when it is woken. */
+#define ERESTARTSYS     512
+#define ERESTARTNOINTR  513
+#define ERESTARTNOHAND  514
+#define ERESTART_BLOCK  516     /* memsim's: blocked, no result yet */
+
+/* How an argument is read, for printing and replay. */
+enum syscall_arg {
+    SA_INT,         /* signed int */
+    SA_UINT,        /* unsigned */
+    SA_FD,          /* a descriptor (or AT_FDCWD) */
+    SA_PTR_IN,      /* user memory the call reads */
+    SA_PTR_OUT,     /* user memory the call writes */
+    SA_PTR_INOUT,   /* both */
+    SA_STR,         /* a NUL-terminated user string */
+    SA_SIZE,        /* a length */
+    SA_FLAGS,       /* a bit set */
+    SA_ADDR,        /* a user address not dereferenced (mmap's addr, brk) */
+};
+
+typedef long (*syscall_fn)(struct task_struct *t, const uint32_t a[6]);
+
+struct syscall_entry {
+    const char *name;           /* NULL: no such call */
+    syscall_fn fn;              /* NULL: -ENOSYS */
+    uint8_t nargs;              /* 0..6 */
+    uint8_t arg[6];             /* enum syscall_arg of each */
+};
+
+/* The entry of nr, or NULL past the table. */
+const struct syscall_entry *syscall_entry(uint32_t nr);
+
+/* Run call nr with arguments a for task t; returns what goes back in EAX
+ * (-4095..-1: -errno). */
+long syscall_dispatch(struct task_struct *t, uint32_t nr, const uint32_t a[6]);
+
+/* The -ENOSYS answers (syscall_dispatch counts them in the kernel) so
+ * `--summary` can say why a program failed: the first ENOSYS_LOG_MAX
+ * distinct numbers in order of first use, each with its count; calls
+ * counts every one, unlisted those of later numbers. */
+#define ENOSYS_LOG_MAX 16
+struct enosys_log {
+    struct {
+        uint32_t nr;
+        const char *name;       /* the syscall table's name, or NULL */
+        uint64_t count;
+    } e[ENOSYS_LOG_MAX];
+    unsigned n;                 /* entries used */
+    uint64_t calls;             /* -ENOSYS returns in all */
+    uint64_t unlisted;          /* of them, calls of numbers past the table */
+};
+
+#endif

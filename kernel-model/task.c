@@ -1,0 +1,137 @@
+/*
+ * task.c — the life of a task: creation, the ways it dies, and release.
+ *
+ * A task dies once: the first cause (exit_group, a fatal signal, OOM, a
+ * deadlock) is the one its exit_* fields report.  Death tells the engine
+ * through the kernel's arch ops, so the CPU stops running a dead task; the
+ * engine reads t->exit_* to finish the run.
+ */
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "kernel-model/sys_internal.h"
+
+void task_set_comm(struct task_struct *t, const char *path)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    memset(t->comm, 0, sizeof t->comm);
+    strncpy(t->comm, base, sizeof t->comm - 1);
+}
+
+struct task_struct *task_alloc(struct kernel *k, uint32_t pid, const char *path)
+{
+    struct task_struct *t = calloc(1, sizeof *t);
+    if (!t)
+        return NULL;
+    t->files = calloc(1, sizeof *t->files);
+    if (!t->files) {
+        free(t);
+        return NULL;
+    }
+    t->k = k;
+    t->pid = t->tgid = pid;
+    t->ppid = 1;                            /* init: nobody waits for the guest */
+    t->state = TASK_RUNNING;
+    t->ldt_pfn = PFN_NONE;
+    t->root_fd = -1;
+    t->dumpable = 1;
+    t->timer_slack_ns = 50000;              /* init_task's timer slack */
+    task_set_comm(t, path);
+    fd_table_init(t, 0);                    /* empty: no stdio yet */
+    return t;
+}
+
+void task_free(struct task_struct *t)
+{
+    if (!t)
+        return;
+    fd_table_close(t);
+    if (t->root_fd >= 0)
+        close(t->root_fd);
+    mm_release(t->mm);
+    if (t->ldt_pfn != PFN_NONE)
+        free_pages(&t->k->pgdat, t->ldt_pfn, LDT_ORDER);
+    free(t->exe_guest_path);
+    free(t->files);
+    free(t);
+}
+
+static void task_mark_dead(struct task_struct *t)
+{
+    t->state = TASK_DEAD;
+    if (t->k->arch.task_dead)
+        t->k->arch.task_dead(t->k->arch.ctx, t);
+}
+
+void task_exit_signal(struct task_struct *t, int sig, const char *fmt, ...)
+{
+    if (task_dead(t))
+        return;                          /* the first cause of death is the one reported */
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(t->report, sizeof t->report, fmt, ap);
+    va_end(ap);
+    t->exit_status = 128 + sig;
+    if (!t->exit_reason)
+        t->exit_reason = signal_name(sig);
+    task_mark_dead(t);
+}
+
+void task_exit(struct task_struct *t, int code)
+{
+    if (task_dead(t))
+        return;
+    t->exit_status = code & 0xff;
+    t->exit_reason = "exit";
+    t->report[0] = 0;
+    task_mark_dead(t);
+}
+
+void task_deadlock(struct task_struct *t, const char *what)
+{
+    if (task_dead(t))
+        return;
+    uint32_t eip = t->k->arch.user_ip ? t->k->arch.user_ip(t->k->arch.ctx, t) : 0;
+    t->exit_reason = "deadlock";
+    task_exit_signal(t, SIGKILL, "memsim: deadlock: %s with no timeout and no other task to "
+                     "wake it (eip 0x%08x); killed as SIGKILL", what, eip);
+}
+
+/* "SIGSEGV" etc. for the standard signals, as Linux's i386 numbers them. */
+const char *signal_name(int sig)
+{
+    static const char *const names[] = {
+        [SIGHUP] = "SIGHUP",   [SIGINT] = "SIGINT",     [SIGQUIT] = "SIGQUIT", [SIGILL] = "SIGILL",
+        [SIGTRAP] = "SIGTRAP", [SIGABRT] = "SIGABRT",   [SIGBUS] = "SIGBUS",   [SIGFPE] = "SIGFPE",
+        [SIGKILL] = "SIGKILL", [SIGUSR1] = "SIGUSR1",   [SIGSEGV] = "SIGSEGV", [SIGUSR2] = "SIGUSR2",
+        [SIGPIPE] = "SIGPIPE", [SIGALRM] = "SIGALRM",   [SIGTERM] = "SIGTERM", [SIGSTKFLT] = "SIGSTKFLT",
+        [SIGCHLD] = "SIGCHLD", [SIGCONT] = "SIGCONT",   [SIGSTOP] = "SIGSTOP", [SIGTSTP] = "SIGTSTP",
+        [SIGTTIN] = "SIGTTIN", [SIGTTOU] = "SIGTTOU",   [SIGURG] = "SIGURG",   [SIGXCPU] = "SIGXCPU",
+        [SIGXFSZ] = "SIGXFSZ", [SIGVTALRM] = "SIGVTALRM", [SIGPROF] = "SIGPROF", [SIGWINCH] = "SIGWINCH",
+        [SIGIO] = "SIGIO",     [SIGPWR] = "SIGPWR",     [SIGSYS] = "SIGSYS",
+    };
+    if (sig > 0 && (unsigned)sig < sizeof names / sizeof *names && names[sig])
+        return names[sig];
+    return "signal";                      /* a real-time signal */
+}
+
+/* splitmix64: a deterministic stream from --seed (k->rng starts as the seed). */
+static uint64_t next_random(struct kernel *k)
+{
+    uint64_t z = (k->rng += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+void kernel_random_bytes(struct kernel *k, uint8_t *buf, size_t n)
+{
+    for (size_t i = 0; i < n; i += 8) {
+        uint64_t r = next_random(k);
+        memcpy(buf + i, &r, n - i < 8 ? n - i : 8);
+    }
+}

@@ -1,0 +1,129 @@
+/* Tasks (kernel-model/task.c) and the system-call table and dispatch
+ * (kernel-model/syscall_table.c, syscall.c) without an engine. */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+#include "kernel-model/sched.h"
+#include "kernel-model/syscalls.h"
+#include "tests/unit/kernel_fixture.h"
+
+#define NR_OPEN 5u
+#define NR_GETPID 20u
+#define NR_EXIT_GROUP 252u
+
+static uint64_t cycles;
+
+static void advance(void *ctx, uint64_t delta) { cycles += delta; }
+
+/* A booted kernel with a clock and no engine, and a task owning s->mm. */
+static struct task_struct *boot_task(struct sys *s)
+{
+    if (sys_boot(s, 16u << 20, NULL, GUEST_PID))
+        return NULL;
+    cycles = 0;
+    s->k.clock = (struct kernel_clock){ .cycles = &cycles, .hz = 1000000000u,
+                                        .timer_cycle = UINT64_MAX };
+    s->k.arch = (struct kernel_arch_ops){ .advance_clock = advance };
+    struct task_struct *t = task_alloc(&s->k, GUEST_PID, "/usr/bin/prog");
+    CHECK(t != NULL);
+    t->mm = s->mm;
+    s->mm = NULL;                       /* the task owns it now */
+    return t;
+}
+
+/* A page of user memory holding str; its address. */
+static uint32_t user_string(struct task_struct *t, const char *str)
+{
+    long addr = do_mmap(t->mm, 0, PAGE_SIZE, PROT_READ_ | PROT_WRITE_,
+                        MAP_PRIVATE_ | MAP_ANONYMOUS_, NULL, 0, 0, NULL);
+    CHECK(addr > 0);
+    CHECK_EQ(copy_to_user(t->mm, (uint32_t)addr, str, (uint32_t)strlen(str) + 1), 0);
+    return (uint32_t)addr;
+}
+
+/* task_free releases the mm's frames and closes every descriptor. */
+static void test_task_lifetime(void)
+{
+    struct sys s;
+    struct task_struct *t = boot_task(&s);
+    CHECK(!strcmp(t->comm, "prog"));
+    CHECK_EQ(t->pid, GUEST_PID);
+    CHECK_EQ(t->state, TASK_RUNNING);
+    for (uint32_t i = 0; i < MAX_FDS; i++)
+        CHECK_EQ(t->files->fd[i].host_fd, -1);
+
+    uint32_t path = user_string(t, "/dev/null");
+    uint32_t a[6] = { path, 0, 0, 0, 0, 0 };
+    long fd = syscall_dispatch(t, NR_OPEN, a);
+    CHECK_EQ(fd, 0);                    /* the lowest free: stdio was not given */
+    int host = t->files->fd[0].host_fd;
+    CHECK(host >= 0 && fcntl(host, F_GETFD) >= 0);
+    task_free(t);
+    CHECK(fcntl(host, F_GETFD) < 0 && errno == EBADF);
+    sys_fini(&s);                       /* every frame of the mm came back */
+}
+
+/* Dispatch: handlers see the task, ENOSYS is counted, death is recorded once. */
+static void test_dispatch(void)
+{
+    struct sys s;
+    struct task_struct *t = boot_task(&s);
+    uint32_t a[6] = { 0 };
+    CHECK_EQ(syscall_dispatch(t, NR_GETPID, a), GUEST_PID);
+    CHECK_EQ(syscall_dispatch(t, 0, a), -ENOSYS);          /* restart_syscall: not modelled */
+    CHECK_EQ(syscall_dispatch(t, 5000, a), -ENOSYS);       /* past the table */
+    CHECK_EQ(s.k.enosys.calls, 2);
+    CHECK_EQ(s.k.enosys.n, 2);
+    CHECK_EQ(s.k.enosys.e[1].nr, 5000);
+    CHECK(s.k.enosys.e[1].name == NULL);
+
+    a[0] = 3;
+    syscall_dispatch(t, NR_EXIT_GROUP, a);
+    CHECK(task_dead(t));
+    CHECK_EQ(t->exit_status, 3);
+    CHECK(!strcmp(t->exit_reason, "exit"));
+    task_exit_signal(t, 9, "too late");                    /* the first cause stays */
+    CHECK_EQ(t->exit_status, 3);
+    CHECK(t->report[0] == 0);
+    task_free(t);
+    sys_fini(&s);
+}
+
+/* Every entry with a handler has a name and at most six arguments of known
+ * kinds; names are unique (a copy-pasted entry shows as a duplicate name;
+ * a duplicate number is a build error, -Werror=override-init). */
+static void test_table(void)
+{
+    unsigned entries = 0;
+    for (uint32_t nr = 0; nr < NR_SYSCALLS; nr++) {
+        const struct syscall_entry *e = syscall_entry(nr);
+        CHECK(e != NULL);
+        if (!e->fn) {
+            CHECK(e->name == NULL);
+            continue;
+        }
+        entries++;
+        CHECK(e->name != NULL && e->name[0]);
+        CHECK(e->nargs <= 6);
+        for (unsigned i = 0; i < e->nargs; i++)
+            CHECK(e->arg[i] <= SA_ADDR);
+        for (uint32_t o = 0; o < nr; o++) {
+            const struct syscall_entry *f = syscall_entry(o);
+            CHECK(!f->name || strcmp(f->name, e->name) != 0);
+        }
+    }
+    CHECK(entries > 150);
+    CHECK(syscall_entry(NR_SYSCALLS) == NULL);
+    CHECK(!strcmp(syscall_entry(NR_EXIT_GROUP)->name, "exit_group"));
+    CHECK_EQ(syscall_entry(NR_OPEN)->nargs, 3);
+    CHECK_EQ(syscall_entry(NR_OPEN)->arg[0], SA_STR);
+}
+
+int main(void)
+{
+    test_task_lifetime();
+    test_dispatch();
+    test_table();
+    return CHECK_DONE();
+}
