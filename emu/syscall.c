@@ -357,17 +357,14 @@ void syscall_dispatch(struct machine *m)
     time_maxrss_pages(m);               /* rss falls only in here: the peak is before */
 
     const struct syscall_entry *e = nr < NR_SYSCALLS ? &table[nr] : NULL;
+    const char *name = (e && e->name) ? e->name : "unknown";
+    uint64_t cause;
+    uint64_t enter = event_syscall_enter(&m->events, m->pid, nr, name, a, &cause);
     long ret = (e && e->fn) ? e->fn(m, a) : -ENOSYS;
     uint32_t eax = (uint32_t)ret;
     if (ret == -ENOSYS)
         count_enosys(&m->enosys, nr, e ? e->name : NULL);
-
-    if (m->k.obs.syscall) {
-        struct syscall_event ev = { .pid = m->pid, .nr = nr,
-                                    .name = (e && e->name) ? e->name : "unknown", .ret = (int32_t)eax };
-        memcpy(ev.args, a, sizeof a);
-        m->k.obs.syscall(m->k.obs.ctx, &ev);
-    }
+    event_syscall_exit(&m->events, m->pid, nr, name, a, (int32_t)eax, enter, cause);
     uc_reg_write(m->uc, UC_X86_REG_EAX, &eax);
     if (signal_deliverable(&m->sig))        /* the return to user mode */
         signal_deliver_pending(m);

@@ -78,21 +78,20 @@ static void setup_zones(struct pglist_data *pgdat)
     }
 }
 
-/* ---- observer ----------------------------------------------------------- */
+/* ---- events ------------------------------------------------------------- */
 
 static void report(const struct pglist_data *pgdat, const char *allocator,
                    const char *op, unsigned order, uint32_t pfn,
                    enum page_purpose purpose)
 {
-    const struct kernel_observer *obs = pgdat->obs;
-
-    if (!obs || !obs->alloc)
+    if (!pgdat->events)
         return;
-    struct alloc_event ev = {
+    struct event ev = { .type = strcmp(op, "free") ? EV_ALLOC : EV_FREE };
+    ev.u.alloc = (struct alloc_event){
         .allocator = allocator, .op = op, .order = order, .pfn = pfn,
         .zone = zone_name(pfn_zone(pfn)), .purpose = page_purpose_name(purpose),
     };
-    obs->alloc(obs->ctx, &ev);
+    event_emit(pgdat->events, &ev);
 }
 
 /* ---- free lists ------------------------------------------------------- */
@@ -502,7 +501,7 @@ static void setup_per_zone_wmarks(struct pglist_data *pgdat)
 
 /* pm must be fresh from physmem_init: every frame unused, not on a list. */
 int page_alloc_init(struct pglist_data *pgdat, struct physmem *pm,
-                    const struct kernel_observer *obs, char *err, size_t errlen)
+                    struct event_stream *events, char *err, size_t errlen)
 {
     struct memblock mb = { .cnt = 0 };
 
@@ -522,7 +521,7 @@ int page_alloc_init(struct pglist_data *pgdat, struct physmem *pm,
 
     memset(pgdat, 0, sizeof(*pgdat));
     pgdat->pm = pm;
-    pgdat->obs = obs;
+    pgdat->events = events;
     setup_zones(pgdat);
 
     memblock_reserve(pgdat, &mb, 0, FIRMWARE_END_PFN, PURPOSE_FIRMWARE);

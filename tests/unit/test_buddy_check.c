@@ -78,12 +78,14 @@ struct rec {
     struct alloc_event ev[16];
 };
 
-static void record(void *ctx, const struct alloc_event *ev)
+static void record(void *ctx, const struct event *ev)
 {
     struct rec *r = ctx;
 
+    if (ev->type != EV_ALLOC && ev->type != EV_FREE)
+        return;
     if (r->n < 16)
-        r->ev[r->n] = *ev;
+        r->ev[r->n] = ev->u.alloc;
     r->n++;
 }
 
@@ -103,10 +105,9 @@ static int event_is(const struct rec *r, unsigned i, const char *allocator,
 static void test_observer(void)
 {
     struct rec r = { 0 };
-    struct kernel_observer obs = { .ctx = &r, .alloc = record };
     struct env e;
 
-    if (env_init(&e, 64 * MiB, &obs) < 0)
+    if (env_init(&e, 64 * MiB, test_stream(&r, record)) < 0)
         return;
     CHECK_EQ(r.n, 3);                   /* one per memblock range, no frees */
     CHECK(event_is(&r, 0, "memblock", "reserve", 0, 0, "DMA", "firmware"));
@@ -134,9 +135,8 @@ static void test_observer(void)
     CHECK_EQ(r.n, 7);                   /* failures are not events */
     physmem_destroy(&e.pm);
 
-    /* An observer without an alloc callback is fine. */
-    struct kernel_observer quiet = { .ctx = &r };
-    if (env_init(&e, 8 * MiB, &quiet) == 0) {
+    /* A stream without sinks is fine. */
+    if (env_init(&e, 8 * MiB, test_stream(NULL, NULL)) == 0) {
         uint32_t q = alloc_pages(&e.pgdat, GFP_KERNEL, 0, PURPOSE_TEST);
         CHECK(q != PFN_NONE);
         free_pages(&e.pgdat, q, 0);
