@@ -1,7 +1,7 @@
 /*
  * mmu_fixture.h — the page walkers' test bench (test_mmu.c, test_pae.c):
  * a mapped "physical memory" in which page tables are built by hand, an
- * MMU on it, a log of the walk observer's events, TLB inspection that
+ * MMU on it, a log of the walk events (a test sink), TLB inspection that
  * counts no hit or miss, and the table-driven rights cases.
  * Header-only, like check.h.
  *

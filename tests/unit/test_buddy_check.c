@@ -1,7 +1,7 @@
 /*
  * test_buddy_check.c — watching the buddy allocator from outside:
  * buddy_check catching each kind of corruption of the free lists and the
- * mem_map, the observer's memblock and buddy events, and /proc/buddyinfo.
+ * mem_map, the memblock and buddy events on the event stream, and /proc/buddyinfo.
  *
  * Expected lines are worked out by hand from the boot layout (see
  * test_buddy.c), not read back from the implementation.
@@ -71,7 +71,7 @@ static void test_buddy_check_detects(void)
     physmem_destroy(&e.pm);
 }
 
-/* ---- observer ------------------------------------------------------------ */
+/* ---- events -------------------------------------------------------------- */
 
 struct rec {
     unsigned n;
@@ -102,7 +102,7 @@ static int event_is(const struct rec *r, unsigned i, const char *allocator,
            !strcmp(ev->zone, zone) && !strcmp(ev->purpose, purpose);
 }
 
-static void test_observer(void)
+static void test_alloc_events(void)
 {
     struct rec r = { 0 };
     struct env e;
@@ -178,7 +178,7 @@ static void test_buddyinfo(void)
 int main(void)
 {
     test_buddy_check_detects();
-    test_observer();
+    test_alloc_events();
     test_buddyinfo();
     return CHECK_DONE();
 }

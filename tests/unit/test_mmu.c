@@ -385,7 +385,7 @@ static void test_tlb_refill_in_place(void)
     mmu_destroy(&m);
 }
 
-/* ---- the walk observer --------------------------------------------------------- */
+/* ---- the walk events ----------------------------------------------------------- */
 
 static void test_walk_events(void)
 {
