@@ -358,13 +358,13 @@ void syscall_dispatch(struct machine *m)
 
     const struct syscall_entry *e = nr < NR_SYSCALLS ? &table[nr] : NULL;
     const char *name = (e && e->name) ? e->name : "unknown";
-    uint64_t cause;
-    uint64_t enter = event_syscall_enter(&m->events, m->pid, nr, name, a, &cause);
+    uint64_t outer;                     /* the cause to restore at the exit */
+    uint64_t enter = event_syscall_enter(&m->events, m->pid, nr, name, a, &outer);
     long ret = (e && e->fn) ? e->fn(m, a) : -ENOSYS;
     uint32_t eax = (uint32_t)ret;
     if (ret == -ENOSYS)
         count_enosys(&m->enosys, nr, e ? e->name : NULL);
-    event_syscall_exit(&m->events, m->pid, nr, name, a, (int32_t)eax, enter, cause);
+    event_syscall_exit(&m->events, m->pid, nr, name, a, (int32_t)eax, enter, outer);
     uc_reg_write(m->uc, UC_X86_REG_EAX, &eax);
     if (signal_deliverable(&m->sig))        /* the return to user mode */
         signal_deliver_pending(m);
