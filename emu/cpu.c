@@ -77,6 +77,24 @@ static int control_registers(struct machine *m)
     return 0;
 }
 
+/*
+ * The kernel's cost of a fault: entry and exit, plus zeroing or copying the
+ * page it brought in (reading a file page is charged as a copy).  The kernel
+ * model calls this (struct kernel.timing) for every fault it resolves, the
+ * CPU's and its own uaccess ones, just before the fault's event.
+ */
+void cpu_charge_fault(void *ctx, enum fault_resolution r)
+{
+    struct machine *m = ctx;
+    uint64_t cost = m->cpu.page_fault_cost;
+    if (r == FR_DEMAND_ZERO || r == FR_COW_ZERO)
+        cost += m->cpu.page_zero_cost;
+    else if (r == FR_COW_COPY || r == FR_FILE_READ)
+        cost += m->cpu.page_copy_cost;
+    m->cycles += cost;
+    m->fault_cycles += cost;
+}
+
 int cpu_setup(struct machine *m)
 {
     m->gdt_pfn = alloc_kernel_frame(m, PURPOSE_GDT);
@@ -290,14 +308,13 @@ static int segment_access(struct machine *m, uint32_t va, uint32_t size, enum mm
     uint32_t linear = 0, offset = va - sd->base;
     struct seg_result r = seg_check_access((enum seg_reg)d->seg, sd, (m->sreg_null >> d->seg) & 1,
                                            offset, size, acc == MMU_WRITE, 0, &linear);
-    if (m->trace) {
-        struct seg_event ev = { .pid = m->task->pid, .eip = m->eip, .seg = d->seg,
-                                .selector = m->sel[d->seg], .offset = offset, .size = size,
-                                .linear = va, .base = sd->base, .limit = sd->limit,
-                                .access = (uint8_t)acc, .fault = (uint8_t)r.fault,
-                                .error_code = r.error_code };
-        trace_segment(m->trace, &ev);
-    }
+    struct event ev = { .type = EV_SEGMENT, .pid = m->task->pid, .tid = m->task->pid };
+    ev.u.seg = (struct seg_event){ .eip = m->eip, .seg = d->seg,
+                                   .selector = m->sel[d->seg], .offset = offset, .size = size,
+                                   .linear = va, .base = sd->base, .limit = sd->limit,
+                                   .access = (uint8_t)acc, .fault = (uint8_t)r.fault,
+                                   .error_code = r.error_code };
+    event_emit(&m->events, &ev);
     if (r.fault == SEG_OK)
         return 0;
     window_sacrifice(&m->win, va);           /* Unicorn completes the access */

@@ -102,6 +102,8 @@ static int push_tables(struct machine *m, const struct elf_image *img, struct st
         AT_PLATFORM, b->platform, AT_NULL, 0,
     };
     size_t nauxv = sizeof auxv / sizeof auxv[0];
+    if (m->trace)                       /* a replay's input: uid/gid are the host's */
+        trace_auxv(m->trace, auxv, nauxv / 2);
     size_t words = 1 + (size_t)b->argc + 1 + (size_t)b->envc + 1 + nauxv;
     uint32_t *tab = calloc(words, 4);
     if (!tab)

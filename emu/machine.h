@@ -36,6 +36,9 @@ struct machine {
     struct mmu mmu;
     struct kernel k;
     struct task_struct *task;       /* the task the CPU runs (kernel-model/sched.h) */
+    /* Every event of the run (common/event.h); its sinks are the counters
+     * below (stats.c) and the trace when --db is given. */
+    struct event_stream events;
     struct trace *trace;
 
     struct host_window win;         /* the guest's user space on the host */
@@ -119,6 +122,11 @@ int  machine_interrupted(struct machine *m);
 
 /* stats.c */
 void machine_collect_stats(struct machine *m, struct memsim_result *r);
+/* The event-stream sink that counts faults and system calls (ctx: machine). */
+void machine_count_event(void *ctx, const struct event *ev);
+
+/* cpu.c: the timing model's cost of one page fault (kernel.timing hook). */
+void cpu_charge_fault(void *ctx, enum fault_resolution r);
 
 /* syscall_entry.c: the system-call gate and the kernel's arch ops */
 void machine_syscall(struct machine *m);

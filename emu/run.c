@@ -16,67 +16,6 @@
 #include "emu/elf.h"
 #include "emu/machine.h"
 
-/* ---- observers: count costs, forward to the trace ---- */
-
-static void on_walk(void *ctx, const struct walk_event *ev)
-{
-    struct machine *m = ctx;
-    if (m->trace)
-        trace_walk(m->trace, ev);
-}
-
-/* The kernel's cost of a fault: entry and exit, plus zeroing or copying the
- * page it brought in (reading a file page is charged as a copy). */
-static uint64_t fault_cost(const struct cpu_config *c, const char *resolution)
-{
-    uint64_t cost = c->page_fault_cost;
-    if (!strcmp(resolution, "demand-zero") || !strcmp(resolution, "cow-zero"))
-        cost += c->page_zero_cost;
-    else if (!strcmp(resolution, "cow-copy") || !strcmp(resolution, "file-read"))
-        cost += c->page_copy_cost;
-    return cost;
-}
-
-static void on_flush(void *ctx, const struct flush_event *ev)
-{
-    struct machine *m = ctx;
-    if (m->trace)
-        trace_flush(m->trace, ev);
-}
-
-static void on_fault(void *ctx, const struct fault_event *ev)
-{
-    struct machine *m = ctx;
-    uint64_t cost = fault_cost(&m->cpu, ev->resolution);
-    m->nr_faults++;
-    m->cycles += cost;
-    m->fault_cycles += cost;
-    if (m->trace)
-        trace_fault(m->trace, ev);
-}
-
-static void on_alloc(void *ctx, const struct alloc_event *ev)
-{
-    struct machine *m = ctx;
-    if (m->trace)
-        trace_alloc(m->trace, ev);
-}
-
-static void on_vma(void *ctx, const struct vma_event *ev)
-{
-    struct machine *m = ctx;
-    if (m->trace)
-        trace_vma(m->trace, ev);
-}
-
-static void on_syscall(void *ctx, const struct syscall_event *ev)
-{
-    struct machine *m = ctx;
-    m->nr_syscalls++;
-    if (m->trace)
-        trace_syscall(m->trace, ev);
-}
-
 /* ---- program checks, each with its documented exit status ---- */
 
 /*
@@ -234,12 +173,16 @@ static int machine_create(struct machine *m, const struct memsim_options *opt,
         return MEMSIM_EXIT_INTERNAL;
     }
     /* The trace records from the kernel model's boot on. */
-    if (opt->db_path && !(m->trace = trace_open(opt->db_path, &m->cycles, err, errlen)))
+    if (opt->db_path && !(m->trace = trace_open(opt->db_path, err, errlen)))
         return MEMSIM_EXIT_INTERNAL;
-    struct kernel_observer kobs = { m, on_fault, on_alloc, on_vma, on_syscall };
-    if (kernel_init(&m->k, opt->ram_bytes, opt->paging, &m->mmu, &kobs, err, errlen))
+    event_stream_init(&m->events, &m->cycles);
+    event_stream_add_sink(&m->events, m, machine_count_event);
+    if (m->trace)
+        event_stream_add_sink(&m->events, m->trace, trace_consume);
+    if (kernel_init(&m->k, opt->ram_bytes, opt->paging, &m->mmu, &m->events, err, errlen))
         return err[0] ? MEMSIM_EXIT_USAGE : MEMSIM_EXIT_INTERNAL;
     machine_boot_kernel(m);
+    m->k.timing = (struct fault_timing){ m, cpu_charge_fault };
     /* Guest fds index the guest's own table, so no guest number can name the
      * RAM memfd; it still goes above the guest range, out of the way of
      * anything that would look at host numbers (a debugger, /proc). */
@@ -248,7 +191,7 @@ static int machine_create(struct machine *m, const struct memsim_options *opt,
     m->mmu.phys_size = m->k.pm.size;
     m->mmu.clock = &m->cycles;
     m->mmu.pid = t->pid;
-    m->mmu.obs = (struct mmu_observer){ m, on_walk, on_flush };
+    m->mmu.events = &m->events;
 
     if (cpu_setup(m)) {
         snprintf(err, errlen, "%s", m->error);
@@ -286,9 +229,15 @@ static void record_run_start(struct machine *m, const struct memsim_options *opt
         strcat(args, opt->argv[i]);
     }
     sha256_hex(image, size, hash);        /* the bytes that run, not what the path names now */
-    struct trace_run_info info = { opt->program, args ? args : "", hash,
-                                   opt->options_text ? opt->options_text : "",
-                                   (int64_t)opt->epoch };
+    struct trace_run_info info = {
+        .program = opt->program, .args = args ? args : "", .sha256 = hash,
+        .options = opt->options_text ? opt->options_text : "", .epoch = (int64_t)opt->epoch,
+        .size = size, .ram = opt->ram_bytes,
+        .paging = opt->paging == PAGING_PAE ? "pae" : "2level",
+        .cpu = opt->cpu ? opt->cpu->name : NULL, .seed = opt->seed,
+        .root = opt->root ? opt->root : "/", .cpu_config = opt->cpu_config_path,
+        .argc = opt->argc, .argv = opt->argv, .envp = opt->envp,
+    };
     trace_begin_run(m->trace, &info);
     free(args);
 }
@@ -320,6 +269,14 @@ static void fill_result(struct machine *m, struct memsim_result *res, double wal
     machine_collect_stats(m, res);
 }
 
+/* The process's first and last event: the bounds a replay checks within. */
+static void emit_process(struct machine *m, enum event_type type)
+{
+    struct event ev = { .type = type, .pid = m->task->pid, .tid = m->task->pid };
+    ev.u.proc = (struct process_event){ .comm = m->task->comm, .status = m->task->exit_status };
+    event_emit(&m->events, &ev);
+}
+
 /* Run the machine built from img; the trace's runs row is completed
  * whichever way the guest's run ended (an exit, a signal, memsim's own
  * SIGINT/SIGTERM/SIGHUP/SIGPIPE). */
@@ -328,6 +285,7 @@ static int run_guest(struct machine *m, const struct memsim_options *opt,
                      double t0, char *err, size_t errlen)
 {
     m->task->exe_guest_path = guest_exe_path(opt);
+    emit_process(m, EV_PROCESS_START);
     interrupt_engine(m->uc);
     int failed = exec_program(m, img, fd) || cpu_run(m);
     interrupt_engine(NULL);                 /* before uc_close: the handler must not see it */
@@ -337,6 +295,7 @@ static int run_guest(struct machine *m, const struct memsim_options *opt,
     }
     if (!machine_stopped(m))
         machine_interrupted(m);             /* a signal during exec: still a complete row */
+    emit_process(m, EV_PROCESS_EXIT);
     fill_result(m, res, now_seconds() - t0);
     if (m->trace) {
         struct trace_run_totals tot = { m->icount, m->cycles, m->task->exit_status,
@@ -378,6 +337,8 @@ int memsim_run(const struct memsim_options *opt, struct memsim_result *res,
     rc = run_guest(m, opt, &img, fd, res, t0, err, errlen);
 out:;
     char terr[300];
+    if (m->trace)       /* teardown frees are not recorded: the trace is closed */
+        event_stream_remove_sink(&m->events, m->trace);
     if (m->trace && trace_close(m->trace, terr, sizeof terr) && !rc) {
         snprintf(err, errlen, "trace %s: %s", opt->db_path, terr);
         rc = MEMSIM_EXIT_INTERNAL;

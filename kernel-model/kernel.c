@@ -16,11 +16,10 @@
 #include "kernel-model/vma.h"
 
 int kernel_init(struct kernel *k, uint64_t ram_bytes, enum paging_mode paging,
-                struct mmu *mmu, const struct kernel_observer *obs, char *err, size_t errlen)
+                struct mmu *mmu, struct event_stream *events, char *err, size_t errlen)
 {
     memset(k, 0, sizeof *k);
-    if (obs)
-        k->obs = *obs;
+    k->events = events;
     k->mmu = mmu;
     futex_hash_init(&k->futex);
     k->paging = paging;
@@ -29,7 +28,7 @@ int kernel_init(struct kernel *k, uint64_t ram_bytes, enum paging_mode paging,
         mmu_set_paging(mmu, paging, k->nx);
     if (physmem_init(&k->pm, ram_bytes, err, errlen))
         return -1;
-    if (page_alloc_init(&k->pgdat, &k->pm, &k->obs, err, errlen)) {
+    if (page_alloc_init(&k->pgdat, &k->pm, events, err, errlen)) {
         physmem_destroy(&k->pm);
         return -1;
     }

@@ -27,8 +27,8 @@ struct fault_ctx {
     uint32_t address;            /* page aligned */
     uint32_t error_code;
     enum mmu_access access;
-    const char *kind;
-    const char *resolution;
+    enum fault_kind kind;
+    enum fault_resolution resolution;
     uint32_t pfn;
 };
 
@@ -36,14 +36,14 @@ static int fault_is_write(const struct fault_ctx *f) { return f->access == MMU_W
 
 static enum fault_result oom(struct fault_ctx *f)
 {
-    f->resolution = "OOM";
+    f->resolution = FR_OOM;
     return FAULT_OOM;
 }
 
 /* The tables on the way to the address are corrupt (an entry past RAM). */
 static enum fault_result bad_pagetable(struct fault_ctx *f)
 {
-    f->resolution = "bad-pagetable";
+    f->resolution = FR_BAD_PAGETABLE;
     return FAULT_BAD_PAGETABLE;
 }
 
@@ -61,13 +61,13 @@ static int vma_exec(const struct fault_ctx *f) { return (f->vma->vm_flags & VM_E
 static enum fault_result do_anonymous_page(struct fault_ctx *f, pte_t *pte)
 {
     struct mm_struct *mm = f->mm;
-    f->kind = "anon";
+    f->kind = FK_ANON;
     if (!fault_is_write(f) && !(f->vma->vm_flags & VM_SHARED)) {
         /* A read of untouched private memory maps the shared zero page. */
         get_page(&mm->k->pgdat, mm->k->zero_pfn);
         set_pte_at(mm, f->address, pte, mm->k->zero_pfn, 0, vma_exec(f));
         f->pfn = mm->k->zero_pfn;
-        f->resolution = "zero-page";
+        f->resolution = FR_ZERO_PAGE;
         return FAULT_OK;
     }
     uint32_t pfn = alloc_user_page(mm, 1, PURPOSE_ANON);
@@ -75,7 +75,7 @@ static enum fault_result do_anonymous_page(struct fault_ctx *f, pte_t *pte)
         return oom(f);
     set_pte_at(mm, f->address, pte, pfn, (f->vma->vm_flags & VM_WRITE) != 0, vma_exec(f));
     f->pfn = pfn;
-    f->resolution = "demand-zero";
+    f->resolution = FR_DEMAND_ZERO;
     return FAULT_OK;
 }
 
@@ -109,13 +109,13 @@ static int fill_from_file(struct mm_struct *mm, struct vm_area_struct *vma,
 static enum fault_result do_file_page(struct fault_ctx *f, pte_t *pte)
 {
     struct mm_struct *mm = f->mm;
-    f->kind = "file";
+    f->kind = FK_FILE;
     uint32_t pfn = alloc_user_page(mm, 0, PURPOSE_FILE);
     if (pfn == PFN_NONE)
         return oom(f);
     if (fill_from_file(mm, f->vma, f->address, pfn)) {
         free_pages(&mm->k->pgdat, pfn, 0);
-        f->resolution = "SIGBUS";
+        f->resolution = FR_SIGBUS;
         return FAULT_SIGBUS;
     }
     /*
@@ -125,7 +125,7 @@ static enum fault_result do_file_page(struct fault_ctx *f, pte_t *pte)
      */
     set_pte_at(mm, f->address, pte, pfn, (f->vma->vm_flags & VM_WRITE) != 0, vma_exec(f));
     f->pfn = pfn;
-    f->resolution = "file-read";
+    f->resolution = FR_FILE_READ;
     return FAULT_OK;
 }
 
@@ -135,12 +135,12 @@ static enum fault_result do_wp_page(struct fault_ctx *f, pte_t *pte)
     uint32_t old_pfn = pte_pfn(pte_read(mm->k, pte));
     struct page *old = pfn_to_page(&mm->k->pm, old_pfn);
 
-    f->kind = "cow";
+    f->kind = FK_COW;
     if (!(old->flags & PG_zero) && old->_mapcount == 0 && old->_refcount == 1) {
         /* Exclusive: nobody else can see a write, so just allow it. */
         set_pte_at(mm, f->address, pte, old_pfn, 1, vma_exec(f));
         f->pfn = old_pfn;
-        f->resolution = "cow-reuse";
+        f->resolution = FR_COW_REUSE;
         return FAULT_OK;
     }
     int from_zero = (old->flags & PG_zero) != 0;
@@ -158,7 +158,7 @@ static enum fault_result do_wp_page(struct fault_ctx *f, pte_t *pte)
         mmu_invlpg(mm->k->mmu, f->address);
     put_page(&mm->k->pgdat, old_pfn);
     f->pfn = pfn;
-    f->resolution = from_zero ? "cow-zero" : "cow-copy";
+    f->resolution = from_zero ? FR_COW_ZERO : FR_COW_COPY;
     return FAULT_OK;
 }
 
@@ -176,8 +176,8 @@ static enum fault_result handle_pte_fault(struct fault_ctx *f)
     if (fault_is_write(f) && !(v & _PAGE_RW))
         return do_wp_page(f, pte);
     /* Present and permitted: another path fixed it already (spurious). */
-    f->kind = "spurious";
-    f->resolution = "none";
+    f->kind = FK_SPURIOUS;
+    f->resolution = FR_NONE;
     f->pfn = pte_pfn(v);
     return FAULT_OK;
 }
@@ -226,17 +226,67 @@ static int access_error(uint32_t error_code, const struct vm_area_struct *vma)
     return !(vma->vm_flags & (VM_READ | VM_WRITE | VM_EXEC));
 }
 
-static void report_fault(struct fault_ctx *f, uint32_t address, uint32_t eip)
+/* The fault's two events: EV_FAULT_BEGIN opens the cause the allocations,
+ * frees and VMA changes it makes carry; EV_FAULT (after them, as the trace's
+ * faults row) says how it ended.  The timing model is told first, so the
+ * fault's own event already carries its cost in `cycle`. */
+static void fault_event_init(const struct fault_ctx *f, struct event *ev,
+                             enum event_type type, uint32_t address, uint32_t eip)
+{
+    *ev = (struct event){ .type = type, .pid = f->mm->pid, .tid = f->mm->pid };
+    ev->u.fault = (struct fault_event){
+        .eip = eip, .address = address, .error_code = f->error_code,
+        .access = (uint8_t)f->access, .kind = (uint8_t)f->kind,
+        .resolution = (uint8_t)f->resolution, .pfn = f->pfn,
+    };
+}
+
+static void report_fault(struct fault_ctx *f, uint32_t address, uint32_t eip,
+                         uint64_t begin_seq, uint64_t prev_cause)
 {
     struct kernel *k = f->mm->k;
-    if (!k->obs.fault)
-        return;
-    struct fault_event ev = {
-        .pid = f->mm->pid, .eip = eip, .address = address,
-        .error_code = f->error_code, .access = (uint8_t)f->access,
-        .kind = f->kind, .resolution = f->resolution, .pfn = f->pfn,
-    };
-    k->obs.fault(k->obs.ctx, &ev);
+    struct event ev;
+    if (k->timing.fault)
+        k->timing.fault(k->timing.ctx, f->resolution);
+    fault_event_init(f, &ev, EV_FAULT, address, eip);
+    ev.u.fault.begin_seq = begin_seq;
+    event_cause_end(k->events, &ev, prev_cause);
+}
+
+static enum fault_result resolve_fault(struct fault_ctx *f, uint32_t address)
+{
+    struct mm_struct *mm = f->mm;
+    if (f->error_code & X86_PF_RSVD) {
+        /* A reserved bit, or (MMU_PF_BADFRAME, which comes with RSVD) an
+         * entry or frame past RAM: the tables are corrupt, which the
+         * model's own never are.  Linux's pgtable_bad oopses ("Corrupted
+         * page table") and the task dies with SIGKILL; the notifier tells
+         * emu, which ends the run so. */
+        pgtable_bad(mm, address, 0);
+        return bad_pagetable(f);
+    }
+    f->vma = address < TASK_SIZE ? find_vma(mm, address) : NULL;
+    if (f->vma && f->vma->vm_start > address) {
+        if ((f->vma->vm_flags & VM_GROWSDOWN) && expand_stack(mm, f->vma, address) == 0) {
+            f->vma = find_vma(mm, address);
+            f->kind = FK_STACK;
+        } else {
+            f->vma = NULL;
+        }
+    }
+    if (!f->vma) {
+        f->resolution = FR_SIGSEGV_MAPERR;
+        return FAULT_SIGSEGV_MAPERR;
+    }
+    if (access_error(f->error_code, f->vma)) {
+        f->resolution = FR_SIGSEGV_ACCERR;
+        return FAULT_SIGSEGV_ACCERR;
+    }
+    enum fault_kind grew = f->kind;
+    enum fault_result r = handle_pte_fault(f);
+    if (r == FAULT_OK && grew == FK_STACK)
+        f->kind = FK_STACK;
+    return r;
 }
 
 enum fault_result do_page_fault(struct mm_struct *mm, uint32_t address,
@@ -244,42 +294,12 @@ enum fault_result do_page_fault(struct mm_struct *mm, uint32_t address,
 {
     struct fault_ctx f = { .mm = mm, .address = address & PAGE_MASK,
                            .error_code = error_code, .access = acc,
-                           .kind = "bad", .pfn = PFN_NONE };
-    enum fault_result r;
-
-    if (error_code & X86_PF_RSVD) {
-        /* A reserved bit, or (MMU_PF_BADFRAME, which comes with RSVD) an
-         * entry or frame past RAM: the tables are corrupt, which the
-         * model's own never are.  Linux's pgtable_bad oopses ("Corrupted
-         * page table") and the task dies with SIGKILL; the notifier tells
-         * emu, which ends the run so. */
-        pgtable_bad(mm, address, 0);
-        enum fault_result bad = bad_pagetable(&f);
-        report_fault(&f, address, eip);
-        return bad;
-    }
-    f.vma = address < TASK_SIZE ? find_vma(mm, address) : NULL;
-    if (f.vma && f.vma->vm_start > address) {
-        if ((f.vma->vm_flags & VM_GROWSDOWN) && expand_stack(mm, f.vma, address) == 0) {
-            f.vma = find_vma(mm, address);
-            f.kind = "stack";
-        } else {
-            f.vma = NULL;
-        }
-    }
-    if (!f.vma) {
-        f.resolution = "SIGSEGV/SEGV_MAPERR";
-        r = FAULT_SIGSEGV_MAPERR;
-    } else if (access_error(error_code, f.vma)) {
-        f.resolution = "SIGSEGV/SEGV_ACCERR";
-        r = FAULT_SIGSEGV_ACCERR;
-    } else {
-        const char *grew = f.kind;
-        r = handle_pte_fault(&f);
-        if (r == FAULT_OK && strcmp(grew, "stack") == 0)
-            f.kind = "stack";
-    }
-    report_fault(&f, address, eip);
+                           .kind = FK_BAD, .pfn = PFN_NONE };
+    struct event begin;
+    fault_event_init(&f, &begin, EV_FAULT_BEGIN, address, eip);
+    uint64_t prev = event_cause_begin(mm->k->events, &begin);
+    enum fault_result r = resolve_fault(&f, address);
+    report_fault(&f, address, eip, begin.seq, prev);
     return r;
 }
 

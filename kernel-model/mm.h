@@ -195,7 +195,14 @@ struct kernel {
     int nx;                      /* PAE with EFER.NXE: non-exec VMAs get _PAGE_NX */
     uint32_t swapper_pg_dir;     /* pfn (PAE: the PDPT) */
     uint32_t zero_pfn;           /* the shared zero page */
-    struct kernel_observer obs;
+    struct event_stream *events; /* where faults, allocations, VMA changes go; or NULL */
+    /* The timing model's side of a fault: told the resolution of each one
+     * (the CPU's and the kernel's own uaccess faults) before its event, so
+     * it can charge the cost.  Policy lives there, not here (may be NULL). */
+    struct fault_timing {
+        void *ctx;
+        void (*fault)(void *ctx, enum fault_resolution r);
+    } timing;
     uint64_t oom_kills;
     struct futex_hash futex;     /* futex wait queues, keyed by (mm, uaddr) */
     struct vm_file_table vm_files; /* mapped files, one vm_file per host file */
@@ -210,7 +217,7 @@ struct kernel {
 /* Boot with page tables of `paging` format; sets the mode (CR4.PAE, and
  * EFER.NXE with PAE) in mmu when given. */
 int  kernel_init(struct kernel *k, uint64_t ram_bytes, enum paging_mode paging,
-                 struct mmu *mmu, const struct kernel_observer *obs, char *err, size_t errlen);
+                 struct mmu *mmu, struct event_stream *events, char *err, size_t errlen);
 void kernel_destroy(struct kernel *k);
 
 struct mm_struct *mm_alloc(struct kernel *k, uint32_t pid);   /* NULL: OOM */

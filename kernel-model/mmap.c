@@ -59,14 +59,15 @@ static uint32_t calc_vm_flags(uint32_t prot, uint32_t flags)
 void mm_report_vma(struct mm_struct *mm, const char *op, const struct vm_area_struct *vma)
 {
     struct kernel *k = mm->k;
-    if (!k->obs.vma)
+    if (!k->events)
         return;
-    struct vma_event ev = {
-        .pid = mm->pid, .op = op, .start = vma->vm_start, .end = vma->vm_end,
+    struct event ev = { .type = EV_VMA, .pid = mm->pid, .tid = mm->pid };
+    ev.u.vma = (struct vma_event){
+        .op = op, .start = vma->vm_start, .end = vma->vm_end,
         .prot = vm_flags_to_prot(vma->vm_flags), .flags = vma->vm_flags,
         .name = vma->vm_name ? vma->vm_name : vma->vm_file ? vma->vm_file->path : "",
     };
-    k->obs.vma(k->obs.ctx, &ev);
+    event_emit(k->events, &ev);
 }
 
 void notify_vma_changed(struct mm_struct *mm, uint32_t start, uint32_t end)

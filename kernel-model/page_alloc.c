@@ -78,21 +78,20 @@ static void setup_zones(struct pglist_data *pgdat)
     }
 }
 
-/* ---- observer ----------------------------------------------------------- */
+/* ---- events ------------------------------------------------------------- */
 
-static void report(const struct pglist_data *pgdat, const char *allocator,
-                   const char *op, unsigned order, uint32_t pfn,
+static void report(const struct pglist_data *pgdat, enum event_type type,
+                   const char *allocator, const char *op, unsigned order, uint32_t pfn,
                    enum page_purpose purpose)
 {
-    const struct kernel_observer *obs = pgdat->obs;
-
-    if (!obs || !obs->alloc)
+    if (!pgdat->events)
         return;
-    struct alloc_event ev = {
+    struct event ev = { .type = type };
+    ev.u.alloc = (struct alloc_event){
         .allocator = allocator, .op = op, .order = order, .pfn = pfn,
         .zone = zone_name(pfn_zone(pfn)), .purpose = page_purpose_name(purpose),
     };
-    obs->alloc(obs->ctx, &ev);
+    event_emit(pgdat->events, &ev);
 }
 
 /* ---- free lists ------------------------------------------------------- */
@@ -273,7 +272,7 @@ uint32_t alloc_pages(struct pglist_data *pgdat, gfp_t gfp, unsigned order,
     if (pfn == PFN_NONE)
         return PFN_NONE;
     prep_new_page(pgdat->pm, pfn, order, gfp, purpose);
-    report(pgdat, "buddy", "alloc", order, pfn, purpose);
+    report(pgdat, EV_ALLOC, "buddy", "alloc", order, pfn, purpose);
     return pfn;
 }
 
@@ -342,7 +341,7 @@ void free_pages(struct pglist_data *pgdat, uint32_t pfn, unsigned order)
     struct zone *zone = &pgdat->node_zones[pfn_zone(pfn)];
     struct page *page = pfn_to_page(pgdat->pm, pfn);
 
-    report(pgdat, "buddy", "free", order, pfn, (enum page_purpose)page->purpose);
+    report(pgdat, EV_FREE, "buddy", "free", order, pfn, (enum page_purpose)page->purpose);
     free_pages_prepare(pgdat->pm, pfn, order);
     __free_one_page(pgdat->pm, zone, pfn, order);
     zone->free_pages += 1u << order;
@@ -403,7 +402,7 @@ static void memblock_reserve(struct pglist_data *pgdat, struct memblock *mb,
     mb->reserved[mb->cnt].base = base;
     mb->reserved[mb->cnt++].size = size;
     pgdat->reserved_pages += size;
-    report(pgdat, "memblock", "reserve", 0, base, purpose);
+    report(pgdat, EV_ALLOC, "memblock", "reserve", 0, base, purpose);
 }
 
 /* Hand [start, end) to buddy in the largest naturally aligned blocks
@@ -502,7 +501,7 @@ static void setup_per_zone_wmarks(struct pglist_data *pgdat)
 
 /* pm must be fresh from physmem_init: every frame unused, not on a list. */
 int page_alloc_init(struct pglist_data *pgdat, struct physmem *pm,
-                    const struct kernel_observer *obs, char *err, size_t errlen)
+                    struct event_stream *events, char *err, size_t errlen)
 {
     struct memblock mb = { .cnt = 0 };
 
@@ -522,7 +521,7 @@ int page_alloc_init(struct pglist_data *pgdat, struct physmem *pm,
 
     memset(pgdat, 0, sizeof(*pgdat));
     pgdat->pm = pm;
-    pgdat->obs = obs;
+    pgdat->events = events;
     setup_zones(pgdat);
 
     memblock_reserve(pgdat, &mb, 0, FIRMWARE_END_PFN, PURPOSE_FIRMWARE);

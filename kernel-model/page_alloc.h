@@ -18,14 +18,14 @@
  * order in the same zone.
  *
  * Every frame the model uses comes from here.  Each alloc and free is
- * reported to the observer (allocator "buddy" or "memblock").
+ * emitted to the event stream (allocator "buddy" or "memblock").
  */
 #ifndef MEMSIM_PAGE_ALLOC_H
 #define MEMSIM_PAGE_ALLOC_H
 
 #include <stdint.h>
 #include "kernel-model/page.h"
-#include "kernel-model/kevents.h"
+#include "common/event.h"
 
 #define MAX_ORDER 11                 /* orders 0..10 */
 
@@ -66,13 +66,13 @@ struct pglist_data {
     struct physmem *pm;
     struct zone node_zones[MAX_NR_ZONES];
     uint32_t reserved_pages;         /* kept by memblock at boot */
-    const struct kernel_observer *obs;
+    struct event_stream *events;     /* alloc/free/reserve events, or NULL */
 };
 
 /* Boot: set up zones over pm, reserve the boot ranges, free the rest to
  * buddy.  Returns 0 or -1 with a reason in err. */
 int page_alloc_init(struct pglist_data *pgdat, struct physmem *pm,
-                    const struct kernel_observer *obs, char *err, size_t errlen);
+                    struct event_stream *events, char *err, size_t errlen);
 
 /* 2^order contiguous frames; returns the first pfn or PFN_NONE when no zone
  * can satisfy it.  __GFP_ZERO zeroes the frames.  The block's head page gets

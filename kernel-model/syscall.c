@@ -43,26 +43,17 @@ static long finish_result(long ret)
     }
 }
 
-static void emit_syscall_event(struct task_struct *t, uint32_t nr, const char *name,
-                               const uint32_t a[6], uint32_t ret)
-{
-    struct kernel_observer *obs = &t->k->obs;
-    if (!obs->syscall)
-        return;
-    struct syscall_event ev = { .pid = t->pid, .nr = nr, .name = name ? name : "unknown",
-                                .ret = (int32_t)ret };
-    memcpy(ev.args, a, sizeof ev.args);
-    obs->syscall(obs->ctx, &ev);
-}
-
 long syscall_dispatch(struct task_struct *t, uint32_t nr, const uint32_t a[6])
 {
     time_maxrss_pages(t);               /* rss falls only in here: the peak is before */
     const struct syscall_entry *e = syscall_entry(nr);
+    const char *name = (e && e->name) ? e->name : "unknown";
+    uint64_t outer;                     /* the cause to restore at the exit */
+    uint64_t enter = event_syscall_enter(t->k->events, t->pid, nr, name, a, &outer);
     long ret = finish_result((e && e->fn) ? e->fn(t, a) : -ENOSYS);
     if (ret == -ENOSYS)
         count_enosys(&t->k->enosys, nr, e ? e->name : NULL);
-    emit_syscall_event(t, nr, e ? e->name : NULL, a, (uint32_t)ret);
+    event_syscall_exit(t->k->events, t->pid, nr, name, a, (int32_t)ret, enter, outer);
     if (signal_deliverable(&t->sig))    /* the return to user mode */
         signal_deliver_pending(t);
     if (kclock_cycles(t->k) >= t->k->clock.timer_cycle)   /* a timer expired in the call */

@@ -2,7 +2,7 @@
  * vma.h — the sorted VMA array of an mm (internal to kernel-model).
  *
  * VMAs never overlap and are kept in address order.  Functions here only
- * edit the array; mapping pages and notifying observers is the callers' job.
+ * edit the array; mapping pages and emitting events is the callers' job.
  */
 #ifndef MEMSIM_VMA_H
 #define MEMSIM_VMA_H

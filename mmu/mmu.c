@@ -28,6 +28,7 @@
  * a guest writing its own tables).  Every translation the walker or a TLB
  * hands out is therefore inside [phys, phys + phys_size).
  */
+#include <stddef.h>
 #include <string.h>
 #include "mmu/mmu.h"
 
@@ -101,22 +102,12 @@ static void load_pdptes(struct mmu *m)
     }
 }
 
-const char *flush_kind_name(enum flush_kind k)
-{
-    switch (k) {
-    case FLUSH_INVLPG: return "invlpg";
-    case FLUSH_CR3:    return "cr3";
-    case FLUSH_ALL:    return "all";
-    case FLUSH_MODE:   return "mode";
-    }
-    return "?";
-}
-
 static void report_flush(struct mmu *m, enum flush_kind kind, uint32_t va)
 {
-    if (m->obs.flush) {
-        struct flush_event ev = { .pid = m->pid, .kind = (uint8_t)kind, .vaddr = va, .cr3 = m->cr3 };
-        m->obs.flush(m->obs.ctx, &ev);
+    if (m->events) {
+        struct event ev = { .type = EV_TLB_FLUSH, .pid = m->pid, .tid = m->pid };
+        ev.u.flush = (struct flush_event){ .kind = (uint8_t)kind, .vaddr = va, .cr3 = m->cr3 };
+        event_emit(m->events, &ev);
     }
 }
 
@@ -234,10 +225,12 @@ static int rights_allow(uint64_t combined, enum mmu_access acc, int user, uint32
     return 1;
 }
 
+/* ev is the payload of the struct event mmu_walk() built: the walk helpers
+ * fill it in place, and it is emitted without a copy. */
 static void report(struct mmu *m, struct walk_event *ev)
 {
-    if (m->obs.walk)
-        m->obs.walk(m->obs.ctx, ev);
+    if (m->events)
+        event_emit(m->events, (struct event *)((char *)ev - offsetof(struct event, u.walk)));
 }
 
 /* End a walk with a #PF: not present (0), protection (1), reserved bit (2),
@@ -406,10 +399,10 @@ static int walk_pae(struct mmu *m, struct walk_event *ev, enum mmu_access acc, i
 int mmu_walk(struct mmu *m, uint32_t va, enum mmu_access acc, int user,
              uint64_t *pa, uint32_t *error_code)
 {
-    struct walk_event ev = { .pid = m->pid, .vaddr = va, .access = (uint8_t)acc,
-                             .user = (uint8_t)!!user };
+    struct event e = { .type = EV_WALK, .pid = m->pid, .tid = m->pid };
+    e.u.walk = (struct walk_event){ .vaddr = va, .access = (uint8_t)acc, .user = (uint8_t)!!user };
     m->stats.walks++;
     if (m->cr4 & X86_CR4_PAE)
-        return walk_pae(m, &ev, acc, user, pa, error_code);
-    return walk_2level(m, &ev, acc, user, pa, error_code);
+        return walk_pae(m, &e.u.walk, acc, user, pa, error_code);
+    return walk_2level(m, &e.u.walk, acc, user, pa, error_code);
 }

@@ -9,8 +9,8 @@
  * spare the directory read, every entry read goes through the data caches
  * (charged), A and D bits are set, both TLB levels are filled, or a #PF
  * error code is reported.  The MMU never resolves faults: the caller hands
- * them to the kernel model and retries.  Every walk is reported to the
- * observer.  Cycles are charged to *clock (when set).
+ * them to the kernel model and retries.  Every walk is emitted to the
+ * event stream (m->events, EV_WALK).  Cycles are charged to *clock (when set).
  *
  * The paging mode follows CR4.PAE: 2-level (32-bit) paging or PAE paging
  * (mmu_set_paging).  In PAE mode the four PDPTEs are loaded into the MMU's
@@ -63,7 +63,7 @@ struct mmu {
     struct mem_hierarchy mem;
     uint64_t *clock;         /* the machine's cycle counter, or NULL */
     struct mmu_stats stats;
-    struct mmu_observer obs;
+    struct event_stream *events;   /* walks and TLB flushes go here, or NULL */
 };
 
 /* A bare MMU: 64-entry 4-way DTLB, 32-entry 4-way ITLB, no STLB, no PDE

@@ -7,7 +7,7 @@
 #ifndef MEMSIM_TRACE_SCHEMA_H
 #define MEMSIM_TRACE_SCHEMA_H
 
-#define TRACE_SCHEMA_VERSION "5"
+#define TRACE_SCHEMA_VERSION "6"
 #define TRACE_MEMSIM_VERSION "0.1"
 #define TRACE_BATCH          100000   /* event rows per transaction */
 
@@ -32,31 +32,37 @@
     "CREATE TABLE runs(id INTEGER PRIMARY KEY, program TEXT, args TEXT,"     \
     " sha256 TEXT, options TEXT, started TEXT, instructions INTEGER,"        \
     " cycles INTEGER, exit_status INTEGER, exit_reason TEXT,"                \
-    " wall_seconds REAL, memsim_version TEXT, epoch INTEGER);"               \
+    " wall_seconds REAL, memsim_version TEXT, epoch INTEGER,"                \
+    " size INTEGER, ram INTEGER, paging TEXT, cpu TEXT, seed INTEGER,"       \
+    " root TEXT, cpu_config TEXT);"                                          \
+    "CREATE TABLE run_inputs(run INTEGER, kind TEXT, idx INTEGER,"           \
+    " value TEXT, a_type INTEGER, a_val INTEGER);"                           \
     "CREATE TABLE syscalls(seq INTEGER PRIMARY KEY, cycle INTEGER,"          \
     " pid INTEGER, nr INTEGER, name TEXT, arg0 INTEGER, arg1 INTEGER,"       \
-    " arg2 INTEGER, arg3 INTEGER, arg4 INTEGER, arg5 INTEGER, ret INTEGER);" \
+    " arg2 INTEGER, arg3 INTEGER, arg4 INTEGER, arg5 INTEGER, ret INTEGER,"  \
+    " cause INTEGER, enter_seq INTEGER);"                                    \
     "CREATE TABLE translations(seq INTEGER PRIMARY KEY, cycle INTEGER,"      \
     " pid INTEGER, vaddr INTEGER, access TEXT, user INTEGER, levels INTEGER,"\
     " l1_addr INTEGER, l1_val INTEGER, l2_addr INTEGER, l2_val INTEGER,"     \
     " l3_addr INTEGER, l3_val INTEGER, paddr INTEGER, result TEXT,"          \
-    " error_code INTEGER);"                                                  \
+    " error_code INTEGER, cause INTEGER);"                                   \
     "CREATE TABLE faults(seq INTEGER PRIMARY KEY, cycle INTEGER, pid INTEGER,"\
     " eip INTEGER, address INTEGER, error_code INTEGER, access TEXT,"        \
-    " kind TEXT, resolution TEXT, pfn INTEGER);"                             \
+    " kind TEXT, resolution TEXT, pfn INTEGER, cause INTEGER,"             \
+    " begin_seq INTEGER);"                                                   \
     "CREATE TABLE allocations(seq INTEGER PRIMARY KEY, cycle INTEGER,"       \
     " allocator TEXT, op TEXT, ord INTEGER, pfn INTEGER, zone TEXT,"         \
-    " purpose TEXT);"                                                        \
+    " purpose TEXT, cause INTEGER);"                                        \
     "CREATE TABLE vmas(seq INTEGER PRIMARY KEY, cycle INTEGER, pid INTEGER," \
     " op TEXT, start INTEGER, stop INTEGER, prot INTEGER, prot_str TEXT,"    \
-    " flags INTEGER, name TEXT);"                                            \
+    " flags INTEGER, name TEXT, cause INTEGER);"                             \
     "CREATE TABLE stats(pid INTEGER, name TEXT, value REAL);"                \
     "CREATE TABLE tlb_flushes(seq INTEGER PRIMARY KEY, cycle INTEGER,"       \
-    " pid INTEGER, kind TEXT, vaddr INTEGER, cr3 INTEGER);"                  \
+    " pid INTEGER, kind TEXT, vaddr INTEGER, cr3 INTEGER, cause INTEGER);"   \
     "CREATE TABLE segments(seq INTEGER PRIMARY KEY, cycle INTEGER,"          \
     " pid INTEGER, eip INTEGER, seg TEXT, selector INTEGER, offset INTEGER," \
     " size INTEGER, linear INTEGER, base INTEGER, seg_limit INTEGER,"        \
-    " access TEXT, result TEXT, error_code INTEGER);"                        \
+    " access TEXT, result TEXT, error_code INTEGER, cause INTEGER);"         \
     "CREATE VIEW fault_summary AS"                                           \
     " SELECT kind, resolution, COUNT(*) AS count FROM faults"                \
     " GROUP BY kind, resolution ORDER BY count DESC, kind, resolution;"      \
@@ -80,20 +86,24 @@
 #define TRACE_CLOSE_SQL                                                      \
     "CREATE INDEX allocations_pfn ON allocations(pfn);"
 
+/* Parameter 1 is seq, 2 cycle; `cause` is the one after the table's own
+ * columns (COL_CAUSE in trace.c). */
 #define TRACE_INSERT_WALK                                                    \
-    "INSERT INTO translations VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
-#define TRACE_INSERT_FAULT   "INSERT INTO faults VALUES(?,?,?,?,?,?,?,?,?,?)"
-#define TRACE_INSERT_ALLOC   "INSERT INTO allocations VALUES(?,?,?,?,?,?,?,?)"
-#define TRACE_INSERT_VMA     "INSERT INTO vmas VALUES(?,?,?,?,?,?,?,?,?,?)"
+    "INSERT INTO translations VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+#define TRACE_INSERT_FAULT   "INSERT INTO faults VALUES(?,?,?,?,?,?,?,?,?,?,?,?)"
+#define TRACE_INSERT_ALLOC   "INSERT INTO allocations VALUES(?,?,?,?,?,?,?,?,?)"
+#define TRACE_INSERT_VMA     "INSERT INTO vmas VALUES(?,?,?,?,?,?,?,?,?,?,?)"
 #define TRACE_INSERT_SYSCALL                                                 \
-    "INSERT INTO syscalls VALUES(?,?,?,?,?,?,?,?,?,?,?,?)"
+    "INSERT INTO syscalls VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 #define TRACE_INSERT_STAT    "INSERT INTO stats VALUES(?,?,?)"
-#define TRACE_INSERT_FLUSH   "INSERT INTO tlb_flushes VALUES(?,?,?,?,?,?)"
+#define TRACE_INSERT_FLUSH   "INSERT INTO tlb_flushes VALUES(?,?,?,?,?,?,?)"
 #define TRACE_INSERT_SEGMENT                                                 \
-    "INSERT INTO segments VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+    "INSERT INTO segments VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 #define TRACE_INSERT_RUN                                                     \
     "INSERT INTO runs(program, args, sha256, options, started,"              \
-    " memsim_version, epoch) VALUES(?,?,?,?,?,'" TRACE_MEMSIM_VERSION "',?)"
+    " memsim_version, epoch, size, ram, paging, cpu, seed, root, cpu_config)"\
+    " VALUES(?,?,?,?,?,'" TRACE_MEMSIM_VERSION "',?,?,?,?,?,?,?,?)"
+#define TRACE_INSERT_INPUT   "INSERT INTO run_inputs VALUES(?,?,?,?,?,?)"
 #define TRACE_UPDATE_RUN                                                     \
     "UPDATE runs SET instructions=?, cycles=?, exit_status=?, exit_reason=?,"\
     " wall_seconds=? WHERE id=?"

@@ -1,16 +1,19 @@
 /*
  * trace.c — the SQLite trace writer: open and schema, prepared inserts,
- * batched transactions, the run row and close (emu/ forwards the events).
+ * batched transactions, the run row and close.  A sink of the event stream:
+ * trace_consume() turns each event into its table's row (enums into the
+ * strings the tables have always held).
  *
  * Hot path: one event is one sqlite3_reset + binds + sqlite3_step on a
  * statement prepared at open.  Strings are bound SQLITE_STATIC: event strings
- * live until the callback returns, and the step happens before that.
+ * live until the sink returns, and the step happens before that.
  *
  * trace_close() frees the trace, so it hands its failure reason back in the
  * caller's buffer.
  */
 #include "common/errmsg.h"
 #include "trace/trace.h"
+#include "mmu/mmu_events.h"
 #include "mmu/segment.h"
 #include "trace/schema.h"
 #include "trace/trace_file.h"
@@ -27,7 +30,7 @@
 
 enum {
     ST_WALK, ST_FAULT, ST_ALLOC, ST_VMA, ST_SYSCALL, ST_SEGMENT, ST_FLUSH,
-    ST_STAT, ST_RUN_INSERT, ST_RUN_UPDATE, ST_BEGIN, ST_COMMIT,
+    ST_STAT, ST_RUN_INSERT, ST_RUN_UPDATE, ST_INPUT, ST_BEGIN, ST_COMMIT,
     ST_COUNT
 };
 
@@ -42,6 +45,7 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_STAT]       = TRACE_INSERT_STAT,
     [ST_RUN_INSERT] = TRACE_INSERT_RUN,
     [ST_RUN_UPDATE] = TRACE_UPDATE_RUN,
+    [ST_INPUT]      = TRACE_INSERT_INPUT,
     [ST_BEGIN]      = "BEGIN",
     [ST_COMMIT]     = "COMMIT",
 };
@@ -49,8 +53,6 @@ static const char *const stmt_sql[ST_COUNT] = {
 struct trace {
     sqlite3 *db;
     sqlite3_stmt *st[ST_COUNT];
-    const uint64_t *clock;
-    uint64_t seq;               /* last seq handed out */
     uint64_t rows;              /* event rows written */
     uint32_t pending;           /* event rows since the last COMMIT */
     int failed;                 /* an insert failed: recording stopped */
@@ -106,8 +108,7 @@ static void free_trace(struct trace *t)
     free(t);
 }
 
-struct trace *trace_open(const char *path, const uint64_t *clock,
-                         char *err, size_t errlen)
+struct trace *trace_open(const char *path, char *err, size_t errlen)
 {
     int lock_fd;
     if (trace_path_check(path, NULL, 0, err, errlen) != 0 ||
@@ -121,7 +122,6 @@ struct trace *trace_open(const char *path, const uint64_t *clock,
         return NULL;
     }
     t->lock_fd = lock_fd;
-    t->clock = clock;
     int rc = sqlite3_open_v2(path, &t->db, SQLITE_OPEN_READWRITE |
                              SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK)
@@ -202,15 +202,22 @@ static const char *access_name(uint8_t a)
     }
 }
 
-/* The statement for the next event row with seq and cycle bound, or NULL
- * when the trace has stopped recording. */
-static sqlite3_stmt *row_begin(struct trace *t, int which)
+/* Each event table's column count before `cause` (which comes next). */
+enum {
+    COLS_WALK = 16, COLS_FAULT = 10, COLS_ALLOC = 8, COLS_VMA = 10,
+    COLS_SYSCALL = 12, COLS_SEGMENT = 14, COLS_FLUSH = 6,
+};
+
+/* The statement for ev's row with seq, cycle and cause bound, or NULL when
+ * the trace has stopped recording. */
+static sqlite3_stmt *row_begin(struct trace *t, int which, int cols, const struct event *ev)
 {
     if (!t || t->failed)
         return NULL;
     sqlite3_stmt *s = t->st[which];
-    bind_u64(s, 1, t->seq + 1);
-    bind_u64(s, 2, t->clock ? *t->clock : 0);
+    bind_u64(s, 1, ev->seq);
+    bind_u64(s, 2, ev->cycle);
+    bind_u64(s, cols + 1, ev->cause);
     return s;
 }
 
@@ -235,19 +242,19 @@ static void row_finish(struct trace *t, sqlite3_stmt *s)
     sqlite3_reset(s);
     if (rc != SQLITE_DONE)
         return;
-    t->seq++;
     t->rows++;
     if (++t->pending >= TRACE_BATCH)
         batch_commit(t);
 }
 
-void trace_walk(struct trace *t, const struct walk_event *ev)
+static void row_walk(struct trace *t, const struct event *e)
 {
-    sqlite3_stmt *s = row_begin(t, ST_WALK);
+    const struct walk_event *ev = &e->u.walk;
+    sqlite3_stmt *s = row_begin(t, ST_WALK, COLS_WALK, e);
     if (!s)
         return;
     unsigned n = ev->levels < WALK_MAX_LEVELS ? ev->levels : WALK_MAX_LEVELS;
-    bind_u64(s, 3, ev->pid);
+    bind_u64(s, 3, e->pid);
     bind_u64(s, 4, ev->vaddr);
     bind_text(s, 5, access_name(ev->access));
     bind_u64(s, 6, ev->user);
@@ -273,28 +280,31 @@ void trace_walk(struct trace *t, const struct walk_event *ev)
     row_finish(t, s);
 }
 
-void trace_fault(struct trace *t, const struct fault_event *ev)
+static void row_fault(struct trace *t, const struct event *e)
 {
-    sqlite3_stmt *s = row_begin(t, ST_FAULT);
+    const struct fault_event *ev = &e->u.fault;
+    sqlite3_stmt *s = row_begin(t, ST_FAULT, COLS_FAULT, e);
     if (!s)
         return;
-    bind_u64(s, 3, ev->pid);
+    bind_u64(s, 3, e->pid);
     bind_u64(s, 4, ev->eip);
     bind_u64(s, 5, ev->address);
     bind_u64(s, 6, ev->error_code);
     bind_text(s, 7, access_name(ev->access));
-    bind_text(s, 8, ev->kind);
-    bind_text(s, 9, ev->resolution);
+    bind_text(s, 8, fault_kind_name((enum fault_kind)ev->kind));
+    bind_text(s, 9, fault_resolution_name((enum fault_resolution)ev->resolution));
     if (ev->pfn == UINT32_MAX)
         sqlite3_bind_null(s, 10);
     else
         bind_u64(s, 10, ev->pfn);
+    bind_u64(s, COLS_FAULT + 2, ev->begin_seq);
     row_finish(t, s);
 }
 
-void trace_alloc(struct trace *t, const struct alloc_event *ev)
+static void row_alloc(struct trace *t, const struct event *e)
 {
-    sqlite3_stmt *s = row_begin(t, ST_ALLOC);
+    const struct alloc_event *ev = &e->u.alloc;
+    sqlite3_stmt *s = row_begin(t, ST_ALLOC, COLS_ALLOC, e);
     if (!s)
         return;
     bind_text(s, 3, ev->allocator);
@@ -306,9 +316,10 @@ void trace_alloc(struct trace *t, const struct alloc_event *ev)
     row_finish(t, s);
 }
 
-void trace_vma(struct trace *t, const struct vma_event *ev)
+static void row_vma(struct trace *t, const struct event *e)
 {
-    sqlite3_stmt *s = row_begin(t, ST_VMA);
+    const struct vma_event *ev = &e->u.vma;
+    sqlite3_stmt *s = row_begin(t, ST_VMA, COLS_VMA, e);
     if (!s)
         return;
     /* PROT_READ/WRITE/EXEC are 1/2/4 on i386 Linux, as on the host. */
@@ -316,7 +327,7 @@ void trace_vma(struct trace *t, const struct vma_event *ev)
         ev->prot & 1 ? 'r' : '-', ev->prot & 2 ? 'w' : '-',
         ev->prot & 4 ? 'x' : '-', '\0',
     };
-    bind_u64(s, 3, ev->pid);
+    bind_u64(s, 3, e->pid);
     bind_text(s, 4, ev->op);
     bind_u64(s, 5, ev->start);
     bind_u64(s, 6, ev->end);
@@ -327,27 +338,30 @@ void trace_vma(struct trace *t, const struct vma_event *ev)
     row_finish(t, s);
 }
 
-void trace_syscall(struct trace *t, const struct syscall_event *ev)
+static void row_syscall(struct trace *t, const struct event *e)
 {
-    sqlite3_stmt *s = row_begin(t, ST_SYSCALL);
+    const struct syscall_event *ev = &e->u.syscall;
+    sqlite3_stmt *s = row_begin(t, ST_SYSCALL, COLS_SYSCALL, e);
     if (!s)
         return;
-    bind_u64(s, 3, ev->pid);
+    bind_u64(s, 3, e->pid);
     bind_u64(s, 4, ev->nr);
     bind_text(s, 5, ev->name);
     for (int i = 0; i < 6; i++)
         bind_u64(s, 6 + i, ev->args[i]);
     sqlite3_bind_int64(s, 12, ev->ret);
+    bind_u64(s, COLS_SYSCALL + 2, ev->enter_seq);
     row_finish(t, s);
 }
 
-void trace_segment(struct trace *t, const struct seg_event *ev)
+static void row_segment(struct trace *t, const struct event *e)
 {
     static const char *const results[] = { "ok", "#GP", "#SS", "#NP" };
-    sqlite3_stmt *s = row_begin(t, ST_SEGMENT);
+    const struct seg_event *ev = &e->u.seg;
+    sqlite3_stmt *s = row_begin(t, ST_SEGMENT, COLS_SEGMENT, e);
     if (!s)
         return;
-    bind_u64(s, 3, ev->pid);
+    bind_u64(s, 3, e->pid);
     bind_u64(s, 4, ev->eip);
     bind_text(s, 5, seg_reg_name(ev->seg));
     bind_u64(s, 6, ev->selector);
@@ -365,12 +379,13 @@ void trace_segment(struct trace *t, const struct seg_event *ev)
     row_finish(t, s);
 }
 
-void trace_flush(struct trace *t, const struct flush_event *ev)
+static void row_flush(struct trace *t, const struct event *e)
 {
-    sqlite3_stmt *s = row_begin(t, ST_FLUSH);
+    const struct flush_event *ev = &e->u.flush;
+    sqlite3_stmt *s = row_begin(t, ST_FLUSH, COLS_FLUSH, e);
     if (!s)
         return;
-    bind_u64(s, 3, ev->pid);
+    bind_u64(s, 3, e->pid);
     bind_text(s, 4, flush_kind_name((enum flush_kind)ev->kind));
     if (ev->kind == FLUSH_INVLPG)
         bind_u64(s, 5, ev->vaddr);
@@ -378,6 +393,22 @@ void trace_flush(struct trace *t, const struct flush_event *ev)
         sqlite3_bind_null(s, 5);
     bind_u64(s, 6, ev->cr3);
     row_finish(t, s);
+}
+
+void trace_consume(void *ctx, const struct event *ev)
+{
+    struct trace *t = ctx;
+    switch (ev->type) {
+    case EV_WALK:         row_walk(t, ev); break;
+    case EV_FAULT:        row_fault(t, ev); break;
+    case EV_ALLOC:
+    case EV_FREE:         row_alloc(t, ev); break;
+    case EV_VMA:          row_vma(t, ev); break;
+    case EV_SYSCALL_EXIT: row_syscall(t, ev); break;
+    case EV_SEGMENT:      row_segment(t, ev); break;
+    case EV_TLB_FLUSH:    row_flush(t, ev); break;
+    default:              break;   /* enter/begin/process events: no table */
+    }
 }
 
 /* ---- the run row --------------------------------------------------- */
@@ -402,6 +433,60 @@ int trace_stat(struct trace *t, uint32_t pid, const char *name, double value)
     return run_step(t, s);
 }
 
+/* One run_inputs row: a string (argv, envp) or an AT_* pair (auxv). */
+static int input_row(struct trace *t, const char *kind, int idx, const char *value,
+                     int64_t a_type, int64_t a_val)
+{
+    sqlite3_stmt *s = t->st[ST_INPUT];
+    sqlite3_bind_int64(s, 1, t->run_id);
+    bind_text(s, 2, kind);
+    sqlite3_bind_int(s, 3, idx);
+    bind_text(s, 4, value);
+    if (value) {
+        sqlite3_bind_null(s, 5);
+        sqlite3_bind_null(s, 6);
+    } else {
+        sqlite3_bind_int64(s, 5, a_type);
+        sqlite3_bind_int64(s, 6, a_val);
+    }
+    return run_step(t, s);
+}
+
+static int record_strings(struct trace *t, const char *kind, char *const *v, int n)
+{
+    for (int i = 0; v && (n < 0 ? v[i] != NULL : i < n); i++)
+        if (input_row(t, kind, i, v[i], 0, 0))
+            return -1;
+    return 0;
+}
+
+int trace_auxv(struct trace *t, const uint32_t *pairs, size_t nr_pairs)
+{
+    if (!t || t->failed || !t->run_id)
+        return -1;
+    for (size_t i = 0; i < nr_pairs; i++)
+        if (input_row(t, "auxv", (int)i, NULL, pairs[2 * i], pairs[2 * i + 1]))
+            return -1;
+    return 0;
+}
+
+static void bind_run_inputs(sqlite3_stmt *s, const struct trace_run_info *info, int none)
+{
+    if (none) {
+        for (int i = 6; i <= 13; i++)
+            sqlite3_bind_null(s, i);
+        return;
+    }
+    sqlite3_bind_int64(s, 6, info->epoch);
+    bind_u64(s, 7, info->size);
+    bind_u64(s, 8, info->ram);
+    bind_text(s, 9, info->paging);
+    bind_text(s, 10, info->cpu);
+    bind_u64(s, 11, info->seed);
+    bind_text(s, 12, info->root);
+    bind_text(s, 13, info->cpu_config);
+}
+
 int trace_begin_run(struct trace *t, const struct trace_run_info *info)
 {
     static const struct trace_run_info none;
@@ -424,13 +509,13 @@ int trace_begin_run(struct trace *t, const struct trace_run_info *info)
     bind_text(s, 3, info->sha256);
     bind_text(s, 4, info->options);
     bind_text(s, 5, started[0] ? started : NULL);
-    if (info == &none)
-        sqlite3_bind_null(s, 6);
-    else
-        sqlite3_bind_int64(s, 6, info->epoch);
+    bind_run_inputs(s, info, info == &none);
     if (run_step(t, s) != 0)
         return -1;
     t->run_id = sqlite3_last_insert_rowid(t->db);
+    if (record_strings(t, "argv", info->argv, info->argc) ||
+        record_strings(t, "envp", info->envp, -1))
+        return -1;
     return 0;
 }
 

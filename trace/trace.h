@@ -4,8 +4,11 @@
  * One database per run.  trace_open() creates the schema (docs/TRACE_SCHEMA.md
  * documents every column) and opens one large transaction; rows are inserted
  * with prepared statements and committed every TRACE_BATCH rows and at
- * trace_close().  Every event row gets `seq`, one global order over all event
- * tables, and `cycle`, read from the clock pointer given at open.
+ * trace_close().  The trace is a sink of the event stream (common/event.h):
+ * trace_consume() maps each event type to its table; every row keeps the
+ * event's `seq` (assigned by the stream: one global order over all event
+ * tables, with gaps where an event has no row of its own, such as a syscall
+ * enter), `cycle` and `cause`.
  *
  * Errors are returned, never printed: functions return 0 or -1 and keep a
  * one-line reason that trace_error() returns.  After the first failed insert
@@ -18,8 +21,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/types.h>
-#include "mmu/mmu_events.h"
-#include "kernel-model/kevents.h"
+#include "common/event.h"
 
 struct trace;
 
@@ -29,7 +31,22 @@ struct trace_run_info {
     const char *sha256;         /* hex digest of the program file */
     const char *options;        /* the run's options, "key=value ..." */
     int64_t epoch;              /* the guest's boot time, seconds since 1970 */
+    /* What a replay needs to start the same run (all may be 0/NULL). */
+    uint64_t size;              /* bytes of the program file that ran */
+    uint64_t ram;               /* --ram, bytes */
+    const char *paging;         /* "2level", "pae" */
+    const char *cpu;            /* --cpu preset name */
+    uint64_t seed;              /* --seed */
+    const char *root;           /* --root */
+    const char *cpu_config;     /* --cpu-config path, or NULL */
+    int argc;
+    char *const *argv;          /* the guest's argv */
+    char *const *envp;          /* its environment, NULL-terminated */
 };
+
+/* The guest's initial auxiliary vector (AT_* type/value pairs, as exec
+ * built it), recorded in run_inputs after trace_begin_run(). */
+int trace_auxv(struct trace *t, const uint32_t *pairs, size_t nr_pairs);
 
 struct trace_run_totals {
     uint64_t instructions;
@@ -52,10 +69,8 @@ struct trace_input {
  * ("in use by another memsim run").  A previous trace at path is first
  * renamed to path + ".old" (replacing an older .old).  A file at path or
  * path.old that is neither empty nor a memsim trace is never replaced: the
- * open is refused.  clock points at the model's cycle counter.  Returns
- * NULL with a reason in err. */
-struct trace *trace_open(const char *path, const uint64_t *clock,
-                         char *err, size_t errlen);
+ * open is refused.  Returns NULL with a reason in err. */
+struct trace *trace_open(const char *path, char *err, size_t errlen);
 
 /* Every check trace_open() makes, without changing any file (trace_file.c):
  * path, path.old and path-journal are none of the n inputs, path and
@@ -66,13 +81,10 @@ int trace_path_check(const char *path, const struct trace_input *inputs, size_t 
                      char *err, size_t errlen);
 
 int  trace_begin_run(struct trace *t, const struct trace_run_info *info);
-void trace_walk(struct trace *t, const struct walk_event *ev);
-void trace_fault(struct trace *t, const struct fault_event *ev);
-void trace_alloc(struct trace *t, const struct alloc_event *ev);
-void trace_vma(struct trace *t, const struct vma_event *ev);
-void trace_syscall(struct trace *t, const struct syscall_event *ev);
-void trace_segment(struct trace *t, const struct seg_event *ev);
-void trace_flush(struct trace *t, const struct flush_event *ev);
+/* The event-stream sink (ctx is the struct trace): one row per walk, fault,
+ * allocation/free, VMA change, syscall exit, TLB flush and segment check;
+ * the other types have no table. */
+void trace_consume(void *ctx, const struct event *ev);
 int  trace_end_run(struct trace *t, const struct trace_run_totals *totals);
 /* One counter of the run for process pid (the `stats` table). */
 int  trace_stat(struct trace *t, uint32_t pid, const char *name, double value);

@@ -9,6 +9,7 @@
 
 #include "tests/unit/check.h"
 #include "kernel-model/page_alloc.h"
+#include "tests/unit/event_fixture.h"
 
 #include <stdint.h>
 
@@ -21,7 +22,7 @@ struct env {
 };
 
 /* Physical memory of size bytes and the memblock boot on it. */
-static int env_init(struct env *e, uint64_t size, const struct kernel_observer *obs)
+static int env_init(struct env *e, uint64_t size, struct event_stream *obs)
 {
     char err[256] = "";
 

@@ -12,6 +12,7 @@
 #define MEMSIM_KERNEL_FIXTURE_H
 
 #include "kernel-model/mm.h"
+#include "tests/unit/event_fixture.h"
 #include "tests/unit/check.h"
 
 static enum paging_mode fixture_paging = PAGING_2LEVEL;
@@ -23,7 +24,7 @@ struct sys {
     uint32_t free_before_mm;
 };
 
-static int sys_boot(struct sys *s, uint64_t ram, const struct kernel_observer *obs, uint32_t pid)
+static int sys_boot(struct sys *s, uint64_t ram, struct event_stream *obs, uint32_t pid)
 {
     char err[256] = "";
 

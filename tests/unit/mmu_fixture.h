@@ -1,7 +1,7 @@
 /*
  * mmu_fixture.h — the page walkers' test bench (test_mmu.c, test_pae.c):
  * a mapped "physical memory" in which page tables are built by hand, an
- * MMU on it, a log of the walk observer's events, TLB inspection that
+ * MMU on it, a log of the walk events (a test sink), TLB inspection that
  * counts no hit or miss, and the table-driven rights cases.
  * Header-only, like check.h.
  *
@@ -14,6 +14,7 @@
 
 #include "tests/unit/check.h"
 #include "mmu/mmu.h"
+#include "tests/unit/event_fixture.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -41,13 +42,16 @@ static uint8_t *phys;
 struct walk_log {
     int n;
     struct walk_event ev[8];
+    uint32_t pid[8];            /* the events' pid */
 };
 
-static void log_walk(void *ctx, const struct walk_event *ev)
+static void log_walk(void *ctx, const struct event *ev)
 {
     struct walk_log *l = ctx;
+    if (ev->type != EV_WALK)
+        return;
     if (l->n < 8)
-        l->ev[l->n] = *ev;
+        l->ev[l->n] = ev->u.walk, l->pid[l->n] = ev->pid;
     l->n++;
 }
 
@@ -60,8 +64,7 @@ static void mmu_fixture_reset(struct mmu *m, struct walk_log *log)
     CHECK(mmu_init(m, phys, PHYS_SIZE) == 0);
     if (log) {
         memset(log, 0, sizeof *log);
-        m->obs.ctx = log;
-        m->obs.walk = log_walk;
+        m->events = test_stream(log, log_walk);
     }
 }
 

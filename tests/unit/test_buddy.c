@@ -3,7 +3,7 @@
  * zone layout and watermarks at boot, splitting and merging, page state on
  * alloc and free, refcounts, __GFP_ZERO, zonelists, watermark fallback and
  * exhaustion.  Random sequences are in test_buddy_random.c; buddy_check,
- * the observer and /proc/buddyinfo in test_buddy_check.c.
+ * the allocation events and /proc/buddyinfo in test_buddy_check.c.
  *
  * Expected numbers are worked out by hand from the i386 rules (zone bounds,
  * 1 MiB firmware + 2 MiB image + nr_pages*32 bytes of mem_map, the

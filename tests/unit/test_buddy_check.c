@@ -1,7 +1,7 @@
 /*
  * test_buddy_check.c — watching the buddy allocator from outside:
  * buddy_check catching each kind of corruption of the free lists and the
- * mem_map, the observer's memblock and buddy events, and /proc/buddyinfo.
+ * mem_map, the memblock and buddy events on the event stream, and /proc/buddyinfo.
  *
  * Expected lines are worked out by hand from the boot layout (see
  * test_buddy.c), not read back from the implementation.
@@ -71,19 +71,21 @@ static void test_buddy_check_detects(void)
     physmem_destroy(&e.pm);
 }
 
-/* ---- observer ------------------------------------------------------------ */
+/* ---- events -------------------------------------------------------------- */
 
 struct rec {
     unsigned n;
     struct alloc_event ev[16];
 };
 
-static void record(void *ctx, const struct alloc_event *ev)
+static void record(void *ctx, const struct event *ev)
 {
     struct rec *r = ctx;
 
+    if (ev->type != EV_ALLOC && ev->type != EV_FREE)
+        return;
     if (r->n < 16)
-        r->ev[r->n] = *ev;
+        r->ev[r->n] = ev->u.alloc;
     r->n++;
 }
 
@@ -100,13 +102,12 @@ static int event_is(const struct rec *r, unsigned i, const char *allocator,
            !strcmp(ev->zone, zone) && !strcmp(ev->purpose, purpose);
 }
 
-static void test_observer(void)
+static void test_alloc_events(void)
 {
     struct rec r = { 0 };
-    struct kernel_observer obs = { .ctx = &r, .alloc = record };
     struct env e;
 
-    if (env_init(&e, 64 * MiB, &obs) < 0)
+    if (env_init(&e, 64 * MiB, test_stream(&r, record)) < 0)
         return;
     CHECK_EQ(r.n, 3);                   /* one per memblock range, no frees */
     CHECK(event_is(&r, 0, "memblock", "reserve", 0, 0, "DMA", "firmware"));
@@ -134,9 +135,8 @@ static void test_observer(void)
     CHECK_EQ(r.n, 7);                   /* failures are not events */
     physmem_destroy(&e.pm);
 
-    /* An observer without an alloc callback is fine. */
-    struct kernel_observer quiet = { .ctx = &r };
-    if (env_init(&e, 8 * MiB, &quiet) == 0) {
+    /* A stream without sinks is fine. */
+    if (env_init(&e, 8 * MiB, test_stream(NULL, NULL)) == 0) {
         uint32_t q = alloc_pages(&e.pgdat, GFP_KERNEL, 0, PURPOSE_TEST);
         CHECK(q != PFN_NONE);
         free_pages(&e.pgdat, q, 0);
@@ -178,7 +178,7 @@ static void test_buddyinfo(void)
 int main(void)
 {
     test_buddy_check_detects();
-    test_observer();
+    test_alloc_events();
     test_buddyinfo();
     return CHECK_DONE();
 }

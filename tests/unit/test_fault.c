@@ -40,14 +40,15 @@ static struct {
     uint32_t vstart[64];
 } elog;
 
-static void on_fault(void *ctx, const struct fault_event *ev)
+static void on_fault(const struct fault_event *ev)
 {
     elog.f[elog.nf % 64] = (struct fault_rec){ ev->address, ev->error_code, ev->pfn, ev->eip,
-                                              ev->access, ev->kind, ev->resolution };
+                                              ev->access, fault_kind_name(ev->kind),
+                                              fault_resolution_name(ev->resolution) };
     elog.nf++;
 }
 
-static void on_vma(void *ctx, const struct vma_event *ev)
+static void on_vma(const struct vma_event *ev)
 {
     if (elog.nv < 64) {
         elog.vop[elog.nv] = ev->op;
@@ -56,11 +57,18 @@ static void on_vma(void *ctx, const struct vma_event *ev)
     elog.nv++;
 }
 
+static void on_event(void *ctx, const struct event *ev)
+{
+    if (ev->type == EV_FAULT)
+        on_fault(&ev->u.fault);
+    else if (ev->type == EV_VMA)
+        on_vma(&ev->u.vma);
+}
+
 static int sys_init(struct sys *s, uint64_t ram)
 {
-    struct kernel_observer obs = { .fault = on_fault, .vma = on_vma };
     memset(&elog, 0, sizeof elog);
-    return sys_boot(s, ram, &obs, 7);
+    return sys_boot(s, ram, test_stream(NULL, on_event), 7);
 }
 
 

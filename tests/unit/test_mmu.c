@@ -385,7 +385,7 @@ static void test_tlb_refill_in_place(void)
     mmu_destroy(&m);
 }
 
-/* ---- the walk observer --------------------------------------------------------- */
+/* ---- the walk events ----------------------------------------------------------- */
 
 static void test_walk_events(void)
 {
@@ -403,7 +403,7 @@ static void test_walk_events(void)
     CHECK(mmu_translate(&m, va, MMU_WRITE, 1, &pa, &ec) == 0);   /* a hit: no event */
     CHECK_EQ(log.n, 1);
     const struct walk_event *e = &log.ev[0];
-    CHECK_EQ(e->pid, 77);
+    CHECK_EQ(log.pid[0], 77);
     CHECK_EQ(e->vaddr, va);
     CHECK_EQ(e->access, MMU_WRITE);
     CHECK_EQ(e->user, 1);

@@ -70,7 +70,7 @@ static void test_walk_3level(void)
     CHECK_EQ(pa, 0x123456ABCull);
     CHECK_EQ(log.n, 1);
     const struct walk_event *e = &log.ev[0];
-    CHECK_EQ(e->pid, 9);
+    CHECK_EQ(log.pid[0], 9);
     CHECK_EQ(e->levels, 3);
     CHECK_EQ(e->entry_addr[0], 0x1028);
     CHECK_EQ(e->entry_val[0], PMD1 | P);          /* no A in a PDPTE */

@@ -32,19 +32,21 @@ static struct {
     const char *kind, *resolution;
 } flog;
 
-static void on_fault(void *ctx, const struct fault_event *ev)
+static void on_fault(void *ctx, const struct event *e)
 {
+    const struct fault_event *ev = &e->u.fault;
+    if (e->type != EV_FAULT)
+        return;
     flog.n++;
     flog.ec = ev->error_code;
-    flog.kind = ev->kind;
-    flog.resolution = ev->resolution;
+    flog.kind = fault_kind_name(ev->kind);
+    flog.resolution = fault_resolution_name(ev->resolution);
 }
 
 static int sys_init(struct sys *s, uint64_t ram)
 {
-    struct kernel_observer obs = { .fault = on_fault };
     memset(&flog, 0, sizeof flog);
-    return sys_boot(s, ram, &obs, 3);
+    return sys_boot(s, ram, test_stream(NULL, on_fault), 3);
 }
 
 static uint64_t *pae_ent(struct sys *s, uint32_t pfn, unsigned i)

@@ -7,6 +7,7 @@
 static char close_err[512];   /* trace_close's reason */
 #include "trace/schema.h"
 #include "trace/trace.h"
+#include "mmu/mmu_events.h"
 
 #include <ftw.h>
 #include <signal.h>
@@ -103,44 +104,56 @@ static const char *q_text(sqlite3 *db, const char *sql)
 
 static uint64_t clk;
 
-/* Eleven events, one per call, clock 100, 150, ... 600. */
+/* One event of type with pid, at clock c, through the trace's stream. */
+static struct event_stream stream;
+static void emit(uint64_t c, enum event_type type, uint32_t pid, struct event *ev)
+{
+    clk = c;
+    ev->type = type;
+    ev->pid = ev->tid = pid;
+    event_emit(&stream, ev);
+}
+
+/* Eleven events through the stream (the trace its sink), clock 100 ... 600. */
 static void write_events(struct trace *t)
 {
+    struct event e;
+    event_stream_init(&stream, &clk);
+    event_stream_add_sink(&stream, t, trace_consume);
 
-    struct walk_event w1 = { .pid = 7, .vaddr = 0x08048123, .access = MMU_FETCH,
+    e = (struct event){ .u.walk = { .vaddr = 0x08048123, .access = MMU_FETCH,
         .user = 1, .levels = 2, .entry_addr = { 0x1080, 0x2120 },
-        .entry_val = { 0x2067, 0x5025 }, .paddr = 0x5123, .fault = 0 };
-    clk = 100; trace_walk(t, &w1);
-    struct walk_event w2 = { .pid = 7, .vaddr = 0xbfff0010, .access = MMU_READ,
+        .entry_val = { 0x2067, 0x5025 }, .paddr = 0x5123, .fault = 0 } };
+    emit(100, EV_WALK, 7, &e);
+    e = (struct event){ .u.walk = { .vaddr = 0xbfff0010, .access = MMU_READ,
         .user = 1, .levels = 1, .entry_addr = { 0x1bfc, 0xdead },
-        .entry_val = { 0, 0xbeef }, .paddr = 0xffff, .fault = 1, .error_code = 4 };
-    clk = 150; trace_walk(t, &w2);
-    struct fault_event f1 = { .pid = 7, .eip = 0x08048123, .address = 0xbfff0010,
-        .error_code = 6, .access = MMU_WRITE, .kind = "anon",
-        .resolution = "demand-zero", .pfn = 0x1234 };
-    clk = 200; trace_fault(t, &f1);
-    struct fault_event f2 = { .pid = 8, .eip = 0x0804a000, .address = 0x10,
-        .error_code = 4, .access = MMU_READ, .kind = "bad",
-        .resolution = "SIGSEGV/SEGV_MAPERR", .pfn = UINT32_MAX };
-    clk = 250; trace_fault(t, &f2);
-    struct alloc_event a1 = { "buddy", "alloc", 2, 0x1234, "Normal", "anon" };
-    clk = 300; trace_alloc(t, &a1);
-    struct alloc_event a2 = { "memblock", "reserve", 0, 0x10, "DMA", "kernel-image" };
-    clk = 350; trace_alloc(t, &a2);
-    struct vma_event v1 = { 7, "map", 0x08048000, 0x0804a000, 5, 0x875,
-                            "/bin/x,\"y\"" };
-    clk = 400; trace_vma(t, &v1);
-    struct vma_event v2 = { 7, "brk", 0x0804c000, 0x0804d000, 3, 0x100073, NULL };
-    clk = 450; trace_vma(t, &v2);
-    struct syscall_event s1 = { 7, 45, "brk", { 0x0804d000, 0, 0, 0, 0, 0 }, -12 };
-    clk = 500; trace_syscall(t, &s1);
-    struct syscall_event s2 = { 7, 192, "mmap2",
-        { 0, 4096, 3, 0x22, 0xffffffff, 0 }, (int32_t)0xb7fff000u };
-    clk = 550; trace_syscall(t, &s2);
-    struct walk_event w3 = { .pid = 8, .vaddr = 0xc0001000, .access = MMU_WRITE,
+        .entry_val = { 0, 0xbeef }, .paddr = 0xffff, .fault = 1, .error_code = 4 } };
+    emit(150, EV_WALK, 7, &e);
+    e = (struct event){ .u.fault = { .eip = 0x08048123, .address = 0xbfff0010,
+        .error_code = 6, .access = MMU_WRITE, .kind = FK_ANON,
+        .resolution = FR_DEMAND_ZERO, .pfn = 0x1234 } };
+    emit(200, EV_FAULT, 7, &e);
+    e = (struct event){ .u.fault = { .eip = 0x0804a000, .address = 0x10,
+        .error_code = 4, .access = MMU_READ, .kind = FK_BAD,
+        .resolution = FR_SIGSEGV_MAPERR, .pfn = UINT32_MAX } };
+    emit(250, EV_FAULT, 8, &e);
+    e = (struct event){ .u.alloc = { "buddy", "alloc", 2, 0x1234, "Normal", "anon" } };
+    emit(300, EV_ALLOC, 0, &e);
+    e = (struct event){ .u.alloc = { "memblock", "reserve", 0, 0x10, "DMA", "kernel-image" } };
+    emit(350, EV_ALLOC, 0, &e);
+    e = (struct event){ .u.vma = { "map", 0x08048000, 0x0804a000, 5, 0x875, "/bin/x,\"y\"" } };
+    emit(400, EV_VMA, 7, &e);
+    e = (struct event){ .u.vma = { "brk", 0x0804c000, 0x0804d000, 3, 0x100073, NULL } };
+    emit(450, EV_VMA, 7, &e);
+    e = (struct event){ .u.syscall = { 45, "brk", { 0x0804d000, 0, 0, 0, 0, 0 }, -12, 0 } };
+    emit(500, EV_SYSCALL_EXIT, 7, &e);
+    e = (struct event){ .u.syscall = { 192, "mmap2",
+        { 0, 4096, 3, 0x22, 0xffffffff, 0 }, (int32_t)0xb7fff000u, 0 } };
+    emit(550, EV_SYSCALL_EXIT, 7, &e);
+    e = (struct event){ .u.walk = { .vaddr = 0xc0001000, .access = MMU_WRITE,
         .user = 0, .levels = 3, .entry_addr = { 0x3018, 0x4000, 0x5008 },
-        .entry_val = { 0x4001, 0x5063, PAE_NX_ENTRY }, .paddr = 0x12345000 };
-    clk = 600; trace_walk(t, &w3);
+        .entry_val = { 0x4001, 0x5063, PAE_NX_ENTRY }, .paddr = 0x12345000 } };
+    emit(600, EV_WALK, 8, &e);
 }
 
 static void check_order(sqlite3 *db)
@@ -221,7 +234,7 @@ static void check_kernel_rows(sqlite3 *db)
 
 static void check_run_and_views(sqlite3 *db)
 {
-    CHECK_STR(q_text(db, "SELECT value FROM meta WHERE key = 'schema_version'"), "5");
+    CHECK_STR(q_text(db, "SELECT value FROM meta WHERE key = 'schema_version'"), "6");
     CHECK_EQ(q_int(db, "SELECT count(*) FROM runs"), 1);
     CHECK_EQ(q_int(db, "SELECT count(*) FROM sqlite_master WHERE type = 'index'"
                        " AND name = 'allocations_pfn' AND tbl_name = 'allocations'"), 1);
@@ -249,9 +262,14 @@ static void check_run_and_views(sqlite3 *db)
 static void test_events(const char *path)
 {
     char err[256] = "";
-    struct trace_run_info info = { "/bin/x", "/bin/x -v", "abcd", "cpu=test", 1700000000 };
+    static char *argv[] = { "/bin/x", "-v", NULL }, *envp[] = { "A=1", "B=two words", NULL };
+    static const uint32_t auxv[] = { 6, 4096, 25, 0xbffff000u };
+    struct trace_run_info info = { "/bin/x", "/bin/x -v", "abcd", "cpu=test", 1700000000,
+                                   .size = 12345, .ram = 1 << 28, .paging = "pae",
+                                   .cpu = "test", .seed = 7, .root = "/",
+                                   .argc = 2, .argv = argv, .envp = envp };
     struct trace_run_totals totals = { 1000, 600, 139, "SIGSEGV", 1.25 };
-    struct trace *t = trace_open(path, &clk, err, sizeof err);
+    struct trace *t = trace_open(path, err, sizeof err);
     CHECK(t != NULL);
     if (!t) {
         fprintf(stderr, "trace_open: %s\n", err);
@@ -260,6 +278,7 @@ static void test_events(const char *path)
     CHECK_EQ(trace_begin_run(t, &info), 0);
     CHECK_EQ(trace_begin_run(t, &info), -1);      /* one run per trace */
     CHECK(strstr(trace_error(t), "run already begun") != NULL);
+    CHECK_EQ(trace_auxv(t, auxv, 2), 0);
     write_events(t);
     CHECK_EQ(trace_rows(t), 11);
     CHECK_EQ(trace_end_run(t, &totals), 0);
@@ -275,6 +294,16 @@ static void test_events(const char *path)
     check_translations(db);
     check_kernel_rows(db);
     check_run_and_views(db);
+    /* What a replay needs to start the run again. */
+    CHECK_STR(q_text(db, "SELECT size || ' ' || ram || ' ' || paging || ' ' || cpu || ' '"
+                         " || seed || ' ' || root || ' ' || (cpu_config IS NULL) FROM runs"),
+              "12345 268435456 pae test 7 / 1");
+    CHECK_STR(q_text(db, "SELECT group_concat(kind || idx || '=' || value, ';') FROM"
+                         " (SELECT * FROM run_inputs WHERE value IS NOT NULL ORDER BY rowid)"),
+              "argv0=/bin/x;argv1=-v;envp0=A=1;envp1=B=two words");
+    CHECK_STR(q_text(db, "SELECT group_concat(a_type || ':' || a_val, ';') FROM"
+                         " (SELECT * FROM run_inputs WHERE kind = 'auxv' ORDER BY idx)"),
+              "6:4096;25:3221221376");
     sqlite3_close(db);
 }
 
@@ -282,14 +311,17 @@ static void test_events(const char *path)
 static void test_null_clock(void)
 {
     char path[256], err[256] = "";
-    struct walk_event w = { .pid = 1, .vaddr = 0x1000, .levels = 1, .paddr = 0x2000 };
+    struct event w = { .type = EV_WALK, .pid = 1,
+                       .u.walk = { .vaddr = 0x1000, .levels = 1, .paddr = 0x2000 } };
     struct trace_run_totals totals = { 5, 6, 0, "exit", 0.5 };
     tmp_path(path, sizeof path, "noclock.db");
-    struct trace *t = trace_open(path, NULL, err, sizeof err);
+    struct trace *t = trace_open(path, err, sizeof err);
     CHECK(t != NULL);
     if (!t)
         return;
-    trace_walk(t, &w);
+    event_stream_init(&stream, NULL);                 /* a stream without a clock */
+    event_stream_add_sink(&stream, t, trace_consume);
+    event_emit(&stream, &w);
     CHECK_EQ(trace_end_run(t, &totals), 0);
     CHECK_EQ(trace_close(t, close_err, sizeof close_err), 0);
     sqlite3 *db = open_ro(path);
@@ -311,7 +343,7 @@ static void test_reopen(const char *path)
     snprintf(journal, sizeof journal, "%s-journal", path);
     CHECK(!exists(old));
     write_file(journal, "stale", 5);
-    struct trace *t = trace_open(path, &clk, err, sizeof err);
+    struct trace *t = trace_open(path, err, sizeof err);
     CHECK(t != NULL);
     CHECK(!exists(journal));
     if (!t)
@@ -326,7 +358,7 @@ static void test_reopen(const char *path)
     CHECK_STR(q_text(db, "SELECT program FROM runs"), "second");
     sqlite3_close(db);
 
-    t = trace_open(path, &clk, err, sizeof err);    /* again: .old replaced */
+    t = trace_open(path, err, sizeof err);    /* again: .old replaced */
     CHECK(t != NULL);
     CHECK_EQ(trace_close(t, close_err, sizeof close_err), 0);
     db = open_ro(old);
@@ -340,10 +372,10 @@ static void test_insert_error(void)
 {
     char path[256], err[256] = "";
     struct rlimit saved, small;
-    struct walk_event w = { .pid = 1, .vaddr = 0x1000, .levels = 2,
-        .entry_addr = { 1, 2 }, .entry_val = { 3, 4 }, .paddr = 0x2000 };
+    struct event w = { .type = EV_WALK, .pid = 1, .u.walk = { .vaddr = 0x1000, .levels = 2,
+        .entry_addr = { 1, 2 }, .entry_val = { 3, 4 }, .paddr = 0x2000 } };
     tmp_path(path, sizeof path, "full.db");
-    struct trace *t = trace_open(path, &clk, err, sizeof err);
+    struct trace *t = trace_open(path, err, sizeof err);
     CHECK(t != NULL);
     if (!t)
         return;
@@ -352,11 +384,13 @@ static void test_insert_error(void)
     small.rlim_cur = 256 * 1024;
     signal(SIGXFSZ, SIG_IGN);
     CHECK_EQ(setrlimit(RLIMIT_FSIZE, &small), 0);
+    event_stream_init(&stream, NULL);
+    event_stream_add_sink(&stream, t, trace_consume);
     for (int i = 0; i < TRACE_BATCH + 1000; i++)
-        trace_walk(t, &w);
+        event_emit(&stream, &w);
     CHECK_EQ(trace_rows(t), TRACE_BATCH);           /* the failed batch's last row */
     CHECK(strncmp(trace_error(t), "cannot write trace '", 20) == 0);
-    trace_walk(t, &w);
+    event_emit(&stream, &w);
     CHECK_EQ(trace_rows(t), TRACE_BATCH);
     struct trace_run_totals totals = { 1, 1, 0, "exit", 0 };
     CHECK_EQ(trace_end_run(t, &totals), -1);
@@ -366,7 +400,7 @@ static void test_insert_error(void)
     signal(SIGXFSZ, SIG_DFL);
     sqlite3 *db = open_ro(path);                    /* still a valid database */
     CHECK_STR(q_text(db, "PRAGMA integrity_check"), "ok");
-    CHECK_STR(q_text(db, "SELECT value FROM meta WHERE key = 'schema_version'"), "5");
+    CHECK_STR(q_text(db, "SELECT value FROM meta WHERE key = 'schema_version'"), "6");
     sqlite3_close(db);
 }
 

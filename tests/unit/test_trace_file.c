@@ -19,7 +19,6 @@
 #include <unistd.h>
 
 static char tmpdir[] = "/tmp/test_trace_file.XXXXXX";
-static const uint64_t clk = 1;
 
 static void tmp_path(char *buf, size_t len, const char *name)
 {
@@ -65,7 +64,7 @@ static void make_trace(const char *path, const char *program)
 {
     char err[512] = "", cerr[512];
     struct trace_run_info info = { .program = program };
-    struct trace *t = trace_open(path, &clk, err, sizeof err);
+    struct trace *t = trace_open(path, err, sizeof err);
     CHECK(t != NULL);
     if (!t) {
         fprintf(stderr, "trace_open %s: %s\n", path, err);
@@ -90,14 +89,14 @@ static void test_path_check(void)
     CHECK_EQ(trace_path_check(path, NULL, 0, err, sizeof err), -1);
     snprintf(expect, sizeof expect, "cannot create trace '%s': No such file or directory", path);
     CHECK_STR(err, expect);
-    CHECK(trace_open(path, &clk, err, sizeof err) == NULL);
+    CHECK(trace_open(path, err, sizeof err) == NULL);
     CHECK_STR(err, expect);
     tmp_path(path, sizeof path, "missing");
     CHECK(!exists(path));
 
     CHECK_EQ(trace_path_check(tmpdir, NULL, 0, err, sizeof err), -1);
     CHECK(has(err, "Is a directory") || has(err, "is a directory"));
-    CHECK(trace_open(tmpdir, &clk, err, sizeof err) == NULL);
+    CHECK(trace_open(tmpdir, err, sizeof err) == NULL);
 
     tmp_path(other, sizeof other, "plain.txt");
     write_file(other, "keep");
@@ -105,7 +104,7 @@ static void test_path_check(void)
     CHECK_EQ(trace_path_check(path, NULL, 0, err, sizeof err), -1);
     CHECK(has(err, "Not a directory"));
     CHECK_EQ(trace_path_check("", NULL, 0, err, sizeof err), -1);
-    CHECK(trace_open("/dev/null", &clk, err, sizeof err) == NULL);
+    CHECK(trace_open("/dev/null", err, sizeof err) == NULL);
     CHECK(has(err, "not a regular file"));
 }
 
@@ -119,7 +118,7 @@ static void test_not_a_trace(void)
     write_file(path, "precious notes\n");
     CHECK_EQ(trace_path_check(path, NULL, 0, err, sizeof err), -1);
     CHECK(has(err, "is not a memsim trace (not an SQLite database)"));
-    CHECK(trace_open(path, &clk, err, sizeof err) == NULL);
+    CHECK(trace_open(path, err, sizeof err) == NULL);
     CHECK(has(err, "is not a memsim trace"));
     CHECK_STR(content(path), "precious notes\n");
     CHECK(!exists(old));
@@ -132,7 +131,7 @@ static void test_not_a_trace(void)
     ino_t ino = inode_of(path);
     CHECK_EQ(trace_path_check(path, NULL, 0, err, sizeof err), -1);
     CHECK(has(err, ".old' is not a memsim trace"));
-    CHECK(trace_open(path, &clk, err, sizeof err) == NULL);
+    CHECK(trace_open(path, err, sizeof err) == NULL);
     CHECK_STR(content(old), "older precious notes\n");
     CHECK_EQ(inode_of(path), ino);
 
@@ -142,7 +141,7 @@ static void test_not_a_trace(void)
     CHECK_EQ(sqlite3_open(path, &db), SQLITE_OK);
     CHECK_EQ(sqlite3_exec(db, "CREATE TABLE accounts(x)", NULL, NULL, NULL), SQLITE_OK);
     sqlite3_close(db);
-    CHECK(trace_open(path, &clk, err, sizeof err) == NULL);
+    CHECK(trace_open(path, err, sizeof err) == NULL);
     CHECK(has(err, "without memsim's tables"));
 
     /* An empty file holds nothing: it becomes the trace, no .old. */
@@ -183,7 +182,7 @@ static void test_lock(void)
     tmp_path(path, sizeof path, "live.db");
     snprintf(old, sizeof old, "%s.old", path);
     for (int round = 0; round < 2; round++) {    /* 0: no file before; 1: a rotation */
-        struct trace *t = trace_open(path, &clk, err, sizeof err);
+        struct trace *t = trace_open(path, err, sizeof err);
         CHECK(t != NULL);
         if (!t)
             return;
@@ -191,7 +190,7 @@ static void test_lock(void)
         CHECK_EQ(exists(old), round == 1);
         CHECK_EQ(trace_path_check(path, NULL, 0, err, sizeof err), -1);
         CHECK(has(err, "is in use by another memsim run"));
-        CHECK(trace_open(path, &clk, err, sizeof err) == NULL);
+        CHECK(trace_open(path, err, sizeof err) == NULL);
         CHECK(has(err, "is in use by another memsim run"));
         CHECK_EQ(inode_of(path), live);
         CHECK_EQ(inode_of(old), older);
@@ -210,7 +209,7 @@ static void test_live_old(void)
     tmp_path(path, sizeof path, "rot.db");
     snprintf(old, sizeof old, "%s.old", path);
     make_trace(path, "first");
-    struct trace *a = trace_open(old, &clk, err, sizeof err);    /* run A on rot.db.old */
+    struct trace *a = trace_open(old, err, sizeof err);    /* run A on rot.db.old */
     CHECK(a != NULL);
     if (!a)
         return;

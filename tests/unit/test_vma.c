@@ -34,8 +34,11 @@ static struct {
     struct vma_rec v[64];
 } vlog;
 
-static void on_vma(void *ctx, const struct vma_event *ev)
+static void on_vma(void *ctx, const struct event *e)
 {
+    const struct vma_event *ev = &e->u.vma;
+    if (e->type != EV_VMA)
+        return;
     if (vlog.n < 64) {
         struct vma_rec *r = &vlog.v[vlog.n];
         r->op = ev->op;
@@ -49,9 +52,8 @@ static void on_vma(void *ctx, const struct vma_event *ev)
 
 static int sys_init(struct sys *s)
 {
-    struct kernel_observer obs = { .vma = on_vma };
     vlog.n = 0;
-    return sys_boot(s, 64 * MiB, &obs, 1);
+    return sys_boot(s, 64 * MiB, test_stream(NULL, on_vma), 1);
 }
 
 /* The PTE for va read straight from the tables (0 if none). */

@@ -1,0 +1,207 @@
+/*
+ * event.h — the one event stream of a run.
+ *
+ * Every module below emu/ reports what happens (a page walk, a fault, a page
+ * allocation, a VMA change, a system call ...) by filling a struct event and
+ * handing it to event_emit().  The stream stamps it — seq (one global order,
+ * assigned here and nowhere else), cycle (read from the model's clock) and
+ * cause — and passes the same event to each sink in the order they were
+ * added.  Sinks are the SQLite writer (trace/), the run's counters (emu/) and
+ * later a replay checker; they only record, never change the model (costs
+ * are charged by the timing model, not by a sink).
+ *
+ * Causes: syscall enter and fault begin open a cause (their seq becomes the
+ * stream's current cause) and their exit/end restores the previous one, so
+ * an allocation, free, VMA change or walk made on behalf of a system call or
+ * a fault records that event's seq in `cause` (0: boot, or the guest's own
+ * access).
+ *
+ * Strings in payloads are static (names) or live until event_emit returns.
+ * A NULL stream is valid everywhere: nothing is emitted (unit tests).
+ * Header + event.c: no allocation, no I/O, nothing hidden.
+ */
+#ifndef MEMSIM_EVENT_H
+#define MEMSIM_EVENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum event_type {
+    EV_SYSCALL_ENTER = 1,
+    EV_SYSCALL_EXIT,
+    EV_FAULT_BEGIN,     /* opens the fault's cause; its record comes at EV_FAULT */
+    EV_FAULT,           /* the fault resolved (or not): kind, resolution, frame */
+    EV_WALK,
+    EV_ALLOC,           /* buddy alloc or memblock reserve */
+    EV_FREE,
+    EV_VMA,
+    EV_TLB_FLUSH,
+    EV_SEGMENT,
+    EV_PROCESS_START,
+    EV_PROCESS_EXIT,
+    EV_NR_TYPES
+};
+
+const char *event_type_name(enum event_type t);   /* "syscall-enter", "walk", ... */
+
+/* ---- fault kinds and resolutions (names are the trace's strings) ---- */
+
+enum fault_kind { FK_BAD, FK_ANON, FK_FILE, FK_COW, FK_STACK, FK_SPURIOUS, FK_NR };
+
+enum fault_resolution {
+    FR_NONE,            /* spurious: already resolved */
+    FR_DEMAND_ZERO, FR_ZERO_PAGE, FR_FILE_READ, FR_COW_COPY, FR_COW_ZERO,
+    FR_COW_REUSE, FR_SIGSEGV_MAPERR, FR_SIGSEGV_ACCERR, FR_SIGBUS, FR_OOM,
+    FR_BAD_PAGETABLE,
+    FR_NR
+};
+
+const char *fault_kind_name(enum fault_kind k);          /* "anon", "file", ... */
+const char *fault_resolution_name(enum fault_resolution r); /* "demand-zero", ... */
+
+enum flush_kind { FLUSH_INVLPG, FLUSH_CR3, FLUSH_ALL, FLUSH_MODE };
+const char *flush_kind_name(enum flush_kind k);   /* "invlpg", "cr3", "all", "mode" */
+
+/* ---- payloads ---- */
+
+#define WALK_MAX_LEVELS 3   /* 2-level: PDE, PTE; PAE: PDPTE, PDE, PTE */
+
+struct walk_event {
+    uint32_t vaddr;                     /* linear address walked */
+    uint8_t  access;                    /* enum mmu_access */
+    uint8_t  user;                      /* 1 = CPL 3 access */
+    uint8_t  levels;                    /* entries read, 1..WALK_MAX_LEVELS */
+    uint8_t  fault;                     /* 1 = the walk raised #PF */
+    uint32_t error_code;                /* #PF error code when fault */
+    uint64_t entry_addr[WALK_MAX_LEVELS]; /* physical address of each entry */
+    uint64_t entry_val[WALK_MAX_LEVELS];  /* its value, A/D updates included */
+    uint64_t paddr;                     /* translation, when fault == 0 */
+};
+
+/* One access through a segment that is not flat (the logical -> linear step
+ * before paging): TLS through %gs, an LDT segment with a small limit, ... */
+struct seg_event {
+    uint32_t eip;
+    uint8_t  seg;                       /* enum seg_reg: ES CS SS DS FS GS */
+    uint8_t  access;                    /* enum mmu_access */
+    uint8_t  fault;                     /* 0 ok, 1 #GP, 2 #SS, 3 #NP */
+    uint16_t selector;
+    uint16_t error_code;
+    uint32_t offset, size;
+    uint32_t linear;                    /* base + offset */
+    uint32_t base, limit;               /* from the descriptor (limit in bytes - 1) */
+};
+
+/* A TLB invalidation: INVLPG of one page, a full flush (MOV to CR3 or a
+ * kernel-requested flush), or a paging-mode change. */
+struct flush_event {
+    uint8_t  kind;                      /* enum flush_kind */
+    uint32_t vaddr;                     /* FLUSH_INVLPG: the page; else 0 */
+    uint32_t cr3;                       /* CR3 after the flush */
+};
+
+struct fault_event {
+    uint32_t eip;           /* instruction that faulted (0 for kernel uaccess) */
+    uint32_t address;       /* faulting linear address (CR2) */
+    uint32_t error_code;    /* x86 #PF error code: P W U RSVD I/D */
+    uint8_t  access;        /* enum mmu_access */
+    uint8_t  kind;          /* enum fault_kind */
+    uint8_t  resolution;    /* enum fault_resolution */
+    uint32_t pfn;           /* frame that resolved it, or UINT32_MAX */
+    uint64_t begin_seq;     /* EV_FAULT: the seq of its EV_FAULT_BEGIN */
+};
+
+/* EV_ALLOC and EV_FREE. */
+struct alloc_event {
+    const char *allocator;  /* "memblock", "buddy" */
+    const char *op;         /* "alloc", "free", "reserve" */
+    unsigned    order;
+    uint32_t    pfn;
+    const char *zone;       /* "DMA", "Normal", "HighMem" */
+    const char *purpose;    /* page_purpose_name() */
+};
+
+struct vma_event {
+    const char *op;         /* "map", "unmap", "protect", "grow", "brk" */
+    uint32_t start, end;
+    uint32_t prot;          /* PROT_* bits */
+    uint32_t flags;         /* VM_* bits */
+    const char *name;       /* "[heap]", "[stack]", file path, or "" */
+};
+
+/* EV_SYSCALL_ENTER (ret 0) and EV_SYSCALL_EXIT. */
+struct syscall_event {
+    uint32_t nr;
+    const char *name;
+    uint32_t args[6];
+    int32_t  ret;
+    uint64_t enter_seq;     /* EV_SYSCALL_EXIT: the seq of its enter */
+};
+
+/* EV_PROCESS_START / EV_PROCESS_EXIT. */
+struct process_event {
+    const char *comm;
+    int32_t status;         /* exit: as the shell sees it (code, or 128+signal) */
+};
+
+struct event {
+    uint64_t seq;           /* 1, 2, 3 ... over every event of the run */
+    uint64_t cycle;         /* the clock when it was emitted */
+    uint64_t cause;         /* seq of the syscall enter / fault begin, or 0 */
+    uint32_t pid, tid;
+    enum event_type type;
+    union {
+        struct syscall_event syscall;
+        struct fault_event fault;
+        struct walk_event walk;
+        struct alloc_event alloc;
+        struct vma_event vma;
+        struct flush_event flush;
+        struct seg_event seg;
+        struct process_event proc;
+    } u;
+};
+
+/* ---- the stream ---- */
+
+struct event_sink {
+    void *ctx;
+    void (*consume)(void *ctx, const struct event *ev);
+};
+
+#define EVENT_MAX_SINKS 4
+
+struct event_stream {
+    uint64_t next_seq;          /* the seq the next event gets (starts at 1) */
+    uint64_t cause;             /* the current cause, 0 = none */
+    const uint64_t *clock;      /* the model's cycle counter (read only), or NULL */
+    unsigned nr_sinks;
+    struct event_sink sinks[EVENT_MAX_SINKS];
+};
+
+void event_stream_init(struct event_stream *s, const uint64_t *clock);
+/* Append a sink; 0, or -1 when EVENT_MAX_SINKS are taken. */
+int  event_stream_add_sink(struct event_stream *s, void *ctx,
+                           void (*consume)(void *ctx, const struct event *ev));
+/* Remove every sink with this ctx (its owner goes away before the stream). */
+void event_stream_remove_sink(struct event_stream *s, void *ctx);
+
+/* Stamp ev (seq, cycle, cause) and give it to every sink.  ev->type, pid,
+ * tid and the payload are the caller's.  Returns the seq (0: s is NULL). */
+uint64_t event_emit(struct event_stream *s, struct event *ev);
+
+/* Emit ev (EV_SYSCALL_ENTER or EV_FAULT_BEGIN) and make it the current
+ * cause.  Returns the previous cause, for event_cause_end(). */
+uint64_t event_cause_begin(struct event_stream *s, struct event *ev);
+/* Restore prev, then emit ev (EV_SYSCALL_EXIT or EV_FAULT; NULL: emit
+ * nothing): a begin and its end carry the same, enclosing cause. */
+void event_cause_end(struct event_stream *s, struct event *ev, uint64_t prev);
+
+/* The system call's two events, from its one dispatcher. */
+uint64_t event_syscall_enter(struct event_stream *s, uint32_t pid, uint32_t nr,
+                             const char *name, const uint32_t args[6], uint64_t *prev);
+void event_syscall_exit(struct event_stream *s, uint32_t pid, uint32_t nr,
+                        const char *name, const uint32_t args[6], int32_t ret,
+                        uint64_t enter_seq, uint64_t prev);
+
+#endif
