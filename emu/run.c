@@ -238,14 +238,14 @@ static int machine_create(struct machine *m, const struct memsim_options *opt,
     if (opt->db_path && !(m->trace = trace_open(opt->db_path, &m->cycles, err, errlen)))
         return MEMSIM_EXIT_INTERNAL;
     struct kernel_observer kobs = { m, on_fault, on_alloc, on_vma, on_syscall };
-    if (kernel_init(&m->k, opt->ram_bytes, opt->paging, &m->mmu, &kobs, err, errlen))
+    struct kernel_config kcfg = { .ram_bytes = opt->ram_bytes, .paging = opt->paging,
+                                  .mmu = &m->mmu, .observer = &kobs };
+    if (kernel_boot(&m->k, &kcfg, err, errlen))
         return err[0] ? MEMSIM_EXIT_USAGE : MEMSIM_EXIT_INTERNAL;
     /* Guest fds index the guest's own table, so no guest number can name the
      * RAM memfd; it still goes above the guest range, out of the way of
      * anything that would look at host numbers (a debugger, /proc). */
     m->k.pm.memfd = fd_move_high(m->k.pm.memfd);
-    m->mmu.phys = m->k.pm.base;
-    m->mmu.phys_size = m->k.pm.size;
     m->mmu.clock = &m->cycles;
     m->mmu.pid = m->pid;
     m->mmu.obs = (struct mmu_observer){ m, on_walk, on_flush };
