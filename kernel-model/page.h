@@ -16,7 +16,8 @@
  * mapping and index say whose page it is and where in that owner, for the
  * page cache and the reverse map to come: a file page's vm_file and its
  * page offset in the file; an anonymous page's mm (PG_anon says which kind)
- * and its virtual page number (Linux's linear_page_index of an anon VMA).
+ * and its virtual page number at fault time (an mremap moves the PTE and
+ * leaves index, as Linux keeps the moved VMA's vm_pgoff).
  */
 #ifndef MEMSIM_PAGE_H
 #define MEMSIM_PAGE_H

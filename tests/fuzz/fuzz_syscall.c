@@ -82,7 +82,7 @@ static uint32_t take32(struct input *in)
 
 /* A 32-bit value biased to the edges of the address space and of the mm:
  * one selector byte, then a small delta or a raw word. */
-static uint32_t take_addr(struct input *in, const struct mm_struct *mm)
+static uint32_t take_addr(struct input *in, struct mm_struct *mm)
 {
     static const uint32_t edges[] = {
         0, 1, 0xfff, PAGE_SIZE, PAGE_SIZE + 1, 2 * PAGE_SIZE, MMAP_MIN_ADDR, ELF_TEXT_BASE,
