@@ -73,8 +73,8 @@ static void widen(struct machine *m, uint32_t *lo, uint32_t *hi)
                 changed = 1;
             }
         }
-        for (size_t i = 0; i < m->task->mm->nr_vmas; i++) {
-            const struct vm_area_struct *v = &m->task->mm->vmas[i];
+        const struct vm_area_struct *v;
+        for_each_vma(m->task->mm, v) {
             if (overlaps(v->vm_start, v->vm_end, *lo, *hi) && (v->vm_start < *lo || v->vm_end > *hi)) {
                 *lo = v->vm_start < *lo ? v->vm_start : *lo;
                 *hi = v->vm_end > *hi ? v->vm_end : *hi;
@@ -86,10 +86,11 @@ static void widen(struct machine *m, uint32_t *lo, uint32_t *hi)
 
 #define STACK_REGION_CHUNK (64u << PAGE_SHIFT)
 
-/* Lowest address a region below VMA index i may start at. */
-static uint32_t region_floor(struct machine *m, size_t i, uint32_t below)
+/* Lowest address a region below VMA v may start at. */
+static uint32_t region_floor(struct machine *m, const struct vm_area_struct *v, uint32_t below)
 {
-    uint32_t floor = i > 0 ? m->task->mm->vmas[i - 1].vm_end + STACK_GUARD_GAP : MMAP_MIN_ADDR;
+    const struct vm_area_struct *prev = vma_prev(m->task->mm, v);
+    uint32_t floor = prev ? prev->vm_end + STACK_GUARD_GAP : MMAP_MIN_ADDR;
     for (size_t r = 0; r < m->nr_regions; r++)
         if (m->regions[r].end <= below && m->regions[r].end > floor)
             floor = m->regions[r].end;
@@ -121,8 +122,8 @@ static uint32_t next_region_start(const struct machine *m, uint32_t addr, uint32
 
 static void add_missing_regions(struct machine *m, uint32_t start, uint32_t end)
 {
-    for (size_t i = 0; i < m->task->mm->nr_vmas && !machine_stopped(m); i++) {
-        const struct vm_area_struct *v = &m->task->mm->vmas[i];
+    const struct vm_area_struct *v;
+    for (v = vma_first(m->task->mm); v && !machine_stopped(m); v = vma_next(m->task->mm, v)) {
         uint32_t perms = vma_uc_perms(m, v);
         if (!perms || !overlaps(v->vm_start, v->vm_end, start, end))
             continue;
@@ -135,7 +136,7 @@ static void add_missing_regions(struct machine *m, uint32_t start, uint32_t end)
             uint32_t b = next_region_start(m, a, v->vm_end), lo = a;
             /* (the raw engine cannot fault pages in under a slack region) */
             if ((v->vm_flags & VM_GROWSDOWN) && a == v->vm_start && !m->opt.raw_engine) {
-                uint32_t floor = region_floor(m, i, a);
+                uint32_t floor = region_floor(m, v, a);
                 lo = a > floor + STACK_REGION_CHUNK ? a - STACK_REGION_CHUNK : (floor < a ? floor : a);
             }
             if (region_add(m, lo, b, perms) != 0) {
@@ -180,8 +181,8 @@ static void hm_vma_changed(void *ctx, struct mm_struct *mm, uint32_t start, uint
             m->regions[out++] = *r;
     }
     m->nr_regions = out;
-    for (size_t i = 0; i < mm->nr_vmas; i++) {
-        const struct vm_area_struct *v = &mm->vmas[i];
+    const struct vm_area_struct *v;
+    for_each_vma(mm, v) {
         uint32_t perms = vma_uc_perms(m, v);
         if (perms && overlaps(v->vm_start, v->vm_end, lo, hi) &&
             region_add(m, v->vm_start, v->vm_end, perms) != 0) {

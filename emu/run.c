@@ -179,7 +179,9 @@ static int machine_create(struct machine *m, const struct memsim_options *opt,
     event_stream_add_sink(&m->events, m, machine_count_event);
     if (m->trace)
         event_stream_add_sink(&m->events, m->trace, trace_consume);
-    if (kernel_init(&m->k, opt->ram_bytes, opt->paging, &m->mmu, &m->events, err, errlen))
+    struct kernel_config kcfg = { .ram_bytes = opt->ram_bytes, .paging = opt->paging,
+                                  .mmu = &m->mmu, .events = &m->events };
+    if (kernel_boot(&m->k, &kcfg, err, errlen))
         return err[0] ? MEMSIM_EXIT_USAGE : MEMSIM_EXIT_INTERNAL;
     machine_boot_kernel(m);
     m->k.timing = (struct fault_timing){ m, cpu_charge_fault };
@@ -187,8 +189,6 @@ static int machine_create(struct machine *m, const struct memsim_options *opt,
      * RAM memfd; it still goes above the guest range, out of the way of
      * anything that would look at host numbers (a debugger, /proc). */
     m->k.pm.memfd = fd_move_high(m->k.pm.memfd);
-    m->mmu.phys = m->k.pm.base;
-    m->mmu.phys_size = m->k.pm.size;
     m->mmu.clock = &m->cycles;
     m->mmu.pid = t->pid;
     m->mmu.events = &m->events;

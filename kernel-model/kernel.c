@@ -15,11 +15,14 @@
 #include "kernel-model/pgtable.h"
 #include "kernel-model/vma.h"
 
-int kernel_init(struct kernel *k, uint64_t ram_bytes, enum paging_mode paging,
-                struct mmu *mmu, struct event_stream *events, char *err, size_t errlen)
+int kernel_boot(struct kernel *k, const struct kernel_config *cfg, char *err, size_t errlen)
 {
+    uint64_t ram_bytes = cfg->ram_bytes;
+    enum paging_mode paging = cfg->paging;
+    struct mmu *mmu = cfg->mmu;
+
     memset(k, 0, sizeof *k);
-    k->events = events;
+    k->events = cfg->events;
     k->mmu = mmu;
     futex_hash_init(&k->futex);
     k->paging = paging;
@@ -28,7 +31,7 @@ int kernel_init(struct kernel *k, uint64_t ram_bytes, enum paging_mode paging,
         mmu_set_paging(mmu, paging, k->nx);
     if (physmem_init(&k->pm, ram_bytes, err, errlen))
         return -1;
-    if (page_alloc_init(&k->pgdat, &k->pm, events, err, errlen)) {
+    if (page_alloc_init(&k->pgdat, &k->pm, cfg->events, err, errlen)) {
         physmem_destroy(&k->pm);
         return -1;
     }
@@ -41,6 +44,10 @@ int kernel_init(struct kernel *k, uint64_t ram_bytes, enum paging_mode paging,
         return -1;
     }
     pfn_to_page(&k->pm, k->zero_pfn)->flags |= PG_zero;
+    if (mmu) {
+        mmu->phys = k->pm.base;
+        mmu->phys_size = k->pm.size;
+    }
     return 0;
 }
 
@@ -71,14 +78,11 @@ void mm_release(struct mm_struct *mm)
 {
     if (!mm)
         return;
-    for (size_t i = 0; i < mm->nr_vmas; i++) {
-        struct vm_area_struct *v = &mm->vmas[i];
+    const struct vm_area_struct *v;
+    for_each_vma(mm, v)
         zap_page_range(mm, v->vm_start, v->vm_end, (v->vm_flags & VM_EXEC) != 0);
-        vm_file_put(v->vm_file);
-    }
-    mm->nr_vmas = 0;
+    vma_destroy_all(mm);
     free_pgtables(mm, 0, TASK_SIZE);
     pgd_free(mm);
-    free(mm->vmas);
     free(mm);
 }

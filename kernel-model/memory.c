@@ -47,12 +47,26 @@ static enum fault_result bad_pagetable(struct fault_ctx *f)
     return FAULT_BAD_PAGETABLE;
 }
 
-static uint32_t alloc_user_page(struct mm_struct *mm, int zero, enum page_purpose why)
+/* A frame for the user page at f->address, its owner recorded: the file
+ * and offset a file page caches, the mm and page number an anonymous one
+ * belongs to (page_add_new_anon_rmap / the page cache's index). */
+static uint32_t alloc_user_page(struct fault_ctx *f, int zero, enum page_purpose why)
 {
+    struct mm_struct *mm = f->mm;
     uint32_t pfn = alloc_pages(&mm->k->pgdat, GFP_HIGHUSER_MOVABLE | (zero ? __GFP_ZERO : 0),
                                0, why);
-    if (pfn != PFN_NONE)
-        pfn_to_page(&mm->k->pm, pfn)->flags |= why == PURPOSE_FILE ? PG_file : PG_anon;
+    if (pfn == PFN_NONE)
+        return pfn;
+    struct page *page = pfn_to_page(&mm->k->pm, pfn);
+    if (why == PURPOSE_FILE) {
+        page->flags |= PG_file;
+        page->mapping = f->vma->vm_file;
+        page->index = f->vma->vm_pgoff + ((f->address - f->vma->vm_start) >> PAGE_SHIFT);
+    } else {
+        page->flags |= PG_anon;
+        page->mapping = mm;
+        page->index = f->address >> PAGE_SHIFT;
+    }
     return pfn;
 }
 
@@ -70,7 +84,7 @@ static enum fault_result do_anonymous_page(struct fault_ctx *f, pte_t *pte)
         f->resolution = FR_ZERO_PAGE;
         return FAULT_OK;
     }
-    uint32_t pfn = alloc_user_page(mm, 1, PURPOSE_ANON);
+    uint32_t pfn = alloc_user_page(f, 1, PURPOSE_ANON);
     if (pfn == PFN_NONE)
         return oom(f);
     set_pte_at(mm, f->address, pte, pfn, (f->vma->vm_flags & VM_WRITE) != 0, vma_exec(f));
@@ -110,7 +124,7 @@ static enum fault_result do_file_page(struct fault_ctx *f, pte_t *pte)
 {
     struct mm_struct *mm = f->mm;
     f->kind = FK_FILE;
-    uint32_t pfn = alloc_user_page(mm, 0, PURPOSE_FILE);
+    uint32_t pfn = alloc_user_page(f, 0, PURPOSE_FILE);
     if (pfn == PFN_NONE)
         return oom(f);
     if (fill_from_file(mm, f->vma, f->address, pfn)) {
@@ -144,7 +158,7 @@ static enum fault_result do_wp_page(struct fault_ctx *f, pte_t *pte)
         return FAULT_OK;
     }
     int from_zero = (old->flags & PG_zero) != 0;
-    uint32_t pfn = alloc_user_page(mm, from_zero, PURPOSE_ANON);
+    uint32_t pfn = alloc_user_page(f, from_zero, PURPOSE_ANON);
     if (pfn == PFN_NONE)
         return oom(f);
     if (!from_zero)
@@ -186,12 +200,11 @@ static enum fault_result handle_pte_fault(struct fault_ctx *f)
 static int expand_stack(struct mm_struct *mm, struct vm_area_struct *vma, uint32_t addr)
 {
     uint32_t new_start = addr & PAGE_MASK;
-    size_t i = (size_t)(vma - mm->vmas);
     if (vma->vm_end - new_start > mm->rlim[RLIMIT_STACK_].rlim_cur)
         return -ENOMEM;
     /* The guard gap is kept from an accessible VMA below that is not itself
      * a stack (expand_downwards, Linux 6.1). */
-    const struct vm_area_struct *prev = i > 0 ? &mm->vmas[i - 1] : NULL;
+    const struct vm_area_struct *prev = vma_prev(mm, vma);
     if (prev && prev->vm_end > new_start)
         return -ENOMEM;
     if (prev && !(prev->vm_flags & VM_GROWSDOWN) &&
@@ -305,8 +318,8 @@ enum fault_result do_page_fault(struct mm_struct *mm, uint32_t address,
 
 enum fault_result mm_populate(struct mm_struct *mm, uint32_t start, uint32_t end)
 {
-    for (size_t i = vma_index(mm, start); i < mm->nr_vmas && mm->vmas[i].vm_start < end; i++) {
-        const struct vm_area_struct *v = &mm->vmas[i];
+    const struct vm_area_struct *v;
+    for_each_vma_range(mm, v, start, end) {
         if (!(v->vm_flags & (VM_READ | VM_WRITE | VM_EXEC)))
             continue;
         int write = (v->vm_flags & VM_WRITE) != 0;
@@ -322,7 +335,6 @@ enum fault_result mm_populate(struct mm_struct *mm, uint32_t start, uint32_t end
             enum fault_result r = do_page_fault(mm, va, ec, write ? MMU_WRITE : MMU_READ, 0);
             if (r != FAULT_OK)
                 return r;
-            v = &mm->vmas[i];              /* the array may have moved (stack growth) */
         }
     }
     return FAULT_OK;

@@ -66,10 +66,9 @@ long do_msync(struct mm_struct *mm, uint32_t start, uint32_t len, uint32_t flags
     if (end == start)
         return 0;
     long unmapped = 0;
-    for (size_t i = vma_index(mm, start); ; i++) {
-        if (i >= mm->nr_vmas)
+    for (const struct vm_area_struct *v = find_vma(mm, start); ; v = vma_next(mm, v)) {
+        if (!v)
             return -ENOMEM;
-        const struct vm_area_struct *v = &mm->vmas[i];
         if (start < v->vm_start) {
             if (flags == MS_ASYNC_)
                 return -ENOMEM;

@@ -11,11 +11,11 @@
 #include <errno.h>
 #include "kernel-model/vma.h"
 
-uint64_t locked_bytes(const struct mm_struct *mm, uint32_t start, uint32_t end)
+uint64_t locked_bytes(struct mm_struct *mm, uint32_t start, uint32_t end)
 {
     uint64_t n = 0;
-    for (size_t i = vma_index(mm, start); i < mm->nr_vmas && mm->vmas[i].vm_start < end; i++) {
-        const struct vm_area_struct *v = &mm->vmas[i];
+    const struct vm_area_struct *v;
+    for_each_vma_range(mm, v, start, end) {
         if (!(v->vm_flags & VM_LOCKED))
             continue;
         uint32_t lo = v->vm_start > start ? v->vm_start : start;
@@ -25,7 +25,7 @@ uint64_t locked_bytes(const struct mm_struct *mm, uint32_t start, uint32_t end)
     return n;
 }
 
-int mlock_future_ok(const struct mm_struct *mm, uint32_t vm_flags, uint64_t bytes)
+int mlock_future_ok(struct mm_struct *mm, uint32_t vm_flags, uint64_t bytes)
 {
     if (!(vm_flags & VM_LOCKED))
         return 1;
@@ -50,12 +50,11 @@ static long apply_vma_lock_flags(struct mm_struct *mm, uint32_t start, uint32_t 
         return -ENOMEM;
     long err = 0;
     uint32_t at = start;
-    for (size_t i = vma_index(mm, start); at < end; i++) {
-        if (i >= mm->nr_vmas || mm->vmas[i].vm_start != at) {
+    for (struct vm_area_struct *v = find_vma(mm, start); at < end; v = vma_next(mm, v)) {
+        if (!v || v->vm_start != at) {
             err = -ENOMEM;
             break;
         }
-        struct vm_area_struct *v = &mm->vmas[i];
         v->vm_flags = (v->vm_flags & ~VM_LOCKED_MASK) | flags;
         mm_report_vma(mm, "protect", v);
         at = v->vm_end;
@@ -106,11 +105,12 @@ long do_munlock(struct mm_struct *mm, uint32_t start, uint32_t len)
 }
 
 /* Bytes of every VMA (Linux's total_vm). */
-static uint64_t total_vm_bytes(const struct mm_struct *mm)
+static uint64_t total_vm_bytes(struct mm_struct *mm)
 {
     uint64_t n = 0;
-    for (size_t i = 0; i < mm->nr_vmas; i++)
-        n += mm->vmas[i].vm_end - mm->vmas[i].vm_start;
+    const struct vm_area_struct *v;
+    for_each_vma(mm, v)
+        n += v->vm_end - v->vm_start;
     return n;
 }
 
@@ -134,10 +134,9 @@ long do_mlockall(struct mm_struct *mm, uint32_t flags)
         mm->def_flags |= VM_LOCKED | onfault;
     if (!(flags & MCL_CURRENT_))
         return 0;
-    for (size_t i = 0; i < mm->nr_vmas; i++) {
-        struct vm_area_struct *v = &mm->vmas[i];
+    struct vm_area_struct *v;
+    for_each_vma(mm, v)
         v->vm_flags = (v->vm_flags & ~VM_LOCKED_MASK) | VM_LOCKED | onfault;
-    }
     vma_merge_adjacent(mm);
     if (!onfault)
         mm_populate(mm, 0, TASK_SIZE);
@@ -147,8 +146,9 @@ long do_mlockall(struct mm_struct *mm, uint32_t flags)
 long do_munlockall(struct mm_struct *mm)
 {
     mm->def_flags &= ~VM_LOCKED_MASK;
-    for (size_t i = 0; i < mm->nr_vmas; i++)
-        mm->vmas[i].vm_flags &= ~VM_LOCKED_MASK;
+    struct vm_area_struct *v;
+    for_each_vma(mm, v)
+        v->vm_flags &= ~VM_LOCKED_MASK;
     vma_merge_adjacent(mm);
     return 0;
 }

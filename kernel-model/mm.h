@@ -2,9 +2,11 @@
  * mm.h — address spaces: mm_struct, vm_area_struct, the page-fault handler
  * and the mapping calls (Linux mm/mmap.c, mm/memory.c, mm/mprotect.c).
  *
- * VMAs are kept in an array sorted by address (the ordered structure;
- * find_vma is a binary search behind a one-entry cache, like the old
- * vmacache).  Page tables are real i386 tables in modelled RAM, allocated
+ * Each VMA is an object of its own that stays put while it exists; the
+ * mm indexes them in address order (vma.c: a sorted array of pointers,
+ * find_vma a binary search behind a one-entry cache, like the old
+ * vmacache).  Only vma.c touches the index: everyone else walks it with
+ * find_vma, vma_first/vma_next/vma_prev and for_each_vma.  Page tables are real i386 tables in modelled RAM, allocated
  * from the buddy allocator, in the kernel's paging mode: two-level (the
  * kernel half of every page directory copied from swapper_pg_dir, a 4 MiB
  * PSE direct map of low memory) or PAE (a PDPT with three preallocated user
@@ -132,14 +134,20 @@ struct mm_notifier {
 
 struct kernel;
 
+/* The ordered index of an mm's VMAs: private to vma.c. */
+struct vma_index {
+    struct vm_area_struct **slot;  /* map_count pointers, by vm_start */
+    size_t cap;
+    size_t cache;                  /* slot of the last find_vma hit */
+};
+
 struct mm_struct {
     struct kernel *k;
     uint32_t pid;                /* owner, for events */
     uint32_t pgd;                /* pfn of the page directory (PAE: the PDPT) */
-    struct vm_area_struct *vmas; /* sorted by vm_start */
-    size_t nr_vmas, cap_vmas;
+    struct vma_index vma_index;  /* the VMAs (vma.c) */
+    uint32_t map_count;          /* VMAs in the index (read-only outside vma.c) */
     uint32_t max_map_count;      /* more VMAs than this: -ENOMEM, as Linux */
-    size_t cache;                /* index of the last find_vma hit */
     uint32_t start_code, end_code, start_data, end_data;
     uint32_t start_brk, brk, start_stack;
     uint32_t mmap_base;
@@ -214,16 +222,44 @@ struct kernel {
     struct enosys_log enosys;
 };
 
-/* Boot with page tables of `paging` format; sets the mode (CR4.PAE, and
- * EFER.NXE with PAE) in mmu when given. */
-int  kernel_init(struct kernel *k, uint64_t ram_bytes, enum paging_mode paging,
-                 struct mmu *mmu, struct event_stream *events, char *err, size_t errlen);
+/* What a kernel boots with.  The one boot path: emu, the unit tests, the
+ * fuzzers and replay all fill this in and call kernel_boot. */
+struct kernel_config {
+    uint64_t ram_bytes;           /* RAM size (physmem_init rounds it) */
+    enum paging_mode paging;      /* the page-table format */
+    struct mmu *mmu;              /* the CPU's MMU, or NULL (no CPU) */
+    struct event_stream *events;  /* where the kernel's events go, or NULL */
+};
+/* Boot: RAM, the buddy allocator, swapper_pg_dir, the zero page.  With an
+ * MMU, set its paging mode (CR4.PAE, and EFER.NXE with PAE) and point its
+ * walker at the RAM (mmu->phys, phys_size).  0, or -1 with a one-line
+ * reason in err (empty for an internal failure). */
+int  kernel_boot(struct kernel *k, const struct kernel_config *cfg, char *err, size_t errlen);
 void kernel_destroy(struct kernel *k);
 
 struct mm_struct *mm_alloc(struct kernel *k, uint32_t pid);   /* NULL: OOM */
 void mm_release(struct mm_struct *mm);                         /* frees every frame */
 
-struct vm_area_struct *find_vma(struct mm_struct *mm, uint32_t addr); /* first vma with end > addr */
+/* ---- walking the VMAs (vma.c) ---- */
+/* The first VMA with vm_end > addr, or NULL.  On the fault path: O(1) when
+ * the last lookup's VMA holds addr, else a binary search. */
+struct vm_area_struct *find_vma(struct mm_struct *mm, uint32_t addr);
+/* The VMA containing addr, or NULL (Linux's vma_lookup). */
+struct vm_area_struct *vma_lookup(struct mm_struct *mm, uint32_t addr);
+/* The lowest / highest VMA, or NULL when there are none. */
+struct vm_area_struct *vma_first(struct mm_struct *mm);
+struct vm_area_struct *vma_last(struct mm_struct *mm);
+/* The VMA after / before vma (which must be in mm), or NULL. */
+struct vm_area_struct *vma_next(struct mm_struct *mm, const struct vm_area_struct *vma);
+struct vm_area_struct *vma_prev(struct mm_struct *mm, const struct vm_area_struct *vma);
+/* Every VMA in address order.  The body may change VMAs at or above the
+ * current one (a split keeps it in place), not remove the current one. */
+#define for_each_vma(mm, vma) \
+    for ((vma) = vma_first(mm); (vma); (vma) = vma_next((mm), (vma)))
+/* The VMAs that overlap [start, end), in order; same rule for the body. */
+#define for_each_vma_range(mm, vma, start, end) \
+    for ((vma) = find_vma((mm), (start)); (vma) && (vma)->vm_start < (end); \
+         (vma) = vma_next((mm), (vma)))
 /* Is va mapped by a present PTE?  No side effects (no A bits, no TLB). */
 int user_page_present(struct mm_struct *mm, uint32_t va);
 /* The frame behind a present user PTE for va, or PFN_NONE (follow_pte). */

@@ -76,34 +76,31 @@ void notify_vma_changed(struct mm_struct *mm, uint32_t start, uint32_t end)
         mm->notifier.vma_changed(mm->notifier.ctx, mm, start, end);
 }
 
-struct vm_area_struct *vma_lookup(struct mm_struct *mm, uint32_t addr)
-{
-    struct vm_area_struct *v = find_vma(mm, addr);
-    return v && v->vm_start <= addr ? v : NULL;
-}
-
 static int range_is_free(struct mm_struct *mm, uint32_t start, uint32_t len)
 {
-    size_t i = vma_index(mm, start);
-    return i == mm->nr_vmas || mm->vmas[i].vm_start >= start + len;
+    const struct vm_area_struct *v = find_vma(mm, start);
+    return !v || v->vm_start >= start + len;
 }
 
 /* Highest gap of len bytes below mmap_base (top-down search). */
 static uint32_t get_unmapped_area_topdown(struct mm_struct *mm, uint32_t len)
 {
     uint32_t high = mm->mmap_base;
-    size_t j = vma_index(mm, high);          /* VMAs below j end at or below high */
-    if (j < mm->nr_vmas && mm->vmas[j].vm_start < high)
-        high = mm->vmas[j].vm_start;         /* one straddles mmap_base */
+    const struct vm_area_struct *next = find_vma(mm, high);
+    if (next && next->vm_start < high)
+        high = next->vm_start;               /* one straddles mmap_base */
+    /* prev and everything below it end at or below high */
+    const struct vm_area_struct *prev = next ? vma_prev(mm, next) : vma_last(mm);
     for (;;) {
-        uint32_t low = j > 0 ? mm->vmas[j - 1].vm_end : 0;
+        uint32_t low = prev ? prev->vm_end : 0;
         if (low < MMAP_MIN_ADDR)
             low = MMAP_MIN_ADDR;
         if (high >= low && high - low >= len)
             return high - len;
-        if (j == 0)
+        if (!prev)
             return 0;
-        high = mm->vmas[--j].vm_start;
+        high = prev->vm_start;
+        prev = vma_prev(mm, prev);
     }
 }
 
@@ -115,14 +112,14 @@ static uint32_t get_unmapped_area_topdown(struct mm_struct *mm, uint32_t len)
 static uint32_t get_unmapped_area_bottomup(struct mm_struct *mm, uint32_t len)
 {
     uint32_t low = TASK_UNMAPPED_BASE;
-    for (size_t i = vma_index(mm, low); ; i++) {
-        uint32_t high = i < mm->nr_vmas ? mm->vmas[i].vm_start : TASK_SIZE;
+    for (const struct vm_area_struct *v = find_vma(mm, low); ; v = vma_next(mm, v)) {
+        uint32_t high = v ? v->vm_start : TASK_SIZE;
         if (high > low && high - low >= len)
             return low;
-        if (i >= mm->nr_vmas)
+        if (!v)
             return 0;
-        if (mm->vmas[i].vm_end > low)
-            low = mm->vmas[i].vm_end;
+        if (v->vm_end > low)
+            low = v->vm_end;
     }
 }
 
@@ -131,8 +128,8 @@ int unmap_region(struct mm_struct *mm, uint32_t start, uint32_t end)
 {
     if (vma_split_at(mm, start) || vma_split_at(mm, end))
         return -ENOMEM;
-    for (size_t i = vma_index(mm, start); i < mm->nr_vmas && mm->vmas[i].vm_start < end; i++) {
-        struct vm_area_struct *v = &mm->vmas[i];
+    struct vm_area_struct *v;
+    for_each_vma_range(mm, v, start, end) {
         mm_report_vma(mm, "unmap", v);
         zap_page_range(mm, v->vm_start, v->vm_end, (v->vm_flags & VM_EXEC) != 0);
     }
@@ -225,7 +222,7 @@ long do_mmap_file(struct mm_struct *mm, uint32_t addr, uint32_t len, uint32_t pr
         return -ENOMEM;
     if (pgoff + (len >> PAGE_SHIFT) < pgoff)
         return -EOVERFLOW;
-    if (mm->nr_vmas >= mm->max_map_count)
+    if (mm->map_count >= mm->max_map_count)
         return -ENOMEM;                      /* before MAP_FIXED unmaps anything */
     long r = get_unmapped_area(mm, addr, len, flags);
     if (r < 0)
@@ -253,9 +250,10 @@ long do_mmap_file(struct mm_struct *mm, uint32_t addr, uint32_t len, uint32_t pr
         .vm_pgoff = pgoff, .vm_file = vmf, .vm_name = name,
         .vm_file_bytes = vmf ? (file_bytes < len ? file_bytes : len) : 0,
     };
-    if (vma_insert(mm, &vma) < 0)
+    struct vm_area_struct *nv = vma_insert(mm, &vma);
+    if (!nv)
         return -ENOMEM;
-    mm_report_vma(mm, "map", &vma);
+    mm_report_vma(mm, "map", nv);
     vma_merge_adjacent(mm);
     notify_vma_changed(mm, addr, addr + len);
     if ((vm_flags & VM_LOCKED_MASK) == VM_LOCKED)
@@ -293,10 +291,9 @@ long do_munmap(struct mm_struct *mm, uint32_t start, uint32_t len)
  */
 static long mprotect_range(struct mm_struct *mm, uint32_t *start, uint32_t end, uint32_t grows)
 {
-    size_t i = vma_index(mm, *start);
-    if (i == mm->nr_vmas || mm->vmas[i].vm_start >= end)
+    const struct vm_area_struct *v = find_vma(mm, *start);
+    if (!v || v->vm_start >= end)
         return -ENOMEM;                      /* vma_find(start, end) found none */
-    const struct vm_area_struct *v = &mm->vmas[i];
     if (grows & PROT_GROWSDOWN_) {
         *start = v->vm_start;
         if (!(v->vm_flags & VM_GROWSDOWN))
@@ -307,10 +304,10 @@ static long mprotect_range(struct mm_struct *mm, uint32_t *start, uint32_t end, 
         if (grows & PROT_GROWSUP_)
             return -EINVAL;
     }
-    for (uint32_t at = *start; at < end; i++) {
-        if (i >= mm->nr_vmas || mm->vmas[i].vm_start > at)
+    for (uint32_t at = *start; at < end; v = vma_next(mm, v)) {
+        if (!v || v->vm_start > at)
             return -ENOMEM;                  /* a hole */
-        at = mm->vmas[i].vm_end;
+        at = v->vm_end;
     }
     return 0;
 }
@@ -340,8 +337,8 @@ long do_mprotect(struct mm_struct *mm, uint32_t start, uint32_t len, uint32_t pr
         return err;
     if (vma_split_at(mm, start) || vma_split_at(mm, end))
         return -ENOMEM;
-    for (size_t i = vma_index(mm, start); i < mm->nr_vmas && mm->vmas[i].vm_start < end; i++) {
-        struct vm_area_struct *v = &mm->vmas[i];
+    struct vm_area_struct *v;
+    for_each_vma_range(mm, v, start, end) {
         v->vm_flags = (v->vm_flags & ~(uint32_t)(VM_READ | VM_WRITE | VM_EXEC)) | prot;
         mm_report_vma(mm, "protect", v);
         change_protection(mm, v->vm_start, v->vm_end, v->vm_flags);
@@ -361,10 +358,10 @@ static int brk_grow(struct mm_struct *mm, uint32_t old_end, uint32_t new_end)
      * the new break (newbrk + PAGE_SIZE > vm_start_gap(next) refuses),
      * a growing stack its guard gap further.  (Was: any free range up
      * to the next mapping, so the heap could end flush against it.) */
-    size_t i = vma_index(mm, old_end);
-    if (i < mm->nr_vmas) {
-        uint64_t gap_start = mm->vmas[i].vm_start;
-        if (mm->vmas[i].vm_flags & VM_GROWSDOWN)
+    const struct vm_area_struct *next = find_vma(mm, old_end);
+    if (next) {
+        uint64_t gap_start = next->vm_start;
+        if (next->vm_flags & VM_GROWSDOWN)
             gap_start = gap_start > STACK_GUARD_GAP ? gap_start - STACK_GUARD_GAP : 0;
         if ((uint64_t)new_end + PAGE_SIZE > gap_start)
             return -1;
@@ -376,9 +373,10 @@ static int brk_grow(struct mm_struct *mm, uint32_t old_end, uint32_t new_end)
         .vm_flags = VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC | mm->def_flags,
         .vm_name = "[heap]",
     };
-    if (vma_insert(mm, &vma) < 0)
+    struct vm_area_struct *heap = vma_insert(mm, &vma);
+    if (!heap)
         return -1;
-    mm_report_vma(mm, "brk", &vma);
+    mm_report_vma(mm, "brk", heap);
     vma_merge_adjacent(mm);
     notify_vma_changed(mm, old_end, new_end);
     if ((vma.vm_flags & VM_LOCKED_MASK) == VM_LOCKED)
@@ -461,13 +459,12 @@ long do_madvise(struct mm_struct *mm, uint32_t start, uint32_t len, uint32_t adv
     if (end == start)
         return 0;
     long err = 0;
-    size_t i = vma_index(mm, start);
-    if (i == mm->nr_vmas)
+    const struct vm_area_struct *v = find_vma(mm, start);
+    if (!v)
         return -ENOMEM;
-    for (uint32_t at = start; at < end; i++) {
-        if (i >= mm->nr_vmas)
+    for (uint32_t at = start; at < end; v = vma_next(mm, v)) {
+        if (!v)
             return -ENOMEM;
-        const struct vm_area_struct *v = &mm->vmas[i];
         if (v->vm_start > at) {
             err = -ENOMEM;                   /* a hole: go on past it */
             at = v->vm_start;

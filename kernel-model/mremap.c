@@ -24,10 +24,10 @@ static uint32_t grown_file_bytes(const struct vm_area_struct *v, uint32_t old_sp
 
 /*
  * vma_to_resize: the VMA holding [addr, addr+old_len) and may it grow to
- * new_len?  Its index in *idx, or a negative errno.
+ * new_len?  The VMA in *vp, or a negative errno.
  */
 static long vma_to_resize(struct mm_struct *mm, uint32_t addr, uint32_t old_len,
-                          uint32_t new_len, size_t *idx)
+                          uint32_t new_len, struct vm_area_struct **vp)
 {
     struct vm_area_struct *v = vma_lookup(mm, addr);
     if (!v)
@@ -38,7 +38,7 @@ static long vma_to_resize(struct mm_struct *mm, uint32_t addr, uint32_t old_len,
         return -EINVAL;
     if (old_len > v->vm_end - addr)
         return -EFAULT;                      /* across a VMA boundary */
-    *idx = (size_t)(v - mm->vmas);
+    *vp = v;
     if (new_len == old_len)
         return 0;
     uint32_t pgoff = v->vm_pgoff + ((addr - v->vm_start) >> PAGE_SHIFT);
@@ -66,18 +66,19 @@ static long populate_grown(struct mm_struct *mm, uint32_t vm_flags, uint32_t sta
 static long move_vma(struct mm_struct *mm, uint32_t addr, uint32_t old_len, uint32_t new_len,
                      uint32_t new_addr, uint32_t flags)
 {
-    if (mm->nr_vmas + 3 >= mm->max_map_count)
+    if (mm->map_count + 3 >= mm->max_map_count)
         return -ENOMEM;                      /* up to 4 new VMAs by splits */
     if (vma_split_at(mm, addr) || vma_split_at(mm, addr + old_len))
         return -ENOMEM;
-    struct vm_area_struct nv = mm->vmas[vma_index(mm, addr)];
+    struct vm_area_struct *old = vma_lookup(mm, addr), nv = *old;
     nv.vm_start = new_addr;
     nv.vm_end = new_addr + new_len;
     nv.vm_file_bytes = grown_file_bytes(&nv, old_len, new_len);
     int exec = (nv.vm_flags & VM_EXEC) != 0;
-    if (vma_insert(mm, &nv) < 0)
+    struct vm_area_struct *moved_vma = vma_insert(mm, &nv);
+    if (!moved_vma)
         return -ENOMEM;
-    mm_report_vma(mm, "map", &nv);
+    mm_report_vma(mm, "map", moved_vma);
     uint32_t moved = move_page_tables(mm, addr, new_addr, old_len, exec);
     if (moved < old_len) {                   /* out of page tables: undo */
         move_page_tables(mm, new_addr, addr, moved, exec);
@@ -87,7 +88,7 @@ static long move_vma(struct mm_struct *mm, uint32_t addr, uint32_t old_len, uint
         return -ENOMEM;
     }
     if (flags & MREMAP_DONTUNMAP_)
-        mm->vmas[vma_index(mm, addr)].vm_flags &= ~VM_LOCKED_MASK;
+        old->vm_flags &= ~VM_LOCKED_MASK;     /* the split left it in place */
     else
         unmap_region(mm, addr, addr + old_len);  /* no PTEs left to zap */
     vma_merge_adjacent(mm);
@@ -106,7 +107,7 @@ static long mremap_to(struct mm_struct *mm, uint32_t addr, uint32_t old_len, uin
         return -EINVAL;
     if ((uint64_t)addr + old_len > new_addr && (uint64_t)new_addr + new_len > addr)
         return -EINVAL;                      /* the ranges overlap */
-    if (mm->nr_vmas + 2 >= mm->max_map_count - 3)
+    if (mm->map_count + 2 >= mm->max_map_count - 3)
         return -ENOMEM;
     long r;
     if ((flags & MREMAP_FIXED_) && (r = do_munmap(mm, new_addr, new_len)) < 0)
@@ -116,11 +117,11 @@ static long mremap_to(struct mm_struct *mm, uint32_t addr, uint32_t old_len, uin
             return r;
         old_len = new_len;
     }
-    size_t i;
-    if ((r = vma_to_resize(mm, addr, old_len, new_len, &i)) < 0)
+    struct vm_area_struct *v;
+    if ((r = vma_to_resize(mm, addr, old_len, new_len, &v)) < 0)
         return r;
     uint32_t map_flags = (flags & MREMAP_FIXED_ ? MAP_FIXED_ : 0) |
-                         (mm->vmas[i].vm_flags & VM_SHARED ? MAP_SHARED_ : 0);
+                         (v->vm_flags & VM_SHARED ? MAP_SHARED_ : 0);
     r = get_unmapped_area(mm, new_addr, new_len, map_flags);
     if (r < 0)
         return r;
@@ -133,8 +134,8 @@ static int vma_expandable(struct mm_struct *mm, const struct vm_area_struct *v, 
     uint32_t end = v->vm_end + delta;
     if (end < v->vm_end || end > TASK_SIZE)
         return 0;
-    size_t next = (size_t)(v - mm->vmas) + 1;
-    return next == mm->nr_vmas || mm->vmas[next].vm_start >= end;
+    const struct vm_area_struct *next = vma_next(mm, v);
+    return !next || next->vm_start >= end;
 }
 
 /*
@@ -167,11 +168,10 @@ long do_mremap(struct mm_struct *mm, uint32_t addr, uint32_t old_len, uint32_t n
         long r = old_len == new_len ? 0 : do_munmap(mm, addr + new_len, old_len - new_len);
         return r < 0 ? r : (long)addr;
     }
-    size_t i;
-    long r = vma_to_resize(mm, addr, old_len, new_len, &i);
+    struct vm_area_struct *v;
+    long r = vma_to_resize(mm, addr, old_len, new_len, &v);
     if (r < 0)
         return r;
-    struct vm_area_struct *v = &mm->vmas[i];
     if (old_len == v->vm_end - addr && vma_expandable(mm, v, new_len - old_len)) {
         uint32_t old_end = v->vm_end, vm_flags = v->vm_flags;
         v->vm_file_bytes = grown_file_bytes(v, old_end - v->vm_start,

@@ -7,7 +7,17 @@
  * window with mmap(memfd, pfn << PAGE_SHIFT).
  *
  * struct page follows Linux: _refcount counts users of the frame, _mapcount
- * counts page-table mappings and starts at -1 ("not mapped").
+ * counts page-table mappings and starts at -1 ("not mapped").  A mapping is
+ * a user PTE naming the frame, present or PROT_NONE (the frame kept while
+ * hidden): set_pte_at, zap_pte and do_wp_page keep the count, a move
+ * (mremap) leaves it.  Unlike Linux, whose zero page is a special PTE with
+ * no map count, the shared zero page is counted like any frame (so a
+ * write fault can tell "mapped more than once" from the count alone).
+ * mapping and index say whose page it is and where in that owner, for the
+ * page cache and the reverse map to come: a file page's vm_file and its
+ * page offset in the file; an anonymous page's mm (PG_anon says which kind)
+ * and its virtual page number at fault time (an mremap moves the PTE and
+ * leaves index, as Linux keeps the moved VMA's vm_pgoff).
  */
 #ifndef MEMSIM_PAGE_H
 #define MEMSIM_PAGE_H
@@ -61,7 +71,16 @@ struct page {
     uint16_t purpose;       /* enum page_purpose */
     uint32_t next, prev;    /* free-list links (pfns, PFN_NONE terminated) */
     uint32_t private;       /* owner-specific */
+    uint32_t index;         /* page offset in mapping (anon: va >> PAGE_SHIFT) */
+    void    *mapping;       /* owner: struct vm_file (file) or mm_struct (PG_anon);
+                               opaque here, NULL for kernel pages and the zero page */
 };
+
+/* The number of PTEs mapping the frame (Linux's page_mapcount). */
+static inline int page_mapcount(const struct page *page)
+{
+    return page->_mapcount + 1;
+}
 
 struct physmem {
     int      memfd;         /* the RAM; frames are aliased from it */

@@ -243,6 +243,8 @@ static void prep_new_page(struct physmem *pm, uint32_t pfn, unsigned order,
     head->_refcount = 1;
     head->_mapcount = -1;
     head->private = 0;
+    head->index = 0;
+    head->mapping = NULL;
     head->order = (uint8_t)order;
     if (order > 0)
         head->flags |= PG_head;
@@ -331,6 +333,8 @@ static void free_pages_prepare(struct physmem *pm, uint32_t pfn, unsigned order)
         page->order = 0;
         page->purpose = PURPOSE_NONE;
         page->private = 0;
+        page->index = 0;
+        page->mapping = NULL;
     }
 }
 

@@ -349,8 +349,8 @@ void free_pgtables(struct mm_struct *mm, uint32_t start, uint32_t end)
     uint32_t first = start >> shift, last = (end - 1) >> shift;
     for (uint32_t i = first; i <= last && i < (TASK_SIZE >> shift); i++) {
         uint32_t lo = i << shift, hi = lo + (1u << shift) - 1;
-        size_t v = vma_index(mm, lo);
-        if (v < mm->nr_vmas && mm->vmas[v].vm_start <= hi)
+        const struct vm_area_struct *v = find_vma(mm, lo);
+        if (v && v->vm_start <= hi)
             continue;                          /* still in use */
         pte_t *pmd = pmd_offset(mm, lo);
         uint64_t pde = pmd ? pte_read(k, pmd) : 0;

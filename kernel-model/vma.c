@@ -1,20 +1,30 @@
 /*
- * vma.c — the ordered VMA structure: a sorted array with binary search.
+ * vma.c — the VMA objects of an mm and the ordered index over them.
  *
- * A sorted array beats a tree for the few dozen VMAs a process has and keeps
- * iteration trivial; Linux moved from an rbtree to the maple tree for the
- * same cache reasons.  find_vma keeps a one-entry cache of the last hit.
+ * Every vm_area_struct is its own allocation and never moves: code may keep
+ * a pointer across any operation that does not remove or merge away that
+ * VMA (Linux's rule; replay and rmap will hold such pointers).  The index
+ * is a sorted array of pointers searched by binary search behind a one-entry
+ * cache (the old vmacache).  An array of pointers rather than a tree: a
+ * process has tens to a few thousand VMAs, lookups (the fault path) vastly
+ * outnumber inserts, a binary search over one contiguous array is what the
+ * maple tree that replaced Linux's rbtree optimises for, and an insert's
+ * memmove of pointers costs less than a tree rebalance at these sizes.
+ * Only this file touches the array; everyone else iterates with find_vma,
+ * vma_first/vma_next/vma_prev and for_each_vma (mm.h).
  */
 #include <stdlib.h>
 #include <string.h>
 #include "kernel-model/vma.h"
 
-size_t vma_index(const struct mm_struct *mm, uint32_t addr)
+/* Slot of the first VMA with vm_end > addr (map_count if none). */
+static size_t vma_slot(const struct mm_struct *mm, uint32_t addr)
 {
-    size_t lo = 0, hi = mm->nr_vmas;
+    struct vm_area_struct *const *s = mm->vma_index.slot;
+    size_t lo = 0, hi = mm->map_count;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (mm->vmas[mid].vm_end > addr)
+        if (s[mid]->vm_end > addr)
             hi = mid;
         else
             lo = mid + 1;
@@ -24,59 +34,112 @@ size_t vma_index(const struct mm_struct *mm, uint32_t addr)
 
 struct vm_area_struct *find_vma(struct mm_struct *mm, uint32_t addr)
 {
-    size_t i = mm->cache;
-    if (i < mm->nr_vmas && mm->vmas[i].vm_start <= addr && addr < mm->vmas[i].vm_end)
-        return &mm->vmas[i];
-    i = vma_index(mm, addr);
-    if (i == mm->nr_vmas)
+    struct vma_index *ix = &mm->vma_index;
+    size_t i = ix->cache;
+    if (i < mm->map_count) {
+        struct vm_area_struct *v = ix->slot[i];
+        if (v->vm_start <= addr && addr < v->vm_end)
+            return v;
+    }
+    i = vma_slot(mm, addr);
+    if (i == mm->map_count)
         return NULL;
-    mm->cache = i;
-    return &mm->vmas[i];
+    ix->cache = i;
+    return ix->slot[i];
 }
 
-/* Room for `extra` more VMAs, within the mm's map-count limit. */
-static int vma_reserve(struct mm_struct *mm, size_t extra)
+/* The slot holding vma (which is in the index). */
+static size_t vma_pos(const struct mm_struct *mm, const struct vm_area_struct *vma)
 {
-    if (mm->nr_vmas + extra > mm->max_map_count)
+    size_t i = mm->vma_index.cache;
+    if (i < mm->map_count && mm->vma_index.slot[i] == vma)
+        return i;
+    return vma_slot(mm, vma->vm_start);    /* VMAs never overlap: vma itself */
+}
+
+struct vm_area_struct *vma_first(struct mm_struct *mm)
+{
+    return mm->map_count ? mm->vma_index.slot[0] : NULL;
+}
+
+struct vm_area_struct *vma_last(struct mm_struct *mm)
+{
+    return mm->map_count ? mm->vma_index.slot[mm->map_count - 1] : NULL;
+}
+
+/* The cache follows the walk, so a for_each_vma costs O(1) a step. */
+struct vm_area_struct *vma_next(struct mm_struct *mm, const struct vm_area_struct *vma)
+{
+    size_t i = vma_pos(mm, vma) + 1;
+    if (i >= mm->map_count)
+        return NULL;
+    mm->vma_index.cache = i;
+    return mm->vma_index.slot[i];
+}
+
+struct vm_area_struct *vma_prev(struct mm_struct *mm, const struct vm_area_struct *vma)
+{
+    size_t i = vma_pos(mm, vma);
+    if (i == 0)
+        return NULL;
+    mm->vma_index.cache = i - 1;
+    return mm->vma_index.slot[i - 1];
+}
+
+/* Room for one more VMA, within the mm's map-count limit. */
+static int vma_reserve(struct mm_struct *mm)
+{
+    struct vma_index *ix = &mm->vma_index;
+    if (mm->map_count + 1 > mm->max_map_count)
         return -1;
-    if (mm->nr_vmas + extra <= mm->cap_vmas)
+    if (mm->map_count + 1 <= ix->cap)
         return 0;
-    size_t cap = mm->cap_vmas ? mm->cap_vmas * 2 : 16;
-    while (cap < mm->nr_vmas + extra)
-        cap *= 2;
-    struct vm_area_struct *v = realloc(mm->vmas, cap * sizeof *v);
-    if (!v)
+    size_t cap = ix->cap ? ix->cap * 2 : 16;
+    struct vm_area_struct **s = realloc(ix->slot, cap * sizeof *s);
+    if (!s)
         return -1;
-    mm->vmas = v;
-    mm->cap_vmas = cap;
+    ix->slot = s;
+    ix->cap = cap;
     return 0;
 }
 
-long vma_insert(struct mm_struct *mm, const struct vm_area_struct *vma)
+/* Put a new object into slot i. */
+static void vma_link(struct mm_struct *mm, size_t i, struct vm_area_struct *vma)
 {
-    if (vma_reserve(mm, 1))
-        return -1;
-    size_t i = vma_index(mm, vma->vm_start);
-    memmove(&mm->vmas[i + 1], &mm->vmas[i], (mm->nr_vmas - i) * sizeof *vma);
-    mm->vmas[i] = *vma;
-    if (vma->vm_file)
-        vma->vm_file->refs++;
-    mm->nr_vmas++;
-    mm->cache = i;
-    return (long)i;
+    struct vm_area_struct **s = mm->vma_index.slot;
+    memmove(&s[i + 1], &s[i], (mm->map_count - i) * sizeof *s);
+    s[i] = vma;
+    mm->map_count++;
+    mm->vma_index.cache = i;
 }
 
+struct vm_area_struct *vma_insert(struct mm_struct *mm, const struct vm_area_struct *tmpl)
+{
+    if (vma_reserve(mm))
+        return NULL;
+    struct vm_area_struct *vma = malloc(sizeof *vma);
+    if (!vma)
+        return NULL;
+    *vma = *tmpl;
+    if (vma->vm_file)
+        vma->vm_file->refs++;
+    vma_link(mm, vma_slot(mm, vma->vm_start), vma);
+    return vma;
+}
+
+/* Linux's __split_vma with new_below = 0: lo keeps its object (and its
+ * start); the part from addr on is a new object. */
 int vma_split_at(struct mm_struct *mm, uint32_t addr)
 {
-    size_t i = vma_index(mm, addr);
-    if (i == mm->nr_vmas || mm->vmas[i].vm_start >= addr)
+    size_t i = vma_slot(mm, addr);
+    if (i == mm->map_count || mm->vma_index.slot[i]->vm_start >= addr)
         return 0;                       /* no VMA straddles addr */
-    if (vma_reserve(mm, 1))
+    if (vma_reserve(mm))
         return -1;
-    struct vm_area_struct *v = &mm->vmas[i];
-    memmove(v + 1, v, (mm->nr_vmas - i) * sizeof *v);
-    mm->nr_vmas++;
-    struct vm_area_struct *lo = &mm->vmas[i], *hi = &mm->vmas[i + 1];
+    struct vm_area_struct *lo = mm->vma_index.slot[i], *hi = malloc(sizeof *hi);
+    if (!hi)
+        return -1;
+    *hi = *lo;
     uint32_t delta = addr - lo->vm_start;
     lo->vm_end = addr;
     hi->vm_start = addr;
@@ -86,19 +149,34 @@ int vma_split_at(struct mm_struct *mm, uint32_t addr)
         hi->vm_file_bytes = hi->vm_file_bytes > delta ? hi->vm_file_bytes - delta : 0;
         lo->vm_file_bytes = lo->vm_file_bytes < delta ? lo->vm_file_bytes : delta;
     }
+    vma_link(mm, i + 1, hi);
     return 0;
+}
+
+static void vma_free(struct vm_area_struct *vma)
+{
+    vm_file_put(vma->vm_file);
+    free(vma);
 }
 
 void vma_remove_range(struct mm_struct *mm, uint32_t start, uint32_t end)
 {
-    size_t i = vma_index(mm, start), j = i;
-    while (j < mm->nr_vmas && mm->vmas[j].vm_end <= end) {
-        vm_file_put(mm->vmas[j].vm_file);
-        j++;
-    }
-    memmove(&mm->vmas[i], &mm->vmas[j], (mm->nr_vmas - j) * sizeof *mm->vmas);
-    mm->nr_vmas -= j - i;
-    mm->cache = 0;
+    struct vm_area_struct **s = mm->vma_index.slot;
+    size_t i = vma_slot(mm, start), j = i;
+    while (j < mm->map_count && s[j]->vm_end <= end)
+        vma_free(s[j++]);
+    memmove(&s[i], &s[j], (mm->map_count - j) * sizeof *s);
+    mm->map_count -= (uint32_t)(j - i);
+    mm->vma_index.cache = 0;
+}
+
+void vma_destroy_all(struct mm_struct *mm)
+{
+    for (size_t i = 0; i < mm->map_count; i++)
+        vma_free(mm->vma_index.slot[i]);
+    free(mm->vma_index.slot);
+    memset(&mm->vma_index, 0, sizeof mm->vma_index);
+    mm->map_count = 0;
 }
 
 static int vma_mergeable(const struct vm_area_struct *a, const struct vm_area_struct *b)
@@ -115,21 +193,29 @@ static int vma_mergeable(const struct vm_area_struct *a, const struct vm_area_st
     return 1;
 }
 
+/* The lower of two merged VMAs keeps its object (it keeps its start, as
+ * vma_merge expanding prev); the upper one is freed. */
 void vma_merge_adjacent(struct mm_struct *mm)
 {
+    struct vm_area_struct **s = mm->vma_index.slot;
     size_t out = 0;
-    for (size_t i = 0; i < mm->nr_vmas; i++) {
-        if (out && vma_mergeable(&mm->vmas[out - 1], &mm->vmas[i])) {
-            struct vm_area_struct *a = &mm->vmas[out - 1];
-            if (a->vm_file) {
-                a->vm_file_bytes += mm->vmas[i].vm_file_bytes;
-                vm_file_put(mm->vmas[i].vm_file);
-            }
-            a->vm_end = mm->vmas[i].vm_end;
+    for (size_t i = 0; i < mm->map_count; i++) {
+        if (out && vma_mergeable(s[out - 1], s[i])) {
+            struct vm_area_struct *a = s[out - 1];
+            if (a->vm_file)
+                a->vm_file_bytes += s[i]->vm_file_bytes;
+            a->vm_end = s[i]->vm_end;
+            vma_free(s[i]);
             continue;
         }
-        mm->vmas[out++] = mm->vmas[i];
+        s[out++] = s[i];
     }
-    mm->nr_vmas = out;
-    mm->cache = 0;
+    mm->map_count = (uint32_t)out;
+    mm->vma_index.cache = 0;
+}
+
+struct vm_area_struct *vma_lookup(struct mm_struct *mm, uint32_t addr)
+{
+    struct vm_area_struct *v = find_vma(mm, addr);
+    return v && v->vm_start <= addr ? v : NULL;
 }

@@ -1,26 +1,31 @@
 /*
- * vma.h — the sorted VMA array of an mm (internal to kernel-model).
+ * vma.h — changing the VMA index of an mm (internal to kernel-model).
  *
- * VMAs never overlap and are kept in address order.  Functions here only
- * edit the array; mapping pages and emitting events is the callers' job.
+ * VMAs never overlap and are kept in address order.  Each is its own
+ * object that keeps its address until it is removed or merged away: a
+ * split leaves the lower part in the old object, a merge keeps the lower
+ * VMA's object.  Functions here only edit VMAs and the index; mapping
+ * pages and emitting events is the callers' job.  Lookup and iteration
+ * are public (mm.h).
  */
 #ifndef MEMSIM_VMA_H
 #define MEMSIM_VMA_H
 
 #include "kernel-model/mm.h"
 
-/* Index of the first VMA with vm_end > addr (nr_vmas if none). */
-size_t vma_index(const struct mm_struct *mm, uint32_t addr);
-/* Insert a VMA that overlaps none; returns its index, or -1 when out of
- * memory or at mm->max_map_count. */
-long vma_insert(struct mm_struct *mm, const struct vm_area_struct *vma);
-/* Make a VMA boundary fall on addr (split a VMA straddling it).
- * Returns 0, or -1 when out of memory or at mm->max_map_count. */
+/* A new VMA, a copy of tmpl (which overlaps none), taking a reference on
+ * its file; NULL when out of memory or at mm->max_map_count. */
+struct vm_area_struct *vma_insert(struct mm_struct *mm, const struct vm_area_struct *tmpl);
+/* Make a VMA boundary fall on addr (split a VMA straddling it; the part
+ * below addr keeps the object).  0, or -1 when out of memory or at
+ * mm->max_map_count. */
 int vma_split_at(struct mm_struct *mm, uint32_t addr);
-/* Remove every VMA inside [start, end) (boundaries already split). */
+/* Remove and free every VMA inside [start, end) (boundaries already split). */
 void vma_remove_range(struct mm_struct *mm, uint32_t start, uint32_t end);
 /* Merge neighbours that are adjacent and identical in flags and backing. */
 void vma_merge_adjacent(struct mm_struct *mm);
+/* Free every VMA and the index (mm teardown; pages already zapped). */
+void vma_destroy_all(struct mm_struct *mm);
 
 /* ---- shared by mmap.c, mremap.c, mlock.c, mincore.c ---- */
 /*
@@ -35,16 +40,14 @@ static inline uint32_t page_align(uint32_t x)
 {
     return (x + PAGE_SIZE - 1) & PAGE_MASK;
 }
-/* The VMA containing addr, or NULL (Linux's vma_lookup). */
-struct vm_area_struct *vma_lookup(struct mm_struct *mm, uint32_t addr);
 /* Remove [start, end) from the address space: split, zap, drop VMAs. */
 int unmap_region(struct mm_struct *mm, uint32_t start, uint32_t end);
 /* get_unmapped_area for a 32-bit task: the address or a negative errno. */
 long get_unmapped_area(struct mm_struct *mm, uint32_t addr, uint32_t len, uint32_t flags);
 /* mlock.c: may vm_flags with `bytes` more be locked (mlock_future_ok)?
  * The bytes of [start, end) inside VM_LOCKED VMAs. */
-int mlock_future_ok(const struct mm_struct *mm, uint32_t vm_flags, uint64_t bytes);
-uint64_t locked_bytes(const struct mm_struct *mm, uint32_t start, uint32_t end);
+int mlock_future_ok(struct mm_struct *mm, uint32_t vm_flags, uint64_t bytes);
+uint64_t locked_bytes(struct mm_struct *mm, uint32_t start, uint32_t end);
 void notify_vma_changed(struct mm_struct *mm, uint32_t start, uint32_t end);
 /* vm_file.c: take a vm_file out of its table (no-op when in none). */
 void vm_file_unhash(struct vm_file *f);

@@ -86,7 +86,7 @@ static uint32_t take32(struct input *in)
 
 /* A 32-bit value biased to the edges of the address space and of the mm:
  * one selector byte, then a small delta or a raw word. */
-static uint32_t take_addr(struct input *in, const struct mm_struct *mm)
+static uint32_t take_addr(struct input *in, struct mm_struct *mm)
 {
     static const uint32_t edges[] = {
         0, 1, 0xfff, PAGE_SIZE, PAGE_SIZE + 1, 2 * PAGE_SIZE, MMAP_MIN_ADDR, ELF_TEXT_BASE,
@@ -101,8 +101,10 @@ static uint32_t take_addr(struct input *in, const struct mm_struct *mm)
         return edges[sel];
     if (sel < 2 * nedges)
         return edges[sel - nedges] + delta;
-    if (sel < 0x60 && mm->nr_vmas) {            /* a VMA boundary, +- pages */
-        const struct vm_area_struct *v = &mm->vmas[(sel - 2 * nedges) % mm->nr_vmas];
+    if (sel < 0x60 && mm->map_count) {          /* a VMA boundary, +- pages */
+        const struct vm_area_struct *v = vma_first(mm);
+        for (size_t n = (sel - 2 * nedges) % mm->map_count; n; n--)
+            v = vma_next(mm, v);
         return ((sel & 1) ? v->vm_end : v->vm_start) + delta;
     }
     if (sel < 0x70)
@@ -122,12 +124,11 @@ static int boot(struct fz *f, struct input *in)
     uint64_t ram = (b & 2) ? (16ull << 20) : (5ull << 20);  /* small: OOM is reachable */
 
     memset(f, 0, sizeof *f);
-    if (mmu_init(&f->mmu, NULL, 0) || kernel_init(&f->k, ram, mode, &f->mmu, NULL, err, sizeof err)) {
+    struct kernel_config cfg = { .ram_bytes = ram, .paging = mode, .mmu = &f->mmu };
+    if (mmu_init(&f->mmu, NULL, 0) || kernel_boot(&f->k, &cfg, err, sizeof err)) {
         fprintf(stderr, "fuzz_syscall: boot: %s\n", err);
         abort();
     }
-    f->mmu.phys = f->k.pm.base;
-    f->mmu.phys_size = f->k.pm.size;
     f->free_at_boot = nr_free_pages(&f->k.pgdat);
     f->k.clock = (struct kernel_clock){ .cycles = &f->cycles, .hz = 1000000000u,
                                         .timer_cycle = UINT64_MAX };
@@ -155,47 +156,53 @@ static int boot(struct fz *f, struct input *in)
 
 /* ---- invariants ---- */
 
-static void check_vmas(const struct mm_struct *mm)
+static void check_vmas(struct mm_struct *mm)
 {
-    if (mm->nr_vmas > mm->max_map_count)
-        violated("more VMAs than max_map_count", (uint32_t)mm->nr_vmas, mm->max_map_count);
-    for (size_t i = 0; i < mm->nr_vmas; i++) {
-        const struct vm_area_struct *v = &mm->vmas[i];
+    if (mm->map_count > mm->max_map_count)
+        violated("more VMAs than max_map_count", mm->map_count, mm->max_map_count);
+    const struct vm_area_struct *v, *prev = NULL;
+    uint32_t n = 0;
+    for_each_vma(mm, v) {
+        n++;
         if ((v->vm_start | v->vm_end) & ~PAGE_MASK)
             violated("VMA not page aligned", v->vm_start, v->vm_end);
         if (v->vm_start >= v->vm_end)
             violated("empty or inverted VMA", v->vm_start, v->vm_end);
         if (v->vm_end > TASK_SIZE || v->vm_start < MMAP_MIN_ADDR)
             violated("VMA outside [mmap_min_addr, TASK_SIZE)", v->vm_start, v->vm_end);
-        if (i && mm->vmas[i - 1].vm_end > v->vm_start)
-            violated("VMAs unsorted or overlapping", mm->vmas[i - 1].vm_end, v->vm_start);
+        if (prev && prev->vm_end > v->vm_start)
+            violated("VMAs unsorted or overlapping", prev->vm_end, v->vm_start);
+        if (find_vma(mm, v->vm_start) != v || vma_prev(mm, v) != prev)
+            violated("the VMA index does not find a VMA", v->vm_start, v->vm_end);
+        prev = v;
     }
+    if (n != mm->map_count)
+        violated("map_count is not the number of VMAs", n, mm->map_count);
     if (mm->brk < mm->start_brk)
         violated("brk below start_brk", mm->brk, mm->start_brk);
 }
 
-static int in_vma(const struct mm_struct *mm, uint32_t va)
+static int in_vma(struct mm_struct *mm, uint32_t va)
 {
-    size_t i = vma_index(mm, va);
-    return i < mm->nr_vmas && mm->vmas[i].vm_start <= va;
+    return vma_lookup(mm, va) != NULL;
 }
 
 /* Is every byte of [start, end) inside VMAs (no hole)? */
-static int range_mapped(const struct mm_struct *mm, uint32_t start, uint32_t end)
+static int range_mapped(struct mm_struct *mm, uint32_t start, uint32_t end)
 {
-    for (size_t i = vma_index(mm, start); start < end; i++) {
-        if (i >= mm->nr_vmas || mm->vmas[i].vm_start > start)
+    for (const struct vm_area_struct *v = find_vma(mm, start); start < end; v = vma_next(mm, v)) {
+        if (!v || v->vm_start > start)
             return 0;
-        start = mm->vmas[i].vm_end;
+        start = v->vm_end;
     }
     return 1;
 }
 
 /* Is no byte of [start, end) inside a VMA? */
-static int range_unmapped(const struct mm_struct *mm, uint32_t start, uint32_t end)
+static int range_unmapped(struct mm_struct *mm, uint32_t start, uint32_t end)
 {
-    size_t i = vma_index(mm, start);
-    return i == mm->nr_vmas || mm->vmas[i].vm_start >= end;
+    const struct vm_area_struct *v = find_vma(mm, start);
+    return !v || v->vm_start >= end;
 }
 
 /* Every user page table and PTE, read straight from RAM. */
@@ -277,7 +284,7 @@ static void op_mmap(struct fz *f, struct input *in)
         if (!(file = vm_file_open(f->file_fd, "/fuzz")))
             abort();
     }
-    size_t before = mm->nr_vmas;
+    size_t before = mm->map_count;
     long r = do_mmap(mm, addr, len, prot, flags, file, pgoff, len, NULL);
     vm_file_put(file);
 
@@ -291,8 +298,8 @@ static void op_mmap(struct fz *f, struct input *in)
     if (r < 0) {
         if (r < -4095)
             violated("mmap returned an address as a negative long", addr, (uint32_t)r);
-        if (!(flags & MAP_FIXED_) && mm->nr_vmas != before)
-            violated("a failed mmap changed the VMAs", (uint32_t)before, (uint32_t)mm->nr_vmas);
+        if (!(flags & MAP_FIXED_) && mm->map_count != before)
+            violated("a failed mmap changed the VMAs", (uint32_t)before, mm->map_count);
         return;
     }
     uint32_t a = (uint32_t)r;

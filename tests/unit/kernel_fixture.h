@@ -28,13 +28,13 @@ static int sys_boot(struct sys *s, uint64_t ram, struct event_stream *obs, uint3
 {
     char err[256] = "";
 
-    if (mmu_init(&s->mmu, NULL, 0) || kernel_init(&s->k, ram, fixture_paging, &s->mmu, obs, err, sizeof err)) {
+    struct kernel_config cfg = { .ram_bytes = ram, .paging = fixture_paging,
+                                 .mmu = &s->mmu, .events = obs };
+    if (mmu_init(&s->mmu, NULL, 0) || kernel_boot(&s->k, &cfg, err, sizeof err)) {
         fprintf(stderr, "setup: %s\n", err);
         CHECK(!"setup");
         return -1;
     }
-    s->mmu.phys = s->k.pm.base;
-    s->mmu.phys_size = s->k.pm.size;
     s->free_before_mm = nr_free_pages(&s->k.pgdat);
     s->mm = mm_alloc(&s->k, pid);
     CHECK(s->mm != NULL);
@@ -131,6 +131,15 @@ static inline void run_in_every_paging_mode(void (*run_all)(void))
                     mode == PAGING_PAE ? "PAE" : "2-level");
     }
     fixture_paging = PAGING_2LEVEL;
+}
+
+/* The n-th VMA of mm in address order (tests only; NULL past the last). */
+static inline struct vm_area_struct *nth_vma(struct mm_struct *mm, size_t n)
+{
+    struct vm_area_struct *v = vma_first(mm);
+    while (v && n--)
+        v = vma_next(mm, v);
+    return v;
 }
 
 #endif

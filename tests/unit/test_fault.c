@@ -234,7 +234,7 @@ static void test_segv(void)
     CHECK_EQ(touch(&s, 0xC0001000, MMU_READ, NULL), FAULT_SIGSEGV_MAPERR);
     CHECK(last_fault_is("bad", "SIGSEGV/SEGV_MAPERR", X86_PF_PROT | X86_PF_USER));
     CHECK_EQ(touch(&s, 0xFFFFF000, MMU_WRITE, NULL), FAULT_SIGSEGV_MAPERR);
-    CHECK_EQ(s.mm->nr_vmas, 2);
+    CHECK_EQ(s.mm->map_count, 2);
     sys_fini(&s);
 }
 
@@ -260,7 +260,7 @@ static void test_stack_growth(void)
     CHECK_EQ(touch(&s, 0xBFF00010, MMU_READ, NULL), FAULT_OK);    /* ~1 MiB down */
     CHECK(last_fault_is("stack", "zero-page", X86_PF_USER));
     CHECK_EQ(find_vma(s.mm, 0xBFF00000)->vm_start, 0xBFF00000);
-    CHECK_EQ(s.mm->nr_vmas, 1);
+    CHECK_EQ(s.mm->map_count, 1);
 
     /* RLIMIT_STACK (8 MiB): [0xBF800000, 0xC0000000) is exactly the limit. */
     CHECK_EQ(touch(&s, 0xBF800000, MMU_WRITE, NULL), FAULT_OK);
@@ -291,7 +291,7 @@ static void test_stack_guard_gap(void)
     CHECK_EQ(touch(&s, 0x90101000, MMU_WRITE, NULL), FAULT_OK);
     CHECK(last_fault_is("stack", "demand-zero", X86_PF_WRITE | X86_PF_USER));
     CHECK_EQ(find_vma(s.mm, 0x90100000)->vm_start, 0x90101000);
-    CHECK_EQ(s.mm->nr_vmas, 2);
+    CHECK_EQ(s.mm->map_count, 2);
     sys_fini(&s);
 }
 
@@ -381,7 +381,7 @@ static void test_oom(void)
 {
     struct sys s;
     /* 4 MiB = 1024 frames; memblock keeps 256 (firmware) + 512 (image) +
-     * 8 (mem_map: 1024 * 32 bytes) = 776, leaving 248; kernel_init takes
+     * 8 (mem_map: 1024 * 32 bytes) = 776, leaving 248; kernel_boot takes
      * swapper_pg_dir and the zero page (246), mm_alloc the pgd (245).
      * PAE: swapper is a PDPT and the kernel PMD (245 after boot), and the
      * mm's pgd a PDPT and its three user PMDs (241). */

@@ -65,17 +65,16 @@ static uint32_t pte_of(struct sys *s, uint32_t va)
 struct want { uint32_t start, end, prot; };
 
 /* The mm's VMAs are exactly these (prot = VM_READ|VM_WRITE|VM_EXEC bits). */
-static int vmas_are(const struct mm_struct *mm, const struct want *w, size_t n)
+static int vmas_are(struct mm_struct *mm, const struct want *w, size_t n)
 {
-    int ok = mm->nr_vmas == n;
-    for (size_t i = 0; ok && i < n; i++)
-        ok = mm->vmas[i].vm_start == w[i].start && mm->vmas[i].vm_end == w[i].end &&
-             (mm->vmas[i].vm_flags & 7) == w[i].prot;
+    int ok = mm->map_count == n;
+    const struct vm_area_struct *v = vma_first(mm);
+    for (size_t i = 0; ok && i < n; i++, v = vma_next(mm, v))
+        ok = v->vm_start == w[i].start && v->vm_end == w[i].end && (v->vm_flags & 7) == w[i].prot;
     if (!ok) {
         fprintf(stderr, "VMAs:");
-        for (size_t i = 0; i < mm->nr_vmas; i++)
-            fprintf(stderr, " [%#x,%#x) %u", mm->vmas[i].vm_start, mm->vmas[i].vm_end,
-                    mm->vmas[i].vm_flags & 7);
+        for_each_vma(mm, v)
+            fprintf(stderr, " [%#x,%#x) %u", v->vm_start, v->vm_end, v->vm_flags & 7);
         fprintf(stderr, "\n");
     }
     return ok;
@@ -128,7 +127,7 @@ static void test_topdown(void)
     VMAS(s.mm, { 0xB7FF4000, 0xB7FF5000, RO }, { 0xB7FF5000, 0xB7FFB000, RW },
                { 0xB7FFB000, 0xB7FFC000, RO | PROT_EXEC_ }, { 0xB7FFC000, 0xB7FFD000, RO },
                { 0xB7FFD000, 0xB8000000, RW });
-    CHECK_EQ(s.mm->vmas[1].vm_flags & (VM_SHARED | VM_MAYREAD | VM_MAYWRITE),
+    CHECK_EQ(nth_vma(s.mm, 1)->vm_flags & (VM_SHARED | VM_MAYREAD | VM_MAYWRITE),
              VM_MAYREAD | VM_MAYWRITE);
     CHECK_EQ(vlog.n, 8);                 /* 7 maps and 1 unmap */
     sys_fini(&s);
@@ -263,7 +262,7 @@ static void test_munmap(void)
 
     /* Everything in this 4 MiB slot gone: the page table goes too. */
     CHECK_EQ(do_munmap(s.mm, 0x60000000, 8 * PG), 0);
-    CHECK_EQ(s.mm->nr_vmas, 0);
+    CHECK_EQ(s.mm->map_count, 0);
     CHECK_EQ(s.mm->pgtable_pages, 0);
     CHECK_EQ(nr_free_pages(&s.k.pgdat), free0);
     sys_fini(&s);
@@ -369,7 +368,7 @@ static void test_find_vma(void)
     CHECK(find_vma(s.mm, 0x60000000) == NULL);
     CHECK_EQ(mmap_anon(&s, 0x60000000, 2 * PG, RW, FIXED), 0x60000000);
     CHECK_EQ(mmap_anon(&s, 0x60005000, PG, RW, FIXED), 0x60005000);
-    struct vm_area_struct *a = &s.mm->vmas[0], *b = &s.mm->vmas[1];
+    struct vm_area_struct *a = nth_vma(s.mm, 0), *b = nth_vma(s.mm, 1);
     CHECK(find_vma(s.mm, 0) == a);
     CHECK(find_vma(s.mm, 0x60000000) == a);
     CHECK(find_vma(s.mm, 0x60001fff) == a);
@@ -398,7 +397,7 @@ static void test_brk(void)
     CHECK_EQ(do_brk(s.mm, base + 0x5010), base + 0x5010);
     CHECK_EQ(s.mm->brk, base + 0x5010);
     VMAS(s.mm, { base, base + 0x6000, RW });
-    CHECK_STR(s.mm->vmas[0].vm_name, "[heap]");
+    CHECK_STR(nth_vma(s.mm, 0)->vm_name, "[heap]");
     CHECK(vma_ev_is(0, "brk", base, base + 0x6000, RW));
     CHECK_STR(vlog.v[0].name, "[heap]");
     CHECK_EQ(do_brk(s.mm, base + 0x8000), base + 0x8000);
@@ -419,7 +418,7 @@ static void test_brk(void)
     CHECK_EQ(peek(&s, base), 0x77);
 
     CHECK_EQ(do_brk(s.mm, base), base);
-    CHECK_EQ(s.mm->nr_vmas, 0);
+    CHECK_EQ(s.mm->map_count, 0);
     CHECK_EQ(nr_free_pages(&s.k.pgdat), f0);
 
     /* A mapping in the way: brk stays where it is.  Linux also keeps a
@@ -470,7 +469,7 @@ static void test_file_modes(void)
     CHECK_EQ(mmap_f(&s, 0, 0, RO, P, W), -EINVAL);
     CHECK_EQ(mmap_f(&s, 0, 0xfffff001u, RO, P, W), -ENOMEM);
     CHECK_EQ(mmap_f(&s, 0, PG, RO, 0, W), -EINVAL);
-    CHECK_EQ(s.mm->nr_vmas, 0);
+    CHECK_EQ(s.mm->map_count, 0);
     /* a refused MAP_FIXED leaves what was there */
     CHECK_EQ(mmap_anon(&s, 0x60000000, 2 * PG, RW, FIXED), 0x60000000);
     poke(&s, 0x60000000, 0x5a);

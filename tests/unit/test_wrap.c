@@ -48,7 +48,7 @@ static void boot(struct sys *s)
 static void check_intact(struct sys *s, const char *after)
 {
     int before = check_failed;
-    CHECK_EQ(s->mm->nr_vmas, 3);
+    CHECK_EQ(s->mm->map_count, 3);
     struct vm_area_struct *v = find_vma(s->mm, TEXT);
     CHECK(v && v->vm_start == TEXT && v->vm_end == TEXT + 4 * PG);
     v = find_vma(s->mm, BASE);

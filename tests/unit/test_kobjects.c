@@ -1,0 +1,295 @@
+/*
+ * test_kobjects.c — the kernel's objects stay put and stay counted.
+ *
+ * VMAs are objects of their own: a pointer to one taken before an unrelated
+ * mmap, munmap or mprotect elsewhere (enough of them to regrow the index)
+ * still points at the same, unchanged VMA; a split keeps the lower part in
+ * the old object and a merge keeps the lower VMA's object.  Random
+ * mmap/munmap/mprotect/touch sequences keep the index sorted, non-
+ * overlapping, merged and equal to a page-by-page reference model, and
+ * every frame's map count equal to the PTEs naming it, counted by walking
+ * the page tables straight from RAM.  Every case runs on 2-level and on
+ * PAE page tables.
+ */
+#include "tests/unit/kernel_fixture.h"
+#include "kernel-model/pgtable.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define MiB (1ull << 20)
+#define PG  4096u
+#define RW  (PROT_READ_ | PROT_WRITE_)
+#define RO  PROT_READ_
+#define ANON (MAP_PRIVATE_ | MAP_ANONYMOUS_)
+#define FIXED (ANON | MAP_FIXED_)
+
+static long map_fixed(struct sys *s, uint32_t addr, uint32_t len, uint32_t prot)
+{
+    return do_mmap(s->mm, addr, len, prot, FIXED, NULL, 0, 0, NULL);
+}
+
+/* ---- pointers survive unrelated changes ------------------------------------ */
+
+static void test_vma_pointers_stable(void)
+{
+    struct sys s;
+    if (sys_boot(&s, 64 * MiB, NULL, 1))
+        return;
+    CHECK_EQ(map_fixed(&s, 0x60000000, 3 * PG, RW), 0x60000000);
+    CHECK_EQ(map_fixed(&s, 0x70000000, 2 * PG, RO), 0x70000000);
+    struct vm_area_struct *a = vma_lookup(s.mm, 0x60000000), *b = vma_lookup(s.mm, 0x70000000);
+    CHECK(a != NULL && b != NULL && a != b);
+    struct vm_area_struct a0 = *a, b0 = *b;
+
+    /* 200 mappings alternating in rights (no merging): the index regrows */
+    for (uint32_t i = 0; i < 200; i++)
+        CHECK_EQ(map_fixed(&s, 0x40000000 + i * PG, PG, i & 1 ? RO : RW), 0x40000000 + i * PG);
+    CHECK_EQ(s.mm->map_count, 202);
+    CHECK_EQ(do_munmap(s.mm, 0x40000000 + 10 * PG, 50 * PG), 0);
+    CHECK_EQ(do_mprotect(s.mm, 0x40000000 + 100 * PG, 20 * PG, RW), 0);   /* merges */
+    CHECK_EQ(map_fixed(&s, 0x50000000, 8 * PG, RW), 0x50000000);
+    CHECK_EQ(do_mprotect(s.mm, 0x50000000 + 2 * PG, PG, RO), 0);         /* splits */
+    CHECK_EQ(do_mprotect(s.mm, 0x50000000 + 2 * PG, PG, RW), 0);         /* merges */
+    CHECK_EQ(do_munmap(s.mm, 0x50000000 + 4 * PG, PG), 0);
+    poke(&s, 0x40000000 + 120 * PG, 1);                                   /* a fault */
+    CHECK(vma_lookup(s.mm, 0x60000000) == a);
+    CHECK(vma_lookup(s.mm, 0x70000000) == b);
+    CHECK(memcmp(a, &a0, sizeof a0) == 0);
+    CHECK(memcmp(b, &b0, sizeof b0) == 0);
+
+    /* A split keeps the lower part in the object, a merge the lower VMA. */
+    CHECK_EQ(do_mprotect(s.mm, 0x60000000 + 2 * PG, PG, RO), 0);
+    CHECK(vma_lookup(s.mm, 0x60000000) == a);
+    CHECK_EQ(a->vm_end, 0x60000000 + 2 * PG);
+    struct vm_area_struct *hi = vma_lookup(s.mm, 0x60000000 + 2 * PG);
+    CHECK(hi != a && vma_next(s.mm, a) == hi && vma_prev(s.mm, hi) == a);
+    CHECK_EQ(do_mprotect(s.mm, 0x60000000 + 2 * PG, PG, RW), 0);
+    CHECK(vma_lookup(s.mm, 0x60000000 + 2 * PG) == a);
+    CHECK(memcmp(a, &a0, sizeof a0) == 0);
+    CHECK(vma_next(s.mm, a) == b);
+    sys_fini(&s);
+}
+
+/* ---- random operations against a reference model --------------------------- */
+
+#define WIN_BASE  0x40000000u
+#define WIN_PAGES 96u
+#define NO_MAP    0xffu
+
+struct model {
+    uint8_t prot[WIN_PAGES];      /* NO_MAP, or the page's PROT_* */
+};
+
+static uint32_t rnd(uint32_t *seed)
+{
+    *seed = *seed * 1103515245u + 12345u;
+    return *seed >> 8;
+}
+
+/* The VMAs inside the window are exactly the model, sorted, not
+ * overlapping, merged (no two touching VMAs of equal rights), and the index
+ * finds each of them where it is. */
+static void check_against_model(struct sys *s, const struct model *m)
+{
+    struct mm_struct *mm = s->mm;
+    uint8_t seen[WIN_PAGES];
+    memset(seen, NO_MAP, sizeof seen);
+    const struct vm_area_struct *v, *prev = NULL;
+    uint32_t n = 0;
+    for_each_vma(mm, v) {
+        n++;
+        CHECK(v->vm_start < v->vm_end);
+        if (prev) {
+            CHECK(prev->vm_end <= v->vm_start);
+            if (prev->vm_end == v->vm_start && v->vm_start >= WIN_BASE &&
+                v->vm_end <= WIN_BASE + WIN_PAGES * PG)
+                CHECK(prev->vm_flags != v->vm_flags);       /* else merged */
+        }
+        CHECK(find_vma(mm, v->vm_start) == v);
+        CHECK(find_vma(mm, v->vm_end - 1) == v);
+        CHECK(vma_prev(mm, v) == prev);
+        if (v->vm_start >= WIN_BASE && v->vm_end <= WIN_BASE + WIN_PAGES * PG)
+            for (uint32_t va = v->vm_start; va < v->vm_end; va += PG)
+                seen[(va - WIN_BASE) / PG] = (uint8_t)vm_flags_to_prot(v->vm_flags);
+        prev = v;
+    }
+    CHECK_EQ(n, mm->map_count);
+    CHECK(vma_last(mm) == prev);
+    for (uint32_t p = 0; p < WIN_PAGES; p++)
+        if (seen[p] != m->prot[p]) {
+            fprintf(stderr, "page %u: VMAs say %u, the model %u\n", p, seen[p], m->prot[p]);
+            CHECK(!"VMAs match the model");
+            break;
+        }
+}
+
+/* Count one PTE's frame if it maps one (present, or PROT_NONE: kept). */
+static void count_pte(const struct sys *s, uint64_t pte, uint32_t *maps)
+{
+    if (!(pte & (_PAGE_PRESENT | _PAGE_PROTNONE)))
+        return;
+    uint64_t pfn = (pte & PAE_FRAME) >> PAGE_SHIFT;
+    CHECK(pfn < s->k.pm.nr_pages);
+    if (pfn < s->k.pm.nr_pages)
+        maps[pfn]++;
+}
+
+/* Every user PTE of the mm, read straight from RAM, counted per frame. */
+static void walk_user_ptes(const struct sys *s, uint32_t *maps)
+{
+    uint8_t *ram = s->k.pm.base;
+    uint64_t pgd = (uint64_t)s->mm->pgd << PAGE_SHIFT;
+    if (fixture_paging == PAGING_2LEVEL) {
+        for (uint32_t i = 0; i < (TASK_SIZE >> 22); i++) {
+            uint32_t pde = ((uint32_t *)(ram + pgd))[i];
+            if (!(pde & _PAGE_PRESENT) || (pde & _PAGE_PSE))
+                continue;
+            for (uint32_t j = 0; j < 1024; j++)
+                count_pte(s, ((uint32_t *)(ram + (pde & _PAGE_FRAME)))[j], maps);
+        }
+        return;
+    }
+    for (uint32_t i = 0; i < (TASK_SIZE >> 30); i++) {
+        uint64_t pdpte = ((uint64_t *)(ram + pgd))[i];
+        if (!(pdpte & _PAGE_PRESENT))
+            continue;
+        for (uint32_t j = 0; j < 512; j++) {
+            uint64_t pde = ((uint64_t *)(ram + (pdpte & PAE_FRAME)))[j];
+            if (!(pde & _PAGE_PRESENT) || (pde & _PAGE_PSE))
+                continue;
+            for (uint32_t k = 0; k < 512; k++)
+                count_pte(s, ((uint64_t *)(ram + (pde & PAE_FRAME)))[k], maps);
+        }
+    }
+}
+
+/* Every frame's map count is the number of PTEs naming it; a mapped user
+ * page says who owns it (anonymous: the mm; file: its vm_file). */
+static void check_mapcounts(struct sys *s)
+{
+    uint32_t *maps = calloc(s->k.pm.nr_pages, sizeof *maps);
+    CHECK(maps != NULL);
+    if (!maps)
+        return;
+    walk_user_ptes(s, maps);
+    for (uint32_t pfn = 0; pfn < s->k.pm.nr_pages; pfn++) {
+        const struct page *page = pfn_to_page(&s->k.pm, pfn);
+        if (page_mapcount(page) != (int)maps[pfn]) {
+            fprintf(stderr, "pfn %#x: map count %d, %u PTEs\n", pfn, page_mapcount(page),
+                    maps[pfn]);
+            CHECK(!"map count = PTEs");
+            break;
+        }
+        if (maps[pfn] && (page->flags & PG_anon))
+            CHECK(page->mapping == s->mm);
+        if (maps[pfn] && (page->flags & PG_zero))
+            CHECK(page->mapping == NULL);
+    }
+    free(maps);
+}
+
+static void random_step(struct sys *s, struct model *m, uint32_t *seed)
+{
+    static const uint8_t prots[] = { RW, RO, PROT_NONE_, RW | PROT_EXEC_ };
+    uint32_t p = rnd(seed) % WIN_PAGES, n = 1 + rnd(seed) % 12;
+    if (p + n > WIN_PAGES)
+        n = WIN_PAGES - p;
+    uint32_t va = WIN_BASE + p * PG, prot = prots[rnd(seed) % 4];
+    switch (rnd(seed) % 5) {
+    case 0:
+        CHECK_EQ(map_fixed(s, va, n * PG, prot), va);
+        memset(&m->prot[p], (int)prot, n);
+        break;
+    case 1:
+        CHECK_EQ(do_munmap(s->mm, va, n * PG), 0);
+        memset(&m->prot[p], NO_MAP, n);
+        break;
+    case 2: {
+        int holes = 0;
+        for (uint32_t i = p; i < p + n; i++)
+            holes |= m->prot[i] == NO_MAP;
+        CHECK_EQ(do_mprotect(s->mm, va, n * PG, prot), holes ? -ENOMEM : 0);
+        if (!holes)
+            memset(&m->prot[p], (int)prot, n);
+        break;
+    }
+    default:                                   /* touch what allows it */
+        for (uint32_t i = p; i < p + n; i++) {
+            if (m->prot[i] == NO_MAP || m->prot[i] == PROT_NONE_)
+                continue;
+            uint32_t at = WIN_BASE + i * PG;
+            if ((m->prot[i] & PROT_WRITE_) && (rnd(seed) & 1))
+                poke(s, at, (uint8_t)i);
+            else
+                CHECK(peek(s, at) >= 0);
+        }
+        break;
+    }
+}
+
+static void test_random_against_model(void)
+{
+    struct sys s;
+    if (sys_boot(&s, 64 * MiB, NULL, 1))
+        return;
+    /* a file mapping and a watched VMA outside the window */
+    char path[] = "/tmp/memsim-kobjects-XXXXXX";
+    int fd = mkstemp(path);
+    CHECK(fd >= 0);
+    uint8_t buf[4 * PG];
+    memset(buf, 0x5a, sizeof buf);
+    CHECK_EQ(write(fd, buf, sizeof buf), (long)sizeof buf);
+    struct vm_file *file = vm_file_open(fd, path);
+    CHECK(file != NULL);
+    CHECK_EQ(do_mmap(s.mm, 0x30000000, 4 * PG, RW, MAP_PRIVATE_ | MAP_FIXED_, file, 0,
+                     4 * PG, NULL), 0x30000000);
+    vm_file_put(file);                         /* the VMA holds it */
+    close(fd);
+    unlink(path);
+    for (uint32_t i = 0; i < 4; i++)
+        CHECK_EQ(peek(&s, 0x30000000 + i * PG), 0x5a);
+    CHECK_EQ(do_mprotect(s.mm, 0x30000000 + PG, PG, RO), 0);   /* split the file VMA */
+    struct vm_area_struct *fv = vma_lookup(s.mm, 0x30000000 + 2 * PG), f0 = *fv;
+
+    struct model m;
+    memset(m.prot, NO_MAP, sizeof m.prot);
+    uint32_t seed = 0x2545f491u ^ (uint32_t)fixture_paging;
+    for (int step = 0; step < 1500; step++) {
+        random_step(&s, &m, &seed);
+        if (step % 25 == 0) {
+            check_against_model(&s, &m);
+            check_mapcounts(&s);
+        }
+    }
+    check_against_model(&s, &m);
+    check_mapcounts(&s);
+    CHECK(vma_lookup(s.mm, 0x30000000 + 2 * PG) == fv);
+    CHECK(memcmp(fv, &f0, sizeof f0) == 0);
+    /* file pages: owned by the file, index = their page in it */
+    for (uint32_t i = 0; i < 4; i++) {
+        uint32_t pfn = follow_pte(s.mm, 0x30000000 + i * PG);
+        CHECK(pfn != PFN_NONE);
+        if (pfn == PFN_NONE)
+            continue;
+        const struct page *page = pfn_to_page(&s.k.pm, pfn);
+        CHECK(page->mapping == vma_lookup(s.mm, 0x30000000 + i * PG)->vm_file);
+        CHECK_EQ(page->index, i);
+        CHECK_EQ(page_mapcount(page), 1);
+    }
+    sys_fini(&s);
+}
+
+static void run_all(void)
+{
+    test_vma_pointers_stable();
+    test_random_against_model();
+}
+
+int main(void)
+{
+    run_in_every_paging_mode(run_all);
+    return CHECK_DONE();
+}
