@@ -51,13 +51,13 @@ static void test_task_lifetime(void)
     CHECK_EQ(t->pid, GUEST_PID);
     CHECK_EQ(t->state, TASK_RUNNING);
     for (uint32_t i = 0; i < MAX_FDS; i++)
-        CHECK_EQ(t->files->fd[i].host_fd, -1);
+        CHECK(t->files->fd[i] == NULL);
 
     uint32_t path = user_string(t, "/dev/null");
     uint32_t a[6] = { path, 0, 0, 0, 0, 0 };
     long fd = syscall_dispatch(t, NR_OPEN, a);
     CHECK_EQ(fd, 0);                    /* the lowest free: stdio was not given */
-    int host = t->files->fd[0].host_fd;
+    int host = file_host_fd(t->files->fd[0]);
     CHECK(host >= 0 && fcntl(host, F_GETFD) >= 0);
     task_free(t);
     CHECK(fcntl(host, F_GETFD) < 0 && errno == EBADF);
