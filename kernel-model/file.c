@@ -37,6 +37,18 @@ void files_put(struct files_struct *fs)
     free(fs);
 }
 
+struct files_struct *files_dup(const struct files_struct *old)
+{
+    struct files_struct *fs = files_alloc();
+    if (!fs)
+        return NULL;
+    for (uint32_t i = 0; i < NR_OPEN_MAX; i++)
+        if (old->fd[i])
+            fs->fd[i] = get_file(old->fd[i]);
+    memcpy(fs->close_on_exec, old->close_on_exec, sizeof fs->close_on_exec);
+    return fs;
+}
+
 long get_unused_fd(struct files_struct *fs, uint32_t lowest, uint32_t limit)
 {
     if (limit > NR_OPEN_MAX)

@@ -198,17 +198,17 @@ const struct file_operations hostfs_dir_ops = {
     .release = host_file_release,
 };
 
-const struct file_operations stdio_file_ops = {
-    .kind = FILE_STDIO, .read = host_read, .write = host_write,
-    .llseek = host_llseek, .ioctl = host_file_ioctl, .mmap = host_file_mmap,
-    .getattr = host_file_getattr, .host_fd = host_file_fd, .release = host_file_release,
-};
+/* stdio and other host objects do the same today: all the host's.  They
+ * are two so that a tty can gain the model's termios and job control, and
+ * host devices the model's drivers, one at a time. */
+#define HOST_STREAM_OPS(kind_) {                                              \
+    .kind = kind_, .read = host_read, .write = host_write,                    \
+    .llseek = host_llseek, .ioctl = host_file_ioctl, .mmap = host_file_mmap,  \
+    .getattr = host_file_getattr, .host_fd = host_file_fd,                    \
+    .release = host_file_release }
 
-const struct file_operations hostdev_ops = {
-    .kind = FILE_HOSTDEV, .read = host_read, .write = host_write,
-    .llseek = host_llseek, .ioctl = host_file_ioctl, .mmap = host_file_mmap,
-    .getattr = host_file_getattr, .host_fd = host_file_fd, .release = host_file_release,
-};
+const struct file_operations stdio_file_ops = HOST_STREAM_OPS(FILE_STDIO);
+const struct file_operations hostdev_ops = HOST_STREAM_OPS(FILE_HOSTDEV);
 
 /* Which backend serves host descriptor hfd (flags fl, attributes st). */
 static const struct file_operations *pick_ops(const struct stat *st, int fl,

@@ -133,6 +133,9 @@ struct files_struct {
 struct files_struct *files_alloc(void);                 /* empty; NULL: no memory */
 struct files_struct *files_get(struct files_struct *fs);
 void files_put(struct files_struct *fs);                /* the last put closes all */
+/* fork without CLONE_FILES (Linux's dup_fd): a new table naming the same
+ * files (a reference each) with the same close-on-exec bits; NULL: no memory. */
+struct files_struct *files_dup(const struct files_struct *old);
 /* The lowest free fd in [lowest, limit): -EMFILE, or -EINVAL if lowest >= limit. */
 long get_unused_fd(struct files_struct *fs, uint32_t lowest, uint32_t limit);
 /* fd (free, from get_unused_fd) takes over the caller's reference to f. */

@@ -200,6 +200,26 @@ static void test_files_struct(void)
     CHECK_EQ(released, 1);
 }
 
+/* fork's copy of a table: the same files, one reference more each. */
+static void test_files_dup(void)
+{
+    released = 0;
+    struct files_struct *fs = files_alloc();
+    struct file *f = alloc_file(&test_ops, NULL, 0, NULL, NULL);
+    fd_install(fs, 2, f, 1);
+    struct files_struct *child = files_dup(fs);
+    CHECK(child != NULL && child != fs);
+    CHECK(fdget(child, 2) == f);
+    CHECK_EQ(f->f_count, 2);
+    CHECK(fd_cloexec(child, 2));
+    CHECK_EQ(close_fd(fs, 2), 0);
+    CHECK_EQ(released, 0);                          /* the child's fd holds it */
+    CHECK(fdget(child, 2) == f);
+    files_put(fs);
+    files_put(child);
+    CHECK_EQ(released, 1);
+}
+
 int main(void)
 {
     snprintf(path, sizeof path, "/tmp/memsim-test-vfs-%d", (int)getpid());
@@ -212,6 +232,7 @@ int main(void)
     test_cloexec_per_fd();
     test_inode_shared();
     test_files_struct();
+    test_files_dup();
     unlink(path);
     return CHECK_DONE();
 }
