@@ -214,6 +214,7 @@ struct kernel {
     uint64_t oom_kills;
     struct futex_hash futex;     /* futex wait queues, keyed by (mm, uaddr) */
     struct vm_file_table vm_files; /* mapped files, one vm_file per host file */
+    struct inode *inodes;        /* the inode cache (vfs.h, inode.c) */
 
     struct kernel_clock clock;
     struct kernel_arch_ops arch;
