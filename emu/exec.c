@@ -206,7 +206,7 @@ int exec_program(struct machine *m, const struct elf_image *img, int fd)
     /* Each VMA is a Unicorn region, and Unicorn 2.0.1 aborts at about 4096
      * of them: the guest meets the kernel's -ENOMEM well before that. */
     mm->max_map_count = MAX_UC_REGIONS;
-    hostmap_notifier(m, &mm->notifier);
+    mm_context_attach(m->ctx, mm);
     mmu_write_cr3(&m->mmu, mm->pgd << PAGE_SHIFT);
 
     struct vm_file *file = vm_file_open(fd, m->task->exe_guest_path);

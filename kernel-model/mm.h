@@ -156,6 +156,7 @@ struct mm_struct {
                                     PMDs belong to the pgd and are not counted */
     uint64_t bad_entries;        /* entries found naming a frame past RAM */
     struct mm_notifier notifier;
+    void *context;               /* the engine's for this address space (emu/), opaque here */
     uint32_t def_flags;          /* vm_flags every new mapping gets (mlockall MCL_FUTURE) */
     struct rlimit64_ rlim[RLIM_NLIMITS_]; /* the owner's resource limits (resource.h) */
 };
