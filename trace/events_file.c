@@ -4,7 +4,7 @@
  *
  * Values: integers in decimal, or 0x-hex for the columns that hold
  * addresses and page-table entries (hex_column: cosmetic, the loader takes
- * either); reals with 17 significant digits and always a '.' or exponent;
+ * either); reals in the fewest of 15..17 significant digits that read back exactly and always a '.' or exponent;
  * blobs as x'hex'; text bare when it cannot be read as anything else,
  * otherwise quoted with \" \\ \n \t \r and \xHH escapes (the file is ASCII).
  * NULL is the column left out.
@@ -27,7 +27,8 @@ static int read_columns(sqlite3 *db, struct ev_table *t, char *err, size_t errle
 {
     sqlite3_stmt *st;
     int cap = 0;
-    if (sqlite3_prepare_v2(db, "SELECT name FROM pragma_table_info(?) ORDER BY cid", -1, &st, NULL)) {
+    if (sqlite3_prepare_v2(db, "SELECT name, upper(type) FROM pragma_table_info(?) ORDER BY cid",
+                           -1, &st, NULL)) {
         set_err(err, errlen, "%s", sqlite3_errmsg(db));
         return -1;
     }
@@ -37,13 +38,20 @@ static int read_columns(sqlite3 *db, struct ev_table *t, char *err, size_t errle
         if (t->ncol == cap) {
             cap = cap ? 2 * cap : 16;
             char **c = realloc(t->cols, (size_t)cap * sizeof *c);
-            if (!c)
+            if (c)
+                t->cols = c;
+            char **ty = c ? realloc(t->types, (size_t)cap * sizeof *ty) : NULL;
+            if (!ty)
                 break;
-            t->cols = c;
+            t->types = ty;
         }
         t->cols[t->ncol] = strdup((const char *)sqlite3_column_text(st, 0));
-        if (!t->cols[t->ncol])
+        t->types[t->ncol] = strdup((const char *)sqlite3_column_text(st, 1));
+        if (!t->cols[t->ncol] || !t->types[t->ncol]) {
+            free(t->cols[t->ncol]);
+            free(t->types[t->ncol]);
             break;
+        }
         if (!strcmp(t->cols[t->ncol], "seq"))
             t->seq_col = t->ncol;
         t->ncol++;
@@ -100,9 +108,12 @@ oom:
 void ev_schema_free(struct ev_schema *s)
 {
     for (int i = 0; i < s->n; i++) {
-        for (int c = 0; c < s->t[i].ncol; c++)
+        for (int c = 0; c < s->t[i].ncol; c++) {
             free(s->t[i].cols[c]);
+            free(s->t[i].types[c]);
+        }
         free(s->t[i].cols);
+        free(s->t[i].types);
         free(s->t[i].name);
     }
     free(s->t);
@@ -219,7 +230,11 @@ static void put_real(FILE *out, double v)
         fputs(v > 0 ? "1e999" : "-1e999", out);
         return;
     }
-    snprintf(buf, sizeof buf, "%.17g", v);
+    for (int digits = 15; digits <= 17; digits++) {      /* the shortest exact one */
+        snprintf(buf, sizeof buf, "%.*g", digits, v);
+        if (strtod(buf, NULL) == v)
+            break;
+    }
     fputs(buf, out);
     if (!strpbrk(buf, ".e"))
         fputs(".0", out);
@@ -363,8 +378,7 @@ static enum events_select effective_select(sqlite3 *db, enum events_select sel)
     return sel;
 }
 
-/* meta.schema_version must be this memsim's. */
-static int check_version(sqlite3 *db, const struct ev_schema *s, char *err, size_t errlen)
+int ev_check_version(sqlite3 *db, const struct ev_schema *s, char *err, size_t errlen)
 {
     sqlite3_stmt *st;
     int ok = 0;
@@ -395,7 +409,7 @@ int events_write(sqlite3 *db, enum events_select sel, FILE *out, char *err, size
     int rc;
     if (ev_schema_read(db, &s, err, errlen))
         return -1;
-    rc = check_version(db, &s, err, errlen);
+    rc = ev_check_version(db, &s, err, errlen);
     if (!rc) {
         sel = effective_select(db, sel);
         fprintf(out, "%s format=%d schema_version=%s select=%s\n", EV_HEADER_WORD,
@@ -448,7 +462,20 @@ int events_open_trace(const char *path, sqlite3 **db, char *err, size_t errlen)
         return -1;
     }
     sqlite3_limit(*db, SQLITE_LIMIT_ATTACHED, 0);
-    return 0;
+    struct ev_schema s;
+    int rc = ev_schema_read(*db, &s, err, errlen);
+    if (!rc) {
+        rc = ev_check_version(*db, &s, err, errlen);
+        ev_schema_free(&s);
+    }
+    if (rc) {
+        char why[512];
+        snprintf(why, sizeof why, "%s", err ? err : "");
+        set_err(err, errlen, "%s: %s", path, why);
+        events_close(*db);
+        *db = NULL;
+    }
+    return rc;
 }
 
 int64_t events_count(sqlite3 *db)

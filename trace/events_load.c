@@ -289,12 +289,38 @@ static void release_stmt(struct loader *l, sqlite3_stmt *st)
     sqlite3_finalize(st);
 }
 
+static const char *type_name(int type)
+{
+    return type == SQLITE_INTEGER ? "an integer" : type == SQLITE_FLOAT ? "a real" :
+           type == SQLITE_BLOB ? "a blob" : "text";
+}
+
+/* A value keeps its type in the row: INTEGER columns take integers, REAL
+ * ones numbers, TEXT ones text (columns of no declared type anything). */
+static int type_fits(const char *decl, int type)
+{
+    if (!strcmp(decl, "INTEGER"))
+        return type == SQLITE_INTEGER;
+    if (!strcmp(decl, "REAL"))
+        return type == SQLITE_INTEGER || type == SQLITE_FLOAT;
+    if (!strcmp(decl, "TEXT"))
+        return type == SQLITE_TEXT;
+    return 1;
+}
+
 /* Insert the line's fields (but skip) as a row of t. */
 static int insert_row(struct loader *l, const struct ev_table *t, const char *skip)
 {
-    for (int i = 0; i < l->nf; i++)
-        if ((!skip || strcmp(l->f[i].name, skip)) && ev_table_col(t, l->f[i].name) < 0)
+    for (int i = 0; i < l->nf; i++) {
+        if (skip && !strcmp(l->f[i].name, skip))
+            continue;
+        int col = ev_table_col(t, l->f[i].name);
+        if (col < 0)
             return fail(l, "unknown field '%s' for table %s", l->f[i].name, t->name);
+        if (!type_fits(t->types[col], l->f[i].v.type))
+            return fail(l, "field '%s' of table %s: %s column given %s", l->f[i].name, t->name,
+                        t->types[col], type_name(l->f[i].v.type));
+    }
     sqlite3_stmt *st = insert_stmt(l, t, skip);
     if (!st)
         return fail(l, "cannot insert into %s: %s", t->name, sqlite3_errmsg(l->db));

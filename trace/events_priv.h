@@ -13,6 +13,7 @@ struct ev_table {
     char *name;
     int ncol;
     char **cols;            /* declared order (pragma table_info) */
+    char **types;           /* their declared types, upper case ("" for none) */
     int seq_col;            /* index of the `seq` column, or -1: not an event table */
 };
 
@@ -26,6 +27,8 @@ int  ev_schema_read(sqlite3 *db, struct ev_schema *s, char *err, size_t errlen);
 void ev_schema_free(struct ev_schema *s);
 struct ev_table *ev_schema_find(const struct ev_schema *s, const char *name);
 int  ev_table_col(const struct ev_table *t, const char *col);   /* index or -1 */
+/* meta and runs exist and meta.schema_version is TRACE_SCHEMA_VERSION. */
+int  ev_check_version(sqlite3 *db, const struct ev_schema *s, char *err, size_t errlen);
 
 /* The line kinds of the three header tables: `meta`, `run`, `input`. */
 const char *ev_kind_table(const char *kind);   /* "run" -> "runs", else NULL */
