@@ -67,11 +67,9 @@ expect "$tmp/text.db" "text.db"
 if command -v sqlite3 > /dev/null; then
     sqlite3 "$tmp/foreign.db" "CREATE TABLE t(x);"
     expect "$tmp/foreign.db" "not a memsim trace"
-    "$memsim" run --epoch 0 --env-clear --db "$tmp/v5.db" -- /bin/true > /dev/null 2>&1 || true
-    if [ -s "$tmp/v5.db" ]; then
-        sqlite3 "$tmp/v5.db" "UPDATE meta SET value = '5' WHERE key = 'schema_version'"
-        expect "$tmp/v5.db" "schema_version 5 is not supported"
-    fi
+    sqlite3 "$tmp/v5.db" "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
+                          INSERT INTO meta VALUES('schema_version', '5'); CREATE TABLE runs(id INTEGER);"
+    expect "$tmp/v5.db" "schema_version 5 is not supported"
 fi
 
 if [ "$nfail" = 0 ]; then
