@@ -69,6 +69,9 @@ static int fail(struct loader *l, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    for (char *c = msg; *c; c++)          /* quoted input stays one printable line */
+        if ((unsigned char)*c < ' ' || (unsigned char)*c == 0x7f)
+            *c = '?';
     set_err(l->err, l->errlen, "%s:%lu: %s", l->path, l->lineno, msg);
     return -1;
 }
