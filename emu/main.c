@@ -3,6 +3,13 @@
  *
  *   memsim run [options] [--] PROGRAM [ARGS...]
  *   memsim query [--csv] DB SQL
+ *   memsim export TRACE [--format events] [--all] [-o FILE]
+ *   memsim replay TRACE
+ *
+ * A TRACE is a trace database or an events file (a name ending in
+ * ".events", docs/TRACE_SCHEMA.md "Events files"); export and replay read
+ * either through open_trace_arg().  Bad input (not a trace, an unsupported
+ * schema_version, a malformed events file) exits 2 with one line.
  *
  * Exit status of `run`: the guest's own (its exit code, or 128 + the signal
  * that killed it), else 125 bad options or an unusable --db, 126 not
@@ -18,6 +25,7 @@
 #include <time.h>
 #include "emu/memsim.h"
 #include "trace/trace.h"
+#include "trace/events_file.h"
 
 extern char **environ;
 
@@ -26,6 +34,8 @@ static void usage(FILE *f)
     fprintf(f,
         "usage: memsim run [options] [--] PROGRAM [ARGS...]\n"
         "       memsim query [--csv] DB SQL\n"
+        "       memsim export TRACE [--format events] [--all] [-o FILE]\n"
+        "       memsim replay TRACE   (TRACE: a trace database or a FILE.events)\n"
         "run options:\n"
         "  --db FILE      trace database (default memsim.db; the previous one becomes FILE.old)\n"
         "  --no-trace     do not write a trace\n"
@@ -370,6 +380,91 @@ static int cmd_query(int argc, char **argv)
     return 0;
 }
 
+#define EXIT_BAD_INPUT 2                /* not a trace, or a malformed events file */
+
+/* The one place that tells an events file from a trace database: by name. */
+static int is_events_file(const char *path)
+{
+    size_t n = strlen(path);
+    return n > 7 && strcmp(path + n - 7, ".events") == 0;
+}
+
+/* Open TRACE for export or replay: an events file is parsed into an
+ * in-memory trace, a database is opened read-only.  0, or -1 with the line
+ * printed. */
+static int open_trace_arg(const char *cmd, const char *path, struct sqlite3 **db)
+{
+    char err[1024];
+    int rc = is_events_file(path) ? events_load(path, db, err, sizeof err)
+                                  : events_open_trace(path, db, err, sizeof err);
+    if (rc)
+        fprintf(stderr, "memsim: %s: %s\n", cmd, err);
+    return rc;
+}
+
+/* `memsim export TRACE [--format events] [--all] [-o FILE]` */
+static int cmd_export(int argc, char **argv)
+{
+    const char *in = NULL, *out_path = NULL;
+    enum events_select sel = EVENTS_SELECT_KERNEL;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--format") && i + 1 < argc) {
+            if (strcmp(argv[++i], "events")) {
+                fprintf(stderr, "memsim: export: --format %s: expected events\n", argv[i]);
+                return MEMSIM_EXIT_USAGE;
+            }
+        } else if (!strcmp(argv[i], "-o") && i + 1 < argc) {
+            out_path = argv[++i];
+        } else if (!strcmp(argv[i], "--all")) {
+            sel = EVENTS_SELECT_ALL;
+        } else if (argv[i][0] != '-' && !in) {
+            in = argv[i];
+        } else {
+            fprintf(stderr, "usage: memsim export TRACE [--format events] [--all] [-o FILE]\n");
+            return MEMSIM_EXIT_USAGE;
+        }
+    }
+    if (!in) {
+        fprintf(stderr, "usage: memsim export TRACE [--format events] [--all] [-o FILE]\n");
+        return MEMSIM_EXIT_USAGE;
+    }
+    struct sqlite3 *db;
+    if (open_trace_arg("export", in, &db))
+        return EXIT_BAD_INPUT;
+    FILE *out = out_path ? fopen(out_path, "w") : stdout;
+    char err[1024];
+    int rc = 0;
+    if (!out) {
+        fprintf(stderr, "memsim: export: %s: %s\n", out_path, strerror(errno));
+        rc = 1;
+    } else if (events_write(db, sel, out, err, sizeof err)) {
+        fprintf(stderr, "memsim: export: %s: %s\n", in, err);
+        rc = strstr(err, "write error") ? 1 : EXIT_BAD_INPUT;
+    }
+    if (out && out != stdout && fclose(out) && !rc) {
+        fprintf(stderr, "memsim: export: %s: %s\n", out_path, strerror(errno));
+        rc = 1;
+    }
+    events_close(db);
+    return rc;
+}
+
+/* `memsim replay TRACE`.  Until the replay engine is connected, an events
+ * file is loaded and validated ("loaded N events"). */
+static int cmd_replay(int argc, char **argv)
+{
+    if (argc != 2) {
+        fprintf(stderr, "usage: memsim replay TRACE\n");
+        return MEMSIM_EXIT_USAGE;
+    }
+    struct sqlite3 *db;
+    if (open_trace_arg("replay", argv[1], &db))
+        return EXIT_BAD_INPUT;
+    printf("loaded %lld events\n", (long long)events_count(db));
+    events_close(db);
+    return 0;
+}
+
 /* `memsim cpu`: list the presets; `memsim cpu NAME`: print one as a config file. */
 static int cmd_cpu(int argc, char **argv)
 {
@@ -402,6 +497,10 @@ int main(int argc, char **argv)
         return cmd_query(argc - 1, argv + 1);
     if (strcmp(argv[1], "cpu") == 0)
         return cmd_cpu(argc - 1, argv + 1);
+    if (strcmp(argv[1], "export") == 0)
+        return cmd_export(argc - 1, argv + 1);
+    if (strcmp(argv[1], "replay") == 0)
+        return cmd_replay(argc - 1, argv + 1);
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {
         usage(stdout);
         return 0;
