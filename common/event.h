@@ -39,6 +39,7 @@ enum event_type {
     EV_SEGMENT,
     EV_PROCESS_START,
     EV_PROCESS_EXIT,
+    EV_UACCESS,         /* the kernel read or wrote user memory (uaccess.c) */
     EV_NR_TYPES
 };
 
@@ -138,6 +139,21 @@ struct syscall_event {
     uint64_t enter_seq;     /* EV_SYSCALL_EXIT: the seq of its enter */
 };
 
+/* EV_UACCESS: one copy_from_user / copy_to_user / strncpy_from_user that
+ * reached user memory.  A read's bytes are outputs of guest instructions
+ * replay does not run, so a model system call's reads carry them (data);
+ * a host-backed call's (SYS_EXTERNAL) and every write carry only addr and
+ * len: replay repeats them for their faults, contents never matter. */
+enum uaccess_dir { UA_READ, UA_WRITE, UA_STRING };
+struct uaccess_event {
+    uint8_t  dir;           /* enum uaccess_dir */
+    int32_t  result;        /* 0, or -EFAULT / -ENAMETOOLONG */
+    uint32_t addr;
+    uint32_t len;           /* bytes transferred (a string: with its NUL) */
+    const uint8_t *data;    /* the bytes read, or NULL (not recorded) */
+};
+const char *uaccess_dir_name(enum uaccess_dir d);  /* "read", "write", "string" */
+
 /* EV_PROCESS_START / EV_PROCESS_EXIT. */
 struct process_event {
     const char *comm;
@@ -159,6 +175,7 @@ struct event {
         struct flush_event flush;
         struct seg_event seg;
         struct process_event proc;
+        struct uaccess_event uaccess;
     } u;
 };
 

@@ -7,7 +7,7 @@
 #ifndef MEMSIM_TRACE_SCHEMA_H
 #define MEMSIM_TRACE_SCHEMA_H
 
-#define TRACE_SCHEMA_VERSION "6"
+#define TRACE_SCHEMA_VERSION "7"
 #define TRACE_MEMSIM_VERSION "0.1"
 #define TRACE_BATCH          100000   /* event rows per transaction */
 
@@ -63,6 +63,15 @@
     " pid INTEGER, eip INTEGER, seg TEXT, selector INTEGER, offset INTEGER," \
     " size INTEGER, linear INTEGER, base INTEGER, seg_limit INTEGER,"        \
     " access TEXT, result TEXT, error_code INTEGER, cause INTEGER);"         \
+    "CREATE TABLE uaccess(seq INTEGER PRIMARY KEY, cycle INTEGER,"           \
+    " pid INTEGER, dir TEXT, addr INTEGER, len INTEGER, result INTEGER,"     \
+    " data BLOB, cause INTEGER);"                                            \
+    "CREATE TABLE exec_image(run INTEGER, exe_path TEXT, entry INTEGER,"     \
+    " phdr INTEGER, phentsize INTEGER, phnum INTEGER, start_code INTEGER,"   \
+    " end_code INTEGER, start_data INTEGER, end_data INTEGER,"               \
+    " exec_stack INTEGER, uid INTEGER, gid INTEGER, max_map_count INTEGER);" \
+    "CREATE TABLE exec_segments(run INTEGER, idx INTEGER, vaddr INTEGER,"    \
+    " memsz INTEGER, offset INTEGER, filesz INTEGER, prot INTEGER);"         \
     "CREATE VIEW fault_summary AS"                                           \
     " SELECT kind, resolution, COUNT(*) AS count FROM faults"                \
     " GROUP BY kind, resolution ORDER BY count DESC, kind, resolution;"      \
@@ -95,6 +104,10 @@
 #define TRACE_INSERT_VMA     "INSERT INTO vmas VALUES(?,?,?,?,?,?,?,?,?,?,?)"
 #define TRACE_INSERT_SYSCALL                                                 \
     "INSERT INTO syscalls VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+#define TRACE_INSERT_UACCESS "INSERT INTO uaccess VALUES(?,?,?,?,?,?,?,?,?)"
+#define TRACE_INSERT_EXEC                                                    \
+    "INSERT INTO exec_image VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+#define TRACE_INSERT_EXEC_SEG "INSERT INTO exec_segments VALUES(?,?,?,?,?,?,?)"
 #define TRACE_INSERT_STAT    "INSERT INTO stats VALUES(?,?,?)"
 #define TRACE_INSERT_FLUSH   "INSERT INTO tlb_flushes VALUES(?,?,?,?,?,?,?)"
 #define TRACE_INSERT_SEGMENT                                                 \
