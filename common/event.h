@@ -142,8 +142,8 @@ struct syscall_event {
 /* EV_UACCESS: one copy_from_user / copy_to_user / strncpy_from_user that
  * reached user memory.  A read's bytes are outputs of guest instructions
  * replay does not run, so a model system call's reads carry them (data);
- * a host-backed call's (SYS_EXTERNAL) and every write carry only addr and
- * len: replay repeats them for their faults, contents never matter. */
+ * a host-backed call's (SYS_EXTERNAL) reads and every write carry only addr and
+ * len (strings always carry theirs): replay repeats them for their faults. */
 enum uaccess_dir { UA_READ, UA_WRITE, UA_STRING };
 struct uaccess_event {
     uint8_t  dir;           /* enum uaccess_dir */

@@ -10,6 +10,7 @@
  * 128 + sig when memsim's own SIGINT/SIGTERM/SIGHUP/SIGPIPE stopped the
  * run (the trace is complete), 70 memsim failed.
  */
+#include <inttypes.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -17,6 +18,7 @@
 #include <string.h>
 #include <time.h>
 #include "emu/memsim.h"
+#include "replay/replay.h"
 #include "trace/trace.h"
 
 extern char **environ;
@@ -370,6 +372,49 @@ static int cmd_query(int argc, char **argv)
     return 0;
 }
 
+/* `memsim replay [--ram SIZE] [--paging MODE] [--expect-same] DB`: exit 0
+ * when every outcome matches (or a what-if ran), 1 at a divergence, 2 for
+ * bad input (replay/replay.h). */
+static int cmd_replay(int argc, char **argv)
+{
+    struct replay_options o = { 0 };
+    struct replay_report rep;
+    char err[600] = "";
+    int i = 1;
+    for (; i < argc && strncmp(argv[i], "--", 2) == 0; i++) {
+        if (strcmp(argv[i], "--expect-same") == 0)
+            o.expect_same = 1;
+        else if (strcmp(argv[i], "--paging") == 0 && i + 1 < argc)
+            o.paging = argv[++i];
+        else if (strcmp(argv[i], "--ram") == 0 && i + 1 < argc) {
+            if (parse_size(argv[++i], &o.ram_bytes)) {
+                fprintf(stderr, "memsim: replay: --ram %s: not a size\n", argv[i]);
+                return 2;
+            }
+        } else
+            break;
+    }
+    if (argc - i != 1) {
+        fprintf(stderr, "usage: memsim replay [--ram SIZE] [--paging 2level|pae] [--expect-same] DB\n");
+        return 2;
+    }
+    int rc = replay_file(argv[i], &o, &rep, err, sizeof err);
+    if (rc < 0 || rc == REPLAY_BAD_INPUT) {
+        fprintf(stderr, "memsim: replay: %s\n", err);
+        return 2;
+    }
+    if (rep.what_if) {
+        printf("%" PRIu64 " events replayed on the changed machine, %" PRIu64 " outcomes differ\n",
+               rep.compared, rep.differences);
+        fputs(rep.text, stdout);
+    } else if (rc == REPLAY_OK) {
+        printf("%" PRIu64 " events replayed, all outcomes match\n", rep.compared);
+    } else {
+        fputs(rep.text, stdout);
+    }
+    return rc;
+}
+
 /* `memsim cpu`: list the presets; `memsim cpu NAME`: print one as a config file. */
 static int cmd_cpu(int argc, char **argv)
 {
@@ -402,6 +447,8 @@ int main(int argc, char **argv)
         return cmd_query(argc - 1, argv + 1);
     if (strcmp(argv[1], "cpu") == 0)
         return cmd_cpu(argc - 1, argv + 1);
+    if (strcmp(argv[1], "replay") == 0)
+        return cmd_replay(argc - 1, argv + 1);
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {
         usage(stdout);
         return 0;
