@@ -63,14 +63,14 @@ static uint32_t alloc_kernel_frame(struct machine *m, enum page_purpose why)
 static int control_registers(struct machine *m)
 {
     uint32_t cr0 = 0, cr4 = 0, fcw = 0x37f, mxcsr = 0x1f80;
-    uc_reg_read(m->uc, UC_X86_REG_CR0, &cr0);
-    uc_reg_read(m->uc, UC_X86_REG_CR4, &cr4);
+    uc_reg_read(m->ctx->uc, UC_X86_REG_CR0, &cr0);
+    uc_reg_read(m->ctx->uc, UC_X86_REG_CR4, &cr4);
     cr0 = (cr0 | X86_CR0_PE | X86_CR0_MP | X86_CR0_ET | X86_CR0_NE) & ~(X86_CR0_EM | X86_CR0_TS);
     cr4 |= X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT;
-    if (uc_reg_write(m->uc, UC_X86_REG_CR0, &cr0) != UC_ERR_OK ||
-        uc_reg_write(m->uc, UC_X86_REG_CR4, &cr4) != UC_ERR_OK ||
-        uc_reg_write(m->uc, UC_X86_REG_FPCW, &fcw) != UC_ERR_OK ||
-        uc_reg_write(m->uc, UC_X86_REG_MXCSR, &mxcsr) != UC_ERR_OK) {
+    if (uc_reg_write(m->ctx->uc, UC_X86_REG_CR0, &cr0) != UC_ERR_OK ||
+        uc_reg_write(m->ctx->uc, UC_X86_REG_CR4, &cr4) != UC_ERR_OK ||
+        uc_reg_write(m->ctx->uc, UC_X86_REG_FPCW, &fcw) != UC_ERR_OK ||
+        uc_reg_write(m->ctx->uc, UC_X86_REG_MXCSR, &mxcsr) != UC_ERR_OK) {
         snprintf(m->error, sizeof m->error, "Unicorn refused CR0/CR4 or the FPU state");
         return -1;
     }
@@ -113,7 +113,7 @@ int cpu_setup(struct machine *m)
         hostmap_map_kernel_page(m, m->kstack_pfn, 1))
         return -1;
     uc_x86_mmr gdtr = { 0, kva(m->gdt_pfn), GDT_ENTRIES * 8 - 1, 0 };
-    if (uc_reg_write(m->uc, UC_X86_REG_GDTR, &gdtr) != UC_ERR_OK) {
+    if (uc_reg_write(m->ctx->uc, UC_X86_REG_GDTR, &gdtr) != UC_ERR_OK) {
         snprintf(m->error, sizeof m->error, "Unicorn refused the GDT");
         return -1;
     }
@@ -145,17 +145,17 @@ int cpu_enter_user(struct machine *m, uint32_t entry, uint32_t sp)
     int regs[] = { UC_X86_REG_EAX, UC_X86_REG_EBX, UC_X86_REG_ECX, UC_X86_REG_EDX,
                    UC_X86_REG_ESI, UC_X86_REG_EDI, UC_X86_REG_EBP };
     for (size_t i = 0; i < sizeof regs / sizeof regs[0]; i++)
-        uc_reg_write(m->uc, regs[i], &zero);
-    uc_reg_write(m->uc, UC_X86_REG_SS, &ss);
-    uc_reg_write(m->uc, UC_X86_REG_ESP, &top);
-    uc_reg_write(m->uc, UC_X86_REG_DS, &ds);
-    uc_reg_write(m->uc, UC_X86_REG_ES, &ds);
+        uc_reg_write(m->ctx->uc, regs[i], &zero);
+    uc_reg_write(m->ctx->uc, UC_X86_REG_SS, &ss);
+    uc_reg_write(m->ctx->uc, UC_X86_REG_ESP, &top);
+    uc_reg_write(m->ctx->uc, UC_X86_REG_DS, &ds);
+    uc_reg_write(m->ctx->uc, UC_X86_REG_ES, &ds);
     /* until=entry, not count=1: removing a count hook later flushes every
      * translated block, a 0.4 s memset of the code buffer in Unicorn 2.0.1 */
-    uc_err e = uc_emu_start(m->uc, kva(m->stub_pfn), entry, 0, 0);
+    uc_err e = uc_emu_start(m->ctx->uc, kva(m->stub_pfn), entry, 0, 0);
     uint32_t cs = 0, eip = 0;
-    uc_reg_read(m->uc, UC_X86_REG_CS, &cs);
-    uc_reg_read(m->uc, UC_X86_REG_EIP, &eip);
+    uc_reg_read(m->ctx->uc, UC_X86_REG_CS, &cs);
+    uc_reg_read(m->ctx->uc, UC_X86_REG_EIP, &eip);
     /* Unicorn may already try to translate the entry block, which faults
      * (no hooks yet): what counts is that iret reached CPL 3 at the entry. */
     if ((e != UC_ERR_OK && e != UC_ERR_FETCH_PROT) || cs != USER_CS || eip != entry) {
@@ -201,7 +201,7 @@ static const struct decoded *decode_slow(struct machine *m, uint32_t eip, uint32
     uint8_t code[16];
     int known = size && size <= X86_MAX_INSN_LENGTH;
     size_t n = read_insn(m, eip, code, known ? size : sizeof code);
-    return decode_fill(&m->dc, eip, code, n, known ? n : 0);
+    return decode_fill(&m->ctx->dc, eip, code, n, known ? n : 0);
 }
 
 /*
@@ -240,10 +240,10 @@ static inline int translate(struct machine *m, uint32_t va, enum mmu_access acc,
 static void finish_rdtsc(struct machine *m)
 {
     uint32_t lo = (uint32_t)m->rdtsc_value, hi = (uint32_t)(m->rdtsc_value >> 32), zero = 0;
-    uc_reg_write(m->uc, UC_X86_REG_EAX, &lo);
-    uc_reg_write(m->uc, UC_X86_REG_EDX, &hi);
+    uc_reg_write(m->ctx->uc, UC_X86_REG_EAX, &lo);
+    uc_reg_write(m->ctx->uc, UC_X86_REG_EDX, &hi);
     if (m->rdtsc_pending & DEC_RDTSCP)
-        uc_reg_write(m->uc, UC_X86_REG_ECX, &zero);     /* TSC_AUX: cpu 0 */
+        uc_reg_write(m->ctx->uc, UC_X86_REG_ECX, &zero);     /* TSC_AUX: cpu 0 */
     m->rdtsc_pending = 0;
 }
 
@@ -281,7 +281,7 @@ void cpu_load_segments(struct machine *m)
     for (int r = 0; r < NR_SEG_REGS; r++) {
         uint32_t sel = 0;
         int null_sel = 0;
-        uc_reg_read(m->uc, uc_sreg[r], &sel);
+        uc_reg_read(m->ctx->uc, uc_sreg[r], &sel);
         m->sel[r] = (uint16_t)sel;
         seg_load((enum seg_reg)r, (uint16_t)sel, 3, gdt(m), GDT_ENTRIES * 8 - 1,
                  ldt, ldt ? 8192 * 8 - 1 : 0, &m->sreg[r], &null_sel);
@@ -317,7 +317,7 @@ static int segment_access(struct machine *m, uint32_t va, uint32_t size, enum mm
     event_emit(&m->events, &ev);
     if (r.fault == SEG_OK)
         return 0;
-    window_sacrifice(&m->win, va);           /* Unicorn completes the access */
+    window_sacrifice(&m->ctx->win, va);           /* Unicorn completes the access */
     task_exit_signal(m->task, r.fault == SEG_FAULT_GP ? SIGSEGV : SIGBUS,
                  "memsim: %s (%s) at %%%s:0x%08x, eip 0x%08x (%s)",
                  r.fault == SEG_FAULT_GP ? "SIGSEGV" : "SIGBUS",
@@ -375,7 +375,7 @@ static void hook_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
         }
         fetch(m, va + size - 1);
     }
-    const struct decoded *d = decode_lookup(&m->dc, va);
+    const struct decoded *d = decode_lookup(&m->ctx->dc, va);
     if (!d || d->size != size)             /* new, or dropped: its bytes were rewritten or unmapped */
         d = decode_slow(m, va, size);
     m->insn = d;
@@ -412,13 +412,13 @@ static void hook_mem(uc_engine *uc, uc_mem_type type, uint64_t addr, int size,
         goto dead;
     /* a store into code: the decode of the instructions it overlaps is stale
      * (Unicorn drops its own translated blocks) */
-    if (acc == MMU_WRITE && decode_page_has_code(&m->dc, va))
-        decode_written(&m->dc, va, (uint32_t)size);
+    if (acc == MMU_WRITE && decode_page_has_code(&m->ctx->dc, va))
+        decode_written(&m->ctx->dc, va, (uint32_t)size);
     data_access(m, va, acc);
     if (((last ^ va) >> m->mmu.mem.l1d.line_shift) && !machine_stopped(m)) {
         /* a split access touches two lines, perhaps two pages */
-        if (acc == MMU_WRITE && decode_page_has_code(&m->dc, last))
-            decode_written(&m->dc, va, (uint32_t)size);
+        if (acc == MMU_WRITE && decode_page_has_code(&m->ctx->dc, last))
+            decode_written(&m->ctx->dc, va, (uint32_t)size);
         data_access(m, last, acc);
     }
     if (!machine_stopped(m))
@@ -427,8 +427,8 @@ dead:
     /* The guest is dead, but Unicorn completes this access (and the rest of
      * the instruction's): whatever the window holds at either page — PROT_NONE,
      * a read-only page, a frame — it must land on scratch memory. */
-    window_sacrifice(&m->win, va);
-    window_sacrifice(&m->win, last);
+    window_sacrifice(&m->ctx->win, va);
+    window_sacrifice(&m->ctx->win, last);
 }
 
 /*
@@ -502,12 +502,12 @@ static int add_hooks(struct machine *m)
     uc_hook h;
     uc_err e = UC_ERR_OK;
     if (!m->opt.raw_engine) {
-        e = uc_hook_add(m->uc, &h, UC_HOOK_CODE, hook_code, m, 1, 0);
-        if (!e) e = uc_hook_add(m->uc, &h, UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE, hook_mem, m, 1, 0);
+        e = uc_hook_add(m->ctx->uc, &h, UC_HOOK_CODE, hook_code, m, 1, 0);
+        if (!e) e = uc_hook_add(m->ctx->uc, &h, UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE, hook_mem, m, 1, 0);
     }
-    if (!e) e = uc_hook_add(m->uc, &h, UC_HOOK_MEM_UNMAPPED | UC_HOOK_MEM_PROT, hook_bad, m, 1, 0);
-    if (!e) e = uc_hook_add(m->uc, &h, UC_HOOK_INTR, hook_intr, m, 1, 0);
-    if (!e) e = uc_hook_add(m->uc, &h, UC_HOOK_INSN, hook_sysenter, m, 1, 0, UC_X86_INS_SYSENTER);
+    if (!e) e = uc_hook_add(m->ctx->uc, &h, UC_HOOK_MEM_UNMAPPED | UC_HOOK_MEM_PROT, hook_bad, m, 1, 0);
+    if (!e) e = uc_hook_add(m->ctx->uc, &h, UC_HOOK_INTR, hook_intr, m, 1, 0);
+    if (!e) e = uc_hook_add(m->ctx->uc, &h, UC_HOOK_INSN, hook_sysenter, m, 1, 0, UC_X86_INS_SYSENTER);
     if (e) {
         snprintf(m->error, sizeof m->error, "Unicorn refused a hook: %s", uc_strerror(e));
         return -1;
@@ -528,15 +528,15 @@ static int add_hooks(struct machine *m)
 static void sysenter_dispatch(struct machine *m)
 {
     uint32_t ebp = 0, arg6;
-    uc_reg_read(m->uc, UC_X86_REG_EBP, &ebp);
+    uc_reg_read(m->ctx->uc, UC_X86_REG_EBP, &ebp);
     if (copy_from_user(m->task->mm, &arg6, ebp, sizeof arg6)) {
         uint32_t efault = (uint32_t)-EFAULT;
-        uc_reg_write(m->uc, UC_X86_REG_EAX, &efault);
+        uc_reg_write(m->ctx->uc, UC_X86_REG_EAX, &efault);
         return;
     }
-    uc_reg_write(m->uc, UC_X86_REG_EBP, &arg6);
+    uc_reg_write(m->ctx->uc, UC_X86_REG_EBP, &arg6);
     machine_syscall(m);
-    uc_reg_write(m->uc, UC_X86_REG_EBP, &ebp);
+    uc_reg_write(m->ctx->uc, UC_X86_REG_EBP, &ebp);
 }
 
 int cpu_run(struct machine *m)
@@ -545,9 +545,9 @@ int cpu_run(struct machine *m)
         return -1;
     while (!machine_stopped(m) && !machine_interrupted(m)) {
         uint32_t eip;
-        uc_reg_read(m->uc, UC_X86_REG_EIP, &eip);
+        uc_reg_read(m->ctx->uc, UC_X86_REG_EIP, &eip);
         m->in_engine = 1;
-        uc_err e = uc_emu_start(m->uc, eip, UNTIL_NEVER, 0, 0);
+        uc_err e = uc_emu_start(m->ctx->uc, eip, UNTIL_NEVER, 0, 0);
         m->in_engine = 0;
         if (machine_interrupted(m))             /* memsim's own SIGINT etc. stopped it */
             break;

@@ -117,13 +117,17 @@ int exec_program(struct machine *m, const struct elf_image *img, int fd)
     }
     struct exec_params p;
     struct exec_result res = { 0 };
-    struct mm_notifier nf;
-    const char *stage = "";
+    const char *stage = "page directory";
     exec_params_from(m, img, &p);
-    hostmap_notifier(m, &nf);
-    /* Each VMA is a Unicorn region, and Unicorn 2.0.1 aborts at about 4096
-     * of them: the guest meets the kernel's -ENOMEM well before that. */
-    int r = exec_mm(m->task, &p, file, &nf, MAX_UC_REGIONS, &res, &stage);
+    struct mm_struct *mm = mm_alloc(&m->k, m->task->pid);
+    int r = -ENOMEM;
+    if (mm) {
+        /* Each VMA is a Unicorn region, and Unicorn 2.0.1 aborts at about
+         * 4096 of them: the guest meets the kernel's -ENOMEM well before. */
+        mm->max_map_count = MAX_UC_REGIONS;
+        mm_context_attach(m->ctx, mm);
+        r = exec_mm(m->task, mm, &p, file, &res, &stage);
+    }
     vm_file_put(file);                     /* the VMAs hold their own references */
     if (r == 0 || strcmp(stage, "stack") == 0)
         record_exec(m, &p, &res);

@@ -20,9 +20,9 @@
 #include <signal.h>
 #include "emu/machine.h"
 
-static uint32_t vma_uc_perms(const struct machine *m, const struct vm_area_struct *v)
+static uint32_t vma_uc_perms(const struct mm_context *c, const struct vm_area_struct *v)
 {
-    uint32_t p = m->opt.raw_engine ? UC_PROT_EXEC : 0;   /* raw: no fetch hook */
+    uint32_t p = c->m->opt.raw_engine ? UC_PROT_EXEC : 0;   /* raw: no fetch hook */
     if (v->vm_flags & (VM_READ | VM_WRITE | VM_EXEC))
         p |= UC_PROT_READ;                /* i386 paging cannot make a page write- or exec-only */
     if (v->vm_flags & VM_WRITE)
@@ -30,28 +30,29 @@ static uint32_t vma_uc_perms(const struct machine *m, const struct vm_area_struc
     return p;
 }
 
-static int region_add(struct machine *m, uint32_t start, uint32_t end, uint32_t perms)
+static int region_add(struct mm_context *c, uint32_t start, uint32_t end, uint32_t perms)
 {
-    if (m->nr_regions == m->cap_regions) {
-        size_t cap = m->cap_regions ? m->cap_regions * 2 : 32;
-        struct uc_region *r = realloc(m->regions, cap * sizeof *r);
+    struct machine *m = c->m;
+    if (c->nr_regions == c->cap_regions) {
+        size_t cap = c->cap_regions ? c->cap_regions * 2 : 32;
+        struct uc_region *r = realloc(c->regions, cap * sizeof *r);
         if (!r)
             return -1;
-        m->regions = r;
-        m->cap_regions = cap;
+        c->regions = r;
+        c->cap_regions = cap;
     }
     size_t i = 0;
-    while (i < m->nr_regions && m->regions[i].start < start)
+    while (i < c->nr_regions && c->regions[i].start < start)
         i++;
-    uc_err e = uc_mem_map_ptr(m->uc, start, end - start, perms, m->win.base + start);
+    uc_err e = uc_mem_map_ptr(c->uc, start, end - start, perms, c->win.base + start);
     if (e != UC_ERR_OK) {
         snprintf(m->error, sizeof m->error, "Unicorn cannot map region 0x%08x-0x%08x: %s",
                  start, end, uc_strerror(e));
         return -1;
     }
-    memmove(&m->regions[i + 1], &m->regions[i], (m->nr_regions - i) * sizeof *m->regions);
-    m->regions[i] = (struct uc_region){ start, end, perms };
-    m->nr_regions++;
+    memmove(&c->regions[i + 1], &c->regions[i], (c->nr_regions - i) * sizeof *c->regions);
+    c->regions[i] = (struct uc_region){ start, end, perms };
+    c->nr_regions++;
     return 0;
 }
 
@@ -61,12 +62,12 @@ static int overlaps(uint32_t a0, uint32_t a1, uint32_t b0, uint32_t b1)
 }
 
 /* Widen [lo, hi) until no region or VMA straddles its ends. */
-static void widen(struct machine *m, uint32_t *lo, uint32_t *hi)
+static void widen(struct mm_context *c, uint32_t *lo, uint32_t *hi)
 {
     for (int changed = 1; changed; ) {
         changed = 0;
-        for (size_t i = 0; i < m->nr_regions; i++) {
-            const struct uc_region *r = &m->regions[i];
+        for (size_t i = 0; i < c->nr_regions; i++) {
+            const struct uc_region *r = &c->regions[i];
             if (overlaps(r->start, r->end, *lo, *hi) && (r->start < *lo || r->end > *hi)) {
                 *lo = r->start < *lo ? r->start : *lo;
                 *hi = r->end > *hi ? r->end : *hi;
@@ -74,7 +75,7 @@ static void widen(struct machine *m, uint32_t *lo, uint32_t *hi)
             }
         }
         const struct vm_area_struct *v;
-        for_each_vma(m->task->mm, v) {
+        for_each_vma(c->mm, v) {
             if (overlaps(v->vm_start, v->vm_end, *lo, *hi) && (v->vm_start < *lo || v->vm_end > *hi)) {
                 *lo = v->vm_start < *lo ? v->vm_start : *lo;
                 *hi = v->vm_end > *hi ? v->vm_end : *hi;
@@ -87,13 +88,13 @@ static void widen(struct machine *m, uint32_t *lo, uint32_t *hi)
 #define STACK_REGION_CHUNK (64u << PAGE_SHIFT)
 
 /* Lowest address a region below VMA v may start at. */
-static uint32_t region_floor(struct machine *m, const struct vm_area_struct *v, uint32_t below)
+static uint32_t region_floor(struct mm_context *c, const struct vm_area_struct *v, uint32_t below)
 {
-    const struct vm_area_struct *prev = vma_prev(m->task->mm, v);
+    const struct vm_area_struct *prev = vma_prev(c->mm, v);
     uint32_t floor = prev ? prev->vm_end + STACK_GUARD_GAP : MMAP_MIN_ADDR;
-    for (size_t r = 0; r < m->nr_regions; r++)
-        if (m->regions[r].end <= below && m->regions[r].end > floor)
-            floor = m->regions[r].end;
+    for (size_t r = 0; r < c->nr_regions; r++)
+        if (c->regions[r].end <= below && c->regions[r].end > floor)
+            floor = c->regions[r].end;
     return floor;
 }
 
@@ -104,42 +105,43 @@ static uint32_t region_floor(struct machine *m, const struct vm_area_struct *v, 
  * chunk more below it: the model still decides, page by page, what is the
  * stack, and a stack that grows by pages does not cost a region per page.
  */
-static const struct uc_region *region_at(const struct machine *m, uint32_t addr)
+static const struct uc_region *region_at(const struct mm_context *c, uint32_t addr)
 {
-    for (size_t r = 0; r < m->nr_regions; r++)
-        if (m->regions[r].start <= addr && addr < m->regions[r].end)
-            return &m->regions[r];
+    for (size_t r = 0; r < c->nr_regions; r++)
+        if (c->regions[r].start <= addr && addr < c->regions[r].end)
+            return &c->regions[r];
     return NULL;
 }
 
-static uint32_t next_region_start(const struct machine *m, uint32_t addr, uint32_t limit)
+static uint32_t next_region_start(const struct mm_context *c, uint32_t addr, uint32_t limit)
 {
-    for (size_t r = 0; r < m->nr_regions; r++)
-        if (m->regions[r].start > addr && m->regions[r].start < limit)
-            limit = m->regions[r].start;
+    for (size_t r = 0; r < c->nr_regions; r++)
+        if (c->regions[r].start > addr && c->regions[r].start < limit)
+            limit = c->regions[r].start;
     return limit;
 }
 
-static void add_missing_regions(struct machine *m, uint32_t start, uint32_t end)
+static void add_missing_regions(struct mm_context *c, uint32_t start, uint32_t end)
 {
+    struct machine *m = c->m;
     const struct vm_area_struct *v;
-    for (v = vma_first(m->task->mm); v && !machine_stopped(m); v = vma_next(m->task->mm, v)) {
-        uint32_t perms = vma_uc_perms(m, v);
+    for (v = vma_first(c->mm); v && !machine_stopped(m); v = vma_next(c->mm, v)) {
+        uint32_t perms = vma_uc_perms(c, v);
         if (!perms || !overlaps(v->vm_start, v->vm_end, start, end))
             continue;
         for (uint32_t a = v->vm_start; a < v->vm_end; ) {
-            const struct uc_region *r = region_at(m, a);
+            const struct uc_region *r = region_at(c, a);
             if (r) {
                 a = r->end;
                 continue;
             }
-            uint32_t b = next_region_start(m, a, v->vm_end), lo = a;
+            uint32_t b = next_region_start(c, a, v->vm_end), lo = a;
             /* (the raw engine cannot fault pages in under a slack region) */
             if ((v->vm_flags & VM_GROWSDOWN) && a == v->vm_start && !m->opt.raw_engine) {
-                uint32_t floor = region_floor(m, v, a);
+                uint32_t floor = region_floor(c, v, a);
                 lo = a > floor + STACK_REGION_CHUNK ? a - STACK_REGION_CHUNK : (floor < a ? floor : a);
             }
-            if (region_add(m, lo, b, perms) != 0) {
+            if (region_add(c, lo, b, perms) != 0) {
                 task_exit_signal(m->task, SIGKILL, "memsim: cannot mirror the mapping 0x%08x-0x%08x: %s",
                              lo, b, m->error);
                 return;
@@ -154,44 +156,46 @@ static void add_missing_regions(struct machine *m, uint32_t start, uint32_t end)
  * page in when the guest touches it: every page of a VMA is populated as
  * soon as the VMA exists (MAP_POPULATE semantics).
  */
-static void raw_populate(struct machine *m, uint32_t start, uint32_t end)
+static void raw_populate(struct mm_context *c, uint32_t start, uint32_t end)
 {
-    if (m->opt.raw_engine && !machine_stopped(m) && mm_populate(m->task->mm, start, end) != FAULT_OK)
+    struct machine *m = c->m;
+    if (m->opt.raw_engine && !machine_stopped(m) && mm_populate(c->mm, start, end) != FAULT_OK)
         task_exit_signal(m->task, SIGKILL, "memsim: out of memory (--ram %lluM) populating 0x%08x-0x%08x",
                      (unsigned long long)(m->opt.ram_bytes >> 20), start, end);
 }
 
 static void hm_vma_changed(void *ctx, struct mm_struct *mm, uint32_t start, uint32_t end)
 {
-    struct machine *m = ctx;
+    struct mm_context *c = ctx;
+    struct machine *m = c->m;
     uint32_t lo = start, hi = end;
     if (m->in_engine) {
-        add_missing_regions(m, start, end);
-        raw_populate(m, start, end);
+        add_missing_regions(c, start, end);
+        raw_populate(c, start, end);
         return;
     }
-    widen(m, &lo, &hi);
+    widen(c, &lo, &hi);
 
     size_t out = 0;
-    for (size_t i = 0; i < m->nr_regions; i++) {
-        struct uc_region *r = &m->regions[i];
+    for (size_t i = 0; i < c->nr_regions; i++) {
+        struct uc_region *r = &c->regions[i];
         if (overlaps(r->start, r->end, lo, hi))
-            uc_mem_unmap(m->uc, r->start, r->end - r->start);
+            uc_mem_unmap(c->uc, r->start, r->end - r->start);
         else
-            m->regions[out++] = *r;
+            c->regions[out++] = *r;
     }
-    m->nr_regions = out;
+    c->nr_regions = out;
     const struct vm_area_struct *v;
     for_each_vma(mm, v) {
-        uint32_t perms = vma_uc_perms(m, v);
+        uint32_t perms = vma_uc_perms(c, v);
         if (perms && overlaps(v->vm_start, v->vm_end, lo, hi) &&
-            region_add(m, v->vm_start, v->vm_end, perms) != 0) {
+            region_add(c, v->vm_start, v->vm_end, perms) != 0) {
             task_exit_signal(m->task, SIGKILL, "memsim: cannot mirror the mapping 0x%08x-0x%08x: %s",
                          v->vm_start, v->vm_end, m->error);
             return;
         }
     }
-    raw_populate(m, lo, hi);
+    raw_populate(c, lo, hi);
 }
 
 /*
@@ -201,31 +205,33 @@ static void hm_vma_changed(void *ctx, struct mm_struct *mm, uint32_t start, uint
  * replaced — so it becomes scratch memory first: neither a later access of
  * this instruction nor anything else can reach that frame through it.
  */
-static void host_maps_exhausted(struct machine *m, uint32_t va)
+static void host_maps_exhausted(struct mm_context *c, uint32_t va)
 {
-    window_sacrifice(&m->win, va);
+    struct machine *m = c->m;
+    window_sacrifice(&c->win, va);
     task_exit_signal(m->task, SIGKILL, "memsim: the host cannot map more guest pages (%llu host mappings; "
                  "raise vm.max_map_count, now below what this guest needs)",
-                 (unsigned long long)m->win.host_maps);
+                 (unsigned long long)c->win.host_maps);
 }
 
 static void hm_set_pte(void *ctx, struct mm_struct *mm, uint32_t va, uint32_t pfn, int writable)
 {
-    struct machine *m = ctx;
-    int r = pfn == m->k.zero_pfn && !writable ? window_zero(&m->win, va)
-                                              : window_alias(&m->win, m->k.pm.memfd, va, pfn, writable);
+    struct mm_context *c = ctx;
+    struct machine *m = c->m;
+    int r = pfn == m->k.zero_pfn && !writable ? window_zero(&c->win, va)
+                                              : window_alias(&c->win, m->k.pm.memfd, va, pfn, writable);
     if (r)
-        host_maps_exhausted(m, va);
+        host_maps_exhausted(c, va);
 }
 
 static void hm_clear_pte(void *ctx, struct mm_struct *mm, uint32_t va, int was_exec)
 {
-    struct machine *m = ctx;
-    if (window_unalias(&m->win, va))
-        host_maps_exhausted(m, va);
+    struct mm_context *c = ctx;
+    if (window_unalias(&c->win, va))
+        host_maps_exhausted(c, va);
     if (was_exec) {
-        uc_ctl_remove_cache(m->uc, va, va + PAGE_SIZE);
-        decode_invalidate(&m->dc, va, va + PAGE_SIZE);
+        uc_ctl_remove_cache(c->uc, va, va + PAGE_SIZE);
+        decode_invalidate(&c->dc, va, va + PAGE_SIZE);
     }
 }
 
@@ -242,9 +248,9 @@ static void hm_range_zapped(void *ctx, struct mm_struct *mm, uint32_t start, uin
 /* Without NX any readable page may hold translated code. */
 static void hm_user_written(void *ctx, struct mm_struct *mm, uint32_t va, uint32_t len)
 {
-    struct machine *m = ctx;
-    uc_ctl_remove_cache(m->uc, va, va + len);
-    decode_invalidate(&m->dc, va, va + len);
+    struct mm_context *c = ctx;
+    uc_ctl_remove_cache(c->uc, va, va + len);
+    decode_invalidate(&c->dc, va, va + len);
 }
 
 /*
@@ -255,8 +261,9 @@ static void hm_user_written(void *ctx, struct mm_struct *mm, uint32_t va, uint32
  */
 static void hm_bad_pagetable(void *ctx, struct mm_struct *mm, uint32_t va, uint64_t entry)
 {
-    struct machine *m = ctx;
-    window_sacrifice(&m->win, va);
+    struct mm_context *c = ctx;
+    struct machine *m = c->m;
+    window_sacrifice(&c->win, va);
     if (!machine_stopped(m))
         m->task->exit_reason = "bad-pagetable";
     task_exit_signal(m->task, SIGKILL, "memsim: corrupted page table: an entry for 0x%08x names a frame "
@@ -264,10 +271,10 @@ static void hm_bad_pagetable(void *ctx, struct mm_struct *mm, uint32_t va, uint6
                  va, m->k.pm.nr_pages);
 }
 
-void hostmap_notifier(struct machine *m, struct mm_notifier *n)
+void hostmap_notifier(struct mm_context *c, struct mm_notifier *n)
 {
     *n = (struct mm_notifier){
-        .ctx = m,
+        .ctx = c,
         .vma_changed = hm_vma_changed,
         .set_pte = hm_set_pte,
         .clear_pte = hm_clear_pte,
@@ -281,7 +288,7 @@ int hostmap_map_kernel_page(struct machine *m, uint32_t pfn, int writable)
 {
     uint32_t va = PAGE_OFFSET + (pfn << PAGE_SHIFT);
     uint32_t perms = UC_PROT_READ | (writable ? UC_PROT_WRITE : UC_PROT_EXEC);
-    uc_err e = uc_mem_map_ptr(m->uc, va, PAGE_SIZE, perms, pfn_to_host(&m->k.pm, pfn));
+    uc_err e = uc_mem_map_ptr(m->ctx->uc, va, PAGE_SIZE, perms, pfn_to_host(&m->k.pm, pfn));
     if (e != UC_ERR_OK) {
         snprintf(m->error, sizeof m->error, "Unicorn cannot map kernel page 0x%08x: %s",
                  va, uc_strerror(e));

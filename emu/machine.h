@@ -30,9 +30,27 @@ struct uc_region {
     uint32_t perms;                 /* UC_PROT_READ | UC_PROT_WRITE */
 };
 
+struct machine;
+
+/*
+ * What the engine keeps per address space.  Unicorn runs with its paging
+ * off, so its physical space is the guest's linear space: an engine, its
+ * regions, the host window behind them and the instructions decoded from
+ * them all belong to one mm, and two mms never share any of them (the
+ * kernel's mm_struct points back here through its opaque `context`).
+ */
+struct mm_context {
+    struct machine *m;
+    struct mm_struct *mm;           /* NULL until exec builds it */
+    uc_engine *uc;
+    struct host_window win;         /* the address space's user part on the host */
+    struct uc_region *regions;      /* sorted, non-overlapping */
+    size_t nr_regions, cap_regions;
+    struct decode_cache dc;         /* instructions decoded in this address space */
+};
+
 struct machine {
     struct memsim_options opt;
-    uc_engine *uc;
     struct mmu mmu;
     struct kernel k;
     struct task_struct *task;       /* the task the CPU runs (kernel-model/sched.h) */
@@ -41,16 +59,14 @@ struct machine {
     struct event_stream events;
     struct trace *trace;
 
-    struct host_window win;         /* the guest's user space on the host */
-    struct uc_region *regions;      /* sorted, non-overlapping */
-    size_t nr_regions, cap_regions;
+    struct mm_context *ctx;         /* the running task's address space */
+    struct host_map_account host_maps;   /* every window's host mappings */
 
     /* kernel-side frames mapped into Unicorn at their direct-map address */
     uint32_t gdt_pfn, stub_pfn, kstack_pfn;
 
     /* the CPU: its configuration, decoded instructions, the front end */
     struct cpu_config cpu;
-    struct decode_cache dc;
     uint32_t fetch_line;            /* line last fetched (UINT32_MAX: none) */
     uint8_t rdtsc_pending;          /* DEC_RDTSC/DEC_RDTSCP: fix EDX:EAX */
     uint64_t rdtsc_value;
@@ -79,7 +95,12 @@ struct machine {
 };
 
 /* hostmap.c: the secondary MMU — regions and aliases */
-void hostmap_notifier(struct machine *m, struct mm_notifier *n);
+void hostmap_notifier(struct mm_context *c, struct mm_notifier *n);
+/* mm_context.c: an address space's engine, window and decode cache; the
+ * mm is attached when exec builds it (mm_context_attach). */
+struct mm_context *mm_context_create(struct machine *m, char *err, size_t errlen);
+void mm_context_attach(struct mm_context *c, struct mm_struct *mm);
+void mm_context_destroy(struct mm_context *c);
 int  hostmap_map_kernel_page(struct machine *m, uint32_t pfn, int writable);
 
 /* cpu.c: descriptor tables, entry to user mode, the hooks and the run loop */

@@ -161,17 +161,9 @@ static int machine_create(struct machine *m, const struct memsim_options *opt,
             snprintf(err, errlen, "cannot set up the MMU model: out of host memory");
         return MEMSIM_EXIT_INTERNAL;
     }
-    if (decode_init(&m->dc)) {
-        snprintf(err, errlen, "cannot start the Capstone decoder");
+    host_map_account_init(&m->host_maps);
+    if (!(m->ctx = mm_context_create(m, err, errlen)))
         return MEMSIM_EXIT_INTERNAL;
-    }
-    if (window_init(&m->win, err, errlen))
-        return MEMSIM_EXIT_INTERNAL;
-    uc_err e = uc_open(UC_ARCH_X86, UC_MODE_32, &m->uc);
-    if (e != UC_ERR_OK) {
-        snprintf(err, errlen, "cannot set up the emulator: %s", uc_strerror(e));
-        return MEMSIM_EXIT_INTERNAL;
-    }
     /* The trace records from the kernel model's boot on. */
     if (opt->db_path && !(m->trace = trace_open(opt->db_path, err, errlen)))
         return MEMSIM_EXIT_INTERNAL;
@@ -202,17 +194,12 @@ static int machine_create(struct machine *m, const struct memsim_options *opt,
 
 static void machine_destroy(struct machine *m)
 {
-    if (m->task && m->task->mm)
-        m->task->mm->notifier = (struct mm_notifier){ 0 };   /* the host side goes away whole */
+    mm_context_destroy(m->ctx);           /* before the mm: no notifier calls in teardown */
+    m->ctx = NULL;
     task_free(m->task);
     m->task = NULL;
-    if (m->uc)
-        uc_close(m->uc);
-    window_destroy(&m->win);
     mmu_destroy(&m->mmu);
-    decode_destroy(&m->dc);
     kernel_destroy(&m->k);
-    free(m->regions);
 }
 
 static void record_run_start(struct machine *m, const struct memsim_options *opt,
@@ -286,7 +273,7 @@ static int run_guest(struct machine *m, const struct memsim_options *opt,
 {
     m->task->exe_guest_path = guest_exe_path(opt);
     emit_process(m, EV_PROCESS_START);
-    interrupt_engine(m->uc);
+    interrupt_engine(m->ctx->uc);
     int failed = exec_program(m, img, fd) || cpu_run(m);
     interrupt_engine(NULL);                 /* before uc_close: the handler must not see it */
     if (failed && !machine_stopped(m)) {

@@ -48,7 +48,7 @@ static void deliver_fault(struct machine *m, enum fault_result r, uint32_t va, e
     if (machine_stopped(m))
         return;
     const char *what = acc == MMU_WRITE ? "write" : acc == MMU_FETCH ? "instruction fetch" : "read";
-    window_sacrifice(&m->win, va);            /* Unicorn still completes this access */
+    window_sacrifice(&m->ctx->win, va);            /* Unicorn still completes this access */
     switch (r) {
     case FAULT_OOM:
         m->task->exit_reason = "OOM";

@@ -80,7 +80,7 @@ void machine_collect_stats(struct machine *m, struct memsim_result *r)
     put(r, "fault_cycles", (double)m->fault_cycles);
     put(r, "syscalls", (double)m->nr_syscalls);
     put(r, "syscall_cycles", (double)m->syscall_cycles);
-    put(r, "decode_misses", (double)m->dc.misses);
+    put(r, "decode_misses", (double)m->ctx->dc.misses);
 }
 
 static const struct memsim_stat *find(const struct memsim_result *r, const char *name)

@@ -15,13 +15,13 @@ static const int arg_regs[6] = { UC_X86_REG_EBX, UC_X86_REG_ECX, UC_X86_REG_EDX,
 void machine_syscall(struct machine *m)
 {
     uint32_t nr, a[6];
-    uc_reg_read(m->uc, UC_X86_REG_EAX, &nr);
+    uc_reg_read(m->ctx->uc, UC_X86_REG_EAX, &nr);
     for (int i = 0; i < 6; i++)
-        uc_reg_read(m->uc, arg_regs[i], &a[i]);
+        uc_reg_read(m->ctx->uc, arg_regs[i], &a[i]);
     m->cycles += m->cpu.syscall_cost;
     m->syscall_cycles += m->cpu.syscall_cost;
     uint32_t eax = (uint32_t)syscall_dispatch(m->task, nr, a);
-    uc_reg_write(m->uc, UC_X86_REG_EAX, &eax);
+    uc_reg_write(m->ctx->uc, UC_X86_REG_EAX, &eax);
 }
 
 /* ---- the kernel's arch ops ---- */
@@ -40,14 +40,14 @@ static int arch_load_ldt(void *ctx, struct task_struct *t)
         if (hostmap_map_kernel_page(m, t->ldt_pfn + i, 0))
             return -1;
     uc_x86_mmr ldtr = { 0, PAGE_OFFSET + (t->ldt_pfn << PAGE_SHIFT), LDT_ENTRIES * 8 - 1, 0x82 };
-    return uc_reg_write(m->uc, UC_X86_REG_LDTR, &ldtr) == UC_ERR_OK ? 0 : -1;
+    return uc_reg_write(m->ctx->uc, UC_X86_REG_LDTR, &ldtr) == UC_ERR_OK ? 0 : -1;
 }
 
 static uint32_t arch_user_sp(void *ctx, struct task_struct *t)
 {
     struct machine *m = ctx;
     uint32_t esp = 0;
-    uc_reg_read(m->uc, UC_X86_REG_ESP, &esp);
+    uc_reg_read(m->ctx->uc, UC_X86_REG_ESP, &esp);
     return esp;
 }
 
@@ -60,7 +60,7 @@ static void arch_task_dead(void *ctx, struct task_struct *t)
 {
     struct machine *m = ctx;
     if (m->in_engine)
-        uc_emu_stop(m->uc);
+        uc_emu_stop(m->ctx->uc);
 }
 
 static void arch_advance_clock(void *ctx, uint64_t delta)

@@ -56,9 +56,18 @@ static uint64_t count_host_maps(void)
     return n;
 }
 
-int window_init(struct host_window *w, char *err, size_t errlen)
+void host_map_account_init(struct host_map_account *a)
+{
+    uint64_t limit = read_number("/proc/sys/vm/max_map_count", 65530);
+    uint64_t used = count_host_maps() + HOST_MAP_MARGIN;
+    a->budget = limit > used ? limit - used : 0;
+    a->host_maps = 0;
+}
+
+int window_init(struct host_window *w, struct host_map_account *acct, char *err, size_t errlen)
 {
     memset(w, 0, sizeof *w);
+    w->acct = acct;
     w->base = mmap(NULL, TASK_SIZE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     w->alias = calloc(WINDOW_PAGES, sizeof *w->alias);
     if (w->base == MAP_FAILED || !w->alias) {
@@ -67,15 +76,15 @@ int window_init(struct host_window *w, char *err, size_t errlen)
         window_destroy(w);
         return -1;
     }
-    uint64_t limit = read_number("/proc/sys/vm/max_map_count", 65530);
-    uint64_t used = count_host_maps() + HOST_MAP_MARGIN;
-    w->budget = limit > used ? limit - used : 0;
     w->host_maps = 1;
+    acct->host_maps += 1;
     return 0;
 }
 
 void window_destroy(struct host_window *w)
 {
+    if (w->acct)
+        w->acct->host_maps -= w->host_maps;
     if (w->base)
         munmap(w->base, TASK_SIZE);
     free(w->alias);
@@ -140,8 +149,15 @@ static int host_map(struct host_window *w, uint32_t p, uint32_t n, uint32_t k, i
     return got == at ? 0 : -1;
 }
 
+/* The window's count changes, and the accountant's with it. */
+static void set_host_maps(struct host_window *w, uint64_t maps)
+{
+    w->acct->host_maps = w->acct->host_maps - w->host_maps + maps;
+    w->host_maps = maps;
+}
+
 /*
- * Page p becomes kind k, if that keeps the host mappings within limit (or
+ * Page p becomes kind k, if that keeps every window's host mappings within limit (or
  * does not add any).  A refused MAP_FIXED mmap leaves the old mapping in
  * place (the kernel checks the map count before it unmaps anything), so on
  * failure host and model are both unchanged.
@@ -151,19 +167,20 @@ static int set_kind(struct host_window *w, uint32_t p, uint32_t k, int memfd, ui
     if (w->alias[p] == k)
         return 0;
     uint64_t maps = maps_if(w, p, k);
-    if (maps > limit && maps > w->host_maps)
+    uint64_t total = w->acct->host_maps - w->host_maps + maps;
+    if (total > limit && maps > w->host_maps)
         return -1;
     if (host_map(w, p, 1, k, memfd))
         return -1;
     w->alias[p] = k;
-    w->host_maps = maps;
+    set_host_maps(w, maps);
     return 0;
 }
 
 int window_alias(struct host_window *w, int memfd, uint32_t va, uint32_t pfn, int writable)
 {
     return set_kind(w, va >> PAGE_SHIFT, (pfn + 1) | (writable ? WINDOW_WRITABLE : 0), memfd,
-                    w->budget);
+                    w->acct->budget);
 }
 
 /*
@@ -175,14 +192,14 @@ int window_alias(struct host_window *w, int memfd, uint32_t va, uint32_t pfn, in
  */
 int window_zero(struct host_window *w, uint32_t va)
 {
-    return set_kind(w, va >> PAGE_SHIFT, WINDOW_ZERO, -1, w->budget);
+    return set_kind(w, va >> PAGE_SHIFT, WINDOW_ZERO, -1, w->acct->budget);
 }
 
 /* Back to PROT_NONE: this costs when the page had neighbours of another kind
  * (a hole between two aliases splits their mapping). */
 int window_unalias(struct host_window *w, uint32_t va)
 {
-    return set_kind(w, va >> PAGE_SHIFT, 0, -1, w->budget);
+    return set_kind(w, va >> PAGE_SHIFT, 0, -1, w->acct->budget);
 }
 
 /* Replace the host mapping around page p by scratch memory: its edges are
@@ -197,7 +214,7 @@ static int sacrifice_mapping(struct host_window *w, uint32_t p)
     if (host_map(w, lo, hi - lo + 1, WINDOW_SCRATCH, -1))
         return -1;
     for (uint32_t i = lo; i <= hi; i++) {
-        w->host_maps = maps_if(w, i, WINDOW_SCRATCH);
+        set_host_maps(w, maps_if(w, i, WINDOW_SCRATCH));
         w->alias[i] = WINDOW_SCRATCH;
     }
     return 0;
@@ -215,7 +232,7 @@ int window_sacrifice(struct host_window *w, uint32_t va)
     if (va >= TASK_SIZE)
         return 0;
     uint32_t p = va >> PAGE_SHIFT;
-    if (set_kind(w, p, WINDOW_SCRATCH, -1, w->budget + WINDOW_SCRATCH_MAPS) == 0)
+    if (set_kind(w, p, WINDOW_SCRATCH, -1, w->acct->budget + WINDOW_SCRATCH_MAPS) == 0)
         return 0;
     return sacrifice_mapping(w, p);
 }

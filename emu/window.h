@@ -26,14 +26,24 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The one accountant of host mappings: every window's count adds up here,
+ * against one budget read at start (vm.max_map_count less what the host
+ * process already uses and a margin). */
+struct host_map_account {
+    uint64_t host_maps;      /* host mappings of all windows */
+    uint64_t budget;         /* host_maps may not grow past it */
+};
+
+void host_map_account_init(struct host_map_account *a);
+
 struct host_window {
     uint8_t  *base;          /* TASK_SIZE bytes */
     uint32_t *alias;         /* per user page: its kind (window.c) */
-    uint64_t  host_maps;     /* host mappings the window is split into */
-    uint64_t  budget;        /* host_maps may not grow past it */
+    uint64_t  host_maps;     /* host mappings this window is split into */
+    struct host_map_account *acct;
 };
 
-int  window_init(struct host_window *w, char *err, size_t errlen);
+int  window_init(struct host_window *w, struct host_map_account *acct, char *err, size_t errlen);
 void window_destroy(struct host_window *w);
 /*
  * Each returns 0, or -1 when the change would cross the budget or the host

@@ -149,19 +149,10 @@ static int setup_stack(struct task_struct *t, const struct exec_params *x, struc
     return err;
 }
 
-int exec_mm(struct task_struct *t, const struct exec_params *p, struct vm_file *file,
-            const struct mm_notifier *nf, unsigned max_map_count,
-            struct exec_result *out, const char **stage)
+int exec_mm(struct task_struct *t, struct mm_struct *mm, const struct exec_params *p,
+            struct vm_file *file, struct exec_result *out, const char **stage)
 {
-    struct mm_struct *mm = mm_alloc(t->k, t->pid);
-    *stage = "page directory";
-    if (!mm)
-        return -ENOMEM;
     t->mm = mm;
-    if (max_map_count)
-        mm->max_map_count = max_map_count;
-    if (nf)
-        mm->notifier = *nf;
     mmu_write_cr3(t->k->mmu, mm->pgd << PAGE_SHIFT);
 
     *stage = "segments";

@@ -45,12 +45,12 @@ struct exec_result {
     uint32_t auxv[2 * EXEC_AUXV_PAIRS];     /* the auxv as written, AT_NULL last */
 };
 
-/* Give t a new mm built from p (t->mm must be NULL).  nf, when not NULL,
- * is installed before the first mapping (the engine follows the VMAs);
- * max_map_count bounds the VMAs (0: the default).  Returns 0, or -errno
- * with *stage naming what failed ("page directory", "segments", "stack"). */
-int exec_mm(struct task_struct *t, const struct exec_params *p, struct vm_file *file,
-            const struct mm_notifier *nf, unsigned max_map_count,
-            struct exec_result *out, const char **stage);
+/* Build mm from p and make it t's (t->mm must be NULL).  The caller made
+ * mm (mm_alloc, as bprm_mm_init does) and set what it wants before the
+ * first mapping: a notifier so the engine follows the VMAs, a smaller
+ * max_map_count.  Returns 0, or -errno with *stage naming what failed
+ * ("segments", "stack"). */
+int exec_mm(struct task_struct *t, struct mm_struct *mm, const struct exec_params *p,
+            struct vm_file *file, struct exec_result *out, const char **stage);
 
 #endif

@@ -1,14 +1,16 @@
 /*
- * fs.h — the guest's descriptors and paths (internal to kernel-model/).
+ * fs.h — the guest's descriptors and paths (internal to kernel-model/;
+ * the file objects are vfs.h).
  *
  * The sandbox rules, each enforced in one place:
- *   - a guest descriptor is an entry of t->files->fd; memsim's own host files
- *     (the program, the RAM memfd, the trace, --root) are never entries,
- *     so no guest number can name them (fd_table.c);
+ *   - a guest descriptor is an entry of t->files->fd, a struct file (vfs.h)
+ *     whose backend owns its host descriptor; memsim's own host files (the
+ *     program, the RAM memfd, the trace, --root) are in no file, so no
+ *     guest number can name them (fd_table.c, file.c);
  *   - paths resolve under --root with openat2(RESOLVE_IN_ROOT |
  *     RESOLVE_NO_MAGICLINKS), and anything on the host's procfs is ENOENT
  *     (fs_path.c);
- *   - a dirfd is a directory the guest opened itself (t->files->fd[fd].dir), so
+ *   - a dirfd is a directory the guest opened itself (hostfs_dir_ops), so
  *     inherited stdio never becomes a way out of the root (fs_path.c);
  *   - files are read-only; the only thing opened for writing is the host's
  *     /dev/null, when what the path names is a null device (fs_path.c).
@@ -17,6 +19,7 @@
 #define MEMSIM_FS_H
 
 #include "kernel-model/sys_internal.h"
+#include "kernel-model/vfs.h"
 
 #define G_AT_FDCWD ((uint32_t)-100)
 #define G_AT_EMPTY_PATH 0x1000u
@@ -32,20 +35,15 @@
 #define G_O_CLOEXEC 02000000u
 #define PATH_MAX_G 4096u
 
-/* fd_table.c */
-struct guest_fd *fd_get(struct task_struct *t, uint32_t fd);   /* NULL: not open */
-int  fd_host(struct task_struct *t, uint32_t fd);              /* -1: not open */
-/* Give host descriptor hfd (owned) and dir (a reference, or NULL) a guest
- * number >= lowest; -EMFILE (hfd closed, dir put) when the table is full. */
-long fd_install(struct task_struct *t, int hfd, int cloexec, uint32_t lowest,
-                const char *path, struct guest_dir *dir);
-
+/* fd_table.c: a new guest fd (the lowest free >= lowest, within
+ * RLIMIT_NOFILE) for f, taking over the caller's reference: -EMFILE or
+ * -EINVAL (F_DUPFD past the limit), f put. */
+long fd_install_file(struct task_struct *t, struct file *f, int cloexec, uint32_t lowest);
 /* A new guest fd (the lowest free) sharing guest fd's open file: -EBADF. */
 long fd_reopen(struct task_struct *t, uint32_t fd, int cloexec);
 
-/* sys_fdops.c: fcntl's record locks and ioctl FIONREAD on guest fds. */
-long fd_record_lock(struct task_struct *t, struct guest_fd *g, uint32_t cmd, uint32_t uaddr);
-long fd_fionread(struct task_struct *t, int h, uint32_t uaddr);
+/* sys_fdops.c: fcntl's record locks. */
+long fd_record_lock(struct task_struct *t, struct file *f, uint32_t cmd, uint32_t uaddr);
 
 /* fs_path.c: a host descriptor (owned by the caller) for a guest path
  * relative to guest dirfd, opened with host flags, or -errno. */
@@ -58,12 +56,10 @@ long fs_chdir(struct task_struct *t, uint32_t dirfd, const char *path);
 void fs_cwd_release(struct task_struct *t);
 long fs_getcwd(struct task_struct *t, char *buf, size_t size);    /* 0 or -errno */
 
-/* sys_dir.c: a directory's reading state, shared by dups of its fd. */
+/* sys_dir.c: a directory's reading state, the private part of its file
+ * (hostfs_dir_ops), so shared by the dups of its fd. */
 struct guest_dir *guest_dir_new(const char *gpath);        /* NULL: no memory */
-struct guest_dir *guest_dir_get(struct guest_dir *d);
-void guest_dir_put(struct guest_dir *d);
+void guest_dir_free(struct guest_dir *d);
 const char *guest_dir_path(const struct guest_dir *d);     /* NULL with the default root */
-/* lseek on a directory: only offsets getdents64 handed out (or 0). */
-long guest_dir_seek(struct guest_dir *d, int hfd, int64_t off, int whence, int64_t *res);
 
 #endif

@@ -1,5 +1,6 @@
 /*
- * fs_path.c — guest paths to host descriptors, inside the sandbox.
+ * fs_path.c — guest paths to host descriptors and open files, inside the
+ * sandbox (the files themselves: vfs.h, hostfs.c).
  *
  * With --root R every path resolves from R's descriptor with
  * openat2(RESOLVE_IN_ROOT): ".." stops at R and absolute symlinks restart
@@ -96,20 +97,20 @@ static long path_base(struct task_struct *t, uint32_t dirfd, const char *path,
     *hpath = path;
     if (path[0] == '/')
         return 0;
-    struct guest_fd *g;
+    struct file *d;
     if (dirfd == G_AT_FDCWD) {
-        if (!t->cwd.dir)
+        if (!t->cwd)
             return 0;               /* the starting directory: "." from the base */
-        g = &t->cwd;
-    } else if (!(g = fd_get(t, dirfd)))
+        d = t->cwd;
+    } else if (!(d = fdget(t->files, dirfd)))
         return -EBADF;
-    else if (!g->dir)
+    else if (!host_file_dir(d))
         return -ENOTDIR;
     if (!rooted) {
-        *base = g->host_fd;
+        *base = file_host_fd(d);
         return 0;
     }
-    int n = snprintf(buf, PATH_MAX_G, "%s/%s", guest_dir_path(g->dir), path);
+    int n = snprintf(buf, PATH_MAX_G, "%s/%s", guest_dir_path(host_file_dir(d)), path);
     if (n < 0 || (unsigned)n >= PATH_MAX_G)
         return -ENAMETOOLONG;
     *hpath = buf;
@@ -178,8 +179,9 @@ static char *rooted_dir_path(struct task_struct *t, int hfd, uint32_t dirfd, con
             return strdup(host[skip] ? host + skip : "/");
     }
     /* not under the root's host path (moved meanwhile?): the guest's words */
-    struct guest_fd *g = path[0] == '/' ? NULL : dirfd == G_AT_FDCWD ? &t->cwd : fd_get(t, dirfd);
-    const char *pre = g && g->dir ? guest_dir_path(g->dir) : "";
+    struct file *d = path[0] == '/' ? NULL : dirfd == G_AT_FDCWD ? t->cwd
+                                                                : fdget(t->files, dirfd);
+    const char *pre = d && host_file_dir(d) ? guest_dir_path(host_file_dir(d)) : "";
     char *s = malloc(strlen(pre) + strlen(path) + 3);
     if (s)
         sprintf(s, "%s%s%s", pre, path[0] == '/' ? "" : "/", path);
@@ -205,23 +207,25 @@ static char *rooted_dir_path(struct task_struct *t, int hfd, uint32_t dirfd, con
  */
 /* A new description of the regular file behind g, through the host's own
  * /proc/self/fd (memsim's, never shown to the guest). */
-static long reopen_regular(struct task_struct *t, struct guest_fd *g, uint32_t flags)
+static long reopen_regular(struct task_struct *t, struct file *g, uint32_t flags)
 {
     uint32_t acc = flags & G_O_ACCMODE;
     int writing = acc != 0 || (flags & G_O_TRUNC);
-    int have = fcntl(g->host_fd, F_GETFL);
+    int have = fcntl(file_host_fd(g), F_GETFL);
     if (have < 0)
         return -EBADF;
     if (writing && (have & O_ACCMODE) == O_RDONLY)
-        return g->path ? -EROFS : -EACCES;  /* a file of the root, or a read-only stdio */
+        return g->f_path ? -EROFS : -EACCES;  /* a file of the root, or a read-only stdio */
     int hflags = (int)acc | O_CLOEXEC | O_NOCTTY | (flags & G_O_APPEND ? O_APPEND : 0) |
                  (flags & G_O_TRUNC ? O_TRUNC : 0);
     char link[32];
-    snprintf(link, sizeof link, "/proc/self/fd/%d", g->host_fd);
+    snprintf(link, sizeof link, "/proc/self/fd/%d", file_host_fd(g));
     int h = open(link, hflags);
     if (h < 0)
         return -errno;
-    return fd_install(t, h, (flags & G_O_CLOEXEC) != 0, 0, g->path, NULL);
+    long err;
+    struct file *f = host_file_open(t->k, h, g->f_path, NULL, 0, &err);
+    return f ? fd_install_file(t, f, (flags & G_O_CLOEXEC) != 0, 0) : err;
 }
 
 static long open_own_fd(struct task_struct *t, const char *path, uint32_t flags)
@@ -243,7 +247,8 @@ static long open_own_fd(struct task_struct *t, const char *path, uint32_t flags)
     }
     if (!strcmp(path, "/dev/tty")) {
         for (int i = 0; i < 3 && fd < 0; i++)
-            if (fd_get(t, (uint32_t)i) && isatty(fd_host(t, (uint32_t)i)))
+            if (fdget(t->files, (uint32_t)i) &&
+                isatty(file_host_fd(fdget(t->files, (uint32_t)i))))
                 fd = i;
         if (fd < 0)
             return -ENXIO;
@@ -252,11 +257,12 @@ static long open_own_fd(struct task_struct *t, const char *path, uint32_t flags)
         return 1;
     if ((flags & (G_O_CREAT | G_O_EXCL)) == (G_O_CREAT | G_O_EXCL))
         return -EEXIST;
-    struct guest_fd *g = fd_get(t, (uint32_t)fd);
+    struct file *g = fdget(t->files, (uint32_t)fd);
     if (!g)
         return -ENOENT;                 /* no such entry in /proc/self/fd */
     struct stat st;
-    if (!fstat(g->host_fd, &st) && S_ISREG(st.st_mode))
+    if (g->f_op->getattr && !g->f_op->getattr(g, &st) && S_ISREG(st.st_mode) &&
+        file_host_fd(g) >= 0)
         return reopen_regular(t, g, flags);
     return fd_reopen(t, (uint32_t)fd, (flags & G_O_CLOEXEC) != 0);
 }
@@ -286,7 +292,9 @@ long fs_open_guest(struct task_struct *t, uint32_t dirfd, const char *path, uint
             return -ENOMEM;
         }
     }
-    return fd_install(t, fd, (flags & G_O_CLOEXEC) != 0, 0, path, dir);
+    long err;
+    struct file *f = host_file_open(t->k, fd, path, dir, 0, &err);
+    return f ? fd_install_file(t, f, (flags & G_O_CLOEXEC) != 0, 0) : err;
 }
 
 /*
@@ -303,12 +311,12 @@ long fs_chdir(struct task_struct *t, uint32_t dirfd, const char *path)
     if (path)
         fd = fs_open(t, G_AT_FDCWD, path, O_PATH | O_DIRECTORY);
     else {
-        struct guest_fd *g = fd_get(t, dirfd);
-        if (!g)
+        struct file *d = fdget(t->files, dirfd);
+        if (!d)
             return -EBADF;
-        if (!g->dir)
+        if (!host_file_dir(d))
             return -ENOTDIR;        /* only a directory the guest opened */
-        fd = fcntl(g->host_fd, F_DUPFD_CLOEXEC, 3);
+        fd = fcntl(file_host_fd(d), F_DUPFD_CLOEXEC, 3);
         fd = fd < 0 ? -errno : fd;
     }
     if (fd < 0)
@@ -322,8 +330,9 @@ long fs_chdir(struct task_struct *t, uint32_t dirfd, const char *path)
     }
     char *gpath = NULL;
     if (t->root_fd >= 0) {
-        struct guest_fd *g = path ? NULL : fd_get(t, dirfd);
-        gpath = g ? strdup(guest_dir_path(g->dir)) : rooted_dir_path(t, fd, G_AT_FDCWD, path);
+        struct file *d = path ? NULL : fdget(t->files, dirfd);
+        gpath = d ? strdup(guest_dir_path(host_file_dir(d)))
+                  : rooted_dir_path(t, fd, G_AT_FDCWD, path);
     }
     struct guest_dir *dir = (t->root_fd < 0 || gpath) ? guest_dir_new(gpath) : NULL;
     free(gpath);
@@ -331,31 +340,32 @@ long fs_chdir(struct task_struct *t, uint32_t dirfd, const char *path)
         close(fd);
         return -ENOMEM;
     }
+    long err;
+    struct file *cwd = host_file_open(t->k, fd, NULL, dir, 0, &err);
+    if (!cwd)
+        return err;
     fs_cwd_release(t);
-    t->cwd = (struct guest_fd){ .host_fd = fd, .dir = dir };
+    t->cwd = cwd;
     return 0;
 }
 
 void fs_cwd_release(struct task_struct *t)
 {
-    if (t->cwd.dir) {
-        close(t->cwd.host_fd);
-        guest_dir_put(t->cwd.dir);
-    }
-    t->cwd = (struct guest_fd){ .host_fd = -1 };
+    fput(t->cwd);
+    t->cwd = NULL;
 }
 
 /* getcwd: the guest path under --root; else the host's, as Linux prints it. */
 long fs_getcwd(struct task_struct *t, char *buf, size_t size)
 {
     if (t->root_fd >= 0) {
-        snprintf(buf, size, "%s", t->cwd.dir ? guest_dir_path(t->cwd.dir) : "/");
+        snprintf(buf, size, "%s", t->cwd ? guest_dir_path(host_file_dir(t->cwd)) : "/");
         return 0;
     }
-    if (!t->cwd.dir)
+    if (!t->cwd)
         return getcwd(buf, size) ? 0 : -errno;
     char proc[40];
-    snprintf(proc, sizeof proc, "/proc/self/fd/%d", t->cwd.host_fd);
+    snprintf(proc, sizeof proc, "/proc/self/fd/%d", file_host_fd(t->cwd));
     ssize_t n = readlink(proc, buf, size - 1);
     if (n < 0)
         return -errno;

@@ -157,6 +157,7 @@ struct mm_struct {
                                     PMDs belong to the pgd and are not counted */
     uint64_t bad_entries;        /* entries found naming a frame past RAM */
     struct mm_notifier notifier;
+    void *context;               /* the engine's for this address space (emu/), opaque here */
     uint32_t def_flags;          /* vm_flags every new mapping gets (mlockall MCL_FUTURE) */
     struct rlimit64_ rlim[RLIM_NLIMITS_]; /* the owner's resource limits (resource.h) */
 };
@@ -215,6 +216,7 @@ struct kernel {
     uint64_t oom_kills;
     struct futex_hash futex;     /* futex wait queues, keyed by (mm, uaddr) */
     struct vm_file_table vm_files; /* mapped files, one vm_file per host file */
+    struct inode *inodes;        /* the inode cache (vfs.h, inode.c) */
 
     struct kernel_clock clock;
     struct kernel_arch_ops arch;

@@ -19,6 +19,7 @@
 #include <stdint.h>
 #include "kernel-model/mm.h"
 #include "kernel-model/sigstate.h"
+#include "kernel-model/vfs.h"
 
 #define GUEST_PID 1000u             /* the first task's pid */
 #define TASK_COMM_LEN 16
@@ -32,21 +33,6 @@ enum task_state {
     TASK_RUNNING,
     TASK_INTERRUPTIBLE,             /* blocked in a system call, a signal may wake it */
     TASK_DEAD,                      /* exited or killed: exit_* say how */
-};
-
-/* One guest descriptor.  The VFS replaces this with struct file. */
-struct guest_fd {
-    int host_fd;                    /* -1: free */
-    int cloexec;
-    char *path;                     /* as the guest opened it, or NULL */
-    struct vm_file *vmf;            /* shared by every mmap of this open file */
-    struct guest_dir *dir;          /* a directory the guest opened (sys_dir.c):
-                                       only these name a dirfd; NULL otherwise */
-};
-
-/* The descriptor table (Linux's files_struct), shared by threads later. */
-struct files_struct {
-    struct guest_fd fd[MAX_FDS];
 };
 
 struct sigaction_rec {
@@ -72,11 +58,11 @@ struct task_struct {
 
     struct mm_struct *mm;           /* NULL until exec */
     uint64_t hiwater_rss;           /* pages: rss only falls in system calls (Linux: mm) */
-    struct files_struct *files;
+    struct files_struct *files;     /* the descriptor table (vfs.h), refcounted */
 
     /* file-system state (Linux: fs_struct) */
     int root_fd;                    /* host directory fd of --root, or -1 for "/" */
-    struct guest_fd cwd;            /* chdir's directory (fs_path.c); .dir NULL: the
+    struct file *cwd;               /* chdir's directory (fs_path.c); NULL: the
                                        starting one, the root or memsim's own */
     uint32_t umask;                 /* the file-creation mask (memsim's own at start) */
     char *exe_guest_path;           /* what /proc/self/exe reads as (Linux: mm->exe_file) */
@@ -134,7 +120,8 @@ const uint8_t *ldt_table(const struct task_struct *t);      /* NULL: no LDT yet 
  * low numbers (kept where it is if the limit is too low). */
 unsigned fd_stdio_reserve(void);
 int  fd_move_high(int fd);
-/* t's table: guest 0-2 those of stdio_open; 0 or -1 (errno) */
+/* t's table: guest 0-2 files (stdio_file_ops) on dups of those host 0-2
+ * in stdio_open; 0 or -1 (errno) */
 int  fd_table_init(struct task_struct *t, unsigned stdio_open);
 
 /* The guest's random stream (getrandom, AT_RANDOM), seeded by --seed. */

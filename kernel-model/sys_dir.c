@@ -10,8 +10,9 @@
  * directory remembers the host cookie behind each one to seek back to it.
  * linux_dirent64 has the same layout on i386 and x86-64; only d_off changes.
  *
- * The state is shared by every dup of the descriptor (they share the host
- * file description and so its position).
+ * The state is the private part of the directory's struct file
+ * (hostfs_dir_ops, hostfs.c), so every dup of the descriptor shares it, as
+ * it shares the file and the host descriptor behind it.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -24,7 +25,6 @@
 #define MAX_DIR_ENTRIES 0x7fffffffu      /* guest offsets stay positive int32 */
 
 struct guest_dir {
-    int refs;
     char *gpath;            /* the directory's guest path under --root, else NULL */
     uint32_t pos;           /* entries handed to the guest before the position */
     uint32_t nr, cap;       /* host cookies known */
@@ -42,7 +42,6 @@ struct guest_dir *guest_dir_new(const char *gpath)
     struct guest_dir *d = calloc(1, sizeof *d);
     if (!d)
         return NULL;
-    d->refs = 1;
     if (gpath && !(d->gpath = strdup(gpath))) {
         free(d);
         return NULL;
@@ -50,15 +49,9 @@ struct guest_dir *guest_dir_new(const char *gpath)
     return d;
 }
 
-struct guest_dir *guest_dir_get(struct guest_dir *d)
+void guest_dir_free(struct guest_dir *d)
 {
-    d->refs++;
-    return d;
-}
-
-void guest_dir_put(struct guest_dir *d)
-{
-    if (!d || --d->refs > 0)
+    if (!d)
         return;
     free(d->gpath);
     free(d->cookie);
@@ -162,21 +155,17 @@ static uint32_t to_old_dirents(const uint8_t *in, size_t len, uint8_t *out, uint
     return k;
 }
 
-static long getdents_common(struct task_struct *t, const uint32_t a[6], int old)
+long hostfs_getdents(struct file *f, struct mm_struct *mm, uint32_t ubuf, uint32_t count, int old)
 {
-    struct guest_fd *g = fd_get(t, a[0]);
-    if (!g)
-        return -EBADF;
-    if (!g->dir)
-        return -ENOTDIR;            /* not a directory the guest opened */
-    struct guest_dir *d = g->dir;
-    uint32_t len = a[2] < DIRENT_CHUNK ? a[2] : DIRENT_CHUNK;
+    struct guest_dir *d = host_file_dir(f);
+    int hfd = file_host_fd(f);
+    uint32_t len = count < DIRENT_CHUNK ? count : DIRENT_CHUNK;
     uint8_t *buf = malloc(len ? len : 1), *obuf = old ? malloc(len ? len : 1) : NULL;
     if (!buf || (old && !obuf)) {
         free(buf);
         return -ENOMEM;
     }
-    long n = syscall(SYS_getdents64, g->host_fd, buf, len);
+    long n = syscall(SYS_getdents64, hfd, buf, len);
     long r = n < 0 ? -errno : n;
     long k = n > 0 ? renumber(d, buf, (size_t)n) : 0;
     uint8_t *out = buf;
@@ -189,24 +178,39 @@ static long getdents_common(struct task_struct *t, const uint32_t a[6], int old)
         k = done;
         out = obuf;
     }
-    if (r > 0 && copy_to_user(t->mm, a[1], out, (uint32_t)r))
+    if (r > 0 && copy_to_user(mm, ubuf, out, (uint32_t)r))
         r = -EFAULT;
     if (n > 0 && r > 0)
         d->pos += (uint32_t)k;
+    f->f_pos = d->pos;
     /* on an error nothing was read; a short conversion stops at the
      * entry that did not fit: the host goes back to the guest's position */
     if (n > 0 && (r <= 0 || (old && k < renumber_count(buf, (size_t)n))))
-        lseek(g->host_fd, host_offset(d, d->pos), SEEK_SET);
+        lseek(hfd, host_offset(d, d->pos), SEEK_SET);
     free(buf);
     free(obuf);
     return r;
 }
 
+static long getdents_common(struct task_struct *t, const uint32_t a[6], int old)
+{
+    struct file *f = fdget(t->files, a[0]);
+    if (!f)
+        return -EBADF;
+    if (!f->f_op->getdents)
+        return -ENOTDIR;            /* not a directory the guest opened */
+    return f->f_op->getdents(f, t->mm, a[1], a[2], old);
+}
+
 long sys_getdents64(struct task_struct *t, const uint32_t a[6]) { return getdents_common(t, a, 0); }
 long sys_getdents(struct task_struct *t, const uint32_t a[6]) { return getdents_common(t, a, 1); }
 
-long guest_dir_seek(struct guest_dir *d, int hfd, int64_t off, int whence, int64_t *res)
+/* lseek on a directory: only offsets getdents64 handed out (or 0); f_pos
+ * is the guest's entry index. */
+long hostfs_dir_llseek(struct file *f, int64_t off, int whence, int64_t *res)
 {
+    struct guest_dir *d = host_file_dir(f);
+    int hfd = file_host_fd(f);
     if (whence == SEEK_CUR)
         off += d->pos;
     else if (whence != SEEK_SET)
@@ -216,6 +220,6 @@ long guest_dir_seek(struct guest_dir *d, int hfd, int64_t off, int whence, int64
     if (lseek(hfd, host_offset(d, (uint32_t)off), SEEK_SET) < 0)
         return -errno;
     d->pos = (uint32_t)off;
-    *res = off;
+    f->f_pos = *res = off;
     return 0;
 }

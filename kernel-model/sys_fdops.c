@@ -2,11 +2,11 @@
  * sys_fdops.c — the smaller calls on descriptors and the process's file
  * state: pread64/pwrite64, fsync/fdatasync/syncfs, flock, fadvise,
  * statfs64/fstatfs64, umask, getpriority/setpriority, getgroups32, record
- * locks (fcntl F_GETLK/F_SETLK), ioctl FIONREAD and sendfile.
+ * locks (fcntl F_GETLK/F_SETLK) and sendfile.
  *
  * Where the host's answer is Linux's answer for the same descriptor (pread,
- * pwrite, fsync, fadvise, FIONREAD: errno by file type and mode) the host
- * call on the guest's host descriptor decides.  Where the answer is about
+ * pwrite, fsync, fadvise: errno by file type and mode) the host call on
+ * the host descriptor behind the guest's file decides.  Where the answer is about
  * the process (locks, flock, priority) the guest is modelled as what it is:
  * alone, so nobody else holds a lock and no lock it takes can conflict.
  */
@@ -27,10 +27,19 @@
 
 static int64_t arg64(const uint32_t a[6], int i) { return (int64_t)((uint64_t)a[i + 1] << 32 | a[i]); }
 
+/* The host descriptor behind guest fd's file (vfs.h: f_op->host_fd), for
+ * the calls whose answer the host gives exactly; -1: not open (or no host
+ * object behind it, which these calls refuse as a bad descriptor). */
+static int host_of(struct task_struct *t, uint32_t fd)
+{
+    struct file *f = fdget(t->files, fd);
+    return f ? file_host_fd(f) : -1;
+}
+
 /* pread64(fd, buf, count, pos): whole chunks until count or end of file. */
 long sys_pread64(struct task_struct *t, const uint32_t a[6])
 {
-    int h = fd_host(t, a[0]);
+    int h = host_of(t, a[0]);
     int64_t pos = arg64(a, 3);
     if (h < 0)
         return -EBADF;
@@ -62,7 +71,7 @@ long sys_pread64(struct task_struct *t, const uint32_t a[6])
  * (ESPIPE) as Linux does; only /dev/null and stdio are writable. */
 long sys_pwrite64(struct task_struct *t, const uint32_t a[6])
 {
-    int h = fd_host(t, a[0]);
+    int h = host_of(t, a[0]);
     if (h < 0)
         return -EBADF;
     uint32_t len = a[2] < PIO_CHUNK ? a[2] : PIO_CHUNK;
@@ -84,7 +93,7 @@ long sys_pwrite64(struct task_struct *t, const uint32_t a[6])
  * a read-only descriptor too, as Linux. */
 long sys_fsync(struct task_struct *t, const uint32_t a[6])
 {
-    int h = fd_host(t, a[0]);
+    int h = host_of(t, a[0]);
     if (h < 0)
         return -EBADF;
     return fdatasync(h) ? -errno : 0;
@@ -92,13 +101,13 @@ long sys_fsync(struct task_struct *t, const uint32_t a[6])
 
 long sys_syncfs(struct task_struct *t, const uint32_t a[6])
 {
-    return fd_get(t, a[0]) ? 0 : -EBADF;    /* nothing of the guest's to write back */
+    return fdget(t->files, a[0]) ? 0 : -EBADF;    /* nothing of the guest's to write back */
 }
 
 /* flock: the guest is alone; only the operation is checked (EINVAL). */
 long sys_flock(struct task_struct *t, const uint32_t a[6])
 {
-    if (!fd_get(t, a[0]))
+    if (!fdget(t->files, a[0]))
         return -EBADF;
     uint32_t cmd = a[1] & ~(uint32_t)LOCK_NB;
     return cmd == LOCK_SH || cmd == LOCK_EX || cmd == LOCK_UN ? 0 : -EINVAL;
@@ -106,7 +115,7 @@ long sys_flock(struct task_struct *t, const uint32_t a[6])
 
 static long fadvise(struct task_struct *t, uint32_t fd, int64_t off, int64_t len, uint32_t advice)
 {
-    int h = fd_host(t, fd);
+    int h = host_of(t, fd);
     if (h < 0)
         return -EBADF;
     return -posix_fadvise(h, (off_t)off, (off_t)len, (int)advice);   /* ESPIPE, EINVAL */
@@ -184,7 +193,7 @@ static long fstatfs_common(struct task_struct *t, uint32_t fd, uint32_t size, ui
                            statfs_writer put)
 {
     struct statfs s;
-    int h = fd_host(t, fd);
+    int h = host_of(t, fd);
     if (h < 0)
         return -EBADF;
     if (fstatfs(h, &s))
@@ -289,7 +298,7 @@ long sys_getgroups32(struct task_struct *t, const uint32_t a[6])
  * (EBADF) — and then F_GETLK finds no conflicting lock (F_UNLCK) and
  * F_SETLK(W) succeeds.  flock64 (F_*LK64, OFD locks): 24 bytes; flock: 16.
  */
-long fd_record_lock(struct task_struct *t, struct guest_fd *g, uint32_t cmd, uint32_t uaddr)
+long fd_record_lock(struct task_struct *t, struct file *f, uint32_t cmd, uint32_t uaddr)
 {
     int wide = cmd >= 12;           /* F_GETLK64..F_SETLKW64, F_OFD_* */
     int getlk = cmd == 5 || cmd == 12 || cmd == 36;
@@ -317,23 +326,10 @@ long fd_record_lock(struct task_struct *t, struct guest_fd *g, uint32_t cmd, uin
         memcpy(fl, &unlck, 2);
         return copy_to_user(t->mm, uaddr, fl, size) ? -EFAULT : 0;
     }
-    int acc = fcntl(g->host_fd, F_GETFL);
-    if (acc < 0)
-        return -errno;
-    acc &= O_ACCMODE;
-    if ((type == F_RDLCK && acc == O_WRONLY) || (type == F_WRLCK && acc == O_RDONLY))
+    if ((type == F_RDLCK && !(f->f_mode & FMODE_READ_)) ||
+        (type == F_WRLCK && !(f->f_mode & FMODE_WRITE_)))
         return -EBADF;
     return 0;
-}
-
-/* ioctl FIONREAD: bytes readable now, as the host counts them (a regular
- * file: size - position; a pipe or tty: what is queued). */
-long fd_fionread(struct task_struct *t, int h, uint32_t uaddr)
-{
-    int n;
-    if (ioctl(h, FIONREAD, &n) < 0)
-        return -errno;
-    return copy_to_user(t->mm, uaddr, &n, 4) ? -EFAULT : 0;
 }
 
 /* sendfile/sendfile64(out, in, offset, count): the host copies between the
@@ -343,10 +339,13 @@ long fd_fionread(struct task_struct *t, int h, uint32_t uaddr)
  * guest's and is written back. */
 static long do_sendfile(struct task_struct *t, const uint32_t a[6], int wide)
 {
-    int out = fd_host(t, a[0]), in = fd_host(t, a[1]);
+    int out = host_of(t, a[0]), in = host_of(t, a[1]);
     if (out < 0 || in < 0)
         return -EBADF;
-    off_t off = 0;
+    /* without an offset the input's own position: a hostfs file's is f_pos */
+    struct file *inf = fdget(t->files, a[1]);
+    int model_pos = !a[2] && inf->f_op->kind == FILE_HOSTFS;
+    off_t off = model_pos ? (off_t)inf->f_pos : 0;
     if (a[2]) {
         int64_t v = 0;
         int32_t v32;
@@ -355,9 +354,11 @@ static long do_sendfile(struct task_struct *t, const uint32_t a[6], int wide)
         off = wide ? (off_t)v : (off_t)v32;
     }
     size_t count = a[3] < PIO_CHUNK * 4 ? a[3] : PIO_CHUNK * 4;
-    ssize_t n = sendfile(out, in, a[2] ? &off : NULL, count);
+    ssize_t n = sendfile(out, in, a[2] || model_pos ? &off : NULL, count);
     if (n < 0)
         return -errno;
+    if (model_pos)
+        inf->f_pos = off;
     if (a[2]) {
         int64_t v = off;
         int32_t v32 = (int32_t)off;

@@ -1,7 +1,8 @@
 /*
  * sys_fs.c — file system calls on the host's files, read-only.
  *
- * Guest descriptors are entries of the guest's own table (fd_table.c);
+ * Guest descriptors are struct files of the guest's own table (vfs.h):
+ * I/O goes through the file's f_op (hostfs.c, devfs.c);
  * guest paths resolve inside the sandbox (fs_path.c); directories are read
  * with the guest's own offsets (sys_dir.c).  Structures are converted to
  * their i386 layouts (struct stat64); statx and linux_dirent64 are the same
@@ -41,41 +42,72 @@ static long do_open(struct task_struct *t, uint32_t dirfd, uint32_t upath, uint3
 long sys_open(struct task_struct *t, const uint32_t a[6]) { return do_open(t, G_AT_FDCWD, a[0], a[1]); }
 long sys_openat(struct task_struct *t, const uint32_t a[6]) { return do_open(t, a[0], a[1], a[2]); }
 
-/* read(2) through a bounce buffer into user memory. */
-static long read_to_user(struct task_struct *t, uint32_t fd, uint32_t uaddr, uint32_t count)
+/* f->f_op->read at the file's position, committed to f_pos (a backend
+ * whose position is the host's ignores it). */
+static long file_read(struct file *f, void *buf, size_t n)
 {
-    int h = fd_host(t, fd);
-    if (h < 0)
-        return -EBADF;
+    if (!f->f_op->read)
+        return -EINVAL;
+    int64_t pos = f->f_pos;
+    long r = f->f_op->read(f, buf, n, &pos);
+    if (r >= 0)
+        f->f_pos = pos;
+    return r;
+}
+
+static long file_write(struct file *f, const void *buf, size_t n)
+{
+    if (!f->f_op->write)
+        return -EINVAL;
+    int64_t pos = f->f_pos;
+    long r = f->f_op->write(f, buf, n, &pos);
+    if (r >= 0)
+        f->f_pos = pos;
+    return r;
+}
+
+/* Linux copies as it reads: when nothing reached the guest, the file
+ * position must not have moved either. */
+static void unread(struct file *f, long n)
+{
+    int64_t res;
+    if (f->f_op->llseek)
+        f->f_op->llseek(f, -(int64_t)n, SEEK_CUR, &res);
+}
+
+/* read(2) through a bounce buffer into user memory. */
+static long read_to_user(struct task_struct *t, struct file *f, uint32_t uaddr, uint32_t count)
+{
     uint32_t len = count < IO_CHUNK ? count : IO_CHUNK;
     uint8_t *buf = malloc(len ? len : 1);
     if (!buf)
         return -ENOMEM;
-    ssize_t n = read(h, buf, len);
-    long r = n < 0 ? -errno : n;
-    if (n == (ssize_t)len && len < count) {
+    long n = file_read(f, buf, len);
+    long r = n;
+    if (n == (long)len && len < count && S_ISREG(f->f_inode->i_mode)) {
         /* a regular file gives the whole count (to 256 KiB chunks) */
-        struct stat st;
-        if (fstat(h, &st) == 0 && S_ISREG(st.st_mode)) {
-            long more = n > 0 && copy_to_user(t->mm, uaddr, buf, (uint32_t)n) ? -EFAULT : 0;
-            free(buf);
-            if (more)
-                return lseek(h, -(off_t)n, SEEK_CUR), -EFAULT;
-            more = read_to_user(t, fd, uaddr + (uint32_t)n, count - len);
-            return more < 0 ? n : n + more;
-        }
+        long more = n > 0 && copy_to_user(t->mm, uaddr, buf, (uint32_t)n) ? -EFAULT : 0;
+        free(buf);
+        if (more)
+            return unread(f, n), -EFAULT;
+        more = read_to_user(t, f, uaddr + (uint32_t)n, count - len);
+        return more < 0 ? n : n + more;
     }
     if (n > 0 && copy_to_user(t->mm, uaddr, buf, (uint32_t)n)) {
-        /* Linux copies as it reads: nothing reached the guest, so the
-         * file position must not have moved either. */
-        lseek(h, -(off_t)n, SEEK_CUR);
+        unread(f, n);
         r = -EFAULT;
     }
     free(buf);
     return r;
 }
 
-long sys_read(struct task_struct *t, const uint32_t a[6]) { return read_to_user(t, a[0], a[1], a[2]); }
+static long fd_read(struct task_struct *t, uint32_t fd, uint32_t uaddr, uint32_t count)
+{
+    struct file *f = fdget(t->files, fd);
+    return f ? read_to_user(t, f, uaddr, count) : -EBADF;
+}
+
+long sys_read(struct task_struct *t, const uint32_t a[6]) { return fd_read(t, a[0], a[1], a[2]); }
 
 /*
  * A write to a pipe or socket without a reader fails with EPIPE and sends
@@ -88,7 +120,7 @@ static void send_sigpipe(struct task_struct *t)
     signal_send_kernel(t, SIGPIPE);
 }
 
-static long write_user(struct task_struct *t, int h, uint32_t uaddr, uint32_t len)
+static long write_user(struct task_struct *t, struct file *f, uint32_t uaddr, uint32_t len)
 {
     long done = 0;
     uint8_t *buf = malloc(IO_CHUNK);
@@ -100,11 +132,11 @@ static long write_user(struct task_struct *t, int h, uint32_t uaddr, uint32_t le
             done = done ? done : -EFAULT;
             break;
         }
-        ssize_t n = write(h, buf, chunk);
+        long n = file_write(f, buf, chunk);
         if (n < 0) {
-            if (errno == EPIPE)
+            if (n == -EPIPE)
                 send_sigpipe(t);
-            done = done ? done : -errno;
+            done = done ? done : n;
             break;
         }
         done += n;
@@ -119,14 +151,14 @@ static long write_user(struct task_struct *t, int h, uint32_t uaddr, uint32_t le
 
 long sys_write(struct task_struct *t, const uint32_t a[6])
 {
-    int h = fd_host(t, a[0]);
-    return h < 0 ? -EBADF : write_user(t, h, a[1], a[2]);
+    struct file *f = fdget(t->files, a[0]);
+    return f ? write_user(t, f, a[1], a[2]) : -EBADF;
 }
 
 static long do_iov(struct task_struct *t, const uint32_t a[6], int writing)
 {
-    int h = fd_host(t, a[0]);
-    if (h < 0)
+    struct file *f = fdget(t->files, a[0]);
+    if (!f)
         return -EBADF;
     if (a[2] > 1024)
         return -EINVAL;
@@ -137,8 +169,7 @@ static long do_iov(struct task_struct *t, const uint32_t a[6], int writing)
             return total ? total : -EFAULT;
         if (!iov[1])
             continue;
-        uint32_t b[6] = { a[0], iov[0], iov[1] };
-        long r = writing ? write_user(t, h, iov[0], iov[1]) : sys_read(t, b);
+        long r = writing ? write_user(t, f, iov[0], iov[1]) : read_to_user(t, f, iov[0], iov[1]);
         if (r < 0)
             return total ? total : r;
         total += r;
@@ -151,20 +182,14 @@ static long do_iov(struct task_struct *t, const uint32_t a[6], int writing)
 long sys_writev(struct task_struct *t, const uint32_t a[6]) { return do_iov(t, a, 1); }
 long sys_readv(struct task_struct *t, const uint32_t a[6]) { return do_iov(t, a, 0); }
 
-/* lseek for both entry points: directories seek among the offsets
- * getdents64 gave the guest (sys_dir.c). */
+/* lseek for both entry points: the backend's (directories seek among the
+ * offsets getdents64 gave the guest, sys_dir.c). */
 static long do_lseek(struct task_struct *t, uint32_t fd, int64_t off, int whence, int64_t *res)
 {
-    struct guest_fd *g = fd_get(t, fd);
-    if (!g)
+    struct file *f = fdget(t->files, fd);
+    if (!f)
         return -EBADF;
-    if (g->dir)
-        return guest_dir_seek(g->dir, g->host_fd, off, whence, res);
-    off_t r = lseek(g->host_fd, (off_t)off, whence);
-    if (r < 0)
-        return -errno;
-    *res = r;
-    return 0;
+    return f->f_op->llseek ? f->f_op->llseek(f, off, whence, res) : -ESPIPE;
 }
 
 long sys_lseek(struct task_struct *t, const uint32_t a[6])
@@ -229,7 +254,8 @@ static int path_fd(struct task_struct *t, uint32_t dirfd, uint32_t upath, uint32
             *err = -ENOENT;
             return -1;
         }
-        int h = fd_host(t, dirfd);
+        struct file *f = fdget(t->files, dirfd);
+        int h = f ? file_host_fd(f) : -1;
         int fd = h < 0 ? -1 : fcntl(h, F_DUPFD_CLOEXEC, 3);
         *err = fd < 0 ? -EBADF : 0;
         return fd;
@@ -254,11 +280,12 @@ static long stat_at(struct task_struct *t, uint32_t dirfd, uint32_t upath, uint3
 
 long sys_fstat64(struct task_struct *t, const uint32_t a[6])
 {
-    int h = fd_host(t, a[0]);
+    struct file *f = fdget(t->files, a[0]);
     struct stat st;
-    if (h < 0)
+    if (!f)
         return -EBADF;
-    return fstat(h, &st) ? -errno : put_stat64(t, a[1], &st);
+    long r = f->f_op->getattr ? f->f_op->getattr(f, &st) : -EBADF;
+    return r ? r : put_stat64(t, a[1], &st);
 }
 
 long sys_stat64(struct task_struct *t, const uint32_t a[6]) { return stat_at(t, G_AT_FDCWD, a[0], a[1], 0); }
@@ -358,19 +385,20 @@ long sys_faccessat2(struct task_struct *t, const uint32_t a[6])
 
 long sys_ioctl(struct task_struct *t, const uint32_t a[6])
 {
-    int h = fd_host(t, a[0]);
-    if (h < 0)
+    struct file *f = fdget(t->files, a[0]);
+    if (!f)
         return -EBADF;
     uint8_t buf[64];
     size_t size;
     switch (a[1]) {
-    case FIONREAD:   return fd_fionread(t, h, a[2]);
+    case FIONREAD:   size = 4; break;        /* bytes readable now (an int) */
     case TCGETS:     size = 36; break;       /* struct termios: same on i386 and x86-64 */
     case TIOCGWINSZ: size = sizeof(struct winsize); break;
     default:         return -ENOTTY;
     }
-    if (ioctl(h, a[1], buf) < 0)
-        return -errno;
+    long r = f->f_op->ioctl ? f->f_op->ioctl(f, a[1], buf) : -ENOTTY;
+    if (r)
+        return r;
     return copy_to_user(t->mm, a[2], buf, (uint32_t)size) ? -EFAULT : 0;
 }
 
@@ -386,7 +414,9 @@ long sys_poll(struct task_struct *t, const uint32_t a[6])
     int32_t guest_fd[MAX_FDS];
     for (uint32_t i = 0; !r && i < n; i++) {
         guest_fd[i] = p[i].fd;
-        p[i].fd = p[i].fd < 0 ? -1 : fd_host(t, (uint32_t)p[i].fd);
+        struct file *f = p[i].fd < 0 ? NULL : fdget(t->files, (uint32_t)p[i].fd);
+        /* readiness is the host object's until files have wait queues */
+        p[i].fd = f ? file_host_fd(f) : -1;
         if (guest_fd[i] >= 0 && p[i].fd < 0)
             p[i].fd = -1;                      /* closed fd: POLLNVAL below */
     }

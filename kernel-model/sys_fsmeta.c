@@ -109,10 +109,10 @@ static long resolve(struct task_struct *t, uint32_t dirfd, uint32_t upath, uint3
         if (!(flags & G_AT_EMPTY_PATH))
             return -ENOENT;
         if (dirfd != G_AT_FDCWD) {
-            int h = fd_host(t, dirfd);
-            if (h < 0)
+            struct file *f = fdget(t->files, dirfd);
+            if (!f)
                 return -EBADF;
-            return fstat(h, st) ? -errno : 0;
+            return f->f_op->getattr ? f->f_op->getattr(f, st) : -EBADF;
         }
         strcpy(path, ".");
     }
@@ -252,7 +252,7 @@ static long path_erofs(struct task_struct *t, uint32_t dirfd, uint32_t upath, ui
 
 static long fd_erofs(struct task_struct *t, uint32_t fd)
 {
-    return fd_get(t, fd) ? -EROFS : -EBADF;
+    return fdget(t->files, fd) ? -EROFS : -EBADF;
 }
 
 long sys_chmod(struct task_struct *t, const uint32_t a[6]) { return path_erofs(t, G_AT_FDCWD, a[0], 0, 1); }
@@ -350,7 +350,7 @@ static long truncate_fd(struct task_struct *t, uint32_t fd, int64_t length)
 {
     if (length < 0)
         return -EINVAL;
-    return fd_get(t, fd) ? -EINVAL : -EBADF;
+    return fdget(t->files, fd) ? -EINVAL : -EBADF;
 }
 
 static int64_t arg64(const uint32_t a[6], int i) { return (int64_t)((uint64_t)a[i + 1] << 32 | a[i]); }

@@ -137,7 +137,9 @@ static long do_select(struct task_struct *t, int32_t n, const uint32_t u[3], int
                            (bit(in.ex, fd) ? EX_SET : 0));
         if (!ev)
             continue;
-        int h = fd_host(t, fd);
+        /* readiness is the host object's until files have wait queues */
+        struct file *f = fdget(t->files, fd);
+        int h = f ? file_host_fd(f) : -1;
         if (h < 0)
             return -EBADF;
         p[np] = (struct pollfd){ .fd = h, .events = ev };

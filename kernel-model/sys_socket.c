@@ -45,11 +45,10 @@ static long new_socket(uint32_t family, uint32_t type)
 /* sockfd_lookup_light: EBADF, ENOTSOCK, or a host socket memsim leaves alone. */
 static long sock_fd(struct task_struct *t, uint32_t fd)
 {
-    int h = fd_host(t, fd);
-    struct stat st;
-    if (h < 0)
+    struct file *f = fdget(t->files, fd);
+    if (!f)
         return -EBADF;
-    if (fstat(h, &st) || !S_ISSOCK(st.st_mode))
+    if (!S_ISSOCK(f->f_inode->i_mode))
         return -ENOTSOCK;
     return -ENOSYS;
 }

@@ -27,7 +27,7 @@ struct task_struct *task_alloc(struct kernel *k, uint32_t pid, const char *path)
     struct task_struct *t = calloc(1, sizeof *t);
     if (!t)
         return NULL;
-    t->files = calloc(1, sizeof *t->files);
+    t->files = files_alloc();
     if (!t->files) {
         free(t);
         return NULL;
@@ -56,7 +56,6 @@ void task_free(struct task_struct *t)
     if (t->ldt_pfn != PFN_NONE)
         free_pages(&t->k->pgdat, t->ldt_pfn, LDT_ORDER);
     free(t->exe_guest_path);
-    free(t->files);
     free(t);
 }
 

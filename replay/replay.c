@@ -307,7 +307,12 @@ static int run_exec(struct replay *rp, char *err, size_t errlen)
         snprintf(err, errlen, "out of host memory");
         return -1;
     }
-    exec_mm(rp->t, &rp->r.exec, file, NULL, rp->r.max_map_count, &res, &stage);
+    struct mm_struct *mm = mm_alloc(rp->t->k, rp->t->pid);
+    if (mm) {
+        if (rp->r.max_map_count)
+            mm->max_map_count = rp->r.max_map_count;
+        exec_mm(rp->t, mm, &rp->r.exec, file, &res, &stage);
+    }
     vm_file_put(file);
     check_group_end(&rp->c);
     return rp->t->mm ? 0 : -1;

@@ -97,18 +97,18 @@ static void test_holes(struct host_window *w, int memfd)
     /* a hole the budget cannot pay for is refused, and nothing changes */
     CHECK_EQ(window_alias(w, memfd, base + 1 * PAGE_SIZE, 2001, 1), 0);   /* 0..2 one run again */
     uint64_t keep = w->host_maps;
-    w->budget = keep + 1;
+    w->acct->budget = keep + 1;
     CHECK_EQ(window_unalias(w, base + 1 * PAGE_SIZE), -1);
     CHECK_EQ(w->host_maps, keep);
     check_exact(w, "refused hole");
     CHECK_EQ(at(w, base + 1 * PAGE_SIZE), 2001);
     /* closing holes costs nothing, even at the budget */
-    w->budget = keep;
+    w->acct->budget = keep;
     for (uint32_t i = 3; i < 64; i += 2)
         CHECK_EQ(window_alias(w, memfd, base + i * PAGE_SIZE, 2000 + i, 1), 0);
     check_exact(w, "holes closed");
     CHECK_EQ(w->host_maps, run);
-    w->budget = UINT32_MAX;
+    w->acct->budget = UINT32_MAX;
     for (uint32_t i = 0; i < 64; i++)
         CHECK_EQ(window_unalias(w, base + i * PAGE_SIZE), 0);
     check_exact(w, "run unaliased");
@@ -127,20 +127,20 @@ static void test_zero_pages(struct host_window *w, int memfd)
     CHECK_EQ(w->host_maps, before + 2);
 
     /* extending the run costs nothing, even at the budget */
-    w->budget = w->host_maps;
+    w->acct->budget = w->host_maps;
     for (uint32_t i = 4096; i < 4096 + 64; i++)
         CHECK_EQ(window_zero(w, base + i * PAGE_SIZE), 0);
     check_exact(w, "zero pages at the budget");
     CHECK_EQ(w->host_maps, before + 2);
     /* pages added backwards end up one mapping too */
-    w->budget = UINT32_MAX;
+    w->acct->budget = UINT32_MAX;
     for (uint32_t i = 4096 + 127; i >= 4096 + 64; i--)
         CHECK_EQ(window_zero(w, base + i * PAGE_SIZE), 0);
     check_exact(w, "zero pages backwards");
     CHECK_EQ(w->host_maps, before + 2);
 
     /* copy-on-write of one page: a writable frame in the middle */
-    w->budget = UINT32_MAX;
+    w->acct->budget = UINT32_MAX;
     CHECK_EQ(window_alias(w, memfd, base + 100 * PAGE_SIZE, 3000, 1), 0);
     check_exact(w, "COW in a zero run");
     CHECK_EQ(w->host_maps, before + 4);
@@ -226,7 +226,7 @@ static void test_sacrifice(struct host_window *w, int memfd)
     /* many host mappings, and a budget even scratch pages cannot exceed */
     for (uint32_t i = 0; i < 80; i++)
         CHECK_EQ(window_alias(w, memfd, 0x58000000u + 2 * i * PAGE_SIZE, 700 + i, 1), 0);
-    w->budget = w->host_maps - WINDOW_SCRATCH_MAPS;
+    w->acct->budget = w->host_maps - WINDOW_SCRATCH_MAPS;
     uint64_t keep = w->host_maps;
     CHECK_EQ(window_alias(w, memfd, base + 6 * PAGE_SIZE, 900, 0), -1);
     CHECK_EQ(window_sacrifice(w, base + 6 * PAGE_SIZE), 0);              /* pages 4..7 go */
@@ -246,12 +246,42 @@ static void test_sacrifice(struct host_window *w, int memfd)
     *(volatile uint32_t *)(w->base + 0x70000000u) = 3;
 }
 
+/* Two address spaces' windows count against the one accountant: a page
+ * the second window maps is refused when the first one has used the
+ * budget up, and each window's teardown gives its mappings back. */
+static void test_two_windows(struct host_window *w, struct host_map_account *acct, int memfd)
+{
+    char err[256];
+    struct host_window w2;
+    uint64_t first = w->host_maps;
+    acct->budget = UINT32_MAX;                      /* test_sacrifice left it at its limit */
+    CHECK_EQ(acct->host_maps, first);
+    CHECK_EQ(window_init(&w2, acct, err, sizeof err), 0);
+    CHECK_EQ(acct->host_maps, first + 1);
+    CHECK_EQ(window_alias(&w2, memfd, 0x10000000u, 5, 1), 0);    /* splits w2's reservation */
+    CHECK_EQ(w2.host_maps, 3);
+    CHECK_EQ(acct->host_maps, first + 3);
+    check_exact(&w2, "second window");
+    acct->budget = acct->host_maps;                 /* both windows together at the limit */
+    CHECK_EQ(window_alias(&w2, memfd, 0x20000000u, 6, 1), -1);
+    CHECK_EQ(window_alias(w, memfd, 0x7f000000u, 6, 1), -1);
+    CHECK_EQ(acct->host_maps, first + 3);
+    acct->budget = UINT32_MAX;
+    window_destroy(&w2);
+    CHECK_EQ(acct->host_maps, first);
+    CHECK_EQ(w->host_maps, first);
+}
+
 int main(void)
 {
     char err[256];
     struct host_window w;
+    struct host_map_account acct;
     int memfd = make_ram();
-    CHECK_EQ(window_init(&w, err, sizeof err), 0);
+    host_map_account_init(&acct);
+    CHECK(acct.budget > 1000);
+    CHECK_EQ(window_init(&w, &acct, err, sizeof err), 0);
+    CHECK_EQ(acct.host_maps, 1);
     check_exact(&w, "empty");
     CHECK_EQ(w.host_maps, 1);
 
@@ -259,21 +289,23 @@ int main(void)
 
     /* the budget refuses an alias that would cross it, and changes nothing */
     uint64_t keep = w.host_maps;
-    w.budget = keep + 1;
+    acct.budget = keep + 1;
     CHECK_EQ(window_alias(&w, memfd, 0x50000000u, 7, 1), -1);
     CHECK_EQ(window_zero(&w, 0x50000000u), -1);
     CHECK_EQ(w.host_maps, keep);
     check_exact(&w, "refused");
-    w.budget = UINT32_MAX;
+    acct.budget = UINT32_MAX;
 
     test_holes(&w, memfd);
     test_zero_pages(&w, memfd);
     test_random(&w, memfd);
     test_sacrifice(&w, memfd);
+    test_two_windows(&w, &acct, memfd);
 
     uintptr_t base = (uintptr_t)w.base;
     window_destroy(&w);
     CHECK_EQ(maps_in(base), 0);
+    CHECK_EQ(acct.host_maps, 0);
     close(memfd);
     return CHECK_DONE();
 }

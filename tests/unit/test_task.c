@@ -6,40 +6,18 @@
 #include <unistd.h>
 #include "kernel-model/sched.h"
 #include "kernel-model/syscalls.h"
-#include "tests/unit/kernel_fixture.h"
+#include "tests/unit/task_fixture.h"
 
 #define NR_OPEN 5u
 #define NR_GETPID 20u
 #define NR_EXIT_GROUP 252u
 
-static uint64_t cycles;
-
-static void advance(void *ctx, uint64_t delta) { cycles += delta; }
-
-/* A booted kernel with a clock and no engine, and a task owning s->mm. */
-static struct task_struct *boot_task(struct sys *s)
-{
-    if (sys_boot(s, 16u << 20, NULL, GUEST_PID))
-        return NULL;
-    cycles = 0;
-    s->k.clock = (struct kernel_clock){ .cycles = &cycles, .hz = 1000000000u,
-                                        .timer_cycle = UINT64_MAX };
-    s->k.arch = (struct kernel_arch_ops){ .advance_clock = advance };
-    struct task_struct *t = task_alloc(&s->k, GUEST_PID, "/usr/bin/prog");
-    CHECK(t != NULL);
-    t->mm = s->mm;
-    s->mm = NULL;                       /* the task owns it now */
-    return t;
-}
-
 /* A page of user memory holding str; its address. */
 static uint32_t user_string(struct task_struct *t, const char *str)
 {
-    long addr = do_mmap(t->mm, 0, PAGE_SIZE, PROT_READ_ | PROT_WRITE_,
-                        MAP_PRIVATE_ | MAP_ANONYMOUS_, NULL, 0, 0, NULL);
-    CHECK(addr > 0);
-    CHECK_EQ(copy_to_user(t->mm, (uint32_t)addr, str, (uint32_t)strlen(str) + 1), 0);
-    return (uint32_t)addr;
+    uint32_t addr = user_page(t);
+    CHECK_EQ(copy_to_user(t->mm, addr, str, (uint32_t)strlen(str) + 1), 0);
+    return addr;
 }
 
 /* task_free releases the mm's frames and closes every descriptor. */
@@ -51,13 +29,13 @@ static void test_task_lifetime(void)
     CHECK_EQ(t->pid, GUEST_PID);
     CHECK_EQ(t->state, TASK_RUNNING);
     for (uint32_t i = 0; i < MAX_FDS; i++)
-        CHECK_EQ(t->files->fd[i].host_fd, -1);
+        CHECK(t->files->fd[i] == NULL);
 
     uint32_t path = user_string(t, "/dev/null");
     uint32_t a[6] = { path, 0, 0, 0, 0, 0 };
     long fd = syscall_dispatch(t, NR_OPEN, a);
     CHECK_EQ(fd, 0);                    /* the lowest free: stdio was not given */
-    int host = t->files->fd[0].host_fd;
+    int host = file_host_fd(t->files->fd[0]);
     CHECK(host >= 0 && fcntl(host, F_GETFD) >= 0);
     task_free(t);
     CHECK(fcntl(host, F_GETFD) < 0 && errno == EBADF);

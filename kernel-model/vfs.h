@@ -1,0 +1,191 @@
+/*
+ * vfs.h — the guest's files: struct file, struct inode, struct files_struct
+ * and the backends' struct file_operations (internal to kernel-model/).
+ *
+ * A guest fd is an index into t->files->fd[], whose entries are struct file
+ * pointers: never a host descriptor number.  A struct file is one open file
+ * description (Linux's): its position, flags and mode, shared by every fd
+ * dup/dup2/dup3/F_DUPFD made from it (and, with fork, by both processes);
+ * it is freed when the last fd (or other holder) puts it.  close-on-exec is
+ * per fd (files_struct), not per file.  Every fd system call goes
+ * fdget/fget -> f->f_op.
+ *
+ * One struct inode per file-system object (for host-backed files: per host
+ * st_dev/st_ino), shared by every open of it; it carries the attributes at
+ * open, the mmap object (i_vmf) and the address_space the page cache fills.
+ *
+ * Backends (one file_operations each):
+ *   hostfs_file_ops  regular files under --root, read-only: a host
+ *                    descriptor per open file, the position is f_pos (the
+ *                    model's) and I/O is pread at it (hostfs.c);
+ *   hostfs_dir_ops   directories: getdents with the guest's cookies (sys_dir.c);
+ *   stdio_file_ops   the inherited 0-2 and their reopenings for writing:
+ *                    the host descriptor's own position, since it may be
+ *                    shared with the user's shell (hostfs.c);
+ *   hostdev_ops      other host objects opened by path (character devices
+ *                    such as /dev/urandom, FIFOs, sockets): the host's I/O;
+ *   devfs_null/zero/full_ops  /dev/null, /dev/zero, /dev/full served by the
+ *                    model (devfs.c); the host device stays behind for fstat.
+ * Seams (enum file_kind): procfs, pipes, shmem come in their issues with
+ * their own ops; the page cache fills inode->i_data.
+ */
+#ifndef MEMSIM_VFS_H
+#define MEMSIM_VFS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/stat.h>
+#include "kernel-model/resource.h"
+
+struct kernel;
+struct task_struct;
+struct mm_struct;
+struct file;
+struct vm_file;
+struct mmap_file;
+struct guest_dir;
+
+/* Which backend a file is (for tests, traces and the seams to come). */
+enum file_kind {
+    FILE_HOSTFS,                /* a regular file of the root (model f_pos) */
+    FILE_HOSTFS_DIR,            /* a directory of the root */
+    FILE_STDIO,                 /* inherited stdio (host position) */
+    FILE_HOSTDEV,               /* another host object (host I/O) */
+    FILE_DEVFS,                 /* /dev/null, /dev/zero, /dev/full (the model's) */
+    FILE_PROCFS,                /* seam: the guest's /proc (procfs issue) */
+    FILE_PIPE,                  /* seam: pipe(2) (pipes issue) */
+    FILE_SHMEM,                 /* seam: memfd, /dev/shm (shmem issue) */
+};
+
+/*
+ * Operations of an open file.  Positional ones take the position to use
+ * and move it (Linux's loff_t *): the caller commits it to f_pos.  A
+ * backend whose position is the host's (stdio, hostdev) ignores *pos and
+ * lets the host move its own.  NULL: the call does not apply (read/write
+ * -EINVAL, getdents -ENOTDIR, mmap -ENODEV, host_fd -1).
+ */
+struct file_operations {
+    enum file_kind kind;
+    long (*read)(struct file *f, void *buf, size_t n, int64_t *pos);
+    long (*write)(struct file *f, const void *buf, size_t n, int64_t *pos);
+    /* 0 and *res the new position, or -errno */
+    long (*llseek)(struct file *f, int64_t off, int whence, int64_t *res);
+    /* getdents64 (old: getdents) into user memory at ubuf; bytes or -errno */
+    long (*getdents)(struct file *f, struct mm_struct *mm, uint32_t ubuf, uint32_t len, int old);
+    /* FIONREAD, TCGETS, TIOCGWINSZ: arg a kernel buffer of 64 bytes */
+    long (*ioctl)(struct file *f, unsigned cmd, void *arg);
+    /* what mmap needs (mm.h struct mmap_file); name names a new vm_file */
+    long (*mmap)(struct file *f, const char *name, struct mmap_file *mf);
+    /* fresh attributes (fstat); the inode's are refreshed with them */
+    long (*getattr)(struct file *f, struct stat *st);
+    /*
+     * The host descriptor behind a host-backed file: what the calls the
+     * host answers exactly as Linux would (poll/select readiness until files
+     * have wait queues, pread/pwrite, fsync, fadvise, fstatfs, statx and
+     * faccessat2 on an empty path, sendfile, F_GETFL/F_SETFL) act on.  Never
+     * a guest number.  Procfs, pipes and shmem will have none (-1).
+     */
+    int  (*host_fd)(struct file *f);
+    void (*release)(struct file *f);        /* the last reference went */
+};
+
+/* The page cache of an inode (Linux's struct address_space), empty until
+ * the page-cache issue fills it. */
+struct address_space {
+    struct inode *host;         /* the owner */
+    unsigned long nrpages;      /* pages cached */
+    void *i_pages;              /* placeholder: the page index (Linux: an xarray) */
+};
+
+struct inode {
+    int i_count;                /* open files (and other holders) */
+    uint32_t i_mode;            /* S_IF* | permissions, at the first open */
+    int64_t i_size;             /* refreshed by getattr */
+    uint64_t i_dev, i_ino, i_rdev;   /* the host's identity: the cache key */
+    struct vm_file *i_vmf;      /* the mmap object, made at the first mmap
+                                   (vm_file stays the VMAs' own: see inode.c) */
+    struct address_space i_data;
+    struct address_space *i_mapping;   /* &i_data */
+    struct inode *i_next, **i_pprev;   /* in the kernel's inode cache */
+};
+
+/* One open file description. */
+struct file {
+    int f_count;
+    const struct file_operations *f_op;
+    int64_t f_pos;              /* the model's position (hostfs_file_ops, devfs) */
+    uint32_t f_flags;           /* the host's open flags (F_GETFL) */
+    unsigned f_mode;            /* FMODE_READ_ | FMODE_WRITE_ (mm.h) */
+    struct inode *f_inode;
+    char *f_path;               /* as the guest opened it, or NULL (stdio) */
+    void *private_data;         /* the backend's (hostfs: struct host_file) */
+};
+
+/* The descriptor table, shared by threads and (until exec) nothing else;
+ * fork will copy it with file references or share it (CLONE_FILES). */
+struct files_struct {
+    int count;
+    struct file *fd[NR_OPEN_MAX];
+    uint32_t close_on_exec[NR_OPEN_MAX / 32];
+};
+
+/* file.c: the files_struct and file life */
+struct files_struct *files_alloc(void);                 /* empty; NULL: no memory */
+struct files_struct *files_get(struct files_struct *fs);
+void files_put(struct files_struct *fs);                /* the last put closes all */
+/* fork without CLONE_FILES (Linux's dup_fd): a new table naming the same
+ * files (a reference each) with the same close-on-exec bits; NULL: no memory. */
+struct files_struct *files_dup(const struct files_struct *old);
+/* The lowest free fd in [lowest, limit): -EMFILE, or -EINVAL if lowest >= limit. */
+long get_unused_fd(struct files_struct *fs, uint32_t lowest, uint32_t limit);
+/* fd (free, from get_unused_fd) takes over the caller's reference to f. */
+void fd_install(struct files_struct *fs, uint32_t fd, struct file *f, int cloexec);
+/* The fd's file without a reference (valid for the system call: a table
+ * shared with another running task would take one, as Linux's fdget). */
+struct file *fdget(struct files_struct *fs, uint32_t fd);
+struct file *fget(struct files_struct *fs, uint32_t fd);   /* a reference, or NULL */
+struct file *get_file(struct file *f);
+void fput(struct file *f);                              /* the last put releases */
+/* Take fd out of the table and put its file: -EBADF when not open. */
+long close_fd(struct files_struct *fs, uint32_t fd);
+int  fd_cloexec(const struct files_struct *fs, uint32_t fd);
+void fd_set_cloexec(struct files_struct *fs, uint32_t fd, int on);
+/* A file of backend ops on inode (its reference taken over); NULL: no memory. */
+struct file *alloc_file(const struct file_operations *ops, struct inode *inode,
+                        uint32_t f_flags, const char *path, void *private_data);
+
+/* inode.c: the inode cache, one inode per host (dev, ino) */
+struct inode *iget_host(struct kernel *k, const struct stat *st);   /* NULL: no memory */
+struct inode *ihold(struct inode *inode);
+void iput(struct inode *inode);                         /* the last put frees */
+void inode_set_attr(struct inode *inode, const struct stat *st);
+
+/* hostfs.c: a file on host descriptor hfd (taken over, closed on failure);
+ * dir (taken over) for a directory the guest opened; stdio: an inherited
+ * 0-2.  The backend is chosen from what the host says hfd is. */
+struct file *host_file_open(struct kernel *k, int hfd, const char *path,
+                            struct guest_dir *dir, int stdio, long *err);
+struct guest_dir *host_file_dir(const struct file *f);  /* NULL: not a directory */
+extern const struct file_operations hostfs_file_ops, hostfs_dir_ops, stdio_file_ops,
+                                    hostdev_ops;
+/* Generic host-backed pieces the backends share. */
+int  host_file_fd(struct file *f);
+long host_file_mmap(struct file *f, const char *name, struct mmap_file *mf);
+long host_file_getattr(struct file *f, struct stat *st);
+long host_file_ioctl(struct file *f, unsigned cmd, void *arg);
+void host_file_release(struct file *f);
+
+/* devfs.c: the ops for a host character device the model serves, or NULL. */
+const struct file_operations *devfs_ops(const struct stat *st);
+
+/* sys_dir.c: hostfs directories' getdents and lseek */
+long hostfs_getdents(struct file *f, struct mm_struct *mm, uint32_t ubuf, uint32_t len, int old);
+long hostfs_dir_llseek(struct file *f, int64_t off, int whence, int64_t *res);
+
+/* The file's host descriptor, or -1 (no host object behind it). */
+static inline int file_host_fd(struct file *f)
+{
+    return f->f_op->host_fd ? f->f_op->host_fd(f) : -1;
+}
+
+#endif

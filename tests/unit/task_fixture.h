@@ -1,0 +1,41 @@
+/*
+ * task_fixture.h — a task on a booted kernel (kernel_fixture.h) for the
+ * tests that make system calls: a clock without an engine, the task owning
+ * the fixture's mm.  Header-only, like kernel_fixture.h.
+ */
+#ifndef MEMSIM_TASK_FIXTURE_H
+#define MEMSIM_TASK_FIXTURE_H
+
+#include "kernel-model/sched.h"
+#include "tests/unit/kernel_fixture.h"
+
+static uint64_t fixture_cycles;
+
+static void fixture_advance(void *ctx, uint64_t delta) { (void)ctx; fixture_cycles += delta; }
+
+/* A booted kernel with a clock and no engine, and a task owning s->mm. */
+static struct task_struct *boot_task(struct sys *s)
+{
+    if (sys_boot(s, 16u << 20, NULL, GUEST_PID))
+        return NULL;
+    fixture_cycles = 0;
+    s->k.clock = (struct kernel_clock){ .cycles = &fixture_cycles, .hz = 1000000000u,
+                                        .timer_cycle = UINT64_MAX };
+    s->k.arch = (struct kernel_arch_ops){ .advance_clock = fixture_advance };
+    struct task_struct *t = task_alloc(&s->k, GUEST_PID, "/usr/bin/prog");
+    CHECK(t != NULL);
+    t->mm = s->mm;
+    s->mm = NULL;                       /* the task owns it now */
+    return t;
+}
+
+/* A fresh page of the task's user memory (anonymous, read-write). */
+static uint32_t user_page(struct task_struct *t)
+{
+    long addr = do_mmap(t->mm, 0, PAGE_SIZE, PROT_READ_ | PROT_WRITE_,
+                        MAP_PRIVATE_ | MAP_ANONYMOUS_, NULL, 0, 0, NULL);
+    CHECK(addr > 0);
+    return (uint32_t)addr;
+}
+
+#endif
