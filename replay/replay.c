@@ -188,16 +188,15 @@ static int row_outcome(void *ctx, sqlite3_stmt *s)
     return o->text ? 0 : -1;
 }
 
-/* The exec group ends at the first input: the first system call or the
- * first fault the guest's own code took (a cause-0 fault with an EIP;
- * exec's own copy_to_user faults have EIP 0). */
+/* The guest's own page faults are the user-mode ones (error code bit 2) the
+ * engine reports with cause 0; exec's copy_to_user faults (cause 0 too:
+ * no syscall led to them) and every fault inside a system call are
+ * supervisor faults, outcomes of the input that made them. */
 #define INPUT_SQL                                                               \
-    "WITH first(s) AS (SELECT min(x) FROM (SELECT min(enter_seq) AS x FROM syscalls" \
-    " UNION ALL SELECT min(begin_seq) FROM faults WHERE cause = 0 AND eip != 0))" \
-    " SELECT enter_seq, seq, 0, nr, arg0, arg1, arg2, arg3, arg4, arg5, ret FROM syscalls" \
+    "SELECT enter_seq, seq, 0, nr, arg0, arg1, arg2, arg3, arg4, arg5, ret FROM syscalls" \
     " UNION ALL SELECT begin_seq, seq, 1, 0, address, error_code, eip,"          \
     " CASE access WHEN 'read' THEN 0 WHEN 'write' THEN 1 ELSE 2 END, 0, 0, 0"      \
-    " FROM faults, first WHERE cause = 0 AND begin_seq >= first.s ORDER BY 1"
+    " FROM faults WHERE cause = 0 AND (error_code & 4) != 0 ORDER BY 1"
 
 static int load(sqlite3 *db, struct replay *rp, char *err, size_t errlen)
 {
