@@ -225,6 +225,24 @@ static int load(sqlite3 *db, struct replay *rp, char *err, size_t errlen)
     return 0;
 }
 
+/* Repeat one recorded user access of an external call, as long as it was
+ * (a string: one page more when it faulted, so the same fault recurs).
+ * The bytes written are zeros: no outcome depends on them. */
+static void repeat_access(struct task_struct *t, const struct outcome *o)
+{
+    uint32_t n = o->len + (o->dir == UA_STRING && strstr(o->text, "result=-14") ? PAGE_SIZE : 0);
+    uint8_t *buf = calloc(1, (size_t)n + 1);
+    if (!buf)
+        return;             /* the missing access shows as a divergence */
+    if (o->dir == UA_WRITE)
+        copy_to_user(t->mm, o->addr, buf, o->len);
+    else if (o->dir == UA_READ)
+        copy_from_user(t->mm, buf, o->addr, o->len);
+    else
+        strncpy_from_user(t->mm, (char *)buf, o->addr, n);
+    free(buf);
+}
+
 /* A SYS_EXTERNAL call (kernel.external): repeat the user accesses it made,
  * in order, for their faults and events, and answer what it answered. */
 static long replay_external(void *ctx, struct task_struct *t, uint32_t nr, const uint32_t a[6])
@@ -232,25 +250,9 @@ static long replay_external(void *ctx, struct task_struct *t, uint32_t nr, const
     struct replay *rp = ctx;
     (void)nr, (void)a;
     const struct input *in = rp->current;
-    static uint8_t scratch[1u << 16];
-    for (size_t i = check_find(&rp->c, in->start); i < rp->c.nr && rp->c.rec[i].seq < in->seq; i++) {
-        const struct outcome o = rp->c.rec[i];
-        if (o.type != EV_UACCESS || o.cause != in->start)
-            continue;
-        for (uint32_t done = 0; done < o.len || done == 0; ) {
-            uint32_t n = o.len - done < sizeof scratch ? o.len - done : (uint32_t)sizeof scratch;
-            if (o.dir == UA_WRITE)
-                copy_to_user(t->mm, o.addr + done, memset(scratch, 0, n), n);
-            else if (o.dir == UA_READ)
-                copy_from_user(t->mm, scratch, o.addr + done, n);
-            else    /* a string: as long as recorded, one page more if it faulted */
-                strncpy_from_user(t->mm, (char *)scratch, o.addr,
-                                  o.len + (strstr(o.text, "result=-14") ? PAGE_SIZE : 0));
-            done += n ? n : 1;
-            if (o.dir == UA_STRING)
-                break;
-        }
-    }
+    for (size_t i = check_find(&rp->c, in->start); i < rp->c.nr && rp->c.rec[i].seq < in->seq; i++)
+        if (rp->c.rec[i].type == EV_UACCESS && rp->c.rec[i].cause == in->start)
+            repeat_access(t, &rp->c.rec[i]);
     return in->ret;
 }
 
@@ -421,9 +423,12 @@ int replay_file(const char *path, const struct replay_options *opt, struct repla
 {
     struct stat st;
     sqlite3 *db = NULL;
-    if (stat(path, &st) || !S_ISREG(st.st_mode)) {
-        snprintf(err, errlen, "%s: %s", path, errno && !S_ISREG(st.st_mode) && errno != 0
-                 ? strerror(errno) : "not a regular file");
+    if (stat(path, &st)) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        return REPLAY_BAD_INPUT;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        snprintf(err, errlen, "%s: not a regular file", path);
         return REPLAY_BAD_INPUT;
     }
     if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
