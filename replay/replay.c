@@ -60,8 +60,9 @@ static int each_row(sqlite3 *db, const char *sql, int (*row)(void *, sqlite3_stm
 {
     sqlite3_stmt *s;
     if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK) {
-        snprintf(err, errlen, "not a memsim trace of schema %d: %s", REPLAY_SCHEMA,
-                 sqlite3_errmsg(db));
+        snprintf(err, errlen, sqlite3_errcode(db) == SQLITE_CORRUPT
+                 ? "the trace is damaged or truncated: %s"
+                 : "not a complete memsim trace of schema 7: %s", sqlite3_errmsg(db));
         return -1;
     }
     int rc;
@@ -363,7 +364,9 @@ static int check_schema(sqlite3 *db, char *err, size_t errlen)
     sqlite3_stmt *s;
     if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = 'schema_version'", -1, &s,
                            NULL) != SQLITE_OK) {
-        snprintf(err, errlen, "not a memsim trace (%s)", sqlite3_errmsg(db));
+        snprintf(err, errlen, sqlite3_errcode(db) == SQLITE_CORRUPT
+                 ? "the trace is damaged or truncated (%s)" : "not a memsim trace (%s)",
+                 sqlite3_errmsg(db));
         return -1;
     }
     int rc = sqlite3_step(s), v = rc == SQLITE_ROW ? sqlite3_column_int(s, 0) : -1;
