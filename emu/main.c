@@ -404,8 +404,12 @@ static int cmd_replay(int argc, char **argv)
         return 2;
     }
     if (rep.what_if) {
-        printf("%" PRIu64 " events replayed on the changed machine, %" PRIu64 " outcomes differ\n",
-               rep.compared, rep.differences);
+        if (rep.differences)
+            printf("%" PRIu64 " events replayed on the changed machine, %" PRIu64
+                   " outcomes differ\n", rep.compared, rep.differences);
+        else
+            printf("%" PRIu64 " events replayed on the changed machine, all outcomes the same\n",
+                   rep.compared);
         fputs(rep.text, stdout);
     } else if (rc == REPLAY_OK) {
         printf("%" PRIu64 " events replayed, all outcomes match\n", rep.compared);

@@ -414,6 +414,9 @@ int replay_run(sqlite3 *db, const struct replay_options *opt, struct replay_repo
         goto out;
     }
     drive(rp);
+    /* The recording ends with the last input's outcomes: the model's
+     * teardown (release) is not part of it. */
+    rp->c.stop = 1;
     rc = rep->differences && (!rep->what_if || opt->expect_same) ? REPLAY_DIVERGED : REPLAY_OK;
 out:
     release(rp);
