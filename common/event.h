@@ -40,6 +40,7 @@ enum event_type {
     EV_PROCESS_START,
     EV_PROCESS_EXIT,
     EV_UACCESS,         /* the kernel read or wrote user memory (uaccess.c) */
+    EV_FILE_MAP,        /* what an fd was to mmap (fd_table.c): a replay input */
     EV_NR_TYPES
 };
 
@@ -154,6 +155,19 @@ struct uaccess_event {
 };
 const char *uaccess_dir_name(enum uaccess_dir d);  /* "read", "write", "string" */
 
+/* EV_FILE_MAP: what the file at an fd was to mmap (fd_mmap_file), data from
+ * outside the model a replay serves in its place: the result (0, -EBADF,
+ * -ENODEV ...), Linux's f_mode (FMODE_* in mm.h) and, when the mapping gets
+ * pages, the vm_file's name, size at mmap and host identity (two maps of one
+ * file share one vm_file). */
+struct file_map_event {
+    uint32_t fd;
+    int32_t  result;
+    uint32_t f_mode;
+    const char *path;       /* NULL: no pages (no vm_file) */
+    uint64_t size, dev, ino;
+};
+
 /* EV_PROCESS_START / EV_PROCESS_EXIT. */
 struct process_event {
     const char *comm;
@@ -176,6 +190,7 @@ struct event {
         struct seg_event seg;
         struct process_event proc;
         struct uaccess_event uaccess;
+        struct file_map_event file_map;
     } u;
 };
 

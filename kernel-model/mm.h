@@ -230,7 +230,9 @@ struct kernel {
      * calls, whose inputs they are).  uaccess_src: the recorded bytes of the
      * next read at (dir, addr), which replace what RAM holds (the guest's
      * stores are not replayed); NULL: none recorded.  external: serves a
-     * SYS_EXTERNAL call in place of its handler (its host part). */
+     * SYS_EXTERNAL call in place of its handler (its host part).  file_src:
+     * what the file at an fd is to mmap (fd_mmap_file), in place of the fd
+     * table, whose files a replay does not open. */
     int uaccess_data;
     struct uaccess_source {
         void *ctx;
@@ -241,6 +243,10 @@ struct kernel {
         void *ctx;
         long (*call)(void *ctx, struct task_struct *t, uint32_t nr, const uint32_t a[6]);
     } external;
+    struct file_map_source {
+        void *ctx;
+        long (*map)(void *ctx, struct task_struct *t, uint32_t fd, struct mmap_file *mf);
+    } file_src;
 };
 
 /* What a kernel boots with.  The one boot path: emu, the unit tests, the

@@ -26,6 +26,15 @@ struct input {
     uint8_t access;
 };
 
+/* One recorded answer of fd_mmap_file (file_maps). */
+struct file_map {
+    uint64_t cause;             /* the mmap's enter seq */
+    uint32_t fd, f_mode;
+    int32_t result;
+    char *path;                 /* NULL: no pages */
+    uint64_t size, dev, ino;
+};
+
 struct recorded {
     char *program, *exe_path, *paging;
     uint64_t ram, size, seed, epoch;
@@ -35,6 +44,8 @@ struct recorded {
     uint32_t max_map_count;
     struct input *in;
     size_t nr_in;
+    struct file_map *maps;
+    size_t nr_maps;
 };
 
 struct replay {
@@ -46,6 +57,9 @@ struct replay {
     struct task_struct *t;
     uint64_t cycles, syscall_cycles, fault_cycles, nr_faults;
     const struct input *current;        /* the input being re-driven */
+    size_t next_map;                    /* the next file_maps row to serve */
+    struct vm_file **files;             /* placeholders, one per (dev, ino) */
+    size_t nr_files;
 };
 
 static char *dup_col(sqlite3_stmt *s, int i)
@@ -166,6 +180,22 @@ static int row_input(void *ctx, sqlite3_stmt *s)
     return push_input(ctx, &in);
 }
 
+static int row_file_map(void *ctx, sqlite3_stmt *s)
+{
+    struct recorded *r = ctx;
+    struct file_map *n = realloc(r->maps, (r->nr_maps + 1) * sizeof *n);
+    if (!n)
+        return -1;
+    r->maps = n;
+    n[r->nr_maps++] = (struct file_map){
+        .cause = (uint64_t)sqlite3_column_int64(s, 0), .fd = (uint32_t)sqlite3_column_int64(s, 1),
+        .result = sqlite3_column_int(s, 2), .f_mode = (uint32_t)sqlite3_column_int64(s, 3),
+        .path = sqlite3_column_type(s, 4) == SQLITE_NULL ? NULL : dup_col(s, 4),
+        .size = (uint64_t)sqlite3_column_int64(s, 5), .dev = (uint64_t)sqlite3_column_int64(s, 6),
+        .ino = (uint64_t)sqlite3_column_int64(s, 7) };
+    return 0;
+}
+
 static int row_outcome(void *ctx, sqlite3_stmt *s)
 {
     struct checker *c = ctx;
@@ -212,6 +242,8 @@ static int load(sqlite3 *db, struct replay *rp, char *err, size_t errlen)
         each_row(db, "SELECT vaddr, memsz, offset, filesz, prot FROM exec_segments ORDER BY idx",
                  row_segment, r, err, errlen) ||
         each_row(db, INPUT_SQL, row_input, r, err, errlen) ||
+        each_row(db, "SELECT cause, fd, result, f_mode, path, size, dev, ino FROM file_maps"
+                 " ORDER BY seq", row_file_map, r, err, errlen) ||
         each_row(db, outcome_sql, row_outcome, &rp->c, err, errlen))
         return -1;
     if (!r->program || !r->exe_path) {
@@ -257,6 +289,46 @@ static long replay_external(void *ctx, struct task_struct *t, uint32_t nr, const
     return in->ret;
 }
 
+/* The placeholder vm_file of the recorded file (dev, ino), shared by every
+ * map of it as the host file's is; a new reference.  NULL: no memory. */
+static struct vm_file *placeholder(struct replay *rp, const struct file_map *m)
+{
+    for (size_t i = 0; i < rp->nr_files; i++)
+        if (rp->files[i]->dev == m->dev && rp->files[i]->ino == m->ino) {
+            rp->files[i]->refs++;
+            return rp->files[i];
+        }
+    struct vm_file **n = realloc(rp->files, (rp->nr_files + 1) * sizeof *n);
+    struct vm_file *f = n ? vm_file_placeholder(m->path, m->size) : NULL;
+    if (n)
+        rp->files = n;
+    if (!f)
+        return NULL;
+    f->dev = m->dev;
+    f->ino = m->ino;
+    rp->files[rp->nr_files++] = f;
+    f->refs++;
+    return f;
+}
+
+/* kernel.file_src: what the file at fd was to this mmap, as recorded. */
+static long replay_file_map(void *ctx, struct task_struct *t, uint32_t fd, struct mmap_file *mf)
+{
+    struct replay *rp = ctx;
+    (void)t;
+    *mf = (struct mmap_file){ 0 };
+    while (rp->next_map < rp->r.nr_maps && rp->r.maps[rp->next_map].cause < rp->current->start)
+        rp->next_map++;
+    if (rp->next_map == rp->r.nr_maps || rp->r.maps[rp->next_map].cause != rp->current->start ||
+        rp->r.maps[rp->next_map].fd != fd)
+        return -EBADF;          /* not recorded: the divergence shows next */
+    const struct file_map *m = &rp->r.maps[rp->next_map++];
+    mf->f_mode = m->f_mode;
+    if (m->path && !(mf->vmf = placeholder(rp, m)))
+        return -ENOMEM;
+    return m->result;
+}
+
 static void arch_dead(void *ctx, struct task_struct *t) { (void)ctx, (void)t; }
 static void arch_tls(void *ctx, struct task_struct *t, unsigned i) { (void)ctx, (void)t, (void)i; }
 static int  arch_ldt(void *ctx, struct task_struct *t) { (void)ctx, (void)t; return 0; }
@@ -288,6 +360,7 @@ static int boot(struct replay *rp, const struct replay_options *opt, char *err, 
                                         .task_dead = arch_dead, .advance_clock = arch_advance };
     k->uaccess_src = (struct uaccess_source){ &rp->c, check_recorded_bytes };
     k->external = (struct syscall_external){ rp, replay_external };
+    k->file_src = (struct file_map_source){ rp, replay_file_map };
     rp->mmu.clock = &rp->cycles;
     rp->mmu.pid = GUEST_PID;
     rp->mmu.events = &rp->events;
@@ -348,6 +421,12 @@ static void release(struct replay *rp)
     }
     free(rp->c.rec);
     free(rp->r.in);
+    for (size_t i = 0; i < rp->nr_files; i++)
+        vm_file_put(rp->files[i]);
+    free(rp->files);
+    for (size_t i = 0; i < rp->r.nr_maps; i++)
+        free(rp->r.maps[i].path);
+    free(rp->r.maps);
     for (int i = 0; i < rp->r.argc; i++)
         free(rp->r.argv[i]);
     for (int i = 0; i < rp->r.envc; i++)

@@ -66,6 +66,9 @@
     "CREATE TABLE uaccess(seq INTEGER PRIMARY KEY, cycle INTEGER,"           \
     " pid INTEGER, dir TEXT, addr INTEGER, len INTEGER, result INTEGER,"     \
     " data BLOB, cause INTEGER);"                                            \
+    "CREATE TABLE file_maps(seq INTEGER PRIMARY KEY, cycle INTEGER,"         \
+    " pid INTEGER, fd INTEGER, result INTEGER, f_mode INTEGER, path TEXT,"   \
+    " size INTEGER, dev INTEGER, ino INTEGER, cause INTEGER);"               \
     "CREATE TABLE exec_image(run INTEGER, exe_path TEXT, entry INTEGER,"     \
     " phdr INTEGER, phentsize INTEGER, phnum INTEGER, start_code INTEGER,"   \
     " end_code INTEGER, start_data INTEGER, end_data INTEGER,"               \
@@ -105,6 +108,8 @@
 #define TRACE_INSERT_SYSCALL                                                 \
     "INSERT INTO syscalls VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 #define TRACE_INSERT_UACCESS "INSERT INTO uaccess VALUES(?,?,?,?,?,?,?,?,?)"
+#define TRACE_INSERT_FILE_MAP                                                \
+    "INSERT INTO file_maps VALUES(?,?,?,?,?,?,?,?,?,?,?)"
 #define TRACE_INSERT_EXEC                                                    \
     "INSERT INTO exec_image VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 #define TRACE_INSERT_EXEC_SEG "INSERT INTO exec_segments VALUES(?,?,?,?,?,?,?)"

@@ -30,7 +30,7 @@
 
 enum {
     ST_WALK, ST_FAULT, ST_ALLOC, ST_VMA, ST_SYSCALL, ST_SEGMENT, ST_FLUSH,
-    ST_UACCESS, ST_EXEC, ST_EXEC_SEG, ST_STAT, ST_RUN_INSERT, ST_RUN_UPDATE, ST_INPUT, ST_BEGIN, ST_COMMIT,
+    ST_UACCESS, ST_FILE_MAP, ST_EXEC, ST_EXEC_SEG, ST_STAT, ST_RUN_INSERT, ST_RUN_UPDATE, ST_INPUT, ST_BEGIN, ST_COMMIT,
     ST_COUNT
 };
 
@@ -43,6 +43,7 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_SEGMENT]    = TRACE_INSERT_SEGMENT,
     [ST_FLUSH]      = TRACE_INSERT_FLUSH,
     [ST_UACCESS]    = TRACE_INSERT_UACCESS,
+    [ST_FILE_MAP]   = TRACE_INSERT_FILE_MAP,
     [ST_EXEC]       = TRACE_INSERT_EXEC,
     [ST_EXEC_SEG]   = TRACE_INSERT_EXEC_SEG,
     [ST_STAT]       = TRACE_INSERT_STAT,
@@ -208,7 +209,7 @@ static const char *access_name(uint8_t a)
 /* Each event table's column count before `cause` (which comes next). */
 enum {
     COLS_WALK = 16, COLS_FAULT = 10, COLS_ALLOC = 8, COLS_VMA = 10,
-    COLS_SYSCALL = 12, COLS_SEGMENT = 14, COLS_FLUSH = 6, COLS_UACCESS = 8,
+    COLS_SYSCALL = 12, COLS_SEGMENT = 14, COLS_FLUSH = 6, COLS_UACCESS = 8, COLS_FILE_MAP = 10,
 };
 
 /* The statement for ev's row with seq, cycle and cause bound, or NULL when
@@ -416,6 +417,28 @@ static void row_uaccess(struct trace *t, const struct event *e)
     row_finish(t, s);
 }
 
+static void row_file_map(struct trace *t, const struct event *e)
+{
+    const struct file_map_event *ev = &e->u.file_map;
+    sqlite3_stmt *s = row_begin(t, ST_FILE_MAP, COLS_FILE_MAP, e);
+    if (!s)
+        return;
+    bind_u64(s, 3, e->pid);
+    bind_u64(s, 4, ev->fd);
+    sqlite3_bind_int(s, 5, ev->result);
+    bind_u64(s, 6, ev->f_mode);
+    if (ev->path) {
+        bind_text(s, 7, ev->path);
+        bind_u64(s, 8, ev->size);
+        bind_u64(s, 9, ev->dev);
+        bind_u64(s, 10, ev->ino);
+    } else {
+        for (int i = 7; i <= 10; i++)
+            sqlite3_bind_null(s, i);
+    }
+    row_finish(t, s);
+}
+
 void trace_consume(void *ctx, const struct event *ev)
 {
     struct trace *t = ctx;
@@ -429,6 +452,7 @@ void trace_consume(void *ctx, const struct event *ev)
     case EV_SEGMENT:      row_segment(t, ev); break;
     case EV_TLB_FLUSH:    row_flush(t, ev); break;
     case EV_UACCESS:      row_uaccess(t, ev); break;
+    case EV_FILE_MAP:     row_file_map(t, ev); break;
     default:              break;   /* enter/begin/process events: no table */
     }
 }

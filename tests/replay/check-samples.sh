@@ -10,11 +10,8 @@ abs() { case $1 in /*) echo "$1" ;; *) echo "$PWD/$1" ;; esac; }
 MEMSIM=$(abs "$1") BIN=$(abs "$2") LIST=$3 FIX=$(abs "$4")
 shift 4
 ONLY="$*"
-# NAME:reason, one per line.
-SKIP="
-mmap_file:maps a file through an open()ed descriptor; the file's identity, size and mode at mmap are not recorded yet (replay has no file at the fd: EBADF)
-straddle_fault:maps its own binary through an open()ed descriptor (as mmap_file)
-locale_utf8:setlocale maps the locale files through open()ed descriptors (as mmap_file)"
+# NAME:reason, one per line (none at present).
+SKIP=""
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/replay-samples.XXXXXX")
 fail=0 n=0
 while IFS= read -r line; do
