@@ -372,7 +372,7 @@ static int cmd_query(int argc, char **argv)
     return 0;
 }
 
-/* `memsim replay [--ram SIZE] [--paging MODE] [--expect-same] DB`: exit 0
+/* `memsim replay [--ram SIZE] [--paging MODE] [--expect-same] [--db OUT] DB`: exit 0
  * when every outcome matches (or a what-if ran), 1 at a divergence, 2 for
  * bad input (replay/replay.h). */
 static int cmd_replay(int argc, char **argv)
@@ -386,6 +386,8 @@ static int cmd_replay(int argc, char **argv)
             o.expect_same = 1;
         else if (strcmp(argv[i], "--paging") == 0 && i + 1 < argc)
             o.paging = argv[++i];
+        else if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)
+            o.db_out = argv[++i];
         else if (strcmp(argv[i], "--ram") == 0 && i + 1 < argc) {
             if (parse_size(argv[++i], &o.ram_bytes)) {
                 fprintf(stderr, "memsim: replay: --ram %s: not a size\n", argv[i]);
@@ -395,7 +397,7 @@ static int cmd_replay(int argc, char **argv)
             break;
     }
     if (argc - i != 1) {
-        fprintf(stderr, "usage: memsim replay [--ram SIZE] [--paging 2level|pae] [--expect-same] DB\n");
+        fprintf(stderr, "usage: memsim replay [--ram SIZE] [--paging 2level|pae] [--expect-same] [--db OUT] DB\n");
         return 2;
     }
     int rc = replay_file(argv[i], &o, &rep, err, sizeof err);

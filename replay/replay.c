@@ -11,10 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include "kernel-model/exec.h"
 #include "kernel-model/sched.h"
+#include "replay/out.h"
 #include "replay/recorded.h"
-
 
 struct replay {
     struct recorded r;
@@ -28,8 +29,8 @@ struct replay {
     size_t next_map;                    /* the next file_maps row to serve */
     struct vm_file **files;             /* placeholders, one per (dev, ino) */
     size_t nr_files;
+    struct trace *out;                  /* --db OUT, or NULL */
 };
-
 
 /* Repeat one recorded user access of an external call, as long as it was
  * (a string: one page more when it faulted, so the same fault recurs).
@@ -118,6 +119,8 @@ static int boot(struct replay *rp, const struct replay_options *opt, char *err, 
     }
     event_stream_init(&rp->events, &rp->cycles);
     event_stream_add_sink(&rp->events, &rp->c, check_consume);
+    if (rp->out)
+        event_stream_add_sink(&rp->events, rp->out, trace_consume);
     struct kernel_config kcfg = { .ram_bytes = opt->ram_bytes ? opt->ram_bytes : r->ram,
                                   .paging = strcmp(paging, "pae") == 0 ? PAGING_PAE : PAGING_2LEVEL,
                                   .mmu = &rp->mmu, .events = &rp->events };
@@ -159,7 +162,8 @@ static int run_exec(struct replay *rp, char *err, size_t errlen)
     if (mm) {
         if (rp->r.max_map_count)
             mm->max_map_count = rp->r.max_map_count;
-        exec_mm(rp->t, mm, &rp->r.exec, file, &res, &stage);
+        if (exec_mm(rp->t, mm, &rp->r.exec, file, &res, &stage) == 0 && rp->out)
+            replay_out_exec(rp->out, &rp->r, &res);
     }
     vm_file_put(file);
     check_group_end(&rp->c);
@@ -194,10 +198,18 @@ static void release(struct replay *rp)
     recorded_free(&rp->r, &rp->c);
 }
 
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
 int replay_run(sqlite3 *db, const struct replay_options *opt, struct replay_report *rep,
                char *err, size_t errlen)
 {
     struct replay *rp = calloc(1, sizeof *rp);
+    double t0 = now_seconds();
     memset(rep, 0, sizeof *rep);
     if (!rp) {
         snprintf(err, errlen, "out of host memory");
@@ -216,6 +228,11 @@ int replay_run(sqlite3 *db, const struct replay_options *opt, struct replay_repo
         rc = REPLAY_BAD_INPUT;
         goto out;
     }
+    if (opt->db_out &&
+        !(rp->out = replay_out_begin(opt->db_out, opt->source, &rp->r,
+                                     opt->ram_bytes ? opt->ram_bytes : rp->r.ram,
+                                     opt->paging ? opt->paging : rp->r.paging, err, errlen)))
+        goto out;
     /* The first group: boot and exec, everything before the first input. */
     check_group(&rp->c, 1, rp->r.nr_in ? rp->r.in[0].start : UINT64_MAX);
     if (boot(rp, opt, err, errlen) || run_exec(rp, err, errlen)) {
@@ -229,8 +246,15 @@ int replay_run(sqlite3 *db, const struct replay_options *opt, struct replay_repo
     /* The recording ends with the last input's outcomes: the model's
      * teardown (release) is not part of it. */
     rp->c.stop = 1;
+    if (replay_out_end(rp->out, rp->t, rp->cycles, now_seconds() - t0, err, errlen)) {
+        rp->out = NULL;
+        goto out;
+    }
+    rp->out = NULL;
     rc = rep->differences && (!rep->what_if || opt->expect_same) ? REPLAY_DIVERGED : REPLAY_OK;
 out:
+    if (rp->out)
+        replay_out_end(rp->out, rp->t, rp->cycles, now_seconds() - t0, NULL, 0);
     release(rp);
     free(rp);
     return rc;
@@ -255,7 +279,16 @@ int replay_file(const char *path, const struct replay_options *opt, struct repla
         return REPLAY_BAD_INPUT;
     }
     char why[400] = "";
-    int rc = replay_run(db, opt, rep, why, sizeof why);
+    struct replay_options o = *opt;
+    struct trace_input in = { "the trace replayed", st.st_dev, st.st_ino };
+    if (!o.source)
+        o.source = path;
+    if (o.db_out && trace_path_check(o.db_out, &in, 1, why, sizeof why)) {
+        sqlite3_close(db);
+        snprintf(err, errlen, "--db: %s", why);
+        return REPLAY_BAD_INPUT;
+    }
+    int rc = replay_run(db, &o, rep, why, sizeof why);
     sqlite3_close(db);
     if (rc == REPLAY_BAD_INPUT || rc < 0)
         snprintf(err, errlen, "%s: %s", path, why);

@@ -34,6 +34,7 @@ struct replay_options {
     const char *paging;         /* what-if --paging "2level"/"pae"; NULL: recorded */
     int expect_same;            /* a what-if difference is a failure */
     const char *db_out;         /* write the replayed run as a trace, or NULL */
+    const char *source;         /* what the input is called (runs.replay_of of db_out) */
     unsigned context;           /* recorded events shown before a divergence */
 };
 

@@ -34,7 +34,7 @@
     " cycles INTEGER, exit_status INTEGER, exit_reason TEXT,"                \
     " wall_seconds REAL, memsim_version TEXT, epoch INTEGER,"                \
     " size INTEGER, ram INTEGER, paging TEXT, cpu TEXT, seed INTEGER,"       \
-    " root TEXT, cpu_config TEXT);"                                          \
+    " root TEXT, cpu_config TEXT, replay_of TEXT);"                          \
     "CREATE TABLE run_inputs(run INTEGER, kind TEXT, idx INTEGER,"           \
     " value TEXT, a_type INTEGER, a_val INTEGER);"                           \
     "CREATE TABLE syscalls(seq INTEGER PRIMARY KEY, cycle INTEGER,"          \
@@ -119,8 +119,8 @@
     "INSERT INTO segments VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 #define TRACE_INSERT_RUN                                                     \
     "INSERT INTO runs(program, args, sha256, options, started,"              \
-    " memsim_version, epoch, size, ram, paging, cpu, seed, root, cpu_config)"\
-    " VALUES(?,?,?,?,?,'" TRACE_MEMSIM_VERSION "',?,?,?,?,?,?,?,?)"
+    " memsim_version, epoch, size, ram, paging, cpu, seed, root, cpu_config,"\
+    " replay_of) VALUES(?,?,?,?,?,'" TRACE_MEMSIM_VERSION "',?,?,?,?,?,?,?,?,?)"
 #define TRACE_INSERT_INPUT   "INSERT INTO run_inputs VALUES(?,?,?,?,?,?)"
 #define TRACE_UPDATE_RUN                                                     \
     "UPDATE runs SET instructions=?, cycles=?, exit_status=?, exit_reason=?,"\

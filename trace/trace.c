@@ -586,6 +586,7 @@ int trace_begin_run(struct trace *t, const struct trace_run_info *info)
     bind_text(s, 4, info->options);
     bind_text(s, 5, started[0] ? started : NULL);
     bind_run_inputs(s, info, info == &none);
+    bind_text(s, 14, info->replay_of);
     if (run_step(t, s) != 0)
         return -1;
     t->run_id = sqlite3_last_insert_rowid(t->db);

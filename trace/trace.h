@@ -39,6 +39,7 @@ struct trace_run_info {
     uint64_t seed;              /* --seed */
     const char *root;           /* --root */
     const char *cpu_config;     /* --cpu-config path, or NULL */
+    const char *replay_of;      /* `memsim replay --db`: the trace replayed; NULL */
     int argc;
     char *const *argv;          /* the guest's argv */
     char *const *envp;          /* its environment, NULL-terminated */
