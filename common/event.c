@@ -95,6 +95,7 @@ const char *event_type_name(enum event_type t)
         [EV_ALLOC] = "alloc", [EV_FREE] = "free", [EV_VMA] = "vma",
         [EV_TLB_FLUSH] = "tlb-flush", [EV_SEGMENT] = "segment",
         [EV_PROCESS_START] = "process-start", [EV_PROCESS_EXIT] = "process-exit",
+        [EV_UACCESS] = "uaccess", [EV_FILE_MAP] = "file-map",
     };
     return (unsigned)t < EV_NR_TYPES && names[t] ? names[t] : "?";
 }
@@ -129,4 +130,11 @@ const char *flush_kind_name(enum flush_kind k)
     case FLUSH_MODE:   return "mode";
     }
     return "?";
+}
+
+const char *uaccess_dir_name(enum uaccess_dir d)
+{
+    static const char *const names[] = { [UA_READ] = "read", [UA_WRITE] = "write",
+                                         [UA_STRING] = "string" };
+    return (unsigned)d <= UA_STRING ? names[d] : "?";
 }

@@ -39,6 +39,8 @@ enum event_type {
     EV_SEGMENT,
     EV_PROCESS_START,
     EV_PROCESS_EXIT,
+    EV_UACCESS,         /* the kernel read or wrote user memory (uaccess.c) */
+    EV_FILE_MAP,        /* what an fd was to mmap (fd_table.c): a replay input */
     EV_NR_TYPES
 };
 
@@ -138,6 +140,34 @@ struct syscall_event {
     uint64_t enter_seq;     /* EV_SYSCALL_EXIT: the seq of its enter */
 };
 
+/* EV_UACCESS: one copy_from_user / copy_to_user / strncpy_from_user that
+ * reached user memory.  A read's bytes are outputs of guest instructions
+ * replay does not run, so a model system call's reads carry them (data);
+ * a host-backed call's (SYS_EXTERNAL) reads and every write carry only addr and
+ * len (strings always carry theirs): replay repeats them for their faults. */
+enum uaccess_dir { UA_READ, UA_WRITE, UA_STRING };
+struct uaccess_event {
+    uint8_t  dir;           /* enum uaccess_dir */
+    int32_t  result;        /* 0, or -EFAULT / -ENAMETOOLONG */
+    uint32_t addr;
+    uint32_t len;           /* bytes transferred (a string: with its NUL) */
+    const uint8_t *data;    /* the bytes read, or NULL (not recorded) */
+};
+const char *uaccess_dir_name(enum uaccess_dir d);  /* "read", "write", "string" */
+
+/* EV_FILE_MAP: what the file at an fd was to mmap (fd_mmap_file), data from
+ * outside the model a replay serves in its place: the result (0, -EBADF,
+ * -ENODEV ...), Linux's f_mode (FMODE_* in mm.h) and, when the mapping gets
+ * pages, the vm_file's name, size at mmap and host identity (two maps of one
+ * file share one vm_file). */
+struct file_map_event {
+    uint32_t fd;
+    int32_t  result;
+    uint32_t f_mode;
+    const char *path;       /* NULL: no pages (no vm_file) */
+    uint64_t size, dev, ino;
+};
+
 /* EV_PROCESS_START / EV_PROCESS_EXIT. */
 struct process_event {
     const char *comm;
@@ -159,6 +189,8 @@ struct event {
         struct flush_event flush;
         struct seg_event seg;
         struct process_event proc;
+        struct uaccess_event uaccess;
+        struct file_map_event file_map;
     } u;
 };
 

@@ -17,6 +17,7 @@
  * 128 + sig when memsim's own SIGINT/SIGTERM/SIGHUP/SIGPIPE stopped the
  * run (the trace is complete), 70 memsim failed.
  */
+#include <inttypes.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -24,6 +25,7 @@
 #include <string.h>
 #include <time.h>
 #include "emu/memsim.h"
+#include "replay/replay.h"
 #include "trace/trace.h"
 #include "trace/events_file.h"
 
@@ -382,20 +384,13 @@ static int cmd_query(int argc, char **argv)
 
 #define EXIT_BAD_INPUT 2                /* not a trace, or a malformed events file */
 
-/* The one place that tells an events file from a trace database: by name. */
-static int is_events_file(const char *path)
-{
-    size_t n = strlen(path);
-    return n > 7 && strcmp(path + n - 7, ".events") == 0;
-}
-
 /* Open TRACE for export or replay: an events file is parsed into an
  * in-memory trace, a database is opened read-only.  0, or -1 with the line
  * printed. */
 static int open_trace_arg(const char *cmd, const char *path, struct sqlite3 **db)
 {
     char err[1024];
-    int rc = is_events_file(path) ? events_load(path, db, err, sizeof err)
+    int rc = events_is_file(path) ? events_load(path, db, err, sizeof err)
                                   : events_open_trace(path, db, err, sizeof err);
     if (rc)
         fprintf(stderr, "memsim: %s: %s\n", cmd, err);
@@ -449,20 +444,54 @@ static int cmd_export(int argc, char **argv)
     return rc;
 }
 
-/* `memsim replay TRACE`.  Until the replay engine is connected, an events
- * file is loaded and validated ("loaded N events"). */
+/* `memsim replay [--ram SIZE] [--paging MODE] [--expect-same] [--db OUT] TRACE` (a
+ * trace database or an events file): exit 0
+ * when every outcome matches (or a what-if ran), 1 at a divergence, 2 for
+ * bad input (replay/replay.h). */
 static int cmd_replay(int argc, char **argv)
 {
-    if (argc != 2) {
-        fprintf(stderr, "usage: memsim replay TRACE\n");
-        return MEMSIM_EXIT_USAGE;
+    struct replay_options o = { 0 };
+    struct replay_report rep;
+    char err[600] = "";
+    int i = 1;
+    for (; i < argc && strncmp(argv[i], "--", 2) == 0; i++) {
+        if (strcmp(argv[i], "--expect-same") == 0)
+            o.expect_same = 1;
+        else if (strcmp(argv[i], "--paging") == 0 && i + 1 < argc)
+            o.paging = argv[++i];
+        else if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)
+            o.db_out = argv[++i];
+        else if (strcmp(argv[i], "--ram") == 0 && i + 1 < argc) {
+            if (parse_size(argv[++i], &o.ram_bytes)) {
+                fprintf(stderr, "memsim: replay: --ram %s: not a size\n", argv[i]);
+                return 2;
+            }
+        } else
+            break;
     }
-    struct sqlite3 *db;
-    if (open_trace_arg("replay", argv[1], &db))
-        return EXIT_BAD_INPUT;
-    printf("loaded %lld events\n", (long long)events_count(db));
-    events_close(db);
-    return 0;
+    if (argc - i != 1) {
+        fprintf(stderr, "usage: memsim replay [--ram SIZE] [--paging 2level|pae] [--expect-same] [--db OUT] TRACE\n");
+        return 2;
+    }
+    int rc = replay_file(argv[i], &o, &rep, err, sizeof err);
+    if (rc < 0 || rc == REPLAY_BAD_INPUT) {
+        fprintf(stderr, "memsim: replay: %s\n", err);
+        return 2;
+    }
+    if (rep.what_if) {
+        if (rep.differences)
+            printf("%" PRIu64 " events replayed on the changed machine, %" PRIu64
+                   " outcomes differ\n", rep.compared, rep.differences);
+        else
+            printf("%" PRIu64 " events replayed on the changed machine, all outcomes the same\n",
+                   rep.compared);
+        fputs(rep.text, stdout);
+    } else if (rc == REPLAY_OK) {
+        printf("%" PRIu64 " events replayed, all outcomes match\n", rep.compared);
+    } else {
+        fputs(rep.text, stdout);
+    }
+    return rc;
 }
 
 /* `memsim cpu`: list the presets; `memsim cpu NAME`: print one as a config file. */

@@ -180,7 +180,7 @@ long sys_fcntl64(struct task_struct *t, const uint32_t a[6])
     }
 }
 
-long fd_mmap_file(struct task_struct *t, uint32_t fd, struct mmap_file *mf)
+static long file_mmap(struct task_struct *t, uint32_t fd, struct mmap_file *mf)
 {
     struct file *f = fdget(t->files, fd);
     *mf = (struct mmap_file){ 0 };
@@ -191,4 +191,35 @@ long fd_mmap_file(struct task_struct *t, uint32_t fd, struct mmap_file *mf)
     char name[32];
     snprintf(name, sizeof name, "fd:%u", fd);
     return f->f_op->mmap(f, name, mf);
+}
+
+/* The answer is data from outside the model (the host file's mode, size
+ * and identity): an EV_FILE_MAP event records it for replay. */
+static void emit_file_map(struct task_struct *t, uint32_t fd, long r, const struct mmap_file *mf)
+{
+    struct kernel *k = t->k;
+    if (!k->events)
+        return;
+    struct event ev = { .type = EV_FILE_MAP, .pid = t->pid, .tid = t->pid };
+    struct file_map_event *e = &ev.u.file_map;
+    *e = (struct file_map_event){ .fd = fd, .result = (int32_t)r, .f_mode = mf->f_mode };
+    const struct vm_file *v = mf->vmf;
+    if (v) {
+        struct stat st = { .st_size = (off_t)v->size };
+        if (v->fd >= 0 && fstat(v->fd, &st))
+            st.st_size = 0;
+        e->path = v->path;
+        e->size = (uint64_t)st.st_size;
+        e->dev = v->dev;
+        e->ino = v->ino;
+    }
+    event_emit(k->events, &ev);
+}
+
+long fd_mmap_file(struct task_struct *t, uint32_t fd, struct mmap_file *mf)
+{
+    const struct file_map_source *src = &t->k->file_src;
+    long r = src->map ? src->map(src->ctx, t, fd, mf) : file_mmap(t, fd, mf);
+    emit_file_map(t, fd, r, mf);
+    return r;
 }

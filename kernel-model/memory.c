@@ -104,9 +104,13 @@ static int fill_from_file(struct mm_struct *mm, struct vm_area_struct *vma,
     uint8_t *dst = pfn_to_host(&mm->k->pm, pfn);
     uint32_t off_in_vma = address - vma->vm_start;
     off_t off = ((off_t)vma->vm_pgoff << PAGE_SHIFT) + off_in_vma;
-    struct stat st;
-    if (fstat(vma->vm_file->fd, &st) || off >= st.st_size)
+    struct stat st = { .st_size = (off_t)vma->vm_file->size };
+    if ((vma->vm_file->fd >= 0 && fstat(vma->vm_file->fd, &st)) || off >= st.st_size)
         return -1;
+    if (vma->vm_file->fd < 0) {             /* a replay's placeholder: zeros */
+        memset(dst, 0, PAGE_SIZE);
+        return 0;
+    }
     uint32_t n = 0;
     if (off_in_vma < vma->vm_file_bytes) {
         n = vma->vm_file_bytes - off_in_vma;

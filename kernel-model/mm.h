@@ -77,7 +77,8 @@
  * so mapping one file 3000 times costs one host descriptor, not 3000. */
 struct vm_file {
     int      refs;
-    int      fd;          /* host descriptor, owned */
+    int      fd;          /* host descriptor, owned; -1: a replay's placeholder */
+    uint64_t size;        /* fd -1: the file's recorded size (its pages read as zeros) */
     char    *path;        /* guest path, for /proc and the trace */
     uint64_t dev, ino;    /* the host file's identity (vm_file_get) */
     struct vm_file *next, **pprev;   /* in its vm_file_table; pprev NULL: in none */
@@ -222,6 +223,30 @@ struct kernel {
     uint64_t rng;                /* getrandom and AT_RANDOM stream (seeded by --seed) */
     uint64_t epoch;              /* --epoch: CLOCK_REALTIME at boot, seconds */
     struct enosys_log enosys;
+
+    /* What a replay (replay/) puts where the engine and the host were; all
+     * zero in a run.  uaccess_data: the current system call's reads of user
+     * memory carry their bytes (syscall_dispatch sets it for the model's own
+     * calls, whose inputs they are).  uaccess_src: the recorded bytes of the
+     * next read at (dir, addr), which replace what RAM holds (the guest's
+     * stores are not replayed); NULL: none recorded.  external: serves a
+     * SYS_EXTERNAL call in place of its handler (its host part).  file_src:
+     * what the file at an fd is to mmap (fd_mmap_file), in place of the fd
+     * table, whose files a replay does not open. */
+    int uaccess_data;
+    struct uaccess_source {
+        void *ctx;
+        const uint8_t *(*recorded)(void *ctx, enum uaccess_dir dir, uint32_t addr,
+                                   uint32_t *len);
+    } uaccess_src;
+    struct syscall_external {
+        void *ctx;
+        long (*call)(void *ctx, struct task_struct *t, uint32_t nr, const uint32_t a[6]);
+    } external;
+    struct file_map_source {
+        void *ctx;
+        long (*map)(void *ctx, struct task_struct *t, uint32_t fd, struct mmap_file *mf);
+    } file_src;
 };
 
 /* What a kernel boots with.  The one boot path: emu, the unit tests, the
@@ -331,6 +356,9 @@ long do_mincore(struct mm_struct *mm, uint32_t start, uint32_t len, uint8_t *vec
 long do_msync(struct mm_struct *mm, uint32_t start, uint32_t len, uint32_t flags);
 
 struct vm_file *vm_file_open(int fd, const char *path);
+/* A file with no host descriptor (replay/): size bytes that read as zeros.
+ * Contents never decide an outcome a replay compares; the size does (SIGBUS). */
+struct vm_file *vm_file_placeholder(const char *path, uint64_t size);
 /* The table's vm_file for the host file open at fd, with a new reference;
  * if the table has none for its (dev, ino), a new one holding a dup of fd
  * (named path) joins the table.  NULL with errno set on failure; EACCES

@@ -30,12 +30,26 @@ struct vm_file *vm_file_open(int fd, const char *path)
     return f;
 }
 
+struct vm_file *vm_file_placeholder(const char *path, uint64_t size)
+{
+    struct vm_file *f = calloc(1, sizeof *f);
+    if (!f || !(f->path = strdup(path ? path : ""))) {
+        free(f);
+        return NULL;
+    }
+    f->fd = -1;
+    f->size = size;
+    f->refs = 1;
+    return f;
+}
+
 void vm_file_put(struct vm_file *f)
 {
     if (!f || --f->refs > 0)
         return;
     vm_file_unhash(f);
-    close(f->fd);
+    if (f->fd >= 0)
+        close(f->fd);
     free(f->path);
     free(f);
 }

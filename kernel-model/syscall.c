@@ -50,7 +50,14 @@ long syscall_dispatch(struct task_struct *t, uint32_t nr, const uint32_t a[6])
     const char *name = (e && e->name) ? e->name : "unknown";
     uint64_t outer;                     /* the cause to restore at the exit */
     uint64_t enter = event_syscall_enter(t->k->events, t->pid, nr, name, a, &outer);
-    long ret = finish_result((e && e->fn) ? e->fn(t, a) : -ENOSYS);
+    int external = e && (e->flags & SYS_EXTERNAL);
+    t->k->uaccess_data = !external;     /* a model call's reads are replay inputs */
+    long ret;
+    if (external && t->k->external.call)  /* a replay: the host part is not run */
+        ret = t->k->external.call(t->k->external.ctx, t, nr, a);
+    else
+        ret = finish_result((e && e->fn) ? e->fn(t, a) : -ENOSYS);
+    t->k->uaccess_data = 0;
     if (ret == -ENOSYS)
         count_enosys(&t->k->enosys, nr, e ? e->name : NULL);
     event_syscall_exit(t->k->events, t->pid, nr, name, a, (int32_t)ret, enter, outer);

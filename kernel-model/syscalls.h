@@ -49,11 +49,20 @@ enum syscall_arg {
 
 typedef long (*syscall_fn)(struct task_struct *t, const uint32_t a[6]);
 
+/* SYS_EXTERNAL: the result depends on something outside the kernel model
+ * — the host (files, descriptors, stdio, host ids, a real poll) or the
+ * engine's timing model (the clocks and sleeps read and advance the cycle
+ * counter).  A replay does not run such a call: it repeats the call's
+ * recorded user-memory accesses and returns the recorded result
+ * (kernel.external). */
+#define SYS_EXTERNAL 0x1u
+
 struct syscall_entry {
     const char *name;           /* NULL: no such call */
     syscall_fn fn;              /* NULL: -ENOSYS */
     uint8_t nargs;              /* 0..6 */
     uint8_t arg[6];             /* enum syscall_arg of each */
+    uint8_t flags;              /* SYS_* */
 };
 
 /* The entry of nr, or NULL past the table. */

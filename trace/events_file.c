@@ -443,6 +443,12 @@ int events_write(sqlite3 *db, enum events_select sel, FILE *out, char *err, size
 
 /* ---- opening and closing ---- */
 
+int events_is_file(const char *path)
+{
+    size_t n = strlen(path);
+    return n > 7 && strcmp(path + n - 7, ".events") == 0;
+}
+
 int events_open_trace(const char *path, sqlite3 **db, char *err, size_t errlen)
 {
     struct stat st;

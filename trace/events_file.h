@@ -60,6 +60,9 @@ int events_load(const char *path, struct sqlite3 **db, char *err, size_t errlen)
 
 /* Open the trace database at path read-only (a regular file holding the
  * meta and runs tables).  Returns 0, or -1 with the reason. */
+/* An events file, by its name (*.events), as opposed to a trace database. */
+int events_is_file(const char *path);
+
 int events_open_trace(const char *path, struct sqlite3 **db, char *err, size_t errlen);
 
 /* Rows of the tables that have a seq column: the events a file holds. */

@@ -7,7 +7,7 @@
 #ifndef MEMSIM_TRACE_SCHEMA_H
 #define MEMSIM_TRACE_SCHEMA_H
 
-#define TRACE_SCHEMA_VERSION "6"
+#define TRACE_SCHEMA_VERSION "7"
 #define TRACE_MEMSIM_VERSION "0.1"
 #define TRACE_BATCH          100000   /* event rows per transaction */
 
@@ -34,7 +34,7 @@
     " cycles INTEGER, exit_status INTEGER, exit_reason TEXT,"                \
     " wall_seconds REAL, memsim_version TEXT, epoch INTEGER,"                \
     " size INTEGER, ram INTEGER, paging TEXT, cpu TEXT, seed INTEGER,"       \
-    " root TEXT, cpu_config TEXT);"                                          \
+    " root TEXT, cpu_config TEXT, replay_of TEXT);"                          \
     "CREATE TABLE run_inputs(run INTEGER, kind TEXT, idx INTEGER,"           \
     " value TEXT, a_type INTEGER, a_val INTEGER);"                           \
     "CREATE TABLE syscalls(seq INTEGER PRIMARY KEY, cycle INTEGER,"          \
@@ -63,6 +63,18 @@
     " pid INTEGER, eip INTEGER, seg TEXT, selector INTEGER, offset INTEGER," \
     " size INTEGER, linear INTEGER, base INTEGER, seg_limit INTEGER,"        \
     " access TEXT, result TEXT, error_code INTEGER, cause INTEGER);"         \
+    "CREATE TABLE uaccess(seq INTEGER PRIMARY KEY, cycle INTEGER,"           \
+    " pid INTEGER, dir TEXT, addr INTEGER, len INTEGER, result INTEGER,"     \
+    " data BLOB, cause INTEGER);"                                            \
+    "CREATE TABLE file_maps(seq INTEGER PRIMARY KEY, cycle INTEGER,"         \
+    " pid INTEGER, fd INTEGER, result INTEGER, f_mode INTEGER, path TEXT,"   \
+    " size INTEGER, dev INTEGER, ino INTEGER, cause INTEGER);"               \
+    "CREATE TABLE exec_image(run INTEGER, exe_path TEXT, entry INTEGER,"     \
+    " phdr INTEGER, phentsize INTEGER, phnum INTEGER, start_code INTEGER,"   \
+    " end_code INTEGER, start_data INTEGER, end_data INTEGER,"               \
+    " exec_stack INTEGER, uid INTEGER, gid INTEGER, max_map_count INTEGER);" \
+    "CREATE TABLE exec_segments(run INTEGER, idx INTEGER, vaddr INTEGER,"    \
+    " memsz INTEGER, offset INTEGER, filesz INTEGER, prot INTEGER);"         \
     "CREATE VIEW fault_summary AS"                                           \
     " SELECT kind, resolution, COUNT(*) AS count FROM faults"                \
     " GROUP BY kind, resolution ORDER BY count DESC, kind, resolution;"      \
@@ -95,14 +107,20 @@
 #define TRACE_INSERT_VMA     "INSERT INTO vmas VALUES(?,?,?,?,?,?,?,?,?,?,?)"
 #define TRACE_INSERT_SYSCALL                                                 \
     "INSERT INTO syscalls VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+#define TRACE_INSERT_UACCESS "INSERT INTO uaccess VALUES(?,?,?,?,?,?,?,?,?)"
+#define TRACE_INSERT_FILE_MAP                                                \
+    "INSERT INTO file_maps VALUES(?,?,?,?,?,?,?,?,?,?,?)"
+#define TRACE_INSERT_EXEC                                                    \
+    "INSERT INTO exec_image VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+#define TRACE_INSERT_EXEC_SEG "INSERT INTO exec_segments VALUES(?,?,?,?,?,?,?)"
 #define TRACE_INSERT_STAT    "INSERT INTO stats VALUES(?,?,?)"
 #define TRACE_INSERT_FLUSH   "INSERT INTO tlb_flushes VALUES(?,?,?,?,?,?,?)"
 #define TRACE_INSERT_SEGMENT                                                 \
     "INSERT INTO segments VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 #define TRACE_INSERT_RUN                                                     \
     "INSERT INTO runs(program, args, sha256, options, started,"              \
-    " memsim_version, epoch, size, ram, paging, cpu, seed, root, cpu_config)"\
-    " VALUES(?,?,?,?,?,'" TRACE_MEMSIM_VERSION "',?,?,?,?,?,?,?,?)"
+    " memsim_version, epoch, size, ram, paging, cpu, seed, root, cpu_config,"\
+    " replay_of) VALUES(?,?,?,?,?,'" TRACE_MEMSIM_VERSION "',?,?,?,?,?,?,?,?,?)"
 #define TRACE_INSERT_INPUT   "INSERT INTO run_inputs VALUES(?,?,?,?,?,?)"
 #define TRACE_UPDATE_RUN                                                     \
     "UPDATE runs SET instructions=?, cycles=?, exit_status=?, exit_reason=?,"\

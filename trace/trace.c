@@ -30,7 +30,7 @@
 
 enum {
     ST_WALK, ST_FAULT, ST_ALLOC, ST_VMA, ST_SYSCALL, ST_SEGMENT, ST_FLUSH,
-    ST_STAT, ST_RUN_INSERT, ST_RUN_UPDATE, ST_INPUT, ST_BEGIN, ST_COMMIT,
+    ST_UACCESS, ST_FILE_MAP, ST_EXEC, ST_EXEC_SEG, ST_STAT, ST_RUN_INSERT, ST_RUN_UPDATE, ST_INPUT, ST_BEGIN, ST_COMMIT,
     ST_COUNT
 };
 
@@ -42,6 +42,10 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_SYSCALL]    = TRACE_INSERT_SYSCALL,
     [ST_SEGMENT]    = TRACE_INSERT_SEGMENT,
     [ST_FLUSH]      = TRACE_INSERT_FLUSH,
+    [ST_UACCESS]    = TRACE_INSERT_UACCESS,
+    [ST_FILE_MAP]   = TRACE_INSERT_FILE_MAP,
+    [ST_EXEC]       = TRACE_INSERT_EXEC,
+    [ST_EXEC_SEG]   = TRACE_INSERT_EXEC_SEG,
     [ST_STAT]       = TRACE_INSERT_STAT,
     [ST_RUN_INSERT] = TRACE_INSERT_RUN,
     [ST_RUN_UPDATE] = TRACE_UPDATE_RUN,
@@ -205,7 +209,7 @@ static const char *access_name(uint8_t a)
 /* Each event table's column count before `cause` (which comes next). */
 enum {
     COLS_WALK = 16, COLS_FAULT = 10, COLS_ALLOC = 8, COLS_VMA = 10,
-    COLS_SYSCALL = 12, COLS_SEGMENT = 14, COLS_FLUSH = 6,
+    COLS_SYSCALL = 12, COLS_SEGMENT = 14, COLS_FLUSH = 6, COLS_UACCESS = 8, COLS_FILE_MAP = 10,
 };
 
 /* The statement for ev's row with seq, cycle and cause bound, or NULL when
@@ -395,6 +399,46 @@ static void row_flush(struct trace *t, const struct event *e)
     row_finish(t, s);
 }
 
+static void row_uaccess(struct trace *t, const struct event *e)
+{
+    const struct uaccess_event *ev = &e->u.uaccess;
+    sqlite3_stmt *s = row_begin(t, ST_UACCESS, COLS_UACCESS, e);
+    if (!s)
+        return;
+    bind_u64(s, 3, e->pid);
+    bind_text(s, 4, uaccess_dir_name((enum uaccess_dir)ev->dir));
+    bind_u64(s, 5, ev->addr);
+    bind_u64(s, 6, ev->len);
+    sqlite3_bind_int(s, 7, ev->result);
+    if (ev->data)
+        sqlite3_bind_blob(s, 8, ev->data, (int)ev->len, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(s, 8);
+    row_finish(t, s);
+}
+
+static void row_file_map(struct trace *t, const struct event *e)
+{
+    const struct file_map_event *ev = &e->u.file_map;
+    sqlite3_stmt *s = row_begin(t, ST_FILE_MAP, COLS_FILE_MAP, e);
+    if (!s)
+        return;
+    bind_u64(s, 3, e->pid);
+    bind_u64(s, 4, ev->fd);
+    sqlite3_bind_int(s, 5, ev->result);
+    bind_u64(s, 6, ev->f_mode);
+    if (ev->path) {
+        bind_text(s, 7, ev->path);
+        bind_u64(s, 8, ev->size);
+        bind_u64(s, 9, ev->dev);
+        bind_u64(s, 10, ev->ino);
+    } else {
+        for (int i = 7; i <= 10; i++)
+            sqlite3_bind_null(s, i);
+    }
+    row_finish(t, s);
+}
+
 void trace_consume(void *ctx, const struct event *ev)
 {
     struct trace *t = ctx;
@@ -407,6 +451,8 @@ void trace_consume(void *ctx, const struct event *ev)
     case EV_SYSCALL_EXIT: row_syscall(t, ev); break;
     case EV_SEGMENT:      row_segment(t, ev); break;
     case EV_TLB_FLUSH:    row_flush(t, ev); break;
+    case EV_UACCESS:      row_uaccess(t, ev); break;
+    case EV_FILE_MAP:     row_file_map(t, ev); break;
     default:              break;   /* enter/begin/process events: no table */
     }
 }
@@ -470,6 +516,36 @@ int trace_auxv(struct trace *t, const uint32_t *pairs, size_t nr_pairs)
     return 0;
 }
 
+int trace_exec(struct trace *t, const struct trace_exec_info *x)
+{
+    if (!t || t->failed || !t->run_id)
+        return -1;
+    sqlite3_stmt *s = t->st[ST_EXEC];
+    const uint32_t v[] = { x->entry, x->phdr_vaddr, x->phentsize, x->phnum, x->start_code,
+                           x->end_code, x->start_data, x->end_data, (uint32_t)x->exec_stack,
+                           x->uid, x->gid, x->max_map_count };
+    sqlite3_bind_int64(s, 1, t->run_id);
+    bind_text(s, 2, x->exe_path);
+    for (unsigned i = 0; i < sizeof v / sizeof v[0]; i++)
+        bind_u64(s, 3 + (int)i, v[i]);
+    if (run_step(t, s))
+        return -1;
+    for (unsigned i = 0; i < x->nr_segments && i < TRACE_EXEC_SEGMENTS; i++) {
+        const struct trace_exec_segment *g = &x->seg[i];
+        s = t->st[ST_EXEC_SEG];
+        sqlite3_bind_int64(s, 1, t->run_id);
+        sqlite3_bind_int(s, 2, (int)i);
+        bind_u64(s, 3, g->vaddr);
+        bind_u64(s, 4, g->memsz);
+        bind_u64(s, 5, g->offset);
+        bind_u64(s, 6, g->filesz);
+        bind_u64(s, 7, g->prot);
+        if (run_step(t, s))
+            return -1;
+    }
+    return 0;
+}
+
 static void bind_run_inputs(sqlite3_stmt *s, const struct trace_run_info *info, int none)
 {
     if (none) {
@@ -510,6 +586,7 @@ int trace_begin_run(struct trace *t, const struct trace_run_info *info)
     bind_text(s, 4, info->options);
     bind_text(s, 5, started[0] ? started : NULL);
     bind_run_inputs(s, info, info == &none);
+    bind_text(s, 14, info->replay_of);
     if (run_step(t, s) != 0)
         return -1;
     t->run_id = sqlite3_last_insert_rowid(t->db);

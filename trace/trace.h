@@ -39,6 +39,7 @@ struct trace_run_info {
     uint64_t seed;              /* --seed */
     const char *root;           /* --root */
     const char *cpu_config;     /* --cpu-config path, or NULL */
+    const char *replay_of;      /* `memsim replay --db`: the trace replayed; NULL */
     int argc;
     char *const *argv;          /* the guest's argv */
     char *const *envp;          /* its environment, NULL-terminated */
@@ -47,6 +48,24 @@ struct trace_run_info {
 /* The guest's initial auxiliary vector (AT_* type/value pairs, as exec
  * built it), recorded in run_inputs after trace_begin_run(). */
 int trace_auxv(struct trace *t, const uint32_t *pairs, size_t nr_pairs);
+
+/* The loader's inputs (exec_image and exec_segments): what a replay needs
+ * to build the same mm without the program file. */
+#define TRACE_EXEC_SEGMENTS 16
+struct trace_exec_segment {
+    uint32_t vaddr, memsz, offset, filesz, prot;
+};
+struct trace_exec_info {
+    const char *exe_path;       /* the file VMAs' name (/proc/self/exe) */
+    uint32_t entry, phdr_vaddr, phentsize, phnum;
+    uint32_t start_code, end_code, start_data, end_data;
+    int exec_stack;
+    uint32_t uid, gid;
+    uint32_t max_map_count;     /* the mm's VMA limit (the engine's) */
+    unsigned nr_segments;
+    struct trace_exec_segment seg[TRACE_EXEC_SEGMENTS];
+};
+int trace_exec(struct trace *t, const struct trace_exec_info *info);
 
 struct trace_run_totals {
     uint64_t instructions;
@@ -82,7 +101,8 @@ int trace_path_check(const char *path, const struct trace_input *inputs, size_t 
 
 int  trace_begin_run(struct trace *t, const struct trace_run_info *info);
 /* The event-stream sink (ctx is the struct trace): one row per walk, fault,
- * allocation/free, VMA change, syscall exit, TLB flush and segment check;
+ * allocation/free, VMA change, syscall exit, TLB flush, segment check and
+ * user-memory access (uaccess);
  * the other types have no table. */
 void trace_consume(void *ctx, const struct event *ev);
 int  trace_end_run(struct trace *t, const struct trace_run_totals *totals);

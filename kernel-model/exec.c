@@ -1,0 +1,171 @@
+/*
+ * exec.c — a task's address space from a program image (fs/binfmt_elf.c
+ * load_elf_binary, create_elf_tables; fs/exec.c setup_arg_pages).
+ *
+ * Segments become private file VMAs (pages read on first touch) plus an
+ * anonymous VMA for the bss pages past the file; the partial page where the
+ * file ends reads zeros past it, which is Linux's padzero().  The stack is
+ * written with copy_to_user, so building it already demand-faults pages.
+ * Nothing here knows where the image came from: emu/ parses the ELF, a
+ * replay reads the recorded one (exec.h).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "kernel-model/exec.h"
+#include "kernel-model/sched.h"
+
+#define PAGE_ALIGN(x) (((x) + PAGE_SIZE - 1) & PAGE_MASK)
+#define STACK_EXPAND (128u << 10)          /* setup_arg_pages: stack_expand */
+
+enum { AT_NULL = 0, AT_PHDR = 3, AT_PHENT = 4, AT_PHNUM = 5, AT_PAGESZ = 6, AT_BASE = 7,
+       AT_FLAGS = 8, AT_ENTRY = 9, AT_UID = 11, AT_EUID = 12, AT_GID = 13, AT_EGID = 14,
+       AT_PLATFORM = 15, AT_HWCAP = 16, AT_CLKTCK = 17, AT_SECURE = 23, AT_RANDOM = 25,
+       AT_HWCAP2 = 26, AT_EXECFN = 31 };
+
+/* CPUID.1:EDX of a P6-class CPU with SSE2, which Unicorn's default CPU emulates. */
+#define GUEST_HWCAP 0x078bfbffu
+
+static int map_segment(struct mm_struct *mm, const struct exec_segment *l, struct vm_file *file)
+{
+    uint32_t start = l->vaddr & PAGE_MASK;
+    uint32_t file_end = PAGE_ALIGN(l->vaddr + l->filesz);
+    uint32_t mem_end = PAGE_ALIGN(l->vaddr + l->memsz);
+    uint32_t flags = MAP_PRIVATE_ | MAP_FIXED_;
+    long r;
+
+    if (l->filesz) {
+        r = do_mmap(mm, start, file_end - start, l->prot, flags, file,
+                    l->offset >> PAGE_SHIFT, l->vaddr + l->filesz - start, NULL);
+        if (r < 0)
+            return (int)r;
+    } else {
+        file_end = start;
+    }
+    if (mem_end > file_end) {
+        r = do_mmap(mm, file_end, mem_end - file_end, l->prot, flags | MAP_ANONYMOUS_,
+                    NULL, 0, 0, NULL);
+        if (r < 0)
+            return (int)r;
+    }
+    return 0;
+}
+
+/* Push a string below *p; returns its user address. */
+static uint32_t push_string(struct mm_struct *mm, uint32_t *p, const char *s, int *err)
+{
+    uint32_t len = (uint32_t)strlen(s) + 1;
+    *p -= len;
+    if (copy_to_user(mm, *p, s, len))
+        *err = -EFAULT;
+    return *p;
+}
+
+struct stack_build {
+    uint32_t p;                 /* current top of free stack */
+    uint32_t execfn, platform, random;
+    uint32_t *argv, *envp;      /* user addresses of the strings */
+    int argc, envc;
+};
+
+static int push_strings(struct task_struct *t, const struct exec_params *x, struct stack_build *b)
+{
+    int err = 0;
+    b->p = STACK_TOP - 4;
+    if (copy_to_user(t->mm, b->p, "\0\0\0\0", 4))
+        return -EFAULT;
+    b->execfn = push_string(t->mm, &b->p, x->execfn, &err);
+    for (int i = b->envc - 1; i >= 0; i--)
+        b->envp[i] = push_string(t->mm, &b->p, x->envp[i], &err);
+    for (int i = b->argc - 1; i >= 0; i--)
+        b->argv[i] = push_string(t->mm, &b->p, x->argv[i], &err);
+    b->p &= ~15u;
+    b->platform = push_string(t->mm, &b->p, "i686", &err);
+    uint8_t rnd[16];
+    kernel_random_bytes(t->k, rnd, sizeof rnd);
+    b->p -= 16;
+    b->random = b->p;
+    if (copy_to_user(t->mm, b->random, rnd, 16))
+        err = -EFAULT;
+    return err;
+}
+
+static int push_tables(struct mm_struct *mm, const struct exec_params *x, struct stack_build *b,
+                       struct exec_result *out)
+{
+    const uint32_t auxv[2 * EXEC_AUXV_PAIRS] = {
+        AT_HWCAP, GUEST_HWCAP, AT_PAGESZ, PAGE_SIZE, AT_CLKTCK, 100,
+        AT_PHDR, x->phdr_vaddr, AT_PHENT, x->phentsize, AT_PHNUM, x->phnum,
+        AT_BASE, 0, AT_FLAGS, 0, AT_ENTRY, x->entry,
+        AT_UID, x->uid, AT_EUID, x->uid, AT_GID, x->gid, AT_EGID, x->gid, AT_SECURE, 0,
+        AT_RANDOM, b->random, AT_HWCAP2, 0, AT_EXECFN, b->execfn,
+        AT_PLATFORM, b->platform, AT_NULL, 0,
+    };
+    memcpy(out->auxv, auxv, sizeof auxv);
+    size_t nauxv = sizeof auxv / sizeof auxv[0];
+    size_t words = 1 + (size_t)b->argc + 1 + (size_t)b->envc + 1 + nauxv;
+    uint32_t *tab = calloc(words, 4);
+    if (!tab)
+        return -ENOMEM;
+    size_t w = 0;
+    tab[w++] = (uint32_t)b->argc;
+    for (int i = 0; i < b->argc; i++)
+        tab[w++] = b->argv[i];
+    tab[w++] = 0;
+    for (int i = 0; i < b->envc; i++)
+        tab[w++] = b->envp[i];
+    tab[w++] = 0;
+    memcpy(tab + w, auxv, sizeof auxv);
+    uint32_t sp = (b->p - (uint32_t)(words * 4)) & ~15u;
+    int r = copy_to_user(mm, sp, tab, (uint32_t)(words * 4));
+    free(tab);
+    out->sp = sp;
+    return r;
+}
+
+static int setup_stack(struct task_struct *t, const struct exec_params *x, struct exec_result *out)
+{
+    struct stack_build b = { .argc = x->argc };
+    size_t strings = strlen(x->execfn) + 64;
+    while (x->envp && x->envp[b.envc])
+        strings += strlen(x->envp[b.envc++]) + 5;
+    for (int i = 0; i < b.argc; i++)
+        strings += strlen(x->argv[i]) + 5;
+    uint32_t low = ((STACK_TOP - (uint32_t)strings - 16 * 64 - 4096) & PAGE_MASK) - STACK_EXPAND;
+    long r = do_mmap(t->mm, low, STACK_TOP - low,
+                     PROT_READ_ | PROT_WRITE_ | (x->exec_stack ? PROT_EXEC_ : 0),
+                     MAP_PRIVATE_ | MAP_FIXED_ | MAP_ANONYMOUS_ | MAP_GROWSDOWN_, NULL, 0, 0,
+                     "[stack]");
+    if (r < 0)
+        return (int)r;
+    b.argv = calloc((size_t)b.argc + 1, 4);
+    b.envp = calloc((size_t)b.envc + 1, 4);
+    int err = (!b.argv || !b.envp) ? -ENOMEM : push_strings(t, x, &b);
+    if (!err)
+        err = push_tables(t->mm, x, &b, out);
+    free(b.argv);
+    free(b.envp);
+    t->mm->start_stack = out->sp;
+    return err;
+}
+
+int exec_mm(struct task_struct *t, struct mm_struct *mm, const struct exec_params *p,
+            struct vm_file *file, struct exec_result *out, const char **stage)
+{
+    t->mm = mm;
+    mmu_write_cr3(t->k->mmu, mm->pgd << PAGE_SHIFT);
+
+    *stage = "segments";
+    int r = 0;
+    for (unsigned i = 0; i < p->nr_segments && r == 0; i++)
+        r = map_segment(mm, &p->seg[i], file);
+    if (r)
+        return r;
+    mm->start_code = p->start_code;
+    mm->end_code = p->end_code;
+    mm->start_data = p->start_data;
+    mm->end_data = p->end_data;
+    mm->start_brk = mm->brk = PAGE_ALIGN(p->end_data);
+    *stage = "stack";
+    return setup_stack(t, p, out);
+}

@@ -1,0 +1,268 @@
+/*
+ * load.c — read a trace's replay inputs and recorded outcomes (recorded.h).
+ */
+#include <inttypes.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "replay/recorded.h"
+
+static char *dup_col(sqlite3_stmt *s, int i)
+{
+    const unsigned char *v = sqlite3_column_text(s, i);
+    return strdup(v ? (const char *)v : "");
+}
+
+/* Run sql, calling row(ctx, stmt) per row; -1 with the SQL error in err. */
+static int each_row(sqlite3 *db, const char *sql, int (*row)(void *, sqlite3_stmt *), void *ctx,
+                    char *err, size_t errlen)
+{
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK) {
+        snprintf(err, errlen, sqlite3_errcode(db) == SQLITE_CORRUPT
+                 ? "the trace is damaged or truncated: %s"
+                 : "not a complete memsim trace of schema 7: %s", sqlite3_errmsg(db));
+        return -1;
+    }
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+        if (row(ctx, s)) {
+            sqlite3_finalize(s);
+            snprintf(err, errlen, "out of host memory");
+            return -1;
+        }
+    if (rc != SQLITE_DONE)
+        snprintf(err, errlen, "the trace is damaged or truncated: %s", sqlite3_errmsg(db));
+    sqlite3_finalize(s);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int row_run(void *ctx, sqlite3_stmt *s)
+{
+    struct recorded *r = ctx;
+    r->program = dup_col(s, 0);
+    r->size = (uint64_t)sqlite3_column_int64(s, 1);
+    r->ram = (uint64_t)sqlite3_column_int64(s, 2);
+    r->paging = dup_col(s, 3);
+    r->seed = (uint64_t)sqlite3_column_int64(s, 4);
+    r->epoch = (uint64_t)sqlite3_column_int64(s, 5);
+    char **text[] = { &r->args, &r->sha256, &r->options, &r->root, &r->cpu, &r->cpu_config };
+    for (int i = 0; i < 6; i++)
+        if (sqlite3_column_type(s, 6 + i) != SQLITE_NULL && !(*text[i] = dup_col(s, 6 + i)))
+            return -1;
+    return 0;
+}
+
+static int row_string(void *ctx, sqlite3_stmt *s)
+{
+    struct recorded *r = ctx;
+    int env = strcmp((const char *)sqlite3_column_text(s, 0), "envp") == 0;
+    char ***v = env ? &r->envp : &r->argv;
+    int *n = env ? &r->envc : &r->argc;
+    char **nv = realloc(*v, (size_t)(*n + 2) * sizeof *nv);
+    if (!nv)
+        return -1;
+    nv[*n] = dup_col(s, 1);
+    nv[++*n] = NULL;
+    *v = nv;
+    return 0;
+}
+
+static int row_exec(void *ctx, sqlite3_stmt *s)
+{
+    struct recorded *r = ctx;
+    struct exec_params *p = &r->exec;
+    r->exe_path = dup_col(s, 0);
+    uint32_t *f[] = { &p->entry, &p->phdr_vaddr, &p->phentsize, &p->phnum, &p->start_code,
+                      &p->end_code, &p->start_data, &p->end_data, NULL, &p->uid, &p->gid,
+                      &r->max_map_count };
+    for (int i = 0; i < 12; i++)
+        if (f[i])
+            *f[i] = (uint32_t)sqlite3_column_int64(s, 1 + i);
+    p->exec_stack = sqlite3_column_int(s, 9);
+    return 0;
+}
+
+static int row_segment(void *ctx, sqlite3_stmt *s)
+{
+    struct exec_params *p = &((struct recorded *)ctx)->exec;
+    if (p->nr_segments == EXEC_MAX_SEGMENTS)
+        return 0;
+    struct exec_segment *g = &p->seg[p->nr_segments++];
+    *g = (struct exec_segment){ (uint32_t)sqlite3_column_int64(s, 0),
+                                (uint32_t)sqlite3_column_int64(s, 1),
+                                (uint32_t)sqlite3_column_int64(s, 2),
+                                (uint32_t)sqlite3_column_int64(s, 3),
+                                (uint32_t)sqlite3_column_int64(s, 4) };
+    return 0;
+}
+
+static int row_auxv(void *ctx, sqlite3_stmt *s)
+{
+    struct recorded *r = ctx;
+    if (r->nr_auxv + 2 <= sizeof r->auxv / sizeof *r->auxv) {
+        r->auxv[r->nr_auxv++] = (uint32_t)sqlite3_column_int64(s, 0);
+        r->auxv[r->nr_auxv++] = (uint32_t)sqlite3_column_int64(s, 1);
+    }
+    return 0;
+}
+
+static int push_input(struct recorded *r, const struct input *in)
+{
+    if ((r->nr_in & (r->nr_in + 1)) == 0 || r->nr_in == 0) {   /* grow at 2^k - 1 */
+        struct input *n = realloc(r->in, (r->nr_in * 2 + 2) * sizeof *n);
+        if (!n)
+            return -1;
+        r->in = n;
+    }
+    r->in[r->nr_in++] = *in;
+    return 0;
+}
+
+/* syscalls (kind 0) and guest faults (kind 1) in one query, by start. */
+static int row_input(void *ctx, sqlite3_stmt *s)
+{
+    struct input in = { .start = (uint64_t)sqlite3_column_int64(s, 0),
+                        .seq = (uint64_t)sqlite3_column_int64(s, 1),
+                        .is_fault = sqlite3_column_int(s, 2) };
+    for (int i = 0; i < 6; i++)
+        in.a[i] = (uint32_t)sqlite3_column_int64(s, 4 + i);
+    if (in.is_fault) {
+        in.address = in.a[0];
+        in.error_code = in.a[1];
+        in.eip = in.a[2];
+        in.access = (uint8_t)in.a[3];
+    } else {
+        in.nr = (uint32_t)sqlite3_column_int64(s, 3);
+        in.ret = (int32_t)sqlite3_column_int64(s, 10);
+    }
+    return push_input(ctx, &in);
+}
+
+static int row_file_map(void *ctx, sqlite3_stmt *s)
+{
+    struct recorded *r = ctx;
+    struct file_map *n = realloc(r->maps, (r->nr_maps + 1) * sizeof *n);
+    if (!n)
+        return -1;
+    r->maps = n;
+    n[r->nr_maps++] = (struct file_map){
+        .cause = (uint64_t)sqlite3_column_int64(s, 0), .fd = (uint32_t)sqlite3_column_int64(s, 1),
+        .result = sqlite3_column_int(s, 2), .f_mode = (uint32_t)sqlite3_column_int64(s, 3),
+        .path = sqlite3_column_type(s, 4) == SQLITE_NULL ? NULL : dup_col(s, 4),
+        .size = (uint64_t)sqlite3_column_int64(s, 5), .dev = (uint64_t)sqlite3_column_int64(s, 6),
+        .ino = (uint64_t)sqlite3_column_int64(s, 7) };
+    return 0;
+}
+
+static int row_outcome(void *ctx, sqlite3_stmt *s)
+{
+    struct checker *c = ctx;
+    if ((c->nr & (c->nr + 1)) == 0 || c->nr == 0) {
+        struct outcome *n = realloc(c->rec, (c->nr * 2 + 2) * sizeof *n);
+        if (!n)
+            return -1;
+        c->rec = n;
+    }
+    struct outcome *o = &c->rec[c->nr++];
+    *o = (struct outcome){ .seq = (uint64_t)sqlite3_column_int64(s, 0),
+                           .cause = (uint64_t)sqlite3_column_int64(s, 1),
+                           .type = (enum event_type)sqlite3_column_int(s, 2),
+                           .text = dup_col(s, 3), .dir = (uint8_t)sqlite3_column_int(s, 4),
+                           .addr = (uint32_t)sqlite3_column_int64(s, 5),
+                           .len = (uint32_t)sqlite3_column_int64(s, 6) };
+    int n = sqlite3_column_bytes(s, 7);
+    const void *b = sqlite3_column_blob(s, 7);
+    if (b && (o->data = malloc((size_t)n + 1)))
+        memcpy(o->data, b, (size_t)n);
+    return o->text ? 0 : -1;
+}
+
+/* The guest's own page faults are the user-mode ones (error code bit 2) the
+ * engine reports with cause 0; exec's copy_to_user faults (cause 0 too:
+ * no syscall led to them) and every fault inside a system call are
+ * supervisor faults, outcomes of the input that made them. */
+#define INPUT_SQL                                                               \
+    "SELECT enter_seq, seq, 0, nr, arg0, arg1, arg2, arg3, arg4, arg5, ret FROM syscalls" \
+    " UNION ALL SELECT begin_seq, seq, 1, 0, address, error_code, eip,"          \
+    " CASE access WHEN 'read' THEN 0 WHEN 'write' THEN 1 ELSE 2 END, 0, 0, 0"      \
+    " FROM faults WHERE cause = 0 AND (error_code & 4) != 0 ORDER BY 1"
+
+int recorded_load(sqlite3 *db, struct recorded *r, struct checker *c, char *err, size_t errlen)
+{
+    if (each_row(db, "SELECT program, size, ram, paging, seed, epoch, args, sha256, options, root, cpu,"
+                 " cpu_config FROM runs ORDER BY id LIMIT 1",
+                 row_run, r, err, errlen) ||
+        each_row(db, "SELECT kind, value FROM run_inputs WHERE kind IN ('argv','envp')"
+                 " ORDER BY kind, idx", row_string, r, err, errlen) ||
+        each_row(db, "SELECT exe_path, entry, phdr, phentsize, phnum, start_code, end_code,"
+                 " start_data, end_data, exec_stack, uid, gid, max_map_count FROM exec_image",
+                 row_exec, r, err, errlen) ||
+        each_row(db, "SELECT vaddr, memsz, offset, filesz, prot FROM exec_segments ORDER BY idx",
+                 row_segment, r, err, errlen) ||
+        each_row(db, "SELECT a_type, a_val FROM run_inputs WHERE kind = 'auxv' ORDER BY idx",
+                 row_auxv, r, err, errlen) ||
+        each_row(db, INPUT_SQL, row_input, r, err, errlen) ||
+        each_row(db, "SELECT cause, fd, result, f_mode, path, size, dev, ino FROM file_maps"
+                 " ORDER BY seq", row_file_map, r, err, errlen) ||
+        each_row(db, outcome_sql, row_outcome, c, err, errlen))
+        return -1;
+    if (!r->program || !r->exe_path) {
+        snprintf(err, errlen, "the trace has no %s: the run did not start",
+                 r->program ? "exec_image" : "runs row");
+        return -1;
+    }
+    r->exec.execfn = r->program;
+    r->exec.argc = r->argc;
+    r->exec.argv = r->argv;
+    r->exec.envp = r->envp;
+    return 0;
+}
+
+int recorded_check_schema(sqlite3 *db, char *err, size_t errlen)
+{
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = 'schema_version'", -1, &s,
+                           NULL) != SQLITE_OK) {
+        snprintf(err, errlen, sqlite3_errcode(db) == SQLITE_CORRUPT
+                 ? "the trace is damaged or truncated (%s)" : "not a memsim trace (%s)",
+                 sqlite3_errmsg(db));
+        return -1;
+    }
+    int rc = sqlite3_step(s), v = rc == SQLITE_ROW ? sqlite3_column_int(s, 0) : -1;
+    sqlite3_finalize(s);
+    if (rc != SQLITE_ROW) {
+        snprintf(err, errlen, "not a memsim trace (no schema_version)");
+        return -1;
+    }
+    if (v != REPLAY_SCHEMA) {
+        snprintf(err, errlen, "unsupported schema_version %d (replay reads %d; re-record the run)",
+                 v, REPLAY_SCHEMA);
+        return -1;
+    }
+    return 0;
+}
+
+void recorded_free(struct recorded *r, struct checker *c)
+{
+    for (size_t i = 0; i < c->nr; i++) {
+        free(c->rec[i].text);
+        free(c->rec[i].data);
+    }
+    free(c->rec);
+    free(r->in);
+    for (size_t i = 0; i < r->nr_maps; i++)
+        free(r->maps[i].path);
+    free(r->maps);
+    for (int i = 0; i < r->argc; i++)
+        free(r->argv[i]);
+    for (int i = 0; i < r->envc; i++)
+        free(r->envp[i]);
+    free(r->argv);
+    free(r->envp);
+    char *s[] = { r->program, r->exe_path, r->paging, r->args, r->sha256, r->options, r->root,
+                  r->cpu, r->cpu_config };
+    for (size_t i = 0; i < sizeof s / sizeof *s; i++)
+        free(s[i]);
+}

@@ -1,0 +1,63 @@
+/*
+ * recorded.h — private to replay/: what replay reads from a trace (load.c).
+ *
+ * The inputs (the run's configuration, the loader's inputs, the system
+ * calls and guest faults in seq order, what each fd was to mmap) go to
+ * struct recorded; the recorded outcomes go to the checker (check.h).
+ * Nothing here is used to produce an outcome a replay compares.
+ */
+#ifndef MEMSIM_REPLAY_RECORDED_H
+#define MEMSIM_REPLAY_RECORDED_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "kernel-model/exec.h"
+#include "replay/check.h"
+
+struct sqlite3;
+
+#define REPLAY_SCHEMA 7         /* the trace schema_version replay reads */
+
+struct input {
+    uint64_t start, seq;        /* enter_seq / begin_seq, and the row's seq */
+    int is_fault;
+    uint32_t nr, a[6];          /* syscall */
+    int32_t ret;
+    uint32_t address, error_code, eip;   /* fault */
+    uint8_t access;
+};
+
+/* One recorded answer of fd_mmap_file (file_maps). */
+struct file_map {
+    uint64_t cause;             /* the mmap's enter seq */
+    uint32_t fd, f_mode;
+    int32_t result;
+    char *path;                 /* NULL: no pages */
+    uint64_t size, dev, ino;
+};
+
+struct recorded {
+    char *args, *sha256, *options, *root, *cpu, *cpu_config;   /* runs, for --db OUT */
+    uint32_t auxv[2 * EXEC_AUXV_PAIRS];                          /* run_inputs auxv */
+    size_t nr_auxv;
+    char *program, *exe_path, *paging;
+    uint64_t ram, size, seed, epoch;
+    char **argv, **envp;
+    int argc, envc;
+    struct exec_params exec;
+    uint32_t max_map_count;
+    struct input *in;
+    size_t nr_in;
+    struct file_map *maps;
+    size_t nr_maps;
+};
+
+/* The schema check: REPLAY_SCHEMA in meta, else -1 with one line in err. */
+int  recorded_check_schema(struct sqlite3 *db, char *err, size_t errlen);
+/* Read every input into r and every recorded outcome into c; -1 with one
+ * line in err (not a complete trace, damaged, out of memory). */
+int  recorded_load(struct sqlite3 *db, struct recorded *r, struct checker *c, char *err,
+                   size_t errlen);
+void recorded_free(struct recorded *r, struct checker *c);
+
+#endif

@@ -1,0 +1,293 @@
+/*
+ * replay.c — replay_run(): read the recorded inputs, boot the kernel model
+ * as recorded (or changed: --ram, --paging), rebuild the exec image and
+ * re-drive every system call and guest page fault in seq order, with the
+ * checker (check.c) on the replay's event stream.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include "kernel-model/exec.h"
+#include "kernel-model/sched.h"
+#include "replay/out.h"
+#include "replay/recorded.h"
+#include "trace/events_file.h"
+
+struct replay {
+    struct recorded r;
+    struct checker c;
+    struct event_stream events;
+    struct mmu mmu;
+    struct kernel k;
+    struct task_struct *t;
+    uint64_t cycles, syscall_cycles, fault_cycles, nr_faults;
+    const struct input *current;        /* the input being re-driven */
+    size_t next_map;                    /* the next file_maps row to serve */
+    struct vm_file **files;             /* placeholders, one per (dev, ino) */
+    size_t nr_files;
+    struct trace *out;                  /* --db OUT, or NULL */
+};
+
+/* Repeat one recorded user access of an external call, as long as it was
+ * (a string: one page more when it faulted, so the same fault recurs).
+ * The bytes written are zeros: no outcome depends on them. */
+static void repeat_access(struct task_struct *t, const struct outcome *o)
+{
+    uint32_t n = o->len + (o->dir == UA_STRING && strstr(o->text, "result=-14") ? PAGE_SIZE : 0);
+    uint8_t *buf = calloc(1, (size_t)n + 1);
+    if (!buf)
+        return;             /* the missing access shows as a divergence */
+    if (o->dir == UA_WRITE)
+        copy_to_user(t->mm, o->addr, buf, o->len);
+    else if (o->dir == UA_READ)
+        copy_from_user(t->mm, buf, o->addr, o->len);
+    else
+        strncpy_from_user(t->mm, (char *)buf, o->addr, n);
+    free(buf);
+}
+
+/* A SYS_EXTERNAL call (kernel.external): repeat the user accesses it made,
+ * in order, for their faults and events, and answer what it answered. */
+static long replay_external(void *ctx, struct task_struct *t, uint32_t nr, const uint32_t a[6])
+{
+    struct replay *rp = ctx;
+    (void)nr, (void)a;
+    const struct input *in = rp->current;
+    for (size_t i = check_find(&rp->c, in->start); i < rp->c.nr && rp->c.rec[i].seq < in->seq; i++)
+        if (rp->c.rec[i].type == EV_UACCESS && rp->c.rec[i].cause == in->start)
+            repeat_access(t, &rp->c.rec[i]);
+    return in->ret;
+}
+
+/* The placeholder vm_file of the recorded file (dev, ino), shared by every
+ * map of it as the host file's is; a new reference.  NULL: no memory. */
+static struct vm_file *placeholder(struct replay *rp, const struct file_map *m)
+{
+    for (size_t i = 0; i < rp->nr_files; i++)
+        if (rp->files[i]->dev == m->dev && rp->files[i]->ino == m->ino) {
+            rp->files[i]->refs++;
+            return rp->files[i];
+        }
+    struct vm_file **n = realloc(rp->files, (rp->nr_files + 1) * sizeof *n);
+    struct vm_file *f = n ? vm_file_placeholder(m->path, m->size) : NULL;
+    if (n)
+        rp->files = n;
+    if (!f)
+        return NULL;
+    f->dev = m->dev;
+    f->ino = m->ino;
+    rp->files[rp->nr_files++] = f;
+    f->refs++;
+    return f;
+}
+
+/* kernel.file_src: what the file at fd was to this mmap, as recorded. */
+static long replay_file_map(void *ctx, struct task_struct *t, uint32_t fd, struct mmap_file *mf)
+{
+    struct replay *rp = ctx;
+    (void)t;
+    *mf = (struct mmap_file){ 0 };
+    while (rp->next_map < rp->r.nr_maps && rp->r.maps[rp->next_map].cause < rp->current->start)
+        rp->next_map++;
+    if (rp->next_map == rp->r.nr_maps || rp->r.maps[rp->next_map].cause != rp->current->start ||
+        rp->r.maps[rp->next_map].fd != fd)
+        return -EBADF;          /* not recorded: the divergence shows next */
+    const struct file_map *m = &rp->r.maps[rp->next_map++];
+    mf->f_mode = m->f_mode;
+    if (m->path && !(mf->vmf = placeholder(rp, m)))
+        return -ENOMEM;
+    return m->result;
+}
+
+static void arch_dead(void *ctx, struct task_struct *t) { (void)ctx, (void)t; }
+static void arch_tls(void *ctx, struct task_struct *t, unsigned i) { (void)ctx, (void)t, (void)i; }
+static int  arch_ldt(void *ctx, struct task_struct *t) { (void)ctx, (void)t; return 0; }
+static void arch_advance(void *ctx, uint64_t d) { ((struct replay *)ctx)->cycles += d; }
+
+static int boot(struct replay *rp, const struct replay_options *opt, char *err, size_t errlen)
+{
+    struct recorded *r = &rp->r;
+    const char *paging = opt->paging ? opt->paging : r->paging;
+    rp->t = task_alloc(&rp->k, GUEST_PID, r->program);
+    if (!rp->t || mmu_init(&rp->mmu, NULL, 0)) {
+        snprintf(err, errlen, "out of host memory");
+        return -1;
+    }
+    event_stream_init(&rp->events, &rp->cycles);
+    event_stream_add_sink(&rp->events, &rp->c, check_consume);
+    if (rp->out)
+        event_stream_add_sink(&rp->events, rp->out, trace_consume);
+    struct kernel_config kcfg = { .ram_bytes = opt->ram_bytes ? opt->ram_bytes : r->ram,
+                                  .paging = strcmp(paging, "pae") == 0 ? PAGING_PAE : PAGING_2LEVEL,
+                                  .mmu = &rp->mmu, .events = &rp->events };
+    if (kernel_boot(&rp->k, &kcfg, err, errlen))
+        return -1;
+    struct kernel *k = &rp->k;
+    k->clock = (struct kernel_clock){ .cycles = &rp->cycles, .syscall_cycles = &rp->syscall_cycles,
+                                      .fault_cycles = &rp->fault_cycles, .nr_faults = &rp->nr_faults,
+                                      .hz = 1000000000u, .timer_cycle = UINT64_MAX };
+    k->rng = r->seed;
+    k->epoch = r->epoch;
+    k->arch = (struct kernel_arch_ops){ .ctx = rp, .load_tls = arch_tls, .load_ldt = arch_ldt,
+                                        .task_dead = arch_dead, .advance_clock = arch_advance };
+    k->uaccess_src = (struct uaccess_source){ &rp->c, check_recorded_bytes };
+    k->external = (struct syscall_external){ rp, replay_external };
+    k->file_src = (struct file_map_source){ rp, replay_file_map };
+    rp->mmu.clock = &rp->cycles;
+    rp->mmu.pid = GUEST_PID;
+    rp->mmu.events = &rp->events;
+    rp->t->exe_guest_path = strdup(r->exe_path);
+    /* The CPU's frames the engine takes at set-up (emu/cpu.c cpu_setup):
+     * the GDT, the iret stub and the kernel stack, in its order. */
+    alloc_pages(&k->pgdat, GFP_KERNEL | __GFP_ZERO, 0, PURPOSE_GDT);
+    alloc_pages(&k->pgdat, GFP_KERNEL | __GFP_ZERO, 0, PURPOSE_KERNEL);
+    alloc_pages(&k->pgdat, GFP_KERNEL | __GFP_ZERO, 0, PURPOSE_KSTACK);
+    return 0;
+}
+
+static int run_exec(struct replay *rp, char *err, size_t errlen)
+{
+    struct vm_file *file = vm_file_placeholder(rp->r.exe_path, rp->r.size);
+    struct exec_result res;
+    const char *stage = "";
+    if (!file) {
+        snprintf(err, errlen, "out of host memory");
+        return -1;
+    }
+    struct mm_struct *mm = mm_alloc(rp->t->k, rp->t->pid);
+    if (mm) {
+        if (rp->r.max_map_count)
+            mm->max_map_count = rp->r.max_map_count;
+        if (exec_mm(rp->t, mm, &rp->r.exec, file, &res, &stage) == 0 && rp->out)
+            replay_out_exec(rp->out, &rp->r, &res);
+    }
+    vm_file_put(file);
+    check_group_end(&rp->c);
+    return rp->t->mm ? 0 : -1;
+}
+
+static void drive(struct replay *rp)
+{
+    for (size_t i = 0; i < rp->r.nr_in && !rp->c.stop && !task_dead(rp->t); i++) {
+        const struct input *in = &rp->r.in[i];
+        rp->current = in;
+        check_group(&rp->c, in->start, i + 1 < rp->r.nr_in ? rp->r.in[i + 1].start : UINT64_MAX);
+        if (in->is_fault)
+            do_page_fault(rp->t->mm, in->address, in->error_code, (enum mmu_access)in->access,
+                          in->eip);
+        else
+            syscall_dispatch(rp->t, in->nr, in->a);
+        check_group_end(&rp->c);
+        rp->c.rep->inputs++;
+    }
+}
+
+static void release(struct replay *rp)
+{
+    if (rp->t)
+        task_free(rp->t);
+    kernel_destroy(&rp->k);
+    mmu_destroy(&rp->mmu);
+    for (size_t i = 0; i < rp->nr_files; i++)
+        vm_file_put(rp->files[i]);
+    free(rp->files);
+    recorded_free(&rp->r, &rp->c);
+}
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+int replay_run(sqlite3 *db, const struct replay_options *opt, struct replay_report *rep,
+               char *err, size_t errlen)
+{
+    struct replay *rp = calloc(1, sizeof *rp);
+    double t0 = now_seconds();
+    memset(rep, 0, sizeof *rep);
+    if (!rp) {
+        snprintf(err, errlen, "out of host memory");
+        return -1;
+    }
+    rep->what_if = opt->ram_bytes || opt->paging;
+    rp->c = (struct checker){ .what_if = rep->what_if, .rep = rep,
+                              .context = opt->context ? opt->context : 5 };
+    int rc = REPLAY_BAD_INPUT;
+    if (recorded_check_schema(db, err, errlen) ||
+        recorded_load(db, &rp->r, &rp->c, err, errlen))
+        goto out;
+    rc = -1;
+    if (rep->what_if && opt->paging && strcmp(opt->paging, "pae") && strcmp(opt->paging, "2level")) {
+        snprintf(err, errlen, "--paging %s: choose 2level or pae", opt->paging);
+        rc = REPLAY_BAD_INPUT;
+        goto out;
+    }
+    if (opt->db_out &&
+        !(rp->out = replay_out_begin(opt->db_out, opt->source, &rp->r,
+                                     opt->ram_bytes ? opt->ram_bytes : rp->r.ram,
+                                     opt->paging ? opt->paging : rp->r.paging, err, errlen)))
+        goto out;
+    /* The first group: boot and exec, everything before the first input. */
+    check_group(&rp->c, 1, rp->r.nr_in ? rp->r.in[0].start : UINT64_MAX);
+    if (boot(rp, opt, err, errlen) || run_exec(rp, err, errlen)) {
+        if (!err[0])
+            snprintf(err, errlen, "the kernel model could not boot or exec as recorded");
+        if (rp->c.stop || rep->what_if)
+            rc = rep->differences ? REPLAY_DIVERGED : -1;
+        goto out;
+    }
+    drive(rp);
+    /* The recording ends with the last input's outcomes: the model's
+     * teardown (release) is not part of it. */
+    rp->c.stop = 1;
+    if (replay_out_end(rp->out, rp->t, rp->cycles, now_seconds() - t0, err, errlen)) {
+        rp->out = NULL;
+        goto out;
+    }
+    rp->out = NULL;
+    rc = rep->differences && (!rep->what_if || opt->expect_same) ? REPLAY_DIVERGED : REPLAY_OK;
+out:
+    if (rp->out)
+        replay_out_end(rp->out, rp->t, rp->cycles, now_seconds() - t0, NULL, 0);
+    release(rp);
+    free(rp);
+    return rc;
+}
+
+int replay_file(const char *path, const struct replay_options *opt, struct replay_report *rep,
+                char *err, size_t errlen)
+{
+    struct stat st;
+    sqlite3 *db = NULL;
+    char why[600] = "";
+    /* the one way a trace is opened for reading: an events file parsed into
+     * an in-memory trace, or the database read-only (trace/events_file.h) */
+    int bad = events_is_file(path) ? events_load(path, &db, why, sizeof why)
+                                   : events_open_trace(path, &db, why, sizeof why);
+    if (bad || stat(path, &st)) {
+        snprintf(err, errlen, "%s", why[0] ? why : strerror(errno));
+        events_close(db);
+        return REPLAY_BAD_INPUT;
+    }
+    struct replay_options o = *opt;
+    struct trace_input in = { "the trace replayed", st.st_dev, st.st_ino };
+    if (!o.source)
+        o.source = path;
+    if (o.db_out && trace_path_check(o.db_out, &in, 1, why, sizeof why)) {
+        events_close(db);
+        snprintf(err, errlen, "--db: %s", why);
+        return REPLAY_BAD_INPUT;
+    }
+    int rc = replay_run(db, &o, rep, why, sizeof why);
+    events_close(db);
+    if (rc == REPLAY_BAD_INPUT || rc < 0)
+        snprintf(err, errlen, "%s: %s", path, why);
+    return rc;
+}

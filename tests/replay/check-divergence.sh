@@ -1,0 +1,78 @@
+#!/bin/bash
+# ctest replay/divergence: replay names exactly the outcome that changed.
+# Copies of samples/page_touch's trace with one recorded fault's pfn altered
+# and with one (model-served) system call's return altered: exit 1, and the
+# first line names that seq and table, followed by recorded vs replayed.
+# Bad input: not a trace, a truncated trace, schema_version 5 and 6: exit 2
+# with exactly one line.
+#   check-divergence.sh MEMSIM BIN_DIR
+set -u
+MEMSIM=$1 BIN=$2
+command -v python3 >/dev/null || { echo "SKIP: python3 (its sqlite3 module edits the copies)"; exit 77; }
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/replay-div.XXXXXX")
+fail=0
+bad() { echo "FAIL: $*"; fail=1; }
+sql() { python3 -c 'import sqlite3,sys
+c=sqlite3.connect(sys.argv[1]); r=c.execute(sys.argv[2]).fetchall(); c.commit()
+for row in r: print("|".join(map(str,row)))' "$@"; }
+
+db=$TMP/orig.db
+"$MEMSIM" run --db "$db" --epoch 0 "$BIN/page_touch" >/dev/null 2>&1 </dev/null
+"$MEMSIM" replay "$db" >"$TMP/orig.out" 2>&1 || bad "the unaltered trace does not replay: $(head -1 "$TMP/orig.out")"
+
+# expect_divergence NAME TABLE SEQ RECORDED-SUBSTRING REPLAYED-SUBSTRING
+expect_divergence() {
+    local out=$TMP/$1.out rc
+    "$MEMSIM" replay "$TMP/$1.db" >"$out" 2>&1
+    rc=$?
+    [ $rc -eq 1 ] || bad "$1: exit $rc, want 1"
+    local first="first divergence at seq $3 ($2):"
+    [ "$(head -1 "$out")" = "$first" ] || bad "$1: first line '$(head -1 "$out")', want '$first'"
+    grep -q "^  recorded: .*$4" "$out" || bad "$1: no 'recorded: ...$4' line"
+    grep -q "^  replayed: .*$5" "$out" || bad "$1: no 'replayed: ...$5' line"
+    echo "ok   $1: $(head -1 "$out") $(grep '^  recorded:' "$out") $(grep '^  replayed:' "$out")"
+}
+
+# One guest fault's frame, half way through the run.
+cp "$db" "$TMP/pfn.db"
+read -r fseq fpfn < <(sql "$TMP/pfn.db" "SELECT seq, pfn FROM faults WHERE pfn IS NOT NULL
+    AND cause = 0 ORDER BY seq LIMIT 1 OFFSET 40" | tr '|' ' ')
+sql "$TMP/pfn.db" "UPDATE faults SET pfn = pfn + 1000 WHERE seq = $fseq"
+expect_divergence pfn faults "$fseq" "pfn=$((fpfn + 1000))" "pfn=$fpfn"
+
+# One brk's return (brk is the model's own: replay runs it, never reads it).
+cp "$db" "$TMP/ret.db"
+read -r sseq sret < <(sql "$TMP/ret.db" "SELECT seq, ret FROM syscalls WHERE name = 'brk'
+    ORDER BY seq LIMIT 1 OFFSET 1" | tr '|' ' ')
+sql "$TMP/ret.db" "UPDATE syscalls SET ret = 12345 WHERE seq = $sseq"
+expect_divergence ret syscalls "$sseq" "brk = 12345" "brk = $sret"
+
+# expect_bad NAME PATTERN: exit 2, one line matching PATTERN
+expect_bad() {
+    local out=$TMP/$1.out rc
+    "$MEMSIM" replay "$TMP/$1.db" >"$out" 2>&1
+    rc=$?
+    [ $rc -eq 2 ] || bad "$1: exit $rc, want 2"
+    [ "$(wc -l <"$out")" -eq 1 ] || bad "$1: $(wc -l <"$out") lines, want 1: $(cat "$out")"
+    grep -q "$2" "$out" || bad "$1: '$(cat "$out")' does not say '$2'"
+    echo "ok   $1: $(cat "$out")"
+}
+echo "hello, I am not a database" >"$TMP/text.db"
+expect_bad text "not a memsim trace"
+head -c $(( $(stat -c %s "$db") / 2 )) "$db" >"$TMP/truncated.db"
+expect_bad truncated "damaged or truncated"
+for v in 5 6; do
+    cp "$db" "$TMP/v$v.db"
+    sql "$TMP/v$v.db" "UPDATE meta SET value = '$v' WHERE key = 'schema_version'"
+    expect_bad "v$v" "unsupported schema_version $v"
+done
+sql "$TMP/text2.db" "CREATE TABLE t(x)" >/dev/null
+expect_bad text2 "not a memsim trace"
+: >"$TMP/empty.db"
+expect_bad empty "not a memsim trace"
+"$MEMSIM" replay "$TMP/missing.db" >"$TMP/missing.out" 2>&1
+[ $? -eq 2 ] && [ "$(wc -l <"$TMP/missing.out")" -eq 1 ] || bad "missing file: $(cat "$TMP/missing.out")"
+
+if [ $fail -ne 0 ]; then echo "kept: $TMP"; exit 1; fi
+rm -rf "$TMP"
+echo "all divergence and bad-input cases as documented"
