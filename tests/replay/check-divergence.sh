@@ -58,13 +58,13 @@ expect_bad() {
     echo "ok   $1: $(cat "$out")"
 }
 echo "hello, I am not a database" >"$TMP/text.db"
-expect_bad text "not a memsim trace"
+expect_bad text "not a trace database"
 head -c $(( $(stat -c %s "$db") / 2 )) "$db" >"$TMP/truncated.db"
-expect_bad truncated "damaged or truncated"
+expect_bad truncated "malformed"
 for v in 5 6; do
     cp "$db" "$TMP/v$v.db"
     sql "$TMP/v$v.db" "UPDATE meta SET value = '$v' WHERE key = 'schema_version'"
-    expect_bad "v$v" "unsupported schema_version $v"
+    expect_bad "v$v" "schema_version $v is not supported"
 done
 sql "$TMP/text2.db" "CREATE TABLE t(x)" >/dev/null
 expect_bad text2 "not a memsim trace"
