@@ -269,17 +269,66 @@ static void put_value(FILE *out, sqlite3_stmt *st, int i, const char *col)
     }
 }
 
-/* The current row of st (SELECT * of table t) as " col=value" fields,
- * without NULLs, seq and the columns the selection leaves out. */
-static void put_fields(FILE *out, sqlite3_stmt *st, const struct ev_table *t,
-                       enum events_select sel)
+/*
+ * A mapped file's host identity (file_maps.dev, .ino) differs from one
+ * checkout or machine to the next.  The kernel selection writes it as the
+ * file's number in order of first appearance — dev=0, ino=1, 2, ... —
+ * which keeps what replay needs of it: which mappings name one file.
+ */
+struct host_ids {
+    sqlite3_int64 (*pair)[2];
+    int n, cap;
+};
+
+static sqlite3_int64 host_id(struct host_ids *h, sqlite3_int64 dev, sqlite3_int64 ino)
 {
+    for (int i = 0; i < h->n; i++)
+        if (h->pair[i][0] == dev && h->pair[i][1] == ino)
+            return i + 1;
+    if (h->n == h->cap) {
+        int cap = h->cap ? 2 * h->cap : 16;
+        void *p = realloc(h->pair, (size_t)cap * sizeof *h->pair);
+        if (!p)
+            return 0;                       /* out of memory: all files one */
+        h->pair = p;
+        h->cap = cap;
+    }
+    h->pair[h->n][0] = dev;
+    h->pair[h->n][1] = ino;
+    return ++h->n;
+}
+
+static int col_index(const struct ev_table *t, const char *name)
+{
+    for (int i = 0; i < t->ncol; i++)
+        if (!strcmp(t->cols[i], name))
+            return i;
+    return -1;
+}
+
+/* The current row of st (SELECT * of table t) as " col=value" fields,
+ * without NULLs, seq and the columns the selection leaves out; ids, when
+ * given, renumbers host file identities. */
+static void put_fields(FILE *out, sqlite3_stmt *st, const struct ev_table *t,
+                       enum events_select sel, struct host_ids *ids)
+{
+    int dev = -1, ino = -1;
+    if (ids && !strcmp(t->name, "file_maps")) {
+        dev = col_index(t, "dev");
+        ino = col_index(t, "ino");
+    }
     for (int i = 0; i < t->ncol; i++) {
         if (i == t->seq_col || sqlite3_column_type(st, i) == SQLITE_NULL ||
             column_left_out(sel, t->name, t->cols[i]))
             continue;
         fprintf(out, " %s=", t->cols[i]);
-        put_value(out, st, i, t->cols[i]);
+        if (i == dev && ino >= 0)
+            fputs("0", out);
+        else if (i == ino && dev >= 0)
+            fprintf(out, "%lld", (long long)host_id(ids, sqlite3_column_int64(st, dev),
+                                                    sqlite3_column_int64(st, ino)));
+        else
+            put_value(out, st, i, t->cols[i]);
     }
     fputc('\n', out);
 }
@@ -306,7 +355,7 @@ static int write_table(sqlite3 *db, const struct ev_table *t, const char *prefix
         return -1;
     while (sqlite3_step(st) == SQLITE_ROW) {
         fputs(prefix, out);
-        put_fields(out, st, t, sel);
+        put_fields(out, st, t, sel, NULL);
     }
     if (sqlite3_finalize(st)) {
         set_err(err, errlen, "table %s: %s", t->name, sqlite3_errmsg(db));
@@ -326,6 +375,7 @@ static int write_events(sqlite3 *db, const struct ev_schema *s, enum events_sele
                         FILE *out, char *err, size_t errlen)
 {
     struct cursor *c = calloc((size_t)s->n + 1, sizeof *c);
+    struct host_ids ids = { 0 };
     int n = 0, rc = 0;
     if (!c) {
         set_err(err, errlen, "out of memory");
@@ -352,7 +402,7 @@ static int write_events(sqlite3 *db, const struct ev_schema *s, enum events_sele
             break;
         fprintf(out, "seq=%lld table=%s", (long long)sqlite3_column_int64(min->st, min->t->seq_col),
                 min->t->name);
-        put_fields(out, min->st, min->t, sel);
+        put_fields(out, min->st, min->t, sel, sel == EVENTS_SELECT_KERNEL ? &ids : NULL);
         min->live = sqlite3_step(min->st) == SQLITE_ROW;
     }
     for (int i = 0; i < n; i++)
@@ -361,6 +411,7 @@ static int write_events(sqlite3 *db, const struct ev_schema *s, enum events_sele
             rc = -1;
         }
     free(c);
+    free(ids.pair);
     return rc;
 }
 

@@ -8,6 +8,7 @@
  */
 #include "tests/unit/check.h"
 #include "trace/events_file.h"
+#include "trace/schema.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
@@ -43,8 +44,8 @@ static char *roundtrip(const char *text, enum events_select sel)
     return buf;
 }
 
-#define HEADER_ALL    "memsim-events format=1 schema_version=6 select=all\n"
-#define HEADER_KERNEL "memsim-events format=1 schema_version=6 select=kernel\n"
+#define HEADER_ALL    "memsim-events format=1 schema_version=" TRACE_SCHEMA_VERSION " select=all\n"
+#define HEADER_KERNEL "memsim-events format=1 schema_version=" TRACE_SCHEMA_VERSION " select=kernel\n"
 #define RUN "run id=1 program=./a args=\"./a two\\twords \\\"q\\\" \\\\ \\xc3\\xa9\" " \
             "sha256=\"00ff\" exit_status=0 epoch=0 ram=268435456 paging=\"2level\"\n"
 
@@ -115,10 +116,10 @@ struct bad {
 static const struct bad bad_inputs[] = {
     { "", 0, "empty file" },
     { "hello world\n", 1, "not a memsim events file" },
-    { "memsim-events format=2 schema_version=6 select=all\n", 1, "unsupported events format" },
+    { "memsim-events format=2 schema_version=" TRACE_SCHEMA_VERSION " select=all\n", 1, "unsupported events format" },
     { "memsim-events format=1 schema_version=5 select=all\n", 1, "schema_version is not supported" },
-    { "memsim-events format=1 schema_version=6\n", 1, "exactly format=" },
-    { "memsim-events format=1 schema_version=6 select=some\n", 1, "select=some" },
+    { "memsim-events format=1 schema_version=" TRACE_SCHEMA_VERSION "\n", 1, "exactly format=" },
+    { "memsim-events format=1 schema_version=" TRACE_SCHEMA_VERSION " select=some\n", 1, "select=some" },
     { HEADER_ALL RUN "seq=3 table=nosuch pid=1\n", 3, "unknown table 'nosuch'" },
     { HEADER_ALL RUN "seq=3 table=faults pid=1 colour=red\n", 3, "unknown field 'colour'" },
     { HEADER_ALL RUN "seq=3 table=faults pid=1 pid=2\n", 3, "given twice" },
