@@ -20,6 +20,7 @@
 #include "kernel-model/sched.h"
 #include "mmu/mmu.h"
 #include "mmu/segment.h"
+#include "trace/strace.h"
 #include "trace/trace.h"
 
 #define MAX_UC_REGIONS 3000u        /* the guest's VMA limit (Unicorn's is ~4096) */
@@ -58,6 +59,7 @@ struct machine {
      * below (stats.c) and the trace when --db is given. */
     struct event_stream events;
     struct trace *trace;
+    struct strace strace;           /* --strace: a sink printing the system calls */
 
     struct mm_context *ctx;         /* the running task's address space */
     struct host_map_account host_maps;   /* every window's host mappings */

@@ -51,6 +51,7 @@ static void usage(FILE *f)
         "  --cpu-config F override any CPU field from a file of key = value lines\n"
         "  --summary      print a summary of the run to stderr\n"
         "  --stats        print the run's counters to stderr, like perf stat\n"
+        "  --strace       print the guest's system calls to stderr, as strace does\n"
         "  --paging MODE  page tables: 2level (default) or pae (PAE, NX on)\n"
         "  --engine raw   benchmark baseline: Unicorn alone, no model on the access path\n"
         "       memsim cpu [NAME]   print a CPU preset as a config file\n");
@@ -179,7 +180,7 @@ static void print_summary(const struct memsim_options *o, const struct memsim_re
 }
 
 enum { O_DB = 256, O_NOTRACE, O_RAM, O_SEED, O_ROOT, O_ENVCLEAR, O_SUMMARY, O_HELP,
-       O_CPU, O_CPUCFG, O_STATS, O_ENGINE, O_PAGING, O_EPOCH };
+       O_CPU, O_CPUCFG, O_STATS, O_ENGINE, O_PAGING, O_EPOCH, O_STRACE };
 
 /* --epoch's limit: the last second of year 9999, so that epoch plus model
  * time fits every clock and date(1) can print it. */
@@ -234,6 +235,7 @@ static int run_option(struct run_args *a, int c, const char *arg)
     case O_ENVCLEAR: a->clear = 1; return 0;
     case O_SUMMARY: a->summary = 1; return 0;
     case O_STATS: a->stats = 1; return 0;
+    case O_STRACE: a->o.strace = 1; return 0;
     case O_CPU: a->cpu_name = arg; return 0;
     case O_CPUCFG:
         if (!file_value_ok("--cpu-config", arg))
@@ -273,7 +275,7 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
         { "root", required_argument, 0, O_ROOT }, { "env-clear", no_argument, 0, O_ENVCLEAR },
         { "summary", no_argument, 0, O_SUMMARY }, { "help", no_argument, 0, O_HELP },
         { "cpu", required_argument, 0, O_CPU }, { "cpu-config", required_argument, 0, O_CPUCFG },
-        { "stats", no_argument, 0, O_STATS }, { "engine", required_argument, 0, O_ENGINE },
+        { "stats", no_argument, 0, O_STATS }, { "strace", no_argument, 0, O_STRACE }, { "engine", required_argument, 0, O_ENGINE },
         { "paging", required_argument, 0, O_PAGING }, { "epoch", required_argument, 0, O_EPOCH },
         { 0, 0, 0, 0 },
     };

@@ -42,6 +42,7 @@ struct memsim_options {
     enum paging_mode paging;    /* --paging: 2level (default) or pae */
     int raw_engine;             /* --engine raw: Unicorn alone, no model on the
                                    access path (a benchmark baseline) */
+    int strace;                 /* --strace: the guest's system calls to stderr */
 };
 
 struct memsim_stat {

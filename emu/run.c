@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include "emu/elf.h"
 #include "emu/machine.h"
+#include "trace/strace.h"
 
 /* ---- program checks, each with its documented exit status ---- */
 
@@ -171,6 +172,10 @@ static int machine_create(struct machine *m, const struct memsim_options *opt,
     event_stream_add_sink(&m->events, m, machine_count_event);
     if (m->trace)
         event_stream_add_sink(&m->events, m->trace, trace_consume);
+    if (opt->strace) {
+        strace_init(&m->strace, stderr);
+        event_stream_add_sink(&m->events, &m->strace, strace_consume);
+    }
     struct kernel_config kcfg = { .ram_bytes = opt->ram_bytes, .paging = opt->paging,
                                   .mmu = &m->mmu, .events = &m->events };
     if (kernel_boot(&m->k, &kcfg, err, errlen))
