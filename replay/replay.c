@@ -247,6 +247,8 @@ int replay_run(sqlite3 *db, const struct replay_options *opt, struct replay_repo
     /* The recording ends with the last input's outcomes: the model's
      * teardown (release) is not part of it. */
     rp->c.stop = 1;
+    if (rp->out)                        /* the teardown is not recorded either */
+        event_stream_remove_sink(&rp->events, rp->out);
     if (replay_out_end(rp->out, rp->t, rp->cycles, now_seconds() - t0, err, errlen)) {
         rp->out = NULL;
         goto out;
@@ -254,8 +256,10 @@ int replay_run(sqlite3 *db, const struct replay_options *opt, struct replay_repo
     rp->out = NULL;
     rc = rep->differences && (!rep->what_if || opt->expect_same) ? REPLAY_DIVERGED : REPLAY_OK;
 out:
-    if (rp->out)
+    if (rp->out) {
+        event_stream_remove_sink(&rp->events, rp->out);
         replay_out_end(rp->out, rp->t, rp->cycles, now_seconds() - t0, NULL, 0);
+    }
     release(rp);
     free(rp);
     return rc;
