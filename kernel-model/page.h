@@ -88,6 +88,8 @@ struct physmem {
     uint64_t size;          /* bytes, a multiple of PAGE_SIZE */
     uint32_t nr_pages;
     struct page *mem_map;   /* nr_pages entries */
+    uint64_t *used;         /* bit per frame: handed out since boot, so its host
+                             * bytes may be non-zero (a fresh memfd reads zeros) */
 };
 
 /* Create RAM of `size` bytes (rounded down to pages; at least 4 MiB).

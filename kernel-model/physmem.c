@@ -78,6 +78,11 @@ int physmem_init(struct physmem *pm, uint64_t size, char *err, size_t errlen)
         set_err(err, errlen, "mem_map: cannot allocate %u struct pages", pm->nr_pages);
         goto fail;
     }
+    pm->used = calloc((pm->nr_pages + 63) / 64, sizeof *pm->used);
+    if (!pm->used) {
+        set_err(err, errlen, "cannot allocate the frame bitmap");
+        goto fail;
+    }
     init_mem_map(pm);
     return 0;
 
@@ -94,6 +99,7 @@ void physmem_destroy(struct physmem *pm)
     if (pm->memfd >= 0)
         close(pm->memfd);
     free(pm->mem_map);
+    free(pm->used);
     memset(pm, 0, sizeof(*pm));
     pm->memfd = -1;
 }

@@ -156,29 +156,6 @@ static int row_file_map(void *ctx, sqlite3_stmt *s)
     return 0;
 }
 
-static int row_outcome(void *ctx, sqlite3_stmt *s)
-{
-    struct checker *c = ctx;
-    if ((c->nr & (c->nr + 1)) == 0 || c->nr == 0) {
-        struct outcome *n = realloc(c->rec, (c->nr * 2 + 2) * sizeof *n);
-        if (!n)
-            return -1;
-        c->rec = n;
-    }
-    struct outcome *o = &c->rec[c->nr++];
-    *o = (struct outcome){ .seq = (uint64_t)sqlite3_column_int64(s, 0),
-                           .cause = (uint64_t)sqlite3_column_int64(s, 1),
-                           .type = (enum event_type)sqlite3_column_int(s, 2),
-                           .text = dup_col(s, 3), .dir = (uint8_t)sqlite3_column_int(s, 4),
-                           .addr = (uint32_t)sqlite3_column_int64(s, 5),
-                           .len = (uint32_t)sqlite3_column_int64(s, 6) };
-    int n = sqlite3_column_bytes(s, 7);
-    const void *b = sqlite3_column_blob(s, 7);
-    if (b && (o->data = malloc((size_t)n + 1)))
-        memcpy(o->data, b, (size_t)n);
-    return o->text ? 0 : -1;
-}
-
 /* The guest's own page faults are the user-mode ones (error code bit 2) the
  * engine reports with cause 0; exec's copy_to_user faults (cause 0 too:
  * no syscall led to them) and every fault inside a system call are
@@ -206,7 +183,7 @@ int recorded_load(sqlite3 *db, struct recorded *r, struct checker *c, char *err,
         each_row(db, INPUT_SQL, row_input, r, err, errlen) ||
         each_row(db, "SELECT cause, fd, result, f_mode, path, size, dev, ino FROM file_maps"
                  " ORDER BY seq", row_file_map, r, err, errlen) ||
-        each_row(db, outcome_sql, row_outcome, c, err, errlen))
+        outcome_load(db, c, err, errlen))
         return -1;
     if (!r->program || !r->exe_path) {
         snprintf(err, errlen, "the trace has no %s: the run did not start",
@@ -246,11 +223,7 @@ int recorded_check_schema(sqlite3 *db, char *err, size_t errlen)
 
 void recorded_free(struct recorded *r, struct checker *c)
 {
-    for (size_t i = 0; i < c->nr; i++) {
-        free(c->rec[i].text);
-        free(c->rec[i].data);
-    }
-    free(c->rec);
+    outcome_free(c);
     free(r->in);
     for (size_t i = 0; i < r->nr_maps; i++)
         free(r->maps[i].path);
