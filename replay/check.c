@@ -69,10 +69,22 @@ static void difference(struct checker *c, const struct outcome *rec, const struc
     append(c, "  recorded: %s\n  replayed: %s\n", r, g);
 }
 
+/* The first rec with seq >= seq, searched forward from at when rec[at - 1]
+ * is before seq (the next group starts where the last ended: linear over
+ * the whole replay), else by bisection. */
+static size_t find_from(const struct checker *c, size_t at, uint64_t seq)
+{
+    if (at > c->nr || (at > 0 && c->rec[at - 1].seq >= seq))
+        return check_find(c, seq);
+    while (at < c->nr && c->rec[at].seq < seq)
+        at++;
+    return at;
+}
+
 void check_group(struct checker *c, uint64_t from, uint64_t to)
 {
-    c->cur = check_find(c, from);
-    c->end = check_find(c, to);
+    c->cur = find_from(c, c->end, from);
+    c->end = find_from(c, c->cur, to);
 }
 
 void check_group_end(struct checker *c)
