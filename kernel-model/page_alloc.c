@@ -253,9 +253,10 @@ static void prep_new_page(struct physmem *pm, uint32_t pfn, unsigned order,
     head->order = (uint8_t)order;
     if (order > 0)
         head->flags |= PG_head;
-    /* A block no one has had since boot is still the memfd's zeros:
-     * clearing it would only make the host fault its pages in. */
-    if ((gfp & __GFP_ZERO) && used)
+    /* A block no one has had since boot is still the memfd's zeros, and
+     * so is one whose host pages were never written (a replay runs no
+     * guest): clearing it would only make the host fault its pages in. */
+    if ((gfp & __GFP_ZERO) && used && !physmem_is_hole(pm, pfn, 1u << order))
         memset(pfn_to_host(pm, pfn), 0, (size_t)PAGE_SIZE << order);
 }
 

@@ -91,6 +91,13 @@ fail:
     return -1;
 }
 
+int physmem_is_hole(const struct physmem *pm, uint32_t pfn, uint32_t n)
+{
+    off_t at = (off_t)pfn << PAGE_SHIFT, end = at + ((off_t)n << PAGE_SHIFT);
+    off_t data = lseek(pm->memfd, at, SEEK_DATA);
+    return data < 0 ? errno == ENXIO : data >= end;
+}
+
 /* Safe on a half-initialised or already destroyed physmem. */
 void physmem_destroy(struct physmem *pm)
 {
