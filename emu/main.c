@@ -25,6 +25,7 @@
 #include <string.h>
 #include <time.h>
 #include "emu/memsim.h"
+#include "common/size.h"
 #include "replay/replay.h"
 #include "trace/trace.h"
 #include "trace/events_file.h"
@@ -56,27 +57,6 @@ static void usage(FILE *f)
         "  --paging MODE  page tables: 2level (default) or pae (PAE, NX on)\n"
         "  --engine raw   benchmark baseline: Unicorn alone, no model on the access path\n"
         "       memsim cpu [NAME]   print a CPU preset as a config file\n");
-}
-
-static int parse_size(const char *s, uint64_t *out)
-{
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno || end == s || v > (4ull << 30))   /* also keeps v << 30 from wrapping */
-        return -1;
-    switch (*end) {
-    case 'k': case 'K': v <<= 10; end++; break;
-    case 'm': case 'M': v <<= 20; end++; break;
-    case 'g': case 'G': v <<= 30; end++; break;
-    default: break;
-    }
-    if (*end == 'i' || *end == 'B')
-        end += (*end == 'i' && end[1] == 'B') ? 2 : 1;
-    if (*end || v < (4ull << 20) || v > (4ull << 30))
-        return -1;
-    *out = v;
-    return 0;
 }
 
 /* --seed: decimal digits only, an unsigned 64-bit number ("-1" is not
@@ -447,56 +427,6 @@ static int cmd_export(int argc, char **argv)
     return rc;
 }
 
-/* `memsim replay [--ram SIZE] [--paging MODE] [--expect-same] [--db OUT] TRACE` (a
- * trace database or an events file): exit 0
- * when every outcome matches (or a what-if ran), 1 at a divergence, 2 for
- * bad input (replay/replay.h). */
-static int cmd_replay(int argc, char **argv)
-{
-    struct replay_options o = { 0 };
-    struct replay_report rep;
-    char err[600] = "";
-    int i = 1;
-    for (; i < argc && strncmp(argv[i], "--", 2) == 0; i++) {
-        if (strcmp(argv[i], "--expect-same") == 0)
-            o.expect_same = 1;
-        else if (strcmp(argv[i], "--paging") == 0 && i + 1 < argc)
-            o.paging = argv[++i];
-        else if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)
-            o.db_out = argv[++i];
-        else if (strcmp(argv[i], "--ram") == 0 && i + 1 < argc) {
-            if (parse_size(argv[++i], &o.ram_bytes)) {
-                fprintf(stderr, "memsim: replay: --ram %s: not a size\n", argv[i]);
-                return 2;
-            }
-        } else
-            break;
-    }
-    if (argc - i != 1) {
-        fprintf(stderr, "usage: memsim replay [--ram SIZE] [--paging 2level|pae] [--expect-same] [--db OUT] TRACE\n");
-        return 2;
-    }
-    int rc = replay_file(argv[i], &o, &rep, err, sizeof err);
-    if (rc < 0 || rc == REPLAY_BAD_INPUT) {
-        fprintf(stderr, "memsim: replay: %s\n", err);
-        return 2;
-    }
-    if (rep.what_if) {
-        if (rep.differences)
-            printf("%" PRIu64 " events replayed on the changed machine, %" PRIu64
-                   " outcomes differ\n", rep.compared, rep.differences);
-        else
-            printf("%" PRIu64 " events replayed on the changed machine, all outcomes the same\n",
-                   rep.compared);
-        fputs(rep.text, stdout);
-    } else if (rc == REPLAY_OK) {
-        printf("%" PRIu64 " events replayed, all outcomes match\n", rep.compared);
-    } else {
-        fputs(rep.text, stdout);
-    }
-    return rc;
-}
-
 /* `memsim cpu`: list the presets; `memsim cpu NAME`: print one as a config file. */
 static int cmd_cpu(int argc, char **argv)
 {
@@ -532,7 +462,7 @@ int main(int argc, char **argv)
     if (strcmp(argv[1], "export") == 0)
         return cmd_export(argc - 1, argv + 1);
     if (strcmp(argv[1], "replay") == 0)
-        return cmd_replay(argc - 1, argv + 1);
+        return replay_main(argc - 1, argv + 1);
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {
         usage(stdout);
         return 0;

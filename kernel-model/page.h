@@ -88,12 +88,18 @@ struct physmem {
     uint64_t size;          /* bytes, a multiple of PAGE_SIZE */
     uint32_t nr_pages;
     struct page *mem_map;   /* nr_pages entries */
+    uint64_t *used;         /* bit per frame: handed out since boot, so its host
+                             * bytes may be non-zero (a fresh memfd reads zeros) */
 };
 
 /* Create RAM of `size` bytes (rounded down to pages; at least 4 MiB).
  * Returns 0, or -1 with a one-line reason in err. */
 int  physmem_init(struct physmem *pm, uint64_t size, char *err, size_t errlen);
 void physmem_destroy(struct physmem *pm);
+/* 1 when no byte of frames [pfn, pfn + n) is in the memfd (a hole: reads as
+ * zeros, nothing to clear); 0 when some is, or the host cannot say.  A
+ * swapped-out page counts as present (lseek SEEK_DATA). */
+int  physmem_is_hole(const struct physmem *pm, uint32_t pfn, uint32_t n);
 
 static inline struct page *pfn_to_page(const struct physmem *pm, uint32_t pfn)
 {

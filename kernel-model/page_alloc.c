@@ -235,11 +235,16 @@ static void prep_new_page(struct physmem *pm, uint32_t pfn, unsigned order,
                           gfp_t gfp, enum page_purpose purpose)
 {
     struct page *head = pfn_to_page(pm, pfn);
+    uint64_t used = 0;
 
     /* Tails carry the purpose too, so /proc and the trace can say why any
      * frame is in use, not only a block's first. */
-    for (uint32_t i = 0; i < (1u << order); i++)
+    for (uint32_t i = 0; i < (1u << order); i++) {
+        uint64_t *w = &pm->used[(pfn + i) / 64], bit = 1ull << ((pfn + i) % 64);
+        used |= *w & bit;
+        *w |= bit;
         pfn_to_page(pm, pfn + i)->purpose = (uint16_t)purpose;
+    }
     head->_refcount = 1;
     head->_mapcount = -1;
     head->private = 0;
@@ -248,7 +253,10 @@ static void prep_new_page(struct physmem *pm, uint32_t pfn, unsigned order,
     head->order = (uint8_t)order;
     if (order > 0)
         head->flags |= PG_head;
-    if (gfp & __GFP_ZERO)
+    /* A block no one has had since boot is still the memfd's zeros, and
+     * so is one whose host pages were never written (a replay runs no
+     * guest): clearing it would only make the host fault its pages in. */
+    if ((gfp & __GFP_ZERO) && used && !physmem_is_hole(pm, pfn, 1u << order))
         memset(pfn_to_host(pm, pfn), 0, (size_t)PAGE_SIZE << order);
 }
 

@@ -78,12 +78,24 @@ int physmem_init(struct physmem *pm, uint64_t size, char *err, size_t errlen)
         set_err(err, errlen, "mem_map: cannot allocate %u struct pages", pm->nr_pages);
         goto fail;
     }
+    pm->used = calloc((pm->nr_pages + 63) / 64, sizeof *pm->used);
+    if (!pm->used) {
+        set_err(err, errlen, "cannot allocate the frame bitmap");
+        goto fail;
+    }
     init_mem_map(pm);
     return 0;
 
 fail:
     physmem_destroy(pm);
     return -1;
+}
+
+int physmem_is_hole(const struct physmem *pm, uint32_t pfn, uint32_t n)
+{
+    off_t at = (off_t)pfn << PAGE_SHIFT, end = at + ((off_t)n << PAGE_SHIFT);
+    off_t data = lseek(pm->memfd, at, SEEK_DATA);
+    return data < 0 ? errno == ENXIO : data >= end;
 }
 
 /* Safe on a half-initialised or already destroyed physmem. */
@@ -94,6 +106,7 @@ void physmem_destroy(struct physmem *pm)
     if (pm->memfd >= 0)
         close(pm->memfd);
     free(pm->mem_map);
+    free(pm->used);
     memset(pm, 0, sizeof(*pm));
     pm->memfd = -1;
 }

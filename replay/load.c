@@ -120,7 +120,7 @@ static int push_input(struct recorded *r, const struct input *in)
     return 0;
 }
 
-/* syscalls (kind 0) and guest faults (kind 1) in one query, by start. */
+/* A syscall (kind 0) or a guest fault (kind 1) row. */
 static int row_input(void *ctx, sqlite3_stmt *s)
 {
     struct input in = { .start = (uint64_t)sqlite3_column_int64(s, 0),
@@ -156,38 +156,51 @@ static int row_file_map(void *ctx, sqlite3_stmt *s)
     return 0;
 }
 
-static int row_outcome(void *ctx, sqlite3_stmt *s)
-{
-    struct checker *c = ctx;
-    if ((c->nr & (c->nr + 1)) == 0 || c->nr == 0) {
-        struct outcome *n = realloc(c->rec, (c->nr * 2 + 2) * sizeof *n);
-        if (!n)
-            return -1;
-        c->rec = n;
-    }
-    struct outcome *o = &c->rec[c->nr++];
-    *o = (struct outcome){ .seq = (uint64_t)sqlite3_column_int64(s, 0),
-                           .cause = (uint64_t)sqlite3_column_int64(s, 1),
-                           .type = (enum event_type)sqlite3_column_int(s, 2),
-                           .text = dup_col(s, 3), .dir = (uint8_t)sqlite3_column_int(s, 4),
-                           .addr = (uint32_t)sqlite3_column_int64(s, 5),
-                           .len = (uint32_t)sqlite3_column_int64(s, 6) };
-    int n = sqlite3_column_bytes(s, 7);
-    const void *b = sqlite3_column_blob(s, 7);
-    if (b && (o->data = malloc((size_t)n + 1)))
-        memcpy(o->data, b, (size_t)n);
-    return o->text ? 0 : -1;
-}
-
 /* The guest's own page faults are the user-mode ones (error code bit 2) the
  * engine reports with cause 0; exec's copy_to_user faults (cause 0 too:
  * no syscall led to them) and every fault inside a system call are
- * supervisor faults, outcomes of the input that made them. */
-#define INPUT_SQL                                                               \
+ * supervisor faults, outcomes of the input that made them.  Each table is
+ * read in seq order (its rowid: no sort); by_start() merges the two. */
+#define SYSCALL_INPUT_SQL                                                       \
     "SELECT enter_seq, seq, 0, nr, arg0, arg1, arg2, arg3, arg4, arg5, ret FROM syscalls" \
-    " UNION ALL SELECT begin_seq, seq, 1, 0, address, error_code, eip,"          \
-    " CASE access WHEN 'read' THEN 0 WHEN 'write' THEN 1 ELSE 2 END, 0, 0, 0"      \
-    " FROM faults WHERE cause = 0 AND (error_code & 4) != 0 ORDER BY 1"
+    " ORDER BY seq"
+#define FAULT_INPUT_SQL                                                         \
+    "SELECT begin_seq, seq, 1, 0, address, error_code, eip,"                    \
+    " CASE access WHEN 'read' THEN 0 WHEN 'write' THEN 1 ELSE 2 END, 0, 0, 0"     \
+    " FROM faults WHERE cause = 0 AND (error_code & 4) != 0 ORDER BY seq"
+
+static int cmp_start(const void *a, const void *b)
+{
+    const struct input *x = a, *y = b;
+    return x->start < y->start ? -1 : x->start > y->start;
+}
+
+static int sorted(const struct input *in, size_t n)
+{
+    for (size_t i = 1; i < n; i++)
+        if (in[i - 1].start > in[i].start)
+            return 0;
+    return 1;
+}
+
+/* r->in is the syscalls [0, n_sys) then the faults: put them in start
+ * order (a merge of the two runs; a sort should either be out of order). */
+static int by_start(struct recorded *r, size_t n_sys)
+{
+    size_t n = r->nr_in;
+    if (!sorted(r->in, n_sys) || !sorted(r->in + n_sys, n - n_sys)) {
+        qsort(r->in, n, sizeof *r->in, cmp_start);
+        return 0;
+    }
+    struct input *m = malloc((n ? n : 1) * sizeof *m);
+    if (!m)
+        return -1;
+    for (size_t i = 0, j = n_sys, k = 0; k < n; k++)
+        m[k] = j == n || (i < n_sys && r->in[i].start < r->in[j].start) ? r->in[i++] : r->in[j++];
+    memcpy(r->in, m, n * sizeof *m);
+    free(m);
+    return 0;
+}
 
 int recorded_load(sqlite3 *db, struct recorded *r, struct checker *c, char *err, size_t errlen)
 {
@@ -203,10 +216,18 @@ int recorded_load(sqlite3 *db, struct recorded *r, struct checker *c, char *err,
                  row_segment, r, err, errlen) ||
         each_row(db, "SELECT a_type, a_val FROM run_inputs WHERE kind = 'auxv' ORDER BY idx",
                  row_auxv, r, err, errlen) ||
-        each_row(db, INPUT_SQL, row_input, r, err, errlen) ||
-        each_row(db, "SELECT cause, fd, result, f_mode, path, size, dev, ino FROM file_maps"
+        each_row(db, SYSCALL_INPUT_SQL, row_input, r, err, errlen))
+        return -1;
+    size_t n_sys = r->nr_in;
+    if (each_row(db, FAULT_INPUT_SQL, row_input, r, err, errlen))
+        return -1;
+    if (by_start(r, n_sys)) {
+        snprintf(err, errlen, "out of host memory");
+        return -1;
+    }
+    if (each_row(db, "SELECT cause, fd, result, f_mode, path, size, dev, ino FROM file_maps"
                  " ORDER BY seq", row_file_map, r, err, errlen) ||
-        each_row(db, outcome_sql, row_outcome, c, err, errlen))
+        outcome_load(db, c, err, errlen))
         return -1;
     if (!r->program || !r->exe_path) {
         snprintf(err, errlen, "the trace has no %s: the run did not start",
@@ -246,11 +267,7 @@ int recorded_check_schema(sqlite3 *db, char *err, size_t errlen)
 
 void recorded_free(struct recorded *r, struct checker *c)
 {
-    for (size_t i = 0; i < c->nr; i++) {
-        free(c->rec[i].text);
-        free(c->rec[i].data);
-    }
-    free(c->rec);
+    outcome_free(c);
     free(r->in);
     for (size_t i = 0; i < r->nr_maps; i++)
         free(r->maps[i].path);

@@ -38,16 +38,17 @@ struct replay {
  * The bytes written are zeros: no outcome depends on them. */
 static void repeat_access(struct task_struct *t, const struct outcome *o)
 {
-    uint32_t n = o->len + (o->dir == UA_STRING && strstr(o->text, "result=-14") ? PAGE_SIZE : 0);
+    uint32_t addr = (uint32_t)o->v[0], len = (uint32_t)o->v[1];   /* check.h: uaccess fields */
+    uint32_t n = len + (o->dir == UA_STRING && o->v[2] == -EFAULT ? PAGE_SIZE : 0);
     uint8_t *buf = calloc(1, (size_t)n + 1);
     if (!buf)
         return;             /* the missing access shows as a divergence */
     if (o->dir == UA_WRITE)
-        copy_to_user(t->mm, o->addr, buf, o->len);
+        copy_to_user(t->mm, addr, buf, len);
     else if (o->dir == UA_READ)
-        copy_from_user(t->mm, buf, o->addr, o->len);
+        copy_from_user(t->mm, buf, addr, len);
     else
-        strncpy_from_user(t->mm, (char *)buf, o->addr, n);
+        strncpy_from_user(t->mm, (char *)buf, addr, n);
     free(buf);
 }
 

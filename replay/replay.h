@@ -58,4 +58,9 @@ int replay_run(struct sqlite3 *db, const struct replay_options *opt,
 int replay_file(const char *path, const struct replay_options *opt,
                 struct replay_report *rep, char *err, size_t errlen);
 
+/* The `replay [--ram SIZE] [--paging MODE] [--expect-same] [--db OUT] TRACE`
+ * command line (argv[0] is "replay"): prints the outcome, returns the exit
+ * status (0 match, 1 divergence, 2 bad input). */
+int replay_main(int argc, char **argv);
+
 #endif

@@ -1,0 +1,64 @@
+/*
+ * cli.c — the `replay` command line (replay.h replay_main), the one
+ * implementation behind `memsim replay` and the memsim-replay executable
+ * (replay_tool.c), which starts without loading Unicorn and Capstone.
+ */
+#include <inttypes.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <string.h>
+#include "common/size.h"
+#include "replay/replay.h"
+
+/* `memsim replay [--ram SIZE] [--paging MODE] [--expect-same] [--db OUT] TRACE` (a
+ * trace database or an events file): exit 0
+ * when every outcome matches (or a what-if ran), 1 at a divergence, 2 for
+ * bad input (replay/replay.h). */
+int replay_main(int argc, char **argv)
+{
+    struct replay_options o = { 0 };
+    struct replay_report rep;
+    char err[600] = "";
+    int i = 1;
+    /* One thread: SQLite's mutexes are a few per cent of reading a trace.
+     * Before any other SQLite call (a no-op, SQLITE_MISUSE, after one). */
+    sqlite3_config(SQLITE_CONFIG_SINGLETHREAD);
+    for (; i < argc && strncmp(argv[i], "--", 2) == 0; i++) {
+        if (strcmp(argv[i], "--expect-same") == 0)
+            o.expect_same = 1;
+        else if (strcmp(argv[i], "--paging") == 0 && i + 1 < argc)
+            o.paging = argv[++i];
+        else if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)
+            o.db_out = argv[++i];
+        else if (strcmp(argv[i], "--ram") == 0 && i + 1 < argc) {
+            if (parse_size(argv[++i], &o.ram_bytes)) {
+                fprintf(stderr, "memsim: replay: --ram %s: not a size\n", argv[i]);
+                return 2;
+            }
+        } else
+            break;
+    }
+    if (argc - i != 1) {
+        fprintf(stderr, "usage: memsim replay [--ram SIZE] [--paging 2level|pae] [--expect-same] [--db OUT] TRACE\n");
+        return 2;
+    }
+    int rc = replay_file(argv[i], &o, &rep, err, sizeof err);
+    if (rc < 0 || rc == REPLAY_BAD_INPUT) {
+        fprintf(stderr, "memsim: replay: %s\n", err);
+        return 2;
+    }
+    if (rep.what_if) {
+        if (rep.differences)
+            printf("%" PRIu64 " events replayed on the changed machine, %" PRIu64
+                   " outcomes differ\n", rep.compared, rep.differences);
+        else
+            printf("%" PRIu64 " events replayed on the changed machine, all outcomes the same\n",
+                   rep.compared);
+        fputs(rep.text, stdout);
+    } else if (rc == REPLAY_OK) {
+        printf("%" PRIu64 " events replayed, all outcomes match\n", rep.compared);
+    } else {
+        fputs(rep.text, stdout);
+    }
+    return rc;
+}
