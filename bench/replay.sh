@@ -15,14 +15,7 @@ bin=$build/samples/bin
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-seconds() {
-    local t0 t1
-    t0=$(date +%s.%N)
-    "$@" >/dev/null 2>&1 || true
-    t1=$(date +%s.%N)
-    awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f\n", b - a }'
-}
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"     # median, seconds
 
 echo "| sample | events compared | run s | run+trace s | memsim replay s | memsim-replay s | run / replay | run / memsim-replay |"
 echo "|---|---:|---:|---:|---:|---:|---:|---:|"

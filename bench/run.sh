@@ -14,16 +14,7 @@ bin=$build/samples/bin
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-
-# wall seconds of one command, from bash's clock
-seconds() {
-    local t0 t1
-    t0=$(date +%s.%N)
-    "$@" >/dev/null 2>&1 || true
-    t1=$(date +%s.%N)
-    awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f\n", b - a }'
-}
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"     # median, seconds
 
 echo "| sample | guest instructions | raw Unicorn s | model s | model+trace s | model+trace MIPS | vs raw | trace cost | trace rows | qemu-i386 s |"
 echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"

@@ -1,6 +1,6 @@
 /*
  * trace.c — the SQLite trace writer: open and schema, prepared inserts,
- * batched transactions, the run row and close.  A sink of the event stream:
+ * batched transactions and close (the run's own rows: trace_run.c).  A sink of the event stream:
  * trace_consume() turns each event into its table's row (enums into the
  * strings the tables have always held).
  *
@@ -17,6 +17,7 @@
 #include "mmu/segment.h"
 #include "trace/schema.h"
 #include "trace/trace_file.h"
+#include "trace/trace_priv.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -27,12 +28,6 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-
-enum {
-    ST_WALK, ST_FAULT, ST_ALLOC, ST_VMA, ST_SYSCALL, ST_SEGMENT, ST_FLUSH,
-    ST_UACCESS, ST_FILE_MAP, ST_EXEC, ST_EXEC_SEG, ST_STAT, ST_RUN_INSERT, ST_RUN_UPDATE, ST_INPUT, ST_BEGIN, ST_COMMIT,
-    ST_COUNT
-};
 
 static const char *const stmt_sql[ST_COUNT] = {
     [ST_WALK]       = TRACE_INSERT_WALK,
@@ -54,21 +49,8 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_COMMIT]     = "COMMIT",
 };
 
-struct trace {
-    sqlite3 *db;
-    sqlite3_stmt *st[ST_COUNT];
-    uint64_t rows;              /* event rows written */
-    uint32_t pending;           /* event rows since the last COMMIT */
-    int failed;                 /* an insert failed: recording stopped */
-    sqlite3_int64 run_id;       /* 0 until trace_begin_run */
-    char *path;
-    int lock_fd;                /* flock on the file at path: this run owns it */
-    char err[512];
-};
-
-
 /* First failure wins: later calls keep the original reason. */
-static void fail(struct trace *t, const char *what, const char *why)
+void trace_fail(struct trace *t, const char *what, const char *why)
 {
     if (!t->failed)
         set_err(t->err, sizeof t->err, "%s trace '%s': %s", what, t->path, why);
@@ -81,21 +63,21 @@ static int setup_db(struct trace *t)
 {
     char *msg = NULL;
     if (sqlite3_exec(t->db, TRACE_PRAGMAS TRACE_SCHEMA, NULL, NULL, &msg) != SQLITE_OK) {
-        fail(t, "cannot create", msg ? msg : sqlite3_errmsg(t->db));
+        trace_fail(t, "cannot create", msg ? msg : sqlite3_errmsg(t->db));
         sqlite3_free(msg);
         return -1;
     }
     for (int i = 0; i < ST_COUNT; i++) {
         if (sqlite3_prepare_v3(t->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
                                &t->st[i], NULL) != SQLITE_OK) {
-            fail(t, "cannot create", sqlite3_errmsg(t->db));
+            trace_fail(t, "cannot create", sqlite3_errmsg(t->db));
             return -1;
         }
     }
     int rc = sqlite3_step(t->st[ST_BEGIN]);
     sqlite3_reset(t->st[ST_BEGIN]);
     if (rc != SQLITE_DONE) {
-        fail(t, "cannot create", sqlite3_errmsg(t->db));
+        trace_fail(t, "cannot create", sqlite3_errmsg(t->db));
         return -1;
     }
     return 0;
@@ -129,7 +111,7 @@ struct trace *trace_open(const char *path, char *err, size_t errlen)
     int rc = sqlite3_open_v2(path, &t->db, SQLITE_OPEN_READWRITE |
                              SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK)
-        fail(t, "cannot create", t->db ? sqlite3_errmsg(t->db) : sqlite3_errstr(rc));
+        trace_fail(t, "cannot create", t->db ? sqlite3_errmsg(t->db) : sqlite3_errstr(rc));
     else
         setup_db(t);
     if (t->failed) {
@@ -146,11 +128,11 @@ int trace_close(struct trace *t, char *err, size_t errlen)
         return 0;
     if (t->db && !t->failed &&
         sqlite3_exec(t->db, TRACE_CLOSE_SQL, NULL, NULL, NULL) != SQLITE_OK)
-        fail(t, "cannot write", sqlite3_errmsg(t->db));
+        trace_fail(t, "cannot write", sqlite3_errmsg(t->db));
     if (t->db && !sqlite3_get_autocommit(t->db)) {
         /* Commit even after a failure: the rows before it are worth keeping. */
         if (sqlite3_exec(t->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-            fail(t, "cannot write", sqlite3_errmsg(t->db));
+            trace_fail(t, "cannot write", sqlite3_errmsg(t->db));
             if (!sqlite3_get_autocommit(t->db))
                 sqlite3_exec(t->db, "ROLLBACK", NULL, NULL, NULL);
         }
@@ -160,7 +142,7 @@ int trace_close(struct trace *t, char *err, size_t errlen)
         t->st[i] = NULL;
     }
     if (t->db && sqlite3_close(t->db) != SQLITE_OK) {
-        fail(t, "cannot close", sqlite3_errmsg(t->db));
+        trace_fail(t, "cannot close", sqlite3_errmsg(t->db));
         sqlite3_close_v2(t->db);
     }
     t->db = NULL;
@@ -182,19 +164,6 @@ uint64_t trace_rows(const struct trace *t)
 }
 
 /* ---- rows ---------------------------------------------------------- */
-
-static inline void bind_u64(sqlite3_stmt *s, int i, uint64_t v)
-{
-    sqlite3_bind_int64(s, i, (sqlite3_int64)v);
-}
-
-static inline void bind_text(sqlite3_stmt *s, int i, const char *v)
-{
-    if (v)
-        sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
-    else
-        sqlite3_bind_null(s, i);
-}
 
 static const char *access_name(uint8_t a)
 {
@@ -234,7 +203,7 @@ static void batch_commit(struct trace *t)
         sqlite3_reset(t->st[ST_BEGIN]);
     }
     if (rc != SQLITE_DONE)
-        fail(t, "cannot write", sqlite3_errmsg(t->db));
+        trace_fail(t, "cannot write", sqlite3_errmsg(t->db));
     t->pending = 0;
 }
 
@@ -242,7 +211,7 @@ static void row_finish(struct trace *t, sqlite3_stmt *s)
 {
     int rc = sqlite3_step(s);
     if (rc != SQLITE_DONE)
-        fail(t, "cannot write", sqlite3_errmsg(t->db));
+        trace_fail(t, "cannot write", sqlite3_errmsg(t->db));
     sqlite3_reset(s);
     if (rc != SQLITE_DONE)
         return;
@@ -456,160 +425,3 @@ void trace_consume(void *ctx, const struct event *ev)
     default:              break;   /* enter/begin/process events: no table */
     }
 }
-
-/* ---- the run row --------------------------------------------------- */
-
-static int run_step(struct trace *t, sqlite3_stmt *s)
-{
-    int rc = sqlite3_step(s);
-    if (rc != SQLITE_DONE)
-        fail(t, "cannot write", sqlite3_errmsg(t->db));
-    sqlite3_reset(s);
-    return rc == SQLITE_DONE ? 0 : -1;
-}
-
-int trace_stat(struct trace *t, uint32_t pid, const char *name, double value)
-{
-    if (!t || t->failed)
-        return -1;
-    sqlite3_stmt *s = t->st[ST_STAT];
-    sqlite3_bind_int64(s, 1, pid);
-    sqlite3_bind_text(s, 2, name, -1, SQLITE_STATIC);
-    sqlite3_bind_double(s, 3, value);
-    return run_step(t, s);
-}
-
-/* One run_inputs row: a string (argv, envp) or an AT_* pair (auxv). */
-static int input_row(struct trace *t, const char *kind, int idx, const char *value,
-                     int64_t a_type, int64_t a_val)
-{
-    sqlite3_stmt *s = t->st[ST_INPUT];
-    sqlite3_bind_int64(s, 1, t->run_id);
-    bind_text(s, 2, kind);
-    sqlite3_bind_int(s, 3, idx);
-    bind_text(s, 4, value);
-    if (value) {
-        sqlite3_bind_null(s, 5);
-        sqlite3_bind_null(s, 6);
-    } else {
-        sqlite3_bind_int64(s, 5, a_type);
-        sqlite3_bind_int64(s, 6, a_val);
-    }
-    return run_step(t, s);
-}
-
-static int record_strings(struct trace *t, const char *kind, char *const *v, int n)
-{
-    for (int i = 0; v && (n < 0 ? v[i] != NULL : i < n); i++)
-        if (input_row(t, kind, i, v[i], 0, 0))
-            return -1;
-    return 0;
-}
-
-int trace_auxv(struct trace *t, const uint32_t *pairs, size_t nr_pairs)
-{
-    if (!t || t->failed || !t->run_id)
-        return -1;
-    for (size_t i = 0; i < nr_pairs; i++)
-        if (input_row(t, "auxv", (int)i, NULL, pairs[2 * i], pairs[2 * i + 1]))
-            return -1;
-    return 0;
-}
-
-int trace_exec(struct trace *t, const struct trace_exec_info *x)
-{
-    if (!t || t->failed || !t->run_id)
-        return -1;
-    sqlite3_stmt *s = t->st[ST_EXEC];
-    const uint32_t v[] = { x->entry, x->phdr_vaddr, x->phentsize, x->phnum, x->start_code,
-                           x->end_code, x->start_data, x->end_data, (uint32_t)x->exec_stack,
-                           x->uid, x->gid, x->max_map_count };
-    sqlite3_bind_int64(s, 1, t->run_id);
-    bind_text(s, 2, x->exe_path);
-    for (unsigned i = 0; i < sizeof v / sizeof v[0]; i++)
-        bind_u64(s, 3 + (int)i, v[i]);
-    if (run_step(t, s))
-        return -1;
-    for (unsigned i = 0; i < x->nr_segments && i < TRACE_EXEC_SEGMENTS; i++) {
-        const struct trace_exec_segment *g = &x->seg[i];
-        s = t->st[ST_EXEC_SEG];
-        sqlite3_bind_int64(s, 1, t->run_id);
-        sqlite3_bind_int(s, 2, (int)i);
-        bind_u64(s, 3, g->vaddr);
-        bind_u64(s, 4, g->memsz);
-        bind_u64(s, 5, g->offset);
-        bind_u64(s, 6, g->filesz);
-        bind_u64(s, 7, g->prot);
-        if (run_step(t, s))
-            return -1;
-    }
-    return 0;
-}
-
-static void bind_run_inputs(sqlite3_stmt *s, const struct trace_run_info *info, int none)
-{
-    if (none) {
-        for (int i = 6; i <= 13; i++)
-            sqlite3_bind_null(s, i);
-        return;
-    }
-    sqlite3_bind_int64(s, 6, info->epoch);
-    bind_u64(s, 7, info->size);
-    bind_u64(s, 8, info->ram);
-    bind_text(s, 9, info->paging);
-    bind_text(s, 10, info->cpu);
-    bind_u64(s, 11, info->seed);
-    bind_text(s, 12, info->root);
-    bind_text(s, 13, info->cpu_config);
-}
-
-int trace_begin_run(struct trace *t, const struct trace_run_info *info)
-{
-    static const struct trace_run_info none;
-    char started[32] = "";
-    struct tm tm;
-    time_t now = time(NULL);
-    if (!t || t->failed)
-        return -1;
-    if (t->run_id) {
-        set_err(t->err, sizeof t->err, "trace '%s': run already begun", t->path);
-        return -1;
-    }
-    if (!info)
-        info = &none;
-    if (gmtime_r(&now, &tm))
-        strftime(started, sizeof started, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    sqlite3_stmt *s = t->st[ST_RUN_INSERT];
-    bind_text(s, 1, info->program);
-    bind_text(s, 2, info->args);
-    bind_text(s, 3, info->sha256);
-    bind_text(s, 4, info->options);
-    bind_text(s, 5, started[0] ? started : NULL);
-    bind_run_inputs(s, info, info == &none);
-    bind_text(s, 14, info->replay_of);
-    if (run_step(t, s) != 0)
-        return -1;
-    t->run_id = sqlite3_last_insert_rowid(t->db);
-    if (record_strings(t, "argv", info->argv, info->argc) ||
-        record_strings(t, "envp", info->envp, -1))
-        return -1;
-    return 0;
-}
-
-/* Without a trace_begin_run() the run row is created here, info all NULL. */
-int trace_end_run(struct trace *t, const struct trace_run_totals *totals)
-{
-    if (!t || t->failed || !totals)
-        return -1;
-    if (!t->run_id && trace_begin_run(t, NULL) != 0)
-        return -1;
-    sqlite3_stmt *s = t->st[ST_RUN_UPDATE];
-    bind_u64(s, 1, totals->instructions);
-    bind_u64(s, 2, totals->cycles);
-    sqlite3_bind_int(s, 3, totals->exit_status);
-    bind_text(s, 4, totals->exit_reason);
-    sqlite3_bind_double(s, 5, totals->wall_seconds);
-    sqlite3_bind_int64(s, 6, t->run_id);
-    return run_step(t, s);
-}
-
