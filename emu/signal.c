@@ -47,28 +47,8 @@ static void deliver_fault(struct machine *m, enum fault_result r, uint32_t va, e
 {
     if (machine_stopped(m))
         return;
-    const char *what = acc == MMU_WRITE ? "write" : acc == MMU_FETCH ? "instruction fetch" : "read";
     window_sacrifice(&m->ctx->win, va);            /* Unicorn still completes this access */
-    switch (r) {
-    case FAULT_OOM:
-        m->task->exit_reason = "OOM";
-        m->k.oom_kills++;
-        task_exit_signal(m->task, SIGKILL, "memsim: out of memory (--ram %lluM): killed the guest at a %s of 0x%08x, eip 0x%08x",
-                     (unsigned long long)(m->opt.ram_bytes >> 20), what, va, m->eip);
-        break;
-    case FAULT_SIGBUS:
-        task_exit_signal(m->task, SIGBUS, "memsim: SIGBUS (BUS_ADRERR) at address 0x%08x, eip 0x%08x (%s)",
-                     va, m->eip, what);
-        break;
-    case FAULT_SIGSEGV_ACCERR:
-        task_exit_signal(m->task, SIGSEGV, "memsim: SIGSEGV (SEGV_ACCERR) at address 0x%08x, eip 0x%08x (%s not permitted by the mapping)",
-                     va, m->eip, what);
-        break;
-    default:
-        task_exit_signal(m->task, SIGSEGV, "memsim: SIGSEGV (SEGV_MAPERR) at address 0x%08x, eip 0x%08x (%s of unmapped memory)",
-                     va, m->eip, what);
-        break;
-    }
+    task_fault_signal(m->task, r, va, acc, m->eip);
 }
 
 int machine_access(struct machine *m, uint32_t va, enum mmu_access acc, int user, uint64_t *pa)

@@ -103,6 +103,10 @@ void task_exit(struct task_struct *t, int code);
  * is the one reported.  Both stop the engine (arch ops) when it runs. */
 void task_exit_signal(struct task_struct *t, int sig, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* The signal (or OOM kill) a fault do_page_fault could not resolve sends,
+ * with its one-line report; nothing for FAULT_OK or a dead task. */
+void task_fault_signal(struct task_struct *t, enum fault_result r, uint32_t va,
+                       enum mmu_access acc, uint32_t eip);
 /* A wait nobody can end: the task is killed, SIGKILL, reason "deadlock". */
 void task_deadlock(struct task_struct *t, const char *what);
 /* "SIGSEGV"; "signal" for a real-time one. */

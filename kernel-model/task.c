@@ -134,3 +134,39 @@ void kernel_random_bytes(struct kernel *k, uint8_t *buf, size_t n)
         memcpy(buf + i, &r, n - i < 8 ? n - i : 8);
     }
 }
+
+/*
+ * A fault the kernel could not resolve ends the task as Linux's fault path
+ * does: bad_area's SIGSEGV (SEGV_MAPERR, or SEGV_ACCERR when the mapping
+ * forbids the access), SIGBUS past a file's end, and for a fault that
+ * found no frame pagefault_out_of_memory's OOM kill (SIGKILL).  The CPU's
+ * faults (emu) and replay's re-driven ones both end here.
+ */
+void task_fault_signal(struct task_struct *t, enum fault_result r, uint32_t va,
+                       enum mmu_access acc, uint32_t eip)
+{
+    if (task_dead(t) || r == FAULT_OK)
+        return;
+    const char *what = acc == MMU_WRITE ? "write" : acc == MMU_FETCH ? "instruction fetch" : "read";
+    switch (r) {
+    case FAULT_OOM:
+        t->exit_reason = "OOM";
+        t->k->oom_kills++;
+        task_exit_signal(t, SIGKILL, "memsim: out of memory (--ram %lluM): killed the guest at a %s of 0x%08x, eip 0x%08x",
+                         (unsigned long long)(((uint64_t)t->k->pm.nr_pages << PAGE_SHIFT) >> 20),
+                         what, va, eip);
+        break;
+    case FAULT_SIGBUS:
+        task_exit_signal(t, SIGBUS, "memsim: SIGBUS (BUS_ADRERR) at address 0x%08x, eip 0x%08x (%s)",
+                         va, eip, what);
+        break;
+    case FAULT_SIGSEGV_ACCERR:
+        task_exit_signal(t, SIGSEGV, "memsim: SIGSEGV (SEGV_ACCERR) at address 0x%08x, eip 0x%08x (%s not permitted by the mapping)",
+                         va, eip, what);
+        break;
+    default:
+        task_exit_signal(t, SIGSEGV, "memsim: SIGSEGV (SEGV_MAPERR) at address 0x%08x, eip 0x%08x (%s of unmapped memory)",
+                         va, eip, what);
+        break;
+    }
+}

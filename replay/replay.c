@@ -178,10 +178,13 @@ static void drive(struct replay *rp)
         const struct input *in = &rp->r.in[i];
         rp->current = in;
         check_group(&rp->c, in->start, i + 1 < rp->r.nr_in ? rp->r.in[i + 1].start : UINT64_MAX);
-        if (in->is_fault)
-            do_page_fault(rp->t->mm, in->address, in->error_code, (enum mmu_access)in->access,
-                          in->eip);
-        else
+        if (in->is_fault) {
+            /* an unresolved fault ends the task as it ended the recording
+             * (or, on a changed machine, where the changed machine does) */
+            enum fault_result r = do_page_fault(rp->t->mm, in->address, in->error_code,
+                                                (enum mmu_access)in->access, in->eip);
+            task_fault_signal(rp->t, r, in->address, (enum mmu_access)in->access, in->eip);
+        } else
             syscall_dispatch(rp->t, in->nr, in->a);
         check_group_end(&rp->c);
         rp->c.rep->inputs++;
