@@ -15,6 +15,14 @@
 #include "tests/unit/event_fixture.h"
 #include "tests/unit/check.h"
 
+/* Shorthands of the kernel-model tests. */
+#define MiB   (1ull << 20)
+#define PG    4096u
+#define RW    (PROT_READ_ | PROT_WRITE_)
+#define RO    PROT_READ_
+#define ANON  (MAP_PRIVATE_ | MAP_ANONYMOUS_)
+#define FIXED (ANON | MAP_FIXED_)
+
 static enum paging_mode fixture_paging = PAGING_2LEVEL;
 
 struct sys {

@@ -10,8 +10,6 @@
 #include <stdint.h>
 #include <string.h>
 
-#define MiB (1ull << 20)
-#define PG  4096u
 
 /* ---- a sink that logs every event ---------------------------------------- */
 

@@ -16,11 +16,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#define MiB (1ull << 20)
-#define PG  4096u
-#define RW  (PROT_READ_ | PROT_WRITE_)
-#define ANON (MAP_PRIVATE_ | MAP_ANONYMOUS_)
-#define FIXED (ANON | MAP_FIXED_)
 
 /* ---- the machine ---------------------------------------------------------- */
 

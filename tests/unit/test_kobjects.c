@@ -19,12 +19,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#define MiB (1ull << 20)
-#define PG  4096u
-#define RW  (PROT_READ_ | PROT_WRITE_)
-#define RO  PROT_READ_
-#define ANON (MAP_PRIVATE_ | MAP_ANONYMOUS_)
-#define FIXED (ANON | MAP_FIXED_)
 
 static long map_fixed(struct sys *s, uint32_t addr, uint32_t len, uint32_t prot)
 {

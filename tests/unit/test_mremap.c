@@ -13,10 +13,6 @@
 #include <errno.h>
 #include <stdint.h>
 
-#define MiB (1ull << 20)
-#define PG  4096u
-#define RW  (PROT_READ_ | PROT_WRITE_)
-#define ANON (MAP_PRIVATE_ | MAP_ANONYMOUS_)
 #define MM  MREMAP_MAYMOVE_
 #define FX  MREMAP_FIXED_
 #define DU  MREMAP_DONTUNMAP_

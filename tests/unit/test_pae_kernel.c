@@ -19,11 +19,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#define MiB (1ull << 20)
-#define PG  4096u
-#define RW  (PROT_READ_ | PROT_WRITE_)
 #define RX  (PROT_READ_ | PROT_EXEC_)
-#define FIXED (MAP_PRIVATE_ | MAP_ANONYMOUS_ | MAP_FIXED_)
 #define LARGE (_PAGE_PRESENT | _PAGE_RW | _PAGE_PSE | _PAGE_GLOBAL | _PAGE_ACCESSED | _PAGE_DIRTY)
 
 static struct {

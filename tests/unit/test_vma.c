@@ -14,12 +14,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#define MiB (1ull << 20)
-#define PG  4096u
-#define RW  (PROT_READ_ | PROT_WRITE_)
-#define RO  PROT_READ_
-#define ANON (MAP_PRIVATE_ | MAP_ANONYMOUS_)
-#define FIXED (ANON | MAP_FIXED_)
 
 /* ---- the machine: kernel model + MMU, as emu/run.c wires them ------------ */
 

@@ -17,11 +17,6 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#define PG   PAGE_SIZE
-#define RO   PROT_READ_
-#define RW   (PROT_READ_ | PROT_WRITE_)
-#define ANON (MAP_PRIVATE_ | MAP_ANONYMOUS_)
-#define FIXED (ANON | MAP_FIXED_)
 #define BASE 0x20000000u
 #define TEXT ELF_TEXT_BASE
 #define HEAP 0x08100000u
