@@ -487,7 +487,7 @@ static void hook_intr(uc_engine *uc, uint32_t intno, void *ud)
     machine_exception(m, intno, NULL);
 }
 
-/* sysenter: a system call (see sysenter_dispatch). */
+/* sysenter: a system call (syscall_entry.c: sysenter_dispatch). */
 static void hook_sysenter(uc_engine *uc, void *ud)
 {
     struct machine *m = ud;
@@ -515,30 +515,6 @@ static int add_hooks(struct machine *m)
     return 0;
 }
 
-/*
- * sysenter as an i386 kernel runs it (entry_SYSENTER_32 and
- * __do_fast_syscall_32): the call in eax with its arguments in ebx, ecx,
- * edx, esi, edi and the sixth at [ebp], where the vDSO's __kernel_vsyscall
- * leaves it; if [ebp] cannot be read the result is -EFAULT and no call is
- * made.  Linux then returns to the vDSO's landing pad (pop ebp, edx, ecx;
- * ret).  memsim has no vDSO, so the guest resumes after the sysenter with
- * every register but eax unchanged, as after int 0x80: what a caller of
- * __kernel_vsyscall sees on Linux.
- */
-static void sysenter_dispatch(struct machine *m)
-{
-    uint32_t ebp = 0, arg6;
-    uc_reg_read(m->ctx->uc, UC_X86_REG_EBP, &ebp);
-    if (copy_from_user(m->task->mm, &arg6, ebp, sizeof arg6)) {
-        uint32_t efault = (uint32_t)-EFAULT;
-        uc_reg_write(m->ctx->uc, UC_X86_REG_EAX, &efault);
-        return;
-    }
-    uc_reg_write(m->ctx->uc, UC_X86_REG_EBP, &arg6);
-    machine_syscall(m);
-    uc_reg_write(m->ctx->uc, UC_X86_REG_EBP, &ebp);
-}
-
 int cpu_run(struct machine *m)
 {
     if (add_hooks(m))
@@ -554,10 +530,7 @@ int cpu_run(struct machine *m)
         if (m->pending_syscall) {
             int how = m->pending_syscall;
             m->pending_syscall = 0;
-            if (how == SYSCALL_SYSENTER)
-                sysenter_dispatch(m);
-            else
-                machine_syscall(m);
+            machine_syscall(m, how == SYSCALL_SYSENTER);
             m->fetch_line = UINT32_MAX;         /* the kernel may have remapped anything */
             continue;
         }

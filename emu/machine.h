@@ -151,8 +151,9 @@ void machine_count_event(void *ctx, const struct event *ev);
 /* cpu.c: the timing model's cost of one page fault (kernel.timing hook). */
 void cpu_charge_fault(void *ctx, enum fault_resolution r);
 
-/* syscall_entry.c: the system-call gate and the kernel's arch ops */
-void machine_syscall(struct machine *m);
+/* syscall_entry.c: the system-call gate (int 0x80, or sysenter with the
+ * sixth argument at [ebp]) and the kernel's arch ops */
+void machine_syscall(struct machine *m, int sysenter);
 void machine_arch_ops(struct machine *m, struct kernel_arch_ops *ops);
 /* The run is over: the task died (or was never made). */
 static inline int machine_stopped(const struct machine *m)

@@ -2,26 +2,114 @@
  * syscall_entry.c — the int 0x80 / sysenter gate into the kernel model, and
  * the arch ops the kernel calls back for what only the engine can do.
  *
- * Arguments arrive in ebx, ecx, edx, esi, edi, ebp, the number in eax; the
- * result goes back in eax, -4095..-1 meaning -errno.  The gate charges the
- * call's cost (the timing model is emu's), hands the rest to
- * syscall_dispatch, and the run loop stops once the task is dead.
+ * The gate moves the user registers into the task's pt_regs (ptrace.h:
+ * the number in eax becomes orig_ax, the arguments are ebx, ecx, edx, esi,
+ * edi, ebp), charges the call's cost (the timing model is emu's), hands the
+ * rest to syscall_dispatch, and on the way out loads the CPU from pt_regs:
+ * eax (regs->ax: the result, -4095..-1 meaning -errno) and every other
+ * general register, eip, esp and eflags the kernel changed.  Writing only
+ * what changed keeps a call's cost to one batched read and one write.  The
+ * selectors are not loaded back: the segment path (cpu.c) owns them.  The
+ * run loop stops once the task is dead.
  */
+#include <errno.h>
+#include <stddef.h>
 #include "emu/machine.h"
 
-static const int arg_regs[6] = { UC_X86_REG_EBX, UC_X86_REG_ECX, UC_X86_REG_EDX,
-                                 UC_X86_REG_ESI, UC_X86_REG_EDI, UC_X86_REG_EBP };
+/* pt_regs field <-> engine register, in pt_regs order (orig_ax is the
+ * kernel's own); the first NR_LOADED are loaded back on the way out. */
+static const struct { size_t off; int reg; } regmap[] = {
+    { offsetof(struct pt_regs, ax), UC_X86_REG_EAX },
+    { offsetof(struct pt_regs, bx), UC_X86_REG_EBX },
+    { offsetof(struct pt_regs, cx), UC_X86_REG_ECX },
+    { offsetof(struct pt_regs, dx), UC_X86_REG_EDX },
+    { offsetof(struct pt_regs, si), UC_X86_REG_ESI },
+    { offsetof(struct pt_regs, di), UC_X86_REG_EDI },
+    { offsetof(struct pt_regs, bp), UC_X86_REG_EBP },
+    { offsetof(struct pt_regs, ip), UC_X86_REG_EIP },
+    { offsetof(struct pt_regs, flags), UC_X86_REG_EFLAGS },
+    { offsetof(struct pt_regs, sp), UC_X86_REG_ESP },
+    { offsetof(struct pt_regs, ds), UC_X86_REG_DS },
+    { offsetof(struct pt_regs, es), UC_X86_REG_ES },
+    { offsetof(struct pt_regs, fs), UC_X86_REG_FS },
+    { offsetof(struct pt_regs, gs), UC_X86_REG_GS },
+    { offsetof(struct pt_regs, cs), UC_X86_REG_CS },
+    { offsetof(struct pt_regs, ss), UC_X86_REG_SS },
+};
+#define NR_REGMAP (sizeof regmap / sizeof regmap[0])
+#define NR_LOADED 10            /* ax .. sp */
 
-void machine_syscall(struct machine *m)
+static uint32_t *reg_field(struct pt_regs *regs, unsigned i)
 {
-    uint32_t nr, a[6];
-    uc_reg_read(m->ctx->uc, UC_X86_REG_EAX, &nr);
-    for (int i = 0; i < 6; i++)
-        uc_reg_read(m->ctx->uc, arg_regs[i], &a[i]);
+    return (uint32_t *)((char *)regs + regmap[i].off);
+}
+
+/* The kernel entry: the CPU's user registers into regs. */
+static void save_user_regs(struct machine *m, struct pt_regs *regs)
+{
+    int ids[NR_REGMAP];
+    void *vals[NR_REGMAP];
+    *regs = (struct pt_regs){ 0 };      /* a selector read fills its low 16 bits */
+    for (unsigned i = 0; i < NR_REGMAP; i++) {
+        ids[i] = regmap[i].reg;
+        vals[i] = reg_field(regs, i);
+    }
+    uc_reg_read_batch(m->ctx->uc, ids, vals, NR_REGMAP);
+    regs->orig_ax = regs->ax;
+}
+
+/* The return to user mode: load the CPU from regs where the kernel changed
+ * it since entry. */
+static void restore_user_regs(struct machine *m, struct pt_regs *regs, const struct pt_regs *entry)
+{
+    for (unsigned i = 0; i < NR_LOADED; i++) {
+        uint32_t *v = reg_field(regs, i);
+        if (*v != *reg_field((struct pt_regs *)entry, i))
+            uc_reg_write(m->ctx->uc, regmap[i].reg, v);
+    }
+}
+
+static void charge_syscall(struct machine *m)
+{
     m->cycles += m->cpu.syscall_cost;
     m->syscall_cycles += m->cpu.syscall_cost;
-    uint32_t eax = (uint32_t)syscall_dispatch(m->task, nr, a);
-    uc_reg_write(m->ctx->uc, UC_X86_REG_EAX, &eax);
+}
+
+/*
+ * sysenter as an i386 kernel runs it (entry_SYSENTER_32 and
+ * __do_fast_syscall_32): the call in eax with its arguments in ebx, ecx,
+ * edx, esi, edi and the sixth at [ebp], where the vDSO's __kernel_vsyscall
+ * leaves it; if [ebp] cannot be read the result is -EFAULT and no call is
+ * made.  Linux then returns to the vDSO's landing pad (pop ebp, edx, ecx;
+ * ret).  memsim has no vDSO, so the guest resumes after the sysenter with
+ * every register but eax unchanged, as after int 0x80: what a caller of
+ * __kernel_vsyscall sees on Linux.
+ */
+static void sysenter_dispatch(struct machine *m, struct pt_regs *regs)
+{
+    uint32_t ebp = regs->bp, arg6;
+    if (copy_from_user(m->task->mm, &arg6, ebp, sizeof arg6)) {
+        regs->ax = (uint32_t)-EFAULT;
+        return;
+    }
+    regs->bp = arg6;
+    charge_syscall(m);
+    syscall_dispatch(m->task);
+    regs->bp = ebp;                     /* the landing pad's pop ebp */
+}
+
+void machine_syscall(struct machine *m, int sysenter)
+{
+    struct pt_regs *regs = task_pt_regs(m->task);
+    save_user_regs(m, regs);
+    struct pt_regs entry = *regs;
+    if (sysenter)
+        sysenter_dispatch(m, regs);
+    else {
+        charge_syscall(m);
+        syscall_dispatch(m->task);
+    }
+    restore_user_regs(m, regs, &entry);
 }
 
 /* ---- the kernel's arch ops ---- */
@@ -43,19 +131,6 @@ static int arch_load_ldt(void *ctx, struct task_struct *t)
     return uc_reg_write(m->ctx->uc, UC_X86_REG_LDTR, &ldtr) == UC_ERR_OK ? 0 : -1;
 }
 
-static uint32_t arch_user_sp(void *ctx, struct task_struct *t)
-{
-    struct machine *m = ctx;
-    uint32_t esp = 0;
-    uc_reg_read(m->ctx->uc, UC_X86_REG_ESP, &esp);
-    return esp;
-}
-
-static uint32_t arch_user_ip(void *ctx, struct task_struct *t)
-{
-    return ((struct machine *)ctx)->eip;
-}
-
 static void arch_task_dead(void *ctx, struct task_struct *t)
 {
     struct machine *m = ctx;
@@ -72,7 +147,6 @@ void machine_arch_ops(struct machine *m, struct kernel_arch_ops *ops)
 {
     *ops = (struct kernel_arch_ops){
         .ctx = m, .load_tls = arch_load_tls, .load_ldt = arch_load_ldt,
-        .user_sp = arch_user_sp, .user_ip = arch_user_ip,
         .task_dead = arch_task_dead, .advance_clock = arch_advance_clock,
     };
 }

@@ -188,8 +188,6 @@ struct kernel_arch_ops {
     void (*load_tls)(void *ctx, struct task_struct *t, unsigned i);
     /* map t's LDT (t->ldt_pfn) for the CPU and point LDTR at it: 0 or -ENOMEM */
     int  (*load_ldt)(void *ctx, struct task_struct *t);
-    uint32_t (*user_sp)(void *ctx, struct task_struct *t);    /* the user ESP */
-    uint32_t (*user_ip)(void *ctx, struct task_struct *t);    /* the EIP executing */
     /* t died (or blocks forever): stop running it */
     void (*task_dead)(void *ctx, struct task_struct *t);
     /* a sleep: model time jumps ahead by delta cycles */

@@ -6,7 +6,9 @@
  * file-system and signal state and the per-task registrations.  System
  * calls reach every piece of state through the task (t->mm, t->files,
  * t->k), never through a global, so several tasks can exist at once.
- * What only the engine knows (registers, the CPU's descriptor tables) is
+ * The user registers at a system call are the task's pt_regs (ptrace.h),
+ * which the engine fills on entry and loads back on exit; what only the
+ * engine knows (the full register file, the CPU's descriptor tables) is
  * behind t->arch and the kernel's arch ops (mm.h: struct kernel_arch_ops).
  *
  * Some state Linux keeps per process (signal_struct: itimers, sigactions;
@@ -18,6 +20,7 @@
 
 #include <stdint.h>
 #include "kernel-model/mm.h"
+#include "kernel-model/ptrace.h"
 #include "kernel-model/sigstate.h"
 #include "kernel-model/vfs.h"
 
@@ -85,8 +88,12 @@ struct task_struct {
     uint32_t pdeath_signal, dumpable, timer_slack_ns, no_new_privs;   /* prctl */
     int nice;                       /* setpriority's value, -20..19 */
 
+    struct pt_regs regs;            /* the user registers at the last system call
+                                       (Linux: at the top of the kernel stack) */
     void *arch;                     /* the engine's per-task context (emu/) */
 };
+
+static inline struct pt_regs *task_pt_regs(struct task_struct *t) { return &t->regs; }
 
 /* A task of kernel k with pid, its descriptor table empty, no mm: NULL when
  * out of host memory.  comm is the last part of path (exec's __set_task_comm). */

@@ -405,7 +405,7 @@ long sys_sigaltstack(struct task_struct *t, const uint32_t a[6])
 {
     struct sig_altstack *as = &t->sig.altstack;
     uint32_t nw[3];
-    uint32_t esp = t->k->arch.user_sp ? t->k->arch.user_sp(t->k->arch.ctx, t) : 0;
+    uint32_t esp = task_pt_regs(t)->sp;        /* the user stack at the call */
     if (a[0] && copy_from_user(t->mm, nw, a[0], sizeof nw))
         return -EFAULT;
     uint32_t old[3] = { as->sp,

@@ -1,6 +1,8 @@
 /*
  * syscall.c — syscall_dispatch(): one system call of a task, from the
- * table's handler to the return to user mode.
+ * table's handler to the return to user mode.  The number and arguments
+ * are the task's pt_regs as the engine filled them at the entry; the
+ * result goes to regs->ax, which the engine loads back into eax.
  *
  * An unknown number returns -ENOSYS, is counted for --summary, traced like
  * any other call, and the run goes on.  On the way back the task's due
@@ -43,8 +45,11 @@ static long finish_result(long ret)
     }
 }
 
-long syscall_dispatch(struct task_struct *t, uint32_t nr, const uint32_t a[6])
+long syscall_dispatch(struct task_struct *t)
 {
+    struct pt_regs *regs = task_pt_regs(t);
+    uint32_t nr = syscall_get_nr(regs), a[6];
+    syscall_get_arguments(regs, a);     /* for the trace and a replayed external call */
     time_maxrss_pages(t);               /* rss falls only in here: the peak is before */
     const struct syscall_entry *e = syscall_entry(nr);
     const char *name = (e && e->name) ? e->name : "unknown";
@@ -61,6 +66,7 @@ long syscall_dispatch(struct task_struct *t, uint32_t nr, const uint32_t a[6])
     if (ret == -ENOSYS)
         count_enosys(&t->k->enosys, nr, e ? e->name : NULL);
     event_syscall_exit(t->k->events, t->pid, nr, name, a, (int32_t)ret, enter, outer);
+    regs->ax = (uint32_t)ret;
     if (signal_deliverable(&t->sig))    /* the return to user mode */
         signal_deliver_pending(t);
     if (kclock_cycles(t->k) >= t->k->clock.timer_cycle)   /* a timer expired in the call */

@@ -1,9 +1,11 @@
 /*
  * syscalls.h — the system-call table and the one entry to it.
  *
- * The engine (emu/) reads the call number and the six argument registers
- * and calls syscall_dispatch() with the task that made the call; it writes
- * the result back and stops running the task once task_dead(t).  Everything
+ * The engine (emu/) copies the user registers into the task's pt_regs
+ * (ptrace.h: the number in orig_ax, the arguments in bx..bp) and calls
+ * syscall_dispatch() with the task that made the call; it loads the
+ * registers back from pt_regs (the result in ax) and stops running the task
+ * once task_dead(t).  Everything
  * else — the handler, ENOSYS counting, the syscall event, timers and signal
  * delivery on the way back to user mode — happens here.
  *
@@ -68,9 +70,9 @@ struct syscall_entry {
 /* The entry of nr, or NULL past the table. */
 const struct syscall_entry *syscall_entry(uint32_t nr);
 
-/* Run call nr with arguments a for task t; returns what goes back in EAX
- * (-4095..-1: -errno). */
-long syscall_dispatch(struct task_struct *t, uint32_t nr, const uint32_t a[6]);
+/* Run the call task_pt_regs(t) enters (orig_ax, bx..bp); stores the result
+ * in regs->ax, for EAX (-4095..-1: -errno), and returns it. */
+long syscall_dispatch(struct task_struct *t);
 
 /* The -ENOSYS answers (syscall_dispatch counts them in the kernel) so
  * `--summary` can say why a program failed: the first ENOSYS_LOG_MAX

@@ -94,7 +94,9 @@ void task_deadlock(struct task_struct *t, const char *what)
 {
     if (task_dead(t))
         return;
-    uint32_t eip = t->k->arch.user_ip ? t->k->arch.user_ip(t->k->arch.ctx, t) : 0;
+    /* the waiting call's own address (regs->ip is past it); 0 when the
+     * entry recorded no ip (replay) */
+    uint32_t ip = task_pt_regs(t)->ip, eip = ip ? ip - SYSCALL_INSN_LEN : 0;
     t->exit_reason = "deadlock";
     task_exit_signal(t, SIGKILL, "memsim: deadlock: %s with no timeout and no other task to "
                      "wake it (eip 0x%08x); killed as SIGKILL", what, eip);

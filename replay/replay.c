@@ -184,8 +184,10 @@ static void drive(struct replay *rp)
             enum fault_result r = do_page_fault(rp->t->mm, in->address, in->error_code,
                                                 (enum mmu_access)in->access, in->eip);
             task_fault_signal(rp->t, r, in->address, (enum mmu_access)in->access, in->eip);
-        } else
-            syscall_dispatch(rp->t, in->nr, in->a);
+        } else {
+            syscall_set_entry(task_pt_regs(rp->t), in->nr, in->a);
+            syscall_dispatch(rp->t);
+        }
         check_group_end(&rp->c);
         rp->c.rep->inputs++;
     }

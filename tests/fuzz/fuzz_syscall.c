@@ -353,7 +353,8 @@ static void op_brk(struct fz *f, struct input *in)
     struct mm_struct *mm = f->task->mm;
     uint32_t old = mm->brk, want = take_addr(in, mm);
     const uint32_t a[6] = { want };
-    uint32_t r = (uint32_t)syscall_dispatch(f->task, 45 /* brk */, a);
+    syscall_set_entry(task_pt_regs(f->task), 45 /* brk */, a);
+    uint32_t r = (uint32_t)syscall_dispatch(f->task);
     if (r != old && r != want)
         violated("brk returned neither the old nor the new break", old, r);
     if (r != mm->brk)

@@ -7,6 +7,7 @@
 #define MEMSIM_TASK_FIXTURE_H
 
 #include "kernel-model/sched.h"
+#include "kernel-model/syscalls.h"
 #include "tests/unit/kernel_fixture.h"
 
 static uint64_t fixture_cycles;
@@ -27,6 +28,16 @@ static struct task_struct *boot_task(struct sys *s)
     t->mm = s->mm;
     s->mm = NULL;                       /* the task owns it now */
     return t;
+}
+
+/* System call nr(a) of t as the engine makes it: the entry registers in
+ * its pt_regs, then the dispatch; the result is also in regs->ax. */
+static long fixture_syscall(struct task_struct *t, uint32_t nr, const uint32_t a[6])
+{
+    syscall_set_entry(task_pt_regs(t), nr, a);
+    long ret = syscall_dispatch(t);
+    CHECK_EQ(task_pt_regs(t)->ax, (uint32_t)ret);
+    return ret;
 }
 
 /* A fresh page of the task's user memory (anonymous, read-write). */

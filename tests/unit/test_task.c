@@ -33,7 +33,7 @@ static void test_task_lifetime(void)
 
     uint32_t path = user_string(t, "/dev/null");
     uint32_t a[6] = { path, 0, 0, 0, 0, 0 };
-    long fd = syscall_dispatch(t, NR_OPEN, a);
+    long fd = fixture_syscall(t, NR_OPEN, a);
     CHECK_EQ(fd, 0);                    /* the lowest free: stdio was not given */
     int host = file_host_fd(t->files->fd[0]);
     CHECK(host >= 0 && fcntl(host, F_GETFD) >= 0);
@@ -48,16 +48,16 @@ static void test_dispatch(void)
     struct sys s;
     struct task_struct *t = boot_task(&s);
     uint32_t a[6] = { 0 };
-    CHECK_EQ(syscall_dispatch(t, NR_GETPID, a), GUEST_PID);
-    CHECK_EQ(syscall_dispatch(t, 0, a), -ENOSYS);          /* restart_syscall: not modelled */
-    CHECK_EQ(syscall_dispatch(t, 5000, a), -ENOSYS);       /* past the table */
+    CHECK_EQ(fixture_syscall(t, NR_GETPID, a), GUEST_PID);
+    CHECK_EQ(fixture_syscall(t, 0, a), -ENOSYS);          /* restart_syscall: not modelled */
+    CHECK_EQ(fixture_syscall(t, 5000, a), -ENOSYS);       /* past the table */
     CHECK_EQ(s.k.enosys.calls, 2);
     CHECK_EQ(s.k.enosys.n, 2);
     CHECK_EQ(s.k.enosys.e[1].nr, 5000);
     CHECK(s.k.enosys.e[1].name == NULL);
 
     a[0] = 3;
-    syscall_dispatch(t, NR_EXIT_GROUP, a);
+    fixture_syscall(t, NR_EXIT_GROUP, a);
     CHECK(task_dead(t));
     CHECK_EQ(t->exit_status, 3);
     CHECK(!strcmp(t->exit_reason, "exit"));

@@ -24,7 +24,7 @@ static char path[64];
 static long call(struct task_struct *t, uint32_t nr, uint32_t a0, uint32_t a1, uint32_t a2)
 {
     uint32_t a[6] = { a0, a1, a2, 0, 0, 0 };
-    return syscall_dispatch(t, nr, a);
+    return fixture_syscall(t, nr, a);
 }
 
 /* open(path) in the guest: the path is written to user memory at buf. */
