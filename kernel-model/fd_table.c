@@ -100,9 +100,9 @@ long fd_install_file(struct task_struct *t, struct file *f, int cloexec, uint32_
     return fd;
 }
 
-long sys_close(struct task_struct *t, const uint32_t a[6])
+SYSCALL_DEFINE1(close, uint32_t, fd)
 {
-    return close_fd(t->files, a[0]);
+    return close_fd(t->files, fd);
 }
 
 /* A second guest fd >= lowest for the open file of oldfd (F_DUPFD, dup). */
@@ -131,11 +131,11 @@ long fd_reopen(struct task_struct *t, uint32_t fd, int cloexec)
     return dup_from(t, fd, cloexec, 0);
 }
 
-long sys_dup(struct task_struct *t, const uint32_t a[6]) { return dup_from(t, a[0], 0, 0); }
-long sys_dup2(struct task_struct *t, const uint32_t a[6]) { return dup_to(t, a[0], a[1], 0); }
-long sys_dup3(struct task_struct *t, const uint32_t a[6])
+SYSCALL_DEFINE1(dup, uint32_t, fildes) { return dup_from(t, fildes, 0, 0); }
+SYSCALL_DEFINE2(dup2, uint32_t, oldfd, uint32_t, newfd) { return dup_to(t, oldfd, newfd, 0); }
+SYSCALL_DEFINE3(dup3, uint32_t, oldfd, uint32_t, newfd, uint32_t, flags)
 {
-    return a[0] == a[1] ? -EINVAL : dup_to(t, a[0], a[1], (a[2] & G_O_CLOEXEC) != 0);
+    return oldfd == newfd ? -EINVAL : dup_to(t, oldfd, newfd, (flags & G_O_CLOEXEC) != 0);
 }
 
 /* F_GETFL/F_SETFL: the host description's flags, for a host-backed file
@@ -160,22 +160,22 @@ static long fcntl_fl(struct file *f, uint32_t cmd, uint32_t arg)
     return cmd == F_GETFL ? r : 0;
 }
 
-long sys_fcntl64(struct task_struct *t, const uint32_t a[6])
+SYSCALL_DEFINE3(fcntl64, uint32_t, fd, uint32_t, cmd, uint32_t, arg)
 {
-    struct file *f = fdget(t->files, a[0]);
+    struct file *f = fdget(t->files, fd);
     if (!f)
         return -EBADF;
-    switch (a[1]) {
+    switch (cmd) {
     case F_DUPFD: case F_DUPFD_CLOEXEC:
-        return dup_from(t, a[0], a[1] == F_DUPFD_CLOEXEC, a[2]);
-    case F_GETFD: return fd_cloexec(t->files, a[0]) ? FD_CLOEXEC : 0;
-    case F_SETFD: fd_set_cloexec(t->files, a[0], (a[2] & FD_CLOEXEC) != 0); return 0;
+        return dup_from(t, fd, cmd == F_DUPFD_CLOEXEC, arg);
+    case F_GETFD: return fd_cloexec(t->files, fd) ? FD_CLOEXEC : 0;
+    case F_SETFD: fd_set_cloexec(t->files, fd, (arg & FD_CLOEXEC) != 0); return 0;
     case F_GETFL: case F_SETFL:
-        return fcntl_fl(f, a[1], a[2]);
+        return fcntl_fl(f, cmd, arg);
     case 5: case 6: case 7:             /* F_GETLK, F_SETLK, F_SETLKW */
     case 12: case 13: case 14:          /* the same with struct flock64 */
     case 36: case 37: case 38:          /* F_OFD_GETLK, F_OFD_SETLK, F_OFD_SETLKW */
-        return fd_record_lock(t, f, a[1], a[2]);
+        return fd_record_lock(t, f, cmd, arg);
     default:      return -EINVAL;
     }
 }

@@ -13,15 +13,15 @@
 
 #define RLIM_INFINITY_32 0xffffffffu
 
-long sys_exit(struct task_struct *t, const uint32_t a[6])
+SYSCALL_DEFINE1(exit, uint32_t, error_code)
 {
-    task_exit(t, (int)(a[0] & 0xff));
+    task_exit(t, (int)(error_code & 0xff));
     return 0;
 }
 
-long sys_brk(struct task_struct *t, const uint32_t a[6])
+SYSCALL_DEFINE1(brk, uint32_t, brk)
 {
-    return (long)do_brk(t->mm, a[0]);
+    return (long)do_brk(t->mm, brk);
 }
 
 static long mmap_common(struct task_struct *t, uint32_t addr, uint32_t len, uint32_t prot,
@@ -46,42 +46,41 @@ static long mmap_common(struct task_struct *t, uint32_t addr, uint32_t len, uint
     return r;
 }
 
-long sys_mmap2(struct task_struct *t, const uint32_t a[6])
+SYSCALL_DEFINE6(mmap2, uint32_t, addr, uint32_t, len, uint32_t, prot, uint32_t, flags, uint32_t, fd, uint32_t, pgoff)
 {
-    return mmap_common(t, a[0], a[1], a[2], a[3], a[4], a[5]);
+    return mmap_common(t, addr, len, prot, flags, fd, pgoff);
 }
 
 /* old_mmap (90): one pointer to six longs, the offset in bytes. */
-long sys_old_mmap(struct task_struct *t, const uint32_t a[6])
+SYSCALL_DEFINE1(old_mmap, uint32_t, arg)
 {
     uint32_t v[6];
-    if (copy_from_user(t->mm, v, a[0], sizeof v))
+    if (copy_from_user(t->mm, v, arg, sizeof v))
         return -EFAULT;
     if (v[5] & ~PAGE_MASK)
         return -EINVAL;
     return mmap_common(t, v[0], v[1], v[2], v[3], v[4], v[5] >> PAGE_SHIFT);
 }
 
-long sys_munmap(struct task_struct *t, const uint32_t a[6]) { return do_munmap(t->mm, a[0], a[1]); }
-long sys_mprotect(struct task_struct *t, const uint32_t a[6]) { return do_mprotect(t->mm, a[0], a[1], a[2]); }
+SYSCALL_DEFINE2(munmap, uint32_t, addr, uint32_t, len) { return do_munmap(t->mm, addr, len); }
+SYSCALL_DEFINE3(mprotect, uint32_t, start, uint32_t, len, uint32_t, prot) { return do_mprotect(t->mm, start, len, prot); }
 
-long sys_madvise(struct task_struct *t, const uint32_t a[6])
+SYSCALL_DEFINE3(madvise, uint32_t, start, uint32_t, len_in, uint32_t, behavior)
 {
-    return do_madvise(t->mm, a[0], a[1], a[2]);
+    return do_madvise(t->mm, start, len_in, behavior);
 }
 
-long sys_mremap(struct task_struct *t, const uint32_t a[6])
+SYSCALL_DEFINE5(mremap, uint32_t, addr, uint32_t, old_len, uint32_t, new_len, uint32_t, flags, uint32_t, new_addr)
 {
-    return do_mremap(t->mm, a[0], a[1], a[2], a[3], a[4]);
+    return do_mremap(t->mm, addr, old_len, new_len, flags, new_addr);
 }
 
 /* mincore(start, len, vec): the model fills a host buffer; vec must lie
  * below TASK_SIZE (access_ok, -EFAULT) before the walk, and the bytes the
  * walk wrote are copied out even when it ends in -ENOMEM, as Linux's
  * chunked copy does. */
-long sys_mincore(struct task_struct *t, const uint32_t a[6])
+SYSCALL_DEFINE3(mincore, uint32_t, start, uint32_t, len, uint32_t, vec)
 {
-    uint32_t start = a[0], len = a[1], vec = a[2];
     if (start & ~PAGE_MASK)
         return -EINVAL;
     if (len > TASK_SIZE || start > TASK_SIZE - len)
@@ -100,20 +99,20 @@ long sys_mincore(struct task_struct *t, const uint32_t a[6])
     return r;
 }
 
-long sys_msync(struct task_struct *t, const uint32_t a[6]) { return do_msync(t->mm, a[0], a[1], a[2]); }
-long sys_mlock(struct task_struct *t, const uint32_t a[6]) { return do_mlock(t->mm, a[0], a[1], 0); }
-long sys_mlock2(struct task_struct *t, const uint32_t a[6]) { return do_mlock(t->mm, a[0], a[1], a[2]); }
-long sys_munlock(struct task_struct *t, const uint32_t a[6]) { return do_munlock(t->mm, a[0], a[1]); }
-long sys_mlockall(struct task_struct *t, const uint32_t a[6]) { return do_mlockall(t->mm, a[0]); }
-long sys_munlockall(struct task_struct *t, const uint32_t a[6]) { return do_munlockall(t->mm); }
+SYSCALL_DEFINE3(msync, uint32_t, start, uint32_t, len, uint32_t, flags) { return do_msync(t->mm, start, len, flags); }
+SYSCALL_DEFINE2(mlock, uint32_t, start, uint32_t, len) { return do_mlock(t->mm, start, len, 0); }
+SYSCALL_DEFINE3(mlock2, uint32_t, start, uint32_t, len, uint32_t, flags) { return do_mlock(t->mm, start, len, flags); }
+SYSCALL_DEFINE2(munlock, uint32_t, start, uint32_t, len) { return do_munlock(t->mm, start, len); }
+SYSCALL_DEFINE1(mlockall, uint32_t, flags) { return do_mlockall(t->mm, flags); }
+SYSCALL_DEFINE0(munlockall) { return do_munlockall(t->mm); }
 
-long sys_getpid(struct task_struct *t, const uint32_t a[6]) { return t->tgid; }
-long sys_gettid(struct task_struct *t, const uint32_t a[6]) { return t->pid; }
-long sys_getppid(struct task_struct *t, const uint32_t a[6]) { return t->ppid; }
-long sys_getuid(struct task_struct *t, const uint32_t a[6]) { return (long)getuid(); }
-long sys_getgid(struct task_struct *t, const uint32_t a[6]) { return (long)getgid(); }
+SYSCALL_DEFINE0(getpid) { return t->tgid; }
+SYSCALL_DEFINE0(gettid) { return t->pid; }
+SYSCALL_DEFINE0(getppid) { return t->ppid; }
+SYSCALL_DEFINE0(getuid) { return (long)getuid(); }
+SYSCALL_DEFINE0(getgid) { return (long)getgid(); }
 
-long sys_uname(struct task_struct *t, const uint32_t a[6])
+SYSCALL_DEFINE1(uname, uint32_t, name)
 {
     char u[6][65];
     memset(u, 0, sizeof u);
@@ -123,7 +122,7 @@ long sys_uname(struct task_struct *t, const uint32_t a[6])
     strcpy(u[3], "#1 SMP PREEMPT_DYNAMIC memsim " MEMSIM_VERSION);
     strcpy(u[4], "i686");
     strcpy(u[5], "(none)");
-    return copy_to_user(t->mm, a[0], u, sizeof u) ? -EFAULT : 0;
+    return copy_to_user(t->mm, name, u, sizeof u) ? -EFAULT : 0;
 }
 
 #define GRND_NONBLOCK 1u
@@ -131,18 +130,17 @@ long sys_uname(struct task_struct *t, const uint32_t a[6])
 #define GRND_INSECURE 4u
 
 /* getrandom(2): the whole length (no signal can interrupt the model). */
-long sys_getrandom(struct task_struct *t, const uint32_t a[6])
+SYSCALL_DEFINE3(getrandom, uint32_t, ubuf, uint32_t, len, uint32_t, flags)
 {
-    uint32_t flags = a[2];
     if ((flags & ~(GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE)) ||
         (flags & (GRND_RANDOM | GRND_INSECURE)) == (GRND_RANDOM | GRND_INSECURE))
         return -EINVAL;
-    uint32_t len = a[1] > INT32_MAX ? INT32_MAX : a[1];
+    len = len > INT32_MAX ? INT32_MAX : len;
     uint8_t buf[4096];
     for (uint32_t done = 0; done < len; ) {
         uint32_t n = len - done < sizeof buf ? len - done : (uint32_t)sizeof buf;
         kernel_random_bytes(t->k, buf, n);
-        if (copy_to_user(t->mm, a[0] + done, buf, n))
+        if (copy_to_user(t->mm, ubuf + done, buf, n))
             return done ? (long)done : -EFAULT;
         done += n;
     }
@@ -165,60 +163,60 @@ static uint64_t rlim_from_32(uint32_t v)
     return v == RLIM_INFINITY_32 ? RLIM64_INFINITY_ : v;
 }
 
-static long getrlimit_32(struct task_struct *t, const uint32_t a[6], uint32_t inf)
+static long getrlimit_32(struct task_struct *t, uint32_t resource, uint32_t rlim, uint32_t inf)
 {
-    if (a[0] >= RLIM_NLIMITS_)
+    if (resource >= RLIM_NLIMITS_)
         return -EINVAL;
-    const struct rlimit64_ *rl = &t->mm->rlim[a[0]];
+    const struct rlimit64_ *rl = &t->mm->rlim[resource];
     uint32_t r[2] = { rlim_to_32(rl->rlim_cur, inf), rlim_to_32(rl->rlim_max, inf) };
-    return copy_to_user(t->mm, a[1], r, sizeof r) ? -EFAULT : 0;
+    return copy_to_user(t->mm, rlim, r, sizeof r) ? -EFAULT : 0;
 }
 
-long sys_ugetrlimit(struct task_struct *t, const uint32_t a[6])
+SYSCALL_DEFINE2(ugetrlimit, uint32_t, resource, uint32_t, rlim)
 {
-    return getrlimit_32(t, a, RLIM_INFINITY_32);
+    return getrlimit_32(t, resource, rlim, RLIM_INFINITY_32);
 }
 
-long sys_old_getrlimit(struct task_struct *t, const uint32_t a[6])
+SYSCALL_DEFINE2(old_getrlimit, uint32_t, resource, uint32_t, rlim)
 {
-    return getrlimit_32(t, a, 0x7fffffffu);
+    return getrlimit_32(t, resource, rlim, 0x7fffffffu);
 }
 
 #define CAP_SYS_RESOURCE 24
 
-long sys_setrlimit(struct task_struct *t, const uint32_t a[6])
+SYSCALL_DEFINE2(setrlimit, uint32_t, resource, uint32_t, rlim)
 {
     uint32_t r[2];
-    if (copy_from_user(t->mm, r, a[1], sizeof r))
+    if (copy_from_user(t->mm, r, rlim, sizeof r))
         return -EFAULT;
     struct rlimit64_ lim = { rlim_from_32(r[0]), rlim_from_32(r[1]) };
-    return rlimit_set(t->mm->rlim, a[0], lim, task_capable(CAP_SYS_RESOURCE));
+    return rlimit_set(t->mm->rlim, resource, lim, task_capable(CAP_SYS_RESOURCE));
 }
 
-long sys_prlimit64(struct task_struct *t, const uint32_t a[6])
+SYSCALL_DEFINE4(prlimit64, uint32_t, pid, uint32_t, resource, uint32_t, new_rlim, uint32_t, old_rlim)
 {
     uint64_t r[2];
-    if (a[0] != 0 && a[0] != t->pid)
+    if (pid != 0 && pid != t->pid)
         return -ESRCH;
-    if (a[1] >= RLIM_NLIMITS_)
+    if (resource >= RLIM_NLIMITS_)
         return -EINVAL;
-    struct rlimit64_ old = t->mm->rlim[a[1]];
-    if (a[2]) {
-        if (copy_from_user(t->mm, r, a[2], sizeof r))
+    struct rlimit64_ old = t->mm->rlim[resource];
+    if (new_rlim) {
+        if (copy_from_user(t->mm, r, new_rlim, sizeof r))
             return -EFAULT;
-        long err = rlimit_set(t->mm->rlim, a[1], (struct rlimit64_){ r[0], r[1] },
+        long err = rlimit_set(t->mm->rlim, resource, (struct rlimit64_){ r[0], r[1] },
                               task_capable(CAP_SYS_RESOURCE));
         if (err)
             return err;
     }
     r[0] = old.rlim_cur;
     r[1] = old.rlim_max;
-    if (a[3] && copy_to_user(t->mm, a[3], r, sizeof r))
+    if (old_rlim && copy_to_user(t->mm, old_rlim, r, sizeof r))
         return -EFAULT;
     return 0;
 }
 
-long sys_sysinfo(struct task_struct *t, const uint32_t a[6])
+SYSCALL_DEFINE1(sysinfo, uint32_t, info)
 {
     uint32_t si[16] = { 0 };            /* struct sysinfo, i386: 64 bytes */
     si[0] = (uint32_t)(kclock_cycles(t->k) / t->k->clock.hz);              /* uptime */
@@ -226,6 +224,6 @@ long sys_sysinfo(struct task_struct *t, const uint32_t a[6])
     si[5] = nr_free_pages(&t->k->pgdat);                     /* freeram */
     si[10] = 1;                                             /* procs (u16) */
     si[13] = PAGE_SIZE;                                     /* mem_unit */
-    return copy_to_user(t->mm, a[0], si, sizeof si) ? -EFAULT : 0;
+    return copy_to_user(t->mm, info, si, sizeof si) ? -EFAULT : 0;
 }
 

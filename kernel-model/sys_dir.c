@@ -192,18 +192,18 @@ long hostfs_getdents(struct file *f, struct mm_struct *mm, uint32_t ubuf, uint32
     return r;
 }
 
-static long getdents_common(struct task_struct *t, const uint32_t a[6], int old)
+static long getdents_common(struct task_struct *t, uint32_t fd, uint32_t dirent, uint32_t count, int old)
 {
-    struct file *f = fdget(t->files, a[0]);
+    struct file *f = fdget(t->files, fd);
     if (!f)
         return -EBADF;
     if (!f->f_op->getdents)
         return -ENOTDIR;            /* not a directory the guest opened */
-    return f->f_op->getdents(f, t->mm, a[1], a[2], old);
+    return f->f_op->getdents(f, t->mm, dirent, count, old);
 }
 
-long sys_getdents64(struct task_struct *t, const uint32_t a[6]) { return getdents_common(t, a, 0); }
-long sys_getdents(struct task_struct *t, const uint32_t a[6]) { return getdents_common(t, a, 1); }
+SYSCALL_DEFINE3(getdents64, uint32_t, fd, uint32_t, dirent, uint32_t, count) { return getdents_common(t, fd, dirent, count, 0); }
+SYSCALL_DEFINE3(getdents, uint32_t, fd, uint32_t, dirent, uint32_t, count) { return getdents_common(t, fd, dirent, count, 1); }
 
 /* lseek on a directory: only offsets getdents64 handed out (or 0); f_pos
  * is the guest's entry index. */

@@ -25,7 +25,6 @@
 #define PIO_CHUNK (256u << 10)
 #define G_ST_RDONLY 1u
 
-static int64_t arg64(const uint32_t a[6], int i) { return (int64_t)((uint64_t)a[i + 1] << 32 | a[i]); }
 
 /* The host descriptor behind guest fd's file (vfs.h: f_op->host_fd), for
  * the calls whose answer the host gives exactly; -1: not open (or no host
@@ -37,13 +36,13 @@ static int host_of(struct task_struct *t, uint32_t fd)
 }
 
 /* pread64(fd, buf, count, pos): whole chunks until count or end of file. */
-long sys_pread64(struct task_struct *t, const uint32_t a[6])
+SYSCALL_DEFINE5(pread64, uint32_t, fd, uint32_t, ubuf, uint32_t, count, uint32_t, pos_lo, uint32_t, pos_hi)
 {
-    int h = host_of(t, a[0]);
-    int64_t pos = arg64(a, 3);
+    int h = host_of(t, fd);
+    int64_t pos = arg64(pos_lo, pos_hi);
     if (h < 0)
         return -EBADF;
-    uint32_t count = a[2] > INT32_MAX ? INT32_MAX : a[2];
+    count = count > INT32_MAX ? INT32_MAX : count;
     uint8_t *buf = malloc(PIO_CHUNK);
     if (!buf)
         return -ENOMEM;
@@ -55,7 +54,7 @@ long sys_pread64(struct task_struct *t, const uint32_t a[6])
             done = done ? done : -errno;
             break;
         }
-        if (n > 0 && copy_to_user(t->mm, a[1] + (uint32_t)done, buf, (uint32_t)n)) {
+        if (n > 0 && copy_to_user(t->mm, ubuf + (uint32_t)done, buf, (uint32_t)n)) {
             done = done ? done : -EFAULT;
             break;
         }
@@ -69,20 +68,20 @@ long sys_pread64(struct task_struct *t, const uint32_t a[6])
 
 /* pwrite64: the host refuses a read-only descriptor (EBADF) and a pipe
  * (ESPIPE) as Linux does; only /dev/null and stdio are writable. */
-long sys_pwrite64(struct task_struct *t, const uint32_t a[6])
+SYSCALL_DEFINE5(pwrite64, uint32_t, fd, uint32_t, ubuf, uint32_t, count, uint32_t, pos_lo, uint32_t, pos_hi)
 {
-    int h = host_of(t, a[0]);
+    int h = host_of(t, fd);
     if (h < 0)
         return -EBADF;
-    uint32_t len = a[2] < PIO_CHUNK ? a[2] : PIO_CHUNK;
+    uint32_t len = count < PIO_CHUNK ? count : PIO_CHUNK;
     uint8_t *buf = malloc(len ? len : 1);
     if (!buf)
         return -ENOMEM;
-    long r = pwrite(h, buf, 0, (off_t)arg64(a, 3)) < 0 ? -errno : 0;
-    if (!r && len && copy_from_user(t->mm, buf, a[1], len))
+    long r = pwrite(h, buf, 0, (off_t)arg64(pos_lo, pos_hi)) < 0 ? -errno : 0;
+    if (!r && len && copy_from_user(t->mm, buf, ubuf, len))
         r = -EFAULT;
     if (!r) {
-        ssize_t n = pwrite(h, buf, len, (off_t)arg64(a, 3));
+        ssize_t n = pwrite(h, buf, len, (off_t)arg64(pos_lo, pos_hi));
         r = n < 0 ? -errno : n;
     }
     free(buf);
@@ -91,25 +90,25 @@ long sys_pwrite64(struct task_struct *t, const uint32_t a[6])
 
 /* fsync/fdatasync: EINVAL for what cannot be synced (a pipe), else 0 —
  * a read-only descriptor too, as Linux. */
-long sys_fsync(struct task_struct *t, const uint32_t a[6])
+SYSCALL_DEFINE1(fsync, uint32_t, fd)
 {
-    int h = host_of(t, a[0]);
+    int h = host_of(t, fd);
     if (h < 0)
         return -EBADF;
     return fdatasync(h) ? -errno : 0;
 }
 
-long sys_syncfs(struct task_struct *t, const uint32_t a[6])
+SYSCALL_DEFINE1(syncfs, uint32_t, fd)
 {
-    return fdget(t->files, a[0]) ? 0 : -EBADF;    /* nothing of the guest's to write back */
+    return fdget(t->files, fd) ? 0 : -EBADF;    /* nothing of the guest's to write back */
 }
 
 /* flock: the guest is alone; only the operation is checked (EINVAL). */
-long sys_flock(struct task_struct *t, const uint32_t a[6])
+SYSCALL_DEFINE2(flock, uint32_t, fd, uint32_t, cmd)
 {
-    if (!fdget(t->files, a[0]))
+    if (!fdget(t->files, fd))
         return -EBADF;
-    uint32_t cmd = a[1] & ~(uint32_t)LOCK_NB;
+    cmd = cmd & ~(uint32_t)LOCK_NB;
     return cmd == LOCK_SH || cmd == LOCK_EX || cmd == LOCK_UN ? 0 : -EINVAL;
 }
 
@@ -122,13 +121,13 @@ static long fadvise(struct task_struct *t, uint32_t fd, int64_t off, int64_t len
 }
 
 /* fadvise64(fd, offset64, len32, advice), fadvise64_64(fd, offset64, len64, advice) */
-long sys_fadvise64(struct task_struct *t, const uint32_t a[6])
+SYSCALL_DEFINE5(fadvise64, uint32_t, fd, uint32_t, offset_lo, uint32_t, offset_hi, int32_t, len, uint32_t, advice)
 {
-    return fadvise(t, a[0], arg64(a, 1), (int32_t)a[3], a[4]);
+    return fadvise(t, fd, arg64(offset_lo, offset_hi), len, advice);
 }
-long sys_fadvise64_64(struct task_struct *t, const uint32_t a[6])
+SYSCALL_DEFINE6(fadvise64_64, uint32_t, fd, uint32_t, offset_lo, uint32_t, offset_hi, uint32_t, len_lo, uint32_t, len_hi, uint32_t, advice)
 {
-    return fadvise(t, a[0], arg64(a, 1), arg64(a, 3), a[5]);
+    return fadvise(t, fd, arg64(offset_lo, offset_hi), arg64(len_lo, len_hi), advice);
 }
 
 /* struct statfs64 as i386 lays it out (packed, 84 bytes). */
@@ -217,30 +216,30 @@ static long statfs_common(struct task_struct *t, uint32_t upath, uint32_t size, 
     return r;
 }
 
-long sys_fstatfs64(struct task_struct *t, const uint32_t a[6])
+SYSCALL_DEFINE3(fstatfs64, uint32_t, fd, uint32_t, sz, uint32_t, buf)
 {
-    return fstatfs_common(t, a[0], a[1], a[2], put_statfs64);
+    return fstatfs_common(t, fd, sz, buf, put_statfs64);
 }
 
-long sys_statfs64(struct task_struct *t, const uint32_t a[6])
+SYSCALL_DEFINE3(statfs64, uint32_t, pathname, uint32_t, sz, uint32_t, buf)
 {
-    return statfs_common(t, a[0], a[1], a[2], put_statfs64);
+    return statfs_common(t, pathname, sz, buf, put_statfs64);
 }
 
-long sys_fstatfs(struct task_struct *t, const uint32_t a[6])
+SYSCALL_DEFINE2(fstatfs, uint32_t, fd, uint32_t, buf)
 {
-    return fstatfs_common(t, a[0], 0, a[1], put_statfs);
+    return fstatfs_common(t, fd, 0, buf, put_statfs);
 }
 
-long sys_statfs(struct task_struct *t, const uint32_t a[6])
+SYSCALL_DEFINE2(statfs, uint32_t, pathname, uint32_t, buf)
 {
-    return statfs_common(t, a[0], 0, a[1], put_statfs);
+    return statfs_common(t, pathname, 0, buf, put_statfs);
 }
 
-long sys_umask(struct task_struct *t, const uint32_t a[6])
+SYSCALL_DEFINE1(umask, uint32_t, mask)
 {
     uint32_t old = t->umask;
-    t->umask = a[0] & 0777;
+    t->umask = mask & 0777;
     return (long)old;
 }
 
@@ -255,20 +254,20 @@ static long prio_target(struct task_struct *t, uint32_t which, uint32_t who)
     return -ESRCH;
 }
 
-long sys_getpriority(struct task_struct *t, const uint32_t a[6])
+SYSCALL_DEFINE2(getpriority, uint32_t, which, uint32_t, who)
 {
-    long r = prio_target(t, a[0], a[1]);
+    long r = prio_target(t, which, who);
     return r ? r : 20 - t->nice;
 }
 
 /* Lowering the nice value needs CAP_SYS_NICE (can_nice): the host's root
  * has it, anyone else gets EACCES. */
-long sys_setpriority(struct task_struct *t, const uint32_t a[6])
+SYSCALL_DEFINE3(setpriority, uint32_t, which, uint32_t, who, int32_t, niceval)
 {
-    long r = prio_target(t, a[0], a[1]);
+    long r = prio_target(t, which, who);
     if (r)
         return r;
-    int32_t nice = (int32_t)a[2];
+    int32_t nice = niceval;
     nice = nice < -20 ? -20 : nice > 19 ? 19 : nice;
     if (nice < t->nice && !task_capable(23))   /* CAP_SYS_NICE */
         return -EACCES;
@@ -276,19 +275,19 @@ long sys_setpriority(struct task_struct *t, const uint32_t a[6])
     return 0;
 }
 
-long sys_getgroups32(struct task_struct *t, const uint32_t a[6])
+SYSCALL_DEFINE2(getgroups32, uint32_t, gidsetsize, uint32_t, grouplist)
 {
     gid_t g[256];
     int n = getgroups(256, g);
-    if ((int32_t)a[0] < 0)
+    if ((int32_t)gidsetsize < 0)
         return -EINVAL;
     if (n < 0)
         return -errno;
-    if (a[0] == 0)
+    if (gidsetsize == 0)
         return n;
-    if (a[0] < (uint32_t)n)
+    if (gidsetsize < (uint32_t)n)
         return -EINVAL;
-    return copy_to_user(t->mm, a[1], g, (uint32_t)n * 4u) ? -EFAULT : n;
+    return copy_to_user(t->mm, grouplist, g, (uint32_t)n * 4u) ? -EFAULT : n;
 }
 
 /*
@@ -337,36 +336,36 @@ long fd_record_lock(struct task_struct *t, struct file *f, uint32_t cmd, uint32_
  * EBADF for a descriptor not open for reading or writing, EINVAL for an
  * input that cannot be read that way); the offset, when given, is the
  * guest's and is written back. */
-static long do_sendfile(struct task_struct *t, const uint32_t a[6], int wide)
+static long do_sendfile(struct task_struct *t, uint32_t out_fd, uint32_t in_fd, uint32_t offset, uint32_t count, int wide)
 {
-    int out = host_of(t, a[0]), in = host_of(t, a[1]);
+    int out = host_of(t, out_fd), in = host_of(t, in_fd);
     if (out < 0 || in < 0)
         return -EBADF;
     /* without an offset the input's own position: a hostfs file's is f_pos */
-    struct file *inf = fdget(t->files, a[1]);
-    int model_pos = !a[2] && inf->f_op->kind == FILE_HOSTFS;
+    struct file *inf = fdget(t->files, in_fd);
+    int model_pos = !offset && inf->f_op->kind == FILE_HOSTFS;
     off_t off = model_pos ? (off_t)inf->f_pos : 0;
-    if (a[2]) {
+    if (offset) {
         int64_t v = 0;
         int32_t v32;
-        if (copy_from_user(t->mm, wide ? (void *)&v : (void *)&v32, a[2], wide ? 8 : 4))
+        if (copy_from_user(t->mm, wide ? (void *)&v : (void *)&v32, offset, wide ? 8 : 4))
             return -EFAULT;
         off = wide ? (off_t)v : (off_t)v32;
     }
-    size_t count = a[3] < PIO_CHUNK * 4 ? a[3] : PIO_CHUNK * 4;
-    ssize_t n = sendfile(out, in, a[2] || model_pos ? &off : NULL, count);
+    size_t len = count < PIO_CHUNK * 4 ? count : PIO_CHUNK * 4;
+    ssize_t n = sendfile(out, in, offset || model_pos ? &off : NULL, len);
     if (n < 0)
         return -errno;
     if (model_pos)
         inf->f_pos = off;
-    if (a[2]) {
+    if (offset) {
         int64_t v = off;
         int32_t v32 = (int32_t)off;
-        if (copy_to_user(t->mm, a[2], wide ? (void *)&v : (void *)&v32, wide ? 8 : 4))
+        if (copy_to_user(t->mm, offset, wide ? (void *)&v : (void *)&v32, wide ? 8 : 4))
             return -EFAULT;
     }
     return n;
 }
 
-long sys_sendfile(struct task_struct *t, const uint32_t a[6]) { return do_sendfile(t, a, 0); }
-long sys_sendfile64(struct task_struct *t, const uint32_t a[6]) { return do_sendfile(t, a, 1); }
+SYSCALL_DEFINE4(sendfile, uint32_t, out_fd, uint32_t, in_fd, uint32_t, offset, uint32_t, count) { return do_sendfile(t, out_fd, in_fd, offset, count, 0); }
+SYSCALL_DEFINE4(sendfile64, uint32_t, out_fd, uint32_t, in_fd, uint32_t, offset, uint32_t, count) { return do_sendfile(t, out_fd, in_fd, offset, count, 1); }

@@ -39,8 +39,8 @@ static long do_open(struct task_struct *t, uint32_t dirfd, uint32_t upath, uint3
     return r ? r : fs_open_guest(t, dirfd, path, flags);
 }
 
-long sys_open(struct task_struct *t, const uint32_t a[6]) { return do_open(t, G_AT_FDCWD, a[0], a[1]); }
-long sys_openat(struct task_struct *t, const uint32_t a[6]) { return do_open(t, a[0], a[1], a[2]); }
+SYSCALL_DEFINE3(open, uint32_t, filename, uint32_t, flags, uint32_t, mode) { return do_open(t, G_AT_FDCWD, filename, flags); }
+SYSCALL_DEFINE4(openat, uint32_t, dfd, uint32_t, filename, uint32_t, flags, uint32_t, mode) { return do_open(t, dfd, filename, flags); }
 
 /* f->f_op->read at the file's position, committed to f_pos (a backend
  * whose position is the host's ignores it). */
@@ -107,7 +107,7 @@ static long fd_read(struct task_struct *t, uint32_t fd, uint32_t uaddr, uint32_t
     return f ? read_to_user(t, f, uaddr, count) : -EBADF;
 }
 
-long sys_read(struct task_struct *t, const uint32_t a[6]) { return fd_read(t, a[0], a[1], a[2]); }
+SYSCALL_DEFINE3(read, uint32_t, fd, uint32_t, buf, uint32_t, count) { return fd_read(t, fd, buf, count); }
 
 /*
  * A write to a pipe or socket without a reader fails with EPIPE and sends
@@ -149,23 +149,23 @@ static long write_user(struct task_struct *t, struct file *f, uint32_t uaddr, ui
     return done;
 }
 
-long sys_write(struct task_struct *t, const uint32_t a[6])
+SYSCALL_DEFINE3(write, uint32_t, fd, uint32_t, buf, uint32_t, count)
 {
-    struct file *f = fdget(t->files, a[0]);
-    return f ? write_user(t, f, a[1], a[2]) : -EBADF;
+    struct file *f = fdget(t->files, fd);
+    return f ? write_user(t, f, buf, count) : -EBADF;
 }
 
-static long do_iov(struct task_struct *t, const uint32_t a[6], int writing)
+static long do_iov(struct task_struct *t, uint32_t fd, uint32_t vec, uint32_t vlen, int writing)
 {
-    struct file *f = fdget(t->files, a[0]);
+    struct file *f = fdget(t->files, fd);
     if (!f)
         return -EBADF;
-    if (a[2] > 1024)
+    if (vlen > 1024)
         return -EINVAL;
     long total = 0;
-    for (uint32_t i = 0; i < a[2]; i++) {
+    for (uint32_t i = 0; i < vlen; i++) {
         uint32_t iov[2];
-        if (copy_from_user(t->mm, iov, a[1] + 8 * i, 8))
+        if (copy_from_user(t->mm, iov, vec + 8 * i, 8))
             return total ? total : -EFAULT;
         if (!iov[1])
             continue;
@@ -179,8 +179,8 @@ static long do_iov(struct task_struct *t, const uint32_t a[6], int writing)
     return total;
 }
 
-long sys_writev(struct task_struct *t, const uint32_t a[6]) { return do_iov(t, a, 1); }
-long sys_readv(struct task_struct *t, const uint32_t a[6]) { return do_iov(t, a, 0); }
+SYSCALL_DEFINE3(writev, uint32_t, fd, uint32_t, vec, uint32_t, vlen) { return do_iov(t, fd, vec, vlen, 1); }
+SYSCALL_DEFINE3(readv, uint32_t, fd, uint32_t, vec, uint32_t, vlen) { return do_iov(t, fd, vec, vlen, 0); }
 
 /* lseek for both entry points: the backend's (directories seek among the
  * offsets getdents64 gave the guest, sys_dir.c). */
@@ -192,23 +192,23 @@ static long do_lseek(struct task_struct *t, uint32_t fd, int64_t off, int whence
     return f->f_op->llseek ? f->f_op->llseek(f, off, whence, res) : -ESPIPE;
 }
 
-long sys_lseek(struct task_struct *t, const uint32_t a[6])
+SYSCALL_DEFINE3(lseek, uint32_t, fd, int32_t, offset, int, whence)
 {
     int64_t res;
-    long r = do_lseek(t, a[0], (int32_t)a[1], (int)a[2], &res);
+    long r = do_lseek(t, fd, offset, whence, &res);
     if (r)
         return r;
     return res > INT32_MAX ? -EOVERFLOW : (long)res;
 }
 
-long sys_llseek(struct task_struct *t, const uint32_t a[6])
+SYSCALL_DEFINE5(llseek, uint32_t, fd, uint32_t, offset_high, uint32_t, offset_low, uint32_t, result, int, whence)
 {
     int64_t res;
-    long r = do_lseek(t, a[0], (int64_t)(((uint64_t)a[1] << 32) | a[2]), (int)a[4], &res);
+    long r = do_lseek(t, fd, (int64_t)(((uint64_t)offset_high << 32) | offset_low), whence, &res);
     if (r)
         return r;
     uint64_t v = (uint64_t)res;
-    return copy_to_user(t->mm, a[3], &v, 8) ? -EFAULT : 0;
+    return copy_to_user(t->mm, result, &v, 8) ? -EFAULT : 0;
 }
 
 /* struct stat64 as i386 lays it out (arch/x86/include/uapi/asm/stat.h). */
@@ -278,33 +278,33 @@ static long stat_at(struct task_struct *t, uint32_t dirfd, uint32_t upath, uint3
     return r;
 }
 
-long sys_fstat64(struct task_struct *t, const uint32_t a[6])
+SYSCALL_DEFINE2(fstat64, uint32_t, fd, uint32_t, statbuf)
 {
-    struct file *f = fdget(t->files, a[0]);
+    struct file *f = fdget(t->files, fd);
     struct stat st;
     if (!f)
         return -EBADF;
     long r = f->f_op->getattr ? f->f_op->getattr(f, &st) : -EBADF;
-    return r ? r : put_stat64(t, a[1], &st);
+    return r ? r : put_stat64(t, statbuf, &st);
 }
 
-long sys_stat64(struct task_struct *t, const uint32_t a[6]) { return stat_at(t, G_AT_FDCWD, a[0], a[1], 0); }
-long sys_lstat64(struct task_struct *t, const uint32_t a[6])
+SYSCALL_DEFINE2(stat64, uint32_t, filename, uint32_t, statbuf) { return stat_at(t, G_AT_FDCWD, filename, statbuf, 0); }
+SYSCALL_DEFINE2(lstat64, uint32_t, filename, uint32_t, statbuf)
 {
-    return stat_at(t, G_AT_FDCWD, a[0], a[1], G_AT_SYMLINK_NOFOLLOW);
+    return stat_at(t, G_AT_FDCWD, filename, statbuf, G_AT_SYMLINK_NOFOLLOW);
 }
-long sys_fstatat64(struct task_struct *t, const uint32_t a[6]) { return stat_at(t, a[0], a[1], a[2], a[3]); }
+SYSCALL_DEFINE4(fstatat64, uint32_t, dfd, uint32_t, filename, uint32_t, statbuf, uint32_t, flag) { return stat_at(t, dfd, filename, statbuf, flag); }
 
-long sys_statx(struct task_struct *t, const uint32_t a[6])
+SYSCALL_DEFINE5(statx, uint32_t, dfd, uint32_t, filename, uint32_t, flags, uint32_t, mask, uint32_t, buffer)
 {
     long err;
-    int fd = path_fd(t, a[0], a[1], a[2], &err);
+    int fd = path_fd(t, dfd, filename, flags, &err);
     if (fd < 0)
         return err;
     struct statx stx;
-    long r = statx(fd, "", AT_EMPTY_PATH, a[3], &stx) ? -errno : 0;
+    long r = statx(fd, "", AT_EMPTY_PATH, mask, &stx) ? -errno : 0;
     close(fd);
-    if (!r && copy_to_user(t->mm, a[4], &stx, sizeof stx))
+    if (!r && copy_to_user(t->mm, buffer, &stx, sizeof stx))
         r = -EFAULT;
     return r;
 }
@@ -336,8 +336,8 @@ static long do_readlink(struct task_struct *t, uint32_t dirfd, uint32_t upath, u
     return copy_to_user(t->mm, ubuf, target, (uint32_t)n) ? -EFAULT : n;
 }
 
-long sys_readlink(struct task_struct *t, const uint32_t a[6]) { return do_readlink(t, G_AT_FDCWD, a[0], a[1], a[2]); }
-long sys_readlinkat(struct task_struct *t, const uint32_t a[6]) { return do_readlink(t, a[0], a[1], a[2], a[3]); }
+SYSCALL_DEFINE3(readlink, uint32_t, path, uint32_t, buf, uint32_t, bufsiz) { return do_readlink(t, G_AT_FDCWD, path, buf, bufsiz); }
+SYSCALL_DEFINE4(readlinkat, uint32_t, dfd, uint32_t, pathname, uint32_t, buf, uint32_t, bufsiz) { return do_readlink(t, dfd, pathname, buf, bufsiz); }
 
 /* access(2): the host decides R_OK and X_OK for memsim's own user (through
  * the resolved descriptor, so --root holds).  W_OK is EROFS first, before
@@ -370,47 +370,47 @@ static long do_access(struct task_struct *t, uint32_t dirfd, uint32_t upath, uin
     return r;
 }
 
-long sys_access(struct task_struct *t, const uint32_t a[6])
+SYSCALL_DEFINE2(access, uint32_t, filename, uint32_t, mode)
 {
-    return do_access(t, G_AT_FDCWD, a[0], a[1], 0);
+    return do_access(t, G_AT_FDCWD, filename, mode, 0);
 }
-long sys_faccessat(struct task_struct *t, const uint32_t a[6])
+SYSCALL_DEFINE3(faccessat, uint32_t, dfd, uint32_t, filename, uint32_t, mode)
 {
-    return do_access(t, a[0], a[1], a[2], 0);       /* the old call has no flags */
+    return do_access(t, dfd, filename, mode, 0);       /* the old call has no flags */
 }
-long sys_faccessat2(struct task_struct *t, const uint32_t a[6])
+SYSCALL_DEFINE4(faccessat2, uint32_t, dfd, uint32_t, filename, uint32_t, mode, uint32_t, flags)
 {
-    return do_access(t, a[0], a[1], a[2], a[3]);
+    return do_access(t, dfd, filename, mode, flags);
 }
 
-long sys_ioctl(struct task_struct *t, const uint32_t a[6])
+SYSCALL_DEFINE3(ioctl, uint32_t, fd, uint32_t, cmd, uint32_t, arg)
 {
-    struct file *f = fdget(t->files, a[0]);
+    struct file *f = fdget(t->files, fd);
     if (!f)
         return -EBADF;
     uint8_t buf[64];
     size_t size;
-    switch (a[1]) {
+    switch (cmd) {
     case FIONREAD:   size = 4; break;        /* bytes readable now (an int) */
     case TCGETS:     size = 36; break;       /* struct termios: same on i386 and x86-64 */
     case TIOCGWINSZ: size = sizeof(struct winsize); break;
     default:         return -ENOTTY;
     }
-    long r = f->f_op->ioctl ? f->f_op->ioctl(f, a[1], buf) : -ENOTTY;
+    long r = f->f_op->ioctl ? f->f_op->ioctl(f, cmd, buf) : -ENOTTY;
     if (r)
         return r;
-    return copy_to_user(t->mm, a[2], buf, (uint32_t)size) ? -EFAULT : 0;
+    return copy_to_user(t->mm, arg, buf, (uint32_t)size) ? -EFAULT : 0;
 }
 
-long sys_poll(struct task_struct *t, const uint32_t a[6])
+SYSCALL_DEFINE3(poll, uint32_t, ufds, uint32_t, nfds, int32_t, timeout_msecs)
 {
-    uint32_t n = a[1];
+    uint32_t n = nfds;
     if (n > MAX_FDS)
         return -EINVAL;
     struct pollfd *p = calloc(n ? n : 1, sizeof *p);
     if (!p)
         return -ENOMEM;
-    long r = n && copy_from_user(t->mm, p, a[0], n * (uint32_t)sizeof *p) ? -EFAULT : 0;
+    long r = n && copy_from_user(t->mm, p, ufds, n * (uint32_t)sizeof *p) ? -EFAULT : 0;
     int32_t guest_fd[MAX_FDS];
     for (uint32_t i = 0; !r && i < n; i++) {
         guest_fd[i] = p[i].fd;
@@ -421,7 +421,7 @@ long sys_poll(struct task_struct *t, const uint32_t a[6])
             p[i].fd = -1;                      /* closed fd: POLLNVAL below */
     }
     if (!r) {
-        r = poll(p, n, (int32_t)a[2]);
+        r = poll(p, n, timeout_msecs);
         r = r < 0 ? -errno : r;
         for (uint32_t i = 0; i < n; i++) {
             if (guest_fd[i] >= 0 && p[i].fd < 0) {
@@ -430,30 +430,30 @@ long sys_poll(struct task_struct *t, const uint32_t a[6])
             }
             p[i].fd = guest_fd[i];
         }
-        if (r >= 0 && n && copy_to_user(t->mm, a[0], p, n * (uint32_t)sizeof *p))
+        if (r >= 0 && n && copy_to_user(t->mm, ufds, p, n * (uint32_t)sizeof *p))
             r = -EFAULT;
     }
     free(p);
     return r;
 }
 
-long sys_getcwd(struct task_struct *t, const uint32_t a[6])
+SYSCALL_DEFINE2(getcwd, uint32_t, buf, uint32_t, size)
 {
     char cwd[PATH_MAX_G];
     long r = fs_getcwd(t, cwd, sizeof cwd);
     if (r)
         return r;
     uint32_t n = (uint32_t)strlen(cwd) + 1;
-    if (n > a[1])
+    if (n > size)
         return -ERANGE;
-    return copy_to_user(t->mm, a[0], cwd, n) ? -EFAULT : (long)n;
+    return copy_to_user(t->mm, buf, cwd, n) ? -EFAULT : (long)n;
 }
 
-long sys_chdir(struct task_struct *t, const uint32_t a[6])
+SYSCALL_DEFINE1(chdir, uint32_t, filename)
 {
     char path[PATH_MAX_G];
-    long r = get_path(t, a[0], path);
+    long r = get_path(t, filename, path);
     return r ? r : fs_chdir(t, G_AT_FDCWD, path);
 }
 
-long sys_fchdir(struct task_struct *t, const uint32_t a[6]) { return fs_chdir(t, a[0], NULL); }
+SYSCALL_DEFINE1(fchdir, uint32_t, fd) { return fs_chdir(t, fd, NULL); }

@@ -159,18 +159,18 @@ static long rmdir_at(struct task_struct *t, uint32_t dirfd, uint32_t upath)
     }
 }
 
-long sys_unlink(struct task_struct *t, const uint32_t a[6]) { return unlink_at(t, G_AT_FDCWD, a[0]); }
-long sys_rmdir(struct task_struct *t, const uint32_t a[6]) { return rmdir_at(t, G_AT_FDCWD, a[0]); }
+SYSCALL_DEFINE1(unlink, uint32_t, pathname) { return unlink_at(t, G_AT_FDCWD, pathname); }
+SYSCALL_DEFINE1(rmdir, uint32_t, pathname) { return rmdir_at(t, G_AT_FDCWD, pathname); }
 
-long sys_unlinkat(struct task_struct *t, const uint32_t a[6])
+SYSCALL_DEFINE3(unlinkat, uint32_t, dfd, uint32_t, pathname, uint32_t, flag)
 {
-    if (a[2] & ~G_AT_REMOVEDIR)
+    if (flag & ~G_AT_REMOVEDIR)
         return -EINVAL;
-    return (a[2] & G_AT_REMOVEDIR) ? rmdir_at(t, a[0], a[1]) : unlink_at(t, a[0], a[1]);
+    return (flag & G_AT_REMOVEDIR) ? rmdir_at(t, dfd, pathname) : unlink_at(t, dfd, pathname);
 }
 
-long sys_mkdir(struct task_struct *t, const uint32_t a[6]) { return create_at(t, G_AT_FDCWD, a[0], 1); }
-long sys_mkdirat(struct task_struct *t, const uint32_t a[6]) { return create_at(t, a[0], a[1], 1); }
+SYSCALL_DEFINE2(mkdir, uint32_t, pathname, uint32_t, mode) { return create_at(t, G_AT_FDCWD, pathname, 1); }
+SYSCALL_DEFINE3(mkdirat, uint32_t, dfd, uint32_t, pathname, uint32_t, mode) { return create_at(t, dfd, pathname, 1); }
 
 /* may_mknod: the type is checked before anything else. */
 static long mknod_at(struct task_struct *t, uint32_t dirfd, uint32_t upath, uint32_t mode)
@@ -186,8 +186,8 @@ static long mknod_at(struct task_struct *t, uint32_t dirfd, uint32_t upath, uint
     return create_at(t, dirfd, upath, 0);
 }
 
-long sys_mknod(struct task_struct *t, const uint32_t a[6]) { return mknod_at(t, G_AT_FDCWD, a[0], a[1]); }
-long sys_mknodat(struct task_struct *t, const uint32_t a[6]) { return mknod_at(t, a[0], a[1], a[2]); }
+SYSCALL_DEFINE3(mknod, uint32_t, filename, uint32_t, mode, uint32_t, dev) { return mknod_at(t, G_AT_FDCWD, filename, mode); }
+SYSCALL_DEFINE4(mknodat, uint32_t, dfd, uint32_t, filename, uint32_t, mode, uint32_t, dev) { return mknod_at(t, dfd, filename, mode); }
 
 /* do_renameat2: flags, both parents, then the last components' types. */
 static long rename_at(struct task_struct *t, uint32_t od, uint32_t op, uint32_t nd, uint32_t np,
@@ -210,12 +210,12 @@ static long rename_at(struct task_struct *t, uint32_t od, uint32_t op, uint32_t 
     return -EROFS;
 }
 
-long sys_rename(struct task_struct *t, const uint32_t a[6])
+SYSCALL_DEFINE2(rename, uint32_t, oldname, uint32_t, newname)
 {
-    return rename_at(t, G_AT_FDCWD, a[0], G_AT_FDCWD, a[1], 0);
+    return rename_at(t, G_AT_FDCWD, oldname, G_AT_FDCWD, newname, 0);
 }
-long sys_renameat(struct task_struct *t, const uint32_t a[6]) { return rename_at(t, a[0], a[1], a[2], a[3], 0); }
-long sys_renameat2(struct task_struct *t, const uint32_t a[6]) { return rename_at(t, a[0], a[1], a[2], a[3], a[4]); }
+SYSCALL_DEFINE4(renameat, uint32_t, olddfd, uint32_t, oldname, uint32_t, newdfd, uint32_t, newname) { return rename_at(t, olddfd, oldname, newdfd, newname, 0); }
+SYSCALL_DEFINE5(renameat2, uint32_t, olddfd, uint32_t, oldname, uint32_t, newdfd, uint32_t, newname, uint32_t, flags) { return rename_at(t, olddfd, oldname, newdfd, newname, flags); }
 
 /* symlink: the target is only a string (getname), then the new name. */
 static long symlink_at(struct task_struct *t, uint32_t utarget, uint32_t dirfd, uint32_t upath)
@@ -225,8 +225,8 @@ static long symlink_at(struct task_struct *t, uint32_t utarget, uint32_t dirfd, 
     return r ? r : create_at(t, dirfd, upath, 0);
 }
 
-long sys_symlink(struct task_struct *t, const uint32_t a[6]) { return symlink_at(t, a[0], G_AT_FDCWD, a[1]); }
-long sys_symlinkat(struct task_struct *t, const uint32_t a[6]) { return symlink_at(t, a[0], a[1], a[2]); }
+SYSCALL_DEFINE2(symlink, uint32_t, oldname, uint32_t, newname) { return symlink_at(t, oldname, G_AT_FDCWD, newname); }
+SYSCALL_DEFINE3(symlinkat, uint32_t, oldname, uint32_t, newdfd, uint32_t, newname) { return symlink_at(t, oldname, newdfd, newname); }
 
 /* do_linkat: the old path resolves whole (followed with AT_SYMLINK_FOLLOW). */
 static long link_at(struct task_struct *t, uint32_t od, uint32_t op, uint32_t nd, uint32_t np,
@@ -239,8 +239,8 @@ static long link_at(struct task_struct *t, uint32_t od, uint32_t op, uint32_t nd
     return r ? r : create_at(t, nd, np, 0);
 }
 
-long sys_link(struct task_struct *t, const uint32_t a[6]) { return link_at(t, G_AT_FDCWD, a[0], G_AT_FDCWD, a[1], 0); }
-long sys_linkat(struct task_struct *t, const uint32_t a[6]) { return link_at(t, a[0], a[1], a[2], a[3], a[4]); }
+SYSCALL_DEFINE2(link, uint32_t, oldname, uint32_t, newname) { return link_at(t, G_AT_FDCWD, oldname, G_AT_FDCWD, newname, 0); }
+SYSCALL_DEFINE5(linkat, uint32_t, olddfd, uint32_t, oldname, uint32_t, newdfd, uint32_t, newname, uint32_t, flags) { return link_at(t, olddfd, oldname, newdfd, newname, flags); }
 
 /* chmod, chown, utimes on a path: resolved, then EROFS. */
 static long path_erofs(struct task_struct *t, uint32_t dirfd, uint32_t upath, uint32_t flags, int follow)
@@ -255,17 +255,17 @@ static long fd_erofs(struct task_struct *t, uint32_t fd)
     return fdget(t->files, fd) ? -EROFS : -EBADF;
 }
 
-long sys_chmod(struct task_struct *t, const uint32_t a[6]) { return path_erofs(t, G_AT_FDCWD, a[0], 0, 1); }
-long sys_fchmodat(struct task_struct *t, const uint32_t a[6]) { return path_erofs(t, a[0], a[1], 0, 1); }
-long sys_chown(struct task_struct *t, const uint32_t a[6]) { return path_erofs(t, G_AT_FDCWD, a[0], 0, 1); }
-long sys_lchown(struct task_struct *t, const uint32_t a[6]) { return path_erofs(t, G_AT_FDCWD, a[0], 0, 0); }
-long sys_fd_erofs(struct task_struct *t, const uint32_t a[6]) { return fd_erofs(t, a[0]); }
+SYSCALL_DEFINE2(chmod, uint32_t, filename, uint32_t, mode) { return path_erofs(t, G_AT_FDCWD, filename, 0, 1); }
+SYSCALL_DEFINE3(fchmodat, uint32_t, dfd, uint32_t, filename, uint32_t, mode) { return path_erofs(t, dfd, filename, 0, 1); }
+SYSCALL_DEFINE3(chown, uint32_t, filename, uint32_t, user, uint32_t, group) { return path_erofs(t, G_AT_FDCWD, filename, 0, 1); }
+SYSCALL_DEFINE3(lchown, uint32_t, filename, uint32_t, user, uint32_t, group) { return path_erofs(t, G_AT_FDCWD, filename, 0, 0); }
+SYSCALL_DEFINE1(fd_erofs, uint32_t, fd) { return fd_erofs(t, fd); }
 
-long sys_fchownat(struct task_struct *t, const uint32_t a[6])
+SYSCALL_DEFINE5(fchownat, uint32_t, dfd, uint32_t, filename, uint32_t, user, uint32_t, group, uint32_t, flag)
 {
-    if (a[4] & ~(G_AT_SYMLINK_NOFOLLOW | G_AT_EMPTY_PATH))
+    if (flag & ~(G_AT_SYMLINK_NOFOLLOW | G_AT_EMPTY_PATH))
         return -EINVAL;
-    return path_erofs(t, a[0], a[1], a[4], !(a[4] & G_AT_SYMLINK_NOFOLLOW));
+    return path_erofs(t, dfd, filename, flag, !(flag & G_AT_SYMLINK_NOFOLLOW));
 }
 
 static int nsec_valid(uint64_t ns)
@@ -276,9 +276,8 @@ static int nsec_valid(uint64_t ns)
 /* utimensat (both time layouts): times read and checked first; both
  * UTIME_OMIT is success without looking at the path; a NULL path is the
  * descriptor itself (futimens). */
-static long utimens(struct task_struct *t, const uint32_t a[6], int time64)
+static long utimens(struct task_struct *t, uint32_t dirfd, uint32_t upath, uint32_t utimes, uint32_t flags, int time64)
 {
-    uint32_t dirfd = a[0], upath = a[1], utimes = a[2], flags = a[3];
     if (utimes) {
         uint64_t ns[2];
         if (time64) {
@@ -304,15 +303,15 @@ static long utimens(struct task_struct *t, const uint32_t a[6], int time64)
     return path_erofs(t, dirfd, upath, flags, !(flags & G_AT_SYMLINK_NOFOLLOW));
 }
 
-long sys_utimensat(struct task_struct *t, const uint32_t a[6]) { return utimens(t, a, 0); }
-long sys_utimensat64(struct task_struct *t, const uint32_t a[6]) { return utimens(t, a, 1); }
+SYSCALL_DEFINE4(utimensat, uint32_t, dfd, uint32_t, filename, uint32_t, utimes, uint32_t, flags) { return utimens(t, dfd, filename, utimes, flags, 0); }
+SYSCALL_DEFINE4(utimensat64, uint32_t, dfd, uint32_t, filename, uint32_t, utimes, uint32_t, flags) { return utimens(t, dfd, filename, utimes, flags, 1); }
 
-long sys_utime(struct task_struct *t, const uint32_t a[6])
+SYSCALL_DEFINE2(utime, uint32_t, filename, uint32_t, times)
 {
     uint32_t tv[2];
-    if (a[1] && copy_from_user(t->mm, tv, a[1], sizeof tv))
+    if (times && copy_from_user(t->mm, tv, times, sizeof tv))
         return -EFAULT;
-    return path_erofs(t, G_AT_FDCWD, a[0], 0, 1);
+    return path_erofs(t, G_AT_FDCWD, filename, 0, 1);
 }
 
 /* utimes/futimesat: struct timeval[2], microseconds checked first. */
@@ -328,8 +327,8 @@ static long utimes_at(struct task_struct *t, uint32_t dirfd, uint32_t upath, uin
     return path_erofs(t, dirfd, upath, 0, 1);
 }
 
-long sys_utimes(struct task_struct *t, const uint32_t a[6]) { return utimes_at(t, G_AT_FDCWD, a[0], a[1]); }
-long sys_futimesat(struct task_struct *t, const uint32_t a[6]) { return utimes_at(t, a[0], a[1], a[2]); }
+SYSCALL_DEFINE2(utimes, uint32_t, filename, uint32_t, utimes) { return utimes_at(t, G_AT_FDCWD, filename, utimes); }
+SYSCALL_DEFINE3(futimesat, uint32_t, dfd, uint32_t, filename, uint32_t, utimes) { return utimes_at(t, dfd, filename, utimes); }
 
 /* do_sys_truncate / vfs_truncate: length, path, type, then EROFS. */
 static long truncate_path(struct task_struct *t, uint32_t upath, int64_t length)
@@ -353,9 +352,8 @@ static long truncate_fd(struct task_struct *t, uint32_t fd, int64_t length)
     return fdget(t->files, fd) ? -EINVAL : -EBADF;
 }
 
-static int64_t arg64(const uint32_t a[6], int i) { return (int64_t)((uint64_t)a[i + 1] << 32 | a[i]); }
 
-long sys_truncate(struct task_struct *t, const uint32_t a[6]) { return truncate_path(t, a[0], (int32_t)a[1]); }
-long sys_truncate64(struct task_struct *t, const uint32_t a[6]) { return truncate_path(t, a[0], arg64(a, 1)); }
-long sys_ftruncate(struct task_struct *t, const uint32_t a[6]) { return truncate_fd(t, a[0], (int32_t)a[1]); }
-long sys_ftruncate64(struct task_struct *t, const uint32_t a[6]) { return truncate_fd(t, a[0], arg64(a, 1)); }
+SYSCALL_DEFINE2(truncate, uint32_t, path, int32_t, length) { return truncate_path(t, path, length); }
+SYSCALL_DEFINE3(truncate64, uint32_t, path, uint32_t, length_lo, uint32_t, length_hi) { return truncate_path(t, path, arg64(length_lo, length_hi)); }
+SYSCALL_DEFINE2(ftruncate, uint32_t, fd, int32_t, length) { return truncate_fd(t, fd, length); }
+SYSCALL_DEFINE3(ftruncate64, uint32_t, fd, uint32_t, length_lo, uint32_t, length_hi) { return truncate_fd(t, fd, arg64(length_lo, length_hi)); }

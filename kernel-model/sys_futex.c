@@ -263,17 +263,17 @@ static long do_futex(struct task_struct *t, struct futex_args *f)
 
 /* The syscall entry (kernel/futex/syscalls.c): the timeout is read and
  * checked before anything else; WAIT's is relative, the others' absolute. */
-static long futex_entry(struct task_struct *t, const uint32_t a[6], int time64)
+static long futex_entry(struct task_struct *t, uint32_t uaddr, uint32_t op, uint32_t val, uint32_t utime, uint32_t uaddr2, uint32_t val3, int time64)
 {
-    struct futex_args f = { .uaddr = a[0], .cmd = a[1] & FUTEX_CMD_MASK, .val = a[2],
-                            .val2 = a[3], .uaddr2 = a[4], .val3 = a[5],
-                            .private_ = !!(a[1] & FUTEX_PRIVATE_FLAG),
-                            .clockrt = !!(a[1] & FUTEX_CLOCK_REALTIME) };
+    struct futex_args f = { .uaddr = uaddr, .cmd = op & FUTEX_CMD_MASK, .val = val,
+                            .val2 = utime, .uaddr2 = uaddr2, .val3 = val3,
+                            .private_ = !!(op & FUTEX_PRIVATE_FLAG),
+                            .clockrt = !!(op & FUTEX_CLOCK_REALTIME) };
     if (f.clockrt && f.cmd != FUTEX_WAIT_BITSET && f.cmd != FUTEX_WAIT_REQUEUE_PI &&
         f.cmd != FUTEX_LOCK_PI2)
         return -ENOSYS;
-    if (cmd_has_timeout(f.cmd) && a[3]) {
-        long r = read_timeout(t, a[3], time64, &f.to);
+    if (cmd_has_timeout(f.cmd) && utime) {
+        long r = read_timeout(t, utime, time64, &f.to);
         if (r)
             return r;
         /* FUTEX_LOCK_PI always measures CLOCK_REALTIME */
@@ -283,5 +283,5 @@ static long futex_entry(struct task_struct *t, const uint32_t a[6], int time64)
     return do_futex(t, &f);
 }
 
-long sys_futex(struct task_struct *t, const uint32_t a[6]) { return futex_entry(t, a, 0); }
-long sys_futex_time64(struct task_struct *t, const uint32_t a[6]) { return futex_entry(t, a, 1); }
+SYSCALL_DEFINE6(futex, uint32_t, uaddr, uint32_t, op, uint32_t, val, uint32_t, utime, uint32_t, uaddr2, uint32_t, val3) { return futex_entry(t, uaddr, op, val, utime, uaddr2, val3, 0); }
+SYSCALL_DEFINE6(futex_time64, uint32_t, uaddr, uint32_t, op, uint32_t, val, uint32_t, utime, uint32_t, uaddr2, uint32_t, val3) { return futex_entry(t, uaddr, op, val, utime, uaddr2, val3, 1); }

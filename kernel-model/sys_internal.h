@@ -2,8 +2,10 @@
  * sys_internal.h — the system-call handlers and their shared helpers
  * (internal to kernel-model/; the table and dispatch are syscalls.h).
  *
- * Handlers take the calling task and the six argument words and return the
- * result, -4095..-1 meaning -errno.  They reach all state through the task
+ * Handlers are written SYSCALL_DEFINEn (below): typed arguments, the
+ * calling task as t; they return the result, -4095..-1 meaning -errno.
+ * The table's entry points are declared here, SYSCALL_ENTRY(name), one per
+ * handler.  They reach all state through the task
  * (t->mm, t->files, t->k) and never trust a guest pointer: every user
  * access goes through copy_{from,to}_user, so a bad pointer gives -EFAULT,
  * never a memsim crash.
@@ -14,179 +16,232 @@
 #include "kernel-model/sched.h"
 #include "kernel-model/syscalls.h"
 
+/*
+ * SYSCALL_DEFINEn(name, type1, arg1, ..., typen, argn) { body }: a handler
+ * as Linux writes it (include/linux/syscalls.h).  It defines
+ *
+ *   long sys_name(struct task_struct *t, type1 arg1, ..., typen argn)
+ *
+ * with the body, the calling task as t, so an in-kernel caller passes
+ * typed arguments; and __ia32_sys_name(t, regs), the entry the table
+ * points at, which takes argument i from the i-th of bx, cx, dx, si, di,
+ * bp (Linux's __se_sys_name/__do_sys_name pair on i386).  Each register is
+ * converted to its parameter's type: uint32_t for user pointers, addresses,
+ * sizes and flags as the model uses them, int or int32_t where the call
+ * takes a signed value, exactly as the old (int)a[i] casts did.
+ */
+#define __SC_DECL(t, a) t a
+#define __SC_MAP1(m, t1, a1) m(t1, a1)
+#define __SC_MAP2(m, t1, a1, t2, a2) m(t1, a1), __SC_MAP1(m, t2, a2)
+#define __SC_MAP3(m, t1, a1, t2, a2, t3, a3) m(t1, a1), __SC_MAP2(m, t2, a2, t3, a3)
+#define __SC_MAP4(m, t1, a1, t2, a2, t3, a3, t4, a4) m(t1, a1), __SC_MAP3(m, t2, a2, t3, a3, t4, a4)
+#define __SC_MAP5(m, t1, a1, t2, a2, t3, a3, t4, a4, t5, a5) m(t1, a1), __SC_MAP4(m, t2, a2, t3, a3, t4, a4, t5, a5)
+#define __SC_MAP6(m, t1, a1, t2, a2, t3, a3, t4, a4, t5, a5, t6, a6) m(t1, a1), __SC_MAP5(m, t2, a2, t3, a3, t4, a4, t5, a5, t6, a6)
+/* the call's arguments from regs, each as its parameter's type */
+#define __SC_REG1(t1, a1) (t1)regs->bx
+#define __SC_REG2(t1, a1, t2, a2) __SC_REG1(t1, a1), (t2)regs->cx
+#define __SC_REG3(t1, a1, t2, a2, t3, a3) __SC_REG2(t1, a1, t2, a2), (t3)regs->dx
+#define __SC_REG4(t1, a1, t2, a2, t3, a3, t4, a4) __SC_REG3(t1, a1, t2, a2, t3, a3), (t4)regs->si
+#define __SC_REG5(t1, a1, t2, a2, t3, a3, t4, a4, t5, a5) __SC_REG4(t1, a1, t2, a2, t3, a3, t4, a4), (t5)regs->di
+#define __SC_REG6(t1, a1, t2, a2, t3, a3, t4, a4, t5, a5, t6, a6) __SC_REG5(t1, a1, t2, a2, t3, a3, t4, a4, t5, a5), (t6)regs->bp
+
+#define SYSCALL_ENTRY(name) long __ia32_sys_##name(struct task_struct *t, const struct pt_regs *regs)
+
+#define SYSCALL_DEFINE0(name)                                                   \
+    long sys_##name(struct task_struct *t);                                     \
+    SYSCALL_ENTRY(name);                                                      \
+    SYSCALL_ENTRY(name) { (void)regs; return sys_##name(t); }                 \
+    long sys_##name(struct task_struct *t)
+
+#define SYSCALL_DEFINEx(n, name, ...)                                           \
+    long sys_##name(struct task_struct *t, __SC_MAP##n(__SC_DECL, __VA_ARGS__)); \
+    SYSCALL_ENTRY(name);                                                      \
+    SYSCALL_ENTRY(name) { return sys_##name(t, __SC_REG##n(__VA_ARGS__)); }   \
+    long sys_##name(struct task_struct *t, __SC_MAP##n(__SC_DECL, __VA_ARGS__))
+
+#define SYSCALL_DEFINE1(name, ...) SYSCALL_DEFINEx(1, name, __VA_ARGS__)
+#define SYSCALL_DEFINE2(name, ...) SYSCALL_DEFINEx(2, name, __VA_ARGS__)
+#define SYSCALL_DEFINE3(name, ...) SYSCALL_DEFINEx(3, name, __VA_ARGS__)
+#define SYSCALL_DEFINE4(name, ...) SYSCALL_DEFINEx(4, name, __VA_ARGS__)
+#define SYSCALL_DEFINE5(name, ...) SYSCALL_DEFINEx(5, name, __VA_ARGS__)
+#define SYSCALL_DEFINE6(name, ...) SYSCALL_DEFINEx(6, name, __VA_ARGS__)
+
+/* A 64-bit argument passed in two registers, low word first. */
+static inline int64_t arg64(uint32_t lo, uint32_t hi) { return (int64_t)((uint64_t)hi << 32 | lo); }
+
 /* The model clock now, in cycles (emu's timing model owns the count). */
 static inline uint64_t kclock_cycles(const struct kernel *k) { return *k->clock.cycles; }
 
 /* sys_core.c: memory, identity and limits */
-long sys_exit(struct task_struct *t, const uint32_t a[6]);
-long sys_brk(struct task_struct *t, const uint32_t a[6]);
-long sys_mmap2(struct task_struct *t, const uint32_t a[6]);
-long sys_old_mmap(struct task_struct *t, const uint32_t a[6]);
-long sys_munmap(struct task_struct *t, const uint32_t a[6]);
-long sys_mprotect(struct task_struct *t, const uint32_t a[6]);
-long sys_madvise(struct task_struct *t, const uint32_t a[6]);
-long sys_mremap(struct task_struct *t, const uint32_t a[6]);
-long sys_mincore(struct task_struct *t, const uint32_t a[6]);
-long sys_msync(struct task_struct *t, const uint32_t a[6]);
-long sys_mlock(struct task_struct *t, const uint32_t a[6]);
-long sys_mlock2(struct task_struct *t, const uint32_t a[6]);
-long sys_munlock(struct task_struct *t, const uint32_t a[6]);
-long sys_mlockall(struct task_struct *t, const uint32_t a[6]);
-long sys_munlockall(struct task_struct *t, const uint32_t a[6]);
-long sys_getpid(struct task_struct *t, const uint32_t a[6]);
-long sys_getppid(struct task_struct *t, const uint32_t a[6]);
-long sys_gettid(struct task_struct *t, const uint32_t a[6]);
-long sys_getuid(struct task_struct *t, const uint32_t a[6]);
-long sys_getgid(struct task_struct *t, const uint32_t a[6]);
-long sys_uname(struct task_struct *t, const uint32_t a[6]);
-long sys_getrandom(struct task_struct *t, const uint32_t a[6]);
-long sys_ugetrlimit(struct task_struct *t, const uint32_t a[6]);
-long sys_old_getrlimit(struct task_struct *t, const uint32_t a[6]);
-long sys_setrlimit(struct task_struct *t, const uint32_t a[6]);
-long sys_prlimit64(struct task_struct *t, const uint32_t a[6]);
-long sys_sysinfo(struct task_struct *t, const uint32_t a[6]);
+SYSCALL_ENTRY(exit);
+SYSCALL_ENTRY(brk);
+SYSCALL_ENTRY(mmap2);
+SYSCALL_ENTRY(old_mmap);
+SYSCALL_ENTRY(munmap);
+SYSCALL_ENTRY(mprotect);
+SYSCALL_ENTRY(madvise);
+SYSCALL_ENTRY(mremap);
+SYSCALL_ENTRY(mincore);
+SYSCALL_ENTRY(msync);
+SYSCALL_ENTRY(mlock);
+SYSCALL_ENTRY(mlock2);
+SYSCALL_ENTRY(munlock);
+SYSCALL_ENTRY(mlockall);
+SYSCALL_ENTRY(munlockall);
+SYSCALL_ENTRY(getpid);
+SYSCALL_ENTRY(getppid);
+SYSCALL_ENTRY(gettid);
+SYSCALL_ENTRY(getuid);
+SYSCALL_ENTRY(getgid);
+SYSCALL_ENTRY(uname);
+SYSCALL_ENTRY(getrandom);
+SYSCALL_ENTRY(ugetrlimit);
+SYSCALL_ENTRY(old_getrlimit);
+SYSCALL_ENTRY(setrlimit);
+SYSCALL_ENTRY(prlimit64);
+SYSCALL_ENTRY(sysinfo);
 
 /* sys_task.c: per-task registrations */
-long sys_set_tid_address(struct task_struct *t, const uint32_t a[6]);
-long sys_set_robust_list(struct task_struct *t, const uint32_t a[6]);
-long sys_get_robust_list(struct task_struct *t, const uint32_t a[6]);
-long sys_rseq(struct task_struct *t, const uint32_t a[6]);
+SYSCALL_ENTRY(set_tid_address);
+SYSCALL_ENTRY(set_robust_list);
+SYSCALL_ENTRY(get_robust_list);
+SYSCALL_ENTRY(rseq);
 
 /* sys_proc.c: process groups, wait, prctl, affinity (one process) */
 int  task_capable(int cap);            /* memsim's effective capability */
-long sys_getpgrp(struct task_struct *t, const uint32_t a[6]);
-long sys_getpgid(struct task_struct *t, const uint32_t a[6]);
-long sys_getsid(struct task_struct *t, const uint32_t a[6]);
-long sys_setpgid(struct task_struct *t, const uint32_t a[6]);
-long sys_setsid(struct task_struct *t, const uint32_t a[6]);
-long sys_wait4(struct task_struct *t, const uint32_t a[6]);
-long sys_waitid(struct task_struct *t, const uint32_t a[6]);
-long sys_prctl(struct task_struct *t, const uint32_t a[6]);
-long sys_sched_getaffinity(struct task_struct *t, const uint32_t a[6]);
-long sys_sched_setaffinity(struct task_struct *t, const uint32_t a[6]);
-long sys_getcpu(struct task_struct *t, const uint32_t a[6]);
+SYSCALL_ENTRY(getpgrp);
+SYSCALL_ENTRY(getpgid);
+SYSCALL_ENTRY(getsid);
+SYSCALL_ENTRY(setpgid);
+SYSCALL_ENTRY(setsid);
+SYSCALL_ENTRY(wait4);
+SYSCALL_ENTRY(waitid);
+SYSCALL_ENTRY(prctl);
+SYSCALL_ENTRY(sched_getaffinity);
+SYSCALL_ENTRY(sched_setaffinity);
+SYSCALL_ENTRY(getcpu);
 
 /* sys_fs.c: files */
-long sys_read(struct task_struct *t, const uint32_t a[6]);
-long sys_write(struct task_struct *t, const uint32_t a[6]);
-long sys_writev(struct task_struct *t, const uint32_t a[6]);
-long sys_readv(struct task_struct *t, const uint32_t a[6]);
-long sys_open(struct task_struct *t, const uint32_t a[6]);
-long sys_openat(struct task_struct *t, const uint32_t a[6]);
-long sys_close(struct task_struct *t, const uint32_t a[6]);
-long sys_lseek(struct task_struct *t, const uint32_t a[6]);
-long sys_llseek(struct task_struct *t, const uint32_t a[6]);
-long sys_fstat64(struct task_struct *t, const uint32_t a[6]);
-long sys_stat64(struct task_struct *t, const uint32_t a[6]);
-long sys_lstat64(struct task_struct *t, const uint32_t a[6]);
-long sys_fstatat64(struct task_struct *t, const uint32_t a[6]);
-long sys_statx(struct task_struct *t, const uint32_t a[6]);
-long sys_readlink(struct task_struct *t, const uint32_t a[6]);
-long sys_readlinkat(struct task_struct *t, const uint32_t a[6]);
-long sys_access(struct task_struct *t, const uint32_t a[6]);
-long sys_faccessat(struct task_struct *t, const uint32_t a[6]);
-long sys_faccessat2(struct task_struct *t, const uint32_t a[6]);
-long sys_ioctl(struct task_struct *t, const uint32_t a[6]);
-long sys_dup(struct task_struct *t, const uint32_t a[6]);
-long sys_dup2(struct task_struct *t, const uint32_t a[6]);
-long sys_dup3(struct task_struct *t, const uint32_t a[6]);
-long sys_fcntl64(struct task_struct *t, const uint32_t a[6]);
-long sys_getdents64(struct task_struct *t, const uint32_t a[6]);
-long sys_poll(struct task_struct *t, const uint32_t a[6]);
-long sys_getcwd(struct task_struct *t, const uint32_t a[6]);
-long sys_chdir(struct task_struct *t, const uint32_t a[6]);
-long sys_fchdir(struct task_struct *t, const uint32_t a[6]);
+SYSCALL_ENTRY(read);
+SYSCALL_ENTRY(write);
+SYSCALL_ENTRY(writev);
+SYSCALL_ENTRY(readv);
+SYSCALL_ENTRY(open);
+SYSCALL_ENTRY(openat);
+SYSCALL_ENTRY(close);
+SYSCALL_ENTRY(lseek);
+SYSCALL_ENTRY(llseek);
+SYSCALL_ENTRY(fstat64);
+SYSCALL_ENTRY(stat64);
+SYSCALL_ENTRY(lstat64);
+SYSCALL_ENTRY(fstatat64);
+SYSCALL_ENTRY(statx);
+SYSCALL_ENTRY(readlink);
+SYSCALL_ENTRY(readlinkat);
+SYSCALL_ENTRY(access);
+SYSCALL_ENTRY(faccessat);
+SYSCALL_ENTRY(faccessat2);
+SYSCALL_ENTRY(ioctl);
+SYSCALL_ENTRY(dup);
+SYSCALL_ENTRY(dup2);
+SYSCALL_ENTRY(dup3);
+SYSCALL_ENTRY(fcntl64);
+SYSCALL_ENTRY(getdents64);
+SYSCALL_ENTRY(poll);
+SYSCALL_ENTRY(getcwd);
+SYSCALL_ENTRY(chdir);
+SYSCALL_ENTRY(fchdir);
 
 /* sys_fsmeta.c: calls that change the file system (EROFS in Linux's order) */
-long sys_unlink(struct task_struct *t, const uint32_t a[6]);
-long sys_rmdir(struct task_struct *t, const uint32_t a[6]);
-long sys_unlinkat(struct task_struct *t, const uint32_t a[6]);
-long sys_mkdir(struct task_struct *t, const uint32_t a[6]);
-long sys_mkdirat(struct task_struct *t, const uint32_t a[6]);
-long sys_mknod(struct task_struct *t, const uint32_t a[6]);
-long sys_mknodat(struct task_struct *t, const uint32_t a[6]);
-long sys_rename(struct task_struct *t, const uint32_t a[6]);
-long sys_renameat(struct task_struct *t, const uint32_t a[6]);
-long sys_renameat2(struct task_struct *t, const uint32_t a[6]);
-long sys_symlink(struct task_struct *t, const uint32_t a[6]);
-long sys_symlinkat(struct task_struct *t, const uint32_t a[6]);
-long sys_link(struct task_struct *t, const uint32_t a[6]);
-long sys_linkat(struct task_struct *t, const uint32_t a[6]);
-long sys_chmod(struct task_struct *t, const uint32_t a[6]);
-long sys_fchmodat(struct task_struct *t, const uint32_t a[6]);
-long sys_chown(struct task_struct *t, const uint32_t a[6]);
-long sys_lchown(struct task_struct *t, const uint32_t a[6]);
-long sys_fd_erofs(struct task_struct *t, const uint32_t a[6]);
-long sys_fchownat(struct task_struct *t, const uint32_t a[6]);
-long sys_utimensat(struct task_struct *t, const uint32_t a[6]);
-long sys_utimensat64(struct task_struct *t, const uint32_t a[6]);
-long sys_utime(struct task_struct *t, const uint32_t a[6]);
-long sys_utimes(struct task_struct *t, const uint32_t a[6]);
-long sys_futimesat(struct task_struct *t, const uint32_t a[6]);
-long sys_truncate(struct task_struct *t, const uint32_t a[6]);
-long sys_truncate64(struct task_struct *t, const uint32_t a[6]);
-long sys_ftruncate(struct task_struct *t, const uint32_t a[6]);
-long sys_ftruncate64(struct task_struct *t, const uint32_t a[6]);
-long sys_getdents(struct task_struct *t, const uint32_t a[6]);
+SYSCALL_ENTRY(unlink);
+SYSCALL_ENTRY(rmdir);
+SYSCALL_ENTRY(unlinkat);
+SYSCALL_ENTRY(mkdir);
+SYSCALL_ENTRY(mkdirat);
+SYSCALL_ENTRY(mknod);
+SYSCALL_ENTRY(mknodat);
+SYSCALL_ENTRY(rename);
+SYSCALL_ENTRY(renameat);
+SYSCALL_ENTRY(renameat2);
+SYSCALL_ENTRY(symlink);
+SYSCALL_ENTRY(symlinkat);
+SYSCALL_ENTRY(link);
+SYSCALL_ENTRY(linkat);
+SYSCALL_ENTRY(chmod);
+SYSCALL_ENTRY(fchmodat);
+SYSCALL_ENTRY(chown);
+SYSCALL_ENTRY(lchown);
+SYSCALL_ENTRY(fd_erofs);
+SYSCALL_ENTRY(fchownat);
+SYSCALL_ENTRY(utimensat);
+SYSCALL_ENTRY(utimensat64);
+SYSCALL_ENTRY(utime);
+SYSCALL_ENTRY(utimes);
+SYSCALL_ENTRY(futimesat);
+SYSCALL_ENTRY(truncate);
+SYSCALL_ENTRY(truncate64);
+SYSCALL_ENTRY(ftruncate);
+SYSCALL_ENTRY(ftruncate64);
+SYSCALL_ENTRY(getdents);
 
 /* sys_fdops.c: small calls on descriptors and the file state */
-long sys_pread64(struct task_struct *t, const uint32_t a[6]);
-long sys_pwrite64(struct task_struct *t, const uint32_t a[6]);
-long sys_fsync(struct task_struct *t, const uint32_t a[6]);
-long sys_syncfs(struct task_struct *t, const uint32_t a[6]);
-long sys_flock(struct task_struct *t, const uint32_t a[6]);
-long sys_fadvise64(struct task_struct *t, const uint32_t a[6]);
-long sys_fadvise64_64(struct task_struct *t, const uint32_t a[6]);
-long sys_fstatfs64(struct task_struct *t, const uint32_t a[6]);
-long sys_statfs(struct task_struct *t, const uint32_t a[6]);
-long sys_fstatfs(struct task_struct *t, const uint32_t a[6]);
-long sys_statfs64(struct task_struct *t, const uint32_t a[6]);
-long sys_umask(struct task_struct *t, const uint32_t a[6]);
-long sys_getpriority(struct task_struct *t, const uint32_t a[6]);
-long sys_setpriority(struct task_struct *t, const uint32_t a[6]);
-long sys_getgroups32(struct task_struct *t, const uint32_t a[6]);
-long sys_sendfile(struct task_struct *t, const uint32_t a[6]);
-long sys_sendfile64(struct task_struct *t, const uint32_t a[6]);
+SYSCALL_ENTRY(pread64);
+SYSCALL_ENTRY(pwrite64);
+SYSCALL_ENTRY(fsync);
+SYSCALL_ENTRY(syncfs);
+SYSCALL_ENTRY(flock);
+SYSCALL_ENTRY(fadvise64);
+SYSCALL_ENTRY(fadvise64_64);
+SYSCALL_ENTRY(fstatfs64);
+SYSCALL_ENTRY(statfs);
+SYSCALL_ENTRY(fstatfs);
+SYSCALL_ENTRY(statfs64);
+SYSCALL_ENTRY(umask);
+SYSCALL_ENTRY(getpriority);
+SYSCALL_ENTRY(setpriority);
+SYSCALL_ENTRY(getgroups32);
+SYSCALL_ENTRY(sendfile);
+SYSCALL_ENTRY(sendfile64);
 
 /* sys_select.c: select and pselect6 */
-long sys_newselect(struct task_struct *t, const uint32_t a[6]);
-long sys_old_select(struct task_struct *t, const uint32_t a[6]);
-long sys_pselect6(struct task_struct *t, const uint32_t a[6]);
-long sys_pselect6_time64(struct task_struct *t, const uint32_t a[6]);
+SYSCALL_ENTRY(newselect);
+SYSCALL_ENTRY(old_select);
+SYSCALL_ENTRY(pselect6);
+SYSCALL_ENTRY(pselect6_time64);
 
 /* sys_socket.c: no socket family is modelled */
-long sys_socketcall(struct task_struct *t, const uint32_t a[6]);
-long sys_socket(struct task_struct *t, const uint32_t a[6]);
-long sys_socketpair(struct task_struct *t, const uint32_t a[6]);
-long sys_accept4(struct task_struct *t, const uint32_t a[6]);
-long sys_recvmmsg(struct task_struct *t, const uint32_t a[6]);
-long sys_sockfd_op(struct task_struct *t, const uint32_t a[6]);
+SYSCALL_ENTRY(socketcall);
+SYSCALL_ENTRY(socket);
+SYSCALL_ENTRY(socketpair);
+SYSCALL_ENTRY(accept4);
+SYSCALL_ENTRY(recvmmsg);
+SYSCALL_ENTRY(sockfd_op);
 
 /* sys_time.c: clocks, sleeps, timers, resource usage */
-long sys_time(struct task_struct *t, const uint32_t a[6]);
-long sys_gettimeofday(struct task_struct *t, const uint32_t a[6]);
-long sys_clock_gettime(struct task_struct *t, const uint32_t a[6]);
-long sys_clock_gettime64(struct task_struct *t, const uint32_t a[6]);
-long sys_clock_getres(struct task_struct *t, const uint32_t a[6]);
-long sys_clock_getres_time64(struct task_struct *t, const uint32_t a[6]);
-long sys_nanosleep(struct task_struct *t, const uint32_t a[6]);
-long sys_clock_nanosleep(struct task_struct *t, const uint32_t a[6]);
-long sys_clock_nanosleep_time64(struct task_struct *t, const uint32_t a[6]);
-long sys_sched_yield(struct task_struct *t, const uint32_t a[6]);
-long sys_alarm(struct task_struct *t, const uint32_t a[6]);
-long sys_setitimer(struct task_struct *t, const uint32_t a[6]);
-long sys_getitimer(struct task_struct *t, const uint32_t a[6]);
-long sys_getrusage(struct task_struct *t, const uint32_t a[6]);
-long sys_times(struct task_struct *t, const uint32_t a[6]);
+SYSCALL_ENTRY(time);
+SYSCALL_ENTRY(gettimeofday);
+SYSCALL_ENTRY(clock_gettime);
+SYSCALL_ENTRY(clock_gettime64);
+SYSCALL_ENTRY(clock_getres);
+SYSCALL_ENTRY(clock_getres_time64);
+SYSCALL_ENTRY(nanosleep);
+SYSCALL_ENTRY(clock_nanosleep);
+SYSCALL_ENTRY(clock_nanosleep_time64);
+SYSCALL_ENTRY(sched_yield);
+SYSCALL_ENTRY(alarm);
+SYSCALL_ENTRY(setitimer);
+SYSCALL_ENTRY(getitimer);
+SYSCALL_ENTRY(getrusage);
+SYSCALL_ENTRY(times);
 uint64_t time_ns(const struct task_struct *t);          /* model time since boot */
 uint64_t time_maxrss_pages(struct task_struct *t);      /* updates the high-water mark */
 /* Sleep until the model clock reaches until (timers run meanwhile). */
 long time_sleep_until(struct task_struct *t, uint64_t until);
 
 /* sys_segment.c: descriptors */
-long sys_set_thread_area(struct task_struct *t, const uint32_t a[6]);
-long sys_get_thread_area(struct task_struct *t, const uint32_t a[6]);
-long sys_modify_ldt(struct task_struct *t, const uint32_t a[6]);
+SYSCALL_ENTRY(set_thread_area);
+SYSCALL_ENTRY(get_thread_area);
+SYSCALL_ENTRY(modify_ldt);
 
 /* fd_table.c (the rest is sched.h and fs.h).  What mmap needs of guest fd: its mode and, for a readable regular file,
  * its mapping object with a reference for the caller (f->vmf; one host
@@ -213,23 +268,23 @@ long guest_block(struct task_struct *t, const struct guest_timeout *to, const ch
 uint64_t guest_clock_ns(const struct task_struct *t, uint32_t clk);
 
 /* sys_futex.c */
-long sys_futex(struct task_struct *t, const uint32_t a[6]);
-long sys_futex_time64(struct task_struct *t, const uint32_t a[6]);
+SYSCALL_ENTRY(futex);
+SYSCALL_ENTRY(futex_time64);
 
 /* sys_signal.c: signals within the process */
-long sys_kill(struct task_struct *t, const uint32_t a[6]);
-long sys_tkill(struct task_struct *t, const uint32_t a[6]);
-long sys_tgkill(struct task_struct *t, const uint32_t a[6]);
-long sys_rt_sigaction(struct task_struct *t, const uint32_t a[6]);
-long sys_sigaction(struct task_struct *t, const uint32_t a[6]);
-long sys_signal(struct task_struct *t, const uint32_t a[6]);
-long sys_sigprocmask(struct task_struct *t, const uint32_t a[6]);
-long sys_sgetmask(struct task_struct *t, const uint32_t a[6]);
-long sys_ssetmask(struct task_struct *t, const uint32_t a[6]);
-long sys_rt_sigprocmask(struct task_struct *t, const uint32_t a[6]);
-long sys_rt_sigpending(struct task_struct *t, const uint32_t a[6]);
-long sys_rt_sigtimedwait(struct task_struct *t, const uint32_t a[6]);
-long sys_rt_sigtimedwait_time64(struct task_struct *t, const uint32_t a[6]);
+SYSCALL_ENTRY(kill);
+SYSCALL_ENTRY(tkill);
+SYSCALL_ENTRY(tgkill);
+SYSCALL_ENTRY(rt_sigaction);
+SYSCALL_ENTRY(sigaction);
+SYSCALL_ENTRY(signal);
+SYSCALL_ENTRY(sigprocmask);
+SYSCALL_ENTRY(sgetmask);
+SYSCALL_ENTRY(ssetmask);
+SYSCALL_ENTRY(rt_sigprocmask);
+SYSCALL_ENTRY(rt_sigpending);
+SYSCALL_ENTRY(rt_sigtimedwait);
+SYSCALL_ENTRY(rt_sigtimedwait_time64);
 /* The return to user mode: act on every pending signal not blocked. */
 void signal_deliver_pending(struct task_struct *t);
 /* A signal from the kernel (SIGPIPE): pending unless ignored and not blocked. */
@@ -240,9 +295,9 @@ int signal_unsupported_handler(struct task_struct *t, uint32_t sig);
  * select with nothing to wait for): the real timer's expiry on the model
  * clock, or a deadlock.  The run is over when it returns (-EINTR). */
 long signal_wait(struct task_struct *t, uint64_t wait, const char *what);
-long sys_pause(struct task_struct *t, const uint32_t a[6]);
-long sys_sigsuspend(struct task_struct *t, const uint32_t a[6]);
-long sys_rt_sigsuspend(struct task_struct *t, const uint32_t a[6]);
-long sys_sigaltstack(struct task_struct *t, const uint32_t a[6]);
+SYSCALL_ENTRY(pause);
+SYSCALL_ENTRY(sigsuspend);
+SYSCALL_ENTRY(rt_sigsuspend);
+SYSCALL_ENTRY(sigaltstack);
 
 #endif

@@ -35,30 +35,30 @@ static int is_self(const struct task_struct *t, uint32_t pid)
     return pid == 0 || pid == t->pid;
 }
 
-long sys_getpgrp(struct task_struct *t, const uint32_t a[6]) { return t->pid; }
+SYSCALL_DEFINE0(getpgrp) { return t->pid; }
 
-long sys_getpgid(struct task_struct *t, const uint32_t a[6])
+SYSCALL_DEFINE1(getpgid, uint32_t, pid)
 {
-    return is_self(t, a[0]) ? (long)t->pid : -ESRCH;
+    return is_self(t, pid) ? (long)t->pid : -ESRCH;
 }
 
-long sys_getsid(struct task_struct *t, const uint32_t a[6])
+SYSCALL_DEFINE1(getsid, uint32_t, pid)
 {
-    return is_self(t, a[0]) ? (long)GUEST_SID : -ESRCH;
+    return is_self(t, pid) ? (long)GUEST_SID : -ESRCH;
 }
 
 /* setpgid(pid, pgid): only the process itself exists; joining another
  * group would need one in the same session (EPERM: there is none). */
-long sys_setpgid(struct task_struct *t, const uint32_t a[6])
+SYSCALL_DEFINE2(setpgid, uint32_t, pid, uint32_t, pgid)
 {
-    if ((int32_t)a[1] < 0)
+    if ((int32_t)pgid < 0)
         return -EINVAL;
-    if (!is_self(t, a[0]))
+    if (!is_self(t, pid))
         return -ESRCH;
-    return is_self(t, a[1]) ? 0 : -EPERM;
+    return is_self(t, pgid) ? 0 : -EPERM;
 }
 
-long sys_setsid(struct task_struct *t, const uint32_t a[6]) { return -EPERM; }
+SYSCALL_DEFINE0(setsid) { return -EPERM; }
 
 /* wait4/waitpid(pid, status, options[, rusage]) and waitid(which, id,
  * infop, options, rusage): the option bits are checked first, as
@@ -70,21 +70,21 @@ long sys_setsid(struct task_struct *t, const uint32_t a[6]) { return -EPERM; }
 #define WNOWAIT_    0x01000000u
 #define WAIT_TYPE_BITS 0xe0000000u          /* __WNOTHREAD, __WALL, __WCLONE */
 
-long sys_wait4(struct task_struct *t, const uint32_t a[6])
+SYSCALL_DEFINE4(wait4, uint32_t, upid, uint32_t, stat_addr, uint32_t, options, uint32_t, ru)
 {
-    if (a[2] & ~(WNOHANG_ | WUNTRACED_ | WCONTINUED_ | WAIT_TYPE_BITS))
+    if (options & ~(WNOHANG_ | WUNTRACED_ | WCONTINUED_ | WAIT_TYPE_BITS))
         return -EINVAL;
     return -ECHILD;
 }
 
-long sys_waitid(struct task_struct *t, const uint32_t a[6])
+SYSCALL_DEFINE5(waitid, uint32_t, which, uint32_t, upid, uint32_t, infop, uint32_t, options, uint32_t, ru)
 {
-    uint32_t opt = a[3];
+    uint32_t opt = options;
     if (opt & ~(WNOHANG_ | WNOWAIT_ | WEXITED_ | WUNTRACED_ | WCONTINUED_ | WAIT_TYPE_BITS))
         return -EINVAL;
     if (!(opt & (WEXITED_ | WUNTRACED_ | WCONTINUED_)))
         return -EINVAL;
-    if (a[0] > 3)                           /* P_ALL, P_PID, P_PGID, P_PIDFD */
+    if (which > 3)                           /* P_ALL, P_PID, P_PGID, P_PIDFD */
         return -EINVAL;
     return -ECHILD;
 }
@@ -119,39 +119,39 @@ static long prctl_name(struct task_struct *t, uint32_t op, uint32_t addr)
     return 0;
 }
 
-long sys_prctl(struct task_struct *t, const uint32_t a[6])
+SYSCALL_DEFINE5(prctl, uint32_t, option, uint32_t, arg2, uint32_t, arg3, uint32_t, arg4, uint32_t, arg5)
 {
-    switch (a[0]) {
+    switch (option) {
     case PR_SET_PDEATHSIG:
-        if (a[1] > 64)
+        if (arg2 > 64)
             return -EINVAL;
-        t->pdeath_signal = a[1];
+        t->pdeath_signal = arg2;
         return 0;
     case PR_GET_PDEATHSIG:
-        return copy_to_user(t->mm, a[1], &t->pdeath_signal, 4) ? -EFAULT : 0;
+        return copy_to_user(t->mm, arg2, &t->pdeath_signal, 4) ? -EFAULT : 0;
     case PR_GET_DUMPABLE:
         return t->dumpable;
     case PR_SET_DUMPABLE:
-        if (a[1] > 1)                       /* SUID_DUMP_USER at most from here */
+        if (arg2 > 1)                       /* SUID_DUMP_USER at most from here */
             return -EINVAL;
-        t->dumpable = a[1];
+        t->dumpable = arg2;
         return 0;
     case PR_SET_NAME: case PR_GET_NAME:
-        return prctl_name(t, a[0], a[1]);
+        return prctl_name(t, option, arg2);
     case PR_CAPBSET_READ:               /* memsim's own bounding set */
-        return a[1] <= CAP_LAST_CAP ? (prctl(PR_CAPBSET_READ, (unsigned long)a[1]) > 0) : -EINVAL;
+        return arg2 <= CAP_LAST_CAP ? (prctl(PR_CAPBSET_READ, (unsigned long)arg2) > 0) : -EINVAL;
     case PR_GET_TIMERSLACK:
         return t->timer_slack_ns;
     case PR_SET_TIMERSLACK:
-        t->timer_slack_ns = a[1] ? a[1] : TIMER_SLACK_NS;
+        t->timer_slack_ns = arg2 ? arg2 : TIMER_SLACK_NS;
         return 0;
     case PR_SET_NO_NEW_PRIVS:
-        if (a[1] != 1 || a[2] || a[3] || a[4])
+        if (arg2 != 1 || arg3 || arg4 || arg5)
             return -EINVAL;
         t->no_new_privs = 1;
         return 0;
     case PR_GET_NO_NEW_PRIVS:
-        return a[1] || a[2] || a[3] || a[4] ? -EINVAL : (long)t->no_new_privs;
+        return arg2 || arg3 || arg4 || arg5 ? -EINVAL : (long)t->no_new_privs;
     default:
         return -EINVAL;
     }
@@ -160,31 +160,31 @@ long sys_prctl(struct task_struct *t, const uint32_t a[6])
 /* CPU affinity on a machine of one CPU: nr_cpu_ids is 1, so the kernel's
  * cpumask is one long; the mask given must be a whole number of longs
  * covering it, and a new mask must contain CPU 0. */
-long sys_sched_getaffinity(struct task_struct *t, const uint32_t a[6])
+SYSCALL_DEFINE3(sched_getaffinity, uint32_t, pid, uint32_t, len, uint32_t, user_mask_ptr)
 {
-    if (!is_self(t, a[0]))
+    if (!is_self(t, pid))
         return -ESRCH;
-    if (a[1] < 4 || (a[1] & 3))
+    if (len < 4 || (len & 3))
         return -EINVAL;
     uint32_t mask = 1;
-    return copy_to_user(t->mm, a[2], &mask, sizeof mask) ? -EFAULT : 4;
+    return copy_to_user(t->mm, user_mask_ptr, &mask, sizeof mask) ? -EFAULT : 4;
 }
 
-long sys_sched_setaffinity(struct task_struct *t, const uint32_t a[6])
+SYSCALL_DEFINE3(sched_setaffinity, uint32_t, pid, uint32_t, len, uint32_t, user_mask_ptr)
 {
-    if (!is_self(t, a[0]))
+    if (!is_self(t, pid))
         return -ESRCH;
     uint8_t first = 0;
-    if (a[1] && copy_from_user(t->mm, &first, a[2], 1))
+    if (len && copy_from_user(t->mm, &first, user_mask_ptr, 1))
         return -EFAULT;
     return first & 1 ? 0 : -EINVAL;
 }
 
 /* getcpu(cpu, node, cache): CPU 0 of node 0. */
-long sys_getcpu(struct task_struct *t, const uint32_t a[6])
+SYSCALL_DEFINE3(getcpu, uint32_t, cpup, uint32_t, nodep, uint32_t, unused)
 {
     uint32_t zero = 0;
-    if ((a[0] && copy_to_user(t->mm, a[0], &zero, 4)) || (a[1] && copy_to_user(t->mm, a[1], &zero, 4)))
+    if ((cpup && copy_to_user(t->mm, cpup, &zero, 4)) || (nodep && copy_to_user(t->mm, nodep, &zero, 4)))
         return -EFAULT;
     return 0;
 }

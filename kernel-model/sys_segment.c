@@ -43,10 +43,10 @@ static int desc_is_empty(const uint32_t u[4])
     return u[1] == 0 && u[2] == 0 && (u[3] & 0x28) == 0x28 && (u[3] & 0x57) == 0;
 }
 
-long sys_set_thread_area(struct task_struct *t, const uint32_t a[6])
+SYSCALL_DEFINE1(set_thread_area, uint32_t, u_info)
 {
     uint32_t u[4];
-    if (copy_from_user(t->mm, u, a[0], sizeof u))
+    if (copy_from_user(t->mm, u, u_info, sizeof u))
         return -EFAULT;
     if (u[0] == UINT32_MAX) {
         for (uint32_t e = GDT_ENTRY_TLS_MIN; e <= GDT_ENTRY_TLS_MAX; e++) {
@@ -58,7 +58,7 @@ long sys_set_thread_area(struct task_struct *t, const uint32_t a[6])
         }
         if (u[0] == UINT32_MAX)
             return -ESRCH;
-        if (copy_to_user(t->mm, a[0], &u[0], 4))
+        if (copy_to_user(t->mm, u_info, &u[0], 4))
             return -EFAULT;
     }
     if (u[0] < GDT_ENTRY_TLS_MIN || u[0] > GDT_ENTRY_TLS_MAX)
@@ -70,10 +70,10 @@ long sys_set_thread_area(struct task_struct *t, const uint32_t a[6])
     return 0;
 }
 
-long sys_get_thread_area(struct task_struct *t, const uint32_t a[6])
+SYSCALL_DEFINE1(get_thread_area, uint32_t, u_info)
 {
     uint32_t idx;
-    if (copy_from_user(t->mm, &idx, a[0], 4))
+    if (copy_from_user(t->mm, &idx, u_info, 4))
         return -EFAULT;
     if (idx < GDT_ENTRY_TLS_MIN || idx > GDT_ENTRY_TLS_MAX)
         return -EINVAL;
@@ -84,7 +84,7 @@ long sys_get_thread_area(struct task_struct *t, const uint32_t a[6])
     uint32_t fl = ((d[6] >> 6) & 1) | ((type >> 2) & 3) << 1 | (((type >> 1) & 1) ^ 1) << 3 |
                   ((d[6] >> 7) & 1) << 4 | (((d[5] >> 7) & 1) ^ 1) << 5 | ((d[6] >> 4) & 1) << 6;
     uint32_t u[4] = { idx, base, limit, fl };
-    return copy_to_user(t->mm, a[0], u, sizeof u) ? -EFAULT : 0;
+    return copy_to_user(t->mm, u_info, u, sizeof u) ? -EFAULT : 0;
 }
 
 /* The process's LDT: 64 KiB from buddy, mapped read-only into Unicorn at its
@@ -139,24 +139,24 @@ static long write_ldt(struct task_struct *t, uint32_t uptr, uint32_t bytecount, 
 
 /* modify_ldt(func, ptr, bytecount): 0 read, 1 write (old ABI), 2 read the
  * default LDT (empty), 0x11 write. */
-long sys_modify_ldt(struct task_struct *t, const uint32_t a[6])
+SYSCALL_DEFINE3(modify_ldt, uint32_t, func, uint32_t, ptr, uint32_t, bytecount)
 {
-    switch (a[0]) {
+    switch (func) {
     case 0: {
         uint32_t n = t->ldt_pfn == PFN_NONE ? 0 : LDT_ENTRIES * 8;
-        if (n > a[2])
-            n = a[2];
-        if (n && copy_to_user(t->mm, a[1], ldt_table(t), n))
+        if (n > bytecount)
+            n = bytecount;
+        if (n && copy_to_user(t->mm, ptr, ldt_table(t), n))
             return -EFAULT;
         return n;
     }
     case 2: {
         uint8_t zero[40] = { 0 };
-        uint32_t n = a[2] < sizeof zero ? a[2] : (uint32_t)sizeof zero;
-        return copy_to_user(t->mm, a[1], zero, n) ? -EFAULT : (long)n;
+        uint32_t n = bytecount < sizeof zero ? bytecount : (uint32_t)sizeof zero;
+        return copy_to_user(t->mm, ptr, zero, n) ? -EFAULT : (long)n;
     }
-    case 1:    return write_ldt(t, a[1], a[2], 1);
-    case 0x11: return write_ldt(t, a[1], a[2], 0);
+    case 1:    return write_ldt(t, ptr, bytecount, 1);
+    case 0x11: return write_ldt(t, ptr, bytecount, 0);
     default:   return -ENOSYS;
     }
 }

@@ -192,12 +192,16 @@ static long select_tv(struct task_struct *t, const uint32_t *v)
     return r;
 }
 
-long sys_newselect(struct task_struct *t, const uint32_t a[6]) { return select_tv(t, a); }
+SYSCALL_DEFINE5(newselect, uint32_t, n, uint32_t, inp, uint32_t, outp, uint32_t, exp, uint32_t, tvp)
+{
+    const uint32_t v[5] = { n, inp, outp, exp, tvp };   /* old_select's sel_arg_struct */
+    return select_tv(t, v);
+}
 
-long sys_old_select(struct task_struct *t, const uint32_t a[6])
+SYSCALL_DEFINE1(old_select, uint32_t, arg)
 {
     uint32_t v[5];
-    if (copy_from_user(t->mm, v, a[0], sizeof v))
+    if (copy_from_user(t->mm, v, arg, sizeof v))
         return -EFAULT;
     return select_tv(t, v);
 }
@@ -209,20 +213,20 @@ long sys_old_select(struct task_struct *t, const uint32_t a[6])
  * signal it unblocks acts, and a pending signal it unblocks is delivered
  * before any wait (Linux's EINTR; with no handler the action ends the run,
  * an ignored one is discarded). */
-static long pselect_common(struct task_struct *t, const uint32_t a[6], int time64)
+static long pselect_common(struct task_struct *t, uint32_t n, uint32_t inp, uint32_t outp, uint32_t exp, uint32_t tsp, uint32_t sig, int time64)
 {
     int64_t ns = -1, ts[2];
     uint64_t left = 0, mask = 0;
     uint32_t pack[2] = { 0, 0 };
-    if (a[5] && copy_from_user(t->mm, pack, a[5], sizeof pack))
+    if (sig && copy_from_user(t->mm, pack, sig, sizeof pack))
         return -EFAULT;
-    if (a[4]) {
+    if (tsp) {
         if (time64) {
-            if (copy_from_user(t->mm, ts, a[4], 16))
+            if (copy_from_user(t->mm, ts, tsp, 16))
                 return -EFAULT;
         } else {
             int32_t tsv[2];
-            if (copy_from_user(t->mm, tsv, a[4], 8))
+            if (copy_from_user(t->mm, tsv, tsp, 8))
                 return -EFAULT;
             ts[0] = tsv[0], ts[1] = tsv[1];
         }
@@ -242,16 +246,17 @@ static long pselect_common(struct task_struct *t, const uint32_t a[6], int time6
         t->sig.blocked = mask & ~SIG_UNBLOCKABLE;
         signal_deliver_pending(t);
     }
-    long r = task_dead(t) ? -EINTR : do_select(t, (int32_t)a[0], a + 1, ns, &left);
+    const uint32_t sets[3] = { inp, outp, exp };
+    long r = task_dead(t) ? -EINTR : do_select(t, (int32_t)n, sets, ns, &left);
     t->sig.blocked = saved;
-    if (r >= 0 && a[4]) {
+    if (r >= 0 && tsp) {
         int64_t t64[2] = { (int64_t)(left / NSEC_PER_SEC), (int64_t)(left % NSEC_PER_SEC) };
         int32_t t32[2] = { (int32_t)t64[0], (int32_t)t64[1] };
-        if (copy_to_user(t->mm, a[4], time64 ? (void *)t64 : (void *)t32, time64 ? 16 : 8))
+        if (copy_to_user(t->mm, tsp, time64 ? (void *)t64 : (void *)t32, time64 ? 16 : 8))
             return -EFAULT;
     }
     return r;
 }
 
-long sys_pselect6(struct task_struct *t, const uint32_t a[6]) { return pselect_common(t, a, 0); }
-long sys_pselect6_time64(struct task_struct *t, const uint32_t a[6]) { return pselect_common(t, a, 1); }
+SYSCALL_DEFINE6(pselect6, uint32_t, n, uint32_t, inp, uint32_t, outp, uint32_t, exp, uint32_t, tsp, uint32_t, sig) { return pselect_common(t, n, inp, outp, exp, tsp, sig, 0); }
+SYSCALL_DEFINE6(pselect6_time64, uint32_t, n, uint32_t, inp, uint32_t, outp, uint32_t, exp, uint32_t, tsp, uint32_t, sig) { return pselect_common(t, n, inp, outp, exp, tsp, sig, 1); }

@@ -122,31 +122,30 @@ static long send_self(struct task_struct *t, uint32_t sig, enum sig_target to)
 
 /* kill(pid, sig): the guest is alone, the leader of its process group (pid,
  * 0, -pid); kill(-1) reaches every process but the sender and init: none. */
-long sys_kill(struct task_struct *t, const uint32_t a[6])
+SYSCALL_DEFINE2(kill, int32_t, pid, uint32_t, sig)
 {
-    int32_t pid = (int32_t)a[0];
     if (pid != (int32_t)t->pid && pid != 0 && pid != -(int32_t)t->pid)
         return -ESRCH;
-    return send_self(t, a[1], SIG_TO_PROCESS);
+    return send_self(t, sig, SIG_TO_PROCESS);
 }
 
 /* tgkill(tgid, tid, sig) (kernel/signal.c do_tkill): ids must be positive. */
-long sys_tgkill(struct task_struct *t, const uint32_t a[6])
+SYSCALL_DEFINE3(tgkill, uint32_t, tgid, uint32_t, pid, uint32_t, sig)
 {
-    if ((int32_t)a[0] <= 0 || (int32_t)a[1] <= 0)
+    if ((int32_t)tgid <= 0 || (int32_t)pid <= 0)
         return -EINVAL;
-    if (a[0] != t->pid || a[1] != t->pid)
+    if (tgid != t->pid || pid != t->pid)
         return -ESRCH;
-    return send_self(t, a[2], SIG_TO_TASK);
+    return send_self(t, sig, SIG_TO_TASK);
 }
 
-long sys_tkill(struct task_struct *t, const uint32_t a[6])
+SYSCALL_DEFINE2(tkill, uint32_t, pid, uint32_t, sig)
 {
-    if ((int32_t)a[0] <= 0)
+    if ((int32_t)pid <= 0)
         return -EINVAL;
-    if (a[0] != t->pid)
+    if (pid != t->pid)
         return -ESRCH;
-    return send_self(t, a[1], SIG_TO_TASK);
+    return send_self(t, sig, SIG_TO_TASK);
 }
 
 /* rt_sigaction (kernel/signal.c do_sigaction): SIGKILL and SIGSTOP may be
@@ -170,39 +169,39 @@ static long do_sigaction(struct task_struct *t, uint32_t sig, const struct sigac
 }
 
 /* rt_sigaction: struct sigaction of handler, flags, restorer, 64-bit mask. */
-long sys_rt_sigaction(struct task_struct *t, const uint32_t a[6])
+SYSCALL_DEFINE4(rt_sigaction, uint32_t, sig, uint32_t, uact, uint32_t, oact, uint32_t, sigsetsize)
 {
     uint32_t nw[5];
     struct sigaction_rec act, old;
-    if (a[3] != 8)
+    if (sigsetsize != 8)
         return -EINVAL;
-    if (a[1]) {
-        if (copy_from_user(t->mm, nw, a[1], sizeof nw))
+    if (uact) {
+        if (copy_from_user(t->mm, nw, uact, sizeof nw))
             return -EFAULT;
         act = (struct sigaction_rec){ nw[0], nw[1], nw[2], nw[3] | (uint64_t)nw[4] << 32 };
     }
-    long r = do_sigaction(t, a[0], a[1] ? &act : NULL, &old);
+    long r = do_sigaction(t, sig, uact ? &act : NULL, &old);
     uint32_t out[5] = { old.handler, old.flags, old.restorer,
                         (uint32_t)old.mask, (uint32_t)(old.mask >> 32) };
-    if (!r && a[2] && copy_to_user(t->mm, a[2], out, sizeof out))
+    if (!r && oact && copy_to_user(t->mm, oact, out, sizeof out))
         return -EFAULT;
     return r;
 }
 
 /* The old i386 sigaction (67): struct old_sigaction of handler, a 32-bit
  * mask, flags, restorer — the low 32 signals' mask only. */
-long sys_sigaction(struct task_struct *t, const uint32_t a[6])
+SYSCALL_DEFINE3(sigaction, uint32_t, sig, uint32_t, uact, uint32_t, oact)
 {
     uint32_t nw[4];
     struct sigaction_rec act, old;
-    if (a[1]) {
-        if (copy_from_user(t->mm, nw, a[1], sizeof nw))
+    if (uact) {
+        if (copy_from_user(t->mm, nw, uact, sizeof nw))
             return -EFAULT;
         act = (struct sigaction_rec){ nw[0], nw[2], nw[3], nw[1] };
     }
-    long r = do_sigaction(t, a[0], a[1] ? &act : NULL, &old);
+    long r = do_sigaction(t, sig, uact ? &act : NULL, &old);
     uint32_t out[4] = { old.handler, (uint32_t)old.mask, old.flags, old.restorer };
-    if (!r && a[2] && copy_to_user(t->mm, a[2], out, sizeof out))
+    if (!r && oact && copy_to_user(t->mm, oact, out, sizeof out))
         return -EFAULT;
     return r;
 }
@@ -210,10 +209,10 @@ long sys_sigaction(struct task_struct *t, const uint32_t a[6])
 /* signal (48): SA_ONESHOT | SA_NOMASK with an empty mask; the old handler. */
 #define SA_NODEFER_   0x40000000u
 #define SA_RESETHAND_ 0x80000000u
-long sys_signal(struct task_struct *t, const uint32_t a[6])
+SYSCALL_DEFINE2(signal, uint32_t, sig, uint32_t, handler)
 {
-    struct sigaction_rec act = { a[1], SA_RESETHAND_ | SA_NODEFER_, 0, 0 }, old;
-    long r = do_sigaction(t, a[0], &act, &old);
+    struct sigaction_rec act = { handler, SA_RESETHAND_ | SA_NODEFER_, 0, 0 }, old;
+    long r = do_sigaction(t, sig, &act, &old);
     return r ? r : (long)old.handler;
 }
 
@@ -229,60 +228,60 @@ static uint64_t change_blocked(uint64_t blocked, uint32_t how, uint64_t set, lon
     }
 }
 
-long sys_rt_sigprocmask(struct task_struct *t, const uint32_t a[6])
+SYSCALL_DEFINE4(rt_sigprocmask, uint32_t, how, uint32_t, nset, uint32_t, oset, uint32_t, sigsetsize)
 {
-    if (a[3] != 8)
+    if (sigsetsize != 8)
         return -EINVAL;
     uint64_t old = t->sig.blocked, set;
     long err;
-    if (a[1]) {
-        if (copy_from_user(t->mm, &set, a[1], 8))
+    if (nset) {
+        if (copy_from_user(t->mm, &set, nset, 8))
             return -EFAULT;
-        t->sig.blocked = change_blocked(t->sig.blocked, a[0], set, &err);
+        t->sig.blocked = change_blocked(t->sig.blocked, how, set, &err);
         if (err)
             return err;
     }
-    if (a[2] && copy_to_user(t->mm, a[2], &old, 8))
+    if (oset && copy_to_user(t->mm, oset, &old, 8))
         return -EFAULT;
     return 0;
 }
 
 /* The old sigprocmask (126) on old_sigset_t: the low 32 signals; SIG_SETMASK
  * keeps the upper ones. */
-long sys_sigprocmask(struct task_struct *t, const uint32_t a[6])
+SYSCALL_DEFINE3(sigprocmask, uint32_t, how, uint32_t, nset, uint32_t, oset)
 {
     uint32_t old = (uint32_t)t->sig.blocked, set;
     long err;
-    if (a[1]) {
-        if (copy_from_user(t->mm, &set, a[1], 4))
+    if (nset) {
+        if (copy_from_user(t->mm, &set, nset, 4))
             return -EFAULT;
-        uint64_t full = a[0] == 2 ? (t->sig.blocked & ~0xffffffffull) | set : set;
-        t->sig.blocked = change_blocked(t->sig.blocked, a[0], full, &err);
+        uint64_t full = how == 2 ? (t->sig.blocked & ~0xffffffffull) | set : set;
+        t->sig.blocked = change_blocked(t->sig.blocked, how, full, &err);
         if (err)
             return err;
     }
-    if (a[2] && copy_to_user(t->mm, a[2], &old, 4))
+    if (oset && copy_to_user(t->mm, oset, &old, 4))
         return -EFAULT;
     return 0;
 }
 
 /* sgetmask (68) / ssetmask (69): the low 32 bits of the blocked set. */
-long sys_sgetmask(struct task_struct *t, const uint32_t a[6]) { return (uint32_t)t->sig.blocked; }
-long sys_ssetmask(struct task_struct *t, const uint32_t a[6])
+SYSCALL_DEFINE0(sgetmask) { return (uint32_t)t->sig.blocked; }
+SYSCALL_DEFINE1(ssetmask, uint32_t, newmask)
 {
     uint32_t old = (uint32_t)t->sig.blocked;
-    t->sig.blocked = ((t->sig.blocked & ~0xffffffffull) | a[0]) & ~SIG_UNBLOCKABLE;
+    t->sig.blocked = ((t->sig.blocked & ~0xffffffffull) | newmask) & ~SIG_UNBLOCKABLE;
     return old;
 }
 
 /* rt_sigpending (do_sigpending): the pending signals that are blocked (the
  * others were delivered); sigsetsize bytes of the set, at most 8. */
-long sys_rt_sigpending(struct task_struct *t, const uint32_t a[6])
+SYSCALL_DEFINE2(rt_sigpending, uint32_t, uset, uint32_t, sigsetsize)
 {
-    if (a[1] > 8)
+    if (sigsetsize > 8)
         return -EINVAL;
     uint64_t set = signal_pending_set(&t->sig) & t->sig.blocked;
-    return copy_to_user(t->mm, a[0], &set, a[1]) ? -EFAULT : 0;
+    return copy_to_user(t->mm, uset, &set, sigsetsize) ? -EFAULT : 0;
 }
 
 /* copy_siginfo_to_user: i386's 128-byte siginfo_t, _kill fields. */
@@ -300,23 +299,23 @@ static long put_siginfo(struct task_struct *t, uint32_t uinfo, const struct ksig
 /* rt_sigtimedwait(set, info, timeout, sigsetsize) (do_sigtimedwait): take a
  * pending signal of set; none pending: -EAGAIN at the (relative) timeout,
  * at once for a zero one; with no timeout the one task waits forever. */
-static long do_sigtimedwait(struct task_struct *t, const uint32_t a[6], int time64)
+static long do_sigtimedwait(struct task_struct *t, uint32_t uthese, uint32_t uinfo, uint32_t uts, uint32_t sigsetsize, int time64)
 {
     uint64_t these;
     struct guest_timeout to = { 0 };
     struct ksiginfo info;
-    if (a[3] != 8)
+    if (sigsetsize != 8)
         return -EINVAL;
-    if (copy_from_user(t->mm, &these, a[0], 8))
+    if (copy_from_user(t->mm, &these, uthese, 8))
         return -EFAULT;
-    if (a[2]) {
-        long r = read_timeout(t, a[2], time64, &to);
+    if (uts) {
+        long r = read_timeout(t, uts, time64, &to);
         if (r)
             return r;
     }
     uint32_t sig = signal_dequeue(&t->sig, these & ~SIG_UNBLOCKABLE, &info);
     if (sig) {
-        if (a[1] && put_siginfo(t, a[1], &info))
+        if (uinfo && put_siginfo(t, uinfo, &info))
             return -EFAULT;
         return (long)sig;
     }
@@ -324,8 +323,8 @@ static long do_sigtimedwait(struct task_struct *t, const uint32_t a[6], int time
     return r == -ETIMEDOUT ? -EAGAIN : r;
 }
 
-long sys_rt_sigtimedwait(struct task_struct *t, const uint32_t a[6]) { return do_sigtimedwait(t, a, 0); }
-long sys_rt_sigtimedwait_time64(struct task_struct *t, const uint32_t a[6]) { return do_sigtimedwait(t, a, 1); }
+SYSCALL_DEFINE4(rt_sigtimedwait, uint32_t, uthese, uint32_t, uinfo, uint32_t, uts, uint32_t, sigsetsize) { return do_sigtimedwait(t, uthese, uinfo, uts, sigsetsize, 0); }
+SYSCALL_DEFINE4(rt_sigtimedwait_time64, uint32_t, uthese, uint32_t, uinfo, uint32_t, uts, uint32_t, sigsetsize) { return do_sigtimedwait(t, uthese, uinfo, uts, sigsetsize, 1); }
 
 /* ---- waiting for a signal: pause, sigsuspend, rt_sigsuspend ---- */
 
@@ -363,24 +362,24 @@ long signal_wait(struct task_struct *t, uint64_t wait, const char *what)
     return -EINTR;                      /* never seen by the guest: the run is over */
 }
 
-long sys_pause(struct task_struct *t, const uint32_t a[6])
+SYSCALL_DEFINE0(pause)
 {
     return signal_wait(t, t->sig.blocked, "pause");
 }
 
 /* sigsuspend(unused, unused, old_sigset_t mask): the old 32-bit mask of
  * signals 1-32 (siginitset: the real-time ones above it are unblocked). */
-long sys_sigsuspend(struct task_struct *t, const uint32_t a[6])
+SYSCALL_DEFINE3(sigsuspend, uint32_t, unused1, uint32_t, unused2, uint32_t, mask)
 {
-    return signal_wait(t, (uint64_t)a[2], "sigsuspend");
+    return signal_wait(t, (uint64_t)mask, "sigsuspend");
 }
 
-long sys_rt_sigsuspend(struct task_struct *t, const uint32_t a[6])
+SYSCALL_DEFINE2(rt_sigsuspend, uint32_t, unewset, uint32_t, sigsetsize)
 {
     uint64_t set;
-    if (a[1] != 8)
+    if (sigsetsize != 8)
         return -EINVAL;
-    if (copy_from_user(t->mm, &set, a[0], 8))
+    if (copy_from_user(t->mm, &set, unewset, 8))
         return -EFAULT;
     return signal_wait(t, set, "rt_sigsuspend");
 }
@@ -401,18 +400,18 @@ static int on_sig_stack(const struct sig_altstack *as, uint32_t sp)
  * written last and only on success.  EPERM while running on the stack;
  * EINVAL for a mode other than 0, SS_ONSTACK or SS_DISABLE (SS_AUTODISARM
  * may be added); ENOMEM below MINSIGSTKSZ (2048); SS_DISABLE clears it. */
-long sys_sigaltstack(struct task_struct *t, const uint32_t a[6])
+SYSCALL_DEFINE2(sigaltstack, uint32_t, uss, uint32_t, uoss)
 {
     struct sig_altstack *as = &t->sig.altstack;
     uint32_t nw[3];
     uint32_t esp = task_pt_regs(t)->sp;        /* the user stack at the call */
-    if (a[0] && copy_from_user(t->mm, nw, a[0], sizeof nw))
+    if (uss && copy_from_user(t->mm, nw, uss, sizeof nw))
         return -EFAULT;
     uint32_t old[3] = { as->sp,
                         (!as->size ? SS_DISABLE_NR : on_sig_stack(as, esp) ? SS_ONSTACK_NR : 0) |
                             (as->flags & SS_AUTODISARM_NR),
                         as->size };
-    if (a[0]) {
+    if (uss) {
         uint32_t sp = nw[0], flags = nw[1], size = nw[2], mode = flags & ~SS_AUTODISARM_NR;
         if (on_sig_stack(as, esp))
             return -EPERM;
@@ -424,7 +423,7 @@ long sys_sigaltstack(struct task_struct *t, const uint32_t a[6])
             return -ENOMEM;
         *as = (struct sig_altstack){ .sp = sp, .size = size, .flags = flags };
     }
-    if (a[1] && copy_to_user(t->mm, a[1], old, sizeof old))
+    if (uoss && copy_to_user(t->mm, uoss, old, sizeof old))
         return -EFAULT;
     return 0;
 }

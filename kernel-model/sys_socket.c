@@ -53,7 +53,22 @@ static long sock_fd(struct task_struct *t, uint32_t fd)
     return -ENOSYS;
 }
 
-/* One socket operation by its socketcall number, arguments in a[]. */
+static long accept_flags(struct task_struct *t, uint32_t fd, uint32_t flags)
+{
+    if (flags & ~(G_SOCK_CLOEXEC | G_SOCK_NONBLOCK))
+        return -EINVAL;
+    return sock_fd(t, fd);
+}
+
+static long recvmmsg_flags(struct task_struct *t, uint32_t fd, uint32_t flags)
+{
+    if (flags & G_MSG_CMSG_COMPAT)
+        return -EINVAL;
+    return sock_fd(t, fd);
+}
+
+/* One socket operation by its socketcall number, arguments in a[] (the
+ * array socketcall read from user memory). */
 static long socket_op(struct task_struct *t, uint32_t call, const uint32_t a[6])
 {
     switch (call) {
@@ -61,33 +76,29 @@ static long socket_op(struct task_struct *t, uint32_t call, const uint32_t a[6])
     case SYS_SOCKETPAIR_:
         return new_socket(a[0], a[1]);
     case SYS_ACCEPT4_:
-        if (a[3] & ~(G_SOCK_CLOEXEC | G_SOCK_NONBLOCK))
-            return -EINVAL;
-        return sock_fd(t, a[0]);
+        return accept_flags(t, a[0], a[3]);
     case SYS_RECVMMSG_:
-        if (a[3] & G_MSG_CMSG_COMPAT)
-            return -EINVAL;
-        return sock_fd(t, a[0]);
+        return recvmmsg_flags(t, a[0], a[3]);
     default:
         return sock_fd(t, a[0]);
     }
 }
 
-long sys_socketcall(struct task_struct *t, const uint32_t a[6])
+SYSCALL_DEFINE2(socketcall, uint32_t, call, uint32_t, args)
 {
     uint32_t v[6] = { 0 };
-    if (a[0] < 1 || a[0] > SYS_SENDMMSG_)
+    if (call < 1 || call > SYS_SENDMMSG_)
         return -EINVAL;
-    if (copy_from_user(t->mm, v, a[1], socketcall_nargs[a[0]] * 4u))
+    if (copy_from_user(t->mm, v, args, socketcall_nargs[call] * 4u))
         return -EFAULT;
-    return socket_op(t, a[0], v);
+    return socket_op(t, call, v);
 }
 
-long sys_socket(struct task_struct *t, const uint32_t a[6]) { return socket_op(t, SYS_SOCKET_, a); }
-long sys_socketpair(struct task_struct *t, const uint32_t a[6]) { return socket_op(t, SYS_SOCKETPAIR_, a); }
-long sys_accept4(struct task_struct *t, const uint32_t a[6]) { return socket_op(t, SYS_ACCEPT4_, a); }
-long sys_recvmmsg(struct task_struct *t, const uint32_t a[6]) { return socket_op(t, SYS_RECVMMSG_, a); }
+SYSCALL_DEFINE3(socket, uint32_t, family, uint32_t, type, uint32_t, protocol) { return new_socket(family, type); }
+SYSCALL_DEFINE4(socketpair, uint32_t, family, uint32_t, type, uint32_t, protocol, uint32_t, usockvec) { return new_socket(family, type); }
+SYSCALL_DEFINE4(accept4, uint32_t, fd, uint32_t, upeer_sockaddr, uint32_t, upeer_addrlen, uint32_t, flags) { return accept_flags(t, fd, flags); }
+SYSCALL_DEFINE5(recvmmsg, uint32_t, fd, uint32_t, mmsg, uint32_t, vlen, uint32_t, flags, uint32_t, timeout) { return recvmmsg_flags(t, fd, flags); }
 /* bind, connect, listen, getsockopt, getsockname, getpeername, sendto,
  * setsockopt (the descriptor before optlen, as Linux 6.x), sendmsg,
  * recvfrom, recvmsg, shutdown, sendmmsg: the descriptor first. */
-long sys_sockfd_op(struct task_struct *t, const uint32_t a[6]) { return sock_fd(t, a[0]); }
+SYSCALL_DEFINE1(sockfd_op, uint32_t, fd) { return sock_fd(t, fd); }

@@ -18,27 +18,27 @@
 #define RSEQ_FLAG_UNREGISTER  1u
 #define RSEQ_CPU_ID_UNINITIALIZED 0xffffffffu
 
-long sys_set_tid_address(struct task_struct *t, const uint32_t a[6])
+SYSCALL_DEFINE1(set_tid_address, uint32_t, tidptr)
 {
-    t->clear_child_tid = a[0];
+    t->clear_child_tid = tidptr;
     return t->pid;
 }
 
-long sys_set_robust_list(struct task_struct *t, const uint32_t a[6])
+SYSCALL_DEFINE2(set_robust_list, uint32_t, head, uint32_t, len)
 {
-    if (a[1] != ROBUST_LIST_HEAD_SIZE)
+    if (len != ROBUST_LIST_HEAD_SIZE)
         return -EINVAL;
-    t->robust_list = a[0];              /* walked at exit by the processes issue */
+    t->robust_list = head;              /* walked at exit by the processes issue */
     return 0;
 }
 
-long sys_get_robust_list(struct task_struct *t, const uint32_t a[6])
+SYSCALL_DEFINE3(get_robust_list, uint32_t, pid, uint32_t, head_ptr, uint32_t, len_ptr)
 {
-    if (a[0] != 0 && a[0] != t->pid)
+    if (pid != 0 && pid != t->pid)
         return -ESRCH;
     uint32_t len = ROBUST_LIST_HEAD_SIZE;
-    if (copy_to_user(t->mm, a[2], &len, sizeof len) ||
-        copy_to_user(t->mm, a[1], &t->robust_list, sizeof t->robust_list))
+    if (copy_to_user(t->mm, len_ptr, &len, sizeof len) ||
+        copy_to_user(t->mm, head_ptr, &t->robust_list, sizeof t->robust_list))
         return -EFAULT;
     return 0;
 }
@@ -65,9 +65,9 @@ static long rseq_unregister(struct task_struct *t, uint32_t addr, uint32_t len, 
 }
 
 /* sys_rseq (kernel/rseq.c), its checks in its order. */
-long sys_rseq(struct task_struct *t, const uint32_t a[6])
+SYSCALL_DEFINE4(rseq, uint32_t, rseq, uint32_t, rseq_len, uint32_t, flags, uint32_t, sig)
 {
-    uint32_t addr = a[0], len = a[1], flags = a[2], sig = a[3];
+    uint32_t addr = rseq, len = rseq_len;
     if (flags & RSEQ_FLAG_UNREGISTER)
         return flags & ~RSEQ_FLAG_UNREGISTER ? -EINVAL : rseq_unregister(t, addr, len, sig);
     if (flags)

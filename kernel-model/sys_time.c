@@ -160,47 +160,47 @@ static long get_ts(struct task_struct *t, uint32_t uaddr, int is64, uint64_t *ns
     return 0;
 }
 
-static long clock_gettime_common(struct task_struct *t, const uint32_t a[6], int is64)
+static long clock_gettime_common(struct task_struct *t, uint32_t which_clock, uint32_t tp, int is64)
 {
     uint64_t ns;
-    long err = clock_read(t, (int32_t)a[0], &ns);
-    return err ? err : put_ts(t, a[1], ns, is64);
+    long err = clock_read(t, (int32_t)which_clock, &ns);
+    return err ? err : put_ts(t, tp, ns, is64);
 }
 
-long sys_clock_gettime(struct task_struct *t, const uint32_t a[6]) { return clock_gettime_common(t, a, 0); }
-long sys_clock_gettime64(struct task_struct *t, const uint32_t a[6]) { return clock_gettime_common(t, a, 1); }
+SYSCALL_DEFINE2(clock_gettime, uint32_t, which_clock, uint32_t, tp) { return clock_gettime_common(t, which_clock, tp, 0); }
+SYSCALL_DEFINE2(clock_gettime64, uint32_t, which_clock, uint32_t, tp) { return clock_gettime_common(t, which_clock, tp, 1); }
 
-static long clock_getres_common(struct task_struct *t, const uint32_t a[6], int is64)
+static long clock_getres_common(struct task_struct *t, uint32_t which_clock, uint32_t tp, int is64)
 {
     uint64_t res;
-    long base = clock_base(t, (int32_t)a[0], &res);
+    long base = clock_base(t, (int32_t)which_clock, &res);
     if (base < 0)
         return base;
-    return a[1] ? put_ts(t, a[1], res, is64) : 0;
+    return tp ? put_ts(t, tp, res, is64) : 0;
 }
 
-long sys_clock_getres(struct task_struct *t, const uint32_t a[6]) { return clock_getres_common(t, a, 0); }
-long sys_clock_getres_time64(struct task_struct *t, const uint32_t a[6]) { return clock_getres_common(t, a, 1); }
+SYSCALL_DEFINE2(clock_getres, uint32_t, which_clock, uint32_t, tp) { return clock_getres_common(t, which_clock, tp, 0); }
+SYSCALL_DEFINE2(clock_getres_time64, uint32_t, which_clock, uint32_t, tp) { return clock_getres_common(t, which_clock, tp, 1); }
 
-long sys_time(struct task_struct *t, const uint32_t a[6])
+SYSCALL_DEFINE1(time, uint32_t, tloc)
 {
     uint64_t ns;
     clock_read(t, 0, &ns);
     uint32_t secs = (uint32_t)(ns / NSEC_PER_SEC);
-    if (a[0] && copy_to_user(t->mm, a[0], &secs, 4))
+    if (tloc && copy_to_user(t->mm, tloc, &secs, 4))
         return -EFAULT;
     return (long)secs;
 }
 
-long sys_gettimeofday(struct task_struct *t, const uint32_t a[6])
+SYSCALL_DEFINE2(gettimeofday, uint32_t, utv, uint32_t, utz)
 {
     uint64_t ns;
     clock_read(t, 0, &ns);
     uint32_t tv[2] = { (uint32_t)(ns / NSEC_PER_SEC), (uint32_t)(ns % NSEC_PER_SEC / 1000) };
     uint32_t tz[2] = { 0, 0 };          /* sys_tz: UTC, no DST */
-    if (a[0] && copy_to_user(t->mm, a[0], tv, sizeof tv))
+    if (utv && copy_to_user(t->mm, utv, tv, sizeof tv))
         return -EFAULT;
-    if (a[1] && copy_to_user(t->mm, a[1], tz, sizeof tz))
+    if (utz && copy_to_user(t->mm, utz, tz, sizeof tz))
         return -EFAULT;
     return 0;
 }
@@ -282,46 +282,46 @@ static void cycles_to_tv(const struct task_struct *t, uint64_t c, uint32_t tv[2]
     tv[1] = (uint32_t)(us % 1000000);
 }
 
-long sys_getitimer(struct task_struct *t, const uint32_t a[6])
+SYSCALL_DEFINE2(getitimer, uint32_t, which, uint32_t, value)
 {
     uint64_t v, iv;
     uint32_t out[4];
-    if (a[0] > 2)
+    if (which > 2)
         return -EINVAL;
-    itimer_get(t, (int)a[0], &v, &iv);
+    itimer_get(t, (int)which, &v, &iv);
     cycles_to_tv(t, iv, out);
     cycles_to_tv(t, v, out + 2);
-    return copy_to_user(t->mm, a[1], out, sizeof out) ? -EFAULT : 0;
+    return copy_to_user(t->mm, value, out, sizeof out) ? -EFAULT : 0;
 }
 
 /* setitimer (kernel/time/itimer.c): a NULL new value disarms; timevals
  * must be valid (sec >= 0, usec < 10^6); the old value is written after. */
-long sys_setitimer(struct task_struct *t, const uint32_t a[6])
+SYSCALL_DEFINE3(setitimer, uint32_t, which, uint32_t, value, uint32_t, ovalue)
 {
     int32_t nw[4] = { 0, 0, 0, 0 };
     uint32_t out[4];
     uint64_t v, iv;
-    if (a[1] && copy_from_user(t->mm, nw, a[1], sizeof nw))
+    if (value && copy_from_user(t->mm, nw, value, sizeof nw))
         return -EFAULT;
-    if (a[0] > 2)
+    if (which > 2)
         return -EINVAL;
     for (int i = 0; i < 4; i += 2)
         if (nw[i] < 0 || nw[i + 1] < 0 || nw[i + 1] >= 1000000)
             return -EINVAL;
-    itimer_get(t, (int)a[0], &v, &iv);
+    itimer_get(t, (int)which, &v, &iv);
     cycles_to_tv(t, iv, out);
     cycles_to_tv(t, v, out + 2);
     uint64_t nv_ns = (uint64_t)nw[2] * NSEC_PER_SEC + (uint64_t)nw[3] * 1000;
     uint64_t ni_ns = (uint64_t)nw[0] * NSEC_PER_SEC + (uint64_t)nw[1] * 1000;
-    itimer_set(t, (int)a[0], ns_to_cycles(t, nv_ns), ns_to_cycles(t, ni_ns));
-    if (a[2] && copy_to_user(t->mm, a[2], out, sizeof out))
+    itimer_set(t, (int)which, ns_to_cycles(t, nv_ns), ns_to_cycles(t, ni_ns));
+    if (ovalue && copy_to_user(t->mm, ovalue, out, sizeof out))
         return -EFAULT;
     return 0;
 }
 
 /* alarm(s): the real timer, no interval; returns the old remaining time in
  * whole seconds, rounded to nearest, at least 1 if it was pending. */
-long sys_alarm(struct task_struct *t, const uint32_t a[6])
+SYSCALL_DEFINE1(alarm, uint32_t, seconds)
 {
     uint64_t v, iv;
     itimer_get(t, 0, &v, &iv);
@@ -329,7 +329,7 @@ long sys_alarm(struct task_struct *t, const uint32_t a[6])
     uint64_t old = us / 1000000 + (us % 1000000 >= 500000);
     if (!old && us)
         old = 1;
-    itimer_set(t, 0, ns_to_cycles(t, (uint64_t)a[0] * NSEC_PER_SEC), 0);
+    itimer_set(t, 0, ns_to_cycles(t, (uint64_t)seconds * NSEC_PER_SEC), 0);
     return (long)(uint32_t)old;
 }
 
@@ -356,9 +356,9 @@ long time_sleep_until(struct task_struct *t, uint64_t until)
 }
 
 /* clock_nanosleep (kernel/time/posix-timers.c and the k_clocks' nsleep). */
-static long clock_nanosleep_common(struct task_struct *t, const uint32_t a[6], int is64)
+static long clock_nanosleep_common(struct task_struct *t, uint32_t which_clock, uint32_t flags, uint32_t rqtp, uint32_t rmtp, int is64)
 {
-    int32_t clk = (int32_t)a[0];
+    int32_t clk = (int32_t)which_clock;
     uint64_t res, req, now;
     long base = clock_base(t, clk, &res);
     if (base < 0)
@@ -368,12 +368,12 @@ static long clock_nanosleep_common(struct task_struct *t, const uint32_t a[6], i
     if (clk == 3 || clk == 4 || clk == 5 || clk == 6)
         return -EOPNOTSUPP;
     if (clk == 8 || clk == 9) {         /* alarmtimer_nsleep */
-        if (a[1] & ~TIMER_ABSTIME)
+        if (flags & ~TIMER_ABSTIME)
             return -EINVAL;
         if (getuid() != 0)
             return -EPERM;              /* needs CAP_WAKE_ALARM */
     }
-    long err = get_ts(t, a[2], is64, &req);
+    long err = get_ts(t, rqtp, is64, &req);
     if (err)
         return err;
     if (base == BASE_CPU) {
@@ -383,7 +383,7 @@ static long clock_nanosleep_common(struct task_struct *t, const uint32_t a[6], i
         if (thread)
             return -EINVAL;             /* posix_cpu_nsleep: not on one's own thread clock */
         clock_read(t, 2, &now);
-        if (a[1] & TIMER_ABSTIME ? req <= now : req == 0)
+        if (flags & TIMER_ABSTIME ? req <= now : req == 0)
             return 0;
         /* CPU time does not advance while its only thread sleeps: Linux
          * sleeps forever.  The model reports the deadlock. */
@@ -392,21 +392,20 @@ static long clock_nanosleep_common(struct task_struct *t, const uint32_t a[6], i
         return 0;
     }
     clock_read(t, clk, &now);
-    uint64_t delta = a[1] & TIMER_ABSTIME ? (req > now ? req - now : 0) : req;
+    uint64_t delta = flags & TIMER_ABSTIME ? (req > now ? req - now : 0) : req;
     return time_sleep_until(t, kclock_cycles(t->k) + ns_to_cycles(t, delta));
 }
 
-long sys_clock_nanosleep(struct task_struct *t, const uint32_t a[6]) { return clock_nanosleep_common(t, a, 0); }
-long sys_clock_nanosleep_time64(struct task_struct *t, const uint32_t a[6]) { return clock_nanosleep_common(t, a, 1); }
+SYSCALL_DEFINE4(clock_nanosleep, uint32_t, which_clock, uint32_t, flags, uint32_t, rqtp, uint32_t, rmtp) { return clock_nanosleep_common(t, which_clock, flags, rqtp, rmtp, 0); }
+SYSCALL_DEFINE4(clock_nanosleep_time64, uint32_t, which_clock, uint32_t, flags, uint32_t, rqtp, uint32_t, rmtp) { return clock_nanosleep_common(t, which_clock, flags, rqtp, rmtp, 1); }
 
-long sys_nanosleep(struct task_struct *t, const uint32_t a[6])
+SYSCALL_DEFINE2(nanosleep, uint32_t, rqtp, uint32_t, rmtp)
 {
-    uint32_t b[6] = { 1, 0, a[0], a[1], 0, 0 };     /* CLOCK_MONOTONIC, relative */
-    return clock_nanosleep_common(t, b, 0);
+    return clock_nanosleep_common(t, 1 /* CLOCK_MONOTONIC */, 0 /* relative */, rqtp, rmtp, 0);
 }
 
 /* One task: nothing else to run. */
-long sys_sched_yield(struct task_struct *t, const uint32_t a[6]) { return 0; }
+SYSCALL_DEFINE0(sched_yield) { return 0; }
 
 /* ---- resource usage ---- */
 
@@ -428,9 +427,8 @@ static void cpu_split(const struct task_struct *t, uint64_t *utime, uint64_t *st
 
 /* getrusage (kernel/sys.c): SELF and THREAD are the guest; it has no
  * children.  struct rusage on i386: two timevals and 14 longs. */
-long sys_getrusage(struct task_struct *t, const uint32_t a[6])
+SYSCALL_DEFINE2(getrusage, int32_t, who, uint32_t, uru)
 {
-    int32_t who = (int32_t)a[0];
     uint32_t ru[18];
     if (who != 0 && who != -1 && who != 1)
         return -EINVAL;
@@ -444,17 +442,17 @@ long sys_getrusage(struct task_struct *t, const uint32_t a[6])
         ru[8] = (uint32_t)*t->k->clock.nr_faults;                                 /* ru_minflt */
         ru[16] = (uint32_t)t->k->clock.nr_sleeps;                                /* ru_nvcsw */
     }
-    return copy_to_user(t->mm, a[1], ru, sizeof ru) ? -EFAULT : 0;
+    return copy_to_user(t->mm, uru, ru, sizeof ru) ? -EFAULT : 0;
 }
 
 /* times(2): CPU times in USER_HZ ticks; returns the ticks since boot. */
-long sys_times(struct task_struct *t, const uint32_t a[6])
+SYSCALL_DEFINE1(times, uint32_t, tbuf)
 {
     uint64_t ut, st;
     cpu_split(t, &ut, &st);
     uint32_t tms[4] = { (uint32_t)(cycles_to_ns(t, ut) / (NSEC_PER_SEC / USER_HZ)),
                         (uint32_t)(cycles_to_ns(t, st) / (NSEC_PER_SEC / USER_HZ)), 0, 0 };
-    if (a[0] && copy_to_user(t->mm, a[0], tms, sizeof tms))
+    if (tbuf && copy_to_user(t->mm, tbuf, tms, sizeof tms))
         return -EFAULT;
     return (long)(uint32_t)(time_ns(t) / (NSEC_PER_SEC / USER_HZ));
 }

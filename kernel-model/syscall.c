@@ -61,7 +61,7 @@ long syscall_dispatch(struct task_struct *t)
     if (external && t->k->external.call)  /* a replay: the host part is not run */
         ret = t->k->external.call(t->k->external.ctx, t, nr, a);
     else
-        ret = finish_result((e && e->fn) ? e->fn(t, a) : -ENOSYS);
+        ret = finish_result((e && e->fn) ? e->fn(t, regs) : -ENOSYS);
     t->k->uaccess_data = 0;
     if (ret == -ENOSYS)
         count_enosys(&t->k->enosys, nr, e ? e->name : NULL);

@@ -1,6 +1,7 @@
 /*
  * syscall_table.c — the one table of i386 system calls the model knows:
- * number -> {name, handler, nargs, argument kinds}.
+ * number -> {name, handler, nargs, argument kinds}.  A handler named
+ * sys_NAME here is its SYSCALL_DEFINEn entry __ia32_sys_NAME.
  *
  * Numbers follow arch/x86/entry/syscalls/syscall_32.tbl, argument lists
  * the kernel's SYSCALL_DEFINEn.  A number without an entry, or one whose
@@ -12,11 +13,11 @@
 
 /* A number given twice would silently keep the last: make it an error. */
 #pragma GCC diagnostic error "-Woverride-init"
-#define S(nr, nm, f, n, ...) [nr] = { nm, f, n, { __VA_ARGS__ }, 0 }
+#define S(nr, nm, f, n, ...) [nr] = { nm, __ia32_##f, n, { __VA_ARGS__ }, 0 }
 /* X: a call whose result depends on the host or the engine's clock
  * (SYS_EXTERNAL, syscalls.h): files, descriptors, stdio, host ids, the
  * clocks, sleeps and real polls.  Replay returns its recorded result. */
-#define X(nr, nm, f, n, ...) [nr] = { nm, f, n, { __VA_ARGS__ }, SYS_EXTERNAL }
+#define X(nr, nm, f, n, ...) [nr] = { nm, __ia32_##f, n, { __VA_ARGS__ }, SYS_EXTERNAL }
 static const struct syscall_entry table[NR_SYSCALLS] = {
     S(1, "exit", sys_exit, 1, SA_INT),
     X(3, "read", sys_read, 3, SA_FD, SA_PTR_OUT, SA_SIZE),

@@ -49,7 +49,10 @@ enum syscall_arg {
     SA_ADDR,        /* a user address not dereferenced (mmap's addr, brk) */
 };
 
-typedef long (*syscall_fn)(struct task_struct *t, const uint32_t a[6]);
+struct pt_regs;
+/* A handler's entry (sys_internal.h: SYSCALL_DEFINEn makes it): the
+ * arguments unpacked from the call's registers. */
+typedef long (*syscall_fn)(struct task_struct *t, const struct pt_regs *regs);
 
 /* SYS_EXTERNAL: the result depends on something outside the kernel model
  * — the host (files, descriptors, stdio, host ids, a real poll) or the
