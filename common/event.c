@@ -61,10 +61,10 @@ void event_cause_end(struct event_stream *s, struct event *ev, uint64_t prev)
         event_emit(s, ev);
 }
 
-uint64_t event_syscall_enter(struct event_stream *s, uint32_t pid, uint32_t nr,
+uint64_t event_syscall_enter(struct event_stream *s, uint32_t pid, uint32_t tid, uint32_t nr,
                              const char *name, const uint32_t args[6], uint64_t *prev)
 {
-    struct event ev = { .type = EV_SYSCALL_ENTER, .pid = pid, .tid = pid };
+    struct event ev = { .type = EV_SYSCALL_ENTER, .pid = pid, .tid = tid };
     ev.u.syscall.nr = nr;
     ev.u.syscall.name = name;
     memcpy(ev.u.syscall.args, args, sizeof ev.u.syscall.args);
@@ -72,11 +72,11 @@ uint64_t event_syscall_enter(struct event_stream *s, uint32_t pid, uint32_t nr,
     return ev.seq;
 }
 
-void event_syscall_exit(struct event_stream *s, uint32_t pid, uint32_t nr,
+void event_syscall_exit(struct event_stream *s, uint32_t pid, uint32_t tid, uint32_t nr,
                         const char *name, const uint32_t args[6], int32_t ret,
                         uint64_t enter_seq, uint64_t prev)
 {
-    struct event ev = { .type = EV_SYSCALL_EXIT, .pid = pid, .tid = pid };
+    struct event ev = { .type = EV_SYSCALL_EXIT, .pid = pid, .tid = tid };
     ev.u.syscall.nr = nr;
     ev.u.syscall.name = name;
     memcpy(ev.u.syscall.args, args, sizeof ev.u.syscall.args);

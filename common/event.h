@@ -168,7 +168,8 @@ struct file_map_event {
     uint64_t size, dev, ino;
 };
 
-/* EV_PROCESS_START / EV_PROCESS_EXIT. */
+/* EV_PROCESS_START (wake_up_new_task, before exec) and EV_PROCESS_EXIT
+ * (where the task dies: inside the exit_group or fault that ended it). */
 struct process_event {
     const char *comm;
     int32_t status;         /* exit: as the shell sees it (code, or 128+signal) */
@@ -178,7 +179,7 @@ struct event {
     uint64_t seq;           /* 1, 2, 3 ... over every event of the run */
     uint64_t cycle;         /* the clock when it was emitted */
     uint64_t cause;         /* seq of the syscall enter / fault begin, or 0 */
-    uint32_t pid, tid;
+    uint32_t pid, tid;      /* the process (Linux's tgid) and the thread (task pid) */
     enum event_type type;
     union {
         struct syscall_event syscall;
@@ -229,10 +230,11 @@ uint64_t event_cause_begin(struct event_stream *s, struct event *ev);
  * nothing): a begin and its end carry the same, enclosing cause. */
 void event_cause_end(struct event_stream *s, struct event *ev, uint64_t prev);
 
-/* The system call's two events, from its one dispatcher. */
-uint64_t event_syscall_enter(struct event_stream *s, uint32_t pid, uint32_t nr,
+/* The system call's two events, from its one dispatcher; pid is the
+ * process's id (Linux's tgid), tid the thread's. */
+uint64_t event_syscall_enter(struct event_stream *s, uint32_t pid, uint32_t tid, uint32_t nr,
                              const char *name, const uint32_t args[6], uint64_t *prev);
-void event_syscall_exit(struct event_stream *s, uint32_t pid, uint32_t nr,
+void event_syscall_exit(struct event_stream *s, uint32_t pid, uint32_t tid, uint32_t nr,
                         const char *name, const uint32_t args[6], int32_t ret,
                         uint64_t enter_seq, uint64_t prev);
 

@@ -49,7 +49,7 @@ long syscall_dispatch(struct task_struct *t, uint32_t nr, const uint32_t a[6])
     const struct syscall_entry *e = syscall_entry(nr);
     const char *name = (e && e->name) ? e->name : "unknown";
     uint64_t outer;                     /* the cause to restore at the exit */
-    uint64_t enter = event_syscall_enter(t->k->events, t->pid, nr, name, a, &outer);
+    uint64_t enter = event_syscall_enter(t->k->events, t->tgid, t->pid, nr, name, a, &outer);
     int external = e && (e->flags & SYS_EXTERNAL);
     t->k->uaccess_data = !external;     /* a model call's reads are replay inputs */
     long ret;
@@ -60,7 +60,7 @@ long syscall_dispatch(struct task_struct *t, uint32_t nr, const uint32_t a[6])
     t->k->uaccess_data = 0;
     if (ret == -ENOSYS)
         count_enosys(&t->k->enosys, nr, e ? e->name : NULL);
-    event_syscall_exit(t->k->events, t->pid, nr, name, a, (int32_t)ret, enter, outer);
+    event_syscall_exit(t->k->events, t->tgid, t->pid, nr, name, a, (int32_t)ret, enter, outer);
     if (signal_deliverable(&t->sig))    /* the return to user mode */
         signal_deliver_pending(t);
     if (kclock_cycles(t->k) >= t->k->clock.timer_cycle)   /* a timer expired in the call */
