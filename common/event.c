@@ -121,6 +121,31 @@ const char *fault_resolution_name(enum fault_resolution r)
     return (unsigned)r < FR_NR ? names[r] : "?";
 }
 
+const char *alloc_allocator_name(enum alloc_allocator a)
+{
+    static const char *const names[ALLOCATOR_NR] = {
+        [ALLOCATOR_MEMBLOCK] = "memblock", [ALLOCATOR_BUDDY] = "buddy",
+    };
+    return (unsigned)a < ALLOCATOR_NR ? names[a] : "?";
+}
+
+const char *alloc_op_name(enum alloc_op op)
+{
+    static const char *const names[ALLOC_OP_NR] = {
+        [ALLOC_OP_ALLOC] = "alloc", [ALLOC_OP_FREE] = "free", [ALLOC_OP_RESERVE] = "reserve",
+    };
+    return (unsigned)op < ALLOC_OP_NR ? names[op] : "?";
+}
+
+const char *vma_op_name(enum vma_op op)
+{
+    static const char *const names[VMA_OP_NR] = {
+        [VMA_OP_MAP] = "map", [VMA_OP_UNMAP] = "unmap", [VMA_OP_PROTECT] = "protect",
+        [VMA_OP_GROW] = "grow", [VMA_OP_BRK] = "brk",
+    };
+    return (unsigned)op < VMA_OP_NR ? names[op] : "?";
+}
+
 const char *flush_kind_name(enum flush_kind k)
 {
     switch (k) {

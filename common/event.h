@@ -64,6 +64,16 @@ const char *fault_resolution_name(enum fault_resolution r); /* "demand-zero", ..
 enum flush_kind { FLUSH_INVLPG, FLUSH_CR3, FLUSH_ALL, FLUSH_MODE };
 const char *flush_kind_name(enum flush_kind k);   /* "invlpg", "cr3", "all", "mode" */
 
+/* ---- allocation kinds and VMA operations (names are the trace's strings) ---- */
+
+enum alloc_allocator { ALLOCATOR_MEMBLOCK, ALLOCATOR_BUDDY, ALLOCATOR_NR };
+enum alloc_op { ALLOC_OP_ALLOC, ALLOC_OP_FREE, ALLOC_OP_RESERVE, ALLOC_OP_NR };
+enum vma_op { VMA_OP_MAP, VMA_OP_UNMAP, VMA_OP_PROTECT, VMA_OP_GROW, VMA_OP_BRK, VMA_OP_NR };
+
+const char *alloc_allocator_name(enum alloc_allocator a);  /* "memblock", "buddy" */
+const char *alloc_op_name(enum alloc_op op);               /* "alloc", "free", "reserve" */
+const char *vma_op_name(enum vma_op op);                   /* "map", "unmap", "protect", ... */
+
 /* ---- payloads ---- */
 
 #define WALK_MAX_LEVELS 3   /* 2-level: PDE, PTE; PAE: PDPTE, PDE, PTE */
@@ -115,8 +125,8 @@ struct fault_event {
 
 /* EV_ALLOC and EV_FREE. */
 struct alloc_event {
-    const char *allocator;  /* "memblock", "buddy" */
-    const char *op;         /* "alloc", "free", "reserve" */
+    uint8_t     allocator;  /* enum alloc_allocator */
+    uint8_t     op;         /* enum alloc_op */
     unsigned    order;
     uint32_t    pfn;
     const char *zone;       /* "DMA", "Normal", "HighMem" */
@@ -124,7 +134,7 @@ struct alloc_event {
 };
 
 struct vma_event {
-    const char *op;         /* "map", "unmap", "protect", "grow", "brk" */
+    uint8_t  op;            /* enum vma_op */
     uint32_t start, end;
     uint32_t prot;          /* PROT_* bits */
     uint32_t flags;         /* VM_* bits */
