@@ -61,10 +61,10 @@ void event_cause_end(struct event_stream *s, struct event *ev, uint64_t prev)
         event_emit(s, ev);
 }
 
-uint64_t event_syscall_enter(struct event_stream *s, uint32_t pid, uint32_t nr,
+uint64_t event_syscall_enter(struct event_stream *s, uint32_t pid, uint32_t tid, uint32_t nr,
                              const char *name, const uint32_t args[6], uint64_t *prev)
 {
-    struct event ev = { .type = EV_SYSCALL_ENTER, .pid = pid, .tid = pid };
+    struct event ev = { .type = EV_SYSCALL_ENTER, .pid = pid, .tid = tid };
     ev.u.syscall.nr = nr;
     ev.u.syscall.name = name;
     memcpy(ev.u.syscall.args, args, sizeof ev.u.syscall.args);
@@ -72,11 +72,11 @@ uint64_t event_syscall_enter(struct event_stream *s, uint32_t pid, uint32_t nr,
     return ev.seq;
 }
 
-void event_syscall_exit(struct event_stream *s, uint32_t pid, uint32_t nr,
+void event_syscall_exit(struct event_stream *s, uint32_t pid, uint32_t tid, uint32_t nr,
                         const char *name, const uint32_t args[6], int32_t ret,
                         uint64_t enter_seq, uint64_t prev)
 {
-    struct event ev = { .type = EV_SYSCALL_EXIT, .pid = pid, .tid = pid };
+    struct event ev = { .type = EV_SYSCALL_EXIT, .pid = pid, .tid = tid };
     ev.u.syscall.nr = nr;
     ev.u.syscall.name = name;
     memcpy(ev.u.syscall.args, args, sizeof ev.u.syscall.args);
@@ -119,6 +119,31 @@ const char *fault_resolution_name(enum fault_resolution r)
         [FR_OOM] = "OOM", [FR_BAD_PAGETABLE] = "bad-pagetable",
     };
     return (unsigned)r < FR_NR ? names[r] : "?";
+}
+
+const char *alloc_allocator_name(enum alloc_allocator a)
+{
+    static const char *const names[ALLOCATOR_NR] = {
+        [ALLOCATOR_MEMBLOCK] = "memblock", [ALLOCATOR_BUDDY] = "buddy",
+    };
+    return (unsigned)a < ALLOCATOR_NR ? names[a] : "?";
+}
+
+const char *alloc_op_name(enum alloc_op op)
+{
+    static const char *const names[ALLOC_OP_NR] = {
+        [ALLOC_OP_ALLOC] = "alloc", [ALLOC_OP_FREE] = "free", [ALLOC_OP_RESERVE] = "reserve",
+    };
+    return (unsigned)op < ALLOC_OP_NR ? names[op] : "?";
+}
+
+const char *vma_op_name(enum vma_op op)
+{
+    static const char *const names[VMA_OP_NR] = {
+        [VMA_OP_MAP] = "map", [VMA_OP_UNMAP] = "unmap", [VMA_OP_PROTECT] = "protect",
+        [VMA_OP_GROW] = "grow", [VMA_OP_BRK] = "brk",
+    };
+    return (unsigned)op < VMA_OP_NR ? names[op] : "?";
 }
 
 const char *flush_kind_name(enum flush_kind k)

@@ -64,6 +64,16 @@ const char *fault_resolution_name(enum fault_resolution r); /* "demand-zero", ..
 enum flush_kind { FLUSH_INVLPG, FLUSH_CR3, FLUSH_ALL, FLUSH_MODE };
 const char *flush_kind_name(enum flush_kind k);   /* "invlpg", "cr3", "all", "mode" */
 
+/* ---- allocation kinds and VMA operations (names are the trace's strings) ---- */
+
+enum alloc_allocator { ALLOCATOR_MEMBLOCK, ALLOCATOR_BUDDY, ALLOCATOR_NR };
+enum alloc_op { ALLOC_OP_ALLOC, ALLOC_OP_FREE, ALLOC_OP_RESERVE, ALLOC_OP_NR };
+enum vma_op { VMA_OP_MAP, VMA_OP_UNMAP, VMA_OP_PROTECT, VMA_OP_GROW, VMA_OP_BRK, VMA_OP_NR };
+
+const char *alloc_allocator_name(enum alloc_allocator a);  /* "memblock", "buddy" */
+const char *alloc_op_name(enum alloc_op op);               /* "alloc", "free", "reserve" */
+const char *vma_op_name(enum vma_op op);                   /* "map", "unmap", "protect", ... */
+
 /* ---- payloads ---- */
 
 #define WALK_MAX_LEVELS 3   /* 2-level: PDE, PTE; PAE: PDPTE, PDE, PTE */
@@ -115,8 +125,8 @@ struct fault_event {
 
 /* EV_ALLOC and EV_FREE. */
 struct alloc_event {
-    const char *allocator;  /* "memblock", "buddy" */
-    const char *op;         /* "alloc", "free", "reserve" */
+    uint8_t     allocator;  /* enum alloc_allocator */
+    uint8_t     op;         /* enum alloc_op */
     unsigned    order;
     uint32_t    pfn;
     const char *zone;       /* "DMA", "Normal", "HighMem" */
@@ -124,7 +134,7 @@ struct alloc_event {
 };
 
 struct vma_event {
-    const char *op;         /* "map", "unmap", "protect", "grow", "brk" */
+    uint8_t  op;            /* enum vma_op */
     uint32_t start, end;
     uint32_t prot;          /* PROT_* bits */
     uint32_t flags;         /* VM_* bits */
@@ -168,7 +178,8 @@ struct file_map_event {
     uint64_t size, dev, ino;
 };
 
-/* EV_PROCESS_START / EV_PROCESS_EXIT. */
+/* EV_PROCESS_START (wake_up_new_task, before exec) and EV_PROCESS_EXIT
+ * (where the task dies: inside the exit_group or fault that ended it). */
 struct process_event {
     const char *comm;
     int32_t status;         /* exit: as the shell sees it (code, or 128+signal) */
@@ -178,7 +189,7 @@ struct event {
     uint64_t seq;           /* 1, 2, 3 ... over every event of the run */
     uint64_t cycle;         /* the clock when it was emitted */
     uint64_t cause;         /* seq of the syscall enter / fault begin, or 0 */
-    uint32_t pid, tid;
+    uint32_t pid, tid;      /* the process (Linux's tgid) and the thread (task pid) */
     enum event_type type;
     union {
         struct syscall_event syscall;
@@ -229,10 +240,11 @@ uint64_t event_cause_begin(struct event_stream *s, struct event *ev);
  * nothing): a begin and its end carry the same, enclosing cause. */
 void event_cause_end(struct event_stream *s, struct event *ev, uint64_t prev);
 
-/* The system call's two events, from its one dispatcher. */
-uint64_t event_syscall_enter(struct event_stream *s, uint32_t pid, uint32_t nr,
+/* The system call's two events, from its one dispatcher; pid is the
+ * process's id (Linux's tgid), tid the thread's. */
+uint64_t event_syscall_enter(struct event_stream *s, uint32_t pid, uint32_t tid, uint32_t nr,
                              const char *name, const uint32_t args[6], uint64_t *prev);
-void event_syscall_exit(struct event_stream *s, uint32_t pid, uint32_t nr,
+void event_syscall_exit(struct event_stream *s, uint32_t pid, uint32_t tid, uint32_t nr,
                         const char *name, const uint32_t args[6], int32_t ret,
                         uint64_t enter_seq, uint64_t prev);
 

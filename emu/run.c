@@ -261,14 +261,6 @@ static void fill_result(struct machine *m, struct memsim_result *res, double wal
     machine_collect_stats(m, res);
 }
 
-/* The process's first and last event: the bounds a replay checks within. */
-static void emit_process(struct machine *m, enum event_type type)
-{
-    struct event ev = { .type = type, .pid = m->task->pid, .tid = m->task->pid };
-    ev.u.proc = (struct process_event){ .comm = m->task->comm, .status = m->task->exit_status };
-    event_emit(&m->events, &ev);
-}
-
 /* Run the machine built from img; the trace's runs row is completed
  * whichever way the guest's run ended (an exit, a signal, memsim's own
  * SIGINT/SIGTERM/SIGHUP/SIGPIPE). */
@@ -277,7 +269,7 @@ static int run_guest(struct machine *m, const struct memsim_options *opt,
                      double t0, char *err, size_t errlen)
 {
     m->task->exe_guest_path = guest_exe_path(opt);
-    emit_process(m, EV_PROCESS_START);
+    wake_up_new_task(m->task);              /* EV_PROCESS_START; its exit comes where it dies */
     interrupt_engine(m->ctx->uc);
     int failed = exec_program(m, img, fd) || cpu_run(m);
     interrupt_engine(NULL);                 /* before uc_close: the handler must not see it */
@@ -287,7 +279,6 @@ static int run_guest(struct machine *m, const struct memsim_options *opt,
     }
     if (!machine_stopped(m))
         machine_interrupted(m);             /* a signal during exec: still a complete row */
-    emit_process(m, EV_PROCESS_EXIT);
     fill_result(m, res, now_seconds() - t0);
     if (m->trace) {
         struct trace_run_totals tot = { m->icount, m->cycles, m->task->exit_status,

@@ -200,7 +200,8 @@ static void emit_file_map(struct task_struct *t, uint32_t fd, long r, const stru
     struct kernel *k = t->k;
     if (!k->events)
         return;
-    struct event ev = { .type = EV_FILE_MAP, .pid = t->pid, .tid = t->pid };
+    struct event ev = { .type = EV_FILE_MAP };
+    task_event_ids(t, &ev);
     struct file_map_event *e = &ev.u.file_map;
     *e = (struct file_map_event){ .fd = fd, .result = (int32_t)r, .f_mode = mf->f_mode };
     const struct vm_file *v = mf->vmf;

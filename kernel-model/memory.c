@@ -219,7 +219,7 @@ static int expand_stack(struct mm_struct *mm, struct vm_area_struct *vma, uint32
         return -EPERM;
     uint32_t old_start = vma->vm_start;
     vma->vm_start = new_start;
-    mm_report_vma(mm, "grow", vma);
+    mm_report_vma(mm, VMA_OP_GROW, vma);
     if (mm->notifier.vma_changed)
         mm->notifier.vma_changed(mm->notifier.ctx, mm, new_start, old_start);
     return 0;

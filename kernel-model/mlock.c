@@ -56,7 +56,7 @@ static long apply_vma_lock_flags(struct mm_struct *mm, uint32_t start, uint32_t 
             break;
         }
         v->vm_flags = (v->vm_flags & ~VM_LOCKED_MASK) | flags;
-        mm_report_vma(mm, "protect", v);
+        mm_report_vma(mm, VMA_OP_PROTECT, v);
         at = v->vm_end;
     }
     vma_merge_adjacent(mm);

@@ -375,6 +375,6 @@ long strncpy_from_user(struct mm_struct *mm, char *dst, uint32_t src, uint32_t m
 
 /* ---- helpers shared inside kernel-model ---- */
 uint32_t vm_flags_to_prot(uint32_t vm_flags);
-void mm_report_vma(struct mm_struct *mm, const char *op, const struct vm_area_struct *vma);
+void mm_report_vma(struct mm_struct *mm, enum vma_op op, const struct vm_area_struct *vma);
 
 #endif

@@ -70,14 +70,14 @@ static uint32_t calc_vm_flags(uint32_t prot, uint32_t flags)
     return vm;
 }
 
-void mm_report_vma(struct mm_struct *mm, const char *op, const struct vm_area_struct *vma)
+void mm_report_vma(struct mm_struct *mm, enum vma_op op, const struct vm_area_struct *vma)
 {
     struct kernel *k = mm->k;
     if (!k->events)
         return;
     struct event ev = { .type = EV_VMA, .pid = mm->pid, .tid = mm->pid };
     ev.u.vma = (struct vma_event){
-        .op = op, .start = vma->vm_start, .end = vma->vm_end,
+        .op = (uint8_t)op, .start = vma->vm_start, .end = vma->vm_end,
         .prot = vm_flags_to_prot(vma->vm_flags), .flags = vma->vm_flags,
         .name = vma->vm_name ? vma->vm_name : vma->vm_file ? vma->vm_file->path : "",
     };
@@ -144,7 +144,7 @@ int unmap_region(struct mm_struct *mm, uint32_t start, uint32_t end)
         return -ENOMEM;
     struct vm_area_struct *v;
     for_each_vma_range(mm, v, start, end) {
-        mm_report_vma(mm, "unmap", v);
+        mm_report_vma(mm, VMA_OP_UNMAP, v);
         zap_page_range(mm, v->vm_start, v->vm_end, (v->vm_flags & VM_EXEC) != 0);
     }
     vma_remove_range(mm, start, end);
@@ -267,7 +267,7 @@ long do_mmap_file(struct mm_struct *mm, uint32_t addr, uint32_t len, uint32_t pr
     struct vm_area_struct *nv = vma_insert(mm, &vma);
     if (!nv)
         return -ENOMEM;
-    mm_report_vma(mm, "map", nv);
+    mm_report_vma(mm, VMA_OP_MAP, nv);
     vma_merge_adjacent(mm);
     notify_vma_changed(mm, addr, addr + len);
     if ((vm_flags & VM_LOCKED_MASK) == VM_LOCKED)
@@ -354,7 +354,7 @@ long do_mprotect(struct mm_struct *mm, uint32_t start, uint32_t len, uint32_t pr
     struct vm_area_struct *v;
     for_each_vma_range(mm, v, start, end) {
         v->vm_flags = (v->vm_flags & ~(uint32_t)(VM_READ | VM_WRITE | VM_EXEC)) | prot;
-        mm_report_vma(mm, "protect", v);
+        mm_report_vma(mm, VMA_OP_PROTECT, v);
         change_protection(mm, v->vm_start, v->vm_end, v->vm_flags);
     }
     vma_merge_adjacent(mm);
@@ -390,7 +390,7 @@ static int brk_grow(struct mm_struct *mm, uint32_t old_end, uint32_t new_end)
     struct vm_area_struct *heap = vma_insert(mm, &vma);
     if (!heap)
         return -1;
-    mm_report_vma(mm, "brk", heap);
+    mm_report_vma(mm, VMA_OP_BRK, heap);
     vma_merge_adjacent(mm);
     notify_vma_changed(mm, old_end, new_end);
     if ((vma.vm_flags & VM_LOCKED_MASK) == VM_LOCKED)

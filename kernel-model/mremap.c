@@ -78,7 +78,7 @@ static long move_vma(struct mm_struct *mm, uint32_t addr, uint32_t old_len, uint
     struct vm_area_struct *moved_vma = vma_insert(mm, &nv);
     if (!moved_vma)
         return -ENOMEM;
-    mm_report_vma(mm, "map", moved_vma);
+    mm_report_vma(mm, VMA_OP_MAP, moved_vma);
     uint32_t moved = move_page_tables(mm, addr, new_addr, old_len, exec);
     if (moved < old_len) {                   /* out of page tables: undo */
         move_page_tables(mm, new_addr, addr, moved, exec);
@@ -177,7 +177,7 @@ long do_mremap(struct mm_struct *mm, uint32_t addr, uint32_t old_len, uint32_t n
         v->vm_file_bytes = grown_file_bytes(v, old_end - v->vm_start,
                                             old_end - v->vm_start + new_len - old_len);
         v->vm_end += new_len - old_len;
-        mm_report_vma(mm, "map", v);
+        mm_report_vma(mm, VMA_OP_MAP, v);
         vma_merge_adjacent(mm);
         notify_vma_changed(mm, old_end, addr + new_len);
         return populate_grown(mm, vm_flags, old_end, addr + new_len, addr);

@@ -81,14 +81,14 @@ static void setup_zones(struct pglist_data *pgdat)
 /* ---- events ------------------------------------------------------------- */
 
 static void report(const struct pglist_data *pgdat, enum event_type type,
-                   const char *allocator, const char *op, unsigned order, uint32_t pfn,
+                   enum alloc_allocator allocator, enum alloc_op op, unsigned order, uint32_t pfn,
                    enum page_purpose purpose)
 {
     if (!pgdat->events)
         return;
     struct event ev = { .type = type };
     ev.u.alloc = (struct alloc_event){
-        .allocator = allocator, .op = op, .order = order, .pfn = pfn,
+        .allocator = (uint8_t)allocator, .op = (uint8_t)op, .order = order, .pfn = pfn,
         .zone = zone_name(pfn_zone(pfn)), .purpose = page_purpose_name(purpose),
     };
     event_emit(pgdat->events, &ev);
@@ -282,7 +282,7 @@ uint32_t alloc_pages(struct pglist_data *pgdat, gfp_t gfp, unsigned order,
     if (pfn == PFN_NONE)
         return PFN_NONE;
     prep_new_page(pgdat->pm, pfn, order, gfp, purpose);
-    report(pgdat, EV_ALLOC, "buddy", "alloc", order, pfn, purpose);
+    report(pgdat, EV_ALLOC, ALLOCATOR_BUDDY, ALLOC_OP_ALLOC, order, pfn, purpose);
     return pfn;
 }
 
@@ -353,7 +353,7 @@ void free_pages(struct pglist_data *pgdat, uint32_t pfn, unsigned order)
     struct zone *zone = &pgdat->node_zones[pfn_zone(pfn)];
     struct page *page = pfn_to_page(pgdat->pm, pfn);
 
-    report(pgdat, EV_FREE, "buddy", "free", order, pfn, (enum page_purpose)page->purpose);
+    report(pgdat, EV_FREE, ALLOCATOR_BUDDY, ALLOC_OP_FREE, order, pfn, (enum page_purpose)page->purpose);
     free_pages_prepare(pgdat->pm, pfn, order);
     __free_one_page(pgdat->pm, zone, pfn, order);
     zone->free_pages += 1u << order;
@@ -414,7 +414,7 @@ static void memblock_reserve(struct pglist_data *pgdat, struct memblock *mb,
     mb->reserved[mb->cnt].base = base;
     mb->reserved[mb->cnt++].size = size;
     pgdat->reserved_pages += size;
-    report(pgdat, EV_ALLOC, "memblock", "reserve", 0, base, purpose);
+    report(pgdat, EV_ALLOC, ALLOCATOR_MEMBLOCK, ALLOC_OP_RESERVE, 0, base, purpose);
 }
 
 /* Hand [start, end) to buddy in the largest naturally aligned blocks

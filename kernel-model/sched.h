@@ -50,6 +50,10 @@ struct itimer {
 
 struct task_struct {
     struct kernel *k;
+    /* Linux's naming: pid is this thread's id, tgid the process's (the
+     * thread group's: the pid of its first thread), ppid its parent's.
+     * One task per process for now, so pid == tgid; events carry
+     * pid = tgid and tid = pid (task_event_ids). */
     uint32_t pid, tgid, ppid;
     enum task_state state;
 
@@ -104,7 +108,21 @@ void task_set_comm(struct task_struct *t, const char *path);
 
 static inline int task_dead(const struct task_struct *t) { return t->state == TASK_DEAD; }
 
-/* The task ends (exit_group): status code, reason "exit", no report. */
+/* An event's pid (the process: tgid) and tid (the thread: pid) for t. */
+static inline void task_event_ids(const struct task_struct *t, struct event *ev)
+{
+    ev->pid = t->tgid;
+    ev->tid = t->pid;
+}
+
+/* The task starts to run (Linux's wake_up_new_task): EV_PROCESS_START, the
+ * first event of its life, which emu and replay both call before its exec.
+ * Its last, EV_PROCESS_EXIT, is emitted where it dies (task_exit*). */
+void wake_up_new_task(struct task_struct *t);
+
+/* The task ends (exit_group): status code, reason "exit", no report.
+ * Every way of dying emits EV_PROCESS_EXIT with the shell's status, inside
+ * the system call or fault that ended the task (before its exit event). */
 void task_exit(struct task_struct *t, int code);
 /* The task is killed by sig with a report line; the first cause of death
  * is the one reported.  Both stop the engine (arch ops) when it runs. */

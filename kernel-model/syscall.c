@@ -54,7 +54,7 @@ long syscall_dispatch(struct task_struct *t)
     const struct syscall_entry *e = syscall_entry(nr);
     const char *name = (e && e->name) ? e->name : "unknown";
     uint64_t outer;                     /* the cause to restore at the exit */
-    uint64_t enter = event_syscall_enter(t->k->events, t->pid, nr, name, a, &outer);
+    uint64_t enter = event_syscall_enter(t->k->events, t->tgid, t->pid, nr, name, a, &outer);
     int external = e && (e->flags & SYS_EXTERNAL);
     t->k->uaccess_data = !external;     /* a model call's reads are replay inputs */
     long ret;
@@ -65,7 +65,7 @@ long syscall_dispatch(struct task_struct *t)
     t->k->uaccess_data = 0;
     if (ret == -ENOSYS)
         count_enosys(&t->k->enosys, nr, e ? e->name : NULL);
-    event_syscall_exit(t->k->events, t->pid, nr, name, a, (int32_t)ret, enter, outer);
+    event_syscall_exit(t->k->events, t->tgid, t->pid, nr, name, a, (int32_t)ret, enter, outer);
     regs->ax = (uint32_t)ret;
     if (signal_deliverable(&t->sig))    /* the return to user mode */
         signal_deliver_pending(t);

@@ -59,9 +59,24 @@ void task_free(struct task_struct *t)
     free(t);
 }
 
+/* EV_PROCESS_START / EV_PROCESS_EXIT: the bounds of the task's events. */
+static void emit_process(struct task_struct *t, enum event_type type)
+{
+    struct event ev = { .type = type };
+    task_event_ids(t, &ev);
+    ev.u.proc = (struct process_event){ .comm = t->comm, .status = t->exit_status };
+    event_emit(t->k->events, &ev);
+}
+
+void wake_up_new_task(struct task_struct *t)
+{
+    emit_process(t, EV_PROCESS_START);
+}
+
 static void task_mark_dead(struct task_struct *t)
 {
     t->state = TASK_DEAD;
+    emit_process(t, EV_PROCESS_EXIT);
     if (t->k->arch.task_dead)
         t->k->arch.task_dead(t->k->arch.ctx, t);
 }

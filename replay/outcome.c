@@ -238,10 +238,12 @@ int outcome_from_event(const struct event *ev, uint64_t open_fault, struct outco
         return 1;
     case EV_ALLOC:
     case EV_FREE:
-        set(o, EV_ALLOC, a->allocator, a->op, a->zone, a->purpose, a->order, a->pfn, N, N);
+        set(o, EV_ALLOC, alloc_allocator_name((enum alloc_allocator)a->allocator),
+            alloc_op_name((enum alloc_op)a->op), a->zone, a->purpose, a->order, a->pfn, N, N);
         return 1;
     case EV_VMA:
-        set(o, EV_VMA, v->op, v->name, "", "", v->start, v->end, v->prot, v->flags);
+        set(o, EV_VMA, vma_op_name((enum vma_op)v->op), v->name, "", "", v->start, v->end,
+            v->prot, v->flags);
         return 1;
     case EV_TLB_FLUSH:
         set(o, EV_TLB_FLUSH, flush_kind_name((enum flush_kind)ev->u.flush.kind), "", "", "",

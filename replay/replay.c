@@ -160,6 +160,7 @@ static int run_exec(struct replay *rp, char *err, size_t errlen)
         snprintf(err, errlen, "out of host memory");
         return -1;
     }
+    wake_up_new_task(rp->t);                /* as emu's run does before its exec */
     struct mm_struct *mm = mm_alloc(rp->t->k, rp->t->pid);
     if (mm) {
         if (rp->r.max_map_count)

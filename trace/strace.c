@@ -101,12 +101,14 @@ static int named(const struct syscall_entry *e, const char *const *names)
 }
 
 /* The result: an error as -1 ENAME (message); an address in hex for the
- * calls that return one; "?" for the calls that do not return. */
-static void put_result(const struct strace *s, const struct syscall_entry *e, int32_t ret)
+ * calls that return one; "?" for the calls that do not return, and for a
+ * call the task died in (returned 0). */
+static void put_result(const struct strace *s, const struct syscall_entry *e, int32_t ret,
+                       int returned)
 {
     static const char *const no_return[] = { "exit", "exit_group", NULL };
     static const char *const address[] = { "brk", "mmap", "mmap2", "mremap", "shmat", NULL };
-    if (named(e, no_return)) {
+    if (!returned || named(e, no_return)) {
         fputc('?', s->out);
     } else if (ret < 0 && ret >= -4095) {
         const char *name = strerrorname_np(-ret);
@@ -121,7 +123,7 @@ static void put_result(const struct strace *s, const struct syscall_entry *e, in
     }
 }
 
-static void print_call(struct strace *s, const struct syscall_event *c)
+static void print_call(struct strace *s, const struct syscall_event *c, int returned)
 {
     const struct syscall_entry *e = syscall_entry(c->nr);
     unsigned nargs = e && e->name ? e->nargs : 6;
@@ -135,7 +137,7 @@ static void print_call(struct strace *s, const struct syscall_event *c)
         put_arg(s, e && e->name ? (enum syscall_arg)e->arg[i] : SA_UINT, c->args[i]);
     }
     fputs(") = ", s->out);
-    put_result(s, e, c->ret);
+    put_result(s, e, c->ret, returned);
     fputc('\n', s->out);
 }
 
@@ -145,6 +147,7 @@ void strace_consume(void *ctx, const struct event *ev)
     switch (ev->type) {
     case EV_SYSCALL_ENTER:
         s->in_call = 1;
+        s->call = ev->u.syscall;
         s->nstr = 0;
         break;
     case EV_UACCESS: {
@@ -156,10 +159,16 @@ void strace_consume(void *ctx, const struct event *ev)
         break;
     }
     case EV_SYSCALL_EXIT:
-        print_call(s, &ev->u.syscall);
+        if (s->in_call)                 /* else printed when the task died in it */
+            print_call(s, &ev->u.syscall, 1);
         s->in_call = 0;
         break;
     case EV_PROCESS_EXIT:
+        /* the task died inside a call (exit_group, a kill while blocked):
+         * the call first, unfinished, as strace prints it */
+        if (s->in_call)
+            print_call(s, &s->call, 0);
+        s->in_call = 0;
         /* the status as the shell sees it: 128 + the signal that killed it */
         if (ev->u.proc.status > 128 && ev->u.proc.status < 128 + 65)
             fprintf(s->out, "+++ killed by %s +++\n", signal_name(ev->u.proc.status - 128));

@@ -22,6 +22,7 @@
 struct strace {
     FILE *out;
     int in_call;                    /* between a syscall enter and its exit */
+    struct syscall_event call;      /* that enter's call (nr, args) */
     uint32_t str_addr[6];           /* strings read during the call ... */
     char str[6][STRACE_STR_MAX + 8];  /* ... as printed, quoted */
     unsigned nstr;

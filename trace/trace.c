@@ -280,8 +280,8 @@ static void row_alloc(struct trace *t, const struct event *e)
     sqlite3_stmt *s = row_begin(t, ST_ALLOC, COLS_ALLOC, e);
     if (!s)
         return;
-    bind_text(s, 3, ev->allocator);
-    bind_text(s, 4, ev->op);
+    bind_text(s, 3, alloc_allocator_name((enum alloc_allocator)ev->allocator));
+    bind_text(s, 4, alloc_op_name((enum alloc_op)ev->op));
     bind_u64(s, 5, ev->order);
     bind_u64(s, 6, ev->pfn);
     bind_text(s, 7, ev->zone);
@@ -301,7 +301,7 @@ static void row_vma(struct trace *t, const struct event *e)
         ev->prot & 4 ? 'x' : '-', '\0',
     };
     bind_u64(s, 3, e->pid);
-    bind_text(s, 4, ev->op);
+    bind_text(s, 4, vma_op_name((enum vma_op)ev->op));
     bind_u64(s, 5, ev->start);
     bind_u64(s, 6, ev->end);
     bind_u64(s, 7, ev->prot);

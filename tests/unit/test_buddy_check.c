@@ -97,8 +97,8 @@ static int event_is(const struct rec *r, unsigned i, const char *allocator,
         return 0;
     const struct alloc_event *ev = &r->ev[i];
 
-    return !strcmp(ev->allocator, allocator) &&
-           !strcmp(ev->op, op) && ev->order == order && ev->pfn == pfn &&
+    return !strcmp(alloc_allocator_name(ev->allocator), allocator) &&
+           !strcmp(alloc_op_name(ev->op), op) && ev->order == order && ev->pfn == pfn &&
            !strcmp(ev->zone, zone) && !strcmp(ev->purpose, purpose);
 }
 

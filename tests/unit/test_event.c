@@ -59,10 +59,10 @@ static void test_seq_every_sink(void)
     }
     uint64_t prev;
     uint32_t args[6] = { 1, 2, 3, 4, 5, 6 };
-    uint64_t enter = event_syscall_enter(&s, 1, 45, "brk", args, &prev);
+    uint64_t enter = event_syscall_enter(&s, 1, 1, 45, "brk", args, &prev);
     struct event inner = { .type = EV_ALLOC };
     event_emit(&s, &inner);
-    event_syscall_exit(&s, 1, 45, "brk", args, -12, enter, prev);
+    event_syscall_exit(&s, 1, 1, 45, "brk", args, -12, enter, prev);
 
     CHECK_EQ(a.n, 8);
     CHECK_EQ(b.n, 8);
@@ -146,10 +146,10 @@ static void test_fault_causes(void)
     /* A fault inside a system call (a uaccess fault): the fault is caused by
      * the call, its allocation by the fault; after the call, no cause. */
     uint32_t args[6] = { 0 };
-    uint64_t prev, enter = event_syscall_enter(s, 5, 3, "read", args, &prev);
+    uint64_t prev, enter = event_syscall_enter(s, 5, 5, 3, "read", args, &prev);
     from = a.n;
     CHECK_EQ(do_page_fault(sys.mm, (uint32_t)addr + PG, X86_PF_WRITE, MMU_WRITE, 0), FAULT_OK);
-    event_syscall_exit(s, 5, 3, "read", args, 1, enter, prev);
+    event_syscall_exit(s, 5, 5, 3, "read", args, 1, enter, prev);
     begin = find(&a, from, EV_FAULT_BEGIN);
     alloc = find(&a, from, EV_ALLOC);
     fault = find(&a, from, EV_FAULT);

@@ -46,7 +46,7 @@ static void on_fault(const struct fault_event *ev)
 static void on_vma(const struct vma_event *ev)
 {
     if (elog.nv < 64) {
-        elog.vop[elog.nv] = ev->op;
+        elog.vop[elog.nv] = vma_op_name(ev->op);
         elog.vstart[elog.nv] = ev->start;
     }
     elog.nv++;

@@ -68,6 +68,50 @@ static void test_dispatch(void)
     sys_fini(&s);
 }
 
+struct seen {
+    unsigned n;
+    struct event ev[8];
+};
+
+static void record(void *ctx, const struct event *ev)
+{
+    struct seen *s = ctx;
+    if (s->n < 8)
+        s->ev[s->n++] = *ev;
+}
+
+/* The task's first and last events come from the kernel model: start at
+ * wake_up_new_task, exit where it dies — inside exit_group, caused by it,
+ * before the call's exit event — once; pid is the process (tgid), tid the
+ * thread (the task's pid). */
+static void test_process_events(void)
+{
+    struct sys s;
+    struct seen seen = { 0 };
+    struct task_struct *t = boot_task(&s);
+    s.k.events = test_stream(&seen, record);
+    t->pid = GUEST_PID + 1;             /* a thread of process GUEST_PID */
+    wake_up_new_task(t);
+    uint32_t a[6] = { 7, 0, 0, 0, 0, 0 };
+    syscall_dispatch(t, NR_EXIT_GROUP, a);
+    task_exit_signal(t, 9, "too late");                     /* dead already: no event */
+    CHECK_EQ(seen.n, 4);
+    CHECK_EQ(seen.ev[0].type, EV_PROCESS_START);
+    CHECK(!strcmp(seen.ev[0].u.proc.comm, "prog"));
+    CHECK_EQ(seen.ev[1].type, EV_SYSCALL_ENTER);
+    CHECK_EQ(seen.ev[2].type, EV_PROCESS_EXIT);
+    CHECK_EQ(seen.ev[2].u.proc.status, 7);
+    CHECK_EQ(seen.ev[2].cause, seen.ev[1].seq);
+    CHECK_EQ(seen.ev[3].type, EV_SYSCALL_EXIT);
+    for (unsigned i = 0; i < seen.n; i++) {
+        CHECK_EQ(seen.ev[i].pid, GUEST_PID);
+        CHECK_EQ(seen.ev[i].tid, GUEST_PID + 1);
+    }
+    s.k.events = NULL;
+    task_free(t);
+    sys_fini(&s);
+}
+
 /* Every entry with a handler has a name and at most six arguments of known
  * kinds; names are unique (a copy-pasted entry shows as a duplicate name;
  * a duplicate number is a build error, -Werror=override-init). */
@@ -102,6 +146,7 @@ int main(void)
 {
     test_task_lifetime();
     test_dispatch();
+    test_process_events();
     test_table();
     return CHECK_DONE();
 }

@@ -137,13 +137,13 @@ static void write_events(struct trace *t)
         .error_code = 4, .access = MMU_READ, .kind = FK_BAD,
         .resolution = FR_SIGSEGV_MAPERR, .pfn = UINT32_MAX } };
     emit(250, EV_FAULT, 8, &e);
-    e = (struct event){ .u.alloc = { "buddy", "alloc", 2, 0x1234, "Normal", "anon" } };
+    e = (struct event){ .u.alloc = { ALLOCATOR_BUDDY, ALLOC_OP_ALLOC, 2, 0x1234, "Normal", "anon" } };
     emit(300, EV_ALLOC, 0, &e);
-    e = (struct event){ .u.alloc = { "memblock", "reserve", 0, 0x10, "DMA", "kernel-image" } };
+    e = (struct event){ .u.alloc = { ALLOCATOR_MEMBLOCK, ALLOC_OP_RESERVE, 0, 0x10, "DMA", "kernel-image" } };
     emit(350, EV_ALLOC, 0, &e);
-    e = (struct event){ .u.vma = { "map", 0x08048000, 0x0804a000, 5, 0x875, "/bin/x,\"y\"" } };
+    e = (struct event){ .u.vma = { VMA_OP_MAP, 0x08048000, 0x0804a000, 5, 0x875, "/bin/x,\"y\"" } };
     emit(400, EV_VMA, 7, &e);
-    e = (struct event){ .u.vma = { "brk", 0x0804c000, 0x0804d000, 3, 0x100073, NULL } };
+    e = (struct event){ .u.vma = { VMA_OP_BRK, 0x0804c000, 0x0804d000, 3, 0x100073, NULL } };
     emit(450, EV_VMA, 7, &e);
     e = (struct event){ .u.syscall = { 45, "brk", { 0x0804d000, 0, 0, 0, 0, 0 }, -12, 0 } };
     emit(500, EV_SYSCALL_EXIT, 7, &e);

@@ -35,7 +35,7 @@ static void on_vma(void *ctx, const struct event *e)
         return;
     if (vlog.n < 64) {
         struct vma_rec *r = &vlog.v[vlog.n];
-        r->op = ev->op;
+        r->op = vma_op_name(ev->op);
         r->start = ev->start;
         r->end = ev->end;
         r->prot = ev->prot;
