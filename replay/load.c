@@ -208,8 +208,8 @@ static int read_all(sqlite3 *db, struct recorded *r, struct checker *c, char *er
 int recorded_load(sqlite3 *db, struct recorded *r, struct checker *c, char *err, size_t errlen)
 {
     /* One read transaction: outside one, every statement takes and drops
-     * the file's shared lock and looks for a hot journal (two fcntl and two
-     * stat calls a statement, ~0.2 ms each on a loaded host). */
+     * the file's shared lock and looks for a hot journal (four fcntl and
+     * two stat calls a statement). */
     int txn = sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
     int rc = read_all(db, r, c, err, errlen);
     if (txn)
