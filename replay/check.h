@@ -20,6 +20,7 @@
 #include "replay/replay.h"
 
 struct sqlite3;
+struct sqlite3_stmt;
 
 #define OUTCOME_NONE INT64_MIN    /* a NULL column / a field the event does not have */
 
@@ -67,9 +68,23 @@ int  outcome_from_event(const struct event *ev, uint64_t open_fault, struct outc
 int  outcome_same(const struct outcome *a, const struct outcome *b);
 /* One line of text, the same for a recorded and a replayed outcome. */
 void outcome_text(const struct outcome *o, char *buf, size_t n);
+/* The inputs share their rows with outcomes (a system call's is its
+ * syscalls row, a guest fault's its faults row), so each table is read
+ * once: row() is called for every syscalls and faults row, in seq order,
+ * with the outcome made of it and the statement on that row.  Past the
+ * outcome's columns the statement has, for a system call, enter_seq, nr,
+ * arg0..arg5 (columns OUTCOME_INPUT_COLS..+7), for a fault begin_seq
+ * (column OUTCOME_FAULT_BEGIN).  Nonzero: out of memory. */
+#define OUTCOME_INPUT_COLS  4
+#define OUTCOME_FAULT_BEGIN 9
+struct outcome_inputs {
+    void *ctx;
+    int (*row)(void *ctx, const struct outcome *o, struct sqlite3_stmt *s);
+};
 /* Read every recorded outcome into c->rec in seq order (one pass over each
- * table); -1 with one line in err. */
-int  outcome_load(struct sqlite3 *db, struct checker *c, char *err, size_t errlen);
+ * table) and hand the inputs to in; -1 with one line in err. */
+int  outcome_load(struct sqlite3 *db, struct checker *c, const struct outcome_inputs *in,
+                  char *err, size_t errlen);
 void outcome_free(struct checker *c);
 
 /* Start the group of recorded outcomes with seq in [from, to). */

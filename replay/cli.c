@@ -1,7 +1,7 @@
 /*
  * cli.c — the `replay` command line (replay.h replay_main), the one
  * implementation behind `memsim replay` and the memsim-replay executable
- * (replay_tool.c), which starts without loading Unicorn and Capstone.
+ * (replay_tool.c), which is linked without Unicorn and Capstone.
  */
 #include <inttypes.h>
 #include <sqlite3.h>

@@ -120,22 +120,30 @@ static int push_input(struct recorded *r, const struct input *in)
     return 0;
 }
 
-/* A syscall (kind 0) or a guest fault (kind 1) row. */
-static int row_input(void *ctx, sqlite3_stmt *s)
+/* A syscalls or faults row (check.h struct outcome_inputs): the system
+ * call's input, or a guest fault's.  The guest's own page faults are the
+ * user-mode ones (error code bit 2) the engine reports with cause 0;
+ * exec's copy_to_user faults (cause 0 too: no syscall led to them) and
+ * every fault inside a system call are supervisor faults, outcomes of the
+ * input that made them. */
+static int row_input(void *ctx, const struct outcome *o, sqlite3_stmt *s)
 {
-    struct input in = { .start = (uint64_t)sqlite3_column_int64(s, 0),
-                        .seq = (uint64_t)sqlite3_column_int64(s, 1),
-                        .is_fault = sqlite3_column_int(s, 2) };
-    for (int i = 0; i < 6; i++)
-        in.a[i] = (uint32_t)sqlite3_column_int64(s, 4 + i);
-    if (in.is_fault) {
-        in.address = in.a[0];
-        in.error_code = in.a[1];
-        in.eip = in.a[2];
-        in.access = (uint8_t)in.a[3];
-    } else {
-        in.nr = (uint32_t)sqlite3_column_int64(s, 3);
-        in.ret = (int32_t)sqlite3_column_int64(s, 10);
+    struct input in = { .seq = o->seq };
+    if (o->type == EV_FAULT) {          /* check.h: address error_code eip pfn */
+        if (o->cause != 0 || !(o->v[1] & 4))
+            return 0;
+        in.is_fault = 1;
+        in.start = (uint64_t)sqlite3_column_int64(s, OUTCOME_FAULT_BEGIN);
+        in.address = (uint32_t)o->v[0];
+        in.error_code = (uint32_t)o->v[1];
+        in.eip = (uint32_t)o->v[2];
+        in.access = strcmp(o->s[0], "read") == 0 ? 0 : strcmp(o->s[0], "write") == 0 ? 1 : 2;
+    } else {                            /* ret */
+        in.start = (uint64_t)sqlite3_column_int64(s, OUTCOME_INPUT_COLS);
+        in.nr = (uint32_t)sqlite3_column_int64(s, OUTCOME_INPUT_COLS + 1);
+        for (int i = 0; i < 6; i++)
+            in.a[i] = (uint32_t)sqlite3_column_int64(s, OUTCOME_INPUT_COLS + 2 + i);
+        in.ret = (int32_t)o->v[0];
     }
     return push_input(ctx, &in);
 }
@@ -156,53 +164,26 @@ static int row_file_map(void *ctx, sqlite3_stmt *s)
     return 0;
 }
 
-/* The guest's own page faults are the user-mode ones (error code bit 2) the
- * engine reports with cause 0; exec's copy_to_user faults (cause 0 too:
- * no syscall led to them) and every fault inside a system call are
- * supervisor faults, outcomes of the input that made them.  Each table is
- * read in seq order (its rowid: no sort); by_start() merges the two. */
-#define SYSCALL_INPUT_SQL                                                       \
-    "SELECT enter_seq, seq, 0, nr, arg0, arg1, arg2, arg3, arg4, arg5, ret FROM syscalls" \
-    " ORDER BY seq"
-#define FAULT_INPUT_SQL                                                         \
-    "SELECT begin_seq, seq, 1, 0, address, error_code, eip,"                    \
-    " CASE access WHEN 'read' THEN 0 WHEN 'write' THEN 1 ELSE 2 END, 0, 0, 0"     \
-    " FROM faults WHERE cause = 0 AND (error_code & 4) != 0 ORDER BY seq"
-
 static int cmp_start(const void *a, const void *b)
 {
     const struct input *x = a, *y = b;
     return x->start < y->start ? -1 : x->start > y->start;
 }
 
-static int sorted(const struct input *in, size_t n)
+/* The inputs come in row seq order (a system call's seq is its exit):
+ * re-drive them in start order.  A guest fault never starts inside a
+ * system call, so the two agree and this is only a check. */
+static void by_start(struct recorded *r)
 {
-    for (size_t i = 1; i < n; i++)
-        if (in[i - 1].start > in[i].start)
-            return 0;
-    return 1;
+    for (size_t i = 1; i < r->nr_in; i++)
+        if (r->in[i - 1].start > r->in[i].start) {
+            qsort(r->in, r->nr_in, sizeof *r->in, cmp_start);
+            return;
+        }
 }
 
-/* r->in is the syscalls [0, n_sys) then the faults: put them in start
- * order (a merge of the two runs; a sort should either be out of order). */
-static int by_start(struct recorded *r, size_t n_sys)
-{
-    size_t n = r->nr_in;
-    if (!sorted(r->in, n_sys) || !sorted(r->in + n_sys, n - n_sys)) {
-        qsort(r->in, n, sizeof *r->in, cmp_start);
-        return 0;
-    }
-    struct input *m = malloc((n ? n : 1) * sizeof *m);
-    if (!m)
-        return -1;
-    for (size_t i = 0, j = n_sys, k = 0; k < n; k++)
-        m[k] = j == n || (i < n_sys && r->in[i].start < r->in[j].start) ? r->in[i++] : r->in[j++];
-    memcpy(r->in, m, n * sizeof *m);
-    free(m);
-    return 0;
-}
-
-int recorded_load(sqlite3 *db, struct recorded *r, struct checker *c, char *err, size_t errlen)
+static int read_all(sqlite3 *db, struct recorded *r, struct checker *c, char *err,
+                    size_t errlen)
 {
     if (each_row(db, "SELECT program, size, ram, paging, seed, epoch, args, sha256, options, root, cpu,"
                  " cpu_config FROM runs ORDER BY id LIMIT 1",
@@ -216,18 +197,24 @@ int recorded_load(sqlite3 *db, struct recorded *r, struct checker *c, char *err,
                  row_segment, r, err, errlen) ||
         each_row(db, "SELECT a_type, a_val FROM run_inputs WHERE kind = 'auxv' ORDER BY idx",
                  row_auxv, r, err, errlen) ||
-        each_row(db, SYSCALL_INPUT_SQL, row_input, r, err, errlen))
-        return -1;
-    size_t n_sys = r->nr_in;
-    if (each_row(db, FAULT_INPUT_SQL, row_input, r, err, errlen))
-        return -1;
-    if (by_start(r, n_sys)) {
-        snprintf(err, errlen, "out of host memory");
-        return -1;
-    }
-    if (each_row(db, "SELECT cause, fd, result, f_mode, path, size, dev, ino FROM file_maps"
+        each_row(db, "SELECT cause, fd, result, f_mode, path, size, dev, ino FROM file_maps"
                  " ORDER BY seq", row_file_map, r, err, errlen) ||
-        outcome_load(db, c, err, errlen))
+        outcome_load(db, c, &(struct outcome_inputs){ r, row_input }, err, errlen))
+        return -1;
+    by_start(r);
+    return 0;
+}
+
+int recorded_load(sqlite3 *db, struct recorded *r, struct checker *c, char *err, size_t errlen)
+{
+    /* One read transaction: outside one, every statement takes and drops
+     * the file's shared lock and looks for a hot journal (four fcntl and
+     * two stat calls a statement). */
+    int txn = sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
+    int rc = read_all(db, r, c, err, errlen);
+    if (txn)
+        sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+    if (rc)
         return -1;
     if (!r->program || !r->exe_path) {
         snprintf(err, errlen, "the trace has no %s: the run did not start",

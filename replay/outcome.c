@@ -74,33 +74,58 @@ struct table {
 };
 
 static const struct table tables[] = {
-    { EV_FAULT, "SELECT seq, cause, access, kind, resolution, address, error_code, eip, pfn"
-      " FROM faults ORDER BY seq", 3, 4, 0, 1u << 3 },
+    /* + begin_seq: the walks a fault makes are the ones it caused */
+    { EV_FAULT, "SELECT seq, cause, access, kind, resolution, address, error_code, eip, pfn,"
+      " begin_seq FROM faults ORDER BY seq", 3, 4, 0, 1u << 3 },
     { EV_ALLOC, "SELECT seq, cause, allocator, op, zone, purpose, ord, pfn FROM allocations"
       " ORDER BY seq", 4, 2, 0, 0 },
     { EV_VMA, "SELECT seq, cause, op, name, start, stop, prot, flags FROM vmas ORDER BY seq",
       2, 4, 0, 0 },
     { EV_TLB_FLUSH, "SELECT seq, cause, kind, vaddr, cr3 FROM tlb_flushes ORDER BY seq",
       1, 2, 0, 1u << 0 },
-    { EV_SYSCALL_EXIT, "SELECT seq, cause, name, ret FROM syscalls ORDER BY seq", 1, 1, 0, 0 },
+    /* + the input's columns, from OUTCOME_INPUT_COLS (check.h) */
+    { EV_SYSCALL_EXIT, "SELECT seq, cause, name, ret, enter_seq, nr, arg0, arg1, arg2, arg3,"
+      " arg4, arg5 FROM syscalls ORDER BY seq", 1, 1, 0, 0 },
     { EV_UACCESS, "SELECT seq, cause, dir, addr, len, result, data FROM uaccess ORDER BY seq",
       1, 3, 1, 0 },
-    /* the walks a fault makes (the guest's TLB misses are not outcomes) */
+    /* The walks a fault makes (the guest's TLB misses, cause 0, are not
+     * outcomes); which of the caused ones a fault caused is decided once
+     * every fault is read (keep_fault_walks).  cause > 0 lets SQLite read
+     * them through the partial index translations_caused (trace/schema.h)
+     * when the trace has it, instead of scanning every walk. */
     { EV_WALK, "SELECT seq, cause, access, result, vaddr, user, error_code, paddr"
-      " FROM translations WHERE cause IN (SELECT begin_seq FROM faults) ORDER BY seq",
-      2, 4, 0, (1u << 2) | (1u << 3) },
+      " FROM translations WHERE cause > 0 ORDER BY seq", 2, 4, 0, (1u << 2) | (1u << 3) },
 };
 #define NR_TABLES (sizeof tables / sizeof *tables)
 
+/* The string a column held in the row before, interned: most rows repeat
+ * their table's allocator, op, zone ..., so a memcmp replaces the hash. */
+struct last_str {
+    const char *s;
+    int len;
+};
+
+static const char *column_str(struct strtab *t, sqlite3_stmt *s, int col, struct last_str *last)
+{
+    const char *v = (const char *)sqlite3_column_text(s, col);
+    int n = sqlite3_column_bytes(s, col);
+    if (last->s && v && n == last->len && memcmp(v, last->s, (size_t)n) == 0)
+        return last->s;
+    const char *in = strtab_intern(t, v);
+    if (in && v)
+        *last = (struct last_str){ in, n };
+    return in;
+}
+
 static int read_row(struct checker *c, const struct table *tb, sqlite3_stmt *s,
-                    struct outcome *o)
+                    struct last_str *last, struct outcome *o)
 {
     *o = (struct outcome){ .seq = (uint64_t)sqlite3_column_int64(s, 0),
                            .cause = (uint64_t)sqlite3_column_int64(s, 1), .type = tb->type,
                            .s = { "", "", "", "" },
                            .v = { OUTCOME_NONE, OUTCOME_NONE, OUTCOME_NONE, OUTCOME_NONE } };
     for (int i = 0; i < tb->ns; i++)
-        if (!(o->s[i] = strtab_intern(&c->strings, (const char *)sqlite3_column_text(s, 2 + i))))
+        if (!(o->s[i] = column_str(&c->strings, s, 2 + i, &last[i])))
             return -1;
     for (int i = 0; i < tb->nv; i++) {
         int col = 2 + tb->ns + i;
@@ -131,6 +156,54 @@ static int push(struct checker *c, const struct outcome *o)
     return 0;
 }
 
+/* The begin seqs of every recorded fault, ascending. */
+struct seqs {
+    uint64_t *v;
+    size_t n, cap;
+};
+
+static int seqs_push(struct seqs *q, uint64_t v)
+{
+    if (q->n == q->cap) {
+        size_t cap = q->cap ? 2 * q->cap : 256;
+        uint64_t *n = realloc(q->v, cap * sizeof *n);
+        if (!n)
+            return -1;
+        q->v = n;
+        q->cap = cap;
+    }
+    q->v[q->n++] = v;
+    return 0;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static int seqs_has(const struct seqs *q, uint64_t v)
+{
+    return bsearch(&v, q->v, q->n, sizeof v, cmp_u64) != NULL;
+}
+
+/* Keep the walks some fault caused (their cause is its begin seq); the
+ * others (the kernel's TLB-dependent walks inside system calls) are not
+ * outcomes. */
+static void keep_fault_walks(struct checker *c, struct seqs *begins)
+{
+    for (size_t i = 1; i < begins->n; i++)
+        if (begins->v[i - 1] > begins->v[i]) {
+            qsort(begins->v, begins->n, sizeof *begins->v, cmp_u64);
+            break;
+        }
+    size_t k = 0;
+    for (size_t i = 0; i < c->nr; i++)
+        if (c->rec[i].type != EV_WALK || seqs_has(begins, c->rec[i].cause))
+            c->rec[k++] = c->rec[i];
+    c->nr = k;
+}
+
 static void sql_error(sqlite3 *db, char *err, size_t errlen)
 {
     snprintf(err, errlen, sqlite3_errcode(db) == SQLITE_CORRUPT
@@ -138,12 +211,30 @@ static void sql_error(sqlite3 *db, char *err, size_t errlen)
              : "not a complete memsim trace of schema 7: %s", sqlite3_errmsg(db));
 }
 
+/* The row just merged: an outcome, and for faults and system calls also an
+ * input (in->row) and, for a fault, its begin seq. */
+static int take(struct checker *c, const struct outcome_inputs *in, sqlite3_stmt *s,
+                const struct outcome *o, struct seqs *begins)
+{
+    if (push(c, o))
+        return -1;
+    if (o->type == EV_FAULT && seqs_push(begins, (uint64_t)sqlite3_column_int64(s, OUTCOME_FAULT_BEGIN)))
+        return -1;
+    if ((o->type == EV_FAULT || o->type == EV_SYSCALL_EXIT) && in && in->row)
+        return in->row(in->ctx, o, s);
+    return 0;
+}
+
 /* The streams' current rows, merged: the smallest seq goes next. */
-int outcome_load(sqlite3 *db, struct checker *c, char *err, size_t errlen)
+int outcome_load(sqlite3 *db, struct checker *c, const struct outcome_inputs *in, char *err,
+                 size_t errlen)
 {
     sqlite3_stmt *st[NR_TABLES] = { 0 };
     struct outcome cur[NR_TABLES];
+    struct last_str last[NR_TABLES][4];
+    struct seqs begins = { 0 };
     int live[NR_TABLES] = { 0 }, rc = -1;
+    memset(last, 0, sizeof last);
     for (size_t i = 0; i < NR_TABLES; i++) {
         if (sqlite3_prepare_v2(db, tables[i].sql, -1, &st[i], NULL) != SQLITE_OK) {
             sql_error(db, err, errlen);
@@ -152,7 +243,7 @@ int outcome_load(sqlite3 *db, struct checker *c, char *err, size_t errlen)
     }
     for (size_t i = 0; i < NR_TABLES; i++) {
         int r = sqlite3_step(st[i]);
-        if (r == SQLITE_ROW && read_row(c, &tables[i], st[i], &cur[i]))
+        if (r == SQLITE_ROW && read_row(c, &tables[i], st[i], last[i], &cur[i]))
             goto oom;
         if (r != SQLITE_ROW && r != SQLITE_DONE)
             goto damaged;
@@ -165,15 +256,17 @@ int outcome_load(sqlite3 *db, struct checker *c, char *err, size_t errlen)
                 m = i;
         if (m == NR_TABLES)
             break;
-        if (push(c, &cur[m]))
+        live[m] = 0;                    /* c->rec owns its data now */
+        if (take(c, in, st[m], &cur[m], &begins))
             goto oom;
         int r = sqlite3_step(st[m]);
-        if (r == SQLITE_ROW && read_row(c, &tables[m], st[m], &cur[m]))
+        if (r == SQLITE_ROW && read_row(c, &tables[m], st[m], last[m], &cur[m]))
             goto oom;
         if (r != SQLITE_ROW && r != SQLITE_DONE)
             goto damaged;
         live[m] = r == SQLITE_ROW;
     }
+    keep_fault_walks(c, &begins);
     rc = 0;
     goto out;
 oom:
@@ -187,6 +280,7 @@ out:
             free(cur[i].data);
         sqlite3_finalize(st[i]);
     }
+    free(begins.v);
     return rc;
 }
 

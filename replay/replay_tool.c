@@ -1,7 +1,8 @@
 /*
  * replay_tool.c — memsim-replay: `memsim replay` as its own executable,
- * linked without Unicorn and Capstone so that a replay does not pay for
- * loading them (a few milliseconds of dynamic relocation per run).
+ * without the emulator (Unicorn, Capstone, emu/) linked in: a replay that
+ * needs nothing of them, also where memsim links the shared libraries
+ * (6-9 ms of dynamic relocation per start; docs/PERFORMANCE.md).
  *   memsim-replay [--ram SIZE] [--paging MODE] [--expect-same] [--db OUT] TRACE
  */
 #include "replay/replay.h"

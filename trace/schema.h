@@ -91,12 +91,16 @@
     " SUM(ret < 0 AND ret >= -4095) AS errors FROM syscalls"                 \
     " GROUP BY nr, name ORDER BY count DESC, nr;"
 
-/* Run by trace_close() when every row made it: the one index, so "which
+/* Run by trace_close() when every row made it: allocations_pfn, so "which
  * allocation gave the frame that resolved this fault" needs no table scan per
- * fault.  Allocations are a small share of the rows; measured ~0.4-0.8 s per
- * million allocation rows. */
+ * fault (allocations are a small share of the rows; measured ~0.4-0.8 s per
+ * million allocation rows); translations_caused, the walks something caused
+ * (a fault, a system call) in seq order, so replay reads the few walks that
+ * are outcomes without stepping through every guest TLB miss (a partial
+ * index: only the caused walks are in it; building it reads the table once). */
 #define TRACE_CLOSE_SQL                                                      \
-    "CREATE INDEX allocations_pfn ON allocations(pfn);"
+    "CREATE INDEX allocations_pfn ON allocations(pfn);"                      \
+    "CREATE INDEX translations_caused ON translations(seq) WHERE cause > 0;"
 
 /* Parameter 1 is seq, 2 cycle; `cause` is the one after the table's own
  * columns (COL_CAUSE in trace.c). */

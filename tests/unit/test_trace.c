@@ -238,6 +238,10 @@ static void check_run_and_views(sqlite3 *db)
     CHECK_EQ(q_int(db, "SELECT count(*) FROM runs"), 1);
     CHECK_EQ(q_int(db, "SELECT count(*) FROM sqlite_master WHERE type = 'index'"
                        " AND name = 'allocations_pfn' AND tbl_name = 'allocations'"), 1);
+    /* the caused walks' partial index replay reads them through */
+    CHECK_EQ(q_int(db, "SELECT count(*) FROM sqlite_master WHERE type = 'index'"
+                       " AND name = 'translations_caused' AND tbl_name = 'translations'"
+                       " AND sql LIKE '%WHERE cause > 0'"), 1);
     CHECK_STR(q_text(db, "SELECT program || '|' || args || '|' || sha256 || '|' ||"
                          " options || '|' || memsim_version FROM runs"),
               "/bin/x|/bin/x -v|abcd|cpu=test|0.1");
