@@ -7,7 +7,8 @@
 #ifndef MEMSIM_TRACE_SCHEMA_H
 #define MEMSIM_TRACE_SCHEMA_H
 
-#define TRACE_SCHEMA_VERSION "7"
+#define TRACE_SCHEMA_VERSION "8"
+#define TRACE_SCHEMA_OLDEST  7          /* the oldest version export and replay read */
 #define TRACE_MEMSIM_VERSION "0.1"
 #define TRACE_BATCH          100000   /* event rows per transaction */
 
@@ -34,7 +35,8 @@
     " cycles INTEGER, exit_status INTEGER, exit_reason TEXT,"                \
     " wall_seconds REAL, memsim_version TEXT, epoch INTEGER,"                \
     " size INTEGER, ram INTEGER, paging TEXT, cpu TEXT, seed INTEGER,"       \
-    " root TEXT, cpu_config TEXT, replay_of TEXT);"                          \
+    " root TEXT, cpu_config TEXT, replay_of TEXT, hz INTEGER,"               \
+    " trace_level TEXT);"                                                    \
     "CREATE TABLE run_inputs(run INTEGER, kind TEXT, idx INTEGER,"           \
     " value TEXT, a_type INTEGER, a_val INTEGER);"                           \
     "CREATE TABLE syscalls(seq INTEGER PRIMARY KEY, cycle INTEGER,"          \
@@ -120,7 +122,8 @@
 #define TRACE_INSERT_RUN                                                     \
     "INSERT INTO runs(program, args, sha256, options, started,"              \
     " memsim_version, epoch, size, ram, paging, cpu, seed, root, cpu_config,"\
-    " replay_of) VALUES(?,?,?,?,?,'" TRACE_MEMSIM_VERSION "',?,?,?,?,?,?,?,?,?)"
+    " replay_of, hz, trace_level)"                                           \
+    " VALUES(?,?,?,?,?,'" TRACE_MEMSIM_VERSION "',?,?,?,?,?,?,?,?,?,?,?)"
 #define TRACE_INSERT_INPUT   "INSERT INTO run_inputs VALUES(?,?,?,?,?,?)"
 #define TRACE_UPDATE_RUN                                                     \
     "UPDATE runs SET instructions=?, cycles=?, exit_status=?, exit_reason=?,"\

@@ -108,6 +108,7 @@ struct trace *trace_open(const char *path, char *err, size_t errlen)
         return NULL;
     }
     t->lock_fd = lock_fd;
+    t->level = TRACE_LEVEL_DEFAULT | TRACE_LEVEL_ALWAYS;
     int rc = sqlite3_open_v2(path, &t->db, SQLITE_OPEN_READWRITE |
                              SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK)
@@ -408,9 +409,25 @@ static void row_file_map(struct trace *t, const struct event *e)
     row_finish(t, s);
 }
 
+void trace_set_level(struct trace *t, uint32_t mask)
+{
+    if (t)
+        t->level = (mask & TRACE_LEVEL_ALL) | TRACE_LEVEL_ALWAYS;
+}
+
+/* The level whose bit records each event type's rows (0: no table). */
+static const uint32_t type_level[EV_NR_TYPES] = {
+    [EV_WALK] = TRACE_WALKS, [EV_FAULT] = TRACE_FAULTS, [EV_ALLOC] = TRACE_ALLOCS,
+    [EV_FREE] = TRACE_ALLOCS, [EV_VMA] = TRACE_VMAS, [EV_SYSCALL_EXIT] = TRACE_SYSCALLS,
+    [EV_SEGMENT] = TRACE_SEGMENTS, [EV_TLB_FLUSH] = TRACE_TLB, [EV_UACCESS] = TRACE_SYSCALLS,
+    [EV_FILE_MAP] = TRACE_SYSCALLS,
+};
+
 void trace_consume(void *ctx, const struct event *ev)
 {
     struct trace *t = ctx;
+    if ((unsigned)ev->type >= EV_NR_TYPES || !(t->level & type_level[ev->type]))
+        return;
     switch (ev->type) {
     case EV_WALK:         row_walk(t, ev); break;
     case EV_FAULT:        row_fault(t, ev); break;
