@@ -49,6 +49,7 @@ struct memsim_options {
 struct memsim_stat {
     char name[32];              /* e.g. "l1d.misses", "walk_cycles" */
     double value;
+    int ratio;                  /* derived from other counters (cpi): not in the trace */
 };
 
 #define MEMSIM_MAX_STATS 96

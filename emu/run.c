@@ -287,7 +287,9 @@ static int run_guest(struct machine *m, const struct memsim_options *opt,
                                         res->exit_reason, res->wall_seconds };
         trace_end_run(m->trace, &tot);
         for (unsigned i = 0; i < res->nr_stats; i++)
-            trace_stat(m->trace, m->task->pid, res->stats[i].name, res->stats[i].value);
+            if (!res->stats[i].ratio)
+                trace_stat(m->trace, m->task->pid, res->stats[i].name,
+                           (uint64_t)res->stats[i].value);
         res->trace_rows = trace_rows(m->trace);
     }
     return 0;

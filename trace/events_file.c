@@ -157,9 +157,13 @@ static int column_left_out(enum events_select sel, const char *table, const char
     return sel == EVENTS_SELECT_KERNEL && (!strcmp(col, "cycle") || !strcmp(col, "cycles"));
 }
 
+/* The kernel selection leaves out the engine's counters and checks (stats,
+ * segments) and processes, which replay makes again from the process
+ * events (not a replay input). */
 static int table_left_out(enum events_select sel, const char *table)
 {
-    return sel == EVENTS_SELECT_KERNEL && (!strcmp(table, "stats") || !strcmp(table, "segments"));
+    return sel == EVENTS_SELECT_KERNEL && (!strcmp(table, "stats") || !strcmp(table, "segments") ||
+                                           !strcmp(table, "processes"));
 }
 
 /* The rows of an event table the selection keeps (an SQL condition). */

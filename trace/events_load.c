@@ -416,10 +416,17 @@ static int header_line(struct loader *l, char *line)
     /* An older file's columns are a subset of this schema's: the new ones
      * stay NULL, and the database keeps the file's version. */
     char *sql = sqlite3_mprintf("INSERT INTO meta VALUES('events_select', %Q);"
-                                "UPDATE meta SET value = '%lld' WHERE key = 'schema_version'",
-                                sel, (long long)ver->v.i);
+                                "UPDATE meta SET value = '%lld' WHERE key = 'schema_version';%s",
+                                sel, (long long)ver->v.i,
+                                ver->v.i == 7 ? TRACE_SCHEMA7_STATS : "");
     int rc = sqlite3_exec(l->db, sql, NULL, NULL, NULL);
     sqlite3_free(sql);
+    if (!rc && ver->v.i == 7) {
+        ev_schema_free(&l->schema);
+        rc = ev_schema_read(l->db, &l->schema, l->err, l->errlen) ? -1 : 0;
+        if (rc)
+            return -1;
+    }
     return rc ? fail(l, "%s", sqlite3_errmsg(l->db)) : 0;
 }
 

@@ -139,8 +139,9 @@ int  trace_begin_run(struct trace *t, const struct trace_run_info *info);
  * types have no table. */
 void trace_consume(void *ctx, const struct event *ev);
 int  trace_end_run(struct trace *t, const struct trace_run_totals *totals);
-/* One counter of the run for process pid (the `stats` table). */
-int  trace_stat(struct trace *t, uint32_t pid, const char *name, double value);
+/* One counter of the run for process pid (the `stats` table: integers;
+ * a name once per pid). */
+int  trace_stat(struct trace *t, uint32_t pid, const char *name, uint64_t value);
 /* Commit, close and free t (t may be NULL).  Returns 0, or -1 with the
  * first failure's reason in err (the trace was incomplete or unwritable). */
 int  trace_close(struct trace *t, char *err, size_t errlen);

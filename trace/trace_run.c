@@ -20,14 +20,14 @@ static int run_step(struct trace *t, sqlite3_stmt *s)
     return rc == SQLITE_DONE ? 0 : -1;
 }
 
-int trace_stat(struct trace *t, uint32_t pid, const char *name, double value)
+int trace_stat(struct trace *t, uint32_t pid, const char *name, uint64_t value)
 {
     if (!t || t->failed)
         return -1;
     sqlite3_stmt *s = t->st[ST_STAT];
     sqlite3_bind_int64(s, 1, pid);
     sqlite3_bind_text(s, 2, name, -1, SQLITE_STATIC);
-    sqlite3_bind_double(s, 3, value);
+    bind_u64(s, 3, value);
     return run_step(t, s);
 }
 

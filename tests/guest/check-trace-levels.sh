@@ -42,7 +42,7 @@ count() { q "$1" "SELECT count(*) FROM $2"; }
 
 # none
 [ "$(q "$tmp/none.db" "SELECT trace_level FROM runs")" = none ] || problem "none: runs.trace_level is not 'none'"
-for t in runs run_inputs exec_image stats; do
+for t in runs run_inputs exec_image processes stats; do
     [ "$(count "$tmp/none.db" $t)" -gt 0 ] || problem "none: no $t rows"
 done
 for t in $event_tables file_maps; do

@@ -283,13 +283,14 @@ static void test_events(const char *path)
     CHECK_EQ(trace_rows(t), 11);
     CHECK_EQ(trace_end_run(t, &totals), 0);
     CHECK_EQ(trace_stat(t, 7, "l1d.misses", 1234), 0);
-    CHECK_EQ(trace_stat(t, 7, "cpi", 1.25), 0);
+    CHECK_EQ(trace_stat(t, 7, "walks", UINT64_C(1) << 40), 0);
     CHECK_EQ(trace_rows(t), 11);                   /* counters are not events: no seq */
     CHECK_EQ(trace_close(t, close_err, sizeof close_err), 0);
     CHECK_STR(close_err, "");
     sqlite3 *db = open_ro(path);
     CHECK_STR(q_text(db, "SELECT group_concat(pid || ' ' || name || ' ' || value, ';')"
-                         " FROM stats"), "7 l1d.misses 1234.0;7 cpi 1.25");
+                         " FROM stats"), "7 l1d.misses 1234;7 walks 1099511627776");
+    CHECK_STR(q_text(db, "SELECT group_concat(typeof(value)) FROM stats"), "integer,integer");
     check_order(db);
     check_translations(db);
     check_kernel_rows(db);
