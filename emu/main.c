@@ -1,7 +1,7 @@
 /*
  * main.c — the memsim command line.
  *
- *   memsim run [options] [--] PROGRAM [ARGS...]
+ *   memsim run [options] [--] PROGRAM [ARGS...]      (--trace LIST: trace/trace.h levels)
  *   memsim query [--csv] DB SQL
  *   memsim export TRACE [--format events] [--all] [-o FILE]
  *   memsim replay TRACE
@@ -45,9 +45,12 @@ static void usage(FILE *f)
         "  --no-trace     do not write a trace\n"
         "  --trace LIST   what the trace records, comma-separated (default: default):\n"
         "                   syscalls  system calls, the user memory they read/wrote, mmap'd files\n"
-        "                   faults    page faults      walks     page-table walks (translations)\n"
-        "                   allocs    frame allocations and frees   vmas  VMA changes\n"
-        "                   tlb       TLB flushes      segments  segment checks\n"
+        "                   faults    page faults\n"
+        "                   walks     page-table walks (translations)\n"
+        "                   allocs    frame allocations and frees\n"
+        "                   vmas      VMA changes\n"
+        "                   tlb       TLB flushes\n"
+        "                   segments  segment checks (non-flat segments)\n"
         "                   snapshots memory over time (snapshots)\n"
         "                   accesses  every fetch and data access (the access stream)\n"
         "                   default = all but accesses; all; none = only the run row, its\n"
