@@ -182,7 +182,9 @@ struct file_map_event {
  * (where the task dies: inside the exit_group or fault that ended it). */
 struct process_event {
     const char *comm;
+    uint32_t ppid;          /* the parent process */
     int32_t status;         /* exit: as the shell sees it (code, or 128+signal) */
+    const char *reason;     /* exit: "exit", "SIGSEGV", "OOM", ...; start: NULL */
 };
 
 struct event {

@@ -1,7 +1,7 @@
 /*
  * main.c — the memsim command line.
  *
- *   memsim run [options] [--] PROGRAM [ARGS...]
+ *   memsim run [options] [--] PROGRAM [ARGS...]      (--trace LIST: trace/trace.h levels)
  *   memsim query [--csv] DB SQL
  *   memsim export TRACE [--format events] [--all] [-o FILE]
  *   memsim replay TRACE
@@ -43,6 +43,19 @@ static void usage(FILE *f)
         "run options:\n"
         "  --db FILE      trace database (default memsim.db; the previous one becomes FILE.old)\n"
         "  --no-trace     do not write a trace\n"
+        "  --trace LIST   what the trace records, comma-separated (default: default):\n"
+        "                   syscalls  system calls, the user memory they read/wrote, mmap'd files\n"
+        "                   faults    page faults\n"
+        "                   walks     page-table walks (translations)\n"
+        "                   allocs    frame allocations and frees\n"
+        "                   vmas      VMA changes\n"
+        "                   tlb       TLB flushes\n"
+        "                   segments  segment checks (non-flat segments)\n"
+        "                   snapshots memory over time (snapshots)\n"
+        "                   accesses  every fetch and data access (the access stream)\n"
+        "                   default = all but accesses; all; none = only the run row, its\n"
+        "                   inputs, processes and stats.  replay needs syscalls,faults,walks,\n"
+        "                   allocs,vmas,tlb\n"
         "  --ram SIZE     modelled RAM, e.g. 64M, 1G (default 256M, 4M..4G)\n"
         "  --seed N       seed for getrandom and AT_RANDOM, decimal (default 0)\n"
         "  --epoch SECS   the guest's boot time, seconds since 1970 (default: now)\n"
@@ -161,7 +174,7 @@ static void print_summary(const struct memsim_options *o, const struct memsim_re
 }
 
 enum { O_DB = 256, O_NOTRACE, O_RAM, O_SEED, O_ROOT, O_ENVCLEAR, O_SUMMARY, O_HELP,
-       O_CPU, O_CPUCFG, O_STATS, O_ENGINE, O_PAGING, O_EPOCH, O_STRACE };
+       O_CPU, O_CPUCFG, O_STATS, O_ENGINE, O_PAGING, O_EPOCH, O_STRACE, O_TRACE };
 
 /* --epoch's limit: the last second of year 9999, so that epoch plus model
  * time fits every clock and date(1) can print it. */
@@ -187,6 +200,14 @@ static int run_option(struct run_args *a, int c, const char *arg)
         a->o.db_path = arg;
         return 0;
     case O_NOTRACE: a->o.db_path = NULL; return 0;
+    case O_TRACE: {
+        char why[512];
+        if (trace_level_parse(arg, &a->o.trace_level, why, sizeof why)) {
+            fprintf(stderr, "memsim: --trace %s: %s\n", arg, why);
+            return MEMSIM_EXIT_USAGE;
+        }
+        return 0;
+    }
     case O_RAM:
         if (parse_size(arg, &a->o.ram_bytes)) {
             fprintf(stderr, "memsim: --ram %s: expected a size from 4M to 4G, e.g. 64M\n", arg);
@@ -258,6 +279,7 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
         { "cpu", required_argument, 0, O_CPU }, { "cpu-config", required_argument, 0, O_CPUCFG },
         { "stats", no_argument, 0, O_STATS }, { "strace", no_argument, 0, O_STRACE }, { "engine", required_argument, 0, O_ENGINE },
         { "paging", required_argument, 0, O_PAGING }, { "epoch", required_argument, 0, O_EPOCH },
+        { "trace", required_argument, 0, O_TRACE },
         { 0, 0, 0, 0 },
     };
     int c, rc;
@@ -291,7 +313,8 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
 static int cmd_run(int argc, char **argv)
 {
     struct run_args a = {
-        .o = { .ram_bytes = 256ull << 20, .db_path = "memsim.db", .root = "/" },
+        .o = { .ram_bytes = 256ull << 20, .db_path = "memsim.db", .root = "/",
+               .trace_level = TRACE_LEVEL_DEFAULT },
         .cpu_name = cpu_preset_names[0],
     };
     struct memsim_options *o = &a.o;

@@ -31,6 +31,7 @@ struct memsim_options {
     char **envp;                /* guest environment, NULL-terminated */
     uint64_t ram_bytes;         /* --ram, default 256 MiB */
     const char *db_path;        /* --db, default "memsim.db"; NULL: no trace */
+    uint32_t trace_level;       /* --trace: trace_level_bits the trace records */
     uint64_t seed;              /* --seed: getrandom and AT_RANDOM */
     uint64_t epoch;             /* --epoch: the guest's boot time, seconds since
                                    1970 (the command line defaults it to the
@@ -48,6 +49,7 @@ struct memsim_options {
 struct memsim_stat {
     char name[32];              /* e.g. "l1d.misses", "walk_cycles" */
     double value;
+    int ratio;                  /* derived from other counters (cpi): not in the trace */
 };
 
 #define MEMSIM_MAX_STATS 96

@@ -168,6 +168,7 @@ static int machine_create(struct machine *m, const struct memsim_options *opt,
     /* The trace records from the kernel model's boot on. */
     if (opt->db_path && !(m->trace = trace_open(opt->db_path, err, errlen)))
         return MEMSIM_EXIT_INTERNAL;
+    trace_set_level(m->trace, opt->trace_level);
     event_stream_init(&m->events, &m->cycles);
     event_stream_add_sink(&m->events, m, machine_count_event);
     if (m->trace)
@@ -226,7 +227,8 @@ static void record_run_start(struct machine *m, const struct memsim_options *opt
         .options = opt->options_text ? opt->options_text : "", .epoch = (int64_t)opt->epoch,
         .size = size, .ram = opt->ram_bytes,
         .paging = opt->paging == PAGING_PAE ? "pae" : "2level",
-        .cpu = opt->cpu ? opt->cpu->name : NULL, .seed = opt->seed,
+        .cpu = opt->cpu ? opt->cpu->name : NULL, .hz = opt->cpu ? opt->cpu->hz : 0,
+        .seed = opt->seed,
         .root = opt->root ? opt->root : "/", .cpu_config = opt->cpu_config_path,
         .argc = opt->argc, .argv = opt->argv, .envp = opt->envp,
     };
@@ -285,7 +287,9 @@ static int run_guest(struct machine *m, const struct memsim_options *opt,
                                         res->exit_reason, res->wall_seconds };
         trace_end_run(m->trace, &tot);
         for (unsigned i = 0; i < res->nr_stats; i++)
-            trace_stat(m->trace, m->task->pid, res->stats[i].name, res->stats[i].value);
+            if (!res->stats[i].ratio)
+                trace_stat(m->trace, m->task->pid, res->stats[i].name,
+                           (uint64_t)res->stats[i].value);
         res->trace_rows = trace_rows(m->trace);
     }
     return 0;

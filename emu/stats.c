@@ -25,6 +25,17 @@ static void put(struct memsim_result *r, const char *name, double value)
     struct memsim_stat *s = &r->stats[r->nr_stats++];
     snprintf(s->name, sizeof s->name, "%s", name);
     s->value = value;
+    s->ratio = 0;
+}
+
+/* A ratio of two counters the trace has: printed by --stats, not recorded
+ * (the stats table holds integers; cpi = cycles / instructions). */
+static void put_ratio(struct memsim_result *r, const char *name, double value)
+{
+    unsigned n = r->nr_stats;
+    put(r, name, value);
+    if (r->nr_stats > n)
+        r->stats[n].ratio = 1;
 }
 
 static void put_level(struct memsim_result *r, const char *level, const char *field, double value)
@@ -60,7 +71,7 @@ void machine_collect_stats(struct machine *m, struct memsim_result *r)
     r->nr_stats = 0;
     put(r, "instructions", (double)m->icount);
     put(r, "cycles", (double)m->cycles);
-    put(r, "cpi", m->icount ? (double)m->cycles / (double)m->icount : 0);
+    put_ratio(r, "cpi", m->icount ? (double)m->cycles / (double)m->icount : 0);
     tlb_stats(r, &u->itlb);
     tlb_stats(r, &u->dtlb);
     tlb_stats(r, &u->stlb);

@@ -64,7 +64,9 @@ static void emit_process(struct task_struct *t, enum event_type type)
 {
     struct event ev = { .type = type };
     task_event_ids(t, &ev);
-    ev.u.proc = (struct process_event){ .comm = t->comm, .status = t->exit_status };
+    ev.u.proc = (struct process_event){ .comm = t->comm, .ppid = t->ppid,
+                                        .status = t->exit_status,
+                                        .reason = type == EV_PROCESS_EXIT ? t->exit_reason : NULL };
     event_emit(t->k->events, &ev);
 }
 

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "replay/recorded.h"
+#include "trace/trace.h"
 
 static char *dup_col(sqlite3_stmt *s, int i)
 {
@@ -22,7 +23,7 @@ static int each_row(sqlite3 *db, const char *sql, int (*row)(void *, sqlite3_stm
     if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK) {
         snprintf(err, errlen, sqlite3_errcode(db) == SQLITE_CORRUPT
                  ? "the trace is damaged or truncated: %s"
-                 : "not a complete memsim trace of schema 7: %s", sqlite3_errmsg(db));
+                 : "not a complete memsim trace: %s", sqlite3_errmsg(db));
         return -1;
     }
     int rc;
@@ -228,6 +229,43 @@ int recorded_load(sqlite3 *db, struct recorded *r, struct checker *c, char *err,
     return 0;
 }
 
+/* What replay reads: the inputs (syscalls, uaccess, file_maps; the guest's
+ * faults) and the outcomes it compares (faults, allocations, vmas,
+ * tlb_flushes, the walks of faults). */
+#define REPLAY_NEEDS \
+    (TRACE_SYSCALLS | TRACE_FAULTS | TRACE_WALKS | TRACE_ALLOCS | TRACE_VMAS | TRACE_TLB)
+
+/* runs.trace_level (schema 8; NULL, from an events file of schema 7, is
+ * the default level) must include REPLAY_NEEDS. */
+static int check_level(sqlite3 *db, char *err, size_t errlen)
+{
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(db, "SELECT trace_level FROM runs ORDER BY id LIMIT 1", -1, &s, NULL)) {
+        snprintf(err, errlen, "not a complete memsim trace: %s", sqlite3_errmsg(db));
+        return -1;
+    }
+    uint32_t level = TRACE_LEVEL_DEFAULT;
+    char why[256], text[128], lacks[128];
+    int rc = 0;
+    if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL) {
+        snprintf(text, sizeof text, "%s", (const char *)sqlite3_column_text(s, 0));
+        if (trace_level_parse(text, &level, why, sizeof why)) {
+            snprintf(err, errlen, "runs.trace_level: %s", why);
+            rc = -1;
+        }
+    }
+    sqlite3_finalize(s);
+    if (!rc && (level & REPLAY_NEEDS) != REPLAY_NEEDS) {
+        trace_level_text(level, text, sizeof text);
+        trace_level_text(REPLAY_NEEDS & ~level, lacks, sizeof lacks);
+        snprintf(err, errlen, "the trace lacks %s (it was recorded with --trace %s); record "
+                 "it with --trace default (replay reads syscalls,faults,walks,allocs,vmas,tlb)",
+                 lacks, text);
+        rc = -1;
+    }
+    return rc;
+}
+
 int recorded_check_schema(sqlite3 *db, char *err, size_t errlen)
 {
     sqlite3_stmt *s;
@@ -244,12 +282,12 @@ int recorded_check_schema(sqlite3 *db, char *err, size_t errlen)
         snprintf(err, errlen, "not a memsim trace (no schema_version)");
         return -1;
     }
-    if (v != REPLAY_SCHEMA) {
-        snprintf(err, errlen, "unsupported schema_version %d (replay reads %d; re-record the run)",
-                 v, REPLAY_SCHEMA);
+    if (v < REPLAY_SCHEMA_OLDEST || v > REPLAY_SCHEMA) {
+        snprintf(err, errlen, "unsupported schema_version %d (replay reads %d to %d; re-record "
+                 "the run)", v, REPLAY_SCHEMA_OLDEST, REPLAY_SCHEMA);
         return -1;
     }
-    return 0;
+    return v >= 8 ? check_level(db, err, errlen) : 0;
 }
 
 void recorded_free(struct recorded *r, struct checker *c)

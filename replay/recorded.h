@@ -16,7 +16,8 @@
 
 struct sqlite3;
 
-#define REPLAY_SCHEMA 7         /* the trace schema_version replay reads */
+#define REPLAY_SCHEMA_OLDEST 7  /* the trace schema_versions replay reads: 7 (no */
+#define REPLAY_SCHEMA 8         /* runs.trace_level: everything recorded) to 8 */
 
 struct input {
     uint64_t start, seq;        /* enter_seq / begin_seq, and the row's seq */
@@ -52,7 +53,9 @@ struct recorded {
     size_t nr_maps;
 };
 
-/* The schema check: REPLAY_SCHEMA in meta, else -1 with one line in err. */
+/* The schema check: a schema_version replay reads, and a trace level that
+ * recorded every table replay reads (its inputs and the outcomes it
+ * compares), else -1 with one line in err. */
 int  recorded_check_schema(struct sqlite3 *db, char *err, size_t errlen);
 /* Read every input into r and every recorded outcome into c; -1 with one
  * line in err (not a complete trace, damaged, out of memory). */

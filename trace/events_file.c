@@ -162,9 +162,13 @@ static int column_left_out(enum events_select sel, const char *table, const char
     return sel == EVENTS_SELECT_KERNEL && (!strcmp(col, "cycle") || !strcmp(col, "cycles"));
 }
 
+/* The kernel selection leaves out the engine's counters and checks (stats,
+ * segments) and processes, which replay makes again from the process
+ * events (not a replay input). */
 static int table_left_out(enum events_select sel, const char *table)
 {
-    return sel == EVENTS_SELECT_KERNEL && (!strcmp(table, "stats") || !strcmp(table, "segments"));
+    return sel == EVENTS_SELECT_KERNEL && (!strcmp(table, "stats") || !strcmp(table, "segments") ||
+                                           !strcmp(table, "processes"));
 }
 
 /* The rows of an event table the selection keeps (an SQL condition). */
@@ -434,7 +438,8 @@ static enum events_select effective_select(sqlite3 *db, enum events_select sel)
     return sel;
 }
 
-int ev_check_version(sqlite3 *db, const struct ev_schema *s, char *err, size_t errlen)
+int ev_check_version(sqlite3 *db, const struct ev_schema *s, int *version, char *err,
+                     size_t errlen)
 {
     sqlite3_stmt *st;
     int ok = 0;
@@ -448,10 +453,13 @@ int ev_check_version(sqlite3 *db, const struct ev_schema *s, char *err, size_t e
     }
     if (sqlite3_step(st) == SQLITE_ROW) {
         const char *v = (const char *)sqlite3_column_text(st, 0);
-        ok = v && !strcmp(v, TRACE_SCHEMA_VERSION);
+        long n = v && *v >= '0' && *v <= '9' ? strtol(v, NULL, 10) : -1;
+        ok = n >= TRACE_SCHEMA_OLDEST && n <= strtol(TRACE_SCHEMA_VERSION, NULL, 10);
+        if (version)
+            *version = (int)n;
         if (!ok)
-            set_err(err, errlen, "trace schema_version %s is not supported (this memsim reads %s)",
-                    v ? v : "NULL", TRACE_SCHEMA_VERSION);
+            set_err(err, errlen, "trace schema_version %s is not supported (this memsim reads "
+                    "%d to %s)", v ? v : "NULL", TRACE_SCHEMA_OLDEST, TRACE_SCHEMA_VERSION);
     } else {
         set_err(err, errlen, "not a memsim trace (no schema_version in meta)");
     }
@@ -462,14 +470,15 @@ int ev_check_version(sqlite3 *db, const struct ev_schema *s, char *err, size_t e
 int events_write(sqlite3 *db, enum events_select sel, FILE *out, char *err, size_t errlen)
 {
     struct ev_schema s;
-    int rc;
+    int rc, version = 0;
     if (ev_schema_read(db, &s, err, errlen))
         return -1;
-    rc = ev_check_version(db, &s, err, errlen);
+    rc = ev_check_version(db, &s, &version, err, errlen);
     if (!rc) {
         sel = effective_select(db, sel);
-        fprintf(out, "%s format=%d schema_version=%s select=%s\n", EV_HEADER_WORD,
-                EVENTS_FORMAT_VERSION, TRACE_SCHEMA_VERSION,
+        /* the trace's own version: its tables are what the lines hold */
+        fprintf(out, "%s format=%d schema_version=%d select=%s\n", EV_HEADER_WORD,
+                EVENTS_FORMAT_VERSION, version,
                 sel == EVENTS_SELECT_KERNEL ? "kernel" : "all");
         rc = write_table(db, ev_schema_find(&s, "meta"), "meta",
                          "key NOT IN ('schema_version', 'events_select')", sel, out, err, errlen);
@@ -533,7 +542,7 @@ int events_open_trace(const char *path, sqlite3 **db, char *err, size_t errlen)
     int txn = sqlite3_exec(*db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
     int rc = ev_schema_read(*db, &s, err, errlen);
     if (!rc) {
-        rc = ev_check_version(*db, &s, err, errlen);
+        rc = ev_check_version(*db, &s, NULL, err, errlen);
         ev_schema_free(&s);
     }
     if (txn)

@@ -3,7 +3,8 @@
  * (events_file.h; the format is docs/TRACE_SCHEMA.md "Events files").
  *
  * The database is created from trace/schema.h's DDL, so the file's
- * schema_version must be TRACE_SCHEMA_VERSION; its tables and columns then
+ * schema_version must be one whose columns that DDL holds (TRACE_SCHEMA_OLDEST
+ * to TRACE_SCHEMA_VERSION: columns are only added); its tables and columns then
  * decide which lines and fields are valid (nothing here lists them).  Each
  * line becomes one INSERT naming the columns the line gives (the others are
  * NULL); statements are cached per table and column set.  Every refusal is
@@ -406,16 +407,26 @@ static int header_line(struct loader *l, char *line)
         return fail(l, "the header needs exactly format=, schema_version= and select=");
     if (fmt->v.type != SQLITE_INTEGER || fmt->v.i != EVENTS_FORMAT_VERSION)
         return fail(l, "unsupported events format (this memsim reads format=%d)", EVENTS_FORMAT_VERSION);
-    char want[32];
-    snprintf(want, sizeof want, "%s", TRACE_SCHEMA_VERSION);
-    if (ver->v.type != SQLITE_INTEGER || ver->v.i != strtoll(want, NULL, 10))
-        return fail(l, "schema_version is not supported (this memsim reads %s; re-record the file)",
-                    TRACE_SCHEMA_VERSION);
+    if (ver->v.type != SQLITE_INTEGER || ver->v.i < TRACE_SCHEMA_OLDEST ||
+        ver->v.i > strtoll(TRACE_SCHEMA_VERSION, NULL, 10))
+        return fail(l, "schema_version is not supported (this memsim reads %d to %s; re-record "
+                    "the file)", TRACE_SCHEMA_OLDEST, TRACE_SCHEMA_VERSION);
     if (strcmp(sel, "kernel") && strcmp(sel, "all"))
         return fail(l, "select=%s: expected kernel or all", sel);
-    char *sql = sqlite3_mprintf("INSERT INTO meta VALUES('events_select', %Q)", sel);
+    /* An older file's columns are a subset of this schema's: the new ones
+     * stay NULL, and the database keeps the file's version. */
+    char *sql = sqlite3_mprintf("INSERT INTO meta VALUES('events_select', %Q);"
+                                "UPDATE meta SET value = '%lld' WHERE key = 'schema_version';%s",
+                                sel, (long long)ver->v.i,
+                                ver->v.i == 7 ? TRACE_SCHEMA7_STATS : "");
     int rc = sqlite3_exec(l->db, sql, NULL, NULL, NULL);
     sqlite3_free(sql);
+    if (!rc && ver->v.i == 7) {
+        ev_schema_free(&l->schema);
+        rc = ev_schema_read(l->db, &l->schema, l->err, l->errlen) ? -1 : 0;
+        if (rc)
+            return -1;
+    }
     return rc ? fail(l, "%s", sqlite3_errmsg(l->db)) : 0;
 }
 

@@ -27,13 +27,16 @@ int  ev_schema_read(sqlite3 *db, struct ev_schema *s, char *err, size_t errlen);
 void ev_schema_free(struct ev_schema *s);
 struct ev_table *ev_schema_find(const struct ev_schema *s, const char *name);
 int  ev_table_col(const struct ev_table *t, const char *col);   /* index or -1 */
-/* meta and runs exist and meta.schema_version is TRACE_SCHEMA_VERSION. */
-int  ev_check_version(sqlite3 *db, const struct ev_schema *s, char *err, size_t errlen);
+/* meta and runs exist and meta.schema_version is one this memsim reads
+ * (TRACE_SCHEMA_OLDEST to TRACE_SCHEMA_VERSION), stored in *version when
+ * version is not NULL. */
+int  ev_check_version(sqlite3 *db, const struct ev_schema *s, int *version, char *err,
+                      size_t errlen);
 
 /* The line kinds of the three header tables: `meta`, `run`, `input`. */
 const char *ev_kind_table(const char *kind);   /* "run" -> "runs", else NULL */
 
-/* The file's schema_version must be the one this memsim writes. */
+/* The first word of an events file. */
 #define EV_HEADER_WORD "memsim-events"
 
 #endif

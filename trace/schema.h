@@ -7,7 +7,8 @@
 #ifndef MEMSIM_TRACE_SCHEMA_H
 #define MEMSIM_TRACE_SCHEMA_H
 
-#define TRACE_SCHEMA_VERSION "7"
+#define TRACE_SCHEMA_VERSION "8"
+#define TRACE_SCHEMA_OLDEST  7          /* the oldest version export and replay read */
 #define TRACE_MEMSIM_VERSION "0.1"
 #define TRACE_BATCH          100000   /* event rows per transaction */
 
@@ -23,9 +24,36 @@
     "PRAGMA cache_size=-65536;"                                              \
     "PRAGMA temp_store=MEMORY;"
 
-/* No indexes during the run: every event table is keyed by seq (the rowid),
- * which arrives in increasing order, so inserts append.  Views are defined
- * here, evaluated only when queried. */
+/* The values of the enumerated text columns: every name the model's *_name()
+ * functions give (common/event.c, mmu/segment.h); a value outside the list
+ * is a bug, and its insert fails (the trace stops with the reason).
+ * unit/test_trace_schema checks the lists against those functions.  CHECK
+ * rather than STRICT: STRICT constrains types, not values, and a STRICT
+ * table cannot be opened by SQLite before 3.37. */
+#define TRACE_ACCESSES_SQL    "('read','write','fetch')"
+#define TRACE_FAULT_KINDS_SQL "('bad','anon','file','cow','stack','spurious')"
+#define TRACE_RESOLUTIONS_SQL                                                \
+    "('none','demand-zero','zero-page','file-read','cow-copy','cow-zero',"   \
+    "'cow-reuse','SIGSEGV/SEGV_MAPERR','SIGSEGV/SEGV_ACCERR','SIGBUS','OOM',"\
+    "'bad-pagetable')"
+#define TRACE_ALLOCATORS_SQL  "('memblock','buddy')"
+#define TRACE_ALLOC_OPS_SQL   "('alloc','free','reserve')"
+#define TRACE_VMA_OPS_SQL     "('map','unmap','protect','grow','brk')"
+#define TRACE_FLUSH_KINDS_SQL "('invlpg','cr3','all','mode')"
+#define TRACE_SEG_REGS_SQL    "('es','cs','ss','ds','fs','gs')"
+#define TRACE_SEG_RESULTS_SQL "('ok','#GP','#SS','#NP')"
+#define TRACE_UACCESS_DIRS_SQL "('read','write','string')"
+#define TRACE_INPUT_KINDS_SQL "('argv','envp','auxv')"
+#define TRACE_PAGING_SQL      "('2level','pae')"
+
+/* No indexes on the event tables during the run: each is keyed by seq (the
+ * rowid), which arrives in increasing order, so inserts append; the
+ * indexes are built at close (TRACE_CLOSE_SQL).  processes has an index from
+ * the start: a process's exit updates its row, and processes are few.
+ * Views are evaluated only when queried.  syscalls.errno and .result are
+ * generated (VIRTUAL: computed when read, not stored) from ret; pragma
+ * table_info leaves them out (table_xinfo lists them), so the events format
+ * never holds them. */
 #define TRACE_SCHEMA                                                         \
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);"                   \
     "INSERT INTO meta VALUES('schema_version', '" TRACE_SCHEMA_VERSION "');" \
@@ -33,38 +61,64 @@
     " sha256 TEXT, options TEXT, started TEXT, instructions INTEGER,"        \
     " cycles INTEGER, exit_status INTEGER, exit_reason TEXT,"                \
     " wall_seconds REAL, memsim_version TEXT, epoch INTEGER,"                \
-    " size INTEGER, ram INTEGER, paging TEXT, cpu TEXT, seed INTEGER,"       \
-    " root TEXT, cpu_config TEXT, replay_of TEXT);"                          \
-    "CREATE TABLE run_inputs(run INTEGER, kind TEXT, idx INTEGER,"           \
+    " size INTEGER, ram INTEGER,"                                            \
+    " paging TEXT CHECK(paging IN " TRACE_PAGING_SQL "), cpu TEXT,"          \
+    " seed INTEGER, root TEXT, cpu_config TEXT, replay_of TEXT, hz INTEGER," \
+    " trace_level TEXT);"                                                    \
+    "CREATE TABLE run_inputs(run INTEGER,"                                   \
+    " kind TEXT CHECK(kind IN " TRACE_INPUT_KINDS_SQL "), idx INTEGER,"      \
     " value TEXT, a_type INTEGER, a_val INTEGER);"                           \
+    "CREATE TABLE processes(start_seq INTEGER PRIMARY KEY, pid INTEGER,"     \
+    " tid INTEGER, ppid INTEGER, comm TEXT, start_cycle INTEGER,"            \
+    " exit_seq INTEGER, exit_cycle INTEGER, exit_status INTEGER,"            \
+    " exit_reason TEXT);"                                                    \
+    "CREATE INDEX processes_tid ON processes(tid);"                          \
     "CREATE TABLE syscalls(seq INTEGER PRIMARY KEY, cycle INTEGER,"          \
     " pid INTEGER, nr INTEGER, name TEXT, arg0 INTEGER, arg1 INTEGER,"       \
     " arg2 INTEGER, arg3 INTEGER, arg4 INTEGER, arg5 INTEGER, ret INTEGER,"  \
-    " cause INTEGER, enter_seq INTEGER);"                                    \
+    " cause INTEGER, enter_seq INTEGER,"                                     \
+    " errno INTEGER GENERATED ALWAYS AS"                                     \
+    " (CASE WHEN ret BETWEEN -4095 AND -1 THEN -ret END) VIRTUAL,"           \
+    " result INTEGER GENERATED ALWAYS AS"                                    \
+    " (CASE WHEN ret NOT BETWEEN -4095 AND -1 THEN ret & 4294967295 END)"    \
+    " VIRTUAL);"                                                             \
     "CREATE TABLE translations(seq INTEGER PRIMARY KEY, cycle INTEGER,"      \
-    " pid INTEGER, vaddr INTEGER, access TEXT, user INTEGER, levels INTEGER,"\
+    " pid INTEGER, vaddr INTEGER,"                                           \
+    " access TEXT CHECK(access IN " TRACE_ACCESSES_SQL "), user INTEGER,"    \
+    " levels INTEGER,"                                                       \
     " l1_addr INTEGER, l1_val INTEGER, l2_addr INTEGER, l2_val INTEGER,"     \
-    " l3_addr INTEGER, l3_val INTEGER, paddr INTEGER, result TEXT,"          \
+    " l3_addr INTEGER, l3_val INTEGER, paddr INTEGER,"                       \
+    " result TEXT CHECK(result IN ('ok','fault')),"                          \
     " error_code INTEGER, cause INTEGER);"                                   \
     "CREATE TABLE faults(seq INTEGER PRIMARY KEY, cycle INTEGER, pid INTEGER,"\
-    " eip INTEGER, address INTEGER, error_code INTEGER, access TEXT,"        \
-    " kind TEXT, resolution TEXT, pfn INTEGER, cause INTEGER,"             \
-    " begin_seq INTEGER);"                                                   \
+    " eip INTEGER, address INTEGER, error_code INTEGER,"                     \
+    " access TEXT CHECK(access IN " TRACE_ACCESSES_SQL "),"                  \
+    " kind TEXT CHECK(kind IN " TRACE_FAULT_KINDS_SQL "),"                   \
+    " resolution TEXT CHECK(resolution IN " TRACE_RESOLUTIONS_SQL "),"       \
+    " pfn INTEGER, cause INTEGER, begin_seq INTEGER);"                       \
     "CREATE TABLE allocations(seq INTEGER PRIMARY KEY, cycle INTEGER,"       \
-    " allocator TEXT, op TEXT, ord INTEGER, pfn INTEGER, zone TEXT,"         \
-    " purpose TEXT, cause INTEGER);"                                        \
+    " allocator TEXT CHECK(allocator IN " TRACE_ALLOCATORS_SQL "),"          \
+    " op TEXT CHECK(op IN " TRACE_ALLOC_OPS_SQL "), ord INTEGER,"            \
+    " pfn INTEGER, zone TEXT, purpose TEXT, cause INTEGER);"                 \
     "CREATE TABLE vmas(seq INTEGER PRIMARY KEY, cycle INTEGER, pid INTEGER," \
-    " op TEXT, start INTEGER, stop INTEGER, prot INTEGER, prot_str TEXT,"    \
+    " op TEXT CHECK(op IN " TRACE_VMA_OPS_SQL "), start INTEGER,"            \
+    " stop INTEGER, prot INTEGER, prot_str TEXT,"                            \
     " flags INTEGER, name TEXT, cause INTEGER);"                             \
-    "CREATE TABLE stats(pid INTEGER, name TEXT, value REAL);"                \
+    "CREATE TABLE stats(pid INTEGER NOT NULL, name TEXT NOT NULL,"           \
+    " value INTEGER NOT NULL, PRIMARY KEY(pid, name));"                      \
     "CREATE TABLE tlb_flushes(seq INTEGER PRIMARY KEY, cycle INTEGER,"       \
-    " pid INTEGER, kind TEXT, vaddr INTEGER, cr3 INTEGER, cause INTEGER);"   \
+    " pid INTEGER, kind TEXT CHECK(kind IN " TRACE_FLUSH_KINDS_SQL "),"      \
+    " vaddr INTEGER, cr3 INTEGER, cause INTEGER);"                           \
     "CREATE TABLE segments(seq INTEGER PRIMARY KEY, cycle INTEGER,"          \
-    " pid INTEGER, eip INTEGER, seg TEXT, selector INTEGER, offset INTEGER," \
-    " size INTEGER, linear INTEGER, base INTEGER, seg_limit INTEGER,"        \
-    " access TEXT, result TEXT, error_code INTEGER, cause INTEGER);"         \
+    " pid INTEGER, eip INTEGER,"                                             \
+    " seg TEXT CHECK(seg IN " TRACE_SEG_REGS_SQL "), selector INTEGER,"      \
+    " offset INTEGER, size INTEGER, linear INTEGER, base INTEGER,"           \
+    " seg_limit INTEGER, access TEXT CHECK(access IN " TRACE_ACCESSES_SQL "),"\
+    " result TEXT CHECK(result IN " TRACE_SEG_RESULTS_SQL "),"               \
+    " error_code INTEGER, cause INTEGER);"                                   \
     "CREATE TABLE uaccess(seq INTEGER PRIMARY KEY, cycle INTEGER,"           \
-    " pid INTEGER, dir TEXT, addr INTEGER, len INTEGER, result INTEGER,"     \
+    " pid INTEGER, dir TEXT CHECK(dir IN " TRACE_UACCESS_DIRS_SQL "),"       \
+    " addr INTEGER, len INTEGER, result INTEGER,"                            \
     " data BLOB, cause INTEGER);"                                            \
     "CREATE TABLE file_maps(seq INTEGER PRIMARY KEY, cycle INTEGER,"         \
     " pid INTEGER, fd INTEGER, result INTEGER, f_mode INTEGER, path TEXT,"   \
@@ -75,9 +129,62 @@
     " exec_stack INTEGER, uid INTEGER, gid INTEGER, max_map_count INTEGER);" \
     "CREATE TABLE exec_segments(run INTEGER, idx INTEGER, vaddr INTEGER,"    \
     " memsz INTEGER, offset INTEGER, filesz INTEGER, prot INTEGER);"         \
+    TRACE_VIEWS
+
+/* The unified timeline: every event row with its table's name (source), a
+ * kind (the row's enumerated column) and a one-line summary. */
+#define TRACE_EVENTS_VIEW                                                    \
+    "CREATE VIEW events AS"                                                  \
+    " SELECT seq, cycle, pid, 'syscalls' AS source, name AS kind,"           \
+    " printf('%s(0x%x, 0x%x, 0x%x) = %d', name, arg0, arg1, arg2, ret)"      \
+    " AS summary FROM syscalls"                                              \
+    " UNION ALL SELECT seq, cycle, pid, 'faults', kind,"                     \
+    " printf('%s 0x%08x eip 0x%08x: %s', access, address, eip, resolution)"  \
+    " FROM faults"                                                           \
+    " UNION ALL SELECT seq, cycle, pid, 'translations', result,"             \
+    " printf('%s 0x%08x -> %s', access, vaddr, CASE WHEN paddr IS NULL"      \
+    " THEN 'fault' ELSE printf('0x%x', paddr) END) FROM translations"        \
+    " UNION ALL SELECT seq, cycle, NULL, 'allocations', op,"                 \
+    " printf('%s order %d pfn 0x%x %s %s', allocator, ord, pfn, zone,"       \
+    " purpose) FROM allocations"                                             \
+    " UNION ALL SELECT seq, cycle, pid, 'vmas', op,"                         \
+    " printf('0x%08x-0x%08x %s %s', start, stop, prot_str,"                  \
+    " coalesce(name, '')) FROM vmas"                                         \
+    " UNION ALL SELECT seq, cycle, pid, 'tlb_flushes', kind,"                \
+    " printf('cr3 0x%x%s', cr3, CASE WHEN vaddr IS NULL THEN '' ELSE"        \
+    " printf(' vaddr 0x%08x', vaddr) END) FROM tlb_flushes"                  \
+    " UNION ALL SELECT seq, cycle, pid, 'segments', result,"                 \
+    " printf('%s %s:0x%x eip 0x%08x', access, seg, offset, eip)"             \
+    " FROM segments"                                                         \
+    " UNION ALL SELECT seq, cycle, pid, 'uaccess', dir,"                     \
+    " printf('0x%08x len %d = %d', addr, len, result) FROM uaccess"          \
+    " UNION ALL SELECT seq, cycle, pid, 'file_maps', 'file_map',"            \
+    " printf('fd %d = %d %s', fd, result, coalesce(path, '')) FROM file_maps"\
+    " ORDER BY seq;"
+
+/* Each alloc or reserve row with the first free of the same block after it
+ * (NULL: still held at the end of the run); allocations_pfn makes the
+ * lookup one index probe. */
+#define TRACE_LIFETIME_VIEW                                                  \
+    "CREATE VIEW allocation_lifetimes AS"                                    \
+    " SELECT a.seq AS alloc_seq, a.cycle AS alloc_cycle, a.allocator,"       \
+    " a.ord, a.pfn, a.zone, a.purpose, a.cause AS alloc_cause,"              \
+    " f.seq AS free_seq, f.cycle AS free_cycle,"                             \
+    " f.cycle - a.cycle AS cycles_held FROM allocations a"                   \
+    " LEFT JOIN allocations f ON f.seq = (SELECT g.seq FROM allocations g"   \
+    " WHERE g.pfn = a.pfn AND g.ord = a.ord AND g.seq > a.seq"               \
+    " AND g.op = 'free' AND g.allocator = a.allocator"                       \
+    " ORDER BY g.pfn, g.ord, g.seq LIMIT 1)"                                 \
+    " WHERE a.op IN ('alloc', 'reserve');"
+
+#define TRACE_VIEWS                                                          \
+    TRACE_EVENTS_VIEW TRACE_LIFETIME_VIEW                                    \
     "CREATE VIEW fault_summary AS"                                           \
     " SELECT kind, resolution, COUNT(*) AS count FROM faults"                \
     " GROUP BY kind, resolution ORDER BY count DESC, kind, resolution;"      \
+    "CREATE VIEW faults_by_page AS"                                          \
+    " SELECT pid, address >> 12 AS vpn, COUNT(*) AS faults FROM faults"      \
+    " GROUP BY pid, vpn ORDER BY faults DESC, pid, vpn;"                     \
     "CREATE VIEW page_walks_by_page AS"                                      \
     " SELECT pid, vaddr >> 12 AS vpn, COUNT(*) AS walks,"                    \
     " SUM(result = 'fault') AS faults FROM translations"                     \
@@ -88,19 +195,30 @@
     " GROUP BY allocator, op, purpose ORDER BY allocator, op, purpose;"      \
     "CREATE VIEW syscall_summary AS"                                         \
     " SELECT name, nr, COUNT(*) AS count,"                                   \
-    " SUM(ret < 0 AND ret >= -4095) AS errors FROM syscalls"                 \
+    " COUNT(errno) AS errors FROM syscalls"                                  \
     " GROUP BY nr, name ORDER BY count DESC, nr;"
 
-/* Run by trace_close() when every row made it: allocations_pfn, so "which
- * allocation gave the frame that resolved this fault" needs no table scan per
- * fault (allocations are a small share of the rows; measured ~0.4-0.8 s per
- * million allocation rows); translations_caused, the walks something caused
- * (a fault, a system call) in seq order, so replay reads the few walks that
- * are outcomes without stepping through every guest TLB miss (a partial
- * index: only the caused walks are in it; building it reads the table once). */
+/* Run by trace_close() when every row made it (and by the events loader):
+ * the indexes of the event tables, built once at the end so that inserts
+ * stay appends.  allocations_pfn serves "which allocation gave the frame
+ * of this fault" (by pfn) and the allocation_lifetimes view (pfn, ord,
+ * seq); faults_page faults per page (query `address >> 12`, the indexed
+ * expression); translations_pid_page walks per process and page;
+ * translations_caused the walks something caused (a fault, a system call)
+ * in seq order, so replay reads the few walks that are outcomes without
+ * stepping through every guest TLB miss (a partial index: only the caused
+ * walks are in it). */
 #define TRACE_CLOSE_SQL                                                      \
-    "CREATE INDEX allocations_pfn ON allocations(pfn);"                      \
+    "CREATE INDEX allocations_pfn ON allocations(pfn, ord, seq);"          \
+    "CREATE INDEX faults_page ON faults(pid, address >> 12);"                \
+    "CREATE INDEX translations_pid_page ON translations(pid, vaddr >> 12);"  \
     "CREATE INDEX translations_caused ON translations(seq) WHERE cause > 0;"
+
+/* The one table of schema 7 whose columns schema 8 changed rather than
+ * extended: stats held REAL values (cpi among them).  The events loader
+ * gives a schema-7 file's database this table. */
+#define TRACE_SCHEMA7_STATS                                                  \
+    "DROP TABLE stats; CREATE TABLE stats(pid INTEGER, name TEXT, value REAL);"
 
 /* Parameter 1 is seq, 2 cycle; `cause` is the one after the table's own
  * columns (COL_CAUSE in trace.c). */
@@ -118,13 +236,20 @@
     "INSERT INTO exec_image VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 #define TRACE_INSERT_EXEC_SEG "INSERT INTO exec_segments VALUES(?,?,?,?,?,?,?)"
 #define TRACE_INSERT_STAT    "INSERT INTO stats VALUES(?,?,?)"
+#define TRACE_INSERT_PROCESS                                                 \
+    "INSERT INTO processes(start_seq, pid, tid, ppid, comm, start_cycle)"     \
+    " VALUES(?,?,?,?,?,?)"
+#define TRACE_EXIT_PROCESS                                                   \
+    "UPDATE processes SET exit_seq=?, exit_cycle=?, exit_status=?,"         \
+    " exit_reason=? WHERE tid=? AND exit_seq IS NULL"
 #define TRACE_INSERT_FLUSH   "INSERT INTO tlb_flushes VALUES(?,?,?,?,?,?,?)"
 #define TRACE_INSERT_SEGMENT                                                 \
     "INSERT INTO segments VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 #define TRACE_INSERT_RUN                                                     \
     "INSERT INTO runs(program, args, sha256, options, started,"              \
     " memsim_version, epoch, size, ram, paging, cpu, seed, root, cpu_config,"\
-    " replay_of) VALUES(?,?,?,?,?,'" TRACE_MEMSIM_VERSION "',?,?,?,?,?,?,?,?,?)"
+    " replay_of, hz, trace_level)"                                           \
+    " VALUES(?,?,?,?,?,'" TRACE_MEMSIM_VERSION "',?,?,?,?,?,?,?,?,?,?,?)"
 #define TRACE_INSERT_INPUT   "INSERT INTO run_inputs VALUES(?,?,?,?,?,?)"
 #define TRACE_UPDATE_RUN                                                     \
     "UPDATE runs SET instructions=?, cycles=?, exit_status=?, exit_reason=?,"\

@@ -39,6 +39,8 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_FLUSH]      = TRACE_INSERT_FLUSH,
     [ST_UACCESS]    = TRACE_INSERT_UACCESS,
     [ST_FILE_MAP]   = TRACE_INSERT_FILE_MAP,
+    [ST_PROCESS]    = TRACE_INSERT_PROCESS,
+    [ST_PROCESS_EXIT] = TRACE_EXIT_PROCESS,
     [ST_EXEC]       = TRACE_INSERT_EXEC,
     [ST_EXEC_SEG]   = TRACE_INSERT_EXEC_SEG,
     [ST_STAT]       = TRACE_INSERT_STAT,
@@ -108,6 +110,7 @@ struct trace *trace_open(const char *path, char *err, size_t errlen)
         return NULL;
     }
     t->lock_fd = lock_fd;
+    t->level = TRACE_LEVEL_DEFAULT | TRACE_LEVEL_ALWAYS;
     int rc = sqlite3_open_v2(path, &t->db, SQLITE_OPEN_READWRITE |
                              SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK)
@@ -408,9 +411,56 @@ static void row_file_map(struct trace *t, const struct event *e)
     row_finish(t, s);
 }
 
+/* A process start inserts its processes row; its exit fills in the row of
+ * the task that has not exited yet.  Not event rows: trace_rows() leaves
+ * them out, as the run's own rows. */
+static void row_process(struct trace *t, const struct event *e)
+{
+    const struct process_event *ev = &e->u.proc;
+    if (t->failed)
+        return;
+    sqlite3_stmt *s;
+    if (e->type == EV_PROCESS_START) {
+        s = t->st[ST_PROCESS];
+        bind_u64(s, 1, e->seq);
+        bind_u64(s, 2, e->pid);
+        bind_u64(s, 3, e->tid);
+        bind_u64(s, 4, ev->ppid);
+        bind_text(s, 5, ev->comm);
+        bind_u64(s, 6, e->cycle);
+    } else {
+        s = t->st[ST_PROCESS_EXIT];
+        bind_u64(s, 1, e->seq);
+        bind_u64(s, 2, e->cycle);
+        sqlite3_bind_int(s, 3, ev->status);
+        bind_text(s, 4, ev->reason);
+        bind_u64(s, 5, e->tid);
+    }
+    if (sqlite3_step(s) != SQLITE_DONE)
+        trace_fail(t, "cannot write", sqlite3_errmsg(t->db));
+    sqlite3_reset(s);
+}
+
+void trace_set_level(struct trace *t, uint32_t mask)
+{
+    if (t)
+        t->level = (mask & TRACE_LEVEL_ALL) | TRACE_LEVEL_ALWAYS;
+}
+
+/* The level whose bit records each event type's rows (0: no table). */
+static const uint32_t type_level[EV_NR_TYPES] = {
+    [EV_WALK] = TRACE_WALKS, [EV_FAULT] = TRACE_FAULTS, [EV_ALLOC] = TRACE_ALLOCS,
+    [EV_FREE] = TRACE_ALLOCS, [EV_VMA] = TRACE_VMAS, [EV_SYSCALL_EXIT] = TRACE_SYSCALLS,
+    [EV_SEGMENT] = TRACE_SEGMENTS, [EV_TLB_FLUSH] = TRACE_TLB, [EV_UACCESS] = TRACE_SYSCALLS,
+    [EV_FILE_MAP] = TRACE_SYSCALLS, [EV_PROCESS_START] = TRACE_LEVEL_ALWAYS,
+    [EV_PROCESS_EXIT] = TRACE_LEVEL_ALWAYS,
+};
+
 void trace_consume(void *ctx, const struct event *ev)
 {
     struct trace *t = ctx;
+    if ((unsigned)ev->type >= EV_NR_TYPES || !(t->level & type_level[ev->type]))
+        return;
     switch (ev->type) {
     case EV_WALK:         row_walk(t, ev); break;
     case EV_FAULT:        row_fault(t, ev); break;
@@ -422,6 +472,8 @@ void trace_consume(void *ctx, const struct event *ev)
     case EV_TLB_FLUSH:    row_flush(t, ev); break;
     case EV_UACCESS:      row_uaccess(t, ev); break;
     case EV_FILE_MAP:     row_file_map(t, ev); break;
-    default:              break;   /* enter/begin/process events: no table */
+    case EV_PROCESS_START:
+    case EV_PROCESS_EXIT: row_process(t, ev); break;
+    default:              break;   /* enter/begin events: no table */
     }
 }

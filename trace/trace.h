@@ -25,6 +25,34 @@
 
 struct trace;
 
+/* ---- trace levels (level.c): which event tables are recorded ----
+ * The run row, its inputs (run_inputs, exec_image, exec_segments), the
+ * processes and the stats are recorded at every level, `none` included. */
+enum trace_level_bits {
+    TRACE_SYSCALLS  = 1u << 0,   /* syscalls, uaccess, file_maps */
+    TRACE_FAULTS    = 1u << 1,   /* faults */
+    TRACE_WALKS     = 1u << 2,   /* translations */
+    TRACE_ALLOCS    = 1u << 3,   /* allocations */
+    TRACE_VMAS      = 1u << 4,   /* vmas */
+    TRACE_TLB       = 1u << 5,   /* tlb_flushes */
+    TRACE_SEGMENTS  = 1u << 6,   /* segments */
+    TRACE_SNAPSHOTS = 1u << 7,   /* snapshots */
+    TRACE_ACCESSES  = 1u << 8,   /* the access stream */
+};
+#define TRACE_NR_LEVELS     9
+#define TRACE_LEVEL_NONE    0u
+#define TRACE_LEVEL_ALL     ((1u << TRACE_NR_LEVELS) - 1)
+#define TRACE_LEVEL_DEFAULT (TRACE_LEVEL_ALL & ~TRACE_ACCESSES)
+#define TRACE_LEVEL_NAMES \
+    "syscalls, faults, walks, allocs, vmas, tlb, segments, snapshots, accesses, default, all, none"
+
+/* "faults,syscalls" -> the union of its levels; 0, or -1 with one line in
+ * err naming the word that is not a level. */
+int  trace_level_parse(const char *list, uint32_t *mask, char *err, size_t errlen);
+/* The canonical text of mask (runs.trace_level): "default", "all", "none",
+ * else the levels in bit order, "syscalls,faults". */
+void trace_level_text(uint32_t mask, char *buf, size_t len);
+
 struct trace_run_info {
     const char *program;        /* path as given */
     const char *args;           /* argv joined with spaces */
@@ -40,6 +68,7 @@ struct trace_run_info {
     const char *root;           /* --root */
     const char *cpu_config;     /* --cpu-config path, or NULL */
     const char *replay_of;      /* `memsim replay --db`: the trace replayed; NULL */
+    uint64_t hz;                /* the CPU's frequency (cpu.hz); 0: NULL */
     int argc;
     char *const *argv;          /* the guest's argv */
     char *const *envp;          /* its environment, NULL-terminated */
@@ -99,15 +128,20 @@ struct trace *trace_open(const char *path, char *err, size_t errlen);
 int trace_path_check(const char *path, const struct trace_input *inputs, size_t n,
                      char *err, size_t errlen);
 
+/* The levels t records (TRACE_LEVEL_DEFAULT from trace_open on); set it
+ * before trace_begin_run(), which records it in runs.trace_level. */
+void trace_set_level(struct trace *t, uint32_t mask);
 int  trace_begin_run(struct trace *t, const struct trace_run_info *info);
 /* The event-stream sink (ctx is the struct trace): one row per walk, fault,
  * allocation/free, VMA change, syscall exit, TLB flush, segment check and
- * user-memory access (uaccess);
- * the other types have no table. */
+ * user-memory access (uaccess), of the types whose level t records (a
+ * mask test; the stream and its other sinks are unaffected); the other
+ * types have no table. */
 void trace_consume(void *ctx, const struct event *ev);
 int  trace_end_run(struct trace *t, const struct trace_run_totals *totals);
-/* One counter of the run for process pid (the `stats` table). */
-int  trace_stat(struct trace *t, uint32_t pid, const char *name, double value);
+/* One counter of the run for process pid (the `stats` table: integers;
+ * a name once per pid). */
+int  trace_stat(struct trace *t, uint32_t pid, const char *name, uint64_t value);
 /* Commit, close and free t (t may be NULL).  Returns 0, or -1 with the
  * first failure's reason in err (the trace was incomplete or unwritable). */
 int  trace_close(struct trace *t, char *err, size_t errlen);

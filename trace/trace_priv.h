@@ -12,7 +12,7 @@
 
 enum {
     ST_WALK, ST_FAULT, ST_ALLOC, ST_VMA, ST_SYSCALL, ST_SEGMENT, ST_FLUSH,
-    ST_UACCESS, ST_FILE_MAP, ST_EXEC, ST_EXEC_SEG, ST_STAT, ST_RUN_INSERT, ST_RUN_UPDATE, ST_INPUT, ST_BEGIN, ST_COMMIT,
+    ST_UACCESS, ST_FILE_MAP, ST_PROCESS, ST_PROCESS_EXIT, ST_EXEC, ST_EXEC_SEG, ST_STAT, ST_RUN_INSERT, ST_RUN_UPDATE, ST_INPUT, ST_BEGIN, ST_COMMIT,
     ST_COUNT
 };
 
@@ -22,11 +22,15 @@ struct trace {
     uint64_t rows;              /* event rows written */
     uint32_t pending;           /* event rows since the last COMMIT */
     int failed;                 /* an insert failed: recording stopped */
+    uint32_t level;             /* trace_level_bits recorded, | TRACE_LEVEL_ALWAYS */
     sqlite3_int64 run_id;       /* 0 until trace_begin_run */
     char *path;
     int lock_fd;                /* flock on the file at path: this run owns it */
     char err[512];
 };
+
+/* The pseudo-level of the rows every trace records (processes). */
+#define TRACE_LEVEL_ALWAYS (1u << 31)
 
 /* Record the first failure (later calls keep the original reason) and
  * stop recording. */

@@ -20,14 +20,14 @@ static int run_step(struct trace *t, sqlite3_stmt *s)
     return rc == SQLITE_DONE ? 0 : -1;
 }
 
-int trace_stat(struct trace *t, uint32_t pid, const char *name, double value)
+int trace_stat(struct trace *t, uint32_t pid, const char *name, uint64_t value)
 {
     if (!t || t->failed)
         return -1;
     sqlite3_stmt *s = t->st[ST_STAT];
     sqlite3_bind_int64(s, 1, pid);
     sqlite3_bind_text(s, 2, name, -1, SQLITE_STATIC);
-    sqlite3_bind_double(s, 3, value);
+    bind_u64(s, 3, value);
     return run_step(t, s);
 }
 
@@ -139,6 +139,13 @@ int trace_begin_run(struct trace *t, const struct trace_run_info *info)
     bind_text(s, 5, started[0] ? started : NULL);
     bind_run_inputs(s, info, info == &none);
     bind_text(s, 14, info->replay_of);
+    if (info->hz)
+        bind_u64(s, 15, info->hz);
+    else
+        sqlite3_bind_null(s, 15);
+    char level[128];
+    trace_level_text(t->level, level, sizeof level);
+    sqlite3_bind_text(s, 16, level, -1, SQLITE_TRANSIENT);
     if (run_step(t, s) != 0)
         return -1;
     t->run_id = sqlite3_last_insert_rowid(t->db);

@@ -38,7 +38,9 @@
 #   126 also: a copy of hello without the execute bit (execve's EACCES), and
 #        hello with a 3 MB environment (E2BIG: over a quarter of the 8 MiB
 #        stack limit), one line each.
-#   125 also: --seed -1 / 0x10 / 2^64 (decimal unsigned 64-bit only),
+#   125 also: --trace with a word that is not a level, an empty word, no
+#        value (one line listing the levels);
+#        --seed -1 / 0x10 / 2^64 (decimal unsigned 64-bit only),
 #        --cpu-config of /dev/zero, a FIFO (must not block), a directory, a
 #        file over 1 MiB, a line over 4096 bytes, a 2^30-entry STLB and an
 #        LLC of 2^28 lines (validation refuses what would need a huge
@@ -301,6 +303,9 @@ run_usage seed_x '--seed x' run --no-trace --seed x "$hello"
 run_usage seed_negative '--seed -1: expected a decimal' run --no-trace --seed -1 "$hello"
 run_usage seed_hex '--seed 0x10: expected a decimal' run --no-trace --seed 0x10 "$hello"
 run_usage seed_too_big '--seed 18446744073709551616' run --no-trace --seed 18446744073709551616 "$hello"
+run_usage trace_level_bad "--trace faults,bogus: 'bogus' is not a trace level \\(expected a comma-separated list of syscalls, faults" run --no-trace --trace faults,bogus "$hello"
+run_usage trace_level_empty "--trace faults,: '' is not a trace level" run --no-trace --trace faults, "$hello"
+run_usage trace_level_missing "option '--trace' needs a value" run --no-trace --trace
 # bounded config reading: not a regular file, too big, a too-long line, and
 # a geometry that would need a 24 GiB calloc (refused by validation)
 run "cpu_config_devzero" 10 -- "$memsim" run --no-trace --cpu-config /dev/zero "$hello"

@@ -3,8 +3,8 @@
 # Copies of samples/page_touch's trace with one recorded fault's pfn altered
 # and with one (model-served) system call's return altered: exit 1, and the
 # first line names that seq and table, followed by recorded vs replayed.
-# Bad input: not a trace, a truncated trace, schema_version 5 and 6: exit 2
-# with exactly one line.
+# Bad input: not a trace, a truncated trace, schema_version 5, 6 and 9: exit 2
+# with exactly one line.  A schema-7 trace replays and exports.
 #   check-divergence.sh MEMSIM BIN_DIR
 set -u
 MEMSIM=$1 BIN=$2
@@ -62,6 +62,24 @@ expect_bad text "not a trace database"
 head -c $(( $(stat -c %s "$db") / 2 )) "$db" >"$TMP/truncated.db"
 expect_bad truncated "malformed"
 for v in 5 6; do
+    cp "$db" "$TMP/v$v.db"
+    sql "$TMP/v$v.db" "UPDATE meta SET value = '$v' WHERE key = 'schema_version'"
+    expect_bad "v$v" "schema_version $v is not supported"
+done
+# A schema-7 trace (what users have: no runs.hz, runs.trace_level, processes,
+# generated syscalls columns; REAL stats) still replays and exports, with
+# its own version in the events header.
+cp "$db" "$TMP/v7.db"
+sql "$TMP/v7.db" "UPDATE meta SET value = '7' WHERE key = 'schema_version'" >/dev/null
+sql "$TMP/v7.db" "ALTER TABLE runs DROP COLUMN trace_level" >/dev/null
+sql "$TMP/v7.db" "ALTER TABLE runs DROP COLUMN hz" >/dev/null
+sql "$TMP/v7.db" "DROP TABLE processes" >/dev/null
+"$MEMSIM" replay "$TMP/v7.db" >"$TMP/v7.out" 2>&1 </dev/null || bad "schema 7: replay failed: $(cat "$TMP/v7.out")"
+"$MEMSIM" export "$TMP/v7.db" >"$TMP/v7.events" 2>&1 </dev/null || bad "schema 7: export failed: $(head -1 "$TMP/v7.events")"
+head -1 "$TMP/v7.events" | grep -q "schema_version=7 select=kernel" || bad "schema 7: export header $(head -1 "$TMP/v7.events")"
+"$MEMSIM" replay "$TMP/v7.events" >"$TMP/v7e.out" 2>&1 </dev/null || bad "schema 7 events file: replay failed: $(cat "$TMP/v7e.out")"
+echo "ok   v7: replayed and exported"
+for v in 9; do
     cp "$db" "$TMP/v$v.db"
     sql "$TMP/v$v.db" "UPDATE meta SET value = '$v' WHERE key = 'schema_version'"
     expect_bad "v$v" "schema_version $v is not supported"
