@@ -57,15 +57,23 @@ void replay_log_free(struct replay_log *l);
 
 /* ---- decoding (the reader in replay/) ----------------------------------- */
 
-/* The varint at *p (< end) into *v and advance; -1 when it runs past end. */
+/* The varint at *p (< end) into *v and advance; -1 when it runs past end.
+ * Most fields (deltas, ids, small numbers) are one byte: that path first. */
 static inline int rlog_get(const uint8_t **p, const uint8_t *end, uint64_t *v)
 {
+    const uint8_t *q = *p;
+    if (q < end && *q < 0x80) {
+        *v = *q;
+        *p = q + 1;
+        return 0;
+    }
     uint64_t x = 0;
-    for (unsigned shift = 0; *p < end && shift < 64; shift += 7) {
-        uint8_t b = *(*p)++;
+    for (unsigned shift = 0; q < end && shift < 64; shift += 7) {
+        uint8_t b = *q++;
         x |= (uint64_t)(b & 0x7f) << shift;
         if (!(b & 0x80)) {
             *v = x;
+            *p = q;
             return 0;
         }
     }
