@@ -135,14 +135,10 @@ static int put_str(struct replay_log *l, enum rlog_type t, int field, const char
 
 /* ---- records -------------------------------------------------------------- */
 
+/* As trace.c binds it: the name, or NULL (the column's NULL) past fetch. */
 static const char *access_name(uint8_t a)
 {
-    switch (a) {
-    case MMU_READ:  return "read";
-    case MMU_WRITE: return "write";
-    case MMU_FETCH: return "fetch";
-    default:        return NULL;
-    }
+    return a <= MMU_FETCH ? mmu_access_name((enum mmu_access)a) : NULL;
 }
 
 static uint64_t opt(int present, uint64_t v)
