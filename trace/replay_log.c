@@ -273,7 +273,6 @@ int replay_log_add(struct replay_log *l, const struct event *ev)
     if (!l || l->err[0])
         return -1;
     int rc;
-    uint64_t before = l->records;
     switch (ev->type) {
     case EV_FAULT:        rc = add_fault(l, ev); break;
     case EV_ALLOC:
@@ -289,7 +288,7 @@ int replay_log_add(struct replay_log *l, const struct event *ev)
     }
     if (rc)
         return -1;
-    l->records = before + 1;
+    l->records++;
     return l->len >= RLOG_CHUNK ? write_chunk(l) : 0;
 }
 
