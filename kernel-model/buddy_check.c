@@ -28,8 +28,8 @@ static const char *free_block_problem(const struct pglist_data *pgdat, int z,
     const struct page *page = pfn_to_page(pm, pfn);
     if (!(page->flags & PG_buddy))
         return "PG_buddy not set";
-    if (page->order != order || page->zone != z)
-        return "page order or zone does not match the list";
+    if (page->order != order)
+        return "page order does not match the list";
     if (page->prev != prev)
         return "prev link does not match";
     if ((page->flags & PG_reserved) || page->_refcount != 0)

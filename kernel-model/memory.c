@@ -154,7 +154,7 @@ static enum fault_result do_wp_page(struct fault_ctx *f, pte_t *pte)
     struct page *old = pfn_to_page(&mm->k->pm, old_pfn);
 
     f->kind = FK_COW;
-    if (!(old->flags & PG_zero) && old->_mapcount == 0 && old->_refcount == 1) {
+    if (!(old->flags & PG_zero) && old->mapcount == 1 && old->_refcount == 1) {
         /* Exclusive: nobody else can see a write, so just allow it. */
         set_pte_at(mm, f->address, pte, old_pfn, 1, vma_exec(f));
         f->pfn = old_pfn;
@@ -169,7 +169,7 @@ static enum fault_result do_wp_page(struct fault_ctx *f, pte_t *pte)
         memcpy(pfn_to_host(&mm->k->pm, pfn), pfn_to_host(&mm->k->pm, old_pfn), PAGE_SIZE);
     /* Replace the mapping: the old frame loses one map and one reference. */
     pte_write(mm->k, pte, 0);
-    old->_mapcount--;
+    old->mapcount--;
     mm->rss_pages--;
     set_pte_at(mm, f->address, pte, pfn, 1, vma_exec(f));
     if (mm->k->mmu && mm->k->mmu->cr3 == (mm->pgd << PAGE_SHIFT))

@@ -6,8 +6,13 @@
  * directly.  emu/ additionally aliases single frames into the guest's host
  * window with mmap(memfd, pfn << PAGE_SHIFT).
  *
- * struct page follows Linux: _refcount counts users of the frame, _mapcount
- * counts page-table mappings and starts at -1 ("not mapped").  A mapping is
+ * struct page follows Linux: _refcount counts users of the frame, mapcount
+ * counts page-table mappings (Linux's _mapcount, which starts at -1, plus
+ * one: 0 is "not mapped").  All zero is a valid unused frame, so the
+ * mem_map is calloc'd and never written at boot (a 256 MiB machine's 64 Ki
+ * struct pages would otherwise cost every run ~640 host page faults); the
+ * zone is pfn_zone(pfn), not a field, and the free-list links mean
+ * something only on a list.  A mapping is
  * a user PTE naming the frame, present or PROT_NONE (the frame kept while
  * hidden): set_pte_at, zap_pte and do_wp_page keep the count, a move
  * (mremap) leaves it.  Unlike Linux, whose zero page is a special PTE with
@@ -65,9 +70,9 @@ const char *page_purpose_name(enum page_purpose p);  /* "anon", "pagetable", ...
 struct page {
     uint32_t flags;         /* enum pageflags */
     int32_t  _refcount;
-    int32_t  _mapcount;     /* -1: not mapped */
+    int32_t  mapcount;      /* PTEs mapping the frame: Linux's _mapcount + 1 (0: not
+                               mapped), so that an all-zero struct page is an unused frame */
     uint8_t  order;         /* block order while PG_buddy or PG_head */
-    uint8_t  zone;          /* enum zone_type */
     uint16_t purpose;       /* enum page_purpose */
     uint32_t next, prev;    /* free-list links (pfns, PFN_NONE terminated) */
     uint32_t private;       /* owner-specific */
@@ -79,7 +84,7 @@ struct page {
 /* The number of PTEs mapping the frame (Linux's page_mapcount). */
 static inline int page_mapcount(const struct page *page)
 {
-    return page->_mapcount + 1;
+    return page->mapcount;
 }
 
 struct physmem {

@@ -246,7 +246,7 @@ static void prep_new_page(struct physmem *pm, uint32_t pfn, unsigned order,
         pfn_to_page(pm, pfn + i)->purpose = (uint16_t)purpose;
     }
     head->_refcount = 1;
-    head->_mapcount = -1;
+    head->mapcount = 0;
     head->private = 0;
     head->index = 0;
     head->mapping = NULL;
@@ -337,7 +337,7 @@ static void free_pages_prepare(struct physmem *pm, uint32_t pfn, unsigned order)
 
         page->flags &= ~(uint32_t)PAGE_FLAGS_CLEAR_ON_FREE;
         page->_refcount = 0;
-        page->_mapcount = -1;
+        page->mapcount = 0;
         page->order = 0;
         page->purpose = PURPOSE_NONE;
         page->private = 0;

@@ -76,7 +76,7 @@ int page_alloc_init(struct pglist_data *pgdat, struct physmem *pm,
 
 /* 2^order contiguous frames; returns the first pfn or PFN_NONE when no zone
  * can satisfy it.  __GFP_ZERO zeroes the frames.  The block's head page gets
- * _refcount 1, _mapcount -1, purpose, and PG_head if order > 0. */
+ * _refcount 1, mapcount 0, purpose, and PG_head if order > 0. */
 uint32_t alloc_pages(struct pglist_data *pgdat, gfp_t gfp, unsigned order,
                      enum page_purpose purpose);
 void     free_pages(struct pglist_data *pgdat, uint32_t pfn, unsigned order);

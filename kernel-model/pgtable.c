@@ -210,7 +210,7 @@ void set_pte_at(struct mm_struct *mm, uint32_t va, pte_t *pte, uint32_t pfn,
     int was_present = (old & _PAGE_PRESENT) != 0;
 
     if (!was_present || pte_pfn(old) != pfn) {
-        page->_mapcount++;
+        page->mapcount++;
         if (!was_present)
             mm->rss_pages++;
     }
@@ -236,7 +236,7 @@ static void zap_pte(struct mm_struct *mm, uint32_t va, pte_t *pte, int exec)
     if (!ok)
         return;                               /* not a frame of ours: nothing to put */
     struct page *page = pfn_to_page(&mm->k->pm, pfn);
-    page->_mapcount--;
+    page->mapcount--;
     mm->rss_pages--;
     put_page(&mm->k->pgdat, pfn);
 }
@@ -296,7 +296,7 @@ static int may_write(const struct page *page, uint32_t vm_flags)
 {
     return (vm_flags & VM_WRITE) &&
            ((vm_flags & VM_SHARED) ||
-            (!(page->flags & PG_zero) && page->_mapcount == 0 && page->_refcount == 1));
+            (!(page->flags & PG_zero) && page->mapcount == 1 && page->_refcount == 1));
 }
 
 /*

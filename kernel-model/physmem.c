@@ -25,21 +25,6 @@
 /* PAE's 36-bit physical address space: the most an i386 kernel can address. */
 #define PHYSMEM_MAX_SIZE (64ull << 30)
 
-/* Every frame starts unused: no users, not mapped, in the zone its pfn
- * falls in.  next/prev = PFN_NONE so a stray list walk stops at once. */
-static void init_mem_map(struct physmem *pm)
-{
-    for (uint32_t pfn = 0; pfn < pm->nr_pages; pfn++) {
-        struct page *page = &pm->mem_map[pfn];
-
-        page->_refcount = 0;
-        page->_mapcount = -1;
-        page->zone = (uint8_t)pfn_zone(pfn);
-        page->next = PFN_NONE;
-        page->prev = PFN_NONE;
-    }
-}
-
 int physmem_init(struct physmem *pm, uint64_t size, char *err, size_t errlen)
 {
     memset(pm, 0, sizeof(*pm));
@@ -73,6 +58,10 @@ int physmem_init(struct physmem *pm, uint64_t size, char *err, size_t errlen)
     pm->size = size;
     pm->nr_pages = (uint32_t)(size >> PAGE_SHIFT);
 
+    /* Every frame starts unused, and a zeroed struct page says so (page.h):
+     * calloc's fresh zero pages are left untouched (Linux defers struct page
+     * init for the same reason), so a boot faults in only the struct pages
+     * memblock and buddy write. */
     pm->mem_map = calloc(pm->nr_pages, sizeof(struct page));
     if (!pm->mem_map) {
         set_err(err, errlen, "mem_map: cannot allocate %u struct pages", pm->nr_pages);
@@ -83,7 +72,6 @@ int physmem_init(struct physmem *pm, uint64_t size, char *err, size_t errlen)
         set_err(err, errlen, "cannot allocate the frame bitmap");
         goto fail;
     }
-    init_mem_map(pm);
     return 0;
 
 fail:

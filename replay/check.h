@@ -3,7 +3,8 @@
  * that compares the replay's events with them.
  *
  * An outcome is the columns of one recorded row (outcome.c reads them from
- * the trace's tables with one prepared statement each, merged by seq) or
+ * the trace's tables with one prepared statement each, merged by seq; or
+ * log_load.c from the trace's replay log, the same fields) or
  * the same fields of a replayed event; they are compared field by field
  * and formatted as one line of text (outcome_text) only to show a
  * divergence.  Outcomes are grouped
@@ -20,7 +21,6 @@
 #include "replay/replay.h"
 
 struct sqlite3;
-struct sqlite3_stmt;
 
 #define OUTCOME_NONE INT64_MIN    /* a NULL column / a field the event does not have */
 
@@ -69,22 +69,44 @@ int  outcome_same(const struct outcome *a, const struct outcome *b);
 /* One line of text, the same for a recorded and a replayed outcome. */
 void outcome_text(const struct outcome *o, char *buf, size_t n);
 /* The inputs share their rows with outcomes (a system call's is its
- * syscalls row, a guest fault's its faults row), so each table is read
- * once: row() is called for every syscalls and faults row, in seq order,
- * with the outcome made of it and the statement on that row.  Past the
- * outcome's columns the statement has, for a system call, enter_seq, nr,
- * arg0..arg5 (columns OUTCOME_INPUT_COLS..+7), for a fault begin_seq
- * (column OUTCOME_FAULT_BEGIN).  Nonzero: out of memory. */
-#define OUTCOME_INPUT_COLS  4
-#define OUTCOME_FAULT_BEGIN 9
+ * syscalls row, a guest fault's its faults row), so each is read once: a
+ * reader hands every syscalls and faults outcome, in seq order, to row()
+ * with the input's fields of that row.  Nonzero: out of memory. */
+struct outcome_extra {
+    uint64_t start;             /* a fault's begin_seq, a system call's enter_seq */
+    uint32_t nr, a[6];          /* a system call's number and arguments */
+};
 struct outcome_inputs {
     void *ctx;
-    int (*row)(void *ctx, const struct outcome *o, struct sqlite3_stmt *s);
+    int (*row)(void *ctx, const struct outcome *o, const struct outcome_extra *x);
 };
-/* Read every recorded outcome into c->rec in seq order (one pass over each
- * table) and hand the inputs to in; -1 with one line in err. */
+/* What a reader of the recorded outcomes feeds, one outcome at a time in
+ * seq order: the rows (outcome_load) and the replay log (log_load.c)
+ * build the same c->rec through it. */
+struct outcome_builder {
+    struct checker *c;
+    const struct outcome_inputs *in;
+    uint64_t *begins;           /* every fault's begin seq */
+    size_t nr_begins, cap;
+};
+/* Append o (it takes o->data, even when it fails); nonzero: out of memory. */
+int  outcome_take(struct outcome_builder *b, const struct outcome *o,
+                  const struct outcome_extra *x);
+/* Keep the walks some fault caused (the others are not outcomes), free b. */
+void outcome_done(struct outcome_builder *b);
+/* Drop what b gathered (c->rec emptied), free b: a reader gave up. */
+void outcome_abandon(struct outcome_builder *b);
+/* The checker's stored copy of s (NULL: ""), or NULL when out of memory. */
+const char *outcome_intern(struct checker *c, const char *s);
+/* Read every recorded outcome from the tables into c->rec in seq order
+ * (one pass over each table) and hand the inputs to in; -1 with one line
+ * in err. */
 int  outcome_load(struct sqlite3 *db, struct checker *c, const struct outcome_inputs *in,
                   char *err, size_t errlen);
+/* The same from the trace's replay log (log_load.c): 0 read; 1 no complete
+ * log, or one that does not decode (nothing kept, in->row may have been
+ * called: the caller drops those inputs and reads the rows). */
+int  log_load(struct sqlite3 *db, struct checker *c, const struct outcome_inputs *in);
 void outcome_free(struct checker *c);
 
 /* Start the group of recorded outcomes with seq in [from, to). */

@@ -127,23 +127,22 @@ static int push_input(struct recorded *r, const struct input *in)
  * exec's copy_to_user faults (cause 0 too: no syscall led to them) and
  * every fault inside a system call are supervisor faults, outcomes of the
  * input that made them. */
-static int row_input(void *ctx, const struct outcome *o, sqlite3_stmt *s)
+static int row_input(void *ctx, const struct outcome *o, const struct outcome_extra *x)
 {
     struct input in = { .seq = o->seq };
     if (o->type == EV_FAULT) {          /* check.h: address error_code eip pfn */
         if (o->cause != 0 || !(o->v[1] & 4))
             return 0;
         in.is_fault = 1;
-        in.start = (uint64_t)sqlite3_column_int64(s, OUTCOME_FAULT_BEGIN);
+        in.start = x->start;
         in.address = (uint32_t)o->v[0];
         in.error_code = (uint32_t)o->v[1];
         in.eip = (uint32_t)o->v[2];
         in.access = strcmp(o->s[0], "read") == 0 ? 0 : strcmp(o->s[0], "write") == 0 ? 1 : 2;
     } else {                            /* ret */
-        in.start = (uint64_t)sqlite3_column_int64(s, OUTCOME_INPUT_COLS);
-        in.nr = (uint32_t)sqlite3_column_int64(s, OUTCOME_INPUT_COLS + 1);
-        for (int i = 0; i < 6; i++)
-            in.a[i] = (uint32_t)sqlite3_column_int64(s, OUTCOME_INPUT_COLS + 2 + i);
+        in.start = x->start;
+        in.nr = x->nr;
+        memcpy(in.a, x->a, sizeof in.a);
         in.ret = (int32_t)o->v[0];
     }
     return push_input(ctx, &in);
@@ -199,9 +198,16 @@ static int read_all(sqlite3 *db, struct recorded *r, struct checker *c, char *er
         each_row(db, "SELECT a_type, a_val FROM run_inputs WHERE kind = 'auxv' ORDER BY idx",
                  row_auxv, r, err, errlen) ||
         each_row(db, "SELECT cause, fd, result, f_mode, path, size, dev, ino FROM file_maps"
-                 " ORDER BY seq", row_file_map, r, err, errlen) ||
-        outcome_load(db, c, &(struct outcome_inputs){ r, row_input }, err, errlen))
+                 " ORDER BY seq", row_file_map, r, err, errlen))
         return -1;
+    /* The per-event rows: from the replay log when the trace has a complete
+     * one (it is a copy of them), else from the tables. */
+    const struct outcome_inputs in = { r, row_input };
+    if (log_load(db, c, &in)) {
+        r->nr_in = 0;
+        if (outcome_load(db, c, &in, err, errlen))
+            return -1;
+    }
     by_start(r);
     return 0;
 }

@@ -63,9 +63,95 @@ static const char *strtab_intern(struct strtab *t, const char *s)
 
 /* ---- reading the tables ----------------------------------------------- */
 
+const char *outcome_intern(struct checker *c, const char *s)
+{
+    return strtab_intern(&c->strings, s);
+}
+
+/* ---- building c->rec ---------------------------------------------------- */
+
+static int push(struct checker *c, const struct outcome *o)
+{
+    if ((c->nr & (c->nr + 1)) == 0 || c->nr == 0) {   /* grow at 2^k - 1 */
+        struct outcome *n = realloc(c->rec, (c->nr * 2 + 2) * sizeof *n);
+        if (!n)
+            return -1;
+        c->rec = n;
+    }
+    c->rec[c->nr++] = *o;
+    return 0;
+}
+
+int outcome_take(struct outcome_builder *b, const struct outcome *o, const struct outcome_extra *x)
+{
+    if (push(b->c, o)) {
+        free(o->data);
+        return -1;
+    }
+    struct outcome *r = &b->c->rec[b->c->nr - 1];
+    if (o->type == EV_UACCESS)
+        r->dir = strcmp(o->s[0], "read") == 0 ? UA_READ : strcmp(o->s[0], "write") == 0
+                 ? UA_WRITE : UA_STRING;
+    if (o->type == EV_FAULT) {
+        if (b->nr_begins == b->cap) {
+            size_t cap = b->cap ? 2 * b->cap : 256;
+            uint64_t *n = realloc(b->begins, cap * sizeof *n);
+            if (!n)
+                return -1;
+            b->begins = n;
+            b->cap = cap;
+        }
+        b->begins[b->nr_begins++] = x->start;
+    }
+    if ((o->type == EV_FAULT || o->type == EV_SYSCALL_EXIT) && b->in && b->in->row)
+        return b->in->row(b->in->ctx, o, x);
+    return 0;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Keep the walks some fault caused (their cause is its begin seq); the
+ * others (the kernel's TLB-dependent walks inside system calls) are not
+ * outcomes. */
+void outcome_done(struct outcome_builder *b)
+{
+    struct checker *c = b->c;
+    for (size_t i = 1; i < b->nr_begins; i++)
+        if (b->begins[i - 1] > b->begins[i]) {
+            qsort(b->begins, b->nr_begins, sizeof *b->begins, cmp_u64);
+            break;
+        }
+    size_t k = 0;
+    for (size_t i = 0; i < c->nr; i++)
+        if (c->rec[i].type != EV_WALK ||
+            bsearch(&c->rec[i].cause, b->begins, b->nr_begins, sizeof *b->begins, cmp_u64))
+            c->rec[k++] = c->rec[i];
+    c->nr = k;
+    free(b->begins);
+    b->begins = NULL;
+}
+
+void outcome_abandon(struct outcome_builder *b)
+{
+    struct checker *c = b->c;
+    for (size_t i = 0; i < c->nr; i++)
+        free(c->rec[i].data);
+    c->nr = 0;
+    free(b->begins);
+    b->begins = NULL;
+}
+
+/* ---- reading the tables ----------------------------------------------- */
+
 /* One outcome table: columns seq, cause, ns strings, nv numbers, then the
- * data blob when has_data.  none: the numbers whose NULL means "none" (the
- * others read NULL as 0, as SQL's printf did). */
+ * data blob when has_data, then the input's fields (struct outcome_extra)
+ * for faults (begin_seq) and system calls (enter_seq, nr, arg0..arg5).
+ * none: the numbers whose NULL means "none" (the others read NULL as 0,
+ * as SQL's printf did). */
 struct table {
     enum event_type type;
     const char *sql;
@@ -83,14 +169,13 @@ static const struct table tables[] = {
       2, 4, 0, 0 },
     { EV_TLB_FLUSH, "SELECT seq, cause, kind, vaddr, cr3 FROM tlb_flushes ORDER BY seq",
       1, 2, 0, 1u << 0 },
-    /* + the input's columns, from OUTCOME_INPUT_COLS (check.h) */
     { EV_SYSCALL_EXIT, "SELECT seq, cause, name, ret, enter_seq, nr, arg0, arg1, arg2, arg3,"
       " arg4, arg5 FROM syscalls ORDER BY seq", 1, 1, 0, 0 },
     { EV_UACCESS, "SELECT seq, cause, dir, addr, len, result, data FROM uaccess ORDER BY seq",
       1, 3, 1, 0 },
     /* The walks a fault makes (the guest's TLB misses, cause 0, are not
      * outcomes); which of the caused ones a fault caused is decided once
-     * every fault is read (keep_fault_walks).  cause > 0 lets SQLite read
+     * every fault is read (outcome_done).  cause > 0 lets SQLite read
      * them through the partial index translations_caused (trace/schema.h)
      * when the trace has it, instead of scanning every walk. */
     { EV_WALK, "SELECT seq, cause, access, result, vaddr, user, error_code, paddr"
@@ -117,9 +202,16 @@ static const char *column_str(struct strtab *t, sqlite3_stmt *s, int col, struct
     return in;
 }
 
+/* A row: its outcome and, past the outcome's columns, the input's fields. */
+struct row {
+    struct outcome o;
+    struct outcome_extra x;
+};
+
 static int read_row(struct checker *c, const struct table *tb, sqlite3_stmt *s,
-                    struct last_str *last, struct outcome *o)
+                    struct last_str *last, struct row *r)
 {
+    struct outcome *o = &r->o;
     *o = (struct outcome){ .seq = (uint64_t)sqlite3_column_int64(s, 0),
                            .cause = (uint64_t)sqlite3_column_int64(s, 1), .type = tb->type,
                            .s = { "", "", "", "" },
@@ -132,76 +224,23 @@ static int read_row(struct checker *c, const struct table *tb, sqlite3_stmt *s,
         o->v[i] = (tb->none >> i & 1) && sqlite3_column_type(s, col) == SQLITE_NULL
                   ? OUTCOME_NONE : sqlite3_column_int64(s, col);
     }
-    if (tb->type == EV_UACCESS)
-        o->dir = strcmp(o->s[0], "read") == 0 ? UA_READ : strcmp(o->s[0], "write") == 0
-                 ? UA_WRITE : UA_STRING;
+    int col = 2 + tb->ns + tb->nv;
     if (tb->has_data) {
-        int col = 2 + tb->ns + tb->nv, n = sqlite3_column_bytes(s, col);
+        int n = sqlite3_column_bytes(s, col);
         const void *b = sqlite3_column_blob(s, col);
         if (b && (o->data = malloc((size_t)n + 1)))
             memcpy(o->data, b, (size_t)n);
+        col++;
+    }
+    r->x = (struct outcome_extra){ 0 };
+    if (tb->type == EV_FAULT || tb->type == EV_SYSCALL_EXIT)
+        r->x.start = (uint64_t)sqlite3_column_int64(s, col);
+    if (tb->type == EV_SYSCALL_EXIT) {
+        r->x.nr = (uint32_t)sqlite3_column_int64(s, col + 1);
+        for (int i = 0; i < 6; i++)
+            r->x.a[i] = (uint32_t)sqlite3_column_int64(s, col + 2 + i);
     }
     return 0;
-}
-
-static int push(struct checker *c, const struct outcome *o)
-{
-    if ((c->nr & (c->nr + 1)) == 0 || c->nr == 0) {   /* grow at 2^k - 1 */
-        struct outcome *n = realloc(c->rec, (c->nr * 2 + 2) * sizeof *n);
-        if (!n)
-            return -1;
-        c->rec = n;
-    }
-    c->rec[c->nr++] = *o;
-    return 0;
-}
-
-/* The begin seqs of every recorded fault, ascending. */
-struct seqs {
-    uint64_t *v;
-    size_t n, cap;
-};
-
-static int seqs_push(struct seqs *q, uint64_t v)
-{
-    if (q->n == q->cap) {
-        size_t cap = q->cap ? 2 * q->cap : 256;
-        uint64_t *n = realloc(q->v, cap * sizeof *n);
-        if (!n)
-            return -1;
-        q->v = n;
-        q->cap = cap;
-    }
-    q->v[q->n++] = v;
-    return 0;
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return x < y ? -1 : x > y;
-}
-
-static int seqs_has(const struct seqs *q, uint64_t v)
-{
-    return bsearch(&v, q->v, q->n, sizeof v, cmp_u64) != NULL;
-}
-
-/* Keep the walks some fault caused (their cause is its begin seq); the
- * others (the kernel's TLB-dependent walks inside system calls) are not
- * outcomes. */
-static void keep_fault_walks(struct checker *c, struct seqs *begins)
-{
-    for (size_t i = 1; i < begins->n; i++)
-        if (begins->v[i - 1] > begins->v[i]) {
-            qsort(begins->v, begins->n, sizeof *begins->v, cmp_u64);
-            break;
-        }
-    size_t k = 0;
-    for (size_t i = 0; i < c->nr; i++)
-        if (c->rec[i].type != EV_WALK || seqs_has(begins, c->rec[i].cause))
-            c->rec[k++] = c->rec[i];
-    c->nr = k;
 }
 
 static void sql_error(sqlite3 *db, char *err, size_t errlen)
@@ -211,28 +250,14 @@ static void sql_error(sqlite3 *db, char *err, size_t errlen)
              : "not a complete memsim trace of schema 7: %s", sqlite3_errmsg(db));
 }
 
-/* The row just merged: an outcome, and for faults and system calls also an
- * input (in->row) and, for a fault, its begin seq. */
-static int take(struct checker *c, const struct outcome_inputs *in, sqlite3_stmt *s,
-                const struct outcome *o, struct seqs *begins)
-{
-    if (push(c, o))
-        return -1;
-    if (o->type == EV_FAULT && seqs_push(begins, (uint64_t)sqlite3_column_int64(s, OUTCOME_FAULT_BEGIN)))
-        return -1;
-    if ((o->type == EV_FAULT || o->type == EV_SYSCALL_EXIT) && in && in->row)
-        return in->row(in->ctx, o, s);
-    return 0;
-}
-
 /* The streams' current rows, merged: the smallest seq goes next. */
 int outcome_load(sqlite3 *db, struct checker *c, const struct outcome_inputs *in, char *err,
                  size_t errlen)
 {
     sqlite3_stmt *st[NR_TABLES] = { 0 };
-    struct outcome cur[NR_TABLES];
+    struct row cur[NR_TABLES];
     struct last_str last[NR_TABLES][4];
-    struct seqs begins = { 0 };
+    struct outcome_builder b = { .c = c, .in = in };
     int live[NR_TABLES] = { 0 }, rc = -1;
     memset(last, 0, sizeof last);
     for (size_t i = 0; i < NR_TABLES; i++) {
@@ -252,12 +277,12 @@ int outcome_load(sqlite3 *db, struct checker *c, const struct outcome_inputs *in
     for (;;) {
         size_t m = NR_TABLES;
         for (size_t i = 0; i < NR_TABLES; i++)
-            if (live[i] && (m == NR_TABLES || cur[i].seq < cur[m].seq))
+            if (live[i] && (m == NR_TABLES || cur[i].o.seq < cur[m].o.seq))
                 m = i;
         if (m == NR_TABLES)
             break;
         live[m] = 0;                    /* c->rec owns its data now */
-        if (take(c, in, st[m], &cur[m], &begins))
+        if (outcome_take(&b, &cur[m].o, &cur[m].x))
             goto oom;
         int r = sqlite3_step(st[m]);
         if (r == SQLITE_ROW && read_row(c, &tables[m], st[m], last[m], &cur[m]))
@@ -266,7 +291,7 @@ int outcome_load(sqlite3 *db, struct checker *c, const struct outcome_inputs *in
             goto damaged;
         live[m] = r == SQLITE_ROW;
     }
-    keep_fault_walks(c, &begins);
+    outcome_done(&b);
     rc = 0;
     goto out;
 oom:
@@ -277,10 +302,10 @@ damaged:
 out:
     for (size_t i = 0; i < NR_TABLES; i++) {
         if (rc && live[i])
-            free(cur[i].data);
+            free(cur[i].o.data);
         sqlite3_finalize(st[i]);
     }
-    free(begins.v);
+    free(b.begins);
     return rc;
 }
 

@@ -167,6 +167,8 @@ static int column_left_out(enum events_select sel, const char *table, const char
  * events (not a replay input). */
 static int table_left_out(enum events_select sel, const char *table)
 {
+    if (!strcmp(table, "replay_log"))
+        return 1;       /* derived from the event tables (replay_log.h) */
     return sel == EVENTS_SELECT_KERNEL && (!strcmp(table, "stats") || !strcmp(table, "segments") ||
                                            !strcmp(table, "processes"));
 }
@@ -481,7 +483,7 @@ int events_write(sqlite3 *db, enum events_select sel, FILE *out, char *err, size
                 EVENTS_FORMAT_VERSION, version,
                 sel == EVENTS_SELECT_KERNEL ? "kernel" : "all");
         rc = write_table(db, ev_schema_find(&s, "meta"), "meta",
-                         "key NOT IN ('schema_version', 'events_select')", sel, out, err, errlen);
+                         "key NOT IN ('schema_version', 'events_select', 'replay_log')", sel, out, err, errlen);
     }
     if (!rc)
         rc = write_table(db, ev_schema_find(&s, "runs"), "run", "1", sel, out, err, errlen);

@@ -15,6 +15,7 @@
 #include "trace/trace.h"
 #include "mmu/mmu_events.h"
 #include "mmu/segment.h"
+#include "trace/replay_log.h"
 #include "trace/schema.h"
 #include "trace/trace_file.h"
 #include "trace/trace_priv.h"
@@ -82,11 +83,17 @@ static int setup_db(struct trace *t)
         trace_fail(t, "cannot create", sqlite3_errmsg(t->db));
         return -1;
     }
+    char why[256];
+    if (!(t->rlog = replay_log_open(t->db, why, sizeof why))) {
+        trace_fail(t, "cannot create", why);
+        return -1;
+    }
     return 0;
 }
 
 static void free_trace(struct trace *t)
 {
+    replay_log_free(t->rlog);
     for (int i = 0; i < ST_COUNT; i++)
         sqlite3_finalize(t->st[i]);
     sqlite3_close_v2(t->db);
@@ -132,6 +139,12 @@ int trace_close(struct trace *t, char *err, size_t errlen)
     if (t->db && !t->failed &&
         sqlite3_exec(t->db, TRACE_CLOSE_SQL, NULL, NULL, NULL) != SQLITE_OK)
         trace_fail(t, "cannot write", sqlite3_errmsg(t->db));
+    /* Derived data: a log that could not be completed is dropped, and a
+     * replay reads the rows. */
+    if (t->db && !t->failed && replay_log_finish(t->rlog))
+        sqlite3_exec(t->db, "DELETE FROM replay_log", NULL, NULL, NULL);
+    replay_log_free(t->rlog);
+    t->rlog = NULL;
     if (t->db && !sqlite3_get_autocommit(t->db)) {
         /* Commit even after a failure: the rows before it are worth keeping. */
         if (sqlite3_exec(t->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
@@ -461,6 +474,7 @@ void trace_consume(void *ctx, const struct event *ev)
     struct trace *t = ctx;
     if ((unsigned)ev->type >= EV_NR_TYPES || !(t->level & type_level[ev->type]))
         return;
+    uint64_t rows = t ? t->rows : 0;
     switch (ev->type) {
     case EV_WALK:         row_walk(t, ev); break;
     case EV_FAULT:        row_fault(t, ev); break;
@@ -475,5 +489,9 @@ void trace_consume(void *ctx, const struct event *ev)
     case EV_PROCESS_START:
     case EV_PROCESS_EXIT: row_process(t, ev); break;
     default:              break;   /* enter/begin events: no table */
+    }
+    if (t && t->rows != rows && t->rlog && replay_log_add(t->rlog, ev)) {
+        replay_log_free(t->rlog);       /* incomplete: dropped at close */
+        t->rlog = NULL;
     }
 }

@@ -24,6 +24,7 @@ struct trace {
     int failed;                 /* an insert failed: recording stopped */
     uint32_t level;             /* trace_level_bits recorded, | TRACE_LEVEL_ALWAYS */
     sqlite3_int64 run_id;       /* 0 until trace_begin_run */
+    struct replay_log *rlog;    /* the rows replay reads, compact (replay_log.h); NULL: none */
     char *path;
     int lock_fd;                /* flock on the file at path: this run owns it */
     char err[512];

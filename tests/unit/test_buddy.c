@@ -36,7 +36,7 @@ static void test_physmem(void)
     int fresh = 1;
     for (uint32_t pfn = 0; pfn < pm.nr_pages; pfn++) {
         const struct page *p = pfn_to_page(&pm, pfn);
-        if (p->_refcount != 0 || p->_mapcount != -1 || p->zone != ZONE_DMA || p->flags)
+        if (p->_refcount != 0 || p->mapcount != 0 || pfn_zone(pfn) != ZONE_DMA || p->flags)
             fresh = 0;
     }
     CHECK(fresh);
@@ -59,10 +59,10 @@ static void test_physmem(void)
     CHECK(pm.base == NULL && pm.mem_map == NULL && pm.memfd == -1);
 
     CHECK(physmem_init(&pm, 1 * GiB, err, sizeof(err)) == 0);
-    CHECK_EQ(pfn_to_page(&pm, 4095)->zone, ZONE_DMA);
-    CHECK_EQ(pfn_to_page(&pm, 4096)->zone, ZONE_NORMAL);
-    CHECK_EQ(pfn_to_page(&pm, 229375)->zone, ZONE_NORMAL);
-    CHECK_EQ(pfn_to_page(&pm, 229376)->zone, ZONE_HIGHMEM);
+    CHECK_EQ(pfn_zone(4095), ZONE_DMA);
+    CHECK_EQ(pfn_zone(4096), ZONE_NORMAL);
+    CHECK_EQ(pfn_zone(229375), ZONE_NORMAL);
+    CHECK_EQ(pfn_zone(229376), ZONE_HIGHMEM);
     physmem_destroy(&pm);
 
     CHECK_STR(page_purpose_name(PURPOSE_ANON), "anon");
@@ -222,7 +222,7 @@ static void test_page_state(void)
     struct page *head = pfn_to_page(&e.pm, pfn);
     CHECK(pfn != PFN_NONE);
     CHECK_EQ(head->_refcount, 1);
-    CHECK_EQ(head->_mapcount, -1);
+    CHECK_EQ(head->mapcount, 0);
     CHECK_EQ(head->flags, PG_head);
     CHECK_EQ(head->order, 2);
     CHECK_EQ(head->purpose, PURPOSE_TEST);
@@ -260,11 +260,11 @@ static void test_reuse_and_refcount(void)
     struct page *pg = pfn_to_page(&e.pm, p0);
     CHECK_EQ(pg->flags, 0);
     pg->flags |= PG_anon | PG_dirty | PG_file | PG_pgtable | PG_zero;
-    pg->_mapcount = 2;
+    pg->mapcount = 3;
     pg->private = 77;
     free_pages(&e.pgdat, p0, 0);
     CHECK_EQ(pg->flags & ~(uint32_t)PG_buddy, 0);
-    CHECK_EQ(pg->_mapcount, -1);
+    CHECK_EQ(pg->mapcount, 0);
     CHECK_EQ(pg->purpose, PURPOSE_NONE);
     uint32_t again = alloc_pages(&e.pgdat, GFP_HIGHUSER_MOVABLE, 0, PURPOSE_FILE);
     CHECK_EQ(again, p0);                            /* free lists are LIFO */

@@ -114,7 +114,7 @@ static void test_zero_page_then_cow(void)
         return;
     const struct page *zp = page_of(&s, s.k.zero_pfn);
     CHECK_EQ(zp->_refcount, 1);
-    CHECK_EQ(zp->_mapcount, -1);
+    CHECK_EQ(zp->mapcount, 0);
     uint32_t a = (uint32_t)mmap_anon(&s, 0, 4 * PG, RW, ANON);
     CHECK_EQ(a, 0xB7FFC000);
 
@@ -130,7 +130,7 @@ static void test_zero_page_then_cow(void)
     CHECK_EQ(pte_of(&s, a) & (_PAGE_PRESENT | _PAGE_RW | _PAGE_USER), _PAGE_PRESENT | _PAGE_USER);
     CHECK_EQ(pa, ((uint64_t)s.k.zero_pfn << 12) + 0x10);
     CHECK_EQ(zp->_refcount, 2);
-    CHECK_EQ(zp->_mapcount, 0);
+    CHECK_EQ(zp->mapcount, 1);
     CHECK_EQ(s.mm->rss_pages, 1);
     CHECK_EQ(touch(&s, a + PG, MMU_READ, NULL), FAULT_OK);    /* another page, same frame */
     CHECK_EQ(pte_of(&s, a + PG) >> 12, s.k.zero_pfn);
@@ -147,7 +147,7 @@ static void test_zero_page_then_cow(void)
     CHECK_EQ(pa, ((uint64_t)pfn << 12) + 0x10);
     CHECK(frame_is_zero(&s, pfn));
     CHECK_EQ(page_of(&s, pfn)->_refcount, 1);
-    CHECK_EQ(page_of(&s, pfn)->_mapcount, 0);
+    CHECK_EQ(page_of(&s, pfn)->mapcount, 1);
     CHECK_EQ(zp->_refcount, 2);
     CHECK_EQ(s.mm->rss_pages, 2);
     s.k.pm.base[pa] = 0x42;
@@ -179,7 +179,7 @@ static void test_demand_zero(void)
     CHECK_EQ(pte_of(&s, a) & ~_PAGE_FRAME,
              _PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED | _PAGE_DIRTY);
     CHECK_EQ(pa, ((uint64_t)pfn << 12) + 0x123);
-    CHECK_EQ(page_of(&s, pfn)->_mapcount, 0);
+    CHECK_EQ(page_of(&s, pfn)->mapcount, 1);
     CHECK(page_of(&s, pfn)->flags & PG_anon);
 
     /* MAP_SHARED anonymous: even a read gets a real, writable page. */
