@@ -93,7 +93,8 @@ static void test_process_events(void)
     t->pid = GUEST_PID + 1;             /* a thread of process GUEST_PID */
     wake_up_new_task(t);
     uint32_t a[6] = { 7, 0, 0, 0, 0, 0 };
-    syscall_dispatch(t, NR_EXIT_GROUP, a);
+    syscall_set_entry(task_pt_regs(t), NR_EXIT_GROUP, a);
+    syscall_dispatch(t);
     task_exit_signal(t, 9, "too late");                     /* dead already: no event */
     CHECK_EQ(seen.n, 4);
     CHECK_EQ(seen.ev[0].type, EV_PROCESS_START);
