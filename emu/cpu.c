@@ -14,7 +14,6 @@
 #include <signal.h>
 #include <string.h>
 #include "emu/machine.h"
-#include "emu/machine.h"
 
 #define GDT_ENTRIES 32
 #define KERNEL_CS 0x60u
@@ -215,11 +214,24 @@ static int in_descriptor_table(const struct machine *m, uint32_t va)
            (m->task->ldt_pfn != PFN_NONE && va - kva(m->task->ldt_pfn) < (PAGE_SIZE << LDT_ORDER));
 }
 
+static int access_user(const struct machine *m, uint32_t va, enum mmu_access acc)
+{
+    return !(acc == MMU_READ && m->insn && (m->insn->flags & DEC_SEGLOAD) &&
+             in_descriptor_table(m, va));
+}
+
 static int access_slow(struct machine *m, uint32_t va, enum mmu_access acc, uint64_t *pa)
 {
-    int user = !(acc == MMU_READ && m->insn && (m->insn->flags & DEC_SEGLOAD) &&
-                 in_descriptor_table(m, va));
-    return machine_access(m, va, acc, user, pa);
+    return machine_access(m, va, acc, access_user(m, va, acc), pa);
+}
+
+/* A translation outside the access hooks (a region fault, the run loop's
+ * check): recorded in the access stream as one of its own. */
+static int access_slow_recorded(struct machine *m, uint32_t va, enum mmu_access acc, uint64_t *pa)
+{
+    if (m->rec)
+        access_put_translate(m->rec, va, acc, access_user(m, va, acc));
+    return access_slow(m, va, acc, pa);
 }
 
 /* The hot path: an L1 TLB hit that permits the access costs one inline
@@ -336,6 +348,8 @@ static int segment_access(struct machine *m, uint32_t va, uint32_t size, enum mm
 static void insn_untranslatable(struct machine *m, uint32_t va, uint32_t size)
 {
     const struct decoded *d = decode_slow(m, va, size);
+    if (m->rec)
+        access_put_badinsn_len(m->rec, d->size);
     if (((va + d->size - 1) ^ va) >> m->mmu.mem.l1i.line_shift)
         fetch(m, va + d->size - 1);
     uint32_t vector = d->flags & (DEC_FAULT | DEC_UNDECODED) ? d->fault : X86_TRAP_UD;
@@ -366,6 +380,12 @@ static void hook_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
         cpu_load_segments(m);
     m->eip = va;
     m->icount++;
+    if (__builtin_expect(m->rec != NULL, 0)) {      /* --trace accesses: before its faults */
+        if (size > X86_MAX_INSN_LENGTH)
+            access_put_badinsn(m->rec, va);
+        else
+            access_put_insn(m->rec, va, size);
+    }
     fetch(m, va);
     if (((va + size - 1) ^ va) >> m->mmu.mem.l1i.line_shift) {
         /* the size placeholder always lands here, off the hot path */
@@ -384,6 +404,8 @@ static void hook_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
     m->insn_segcheck = (d->flags & DEC_MEMSEG) && ((m->sreg_nonflat >> d->seg) & 1);
     m->sreg_stale = (d->flags & DEC_SEGLOAD) != 0;
     m->cycles += m->cpu.insn_cost[d->cls];
+    if (__builtin_expect(m->rec != NULL, 0))
+        access_put_insn_class(m->rec, d->cls);
     if (d->flags & (DEC_RDTSC | DEC_RDTSCP | DEC_FAULT))
         insn_special(m, d);
     /* an interval timer reached (UINT64_MAX when none is armed): its
@@ -400,6 +422,16 @@ static inline void data_access(struct machine *m, uint32_t va, enum mmu_access a
         m->cycles += mem_access(&m->mmu.mem, pa, acc == MMU_WRITE ? MEM_WRITE : MEM_READ);
 }
 
+/* --trace accesses: one data access (split or not: the replay splits it
+ * at its own line size), or the CPU's read of a descriptor table. */
+static void record_data(struct machine *m, uint32_t va, uint32_t size, enum mmu_access acc)
+{
+    if (access_user(m, va, acc))
+        access_put_data(m->rec, va, size, acc == MMU_WRITE);
+    else
+        access_put_kread(m->rec, va, size);
+}
+
 static void hook_mem(uc_engine *uc, uc_mem_type type, uint64_t addr, int size,
                      int64_t value, void *ud)
 {
@@ -410,6 +442,8 @@ static void hook_mem(uc_engine *uc, uc_mem_type type, uint64_t addr, int size,
         goto dead;
     if (m->insn_segcheck && va < PAGE_OFFSET && segment_access(m, va, (uint32_t)size, acc))
         goto dead;
+    if (__builtin_expect(m->rec != NULL, 0))
+        record_data(m, va, (uint32_t)size, acc);
     /* a store into code: the decode of the instructions it overlaps is stale
      * (Unicorn drops its own translated blocks) */
     if (acc == MMU_WRITE && decode_page_has_code(&m->ctx->dc, va))
@@ -464,7 +498,8 @@ static bool hook_bad(uc_engine *uc, uc_mem_type type, uint64_t addr, int size,
         segment_access(m, va, (uint32_t)(size > 0 ? size : 1), acc))
         return false;
     uint64_t pa;
-    if (access_slow(m, va, acc, &pa) || ((last ^ va) & PAGE_MASK && access_slow(m, last, acc, &pa)))
+    if (access_slow_recorded(m, va, acc, &pa) ||
+        ((last ^ va) & PAGE_MASK && access_slow_recorded(m, last, acc, &pa)))
         return false;
     if (type == UC_MEM_WRITE_PROT || type == UC_MEM_READ_PROT) {
         /* The model allows what the region forbids: a mirror bug, not the guest's. */
@@ -545,7 +580,7 @@ int cpu_run(struct machine *m)
              */
             m->eip = eip;
             uint64_t pa;
-            if (access_slow(m, eip, MMU_FETCH, &pa) == 0 && !machine_stopped(m))
+            if (access_slow_recorded(m, eip, MMU_FETCH, &pa) == 0 && !machine_stopped(m))
                 task_exit_signal(m->task, SIGSEGV, "memsim: internal error: the engine stopped at eip 0x%08x", eip);
             continue;
         }

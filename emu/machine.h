@@ -14,6 +14,7 @@
 
 #include <stdint.h>
 #include <unicorn/unicorn.h>
+#include "common/access_stream.h"
 #include "emu/decode.h"
 #include "emu/memsim.h"
 #include "emu/window.h"
@@ -60,6 +61,7 @@ struct machine {
     struct event_stream events;
     struct trace *trace;
     struct strace strace;           /* --strace: a sink printing the system calls */
+    struct access_encoder *rec;     /* --trace accesses: the access stream, or NULL */
 
     struct mm_context *ctx;         /* the running task's address space */
     struct host_map_account host_maps;   /* every window's host mappings */
@@ -142,6 +144,12 @@ void interrupt_engine(uc_engine *uc);
 /* The run loop's check: 1 when memsim got one of those signals, the run
  * then marked stopped with its exit reason; else 0. */
 int  machine_interrupted(struct machine *m);
+
+/* access_rec.c: --trace accesses — the CPU's accesses encoded into the
+ * trace's access_blocks, with a marker at each syscall enter and fault
+ * begin.  start: 0, or -1 with m->error; finish flushes the last block. */
+int  access_rec_start(struct machine *m);
+int  access_rec_finish(struct machine *m);
 
 /* stats.c */
 void machine_collect_stats(struct machine *m, struct memsim_result *r);

@@ -3,7 +3,7 @@
  *
  *   memsim run [options] [--] PROGRAM [ARGS...]
  *   memsim query [--csv] DB SQL
- *   memsim export TRACE [--format events] [--all] [-o FILE]
+ *   memsim export TRACE [--format events|csv] [--table accesses] [--all] [-o FILE]
  *   memsim replay TRACE
  *
  * A TRACE is a trace database or an events file (a name ending in
@@ -29,6 +29,7 @@
 #include "replay/replay.h"
 #include "trace/trace.h"
 #include "trace/events_file.h"
+#include "trace/access_stream.h"
 
 extern char **environ;
 
@@ -37,12 +38,14 @@ static void usage(FILE *f)
     fprintf(f,
         "usage: memsim run [options] [--] PROGRAM [ARGS...]\n"
         "       memsim query [--csv] DB SQL\n"
-        "       memsim export TRACE [--format events] [--all] [-o FILE]\n"
+        "       memsim export TRACE [--format events|csv --table accesses] [--all] [-o FILE]\n"
         "       memsim replay [--ram SIZE] [--paging MODE] [--expect-same] [--db OUT] TRACE\n"
         "                     (TRACE: a trace database or a FILE.events; 0 match, 1 divergence, 2 bad input)\n"
         "run options:\n"
         "  --db FILE      trace database (default memsim.db; the previous one becomes FILE.old)\n"
         "  --no-trace     do not write a trace\n"
+        "  --trace LIST   what the trace records: default, or default,accesses (also every\n"
+        "                 instruction fetch and data access, compactly: access_blocks)\n"
         "  --ram SIZE     modelled RAM, e.g. 64M, 1G (default 256M, 4M..4G)\n"
         "  --seed N       seed for getrandom and AT_RANDOM, decimal (default 0)\n"
         "  --epoch SECS   the guest's boot time, seconds since 1970 (default: now)\n"
@@ -161,7 +164,7 @@ static void print_summary(const struct memsim_options *o, const struct memsim_re
 }
 
 enum { O_DB = 256, O_NOTRACE, O_RAM, O_SEED, O_ROOT, O_ENVCLEAR, O_SUMMARY, O_HELP,
-       O_CPU, O_CPUCFG, O_STATS, O_ENGINE, O_PAGING, O_EPOCH, O_STRACE };
+       O_CPU, O_CPUCFG, O_STATS, O_ENGINE, O_PAGING, O_EPOCH, O_STRACE, O_TRACE };
 
 /* --epoch's limit: the last second of year 9999, so that epoch plus model
  * time fits every clock and date(1) can print it. */
@@ -175,6 +178,26 @@ struct run_args {
     const char *extra[64];              /* -E NAME=VALUE */
     int nextra;
 };
+
+/* --trace LIST: a comma-separated list of levels.  Only what this build
+ * records separately is chosen here: default (every event table) and
+ * accesses (the access stream on top); all is both. */
+static int trace_list(struct run_args *a, const char *arg)
+{
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", arg);
+    a->o.trace_accesses = 0;
+    for (char *save = NULL, *w = strtok_r(buf, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+        if (!strcmp(w, "accesses") || !strcmp(w, "all"))
+            a->o.trace_accesses = 1;
+        else if (strcmp(w, "default")) {
+            fprintf(stderr, "memsim: --trace %s: unknown level %s (expected default, accesses, all)\n",
+                    arg, w);
+            return MEMSIM_EXIT_USAGE;
+        }
+    }
+    return 0;
+}
 
 /* One option (c from getopt_long, its value arg): 0, or 125 with the line
  * printed.  Each value is checked here, before any file is touched. */
@@ -217,6 +240,7 @@ static int run_option(struct run_args *a, int c, const char *arg)
     case O_SUMMARY: a->summary = 1; return 0;
     case O_STATS: a->stats = 1; return 0;
     case O_STRACE: a->o.strace = 1; return 0;
+    case O_TRACE: return trace_list(a, arg);
     case O_CPU: a->cpu_name = arg; return 0;
     case O_CPUCFG:
         if (!file_value_ok("--cpu-config", arg))
@@ -256,7 +280,7 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
         { "root", required_argument, 0, O_ROOT }, { "env-clear", no_argument, 0, O_ENVCLEAR },
         { "summary", no_argument, 0, O_SUMMARY }, { "help", no_argument, 0, O_HELP },
         { "cpu", required_argument, 0, O_CPU }, { "cpu-config", required_argument, 0, O_CPUCFG },
-        { "stats", no_argument, 0, O_STATS }, { "strace", no_argument, 0, O_STRACE }, { "engine", required_argument, 0, O_ENGINE },
+        { "stats", no_argument, 0, O_STATS }, { "strace", no_argument, 0, O_STRACE }, { "trace", required_argument, 0, O_TRACE }, { "engine", required_argument, 0, O_ENGINE },
         { "paging", required_argument, 0, O_PAGING }, { "epoch", required_argument, 0, O_EPOCH },
         { 0, 0, 0, 0 },
     };
@@ -380,17 +404,21 @@ static int open_trace_arg(const char *cmd, const char *path, struct sqlite3 **db
     return rc;
 }
 
-/* `memsim export TRACE [--format events] [--all] [-o FILE]` */
+/* `memsim export TRACE [--format events|csv --table accesses] [--all] [-o FILE]` */
 static int cmd_export(int argc, char **argv)
 {
-    const char *in = NULL, *out_path = NULL;
+    const char *in = NULL, *out_path = NULL, *table = NULL;
     enum events_select sel = EVENTS_SELECT_KERNEL;
+    int csv = 0;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--format") && i + 1 < argc) {
-            if (strcmp(argv[++i], "events")) {
-                fprintf(stderr, "memsim: export: --format %s: expected events\n", argv[i]);
+            csv = !strcmp(argv[++i], "csv");
+            if (!csv && strcmp(argv[i], "events")) {
+                fprintf(stderr, "memsim: export: --format %s: expected events or csv\n", argv[i]);
                 return MEMSIM_EXIT_USAGE;
             }
+        } else if (!strcmp(argv[i], "--table") && i + 1 < argc) {
+            table = argv[++i];
         } else if (!strcmp(argv[i], "-o") && i + 1 < argc) {
             out_path = argv[++i];
         } else if (!strcmp(argv[i], "--all")) {
@@ -398,24 +426,34 @@ static int cmd_export(int argc, char **argv)
         } else if (argv[i][0] != '-' && !in) {
             in = argv[i];
         } else {
-            fprintf(stderr, "usage: memsim export TRACE [--format events] [--all] [-o FILE]\n");
+            fprintf(stderr, "usage: memsim export TRACE [--format events|csv] [--table T] [--all] [-o FILE]\n");
             return MEMSIM_EXIT_USAGE;
         }
     }
     if (!in) {
-        fprintf(stderr, "usage: memsim export TRACE [--format events] [--all] [-o FILE]\n");
+        fprintf(stderr, "usage: memsim export TRACE [--format events|csv] [--table T] [--all] [-o FILE]\n");
+        return MEMSIM_EXIT_USAGE;
+    }
+    if (csv && (!table || strcmp(table, "accesses"))) {
+        fprintf(stderr, "memsim: export: --format csv: expected --table accesses\n");
         return MEMSIM_EXIT_USAGE;
     }
     struct sqlite3 *db;
     if (open_trace_arg("export", in, &db))
         return EXIT_BAD_INPUT;
+    if (csv && !access_blocks_present(db)) {
+        fprintf(stderr, "memsim: export: %s: this trace has no access stream (record with --trace accesses)\n", in);
+        events_close(db);
+        return EXIT_BAD_INPUT;
+    }
     FILE *out = out_path ? fopen(out_path, "w") : stdout;
     char err[1024];
     int rc = 0;
     if (!out) {
         fprintf(stderr, "memsim: export: %s: %s\n", out_path, strerror(errno));
         rc = 1;
-    } else if (events_write(db, sel, out, err, sizeof err)) {
+    } else if (csv ? access_csv_write(db, out, err, sizeof err)
+                   : events_write(db, sel, out, err, sizeof err)) {
         fprintf(stderr, "memsim: export: %s: %s\n", in, err);
         rc = strstr(err, "write error") ? 1 : EXIT_BAD_INPUT;
     }

@@ -31,6 +31,7 @@ struct memsim_options {
     char **envp;                /* guest environment, NULL-terminated */
     uint64_t ram_bytes;         /* --ram, default 256 MiB */
     const char *db_path;        /* --db, default "memsim.db"; NULL: no trace */
+    int trace_accesses;         /* --trace accesses: record the access stream */
     uint64_t seed;              /* --seed: getrandom and AT_RANDOM */
     uint64_t epoch;             /* --epoch: the guest's boot time, seconds since
                                    1970 (the command line defaults it to the

@@ -194,11 +194,17 @@ static int machine_create(struct machine *m, const struct memsim_options *opt,
         snprintf(err, errlen, "%s", m->error);
         return MEMSIM_EXIT_INTERNAL;
     }
+    if (opt->trace_accesses && access_rec_start(m)) {
+        snprintf(err, errlen, "%s", m->error);
+        return MEMSIM_EXIT_INTERNAL;
+    }
     return 0;
 }
 
 static void machine_destroy(struct machine *m)
 {
+    free(m->rec);                         /* a run that failed before its end */
+    m->rec = NULL;
     mm_context_destroy(m->ctx);           /* before the mm: no notifier calls in teardown */
     m->ctx = NULL;
     task_free(m->task);
@@ -279,6 +285,11 @@ static int run_guest(struct machine *m, const struct memsim_options *opt,
     }
     if (!machine_stopped(m))
         machine_interrupted(m);             /* a signal during exec: still a complete row */
+    if (access_rec_finish(m)) {
+        snprintf(err, errlen, "the access stream could not be recorded: %s",
+                 trace_error(m->trace)[0] ? trace_error(m->trace) : "too many faults in one access");
+        return MEMSIM_EXIT_INTERNAL;
+    }
     fill_result(m, res, now_seconds() - t0);
     if (m->trace) {
         struct trace_run_totals tot = { m->icount, m->cycles, m->task->exit_status,

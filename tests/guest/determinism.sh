@@ -66,8 +66,8 @@ dump() {
     for t in $(sqlite3 -batch "$db" "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"); do
         cols=$(sqlite3 -batch "$db" "SELECT group_concat('\"' || name || '\"', ', ') FROM pragma_table_info('$t')
                                      WHERE NOT ('$t' = 'runs' AND name IN ('started', 'wall_seconds'))")
-        case $(sqlite3 -batch "$db" "SELECT group_concat(name, ' ') FROM pragma_table_info('$t')") in
-            *seq*) order=seq ;;
+        case " $(sqlite3 -batch "$db" "SELECT group_concat(name, ' ') FROM pragma_table_info('$t')") " in
+            *" seq "*) order=seq ;;         # a column named seq, not access_blocks.seq_first
             *) order=rowid ;;
         esac
         echo "== $t ($cols) ORDER BY $order"
