@@ -76,24 +76,6 @@ static int control_registers(struct machine *m)
     return 0;
 }
 
-/*
- * The kernel's cost of a fault: entry and exit, plus zeroing or copying the
- * page it brought in (reading a file page is charged as a copy).  The kernel
- * model calls this (struct kernel.timing) for every fault it resolves, the
- * CPU's and its own uaccess ones, just before the fault's event.
- */
-void cpu_charge_fault(void *ctx, enum fault_resolution r)
-{
-    struct machine *m = ctx;
-    uint64_t cost = m->cpu.page_fault_cost;
-    if (r == FR_DEMAND_ZERO || r == FR_COW_ZERO)
-        cost += m->cpu.page_zero_cost;
-    else if (r == FR_COW_COPY || r == FR_FILE_READ)
-        cost += m->cpu.page_copy_cost;
-    m->cycles += cost;
-    m->fault_cycles += cost;
-}
-
 int cpu_setup(struct machine *m)
 {
     m->gdt_pfn = alloc_kernel_frame(m, PURPOSE_GDT);
@@ -220,8 +202,10 @@ static int access_user(const struct machine *m, uint32_t va, enum mmu_access acc
              in_descriptor_table(m, va));
 }
 
-static int access_slow(struct machine *m, uint32_t va, enum mmu_access acc, uint64_t *pa)
+/* timing_slow_fn (ctx: the machine): the STLB, the walker, the faults. */
+static int access_slow(void *ctx, uint32_t va, enum mmu_access acc, uint64_t *pa)
 {
+    struct machine *m = ctx;
     return machine_access(m, va, acc, access_user(m, va, acc), pa);
 }
 
@@ -234,18 +218,6 @@ static int access_slow_recorded(struct machine *m, uint32_t va, enum mmu_access 
     return access_slow(m, va, acc, pa);
 }
 
-/* The hot path: an L1 TLB hit that permits the access costs one inline
- * lookup; anything else goes to the STLB, the walker and the fault path. */
-static inline int translate(struct machine *m, uint32_t va, enum mmu_access acc, uint64_t *pa)
-{
-    struct tlb *t = acc == MMU_FETCH ? &m->mmu.itlb : &m->mmu.dtlb;
-    struct tlb_entry *e = tlb_lookup(t, va >> 12);
-    if (e && tlb_entry_permits(e->flags, acc, 1, m->mmu.cr0)) {
-        *pa = ((uint64_t)e->pfn << 12) | (va & 0xfffu);
-        return 0;
-    }
-    return access_slow(m, va, acc, pa);
-}
 
 /* rdtsc cannot be hooked in Unicorn 2.0.1: before the next instruction
  * runs, EDX:EAX are replaced by the model's cycle count at the rdtsc. */
@@ -259,23 +231,10 @@ static void finish_rdtsc(struct machine *m)
     m->rdtsc_pending = 0;
 }
 
-/*
- * The front end fetches line by line: a new line costs an ITLB lookup and
- * an L1I access, whose latency stalls only when it misses (an L1I hit is
- * hidden by the pipeline).  Instructions within the line just fetched cost
- * nothing more, which is exact for the L1I: nothing else touches it.
- */
+/* The timing model's fetch (mmu/timing.h), its slow path the machine's. */
 static inline void fetch(struct machine *m, uint32_t va)
 {
-    uint32_t line = va >> m->mmu.mem.l1i.line_shift;
-    uint64_t pa;
-    if (line == m->fetch_line)
-        return;
-    if (translate(m, va, MMU_FETCH, &pa))
-        return;
-    uint32_t lat = mem_access(&m->mmu.mem, pa, MEM_IFETCH);
-    m->cycles += lat > m->cpu.l1i.latency ? lat - m->cpu.l1i.latency : 0;
-    m->fetch_line = line;
+    timing_fetch(&m->tm, va, access_slow, m);
 }
 
 /*
@@ -350,7 +309,7 @@ static void insn_untranslatable(struct machine *m, uint32_t va, uint32_t size)
     const struct decoded *d = decode_slow(m, va, size);
     if (m->rec)
         access_put_badinsn_len(m->rec, d->size);
-    if (((va + d->size - 1) ^ va) >> m->mmu.mem.l1i.line_shift)
+    if (timing_fetch_splits(&m->tm, va, d->size))
         fetch(m, va + d->size - 1);
     uint32_t vector = d->flags & (DEC_FAULT | DEC_UNDECODED) ? d->fault : X86_TRAP_UD;
     machine_exception(m, vector, d->flags & DEC_UNDECODED && vector == X86_TRAP_GP
@@ -367,7 +326,7 @@ static void insn_special(struct machine *m, const struct decoded *d)
         return;
     }
     m->rdtsc_pending = d->flags & (DEC_RDTSC | DEC_RDTSCP);
-    m->rdtsc_value = m->cycles;
+    m->rdtsc_value = m->tm.cycles;
 }
 
 static void hook_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
@@ -379,7 +338,7 @@ static void hook_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
     if (m->sreg_stale)
         cpu_load_segments(m);
     m->eip = va;
-    m->icount++;
+    m->tm.icount++;
     if (__builtin_expect(m->rec != NULL, 0)) {      /* --trace accesses: before its faults */
         if (size > X86_MAX_INSN_LENGTH)
             access_put_badinsn(m->rec, va);
@@ -387,7 +346,7 @@ static void hook_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
             access_put_insn(m->rec, va, size);
     }
     fetch(m, va);
-    if (((va + size - 1) ^ va) >> m->mmu.mem.l1i.line_shift) {
+    if (timing_fetch_splits(&m->tm, va, size)) {
         /* the size placeholder always lands here, off the hot path */
         if (size > X86_MAX_INSN_LENGTH) {
             insn_untranslatable(m, va, size);
@@ -403,23 +362,21 @@ static void hook_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
      * that is not flat? (usually no: one test in hook_mem) */
     m->insn_segcheck = (d->flags & DEC_MEMSEG) && ((m->sreg_nonflat >> d->seg) & 1);
     m->sreg_stale = (d->flags & DEC_SEGLOAD) != 0;
-    m->cycles += m->cpu.insn_cost[d->cls];
+    timing_insn(&m->tm, d->cls);
     if (__builtin_expect(m->rec != NULL, 0))
         access_put_insn_class(m->rec, d->cls);
     if (d->flags & (DEC_RDTSC | DEC_RDTSCP | DEC_FAULT))
         insn_special(m, d);
     /* an interval timer reached (UINT64_MAX when none is armed): its
      * signal lands between instructions even in a loop with no calls */
-    if (__builtin_expect(m->cycles >= m->k.clock.timer_cycle, 0))
+    if (__builtin_expect(m->tm.cycles >= m->k.clock.timer_cycle, 0))
         time_expire_timers(m->task);
 }
 
-/* A data access: translate, then pay the latency of the level that hit. */
+/* A data access: the timing model's, its slow path the machine's. */
 static inline void data_access(struct machine *m, uint32_t va, enum mmu_access acc)
 {
-    uint64_t pa;
-    if (translate(m, va, acc, &pa) == 0)
-        m->cycles += mem_access(&m->mmu.mem, pa, acc == MMU_WRITE ? MEM_WRITE : MEM_READ);
+    timing_data(&m->tm, va, acc, access_slow, m);
 }
 
 /* --trace accesses: one data access (split or not: the replay splits it
@@ -449,7 +406,7 @@ static void hook_mem(uc_engine *uc, uc_mem_type type, uint64_t addr, int size,
     if (acc == MMU_WRITE && decode_page_has_code(&m->ctx->dc, va))
         decode_written(&m->ctx->dc, va, (uint32_t)size);
     data_access(m, va, acc);
-    if (((last ^ va) >> m->mmu.mem.l1d.line_shift) && !machine_stopped(m)) {
+    if (timing_data_splits(&m->tm, va, (uint32_t)size) && !machine_stopped(m)) {
         /* a split access touches two lines, perhaps two pages */
         if (acc == MMU_WRITE && decode_page_has_code(&m->ctx->dc, last))
             decode_written(&m->ctx->dc, va, (uint32_t)size);
@@ -566,7 +523,7 @@ int cpu_run(struct machine *m)
             int how = m->pending_syscall;
             m->pending_syscall = 0;
             machine_syscall(m, how == SYSCALL_SYSENTER);
-            m->fetch_line = UINT32_MAX;         /* the kernel may have remapped anything */
+            m->tm.fetch_line = UINT32_MAX;         /* the kernel may have remapped anything */
             continue;
         }
         if (machine_stopped(m))

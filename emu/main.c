@@ -30,6 +30,7 @@
 #include "trace/trace.h"
 #include "trace/events_file.h"
 #include "trace/access_stream.h"
+#include "trace/stats_print.h"
 
 extern char **environ;
 
@@ -41,6 +42,9 @@ static void usage(FILE *f)
         "       memsim export TRACE [--format events|csv --table accesses] [--all] [-o FILE]\n"
         "       memsim replay [--ram SIZE] [--paging MODE] [--expect-same] [--db OUT] TRACE\n"
         "                     (TRACE: a trace database or a FILE.events; 0 match, 1 divergence, 2 bad input)\n"
+        "       memsim replay [--stats] [--cpu NAME] [--cpu-config FILE] [--db OUT] TRACE\n"
+        "                     (a trace recorded with --trace accesses: its accesses through the TLBs,\n"
+        "                     caches and timing model of the recorded or the given CPU)\n"
         "run options:\n"
         "  --db FILE      trace database (default memsim.db; the previous one becomes FILE.old)\n"
         "  --no-trace     do not write a trace\n"
@@ -366,7 +370,7 @@ static int cmd_run(int argc, char **argv)
     if (a.summary)
         print_summary(o, &r);
     if (a.stats)
-        memsim_print_stats(&r, stderr);
+        stats_print(r.stats, r.nr_stats, stderr);
     return r.exit_status;
 }
 
