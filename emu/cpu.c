@@ -232,7 +232,7 @@ static void finish_rdtsc(struct machine *m)
 }
 
 /* The timing model's fetch (mmu/timing.h), its slow path the machine's. */
-static inline void fetch(struct machine *m, uint32_t va)
+static inline __attribute__((always_inline)) void fetch(struct machine *m, uint32_t va)
 {
     timing_fetch(&m->tm, va, access_slow, m);
 }
@@ -329,17 +329,21 @@ static void insn_special(struct machine *m, const struct decoded *d)
     m->rdtsc_value = m->tm.cycles;
 }
 
-static void hook_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
+/*
+ * The code hook's body.  rec (a constant: two instances, hook_code and
+ * hook_code_rec) says whether the access stream is recorded, so a run
+ * without --trace accesses does not test for it per instruction.
+ */
+static inline __attribute__((always_inline)) void code_hook(struct machine *m, uint32_t va,
+                                                            uint32_t size, const int rec)
 {
-    struct machine *m = ud;
-    uint32_t va = (uint32_t)addr;
     if (m->rdtsc_pending)
         finish_rdtsc(m);
     if (m->sreg_stale)
         cpu_load_segments(m);
     m->eip = va;
     m->tm.icount++;
-    if (__builtin_expect(m->rec != NULL, 0)) {      /* --trace accesses: before its faults */
+    if (rec) {                              /* --trace accesses: before its faults */
         if (size > X86_MAX_INSN_LENGTH)
             access_put_badinsn(m->rec, va);
         else
@@ -363,7 +367,7 @@ static void hook_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
     m->insn_segcheck = (d->flags & DEC_MEMSEG) && ((m->sreg_nonflat >> d->seg) & 1);
     m->sreg_stale = (d->flags & DEC_SEGLOAD) != 0;
     timing_insn(&m->tm, d->cls);
-    if (__builtin_expect(m->rec != NULL, 0))
+    if (rec)
         access_put_insn_class(m->rec, d->cls);
     if (d->flags & (DEC_RDTSC | DEC_RDTSCP | DEC_FAULT))
         insn_special(m, d);
@@ -373,8 +377,19 @@ static void hook_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
         time_expire_timers(m->task);
 }
 
+static void hook_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
+{
+    code_hook(ud, (uint32_t)addr, size, 0);
+}
+
+static void hook_code_rec(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
+{
+    code_hook(ud, (uint32_t)addr, size, 1);
+}
+
 /* A data access: the timing model's, its slow path the machine's. */
-static inline void data_access(struct machine *m, uint32_t va, enum mmu_access acc)
+static inline __attribute__((always_inline)) void data_access(struct machine *m, uint32_t va,
+                                                               enum mmu_access acc)
 {
     timing_data(&m->tm, va, acc, access_slow, m);
 }
@@ -389,17 +404,17 @@ static void record_data(struct machine *m, uint32_t va, uint32_t size, enum mmu_
         access_put_kread(m->rec, va, size);
 }
 
-static void hook_mem(uc_engine *uc, uc_mem_type type, uint64_t addr, int size,
-                     int64_t value, void *ud)
+/* The memory hook's body; rec as for code_hook. */
+static inline __attribute__((always_inline)) void mem_hook(struct machine *m, uc_mem_type type,
+                                                           uint32_t va, int size, const int rec)
 {
-    struct machine *m = ud;
-    uint32_t va = (uint32_t)addr, last = va + (uint32_t)size - 1;
+    uint32_t last = va + (uint32_t)size - 1;
     enum mmu_access acc = type == UC_MEM_WRITE ? MMU_WRITE : MMU_READ;
     if (machine_stopped(m))
         goto dead;
     if (m->insn_segcheck && va < PAGE_OFFSET && segment_access(m, va, (uint32_t)size, acc))
         goto dead;
-    if (__builtin_expect(m->rec != NULL, 0))
+    if (rec)
         record_data(m, va, (uint32_t)size, acc);
     /* a store into code: the decode of the instructions it overlaps is stale
      * (Unicorn drops its own translated blocks) */
@@ -420,6 +435,18 @@ dead:
      * a read-only page, a frame — it must land on scratch memory. */
     window_sacrifice(&m->ctx->win, va);
     window_sacrifice(&m->ctx->win, last);
+}
+
+static void hook_mem(uc_engine *uc, uc_mem_type type, uint64_t addr, int size,
+                     int64_t value, void *ud)
+{
+    mem_hook(ud, type, (uint32_t)addr, size, 0);
+}
+
+static void hook_mem_rec(uc_engine *uc, uc_mem_type type, uint64_t addr, int size,
+                         int64_t value, void *ud)
+{
+    mem_hook(ud, type, (uint32_t)addr, size, 1);
 }
 
 /*
@@ -494,8 +521,9 @@ static int add_hooks(struct machine *m)
     uc_hook h;
     uc_err e = UC_ERR_OK;
     if (!m->opt.raw_engine) {
-        e = uc_hook_add(m->ctx->uc, &h, UC_HOOK_CODE, hook_code, m, 1, 0);
-        if (!e) e = uc_hook_add(m->ctx->uc, &h, UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE, hook_mem, m, 1, 0);
+        e = uc_hook_add(m->ctx->uc, &h, UC_HOOK_CODE, m->rec ? hook_code_rec : hook_code, m, 1, 0);
+        if (!e) e = uc_hook_add(m->ctx->uc, &h, UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE,
+                                m->rec ? hook_mem_rec : hook_mem, m, 1, 0);
     }
     if (!e) e = uc_hook_add(m->ctx->uc, &h, UC_HOOK_MEM_UNMAPPED | UC_HOOK_MEM_PROT, hook_bad, m, 1, 0);
     if (!e) e = uc_hook_add(m->ctx->uc, &h, UC_HOOK_INTR, hook_intr, m, 1, 0);

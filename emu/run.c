@@ -156,12 +156,12 @@ static int machine_create(struct machine *m, const struct memsim_options *opt,
     /* What may fail without emitting events comes before the trace opens,
      * so that such a failure does not rotate the previous trace either. */
     m->cpu = *opt->cpu;
-    timing_init(&m->tm, &m->mmu, &m->cpu);
     if (mmu_init(&m->mmu, NULL, 0) || mmu_configure(&m->mmu, &m->cpu, err, errlen)) {
         if (!err[0])
             snprintf(err, errlen, "cannot set up the MMU model: out of host memory");
         return MEMSIM_EXIT_INTERNAL;
     }
+    timing_init(&m->tm, &m->mmu, &m->cpu);
     host_map_account_init(&m->host_maps);
     if (!(m->ctx = mm_context_create(m, err, errlen)))
         return MEMSIM_EXIT_INTERNAL;

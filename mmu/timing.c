@@ -11,6 +11,11 @@ void timing_init(struct timing *t, struct mmu *mmu, const struct cpu_config *cpu
     t->mmu = mmu;
     t->cpu = cpu;
     t->fetch_line = UINT32_MAX;
+    if (cpu)
+        memcpy(t->insn_cost, cpu->insn_cost, sizeof t->insn_cost);
+    t->l1i_latency = cpu ? cpu->l1i.latency : 0;
+    t->l1i_shift = (uint8_t)mmu->mem.l1i.line_shift;
+    t->l1d_shift = (uint8_t)mmu->mem.l1d.line_shift;
 }
 
 int timing_translate_slow(struct timing *t, uint32_t va, enum mmu_access acc, int user,
