@@ -14,7 +14,6 @@
 #include <signal.h>
 #include <string.h>
 #include "emu/machine.h"
-#include "emu/machine.h"
 
 #define GDT_ENTRIES 32
 #define KERNEL_CS 0x60u
@@ -75,24 +74,6 @@ static int control_registers(struct machine *m)
         return -1;
     }
     return 0;
-}
-
-/*
- * The kernel's cost of a fault: entry and exit, plus zeroing or copying the
- * page it brought in (reading a file page is charged as a copy).  The kernel
- * model calls this (struct kernel.timing) for every fault it resolves, the
- * CPU's and its own uaccess ones, just before the fault's event.
- */
-void cpu_charge_fault(void *ctx, enum fault_resolution r)
-{
-    struct machine *m = ctx;
-    uint64_t cost = m->cpu.page_fault_cost;
-    if (r == FR_DEMAND_ZERO || r == FR_COW_ZERO)
-        cost += m->cpu.page_zero_cost;
-    else if (r == FR_COW_COPY || r == FR_FILE_READ)
-        cost += m->cpu.page_copy_cost;
-    m->cycles += cost;
-    m->fault_cycles += cost;
 }
 
 int cpu_setup(struct machine *m)
@@ -215,25 +196,28 @@ static int in_descriptor_table(const struct machine *m, uint32_t va)
            (m->task->ldt_pfn != PFN_NONE && va - kva(m->task->ldt_pfn) < (PAGE_SIZE << LDT_ORDER));
 }
 
-static int access_slow(struct machine *m, uint32_t va, enum mmu_access acc, uint64_t *pa)
+static int access_user(const struct machine *m, uint32_t va, enum mmu_access acc)
 {
-    int user = !(acc == MMU_READ && m->insn && (m->insn->flags & DEC_SEGLOAD) &&
-                 in_descriptor_table(m, va));
-    return machine_access(m, va, acc, user, pa);
+    return !(acc == MMU_READ && m->insn && (m->insn->flags & DEC_SEGLOAD) &&
+             in_descriptor_table(m, va));
 }
 
-/* The hot path: an L1 TLB hit that permits the access costs one inline
- * lookup; anything else goes to the STLB, the walker and the fault path. */
-static inline int translate(struct machine *m, uint32_t va, enum mmu_access acc, uint64_t *pa)
+/* timing_slow_fn (ctx: the machine): the STLB, the walker, the faults. */
+static int access_slow(void *ctx, uint32_t va, enum mmu_access acc, uint64_t *pa)
 {
-    struct tlb *t = acc == MMU_FETCH ? &m->mmu.itlb : &m->mmu.dtlb;
-    struct tlb_entry *e = tlb_lookup(t, va >> 12);
-    if (e && tlb_entry_permits(e->flags, acc, 1, m->mmu.cr0)) {
-        *pa = ((uint64_t)e->pfn << 12) | (va & 0xfffu);
-        return 0;
-    }
+    struct machine *m = ctx;
+    return machine_access(m, va, acc, access_user(m, va, acc), pa);
+}
+
+/* A translation outside the access hooks (a region fault, the run loop's
+ * check): recorded in the access stream as one of its own. */
+static int access_slow_recorded(struct machine *m, uint32_t va, enum mmu_access acc, uint64_t *pa)
+{
+    if (m->rec)
+        access_put_translate(m->rec, va, acc, access_user(m, va, acc));
     return access_slow(m, va, acc, pa);
 }
+
 
 /* rdtsc cannot be hooked in Unicorn 2.0.1: before the next instruction
  * runs, EDX:EAX are replaced by the model's cycle count at the rdtsc. */
@@ -247,23 +231,10 @@ static void finish_rdtsc(struct machine *m)
     m->rdtsc_pending = 0;
 }
 
-/*
- * The front end fetches line by line: a new line costs an ITLB lookup and
- * an L1I access, whose latency stalls only when it misses (an L1I hit is
- * hidden by the pipeline).  Instructions within the line just fetched cost
- * nothing more, which is exact for the L1I: nothing else touches it.
- */
-static inline void fetch(struct machine *m, uint32_t va)
+/* The timing model's fetch (mmu/timing.h), its slow path the machine's. */
+static inline __attribute__((always_inline)) void fetch(struct machine *m, uint32_t va)
 {
-    uint32_t line = va >> m->mmu.mem.l1i.line_shift;
-    uint64_t pa;
-    if (line == m->fetch_line)
-        return;
-    if (translate(m, va, MMU_FETCH, &pa))
-        return;
-    uint32_t lat = mem_access(&m->mmu.mem, pa, MEM_IFETCH);
-    m->cycles += lat > m->cpu.l1i.latency ? lat - m->cpu.l1i.latency : 0;
-    m->fetch_line = line;
+    timing_fetch(&m->tm, va, access_slow, m);
 }
 
 /*
@@ -336,7 +307,9 @@ static int segment_access(struct machine *m, uint32_t va, uint32_t size, enum mm
 static void insn_untranslatable(struct machine *m, uint32_t va, uint32_t size)
 {
     const struct decoded *d = decode_slow(m, va, size);
-    if (((va + d->size - 1) ^ va) >> m->mmu.mem.l1i.line_shift)
+    if (m->rec)
+        access_put_badinsn_len(m->rec, d->size);
+    if (timing_fetch_splits(&m->tm, va, d->size))
         fetch(m, va + d->size - 1);
     uint32_t vector = d->flags & (DEC_FAULT | DEC_UNDECODED) ? d->fault : X86_TRAP_UD;
     machine_exception(m, vector, d->flags & DEC_UNDECODED && vector == X86_TRAP_GP
@@ -353,21 +326,31 @@ static void insn_special(struct machine *m, const struct decoded *d)
         return;
     }
     m->rdtsc_pending = d->flags & (DEC_RDTSC | DEC_RDTSCP);
-    m->rdtsc_value = m->cycles;
+    m->rdtsc_value = m->tm.cycles;
 }
 
-static void hook_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
+/*
+ * The code hook's body.  rec (a constant: two instances, hook_code and
+ * hook_code_rec) says whether the access stream is recorded, so a run
+ * without --trace accesses does not test for it per instruction.
+ */
+static inline __attribute__((always_inline)) void code_hook(struct machine *m, uint32_t va,
+                                                            uint32_t size, const int rec)
 {
-    struct machine *m = ud;
-    uint32_t va = (uint32_t)addr;
     if (m->rdtsc_pending)
         finish_rdtsc(m);
     if (m->sreg_stale)
         cpu_load_segments(m);
     m->eip = va;
-    m->icount++;
+    m->tm.icount++;
+    if (rec) {                              /* --trace accesses: before its faults */
+        if (size > X86_MAX_INSN_LENGTH)
+            access_put_badinsn(m->rec, va);
+        else
+            access_put_insn(m->rec, va, size);
+    }
     fetch(m, va);
-    if (((va + size - 1) ^ va) >> m->mmu.mem.l1i.line_shift) {
+    if (timing_fetch_splits(&m->tm, va, size)) {
         /* the size placeholder always lands here, off the hot path */
         if (size > X86_MAX_INSN_LENGTH) {
             insn_untranslatable(m, va, size);
@@ -383,39 +366,62 @@ static void hook_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
      * that is not flat? (usually no: one test in hook_mem) */
     m->insn_segcheck = (d->flags & DEC_MEMSEG) && ((m->sreg_nonflat >> d->seg) & 1);
     m->sreg_stale = (d->flags & DEC_SEGLOAD) != 0;
-    m->cycles += m->cpu.insn_cost[d->cls];
+    timing_insn(&m->tm, d->cls);
+    if (rec)
+        access_put_insn_class(m->rec, d->cls);
     if (d->flags & (DEC_RDTSC | DEC_RDTSCP | DEC_FAULT))
         insn_special(m, d);
     /* an interval timer reached (UINT64_MAX when none is armed): its
      * signal lands between instructions even in a loop with no calls */
-    if (__builtin_expect(m->cycles >= m->k.clock.timer_cycle, 0))
+    if (__builtin_expect(m->tm.cycles >= m->k.clock.timer_cycle, 0))
         time_expire_timers(m->task);
 }
 
-/* A data access: translate, then pay the latency of the level that hit. */
-static inline void data_access(struct machine *m, uint32_t va, enum mmu_access acc)
+static void hook_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 {
-    uint64_t pa;
-    if (translate(m, va, acc, &pa) == 0)
-        m->cycles += mem_access(&m->mmu.mem, pa, acc == MMU_WRITE ? MEM_WRITE : MEM_READ);
+    code_hook(ud, (uint32_t)addr, size, 0);
 }
 
-static void hook_mem(uc_engine *uc, uc_mem_type type, uint64_t addr, int size,
-                     int64_t value, void *ud)
+static void hook_code_rec(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 {
-    struct machine *m = ud;
-    uint32_t va = (uint32_t)addr, last = va + (uint32_t)size - 1;
+    code_hook(ud, (uint32_t)addr, size, 1);
+}
+
+/* A data access: the timing model's, its slow path the machine's. */
+static inline __attribute__((always_inline)) void data_access(struct machine *m, uint32_t va,
+                                                               enum mmu_access acc)
+{
+    timing_data(&m->tm, va, acc, access_slow, m);
+}
+
+/* --trace accesses: one data access (split or not: the replay splits it
+ * at its own line size), or the CPU's read of a descriptor table. */
+static void record_data(struct machine *m, uint32_t va, uint32_t size, enum mmu_access acc)
+{
+    if (access_user(m, va, acc))
+        access_put_data(m->rec, va, size, acc == MMU_WRITE);
+    else
+        access_put_kread(m->rec, va, size);
+}
+
+/* The memory hook's body; rec as for code_hook. */
+static inline __attribute__((always_inline)) void mem_hook(struct machine *m, uc_mem_type type,
+                                                           uint32_t va, int size, const int rec)
+{
+    uint32_t last = va + (uint32_t)size - 1;
     enum mmu_access acc = type == UC_MEM_WRITE ? MMU_WRITE : MMU_READ;
     if (machine_stopped(m))
         goto dead;
     if (m->insn_segcheck && va < PAGE_OFFSET && segment_access(m, va, (uint32_t)size, acc))
         goto dead;
+    if (rec)
+        record_data(m, va, (uint32_t)size, acc);
     /* a store into code: the decode of the instructions it overlaps is stale
      * (Unicorn drops its own translated blocks) */
     if (acc == MMU_WRITE && decode_page_has_code(&m->ctx->dc, va))
         decode_written(&m->ctx->dc, va, (uint32_t)size);
     data_access(m, va, acc);
-    if (((last ^ va) >> m->mmu.mem.l1d.line_shift) && !machine_stopped(m)) {
+    if (timing_data_splits(&m->tm, va, (uint32_t)size) && !machine_stopped(m)) {
         /* a split access touches two lines, perhaps two pages */
         if (acc == MMU_WRITE && decode_page_has_code(&m->ctx->dc, last))
             decode_written(&m->ctx->dc, va, (uint32_t)size);
@@ -429,6 +435,18 @@ dead:
      * a read-only page, a frame — it must land on scratch memory. */
     window_sacrifice(&m->ctx->win, va);
     window_sacrifice(&m->ctx->win, last);
+}
+
+static void hook_mem(uc_engine *uc, uc_mem_type type, uint64_t addr, int size,
+                     int64_t value, void *ud)
+{
+    mem_hook(ud, type, (uint32_t)addr, size, 0);
+}
+
+static void hook_mem_rec(uc_engine *uc, uc_mem_type type, uint64_t addr, int size,
+                         int64_t value, void *ud)
+{
+    mem_hook(ud, type, (uint32_t)addr, size, 1);
 }
 
 /*
@@ -464,7 +482,8 @@ static bool hook_bad(uc_engine *uc, uc_mem_type type, uint64_t addr, int size,
         segment_access(m, va, (uint32_t)(size > 0 ? size : 1), acc))
         return false;
     uint64_t pa;
-    if (access_slow(m, va, acc, &pa) || ((last ^ va) & PAGE_MASK && access_slow(m, last, acc, &pa)))
+    if (access_slow_recorded(m, va, acc, &pa) ||
+        ((last ^ va) & PAGE_MASK && access_slow_recorded(m, last, acc, &pa)))
         return false;
     if (type == UC_MEM_WRITE_PROT || type == UC_MEM_READ_PROT) {
         /* The model allows what the region forbids: a mirror bug, not the guest's. */
@@ -502,8 +521,9 @@ static int add_hooks(struct machine *m)
     uc_hook h;
     uc_err e = UC_ERR_OK;
     if (!m->opt.raw_engine) {
-        e = uc_hook_add(m->ctx->uc, &h, UC_HOOK_CODE, hook_code, m, 1, 0);
-        if (!e) e = uc_hook_add(m->ctx->uc, &h, UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE, hook_mem, m, 1, 0);
+        e = uc_hook_add(m->ctx->uc, &h, UC_HOOK_CODE, m->rec ? hook_code_rec : hook_code, m, 1, 0);
+        if (!e) e = uc_hook_add(m->ctx->uc, &h, UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE,
+                                m->rec ? hook_mem_rec : hook_mem, m, 1, 0);
     }
     if (!e) e = uc_hook_add(m->ctx->uc, &h, UC_HOOK_MEM_UNMAPPED | UC_HOOK_MEM_PROT, hook_bad, m, 1, 0);
     if (!e) e = uc_hook_add(m->ctx->uc, &h, UC_HOOK_INTR, hook_intr, m, 1, 0);
@@ -531,7 +551,7 @@ int cpu_run(struct machine *m)
             int how = m->pending_syscall;
             m->pending_syscall = 0;
             machine_syscall(m, how == SYSCALL_SYSENTER);
-            m->fetch_line = UINT32_MAX;         /* the kernel may have remapped anything */
+            m->tm.fetch_line = UINT32_MAX;         /* the kernel may have remapped anything */
             continue;
         }
         if (machine_stopped(m))
@@ -545,7 +565,7 @@ int cpu_run(struct machine *m)
              */
             m->eip = eip;
             uint64_t pa;
-            if (access_slow(m, eip, MMU_FETCH, &pa) == 0 && !machine_stopped(m))
+            if (access_slow_recorded(m, eip, MMU_FETCH, &pa) == 0 && !machine_stopped(m))
                 task_exit_signal(m->task, SIGSEGV, "memsim: internal error: the engine stopped at eip 0x%08x", eip);
             continue;
         }

@@ -107,7 +107,7 @@ int machine_interrupted(struct machine *m)
         m->task->exit_reason = sig == SIGPIPE ? "sigpipe" : "interrupted";
         task_exit_signal(m->task, sig,
                          "memsim: %s: stopped the guest after %llu instructions (the trace is complete)",
-                         signal_name(sig), (unsigned long long)m->icount);
+                         signal_name(sig), (unsigned long long)m->tm.icount);
     }
     return 1;
 }

@@ -14,11 +14,13 @@
 
 #include <stdint.h>
 #include <unicorn/unicorn.h>
+#include "common/access_stream.h"
 #include "emu/decode.h"
 #include "emu/memsim.h"
 #include "emu/window.h"
 #include "kernel-model/sched.h"
 #include "mmu/mmu.h"
+#include "mmu/timing.h"
 #include "mmu/segment.h"
 #include "trace/strace.h"
 #include "trace/trace.h"
@@ -56,10 +58,11 @@ struct machine {
     struct kernel k;
     struct task_struct *task;       /* the task the CPU runs (kernel-model/sched.h) */
     /* Every event of the run (common/event.h); its sinks are the counters
-     * below (stats.c) and the trace when --db is given. */
+     * below (timing_count_event) and the trace when --db is given. */
     struct event_stream events;
     struct trace *trace;
     struct strace strace;           /* --strace: a sink printing the system calls */
+    struct access_encoder *rec;     /* --trace accesses: the access stream, or NULL */
 
     struct mm_context *ctx;         /* the running task's address space */
     struct host_map_account host_maps;   /* every window's host mappings */
@@ -69,7 +72,6 @@ struct machine {
 
     /* the CPU: its configuration, decoded instructions, the front end */
     struct cpu_config cpu;
-    uint32_t fetch_line;            /* line last fetched (UINT32_MAX: none) */
     uint8_t rdtsc_pending;          /* DEC_RDTSC/DEC_RDTSCP: fix EDX:EAX */
     uint64_t rdtsc_value;
 
@@ -86,9 +88,7 @@ struct machine {
     uint8_t insn_segcheck;          /* its memory access needs a segment check */
     /* the timing model: emu charges every cost; the kernel reads these
      * through m->k.clock and advances cycles only for sleeps (arch ops) */
-    uint64_t icount, cycles;
-    uint64_t fault_cycles, syscall_cycles;
-    uint64_t nr_faults, nr_syscalls;
+    struct timing tm;               /* mmu/timing.h: counters, the front end's line */
 
     int pending_syscall;            /* int 0x80 or sysenter stopped the engine (cpu.c) */
     int in_engine;                  /* inside uc_emu_start: only additive region changes */
@@ -143,13 +143,11 @@ void interrupt_engine(uc_engine *uc);
  * then marked stopped with its exit reason; else 0. */
 int  machine_interrupted(struct machine *m);
 
-/* stats.c */
-void machine_collect_stats(struct machine *m, struct memsim_result *r);
-/* The event-stream sink that counts faults and system calls (ctx: machine). */
-void machine_count_event(void *ctx, const struct event *ev);
-
-/* cpu.c: the timing model's cost of one page fault (kernel.timing hook). */
-void cpu_charge_fault(void *ctx, enum fault_resolution r);
+/* access_rec.c: --trace accesses — the CPU's accesses encoded into the
+ * trace's access_blocks, with a marker at each syscall enter and fault
+ * begin.  start: 0, or -1 with m->error; finish flushes the last block. */
+int  access_rec_start(struct machine *m);
+int  access_rec_finish(struct machine *m);
 
 /* syscall_entry.c: the system-call gate (int 0x80, or sysenter with the
  * sixth argument at [ebp]) and the kernel's arch ops */

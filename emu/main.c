@@ -3,7 +3,7 @@
  *
  *   memsim run [options] [--] PROGRAM [ARGS...]      (--trace LIST: trace/trace.h levels)
  *   memsim query [--csv] DB SQL
- *   memsim export TRACE [--format events] [--all] [-o FILE]
+ *   memsim export TRACE [--format events|csv] [--table accesses] [--all] [-o FILE]
  *   memsim replay TRACE
  *
  * A TRACE is a trace database or an events file (a name ending in
@@ -29,6 +29,8 @@
 #include "replay/replay.h"
 #include "trace/trace.h"
 #include "trace/events_file.h"
+#include "trace/access_stream.h"
+#include "trace/stats_print.h"
 
 extern char **environ;
 
@@ -37,9 +39,12 @@ static void usage(FILE *f)
     fprintf(f,
         "usage: memsim run [options] [--] PROGRAM [ARGS...]\n"
         "       memsim query [--csv] DB SQL\n"
-        "       memsim export TRACE [--format events] [--all] [-o FILE]\n"
+        "       memsim export TRACE [--format events|csv --table accesses] [--all] [-o FILE]\n"
         "       memsim replay [--ram SIZE] [--paging MODE] [--expect-same] [--db OUT] TRACE\n"
         "                     (TRACE: a trace database or a FILE.events; 0 match, 1 divergence, 2 bad input)\n"
+        "       memsim replay [--stats] [--cpu NAME] [--cpu-config FILE] [--db OUT] TRACE\n"
+        "                     (a trace recorded with --trace accesses: its accesses through the TLBs,\n"
+        "                     caches and timing model of the recorded or the given CPU)\n"
         "run options:\n"
         "  --db FILE      trace database (default memsim.db; the previous one becomes FILE.old)\n"
         "  --no-trace     do not write a trace\n"
@@ -52,7 +57,8 @@ static void usage(FILE *f)
         "                   tlb       TLB flushes\n"
         "                   segments  segment checks (non-flat segments)\n"
         "                   snapshots memory over time (snapshots)\n"
-        "                   accesses  every fetch and data access (the access stream)\n"
+        "                   accesses  every fetch and data access (the access stream), with\n"
+        "                             the events replay needs to place it (syscalls..tlb)\n"
         "                   default = all but accesses; all; none = only the run row, its\n"
         "                   inputs, processes and stats.  replay needs syscalls,faults,walks,\n"
         "                   allocs,vmas,tlb\n"
@@ -365,7 +371,7 @@ static int cmd_run(int argc, char **argv)
     if (a.summary)
         print_summary(o, &r);
     if (a.stats)
-        memsim_print_stats(&r, stderr);
+        stats_print(r.stats, r.nr_stats, stderr);
     return r.exit_status;
 }
 
@@ -403,17 +409,21 @@ static int open_trace_arg(const char *cmd, const char *path, struct sqlite3 **db
     return rc;
 }
 
-/* `memsim export TRACE [--format events] [--all] [-o FILE]` */
+/* `memsim export TRACE [--format events|csv --table accesses] [--all] [-o FILE]` */
 static int cmd_export(int argc, char **argv)
 {
-    const char *in = NULL, *out_path = NULL;
+    const char *in = NULL, *out_path = NULL, *table = NULL;
     enum events_select sel = EVENTS_SELECT_KERNEL;
+    int csv = 0;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--format") && i + 1 < argc) {
-            if (strcmp(argv[++i], "events")) {
-                fprintf(stderr, "memsim: export: --format %s: expected events\n", argv[i]);
+            csv = !strcmp(argv[++i], "csv");
+            if (!csv && strcmp(argv[i], "events")) {
+                fprintf(stderr, "memsim: export: --format %s: expected events or csv\n", argv[i]);
                 return MEMSIM_EXIT_USAGE;
             }
+        } else if (!strcmp(argv[i], "--table") && i + 1 < argc) {
+            table = argv[++i];
         } else if (!strcmp(argv[i], "-o") && i + 1 < argc) {
             out_path = argv[++i];
         } else if (!strcmp(argv[i], "--all")) {
@@ -421,24 +431,34 @@ static int cmd_export(int argc, char **argv)
         } else if (argv[i][0] != '-' && !in) {
             in = argv[i];
         } else {
-            fprintf(stderr, "usage: memsim export TRACE [--format events] [--all] [-o FILE]\n");
+            fprintf(stderr, "usage: memsim export TRACE [--format events|csv] [--table T] [--all] [-o FILE]\n");
             return MEMSIM_EXIT_USAGE;
         }
     }
     if (!in) {
-        fprintf(stderr, "usage: memsim export TRACE [--format events] [--all] [-o FILE]\n");
+        fprintf(stderr, "usage: memsim export TRACE [--format events|csv] [--table T] [--all] [-o FILE]\n");
+        return MEMSIM_EXIT_USAGE;
+    }
+    if (csv && (!table || strcmp(table, "accesses"))) {
+        fprintf(stderr, "memsim: export: --format csv: expected --table accesses\n");
         return MEMSIM_EXIT_USAGE;
     }
     struct sqlite3 *db;
     if (open_trace_arg("export", in, &db))
         return EXIT_BAD_INPUT;
+    if (csv && !access_blocks_present(db)) {
+        fprintf(stderr, "memsim: export: %s: this trace has no access stream (record with --trace accesses)\n", in);
+        events_close(db);
+        return EXIT_BAD_INPUT;
+    }
     FILE *out = out_path ? fopen(out_path, "w") : stdout;
     char err[1024];
     int rc = 0;
     if (!out) {
         fprintf(stderr, "memsim: export: %s: %s\n", out_path, strerror(errno));
         rc = 1;
-    } else if (events_write(db, sel, out, err, sizeof err)) {
+    } else if (csv ? access_csv_write(db, out, err, sizeof err)
+                   : events_write(db, sel, out, err, sizeof err)) {
         fprintf(stderr, "memsim: export: %s: %s\n", in, err);
         rc = strstr(err, "write error") ? 1 : EXIT_BAD_INPUT;
     }

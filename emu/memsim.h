@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include "kernel-model/syscalls.h"
 #include "mmu/cpu_config.h"
+#include "mmu/timing.h"
 #include "mmu/paging.h"
 
 #include "common/version.h"
@@ -46,14 +47,6 @@ struct memsim_options {
     int strace;                 /* --strace: the guest's system calls to stderr */
 };
 
-struct memsim_stat {
-    char name[32];              /* e.g. "l1d.misses", "walk_cycles" */
-    double value;
-    int ratio;                  /* derived from other counters (cpi): not in the trace */
-};
-
-#define MEMSIM_MAX_STATS 96
-
 struct memsim_result {
     int exit_status;            /* as a shell reports it: code or 128 + signal */
     const char *exit_reason;    /* "exit", "SIGSEGV", "OOM", ... */
@@ -63,7 +56,7 @@ struct memsim_result {
     uint64_t tlb_hits, tlb_misses;
     uint64_t free_pages_end;
     double wall_seconds;
-    struct memsim_stat stats[MEMSIM_MAX_STATS];   /* every counter, in print order */
+    struct timing_stat stats[TIMING_MAX_STATS];   /* every counter, in print order (mmu/timing.h) */
     unsigned nr_stats;
     struct enosys_log enosys;   /* kernel-model/syscalls.h */
 };
@@ -72,8 +65,5 @@ struct memsim_result {
  * one-line reason in err. */
 int memsim_run(const struct memsim_options *opt, struct memsim_result *res,
                char *err, size_t errlen);
-
-/* The counters of a run as `perf stat` prints them (for --stats). */
-void memsim_print_stats(const struct memsim_result *res, FILE *out);
 
 #endif

@@ -126,8 +126,8 @@ static char *guest_exe_path(const struct memsim_options *opt)
 static void machine_boot_kernel(struct machine *m)
 {
     m->k.clock = (struct kernel_clock){
-        .cycles = &m->cycles, .syscall_cycles = &m->syscall_cycles,
-        .fault_cycles = &m->fault_cycles, .nr_faults = &m->nr_faults,
+        .cycles = &m->tm.cycles, .syscall_cycles = &m->tm.syscall_cycles,
+        .fault_cycles = &m->tm.fault_cycles, .nr_faults = &m->tm.nr_faults,
         .hz = m->cpu.hz, .timer_cycle = UINT64_MAX,       /* no timer armed */
     };
     m->k.rng = m->opt.seed;
@@ -156,12 +156,12 @@ static int machine_create(struct machine *m, const struct memsim_options *opt,
     /* What may fail without emitting events comes before the trace opens,
      * so that such a failure does not rotate the previous trace either. */
     m->cpu = *opt->cpu;
-    m->fetch_line = UINT32_MAX;
     if (mmu_init(&m->mmu, NULL, 0) || mmu_configure(&m->mmu, &m->cpu, err, errlen)) {
         if (!err[0])
             snprintf(err, errlen, "cannot set up the MMU model: out of host memory");
         return MEMSIM_EXIT_INTERNAL;
     }
+    timing_init(&m->tm, &m->mmu, &m->cpu);
     host_map_account_init(&m->host_maps);
     if (!(m->ctx = mm_context_create(m, err, errlen)))
         return MEMSIM_EXIT_INTERNAL;
@@ -169,8 +169,8 @@ static int machine_create(struct machine *m, const struct memsim_options *opt,
     if (opt->db_path && !(m->trace = trace_open(opt->db_path, err, errlen)))
         return MEMSIM_EXIT_INTERNAL;
     trace_set_level(m->trace, opt->trace_level);
-    event_stream_init(&m->events, &m->cycles);
-    event_stream_add_sink(&m->events, m, machine_count_event);
+    event_stream_init(&m->events, &m->tm.cycles);
+    event_stream_add_sink(&m->events, &m->tm, timing_count_event);
     if (m->trace)
         event_stream_add_sink(&m->events, m->trace, trace_consume);
     if (opt->strace) {
@@ -182,16 +182,20 @@ static int machine_create(struct machine *m, const struct memsim_options *opt,
     if (kernel_boot(&m->k, &kcfg, err, errlen))
         return err[0] ? MEMSIM_EXIT_USAGE : MEMSIM_EXIT_INTERNAL;
     machine_boot_kernel(m);
-    m->k.timing = (struct fault_timing){ m, cpu_charge_fault };
+    m->k.timing = (struct fault_timing){ &m->tm, timing_charge_fault };
     /* Guest fds index the guest's own table, so no guest number can name the
      * RAM memfd; it still goes above the guest range, out of the way of
      * anything that would look at host numbers (a debugger, /proc). */
     m->k.pm.memfd = fd_move_high(m->k.pm.memfd);
-    m->mmu.clock = &m->cycles;
+    m->mmu.clock = &m->tm.cycles;
     m->mmu.pid = t->pid;
     m->mmu.events = &m->events;
 
     if (cpu_setup(m)) {
+        snprintf(err, errlen, "%s", m->error);
+        return MEMSIM_EXIT_INTERNAL;
+    }
+    if ((opt->trace_level & TRACE_ACCESSES) && access_rec_start(m)) {
         snprintf(err, errlen, "%s", m->error);
         return MEMSIM_EXIT_INTERNAL;
     }
@@ -200,6 +204,8 @@ static int machine_create(struct machine *m, const struct memsim_options *opt,
 
 static void machine_destroy(struct machine *m)
 {
+    free(m->rec);                         /* a run that failed before its end */
+    m->rec = NULL;
     mm_context_destroy(m->ctx);           /* before the mm: no notifier calls in teardown */
     m->ctx = NULL;
     task_free(m->task);
@@ -250,17 +256,17 @@ static void fill_result(struct machine *m, struct memsim_result *res, double wal
     res->exit_status = t->exit_status;
     res->exit_reason = t->exit_reason ? t->exit_reason : "exit";
     snprintf(res->report, sizeof res->report, "%s", t->report);
-    res->instructions = m->icount;
-    res->cycles = m->cycles;
+    res->instructions = m->tm.icount;
+    res->cycles = m->tm.cycles;
     res->walks = m->mmu.stats.walks;
-    res->faults = m->nr_faults;
-    res->syscalls = m->nr_syscalls;
+    res->faults = m->tm.nr_faults;
+    res->syscalls = m->tm.nr_syscalls;
     res->enosys = m->k.enosys;
     res->tlb_hits = m->mmu.itlb.stats.hits + m->mmu.dtlb.stats.hits;
     res->tlb_misses = m->mmu.itlb.stats.misses + m->mmu.dtlb.stats.misses;
     res->free_pages_end = nr_free_pages(&m->k.pgdat);
     res->wall_seconds = wall;
-    machine_collect_stats(m, res);
+    res->nr_stats = timing_collect_stats(&m->tm, m->ctx->dc.misses, res->stats, TIMING_MAX_STATS);
 }
 
 /* Run the machine built from img; the trace's runs row is completed
@@ -281,9 +287,14 @@ static int run_guest(struct machine *m, const struct memsim_options *opt,
     }
     if (!machine_stopped(m))
         machine_interrupted(m);             /* a signal during exec: still a complete row */
+    if (access_rec_finish(m)) {
+        snprintf(err, errlen, "the access stream could not be recorded: %s",
+                 trace_error(m->trace)[0] ? trace_error(m->trace) : "too many faults in one access");
+        return MEMSIM_EXIT_INTERNAL;
+    }
     fill_result(m, res, now_seconds() - t0);
     if (m->trace) {
-        struct trace_run_totals tot = { m->icount, m->cycles, m->task->exit_status,
+        struct trace_run_totals tot = { m->tm.icount, m->tm.cycles, m->task->exit_status,
                                         res->exit_reason, res->wall_seconds };
         trace_end_run(m->trace, &tot);
         for (unsigned i = 0; i < res->nr_stats; i++)

@@ -51,24 +51,22 @@ static void deliver_fault(struct machine *m, enum fault_result r, uint32_t va, e
     task_fault_signal(m->task, r, va, acc, m->eip);
 }
 
+/* timing_fault_fn: the kernel model resolves the fault the walk reported. */
+static int resolve_fault(void *ctx, uint32_t va, uint32_t ec, enum mmu_access acc)
+{
+    struct machine *m = ctx;
+    enum fault_result r = do_page_fault(m->task->mm, va, ec, acc, m->eip);
+    if (r == FAULT_OK)
+        return 0;
+    deliver_fault(m, r, va, acc);
+    return -1;
+}
+
 int machine_access(struct machine *m, uint32_t va, enum mmu_access acc, int user, uint64_t *pa)
 {
-    uint32_t ec;
-
-    for (int tries = 0; tries < 3; tries++) {
-        /* The caller's L1 lookup missed; a retry after a fault re-executes
-         * the access from the L1 TLB, as the CPU does. */
-        int r0 = tries ? mmu_translate(&m->mmu, va, acc, user, pa, &ec)
-                       : mmu_translate_slow(&m->mmu, va, acc, user, pa, &ec);
-        if (r0 == 0)
-            return 0;
-        enum fault_result r = do_page_fault(m->task->mm, va, ec, acc, m->eip);
-        m->fetch_line = UINT32_MAX;        /* the fault may have remapped the code page */
-        if (r != FAULT_OK) {
-            deliver_fault(m, r, va, acc);
-            return -1;
-        }
-    }
+    int r = timing_translate_slow(&m->tm, va, acc, user, pa, resolve_fault, m);
+    if (r != -2)
+        return r;
     task_exit_signal(m->task, SIGSEGV, "memsim: internal error: fault at 0x%08x (eip 0x%08x) did not resolve",
                  va, m->eip);
     return -1;
@@ -86,7 +84,7 @@ int machine_fault_in(struct machine *m, uint32_t va, enum mmu_access acc)
     uint32_t ec = X86_PF_USER | (acc == MMU_WRITE ? X86_PF_WRITE : 0) |
                   (acc == MMU_FETCH && (m->mmu.efer & X86_EFER_NXE) ? X86_PF_INSTR : 0);
     enum fault_result r = do_page_fault(m->task->mm, va, ec, acc, m->eip);
-    m->fetch_line = UINT32_MAX;
+    m->tm.fetch_line = UINT32_MAX;
     if (r != FAULT_OK) {
         deliver_fault(m, r, va, acc);
         return -1;

@@ -69,12 +69,6 @@ static void restore_user_regs(struct machine *m, struct pt_regs *regs, const str
     }
 }
 
-static void charge_syscall(struct machine *m)
-{
-    m->cycles += m->cpu.syscall_cost;
-    m->syscall_cycles += m->cpu.syscall_cost;
-}
-
 /*
  * sysenter as an i386 kernel runs it (entry_SYSENTER_32 and
  * __do_fast_syscall_32): the call in eax with its arguments in ebx, ecx,
@@ -93,7 +87,7 @@ static void sysenter_dispatch(struct machine *m, struct pt_regs *regs)
         return;
     }
     regs->bp = arg6;
-    charge_syscall(m);
+    timing_charge_syscall(&m->tm);
     syscall_dispatch(m->task);
     regs->bp = ebp;                     /* the landing pad's pop ebp */
 }
@@ -106,7 +100,7 @@ void machine_syscall(struct machine *m, int sysenter)
     if (sysenter)
         sysenter_dispatch(m, regs);
     else {
-        charge_syscall(m);
+        timing_charge_syscall(&m->tm);
         syscall_dispatch(m->task);
     }
     restore_user_regs(m, regs, &entry);
@@ -140,7 +134,7 @@ static void arch_task_dead(void *ctx, struct task_struct *t)
 
 static void arch_advance_clock(void *ctx, uint64_t delta)
 {
-    ((struct machine *)ctx)->cycles += delta;
+    ((struct machine *)ctx)->tm.cycles += delta;
 }
 
 void machine_arch_ops(struct machine *m, struct kernel_arch_ops *ops)

@@ -9,9 +9,11 @@
 #include <string.h>
 #include "common/size.h"
 #include "replay/replay.h"
+#include "trace/stats_print.h"
 
-/* `memsim replay [--ram SIZE] [--paging MODE] [--expect-same] [--db OUT] TRACE` (a
- * trace database or an events file): exit 0
+/* `memsim replay [--ram SIZE] [--paging MODE] [--expect-same] [--db OUT]
+ * [--stats] [--cpu NAME] [--cpu-config FILE] TRACE` (a trace database or an
+ * events file; the last three simulate its access stream): exit 0
  * when every outcome matches (or a what-if ran), 1 at a divergence, 2 for
  * bad input (replay/replay.h). */
 int replay_main(int argc, char **argv)
@@ -30,6 +32,12 @@ int replay_main(int argc, char **argv)
             o.paging = argv[++i];
         else if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)
             o.db_out = argv[++i];
+        else if (strcmp(argv[i], "--stats") == 0)
+            o.stats = 1;
+        else if (strcmp(argv[i], "--cpu") == 0 && i + 1 < argc)
+            o.cpu = argv[++i];
+        else if (strcmp(argv[i], "--cpu-config") == 0 && i + 1 < argc)
+            o.cpu_config = argv[++i];
         else if (strcmp(argv[i], "--ram") == 0 && i + 1 < argc) {
             if (parse_size(argv[++i], &o.ram_bytes)) {
                 fprintf(stderr, "memsim: replay: --ram %s: not a size\n", argv[i]);
@@ -39,7 +47,8 @@ int replay_main(int argc, char **argv)
             break;
     }
     if (argc - i != 1) {
-        fprintf(stderr, "usage: memsim replay [--ram SIZE] [--paging 2level|pae] [--expect-same] [--db OUT] TRACE\n");
+        fprintf(stderr, "usage: memsim replay [--ram SIZE] [--paging 2level|pae] [--expect-same] [--db OUT]\n"
+                        "                     [--stats] [--cpu NAME] [--cpu-config FILE] TRACE\n");
         return 2;
     }
     int rc = replay_file(argv[i], &o, &rep, err, sizeof err);
@@ -60,5 +69,7 @@ int replay_main(int argc, char **argv)
     } else {
         fputs(rep.text, stdout);
     }
+    if (rep.nr_stats && o.stats)            /* where `memsim run --stats` prints them */
+        stats_print(rep.stats, rep.nr_stats, stderr);
     return rc;
 }

@@ -235,14 +235,8 @@ int recorded_load(sqlite3 *db, struct recorded *r, struct checker *c, char *err,
     return 0;
 }
 
-/* What replay reads: the inputs (syscalls, uaccess, file_maps; the guest's
- * faults) and the outcomes it compares (faults, allocations, vmas,
- * tlb_flushes, the walks of faults). */
-#define REPLAY_NEEDS \
-    (TRACE_SYSCALLS | TRACE_FAULTS | TRACE_WALKS | TRACE_ALLOCS | TRACE_VMAS | TRACE_TLB)
-
 /* runs.trace_level (schema 8; NULL, from an events file of schema 7, is
- * the default level) must include REPLAY_NEEDS. */
+ * the default level) must include TRACE_LEVEL_REPLAY. */
 static int check_level(sqlite3 *db, char *err, size_t errlen)
 {
     sqlite3_stmt *s;
@@ -261,9 +255,9 @@ static int check_level(sqlite3 *db, char *err, size_t errlen)
         }
     }
     sqlite3_finalize(s);
-    if (!rc && (level & REPLAY_NEEDS) != REPLAY_NEEDS) {
+    if (!rc && (level & TRACE_LEVEL_REPLAY) != TRACE_LEVEL_REPLAY) {
         trace_level_text(level, text, sizeof text);
-        trace_level_text(REPLAY_NEEDS & ~level, lacks, sizeof lacks);
+        trace_level_text(TRACE_LEVEL_REPLAY & ~level, lacks, sizeof lacks);
         snprintf(err, errlen, "the trace lacks %s (it was recorded with --trace %s); record "
                  "it with --trace default (replay reads syscalls,faults,walks,allocs,vmas,tlb)",
                  lacks, text);

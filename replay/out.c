@@ -43,13 +43,13 @@ void replay_out_exec(struct trace *t, const struct recorded *r, const struct exe
     trace_auxv(t, res->auxv, EXEC_AUXV_PAIRS);
 }
 
-int replay_out_end(struct trace *t, const struct task_struct *task, uint64_t cycles,
-                   double wall_seconds, char *err, size_t errlen)
+int replay_out_end(struct trace *t, const struct task_struct *task, uint64_t instructions,
+                   uint64_t cycles, double wall_seconds, char *err, size_t errlen)
 {
     if (!t)
         return 0;
     struct trace_run_totals tot = {
-        .instructions = 0, .cycles = cycles, .exit_status = task ? task->exit_status : 0,
+        .instructions = instructions, .cycles = cycles, .exit_status = task ? task->exit_status : 0,
         .exit_reason = task && task->exit_reason ? task->exit_reason : "exit",
         .wall_seconds = wall_seconds,
     };

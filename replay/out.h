@@ -19,8 +19,9 @@ struct trace *replay_out_begin(const char *path, const char *source, const struc
                                uint64_t ram, const char *paging, char *err, size_t errlen);
 /* The loader's inputs, as the replay's exec used them. */
 void replay_out_exec(struct trace *t, const struct recorded *r, const struct exec_result *res);
-/* The totals and close (t may be NULL); 0, or -1 with the reason in err. */
-int  replay_out_end(struct trace *t, const struct task_struct *task, uint64_t cycles,
-                    double wall_seconds, char *err, size_t errlen);
+/* The totals (instructions: 0 unless the access stream was simulated) and
+ * close (t may be NULL); 0, or -1 with the reason in err. */
+int  replay_out_end(struct trace *t, const struct task_struct *task, uint64_t instructions,
+                    uint64_t cycles, double wall_seconds, char *err, size_t errlen);
 
 #endif

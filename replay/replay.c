@@ -15,23 +15,10 @@
 #include "kernel-model/exec.h"
 #include "kernel-model/sched.h"
 #include "replay/out.h"
-#include "replay/recorded.h"
+#include "replay/replay_priv.h"
+#include "trace/access_stream.h"
 #include "trace/events_file.h"
 
-struct replay {
-    struct recorded r;
-    struct checker c;
-    struct event_stream events;
-    struct mmu mmu;
-    struct kernel k;
-    struct task_struct *t;
-    uint64_t cycles, syscall_cycles, fault_cycles, nr_faults;
-    const struct input *current;        /* the input being re-driven */
-    size_t next_map;                    /* the next file_maps row to serve */
-    struct vm_file **files;             /* placeholders, one per (dev, ino) */
-    size_t nr_files;
-    struct trace *out;                  /* --db OUT, or NULL */
-};
 
 /* Repeat one recorded user access of an external call, as long as it was
  * (a string: one page more when it faulted, so the same fault recurs).
@@ -110,7 +97,7 @@ static long replay_file_map(void *ctx, struct task_struct *t, uint32_t fd, struc
 static void arch_dead(void *ctx, struct task_struct *t) { (void)ctx, (void)t; }
 static void arch_tls(void *ctx, struct task_struct *t, unsigned i) { (void)ctx, (void)t, (void)i; }
 static int  arch_ldt(void *ctx, struct task_struct *t) { (void)ctx, (void)t; return 0; }
-static void arch_advance(void *ctx, uint64_t d) { ((struct replay *)ctx)->cycles += d; }
+static void arch_advance(void *ctx, uint64_t d) { ((struct replay *)ctx)->tm.cycles += d; }
 
 static int boot(struct replay *rp, const struct replay_options *opt, char *err, size_t errlen)
 {
@@ -121,7 +108,13 @@ static int boot(struct replay *rp, const struct replay_options *opt, char *err, 
         snprintf(err, errlen, "out of host memory");
         return -1;
     }
-    event_stream_init(&rp->events, &rp->cycles);
+    /* the simulated CPU's TLBs and caches, as emu's machine_create builds them */
+    if (rp->sim && mmu_configure(&rp->mmu, &rp->cpu, err, errlen))
+        return -1;
+    timing_init(&rp->tm, &rp->mmu, rp->sim ? &rp->cpu : NULL);
+    event_stream_init(&rp->events, &rp->tm.cycles);
+    if (rp->sim)
+        event_stream_add_sink(&rp->events, &rp->tm, timing_count_event);
     event_stream_add_sink(&rp->events, &rp->c, check_consume);
     if (rp->out)
         event_stream_add_sink(&rp->events, rp->out, trace_consume);
@@ -131,9 +124,12 @@ static int boot(struct replay *rp, const struct replay_options *opt, char *err, 
     if (kernel_boot(&rp->k, &kcfg, err, errlen))
         return -1;
     struct kernel *k = &rp->k;
-    k->clock = (struct kernel_clock){ .cycles = &rp->cycles, .syscall_cycles = &rp->syscall_cycles,
-                                      .fault_cycles = &rp->fault_cycles, .nr_faults = &rp->nr_faults,
-                                      .hz = 1000000000u, .timer_cycle = UINT64_MAX };
+    k->clock = (struct kernel_clock){ .cycles = &rp->tm.cycles, .syscall_cycles = &rp->tm.syscall_cycles,
+                                      .fault_cycles = &rp->tm.fault_cycles, .nr_faults = &rp->tm.nr_faults,
+                                      .hz = rp->sim ? rp->cpu.hz : 1000000000u,
+                                      .timer_cycle = UINT64_MAX };
+    if (rp->sim)                        /* the timing model charges faults as the CPU's did */
+        k->timing = (struct fault_timing){ &rp->tm, timing_charge_fault };
     k->rng = r->seed;
     k->epoch = r->epoch;
     k->arch = (struct kernel_arch_ops){ .ctx = rp, .load_tls = arch_tls, .load_ldt = arch_ldt,
@@ -141,7 +137,7 @@ static int boot(struct replay *rp, const struct replay_options *opt, char *err, 
     k->uaccess_src = (struct uaccess_source){ &rp->c, check_recorded_bytes };
     k->external = (struct syscall_external){ rp, replay_external };
     k->file_src = (struct file_map_source){ rp, replay_file_map };
-    rp->mmu.clock = &rp->cycles;
+    rp->mmu.clock = &rp->tm.cycles;
     rp->mmu.pid = GUEST_PID;
     rp->mmu.events = &rp->events;
     rp->t->exe_guest_path = strdup(r->exe_path);
@@ -175,25 +171,29 @@ static int run_exec(struct replay *rp, char *err, size_t errlen)
     return rp->t->mm ? 0 : -1;
 }
 
+void replay_drive_input(struct replay *rp, size_t i)
+{
+    const struct input *in = &rp->r.in[i];
+    rp->current = in;
+    check_group(&rp->c, in->start, i + 1 < rp->r.nr_in ? rp->r.in[i + 1].start : UINT64_MAX);
+    if (in->is_fault) {
+        /* an unresolved fault ends the task as it ended the recording
+         * (or, on a changed machine, where the changed machine does) */
+        enum fault_result r = do_page_fault(rp->t->mm, in->address, in->error_code,
+                                            (enum mmu_access)in->access, in->eip);
+        task_fault_signal(rp->t, r, in->address, (enum mmu_access)in->access, in->eip);
+    } else {
+        syscall_set_entry(task_pt_regs(rp->t), in->nr, in->a);
+        syscall_dispatch(rp->t);
+    }
+    check_group_end(&rp->c);
+    rp->c.rep->inputs++;
+}
+
 static void drive(struct replay *rp)
 {
-    for (size_t i = 0; i < rp->r.nr_in && !rp->c.stop && !task_dead(rp->t); i++) {
-        const struct input *in = &rp->r.in[i];
-        rp->current = in;
-        check_group(&rp->c, in->start, i + 1 < rp->r.nr_in ? rp->r.in[i + 1].start : UINT64_MAX);
-        if (in->is_fault) {
-            /* an unresolved fault ends the task as it ended the recording
-             * (or, on a changed machine, where the changed machine does) */
-            enum fault_result r = do_page_fault(rp->t->mm, in->address, in->error_code,
-                                                (enum mmu_access)in->access, in->eip);
-            task_fault_signal(rp->t, r, in->address, (enum mmu_access)in->access, in->eip);
-        } else {
-            syscall_set_entry(task_pt_regs(rp->t), in->nr, in->a);
-            syscall_dispatch(rp->t);
-        }
-        check_group_end(&rp->c);
-        rp->c.rep->inputs++;
-    }
+    for (size_t i = 0; i < rp->r.nr_in && !rp->c.stop && !task_dead(rp->t); i++)
+        replay_drive_input(rp, i);
 }
 
 static void release(struct replay *rp)
@@ -225,13 +225,23 @@ int replay_run(sqlite3 *db, const struct replay_options *opt, struct replay_repo
         snprintf(err, errlen, "out of host memory");
         return -1;
     }
-    rep->what_if = opt->ram_bytes || opt->paging;
+    rep->what_if = opt->ram_bytes || opt->paging || opt->cpu || opt->cpu_config;
     rp->c = (struct checker){ .what_if = rep->what_if, .rep = rep,
                               .context = opt->context ? opt->context : 5 };
     int rc = REPLAY_BAD_INPUT;
     if (recorded_check_schema(db, err, errlen) ||
         recorded_load(db, &rp->r, &rp->c, err, errlen))
         goto out;
+    if (opt->stats || opt->cpu || opt->cpu_config) {
+        if (!access_blocks_present(db)) {
+            snprintf(err, errlen, "this trace has no access stream: only the kernel side can be "
+                     "replayed; record with --trace accesses");
+            goto out;
+        }
+        if (sim_configure(rp, opt->cpu, opt->cpu_config, err, errlen))
+            goto out;
+        rp->sim = 1;
+    }
     rc = -1;
     if (rep->what_if && opt->paging && strcmp(opt->paging, "pae") && strcmp(opt->paging, "2level")) {
         snprintf(err, errlen, "--paging %s: choose 2level or pae", opt->paging);
@@ -252,13 +262,20 @@ int replay_run(sqlite3 *db, const struct replay_options *opt, struct replay_repo
             rc = rep->differences ? REPLAY_DIVERGED : -1;
         goto out;
     }
-    drive(rp);
-    /* The recording ends with the last input's outcomes: the model's
+    if (!rp->sim)
+        drive(rp);
+    else if (sim_drive(rp, db, err, errlen))
+        goto out;
+    if (rp->sim)
+        rep->nr_stats = sim_stats(rp, db, rep->stats, TIMING_MAX_STATS);
+    for (unsigned i = 0; rp->out && i < rep->nr_stats; i++)
+        if (!rep->stats[i].ratio)
+            trace_stat(rp->out, rp->t->pid, rep->stats[i].name, (uint64_t)rep->stats[i].value);    /* The recording ends with the last input's outcomes: the model's
      * teardown (release) is not part of it. */
     rp->c.stop = 1;
     if (rp->out)                        /* the teardown is not recorded either */
         event_stream_remove_sink(&rp->events, rp->out);
-    if (replay_out_end(rp->out, rp->t, rp->cycles, now_seconds() - t0, err, errlen)) {
+    if (replay_out_end(rp->out, rp->t, rp->tm.icount, rp->tm.cycles, now_seconds() - t0, err, errlen)) {
         rp->out = NULL;
         goto out;
     }
@@ -267,7 +284,7 @@ int replay_run(sqlite3 *db, const struct replay_options *opt, struct replay_repo
 out:
     if (rp->out) {
         event_stream_remove_sink(&rp->events, rp->out);
-        replay_out_end(rp->out, rp->t, rp->cycles, now_seconds() - t0, NULL, 0);
+        replay_out_end(rp->out, rp->t, rp->tm.icount, rp->tm.cycles, now_seconds() - t0, NULL, 0);
     }
     release(rp);
     free(rp);

@@ -22,6 +22,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "mmu/timing.h"
 
 struct sqlite3;
 
@@ -36,6 +37,11 @@ struct replay_options {
     const char *db_out;         /* write the replayed run as a trace, or NULL */
     const char *source;         /* what the input is called (runs.replay_of of db_out) */
     unsigned context;           /* recorded events shown before a divergence */
+    /* Simulate the access stream (a trace recorded with --trace accesses):
+     * its TLB/cache hierarchy and timing model through the replay. */
+    int stats;                  /* --stats: the counters (report.stats) */
+    const char *cpu;            /* --cpu NAME: another preset (a what-if); NULL: recorded */
+    const char *cpu_config;     /* --cpu-config FILE over it; NULL: recorded */
 };
 
 #define REPLAY_TEXT 4096
@@ -45,6 +51,8 @@ struct replay_report {
     uint64_t differences;       /* outcomes that differ */
     int what_if;                /* the machine was changed (--ram, --paging) */
     char text[REPLAY_TEXT];     /* the first divergence(s), ready to print */
+    struct timing_stat stats[TIMING_MAX_STATS];   /* the simulated run's counters */
+    unsigned nr_stats;          /* 0: no simulation */
 };
 
 /* Replay the run recorded in db.  REPLAY_OK / REPLAY_DIVERGED /

@@ -2,7 +2,8 @@
  * level.c — trace levels (trace.h): which event tables a trace records.
  *
  * `--trace LIST` is a comma-separated union of level names; `default`,
- * `all` and `none` are sets.  The canonical text (runs.trace_level) names a
+ * `all` and `none` are sets, and `accesses` brings TRACE_LEVEL_REPLAY with
+ * it (a stream replay re-drives those events among the accesses).  The canonical text (runs.trace_level) names a
  * set as `default`, `all` or `none` when it is one, else lists the levels
  * in bit order, so equal sets always read the same.
  */
@@ -46,6 +47,8 @@ int trace_level_parse(const char *list, uint32_t *mask, char *err, size_t errlen
             return -1;
         }
         m |= one;
+        if (one == TRACE_ACCESSES)      /* the stream needs what places it */
+            m |= TRACE_LEVEL_REPLAY;
         if (!p[len])
             break;
         p += len + 1;

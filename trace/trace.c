@@ -48,6 +48,7 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_RUN_INSERT] = TRACE_INSERT_RUN,
     [ST_RUN_UPDATE] = TRACE_UPDATE_RUN,
     [ST_INPUT]      = TRACE_INSERT_INPUT,
+    [ST_ACCESS]     = TRACE_INSERT_ACCESS,
     [ST_BEGIN]      = "BEGIN",
     [ST_COMMIT]     = "COMMIT",
 };

@@ -43,6 +43,13 @@ enum trace_level_bits {
 #define TRACE_LEVEL_NONE    0u
 #define TRACE_LEVEL_ALL     ((1u << TRACE_NR_LEVELS) - 1)
 #define TRACE_LEVEL_DEFAULT (TRACE_LEVEL_ALL & ~TRACE_ACCESSES)
+/* What replay reads: the inputs (syscalls, uaccess, file_maps; the guest's
+ * faults) and the outcomes it compares (faults, allocations, vmas,
+ * tlb_flushes, the walks of faults).  `accesses` brings these with it: the
+ * stream's markers place each of their events among the accesses, and a
+ * stream without them cannot be replayed. */
+#define TRACE_LEVEL_REPLAY \
+    (TRACE_SYSCALLS | TRACE_FAULTS | TRACE_WALKS | TRACE_ALLOCS | TRACE_VMAS | TRACE_TLB)
 #define TRACE_LEVEL_NAMES \
     "syscalls, faults, walks, allocs, vmas, tlb, segments, snapshots, accesses, default, all, none"
 

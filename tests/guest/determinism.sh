@@ -67,7 +67,7 @@ dump() {
         cols=$(sqlite3 -batch "$db" "SELECT group_concat('\"' || name || '\"', ', ') FROM pragma_table_info('$t')
                                      WHERE NOT ('$t' = 'runs' AND name IN ('started', 'wall_seconds'))")
         case " $(sqlite3 -batch "$db" "SELECT group_concat(name, ' ') FROM pragma_table_info('$t')") " in
-            *" seq "*) order=seq ;;                 # the column, not start_seq
+            *" seq "*) order=seq ;;                 # the column named seq, not start_seq or seq_first
             *) order=rowid ;;
         esac
         echo "== $t ($cols) ORDER BY $order"

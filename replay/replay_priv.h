@@ -1,0 +1,53 @@
+/*
+ * replay_priv.h — private to replay/: the replay's state, shared by
+ * replay.c (boot, exec, the kernel's inputs) and sim.c (the access stream
+ * driven through the TLBs, caches and timing model between them).
+ */
+#ifndef MEMSIM_REPLAY_PRIV_H
+#define MEMSIM_REPLAY_PRIV_H
+
+#include <stddef.h>
+#include "kernel-model/sched.h"
+#include "replay/check.h"
+#include "trace/trace.h"
+#include "mmu/timing.h"
+#include "replay/recorded.h"
+
+struct replay {
+    struct recorded r;
+    struct checker c;
+    struct event_stream events;
+    struct mmu mmu;
+    struct kernel k;
+    struct task_struct *t;
+    /* the clock and counters the kernel reads; with an access stream
+     * simulated (sim.c) the timing model charges them as the CPU did */
+    struct timing tm;
+    struct cpu_config cpu;              /* the simulated CPU (sim only) */
+    int sim;
+    const struct input *current;        /* the input being re-driven */
+    size_t next_map;                    /* the next file_maps row to serve */
+    struct vm_file **files;             /* placeholders, one per (dev, ino) */
+    size_t nr_files;
+    struct trace *out;                  /* --db OUT, or NULL */
+};
+
+/* Re-drive recorded input i (a system call or a guest page fault) in its
+ * checker group. */
+void replay_drive_input(struct replay *rp, size_t i);
+
+/* sim.c: the CPU configuration the simulation runs (--cpu NAME and/or
+ * --cpu-config FILE over it, else the recorded ones) into rp->cpu; 0, or
+ * -1 with one line in err. */
+int  sim_configure(struct replay *rp, const char *cpu, const char *cpu_config,
+                   char *err, size_t errlen);
+/* Drive the access stream in db interleaved with every recorded input (in
+ * place of replay.c's input loop).  0, or -1 with one line in err (the
+ * stream is malformed or disagrees with the kernel's events). */
+int  sim_drive(struct replay *rp, struct sqlite3 *db, char *err, size_t errlen);
+/* The simulated run's counters in `--stats` order (decode_misses, the
+ * CPU's decode cache, as recorded); how many. */
+unsigned sim_stats(const struct replay *rp, struct sqlite3 *db, struct timing_stat *out,
+                   unsigned max);
+
+#endif

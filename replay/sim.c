@@ -1,0 +1,215 @@
+/*
+ * sim.c — record once, simulate many: the access stream of a trace
+ * (`--trace accesses`, common/access_stream.h) driven through a TLB and
+ * cache hierarchy and the timing model (mmu/timing.h), interleaved with the
+ * kernel's recorded inputs that replay.c re-drives, so every walk reads the
+ * page tables the recorded run had at that point.  No Unicorn.
+ *
+ * The stream's markers say where each syscall enter and fault begin fell.
+ * A marker is met in one of two ways:
+ *   - in the stream's order, between two accesses: the inputs up to its seq
+ *     are driven then (a system call after its int 0x80, a fault Unicorn's
+ *     translator took in a code page, before the instruction);
+ *   - by a walk that faults: the access's own fault, whose marker follows
+ *     the access's record; it is read there and its input driven, and the
+ *     access retried from the L1 TLB, as the CPU (emu/signal.c) does.
+ * Each input costs what the CPU charged for it (a system call's entry and
+ * exit; a fault's cost comes through kernel.timing), and resets the front
+ * end's line, as emu does after every syscall and fault.
+ */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "mmu/cpu_config.h"
+#include "replay/replay_priv.h"
+#include "trace/access_stream.h"
+
+struct sim {
+    struct replay *rp;
+    struct access_decoder d;
+    size_t next_in;             /* the next recorded input to drive */
+    int user;                   /* the access being translated is the guest's */
+    int broken;                 /* the stream disagrees with the inputs */
+    uint64_t idx;               /* accesses simulated */
+};
+
+int sim_configure(struct replay *rp, const char *cpu, const char *cpu_config,
+                  char *err, size_t errlen)
+{
+    const char *name = cpu ? cpu : rp->r.cpu;
+    const char *file = cpu || cpu_config ? cpu_config : rp->r.cpu_config;
+    char why[400] = "";
+    if (!name || !name[0]) {
+        snprintf(err, errlen, "the trace does not say which --cpu it ran: give --cpu NAME");
+        return -1;
+    }
+    if (cpu_config_preset(&rp->cpu, name, why, sizeof why)) {
+        snprintf(err, errlen, "--cpu %s: %s", name, why);
+        return -1;
+    }
+    if (file && file[0] && cpu_config_load(&rp->cpu, file, why, sizeof why)) {
+        snprintf(err, errlen, "%s--cpu-config %s: %s", cpu_config ? "" : "the recorded ", file, why);
+        return -1;
+    }
+    /* what the run row of --db OUT says ran: the simulated CPU */
+    if (cpu || cpu_config) {
+        char *n = strdup(name), *f = file ? strdup(file) : NULL;
+        if (!n || (file && !f)) {
+            free(n);
+            snprintf(err, errlen, "out of host memory");
+            return -1;
+        }
+        free(rp->r.cpu);
+        free(rp->r.cpu_config);
+        rp->r.cpu = n;
+        rp->r.cpu_config = f;
+    }
+    return 0;
+}
+
+/* Drive every input that began at or before seq. */
+static void drive_through(struct sim *s, uint64_t seq)
+{
+    struct replay *rp = s->rp;
+    while (s->next_in < rp->r.nr_in && rp->r.in[s->next_in].start <= seq &&
+           !rp->c.stop && !task_dead(rp->t)) {
+        if (!rp->r.in[s->next_in].is_fault)
+            timing_charge_syscall(&rp->tm);     /* emu charges it before the dispatch */
+        replay_drive_input(rp, s->next_in++);
+        rp->tm.fetch_line = UINT32_MAX;         /* emu: after every syscall and fault */
+    }
+}
+
+/* timing_fault_fn: the walk faulted, so the access's own fault is the next
+ * record, a marker; its input is the recorded fault. */
+static int sim_fault(void *ctx, uint32_t va, uint32_t ec, enum mmu_access acc)
+{
+    struct sim *s = ctx;
+    struct access_record r;
+    (void)va, (void)ec, (void)acc;
+    if (access_decode(&s->d, &r) != 1 || r.kind != ACCESS_MARK ||
+        s->next_in >= s->rp->r.nr_in || !s->rp->r.in[s->next_in].is_fault) {
+        s->broken = 1;
+        return -1;
+    }
+    drive_through(s, r.seq);
+    return task_dead(s->rp->t) ? -1 : 0;
+}
+
+/* timing_slow_fn: the STLB, the walk and the recorded faults. */
+static int sim_slow(void *ctx, uint32_t va, enum mmu_access acc, uint64_t *pa)
+{
+    struct sim *s = ctx;
+    int r = timing_translate_slow(&s->rp->tm, va, acc, s->user, pa, sim_fault, s);
+    if (r == -2)
+        s->broken = 1;              /* emu's run died there: "did not resolve" */
+    return r ? -1 : 0;
+}
+
+/* An instruction as hook_code charges it: the fetch of its line(s), then
+ * its class's cost, then an expired interval timer. */
+static void sim_insn(struct sim *s, const struct access_record *r)
+{
+    struct timing *tm = &s->rp->tm;
+    tm->icount++;
+    timing_fetch(tm, r->addr, sim_slow, s);
+    if (r->size && timing_fetch_splits(tm, r->addr, r->size))
+        timing_fetch(tm, r->addr + r->size - 1, sim_slow, s);
+    if (r->kind != ACCESS_INSN)
+        return;                     /* untranslatable: it raises, no cost */
+    timing_insn(tm, r->cls);
+    if (__builtin_expect(tm->cycles >= s->rp->k.clock.timer_cycle, 0))
+        time_expire_timers(s->rp->t);
+}
+
+/* A data access as hook_mem makes it: split at the L1D line. */
+static void sim_data(struct sim *s, const struct access_record *r, enum mmu_access acc)
+{
+    struct timing *tm = &s->rp->tm;
+    timing_data(tm, r->addr, acc, sim_slow, s);
+    if (timing_data_splits(tm, r->addr, r->size) && !task_dead(s->rp->t))
+        timing_data(tm, r->addr + r->size - 1, acc, sim_slow, s);
+}
+
+static void sim_record(struct sim *s, const struct access_record *r)
+{
+    uint64_t pa;
+    s->idx += r->kind != ACCESS_MARK;
+    switch (r->kind) {
+    case ACCESS_MARK:
+        drive_through(s, r->seq);
+        break;
+    case ACCESS_INSN:
+    case ACCESS_BADINSN:
+        sim_insn(s, r);
+        break;
+    case ACCESS_READ:
+        sim_data(s, r, MMU_READ);
+        break;
+    case ACCESS_WRITE:
+        sim_data(s, r, MMU_WRITE);
+        break;
+    case ACCESS_KREAD:
+        s->user = 0;
+        sim_data(s, r, MMU_READ);
+        s->user = 1;
+        break;
+    case ACCESS_TRANSLATE:
+        s->user = r->user;
+        sim_slow(s, r->addr, (enum mmu_access)r->acc, &pa);
+        s->user = 1;
+        break;
+    }
+}
+
+int sim_drive(struct replay *rp, sqlite3 *db, char *err, size_t errlen)
+{
+    struct sim s = { .rp = rp, .user = 1 };
+    struct access_blocks b;
+    struct access_record r;
+    int rc, got = 0;
+    if (access_blocks_open(db, &b, err, errlen))
+        return -1;
+    while ((rc = access_blocks_next(&b, &s.d, err, errlen)) == 1) {
+        while (!s.broken && !rp->c.stop && !task_dead(rp->t) && (got = access_decode(&s.d, &r)) == 1)
+            sim_record(&s, &r);
+        if (got < 0 || s.broken || rp->c.stop || task_dead(rp->t))
+            break;
+    }
+    access_blocks_close(&b);
+    if (rc < 0)
+        return -1;
+    if (got < 0) {
+        snprintf(err, errlen, "access_blocks: a malformed block (access %llu)",
+                 (unsigned long long)s.idx);
+        return -1;
+    }
+    if (s.broken) {
+        snprintf(err, errlen, "the access stream and the recorded faults disagree at access %llu",
+                 (unsigned long long)s.idx);
+        return -1;
+    }
+    drive_through(&s, UINT64_MAX);      /* inputs after the last access (none, usually) */
+    return 0;
+}
+
+/* The recorded run's decode_misses: the CPU's decode cache, which the
+ * stream does not replay. */
+static uint64_t recorded_decode_misses(sqlite3 *db)
+{
+    sqlite3_stmt *st;
+    uint64_t v = 0;
+    if (sqlite3_prepare_v2(db, "SELECT value FROM stats WHERE name = 'decode_misses'", -1, &st,
+                           NULL) != SQLITE_OK)
+        return 0;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        v = (uint64_t)sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+unsigned sim_stats(const struct replay *rp, sqlite3 *db, struct timing_stat *out, unsigned max)
+{
+    return timing_collect_stats(&rp->tm, recorded_decode_misses(db), out, max);
+}
