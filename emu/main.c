@@ -3,7 +3,8 @@
  *
  *   memsim run [options] [--] PROGRAM [ARGS...]      (--trace LIST: trace/trace.h levels)
  *   memsim query [--csv] DB SQL
- *   memsim export TRACE [--format events] [--all] [-o FILE]
+ *   memsim export TRACE [--format events|csv|chrome] [--table T] [--all] [-o FILE]
+ *   memsim diff A B
  *   memsim replay TRACE
  *
  * A TRACE is a trace database or an events file (a name ending in
@@ -29,6 +30,7 @@
 #include "replay/replay.h"
 #include "trace/trace.h"
 #include "trace/events_file.h"
+#include "trace/export.h"
 
 extern char **environ;
 
@@ -37,7 +39,10 @@ static void usage(FILE *f)
     fprintf(f,
         "usage: memsim run [options] [--] PROGRAM [ARGS...]\n"
         "       memsim query [--csv] DB SQL\n"
-        "       memsim export TRACE [--format events] [--all] [-o FILE]\n"
+        "       memsim export TRACE [--format events|csv|chrome] [--table T] [--all] [-o FILE]\n"
+        "                     events: the events file (--all: every row); csv: table or view T\n"
+        "                     (RFC 4180); chrome: trace-event JSON for Perfetto / chrome://tracing\n"
+        "                     (0 written, 1 write error, 2 bad input: not a trace, unknown T)\n"
         "       memsim replay [--ram SIZE] [--paging MODE] [--expect-same] [--db OUT] TRACE\n"
         "                     (TRACE: a trace database or a FILE.events; 0 match, 1 divergence, 2 bad input)\n"
         "run options:\n"
@@ -403,44 +408,56 @@ static int open_trace_arg(const char *cmd, const char *path, struct sqlite3 **db
     return rc;
 }
 
-/* `memsim export TRACE [--format events] [--all] [-o FILE]` */
+#define EXPORT_USAGE "usage: memsim export TRACE [--format events|csv|chrome] [--table T] [--all] [-o FILE]\n"
+
+/* `memsim export TRACE [--format F] [--table T] [--all] [-o FILE]` */
 static int cmd_export(int argc, char **argv)
 {
     const char *in = NULL, *out_path = NULL;
-    enum events_select sel = EVENTS_SELECT_KERNEL;
+    struct export_options eo = { .format = EXPORT_EVENTS, .sel = EVENTS_SELECT_KERNEL };
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--format") && i + 1 < argc) {
-            if (strcmp(argv[++i], "events")) {
-                fprintf(stderr, "memsim: export: --format %s: expected events\n", argv[i]);
-                return MEMSIM_EXIT_USAGE;
+            if (export_format_parse(argv[++i], &eo.format)) {
+                fprintf(stderr, "memsim: export: --format %s: expected " EXPORT_FORMATS "\n",
+                        argv[i]);
+                return EXIT_BAD_INPUT;
             }
+        } else if (!strcmp(argv[i], "--table") && i + 1 < argc) {
+            eo.table = argv[++i];
         } else if (!strcmp(argv[i], "-o") && i + 1 < argc) {
             out_path = argv[++i];
         } else if (!strcmp(argv[i], "--all")) {
-            sel = EVENTS_SELECT_ALL;
+            eo.sel = EVENTS_SELECT_ALL;
         } else if (argv[i][0] != '-' && !in) {
             in = argv[i];
         } else {
-            fprintf(stderr, "usage: memsim export TRACE [--format events] [--all] [-o FILE]\n");
-            return MEMSIM_EXIT_USAGE;
+            fputs(EXPORT_USAGE, stderr);
+            return EXIT_BAD_INPUT;
         }
     }
     if (!in) {
-        fprintf(stderr, "usage: memsim export TRACE [--format events] [--all] [-o FILE]\n");
-        return MEMSIM_EXIT_USAGE;
+        fputs(EXPORT_USAGE, stderr);
+        return EXIT_BAD_INPUT;
+    }
+    if (eo.table && eo.format != EXPORT_CSV) {
+        fprintf(stderr, "memsim: export: --table goes with --format csv\n");
+        return EXIT_BAD_INPUT;
+    }
+    if (eo.format == EXPORT_CSV && !eo.table) {
+        fprintf(stderr, "memsim: export: --format csv needs --table T\n");
+        return EXIT_BAD_INPUT;
     }
     struct sqlite3 *db;
     if (open_trace_arg("export", in, &db))
         return EXIT_BAD_INPUT;
     FILE *out = out_path ? fopen(out_path, "w") : stdout;
-    char err[1024];
+    char err[4096];
     int rc = 0;
     if (!out) {
         fprintf(stderr, "memsim: export: %s: %s\n", out_path, strerror(errno));
         rc = 1;
-    } else if (events_write(db, sel, out, err, sizeof err)) {
+    } else if ((rc = trace_export(db, &eo, out, err, sizeof err))) {
         fprintf(stderr, "memsim: export: %s: %s\n", in, err);
-        rc = strstr(err, "write error") ? 1 : EXIT_BAD_INPUT;
     }
     if (out && out != stdout && fclose(out) && !rc) {
         fprintf(stderr, "memsim: export: %s: %s\n", out_path, strerror(errno));
