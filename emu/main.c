@@ -31,6 +31,7 @@
 #include "trace/trace.h"
 #include "trace/events_file.h"
 #include "trace/export.h"
+#include "trace/diff.h"
 
 extern char **environ;
 
@@ -43,6 +44,9 @@ static void usage(FILE *f)
         "                     events: the events file (--all: every row); csv: table or view T\n"
         "                     (RFC 4180); chrome: trace-event JSON for Perfetto / chrome://tracing\n"
         "                     (0 written, 1 write error, 2 bad input: not a trace, unknown T)\n"
+        "       memsim diff A B     totals side by side, then the first event where the\n"
+        "                     two traces' kernel outcomes diverge (0 the same events, 1 they\n"
+        "                     diverge, 2 bad input)\n"
         "       memsim replay [--ram SIZE] [--paging MODE] [--expect-same] [--db OUT] TRACE\n"
         "                     (TRACE: a trace database or a FILE.events; 0 match, 1 divergence, 2 bad input)\n"
         "run options:\n"
@@ -467,6 +471,38 @@ static int cmd_export(int argc, char **argv)
     return rc;
 }
 
+/* `memsim diff A B`: exit 0 the same events, 1 they diverge, 2 bad input
+ * (as diff(1): the totals may differ with the same events). */
+static int cmd_diff(int argc, char **argv)
+{
+    if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+        usage(stdout);
+        return 0;
+    }
+    if (argc != 3 || argv[1][0] == '-' || argv[2][0] == '-') {
+        fprintf(stderr, "usage: memsim diff A B   (0 the same events, 1 they diverge, 2 bad input)\n");
+        return EXIT_BAD_INPUT;
+    }
+    struct sqlite3 *a, *b;
+    if (open_trace_arg("diff", argv[1], &a))
+        return EXIT_BAD_INPUT;
+    if (open_trace_arg("diff", argv[2], &b)) {
+        events_close(a);
+        return EXIT_BAD_INPUT;
+    }
+    char err[1024];
+    int rc = trace_diff(a, b, argv[1], argv[2], stdout, err, sizeof err);
+    if (rc == DIFF_BAD_INPUT)
+        fprintf(stderr, "memsim: diff: %s\n", err);
+    events_close(a);
+    events_close(b);
+    if (rc != DIFF_BAD_INPUT && fflush(stdout)) {
+        fprintf(stderr, "memsim: diff: write error: %s\n", strerror(errno));
+        return EXIT_BAD_INPUT;
+    }
+    return rc;
+}
+
 /* `memsim cpu`: list the presets; `memsim cpu NAME`: print one as a config file. */
 static int cmd_cpu(int argc, char **argv)
 {
@@ -501,6 +537,8 @@ int main(int argc, char **argv)
         return cmd_cpu(argc - 1, argv + 1);
     if (strcmp(argv[1], "export") == 0)
         return cmd_export(argc - 1, argv + 1);
+    if (strcmp(argv[1], "diff") == 0)
+        return cmd_diff(argc - 1, argv + 1);
     if (strcmp(argv[1], "replay") == 0)
         return replay_main(argc - 1, argv + 1);
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {

@@ -200,7 +200,7 @@ static int read_all(sqlite3 *db, struct recorded *r, struct checker *c, char *er
                  row_auxv, r, err, errlen) ||
         each_row(db, "SELECT cause, fd, result, f_mode, path, size, dev, ino FROM file_maps"
                  " ORDER BY seq", row_file_map, r, err, errlen) ||
-        outcome_load(db, c, &(struct outcome_inputs){ r, row_input }, err, errlen))
+        outcome_load(db, &c->list, &(struct outcome_inputs){ r, row_input }, err, errlen))
         return -1;
     by_start(r);
     return 0;
@@ -292,7 +292,7 @@ int recorded_check_schema(sqlite3 *db, char *err, size_t errlen)
 
 void recorded_free(struct recorded *r, struct checker *c)
 {
-    outcome_free(c);
+    outcome_free(&c->list);
     free(r->in);
     for (size_t i = 0; i < r->nr_maps; i++)
         free(r->maps[i].path);

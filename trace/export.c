@@ -3,6 +3,7 @@
  */
 #include <errno.h>
 #include <string.h>
+#include <sqlite3.h>
 #include "common/errmsg.h"
 #include "trace/export.h"
 
@@ -17,6 +18,20 @@ int export_format_parse(const char *name, enum export_format *f)
             return 0;
         }
     return -1;
+}
+
+int export_has_table(struct sqlite3 *db, const char *name, int views)
+{
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE (type = 'table' OR (?2 AND"
+                           " type = 'view')) AND name = ?1 AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'",
+                           -1, &s, NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+    sqlite3_bind_int(s, 2, views);
+    int r = sqlite3_step(s);
+    sqlite3_finalize(s);
+    return r == SQLITE_ROW ? 1 : r == SQLITE_DONE ? 0 : -1;
 }
 
 static int export_to(struct sqlite3 *db, const struct export_options *o, FILE *out,

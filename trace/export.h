@@ -41,6 +41,10 @@ int export_format_parse(const char *name, enum export_format *f);
 int trace_export(struct sqlite3 *db, const struct export_options *o, FILE *out,
                  char *err, size_t errlen);
 
+/* For the formats: 1 when db has a table (or, with views, a view) named
+ * name (SQLite's own sqlite_* never count), 0 when not, -1 SQL error. */
+int export_has_table(struct sqlite3 *db, const char *name, int views);
+
 /* The formats, called by trace_export (db already checked to be a trace). */
 int export_csv(struct sqlite3 *db, const char *table, FILE *out, char *err, size_t errlen);
 int export_chrome(struct sqlite3 *db, FILE *out, char *err, size_t errlen);

@@ -378,19 +378,6 @@ static int w_snapshot(struct chrome *c, sqlite3_stmt *s)
     return 0;
 }
 
-static int has_table(sqlite3 *db, const char *name)
-{
-    sqlite3_stmt *s;
-    int yes = 0;
-    if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1",
-                           -1, &s, NULL) == SQLITE_OK) {
-        sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
-        yes = sqlite3_step(s) == SQLITE_ROW;
-    }
-    sqlite3_finalize(s);
-    return yes;
-}
-
 static int write_events(struct chrome *c, char *err, size_t errlen)
 {
     metadata(c, "process_name", 0, 0, "kernel (boot, no process)");
@@ -407,7 +394,7 @@ static int write_events(struct chrome *c, char *err, size_t errlen)
                  " pfn, zone, purpose, cause FROM allocations ORDER BY seq", w_alloc, err, errlen) ||
         each_row(c, "SELECT seq, cycle, pid, 'vma ' || op, seq, op, start, stop, prot_str, flags,"
                  " name, cause FROM vmas ORDER BY seq", w_vma, err, errlen) ||
-        (has_table(c->db, "snapshots") &&
+        (export_has_table(c->db, "snapshots", 0) == 1 &&
          each_row(c, "SELECT * FROM snapshots", w_snapshot, err, errlen));
 }
 

@@ -59,20 +59,6 @@ static void list_tables(sqlite3 *db, char *buf, size_t n)
     sqlite3_finalize(s);
 }
 
-/* 1 when table names a table or view of db, 0 when not, -1 SQL error. */
-static int table_exists(sqlite3 *db, const char *table)
-{
-    sqlite3_stmt *s;
-    if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE type IN ('table', 'view')"
-                           " AND name = ?1 AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'",
-                           -1, &s, NULL) != SQLITE_OK)
-        return -1;
-    sqlite3_bind_text(s, 1, table, -1, SQLITE_STATIC);
-    int r = sqlite3_step(s);
-    sqlite3_finalize(s);
-    return r == SQLITE_ROW ? 1 : r == SQLITE_DONE ? 0 : -1;
-}
-
 static int write_generic(sqlite3 *db, const char *table, FILE *out, char *err, size_t errlen)
 {
     char *sql = sqlite3_mprintf("SELECT * FROM \"%w\"", table);
@@ -100,7 +86,7 @@ int export_csv(sqlite3 *db, const char *table, FILE *out, char *err, size_t errl
     if (sp) {
         rc = sp->write(db, out, err, errlen);
     } else {
-        int ex = table_exists(db, table);
+        int ex = export_has_table(db, table, 1);
         if (ex <= 0) {
             char names[2048];
             list_tables(db, names, sizeof names);

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bad-input.sh — `memsim export` (every format) and `memsim replay` on bad
+# bad-input.sh — `memsim export` (every format), `memsim diff` and `memsim replay` on bad
 # input exit 2 with exactly one line on stderr naming the problem (and, for
 # an events file, FILE:LINE), and write nothing to stdout.
 #
@@ -26,6 +26,7 @@ expect() {
     for cmd in replay export "export --format chrome" "export --format csv --table faults"; do
         expect_one "$pattern" $cmd "$file"
     done
+    expect_one "$pattern" diff "$good" "$file"
 }
 
 # expect_one PATTERN ARGS...: memsim ARGS exits 2, one stderr line matching PATTERN
@@ -92,6 +93,7 @@ if "$memsim" replay --db "$tmp/good.db" "$good" > /dev/null 2>&1; then
     for cmd in replay export "export --format chrome" "export --format csv --table allocations"; do
         expect_one "tampered.db: .*malformed" $cmd "$tmp/tampered.db"
     done
+    expect_one "tampered.db: .*malformed" diff "$tmp/good.db" "$tmp/tampered.db"
     expect_one "unknown table 'nosuch' (the trace has: .*faults" export "$tmp/good.db" --format csv --table nosuch
     expect_one "expected events, csv or chrome" export "$tmp/good.db" --format xml
     expect_one "needs --table" export "$tmp/good.db" --format csv

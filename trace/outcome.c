@@ -1,5 +1,5 @@
 /*
- * outcome.c — the recorded outcomes as fields (check.h): read from the
+ * outcome.c — the recorded outcomes as fields (outcome.h): read from the
  * trace's tables, made from replayed events, compared, and formatted as
  * text only when a divergence is shown.
  *
@@ -13,7 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "replay/check.h"
+#include "trace/outcome.h"
 
 /* ---- the strings, each once ------------------------------------------- */
 
@@ -83,7 +83,7 @@ static const struct table tables[] = {
       2, 4, 0, 0 },
     { EV_TLB_FLUSH, "SELECT seq, cause, kind, vaddr, cr3 FROM tlb_flushes ORDER BY seq",
       1, 2, 0, 1u << 0 },
-    /* + the input's columns, from OUTCOME_INPUT_COLS (check.h) */
+    /* + the input's columns, from OUTCOME_INPUT_COLS (outcome.h) */
     { EV_SYSCALL_EXIT, "SELECT seq, cause, name, ret, enter_seq, nr, arg0, arg1, arg2, arg3,"
       " arg4, arg5 FROM syscalls ORDER BY seq", 1, 1, 0, 0 },
     { EV_UACCESS, "SELECT seq, cause, dir, addr, len, result, data FROM uaccess ORDER BY seq",
@@ -117,7 +117,7 @@ static const char *column_str(struct strtab *t, sqlite3_stmt *s, int col, struct
     return in;
 }
 
-static int read_row(struct checker *c, const struct table *tb, sqlite3_stmt *s,
+static int read_row(struct outcome_list *c, const struct table *tb, sqlite3_stmt *s,
                     struct last_str *last, struct outcome *o)
 {
     *o = (struct outcome){ .seq = (uint64_t)sqlite3_column_int64(s, 0),
@@ -144,7 +144,7 @@ static int read_row(struct checker *c, const struct table *tb, sqlite3_stmt *s,
     return 0;
 }
 
-static int push(struct checker *c, const struct outcome *o)
+static int push(struct outcome_list *c, const struct outcome *o)
 {
     if ((c->nr & (c->nr + 1)) == 0 || c->nr == 0) {   /* grow at 2^k - 1 */
         struct outcome *n = realloc(c->rec, (c->nr * 2 + 2) * sizeof *n);
@@ -190,7 +190,7 @@ static int seqs_has(const struct seqs *q, uint64_t v)
 /* Keep the walks some fault caused (their cause is its begin seq); the
  * others (the kernel's TLB-dependent walks inside system calls) are not
  * outcomes. */
-static void keep_fault_walks(struct checker *c, struct seqs *begins)
+static void keep_fault_walks(struct outcome_list *c, struct seqs *begins)
 {
     for (size_t i = 1; i < begins->n; i++)
         if (begins->v[i - 1] > begins->v[i]) {
@@ -213,7 +213,7 @@ static void sql_error(sqlite3 *db, char *err, size_t errlen)
 
 /* The row just merged: an outcome, and for faults and system calls also an
  * input (in->row) and, for a fault, its begin seq. */
-static int take(struct checker *c, const struct outcome_inputs *in, sqlite3_stmt *s,
+static int take(struct outcome_list *c, const struct outcome_inputs *in, sqlite3_stmt *s,
                 const struct outcome *o, struct seqs *begins)
 {
     if (push(c, o))
@@ -226,7 +226,7 @@ static int take(struct checker *c, const struct outcome_inputs *in, sqlite3_stmt
 }
 
 /* The streams' current rows, merged: the smallest seq goes next. */
-int outcome_load(sqlite3 *db, struct checker *c, const struct outcome_inputs *in, char *err,
+int outcome_load(sqlite3 *db, struct outcome_list *c, const struct outcome_inputs *in, char *err,
                  size_t errlen)
 {
     sqlite3_stmt *st[NR_TABLES] = { 0 };
@@ -284,7 +284,7 @@ out:
     return rc;
 }
 
-void outcome_free(struct checker *c)
+void outcome_free(struct outcome_list *c)
 {
     for (size_t i = 0; i < c->nr; i++)
         free(c->rec[i].data);
@@ -372,7 +372,21 @@ int outcome_same(const struct outcome *a, const struct outcome *b)
     return 1;
 }
 
-/* ---- text, for a divergence ------------------------------------------- */
+/* ---- text, for a difference ------------------------------------------ */
+
+const char *outcome_table(enum event_type t)
+{
+    switch (t) {
+    case EV_FAULT: return "faults";
+    case EV_ALLOC: case EV_FREE: return "allocations";
+    case EV_VMA: return "vmas";
+    case EV_TLB_FLUSH: return "tlb_flushes";
+    case EV_SYSCALL_EXIT: return "syscalls";
+    case EV_UACCESS: return "uaccess";
+    case EV_WALK: return "translations";
+    default: return "?";
+    }
+}
 
 /* v as decimal (fmt 'd') or 0x%08x (fmt 'x'), or "-" for none. */
 static const char *num(int64_t v, char fmt, char *buf, size_t n)
