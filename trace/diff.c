@@ -103,6 +103,15 @@ static void value_text(const struct total *t, int side, char *buf, size_t n)
         snprintf(buf, n, "%.3f", v);
 }
 
+/* B/A to two decimals, or four when two would hide that they differ
+ * (1.0046, not 1.00): "1.00" is two equal totals. */
+static void ratio_text(double a, double b, char *buf, size_t n)
+{
+    snprintf(buf, n, "%.2f", b / a);
+    if (a != b && !strcmp(buf, "1.00"))
+        snprintf(buf, n, "%.4f", b / a);
+}
+
 static void totals_print(const struct totals *ts, const char *name_a, const char *name_b,
                          FILE *out)
 {
@@ -123,7 +132,7 @@ static void totals_print(const struct totals *ts, const char *name_a, const char
         value_text(t, 0, a, sizeof a);
         value_text(t, 1, b, sizeof b);
         if (t->v[0] != 0)
-            snprintf(ratio, sizeof ratio, "%.2f", t->v[1] / t->v[0]);
+            ratio_text(t->v[0], t->v[1], ratio, sizeof ratio);
         fprintf(out, "%-*s  %*s  %*s  %6s\n", (int)wn, t->name, (int)wv, a, (int)wv, b, ratio);
     }
 }

@@ -3,7 +3,9 @@
  *
  * First their totals side by side with the ratio B/A (instructions, cycles,
  * CPI, page faults in all and by kind, page walks, the misses of every TLB
- * and cache level from stats, frames allocated), as aligned text; then
+ * and cache level from stats, frames allocated), as aligned text (the
+ * ratio to two decimals, four when two would round a difference to 1.00;
+ * "-" when A's total is 0); then
  * their kernel-side outcome sequences (trace/outcome.h: the sequence replay
  * compares) until the first event where they diverge, shown with its place
  * in each trace (seq, table), A's and B's outcome and the few events before

@@ -18,7 +18,7 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/memsim-diff.XXXXXX") || exit 1
 nfail=0
 fail() { echo "FAIL export/diff: $*"; nfail=$((nfail + 1)); }
 
-"$memsim" run --db "$tmp/a.db" -- "$bin/malloc_mmap" > /dev/null 2>&1 || fail "run a.db"
+"$memsim" run --epoch 1700000000 --db "$tmp/a.db" -- "$bin/malloc_mmap" > /dev/null 2>&1 || fail "run a.db"
 
 # ---- self
 "$memsim" diff "$tmp/a.db" "$tmp/a.db" > "$tmp/self.out" 2> "$tmp/self.err"
@@ -50,7 +50,7 @@ grep -q "^  A: seq $seq " "$tmp/whatif.out" && grep -q "^  B: " "$tmp/whatif.out
 grep -q "^    seq " "$tmp/whatif.out" || fail "what-if: no events before the divergence"
 
 # ---- another CPU: the timing changes, the kernel's events do not
-"$memsim" run --cpu core2 --db "$tmp/c.db" -- "$bin/malloc_mmap" > /dev/null 2>&1 || fail "run c.db"
+"$memsim" run --epoch 1700000000 --cpu core2 --db "$tmp/c.db" -- "$bin/malloc_mmap" > /dev/null 2>&1 || fail "run c.db"
 "$memsim" diff "$tmp/a.db" "$tmp/c.db" > "$tmp/cpu.out" 2> "$tmp/cpu.err"
 st=$?
 [ "$st" = 0 ] || fail "cpu: exit $st, expected 0: $(grep -A3 '^events' "$tmp/cpu.out")"
