@@ -3,7 +3,8 @@
  *
  *   memsim run [options] [--] PROGRAM [ARGS...]      (--trace LIST: trace/trace.h levels)
  *   memsim query [--csv] DB SQL
- *   memsim export TRACE [--format events|csv] [--table accesses] [--all] [-o FILE]
+ *   memsim export TRACE [--format events|csv|chrome] [--table T] [--all] [-o FILE]
+ *   memsim diff A B
  *   memsim replay TRACE
  *
  * A TRACE is a trace database or an events file (a name ending in
@@ -29,8 +30,9 @@
 #include "replay/replay.h"
 #include "trace/trace.h"
 #include "trace/events_file.h"
-#include "trace/access_stream.h"
 #include "trace/stats_print.h"
+#include "trace/export.h"
+#include "trace/diff.h"
 
 extern char **environ;
 
@@ -39,7 +41,14 @@ static void usage(FILE *f)
     fprintf(f,
         "usage: memsim run [options] [--] PROGRAM [ARGS...]\n"
         "       memsim query [--csv] DB SQL\n"
-        "       memsim export TRACE [--format events|csv --table accesses] [--all] [-o FILE]\n"
+        "       memsim export TRACE [--format events|csv|chrome] [--table T] [--all] [-o FILE]\n"
+        "                     events: the events file (--all: every row); csv: table or view T\n"
+        "                     (or accesses: the access stream decoded, one row per access)\n"
+        "                     (RFC 4180); chrome: trace-event JSON for Perfetto / chrome://tracing\n"
+        "                     (0 written, 1 write error, 2 bad input: not a trace, unknown T)\n"
+        "       memsim diff A B     totals side by side, then the first event where the\n"
+        "                     two traces' kernel outcomes diverge (0 the same events, 1 they\n"
+        "                     diverge, 2 bad input)\n"
         "       memsim replay [--ram SIZE] [--paging MODE] [--expect-same] [--db OUT] TRACE\n"
         "                     (TRACE: a trace database or a FILE.events; 0 match, 1 divergence, 2 bad input)\n"
         "       memsim replay [--stats] [--cpu NAME] [--cpu-config FILE] [--db OUT] TRACE\n"
@@ -409,64 +418,94 @@ static int open_trace_arg(const char *cmd, const char *path, struct sqlite3 **db
     return rc;
 }
 
-/* `memsim export TRACE [--format events|csv --table accesses] [--all] [-o FILE]` */
+#define EXPORT_USAGE "usage: memsim export TRACE [--format events|csv|chrome] [--table T] [--all] [-o FILE]\n"
+
+/* `memsim export TRACE [--format F] [--table T] [--all] [-o FILE]` */
 static int cmd_export(int argc, char **argv)
 {
-    const char *in = NULL, *out_path = NULL, *table = NULL;
-    enum events_select sel = EVENTS_SELECT_KERNEL;
-    int csv = 0;
+    const char *in = NULL, *out_path = NULL;
+    struct export_options eo = { .format = EXPORT_EVENTS, .sel = EVENTS_SELECT_KERNEL };
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--format") && i + 1 < argc) {
-            csv = !strcmp(argv[++i], "csv");
-            if (!csv && strcmp(argv[i], "events")) {
-                fprintf(stderr, "memsim: export: --format %s: expected events or csv\n", argv[i]);
-                return MEMSIM_EXIT_USAGE;
+            if (export_format_parse(argv[++i], &eo.format)) {
+                fprintf(stderr, "memsim: export: --format %s: expected " EXPORT_FORMATS "\n",
+                        argv[i]);
+                return EXIT_BAD_INPUT;
             }
         } else if (!strcmp(argv[i], "--table") && i + 1 < argc) {
-            table = argv[++i];
+            eo.table = argv[++i];
         } else if (!strcmp(argv[i], "-o") && i + 1 < argc) {
             out_path = argv[++i];
         } else if (!strcmp(argv[i], "--all")) {
-            sel = EVENTS_SELECT_ALL;
+            eo.sel = EVENTS_SELECT_ALL;
         } else if (argv[i][0] != '-' && !in) {
             in = argv[i];
         } else {
-            fprintf(stderr, "usage: memsim export TRACE [--format events|csv] [--table T] [--all] [-o FILE]\n");
-            return MEMSIM_EXIT_USAGE;
+            fputs(EXPORT_USAGE, stderr);
+            return EXIT_BAD_INPUT;
         }
     }
     if (!in) {
-        fprintf(stderr, "usage: memsim export TRACE [--format events|csv] [--table T] [--all] [-o FILE]\n");
-        return MEMSIM_EXIT_USAGE;
+        fputs(EXPORT_USAGE, stderr);
+        return EXIT_BAD_INPUT;
     }
-    if (csv && (!table || strcmp(table, "accesses"))) {
-        fprintf(stderr, "memsim: export: --format csv: expected --table accesses\n");
-        return MEMSIM_EXIT_USAGE;
+    if (eo.table && eo.format != EXPORT_CSV) {
+        fprintf(stderr, "memsim: export: --table goes with --format csv\n");
+        return EXIT_BAD_INPUT;
+    }
+    if (eo.format == EXPORT_CSV && !eo.table) {
+        fprintf(stderr, "memsim: export: --format csv needs --table T\n");
+        return EXIT_BAD_INPUT;
     }
     struct sqlite3 *db;
     if (open_trace_arg("export", in, &db))
         return EXIT_BAD_INPUT;
-    if (csv && !access_blocks_present(db)) {
-        fprintf(stderr, "memsim: export: %s: this trace has no access stream (record with --trace accesses)\n", in);
-        events_close(db);
-        return EXIT_BAD_INPUT;
-    }
     FILE *out = out_path ? fopen(out_path, "w") : stdout;
-    char err[1024];
+    char err[4096];
     int rc = 0;
     if (!out) {
         fprintf(stderr, "memsim: export: %s: %s\n", out_path, strerror(errno));
         rc = 1;
-    } else if (csv ? access_csv_write(db, out, err, sizeof err)
-                   : events_write(db, sel, out, err, sizeof err)) {
+    } else if ((rc = trace_export(db, &eo, out, err, sizeof err))) {
         fprintf(stderr, "memsim: export: %s: %s\n", in, err);
-        rc = strstr(err, "write error") ? 1 : EXIT_BAD_INPUT;
     }
     if (out && out != stdout && fclose(out) && !rc) {
         fprintf(stderr, "memsim: export: %s: %s\n", out_path, strerror(errno));
         rc = 1;
     }
     events_close(db);
+    return rc;
+}
+
+/* `memsim diff A B`: exit 0 the same events, 1 they diverge, 2 bad input
+ * (as diff(1): the totals may differ with the same events). */
+static int cmd_diff(int argc, char **argv)
+{
+    if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+        usage(stdout);
+        return 0;
+    }
+    if (argc != 3 || argv[1][0] == '-' || argv[2][0] == '-') {
+        fprintf(stderr, "usage: memsim diff A B   (0 the same events, 1 they diverge, 2 bad input)\n");
+        return EXIT_BAD_INPUT;
+    }
+    struct sqlite3 *a, *b;
+    if (open_trace_arg("diff", argv[1], &a))
+        return EXIT_BAD_INPUT;
+    if (open_trace_arg("diff", argv[2], &b)) {
+        events_close(a);
+        return EXIT_BAD_INPUT;
+    }
+    char err[1024];
+    int rc = trace_diff(a, b, argv[1], argv[2], stdout, err, sizeof err);
+    if (rc == DIFF_BAD_INPUT)
+        fprintf(stderr, "memsim: diff: %s\n", err);
+    events_close(a);
+    events_close(b);
+    if (rc != DIFF_BAD_INPUT && fflush(stdout)) {
+        fprintf(stderr, "memsim: diff: write error: %s\n", strerror(errno));
+        return EXIT_BAD_INPUT;
+    }
     return rc;
 }
 
@@ -504,6 +543,8 @@ int main(int argc, char **argv)
         return cmd_cpu(argc - 1, argv + 1);
     if (strcmp(argv[1], "export") == 0)
         return cmd_export(argc - 1, argv + 1);
+    if (strcmp(argv[1], "diff") == 0)
+        return cmd_diff(argc - 1, argv + 1);
     if (strcmp(argv[1], "replay") == 0)
         return replay_main(argc - 1, argv + 1);
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {

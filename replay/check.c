@@ -11,20 +11,6 @@
 #include <string.h>
 #include "replay/check.h"
 
-static const char *table_of(enum event_type t)
-{
-    switch (t) {
-    case EV_FAULT: return "faults";
-    case EV_ALLOC: case EV_FREE: return "allocations";
-    case EV_VMA: return "vmas";
-    case EV_TLB_FLUSH: return "tlb_flushes";
-    case EV_SYSCALL_EXIT: return "syscalls";
-    case EV_UACCESS: return "uaccess";
-    case EV_WALK: return "translations";
-    default: return "?";
-    }
-}
-
 static void append(struct checker *c, const char *fmt, const char *a, const char *b)
 {
     char *t = c->rep->text;
@@ -45,10 +31,10 @@ static void difference(struct checker *c, const struct outcome *rec, const struc
         return;
     c->shown++;
     char head[160];
-    size_t at = rec ? (size_t)(rec - c->rec) : c->cur;
-    uint64_t seq = rec ? rec->seq : (at < c->nr ? c->rec[at].seq : 0);
+    size_t at = rec ? (size_t)(rec - c->list.rec) : c->cur;
+    uint64_t seq = rec ? rec->seq : (at < c->list.nr ? c->list.rec[at].seq : 0);
     snprintf(head, sizeof head, "%s at seq %" PRIu64 " (%s)%s", c->shown == 1 ? "first divergence"
-             : "divergence", seq, table_of(rec ? rec->type : got->type),
+             : "divergence", seq, outcome_table(rec ? rec->type : got->type),
              rec ? "" : ": an event the recording does not have, before it");
     append(c, "%s%s:\n", head, "");
     if (c->shown == 1 && !c->what_if && at > 0) {
@@ -56,8 +42,8 @@ static void difference(struct checker *c, const struct outcome *rec, const struc
         append(c, "  %s%s", "the events just before it (recorded and replayed alike):\n", "");
         for (size_t i = at - k; i < at; i++) {
             char line[64], text[512];
-            snprintf(line, sizeof line, "    seq %" PRIu64 "  ", c->rec[i].seq);
-            outcome_text(&c->rec[i], text, sizeof text);
+            snprintf(line, sizeof line, "    seq %" PRIu64 "  ", c->list.rec[i].seq);
+            outcome_text(&c->list.rec[i], text, sizeof text);
             append(c, "%s%s\n", line, text);
         }
     }
@@ -74,9 +60,9 @@ static void difference(struct checker *c, const struct outcome *rec, const struc
  * the whole replay), else by bisection. */
 static size_t find_from(const struct checker *c, size_t at, uint64_t seq)
 {
-    if (at > c->nr || (at > 0 && c->rec[at - 1].seq >= seq))
+    if (at > c->list.nr || (at > 0 && c->list.rec[at - 1].seq >= seq))
         return check_find(c, seq);
-    while (at < c->nr && c->rec[at].seq < seq)
+    while (at < c->list.nr && c->list.rec[at].seq < seq)
         at++;
     return at;
 }
@@ -90,17 +76,17 @@ void check_group(struct checker *c, uint64_t from, uint64_t to)
 void check_group_end(struct checker *c)
 {
     while (c->cur < c->end && !c->stop) {
-        difference(c, &c->rec[c->cur], NULL);
+        difference(c, &c->list.rec[c->cur], NULL);
         c->cur++;
     }
 }
 
 size_t check_find(const struct checker *c, uint64_t seq)
 {
-    size_t lo = 0, hi = c->nr;
+    size_t lo = 0, hi = c->list.nr;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (c->rec[mid].seq < seq)
+        if (c->list.rec[mid].seq < seq)
             lo = mid + 1;
         else
             hi = mid;
@@ -122,7 +108,7 @@ void check_consume(void *ctx, const struct event *ev)
     if (!is_outcome || c->stop)
         return;
     if (c->cur < c->end) {
-        const struct outcome *rec = &c->rec[c->cur++];
+        const struct outcome *rec = &c->list.rec[c->cur++];
         c->rep->compared++;
         if (!outcome_same(rec, &got))
             difference(c, rec, &got);
@@ -136,7 +122,7 @@ const uint8_t *check_recorded_bytes(void *ctx, enum uaccess_dir dir, uint32_t ad
 {
     const struct checker *c = ctx;
     for (size_t i = c->cur; i < c->end; i++) {
-        const struct outcome *o = &c->rec[i];
+        const struct outcome *o = &c->list.rec[i];
         if (o->type == EV_UACCESS && o->dir == dir && o->v[0] == addr) {
             *len = (uint32_t)o->v[1];
             return o->data;

@@ -203,9 +203,9 @@ static int read_all(sqlite3 *db, struct recorded *r, struct checker *c, char *er
     /* The per-event rows: from the replay log when the trace has a complete
      * one (it is a copy of them), else from the tables. */
     const struct outcome_inputs in = { r, row_input };
-    if (log_load(db, c, &in)) {
+    if (log_load(db, &c->list, &in)) {
         r->nr_in = 0;
-        if (outcome_load(db, c, &in, err, errlen))
+        if (outcome_load(db, &c->list, &in, err, errlen))
             return -1;
     }
     by_start(r);
@@ -292,7 +292,7 @@ int recorded_check_schema(sqlite3 *db, char *err, size_t errlen)
 
 void recorded_free(struct recorded *r, struct checker *c)
 {
-    outcome_free(c);
+    outcome_free(&c->list);
     free(r->in);
     for (size_t i = 0; i < r->nr_maps; i++)
         free(r->maps[i].path);

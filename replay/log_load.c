@@ -145,7 +145,7 @@ static int64_t log_records(sqlite3 *db)
     return n;
 }
 
-int log_load(sqlite3 *db, struct checker *c, const struct outcome_inputs *in)
+int log_load(sqlite3 *db, struct outcome_list *c, const struct outcome_inputs *in)
 {
     int64_t want = log_records(db);
     sqlite3_stmt *s;

@@ -48,9 +48,9 @@ static long replay_external(void *ctx, struct task_struct *t, uint32_t nr, const
     struct replay *rp = ctx;
     (void)nr, (void)a;
     const struct input *in = rp->current;
-    for (size_t i = check_find(&rp->c, in->start); i < rp->c.nr && rp->c.rec[i].seq < in->seq; i++)
-        if (rp->c.rec[i].type == EV_UACCESS && rp->c.rec[i].cause == in->start)
-            repeat_access(t, &rp->c.rec[i]);
+    for (size_t i = check_find(&rp->c, in->start); i < rp->c.list.nr && rp->c.list.rec[i].seq < in->seq; i++)
+        if (rp->c.list.rec[i].type == EV_UACCESS && rp->c.list.rec[i].cause == in->start)
+            repeat_access(t, &rp->c.list.rec[i]);
     return in->ret;
 }
 

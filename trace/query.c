@@ -3,6 +3,7 @@
  * print each result as an aligned table or as RFC 4180 CSV.
  *
  * Table mode buffers a statement's whole result to size its columns.
+ * Reals print as the shortest text that reads back as the same double.
  * Integer and real columns (every non-NULL value numeric) are right-aligned,
  * everything else left-aligned; NULL prints as nothing.  Columns are
  * separated by two spaces, the header is underlined with dashes, and
@@ -11,6 +12,7 @@
  * ends, fields quoted when they contain a comma, quote, CR or LF.
  */
 #include "common/errmsg.h"
+#include "trace/csv_priv.h"
 #include "trace/trace.h"
 
 #include <errno.h>
@@ -44,6 +46,16 @@ static char *cell_text(sqlite3_stmt *s, int i, int *ok)
         p = malloc(24);
         if (p)
             snprintf(p, 24, "%lld", (long long)sqlite3_column_int64(s, i));
+    } else if (type == SQLITE_FLOAT) {
+        /* the shortest text that reads back as the same double (SQLite's
+         * own text keeps 15 digits and loses the rest) */
+        double v = sqlite3_column_double(s, i);
+        if ((p = malloc(32)))
+            for (int digits = 15; digits <= 17; digits++) {
+                snprintf(p, 32, "%.*g", digits, v);
+                if (strtod(p, NULL) == v)
+                    break;
+            }
     } else if (type == SQLITE_BLOB) {
         const unsigned char *b = sqlite3_column_blob(s, i);
         size_t n = (size_t)sqlite3_column_bytes(s, i);
@@ -188,7 +200,7 @@ static int buffer_row(struct result *r, sqlite3_stmt *s)
     return ok ? 0 : -1;
 }
 
-static void csv_field(FILE *out, const char *text, int last)
+void csv_field(FILE *out, const char *text, int last)
 {
     if (text && strpbrk(text, ",\"\r\n")) {
         fputc('"', out);
@@ -244,6 +256,12 @@ static int run_statement(sqlite3 *db, sqlite3_stmt *s, int csv, FILE *out,
         set_err(err, errlen, "out of memory");
     free_result(&r);
     return oom ? -1 : 0;
+}
+
+int csv_statement(sqlite3 *db, sqlite3_stmt *s, FILE *out, char *err, size_t errlen)
+{
+    int printed = 0;
+    return run_statement(db, s, 1, out, &printed, err, errlen);
 }
 
 int trace_query(const char *db_path, const char *sql, int csv, FILE *out,

@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
-# bad-input.sh — `memsim export` and `memsim replay` on bad input exit 2
-# with exactly one line on stderr naming the problem (and, for an events
-# file, FILE:LINE), and write nothing to stdout.
+# bad-input.sh — `memsim export` (every format), `memsim diff` and `memsim replay` on bad
+# input exit 2 with exactly one line on stderr naming the problem (and, for
+# an events file, FILE:LINE), and write nothing to stdout.
 #
 #   bad-input.sh MEMSIM GOOD.events
 #
 # Cases: events files with an unknown table, an unknown field, a malformed
 # number, text in an INTEGER column, seq out of order, no header, an unsupported schema_version and an
 # empty file; a missing file; a text file and a non-memsim SQLite database
-# given as a trace; a trace of another schema_version.
+# given as a trace; a trace of another schema_version; a trace database
+# truncated and one with pages overwritten; an unknown format or table.
 set -u
 if [ $# -ne 2 ]; then
     echo "usage: $0 MEMSIM GOOD.events" >&2
@@ -21,20 +22,28 @@ fail() { echo "FAIL golden/bad_input: $*"; nfail=$((nfail + 1)); }
 
 # expect FILE PATTERN: both commands exit 2, one stderr line matching PATTERN
 expect() {
-    local file=$1 pattern=$2 cmd status
-    for cmd in replay export; do
-        "$memsim" "$cmd" "$file" > "$tmp/out" 2> "$tmp/err" < /dev/null
-        status=$?
-        if [ "$status" != 2 ]; then
-            fail "$cmd $(basename "$file"): exit $status, expected 2 ($(head -n 2 "$tmp/err"))"
-        elif [ "$(grep -c '' "$tmp/err")" != 1 ]; then
-            fail "$cmd $(basename "$file"): $(grep -c '' "$tmp/err") lines on stderr, expected one"
-        elif ! grep -q -e "$pattern" "$tmp/err"; then
-            fail "$cmd $(basename "$file"): '$(cat "$tmp/err")' does not match '$pattern'"
-        elif [ -s "$tmp/out" ]; then
-            fail "$cmd $(basename "$file"): wrote to stdout"
-        fi
+    local file=$1 pattern=$2 cmd
+    for cmd in replay export "export --format chrome" "export --format csv --table faults"; do
+        expect_one "$pattern" $cmd "$file"
     done
+    expect_one "$pattern" diff "$good" "$file"
+}
+
+# expect_one PATTERN ARGS...: memsim ARGS exits 2, one stderr line matching PATTERN
+expect_one() {
+    local pattern=$1 status
+    shift
+    "$memsim" "$@" > "$tmp/out" 2> "$tmp/err" < /dev/null
+    status=$?
+    if [ "$status" != 2 ]; then
+        fail "$*: exit $status, expected 2 ($(head -n 2 "$tmp/err"))"
+    elif [ "$(grep -c '' "$tmp/err")" != 1 ]; then
+        fail "$*: $(grep -c '' "$tmp/err") lines on stderr, expected one"
+    elif ! grep -q -e "$pattern" "$tmp/err"; then
+        fail "$*: '$(cat "$tmp/err")' does not match '$pattern'"
+    elif [ -s "$tmp/out" ]; then
+        fail "$*: wrote to stdout"
+    fi
 }
 
 # variant NAME LINE_NO NEW_LINE: a copy of the good file with one line replaced
@@ -70,6 +79,26 @@ if command -v sqlite3 > /dev/null; then
     sqlite3 "$tmp/v5.db" "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
                           INSERT INTO meta VALUES('schema_version', '5'); CREATE TABLE runs(id INTEGER);"
     expect "$tmp/v5.db" "schema_version 5 is not supported"
+fi
+
+# a real trace database, truncated and tampered with
+if "$memsim" replay --db "$tmp/good.db" "$good" > /dev/null 2>&1; then
+    size=$(stat -c %s "$tmp/good.db")
+    head -c $((size / 2)) "$tmp/good.db" > "$tmp/truncated.db"
+    expect "$tmp/truncated.db" "truncated.db: .*malformed"
+    cp "$tmp/good.db" "$tmp/tampered.db"
+    # pages past the schema overwritten: the damage is found while reading
+    dd if=/dev/zero of="$tmp/tampered.db" bs=4096 seek=$((size / 4096 / 3)) count=$((size / 4096 / 3)) \
+       conv=notrunc 2> /dev/null
+    for cmd in replay export "export --format chrome" "export --format csv --table allocations"; do
+        expect_one "tampered.db: .*malformed" $cmd "$tmp/tampered.db"
+    done
+    expect_one "tampered.db: .*malformed" diff "$tmp/good.db" "$tmp/tampered.db"
+    expect_one "unknown table 'nosuch' (the trace has: .*faults" export "$tmp/good.db" --format csv --table nosuch
+    expect_one "expected events, csv or chrome" export "$tmp/good.db" --format xml
+    expect_one "needs --table" export "$tmp/good.db" --format csv
+else
+    fail "replay --db of $(basename "$good") failed"
 fi
 
 if [ "$nfail" = 0 ]; then

@@ -45,6 +45,7 @@ rc=$?; [ $rc -eq 125 ] || bad "--trace bogus: exit $rc, want 125"
 "$MEMSIM" export "$TMP/plain.db" --format csv --table accesses >/dev/null 2>"$TMP/err"
 rc=$?; [ $rc -eq 2 ] || bad "csv without a stream: exit $rc, want 2"
 grep -q 'no access stream' "$TMP/err" || bad "csv without a stream: $(cat "$TMP/err")"
-"$MEMSIM" export "$TMP/plain.db" --format csv --table nosuch >/dev/null 2>&1
-rc=$?; [ $rc -eq 125 ] || bad "csv --table nosuch: exit $rc, want 125"
+"$MEMSIM" export "$TMP/plain.db" --format csv --table nosuch >/dev/null 2>"$TMP/err"
+rc=$?; [ $rc -eq 2 ] || bad "csv --table nosuch: exit $rc, want 2 (bad input)"
+[ "$(wc -l <"$TMP/err")" -eq 1 ] || bad "csv --table nosuch: not one line: $(cat "$TMP/err")"
 exit $fail

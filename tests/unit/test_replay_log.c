@@ -149,7 +149,7 @@ int main(void)
 
     struct inputs in_log = { calloc(MAX_INPUTS, sizeof *in_log.v), 0 };
     struct inputs in_rows = { calloc(MAX_INPUTS, sizeof *in_rows.v), 0 };
-    struct checker by_log = { 0 }, by_rows = { 0 };
+    struct outcome_list by_log = { 0 }, by_rows = { 0 };
     CHECK(log_load(db, &by_log, &(struct outcome_inputs){ &in_log, take_input }) == 0);
     CHECK(outcome_load(db, &by_rows, &(struct outcome_inputs){ &in_rows, take_input }, err,
                        sizeof err) == 0);
@@ -174,7 +174,7 @@ int main(void)
     CHECK(sqlite3_exec(db, "UPDATE vmas SET prot = prot WHERE seq = (SELECT min(seq) FROM vmas)",
                        NULL, NULL, NULL) == SQLITE_OK);
     CHECK_EQ(meta_log(db), (uint64_t)-1);
-    struct checker again = { 0 };
+    struct outcome_list again = { 0 };
     in_log.n = 0;
     CHECK(log_load(db, &again, &(struct outcome_inputs){ &in_log, take_input }) == 1);
     CHECK_EQ(again.nr, 0);

@@ -1,5 +1,5 @@
 /*
- * outcome.c — the recorded outcomes as fields (check.h): read from the
+ * outcome.c — the recorded outcomes as fields (outcome.h): read from the
  * trace's tables, made from replayed events, compared, and formatted as
  * text only when a divergence is shown.
  *
@@ -13,7 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "replay/check.h"
+#include "trace/outcome.h"
 
 /* ---- the strings, each once ------------------------------------------- */
 
@@ -63,14 +63,14 @@ static const char *strtab_intern(struct strtab *t, const char *s)
 
 /* ---- reading the tables ----------------------------------------------- */
 
-const char *outcome_intern(struct checker *c, const char *s)
+const char *outcome_intern(struct outcome_list *c, const char *s)
 {
     return strtab_intern(&c->strings, s);
 }
 
 /* ---- building c->rec ---------------------------------------------------- */
 
-static int push(struct checker *c, const struct outcome *o)
+static int push(struct outcome_list *c, const struct outcome *o)
 {
     if ((c->nr & (c->nr + 1)) == 0 || c->nr == 0) {   /* grow at 2^k - 1 */
         struct outcome *n = realloc(c->rec, (c->nr * 2 + 2) * sizeof *n);
@@ -119,7 +119,7 @@ static int cmp_u64(const void *a, const void *b)
  * outcomes. */
 void outcome_done(struct outcome_builder *b)
 {
-    struct checker *c = b->c;
+    struct outcome_list *c = b->c;
     for (size_t i = 1; i < b->nr_begins; i++)
         if (b->begins[i - 1] > b->begins[i]) {
             qsort(b->begins, b->nr_begins, sizeof *b->begins, cmp_u64);
@@ -137,7 +137,7 @@ void outcome_done(struct outcome_builder *b)
 
 void outcome_abandon(struct outcome_builder *b)
 {
-    struct checker *c = b->c;
+    struct outcome_list *c = b->c;
     for (size_t i = 0; i < c->nr; i++)
         free(c->rec[i].data);
     c->nr = 0;
@@ -208,7 +208,7 @@ struct row {
     struct outcome_extra x;
 };
 
-static int read_row(struct checker *c, const struct table *tb, sqlite3_stmt *s,
+static int read_row(struct outcome_list *c, const struct table *tb, sqlite3_stmt *s,
                     struct last_str *last, struct row *r)
 {
     struct outcome *o = &r->o;
@@ -251,7 +251,7 @@ static void sql_error(sqlite3 *db, char *err, size_t errlen)
 }
 
 /* The streams' current rows, merged: the smallest seq goes next. */
-int outcome_load(sqlite3 *db, struct checker *c, const struct outcome_inputs *in, char *err,
+int outcome_load(sqlite3 *db, struct outcome_list *c, const struct outcome_inputs *in, char *err,
                  size_t errlen)
 {
     sqlite3_stmt *st[NR_TABLES] = { 0 };
@@ -309,7 +309,7 @@ out:
     return rc;
 }
 
-void outcome_free(struct checker *c)
+void outcome_free(struct outcome_list *c)
 {
     for (size_t i = 0; i < c->nr; i++)
         free(c->rec[i].data);
@@ -397,7 +397,21 @@ int outcome_same(const struct outcome *a, const struct outcome *b)
     return 1;
 }
 
-/* ---- text, for a divergence ------------------------------------------- */
+/* ---- text, for a difference ------------------------------------------ */
+
+const char *outcome_table(enum event_type t)
+{
+    switch (t) {
+    case EV_FAULT: return "faults";
+    case EV_ALLOC: case EV_FREE: return "allocations";
+    case EV_VMA: return "vmas";
+    case EV_TLB_FLUSH: return "tlb_flushes";
+    case EV_SYSCALL_EXIT: return "syscalls";
+    case EV_UACCESS: return "uaccess";
+    case EV_WALK: return "translations";
+    default: return "?";
+    }
+}
 
 /* v as decimal (fmt 'd') or 0x%08x (fmt 'x'), or "-" for none. */
 static const char *num(int64_t v, char fmt, char *buf, size_t n)
