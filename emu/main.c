@@ -26,6 +26,7 @@
 #include <time.h>
 #include "emu/memsim.h"
 #include "common/size.h"
+#include "kernel-model/snapshot.h"
 #include "replay/replay.h"
 #include "trace/trace.h"
 #include "trace/events_file.h"
@@ -56,6 +57,9 @@ static void usage(FILE *f)
         "                   default = all but accesses; all; none = only the run row, its\n"
         "                   inputs, processes and stats.  replay needs syscalls,faults,walks,\n"
         "                   allocs,vmas,tlb\n"
+        "  --snapshot-every N  cycles between snapshots of memory (free pages per order,\n"
+        "                 RSS, page tables); 0: only at exit; auto (default): 5000,\n"
+        "                 doubled after every 64\n"
         "  --ram SIZE     modelled RAM, e.g. 64M, 1G (default 256M, 4M..4G)\n"
         "  --seed N       seed for getrandom and AT_RANDOM, decimal (default 0)\n"
         "  --epoch SECS   the guest's boot time, seconds since 1970 (default: now)\n"
@@ -174,7 +178,8 @@ static void print_summary(const struct memsim_options *o, const struct memsim_re
 }
 
 enum { O_DB = 256, O_NOTRACE, O_RAM, O_SEED, O_ROOT, O_ENVCLEAR, O_SUMMARY, O_HELP,
-       O_CPU, O_CPUCFG, O_STATS, O_ENGINE, O_PAGING, O_EPOCH, O_STRACE, O_TRACE };
+       O_CPU, O_CPUCFG, O_STATS, O_ENGINE, O_PAGING, O_EPOCH, O_STRACE, O_TRACE,
+       O_SNAPSHOT_EVERY };
 
 /* --epoch's limit: the last second of year 9999, so that epoch plus model
  * time fits every clock and date(1) can print it. */
@@ -211,6 +216,16 @@ static int run_option(struct run_args *a, int c, const char *arg)
     case O_RAM:
         if (parse_size(arg, &a->o.ram_bytes)) {
             fprintf(stderr, "memsim: --ram %s: expected a size from 4M to 4G, e.g. 64M\n", arg);
+            return MEMSIM_EXIT_USAGE;
+        }
+        return 0;
+    case O_SNAPSHOT_EVERY:
+        if (!strcmp(arg, "auto")) {
+            a->o.snapshot_every = SNAPSHOT_EVERY_AUTO;
+        } else if (parse_decimal(arg, &a->o.snapshot_every) ||
+                   a->o.snapshot_every == SNAPSHOT_EVERY_AUTO) {
+            fprintf(stderr, "memsim: --snapshot-every %s: expected a number of cycles "
+                    "(0: only at exit) or auto\n", arg);
             return MEMSIM_EXIT_USAGE;
         }
         return 0;
@@ -280,6 +295,7 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
         { "stats", no_argument, 0, O_STATS }, { "strace", no_argument, 0, O_STRACE }, { "engine", required_argument, 0, O_ENGINE },
         { "paging", required_argument, 0, O_PAGING }, { "epoch", required_argument, 0, O_EPOCH },
         { "trace", required_argument, 0, O_TRACE },
+        { "snapshot-every", required_argument, 0, O_SNAPSHOT_EVERY },
         { 0, 0, 0, 0 },
     };
     int c, rc;
@@ -314,7 +330,7 @@ static int cmd_run(int argc, char **argv)
 {
     struct run_args a = {
         .o = { .ram_bytes = 256ull << 20, .db_path = "memsim.db", .root = "/",
-               .trace_level = TRACE_LEVEL_DEFAULT },
+               .trace_level = TRACE_LEVEL_DEFAULT, .snapshot_every = SNAPSHOT_EVERY_AUTO },
         .cpu_name = cpu_preset_names[0],
     };
     struct memsim_options *o = &a.o;
