@@ -5,11 +5,13 @@
  *   memsim query [--csv] DB SQL
  *   memsim export TRACE [--format events] [--all] [-o FILE]
  *   memsim replay TRACE
+ *   memsim report TRACE [--html FILE]
  *
  * A TRACE is a trace database or an events file (a name ending in
  * ".events", docs/TRACE_SCHEMA.md "Events files"); export and replay read
  * either through open_trace_arg().  Bad input (not a trace, an unsupported
- * schema_version, a malformed events file) exits 2 with one line.
+ * schema_version, a malformed events file) exits 2 with one line; an
+ * output file (export -o, report --html) that cannot be written exits 1.
  *
  * Exit status of `run`: the guest's own (its exit code, or 128 + the signal
  * that killed it), else 125 bad options or an unusable --db, 126 not
@@ -30,6 +32,7 @@
 #include "replay/replay.h"
 #include "trace/trace.h"
 #include "trace/events_file.h"
+#include "trace/report.h"
 
 extern char **environ;
 
@@ -39,6 +42,7 @@ static void usage(FILE *f)
         "usage: memsim run [options] [--] PROGRAM [ARGS...]\n"
         "       memsim query [--csv] DB SQL\n"
         "       memsim export TRACE [--format events] [--all] [-o FILE]\n"
+        "       memsim report TRACE [--html FILE]   text tables; --html: one self-contained page with charts\n"
         "       memsim replay [--ram SIZE] [--paging MODE] [--expect-same] [--db OUT] TRACE\n"
         "                     (TRACE: a trace database or a FILE.events; 0 match, 1 divergence, 2 bad input)\n"
         "run options:\n"
@@ -466,6 +470,53 @@ static int cmd_export(int argc, char **argv)
     return rc;
 }
 
+#define REPORT_USAGE "usage: memsim report TRACE [--html FILE]\n"
+
+/* `memsim report TRACE [--html FILE]`: the text tables to stdout, or the
+ * HTML page to FILE (opened before the trace is read, so an unwritable path
+ * fails at once: exit 1).  0, 1 output error, 2 bad input. */
+static int cmd_report(int argc, char **argv)
+{
+    const char *in = NULL, *html = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--html") && i + 1 < argc && file_value_ok("--html", argv[i + 1])) {
+            html = argv[++i];
+        } else if (argv[i][0] != '-' && !in) {
+            in = argv[i];
+        } else {
+            fputs(REPORT_USAGE, stderr);
+            return EXIT_BAD_INPUT;
+        }
+    }
+    if (!in) {
+        fputs(REPORT_USAGE, stderr);
+        return EXIT_BAD_INPUT;
+    }
+    FILE *out = html ? fopen(html, "w") : stdout;
+    if (!out) {
+        fprintf(stderr, "memsim: report: --html %s: %s\n", html, strerror(errno));
+        return 1;
+    }
+    struct sqlite3 *db;
+    if (open_trace_arg("report", in, &db)) {
+        if (html) {
+            fclose(out);
+            remove(html);
+        }
+        return EXIT_BAD_INPUT;
+    }
+    char err[1024];
+    int rc = (html ? trace_report_html : trace_report_text)(db, out, err, sizeof err);
+    if (rc)
+        fprintf(stderr, "memsim: report: %s: %s\n", html ? html : in, err);
+    if (html && fclose(out) && !rc) {
+        fprintf(stderr, "memsim: report: %s: %s\n", html, strerror(errno));
+        rc = -1;
+    }
+    events_close(db);
+    return rc ? 1 : 0;
+}
+
 /* `memsim cpu`: list the presets; `memsim cpu NAME`: print one as a config file. */
 static int cmd_cpu(int argc, char **argv)
 {
@@ -502,6 +553,8 @@ int main(int argc, char **argv)
         return cmd_export(argc - 1, argv + 1);
     if (strcmp(argv[1], "replay") == 0)
         return replay_main(argc - 1, argv + 1);
+    if (strcmp(argv[1], "report") == 0)
+        return cmd_report(argc - 1, argv + 1);
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {
         usage(stdout);
         return 0;
