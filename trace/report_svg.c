@@ -151,7 +151,10 @@ void svg_line_chart(FILE *out, const struct svg_chart *c, const struct svg_serie
         series_colour(colour, sizeof colour, i, ns);
         fprintf(out, "<polyline class=\"series\" data-series=\"");
         html_escape(out, s[i].name);
-        fprintf(out, "\" stroke=\"%s\" points=\"", colour);
+        /* the first of a few series is drawn wider, so that a later one
+         * equal to it (allocations and faults) does not hide it */
+        fprintf(out, "\" stroke=\"%s\"%s points=\"", colour,
+                i == 0 && ns > 1 && ns <= 4 ? " style=\"stroke-width:4;stroke-opacity:.55\"" : "");
         for (size_t j = 0; j < s[i].n; j++)
             fprintf(out, "%s%.1f,%.1f", j ? " " : "", px(&sc, s[i].x[j]), py(&sc, s[i].y[j]));
         fprintf(out, "\"/>\n<rect class=\"key\" x=\"%d\" y=\"%u\" width=\"12\" height=\"12\""
@@ -166,7 +169,7 @@ void svg_line_chart(FILE *out, const struct svg_chart *c, const struct svg_serie
 #define MAP_W     960
 #define MAP_LABEL 330           /* the band's name and range */
 #define MAP_ROW   22
-#define MAP_NAME_CHARS 22       /* what fits of a name beside the range */
+#define MAP_NAME_CHARS 18       /* what fits of a name beside the range */
 
 /* The last n characters of a name (a path's end says most), "…" before. */
 static void label_tail(FILE *out, const char *name, size_t n)
