@@ -113,7 +113,7 @@ static void series_free(struct series_set *set)
     }
 }
 
-/* The series called name (made on first use; NULL when 16 exist). */
+/* The series called name (made on first use; 16 when 16 exist: ignored). */
 static unsigned series_index(struct series_set *set, const char *name)
 {
     for (unsigned i = 0; i < set->n; i++)
