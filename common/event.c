@@ -43,6 +43,17 @@ uint64_t event_emit(struct event_stream *s, struct event *ev)
     return ev->seq;
 }
 
+void event_emit_unsequenced(struct event_stream *s, struct event *ev)
+{
+    if (!s)
+        return;
+    ev->seq = s->next_seq - 1;
+    ev->cycle = s->clock ? *s->clock : 0;
+    ev->cause = s->cause;
+    for (unsigned i = 0; i < s->nr_sinks; i++)
+        s->sinks[i].consume(s->sinks[i].ctx, ev);
+}
+
 uint64_t event_cause_begin(struct event_stream *s, struct event *ev)
 {
     if (!s)
@@ -95,7 +106,7 @@ const char *event_type_name(enum event_type t)
         [EV_ALLOC] = "alloc", [EV_FREE] = "free", [EV_VMA] = "vma",
         [EV_TLB_FLUSH] = "tlb-flush", [EV_SEGMENT] = "segment",
         [EV_PROCESS_START] = "process-start", [EV_PROCESS_EXIT] = "process-exit",
-        [EV_UACCESS] = "uaccess", [EV_FILE_MAP] = "file-map",
+        [EV_UACCESS] = "uaccess", [EV_FILE_MAP] = "file-map", [EV_SNAPSHOT] = "snapshot",
     };
     return (unsigned)t < EV_NR_TYPES && names[t] ? names[t] : "?";
 }
@@ -162,4 +173,13 @@ const char *uaccess_dir_name(enum uaccess_dir d)
     static const char *const names[] = { [UA_READ] = "read", [UA_WRITE] = "write",
                                          [UA_STRING] = "string" };
     return (unsigned)d <= UA_STRING ? names[d] : "?";
+}
+
+const char *snapshot_metric_name(enum snapshot_metric m)
+{
+    static const char *const names[SNAP_NR] = {
+        [SNAP_FREE_PAGES] = "free-pages", [SNAP_RSS] = "rss",
+        [SNAP_PGTABLE_PAGES] = "pgtable-pages",
+    };
+    return (unsigned)m < SNAP_NR ? names[m] : "?";
 }

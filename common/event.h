@@ -41,6 +41,7 @@ enum event_type {
     EV_PROCESS_EXIT,
     EV_UACCESS,         /* the kernel read or wrote user memory (uaccess.c) */
     EV_FILE_MAP,        /* what an fd was to mmap (fd_table.c): a replay input */
+    EV_SNAPSHOT,        /* one value of a snapshot of memory state (kernel-model/snapshot.c) */
     EV_NR_TYPES
 };
 
@@ -73,6 +74,12 @@ enum vma_op { VMA_OP_MAP, VMA_OP_UNMAP, VMA_OP_PROTECT, VMA_OP_GROW, VMA_OP_BRK,
 const char *alloc_allocator_name(enum alloc_allocator a);  /* "memblock", "buddy" */
 const char *alloc_op_name(enum alloc_op op);               /* "alloc", "free", "reserve" */
 const char *vma_op_name(enum vma_op op);                   /* "map", "unmap", "protect", ... */
+
+/* What a snapshot row measures (names are the trace's strings).  A later
+ * counter (slab objects per cache, page-cache pages, swap) is a new metric,
+ * its row kind in the same table. */
+enum snapshot_metric { SNAP_FREE_PAGES, SNAP_RSS, SNAP_PGTABLE_PAGES, SNAP_NR };
+const char *snapshot_metric_name(enum snapshot_metric m); /* "free-pages", "rss", ... */
 
 /* ---- payloads ---- */
 
@@ -187,6 +194,18 @@ struct process_event {
     const char *reason;     /* exit: "exit", "SIGSEGV", "OOM", ...; start: NULL */
 };
 
+/* EV_SNAPSHOT: one value of snapshot number `snap` (1, 2, ...; all values
+ * of one snapshot share its seq and cycle).  free-pages: scope the zone,
+ * ord the buddy order, value the pages free in blocks of that order
+ * (nr_free << ord); rss and pgtable-pages: the event's pid, value pages. */
+struct snapshot_event {
+    uint32_t snap;
+    uint8_t  metric;        /* enum snapshot_metric */
+    const char *scope;      /* the zone (free-pages), or NULL */
+    int32_t  ord;           /* the buddy order (free-pages), or -1 */
+    uint64_t value;
+};
+
 struct event {
     uint64_t seq;           /* 1, 2, 3 ... over every event of the run */
     uint64_t cycle;         /* the clock when it was emitted */
@@ -204,6 +223,7 @@ struct event {
         struct process_event proc;
         struct uaccess_event uaccess;
         struct file_map_event file_map;
+        struct snapshot_event snap;
     } u;
 };
 
@@ -234,6 +254,12 @@ void event_stream_remove_sink(struct event_stream *s, void *ctx);
 /* Stamp ev (seq, cycle, cause) and give it to every sink.  ev->type, pid,
  * tid and the payload are the caller's.  Returns the seq (0: s is NULL). */
 uint64_t event_emit(struct event_stream *s, struct event *ev);
+
+/* Emit an observation of state rather than something that happened (an
+ * EV_SNAPSHOT): stamped with the seq of the last event emitted (it is taken
+ * after that event), cycle and cause, and the counter does not advance, so
+ * recording it leaves every event's seq as it was. */
+void event_emit_unsequenced(struct event_stream *s, struct event *ev);
 
 /* Emit ev (EV_SYSCALL_ENTER or EV_FAULT_BEGIN) and make it the current
  * cause.  Returns the previous cause, for event_cause_end(). */

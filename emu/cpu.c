@@ -375,6 +375,9 @@ static inline __attribute__((always_inline)) void code_hook(struct machine *m, u
      * signal lands between instructions even in a loop with no calls */
     if (__builtin_expect(m->tm.cycles >= m->k.clock.timer_cycle, 0))
         time_expire_timers(m->task);
+    /* a snapshot is due (UINT64_MAX when none are taken) */
+    if (__builtin_expect(m->tm.cycles >= m->k.snapshot.next_cycle, 0))
+        kernel_snapshot(&m->k, &m->task, 1);
 }
 
 static void hook_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)

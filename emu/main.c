@@ -6,11 +6,13 @@
  *   memsim export TRACE [--format events|csv|chrome] [--table T] [--all] [-o FILE]
  *   memsim diff A B
  *   memsim replay TRACE
+ *   memsim report TRACE [--html FILE]
  *
  * A TRACE is a trace database or an events file (a name ending in
  * ".events", docs/TRACE_SCHEMA.md "Events files"); export and replay read
  * either through open_trace_arg().  Bad input (not a trace, an unsupported
- * schema_version, a malformed events file) exits 2 with one line.
+ * schema_version, a malformed events file) exits 2 with one line; an
+ * output file (export -o, report --html) that cannot be written exits 1.
  *
  * Exit status of `run`: the guest's own (its exit code, or 128 + the signal
  * that killed it), else 125 bad options or an unusable --db, 126 not
@@ -27,12 +29,14 @@
 #include <time.h>
 #include "emu/memsim.h"
 #include "common/size.h"
+#include "kernel-model/snapshot.h"
 #include "replay/replay.h"
 #include "trace/trace.h"
 #include "trace/events_file.h"
 #include "trace/stats_print.h"
 #include "trace/export.h"
 #include "trace/diff.h"
+#include "trace/report.h"
 
 extern char **environ;
 
@@ -49,6 +53,7 @@ static void usage(FILE *f)
         "       memsim diff A B     totals side by side, then the first event where the\n"
         "                     two traces' kernel outcomes diverge (0 the same events, 1 they\n"
         "                     diverge, 2 bad input)\n"
+        "       memsim report TRACE [--html FILE]   text tables; --html: one self-contained page with charts\n"
         "       memsim replay [--ram SIZE] [--paging MODE] [--expect-same] [--db OUT] TRACE\n"
         "                     (TRACE: a trace database or a FILE.events; 0 match, 1 divergence, 2 bad input)\n"
         "       memsim replay [--stats] [--cpu NAME] [--cpu-config FILE] [--db OUT] TRACE\n"
@@ -71,6 +76,9 @@ static void usage(FILE *f)
         "                   default = all but accesses; all; none = only the run row, its\n"
         "                   inputs, processes and stats.  replay needs syscalls,faults,walks,\n"
         "                   allocs,vmas,tlb\n"
+        "  --snapshot-every N  cycles between snapshots of memory (free pages per order,\n"
+        "                 RSS, page tables); 0: only at exit; auto (default): 5000,\n"
+        "                 doubled after every 64\n"
         "  --ram SIZE     modelled RAM, e.g. 64M, 1G (default 256M, 4M..4G)\n"
         "  --seed N       seed for getrandom and AT_RANDOM, decimal (default 0)\n"
         "  --epoch SECS   the guest's boot time, seconds since 1970 (default: now)\n"
@@ -189,7 +197,8 @@ static void print_summary(const struct memsim_options *o, const struct memsim_re
 }
 
 enum { O_DB = 256, O_NOTRACE, O_RAM, O_SEED, O_ROOT, O_ENVCLEAR, O_SUMMARY, O_HELP,
-       O_CPU, O_CPUCFG, O_STATS, O_ENGINE, O_PAGING, O_EPOCH, O_STRACE, O_TRACE };
+       O_CPU, O_CPUCFG, O_STATS, O_ENGINE, O_PAGING, O_EPOCH, O_STRACE, O_TRACE,
+       O_SNAPSHOT_EVERY };
 
 /* --epoch's limit: the last second of year 9999, so that epoch plus model
  * time fits every clock and date(1) can print it. */
@@ -226,6 +235,16 @@ static int run_option(struct run_args *a, int c, const char *arg)
     case O_RAM:
         if (parse_size(arg, &a->o.ram_bytes)) {
             fprintf(stderr, "memsim: --ram %s: expected a size from 4M to 4G, e.g. 64M\n", arg);
+            return MEMSIM_EXIT_USAGE;
+        }
+        return 0;
+    case O_SNAPSHOT_EVERY:
+        if (!strcmp(arg, "auto")) {
+            a->o.snapshot_every = SNAPSHOT_EVERY_AUTO;
+        } else if (parse_decimal(arg, &a->o.snapshot_every) ||
+                   a->o.snapshot_every == SNAPSHOT_EVERY_AUTO) {
+            fprintf(stderr, "memsim: --snapshot-every %s: expected a number of cycles "
+                    "(0: only at exit) or auto\n", arg);
             return MEMSIM_EXIT_USAGE;
         }
         return 0;
@@ -295,6 +314,7 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
         { "stats", no_argument, 0, O_STATS }, { "strace", no_argument, 0, O_STRACE }, { "engine", required_argument, 0, O_ENGINE },
         { "paging", required_argument, 0, O_PAGING }, { "epoch", required_argument, 0, O_EPOCH },
         { "trace", required_argument, 0, O_TRACE },
+        { "snapshot-every", required_argument, 0, O_SNAPSHOT_EVERY },
         { 0, 0, 0, 0 },
     };
     int c, rc;
@@ -329,7 +349,7 @@ static int cmd_run(int argc, char **argv)
 {
     struct run_args a = {
         .o = { .ram_bytes = 256ull << 20, .db_path = "memsim.db", .root = "/",
-               .trace_level = TRACE_LEVEL_DEFAULT },
+               .trace_level = TRACE_LEVEL_DEFAULT, .snapshot_every = SNAPSHOT_EVERY_AUTO },
         .cpu_name = cpu_preset_names[0],
     };
     struct memsim_options *o = &a.o;
@@ -509,6 +529,53 @@ static int cmd_diff(int argc, char **argv)
     return rc;
 }
 
+#define REPORT_USAGE "usage: memsim report TRACE [--html FILE]\n"
+
+/* `memsim report TRACE [--html FILE]`: the text tables to stdout, or the
+ * HTML page to FILE (opened before the trace is read, so an unwritable path
+ * fails at once: exit 1).  0, 1 output error, 2 bad input. */
+static int cmd_report(int argc, char **argv)
+{
+    const char *in = NULL, *html = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--html") && i + 1 < argc && file_value_ok("--html", argv[i + 1])) {
+            html = argv[++i];
+        } else if (argv[i][0] != '-' && !in) {
+            in = argv[i];
+        } else {
+            fputs(REPORT_USAGE, stderr);
+            return EXIT_BAD_INPUT;
+        }
+    }
+    if (!in) {
+        fputs(REPORT_USAGE, stderr);
+        return EXIT_BAD_INPUT;
+    }
+    FILE *out = html ? fopen(html, "w") : stdout;
+    if (!out) {
+        fprintf(stderr, "memsim: report: --html %s: %s\n", html, strerror(errno));
+        return 1;
+    }
+    struct sqlite3 *db;
+    if (open_trace_arg("report", in, &db)) {
+        if (html) {
+            fclose(out);
+            remove(html);
+        }
+        return EXIT_BAD_INPUT;
+    }
+    char err[1024];
+    int rc = (html ? trace_report_html : trace_report_text)(db, out, err, sizeof err);
+    if (rc)
+        fprintf(stderr, "memsim: report: %s: %s\n", html ? html : in, err);
+    if (html && fclose(out) && !rc) {
+        fprintf(stderr, "memsim: report: %s: %s\n", html, strerror(errno));
+        rc = -1;
+    }
+    events_close(db);
+    return rc ? 1 : 0;
+}
+
 /* `memsim cpu`: list the presets; `memsim cpu NAME`: print one as a config file. */
 static int cmd_cpu(int argc, char **argv)
 {
@@ -547,6 +614,8 @@ int main(int argc, char **argv)
         return cmd_diff(argc - 1, argv + 1);
     if (strcmp(argv[1], "replay") == 0)
         return replay_main(argc - 1, argv + 1);
+    if (strcmp(argv[1], "report") == 0)
+        return cmd_report(argc - 1, argv + 1);
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {
         usage(stdout);
         return 0;

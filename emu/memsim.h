@@ -33,6 +33,9 @@ struct memsim_options {
     uint64_t ram_bytes;         /* --ram, default 256 MiB */
     const char *db_path;        /* --db, default "memsim.db"; NULL: no trace */
     uint32_t trace_level;       /* --trace: trace_level_bits the trace records */
+    uint64_t snapshot_every;    /* --snapshot-every: cycles between snapshots, 0 only
+                                   at exit, SNAPSHOT_EVERY_AUTO the adaptive default
+                                   (kernel-model/snapshot.h) */
     uint64_t seed;              /* --seed: getrandom and AT_RANDOM */
     uint64_t epoch;             /* --epoch: the guest's boot time, seconds since
                                    1970 (the command line defaults it to the

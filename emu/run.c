@@ -276,11 +276,17 @@ static int run_guest(struct machine *m, const struct memsim_options *opt,
                      const struct elf_image *img, int fd, struct memsim_result *res,
                      double t0, char *err, size_t errlen)
 {
+    /* snapshots only feed the trace: none without one that records them */
+    int snapshots = m->trace && (opt->trace_level & TRACE_SNAPSHOTS);
     m->task->exe_guest_path = guest_exe_path(opt);
+    if (snapshots)
+        snapshot_schedule_start(&m->k, opt->snapshot_every);
     wake_up_new_task(m->task);              /* EV_PROCESS_START; its exit comes where it dies */
     interrupt_engine(m->ctx->uc);
     int failed = exec_program(m, img, fd) || cpu_run(m);
     interrupt_engine(NULL);                 /* before uc_close: the handler must not see it */
+    if (snapshots)
+        kernel_snapshot(&m->k, &m->task, 1); /* at exit: the mm is still the task's */
     if (failed && !machine_stopped(m)) {
         snprintf(err, errlen, "%s", m->error);
         return MEMSIM_EXIT_INTERNAL;

@@ -22,6 +22,7 @@ int kernel_boot(struct kernel *k, const struct kernel_config *cfg, char *err, si
     struct mmu *mmu = cfg->mmu;
 
     memset(k, 0, sizeof *k);
+    k->snapshot.next_cycle = UINT64_MAX;   /* none until the engine starts them */
     k->events = cfg->events;
     k->mmu = mmu;
     futex_hash_init(&k->futex);

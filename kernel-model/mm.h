@@ -26,6 +26,7 @@
 #include "kernel-model/futex.h"
 #include "kernel-model/page_alloc.h"
 #include "kernel-model/resource.h"
+#include "kernel-model/snapshot.h"
 #include "kernel-model/syscalls.h"
 #include "mmu/mmu.h"
 
@@ -217,6 +218,7 @@ struct kernel {
     struct inode *inodes;        /* the inode cache (vfs.h, inode.c) */
 
     struct kernel_clock clock;
+    struct snapshot_schedule snapshot; /* when the next snapshot is due (snapshot.h) */
     struct kernel_arch_ops arch;
     uint64_t rng;                /* getrandom and AT_RANDOM stream (seeded by --seed) */
     uint64_t epoch;              /* --epoch: CLOCK_REALTIME at boot, seconds */

@@ -163,14 +163,16 @@ static int column_left_out(enum events_select sel, const char *table, const char
 }
 
 /* The kernel selection leaves out the engine's counters and checks (stats,
- * segments) and processes, which replay makes again from the process
- * events (not a replay input). */
+ * segments), processes, which replay makes again from the process events
+ * (not a replay input), and snapshots (taken on the timing model's clock;
+ * replay has none). */
 static int table_left_out(enum events_select sel, const char *table)
 {
     if (!strcmp(table, "replay_log"))
         return 1;       /* derived from the event tables (replay_log.h) */
     return sel == EVENTS_SELECT_KERNEL && (!strcmp(table, "stats") || !strcmp(table, "segments") ||
-                                           !strcmp(table, "processes"));
+                                           !strcmp(table, "processes") ||
+                                           !strcmp(table, "snapshots"));
 }
 
 /* The rows of an event table the selection keeps (an SQL condition). */

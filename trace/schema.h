@@ -45,6 +45,7 @@
 #define TRACE_UACCESS_DIRS_SQL "('read','write','string')"
 #define TRACE_INPUT_KINDS_SQL "('argv','envp','auxv')"
 #define TRACE_PAGING_SQL      "('2level','pae')"
+#define TRACE_SNAPSHOT_METRICS_SQL "('free-pages','rss','pgtable-pages')"
 
 /* No indexes on the event tables during the run: each is keyed by seq (the
  * rowid), which arrives in increasing order, so inserts append; the
@@ -123,6 +124,7 @@
     "CREATE TABLE file_maps(seq INTEGER PRIMARY KEY, cycle INTEGER,"         \
     " pid INTEGER, fd INTEGER, result INTEGER, f_mode INTEGER, path TEXT,"   \
     " size INTEGER, dev INTEGER, ino INTEGER, cause INTEGER);"               \
+    TRACE_SNAPSHOTS_TABLE                                                    \
     "CREATE TABLE exec_image(run INTEGER, exe_path TEXT, entry INTEGER,"     \
     " phdr INTEGER, phentsize INTEGER, phnum INTEGER, start_code INTEGER,"   \
     " end_code INTEGER, start_data INTEGER, end_data INTEGER,"               \
@@ -131,6 +133,17 @@
     " memsz INTEGER, offset INTEGER, filesz INTEGER, prot INTEGER);"         \
     "CREATE TABLE access_blocks(seq_first INTEGER, n INTEGER, data BLOB);"   \
     TRACE_VIEWS
+
+/* Memory over time, long format: one row per value of a snapshot (kernel-
+ * model/snapshot.h), so a later counter is a new metric (the CHECK list
+ * grows), not a new column.  A snapshot's rows share snap, seq (the last
+ * event before it: snapshots take no seq of their own) and cycle.  Not in
+ * the events view, which holds what happened, not state. */
+#define TRACE_SNAPSHOTS_TABLE                                                \
+    "CREATE TABLE snapshots(snap INTEGER NOT NULL, seq INTEGER NOT NULL,"    \
+    " cycle INTEGER NOT NULL, pid INTEGER,"                                  \
+    " metric TEXT NOT NULL CHECK(metric IN " TRACE_SNAPSHOT_METRICS_SQL "),"\
+    " scope TEXT, ord INTEGER, value INTEGER NOT NULL);"
 
 /* The unified timeline: every event row with its table's name (source), a
  * kind (the row's enumerated column) and a one-line summary. */
@@ -237,6 +250,7 @@
     "INSERT INTO exec_image VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 #define TRACE_INSERT_EXEC_SEG "INSERT INTO exec_segments VALUES(?,?,?,?,?,?,?)"
 #define TRACE_INSERT_STAT    "INSERT INTO stats VALUES(?,?,?)"
+#define TRACE_INSERT_SNAPSHOT "INSERT INTO snapshots VALUES(?,?,?,?,?,?,?,?)"
 #define TRACE_INSERT_PROCESS                                                 \
     "INSERT INTO processes(start_seq, pid, tid, ppid, comm, start_cycle)"     \
     " VALUES(?,?,?,?,?,?)"

@@ -40,6 +40,7 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_FLUSH]      = TRACE_INSERT_FLUSH,
     [ST_UACCESS]    = TRACE_INSERT_UACCESS,
     [ST_FILE_MAP]   = TRACE_INSERT_FILE_MAP,
+    [ST_SNAPSHOT]   = TRACE_INSERT_SNAPSHOT,
     [ST_PROCESS]    = TRACE_INSERT_PROCESS,
     [ST_PROCESS_EXIT] = TRACE_EXIT_PROCESS,
     [ST_EXEC]       = TRACE_INSERT_EXEC,
@@ -425,6 +426,31 @@ static void row_file_map(struct trace *t, const struct event *e)
     row_finish(t, s);
 }
 
+/* One value of a snapshot; pid NULL for the machine-wide ones (free
+ * pages), scope and ord NULL where they do not apply. */
+static void row_snapshot(struct trace *t, const struct event *e)
+{
+    const struct snapshot_event *ev = &e->u.snap;
+    if (t->failed)
+        return;
+    sqlite3_stmt *s = t->st[ST_SNAPSHOT];
+    bind_u64(s, 1, ev->snap);
+    bind_u64(s, 2, e->seq);
+    bind_u64(s, 3, e->cycle);
+    if (e->pid)
+        bind_u64(s, 4, e->pid);
+    else
+        sqlite3_bind_null(s, 4);
+    bind_text(s, 5, snapshot_metric_name((enum snapshot_metric)ev->metric));
+    bind_text(s, 6, ev->scope);
+    if (ev->ord >= 0)
+        sqlite3_bind_int(s, 7, ev->ord);
+    else
+        sqlite3_bind_null(s, 7);
+    bind_u64(s, 8, ev->value);
+    row_finish(t, s);
+}
+
 /* A process start inserts its processes row; its exit fills in the row of
  * the task that has not exited yet.  Not event rows: trace_rows() leaves
  * them out, as the run's own rows. */
@@ -466,7 +492,7 @@ static const uint32_t type_level[EV_NR_TYPES] = {
     [EV_WALK] = TRACE_WALKS, [EV_FAULT] = TRACE_FAULTS, [EV_ALLOC] = TRACE_ALLOCS,
     [EV_FREE] = TRACE_ALLOCS, [EV_VMA] = TRACE_VMAS, [EV_SYSCALL_EXIT] = TRACE_SYSCALLS,
     [EV_SEGMENT] = TRACE_SEGMENTS, [EV_TLB_FLUSH] = TRACE_TLB, [EV_UACCESS] = TRACE_SYSCALLS,
-    [EV_FILE_MAP] = TRACE_SYSCALLS, [EV_PROCESS_START] = TRACE_LEVEL_ALWAYS,
+    [EV_FILE_MAP] = TRACE_SYSCALLS, [EV_SNAPSHOT] = TRACE_SNAPSHOTS, [EV_PROCESS_START] = TRACE_LEVEL_ALWAYS,
     [EV_PROCESS_EXIT] = TRACE_LEVEL_ALWAYS,
 };
 
@@ -487,6 +513,7 @@ void trace_consume(void *ctx, const struct event *ev)
     case EV_TLB_FLUSH:    row_flush(t, ev); break;
     case EV_UACCESS:      row_uaccess(t, ev); break;
     case EV_FILE_MAP:     row_file_map(t, ev); break;
+    case EV_SNAPSHOT:     row_snapshot(t, ev); break;
     case EV_PROCESS_START:
     case EV_PROCESS_EXIT: row_process(t, ev); break;
     default:              break;   /* enter/begin events: no table */

@@ -41,6 +41,16 @@ static const char *flush_of(unsigned i)
     return flush_kind_name(k[i]);
 }
 static const char *dir_of(unsigned i) { return uaccess_dir_name((enum uaccess_dir)i); }
+/* snapshots' columns are NOT NULL: a row with every one, metric m */
+static int snapshot_accepts(const char *m)
+{
+    char *sql = sqlite3_mprintf("INSERT INTO snapshots(snap, seq, cycle, metric, value)"
+                                " VALUES(1, 1, 1, %Q, 0)", m);
+    int ok = sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK;
+    sqlite3_free(sql);
+    return ok;
+}
+
 static const char *seg_result_of(unsigned i) { return (const char *[]){ "ok", "#GP", "#SS", "#NP" }[i]; }
 
 int main(void)
@@ -67,6 +77,9 @@ int main(void)
     CHECK(accepts("runs", "paging", "2level") && accepts("runs", "paging", "pae"));
     CHECK(!accepts("runs", "paging", "3level"));
     CHECK(accepts("faults", "kind", NULL));              /* NULL: not applicable */
+    for (unsigned i = 0; i < SNAP_NR; i++)
+        CHECK(snapshot_accepts(snapshot_metric_name((enum snapshot_metric)i)));
+    CHECK(!snapshot_accepts("bogus") && !snapshot_accepts(NULL));
     sqlite3_close(db);
     return CHECK_DONE();
 }
