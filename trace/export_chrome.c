@@ -340,41 +340,27 @@ static int w_vma(struct chrome *c, sqlite3_stmt *s)
     return 0;
 }
 
-/* snapshots (when the trace has them): one counter event per row at its
- * cycle, on its pid's track (0 without a pid column), named by the row's
- * text columns, its other numbers the series. */
-static int w_snapshot(struct chrome *c, sqlite3_stmt *s)
+/* snapshots (when the trace has them; docs/TRACE_SCHEMA.md "snapshots", a
+ * long table of one value per row): one counter event per snapshot and
+ * track, its series gathered by SQLite's json_group_object — `free pages
+ * ZONE` on the kernel's track with a series per buddy order (a stacked
+ * chart whose height is the zone's free pages), and `memory pages` on each
+ * process's track with `rss` and `pgtable-pages`.  Columns: cycle, pid,
+ * name, the args object. */
+#define SNAPSHOT_COUNTERS_SQL                                                \
+    "SELECT cycle, 0, 'free pages ' || scope,"                               \
+    " json_group_object(printf('order %02d', ord), value) FROM snapshots"    \
+    " WHERE metric = 'free-pages' GROUP BY snap, scope"                      \
+    " UNION ALL SELECT cycle, pid, 'memory pages',"                          \
+    " json_group_object(metric, value) FROM snapshots WHERE pid IS NOT NULL" \
+    " GROUP BY snap, pid ORDER BY 1"
+
+static int w_counter(struct chrome *c, sqlite3_stmt *s)
 {
-    int64_t pid = 0;
-    uint64_t cycle = 0;
-    char name[256] = "memory";
-    size_t used = strlen(name);
-    for (int i = 0; i < sqlite3_column_count(s); i++) {
-        const char *col = sqlite3_column_name(s, i);
-        if (!strcmp(col, "pid"))
-            pid = sqlite3_column_int64(s, i);
-        else if (!strcmp(col, "cycle"))
-            cycle = (uint64_t)sqlite3_column_int64(s, i);
-        else if (sqlite3_column_type(s, i) == SQLITE_TEXT && used < sizeof name)
-            used += (size_t)snprintf(name + used, sizeof name - used, " %s",
-                                     (const char *)sqlite3_column_text(s, i));
-    }
-    ev_begin(&c->j, 'C', name, "snapshot", cycle, pid);
-    FILE *f = c->j.out;
-    int first = 1;
-    fputs(",\"args\":{", f);
-    for (int i = 0; i < sqlite3_column_count(s); i++) {
-        const char *col = sqlite3_column_name(s, i);
-        int t = sqlite3_column_type(s, i);
-        if ((t != SQLITE_INTEGER && t != SQLITE_FLOAT) || !strcmp(col, "pid") ||
-            !strcmp(col, "cycle") || !strcmp(col, "seq") || !strcmp(col, "id"))
-            continue;
-        fputs(first ? "" : ",", f);
-        first = 0;
-        json_str(f, col);
-        fprintf(f, ":%.17g", sqlite3_column_double(s, i));
-    }
-    fputs("}}", f);
+    const char *args = (const char *)sqlite3_column_text(s, 3);
+    ev_begin(&c->j, 'C', (const char *)sqlite3_column_text(s, 2), "snapshot",
+             (uint64_t)sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1));
+    fprintf(c->j.out, ",\"args\":%s}", args ? args : "{}");
     return 0;
 }
 
@@ -395,7 +381,7 @@ static int write_events(struct chrome *c, char *err, size_t errlen)
         each_row(c, "SELECT seq, cycle, pid, 'vma ' || op, seq, op, start, stop, prot_str, flags,"
                  " name, cause FROM vmas ORDER BY seq", w_vma, err, errlen) ||
         (export_has_table(c->db, "snapshots", 0) == 1 &&
-         each_row(c, "SELECT * FROM snapshots", w_snapshot, err, errlen));
+         each_row(c, SNAPSHOT_COUNTERS_SQL, w_counter, err, errlen));
 }
 
 int export_chrome(sqlite3 *db, FILE *out, char *err, size_t errlen)

@@ -115,7 +115,25 @@ want = {
     ("M", "thread_name"): nproc + 1,
 }
 if "snapshots" in names:
-    want[("C", "snapshot")] = sql("SELECT count(*) FROM snapshots")
+    # one counter per snapshot and zone (a series per order) and per
+    # snapshot and process (rss, pgtable-pages)
+    want[("C", "snapshot")] = sql(
+        "SELECT (SELECT count(DISTINCT snap || ' ' || scope) FROM snapshots"
+        " WHERE metric = 'free-pages') + (SELECT count(DISTINCT snap || ' ' || pid)"
+        " FROM snapshots WHERE pid IS NOT NULL)")
+    if want[("C", "snapshot")] == 0:
+        fail("chrome: the trace's snapshots table is empty: the test proves nothing")
+    # a zone's counter holds its free pages at that snapshot, order by order
+    for e in events:
+        if e["ph"] == "C" and e["name"].startswith("free pages "):
+            zone = e["name"][len("free pages "):]
+            cyc = round(e["ts"] * hz / 1e6)
+            total = sql(f"SELECT sum(value) FROM snapshots WHERE metric = 'free-pages' AND"
+                        f" scope = '{zone}' AND snap = (SELECT min(snap) FROM snapshots"
+                        f" WHERE abs(cycle - {cyc}) <= 1)")
+            if sum(e["args"].values()) != total:
+                fail(f"chrome: counter {e} does not sum to the zone's {total} free pages")
+            break
 for k, n in want.items():
     if count.get(k, 0) != n:
         fail(f"chrome: {count.get(k, 0)} events {k}, the trace has {n}")

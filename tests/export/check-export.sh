@@ -2,7 +2,7 @@
 # check-export.sh MEMSIM SAMPLES_BIN GOLDEN_DIR — `memsim export --format
 # csv|chrome` (check-export.py) on two recorded traces: malloc_mmap, and
 # args_env with arguments that need CSV quoting (comma, quote, newline,
-# UTF-8) and JSON escaping, and a copy with a snapshots table (counters);
+# UTF-8) and JSON escaping (both record snapshots: the counters);
 # and of an events file (the golden malloc_mmap).
 set -u
 memsim=$1 bin=$2 golden=$3
@@ -14,16 +14,6 @@ nfail=0
 python3 "$here/check-export.py" "$memsim" "$tmp/mm.db" || nfail=$((nfail + 1))
 "$memsim" run --db "$tmp/args.db" -- "$bin/args_env" 'a,b' 'say "hi"' $'two\r\nlines' 'é ü' > /dev/null 2>&1
 python3 "$here/check-export.py" "$memsim" "$tmp/args.db" || nfail=$((nfail + 1))
-# counters: a copy with a snapshots table of the shape the snapshots level
-# records (the real table, once a trace has it, is checked above)
-if command -v sqlite3 > /dev/null && ! sqlite3 "$tmp/mm.db" "SELECT 1 FROM snapshots" > /dev/null 2>&1; then
-    cp "$tmp/mm.db" "$tmp/snap.db"
-    sqlite3 "$tmp/snap.db" "CREATE TABLE snapshots(seq INTEGER PRIMARY KEY, cycle INTEGER, pid INTEGER,
-                                zone TEXT, free_pages INTEGER, rss_pages INTEGER);
-                            INSERT INTO snapshots VALUES(10, 1000, 1000, 'Normal', 60000, 12),
-                                (20, 2000000, 1000, 'Normal', 59000, 40), (30, 3000000, 1000, 'DMA', 3000, 40);"
-    python3 "$here/check-export.py" "$memsim" "$tmp/snap.db" || nfail=$((nfail + 1))
-fi
 # an events file is a trace too
 if ! "$memsim" export "$golden/malloc_mmap.events" --format chrome \
         | python3 -c 'import json, sys; d = json.load(sys.stdin); assert len(d["traceEvents"]) > 100'; then
