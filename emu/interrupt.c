@@ -27,6 +27,11 @@
  * interruption: the write returns EPIPE and the guest's write path gives the
  * guest EPIPE and Linux's SIGPIPE (sys_fs.c).  A SIGPIPE sent from outside
  * ends the run as `sigpipe`.
+ *
+ * SIGXFSZ is ignored while the run lasts: a write past RLIMIT_FSIZE (the
+ * trace growing past `ulimit -f`) then fails with EFBIG, and the trace
+ * reports it like a full disk (one line, exit 70) instead of memsim dying
+ * with a core dump and a trace cut mid-batch.
  */
 #include <signal.h>
 #include <stdio.h>
@@ -80,6 +85,10 @@ void interrupt_arm(struct host_signals *saved)
         sa.sa_flags = SA_SIGINFO | (caught[i] == SIGALRM ? SA_RESTART : 0);
         sigaction(caught[i], &sa, &saved->old[i]);
     }
+    struct sigaction ign;
+    memset(&ign, 0, sizeof ign);
+    ign.sa_handler = SIG_IGN;
+    sigaction(SIGXFSZ, &ign, &saved->old_xfsz);
 }
 
 void interrupt_disarm(const struct host_signals *saved)
@@ -89,6 +98,7 @@ void interrupt_disarm(const struct host_signals *saved)
     setitimer(ITIMER_REAL, &off, NULL);
     for (size_t i = 0; i < NR_CAUGHT; i++)
         sigaction(caught[i], &saved->old[i], NULL);
+    sigaction(SIGXFSZ, &saved->old_xfsz, NULL);
 }
 
 void interrupt_engine(uc_engine *uc)

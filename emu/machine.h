@@ -134,6 +134,7 @@ int  machine_fault_in(struct machine *m, uint32_t va, enum mmu_access acc);
 #include <signal.h>
 struct host_signals {
     struct sigaction old[5];        /* INT, TERM, HUP, PIPE, ALRM as they were */
+    struct sigaction old_xfsz;      /* SIGXFSZ as it was (ignored during the run) */
 };
 void interrupt_arm(struct host_signals *saved);
 void interrupt_disarm(const struct host_signals *saved);

@@ -238,7 +238,10 @@ static void record_run_start(struct machine *m, const struct memsim_options *opt
         .root = opt->root ? opt->root : "/", .cpu_config = opt->cpu_config_path,
         .argc = opt->argc, .argv = opt->argv, .envp = opt->envp,
     };
-    trace_begin_run(m->trace, &info);
+    /* Committed at once: a run killed before its first batch still leaves
+     * its runs row (exit_reason NULL: it never ended) and its inputs. */
+    if (trace_begin_run(m->trace, &info) == 0)
+        trace_commit(m->trace);
     free(args);
 }
 
@@ -307,6 +310,7 @@ static int run_guest(struct machine *m, const struct memsim_options *opt,
             if (!res->stats[i].ratio)
                 trace_stat(m->trace, m->task->pid, res->stats[i].name,
                            (uint64_t)res->stats[i].value);
+        trace_commit(m->trace);             /* counted once committed, not inserted */
         res->trace_rows = trace_rows(m->trace);
     }
     return 0;

@@ -12,17 +12,36 @@
 #define TRACE_MEMSIM_VERSION "0.1"
 #define TRACE_BATCH          100000   /* event rows per transaction */
 
-/* Settings for the writer: the trace is a scratch file that is complete only
- * after trace_close(), so durability is traded for speed.  The page size must
- * be set before the first table exists.  The in-memory journal (not OFF) keeps
- * statement rollback working after an insert error. */
+/* Settings for the writer, the one place they are set (trace_open).  What a
+ * kill may leave is decided here:
+ *  - journal_mode=WAL: a COMMIT appends the batch's pages to PATH-wal, the
+ *    database file changes only at a checkpoint, so a memsim killed at any
+ *    moment (SIGKILL, a crash) leaves a valid database holding every
+ *    committed batch: the next reader replays the WAL's committed frames and
+ *    ignores the rest.  A rollback journal would leave a hot PATH-journal
+ *    instead, which a read-only open (`memsim query`, export, report,
+ *    replay) cannot roll back: it fails with SQLITE_READONLY_ROLLBACK.  A
+ *    read-only open of a WAL file works as long as PATH-shm exists or can
+ *    be created (the directory is writable).  MEMORY or OFF journals let a
+ *    kill during a cache spill or a COMMIT corrupt the file.
+ *  - locking_mode=EXCLUSIVE before the WAL: the wal-index lives in the
+ *    writer's heap, no PATH-shm is made while the run lasts.
+ *  - synchronous=OFF: no fsync.  A killed process loses nothing the kernel
+ *    already has, so this is safe against SIGKILL; only a power loss or an
+ *    OS crash may lose or tear the last batches.
+ * trace_close() folds the WAL back (TRACE_CLOSE_JOURNAL): a finished trace
+ * is one self-contained file with no -wal, readable on read-only media.
+ * The page size must be set before the first table exists. */
 #define TRACE_PRAGMAS                                                        \
     "PRAGMA page_size=8192;"                                                 \
-    "PRAGMA journal_mode=MEMORY;"                                            \
-    "PRAGMA synchronous=OFF;"                                                \
     "PRAGMA locking_mode=EXCLUSIVE;"                                         \
+    "PRAGMA journal_mode=WAL;"                                               \
+    "PRAGMA synchronous=OFF;"                                                \
     "PRAGMA cache_size=-65536;"                                              \
     "PRAGMA temp_store=MEMORY;"
+
+/* Run last by trace_close(): checkpoint the WAL into the file and delete it. */
+#define TRACE_CLOSE_JOURNAL  "PRAGMA journal_mode=DELETE"
 
 /* The values of the enumerated text columns: every name the model's *_name()
  * functions give (common/event.c, mmu/segment.h); a value outside the list

@@ -62,6 +62,8 @@ void trace_fail(struct trace *t, const char *what, const char *why)
     t->failed = 1;
 }
 
+static int commit_batch(struct trace *t, int reopen);
+
 /* ---- open / close -------------------------------------------------- */
 
 static int setup_db(struct trace *t)
@@ -147,14 +149,16 @@ int trace_close(struct trace *t, char *err, size_t errlen)
         sqlite3_exec(t->db, "DELETE FROM replay_log", NULL, NULL, NULL);
     replay_log_free(t->rlog);
     t->rlog = NULL;
-    if (t->db && !sqlite3_get_autocommit(t->db)) {
-        /* Commit even after a failure: the rows before it are worth keeping. */
-        if (sqlite3_exec(t->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-            trace_fail(t, "cannot write", sqlite3_errmsg(t->db));
-            if (!sqlite3_get_autocommit(t->db))
-                sqlite3_exec(t->db, "ROLLBACK", NULL, NULL, NULL);
-        }
+    if (t->db && !sqlite3_get_autocommit(t->db) && commit_batch(t, 0) != 0) {
+        /* Committed even after a failure: the rows before it are worth keeping. */
+        if (!sqlite3_get_autocommit(t->db))
+            sqlite3_exec(t->db, "ROLLBACK", NULL, NULL, NULL);
+        t->pending = 0;
     }
+    /* The WAL folded into the file (schema.h); when that fails (disk full)
+     * the file is still valid with its -wal beside it. */
+    if (t->db && sqlite3_exec(t->db, TRACE_CLOSE_JOURNAL, NULL, NULL, NULL) != SQLITE_OK)
+        trace_fail(t, "cannot write", sqlite3_errmsg(t->db));
     for (int i = 0; i < ST_COUNT; i++) {
         sqlite3_finalize(t->st[i]);
         t->st[i] = NULL;
@@ -165,8 +169,11 @@ int trace_close(struct trace *t, char *err, size_t errlen)
     }
     t->db = NULL;
     int failed = t->failed;
-    if (err && errlen)
-        snprintf(err, errlen, "%s", failed ? t->err : "");
+    if (err && errlen && failed)
+        snprintf(err, errlen, "%s (the trace keeps the %llu event rows committed before it)",
+                 t->err, (unsigned long long)t->rows);
+    else if (err && errlen)
+        err[0] = '\0';
     free_trace(t);
     return failed ? -1 : 0;
 }
@@ -212,17 +219,39 @@ static sqlite3_stmt *row_begin(struct trace *t, int which, int cols, const struc
     return s;
 }
 
-static void batch_commit(struct trace *t)
+/*
+ * Rows are counted when their COMMIT succeeds, not when inserted, so that a
+ * count reported (trace_rows, --summary) never includes rows a failed
+ * COMMIT lost.  A COMMIT that fails may leave its transaction open (SQLite
+ * keeps it after SQLITE_FULL, to be retried): its rows stay pending, for
+ * trace_close()'s last COMMIT to keep or lose.
+ */
+static int commit_batch(struct trace *t, int reopen)
 {
     int rc = sqlite3_step(t->st[ST_COMMIT]);
     sqlite3_reset(t->st[ST_COMMIT]);
     if (rc == SQLITE_DONE) {
-        rc = sqlite3_step(t->st[ST_BEGIN]);
-        sqlite3_reset(t->st[ST_BEGIN]);
+        t->rows += t->pending;
+        t->pending = 0;
+        if (reopen) {
+            rc = sqlite3_step(t->st[ST_BEGIN]);
+            sqlite3_reset(t->st[ST_BEGIN]);
+        }
+    } else if (sqlite3_get_autocommit(t->db)) {
+        t->pending = 0;                 /* rolled back: lost */
     }
-    if (rc != SQLITE_DONE)
+    if (rc != SQLITE_DONE) {
         trace_fail(t, "cannot write", sqlite3_errmsg(t->db));
-    t->pending = 0;
+        return -1;
+    }
+    return 0;
+}
+
+int trace_commit(struct trace *t)
+{
+    if (!t || t->failed)
+        return -1;
+    return commit_batch(t, 1);
 }
 
 static void row_finish(struct trace *t, sqlite3_stmt *s)
@@ -233,9 +262,8 @@ static void row_finish(struct trace *t, sqlite3_stmt *s)
     sqlite3_reset(s);
     if (rc != SQLITE_DONE)
         return;
-    t->rows++;
     if (++t->pending >= TRACE_BATCH)
-        batch_commit(t);
+        commit_batch(t, 1);
 }
 
 static void row_walk(struct trace *t, const struct event *e)
@@ -501,7 +529,7 @@ void trace_consume(void *ctx, const struct event *ev)
     struct trace *t = ctx;
     if ((unsigned)ev->type >= EV_NR_TYPES || !(t->level & type_level[ev->type]))
         return;
-    uint64_t rows = t ? t->rows : 0;
+    uint64_t rows = t->rows + t->pending;     /* a row was inserted: it changes */
     switch (ev->type) {
     case EV_WALK:         row_walk(t, ev); break;
     case EV_FAULT:        row_fault(t, ev); break;
@@ -518,7 +546,7 @@ void trace_consume(void *ctx, const struct event *ev)
     case EV_PROCESS_EXIT: row_process(t, ev); break;
     default:              break;   /* enter/begin events: no table */
     }
-    if (t && t->rows != rows && t->rlog && replay_log_add(t->rlog, ev)) {
+    if (t->rows + t->pending != rows && t->rlog && replay_log_add(t->rlog, ev)) {
         replay_log_free(t->rlog);       /* incomplete: dropped at close */
         t->rlog = NULL;
     }

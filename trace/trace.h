@@ -4,7 +4,8 @@
  * One database per run.  trace_open() creates the schema (docs/TRACE_SCHEMA.md
  * documents every column) and opens one large transaction; rows are inserted
  * with prepared statements and committed every TRACE_BATCH rows and at
- * trace_close().  The trace is a sink of the event stream (common/event.h):
+ * trace_close(); the file is in WAL mode while written, so a kill at any
+ * moment leaves a valid database holding every committed batch (schema.h).  The trace is a sink of the event stream (common/event.h):
  * trace_consume() maps each event type to its table; every row keeps the
  * event's `seq` (assigned by the stream: one global order over all event
  * tables, with gaps where an event has no row of its own, such as a syscall
@@ -149,11 +150,17 @@ int  trace_end_run(struct trace *t, const struct trace_run_totals *totals);
 /* One counter of the run for process pid (the `stats` table: integers;
  * a name once per pid). */
 int  trace_stat(struct trace *t, uint32_t pid, const char *name, uint64_t value);
+/* COMMIT what t holds now and open the next batch: what a kill after this
+ * keeps (the runs row at the start; the last batch before counting rows).
+ * 0, or -1 when the trace failed (trace_error). */
+int  trace_commit(struct trace *t);
 /* Commit, close and free t (t may be NULL).  Returns 0, or -1 with the
- * first failure's reason in err (the trace was incomplete or unwritable). */
+ * first failure's reason in err (the trace was incomplete or unwritable),
+ * followed by how many event rows the file keeps. */
 int  trace_close(struct trace *t, char *err, size_t errlen);
 const char *trace_error(const struct trace *t);
-uint64_t trace_rows(const struct trace *t);   /* event rows written */
+/* Event rows committed: rows a failed COMMIT lost are never counted. */
+uint64_t trace_rows(const struct trace *t);
 
 /* `memsim query DB SQL`: run SQL read-only against DB and print the result
  * as an aligned table with a header (or CSV when csv != 0) to out.  DB must

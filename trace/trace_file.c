@@ -8,9 +8,10 @@
  *  - memsim replaces only its own traces.  A file at PATH or PATH.old that
  *    is not empty and not a memsim trace (SQLite with memsim's meta and runs
  *    tables) is refused with one line, never renamed or overwritten.
- *  - PATH, PATH.old and PATH-journal may not be an input of the run (the
- *    program, --cpu-config, a regular file on stdin/stdout/stderr): compared
- *    by device and inode, so DIR/sub/../prog is the program too.
+ *  - PATH, PATH.old, PATH-journal, PATH-wal and PATH-shm may not be an
+ *    input of the run (the program, --cpu-config, a regular file on
+ *    stdin/stdout/stderr): compared by device and inode, so DIR/sub/../prog
+ *    is the program too.
  *  - One run owns a PATH: it holds flock(LOCK_EX) on the inode at PATH for
  *    the whole run.  Another run finds it locked and refuses; it never
  *    renames a live trace.  The lock is taken on the file *at* PATH (created
@@ -20,8 +21,15 @@
  *    its owner.  A run that opened the old inode just before the rename
  *    gets its lock only after that, sees that PATH names another inode now,
  *    and tries again (the classic lock-file check).
+ *  - The trace of a killed run is in WAL mode (trace/schema.h): its
+ *    committed batches may be in PATH-wal only.  It is recognised by a
+ *    read that sees the WAL, and before it is renamed to PATH.old its WAL
+ *    is checkpointed into it and removed (fold_wal), so the .old stands
+ *    alone; a WAL or WAL index left at PATH or PATH.old is removed before
+ *    another database takes that name (it would be replayed into it).
  *
- * trace_path_check() makes every check without changing anything, so a run
+ * trace_path_check() makes every check without changing anything (but for
+ * the PATH-shm a read of a killed trace's WAL may create), so a run
  * refused for any reason leaves the files as they were; trace_lock_path()
  * repeats the checks under the lock before it renames.
  */
@@ -81,12 +89,6 @@ static char *with_suffix(const char *path, const char *suffix)
     return s;
 }
 
-/*
- * Whether the regular, non-empty file open at fd (named path) is a memsim
- * trace: the SQLite header, then memsim's tables.  The header is read
- * through fd first, so SQLite opens only a file already known to be a
- * database (and never a FIFO: the caller checked S_ISREG on fd).
- */
 /* "file:PATH?immutable=1", PATH %-escaped: SQLite then takes no lock and
  * ignores a journal (a stale -journal must not make a trace look foreign,
  * nor may a read-only check try to roll it back). */
@@ -112,6 +114,70 @@ static char *immutable_uri(const char *path)
     return uri;
 }
 
+/* Is the database open at fd (named path) in WAL mode (header byte 18 is
+ * 2) with a regular PATH-wal: the trace of a run that was killed?  A WAL
+ * beside a file in rollback mode is stale (not this file's): false. */
+static int has_wal(const char *path, int fd)
+{
+    struct stat st;
+    unsigned char mode = 0;
+    if (pread(fd, &mode, 1, 18) != 1 || mode != 2)
+        return 0;
+    char *wal = with_suffix(path, "-wal");
+    int yes = wal && lstat(wal, &st) == 0 && S_ISREG(st.st_mode);
+    free(wal);
+    return yes;
+}
+
+/* Remove PATH-wal and PATH-shm (no such file is fine): a WAL left beside
+ * another database would be replayed into it.  0, or -1 with errno. */
+static int remove_wal(const char *path)
+{
+    static const char *const suffix[] = { "-wal", "-shm" };
+    for (int i = 0; i < 2; i++) {
+        struct stat st;
+        char *f = with_suffix(path, suffix[i]);
+        if (!f || (lstat(f, &st) == 0 && S_ISREG(st.st_mode) && unlink(f) != 0)) {
+            int e = f ? errno : ENOMEM;
+            free(f);
+            errno = e;
+            return -1;
+        }
+        free(f);
+    }
+    return 0;
+}
+
+/*
+ * The trace of a killed run (a memsim trace with its PATH-wal): checkpoint
+ * the WAL's committed batches into the file and delete the WAL, as any
+ * writer opening it would, so that the file renamed to PATH.old stands
+ * alone.  0, or -1 with err set.
+ */
+static int fold_wal(const char *path, char *err, size_t errlen)
+{
+    sqlite3 *db = NULL;
+    char *msg = NULL;
+    int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_exec(db, "PRAGMA journal_mode=DELETE", NULL, NULL, &msg);
+    if (rc != SQLITE_OK)
+        set_err(err, errlen, "cannot finish the previous trace '%s' (its run was killed): %s",
+                path, msg ? msg : db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+    sqlite3_free(msg);
+    if (sqlite3_close(db) != SQLITE_OK && rc == SQLITE_OK) {
+        set_err(err, errlen, "cannot finish the previous trace '%s': %s", path, sqlite3_errmsg(db));
+        rc = SQLITE_ERROR;
+    }
+    return rc == SQLITE_OK ? 0 : -1;
+}
+
+/*
+ * Whether the regular, non-empty file open at fd (named path) is a memsim
+ * trace: the SQLite header, then memsim's tables.  The header is read
+ * through fd first, so SQLite opens only a file already known to be a
+ * database (and never a FIFO: the caller checked S_ISREG on fd).
+ */
 static int is_memsim_trace(const char *path, int fd, const char **why)
 {
     static const char magic[16] = "SQLite format 3";
@@ -124,17 +190,24 @@ static int is_memsim_trace(const char *path, int fd, const char **why)
         *why = "not an SQLite database";
         return 0;
     }
-    char *uri = immutable_uri(path);
-    if (uri && sqlite3_open_v2(uri, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL) == SQLITE_OK &&
+    /* A trace whose run was killed is in WAL mode with its committed
+     * batches (its tables, even) in PATH-wal, which an immutable open
+     * ignores: then a plain read-only open, which reads the WAL (and may
+     * create PATH-shm for it). */
+    int wal = has_wal(path, fd);
+    char *uri = wal ? strdup(path) : immutable_uri(path);
+    int flags = SQLITE_OPEN_READONLY | (wal ? 0 : SQLITE_OPEN_URI);
+    if (uri && sqlite3_open_v2(uri, &db, flags, NULL) == SQLITE_OK &&
         sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
                            " AND name IN ('meta', 'runs')", -1, &s, NULL) == SQLITE_OK &&
         sqlite3_step(s) == SQLITE_ROW)
         tables = sqlite3_column_int(s, 0);
+    int busy = db && (sqlite3_errcode(db) & 0xff) == SQLITE_BUSY;
     sqlite3_finalize(s);
     sqlite3_close(db);
     free(uri);
     if (tables != 2)
-        *why = "an SQLite database without memsim's tables";
+        *why = busy ? "locked by another process" : "an SQLite database without memsim's tables";
     return tables == 2;
 }
 
@@ -202,13 +275,16 @@ int trace_path_check(const char *path, const struct trace_input *in, size_t nin,
         return -1;
     }
     char *old = with_suffix(path, ".old"), *journal = with_suffix(path, "-journal");
+    char *wal = with_suffix(path, "-wal"), *shm = with_suffix(path, "-shm");
     int rc = -1, e;
-    if (!old || !journal)
+    if (!old || !journal || !wal || !shm)
         set_err(err, errlen, "cannot create trace '%s': out of memory", path);
     else if (check_replaceable(path, "", NEED_TRACE | PROBE_LOCK, in, nin, err, errlen) ||
              check_replaceable(old, "(the previous trace's new name)", NEED_TRACE | PROBE_LOCK,
                                in, nin, err, errlen) ||
-             check_replaceable(journal, "(its journal)", MAY_REPLACE, in, nin, err, errlen))
+             check_replaceable(journal, "(its journal)", MAY_REPLACE, in, nin, err, errlen) ||
+             check_replaceable(wal, "(its WAL)", MAY_REPLACE, in, nin, err, errlen) ||
+             check_replaceable(shm, "(its WAL index)", MAY_REPLACE, in, nin, err, errlen))
         ;
     else if ((e = dir_problem(path)) != 0)
         set_err(err, errlen, "cannot create trace '%s': %s", path, strerror(e));
@@ -216,6 +292,8 @@ int trace_path_check(const char *path, const struct trace_input *in, size_t nin,
         rc = 0;
     free(old);
     free(journal);
+    free(wal);
+    free(shm);
     return rc;
 }
 
@@ -279,6 +357,8 @@ static int rename_over_old(const char *path, const char *old, char *err, size_t 
     for (int tries = 0; tries < 16; tries++) {
         int ofd = open(old, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
         if (ofd < 0 && errno == ENOENT) {
+            if (remove_wal(old) != 0)
+                break;
             if (renameat2(AT_FDCWD, path, AT_FDCWD, old, RENAME_NOREPLACE) == 0)
                 return 0;
             if (errno == EEXIST)
@@ -293,7 +373,7 @@ static int rename_over_old(const char *path, const char *old, char *err, size_t 
             break;
         if (lock_held(ofd, old, err, errlen) != 0)
             return -1;
-        int rc = still_named(ofd, old) ? rename(path, old) : 1;
+        int rc = !still_named(ofd, old) ? 1 : remove_wal(old) ? -1 : rename(path, old);
         int e = errno;
         close(ofd);                         /* after the rename: no one took it over */
         if (rc == 0)
@@ -321,8 +401,9 @@ static int rotate_locked(const char *path, int *fd, char *err, size_t errlen)
     if (!is_memsim_trace(path, *fd, &why))
         set_err(err, errlen, "cannot create trace '%s': '%s' is not a memsim trace (%s); "
                 "memsim replaces only its own traces", path, path, why);
-    else if (check_replaceable(old, "(the previous trace's new name)", NEED_TRACE, NULL, 0,
-                               err, errlen) == 0 &&
+    else if (check_replaceable(old, "(the previous trace's new name)", NEED_TRACE | PROBE_LOCK,
+                               NULL, 0, err, errlen) == 0 &&
+             (!has_wal(path, *fd) || fold_wal(path, err, errlen) == 0) &&
              rename_over_old(path, old, err, errlen) == 0) {
         /* O_EXCL: a run that found no file while we renamed owns path now. */
         int nfd = lock_at(path, O_EXCL, err, errlen);
@@ -361,6 +442,11 @@ int trace_lock_path(const char *path, int *lock_fd, char *err, size_t errlen)
         return -1;
     }
     free(journal);
+    if (remove_wal(path) != 0) {
+        set_err(err, errlen, "cannot remove the stale WAL of '%s': %s", path, strerror(errno));
+        close(fd);
+        return -1;
+    }
     *lock_fd = fd;
     return 0;
 }

@@ -19,8 +19,8 @@ enum {
 struct trace {
     sqlite3 *db;
     sqlite3_stmt *st[ST_COUNT];
-    uint64_t rows;              /* event rows written */
-    uint32_t pending;           /* event rows since the last COMMIT */
+    uint64_t rows;              /* event rows committed: what a kill keeps */
+    uint32_t pending;           /* event rows inserted since the last COMMIT */
     int failed;                 /* an insert failed: recording stopped */
     uint32_t level;             /* trace_level_bits recorded, | TRACE_LEVEL_ALWAYS */
     sqlite3_int64 run_id;       /* 0 until trace_begin_run */

@@ -284,6 +284,8 @@ static void test_events(const char *path)
     CHECK(strstr(trace_error(t), "run already begun") != NULL);
     CHECK_EQ(trace_auxv(t, auxv, 2), 0);
     write_events(t);
+    CHECK_EQ(trace_rows(t), 0);                    /* inserted, not committed: not counted */
+    CHECK_EQ(trace_commit(t), 0);
     CHECK_EQ(trace_rows(t), 11);
     CHECK_EQ(trace_end_run(t, &totals), 0);
     CHECK_EQ(trace_stat(t, 7, "l1d.misses", 1234), 0);
@@ -339,22 +341,31 @@ static void test_null_clock(void)
 }
 
 /* Opening an existing trace moves it to .old (replacing an older .old) and
- * removes a stale -journal. */
+ * removes a stale -journal, -wal and -shm (the .old keeps its rows). */
 static void test_reopen(const char *path)
 {
-    char old[300], journal[300], err[256] = "";
+    char old[300], journal[300], wal[300], shm[300], err[256] = "";
     struct trace_run_info info = { .program = "second" };
     snprintf(old, sizeof old, "%s.old", path);
     snprintf(journal, sizeof journal, "%s-journal", path);
+    snprintf(wal, sizeof wal, "%s-wal", path);
+    snprintf(shm, sizeof shm, "%s-shm", path);
     CHECK(!exists(old));
+    CHECK(!exists(wal));                          /* a closed trace has no WAL */
     write_file(journal, "stale", 5);
+    write_file(wal, "stale", 5);
+    write_file(shm, "stale", 5);
     struct trace *t = trace_open(path, err, sizeof err);
     CHECK(t != NULL);
+    if (!t)
+        fprintf(stderr, "trace_open: %s\n", err);
     CHECK(!exists(journal));
+    CHECK(!exists(shm));
     if (!t)
         return;
     CHECK_EQ(trace_begin_run(t, &info), 0);
     CHECK_EQ(trace_close(t, close_err, sizeof close_err), 0);
+    CHECK(!exists(wal));                          /* folded back at close */
     sqlite3 *db = open_ro(old);
     CHECK_EQ(q_int(db, "SELECT count(*) FROM translations"), 3);   /* the first run */
     sqlite3_close(db);
@@ -393,19 +404,21 @@ static void test_insert_error(void)
     event_stream_add_sink(&stream, t, trace_consume);
     for (int i = 0; i < TRACE_BATCH + 1000; i++)
         event_emit(&stream, &w);
-    CHECK_EQ(trace_rows(t), TRACE_BATCH);           /* the failed batch's last row */
+    CHECK_EQ(trace_rows(t), 0);                     /* its COMMIT failed: none counted */
     CHECK(strncmp(trace_error(t), "cannot write trace '", 20) == 0);
     event_emit(&stream, &w);
-    CHECK_EQ(trace_rows(t), TRACE_BATCH);
+    CHECK_EQ(trace_rows(t), 0);
     struct trace_run_totals totals = { 1, 1, 0, "exit", 0 };
     CHECK_EQ(trace_end_run(t, &totals), -1);
     CHECK_EQ(trace_close(t, close_err, sizeof close_err), -1);
     CHECK(strncmp(close_err, "cannot write trace '", 20) == 0);
+    CHECK(strstr(close_err, "(the trace keeps the 0 event rows committed before it)") != NULL);
     setrlimit(RLIMIT_FSIZE, &saved);
     signal(SIGXFSZ, SIG_DFL);
     sqlite3 *db = open_ro(path);                    /* still a valid database */
     CHECK_STR(q_text(db, "PRAGMA integrity_check"), "ok");
     CHECK_STR(q_text(db, "SELECT value FROM meta WHERE key = 'schema_version'"), "8");
+    CHECK_EQ(q_int(db, "SELECT count(*) FROM translations"), 0);  /* as counted */
     sqlite3_close(db);
 }
 
