@@ -40,7 +40,9 @@ const struct report_section report_sections[] = {
       " UNION ALL SELECT 'cycles', cycles FROM runs"
       " UNION ALL SELECT 'CPI', printf('%.3f', 1.0 * cycles / instructions) FROM runs"
       "  WHERE cycles IS NOT NULL AND instructions > 0"
-      " UNION ALL SELECT 'exit', printf('%d (%s)', exit_status, exit_reason) FROM runs"
+      " UNION ALL SELECT 'exit', CASE WHEN exit_reason IS NULL"
+      "  THEN 'never ended (memsim was killed, or its trace failed)'"
+      "  ELSE printf('%d (%s)', exit_status, exit_reason) END FROM runs"
       " UNION ALL SELECT 'trace level', trace_level FROM runs" },
     { "faults-by-kind", "Faults by kind", NULL,
       "SELECT kind, count(*) AS faults,"

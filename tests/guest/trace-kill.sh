@@ -17,7 +17,8 @@
 #   SIGKILL: exit 137; the file (with its -wal) is a valid database to a
 #       read-only open: integrity_check ok, the runs row there with
 #       exit_reason NULL, the event rows a whole number of batches (> 0):
-#       every committed batch, no part of the one in flight.  Then a new run
+#       every committed batch, no part of the one in flight; `memsim report`
+#       says the run never ended.  Then a new run
 #       on the same --db: the killed trace becomes .old with the same rows,
 #       standing alone (no .old-wal), integrity ok.
 #   efbig: the trace's file limited by RLIMIT_FSIZE (ulimit -f; SIGXFSZ as
@@ -209,6 +210,9 @@ whole_batches killed.db
 killed_rows=$rows
 row=$(q killed.db "SELECT count(*), count(exit_reason), count(instructions), min(program) FROM runs")
 [ "$row" = "1,0,0,./churn" ] || problem "runs row '$row', expected one for ./churn that never ended"
+timeout 60 "$memsim" report killed.db > killed.report 2> killed.report.err ||
+    problem "memsim report on the killed trace failed: $(head -n 1 killed.report.err)"
+grep -qE '^exit +never ended' killed.report || problem "the report does not say the run never ended"
 verdict SIGKILL
 # the next run on that --db keeps the killed trace as .old, standing alone
 timeout 120 "$memsim" run --db killed.db -- ./churn 1 > rerun.out 2> rerun.err < /dev/null
