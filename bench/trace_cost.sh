@@ -17,7 +17,7 @@
 # Prints Markdown tables for docs/PERFORMANCE.md.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
-build=${1:-$here/build}
+build=$(cd "${1:-$here/build}" && pwd)
 runs=${2:-5}
 shift 2 || shift $#
 only=("$@")
@@ -39,7 +39,7 @@ wanted() {
 }
 
 # The median CPU ms of a command (bench/child_cpu.py's "cpu" field).
-cpu_ms() { python3 "$here/bench/child_cpu.py" "$@" | awk '{ print $4 }'; }
+cpu_ms() { python3 "$here/bench/child_cpu.py" "$@" | awk '{ print $5 }'; }
 
 echo "| sample | rows | untraced CPU ms | traced CPU ms | traced / untraced | rows / added CPU s |"
 echo "|---|---:|---:|---:|---:|---:|"
@@ -68,7 +68,7 @@ while IFS='|' read -r -a fields; do
     awk -v s="$s" -v n="${rows:-0}" -v a="$plain" -v b="$traced" 'BEGIN {
         d = (b - a) / 1e3
         printf "| %s | %d | %.1f | %.1f | %.2f× | %s |\n", s, n, a, b, b / a,
-               d > 0.002 ? sprintf("%.2f M", n / d / 1e6) : "(< 2 ms added)" }'
+               (d > 0.002 ? sprintf("%.2f M", n / d / 1e6) : "(< 2 ms added)") }'
 done < "$list"
 
 echo
