@@ -3,8 +3,9 @@
  *
  * One database per run.  trace_open() creates the schema (docs/TRACE_SCHEMA.md
  * documents every column) and opens one large transaction; rows are inserted
- * with prepared statements and committed every TRACE_BATCH rows and at
- * trace_close().  The trace is a sink of the event stream (common/event.h):
+ * with prepared statements (translations and snapshots, the most numerous,
+ * TRACE_ROWS_PER_INSERT rows per statement) and committed every TRACE_BATCH
+ * rows and at trace_close().  The trace is a sink of the event stream (common/event.h):
  * trace_consume() maps each event type to its table; every row keeps the
  * event's `seq` (assigned by the stream: one global order over all event
  * tables, with gaps where an event has no row of its own, such as a syscall
@@ -153,7 +154,10 @@ int  trace_stat(struct trace *t, uint32_t pid, const char *name, uint64_t value)
  * first failure's reason in err (the trace was incomplete or unwritable). */
 int  trace_close(struct trace *t, char *err, size_t errlen);
 const char *trace_error(const struct trace *t);
-uint64_t trace_rows(const struct trace *t);   /* event rows written */
+/* Event rows written, and queued for the next multi-row insert (written at
+ * the latest by trace_end_run or trace_close; a failed insert drops them
+ * from the count with the rows it lost). */
+uint64_t trace_rows(const struct trace *t);
 
 /* `memsim query DB SQL`: run SQL read-only against DB and print the result
  * as an aligned table with a header (or CSV when csv != 0) to out.  DB must
