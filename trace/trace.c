@@ -80,7 +80,8 @@ static char *multi_row_sql(const char *one, unsigned n)
 
 static int prepare(struct trace *t, int i)
 {
-    static const int multi_of[ST_COUNT] = { [ST_WALK_N] = ST_WALK, [ST_SNAPSHOT_N] = ST_SNAPSHOT };
+    static const int multi_of[ST_COUNT] = { [ST_WALK_N] = ST_WALK, [ST_SNAPSHOT_N] = ST_SNAPSHOT,
+                                            [ST_FAULT_N] = ST_FAULT };
     char *sql = stmt_sql[i] ? NULL : multi_row_sql(stmt_sql[multi_of[i]], TRACE_ROWS_PER_INSERT);
     int rc = sqlite3_prepare_v3(t->db, sql ? sql : stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
                                 &t->st[i], NULL);
@@ -202,7 +203,7 @@ const char *trace_error(const struct trace *t)
 
 uint64_t trace_rows(const struct trace *t)
 {
-    return t ? t->rows + t->walks.n + t->snaps.n : 0;
+    return t ? t->rows + t->walks.n + t->faults.n + t->snaps.n : 0;
 }
 
 /* ---- rows ---------------------------------------------------------- */
@@ -296,11 +297,17 @@ static void rowbuf_flush(struct trace *t, struct trace_rowbuf *b, int one, int m
     }
 }
 
-/* Columns of a translations and a snapshots row. */
-enum { WALK_NCOLS = 17, SNAPSHOT_NCOLS = 8 };
+/* Columns of a translations, a faults and a snapshots row. */
+enum { WALK_NCOLS = 17, FAULT_NCOLS = 12, SNAPSHOT_NCOLS = 8 };
 
 static void bind_walk(sqlite3_stmt *s, int o, const struct event *e);
+static void bind_fault(sqlite3_stmt *s, int o, const struct event *e);
 static void bind_snapshot(sqlite3_stmt *s, int o, const struct event *e);
+
+static void flush_faults(struct trace *t)
+{
+    rowbuf_flush(t, &t->faults, ST_FAULT, ST_FAULT_N, FAULT_NCOLS, bind_fault);
+}
 
 static void flush_walks(struct trace *t)
 {
@@ -317,6 +324,7 @@ void trace_flush_rows(struct trace *t)
     if (!t)
         return;
     flush_walks(t);
+    flush_faults(t);
     flush_snapshots(t);
 }
 
@@ -370,25 +378,30 @@ static int row_walk(struct trace *t, const struct event *e)
     return rowbuf_add(t, &t->walks, e, flush_walks);
 }
 
-static void row_fault(struct trace *t, const struct event *e)
+/* e's faults row into s at parameter offset o (its strings are names). */
+static void bind_fault(sqlite3_stmt *s, int o, const struct event *e)
 {
     const struct fault_event *ev = &e->u.fault;
-    sqlite3_stmt *s = row_begin(t, ST_FAULT, COLS_FAULT, e);
-    if (!s)
-        return;
-    bind_u64(s, 3, e->pid);
-    bind_u64(s, 4, ev->eip);
-    bind_u64(s, 5, ev->address);
-    bind_u64(s, 6, ev->error_code);
-    bind_text(s, 7, access_name(ev->access));
-    bind_text(s, 8, fault_kind_name((enum fault_kind)ev->kind));
-    bind_text(s, 9, fault_resolution_name((enum fault_resolution)ev->resolution));
+    bind_u64(s, o + 1, e->seq);
+    bind_u64(s, o + 2, e->cycle);
+    bind_u64(s, o + 3, e->pid);
+    bind_u64(s, o + 4, ev->eip);
+    bind_u64(s, o + 5, ev->address);
+    bind_u64(s, o + 6, ev->error_code);
+    bind_text(s, o + 7, access_name(ev->access));
+    bind_text(s, o + 8, fault_kind_name((enum fault_kind)ev->kind));
+    bind_text(s, o + 9, fault_resolution_name((enum fault_resolution)ev->resolution));
     if (ev->pfn == UINT32_MAX)
-        sqlite3_bind_null(s, 10);
+        sqlite3_bind_null(s, o + 10);
     else
-        bind_u64(s, 10, ev->pfn);
-    bind_u64(s, COLS_FAULT + 2, ev->begin_seq);
-    row_finish(t, s);
+        bind_u64(s, o + 10, ev->pfn);
+    bind_u64(s, o + COLS_FAULT + 1, e->cause);
+    bind_u64(s, o + COLS_FAULT + 2, ev->begin_seq);
+}
+
+static int row_fault(struct trace *t, const struct event *e)
+{
+    return rowbuf_add(t, &t->faults, e, flush_faults);
 }
 
 static void row_alloc(struct trace *t, const struct event *e)
@@ -609,7 +622,7 @@ void trace_consume(void *ctx, const struct event *ev)
     int queued = 0;             /* a row waiting in a trace_rowbuf */
     switch (ev->type) {
     case EV_WALK:         queued = row_walk(t, ev); break;
-    case EV_FAULT:        row_fault(t, ev); break;
+    case EV_FAULT:        queued = row_fault(t, ev); break;
     case EV_ALLOC:
     case EV_FREE:         row_alloc(t, ev); break;
     case EV_VMA:          row_vma(t, ev); break;

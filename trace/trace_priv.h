@@ -13,11 +13,11 @@
 enum {
     ST_WALK, ST_FAULT, ST_ALLOC, ST_VMA, ST_SYSCALL, ST_SEGMENT, ST_FLUSH,
     ST_UACCESS, ST_FILE_MAP, ST_SNAPSHOT, ST_PROCESS, ST_PROCESS_EXIT, ST_EXEC, ST_EXEC_SEG, ST_STAT, ST_RUN_INSERT, ST_RUN_UPDATE, ST_INPUT, ST_ACCESS, ST_BEGIN, ST_COMMIT,
-    ST_WALK_N, ST_SNAPSHOT_N,   /* TRACE_ROWS_PER_INSERT rows in one INSERT (trace.c) */
+    ST_WALK_N, ST_SNAPSHOT_N, ST_FAULT_N,   /* TRACE_ROWS_PER_INSERT rows in one INSERT */
     ST_COUNT
 };
 
-/* Rows of the two most numerous tables (translations, snapshots) wait here
+/* Rows of the most numerous tables (translations, faults, snapshots) wait here
  * and are inserted TRACE_ROWS_PER_INSERT at a time by one multi-row INSERT:
  * one statement execution (cursor open, seek, halt) for that many rows.
  * Their strings are static names, so a copy of the event is enough. */
@@ -32,7 +32,7 @@ struct trace {
     sqlite3_stmt *st[ST_COUNT];
     uint64_t rows;              /* event rows written */
     uint32_t pending;           /* event rows since the last COMMIT */
-    struct trace_rowbuf walks, snaps;   /* queued rows, not yet in rows */
+    struct trace_rowbuf walks, faults, snaps;   /* queued rows, not yet in rows */
     int failed;                 /* an insert failed: recording stopped */
     uint32_t level;             /* trace_level_bits recorded, | TRACE_LEVEL_ALWAYS */
     sqlite3_int64 run_id;       /* 0 until trace_begin_run */
