@@ -29,7 +29,7 @@ fixtures=$here/tests/guest/fixtures
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"     # median
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"     # median, sample_fields
 
 wanted() {
     [ ${#only[@]} -eq 0 ] && return 0
@@ -43,21 +43,12 @@ cpu_ms() { python3 "$here/bench/child_cpu.py" "$@" | awk '{ print $5 }'; }
 
 echo "| sample | rows | untraced CPU ms | traced CPU ms | traced / untraced | rows / added CPU s |"
 echo "|---|---:|---:|---:|---:|---:|"
-worst=0
 while IFS='|' read -r -a fields; do
     s=${fields[0]:-}
     case $s in ''|'#'*) continue ;; esac
     wanted "$s" || continue
     [ -x "$bin/$s" ] || continue
-    opts=() args=()
-    for f in "${fields[@]:1}"; do
-        f=${f//@FIXTURES@/$fixtures}
-        case $f in
-            env:*) opts+=(-E "${f#env:}") ;;
-            memsim:*) read -r -a more <<< "${f#memsim:}"; opts+=("${more[@]}") ;;
-            *) args+=("$f") ;;
-        esac
-    done
+    sample_fields "$fixtures" "${fields[@]:1}"      # opts, args
     db=$tmp/$s.db
     cmd=(--epoch 0 ${opts[@]+"${opts[@]}"} -- "$bin/$s" ${args[@]+"${args[@]}"})
     plain=$(cpu_ms "$runs" "$memsim" run --no-trace "${cmd[@]}")
