@@ -14,3 +14,20 @@ seconds() {
     t1=$EPOCHREALTIME
     LC_ALL=C awk -v a="${t0/,/.}" -v b="${t1/,/.}" 'BEGIN { printf "%.4f\n", b - a }'
 }
+
+# A samples.list line's fields after the name (tests/guest/samples.list:
+# env:VAR=VALUE, memsim:OPTIONS, else a guest argument; @FIXTURES@ is $1)
+# into the arrays opts (memsim run's options) and args (the guest's).
+sample_fields() {
+    local fixtures=$1 f more
+    shift
+    opts=() args=()
+    for f in "$@"; do
+        f=${f//@FIXTURES@/$fixtures}
+        case $f in
+            env:*) opts+=(-E "${f#env:}") ;;
+            memsim:*) read -r -a more <<< "${f#memsim:}"; opts+=("${more[@]}") ;;
+            *) args+=("$f") ;;
+        esac
+    done
+}

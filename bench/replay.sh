@@ -22,7 +22,7 @@ fixtures=$here/tests/guest/fixtures
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"     # median, seconds
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"     # median, seconds, sample_fields
 
 wanted() {
     [ ${#only[@]} -eq 0 ] && return 0
@@ -38,15 +38,7 @@ while IFS='|' read -r -a fields; do
     case $s in ''|'#'*) continue ;; esac
     wanted "$s" || continue
     [ -x "$bin/$s" ] || continue
-    opts=() args=()
-    for f in "${fields[@]:1}"; do
-        f=${f//@FIXTURES@/$fixtures}
-        case $f in
-            env:*) opts+=(-E "${f#env:}") ;;
-            memsim:*) read -r -a more <<< "${f#memsim:}"; opts+=("${more[@]}") ;;
-            *) args+=("$f") ;;
-        esac
-    done
+    sample_fields "$fixtures" "${fields[@]:1}"      # opts, args
     db=$tmp/$s.db
     cmd=(--epoch 0 ${opts[@]+"${opts[@]}"} -- "$bin/$s" ${args[@]+"${args[@]}"})
     run=$(for _ in $(seq "$runs"); do seconds "$memsim" run "${cmd[@]}" </dev/null; done | median)

@@ -48,23 +48,50 @@
  * is a bug, and its insert fails (the trace stops with the reason).
  * unit/test_trace_schema checks the lists against those functions.  CHECK
  * rather than STRICT: STRICT constrains types, not values, and a STRICT
- * table cannot be opened by SQLite before 3.37. */
-#define TRACE_ACCESSES_SQL    "('read','write','fetch')"
-#define TRACE_FAULT_KINDS_SQL "('bad','anon','file','cow','stack','spurious')"
-#define TRACE_RESOLUTIONS_SQL                                                \
-    "('none','demand-zero','zero-page','file-read','cow-copy','cow-zero',"   \
-    "'cow-reuse','SIGSEGV/SEGV_MAPERR','SIGSEGV/SEGV_ACCERR','SIGBUS','OOM',"\
-    "'bad-pagetable')"
-#define TRACE_ALLOCATORS_SQL  "('memblock','buddy')"
-#define TRACE_ALLOC_OPS_SQL   "('alloc','free','reserve')"
-#define TRACE_VMA_OPS_SQL     "('map','unmap','protect','grow','brk')"
-#define TRACE_FLUSH_KINDS_SQL "('invlpg','cr3','all','mode')"
-#define TRACE_SEG_REGS_SQL    "('es','cs','ss','ds','fs','gs')"
-#define TRACE_SEG_RESULTS_SQL "('ok','#GP','#SS','#NP')"
-#define TRACE_UACCESS_DIRS_SQL "('read','write','string')"
-#define TRACE_INPUT_KINDS_SQL "('argv','envp','auxv')"
-#define TRACE_PAGING_SQL      "('2level','pae')"
-#define TRACE_SNAPSHOT_METRICS_SQL "('free-pages','rss','pgtable-pages')"
+ * table cannot be opened by SQLite before 3.37.
+ *
+ * Each list is a CHECK expression on column c written as equalities joined
+ * by OR (NULL passes, as with IN), not `c IN (...)`: SQLite codes a constant
+ * IN list of more than two values inside a CHECK as an ephemeral b-tree
+ * built afresh for every row inserted (~17 000 host instructions a row,
+ * most of an insert's cost: docs/PERFORMANCE.md "The writer"); the
+ * comparisons cost ~100. */
+#define TRACE_EQ(c, v) c "='" v "'"
+#define TRACE_OR(c, v) " OR " TRACE_EQ(c, v)
+#define TRACE_ACCESSES_SQL(c) "(" TRACE_EQ(c, "read") TRACE_OR(c, "write")   \
+    TRACE_OR(c, "fetch") ")"
+#define TRACE_FAULT_KINDS_SQL(c) "(" TRACE_EQ(c, "bad") TRACE_OR(c, "anon")  \
+    TRACE_OR(c, "file") TRACE_OR(c, "cow") TRACE_OR(c, "stack")              \
+    TRACE_OR(c, "spurious") ")"
+#define TRACE_RESOLUTIONS_SQL(c) "(" TRACE_EQ(c, "none")                     \
+    TRACE_OR(c, "demand-zero") TRACE_OR(c, "zero-page")                      \
+    TRACE_OR(c, "file-read") TRACE_OR(c, "cow-copy")                         \
+    TRACE_OR(c, "cow-zero") TRACE_OR(c, "cow-reuse")                         \
+    TRACE_OR(c, "SIGSEGV/SEGV_MAPERR") TRACE_OR(c, "SIGSEGV/SEGV_ACCERR")    \
+    TRACE_OR(c, "SIGBUS") TRACE_OR(c, "OOM") TRACE_OR(c, "bad-pagetable")    \
+    ")"
+#define TRACE_ALLOCATORS_SQL(c) "(" TRACE_EQ(c, "memblock")                  \
+    TRACE_OR(c, "buddy") ")"
+#define TRACE_ALLOC_OPS_SQL(c) "(" TRACE_EQ(c, "alloc") TRACE_OR(c, "free")  \
+    TRACE_OR(c, "reserve") ")"
+#define TRACE_VMA_OPS_SQL(c) "(" TRACE_EQ(c, "map") TRACE_OR(c, "unmap")     \
+    TRACE_OR(c, "protect") TRACE_OR(c, "grow") TRACE_OR(c, "brk") ")"
+#define TRACE_FLUSH_KINDS_SQL(c) "(" TRACE_EQ(c, "invlpg")                   \
+    TRACE_OR(c, "cr3") TRACE_OR(c, "all") TRACE_OR(c, "mode") ")"
+#define TRACE_SEG_REGS_SQL(c) "(" TRACE_EQ(c, "es") TRACE_OR(c, "cs")        \
+    TRACE_OR(c, "ss") TRACE_OR(c, "ds") TRACE_OR(c, "fs") TRACE_OR(c, "gs")  \
+    ")"
+#define TRACE_WALK_RESULTS_SQL(c) "(" TRACE_EQ(c, "ok") TRACE_OR(c, "fault") ")"
+#define TRACE_SEG_RESULTS_SQL(c) "(" TRACE_EQ(c, "ok") TRACE_OR(c, "#GP")    \
+    TRACE_OR(c, "#SS") TRACE_OR(c, "#NP") ")"
+#define TRACE_UACCESS_DIRS_SQL(c) "(" TRACE_EQ(c, "read")                    \
+    TRACE_OR(c, "write") TRACE_OR(c, "string") ")"
+#define TRACE_INPUT_KINDS_SQL(c) "(" TRACE_EQ(c, "argv")                     \
+    TRACE_OR(c, "envp") TRACE_OR(c, "auxv") ")"
+#define TRACE_PAGING_SQL(c) "(" TRACE_EQ(c, "2level") TRACE_OR(c, "pae")     \
+    ")"
+#define TRACE_SNAPSHOT_METRICS_SQL(c) "(" TRACE_EQ(c, "free-pages")          \
+    TRACE_OR(c, "rss") TRACE_OR(c, "pgtable-pages") ")"
 
 /* No indexes on the event tables during the run: each is keyed by seq (the
  * rowid), which arrives in increasing order, so inserts append; the
@@ -82,11 +109,11 @@
     " cycles INTEGER, exit_status INTEGER, exit_reason TEXT,"                \
     " wall_seconds REAL, memsim_version TEXT, epoch INTEGER,"                \
     " size INTEGER, ram INTEGER,"                                            \
-    " paging TEXT CHECK(paging IN " TRACE_PAGING_SQL "), cpu TEXT,"          \
+    " paging TEXT CHECK" TRACE_PAGING_SQL("paging") ", cpu TEXT,"          \
     " seed INTEGER, root TEXT, cpu_config TEXT, replay_of TEXT, hz INTEGER," \
     " trace_level TEXT);"                                                    \
     "CREATE TABLE run_inputs(run INTEGER,"                                   \
-    " kind TEXT CHECK(kind IN " TRACE_INPUT_KINDS_SQL "), idx INTEGER,"      \
+    " kind TEXT CHECK" TRACE_INPUT_KINDS_SQL("kind") ", idx INTEGER,"      \
     " value TEXT, a_type INTEGER, a_val INTEGER);"                           \
     "CREATE TABLE processes(start_seq INTEGER PRIMARY KEY, pid INTEGER,"     \
     " tid INTEGER, ppid INTEGER, comm TEXT, start_cycle INTEGER,"            \
@@ -104,40 +131,40 @@
     " VIRTUAL);"                                                             \
     "CREATE TABLE translations(seq INTEGER PRIMARY KEY, cycle INTEGER,"      \
     " pid INTEGER, vaddr INTEGER,"                                           \
-    " access TEXT CHECK(access IN " TRACE_ACCESSES_SQL "), user INTEGER,"    \
+    " access TEXT CHECK" TRACE_ACCESSES_SQL("access") ", user INTEGER,"    \
     " levels INTEGER,"                                                       \
     " l1_addr INTEGER, l1_val INTEGER, l2_addr INTEGER, l2_val INTEGER,"     \
     " l3_addr INTEGER, l3_val INTEGER, paddr INTEGER,"                       \
-    " result TEXT CHECK(result IN ('ok','fault')),"                          \
+    " result TEXT CHECK" TRACE_WALK_RESULTS_SQL("result") ","               \
     " error_code INTEGER, cause INTEGER);"                                   \
     "CREATE TABLE faults(seq INTEGER PRIMARY KEY, cycle INTEGER, pid INTEGER,"\
     " eip INTEGER, address INTEGER, error_code INTEGER,"                     \
-    " access TEXT CHECK(access IN " TRACE_ACCESSES_SQL "),"                  \
-    " kind TEXT CHECK(kind IN " TRACE_FAULT_KINDS_SQL "),"                   \
-    " resolution TEXT CHECK(resolution IN " TRACE_RESOLUTIONS_SQL "),"       \
+    " access TEXT CHECK" TRACE_ACCESSES_SQL("access") ","                  \
+    " kind TEXT CHECK" TRACE_FAULT_KINDS_SQL("kind") ","                   \
+    " resolution TEXT CHECK" TRACE_RESOLUTIONS_SQL("resolution") ","       \
     " pfn INTEGER, cause INTEGER, begin_seq INTEGER);"                       \
     "CREATE TABLE allocations(seq INTEGER PRIMARY KEY, cycle INTEGER,"       \
-    " allocator TEXT CHECK(allocator IN " TRACE_ALLOCATORS_SQL "),"          \
-    " op TEXT CHECK(op IN " TRACE_ALLOC_OPS_SQL "), ord INTEGER,"            \
+    " allocator TEXT CHECK" TRACE_ALLOCATORS_SQL("allocator") ","          \
+    " op TEXT CHECK" TRACE_ALLOC_OPS_SQL("op") ", ord INTEGER,"            \
     " pfn INTEGER, zone TEXT, purpose TEXT, cause INTEGER);"                 \
     "CREATE TABLE vmas(seq INTEGER PRIMARY KEY, cycle INTEGER, pid INTEGER," \
-    " op TEXT CHECK(op IN " TRACE_VMA_OPS_SQL "), start INTEGER,"            \
+    " op TEXT CHECK" TRACE_VMA_OPS_SQL("op") ", start INTEGER,"            \
     " stop INTEGER, prot INTEGER, prot_str TEXT,"                            \
     " flags INTEGER, name TEXT, cause INTEGER);"                             \
     "CREATE TABLE stats(pid INTEGER NOT NULL, name TEXT NOT NULL,"           \
     " value INTEGER NOT NULL, PRIMARY KEY(pid, name));"                      \
     "CREATE TABLE tlb_flushes(seq INTEGER PRIMARY KEY, cycle INTEGER,"       \
-    " pid INTEGER, kind TEXT CHECK(kind IN " TRACE_FLUSH_KINDS_SQL "),"      \
+    " pid INTEGER, kind TEXT CHECK" TRACE_FLUSH_KINDS_SQL("kind") ","      \
     " vaddr INTEGER, cr3 INTEGER, cause INTEGER);"                           \
     "CREATE TABLE segments(seq INTEGER PRIMARY KEY, cycle INTEGER,"          \
     " pid INTEGER, eip INTEGER,"                                             \
-    " seg TEXT CHECK(seg IN " TRACE_SEG_REGS_SQL "), selector INTEGER,"      \
+    " seg TEXT CHECK" TRACE_SEG_REGS_SQL("seg") ", selector INTEGER,"      \
     " offset INTEGER, size INTEGER, linear INTEGER, base INTEGER,"           \
-    " seg_limit INTEGER, access TEXT CHECK(access IN " TRACE_ACCESSES_SQL "),"\
-    " result TEXT CHECK(result IN " TRACE_SEG_RESULTS_SQL "),"               \
+    " seg_limit INTEGER, access TEXT CHECK" TRACE_ACCESSES_SQL("access") ","\
+    " result TEXT CHECK" TRACE_SEG_RESULTS_SQL("result") ","               \
     " error_code INTEGER, cause INTEGER);"                                   \
     "CREATE TABLE uaccess(seq INTEGER PRIMARY KEY, cycle INTEGER,"           \
-    " pid INTEGER, dir TEXT CHECK(dir IN " TRACE_UACCESS_DIRS_SQL "),"       \
+    " pid INTEGER, dir TEXT CHECK" TRACE_UACCESS_DIRS_SQL("dir") ","       \
     " addr INTEGER, len INTEGER, result INTEGER,"                            \
     " data BLOB, cause INTEGER);"                                            \
     "CREATE TABLE file_maps(seq INTEGER PRIMARY KEY, cycle INTEGER,"         \
@@ -161,7 +188,7 @@
 #define TRACE_SNAPSHOTS_TABLE                                                \
     "CREATE TABLE snapshots(snap INTEGER NOT NULL, seq INTEGER NOT NULL,"    \
     " cycle INTEGER NOT NULL, pid INTEGER,"                                  \
-    " metric TEXT NOT NULL CHECK(metric IN " TRACE_SNAPSHOT_METRICS_SQL "),"\
+    " metric TEXT NOT NULL CHECK" TRACE_SNAPSHOT_METRICS_SQL("metric") ","\
     " scope TEXT, ord INTEGER, value INTEGER NOT NULL);"
 
 /* The unified timeline: every event row with its table's name (source), a

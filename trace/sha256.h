@@ -13,6 +13,9 @@ struct sha256_ctx {
     uint64_t length;        /* bytes hashed so far */
     uint8_t  block[64];
     size_t   used;          /* bytes waiting in block */
+    int      use_ni;        /* whole blocks with the CPU's SHA instructions
+                               (set by sha256_init when the CPU has them;
+                               0 forces the portable code) */
 };
 
 void sha256_init(struct sha256_ctx *c);

@@ -66,6 +66,31 @@ static int commit_batch(struct trace *t, int reopen);
 
 /* ---- open / close -------------------------------------------------- */
 
+/* one's "INSERT INTO T VALUES(?,...,?)" with its tuple n times. */
+static char *multi_row_sql(const char *one, unsigned n)
+{
+    const char *tuple = strstr(one, "VALUES") + strlen("VALUES");
+    size_t head = strlen(one), len = strlen(tuple);
+    char *sql = malloc(head + (n - 1) * (len + 1) + 1);
+    if (!sql)
+        return NULL;
+    char *p = sql + sprintf(sql, "%s", one);
+    for (unsigned i = 1; i < n; i++)
+        p += sprintf(p, ",%s", tuple);
+    return sql;
+}
+
+static int prepare(struct trace *t, int i)
+{
+    static const int multi_of[ST_COUNT] = { [ST_WALK_N] = ST_WALK, [ST_SNAPSHOT_N] = ST_SNAPSHOT,
+                                            [ST_FAULT_N] = ST_FAULT };
+    char *sql = stmt_sql[i] ? NULL : multi_row_sql(stmt_sql[multi_of[i]], TRACE_ROWS_PER_INSERT);
+    int rc = sqlite3_prepare_v3(t->db, sql ? sql : stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
+                                &t->st[i], NULL);
+    free(sql);
+    return rc;
+}
+
 static int setup_db(struct trace *t)
 {
     char *msg = NULL;
@@ -75,8 +100,7 @@ static int setup_db(struct trace *t)
         return -1;
     }
     for (int i = 0; i < ST_COUNT; i++) {
-        if (sqlite3_prepare_v3(t->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
-                               &t->st[i], NULL) != SQLITE_OK) {
+        if (prepare(t, i) != SQLITE_OK) {
             trace_fail(t, "cannot create", sqlite3_errmsg(t->db));
             return -1;
         }
@@ -140,6 +164,7 @@ int trace_close(struct trace *t, char *err, size_t errlen)
 {
     if (!t)
         return 0;
+    trace_flush_rows(t);
     if (t->db && !t->failed &&
         sqlite3_exec(t->db, TRACE_CLOSE_SQL, NULL, NULL, NULL) != SQLITE_OK)
         trace_fail(t, "cannot write", sqlite3_errmsg(t->db));
@@ -219,6 +244,8 @@ static sqlite3_stmt *row_begin(struct trace *t, int which, int cols, const struc
     return s;
 }
 
+static void rows_finish(struct trace *t, sqlite3_stmt *s, unsigned n);
+
 /*
  * Rows are counted when their COMMIT succeeds, not when inserted, so that a
  * count reported (trace_rows, --summary) never includes rows a failed
@@ -251,10 +278,12 @@ int trace_commit(struct trace *t)
 {
     if (!t || t->failed)
         return -1;
-    return commit_batch(t, 1);
+    trace_flush_rows(t);                /* the queued rows go in this batch */
+    return t->failed ? -1 : commit_batch(t, 1);
 }
 
-static void row_finish(struct trace *t, sqlite3_stmt *s)
+/* Step s, which inserts n rows. */
+static void rows_finish(struct trace *t, sqlite3_stmt *s, unsigned n)
 {
     int rc = sqlite3_step(s);
     if (rc != SQLITE_DONE)
@@ -262,62 +291,146 @@ static void row_finish(struct trace *t, sqlite3_stmt *s)
     sqlite3_reset(s);
     if (rc != SQLITE_DONE)
         return;
-    if (++t->pending >= TRACE_BATCH)
+    t->pending += n;
+    if (t->pending >= TRACE_BATCH)
         commit_batch(t, 1);
 }
 
-static void row_walk(struct trace *t, const struct event *e)
+static void row_finish(struct trace *t, sqlite3_stmt *s)
+{
+    rows_finish(t, s, 1);
+}
+
+/* ---- queued rows (struct trace_rowbuf) ------------------------------ */
+
+typedef void bind_row_fn(sqlite3_stmt *s, int o, const struct event *e);
+
+/* Insert b's rows: a full buffer with the multi-row statement, a partial
+ * one (the end of the run) row by row. */
+static void rowbuf_flush(struct trace *t, struct trace_rowbuf *b, int one, int many,
+                         int cols, bind_row_fn *bind)
+{
+    unsigned n = b->n;
+    b->n = 0;
+    if (t->failed || !n)
+        return;
+    if (n == TRACE_ROWS_PER_INSERT) {
+        for (unsigned r = 0; r < n; r++)
+            bind(t->st[many], (int)r * cols, &b->ev[r]);
+        rows_finish(t, t->st[many], n);
+        return;
+    }
+    for (unsigned r = 0; r < n && !t->failed; r++) {
+        bind(t->st[one], 0, &b->ev[r]);
+        rows_finish(t, t->st[one], 1);
+    }
+}
+
+/* Columns of a translations, a faults and a snapshots row. */
+enum { WALK_NCOLS = 17, FAULT_NCOLS = 12, SNAPSHOT_NCOLS = 8 };
+
+static void bind_walk(sqlite3_stmt *s, int o, const struct event *e);
+static void bind_fault(sqlite3_stmt *s, int o, const struct event *e);
+static void bind_snapshot(sqlite3_stmt *s, int o, const struct event *e);
+
+static void flush_faults(struct trace *t)
+{
+    rowbuf_flush(t, &t->faults, ST_FAULT, ST_FAULT_N, FAULT_NCOLS, bind_fault);
+}
+
+static void flush_walks(struct trace *t)
+{
+    rowbuf_flush(t, &t->walks, ST_WALK, ST_WALK_N, WALK_NCOLS, bind_walk);
+}
+
+static void flush_snapshots(struct trace *t)
+{
+    rowbuf_flush(t, &t->snaps, ST_SNAPSHOT, ST_SNAPSHOT_N, SNAPSHOT_NCOLS, bind_snapshot);
+}
+
+void trace_flush_rows(struct trace *t)
+{
+    if (!t)
+        return;
+    flush_walks(t);
+    flush_faults(t);
+    flush_snapshots(t);
+}
+
+/* Queue e's row in b; 1 when it will be a row (the trace still records). */
+static int rowbuf_add(struct trace *t, struct trace_rowbuf *b, const struct event *e,
+                      void (*flush)(struct trace *))
+{
+    if (!t || t->failed)
+        return 0;
+    b->ev[b->n++] = *e;
+    if (b->n == TRACE_ROWS_PER_INSERT)
+        flush(t);
+    return 1;
+}
+
+/* e's translations row into s at parameter offset o. */
+static void bind_walk(sqlite3_stmt *s, int o, const struct event *e)
 {
     const struct walk_event *ev = &e->u.walk;
-    sqlite3_stmt *s = row_begin(t, ST_WALK, COLS_WALK, e);
-    if (!s)
-        return;
     unsigned n = ev->levels < WALK_MAX_LEVELS ? ev->levels : WALK_MAX_LEVELS;
-    bind_u64(s, 3, e->pid);
-    bind_u64(s, 4, ev->vaddr);
-    bind_text(s, 5, access_name(ev->access));
-    bind_u64(s, 6, ev->user);
-    bind_u64(s, 7, ev->levels);
+    bind_u64(s, o + 1, e->seq);
+    bind_u64(s, o + 2, e->cycle);
+    bind_u64(s, o + 3, e->pid);
+    bind_u64(s, o + 4, ev->vaddr);
+    bind_text(s, o + 5, access_name(ev->access));
+    bind_u64(s, o + 6, ev->user);
+    bind_u64(s, o + 7, ev->levels);
     for (unsigned i = 0; i < WALK_MAX_LEVELS; i++) {
         if (i < n) {
-            bind_u64(s, 8 + 2 * (int)i, ev->entry_addr[i]);
-            bind_u64(s, 9 + 2 * (int)i, ev->entry_val[i]);
+            bind_u64(s, o + 8 + 2 * (int)i, ev->entry_addr[i]);
+            bind_u64(s, o + 9 + 2 * (int)i, ev->entry_val[i]);
         } else {
-            sqlite3_bind_null(s, 8 + 2 * (int)i);
-            sqlite3_bind_null(s, 9 + 2 * (int)i);
+            sqlite3_bind_null(s, o + 8 + 2 * (int)i);
+            sqlite3_bind_null(s, o + 9 + 2 * (int)i);
         }
     }
     if (ev->fault) {
-        sqlite3_bind_null(s, 14);
-        bind_text(s, 15, "fault");
-        bind_u64(s, 16, ev->error_code);
+        sqlite3_bind_null(s, o + 14);
+        sqlite3_bind_text(s, o + 15, "fault", 5, SQLITE_STATIC);
+        bind_u64(s, o + 16, ev->error_code);
     } else {
-        bind_u64(s, 14, ev->paddr);
-        bind_text(s, 15, "ok");
-        sqlite3_bind_null(s, 16);
+        bind_u64(s, o + 14, ev->paddr);
+        sqlite3_bind_text(s, o + 15, "ok", 2, SQLITE_STATIC);
+        sqlite3_bind_null(s, o + 16);
     }
-    row_finish(t, s);
+    bind_u64(s, o + COLS_WALK + 1, e->cause);
 }
 
-static void row_fault(struct trace *t, const struct event *e)
+static int row_walk(struct trace *t, const struct event *e)
+{
+    return rowbuf_add(t, &t->walks, e, flush_walks);
+}
+
+/* e's faults row into s at parameter offset o (its strings are names). */
+static void bind_fault(sqlite3_stmt *s, int o, const struct event *e)
 {
     const struct fault_event *ev = &e->u.fault;
-    sqlite3_stmt *s = row_begin(t, ST_FAULT, COLS_FAULT, e);
-    if (!s)
-        return;
-    bind_u64(s, 3, e->pid);
-    bind_u64(s, 4, ev->eip);
-    bind_u64(s, 5, ev->address);
-    bind_u64(s, 6, ev->error_code);
-    bind_text(s, 7, access_name(ev->access));
-    bind_text(s, 8, fault_kind_name((enum fault_kind)ev->kind));
-    bind_text(s, 9, fault_resolution_name((enum fault_resolution)ev->resolution));
+    bind_u64(s, o + 1, e->seq);
+    bind_u64(s, o + 2, e->cycle);
+    bind_u64(s, o + 3, e->pid);
+    bind_u64(s, o + 4, ev->eip);
+    bind_u64(s, o + 5, ev->address);
+    bind_u64(s, o + 6, ev->error_code);
+    bind_text(s, o + 7, access_name(ev->access));
+    bind_text(s, o + 8, fault_kind_name((enum fault_kind)ev->kind));
+    bind_text(s, o + 9, fault_resolution_name((enum fault_resolution)ev->resolution));
     if (ev->pfn == UINT32_MAX)
-        sqlite3_bind_null(s, 10);
+        sqlite3_bind_null(s, o + 10);
     else
-        bind_u64(s, 10, ev->pfn);
-    bind_u64(s, COLS_FAULT + 2, ev->begin_seq);
-    row_finish(t, s);
+        bind_u64(s, o + 10, ev->pfn);
+    bind_u64(s, o + COLS_FAULT + 1, e->cause);
+    bind_u64(s, o + COLS_FAULT + 2, ev->begin_seq);
+}
+
+static int row_fault(struct trace *t, const struct event *e)
+{
+    return rowbuf_add(t, &t->faults, e, flush_faults);
 }
 
 static void row_alloc(struct trace *t, const struct event *e)
@@ -454,29 +567,34 @@ static void row_file_map(struct trace *t, const struct event *e)
     row_finish(t, s);
 }
 
-/* One value of a snapshot; pid NULL for the machine-wide ones (free
- * pages), scope and ord NULL where they do not apply. */
-static void row_snapshot(struct trace *t, const struct event *e)
+/* One value of a snapshot into s at parameter offset o; pid NULL for the
+ * machine-wide ones (free pages), scope and ord NULL where they do not
+ * apply.  The scope is copied: the row is inserted after the sink returns. */
+static void bind_snapshot(sqlite3_stmt *s, int o, const struct event *e)
 {
     const struct snapshot_event *ev = &e->u.snap;
-    if (t->failed)
-        return;
-    sqlite3_stmt *s = t->st[ST_SNAPSHOT];
-    bind_u64(s, 1, ev->snap);
-    bind_u64(s, 2, e->seq);
-    bind_u64(s, 3, e->cycle);
+    bind_u64(s, o + 1, ev->snap);
+    bind_u64(s, o + 2, e->seq);
+    bind_u64(s, o + 3, e->cycle);
     if (e->pid)
-        bind_u64(s, 4, e->pid);
+        bind_u64(s, o + 4, e->pid);
     else
-        sqlite3_bind_null(s, 4);
-    bind_text(s, 5, snapshot_metric_name((enum snapshot_metric)ev->metric));
-    bind_text(s, 6, ev->scope);
+        sqlite3_bind_null(s, o + 4);
+    bind_text(s, o + 5, snapshot_metric_name((enum snapshot_metric)ev->metric));
+    if (ev->scope)
+        sqlite3_bind_text(s, o + 6, ev->scope, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(s, o + 6);
     if (ev->ord >= 0)
-        sqlite3_bind_int(s, 7, ev->ord);
+        sqlite3_bind_int(s, o + 7, ev->ord);
     else
-        sqlite3_bind_null(s, 7);
-    bind_u64(s, 8, ev->value);
-    row_finish(t, s);
+        sqlite3_bind_null(s, o + 7);
+    bind_u64(s, o + 8, ev->value);
+}
+
+static int row_snapshot(struct trace *t, const struct event *e)
+{
+    return rowbuf_add(t, &t->snaps, e, flush_snapshots);
 }
 
 /* A process start inserts its processes row; its exit fills in the row of
@@ -530,9 +648,10 @@ void trace_consume(void *ctx, const struct event *ev)
     if ((unsigned)ev->type >= EV_NR_TYPES || !(t->level & type_level[ev->type]))
         return;
     uint64_t rows = t->rows + t->pending;     /* a row was inserted: it changes */
+    int queued = 0;             /* a row waiting in a trace_rowbuf */
     switch (ev->type) {
-    case EV_WALK:         row_walk(t, ev); break;
-    case EV_FAULT:        row_fault(t, ev); break;
+    case EV_WALK:         queued = row_walk(t, ev); break;
+    case EV_FAULT:        queued = row_fault(t, ev); break;
     case EV_ALLOC:
     case EV_FREE:         row_alloc(t, ev); break;
     case EV_VMA:          row_vma(t, ev); break;
@@ -541,12 +660,12 @@ void trace_consume(void *ctx, const struct event *ev)
     case EV_TLB_FLUSH:    row_flush(t, ev); break;
     case EV_UACCESS:      row_uaccess(t, ev); break;
     case EV_FILE_MAP:     row_file_map(t, ev); break;
-    case EV_SNAPSHOT:     row_snapshot(t, ev); break;
+    case EV_SNAPSHOT:     queued = row_snapshot(t, ev); break;
     case EV_PROCESS_START:
     case EV_PROCESS_EXIT: row_process(t, ev); break;
     default:              break;   /* enter/begin events: no table */
     }
-    if (t->rows + t->pending != rows && t->rlog && replay_log_add(t->rlog, ev)) {
+    if ((queued || t->rows + t->pending != rows) && t->rlog && replay_log_add(t->rlog, ev)) {
         replay_log_free(t->rlog);       /* incomplete: dropped at close */
         t->rlog = NULL;
     }

@@ -3,9 +3,11 @@
  *
  * One database per run.  trace_open() creates the schema (docs/TRACE_SCHEMA.md
  * documents every column) and opens one large transaction; rows are inserted
- * with prepared statements and committed every TRACE_BATCH rows and at
- * trace_close(); the file is in WAL mode while written, so a kill at any
- * moment leaves a valid database holding every committed batch (schema.h).  The trace is a sink of the event stream (common/event.h):
+ * with prepared statements (translations, faults and snapshots, the most
+ * numerous, TRACE_ROWS_PER_INSERT rows per statement) and committed every
+ * TRACE_BATCH rows and at trace_close(); the file is in WAL mode while
+ * written, so a kill at any moment leaves a valid database holding every
+ * committed batch (schema.h).  The trace is a sink of the event stream (common/event.h):
  * trace_consume() maps each event type to its table; every row keeps the
  * event's `seq` (assigned by the stream: one global order over all event
  * tables, with gaps where an event has no row of its own, such as a syscall
@@ -159,7 +161,9 @@ int  trace_commit(struct trace *t);
  * followed by how many event rows the file keeps. */
 int  trace_close(struct trace *t, char *err, size_t errlen);
 const char *trace_error(const struct trace *t);
-/* Event rows committed: rows a failed COMMIT lost are never counted. */
+/* Event rows committed: rows a failed COMMIT lost, and rows still queued
+ * for a multi-row insert, are never counted (trace_commit() writes and
+ * commits the queued ones). */
 uint64_t trace_rows(const struct trace *t);
 
 /* `memsim query DB SQL`: run SQL read-only against DB and print the result

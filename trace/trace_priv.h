@@ -13,7 +13,18 @@
 enum {
     ST_WALK, ST_FAULT, ST_ALLOC, ST_VMA, ST_SYSCALL, ST_SEGMENT, ST_FLUSH,
     ST_UACCESS, ST_FILE_MAP, ST_SNAPSHOT, ST_PROCESS, ST_PROCESS_EXIT, ST_EXEC, ST_EXEC_SEG, ST_STAT, ST_RUN_INSERT, ST_RUN_UPDATE, ST_INPUT, ST_ACCESS, ST_BEGIN, ST_COMMIT,
+    ST_WALK_N, ST_SNAPSHOT_N, ST_FAULT_N,   /* TRACE_ROWS_PER_INSERT rows in one INSERT */
     ST_COUNT
+};
+
+/* Rows of the most numerous tables (translations, faults, snapshots) wait here
+ * and are inserted TRACE_ROWS_PER_INSERT at a time by one multi-row INSERT:
+ * one statement execution (cursor open, seek, halt) for that many rows.
+ * Their strings are static names, so a copy of the event is enough. */
+#define TRACE_ROWS_PER_INSERT 16
+struct trace_rowbuf {
+    unsigned n;
+    struct event ev[TRACE_ROWS_PER_INSERT];
 };
 
 struct trace {
@@ -21,6 +32,7 @@ struct trace {
     sqlite3_stmt *st[ST_COUNT];
     uint64_t rows;              /* event rows committed: what a kill keeps */
     uint32_t pending;           /* event rows inserted since the last COMMIT */
+    struct trace_rowbuf walks, faults, snaps;   /* queued rows, not yet inserted */
     int failed;                 /* an insert failed: recording stopped */
     uint32_t level;             /* trace_level_bits recorded, | TRACE_LEVEL_ALWAYS */
     sqlite3_int64 run_id;       /* 0 until trace_begin_run */
@@ -32,6 +44,10 @@ struct trace {
 
 /* The pseudo-level of the rows every trace records (processes). */
 #define TRACE_LEVEL_ALWAYS (1u << 31)
+
+/* Insert the queued rows (trace_rowbuf): before the run's totals are read
+ * and before the trace closes. */
+void trace_flush_rows(struct trace *t);
 
 /* Record the first failure (later calls keep the original reason) and
  * stop recording. */

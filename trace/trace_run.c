@@ -160,6 +160,7 @@ int trace_end_run(struct trace *t, const struct trace_run_totals *totals)
 {
     if (!t || t->failed || !totals)
         return -1;
+    trace_flush_rows(t);        /* inserted now, counted at the next COMMIT */
     if (!t->run_id && trace_begin_run(t, NULL) != 0)
         return -1;
     sqlite3_stmt *s = t->st[ST_RUN_UPDATE];
