@@ -306,7 +306,9 @@ static void row_finish(struct trace *t, sqlite3_stmt *s)
 typedef void bind_row_fn(sqlite3_stmt *s, int o, const struct event *e);
 
 /* Insert b's rows: a full buffer with the multi-row statement, a partial
- * one (the end of the run) row by row. */
+ * one (the end of the run) row by row — and so is a full one that would
+ * carry the batch past TRACE_BATCH, so every batch is exactly TRACE_BATCH
+ * rows (a killed trace holds the run-start commit and whole batches). */
 static void rowbuf_flush(struct trace *t, struct trace_rowbuf *b, int one, int many,
                          int cols, bind_row_fn *bind)
 {
@@ -314,7 +316,7 @@ static void rowbuf_flush(struct trace *t, struct trace_rowbuf *b, int one, int m
     b->n = 0;
     if (t->failed || !n)
         return;
-    if (n == TRACE_ROWS_PER_INSERT) {
+    if (n == TRACE_ROWS_PER_INSERT && t->pending + n <= TRACE_BATCH) {
         for (unsigned r = 0; r < n; r++)
             bind(t->st[many], (int)r * cols, &b->ev[r]);
         rows_finish(t, t->st[many], n);
