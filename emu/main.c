@@ -28,19 +28,16 @@
 #include <string.h>
 #include <time.h>
 #include "emu/memsim.h"
+#include "emu/cli.h"
 #include "common/size.h"
 #include "kernel-model/snapshot.h"
 #include "replay/replay.h"
 #include "trace/trace.h"
-#include "trace/events_file.h"
 #include "trace/stats_print.h"
-#include "trace/export.h"
-#include "trace/diff.h"
-#include "trace/report.h"
 
 extern char **environ;
 
-static void usage(FILE *f)
+void usage(FILE *f)
 {
     fprintf(f,
         "usage: memsim run [options] [--] PROGRAM [ARGS...]\n"
@@ -114,7 +111,7 @@ static int parse_decimal(const char *s, uint64_t *out)
 /* A file option's value that looks like an option ("--db --", "--db
  * --no-trace") is a forgotten value, not a file name: refused, so no file
  * named "--" appears.  A file of that name can be given as ./--. */
-static int file_value_ok(const char *opt, const char *value)
+int file_value_ok(const char *opt, const char *value)
 {
     if (value[0] != '-')
         return 1;
@@ -402,178 +399,6 @@ static int cmd_run(int argc, char **argv)
     if (a.stats)
         stats_print(r.stats, r.nr_stats, stderr);
     return r.exit_status;
-}
-
-static int cmd_query(int argc, char **argv)
-{
-    int csv = 0, i = 1;
-    if (i < argc && strcmp(argv[i], "--csv") == 0) {
-        csv = 1;
-        i++;
-    }
-    if (argc - i != 2) {
-        fprintf(stderr, "usage: memsim query [--csv] DB SQL\n");
-        return MEMSIM_EXIT_USAGE;
-    }
-    char err[512];
-    if (trace_query(argv[i], argv[i + 1], csv, stdout, err, sizeof err)) {
-        fprintf(stderr, "memsim: query: %s\n", err);
-        return 1;
-    }
-    return 0;
-}
-
-#define EXIT_BAD_INPUT 2                /* not a trace, or a malformed events file */
-
-/* Open TRACE for export or replay: an events file is parsed into an
- * in-memory trace, a database is opened read-only.  0, or -1 with the line
- * printed. */
-static int open_trace_arg(const char *cmd, const char *path, struct sqlite3 **db)
-{
-    char err[1024];
-    int rc = events_is_file(path) ? events_load(path, db, err, sizeof err)
-                                  : events_open_trace(path, db, err, sizeof err);
-    if (rc)
-        fprintf(stderr, "memsim: %s: %s\n", cmd, err);
-    return rc;
-}
-
-#define EXPORT_USAGE "usage: memsim export TRACE [--format events|csv|chrome] [--table T] [--all] [-o FILE]\n"
-
-/* `memsim export TRACE [--format F] [--table T] [--all] [-o FILE]` */
-static int cmd_export(int argc, char **argv)
-{
-    const char *in = NULL, *out_path = NULL;
-    struct export_options eo = { .format = EXPORT_EVENTS, .sel = EVENTS_SELECT_KERNEL };
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--format") && i + 1 < argc) {
-            if (export_format_parse(argv[++i], &eo.format)) {
-                fprintf(stderr, "memsim: export: --format %s: expected " EXPORT_FORMATS "\n",
-                        argv[i]);
-                return EXIT_BAD_INPUT;
-            }
-        } else if (!strcmp(argv[i], "--table") && i + 1 < argc) {
-            eo.table = argv[++i];
-        } else if (!strcmp(argv[i], "-o") && i + 1 < argc) {
-            out_path = argv[++i];
-        } else if (!strcmp(argv[i], "--all")) {
-            eo.sel = EVENTS_SELECT_ALL;
-        } else if (argv[i][0] != '-' && !in) {
-            in = argv[i];
-        } else {
-            fputs(EXPORT_USAGE, stderr);
-            return EXIT_BAD_INPUT;
-        }
-    }
-    if (!in) {
-        fputs(EXPORT_USAGE, stderr);
-        return EXIT_BAD_INPUT;
-    }
-    if (eo.table && eo.format != EXPORT_CSV) {
-        fprintf(stderr, "memsim: export: --table goes with --format csv\n");
-        return EXIT_BAD_INPUT;
-    }
-    if (eo.format == EXPORT_CSV && !eo.table) {
-        fprintf(stderr, "memsim: export: --format csv needs --table T\n");
-        return EXIT_BAD_INPUT;
-    }
-    struct sqlite3 *db;
-    if (open_trace_arg("export", in, &db))
-        return EXIT_BAD_INPUT;
-    FILE *out = out_path ? fopen(out_path, "w") : stdout;
-    char err[4096];
-    int rc = 0;
-    if (!out) {
-        fprintf(stderr, "memsim: export: %s: %s\n", out_path, strerror(errno));
-        rc = 1;
-    } else if ((rc = trace_export(db, &eo, out, err, sizeof err))) {
-        fprintf(stderr, "memsim: export: %s: %s\n", in, err);
-    }
-    if (out && out != stdout && fclose(out) && !rc) {
-        fprintf(stderr, "memsim: export: %s: %s\n", out_path, strerror(errno));
-        rc = 1;
-    }
-    events_close(db);
-    return rc;
-}
-
-/* `memsim diff A B`: exit 0 the same events, 1 they diverge, 2 bad input
- * (as diff(1): the totals may differ with the same events). */
-static int cmd_diff(int argc, char **argv)
-{
-    if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-        usage(stdout);
-        return 0;
-    }
-    if (argc != 3 || argv[1][0] == '-' || argv[2][0] == '-') {
-        fprintf(stderr, "usage: memsim diff A B   (0 the same events, 1 they diverge, 2 bad input)\n");
-        return EXIT_BAD_INPUT;
-    }
-    struct sqlite3 *a, *b;
-    if (open_trace_arg("diff", argv[1], &a))
-        return EXIT_BAD_INPUT;
-    if (open_trace_arg("diff", argv[2], &b)) {
-        events_close(a);
-        return EXIT_BAD_INPUT;
-    }
-    char err[1024];
-    int rc = trace_diff(a, b, argv[1], argv[2], stdout, err, sizeof err);
-    if (rc == DIFF_BAD_INPUT)
-        fprintf(stderr, "memsim: diff: %s\n", err);
-    events_close(a);
-    events_close(b);
-    if (rc != DIFF_BAD_INPUT && fflush(stdout)) {
-        fprintf(stderr, "memsim: diff: write error: %s\n", strerror(errno));
-        return EXIT_BAD_INPUT;
-    }
-    return rc;
-}
-
-#define REPORT_USAGE "usage: memsim report TRACE [--html FILE]\n"
-
-/* `memsim report TRACE [--html FILE]`: the text tables to stdout, or the
- * HTML page to FILE (opened before the trace is read, so an unwritable path
- * fails at once: exit 1).  0, 1 output error, 2 bad input. */
-static int cmd_report(int argc, char **argv)
-{
-    const char *in = NULL, *html = NULL;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--html") && i + 1 < argc && file_value_ok("--html", argv[i + 1])) {
-            html = argv[++i];
-        } else if (argv[i][0] != '-' && !in) {
-            in = argv[i];
-        } else {
-            fputs(REPORT_USAGE, stderr);
-            return EXIT_BAD_INPUT;
-        }
-    }
-    if (!in) {
-        fputs(REPORT_USAGE, stderr);
-        return EXIT_BAD_INPUT;
-    }
-    FILE *out = html ? fopen(html, "w") : stdout;
-    if (!out) {
-        fprintf(stderr, "memsim: report: --html %s: %s\n", html, strerror(errno));
-        return 1;
-    }
-    struct sqlite3 *db;
-    if (open_trace_arg("report", in, &db)) {
-        if (html) {
-            fclose(out);
-            remove(html);
-        }
-        return EXIT_BAD_INPUT;
-    }
-    char err[1024];
-    int rc = (html ? trace_report_html : trace_report_text)(db, out, err, sizeof err);
-    if (rc)
-        fprintf(stderr, "memsim: report: %s: %s\n", html ? html : in, err);
-    if (html && fclose(out) && !rc) {
-        fprintf(stderr, "memsim: report: %s: %s\n", html, strerror(errno));
-        rc = -1;
-    }
-    events_close(db);
-    return rc ? 1 : 0;
 }
 
 /* `memsim cpu`: list the presets; `memsim cpu NAME`: print one as a config file. */
