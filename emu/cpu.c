@@ -538,6 +538,18 @@ static int add_hooks(struct machine *m)
     return 0;
 }
 
+/* A run is recorded to be read: once its trace cannot be written (a full
+ * disk) the guest is stopped at the next system call rather than run to
+ * its end for nothing; memsim then exits 70 with the trace's reason. */
+static void trace_failure_stop(struct machine *m)
+{
+    if (trace_failed(m->trace) && !machine_stopped(m)) {
+        m->task->exit_reason = "trace-failed";
+        task_exit_signal(m->task, SIGKILL, "memsim: the trace failed: stopped the guest after %llu instructions",
+                         (unsigned long long)m->tm.icount);
+    }
+}
+
 int cpu_run(struct machine *m)
 {
     if (add_hooks(m))
@@ -555,6 +567,7 @@ int cpu_run(struct machine *m)
             m->pending_syscall = 0;
             machine_syscall(m, how == SYSCALL_SYSENTER);
             m->tm.fetch_line = UINT32_MAX;         /* the kernel may have remapped anything */
+            trace_failure_stop(m);
             continue;
         }
         if (machine_stopped(m))

@@ -378,10 +378,15 @@ static int cmd_run(int argc, char **argv)
     o->program = argv[optind];
     o->argv = argv + optind;
     o->argc = argc - optind;
-    snprintf(options_text, sizeof options_text, "ram=%llu seed=%llu root=%s paging=%s cpu=%s%s%s",
+    /* The options a run's outcome depends on; the snapshot interval only
+     * where it is not the default (auto), so default runs read the same. */
+    char every[40] = "";
+    if (o->snapshot_every != SNAPSHOT_EVERY_AUTO)
+        snprintf(every, sizeof every, " snapshot-every=%llu", (unsigned long long)o->snapshot_every);
+    snprintf(options_text, sizeof options_text, "ram=%llu seed=%llu root=%s paging=%s cpu=%s%s%s%s",
              (unsigned long long)o->ram_bytes, (unsigned long long)o->seed, o->root,
              o->paging == PAGING_PAE ? "pae" : "2level", cpu.name,
-             a.cpu_file ? " cpu-config=" : "", a.cpu_file ? a.cpu_file : "");
+             a.cpu_file ? " cpu-config=" : "", a.cpu_file ? a.cpu_file : "", every);
     o->options_text = options_text;
 
     struct memsim_result r;

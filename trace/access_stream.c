@@ -11,6 +11,7 @@
 int trace_access_block(void *ctx, uint64_t first_seq, uint64_t n, const uint8_t *data, size_t len)
 {
     struct trace *t = ctx;
+    trace_sync(t);                      /* the rows before the block first */
     if (t->failed)
         return -1;
     sqlite3_stmt *s = t->st[ST_ACCESS];

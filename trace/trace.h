@@ -8,14 +8,18 @@
  * TRACE_BATCH rows and at trace_close(); the file is in WAL mode while
  * written, so a kill at any moment leaves a valid database holding every
  * committed batch (schema.h).  The trace is a sink of the event stream (common/event.h):
- * trace_consume() maps each event type to its table; every row keeps the
+ * trace_consume() hands each event to the trace's writer thread
+ * (trace_queue.h), which maps each event type to its table, in the
+ * stream's order, while the guest runs on; every other function first
+ * waits for the writer to catch up.  Every row keeps the
  * event's `seq` (assigned by the stream: one global order over all event
  * tables, with gaps where an event has no row of its own, such as a syscall
  * enter), `cycle` and `cause`.
  *
  * Errors are returned, never printed: functions return 0 or -1 and keep a
  * one-line reason that trace_error() returns.  After the first failed insert
- * the trace stops recording (the run goes on) and trace_close() returns -1.
+ * the trace stops recording, trace_failed() says so (the run loop stops the
+ * guest: a run is recorded to be read) and trace_close() returns -1.
  */
 #ifndef MEMSIM_TRACE_H
 #define MEMSIM_TRACE_H
@@ -146,8 +150,13 @@ int  trace_begin_run(struct trace *t, const struct trace_run_info *info);
  * allocation/free, VMA change, syscall exit, TLB flush, segment check and
  * user-memory access (uaccess), of the types whose level t records (a
  * mask test; the stream and its other sinks are unaffected); the other
- * types have no table. */
+ * types have no table.  The row is written later, on the writer thread:
+ * the strings of alloc, syscall and snapshot events must be static names,
+ * the others' are copied (trace_queue.h). */
 void trace_consume(void *ctx, const struct event *ev);
+/* 1 once t has stopped recording (a write failed: disk full ...); cheap,
+ * any moment (it does not wait for the writer).  0 for NULL. */
+int  trace_failed(const struct trace *t);
 int  trace_end_run(struct trace *t, const struct trace_run_totals *totals);
 /* One counter of the run for process pid (the `stats` table: integers;
  * a name once per pid). */
@@ -160,11 +169,11 @@ int  trace_commit(struct trace *t);
  * first failure's reason in err (the trace was incomplete or unwritable),
  * followed by how many event rows the file keeps. */
 int  trace_close(struct trace *t, char *err, size_t errlen);
-const char *trace_error(const struct trace *t);
+const char *trace_error(struct trace *t);
 /* Event rows committed: rows a failed COMMIT lost, and rows still queued
  * for a multi-row insert, are never counted (trace_commit() writes and
  * commits the queued ones). */
-uint64_t trace_rows(const struct trace *t);
+uint64_t trace_rows(struct trace *t);
 
 /* `memsim query DB SQL`: run SQL read-only against DB and print the result
  * as an aligned table with a header (or CSV when csv != 0) to out.  DB must

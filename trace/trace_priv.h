@@ -1,14 +1,22 @@
 /*
- * trace_priv.h — the trace writer's state, shared by trace.c (open, event
- * rows, close) and trace_run.c (the run row, its inputs, stats).  Not part
- * of the public contract (trace.h).
+ * trace_priv.h — the trace writer's state, shared by trace.c (open, the
+ * queue to the writer thread, commit, close), trace_rows.c (the event rows,
+ * on the writer thread) and trace_run.c (the run row, its inputs, stats).
+ * Not part of the public contract (trace.h).
+ *
+ * Threads: trace_consume() queues events (trace_queue.h); everything else
+ * runs on the caller's thread after trace_queue_sync(), so the database
+ * and every field here belong to one thread at a time.  `failed` alone is
+ * read across threads (trace_consume, trace_failed), so it is atomic.
  */
 #ifndef MEMSIM_TRACE_PRIV_H
 #define MEMSIM_TRACE_PRIV_H
 
 #include <sqlite3.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include "trace/trace.h"
+#include "trace/trace_queue.h"
 
 enum {
     ST_WALK, ST_FAULT, ST_ALLOC, ST_VMA, ST_SYSCALL, ST_SEGMENT, ST_FLUSH,
@@ -33,9 +41,10 @@ struct trace {
     uint64_t rows;              /* event rows committed: what a kill keeps */
     uint32_t pending;           /* event rows inserted since the last COMMIT */
     struct trace_rowbuf walks, faults, snaps;   /* queued rows, not yet inserted */
-    int failed;                 /* an insert failed: recording stopped */
+    atomic_int failed;          /* an insert failed: recording stopped */
     uint32_t level;             /* trace_level_bits recorded, | TRACE_LEVEL_ALWAYS */
     sqlite3_int64 run_id;       /* 0 until trace_begin_run */
+    struct trace_queue *q;      /* to the writer thread; NULL before it starts */
     struct replay_log *rlog;    /* the rows replay reads, compact (replay_log.h); NULL: none */
     char *path;
     int lock_fd;                /* flock on the file at path: this run owns it */
@@ -48,6 +57,20 @@ struct trace {
 /* Insert the queued rows (trace_rowbuf): before the run's totals are read
  * and before the trace closes. */
 void trace_flush_rows(struct trace *t);
+
+/* ev's row and its replay-log record (trace_rows.c; the writer thread's
+ * callback, trace_write_fn). */
+void trace_write_event(void *ctx, const struct event *ev);
+
+/* COMMIT the batch (and BEGIN the next when reopen); rows are counted here. */
+int trace_commit_batch(struct trace *t, int reopen);
+
+/* Every event queued so far written: the caller's thread owns the trace. */
+static inline void trace_sync(struct trace *t)
+{
+    if (t)
+        trace_queue_sync(t->q);
+}
 
 /* Record the first failure (later calls keep the original reason) and
  * stop recording. */

@@ -22,6 +22,7 @@ static int run_step(struct trace *t, sqlite3_stmt *s)
 
 int trace_stat(struct trace *t, uint32_t pid, const char *name, uint64_t value)
 {
+    trace_sync(t);
     if (!t || t->failed)
         return -1;
     sqlite3_stmt *s = t->st[ST_STAT];
@@ -60,6 +61,7 @@ static int record_strings(struct trace *t, const char *kind, char *const *v, int
 
 int trace_auxv(struct trace *t, const uint32_t *pairs, size_t nr_pairs)
 {
+    trace_sync(t);
     if (!t || t->failed || !t->run_id)
         return -1;
     for (size_t i = 0; i < nr_pairs; i++)
@@ -70,6 +72,7 @@ int trace_auxv(struct trace *t, const uint32_t *pairs, size_t nr_pairs)
 
 int trace_exec(struct trace *t, const struct trace_exec_info *x)
 {
+    trace_sync(t);
     if (!t || t->failed || !t->run_id)
         return -1;
     sqlite3_stmt *s = t->st[ST_EXEC];
@@ -117,6 +120,7 @@ static void bind_run_inputs(sqlite3_stmt *s, const struct trace_run_info *info, 
 
 int trace_begin_run(struct trace *t, const struct trace_run_info *info)
 {
+    trace_sync(t);
     static const struct trace_run_info none;
     char started[32] = "";
     struct tm tm;
@@ -158,6 +162,7 @@ int trace_begin_run(struct trace *t, const struct trace_run_info *info)
 /* Without a trace_begin_run() the run row is created here, info all NULL. */
 int trace_end_run(struct trace *t, const struct trace_run_totals *totals)
 {
+    trace_sync(t);
     if (!t || t->failed || !totals)
         return -1;
     trace_flush_rows(t);        /* inserted now, counted at the next COMMIT */

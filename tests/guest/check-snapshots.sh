@@ -79,8 +79,11 @@ record dense hello --snapshot-every 1000
 record without hello --trace syscalls,faults,walks,allocs,vmas,tlb,segments
 "$memsim" export "$tmp/dense.db" -o "$tmp/dense.events" && "$memsim" export "$tmp/without.db" -o "$tmp/without.events" ||
     problem "export failed"
-# the runs line differs in trace_level, nothing else may
-sed -i 's/ trace_level=[^ ]*$//' "$tmp/dense.events" "$tmp/without.events"
+# the runs line differs in trace_level and in the options naming the
+# interval (runs.options), nothing else may
+grep -q '^run .*options="[^"]* snapshot-every=1000"' "$tmp/dense.events" ||
+    problem "runs.options does not name --snapshot-every 1000"
+sed -i -e 's/ trace_level=[^ ]*$//' -e 's/ snapshot-every=1000"/"/' "$tmp/dense.events" "$tmp/without.events"
 cmp -s "$tmp/dense.events" "$tmp/without.events" ||
     problem "the kernel export changes with snapshots: $(diff "$tmp/dense.events" "$tmp/without.events" | head -n 3)"
 grep -v 'trace \|MIPS' "$tmp/dense.err" > "$tmp/dense.stats"
