@@ -4,8 +4,9 @@
 #
 # 1. Every sample of tests/guest/samples.list, run as that list says
 #    (arguments, env:, memsim: options; @FIXTURES@ is tests/guest/fixtures),
-#    or only the NAMEs given: CPU time (user + sys of the child, getrusage;
-#    bench/child_cpu.py, median of RUNS) of `memsim run --no-trace` and of
+#    or only the NAMEs given: CPU time (user + sys of the child and all its
+#    threads, getrusage) and wall time (bench/child_cpu.py, medians of RUNS)
+#    of `memsim run --no-trace` and of
 #    `memsim run --db` (the default level: every table but the access
 #    stream, snapshots and the replay log included; each run creates a
 #    fresh file), their ratio, the event rows written, and those rows over
@@ -38,11 +39,11 @@ wanted() {
     return 1
 }
 
-# The median CPU ms of a command (bench/child_cpu.py's "cpu" field).
-cpu_ms() { python3 "$here/bench/child_cpu.py" "$@" | awk '{ print $5 }'; }
+# The median wall and CPU ms of a command (bench/child_cpu.py's fields).
+wall_cpu_ms() { python3 "$here/bench/child_cpu.py" "$@" | awk '{ print $2, $5 }'; }
 
-echo "| sample | rows | untraced CPU ms | traced CPU ms | traced / untraced | rows / added CPU s |"
-echo "|---|---:|---:|---:|---:|---:|"
+echo "| sample | rows | untraced wall ms | traced wall ms | wall traced / untraced | untraced CPU ms | traced CPU ms | CPU traced / untraced | rows / added CPU s |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
 while IFS='|' read -r -a fields; do
     s=${fields[0]:-}
     case $s in ''|'#'*) continue ;; esac
@@ -51,14 +52,16 @@ while IFS='|' read -r -a fields; do
     sample_fields "$fixtures" "${fields[@]:1}"      # opts, args
     db=$tmp/$s.db
     cmd=(--epoch 0 ${opts[@]+"${opts[@]}"} -- "$bin/$s" ${args[@]+"${args[@]}"})
-    plain=$(cpu_ms "$runs" "$memsim" run --no-trace "${cmd[@]}")
-    traced=$(cpu_ms --fresh "$db" "$runs" "$memsim" run --db "$db" "${cmd[@]}")
+    read -r plain_wall plain < <(wall_cpu_ms "$runs" "$memsim" run --no-trace "${cmd[@]}")
+    read -r traced_wall traced < <(wall_cpu_ms --fresh "$db" "$runs" "$memsim" run --db "$db" "${cmd[@]}")
     rm -f "$db" "$db.old"
     rows=$("$memsim" run --summary --db "$db" "${cmd[@]}" 2>&1 >/dev/null </dev/null |
            sed -n 's/.*(\([0-9]*\) rows).*/\1/p' | head -1) || true   # a guest's own exit status
-    awk -v s="$s" -v n="${rows:-0}" -v a="$plain" -v b="$traced" 'BEGIN {
+    awk -v s="$s" -v n="${rows:-0}" -v a="$plain" -v b="$traced" \
+        -v wa="$plain_wall" -v wb="$traced_wall" 'BEGIN {
         d = (b - a) / 1e3
-        printf "| %s | %d | %.1f | %.1f | %.2f× | %s |\n", s, n, a, b, b / a,
+        printf "| %s | %d | %.1f | %.1f | %.2f× | %.1f | %.1f | %.2f× | %s |\n", s, n,
+               wa, wb, wb / wa, a, b, b / a,
                (d > 0.002 ? sprintf("%.2f M", n / d / 1e6) : "(< 2 ms added)") }'
 done < "$list"
 
