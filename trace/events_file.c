@@ -10,6 +10,7 @@
  * NULL is the column left out.
  */
 #include "trace/events_file.h"
+#include "trace/trace_file.h"
 #include "trace/events_priv.h"
 #include "trace/schema.h"
 #include "common/errmsg.h"
@@ -520,20 +521,9 @@ int events_is_file(const char *path)
 
 int events_open_trace(const char *path, sqlite3 **db, char *err, size_t errlen)
 {
-    struct stat st;
-    *db = NULL;
-    if (stat(path, &st)) {
-        set_err(err, errlen, "%s: %s", path, strerror(errno));
-        return -1;
-    }
-    if (!S_ISREG(st.st_mode)) {
-        set_err(err, errlen, "%s: not a regular file", path);
-        return -1;
-    }
-    if (sqlite3_open_v2(path, db, SQLITE_OPEN_READONLY, NULL)) {
-        set_err(err, errlen, "%s: %s", path, *db ? sqlite3_errmsg(*db) : "cannot open");
-        events_close(*db);
-        *db = NULL;
+    char open_why[512];
+    if (trace_open_read(path, db, open_why, sizeof open_why)) {
+        set_err(err, errlen, "%s: %s", path, open_why);
         return -1;
     }
     sqlite3_limit(*db, SQLITE_LIMIT_ATTACHED, 0);

@@ -11,6 +11,7 @@
 #include "common/errmsg.h"
 #include "trace/csv_priv.h"
 #include "trace/trace.h"
+#include "trace/trace_file.h"
 #include "trace/table.h"
 
 #include <errno.h>
@@ -87,26 +88,15 @@ int csv_statement(sqlite3 *db, sqlite3_stmt *s, FILE *out, char *err, size_t err
 int trace_query(const char *db_path, const char *sql, int csv, FILE *out,
                 char *err, size_t errlen)
 {
-    struct stat st;
     sqlite3 *db = NULL;
     int printed = 0, rc = 0;
     if (!db_path || !sql) {
         set_err(err, errlen, "no trace or no SQL given");
         return -1;
     }
-    /* Without SQLITE_OPEN_CREATE SQLite fails on a missing file, but with
-     * a vague message: say which problem it is.  Anything but a regular
-     * file is refused before SQLite opens it (a FIFO would block open). */
-    int e = stat(db_path, &st) != 0 ? errno : S_ISDIR(st.st_mode) ? EISDIR : 0;
-    if (e || !S_ISREG(st.st_mode)) {
-        set_err(err, errlen, "cannot open trace '%s': %s", db_path,
-                e ? strerror(e) : "not a regular file");
-        return -1;
-    }
-    if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-        set_err(err, errlen, "cannot open trace '%s': %s", db_path,
-                db ? sqlite3_errmsg(db) : "out of memory");
-        sqlite3_close(db);
+    char why[512];
+    if (trace_open_read(db_path, &db, why, sizeof why)) {
+        set_err(err, errlen, "cannot open trace '%s': %s", db_path, why);
         return -1;
     }
     /* ATTACH counts as read-only for sqlite3_stmt_readonly (it changes no

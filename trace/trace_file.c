@@ -172,6 +172,41 @@ static int fold_wal(const char *path, char *err, size_t errlen)
     return rc == SQLITE_OK ? 0 : -1;
 }
 
+int trace_open_read(const char *path, sqlite3 **db, char *err, size_t errlen)
+{
+    struct stat st;
+    *db = NULL;
+    /* Anything but a regular file is refused before SQLite opens it (a
+     * FIFO would block the open); a missing one gets its errno, not
+     * SQLite's vaguer message. */
+    int e = stat(path, &st) != 0 ? errno : S_ISDIR(st.st_mode) ? EISDIR : 0;
+    if (e || !S_ISREG(st.st_mode)) {
+        set_err(err, errlen, "%s", e ? strerror(e) : "not a regular file");
+        return -1;
+    }
+    int rc = sqlite3_open_v2(path, db, SQLITE_OPEN_READONLY, NULL);
+    /* SQLite opens lazily: read the schema now, so a file it cannot read
+     * fails here with its own reason. */
+    if (rc == SQLITE_OK)
+        rc = sqlite3_exec(*db, "SELECT count(*) FROM sqlite_schema", NULL, NULL, NULL);
+    if (rc == SQLITE_OK)
+        return 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int wal = fd >= 0 && has_wal(path, fd);
+    if (fd >= 0)
+        close(fd);
+    if (wal && dir_problem(path))
+        /* A reader of a WAL file must create PATH-shm beside it. */
+        set_err(err, errlen, "its run was killed and its committed rows are in %s-wal, which "
+                "SQLite reads only where it may create %s-shm: this directory is not "
+                "writable; copy both files to one that is", path, path);
+    else
+        set_err(err, errlen, "%s", *db ? sqlite3_errmsg(*db) : "out of memory");
+    sqlite3_close(*db);
+    *db = NULL;
+    return -1;
+}
+
 /*
  * Whether the regular, non-empty file open at fd (named path) is a memsim
  * trace: the SQLite header, then memsim's tables.  The header is read

@@ -214,6 +214,30 @@ timeout 60 "$memsim" report killed.db > killed.report 2> killed.report.err ||
     problem "memsim report on the killed trace failed: $(head -n 1 killed.report.err)"
 grep -qE '^exit +never ended' killed.report || problem "the report does not say the run never ended"
 verdict SIGKILL
+# the killed trace in a directory its reader cannot write: SQLite cannot
+# create killed.db-shm there, so the reader says so in one line (exit 1)
+# instead of "unable to open database file".  Root writes anywhere: the
+# reader is then run as nobody.
+as_reader=()
+[ "$(id -u)" = 0 ] && command -v setpriv > /dev/null &&
+    as_reader=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+# (nobody must reach memsim and the temporary directory: else skipped)
+chmod 755 "$tmp"
+if { [ "$(id -u)" != 0 ] || [ ${#as_reader[@]} -gt 0 ]; } &&
+   "${as_reader[@]}" "$memsim" --help > /dev/null 2>&1; then
+    mkdir ro && cp killed.db killed.db-wal ro/ && chmod 644 ro/* &&
+        chmod 555 ro || problem "cannot set up the read-only directory"
+    "${as_reader[@]}" "$memsim" query ro/killed.db "SELECT count(*) FROM faults" > ro.out 2> ro.err
+    status=$?
+    expect 1
+    [ "$(grep -c '' ro.err)" = 1 ] || problem "read-only dir: stderr has $(grep -c '' ro.err) lines, expected one"
+    grep -q 'killed.db-shm: this directory is not writable' ro.err ||
+        problem "read-only dir: stderr does not name the missing -shm: $(head -n 1 ro.err)"
+    chmod 755 ro
+    verdict SIGKILL_readonly_dir
+else
+    echo "SKIP SIGKILL_readonly_dir: no other user can run $memsim here (root without setpriv, or a path nobody cannot reach)"
+fi
 # the next run on that --db keeps the killed trace as .old, standing alone
 timeout 120 "$memsim" run --db killed.db -- ./churn 1 > rerun.out 2> rerun.err < /dev/null
 status=$?
