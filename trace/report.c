@@ -8,6 +8,7 @@
 #include "common/errmsg.h"
 #include "trace/report.h"
 #include "trace/report_priv.h"
+#include "trace/schema.h"
 
 #include <string.h>
 
@@ -115,10 +116,44 @@ static void errno_name_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     sqlite3_result_text(ctx, name ? name : "?", -1, SQLITE_STATIC);
 }
 
+/*
+ * A schema-7 trace (written before schema 8's columns and views) gets
+ * them as TEMP views, which the report's unqualified names find before
+ * the file's own tables: runs without hz and trace_level, syscalls
+ * without the generated errno and result, and none of the views.  Only
+ * this connection sees them; the file is not changed.
+ */
+static void schema7_views(sqlite3 *db)
+{
+    if (report_int(db, "SELECT value FROM meta WHERE key = 'schema_version'", 8) != 7)
+        return;
+    static const char shims[] =
+        "CREATE TEMP VIEW runs AS SELECT *, NULL AS hz, NULL AS trace_level FROM main.runs;"
+        "CREATE TEMP VIEW syscalls AS SELECT *,"
+        " CASE WHEN ret BETWEEN -4095 AND -1 THEN -ret END AS errno,"
+        " CASE WHEN ret NOT BETWEEN -4095 AND -1 THEN ret & 4294967295 END AS result"
+        " FROM main.syscalls;";
+    sqlite3_exec(db, shims, NULL, NULL, NULL);
+    /* schema.h's views, each made TEMP (one definition of each view) */
+    sqlite3_str *views = sqlite3_str_new(db);
+    const char *from = TRACE_VIEWS, *at;
+    while ((at = strstr(from, "CREATE VIEW "))) {
+        sqlite3_str_append(views, from, (int)(at - from));
+        sqlite3_str_appendall(views, "CREATE TEMP VIEW ");
+        from = at + strlen("CREATE VIEW ");
+    }
+    sqlite3_str_appendall(views, from);
+    char *sql = sqlite3_str_finish(views);
+    if (sql)
+        sqlite3_exec(db, sql, NULL, NULL, NULL);
+    sqlite3_free(sql);
+}
+
 void report_functions(sqlite3 *db)
 {
     sqlite3_create_function(db, "errno_name", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
                             errno_name_fn, NULL, NULL);
+    schema7_views(db);
 }
 
 long long report_int(sqlite3 *db, const char *sql, long long def)

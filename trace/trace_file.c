@@ -201,7 +201,8 @@ int trace_open_read(const char *path, sqlite3 **db, char *err, size_t errlen)
                 "SQLite reads only where it may create %s-shm: this directory is not "
                 "writable; copy both files to one that is", path, path);
     else
-        set_err(err, errlen, "%s", *db ? sqlite3_errmsg(*db) : "out of memory");
+        set_err(err, errlen, "%s%s", rc == SQLITE_NOTADB ? "not a trace database: " : "",
+                *db ? sqlite3_errmsg(*db) : "out of memory");
     sqlite3_close(*db);
     *db = NULL;
     return -1;
