@@ -279,8 +279,5 @@ void trace_consume(void *ctx, const struct event *ev)
     struct trace *t = ctx;
     if ((unsigned)ev->type >= EV_NR_TYPES || !(t->level & type_level[ev->type]) || t->failed)
         return;
-    if (t->q)
-        trace_queue_put(t->q, ev);
-    else
-        trace_write_event(t, ev);
+    trace_queue_put(t->q, ev);
 }
