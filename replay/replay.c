@@ -266,8 +266,14 @@ int replay_run(sqlite3 *db, const struct replay_options *opt, struct replay_repo
         drive(rp);
     else if (sim_drive(rp, db, err, errlen))
         goto out;
-    if (rp->sim)
+    if (rp->sim) {
         rep->nr_stats = sim_stats(rp, db, rep->stats, TIMING_MAX_STATS);
+        rep->sample_period = rp->sample.how.period;
+        rep->sample_window = rp->sample.how.window;
+        rep->sample_accesses = rp->sample.how.accesses;
+        rep->sample_measured = rp->sample.measured;
+        rep->sample_windows = rp->sample.windows;
+    }
     for (unsigned i = 0; rp->out && i < rep->nr_stats; i++)
         if (!rep->stats[i].ratio)
             trace_stat(rp->out, rp->t->pid, rep->stats[i].name, (uint64_t)rep->stats[i].value);    /* The recording ends with the last input's outcomes: the model's
