@@ -215,6 +215,8 @@ static void sample_block(struct sim *s, const struct access_blocks *b)
         drive_through(s, b->first_seq - 1);
     if (b->phase == ACCESS_PHASE_MEASURED) {
         rp->sample.n = sample_counters(rp, rp->sample.at);
+        for (unsigned i = 0; !b->window && i < rp->sample.n; i++)
+            rp->sample.at[i].value = 0;     /* the run's start (N = 1): boot and exec count */
         rp->sample.open = 1;
     }
 }
