@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "common/errmsg.h"
+#include "trace/access_stream.h"
 #include "trace/diff.h"
 #include "trace/outcome.h"
 
@@ -218,6 +219,18 @@ static void levels_note(sqlite3 *a, sqlite3 *b, FILE *out)
     free(lb);
 }
 
+/* A sampled access stream (run --sample), or a replay's counters from one:
+ * its cycles and cache counts are the measured windows' only, their ratios
+ * an estimate, so neither a ratio nor a count compares exactly. */
+static void sampled_note(sqlite3 *db, const char *which, FILE *out)
+{
+    struct access_sampling sm;
+    if (access_sampling_read(db, &sm))
+        fprintf(out, "\nnote: %s's access stream is sampled (--sample %u:%u): its stats are the "
+                "measured windows' counts, its rates and CPI an estimate, not exact\n", which,
+                sm.period, sm.window);
+}
+
 static void read_error(sqlite3 *db, const char *name, char *err, size_t errlen)
 {
     set_err(err, errlen, "%s: %s: %s", name, sqlite3_errcode(db) == SQLITE_CORRUPT
@@ -250,6 +263,8 @@ int trace_diff(sqlite3 *a, sqlite3 *b, const char *name_a, const char *name_b, F
     }
     totals_print(&ts, name_a, name_b, out);
     levels_note(a, b, out);
+    sampled_note(a, "A", out);
+    sampled_note(b, "B", out);
     rc = sequences_print(&la, &lb, out);
 out:
     free(ts.t);
