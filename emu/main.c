@@ -76,7 +76,7 @@ void usage(FILE *f)
         "                   allocs,vmas,tlb\n"
         "  --sample N[:W] keep one window of W accesses (default 10000) in N of the access\n"
         "                 stream (needs --trace accesses): window k is measured when\n"
-        "                 k %% N == 0, the window before it is its warm-up, the rest is not\n"
+        "                 k %% N == N-1, the window before it is its warm-up, the rest is not\n"
         "                 recorded; replay --stats then estimates from the measured windows\n"
         "  --snapshot-every N  cycles between snapshots of memory (free pages per order,\n"
         "                 RSS, page tables); 0: only at exit; auto (default): 5000,\n"

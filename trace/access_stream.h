@@ -1,8 +1,9 @@
 /*
  * access_stream.h — the access stream in the trace (`--trace accesses`):
- * the table access_blocks(seq_first, n, data) holds the stream encoded as
- * common/access_stream.h says, one self-contained block per row in rowid
- * order.  The writer is the encoder's flush callback; the reader hands each
+ * the table access_blocks(seq_first, n, data, window_idx, phase) holds the
+ * stream encoded as common/access_stream.h says, one self-contained block
+ * per row in rowid order (window_idx and phase: a sampled stream's, else
+ * NULL); access_sampling holds how it was sampled (`--sample`).  The writer is the encoder's flush callback; the reader hands each
  * block to a decoder.  The CSV export of the decoded stream:
  * `memsim export TRACE --format csv --table accesses`.
  */
