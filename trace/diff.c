@@ -219,15 +219,28 @@ static void levels_note(sqlite3 *a, sqlite3 *b, FILE *out)
     free(lb);
 }
 
-/* A sampled access stream (run --sample), or a replay's counters from one:
- * its cycles and cache counts are the measured windows' only, their ratios
- * an estimate, so neither a ratio nor a count compares exactly. */
+/* 1 if db is what `memsim replay --db OUT` wrote (runs.replay_of). */
+static int is_replay(sqlite3 *db)
+{
+    sqlite3_stmt *s;
+    int yes = 0;
+    if (sqlite3_prepare_v2(db, "SELECT 1 FROM runs WHERE replay_of IS NOT NULL LIMIT 1", -1, &s,
+                           NULL) == SQLITE_OK)
+        yes = sqlite3_step(s) == SQLITE_ROW;
+    sqlite3_finalize(s);
+    return yes;
+}
+
+/* A replay's counters from a sampled access stream (run --sample): its
+ * cycles and cache counts are the measured windows' only, their ratios an
+ * estimate, so neither compares exactly.  (A sampled recording's own stats
+ * are the CPU's, complete.) */
 static void sampled_note(sqlite3 *db, const char *which, FILE *out)
 {
     struct access_sampling sm;
-    if (access_sampling_read(db, &sm))
-        fprintf(out, "\nnote: %s's access stream is sampled (--sample %u:%u): its stats are the "
-                "measured windows' counts, its rates and CPI an estimate, not exact\n", which,
+    if (access_sampling_read(db, &sm) && is_replay(db))
+        fprintf(out, "\nnote: %s simulated a sampled access stream (--sample %u:%u): its stats are "
+                "the measured windows' counts, its rates and CPI an estimate, not exact\n", which,
                 sm.period, sm.window);
 }
 

@@ -11,6 +11,9 @@
 #    whole stream's (measured: -0.7% and +2.2%, docs/PERFORMANCE.md);
 #  - --sample 1 (every window measured) gives exactly the whole stream's
 #    counters: the per-window sums lose nothing;
+#  - the recorded kernel events are the whole recording's (diff: no note);
+#    replay --db OUT writes the measured totals and access_sampling, and
+#    diff notes the sampled side;
 #  - the CSV export adds window,phase; idx is the index in the whole run;
 #  - bad input: --sample 0, x, 10:5, 10:, without --trace accesses, with
 #    --no-trace: exit 125, one line.
@@ -66,6 +69,20 @@ for what in "l1d 3" "cpi 5"; do
         bad "--sample 10: $k $b, the whole stream's $a: $err% (want within $tol%)"
     echo "ok   --sample 10: $k $b, whole $a ($err%)"
 done
+
+# the recorded kernel events are all there: the same as the whole stream's
+"$MEMSIM" diff "$TMP/whole.db" "$TMP/s10.db" >"$TMP/diff" 2>&1 || bad "diff whole s10: exit $?: $(tail -3 "$TMP/diff")"
+grep -q note "$TMP/diff" && bad "diff of two recordings notes sampling: $(grep note "$TMP/diff")"
+# --db OUT: the measured windows' totals, marked sampled; diff says so
+"$MEMSIM" replay --stats --db "$TMP/out10.db" "$TMP/s10.db" >/dev/null 2>&1 || bad "replay --stats --db: exit $?"
+[ "$(sqlite3 "$TMP/out10.db" "SELECT instructions FROM runs")" = "$(stat_of "$TMP/s10.sim" instructions)" ] ||
+    bad "--db OUT: runs.instructions is not the measured windows'"
+[ "$(sqlite3 "$TMP/out10.db" "SELECT period || ':' || window_accesses FROM access_sampling")" = "10:$W" ] ||
+    bad "--db OUT: no access_sampling row"
+"$MEMSIM" replay --stats --db "$TMP/outw.db" "$TMP/whole.db" >/dev/null 2>&1 || bad "replay --stats --db whole: exit $?"
+"$MEMSIM" diff "$TMP/outw.db" "$TMP/out10.db" 2>&1 | grep -q "note: B simulated a sampled access stream (--sample 10:$W)" ||
+    bad "diff of a sampled replay: no note"
+echo "ok   --db OUT of a sampled replay: its totals, access_sampling, diff's note"
 
 # --sample 1: every window measured (window 0 counts from the start, boot and
 # exec included), the whole run's counters exactly
