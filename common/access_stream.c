@@ -23,6 +23,9 @@ void access_encoder_init(struct access_encoder *e, const uint64_t *next_seq,
     e->flush_ctx = ctx;
     e->total = e->bytes = 0;
     e->failed = 0;
+    e->every = e->window = 0;
+    e->win = e->win_base = e->skip = 0;
+    e->phase = ACCESS_PHASE_ALL;
     block_reset(e);
 }
 
@@ -30,22 +33,118 @@ static int flush_block(struct access_encoder *e)
 {
     size_t len = (size_t)(e->p - e->buf);
     if (len && !e->failed) {
+        struct access_block b = { .first_seq = e->first_seq, .n = e->n, .data = e->buf,
+                                  .len = len, .phase = e->phase,
+                                  .window = e->phase == ACCESS_PHASE_ALL ? 0 : e->win };
         e->total += e->n;
         e->bytes += len;
-        if (e->flush(e->flush_ctx, e->first_seq, e->n, e->buf, len))
+        if (e->flush(e->flush_ctx, &b))
             e->failed = 1;
     }
     block_reset(e);
     return e->failed ? -1 : 0;
 }
 
-void access_encoder_spill(struct access_encoder *e) { flush_block(e); }
+/* A sampled window's soft end: the slow path comes back by the access
+ * that would be the window's W+1st at the latest, since every access's
+ * record takes at least 2 bytes (earlier if they are longer: then the end
+ * is set again), and no later than the block's end. */
+static void window_set_end(struct access_encoder *e)
+{
+    uint64_t left = e->window - (e->win_base + e->n);      /* >= 1 */
+    size_t room = (size_t)(e->buf + ACCESS_BLOCK_BYTES - e->p);
+    e->end = room > ACCESS_RECORD_MAX + 2 * left - 1 ? e->p + ACCESS_RECORD_MAX + 2 * left - 1
+                                                    : e->buf + ACCESS_BLOCK_BYTES;
+}
+
+/* Window win begins with the next access: measured or warm-up. */
+static void window_begin(struct access_encoder *e)
+{
+    e->phase = e->win % e->every == e->every - 1 ? ACCESS_PHASE_MEASURED : ACCESS_PHASE_WARMUP;
+    e->win_base = 0;
+    block_reset(e);
+    window_set_end(e);
+}
+
+/* An access of a gap: the last one opens the warm-up window (its fault's
+ * markers, which come next, are the window's first records; its own class
+ * or length, filled in later, goes to scratch). */
+static int gap_access(struct access_encoder *e)
+{
+    if (e->skip > 1) {
+        e->skip--;
+        return 0;
+    }
+    e->skip = 0;
+    window_begin(e);
+    e->insn_tag = &e->scratch;
+    return 0;
+}
+
+/* The next access is window win's first: a recorded window begins, or the
+ * gap of the windows before the group's warm-up (k % N < N - 2). */
+static void window_enter(struct access_encoder *e)
+{
+    uint64_t r = e->win % e->every;
+    if (e->every <= 2 || r >= e->every - 2) {
+        window_begin(e);
+        return;
+    }
+    uint64_t warm = e->win - r + e->every - 2;
+    e->skip = (warm - e->win) * e->window;
+    e->win = warm;
+    e->p = e->end = e->buf;         /* every access takes the slow branch */
+    e->insn_tag = &e->scratch;
+}
+
+int access_encoder_spill(struct access_encoder *e)
+{
+    if (!e->every) {
+        flush_block(e);
+        return 1;
+    }
+    if (e->skip)
+        return gap_access(e);
+    if (e->win_base + e->n >= e->window) {  /* the current access is the next window's */
+        flush_block(e);
+        e->win++;
+        window_enter(e);
+        return e->skip ? gap_access(e) : 1;
+    }
+    if (e->p + ACCESS_RECORD_MAX > e->buf + ACCESS_BLOCK_BYTES) {
+        e->win_base += e->n;
+        flush_block(e);
+    }
+    window_set_end(e);
+    return 1;
+}
+
+void access_encoder_sample(struct access_encoder *e, uint32_t every, uint32_t window)
+{
+    if (!every || !window)
+        return;
+    e->every = every;
+    e->window = window;
+    e->win = 0;
+    window_enter(e);
+}
+
+uint64_t access_encoder_seen(const struct access_encoder *e)
+{
+    if (!e->every)
+        return e->total + e->n;
+    if (e->skip)
+        return e->win * e->window - e->skip;
+    return e->win * e->window + e->win_base + e->n;
+}
 
 int access_encoder_finish(struct access_encoder *e) { return flush_block(e); }
 
 /* No flush here: the access the marker follows may still be completed. */
 void access_put_mark(struct access_encoder *e, uint64_t seq)
 {
+    if (e->skip)
+        return;                         /* a gap: its inputs are found by seq */
     if (e->p + ACCESS_RECORD_MAX > e->buf + sizeof e->buf) {
         e->failed = 1;                  /* more faults in one access than the room holds */
         return;
@@ -57,7 +156,8 @@ void access_put_mark(struct access_encoder *e, uint64_t seq)
 
 void access_put_translate(struct access_encoder *e, uint32_t addr, unsigned acc, int user)
 {
-    access_reserve(e);
+    if (!access_reserve(e))
+        return;
     *e->p++ = ACCESS_TAG_TRANSLATE;
     *e->p++ = (uint8_t)(acc | (user ? 4u : 0u));
     e->p = access_put_varint(e->p, addr);
@@ -66,7 +166,8 @@ void access_put_translate(struct access_encoder *e, uint32_t addr, unsigned acc,
 
 void access_put_badinsn(struct access_encoder *e, uint32_t eip)
 {
-    access_reserve(e);
+    if (!access_reserve(e))
+        return;
     *e->p++ = ACCESS_TAG_BADINSN;
     e->p = access_put_varint(e->p, eip);
     e->insn_tag = e->p;
@@ -77,13 +178,16 @@ void access_put_badinsn(struct access_encoder *e, uint32_t eip)
 
 void access_put_badinsn_len(struct access_encoder *e, uint32_t len)
 {
+    if (e->insn_tag == &e->scratch)
+        return;                         /* skipped: not in the block */
     *e->insn_tag = (uint8_t)len;
     e->eip_next += len;
 }
 
 void access_put_kread(struct access_encoder *e, uint32_t addr, uint32_t size)
 {
-    access_reserve(e);
+    if (!access_reserve(e))
+        return;
     *e->p++ = ACCESS_TAG_KREAD;
     e->p = access_put_varint(e->p, size);
     e->p = access_put_varint(e->p, access_zigzag((int32_t)(addr - e->data_prev)));

@@ -26,6 +26,17 @@
  * class, an untranslatable one's length).
  * Every block starts from zero (previous eip end, data address and marker
  * seq all 0), so a block decodes on its own.
+ *
+ * Sampling (`--sample N[:W]`, access_encoder_sample): the stream is cut into
+ * windows of W accesses (markers not counted); window k is measured when
+ * k % N == N - 1 (the last of each group of N) and, for N >= 2, the one
+ * before it (k % N == N - 2) is its warm-up; the others are not encoded (a
+ * counter decrement per access in access_reserve's slow branch, no record,
+ * no marker).  A window's blocks hold only its accesses, so a block is
+ * flushed at each window's end; the markers of the faults taken by the last
+ * access of a gap open the next window (they follow an access the window
+ * does not hold).  Without sampling nothing changes: the same blocks, byte
+ * for byte.
  */
 #ifndef MEMSIM_ACCESS_STREAM_H
 #define MEMSIM_ACCESS_STREAM_H
@@ -50,11 +61,23 @@ enum access_kind {
 #define ACCESS_TAG_BADINSN   0xc2u
 #define ACCESS_TAG_KREAD     0xc3u
 
-/* A block is full: data[0..len) holds n accesses (markers not counted);
- * first_seq is the event seq the stream had reached when it began.
- * Returns 0, or -1 to stop recording. */
-typedef int (*access_flush_fn)(void *ctx, uint64_t first_seq, uint64_t n,
-                               const uint8_t *data, size_t len);
+#define ACCESS_SAMPLE_WINDOW 10000u     /* --sample N: W, accesses a window */
+
+/* What a block is of a sampled stream. */
+enum access_phase { ACCESS_PHASE_ALL, ACCESS_PHASE_MEASURED, ACCESS_PHASE_WARMUP };
+
+/* A full block: data[0..len) holds n accesses (markers not counted);
+ * first_seq is the event seq the stream had reached when it began; window
+ * its window's index (sampled streams; 0 with ACCESS_PHASE_ALL). */
+struct access_block {
+    uint64_t first_seq, n, window;
+    enum access_phase phase;
+    const uint8_t *data;
+    size_t len;
+};
+
+/* Returns 0, or -1 to stop recording. */
+typedef int (*access_flush_fn)(void *ctx, const struct access_block *b);
 
 struct access_encoder {
     uint8_t *p, *end;               /* the free part of buf (end: the soft end) */
@@ -68,15 +91,28 @@ struct access_encoder {
     access_flush_fn flush;
     void *flush_ctx;
     int failed;
+    /* Sampling (every 0: the whole stream, one phase ALL). */
+    uint32_t every, window;         /* N and W */
+    uint64_t win;                   /* the window being recorded, or the one after the gap */
+    uint64_t win_base;              /* the window's accesses in blocks already flushed */
+    uint64_t skip;                  /* the gap's accesses not seen yet; 0 while recording */
+    enum access_phase phase;
+    uint8_t scratch;                /* a skipped instruction's class lands here */
     uint8_t buf[ACCESS_BLOCK_BYTES + ACCESS_MARK_ROOM];
 };
 
 void access_encoder_init(struct access_encoder *e, const uint64_t *next_seq,
                          access_flush_fn flush, void *ctx);
+/* Keep one window of window accesses in every (>= 1): before the first
+ * access. */
+void access_encoder_sample(struct access_encoder *e, uint32_t every, uint32_t window);
 /* Hand the partial block to the callback (at the end of the run). */
 int  access_encoder_finish(struct access_encoder *e);
-/* The slow part of every record: the block is full. */
-void access_encoder_spill(struct access_encoder *e);
+/* Every access the CPU made so far, recorded or skipped. */
+uint64_t access_encoder_seen(const struct access_encoder *e);
+/* The slow part of every record: the block (or a sampled window) is full,
+ * or a gap's last access.  1: encode the record, 0: skip it. */
+int  access_encoder_spill(struct access_encoder *e);
 
 static inline uint8_t *access_put_varint(uint8_t *p, uint64_t v)
 {
@@ -90,17 +126,26 @@ static inline uint8_t *access_put_varint(uint8_t *p, uint64_t v)
 
 static inline uint64_t access_zigzag(int64_t v) { return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63); }
 
-static inline void access_reserve(struct access_encoder *e)
+/* 1: room for a record; 0: the access falls in a sampling gap, record
+ * nothing (a gap keeps end at buf, so every access comes here). */
+static inline int access_reserve(struct access_encoder *e)
 {
-    if (__builtin_expect(e->p + ACCESS_RECORD_MAX > e->end, 0))
-        access_encoder_spill(e);
+    if (__builtin_expect(e->p + ACCESS_RECORD_MAX > e->end, 0)) {
+        if (e->skip > 1) {
+            e->skip--;
+            return 0;
+        }
+        return access_encoder_spill(e);
+    }
+    return 1;
 }
 
 /* An instruction of len bytes (1..15) at eip; its class (0..7) follows
  * with access_put_insn_class once decoded. */
 static inline void access_put_insn(struct access_encoder *e, uint32_t eip, uint32_t len)
 {
-    access_reserve(e);
+    if (!access_reserve(e))
+        return;
     uint8_t *p = e->insn_tag = e->p;
     *p++ = (uint8_t)(len & 0xf);
     p = access_put_varint(p, access_zigzag((int32_t)(eip - e->eip_next)));
@@ -116,7 +161,8 @@ static inline void access_put_insn_class(struct access_encoder *e, unsigned cls)
 
 static inline void access_put_data(struct access_encoder *e, uint32_t addr, uint32_t size, int write)
 {
-    access_reserve(e);
+    if (!access_reserve(e))
+        return;
     uint8_t *p = e->p;
     *p++ = (uint8_t)(0x80 | (write ? 0x20 : 0) | (size < 32 ? size : 0));
     if (size >= 32)

@@ -17,7 +17,7 @@ static void mark_event(void *ctx, const struct event *ev)
         access_put_mark(e, ev->seq);
 }
 
-int access_rec_start(struct machine *m)
+int access_rec_start(struct machine *m, uint32_t every, uint32_t window)
 {
     if (!m->trace)
         return 0;
@@ -26,6 +26,15 @@ int access_rec_start(struct machine *m)
         return -1;
     }
     access_encoder_init(m->rec, &m->events.next_seq, trace_access_block, m->trace);
+    if (every) {
+        access_encoder_sample(m->rec, every, window);
+        if (trace_access_sampling(m->trace, every, window, NULL)) {
+            free(m->rec);
+            m->rec = NULL;
+            snprintf(m->error, sizeof m->error, "%s", trace_error(m->trace));
+            return -1;
+        }
+    }
     if (event_stream_add_sink(&m->events, m->rec, mark_event)) {
         free(m->rec);
         m->rec = NULL;
@@ -39,7 +48,10 @@ int access_rec_finish(struct machine *m)
 {
     if (!m->rec)
         return 0;
+    uint64_t seen = access_encoder_seen(m->rec);     /* before the last block goes */
     int rc = access_encoder_finish(m->rec) || m->rec->failed ? -1 : 0;
+    if (!rc && m->rec->every && trace_access_sampling(m->trace, m->rec->every, m->rec->window, &seen))
+        rc = -1;
     event_stream_remove_sink(&m->events, m->rec);
     free(m->rec);
     m->rec = NULL;

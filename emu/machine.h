@@ -146,8 +146,10 @@ int  machine_interrupted(struct machine *m);
 
 /* access_rec.c: --trace accesses — the CPU's accesses encoded into the
  * trace's access_blocks, with a marker at each syscall enter and fault
- * begin.  start: 0, or -1 with m->error; finish flushes the last block. */
-int  access_rec_start(struct machine *m);
+ * begin; every > 0 keeps one window of window accesses in every (--sample)
+ * and records that in access_sampling.  start: 0, or -1 with m->error;
+ * finish flushes the last block. */
+int  access_rec_start(struct machine *m, uint32_t every, uint32_t window);
 int  access_rec_finish(struct machine *m);
 
 /* syscall_entry.c: the system-call gate (int 0x80, or sysenter with the

@@ -29,6 +29,7 @@
 #include <time.h>
 #include "emu/memsim.h"
 #include "emu/cli.h"
+#include "common/access_stream.h"
 #include "common/size.h"
 #include "kernel-model/snapshot.h"
 #include "replay/replay.h"
@@ -73,6 +74,10 @@ void usage(FILE *f)
         "                   default = all but accesses; all; none = only the run row, its\n"
         "                   inputs, processes and stats.  replay needs syscalls,faults,walks,\n"
         "                   allocs,vmas,tlb\n"
+        "  --sample N[:W] keep one window of W accesses (default 10000) in N of the access\n"
+        "                 stream (needs --trace accesses): window k is measured when\n"
+        "                 k %% N == N-1, the window before it is its warm-up, the rest is not\n"
+        "                 recorded; replay --stats then estimates from the measured windows\n"
         "  --snapshot-every N  cycles between snapshots of memory (free pages per order,\n"
         "                 RSS, page tables); 0: only at exit; auto (default): 5000,\n"
         "                 doubled after every 64\n"
@@ -195,7 +200,31 @@ static void print_summary(const struct memsim_options *o, const struct memsim_re
 
 enum { O_DB = 256, O_NOTRACE, O_RAM, O_SEED, O_ROOT, O_ENVCLEAR, O_SUMMARY, O_HELP,
        O_CPU, O_CPUCFG, O_STATS, O_ENGINE, O_PAGING, O_EPOCH, O_STRACE, O_TRACE,
-       O_SNAPSHOT_EVERY };
+       O_SNAPSHOT_EVERY, O_SAMPLE };
+
+/* --sample N[:W]: N from 1 to SAMPLE_MAX_EVERY, W (accesses a window,
+ * default ACCESS_SAMPLE_WINDOW) from SAMPLE_MIN_WINDOW to SAMPLE_MAX_WINDOW. */
+#define SAMPLE_MAX_EVERY  1000000u
+#define SAMPLE_MIN_WINDOW 100u
+#define SAMPLE_MAX_WINDOW 1000000000u
+
+static int parse_sample(const char *arg, uint32_t *every, uint32_t *window)
+{
+    char n[24];
+    const char *colon = strchr(arg, ':');
+    size_t len = colon ? (size_t)(colon - arg) : strlen(arg);
+    uint64_t e, w = ACCESS_SAMPLE_WINDOW;
+    if (len >= sizeof n)
+        return -1;
+    memcpy(n, arg, len);
+    n[len] = 0;
+    if (parse_decimal(n, &e) || e < 1 || e > SAMPLE_MAX_EVERY ||
+        (colon && (parse_decimal(colon + 1, &w) || w < SAMPLE_MIN_WINDOW || w > SAMPLE_MAX_WINDOW)))
+        return -1;
+    *every = (uint32_t)e;
+    *window = (uint32_t)w;
+    return 0;
+}
 
 /* --epoch's limit: the last second of year 9999, so that epoch plus model
  * time fits every clock and date(1) can print it. */
@@ -242,6 +271,14 @@ static int run_option(struct run_args *a, int c, const char *arg)
                    a->o.snapshot_every == SNAPSHOT_EVERY_AUTO) {
             fprintf(stderr, "memsim: --snapshot-every %s: expected a number of cycles "
                     "(0: only at exit) or auto\n", arg);
+            return MEMSIM_EXIT_USAGE;
+        }
+        return 0;
+    case O_SAMPLE:
+        if (parse_sample(arg, &a->o.sample_every, &a->o.sample_window)) {
+            fprintf(stderr, "memsim: --sample %s: expected N or N:W, one window of W accesses "
+                    "in N (N 1..%u, W %u..%u, default %u)\n", arg, SAMPLE_MAX_EVERY,
+                    SAMPLE_MIN_WINDOW, SAMPLE_MAX_WINDOW, ACCESS_SAMPLE_WINDOW);
             return MEMSIM_EXIT_USAGE;
         }
         return 0;
@@ -312,6 +349,7 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
         { "paging", required_argument, 0, O_PAGING }, { "epoch", required_argument, 0, O_EPOCH },
         { "trace", required_argument, 0, O_TRACE },
         { "snapshot-every", required_argument, 0, O_SNAPSHOT_EVERY },
+        { "sample", required_argument, 0, O_SAMPLE },
         { 0, 0, 0, 0 },
     };
     int c, rc;
@@ -333,6 +371,11 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
         }
         if ((rc = run_option(a, c, optarg)))
             return rc;
+    }
+    if (a->o.sample_every && (!a->o.db_path || !(a->o.trace_level & TRACE_ACCESSES))) {
+        fprintf(stderr, "memsim: --sample samples the access stream: it needs --trace accesses "
+                "(or all) and a trace\n");
+        return MEMSIM_EXIT_USAGE;
     }
     if (optind >= argc) {
         fprintf(stderr, "memsim: run: no program given\n");
@@ -378,15 +421,18 @@ static int cmd_run(int argc, char **argv)
     o->program = argv[optind];
     o->argv = argv + optind;
     o->argc = argc - optind;
-    /* The options a run's outcome depends on; the snapshot interval only
-     * where it is not the default (auto), so default runs read the same. */
-    char every[40] = "";
+    /* The options a run's outcome depends on; the snapshot interval and
+     * the sampling only where they are not the default (auto, none), so
+     * default runs read the same. */
+    char every[40] = "", sample[40] = "";
     if (o->snapshot_every != SNAPSHOT_EVERY_AUTO)
         snprintf(every, sizeof every, " snapshot-every=%llu", (unsigned long long)o->snapshot_every);
-    snprintf(options_text, sizeof options_text, "ram=%llu seed=%llu root=%s paging=%s cpu=%s%s%s%s",
+    if (o->sample_every)
+        snprintf(sample, sizeof sample, " sample=%u:%u", o->sample_every, o->sample_window);
+    snprintf(options_text, sizeof options_text, "ram=%llu seed=%llu root=%s paging=%s cpu=%s%s%s%s%s",
              (unsigned long long)o->ram_bytes, (unsigned long long)o->seed, o->root,
              o->paging == PAGING_PAE ? "pae" : "2level", cpu.name,
-             a.cpu_file ? " cpu-config=" : "", a.cpu_file ? a.cpu_file : "", every);
+             a.cpu_file ? " cpu-config=" : "", a.cpu_file ? a.cpu_file : "", every, sample);
     o->options_text = options_text;
 
     struct memsim_result r;

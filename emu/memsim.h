@@ -33,6 +33,8 @@ struct memsim_options {
     uint64_t ram_bytes;         /* --ram, default 256 MiB */
     const char *db_path;        /* --db, default "memsim.db"; NULL: no trace */
     uint32_t trace_level;       /* --trace: trace_level_bits the trace records */
+    uint32_t sample_every;      /* --sample N[:W]: the access stream keeps one window */
+    uint32_t sample_window;     /* in N of W accesses (0: all of it; common/access_stream.h) */
     uint64_t snapshot_every;    /* --snapshot-every: cycles between snapshots, 0 only
                                    at exit, SNAPSHOT_EVERY_AUTO the adaptive default
                                    (kernel-model/snapshot.h) */

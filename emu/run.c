@@ -195,7 +195,7 @@ static int machine_create(struct machine *m, const struct memsim_options *opt,
         snprintf(err, errlen, "%s", m->error);
         return MEMSIM_EXIT_INTERNAL;
     }
-    if ((opt->trace_level & TRACE_ACCESSES) && access_rec_start(m)) {
+    if ((opt->trace_level & TRACE_ACCESSES) && access_rec_start(m, opt->sample_every, opt->sample_window)) {
         snprintf(err, errlen, "%s", m->error);
         return MEMSIM_EXIT_INTERNAL;
     }

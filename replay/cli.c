@@ -11,6 +11,19 @@
 #include "replay/replay.h"
 #include "trace/stats_print.h"
 
+/* The label of a sampled stream's counters (run --sample N[:W]). */
+static void print_sampled(const struct replay_report *rep, FILE *f)
+{
+    fprintf(f, "\n SAMPLED (run --sample %u:%u): %" PRIu64 " measured windows of %u accesses, "
+            "%" PRIu64 " accesses measured", rep->sample_period, rep->sample_window,
+            rep->sample_windows, rep->sample_window, rep->sample_measured);
+    if (rep->sample_accesses)
+        fprintf(f, " of %" PRIu64 " (%.2f%%)", rep->sample_accesses,
+                100.0 * (double)rep->sample_measured / (double)rep->sample_accesses);
+    fprintf(f, ".\n The counts below are the measured windows' only (not scaled); ratios, "
+            "miss rates and CPI are the sampled estimate of the whole run's.\n");
+}
+
 /* `memsim replay [--ram SIZE] [--paging MODE] [--expect-same] [--db OUT]
  * [--stats] [--cpu NAME] [--cpu-config FILE] TRACE` (a trace database or an
  * events file; the last three simulate its access stream): exit 0
@@ -69,6 +82,8 @@ int replay_main(int argc, char **argv)
     } else {
         fputs(rep.text, stdout);
     }
+    if (rep.nr_stats && o.stats && rep.sample_period)
+        print_sampled(&rep, stderr);
     if (rep.nr_stats && o.stats)            /* where `memsim run --stats` prints them */
         stats_print(rep.stats, rep.nr_stats, stderr);
     return rc;

@@ -215,6 +215,16 @@ static double now_seconds(void)
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* OUT's runs totals: a sampled stream's are its measured windows' (as its
+ * stats), not the warm-up's too. */
+static uint64_t sampled_total(const struct replay_report *rep, const char *name, uint64_t whole)
+{
+    for (unsigned i = 0; rep->sample_period && i < rep->nr_stats; i++)
+        if (!strcmp(rep->stats[i].name, name))
+            return (uint64_t)rep->stats[i].value;
+    return whole;
+}
+
 int replay_run(sqlite3 *db, const struct replay_options *opt, struct replay_report *rep,
                char *err, size_t errlen)
 {
@@ -266,8 +276,22 @@ int replay_run(sqlite3 *db, const struct replay_options *opt, struct replay_repo
         drive(rp);
     else if (sim_drive(rp, db, err, errlen))
         goto out;
-    if (rp->sim)
+    if (rp->sim) {
         rep->nr_stats = sim_stats(rp, db, rep->stats, TIMING_MAX_STATS);
+        rep->sample_period = rp->sample.how.period;
+        rep->sample_window = rp->sample.how.window;
+        rep->sample_accesses = rp->sample.how.accesses;
+        rep->sample_measured = rp->sample.measured;
+        rep->sample_windows = rp->sample.windows;
+        /* OUT's stats are a sampled stream's: say so in OUT (memsim diff reads it) */
+        if (rp->out && rep->sample_period &&
+            (trace_access_sampling(rp->out, rep->sample_period, rep->sample_window, NULL) ||
+             trace_access_sampling(rp->out, rep->sample_period, rep->sample_window,
+                                   &rep->sample_accesses))) {
+            snprintf(err, errlen, "--db: %s", trace_error(rp->out));
+            goto out;
+        }
+    }
     for (unsigned i = 0; rp->out && i < rep->nr_stats; i++)
         if (!rep->stats[i].ratio)
             trace_stat(rp->out, rp->t->pid, rep->stats[i].name, (uint64_t)rep->stats[i].value);    /* The recording ends with the last input's outcomes: the model's
@@ -275,7 +299,8 @@ int replay_run(sqlite3 *db, const struct replay_options *opt, struct replay_repo
     rp->c.stop = 1;
     if (rp->out)                        /* the teardown is not recorded either */
         event_stream_remove_sink(&rp->events, rp->out);
-    if (replay_out_end(rp->out, rp->t, rp->tm.icount, rp->tm.cycles, now_seconds() - t0, err, errlen)) {
+    if (replay_out_end(rp->out, rp->t, sampled_total(rep, "instructions", rp->tm.icount),
+                       sampled_total(rep, "cycles", rp->tm.cycles), now_seconds() - t0, err, errlen)) {
         rp->out = NULL;
         goto out;
     }

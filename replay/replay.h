@@ -53,6 +53,12 @@ struct replay_report {
     char text[REPLAY_TEXT];     /* the first divergence(s), ready to print */
     struct timing_stat stats[TIMING_MAX_STATS];   /* the simulated run's counters */
     unsigned nr_stats;          /* 0: no simulation */
+    /* A sampled stream (run --sample N[:W]): stats are the measured windows'
+     * sums, cpi their estimate.  sample_period 0: not sampled. */
+    uint32_t sample_period, sample_window;
+    uint64_t sample_measured;   /* accesses in the measured windows */
+    uint64_t sample_accesses;   /* every access of the recorded run (0: unknown) */
+    uint64_t sample_windows;    /* measured windows */
 };
 
 /* Replay the run recorded in db.  REPLAY_OK / REPLAY_DIVERGED /

@@ -12,6 +12,19 @@
 #include "trace/trace.h"
 #include "mmu/timing.h"
 #include "replay/recorded.h"
+#include "trace/access_stream.h"
+
+/* A sampled access stream (`run --sample`, sim.c): the counters of the
+ * measured windows summed; warm-up windows only warm the TLBs and caches. */
+struct sim_sample {
+    struct access_sampling how;         /* N, W, the run's accesses */
+    uint64_t measured, warmup;          /* accesses simulated in each phase */
+    uint64_t windows;                   /* measured windows */
+    struct timing_stat at[TIMING_MAX_STATS];    /* at the open window's start */
+    double sum[TIMING_MAX_STATS];
+    unsigned n;
+    int open;                           /* a measured window is being simulated */
+};
 
 struct replay {
     struct recorded r;
@@ -25,6 +38,7 @@ struct replay {
     struct timing tm;
     struct cpu_config cpu;              /* the simulated CPU (sim only) */
     int sim;
+    struct sim_sample sample;           /* how.period 0: the whole stream */
     const struct input *current;        /* the input being re-driven */
     size_t next_map;                    /* the next file_maps row to serve */
     struct vm_file **files;             /* placeholders, one per (dev, ino) */

@@ -16,6 +16,15 @@
  * Each input costs what the CPU charged for it (a system call's entry and
  * exit; a fault's cost comes through kernel.timing), and resets the front
  * end's line, as emu does after every syscall and fault.
+ *
+ * A sampled stream (`run --sample N[:W]`) holds only some windows, each
+ * block tagged measured or warmup: before a window's first block every
+ * input that began before it (the gap's, whose markers were not recorded)
+ * is driven, so the page tables are the recorded run's; the TLBs and caches
+ * keep what the last window left (stale across the gap) and the warm-up
+ * window refreshes them.  The counters are snapshot at each measured
+ * window's start and end and the differences summed (sim_sample): the
+ * gap's inputs and the warm-up's accesses are not counted.
  */
 #include <sqlite3.h>
 #include <stdio.h>
@@ -32,6 +41,8 @@ struct sim {
     int user;                   /* the access being translated is the guest's */
     int broken;                 /* the stream disagrees with the inputs */
     uint64_t idx;               /* accesses simulated */
+    uint64_t window;            /* a sampled stream: the window being simulated */
+    int started;                /* a sampled stream: a window was begun */
 };
 
 int sim_configure(struct replay *rp, const char *cpu, const char *cpu_config,
@@ -163,20 +174,73 @@ static void sim_record(struct sim *s, const struct access_record *r)
     }
 }
 
+/* The counters now, as --stats lists them (decode_misses left 0). */
+static unsigned sample_counters(const struct replay *rp, struct timing_stat *out)
+{
+    return timing_collect_stats(&rp->tm, 0, out, TIMING_MAX_STATS);
+}
+
+/* A measured window ends: what it counted is added to the sums. */
+static void sample_close(struct replay *rp)
+{
+    struct sim_sample *sm = &rp->sample;
+    struct timing_stat now[TIMING_MAX_STATS];
+    if (!sm->open)
+        return;
+    sm->n = sample_counters(rp, now);
+    for (unsigned i = 0; i < sm->n; i++)
+        sm->sum[i] += now[i].value - sm->at[i].value;
+    sm->windows++;
+    sm->open = 0;
+}
+
+/* A sampled block: a new window first closes the last one, drives the
+ * inputs that began before the block (the gap's) and, if it is measured,
+ * takes the counters at its start. */
+static void sample_block(struct sim *s, const struct access_blocks *b)
+{
+    struct replay *rp = s->rp;
+    if (b->phase == ACCESS_PHASE_MEASURED)
+        rp->sample.measured += b->n;
+    else
+        rp->sample.warmup += b->n;
+    if (s->started && b->window == s->window)
+        return;
+    sample_close(rp);
+    if (!s->started || b->window != s->window + 1)
+        rp->tm.fetch_line = UINT32_MAX;         /* a gap: the front end's line is long gone */
+    s->started = 1;
+    s->window = b->window;
+    if (b->first_seq)
+        drive_through(s, b->first_seq - 1);
+    if (b->phase == ACCESS_PHASE_MEASURED) {
+        rp->sample.n = sample_counters(rp, rp->sample.at);
+        for (unsigned i = 0; !b->window && i < rp->sample.n; i++)
+            rp->sample.at[i].value = 0;     /* the run's start (N = 1): boot and exec count */
+        rp->sample.open = 1;
+    }
+}
+
 int sim_drive(struct replay *rp, sqlite3 *db, char *err, size_t errlen)
 {
     struct sim s = { .rp = rp, .user = 1 };
     struct access_blocks b;
     struct access_record r;
     int rc, got = 0;
+    access_sampling_read(db, &rp->sample.how);
     if (access_blocks_open(db, &b, err, errlen))
         return -1;
     while ((rc = access_blocks_next(&b, &s.d, err, errlen)) == 1) {
+        if (b.phase != ACCESS_PHASE_ALL)
+            sample_block(&s, &b);
+        if (rp->c.stop || task_dead(rp->t))
+            break;
         while (!s.broken && !rp->c.stop && !task_dead(rp->t) && (got = access_decode(&s.d, &r)) == 1)
             sim_record(&s, &r);
         if (got < 0 || s.broken || rp->c.stop || task_dead(rp->t))
             break;
     }
+    sample_close(rp);
     access_blocks_close(&b);
     if (rc < 0)
         return -1;
@@ -211,5 +275,24 @@ static uint64_t recorded_decode_misses(sqlite3 *db)
 
 unsigned sim_stats(const struct replay *rp, sqlite3 *db, struct timing_stat *out, unsigned max)
 {
-    return timing_collect_stats(&rp->tm, recorded_decode_misses(db), out, max);
+    const struct sim_sample *sm = &rp->sample;
+    unsigned n = timing_collect_stats(&rp->tm, recorded_decode_misses(db), out, max);
+    if (!sm->how.period)
+        return n;
+    /* sampled: the measured windows' sums, the ratios recomputed from them;
+     * decode_misses stays the recorded run's (the stream does not replay it) */
+    double insns = 0, cycles = 0;
+    for (unsigned i = 0; i < n && i < sm->n; i++) {
+        if (!strcmp(out[i].name, "decode_misses"))
+            continue;
+        out[i].value = out[i].ratio ? 0 : sm->sum[i];
+        if (!strcmp(out[i].name, "instructions"))
+            insns = out[i].value;
+        else if (!strcmp(out[i].name, "cycles"))
+            cycles = out[i].value;
+    }
+    for (unsigned i = 0; i < n; i++)
+        if (!strcmp(out[i].name, "cpi"))
+            out[i].value = insns ? cycles / insns : 0;
+    return n;
 }

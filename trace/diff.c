@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "common/errmsg.h"
+#include "trace/access_stream.h"
 #include "trace/diff.h"
 #include "trace/outcome.h"
 
@@ -218,6 +219,31 @@ static void levels_note(sqlite3 *a, sqlite3 *b, FILE *out)
     free(lb);
 }
 
+/* 1 if db is what `memsim replay --db OUT` wrote (runs.replay_of). */
+static int is_replay(sqlite3 *db)
+{
+    sqlite3_stmt *s;
+    int yes = 0;
+    if (sqlite3_prepare_v2(db, "SELECT 1 FROM runs WHERE replay_of IS NOT NULL LIMIT 1", -1, &s,
+                           NULL) == SQLITE_OK)
+        yes = sqlite3_step(s) == SQLITE_ROW;
+    sqlite3_finalize(s);
+    return yes;
+}
+
+/* A replay's counters from a sampled access stream (run --sample): its
+ * cycles and cache counts are the measured windows' only, their ratios an
+ * estimate, so neither compares exactly.  (A sampled recording's own stats
+ * are the CPU's, complete.) */
+static void sampled_note(sqlite3 *db, const char *which, FILE *out)
+{
+    struct access_sampling sm;
+    if (access_sampling_read(db, &sm) && is_replay(db))
+        fprintf(out, "\nnote: %s simulated a sampled access stream (--sample %u:%u): its stats are "
+                "the measured windows' counts, its rates and CPI an estimate, not exact\n", which,
+                sm.period, sm.window);
+}
+
 static void read_error(sqlite3 *db, const char *name, char *err, size_t errlen)
 {
     set_err(err, errlen, "%s: %s: %s", name, sqlite3_errcode(db) == SQLITE_CORRUPT
@@ -250,6 +276,8 @@ int trace_diff(sqlite3 *a, sqlite3 *b, const char *name_a, const char *name_b, F
     }
     totals_print(&ts, name_a, name_b, out);
     levels_note(a, b, out);
+    sampled_note(a, "A", out);
+    sampled_note(b, "B", out);
     rc = sequences_print(&la, &lb, out);
 out:
     free(ts.t);

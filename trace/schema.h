@@ -177,7 +177,11 @@
     " exec_stack INTEGER, uid INTEGER, gid INTEGER, max_map_count INTEGER);" \
     "CREATE TABLE exec_segments(run INTEGER, idx INTEGER, vaddr INTEGER,"    \
     " memsz INTEGER, offset INTEGER, filesz INTEGER, prot INTEGER);"         \
-    "CREATE TABLE access_blocks(seq_first INTEGER, n INTEGER, data BLOB);"   \
+    "CREATE TABLE access_blocks(seq_first INTEGER, n INTEGER, data BLOB,"    \
+    " window_idx INTEGER, phase TEXT CHECK(" TRACE_EQ("phase", "measured")    \
+    TRACE_OR("phase", "warmup") "));"                                        \
+    "CREATE TABLE access_sampling(period INTEGER, window_accesses INTEGER,"  \
+    " accesses INTEGER);"                                                    \
     TRACE_VIEWS
 
 /* Memory over time, long format: one row per value of a snapshot (kernel-
@@ -311,7 +315,7 @@
     " memsim_version, epoch, size, ram, paging, cpu, seed, root, cpu_config,"\
     " replay_of, hz, trace_level)"                                           \
     " VALUES(?,?,?,?,?,'" TRACE_MEMSIM_VERSION "',?,?,?,?,?,?,?,?,?,?,?)"
-#define TRACE_INSERT_ACCESS  "INSERT INTO access_blocks VALUES(?,?,?)"
+#define TRACE_INSERT_ACCESS  "INSERT INTO access_blocks VALUES(?,?,?,?,?)"
 #define TRACE_INSERT_INPUT   "INSERT INTO run_inputs VALUES(?,?,?,?,?,?)"
 #define TRACE_UPDATE_RUN                                                     \
     "UPDATE runs SET instructions=?, cycles=?, exit_status=?, exit_reason=?,"\
