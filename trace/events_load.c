@@ -515,7 +515,7 @@ int events_load(const char *path, sqlite3 **db, char *err, size_t errlen)
         fail(&l, "cannot create the trace: %s", sqlite3_errmsg(l.db));
     else
         rc = load_lines(&l, in);
-    if (!rc && sqlite3_exec(l.db, "COMMIT;" TRACE_CLOSE_SQL, NULL, NULL, NULL))
+    if (!rc && sqlite3_exec(l.db, "COMMIT;" TRACE_INDEXES_SQL, NULL, NULL, NULL))
         rc = fail(&l, "%s", sqlite3_errmsg(l.db));
     fclose(in);
     for (int i = 0; i < l.ncached; i++) {

@@ -93,9 +93,9 @@
 #define TRACE_SNAPSHOT_METRICS_SQL(c) "(" TRACE_EQ(c, "free-pages")          \
     TRACE_OR(c, "rss") TRACE_OR(c, "pgtable-pages") ")"
 
-/* No indexes on the event tables during the run: each is keyed by seq (the
- * rowid), which arrives in increasing order, so inserts append; the
- * indexes are built at close (TRACE_CLOSE_SQL).  processes has an index from
+/* Each event table is keyed by seq (the rowid), which arrives in
+ * increasing order, so inserts append; the few other indexes
+ * (TRACE_INDEXES_SQL) are kept by the writer thread.  processes has an index from
  * the start: a process's exit updates its row, and processes are few.
  * Views are evaluated only when queried.  syscalls.errno and .result are
  * generated (VIRTUAL: computed when read, not stored) from ret; pragma
@@ -262,9 +262,12 @@
     " COUNT(errno) AS errors FROM syscalls"                                  \
     " GROUP BY nr, name ORDER BY count DESC, nr;"
 
-/* Run by trace_close() when every row made it (and by the events loader):
- * the indexes of the event tables, built once at the end so that inserts
- * stay appends.  allocations_pfn serves "which allocation gave the frame
+/* The indexes of the event tables.  A run's trace creates them with the
+ * schema and its writer thread keeps them as rows go in (trace_open): that
+ * costs the writer thread, which has room beside the guest, instead of a
+ * build at close on the thread that waits for it (zero_read: ~150 ms of a
+ * 0.5 s run); a killed run's trace has them too.  The events loader, on
+ * one thread, builds them once after its inserts.  allocations_pfn serves "which allocation gave the frame
  * of this fault" (by pfn) and the allocation_lifetimes view (pfn, ord,
  * seq); faults_page faults per page (query `address >> 12`, the indexed
  * expression); translations_pid_page walks per process and page;
@@ -272,7 +275,7 @@
  * in seq order, so replay reads the few walks that are outcomes without
  * stepping through every guest TLB miss (a partial index: only the caused
  * walks are in it). */
-#define TRACE_CLOSE_SQL                                                      \
+#define TRACE_INDEXES_SQL                                                      \
     "CREATE INDEX allocations_pfn ON allocations(pfn, ord, seq);"          \
     "CREATE INDEX faults_page ON faults(pid, address >> 12);"                \
     "CREATE INDEX translations_pid_page ON translations(pid, vaddr >> 12);"  \

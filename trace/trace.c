@@ -90,7 +90,7 @@ static int prepare(struct trace *t, int i)
 static int setup_db(struct trace *t)
 {
     char *msg = NULL;
-    if (sqlite3_exec(t->db, TRACE_PRAGMAS TRACE_SCHEMA, NULL, NULL, &msg) != SQLITE_OK) {
+    if (sqlite3_exec(t->db, TRACE_PRAGMAS TRACE_SCHEMA TRACE_INDEXES_SQL, NULL, NULL, &msg) != SQLITE_OK) {
         trace_fail(t, "cannot create", msg ? msg : sqlite3_errmsg(t->db));
         sqlite3_free(msg);
         return -1;
@@ -165,9 +165,6 @@ int trace_close(struct trace *t, char *err, size_t errlen)
     trace_queue_stop(t->q);             /* every queued event written, the thread ended */
     t->q = NULL;
     trace_flush_rows(t);
-    if (t->db && !t->failed &&
-        sqlite3_exec(t->db, TRACE_CLOSE_SQL, NULL, NULL, NULL) != SQLITE_OK)
-        trace_fail(t, "cannot write", sqlite3_errmsg(t->db));
     /* Derived data: a log that could not be completed is dropped, and a
      * replay reads the rows. */
     if (t->db && !t->failed && replay_log_finish(t->rlog))

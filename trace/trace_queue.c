@@ -36,6 +36,7 @@ struct trace_queue {
     struct chunk *full, **full_end; /* waiting for the writer, oldest first */
     struct chunk *spare;            /* written, free for the producer */
     int busy;                       /* the writer holds a chunk */
+    int syncing;                    /* the producer writes: the writer takes none */
     int stop;
     pthread_t thread;
 };
@@ -120,9 +121,9 @@ static void *writer_main(void *arg)
     struct trace_queue *q = arg;
     pthread_mutex_lock(&q->lock);
     for (;;) {
-        while (!q->full && !q->stop)
+        while ((!q->full || q->syncing) && !q->stop)
             pthread_cond_wait(&q->work, &q->lock);
-        if (!q->full)
+        if (!q->full || q->syncing)
             break;                          /* stopped with nothing left */
         struct chunk *c = q->full;
         if (!(q->full = c->next))
@@ -135,8 +136,7 @@ static void *writer_main(void *arg)
         q->spare = c;
         q->busy = 0;
         pthread_cond_signal(&q->room);
-        if (!q->full)
-            pthread_cond_signal(&q->idle);
+        pthread_cond_signal(&q->idle);
     }
     pthread_mutex_unlock(&q->lock);
     return NULL;
@@ -160,14 +160,42 @@ static void hand_off(struct trace_queue *q)
     pthread_mutex_unlock(&q->lock);
 }
 
+/*
+ * The producer writes what waits itself, in order: the chunk the writer is
+ * on (if any) is finished first, then the full ones and the current one
+ * are written on this thread.  Waking the writer to do it and waiting for
+ * it would cost two thread switches per sync (milliseconds on a loaded or
+ * virtual machine), and a short run then never wakes the writer at all.
+ */
 void trace_queue_sync(struct trace_queue *q)
 {
     if (!q)
         return;
-    hand_off(q);
     pthread_mutex_lock(&q->lock);
-    while (q->full || q->busy)
+    q->syncing = 1;
+    while (q->busy)
         pthread_cond_wait(&q->idle, &q->lock);
+    struct chunk *list = q->full;
+    q->full = NULL;
+    q->full_end = &q->full;
+    pthread_mutex_unlock(&q->lock);
+    struct chunk *done = NULL;
+    while (list) {
+        struct chunk *c = list;
+        list = c->next;
+        write_chunk(q, c);
+        c->next = done;
+        done = c;
+    }
+    write_chunk(q, q->cur);
+    pthread_mutex_lock(&q->lock);
+    while (done) {
+        struct chunk *c = done;
+        done = c->next;
+        c->next = q->spare;
+        q->spare = c;
+    }
+    q->syncing = 0;
     pthread_mutex_unlock(&q->lock);
 }
 

@@ -13,8 +13,9 @@
  * Contract:
  *   - One producer thread (the caller of put/sync/stop) and the one writer
  *     thread the queue starts; the write callback runs only on the writer
- *     thread, or on the producer's thread while the writer is idle (an
- *     event too big for a chunk).
+ *     thread, or on the producer's thread while the writer is held idle
+ *     (trace_queue_sync writes what waits itself; an event too big for a
+ *     chunk).
  *   - After trace_queue_sync() returns, every event put before it has been
  *     written and the writer is idle until the next put: the producer may
  *     use what the writer uses (the database) until then.

@@ -194,7 +194,7 @@ for sig in INT TERM; do
     valid "sig$sig.db"
     n=$(q "sig$sig.db" "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN
         ('faults_page', 'allocations_pfn', 'translations_pid_page', 'translations_caused')")
-    [ "$n" = 4 ] || problem "$n of the 4 close-time indexes"
+    [ "$n" = 4 ] || problem "$n of the 4 indexes"
     rollback_mode "sig$sig.db"
     verdict "SIG$sig"
 done

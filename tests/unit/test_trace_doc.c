@@ -1,7 +1,7 @@
 /*
  * test_trace_doc.c — docs/TRACE_SCHEMA.md documents exactly the tables,
  * views and columns a trace has: the ones a fresh trace (trace_open +
- * trace_close, so the close-time indexes and every view exist) lists in
+ * trace_close, so the indexes and every view exist) lists in
  * sqlite_master and pragma table_xinfo (generated columns included), in
  * their order, and the title's schema_version is TRACE_SCHEMA_VERSION.
  *

@@ -56,7 +56,7 @@ static const char *seg_result_of(unsigned i) { return (const char *[]){ "ok", "#
 int main(void)
 {
     char *msg = NULL;
-    if (sqlite3_open(":memory:", &db) || sqlite3_exec(db, TRACE_SCHEMA TRACE_CLOSE_SQL, NULL, NULL, &msg)) {
+    if (sqlite3_open(":memory:", &db) || sqlite3_exec(db, TRACE_SCHEMA TRACE_INDEXES_SQL, NULL, NULL, &msg)) {
         printf("schema: %s\n", msg ? msg : sqlite3_errmsg(db));
         return 1;
     }
