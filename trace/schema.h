@@ -270,7 +270,9 @@
  * one thread, builds them once after its inserts.  allocations_pfn serves "which allocation gave the frame
  * of this fault" (by pfn) and the allocation_lifetimes view (pfn, ord,
  * seq); faults_page faults per page (query `address >> 12`, the indexed
- * expression); translations_pid_page walks per process and page;
+ * expression); translations_pid walks per process, in seq order (kept
+ * cheaply: a process's walks append to its range; an index by page would
+ * take a random insert per walk, ~3x the writer's cost on walk-heavy runs);
  * translations_caused the walks something caused (a fault, a system call)
  * in seq order, so replay reads the few walks that are outcomes without
  * stepping through every guest TLB miss (a partial index: only the caused
@@ -278,7 +280,7 @@
 #define TRACE_INDEXES_SQL                                                      \
     "CREATE INDEX allocations_pfn ON allocations(pfn, ord, seq);"          \
     "CREATE INDEX faults_page ON faults(pid, address >> 12);"                \
-    "CREATE INDEX translations_pid_page ON translations(pid, vaddr >> 12);"  \
+    "CREATE INDEX translations_pid ON translations(pid);"                   \
     "CREATE INDEX translations_caused ON translations(seq) WHERE cause > 0;"
 
 /* The one table of schema 7 whose columns schema 8 changed rather than

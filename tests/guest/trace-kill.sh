@@ -193,7 +193,7 @@ for sig in INT TERM; do
     [ "$row" = "$want,interrupted,1" ] || problem "runs row '$row', expected '$want,interrupted,1'"
     valid "sig$sig.db"
     n=$(q "sig$sig.db" "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN
-        ('faults_page', 'allocations_pfn', 'translations_pid_page', 'translations_caused')")
+        ('faults_page', 'allocations_pfn', 'translations_pid', 'translations_caused')")
     [ "$n" = 4 ] || problem "$n of the 4 indexes"
     rollback_mode "sig$sig.db"
     verdict "SIG$sig"
