@@ -320,26 +320,33 @@ enum fault_result do_page_fault(struct mm_struct *mm, uint32_t address,
     return r;
 }
 
+enum fault_result faultin_range(struct mm_struct *mm, uint32_t start, uint32_t end, int write)
+{
+    for (uint32_t va = start; va < end; va += PAGE_SIZE) {
+        pte_t *pte = pte_offset(mm, va);
+        uint64_t pv = pte ? pte_read(mm->k, pte) : 0;
+        if ((pv & _PAGE_PRESENT) && (!write || (pv & _PAGE_RW)))
+            continue;
+        uint32_t ec = X86_PF_USER | (write ? X86_PF_WRITE : 0) |
+                      ((pv & _PAGE_PRESENT) ? X86_PF_PROT : 0);
+        enum fault_result r = do_page_fault(mm, va, ec, write ? MMU_WRITE : MMU_READ, 0);
+        if (r != FAULT_OK)
+            return r;
+    }
+    return FAULT_OK;
+}
+
 enum fault_result mm_populate(struct mm_struct *mm, uint32_t start, uint32_t end)
 {
     const struct vm_area_struct *v;
     for_each_vma_range(mm, v, start, end) {
         if (!(v->vm_flags & (VM_READ | VM_WRITE | VM_EXEC)))
             continue;
-        int write = (v->vm_flags & VM_WRITE) != 0;
         uint32_t lo = v->vm_start > start ? v->vm_start : start;
         uint32_t hi = v->vm_end < end ? v->vm_end : end;
-        for (uint32_t va = lo; va < hi; va += PAGE_SIZE) {
-            pte_t *pte = pte_offset(mm, va);
-            uint64_t pv = pte ? pte_read(mm->k, pte) : 0;
-            if ((pv & _PAGE_PRESENT) && (!write || (pv & _PAGE_RW)))
-                continue;
-            uint32_t ec = X86_PF_USER | (write ? X86_PF_WRITE : 0) |
-                          ((pv & _PAGE_PRESENT) ? X86_PF_PROT : 0);
-            enum fault_result r = do_page_fault(mm, va, ec, write ? MMU_WRITE : MMU_READ, 0);
-            if (r != FAULT_OK)
-                return r;
-        }
+        enum fault_result r = faultin_range(mm, lo, hi, (v->vm_flags & VM_WRITE) != 0);
+        if (r != FAULT_OK)
+            return r;
     }
     return FAULT_OK;
 }

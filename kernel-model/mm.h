@@ -51,9 +51,18 @@
 #define VM_GROWSDOWN 0x00000100u
 #define VM_DENYWRITE 0x00000800u
 #define VM_LOCKED    0x00002000u
+#define VM_SEQ_READ  0x00008000u   /* madvise SEQUENTIAL */
+#define VM_RAND_READ 0x00010000u   /* madvise RANDOM */
+#define VM_DONTCOPY  0x00020000u   /* madvise DONTFORK */
 #define VM_LOCKONFAULT 0x00080000u
 #define VM_LOCKED_MASK (VM_LOCKED | VM_LOCKONFAULT)
 #define VM_ACCOUNT   0x00100000u
+#define VM_NORESERVE 0x00200000u   /* MAP_NORESERVE (overcommit is not "never") */
+#define VM_WIPEONFORK 0x02000000u
+#define VM_DONTDUMP  0x04000000u
+#define VM_HUGEPAGE  0x20000000u
+#define VM_NOHUGEPAGE 0x40000000u
+#define VM_MERGEABLE 0x80000000u   /* KSM may merge its pages */
 
 /* mmap prot/flags (asm-generic/mman*.h) */
 #define PROT_NONE_   0x0
@@ -69,7 +78,14 @@
 #define MAP_ANONYMOUS_ 0x20
 #define MAP_GROWSDOWN_ 0x0100
 #define MAP_LOCKED_    0x2000
+#define MAP_NORESERVE_ 0x4000
+#define MAP_POPULATE_  0x8000
+#define MAP_NONBLOCK_  0x10000
 #define MAP_FIXED_NOREPLACE_ 0x100000
+#define MAP_SHARED_VALIDATE_ 0x03
+/* The flags MAP_SHARED_VALIDATE accepts from a file without
+ * mmap_supported_flags (LEGACY_MAP_MASK): not FIXED_NOREPLACE, not SYNC. */
+#define LEGACY_MAP_MASK_ 0x0407f933u
 
 /* A file a VMA maps: pages are read from it on fault (no page cache yet).
  * Like Linux's struct file held by vma->vm_file, it lives as long as a VMA
@@ -314,6 +330,9 @@ enum fault_result do_page_fault(struct mm_struct *mm, uint32_t address,
  * is (Linux's mm_populate, what MAP_POPULATE and mlock do).  Returns 0, or
  * the first failure. */
 enum fault_result mm_populate(struct mm_struct *mm, uint32_t start, uint32_t end);
+/* Fault in every page of [start, end) (inside one VMA) for reading or
+ * writing, whatever the VMA allows: the caller checked (faultin_page). */
+enum fault_result faultin_range(struct mm_struct *mm, uint32_t start, uint32_t end, int write);
 
 /* ---- mappings (mmap.c) ---- */
 /* Returns the address, or a negative errno (as uint32_t cast of -errno). */
@@ -328,6 +347,34 @@ long do_mmap_file(struct mm_struct *mm, uint32_t addr, uint32_t len, uint32_t pr
 long do_munmap(struct mm_struct *mm, uint32_t start, uint32_t len);
 long do_mprotect(struct mm_struct *mm, uint32_t start, uint32_t len, uint32_t prot);
 uint32_t do_brk(struct mm_struct *mm, uint32_t newbrk);     /* returns the (new or old) brk */
+
+/* ---- madvise.c: advice values (asm-generic/mman-common.h) ---- */
+#define MADV_NORMAL_      0u
+#define MADV_RANDOM_      1u
+#define MADV_SEQUENTIAL_  2u
+#define MADV_WILLNEED_    3u
+#define MADV_DONTNEED_    4u
+#define MADV_FREE_        8u
+#define MADV_REMOVE_      9u
+#define MADV_DONTFORK_    10u
+#define MADV_DOFORK_      11u
+#define MADV_MERGEABLE_   12u
+#define MADV_UNMERGEABLE_ 13u
+#define MADV_HUGEPAGE_    14u
+#define MADV_NOHUGEPAGE_  15u
+#define MADV_DONTDUMP_    16u
+#define MADV_DODUMP_      17u
+#define MADV_WIPEONFORK_  18u
+#define MADV_KEEPONFORK_  19u
+#define MADV_COLD_        20u
+#define MADV_PAGEOUT_     21u
+#define MADV_POPULATE_READ_  22u
+#define MADV_POPULATE_WRITE_ 23u
+#define MADV_DONTNEED_LOCKED_ 24u
+#define MADV_COLLAPSE_    25u
+#define MADV_HWPOISON_    100u
+#define MADV_SOFT_OFFLINE_ 101u
+/* madvise(2): 0 or a negative errno, as Linux 6.1's do_madvise. */
 long do_madvise(struct mm_struct *mm, uint32_t start, uint32_t len, uint32_t advice);
 
 /* ---- mremap.c, mlock.c, mincore.c: Linux's errnos, negative ---- */

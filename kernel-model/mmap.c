@@ -67,6 +67,8 @@ static uint32_t calc_vm_flags(uint32_t prot, uint32_t flags)
         vm |= VM_SHARED;
     if (flags & MAP_GROWSDOWN_)
         vm |= VM_GROWSDOWN;
+    if (flags & MAP_NORESERVE_)
+        vm |= VM_NORESERVE;          /* honoured: overcommit is heuristic */
     return vm;
 }
 
@@ -202,17 +204,23 @@ long get_unmapped_area(struct mm_struct *mm, uint32_t addr, uint32_t len, uint32
 static long map_file_check(uint32_t prot, uint32_t flags, const struct mmap_file *file)
 {
     uint32_t type = flags & 0xfu;
-    if (type != MAP_SHARED_ && type != MAP_PRIVATE_ && !(file && type == 3u))
+    if (type != MAP_SHARED_ && type != MAP_PRIVATE_ && !(file && type == MAP_SHARED_VALIDATE_))
         return -EINVAL;
-    if (!file)
-        return 0;
+    if (!file)       /* a shared anonymous mapping cannot grow down */
+        return type == MAP_SHARED_ && (flags & MAP_GROWSDOWN_) ? -EINVAL : 0;
     int shared = type != MAP_PRIVATE_;
+    /* MAP_SHARED_VALIDATE: no flag beyond the legacy ones (no file the
+     * model serves has mmap_supported_flags) */
+    if (type == MAP_SHARED_VALIDATE_ && (flags & ~LEGACY_MAP_MASK_))
+        return -EOPNOTSUPP;
     if (shared && (prot & PROT_WRITE_) && !(file->f_mode & FMODE_WRITE_))
         return -EACCES;
     if (!(file->f_mode & FMODE_READ_))
         return -EACCES;
     if (file->f_mode & FMODE_ZERO_)
-        return 0;
+        return flags & MAP_GROWSDOWN_ ? -EINVAL : 0;
+    if (flags & MAP_GROWSDOWN_)
+        return file->f_mode & FMODE_MMAP_ ? -EINVAL : -ENODEV;
     if (!(file->f_mode & FMODE_MMAP_) || shared)
         return -ENODEV;
     return file->vmf ? 0 : -ENODEV;           /* a caller's bug: no pages to map */
@@ -270,7 +278,9 @@ long do_mmap_file(struct mm_struct *mm, uint32_t addr, uint32_t len, uint32_t pr
     mm_report_vma(mm, VMA_OP_MAP, nv);
     vma_merge_adjacent(mm);
     notify_vma_changed(mm, addr, addr + len);
-    if ((vm_flags & VM_LOCKED_MASK) == VM_LOCKED)
+    /* as do_mmap's *populate: locked, or MAP_POPULATE without MAP_NONBLOCK */
+    if ((vm_flags & VM_LOCKED_MASK) == VM_LOCKED ||
+        (flags & (MAP_POPULATE_ | MAP_NONBLOCK_)) == MAP_POPULATE_)
         mm_populate(mm, addr, addr + len);   /* mmap ignores populate errors */
     return addr;
 }
@@ -301,7 +311,8 @@ long do_munmap(struct mm_struct *mm, uint32_t start, uint32_t len)
 /*
  * The VMA range an mprotect acts on (do_mprotect_pkey up to the loop):
  * PROT_GROWSDOWN extends it down to the start of the VM_GROWSDOWN VMA it
- * starts in; x86 has no VM_GROWSUP.  Every byte must be mapped.
+ * starts in; x86 has no VM_GROWSUP.  start must be mapped; a hole further
+ * on is found by the loop (do_mprotect).
  */
 static long mprotect_range(struct mm_struct *mm, uint32_t *start, uint32_t end, uint32_t grows)
 {
@@ -318,11 +329,6 @@ static long mprotect_range(struct mm_struct *mm, uint32_t *start, uint32_t end, 
         if (grows & PROT_GROWSUP_)
             return -EINVAL;
     }
-    for (uint32_t at = *start; at < end; v = vma_next(mm, v)) {
-        if (!v || v->vm_start > at)
-            return -ENOMEM;                  /* a hole */
-        at = v->vm_end;
-    }
     return 0;
 }
 
@@ -330,7 +336,9 @@ static long mprotect_range(struct mm_struct *mm, uint32_t *start, uint32_t end, 
  * mprotect(2) in Linux's order: both GROWS flags, an unaligned start -EINVAL;
  * len 0 does nothing; the aligned end at or below start (len wrapping past
  * 4 GiB, or rounding to 0) -ENOMEM; unknown prot bits -EINVAL (PROT_SEM is
- * accepted and means nothing on x86); holes -ENOMEM.
+ * accepted and means nothing on x86); start not mapped -ENOMEM.  As
+ * Linux's loop, the VMAs before a hole take the new rights and the call
+ * returns -ENOMEM.  (Was: a hole anywhere refused the whole range.)
  */
 long do_mprotect(struct mm_struct *mm, uint32_t start, uint32_t len, uint32_t prot)
 {
@@ -351,15 +359,20 @@ long do_mprotect(struct mm_struct *mm, uint32_t start, uint32_t len, uint32_t pr
         return err;
     if (vma_split_at(mm, start) || vma_split_at(mm, end))
         return -ENOMEM;
-    struct vm_area_struct *v;
-    for_each_vma_range(mm, v, start, end) {
+    struct vm_area_struct *v = find_vma(mm, start);
+    for (uint32_t at = start; at < end; v = vma_next(mm, v)) {
+        if (!v || v->vm_start != at) {
+            err = -ENOMEM;                   /* a hole: stop there */
+            break;
+        }
         v->vm_flags = (v->vm_flags & ~(uint32_t)(VM_READ | VM_WRITE | VM_EXEC)) | prot;
         mm_report_vma(mm, VMA_OP_PROTECT, v);
         change_protection(mm, v->vm_start, v->vm_end, v->vm_flags);
+        at = v->vm_end;
     }
     vma_merge_adjacent(mm);
     notify_vma_changed(mm, start, end);
-    return 0;
+    return err;
 }
 
 /* Grow the heap from old_end to new_end (both aligned, old_end < new_end):
@@ -425,74 +438,4 @@ uint32_t do_brk(struct mm_struct *mm, uint32_t newbrk)
     }
     mm->brk = newbrk;
     return newbrk;
-}
-
-/* madvise advice values (asm-generic/mman-common.h) */
-#define MADV_DONTNEED_ 4u
-#define MADV_FREE_     8u
-#define MADV_DONTNEED_LOCKED_ 24u
-
-static int madvise_behavior_valid(uint32_t advice)
-{
-    return advice <= 4 || (advice >= 8 && advice <= 25) || advice == 100 || advice == 101;
-}
-
-/* MADV_DONTNEED / MADV_FREE on one VMA's part [lo, hi): drop the private
- * pages, so the next touch demand-zeroes (anonymous) or re-reads the file;
- * shared pages keep their contents, as shmem would. */
-static void madvise_dontneed(struct mm_struct *mm, const struct vm_area_struct *v,
-                             uint32_t lo, uint32_t hi)
-{
-    if (v->vm_flags & VM_SHARED)
-        return;
-    zap_page_range(mm, lo, hi, (v->vm_flags & VM_EXEC) != 0);
-    if (mm->notifier.range_zapped)        /* mmu_notifier_invalidate_range_end */
-        mm->notifier.range_zapped(mm->notifier.ctx, mm, lo, hi);
-}
-
-/*
- * madvise(2) (mm/madvise.c do_madvise for an i386 kernel): unknown advice,
- * an unaligned start, a length that rounds from nonzero to 0 (above
- * 0xfffff000) or a range that wraps past 4 GiB are -EINVAL; an empty range
- * does nothing.  As madvise_walk_vmas, the advice is applied to every
- * mapped part of the range and a hole makes the result -ENOMEM (nothing
- * mapped from start on: -ENOMEM at once).  MADV_FREE of a file or shared
- * mapping is -EINVAL, the parts before it advised.  Advice other than
- * DONTNEED and FREE changes nothing the model tracks yet.
- */
-long do_madvise(struct mm_struct *mm, uint32_t start, uint32_t len, uint32_t advice)
-{
-    if (!madvise_behavior_valid(advice) || (start & ~PAGE_MASK))
-        return -EINVAL;
-    uint32_t alen = page_align(len);
-    if (len && !alen)
-        return -EINVAL;
-    uint32_t end = start + alen;
-    if (end < start)
-        return -EINVAL;
-    if (end == start)
-        return 0;
-    long err = 0;
-    const struct vm_area_struct *v = find_vma(mm, start);
-    if (!v)
-        return -ENOMEM;
-    for (uint32_t at = start; at < end; v = vma_next(mm, v)) {
-        if (!v)
-            return -ENOMEM;
-        if (v->vm_start > at) {
-            err = -ENOMEM;                   /* a hole: go on past it */
-            at = v->vm_start;
-            if (at >= end)
-                break;
-        }
-        uint32_t hi = v->vm_end < end ? v->vm_end : end;
-        /* madvise_free_single_vma: only private anonymous memory can be
-         * freed lazily; the walk stops at the first VMA that refuses */
-        if (advice == MADV_FREE_ && (v->vm_file || (v->vm_flags & VM_SHARED)))
-            return -EINVAL;
-        if (advice == MADV_DONTNEED_ || advice == MADV_FREE_ || advice == MADV_DONTNEED_LOCKED_)
-            madvise_dontneed(mm, v, at, hi);
-        at = hi;
-    }
-    return err;
 }

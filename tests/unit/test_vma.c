@@ -309,9 +309,13 @@ static void test_mprotect(void)
     VMAS(s.mm, { 0x60000000, 0x60008000, RW });
     CHECK(pte_of(&s, 0x60002000) & _PAGE_RW);
 
-    /* A range running into a hole: -ENOMEM and no split left behind. */
+    /* A range running into a hole: -ENOMEM, the part before the hole
+     * changed (Linux's do_mprotect_pkey loop stops at the hole); a range
+     * starting in a hole changes nothing. */
     CHECK_EQ(do_mprotect(s.mm, 0x60006000, 4 * PG, RO), -ENOMEM);
+    VMAS(s.mm, { 0x60000000, 0x60006000, RW }, { 0x60006000, 0x60008000, RO });
     CHECK_EQ(do_mprotect(s.mm, 0x60100000, PG, RO), -ENOMEM);
+    CHECK_EQ(do_mprotect(s.mm, 0x60006000, 2 * PG, RW), 0);
     VMAS(s.mm, { 0x60000000, 0x60008000, RW });
 
     /* Across two VMAs with different flags: one VMA with the new ones. */
