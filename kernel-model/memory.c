@@ -63,6 +63,7 @@ static uint32_t alloc_user_page(struct fault_ctx *f, int zero, enum page_purpose
         page->mapping = f->vma->vm_file;
         page->index = f->vma->vm_pgoff + ((f->address - f->vma->vm_start) >> PAGE_SHIFT);
     } else {
+        anon_vma_prepare(mm, f->vma);
         page->flags |= PG_anon;
         page->mapping = mm;
         page->index = f->address >> PAGE_SHIFT;
@@ -219,6 +220,7 @@ static int expand_stack(struct mm_struct *mm, struct vm_area_struct *vma, uint32
         return -EPERM;
     uint32_t old_start = vma->vm_start;
     vma->vm_start = new_start;
+    vma->vm_pgoff -= (old_start - new_start) >> PAGE_SHIFT;   /* as expand_downwards */
     mm_report_vma(mm, VMA_OP_GROW, vma);
     if (mm->notifier.vma_changed)
         mm->notifier.vma_changed(mm->notifier.ctx, mm, new_start, old_start);

@@ -267,6 +267,10 @@ long do_mmap_file(struct mm_struct *mm, uint32_t addr, uint32_t len, uint32_t pr
         unmap_region(mm, addr, addr + len))
         return -ENOMEM;
 
+    /* as do_mmap: private anonymous memory is numbered by its address,
+     * shared anonymous memory (shmem) from 0; /dev/zero keeps the offset */
+    if (!file)
+        pgoff = flags & MAP_SHARED_ ? 0 : addr >> PAGE_SHIFT;
     struct vm_area_struct vma = {
         .vm_start = addr, .vm_end = addr + len, .vm_flags = vm_flags,
         .vm_pgoff = pgoff, .vm_file = vmf, .vm_name = name,
@@ -396,7 +400,7 @@ static int brk_grow(struct mm_struct *mm, uint32_t old_end, uint32_t new_end)
     if (!mlock_future_ok(mm, mm->def_flags, new_end - old_end))
         return -1;                           /* mlockall(MCL_FUTURE) past RLIMIT_MEMLOCK */
     struct vm_area_struct vma = {
-        .vm_start = old_end, .vm_end = new_end,
+        .vm_start = old_end, .vm_end = new_end, .vm_pgoff = old_end >> PAGE_SHIFT,
         .vm_flags = VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC | mm->def_flags,
         .vm_name = "[heap]",
     };

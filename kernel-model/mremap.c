@@ -74,6 +74,9 @@ static long move_vma(struct mm_struct *mm, uint32_t addr, uint32_t old_len, uint
     nv.vm_start = new_addr;
     nv.vm_end = new_addr + new_len;
     nv.vm_file_bytes = grown_file_bytes(&nv, old_len, new_len);
+    /* copy_vma: an anonymous VMA never faulted in is numbered afresh */
+    if (!nv.vm_file && !nv.anon_vma && !(nv.vm_flags & VM_SHARED))
+        nv.vm_pgoff = new_addr >> PAGE_SHIFT;
     int exec = (nv.vm_flags & VM_EXEC) != 0;
     struct vm_area_struct *moved_vma = vma_insert(mm, &nv);
     if (!moved_vma)

@@ -143,9 +143,9 @@ int vma_split_at(struct mm_struct *mm, uint32_t addr)
     uint32_t delta = addr - lo->vm_start;
     lo->vm_end = addr;
     hi->vm_start = addr;
+    hi->vm_pgoff += delta >> PAGE_SHIFT;   /* anonymous VMAs too, as __split_vma */
     if (hi->vm_file) {
         hi->vm_file->refs++;
-        hi->vm_pgoff += delta >> PAGE_SHIFT;
         hi->vm_file_bytes = hi->vm_file_bytes > delta ? hi->vm_file_bytes - delta : 0;
         lo->vm_file_bytes = lo->vm_file_bytes < delta ? lo->vm_file_bytes : delta;
     }
@@ -179,18 +179,44 @@ void vma_destroy_all(struct mm_struct *mm)
     mm->map_count = 0;
 }
 
+/* is_mergeable_vma + is_mergeable_anon_vma + can_vma_merge_after: b
+ * continues a in address, flags, backing and offset (an anonymous VMA's
+ * vm_pgoff is its first address's page number, kept when mremap moves a
+ * faulted-in one: it merges with nothing at its new place but its own). */
 static int vma_mergeable(const struct vm_area_struct *a, const struct vm_area_struct *b)
 {
     if (a->vm_end != b->vm_start || a->vm_flags != b->vm_flags || a->vm_file != b->vm_file)
         return 0;
     if (a->vm_name != b->vm_name)
         return 0;
-    if (a->vm_file) {
-        /* file-backed: contiguous offsets and no bss hole before b */
-        uint32_t a_len = a->vm_end - a->vm_start;
-        return b->vm_pgoff == a->vm_pgoff + (a_len >> PAGE_SHIFT) && a->vm_file_bytes >= a_len;
-    }
-    return 1;
+    if (a->anon_vma && b->anon_vma && a->anon_vma != b->anon_vma)
+        return 0;
+    uint32_t a_len = a->vm_end - a->vm_start;
+    if (b->vm_pgoff != a->vm_pgoff + (a_len >> PAGE_SHIFT))
+        return 0;
+    /* file-backed: no bss hole before b */
+    return !a->vm_file || a->vm_file_bytes >= a_len;
+}
+
+/* anon_vma_compatible: flags may differ in rights only. */
+static int anon_vma_compatible(const struct vm_area_struct *a, const struct vm_area_struct *b)
+{
+    return a->vm_end == b->vm_start && a->vm_file == b->vm_file &&
+           !((a->vm_flags ^ b->vm_flags) & ~(VM_READ | VM_WRITE | VM_EXEC)) &&
+           b->vm_pgoff == a->vm_pgoff + ((b->vm_start - a->vm_start) >> PAGE_SHIFT);
+}
+
+void anon_vma_prepare(struct mm_struct *mm, struct vm_area_struct *vma)
+{
+    if (vma->anon_vma)
+        return;
+    const struct vm_area_struct *next = vma_next(mm, vma), *prev = vma_prev(mm, vma);
+    if (next && next->anon_vma && anon_vma_compatible(vma, next))
+        vma->anon_vma = next->anon_vma;
+    else if (prev && prev->anon_vma && anon_vma_compatible(prev, vma))
+        vma->anon_vma = prev->anon_vma;
+    else
+        vma->anon_vma = ++mm->anon_vma_seq;
 }
 
 /* The lower of two merged VMAs keeps its object (it keeps its start, as
@@ -204,6 +230,8 @@ void vma_merge_adjacent(struct mm_struct *mm)
             struct vm_area_struct *a = s[out - 1];
             if (a->vm_file)
                 a->vm_file_bytes += s[i]->vm_file_bytes;
+            if (!a->anon_vma)
+                a->anon_vma = s[i]->anon_vma;
             a->vm_end = s[i]->vm_end;
             vma_free(s[i]);
             continue;

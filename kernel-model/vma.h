@@ -22,8 +22,12 @@ struct vm_area_struct *vma_insert(struct mm_struct *mm, const struct vm_area_str
 int vma_split_at(struct mm_struct *mm, uint32_t addr);
 /* Remove and free every VMA inside [start, end) (boundaries already split). */
 void vma_remove_range(struct mm_struct *mm, uint32_t start, uint32_t end);
-/* Merge neighbours that are adjacent and identical in flags and backing. */
+/* Merge neighbours that are adjacent and identical in flags and backing,
+ * with contiguous vm_pgoff and compatible anon_vmas (vma_merge's rules). */
 void vma_merge_adjacent(struct mm_struct *mm);
+/* anon_vma_prepare: give vma an anon_vma identity before its first private
+ * page, a compatible neighbour's when it has one (find_mergeable_anon_vma). */
+void anon_vma_prepare(struct mm_struct *mm, struct vm_area_struct *vma);
 /* Free every VMA and the index (mm teardown; pages already zapped). */
 void vma_destroy_all(struct mm_struct *mm);
 

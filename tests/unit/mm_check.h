@@ -9,9 +9,10 @@
  *                    an anonymous page's owner is the mm;
  *   check_vmas       sorted, page aligned, non-empty, non-overlapping, the
  *                    index finds each, and no two neighbours that Linux's
- *                    vma_merge would have merged (is_mergeable_vma and
- *                    can_vma_merge_after: touching, equal vm_flags, the same
- *                    file and name, contiguous file offsets);
+ *                    vma_merge would have merged (is_mergeable_vma,
+ *                    is_mergeable_anon_vma and can_vma_merge_after:
+ *                    touching, equal vm_flags, the same file and name,
+ *                    compatible anon_vmas, contiguous vm_pgoff);
  *   check_mm         both, and buddy_check of the allocator.
  */
 #ifndef MEMSIM_MM_CHECK_H
@@ -102,12 +103,14 @@ static inline int linux_would_merge(const struct vm_area_struct *a, const struct
     if (a->vm_end != b->vm_start || a->vm_flags != b->vm_flags || a->vm_file != b->vm_file ||
         a->vm_name != b->vm_name)
         return 0;
-    if (!a->vm_file)
-        return 1;
+    if (a->anon_vma && b->anon_vma && a->anon_vma != b->anon_vma)
+        return 0;                              /* is_mergeable_anon_vma */
     uint32_t a_len = a->vm_end - a->vm_start;
-    /* contiguous offsets; the model's bss tail (vm_file_bytes short of the
-     * VMA) is a different backing, as Linux's separate anonymous bss VMA */
-    return b->vm_pgoff == a->vm_pgoff + (a_len >> PAGE_SHIFT) && a->vm_file_bytes >= a_len;
+    if (b->vm_pgoff != a->vm_pgoff + (a_len >> PAGE_SHIFT))
+        return 0;                              /* anonymous memory too */
+    /* the model's bss tail (vm_file_bytes short of the VMA) is a different
+     * backing, as Linux's separate anonymous bss VMA */
+    return !a->vm_file || a->vm_file_bytes >= a_len;
 }
 
 static inline void check_vmas(struct mm_struct *mm)

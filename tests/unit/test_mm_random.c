@@ -7,7 +7,8 @@
  * and against a page-by-page reference model of what Linux 6.1 would do:
  * each page's rights, VM_LOCKED, VM_SEQ_READ (MADV_SEQUENTIAL) and the
  * byte last written to it.  The errno of every call is predicted from the
- * model.  A moved page keeps its frame (mremap copies nothing).  Every case
+ * model.  By hand: mprotect and madvise split and merge back, and anon_vma
+ * and vm_pgoff decide which anonymous VMAs merge.  A moved page keeps its frame (mremap copies nothing).  Every case
  * runs on 2-level and on PAE page tables.
  */
 #include "tests/unit/mm_check.h"
@@ -300,9 +301,46 @@ static void test_split_merge(void)
     sys_fini(&s);
 }
 
+/* anon_vma and vm_pgoff decide merges of anonymous memory, as in Linux:
+ * two VMAs faulted in apart have different anon_vmas, so a mapping filling
+ * the gap merges with the lower one only; a faulted-in VMA moved by mremap
+ * keeps its vm_pgoff and merges with no new neighbour, one never touched is
+ * renumbered at its new place and does. */
+static void test_anon_merge(void)
+{
+    struct sys s;
+    if (sys_boot(&s, 64 * MiB, NULL, 1))
+        return;
+    CHECK_EQ(do_mmap(s.mm, win(0), 2 * PG, RW, FIXED, NULL, 0, 0, NULL), win(0));
+    CHECK_EQ(do_mmap(s.mm, win(4), 2 * PG, RW, FIXED, NULL, 0, 0, NULL), win(4));
+    poke(&s, win(0), 1);
+    poke(&s, win(4), 2);
+    CHECK(vma_lookup(s.mm, win(0))->anon_vma != vma_lookup(s.mm, win(4))->anon_vma);
+    CHECK_EQ(do_mmap(s.mm, win(2), 2 * PG, RW, FIXED, NULL, 0, 0, NULL), win(2));
+    CHECK_EQ(s.mm->map_count, 2);
+    CHECK_EQ(vma_lookup(s.mm, win(2))->vm_start, win(0));
+    CHECK_EQ(vma_lookup(s.mm, win(4))->vm_start, win(4));
+    check_mm(&s);
+
+    /* a touched VMA moved next to an untouched one: two VMAs */
+    CHECK_EQ(do_mmap(s.mm, win(20), 2 * PG, RW, FIXED, NULL, 0, 0, NULL), win(20));
+    CHECK_EQ(do_mmap(s.mm, win(30), PG, RW, FIXED, NULL, 0, 0, NULL), win(30));
+    poke(&s, win(30), 3);
+    CHECK_EQ(do_mremap(s.mm, win(30), PG, PG, MREMAP_MAYMOVE_ | MREMAP_FIXED_, win(22)), win(22));
+    CHECK(vma_lookup(s.mm, win(22)) != vma_lookup(s.mm, win(20)));
+    CHECK_EQ(peek(&s, win(22)), 3);
+    /* an untouched one moved next to it: renumbered, one VMA */
+    CHECK_EQ(do_mmap(s.mm, win(40), PG, RW, FIXED, NULL, 0, 0, NULL), win(40));
+    CHECK_EQ(do_mremap(s.mm, win(40), PG, PG, MREMAP_MAYMOVE_ | MREMAP_FIXED_, win(19)), win(19));
+    CHECK(vma_lookup(s.mm, win(19)) == vma_lookup(s.mm, win(20)));
+    check_mm(&s);
+    sys_fini(&s);
+}
+
 static void run_all(void)
 {
     test_split_merge();
+    test_anon_merge();
     test_random_sequences();
 }
 
