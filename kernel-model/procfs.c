@@ -197,6 +197,8 @@ static int lookup_pid(char *comp[], int n, struct proc_node *node)
     return n == 2 && node->fd >= 0 ? 0 : -ENOENT;
 }
 
+static int proc_lookup_comps(struct task_struct *t, char *comp[], int n, struct proc_node *node);
+
 /* The node a path names: 0, -errno, or 1 when the path is not /proc. */
 static int proc_lookup(struct task_struct *t, const char *path, struct proc_node *node)
 {
@@ -210,6 +212,15 @@ static int proc_lookup(struct task_struct *t, const char *path, struct proc_node
         return n == -1 ? 1 : n;
     if (n == 0 || strcmp(comp[0], "proc"))
         return 1;
+    int r = proc_lookup_comps(t, comp, n, node);
+    size_t len = strlen(path);
+    if (!r && path[len - 1] == '/' && (node->kind == PROC_FILE || node->kind == PROC_FD))
+        return -ENOTDIR;                /* "name/" of a file (or fd N's non-directory) */
+    return r;
+}
+
+static int proc_lookup_comps(struct task_struct *t, char *comp[], int n, struct proc_node *node)
+{
     if (n == 1) {
         node->kind = PROC_ROOT;
         return 0;
@@ -432,8 +443,14 @@ static const struct file_operations proc_file_ops = {
     .getattr = proc_getattr, .release = proc_release,
 };
 
+static long proc_dir_read(struct file *f, void *buf, size_t n, int64_t *pos)
+{
+    (void)f; (void)buf; (void)n; (void)pos;
+    return -EISDIR;                     /* generic_read_dir */
+}
+
 static const struct file_operations proc_dir_ops = {
-    .kind = FILE_PROCFS, .getdents = proc_getdents, .llseek = proc_llseek,
+    .kind = FILE_PROCFS, .read = proc_dir_read, .getdents = proc_getdents, .llseek = proc_llseek,
     .getattr = proc_getattr, .release = proc_release,
 };
 
