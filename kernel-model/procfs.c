@@ -97,6 +97,8 @@ static const struct proc_entry proc_pid_entries[] = {
     { "cmdline", proc_pid_cmdline_show },
     { "environ", proc_pid_environ_show },
     { "maps",    proc_pid_maps_show },
+    { "smaps",   proc_pid_smaps_show },
+    { "smaps_rollup", proc_pid_smaps_rollup_show },
     { "statm",   proc_pid_statm_show },
     { "status",  proc_pid_status_show },
 };

@@ -54,6 +54,12 @@ struct mm_counts {
 };
 void proc_mm_counts(struct mm_struct *mm, struct mm_counts *c);
 
+/* procfs_mm.c: one maps line (show_map_vma), shared with smaps */
+struct vm_area_struct;
+void proc_show_map_vma(struct seq_file *m, struct mm_struct *mm, const struct vm_area_struct *vma);
+/* procfs_smaps.c: /proc/PID/smaps, smaps_rollup */
+int proc_pid_smaps_show(struct seq_file *m, struct task_struct *t);
+int proc_pid_smaps_rollup_show(struct seq_file *m, struct task_struct *t);
 /* procfs_mm.c: /proc/PID/maps, status, statm (the task's mm) */
 int proc_pid_maps_show(struct seq_file *m, struct task_struct *t);
 int proc_pid_status_show(struct seq_file *m, struct task_struct *t);

@@ -77,7 +77,7 @@ static const char *vma_name(const struct mm_struct *mm, const struct vm_area_str
 /* show_vma_header_prefix: "%08lx-%08lx %c%c%c%c %08llx %02x:%02x %lu ",
  * and then the name padded to seq_setwidth(25 + sizeof(void *) * 6 - 1):
  * column 48 on i386 (a 64-bit kernel pads a compat task's lines to 72). */
-static void show_map_vma(struct seq_file *m, struct mm_struct *mm, const struct vm_area_struct *vma)
+void proc_show_map_vma(struct seq_file *m, struct mm_struct *mm, const struct vm_area_struct *vma)
 {
     uint32_t f = vma->vm_flags;
     const struct vm_file *file = vma->vm_file;
@@ -103,7 +103,7 @@ int proc_pid_maps_show(struct seq_file *m, struct task_struct *t)
     if (!t->mm)
         return 0;
     for_each_vma(t->mm, vma)
-        show_map_vma(m, t->mm, vma);
+        proc_show_map_vma(m, t->mm, vma);
     return 0;
 }
 

@@ -12,7 +12,8 @@
 # 3. The format of /proc/self/maps (show_map_vma on an i386 kernel: the name
 #    padded to column 48) as busybox `cat` prints it, its VMAs the guest's:
 #    the binary's own path, [stack], no host path, no address above 3 GiB;
-#    skipped without BUSYBOX.  And /proc/meminfo's and status's fields.
+#    skipped without BUSYBOX.  And /proc/meminfo's, status's and smaps's
+#    fields.
 set -u
 [ $# -ge 2 ] || { echo "usage: $0 MEMSIM PROC_SELF_BIN [BUSYBOX]" >&2; exit 2; }
 memsim=$1 bin=$2 busybox=${3:-}
@@ -121,10 +122,24 @@ if [ -n "$busybox" ] && [ -f "$busybox" ]; then
         grep -q "^Pid:	$(grep '^Tgid:' "$tmp/bb.status" | cut -f2)$" "$tmp/bb.status" &&
         pass busybox-status || { fail busybox-status; cat "$tmp/bb.status"; }
     run "$bb" ls /proc/self/ >"$tmp/bb.ls"
-    if [ "$(tr '\n' ' ' <"$tmp/bb.ls")" = "cmdline cwd environ exe fd maps statm status " ]; then
+    if [ "$(tr '\n' ' ' <"$tmp/bb.ls")" = "cmdline cwd environ exe fd maps smaps smaps_rollup statm status " ]; then
         pass busybox-ls
     else
         fail busybox-ls; cat "$tmp/bb.ls"
+    fi
+    # smaps: show_smap's lines in 6.1's order after each maps line; the
+    # rollup is rendered at its own open, after cat faulted in more of its
+    # text, so its Rss is at least the sum of the VMAs' (unit/test_procfs
+    # checks the sums exactly)
+    run "$bb" cat /proc/self/smaps /proc/self/smaps_rollup >"$tmp/bb.smaps"
+    labels="Size KernelPageSize MMUPageSize Rss Pss Pss_Dirty Shared_Clean Shared_Dirty Private_Clean Private_Dirty Referenced Anonymous LazyFree AnonHugePages ShmemPmdMapped FilePmdMapped Shared_Hugetlb Private_Hugetlb Swap SwapPss Locked THPeligible VmFlags "
+    first=$(sed -n '2,24p' "$tmp/bb.smaps" | sed 's/:.*//' | tr '\n' ' ')
+    sums=$(awk '/\[rollup\]/ { roll = 1 } /^Rss:/ { if (roll) r = $2; else s += $2 }
+                END { print (s <= r && s > 0) ? "ok" : "sum " s " rollup " r }' "$tmp/bb.smaps")
+    if [ "$first" = "$labels" ] && [ "$sums" = ok ]; then
+        pass busybox-smaps
+    else
+        fail busybox-smaps; echo "$first"; echo "$sums"
     fi
 else
     echo "SKIP proc/busybox (no busybox binary)"

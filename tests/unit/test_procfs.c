@@ -84,6 +84,24 @@ static void test_maps_status(void)
     CHECK_STR(statm, "21 2 0 0 0 21 0\n");
     free(statm);
 
+    /* smaps: the anonymous VMA's 2 resident pages, private (one mapping
+     * each), anonymous; Size the whole VMA; rollup the sums over all */
+    char *sm = render(proc_pid_smaps_show, t);
+    char *anon = strstr(sm, "10000000-10003000 rw-p 00000000 00:00 0 \nSize:                 12 kB\n"
+                            "KernelPageSize:        4 kB\nMMUPageSize:           4 kB\n"
+                            "Rss:                   8 kB\nPss:                   8 kB\n");
+    CHECK(anon != NULL);
+    CHECK(anon && strstr(anon, "\nShared_Clean:          0 kB\nShared_Dirty:          0 kB\n"));
+    CHECK(anon && strstr(anon, "\nAnonymous:             8 kB\n"));
+    CHECK(anon && strstr(anon, "\nPrivate_Hugetlb:       0 kB\nSwap:                  0 kB\n"));
+    CHECK(anon && strstr(anon, "\nVmFlags: rd wr mr mw me \n"));   /* the model sets no VM_ACCOUNT */
+    free(sm);
+    char *ru = render(proc_pid_smaps_rollup_show, t);
+    CHECK(strstr(ru, "08100000-c0000000 ---p 00000000 00:00 0          [rollup]\n"
+                     "Rss:                   8 kB\nPss:                   8 kB\n") == ru);
+    CHECK(strstr(ru, "\nPss_Anon:              8 kB\nPss_File:              0 kB\n") != NULL);
+    free(ru);
+
     /* the names */
     long err;
     char *a = read_proc(t, "/proc/self/maps", &err);
