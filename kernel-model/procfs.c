@@ -1,9 +1,10 @@
 /*
  * procfs.c — the guest's /proc (fs/proc/): names, the file tables, open,
  * read/lseek/fstat over the text rendered at open (seq_file), the
- * directories' getdents, the links (self, exe, cwd, fd/N), and the mm's
- * strings (cmdline, environ).  What the files say: procfs_mm.c (per
- * process) and procfs_meminfo.c (the machine).  Contract: procfs.h.
+ * directories' getdents, the links (self, exe, cwd, fd/N), stat by name.
+ * What the files say: procfs_mm.c and procfs_smaps.c (per process),
+ * procfs_meminfo.c (the machine); the text buffer: seq_file.c.
+ * Contract: procfs.h.
  *
  * Writing: every file is 0444 and has no write operation.  Without
  * privilege open for writing is EACCES (generic_permission); root passes
@@ -14,7 +15,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,61 +23,6 @@
 #include <unistd.h>
 #include "kernel-model/fs.h"
 #include "kernel-model/procfs.h"
-
-/* ---- seq_file --------------------------------------------------------- */
-
-static int seq_reserve(struct seq_file *m, size_t more)
-{
-    if (m->failed)
-        return -1;
-    if (m->count + more + 1 <= m->size)
-        return 0;
-    size_t size = m->size ? m->size : 4096;
-    while (size < m->count + more + 1)
-        size *= 2;
-    char *b = realloc(m->buf, size);
-    if (!b) {
-        m->failed = 1;
-        return -1;
-    }
-    m->buf = b;
-    m->size = size;
-    return 0;
-}
-
-void seq_write(struct seq_file *m, const void *data, size_t len)
-{
-    if (seq_reserve(m, len) == 0) {
-        memcpy(m->buf + m->count, data, len);
-        m->count += len;
-    }
-}
-
-void seq_putc(struct seq_file *m, char c) { seq_write(m, &c, 1); }
-
-void seq_printf(struct seq_file *m, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    if (n < 0 || seq_reserve(m, (size_t)n) < 0)
-        return;
-    va_start(ap, fmt);
-    vsnprintf(m->buf + m->count, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    m->count += (size_t)n;
-}
-
-void seq_setwidth(struct seq_file *m, size_t width) { m->pad_until = m->count + width; }
-
-void seq_pad(struct seq_file *m, char c)
-{
-    while (m->count < m->pad_until && !m->failed)
-        seq_putc(m, ' ');
-    if (c)
-        seq_putc(m, c);
-}
 
 /* ---- the tables ------------------------------------------------------- */
 
@@ -583,32 +528,6 @@ long procfs_readlink(struct task_struct *t, const char *path, char *buf, size_t 
     if (!node.link && node.kind != PROC_FD)
         return -EINVAL;
     return link_target(t, &node, buf, size);
-}
-
-/* ---- cmdline and environ (fs/proc/base.c) --------------------------------- */
-
-/* The mm's bytes [start, end), as access_remote_vm reads them. */
-static int show_user_range(struct seq_file *m, struct task_struct *t, uint32_t start, uint32_t end)
-{
-    if (!t->mm || end <= start)
-        return 0;
-    uint32_t len = end - start;
-    if (seq_reserve(m, len) < 0)
-        return -ENOMEM;
-    if (copy_from_user(t->mm, m->buf + m->count, start, len))
-        return 0;                       /* unreadable: an empty file */
-    m->count += len;
-    return 0;
-}
-
-int proc_pid_cmdline_show(struct seq_file *m, struct task_struct *t)
-{
-    return t->mm ? show_user_range(m, t, t->mm->arg_start, t->mm->arg_end) : 0;
-}
-
-int proc_pid_environ_show(struct seq_file *m, struct task_struct *t)
-{
-    return t->mm ? show_user_range(m, t, t->mm->env_start, t->mm->env_end) : 0;
 }
 
 /* ---- stat by name ------------------------------------------------------- */

@@ -32,6 +32,8 @@ struct seq_file {
     int failed;
 };
 
+/* Room for more bytes (and a NUL) at m->buf + m->count: 0, or -1 (failed). */
+int seq_reserve(struct seq_file *m, size_t more);
 void seq_printf(struct seq_file *m, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void seq_putc(struct seq_file *m, char c);
@@ -67,7 +69,7 @@ int proc_pid_statm_show(struct seq_file *m, struct task_struct *t);
 /* procfs_meminfo.c: /proc/meminfo, /proc/buddyinfo (the machine) */
 int proc_meminfo_show(struct seq_file *m, struct task_struct *t);
 int proc_buddyinfo_show(struct seq_file *m, struct task_struct *t);
-/* procfs.c: /proc/PID/cmdline and environ (the mm's strings) */
+/* procfs_mm.c: /proc/PID/cmdline and environ (the mm's strings) */
 int proc_pid_cmdline_show(struct seq_file *m, struct task_struct *t);
 int proc_pid_environ_show(struct seq_file *m, struct task_struct *t);
 

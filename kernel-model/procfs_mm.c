@@ -1,7 +1,7 @@
 /*
- * procfs_mm.c — /proc/PID/maps, status and statm (fs/proc/task_mmu.c,
+ * procfs_mm.c — /proc/PID/maps, status, statm (fs/proc/task_mmu.c,
  * fs/proc/array.c as 6.1 prints them for an i386 task), from the task's
- * mm: its VMAs and its page tables.
+ * mm: its VMAs and its page tables; cmdline and environ, its strings.
  *
  * The counters Linux keeps in the mm (total_vm, data_vm, exec_vm,
  * stack_vm, locked_vm; the rss counters MM_ANONPAGES, MM_FILEPAGES) are
@@ -254,4 +254,30 @@ int proc_pid_status_show(struct seq_file *m, struct task_struct *t)
     task_sig(m, t);
     task_rest(m, t);
     return 0;
+}
+
+/* ---- cmdline and environ (fs/proc/base.c) -------------------------------- */
+
+/* The mm's bytes [start, end), as access_remote_vm reads them. */
+static int show_user_range(struct seq_file *m, struct task_struct *t, uint32_t start, uint32_t end)
+{
+    if (!t->mm || end <= start)
+        return 0;
+    uint32_t len = end - start;
+    if (seq_reserve(m, len) < 0)
+        return -ENOMEM;
+    if (copy_from_user(t->mm, m->buf + m->count, start, len))
+        return 0;                       /* unreadable: an empty file */
+    m->count += len;
+    return 0;
+}
+
+int proc_pid_cmdline_show(struct seq_file *m, struct task_struct *t)
+{
+    return t->mm ? show_user_range(m, t, t->mm->arg_start, t->mm->arg_end) : 0;
+}
+
+int proc_pid_environ_show(struct seq_file *m, struct task_struct *t)
+{
+    return t->mm ? show_user_range(m, t, t->mm->env_start, t->mm->env_end) : 0;
 }
