@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "emu/elf.h"
 #include <unistd.h>
 #include "emu/machine.h"
@@ -114,6 +115,11 @@ int exec_program(struct machine *m, const struct elf_image *img, int fd)
     if (!file) {
         snprintf(m->error, sizeof m->error, "cannot keep the program open: %s", strerror(errno));
         return -1;
+    }
+    struct stat st;
+    if (fstat(fd, &st) == 0) {          /* the identity /proc/PID/maps shows */
+        file->dev = (uint64_t)st.st_dev;
+        file->ino = (uint64_t)st.st_ino;
     }
     struct exec_params p;
     struct exec_result res = { 0 };

@@ -75,10 +75,13 @@ static int push_strings(struct task_struct *t, const struct exec_params *x, stru
     if (copy_to_user(t->mm, b->p, "\0\0\0\0", 4))
         return -EFAULT;
     b->execfn = push_string(t->mm, &b->p, x->execfn, &err);
+    t->mm->env_end = b->execfn;         /* the strings lie end to end */
     for (int i = b->envc - 1; i >= 0; i--)
         b->envp[i] = push_string(t->mm, &b->p, x->envp[i], &err);
+    t->mm->env_start = t->mm->arg_end = b->p;
     for (int i = b->argc - 1; i >= 0; i--)
         b->argv[i] = push_string(t->mm, &b->p, x->argv[i], &err);
+    t->mm->arg_start = b->p;
     b->p &= ~15u;
     b->platform = push_string(t->mm, &b->p, "i686", &err);
     uint8_t rnd[16];

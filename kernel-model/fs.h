@@ -8,7 +8,8 @@
  *     program, the RAM memfd, the trace, --root) are in no file, so no
  *     guest number can name them (fd_table.c, file.c);
  *   - paths resolve under --root with openat2(RESOLVE_IN_ROOT |
- *     RESOLVE_NO_MAGICLINKS), and anything on the host's procfs is ENOENT
+ *     RESOLVE_NO_MAGICLINKS); absolute /proc paths are the model's procfs
+ *     (procfs.c), and anything else on the host's procfs is ENOENT
  *     (fs_path.c);
  *   - a dirfd is a directory the guest opened itself (hostfs_dir_ops), so
  *     inherited stdio never becomes a way out of the root (fs_path.c);

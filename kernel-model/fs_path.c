@@ -11,13 +11,16 @@
  * With the default root "/" paths are host paths (relative ones against
  * memsim's working directory, as under qemu-user).
  *
- * In both modes: magic links (/proc/PID/fd/N, cwd, root, exe) are never
+ * The guest's /proc is the model's (procfs.c): an absolute path under
+ * /proc is served there by name, before any host lookup, so under --root
+ * too the guest sees its own maps, status and meminfo.  Below that, in
+ * both modes: magic links (/proc/PID/fd/N, cwd, root, exe) are never
  * followed (RESOLVE_NO_MAGICLINKS), and anything that resolves onto the
- * host's procfs is ENOENT: /proc describes memsim's host process (its
- * command line, maps, descriptors, memory), not the guest.  The test is
- * the file system type of what was opened, so a symlink or a bind mount
- * that leads to procfs under another name is hidden too.  (The guest's
- * own /proc, beyond readlink("/proc/self/exe"), is not modelled yet.)
+ * host's procfs is ENOENT: the host's /proc describes memsim's host
+ * process (its command line, maps, descriptors, memory), not the guest.
+ * The test is the file system type of what was opened, so a symlink, a
+ * relative path or a bind mount that leads to procfs under another name
+ * is hidden too (such a path does not reach the model's /proc either).
  *
  * Writing: files are read-only (EROFS).  A null device takes writes: when
  * what the path names is a character device 1:3, the guest gets the host's
@@ -37,6 +40,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 #include "kernel-model/fs.h"
+#include "kernel-model/procfs.h"
 
 static int on_procfs(int fd)
 {
@@ -269,6 +273,12 @@ static long open_own_fd(struct task_struct *t, const char *path, uint32_t flags)
 
 long fs_open_guest(struct task_struct *t, uint32_t dirfd, const char *path, uint32_t flags)
 {
+    char alias[PATH_MAX_G];
+    long proc = path[0] == '/' ? procfs_open(t, path, flags, alias, sizeof alias) : 1;
+    if (proc == 2)
+        path = alias;               /* /proc/PID/fd/N, exe, cwd: what they name */
+    else if (proc != 1)
+        return proc;
     long own = path[0] == '/' ? open_own_fd(t, path, flags) : 1;
     if (own != 1)
         return own;

@@ -23,6 +23,18 @@ void inode_set_attr(struct inode *inode, const struct stat *st)
     inode->i_rdev = st->st_rdev;
 }
 
+struct inode *new_inode(uint32_t mode)
+{
+    struct inode *i = calloc(1, sizeof *i);
+    if (!i)
+        return NULL;
+    i->i_count = 1;
+    i->i_mode = mode;
+    i->i_data.host = i;
+    i->i_mapping = &i->i_data;
+    return i;
+}
+
 struct inode *iget_host(struct kernel *k, const struct stat *st)
 {
     for (struct inode *i = k->inodes; i; i = i->i_next) {
@@ -31,15 +43,12 @@ struct inode *iget_host(struct kernel *k, const struct stat *st)
             return ihold(i);
         }
     }
-    struct inode *i = calloc(1, sizeof *i);
+    struct inode *i = new_inode((uint32_t)st->st_mode);
     if (!i)
         return NULL;
-    i->i_count = 1;
     i->i_dev = (uint64_t)st->st_dev;
     i->i_ino = (uint64_t)st->st_ino;
     inode_set_attr(i, st);
-    i->i_data.host = i;
-    i->i_mapping = &i->i_data;
     i->i_next = k->inodes;
     i->i_pprev = &k->inodes;
     if (k->inodes)
@@ -58,9 +67,11 @@ void iput(struct inode *inode)
 {
     if (!inode || --inode->i_count > 0)
         return;
-    *inode->i_pprev = inode->i_next;
-    if (inode->i_next)
-        inode->i_next->i_pprev = inode->i_pprev;
+    if (inode->i_pprev) {               /* in the host inode cache */
+        *inode->i_pprev = inode->i_next;
+        if (inode->i_next)
+            inode->i_next->i_pprev = inode->i_pprev;
+    }
     vm_file_put(inode->i_vmf);
     free(inode);
 }

@@ -173,6 +173,8 @@ struct mm_struct {
     uint32_t max_map_count;      /* more VMAs than this: -ENOMEM, as Linux */
     uint32_t start_code, end_code, start_data, end_data;
     uint32_t start_brk, brk, start_stack;
+    uint32_t arg_start, arg_end, env_start, env_end;   /* the argv and envp strings
+                                   exec wrote (/proc/PID/cmdline, environ) */
     uint32_t mmap_base;
     uint64_t rss_pages;
     uint64_t pgtable_pages;      /* page tables (PTE pages); PAE's preallocated

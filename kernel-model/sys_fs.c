@@ -21,6 +21,7 @@
 #include <termios.h>
 #include <unistd.h>
 #include "kernel-model/fs.h"
+#include "kernel-model/procfs.h"
 
 #define IO_CHUNK (256u << 10)
 
@@ -242,11 +243,8 @@ static long put_stat64(struct task_struct *t, uint32_t uaddr, const struct stat 
  * the guest's working directory (vfs_fstatat / filename_lookup of ""):
  * "." from it, which fs_open resolves as every relative path — the root
  * under --root, memsim's working directory with the default root. */
-static int path_fd(struct task_struct *t, uint32_t dirfd, uint32_t upath, uint32_t flags, long *err)
+static int path_fd_str(struct task_struct *t, uint32_t dirfd, char *path, uint32_t flags, long *err)
 {
-    char path[PATH_MAX_G];
-    if ((*err = strncpy_from_user(t->mm, path, upath, PATH_MAX_G)) < 0)
-        return -1;
     if (!path[0] && (flags & G_AT_EMPTY_PATH) && dirfd == G_AT_FDCWD)
         strcpy(path, ".");
     if (!path[0]) {
@@ -266,13 +264,46 @@ static int path_fd(struct task_struct *t, uint32_t dirfd, uint32_t upath, uint32
     return fd < 0 ? -1 : fd;
 }
 
+/* path_fd_str of the guest's path at upath (a PATH_MAX buffer) */
+static int path_fd(struct task_struct *t, uint32_t dirfd, uint32_t upath, uint32_t flags, long *err)
+{
+    char path[PATH_MAX_G];
+    if ((*err = strncpy_from_user(t->mm, path, upath, PATH_MAX_G)) < 0)
+        return -1;
+    return path_fd_str(t, dirfd, path, flags, err);
+}
+
+/* What the model itself answers of a stat-like call: a /proc name
+ * (procfs_stat), or "" with AT_EMPTY_PATH on a file with no host object
+ * behind it (a /proc file: its getattr).  0 and *st, -errno, 1: the host
+ * file's (path_fd_str), 2: the host file at alias (exe, cwd followed). */
+static long model_stat(struct task_struct *t, uint32_t dirfd, const char *path, uint32_t flags,
+                       struct stat *st, char *alias, size_t alias_len)
+{
+    if (!path[0] && (flags & G_AT_EMPTY_PATH) && dirfd != G_AT_FDCWD) {
+        struct file *f = fdget(t->files, dirfd);
+        if (f && file_host_fd(f) < 0 && f->f_op->getattr)
+            return f->f_op->getattr(f, st);
+        return 1;
+    }
+    return procfs_stat(t, path, (flags & G_AT_SYMLINK_NOFOLLOW) != 0, st, alias, alias_len);
+}
+
+/* stat, lstat, fstatat: what the model answers (model_stat), else the
+ * host's file behind the path. */
 static long stat_at(struct task_struct *t, uint32_t dirfd, uint32_t upath, uint32_t ubuf, uint32_t flags)
 {
     long err;
-    int fd = path_fd(t, dirfd, upath, flags, &err);
+    char path[PATH_MAX_G], alias[PATH_MAX_G];
+    struct stat st;
+    if ((err = strncpy_from_user(t->mm, path, upath, PATH_MAX_G)) < 0)
+        return err;
+    long proc = model_stat(t, dirfd, path, flags, &st, alias, sizeof alias);
+    if (proc <= 0)
+        return proc ? proc : put_stat64(t, ubuf, &st);
+    int fd = path_fd_str(t, dirfd, proc == 2 ? alias : path, flags, &err);
     if (fd < 0)
         return err;
-    struct stat st;
     long r = fstat(fd, &st) ? -errno : put_stat64(t, ubuf, &st);
     close(fd);
     return r;
@@ -295,13 +326,41 @@ SYSCALL_DEFINE2(lstat64, uint32_t, filename, uint32_t, statbuf)
 }
 SYSCALL_DEFINE4(fstatat64, uint32_t, dfd, uint32_t, filename, uint32_t, statbuf, uint32_t, flag) { return stat_at(t, dfd, filename, statbuf, flag); }
 
+/* A struct statx of what the model's stat says (a /proc name): the basic
+ * fields, as procfs fills them (times 0: the model keeps none). */
+static void stat_to_statx(const struct stat *st, struct statx *stx)
+{
+    memset(stx, 0, sizeof *stx);
+    stx->stx_mask = STATX_BASIC_STATS;
+    stx->stx_blksize = (uint32_t)st->st_blksize;
+    stx->stx_nlink = (uint32_t)st->st_nlink;
+    stx->stx_uid = st->st_uid;
+    stx->stx_gid = st->st_gid;
+    stx->stx_mode = (uint16_t)st->st_mode;
+    stx->stx_ino = st->st_ino;
+    stx->stx_size = (uint64_t)st->st_size;
+    stx->stx_dev_major = major(st->st_dev);
+    stx->stx_dev_minor = minor(st->st_dev);
+}
+
 SYSCALL_DEFINE5(statx, uint32_t, dfd, uint32_t, filename, uint32_t, flags, uint32_t, mask, uint32_t, buffer)
 {
     long err;
-    int fd = path_fd(t, dfd, filename, flags, &err);
+    char path[PATH_MAX_G], alias[PATH_MAX_G];
+    struct stat st;
+    struct statx stx;
+    if ((err = strncpy_from_user(t->mm, path, filename, PATH_MAX_G)) < 0)
+        return err;
+    long proc = model_stat(t, dfd, path, flags, &st, alias, sizeof alias);
+    if (proc < 0)
+        return proc;
+    if (proc == 0) {
+        stat_to_statx(&st, &stx);
+        return copy_to_user(t->mm, buffer, &stx, sizeof stx) ? -EFAULT : 0;
+    }
+    int fd = path_fd_str(t, dfd, proc == 2 ? alias : path, flags, &err);
     if (fd < 0)
         return err;
-    struct statx stx;
     long r = statx(fd, "", AT_EMPTY_PATH, mask, &stx) ? -errno : 0;
     close(fd);
     if (!r && copy_to_user(t->mm, buffer, &stx, sizeof stx))
@@ -317,11 +376,11 @@ static long do_readlink(struct task_struct *t, uint32_t dirfd, uint32_t upath, u
         return r;
     if ((int32_t)size <= 0)
         return -EINVAL;
-    ssize_t n;
-    if (strcmp(path, "/proc/self/exe") == 0) {
-        n = (ssize_t)strlen(t->exe_guest_path);
-        memcpy(target, t->exe_guest_path, (size_t)n);
-    } else {
+    int is_proc;
+    ssize_t n = procfs_readlink(t, path, target, sizeof target, &is_proc);
+    if (n < 0)
+        return n;
+    if (!is_proc) {
         int fd = fs_open(t, dirfd, path, O_PATH | O_NOFOLLOW);
         if (fd < 0)
             return fd;

@@ -25,8 +25,10 @@
  *   hostdev_ops      other host objects opened by path (character devices
  *                    such as /dev/urandom, FIFOs, sockets): the host's I/O;
  *   devfs_null/zero/full_ops  /dev/null, /dev/zero, /dev/full served by the
- *                    model (devfs.c); the host device stays behind for fstat.
- * Seams (enum file_kind): procfs, pipes, shmem come in their issues with
+ *                    model (devfs.c); the host device stays behind for fstat;
+ *   proc_file_ops, proc_dir_ops  the guest's /proc (procfs.c): text rendered
+ *                    at open, no host object behind it.
+ * Seams (enum file_kind): pipes, shmem come in their issues with
  * their own ops; the page cache fills inode->i_data.
  */
 #ifndef MEMSIM_VFS_H
@@ -52,7 +54,7 @@ enum file_kind {
     FILE_STDIO,                 /* inherited stdio (host position) */
     FILE_HOSTDEV,               /* another host object (host I/O) */
     FILE_DEVFS,                 /* /dev/null, /dev/zero, /dev/full (the model's) */
-    FILE_PROCFS,                /* seam: the guest's /proc (procfs issue) */
+    FILE_PROCFS,                /* the guest's /proc (procfs.c) */
     FILE_PIPE,                  /* seam: pipe(2) (pipes issue) */
     FILE_SHMEM,                 /* seam: memfd, /dev/shm (shmem issue) */
 };
@@ -154,7 +156,9 @@ void fd_set_cloexec(struct files_struct *fs, uint32_t fd, int on);
 struct file *alloc_file(const struct file_operations *ops, struct inode *inode,
                         uint32_t f_flags, const char *path, void *private_data);
 
-/* inode.c: the inode cache, one inode per host (dev, ino) */
+/* inode.c: the inode cache, one inode per host (dev, ino); new_inode: one
+ * of the model's own (procfs), in no cache, i_count 1; NULL: no memory. */
+struct inode *new_inode(uint32_t mode);
 struct inode *iget_host(struct kernel *k, const struct stat *st);   /* NULL: no memory */
 struct inode *ihold(struct inode *inode);
 void iput(struct inode *inode);                         /* the last put frees */

@@ -11,7 +11,8 @@
  *                     write, lseek; /proc/self/fd/{0,2} absent
  *   dirfd0 NAME LINK  fd 0 is a directory: openat, fstatat, faccessat,
  *                     readlinkat, getdents64 on it all fail
- *   proc PATH...      each open gives ENOENT (the host's procfs is hidden);
+ *   proc PATH...      each open gives ENOENT (the host's procfs is hidden;
+ *                     "+PATH": the model's /proc, "^PATH": ENOTDIR);
  *                     readlink("/proc/self/exe") still names the program
  *   dotdot            with --root R holding top.txt, sub/inner.txt,
  *                     sub/deeper/: ".." from a dirfd of /sub as in a chroot
@@ -100,11 +101,27 @@ static int do_dirfd0(const char *name, const char *link)
     return 0;
 }
 
+/* proc PATH...: each PATH is ENOENT (the host's procfs, however named);
+ * "^PATH" ENOTDIR; "+PATH" is the model's /proc: it opens, and what it
+ * reads never names memsim's program or process. */
 static int do_proc(int argc, char **argv)
 {
     for (int i = 0; i < argc; i++) {
-        int fd = open(argv[i], O_RDONLY);
-        expect(fd < 0 && errno == ENOENT, "open(%s) -> %ld %s", argv[i], fd, errno);
+        const char *path = argv[i] + (argv[i][0] == '+' || argv[i][0] == '^');
+        int fd = open(path, O_RDONLY);
+        if (argv[i][0] == '+') {
+            static char text[1 << 16];
+            ssize_t n = fd < 0 ? -1 : read(fd, text, sizeof text - 1);
+            text[n > 0 ? n : 0] = 0;
+            for (ssize_t k = 0; k < n; k++)
+                text[k] = text[k] ? text[k] : ' ';      /* cmdline's NULs */
+            expect(fd >= 0 && (n > 0 || errno == EISDIR), "open+read(%s) -> %ld %s", path,
+                   (long)n, errno);
+            expect(!strstr(text, "/emu/memsim") && !strstr(text, "Name:\tmemsim"),
+                   "%s names memsim -> %ld %s", path, 0L, 0);
+        } else
+            expect(fd < 0 && errno == (argv[i][0] == '^' ? ENOTDIR : ENOENT),
+                   "open(%s) -> %ld %s", path, fd, errno);
         if (fd >= 0)
             close(fd);
     }

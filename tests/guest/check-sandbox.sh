@@ -9,8 +9,10 @@
 #            its first open() gets fd 0
 #   dirfd0   stdin a directory outside --root: no *at() call, no getdents64
 #            reaches it (with --root and with the default root)
-#   proc     the host's /proc is ENOENT: self, thread-self, pids, host-wide
-#            files, a symlink to /proc, magic links in the middle of a path
+#   proc     the host's /proc is ENOENT: thread-self, other pids, files the
+#            model has not, a symlink to /proc, magic links in the middle of
+#            a path; the model's own /proc (+PATH: self, the guest's pid,
+#            meminfo) opens and never names memsim's program or process
 #   dotdot   ".." from a subdirectory's dirfd stops at --root, as in a chroot
 #   readdir  3000 entries in a directory on a disk file system (64-bit
 #            hash offsets on the host): an i386 readdir lists them all,
@@ -85,21 +87,22 @@ timeout -k 5 60 "$memsim" run --no-trace -- "$bin" dirfd0 secret.txt link \
     < "$tmp/outdir" > "$tmp/dirfd0_default.out" 2> "$tmp/dirfd0_default.err"
 check dirfd0_default $? "dirfd0 ok"
 
-# proc: the host's procfs, however it is named (/proc/self/fd/N by its exact
-# name is the guest's own fd N, not the host's: guest/own_fds checks it)
+# proc: the host's procfs, however it is named, is hidden; /proc by its own
+# name is the model's (/proc/self/fd/N is the guest's own fd N, not the
+# host's: guest/own_fds checks it)
 ln -s /proc "$tmp/plink"
 echo cwd-file > "$tmp/cwdfile"
 ( cd "$tmp" && exec timeout -k 5 60 "$memsim" run --no-trace -- "$bin" proc \
-    /proc /proc/self/status /proc/self/maps /proc/self/cmdline /proc/self/environ /proc/self/mem \
-    /proc/thread-self/status /proc/1/status /proc/1000/status /proc/meminfo /proc/cpuinfo \
-    /proc/self/fdinfo/1 /proc/self/fd/1/ /proc/self/fd/3 /proc/self/cwd/cwdfile /proc/self/root/etc/hostname \
+    +/proc +/proc/self/status +/proc/self/maps +/proc/self/cmdline +/proc/self/environ /proc/self/mem \
+    /proc/thread-self/status /proc/1/status +/proc/1000/status +/proc/meminfo /proc/cpuinfo \
+    /proc/self/fdinfo/1 ^/proc/self/fd/1/ /proc/self/fd/3 /proc/self/cwd/cwdfile /proc/self/root/etc/hostname \
     "$tmp/plink/self/status" plink/meminfo ) > "$tmp/proc.out" 2> "$tmp/proc.err" < /dev/null
 check proc $? "proc ok"
 mkdir -p "$tmp/rp"
 ln -s /proc "$tmp/rp/hostproc"                       # resolves to ROOT/proc: none
 ln -s ../../../../../../../../../../proc "$tmp/rp/up"  # ".." stops at the root
 cp "$bin" "$tmp/rp/sandbox"
-run proc_root --root "$tmp/rp" -- "$tmp/rp/sandbox" proc /proc/self/status \
+run proc_root --root "$tmp/rp" -- "$tmp/rp/sandbox" proc +/proc/self/status \
     /hostproc/self/status /hostproc/meminfo /up/1/status /up/self/mem
 check proc_root $? "proc ok"
 # exe: /proc/self/exe is the path inside the root, absolute, however named

@@ -1,0 +1,138 @@
+/*
+ * procfs_meminfo.c — /proc/meminfo and /proc/buddyinfo: the machine's
+ * memory as fs/proc/meminfo.c and mm/vmstat.c print it (6.1), values from
+ * the buddy allocator's zones and the frames' struct pages.
+ *
+ * The kernel modelled is an i386 one with CONFIG_HIGHMEM and without swap,
+ * zswap, memory-failure, transparent or hugetlb huge pages and CMA, so
+ * those lines are absent, as on such a kernel; what the model has no
+ * notion of yet (slab, vmalloc, per-cpu, buffers, writeback) is 0.  There
+ * is no page cache: a file page is the model's private copy of the file's
+ * bytes, the page Linux would have in its cache, so Cached and Mapped
+ * count those.  There is no LRU aging either: every page stays where 6.1
+ * puts a new one, on an inactive list.
+ */
+#include <errno.h>
+#include <string.h>
+#include "kernel-model/fs.h"
+#include "kernel-model/procfs.h"
+
+#define PAGES_KB(p) ((unsigned long long)(p) << (PAGE_SHIFT - 10))
+
+/* i386's vmalloc area (arch/x86/include/asm/pgtable_32_areas.h):
+ * VMALLOC_START 8 MiB past high_memory (the end of low memory's direct
+ * map), VMALLOC_END two pages below PKMAP_BASE.  The fixmap's size is the
+ * config's; this is a 2-level kernel's PKMAP_BASE with LAST_PKMAP 1024. */
+#define VMALLOC_OFFSET_ (8u << 20)
+#define PKMAP_BASE_     0xff800000u
+#define VMALLOC_END_    (PKMAP_BASE_ - 2 * PAGE_SIZE)
+
+/* Frames by what holds them, from the mem_map. */
+struct frame_counts {
+    uint64_t anon, file, pagetable, kstack;
+};
+
+static void count_frames(const struct physmem *pm, struct frame_counts *c)
+{
+    memset(c, 0, sizeof *c);
+    for (uint32_t pfn = 0; pfn < pm->nr_pages; pfn++) {
+        const struct page *p = &pm->mem_map[pfn];
+        if (p->flags & PG_buddy)
+            continue;
+        if (p->mapcount > 0 && (p->flags & PG_anon))
+            c->anon++;
+        else if (p->mapcount > 0 && (p->flags & PG_file))
+            c->file++;
+        else if (p->purpose == PURPOSE_PAGETABLE)
+            c->pagetable++;
+        else if (p->purpose == PURPOSE_KSTACK)
+            c->kstack += p->flags & PG_head ? 1u << p->order : 1;
+    }
+}
+
+static void show_val_kb(struct seq_file *m, const char *name, uint64_t pages)
+{
+    seq_printf(m, "%-16s%8llu kB\n", name, PAGES_KB(pages));
+}
+
+/* meminfo_proc_show, line by line, for the configuration above. */
+int proc_meminfo_show(struct seq_file *m, struct task_struct *t)
+{
+    const struct pglist_data *pgdat = &t->k->pgdat;
+    const struct zone *high = &pgdat->node_zones[ZONE_HIGHMEM];
+    uint64_t total = 0, free = 0, reserve = 0;
+    for (int z = 0; z < MAX_NR_ZONES; z++) {
+        total += pgdat->node_zones[z].managed_pages;
+        free += pgdat->node_zones[z].free_pages;
+        reserve += pgdat->node_zones[z].watermark[WMARK_HIGH];
+    }
+    struct frame_counts fc;
+    count_frames(&t->k->pm, &fc);
+    struct mm_counts mc = { 0 };
+    if (t->mm)
+        proc_mm_counts(t->mm, &mc);
+    uint64_t lowmem = (uint64_t)(t->k->pm.nr_pages < ZONE_NORMAL_END_PFN ? t->k->pm.nr_pages
+                                                                       : ZONE_NORMAL_END_PFN)
+                      << PAGE_SHIFT;
+    uint32_t vmalloc_start = PAGE_OFFSET + (uint32_t)lowmem + VMALLOC_OFFSET_;
+
+    show_val_kb(m, "MemTotal:", total);
+    show_val_kb(m, "MemFree:", free);
+    show_val_kb(m, "MemAvailable:", free > reserve ? free - reserve + fc.file : fc.file);
+    show_val_kb(m, "Buffers:", 0);
+    show_val_kb(m, "Cached:", fc.file);
+    show_val_kb(m, "SwapCached:", 0);
+    show_val_kb(m, "Active:", 0);
+    show_val_kb(m, "Inactive:", fc.anon + fc.file - mc.locked_rss);
+    show_val_kb(m, "Active(anon):", 0);
+    show_val_kb(m, "Inactive(anon):", fc.anon - (mc.locked_rss < fc.anon ? mc.locked_rss : fc.anon));
+    show_val_kb(m, "Active(file):", 0);
+    show_val_kb(m, "Inactive(file):", fc.file);
+    show_val_kb(m, "Unevictable:", mc.locked_rss);
+    show_val_kb(m, "Mlocked:", mc.locked_rss);
+    show_val_kb(m, "HighTotal:", high->managed_pages);
+    show_val_kb(m, "HighFree:", high->free_pages);
+    show_val_kb(m, "LowTotal:", total - high->managed_pages);
+    show_val_kb(m, "LowFree:", free - high->free_pages);
+    show_val_kb(m, "SwapTotal:", 0);
+    show_val_kb(m, "SwapFree:", 0);
+    show_val_kb(m, "Dirty:", 0);
+    show_val_kb(m, "Writeback:", 0);
+    show_val_kb(m, "AnonPages:", fc.anon);
+    show_val_kb(m, "Mapped:", fc.file);
+    show_val_kb(m, "Shmem:", 0);
+    show_val_kb(m, "KReclaimable:", 0);
+    show_val_kb(m, "Slab:", 0);
+    show_val_kb(m, "SReclaimable:", 0);
+    show_val_kb(m, "SUnreclaim:", 0);
+    seq_printf(m, "%-16s%8llu kB\n", "KernelStack:", PAGES_KB(fc.kstack));
+    show_val_kb(m, "PageTables:", fc.pagetable);
+    show_val_kb(m, "NFS_Unstable:", 0);
+    show_val_kb(m, "Bounce:", 0);
+    show_val_kb(m, "WritebackTmp:", 0);
+    show_val_kb(m, "CommitLimit:", total / 2);          /* overcommit_ratio 50, no swap */
+    show_val_kb(m, "Committed_AS:", mc.committed);
+    seq_printf(m, "%-16s%8lu kB\n", "VmallocTotal:",
+               (unsigned long)((VMALLOC_END_ - vmalloc_start) >> 10));
+    show_val_kb(m, "VmallocUsed:", 0);
+    show_val_kb(m, "VmallocChunk:", 0);
+    show_val_kb(m, "Percpu:", 0);
+    /* arch_report_meminfo: low memory is direct-mapped with large pages
+     * (4 MiB; PAE's 2 MiB), the tail past the last whole one with 4 KiB */
+    uint64_t large = t->k->paging == PAGING_PAE ? 2u << 20 : 4u << 20;
+    seq_printf(m, "DirectMap4k:    %8llu kB\n", (unsigned long long)((lowmem % large) >> 10));
+    seq_printf(m, "DirectMap%s:    %8llu kB\n", t->k->paging == PAGING_PAE ? "2M" : "4M",
+               (unsigned long long)((lowmem - lowmem % large) >> 10));
+    return 0;
+}
+
+/* The allocator's own text (buddy_check.c buddyinfo_format). */
+int proc_buddyinfo_show(struct seq_file *m, struct task_struct *t)
+{
+    char buf[MAX_NR_ZONES * 128];
+    int n = buddyinfo_format(&t->k->pgdat, buf, sizeof buf);
+    if (n < 0)
+        return -ENOMEM;
+    seq_write(m, buf, (size_t)n);
+    return 0;
+}
