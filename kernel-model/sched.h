@@ -48,8 +48,16 @@ struct itimer {
     uint64_t expires, interval;
 };
 
+/* The kernel objects Linux's copy_process allocates for a new process,
+ * each a slab object (slab.h) shadowing part of this struct: what Linux
+ * keeps per process (cred, files, fs, sighand, signal) is the task's
+ * until there are threads, so they live and die with it. */
+enum task_kobj { KOBJ_TASK, KOBJ_CRED, KOBJ_FILES, KOBJ_FS, KOBJ_SIGHAND, KOBJ_SIGNAL,
+                 NR_TASK_KOBJ };
+
 struct task_struct {
     struct kernel *k;
+    uint32_t kobj[NR_TASK_KOBJ];    /* their kernel addresses (0: none) */
     /* Linux's naming: pid is this thread's id, tgid the process's (the
      * thread group's: the pid of its first thread), ppid its parent's.
      * One task per process for now, so pid == tgid; events carry

@@ -22,6 +22,31 @@ void task_set_comm(struct task_struct *t, const char *path)
     strncpy(t->comm, base, sizeof t->comm - 1);
 }
 
+/* The caches of enum task_kobj, in copy_process's order (dup_task_struct,
+ * copy_creds, copy_files, copy_fs, copy_sighand, copy_signal). */
+static struct kmem_cache *task_kobj_cache(struct kernel *k, enum task_kobj i)
+{
+    struct slab_caches *sc = &k->slab;
+    struct kmem_cache *c[NR_TASK_KOBJ] = {
+        sc->task_struct_cachep, sc->cred_jar, sc->files_cachep,
+        sc->fs_cachep, sc->sighand_cachep, sc->signal_cachep,
+    };
+    return c[i];
+}
+
+static void task_kobj_alloc(struct task_struct *t)
+{
+    for (int i = 0; i < NR_TASK_KOBJ; i++)
+        t->kobj[i] = kmem_cache_alloc(&t->k->slab, task_kobj_cache(t->k, (enum task_kobj)i));
+}
+
+/* In reverse: the task_struct last, as free_task after release_task. */
+static void task_kobj_free(struct task_struct *t)
+{
+    for (int i = NR_TASK_KOBJ - 1; i >= 0; i--)
+        kmem_cache_free(&t->k->slab, task_kobj_cache(t->k, (enum task_kobj)i), t->kobj[i]);
+}
+
 struct task_struct *task_alloc(struct kernel *k, uint32_t pid, const char *path)
 {
     struct task_struct *t = calloc(1, sizeof *t);
@@ -33,6 +58,7 @@ struct task_struct *task_alloc(struct kernel *k, uint32_t pid, const char *path)
         return NULL;
     }
     t->k = k;
+    task_kobj_alloc(t);
     t->pid = t->tgid = pid;
     t->ppid = 1;                            /* init: nobody waits for the guest */
     t->state = TASK_RUNNING;
@@ -55,6 +81,7 @@ void task_free(struct task_struct *t)
     mm_release(t->mm);
     if (t->ldt_pfn != PFN_NONE)
         free_pages(&t->k->pgdat, t->ldt_pfn, LDT_ORDER);
+    task_kobj_free(t);
     free(t->exe_guest_path);
     free(t);
 }
