@@ -49,7 +49,9 @@ struct itimer {
 };
 
 /* The kernel objects Linux's copy_process allocates for a new process,
- * each a slab object (slab.h) shadowing part of this struct: what Linux
+ * each a slab object (slab.h) shadowing part of this struct, allocated by
+ * wake_up_new_task (the task exists before the kernel boots) and freed by
+ * task_free: what Linux
  * keeps per process (cred, files, fs, sighand, signal) is the task's
  * until there are threads, so they live and die with it. */
 enum task_kobj { KOBJ_TASK, KOBJ_CRED, KOBJ_FILES, KOBJ_FS, KOBJ_SIGHAND, KOBJ_SIGNAL,
@@ -123,8 +125,9 @@ static inline void task_event_ids(const struct task_struct *t, struct event *ev)
     ev->tid = t->pid;
 }
 
-/* The task starts to run (Linux's wake_up_new_task): EV_PROCESS_START, the
- * first event of its life, which emu and replay both call before its exec.
+/* The task starts to run (Linux's wake_up_new_task): its slab objects
+ * (enum task_kobj), then EV_PROCESS_START, the first event of its life
+ * that names it, which emu and replay both call before its exec.
  * Its last, EV_PROCESS_EXIT, is emitted where it dies (task_exit*). */
 void wake_up_new_task(struct task_struct *t);
 

@@ -58,7 +58,6 @@ struct task_struct *task_alloc(struct kernel *k, uint32_t pid, const char *path)
         return NULL;
     }
     t->k = k;
-    task_kobj_alloc(t);
     t->pid = t->tgid = pid;
     t->ppid = 1;                            /* init: nobody waits for the guest */
     t->state = TASK_RUNNING;
@@ -97,8 +96,12 @@ static void emit_process(struct task_struct *t, enum event_type type)
     event_emit(t->k->events, &ev);
 }
 
+/* The task's slab objects are made here rather than in task_alloc: emu
+ * creates the task before the kernel boots (its stdio comes first), so
+ * this is the first point where both a run and a replay have caches. */
 void wake_up_new_task(struct task_struct *t)
 {
+    task_kobj_alloc(t);
     emit_process(t, EV_PROCESS_START);
 }
 
