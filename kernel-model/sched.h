@@ -125,9 +125,9 @@ static inline void task_event_ids(const struct task_struct *t, struct event *ev)
     ev->tid = t->pid;
 }
 
-/* The task starts to run (Linux's wake_up_new_task): its slab objects
- * (enum task_kobj), then EV_PROCESS_START, the first event of its life
- * that names it, which emu and replay both call before its exec.
+/* The task starts to run (Linux's wake_up_new_task): EV_PROCESS_START, the
+ * first event of its life, then its slab objects (enum task_kobj); emu and
+ * replay both call it before its exec.
  * Its last, EV_PROCESS_EXIT, is emitted where it dies (task_exit*). */
 void wake_up_new_task(struct task_struct *t);
 

@@ -98,11 +98,13 @@ static void emit_process(struct task_struct *t, enum event_type type)
 
 /* The task's slab objects are made here rather than in task_alloc: emu
  * creates the task before the kernel boots (its stdio comes first), so
- * this is the first point where both a run and a replay have caches. */
+ * this is the first point where both a run and a replay have caches.
+ * After EV_PROCESS_START, which stays the first event of the task's life
+ * (what precedes it in a trace is the boot). */
 void wake_up_new_task(struct task_struct *t)
 {
-    task_kobj_alloc(t);
     emit_process(t, EV_PROCESS_START);
+    task_kobj_alloc(t);
 }
 
 static void task_mark_dead(struct task_struct *t)
