@@ -22,6 +22,21 @@ static int slab_ok(const struct slab_caches *sc)
     return 0;
 }
 
+/* 64 MiB of RAM, buddy, and the boot's caches; events to es (or none). */
+static int slab_env(struct env *e, struct slab_caches *sc, struct event_stream *es)
+{
+    if (env_init(e, 64 * MiB, es))
+        return -1;
+    CHECK_EQ(slab_init(sc, &e->pgdat), 0);
+    return 0;
+}
+
+static void slab_env_fini(struct env *e, struct slab_caches *sc)
+{
+    slab_destroy(sc);
+    physmem_destroy(&e->pm);
+}
+
 /* Linux 6.1 SLUB on one CPU gives these (objperslab, pagesperslab): the
  * i386 /proc/slabinfo of a uniprocessor 6.1 kernel, derived by hand from
  * calculate_order (min_objects 8, max order 3, leftover <= 1/16). */
@@ -29,9 +44,8 @@ static void test_kmalloc_geometry(void)
 {
     struct env e;
     struct slab_caches sc;
-    if (env_init(&e, 64 * MiB, NULL))
+    if (slab_env(&e, &sc, NULL))
         return;
-    CHECK_EQ(slab_init(&sc, &e.pgdat), 0);
     static const struct { const char *name; uint32_t size, objs, pages; } want[] = {
         { "kmalloc-8", 8, 512, 1 },    { "kmalloc-16", 16, 256, 1 },
         { "kmalloc-32", 32, 128, 1 },  { "kmalloc-64", 64, 64, 1 },
@@ -63,8 +77,7 @@ static void test_kmalloc_geometry(void)
     CHECK(kmalloc_slab(&sc, 65) == kmem_cache_find(&sc, "kmalloc-96"));
     CHECK(kmalloc_slab(&sc, 8192) == kmem_cache_find(&sc, "kmalloc-8k"));
     CHECK(kmalloc_slab(&sc, 8193) == NULL);
-    slab_destroy(&sc);
-    physmem_destroy(&e.pm);
+    slab_env_fini(&e, &sc);
 }
 
 /* Partial first, then empty, then a new slab; addresses are kernel
@@ -73,9 +86,8 @@ static void test_lists_and_shrink(void)
 {
     struct env e;
     struct slab_caches sc;
-    if (env_init(&e, 64 * MiB, NULL))
+    if (slab_env(&e, &sc, NULL))
         return;
-    CHECK_EQ(slab_init(&sc, &e.pgdat), 0);
     struct kmem_cache *s = sc.vm_area_cachep;
     uint32_t free0 = nr_free_pages(&e.pgdat);
     uint32_t a = kmem_cache_alloc(&sc, s), b = kmem_cache_alloc(&sc, s);
@@ -111,8 +123,7 @@ static void test_lists_and_shrink(void)
     CHECK_EQ(nr_free_pages(&e.pgdat), free0);
     CHECK(!(pfn_to_page(&e.pm, pfn)->flags & PG_slab));
     CHECK(consistent(&e.pgdat));
-    slab_destroy(&sc);
-    physmem_destroy(&e.pm);
+    slab_env_fini(&e, &sc);
 }
 
 /* The allocation events a test sees (the first 64). */
@@ -136,9 +147,8 @@ static void test_events(void)
     struct env e;
     struct slab_caches sc;
     struct event_log log = { 0 };
-    if (env_init(&e, 64 * MiB, test_stream(&log, log_event)))
+    if (slab_env(&e, &sc, test_stream(&log, log_event)))
         return;
-    CHECK_EQ(slab_init(&sc, &e.pgdat), 0);
     size_t from = log.n;
     uint32_t x = kmalloc(&sc, 100);
     kfree(&sc, x);
@@ -160,8 +170,7 @@ static void test_events(void)
     CHECK_EQ(buddy, 1);
     CHECK_EQ(alloc, 1);
     CHECK_EQ(free_, 1);
-    slab_destroy(&sc);
-    physmem_destroy(&e.pm);
+    slab_env_fini(&e, &sc);
 }
 
 /* Linux 6.1's header and cache_show() line, byte for byte: the widths are
@@ -171,9 +180,8 @@ static void test_slabinfo_format(void)
 {
     struct env e;
     struct slab_caches sc;
-    if (env_init(&e, 64 * MiB, NULL))
+    if (slab_env(&e, &sc, NULL))
         return;
-    CHECK_EQ(slab_init(&sc, &e.pgdat), 0);
     uint32_t a = kmem_cache_alloc(&sc, sc.vm_area_cachep);
     kmem_cache_alloc(&sc, sc.vm_area_cachep);
     kmem_cache_free(&sc, sc.vm_area_cachep, a);
@@ -195,8 +203,7 @@ static void test_slabinfo_format(void)
     CHECK(strstr(buf, "\nkmalloc-8 ") && buf[n - 1] == '\n' &&
           strstr(buf, "\nkmalloc-8 ") > strstr(buf, "\nkmalloc-16 "));
     CHECK_EQ(slabinfo_show(&sc, buf, 100), -1);  /* too small: refused, not cut */
-    slab_destroy(&sc);
-    physmem_destroy(&e.pm);
+    slab_env_fini(&e, &sc);
 }
 
 /* ---- random sequences ---------------------------------------------------- */
@@ -265,9 +272,8 @@ static void test_random(uint32_t seed)
 {
     struct env e;
     struct slab_caches sc;
-    if (env_init(&e, 64 * MiB, NULL))
+    if (slab_env(&e, &sc, NULL))
         return;
-    CHECK_EQ(slab_init(&sc, &e.pgdat), 0);
     struct kmem_cache *pick[32];
     size_t np = 0;
     for (struct kmem_cache *s = sc.caches; s && np < 32; s = s->next)
@@ -308,8 +314,7 @@ static void test_random(uint32_t seed)
     CHECK_EQ(nr_free_pages(&e.pgdat), free0);
     CHECK(consistent(&e.pgdat));
     free(live);
-    slab_destroy(&sc);
-    physmem_destroy(&e.pm);
+    slab_env_fini(&e, &sc);
 }
 
 int main(void)
