@@ -36,6 +36,11 @@ int kernel_boot(struct kernel *k, const struct kernel_config *cfg, char *err, si
         physmem_destroy(&k->pm);
         return -1;
     }
+    if (slab_init(&k->slab, &k->pgdat)) {
+        snprintf(err, errlen, "out of host memory for the slab caches");
+        kernel_destroy(k);
+        return -1;
+    }
     int no_swapper = swapper_init(k);
     k->zero_pfn = alloc_pages(&k->pgdat, GFP_KERNEL | __GFP_ZERO, 0, PURPOSE_ZERO_PAGE);
     if (no_swapper || k->zero_pfn == PFN_NONE) {
@@ -54,6 +59,7 @@ int kernel_boot(struct kernel *k, const struct kernel_config *cfg, char *err, si
 
 void kernel_destroy(struct kernel *k)
 {
+    slab_destroy(&k->slab);
     physmem_destroy(&k->pm);
     memset(k, 0, sizeof *k);
 }
@@ -68,7 +74,9 @@ struct mm_struct *mm_alloc(struct kernel *k, uint32_t pid)
     mm->mmap_base = MMAP_BASE;
     mm->max_map_count = DEFAULT_MAX_MAP_COUNT;
     rlimits_init(mm->rlim, k->pm.nr_pages);
-    if (pgd_alloc(mm)) {
+    mm->kaddr = kmem_cache_alloc(&k->slab, k->slab.mm_cachep);
+    if (!mm->kaddr || pgd_alloc(mm)) {
+        kmem_cache_free(&k->slab, k->slab.mm_cachep, mm->kaddr);
         free(mm);
         return NULL;
     }
@@ -85,5 +93,6 @@ void mm_release(struct mm_struct *mm)
     vma_destroy_all(mm);
     free_pgtables(mm, 0, TASK_SIZE);
     pgd_free(mm);
+    kmem_cache_free(&mm->k->slab, mm->k->slab.mm_cachep, mm->kaddr);
     free(mm);
 }

@@ -26,6 +26,7 @@
 #include "kernel-model/futex.h"
 #include "kernel-model/page_alloc.h"
 #include "kernel-model/resource.h"
+#include "kernel-model/slab.h"
 #include "kernel-model/snapshot.h"
 #include "kernel-model/syscalls.h"
 #include "mmu/mmu.h"
@@ -133,6 +134,7 @@ struct vm_area_struct {
      * neighbour or new (mm->anon_vma_seq).  Two VMAs with different
      * anon_vmas never merge (is_mergeable_anon_vma). */
     uint32_t anon_vma;
+    uint32_t kaddr;              /* its vm_area_struct in the vm_area_cachep slab (0: none) */
 };
 
 struct mm_struct;
@@ -168,6 +170,7 @@ struct mm_struct {
     struct kernel *k;
     uint32_t pid;                /* owner, for events */
     uint32_t pgd;                /* pfn of the page directory (PAE: the PDPT) */
+    uint32_t kaddr;              /* its mm_struct in the mm_cachep slab */
     struct vma_index vma_index;  /* the VMAs (vma.c) */
     uint32_t map_count;          /* VMAs in the index (read-only outside vma.c) */
     uint32_t max_map_count;      /* more VMAs than this: -ENOMEM, as Linux */
@@ -223,6 +226,7 @@ struct kernel_arch_ops {
 struct kernel {
     struct physmem pm;
     struct pglist_data pgdat;
+    struct slab_caches slab;     /* kmem_caches and kmalloc (slab.h) */
     struct mmu *mmu;             /* the CPU's MMU (TLB shootdowns) */
     enum paging_mode paging;     /* the page-table format */
     int nx;                      /* PAE with EFER.NXE: non-exec VMAs get _PAGE_NX */

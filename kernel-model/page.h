@@ -45,6 +45,7 @@ enum pageflags {
     PG_file     = 1u << 5,  /* filled from a file */
     PG_pgtable  = 1u << 6,  /* holds a page directory or page table */
     PG_head     = 1u << 7,  /* first frame of an allocated block of order > 0 */
+    PG_slab     = 1u << 8,  /* a frame of a slab (slab.c): mapping is its struct slab */
 };
 
 /* Why a frame was allocated: recorded in the trace and in /proc. */
@@ -62,6 +63,7 @@ enum page_purpose {
     PURPOSE_KSTACK,
     PURPOSE_KERNEL,         /* other kernel use */
     PURPOSE_TEST,           /* unit tests */
+    PURPOSE_SLAB,           /* a slab of a kmem_cache (slab.c) */
     NR_PAGE_PURPOSES
 };
 

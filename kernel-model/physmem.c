@@ -115,6 +115,7 @@ const char *page_purpose_name(enum page_purpose p)
         [PURPOSE_KSTACK]       = "kstack",
         [PURPOSE_KERNEL]       = "kernel",
         [PURPOSE_TEST]         = "test",
+        [PURPOSE_SLAB]         = "slab",
     };
 
     if ((unsigned)p >= NR_PAGE_PURPOSES)

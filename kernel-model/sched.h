@@ -48,8 +48,18 @@ struct itimer {
     uint64_t expires, interval;
 };
 
+/* The kernel objects Linux's copy_process allocates for a new process,
+ * each a slab object (slab.h) shadowing part of this struct, allocated by
+ * wake_up_new_task (the task exists before the kernel boots) and freed by
+ * task_free: what Linux
+ * keeps per process (cred, files, fs, sighand, signal) is the task's
+ * until there are threads, so they live and die with it. */
+enum task_kobj { KOBJ_TASK, KOBJ_CRED, KOBJ_FILES, KOBJ_FS, KOBJ_SIGHAND, KOBJ_SIGNAL,
+                 NR_TASK_KOBJ };
+
 struct task_struct {
     struct kernel *k;
+    uint32_t kobj[NR_TASK_KOBJ];    /* their kernel addresses (0: none) */
     /* Linux's naming: pid is this thread's id, tgid the process's (the
      * thread group's: the pid of its first thread), ppid its parent's.
      * One task per process for now, so pid == tgid; events carry
@@ -116,7 +126,8 @@ static inline void task_event_ids(const struct task_struct *t, struct event *ev)
 }
 
 /* The task starts to run (Linux's wake_up_new_task): EV_PROCESS_START, the
- * first event of its life, which emu and replay both call before its exec.
+ * first event of its life, then its slab objects (enum task_kobj); emu and
+ * replay both call it before its exec.
  * Its last, EV_PROCESS_EXIT, is emitted where it dies (task_exit*). */
 void wake_up_new_task(struct task_struct *t);
 

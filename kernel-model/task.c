@@ -22,6 +22,31 @@ void task_set_comm(struct task_struct *t, const char *path)
     strncpy(t->comm, base, sizeof t->comm - 1);
 }
 
+/* The caches of enum task_kobj, in copy_process's order (dup_task_struct,
+ * copy_creds, copy_files, copy_fs, copy_sighand, copy_signal). */
+static struct kmem_cache *task_kobj_cache(struct kernel *k, enum task_kobj i)
+{
+    struct slab_caches *sc = &k->slab;
+    struct kmem_cache *c[NR_TASK_KOBJ] = {
+        sc->task_struct_cachep, sc->cred_jar, sc->files_cachep,
+        sc->fs_cachep, sc->sighand_cachep, sc->signal_cachep,
+    };
+    return c[i];
+}
+
+static void task_kobj_alloc(struct task_struct *t)
+{
+    for (int i = 0; i < NR_TASK_KOBJ; i++)
+        t->kobj[i] = kmem_cache_alloc(&t->k->slab, task_kobj_cache(t->k, (enum task_kobj)i));
+}
+
+/* In reverse: the task_struct last, as free_task after release_task. */
+static void task_kobj_free(struct task_struct *t)
+{
+    for (int i = NR_TASK_KOBJ - 1; i >= 0; i--)
+        kmem_cache_free(&t->k->slab, task_kobj_cache(t->k, (enum task_kobj)i), t->kobj[i]);
+}
+
 struct task_struct *task_alloc(struct kernel *k, uint32_t pid, const char *path)
 {
     struct task_struct *t = calloc(1, sizeof *t);
@@ -55,6 +80,7 @@ void task_free(struct task_struct *t)
     mm_release(t->mm);
     if (t->ldt_pfn != PFN_NONE)
         free_pages(&t->k->pgdat, t->ldt_pfn, LDT_ORDER);
+    task_kobj_free(t);
     free(t->exe_guest_path);
     free(t);
 }
@@ -70,9 +96,15 @@ static void emit_process(struct task_struct *t, enum event_type type)
     event_emit(t->k->events, &ev);
 }
 
+/* The task's slab objects are made here rather than in task_alloc: emu
+ * creates the task before the kernel boots (its stdio comes first), so
+ * this is the first point where both a run and a replay have caches.
+ * After EV_PROCESS_START, which stays the first event of the task's life
+ * (what precedes it in a trace is the boot). */
 void wake_up_new_task(struct task_struct *t)
 {
     emit_process(t, EV_PROCESS_START);
+    task_kobj_alloc(t);
 }
 
 static void task_mark_dead(struct task_struct *t)

@@ -86,6 +86,13 @@ struct vm_area_struct *vma_prev(struct mm_struct *mm, const struct vm_area_struc
     return mm->vma_index.slot[i - 1];
 }
 
+/* The vm_area_struct a new VMA object shadows in the slab (0: no frame,
+ * the VMA works on: the slab object gives placement, not contents). */
+static uint32_t vm_area_alloc(struct mm_struct *mm)
+{
+    return kmem_cache_alloc(&mm->k->slab, mm->k->slab.vm_area_cachep);
+}
+
 /* Room for one more VMA, within the mm's map-count limit. */
 static int vma_reserve(struct mm_struct *mm)
 {
@@ -121,6 +128,7 @@ struct vm_area_struct *vma_insert(struct mm_struct *mm, const struct vm_area_str
     if (!vma)
         return NULL;
     *vma = *tmpl;
+    vma->kaddr = vm_area_alloc(mm);
     if (vma->vm_file)
         vma->vm_file->refs++;
     vma_link(mm, vma_slot(mm, vma->vm_start), vma);
@@ -140,6 +148,7 @@ int vma_split_at(struct mm_struct *mm, uint32_t addr)
     if (!hi)
         return -1;
     *hi = *lo;
+    hi->kaddr = vm_area_alloc(mm);
     uint32_t delta = addr - lo->vm_start;
     lo->vm_end = addr;
     hi->vm_start = addr;
@@ -153,8 +162,9 @@ int vma_split_at(struct mm_struct *mm, uint32_t addr)
     return 0;
 }
 
-static void vma_free(struct vm_area_struct *vma)
+static void vma_free(struct mm_struct *mm, struct vm_area_struct *vma)
 {
+    kmem_cache_free(&mm->k->slab, mm->k->slab.vm_area_cachep, vma->kaddr);
     vm_file_put(vma->vm_file);
     free(vma);
 }
@@ -164,7 +174,7 @@ void vma_remove_range(struct mm_struct *mm, uint32_t start, uint32_t end)
     struct vm_area_struct **s = mm->vma_index.slot;
     size_t i = vma_slot(mm, start), j = i;
     while (j < mm->map_count && s[j]->vm_end <= end)
-        vma_free(s[j++]);
+        vma_free(mm, s[j++]);
     memmove(&s[i], &s[j], (mm->map_count - j) * sizeof *s);
     mm->map_count -= (uint32_t)(j - i);
     mm->vma_index.cache = 0;
@@ -173,7 +183,7 @@ void vma_remove_range(struct mm_struct *mm, uint32_t start, uint32_t end)
 void vma_destroy_all(struct mm_struct *mm)
 {
     for (size_t i = 0; i < mm->map_count; i++)
-        vma_free(mm->vma_index.slot[i]);
+        vma_free(mm, mm->vma_index.slot[i]);
     free(mm->vma_index.slot);
     memset(&mm->vma_index, 0, sizeof mm->vma_index);
     mm->map_count = 0;
@@ -233,7 +243,7 @@ void vma_merge_adjacent(struct mm_struct *mm)
             if (!a->anon_vma)
                 a->anon_vma = s[i]->anon_vma;
             a->vm_end = s[i]->vm_end;
-            vma_free(s[i]);
+            vma_free(mm, s[i]);
             continue;
         }
         s[out++] = s[i];

@@ -66,7 +66,7 @@ static const struct layout {
     const char *nums;
 } layouts[RLOG_NR_TYPES] = {
     [RLOG_FAULT]   = { EV_FAULT, 3, "uuuox" },
-    [RLOG_ALLOC]   = { EV_ALLOC, 4, "uu" },
+    [RLOG_ALLOC]   = { EV_ALLOC, 4, "uuo" },
     [RLOG_VMA]     = { EV_VMA, 2, "uuuu" },
     [RLOG_FLUSH]   = { EV_TLB_FLUSH, 1, "ou" },
     [RLOG_SYSCALL] = { EV_SYSCALL_EXIT, 1, "sxxxxxxxx" },

@@ -163,8 +163,8 @@ static const struct table tables[] = {
     /* + begin_seq: the walks a fault makes are the ones it caused */
     { EV_FAULT, "SELECT seq, cause, access, kind, resolution, address, error_code, eip, pfn,"
       " begin_seq FROM faults ORDER BY seq", 3, 4, 0, 1u << 3 },
-    { EV_ALLOC, "SELECT seq, cause, allocator, op, zone, purpose, ord, pfn FROM allocations"
-      " ORDER BY seq", 4, 2, 0, 0 },
+    { EV_ALLOC, "SELECT seq, cause, allocator, op, zone, purpose, ord, pfn, addr FROM allocations"
+      " ORDER BY seq", 4, 3, 0, 1u << 2 },
     { EV_VMA, "SELECT seq, cause, op, name, start, stop, prot, flags FROM vmas ORDER BY seq",
       2, 4, 0, 0 },
     { EV_TLB_FLUSH, "SELECT seq, cause, kind, vaddr, cr3 FROM tlb_flushes ORDER BY seq",
@@ -358,7 +358,8 @@ int outcome_from_event(const struct event *ev, uint64_t open_fault, struct outco
     case EV_ALLOC:
     case EV_FREE:
         set(o, EV_ALLOC, alloc_allocator_name((enum alloc_allocator)a->allocator),
-            alloc_op_name((enum alloc_op)a->op), a->zone, a->purpose, a->order, a->pfn, N, N);
+            alloc_op_name((enum alloc_op)a->op), a->zone, a->purpose, a->order, a->pfn,
+            a->addr ? a->addr : N, N);
         return 1;
     case EV_VMA:
         set(o, EV_VMA, vma_op_name((enum vma_op)v->op), v->name, "", "", v->start, v->end,
@@ -437,8 +438,10 @@ void outcome_text(const struct outcome *o, char *buf, size_t n)
                  num(v[3], 'd', x[0], sizeof x[0]));
         break;
     case EV_ALLOC:
-        snprintf(buf, n, "%s %s order=%" PRId64 " pfn=%" PRId64 " zone=%s purpose=%s", s[0], s[1],
-                 v[0], v[1], s[2], s[3]);
+        /* addr= only on slab rows: a page's line is what it was before slabs */
+        snprintf(buf, n, "%s %s order=%" PRId64 " pfn=%" PRId64 " zone=%s purpose=%s%s%s", s[0],
+                 s[1], v[0], v[1], s[2], s[3], v[2] == OUTCOME_NONE ? "" : " addr=",
+                 v[2] == OUTCOME_NONE ? "" : num(v[2], 'x', x[0], sizeof x[0]));
         break;
     case EV_VMA:
         snprintf(buf, n, "vma %s 0x%08" PRIx32 "-0x%08" PRIx32 " prot=%" PRId64 " flags=0x%" PRIx32

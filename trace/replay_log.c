@@ -188,8 +188,8 @@ static int add_alloc(struct replay_log *l, const struct event *e)
         put_str(l, RLOG_ALLOC, 1, alloc_op_name((enum alloc_op)a->op)) ||
         put_str(l, RLOG_ALLOC, 2, a->zone) || put_str(l, RLOG_ALLOC, 3, a->purpose))
         return -1;
-    uint64_t v[] = { a->order, a->pfn };
-    return nums(l, v, 2);
+    uint64_t v[] = { a->order, a->pfn, opt(a->addr != 0, a->addr) };
+    return nums(l, v, 3);
 }
 
 static int add_vma(struct replay_log *l, const struct event *e)

@@ -71,7 +71,7 @@
     TRACE_OR(c, "SIGBUS") TRACE_OR(c, "OOM") TRACE_OR(c, "bad-pagetable")    \
     ")"
 #define TRACE_ALLOCATORS_SQL(c) "(" TRACE_EQ(c, "memblock")                  \
-    TRACE_OR(c, "buddy") ")"
+    TRACE_OR(c, "buddy") TRACE_OR(c, "slab") ")"
 #define TRACE_ALLOC_OPS_SQL(c) "(" TRACE_EQ(c, "alloc") TRACE_OR(c, "free")  \
     TRACE_OR(c, "reserve") ")"
 #define TRACE_VMA_OPS_SQL(c) "(" TRACE_EQ(c, "map") TRACE_OR(c, "unmap")     \
@@ -146,7 +146,7 @@
     "CREATE TABLE allocations(seq INTEGER PRIMARY KEY, cycle INTEGER,"       \
     " allocator TEXT CHECK" TRACE_ALLOCATORS_SQL("allocator") ","          \
     " op TEXT CHECK" TRACE_ALLOC_OPS_SQL("op") ", ord INTEGER,"            \
-    " pfn INTEGER, zone TEXT, purpose TEXT, cause INTEGER);"                 \
+    " pfn INTEGER, zone TEXT, purpose TEXT, cause INTEGER, addr INTEGER);"   \
     "CREATE TABLE vmas(seq INTEGER PRIMARY KEY, cycle INTEGER, pid INTEGER," \
     " op TEXT CHECK" TRACE_VMA_OPS_SQL("op") ", start INTEGER,"            \
     " stop INTEGER, prot INTEGER, prot_str TEXT,"                            \
@@ -210,7 +210,8 @@
     " THEN 'fault' ELSE printf('0x%x', paddr) END) FROM translations"        \
     " UNION ALL SELECT seq, cycle, NULL, 'allocations', op,"                 \
     " printf('%s order %d pfn 0x%x %s %s', allocator, ord, pfn, zone,"       \
-    " purpose) FROM allocations"                                             \
+    " purpose) || CASE WHEN addr IS NULL THEN '' ELSE"                       \
+    " printf(' addr 0x%08x', addr) END FROM allocations"                     \
     " UNION ALL SELECT seq, cycle, pid, 'vmas', op,"                         \
     " printf('0x%08x-0x%08x %s %s', start, stop, prot_str,"                  \
     " coalesce(name, '')) FROM vmas"                                         \
@@ -226,18 +227,18 @@
     " printf('fd %d = %d %s', fd, result, coalesce(path, '')) FROM file_maps"\
     " ORDER BY seq;"
 
-/* Each alloc or reserve row with the first free of the same block after it
- * (NULL: still held at the end of the run); allocations_pfn makes the
- * lookup one index probe. */
+/* Each alloc or reserve row with the first free of the same block (a slab
+ * object: the same addr) after it (NULL: still held at the end of the
+ * run); allocations_pfn makes the lookup one index probe. */
 #define TRACE_LIFETIME_VIEW                                                  \
     "CREATE VIEW allocation_lifetimes AS"                                    \
     " SELECT a.seq AS alloc_seq, a.cycle AS alloc_cycle, a.allocator,"       \
-    " a.ord, a.pfn, a.zone, a.purpose, a.cause AS alloc_cause,"              \
+    " a.ord, a.pfn, a.zone, a.purpose, a.cause AS alloc_cause, a.addr,"      \
     " f.seq AS free_seq, f.cycle AS free_cycle,"                             \
     " f.cycle - a.cycle AS cycles_held FROM allocations a"                   \
     " LEFT JOIN allocations f ON f.seq = (SELECT g.seq FROM allocations g"   \
     " WHERE g.pfn = a.pfn AND g.ord = a.ord AND g.seq > a.seq"               \
-    " AND g.op = 'free' AND g.allocator = a.allocator"                       \
+    " AND g.op = 'free' AND g.allocator = a.allocator AND g.addr IS a.addr"  \
     " ORDER BY g.pfn, g.ord, g.seq LIMIT 1)"                                 \
     " WHERE a.op IN ('alloc', 'reserve');"
 
@@ -255,7 +256,8 @@
     " GROUP BY pid, vpn ORDER BY walks DESC, pid, vpn;"                      \
     "CREATE VIEW allocation_summary AS"                                      \
     " SELECT allocator, op, purpose, COUNT(*) AS count,"                     \
-    " SUM(1 << ord) AS pages FROM allocations"                               \
+    " SUM(CASE allocator WHEN 'slab' THEN 0 ELSE 1 << ord END) AS pages"     \
+    " FROM allocations"                                                      \
     " GROUP BY allocator, op, purpose ORDER BY allocator, op, purpose;"      \
     "CREATE VIEW syscall_summary AS"                                         \
     " SELECT name, nr, COUNT(*) AS count,"                                   \
@@ -294,7 +296,7 @@
 #define TRACE_INSERT_WALK                                                    \
     "INSERT INTO translations VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 #define TRACE_INSERT_FAULT   "INSERT INTO faults VALUES(?,?,?,?,?,?,?,?,?,?,?,?)"
-#define TRACE_INSERT_ALLOC   "INSERT INTO allocations VALUES(?,?,?,?,?,?,?,?,?)"
+#define TRACE_INSERT_ALLOC   "INSERT INTO allocations VALUES(?,?,?,?,?,?,?,?,?,?)"
 #define TRACE_INSERT_VMA     "INSERT INTO vmas VALUES(?,?,?,?,?,?,?,?,?,?,?)"
 #define TRACE_INSERT_SYSCALL                                                 \
     "INSERT INTO syscalls VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)"

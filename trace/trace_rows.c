@@ -214,6 +214,10 @@ static void row_alloc(struct trace *t, const struct event *e)
     bind_u64(s, 6, ev->pfn);
     bind_text(s, 7, ev->zone);
     bind_text(s, 8, ev->purpose);
+    if (ev->addr)                       /* a slab object; pages have none */
+        bind_u64(s, 10, ev->addr);
+    else
+        sqlite3_bind_null(s, 10);
     row_finish(t, s);
 }
 

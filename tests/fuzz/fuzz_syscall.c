@@ -14,7 +14,7 @@
  * every call the address space is checked, and a violation aborts (libFuzzer
  * saves the input):
  *
- *   - the buddy allocator is sound (buddy_check);
+ *   - the buddy allocator is sound (buddy_check), the slab caches too (slab_check);
  *   - VMAs are sorted, disjoint, page aligned, non-empty, inside
  *     [mmap_min_addr, TASK_SIZE), at most max_map_count of them;
  *   - every user PTE in use lies inside a VMA, names a frame inside RAM,
@@ -26,7 +26,7 @@
  *   - a successful mremap maps its result and the pages it keeps have the
  *     frames they had (moved, not copied); mincore's bytes are the PTEs;
  *
- * and at tear-down (task_free) every frame is back (free pages equal the boot count)
+ * and at tear-down (task_free, then shrinking every slab cache) every frame is back (free pages equal the boot count)
  * and the zero page has its one reference.
  *
  * Build and run: tests/fuzz/README.md.
@@ -256,6 +256,10 @@ static void check_all(struct fz *f)
     char err[256];
     if (buddy_check(&f->k.pgdat, err, sizeof err)) {
         fprintf(stderr, "fuzz_syscall: buddy_check: %s\n", err);
+        abort();
+    }
+    if (slab_check(&f->k.slab, err, sizeof err)) {
+        fprintf(stderr, "fuzz_syscall: slab_check: %s\n", err);
         abort();
     }
     check_vmas(f->task->mm);
@@ -530,6 +534,8 @@ static void teardown(struct fz *f)
     char err[256];
     task_free(f->task);
     mmu_write_cr3(&f->mmu, f->k.swapper_pg_dir << PAGE_SHIFT);
+    for (struct kmem_cache *c = f->k.slab.caches; c; c = c->next)
+        kmem_cache_shrink(&f->k.slab, c);  /* the emptied slabs SLUB keeps */
     if (nr_free_pages(&f->k.pgdat) != f->free_at_boot)
         violated("frames leaked at tear-down", nr_free_pages(&f->k.pgdat), f->free_at_boot);
     if (pfn_to_page(&f->k.pm, f->k.zero_pfn)->_refcount != 1)

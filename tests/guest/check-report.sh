@@ -66,7 +66,9 @@ allocs=$(section "Allocations by allocator, order and purpose" | awk 'NR > 2 {s 
 [ "$allocs" = "$(q "SELECT count(*) FROM allocations WHERE op IN ('alloc', 'reserve')")" ] ||
     problem "allocations: allocs sum to $allocs"
 held=$(section "Frames still held at exit" | awk 'NR > 3 {s += $NF} END {print s + 0}')
-held_sql=$(q "SELECT sum(1 << ord) FROM allocations a WHERE op IN ('alloc', 'reserve') AND NOT EXISTS
+# frames: page allocator rows (a slab object's frames are its slab's buddy row)
+held_sql=$(q "SELECT sum(1 << ord) FROM allocations a WHERE op IN ('alloc', 'reserve')
+              AND allocator <> 'slab' AND NOT EXISTS
               (SELECT 1 FROM allocations f WHERE f.op = 'free' AND f.allocator = a.allocator
                AND f.pfn = a.pfn AND f.ord = a.ord AND f.seq > a.seq)")
 [ "$held" = "$held_sql" ] || problem "held at exit: $held pages, SQL says $held_sql"

@@ -377,11 +377,12 @@ static void test_oom(void)
     struct sys s;
     /* 4 MiB = 1024 frames; memblock keeps 256 (firmware) + 512 (image) +
      * 8 (mem_map: 1024 * 32 bytes) = 776, leaving 248; kernel_boot takes
-     * swapper_pg_dir and the zero page (246), mm_alloc the pgd (245).
-     * PAE: swapper is a PDPT and the kernel PMD (245 after boot), and the
-     * mm's pgd a PDPT and its three user PMDs (241). */
+     * swapper_pg_dir and the zero page (246), mm_alloc the mm_struct's
+     * slab (order 1: 244) and the pgd (243).  PAE: swapper is a PDPT and
+     * the kernel PMD (245 after boot), and the mm's pgd a PDPT and its
+     * three user PMDs (239). */
     const int pae = fixture_paging == PAGING_PAE;
-    const uint32_t after_boot = pae ? 245 : 246, after_mm = after_boot - (pae ? 4 : 1);
+    const uint32_t after_boot = pae ? 245 : 246, after_mm = after_boot - (pae ? 4 : 1) - 2;
     if (sys_init(&s, 4 * MiB))
         return;
     CHECK_EQ(s.free_before_mm, after_boot);
@@ -392,13 +393,14 @@ static void test_oom(void)
     enum fault_result r;
     while ((r = touch(&s, a + n * PG, MMU_WRITE, NULL)) == FAULT_OK && n < 256)
         n++;
-    /* 1 page table + 244 pages (PAE: 240) use up every frame. */
+    /* The VMA's vm_area_struct slab, 1 page table + 241 pages (PAE: 237)
+     * use up every frame. */
     CHECK_EQ(r, FAULT_OOM);
-    CHECK_EQ(n, after_mm - 1);
+    CHECK_EQ(n, after_mm - 2);
     CHECK(last_fault_is("anon", "OOM", X86_PF_WRITE | X86_PF_USER));
     CHECK_EQ(elog.f[(elog.nf - 1) % 64].pfn, PFN_NONE);
     CHECK_EQ(nr_free_pages(&s.k.pgdat), 0);
-    CHECK_EQ(s.mm->rss_pages, after_mm - 1);
+    CHECK_EQ(s.mm->rss_pages, after_mm - 2);
     CHECK_EQ(touch(&s, a, MMU_READ, NULL), FAULT_OK);          /* mapped pages still work */
     /* Reads of new pages need no frame: the zero page. */
     CHECK_EQ(touch(&s, a + 250 * PG, MMU_READ, NULL), FAULT_OK);
