@@ -31,10 +31,11 @@ struct proc_entry {
     proc_show_fn show;
 };
 
-/* /proc/NAME: the machine's files.  (slabinfo, vmallocinfo: add here.) */
+/* /proc/NAME: the machine's files.  (vmallocinfo: add here.) */
 static const struct proc_entry proc_root_entries[] = {
     { "buddyinfo", proc_buddyinfo_show },
     { "meminfo",   proc_meminfo_show },
+    { "slabinfo",  proc_slabinfo_show },
 };
 
 /* /proc/PID/NAME: the process's files. */

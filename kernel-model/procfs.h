@@ -69,6 +69,7 @@ int proc_pid_statm_show(struct seq_file *m, struct task_struct *t);
 /* procfs_meminfo.c: /proc/meminfo, /proc/buddyinfo (the machine) */
 int proc_meminfo_show(struct seq_file *m, struct task_struct *t);
 int proc_buddyinfo_show(struct seq_file *m, struct task_struct *t);
+int proc_slabinfo_show(struct seq_file *m, struct task_struct *t);
 /* procfs_mm.c: /proc/PID/cmdline and environ (the mm's strings) */
 int proc_pid_cmdline_show(struct seq_file *m, struct task_struct *t);
 int proc_pid_environ_show(struct seq_file *m, struct task_struct *t);
