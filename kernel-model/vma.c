@@ -175,6 +175,8 @@ void vma_remove_range(struct mm_struct *mm, uint32_t start, uint32_t end)
     size_t i = vma_slot(mm, start), j = i;
     while (j < mm->map_count && s[j]->vm_end <= end)
         vma_free(mm, s[j++]);
+    if (j == i)
+        return;                 /* nothing in the range (the array may not exist yet) */
     memmove(&s[i], &s[j], (mm->map_count - j) * sizeof *s);
     mm->map_count -= (uint32_t)(j - i);
     mm->vma_index.cache = 0;
