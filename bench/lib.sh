@@ -10,7 +10,7 @@ median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] 
 seconds() {
     local t0 t1
     t0=$EPOCHREALTIME
-    "$@" >/dev/null 2>&1 || true
+    "$@" </dev/null >/dev/null 2>&1 || true
     t1=$EPOCHREALTIME
     LC_ALL=C awk -v a="${t0/,/.}" -v b="${t1/,/.}" 'BEGIN { printf "%.4f\n", b - a }'
 }
@@ -30,4 +30,42 @@ sample_fields() {
             *) args+=("$f") ;;
         esac
     done
+}
+
+# The median wall seconds of RUNS runs of a command (seconds above); with
+# --fresh DB, the trace DB (and its .old) is removed before each run.
+#   median_seconds [--fresh DB] RUNS COMMAND...
+median_seconds() {
+    local fresh= runs i
+    if [ "$1" = --fresh ]; then fresh=$2; shift 2; fi
+    runs=$1
+    shift
+    for ((i = 0; i < runs; i++)); do
+        [ -z "$fresh" ] || rm -f "$fresh" "$fresh.old"
+        seconds "$@"
+    done | median
+}
+
+# Call FUNC once per sample of tests/guest/samples.list whose binary is in
+# BIN and whose name is one of ONLY... (every sample when none is given),
+# with s (the name), opts, args (sample_fields) and cmd (memsim run's
+# arguments after the subcommand: a fixed epoch, the list's options, the
+# binary and its arguments) set.
+#   for_each_sample LIST FIXTURES BIN FUNC [ONLY...]
+for_each_sample() {
+    local list=$1 fixtures=$2 bin=$3 fn=$4 n want fields
+    shift 4
+    while IFS='|' read -r -a fields; do
+        s=${fields[0]:-}
+        case $s in ''|'#'*) continue ;; esac
+        if [ $# -gt 0 ]; then
+            want=
+            for n in "$@"; do [ "$n" = "$s" ] && want=1; done
+            [ -n "$want" ] || continue
+        fi
+        [ -x "$bin/$s" ] || continue
+        sample_fields "$fixtures" "${fields[@]:1}"      # opts, args
+        cmd=(--epoch 0 ${opts[@]+"${opts[@]}"} -- "$bin/$s" ${args[@]+"${args[@]}"})
+        "$fn" </dev/null
+    done < "$list"
 }

@@ -22,31 +22,18 @@ fixtures=$here/tests/guest/fixtures
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"     # median, seconds, sample_fields
-
-wanted() {
-    [ ${#only[@]} -eq 0 ] && return 0
-    local n
-    for n in "${only[@]}"; do [ "$n" = "$1" ] && return 0; done
-    return 1
-}
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"     # median_seconds, for_each_sample
 
 echo "| sample | events compared | run s | run+trace s | memsim replay s | memsim-replay s | run / replay | run / memsim-replay | run+trace / memsim-replay |"
 echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
-while IFS='|' read -r -a fields; do
-    s=${fields[0]:-}
-    case $s in ''|'#'*) continue ;; esac
-    wanted "$s" || continue
-    [ -x "$bin/$s" ] || continue
-    sample_fields "$fixtures" "${fields[@]:1}"      # opts, args
-    db=$tmp/$s.db
-    cmd=(--epoch 0 ${opts[@]+"${opts[@]}"} -- "$bin/$s" ${args[@]+"${args[@]}"})
-    run=$(for _ in $(seq "$runs"); do seconds "$memsim" run "${cmd[@]}" </dev/null; done | median)
-    traced=$(for _ in $(seq "$runs"); do rm -f "$db" "$db.old"
-                 seconds "$memsim" run --db "$db" "${cmd[@]}" </dev/null; done | median)
-    replay=$(for _ in $(seq "$runs"); do seconds "$memsim" replay "$db"; done | median)
-    tool=$(for _ in $(seq "$runs"); do seconds "$replay_bin" "$db"; done | median)
+one_sample() {
+    local db=$tmp/$s.db run traced replay tool n
+    run=$(median_seconds "$runs" "$memsim" run "${cmd[@]}")
+    traced=$(median_seconds --fresh "$db" "$runs" "$memsim" run --db "$db" "${cmd[@]}")
+    replay=$(median_seconds "$runs" "$memsim" replay "$db")
+    tool=$(median_seconds "$runs" "$replay_bin" "$db")
     n=$("$memsim" replay "$db" | awk 'NR == 1 { print ($2 == "events" && $NF == "match") ? $1 : "DIVERGES" }')
     awk -v s="$s" -v n="$n" -v a="$run" -v b="$traced" -v c="$replay" -v d="$tool" 'BEGIN {
         printf "| %s | %s | %.3f | %.3f | %.3f | %.3f | %.1f× | %.1f× | %.1f× |\n", s, n, a, b, c, d, a / c, a / d, b / d }'
-done < "$list"
+}
+for_each_sample "$list" "$fixtures" "$bin" one_sample ${only[@]+"${only[@]}"}

@@ -19,7 +19,7 @@ bin=$build/samples/bin
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"     # median, seconds
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"     # median_seconds
 
 # "l1d_rate l2_rate cpi" from replay --stats' counters
 rates() {
@@ -35,12 +35,11 @@ for s in matrix qsort_strings malloc_mmap; do
     for smp in - "${samplings[@]}"; do
         db=$tmp/$s.$smp.db
         opt=(); [ "$smp" = - ] || opt=(--sample "$smp")
-        rec=$(for _ in $(seq "$runs"); do rm -f "$db" "$db.old"
-                  seconds "$memsim" run --trace accesses "${opt[@]}" --db "$db" --epoch 0 --seed 1 \
-                      --env-clear "$bin/$s" </dev/null; done | median)
+        rec=$(median_seconds --fresh "$db" "$runs" "$memsim" run --trace accesses "${opt[@]}" --db "$db" --epoch 0 --seed 1 \
+                      --env-clear "$bin/$s")
         read -r n bytes < <(sqlite3 -separator ' ' "$db" \
             "SELECT COALESCE((SELECT accesses FROM access_sampling), SUM(n)), SUM(LENGTH(data)) FROM access_blocks")
-        t=$(for _ in $(seq "$runs"); do seconds "$replay_bin" --stats "$db"; done | median)
+        t=$(median_seconds "$runs" "$replay_bin" --stats "$db")
         read -r l1 l2 cpi < <(rates "$db")
         [ -n "$whole" ] || whole="$l1 $cpi"
         awk -v s="$s" -v smp="$smp" -v n="$n" -v by="$bytes" -v r="$rec" -v t="$t" -v l1="$l1" -v l2="$l2" -v c="$cpi" \

@@ -17,17 +17,16 @@ bin=$build/samples/bin
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"     # median, seconds
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"     # median_seconds
 
 echo "| sample | accesses | bytes/access | run s | run+accesses s | replay --stats s | M accesses/s | core2 s |"
 echo "|---|---:|---:|---:|---:|---:|---:|---:|"
 for s in matrix malloc_mmap qsort_strings; do
     db=$tmp/$s.db
-    run=$(for _ in $(seq "$runs"); do seconds "$memsim" run --no-trace --epoch 0 "$bin/$s"; done | median)
-    traced=$(for _ in $(seq "$runs"); do rm -f "$db" "$db.old"
-                 seconds "$memsim" run --trace accesses --db "$db" --epoch 0 "$bin/$s"; done | median)
-    sim=$(for _ in $(seq "$runs"); do seconds "$replay_bin" --stats "$db"; done | median)
-    other=$(for _ in $(seq "$runs"); do seconds "$replay_bin" --stats --cpu core2 "$db"; done | median)
+    run=$(median_seconds "$runs" "$memsim" run --no-trace --epoch 0 "$bin/$s")
+    traced=$(median_seconds --fresh "$db" "$runs" "$memsim" run --trace accesses --db "$db" --epoch 0 "$bin/$s")
+    sim=$(median_seconds "$runs" "$replay_bin" --stats "$db")
+    other=$(median_seconds "$runs" "$replay_bin" --stats --cpu core2 "$db")
     read -r n bytes < <(sqlite3 -separator ' ' "$db" "SELECT SUM(n), SUM(LENGTH(data)) FROM access_blocks")
     awk -v s="$s" -v n="$n" -v by="$bytes" -v a="$run" -v b="$traced" -v c="$sim" -v d="$other" 'BEGIN {
         printf "| %s | %d | %.2f | %.3f | %.3f | %.3f | %.1f | %.3f |\n", s, n, by / n, a, b, c, n / c / 1e6, d }'

@@ -30,28 +30,15 @@ fixtures=$here/tests/guest/fixtures
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"     # median, sample_fields
-
-wanted() {
-    [ ${#only[@]} -eq 0 ] && return 0
-    local n
-    for n in "${only[@]}"; do [ "$n" = "$1" ] && return 0; done
-    return 1
-}
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"     # for_each_sample
 
 # The median wall and CPU ms of a command (bench/child_cpu.py's fields).
 wall_cpu_ms() { python3 "$here/bench/child_cpu.py" "$@" | awk '{ print $2, $5 }'; }
 
 echo "| sample | rows | untraced wall ms | traced wall ms | wall traced / untraced | untraced CPU ms | traced CPU ms | CPU traced / untraced | rows / added CPU s |"
 echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
-while IFS='|' read -r -a fields; do
-    s=${fields[0]:-}
-    case $s in ''|'#'*) continue ;; esac
-    wanted "$s" || continue
-    [ -x "$bin/$s" ] || continue
-    sample_fields "$fixtures" "${fields[@]:1}"      # opts, args
-    db=$tmp/$s.db
-    cmd=(--epoch 0 ${opts[@]+"${opts[@]}"} -- "$bin/$s" ${args[@]+"${args[@]}"})
+one_sample() {
+    local db=$tmp/$s.db plain_wall plain traced_wall traced rows
     read -r plain_wall plain < <(wall_cpu_ms "$runs" "$memsim" run --no-trace "${cmd[@]}")
     read -r traced_wall traced < <(wall_cpu_ms --fresh "$db" "$runs" "$memsim" run --db "$db" "${cmd[@]}")
     rm -f "$db" "$db.old"
@@ -63,7 +50,8 @@ while IFS='|' read -r -a fields; do
         printf "| %s | %d | %.1f | %.1f | %.2f× | %.1f | %.1f | %.2f× | %s |\n", s, n,
                wa, wb, wb / wa, a, b, b / a,
                (d > 0.002 ? sprintf("%.2f M", n / d / 1e6) : "(< 2 ms added)") }'
-done < "$list"
+}
+for_each_sample "$list" "$fixtures" "$bin" one_sample ${only[@]+"${only[@]}"}
 
 echo
 echo "| writer bench (trace_writer_bench) | rows | consume s | rows/s | with close s | rows/s with close |"

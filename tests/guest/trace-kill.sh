@@ -31,6 +31,7 @@
 # "A whole number of batches": the commit at the run's start holds the
 # runs row and the kernel boot's rows, every later one TRACE_BATCH rows.
 set -u
+. "$(dirname "${BASH_SOURCE[0]}")/verdict.sh"   # problem, verdict, skip, expect
 
 if [ $# -ne 3 ]; then
     echo "usage: $0 MEMSIM CC kill|tmpfs" >&2
@@ -42,27 +43,14 @@ batch=100000                              # TRACE_BATCH (trace/schema.h)
 [ -x "$memsim" ] || { echo "FAIL guest/trace_kill: missing $memsim"; exit 1; }
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/memsim-trace-kill.XXXXXX") || exit 1
 cd "$tmp" || exit 1
-nfail=0 npass=0 problems=() BG=() mnt=
+BG=() mnt=
 cleanup() {
     for p in "${BG[@]}"; do kill -KILL "$p" 2> /dev/null; done
     [ -n "$mnt" ] && umount "$mnt" 2> /dev/null
 }
 trap cleanup EXIT
 
-problem() { problems+=("$*"); }
-verdict() {
-    if [ ${#problems[@]} -eq 0 ]; then
-        echo "PASS $1"; npass=$((npass + 1))
-    else
-        echo "FAIL $1"; local p
-        for p in "${problems[@]}"; do echo "    $p"; done
-        [ -s "$1.err" ] && sed 's/^/    stderr: /' "$1.err" | head -n 5
-        nfail=$((nfail + 1))
-    fi
-    problems=()
-}
 q() { timeout 60 "$memsim" query --csv "$1" "$2" 2> q.err | tr -d '\r' | tail -n +2; }
-expect() { [ "$status" = "$1" ] || problem "exit status $status, expected $1"; }
 # the event rows with seq below BOUND (a subquery), or all of them
 event_rows() {
     local t w=${2:+"WHERE seq < ($2)"} sql="SELECT 0"

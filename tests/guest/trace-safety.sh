@@ -27,6 +27,7 @@
 #   sigpipe_ignored: the same guest with SIGPIPE ignored gets EPIPE from
 #       write and exits 0.
 set -u
+. "$(dirname "${BASH_SOURCE[0]}")/verdict.sh"   # problem, verdict, skip, expect
 
 if [ $# -lt 2 ] || [ $# -gt 3 ]; then
     echo "usage: $0 MEMSIM SAMPLES_BIN_DIR [CC]" >&2
@@ -39,22 +40,9 @@ for f in "$memsim" "$hello"; do
 done
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/memsim-trace-safety.XXXXXX") || exit 1
 cd "$tmp" || exit 1
-nfail=0 npass=0 nskip=0 problems=() BG=()
+BG=()
 trap 'for p in "${BG[@]}"; do kill -KILL "$p" 2>/dev/null; done' EXIT
 
-problem() { problems+=("$*"); }
-verdict() {
-    if [ ${#problems[@]} -eq 0 ]; then
-        echo "PASS $1"; npass=$((npass + 1))
-    else
-        echo "FAIL $1"; local p
-        for p in "${problems[@]}"; do echo "    $p"; done
-        [ -s "$1.err" ] && sed 's/^/    stderr: /' "$1.err" | head -n 5
-        nfail=$((nfail + 1))
-    fi
-    problems=()
-}
-skip() { echo "SKIP $1: $2"; nskip=$((nskip + 1)); }
 # m NAME ARGS...: memsim ARGS in $tmp, stdin /dev/null; sets $status
 m() {
     local name=$1
@@ -63,7 +51,6 @@ m() {
     status=$?
 }
 q() { timeout 30 "$memsim" query --csv "$1" "$2" 2> /dev/null | tr -d '\r' | tail -n +2; }
-expect() { [ "$status" = "$1" ] || problem "exit status $status, expected $1"; }
 one_line() {
     [ "$(grep -c '' "$1.err")" = 1 ] || problem "stderr has $(grep -c '' "$1.err") lines, expected one"
     grep -qiE -- "$2" "$1.err" || problem "stderr does not match /$2/"
