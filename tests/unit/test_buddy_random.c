@@ -4,13 +4,18 @@
  * through free_pages and through the refcount) on 64 MiB, 256 MiB and
  * 1 GiB: every block aligned, in an allowed zone, disjoint from live and
  * reserved frames, zeroed when asked; a failure only when no allowed zone
- * has a big enough block; free + live constant; buddy_check clean; and all
- * memory merged back to exactly the boot free lists at the end.
+ * has a big enough block; free + live constant; buddy_check clean (which
+ * includes the migrate types: every block on the list its page records,
+ * the per-type lists adding up to nr_free, a free pageblock-sized block on
+ * its pageblock's type); the requests of every migrate type make
+ * pageblocks change type; and all memory merged back to exactly the boot
+ * free lists at the end.  4 MiB is too small to group by mobility.
  */
 #include "tests/unit/buddy_fixture.h"
 
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* An allocation still held. */
 struct live {
@@ -30,7 +35,16 @@ struct rnd {
 static const gfp_t gfp_choices[] = {
     GFP_KERNEL, GFP_USER, GFP_HIGHUSER, GFP_HIGHUSER_MOVABLE, GFP_ATOMIC,
     __GFP_DMA, GFP_KERNEL | __GFP_ZERO, GFP_HIGHUSER_MOVABLE | __GFP_ZERO,
+    GFP_KERNEL | __GFP_RECLAIMABLE, __GFP_DMA | __GFP_MOVABLE,
 };
+
+/* Pageblocks of each migrate type. */
+static void count_blocks(const struct rnd *r, uint32_t n[MIGRATE_TYPES])
+{
+    memset(n, 0, MIGRATE_TYPES * sizeof *n);
+    for (uint32_t pfn = 0; pfn < r->e.pm.nr_pages; pfn += pageblock_nr_pages)
+        n[get_pageblock_migratetype(&r->e.pgdat, pfn)]++;
+}
 
 static void rnd_error(struct rnd *r, const char *what, uint32_t pfn, unsigned order)
 {
@@ -139,6 +153,14 @@ static void test_random(uint64_t size, unsigned ops, unsigned check_every, uint3
             rnd_error(&r, "buddy_check failed", 0, 0);
     }
     CHECK_EQ(r.errors, 0);
+    uint32_t blocks[MIGRATE_TYPES];
+    count_blocks(&r, blocks);
+    CHECK_EQ(r.e.pgdat.page_group_by_mobility_disabled, size < 32 * MiB);
+    /* Unmovable requests stole movable pageblocks (at 4 MiB, every one
+     * does); reclaimable ones only where mobility is grouped. */
+    CHECK(blocks[MIGRATE_UNMOVABLE] > 0);
+    CHECK(blocks[MIGRATE_RECLAIMABLE] > 0 || size < 32 * MiB);
+    CHECK(blocks[MIGRATE_HIGHATOMIC] == 0 && blocks[MIGRATE_ISOLATE] == 0);
     CHECK(r.failures > 0 || size > 64 * MiB);    /* small RAM ran out */
     CHECK(r.fallback_dma > 0 || size > 64 * MiB);
     CHECK(r.highmem > 0 || size <= 896 * MiB);
@@ -158,6 +180,7 @@ static void test_random(uint64_t size, unsigned ops, unsigned check_every, uint3
 
 int main(void)
 {
+    test_random(4 * MiB, 2000, 1, 0x1b873593u);
     test_random(64 * MiB, 4000, 1, 0x2545f491u);
     test_random(256 * MiB, 3000, 4, 0x9e3779b9u);
     test_random(1 * GiB, 3000, 16, 0xdeadbeefu);
