@@ -18,6 +18,12 @@
 #include "kernel-model/vma.h"
 #include "kernel-model/bootmem.h"
 
+/* The allocator's __GFP_ZERO of a HighMem frame (pglist_data.highmem). */
+static void kernel_clear_highpage(void *ctx, uint32_t pfn, int dirty)
+{
+    clear_highpage(ctx, pfn, dirty);
+}
+
 int kernel_boot(struct kernel *k, const struct kernel_config *cfg, char *err, size_t errlen)
 {
     uint64_t ram_bytes = cfg->ram_bytes;
@@ -42,6 +48,7 @@ int kernel_boot(struct kernel *k, const struct kernel_config *cfg, char *err, si
     }
     int no_swapper = swapper_init(k, &bd);
     mem_init(&k->pgdat, &bd);
+    k->pgdat.highmem = (struct highmem_hook){ k, kernel_clear_highpage };
     if (slab_init(&k->slab, &k->pgdat)) {
         snprintf(err, errlen, "out of host memory for the slab caches");
         kernel_destroy(k);

@@ -282,8 +282,8 @@ static uint32_t get_page_from_freelist(struct pglist_data *pgdat, unsigned order
     return PFN_NONE;
 }
 
-static void prep_new_page(struct physmem *pm, uint32_t pfn, unsigned order,
-                          gfp_t gfp, enum page_purpose purpose)
+static void prep_new_page(struct physmem *pm, const struct highmem_hook *hook, uint32_t pfn,
+                          unsigned order, gfp_t gfp, enum page_purpose purpose)
 {
     struct page *head = pfn_to_page(pm, pfn);
     uint64_t used = 0;
@@ -307,8 +307,15 @@ static void prep_new_page(struct physmem *pm, uint32_t pfn, unsigned order,
     /* A block no one has had since boot is still the memfd's zeros, and
      * so is one whose host pages were never written (a replay runs no
      * guest): clearing it would only make the host fault its pages in. */
-    if ((gfp & __GFP_ZERO) && used && !physmem_is_hole(pm, pfn, 1u << order))
+    if (!(gfp & __GFP_ZERO))
+        return;
+    int dirty = used && !physmem_is_hole(pm, pfn, 1u << order);
+    if (pfn_zone(pfn) == ZONE_HIGHMEM && hook->clear) {
+        for (uint32_t i = 0; i < (1u << order); i++)
+            hook->clear(hook->ctx, pfn + i, dirty);     /* clear_highpage */
+    } else if (dirty) {
         memset(pfn_to_host(pm, pfn), 0, (size_t)PAGE_SIZE << order);
+    }
 }
 
 /*
@@ -338,7 +345,7 @@ uint32_t alloc_pages(struct pglist_data *pgdat, gfp_t gfp, unsigned order,
         pfn = get_page_from_freelist(pgdat, order, mt, zl, nz, ALLOC_NO_WATERMARKS);
     if (pfn == PFN_NONE)
         return PFN_NONE;
-    prep_new_page(pgdat->pm, pfn, order, gfp, purpose);
+    prep_new_page(pgdat->pm, &pgdat->highmem, pfn, order, gfp, purpose);
     alloc_report(pgdat, EV_ALLOC, ALLOCATOR_BUDDY, ALLOC_OP_ALLOC, order, pfn, purpose, 0,
                  gfp_name(pgdat, gfp));
     return pfn;

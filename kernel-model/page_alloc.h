@@ -150,6 +150,12 @@ struct pglist_data {
                                             * zone->pageblock_flags, whose modelled
                                             * bytes bootmem allocates per zone) */
     struct { gfp_t gfp; char text[96]; } gfp_names[32];   /* interned %pGg texts */
+    struct highmem_hook {            /* __GFP_ZERO of a HighMem frame goes through
+                                      * kmap_local (kernel.c: clear_highpage); NULL:
+                                      * a plain store (the allocator alone) */
+        void *ctx;
+        void (*clear)(void *ctx, uint32_t pfn, int dirty);
+    } highmem;
     unsigned nr_gfp_names;
 };
 

@@ -70,8 +70,7 @@ static void map_lowmem(struct kernel *k, uint32_t dir_pfn, uint32_t first, uint3
 }
 
 /* A zeroed frame for swapper's tables from bootmem (alloc_low_page). */
-static uint32_t early_pgtable_alloc(struct kernel *k, struct bootmem_data *bd,
-                                    enum page_purpose why)
+uint32_t early_pgtable_alloc(struct kernel *k, struct bootmem_data *bd, enum page_purpose why)
 {
     uint64_t phys = alloc_bootmem(bd, PAGE_SIZE, PAGE_SIZE, 0, why);
     if (phys == BOOTMEM_FAIL)
@@ -89,7 +88,7 @@ int swapper_init(struct kernel *k, struct bootmem_data *bd)
         return -1;
     if (!pgtable_pae(k)) {
         map_lowmem(k, k->swapper_pg_dir, pgd_index(PAGE_OFFSET), PTRS_PER_PGD);
-        return 0;
+        return kmap_init(k, bd);
     }
     /* The user PDPTEs of swapper stay not present: nothing runs in user
      * space on swapper's page tables. */
@@ -99,7 +98,7 @@ int swapper_init(struct kernel *k, struct bootmem_data *bd)
     pte_write(k, pt_entry(k, k->swapper_pg_dir, KERNEL_PDPTE),
               ((uint64_t)kpmd << PAGE_SHIFT) | _PAGE_PRESENT);
     map_lowmem(k, kpmd, 0, PAE_PTRS_PER_PMD);
-    return 0;
+    return kmap_init(k, bd);
 }
 
 int pgd_alloc(struct mm_struct *mm)

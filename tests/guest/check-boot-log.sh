@@ -26,8 +26,9 @@ bad=0
 #   = 4064, Normal 12288 - 96 = 12192: 16256 (>= 5 * 1024: grouping on).
 #   Reserved: firmware 256 + image 512 + mem_map 128 (16384 * 32 bytes)
 #   + 1 frame of pageblock flags (4 + 8 bytes packed) + swapper_pg_dir 1
-#   = 898 frames = 3592K (bootmem's bitmap frame is freed at mem_init);
-#   free = 16384 - 898 = 15486 frames = 61944K.
+#   + the pkmap and fixmap page tables 2 = 900 frames = 3600K (bootmem's
+#   bitmap frame is freed at mem_init); free = 16384 - 900 = 15484 frames
+#   = 61936K.
 cat > "$tmp/want-64M" <<'EOF'
 BIOS-provided physical RAM map:
 BIOS-e820: [mem 0x0000000000000000-0x0000000003ffffff] usable
@@ -41,7 +42,7 @@ Movable zone start for each node
 Early memory node ranges
   node   0: [mem 0x0000000000000000-0x0000000003ffffff]
 Built 1 zonelists, mobility grouping on.  Total pages: 16256
-Memory: 61944K/65536K available (1024K kernel code, 192K rwdata, 448K rodata, 256K init, 128K bss, 3592K reserved, 0K cma-reserved, 0K highmem)
+Memory: 61936K/65536K available (1024K kernel code, 192K rwdata, 448K rodata, 256K init, 128K bss, 3600K reserved, 0K cma-reserved, 0K highmem)
 EOF
 
 # 1G = 262144 frames: lowmem ends at 896M (229376 frames), 128MB HIGHMEM;
@@ -49,8 +50,9 @@ EOF
 #   Total pages: DMA 4064, Normal 225280 - 1760 = 223520, HighMem 32768
 #   (no mem_map charge for highmem): 260352.
 #   Reserved: 256 + 512 + mem_map 2048 (262144 * 32 bytes) + 1 (pageblock
-#   flags: 4 + 112 + 16 bytes in one frame) + swapper 1 = 2818 = 11272K;
-#   free 262144 - 2818 = 259326 = 1037304K; highmem managed 32768 = 131072K.
+#   flags: 4 + 112 + 16 bytes in one frame) + swapper 1 + pkmap and fixmap
+#   page tables 2 = 2820 = 11280K; free 262144 - 2820 = 259324 = 1037296K;
+#   highmem managed 32768 = 131072K.
 cat > "$tmp/want-1G" <<'EOF'
 BIOS-provided physical RAM map:
 BIOS-e820: [mem 0x0000000000000000-0x000000003fffffff] usable
@@ -64,7 +66,7 @@ Movable zone start for each node
 Early memory node ranges
   node   0: [mem 0x0000000000000000-0x000000003fffffff]
 Built 1 zonelists, mobility grouping on.  Total pages: 260352
-Memory: 1037304K/1048576K available (1024K kernel code, 192K rwdata, 448K rodata, 256K init, 128K bss, 11272K reserved, 0K cma-reserved, 131072K highmem)
+Memory: 1037296K/1048576K available (1024K kernel code, 192K rwdata, 448K rodata, 256K init, 128K bss, 11280K reserved, 0K cma-reserved, 131072K highmem)
 EOF
 
 for ram in 64M 1G; do
