@@ -135,7 +135,7 @@ const char *fault_resolution_name(enum fault_resolution r)
 const char *alloc_allocator_name(enum alloc_allocator a)
 {
     static const char *const names[ALLOCATOR_NR] = {
-        [ALLOCATOR_MEMBLOCK] = "memblock", [ALLOCATOR_BUDDY] = "buddy",
+        [ALLOCATOR_BOOTMEM] = "bootmem", [ALLOCATOR_BUDDY] = "buddy",
         [ALLOCATOR_SLAB] = "slab",
     };
     return (unsigned)a < ALLOCATOR_NR ? names[a] : "?";

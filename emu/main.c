@@ -92,6 +92,8 @@ void usage(FILE *f)
         "  --summary      print a summary of the run to stderr\n"
         "  --stats        print the run's counters to stderr, like perf stat\n"
         "  --strace       print the guest's system calls to stderr, as strace does\n"
+        "  --boot-log     print the kernel model's boot memory map to stderr, as dmesg\n"
+        "                 shows Linux's (e820, zones, Total pages, Memory:)\n"
         "  --paging MODE  page tables: 2level (default) or pae (PAE, NX on)\n"
         "  --engine raw   benchmark baseline: Unicorn alone, no model on the access path\n"
         "       memsim cpu [NAME]   print a CPU preset as a config file\n");
@@ -200,7 +202,7 @@ static void print_summary(const struct memsim_options *o, const struct memsim_re
 
 enum { O_DB = 256, O_NOTRACE, O_RAM, O_SEED, O_ROOT, O_ENVCLEAR, O_SUMMARY, O_HELP,
        O_CPU, O_CPUCFG, O_STATS, O_ENGINE, O_PAGING, O_EPOCH, O_STRACE, O_TRACE,
-       O_SNAPSHOT_EVERY, O_SAMPLE };
+       O_SNAPSHOT_EVERY, O_SAMPLE, O_BOOT_LOG };
 
 /* --sample N[:W]: N from 1 to SAMPLE_MAX_EVERY, W (accesses a window,
  * default ACCESS_SAMPLE_WINDOW) from SAMPLE_MIN_WINDOW to SAMPLE_MAX_WINDOW. */
@@ -306,6 +308,7 @@ static int run_option(struct run_args *a, int c, const char *arg)
     case O_SUMMARY: a->summary = 1; return 0;
     case O_STATS: a->stats = 1; return 0;
     case O_STRACE: a->o.strace = 1; return 0;
+    case O_BOOT_LOG: a->o.boot_log = 1; return 0;
     case O_CPU: a->cpu_name = arg; return 0;
     case O_CPUCFG:
         if (!file_value_ok("--cpu-config", arg))
@@ -349,7 +352,7 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
         { "paging", required_argument, 0, O_PAGING }, { "epoch", required_argument, 0, O_EPOCH },
         { "trace", required_argument, 0, O_TRACE },
         { "snapshot-every", required_argument, 0, O_SNAPSHOT_EVERY },
-        { "sample", required_argument, 0, O_SAMPLE },
+        { "sample", required_argument, 0, O_SAMPLE }, { "boot-log", no_argument, 0, O_BOOT_LOG },
         { 0, 0, 0, 0 },
     };
     int c, rc;

@@ -50,6 +50,7 @@ struct memsim_options {
     int raw_engine;             /* --engine raw: Unicorn alone, no model on the
                                    access path (a benchmark baseline) */
     int strace;                 /* --strace: the guest's system calls to stderr */
+    int boot_log;               /* --boot-log: the boot's memory map to stderr, as dmesg */
 };
 
 struct memsim_result {

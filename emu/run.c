@@ -121,6 +121,14 @@ static char *guest_exe_path(const struct memsim_options *opt)
 
 /* ---- machine life ---- */
 
+/* --boot-log: what a real kernel's log says about memory at boot. */
+static void print_boot_log(const struct pglist_data *pgdat)
+{
+    char buf[2048];
+    if (boot_log_format(pgdat, buf, sizeof buf) >= 0)
+        fputs(buf, stderr);
+}
+
 /* What the kernel model needs of the machine once booted: the clock it
  * reads (the timing model's counters), the run options, the arch ops. */
 static void machine_boot_kernel(struct machine *m)
@@ -181,6 +189,8 @@ static int machine_create(struct machine *m, const struct memsim_options *opt,
                                   .mmu = &m->mmu, .events = &m->events };
     if (kernel_boot(&m->k, &kcfg, err, errlen))
         return err[0] ? MEMSIM_EXIT_USAGE : MEMSIM_EXIT_INTERNAL;
+    if (opt->boot_log)
+        print_boot_log(&m->k.pgdat);
     machine_boot_kernel(m);
     m->k.timing = (struct fault_timing){ &m->tm, timing_charge_fault };
     /* Guest fds index the guest's own table, so no guest number can name the

@@ -13,9 +13,9 @@
 /* ---- consistency check ------------------------------------------------ */
 
 /* What is wrong with the free-list entry pfn (reached from prev) on
- * free_area[order] of zone z, or NULL. */
-static const char *free_block_problem(const struct pglist_data *pgdat, int z,
-                                      unsigned order, uint32_t pfn, uint32_t prev)
+ * free_area[order].free_list[mt] of zone z, or NULL. */
+static const char *free_block_problem(const struct pglist_data *pgdat, int z, unsigned order,
+                                      int mt, uint32_t pfn, uint32_t prev)
 {
     const struct physmem *pm = pgdat->pm;
     const struct zone *zone = &pgdat->node_zones[z];
@@ -30,6 +30,8 @@ static const char *free_block_problem(const struct pglist_data *pgdat, int z,
         return "PG_buddy not set";
     if (page->order != order)
         return "page order does not match the list";
+    if (page->migratetype != mt)
+        return "page migratetype does not match the list";
     if (page->prev != prev)
         return "prev link does not match";
     if ((page->flags & PG_reserved) || page->_refcount != 0)
@@ -37,34 +39,60 @@ static const char *free_block_problem(const struct pglist_data *pgdat, int z,
     if (order < MAX_ORDER - 1 && zone_spans_pfn(zone, pfn ^ size) &&
         page_is_buddy(pm, pfn ^ size, order))
         return "block and its buddy are both free (not merged)";
+    /* A whole pageblock on another type's list would mean a pageblock
+     * whose type changed without its free blocks moving; smaller blocks
+     * may sit on the list of the type that stole them (expand after a
+     * fallback), as in Linux. */
+    if (order >= pageblock_order && get_pageblock_migratetype(pgdat, pfn) != mt)
+        return "a free pageblock on another type's list";
     return NULL;
 }
 
-/* Walk free_area[order] of one zone: every entry a well-formed free head,
- * links consistent, nothing left unmerged, nr_free right.  Adds the pages
- * on the list to *pages. */
-static int check_free_list(const struct pglist_data *pgdat, int z, unsigned order,
-                           uint64_t *pages, char *err, size_t errlen)
+/* Walk free_area[order].free_list[mt] of one zone: every entry a
+ * well-formed free head, links and the tail consistent, nothing left
+ * unmerged.  Adds its blocks to *blocks. */
+static int check_free_list(const struct pglist_data *pgdat, int z, unsigned order, int mt,
+                           uint32_t *blocks, char *err, size_t errlen)
 {
     const struct zone *zone = &pgdat->node_zones[z];
     const struct free_area *area = &zone->free_area[order];
     uint32_t prev = PFN_NONE, n = 0;
 
-    for (uint32_t pfn = area->head; pfn != PFN_NONE;
+    for (uint32_t pfn = area->free_list[mt]; pfn != PFN_NONE;
          prev = pfn, pfn = pfn_to_page(pgdat->pm, pfn)->next) {
         /* A list longer than the zone could hold must loop back on itself. */
         const char *why = n++ >= (zone->spanned_pages >> order)
                               ? "more blocks than the zone can hold (a cycle?)"
-                              : free_block_problem(pgdat, z, order, pfn, prev);
+                              : free_block_problem(pgdat, z, order, mt, pfn, prev);
         if (why) {
-            set_err(err, errlen, "zone %s order %u pfn %#x: %s",
-                    zone->name, order, pfn, why);
+            set_err(err, errlen, "zone %s order %u %s pfn %#x: %s",
+                    zone->name, order, migratetype_names[mt], pfn, why);
             return -1;
         }
     }
-    if (n != area->nr_free) {
-        set_err(err, errlen, "zone %s order %u: %u blocks on the list, nr_free %u",
-                zone->name, order, n, area->nr_free);
+    if (area->free_tail[mt] != prev) {
+        set_err(err, errlen, "zone %s order %u %s: tail %#x, last block %#x", zone->name,
+                order, migratetype_names[mt], area->free_tail[mt], prev);
+        return -1;
+    }
+    *blocks += n;
+    return 0;
+}
+
+/* Every list of one order: the per-type counts add up to nr_free.  Adds
+ * the pages on them to *pages. */
+static int check_free_area(const struct pglist_data *pgdat, int z, unsigned order,
+                           uint64_t *pages, char *err, size_t errlen)
+{
+    const struct zone *zone = &pgdat->node_zones[z];
+    uint32_t n = 0;
+
+    for (int mt = 0; mt < MIGRATE_TYPES; mt++)
+        if (check_free_list(pgdat, z, order, mt, &n, err, errlen) < 0)
+            return -1;
+    if (n != zone->free_area[order].nr_free) {
+        set_err(err, errlen, "zone %s order %u: %u blocks on the lists, nr_free %u",
+                zone->name, order, n, zone->free_area[order].nr_free);
         return -1;
     }
     *pages += (uint64_t)n << order;
@@ -122,7 +150,7 @@ static int check_zone(const struct pglist_data *pgdat, int z, char *err, size_t 
     uint64_t list_pages = 0, list_blocks = 0;
 
     for (unsigned order = 0; order < MAX_ORDER; order++) {
-        if (check_free_list(pgdat, z, order, &list_pages, err, errlen) < 0)
+        if (check_free_area(pgdat, z, order, &list_pages, err, errlen) < 0)
             return -1;
         list_blocks += zone->free_area[order].nr_free;
     }
@@ -141,6 +169,11 @@ int buddy_check(const struct pglist_data *pgdat, char *err, size_t errlen)
         set_err(err, errlen, "buddy_check: allocator not initialised");
         return -1;
     }
+    for (uint32_t b = 0; b < (pgdat->pm->nr_pages + pageblock_nr_pages - 1) >> pageblock_order; b++)
+        if (pgdat->pageblock_mt[b] >= MIGRATE_TYPES) {
+            set_err(err, errlen, "pageblock %u: migrate type %u", b, pgdat->pageblock_mt[b]);
+            return -1;
+        }
     for (int z = 0; z < MAX_NR_ZONES; z++)
         if (check_zone(pgdat, z, err, errlen) < 0)
             return -1;

@@ -1,11 +1,13 @@
 /*
  * kernel.c — boot of the kernel model and the life of an mm.
  *
- * Boot order follows a real i386 kernel: RAM and mem_map, memblock
- * reservations, the buddy allocator, then swapper_pg_dir (the kernel page
- * directory, or the PDPT and kernel PMD with PAE: low memory direct-mapped
- * at PAGE_OFFSET with global large pages, supervisor only) and the shared
- * zero page, all from buddy.  The paging mode is set in the CPU's MMU
+ * Boot order follows a real i386 kernel: RAM, then the boot allocator
+ * with the firmware, kernel image, mem_map and pageblock flags
+ * (free_area_init), swapper_pg_dir from it too (paging_init: the kernel
+ * page directory, or the PDPT and kernel PMD with PAE: low memory
+ * direct-mapped at PAGE_OFFSET with global large pages, supervisor only),
+ * then mem_init hands the rest to buddy, and the slab caches and the shared
+ * zero page come from buddy.  The paging mode is set in the CPU's MMU
  * (CR4.PAE, and EFER.NXE with PAE: NX is on whenever PAE is).
  */
 #include <errno.h>
@@ -14,6 +16,13 @@
 #include <string.h>
 #include "kernel-model/pgtable.h"
 #include "kernel-model/vma.h"
+#include "kernel-model/bootmem.h"
+
+/* The allocator's __GFP_ZERO of a HighMem frame (pglist_data.highmem). */
+static void kernel_clear_highpage(void *ctx, uint32_t pfn, int dirty)
+{
+    clear_highpage(ctx, pfn, dirty);
+}
 
 int kernel_boot(struct kernel *k, const struct kernel_config *cfg, char *err, size_t errlen)
 {
@@ -32,16 +41,19 @@ int kernel_boot(struct kernel *k, const struct kernel_config *cfg, char *err, si
         mmu_set_paging(mmu, paging, k->nx);
     if (physmem_init(&k->pm, ram_bytes, err, errlen))
         return -1;
-    if (page_alloc_init(&k->pgdat, &k->pm, cfg->events, err, errlen)) {
+    struct bootmem_data bd;
+    if (free_area_init(&k->pgdat, &k->pm, cfg->events, &bd, err, errlen)) {
         physmem_destroy(&k->pm);
         return -1;
     }
+    int no_swapper = swapper_init(k, &bd);
+    mem_init(&k->pgdat, &bd);
+    k->pgdat.highmem = (struct highmem_hook){ k, kernel_clear_highpage };
     if (slab_init(&k->slab, &k->pgdat)) {
         snprintf(err, errlen, "out of host memory for the slab caches");
         kernel_destroy(k);
         return -1;
     }
-    int no_swapper = swapper_init(k);
     k->zero_pfn = alloc_pages(&k->pgdat, GFP_KERNEL | __GFP_ZERO, 0, PURPOSE_ZERO_PAGE);
     if (no_swapper || k->zero_pfn == PFN_NONE) {
         snprintf(err, errlen, "--ram %llu is too small to boot the kernel model",

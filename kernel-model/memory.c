@@ -167,7 +167,7 @@ static enum fault_result do_wp_page(struct fault_ctx *f, pte_t *pte)
     if (pfn == PFN_NONE)
         return oom(f);
     if (!from_zero)
-        memcpy(pfn_to_host(&mm->k->pm, pfn), pfn_to_host(&mm->k->pm, old_pfn), PAGE_SIZE);
+        copy_user_highpage(mm->k, pfn, old_pfn);   /* kmap_local for HighMem frames */
     /* Replace the mapping: the old frame loses one map and one reference. */
     pte_write(mm->k, pte, 0);
     old->mapcount--;

@@ -24,6 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "kernel-model/futex.h"
+#include "kernel-model/highmem.h"
 #include "kernel-model/page_alloc.h"
 #include "kernel-model/resource.h"
 #include "kernel-model/slab.h"
@@ -232,6 +233,7 @@ struct kernel {
     int nx;                      /* PAE with EFER.NXE: non-exec VMAs get _PAGE_NX */
     uint32_t swapper_pg_dir;     /* pfn (PAE: the PDPT) */
     uint32_t zero_pfn;           /* the shared zero page */
+    struct kmap_state kmap;      /* pkmap and kmap_local slots (highmem.h) */
     struct event_stream *events; /* where faults, allocations, VMA changes go; or NULL */
     /* The timing model's side of a fault: told the resolution of each one
      * (the CPU's and the kernel's own uaccess faults) before its event, so

@@ -37,7 +37,7 @@
 
 /* page->flags */
 enum pageflags {
-    PG_reserved = 1u << 0,  /* never on a free list: firmware, kernel image, mem_map */
+    PG_reserved = 1u << 0,  /* never on a free list: given out by bootmem (firmware, image, mem_map ...) */
     PG_buddy    = 1u << 1,  /* head of a free block on free_area[page->order] */
     PG_anon     = 1u << 2,  /* anonymous user page */
     PG_dirty    = 1u << 3,
@@ -64,6 +64,8 @@ enum page_purpose {
     PURPOSE_KERNEL,         /* other kernel use */
     PURPOSE_TEST,           /* unit tests */
     PURPOSE_SLAB,           /* a slab of a kmem_cache (slab.c) */
+    PURPOSE_BOOTMEM_MAP,    /* the boot allocator's bitmap (bootmem.c), freed at mem_init */
+    PURPOSE_PAGEBLOCK_FLAGS,/* a zone's pageblock flags (migrate types), from bootmem */
     NR_PAGE_PURPOSES
 };
 
@@ -75,6 +77,7 @@ struct page {
     int32_t  mapcount;      /* PTEs mapping the frame: Linux's _mapcount + 1 (0: not
                                mapped), so that an all-zero struct page is an unused frame */
     uint8_t  order;         /* block order while PG_buddy or PG_head */
+    uint8_t  migratetype;   /* while PG_buddy: the free list it is on (page_alloc.h) */
     uint16_t purpose;       /* enum page_purpose */
     uint32_t next, prev;    /* free-list links (pfns, PFN_NONE terminated) */
     uint32_t private;       /* owner-specific */

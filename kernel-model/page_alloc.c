@@ -1,15 +1,17 @@
 /*
- * page_alloc.c — zones, the boot (memblock) allocator and the buddy
- * allocator, after Linux mm/memblock.c and mm/page_alloc.c on i386.
+ * page_alloc.c — the buddy allocator, after Linux 6.1 mm/page_alloc.c on
+ * i386: free lists per (order, migrate type), the zonelist walk against
+ * the watermarks, splitting and merging.  The migrate-type fallback lives
+ * in page_fallback.c, the boot in mm_init.c.
  *
  * Free lists are doubly linked through struct page by pfn (page->next,
  * page->prev), so a buddy found while merging can be unlinked in O(1) from
- * the middle of its list, as list_del() does in Linux.  Blocks are inserted
- * at the head (add_to_free_list), so the most recently freed block — the one
- * most likely still hot in the cache model — is handed out first.
- *
- * There are no migrate types and no per-cpu lists: one free_area[order] per
- * zone, as in 2.6 before the anti-fragmentation work.
+ * the middle of its list, as list_del() does in Linux.  A freed block goes
+ * to the head of its list (the most recently freed, likely still hot in the
+ * cache model, is handed out first), except where 6.1 puts it at the tail:
+ * the boot's frees (FPI_TO_TAIL), a block whose buddy's buddy is free
+ * (buddy_merge_likely: leave it time to merge) and a block moved between
+ * types (move_to_free_list).  There are no per-cpu lists.
  */
 #include "common/errmsg.h"
 #include "kernel-model/page_alloc.h"
@@ -20,19 +22,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#ifndef __GFP_HIGH
-#define __GFP_HIGH 0x20u                 /* Linux 6.1: may use emergency pools */
-#endif
-
-#define MEMBLOCK_MAX_REGIONS 8
-#define FIRMWARE_END_PFN     (1u << (20 - PAGE_SHIFT))        /* 1 MiB */
-#define KERNEL_IMAGE_PAGES   (2u << (20 - PAGE_SHIFT))        /* 2 MiB */
-#define LINUX_STRUCT_PAGE    32u   /* sizeof(struct page) on i386 Linux */
-#define SWAP_CLUSTER_MAX     32u
-
 /* Flags a frame loses when it goes back to the allocator. */
 #define PAGE_FLAGS_CLEAR_ON_FREE \
     (PG_head | PG_anon | PG_dirty | PG_zero | PG_file | PG_pgtable)
+
+/* 6.1's alloc_flags that the model uses (mm/internal.h). */
+#define ALLOC_WMARK_MIN   WMARK_MIN
+#define ALLOC_WMARK_LOW   WMARK_LOW
+#define ALLOC_NO_WATERMARKS 0x04
+#define ALLOC_WMARK_MASK  (ALLOC_NO_WATERMARKS - 1)
+#define ALLOC_HARDER      0x10
+#define ALLOC_HIGH        0x20
 
 /* ---- zones ------------------------------------------------------------ */
 
@@ -54,35 +54,11 @@ const char *zone_name(enum zone_type z)
     return (unsigned)z < MAX_NR_ZONES ? names[z] : "?";
 }
 
-
-
-/* Each zone spans its i386 range clipped to RAM; zones past the end of RAM
- * stay with spanned_pages 0 (absent). */
-static void setup_zones(struct pglist_data *pgdat)
-{
-    static const uint32_t bounds[MAX_NR_ZONES + 1] = {
-        0, ZONE_DMA_END_PFN, ZONE_NORMAL_END_PFN, UINT32_MAX,
-    };
-    uint32_t nr_pages = pgdat->pm->nr_pages;
-
-    for (int z = 0; z < MAX_NR_ZONES; z++) {
-        struct zone *zone = &pgdat->node_zones[z];
-        uint32_t end = nr_pages < bounds[z + 1] ? nr_pages : bounds[z + 1];
-
-        memset(zone, 0, sizeof(*zone));
-        zone->name = zone_name((enum zone_type)z);
-        zone->zone_start_pfn = bounds[z];
-        zone->spanned_pages = end > bounds[z] ? end - bounds[z] : 0;
-        for (int o = 0; o < MAX_ORDER; o++)
-            zone->free_area[o].head = PFN_NONE;
-    }
-}
-
 /* ---- events ------------------------------------------------------------- */
 
-static void report(const struct pglist_data *pgdat, enum event_type type,
-                   enum alloc_allocator allocator, enum alloc_op op, unsigned order, uint32_t pfn,
-                   enum page_purpose purpose)
+void alloc_report(const struct pglist_data *pgdat, enum event_type type,
+                  enum alloc_allocator allocator, enum alloc_op op, unsigned order,
+                  uint32_t pfn, enum page_purpose purpose, uint32_t addr, const char *gfp)
 {
     if (!pgdat->events)
         return;
@@ -90,53 +66,91 @@ static void report(const struct pglist_data *pgdat, enum event_type type,
     ev.u.alloc = (struct alloc_event){
         .allocator = (uint8_t)allocator, .op = (uint8_t)op, .order = order, .pfn = pfn,
         .zone = zone_name(pfn_zone(pfn)), .purpose = page_purpose_name(purpose),
+        .addr = addr, .gfp = gfp,
     };
     event_emit(pgdat->events, &ev);
 }
 
 /* ---- free lists ------------------------------------------------------- */
 
-
-static void add_to_free_list(struct physmem *pm, struct zone *zone,
-                             uint32_t pfn, unsigned order)
+void add_to_free_list(struct physmem *pm, struct zone *zone, uint32_t pfn,
+                      unsigned order, int mt, int tail)
 {
     struct free_area *area = &zone->free_area[order];
     struct page *page = pfn_to_page(pm, pfn);
 
     page->order = (uint8_t)order;
+    page->migratetype = (uint8_t)mt;
     page->flags |= PG_buddy;
-    page->prev = PFN_NONE;
-    page->next = area->head;
-    if (area->head != PFN_NONE)
-        pfn_to_page(pm, area->head)->prev = pfn;
-    area->head = pfn;
+    if (tail) {
+        page->next = PFN_NONE;
+        page->prev = area->free_tail[mt];
+        if (area->free_tail[mt] != PFN_NONE)
+            pfn_to_page(pm, area->free_tail[mt])->next = pfn;
+        else
+            area->free_list[mt] = pfn;
+        area->free_tail[mt] = pfn;
+    } else {
+        page->prev = PFN_NONE;
+        page->next = area->free_list[mt];
+        if (area->free_list[mt] != PFN_NONE)
+            pfn_to_page(pm, area->free_list[mt])->prev = pfn;
+        else
+            area->free_tail[mt] = pfn;
+        area->free_list[mt] = pfn;
+    }
     area->nr_free++;
 }
 
-static void del_page_from_free_list(struct physmem *pm, struct zone *zone,
-                                    uint32_t pfn, unsigned order)
+void del_page_from_free_list(struct physmem *pm, struct zone *zone, uint32_t pfn,
+                             unsigned order)
 {
     struct free_area *area = &zone->free_area[order];
     struct page *page = pfn_to_page(pm, pfn);
+    int mt = page->migratetype;
 
     if (page->prev != PFN_NONE)
         pfn_to_page(pm, page->prev)->next = page->next;
     else
-        area->head = page->next;
+        area->free_list[mt] = page->next;
     if (page->next != PFN_NONE)
         pfn_to_page(pm, page->next)->prev = page->prev;
+    else
+        area->free_tail[mt] = page->prev;
     page->next = page->prev = PFN_NONE;
     page->flags &= ~(uint32_t)PG_buddy;
     page->order = 0;
+    page->migratetype = 0;
     area->nr_free--;
 }
 
+void move_to_free_list(struct physmem *pm, struct zone *zone, uint32_t pfn,
+                       unsigned order, int mt)
+{
+    del_page_from_free_list(pm, zone, pfn, order);
+    add_to_free_list(pm, zone, pfn, order, mt, 1);
+}
+
+/* Is the block a merge away from being whole at order + 2?  Then leave it
+ * at the tail so it is not split before its buddy comes back. */
+static int buddy_merge_likely(const struct physmem *pm, const struct zone *zone,
+                              uint32_t pfn, unsigned order)
+{
+    if (order >= MAX_ORDER - 2)
+        return 0;
+    uint32_t higher = pfn & ~(1u << order);
+    uint32_t higher_buddy = higher ^ (1u << (order + 1));
+    return zone_spans_pfn(zone, higher_buddy) && page_is_buddy(pm, higher_buddy, order + 1);
+}
+
 /* Merge with the buddy at pfn ^ (1 << order) while it is a free block of
- * the same order inside this zone, then put the result on its list.  The
- * zone check matters: at a zone boundary the buddy belongs to another zone's
- * lists and must never be merged across. */
-static void __free_one_page(struct physmem *pm, struct zone *zone,
-                            uint32_t pfn, unsigned order)
+ * the same order inside this zone, then put the result on the list of
+ * type mt.  The zone check matters: at a zone boundary the buddy belongs
+ * to another zone's lists and must never be merged across.  (6.1 also
+ * refuses merges of unmergeable types at order >= pageblock_order; with
+ * pageblock_order = MAX_ORDER - 1 no merge reaches that order.) */
+void __free_one_page(struct physmem *pm, struct zone *zone, uint32_t pfn, unsigned order,
+                     int mt, int to_tail)
 {
     while (order < MAX_ORDER - 1) {
         uint32_t buddy = pfn ^ (1u << order);
@@ -147,36 +161,50 @@ static void __free_one_page(struct physmem *pm, struct zone *zone,
         pfn &= buddy;                    /* the combined block starts lower */
         order++;
     }
-    add_to_free_list(pm, zone, pfn, order);
+    if (!to_tail)
+        to_tail = buddy_merge_likely(pm, zone, pfn, order);
+    add_to_free_list(pm, zone, pfn, order, mt, to_tail);
 }
 
 /* A block of order `high` at pfn was taken to satisfy order `low`: keep the
- * lowest 2^low frames and give each upper half back to the lower lists. */
+ * lowest 2^low frames and give each upper half back to the lower lists of
+ * type mt (the requester's: after a fallback, a stolen block's halves stay
+ * with the type that stole it). */
 static void expand(struct physmem *pm, struct zone *zone, uint32_t pfn,
-                   unsigned low, unsigned high)
+                   unsigned low, unsigned high, int mt)
 {
     uint32_t size = 1u << high;
 
     while (high > low) {
         high--;
         size >>= 1;
-        add_to_free_list(pm, zone, pfn + size, high);
+        add_to_free_list(pm, zone, pfn + size, high, mt, 0);
     }
 }
 
-static uint32_t __rmqueue_smallest(struct physmem *pm, struct zone *zone,
-                                   unsigned order)
+uint32_t __rmqueue_smallest(struct physmem *pm, struct zone *zone, unsigned order, int mt)
 {
     for (unsigned cur = order; cur < MAX_ORDER; cur++) {
-        uint32_t pfn = zone->free_area[cur].head;
+        uint32_t pfn = zone->free_area[cur].free_list[mt];
 
         if (pfn == PFN_NONE)
             continue;
         del_page_from_free_list(pm, zone, pfn, cur);
-        expand(pm, zone, pfn, order, cur);
+        expand(pm, zone, pfn, order, cur, mt);
         return pfn;
     }
     return PFN_NONE;
+}
+
+/* __rmqueue: the requested type's lists, then a fallback that moves a
+ * block (or a pageblock) of another type over and tries again. */
+static uint32_t __rmqueue(struct pglist_data *pgdat, struct zone *zone, unsigned order, int mt)
+{
+    for (;;) {
+        uint32_t pfn = __rmqueue_smallest(pgdat->pm, zone, order, mt);
+        if (pfn != PFN_NONE || !__rmqueue_fallback(pgdat, zone, order, mt))
+            return pfn;
+    }
 }
 
 /* ---- allocation ------------------------------------------------------- */
@@ -201,28 +229,51 @@ static int gfp_zonelist(gfp_t gfp, enum zone_type zl[MAX_NR_ZONES])
     return n;
 }
 
-/* The zone keeps its min watermark in reserve; __GFP_HIGH (GFP_ATOMIC)
- * callers cannot sleep or reclaim, so they may drain it to zero. */
-static int zone_watermark_ok(const struct zone *zone, unsigned order, gfp_t gfp)
+/* 6.1's __zone_watermark_ok: the zone keeps the watermark plus the
+ * lowmem_reserve against allocations that could have used a higher zone
+ * (highest); __GFP_HIGH callers may dip to half the mark, __GFP_ATOMIC ones
+ * a quarter further; a high-order request also needs a free block of that
+ * order on the lists of some type. */
+static int zone_watermark_ok(const struct zone *zone, unsigned order, uint32_t mark,
+                             enum zone_type highest, int alloc_flags)
 {
-    int64_t after = (int64_t)zone->free_pages - ((int64_t)1 << order);
-    int64_t min = (gfp & __GFP_HIGH) ? 0 : zone->watermark[WMARK_MIN];
+    int64_t free = (int64_t)zone->free_pages - ((1 << order) - 1);
+    int64_t min = mark;
 
-    return after >= min;
+    if (alloc_flags & ALLOC_HIGH)
+        min -= min / 2;
+    if (alloc_flags & ALLOC_HARDER)
+        min -= min / 4;
+    if (free <= min + zone->lowmem_reserve[highest])
+        return 0;
+    if (order == 0)
+        return 1;
+    for (unsigned o = order; o < MAX_ORDER; o++) {
+        const struct free_area *area = &zone->free_area[o];
+        if (!area->nr_free)
+            continue;
+        for (int mt = 0; mt < MIGRATE_PCPTYPES; mt++)
+            if (area->free_list[mt] != PFN_NONE)
+                return 1;
+        if ((alloc_flags & ALLOC_HARDER) && area->free_list[MIGRATE_HIGHATOMIC] != PFN_NONE)
+            return 1;
+    }
+    return 0;
 }
 
-static uint32_t get_page_from_freelist(struct pglist_data *pgdat, gfp_t gfp,
-                                       unsigned order, const enum zone_type *zl,
-                                       int nz, int check_wmark)
+static uint32_t get_page_from_freelist(struct pglist_data *pgdat, unsigned order, int mt,
+                                       const enum zone_type *zl, int nz, int alloc_flags)
 {
     for (int i = 0; i < nz; i++) {
         struct zone *zone = &pgdat->node_zones[zl[i]];
 
-        if (zone->spanned_pages == 0)
+        if (zone->managed_pages == 0)
             continue;
-        if (check_wmark && !zone_watermark_ok(zone, order, gfp))
+        if (!(alloc_flags & ALLOC_NO_WATERMARKS) &&
+            !zone_watermark_ok(zone, order, zone->watermark[alloc_flags & ALLOC_WMARK_MASK],
+                               zl[0], alloc_flags))
             continue;
-        uint32_t pfn = __rmqueue_smallest(pgdat->pm, zone, order);
+        uint32_t pfn = __rmqueue(pgdat, zone, order, mt);
         if (pfn != PFN_NONE) {
             zone->free_pages -= 1u << order;
             return pfn;
@@ -231,8 +282,8 @@ static uint32_t get_page_from_freelist(struct pglist_data *pgdat, gfp_t gfp,
     return PFN_NONE;
 }
 
-static void prep_new_page(struct physmem *pm, uint32_t pfn, unsigned order,
-                          gfp_t gfp, enum page_purpose purpose)
+static void prep_new_page(struct physmem *pm, const struct highmem_hook *hook, uint32_t pfn,
+                          unsigned order, gfp_t gfp, enum page_purpose purpose)
 {
     struct page *head = pfn_to_page(pm, pfn);
     uint64_t used = 0;
@@ -256,10 +307,26 @@ static void prep_new_page(struct physmem *pm, uint32_t pfn, unsigned order,
     /* A block no one has had since boot is still the memfd's zeros, and
      * so is one whose host pages were never written (a replay runs no
      * guest): clearing it would only make the host fault its pages in. */
-    if ((gfp & __GFP_ZERO) && used && !physmem_is_hole(pm, pfn, 1u << order))
+    if (!(gfp & __GFP_ZERO))
+        return;
+    int dirty = used && !physmem_is_hole(pm, pfn, 1u << order);
+    if (pfn_zone(pfn) == ZONE_HIGHMEM && hook->clear) {
+        for (uint32_t i = 0; i < (1u << order); i++)
+            hook->clear(hook->ctx, pfn + i, dirty);     /* clear_highpage */
+    } else if (dirty) {
         memset(pfn_to_host(pm, pfn), 0, (size_t)PAGE_SIZE << order);
+    }
 }
 
+/*
+ * The fast path against the low watermark, then (6.1's slow path once
+ * kswapd is woken) the min watermark with the caller's access to the
+ * reserves.  Last resort: Linux would reclaim, compact and finally
+ * OOM-kill; the model has no reclaim behind the allocator yet, so refusing
+ * while frames are still free would make small --ram configurations fail
+ * needlessly: ignore the watermarks and fail only when no zone in the
+ * zonelist has a block.
+ */
 uint32_t alloc_pages(struct pglist_data *pgdat, gfp_t gfp, unsigned order,
                      enum page_purpose purpose)
 {
@@ -268,21 +335,19 @@ uint32_t alloc_pages(struct pglist_data *pgdat, gfp_t gfp, unsigned order,
 
     if (order >= MAX_ORDER || (nz = gfp_zonelist(gfp, zl)) < 0)
         return PFN_NONE;
-    uint32_t pfn = get_page_from_freelist(pgdat, gfp, order, zl, nz, 1);
-    /*
-     * Last resort: every zone is at or below its min watermark.  Linux
-     * would wake kswapd, reclaim, compact and finally OOM-kill; this model
-     * has no reclaim behind the allocator yet, so the watermark can only
-     * steer allocations between zones.  Refusing while frames are still
-     * free would make small --ram configurations fail needlessly, so ignore
-     * the watermarks and fail only when no zone in the zonelist has a block.
-     */
+    int mt = gfp_migratetype(pgdat, gfp);
+    int slow = ALLOC_WMARK_MIN | ((gfp & __GFP_HIGH) ? ALLOC_HIGH : 0) |
+               ((gfp & __GFP_ATOMIC) && !(gfp & __GFP_NOMEMALLOC) ? ALLOC_HARDER : 0);
+    uint32_t pfn = get_page_from_freelist(pgdat, order, mt, zl, nz, ALLOC_WMARK_LOW);
     if (pfn == PFN_NONE)
-        pfn = get_page_from_freelist(pgdat, gfp, order, zl, nz, 0);
+        pfn = get_page_from_freelist(pgdat, order, mt, zl, nz, slow);
+    if (pfn == PFN_NONE)
+        pfn = get_page_from_freelist(pgdat, order, mt, zl, nz, ALLOC_NO_WATERMARKS);
     if (pfn == PFN_NONE)
         return PFN_NONE;
-    prep_new_page(pgdat->pm, pfn, order, gfp, purpose);
-    report(pgdat, EV_ALLOC, ALLOCATOR_BUDDY, ALLOC_OP_ALLOC, order, pfn, purpose);
+    prep_new_page(pgdat->pm, &pgdat->highmem, pfn, order, gfp, purpose);
+    alloc_report(pgdat, EV_ALLOC, ALLOCATOR_BUDDY, ALLOC_OP_ALLOC, order, pfn, purpose, 0,
+                 gfp_name(pgdat, gfp));
     return pfn;
 }
 
@@ -353,10 +418,33 @@ void free_pages(struct pglist_data *pgdat, uint32_t pfn, unsigned order)
     struct zone *zone = &pgdat->node_zones[pfn_zone(pfn)];
     struct page *page = pfn_to_page(pgdat->pm, pfn);
 
-    report(pgdat, EV_FREE, ALLOCATOR_BUDDY, ALLOC_OP_FREE, order, pfn, (enum page_purpose)page->purpose);
+    alloc_report(pgdat, EV_FREE, ALLOCATOR_BUDDY, ALLOC_OP_FREE, order, pfn,
+                 (enum page_purpose)page->purpose, 0, NULL);
     free_pages_prepare(pgdat->pm, pfn, order);
-    __free_one_page(pgdat->pm, zone, pfn, order);
+    __free_one_page(pgdat->pm, zone, pfn, order, get_pageblock_migratetype(pgdat, pfn), 0);
     zone->free_pages += 1u << order;
+}
+
+/* Hand [start, end) to buddy in the largest naturally aligned blocks
+ * (__free_pages_core, to the tail of the lists as 6.1 does at boot).  Zone
+ * bounds are multiples of 2^(MAX_ORDER-1) frames, so an aligned block never
+ * straddles two zones.  No events: a boot would otherwise log one line per
+ * block for every run. */
+void free_boot_range(struct pglist_data *pgdat, uint32_t start, uint32_t end)
+{
+    unsigned order;
+
+    for (uint32_t pfn = start; pfn < end; pfn += 1u << order) {
+        struct zone *zone = &pgdat->node_zones[pfn_zone(pfn)];
+
+        order = MAX_ORDER - 1;
+        while (order > 0 && ((pfn & ((1u << order) - 1)) ||
+                             (uint64_t)pfn + (1u << order) > end))
+            order--;
+        __free_one_page(pgdat->pm, zone, pfn, order, get_pageblock_migratetype(pgdat, pfn), 1);
+        zone->managed_pages += 1u << order;
+        zone->free_pages += 1u << order;
+    }
 }
 
 void get_page(struct pglist_data *pgdat, uint32_t pfn)
@@ -390,158 +478,3 @@ uint32_t nr_free_pages(const struct pglist_data *pgdat)
         sum += pgdat->node_zones[z].free_pages;
     return sum;
 }
-
-/* ---- boot: memblock --------------------------------------------------- */
-
-struct memblock {
-    struct { uint32_t base, size; } reserved[MEMBLOCK_MAX_REGIONS];   /* pfns */
-    unsigned cnt;
-};
-
-/* Regions are reserved in ascending, non-overlapping order, which is how
- * the boot below places them; memblock_free_all relies on it. */
-static void memblock_reserve(struct pglist_data *pgdat, struct memblock *mb,
-                             uint32_t base, uint32_t size,
-                             enum page_purpose purpose)
-{
-    for (uint32_t pfn = base; pfn < base + size; pfn++) {
-        struct page *page = pfn_to_page(pgdat->pm, pfn);
-
-        page->flags = PG_reserved;
-        page->_refcount = 1;
-        page->purpose = (uint16_t)purpose;
-    }
-    mb->reserved[mb->cnt].base = base;
-    mb->reserved[mb->cnt++].size = size;
-    pgdat->reserved_pages += size;
-    report(pgdat, EV_ALLOC, ALLOCATOR_MEMBLOCK, ALLOC_OP_RESERVE, 0, base, purpose);
-}
-
-/* Hand [start, end) to buddy in the largest naturally aligned blocks
- * (__free_pages_core).  Zone bounds are multiples of 2^(MAX_ORDER-1) frames,
- * so an aligned block never straddles two zones.  No events: a boot would
- * otherwise log one line per block for every run. */
-static void free_range(struct pglist_data *pgdat, uint32_t start, uint32_t end)
-{
-    unsigned order;
-
-    for (uint32_t pfn = start; pfn < end; pfn += 1u << order) {
-        struct zone *zone = &pgdat->node_zones[pfn_zone(pfn)];
-
-        order = MAX_ORDER - 1;
-        while (order > 0 && ((pfn & ((1u << order) - 1)) ||
-                             (uint64_t)pfn + (1u << order) > end))
-            order--;
-        __free_one_page(pgdat->pm, zone, pfn, order);
-        zone->managed_pages += 1u << order;
-        zone->free_pages += 1u << order;
-    }
-}
-
-/* Release every frame memblock did not reserve (memblock_free_all). */
-static void memblock_free_all(struct pglist_data *pgdat, const struct memblock *mb)
-{
-    uint32_t cursor = 0;
-
-    for (unsigned i = 0; i < mb->cnt; i++) {
-        free_range(pgdat, cursor, mb->reserved[i].base);
-        cursor = mb->reserved[i].base + mb->reserved[i].size;
-    }
-    free_range(pgdat, cursor, pgdat->pm->nr_pages);
-}
-
-/* ---- watermarks ------------------------------------------------------- */
-
-/* Linux lib/math/int_sqrt.c: floor(sqrt(x)) by digit-by-digit base 4. */
-static uint64_t int_sqrt(uint64_t x)
-{
-    uint64_t m = 1ull << 62, y = 0;
-
-    while (m > x)
-        m >>= 2;
-    for (; m; m >>= 2) {
-        uint64_t b = y + m;
-
-        y >>= 1;
-        if (x >= b) {
-            x -= b;
-            y += m;
-        }
-    }
-    return y;
-}
-
-/*
- * init_per_zone_wmark_min + __setup_per_zone_wmarks (2.6): min_free_kbytes
- * comes from lowmem alone and is split over the lowmem zones in proportion
- * to their managed pages.  HighMem gets no share: as in Linux, its min is
- * managed/1024 clamped to [SWAP_CLUSTER_MAX, 128], because HighMem cannot
- * serve the kernel allocations the reserve exists for.
- */
-static void setup_per_zone_wmarks(struct pglist_data *pgdat)
-{
-    struct zone *zones = pgdat->node_zones;
-    uint64_t lowmem = (uint64_t)zones[ZONE_DMA].managed_pages +
-                      zones[ZONE_NORMAL].managed_pages;
-    uint64_t min_free_kbytes = int_sqrt(lowmem * (PAGE_SIZE / 1024) * 16);
-
-    if (min_free_kbytes < 128)
-        min_free_kbytes = 128;
-    if (min_free_kbytes > 65536)
-        min_free_kbytes = 65536;
-    uint64_t pages_min = min_free_kbytes >> (PAGE_SHIFT - 10);
-
-    for (int z = 0; z < MAX_NR_ZONES; z++) {
-        struct zone *zone = &zones[z];
-        uint64_t min;
-
-        if (z == ZONE_HIGHMEM) {
-            min = zone->managed_pages / 1024;
-            min = min < SWAP_CLUSTER_MAX ? SWAP_CLUSTER_MAX : min > 128 ? 128 : min;
-        } else {
-            min = lowmem ? pages_min * zone->managed_pages / lowmem : 0;
-        }
-        if (zone->spanned_pages == 0)
-            min = 0;
-        zone->watermark[WMARK_MIN] = (uint32_t)min;
-        zone->watermark[WMARK_LOW] = (uint32_t)(min * 5 / 4);
-        zone->watermark[WMARK_HIGH] = (uint32_t)(min * 3 / 2);
-    }
-}
-
-/* ---- boot ------------------------------------------------------------- */
-
-/* pm must be fresh from physmem_init: every frame unused, not on a list. */
-int page_alloc_init(struct pglist_data *pgdat, struct physmem *pm,
-                    struct event_stream *events, char *err, size_t errlen)
-{
-    struct memblock mb = { .cnt = 0 };
-
-    if (!pm || !pm->mem_map) {
-        set_err(err, errlen, "page_alloc_init: physical memory not initialised");
-        return -1;
-    }
-    /* Linux spends nr_pages * sizeof(struct page) = 32 bytes per frame. */
-    uint32_t mem_map_pages = (uint32_t)(((uint64_t)pm->nr_pages * LINUX_STRUCT_PAGE +
-                                         PAGE_SIZE - 1) / PAGE_SIZE);
-    uint32_t image_end = FIRMWARE_END_PFN + KERNEL_IMAGE_PAGES;
-    if ((uint64_t)image_end + mem_map_pages >= pm->nr_pages) {
-        set_err(err, errlen, "page_alloc_init: %u pages of RAM leave nothing "
-                "after the boot reservations", pm->nr_pages);
-        return -1;
-    }
-
-    memset(pgdat, 0, sizeof(*pgdat));
-    pgdat->pm = pm;
-    pgdat->events = events;
-    setup_zones(pgdat);
-
-    memblock_reserve(pgdat, &mb, 0, FIRMWARE_END_PFN, PURPOSE_FIRMWARE);
-    memblock_reserve(pgdat, &mb, FIRMWARE_END_PFN, KERNEL_IMAGE_PAGES,
-                     PURPOSE_KERNEL_IMAGE);
-    memblock_reserve(pgdat, &mb, image_end, mem_map_pages, PURPOSE_MEM_MAP);
-    memblock_free_all(pgdat, &mb);
-    setup_per_zone_wmarks(pgdat);
-    return 0;
-}
-

@@ -29,6 +29,7 @@
 #include <string.h>
 #include "kernel-model/pgtable.h"
 #include "kernel-model/vma.h"
+#include "kernel-model/bootmem.h"
 
 #define KERNEL_PDPTE pae_pdpt_index(PAGE_OFFSET)     /* 3 */
 
@@ -68,24 +69,36 @@ static void map_lowmem(struct kernel *k, uint32_t dir_pfn, uint32_t first, uint3
                   _PAGE_GLOBAL | _PAGE_ACCESSED | _PAGE_DIRTY);
 }
 
-int swapper_init(struct kernel *k)
+/* A zeroed frame for swapper's tables from bootmem (alloc_low_page). */
+uint32_t early_pgtable_alloc(struct kernel *k, struct bootmem_data *bd, enum page_purpose why)
 {
-    k->swapper_pg_dir = pgtable_frame_alloc(k, PURPOSE_PGD);
+    uint64_t phys = alloc_bootmem(bd, PAGE_SIZE, PAGE_SIZE, 0, why);
+    if (phys == BOOTMEM_FAIL)
+        return PFN_NONE;
+    uint32_t pfn = (uint32_t)(phys >> PAGE_SHIFT);
+    memset(pfn_to_host(&k->pm, pfn), 0, PAGE_SIZE);
+    pfn_to_page(&k->pm, pfn)->flags |= PG_pgtable;
+    return pfn;
+}
+
+int swapper_init(struct kernel *k, struct bootmem_data *bd)
+{
+    k->swapper_pg_dir = early_pgtable_alloc(k, bd, PURPOSE_PGD);
     if (k->swapper_pg_dir == PFN_NONE)
         return -1;
     if (!pgtable_pae(k)) {
         map_lowmem(k, k->swapper_pg_dir, pgd_index(PAGE_OFFSET), PTRS_PER_PGD);
-        return 0;
+        return kmap_init(k, bd);
     }
     /* The user PDPTEs of swapper stay not present: nothing runs in user
      * space on swapper's page tables. */
-    uint32_t kpmd = pgtable_frame_alloc(k, PURPOSE_PAGETABLE);
+    uint32_t kpmd = early_pgtable_alloc(k, bd, PURPOSE_PAGETABLE);
     if (kpmd == PFN_NONE)
         return -1;
     pte_write(k, pt_entry(k, k->swapper_pg_dir, KERNEL_PDPTE),
               ((uint64_t)kpmd << PAGE_SHIFT) | _PAGE_PRESENT);
     map_lowmem(k, kpmd, 0, PAE_PTRS_PER_PMD);
-    return 0;
+    return kmap_init(k, bd);
 }
 
 int pgd_alloc(struct mm_struct *mm)

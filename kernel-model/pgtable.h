@@ -80,8 +80,15 @@ static inline pte_t *pt_entry(const struct kernel *k, uint32_t pfn, uint32_t ind
 /* ---- page directories (pgtable.c) ---- */
 /* swapper_pg_dir with the direct map of low memory at PAGE_OFFSET, global
  * and supervisor only: 4 MiB PSE pages (2-level), or a PDPT whose entry 3
- * points to the kernel PMD of 2 MiB pages (PAE).  -1 when out of memory. */
-int  swapper_init(struct kernel *k);
+ * points to the kernel PMD of 2 MiB pages (PAE).  Boot-time tables: their
+ * frames come from bootmem (paging_init runs before mem_init) and are never
+ * freed.  With PSE for all of low memory no page table is needed (Linux
+ * builds one only for a tail that is not large-page aligned; the model maps
+ * the last large page whole).  -1 when bootmem has no room. */
+int  swapper_init(struct kernel *k, struct bootmem_data *bd);
+/* A zeroed page-table frame from bootmem (alloc_low_page), PG_pgtable;
+ * PFN_NONE when bootmem has no room. */
+uint32_t early_pgtable_alloc(struct kernel *k, struct bootmem_data *bd, enum page_purpose why);
 /* The mm's page directory (2-level: the kernel half copied from swapper) or
  * PDPT (PAE: three user PMDs preallocated, the kernel PMD shared).  -1: OOM. */
 int  pgd_alloc(struct mm_struct *mm);

@@ -61,7 +61,7 @@ int physmem_init(struct physmem *pm, uint64_t size, char *err, size_t errlen)
     /* Every frame starts unused, and a zeroed struct page says so (page.h):
      * calloc's fresh zero pages are left untouched (Linux defers struct page
      * init for the same reason), so a boot faults in only the struct pages
-     * memblock and buddy write. */
+     * bootmem and buddy write. */
     pm->mem_map = calloc(pm->nr_pages, sizeof(struct page));
     if (!pm->mem_map) {
         set_err(err, errlen, "mem_map: cannot allocate %u struct pages", pm->nr_pages);
@@ -116,6 +116,8 @@ const char *page_purpose_name(enum page_purpose p)
         [PURPOSE_KERNEL]       = "kernel",
         [PURPOSE_TEST]         = "test",
         [PURPOSE_SLAB]         = "slab",
+        [PURPOSE_BOOTMEM_MAP]  = "bootmem-map",
+        [PURPOSE_PAGEBLOCK_FLAGS] = "pageblock-flags",
     };
 
     if ((unsigned)p >= NR_PAGE_PURPOSES)

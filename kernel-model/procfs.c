@@ -35,7 +35,9 @@ struct proc_entry {
 static const struct proc_entry proc_root_entries[] = {
     { "buddyinfo", proc_buddyinfo_show },
     { "meminfo",   proc_meminfo_show },
+    { "pagetypeinfo", proc_pagetypeinfo_show },
     { "slabinfo",  proc_slabinfo_show },
+    { "zoneinfo",  proc_zoneinfo_show },
 };
 
 /* /proc/PID/NAME: the process's files. */

@@ -70,6 +70,24 @@ int proc_pid_statm_show(struct seq_file *m, struct task_struct *t);
 int proc_meminfo_show(struct seq_file *m, struct task_struct *t);
 int proc_buddyinfo_show(struct seq_file *m, struct task_struct *t);
 int proc_slabinfo_show(struct seq_file *m, struct task_struct *t);
+int proc_pagetypeinfo_show(struct seq_file *m, struct task_struct *t);
+int proc_zoneinfo_show(struct seq_file *m, struct task_struct *t);
+
+/* procfs_zone.c: the zone files of one node (6.1's mm/vmstat.c), and the
+ * debugfs extfrag files' text (extfrag_index, or with unusable
+ * unusable_index), which the guest cannot open (no debugfs). */
+struct pglist_data;
+struct zone;
+void pagetypeinfo_show(struct seq_file *m, const struct pglist_data *pgdat);
+void zoneinfo_show(struct seq_file *m, const struct pglist_data *pgdat);
+void extfrag_show(struct seq_file *m, const struct pglist_data *pgdat, int unusable);
+/* 6.1's __fragmentation_index and unusable_free_index of zone for a
+ * request of 2^order frames, in thousandths: fragmentation 0 (a failure
+ * would be for lack of memory) .. 1000 (for fragmentation), -1000 when a
+ * block is free; unusable 0 .. 1000, the share of free memory in blocks
+ * too small. */
+int  fragmentation_index(const struct zone *zone, unsigned order);
+int  unusable_free_index(const struct zone *zone, unsigned order);
 /* procfs_mm.c: /proc/PID/cmdline and environ (the mm's strings) */
 int proc_pid_cmdline_show(struct seq_file *m, struct task_struct *t);
 int proc_pid_environ_show(struct seq_file *m, struct task_struct *t);

@@ -66,7 +66,7 @@ static const struct layout {
     const char *nums;
 } layouts[RLOG_NR_TYPES] = {
     [RLOG_FAULT]   = { EV_FAULT, 3, "uuuox" },
-    [RLOG_ALLOC]   = { EV_ALLOC, 4, "uuo" },
+    [RLOG_ALLOC]   = { EV_ALLOC, 5, "uuo" },
     [RLOG_VMA]     = { EV_VMA, 2, "uuuu" },
     [RLOG_FLUSH]   = { EV_TLB_FLUSH, 1, "ou" },
     [RLOG_SYSCALL] = { EV_SYSCALL_EXIT, 1, "sxxxxxxxx" },
@@ -86,7 +86,7 @@ static int get_record(struct reader *r, const uint8_t **p, const uint8_t *end,
     const struct layout *l = &layouts[t];
     r->seq += dseq;
     *o = (struct outcome){ .seq = r->seq, .cause = cause, .type = l->type,
-                           .s = { "", "", "", "" },
+                           .s = { "", "", "", "", "" },
                            .v = { OUTCOME_NONE, OUTCOME_NONE, OUTCOME_NONE, OUTCOME_NONE } };
     *x = (struct outcome_extra){ 0 };
     for (int i = 0; i < l->ns; i++)

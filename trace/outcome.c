@@ -163,8 +163,8 @@ static const struct table tables[] = {
     /* + begin_seq: the walks a fault makes are the ones it caused */
     { EV_FAULT, "SELECT seq, cause, access, kind, resolution, address, error_code, eip, pfn,"
       " begin_seq FROM faults ORDER BY seq", 3, 4, 0, 1u << 3 },
-    { EV_ALLOC, "SELECT seq, cause, allocator, op, zone, purpose, ord, pfn, addr FROM allocations"
-      " ORDER BY seq", 4, 3, 0, 1u << 2 },
+    { EV_ALLOC, "SELECT seq, cause, allocator, op, zone, purpose, gfp, ord, pfn, addr"
+      " FROM allocations ORDER BY seq", 5, 3, 0, 1u << 2 },
     { EV_VMA, "SELECT seq, cause, op, name, start, stop, prot, flags FROM vmas ORDER BY seq",
       2, 4, 0, 0 },
     { EV_TLB_FLUSH, "SELECT seq, cause, kind, vaddr, cr3 FROM tlb_flushes ORDER BY seq",
@@ -214,7 +214,7 @@ static int read_row(struct outcome_list *c, const struct table *tb, sqlite3_stmt
     struct outcome *o = &r->o;
     *o = (struct outcome){ .seq = (uint64_t)sqlite3_column_int64(s, 0),
                            .cause = (uint64_t)sqlite3_column_int64(s, 1), .type = tb->type,
-                           .s = { "", "", "", "" },
+                           .s = { "", "", "", "", "" },
                            .v = { OUTCOME_NONE, OUTCOME_NONE, OUTCOME_NONE, OUTCOME_NONE } };
     for (int i = 0; i < tb->ns; i++)
         if (!(o->s[i] = column_str(&c->strings, s, 2 + i, &last[i])))
@@ -256,7 +256,7 @@ int outcome_load(sqlite3 *db, struct outcome_list *c, const struct outcome_input
 {
     sqlite3_stmt *st[NR_TABLES] = { 0 };
     struct row cur[NR_TABLES];
-    struct last_str last[NR_TABLES][4];
+    struct last_str last[NR_TABLES][OUTCOME_NS];
     struct outcome_builder b = { .c = c, .in = in };
     int live[NR_TABLES] = { 0 }, rc = -1;
     memset(last, 0, sizeof last);
@@ -336,7 +336,7 @@ static void set(struct outcome *o, enum event_type t, const char *s0, const char
                 const char *s2, const char *s3, int64_t v0, int64_t v1, int64_t v2, int64_t v3)
 {
     o->type = t;
-    o->s[0] = str(s0), o->s[1] = str(s1), o->s[2] = str(s2), o->s[3] = str(s3);
+    o->s[0] = str(s0), o->s[1] = str(s1), o->s[2] = str(s2), o->s[3] = str(s3), o->s[4] = "";
     o->v[0] = v0, o->v[1] = v1, o->v[2] = v2, o->v[3] = v3;
 }
 
@@ -360,6 +360,7 @@ int outcome_from_event(const struct event *ev, uint64_t open_fault, struct outco
         set(o, EV_ALLOC, alloc_allocator_name((enum alloc_allocator)a->allocator),
             alloc_op_name((enum alloc_op)a->op), a->zone, a->purpose, a->order, a->pfn,
             a->addr ? a->addr : N, N);
+        o->s[4] = str(a->gfp);
         return 1;
     case EV_VMA:
         set(o, EV_VMA, vma_op_name((enum vma_op)v->op), v->name, "", "", v->start, v->end,
@@ -395,7 +396,7 @@ int outcome_same(const struct outcome *a, const struct outcome *b)
     for (int i = 0; i < 4; i++)
         if (a->v[i] != b->v[i] || (a->s[i] != b->s[i] && strcmp(a->s[i], b->s[i])))
             return 0;
-    return 1;
+    return a->s[4] == b->s[4] || strcmp(a->s[4], b->s[4]) == 0;
 }
 
 /* ---- text, for a difference ------------------------------------------ */
@@ -438,10 +439,11 @@ void outcome_text(const struct outcome *o, char *buf, size_t n)
                  num(v[3], 'd', x[0], sizeof x[0]));
         break;
     case EV_ALLOC:
-        /* addr= only on slab rows: a page's line is what it was before slabs */
-        snprintf(buf, n, "%s %s order=%" PRId64 " pfn=%" PRId64 " zone=%s purpose=%s%s%s", s[0],
-                 s[1], v[0], v[1], s[2], s[3], v[2] == OUTCOME_NONE ? "" : " addr=",
-                 v[2] == OUTCOME_NONE ? "" : num(v[2], 'x', x[0], sizeof x[0]));
+        /* addr= and gfp= only where the row has them (slab, bootmem; buddy) */
+        snprintf(buf, n, "%s %s order=%" PRId64 " pfn=%" PRId64 " zone=%s purpose=%s%s%s%s%s",
+                 s[0], s[1], v[0], v[1], s[2], s[3], v[2] == OUTCOME_NONE ? "" : " addr=",
+                 v[2] == OUTCOME_NONE ? "" : num(v[2], 'x', x[0], sizeof x[0]),
+                 *o->s[4] ? " gfp=" : "", o->s[4]);
         break;
     case EV_VMA:
         snprintf(buf, n, "vma %s 0x%08" PRIx32 "-0x%08" PRIx32 " prot=%" PRId64 " flags=0x%" PRIx32

@@ -19,10 +19,11 @@
 struct sqlite3;
 
 #define OUTCOME_NONE INT64_MIN    /* a NULL column / a field the event does not have */
+#define OUTCOME_NS   5            /* string fields per outcome */
 
 /* The fields compared, per type (EV_FREE is folded into EV_ALLOC: one table):
  *   EV_FAULT        s: access kind resolution     v: address error_code eip pfn
- *   EV_ALLOC        s: allocator op zone purpose  v: order pfn
+ *   EV_ALLOC        s: allocator op zone purpose gfp  v: order pfn addr
  *   EV_VMA          s: op name                    v: start stop prot flags
  *   EV_TLB_FLUSH    s: kind                       v: vaddr cr3
  *   EV_SYSCALL_EXIT s: name                       v: ret
@@ -33,7 +34,7 @@ struct outcome {
     uint64_t seq;               /* the recorded seq */
     uint64_t cause;
     enum event_type type;
-    const char *s[4];           /* recorded: interned in the checker's strtab */
+    const char *s[OUTCOME_NS];  /* recorded: interned in the checker's strtab */
     int64_t v[4];
     uint8_t dir;                /* EV_UACCESS: enum uaccess_dir */
     uint8_t *data;              /* EV_UACCESS: the bytes read, or NULL */

@@ -9,6 +9,7 @@
  * purpose, VMA and syscall names): each is written once and then by id.
  */
 #include "trace/replay_log.h"
+#include "trace/outcome.h"
 #include "mmu/mmu_events.h"
 
 #include <sqlite3.h>
@@ -32,7 +33,7 @@ struct replay_log {
     struct rlog_str *slot;      /* open addressing, content-keyed */
     size_t nslot, nstr;
     /* The string each field wrote last: most records repeat it. */
-    const struct rlog_str *last[RLOG_NR_TYPES][4];
+    const struct rlog_str *last[RLOG_NR_TYPES][OUTCOME_NS];
     char err[256];
 };
 
@@ -186,7 +187,8 @@ static int add_alloc(struct replay_log *l, const struct event *e)
     if (head(l, RLOG_ALLOC, e) ||
         put_str(l, RLOG_ALLOC, 0, alloc_allocator_name((enum alloc_allocator)a->allocator)) ||
         put_str(l, RLOG_ALLOC, 1, alloc_op_name((enum alloc_op)a->op)) ||
-        put_str(l, RLOG_ALLOC, 2, a->zone) || put_str(l, RLOG_ALLOC, 3, a->purpose))
+        put_str(l, RLOG_ALLOC, 2, a->zone) || put_str(l, RLOG_ALLOC, 3, a->purpose) ||
+        put_str(l, RLOG_ALLOC, 4, a->gfp))
         return -1;
     uint64_t v[] = { a->order, a->pfn, opt(a->addr != 0, a->addr) };
     return nums(l, v, 3);

@@ -70,7 +70,7 @@
     TRACE_OR(c, "SIGSEGV/SEGV_MAPERR") TRACE_OR(c, "SIGSEGV/SEGV_ACCERR")    \
     TRACE_OR(c, "SIGBUS") TRACE_OR(c, "OOM") TRACE_OR(c, "bad-pagetable")    \
     ")"
-#define TRACE_ALLOCATORS_SQL(c) "(" TRACE_EQ(c, "memblock")                  \
+#define TRACE_ALLOCATORS_SQL(c) "(" TRACE_EQ(c, "bootmem")                   \
     TRACE_OR(c, "buddy") TRACE_OR(c, "slab") ")"
 #define TRACE_ALLOC_OPS_SQL(c) "(" TRACE_EQ(c, "alloc") TRACE_OR(c, "free")  \
     TRACE_OR(c, "reserve") ")"
@@ -146,7 +146,8 @@
     "CREATE TABLE allocations(seq INTEGER PRIMARY KEY, cycle INTEGER,"       \
     " allocator TEXT CHECK" TRACE_ALLOCATORS_SQL("allocator") ","          \
     " op TEXT CHECK" TRACE_ALLOC_OPS_SQL("op") ", ord INTEGER,"            \
-    " pfn INTEGER, zone TEXT, purpose TEXT, cause INTEGER, addr INTEGER);"   \
+    " pfn INTEGER, zone TEXT, purpose TEXT, cause INTEGER, addr INTEGER,"    \
+    " gfp TEXT);"                                                            \
     "CREATE TABLE vmas(seq INTEGER PRIMARY KEY, cycle INTEGER, pid INTEGER," \
     " op TEXT CHECK" TRACE_VMA_OPS_SQL("op") ", start INTEGER,"            \
     " stop INTEGER, prot INTEGER, prot_str TEXT,"                            \
@@ -211,7 +212,8 @@
     " UNION ALL SELECT seq, cycle, NULL, 'allocations', op,"                 \
     " printf('%s order %d pfn 0x%x %s %s', allocator, ord, pfn, zone,"       \
     " purpose) || CASE WHEN addr IS NULL THEN '' ELSE"                       \
-    " printf(' addr 0x%08x', addr) END FROM allocations"                     \
+    " printf(' addr 0x%08x', addr) END"                                      \
+    " || CASE WHEN gfp IS NULL THEN '' ELSE ' ' || gfp END FROM allocations" \
     " UNION ALL SELECT seq, cycle, pid, 'vmas', op,"                         \
     " printf('0x%08x-0x%08x %s %s', start, stop, prot_str,"                  \
     " coalesce(name, '')) FROM vmas"                                         \
@@ -296,7 +298,7 @@
 #define TRACE_INSERT_WALK                                                    \
     "INSERT INTO translations VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 #define TRACE_INSERT_FAULT   "INSERT INTO faults VALUES(?,?,?,?,?,?,?,?,?,?,?,?)"
-#define TRACE_INSERT_ALLOC   "INSERT INTO allocations VALUES(?,?,?,?,?,?,?,?,?,?)"
+#define TRACE_INSERT_ALLOC   "INSERT INTO allocations VALUES(?,?,?,?,?,?,?,?,?,?,?)"
 #define TRACE_INSERT_VMA     "INSERT INTO vmas VALUES(?,?,?,?,?,?,?,?,?,?,?)"
 #define TRACE_INSERT_SYSCALL                                                 \
     "INSERT INTO syscalls VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)"

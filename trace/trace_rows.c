@@ -214,10 +214,14 @@ static void row_alloc(struct trace *t, const struct event *e)
     bind_u64(s, 6, ev->pfn);
     bind_text(s, 7, ev->zone);
     bind_text(s, 8, ev->purpose);
-    if (ev->addr)                       /* a slab object; pages have none */
+    if (ev->addr)                       /* a slab object or bootmem range */
         bind_u64(s, 10, ev->addr);
     else
         sqlite3_bind_null(s, 10);
+    if (ev->gfp)
+        bind_text(s, 11, ev->gfp);
+    else
+        sqlite3_bind_null(s, 11);
     row_finish(t, s);
 }
 

@@ -80,27 +80,32 @@ static void test_physmem(void)
 struct boot_case {
     uint64_t size;
     uint32_t span[MAX_NR_ZONES];
-    uint32_t mem_map_pages, reserved;
-    uint32_t wmark_min[MAX_NR_ZONES];
+    uint32_t map_pages, mem_map_pages, reserved;
+    uint32_t wmark[MAX_NR_ZONES][3];        /* min, low, high */
 };
 
-static void check_reserved_frames(const struct env *e, uint32_t mem_map_pages)
+/* Frames 0..255 firmware, 256..767 the image, then bootmem's bitmap (free
+ * again since mem_init), mem_map, and one frame of pageblock flags. */
+static void check_reserved_frames(const struct env *e, const struct boot_case *c)
 {
     int ok = 1;
-    uint32_t end = 768 + mem_map_pages;
+    uint32_t map_end = 768 + c->map_pages, end = map_end + c->mem_map_pages + 1;
 
     for (uint32_t pfn = 0; pfn < end + 8; pfn++) {
         const struct page *p = pfn_to_page(&e->pm, pfn);
+        int reserved = pfn < 768 || (pfn >= map_end && pfn < end);
         enum page_purpose want = pfn < 256 ? PURPOSE_FIRMWARE :
-                                 pfn < 768 ? PURPOSE_KERNEL_IMAGE : PURPOSE_MEM_MAP;
-        if (pfn < end && (!(p->flags & PG_reserved) || p->_refcount != 1 ||
-                          p->purpose != want))
+                                 pfn < 768 ? PURPOSE_KERNEL_IMAGE :
+                                 pfn < end - 1 ? PURPOSE_MEM_MAP : PURPOSE_PAGEBLOCK_FLAGS;
+        if (reserved && (!(p->flags & PG_reserved) || p->_refcount != 1 || p->purpose != want))
             ok = 0;
-        if (pfn >= end && (p->flags & PG_reserved))
+        if (!reserved && (p->flags & PG_reserved))
             ok = 0;
     }
     CHECK(ok);
-    /* The first frame after the reservations heads a free block. */
+    /* The bitmap's first frame and the first frame after the
+     * reservations head free blocks. */
+    CHECK(pfn_to_page(&e->pm, 768)->flags & PG_buddy);
     CHECK(pfn_to_page(&e->pm, end)->flags & PG_buddy);
 }
 
@@ -121,9 +126,9 @@ static void test_boot(const struct boot_case *c)
         if (c->span[z])
             CHECK_EQ(zone->zone_start_pfn, start[z]);
         CHECK_EQ(zone->free_pages, zone->managed_pages);
-        CHECK_EQ(zone->watermark[WMARK_MIN], c->wmark_min[z]);
-        CHECK_EQ(zone->watermark[WMARK_LOW], c->wmark_min[z] * 5 / 4);
-        CHECK_EQ(zone->watermark[WMARK_HIGH], c->wmark_min[z] * 3 / 2);
+        CHECK_EQ(zone->watermark[WMARK_MIN], c->wmark[z][0]);
+        CHECK_EQ(zone->watermark[WMARK_LOW], c->wmark[z][1]);
+        CHECK_EQ(zone->watermark[WMARK_HIGH], c->wmark[z][2]);
         managed += zone->managed_pages;
     }
     /* All boot reservations sit in DMA. */
@@ -132,22 +137,34 @@ static void test_boot(const struct boot_case *c)
     CHECK_EQ(e.pgdat.reserved_pages, c->reserved);
     CHECK_EQ(managed, nr - c->reserved);
     CHECK_EQ(nr_free_pages(&e.pgdat), nr - c->reserved);
-    check_reserved_frames(&e, c->mem_map_pages);
+    check_reserved_frames(&e, c);
     CHECK(consistent(&e.pgdat));
     physmem_destroy(&e.pm);
 }
 
 static void test_boot_cases(void)
 {
-    /* mem_map = ceil(nr_pages * 32 / 4096); reserved = 256 + 512 + that.
-     * min_free_kbytes = isqrt(lowmem_kB * 16): 64 MiB -> 995 kB = 248 pages
-     * split 3200:12288 -> 51/196; 256 MiB -> 2027 kB = 506 pages split
-     * 2816:61440 -> 22/483; 1 GiB -> 3807 kB = 951 pages split
-     * 1280:225280 -> 5/945, HighMem 32768/1024 = 32. */
+    /*
+     * bitmap = ceil(lowmem_pages / 8 bytes / 4096); mem_map =
+     * ceil(nr_pages * 32 / 4096); reserved = 256 + 512 + mem_map + 1
+     * (the pageblock flags; the bitmap is freed at mem_init).
+     * min_free_kbytes = isqrt(lowmem_managed_kB * 16), split over DMA and
+     * Normal by managed pages; d = max(share / 4, managed * 10 / 10000),
+     * low = min + d, high = low + d (6.1):
+     *   64 MiB: 3199 + 12288 managed -> 995 kB = 248 pages -> 51 / 196;
+     *           d 12 / 49.
+     *   256 MiB: 2815 + 61440 -> 2027 kB = 506 -> 22 / 483; d 5 / 120.
+     *   1 GiB: 1279 + 225280 -> 3807 kB = 951 -> 5 / 945; d 1 / 236;
+     *          HighMem min 32768 / 1024 = 32, share 951 * 32768 / 226559
+     *          = 137, d max(34, 32) = 34.
+     */
     static const struct boot_case cases[] = {
-        { 64 * MiB,  { 4096, 12288, 0 },      128,  896,  { 51, 196, 0 } },
-        { 256 * MiB, { 4096, 61440, 0 },      512,  1280, { 22, 483, 0 } },
-        { 1 * GiB,   { 4096, 225280, 32768 }, 2048, 2816, { 5, 945, 32 } },
+        { 64 * MiB,  { 4096, 12288, 0 }, 1, 128, 897,
+          { { 51, 63, 75 }, { 196, 245, 294 }, { 32, 32, 32 } } },
+        { 256 * MiB, { 4096, 61440, 0 }, 2, 512, 1281,
+          { { 22, 27, 32 }, { 483, 603, 723 }, { 32, 32, 32 } } },
+        { 1 * GiB,   { 4096, 225280, 32768 }, 7, 2048, 2817,
+          { { 5, 6, 7 }, { 945, 1181, 1417 }, { 32, 66, 100 } } },
     };
 
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
@@ -167,16 +184,22 @@ static void test_split_exact(void)
     const struct zone *dma = zone_of(&e, ZONE_DMA);
     snapshot(normal, before);
     snapshot(dma, dma_before);
-    uint32_t head10 = normal->free_area[10].head;
+    /* The boot freed to the tails: the lowest block comes first. */
+    uint32_t head10 = normal->free_area[10].free_list[MIGRATE_MOVABLE];
+    CHECK_EQ(head10, 4096);
 
+    /* GFP_KERNEL is unmovable: with no unmovable block it falls back to
+     * the largest movable one and, that being a whole pageblock, takes the
+     * pageblock over. */
     uint32_t pfn = alloc_pages(&e.pgdat, GFP_KERNEL, 0, PURPOSE_TEST);
     CHECK_EQ(pfn, head10);              /* the lowest frame of the split block */
+    CHECK_EQ(get_pageblock_migratetype(&e.pgdat, pfn), MIGRATE_UNMOVABLE);
     snapshot(normal, after);
     CHECK_EQ(after[10], before[10] - 1);
     for (int o = 0; o < 10; o++)
         CHECK_EQ(after[o], before[o] + 1);
-    CHECK_EQ(normal->free_area[0].head, pfn + 1);   /* its buddy */
-    CHECK_EQ(normal->free_area[9].head, pfn + 512);
+    CHECK_EQ(normal->free_area[0].free_list[MIGRATE_UNMOVABLE], pfn + 1);   /* its buddy */
+    CHECK_EQ(normal->free_area[9].free_list[MIGRATE_UNMOVABLE], pfn + 512);
     snapshot(dma, after);
     CHECK(memcmp(after, dma_before, sizeof(after)) == 0);
     CHECK(consistent(&e.pgdat));
@@ -184,18 +207,27 @@ static void test_split_exact(void)
     free_pages(&e.pgdat, pfn, 0);       /* merges all the way back up */
     snapshot(normal, after);
     CHECK(memcmp(after, before, sizeof(after)) == 0);
-    CHECK_EQ(normal->free_area[10].head, head10);
+    CHECK_EQ(normal->free_area[10].free_list[MIGRATE_UNMOVABLE], head10);  /* stays stolen */
     CHECK(consistent(&e.pgdat));
 
-    /* DMA's smallest block at boot is order 7 at pfn 896 (reservations end
-     * at 896 = 7 * 128): an order-0 DMA request splits that, not an order 10. */
-    pfn = alloc_pages(&e.pgdat, __GFP_DMA, 0, PURPOSE_TEST);
-    CHECK_EQ(pfn, 896);
+    /* DMA at boot frees 768 (bootmem's bitmap, order 0) and [898, 4096):
+     * orders 1..6 at 898..960, three order 10 from 1024.  A movable DMA
+     * request takes the smallest movable block, the bitmap's frame... */
+    pfn = alloc_pages(&e.pgdat, __GFP_DMA | __GFP_MOVABLE, 0, PURPOSE_TEST);
+    CHECK_EQ(pfn, 768);
     snapshot(dma, after);
-    for (int o = 0; o < 7; o++)
+    CHECK_EQ(after[0], dma_before[0] - 1);
+    for (int o = 1; o < MAX_ORDER; o++)
+        CHECK_EQ(after[o], dma_before[o]);
+    /* ...an unmovable one steals the largest movable block whole. */
+    pfn = alloc_pages(&e.pgdat, __GFP_DMA, 0, PURPOSE_TEST);
+    CHECK_EQ(pfn, 1024);
+    snapshot(dma, after);
+    CHECK_EQ(after[0], dma_before[0]);
+    for (int o = 1; o < 10; o++)
         CHECK_EQ(after[o], dma_before[o] + 1);
-    CHECK_EQ(after[7], dma_before[7] - 1);
-    CHECK_EQ(after[10], dma_before[10]);
+    CHECK_EQ(after[10], dma_before[10] - 1);
+    CHECK(consistent(&e.pgdat));
 
     /* An order-3 request from fresh Normal leaves one more block of each
      * order 3..9. */
@@ -405,25 +437,49 @@ static void test_watermarks_and_exhaustion(void)
     for (int z = 0; z < MAX_NR_ZONES; z++)
         snapshot(zone_of(&e, (enum zone_type)z), init_n[z]);
 
-    /* GFP_KERNEL takes from Normal until Normal sits on its min watermark. */
+    /* Fast path (6.1's low watermark): GFP_KERNEL takes from Normal down
+     * to its low mark, then from DMA, which keeps its low mark plus
+     * lowmem_reserve[Normal] = 12288 / 256 = 48 frames from requests that
+     * could have used Normal. */
+    CHECK_EQ(dma->lowmem_reserve[ZONE_NORMAL], 48);
+    CHECK_EQ(dma->lowmem_reserve[ZONE_HIGHMEM], 48);
+    CHECK_EQ(normal->lowmem_reserve[ZONE_HIGHMEM], 0);
     while ((pfn = alloc_pages(&e.pgdat, GFP_KERNEL, 0, PURPOSE_TEST)) != PFN_NONE &&
            pfn_zone(pfn) == ZONE_NORMAL)
         pfns[n++] = pfn;
     CHECK_EQ(pfn_zone(pfn), ZONE_DMA);
     pfns[n++] = pfn;
-    CHECK_EQ(normal->free_pages, normal->watermark[WMARK_MIN]);
+    CHECK_EQ(normal->free_pages, normal->watermark[WMARK_LOW]);
+    int all_dma = 1;
+    while (dma->free_pages > dma->watermark[WMARK_LOW] + 48) {
+        pfns[n] = alloc_pages(&e.pgdat, GFP_KERNEL, 0, PURPOSE_TEST);
+        all_dma &= pfn_zone(pfns[n++]) == ZONE_DMA;
+    }
+    CHECK(all_dma);
 
-    /* GFP_ATOMIC may dig into Normal's reserve. */
+    /* Both at low: the slow path's min mark, Normal first, then DMA. */
+    int all_normal = 1;
+    while (normal->free_pages > normal->watermark[WMARK_MIN]) {
+        pfns[n] = alloc_pages(&e.pgdat, GFP_KERNEL, 0, PURPOSE_TEST);
+        all_normal &= pfn_zone(pfns[n++]) == ZONE_NORMAL;
+    }
+    CHECK(all_normal);
+    pfn = alloc_pages(&e.pgdat, GFP_KERNEL, 0, PURPOSE_TEST);
+    CHECK_EQ(pfn_zone(pfn), ZONE_DMA);
+    pfns[n++] = pfn;
+    while (dma->free_pages > dma->watermark[WMARK_MIN] + 48)
+        pfns[n++] = alloc_pages(&e.pgdat, GFP_KERNEL, 0, PURPOSE_TEST);
+    CHECK_EQ(pfn_zone(pfns[n - 1]), ZONE_DMA);
+
+    /* GFP_ATOMIC may dig into Normal's reserve (__GFP_HIGH halves the
+     * mark, __GFP_ATOMIC takes a quarter of the rest). */
     pfn = alloc_pages(&e.pgdat, GFP_ATOMIC, 0, PURPOSE_TEST);
     CHECK_EQ(pfn_zone(pfn), ZONE_NORMAL);
     pfns[n++] = pfn;
     CHECK_EQ(normal->free_pages, normal->watermark[WMARK_MIN] - 1);
 
-    /* Drain DMA down to its own min, then the last resort (watermarks
-     * ignored) serves the request from the first zone that has a page. */
-    while (dma->free_pages > dma->watermark[WMARK_MIN])
-        pfns[n++] = alloc_pages(&e.pgdat, GFP_KERNEL, 0, PURPOSE_TEST);
-    CHECK_EQ(pfn_zone(pfns[n - 1]), ZONE_DMA);
+    /* Every zone below its min: the last resort (watermarks ignored)
+     * serves the request from the first zone that has a page. */
     pfn = alloc_pages(&e.pgdat, GFP_KERNEL, 0, PURPOSE_TEST);
     CHECK_EQ(pfn_zone(pfn), ZONE_NORMAL);
     pfns[n++] = pfn;

@@ -58,7 +58,7 @@ static const char canonical[] =
     "input run=1 kind=auxv idx=0 a_type=6 a_val=0x00001000\n"
     "row table=stats pid=1000 name=cycles value=12\n"
     "row table=stats pid=1000 name=huge value=9223372036854775807\n"
-    "seq=1 table=allocations cycle=5 allocator=memblock op=reserve ord=0 pfn=0 zone=DMA purpose=firmware cause=0\n"
+    "seq=1 table=allocations cycle=5 allocator=bootmem op=reserve ord=0 pfn=0 zone=DMA purpose=firmware cause=0\n"
     "seq=3 table=translations cycle=9 pid=1000 vaddr=0x08048000 access=fetch user=1 levels=3"
     " l1_addr=0x01000000 l1_val=0x00000001 l2_addr=0x01001000 l2_val=0x01002067"
     " l3_addr=0x01002000 l3_val=0x8000000001003025 paddr=0x01003000 result=ok cause=0\n"

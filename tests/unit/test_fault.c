@@ -375,14 +375,15 @@ static void test_strncpy_from_user(void)
 static void test_oom(void)
 {
     struct sys s;
-    /* 4 MiB = 1024 frames; memblock keeps 256 (firmware) + 512 (image) +
-     * 8 (mem_map: 1024 * 32 bytes) = 776, leaving 248; kernel_boot takes
-     * swapper_pg_dir and the zero page (246), mm_alloc the mm_struct's
-     * slab (order 1: 244) and the pgd (243).  PAE: swapper is a PDPT and
-     * the kernel PMD (245 after boot), and the mm's pgd a PDPT and its
-     * three user PMDs (239). */
+    /* 4 MiB = 1024 frames; bootmem keeps 256 (firmware) + 512 (image) +
+     * 8 (mem_map: 1024 * 32 bytes) + 1 (pageblock flags) + swapper_pg_dir
+     * + the pkmap and fixmap page tables = 780 (its bitmap frame goes back
+     * at mem_init), leaving 244; the zero page leaves 243, mm_alloc the
+     * mm_struct's slab (order 1: 241) and the pgd (240).  PAE: swapper is
+     * a PDPT and the kernel PMD (242 after boot), and the mm's pgd a PDPT
+     * and its three user PMDs (236). */
     const int pae = fixture_paging == PAGING_PAE;
-    const uint32_t after_boot = pae ? 245 : 246, after_mm = after_boot - (pae ? 4 : 1) - 2;
+    const uint32_t after_boot = pae ? 242 : 243, after_mm = after_boot - (pae ? 4 : 1) - 2;
     if (sys_init(&s, 4 * MiB))
         return;
     CHECK_EQ(s.free_before_mm, after_boot);
@@ -393,7 +394,7 @@ static void test_oom(void)
     enum fault_result r;
     while ((r = touch(&s, a + n * PG, MMU_WRITE, NULL)) == FAULT_OK && n < 256)
         n++;
-    /* The VMA's vm_area_struct slab, 1 page table + 241 pages (PAE: 237)
+    /* The VMA's vm_area_struct slab, 1 page table + 238 pages (PAE: 234)
      * use up every frame. */
     CHECK_EQ(r, FAULT_OOM);
     CHECK_EQ(n, after_mm - 2);

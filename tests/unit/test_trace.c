@@ -139,7 +139,7 @@ static void write_events(struct trace *t)
     emit(250, EV_FAULT, 8, &e);
     e = (struct event){ .u.alloc = { ALLOCATOR_BUDDY, ALLOC_OP_ALLOC, 2, 0x1234, "Normal", "anon" } };
     emit(300, EV_ALLOC, 0, &e);
-    e = (struct event){ .u.alloc = { ALLOCATOR_MEMBLOCK, ALLOC_OP_RESERVE, 0, 0x10, "DMA", "kernel-image" } };
+    e = (struct event){ .u.alloc = { ALLOCATOR_BOOTMEM, ALLOC_OP_RESERVE, 0, 0x10, "DMA", "kernel-image" } };
     emit(350, EV_ALLOC, 0, &e);
     e = (struct event){ .u.vma = { VMA_OP_MAP, 0x08048000, 0x0804a000, 5, 0x875, "/bin/x,\"y\"" } };
     emit(400, EV_VMA, 7, &e);
@@ -219,7 +219,7 @@ static void check_kernel_rows(sqlite3 *db)
                          " zone, purpose) FROM allocations WHERE seq = 5"),
               "buddy alloc 2 1234 Normal anon");
     CHECK_STR(q_text(db, "SELECT allocator || op || ord FROM allocations WHERE seq = 6"),
-              "memblockreserve0");
+              "bootmemreserve0");
     CHECK_STR(q_text(db, "SELECT printf('%d %s %x %x %d %s %x %s', pid, op, start, stop,"
                          " prot, prot_str, flags, name) FROM vmas WHERE seq = 7"),
               "7 map 8048000 804a000 5 r-x 875 /bin/x,\"y\"");
