@@ -136,7 +136,7 @@ const char *alloc_allocator_name(enum alloc_allocator a)
 {
     static const char *const names[ALLOCATOR_NR] = {
         [ALLOCATOR_MEMBLOCK] = "memblock", [ALLOCATOR_BUDDY] = "buddy",
-        [ALLOCATOR_SLAB] = "slab",
+        [ALLOCATOR_SLAB] = "slab", [ALLOCATOR_VMALLOC] = "vmalloc",
     };
     return (unsigned)a < ALLOCATOR_NR ? names[a] : "?";
 }

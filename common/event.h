@@ -67,11 +67,12 @@ const char *flush_kind_name(enum flush_kind k);   /* "invlpg", "cr3", "all", "mo
 
 /* ---- allocation kinds and VMA operations (names are the trace's strings) ---- */
 
-enum alloc_allocator { ALLOCATOR_MEMBLOCK, ALLOCATOR_BUDDY, ALLOCATOR_SLAB, ALLOCATOR_NR };
+enum alloc_allocator { ALLOCATOR_MEMBLOCK, ALLOCATOR_BUDDY, ALLOCATOR_SLAB, ALLOCATOR_VMALLOC,
+                       ALLOCATOR_NR };
 enum alloc_op { ALLOC_OP_ALLOC, ALLOC_OP_FREE, ALLOC_OP_RESERVE, ALLOC_OP_NR };
 enum vma_op { VMA_OP_MAP, VMA_OP_UNMAP, VMA_OP_PROTECT, VMA_OP_GROW, VMA_OP_BRK, VMA_OP_NR };
 
-const char *alloc_allocator_name(enum alloc_allocator a);  /* "memblock", "buddy", "slab" */
+const char *alloc_allocator_name(enum alloc_allocator a);  /* "memblock", "buddy", "slab", "vmalloc" */
 const char *alloc_op_name(enum alloc_op op);               /* "alloc", "free", "reserve" */
 const char *vma_op_name(enum vma_op op);                   /* "map", "unmap", "protect", ... */
 
@@ -138,7 +139,8 @@ struct alloc_event {
     uint32_t    pfn;
     const char *zone;       /* "DMA", "Normal", "HighMem" */
     const char *purpose;    /* page_purpose_name(); slab: the cache name */
-    uint32_t    addr;       /* slab: the object's kernel address; 0 for pages */
+    uint32_t    addr;       /* slab: the object's kernel address; vmalloc: the
+                               area's; 0 for pages */
 };
 
 struct vma_event {

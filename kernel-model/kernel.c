@@ -36,6 +36,10 @@ int kernel_boot(struct kernel *k, const struct kernel_config *cfg, char *err, si
         physmem_destroy(&k->pm);
         return -1;
     }
+    /* the frames memblock_free_all handed to buddy: __free_pages_core
+     * counts them in pgfree; from here on buddy counts its own */
+    count_vm_events(&k->vm_events, PGFREE, nr_free_pages(&k->pgdat));
+    k->pgdat.vm_events = &k->vm_events;
     if (slab_init(&k->slab, &k->pgdat)) {
         snprintf(err, errlen, "out of host memory for the slab caches");
         kernel_destroy(k);
@@ -50,6 +54,11 @@ int kernel_boot(struct kernel *k, const struct kernel_config *cfg, char *err, si
         return -1;
     }
     pfn_to_page(&k->pm, k->zero_pfn)->flags |= PG_zero;
+    if (vmalloc_init(k)) {
+        snprintf(err, errlen, "out of host memory for the vmalloc area");
+        kernel_destroy(k);
+        return -1;
+    }
     if (mmu) {
         mmu->phys = k->pm.base;
         mmu->phys_size = k->pm.size;
@@ -59,6 +68,7 @@ int kernel_boot(struct kernel *k, const struct kernel_config *cfg, char *err, si
 
 void kernel_destroy(struct kernel *k)
 {
+    vmalloc_destroy(k);
     slab_destroy(&k->slab);
     physmem_destroy(&k->pm);
     memset(k, 0, sizeof *k);

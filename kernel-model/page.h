@@ -64,6 +64,7 @@ enum page_purpose {
     PURPOSE_KERNEL,         /* other kernel use */
     PURPOSE_TEST,           /* unit tests */
     PURPOSE_SLAB,           /* a slab of a kmem_cache (slab.c) */
+    PURPOSE_VMALLOC,        /* a page of a vmalloc area (vmalloc.c) */
     NR_PAGE_PURPOSES
 };
 

@@ -14,6 +14,7 @@
 #include "common/errmsg.h"
 #include "kernel-model/page_alloc.h"
 #include "kernel-model/buddy.h"
+#include "kernel-model/vmstat.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -282,6 +283,7 @@ uint32_t alloc_pages(struct pglist_data *pgdat, gfp_t gfp, unsigned order,
     if (pfn == PFN_NONE)
         return PFN_NONE;
     prep_new_page(pgdat->pm, pfn, order, gfp, purpose);
+    count_zone_vm_events(pgdat->vm_events, PGALLOC_DMA, pfn_zone(pfn), 1u << order);
     report(pgdat, EV_ALLOC, ALLOCATOR_BUDDY, ALLOC_OP_ALLOC, order, pfn, purpose);
     return pfn;
 }
@@ -354,6 +356,7 @@ void free_pages(struct pglist_data *pgdat, uint32_t pfn, unsigned order)
     struct page *page = pfn_to_page(pgdat->pm, pfn);
 
     report(pgdat, EV_FREE, ALLOCATOR_BUDDY, ALLOC_OP_FREE, order, pfn, (enum page_purpose)page->purpose);
+    count_vm_events(pgdat->vm_events, PGFREE, 1u << order);
     free_pages_prepare(pgdat->pm, pfn, order);
     __free_one_page(pgdat->pm, zone, pfn, order);
     zone->free_pages += 1u << order;

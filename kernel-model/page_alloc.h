@@ -45,6 +45,8 @@ typedef uint32_t gfp_t;              /* Linux 6.1 values */
 #define GFP_HIGHUSER_MOVABLE 0x100ccau
 #define GFP_ATOMIC     0xa20u
 
+struct vm_event_state;
+
 enum zone_watermarks { WMARK_MIN, WMARK_LOW, WMARK_HIGH, NR_WMARK };
 
 struct free_area {
@@ -67,6 +69,7 @@ struct pglist_data {
     struct zone node_zones[MAX_NR_ZONES];
     uint32_t reserved_pages;         /* kept by memblock at boot */
     struct event_stream *events;     /* alloc/free/reserve events, or NULL */
+    struct vm_event_state *vm_events;/* pgalloc_*, pgfree (vmstat.h), or NULL */
 };
 
 /* Boot: set up zones over pm, reserve the boot ranges, free the rest to

@@ -87,6 +87,21 @@ int  swapper_init(struct kernel *k);
 int  pgd_alloc(struct mm_struct *mm);
 void pgd_free(struct mm_struct *mm);
 
+/* ---- the kernel's own mappings (pgtable.c) ---- */
+/* swapper's PTE for the kernel address va (the vmalloc area), allocating
+ * its page table (never freed, as Linux's kernel tables); with 2-level
+ * paging the new page-directory entry is copied into every mm's pgd
+ * (arch_sync_kernel_mappings), with PAE the kernel PMD is shared.
+ * NULL when out of memory. */
+pte_t *kernel_pte_alloc(struct kernel *k, uint32_t va);
+/* swapper's PTE for va, or NULL if its page table is absent. */
+pte_t *kernel_pte_offset(struct kernel *k, uint32_t va);
+/* PAGE_KERNEL: present, writable, global, accessed, dirty (NX with NX on). */
+void set_kernel_pte(struct kernel *k, pte_t *pte, uint32_t pfn);
+/* Clear a kernel PTE and drop its translation from the CPU's TLB (a global
+ * page: INVLPG, flush_tlb_kernel_range). */
+void clear_kernel_pte(struct kernel *k, uint32_t va, pte_t *pte);
+
 /* The PTE for va, or NULL if its page table is absent (or named by an
  * entry past RAM: then mm->bad_entries grew). */
 pte_t *pte_offset(struct mm_struct *mm, uint32_t va);

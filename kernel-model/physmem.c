@@ -116,6 +116,7 @@ const char *page_purpose_name(enum page_purpose p)
         [PURPOSE_KERNEL]       = "kernel",
         [PURPOSE_TEST]         = "test",
         [PURPOSE_SLAB]         = "slab",
+        [PURPOSE_VMALLOC]      = "vmalloc",
     };
 
     if ((unsigned)p >= NR_PAGE_PURPOSES)

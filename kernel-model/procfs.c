@@ -6,7 +6,8 @@
  * procfs_meminfo.c (the machine); the text buffer: seq_file.c.
  * Contract: procfs.h.
  *
- * Writing: every file is 0444 and has no write operation.  Without
+ * Writing: every file is 0444 (vmallocinfo 0400: only root reads it) and
+ * has no write operation.  Without
  * privilege open for writing is EACCES (generic_permission); root passes
  * the permission check (CAP_DAC_OVERRIDE) and then the write fails as
  * Linux's does: EINVAL for a /proc/PID file (no ->write: FMODE_CAN_WRITE
@@ -29,30 +30,38 @@
 struct proc_entry {
     const char *name;
     proc_show_fn show;
+    unsigned mode;                      /* permission bits (proc_create's) */
 };
 
-/* /proc/NAME: the machine's files.  (vmallocinfo: add here.) */
+/* /proc/NAME: the machine's files. */
 static const struct proc_entry proc_root_entries[] = {
-    { "buddyinfo", proc_buddyinfo_show },
-    { "meminfo",   proc_meminfo_show },
-    { "slabinfo",  proc_slabinfo_show },
+    { "buddyinfo", proc_buddyinfo_show, 0444 },
+    { "meminfo",   proc_meminfo_show, 0444 },
+    { "slabinfo",  proc_slabinfo_show, 0444 },
+    { "vmallocinfo", proc_vmallocinfo_show, 0400 },   /* proc_create_seq_private(0400) */
+    { "vmstat",    proc_vmstat_show, 0444 },
 };
 
 /* /proc/PID/NAME: the process's files. */
 static const struct proc_entry proc_pid_entries[] = {
-    { "cmdline", proc_pid_cmdline_show },
-    { "environ", proc_pid_environ_show },
-    { "maps",    proc_pid_maps_show },
-    { "smaps",   proc_pid_smaps_show },
-    { "smaps_rollup", proc_pid_smaps_rollup_show },
-    { "statm",   proc_pid_statm_show },
-    { "status",  proc_pid_status_show },
+    { "cmdline", proc_pid_cmdline_show, 0444 },
+    { "environ", proc_pid_environ_show, 0444 },
+    { "maps",    proc_pid_maps_show, 0444 },
+    { "smaps",   proc_pid_smaps_show, 0444 },
+    { "smaps_rollup", proc_pid_smaps_rollup_show, 0444 },
+    { "statm",   proc_pid_statm_show, 0444 },
+    { "status",  proc_pid_status_show, 0444 },
 };
 
 /* /proc/PID links and directories besides the files */
 static const char *const proc_pid_links[] = { "cwd", "exe" };
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+static unsigned entry_mode(const struct proc_entry *e)
+{
+    return e ? e->mode : 0444;
+}
 
 static const struct proc_entry *entry_find(const struct proc_entry *tab, size_t n, const char *name)
 {
@@ -434,7 +443,9 @@ static long proc_open_node(struct task_struct *t, const struct proc_node *node, 
         return -ENOTDIR;
     if (!dir && may_write(flags) && getuid() != 0)
         return -EACCES;                 /* 0444, no CAP_DAC_OVERRIDE */
-    struct inode *inode = new_inode(dir ? S_IFDIR | 0555 : S_IFREG | 0444);
+    if (!dir && (flags & G_O_ACCMODE) != 1 && !(entry_mode(node->entry) & 04) && getuid() != 0)
+        return -EACCES;                 /* 0400: the owner (root) reads */
+    struct inode *inode = new_inode(dir ? S_IFDIR | 0555 : S_IFREG | entry_mode(node->entry));
     struct proc_file *p = calloc(1, sizeof *p);
     long r = inode && p ? 0 : -ENOMEM;
     if (!r) {
@@ -539,7 +550,7 @@ static uint32_t node_mode(const struct proc_node *n, int nofollow)
         return S_IFLNK | 0700;          /* proc_fd_link's lrwx------ */
     if (n->kind == PROC_LINK || (nofollow && n->link))
         return S_IFLNK | 0777;
-    return n->kind == PROC_FILE ? S_IFREG | 0444 : S_IFDIR | 0555;
+    return n->kind == PROC_FILE ? S_IFREG | entry_mode(n->entry) : S_IFDIR | 0555;
 }
 
 long procfs_stat(struct task_struct *t, const char *path, int nofollow, struct stat *st,

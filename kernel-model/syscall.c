@@ -50,7 +50,6 @@ long syscall_dispatch(struct task_struct *t)
     struct pt_regs *regs = task_pt_regs(t);
     uint32_t nr = syscall_get_nr(regs), a[6];
     syscall_get_arguments(regs, a);     /* for the trace and a replayed external call */
-    time_maxrss_pages(t);               /* rss falls only in here: the peak is before */
     const struct syscall_entry *e = syscall_entry(nr);
     const char *name = (e && e->name) ? e->name : "unknown";
     uint64_t outer;                     /* the cause to restore at the exit */

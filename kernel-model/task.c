@@ -61,7 +61,6 @@ struct task_struct *task_alloc(struct kernel *k, uint32_t pid, const char *path)
     t->pid = t->tgid = pid;
     t->ppid = 1;                            /* init: nobody waits for the guest */
     t->state = TASK_RUNNING;
-    t->ldt_pfn = PFN_NONE;
     t->root_fd = -1;
     t->dumpable = 1;
     t->timer_slack_ns = 50000;              /* init_task's timer slack */
@@ -78,8 +77,7 @@ void task_free(struct task_struct *t)
     if (t->root_fd >= 0)
         close(t->root_fd);
     mm_release(t->mm);
-    if (t->ldt_pfn != PFN_NONE)
-        free_pages(&t->k->pgdat, t->ldt_pfn, LDT_ORDER);
+    ldt_free(t);
     task_kobj_free(t);
     free(t->exe_guest_path);
     free(t);

@@ -169,10 +169,22 @@ static void vma_free(struct mm_struct *mm, struct vm_area_struct *vma)
     free(vma);
 }
 
+/* update_hiwater_vm: total_vm is about to fall (do_vmi_align_munmap). */
+static void update_hiwater_vm(struct mm_struct *mm)
+{
+    uint64_t total = 0;
+    for (size_t i = 0; i < mm->map_count; i++)
+        total += (mm->vma_index.slot[i]->vm_end - mm->vma_index.slot[i]->vm_start) >> PAGE_SHIFT;
+    if (mm->hiwater_vm < total)
+        mm->hiwater_vm = total;
+}
+
 void vma_remove_range(struct mm_struct *mm, uint32_t start, uint32_t end)
 {
     struct vm_area_struct **s = mm->vma_index.slot;
     size_t i = vma_slot(mm, start), j = i;
+    if (i < mm->map_count && s[i]->vm_end <= end)
+        update_hiwater_vm(mm);
     while (j < mm->map_count && s[j]->vm_end <= end)
         vma_free(mm, s[j++]);
     if (j == i)

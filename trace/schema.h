@@ -71,7 +71,7 @@
     TRACE_OR(c, "SIGBUS") TRACE_OR(c, "OOM") TRACE_OR(c, "bad-pagetable")    \
     ")"
 #define TRACE_ALLOCATORS_SQL(c) "(" TRACE_EQ(c, "memblock")                  \
-    TRACE_OR(c, "buddy") TRACE_OR(c, "slab") ")"
+    TRACE_OR(c, "buddy") TRACE_OR(c, "slab") TRACE_OR(c, "vmalloc") ")"
 #define TRACE_ALLOC_OPS_SQL(c) "(" TRACE_EQ(c, "alloc") TRACE_OR(c, "free")  \
     TRACE_OR(c, "reserve") ")"
 #define TRACE_VMA_OPS_SQL(c) "(" TRACE_EQ(c, "map") TRACE_OR(c, "unmap")     \
@@ -256,7 +256,8 @@
     " GROUP BY pid, vpn ORDER BY walks DESC, pid, vpn;"                      \
     "CREATE VIEW allocation_summary AS"                                      \
     " SELECT allocator, op, purpose, COUNT(*) AS count,"                     \
-    " SUM(CASE allocator WHEN 'slab' THEN 0 ELSE 1 << ord END) AS pages"     \
+    " SUM(CASE WHEN allocator IN ('slab', 'vmalloc') THEN 0 ELSE 1 << ord"   \
+    " END) AS pages"                                                         \
     " FROM allocations"                                                      \
     " GROUP BY allocator, op, purpose ORDER BY allocator, op, purpose;"      \
     "CREATE VIEW syscall_summary AS"                                         \
