@@ -382,12 +382,17 @@ long do_mprotect(struct mm_struct *mm, uint32_t start, uint32_t len, uint32_t pr
         }
         /* mprotect_fixup: turning writable charges an unaccounted private
          * mapping (VM_ACCOUNT, kept from then on) */
-        if ((prot & PROT_WRITE_) &&
-            !(v->vm_flags & (VM_ACCOUNT | VM_WRITE | VM_SHARED | VM_NORESERVE)))
+        uint32_t old = v->vm_flags;
+        if ((prot & PROT_WRITE_) && !(old & (VM_ACCOUNT | VM_WRITE | VM_SHARED | VM_NORESERVE)))
             v->vm_flags |= VM_ACCOUNT;
         v->vm_flags = (v->vm_flags & ~(uint32_t)(VM_READ | VM_WRITE | VM_EXEC)) | prot;
         mm_report_vma(mm, VMA_OP_PROTECT, v);
         change_protection(mm, v->vm_start, v->vm_end, v->vm_flags);
+        /* a locked private VMA made writable is faulted in for writing
+         * (populate_vma_page_range: its COW broken now, not at the first
+         * store); a lock-on-fault one is not */
+        if ((old & (VM_WRITE | VM_SHARED | VM_LOCKED_MASK)) == VM_LOCKED && (prot & PROT_WRITE_))
+            faultin_range(mm, v->vm_start, v->vm_end, 1);
         at = v->vm_end;
     }
     vma_merge_adjacent(mm);

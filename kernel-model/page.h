@@ -46,6 +46,8 @@ enum pageflags {
     PG_pgtable  = 1u << 6,  /* holds a page directory or page table */
     PG_head     = 1u << 7,  /* first frame of an allocated block of order > 0 */
     PG_slab     = 1u << 8,  /* a frame of a slab (slab.c): mapping is its struct slab */
+    PG_lazyfree = 1u << 9,  /* MADV_FREE'd anonymous page: Linux's !PG_swapbacked, which
+                               reclaim may drop while clean (the model never reclaims) */
 };
 
 /* Why a frame was allocated: recorded in the trace and in /proc. */

@@ -33,7 +33,7 @@
 
 /* Flags a frame loses when it goes back to the allocator. */
 #define PAGE_FLAGS_CLEAR_ON_FREE \
-    (PG_head | PG_anon | PG_dirty | PG_zero | PG_file | PG_pgtable)
+    (PG_head | PG_anon | PG_dirty | PG_zero | PG_file | PG_pgtable | PG_lazyfree)
 
 /* ---- zones ------------------------------------------------------------ */
 

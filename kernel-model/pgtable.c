@@ -297,6 +297,15 @@ void set_pte_at(struct mm_struct *mm, uint32_t va, pte_t *pte, uint32_t pfn,
         mm->notifier.set_pte(mm->notifier.ctx, mm, va, pfn, writable);
 }
 
+void ptep_mkold_clean(struct mm_struct *mm, uint32_t va, pte_t *pte)
+{
+    uint64_t v = pte_read(mm->k, pte);
+    if (!(v & (_PAGE_ACCESSED | _PAGE_DIRTY)))
+        return;
+    pte_write(mm->k, pte, v & ~(uint64_t)(_PAGE_ACCESSED | _PAGE_DIRTY));
+    flush_tlb_page(mm, va);
+}
+
 /* Drop one mapping of the frame behind a present PTE. */
 static void zap_pte(struct mm_struct *mm, uint32_t va, pte_t *pte, int exec)
 {

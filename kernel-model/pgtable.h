@@ -113,6 +113,10 @@ pte_t *pte_alloc(struct mm_struct *mm, uint32_t va);
  * VM_EXEC gets _PAGE_NX); account the mapping and tell the secondary MMU. */
 void set_pte_at(struct mm_struct *mm, uint32_t va, pte_t *pte, uint32_t pfn,
                 int writable, int exec);
+/* Clear the accessed and dirty bits of a present PTE and drop its TLB
+ * entry, so the next access sets them again (madvise_free_pte_range's
+ * pte_mkold(pte_mkclean())). */
+void ptep_mkold_clean(struct mm_struct *mm, uint32_t va, pte_t *pte);
 /* Unmap and release every page in [start, end) (zap_page_range). */
 void zap_page_range(struct mm_struct *mm, uint32_t start, uint32_t end, int exec);
 /* Move the PTEs of [old, old+len) to [new, new+len) (move_page_tables):

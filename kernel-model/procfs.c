@@ -411,6 +411,25 @@ static const struct file_operations proc_dir_ops = {
     .getattr = proc_getattr, .release = proc_release,
 };
 
+/* ---- paths relative to a /proc directory -------------------------------- */
+
+const char *procfs_path_at(struct task_struct *t, uint32_t dirfd, const char *path,
+                           char *buf, size_t len)
+{
+    struct file *d = path[0] == '/' || dirfd == G_AT_FDCWD ? NULL : fdget(t->files, dirfd);
+    if (!d || d->f_op != &proc_dir_ops)
+        return path;
+    const struct proc_file *p = proc_private(d);
+    int n;
+    if (p->node.kind == PROC_ROOT)
+        n = snprintf(buf, len, "/proc/%s", path);
+    else if (p->node.kind == PROC_PID_DIR)
+        n = snprintf(buf, len, "/proc/%u/%s", p->pid, path);
+    else
+        n = snprintf(buf, len, "/proc/%u/fd/%s", p->pid, path);
+    return n >= 0 && (size_t)n < len ? buf : path;
+}
+
 /* ---- open and readlink -------------------------------------------------- */
 
 static int may_write(uint32_t flags)

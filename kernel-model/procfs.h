@@ -86,6 +86,12 @@ int proc_pid_environ_show(struct seq_file *m, struct task_struct *t);
  */
 long procfs_open(struct task_struct *t, const char *path, uint32_t flags,
                  char *fd_alias, size_t alias_len);
+/* The path to resolve for `path` relative to dirfd: when path is relative
+ * and dirfd is a /proc directory the guest opened, "/proc[/PID[/fd]]/path"
+ * in buf (openat(dirfd of /proc/self, "maps") is /proc/PID/maps, as Linux's
+ * lookup from that dentry); otherwise path itself. */
+const char *procfs_path_at(struct task_struct *t, uint32_t dirfd, const char *path,
+                           char *buf, size_t len);
 /* stat of a /proc path by name (nofollow: lstat, a link's own): 0 and *st
  * filled, -errno, 1 when not /proc, or 2 when it names a file of the root
  * (exe, cwd followed): its path is in alias, for the caller to stat. */

@@ -8,9 +8,9 @@
  * nr_slab_unreclaimable (the slab frames), nr_kernel_stack (kB),
  * nr_page_table_pages, the dirty thresholds (20 % and 10 % of the
  * dirtyable memory); the events pgpgin (kB read from files by faults),
- * pgalloc_*, pgfree, pgfault, pgmajfault, pglazyfree, pgreuse, oom_kill,
- * unevictable_pgs_mlocked/munlocked.  Everything else is 0: the model has
- * no reclaim, swap, compaction, migration, writeback or KSM behind it.
+ * pgalloc_*, pgfree, pgfault, pgmajfault, pglazyfree, pgreuse, oom_kill.
+ * Everything else is 0: the model has no reclaim, swap, compaction,
+ * migration, writeback, mlock accounting per page or KSM behind it.
  */
 #include <string.h>
 #include "kernel-model/procfs.h"
@@ -38,6 +38,7 @@ static const char *const vm_event_names[NR_VM_EVENT_ITEMS] = {
     "unevictable_pgs_culled", "unevictable_pgs_scanned", "unevictable_pgs_rescued",
     "unevictable_pgs_mlocked", "unevictable_pgs_munlocked", "unevictable_pgs_cleared",
     "unevictable_pgs_stranded",
+    "swap_ra", "swap_ra_hit", "ksm_swpin_copy",
     "cow_ksm",
     "direct_map_level2_splits", "direct_map_level3_splits",
 };
@@ -154,6 +155,7 @@ static void show_node_stats(struct seq_file *m, const struct vm_state *s)
     show(m, "nr_kernel_stack", s->fc.kstack << (PAGE_SHIFT - 10));   /* kB */
     show(m, "nr_page_table_pages", s->fc.pagetable);
     show(m, "nr_sec_page_table_pages", 0);
+    show(m, "nr_swapcached", 0);
 }
 
 /* vmstat_show over vmstat_start's array: zone, node, writeback, events.

@@ -10,12 +10,12 @@
  * when /proc/vmstat is rendered: the zones' free counts and the frames'
  * struct pages, as /proc/meminfo reads them (vmstat_frame_counts).
  *
- * The configuration is the one meminfo describes (procfs_meminfo.c): i386
- * with HIGHMEM and ZONE_DMA, without NUMA, swap, zswap, zsmalloc, THP,
- * hugetlb, CMA or ballooning; with MIGRATION, COMPACTION and KSM (madvise
- * takes MADV_MERGEABLE); so /proc/vmstat has the lines such a 6.1 kernel
- * prints, in vmstat_text's order, a counter the model has no notion of
- * printing 0.
+ * The configuration: i386 with HIGHMEM and ZONE_DMA, CONFIG_SWAP (no swap
+ * device: madvise.c's Debian config), MIGRATION, COMPACTION and KSM
+ * (madvise takes MADV_MERGEABLE); without NUMA, zswap, zsmalloc, THP (as
+ * meminfo: no AnonHugePages line), hugetlb, CMA or ballooning.  So
+ * /proc/vmstat has the lines such a 6.1 kernel prints, in vmstat_text's
+ * order, a counter the model has no notion of printing 0.
  */
 #ifndef MEMSIM_VMSTAT_H
 #define MEMSIM_VMSTAT_H
@@ -48,6 +48,7 @@ enum vm_event_item {
     UNEVICTABLE_PGCULLED, UNEVICTABLE_PGSCANNED, UNEVICTABLE_PGRESCUED,
     UNEVICTABLE_PGMLOCKED, UNEVICTABLE_PGMUNLOCKED, UNEVICTABLE_PGCLEARED,
     UNEVICTABLE_PGSTRANDED,
+    SWAP_RA, SWAP_RA_HIT, KSM_SWPIN_COPY,
     COW_KSM,
     DIRECT_MAP_LEVEL2_SPLIT, DIRECT_MAP_LEVEL3_SPLIT,
     NR_VM_EVENT_ITEMS
