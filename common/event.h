@@ -42,6 +42,7 @@ enum event_type {
     EV_UACCESS,         /* the kernel read or wrote user memory (uaccess.c) */
     EV_FILE_MAP,        /* what an fd was to mmap (fd_table.c): a replay input */
     EV_SNAPSHOT,        /* one value of a snapshot of memory state (kernel-model/snapshot.c) */
+    EV_PROC_FILE,       /* a /proc file as it was when its process exited (procfs.c) */
     EV_NR_TYPES
 };
 
@@ -209,6 +210,16 @@ struct snapshot_event {
     uint64_t value;
 };
 
+/* EV_PROC_FILE: the text of one /proc file rendered when the task exits,
+ * before its mm goes (`memsim proc`); unsequenced, like snapshots: state,
+ * not something that happened.  The event's pid owns a /proc/PID file; 0
+ * for a machine-wide /proc/NAME. */
+struct proc_file_event {
+    const char *name;       /* static: "maps", "meminfo", ... */
+    const uint8_t *data;    /* len bytes (cmdline and environ hold NULs) */
+    uint32_t len;
+};
+
 struct event {
     uint64_t seq;           /* 1, 2, 3 ... over every event of the run */
     uint64_t cycle;         /* the clock when it was emitted */
@@ -227,6 +238,7 @@ struct event {
         struct uaccess_event uaccess;
         struct file_map_event file_map;
         struct snapshot_event snap;
+        struct proc_file_event proc_file;
     } u;
 };
 

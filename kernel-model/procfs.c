@@ -411,6 +411,35 @@ static const struct file_operations proc_dir_ops = {
     .getattr = proc_getattr, .release = proc_release,
 };
 
+/* ---- the exit snapshot (memsim proc) --------------------------------------- */
+
+/* Each file of tab as an EV_PROC_FILE: the task's (per_pid), or the
+ * machine's with pid and tid 0. */
+static void snapshot_table(struct task_struct *t, const struct proc_entry *tab, size_t n,
+                           int per_pid)
+{
+    for (size_t i = 0; i < n; i++) {
+        struct seq_file m = { .nofault = 1 };
+        if (!tab[i].show(&m, t) && !m.failed) {
+            struct event ev = { .type = EV_PROC_FILE };
+            if (per_pid)
+                task_event_ids(t, &ev);
+            ev.u.proc_file = (struct proc_file_event){
+                .name = tab[i].name, .data = (const uint8_t *)m.buf, .len = (uint32_t)m.count };
+            event_emit_unsequenced(t->k->events, &ev);
+        }
+        free(m.buf);
+    }
+}
+
+void procfs_exit_snapshot(struct task_struct *t)
+{
+    if (!t->k->events)
+        return;
+    snapshot_table(t, proc_root_entries, ARRAY_LEN(proc_root_entries), 0);
+    snapshot_table(t, proc_pid_entries, ARRAY_LEN(proc_pid_entries), 1);
+}
+
 /* ---- paths relative to a /proc directory -------------------------------- */
 
 const char *procfs_path_at(struct task_struct *t, uint32_t dirfd, const char *path,

@@ -30,6 +30,7 @@ struct seq_file {
     size_t count, size;
     size_t pad_until;
     int failed;
+    int nofault;        /* read user memory without faulting (the exit snapshot) */
 };
 
 /* Room for more bytes (and a NUL) at m->buf + m->count: 0, or -1 (failed). */
@@ -73,6 +74,13 @@ int proc_slabinfo_show(struct seq_file *m, struct task_struct *t);
 /* procfs_mm.c: /proc/PID/cmdline and environ (the mm's strings) */
 int proc_pid_cmdline_show(struct seq_file *m, struct task_struct *t);
 int proc_pid_environ_show(struct seq_file *m, struct task_struct *t);
+
+/* The exiting task's /proc: every file of the two tables (/proc/NAME and
+ * /proc/PID/NAME) rendered as it is now, before the mm goes, each an
+ * EV_PROC_FILE (unsequenced).  User memory (cmdline, environ) is read
+ * from the pages that are present, never faulted in, so the snapshot
+ * changes no state and emits no other event. */
+void procfs_exit_snapshot(struct task_struct *t);
 
 /*
  * open(2) of a guest path that names /proc (absolute, "/proc" or under it,

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "kernel-model/procfs.h"
 #include "kernel-model/sys_internal.h"
 
 void task_set_comm(struct task_struct *t, const char *path)
@@ -108,6 +109,7 @@ void wake_up_new_task(struct task_struct *t)
 static void task_mark_dead(struct task_struct *t)
 {
     t->state = TASK_DEAD;
+    procfs_exit_snapshot(t);            /* its /proc as it was, mm and all */
     emit_process(t, EV_PROCESS_EXIT);
     if (t->k->arch.task_dead)
         t->k->arch.task_dead(t->k->arch.ctx, t);
