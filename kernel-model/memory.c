@@ -53,6 +53,8 @@ static enum fault_result bad_pagetable(struct fault_ctx *f)
 static uint32_t alloc_user_page(struct fault_ctx *f, int zero, enum page_purpose why)
 {
     struct mm_struct *mm = f->mm;
+    if (why != PURPOSE_FILE && anon_vma_prepare(mm, f->vma))
+        return PFN_NONE;                /* before the page, as do_anonymous_page */
     uint32_t pfn = alloc_pages(&mm->k->pgdat, GFP_HIGHUSER_MOVABLE | (zero ? __GFP_ZERO : 0),
                                0, why);
     if (pfn == PFN_NONE)
@@ -63,7 +65,6 @@ static uint32_t alloc_user_page(struct fault_ctx *f, int zero, enum page_purpose
         page->mapping = f->vma->vm_file;
         page->index = f->vma->vm_pgoff + ((f->address - f->vma->vm_start) >> PAGE_SHIFT);
     } else {
-        anon_vma_prepare(mm, f->vma);
         page->flags |= PG_anon;
         page->mapping = mm;
         page->index = f->address >> PAGE_SHIFT;

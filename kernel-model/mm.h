@@ -131,11 +131,12 @@ struct vm_area_struct {
                                     the rest of the range reads as zeros (bss) */
     struct vm_file *vm_file;     /* NULL: anonymous */
     const char *vm_name;         /* "[heap]", "[stack]" or NULL */
-    /* Linux's vma->anon_vma, as an identity: 0 until the first private
-     * page is allocated (anon_vma_prepare), then shared with a compatible
-     * neighbour or new (mm->anon_vma_seq).  Two VMAs with different
-     * anon_vmas never merge (is_mergeable_anon_vma). */
+    /* Linux's vma->anon_vma: 0 until the first private page is allocated
+     * (anon_vma_prepare), then a compatible neighbour's or a new one: the
+     * kernel address of its object in the anon_vma cache (rmap.c).  Two
+     * VMAs with different anon_vmas never merge (is_mergeable_anon_vma). */
     uint32_t anon_vma;
+    uint32_t avc;                /* its anon_vma_chain object (0: no anon_vma) */
     uint32_t kaddr;              /* its vm_area_struct in the vm_area_cachep slab (0: none) */
 };
 
@@ -191,7 +192,6 @@ struct mm_struct {
     struct mm_notifier notifier;
     void *context;               /* the engine's for this address space (emu/), opaque here */
     uint32_t def_flags;          /* vm_flags every new mapping gets (mlockall MCL_FUTURE) */
-    uint32_t anon_vma_seq;       /* the last anon_vma identity handed out (vma.c) */
     struct rlimit64_ rlim[RLIM_NLIMITS_]; /* the owner's resource limits (resource.h) */
     struct mm_struct *pgd_next, **pgd_pprev;  /* on k->pgd_list (pgtable.c) */
 };
