@@ -30,7 +30,7 @@
 struct proc_entry {
     const char *name;
     proc_show_fn show;
-    unsigned mode;                      /* permission bits (proc_create's) */
+    unsigned mode;                      /* permission bits (proc_create's); 0: 0444 */
 };
 
 /* /proc/NAME: the machine's files. */
@@ -58,9 +58,10 @@ static const char *const proc_pid_links[] = { "cwd", "exe" };
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
+/* A row without a mode (a two-field row) is 0444, as most of /proc. */
 static unsigned entry_mode(const struct proc_entry *e)
 {
-    return e ? e->mode : 0444;
+    return e && e->mode ? e->mode : 0444;
 }
 
 static const struct proc_entry *entry_find(const struct proc_entry *tab, size_t n, const char *name)

@@ -106,15 +106,22 @@ static void show(struct seq_file *m, const char *name, uint64_t v)
     seq_printf(m, "%s %llu\n", name, (unsigned long long)v);
 }
 
+/* The LRU lists, as zone (prefix "nr_zone_") or node ("nr_") counters:
+ * every page inactive, the mlocked ones unevictable. */
+static void show_lru(struct seq_file *m, const char *prefix, const struct vm_state *s)
+{
+    static const char *const lru[] = { "inactive_anon", "active_anon", "inactive_file",
+                                       "active_file", "unevictable" };
+    const uint64_t v[] = { s->fc.anon - s->mlocked, 0, s->fc.file, 0, s->mlocked };
+    for (size_t i = 0; i < sizeof lru / sizeof *lru; i++)
+        seq_printf(m, "%s%s %llu\n", prefix, lru[i], (unsigned long long)v[i]);
+}
+
 /* enum zone_stat_item, summed over the zones */
 static void show_zone_stats(struct seq_file *m, const struct vm_state *s)
 {
     show(m, "nr_free_pages", s->free);
-    show(m, "nr_zone_inactive_anon", s->fc.anon - s->mlocked);
-    show(m, "nr_zone_active_anon", 0);
-    show(m, "nr_zone_inactive_file", s->fc.file);
-    show(m, "nr_zone_active_file", 0);
-    show(m, "nr_zone_unevictable", s->mlocked);
+    show_lru(m, "nr_zone_", s);
     show(m, "nr_zone_write_pending", 0);
     show(m, "nr_mlock", s->mlocked);
     show(m, "nr_bounce", 0);
@@ -138,11 +145,7 @@ static void show_node_stats(struct seq_file *m, const struct vm_state *s)
         "nr_dirtied", "nr_written", "nr_throttled_written", "nr_kernel_misc_reclaimable",
         "nr_foll_pin_acquired", "nr_foll_pin_released",
     };
-    show(m, "nr_inactive_anon", s->fc.anon - s->mlocked);
-    show(m, "nr_active_anon", 0);
-    show(m, "nr_inactive_file", s->fc.file);
-    show(m, "nr_active_file", 0);
-    show(m, "nr_unevictable", s->mlocked);
+    show_lru(m, "nr_", s);
     show(m, "nr_slab_reclaimable", 0);
     show(m, "nr_slab_unreclaimable", s->slab);
     for (size_t i = 0; i < sizeof zero_a / sizeof *zero_a; i++)
