@@ -107,6 +107,7 @@ const char *event_type_name(enum event_type t)
         [EV_TLB_FLUSH] = "tlb-flush", [EV_SEGMENT] = "segment",
         [EV_PROCESS_START] = "process-start", [EV_PROCESS_EXIT] = "process-exit",
         [EV_UACCESS] = "uaccess", [EV_FILE_MAP] = "file-map", [EV_SNAPSHOT] = "snapshot",
+        [EV_PROC_FILE] = "proc-file",
     };
     return (unsigned)t < EV_NR_TYPES && names[t] ? names[t] : "?";
 }
@@ -136,7 +137,7 @@ const char *alloc_allocator_name(enum alloc_allocator a)
 {
     static const char *const names[ALLOCATOR_NR] = {
         [ALLOCATOR_BOOTMEM] = "bootmem", [ALLOCATOR_BUDDY] = "buddy",
-        [ALLOCATOR_SLAB] = "slab",
+        [ALLOCATOR_SLAB] = "slab", [ALLOCATOR_VMALLOC] = "vmalloc",
     };
     return (unsigned)a < ALLOCATOR_NR ? names[a] : "?";
 }

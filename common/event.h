@@ -42,6 +42,7 @@ enum event_type {
     EV_UACCESS,         /* the kernel read or wrote user memory (uaccess.c) */
     EV_FILE_MAP,        /* what an fd was to mmap (fd_table.c): a replay input */
     EV_SNAPSHOT,        /* one value of a snapshot of memory state (kernel-model/snapshot.c) */
+    EV_PROC_FILE,       /* a /proc file as it was when its process exited (procfs.c) */
     EV_NR_TYPES
 };
 
@@ -67,11 +68,12 @@ const char *flush_kind_name(enum flush_kind k);   /* "invlpg", "cr3", "all", "mo
 
 /* ---- allocation kinds and VMA operations (names are the trace's strings) ---- */
 
-enum alloc_allocator { ALLOCATOR_BOOTMEM, ALLOCATOR_BUDDY, ALLOCATOR_SLAB, ALLOCATOR_NR };
+enum alloc_allocator { ALLOCATOR_BOOTMEM, ALLOCATOR_BUDDY, ALLOCATOR_SLAB, ALLOCATOR_VMALLOC,
+                       ALLOCATOR_NR };
 enum alloc_op { ALLOC_OP_ALLOC, ALLOC_OP_FREE, ALLOC_OP_RESERVE, ALLOC_OP_NR };
 enum vma_op { VMA_OP_MAP, VMA_OP_UNMAP, VMA_OP_PROTECT, VMA_OP_GROW, VMA_OP_BRK, VMA_OP_NR };
 
-const char *alloc_allocator_name(enum alloc_allocator a);  /* "bootmem", "buddy", "slab" */
+const char *alloc_allocator_name(enum alloc_allocator a);  /* "bootmem", "buddy", "slab", "vmalloc" */
 const char *alloc_op_name(enum alloc_op op);               /* "alloc", "free", "reserve" */
 const char *vma_op_name(enum vma_op op);                   /* "map", "unmap", "protect", ... */
 
@@ -138,8 +140,9 @@ struct alloc_event {
     uint32_t    pfn;
     const char *zone;       /* "DMA", "Normal", "HighMem" */
     const char *purpose;    /* page_purpose_name(); slab: the cache name */
-    uint32_t    addr;       /* slab: the object's kernel address; bootmem: the range's
-                               (PAGE_OFFSET + phys); 0 for buddy pages */
+    uint32_t    addr;       /* slab: the object's kernel address; vmalloc: the
+                               area's; bootmem: the range's (PAGE_OFFSET + phys);
+                               0 for buddy pages */
     const char *gfp;        /* the request's GFP flags as %pGg text, or NULL (none) */
 };
 
@@ -209,6 +212,16 @@ struct snapshot_event {
     uint64_t value;
 };
 
+/* EV_PROC_FILE: the text of one /proc file rendered when the task exits,
+ * before its mm goes (`memsim proc`); unsequenced, like snapshots: state,
+ * not something that happened.  The event's pid owns a /proc/PID file; 0
+ * for a machine-wide /proc/NAME. */
+struct proc_file_event {
+    const char *name;       /* static: "maps", "meminfo", ... */
+    const uint8_t *data;    /* len bytes (cmdline and environ hold NULs) */
+    uint32_t len;
+};
+
 struct event {
     uint64_t seq;           /* 1, 2, 3 ... over every event of the run */
     uint64_t cycle;         /* the clock when it was emitted */
@@ -227,6 +240,7 @@ struct event {
         struct uaccess_event uaccess;
         struct file_map_event file_map;
         struct snapshot_event snap;
+        struct proc_file_event proc_file;
     } u;
 };
 

@@ -1,6 +1,6 @@
 /*
  * cli_trace.c — the verbs that read a trace: `memsim query`, `export`,
- * `diff` and `report` (cli.h).  A TRACE is a trace database or an events
+ * `diff`, `report` and `proc` (cli.h).  A TRACE is a trace database or an events
  * file (a name ending in ".events"), told apart in one place,
  * open_trace_arg().
  */
@@ -15,6 +15,7 @@
 #include "trace/export.h"
 #include "trace/diff.h"
 #include "trace/report.h"
+#include "trace/proc_files.h"
 
 int cmd_query(int argc, char **argv)
 {
@@ -185,4 +186,32 @@ int cmd_report(int argc, char **argv)
     }
     events_close(db);
     return rc ? 1 : 0;
+}
+
+#define PROC_USAGE "usage: memsim proc TRACE FILE|--list\n"
+
+/* `memsim proc TRACE FILE` prints /proc/FILE as it was at the guest's exit;
+ * `--list` the files recorded.  0 printed; 1 no such file in the trace;
+ * 2 bad input (usage, not a trace). */
+int cmd_proc(int argc, char **argv)
+{
+    if (argc != 3 || (argv[2][0] == '-' && strcmp(argv[2], "--list"))) {
+        fputs(PROC_USAGE, stderr);
+        return EXIT_BAD_INPUT;
+    }
+    struct sqlite3 *db;
+    if (open_trace_arg("proc", argv[1], &db))
+        return EXIT_BAD_INPUT;
+    char err[1024];
+    int list = !strcmp(argv[2], "--list");
+    int rc = list ? trace_proc_list(db, stdout, err, sizeof err)
+                  : trace_proc_file(db, argv[2], stdout, err, sizeof err);
+    if (rc)
+        fprintf(stderr, "memsim: proc: %s: %s\n", argv[1], err);
+    if (fflush(stdout) && !rc) {
+        fprintf(stderr, "memsim: proc: write error\n");
+        rc = -1;
+    }
+    events_close(db);
+    return rc == 2 ? EXIT_BAD_INPUT : rc ? 1 : 0;
 }

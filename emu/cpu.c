@@ -193,7 +193,7 @@ static const struct decoded *decode_slow(struct machine *m, uint32_t eip, uint32
 static int in_descriptor_table(const struct machine *m, uint32_t va)
 {
     return va - kva(m->gdt_pfn) < PAGE_SIZE ||
-           (m->task->ldt_pfn != PFN_NONE && va - kva(m->task->ldt_pfn) < (PAGE_SIZE << LDT_ORDER));
+           (m->task->ldt && va - m->task->ldt < LDT_SIZE);
 }
 
 static int access_user(const struct machine *m, uint32_t va, enum mmu_access acc)
@@ -243,19 +243,35 @@ static inline __attribute__((always_inline)) void fetch(struct machine *m, uint3
  * and raised #GP/#NP where due).  A descriptor changed in its table does
  * not affect a register until it is loaded again, as on hardware.
  */
+/* The LDT's entries up to the highest one a TI=1 selector names, copied
+ * from the vmalloc area (its pages are not contiguous on the host); NULL
+ * when the task has no LDT. */
+static const uint8_t *ldt_for_loads(struct machine *m, const uint32_t sel[NR_SEG_REGS])
+{
+    uint32_t need = 0;
+    if (!m->task->ldt || !m->ldt_view)
+        return NULL;
+    for (int r = 0; r < NR_SEG_REGS; r++)
+        if ((sel[r] & 4) && (sel[r] & 0xfff8u) + 8 > need)
+            need = (sel[r] & 0xfff8u) + 8;
+    ldt_read(m->task, m->ldt_view, need);
+    return m->ldt_view;
+}
+
 void cpu_load_segments(struct machine *m)
 {
     static const int uc_sreg[NR_SEG_REGS] = { UC_X86_REG_ES, UC_X86_REG_CS, UC_X86_REG_SS,
                                               UC_X86_REG_DS, UC_X86_REG_FS, UC_X86_REG_GS };
-    const uint8_t *ldt = ldt_table(m->task);
+    uint32_t sel[NR_SEG_REGS] = { 0 };
+    for (int r = 0; r < NR_SEG_REGS; r++)
+        uc_reg_read(m->ctx->uc, uc_sreg[r], &sel[r]);
+    const uint8_t *ldt = ldt_for_loads(m, sel);
     m->sreg_nonflat = m->sreg_null = 0;
     for (int r = 0; r < NR_SEG_REGS; r++) {
-        uint32_t sel = 0;
         int null_sel = 0;
-        uc_reg_read(m->ctx->uc, uc_sreg[r], &sel);
-        m->sel[r] = (uint16_t)sel;
-        seg_load((enum seg_reg)r, (uint16_t)sel, 3, gdt(m), GDT_ENTRIES * 8 - 1,
-                 ldt, ldt ? 8192 * 8 - 1 : 0, &m->sreg[r], &null_sel);
+        m->sel[r] = (uint16_t)sel[r];
+        seg_load((enum seg_reg)r, (uint16_t)sel[r], 3, gdt(m), GDT_ENTRIES * 8 - 1,
+                 ldt, ldt ? LDT_SIZE - 1 : 0, &m->sreg[r], &null_sel);
         if (null_sel)
             m->sreg_null |= (uint8_t)(1u << r);
         if (null_sel || !seg_is_flat(&m->sreg[r]))

@@ -81,6 +81,8 @@ struct machine {
     uint8_t sreg_null;              /* bit per register: a null selector */
     uint8_t sreg_nonflat;           /* bit per register: accesses need checking */
     uint8_t sreg_stale;             /* a segment load ran: reread before the next access */
+    uint8_t *ldt_view;              /* LDT_SIZE bytes: the LDT as segment loads read it
+                                       (cpu_load_segments copies it from the vmalloc area) */
 
     /* the instruction being executed, from the code hook */
     uint32_t eip;
@@ -104,6 +106,8 @@ struct mm_context *mm_context_create(struct machine *m, char *err, size_t errlen
 void mm_context_attach(struct mm_context *c, struct mm_struct *mm);
 void mm_context_destroy(struct mm_context *c);
 int  hostmap_map_kernel_page(struct machine *m, uint32_t pfn, int writable);
+/* The frame pfn at kernel address va (a vmalloc page, e.g. the LDT's). */
+int  hostmap_map_kernel_va(struct machine *m, uint32_t va, uint32_t pfn, int writable);
 
 /* cpu.c: descriptor tables, entry to user mode, the hooks and the run loop */
 int  cpu_setup(struct machine *m);

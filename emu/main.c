@@ -7,6 +7,7 @@
  *   memsim diff A B
  *   memsim replay TRACE
  *   memsim report TRACE [--html FILE]
+ *   memsim proc TRACE FILE|--list
  *
  * A TRACE is a trace database or an events file (a name ending in
  * ".events", docs/TRACE_SCHEMA.md "Events files"); export and replay read
@@ -52,6 +53,9 @@ void usage(FILE *f)
         "                     two traces' kernel outcomes diverge (0 the same events, 1 they\n"
         "                     diverge, 2 bad input)\n"
         "       memsim report TRACE [--html FILE]   text tables; --html: one self-contained page with charts\n"
+        "       memsim proc TRACE FILE|--list   /proc/FILE as it was at the guest's exit (FILE: NAME,\n"
+        "                     PID/NAME, self/NAME; --list: the files recorded; 0 printed, 1 no\n"
+        "                     such file in the trace, 2 bad input)\n"
         "       memsim replay [--ram SIZE] [--paging MODE] [--expect-same] [--db OUT] TRACE\n"
         "                     (TRACE: a trace database or a FILE.events; 0 match, 1 divergence, 2 bad input)\n"
         "       memsim replay [--stats] [--cpu NAME] [--cpu-config FILE] [--db OUT] TRACE\n"
@@ -495,6 +499,8 @@ int main(int argc, char **argv)
         return replay_main(argc - 1, argv + 1);
     if (strcmp(argv[1], "report") == 0)
         return cmd_report(argc - 1, argv + 1);
+    if (strcmp(argv[1], "proc") == 0)
+        return cmd_proc(argc - 1, argv + 1);
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {
         usage(stdout);
         return 0;

@@ -216,6 +216,8 @@ static void machine_destroy(struct machine *m)
 {
     free(m->rec);                         /* a run that failed before its end */
     m->rec = NULL;
+    free(m->ldt_view);
+    m->ldt_view = NULL;
     mm_context_destroy(m->ctx);           /* before the mm: no notifier calls in teardown */
     m->ctx = NULL;
     task_free(m->task);

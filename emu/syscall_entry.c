@@ -113,15 +113,17 @@ static void arch_load_tls(void *ctx, struct task_struct *t, unsigned i)
     cpu_write_tls(ctx, GDT_ENTRY_TLS_MIN + i, t->tls_array[i]);
 }
 
-/* The LDT: mapped read-only into Unicorn at its direct-map address, LDTR
- * pointing at it. */
+/* The LDT: its pages mapped read-only into Unicorn at their vmalloc
+ * addresses, LDTR pointing at it. */
 static int arch_load_ldt(void *ctx, struct task_struct *t)
 {
     struct machine *m = ctx;
-    for (uint32_t i = 0; i < (1u << LDT_ORDER); i++)
-        if (hostmap_map_kernel_page(m, t->ldt_pfn + i, 0))
+    for (uint32_t off = 0; off < LDT_SIZE; off += PAGE_SIZE)
+        if (hostmap_map_kernel_va(m, t->ldt + off, vmalloc_to_pfn(&m->k, t->ldt + off), 0))
             return -1;
-    uc_x86_mmr ldtr = { 0, PAGE_OFFSET + (t->ldt_pfn << PAGE_SHIFT), LDT_ENTRIES * 8 - 1, 0x82 };
+    if (!m->ldt_view && !(m->ldt_view = malloc(LDT_SIZE)))
+        return -1;
+    uc_x86_mmr ldtr = { 0, t->ldt, LDT_SIZE - 1, 0x82 };
     return uc_reg_write(m->ctx->uc, UC_X86_REG_LDTR, &ldtr) == UC_ERR_OK ? 0 : -1;
 }
 

@@ -273,7 +273,8 @@ static long open_own_fd(struct task_struct *t, const char *path, uint32_t flags)
 
 long fs_open_guest(struct task_struct *t, uint32_t dirfd, const char *path, uint32_t flags)
 {
-    char alias[PATH_MAX_G];
+    char alias[PATH_MAX_G], at[PATH_MAX_G];
+    path = procfs_path_at(t, dirfd, path, at, sizeof at);
     long proc = path[0] == '/' ? procfs_open(t, path, flags, alias, sizeof alias) : 1;
     if (proc == 2)
         path = alias;               /* /proc/PID/fd/N, exe, cwd: what they name */

@@ -5,10 +5,7 @@
 #include <string.h>
 #include "kernel-model/highmem.h"
 #include "kernel-model/pgtable.h"
-
-#define PKMAP_BASE_2LEVEL 0xff800000u
-#define PKMAP_BASE_PAE    0xffa00000u      /* (FIXADDR start - 513 pages) & PMD_MASK */
-#define KMAP_PROT (_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY | _PAGE_GLOBAL)
+#include "kernel-model/vmalloc.h"
 
 static int is_highmem(const struct kernel *k, uint32_t pfn)
 {
@@ -20,46 +17,19 @@ static uint32_t page_address(uint32_t pfn)
     return PAGE_OFFSET + (pfn << PAGE_SHIFT);
 }
 
-/* The kernel PDE (2-level) or kernel-PMD entry (PAE) covering va. */
-static pte_t *kernel_pde(struct kernel *k, uint32_t va)
-{
-    if (!pgtable_pae(k))
-        return pt_entry(k, k->swapper_pg_dir, pgd_index(va));
-    uint32_t kpmd = pte_pfn(pte_read(k, pt_entry(k, k->swapper_pg_dir, pae_pdpt_index(va))));
-    return pt_entry(k, kpmd, pae_pmd_index(va));
-}
-
-/* The PTE of va in the page table pt (one covering va's PDE). */
-static pte_t *kernel_pte(struct kernel *k, uint32_t pt, uint32_t va)
-{
-    uint32_t ptrs = pgtable_pae(k) ? 512u : 1024u;
-    return pt_entry(k, pt, (va >> PAGE_SHIFT) & (ptrs - 1));
-}
-
-static void set_kernel_pte(struct kernel *k, uint32_t pt, uint32_t va, uint32_t pfn)
-{
-    pte_write(k, kernel_pte(k, pt, va), ((uint64_t)pfn << PAGE_SHIFT) | KMAP_PROT |
-              (k->nx ? _PAGE_NX : 0));
-}
-
-static void clear_kernel_pte(struct kernel *k, uint32_t pt, uint32_t va)
-{
-    pte_write(k, kernel_pte(k, pt, va), 0);
-}
-
 int kmap_init(struct kernel *k, struct bootmem_data *bd)
 {
     struct kmap_state *s = &k->kmap;
     memset(s, 0, sizeof *s);
-    s->pkmap_base = pgtable_pae(k) ? PKMAP_BASE_PAE : PKMAP_BASE_2LEVEL;
+    s->pkmap_base = pkmap_base_for(pgtable_pae(k));
     s->last_pkmap = pgtable_pae(k) ? 512u : 1024u;
     s->pkmap_pt = early_pgtable_alloc(k, bd, PURPOSE_PAGETABLE);
     s->fixmap_pt = early_pgtable_alloc(k, bd, PURPOSE_PAGETABLE);
     if (s->pkmap_pt == PFN_NONE || s->fixmap_pt == PFN_NONE)
         return -1;
     const uint64_t table = _PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY;
-    pte_write(k, kernel_pde(k, s->pkmap_base), ((uint64_t)s->pkmap_pt << PAGE_SHIFT) | table);
-    pte_write(k, kernel_pde(k, FIXADDR_TOP), ((uint64_t)s->fixmap_pt << PAGE_SHIFT) | table);
+    pte_write(k, kernel_pmd_offset(k, s->pkmap_base), ((uint64_t)s->pkmap_pt << PAGE_SHIFT) | table);
+    pte_write(k, kernel_pmd_offset(k, FIXADDR_TOP), ((uint64_t)s->fixmap_pt << PAGE_SHIFT) | table);
     for (uint32_t i = 0; i < LAST_PKMAP_MAX; i++)
         s->pkmap_pfn[i] = PFN_NONE;
     return 0;
@@ -83,7 +53,7 @@ static void flush_all_zero_pkmaps(struct kernel *k)
             continue;
         s->pkmap_count[i] = 0;
         s->pkmap_pfn[i] = PFN_NONE;
-        clear_kernel_pte(k, s->pkmap_pt, pkmap_addr(s, i));
+        pte_write(k, kernel_pte_offset(k, pkmap_addr(s, i)), 0);   /* one flush below */
         need_flush = 1;
     }
     if (need_flush && k->mmu)
@@ -106,7 +76,7 @@ static uint32_t map_new_virtual(struct kernel *k, uint32_t pfn)
             return 0;                    /* Linux sleeps until a kunmap */
     }
     uint32_t nr = s->last_pkmap_nr;
-    set_kernel_pte(k, s->pkmap_pt, pkmap_addr(s, nr), pfn);
+    set_kernel_pte(k, kernel_pte_offset(k, pkmap_addr(s, nr)), pfn);
     s->pkmap_count[nr] = 1;
     s->pkmap_pfn[nr] = pfn;
     return pkmap_addr(s, nr);
@@ -158,7 +128,7 @@ uint32_t kmap_local_pfn(struct kernel *k, uint32_t pfn)
     if (s->fixmap_pt == PFN_NONE || s->local_idx >= KM_MAX_IDX)
         return 0;
     uint32_t vaddr = fix_to_virt(s->local_idx++);
-    set_kernel_pte(k, s->fixmap_pt, vaddr, pfn);
+    set_kernel_pte(k, kernel_pte_offset(k, vaddr), pfn);
     return vaddr;
 }
 
@@ -168,9 +138,7 @@ void kunmap_local(struct kernel *k, uint32_t vaddr)
     if (s->local_idx == 0 || vaddr != fix_to_virt(s->local_idx - 1))
         return;                          /* a lowmem address, or out of order */
     s->local_idx--;
-    clear_kernel_pte(k, s->fixmap_pt, vaddr);
-    if (k->mmu)
-        mmu_invlpg(k->mmu, vaddr);       /* flush_tlb_one_kernel */
+    clear_kernel_pte(k, vaddr, kernel_pte_offset(k, vaddr));   /* flush_tlb_one_kernel */
 }
 
 void clear_highpage(struct kernel *k, uint32_t pfn, int dirty)

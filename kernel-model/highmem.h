@@ -4,7 +4,7 @@
  * frame for the time it needs it.
  *
  *   kmap / kunmap: the permanent kmap area, LAST_PKMAP slots of one page
- *       table at PKMAP_BASE (1024 at 0xff800000; PAE 512 at 0xffa00000),
+ *       table at PKMAP_BASE (1024 at 0xff400000; PAE 512 at 0xff600000: vmalloc.h),
  *       pkmap_count per slot (0 free, 1 free but maybe still in a TLB, n+1
  *       n users), a cursor that wraps and then clears every unused slot
  *       and flushes the TLB (flush_all_zero_pkmaps).

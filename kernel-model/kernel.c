@@ -49,6 +49,10 @@ int kernel_boot(struct kernel *k, const struct kernel_config *cfg, char *err, si
     int no_swapper = swapper_init(k, &bd);
     mem_init(&k->pgdat, &bd);
     k->pgdat.highmem = (struct highmem_hook){ k, kernel_clear_highpage };
+    /* the frames free_all_bootmem handed to buddy: __free_pages_core
+     * counts them in pgfree; from here on buddy counts its own */
+    count_vm_events(&k->vm_events, PGFREE, nr_free_pages(&k->pgdat));
+    k->pgdat.vm_events = &k->vm_events;
     if (slab_init(&k->slab, &k->pgdat)) {
         snprintf(err, errlen, "out of host memory for the slab caches");
         kernel_destroy(k);
@@ -62,6 +66,11 @@ int kernel_boot(struct kernel *k, const struct kernel_config *cfg, char *err, si
         return -1;
     }
     pfn_to_page(&k->pm, k->zero_pfn)->flags |= PG_zero;
+    if (vmalloc_init(k)) {
+        snprintf(err, errlen, "out of host memory for the vmalloc area");
+        kernel_destroy(k);
+        return -1;
+    }
     if (mmu) {
         mmu->phys = k->pm.base;
         mmu->phys_size = k->pm.size;
@@ -71,6 +80,7 @@ int kernel_boot(struct kernel *k, const struct kernel_config *cfg, char *err, si
 
 void kernel_destroy(struct kernel *k)
 {
+    vmalloc_destroy(k);
     slab_destroy(&k->slab);
     physmem_destroy(&k->pm);
     memset(k, 0, sizeof *k);

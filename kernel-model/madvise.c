@@ -6,9 +6,11 @@
  * of the range, a hole makes the result -ENOMEM, and the first VMA that
  * refuses the advice ends the walk with its errno (the parts before it
  * advised).  Each advice does what madvise_vma_behavior does:
- *   DONTNEED, DONTNEED_LOCKED, FREE  drop the private pages (zap); refused
- *                    on VM_LOCKED (not DONTNEED_LOCKED); FREE only on private
- *                    anonymous memory;
+ *   DONTNEED, DONTNEED_LOCKED  drop the private pages (zap); refused on
+ *                    VM_LOCKED (not DONTNEED_LOCKED);
+ *   FREE             lazy: the pages stay, clean, on the lazy-free list
+ *                    (madvise_free_range); only private anonymous memory,
+ *                    refused on VM_LOCKED;
  *   POPULATE_READ/WRITE  fault the range in, -EINVAL when the VMA's rights
  *                    do not allow the access, -EFAULT past a file's end;
  *   REMOVE           punch a hole: only a shared writable mapping (-EACCES),
@@ -43,6 +45,33 @@ static void madvise_zap(struct mm_struct *mm, const struct vm_area_struct *v,
         mm->notifier.range_zapped(mm->notifier.ctx, mm, lo, hi);
 }
 
+/* madvise_free_pte_range: MADV_FREE is lazy.  Each private page mapped
+ * only here is made clean and old (its PTE and PG_dirty) and moves to the
+ * lazy-free list (PG_lazyfree: LazyFree in smaps, pglazyfree); it stays
+ * mapped with its contents.  Reclaim would drop it while still clean, a
+ * write in between keeps it; the model has no reclaim, so every page
+ * stays until unmapped.  The zero page and shared pages are left alone. */
+static void madvise_free_range(struct mm_struct *mm, uint32_t lo, uint32_t hi)
+{
+    struct kernel *k = mm->k;
+    for (uint32_t va = lo; va < hi && va >= lo; va += PAGE_SIZE) {
+        pte_t *pte = pte_offset(mm, va);
+        uint64_t v = pte ? pte_read(k, pte) : 0;
+        if (!(v & (_PAGE_PRESENT | _PAGE_PROTNONE)) || !entry_frame_ok(mm, va, v) ||
+            pte_pfn(v) == k->zero_pfn)
+            continue;
+        struct page *page = pfn_to_page(&k->pm, pte_pfn(v));
+        if (page_mapcount(page) != 1 || !(page->flags & PG_anon))
+            continue;
+        page->flags &= ~(uint32_t)PG_dirty;
+        ptep_mkold_clean(mm, va, pte);
+        if (!(page->flags & PG_lazyfree)) {                 /* mark_page_lazyfree */
+            page->flags |= PG_lazyfree;
+            count_vm_event(&k->vm_events, PGLAZYFREE);
+        }
+    }
+}
+
 /* madvise_dontneed_free: DONTNEED, DONTNEED_LOCKED and FREE. */
 static long madvise_dontneed_free(struct mm_struct *mm, const struct vm_area_struct *v,
                                   uint32_t lo, uint32_t hi, uint32_t advice)
@@ -52,7 +81,9 @@ static long madvise_dontneed_free(struct mm_struct *mm, const struct vm_area_str
     /* madvise_free_single_vma: only private anonymous memory is freed lazily */
     if (advice == MADV_FREE_ && (v->vm_file || (v->vm_flags & VM_SHARED)))
         return -EINVAL;
-    if (!(v->vm_flags & VM_SHARED))
+    if (advice == MADV_FREE_)
+        madvise_free_range(mm, lo, hi);
+    else if (!(v->vm_flags & VM_SHARED))
         madvise_zap(mm, v, lo, hi);
     return 0;
 }

@@ -53,6 +53,8 @@ static enum fault_result bad_pagetable(struct fault_ctx *f)
 static uint32_t alloc_user_page(struct fault_ctx *f, int zero, enum page_purpose why)
 {
     struct mm_struct *mm = f->mm;
+    if (why != PURPOSE_FILE && anon_vma_prepare(mm, f->vma))
+        return PFN_NONE;                /* before the page, as do_anonymous_page */
     uint32_t pfn = alloc_pages(&mm->k->pgdat, GFP_HIGHUSER_MOVABLE | (zero ? __GFP_ZERO : 0),
                                0, why);
     if (pfn == PFN_NONE)
@@ -63,7 +65,6 @@ static uint32_t alloc_user_page(struct fault_ctx *f, int zero, enum page_purpose
         page->mapping = f->vma->vm_file;
         page->index = f->vma->vm_pgoff + ((f->address - f->vma->vm_start) >> PAGE_SHIFT);
     } else {
-        anon_vma_prepare(mm, f->vma);
         page->flags |= PG_anon;
         page->mapping = mm;
         page->index = f->address >> PAGE_SHIFT;
@@ -145,6 +146,10 @@ static enum fault_result do_file_page(struct fault_ctx *f, pte_t *pte)
     set_pte_at(mm, f->address, pte, pfn, (f->vma->vm_flags & VM_WRITE) != 0, vma_exec(f));
     f->pfn = pfn;
     f->resolution = FR_FILE_READ;
+    /* the page was read from the file: filemap_fault's I/O (VM_FAULT_MAJOR),
+     * a 4 KiB read in pgpgin */
+    count_vm_event(&mm->k->vm_events, PGMAJFAULT);
+    count_vm_events(&mm->k->vm_events, PGPGIN, PAGE_SIZE >> 10);
     return FAULT_OK;
 }
 
@@ -160,6 +165,7 @@ static enum fault_result do_wp_page(struct fault_ctx *f, pte_t *pte)
         set_pte_at(mm, f->address, pte, old_pfn, 1, vma_exec(f));
         f->pfn = old_pfn;
         f->resolution = FR_COW_REUSE;
+        count_vm_event(&mm->k->vm_events, PGREUSE);         /* wp_page_reuse */
         return FAULT_OK;
     }
     int from_zero = (old->flags & PG_zero) != 0;
@@ -172,6 +178,7 @@ static enum fault_result do_wp_page(struct fault_ctx *f, pte_t *pte)
     pte_write(mm->k, pte, 0);
     old->mapcount--;
     mm->rss_pages--;
+    mm->zero_rss -= from_zero;
     set_pte_at(mm, f->address, pte, pfn, 1, vma_exec(f));
     if (mm->k->mmu && mm->k->mmu->cr3 == (mm->pgd << PAGE_SHIFT))
         mmu_invlpg(mm->k->mmu, f->address);
@@ -302,6 +309,7 @@ static enum fault_result resolve_fault(struct fault_ctx *f, uint32_t address)
         return FAULT_SIGSEGV_ACCERR;
     }
     enum fault_kind grew = f->kind;
+    count_vm_event(&mm->k->vm_events, PGFAULT);            /* handle_mm_fault */
     enum fault_result r = handle_pte_fault(f);
     if (r == FAULT_OK && grew == FK_STACK)
         f->kind = FK_STACK;

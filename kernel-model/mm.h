@@ -30,6 +30,8 @@
 #include "kernel-model/slab.h"
 #include "kernel-model/snapshot.h"
 #include "kernel-model/syscalls.h"
+#include "kernel-model/vmalloc.h"
+#include "kernel-model/vmstat.h"
 #include "mmu/mmu.h"
 
 #define TASK_SIZE        0xC0000000u
@@ -130,11 +132,12 @@ struct vm_area_struct {
                                     the rest of the range reads as zeros (bss) */
     struct vm_file *vm_file;     /* NULL: anonymous */
     const char *vm_name;         /* "[heap]", "[stack]" or NULL */
-    /* Linux's vma->anon_vma, as an identity: 0 until the first private
-     * page is allocated (anon_vma_prepare), then shared with a compatible
-     * neighbour or new (mm->anon_vma_seq).  Two VMAs with different
-     * anon_vmas never merge (is_mergeable_anon_vma). */
+    /* Linux's vma->anon_vma: 0 until the first private page is allocated
+     * (anon_vma_prepare), then a compatible neighbour's or a new one: the
+     * kernel address of its object in the anon_vma cache (rmap.c).  Two
+     * VMAs with different anon_vmas never merge (is_mergeable_anon_vma). */
     uint32_t anon_vma;
+    uint32_t avc;                /* its anon_vma_chain object (0: no anon_vma) */
     uint32_t kaddr;              /* its vm_area_struct in the vm_area_cachep slab (0: none) */
 };
 
@@ -180,15 +183,18 @@ struct mm_struct {
     uint32_t arg_start, arg_end, env_start, env_end;   /* the argv and envp strings
                                    exec wrote (/proc/PID/cmdline, environ) */
     uint32_t mmap_base;
-    uint64_t rss_pages;
+    uint64_t rss_pages;          /* present PTEs, the zero page's included */
+    uint64_t zero_rss;           /* of those, the zero page's: Linux's rss leaves them out */
+    uint64_t hiwater_rss;        /* the peak of get_mm_rss (VmHWM), taken before rss falls */
+    uint64_t hiwater_vm;         /* the peak of total_vm (VmPeak), taken before it falls */
     uint64_t pgtable_pages;      /* page tables (PTE pages); PAE's preallocated
                                     PMDs belong to the pgd and are not counted */
     uint64_t bad_entries;        /* entries found naming a frame past RAM */
     struct mm_notifier notifier;
     void *context;               /* the engine's for this address space (emu/), opaque here */
     uint32_t def_flags;          /* vm_flags every new mapping gets (mlockall MCL_FUTURE) */
-    uint32_t anon_vma_seq;       /* the last anon_vma identity handed out (vma.c) */
     struct rlimit64_ rlim[RLIM_NLIMITS_]; /* the owner's resource limits (resource.h) */
+    struct mm_struct *pgd_next, **pgd_pprev;  /* on k->pgd_list (pgtable.c) */
 };
 
 struct task_struct;
@@ -215,7 +221,8 @@ struct kernel_arch_ops {
     void *ctx;
     /* load t's TLS entry (GDT_ENTRY_TLS_MIN + i) from t->tls_array into the CPU */
     void (*load_tls)(void *ctx, struct task_struct *t, unsigned i);
-    /* map t's LDT (t->ldt_pfn) for the CPU and point LDTR at it: 0 or -ENOMEM */
+    /* map t's LDT (LDT_SIZE bytes at t->ldt, vmalloc_to_pfn per page) for
+     * the CPU and point LDTR at it: 0 or -ENOMEM */
     int  (*load_ldt)(void *ctx, struct task_struct *t);
     /* t died (or blocks forever): stop running it */
     void (*task_dead)(void *ctx, struct task_struct *t);
@@ -245,6 +252,9 @@ struct kernel {
     uint64_t oom_kills;
     struct futex_hash futex;     /* futex wait queues, keyed by (mm, uaddr) */
     struct vm_file_table vm_files; /* mapped files, one vm_file per host file */
+    struct vmalloc_state vmap;   /* the vmalloc area (vmalloc.h) */
+    struct vm_event_state vm_events;  /* /proc/vmstat's events (vmstat.h) */
+    struct mm_struct *pgd_list;  /* every mm's pgd, 2-level paging (pgtable.c) */
     struct inode *inodes;        /* the inode cache (vfs.h, inode.c) */
 
     struct kernel_clock clock;
@@ -435,6 +445,24 @@ int copy_to_user(struct mm_struct *mm, uint32_t dst, const void *src, uint32_t l
 /* Copy a NUL-terminated string of at most max bytes (NUL included).
  * Returns its length, -EFAULT, or -ENAMETOOLONG. */
 long strncpy_from_user(struct mm_struct *mm, char *dst, uint32_t src, uint32_t max);
+
+/* ---- the mm's counters (include/linux/mm.h) ---- */
+/* Linux's rss: MM_ANONPAGES + MM_FILEPAGES, the zero page not counted. */
+static inline uint64_t get_mm_rss(const struct mm_struct *mm)
+{
+    return mm->rss_pages - mm->zero_rss;
+}
+/* VmHWM: the high-water mark, or rss when it is higher now. */
+static inline uint64_t get_mm_hiwater_rss(const struct mm_struct *mm)
+{
+    uint64_t rss = get_mm_rss(mm);
+    return mm->hiwater_rss > rss ? mm->hiwater_rss : rss;
+}
+/* update_hiwater_rss: before pages are unmapped (zap_page_range). */
+static inline void update_hiwater_rss(struct mm_struct *mm)
+{
+    mm->hiwater_rss = get_mm_hiwater_rss(mm);
+}
 
 /* ---- helpers shared inside kernel-model ---- */
 uint32_t vm_flags_to_prot(uint32_t vm_flags);

@@ -59,6 +59,15 @@ uint32_t vm_flags_to_prot(uint32_t vm_flags)
     return vm_flags & (VM_READ | VM_WRITE | VM_EXEC);
 }
 
+/* accountable_mapping: private writable memory is charged to the commit
+ * limit (Committed_AS) and marked VM_ACCOUNT, which stays when the mapping
+ * later turns read-only, so it keeps such a VMA from merging with
+ * neighbours that were never writable (no hugetlb files in the model). */
+static int accountable_mapping(uint32_t vm_flags)
+{
+    return (vm_flags & (VM_NORESERVE | VM_SHARED | VM_WRITE)) == VM_WRITE;
+}
+
 static uint32_t calc_vm_flags(uint32_t prot, uint32_t flags)
 {
     uint32_t vm = (prot & (PROT_READ_ | PROT_WRITE_ | PROT_EXEC_)) |
@@ -262,6 +271,8 @@ long do_mmap_file(struct mm_struct *mm, uint32_t addr, uint32_t len, uint32_t pr
     }
     if (!mlock_future_ok(mm, vm_flags, len))
         return -EAGAIN;
+    if (accountable_mapping(vm_flags))
+        vm_flags |= VM_ACCOUNT;              /* mmap_region's commit charge */
     struct vm_file *vmf = file && !(file->f_mode & FMODE_ZERO_) ? file->vmf : NULL;
     if ((flags & MAP_FIXED_) && !range_is_free(mm, addr, len) &&
         unmap_region(mm, addr, addr + len))
@@ -369,9 +380,19 @@ long do_mprotect(struct mm_struct *mm, uint32_t start, uint32_t len, uint32_t pr
             err = -ENOMEM;                   /* a hole: stop there */
             break;
         }
+        /* mprotect_fixup: turning writable charges an unaccounted private
+         * mapping (VM_ACCOUNT, kept from then on) */
+        uint32_t old = v->vm_flags;
+        if ((prot & PROT_WRITE_) && !(old & (VM_ACCOUNT | VM_WRITE | VM_SHARED | VM_NORESERVE)))
+            v->vm_flags |= VM_ACCOUNT;
         v->vm_flags = (v->vm_flags & ~(uint32_t)(VM_READ | VM_WRITE | VM_EXEC)) | prot;
         mm_report_vma(mm, VMA_OP_PROTECT, v);
         change_protection(mm, v->vm_start, v->vm_end, v->vm_flags);
+        /* a locked private VMA made writable is faulted in for writing
+         * (populate_vma_page_range: its COW broken now, not at the first
+         * store); a lock-on-fault one is not */
+        if ((old & (VM_WRITE | VM_SHARED | VM_LOCKED_MASK)) == VM_LOCKED && (prot & PROT_WRITE_))
+            faultin_range(mm, v->vm_start, v->vm_end, 1);
         at = v->vm_end;
     }
     vma_merge_adjacent(mm);
@@ -399,9 +420,15 @@ static int brk_grow(struct mm_struct *mm, uint32_t old_end, uint32_t new_end)
     }
     if (!mlock_future_ok(mm, mm->def_flags, new_end - old_end))
         return -1;                           /* mlockall(MCL_FUTURE) past RLIMIT_MEMLOCK */
+    /* do_brk_flags: VM_DATA_DEFAULT_FLAGS | VM_ACCOUNT | def_flags.  6.1's
+     * brk looks for the VMA to expand at or above start_brk only
+     * (mas_prev(&mas, mm->start_brk)), so the first brk of a static binary
+     * never grows the bss VMA that ends at start_brk: a new VMA, which the
+     * later breaks grow.  The name keeps the heap apart from the bss. */
     struct vm_area_struct vma = {
         .vm_start = old_end, .vm_end = new_end, .vm_pgoff = old_end >> PAGE_SHIFT,
-        .vm_flags = VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC | mm->def_flags,
+        .vm_flags = VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC | VM_ACCOUNT |
+                    mm->def_flags,
         .vm_name = "[heap]",
     };
     struct vm_area_struct *heap = vma_insert(mm, &vma);

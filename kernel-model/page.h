@@ -46,6 +46,8 @@ enum pageflags {
     PG_pgtable  = 1u << 6,  /* holds a page directory or page table */
     PG_head     = 1u << 7,  /* first frame of an allocated block of order > 0 */
     PG_slab     = 1u << 8,  /* a frame of a slab (slab.c): mapping is its struct slab */
+    PG_lazyfree = 1u << 9,  /* MADV_FREE'd anonymous page: Linux's !PG_swapbacked, which
+                               reclaim may drop while clean (the model never reclaims) */
 };
 
 /* Why a frame was allocated: recorded in the trace and in /proc. */
@@ -66,6 +68,7 @@ enum page_purpose {
     PURPOSE_SLAB,           /* a slab of a kmem_cache (slab.c) */
     PURPOSE_BOOTMEM_MAP,    /* the boot allocator's bitmap (bootmem.c), freed at mem_init */
     PURPOSE_PAGEBLOCK_FLAGS,/* a zone's pageblock flags (migrate types), from bootmem */
+    PURPOSE_VMALLOC,        /* a page of a vmalloc area (vmalloc.c) */
     NR_PAGE_PURPOSES
 };
 

@@ -16,6 +16,7 @@
 #include "common/errmsg.h"
 #include "kernel-model/page_alloc.h"
 #include "kernel-model/buddy.h"
+#include "kernel-model/vmstat.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -24,7 +25,7 @@
 
 /* Flags a frame loses when it goes back to the allocator. */
 #define PAGE_FLAGS_CLEAR_ON_FREE \
-    (PG_head | PG_anon | PG_dirty | PG_zero | PG_file | PG_pgtable)
+    (PG_head | PG_anon | PG_dirty | PG_zero | PG_file | PG_pgtable | PG_lazyfree)
 
 /* 6.1's alloc_flags that the model uses (mm/internal.h). */
 #define ALLOC_WMARK_MIN   WMARK_MIN
@@ -345,6 +346,7 @@ uint32_t alloc_pages(struct pglist_data *pgdat, gfp_t gfp, unsigned order,
         pfn = get_page_from_freelist(pgdat, order, mt, zl, nz, ALLOC_NO_WATERMARKS);
     if (pfn == PFN_NONE)
         return PFN_NONE;
+    count_zone_vm_events(pgdat->vm_events, PGALLOC_DMA, pfn_zone(pfn), 1u << order);
     prep_new_page(pgdat->pm, &pgdat->highmem, pfn, order, gfp, purpose);
     alloc_report(pgdat, EV_ALLOC, ALLOCATOR_BUDDY, ALLOC_OP_ALLOC, order, pfn, purpose, 0,
                  gfp_name(pgdat, gfp));
@@ -420,6 +422,7 @@ void free_pages(struct pglist_data *pgdat, uint32_t pfn, unsigned order)
 
     alloc_report(pgdat, EV_FREE, ALLOCATOR_BUDDY, ALLOC_OP_FREE, order, pfn,
                  (enum page_purpose)page->purpose, 0, NULL);
+    count_vm_events(pgdat->vm_events, PGFREE, 1u << order);
     free_pages_prepare(pgdat->pm, pfn, order);
     __free_one_page(pgdat->pm, zone, pfn, order, get_pageblock_migratetype(pgdat, pfn), 0);
     zone->free_pages += 1u << order;

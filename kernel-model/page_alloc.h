@@ -88,6 +88,8 @@ typedef uint32_t gfp_t;
                                __GFP_NOWARN) & ~__GFP_RECLAIM)
 #define GFP_TRANSHUGE        (GFP_TRANSHUGE_LIGHT | __GFP_DIRECT_RECLAIM)
 
+struct vm_event_state;
+
 /* gfp as Linux's show_gfp_flags / %pGg prints it: composite names first
  * ("GFP_KERNEL|__GFP_ZERO", "GFP_HIGHUSER_MOVABLE"), unnamed bits as
  * 0x..., "none" for 0.  Returns the length (it truncates to buflen). */
@@ -157,6 +159,7 @@ struct pglist_data {
         void (*clear)(void *ctx, uint32_t pfn, int dirty);
     } highmem;
     unsigned nr_gfp_names;
+    struct vm_event_state *vm_events;/* pgalloc_*, pgfree (vmstat.h), or NULL */
 };
 
 /* Boot, first half (setup_arch's bootmem and free_area_init): zones over

@@ -101,6 +101,29 @@ int swapper_init(struct kernel *k, struct bootmem_data *bd)
     return kmap_init(k, bd);
 }
 
+/* Linux's pgd_list: every mm's page directory, so that a new kernel page
+ * table can be copied into each (2-level paging has no shared kernel PMD). */
+static void pgd_list_add(struct mm_struct *mm)
+{
+    struct kernel *k = mm->k;
+    mm->pgd_next = k->pgd_list;
+    if (k->pgd_list)
+        k->pgd_list->pgd_pprev = &mm->pgd_next;
+    mm->pgd_pprev = &k->pgd_list;
+    k->pgd_list = mm;
+}
+
+static void pgd_list_del(struct mm_struct *mm)
+{
+    if (!mm->pgd_pprev)
+        return;
+    *mm->pgd_pprev = mm->pgd_next;
+    if (mm->pgd_next)
+        mm->pgd_next->pgd_pprev = mm->pgd_pprev;
+    mm->pgd_next = NULL;
+    mm->pgd_pprev = NULL;
+}
+
 int pgd_alloc(struct mm_struct *mm)
 {
     struct kernel *k = mm->k;
@@ -108,6 +131,7 @@ int pgd_alloc(struct mm_struct *mm)
     if (mm->pgd == PFN_NONE)
         return -1;
     if (!pgtable_pae(k)) {
+        pgd_list_add(mm);
         /* clone_pgd_range: every process shares the kernel half. */
         uint32_t first = pgd_index(PAGE_OFFSET);
         memcpy(pt_entry(k, mm->pgd, first), pt_entry(k, k->swapper_pg_dir, first),
@@ -130,12 +154,61 @@ int pgd_alloc(struct mm_struct *mm)
 void pgd_free(struct mm_struct *mm)
 {
     struct kernel *k = mm->k;
+    pgd_list_del(mm);
     for (uint32_t i = 0; pgtable_pae(k) && i < KERNEL_PDPTE; i++) {
         uint64_t pdpte = pte_read(k, pt_entry(k, mm->pgd, i));
         if ((pdpte & _PAGE_PRESENT) && entry_frame_ok(mm, i << PAE_PDPT_SHIFT, pdpte))
             pgtable_frame_free(k, pte_pfn(pdpte));
     }
     pgtable_frame_free(k, mm->pgd);
+}
+
+/* ---- the kernel's own mappings ---- */
+
+pte_t *kernel_pmd_offset(struct kernel *k, uint32_t va)
+{
+    if (!pgtable_pae(k))
+        return pt_entry(k, k->swapper_pg_dir, pgd_index(va));
+    uint64_t pdpte = pte_read(k, pt_entry(k, k->swapper_pg_dir, KERNEL_PDPTE));
+    return pt_entry(k, pte_pfn(pdpte), pae_pmd_index(va));
+}
+
+pte_t *kernel_pte_offset(struct kernel *k, uint32_t va)
+{
+    uint64_t pde = pte_read(k, kernel_pmd_offset(k, va));
+    if (!(pde & _PAGE_PRESENT) || (pde & _PAGE_PSE))
+        return NULL;
+    return pt_entry(k, pte_pfn(pde), pgtable_pae(k) ? pae_pte_index(va) : pte_index(va));
+}
+
+pte_t *kernel_pte_alloc(struct kernel *k, uint32_t va)
+{
+    pte_t *pmd = kernel_pmd_offset(k, va);
+    if (!(pte_read(k, pmd) & _PAGE_PRESENT)) {
+        /* pte_alloc_kernel: a kernel table is no mm's (not in VmPTE) */
+        uint32_t pfn = pgtable_frame_alloc(k, PURPOSE_PAGETABLE);
+        if (pfn == PFN_NONE)
+            return NULL;
+        uint64_t pde = ((uint64_t)pfn << PAGE_SHIFT) | _PAGE_PRESENT | _PAGE_RW |
+                       _PAGE_ACCESSED | _PAGE_DIRTY;          /* _KERNPG_TABLE */
+        pte_write(k, pmd, pde);
+        for (struct mm_struct *mm = k->pgd_list; mm && !pgtable_pae(k); mm = mm->pgd_next)
+            pte_write(k, pt_entry(k, mm->pgd, pgd_index(va)), pde);
+    }
+    return kernel_pte_offset(k, va);
+}
+
+void set_kernel_pte(struct kernel *k, pte_t *pte, uint32_t pfn)
+{
+    pte_write(k, pte, ((uint64_t)pfn << PAGE_SHIFT) | _PAGE_PRESENT | _PAGE_RW | _PAGE_GLOBAL |
+                      _PAGE_ACCESSED | _PAGE_DIRTY | (k->nx ? _PAGE_NX : 0));
+}
+
+void clear_kernel_pte(struct kernel *k, uint32_t va, pte_t *pte)
+{
+    pte_write(k, pte, 0);
+    if (k->mmu)
+        mmu_invlpg(k->mmu, va);       /* the kernel half is in every address space */
 }
 
 /* ---- walking an mm's tables ---- */
@@ -226,6 +299,7 @@ void set_pte_at(struct mm_struct *mm, uint32_t va, pte_t *pte, uint32_t pfn,
         page->mapcount++;
         if (!was_present)
             mm->rss_pages++;
+        mm->zero_rss += pfn == k->zero_pfn;
     }
     pte_write(k, pte, ((uint64_t)pfn << PAGE_SHIFT) | _PAGE_PRESENT | _PAGE_USER |
                       (writable ? _PAGE_RW : 0) | nx_bit(k, exec));
@@ -233,6 +307,15 @@ void set_pte_at(struct mm_struct *mm, uint32_t va, pte_t *pte, uint32_t pfn,
         flush_tlb_page(mm, va);
     if (mm->notifier.set_pte)
         mm->notifier.set_pte(mm->notifier.ctx, mm, va, pfn, writable);
+}
+
+void ptep_mkold_clean(struct mm_struct *mm, uint32_t va, pte_t *pte)
+{
+    uint64_t v = pte_read(mm->k, pte);
+    if (!(v & (_PAGE_ACCESSED | _PAGE_DIRTY)))
+        return;
+    pte_write(mm->k, pte, v & ~(uint64_t)(_PAGE_ACCESSED | _PAGE_DIRTY));
+    flush_tlb_page(mm, va);
 }
 
 /* Drop one mapping of the frame behind a present PTE. */
@@ -251,12 +334,14 @@ static void zap_pte(struct mm_struct *mm, uint32_t va, pte_t *pte, int exec)
     struct page *page = pfn_to_page(&mm->k->pm, pfn);
     page->mapcount--;
     mm->rss_pages--;
+    mm->zero_rss -= pfn == mm->k->zero_pfn;
     put_page(&mm->k->pgdat, pfn);
 }
 
 void zap_page_range(struct mm_struct *mm, uint32_t start, uint32_t end, int exec)
 {
     uint32_t span = 1u << pmd_shift(mm->k);
+    update_hiwater_rss(mm);
     for (uint32_t va = start; va < end && va >= start; va += PAGE_SIZE) {
         pte_t *pte = pte_offset(mm, va);
         if (!pte) {                           /* skip the rest of this table */

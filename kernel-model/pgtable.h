@@ -94,6 +94,23 @@ uint32_t early_pgtable_alloc(struct kernel *k, struct bootmem_data *bd, enum pag
 int  pgd_alloc(struct mm_struct *mm);
 void pgd_free(struct mm_struct *mm);
 
+/* ---- the kernel's own mappings (pgtable.c) ---- */
+/* swapper's PTE for the kernel address va (the vmalloc area), allocating
+ * its page table (never freed, as Linux's kernel tables); with 2-level
+ * paging the new page-directory entry is copied into every mm's pgd
+ * (arch_sync_kernel_mappings), with PAE the kernel PMD is shared.
+ * NULL when out of memory. */
+pte_t *kernel_pte_alloc(struct kernel *k, uint32_t va);
+/* swapper's PDE slot (PAE: kernel-PMD entry) for the kernel address va. */
+pte_t *kernel_pmd_offset(struct kernel *k, uint32_t va);
+/* swapper's PTE for va, or NULL if its page table is absent. */
+pte_t *kernel_pte_offset(struct kernel *k, uint32_t va);
+/* PAGE_KERNEL: present, writable, global, accessed, dirty (NX with NX on). */
+void set_kernel_pte(struct kernel *k, pte_t *pte, uint32_t pfn);
+/* Clear a kernel PTE and drop its translation from the CPU's TLB (a global
+ * page: INVLPG, flush_tlb_kernel_range). */
+void clear_kernel_pte(struct kernel *k, uint32_t va, pte_t *pte);
+
 /* The PTE for va, or NULL if its page table is absent (or named by an
  * entry past RAM: then mm->bad_entries grew). */
 pte_t *pte_offset(struct mm_struct *mm, uint32_t va);
@@ -105,6 +122,10 @@ pte_t *pte_alloc(struct mm_struct *mm, uint32_t va);
  * VM_EXEC gets _PAGE_NX); account the mapping and tell the secondary MMU. */
 void set_pte_at(struct mm_struct *mm, uint32_t va, pte_t *pte, uint32_t pfn,
                 int writable, int exec);
+/* Clear the accessed and dirty bits of a present PTE and drop its TLB
+ * entry, so the next access sets them again (madvise_free_pte_range's
+ * pte_mkold(pte_mkclean())). */
+void ptep_mkold_clean(struct mm_struct *mm, uint32_t va, pte_t *pte);
 /* Unmap and release every page in [start, end) (zap_page_range). */
 void zap_page_range(struct mm_struct *mm, uint32_t start, uint32_t end, int exec);
 /* Move the PTEs of [old, old+len) to [new, new+len) (move_page_tables):

@@ -118,6 +118,7 @@ const char *page_purpose_name(enum page_purpose p)
         [PURPOSE_SLAB]         = "slab",
         [PURPOSE_BOOTMEM_MAP]  = "bootmem-map",
         [PURPOSE_PAGEBLOCK_FLAGS] = "pageblock-flags",
+        [PURPOSE_VMALLOC]      = "vmalloc",
     };
 
     if ((unsigned)p >= NR_PAGE_PURPOSES)

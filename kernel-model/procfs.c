@@ -6,7 +6,8 @@
  * procfs_meminfo.c (the machine); the text buffer: seq_file.c.
  * Contract: procfs.h.
  *
- * Writing: every file is 0444 and has no write operation.  Without
+ * Writing: every file is 0444 (vmallocinfo 0400: only root reads it) and
+ * has no write operation.  Without
  * privilege open for writing is EACCES (generic_permission); root passes
  * the permission check (CAP_DAC_OVERRIDE) and then the write fails as
  * Linux's does: EINVAL for a /proc/PID file (no ->write: FMODE_CAN_WRITE
@@ -29,32 +30,41 @@
 struct proc_entry {
     const char *name;
     proc_show_fn show;
+    unsigned mode;                      /* permission bits (proc_create's); 0: 0444 */
 };
 
-/* /proc/NAME: the machine's files.  (vmallocinfo: add here.) */
+/* /proc/NAME: the machine's files. */
 static const struct proc_entry proc_root_entries[] = {
-    { "buddyinfo", proc_buddyinfo_show },
-    { "meminfo",   proc_meminfo_show },
-    { "pagetypeinfo", proc_pagetypeinfo_show },
-    { "slabinfo",  proc_slabinfo_show },
-    { "zoneinfo",  proc_zoneinfo_show },
+    { "buddyinfo", proc_buddyinfo_show, 0444 },
+    { "meminfo",   proc_meminfo_show, 0444 },
+    { "pagetypeinfo", proc_pagetypeinfo_show, 0400 },
+    { "slabinfo",  proc_slabinfo_show, 0444 },
+    { "vmallocinfo", proc_vmallocinfo_show, 0400 },   /* proc_create_seq_private(0400) */
+    { "vmstat",    proc_vmstat_show, 0444 },
+    { "zoneinfo",  proc_zoneinfo_show, 0444 },
 };
 
 /* /proc/PID/NAME: the process's files. */
 static const struct proc_entry proc_pid_entries[] = {
-    { "cmdline", proc_pid_cmdline_show },
-    { "environ", proc_pid_environ_show },
-    { "maps",    proc_pid_maps_show },
-    { "smaps",   proc_pid_smaps_show },
-    { "smaps_rollup", proc_pid_smaps_rollup_show },
-    { "statm",   proc_pid_statm_show },
-    { "status",  proc_pid_status_show },
+    { "cmdline", proc_pid_cmdline_show, 0444 },
+    { "environ", proc_pid_environ_show, 0444 },
+    { "maps",    proc_pid_maps_show, 0444 },
+    { "smaps",   proc_pid_smaps_show, 0444 },
+    { "smaps_rollup", proc_pid_smaps_rollup_show, 0444 },
+    { "statm",   proc_pid_statm_show, 0444 },
+    { "status",  proc_pid_status_show, 0444 },
 };
 
 /* /proc/PID links and directories besides the files */
 static const char *const proc_pid_links[] = { "cwd", "exe" };
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* A row without a mode (a two-field row) is 0444, as most of /proc. */
+static unsigned entry_mode(const struct proc_entry *e)
+{
+    return e && e->mode ? e->mode : 0444;
+}
 
 static const struct proc_entry *entry_find(const struct proc_entry *tab, size_t n, const char *name)
 {
@@ -404,6 +414,54 @@ static const struct file_operations proc_dir_ops = {
     .getattr = proc_getattr, .release = proc_release,
 };
 
+/* ---- the exit snapshot (memsim proc) --------------------------------------- */
+
+/* Each file of tab as an EV_PROC_FILE: the task's (per_pid), or the
+ * machine's with pid and tid 0. */
+static void snapshot_table(struct task_struct *t, const struct proc_entry *tab, size_t n,
+                           int per_pid)
+{
+    for (size_t i = 0; i < n; i++) {
+        struct seq_file m = { .nofault = 1 };
+        if (!tab[i].show(&m, t) && !m.failed) {
+            struct event ev = { .type = EV_PROC_FILE };
+            if (per_pid)
+                task_event_ids(t, &ev);
+            ev.u.proc_file = (struct proc_file_event){
+                .name = tab[i].name, .data = (const uint8_t *)m.buf, .len = (uint32_t)m.count };
+            event_emit_unsequenced(t->k->events, &ev);
+        }
+        free(m.buf);
+    }
+}
+
+void procfs_exit_snapshot(struct task_struct *t)
+{
+    if (!t->k->events)
+        return;
+    snapshot_table(t, proc_root_entries, ARRAY_LEN(proc_root_entries), 0);
+    snapshot_table(t, proc_pid_entries, ARRAY_LEN(proc_pid_entries), 1);
+}
+
+/* ---- paths relative to a /proc directory -------------------------------- */
+
+const char *procfs_path_at(struct task_struct *t, uint32_t dirfd, const char *path,
+                           char *buf, size_t len)
+{
+    struct file *d = path[0] == '/' || dirfd == G_AT_FDCWD ? NULL : fdget(t->files, dirfd);
+    if (!d || d->f_op != &proc_dir_ops)
+        return path;
+    const struct proc_file *p = proc_private(d);
+    int n;
+    if (p->node.kind == PROC_ROOT)
+        n = snprintf(buf, len, "/proc/%s", path);
+    else if (p->node.kind == PROC_PID_DIR)
+        n = snprintf(buf, len, "/proc/%u/%s", p->pid, path);
+    else
+        n = snprintf(buf, len, "/proc/%u/fd/%s", p->pid, path);
+    return n >= 0 && (size_t)n < len ? buf : path;
+}
+
 /* ---- open and readlink -------------------------------------------------- */
 
 static int may_write(uint32_t flags)
@@ -436,7 +494,9 @@ static long proc_open_node(struct task_struct *t, const struct proc_node *node, 
         return -ENOTDIR;
     if (!dir && may_write(flags) && getuid() != 0)
         return -EACCES;                 /* 0444, no CAP_DAC_OVERRIDE */
-    struct inode *inode = new_inode(dir ? S_IFDIR | 0555 : S_IFREG | 0444);
+    if (!dir && (flags & G_O_ACCMODE) != 1 && !(entry_mode(node->entry) & 04) && getuid() != 0)
+        return -EACCES;                 /* 0400: the owner (root) reads */
+    struct inode *inode = new_inode(dir ? S_IFDIR | 0555 : S_IFREG | entry_mode(node->entry));
     struct proc_file *p = calloc(1, sizeof *p);
     long r = inode && p ? 0 : -ENOMEM;
     if (!r) {
@@ -541,7 +601,7 @@ static uint32_t node_mode(const struct proc_node *n, int nofollow)
         return S_IFLNK | 0700;          /* proc_fd_link's lrwx------ */
     if (n->kind == PROC_LINK || (nofollow && n->link))
         return S_IFLNK | 0777;
-    return n->kind == PROC_FILE ? S_IFREG | 0444 : S_IFDIR | 0555;
+    return n->kind == PROC_FILE ? S_IFREG | entry_mode(n->entry) : S_IFDIR | 0555;
 }
 
 long procfs_stat(struct task_struct *t, const char *path, int nofollow, struct stat *st,

@@ -30,6 +30,7 @@ struct seq_file {
     size_t count, size;
     size_t pad_until;
     int failed;
+    int nofault;        /* read user memory without faulting (the exit snapshot) */
 };
 
 /* Room for more bytes (and a NUL) at m->buf + m->count: 0, or -1 (failed). */
@@ -92,6 +93,13 @@ int  unusable_free_index(const struct zone *zone, unsigned order);
 int proc_pid_cmdline_show(struct seq_file *m, struct task_struct *t);
 int proc_pid_environ_show(struct seq_file *m, struct task_struct *t);
 
+/* The exiting task's /proc: every file of the two tables (/proc/NAME and
+ * /proc/PID/NAME) rendered as it is now, before the mm goes, each an
+ * EV_PROC_FILE (unsequenced).  User memory (cmdline, environ) is read
+ * from the pages that are present, never faulted in, so the snapshot
+ * changes no state and emits no other event. */
+void procfs_exit_snapshot(struct task_struct *t);
+
 /*
  * open(2) of a guest path that names /proc (absolute, "/proc" or under it,
  * after "." / ".." / "//" are folded): the new guest fd or -errno
@@ -104,6 +112,12 @@ int proc_pid_environ_show(struct seq_file *m, struct task_struct *t);
  */
 long procfs_open(struct task_struct *t, const char *path, uint32_t flags,
                  char *fd_alias, size_t alias_len);
+/* The path to resolve for `path` relative to dirfd: when path is relative
+ * and dirfd is a /proc directory the guest opened, "/proc[/PID[/fd]]/path"
+ * in buf (openat(dirfd of /proc/self, "maps") is /proc/PID/maps, as Linux's
+ * lookup from that dentry); otherwise path itself. */
+const char *procfs_path_at(struct task_struct *t, uint32_t dirfd, const char *path,
+                           char *buf, size_t len);
 /* stat of a /proc path by name (nofollow: lstat, a link's own): 0 and *st
  * filled, -errno, 1 when not /proc, or 2 when it names a file of the root
  * (exe, cwd followed): its path is in alias, for the caller to stat. */

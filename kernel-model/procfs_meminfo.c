@@ -6,7 +6,7 @@
  * The kernel modelled is an i386 one with CONFIG_HIGHMEM and without swap,
  * zswap, memory-failure, transparent or hugetlb huge pages and CMA, so
  * those lines are absent, as on such a kernel; what the model has no
- * notion of yet (slab, vmalloc, per-cpu, buffers, writeback) is 0.  There
+ * notion of yet (slab, per-cpu, buffers, writeback) is 0.  There
  * is no page cache: a file page is the model's private copy of the file's
  * bytes, the page Linux would have in its cache, so Cached and Mapped
  * count those.  There is no LRU aging either: every page stays where 6.1
@@ -20,37 +20,6 @@
 #include "kernel-model/procfs.h"
 
 #define PAGES_KB(p) ((unsigned long long)(p) << (PAGE_SHIFT - 10))
-
-/* i386's vmalloc area (arch/x86/include/asm/pgtable_32_areas.h):
- * VMALLOC_START 8 MiB past high_memory (the end of low memory's direct
- * map), VMALLOC_END two pages below PKMAP_BASE.  The fixmap's size is the
- * config's; this is a 2-level kernel's PKMAP_BASE with LAST_PKMAP 1024. */
-#define VMALLOC_OFFSET_ (8u << 20)
-#define PKMAP_BASE_     0xff800000u
-#define VMALLOC_END_    (PKMAP_BASE_ - 2 * PAGE_SIZE)
-
-/* Frames by what holds them, from the mem_map. */
-struct frame_counts {
-    uint64_t anon, file, pagetable, kstack;
-};
-
-static void count_frames(const struct physmem *pm, struct frame_counts *c)
-{
-    memset(c, 0, sizeof *c);
-    for (uint32_t pfn = 0; pfn < pm->nr_pages; pfn++) {
-        const struct page *p = &pm->mem_map[pfn];
-        if (p->flags & PG_buddy)
-            continue;
-        if (p->mapcount > 0 && (p->flags & PG_anon))
-            c->anon++;
-        else if (p->mapcount > 0 && (p->flags & PG_file))
-            c->file++;
-        else if (p->purpose == PURPOSE_PAGETABLE)
-            c->pagetable++;
-        else if (p->purpose == PURPOSE_KSTACK)
-            c->kstack += p->flags & PG_head ? 1u << p->order : 1;
-    }
-}
 
 static void show_val_kb(struct seq_file *m, const char *name, uint64_t pages)
 {
@@ -69,14 +38,13 @@ int proc_meminfo_show(struct seq_file *m, struct task_struct *t)
         reserve += pgdat->node_zones[z].watermark[WMARK_HIGH];
     }
     struct frame_counts fc;
-    count_frames(&t->k->pm, &fc);
+    vmstat_frame_counts(t->k, &fc);
     struct mm_counts mc = { 0 };
     if (t->mm)
         proc_mm_counts(t->mm, &mc);
     uint64_t lowmem = (uint64_t)(t->k->pm.nr_pages < ZONE_NORMAL_END_PFN ? t->k->pm.nr_pages
                                                                        : ZONE_NORMAL_END_PFN)
                       << PAGE_SHIFT;
-    uint32_t vmalloc_start = PAGE_OFFSET + (uint32_t)lowmem + VMALLOC_OFFSET_;
 
     show_val_kb(m, "MemTotal:", total);
     show_val_kb(m, "MemFree:", free);
@@ -114,9 +82,10 @@ int proc_meminfo_show(struct seq_file *m, struct task_struct *t)
     show_val_kb(m, "WritebackTmp:", 0);
     show_val_kb(m, "CommitLimit:", total / 2);          /* overcommit_ratio 50, no swap */
     show_val_kb(m, "Committed_AS:", mc.committed);
+    /* the vmalloc area (vmalloc.h) and vmalloc_nr_pages() */
     seq_printf(m, "%-16s%8lu kB\n", "VmallocTotal:",
-               (unsigned long)((VMALLOC_END_ - vmalloc_start) >> 10));
-    show_val_kb(m, "VmallocUsed:", 0);
+               (unsigned long)((t->k->vmap.end - t->k->vmap.start) >> 10));
+    show_val_kb(m, "VmallocUsed:", t->k->vmap.nr_pages);
     show_val_kb(m, "VmallocChunk:", 0);
     show_val_kb(m, "Percpu:", 0);
     /* arch_report_meminfo: low memory is direct-mapped with large pages

@@ -10,7 +10,9 @@
  * page is PG_anon, a file page otherwise; the shared zero page is not
  * counted (Linux's is a special PTE, outside rss).  The model has no
  * shared memory (RssShmem 0), swap (VmSwap 0) or pinning (VmPin 0).
- * VmPeak is the current size: the model does not keep hiwater_vm.
+ * VmPeak and VmHWM are the mm's high-water marks (hiwater_vm, taken when a
+ * VMA is removed; hiwater_rss, when pages are zapped) or the current
+ * values when higher, as task_mem prints them.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -64,7 +66,13 @@ void proc_mm_counts(struct mm_struct *mm, struct mm_counts *c)
 /* ---- maps --------------------------------------------------------------- */
 
 /* show_map_vma's names: the file, [heap] (the VMA meets [start_brk, brk]),
- * [stack] (it holds start_stack), else the model's own name, if any. */
+ * [stack] (it holds start_stack), else the model's own name, if any.
+ * 6.1's test is inclusive (vm_start <= brk && vm_end >= start_brk), so a
+ * static binary's bss VMA, which ends at start_brk when the break is not
+ * randomized (the model's layout), is [heap] too: two [heap] lines, as
+ * 6.1 prints them.  Kernels from 6.6 (vma_is_initial_heap: < and >) name
+ * only the brk VMA; the VMAs themselves are the same (a native run on a
+ * newer kernel, setarch -R, shows the bss and the heap apart). */
 static const char *vma_name(const struct mm_struct *mm, const struct vm_area_struct *vma)
 {
     if (vma->vm_start <= mm->brk && vma->vm_end >= mm->start_brk)
@@ -177,10 +185,11 @@ static void task_mem(struct seq_file *m, struct task_struct *t)
     struct mm_counts c;
     proc_mm_counts(mm, &c);
     uint64_t rss = c.anon + c.file;
-    uint64_t hiwater = t->hiwater_rss > rss ? t->hiwater_rss : rss;
+    uint64_t hiwater = get_mm_hiwater_rss(mm) > rss ? get_mm_hiwater_rss(mm) : rss;
+    uint64_t peak = mm->hiwater_vm > c.total_vm ? mm->hiwater_vm : c.total_vm;
     uint64_t text = text_bytes(mm), exec = c.exec_vm << PAGE_SHIFT;
     text = text < exec ? text : exec;
-    SHOW_KB("VmPeak:", c.total_vm);
+    SHOW_KB("VmPeak:", peak);
     SHOW_KB("VmSize:", c.total_vm);
     SHOW_KB("VmLck:", c.locked_vm);
     SHOW_KB("VmPin:", 0);
@@ -258,6 +267,23 @@ int proc_pid_status_show(struct seq_file *m, struct task_struct *t)
 
 /* ---- cmdline and environ (fs/proc/base.c) -------------------------------- */
 
+/* The present pages' bytes of [start, end), up to the first absent one:
+ * nothing faults, nothing is emitted (the exit snapshot). */
+static uint32_t read_present(struct mm_struct *mm, uint8_t *dst, uint32_t start, uint32_t len)
+{
+    uint32_t done = 0;
+    while (done < len) {
+        uint32_t va = start + done, pfn = follow_pte(mm, va);
+        if (pfn == PFN_NONE || pfn >= mm->k->pm.nr_pages)
+            break;
+        uint32_t n = PAGE_SIZE - (va & (PAGE_SIZE - 1));
+        n = n < len - done ? n : len - done;
+        memcpy(dst + done, (uint8_t *)pfn_to_host(&mm->k->pm, pfn) + (va & (PAGE_SIZE - 1)), n);
+        done += n;
+    }
+    return done;
+}
+
 /* The mm's bytes [start, end), as access_remote_vm reads them. */
 static int show_user_range(struct seq_file *m, struct task_struct *t, uint32_t start, uint32_t end)
 {
@@ -266,7 +292,9 @@ static int show_user_range(struct seq_file *m, struct task_struct *t, uint32_t s
     uint32_t len = end - start;
     if (seq_reserve(m, len) < 0)
         return -ENOMEM;
-    if (copy_from_user(t->mm, m->buf + m->count, start, len))
+    if (m->nofault)
+        len = read_present(t->mm, (uint8_t *)m->buf + m->count, start, len);
+    else if (copy_from_user(t->mm, m->buf + m->count, start, len))
         return 0;                       /* unreadable: an empty file */
     m->count += len;
     return 0;

@@ -20,7 +20,7 @@
 
 struct mem_size_stats {
     uint64_t resident, shared_clean, shared_dirty, private_clean, private_dirty;
-    uint64_t referenced, anonymous;
+    uint64_t referenced, anonymous, lazyfree;
     uint64_t pss, pss_anon, pss_file, pss_dirty, pss_locked;
 };
 
@@ -33,6 +33,8 @@ static void smaps_account(struct mem_size_stats *mss, const struct page *page, i
     mss->resident += size;
     if (page->flags & PG_anon)
         mss->anonymous += size;
+    if ((page->flags & (PG_anon | PG_lazyfree)) == (PG_anon | PG_lazyfree))
+        mss->lazyfree += size;          /* PageAnon && !PageSwapBacked */
     if (young)
         mss->referenced += size;
     if (mapcount >= 2) {
@@ -83,7 +85,7 @@ static void show_smap_stats(struct seq_file *m, const struct mem_size_stats *mss
     KB("Private_Dirty:", mss->private_dirty);
     KB("Referenced:", mss->referenced);
     KB("Anonymous:", mss->anonymous);
-    KB("LazyFree:", 0);
+    KB("LazyFree:", mss->lazyfree);
     KB("AnonHugePages:", 0);
     KB("ShmemPmdMapped:", 0);
     KB("FilePmdMapped:", 0);

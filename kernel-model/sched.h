@@ -29,8 +29,9 @@
 #define MAX_FDS   NR_OPEN_MAX       /* the table; RLIMIT_NOFILE bounds its use */
 #define GDT_ENTRY_TLS_MIN 6u        /* set_thread_area's GDT entries 6-8 */
 #define GDT_ENTRY_TLS_ENTRIES 3u
-#define LDT_ENTRIES 8192u           /* modify_ldt's table: all of them ... */
-#define LDT_ORDER   4u              /* ... in 16 pages from buddy */
+#define LDT_ENTRIES 8192u           /* modify_ldt's table: all of them, 64 KiB,
+                                       in the vmalloc area (sys_segment.c) */
+#define LDT_SIZE    (LDT_ENTRIES * 8u)
 
 enum task_state {
     TASK_RUNNING,
@@ -74,7 +75,6 @@ struct task_struct {
     char report[256];               /* the one line for stderr, "" for a clean exit */
 
     struct mm_struct *mm;           /* NULL until exec */
-    uint64_t hiwater_rss;           /* pages: rss only falls in system calls (Linux: mm) */
     struct files_struct *files;     /* the descriptor table (vfs.h), refcounted */
 
     /* file-system state (Linux: fs_struct) */
@@ -92,7 +92,8 @@ struct task_struct {
     /* descriptors: the TLS entries are per task (thread.tls_array), loaded
      * into the CPU's GDT by the arch ops; the LDT is per mm in Linux */
     uint8_t tls_array[GDT_ENTRY_TLS_ENTRIES][8];
-    uint32_t ldt_pfn;               /* the LDT (order 4), or PFN_NONE */
+    uint32_t ldt;                   /* the LDT's kernel address (vmalloc), 0: none */
+    uint32_t ldt_obj;               /* its struct ldt_struct (kmalloc) */
 
     /* per-task registrations */
     uint32_t clear_child_tid;
@@ -151,7 +152,10 @@ const char *signal_name(int sig);
 /* What the engine calls besides syscall_dispatch. */
 /* Fire the timers whose time has come (cycles >= t->k->clock.timer_cycle). */
 void time_expire_timers(struct task_struct *t);
-const uint8_t *ldt_table(const struct task_struct *t);      /* NULL: no LDT yet */
+/* Copy the first len bytes of t's LDT to buf: the bytes copied (0: no
+ * LDT yet).  The table is in the vmalloc area, not contiguous on the host. */
+uint32_t ldt_read(const struct task_struct *t, void *buf, uint32_t len);
+void ldt_free(struct task_struct *t);                      /* task_free */
 /* fd_table.c: the guest's descriptors.  fd_stdio_reserve() runs before
  * memsim opens anything: it opens /dev/null on whichever of host fds 0-2
  * are closed (so none of memsim's files lands there) and returns the mask

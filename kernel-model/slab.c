@@ -166,7 +166,9 @@ static struct slab *new_slab(struct slab_caches *sc, struct kmem_cache *s)
     if (!slab || !(slab->free = malloc(s->objects * sizeof *slab->free)) ||
         !(slab->used = calloc(s->objects, 1)))
         goto fail;
-    slab->pfn = alloc_pages(sc->pgdat, GFP_KERNEL, s->order, PURPOSE_SLAB);
+    /* SLAB_CACHE_DMA: allocflags GFP_DMA, the slab from ZONE_DMA */
+    slab->pfn = alloc_pages(sc->pgdat, GFP_KERNEL | (s->flags & SLAB_CACHE_DMA ? __GFP_DMA : 0),
+                            s->order, PURPOSE_SLAB);
     if (slab->pfn == PFN_NONE)
         goto fail;
     slab->cache = s;
@@ -281,12 +283,13 @@ struct kmem_cache *kmem_cache_find(struct slab_caches *sc, const char *name)
 
 /* ---- kmalloc ----------------------------------------------------------- */
 
-static const struct { const char *name; uint32_t size; } kmalloc_info[] = {
-    { "kmalloc-8", 8 },     { "kmalloc-16", 16 },   { "kmalloc-32", 32 },
-    { "kmalloc-64", 64 },   { "kmalloc-96", 96 },   { "kmalloc-128", 128 },
-    { "kmalloc-192", 192 }, { "kmalloc-256", 256 }, { "kmalloc-512", 512 },
-    { "kmalloc-1k", 1024 }, { "kmalloc-2k", 2048 }, { "kmalloc-4k", 4096 },
-    { "kmalloc-8k", 8192 },
+/* kmalloc_info: the KMALLOC_NORMAL and KMALLOC_DMA names of each size. */
+static const struct { const char *name, *dma_name; uint32_t size; } kmalloc_info[] = {
+#define K(n, sz) { "kmalloc-" n, "dma-kmalloc-" n, sz }
+    K("8", 8), K("16", 16), K("32", 32), K("64", 64), K("96", 96), K("128", 128),
+    K("192", 192), K("256", 256), K("512", 512), K("1k", 1024), K("2k", 2048),
+    K("4k", 4096), K("8k", 8192),
+#undef K
 };
 #define NR_KMALLOC (sizeof kmalloc_info / sizeof kmalloc_info[0])
 
@@ -301,6 +304,16 @@ struct kmem_cache *kmalloc_slab(struct slab_caches *sc, size_t size)
 uint32_t kmalloc(struct slab_caches *sc, size_t size)
 {
     return size ? kmem_cache_alloc(sc, kmalloc_slab(sc, size)) : 0;
+}
+
+/* kmalloc with GFP flags: __GFP_DMA takes the size's dma-kmalloc cache
+ * (kmalloc_type's KMALLOC_DMA), whose slabs come from ZONE_DMA. */
+uint32_t kmalloc_gfp(struct slab_caches *sc, size_t size, gfp_t gfp)
+{
+    for (size_t i = 0; size && i < NR_KMALLOC && sc->kmalloc[i]; i++)
+        if (size <= sc->kmalloc[i]->object_size)
+            return kmem_cache_alloc(sc, gfp & __GFP_DMA ? sc->kmalloc_dma[i] : sc->kmalloc[i]);
+    return 0;
 }
 
 void kfree(struct slab_caches *sc, uint32_t addr)
@@ -331,6 +344,7 @@ static const struct object_cache {
     C(mm_cachep, "mm_struct", 576, 64, SLAB_HWCACHE_ALIGN),
     C(vm_area_cachep, "vm_area_struct", 72, 0, 0),
     C(anon_vma_cachep, "anon_vma", 52, 0, SLAB_TYPESAFE_BY_RCU | SLAB_CTOR),
+    C(anon_vma_chain_cachep, "anon_vma_chain", 32, 0, 0),
     C(dentry_cache, "dentry", 128, 0, 0),
     C(inode_cachep, "inode_cache", 352, 0, SLAB_CTOR),
     C(filp_cachep, "filp", 160, 0, SLAB_HWCACHE_ALIGN),
@@ -344,6 +358,12 @@ int slab_init(struct slab_caches *sc, struct pglist_data *pgdat)
     for (size_t i = 0; i < NR_KMALLOC; i++)
         if (!(sc->kmalloc[i] = kmem_cache_create(sc, kmalloc_info[i].name,
                                                  kmalloc_info[i].size, 0, 0)))
+            return -1;
+    /* create_kmalloc_caches' KMALLOC_DMA pass (CONFIG_ZONE_DMA): after the
+     * normal ones, SLAB_CACHE_DMA */
+    for (size_t i = 0; i < NR_KMALLOC; i++)
+        if (!(sc->kmalloc_dma[i] = kmem_cache_create(sc, kmalloc_info[i].dma_name,
+                                                     kmalloc_info[i].size, 0, SLAB_CACHE_DMA)))
             return -1;
     for (size_t i = 0; i < sizeof object_caches / sizeof object_caches[0]; i++) {
         const struct object_cache *c = &object_caches[i];

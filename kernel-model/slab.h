@@ -46,6 +46,7 @@
 #include "kernel-model/page_alloc.h"
 
 #define SLAB_HWCACHE_ALIGN      0x00002000u   /* Linux 6.1 values */
+#define SLAB_CACHE_DMA          0x00004000u   /* slabs from ZONE_DMA (GFP_DMA) */
 #define SLAB_TYPESAFE_BY_RCU    0x00080000u
 #define SLAB_CTOR               0x80000000u   /* model: the cache has a constructor */
 #define SLUB_MAX_ORDER          3             /* PAGE_ALLOC_COSTLY_ORDER */
@@ -84,10 +85,12 @@ struct slab_caches {
     struct pglist_data *pgdat;   /* where slabs come from and events go */
     struct kmem_cache *caches;   /* newest first, as Linux's slab_caches list */
     struct kmem_cache *kmalloc[14];  /* kmalloc-8 ... kmalloc-8k, NULL-terminated */
+    struct kmem_cache *kmalloc_dma[14];  /* dma-kmalloc-8 ... dma-kmalloc-8k */
     /* The model's object caches (Linux's *_cachep), made by slab_init. */
     struct kmem_cache *vm_area_cachep, *mm_cachep, *task_struct_cachep,
                       *files_cachep, *filp_cachep, *signal_cachep,
-                      *sighand_cachep, *anon_vma_cachep, *dentry_cache,
+                      *sighand_cachep, *anon_vma_cachep, *anon_vma_chain_cachep,
+                      *dentry_cache,
                       *inode_cachep, *cred_jar, *fs_cachep;
 };
 
@@ -110,6 +113,8 @@ unsigned kmem_cache_shrink(struct slab_caches *sc, struct kmem_cache *s);
  * those to the page allocator). */
 struct kmem_cache *kmalloc_slab(struct slab_caches *sc, size_t size);
 uint32_t kmalloc(struct slab_caches *sc, size_t size);
+/* kmalloc(size, gfp): with __GFP_DMA from the dma-kmalloc cache of that size. */
+uint32_t kmalloc_gfp(struct slab_caches *sc, size_t size, gfp_t gfp);
 void     kfree(struct slab_caches *sc, uint32_t addr);
 /* The cache name by its name, or NULL. */
 struct kmem_cache *kmem_cache_find(struct slab_caches *sc, const char *name);

@@ -286,6 +286,8 @@ static long model_stat(struct task_struct *t, uint32_t dirfd, const char *path, 
             return f->f_op->getattr(f, st);
         return 1;
     }
+    char at[PATH_MAX_G];
+    path = procfs_path_at(t, dirfd, path, at, sizeof at);
     return procfs_stat(t, path, (flags & G_AT_SYMLINK_NOFOLLOW) != 0, st, alias, alias_len);
 }
 
@@ -377,7 +379,9 @@ static long do_readlink(struct task_struct *t, uint32_t dirfd, uint32_t upath, u
     if ((int32_t)size <= 0)
         return -EINVAL;
     int is_proc;
-    ssize_t n = procfs_readlink(t, path, target, sizeof target, &is_proc);
+    char at[PATH_MAX_G];
+    ssize_t n = procfs_readlink(t, procfs_path_at(t, dirfd, path, at, sizeof at), target,
+                                sizeof target, &is_proc);
     if (n < 0)
         return n;
     if (!is_proc) {

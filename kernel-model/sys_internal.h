@@ -234,7 +234,7 @@ SYSCALL_ENTRY(getitimer);
 SYSCALL_ENTRY(getrusage);
 SYSCALL_ENTRY(times);
 uint64_t time_ns(const struct task_struct *t);          /* model time since boot */
-uint64_t time_maxrss_pages(struct task_struct *t);      /* updates the high-water mark */
+uint64_t time_maxrss_pages(struct task_struct *t);      /* get_mm_hiwater_rss */
 /* Sleep until the model clock reaches until (timers run meanwhile). */
 long time_sleep_until(struct task_struct *t, uint64_t until);
 

@@ -9,6 +9,7 @@
  * affects a segment register only when it is next loaded, as on hardware.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include "kernel-model/sys_internal.h"
 
@@ -87,31 +88,50 @@ SYSCALL_DEFINE1(get_thread_area, uint32_t, u_info)
     return copy_to_user(t->mm, u_info, u, sizeof u) ? -EFAULT : 0;
 }
 
-/* The process's LDT: 64 KiB from buddy, mapped read-only into Unicorn at its
- * direct-map address, LDTR pointing at it.  Allocated on first use. */
+/*
+ * The process's LDT (alloc_ldt_struct): a struct ldt_struct from kmalloc
+ * (entries, nr_entries, slot: 12 bytes on i386) and the entries.  The
+ * model's LDT always has all LDT_ENTRIES (Linux's grows to the highest
+ * entry written); a table above a page 6.1 allocates with
+ * __vmalloc(GFP_KERNEL_ACCOUNT | __GFP_ZERO), so this one is in the vmalloc
+ * area, mapped read-only for the CPU at its vmalloc address, LDTR pointing
+ * at it.  Allocated on first use, freed with the task (free_ldt_struct).
+ */
+#define LDT_STRUCT_SIZE 12u
+
 static int ldt_alloc(struct task_struct *t)
 {
-    if (t->ldt_pfn != PFN_NONE)
+    if (t->ldt)
         return 0;
-    uint32_t pfn = alloc_pages(&t->k->pgdat, GFP_KERNEL | __GFP_ZERO, LDT_ORDER, PURPOSE_KERNEL);
-    if (pfn == PFN_NONE)
+    t->ldt_obj = kmalloc(&t->k->slab, LDT_STRUCT_SIZE);
+    t->ldt = t->ldt_obj ? vmalloc_gfp(t->k, LDT_SIZE, GFP_KERNEL | __GFP_ZERO, "alloc_ldt_struct")
+                        : 0;
+    if (!t->ldt) {
+        kfree(&t->k->slab, t->ldt_obj);
+        t->ldt_obj = 0;
         return -ENOMEM;
-    t->ldt_pfn = pfn;
+    }
     if (t->k->arch.load_ldt && t->k->arch.load_ldt(t->k->arch.ctx, t)) {
-        t->ldt_pfn = PFN_NONE;      /* the CPU may map part of it: never reused */
+        t->ldt_obj = t->ldt = 0;     /* the CPU may map part of it: never reused */
         return -ENOMEM;
     }
     return 0;
 }
 
-static uint8_t *ldt_base(struct task_struct *t)
+void ldt_free(struct task_struct *t)
 {
-    return pfn_to_host(&t->k->pm, t->ldt_pfn);
+    vfree(t->k, t->ldt);
+    kfree(&t->k->slab, t->ldt_obj);
+    t->ldt = t->ldt_obj = 0;
 }
 
-const uint8_t *ldt_table(const struct task_struct *t)
+uint32_t ldt_read(const struct task_struct *t, void *buf, uint32_t len)
 {
-    return t->ldt_pfn == PFN_NONE ? NULL : pfn_to_host(&t->k->pm, t->ldt_pfn);
+    if (!t->ldt)
+        return 0;
+    len = len < LDT_SIZE ? len : LDT_SIZE;
+    vmalloc_read(t->k, t->ldt, buf, len);
+    return len;
 }
 
 static long write_ldt(struct task_struct *t, uint32_t uptr, uint32_t bytecount, int oldmode)
@@ -133,7 +153,7 @@ static long write_ldt(struct task_struct *t, uint32_t uptr, uint32_t bytecount, 
         u[3] &= ~0x40u;                     /* the old ABI has no useable bit */
     if (!(u[1] == 0 && u[2] == 0 && (oldmode || desc_is_empty(u))))
         fill_desc(d, u);
-    memcpy(ldt_base(t) + 8 * u[0], d, 8);
+    vmalloc_write(t->k, t->ldt + 8 * u[0], d, 8);
     return 0;
 }
 
@@ -142,13 +162,14 @@ static long write_ldt(struct task_struct *t, uint32_t uptr, uint32_t bytecount, 
 SYSCALL_DEFINE3(modify_ldt, uint32_t, func, uint32_t, ptr, uint32_t, bytecount)
 {
     switch (func) {
-    case 0: {
-        uint32_t n = t->ldt_pfn == PFN_NONE ? 0 : LDT_ENTRIES * 8;
-        if (n > bytecount)
-            n = bytecount;
-        if (n && copy_to_user(t->mm, ptr, ldt_table(t), n))
-            return -EFAULT;
-        return n;
+    case 0: {                               /* read_ldt */
+        uint32_t n = t->ldt ? (bytecount < LDT_SIZE ? bytecount : LDT_SIZE) : 0;
+        uint8_t *buf = n ? malloc(n) : NULL;
+        if (n && !buf)
+            return -ENOMEM;
+        long r = n && copy_to_user(t->mm, ptr, buf, ldt_read(t, buf, n)) ? -EFAULT : (long)n;
+        free(buf);
+        return r;
     }
     case 2: {
         uint8_t zero[40] = { 0 };

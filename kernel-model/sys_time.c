@@ -409,11 +409,11 @@ SYSCALL_DEFINE0(sched_yield) { return 0; }
 
 /* ---- resource usage ---- */
 
+/* ru_maxrss: the mm's high-water mark (one mm per task: no signal->maxrss
+ * of earlier ones). */
 uint64_t time_maxrss_pages(struct task_struct *t)
 {
-    if (t->mm && t->mm->rss_pages > t->hiwater_rss)
-        t->hiwater_rss = t->mm->rss_pages;
-    return t->hiwater_rss;
+    return t->mm ? get_mm_hiwater_rss(t->mm) : 0;
 }
 
 /* User and system time in cycles: system is the kernel model's work

@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <string.h>
+#include "kernel-model/mm_check.h"
 #include "kernel-model/sys_internal.h"
 
 /* Count a -ENOSYS answer: by number, named from the table where it has a
@@ -50,7 +51,6 @@ long syscall_dispatch(struct task_struct *t)
     struct pt_regs *regs = task_pt_regs(t);
     uint32_t nr = syscall_get_nr(regs), a[6];
     syscall_get_arguments(regs, a);     /* for the trace and a replayed external call */
-    time_maxrss_pages(t);               /* rss falls only in here: the peak is before */
     const struct syscall_entry *e = syscall_entry(nr);
     const char *name = (e && e->name) ? e->name : "unknown";
     uint64_t outer;                     /* the cause to restore at the exit */
@@ -66,6 +66,9 @@ long syscall_dispatch(struct task_struct *t)
     if (ret == -ENOSYS)
         count_enosys(&t->k->enosys, nr, e ? e->name : NULL);
     event_syscall_exit(t->k->events, t->tgid, t->pid, nr, name, a, (int32_t)ret, enter, outer);
+#ifdef MEMSIM_DEBUG_CHECK
+    kernel_check_after_syscall(t, name);  /* the debug build: every invariant, every call */
+#endif
     regs->ax = (uint32_t)ret;
     if (signal_deliverable(&t->sig))    /* the return to user mode */
         signal_deliver_pending(t);

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "kernel-model/procfs.h"
 #include "kernel-model/sys_internal.h"
 
 void task_set_comm(struct task_struct *t, const char *path)
@@ -61,7 +62,6 @@ struct task_struct *task_alloc(struct kernel *k, uint32_t pid, const char *path)
     t->pid = t->tgid = pid;
     t->ppid = 1;                            /* init: nobody waits for the guest */
     t->state = TASK_RUNNING;
-    t->ldt_pfn = PFN_NONE;
     t->root_fd = -1;
     t->dumpable = 1;
     t->timer_slack_ns = 50000;              /* init_task's timer slack */
@@ -78,8 +78,7 @@ void task_free(struct task_struct *t)
     if (t->root_fd >= 0)
         close(t->root_fd);
     mm_release(t->mm);
-    if (t->ldt_pfn != PFN_NONE)
-        free_pages(&t->k->pgdat, t->ldt_pfn, LDT_ORDER);
+    ldt_free(t);
     task_kobj_free(t);
     free(t->exe_guest_path);
     free(t);
@@ -110,6 +109,7 @@ void wake_up_new_task(struct task_struct *t)
 static void task_mark_dead(struct task_struct *t)
 {
     t->state = TASK_DEAD;
+    procfs_exit_snapshot(t);            /* its /proc as it was, mm and all */
     emit_process(t, EV_PROCESS_EXIT);
     if (t->k->arch.task_dead)
         t->k->arch.task_dead(t->k->arch.ctx, t);

@@ -129,6 +129,7 @@ struct vm_area_struct *vma_insert(struct mm_struct *mm, const struct vm_area_str
         return NULL;
     *vma = *tmpl;
     vma->kaddr = vm_area_alloc(mm);
+    anon_vma_clone(mm, vma);            /* copy_vma: the copy joins tmpl's anon_vma */
     if (vma->vm_file)
         vma->vm_file->refs++;
     vma_link(mm, vma_slot(mm, vma->vm_start), vma);
@@ -149,6 +150,7 @@ int vma_split_at(struct mm_struct *mm, uint32_t addr)
         return -1;
     *hi = *lo;
     hi->kaddr = vm_area_alloc(mm);
+    anon_vma_clone(mm, hi);             /* __split_vma: the new part's chain */
     uint32_t delta = addr - lo->vm_start;
     lo->vm_end = addr;
     hi->vm_start = addr;
@@ -164,15 +166,28 @@ int vma_split_at(struct mm_struct *mm, uint32_t addr)
 
 static void vma_free(struct mm_struct *mm, struct vm_area_struct *vma)
 {
+    unlink_anon_vmas(mm, vma);
     kmem_cache_free(&mm->k->slab, mm->k->slab.vm_area_cachep, vma->kaddr);
     vm_file_put(vma->vm_file);
     free(vma);
+}
+
+/* update_hiwater_vm: total_vm is about to fall (do_vmi_align_munmap). */
+static void update_hiwater_vm(struct mm_struct *mm)
+{
+    uint64_t total = 0;
+    for (size_t i = 0; i < mm->map_count; i++)
+        total += (mm->vma_index.slot[i]->vm_end - mm->vma_index.slot[i]->vm_start) >> PAGE_SHIFT;
+    if (mm->hiwater_vm < total)
+        mm->hiwater_vm = total;
 }
 
 void vma_remove_range(struct mm_struct *mm, uint32_t start, uint32_t end)
 {
     struct vm_area_struct **s = mm->vma_index.slot;
     size_t i = vma_slot(mm, start), j = i;
+    if (i < mm->map_count && s[i]->vm_end <= end)
+        update_hiwater_vm(mm);
     while (j < mm->map_count && s[j]->vm_end <= end)
         vma_free(mm, s[j++]);
     if (j == i)
@@ -210,27 +225,6 @@ static int vma_mergeable(const struct vm_area_struct *a, const struct vm_area_st
     return !a->vm_file || a->vm_file_bytes >= a_len;
 }
 
-/* anon_vma_compatible: flags may differ in rights only. */
-static int anon_vma_compatible(const struct vm_area_struct *a, const struct vm_area_struct *b)
-{
-    return a->vm_end == b->vm_start && a->vm_file == b->vm_file &&
-           !((a->vm_flags ^ b->vm_flags) & ~(VM_READ | VM_WRITE | VM_EXEC)) &&
-           b->vm_pgoff == a->vm_pgoff + ((b->vm_start - a->vm_start) >> PAGE_SHIFT);
-}
-
-void anon_vma_prepare(struct mm_struct *mm, struct vm_area_struct *vma)
-{
-    if (vma->anon_vma)
-        return;
-    const struct vm_area_struct *next = vma_next(mm, vma), *prev = vma_prev(mm, vma);
-    if (next && next->anon_vma && anon_vma_compatible(vma, next))
-        vma->anon_vma = next->anon_vma;
-    else if (prev && prev->anon_vma && anon_vma_compatible(prev, vma))
-        vma->anon_vma = prev->anon_vma;
-    else
-        vma->anon_vma = ++mm->anon_vma_seq;
-}
-
 /* The lower of two merged VMAs keeps its object (it keeps its start, as
  * vma_merge expanding prev); the upper one is freed. */
 void vma_merge_adjacent(struct mm_struct *mm)
@@ -242,8 +236,10 @@ void vma_merge_adjacent(struct mm_struct *mm)
             struct vm_area_struct *a = s[out - 1];
             if (a->vm_file)
                 a->vm_file_bytes += s[i]->vm_file_bytes;
-            if (!a->anon_vma)
+            if (!a->anon_vma && s[i]->anon_vma) {
                 a->anon_vma = s[i]->anon_vma;
+                anon_vma_clone(mm, a);
+            }
             a->vm_end = s[i]->vm_end;
             vma_free(mm, s[i]);
             continue;

@@ -25,9 +25,17 @@ void vma_remove_range(struct mm_struct *mm, uint32_t start, uint32_t end);
 /* Merge neighbours that are adjacent and identical in flags and backing,
  * with contiguous vm_pgoff and compatible anon_vmas (vma_merge's rules). */
 void vma_merge_adjacent(struct mm_struct *mm);
-/* anon_vma_prepare: give vma an anon_vma identity before its first private
- * page, a compatible neighbour's when it has one (find_mergeable_anon_vma). */
-void anon_vma_prepare(struct mm_struct *mm, struct vm_area_struct *vma);
+/* ---- rmap.c: anon_vma objects ---- */
+/* anon_vma_prepare: give vma an anon_vma before its first private page, a
+ * compatible neighbour's when it has one (find_mergeable_anon_vma), and
+ * the anon_vma_chain linking them; 0, or -1 when out of memory. */
+int  anon_vma_prepare(struct mm_struct *mm, struct vm_area_struct *vma);
+/* anon_vma_clone: vma, a copy or part of another, holds that one's
+ * anon_vma (if any): its own chain and a reference. */
+void anon_vma_clone(struct mm_struct *mm, struct vm_area_struct *vma);
+/* unlink_anon_vmas: vma goes; its chain is freed, and the anon_vma with
+ * its last reference. */
+void unlink_anon_vmas(struct mm_struct *mm, struct vm_area_struct *vma);
 /* Free every VMA and the index (mm teardown; pages already zapped). */
 void vma_destroy_all(struct mm_struct *mm);
 

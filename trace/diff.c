@@ -79,7 +79,7 @@ static int totals_read(sqlite3 *db, int side, struct totals *ts)
         { "SELECT name, sum(value) FROM stats WHERE name LIKE '%.misses' GROUP BY name"
           " ORDER BY min(rowid)", "" },
         { "SELECT 'frames allocated', coalesce(sum(1 << ord), 0) FROM allocations"
-          " WHERE op = 'alloc' AND allocator <> 'slab'", "" },
+          " WHERE op = 'alloc' AND allocator NOT IN ('slab', 'vmalloc')", "" },
     };
     for (size_t i = 0; i < sizeof sql / sizeof *sql; i++)
         if (totals_query(db, side, sql[i][0], sql[i][1], ts))

@@ -165,15 +165,17 @@ static int column_left_out(enum events_select sel, const char *table, const char
 
 /* The kernel selection leaves out the engine's counters and checks (stats,
  * segments), processes, which replay makes again from the process events
- * (not a replay input), and snapshots (taken on the timing model's clock;
- * replay has none). */
+ * (not a replay input), snapshots (taken on the timing model's clock;
+ * replay has none) and proc_files (state at exit, with the host's uid,
+ * groups and the binary's dev:ino in it; not an outcome). */
 static int table_left_out(enum events_select sel, const char *table)
 {
     if (!strcmp(table, "replay_log"))
         return 1;       /* derived from the event tables (replay_log.h) */
     return sel == EVENTS_SELECT_KERNEL && (!strcmp(table, "stats") || !strcmp(table, "segments") ||
                                            !strcmp(table, "processes") ||
-                                           !strcmp(table, "snapshots"));
+                                           !strcmp(table, "snapshots") ||
+                                           !strcmp(table, "proc_files"));
 }
 
 /* The rows of an event table the selection keeps (an SQL condition). */

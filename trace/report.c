@@ -67,14 +67,14 @@ const struct report_section report_sections[] = {
     { "allocations", "Allocations by allocator, order and purpose", NULL,
       "SELECT allocator, ord AS \"order\", purpose,"
       " sum(op IN ('alloc', 'reserve')) AS allocs, sum(op = 'free') AS frees,"
-      " sum(CASE WHEN op IN ('alloc', 'reserve') AND allocator <> 'slab' THEN 1 << ord"
-      " ELSE 0 END) AS pages"
+      " sum(CASE WHEN op IN ('alloc', 'reserve') AND allocator NOT IN ('slab', 'vmalloc')"
+      " THEN 1 << ord ELSE 0 END) AS pages"
       " FROM allocations GROUP BY allocator, ord, purpose ORDER BY allocator, ord, purpose" },
     { "held-at-exit", "Frames still held at exit",
-      "allocations with no free before the trace closed (slab objects: no pages, their"
-      " slabs are the buddy blocks of purpose slab)",
+      "allocations with no free before the trace closed (slab objects and vmalloc areas:"
+      " no pages, their frames are the buddy blocks of purpose slab and vmalloc)",
       "SELECT allocator, purpose, count(*) AS blocks,"
-      " sum(CASE allocator WHEN 'slab' THEN 0 ELSE 1 << ord END) AS pages"
+      " sum(CASE WHEN allocator IN ('slab', 'vmalloc') THEN 0 ELSE 1 << ord END) AS pages"
       " FROM allocation_lifetimes WHERE free_seq IS NULL"
       " GROUP BY allocator, purpose ORDER BY pages DESC, allocator, purpose" },
     { "syscalls", "System calls", NULL,

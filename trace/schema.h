@@ -71,7 +71,7 @@
     TRACE_OR(c, "SIGBUS") TRACE_OR(c, "OOM") TRACE_OR(c, "bad-pagetable")    \
     ")"
 #define TRACE_ALLOCATORS_SQL(c) "(" TRACE_EQ(c, "bootmem")                   \
-    TRACE_OR(c, "buddy") TRACE_OR(c, "slab") ")"
+    TRACE_OR(c, "buddy") TRACE_OR(c, "slab") TRACE_OR(c, "vmalloc") ")"
 #define TRACE_ALLOC_OPS_SQL(c) "(" TRACE_EQ(c, "alloc") TRACE_OR(c, "free")  \
     TRACE_OR(c, "reserve") ")"
 #define TRACE_VMA_OPS_SQL(c) "(" TRACE_EQ(c, "map") TRACE_OR(c, "unmap")     \
@@ -172,6 +172,7 @@
     " pid INTEGER, fd INTEGER, result INTEGER, f_mode INTEGER, path TEXT,"   \
     " size INTEGER, dev INTEGER, ino INTEGER, cause INTEGER);"               \
     TRACE_SNAPSHOTS_TABLE                                                    \
+    TRACE_PROC_FILES_TABLE                                                   \
     "CREATE TABLE exec_image(run INTEGER, exe_path TEXT, entry INTEGER,"     \
     " phdr INTEGER, phentsize INTEGER, phnum INTEGER, start_code INTEGER,"   \
     " end_code INTEGER, start_data INTEGER, end_data INTEGER,"               \
@@ -195,6 +196,15 @@
     " cycle INTEGER NOT NULL, pid INTEGER,"                                  \
     " metric TEXT NOT NULL CHECK" TRACE_SNAPSHOT_METRICS_SQL("metric") ","\
     " scope TEXT, ord INTEGER, value INTEGER NOT NULL);"
+
+/* /proc as it was when each process exited (`memsim proc`): one row per
+ * file, pid NULL for /proc/NAME, the text as the guest would have read it
+ * (a BLOB: cmdline and environ hold NULs).  State, like snapshots: the
+ * rows share the seq of the event before them, and they are not in the
+ * events view nor in the kernel selection of an events file. */
+#define TRACE_PROC_FILES_TABLE                                               \
+    "CREATE TABLE proc_files(seq INTEGER NOT NULL, cycle INTEGER,"           \
+    " pid INTEGER, name TEXT NOT NULL, data BLOB, cause INTEGER);"
 
 /* The unified timeline: every event row with its table's name (source), a
  * kind (the row's enumerated column) and a one-line summary. */
@@ -258,7 +268,8 @@
     " GROUP BY pid, vpn ORDER BY walks DESC, pid, vpn;"                      \
     "CREATE VIEW allocation_summary AS"                                      \
     " SELECT allocator, op, purpose, COUNT(*) AS count,"                     \
-    " SUM(CASE allocator WHEN 'slab' THEN 0 ELSE 1 << ord END) AS pages"     \
+    " SUM(CASE WHEN allocator IN ('slab', 'vmalloc') THEN 0 ELSE 1 << ord"   \
+    " END) AS pages"                                                         \
     " FROM allocations"                                                      \
     " GROUP BY allocator, op, purpose ORDER BY allocator, op, purpose;"      \
     "CREATE VIEW syscall_summary AS"                                         \
@@ -310,6 +321,7 @@
 #define TRACE_INSERT_EXEC_SEG "INSERT INTO exec_segments VALUES(?,?,?,?,?,?,?)"
 #define TRACE_INSERT_STAT    "INSERT INTO stats VALUES(?,?,?)"
 #define TRACE_INSERT_SNAPSHOT "INSERT INTO snapshots VALUES(?,?,?,?,?,?,?,?)"
+#define TRACE_INSERT_PROC_FILE "INSERT INTO proc_files VALUES(?,?,?,?,?,?)"
 #define TRACE_INSERT_PROCESS                                                 \
     "INSERT INTO processes(start_seq, pid, tid, ppid, comm, start_cycle)"     \
     " VALUES(?,?,?,?,?,?)"

@@ -60,6 +60,7 @@ static size_t extra_bytes(const struct event *ev)
     case EV_VMA:      return str_bytes(ev->u.vma.name);
     case EV_FILE_MAP: return str_bytes(ev->u.file_map.path);
     case EV_UACCESS:  return ev->u.uaccess.data ? ev->u.uaccess.len : 0;
+    case EV_PROC_FILE: return ev->u.proc_file.len;
     case EV_PROCESS_START:
     case EV_PROCESS_EXIT:
         return str_bytes(ev->u.proc.comm) + str_bytes(ev->u.proc.reason);
@@ -94,6 +95,9 @@ static size_t pack(unsigned char *rec, const struct event *ev, size_t extra)
     case EV_FILE_MAP: copy->u.file_map.path = copy_str(&p, ev->u.file_map.path); break;
     case EV_UACCESS:
         copy->u.uaccess.data = copy_out(&p, ev->u.uaccess.data, ev->u.uaccess.len);
+        break;
+    case EV_PROC_FILE:
+        copy->u.proc_file.data = copy_out(&p, ev->u.proc_file.data, ev->u.proc_file.len);
         break;
     case EV_PROCESS_START:
     case EV_PROCESS_EXIT:

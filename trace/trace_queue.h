@@ -19,9 +19,9 @@
  *   - After trace_queue_sync() returns, every event put before it has been
  *     written and the writer is idle until the next put: the producer may
  *     use what the writer uses (the database) until then.
- *   - Strings of alloc, syscall and snapshot events must be static (names
- *     from tables); vma names, file paths, process comm and exit reason
- *     and uaccess bytes are copied.
+ *   - Strings of alloc, syscall, snapshot and proc-file events must be
+ *     static (names from tables); vma names, file paths, process comm and
+ *     exit reason, uaccess bytes and a proc file's text are copied.
  *   - The writer thread blocks every signal: the process's handlers run on
  *     the emulator's thread.
  */

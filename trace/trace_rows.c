@@ -34,6 +34,7 @@ static const char *access_name(uint8_t a)
 enum {
     COLS_WALK = 16, COLS_FAULT = 10, COLS_ALLOC = 8, COLS_VMA = 10,
     COLS_SYSCALL = 12, COLS_SEGMENT = 14, COLS_FLUSH = 6, COLS_UACCESS = 8, COLS_FILE_MAP = 10,
+    COLS_PROC_FILE = 5,
 };
 
 /* The statement for ev's row with seq, cycle and cause bound, or NULL when
@@ -344,6 +345,21 @@ static void row_file_map(struct trace *t, const struct event *e)
     row_finish(t, s);
 }
 
+static void row_proc_file(struct trace *t, const struct event *e)
+{
+    const struct proc_file_event *ev = &e->u.proc_file;
+    sqlite3_stmt *s = row_begin(t, ST_PROC_FILE, COLS_PROC_FILE, e);
+    if (!s)
+        return;
+    if (e->pid)
+        bind_u64(s, 3, e->pid);
+    else
+        sqlite3_bind_null(s, 3);
+    bind_text(s, 4, ev->name);
+    sqlite3_bind_blob(s, 5, ev->len ? (const void *)ev->data : "", (int)ev->len, SQLITE_STATIC);
+    row_finish(t, s);
+}
+
 /* One value of a snapshot into s at parameter offset o; pid NULL for the
  * machine-wide ones (free pages), scope and ord NULL where they do not
  * apply.  The scope is copied: the row is inserted after the sink returns. */
@@ -422,6 +438,7 @@ void trace_write_event(void *ctx, const struct event *ev)
     case EV_UACCESS:      row_uaccess(t, ev); break;
     case EV_FILE_MAP:     row_file_map(t, ev); break;
     case EV_SNAPSHOT:     queued = row_snapshot(t, ev); break;
+    case EV_PROC_FILE:    row_proc_file(t, ev); break;
     case EV_PROCESS_START:
     case EV_PROCESS_EXIT: row_process(t, ev); break;
     default:              break;   /* enter/begin events: no table */

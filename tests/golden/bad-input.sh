@@ -87,8 +87,16 @@ if "$memsim" replay --db "$tmp/good.db" "$good" > /dev/null 2>&1; then
     head -c $((size / 2)) "$tmp/good.db" > "$tmp/truncated.db"
     expect "$tmp/truncated.db" "truncated.db: .*malformed"
     cp "$tmp/good.db" "$tmp/tampered.db"
-    # pages past the schema overwritten: the damage is found while reading
-    dd if=/dev/zero of="$tmp/tampered.db" bs=4096 seek=$((size / 4096 / 3)) count=$((size / 4096 / 3)) \
+    # pages past the schema overwritten, from the allocations table's first
+    # page on (wherever the layout puts it), a third of the file: the damage
+    # is found while reading
+    from=$((size / 4096 / 3))
+    if command -v sqlite3 > /dev/null; then
+        root=$(sqlite3 "$tmp/good.db" "SELECT rootpage FROM sqlite_master WHERE name = 'allocations'")
+        psize=$(sqlite3 "$tmp/good.db" "PRAGMA page_size")
+        from=$(((root - 1) * psize / 4096))
+    fi
+    dd if=/dev/zero of="$tmp/tampered.db" bs=4096 seek=$from count=$((size / 4096 / 3)) \
        conv=notrunc 2> /dev/null
     for cmd in replay export "export --format chrome" "export --format csv --table allocations"; do
         expect_one "tampered.db: .*malformed" $cmd "$tmp/tampered.db"

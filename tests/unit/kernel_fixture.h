@@ -28,6 +28,9 @@ static enum paging_mode fixture_paging = PAGING_2LEVEL;
 /* The frame the first VMA of an mm takes for the vm_area_struct slab
  * (kernel-model/slab.h); SLUB keeps it, empty, after the last VMA goes. */
 #define VMA_SLAB 1u
+/* The slabs a first private page takes for its VMA's anon_vma and
+ * anon_vma_chain (kernel-model/rmap.c); kept, empty, the same way. */
+#define ANON_VMA_SLABS 2u
 
 struct sys {
     struct mmu mmu;

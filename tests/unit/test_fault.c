@@ -394,14 +394,14 @@ static void test_oom(void)
     enum fault_result r;
     while ((r = touch(&s, a + n * PG, MMU_WRITE, NULL)) == FAULT_OK && n < 256)
         n++;
-    /* The VMA's vm_area_struct slab, 1 page table + 238 pages (PAE: 234)
-     * use up every frame. */
+    /* The VMA's vm_area_struct slab, its anon_vma and anon_vma_chain
+     * slabs, 1 page table + 236 pages (PAE: 232) use up every frame. */
     CHECK_EQ(r, FAULT_OOM);
-    CHECK_EQ(n, after_mm - 2);
+    CHECK_EQ(n, after_mm - 2 - ANON_VMA_SLABS);
     CHECK(last_fault_is("anon", "OOM", X86_PF_WRITE | X86_PF_USER));
     CHECK_EQ(elog.f[(elog.nf - 1) % 64].pfn, PFN_NONE);
     CHECK_EQ(nr_free_pages(&s.k.pgdat), 0);
-    CHECK_EQ(s.mm->rss_pages, after_mm - 2);
+    CHECK_EQ(s.mm->rss_pages, after_mm - 2 - ANON_VMA_SLABS);
     CHECK_EQ(touch(&s, a, MMU_READ, NULL), FAULT_OK);          /* mapped pages still work */
     /* Reads of new pages need no frame: the zero page. */
     CHECK_EQ(touch(&s, a + 250 * PG, MMU_READ, NULL), FAULT_OK);

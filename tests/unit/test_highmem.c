@@ -55,7 +55,7 @@ static void test_kmap(enum paging_mode mode)
         return;
     struct kernel *k = &s.k;
     s.mmu.events = k->events;                        /* the CPU's flushes, as emu wires them */
-    const uint32_t base = mode == PAGING_PAE ? 0xffa00000u : 0xff800000u;
+    const uint32_t base = mode == PAGING_PAE ? 0xff600000u : 0xff400000u;   /* vmalloc.h */
     const uint32_t last = mode == PAGING_PAE ? 512u : 1024u;
     const uint32_t high = ZONE_NORMAL_END_PFN + 100, high2 = ZONE_NORMAL_END_PFN + 7;
 

@@ -88,6 +88,14 @@ static long m_dontneed(struct model *m, uint32_t i, uint32_t arg)
     return 0;
 }
 
+/* MADV_FREE is lazy (6.1): refused on a locked VMA, else the page keeps
+ * its contents (no reclaim ever drops it). */
+static long m_free(struct model *m, uint32_t i, uint32_t arg)
+{
+    (void)arg;
+    return m->attr[i] & A_LOCK ? -EINVAL : 0;
+}
+
 static long m_seq(struct model *m, uint32_t i, uint32_t on)
 {
     m->attr[i] = (uint8_t)((m->attr[i] & ~A_SEQ) | (on ? A_SEQ : 0));
@@ -182,8 +190,10 @@ static void random_madvise(struct sys *s, struct model *m, uint32_t *seed, uint3
     long want;
     switch (a) {
     case MADV_DONTNEED_:
-    case MADV_FREE_:
         want = walk_model(m, p, n, 0, m_dontneed, 0);
+        break;
+    case MADV_FREE_:
+        want = walk_model(m, p, n, 0, m_free, 0);
         break;
     case MADV_SEQUENTIAL_:
     case MADV_NORMAL_:
@@ -337,10 +347,64 @@ static void test_anon_merge(void)
     sys_fini(&s);
 }
 
+/* MADV_FREE is lazy (6.1's madvise_free_pte_range): the pages stay mapped
+ * with their contents, their PTEs clean and old, on the lazy-free list
+ * (pglazyfree, smaps' LazyFree) until reclaim, which the model never runs;
+ * a write after it dirties the PTE again and keeps the frame. */
+static void test_lazy_free(void)
+{
+    struct sys s;
+    if (sys_boot(&s, 64 * MiB, NULL, 1))
+        return;
+    CHECK_EQ(do_mmap(s.mm, win(0), 3 * PG, RW, FIXED, NULL, 0, 0, NULL), win(0));
+    poke(&s, win(0), 7);
+    poke(&s, win(1), 8);
+    uint32_t pfn0 = follow_pte(s.mm, win(0));
+    uint64_t lazy0 = s.k.vm_events.event[PGLAZYFREE];
+    CHECK_EQ(do_madvise(s.mm, win(0), 3 * PG, MADV_FREE_), 0);
+    CHECK_EQ(s.k.vm_events.event[PGLAZYFREE], lazy0 + 2);     /* win(2): never touched */
+    CHECK_EQ(follow_pte(s.mm, win(0)), pfn0);
+    CHECK_EQ(sys_pte(&s, win(0)) & (_PAGE_DIRTY | _PAGE_ACCESSED), 0);
+    CHECK(pfn_to_page(&s.k.pm, pfn0)->flags & PG_lazyfree);
+    CHECK_EQ(peek(&s, win(1)), 8);
+    poke(&s, win(0), 9);
+    CHECK(sys_pte(&s, win(0)) & _PAGE_DIRTY);
+    CHECK_EQ(follow_pte(s.mm, win(0)), pfn0);
+    CHECK_EQ(peek(&s, win(0)), 9);
+    check_mm(&s);
+    sys_fini(&s);
+}
+
+/* mprotect_fixup: a locked private VMA made writable is faulted in for
+ * writing at once (its zero-page PTEs become private pages), where a
+ * lock-on-fault one is left as it is. */
+static void test_locked_made_writable(void)
+{
+    struct sys s;
+    if (sys_boot(&s, 64 * MiB, NULL, 1))
+        return;
+    CHECK_EQ(do_mmap(s.mm, win(0), 2 * PG, RO, FIXED, NULL, 0, 0, NULL), win(0));
+    CHECK_EQ(do_mlock(s.mm, win(0), 2 * PG, 0), 0);
+    CHECK_EQ(follow_pte(s.mm, win(1)), s.k.zero_pfn);         /* populated read-only */
+    CHECK_EQ(do_mprotect(s.mm, win(0), 2 * PG, RW), 0);
+    for (uint32_t p = 0; p < 2; p++) {
+        CHECK(follow_pte(s.mm, win(p)) != s.k.zero_pfn && follow_pte(s.mm, win(p)) != PFN_NONE);
+        CHECK(sys_pte(&s, win(p)) & _PAGE_RW);
+    }
+    CHECK_EQ(do_mmap(s.mm, win(8), 2 * PG, RO, FIXED, NULL, 0, 0, NULL), win(8));
+    CHECK_EQ(do_mlock(s.mm, win(8), 2 * PG, MLOCK_ONFAULT_), 0);
+    CHECK_EQ(do_mprotect(s.mm, win(8), 2 * PG, RW), 0);
+    CHECK_EQ(follow_pte(s.mm, win(8)), PFN_NONE);
+    check_mm(&s);
+    sys_fini(&s);
+}
+
 static void run_all(void)
 {
     test_split_merge();
     test_anon_merge();
+    test_lazy_free();
+    test_locked_made_writable();
     test_random_sequences();
 }
 

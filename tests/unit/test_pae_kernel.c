@@ -205,16 +205,16 @@ static void test_munmap_pae_tables(void)
     CHECK_EQ(touch(&s, 0x60000000, MMU_WRITE, NULL), FAULT_OK);
     CHECK_EQ(touch(&s, 0x60200000, MMU_WRITE, NULL), FAULT_OK);
     CHECK_EQ(s.mm->pgtable_pages, 2);
-    CHECK_EQ(nr_free_pages(&s.k.pgdat), free0 - 4 - VMA_SLAB);
+    CHECK_EQ(nr_free_pages(&s.k.pgdat), free0 - 4 - VMA_SLAB - ANON_VMA_SLABS);
     CHECK_EQ(do_munmap(s.mm, 0x60000000, 2 * MiB), 0);
     CHECK_EQ(s.mm->pgtable_pages, 1);                  /* its 2 MiB table went */
-    CHECK_EQ(nr_free_pages(&s.k.pgdat), free0 - 2 - VMA_SLAB);
+    CHECK_EQ(nr_free_pages(&s.k.pgdat), free0 - 2 - VMA_SLAB - ANON_VMA_SLABS);
     CHECK(mmu_translate(&s.mmu, 0x60000000, MMU_READ, 1, &pa, &ec) == -1);
     CHECK_EQ(ec, X86_PF_USER);
     CHECK(mmu_translate(&s.mmu, 0x60200000, MMU_READ, 1, &pa, &ec) == 0);
     CHECK_EQ(do_munmap(s.mm, 0x60200000, 2 * MiB), 0);
     CHECK_EQ(s.mm->pgtable_pages, 0);
-    CHECK_EQ(nr_free_pages(&s.k.pgdat), free0 - VMA_SLAB);
+    CHECK_EQ(nr_free_pages(&s.k.pgdat), free0 - VMA_SLAB - ANON_VMA_SLABS);
     CHECK(mmu_translate(&s.mmu, 0x60200000, MMU_READ, 1, &pa, &ec) == -1);
     sys_fini(&s);
 }

@@ -94,7 +94,7 @@ static void test_maps_status(void)
     CHECK(anon && strstr(anon, "\nShared_Clean:          0 kB\nShared_Dirty:          0 kB\n"));
     CHECK(anon && strstr(anon, "\nAnonymous:             8 kB\n"));
     CHECK(anon && strstr(anon, "\nPrivate_Hugetlb:       0 kB\nSwap:                  0 kB\n"));
-    CHECK(anon && strstr(anon, "\nVmFlags: rd wr mr mw me \n"));   /* the model sets no VM_ACCOUNT */
+    CHECK(anon && strstr(anon, "\nVmFlags: rd wr mr mw me ac \n"));   /* private writable: VM_ACCOUNT */
     free(sm);
     char *ru = render(proc_pid_smaps_rollup_show, t);
     CHECK(strstr(ru, "08100000-c0000000 ---p 00000000 00:00 0          [rollup]\n"

@@ -317,9 +317,38 @@ static void test_random(uint32_t seed)
     slab_env_fini(&e, &sc);
 }
 
+/* dma-kmalloc-N (6.1 with CONFIG_ZONE_DMA): one per kmalloc size, created
+ * after the normal ones, its slabs from ZONE_DMA; kmalloc_gfp(__GFP_DMA)
+ * takes them; anon_vma_chain is the 32-byte object of mm/rmap.c. */
+static void test_kmalloc_dma(void)
+{
+    struct env e;
+    struct slab_caches sc;
+    if (slab_env(&e, &sc, NULL))
+        return;
+    struct kmem_cache *d = kmem_cache_find(&sc, "dma-kmalloc-64");
+    CHECK(d != NULL && kmem_cache_find(&sc, "dma-kmalloc-8k") != NULL);
+    CHECK(kmem_cache_find(&sc, "anon_vma_chain") && kmem_cache_find(&sc, "anon_vma_chain")->size == 32);
+    uint32_t a = kmalloc_gfp(&sc, 50, GFP_KERNEL | __GFP_DMA);
+    uint32_t b = kmalloc_gfp(&sc, 50, GFP_KERNEL);
+    CHECK(a && b);
+    CHECK_EQ(pfn_zone((a - PAGE_OFFSET) >> PAGE_SHIFT), ZONE_DMA);
+    CHECK(d && d->active_objs == 1);
+    CHECK_EQ(kmem_cache_find(&sc, "kmalloc-64")->active_objs, 1);
+    char buf[16384];
+    CHECK(slabinfo_show(&sc, buf, sizeof buf) > 0);
+    CHECK(strstr(buf, "\ndma-kmalloc-64         1     64     64   64    1 : tunables    0    0"
+                      "    0 : slabdata      1      1      0\n") != NULL);
+    kfree(&sc, a);
+    kfree(&sc, b);
+    CHECK(slab_ok(&sc));
+    slab_env_fini(&e, &sc);
+}
+
 int main(void)
 {
     test_kmalloc_geometry();
+    test_kmalloc_dma();
     test_lists_and_shrink();
     test_events();
     test_slabinfo_format();

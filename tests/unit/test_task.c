@@ -71,11 +71,17 @@ static void test_dispatch(void)
 struct seen {
     unsigned n;
     struct event ev[8];
+    unsigned proc_files, proc_files_after_exit;   /* /proc at exit (procfs.c) */
 };
 
 static void record(void *ctx, const struct event *ev)
 {
     struct seen *s = ctx;
+    if (ev->type == EV_PROC_FILE) {
+        s->proc_files++;
+        s->proc_files_after_exit += s->n && s->ev[s->n - 1].type == EV_PROCESS_EXIT;
+        return;
+    }
     if (s->n < 8)
         s->ev[s->n++] = *ev;
 }
@@ -103,6 +109,8 @@ static void test_process_events(void)
     CHECK_EQ(seen.ev[2].u.proc.status, 7);
     CHECK_EQ(seen.ev[2].cause, seen.ev[1].seq);
     CHECK_EQ(seen.ev[3].type, EV_SYSCALL_EXIT);
+    CHECK(seen.proc_files >= 10);               /* the task's /proc, before its exit */
+    CHECK_EQ(seen.proc_files_after_exit, 0);
     for (unsigned i = 0; i < seen.n; i++) {
         CHECK_EQ(seen.ev[i].pid, GUEST_PID);
         CHECK_EQ(seen.ev[i].tid, GUEST_PID + 1);

@@ -238,13 +238,13 @@ static void test_munmap(void)
     CHECK_EQ(mmap_anon(&s, 0x60000000, 8 * PG, RW, FIXED), 0x60000000);
     for (uint32_t i = 0; i < 8; i++)
         poke(&s, 0x60000000 + i * PG, (uint8_t)(0x10 + i));
-    CHECK_EQ(nr_free_pages(&s.k.pgdat), free0 - 9 - VMA_SLAB);          /* 8 pages + 1 table */
+    CHECK_EQ(nr_free_pages(&s.k.pgdat), free0 - 9 - VMA_SLAB - ANON_VMA_SLABS);          /* 8 pages + 1 table */
     vlog.n = 0;
     CHECK_EQ(do_munmap(s.mm, 0x60002000, 2 * PG), 0);         /* the middle */
     VMAS(s.mm, { 0x60000000, 0x60002000, RW }, { 0x60004000, 0x60008000, RW });
     CHECK_EQ(vlog.n, 1);
     CHECK(vma_ev_is(0, "unmap", 0x60002000, 0x60004000, RW));
-    CHECK_EQ(nr_free_pages(&s.k.pgdat), free0 - 7 - VMA_SLAB);
+    CHECK_EQ(nr_free_pages(&s.k.pgdat), free0 - 7 - VMA_SLAB - ANON_VMA_SLABS);
     CHECK_EQ(s.mm->rss_pages, 6);
     CHECK_EQ(touch(&s, 0x60002000, MMU_READ, NULL), FAULT_SIGSEGV_MAPERR);
     CHECK_EQ(peek(&s, 0x60001000), 0x11);
@@ -258,7 +258,7 @@ static void test_munmap(void)
     CHECK_EQ(do_munmap(s.mm, 0x60000000, 8 * PG), 0);
     CHECK_EQ(s.mm->map_count, 0);
     CHECK_EQ(s.mm->pgtable_pages, 0);
-    CHECK_EQ(nr_free_pages(&s.k.pgdat), free0 - VMA_SLAB);
+    CHECK_EQ(nr_free_pages(&s.k.pgdat), free0 - VMA_SLAB - ANON_VMA_SLABS);
     sys_fini(&s);
 }
 
@@ -318,10 +318,43 @@ static void test_mprotect(void)
     CHECK_EQ(do_mprotect(s.mm, 0x60006000, 2 * PG, RW), 0);
     VMAS(s.mm, { 0x60000000, 0x60008000, RW });
 
-    /* Across two VMAs with different flags: one VMA with the new ones. */
+    /* Across two VMAs with different flags: both take the new rights, but
+     * the first, writable once, keeps VM_ACCOUNT (its commit charge) and
+     * so stays apart from the one that never was, as on 6.1. */
     CHECK_EQ(mmap_anon(&s, 0x60008000, 2 * PG, RO | PROT_EXEC_, FIXED), 0x60008000);
+    CHECK(!(find_vma(s.mm, 0x60008000)->vm_flags & VM_ACCOUNT));
     CHECK_EQ(do_mprotect(s.mm, 0x60000000, 10 * PG, RO), 0);
-    VMAS(s.mm, { 0x60000000, 0x6000A000, RO });
+    VMAS(s.mm, { 0x60000000, 0x60008000, RO }, { 0x60008000, 0x6000A000, RO });
+    CHECK(find_vma(s.mm, 0x60000000)->vm_flags & VM_ACCOUNT);
+    sys_fini(&s);
+}
+
+/* VM_ACCOUNT (mmap_region's accountable_mapping, mprotect_fixup): a private
+ * mapping made read-only, its middle made writable and read-only again,
+ * is three VMAs on 6.1 (the middle keeps the charge); a private writable
+ * one is charged from the start, so the same dance merges back to one. */
+static void test_mprotect_account(void)
+{
+    struct sys s;
+    if (sys_init(&s))
+        return;
+    CHECK_EQ(mmap_anon(&s, 0x60000000, 3 * PG, RO, FIXED), 0x60000000);
+    CHECK_EQ(do_mprotect(s.mm, 0x60001000, PG, RW), 0);
+    CHECK_EQ(do_mprotect(s.mm, 0x60001000, PG, RO), 0);
+    VMAS(s.mm, { 0x60000000, 0x60001000, RO }, { 0x60001000, 0x60002000, RO },
+               { 0x60002000, 0x60003000, RO });
+    CHECK(find_vma(s.mm, 0x60001000)->vm_flags & VM_ACCOUNT);
+    CHECK(!(find_vma(s.mm, 0x60000000)->vm_flags & VM_ACCOUNT));
+
+    CHECK_EQ(mmap_anon(&s, 0x60010000, 3 * PG, RW, FIXED), 0x60010000);
+    CHECK_EQ(do_mprotect(s.mm, 0x60010000, 3 * PG, RO), 0);
+    CHECK_EQ(do_mprotect(s.mm, 0x60011000, PG, RW), 0);
+    CHECK_EQ(do_mprotect(s.mm, 0x60011000, PG, RO), 0);
+    CHECK_EQ(find_vma(s.mm, 0x60010000)->vm_end, 0x60013000u);
+
+    /* MAP_NORESERVE and shared memory are never charged */
+    CHECK_EQ(mmap_anon(&s, 0x60020000, PG, RW, FIXED | MAP_NORESERVE_), 0x60020000);
+    CHECK(!(find_vma(s.mm, 0x60020000)->vm_flags & VM_ACCOUNT));
     sys_fini(&s);
 }
 
@@ -403,12 +436,12 @@ static void test_brk(void)
     CHECK(vma_ev_is(1, "brk", base + 0x6000, base + 0x8000, RW));
     for (uint32_t va = base; va < base + 0x8000; va += PG)
         poke(&s, va, 0x77);
-    CHECK_EQ(nr_free_pages(&s.k.pgdat), f0 - 9 - VMA_SLAB);      /* 8 pages + 1 table */
+    CHECK_EQ(nr_free_pages(&s.k.pgdat), f0 - 9 - VMA_SLAB - ANON_VMA_SLABS);      /* 8 pages + 1 table */
 
     CHECK_EQ(do_brk(s.mm, base + 0x1000), base + 0x1000);
     VMAS(s.mm, { base, base + 0x1000, RW });
     CHECK(vma_ev_is(2, "unmap", base + 0x1000, base + 0x8000, RW));
-    CHECK_EQ(nr_free_pages(&s.k.pgdat), f0 - 2 - VMA_SLAB);
+    CHECK_EQ(nr_free_pages(&s.k.pgdat), f0 - 2 - VMA_SLAB - ANON_VMA_SLABS);
     CHECK_EQ(do_brk(s.mm, base - PG), base + 0x1000);    /* below start_brk: refused */
     /* Grown again, the released memory reads as zeros. */
     CHECK_EQ(do_brk(s.mm, base + 0x2000), base + 0x2000);
@@ -417,7 +450,7 @@ static void test_brk(void)
 
     CHECK_EQ(do_brk(s.mm, base), base);
     CHECK_EQ(s.mm->map_count, 0);
-    CHECK_EQ(nr_free_pages(&s.k.pgdat), f0 - VMA_SLAB);
+    CHECK_EQ(nr_free_pages(&s.k.pgdat), f0 - VMA_SLAB - ANON_VMA_SLABS);
 
     /* A mapping in the way: brk stays where it is.  Linux also keeps a
      * page free below the next mapping (newbrk + PAGE_SIZE > its start). */
@@ -498,6 +531,7 @@ static void run_all(void)
     test_munmap_spanning();
     test_mprotect();
     test_mprotect_none_keeps_data();
+    test_mprotect_account();
     test_find_vma();
     test_brk();
     test_file_modes();
