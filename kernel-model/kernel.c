@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "kernel-model/pgtable.h"
+#include "kernel-model/vfs.h"
 #include "kernel-model/vma.h"
 
 int kernel_boot(struct kernel *k, const struct kernel_config *cfg, char *err, size_t errlen)
@@ -26,6 +27,7 @@ int kernel_boot(struct kernel *k, const struct kernel_config *cfg, char *err, si
     k->events = cfg->events;
     k->mmu = mmu;
     futex_hash_init(&k->futex);
+    lruvec_init(&k->lru);
     k->paging = paging;
     k->nx = paging == PAGING_PAE;
     if (mmu)
@@ -50,6 +52,7 @@ int kernel_boot(struct kernel *k, const struct kernel_config *cfg, char *err, si
         return -1;
     }
     pfn_to_page(&k->pm, k->zero_pfn)->flags |= PG_zero;
+    k->pgdat.reclaim = (struct page_reclaim){ k, filemap_reclaim };
     if (mmu) {
         mmu->phys = k->pm.base;
         mmu->phys_size = k->pm.size;
@@ -59,6 +62,8 @@ int kernel_boot(struct kernel *k, const struct kernel_config *cfg, char *err, si
 
 void kernel_destroy(struct kernel *k)
 {
+    k->pgdat.reclaim.shrink = NULL;
+    inode_cache_destroy(k);
     slab_destroy(&k->slab);
     physmem_destroy(&k->pm);
     memset(k, 0, sizeof *k);

@@ -23,6 +23,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "kernel-model/filemap.h"
 #include "kernel-model/futex.h"
 #include "kernel-model/page_alloc.h"
 #include "kernel-model/resource.h"
@@ -88,17 +89,24 @@
  * mmap_supported_flags (LEGACY_MAP_MASK): not FIXED_NOREPLACE, not SYNC. */
 #define LEGACY_MAP_MASK_ 0x0407f933u
 
-/* A file a VMA maps: pages are read from it on fault (no page cache yet).
- * Like Linux's struct file held by vma->vm_file, it lives as long as a VMA
- * or a descriptor refers to it, not as long as the descriptor the guest
- * mapped it through.  A vm_file_table shares one per host file (dev, ino),
- * so mapping one file 3000 times costs one host descriptor, not 3000. */
+/* A file a VMA maps, Linux's struct file held by vma->vm_file: it lives as
+ * long as a VMA or a descriptor refers to it, not as long as the descriptor
+ * the guest mapped it through.  Its pages are the page cache of its inode
+ * (vm_file_mapping: the cached inode of (dev, ino), made at the first fault
+ * when the vm_file has none yet); what the vm_file keeps is what a VMA needs
+ * beyond them: the guest path (/proc, the trace), the host descriptor its
+ * faults read missing pages through (the readpage), and for a replay's
+ * placeholder the recorded size.  A vm_file_table shares one per host file
+ * (dev, ino), so mapping one file 3000 times costs one host descriptor, not
+ * 3000. */
+struct inode;
 struct vm_file {
     int      refs;
     int      fd;          /* host descriptor, owned; -1: a replay's placeholder */
     uint64_t size;        /* fd -1: the file's recorded size (its pages read as zeros) */
     char    *path;        /* guest path, for /proc and the trace */
     uint64_t dev, ino;    /* the host file's identity (vm_file_get) */
+    struct inode *inode;  /* a reference; NULL until vm_file_mapping */
     struct vm_file *next, **pprev;   /* in its vm_file_table; pprev NULL: in none */
 };
 
@@ -244,6 +252,7 @@ struct kernel {
     struct futex_hash futex;     /* futex wait queues, keyed by (mm, uaddr) */
     struct vm_file_table vm_files; /* mapped files, one vm_file per host file */
     struct inode *inodes;        /* the inode cache (vfs.h, inode.c) */
+    struct lruvec lru;           /* the page cache's LRU lists (filemap.h) */
 
     struct kernel_clock clock;
     struct snapshot_schedule snapshot; /* when the next snapshot is due (snapshot.h) */
@@ -424,6 +433,10 @@ struct vm_file *vm_file_placeholder(const char *path, uint64_t size);
  * when fd is not open for reading, so every vm_file can pread its pages. */
 struct vm_file *vm_file_get(struct vm_file_table *t, int fd, const char *path);
 void vm_file_put(struct vm_file *f);      /* the last put leaves the table */
+/* The page cache a fault of f reads through: its inode's (made from f's
+ * identity at the first call: the cached inode of (dev, ino), or one of
+ * its own when f has none, as the program's image); NULL: no memory. */
+struct address_space *vm_file_mapping(struct kernel *k, struct vm_file *f);
 
 /* ---- user memory access from the kernel (uaccess.c) ---- */
 /* Copy to/from user space through the MMU, faulting pages in like the

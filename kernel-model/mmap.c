@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "kernel-model/pgtable.h"
+#include "kernel-model/vfs.h"
 #include "kernel-model/vma.h"
 
 struct vm_file *vm_file_open(int fd, const char *path)
@@ -48,6 +49,7 @@ void vm_file_put(struct vm_file *f)
     if (!f || --f->refs > 0)
         return;
     vm_file_unhash(f);
+    iput(f->inode);
     if (f->fd >= 0)
         close(f->fd);
     free(f->path);

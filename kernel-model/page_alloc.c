@@ -32,7 +32,8 @@
 
 /* Flags a frame loses when it goes back to the allocator. */
 #define PAGE_FLAGS_CLEAR_ON_FREE \
-    (PG_head | PG_anon | PG_dirty | PG_zero | PG_file | PG_pgtable)
+    (PG_head | PG_anon | PG_dirty | PG_zero | PG_file | PG_pgtable | PG_uptodate | \
+     PG_lru | PG_active | PG_referenced)
 
 /* ---- zones ------------------------------------------------------------ */
 
@@ -278,6 +279,11 @@ uint32_t alloc_pages(struct pglist_data *pgdat, gfp_t gfp, unsigned order,
      * the watermarks and fail only when no zone in the zonelist has a block.
      */
     if (pfn == PFN_NONE)
+        pfn = get_page_from_freelist(pgdat, gfp, order, zl, nz, 0);
+    /* Before failing, reclaim: clean page-cache pages no one maps (the
+     * model's only reclaimable memory: no swap), a batch at a time. */
+    while (pfn == PFN_NONE && pgdat->reclaim.shrink &&
+           pgdat->reclaim.shrink(pgdat->reclaim.ctx, order))
         pfn = get_page_from_freelist(pgdat, gfp, order, zl, nz, 0);
     if (pfn == PFN_NONE)
         return PFN_NONE;

@@ -67,6 +67,12 @@ struct pglist_data {
     struct zone node_zones[MAX_NR_ZONES];
     uint32_t reserved_pages;         /* kept by memblock at boot */
     struct event_stream *events;     /* alloc/free/reserve events, or NULL */
+    /* Asked before an allocation fails (the page cache's shrinker,
+     * filemap.c): frames freed, 0 when nothing could be; NULL: none. */
+    struct page_reclaim {
+        void *ctx;
+        unsigned long (*shrink)(void *ctx, unsigned order);
+    } reclaim;
 };
 
 /* Boot: set up zones over pm, reserve the boot ranges, free the rest to

@@ -31,7 +31,8 @@
 
 /* Frames by what holds them, from the mem_map. */
 struct frame_counts {
-    uint64_t anon, file, pagetable, kstack;
+    uint64_t anon, pagetable, kstack;
+    uint64_t cached, mapped, dirty, shmem;      /* page-cache pages (filemap.h) */
 };
 
 static void count_frames(const struct physmem *pm, struct frame_counts *c)
@@ -41,10 +42,18 @@ static void count_frames(const struct physmem *pm, struct frame_counts *c)
         const struct page *p = &pm->mem_map[pfn];
         if (p->flags & PG_buddy)
             continue;
+        if (p->flags & PG_file) {
+            /* NR_FILE_PAGES, NR_FILE_MAPPED, NR_FILE_DIRTY, NR_SHMEM: a
+             * tmpfs page is Shmem (and Cached), never Dirty (shmem's
+             * noop_dirty_folio does not account it) */
+            const struct address_space *as = p->mapping;
+            c->cached++;
+            c->mapped += p->mapcount > 0;
+            c->shmem += as->no_writeback;
+            c->dirty += (p->flags & PG_dirty) && !as->no_writeback;
+        }
         if (p->mapcount > 0 && (p->flags & PG_anon))
             c->anon++;
-        else if (p->mapcount > 0 && (p->flags & PG_file))
-            c->file++;
         else if (p->purpose == PURPOSE_PAGETABLE)
             c->pagetable++;
         else if (p->purpose == PURPOSE_KSTACK)
@@ -80,16 +89,22 @@ int proc_meminfo_show(struct seq_file *m, struct task_struct *t)
 
     show_val_kb(m, "MemTotal:", total);
     show_val_kb(m, "MemFree:", free);
-    show_val_kb(m, "MemAvailable:", free > reserve ? free - reserve + fc.file : fc.file);
+    /* the file LRU lists are the page cache's (filemap.c); anonymous pages
+     * are all inactive (the model has no anon LRU aging) */
+    const struct lruvec *lru = &t->k->lru;
+    uint64_t active_file = lru->nr[LRU_ACTIVE_FILE], inactive_file = lru->nr[LRU_INACTIVE_FILE];
+    uint64_t reclaimable = fc.cached - fc.shmem;
+    show_val_kb(m, "MemAvailable:", free > reserve ? free - reserve + reclaimable : reclaimable);
     show_val_kb(m, "Buffers:", 0);
-    show_val_kb(m, "Cached:", fc.file);
+    show_val_kb(m, "Cached:", fc.cached);
     show_val_kb(m, "SwapCached:", 0);
-    show_val_kb(m, "Active:", 0);
-    show_val_kb(m, "Inactive:", fc.anon + fc.file - mc.locked_rss);
+    show_val_kb(m, "Active:", active_file);
+    show_val_kb(m, "Inactive:", fc.anon - (mc.locked_rss < fc.anon ? mc.locked_rss : fc.anon) +
+                                inactive_file);
     show_val_kb(m, "Active(anon):", 0);
     show_val_kb(m, "Inactive(anon):", fc.anon - (mc.locked_rss < fc.anon ? mc.locked_rss : fc.anon));
-    show_val_kb(m, "Active(file):", 0);
-    show_val_kb(m, "Inactive(file):", fc.file);
+    show_val_kb(m, "Active(file):", active_file);
+    show_val_kb(m, "Inactive(file):", inactive_file);
     show_val_kb(m, "Unevictable:", mc.locked_rss);
     show_val_kb(m, "Mlocked:", mc.locked_rss);
     show_val_kb(m, "HighTotal:", high->managed_pages);
@@ -98,11 +113,11 @@ int proc_meminfo_show(struct seq_file *m, struct task_struct *t)
     show_val_kb(m, "LowFree:", free - high->free_pages);
     show_val_kb(m, "SwapTotal:", 0);
     show_val_kb(m, "SwapFree:", 0);
-    show_val_kb(m, "Dirty:", 0);
+    show_val_kb(m, "Dirty:", fc.dirty);
     show_val_kb(m, "Writeback:", 0);
     show_val_kb(m, "AnonPages:", fc.anon);
-    show_val_kb(m, "Mapped:", fc.file);
-    show_val_kb(m, "Shmem:", 0);
+    show_val_kb(m, "Mapped:", fc.mapped);
+    show_val_kb(m, "Shmem:", fc.shmem);
     show_val_kb(m, "KReclaimable:", 0);
     show_val_kb(m, "Slab:", 0);
     show_val_kb(m, "SReclaimable:", 0);

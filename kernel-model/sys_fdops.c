@@ -36,12 +36,27 @@ static int host_of(struct task_struct *t, uint32_t fd)
 }
 
 /* pread64(fd, buf, count, pos): whole chunks until count or end of file. */
+/* One chunk of pread: a file the model reads positionally (hostfs, through
+ * the page cache) by its f_op at a position of its own, else the host's
+ * pread, which answers as Linux for everything else (ESPIPE, EISDIR ...). */
+static ssize_t pread_chunk(struct file *f, int h, void *buf, size_t len, int64_t pos)
+{
+    if (f->f_op->kind == FILE_HOSTFS) {
+        if (pos < 0)
+            return errno = EINVAL, -1;
+        long r = f->f_op->read(f, buf, len, &pos);
+        return r < 0 ? (errno = (int)-r, -1) : r;
+    }
+    return pread(h, buf, len, (off_t)pos);
+}
+
 SYSCALL_DEFINE5(pread64, uint32_t, fd, uint32_t, ubuf, uint32_t, count, uint32_t, pos_lo, uint32_t, pos_hi)
 {
     int h = host_of(t, fd);
     int64_t pos = arg64(pos_lo, pos_hi);
     if (h < 0)
         return -EBADF;
+    struct file *f = fdget(t->files, fd);
     count = count > INT32_MAX ? INT32_MAX : count;
     uint8_t *buf = malloc(PIO_CHUNK);
     if (!buf)
@@ -49,7 +64,7 @@ SYSCALL_DEFINE5(pread64, uint32_t, fd, uint32_t, ubuf, uint32_t, count, uint32_t
     long done = 0;
     do {
         uint32_t len = count - done < PIO_CHUNK ? count - (uint32_t)done : PIO_CHUNK;
-        ssize_t n = pread(h, buf, len, (off_t)(pos + done));
+        ssize_t n = pread_chunk(f, h, buf, len, pos + done);
         if (n < 0) {
             done = done ? done : -errno;
             break;

@@ -173,6 +173,8 @@ static const struct table tables[] = {
       " arg4, arg5 FROM syscalls ORDER BY seq", 1, 1, 0, 0 },
     { EV_UACCESS, "SELECT seq, cause, dir, addr, len, result, data FROM uaccess ORDER BY seq",
       1, 3, 1, 0 },
+    { EV_PAGE_CACHE, "SELECT seq, cause, op, idx, pfn, dev, ino FROM page_cache ORDER BY seq",
+      1, 4, 0, 0 },
     /* The walks a fault makes (the guest's TLB misses, cause 0, are not
      * outcomes); which of the caused ones a fault caused is decided once
      * every fault is read (outcome_done).  cause > 0 lets SQLite read
@@ -377,6 +379,12 @@ int outcome_from_event(const struct event *ev, uint64_t open_fault, struct outco
             u->len, u->result, N);
         o->dir = u->dir;
         return 1;
+    case EV_PAGE_CACHE: {
+        const struct page_cache_event *p = &ev->u.page_cache;
+        set(o, EV_PAGE_CACHE, pagecache_op_name((enum pagecache_op)p->op), "", "", "", p->index,
+            p->pfn, (int64_t)p->dev, (int64_t)p->ino);
+        return 1;
+    }
     case EV_WALK:
         if (!open_fault || ev->cause != open_fault)
             return 0;       /* the guest's TLB misses and the kernel's TLB-dependent walks */
@@ -392,8 +400,12 @@ int outcome_same(const struct outcome *a, const struct outcome *b)
 {
     if (a->type != b->type)
         return 0;
+    int nv = a->type == EV_PAGE_CACHE ? 2 : 4;     /* not the host identity */
+    for (int i = 0; i < nv; i++)
+        if (a->v[i] != b->v[i])
+            return 0;
     for (int i = 0; i < 4; i++)
-        if (a->v[i] != b->v[i] || (a->s[i] != b->s[i] && strcmp(a->s[i], b->s[i])))
+        if (a->s[i] != b->s[i] && strcmp(a->s[i], b->s[i]))
             return 0;
     return 1;
 }
@@ -410,6 +422,7 @@ const char *outcome_table(enum event_type t)
     case EV_SYSCALL_EXIT: return "syscalls";
     case EV_UACCESS: return "uaccess";
     case EV_WALK: return "translations";
+    case EV_PAGE_CACHE: return "page_cache";
     default: return "?";
     }
 }
@@ -457,6 +470,9 @@ void outcome_text(const struct outcome *o, char *buf, size_t n)
     case EV_UACCESS:
         snprintf(buf, n, "uaccess %s 0x%08" PRIx32 " len=%" PRId64 " result=%" PRId64, s[0],
                  (uint32_t)v[0], v[1], v[2]);
+        break;
+    case EV_PAGE_CACHE:
+        snprintf(buf, n, "page-cache %s index=%" PRId64 " pfn=%" PRId64, s[0], v[0], v[1]);
         break;
     case EV_WALK:
         snprintf(buf, n, "walk 0x%08" PRIx32 " %s user=%" PRId64 " %s ec=%s paddr=%s",
