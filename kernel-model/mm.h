@@ -107,6 +107,10 @@ struct vm_file {
     char    *path;        /* guest path, for /proc and the trace */
     uint64_t dev, ino;    /* the host file's identity (vm_file_get) */
     struct inode *inode;  /* a reference; NULL until vm_file_mapping */
+    int      image;       /* the program's image (vm_file_open, a replay's exec
+                             placeholder): its pages are a cache of its own, in
+                             no inode cache (identity 0, 0), so a run and its
+                             replay, which knows no identity for it, agree */
     struct vm_file *next, **pprev;   /* in its vm_file_table; pprev NULL: in none */
 };
 
@@ -433,9 +437,9 @@ struct vm_file *vm_file_placeholder(const char *path, uint64_t size);
  * when fd is not open for reading, so every vm_file can pread its pages. */
 struct vm_file *vm_file_get(struct vm_file_table *t, int fd, const char *path);
 void vm_file_put(struct vm_file *f);      /* the last put leaves the table */
-/* The page cache a fault of f reads through: its inode's (made from f's
- * identity at the first call: the cached inode of (dev, ino), or one of
- * its own when f has none, as the program's image); NULL: no memory. */
+/* The page cache a fault of f reads through: its inode's, made at the first
+ * call: the cached inode of (dev, ino), or for the program's image
+ * (f->image) one of its own; NULL: no memory. */
 struct address_space *vm_file_mapping(struct kernel *k, struct vm_file *f);
 
 /* ---- user memory access from the kernel (uaccess.c) ---- */

@@ -28,6 +28,7 @@ struct vm_file *vm_file_open(int fd, const char *path)
         return NULL;
     }
     f->refs = 1;
+    f->image = 1;
     return f;
 }
 
@@ -41,6 +42,7 @@ struct vm_file *vm_file_placeholder(const char *path, uint64_t size)
     f->fd = -1;
     f->size = size;
     f->refs = 1;
+    f->image = 1;
     return f;
 }
 

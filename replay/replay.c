@@ -109,7 +109,8 @@ static struct vm_file *placeholder(struct replay *rp, const struct file_map *m)
     if (!f)
         return NULL;
     f->dev = m->dev;
-    f->ino = m->ino;                /* its pages: the cached inode of (dev, ino) */
+    f->ino = m->ino;
+    f->image = 0;                   /* its pages: the cached inode of (dev, ino) */
     rp->files[rp->nr_files++] = f;
     f->refs++;
     return f;
