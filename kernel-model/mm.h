@@ -50,6 +50,7 @@
 #define VM_MAYREAD   0x00000010u
 #define VM_MAYWRITE  0x00000020u
 #define VM_MAYEXEC   0x00000040u
+#define VM_MAYSHARE  0x00000080u   /* MAP_SHARED of a file (also one opened read-only) */
 #define VM_GROWSDOWN 0x00000100u
 #define VM_DENYWRITE 0x00000800u
 #define VM_LOCKED    0x00002000u

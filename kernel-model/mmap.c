@@ -225,7 +225,7 @@ static long map_file_check(uint32_t prot, uint32_t flags, const struct mmap_file
         return flags & MAP_GROWSDOWN_ ? -EINVAL : 0;
     if (flags & MAP_GROWSDOWN_)
         return file->f_mode & FMODE_MMAP_ ? -EINVAL : -ENODEV;
-    if (!(file->f_mode & FMODE_MMAP_) || shared)
+    if (!(file->f_mode & FMODE_MMAP_))
         return -ENODEV;
     return file->vmf ? 0 : -ENODEV;           /* a caller's bug: no pages to map */
 }
@@ -266,6 +266,13 @@ long do_mmap_file(struct mm_struct *mm, uint32_t addr, uint32_t len, uint32_t pr
     }
     if (!mlock_future_ok(mm, vm_flags, len))
         return -EAGAIN;
+    if (file && (vm_flags & VM_SHARED) && !(file->f_mode & FMODE_ZERO_)) {
+        /* as do_mmap: a file's shared mapping through a descriptor not open
+         * for writing can never be written, so it is not VM_SHARED at all */
+        vm_flags |= VM_MAYSHARE;
+        if (!(file->f_mode & FMODE_WRITE_))
+            vm_flags &= ~(uint32_t)(VM_MAYWRITE | VM_SHARED);
+    }
     struct vm_file *vmf = file && !(file->f_mode & FMODE_ZERO_) ? file->vmf : NULL;
     if ((flags & MAP_FIXED_) && !range_is_free(mm, addr, len) &&
         unmap_region(mm, addr, addr + len))
@@ -371,6 +378,10 @@ long do_mprotect(struct mm_struct *mm, uint32_t start, uint32_t len, uint32_t pr
     for (uint32_t at = start; at < end; v = vma_next(mm, v)) {
         if (!v || v->vm_start != at) {
             err = -ENOMEM;                   /* a hole: stop there */
+            break;
+        }
+        if (prot & ~(v->vm_flags >> 4) & (VM_READ | VM_WRITE | VM_EXEC)) {
+            err = -EACCES;                   /* beyond VM_MAY*: a read-only file's shared map */
             break;
         }
         v->vm_flags = (v->vm_flags & ~(uint32_t)(VM_READ | VM_WRITE | VM_EXEC)) | prot;

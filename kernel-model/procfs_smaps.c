@@ -99,7 +99,7 @@ static void show_vma_flags(struct seq_file *m, uint32_t flags)
 {
     static const struct { uint32_t bit; const char *name; } mnem[] = {
         { VM_READ, "rd" }, { VM_WRITE, "wr" }, { VM_EXEC, "ex" }, { VM_SHARED, "sh" },
-        { VM_MAYREAD, "mr" }, { VM_MAYWRITE, "mw" }, { VM_MAYEXEC, "me" },
+        { VM_MAYREAD, "mr" }, { VM_MAYWRITE, "mw" }, { VM_MAYEXEC, "me" }, { VM_MAYSHARE, "ms" },
         { VM_GROWSDOWN, "gd" }, { VM_LOCKED, "lo" }, { VM_ACCOUNT, "ac" },
     };
     seq_printf(m, "VmFlags: ");
