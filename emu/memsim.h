@@ -50,6 +50,7 @@ struct memsim_options {
     int raw_engine;             /* --engine raw: Unicorn alone, no model on the
                                    access path (a benchmark baseline) */
     int strace;                 /* --strace: the guest's system calls to stderr */
+    int fault_around;           /* --fault-around: read faults map 16 cached pages */
 };
 
 struct memsim_result {

@@ -129,8 +129,44 @@ static uint32_t fault_cache_page(struct fault_ctx *f, uint32_t index, enum fault
             f->resolution = FR_SIGBUS;
         return PFN_NONE;
     }
-    mark_page_accessed(k, pfn);
-    return pfn;
+    return pfn;         /* no mark_page_accessed: a fault's use is the PTE's A bit */
+}
+
+/*
+ * do_fault_around / filemap_map_pages: a read fault first maps the pages
+ * around it that are already in the page cache (never reads new ones), in
+ * the k->fault_around_pages-aligned window clipped to the VMA and to the
+ * page table, read-only, wherever the PTE is still none.  A private
+ * mapping's part-bss page is left to the fault (it must be a copy).
+ */
+static void do_fault_around(struct fault_ctx *f)
+{
+    struct mm_struct *mm = f->mm;
+    struct kernel *k = mm->k;
+    struct vm_area_struct *vma = f->vma;
+    uint32_t span = k->fault_around_pages * PAGE_SIZE, table = 1u << pmd_shift(k);
+    uint32_t start = f->address & ~(span - 1), end = start + span;
+    uint32_t tlo = f->address & ~(table - 1), thi = tlo + (table - 1);
+    start = start > vma->vm_start ? start : vma->vm_start;
+    start = start > tlo ? start : tlo;
+    end = end < vma->vm_end ? end : vma->vm_end;
+    end = end - 1 < thi ? end : thi + 1;
+    struct address_space *m = vm_file_mapping(k, vma->vm_file);
+    if (!m)
+        return;
+    for (uint32_t va = start; va < end && va >= start; va += PAGE_SIZE) {
+        uint32_t index = vma->vm_pgoff + ((va - vma->vm_start) >> PAGE_SHIFT);
+        uint32_t pfn = filemap_lookup(m, index);
+        if (pfn == PFN_NONE || !(pfn_to_page(&k->pm, pfn)->flags & PG_uptodate))
+            continue;
+        if (!(vma->vm_flags & VM_SHARED) && va - vma->vm_start + PAGE_SIZE > vma->vm_file_bytes)
+            continue;
+        pte_t *pte = pte_offset(mm, va);
+        if (!pte || pte_read(k, pte))
+            continue;
+        get_page(&k->pgdat, pfn);
+        set_pte_at(mm, va, pte, pfn, 0, vma_exec(f));
+    }
 }
 
 /*
@@ -155,6 +191,15 @@ static enum fault_result do_file_page(struct fault_ctx *f, pte_t *pte)
     int shared = (vma->vm_flags & VM_SHARED) != 0;
     enum fault_result why = FAULT_OK;
     f->kind = FK_FILE;
+    if (!fault_is_write(f) && k->fault_around_pages > 1) {
+        do_fault_around(f);
+        uint64_t v = pte_read(k, pte);
+        if (v & _PAGE_PRESENT) {            /* the page was cached: mapped */
+            f->pfn = pte_pfn(v);
+            f->resolution = FR_FILE_READ;
+            return FAULT_OK;
+        }
+    }
     if (!shared && nfile == 0) {
         /* wholly past the segment's file bytes: zeros, like a short page */
         uint32_t pfn = alloc_user_page(f, 1);

@@ -235,6 +235,10 @@ struct kernel_arch_ops {
     void (*advance_clock)(void *ctx, uint64_t delta);
 };
 
+/* Linux's fault_around_bytes (64 KiB): the pages a read fault of a file
+ * maps around itself when they are cached (memory.c do_fault_around). */
+#define FAULT_AROUND_PAGES 16u
+
 /* The kernel's global state: RAM, allocators, shared pages, the clock. */
 struct kernel {
     struct physmem pm;
@@ -258,6 +262,7 @@ struct kernel {
     struct vm_file_table vm_files; /* mapped files, one vm_file per host file */
     struct inode *inodes;        /* the inode cache (vfs.h, inode.c) */
     struct lruvec lru;           /* the page cache's LRU lists (filemap.h) */
+    unsigned fault_around_pages; /* --fault-around: FAULT_AROUND_PAGES, 0 off */
 
     struct kernel_clock clock;
     struct snapshot_schedule snapshot; /* when the next snapshot is due (snapshot.h) */

@@ -171,6 +171,9 @@ static int boot(struct replay *rp, const struct replay_options *opt, char *err, 
     if (rp->sim)                        /* the timing model charges faults as the CPU's did */
         k->timing = (struct fault_timing){ &rp->tm, timing_charge_fault };
     k->rng = r->seed;
+    /* --fault-around changes which faults happen: the run's options say */
+    if (r->options && strstr(r->options, " fault-around="))
+        k->fault_around_pages = FAULT_AROUND_PAGES;
     k->epoch = r->epoch;
     k->arch = (struct kernel_arch_ops){ .ctx = rp, .load_tls = arch_tls, .load_ldt = arch_ldt,
                                         .task_dead = arch_dead, .advance_clock = arch_advance };

@@ -333,8 +333,44 @@ static void test_cases(void)
     sys_fini(&t.s);
 }
 
+/* --fault-around: a read fault maps the cached pages around it (never reads
+ * new ones), inside the VMA; a write fault maps only its own copy. */
+static void test_fault_around(void)
+{
+    struct fm t;
+    if (sys_boot(&t.s, 64 * MiB, NULL, 1))
+        return;
+    if (make_files(&t))
+        return;
+    struct kernel *k = &t.s.k;
+    struct hfile *h = &t.f[1];                          /* 9 pages */
+    uint8_t *buf = malloc(9 * PG);
+    k->fault_around_pages = FAULT_AROUND_PAGES;
+    CHECK_EQ(filemap_read(k, h->inode->i_mapping, h->fd, buf, 6 * PG, 0, h->size), (long)(6 * PG));
+    struct vm_file *vmf = vm_file_get(&k->vm_files, h->fd, h->path);
+    CHECK_EQ(do_mmap(t.s.mm, 0x50000000, 9 * PG, RO, MAP_PRIVATE_ | MAP_FIXED_, vmf, 0, 9 * PG,
+                     NULL), 0x50000000);
+    vm_file_put(vmf);
+    uint32_t free0 = nr_free_pages(&k->pgdat);
+    CHECK_EQ(copy_from_user(t.s.mm, buf, 0x50000000 + 2 * PG, 1), 0);
+    for (uint32_t p = 0; p < 9; p++)                    /* pages 0-5 cached, 6-8 not */
+        CHECK_EQ(pte_frame(&t.s, 0x50000000 + p * PG) != PFN_NONE, p < 6);
+    CHECK_EQ(nr_free_pages(&k->pgdat), free0 - 1);      /* the page table; nothing read in */
+    CHECK_EQ(t.s.mm->rss_pages, 6);
+    /* a fault on an uncached page reads only that page */
+    CHECK_EQ(copy_from_user(t.s.mm, buf, 0x50000000 + 7 * PG, 1), 0);
+    CHECK_EQ(nr_free_pages(&k->pgdat), free0 - 2);
+    CHECK(pte_frame(&t.s, 0x50000000 + 6 * PG) == PFN_NONE);
+    check_all(&t);
+    CHECK_EQ(do_munmap(t.s.mm, 0x50000000, 9 * PG), 0);
+    free(buf);
+    drop_files(&t);
+    sys_fini(&t.s);
+}
+
 static void run_all(void)
 {
+    test_fault_around();
     test_cases();
     test_random();
 }
