@@ -228,7 +228,13 @@ long filemap_read(struct kernel *k, struct address_space *m, int host_fd, void *
         uint32_t index = (uint32_t)(at >> PAGE_SHIFT), off = (uint32_t)(at & (PAGE_SIZE - 1));
         size_t chunk = PAGE_SIZE - off < n - done ? PAGE_SIZE - off : n - done;
         long err = 0;
-        uint32_t pfn = filemap_get_page(k, m, index, host_fd, &err);
+        uint32_t pfn = m->no_writeback ? find_get_page(k, m, index)
+                                       : filemap_get_page(k, m, index, host_fd, &err);
+        if (pfn == PFN_NONE && m->no_writeback) {
+            memset((uint8_t *)buf + done, 0, chunk);    /* a tmpfs hole: zeros, no page */
+            done += chunk;
+            continue;
+        }
         if (pfn == PFN_NONE)
             return done ? (long)done : err;
         memcpy((uint8_t *)buf + done, (uint8_t *)pfn_to_host(&k->pm, pfn) + off, chunk);

@@ -101,8 +101,9 @@ void iput(struct inode *inode)
 {
     if (!inode || --inode->i_count > 0)
         return;
-    if (inode->i_pprev && inode->i_data.nrpages)
-        return;                         /* unused, kept with its pages */
+    if (inode->i_pprev && inode->i_data.nrpages &&
+        !(inode->i_data.no_writeback && inode->i_nlink == 0))
+        return;                         /* unused, kept with its pages (not an unlinked tmpfs file) */
     inode_evict(inode->i_k, inode);
 }
 

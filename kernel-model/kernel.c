@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "kernel-model/pgtable.h"
+#include "kernel-model/shmem.h"
 #include "kernel-model/vfs.h"
 #include "kernel-model/vma.h"
 
@@ -63,6 +64,7 @@ int kernel_boot(struct kernel *k, const struct kernel_config *cfg, char *err, si
 void kernel_destroy(struct kernel *k)
 {
     k->pgdat.reclaim.shrink = NULL;
+    shmem_destroy(k);
     inode_cache_destroy(k);
     slab_destroy(&k->slab);
     physmem_destroy(&k->pm);

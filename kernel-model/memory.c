@@ -95,6 +95,8 @@ static enum fault_result do_anonymous_page(struct fault_ctx *f, pte_t *pte)
 static int past_eof(const struct vm_file *file, uint64_t off)
 {
     struct stat st = { .st_size = (off_t)file->size };
+    if (file->inode && file->inode->i_data.no_writeback)
+        st.st_size = (off_t)file->inode->i_size;    /* tmpfs: the size now */
     return (file->fd >= 0 && fstat(file->fd, &st)) || off >= (uint64_t)st.st_size;
 }
 

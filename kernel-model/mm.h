@@ -101,6 +101,7 @@
  * (dev, ino), so mapping one file 3000 times costs one host descriptor, not
  * 3000. */
 struct inode;
+struct shmem_mounts;
 struct vm_file {
     int      refs;
     int      fd;          /* host descriptor, owned; -1: a replay's placeholder */
@@ -262,6 +263,7 @@ struct kernel {
     struct vm_file_table vm_files; /* mapped files, one vm_file per host file */
     struct inode *inodes;        /* the inode cache (vfs.h, inode.c) */
     struct lruvec lru;           /* the page cache's LRU lists (filemap.h) */
+    struct shmem_mounts *shmem;  /* tmpfs /tmp and /dev/shm (shmem.c), made at first use */
     unsigned fault_around_pages; /* --fault-around: FAULT_AROUND_PAGES, 0 off */
 
     struct kernel_clock clock;

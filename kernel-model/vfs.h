@@ -99,6 +99,8 @@ struct inode {
     int64_t i_size;             /* refreshed by getattr */
     uint64_t i_dev, i_ino, i_rdev;   /* the host's identity: the cache key */
     struct kernel *i_k;         /* the kernel whose frames its pages are (Linux: i_sb) */
+    unsigned i_nlink;           /* tmpfs: names (0: unlinked, freed with its last holder) */
+    int64_t i_mtime, i_ctime;   /* tmpfs: seconds (the model's epoch) */
     struct address_space i_data;       /* its page cache (filemap.h) */
     struct address_space *i_mapping;   /* &i_data */
     struct inode *i_next, **i_pprev;   /* in the kernel's inode cache */
