@@ -59,8 +59,26 @@ static struct inode *icache_insert(struct kernel *k, uint64_t dev, uint64_t ino,
     return i;
 }
 
+/* The inode's slab object (alloc_inode: the file system's cache). */
+void inode_alloc_object(struct kernel *k, struct inode *i, struct kmem_cache *c)
+{
+    if (c && (i->i_kaddr = kmem_cache_alloc(&k->slab, c)))
+        i->i_cache = c;
+}
+
 struct inode *iget_host(struct kernel *k, const struct stat *st)
 {
+    if (!k->pm.mem_map) {
+        /* before boot (the inherited stdio, made with the task): an inode
+         * of its own, in no cache (kernel_boot starts the cache empty) */
+        struct inode *i = new_inode((uint32_t)st->st_mode);
+        if (i) {
+            i->i_dev = (uint64_t)st->st_dev;
+            i->i_ino = (uint64_t)st->st_ino;
+            inode_set_attr(i, st);
+        }
+        return i;
+    }
     struct inode *i = icache_find(k, (uint64_t)st->st_dev, (uint64_t)st->st_ino);
     if (i) {
         inode_set_attr(i, st);
@@ -69,6 +87,7 @@ struct inode *iget_host(struct kernel *k, const struct stat *st)
     if (!(i = icache_insert(k, (uint64_t)st->st_dev, (uint64_t)st->st_ino, (uint32_t)st->st_mode)))
         return NULL;
     inode_set_attr(i, st);
+    inode_alloc_object(k, i, k->slab.inode_cachep);     /* the root's inodes: inode_cache */
     return i;
 }
 
@@ -93,6 +112,8 @@ void inode_evict(struct kernel *k, struct inode *inode)
     }
     if (k && inode->i_data.nrpages)
         truncate_inode_pages(k, &inode->i_data, 0);
+    if (k && inode->i_kaddr)
+        kmem_cache_free(&k->slab, inode->i_cache, inode->i_kaddr);
     free(inode->i_data.i_pages);
     free(inode);
 }

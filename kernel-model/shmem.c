@@ -43,6 +43,7 @@
 
 struct shmem_dentry {
     char *name;
+    uint32_t kaddr;                     /* its dentry slab object (d_alloc) */
     struct inode *inode;                /* a reference */
     struct shmem_dentry *parent, *child, *next;   /* the tree */
 };
@@ -82,13 +83,15 @@ static struct shmem_mounts *mounts(struct kernel *k)
     return k->shmem;
 }
 
-static void dentry_free(struct shmem_dentry *d)
+static void dentry_free(struct kernel *k, struct shmem_dentry *d)
 {
     while (d->child) {
         struct shmem_dentry *c = d->child;
         d->child = c->next;
-        dentry_free(c);
+        dentry_free(k, c);
     }
+    if (d->kaddr)
+        kmem_cache_free(&k->slab, k->slab.dentry_cache, d->kaddr);
     if (d->inode)
         iput(d->inode);
     free(d->name);
@@ -102,7 +105,7 @@ void shmem_destroy(struct kernel *k)
     if (!m)
         return;
     for (int i = 0; i < 2; i++)
-        dentry_free(&m->sb[i].root);
+        dentry_free(k, &m->sb[i].root);
     free(m);
     k->shmem = NULL;
 }
@@ -206,6 +209,7 @@ static struct inode *shmem_new_inode(struct kernel *k, struct shmem_sb *sb, uint
     i->i_nlink = 1;
     i->i_data.no_writeback = 1;
     i->i_mtime = i->i_ctime = k->epoch;
+    inode_alloc_object(k, i, k->slab.shmem_inode_cachep);
     return i;
 }
 
@@ -219,6 +223,7 @@ static struct shmem_dentry *d_create(struct kernel *k, struct shmem_where *w, ui
         free(d);
         return NULL;
     }
+    d->kaddr = kmem_cache_alloc(&k->slab, k->slab.dentry_cache);
     d_link(w->dir, d);
     return d;
 }
@@ -506,10 +511,12 @@ long shmem_stat(struct task_struct *t, const char *path, struct stat *st)
     return 0;
 }
 
-/* The last name goes; an inode no one holds any more goes with its pages. */
-static void d_remove(struct shmem_dentry *d)
+/* The last name goes (its dentry object with it: tmpfs keeps no negative
+ * dentries); an inode no one holds any more goes with its pages. */
+static void d_remove(struct kernel *k, struct shmem_dentry *d)
 {
     d_unlink(d);
+    kmem_cache_free(&k->slab, k->slab.dentry_cache, d->kaddr);
     d->inode->i_nlink = 0;
     iput(d->inode);
     free(d->name);
@@ -533,7 +540,7 @@ long shmem_unlink(struct task_struct *t, const char *path, int dir)
         return -ENOTEMPTY;
     if (!dir && w.trailing_slash)
         return -ENOTDIR;
-    d_remove(w.d);
+    d_remove(t->k, w.d);
     return 0;
 }
 
@@ -587,7 +594,7 @@ long shmem_rename(struct task_struct *t, const char *from, const char *to, uint3
             return -EISDIR;
         if (bd && b.d->child)
             return -ENOTEMPTY;
-        d_remove(b.d);
+        d_remove(t->k, b.d);
     }
     char *name = strndup(b.name, b.n);
     if (!name)

@@ -88,7 +88,7 @@ struct slab_caches {
     struct kmem_cache *vm_area_cachep, *mm_cachep, *task_struct_cachep,
                       *files_cachep, *filp_cachep, *signal_cachep,
                       *sighand_cachep, *anon_vma_cachep, *dentry_cache,
-                      *inode_cachep, *cred_jar, *fs_cachep;
+                      *inode_cachep, *cred_jar, *fs_cachep, *shmem_inode_cachep;
 };
 
 /* Boot: the kmalloc caches and the model's object caches (no slab is

@@ -48,6 +48,7 @@ struct file;
 struct vm_file;
 struct mmap_file;
 struct guest_dir;
+struct kmem_cache;
 
 /* Which backend a file is (for tests, traces and the seams to come). */
 enum file_kind {
@@ -101,6 +102,8 @@ struct inode {
     struct kernel *i_k;         /* the kernel whose frames its pages are (Linux: i_sb) */
     unsigned i_nlink;           /* tmpfs: names (0: unlinked, freed with its last holder) */
     int64_t i_mtime, i_ctime;   /* tmpfs: seconds (the model's epoch) */
+    uint32_t i_kaddr;           /* its slab object (inode_cache, shmem_inode_cache), or 0 */
+    struct kmem_cache *i_cache;
     struct address_space i_data;       /* its page cache (filemap.h) */
     struct address_space *i_mapping;   /* &i_data */
     struct inode *i_next, **i_pprev;   /* in the kernel's inode cache */
@@ -116,6 +119,7 @@ struct file {
     struct inode *f_inode;
     char *f_path;               /* as the guest opened it, or NULL (stdio) */
     void *private_data;         /* the backend's (hostfs: struct host_file) */
+    uint32_t f_kaddr;           /* its filp slab object, or 0 (see alloc_file) */
 };
 
 /* The descriptor table, shared by threads and (until exec) nothing else;
@@ -147,7 +151,10 @@ void fput(struct file *f);                              /* the last put releases
 long close_fd(struct files_struct *fs, uint32_t fd);
 int  fd_cloexec(const struct files_struct *fs, uint32_t fd);
 void fd_set_cloexec(struct files_struct *fs, uint32_t fd, int on);
-/* A file of backend ops on inode (its reference taken over); NULL: no memory. */
+/* A file of backend ops on inode (its reference taken over); NULL: no memory.
+ * Its struct file is a filp slab object of the inode's kernel (i_k) when
+ * the kernel is booted; the last fput frees it.  None: the inherited stdio
+ * (made before boot, as the task) and /proc files (inodes of no kernel). */
 struct file *alloc_file(const struct file_operations *ops, struct inode *inode,
                         uint32_t f_flags, const char *path, void *private_data);
 
@@ -163,6 +170,7 @@ struct inode *iget_host(struct kernel *k, const struct stat *st);   /* NULL: no 
 struct inode *iget_ident(struct kernel *k, uint64_t dev, uint64_t ino);
 struct inode *ihold(struct inode *inode);
 void iput(struct inode *inode);
+void inode_alloc_object(struct kernel *k, struct inode *i, struct kmem_cache *c);
 void inode_evict(struct kernel *k, struct inode *inode);
 void inode_cache_destroy(struct kernel *k);             /* teardown: every cached inode */
 void inode_set_attr(struct inode *inode, const struct stat *st);

@@ -73,9 +73,28 @@ static void redo_page_cache(struct replay *rp, const struct outcome *o)
     iput(inode);
 }
 
+/*
+ * Redo one slab object an external call allocated or freed (a struct file
+ * at open and at the last close, an inode at the first lookup, a tmpfs
+ * dentry ...), by cache name: the object's address and any slab frames
+ * behind it are compared as the recording's.  The objects stand for host
+ * state replay does not have (the fd table, the host's inodes), so nothing
+ * in the replay holds them but the slab itself.
+ */
+static void redo_slab(struct replay *rp, const struct outcome *o)
+{
+    struct kmem_cache *c = kmem_cache_find(&rp->k.slab, o->s[3]);
+    if (!c)
+        return;                 /* the missing outcome shows as a divergence */
+    if (!strcmp(o->s[1], "alloc"))
+        kmem_cache_alloc(&rp->k.slab, c);
+    else if (!strcmp(o->s[1], "free") && o->v[2] != OUTCOME_NONE)
+        kmem_cache_free(&rp->k.slab, c, (uint32_t)o->v[2]);
+}
+
 /* A SYS_EXTERNAL call (kernel.external): redo, in seq order, what it did to
- * the model — the user accesses it made (for their faults and events) and
- * its page-cache changes — and answer what it answered. */
+ * the model — the user accesses it made (for their faults and events), its
+ * page-cache changes and its slab objects — and answer what it answered. */
 static long replay_external(void *ctx, struct task_struct *t, uint32_t nr, const uint32_t a[6])
 {
     struct replay *rp = ctx;
@@ -89,6 +108,8 @@ static long replay_external(void *ctx, struct task_struct *t, uint32_t nr, const
             repeat_access(t, o);
         else if (o->type == EV_PAGE_CACHE && strcmp(o->s[0], "reclaim"))
             redo_page_cache(rp, o);
+        else if (o->type == EV_ALLOC && !strcmp(o->s[0], "slab"))
+            redo_slab(rp, o);
     }
     return in->ret;
 }
