@@ -497,14 +497,19 @@ long shmem_open(struct task_struct *t, const char *path, uint32_t flags, uint32_
     return 0;
 }
 
+/* shmem_walk to a name that must exist: 1 (not tmpfs's), -ENOENT ... */
+static long walk_existing(struct task_struct *t, const char *path, struct shmem_where *w)
+{
+    long r = shmem_walk(t->k, path, 0, w);
+    return r ? r : w->d ? 0 : -ENOENT;
+}
+
 long shmem_stat(struct task_struct *t, const char *path, struct stat *st)
 {
     struct shmem_where w;
-    long r = shmem_walk(t->k, path, 0, &w);
+    long r = walk_existing(t, path, &w);
     if (r)
         return r;
-    if (!w.d)
-        return -ENOENT;
     if (w.trailing_slash && !S_ISDIR(w.d->inode->i_mode))
         return -ENOTDIR;
     fill_stat(w.d->inode, w.sb->dev, st);
@@ -526,11 +531,9 @@ static void d_remove(struct kernel *k, struct shmem_dentry *d)
 long shmem_unlink(struct task_struct *t, const char *path, int dir)
 {
     struct shmem_where w;
-    long r = shmem_walk(t->k, path, 0, &w);
+    long r = walk_existing(t, path, &w);
     if (r)
         return r;
-    if (!w.d)
-        return -ENOENT;
     int is_dir = S_ISDIR(w.d->inode->i_mode);
     if (dir && !is_dir)
         return -ENOTDIR;
@@ -609,11 +612,9 @@ long shmem_rename(struct task_struct *t, const char *from, const char *to, uint3
 long shmem_truncate(struct task_struct *t, const char *path, int64_t length)
 {
     struct shmem_where w;
-    long r = shmem_walk(t->k, path, 0, &w);
+    long r = walk_existing(t, path, &w);
     if (r)
         return r;
-    if (!w.d)
-        return -ENOENT;
     if (S_ISDIR(w.d->inode->i_mode))
         return -EISDIR;
     if (length > SHMEM_MAX_BYTES)

@@ -214,14 +214,20 @@ static void op_touch(struct fm *t, uint32_t *seed)
     CHECK_EQ(v, want);
 }
 
+/* A booted kernel with the three files; nonzero when setup failed. */
+static int fm_setup(struct fm *t)
+{
+    if (sys_boot(&t->s, 64 * MiB, NULL, 1))
+        return -1;
+    for (int n = 0; n < SLOTS; n++)
+        t->slot[n].file = -1;
+    return make_files(t);
+}
+
 static void test_random(void)
 {
     struct fm t;
-    if (sys_boot(&t.s, 64 * MiB, NULL, 1))
-        return;
-    for (int n = 0; n < SLOTS; n++)
-        t.slot[n].file = -1;
-    if (make_files(&t))
+    if (fm_setup(&t))
         return;
     uint32_t seed = 0x9e3779b9u ^ (uint32_t)fixture_paging;
     for (int step = 0; step < 3000; step++) {
@@ -254,9 +260,7 @@ static uint32_t pte_frame(struct sys *s, uint32_t va)
 static void test_cases(void)
 {
     struct fm t;
-    if (sys_boot(&t.s, 64 * MiB, NULL, 1))
-        return;
-    if (make_files(&t))
+    if (fm_setup(&t))
         return;
     struct kernel *k = &t.s.k;
     struct address_space *m = t.f[1].inode->i_mapping;
@@ -338,9 +342,7 @@ static void test_cases(void)
 static void test_fault_around(void)
 {
     struct fm t;
-    if (sys_boot(&t.s, 64 * MiB, NULL, 1))
-        return;
-    if (make_files(&t))
+    if (fm_setup(&t))
         return;
     struct kernel *k = &t.s.k;
     struct hfile *h = &t.f[1];                          /* 9 pages */
