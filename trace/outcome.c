@@ -157,31 +157,33 @@ struct table {
     const char *sql;
     int ns, nv, has_data;
     unsigned none;
+    const char *since;          /* a table newer than schema 8's first traces: may be
+                                   missing from an older trace (then no rows), or NULL */
 };
 
 static const struct table tables[] = {
     /* + begin_seq: the walks a fault makes are the ones it caused */
     { EV_FAULT, "SELECT seq, cause, access, kind, resolution, address, error_code, eip, pfn,"
-      " begin_seq FROM faults ORDER BY seq", 3, 4, 0, 1u << 3 },
+      " begin_seq FROM faults ORDER BY seq", 3, 4, 0, 1u << 3, NULL },
     { EV_ALLOC, "SELECT seq, cause, allocator, op, zone, purpose, ord, pfn, addr FROM allocations"
-      " ORDER BY seq", 4, 3, 0, 1u << 2 },
+      " ORDER BY seq", 4, 3, 0, 1u << 2, NULL },
     { EV_VMA, "SELECT seq, cause, op, name, start, stop, prot, flags FROM vmas ORDER BY seq",
-      2, 4, 0, 0 },
+      2, 4, 0, 0, NULL },
     { EV_TLB_FLUSH, "SELECT seq, cause, kind, vaddr, cr3 FROM tlb_flushes ORDER BY seq",
-      1, 2, 0, 1u << 0 },
+      1, 2, 0, 1u << 0, NULL },
     { EV_SYSCALL_EXIT, "SELECT seq, cause, name, ret, enter_seq, nr, arg0, arg1, arg2, arg3,"
-      " arg4, arg5 FROM syscalls ORDER BY seq", 1, 1, 0, 0 },
+      " arg4, arg5 FROM syscalls ORDER BY seq", 1, 1, 0, 0, NULL },
     { EV_UACCESS, "SELECT seq, cause, dir, addr, len, result, data FROM uaccess ORDER BY seq",
-      1, 3, 1, 0 },
+      1, 3, 1, 0, NULL },
     { EV_PAGE_CACHE, "SELECT seq, cause, op, idx, pfn, dev, ino FROM page_cache ORDER BY seq",
-      1, 4, 0, 0 },
+      1, 4, 0, 0, "page_cache" },
     /* The walks a fault makes (the guest's TLB misses, cause 0, are not
      * outcomes); which of the caused ones a fault caused is decided once
      * every fault is read (outcome_done).  cause > 0 lets SQLite read
      * them through the partial index translations_caused (trace/schema.h)
      * when the trace has it, instead of scanning every walk. */
     { EV_WALK, "SELECT seq, cause, access, result, vaddr, user, error_code, paddr"
-      " FROM translations WHERE cause > 0 ORDER BY seq", 2, 4, 0, (1u << 2) | (1u << 3) },
+      " FROM translations WHERE cause > 0 ORDER BY seq", 2, 4, 0, (1u << 2) | (1u << 3), NULL },
 };
 #define NR_TABLES (sizeof tables / sizeof *tables)
 
@@ -245,6 +247,18 @@ static int read_row(struct outcome_list *c, const struct table *tb, sqlite3_stmt
     return 0;
 }
 
+static int table_exists(sqlite3 *db, const char *name)
+{
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+                           -1, &s, NULL) != SQLITE_OK)
+        return 0;
+    sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+    int yes = sqlite3_step(s) == SQLITE_ROW;
+    sqlite3_finalize(s);
+    return yes;
+}
+
 static void sql_error(sqlite3 *db, char *err, size_t errlen)
 {
     snprintf(err, errlen, sqlite3_errcode(db) == SQLITE_CORRUPT
@@ -263,12 +277,16 @@ int outcome_load(sqlite3 *db, struct outcome_list *c, const struct outcome_input
     int live[NR_TABLES] = { 0 }, rc = -1;
     memset(last, 0, sizeof last);
     for (size_t i = 0; i < NR_TABLES; i++) {
+        if (tables[i].since && !table_exists(db, tables[i].since))
+            continue;                   /* an older trace: none of these rows */
         if (sqlite3_prepare_v2(db, tables[i].sql, -1, &st[i], NULL) != SQLITE_OK) {
             sql_error(db, err, errlen);
             goto out;
         }
     }
     for (size_t i = 0; i < NR_TABLES; i++) {
+        if (!st[i])
+            continue;
         int r = sqlite3_step(st[i]);
         if (r == SQLITE_ROW && read_row(c, &tables[i], st[i], last[i], &cur[i]))
             goto oom;
