@@ -15,8 +15,9 @@
  * directory, with the host's entries still visible beneath it: a name
  * directly in the mount's top directory that tmpfs lacks falls through to
  * the host (read-only, as every root file: EROFS on writes), so a guest
- * can still read what the host keeps in /tmp; creating it makes a tmpfs
- * file that shadows the host's.  Inside a directory made in tmpfs every
+ * can still read what the host keeps in /tmp; creating a name the host
+ * has is the host's answer (EEXIST, or EROFS to write it: no copy-up, the
+ * overlay of item 6 is not here).  Inside a directory made in tmpfs every
  * name is tmpfs's.  The top directory itself (open, stat, getdents) is the
  * host's.  Relative paths are always the host's (a guest whose working
  * directory is in tmpfs is not modelled: chdir there is the host's too).
@@ -31,6 +32,8 @@
  * and rename inside one mount; fsync/fdatasync succeed (nothing to write).
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -197,6 +200,19 @@ static long shmem_walk(struct kernel *k, const char *path, int creating, struct 
         }
     }
     return 1;
+}
+
+/* A new name in a mount's top directory that the host's directory already
+ * has stays the host's (read-only beneath: no copy-up), so creating it
+ * gives the host's answer (EEXIST, EROFS) and never shadows the file. */
+static int host_has(struct task_struct *t, const struct shmem_where *w, const char *path)
+{
+    if (w->d || w->dir != &w->sb->root)
+        return 0;
+    int fd = fs_open(t, G_AT_FDCWD, path, O_PATH | O_NOFOLLOW);
+    if (fd >= 0)
+        close(fd);
+    return fd >= 0;
 }
 
 static struct inode *shmem_new_inode(struct kernel *k, struct shmem_sb *sb, uint32_t mode)
@@ -461,6 +477,8 @@ long shmem_open(struct task_struct *t, const char *path, uint32_t flags, uint32_
     long r = shmem_walk(t->k, path, creat, &w);
     if (r)
         return r;
+    if (host_has(t, &w, path))
+        return 1;
     uint32_t acc = flags & G_O_ACCMODE;
     if (w.d && creat && (flags & G_O_EXCL))
         return -EEXIST;
@@ -553,6 +571,8 @@ long shmem_mkdir(struct task_struct *t, const char *path, uint32_t mode)
     long r = shmem_walk(t->k, path, 1, &w);
     if (r)
         return r;
+    if (host_has(t, &w, path))
+        return 1;
     if (w.d)
         return -EEXIST;
     return d_create(t->k, &w, S_IFDIR | (mode & 07777 & ~t->umask)) ? 0 : -ENOMEM;
