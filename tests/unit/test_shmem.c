@@ -31,6 +31,7 @@
 #define NR_PREAD64 180u
 #define NR_PWRITE64 181u
 #define NR_MMAP2 192u
+#define NR_GETDENTS64 220u
 
 #define NAMES 3
 #define MAXSZ (5 * PG)
@@ -274,7 +275,13 @@ static void test_random(void)
         if (x->f[n].exists)
             CHECK_EQ(call(x->t, NR_UNLINK, upath(x, n), 0, 0, 0), 0);
     CHECK_EQ(copy_to_user(x->t->mm, x->ubuf, dir, sizeof dir), 0);
+    long dfd = call(x->t, NR_OPEN, x->ubuf, O_RDONLY | O_DIRECTORY, 0, 0);
+    CHECK(dfd >= 0);
+    CHECK(call(x->t, NR_GETDENTS64, (uint32_t)dfd, x->ubuf + PG, PG, 0) > 0);   /* . and .. */
     CHECK_EQ(call(x->t, NR_RMDIR, x->ubuf, 0, 0, 0), 0);
+    /* the open directory outlives its name: empty, not freed memory */
+    CHECK_EQ(call(x->t, NR_GETDENTS64, (uint32_t)dfd, x->ubuf + PG, PG, 0), 0);
+    CHECK_EQ(call(x->t, NR_CLOSE, (uint32_t)dfd, 0, 0, 0), 0);
     /* every tmpfs page went with its file */
     CHECK_EQ(x->s.k.lru.nr[LRU_INACTIVE_FILE] + x->s.k.lru.nr[LRU_ACTIVE_FILE], 0);
     task_free(x->t);
