@@ -108,6 +108,7 @@ const char *event_type_name(enum event_type t)
         [EV_PROCESS_START] = "process-start", [EV_PROCESS_EXIT] = "process-exit",
         [EV_UACCESS] = "uaccess", [EV_FILE_MAP] = "file-map", [EV_SNAPSHOT] = "snapshot",
         [EV_PROC_FILE] = "proc-file",
+        [EV_PAGE_CACHE] = "page-cache",
     };
     return (unsigned)t < EV_NR_TYPES && names[t] ? names[t] : "?";
 }
@@ -184,4 +185,13 @@ const char *snapshot_metric_name(enum snapshot_metric m)
         [SNAP_PGTABLE_PAGES] = "pgtable-pages",
     };
     return (unsigned)m < SNAP_NR ? names[m] : "?";
+}
+
+const char *pagecache_op_name(enum pagecache_op op)
+{
+    static const char *const names[PGCACHE_NR] = {
+        [PGCACHE_ADD] = "add", [PGCACHE_DELETE] = "delete", [PGCACHE_RECLAIM] = "reclaim",
+        [PGCACHE_DIRTY] = "dirty", [PGCACHE_WRITEBACK] = "writeback",
+    };
+    return (unsigned)op < PGCACHE_NR ? names[op] : "?";
 }

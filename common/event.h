@@ -43,6 +43,7 @@ enum event_type {
     EV_FILE_MAP,        /* what an fd was to mmap (fd_table.c): a replay input */
     EV_SNAPSHOT,        /* one value of a snapshot of memory state (kernel-model/snapshot.c) */
     EV_PROC_FILE,       /* a /proc file as it was when its process exited (procfs.c) */
+    EV_PAGE_CACHE,      /* a page-cache page added, deleted, dirtied ... (kernel-model/filemap.c) */
     EV_NR_TYPES
 };
 
@@ -76,6 +77,12 @@ enum vma_op { VMA_OP_MAP, VMA_OP_UNMAP, VMA_OP_PROTECT, VMA_OP_GROW, VMA_OP_BRK,
 const char *alloc_allocator_name(enum alloc_allocator a);  /* "bootmem", "buddy", "slab", "vmalloc" */
 const char *alloc_op_name(enum alloc_op op);               /* "alloc", "free", "reserve" */
 const char *vma_op_name(enum vma_op op);                   /* "map", "unmap", "protect", ... */
+
+/* What happened to a page-cache page (names are the trace's strings):
+ * reclaim is a delete by the shrinker, before an allocation would fail. */
+enum pagecache_op { PGCACHE_ADD, PGCACHE_DELETE, PGCACHE_RECLAIM, PGCACHE_DIRTY,
+                    PGCACHE_WRITEBACK, PGCACHE_NR };
+const char *pagecache_op_name(enum pagecache_op op);  /* "add", "delete", "reclaim", ... */
 
 /* What a snapshot row measures (names are the trace's strings).  A later
  * counter (slab objects per cache, page-cache pages, swap) is a new metric,
@@ -191,6 +198,15 @@ struct file_map_event {
     uint64_t size, dev, ino;
 };
 
+/* EV_PAGE_CACHE: page `index` of the file (dev, ino: the host's identity,
+ * or the model's own for tmpfs; 0, 0 for a file in no inode cache, such as
+ * the program's image) at frame pfn. */
+struct page_cache_event {
+    uint8_t  op;            /* enum pagecache_op */
+    uint32_t index, pfn;
+    uint64_t dev, ino;
+};
+
 /* EV_PROCESS_START (wake_up_new_task, before exec) and EV_PROCESS_EXIT
  * (where the task dies: inside the exit_group or fault that ended it). */
 struct process_event {
@@ -241,6 +257,7 @@ struct event {
         struct file_map_event file_map;
         struct snapshot_event snap;
         struct proc_file_event proc_file;
+        struct page_cache_event page_cache;
     } u;
 };
 

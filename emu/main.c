@@ -99,6 +99,9 @@ void usage(FILE *f)
         "  --boot-log     print the kernel model's boot memory map to stderr, as dmesg\n"
         "                 shows Linux's (e820, zones, Total pages, Memory:)\n"
         "  --paging MODE  page tables: 2level (default) or pae (PAE, NX on)\n"
+        "  --fault-around a read fault of a file also maps the up to 16 pages around it\n"
+        "                 (64K aligned) already in the page cache, as Linux's\n"
+        "                 fault_around_bytes; it never reads new ones (default off)\n"
         "  --engine raw   benchmark baseline: Unicorn alone, no model on the access path\n"
         "       memsim cpu [NAME]   print a CPU preset as a config file\n");
 }
@@ -204,7 +207,7 @@ static void print_summary(const struct memsim_options *o, const struct memsim_re
         fprintf(stderr, "  not implemented: running a signal handler (the run ended at the first one)\n");
 }
 
-enum { O_DB = 256, O_NOTRACE, O_RAM, O_SEED, O_ROOT, O_ENVCLEAR, O_SUMMARY, O_HELP,
+enum { O_DB = 256, O_FAULT_AROUND, O_NOTRACE, O_RAM, O_SEED, O_ROOT, O_ENVCLEAR, O_SUMMARY, O_HELP,
        O_CPU, O_CPUCFG, O_STATS, O_ENGINE, O_PAGING, O_EPOCH, O_STRACE, O_TRACE,
        O_SNAPSHOT_EVERY, O_SAMPLE, O_BOOT_LOG };
 
@@ -256,6 +259,7 @@ static int run_option(struct run_args *a, int c, const char *arg)
         a->o.db_path = arg;
         return 0;
     case O_NOTRACE: a->o.db_path = NULL; return 0;
+    case O_FAULT_AROUND: a->o.fault_around = 1; return 0;
     case O_TRACE: {
         char why[512];
         if (trace_level_parse(arg, &a->o.trace_level, why, sizeof why)) {
@@ -357,6 +361,7 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
         { "trace", required_argument, 0, O_TRACE },
         { "snapshot-every", required_argument, 0, O_SNAPSHOT_EVERY },
         { "sample", required_argument, 0, O_SAMPLE }, { "boot-log", no_argument, 0, O_BOOT_LOG },
+        { "fault-around", no_argument, 0, O_FAULT_AROUND },
         { 0, 0, 0, 0 },
     };
     int c, rc;
@@ -436,10 +441,11 @@ static int cmd_run(int argc, char **argv)
         snprintf(every, sizeof every, " snapshot-every=%llu", (unsigned long long)o->snapshot_every);
     if (o->sample_every)
         snprintf(sample, sizeof sample, " sample=%u:%u", o->sample_every, o->sample_window);
-    snprintf(options_text, sizeof options_text, "ram=%llu seed=%llu root=%s paging=%s cpu=%s%s%s%s%s",
+    snprintf(options_text, sizeof options_text, "ram=%llu seed=%llu root=%s paging=%s cpu=%s%s%s%s%s%s",
              (unsigned long long)o->ram_bytes, (unsigned long long)o->seed, o->root,
              o->paging == PAGING_PAE ? "pae" : "2level", cpu.name,
-             a.cpu_file ? " cpu-config=" : "", a.cpu_file ? a.cpu_file : "", every, sample);
+             a.cpu_file ? " cpu-config=" : "", a.cpu_file ? a.cpu_file : "", every, sample,
+             o->fault_around ? " fault-around=16" : "");
     o->options_text = options_text;
 
     struct memsim_result r;

@@ -51,6 +51,7 @@ struct memsim_options {
                                    access path (a benchmark baseline) */
     int strace;                 /* --strace: the guest's system calls to stderr */
     int boot_log;               /* --boot-log: the boot's memory map to stderr, as dmesg */
+    int fault_around;           /* --fault-around: read faults map 16 cached pages */
 };
 
 struct memsim_result {

@@ -139,6 +139,7 @@ static void machine_boot_kernel(struct machine *m)
         .hz = m->cpu.hz, .timer_cycle = UINT64_MAX,       /* no timer armed */
     };
     m->k.rng = m->opt.seed;
+    m->k.fault_around_pages = m->opt.fault_around ? FAULT_AROUND_PAGES : 0;
     m->k.epoch = m->opt.epoch;
     machine_arch_ops(m, &m->k.arch);
 }

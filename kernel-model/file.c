@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include "kernel-model/mm.h"
 #include "kernel-model/vfs.h"
 
 struct files_struct *files_alloc(void)
@@ -100,6 +101,8 @@ void fput(struct file *f)
         return;
     if (f->f_op->release)
         f->f_op->release(f);
+    if (f->f_kaddr)                         /* __fput: file_free */
+        kmem_cache_free(&f->f_inode->i_k->slab, f->f_inode->i_k->slab.filp_cachep, f->f_kaddr);
     iput(f->f_inode);
     free(f->f_path);
     free(f);
@@ -127,6 +130,9 @@ struct file *alloc_file(const struct file_operations *ops, struct inode *inode,
     f->f_count = 1;
     f->f_op = ops;
     f->f_inode = inode;
+    struct kernel *k = inode ? inode->i_k : NULL;
+    if (k && k->slab.filp_cachep)
+        f->f_kaddr = kmem_cache_alloc(&k->slab, k->slab.filp_cachep);   /* alloc_empty_file */
     f->f_flags = f_flags;
     f->private_data = private_data;
     return f;

@@ -13,8 +13,10 @@
  *     (fs_path.c);
  *   - a dirfd is a directory the guest opened itself (hostfs_dir_ops), so
  *     inherited stdio never becomes a way out of the root (fs_path.c);
- *   - files are read-only; the only thing opened for writing is the host's
- *     /dev/null, when what the path names is a null device (fs_path.c).
+ *   - the root's files are read-only; the only host thing opened for
+ *     writing is the host's /dev/null, when what the path names is a null
+ *     device (fs_path.c); /tmp and /dev/shm take new files in the model's
+ *     own tmpfs (shmem.c), never on the host.
  */
 #ifndef MEMSIM_FS_H
 #define MEMSIM_FS_H
@@ -50,7 +52,8 @@ long fd_record_lock(struct task_struct *t, struct file *f, uint32_t cmd, uint32_
  * relative to guest dirfd, opened with host flags, or -errno. */
 int  fs_open(struct task_struct *t, uint32_t dirfd, const char *path, int flags);
 /* open(2)/openat(2) with guest flags: the new guest fd or -errno. */
-long fs_open_guest(struct task_struct *t, uint32_t dirfd, const char *path, uint32_t flags);
+long fs_open_guest(struct task_struct *t, uint32_t dirfd, const char *path, uint32_t flags,
+                   uint32_t mode);
 
 /* chdir (path) or fchdir (path NULL, guest fd dirfd); 0 or -errno. */
 long fs_chdir(struct task_struct *t, uint32_t dirfd, const char *path);

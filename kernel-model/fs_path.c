@@ -22,7 +22,8 @@
  * relative path or a bind mount that leads to procfs under another name
  * is hidden too (such a path does not reach the model's /proc either).
  *
- * Writing: files are read-only (EROFS).  A null device takes writes: when
+ * Writing: the root's files are read-only (EROFS); /tmp and /dev/shm are
+ * the model's tmpfs over them (shmem.c), which takes new files.  A null device takes writes: when
  * what the path names is a character device 1:3, the guest gets the host's
  * /dev/null, opened by memsim, never the file the path names — so a
  * symlink or hardlink named dev/null in the root writes nothing.
@@ -41,6 +42,7 @@
 #include <unistd.h>
 #include "kernel-model/fs.h"
 #include "kernel-model/procfs.h"
+#include "kernel-model/shmem.h"
 
 static int on_procfs(int fd)
 {
@@ -271,7 +273,8 @@ static long open_own_fd(struct task_struct *t, const char *path, uint32_t flags)
     return fd_reopen(t, (uint32_t)fd, (flags & G_O_CLOEXEC) != 0);
 }
 
-long fs_open_guest(struct task_struct *t, uint32_t dirfd, const char *path, uint32_t flags)
+long fs_open_guest(struct task_struct *t, uint32_t dirfd, const char *path, uint32_t flags,
+                   uint32_t mode)
 {
     char alias[PATH_MAX_G], at[PATH_MAX_G];
     path = procfs_path_at(t, dirfd, path, at, sizeof at);
@@ -283,6 +286,12 @@ long fs_open_guest(struct task_struct *t, uint32_t dirfd, const char *path, uint
     long own = path[0] == '/' ? open_own_fd(t, path, flags) : 1;
     if (own != 1)
         return own;
+    struct file *tmp;
+    long shm = shmem_open(t, path, flags, mode, &tmp);   /* /tmp, /dev/shm: tmpfs */
+    if (shm == 0)
+        return fd_install_file(t, tmp, (flags & G_O_CLOEXEC) != 0, 0);
+    if (shm != 1)
+        return shm;
     int writing = (flags & G_O_ACCMODE) != 0 || (flags & (G_O_CREAT | G_O_TRUNC)) != 0;
     int fd;
     if (writing)

@@ -6,7 +6,8 @@
  * fd share it through the file, never through a host dup.  The backends
  * differ in whose position counts:
  *   - hostfs_file_ops (a read-only regular file of the root): f_pos, the
- *     model's; reads are pread at it and lseek computes it (the host, kept
+ *     model's; reads go through the page cache (filemap_read, its pages
+ *     read with pread) and lseek computes it (the host, kept
  *     at f_pos, checks the result exactly as Linux would);
  *   - stdio_file_ops (inherited 0-2, and a regular stdio file reopened for
  *     writing through /dev/stdout): the host description's own position,
@@ -96,20 +97,15 @@ long host_file_mmap(struct file *f, const char *name, struct mmap_file *mf)
     if (r)
         return r;
     /* Only a readable regular file gets pages: the vm_file is shared with
-     * every later mapping of the same file (the inode's, vm_file_get), so
+     * every later mapping of the same file (vm_file_get), so
      * it must be made from a descriptor that can read it.  An unreadable
      * one goes to do_mmap without pages, and do_mmap refuses it (EACCES). */
     if ((mf->f_mode & (FMODE_MMAP_ | FMODE_READ_)) != (FMODE_MMAP_ | FMODE_READ_))
         return 0;
-    struct inode *inode = f->f_inode;
-    if (!inode->i_vmf) {
-        inode->i_vmf = vm_file_get(&h->k->vm_files, h->fd, f->f_path ? f->f_path : name);
-        if (!inode->i_vmf)
-            return errno ? -errno : -ENOMEM;
-    }
-    inode->i_vmf->refs++;                /* the caller's reference */
-    mf->vmf = inode->i_vmf;
-    return 0;
+    /* the vm_file of this host file (one per (dev, ino)); its faults read
+     * through the inode's page cache (vm_file_mapping) */
+    mf->vmf = vm_file_get(&h->k->vm_files, h->fd, f->f_path ? f->f_path : name);
+    return mf->vmf ? 0 : errno ? -errno : -ENOMEM;
 }
 
 /* The host's own position: stdio, devices, FIFOs (and a directory's read,
@@ -137,12 +133,19 @@ static long host_llseek(struct file *f, int64_t off, int whence, int64_t *res)
     return 0;
 }
 
-/* A regular file of the root: the position is f_pos. */
+/* A regular file of the root: the position is f_pos, the bytes come
+ * through the page cache (filemap_read; its readpage is a pread of this
+ * file's host descriptor), up to the size the host gives now. */
 static long hostfs_read(struct file *f, void *buf, size_t n, int64_t *pos)
 {
-    ssize_t r = pread(hf(f)->fd, buf, n, (off_t)*pos);
-    if (r < 0)
+    struct host_file *h = hf(f);
+    struct stat st;
+    if (fstat(h->fd, &st))
         return -errno;
+    inode_set_attr(f->f_inode, &st);
+    long r = filemap_read(h->k, f->f_inode->i_mapping, h->fd, buf, n, *pos, st.st_size);
+    if (r < 0)
+        return r;
     *pos += r;
     return r;
 }

@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "kernel-model/pgtable.h"
+#include "kernel-model/shmem.h"
+#include "kernel-model/vfs.h"
 #include "kernel-model/vma.h"
 #include "kernel-model/bootmem.h"
 
@@ -35,6 +37,7 @@ int kernel_boot(struct kernel *k, const struct kernel_config *cfg, char *err, si
     k->events = cfg->events;
     k->mmu = mmu;
     futex_hash_init(&k->futex);
+    lruvec_init(&k->lru);
     k->paging = paging;
     k->nx = paging == PAGING_PAE;
     if (mmu)
@@ -71,6 +74,7 @@ int kernel_boot(struct kernel *k, const struct kernel_config *cfg, char *err, si
         kernel_destroy(k);
         return -1;
     }
+    k->pgdat.reclaim = (struct page_reclaim){ k, filemap_reclaim };
     if (mmu) {
         mmu->phys = k->pm.base;
         mmu->phys_size = k->pm.size;
@@ -80,6 +84,9 @@ int kernel_boot(struct kernel *k, const struct kernel_config *cfg, char *err, si
 
 void kernel_destroy(struct kernel *k)
 {
+    k->pgdat.reclaim.shrink = NULL;
+    shmem_destroy(k);
+    inode_cache_destroy(k);
     vmalloc_destroy(k);
     slab_destroy(&k->slab);
     physmem_destroy(&k->pm);

@@ -6,9 +6,10 @@
  *     └ handle_pte_fault
  *         ├ PTE none, anonymous  → do_anonymous_page (read: zero page,
  *         │                        write: a new zeroed page)
- *         ├ PTE none, file       → do_file_page (a private copy read from
- *         │                        the file; no page cache yet)
- *         └ PTE present, write   → do_wp_page (reuse when exclusive,
+ *         ├ PTE none, file       → do_file_page (the page-cache page:
+ *         │                        mapped, or copied for a private write)
+ *         └ PTE present, write   → do_wp_page (a shared file page made
+ *                                  writable and dirty; reuse when exclusive,
  *                                  otherwise copy; the zero page is replaced
  *                                  by a new zeroed page)
  *
@@ -19,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "kernel-model/pgtable.h"
+#include "kernel-model/vfs.h"
 #include "kernel-model/vma.h"
 
 struct fault_ctx {
@@ -47,28 +49,22 @@ static enum fault_result bad_pagetable(struct fault_ctx *f)
     return FAULT_BAD_PAGETABLE;
 }
 
-/* A frame for the user page at f->address, its owner recorded: the file
- * and offset a file page caches, the mm and page number an anonymous one
- * belongs to (page_add_new_anon_rmap / the page cache's index). */
-static uint32_t alloc_user_page(struct fault_ctx *f, int zero, enum page_purpose why)
+/* A frame for an anonymous page at f->address (a private page, a COW copy
+ * of a file page too), its owner recorded: the mm and the page number
+ * (page_add_new_anon_rmap). */
+static uint32_t alloc_user_page(struct fault_ctx *f, int zero)
 {
     struct mm_struct *mm = f->mm;
-    if (why != PURPOSE_FILE && anon_vma_prepare(mm, f->vma))
+    if (anon_vma_prepare(mm, f->vma))
         return PFN_NONE;                /* before the page, as do_anonymous_page */
     uint32_t pfn = alloc_pages(&mm->k->pgdat, GFP_HIGHUSER_MOVABLE | (zero ? __GFP_ZERO : 0),
-                               0, why);
+                               0, PURPOSE_ANON);
     if (pfn == PFN_NONE)
         return pfn;
     struct page *page = pfn_to_page(&mm->k->pm, pfn);
-    if (why == PURPOSE_FILE) {
-        page->flags |= PG_file;
-        page->mapping = f->vma->vm_file;
-        page->index = f->vma->vm_pgoff + ((f->address - f->vma->vm_start) >> PAGE_SHIFT);
-    } else {
-        page->flags |= PG_anon;
-        page->mapping = mm;
-        page->index = f->address >> PAGE_SHIFT;
-    }
+    page->flags |= PG_anon;
+    page->mapping = mm;
+    page->index = f->address >> PAGE_SHIFT;
     return pfn;
 }
 
@@ -86,7 +82,7 @@ static enum fault_result do_anonymous_page(struct fault_ctx *f, pte_t *pte)
         f->resolution = FR_ZERO_PAGE;
         return FAULT_OK;
     }
-    uint32_t pfn = alloc_user_page(f, 1, PURPOSE_ANON);
+    uint32_t pfn = alloc_user_page(f, 1);
     if (pfn == PFN_NONE)
         return oom(f);
     set_pte_at(mm, f->address, pte, pfn, (f->vma->vm_flags & VM_WRITE) != 0, vma_exec(f));
@@ -95,61 +91,156 @@ static enum fault_result do_anonymous_page(struct fault_ctx *f, pte_t *pte)
     return FAULT_OK;
 }
 
-/*
- * Fill a frame from the VMA's file.  A page that starts at or past the end
- * of the file is SIGBUS (filemap_fault); in the last page, bytes past the
- * end of the file, or past vm_file_bytes (an ELF segment's bss), are zeros.
- */
-static int fill_from_file(struct mm_struct *mm, struct vm_area_struct *vma,
-                          uint32_t address, uint32_t pfn)
+/* A page that starts at or past the end of the file is SIGBUS
+ * (filemap_fault): the host's size now, or a placeholder's recorded one. */
+static int past_eof(const struct vm_file *file, uint64_t off)
 {
-    uint8_t *dst = pfn_to_host(&mm->k->pm, pfn);
-    uint32_t off_in_vma = address - vma->vm_start;
-    off_t off = ((off_t)vma->vm_pgoff << PAGE_SHIFT) + off_in_vma;
-    struct stat st = { .st_size = (off_t)vma->vm_file->size };
-    if ((vma->vm_file->fd >= 0 && fstat(vma->vm_file->fd, &st)) || off >= st.st_size)
-        return -1;
-    if (vma->vm_file->fd < 0) {             /* a replay's placeholder: zeros */
-        memset(dst, 0, PAGE_SIZE);
-        return 0;
-    }
-    uint32_t n = 0;
-    if (off_in_vma < vma->vm_file_bytes) {
-        n = vma->vm_file_bytes - off_in_vma;
-        if (n > PAGE_SIZE)
-            n = PAGE_SIZE;
-    }
-    ssize_t got = n ? pread(vma->vm_file->fd, dst, n, off) : 0;
-    if (got < 0)
-        return -1;
-    memset(dst + got, 0, PAGE_SIZE - (uint32_t)got);   /* past EOF: zeros, like a short page */
-    return 0;
+    struct stat st = { .st_size = (off_t)file->size };
+    if (file->inode && file->inode->i_data.no_writeback)
+        st.st_size = (off_t)file->inode->i_size;    /* tmpfs: the size now */
+    return (file->fd >= 0 && fstat(file->fd, &st)) || off >= (uint64_t)st.st_size;
 }
 
+/* The bytes of this page that are the file's: a whole page, or (the last
+ * page of an ELF segment) fewer, the rest of the page its bss. */
+static uint32_t file_bytes_in_page(const struct fault_ctx *f)
+{
+    uint32_t off_in_vma = f->address - f->vma->vm_start;
+    if (off_in_vma >= f->vma->vm_file_bytes)
+        return 0;
+    uint32_t n = f->vma->vm_file_bytes - off_in_vma;
+    return n < PAGE_SIZE ? n : PAGE_SIZE;
+}
+
+/* The page-cache page behind the fault, with a reference: the caller maps
+ * it or copies it.  PFN_NONE: SIGBUS (past EOF, a read error) or OOM. */
+static uint32_t fault_cache_page(struct fault_ctx *f, uint32_t index, enum fault_result *why)
+{
+    struct kernel *k = f->mm->k;
+    struct vm_file *file = f->vma->vm_file;
+    struct address_space *m = vm_file_mapping(k, file);
+    long err = -ENOMEM;
+    if (past_eof(file, (uint64_t)index << PAGE_SHIFT)) {
+        f->resolution = FR_SIGBUS;
+        *why = FAULT_SIGBUS;
+        return PFN_NONE;
+    }
+    /* a page the cache lacks is read from the file: filemap_fault's I/O,
+     * VM_FAULT_MAJOR (a tmpfs page has no file behind it: minor) */
+    if (m && file->fd >= 0 && filemap_lookup(m, index) == PFN_NONE)
+        count_vm_event(&k->vm_events, PGMAJFAULT);
+    uint32_t pfn = m ? filemap_get_page(k, m, index, file->fd, &err) : PFN_NONE;
+    if (pfn == PFN_NONE) {
+        *why = err == -EIO ? FAULT_SIGBUS : oom(f);
+        if (err == -EIO)
+            f->resolution = FR_SIGBUS;
+        return PFN_NONE;
+    }
+    return pfn;         /* no mark_page_accessed: a fault's use is the PTE's A bit */
+}
+
+/*
+ * do_fault_around / filemap_map_pages: a read fault first maps the pages
+ * around it that are already in the page cache (never reads new ones), in
+ * the k->fault_around_pages-aligned window clipped to the VMA and to the
+ * page table, read-only, wherever the PTE is still none.  A private
+ * mapping's part-bss page is left to the fault (it must be a copy).
+ */
+static void do_fault_around(struct fault_ctx *f)
+{
+    struct mm_struct *mm = f->mm;
+    struct kernel *k = mm->k;
+    struct vm_area_struct *vma = f->vma;
+    uint32_t span = k->fault_around_pages * PAGE_SIZE, table = 1u << pmd_shift(k);
+    uint32_t start = f->address & ~(span - 1), end = start + span;
+    uint32_t tlo = f->address & ~(table - 1), thi = tlo + (table - 1);
+    start = start > vma->vm_start ? start : vma->vm_start;
+    start = start > tlo ? start : tlo;
+    end = end < vma->vm_end ? end : vma->vm_end;
+    end = end - 1 < thi ? end : thi + 1;
+    struct address_space *m = vm_file_mapping(k, vma->vm_file);
+    if (!m)
+        return;
+    for (uint32_t va = start; va < end && va >= start; va += PAGE_SIZE) {
+        uint32_t index = vma->vm_pgoff + ((va - vma->vm_start) >> PAGE_SHIFT);
+        uint32_t pfn = filemap_lookup(m, index);
+        if (pfn == PFN_NONE || !(pfn_to_page(&k->pm, pfn)->flags & PG_uptodate))
+            continue;
+        if (!(vma->vm_flags & VM_SHARED) && va - vma->vm_start + PAGE_SIZE > vma->vm_file_bytes)
+            continue;
+        pte_t *pte = pte_offset(mm, va);
+        if (!pte || pte_read(k, pte))
+            continue;
+        get_page(&k->pgdat, pfn);
+        set_pte_at(mm, va, pte, pfn, 0, vma_exec(f));
+    }
+}
+
+/*
+ * A file page not mapped yet (mm/memory.c do_fault):
+ *   - do_read_fault: a read maps the cache page itself, read-only, private
+ *     or shared (a shared mapping's first write then faults and dirties it);
+ *   - do_cow_fault: a write to a private mapping copies the cache page into
+ *     a new anonymous page, which is mapped writable; the cache page is not
+ *     mapped;
+ *   - do_shared_fault: a write to a shared mapping maps the cache page
+ *     writable and dirties it.
+ * The last page of an ELF segment, part file and part bss, is a private
+ * copy at once (the ELF loader's padzero would have written its tail).
+ */
 static enum fault_result do_file_page(struct fault_ctx *f, pte_t *pte)
 {
     struct mm_struct *mm = f->mm;
+    struct kernel *k = mm->k;
+    struct vm_area_struct *vma = f->vma;
+    uint32_t index = vma->vm_pgoff + ((f->address - vma->vm_start) >> PAGE_SHIFT);
+    uint32_t nfile = file_bytes_in_page(f);
+    int shared = (vma->vm_flags & VM_SHARED) != 0;
+    enum fault_result why = FAULT_OK;
     f->kind = FK_FILE;
-    uint32_t pfn = alloc_user_page(f, 0, PURPOSE_FILE);
-    if (pfn == PFN_NONE)
-        return oom(f);
-    if (fill_from_file(mm, f->vma, f->address, pfn)) {
-        free_pages(&mm->k->pgdat, pfn, 0);
-        f->resolution = FR_SIGBUS;
-        return FAULT_SIGBUS;
+    if (!fault_is_write(f) && k->fault_around_pages > 1) {
+        do_fault_around(f);
+        uint64_t v = pte_read(k, pte);
+        if (v & _PAGE_PRESENT) {            /* the page was cached: mapped */
+            f->pfn = pte_pfn(v);
+            f->resolution = FR_FILE_READ;
+            return FAULT_OK;
+        }
     }
-    /*
-     * Without a page cache every file page is already a private copy, so a
-     * private writable mapping may map it writable at once (Linux would map
-     * the cache page read-only and COW on the first write).
-     */
-    set_pte_at(mm, f->address, pte, pfn, (f->vma->vm_flags & VM_WRITE) != 0, vma_exec(f));
+    if (!shared && nfile == 0) {
+        /* wholly past the segment's file bytes: zeros, like a short page */
+        uint32_t pfn = alloc_user_page(f, 1);
+        if (pfn == PFN_NONE)
+            return oom(f);
+        set_pte_at(mm, f->address, pte, pfn, (vma->vm_flags & VM_WRITE) != 0, vma_exec(f));
+        f->pfn = pfn;
+        f->resolution = FR_FILE_READ;
+        return FAULT_OK;
+    }
+    uint32_t cpfn = fault_cache_page(f, index, &why);
+    if (cpfn == PFN_NONE)
+        return why;
+    if (shared || (!fault_is_write(f) && nfile == PAGE_SIZE)) {
+        int writable = shared && fault_is_write(f);
+        set_pte_at(mm, f->address, pte, cpfn, writable, vma_exec(f));   /* the PTE's reference */
+        if (writable)
+            filemap_dirty(k, cpfn);
+        f->pfn = cpfn;
+        f->resolution = FR_FILE_READ;
+        return FAULT_OK;
+    }
+    uint32_t pfn = alloc_user_page(f, 0);
+    if (pfn == PFN_NONE) {
+        put_page(&k->pgdat, cpfn);
+        return oom(f);
+    }
+    uint8_t *dst = pfn_to_host(&k->pm, pfn);
+    memcpy(dst, pfn_to_host(&k->pm, cpfn), nfile);
+    memset(dst + nfile, 0, PAGE_SIZE - nfile);
+    put_page(&k->pgdat, cpfn);
+    set_pte_at(mm, f->address, pte, pfn, (vma->vm_flags & VM_WRITE) != 0, vma_exec(f));
     f->pfn = pfn;
-    f->resolution = FR_FILE_READ;
-    /* the page was read from the file: filemap_fault's I/O (VM_FAULT_MAJOR),
-     * a 4 KiB read in pgpgin */
-    count_vm_event(&mm->k->vm_events, PGMAJFAULT);
-    count_vm_events(&mm->k->vm_events, PGPGIN, PAGE_SIZE >> 10);
+    f->resolution = fault_is_write(f) ? FR_COW_COPY : FR_FILE_READ;
     return FAULT_OK;
 }
 
@@ -160,6 +251,16 @@ static enum fault_result do_wp_page(struct fault_ctx *f, pte_t *pte)
     struct page *old = pfn_to_page(&mm->k->pm, old_pfn);
 
     f->kind = FK_COW;
+    if ((old->flags & PG_file) && (f->vma->vm_flags & VM_SHARED)) {
+        /* wp_page_shared: a shared file page becomes writable and dirty */
+        set_pte_at(mm, f->address, pte, old_pfn, 1, vma_exec(f));
+        filemap_dirty(mm->k, old_pfn);
+        f->pfn = old_pfn;
+        f->resolution = FR_COW_REUSE;
+        return FAULT_OK;
+    }
+    /* A private mapping never writes a page-cache page: the cache holds a
+     * reference of its own, so the test below copies it (wp_page_copy). */
     if (!(old->flags & PG_zero) && old->mapcount == 1 && old->_refcount == 1) {
         /* Exclusive: nobody else can see a write, so just allow it. */
         set_pte_at(mm, f->address, pte, old_pfn, 1, vma_exec(f));
@@ -169,7 +270,7 @@ static enum fault_result do_wp_page(struct fault_ctx *f, pte_t *pte)
         return FAULT_OK;
     }
     int from_zero = (old->flags & PG_zero) != 0;
-    uint32_t pfn = alloc_user_page(f, from_zero, PURPOSE_ANON);
+    uint32_t pfn = alloc_user_page(f, from_zero);
     if (pfn == PFN_NONE)
         return oom(f);
     if (!from_zero)

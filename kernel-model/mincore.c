@@ -2,20 +2,25 @@
  * mincore.c — the range walks that report and sync and change nothing:
  * mincore (mm/mincore.c) and msync (mm/msync.c).
  *
- * mincore reports residency.  Linux asks the page cache for file pages; the
- * model has none yet (private file pages are read at fault time), so a
- * page is resident when its PTE holds a frame — present, or kept under
- * PROT_NONE, which Linux's pte_present also counts.
+ * mincore reports residency: a page is resident when its PTE holds a
+ * frame — present, or kept under PROT_NONE, which Linux's pte_present also
+ * counts — or, for a file mapping whose PTE is none, when the file's page
+ * is in the page cache (mincore_page).
  */
 #include <errno.h>
 #include "kernel-model/pgtable.h"
+#include "kernel-model/vfs.h"
 #include "kernel-model/vma.h"
 
-static uint8_t page_resident(struct mm_struct *mm, uint32_t va)
+static uint8_t page_resident(struct mm_struct *mm, const struct vm_area_struct *vma, uint32_t va)
 {
     pte_t *pte = pte_offset(mm, va);
     uint64_t v = pte ? pte_read(mm->k, pte) : 0;
-    return (v & (_PAGE_PRESENT | _PAGE_PROTNONE)) != 0;
+    if (v & (_PAGE_PRESENT | _PAGE_PROTNONE))
+        return 1;
+    struct address_space *m = vma->vm_file ? vm_file_mapping(mm->k, vma->vm_file) : NULL;
+    uint32_t index = vma->vm_pgoff + ((va - vma->vm_start) >> PAGE_SHIFT);
+    return m && filemap_lookup(m, index) != PFN_NONE;
 }
 
 /*
@@ -40,7 +45,7 @@ long do_mincore(struct mm_struct *mm, uint32_t start, uint32_t len, uint8_t *vec
         if (!v)
             return -ENOMEM;
         for (; n < pages && va < v->vm_end; n++, va += PAGE_SIZE)
-            vec[n] = page_resident(mm, va);
+            vec[n] = page_resident(mm, v, va);
         *done = n;
     }
     return 0;
@@ -51,8 +56,10 @@ long do_mincore(struct mm_struct *mm, uint32_t start, uint32_t len, uint8_t *vec
  * -EINVAL; a range wrapping past 4 GiB -ENOMEM (a length whose alignment
  * wraps to 0 is an empty range: 0, as Linux); MS_INVALIDATE on a locked
  * VMA -EBUSY; a hole -ENOMEM at the end, or at once for plain MS_ASYNC.
- * Anonymous and private file mappings have nothing to write back; shared
- * file mappings do not exist in the model yet.
+ * Nothing has writeback to start: anonymous and private file mappings
+ * never write a file, a root file's shared mapping is never writable (its
+ * descriptors are read-only), and tmpfs has no backing (Linux's MS_SYNC
+ * there is shmem's noop fsync; MS_ASYNC starts nothing since 2.6.19).
  */
 long do_msync(struct mm_struct *mm, uint32_t start, uint32_t len, uint32_t flags)
 {

@@ -23,6 +23,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "kernel-model/filemap.h"
 #include "kernel-model/futex.h"
 #include "kernel-model/highmem.h"
 #include "kernel-model/page_alloc.h"
@@ -52,6 +53,7 @@
 #define VM_MAYREAD   0x00000010u
 #define VM_MAYWRITE  0x00000020u
 #define VM_MAYEXEC   0x00000040u
+#define VM_MAYSHARE  0x00000080u   /* MAP_SHARED of a file (also one opened read-only) */
 #define VM_GROWSDOWN 0x00000100u
 #define VM_DENYWRITE 0x00000800u
 #define VM_LOCKED    0x00002000u
@@ -91,17 +93,29 @@
  * mmap_supported_flags (LEGACY_MAP_MASK): not FIXED_NOREPLACE, not SYNC. */
 #define LEGACY_MAP_MASK_ 0x0407f933u
 
-/* A file a VMA maps: pages are read from it on fault (no page cache yet).
- * Like Linux's struct file held by vma->vm_file, it lives as long as a VMA
- * or a descriptor refers to it, not as long as the descriptor the guest
- * mapped it through.  A vm_file_table shares one per host file (dev, ino),
- * so mapping one file 3000 times costs one host descriptor, not 3000. */
+/* A file a VMA maps, Linux's struct file held by vma->vm_file: it lives as
+ * long as a VMA or a descriptor refers to it, not as long as the descriptor
+ * the guest mapped it through.  Its pages are the page cache of its inode
+ * (vm_file_mapping: the cached inode of (dev, ino), made at the first fault
+ * when the vm_file has none yet); what the vm_file keeps is what a VMA needs
+ * beyond them: the guest path (/proc, the trace), the host descriptor its
+ * faults read missing pages through (the readpage), and for a replay's
+ * placeholder the recorded size.  A vm_file_table shares one per host file
+ * (dev, ino), so mapping one file 3000 times costs one host descriptor, not
+ * 3000. */
+struct inode;
+struct shmem_mounts;
 struct vm_file {
     int      refs;
     int      fd;          /* host descriptor, owned; -1: a replay's placeholder */
     uint64_t size;        /* fd -1: the file's recorded size (its pages read as zeros) */
     char    *path;        /* guest path, for /proc and the trace */
     uint64_t dev, ino;    /* the host file's identity (vm_file_get) */
+    struct inode *inode;  /* a reference; NULL until vm_file_mapping */
+    int      image;       /* the program's image (vm_file_open, a replay's exec
+                             placeholder): its pages are a cache of its own, in
+                             no inode cache (identity 0, 0), so a run and its
+                             replay, which knows no identity for it, agree */
     struct vm_file *next, **pprev;   /* in its vm_file_table; pprev NULL: in none */
 };
 
@@ -230,6 +244,10 @@ struct kernel_arch_ops {
     void (*advance_clock)(void *ctx, uint64_t delta);
 };
 
+/* Linux's fault_around_bytes (64 KiB): the pages a read fault of a file
+ * maps around itself when they are cached (memory.c do_fault_around). */
+#define FAULT_AROUND_PAGES 16u
+
 /* The kernel's global state: RAM, allocators, shared pages, the clock. */
 struct kernel {
     struct physmem pm;
@@ -256,6 +274,9 @@ struct kernel {
     struct vm_event_state vm_events;  /* /proc/vmstat's events (vmstat.h) */
     struct mm_struct *pgd_list;  /* every mm's pgd, 2-level paging (pgtable.c) */
     struct inode *inodes;        /* the inode cache (vfs.h, inode.c) */
+    struct lruvec lru;           /* the page cache's LRU lists (filemap.h) */
+    struct shmem_mounts *shmem;  /* tmpfs /tmp and /dev/shm (shmem.c), made at first use */
+    unsigned fault_around_pages; /* --fault-around: FAULT_AROUND_PAGES, 0 off */
 
     struct kernel_clock clock;
     struct snapshot_schedule snapshot; /* when the next snapshot is due (snapshot.h) */
@@ -436,6 +457,10 @@ struct vm_file *vm_file_placeholder(const char *path, uint64_t size);
  * when fd is not open for reading, so every vm_file can pread its pages. */
 struct vm_file *vm_file_get(struct vm_file_table *t, int fd, const char *path);
 void vm_file_put(struct vm_file *f);      /* the last put leaves the table */
+/* The page cache a fault of f reads through: its inode's, made at the first
+ * call: the cached inode of (dev, ino), or for the program's image
+ * (f->image) one of its own; NULL: no memory. */
+struct address_space *vm_file_mapping(struct kernel *k, struct vm_file *f);
 
 /* ---- user memory access from the kernel (uaccess.c) ---- */
 /* Copy to/from user space through the MMU, faulting pages in like the

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "kernel-model/pgtable.h"
+#include "kernel-model/vfs.h"
 #include "kernel-model/vma.h"
 
 struct vm_file *vm_file_open(int fd, const char *path)
@@ -27,6 +28,7 @@ struct vm_file *vm_file_open(int fd, const char *path)
         return NULL;
     }
     f->refs = 1;
+    f->image = 1;
     return f;
 }
 
@@ -40,6 +42,7 @@ struct vm_file *vm_file_placeholder(const char *path, uint64_t size)
     f->fd = -1;
     f->size = size;
     f->refs = 1;
+    f->image = 1;
     return f;
 }
 
@@ -48,6 +51,7 @@ void vm_file_put(struct vm_file *f)
     if (!f || --f->refs > 0)
         return;
     vm_file_unhash(f);
+    iput(f->inode);
     if (f->fd >= 0)
         close(f->fd);
     free(f->path);
@@ -230,7 +234,7 @@ static long map_file_check(uint32_t prot, uint32_t flags, const struct mmap_file
         return flags & MAP_GROWSDOWN_ ? -EINVAL : 0;
     if (flags & MAP_GROWSDOWN_)
         return file->f_mode & FMODE_MMAP_ ? -EINVAL : -ENODEV;
-    if (!(file->f_mode & FMODE_MMAP_) || shared)
+    if (!(file->f_mode & FMODE_MMAP_))
         return -ENODEV;
     return file->vmf ? 0 : -ENODEV;           /* a caller's bug: no pages to map */
 }
@@ -271,6 +275,13 @@ long do_mmap_file(struct mm_struct *mm, uint32_t addr, uint32_t len, uint32_t pr
     }
     if (!mlock_future_ok(mm, vm_flags, len))
         return -EAGAIN;
+    if (file && (vm_flags & VM_SHARED) && !(file->f_mode & FMODE_ZERO_)) {
+        /* as do_mmap: a file's shared mapping through a descriptor not open
+         * for writing can never be written, so it is not VM_SHARED at all */
+        vm_flags |= VM_MAYSHARE;
+        if (!(file->f_mode & FMODE_WRITE_))
+            vm_flags &= ~(uint32_t)(VM_MAYWRITE | VM_SHARED);
+    }
     if (accountable_mapping(vm_flags))
         vm_flags |= VM_ACCOUNT;              /* mmap_region's commit charge */
     struct vm_file *vmf = file && !(file->f_mode & FMODE_ZERO_) ? file->vmf : NULL;
@@ -378,6 +389,10 @@ long do_mprotect(struct mm_struct *mm, uint32_t start, uint32_t len, uint32_t pr
     for (uint32_t at = start; at < end; v = vma_next(mm, v)) {
         if (!v || v->vm_start != at) {
             err = -ENOMEM;                   /* a hole: stop there */
+            break;
+        }
+        if (prot & ~(v->vm_flags >> 4) & (VM_READ | VM_WRITE | VM_EXEC)) {
+            err = -EACCES;                   /* beyond VM_MAY*: a read-only file's shared map */
             break;
         }
         /* mprotect_fixup: turning writable charges an unaccounted private

@@ -19,8 +19,8 @@
  * no map count, the shared zero page is counted like any frame (so a
  * write fault can tell "mapped more than once" from the count alone).
  * mapping and index say whose page it is and where in that owner, for the
- * page cache and the reverse map to come: a file page's vm_file and its
- * page offset in the file; an anonymous page's mm (PG_anon says which kind)
+ * page cache and the reverse map to come: a page-cache page's
+ * address_space and its page offset in the file (filemap.h); an anonymous page's mm (PG_anon says which kind)
  * and its virtual page number at fault time (an mremap moves the PTE and
  * leaves index, as Linux keeps the moved VMA's vm_pgoff).
  */
@@ -42,12 +42,16 @@ enum pageflags {
     PG_anon     = 1u << 2,  /* anonymous user page */
     PG_dirty    = 1u << 3,
     PG_zero     = 1u << 4,  /* the shared zero page */
-    PG_file     = 1u << 5,  /* filled from a file */
+    PG_file     = 1u << 5,  /* in a file's page cache: mapping is its address_space */
     PG_pgtable  = 1u << 6,  /* holds a page directory or page table */
     PG_head     = 1u << 7,  /* first frame of an allocated block of order > 0 */
     PG_slab     = 1u << 8,  /* a frame of a slab (slab.c): mapping is its struct slab */
     PG_lazyfree = 1u << 9,  /* MADV_FREE'd anonymous page: Linux's !PG_swapbacked, which
                                reclaim may drop while clean (the model never reclaims) */
+    PG_uptodate = 1u << 10, /* a cache page holding the file's bytes (filemap.c) */
+    PG_lru      = 1u << 11, /* on a file LRU list (next/prev link it) */
+    PG_active   = 1u << 12, /* on the active list, not the inactive one */
+    PG_referenced = 1u << 13, /* used once since it was last moved (mark_page_accessed) */
 };
 
 /* Why a frame was allocated: recorded in the trace and in /proc. */
@@ -59,7 +63,7 @@ enum page_purpose {
     PURPOSE_PGD,            /* page directory (or PAE PDPT) */
     PURPOSE_PAGETABLE,
     PURPOSE_ANON,           /* anonymous user page */
-    PURPOSE_FILE,           /* user page filled from a file */
+    PURPOSE_PAGECACHE,      /* a page of a file's page cache (filemap.c) */
     PURPOSE_ZERO_PAGE,
     PURPOSE_GDT,
     PURPOSE_KSTACK,
@@ -85,7 +89,7 @@ struct page {
     uint32_t next, prev;    /* free-list links (pfns, PFN_NONE terminated) */
     uint32_t private;       /* owner-specific */
     uint32_t index;         /* page offset in mapping (anon: va >> PAGE_SHIFT) */
-    void    *mapping;       /* owner: struct vm_file (file) or mm_struct (PG_anon);
+    void    *mapping;       /* owner: struct address_space (PG_file) or mm_struct (PG_anon);
                                opaque here, NULL for kernel pages and the zero page */
 };
 

@@ -25,7 +25,8 @@
 
 /* Flags a frame loses when it goes back to the allocator. */
 #define PAGE_FLAGS_CLEAR_ON_FREE \
-    (PG_head | PG_anon | PG_dirty | PG_zero | PG_file | PG_pgtable | PG_lazyfree)
+    (PG_head | PG_anon | PG_dirty | PG_zero | PG_file | PG_pgtable | PG_lazyfree | \
+     PG_uptodate | PG_lru | PG_active | PG_referenced)
 
 /* 6.1's alloc_flags that the model uses (mm/internal.h). */
 #define ALLOC_WMARK_MIN   WMARK_MIN
@@ -322,11 +323,11 @@ static void prep_new_page(struct physmem *pm, const struct highmem_hook *hook, u
 /*
  * The fast path against the low watermark, then (6.1's slow path once
  * kswapd is woken) the min watermark with the caller's access to the
- * reserves.  Last resort: Linux would reclaim, compact and finally
- * OOM-kill; the model has no reclaim behind the allocator yet, so refusing
- * while frames are still free would make small --ram configurations fail
- * needlessly: ignore the watermarks and fail only when no zone in the
- * zonelist has a block.
+ * reserves.  Then Linux would reclaim, compact and finally OOM-kill;
+ * the model has no kswapd and no swap, so it first ignores the watermarks
+ * (refusing while frames are still free would make small --ram
+ * configurations fail needlessly) and reclaims clean page-cache pages
+ * (pglist_data.reclaim) only when no zone in the zonelist has a block.
  */
 uint32_t alloc_pages(struct pglist_data *pgdat, gfp_t gfp, unsigned order,
                      enum page_purpose purpose)
@@ -343,6 +344,11 @@ uint32_t alloc_pages(struct pglist_data *pgdat, gfp_t gfp, unsigned order,
     if (pfn == PFN_NONE)
         pfn = get_page_from_freelist(pgdat, order, mt, zl, nz, slow);
     if (pfn == PFN_NONE)
+        pfn = get_page_from_freelist(pgdat, order, mt, zl, nz, ALLOC_NO_WATERMARKS);
+    /* Before failing, reclaim: clean page-cache pages no one maps (the
+     * model's only reclaimable memory: no swap), a batch at a time. */
+    while (pfn == PFN_NONE && pgdat->reclaim.shrink &&
+           pgdat->reclaim.shrink(pgdat->reclaim.ctx, order))
         pfn = get_page_from_freelist(pgdat, order, mt, zl, nz, ALLOC_NO_WATERMARKS);
     if (pfn == PFN_NONE)
         return PFN_NONE;

@@ -160,6 +160,12 @@ struct pglist_data {
     } highmem;
     unsigned nr_gfp_names;
     struct vm_event_state *vm_events;/* pgalloc_*, pgfree (vmstat.h), or NULL */
+    /* Asked before an allocation fails (the page cache's shrinker,
+     * filemap.c): frames freed, 0 when nothing could be; NULL: none. */
+    struct page_reclaim {
+        void *ctx;
+        unsigned long (*shrink)(void *ctx, unsigned order);
+    } reclaim;
 };
 
 /* Boot, first half (setup_arch's bootmem and free_area_init): zones over

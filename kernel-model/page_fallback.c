@@ -49,7 +49,7 @@ void set_pageblock_migratetype(struct pglist_data *pgdat, uint32_t pfn, int mt)
  * memory): what move_freepages counts as movable. */
 static int page_movable(const struct page *page)
 {
-    return page->purpose == PURPOSE_ANON || page->purpose == PURPOSE_FILE;
+    return page->purpose == PURPOSE_ANON || page->purpose == PURPOSE_PAGECACHE;
 }
 
 /* Every free block of [start, end] to mt's lists; the frames moved, and

@@ -392,6 +392,8 @@ uint32_t move_page_tables(struct mm_struct *mm, uint32_t old, uint32_t new, uint
  */
 static int may_write(const struct page *page, uint32_t vm_flags)
 {
+    if ((vm_flags & VM_SHARED) && (page->flags & PG_file))
+        return (vm_flags & VM_WRITE) && (page->flags & PG_dirty);   /* write-notify */
     return (vm_flags & VM_WRITE) &&
            ((vm_flags & VM_SHARED) ||
             (!(page->flags & PG_zero) && page->mapcount == 1 && page->_refcount == 1));

@@ -109,7 +109,7 @@ const char *page_purpose_name(enum page_purpose p)
         [PURPOSE_PGD]          = "pgd",
         [PURPOSE_PAGETABLE]    = "pagetable",
         [PURPOSE_ANON]         = "anon",
-        [PURPOSE_FILE]         = "file",
+        [PURPOSE_PAGECACHE]    = "pagecache",
         [PURPOSE_ZERO_PAGE]    = "zero-page",
         [PURPOSE_GDT]          = "gdt",
         [PURPOSE_KSTACK]       = "kstack",

@@ -48,16 +48,22 @@ int proc_meminfo_show(struct seq_file *m, struct task_struct *t)
 
     show_val_kb(m, "MemTotal:", total);
     show_val_kb(m, "MemFree:", free);
-    show_val_kb(m, "MemAvailable:", free > reserve ? free - reserve + fc.file : fc.file);
+    /* the file LRU lists are the page cache's (filemap.c); anonymous pages
+     * are all inactive (the model has no anon LRU aging) */
+    const struct lruvec *lru = &t->k->lru;
+    uint64_t active_file = lru->nr[LRU_ACTIVE_FILE], inactive_file = lru->nr[LRU_INACTIVE_FILE];
+    uint64_t reclaimable = fc.cached - fc.shmem;
+    show_val_kb(m, "MemAvailable:", free > reserve ? free - reserve + reclaimable : reclaimable);
     show_val_kb(m, "Buffers:", 0);
-    show_val_kb(m, "Cached:", fc.file);
+    show_val_kb(m, "Cached:", fc.cached);
     show_val_kb(m, "SwapCached:", 0);
-    show_val_kb(m, "Active:", 0);
-    show_val_kb(m, "Inactive:", fc.anon + fc.file - mc.locked_rss);
+    show_val_kb(m, "Active:", active_file);
+    show_val_kb(m, "Inactive:", fc.anon - (mc.locked_rss < fc.anon ? mc.locked_rss : fc.anon) +
+                                inactive_file);
     show_val_kb(m, "Active(anon):", 0);
     show_val_kb(m, "Inactive(anon):", fc.anon - (mc.locked_rss < fc.anon ? mc.locked_rss : fc.anon));
-    show_val_kb(m, "Active(file):", 0);
-    show_val_kb(m, "Inactive(file):", fc.file);
+    show_val_kb(m, "Active(file):", active_file);
+    show_val_kb(m, "Inactive(file):", inactive_file);
     show_val_kb(m, "Unevictable:", mc.locked_rss);
     show_val_kb(m, "Mlocked:", mc.locked_rss);
     show_val_kb(m, "HighTotal:", high->managed_pages);
@@ -66,15 +72,15 @@ int proc_meminfo_show(struct seq_file *m, struct task_struct *t)
     show_val_kb(m, "LowFree:", free - high->free_pages);
     show_val_kb(m, "SwapTotal:", 0);
     show_val_kb(m, "SwapFree:", 0);
-    show_val_kb(m, "Dirty:", 0);
+    show_val_kb(m, "Dirty:", fc.dirty);
     show_val_kb(m, "Writeback:", 0);
     show_val_kb(m, "AnonPages:", fc.anon);
-    show_val_kb(m, "Mapped:", fc.file);
-    show_val_kb(m, "Shmem:", 0);
+    show_val_kb(m, "Mapped:", fc.mapped);
+    show_val_kb(m, "Shmem:", fc.shmem);
     show_val_kb(m, "KReclaimable:", 0);
-    show_val_kb(m, "Slab:", 0);
+    show_val_kb(m, "Slab:", fc.slab);           /* no SLAB_RECLAIM_ACCOUNT cache */
     show_val_kb(m, "SReclaimable:", 0);
-    show_val_kb(m, "SUnreclaim:", 0);
+    show_val_kb(m, "SUnreclaim:", fc.slab);
     seq_printf(m, "%-16s%8llu kB\n", "KernelStack:", PAGES_KB(fc.kstack));
     show_val_kb(m, "PageTables:", fc.pagetable);
     show_val_kb(m, "NFS_Unstable:", 0);

@@ -96,7 +96,7 @@ void proc_show_map_vma(struct seq_file *m, struct mm_struct *mm, const struct vm
     seq_setwidth(m, 25 + 4 * 6 - 1);
     seq_printf(m, "%08x-%08x %c%c%c%c %08llx %02x:%02x %llu ", vma->vm_start, vma->vm_end,
                f & VM_READ ? 'r' : '-', f & VM_WRITE ? 'w' : '-', f & VM_EXEC ? 'x' : '-',
-               f & VM_SHARED ? 's' : 'p', pgoff, maj, min, ino);
+               f & (VM_SHARED | VM_MAYSHARE) ? 's' : 'p', pgoff, maj, min, ino);
     const char *name = file ? file->path : vma_name(mm, vma);
     if (name) {
         seq_pad(m, ' ');

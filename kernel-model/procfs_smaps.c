@@ -7,8 +7,10 @@
  * page (the shared zero page is not one: vm_normal_page) is resident; it
  * is shared when its page has more than one mapping, and then adds
  * PAGE_SIZE / mapcount to Pss; dirty when the PTE's D bit or the page's
- * PG_dirty says so; referenced when the A bit is set; anonymous when
- * PG_anon.  Pss is kept in PAGE_SIZE << 12 units as Linux's PSS_SHIFT.
+ * PG_dirty says so (a shared mapping's page-cache page written through
+ * it or by write(2)); referenced when the A bit is set; anonymous when
+ * PG_anon; a page-cache page of tmpfs is Pss_Shmem, of another file
+ * Pss_File.  Pss is kept in PAGE_SIZE << 12 units as Linux's PSS_SHIFT.
  * The kernel has no swap, THP or hugetlb: those lines are 0.
  */
 #include <string.h>
@@ -21,7 +23,7 @@
 struct mem_size_stats {
     uint64_t resident, shared_clean, shared_dirty, private_clean, private_dirty;
     uint64_t referenced, anonymous, lazyfree;
-    uint64_t pss, pss_anon, pss_file, pss_dirty, pss_locked;
+    uint64_t pss, pss_anon, pss_file, pss_shmem, pss_dirty, pss_locked;
 };
 
 static void smaps_account(struct mem_size_stats *mss, const struct page *page, int dirty,
@@ -43,7 +45,13 @@ static void smaps_account(struct mem_size_stats *mss, const struct page *page, i
     } else
         *(dirty ? &mss->private_dirty : &mss->private_clean) += size;
     mss->pss += pss;
-    *(page->flags & PG_anon ? &mss->pss_anon : &mss->pss_file) += pss;
+    /* smaps_page_accumulate: anonymous, else swap-backed (tmpfs), else file */
+    if (page->flags & PG_anon)
+        mss->pss_anon += pss;
+    else if ((page->flags & PG_file) && ((const struct address_space *)page->mapping)->no_writeback)
+        mss->pss_shmem += pss;
+    else
+        mss->pss_file += pss;
     if (dirty)
         mss->pss_dirty += pss;
     if (locked)
@@ -77,7 +85,7 @@ static void show_smap_stats(struct seq_file *m, const struct mem_size_stats *mss
     if (rollup) {
         KB("Pss_Anon:", mss->pss_anon >> PSS_SHIFT);
         KB("Pss_File:", mss->pss_file >> PSS_SHIFT);
-        KB("Pss_Shmem:", 0);
+        KB("Pss_Shmem:", mss->pss_shmem >> PSS_SHIFT);
     }
     KB("Shared_Clean:", mss->shared_clean);
     KB("Shared_Dirty:", mss->shared_dirty);
@@ -101,7 +109,7 @@ static void show_vma_flags(struct seq_file *m, uint32_t flags)
 {
     static const struct { uint32_t bit; const char *name; } mnem[] = {
         { VM_READ, "rd" }, { VM_WRITE, "wr" }, { VM_EXEC, "ex" }, { VM_SHARED, "sh" },
-        { VM_MAYREAD, "mr" }, { VM_MAYWRITE, "mw" }, { VM_MAYEXEC, "me" },
+        { VM_MAYREAD, "mr" }, { VM_MAYWRITE, "mw" }, { VM_MAYEXEC, "me" }, { VM_MAYSHARE, "ms" },
         { VM_GROWSDOWN, "gd" }, { VM_LOCKED, "lo" }, { VM_ACCOUNT, "ac" },
     };
     seq_printf(m, "VmFlags: ");

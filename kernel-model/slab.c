@@ -348,6 +348,7 @@ static const struct object_cache {
     C(dentry_cache, "dentry", 128, 0, 0),
     C(inode_cachep, "inode_cache", 352, 0, SLAB_CTOR),
     C(filp_cachep, "filp", 160, 0, SLAB_HWCACHE_ALIGN),
+    C(shmem_inode_cachep, "shmem_inode_cache", 416, 0, SLAB_CTOR),   /* shmem_init, later */
 #undef C
 };
 

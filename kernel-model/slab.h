@@ -91,7 +91,7 @@ struct slab_caches {
                       *files_cachep, *filp_cachep, *signal_cachep,
                       *sighand_cachep, *anon_vma_cachep, *anon_vma_chain_cachep,
                       *dentry_cache,
-                      *inode_cachep, *cred_jar, *fs_cachep;
+                      *inode_cachep, *cred_jar, *fs_cachep, *shmem_inode_cachep;
 };
 
 /* Boot: the kmalloc caches and the model's object caches (no slab is

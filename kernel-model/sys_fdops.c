@@ -35,12 +35,35 @@ static int host_of(struct task_struct *t, uint32_t fd)
     return f ? file_host_fd(f) : -1;
 }
 
+/* A file whose bytes the model keeps (hostfs through the page cache, tmpfs):
+ * positional I/O goes through its f_op at a position of its own. */
+static int model_positional(const struct file *f)
+{
+    return f && (f->f_op->kind == FILE_HOSTFS || f->f_op->kind == FILE_SHMEM);
+}
+
+/* One chunk of pread: a model_positional file by its f_op, else the host's
+ * pread, which answers as Linux for everything else (ESPIPE, EISDIR ...). */
+static ssize_t pread_chunk(struct file *f, int h, void *buf, size_t len, int64_t pos)
+{
+    if (model_positional(f)) {
+        if (pos < 0)
+            return errno = EINVAL, -1;
+        long r = f->f_op->read(f, buf, len, &pos);
+        return r < 0 ? (errno = (int)-r, -1) : r;
+    }
+    return pread(h, buf, len, (off_t)pos);
+}
+
 /* pread64(fd, buf, count, pos): whole chunks until count or end of file. */
 SYSCALL_DEFINE5(pread64, uint32_t, fd, uint32_t, ubuf, uint32_t, count, uint32_t, pos_lo, uint32_t, pos_hi)
 {
     int h = host_of(t, fd);
     int64_t pos = arg64(pos_lo, pos_hi);
-    if (h < 0)
+    struct file *f = fdget(t->files, fd);
+    if (f && f->f_op->kind == FILE_SHMEM && !(f->f_mode & FMODE_READ_))
+        return -EBADF;
+    if (h < 0 && !model_positional(f))
         return -EBADF;
     count = count > INT32_MAX ? INT32_MAX : count;
     uint8_t *buf = malloc(PIO_CHUNK);
@@ -49,7 +72,7 @@ SYSCALL_DEFINE5(pread64, uint32_t, fd, uint32_t, ubuf, uint32_t, count, uint32_t
     long done = 0;
     do {
         uint32_t len = count - done < PIO_CHUNK ? count - (uint32_t)done : PIO_CHUNK;
-        ssize_t n = pread(h, buf, len, (off_t)(pos + done));
+        ssize_t n = pread_chunk(f, h, buf, len, pos + done);
         if (n < 0) {
             done = done ? done : -errno;
             break;
@@ -68,9 +91,41 @@ SYSCALL_DEFINE5(pread64, uint32_t, fd, uint32_t, ubuf, uint32_t, count, uint32_t
 
 /* pwrite64: the host refuses a read-only descriptor (EBADF) and a pipe
  * (ESPIPE) as Linux does; only /dev/null and stdio are writable. */
+/* pwrite64 of a tmpfs file: its write at a position of its own. */
+static long shmem_pwrite(struct task_struct *t, struct file *f, uint32_t ubuf, uint32_t count,
+                         int64_t pos)
+{
+    if (pos < 0)
+        return -EINVAL;
+    long done = 0;
+    uint8_t *buf = malloc(PIO_CHUNK);
+    if (!buf)
+        return -ENOMEM;
+    while ((uint32_t)done < count) {
+        uint32_t len = count - (uint32_t)done < PIO_CHUNK ? count - (uint32_t)done : PIO_CHUNK;
+        if (copy_from_user(t->mm, buf, ubuf + (uint32_t)done, len)) {
+            done = done ? done : -EFAULT;
+            break;
+        }
+        int64_t at = pos + done;
+        long n = f->f_op->write(f, buf, len, &at);
+        if (n <= 0) {
+            done = done ? done : n;
+            break;
+        }
+        done += n;
+    }
+    free(buf);
+    return done;
+}
+
 SYSCALL_DEFINE5(pwrite64, uint32_t, fd, uint32_t, ubuf, uint32_t, count, uint32_t, pos_lo, uint32_t, pos_hi)
 {
     int h = host_of(t, fd);
+    struct file *f = fdget(t->files, fd);
+    if (f && f->f_op->kind == FILE_SHMEM)
+        return shmem_pwrite(t, f, ubuf, count > INT32_MAX ? INT32_MAX : count,
+                            arg64(pos_lo, pos_hi));
     if (h < 0)
         return -EBADF;
     uint32_t len = count < PIO_CHUNK ? count : PIO_CHUNK;
@@ -93,6 +148,9 @@ SYSCALL_DEFINE5(pwrite64, uint32_t, fd, uint32_t, ubuf, uint32_t, count, uint32_
 SYSCALL_DEFINE1(fsync, uint32_t, fd)
 {
     int h = host_of(t, fd);
+    struct file *f = fdget(t->files, fd);
+    if (f && f->f_op->kind == FILE_SHMEM)
+        return 0;                   /* tmpfs: noop_fsync, nothing to write back */
     if (h < 0)
         return -EBADF;
     return fdatasync(h) ? -errno : 0;

@@ -22,6 +22,7 @@
 #include <unistd.h>
 #include "kernel-model/fs.h"
 #include "kernel-model/procfs.h"
+#include "kernel-model/shmem.h"
 
 #define IO_CHUNK (256u << 10)
 
@@ -33,15 +34,16 @@ static long get_path(struct task_struct *t, uint32_t uptr, char *buf)
     return n < 0 ? n : 0;
 }
 
-static long do_open(struct task_struct *t, uint32_t dirfd, uint32_t upath, uint32_t flags)
+static long do_open(struct task_struct *t, uint32_t dirfd, uint32_t upath, uint32_t flags,
+                    uint32_t mode)
 {
     char path[PATH_MAX_G];
     long r = get_path(t, upath, path);
-    return r ? r : fs_open_guest(t, dirfd, path, flags);
+    return r ? r : fs_open_guest(t, dirfd, path, flags, mode);
 }
 
-SYSCALL_DEFINE3(open, uint32_t, filename, uint32_t, flags, uint32_t, mode) { return do_open(t, G_AT_FDCWD, filename, flags); }
-SYSCALL_DEFINE4(openat, uint32_t, dfd, uint32_t, filename, uint32_t, flags, uint32_t, mode) { return do_open(t, dfd, filename, flags); }
+SYSCALL_DEFINE3(open, uint32_t, filename, uint32_t, flags, uint32_t, mode) { return do_open(t, G_AT_FDCWD, filename, flags, mode); }
+SYSCALL_DEFINE4(openat, uint32_t, dfd, uint32_t, filename, uint32_t, flags, uint32_t, mode) { return do_open(t, dfd, filename, flags, mode); }
 
 /* f->f_op->read at the file's position, committed to f_pos (a backend
  * whose position is the host's ignores it). */
@@ -288,7 +290,8 @@ static long model_stat(struct task_struct *t, uint32_t dirfd, const char *path, 
     }
     char at[PATH_MAX_G];
     path = procfs_path_at(t, dirfd, path, at, sizeof at);
-    return procfs_stat(t, path, (flags & G_AT_SYMLINK_NOFOLLOW) != 0, st, alias, alias_len);
+    long r = procfs_stat(t, path, (flags & G_AT_SYMLINK_NOFOLLOW) != 0, st, alias, alias_len);
+    return r == 1 ? shmem_stat(t, path, st) : r;     /* /tmp, /dev/shm: tmpfs's names */
 }
 
 /* stat, lstat, fstatat: what the model answers (model_stat), else the

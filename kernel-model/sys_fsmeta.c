@@ -25,6 +25,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "kernel-model/fs.h"
+#include "kernel-model/shmem.h"
 
 #define G_AT_REMOVEDIR 0x200u
 #define G_AT_SYMLINK_FOLLOW 0x400u
@@ -124,6 +125,22 @@ static long resolve(struct task_struct *t, uint32_t dirfd, uint32_t upath, uint3
     return r;
 }
 
+/* What tmpfs answers for the guest path at upath (absolute paths under
+ * /tmp and /dev/shm, shmem.c); 1: not tmpfs's (the host's answer follows). */
+static long tmpfs_call(struct task_struct *t, uint32_t upath, int op, uint32_t arg)
+{
+    char path[PATH_MAX_G];
+    long r = get_path(t, upath, path);
+    if (r)
+        return r == -ENOENT ? 1 : r;        /* "" : the host path's answer */
+    switch (op) {
+    case 'u': return shmem_unlink(t, path, 0);
+    case 'r': return shmem_unlink(t, path, 1);
+    case 'm': return shmem_mkdir(t, path, arg);
+    default:  return 1;
+    }
+}
+
 /* filename_create: the parent, then EEXIST before EROFS. */
 static long create_at(struct task_struct *t, uint32_t dirfd, uint32_t upath, int want_dir)
 {
@@ -141,14 +158,20 @@ static long create_at(struct task_struct *t, uint32_t dirfd, uint32_t upath, int
 static long unlink_at(struct task_struct *t, uint32_t dirfd, uint32_t upath)
 {
     struct parent p;
-    long r = parentat(t, dirfd, upath, &p);
+    long r = tmpfs_call(t, upath, 'u', 0);
+    if (r != 1)
+        return r;
+    r = parentat(t, dirfd, upath, &p);
     return r ? r : p.type != LAST_NORM ? -EISDIR : -EROFS;
 }
 
 static long rmdir_at(struct task_struct *t, uint32_t dirfd, uint32_t upath)
 {
     struct parent p;
-    long r = parentat(t, dirfd, upath, &p);
+    long r = tmpfs_call(t, upath, 'r', 0);
+    if (r != 1)
+        return r;
+    r = parentat(t, dirfd, upath, &p);
     if (r)
         return r;
     switch (p.type) {
@@ -169,8 +192,14 @@ SYSCALL_DEFINE3(unlinkat, uint32_t, dfd, uint32_t, pathname, uint32_t, flag)
     return (flag & G_AT_REMOVEDIR) ? rmdir_at(t, dfd, pathname) : unlink_at(t, dfd, pathname);
 }
 
-SYSCALL_DEFINE2(mkdir, uint32_t, pathname, uint32_t, mode) { return create_at(t, G_AT_FDCWD, pathname, 1); }
-SYSCALL_DEFINE3(mkdirat, uint32_t, dfd, uint32_t, pathname, uint32_t, mode) { return create_at(t, dfd, pathname, 1); }
+static long mkdir_at(struct task_struct *t, uint32_t dirfd, uint32_t upath, uint32_t mode)
+{
+    long r = tmpfs_call(t, upath, 'm', mode);
+    return r != 1 ? r : create_at(t, dirfd, upath, 1);
+}
+
+SYSCALL_DEFINE2(mkdir, uint32_t, pathname, uint32_t, mode) { return mkdir_at(t, G_AT_FDCWD, pathname, mode); }
+SYSCALL_DEFINE3(mkdirat, uint32_t, dfd, uint32_t, pathname, uint32_t, mode) { return mkdir_at(t, dfd, pathname, mode); }
 
 /* may_mknod: the type is checked before anything else. */
 static long mknod_at(struct task_struct *t, uint32_t dirfd, uint32_t upath, uint32_t mode)
@@ -197,6 +226,12 @@ static long rename_at(struct task_struct *t, uint32_t od, uint32_t op, uint32_t 
         return -EINVAL;
     if ((flags & G_RENAME_EXCHANGE) && (flags & (G_RENAME_NOREPLACE | G_RENAME_WHITEOUT)))
         return -EINVAL;
+    char a[PATH_MAX_G], b[PATH_MAX_G];
+    if (!get_path(t, op, a) && !get_path(t, np, b)) {
+        long tr = shmem_rename(t, a, b, flags);     /* tmpfs names: its answer */
+        if (tr != 1)
+            return tr;
+    }
     struct parent from, to;
     long r = parentat(t, od, op, &from);
     if (!r)
@@ -335,6 +370,12 @@ static long truncate_path(struct task_struct *t, uint32_t upath, int64_t length)
 {
     if (length < 0)
         return -EINVAL;
+    char path[PATH_MAX_G];
+    if (!get_path(t, upath, path)) {
+        long tr = shmem_truncate(t, path, length);
+        if (tr != 1)
+            return tr;
+    }
     struct stat st;
     long r = resolve(t, G_AT_FDCWD, upath, 0, 1, &st);
     if (r)
@@ -344,12 +385,16 @@ static long truncate_path(struct task_struct *t, uint32_t upath, int64_t length)
     return S_ISREG(st.st_mode) ? -EROFS : -EINVAL;
 }
 
-/* do_sys_ftruncate: no guest descriptor is open for writing a file. */
+/* do_sys_ftruncate: a tmpfs file open for writing; no other guest
+ * descriptor is open for writing a file. */
 static long truncate_fd(struct task_struct *t, uint32_t fd, int64_t length)
 {
     if (length < 0)
         return -EINVAL;
-    return fdget(t->files, fd) ? -EINVAL : -EBADF;
+    struct file *f = fdget(t->files, fd);
+    if (f && f->f_op == &shmem_file_ops)
+        return shmem_ftruncate(f, length);
+    return f ? -EINVAL : -EBADF;
 }
 
 

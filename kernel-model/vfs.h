@@ -11,8 +11,9 @@
  * fdget/fget -> f->f_op.
  *
  * One struct inode per file-system object (for host-backed files: per host
- * st_dev/st_ino), shared by every open of it; it carries the attributes at
- * open, the mmap object (i_vmf) and the address_space the page cache fills.
+ * st_dev/st_ino), shared by every open and every vm_file of it; it carries
+ * the attributes at open and its page cache (i_data, filemap.h).  A cached
+ * inode outlives its last holder while it has pages (inode.c).
  *
  * Backends (one file_operations each):
  *   hostfs_file_ops  regular files under --root, read-only: a host
@@ -29,7 +30,7 @@
  *   proc_file_ops, proc_dir_ops  the guest's /proc (procfs.c): text rendered
  *                    at open, no host object behind it.
  * Seams (enum file_kind): pipes, shmem come in their issues with
- * their own ops; the page cache fills inode->i_data.
+ * their own ops.  hostfs reads go through the page cache (filemap_read).
  */
 #ifndef MEMSIM_VFS_H
 #define MEMSIM_VFS_H
@@ -38,6 +39,7 @@
 #include <stdint.h>
 #include <sys/stat.h>
 #include "kernel-model/resource.h"
+#include "kernel-model/filemap.h"
 
 struct kernel;
 struct task_struct;
@@ -46,6 +48,7 @@ struct file;
 struct vm_file;
 struct mmap_file;
 struct guest_dir;
+struct kmem_cache;
 
 /* Which backend a file is (for tests, traces and the seams to come). */
 enum file_kind {
@@ -91,22 +94,17 @@ struct file_operations {
     void (*release)(struct file *f);        /* the last reference went */
 };
 
-/* The page cache of an inode (Linux's struct address_space), empty until
- * the page-cache issue fills it. */
-struct address_space {
-    struct inode *host;         /* the owner */
-    unsigned long nrpages;      /* pages cached */
-    void *i_pages;              /* placeholder: the page index (Linux: an xarray) */
-};
-
 struct inode {
-    int i_count;                /* open files (and other holders) */
+    int i_count;                /* open files, vm_files (and other holders) */
     uint32_t i_mode;            /* S_IF* | permissions, at the first open */
     int64_t i_size;             /* refreshed by getattr */
     uint64_t i_dev, i_ino, i_rdev;   /* the host's identity: the cache key */
-    struct vm_file *i_vmf;      /* the mmap object, made at the first mmap
-                                   (vm_file stays the VMAs' own: see inode.c) */
-    struct address_space i_data;
+    struct kernel *i_k;         /* the kernel whose frames its pages are (Linux: i_sb) */
+    unsigned i_nlink;           /* tmpfs: names (0: unlinked, freed with its last holder) */
+    int64_t i_mtime, i_ctime;   /* tmpfs: seconds (the model's epoch) */
+    uint32_t i_kaddr;           /* its slab object (inode_cache, shmem_inode_cache), or 0 */
+    struct kmem_cache *i_cache;
+    struct address_space i_data;       /* its page cache (filemap.h) */
     struct address_space *i_mapping;   /* &i_data */
     struct inode *i_next, **i_pprev;   /* in the kernel's inode cache */
 };
@@ -121,6 +119,7 @@ struct file {
     struct inode *f_inode;
     char *f_path;               /* as the guest opened it, or NULL (stdio) */
     void *private_data;         /* the backend's (hostfs: struct host_file) */
+    uint32_t f_kaddr;           /* its filp slab object, or 0 (see alloc_file) */
 };
 
 /* The descriptor table, shared by threads and (until exec) nothing else;
@@ -152,16 +151,28 @@ void fput(struct file *f);                              /* the last put releases
 long close_fd(struct files_struct *fs, uint32_t fd);
 int  fd_cloexec(const struct files_struct *fs, uint32_t fd);
 void fd_set_cloexec(struct files_struct *fs, uint32_t fd, int on);
-/* A file of backend ops on inode (its reference taken over); NULL: no memory. */
+/* A file of backend ops on inode (its reference taken over); NULL: no memory.
+ * Its struct file is a filp slab object of the inode's kernel (i_k) when
+ * the kernel is booted; the last fput frees it.  None: the inherited stdio
+ * (made before boot, as the task) and /proc files (inodes of no kernel). */
 struct file *alloc_file(const struct file_operations *ops, struct inode *inode,
                         uint32_t f_flags, const char *path, void *private_data);
 
 /* inode.c: the inode cache, one inode per host (dev, ino); new_inode: one
- * of the model's own (procfs), in no cache, i_count 1; NULL: no memory. */
+ * of the model's own (procfs), in no cache, i_count 1; NULL: no memory.
+ * iget_ident: the cached inode of identity (dev, ino) without a host object
+ * behind it (a replay's placeholder, vm_file_mapping), made when missing.
+ * iput of the last reference keeps a cached inode that has pages (Linux's
+ * unused inodes stay on the LRU with their page cache); inode_evict drops
+ * its pages and frees it (the shrinker, teardown). */
 struct inode *new_inode(uint32_t mode);
 struct inode *iget_host(struct kernel *k, const struct stat *st);   /* NULL: no memory */
+struct inode *iget_ident(struct kernel *k, uint64_t dev, uint64_t ino);
 struct inode *ihold(struct inode *inode);
-void iput(struct inode *inode);                         /* the last put frees */
+void iput(struct inode *inode);
+void inode_alloc_object(struct kernel *k, struct inode *i, struct kmem_cache *c);
+void inode_evict(struct kernel *k, struct inode *inode);
+void inode_cache_destroy(struct kernel *k);             /* teardown: every cached inode */
 void inode_set_attr(struct inode *inode, const struct stat *st);
 
 /* hostfs.c: a file on host descriptor hfd (taken over, closed on failure);

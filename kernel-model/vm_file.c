@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include "kernel-model/vfs.h"
 #include "kernel-model/vma.h"
 
 void vm_file_unhash(struct vm_file *f)
@@ -56,6 +57,7 @@ struct vm_file *vm_file_get(struct vm_file_table *t, int fd, const char *path)
         errno = errno ? errno : ENOMEM;
         return NULL;
     }
+    f->image = 0;                       /* an open file's: the inode cache's pages */
     f->dev = (uint64_t)st.st_dev;
     f->ino = (uint64_t)st.st_ino;
     f->next = t->head;
@@ -64,4 +66,16 @@ struct vm_file *vm_file_get(struct vm_file_table *t, int fd, const char *path)
         t->head->pprev = &f->next;
     t->head = f;
     return f;
+}
+
+struct address_space *vm_file_mapping(struct kernel *k, struct vm_file *f)
+{
+    if (!f->inode) {
+        if (!f->image) {
+            f->inode = iget_ident(k, f->dev, f->ino);
+        } else if ((f->inode = new_inode(S_IFREG | 0444))) {
+            f->inode->i_k = k;          /* in no cache: its pages go with f */
+        }
+    }
+    return f->inode ? f->inode->i_mapping : NULL;
 }

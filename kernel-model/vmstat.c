@@ -13,6 +13,7 @@
  * migration, writeback, mlock accounting per page or KSM behind it.
  */
 #include <string.h>
+#include "kernel-model/filemap.h"
 #include "kernel-model/procfs.h"
 #include "kernel-model/sched.h"
 #include "kernel-model/vmstat.h"
@@ -43,25 +44,6 @@ static const char *const vm_event_names[NR_VM_EVENT_ITEMS] = {
     "direct_map_level2_splits", "direct_map_level3_splits",
 };
 
-void vmstat_frame_counts(const struct kernel *k, struct frame_counts *c)
-{
-    const struct physmem *pm = &k->pm;
-    memset(c, 0, sizeof *c);
-    for (uint32_t pfn = 0; pfn < pm->nr_pages; pfn++) {
-        const struct page *p = &pm->mem_map[pfn];
-        if (p->flags & PG_buddy)
-            continue;
-        if (p->mapcount > 0 && (p->flags & PG_anon))
-            c->anon++;
-        else if (p->mapcount > 0 && (p->flags & PG_file))
-            c->file++;
-        else if (p->purpose == PURPOSE_PAGETABLE)
-            c->pagetable++;
-        else if (p->purpose == PURPOSE_KSTACK)
-            c->kstack += p->flags & PG_head ? 1u << p->order : 1;
-    }
-}
-
 /* NR_SLAB_UNRECLAIMABLE_B in pages: every slab of every cache (the model
  * has no SLAB_RECLAIM_ACCOUNT cache). */
 static uint64_t slab_pages(const struct slab_caches *sc)
@@ -73,10 +55,38 @@ static uint64_t slab_pages(const struct slab_caches *sc)
     return n;
 }
 
+void vmstat_frame_counts(const struct kernel *k, struct frame_counts *c)
+{
+    const struct physmem *pm = &k->pm;
+    memset(c, 0, sizeof *c);
+    for (uint32_t pfn = 0; pfn < pm->nr_pages; pfn++) {
+        const struct page *p = &pm->mem_map[pfn];
+        if (p->flags & PG_buddy)
+            continue;
+        if (p->flags & PG_file) {
+            /* a tmpfs page is Shmem (and Cached), never Dirty (shmem's
+             * noop_dirty_folio does not account it) */
+            const struct address_space *as = p->mapping;
+            c->cached++;
+            c->mapped += p->mapcount > 0;
+            c->shmem += as->no_writeback;
+            c->dirty += (p->flags & PG_dirty) && !as->no_writeback;
+        }
+        if (p->mapcount > 0 && (p->flags & PG_anon))
+            c->anon++;
+        else if (p->purpose == PURPOSE_PAGETABLE)
+            c->pagetable++;
+        else if (p->purpose == PURPOSE_KSTACK)
+            c->kstack += p->flags & PG_head ? 1u << p->order : 1;
+    }
+    c->slab = slab_pages(&k->slab);
+}
+
 /* The state of the machine the node and zone counters describe. */
 struct vm_state {
     struct frame_counts fc;
-    uint64_t free, mlocked, dirtyable, slab;
+    uint64_t free, mlocked, dirtyable;
+    uint64_t active_file, inactive_file;
 };
 
 static void vm_state_read(struct task_struct *t, struct vm_state *s)
@@ -85,7 +95,8 @@ static void vm_state_read(struct task_struct *t, struct vm_state *s)
     uint64_t reserve = 0, high_free = pgdat->node_zones[ZONE_HIGHMEM].free_pages;
     memset(s, 0, sizeof *s);
     vmstat_frame_counts(t->k, &s->fc);
-    s->slab = slab_pages(&t->k->slab);
+    s->active_file = t->k->lru.nr[LRU_ACTIVE_FILE];
+    s->inactive_file = t->k->lru.nr[LRU_INACTIVE_FILE];
     for (int z = 0; z < MAX_NR_ZONES; z++) {
         s->free += pgdat->node_zones[z].free_pages;
         reserve += pgdat->node_zones[z].watermark[WMARK_HIGH];
@@ -97,7 +108,7 @@ static void vm_state_read(struct task_struct *t, struct vm_state *s)
     }
     /* global_dirtyable_memory: free + file pages - totalreserve_pages,
      * without highmem (vm_highmem_is_dirtyable 0) */
-    uint64_t avail = s->free - high_free + s->fc.file;
+    uint64_t avail = s->free - high_free + s->fc.cached;
     s->dirtyable = avail > reserve ? avail - reserve : 0;
 }
 
@@ -107,12 +118,14 @@ static void show(struct seq_file *m, const char *name, uint64_t v)
 }
 
 /* The LRU lists, as zone (prefix "nr_zone_") or node ("nr_") counters:
- * every page inactive, the mlocked ones unevictable. */
+ * the file lists the page cache's (filemap.c), every anonymous page
+ * inactive (no anon LRU aging), the mlocked ones unevictable. */
 static void show_lru(struct seq_file *m, const char *prefix, const struct vm_state *s)
 {
     static const char *const lru[] = { "inactive_anon", "active_anon", "inactive_file",
                                        "active_file", "unevictable" };
-    const uint64_t v[] = { s->fc.anon - s->mlocked, 0, s->fc.file, 0, s->mlocked };
+    const uint64_t v[] = { s->fc.anon - s->mlocked, 0, s->inactive_file, s->active_file,
+                           s->mlocked };
     for (size_t i = 0; i < sizeof lru / sizeof *lru; i++)
         seq_printf(m, "%s%s %llu\n", prefix, lru[i], (unsigned long long)v[i]);
 }
@@ -128,8 +141,8 @@ static void show_zone_stats(struct seq_file *m, const struct vm_state *s)
     show(m, "nr_free_cma", 0);
 }
 
-/* enum node_stat_item; the zeros are the reclaim, writeback, shmem and
- * pinning counters the model has no notion of */
+/* enum node_stat_item; the zeros are the reclaim, writeback, huge-page
+ * and pinning counters the model has no notion of */
 static void show_node_stats(struct seq_file *m, const struct vm_state *s)
 {
     static const char *const zero_a[] = {
@@ -139,7 +152,7 @@ static void show_node_stats(struct seq_file *m, const struct vm_state *s)
         "workingset_nodereclaim",
     };
     static const char *const zero_b[] = {
-        "nr_dirty", "nr_writeback", "nr_writeback_temp", "nr_shmem", "nr_shmem_hugepages",
+        "nr_shmem_hugepages",
         "nr_shmem_pmdmapped", "nr_file_hugepages", "nr_file_pmdmapped",
         "nr_anon_transparent_hugepages", "nr_vmscan_write", "nr_vmscan_immediate_reclaim",
         "nr_dirtied", "nr_written", "nr_throttled_written", "nr_kernel_misc_reclaimable",
@@ -147,12 +160,16 @@ static void show_node_stats(struct seq_file *m, const struct vm_state *s)
     };
     show_lru(m, "nr_", s);
     show(m, "nr_slab_reclaimable", 0);
-    show(m, "nr_slab_unreclaimable", s->slab);
+    show(m, "nr_slab_unreclaimable", s->fc.slab);
     for (size_t i = 0; i < sizeof zero_a / sizeof *zero_a; i++)
         show(m, zero_a[i], 0);
     show(m, "nr_anon_pages", s->fc.anon);
-    show(m, "nr_mapped", s->fc.file);
-    show(m, "nr_file_pages", s->fc.file);
+    show(m, "nr_mapped", s->fc.mapped);
+    show(m, "nr_file_pages", s->fc.cached);
+    show(m, "nr_dirty", s->fc.dirty);
+    show(m, "nr_writeback", 0);
+    show(m, "nr_writeback_temp", 0);
+    show(m, "nr_shmem", s->fc.shmem);
     for (size_t i = 0; i < sizeof zero_b / sizeof *zero_b; i++)
         show(m, zero_b[i], 0);
     show(m, "nr_kernel_stack", s->fc.kstack << (PAGE_SHIFT - 10));   /* kB */

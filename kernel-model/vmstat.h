@@ -77,9 +77,13 @@ static inline void count_zone_vm_events(struct vm_event_state *s, enum vm_event_
 }
 
 /* Frames by what holds them, from the mem_map (Linux's NR_ANON_MAPPED,
- * NR_FILE_MAPPED, NR_PAGETABLE, NR_KERNEL_STACK_KB in pages). */
+ * NR_PAGETABLE, NR_KERNEL_STACK_KB in pages; the page cache's
+ * NR_FILE_PAGES, NR_FILE_MAPPED, NR_FILE_DIRTY, NR_SHMEM) and the slab
+ * caches (NR_SLAB_UNRECLAIMABLE_B in pages). */
 struct frame_counts {
-    uint64_t anon, file, pagetable, kstack;
+    uint64_t anon, pagetable, kstack;
+    uint64_t cached, mapped, dirty, shmem;
+    uint64_t slab;
 };
 void vmstat_frame_counts(const struct kernel *k, struct frame_counts *c);
 

@@ -72,6 +72,7 @@ static const struct layout {
     [RLOG_SYSCALL] = { EV_SYSCALL_EXIT, 1, "sxxxxxxxx" },
     [RLOG_UACCESS] = { EV_UACCESS, 1, "uusd" },
     [RLOG_WALK]    = { EV_WALK, 2, "uuoo" },
+    [RLOG_PAGE_CACHE] = { EV_PAGE_CACHE, 1, "uuuu" },
 };
 
 /* One record at *p into o and x; -1 when it is malformed or out of memory

@@ -14,6 +14,7 @@
 #include <time.h>
 #include "kernel-model/exec.h"
 #include "kernel-model/sched.h"
+#include "kernel-model/vfs.h"
 #include "replay/out.h"
 #include "replay/replay_priv.h"
 #include "trace/access_stream.h"
@@ -41,16 +42,75 @@ static void repeat_access(struct task_struct *t, const struct outcome *o)
     free(buf);
 }
 
-/* A SYS_EXTERNAL call (kernel.external): repeat the user accesses it made,
- * in order, for their faults and events, and answer what it answered. */
+/*
+ * Redo one page-cache change an external call made to the model (a read
+ * filled the cache, a truncate emptied it ...): on the cached inode of the
+ * recorded (dev, ino) — a placeholder with no host file behind it, the one
+ * file_maps' placeholders of the same file map — the page is added (a
+ * frame from buddy with the mapping's gfp: the allocation and the pfn are
+ * compared as the recording's), deleted, dirtied or cleaned.  A reclaim is
+ * not redone: the allocator makes it again where the recording did.
+ */
+static void redo_page_cache(struct replay *rp, const struct outcome *o)
+{
+    struct kernel *k = &rp->k;
+    struct inode *inode = iget_ident(k, (uint64_t)o->v[2], (uint64_t)o->v[3]);
+    if (!inode)
+        return;                 /* the missing outcome shows as a divergence */
+    struct address_space *m = inode->i_mapping;
+    uint32_t index = (uint32_t)o->v[0], pfn = filemap_lookup(m, index);
+    long err;
+    if (!strcmp(o->s[0], "add") && pfn == PFN_NONE) {
+        if ((pfn = filemap_get_page(k, m, index, -1, &err)) != PFN_NONE)
+            put_page(&k->pgdat, pfn);
+    } else if (pfn != PFN_NONE && !strcmp(o->s[0], "delete")) {
+        delete_from_page_cache(k, pfn);
+    } else if (pfn != PFN_NONE && !strcmp(o->s[0], "dirty")) {
+        filemap_dirty(k, pfn);
+    } else if (pfn != PFN_NONE && !strcmp(o->s[0], "writeback")) {
+        filemap_clean(k, pfn);
+    }
+    iput(inode);
+}
+
+/*
+ * Redo one slab object an external call allocated or freed (a struct file
+ * at open and at the last close, an inode at the first lookup, a tmpfs
+ * dentry ...), by cache name: the object's address and any slab frames
+ * behind it are compared as the recording's.  The objects stand for host
+ * state replay does not have (the fd table, the host's inodes), so nothing
+ * in the replay holds them but the slab itself.
+ */
+static void redo_slab(struct replay *rp, const struct outcome *o)
+{
+    struct kmem_cache *c = kmem_cache_find(&rp->k.slab, o->s[3]);
+    if (!c)
+        return;                 /* the missing outcome shows as a divergence */
+    if (!strcmp(o->s[1], "alloc"))
+        kmem_cache_alloc(&rp->k.slab, c);
+    else if (!strcmp(o->s[1], "free") && o->v[2] != OUTCOME_NONE)
+        kmem_cache_free(&rp->k.slab, c, (uint32_t)o->v[2]);
+}
+
+/* A SYS_EXTERNAL call (kernel.external): redo, in seq order, what it did to
+ * the model — the user accesses it made (for their faults and events), its
+ * page-cache changes and its slab objects — and answer what it answered. */
 static long replay_external(void *ctx, struct task_struct *t, uint32_t nr, const uint32_t a[6])
 {
     struct replay *rp = ctx;
     (void)nr, (void)a;
     const struct input *in = rp->current;
-    for (size_t i = check_find(&rp->c, in->start); i < rp->c.list.nr && rp->c.list.rec[i].seq < in->seq; i++)
-        if (rp->c.list.rec[i].type == EV_UACCESS && rp->c.list.rec[i].cause == in->start)
-            repeat_access(t, &rp->c.list.rec[i]);
+    for (size_t i = check_find(&rp->c, in->start); i < rp->c.list.nr && rp->c.list.rec[i].seq < in->seq; i++) {
+        const struct outcome *o = &rp->c.list.rec[i];
+        if (o->cause != in->start)
+            continue;
+        if (o->type == EV_UACCESS)
+            repeat_access(t, o);
+        else if (o->type == EV_PAGE_CACHE && strcmp(o->s[0], "reclaim"))
+            redo_page_cache(rp, o);
+        else if (o->type == EV_ALLOC && !strcmp(o->s[0], "slab"))
+            redo_slab(rp, o);
+    }
     return in->ret;
 }
 
@@ -71,6 +131,7 @@ static struct vm_file *placeholder(struct replay *rp, const struct file_map *m)
         return NULL;
     f->dev = m->dev;
     f->ino = m->ino;
+    f->image = 0;                   /* its pages: the cached inode of (dev, ino) */
     rp->files[rp->nr_files++] = f;
     f->refs++;
     return f;
@@ -131,6 +192,9 @@ static int boot(struct replay *rp, const struct replay_options *opt, char *err, 
     if (rp->sim)                        /* the timing model charges faults as the CPU's did */
         k->timing = (struct fault_timing){ &rp->tm, timing_charge_fault };
     k->rng = r->seed;
+    /* --fault-around changes which faults happen: the run's options say */
+    if (r->options && strstr(r->options, " fault-around="))
+        k->fault_around_pages = FAULT_AROUND_PAGES;
     k->epoch = r->epoch;
     k->arch = (struct kernel_arch_ops){ .ctx = rp, .load_tls = arch_tls, .load_ldt = arch_ldt,
                                         .task_dead = arch_dead, .advance_clock = arch_advance };
@@ -200,11 +264,11 @@ static void release(struct replay *rp)
 {
     if (rp->t)
         task_free(rp->t);
-    kernel_destroy(&rp->k);
-    mmu_destroy(&rp->mmu);
-    for (size_t i = 0; i < rp->nr_files; i++)
+    for (size_t i = 0; i < rp->nr_files; i++)   /* they hold inodes of the kernel's */
         vm_file_put(rp->files[i]);
     free(rp->files);
+    kernel_destroy(&rp->k);
+    mmu_destroy(&rp->mmu);
     recorded_free(&rp->r, &rp->c);
 }
 

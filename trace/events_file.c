@@ -286,10 +286,11 @@ static void put_value(FILE *out, sqlite3_stmt *st, int i, const char *col)
 }
 
 /*
- * A mapped file's host identity (file_maps.dev, .ino) differs from one
- * checkout or machine to the next.  The kernel selection writes it as the
- * file's number in order of first appearance — dev=0, ino=1, 2, ... —
- * which keeps what replay needs of it: which mappings name one file.
+ * A file's host identity (file_maps.dev, .ino; page_cache.dev, .ino)
+ * differs from one checkout or machine to the next.  The kernel selection
+ * writes it as the file's number in order of first appearance — dev=0,
+ * ino=1, 2, ... (0, 0 stays: no identity) — which keeps what replay needs
+ * of it: which mappings and cached pages name one file.
  */
 struct host_ids {
     sqlite3_int64 (*pair)[2];
@@ -298,6 +299,8 @@ struct host_ids {
 
 static sqlite3_int64 host_id(struct host_ids *h, sqlite3_int64 dev, sqlite3_int64 ino)
 {
+    if (dev == 0 && ino == 0)
+        return 0;                           /* no identity (a file in no inode cache) */
     for (int i = 0; i < h->n; i++)
         if (h->pair[i][0] == dev && h->pair[i][1] == ino)
             return i + 1;
@@ -329,7 +332,7 @@ static void put_fields(FILE *out, sqlite3_stmt *st, const struct ev_table *t,
                        enum events_select sel, struct host_ids *ids)
 {
     int dev = -1, ino = -1;
-    if (ids && !strcmp(t->name, "file_maps")) {
+    if (ids && (!strcmp(t->name, "file_maps") || !strcmp(t->name, "page_cache"))) {
         dev = col_index(t, "dev");
         ino = col_index(t, "ino");
     }

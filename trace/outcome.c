@@ -157,29 +157,33 @@ struct table {
     const char *sql;
     int ns, nv, has_data;
     unsigned none;
+    const char *since;          /* a table newer than schema 8's first traces: may be
+                                   missing from an older trace (then no rows), or NULL */
 };
 
 static const struct table tables[] = {
     /* + begin_seq: the walks a fault makes are the ones it caused */
     { EV_FAULT, "SELECT seq, cause, access, kind, resolution, address, error_code, eip, pfn,"
-      " begin_seq FROM faults ORDER BY seq", 3, 4, 0, 1u << 3 },
+      " begin_seq FROM faults ORDER BY seq", 3, 4, 0, 1u << 3, NULL },
     { EV_ALLOC, "SELECT seq, cause, allocator, op, zone, purpose, gfp, ord, pfn, addr"
-      " FROM allocations ORDER BY seq", 5, 3, 0, 1u << 2 },
+      " FROM allocations ORDER BY seq", 5, 3, 0, 1u << 2, NULL },
     { EV_VMA, "SELECT seq, cause, op, name, start, stop, prot, flags FROM vmas ORDER BY seq",
-      2, 4, 0, 0 },
+      2, 4, 0, 0, NULL },
     { EV_TLB_FLUSH, "SELECT seq, cause, kind, vaddr, cr3 FROM tlb_flushes ORDER BY seq",
-      1, 2, 0, 1u << 0 },
+      1, 2, 0, 1u << 0, NULL },
     { EV_SYSCALL_EXIT, "SELECT seq, cause, name, ret, enter_seq, nr, arg0, arg1, arg2, arg3,"
-      " arg4, arg5 FROM syscalls ORDER BY seq", 1, 1, 0, 0 },
+      " arg4, arg5 FROM syscalls ORDER BY seq", 1, 1, 0, 0, NULL },
     { EV_UACCESS, "SELECT seq, cause, dir, addr, len, result, data FROM uaccess ORDER BY seq",
-      1, 3, 1, 0 },
+      1, 3, 1, 0, NULL },
+    { EV_PAGE_CACHE, "SELECT seq, cause, op, idx, pfn, dev, ino FROM page_cache ORDER BY seq",
+      1, 4, 0, 0, "page_cache" },
     /* The walks a fault makes (the guest's TLB misses, cause 0, are not
      * outcomes); which of the caused ones a fault caused is decided once
      * every fault is read (outcome_done).  cause > 0 lets SQLite read
      * them through the partial index translations_caused (trace/schema.h)
      * when the trace has it, instead of scanning every walk. */
     { EV_WALK, "SELECT seq, cause, access, result, vaddr, user, error_code, paddr"
-      " FROM translations WHERE cause > 0 ORDER BY seq", 2, 4, 0, (1u << 2) | (1u << 3) },
+      " FROM translations WHERE cause > 0 ORDER BY seq", 2, 4, 0, (1u << 2) | (1u << 3), NULL },
 };
 #define NR_TABLES (sizeof tables / sizeof *tables)
 
@@ -243,6 +247,18 @@ static int read_row(struct outcome_list *c, const struct table *tb, sqlite3_stmt
     return 0;
 }
 
+static int table_exists(sqlite3 *db, const char *name)
+{
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+                           -1, &s, NULL) != SQLITE_OK)
+        return 0;
+    sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+    int yes = sqlite3_step(s) == SQLITE_ROW;
+    sqlite3_finalize(s);
+    return yes;
+}
+
 static void sql_error(sqlite3 *db, char *err, size_t errlen)
 {
     snprintf(err, errlen, sqlite3_errcode(db) == SQLITE_CORRUPT
@@ -261,12 +277,16 @@ int outcome_load(sqlite3 *db, struct outcome_list *c, const struct outcome_input
     int live[NR_TABLES] = { 0 }, rc = -1;
     memset(last, 0, sizeof last);
     for (size_t i = 0; i < NR_TABLES; i++) {
+        if (tables[i].since && !table_exists(db, tables[i].since))
+            continue;                   /* an older trace: none of these rows */
         if (sqlite3_prepare_v2(db, tables[i].sql, -1, &st[i], NULL) != SQLITE_OK) {
             sql_error(db, err, errlen);
             goto out;
         }
     }
     for (size_t i = 0; i < NR_TABLES; i++) {
+        if (!st[i])
+            continue;
         int r = sqlite3_step(st[i]);
         if (r == SQLITE_ROW && read_row(c, &tables[i], st[i], last[i], &cur[i]))
             goto oom;
@@ -378,6 +398,12 @@ int outcome_from_event(const struct event *ev, uint64_t open_fault, struct outco
             u->len, u->result, N);
         o->dir = u->dir;
         return 1;
+    case EV_PAGE_CACHE: {
+        const struct page_cache_event *p = &ev->u.page_cache;
+        set(o, EV_PAGE_CACHE, pagecache_op_name((enum pagecache_op)p->op), "", "", "", p->index,
+            p->pfn, (int64_t)p->dev, (int64_t)p->ino);
+        return 1;
+    }
     case EV_WALK:
         if (!open_fault || ev->cause != open_fault)
             return 0;       /* the guest's TLB misses and the kernel's TLB-dependent walks */
@@ -393,8 +419,12 @@ int outcome_same(const struct outcome *a, const struct outcome *b)
 {
     if (a->type != b->type)
         return 0;
+    int nv = a->type == EV_PAGE_CACHE ? 2 : 4;     /* not the host identity */
+    for (int i = 0; i < nv; i++)
+        if (a->v[i] != b->v[i])
+            return 0;
     for (int i = 0; i < 4; i++)
-        if (a->v[i] != b->v[i] || (a->s[i] != b->s[i] && strcmp(a->s[i], b->s[i])))
+        if (a->s[i] != b->s[i] && strcmp(a->s[i], b->s[i]))
             return 0;
     return a->s[4] == b->s[4] || strcmp(a->s[4], b->s[4]) == 0;
 }
@@ -411,6 +441,7 @@ const char *outcome_table(enum event_type t)
     case EV_SYSCALL_EXIT: return "syscalls";
     case EV_UACCESS: return "uaccess";
     case EV_WALK: return "translations";
+    case EV_PAGE_CACHE: return "page_cache";
     default: return "?";
     }
 }
@@ -459,6 +490,9 @@ void outcome_text(const struct outcome *o, char *buf, size_t n)
     case EV_UACCESS:
         snprintf(buf, n, "uaccess %s 0x%08" PRIx32 " len=%" PRId64 " result=%" PRId64, s[0],
                  (uint32_t)v[0], v[1], v[2]);
+        break;
+    case EV_PAGE_CACHE:
+        snprintf(buf, n, "page-cache %s index=%" PRId64 " pfn=%" PRId64, s[0], v[0], v[1]);
         break;
     case EV_WALK:
         snprintf(buf, n, "walk 0x%08" PRIx32 " %s user=%" PRId64 " %s ec=%s paddr=%s",

@@ -29,7 +29,10 @@ struct sqlite3;
  *   EV_SYSCALL_EXIT s: name                       v: ret
  *   EV_UACCESS      s: dir                        v: addr len result
  *   EV_WALK         s: access result              v: vaddr user error_code paddr
- * Unused fields are "" / OUTCOME_NONE. */
+ *   EV_PAGE_CACHE   s: op                         v: index pfn (dev ino)
+ * Unused fields are "" / OUTCOME_NONE.  A page-cache outcome's dev and ino
+ * (v[2], v[3]) are the file's host identity: carried for replay's redo of
+ * an external call (replay.c), never compared (outcome_same). */
 struct outcome {
     uint64_t seq;               /* the recorded seq */
     uint64_t cause;

@@ -255,6 +255,16 @@ static int add_walk(struct replay_log *l, const struct event *e)
     return nums(l, v, 4);
 }
 
+static int add_page_cache(struct replay_log *l, const struct event *e)
+{
+    const struct page_cache_event *p = &e->u.page_cache;
+    if (head(l, RLOG_PAGE_CACHE, e) ||
+        put_str(l, RLOG_PAGE_CACHE, 0, pagecache_op_name((enum pagecache_op)p->op)))
+        return -1;
+    uint64_t v[] = { p->index, p->pfn, p->dev, p->ino };
+    return nums(l, v, 4);
+}
+
 static int write_chunk(struct replay_log *l)
 {
     if (!l->len)
@@ -283,6 +293,7 @@ int replay_log_add(struct replay_log *l, const struct event *ev)
     case EV_TLB_FLUSH:    rc = add_flush(l, ev); break;
     case EV_SYSCALL_EXIT: rc = add_syscall(l, ev); break;
     case EV_UACCESS:      rc = add_uaccess(l, ev); break;
+    case EV_PAGE_CACHE:   rc = add_page_cache(l, ev); break;
     case EV_WALK:         if (ev->cause == 0)
                               return 0;         /* not a record */
                           rc = add_walk(l, ev); break;

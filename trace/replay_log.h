@@ -33,12 +33,13 @@ struct sqlite3;
 
 /* The tables the log copies (the rows replay reads per event). */
 #define REPLAY_LOG_TABLES \
-    { "faults", "allocations", "vmas", "tlb_flushes", "syscalls", "uaccess", "translations" }
+    { "faults", "allocations", "vmas", "tlb_flushes", "syscalls", "uaccess", "translations", \
+      "page_cache" }
 #define REPLAY_LOG_META "replay_log"    /* meta key: record count of a complete log */
 
 enum rlog_type {
     RLOG_FAULT = 1, RLOG_ALLOC, RLOG_VMA, RLOG_FLUSH, RLOG_SYSCALL, RLOG_UACCESS, RLOG_WALK,
-    RLOG_NR_TYPES
+    RLOG_PAGE_CACHE, RLOG_NR_TYPES
 };
 
 struct replay_log;

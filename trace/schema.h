@@ -90,6 +90,9 @@
     TRACE_OR(c, "envp") TRACE_OR(c, "auxv") ")"
 #define TRACE_PAGING_SQL(c) "(" TRACE_EQ(c, "2level") TRACE_OR(c, "pae")     \
     ")"
+#define TRACE_PAGECACHE_OPS_SQL(c) "(" TRACE_EQ(c, "add")                     \
+    TRACE_OR(c, "delete") TRACE_OR(c, "reclaim") TRACE_OR(c, "dirty")        \
+    TRACE_OR(c, "writeback") ")"
 #define TRACE_SNAPSHOT_METRICS_SQL(c) "(" TRACE_EQ(c, "free-pages")          \
     TRACE_OR(c, "rss") TRACE_OR(c, "pgtable-pages") ")"
 
@@ -171,6 +174,9 @@
     "CREATE TABLE file_maps(seq INTEGER PRIMARY KEY, cycle INTEGER,"         \
     " pid INTEGER, fd INTEGER, result INTEGER, f_mode INTEGER, path TEXT,"   \
     " size INTEGER, dev INTEGER, ino INTEGER, cause INTEGER);"               \
+    "CREATE TABLE page_cache(seq INTEGER PRIMARY KEY, cycle INTEGER,"        \
+    " op TEXT CHECK" TRACE_PAGECACHE_OPS_SQL("op") ", dev INTEGER,"        \
+    " ino INTEGER, idx INTEGER, pfn INTEGER, cause INTEGER);"                \
     TRACE_SNAPSHOTS_TABLE                                                    \
     TRACE_PROC_FILES_TABLE                                                   \
     "CREATE TABLE exec_image(run INTEGER, exe_path TEXT, entry INTEGER,"     \
@@ -237,6 +243,9 @@
     " printf('0x%08x len %d = %d', addr, len, result) FROM uaccess"          \
     " UNION ALL SELECT seq, cycle, pid, 'file_maps', 'file_map',"            \
     " printf('fd %d = %d %s', fd, result, coalesce(path, '')) FROM file_maps"\
+    " UNION ALL SELECT seq, cycle, NULL, 'page_cache', op,"                  \
+    " printf('dev %d ino %d index %d pfn 0x%x', dev, ino, idx, pfn)"         \
+    " FROM page_cache"                                                       \
     " ORDER BY seq;"
 
 /* Each alloc or reserve row with the first free of the same block (a slab
@@ -316,6 +325,7 @@
 #define TRACE_INSERT_UACCESS "INSERT INTO uaccess VALUES(?,?,?,?,?,?,?,?,?)"
 #define TRACE_INSERT_FILE_MAP                                                \
     "INSERT INTO file_maps VALUES(?,?,?,?,?,?,?,?,?,?,?)"
+#define TRACE_INSERT_PAGE_CACHE "INSERT INTO page_cache VALUES(?,?,?,?,?,?,?,?)"
 #define TRACE_INSERT_EXEC                                                    \
     "INSERT INTO exec_image VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 #define TRACE_INSERT_EXEC_SEG "INSERT INTO exec_segments VALUES(?,?,?,?,?,?,?)"

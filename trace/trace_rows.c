@@ -35,6 +35,7 @@ enum {
     COLS_WALK = 16, COLS_FAULT = 10, COLS_ALLOC = 8, COLS_VMA = 10,
     COLS_SYSCALL = 12, COLS_SEGMENT = 14, COLS_FLUSH = 6, COLS_UACCESS = 8, COLS_FILE_MAP = 10,
     COLS_PROC_FILE = 5,
+    COLS_PAGE_CACHE = 7,
 };
 
 /* The statement for ev's row with seq, cycle and cause bound, or NULL when
@@ -360,6 +361,20 @@ static void row_proc_file(struct trace *t, const struct event *e)
     row_finish(t, s);
 }
 
+static void row_page_cache(struct trace *t, const struct event *e)
+{
+    const struct page_cache_event *ev = &e->u.page_cache;
+    sqlite3_stmt *s = row_begin(t, ST_PAGE_CACHE, COLS_PAGE_CACHE, e);
+    if (!s)
+        return;
+    bind_text(s, 3, pagecache_op_name((enum pagecache_op)ev->op));
+    bind_u64(s, 4, ev->dev);
+    bind_u64(s, 5, ev->ino);
+    bind_u64(s, 6, ev->index);
+    bind_u64(s, 7, ev->pfn);
+    row_finish(t, s);
+}
+
 /* One value of a snapshot into s at parameter offset o; pid NULL for the
  * machine-wide ones (free pages), scope and ord NULL where they do not
  * apply.  The scope is copied: the row is inserted after the sink returns. */
@@ -437,6 +452,7 @@ void trace_write_event(void *ctx, const struct event *ev)
     case EV_TLB_FLUSH:    row_flush(t, ev); break;
     case EV_UACCESS:      row_uaccess(t, ev); break;
     case EV_FILE_MAP:     row_file_map(t, ev); break;
+    case EV_PAGE_CACHE:   row_page_cache(t, ev); break;
     case EV_SNAPSHOT:     queued = row_snapshot(t, ev); break;
     case EV_PROC_FILE:    row_proc_file(t, ev); break;
     case EV_PROCESS_START:

@@ -37,7 +37,7 @@ record fs faults,syscalls
 record def default
 record f faults
 
-event_tables="syscalls uaccess faults translations allocations vmas tlb_flushes segments"
+event_tables="syscalls uaccess faults translations allocations vmas tlb_flushes segments page_cache"
 count() { q "$1" "SELECT count(*) FROM $2"; }
 
 # none
@@ -55,7 +55,7 @@ done
 for t in faults syscalls uaccess; do
     [ "$(count "$tmp/fs.db" $t)" -gt 0 ] || problem "faults,syscalls: no $t rows"
 done
-for t in translations allocations vmas tlb_flushes segments; do
+for t in translations allocations page_cache vmas tlb_flushes segments; do
     [ "$(count "$tmp/fs.db" $t)" = 0 ] || problem "faults,syscalls: $t has rows"
 done
 for t in faults syscalls uaccess; do

@@ -55,7 +55,7 @@ q() { timeout 60 "$memsim" query --csv "$1" "$2" 2> q.err | tr -d '\r' | tail -n
 event_rows() {
     local t w=${2:+"WHERE seq < ($2)"} sql="SELECT 0"
     for t in translations faults allocations vmas syscalls segments tlb_flushes uaccess \
-             file_maps snapshots; do
+             file_maps page_cache snapshots; do
         sql="$sql + (SELECT count(*) FROM $t $w)"
     done
     q "$1" "$sql AS n"

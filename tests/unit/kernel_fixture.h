@@ -74,6 +74,7 @@ static void sys_fini(struct sys *s)
     mm_release(s->mm);
     mmu_write_cr3(&s->mmu, s->k.swapper_pg_dir << PAGE_SHIFT);
     CHECK(slab_check(&s->k.slab, err, sizeof err) == 0 || !fprintf(stderr, "%s\n", err));
+    shrink_page_cache(&s->k, ~0ul);            /* drop_caches: the files' pages, their inodes */
     sys_shrink_slabs(s);
     CHECK_EQ(nr_free_pages(&s->k.pgdat), s->free_before_mm);
     CHECK_EQ(pfn_to_page(&s->k.pm, s->k.zero_pfn)->_refcount, 1);

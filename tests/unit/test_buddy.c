@@ -298,11 +298,11 @@ static void test_reuse_and_refcount(void)
     CHECK_EQ(pg->flags & ~(uint32_t)PG_buddy, 0);
     CHECK_EQ(pg->mapcount, 0);
     CHECK_EQ(pg->purpose, PURPOSE_NONE);
-    uint32_t again = alloc_pages(&e.pgdat, GFP_HIGHUSER_MOVABLE, 0, PURPOSE_FILE);
+    uint32_t again = alloc_pages(&e.pgdat, GFP_HIGHUSER_MOVABLE, 0, PURPOSE_PAGECACHE);
     CHECK_EQ(again, p0);                            /* free lists are LIFO */
     CHECK_EQ(pg->flags, 0);
     CHECK_EQ(pg->private, 0);
-    CHECK_EQ(pg->purpose, PURPOSE_FILE);
+    CHECK_EQ(pg->purpose, PURPOSE_PAGECACHE);
 
     /* get_page/put_page: the frame is freed at the last put only. */
     get_page(&e.pgdat, again);

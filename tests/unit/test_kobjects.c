@@ -13,6 +13,7 @@
  */
 #include "tests/unit/kernel_fixture.h"
 #include "tests/unit/mm_check.h"
+#include "kernel-model/vfs.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -195,14 +196,14 @@ static void test_random_against_model(void)
     check_mapcounts(&s);
     CHECK(vma_lookup(s.mm, 0x30000000 + 2 * PG) == fv);
     CHECK(memcmp(fv, &f0, sizeof f0) == 0);
-    /* file pages: owned by the file, index = their page in it */
+    /* file pages: the file's page cache, index = their page in it */
     for (uint32_t i = 0; i < 4; i++) {
         uint32_t pfn = follow_pte(s.mm, 0x30000000 + i * PG);
         CHECK(pfn != PFN_NONE);
         if (pfn == PFN_NONE)
             continue;
         const struct page *page = pfn_to_page(&s.k.pm, pfn);
-        CHECK(page->mapping == vma_lookup(s.mm, 0x30000000 + i * PG)->vm_file);
+        CHECK(page->mapping == vma_lookup(s.mm, 0x30000000 + i * PG)->vm_file->inode->i_mapping);
         CHECK_EQ(page->index, i);
         CHECK_EQ(page_mapcount(page), 1);
     }

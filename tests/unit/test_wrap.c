@@ -79,8 +79,9 @@ static void test_mmap_lengths(void)
     /* a bad MAP_TYPE is refused before MAP_FIXED unmaps what is there */
     CHECK_EQ(do_mmap(s.mm, BASE, PG, RO, MAP_ANONYMOUS_ | MAP_FIXED_, NULL, 0, 0, NULL), -EINVAL);
     CHECK_EQ(do_mmap(s.mm, BASE, PG, RO, FIXED | MAP_SHARED_, NULL, 0, 0, NULL), -EINVAL);
-    /* a file: the length rules come first, then the type (shared file
-     * mappings need a page cache: -ENODEV) */
+    /* a file: the length rules come first, then the type, then the file's
+     * mode (a writable shared mapping of a file not open for writing:
+     * -EACCES), all before MAP_FIXED unmaps anything */
     int fd = memfd_create("wrap", 0);
     CHECK(fd >= 0 && write(fd, "data", 4) == 4);
     struct vm_file *file = vm_file_open(fd, "/wrap");
@@ -89,8 +90,8 @@ static void test_mmap_lengths(void)
     const uint32_t SH = MAP_SHARED_, PR = MAP_PRIVATE_;
     CHECK_EQ(do_mmap(s.mm, 0, 0xfffff001u, RO, SH, file, 0, 0xfffff001u, NULL), -ENOMEM);
     CHECK_EQ(do_mmap(s.mm, 0xfffff000u, 0x2000, RO, SH | MAP_FIXED_, file, 0, 0x2000, NULL), -ENOMEM);
-    CHECK_EQ(do_mmap(s.mm, BASE, PG, RO, SH | MAP_FIXED_, file, 0, PG, NULL), -ENODEV);
-    CHECK_EQ(do_mmap(s.mm, BASE, PG, RO, 3u | MAP_FIXED_, file, 0, PG, NULL), -ENODEV);
+    CHECK_EQ(do_mmap(s.mm, BASE, PG, RW, SH | MAP_FIXED_, file, 0, PG, NULL), -EACCES);
+    CHECK_EQ(do_mmap(s.mm, BASE, PG, RW, 3u | MAP_FIXED_, file, 0, PG, NULL), -EACCES);
     CHECK_EQ(do_mmap(s.mm, BASE, PG, RO, 0xfu | MAP_FIXED_, file, 0, PG, NULL), -EINVAL);
     check_intact(&s, "refused mmaps");
     long f = do_mmap(s.mm, 0, PG, RO, PR, file, 0, PG, NULL);
