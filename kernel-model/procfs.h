@@ -80,7 +80,8 @@ int proc_zoneinfo_show(struct seq_file *m, struct task_struct *t);
 struct pglist_data;
 struct zone;
 void pagetypeinfo_show(struct seq_file *m, const struct pglist_data *pgdat);
-void zoneinfo_show(struct seq_file *m, const struct pglist_data *pgdat);
+void zoneinfo_show(struct seq_file *m, const struct pglist_data *pgdat,
+                   const uint64_t node[41]);    /* NR_VM_NODE_STAT_ITEMS (vmstat.h) */
 void extfrag_show(struct seq_file *m, const struct pglist_data *pgdat, int unusable);
 /* 6.1's __fragmentation_index and unusable_free_index of zone for a
  * request of 2^order frames, in thousandths: fragmentation 0 (a failure

@@ -139,21 +139,7 @@ void pagetypeinfo_show(struct seq_file *m, const struct pglist_data *pgdat)
 
 /* ---- /proc/zoneinfo -------------------------------------------------------- */
 
-/* 6.1's enum node_stat_item and zone_stat_item names for this config. */
-static const char *const node_stat_names[] = {
-    "nr_inactive_anon", "nr_active_anon", "nr_inactive_file", "nr_active_file",
-    "nr_unevictable", "nr_slab_reclaimable", "nr_slab_unreclaimable", "nr_isolated_anon",
-    "nr_isolated_file", "workingset_nodes", "workingset_refault_anon",
-    "workingset_refault_file", "workingset_activate_anon", "workingset_activate_file",
-    "workingset_restore_anon", "workingset_restore_file", "workingset_nodereclaim",
-    "nr_anon_pages", "nr_mapped", "nr_file_pages", "nr_dirty", "nr_writeback",
-    "nr_writeback_temp", "nr_shmem", "nr_shmem_hugepages", "nr_shmem_pmdmapped",
-    "nr_file_hugepages", "nr_file_pmdmapped", "nr_anon_transparent_hugepages",
-    "nr_vmscan_write", "nr_vmscan_immediate_reclaim", "nr_dirtied", "nr_written",
-    "nr_throttled_written", "nr_kernel_misc_reclaimable", "nr_foll_pin_acquired",
-    "nr_foll_pin_released", "nr_kernel_stack", "nr_page_table_pages",
-    "nr_sec_page_table_pages",
-};
+/* 6.1's zone_stat_item names for this config (the node ones: vmstat.h). */
 static const char *const zone_stat_names[] = {
     "nr_free_pages", "nr_zone_inactive_anon", "nr_zone_active_anon",
     "nr_zone_inactive_file", "nr_zone_active_file", "nr_zone_unevictable",
@@ -195,7 +181,7 @@ static int stat_threshold(const struct zone *zone)
 }
 
 static void zoneinfo_zone(struct seq_file *m, const struct pglist_data *pgdat, int z,
-                          int first_populated)
+                          int first_populated, const uint64_t *node)
 {
     /* Movable: no pages, so __setup_per_zone_wmarks gives it HighMem's
      * rule: min = clamp(0 / 1024, SWAP_CLUSTER_MAX, 128) = 32, no steps. */
@@ -205,8 +191,9 @@ static void zoneinfo_zone(struct seq_file *m, const struct pglist_data *pgdat, i
     seq_printf(m, "Node %d, zone %8s", 0, zone->name);
     if (z == first_populated) {
         seq_printf(m, "\n  per-node stats");
-        for (size_t i = 0; i < sizeof node_stat_names / sizeof *node_stat_names; i++)
-            seq_printf(m, "\n      %-12s %lu", node_stat_names[i], 0ul);
+        for (size_t i = 0; i < NR_VM_NODE_STAT_ITEMS; i++)
+            seq_printf(m, "\n      %-12s %llu", vmstat_node_stat_names[i],
+                       (unsigned long long)node[i]);
     }
     seq_printf(m, "\n  pages free     %u\n        boost    %u\n        min      %u"
                "\n        low      %u\n        high     %u\n        promo    %u"
@@ -235,14 +222,15 @@ static void zoneinfo_zone(struct seq_file *m, const struct pglist_data *pgdat, i
                (unsigned long)zone->zone_start_pfn);
 }
 
-void zoneinfo_show(struct seq_file *m, const struct pglist_data *pgdat)
+void zoneinfo_show(struct seq_file *m, const struct pglist_data *pgdat,
+                   const uint64_t node[NR_VM_NODE_STAT_ITEMS])
 {
     int first = -1;
     for (int z = 0; z < MAX_NR_ZONES && first < 0; z++)
         if (pgdat->node_zones[z].present_pages)
             first = z;
     for (int z = 0; z < ZONEINFO_ZONES; z++)
-        zoneinfo_zone(m, pgdat, z, first);
+        zoneinfo_zone(m, pgdat, z, first, node);
 }
 
 int proc_pagetypeinfo_show(struct seq_file *m, struct task_struct *t)
@@ -253,6 +241,8 @@ int proc_pagetypeinfo_show(struct seq_file *m, struct task_struct *t)
 
 int proc_zoneinfo_show(struct seq_file *m, struct task_struct *t)
 {
-    zoneinfo_show(m, &t->k->pgdat);
+    uint64_t node[NR_VM_NODE_STAT_ITEMS];
+    vmstat_node_stats(t, node);
+    zoneinfo_show(m, &t->k->pgdat, node);
     return 0;
 }

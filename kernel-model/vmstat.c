@@ -141,41 +141,55 @@ static void show_zone_stats(struct seq_file *m, const struct vm_state *s)
     show(m, "nr_free_cma", 0);
 }
 
-/* enum node_stat_item; the zeros are the reclaim, writeback, huge-page
- * and pinning counters the model has no notion of */
+/* enum node_stat_item of 6.1 for the model's configuration, in order
+ * (/proc/vmstat and the per-node part of /proc/zoneinfo). */
+const char *const vmstat_node_stat_names[NR_VM_NODE_STAT_ITEMS] = {
+    "nr_inactive_anon", "nr_active_anon", "nr_inactive_file", "nr_active_file",
+    "nr_unevictable", "nr_slab_reclaimable", "nr_slab_unreclaimable", "nr_isolated_anon",
+    "nr_isolated_file", "workingset_nodes", "workingset_refault_anon",
+    "workingset_refault_file", "workingset_activate_anon", "workingset_activate_file",
+    "workingset_restore_anon", "workingset_restore_file", "workingset_nodereclaim",
+    "nr_anon_pages", "nr_mapped", "nr_file_pages", "nr_dirty", "nr_writeback",
+    "nr_writeback_temp", "nr_shmem", "nr_shmem_hugepages", "nr_shmem_pmdmapped",
+    "nr_file_hugepages", "nr_file_pmdmapped", "nr_anon_transparent_hugepages",
+    "nr_vmscan_write", "nr_vmscan_immediate_reclaim", "nr_dirtied", "nr_written",
+    "nr_throttled_written", "nr_kernel_misc_reclaimable", "nr_foll_pin_acquired",
+    "nr_foll_pin_released", "nr_kernel_stack", "nr_page_table_pages",
+    "nr_sec_page_table_pages", "nr_swapcached",        /* CONFIG_SWAP */
+};
+
+/* The node counters' values; the ones left 0 are the reclaim, writeback,
+ * huge-page and pinning counters the model has no notion of. */
+static void node_stats(const struct vm_state *s, uint64_t v[NR_VM_NODE_STAT_ITEMS])
+{
+    memset(v, 0, NR_VM_NODE_STAT_ITEMS * sizeof *v);
+    v[0] = s->fc.anon - s->mlocked;             /* every anonymous page inactive */
+    v[2] = s->inactive_file;
+    v[3] = s->active_file;
+    v[4] = s->mlocked;
+    v[6] = s->fc.slab;
+    v[17] = s->fc.anon;
+    v[18] = s->fc.mapped;
+    v[19] = s->fc.cached;
+    v[20] = s->fc.dirty;
+    v[23] = s->fc.shmem;
+    v[37] = s->fc.kstack << (PAGE_SHIFT - 10);  /* kB */
+    v[38] = s->fc.pagetable;
+}
+
+void vmstat_node_stats(struct task_struct *t, uint64_t v[NR_VM_NODE_STAT_ITEMS])
+{
+    struct vm_state s;
+    vm_state_read(t, &s);
+    node_stats(&s, v);
+}
+
 static void show_node_stats(struct seq_file *m, const struct vm_state *s)
 {
-    static const char *const zero_a[] = {
-        "nr_isolated_anon", "nr_isolated_file", "workingset_nodes",
-        "workingset_refault_anon", "workingset_refault_file", "workingset_activate_anon",
-        "workingset_activate_file", "workingset_restore_anon", "workingset_restore_file",
-        "workingset_nodereclaim",
-    };
-    static const char *const zero_b[] = {
-        "nr_shmem_hugepages",
-        "nr_shmem_pmdmapped", "nr_file_hugepages", "nr_file_pmdmapped",
-        "nr_anon_transparent_hugepages", "nr_vmscan_write", "nr_vmscan_immediate_reclaim",
-        "nr_dirtied", "nr_written", "nr_throttled_written", "nr_kernel_misc_reclaimable",
-        "nr_foll_pin_acquired", "nr_foll_pin_released",
-    };
-    show_lru(m, "nr_", s);
-    show(m, "nr_slab_reclaimable", 0);
-    show(m, "nr_slab_unreclaimable", s->fc.slab);
-    for (size_t i = 0; i < sizeof zero_a / sizeof *zero_a; i++)
-        show(m, zero_a[i], 0);
-    show(m, "nr_anon_pages", s->fc.anon);
-    show(m, "nr_mapped", s->fc.mapped);
-    show(m, "nr_file_pages", s->fc.cached);
-    show(m, "nr_dirty", s->fc.dirty);
-    show(m, "nr_writeback", 0);
-    show(m, "nr_writeback_temp", 0);
-    show(m, "nr_shmem", s->fc.shmem);
-    for (size_t i = 0; i < sizeof zero_b / sizeof *zero_b; i++)
-        show(m, zero_b[i], 0);
-    show(m, "nr_kernel_stack", s->fc.kstack << (PAGE_SHIFT - 10));   /* kB */
-    show(m, "nr_page_table_pages", s->fc.pagetable);
-    show(m, "nr_sec_page_table_pages", 0);
-    show(m, "nr_swapcached", 0);
+    uint64_t v[NR_VM_NODE_STAT_ITEMS];
+    node_stats(s, v);
+    for (size_t i = 0; i < NR_VM_NODE_STAT_ITEMS; i++)
+        show(m, vmstat_node_stat_names[i], v[i]);
 }
 
 /* vmstat_show over vmstat_start's array: zone, node, writeback, events.

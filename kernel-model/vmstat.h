@@ -87,6 +87,12 @@ struct frame_counts {
 };
 void vmstat_frame_counts(const struct kernel *k, struct frame_counts *c);
 
+/* 6.1's node counters (enum node_stat_item) for the model's configuration:
+ * their names, and their values now (t's mm gives the mlocked pages). */
+#define NR_VM_NODE_STAT_ITEMS 41
+extern const char *const vmstat_node_stat_names[NR_VM_NODE_STAT_ITEMS];
+void vmstat_node_stats(struct task_struct *t, uint64_t v[NR_VM_NODE_STAT_ITEMS]);
+
 /* /proc/vmstat */
 int proc_vmstat_show(struct seq_file *m, struct task_struct *t);
 

@@ -11,6 +11,7 @@
  */
 #include "tests/unit/buddy_fixture.h"
 #include "kernel-model/procfs.h"
+#include "kernel-model/vmstat.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,16 @@ static char *render(void (*show)(struct seq_file *, const struct pglist_data *),
     CHECK(!m.failed && seq_reserve(&m, 0) == 0);
     m.buf[m.count] = '\0';                  /* seq_file's text is counted */
     return m.buf;
+}
+
+/* zoneinfo with node counters 1, 2, 3 ... (vmstat.c gives the kernel's:
+ * here each line shows it prints the value at its own index) */
+static void show_zoneinfo(struct seq_file *m, const struct pglist_data *pgdat)
+{
+    uint64_t node[NR_VM_NODE_STAT_ITEMS];
+    for (size_t i = 0; i < NR_VM_NODE_STAT_ITEMS; i++)
+        node[i] = i + 1;
+    zoneinfo_show(m, pgdat, node);
 }
 
 static void show_extfrag(struct seq_file *m, const struct pglist_data *pgdat)
@@ -164,12 +175,13 @@ static void test_zoneinfo(void)
         "nr_vmscan_write", "nr_vmscan_immediate_reclaim", "nr_dirtied  ", "nr_written  ",
         "nr_throttled_written", "nr_kernel_misc_reclaimable", "nr_foll_pin_acquired",
         "nr_foll_pin_released", "nr_kernel_stack", "nr_page_table_pages",
-        "nr_sec_page_table_pages",
+        "nr_sec_page_table_pages", "nr_swapcached",
     };
     char want[8192];
     size_t n = (size_t)snprintf(want, sizeof want, "Node 0, zone      DMA\n  per-node stats\n");
+    CHECK_EQ(sizeof node_stats / sizeof *node_stats, NR_VM_NODE_STAT_ITEMS);
     for (size_t i = 0; i < sizeof node_stats / sizeof *node_stats; i++)
-        n += (size_t)snprintf(want + n, sizeof want - n, "      %s 0\n", node_stats[i]);
+        n += (size_t)snprintf(want + n, sizeof want - n, "      %s %zu\n", node_stats[i], i + 1);
 #define ZONE_STATS(free) \
     "      nr_free_pages " #free "\n      nr_zone_inactive_anon 0\n      nr_zone_active_anon 0\n" \
     "      nr_zone_inactive_file 0\n      nr_zone_active_file 0\n      nr_zone_unevictable 0\n" \
@@ -199,7 +211,7 @@ static void test_zoneinfo(void)
         "  pages free     0\n        boost    0\n        min      32\n        low      32\n"
         "        high     32\n        promo    32\n        spanned  0\n        present  0\n"
         "        managed  0\n        cma      0\n        protection: (0, 0, 0, 0)\n");
-    char *got = render(zoneinfo_show, &e.pgdat);
+    char *got = render(show_zoneinfo, &e.pgdat);
     CHECK_STR(got, want);
     free(got);
     physmem_destroy(&e.pm);
