@@ -235,8 +235,8 @@ int recorded_load(sqlite3 *db, struct recorded *r, struct checker *c, char *err,
     return 0;
 }
 
-/* runs.trace_level (schema 8; NULL, from an events file of schema 7, is
- * the default level) must include TRACE_LEVEL_REPLAY. */
+/* runs.trace_level (NULL, as an events file without it loads, is the
+ * default level) must include TRACE_LEVEL_REPLAY. */
 static int check_level(sqlite3 *db, char *err, size_t errlen)
 {
     sqlite3_stmt *s;
@@ -282,12 +282,17 @@ int recorded_check_schema(sqlite3 *db, char *err, size_t errlen)
         snprintf(err, errlen, "not a memsim trace (no schema_version)");
         return -1;
     }
-    if (v < REPLAY_SCHEMA_OLDEST || v > REPLAY_SCHEMA) {
-        snprintf(err, errlen, "unsupported schema_version %d (replay reads %d to %d; re-record "
-                 "the run)", v, REPLAY_SCHEMA_OLDEST, REPLAY_SCHEMA);
+    if (v < REPLAY_SCHEMA) {
+        snprintf(err, errlen, "recorded by an older memsim (schema %d): its outcomes are that "
+                 "model's; re-record the run to replay it", v);
         return -1;
     }
-    return v >= 8 ? check_level(db, err, errlen) : 0;
+    if (v > REPLAY_SCHEMA) {
+        snprintf(err, errlen, "unsupported schema_version %d (replay reads %d; re-record the run)",
+                 v, REPLAY_SCHEMA);
+        return -1;
+    }
+    return check_level(db, err, errlen);
 }
 
 void recorded_free(struct recorded *r, struct checker *c)

@@ -414,14 +414,19 @@ static int header_line(struct loader *l, char *line)
     if (strcmp(sel, "kernel") && strcmp(sel, "all"))
         return fail(l, "select=%s: expected kernel or all", sel);
     /* An older file's columns are a subset of this schema's: the new ones
-     * stay NULL, and the database keeps the file's version. */
+     * stay NULL, and the database keeps the file's version.  The tables an
+     * older schema's values do not fit are made as that schema had them:
+     * schema 7's REAL stats, and before 9 the boot allocator's old name
+     * (trace/schema.h TRACE_SCHEMA8_ALLOCATIONS). */
+    int old = ver->v.i < strtoll(TRACE_SCHEMA_VERSION, NULL, 10);
     char *sql = sqlite3_mprintf("INSERT INTO meta VALUES('events_select', %Q);"
-                                "UPDATE meta SET value = '%lld' WHERE key = 'schema_version';%s",
+                                "UPDATE meta SET value = '%lld' WHERE key = 'schema_version';%s%s",
                                 sel, (long long)ver->v.i,
-                                ver->v.i == 7 ? TRACE_SCHEMA7_STATS : "");
+                                ver->v.i == 7 ? TRACE_SCHEMA7_STATS : "",
+                                old ? TRACE_SCHEMA8_ALLOCATIONS : "");
     int rc = sqlite3_exec(l->db, sql, NULL, NULL, NULL);
     sqlite3_free(sql);
-    if (!rc && ver->v.i == 7) {
+    if (!rc && old) {
         ev_schema_free(&l->schema);
         rc = ev_schema_read(l->db, &l->schema, l->err, l->errlen) ? -1 : 0;
         if (rc)

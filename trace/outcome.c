@@ -263,7 +263,7 @@ static void sql_error(sqlite3 *db, char *err, size_t errlen)
 {
     snprintf(err, errlen, sqlite3_errcode(db) == SQLITE_CORRUPT
              ? "the trace is damaged or truncated: %s"
-             : "not a complete memsim trace of schema 7: %s", sqlite3_errmsg(db));
+             : "not a complete memsim trace: %s", sqlite3_errmsg(db));
 }
 
 /* The streams' current rows, merged: the smallest seq goes next. */

@@ -7,7 +7,7 @@
 #ifndef MEMSIM_TRACE_SCHEMA_H
 #define MEMSIM_TRACE_SCHEMA_H
 
-#define TRACE_SCHEMA_VERSION "8"
+#define TRACE_SCHEMA_VERSION "9"
 #define TRACE_SCHEMA_OLDEST  7          /* the oldest version export and replay read */
 #define TRACE_MEMSIM_VERSION "0.1"
 #define TRACE_BATCH          100000   /* event rows per transaction */
@@ -96,6 +96,16 @@
 #define TRACE_SNAPSHOT_METRICS_SQL(c) "(" TRACE_EQ(c, "free-pages")          \
     TRACE_OR(c, "rss") TRACE_OR(c, "pgtable-pages") ")"
 
+/* allocations, with the CHECK list of its allocator column: schema 9's
+ * (TRACE_ALLOCATORS_SQL) in a new trace, TRACE_ALLOCATORS_OLD_SQL in the
+ * database an older events file loads into (TRACE_SCHEMA8_ALLOCATIONS). */
+#define TRACE_ALLOCATIONS_TABLE(allocators)                                  \
+    "CREATE TABLE allocations(seq INTEGER PRIMARY KEY, cycle INTEGER,"       \
+    " allocator TEXT CHECK" allocators ","                                   \
+    " op TEXT CHECK" TRACE_ALLOC_OPS_SQL("op") ", ord INTEGER,"            \
+    " pfn INTEGER, zone TEXT, purpose TEXT, cause INTEGER, addr INTEGER,"    \
+    " gfp TEXT);"
+
 /* Each event table is keyed by seq (the rowid), which arrives in
  * increasing order, so inserts append; the few other indexes
  * (TRACE_INDEXES_SQL) are kept by the writer thread.  processes has an index from
@@ -146,11 +156,7 @@
     " kind TEXT CHECK" TRACE_FAULT_KINDS_SQL("kind") ","                   \
     " resolution TEXT CHECK" TRACE_RESOLUTIONS_SQL("resolution") ","       \
     " pfn INTEGER, cause INTEGER, begin_seq INTEGER);"                       \
-    "CREATE TABLE allocations(seq INTEGER PRIMARY KEY, cycle INTEGER,"       \
-    " allocator TEXT CHECK" TRACE_ALLOCATORS_SQL("allocator") ","          \
-    " op TEXT CHECK" TRACE_ALLOC_OPS_SQL("op") ", ord INTEGER,"            \
-    " pfn INTEGER, zone TEXT, purpose TEXT, cause INTEGER, addr INTEGER,"    \
-    " gfp TEXT);"                                                            \
+    TRACE_ALLOCATIONS_TABLE(TRACE_ALLOCATORS_SQL("allocator"))              \
     "CREATE TABLE vmas(seq INTEGER PRIMARY KEY, cycle INTEGER, pid INTEGER," \
     " op TEXT CHECK" TRACE_VMA_OPS_SQL("op") ", start INTEGER,"            \
     " stop INTEGER, prot INTEGER, prot_str TEXT,"                            \
@@ -306,6 +312,19 @@
     "CREATE INDEX faults_page ON faults(pid, address >> 12);"                \
     "CREATE INDEX translations_pid ON translations(pid);"                   \
     "CREATE INDEX translations_caused ON translations(seq) WHERE cause > 0;"
+
+/* Schema 9 renamed the boot allocator `memblock` to `bootmem` (and the
+ * allocation purpose `file` to `pagecache`; purpose has no CHECK).  An
+ * events file of schema 7 or 8 keeps its own names, so that it loads and
+ * exports back byte for byte: its database's allocations table also
+ * accepts `memblock`.  Nothing renames rows: a reader of an old trace sees
+ * that memsim's names (docs/TRACE_SCHEMA.md "Versions"). */
+#define TRACE_ALLOCATORS_OLD_SQL(c) "(" TRACE_EQ(c, "memblock")              \
+    TRACE_OR(c, "bootmem") TRACE_OR(c, "buddy") TRACE_OR(c, "slab")          \
+    TRACE_OR(c, "vmalloc") ")"
+#define TRACE_SCHEMA8_ALLOCATIONS                                            \
+    "DROP TABLE allocations;"                                                \
+    TRACE_ALLOCATIONS_TABLE(TRACE_ALLOCATORS_OLD_SQL("allocator"))
 
 /* The one table of schema 7 whose columns schema 8 changed rather than
  * extended: stats held REAL values (cpi among them).  The events loader

@@ -3,8 +3,9 @@
 # Copies of samples/page_touch's trace with one recorded fault's pfn altered
 # and with one (model-served) system call's return altered: exit 1, and the
 # first line names that seq and table, followed by recorded vs replayed.
-# Bad input: not a trace, a truncated trace, schema_version 5, 6 and 9: exit 2
-# with exactly one line.  A schema-7 trace replays and exports.
+# Bad input: not a trace, a truncated trace, schema_version 5, 6 and 10: exit 2
+# with exactly one line.  A schema-7 or 8 trace exports and reports, and its
+# replay is refused in one line (its outcomes are an older model's).
 #   check-divergence.sh MEMSIM BIN_DIR
 set -u
 MEMSIM=$1 BIN=$2
@@ -15,6 +16,8 @@ bad() { echo "FAIL: $*"; fail=1; }
 sql() { python3 -c 'import sqlite3,sys
 c=sqlite3.connect(sys.argv[1]); r=c.execute(sys.argv[2]).fetchall(); c.commit()
 for row in r: print("|".join(map(str,row)))' "$@"; }
+script() { python3 -c 'import sqlite3,sys
+c=sqlite3.connect(sys.argv[1]); c.executescript(sys.argv[2]); c.commit()' "$@"; }
 
 db=$TMP/orig.db
 "$MEMSIM" run --db "$db" --epoch 0 "$BIN/page_touch" >/dev/null 2>&1 </dev/null
@@ -66,26 +69,54 @@ for v in 5 6; do
     sql "$TMP/v$v.db" "UPDATE meta SET value = '$v' WHERE key = 'schema_version'"
     expect_bad "v$v" "schema_version $v is not supported"
 done
-# A schema-7 trace (what users have: no runs.hz, runs.trace_level, processes,
-# generated syscalls columns; REAL stats) still replays and exports, with
-# its own version in the events header.
-cp "$db" "$TMP/v7.db"
-sql "$TMP/v7.db" "UPDATE meta SET value = '7' WHERE key = 'schema_version'" >/dev/null
-sql "$TMP/v7.db" "ALTER TABLE runs DROP COLUMN trace_level" >/dev/null
-sql "$TMP/v7.db" "ALTER TABLE runs DROP COLUMN hz" >/dev/null
-sql "$TMP/v7.db" "DROP TABLE processes" >/dev/null
-"$MEMSIM" replay "$TMP/v7.db" >"$TMP/v7.out" 2>&1 </dev/null || bad "schema 7: replay failed: $(cat "$TMP/v7.out")"
-"$MEMSIM" export "$TMP/v7.db" >"$TMP/v7.events" 2>&1 </dev/null || bad "schema 7: export failed: $(head -1 "$TMP/v7.events")"
-head -1 "$TMP/v7.events" | grep -q "schema_version=7 select=kernel" || bad "schema 7: export header $(head -1 "$TMP/v7.events")"
-"$MEMSIM" replay "$TMP/v7.events" >"$TMP/v7e.out" 2>&1 </dev/null || bad "schema 7 events file: replay failed: $(cat "$TMP/v7e.out")"
-echo "ok   v7: replayed and exported"
+# An older trace (schema 8: the boot allocator was `memblock`, no gfp
+# column, page_cache or proc_files tables; schema 7 besides: no runs.hz,
+# runs.trace_level, processes, generated syscalls columns; REAL stats)
+# exports with its own version in the events header and its own names, and
+# that events file loads back; replay refuses both in one line.
+older() {   # older V: $TMP/vV.db, the trace made to look like schema V's
+    cp "$db" "$TMP/v$1.db"
+    sql "$TMP/v$1.db" "UPDATE meta SET value = '$1' WHERE key = 'schema_version'" >/dev/null
+    # schema 8's allocations: no gfp, `memblock` in the allocator list
+    # (legacy_alter_table: the views keep naming allocations; the events
+    # view, which names gfp and page_cache, goes)
+    script "$TMP/v$1.db" "PRAGMA legacy_alter_table=ON; DROP VIEW events;
+        ALTER TABLE allocations RENAME TO a9;
+        CREATE TABLE allocations(seq INTEGER PRIMARY KEY, cycle INTEGER, allocator TEXT,
+            op TEXT, ord INTEGER, pfn INTEGER, zone TEXT, purpose TEXT, cause INTEGER,
+            addr INTEGER);
+        INSERT INTO allocations SELECT seq, cycle,
+            CASE allocator WHEN 'bootmem' THEN 'memblock' ELSE allocator END,
+            op, ord, pfn, zone, CASE purpose WHEN 'pagecache' THEN 'file' ELSE purpose END,
+            cause, addr FROM a9;
+        DROP TABLE a9; DROP TABLE page_cache; DROP TABLE proc_files;"
+    if [ "$1" = 7 ]; then
+        sql "$TMP/v7.db" "ALTER TABLE runs DROP COLUMN trace_level" >/dev/null
+        sql "$TMP/v7.db" "ALTER TABLE runs DROP COLUMN hz" >/dev/null
+        sql "$TMP/v7.db" "DROP TABLE processes" >/dev/null
+    fi
+}
+for v in 7 8; do
+    older $v
+    expect_bad "v$v" "recorded by an older memsim (schema $v): its outcomes are that model's; re-record"
+    "$MEMSIM" export "$TMP/v$v.db" >"$TMP/v$v.events" 2>&1 </dev/null || bad "schema $v: export failed: $(head -1 "$TMP/v$v.events")"
+    head -1 "$TMP/v$v.events" | grep -q "schema_version=$v select=kernel" || bad "schema $v: export header $(head -1 "$TMP/v$v.events")"
+    grep -q "allocator=memblock" "$TMP/v$v.events" || bad "schema $v: export lost the memblock rows"
+    "$MEMSIM" export "$TMP/v$v.events" >"$TMP/v$v.again" 2>&1 </dev/null || bad "schema $v events file: does not load: $(head -1 "$TMP/v$v.again")"
+    cmp -s "$TMP/v$v.events" "$TMP/v$v.again" || bad "schema $v events file: load and export changed it"
+    "$MEMSIM" replay "$TMP/v$v.events" >"$TMP/v${v}e.out" 2>&1 </dev/null
+    [ $? -eq 2 ] && grep -q "older memsim (schema $v)" "$TMP/v${v}e.out" ||
+        bad "schema $v events file: replay not refused: $(cat "$TMP/v${v}e.out")"
+    "$MEMSIM" report "$TMP/v$v.db" >"$TMP/v$v.report" 2>&1 </dev/null || bad "schema $v: report failed: $(head -1 "$TMP/v$v.report")"
+    echo "ok   v$v: exported, loaded back, reported, replay refused"
+done
 # ... and reports every section: schema 8's columns and views come as TEMP
 # views (trace/report.c); a real schema-7 file has none of them
 for v in events allocation_lifetimes fault_summary faults_by_page page_walks_by_page \
          allocation_summary syscall_summary; do
-    sql "$TMP/v7.db" "DROP VIEW $v" >/dev/null
+    sql "$TMP/v7.db" "DROP VIEW IF EXISTS $v" >/dev/null
 done
-sql "$TMP/v7.db" "ALTER TABLE syscalls DROP COLUMN errno; ALTER TABLE syscalls DROP COLUMN result" >/dev/null
+script "$TMP/v7.db" "ALTER TABLE syscalls DROP COLUMN errno; ALTER TABLE syscalls DROP COLUMN result"
 "$MEMSIM" report "$TMP/v7.db" >"$TMP/v7.report" 2>&1 </dev/null || bad "schema 7: report failed: $(head -1 "$TMP/v7.report")"
 ! grep -q "not in this trace" "$TMP/v7.report" ||
     bad "schema 7: report sections missing: $(grep -B3 'not in this trace' "$TMP/v7.report" | head -4)"
@@ -94,7 +125,7 @@ grep -qE '^System calls$' "$TMP/v7.report" && grep -qE '^exit +[0-9]+ \(exit\)' 
 "$MEMSIM" query "$TMP/v7.db" "SELECT count(*) FROM pragma_table_info('runs') WHERE name = 'hz'" | grep -q '^ *0$' ||
     bad "schema 7: the report changed the file"
 echo "ok   v7: reported"
-for v in 9; do
+for v in 10; do
     cp "$db" "$TMP/v$v.db"
     sql "$TMP/v$v.db" "UPDATE meta SET value = '$v' WHERE key = 'schema_version'"
     expect_bad "v$v" "schema_version $v is not supported"

@@ -71,21 +71,34 @@ static const char canonical[] =
     "seq=8 table=vmas pid=1000 op=map start=0x08048000 stop=0x08049000 prot=5 prot_str=r-x flags=117 name=\"\" cause=0\n"
     "seq=8 table=tlb_flushes pid=1000 kind=cr3 cr3=0x0fc05000 cause=0\n";
 
-/* A schema-7 file (what users have): it loads, with schema 7's REAL stats,
- * and exports back to the same bytes, its own schema_version in the header;
- * replay treats its missing runs.trace_level as the default level. */
+/* A schema-7 file (what users have): it loads, with schema 7's REAL stats
+ * and its boot allocator's old name (memblock), and exports back to the
+ * same bytes, its own schema_version in the header (replay refuses it:
+ * replay/divergence). */
 static const char schema7[] =
     "memsim-events format=1 schema_version=7 select=all\n"
     RUN
     "row table=stats pid=1000 name=cpi value=1.5\n"
     "row table=stats pid=1000 name=cycles value=12.0\n"
     "row table=stats pid=1000 name=huge value=1e+300\n"
+    "seq=1 table=allocations cycle=5 allocator=memblock op=reserve ord=0 pfn=0 zone=DMA purpose=firmware cause=0\n"
     "seq=7 table=syscalls pid=1000 nr=45 name=brk arg0=0x00000000 arg1=0xffffffff ret=-12 cause=0 enter_seq=6\n";
+
+/* A schema-8 file: integer stats, memblock, purpose file, no gfp. */
+static const char schema8[] =
+    "memsim-events format=1 schema_version=8 select=all\n"
+    RUN
+    "row table=stats pid=1000 name=cycles value=12\n"
+    "seq=1 table=allocations cycle=5 allocator=memblock op=reserve ord=0 pfn=0 zone=DMA purpose=firmware cause=0\n"
+    "seq=2 table=allocations cycle=6 allocator=buddy op=alloc ord=0 pfn=7 zone=Normal purpose=file cause=0\n";
 
 static void test_schema7(void)
 {
     char *again = roundtrip(schema7, EVENTS_SELECT_ALL);
     CHECK_STR(again, schema7);
+    free(again);
+    again = roundtrip(schema8, EVENTS_SELECT_ALL);
+    CHECK_STR(again, schema8);
     free(again);
 }
 
@@ -135,7 +148,7 @@ static const struct bad bad_inputs[] = {
     { "hello world\n", 1, "not a memsim events file" },
     { "memsim-events format=2 schema_version=" TRACE_SCHEMA_VERSION " select=all\n", 1, "unsupported events format" },
     { "memsim-events format=1 schema_version=5 select=all\n", 1, "schema_version is not supported" },
-    { "memsim-events format=1 schema_version=9 select=all\n", 1, "reads 7 to 8" },
+    { "memsim-events format=1 schema_version=10 select=all\n", 1, "reads 7 to 9" },
     { HEADER_ALL "row table=stats pid=1 name=cpi value=1.5\n", 2, "INTEGER column given a real" },
     { HEADER_ALL "seq=1 table=faults pid=1 kind=huge\n", 2, "CHECK constraint failed" },
     { "memsim-events format=1 schema_version=" TRACE_SCHEMA_VERSION "\n", 1, "exactly format=" },
