@@ -181,7 +181,7 @@ long do_mremap(struct mm_struct *mm, uint32_t addr, uint32_t old_len, uint32_t n
                                             old_end - v->vm_start + new_len - old_len);
         v->vm_end += new_len - old_len;
         mm_report_vma(mm, VMA_OP_MAP, v);
-        vma_merge_adjacent(mm);
+        vma_merge_grown(mm, v);
         notify_vma_changed(mm, old_end, addr + new_len);
         return populate_grown(mm, vm_flags, old_end, addr + new_len, addr);
     }

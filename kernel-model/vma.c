@@ -226,27 +226,58 @@ static int vma_mergeable(const struct vm_area_struct *a, const struct vm_area_st
 }
 
 /* The lower of two merged VMAs keeps its object (it keeps its start, as
- * vma_merge expanding prev); the upper one is freed. */
+ * vma_merge expanding prev); the upper one is freed (the caller drops its
+ * slot). */
+static void vma_absorb(struct mm_struct *mm, struct vm_area_struct *a, struct vm_area_struct *b)
+{
+    if (a->vm_file)
+        a->vm_file_bytes += b->vm_file_bytes;
+    if (!a->anon_vma && b->anon_vma) {
+        a->anon_vma = b->anon_vma;
+        anon_vma_clone(mm, a);
+    }
+    a->vm_end = b->vm_end;
+    vma_free(mm, b);
+}
+
 void vma_merge_adjacent(struct mm_struct *mm)
 {
     struct vm_area_struct **s = mm->vma_index.slot;
     size_t out = 0;
     for (size_t i = 0; i < mm->map_count; i++) {
         if (out && vma_mergeable(s[out - 1], s[i])) {
-            struct vm_area_struct *a = s[out - 1];
-            if (a->vm_file)
-                a->vm_file_bytes += s[i]->vm_file_bytes;
-            if (!a->anon_vma && s[i]->anon_vma) {
-                a->anon_vma = s[i]->anon_vma;
-                anon_vma_clone(mm, a);
-            }
-            a->vm_end = s[i]->vm_end;
-            vma_free(mm, s[i]);
+            vma_absorb(mm, s[out - 1], s[i]);
             continue;
         }
         s[out++] = s[i];
     }
     mm->map_count = (uint32_t)out;
+    mm->vma_index.cache = 0;
+}
+
+/*
+ * 6.1's mremap grows a VMA in place with vma_merge(mm, vma, old_end,
+ * new_end, ..., vma->anon_vma, ...): vma is prev, so the grown VMA also
+ * takes in the next one when it now abuts it and can_vma_merge_before(next,
+ * vma->anon_vma) holds.  That test is is_mergeable_anon_vma(vma->anon_vma,
+ * next->anon_vma, next): one of them NULL passes only when next's
+ * anon_vma_chain is singular, i.e. next has an anon_vma; so a grown VMA
+ * that has one never takes in a next that has none (they stay two VMAs),
+ * while an unfaulted grown VMA takes in a faulted next (its chain is one
+ * link: no fork in the model).
+ */
+void vma_merge_grown(struct mm_struct *mm, struct vm_area_struct *v)
+{
+    struct vm_area_struct **s = mm->vma_index.slot;
+    size_t i = 0;
+    while (i < mm->map_count && s[i] != v)
+        i++;
+    if (i + 1 >= mm->map_count || !vma_mergeable(v, s[i + 1]) ||
+        (v->anon_vma && !s[i + 1]->anon_vma))
+        return;
+    vma_absorb(mm, v, s[i + 1]);
+    memmove(&s[i + 1], &s[i + 2], (mm->map_count - i - 2) * sizeof *s);
+    mm->map_count--;
     mm->vma_index.cache = 0;
 }
 

@@ -25,6 +25,10 @@ void vma_remove_range(struct mm_struct *mm, uint32_t start, uint32_t end);
 /* Merge neighbours that are adjacent and identical in flags and backing,
  * with contiguous vm_pgoff and compatible anon_vmas (vma_merge's rules). */
 void vma_merge_adjacent(struct mm_struct *mm);
+/* After v grew in place (mremap): v takes in the next VMA when 6.1's
+ * vma_merge of the extension would (can_vma_merge_before: a grown v with
+ * an anon_vma never takes in a next without one). */
+void vma_merge_grown(struct mm_struct *mm, struct vm_area_struct *v);
 /* ---- rmap.c: anon_vma objects ---- */
 /* anon_vma_prepare: give vma an anon_vma before its first private page, a
  * compatible neighbour's when it has one (find_mergeable_anon_vma), and

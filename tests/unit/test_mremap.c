@@ -9,6 +9,7 @@
  */
 #include "tests/unit/kernel_fixture.h"
 #include "kernel-model/vma.h"
+#include "kernel-model/mm_check.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -102,6 +103,45 @@ static void test_mremap_shrink_grow(void)
     CHECK_EQ(follow_pte(s.mm, a), pfn);
     CHECK_EQ(peek(&s, a + 7 * PG), 0);
     sys_fini(&s);
+}
+
+/* Growing in place up to the next VMA merges with it as 6.1's vma_merge
+ * of the extension does (can_vma_merge_before(next, vma->anon_vma)): not
+ * when the grown VMA has an anon_vma and next none; yes when neither has
+ * one, or only next (its chain is singular); not with two different ones.
+ * The anonymous VMAs' vm_pgoff (their address's page) are contiguous. */
+static void grow_into_next(int touch_a, int touch_b, size_t want_vmas)
+{
+    struct sys s;
+    if (sys_init(&s))
+        return;
+    uint32_t a = map(&s, 0, 6 * PG, RW, ANON);
+    CHECK_EQ(do_munmap(s.mm, a + 2 * PG, 4 * PG), 0);
+    uint32_t b = map(&s, a + 3 * PG, PG, RW, ANON | MAP_FIXED_);
+    if (touch_a)
+        poke(&s, a, 1);
+    if (touch_b)
+        poke(&s, b, 2);
+    size_t before = s.mm->map_count;
+    CHECK_EQ(do_mremap(s.mm, a, 2 * PG, 3 * PG, 0, 0), (long)a);   /* now abuts b */
+    CHECK_EQ(s.mm->map_count, before - 2 + want_vmas);
+    const struct vm_area_struct *v = find_vma(s.mm, a);
+    CHECK(v && v->vm_start == a && v->vm_end == (want_vmas == 1 ? b + PG : b));
+    char why[200];
+    CHECK_EQ(mm_check_vmas(s.mm, why, sizeof why), 0);
+    if (touch_a)
+        CHECK_EQ(peek(&s, a), 1);
+    if (touch_b)
+        CHECK_EQ(peek(&s, b), 2);
+    sys_fini(&s);
+}
+
+static void test_mremap_grow_merge(void)
+{
+    grow_into_next(1, 0, 2);       /* faulted a, unfaulted b: two VMAs, as 6.1 */
+    grow_into_next(0, 0, 1);
+    grow_into_next(0, 1, 1);
+    grow_into_next(1, 1, 2);       /* two anon_vmas */
 }
 
 static void test_mremap_move(void)
@@ -253,6 +293,7 @@ static void run_all(void)
     test_mincore_msync();
     test_mlock();
     test_mlockall();
+    test_mremap_grow_merge();
 }
 
 int main(void)
