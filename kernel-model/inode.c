@@ -14,6 +14,7 @@
  */
 #include <stdlib.h>
 #include "kernel-model/mm.h"
+#include "kernel-model/shmem.h"
 #include "kernel-model/vfs.h"
 
 void inode_set_attr(struct inode *inode, const struct stat *st)
@@ -94,7 +95,16 @@ struct inode *iget_host(struct kernel *k, const struct stat *st)
 struct inode *iget_ident(struct kernel *k, uint64_t dev, uint64_t ino)
 {
     struct inode *i = icache_find(k, dev, ino);
-    return i ? ihold(i) : icache_insert(k, dev, ino, S_IFREG | 0444);
+    if (i)
+        return ihold(i);
+    if ((i = icache_insert(k, dev, ino, S_IFREG | 0444)) && shmem_dev(dev)) {
+        /* a replay's stand-in for a tmpfs file (its page-cache rows name
+         * the mount's device): its pages are the data, never reclaimed, as
+         * the recording's; linked until a redone unlink drops its pages */
+        i->i_data.no_writeback = 1;
+        i->i_nlink = 1;
+    }
+    return i;
 }
 
 struct inode *ihold(struct inode *inode)

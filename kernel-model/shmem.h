@@ -9,12 +9,22 @@
 
 #include <stdint.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 struct kernel;
 struct task_struct;
 struct file;
 
 #define SHMEM_MAX_BYTES ((int64_t)1 << 40)     /* MAX_LFS_FILESIZE-like bound */
+#define TMPFS_MINOR_BASE 30u            /* anonymous block devices 0:N, as tmpfs's */
+#define TMPFS_NR_MOUNTS  2              /* /tmp 0:30, /dev/shm 0:31 */
+
+/* Is dev a tmpfs mount's (an inode of it is tmpfs's: never reclaimed)? */
+static inline int shmem_dev(uint64_t dev)
+{
+    return major(dev) == 0 && minor(dev) >= TMPFS_MINOR_BASE &&
+           minor(dev) < TMPFS_MINOR_BASE + TMPFS_NR_MOUNTS;
+}
 
 extern const struct file_operations shmem_file_ops;
 

@@ -11,8 +11,6 @@
 #include "kernel-model/sched.h"
 #include "kernel-model/shmem.h"
 
-#define TMPFS_MINOR_BASE 30u            /* anonymous block devices 0:N, as tmpfs's */
-
 struct shmem_dentry {
     char *name;
     uint32_t kaddr;                     /* its dentry slab object (d_alloc) */

@@ -161,7 +161,8 @@ struct file *alloc_file(const struct file_operations *ops, struct inode *inode,
 /* inode.c: the inode cache, one inode per host (dev, ino); new_inode: one
  * of the model's own (procfs), in no cache, i_count 1; NULL: no memory.
  * iget_ident: the cached inode of identity (dev, ino) without a host object
- * behind it (a replay's placeholder, vm_file_mapping), made when missing.
+ * behind it (a replay's placeholder, vm_file_mapping), made when missing;
+ * one of a tmpfs device (shmem_dev) is made no_writeback, as tmpfs's own.
  * iput of the last reference keeps a cached inode that has pages (Linux's
  * unused inodes stay on the LRU with their page cache); inode_evict drops
  * its pages and frees it (the shrinker, teardown). */

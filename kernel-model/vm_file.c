@@ -73,6 +73,11 @@ struct address_space *vm_file_mapping(struct kernel *k, struct vm_file *f)
     if (!f->inode) {
         if (!f->image) {
             f->inode = iget_ident(k, f->dev, f->ino);
+            /* a replay's stand-in for a tmpfs file (no_writeback: past_eof
+             * reads the inode's size) is as big as the file was at the
+             * recorded mmap; tmpfs's own vm_files come with their inode */
+            if (f->inode && f->inode->i_data.no_writeback && f->inode->i_size < (int64_t)f->size)
+                f->inode->i_size = (int64_t)f->size;
         } else if ((f->inode = new_inode(S_IFREG | 0444))) {
             f->inode->i_k = k;          /* in no cache: its pages go with f */
         }
