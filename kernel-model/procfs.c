@@ -32,7 +32,7 @@ const struct proc_entry proc_root_entries[] = {
     { "buddyinfo", proc_buddyinfo_show, 0444 },
     { "meminfo",   proc_meminfo_show, 0444 },
     { "pagetypeinfo", proc_pagetypeinfo_show, 0400 },
-    { "slabinfo",  proc_slabinfo_show, 0444 },
+    { "slabinfo",  proc_slabinfo_show, 0400 },      /* SLUB's SLABINFO_RIGHTS */
     { "vmallocinfo", proc_vmallocinfo_show, 0400 },   /* proc_create_seq_private(0400) */
     { "vmstat",    proc_vmstat_show, 0444 },
     { "zoneinfo",  proc_zoneinfo_show, 0444 },
