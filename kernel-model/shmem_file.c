@@ -25,7 +25,7 @@ void shmem_setsize(struct kernel *k, struct inode *i, int64_t size)
     i->i_mtime = i->i_ctime = k->epoch;
 }
 
-static long shmem_write_at(struct kernel *k, struct inode *i, const void *buf, size_t n, int64_t pos)
+long shmem_write_at(struct kernel *k, struct inode *i, const void *buf, size_t n, int64_t pos)
 {
     size_t done = 0;
     while (done < n) {
@@ -160,7 +160,7 @@ static int dir_entry(const struct shmem_dentry *d, const struct inode *self, uin
 
 /* One record at r: linux_dirent64 (ino 8, off 8, reclen 2, type 1, name)
  * or, old, i386's linux_dirent (ino 4, off 4, reclen 2, name, NUL, type). */
-static uint32_t put_dirent(uint8_t *r, int old, const char *name, uint64_t ino, int64_t off,
+uint32_t shmem_put_dirent(uint8_t *r, int old, const char *name, uint64_t ino, int64_t off,
                            unsigned type)
 {
     size_t nl = strlen(name);
@@ -199,10 +199,10 @@ static long shmem_getdents(struct file *f, struct mm_struct *mm, uint32_t ubuf, 
     uint64_t ino;
     unsigned type;
     while (dir_entry(d, f->f_inode, s->dir_pos, &name, &ino, &type)) {
-        uint32_t rec = put_dirent(NULL, old, name, ino, 0, type);
+        uint32_t rec = shmem_put_dirent(NULL, old, name, ino, 0, type);
         if (out + rec > len)
             break;
-        out += put_dirent(buf + out, old, name, ino, (int64_t)s->dir_pos + 1, type);
+        out += shmem_put_dirent(buf + out, old, name, ino, (int64_t)s->dir_pos + 1, type);
         s->dir_pos++;
     }
     long ret = !out && dir_entry(d, f->f_inode, s->dir_pos, &name, &ino, &type)
