@@ -551,7 +551,7 @@ long ovl_truncate(struct task_struct *t, const char *path, int64_t length)
         return -EISDIR;
     if (length > SHMEM_MAX_BYTES)
         return -EFBIG;
-    shmem_setsize(t->k, w.d->inode, length);
+    shmem_setsize(t, w.d->inode, length);
     return 0;
 }
 

@@ -292,7 +292,7 @@ long shmem_open_dentry(struct task_struct *t, struct shmem_sb *sb, struct shmem_
     }
     f->f_mode = (acc != 1 ? FMODE_READ_ : 0) | (acc != 0 ? FMODE_WRITE_ : 0);
     if ((flags & G_O_TRUNC) && (f->f_mode & FMODE_WRITE_) && S_ISREG(i->i_mode))
-        shmem_setsize(t->k, i, 0);
+        shmem_setsize(t, i, 0);
     *out = f;
     return 0;
 }
@@ -417,6 +417,6 @@ long shmem_truncate(struct task_struct *t, const char *path, int64_t length)
         return -EISDIR;
     if (length > SHMEM_MAX_BYTES)
         return -EFBIG;
-    shmem_setsize(t->k, w.d->inode, length);
+    shmem_setsize(t, w.d->inode, length);
     return 0;
 }

@@ -7,14 +7,39 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include "kernel-model/pgtable.h"
 #include "kernel-model/shmem_priv.h"
 
 /* ---- data -------------------------------------------------------------- */
 
-void shmem_setsize(struct kernel *k, struct inode *i, int64_t size)
+/*
+ * unmap_mapping_range(mapping, size rounded up, 0, even_cows): the PTEs of
+ * mm's mappings of i at file pages from `from` on go (private COW copies
+ * too, as truncate_pagecache does), so a later touch faults and finds the
+ * page past EOF: SIGBUS.  The caller's mm only: one process per kernel.
+ */
+static void unmap_mapping_pages(struct mm_struct *mm, const struct inode *i, uint32_t from)
 {
+    struct vm_area_struct *vma;
+    for_each_vma(mm, vma) {
+        if (!vma->vm_file || vma->vm_file->inode != i)
+            continue;
+        uint32_t pages = (vma->vm_end - vma->vm_start) >> PAGE_SHIFT;
+        if (from >= vma->vm_pgoff + pages)
+            continue;
+        uint32_t start = from > vma->vm_pgoff
+                         ? vma->vm_start + ((from - vma->vm_pgoff) << PAGE_SHIFT) : vma->vm_start;
+        zap_page_range(mm, start, vma->vm_end, (vma->vm_flags & VM_EXEC) != 0);
+    }
+}
+
+void shmem_setsize(struct task_struct *t, struct inode *i, int64_t size)
+{
+    struct kernel *k = t->k;
     if (size < i->i_size) {
         uint32_t keep = (uint32_t)((size + PAGE_SIZE - 1) >> PAGE_SHIFT);
+        if (t->mm)
+            unmap_mapping_pages(t->mm, i, keep);
         truncate_inode_pages(k, i->i_mapping, keep);
         uint32_t pfn = size & (PAGE_SIZE - 1) ? filemap_lookup(i->i_mapping, keep - 1) : PFN_NONE;
         if (pfn != PFN_NONE)
@@ -222,13 +247,13 @@ const struct file_operations shmem_file_ops = {
     .release = shmem_release,
 };
 
-long shmem_ftruncate(struct file *f, int64_t length)
+long shmem_ftruncate(struct task_struct *t, struct file *f, int64_t length)
 {
     if (S_ISDIR(f->f_inode->i_mode) || !(f->f_mode & FMODE_WRITE_))
         return -EINVAL;
     if (length > SHMEM_MAX_BYTES)
         return -EFBIG;
-    shmem_setsize(fk(f), f->f_inode, length);
+    shmem_setsize(t, f->f_inode, length);
     return 0;
 }
 

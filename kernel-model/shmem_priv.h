@@ -66,9 +66,9 @@ uint32_t shmem_put_dirent(uint8_t *r, int old, const char *name, uint64_t ino, i
  * open directory outlives its name). */
 struct shmem_dentry *shmem_d_find(struct shmem_sb *sb, const struct inode *i);
 
-/* shmem_file.c: a new size (pages past it dropped, the last one's tail
- * zeroed). */
-void shmem_setsize(struct kernel *k, struct inode *i, int64_t size);
+/* shmem_file.c: a new size (pages past it unmapped from t's mappings and
+ * dropped, the last one's tail zeroed). */
+void shmem_setsize(struct task_struct *t, struct inode *i, int64_t size);
 /* The stat of a tmpfs inode of the mount with device dev. */
 void shmem_fill_stat(const struct inode *i, uint64_t dev, struct stat *st);
 

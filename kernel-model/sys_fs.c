@@ -267,15 +267,6 @@ static int path_fd_str(struct task_struct *t, uint32_t dirfd, char *path, uint32
     return fd < 0 ? -1 : fd;
 }
 
-/* path_fd_str of the guest's path at upath (a PATH_MAX buffer) */
-static int path_fd(struct task_struct *t, uint32_t dirfd, uint32_t upath, uint32_t flags, long *err)
-{
-    char path[PATH_MAX_G];
-    if ((*err = strncpy_from_user(t->mm, path, upath, PATH_MAX_G)) < 0)
-        return -1;
-    return path_fd_str(t, dirfd, path, flags, err);
-}
-
 /* What the model itself answers of a stat-like call: a /proc name
  * (procfs_stat), or "" with AT_EMPTY_PATH on a file with no host object
  * behind it (a /proc file: its getattr).  0 and *st, -errno, 1: the host
@@ -431,7 +422,7 @@ static long do_access(struct task_struct *t, uint32_t dirfd, uint32_t upath, uin
     if (o != 1)
         return o ? o : (mode & X_OK) && !(st.st_mode & 0111) ? -EACCES : 0;
     int covered = n && ovl_covers(t, dirfd, path);   /* writes copy up: the host's W_OK */
-    int fd = path_fd(t, dirfd, upath, flags, &err);
+    int fd = path_fd_str(t, dirfd, path, flags, &err);
     if (fd < 0)
         return err;
     long r = fstat(fd, &st) ? -errno : 0;

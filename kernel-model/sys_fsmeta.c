@@ -419,7 +419,7 @@ static long truncate_fd(struct task_struct *t, uint32_t fd, int64_t length)
         return -EINVAL;
     struct file *f = fdget(t->files, fd);
     if (f && f->f_op == &shmem_file_ops)
-        return shmem_ftruncate(f, length);
+        return shmem_ftruncate(t, f, length);
     return f ? -EINVAL : -EBADF;
 }
 
