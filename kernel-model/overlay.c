@@ -241,6 +241,16 @@ static long ovl_copy_up(struct task_struct *t, struct ovl_where *w, const struct
     return r;
 }
 
+/* Hide the lower name at w (its upper entry gone): a whiteout entry. */
+static long whiteout(struct kernel *k, const struct ovl_where *w)
+{
+    struct shmem_dentry *wh = shmem_d_alloc(k, w->dir, w->name, w->n, NULL);
+    if (!wh)
+        return -ENOMEM;
+    wh->whiteout = 1;
+    return 0;
+}
+
 /* Does the lower layer have w's name (so removing the upper one leaves a
  * whiteout)? */
 static int has_lower(struct task_struct *t, const struct ovl_where *w)
@@ -502,13 +512,7 @@ long ovl_unlink(struct task_struct *t, uint32_t dirfd, const char *path, int dir
     int lower = has_lower(t, &w);
     if (w.d)
         shmem_d_remove(t->k, w.d);
-    if (lower) {
-        struct shmem_dentry *wh = shmem_d_alloc(t->k, w.dir, w.name, w.n, NULL);
-        if (!wh)
-            return -ENOMEM;
-        wh->whiteout = 1;
-    }
-    return 0;
+    return lower ? whiteout(t->k, &w) : 0;
 }
 
 long ovl_mkdir(struct task_struct *t, uint32_t dirfd, const char *path, uint32_t mode)
@@ -547,12 +551,7 @@ long ovl_truncate(struct task_struct *t, const char *path, int64_t length)
         if ((r = ovl_copy_up(t, &w, &st)))
             return r;
     }
-    if (S_ISDIR(w.d->inode->i_mode))
-        return -EISDIR;
-    if (length > SHMEM_MAX_BYTES)
-        return -EFBIG;
-    shmem_setsize(t, w.d->inode, length);
-    return 0;
+    return shmem_truncate_inode(t, w.d->inode, length);
 }
 
 /* The source of a rename as an upper entry (a host file copied up). */
@@ -628,11 +627,5 @@ long ovl_rename(struct task_struct *t, const char *from, const char *to, uint32_
     free(src->name);
     src->name = name;
     shmem_d_link(b.dir, src);
-    if (lower) {
-        struct shmem_dentry *wh = shmem_d_alloc(t->k, a.dir, a.name, a.n, NULL);
-        if (!wh)
-            return -ENOMEM;
-        wh->whiteout = 1;
-    }
-    return 0;
+    return lower ? whiteout(t->k, &a) : 0;
 }

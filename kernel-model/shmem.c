@@ -411,12 +411,5 @@ long shmem_truncate(struct task_struct *t, const char *path, int64_t length)
 {
     struct shmem_where w;
     long r = walk_existing(t, path, &w);
-    if (r)
-        return r;
-    if (S_ISDIR(w.d->inode->i_mode))
-        return -EISDIR;
-    if (length > SHMEM_MAX_BYTES)
-        return -EFBIG;
-    shmem_setsize(t, w.d->inode, length);
-    return 0;
+    return r ? r : shmem_truncate_inode(t, w.d->inode, length);
 }

@@ -50,6 +50,16 @@ void shmem_setsize(struct task_struct *t, struct inode *i, int64_t size)
     i->i_mtime = i->i_ctime = k->epoch;
 }
 
+long shmem_truncate_inode(struct task_struct *t, struct inode *i, int64_t length)
+{
+    if (S_ISDIR(i->i_mode))
+        return -EISDIR;
+    if (length > SHMEM_MAX_BYTES)
+        return -EFBIG;
+    shmem_setsize(t, i, length);
+    return 0;
+}
+
 long shmem_write_at(struct kernel *k, struct inode *i, const void *buf, size_t n, int64_t pos)
 {
     size_t done = 0;

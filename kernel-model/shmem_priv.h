@@ -69,6 +69,8 @@ struct shmem_dentry *shmem_d_find(struct shmem_sb *sb, const struct inode *i);
 /* shmem_file.c: a new size (pages past it unmapped from t's mappings and
  * dropped, the last one's tail zeroed). */
 void shmem_setsize(struct task_struct *t, struct inode *i, int64_t size);
+/* truncate(2) of a tmpfs or upper inode: EISDIR, EFBIG, else its new size. */
+long shmem_truncate_inode(struct task_struct *t, struct inode *i, int64_t length);
 /* The stat of a tmpfs inode of the mount with device dev. */
 void shmem_fill_stat(const struct inode *i, uint64_t dev, struct stat *st);
 
