@@ -14,10 +14,10 @@
  * /tmp or /dev/shm.  The tree is a tmpfs mounted over the root's own
  * directory, with the host's entries still visible beneath it: a name
  * directly in the mount's top directory that tmpfs lacks falls through to
- * the host (read-only, as every root file: EROFS on writes), so a guest
- * can still read what the host keeps in /tmp; creating a name the host
- * has is the host's answer (EEXIST, or EROFS to write it: no copy-up, the
- * overlay of item 6 is not here).  Inside a directory made in tmpfs every
+ * the host, so a guest can still read what the host keeps in /tmp;
+ * writing such a name, or creating one the host has, is the overlay's
+ * (overlay.c: copy-up into its upper layer, not into tmpfs).  Inside a
+ * directory made in tmpfs every
  * name is tmpfs's.  The top directory itself (open, stat, getdents) is the
  * host's.  Relative paths are always the host's (a guest whose working
  * directory is in tmpfs is not modelled: chdir there is the host's too).
@@ -194,8 +194,8 @@ static long shmem_walk(struct kernel *k, const char *path, int creating, struct 
 }
 
 /* A new name in a mount's top directory that the host's directory already
- * has stays the host's (read-only beneath: no copy-up), so creating it
- * gives the host's answer (EEXIST, EROFS) and never shadows the file. */
+ * has is not tmpfs's: the overlay over the root answers for it (EEXIST,
+ * or a copy-up), so tmpfs never shadows the host's file. */
 static int host_has(struct task_struct *t, const struct shmem_where *w, const char *path)
 {
     if (w->d || w->dir != &w->sb->root)
