@@ -22,8 +22,9 @@
  * relative path or a bind mount that leads to procfs under another name
  * is hidden too (such a path does not reach the model's /proc either).
  *
- * Writing: the root's files are read-only (EROFS); /tmp and /dev/shm are
- * the model's tmpfs over them (shmem.c), which takes new files.  A null device takes writes: when
+ * Writing: /tmp and /dev/shm are the model's tmpfs (shmem.c); every other
+ * name under the root is written in the model's overlay (overlay.c: copy-up
+ * to upper files, whiteouts), never on the host.  A null device takes writes: when
  * what the path names is a character device 1:3, the guest gets the host's
  * /dev/null, opened by memsim, never the file the path names — so a
  * symlink or hardlink named dev/null in the root writes nothing.
@@ -42,6 +43,7 @@
 #include <unistd.h>
 #include "kernel-model/fs.h"
 #include "kernel-model/procfs.h"
+#include "kernel-model/overlay.h"
 #include "kernel-model/shmem.h"
 
 static int on_procfs(int fd)
@@ -288,6 +290,10 @@ long fs_open_guest(struct task_struct *t, uint32_t dirfd, const char *path, uint
         return own;
     struct file *tmp;
     long shm = shmem_open(t, path, flags, mode, &tmp);   /* /tmp, /dev/shm: tmpfs */
+    if (shm == 0)
+        return fd_install_file(t, tmp, (flags & G_O_CLOEXEC) != 0, 0);
+    if (shm == 1)                   /* the overlay over the root (overlay.c) */
+        shm = ovl_open(t, dirfd, path, flags, mode, &tmp);
     if (shm == 0)
         return fd_install_file(t, tmp, (flags & G_O_CLOEXEC) != 0, 0);
     if (shm != 1)

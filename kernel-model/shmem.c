@@ -14,10 +14,10 @@
  * /tmp or /dev/shm.  The tree is a tmpfs mounted over the root's own
  * directory, with the host's entries still visible beneath it: a name
  * directly in the mount's top directory that tmpfs lacks falls through to
- * the host (read-only, as every root file: EROFS on writes), so a guest
- * can still read what the host keeps in /tmp; creating a name the host
- * has is the host's answer (EEXIST, or EROFS to write it: no copy-up, the
- * overlay of item 6 is not here).  Inside a directory made in tmpfs every
+ * the host, so a guest can still read what the host keeps in /tmp;
+ * writing such a name, or creating one the host has, is the overlay's
+ * (overlay.c: copy-up into its upper layer, not into tmpfs).  Inside a
+ * directory made in tmpfs every
  * name is tmpfs's.  The top directory itself (open, stat, getdents) is the
  * host's.  Relative paths are always the host's (a guest whose working
  * directory is in tmpfs is not modelled: chdir there is the host's too).
@@ -42,14 +42,14 @@
 
 /* ---- the tree ---------------------------------------------------------- */
 
-static struct shmem_mounts *mounts(struct kernel *k)
+struct shmem_mounts *shmem_mounts(struct kernel *k)
 {
     if (!k->shmem) {
         struct shmem_mounts *m = calloc(1, sizeof *m);
         if (!m)
             return NULL;
-        static const char *const mnt[2] = { "/tmp", "/dev/shm" };
-        for (int i = 0; i < 2; i++)
+        static const char *const mnt[3] = { "/tmp", "/dev/shm", "/" };
+        for (int i = 0; i < 3; i++)
             m->sb[i] = (struct shmem_sb){ .mnt = mnt[i], .next_ino = 2,
                                           .dev = makedev(0, TMPFS_MINOR_BASE + i) };
         k->shmem = m;
@@ -66,8 +66,10 @@ static void dentry_free(struct kernel *k, struct shmem_dentry *d)
     }
     if (d->kaddr)
         kmem_cache_free(&k->slab, k->slab.dentry_cache, d->kaddr);
-    if (d->inode)
+    if (d->inode) {
+        d->inode->i_nlink = 0;          /* its one name: the file goes with it */
         iput(d->inode);
+    }
     free(d->name);
     if (d->parent)
         free(d);
@@ -78,13 +80,13 @@ void shmem_destroy(struct kernel *k)
     struct shmem_mounts *m = k->shmem;
     if (!m)
         return;
-    for (int i = 0; i < 2; i++)
+    for (int i = 0; i < 3; i++)
         dentry_free(k, &m->sb[i].root);
     free(m);
     k->shmem = NULL;
 }
 
-static struct shmem_dentry *d_lookup(struct shmem_dentry *dir, const char *name, size_t n)
+struct shmem_dentry *shmem_d_lookup(struct shmem_dentry *dir, const char *name, size_t n)
 {
     for (struct shmem_dentry *c = dir->child; c; c = c->next)
         if (strlen(c->name) == n && !memcmp(c->name, name, n))
@@ -97,7 +99,8 @@ static struct shmem_dentry *d_find_under(struct shmem_dentry *d, const struct in
     for (struct shmem_dentry *c = d->child; c; c = c->next) {
         if (c->inode == i)
             return c;
-        struct shmem_dentry *in = S_ISDIR(c->inode->i_mode) ? d_find_under(c, i) : NULL;
+        struct shmem_dentry *in = !c->inode || S_ISDIR(c->inode->i_mode) ? d_find_under(c, i)
+                                                                           : NULL;
         if (in)
             return in;
     }
@@ -109,7 +112,7 @@ struct shmem_dentry *shmem_d_find(struct shmem_sb *sb, const struct inode *i)
     return d_find_under(&sb->root, i);
 }
 
-static void d_unlink(struct shmem_dentry *d)
+void shmem_d_unlink(struct shmem_dentry *d)
 {
     struct shmem_dentry **pp = &d->parent->child;
     while (*pp != d)
@@ -118,7 +121,7 @@ static void d_unlink(struct shmem_dentry *d)
     d->next = NULL;
 }
 
-static void d_link(struct shmem_dentry *dir, struct shmem_dentry *d)
+void shmem_d_link(struct shmem_dentry *dir, struct shmem_dentry *d)
 {
     d->parent = dir;
     d->next = dir->child;
@@ -144,7 +147,7 @@ static long shmem_walk(struct kernel *k, const char *path, int creating, struct 
 {
     if (path[0] != '/')
         return 1;
-    struct shmem_mounts *m = mounts(k);
+    struct shmem_mounts *m = shmem_mounts(k);
     if (!m)
         return -ENOMEM;
     for (int i = 0; i < 2; i++) {
@@ -173,7 +176,7 @@ static long shmem_walk(struct kernel *k, const char *path, int creating, struct 
                     return -ENOTDIR;
                 w->dir = w->d;
             }
-            w->d = d_lookup(w->dir, p, n);
+            w->d = shmem_d_lookup(w->dir, p, n);
             w->name = p;
             w->n = n;
             w->trailing_slash = e != NULL;
@@ -191,8 +194,8 @@ static long shmem_walk(struct kernel *k, const char *path, int creating, struct 
 }
 
 /* A new name in a mount's top directory that the host's directory already
- * has stays the host's (read-only beneath: no copy-up), so creating it
- * gives the host's answer (EEXIST, EROFS) and never shadows the file. */
+ * has is not tmpfs's: the overlay over the root answers for it (EEXIST,
+ * or a copy-up), so tmpfs never shadows the host's file. */
 static int host_has(struct task_struct *t, const struct shmem_where *w, const char *path)
 {
     if (w->d || w->dir != &w->sb->root)
@@ -203,7 +206,7 @@ static int host_has(struct task_struct *t, const struct shmem_where *w, const ch
     return fd >= 0;
 }
 
-static struct inode *shmem_new_inode(struct kernel *k, struct shmem_sb *sb, uint32_t mode)
+struct inode *shmem_new_inode(struct kernel *k, struct shmem_sb *sb, uint32_t mode)
 {
     struct inode *i = iget_ident(k, sb->dev, sb->next_ino++);
     if (!i)
@@ -217,18 +220,26 @@ static struct inode *shmem_new_inode(struct kernel *k, struct shmem_sb *sb, uint
     return i;
 }
 
-static struct shmem_dentry *d_create(struct kernel *k, struct shmem_where *w, uint32_t mode)
+struct shmem_dentry *shmem_d_alloc(struct kernel *k, struct shmem_dentry *dir,
+                                   const char *name, size_t n, struct inode *inode)
 {
     struct shmem_dentry *d = calloc(1, sizeof *d);
-    if (!d || !(d->name = strndup(w->name, w->n)) ||
-        !(d->inode = shmem_new_inode(k, w->sb, mode))) {
-        if (d)
-            free(d->name);
+    if (!d || !(d->name = strndup(name, n))) {
         free(d);
         return NULL;
     }
+    d->inode = inode;
     d->kaddr = kmem_cache_alloc(&k->slab, k->slab.dentry_cache);
-    d_link(w->dir, d);
+    shmem_d_link(dir, d);
+    return d;
+}
+
+static struct shmem_dentry *d_create(struct kernel *k, struct shmem_where *w, uint32_t mode)
+{
+    struct inode *i = shmem_new_inode(k, w->sb, mode);
+    struct shmem_dentry *d = i ? shmem_d_alloc(k, w->dir, w->name, w->n, i) : NULL;
+    if (i && !d)
+        iput(i);
     return d;
 }
 
@@ -244,7 +255,6 @@ long shmem_open(struct task_struct *t, const char *path, uint32_t flags, uint32_
         return r;
     if (host_has(t, &w, path))
         return 1;
-    uint32_t acc = flags & G_O_ACCMODE;
     if (w.d && creat && (flags & G_O_EXCL))
         return -EEXIST;
     if (!w.d) {
@@ -255,17 +265,24 @@ long shmem_open(struct task_struct *t, const char *path, uint32_t flags, uint32_
         if (!(w.d = d_create(t->k, &w, S_IFREG | (mode & 07777 & ~t->umask))))
             return -ENOMEM;
     }
-    struct inode *i = w.d->inode;
+    return shmem_open_dentry(t, w.sb, w.d, path, flags, w.trailing_slash, out);
+}
+
+long shmem_open_dentry(struct task_struct *t, struct shmem_sb *sb, struct shmem_dentry *d,
+                       const char *path, uint32_t flags, int trailing_slash, struct file **out)
+{
+    uint32_t acc = flags & G_O_ACCMODE;
+    struct inode *i = d->inode;
     if (S_ISDIR(i->i_mode) && (acc != 0 || (flags & G_O_TRUNC)))
         return -EISDIR;
-    if (!S_ISDIR(i->i_mode) && ((flags & G_O_DIRECTORY) || w.trailing_slash))
+    if (!S_ISDIR(i->i_mode) && ((flags & G_O_DIRECTORY) || trailing_slash))
         return -ENOTDIR;
     if (acc == 3)
         return -EINVAL;
     struct shmem_file *s = calloc(1, sizeof *s);
     if (!s)
         return -ENOMEM;
-    *s = (struct shmem_file){ .sb = w.sb };
+    *s = (struct shmem_file){ .sb = sb };
     struct file *f = alloc_file(&shmem_file_ops, ihold(i), flags & ~(uint32_t)(G_O_CREAT |
                                 G_O_EXCL | G_O_TRUNC | G_O_CLOEXEC), path, s);
     if (!f) {
@@ -275,7 +292,7 @@ long shmem_open(struct task_struct *t, const char *path, uint32_t flags, uint32_
     }
     f->f_mode = (acc != 1 ? FMODE_READ_ : 0) | (acc != 0 ? FMODE_WRITE_ : 0);
     if ((flags & G_O_TRUNC) && (f->f_mode & FMODE_WRITE_) && S_ISREG(i->i_mode))
-        shmem_setsize(t->k, i, 0);
+        shmem_setsize(t, i, 0);
     *out = f;
     return 0;
 }
@@ -301,14 +318,10 @@ long shmem_stat(struct task_struct *t, const char *path, struct stat *st)
 
 /* The last name goes (its dentry object with it: tmpfs keeps no negative
  * dentries); an inode no one holds any more goes with its pages. */
-static void d_remove(struct kernel *k, struct shmem_dentry *d)
+void shmem_d_remove(struct kernel *k, struct shmem_dentry *d)
 {
-    d_unlink(d);
-    kmem_cache_free(&k->slab, k->slab.dentry_cache, d->kaddr);
-    d->inode->i_nlink = 0;
-    iput(d->inode);
-    free(d->name);
-    free(d);
+    shmem_d_unlink(d);
+    dentry_free(k, d);                  /* an overlay directory: its names too */
 }
 
 long shmem_unlink(struct task_struct *t, const char *path, int dir)
@@ -326,7 +339,7 @@ long shmem_unlink(struct task_struct *t, const char *path, int dir)
         return -ENOTEMPTY;
     if (!dir && w.trailing_slash)
         return -ENOTDIR;
-    d_remove(t->k, w.d);
+    shmem_d_remove(t->k, w.d);
     return 0;
 }
 
@@ -382,15 +395,15 @@ long shmem_rename(struct task_struct *t, const char *from, const char *to, uint3
             return -EISDIR;
         if (bd && b.d->child)
             return -ENOTEMPTY;
-        d_remove(t->k, b.d);
+        shmem_d_remove(t->k, b.d);
     }
     char *name = strndup(b.name, b.n);
     if (!name)
         return -ENOMEM;
-    d_unlink(a.d);
+    shmem_d_unlink(a.d);
     free(a.d->name);
     a.d->name = name;
-    d_link(b.dir, a.d);
+    shmem_d_link(b.dir, a.d);
     return 0;
 }
 
@@ -398,12 +411,5 @@ long shmem_truncate(struct task_struct *t, const char *path, int64_t length)
 {
     struct shmem_where w;
     long r = walk_existing(t, path, &w);
-    if (r)
-        return r;
-    if (S_ISDIR(w.d->inode->i_mode))
-        return -EISDIR;
-    if (length > SHMEM_MAX_BYTES)
-        return -EFBIG;
-    shmem_setsize(t->k, w.d->inode, length);
-    return 0;
+    return r ? r : shmem_truncate_inode(t, w.d->inode, length);
 }

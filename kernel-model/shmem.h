@@ -38,7 +38,7 @@ long shmem_mkdir(struct task_struct *t, const char *path, uint32_t mode);
 /* Both names in one tmpfs mount; 1 when neither is tmpfs's, -EXDEV across. */
 long shmem_rename(struct task_struct *t, const char *from, const char *to, uint32_t flags);
 long shmem_truncate(struct task_struct *t, const char *path, int64_t length);
-long shmem_ftruncate(struct file *f, int64_t length);    /* f: shmem_file_ops */
+long shmem_ftruncate(struct task_struct *t, struct file *f, int64_t length); /* shmem_file_ops */
 void shmem_destroy(struct kernel *k);                     /* teardown: the trees */
 
 #endif

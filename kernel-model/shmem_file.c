@@ -7,14 +7,39 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include "kernel-model/pgtable.h"
 #include "kernel-model/shmem_priv.h"
 
 /* ---- data -------------------------------------------------------------- */
 
-void shmem_setsize(struct kernel *k, struct inode *i, int64_t size)
+/*
+ * unmap_mapping_range(mapping, size rounded up, 0, even_cows): the PTEs of
+ * mm's mappings of i at file pages from `from` on go (private COW copies
+ * too, as truncate_pagecache does), so a later touch faults and finds the
+ * page past EOF: SIGBUS.  The caller's mm only: one process per kernel.
+ */
+static void unmap_mapping_pages(struct mm_struct *mm, const struct inode *i, uint32_t from)
 {
+    struct vm_area_struct *vma;
+    for_each_vma(mm, vma) {
+        if (!vma->vm_file || vma->vm_file->inode != i)
+            continue;
+        uint32_t pages = (vma->vm_end - vma->vm_start) >> PAGE_SHIFT;
+        if (from >= vma->vm_pgoff + pages)
+            continue;
+        uint32_t start = from > vma->vm_pgoff
+                         ? vma->vm_start + ((from - vma->vm_pgoff) << PAGE_SHIFT) : vma->vm_start;
+        zap_page_range(mm, start, vma->vm_end, (vma->vm_flags & VM_EXEC) != 0);
+    }
+}
+
+void shmem_setsize(struct task_struct *t, struct inode *i, int64_t size)
+{
+    struct kernel *k = t->k;
     if (size < i->i_size) {
         uint32_t keep = (uint32_t)((size + PAGE_SIZE - 1) >> PAGE_SHIFT);
+        if (t->mm)
+            unmap_mapping_pages(t->mm, i, keep);
         truncate_inode_pages(k, i->i_mapping, keep);
         uint32_t pfn = size & (PAGE_SIZE - 1) ? filemap_lookup(i->i_mapping, keep - 1) : PFN_NONE;
         if (pfn != PFN_NONE)
@@ -25,7 +50,17 @@ void shmem_setsize(struct kernel *k, struct inode *i, int64_t size)
     i->i_mtime = i->i_ctime = k->epoch;
 }
 
-static long shmem_write_at(struct kernel *k, struct inode *i, const void *buf, size_t n, int64_t pos)
+long shmem_truncate_inode(struct task_struct *t, struct inode *i, int64_t length)
+{
+    if (S_ISDIR(i->i_mode))
+        return -EISDIR;
+    if (length > SHMEM_MAX_BYTES)
+        return -EFBIG;
+    shmem_setsize(t, i, length);
+    return 0;
+}
+
+long shmem_write_at(struct kernel *k, struct inode *i, const void *buf, size_t n, int64_t pos)
 {
     size_t done = 0;
     while (done < n) {
@@ -160,7 +195,7 @@ static int dir_entry(const struct shmem_dentry *d, const struct inode *self, uin
 
 /* One record at r: linux_dirent64 (ino 8, off 8, reclen 2, type 1, name)
  * or, old, i386's linux_dirent (ino 4, off 4, reclen 2, name, NUL, type). */
-static uint32_t put_dirent(uint8_t *r, int old, const char *name, uint64_t ino, int64_t off,
+uint32_t shmem_put_dirent(uint8_t *r, int old, const char *name, uint64_t ino, int64_t off,
                            unsigned type)
 {
     size_t nl = strlen(name);
@@ -199,10 +234,10 @@ static long shmem_getdents(struct file *f, struct mm_struct *mm, uint32_t ubuf, 
     uint64_t ino;
     unsigned type;
     while (dir_entry(d, f->f_inode, s->dir_pos, &name, &ino, &type)) {
-        uint32_t rec = put_dirent(NULL, old, name, ino, 0, type);
+        uint32_t rec = shmem_put_dirent(NULL, old, name, ino, 0, type);
         if (out + rec > len)
             break;
-        out += put_dirent(buf + out, old, name, ino, (int64_t)s->dir_pos + 1, type);
+        out += shmem_put_dirent(buf + out, old, name, ino, (int64_t)s->dir_pos + 1, type);
         s->dir_pos++;
     }
     long ret = !out && dir_entry(d, f->f_inode, s->dir_pos, &name, &ino, &type)
@@ -222,13 +257,13 @@ const struct file_operations shmem_file_ops = {
     .release = shmem_release,
 };
 
-long shmem_ftruncate(struct file *f, int64_t length)
+long shmem_ftruncate(struct task_struct *t, struct file *f, int64_t length)
 {
     if (S_ISDIR(f->f_inode->i_mode) || !(f->f_mode & FMODE_WRITE_))
         return -EINVAL;
     if (length > SHMEM_MAX_BYTES)
         return -EFBIG;
-    shmem_setsize(fk(f), f->f_inode, length);
+    shmem_setsize(t, f->f_inode, length);
     return 0;
 }
 

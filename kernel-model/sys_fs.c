@@ -22,6 +22,7 @@
 #include <unistd.h>
 #include "kernel-model/fs.h"
 #include "kernel-model/procfs.h"
+#include "kernel-model/overlay.h"
 #include "kernel-model/shmem.h"
 
 #define IO_CHUNK (256u << 10)
@@ -266,15 +267,6 @@ static int path_fd_str(struct task_struct *t, uint32_t dirfd, char *path, uint32
     return fd < 0 ? -1 : fd;
 }
 
-/* path_fd_str of the guest's path at upath (a PATH_MAX buffer) */
-static int path_fd(struct task_struct *t, uint32_t dirfd, uint32_t upath, uint32_t flags, long *err)
-{
-    char path[PATH_MAX_G];
-    if ((*err = strncpy_from_user(t->mm, path, upath, PATH_MAX_G)) < 0)
-        return -1;
-    return path_fd_str(t, dirfd, path, flags, err);
-}
-
 /* What the model itself answers of a stat-like call: a /proc name
  * (procfs_stat), or "" with AT_EMPTY_PATH on a file with no host object
  * behind it (a /proc file: its getattr).  0 and *st, -errno, 1: the host
@@ -291,7 +283,8 @@ static long model_stat(struct task_struct *t, uint32_t dirfd, const char *path, 
     char at[PATH_MAX_G];
     path = procfs_path_at(t, dirfd, path, at, sizeof at);
     long r = procfs_stat(t, path, (flags & G_AT_SYMLINK_NOFOLLOW) != 0, st, alias, alias_len);
-    return r == 1 ? shmem_stat(t, path, st) : r;     /* /tmp, /dev/shm: tmpfs's names */
+    r = r == 1 ? shmem_stat(t, path, st) : r;        /* /tmp, /dev/shm: tmpfs's names */
+    return r == 1 ? ovl_stat(t, dirfd, path, st) : r; /* the overlay's upper names */
 }
 
 /* stat, lstat, fstatat: what the model answers (model_stat), else the
@@ -420,12 +413,20 @@ static long do_access(struct task_struct *t, uint32_t dirfd, uint32_t upath, uin
         return -EINVAL;
     if (flags & ~(G_AT_EACCESS | G_AT_SYMLINK_NOFOLLOW | G_AT_EMPTY_PATH))
         return -EINVAL;
-    int fd = path_fd(t, dirfd, upath, flags, &err);
+    char path[PATH_MAX_G];
+    long n = strncpy_from_user(t->mm, path, upath, PATH_MAX_G);
+    if (n < 0)
+        return n;
+    struct stat st;
+    long o = n ? ovl_stat(t, dirfd, path, &st) : 1;  /* an upper file: its own mode */
+    if (o != 1)
+        return o ? o : (mode & X_OK) && !(st.st_mode & 0111) ? -EACCES : 0;
+    int covered = n && ovl_covers(t, dirfd, path);   /* writes copy up: the host's W_OK */
+    int fd = path_fd_str(t, dirfd, path, flags, &err);
     if (fd < 0)
         return err;
-    struct stat st;
     long r = fstat(fd, &st) ? -errno : 0;
-    if (!r && (mode & W_OK) && !(S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3)))
+    if (!r && (mode & W_OK) && !covered && !(S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3)))
         r = -EROFS;
     /* the host's own faccessat2 on the resolved descriptor (a symlink's
      * own when AT_SYMLINK_NOFOLLOW left it unfollowed) */

@@ -25,6 +25,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "kernel-model/fs.h"
+#include "kernel-model/overlay.h"
 #include "kernel-model/shmem.h"
 
 #define G_AT_REMOVEDIR 0x200u
@@ -87,13 +88,23 @@ static long parentat(struct task_struct *t, uint32_t dirfd, uint32_t upath, stru
         memcpy(dir, path, (size_t)(slash - path));
         dir[slash - path] = 0;
     }
-    int fd = fs_open(t, dirfd, dir, O_PATH | O_DIRECTORY);
-    if (fd < 0)
+    struct stat dst;
+    long od = ovl_stat(t, dirfd, dir, &dst);   /* an upper directory is no host one */
+    if (od != 1 && od != 0)
+        return od;
+    int fd = od ? fs_open(t, dirfd, dir, O_PATH | O_DIRECTORY) : -1;
+    if (od && fd < 0)
         return fd;
+    if (!od && !S_ISDIR(dst.st_mode))
+        return -ENOTDIR;
     /* one component, not followed: nothing here leaves the directory */
     p->exists = p->type != LAST_NORM ||
-                !fstatat(fd, last, &p->st, AT_SYMLINK_NOFOLLOW);
-    close(fd);
+                (fd >= 0 && !fstatat(fd, last, &p->st, AT_SYMLINK_NOFOLLOW));
+    if (fd >= 0)
+        close(fd);
+    long ol = p->type == LAST_NORM ? ovl_stat(t, dirfd, path, &p->st) : 1;
+    if (ol != 1)
+        p->exists = ol == 0;                /* the overlay's name, or its whiteout */
     return 0;
 }
 
@@ -117,6 +128,9 @@ static long resolve(struct task_struct *t, uint32_t dirfd, uint32_t upath, uint3
         }
         strcpy(path, ".");
     }
+    long o = ovl_stat(t, dirfd, path, st);     /* an upper name or a whiteout */
+    if (o != 1)
+        return o;
     fd = fs_open(t, dirfd, path, O_PATH | (follow ? 0 : O_NOFOLLOW));
     if (fd < 0)
         return fd;
@@ -127,17 +141,25 @@ static long resolve(struct task_struct *t, uint32_t dirfd, uint32_t upath, uint3
 
 /* What tmpfs answers for the guest path at upath (absolute paths under
  * /tmp and /dev/shm, shmem.c); 1: not tmpfs's (the host's answer follows). */
-static long tmpfs_call(struct task_struct *t, uint32_t upath, int op, uint32_t arg)
+static long tmpfs_call(struct task_struct *t, uint32_t dirfd, uint32_t upath, int op,
+                       uint32_t arg)
 {
     char path[PATH_MAX_G];
     long r = get_path(t, upath, path);
     if (r)
         return r == -ENOENT ? 1 : r;        /* "" : the host path's answer */
     switch (op) {
-    case 'u': return shmem_unlink(t, path, 0);
-    case 'r': return shmem_unlink(t, path, 1);
-    case 'm': return shmem_mkdir(t, path, arg);
+    case 'u': r = shmem_unlink(t, path, 0); break;
+    case 'r': r = shmem_unlink(t, path, 1); break;
+    case 'm': r = shmem_mkdir(t, path, arg); break;
     default:  return 1;
+    }
+    if (r != 1)
+        return r;
+    switch (op) {                           /* the overlay over the root */
+    case 'u': return ovl_unlink(t, dirfd, path, 0);
+    case 'r': return ovl_unlink(t, dirfd, path, 1);
+    default:  return ovl_mkdir(t, dirfd, path, arg);
     }
 }
 
@@ -158,7 +180,7 @@ static long create_at(struct task_struct *t, uint32_t dirfd, uint32_t upath, int
 static long unlink_at(struct task_struct *t, uint32_t dirfd, uint32_t upath)
 {
     struct parent p;
-    long r = tmpfs_call(t, upath, 'u', 0);
+    long r = tmpfs_call(t, dirfd, upath, 'u', 0);
     if (r != 1)
         return r;
     r = parentat(t, dirfd, upath, &p);
@@ -168,7 +190,7 @@ static long unlink_at(struct task_struct *t, uint32_t dirfd, uint32_t upath)
 static long rmdir_at(struct task_struct *t, uint32_t dirfd, uint32_t upath)
 {
     struct parent p;
-    long r = tmpfs_call(t, upath, 'r', 0);
+    long r = tmpfs_call(t, dirfd, upath, 'r', 0);
     if (r != 1)
         return r;
     r = parentat(t, dirfd, upath, &p);
@@ -194,7 +216,7 @@ SYSCALL_DEFINE3(unlinkat, uint32_t, dfd, uint32_t, pathname, uint32_t, flag)
 
 static long mkdir_at(struct task_struct *t, uint32_t dirfd, uint32_t upath, uint32_t mode)
 {
-    long r = tmpfs_call(t, upath, 'm', mode);
+    long r = tmpfs_call(t, dirfd, upath, 'm', mode);
     return r != 1 ? r : create_at(t, dirfd, upath, 1);
 }
 
@@ -229,6 +251,8 @@ static long rename_at(struct task_struct *t, uint32_t od, uint32_t op, uint32_t 
     char a[PATH_MAX_G], b[PATH_MAX_G];
     if (!get_path(t, op, a) && !get_path(t, np, b)) {
         long tr = shmem_rename(t, a, b, flags);     /* tmpfs names: its answer */
+        if (tr == 1 && (a[0] == '/' || od == G_AT_FDCWD) && (b[0] == '/' || nd == G_AT_FDCWD))
+            tr = ovl_rename(t, a, b, flags);        /* the overlay over the root */
         if (tr != 1)
             return tr;
     }
@@ -373,6 +397,8 @@ static long truncate_path(struct task_struct *t, uint32_t upath, int64_t length)
     char path[PATH_MAX_G];
     if (!get_path(t, upath, path)) {
         long tr = shmem_truncate(t, path, length);
+        if (tr == 1)
+            tr = ovl_truncate(t, path, length);
         if (tr != 1)
             return tr;
     }
@@ -393,7 +419,7 @@ static long truncate_fd(struct task_struct *t, uint32_t fd, int64_t length)
         return -EINVAL;
     struct file *f = fdget(t->files, fd);
     if (f && f->f_op == &shmem_file_ops)
-        return shmem_ftruncate(f, length);
+        return shmem_ftruncate(t, f, length);
     return f ? -EINVAL : -EBADF;
 }
 

@@ -8,9 +8,9 @@
  * DIR a directory (tests/guest/fixtures).  Prints one line per case:
  *   - a directory, /dev/null (O_RDONLY): -ENODEV, they have no ->mmap;
  *   - /dev/null O_WRONLY, and FILE O_WRONLY: -EACCES (do_mmap checks
- *     FMODE_READ before ->mmap); under memsim no regular file opens for
- *     writing (EROFS), and a refused open prints the same line as a refused
- *     mmap, so there /dev/null carries the case;
+ *     FMODE_READ before ->mmap); under memsim the write-only open copies
+ *     FILE up into the model's overlay and the mmap of it is refused as on
+ *     Linux (a refused open would print the same line as a refused mmap);
  *   - FILE O_RDONLY after that write-only open: the mapping reads FILE's
  *     bytes (a mapping object made from the write-only descriptor could
  *     not read them);

@@ -8,7 +8,8 @@
  * page in one file at one index, not free), every frame's map count equals
  * its PTEs (mm_check.h), dirty pages are only in tmpfs files (the only
  * writable ones: a root file is never dirty), buddy is sound; at the end
- * every frame comes back.  Both paging modes.
+ * every frame comes back; a truncate of a mapped file leaves no page
+ * mapped past the new end.  Both paging modes.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -106,6 +107,10 @@ static void check_contents(struct st *x)
         upto &= PAGE_MASK;                  /* whole pages inside the file */
         if (upto && !copy_from_user(x->t->mm, got, x->map[m].addr, upto))
             CHECK(memcmp(got, f->data, upto) == 0);
+        /* past EOF no page stays mapped (truncate's unmap_mapping_range) */
+        uint32_t eof = (f->size + PG - 1) & PAGE_MASK;
+        for (uint32_t off = eof; off < x->map[m].len; off += PG)
+            CHECK(!user_page_present(x->t->mm, x->map[m].addr + off));
     }
     free(got);
 }
@@ -169,11 +174,6 @@ static void op_truncate(struct st *x, uint32_t *seed)
         return;
     }
     uint32_t size = rnd(seed, MAXSZ);
-    /* a mapped page is kept past a truncate (not modelled: unmap_mapping_range);
-     * only truncate what no mapping covers */
-    for (int m = 0; m < MAPS; m++)
-        if (x->map[m].addr && x->map[m].name == n && size < x->map[m].len)
-            size = f->size;
     CHECK_EQ(call(x->t, NR_FTRUNCATE, (uint32_t)fd, size, 0, 0), 0);
     if (size > f->size)
         memset(f->data + f->size, 0, size - f->size);
