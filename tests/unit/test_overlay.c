@@ -104,7 +104,8 @@ static void check_name(struct st *x, int n)
 static void check_listing(struct st *x, int d)
 {
     uint32_t p = x->ubuf + 2 * PG;
-    CHECK_EQ(copy_to_user(x->t->mm, p, d < 0 ? "/" : names[d], 4), 0);
+    const char *path = d < 0 ? "/" : names[d];
+    CHECK_EQ(copy_to_user(x->t->mm, p, path, (uint32_t)strlen(path) + 1), 0);
     long fd = call(x->t, NR_OPEN, p, O_RDONLY | O_DIRECTORY, 0);
     if (d >= 0 && x->sh[d].type != 2) {
         CHECK(fd < 0);
