@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include "emu/memsim.h"
 #include "emu/cli.h"
@@ -88,7 +89,12 @@ void usage(FILE *f)
         "  --ram SIZE     modelled RAM, e.g. 64M, 1G (default 256M, 4M..4G)\n"
         "  --seed N       seed for getrandom and AT_RANDOM, decimal (default 0)\n"
         "  --epoch SECS   the guest's boot time, seconds since 1970 (default: now)\n"
-        "  --root DIR     the guest's / on the host (default /)\n"
+        "  --root DIR     the guest's / on the host (default /); its files are read-only to\n"
+        "                 the guest: writes go to an in-model overlay, discarded at exit\n"
+        "  --writable-root  writes under --root DIR go to the host tree itself (never\n"
+        "                 outside DIR; /tmp and /dev/shm stay the model's tmpfs); needs\n"
+        "                 --root DIR other than / (exit status 125 otherwise: memsim never\n"
+        "                 writes the host's own /)\n"
         "  -E NAME=VALUE  set a guest environment variable (repeatable)\n"
         "  --env-clear    start the guest with an empty environment\n"
         "  --cpu NAME     the modelled CPU (default skylake; `memsim cpu` lists them)\n"
@@ -209,7 +215,7 @@ static void print_summary(const struct memsim_options *o, const struct memsim_re
 
 enum { O_DB = 256, O_FAULT_AROUND, O_NOTRACE, O_RAM, O_SEED, O_ROOT, O_ENVCLEAR, O_SUMMARY, O_HELP,
        O_CPU, O_CPUCFG, O_STATS, O_ENGINE, O_PAGING, O_EPOCH, O_STRACE, O_TRACE,
-       O_SNAPSHOT_EVERY, O_SAMPLE, O_BOOT_LOG };
+       O_SNAPSHOT_EVERY, O_SAMPLE, O_BOOT_LOG, O_WRITABLE_ROOT };
 
 /* --sample N[:W]: N from 1 to SAMPLE_MAX_EVERY, W (accesses a window,
  * default ACCESS_SAMPLE_WINDOW) from SAMPLE_MIN_WINDOW to SAMPLE_MAX_WINDOW. */
@@ -260,6 +266,7 @@ static int run_option(struct run_args *a, int c, const char *arg)
         return 0;
     case O_NOTRACE: a->o.db_path = NULL; return 0;
     case O_FAULT_AROUND: a->o.fault_around = 1; return 0;
+    case O_WRITABLE_ROOT: a->o.writable_root = 1; return 0;
     case O_TRACE: {
         char why[512];
         if (trace_level_parse(arg, &a->o.trace_level, why, sizeof why)) {
@@ -347,6 +354,15 @@ static int run_option(struct run_args *a, int c, const char *arg)
     }
 }
 
+/* Is dir the host's own / ("/", "//", "/.", a symlink to it)?  A missing
+ * dir is not: --root reports it when it opens it. */
+static int names_host_root(const char *dir)
+{
+    struct stat a, b;
+    return !strcmp(dir, "/") ||
+           (!stat(dir, &a) && !stat("/", &b) && a.st_dev == b.st_dev && a.st_ino == b.st_ino);
+}
+
 /* The options up to the program: -1 to go on, else the exit status. */
 static int parse_run_args(int argc, char **argv, struct run_args *a)
 {
@@ -362,6 +378,7 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
         { "snapshot-every", required_argument, 0, O_SNAPSHOT_EVERY },
         { "sample", required_argument, 0, O_SAMPLE }, { "boot-log", no_argument, 0, O_BOOT_LOG },
         { "fault-around", no_argument, 0, O_FAULT_AROUND },
+        { "writable-root", no_argument, 0, O_WRITABLE_ROOT },
         { 0, 0, 0, 0 },
     };
     int c, rc;
@@ -387,6 +404,11 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
     if (a->o.sample_every && (!a->o.db_path || !(a->o.trace_level & TRACE_ACCESSES))) {
         fprintf(stderr, "memsim: --sample samples the access stream: it needs --trace accesses "
                 "(or all) and a trace\n");
+        return MEMSIM_EXIT_USAGE;
+    }
+    if (a->o.writable_root && (!a->o.root || names_host_root(a->o.root))) {
+        /* writing the host's own / is not what a sandbox is for */
+        fprintf(stderr, "memsim: --writable-root needs --root DIR (a directory other than /)\n");
         return MEMSIM_EXIT_USAGE;
     }
     if (optind >= argc) {
@@ -441,11 +463,11 @@ static int cmd_run(int argc, char **argv)
         snprintf(every, sizeof every, " snapshot-every=%llu", (unsigned long long)o->snapshot_every);
     if (o->sample_every)
         snprintf(sample, sizeof sample, " sample=%u:%u", o->sample_every, o->sample_window);
-    snprintf(options_text, sizeof options_text, "ram=%llu seed=%llu root=%s paging=%s cpu=%s%s%s%s%s%s",
+    snprintf(options_text, sizeof options_text, "ram=%llu seed=%llu root=%s paging=%s cpu=%s%s%s%s%s%s%s",
              (unsigned long long)o->ram_bytes, (unsigned long long)o->seed, o->root,
              o->paging == PAGING_PAE ? "pae" : "2level", cpu.name,
              a.cpu_file ? " cpu-config=" : "", a.cpu_file ? a.cpu_file : "", every, sample,
-             o->fault_around ? " fault-around=16" : "");
+             o->fault_around ? " fault-around=16" : "", o->writable_root ? " writable-root" : "");
     o->options_text = options_text;
 
     struct memsim_result r;

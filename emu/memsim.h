@@ -52,6 +52,8 @@ struct memsim_options {
     int strace;                 /* --strace: the guest's system calls to stderr */
     int boot_log;               /* --boot-log: the boot's memory map to stderr, as dmesg */
     int fault_around;           /* --fault-around: read faults map 16 cached pages */
+    int writable_root;          /* --writable-root: writes under --root go to the host
+                                   tree (kernel-model/hostfs_write.h); needs a root other than / */
 };
 
 struct memsim_result {

@@ -140,6 +140,7 @@ static void machine_boot_kernel(struct machine *m)
     };
     m->k.rng = m->opt.seed;
     m->k.fault_around_pages = m->opt.fault_around ? FAULT_AROUND_PAGES : 0;
+    m->k.writable_root = m->opt.writable_root;
     m->k.epoch = m->opt.epoch;
     machine_arch_ops(m, &m->k.arch);
 }

@@ -66,7 +66,7 @@ int fd_table_init(struct task_struct *t, unsigned stdio_open)
          * touching memsim's own stdio. */
         int h = fcntl((int)i, F_DUPFD_CLOEXEC, 3);
         long err;
-        struct file *f = h < 0 ? NULL : host_file_open(t->k, h, NULL, NULL, 1, &err);
+        struct file *f = h < 0 ? NULL : host_file_open(t->k, h, NULL, NULL, HOST_OPEN_STDIO, &err);
         if (!f)
             return -1;
         close_fd(t->files, i);

@@ -11,6 +11,7 @@
 #include "kernel-model/vmstat.h"
 #include "kernel-model/mm.h"
 #include "kernel-model/vfs.h"
+#include "kernel-model/pgtable.h"
 
 #define SWAP_CLUSTER_MAX_PAGES 32u   /* a reclaim batch (mm/vmscan.c) */
 
@@ -270,7 +271,87 @@ void filemap_clean(struct kernel *k, uint32_t pfn)
     pagecache_event(k, PGCACHE_WRITEBACK, p->mapping, p->index, pfn);
 }
 
+long filemap_write(struct kernel *k, struct address_space *m, int host_fd, const void *buf,
+                   size_t n, int64_t pos, int64_t old_size)
+{
+    size_t done = 0;
+    while (done < n) {
+        int64_t at = pos + (int64_t)done;
+        uint32_t index = (uint32_t)(at >> PAGE_SHIFT), off = (uint32_t)(at & (PAGE_SIZE - 1));
+        size_t chunk = PAGE_SIZE - off < n - done ? PAGE_SIZE - off : n - done;
+        /* a page wholly past the old end, or wholly overwritten, is not read */
+        int whole = off == 0 && chunk == PAGE_SIZE;
+        int fd = whole || ((int64_t)index << PAGE_SHIFT) >= old_size ? -1 : host_fd;
+        long err = 0;
+        uint32_t pfn = filemap_get_page(k, m, index, fd, &err);
+        if (pfn == PFN_NONE)
+            return done ? (long)done : err;
+        memcpy((uint8_t *)pfn_to_host(&k->pm, pfn) + off, (const uint8_t *)buf + done, chunk);
+        filemap_dirty(k, pfn);
+        mark_page_accessed(k, pfn);
+        put_page(&k->pgdat, pfn);
+        done += chunk;
+    }
+    return (long)done;
+}
+
+void page_mkclean(struct mm_struct *mm, uint32_t pfn)
+{
+    struct kernel *k = mm->k;
+    const struct page *p = pfn_to_page(&k->pm, pfn);
+    struct vm_area_struct *v;
+    for_each_vma(mm, v) {
+        if (!(v->vm_flags & VM_SHARED) || !v->vm_file ||
+            vm_file_mapping(k, v->vm_file) != p->mapping)
+            continue;
+        uint32_t pages = (v->vm_end - v->vm_start) >> PAGE_SHIFT;
+        if (p->index < v->vm_pgoff || p->index - v->vm_pgoff >= pages)
+            continue;
+        uint32_t va = v->vm_start + ((p->index - v->vm_pgoff) << PAGE_SHIFT);
+        change_protection(mm, va, va + PAGE_SIZE, v->vm_flags);   /* may_write: clean is RO */
+    }
+}
+
+long filemap_write_back(struct kernel *k, struct mm_struct *mm, struct address_space *m,
+                        int host_fd, uint32_t first, uint32_t last, int64_t isize)
+{
+    long err = 0;
+    for (size_t i = slot_of(m, first); i < m->nrpages && m->i_pages[i].index <= last; i++) {
+        uint32_t pfn = m->i_pages[i].pfn, index = m->i_pages[i].index;
+        if (!(pfn_to_page(&k->pm, pfn)->flags & PG_dirty))
+            continue;
+        int64_t off = (int64_t)index << PAGE_SHIFT;
+        size_t len = isize - off >= PAGE_SIZE ? PAGE_SIZE : isize > off ? (size_t)(isize - off) : 0;
+        if (host_fd >= 0 && len &&
+            pwrite(host_fd, pfn_to_host(&k->pm, pfn), len, (off_t)off) != (ssize_t)len && !err)
+            err = -EIO;
+        if (host_fd >= 0 && len)
+            count_vm_events(&k->vm_events, PGPGOUT, PAGE_SIZE >> 10);
+        filemap_clean(k, pfn);
+        if (mm)
+            page_mkclean(mm, pfn);
+    }
+    return err;
+}
+
 /* ---- truncation and reclaim --------------------------------------------- */
+
+/* unmap_mapping_range (filemap.h) */
+void unmap_mapping_pages(struct mm_struct *mm, const struct inode *i, uint32_t from)
+{
+    struct vm_area_struct *vma;
+    for_each_vma(mm, vma) {
+        if (!vma->vm_file || vma->vm_file->inode != i)
+            continue;
+        uint32_t pages = (vma->vm_end - vma->vm_start) >> PAGE_SHIFT;
+        if (from >= vma->vm_pgoff + pages)
+            continue;
+        uint32_t start = from > vma->vm_pgoff
+                         ? vma->vm_start + ((from - vma->vm_pgoff) << PAGE_SHIFT) : vma->vm_start;
+        zap_page_range(mm, start, vma->vm_end, (vma->vm_flags & VM_EXEC) != 0);
+    }
+}
+
 
 void truncate_inode_pages(struct kernel *k, struct address_space *m, uint32_t from)
 {

@@ -39,6 +39,7 @@
 
 struct kernel;
 struct inode;
+struct mm_struct;
 
 struct pagecache_slot {
     uint32_t index, pfn;
@@ -94,6 +95,27 @@ void mark_page_accessed(struct kernel *k, uint32_t pfn);
 /* set_page_dirty and the writeback that cleans it (EV ops dirty, writeback). */
 void filemap_dirty(struct kernel *k, uint32_t pfn);
 void filemap_clean(struct kernel *k, uint32_t pfn);
+/* Copy buf into [pos, pos + n) of a file whose host size was old_size,
+ * through the cache: each page dirtied (a partial page inside the old size
+ * is read first; the others start as zeros).  Bytes copied, or -errno
+ * before any (--writable-root, hostfs_write.c). */
+long filemap_write(struct kernel *k, struct address_space *m, int host_fd, const void *buf,
+                   size_t n, int64_t pos, int64_t old_size);
+/* Write-back of the dirty pages with index in [first, last]: each one's
+ * bytes up to isize pwritten to host_fd (-1: none, a replay), the page
+ * cleaned ("writeback" event) and, in mm, its shared PTEs write-protected
+ * (page_mkclean: the next store faults and dirties it again).  0, or -EIO
+ * when a pwrite failed (every page is cleaned anyway). */
+long filemap_write_back(struct kernel *k, struct mm_struct *mm, struct address_space *m,
+                        int host_fd, uint32_t first, uint32_t last, int64_t isize);
+/* Write-protect mm's shared mappings of the (clean) cache page pfn: the
+ * model has one mm per kernel; with fork this walks the file's i_mmap. */
+void page_mkclean(struct mm_struct *mm, uint32_t pfn);
+/* unmap_mapping_range(mapping, from, 0, even_cows) of inode i in mm (a
+ * shrinking truncate: tmpfs, --writable-root files): every PTE of a file
+ * page from `from` on goes, private COW copies too, so a later touch
+ * faults past EOF (SIGBUS).  The caller's mm only: one process per kernel. */
+void unmap_mapping_pages(struct mm_struct *mm, const struct inode *i, uint32_t from);
 /* Drop every page at or past index `from` that no PTE maps (truncate,
  * unlink, an inode's end): "delete" events; teardown passes events 0. */
 void truncate_inode_pages(struct kernel *k, struct address_space *m, uint32_t from);

@@ -13,7 +13,8 @@
  *     (fs_path.c);
  *   - a dirfd is a directory the guest opened itself (hostfs_dir_ops), so
  *     inherited stdio never becomes a way out of the root (fs_path.c);
- *   - the root's files are read-only; the only host thing opened for
+ *   - the root's files are read-only (unless --writable-root: then names
+ *     under the root are written on the host, hostfs_write.h); the only host thing opened for
  *     writing is the host's /dev/null, when what the path names is a null
  *     device (fs_path.c); /tmp and /dev/shm take new files in the model's
  *     own tmpfs (shmem.c), never on the host.
@@ -51,6 +52,9 @@ long fd_record_lock(struct task_struct *t, struct file *f, uint32_t cmd, uint32_
 /* fs_path.c: a host descriptor (owned by the caller) for a guest path
  * relative to guest dirfd, opened with host flags, or -errno. */
 int  fs_open(struct task_struct *t, uint32_t dirfd, const char *path, int flags);
+/* The same with a mode for O_CREAT (--writable-root, hostfs_write.c). */
+int  fs_open_mode(struct task_struct *t, uint32_t dirfd, const char *path, int flags,
+                  uint32_t mode);
 /* open(2)/openat(2) with guest flags: the new guest fd or -errno. */
 long fs_open_guest(struct task_struct *t, uint32_t dirfd, const char *path, uint32_t flags,
                    uint32_t mode);

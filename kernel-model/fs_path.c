@@ -24,7 +24,8 @@
  *
  * Writing: /tmp and /dev/shm are the model's tmpfs (shmem.c); every other
  * name under the root is written in the model's overlay (overlay.c: copy-up
- * to upper files, whiteouts), never on the host.  A null device takes writes: when
+ * to upper files, whiteouts), never on the host — unless --writable-root,
+ * where it is written in the host tree under the root (hostfs_write.c).  A null device takes writes: when
  * what the path names is a character device 1:3, the guest gets the host's
  * /dev/null, opened by memsim, never the file the path names — so a
  * symlink or hardlink named dev/null in the root writes nothing.
@@ -44,6 +45,7 @@
 #include "kernel-model/fs.h"
 #include "kernel-model/procfs.h"
 #include "kernel-model/overlay.h"
+#include "kernel-model/hostfs_write.h"
 #include "kernel-model/shmem.h"
 
 static int on_procfs(int fd)
@@ -127,6 +129,11 @@ static long path_base(struct task_struct *t, uint32_t dirfd, const char *path,
 
 int fs_open(struct task_struct *t, uint32_t dirfd, const char *path, int flags)
 {
+    return fs_open_mode(t, dirfd, path, flags, 0);
+}
+
+int fs_open_mode(struct task_struct *t, uint32_t dirfd, const char *path, int flags, uint32_t mode)
+{
     char buf[PATH_MAX_G];
     const char *hpath;
     int base;
@@ -134,7 +141,7 @@ int fs_open(struct task_struct *t, uint32_t dirfd, const char *path, int flags)
     if (r)
         return (int)r;
     struct open_how how = {
-        .flags = (uint64_t)(flags | O_CLOEXEC),
+        .flags = (uint64_t)(flags | O_CLOEXEC), .mode = (flags & O_CREAT) ? mode : 0,
         .resolve = RESOLVE_NO_MAGICLINKS | (t->root_fd >= 0 ? RESOLVE_IN_ROOT : 0),
     };
     int fd = openat2_retry(base, hpath, &how);
@@ -292,8 +299,9 @@ long fs_open_guest(struct task_struct *t, uint32_t dirfd, const char *path, uint
     long shm = shmem_open(t, path, flags, mode, &tmp);   /* /tmp, /dev/shm: tmpfs */
     if (shm == 0)
         return fd_install_file(t, tmp, (flags & G_O_CLOEXEC) != 0, 0);
-    if (shm == 1)                   /* the overlay over the root (overlay.c) */
-        shm = ovl_open(t, dirfd, path, flags, mode, &tmp);
+    if (shm == 1)                   /* the host tree, or the overlay over it */
+        shm = t->k->writable_root ? hostw_open(t, dirfd, path, flags, mode, &tmp)
+                                  : ovl_open(t, dirfd, path, flags, mode, &tmp);
     if (shm == 0)
         return fd_install_file(t, tmp, (flags & G_O_CLOEXEC) != 0, 0);
     if (shm != 1)

@@ -5,10 +5,12 @@
  * Each open file (struct file) owns one host descriptor, so dups of a guest
  * fd share it through the file, never through a host dup.  The backends
  * differ in whose position counts:
- *   - hostfs_file_ops (a read-only regular file of the root): f_pos, the
- *     model's; reads go through the page cache (filemap_read, its pages
- *     read with pread) and lseek computes it (the host, kept
- *     at f_pos, checks the result exactly as Linux would);
+ *   - hostfs_file_ops (a regular file of the root: read-only, or any mode
+ *     under --writable-root): f_pos, the model's; reads go through the
+ *     page cache (filemap_read, its pages read with pread), writes too
+ *     (hostw_file_write: dirty cache pages, written back later,
+ *     hostfs_write.h), and lseek computes it (the host, kept at f_pos,
+ *     checks the result exactly as Linux would);
  *   - stdio_file_ops (inherited 0-2, and a regular stdio file reopened for
  *     writing through /dev/stdout): the host description's own position,
  *     since it may be shared with the user's shell (`prog >>log; echo x
@@ -26,6 +28,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 #include "kernel-model/fs.h"
+#include "kernel-model/hostfs_write.h"
 
 /* The private data of a host-backed file. */
 struct host_file {
@@ -140,6 +143,8 @@ static long hostfs_read(struct file *f, void *buf, size_t n, int64_t *pos)
 {
     struct host_file *h = hf(f);
     struct stat st;
+    if (!(f->f_mode & FMODE_READ_))
+        return -EBADF;                  /* O_WRONLY (--writable-root) */
     if (fstat(h->fd, &st))
         return -errno;
     inode_set_attr(f->f_inode, &st);
@@ -150,13 +155,12 @@ static long hostfs_read(struct file *f, void *buf, size_t n, int64_t *pos)
     return r;
 }
 
+/* Only --writable-root opens a root file for writing (HOST_OPEN_WRITABLE). */
 static long hostfs_write(struct file *f, const void *buf, size_t n, int64_t *pos)
 {
-    ssize_t r = pwrite(hf(f)->fd, buf, n, (off_t)*pos);   /* read-only: EBADF */
-    if (r < 0)
-        return -errno;
-    *pos += r;
-    return r;
+    if (!(f->f_mode & FMODE_WRITE_))
+        return -EBADF;
+    return hostw_file_write(hf(f)->k, f, hf(f)->fd, buf, n, pos);
 }
 
 /* The host descriptor is put at f_pos first, then moved as asked: its
@@ -215,21 +219,21 @@ const struct file_operations hostdev_ops = HOST_STREAM_OPS(FILE_HOSTDEV);
 
 /* Which backend serves host descriptor hfd (flags fl, attributes st). */
 static const struct file_operations *pick_ops(const struct stat *st, int fl,
-                                              const struct guest_dir *dir, int stdio)
+                                              const struct guest_dir *dir, int how)
 {
     if (dir)
         return &hostfs_dir_ops;
-    if (stdio)
+    if (how == HOST_OPEN_STDIO)
         return &stdio_file_ops;
     if (S_ISREG(st->st_mode))
-        return (fl & O_ACCMODE) == O_RDONLY && !(fl & O_PATH) ? &hostfs_file_ops
-                                                             : &stdio_file_ops;
+        return ((fl & O_ACCMODE) == O_RDONLY || how == HOST_OPEN_WRITABLE) && !(fl & O_PATH)
+               ? &hostfs_file_ops : &stdio_file_ops;
     const struct file_operations *dev = devfs_ops(st);
     return dev ? dev : &hostdev_ops;
 }
 
 struct file *host_file_open(struct kernel *k, int hfd, const char *path,
-                            struct guest_dir *dir, int stdio, long *err)
+                            struct guest_dir *dir, int how, long *err)
 {
     struct stat st;
     int fl = fcntl(hfd, F_GETFL);
@@ -244,7 +248,7 @@ struct file *host_file_open(struct kernel *k, int hfd, const char *path,
     if (!(h = malloc(sizeof *h)) || !(inode = iget_host(k, &st)))
         goto fail;
     *h = (struct host_file){ .fd = hfd, .dir = dir, .k = k };
-    f = alloc_file(pick_ops(&st, fl, dir, stdio), inode, (uint32_t)fl, path, h);
+    f = alloc_file(pick_ops(&st, fl, dir, how), inode, (uint32_t)fl, path, h);
     if (!f)
         goto fail;
     int acc = fl & O_ACCMODE;

@@ -13,6 +13,7 @@
  * A list, as vm_file's table: a guest opens a few dozen distinct files.
  */
 #include <stdlib.h>
+#include <unistd.h>
 #include "kernel-model/mm.h"
 #include "kernel-model/shmem.h"
 #include "kernel-model/vfs.h"
@@ -30,6 +31,7 @@ struct inode *new_inode(uint32_t mode)
     if (!i)
         return NULL;
     i->i_count = 1;
+    i->i_wb_fd = -1;
     i->i_mode = mode;
     mapping_init(&i->i_data, i, GFP_HIGHUSER_MOVABLE);
     i->i_mapping = &i->i_data;
@@ -124,6 +126,8 @@ void inode_evict(struct kernel *k, struct inode *inode)
         truncate_inode_pages(k, &inode->i_data, 0);
     if (k && inode->i_kaddr)
         kmem_cache_free(&k->slab, inode->i_cache, inode->i_kaddr);
+    if (inode->i_wb_fd >= 0)
+        close(inode->i_wb_fd);          /* its dirty pages went at the task's death */
     free(inode->i_data.i_pages);
     free(inode);
 }

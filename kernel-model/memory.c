@@ -188,6 +188,16 @@ static void do_fault_around(struct fault_ctx *f)
  * The last page of an ELF segment, part file and part bss, is a private
  * copy at once (the ELF loader's padzero would have written its tail).
  */
+/* A store through a shared mapping dirties the cache page; the file's
+ * mtime follows at write-back (file_update_time at the fault in Linux). */
+static void mapping_dirty_shared(struct kernel *k, uint32_t pfn)
+{
+    const struct address_space *m = pfn_to_page(&k->pm, pfn)->mapping;
+    filemap_dirty(k, pfn);
+    if (m && m->host)
+        m->host->i_mmap_written = 1;
+}
+
 static enum fault_result do_file_page(struct fault_ctx *f, pte_t *pte)
 {
     struct mm_struct *mm = f->mm;
@@ -224,7 +234,7 @@ static enum fault_result do_file_page(struct fault_ctx *f, pte_t *pte)
         int writable = shared && fault_is_write(f);
         set_pte_at(mm, f->address, pte, cpfn, writable, vma_exec(f));   /* the PTE's reference */
         if (writable)
-            filemap_dirty(k, cpfn);
+            mapping_dirty_shared(k, cpfn);
         f->pfn = cpfn;
         f->resolution = FR_FILE_READ;
         return FAULT_OK;
@@ -254,7 +264,7 @@ static enum fault_result do_wp_page(struct fault_ctx *f, pte_t *pte)
     if ((old->flags & PG_file) && (f->vma->vm_flags & VM_SHARED)) {
         /* wp_page_shared: a shared file page becomes writable and dirty */
         set_pte_at(mm, f->address, pte, old_pfn, 1, vma_exec(f));
-        filemap_dirty(mm->k, old_pfn);
+        mapping_dirty_shared(mm->k, old_pfn);
         f->pfn = old_pfn;
         f->resolution = FR_COW_REUSE;
         return FAULT_OK;

@@ -8,6 +8,7 @@
  * is in the page cache (mincore_page).
  */
 #include <errno.h>
+#include "kernel-model/hostfs_write.h"
 #include "kernel-model/pgtable.h"
 #include "kernel-model/vfs.h"
 #include "kernel-model/vma.h"
@@ -56,11 +57,29 @@ long do_mincore(struct mm_struct *mm, uint32_t start, uint32_t len, uint8_t *vec
  * -EINVAL; a range wrapping past 4 GiB -ENOMEM (a length whose alignment
  * wraps to 0 is an empty range: 0, as Linux); MS_INVALIDATE on a locked
  * VMA -EBUSY; a hole -ENOMEM at the end, or at once for plain MS_ASYNC.
- * Nothing has writeback to start: anonymous and private file mappings
- * never write a file, a root file's shared mapping is never writable (its
- * descriptors are read-only), and tmpfs has no backing (Linux's MS_SYNC
- * there is shmem's noop fsync; MS_ASYNC starts nothing since 2.6.19).
+ * Anonymous and private file mappings never write a file, and tmpfs has
+ * no backing (Linux's MS_SYNC there is shmem's noop fsync).  A root file's
+ * shared mapping is writable only under --writable-root: MS_SYNC writes
+ * its dirty pages in the range back (msync_writeback).  MS_ASYNC starts
+ * nothing, as since 2.6.19 (6.1 leaves the pages to the flusher; the
+ * model has none, so they go at munmap, fsync or the task's death), and
+ * MS_INVALIDATE is a no-op past its EBUSY check, as 6.1's.
  */
+/* MS_SYNC of a shared file mapping (--writable-root): vfs_fsync_range of
+ * the file pages [start, end) of v covers. */
+static long msync_writeback(struct mm_struct *mm, const struct vm_area_struct *v,
+                            uint32_t start, uint32_t end)
+{
+    if (!mm->k->writable_root || !(v->vm_flags & VM_SHARED) || !v->vm_file)
+        return 0;
+    struct address_space *m = vm_file_mapping(mm->k, v->vm_file);
+    uint32_t hi = end < v->vm_end ? end : v->vm_end;
+    if (!m || m->no_writeback)
+        return 0;
+    return hostw_writeback(mm->k, mm, m->host, v->vm_pgoff + ((start - v->vm_start) >> PAGE_SHIFT),
+                           v->vm_pgoff + ((hi - 1 - v->vm_start) >> PAGE_SHIFT));
+}
+
 long do_msync(struct mm_struct *mm, uint32_t start, uint32_t len, uint32_t flags)
 {
     if ((flags & ~(MS_ASYNC_ | MS_INVALIDATE_ | MS_SYNC_)) || (start & ~PAGE_MASK))
@@ -86,6 +105,9 @@ long do_msync(struct mm_struct *mm, uint32_t start, uint32_t len, uint32_t flags
         }
         if ((flags & MS_INVALIDATE_) && (v->vm_flags & VM_LOCKED))
             return -EBUSY;
+        long r = (flags & MS_SYNC_) ? msync_writeback(mm, v, start, end) : 0;
+        if (r)
+            return r;
         start = v->vm_end;
         if (start >= end)
             return unmapped;

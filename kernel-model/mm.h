@@ -277,6 +277,9 @@ struct kernel {
     struct lruvec lru;           /* the page cache's LRU lists (filemap.h) */
     struct shmem_mounts *shmem;  /* tmpfs /tmp and /dev/shm (shmem.c), made at first use */
     unsigned fault_around_pages; /* --fault-around: FAULT_AROUND_PAGES, 0 off */
+    int writable_root;           /* --writable-root: names under --root are written on the
+                                    host (hostfs_write.h), not in the overlay; a replay sets
+                                    it from the run's options and writes nothing */
 
     struct kernel_clock clock;
     struct snapshot_schedule snapshot; /* when the next snapshot is due (snapshot.h) */

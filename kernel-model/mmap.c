@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "kernel-model/hostfs_write.h"
 #include "kernel-model/pgtable.h"
 #include "kernel-model/vfs.h"
 #include "kernel-model/vma.h"
@@ -328,10 +329,14 @@ long do_munmap(struct mm_struct *mm, uint32_t start, uint32_t len)
     uint32_t end = start + page_align(len);  /* len <= TASK_SIZE: no wrap */
     if (end == start)
         return -EINVAL;
-    if (unmap_region(mm, start, end))
-        return -ENOMEM;
-    notify_vma_changed(mm, start, end);
-    return 0;
+    /* --writable-root: a file's last shared mapping gone writes it back */
+    struct inode *shared[HOSTW_UNMAP_MAX];
+    unsigned nshared = hostw_unmapping(mm, start, end, shared);
+    long r = unmap_region(mm, start, end) ? -ENOMEM : 0;
+    if (!r)
+        notify_vma_changed(mm, start, end);
+    hostw_unmapped(mm, shared, nshared);
+    return r;
 }
 
 /*

@@ -12,27 +12,6 @@
 
 /* ---- data -------------------------------------------------------------- */
 
-/*
- * unmap_mapping_range(mapping, size rounded up, 0, even_cows): the PTEs of
- * mm's mappings of i at file pages from `from` on go (private COW copies
- * too, as truncate_pagecache does), so a later touch faults and finds the
- * page past EOF: SIGBUS.  The caller's mm only: one process per kernel.
- */
-static void unmap_mapping_pages(struct mm_struct *mm, const struct inode *i, uint32_t from)
-{
-    struct vm_area_struct *vma;
-    for_each_vma(mm, vma) {
-        if (!vma->vm_file || vma->vm_file->inode != i)
-            continue;
-        uint32_t pages = (vma->vm_end - vma->vm_start) >> PAGE_SHIFT;
-        if (from >= vma->vm_pgoff + pages)
-            continue;
-        uint32_t start = from > vma->vm_pgoff
-                         ? vma->vm_start + ((from - vma->vm_pgoff) << PAGE_SHIFT) : vma->vm_start;
-        zap_page_range(mm, start, vma->vm_end, (vma->vm_flags & VM_EXEC) != 0);
-    }
-}
-
 void shmem_setsize(struct task_struct *t, struct inode *i, int64_t size)
 {
     struct kernel *k = t->k;

@@ -21,6 +21,7 @@
 #include <sys/statfs.h>
 #include <unistd.h>
 #include "kernel-model/fs.h"
+#include "kernel-model/hostfs_write.h"
 
 #define PIO_CHUNK (256u << 10)
 #define G_ST_RDONLY 1u
@@ -90,9 +91,10 @@ SYSCALL_DEFINE5(pread64, uint32_t, fd, uint32_t, ubuf, uint32_t, count, uint32_t
 }
 
 /* pwrite64: the host refuses a read-only descriptor (EBADF) and a pipe
- * (ESPIPE) as Linux does; only /dev/null and stdio are writable. */
-/* pwrite64 of a tmpfs file: its write at a position of its own. */
-static long shmem_pwrite(struct task_struct *t, struct file *f, uint32_t ubuf, uint32_t count,
+ * (ESPIPE) as Linux does; only /dev/null and stdio are writable there. */
+/* pwrite64 of a file whose bytes the model keeps (tmpfs, a writable root
+ * file under --writable-root): its write at a position of its own. */
+static long model_pwrite(struct task_struct *t, struct file *f, uint32_t ubuf, uint32_t count,
                          int64_t pos)
 {
     if (pos < 0)
@@ -123,8 +125,9 @@ SYSCALL_DEFINE5(pwrite64, uint32_t, fd, uint32_t, ubuf, uint32_t, count, uint32_
 {
     int h = host_of(t, fd);
     struct file *f = fdget(t->files, fd);
-    if (f && f->f_op->kind == FILE_SHMEM)
-        return shmem_pwrite(t, f, ubuf, count > INT32_MAX ? INT32_MAX : count,
+    if (f && (f->f_op->kind == FILE_SHMEM ||
+              (f->f_op->kind == FILE_HOSTFS && (f->f_mode & FMODE_WRITE_))))
+        return model_pwrite(t, f, ubuf, count > INT32_MAX ? INT32_MAX : count,
                             arg64(pos_lo, pos_hi));
     if (h < 0)
         return -EBADF;
@@ -144,7 +147,9 @@ SYSCALL_DEFINE5(pwrite64, uint32_t, fd, uint32_t, ubuf, uint32_t, count, uint32_
 }
 
 /* fsync/fdatasync: EINVAL for what cannot be synced (a pipe), else 0 —
- * a read-only descriptor too, as Linux. */
+ * a read-only descriptor too, as Linux.  A root file's dirty cache pages
+ * (--writable-root) are written back first, whatever the descriptor's
+ * mode (file_write_and_wait_range). */
 SYSCALL_DEFINE1(fsync, uint32_t, fd)
 {
     int h = host_of(t, fd);
@@ -153,7 +158,9 @@ SYSCALL_DEFINE1(fsync, uint32_t, fd)
         return 0;                   /* tmpfs: noop_fsync, nothing to write back */
     if (h < 0)
         return -EBADF;
-    return fdatasync(h) ? -errno : 0;
+    long r = f->f_op->kind == FILE_HOSTFS && t->k->writable_root
+             ? hostw_writeback(t->k, t->mm, f->f_inode, 0, UINT32_MAX) : 0;
+    return r ? r : fdatasync(h) ? -errno : 0;
 }
 
 SYSCALL_DEFINE1(syncfs, uint32_t, fd)

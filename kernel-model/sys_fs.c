@@ -421,7 +421,8 @@ static long do_access(struct task_struct *t, uint32_t dirfd, uint32_t upath, uin
     long o = n ? ovl_stat(t, dirfd, path, &st) : 1;  /* an upper file: its own mode */
     if (o != 1)
         return o ? o : (mode & X_OK) && !(st.st_mode & 0111) ? -EACCES : 0;
-    int covered = n && ovl_covers(t, dirfd, path);   /* writes copy up: the host's W_OK */
+    /* writes copy up, or go to the host tree: the host's W_OK */
+    int covered = n && (t->k->writable_root || ovl_covers(t, dirfd, path));
     int fd = path_fd_str(t, dirfd, path, flags, &err);
     if (fd < 0)
         return err;

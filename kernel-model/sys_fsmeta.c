@@ -26,6 +26,7 @@
 #include <unistd.h>
 #include "kernel-model/fs.h"
 #include "kernel-model/overlay.h"
+#include "kernel-model/hostfs_write.h"
 #include "kernel-model/shmem.h"
 
 #define G_AT_REMOVEDIR 0x200u
@@ -154,8 +155,8 @@ static long tmpfs_call(struct task_struct *t, uint32_t dirfd, uint32_t upath, in
     case 'm': r = shmem_mkdir(t, path, arg); break;
     default:  return 1;
     }
-    if (r != 1)
-        return r;
+    if (r != 1 || t->k->writable_root)
+        return r;                           /* tmpfs's, or the host tree's (below) */
     switch (op) {                           /* the overlay over the root */
     case 'u': return ovl_unlink(t, dirfd, path, 0);
     case 'r': return ovl_unlink(t, dirfd, path, 1);
@@ -177,13 +178,22 @@ static long create_at(struct task_struct *t, uint32_t dirfd, uint32_t upath, int
     return -EROFS;
 }
 
+/* --writable-root: the guest path at upath, for a hostw_*_at call. */
+static long writable_path(struct task_struct *t, uint32_t upath, char *path)
+{
+    return get_path(t, upath, path);
+}
+
 static long unlink_at(struct task_struct *t, uint32_t dirfd, uint32_t upath)
 {
     struct parent p;
+    char path[PATH_MAX_G];
     long r = tmpfs_call(t, dirfd, upath, 'u', 0);
     if (r != 1)
         return r;
     r = parentat(t, dirfd, upath, &p);
+    if (!r && p.type == LAST_NORM && t->k->writable_root)      /* dispatch: the host tree */
+        return (r = writable_path(t, upath, path)) ? r : hostw_unlink_at(t, dirfd, path, 0);
     return r ? r : p.type != LAST_NORM ? -EISDIR : -EROFS;
 }
 
@@ -196,11 +206,15 @@ static long rmdir_at(struct task_struct *t, uint32_t dirfd, uint32_t upath)
     r = parentat(t, dirfd, upath, &p);
     if (r)
         return r;
+    char path[PATH_MAX_G];
     switch (p.type) {
     case LAST_DOTDOT: return -ENOTEMPTY;
     case LAST_DOT:    return -EINVAL;
     case LAST_ROOT:   return -EBUSY;
-    default:          return -EROFS;
+    default:                                /* dispatch: the host tree */
+        if (t->k->writable_root)
+            return (r = writable_path(t, upath, path)) ? r : hostw_unlink_at(t, dirfd, path, 1);
+        return -EROFS;
     }
 }
 
@@ -216,7 +230,10 @@ SYSCALL_DEFINE3(unlinkat, uint32_t, dfd, uint32_t, pathname, uint32_t, flag)
 
 static long mkdir_at(struct task_struct *t, uint32_t dirfd, uint32_t upath, uint32_t mode)
 {
+    char path[PATH_MAX_G];
     long r = tmpfs_call(t, dirfd, upath, 'm', mode);
+    if (r == 1 && t->k->writable_root)      /* dispatch: the host tree */
+        return (r = writable_path(t, upath, path)) ? r : hostw_mkdir_at(t, dirfd, path, mode);
     return r != 1 ? r : create_at(t, dirfd, upath, 1);
 }
 
@@ -251,6 +268,8 @@ static long rename_at(struct task_struct *t, uint32_t od, uint32_t op, uint32_t 
     char a[PATH_MAX_G], b[PATH_MAX_G];
     if (!get_path(t, op, a) && !get_path(t, np, b)) {
         long tr = shmem_rename(t, a, b, flags);     /* tmpfs names: its answer */
+        if (tr == 1 && t->k->writable_root)         /* dispatch: the host tree */
+            return hostw_rename_at(t, od, a, nd, b, flags);
         if (tr == 1 && (a[0] == '/' || od == G_AT_FDCWD) && (b[0] == '/' || nd == G_AT_FDCWD))
             tr = ovl_rename(t, a, b, flags);        /* the overlay over the root */
         if (tr != 1)
@@ -279,8 +298,10 @@ SYSCALL_DEFINE5(renameat2, uint32_t, olddfd, uint32_t, oldname, uint32_t, newdfd
 /* symlink: the target is only a string (getname), then the new name. */
 static long symlink_at(struct task_struct *t, uint32_t utarget, uint32_t dirfd, uint32_t upath)
 {
-    char target[PATH_MAX_G];
+    char target[PATH_MAX_G], path[PATH_MAX_G];
     long r = get_path(t, utarget, target);
+    if (!r && t->k->writable_root)          /* dispatch: the host tree */
+        return (r = writable_path(t, upath, path)) ? r : hostw_symlink_at(t, target, dirfd, path);
     return r ? r : create_at(t, dirfd, upath, 0);
 }
 
@@ -294,7 +315,11 @@ static long link_at(struct task_struct *t, uint32_t od, uint32_t op, uint32_t nd
     if (flags & ~(G_AT_SYMLINK_FOLLOW | G_AT_EMPTY_PATH))
         return -EINVAL;
     struct stat st;
+    char a[PATH_MAX_G], b[PATH_MAX_G];
     long r = resolve(t, od, op, flags, (flags & G_AT_SYMLINK_FOLLOW) != 0, &st);
+    if (!r && t->k->writable_root && !(flags & G_AT_EMPTY_PATH))   /* dispatch: the host tree */
+        return (r = writable_path(t, op, a)) || (r = writable_path(t, np, b)) ? r
+               : hostw_link_at(t, od, a, nd, b, (flags & G_AT_SYMLINK_FOLLOW) != 0);
     return r ? r : create_at(t, nd, np, 0);
 }
 
@@ -314,8 +339,19 @@ static long fd_erofs(struct task_struct *t, uint32_t fd)
     return fdget(t->files, fd) ? -EROFS : -EBADF;
 }
 
-SYSCALL_DEFINE2(chmod, uint32_t, filename, uint32_t, mode) { return path_erofs(t, G_AT_FDCWD, filename, 0, 1); }
-SYSCALL_DEFINE3(fchmodat, uint32_t, dfd, uint32_t, filename, uint32_t, mode) { return path_erofs(t, dfd, filename, 0, 1); }
+/* chmod: resolved, then the host tree's (dispatch) or EROFS. */
+static long chmod_at(struct task_struct *t, uint32_t dirfd, uint32_t upath, uint32_t mode)
+{
+    char path[PATH_MAX_G];
+    struct stat st;
+    long r = resolve(t, dirfd, upath, 0, 1, &st);
+    if (!r && t->k->writable_root)
+        return (r = writable_path(t, upath, path)) ? r : hostw_chmod_at(t, dirfd, path, mode);
+    return r ? r : -EROFS;
+}
+
+SYSCALL_DEFINE2(chmod, uint32_t, filename, uint32_t, mode) { return chmod_at(t, G_AT_FDCWD, filename, mode); }
+SYSCALL_DEFINE3(fchmodat, uint32_t, dfd, uint32_t, filename, uint32_t, mode) { return chmod_at(t, dfd, filename, mode); }
 SYSCALL_DEFINE3(chown, uint32_t, filename, uint32_t, user, uint32_t, group) { return path_erofs(t, G_AT_FDCWD, filename, 0, 1); }
 SYSCALL_DEFINE3(lchown, uint32_t, filename, uint32_t, user, uint32_t, group) { return path_erofs(t, G_AT_FDCWD, filename, 0, 0); }
 SYSCALL_DEFINE1(fd_erofs, uint32_t, fd) { return fd_erofs(t, fd); }
@@ -337,6 +373,7 @@ static int nsec_valid(uint64_t ns)
  * descriptor itself (futimens). */
 static long utimens(struct task_struct *t, uint32_t dirfd, uint32_t upath, uint32_t utimes, uint32_t flags, int time64)
 {
+    struct timespec ts[2];
     if (utimes) {
         uint64_t ns[2];
         if (time64) {
@@ -344,12 +381,15 @@ static long utimens(struct task_struct *t, uint32_t dirfd, uint32_t upath, uint3
             if (copy_from_user(t->mm, tsv, utimes, sizeof tsv))
                 return -EFAULT;
             ns[0] = tsv[1], ns[1] = tsv[3];
+            ts[0].tv_sec = (time_t)tsv[0], ts[1].tv_sec = (time_t)tsv[2];
         } else {
             int32_t tsv[4];
             if (copy_from_user(t->mm, tsv, utimes, sizeof tsv))
                 return -EFAULT;
             ns[0] = (uint64_t)(int64_t)tsv[1], ns[1] = (uint64_t)(int64_t)tsv[3];
+            ts[0].tv_sec = tsv[0], ts[1].tv_sec = tsv[2];
         }
+        ts[0].tv_nsec = (long)ns[0], ts[1].tv_nsec = (long)ns[1];    /* UTIME_NOW/OMIT alike */
         if (ns[0] == G_UTIME_OMIT && ns[1] == G_UTIME_OMIT)
             return 0;
         if (!nsec_valid(ns[0]) || !nsec_valid(ns[1]))
@@ -359,7 +399,13 @@ static long utimens(struct task_struct *t, uint32_t dirfd, uint32_t upath, uint3
         return flags ? -EINVAL : fd_erofs(t, dirfd);
     if (flags & ~(G_AT_SYMLINK_NOFOLLOW | G_AT_EMPTY_PATH))
         return -EINVAL;
-    return path_erofs(t, dirfd, upath, flags, !(flags & G_AT_SYMLINK_NOFOLLOW));
+    char path[PATH_MAX_G];
+    struct stat st;
+    long r = resolve(t, dirfd, upath, flags, !(flags & G_AT_SYMLINK_NOFOLLOW), &st);
+    if (!r && t->k->writable_root && !(r = writable_path(t, upath, path)))  /* dispatch */
+        return hostw_utimens_at(t, dirfd, path, utimes ? ts : NULL,
+                                (flags & G_AT_SYMLINK_NOFOLLOW) != 0);
+    return r ? r : -EROFS;
 }
 
 SYSCALL_DEFINE4(utimensat, uint32_t, dfd, uint32_t, filename, uint32_t, utimes, uint32_t, flags) { return utimens(t, dfd, filename, utimes, flags, 0); }
@@ -397,7 +443,7 @@ static long truncate_path(struct task_struct *t, uint32_t upath, int64_t length)
     char path[PATH_MAX_G];
     if (!get_path(t, upath, path)) {
         long tr = shmem_truncate(t, path, length);
-        if (tr == 1)
+        if (tr == 1 && !t->k->writable_root)
             tr = ovl_truncate(t, path, length);
         if (tr != 1)
             return tr;
@@ -408,7 +454,9 @@ static long truncate_path(struct task_struct *t, uint32_t upath, int64_t length)
         return r;
     if (S_ISDIR(st.st_mode))
         return -EISDIR;
-    return S_ISREG(st.st_mode) ? -EROFS : -EINVAL;
+    if (S_ISREG(st.st_mode) && t->k->writable_root && !(r = writable_path(t, upath, path)))
+        return hostw_truncate_at(t, path, length);  /* dispatch: the host tree */
+    return r ? r : S_ISREG(st.st_mode) ? -EROFS : -EINVAL;
 }
 
 /* do_sys_ftruncate: a tmpfs file open for writing; no other guest
@@ -420,6 +468,8 @@ static long truncate_fd(struct task_struct *t, uint32_t fd, int64_t length)
     struct file *f = fdget(t->files, fd);
     if (f && f->f_op == &shmem_file_ops)
         return shmem_ftruncate(t, f, length);
+    if (f && f->f_op == &hostfs_file_ops && (f->f_mode & FMODE_WRITE_))
+        return hostw_ftruncate(t, f, length);       /* --writable-root only */
     return f ? -EINVAL : -EBADF;
 }
 

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "kernel-model/hostfs_write.h"
 #include "kernel-model/procfs.h"
 #include "kernel-model/sys_internal.h"
 
@@ -109,6 +110,8 @@ void wake_up_new_task(struct task_struct *t)
 static void task_mark_dead(struct task_struct *t)
 {
     t->state = TASK_DEAD;
+    if (t->k->writable_root)            /* the host tree complete when memsim returns */
+        hostw_sync(t->k, t->mm);
     procfs_exit_snapshot(t);            /* its /proc as it was, mm and all */
     emit_process(t, EV_PROCESS_EXIT);
     if (t->k->arch.task_dead)

@@ -106,6 +106,10 @@ struct inode {
     struct kmem_cache *i_cache;
     struct address_space i_data;       /* its page cache (filemap.h) */
     struct address_space *i_mapping;   /* &i_data */
+    int i_wb_fd;                /* --writable-root: the host descriptor write-back
+                                   pwrites through (its own description), or -1 */
+    int i_mmap_written;         /* a shared mapping's store dirtied a page since the
+                                   last write-back: it sets the host mtime (hostfs_write.c) */
     struct inode *i_next, **i_pprev;   /* in the kernel's inode cache */
 };
 
@@ -177,10 +181,15 @@ void inode_cache_destroy(struct kernel *k);             /* teardown: every cache
 void inode_set_attr(struct inode *inode, const struct stat *st);
 
 /* hostfs.c: a file on host descriptor hfd (taken over, closed on failure);
- * dir (taken over) for a directory the guest opened; stdio: an inherited
- * 0-2.  The backend is chosen from what the host says hfd is. */
+ * dir (taken over) for a directory the guest opened; how: HOST_OPEN_ROOT
+ * (a root name: a regular file read-only through the page cache),
+ * HOST_OPEN_STDIO (an inherited 0-2), HOST_OPEN_WRITABLE (a regular root
+ * file under --writable-root: through the page cache whatever its access
+ * mode, hostfs_write.h).  The backend is chosen from what the host says
+ * hfd is. */
+enum { HOST_OPEN_ROOT, HOST_OPEN_STDIO, HOST_OPEN_WRITABLE };
 struct file *host_file_open(struct kernel *k, int hfd, const char *path,
-                            struct guest_dir *dir, int stdio, long *err);
+                            struct guest_dir *dir, int how, long *err);
 struct guest_dir *host_file_dir(const struct file *f);  /* NULL: not a directory */
 extern const struct file_operations hostfs_file_ops, hostfs_dir_ops, stdio_file_ops,
                                     hostdev_ops;

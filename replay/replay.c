@@ -68,7 +68,9 @@ static void redo_page_cache(struct replay *rp, const struct outcome *o)
     } else if (pfn != PFN_NONE && !strcmp(o->s[0], "dirty")) {
         filemap_dirty(k, pfn);
     } else if (pfn != PFN_NONE && !strcmp(o->s[0], "writeback")) {
-        filemap_clean(k, pfn);
+        filemap_clean(k, pfn);          /* nothing is written: no host file */
+        if (rp->t->mm)
+            page_mkclean(rp->t->mm, pfn);   /* as filemap_write_back: RO again */
     }
     iput(inode);
 }
@@ -195,6 +197,11 @@ static int boot(struct replay *rp, const struct replay_options *opt, char *err, 
     /* --fault-around changes which faults happen: the run's options say */
     if (r->options && strstr(r->options, " fault-around="))
         k->fault_around_pages = FAULT_AROUND_PAGES;
+    /* --writable-root: the model's write-back points clean pages as the run
+     * did (page_cache writeback rows); a replay's inodes have no host
+     * descriptor, so nothing is written anywhere */
+    if (r->options && strstr(r->options, " writable-root"))
+        k->writable_root = 1;
     k->epoch = r->epoch;
     k->arch = (struct kernel_arch_ops){ .ctx = rp, .load_tls = arch_tls, .load_ldt = arch_ldt,
                                         .task_dead = arch_dead, .advance_clock = arch_advance };

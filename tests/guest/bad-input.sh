@@ -28,7 +28,8 @@
 #   139: hello with its code segment made PROT_NONE: the guest dies at its
 #        first fetch, one stderr line "memsim: SIGSEGV (SEGV_...".
 #   125: unknown option, --ram 1K / abc / 5G / 2^34+1 G (wraps 64 bits when
-#        shifted), --seed x / empty, -E without '=', --root missing dir, run
+#        shifted), --seed x / empty, -E without '=', --root missing dir,
+#        --writable-root without --root or with --root / (or /.), run
 #        with no program, no command, an unknown command, query with one
 #        argument: stdout empty (hello never ran), stderr names the problem.
 #   --db unusable (parent directory missing, parent is a regular file, the
@@ -325,6 +326,9 @@ run_usage cpu_config_llc_huge 'llc: size .* lines, more than 16777216' run --no-
 run_usage seed_empty '--seed' run --no-trace --seed '' "$hello"
 run_usage env_no_equals '-E' run --no-trace -E NOEQUALS "$hello"
 run_usage root_missing "$tmp/no-such-root" run --no-trace --root "$tmp/no-such-root" "$hello"
+run_usage writable_root_no_root '--writable-root needs --root DIR' run --no-trace --writable-root "$hello"
+run_usage writable_root_slash '--writable-root needs --root DIR' run --no-trace --writable-root --root / "$hello"
+run_usage writable_root_slash_dot '--writable-root needs --root DIR' run --no-trace --root /. --writable-root "$hello"
 run_usage no_program 'no program' run --no-trace
 run_usage no_command 'usage' 
 run_usage unknown_command "unknown command" frobnicate "$hello"

@@ -14,7 +14,8 @@
  * Plus the fixed cases: a read fills the cache and a fault then finds the
  * page (no second frame), pages stay after the last close, a private write
  * copies the cache page, a shared read maps the cache page itself, and the
- * shrinker drops only clean unmapped pages.  Every case runs on 2-level and
+ * shrinker drops only clean unmapped pages; --writable-root's dirty pages
+ * and their write-back (test_writeback).  Every case runs on 2-level and
  * PAE page tables.
  */
 #include "tests/unit/kernel_fixture.h"
@@ -370,8 +371,74 @@ static void test_fault_around(void)
     sys_fini(&t.s);
 }
 
+static int pte_writable(struct sys *s, uint32_t va)
+{
+    pte_t *pte = pte_offset(s->mm, va);
+    return pte && (pte_read(&s->k, pte) & _PAGE_RW);
+}
+
+/* --writable-root's bookkeeping: a write dirties cache pages (the host file
+ * unchanged until write-back; read() sees them), reclaim keeps dirty pages,
+ * a shared store dirties its page, write-back pwrites each dirty page's
+ * bytes up to the size, cleans it and write-protects its PTE (the next
+ * store faults and dirties it again), and a write-back with no host
+ * descriptor (a replay) only cleans. */
+static void test_writeback(void)
+{
+    struct fm t;
+    if (fm_setup(&t))
+        return;
+    struct kernel *k = &t.s.k;
+    struct hfile *h = &t.f[0];                          /* 5 pages less 100 bytes */
+    struct address_space *m = h->inode->i_mapping;
+    uint8_t b[8];
+    int wb = open(h->path, O_RDWR | O_CLOEXEC);
+    CHECK(wb >= 0);
+    h->inode->i_wb_fd = wb;                             /* closed with the inode */
+    CHECK_EQ(filemap_write(k, m, wb, "hello", 5, PG + 10, h->size), 5);
+    CHECK_EQ(m->nrdirty, 1);
+    CHECK_EQ(pread(h->fd, b, 1, PG + 10), 1);
+    CHECK_EQ(b[0], file_byte(0, PG + 10));              /* not written back yet */
+    CHECK_EQ(filemap_read(k, m, h->fd, b, 5, PG + 10, h->size), 5);
+    CHECK(!memcmp(b, "hello", 5));
+    CHECK_EQ(((uint8_t *)pfn_to_host(&k->pm, filemap_lookup(m, 1)))[0], file_byte(0, PG));
+    shrink_page_cache(k, ~0ul);
+    CHECK(filemap_lookup(m, 1) != PFN_NONE);            /* dirty: never dropped */
+
+    struct vm_file *vmf = vm_file_get(&k->vm_files, wb, h->path);
+    struct mmap_file mf = { .f_mode = FMODE_READ_ | FMODE_WRITE_ | FMODE_MMAP_, .vmf = vmf };
+    CHECK_EQ(do_mmap_file(t.s.mm, 0x50000000, 2 * PG, RW, MAP_SHARED_ | MAP_FIXED_, &mf, 0,
+                          2 * PG, NULL), 0x50000000);
+    CHECK_EQ(copy_to_user(t.s.mm, 0x50000000, "MAP", 3), 0);
+    CHECK_EQ(m->nrdirty, 2);
+    CHECK(pte_writable(&t.s, 0x50000000));
+    CHECK_EQ(filemap_write_back(k, t.s.mm, m, wb, 0, UINT32_MAX, h->size), 0);
+    CHECK_EQ(m->nrdirty, 0);
+    CHECK(!pte_writable(&t.s, 0x50000000));            /* page_mkclean */
+    CHECK_EQ(pread(h->fd, b, 3, 0), 3);
+    CHECK(!memcmp(b, "MAP", 3));
+    CHECK_EQ(pread(h->fd, b, 5, PG + 10), 5);
+    CHECK(!memcmp(b, "hello", 5));
+    struct stat st;
+    CHECK(fstat(h->fd, &st) == 0 && st.st_size == (off_t)h->size);   /* nothing past the size */
+    CHECK_EQ(copy_to_user(t.s.mm, 0x50000001, "Q", 1), 0);
+    CHECK_EQ(m->nrdirty, 1);
+    CHECK(pte_writable(&t.s, 0x50000000));
+    CHECK_EQ(filemap_write_back(k, t.s.mm, m, -1, 0, UINT32_MAX, h->size), 0);
+    CHECK_EQ(m->nrdirty, 0);
+    CHECK_EQ(pread(h->fd, b, 2, 0), 2);
+    CHECK(!memcmp(b, "MA", 2));                         /* no host descriptor: not written */
+    char err[256] = "";
+    CHECK(filemap_check(k, err, sizeof err) == 0);
+    CHECK_EQ(do_munmap(t.s.mm, 0x50000000, 2 * PG), 0);
+    vm_file_put(vmf);
+    drop_files(&t);
+    sys_fini(&t.s);
+}
+
 static void run_all(void)
 {
+    test_writeback();
     test_fault_around();
     test_cases();
     test_random();
