@@ -1,6 +1,6 @@
 /*
  * sys_fdops.c — the smaller calls on descriptors and the process's file
- * state: pread64/pwrite64, fsync/fdatasync/syncfs, flock, fadvise,
+ * state: pread64/pwrite64, preadv/pwritev, fsync/fdatasync/syncfs, flock, fadvise,
  * statfs64/fstatfs64, umask, getpriority/setpriority, getgroups32, record
  * locks (fcntl F_GETLK/F_SETLK) and sendfile.
  *
@@ -57,10 +57,9 @@ static ssize_t pread_chunk(struct file *f, int h, void *buf, size_t len, int64_t
 }
 
 /* pread64(fd, buf, count, pos): whole chunks until count or end of file. */
-SYSCALL_DEFINE5(pread64, uint32_t, fd, uint32_t, ubuf, uint32_t, count, uint32_t, pos_lo, uint32_t, pos_hi)
+static long do_pread(struct task_struct *t, uint32_t fd, uint32_t ubuf, uint32_t count, int64_t pos)
 {
     int h = host_of(t, fd);
-    int64_t pos = arg64(pos_lo, pos_hi);
     struct file *f = fdget(t->files, fd);
     if (f && f->f_op->kind == FILE_SHMEM && !(f->f_mode & FMODE_READ_))
         return -EBADF;
@@ -88,6 +87,11 @@ SYSCALL_DEFINE5(pread64, uint32_t, fd, uint32_t, ubuf, uint32_t, count, uint32_t
     } while ((uint32_t)done < count);
     free(buf);
     return done;
+}
+
+SYSCALL_DEFINE5(pread64, uint32_t, fd, uint32_t, ubuf, uint32_t, count, uint32_t, pos_lo, uint32_t, pos_hi)
+{
+    return do_pread(t, fd, ubuf, count, arg64(pos_lo, pos_hi));
 }
 
 /* pwrite64: the host refuses a read-only descriptor (EBADF) and a pipe
@@ -121,29 +125,71 @@ static long model_pwrite(struct task_struct *t, struct file *f, uint32_t ubuf, u
     return done;
 }
 
-SYSCALL_DEFINE5(pwrite64, uint32_t, fd, uint32_t, ubuf, uint32_t, count, uint32_t, pos_lo, uint32_t, pos_hi)
+static long do_pwrite(struct task_struct *t, uint32_t fd, uint32_t ubuf, uint32_t count, int64_t pos)
 {
     int h = host_of(t, fd);
     struct file *f = fdget(t->files, fd);
     if (f && (f->f_op->kind == FILE_SHMEM ||
               (f->f_op->kind == FILE_HOSTFS && (f->f_mode & FMODE_WRITE_))))
-        return model_pwrite(t, f, ubuf, count > INT32_MAX ? INT32_MAX : count,
-                            arg64(pos_lo, pos_hi));
+        return model_pwrite(t, f, ubuf, count > INT32_MAX ? INT32_MAX : count, pos);
     if (h < 0)
         return -EBADF;
     uint32_t len = count < PIO_CHUNK ? count : PIO_CHUNK;
     uint8_t *buf = malloc(len ? len : 1);
     if (!buf)
         return -ENOMEM;
-    long r = pwrite(h, buf, 0, (off_t)arg64(pos_lo, pos_hi)) < 0 ? -errno : 0;
+    long r = pwrite(h, buf, 0, (off_t)pos) < 0 ? -errno : 0;
     if (!r && len && copy_from_user(t->mm, buf, ubuf, len))
         r = -EFAULT;
     if (!r) {
-        ssize_t n = pwrite(h, buf, len, (off_t)arg64(pos_lo, pos_hi));
+        ssize_t n = pwrite(h, buf, len, (off_t)pos);
         r = n < 0 ? -errno : n;
     }
     free(buf);
     return r;
+}
+
+SYSCALL_DEFINE5(pwrite64, uint32_t, fd, uint32_t, ubuf, uint32_t, count, uint32_t, pos_lo, uint32_t, pos_hi)
+{
+    return do_pwrite(t, fd, ubuf, count, arg64(pos_lo, pos_hi));
+}
+
+/* preadv/pwritev(fd, iov, vlen, pos_l, pos_h): each iovec in turn at the
+ * position so far (rw_verify_area: a negative position EINVAL first;
+ * more than UIO_MAXIOV vectors EINVAL), stopping at a short one. */
+static long do_piov(struct task_struct *t, uint32_t fd, uint32_t vec, uint32_t vlen, int64_t pos,
+                    int writing)
+{
+    if (!fdget(t->files, fd))
+        return -EBADF;
+    if (vlen > 1024 || pos < 0)
+        return -EINVAL;
+    long total = 0;
+    for (uint32_t i = 0; i < vlen; i++) {
+        uint32_t iov[2];
+        if (copy_from_user(t->mm, iov, vec + 8 * i, 8))
+            return total ? total : -EFAULT;
+        if (!iov[1])
+            continue;
+        long r = writing ? do_pwrite(t, fd, iov[0], iov[1], pos + total)
+                         : do_pread(t, fd, iov[0], iov[1], pos + total);
+        if (r < 0)
+            return total ? total : r;
+        total += r;
+        if ((uint32_t)r < iov[1])
+            break;
+    }
+    return total;
+}
+
+SYSCALL_DEFINE5(preadv, uint32_t, fd, uint32_t, vec, uint32_t, vlen, uint32_t, pos_lo, uint32_t, pos_hi)
+{
+    return do_piov(t, fd, vec, vlen, arg64(pos_lo, pos_hi), 0);
+}
+
+SYSCALL_DEFINE5(pwritev, uint32_t, fd, uint32_t, vec, uint32_t, vlen, uint32_t, pos_lo, uint32_t, pos_hi)
+{
+    return do_piov(t, fd, vec, vlen, arg64(pos_lo, pos_hi), 1);
 }
 
 /* fsync/fdatasync: EINVAL for what cannot be synced (a pipe), else 0 —

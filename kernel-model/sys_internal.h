@@ -187,6 +187,8 @@ SYSCALL_ENTRY(getdents);
 /* sys_fdops.c: small calls on descriptors and the file state */
 SYSCALL_ENTRY(pread64);
 SYSCALL_ENTRY(pwrite64);
+SYSCALL_ENTRY(preadv);
+SYSCALL_ENTRY(pwritev);
 SYSCALL_ENTRY(fsync);
 SYSCALL_ENTRY(syncfs);
 SYSCALL_ENTRY(flock);

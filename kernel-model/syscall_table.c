@@ -177,6 +177,8 @@ static const struct syscall_entry table[NR_SYSCALLS] = {
     S(318, "getcpu", sys_getcpu, 3, SA_PTR_OUT, SA_PTR_OUT, SA_ADDR),
     X(320, "utimensat", sys_utimensat, 4, SA_FD, SA_STR, SA_PTR_IN, SA_FLAGS),
     X(330, "dup3", sys_dup3, 3, SA_FD, SA_FD, SA_FLAGS),
+    X(333, "preadv", sys_preadv, 5, SA_FD, SA_PTR_IN, SA_UINT, SA_UINT, SA_UINT),
+    X(334, "pwritev", sys_pwritev, 5, SA_FD, SA_PTR_IN, SA_UINT, SA_UINT, SA_UINT),
     X(337, "recvmmsg", sys_recvmmsg, 5, SA_FD, SA_PTR_INOUT, SA_UINT, SA_FLAGS, SA_PTR_INOUT),
     S(340, "prlimit64", sys_prlimit64, 4, SA_INT, SA_UINT, SA_PTR_IN, SA_PTR_OUT),
     X(344, "syncfs", sys_syncfs, 1, SA_FD),

@@ -1,7 +1,7 @@
 /*
  * writable_root.c — writing the files of a root that is the host's own
  * tree (memsim run --writable-root --root DIR): write, pwrite past EOF,
- * O_APPEND, O_TRUNC, ftruncate, a MAP_SHARED write with msync, rename,
+ * writev, pwritev, O_APPEND, O_TRUNC, ftruncate, a MAP_SHARED write with msync, rename,
  * unlink, mkdir, rmdir, symlink, link, chmod, utimensat.
  *
  *   writable_root BASE            the tree calls, under BASE
@@ -23,6 +23,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 static const char *base;
@@ -89,6 +90,14 @@ static void data_calls(void)
     result("ftruncate 6000 (grow)", ftruncate(fd, 6000));
     show("dir/c", 4094, 8);
     close(fd);
+
+    fd = open(in("dir/vec"), O_RDWR | O_CREAT, 0644);
+    struct iovec v[2] = { { "one-", 4 }, { "two\n", 4 } }, w[2] = { { "AB", 2 }, { "CD", 2 } };
+    result("writev dir/vec", writev(fd, v, 2));
+    result("pwritev dir/vec @6", pwritev(fd, w, 2, 6));
+    printf("%-36s %lld\n", "position after pwritev", (long long)lseek(fd, 0, SEEK_CUR));
+    close(fd);
+    show("dir/vec", 0, 12);
 
     fd = open(in("dir/new"), O_WRONLY | O_CREAT | O_EXCL, 0644);
     result("open O_CREAT|O_EXCL dir/new", fd);
