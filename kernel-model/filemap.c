@@ -301,8 +301,9 @@ void page_mkclean(struct mm_struct *mm, uint32_t pfn)
     const struct page *p = pfn_to_page(&k->pm, pfn);
     struct vm_area_struct *v;
     for_each_vma(mm, v) {
-        if (!(v->vm_flags & VM_SHARED) || !v->vm_file ||
-            vm_file_mapping(k, v->vm_file) != p->mapping)
+        /* a vm_file without its inode yet was never faulted: no PTEs */
+        if (!(v->vm_flags & VM_SHARED) || !v->vm_file || !v->vm_file->inode ||
+            v->vm_file->inode->i_mapping != p->mapping)
             continue;
         uint32_t pages = (v->vm_end - v->vm_start) >> PAGE_SHIFT;
         if (p->index < v->vm_pgoff || p->index - v->vm_pgoff >= pages)

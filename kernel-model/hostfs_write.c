@@ -458,12 +458,13 @@ void hostw_sync(struct kernel *k, struct mm_struct *mm)
         hostw_writeback(k, mm, i, 0, UINT32_MAX);   /* none left, unless realloc failed */
 }
 
-static struct inode *shared_inode(struct mm_struct *mm, struct vm_area_struct *v)
+/* The inode a shared mapping has dirtied pages of (a vm_file without its
+ * inode yet was never faulted: nothing of it to write). */
+static struct inode *shared_inode(const struct vm_area_struct *v)
 {
-    if (!(v->vm_flags & VM_SHARED) || !v->vm_file)
+    if (!(v->vm_flags & VM_SHARED) || !v->vm_file || !v->vm_file->inode)
         return NULL;
-    struct address_space *m = vm_file_mapping(mm->k, v->vm_file);
-    return m && !m->no_writeback ? m->host : NULL;
+    return v->vm_file->inode->i_data.no_writeback ? NULL : v->vm_file->inode;
 }
 
 unsigned hostw_unmapping(struct mm_struct *mm, uint32_t start, uint32_t end, struct inode **out)
@@ -473,7 +474,7 @@ unsigned hostw_unmapping(struct mm_struct *mm, uint32_t start, uint32_t end, str
         return 0;
     struct vm_area_struct *v;
     for_each_vma_range(mm, v, start, end) {
-        struct inode *i = shared_inode(mm, v);
+        struct inode *i = shared_inode(v);
         unsigned j = 0;
         while (j < n && out[j] != i)
             j++;
@@ -489,7 +490,7 @@ void hostw_unmapped(struct mm_struct *mm, struct inode **inodes, unsigned n)
         struct vm_area_struct *v;
         int still = 0;
         for_each_vma(mm, v)
-            still |= shared_inode(mm, v) == inodes[j];
+            still |= shared_inode(v) == inodes[j];
         if (!still)
             hostw_writeback(mm->k, mm, inodes[j], 0, UINT32_MAX);
         iput(inodes[j]);
