@@ -337,6 +337,18 @@ long filemap_write_back(struct kernel *k, struct mm_struct *mm, struct address_s
 
 /* ---- truncation and reclaim --------------------------------------------- */
 
+void truncate_pagecache(struct kernel *k, struct mm_struct *mm, struct inode *i, int64_t size)
+{
+    uint32_t keep = (uint32_t)((size + PAGE_SIZE - 1) >> PAGE_SHIFT);
+    if (mm)
+        unmap_mapping_pages(mm, i, keep);
+    truncate_inode_pages(k, i->i_mapping, keep);
+    uint32_t pfn = size & (PAGE_SIZE - 1) ? filemap_lookup(i->i_mapping, keep - 1) : PFN_NONE;
+    if (pfn != PFN_NONE)
+        memset((uint8_t *)pfn_to_host(&k->pm, pfn) + (size & (PAGE_SIZE - 1)), 0,
+               PAGE_SIZE - (size & (PAGE_SIZE - 1)));
+}
+
 /* unmap_mapping_range (filemap.h) */
 void unmap_mapping_pages(struct mm_struct *mm, const struct inode *i, uint32_t from)
 {

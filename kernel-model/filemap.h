@@ -116,6 +116,11 @@ void page_mkclean(struct mm_struct *mm, uint32_t pfn);
  * page from `from` on goes, private COW copies too, so a later touch
  * faults past EOF (SIGBUS).  The caller's mm only: one process per kernel. */
 void unmap_mapping_pages(struct mm_struct *mm, const struct inode *i, uint32_t from);
+/* truncate_pagecache: the file of inode i shrank to size bytes: mm's PTEs
+ * past the new end go (mm may be NULL), the pages past it are dropped
+ * (mapped ones stay until their PTEs go) and the last page's tail zeroed,
+ * so a later extension reads zeros (tmpfs, --writable-root files). */
+void truncate_pagecache(struct kernel *k, struct mm_struct *mm, struct inode *i, int64_t size);
 /* Drop every page at or past index `from` that no PTE maps (truncate,
  * unlink, an inode's end): "delete" events; teardown passes events 0. */
 void truncate_inode_pages(struct kernel *k, struct address_space *m, uint32_t from);

@@ -279,21 +279,12 @@ static struct inode *cached_inode(struct kernel *k, const struct stat *st)
     return NULL;
 }
 
-/* truncate_pagecache: a shrink drops the pages past the new end (their
- * PTEs first: a later touch is SIGBUS) and zeros the tail of the last. */
+/* The cache of inode i (NULL: none cached) after its file went from old to
+ * size bytes: a shrink is truncate_pagecache's. */
 static void cache_setsize(struct task_struct *t, struct inode *i, int64_t old, int64_t size)
 {
-    struct kernel *k = t->k;
-    if (!i || size >= old)
-        return;
-    uint32_t keep = (uint32_t)((size + PAGE_SIZE - 1) >> PAGE_SHIFT);
-    if (t->mm)
-        unmap_mapping_pages(t->mm, i, keep);
-    truncate_inode_pages(k, i->i_mapping, keep);
-    uint32_t pfn = size & (PAGE_SIZE - 1) ? filemap_lookup(i->i_mapping, keep - 1) : PFN_NONE;
-    if (pfn != PFN_NONE)
-        memset((uint8_t *)pfn_to_host(&k->pm, pfn) + (size & (PAGE_SIZE - 1)), 0,
-               PAGE_SIZE - (size & (PAGE_SIZE - 1)));
+    if (i && size < old)
+        truncate_pagecache(t->k, t->mm, i, size);
 }
 
 /* The host file on hfd to length, and its cached pages with it. */

@@ -15,16 +15,8 @@
 void shmem_setsize(struct task_struct *t, struct inode *i, int64_t size)
 {
     struct kernel *k = t->k;
-    if (size < i->i_size) {
-        uint32_t keep = (uint32_t)((size + PAGE_SIZE - 1) >> PAGE_SHIFT);
-        if (t->mm)
-            unmap_mapping_pages(t->mm, i, keep);
-        truncate_inode_pages(k, i->i_mapping, keep);
-        uint32_t pfn = size & (PAGE_SIZE - 1) ? filemap_lookup(i->i_mapping, keep - 1) : PFN_NONE;
-        if (pfn != PFN_NONE)
-            memset((uint8_t *)pfn_to_host(&k->pm, pfn) + (size & (PAGE_SIZE - 1)), 0,
-                   PAGE_SIZE - (size & (PAGE_SIZE - 1)));
-    }
+    if (size < i->i_size)
+        truncate_pagecache(k, t->mm, i, size);
     i->i_size = size;
     i->i_mtime = i->i_ctime = k->epoch;
 }
@@ -41,25 +33,14 @@ long shmem_truncate_inode(struct task_struct *t, struct inode *i, int64_t length
 
 long shmem_write_at(struct kernel *k, struct inode *i, const void *buf, size_t n, int64_t pos)
 {
-    size_t done = 0;
-    while (done < n) {
-        int64_t at = pos + (int64_t)done;
-        uint32_t index = (uint32_t)(at >> PAGE_SHIFT), off = (uint32_t)(at & (PAGE_SIZE - 1));
-        size_t chunk = PAGE_SIZE - off < n - done ? PAGE_SIZE - off : n - done;
-        long err = 0;
-        uint32_t pfn = filemap_get_page(k, i->i_mapping, index, -1, &err);
-        if (pfn == PFN_NONE)
-            return done ? (long)done : err;
-        memcpy((uint8_t *)pfn_to_host(&k->pm, pfn) + off, (const uint8_t *)buf + done, chunk);
-        filemap_dirty(k, pfn);
-        mark_page_accessed(k, pfn);
-        put_page(&k->pgdat, pfn);
-        done += chunk;
-    }
-    if (pos + (int64_t)done > i->i_size)
-        i->i_size = pos + (int64_t)done;
+    /* no backing: every page starts as zeros (filemap_write with fd -1) */
+    long done = filemap_write(k, i->i_mapping, -1, buf, n, pos, 0);
+    if (done <= 0 && n)
+        return done;
+    if (pos + done > i->i_size)
+        i->i_size = pos + done;
     i->i_mtime = i->i_ctime = k->epoch;
-    return (long)done;
+    return done;
 }
 
 /* ---- file operations ---------------------------------------------------- */
