@@ -269,6 +269,51 @@ long hostw_utimens_at(struct task_struct *t, uint32_t dirfd, const char *path,
     return r;
 }
 
+long hostw_mknod_at(struct task_struct *t, uint32_t dirfd, const char *path, uint32_t mode)
+{
+    char name[HOSTW_NAME_BUF];
+    int pfd = hostw_parent(t, dirfd, path, name);
+    if (pfd < 0)
+        return pfd;
+    uint32_t type = mode & S_IFMT, perm = mode & 07777 & ~t->umask;
+    struct stat st;
+    long r;
+    if (type == S_IFCHR || type == S_IFBLK)
+        r = !fstatat(pfd, name, &st, AT_SYMLINK_NOFOLLOW) ? -EEXIST : -EPERM;
+    else if (mknodat(pfd, name, (type ? type : S_IFREG) | perm, 0))
+        r = -errno;
+    else {
+        fix_mode(pfd, name, perm);
+        r = 0;
+    }
+    close(pfd);
+    return r;
+}
+
+/* A root file or directory the guest opened: its host descriptor, or
+ * -EROFS (another file: tmpfs, stdio, a device), -EBADF. */
+static int root_file_fd(struct task_struct *t, uint32_t fd)
+{
+    struct file *f = fdget(t->files, fd);
+    if (!f)
+        return -EBADF;
+    if (f->f_op->kind != FILE_HOSTFS && f->f_op->kind != FILE_HOSTFS_DIR)
+        return -EROFS;
+    return file_host_fd(f);
+}
+
+long hostw_fchmod(struct task_struct *t, uint32_t fd, uint32_t mode)
+{
+    int h = root_file_fd(t, fd);
+    return h < 0 ? h : fchmod(h, mode & 07777) ? -errno : 0;
+}
+
+long hostw_futimens(struct task_struct *t, uint32_t fd, const struct timespec *ts)
+{
+    int h = root_file_fd(t, fd);
+    return h < 0 ? h : futimens(h, ts) ? -errno : 0;
+}
+
 /* ---- sizes ------------------------------------------------------------------ */
 
 static struct inode *cached_inode(struct kernel *k, const struct stat *st)

@@ -87,6 +87,15 @@ long hostw_chmod_at(struct task_struct *t, uint32_t dirfd, const char *path, uin
 long hostw_utimens_at(struct task_struct *t, uint32_t dirfd, const char *path,
                       const struct timespec *ts, int nofollow);
 long hostw_truncate_at(struct task_struct *t, const char *path, int64_t length);
+/* mknod: a regular file, FIFO or socket (the guest's umask); a device is
+ * EPERM (EEXIST first), as for an unprivileged user: memsim never makes
+ * device nodes. */
+long hostw_mknod_at(struct task_struct *t, uint32_t dirfd, const char *path, uint32_t mode);
+/* By descriptor (fchmod, futimens): a root file or directory the guest
+ * opened, on its host descriptor; EROFS for any other file, -EBADF for no
+ * file. */
+long hostw_fchmod(struct task_struct *t, uint32_t fd, uint32_t mode);
+long hostw_futimens(struct task_struct *t, uint32_t fd, const struct timespec *ts);
 
 /* open(2) of a root name with guest flags: 0 and *out, -errno, or 1 when
  * the call is not a write (the read-only path follows) or what the name

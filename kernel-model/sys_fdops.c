@@ -209,6 +209,15 @@ SYSCALL_DEFINE1(fsync, uint32_t, fd)
     return r ? r : fdatasync(h) ? -errno : 0;
 }
 
+/* fchmod: under --writable-root a root file's own (the host's answer on
+ * its descriptor); else EROFS, as every change of the root's files. */
+SYSCALL_DEFINE2(fchmod, uint32_t, fd, uint32_t, mode)
+{
+    if (t->k->writable_root)
+        return hostw_fchmod(t, fd, mode);
+    return fdget(t->files, fd) ? -EROFS : -EBADF;
+}
+
 SYSCALL_DEFINE1(syncfs, uint32_t, fd)
 {
     return fdget(t->files, fd) ? 0 : -EBADF;    /* nothing of the guest's to write back */

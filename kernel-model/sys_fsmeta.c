@@ -251,6 +251,10 @@ static long mknod_at(struct task_struct *t, uint32_t dirfd, uint32_t upath, uint
     default:
         return -EINVAL;
     }
+    char path[PATH_MAX_G];
+    long r;
+    if (t->k->writable_root)                /* dispatch: the host tree */
+        return (r = writable_path(t, upath, path)) ? r : hostw_mknod_at(t, dirfd, path, mode);
     return create_at(t, dirfd, upath, 0);
 }
 
@@ -396,7 +400,9 @@ static long utimens(struct task_struct *t, uint32_t dirfd, uint32_t upath, uint3
             return -EINVAL;
     }
     if (!upath && dirfd != G_AT_FDCWD)
-        return flags ? -EINVAL : fd_erofs(t, dirfd);
+        return flags ? -EINVAL : t->k->writable_root      /* dispatch: futimens */
+                                 ? hostw_futimens(t, dirfd, utimes ? ts : NULL)
+                                 : fd_erofs(t, dirfd);
     if (flags & ~(G_AT_SYMLINK_NOFOLLOW | G_AT_EMPTY_PATH))
         return -EINVAL;
     char path[PATH_MAX_G];

@@ -188,6 +188,7 @@ SYSCALL_ENTRY(getdents);
 SYSCALL_ENTRY(pread64);
 SYSCALL_ENTRY(pwrite64);
 SYSCALL_ENTRY(preadv);
+SYSCALL_ENTRY(fchmod);
 SYSCALL_ENTRY(pwritev);
 SYSCALL_ENTRY(fsync);
 SYSCALL_ENTRY(syncfs);

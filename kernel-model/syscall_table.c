@@ -72,7 +72,7 @@ static const struct syscall_entry table[NR_SYSCALLS] = {
     S(91, "munmap", sys_munmap, 2, SA_ADDR, SA_SIZE),
     X(92, "truncate", sys_truncate, 2, SA_STR, SA_UINT),
     X(93, "ftruncate", sys_ftruncate, 2, SA_FD, SA_UINT),
-    X(94, "fchmod", sys_fd_erofs, 2, SA_FD, SA_UINT),
+    X(94, "fchmod", sys_fchmod, 2, SA_FD, SA_UINT),
     X(95, "fchown", sys_fd_erofs, 3, SA_FD, SA_UINT, SA_UINT),
     S(96, "getpriority", sys_getpriority, 2, SA_INT, SA_INT),
     S(97, "setpriority", sys_setpriority, 3, SA_INT, SA_INT, SA_INT),

@@ -2,7 +2,8 @@
  * writable_root.c — writing the files of a root that is the host's own
  * tree (memsim run --writable-root --root DIR): write, pwrite past EOF,
  * writev, pwritev, O_APPEND, O_TRUNC, ftruncate, a MAP_SHARED write with msync, rename,
- * unlink, mkdir, rmdir, symlink, link, chmod, utimensat.
+ * unlink, mkdir, rmdir, symlink, link, chmod, utimensat, fchmod, futimens,
+ * mknod of a FIFO (and, memsim only, of a device: EPERM).
  *
  *   writable_root BASE            the tree calls, under BASE
  *   writable_root "" escape       (memsim only) symlinks that point out of
@@ -23,6 +24,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -160,6 +162,15 @@ static void name_calls(void)
     stat(in("newdir/f"), &st);
     printf("%-36s %o %lld\n", "newdir/f mode mtime", (unsigned)(st.st_mode & 07777),
            (long long)st.st_mtime);
+    fd = open(in("dir/new"), O_RDONLY);
+    struct timespec later[2] = { { 1500000000, 0 }, { 1500000000, 0 } };
+    result("fchmod dir/new 0604", fchmod(fd, 0604));
+    result("futimens dir/new", futimens(fd, later));
+    close(fd);
+    stat(in("dir/new"), &st);
+    printf("%-36s %o %lld\n", "dir/new mode mtime", (unsigned)(st.st_mode & 07777),
+           (long long)st.st_mtime);
+    result("mknod newdir/fifo S_IFIFO", mknod(in("newdir/fifo"), S_IFIFO | 0640, 0));
     result("unlink dir/hard", unlink(in("dir/hard")));
     show("dir/link", 0, 20);
 }
@@ -185,6 +196,7 @@ static void escape_calls(void)
     result("write", write(fd, "+\n", 2));
     close(fd);
     result("utimensat /up/.. (the root)", utimensat(AT_FDCWD, "/up/..", NULL, 0));
+    result("mknod /dev0 S_IFCHR: EPERM", mknod("/dev0", S_IFCHR | 0600, makedev(1, 3)));
 }
 
 int main(int argc, char **argv)
