@@ -18,6 +18,11 @@
  *     ftruncate of a descriptor not open for writing is EINVAL
  *     (do_sys_ftruncate) — and every guest file is open read-only.
  * Argument checks (flags, modes, lengths, times) come first, as there.
+ *
+ * With --writable-root each call, past those same earlier checks, is the
+ * host tree's instead of EROFS or the overlay's: one dispatch point per
+ * call, `if (t->k->writable_root) return hostw_..._at(...)`, into
+ * hostfs_write.c (which finds the parent inside the root, hostw_parent).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -178,12 +183,6 @@ static long create_at(struct task_struct *t, uint32_t dirfd, uint32_t upath, int
     return -EROFS;
 }
 
-/* --writable-root: the guest path at upath, for a hostw_*_at call. */
-static long writable_path(struct task_struct *t, uint32_t upath, char *path)
-{
-    return get_path(t, upath, path);
-}
-
 static long unlink_at(struct task_struct *t, uint32_t dirfd, uint32_t upath)
 {
     struct parent p;
@@ -193,7 +192,7 @@ static long unlink_at(struct task_struct *t, uint32_t dirfd, uint32_t upath)
         return r;
     r = parentat(t, dirfd, upath, &p);
     if (!r && p.type == LAST_NORM && t->k->writable_root)      /* dispatch: the host tree */
-        return (r = writable_path(t, upath, path)) ? r : hostw_unlink_at(t, dirfd, path, 0);
+        return (r = get_path(t, upath, path)) ? r : hostw_unlink_at(t, dirfd, path, 0);
     return r ? r : p.type != LAST_NORM ? -EISDIR : -EROFS;
 }
 
@@ -213,7 +212,7 @@ static long rmdir_at(struct task_struct *t, uint32_t dirfd, uint32_t upath)
     case LAST_ROOT:   return -EBUSY;
     default:                                /* dispatch: the host tree */
         if (t->k->writable_root)
-            return (r = writable_path(t, upath, path)) ? r : hostw_unlink_at(t, dirfd, path, 1);
+            return (r = get_path(t, upath, path)) ? r : hostw_unlink_at(t, dirfd, path, 1);
         return -EROFS;
     }
 }
@@ -233,7 +232,7 @@ static long mkdir_at(struct task_struct *t, uint32_t dirfd, uint32_t upath, uint
     char path[PATH_MAX_G];
     long r = tmpfs_call(t, dirfd, upath, 'm', mode);
     if (r == 1 && t->k->writable_root)      /* dispatch: the host tree */
-        return (r = writable_path(t, upath, path)) ? r : hostw_mkdir_at(t, dirfd, path, mode);
+        return (r = get_path(t, upath, path)) ? r : hostw_mkdir_at(t, dirfd, path, mode);
     return r != 1 ? r : create_at(t, dirfd, upath, 1);
 }
 
@@ -254,7 +253,7 @@ static long mknod_at(struct task_struct *t, uint32_t dirfd, uint32_t upath, uint
     char path[PATH_MAX_G];
     long r;
     if (t->k->writable_root)                /* dispatch: the host tree */
-        return (r = writable_path(t, upath, path)) ? r : hostw_mknod_at(t, dirfd, path, mode);
+        return (r = get_path(t, upath, path)) ? r : hostw_mknod_at(t, dirfd, path, mode);
     return create_at(t, dirfd, upath, 0);
 }
 
@@ -305,7 +304,7 @@ static long symlink_at(struct task_struct *t, uint32_t utarget, uint32_t dirfd, 
     char target[PATH_MAX_G], path[PATH_MAX_G];
     long r = get_path(t, utarget, target);
     if (!r && t->k->writable_root)          /* dispatch: the host tree */
-        return (r = writable_path(t, upath, path)) ? r : hostw_symlink_at(t, target, dirfd, path);
+        return (r = get_path(t, upath, path)) ? r : hostw_symlink_at(t, target, dirfd, path);
     return r ? r : create_at(t, dirfd, upath, 0);
 }
 
@@ -322,7 +321,7 @@ static long link_at(struct task_struct *t, uint32_t od, uint32_t op, uint32_t nd
     char a[PATH_MAX_G], b[PATH_MAX_G];
     long r = resolve(t, od, op, flags, (flags & G_AT_SYMLINK_FOLLOW) != 0, &st);
     if (!r && t->k->writable_root && !(flags & G_AT_EMPTY_PATH))   /* dispatch: the host tree */
-        return (r = writable_path(t, op, a)) || (r = writable_path(t, np, b)) ? r
+        return (r = get_path(t, op, a)) || (r = get_path(t, np, b)) ? r
                : hostw_link_at(t, od, a, nd, b, (flags & G_AT_SYMLINK_FOLLOW) != 0);
     return r ? r : create_at(t, nd, np, 0);
 }
@@ -350,7 +349,7 @@ static long chmod_at(struct task_struct *t, uint32_t dirfd, uint32_t upath, uint
     struct stat st;
     long r = resolve(t, dirfd, upath, 0, 1, &st);
     if (!r && t->k->writable_root)
-        return (r = writable_path(t, upath, path)) ? r : hostw_chmod_at(t, dirfd, path, mode);
+        return (r = get_path(t, upath, path)) ? r : hostw_chmod_at(t, dirfd, path, mode);
     return r ? r : -EROFS;
 }
 
@@ -408,7 +407,7 @@ static long utimens(struct task_struct *t, uint32_t dirfd, uint32_t upath, uint3
     char path[PATH_MAX_G];
     struct stat st;
     long r = resolve(t, dirfd, upath, flags, !(flags & G_AT_SYMLINK_NOFOLLOW), &st);
-    if (!r && t->k->writable_root && !(r = writable_path(t, upath, path)))  /* dispatch */
+    if (!r && t->k->writable_root && !(r = get_path(t, upath, path)))  /* dispatch */
         return hostw_utimens_at(t, dirfd, path, utimes ? ts : NULL,
                                 (flags & G_AT_SYMLINK_NOFOLLOW) != 0);
     return r ? r : -EROFS;
@@ -460,7 +459,7 @@ static long truncate_path(struct task_struct *t, uint32_t upath, int64_t length)
         return r;
     if (S_ISDIR(st.st_mode))
         return -EISDIR;
-    if (S_ISREG(st.st_mode) && t->k->writable_root && !(r = writable_path(t, upath, path)))
+    if (S_ISREG(st.st_mode) && t->k->writable_root && !(r = get_path(t, upath, path)))
         return hostw_truncate_at(t, path, length);  /* dispatch: the host tree */
     return r ? r : S_ISREG(st.st_mode) ? -EROFS : -EINVAL;
 }
