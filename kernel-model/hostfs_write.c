@@ -460,16 +460,18 @@ long hostw_writeback(struct kernel *k, struct mm_struct *mm, struct inode *inode
     return r;
 }
 
-static int by_ident(const void *a, const void *b)
+/* The order of the whole-cache write-back: by the frame of each file's
+ * first cached page.  Neither the inode cache's order (when each inode was
+ * made: a replay's placeholders come at other times) nor the host identity
+ * (an events file renumbers it) is the same in a replay; frames are
+ * outcomes, compared as the recording's, so this order is. */
+static int by_first_page(const void *a, const void *b)
 {
-    const struct inode *x = *(struct inode *const *)a, *y = *(struct inode *const *)b;
-    if (x->i_dev != y->i_dev)
-        return x->i_dev < y->i_dev ? -1 : 1;
-    return x->i_ino < y->i_ino ? -1 : x->i_ino > y->i_ino;
+    uint32_t x = (*(struct inode *const *)a)->i_data.i_pages[0].pfn;
+    uint32_t y = (*(struct inode *const *)b)->i_data.i_pages[0].pfn;
+    return x < y ? -1 : x > y;
 }
 
-/* In (dev, ino) order: the inode cache's order is when each inode was
- * made, which a replay's placeholders do not repeat; the rows must. */
 void hostw_sync(struct kernel *k, struct mm_struct *mm)
 {
     size_t n = 0, cap = 0;
@@ -486,7 +488,7 @@ void hostw_sync(struct kernel *k, struct mm_struct *mm)
         dirty[n++] = i;
     }
     if (dirty)
-        qsort(dirty, n, sizeof *dirty, by_ident);
+        qsort(dirty, n, sizeof *dirty, by_first_page);
     for (size_t j = 0; j < n; j++)
         hostw_writeback(k, mm, dirty[j], 0, UINT32_MAX);
     free(dirty);
