@@ -18,6 +18,24 @@
 
 /* ---- names --------------------------------------------------------------- */
 
+/* Is directory pfd the root's /proc or /sys?  The guest's /proc is the
+ * model's procfs and /sys a kernel file system: neither takes new names
+ * (Linux: no ->mkdir, ->unlink, ->create there, -EPERM), whatever
+ * directory the host tree has at that place.  Compared by identity, so
+ * every spelling of the path (/./proc, a symlink to it) counts. */
+static int kernel_fs_dir(struct task_struct *t, int pfd)
+{
+    static const char *const names[] = { "proc", "sys" };
+    struct stat d, k;
+    if (fstat(pfd, &d))
+        return 0;
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (!fstatat(t->root_fd, names[i], &k, AT_SYMLINK_NOFOLLOW) && S_ISDIR(k.st_mode) &&
+            k.st_dev == d.st_dev && k.st_ino == d.st_ino)
+            return 1;
+    return 0;
+}
+
 int hostw_parent(struct task_struct *t, uint32_t dirfd, const char *path, char *name)
 {
     char dir[PATH_MAX_G];
@@ -51,7 +69,12 @@ int hostw_parent(struct task_struct *t, uint32_t dirfd, const char *path, char *
         *slash = 0;
     /* openat2(RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS) from the root, the
      * host's procfs hidden (fs_path.c) */
-    return fs_open(t, dirfd, dir, O_PATH | O_DIRECTORY);
+    int pfd = fs_open(t, dirfd, dir, O_PATH | O_DIRECTORY);
+    if (pfd >= 0 && kernel_fs_dir(t, pfd)) {
+        close(pfd);
+        return -EPERM;
+    }
+    return pfd;
 }
 
 /* The created name's permissions as the guest's umask made them: the

@@ -60,7 +60,9 @@ struct inode;
  * so the host's *at call answers ENOTDIR for them as Linux).  A last name
  * of "/", "." or "..": the directory itself is returned, resolved inside
  * the root, with the name "." (a ".." looked up from a parent descriptor
- * could leave the root).  -errno: the lookup failed. */
+ * could leave the root).  -errno: the lookup failed; -EPERM: the parent
+ * is the root's /proc or /sys (kernel file systems in the guest's view:
+ * no new names there, as Linux's procfs and sysfs). */
 int  hostw_parent(struct task_struct *t, uint32_t dirfd, const char *path, char *name);
 
 /* The backends: one name in parent directory pfd. */

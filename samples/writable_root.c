@@ -197,6 +197,10 @@ static void escape_calls(void)
     close(fd);
     result("utimensat /up/.. (the root)", utimensat(AT_FDCWD, "/up/..", NULL, 0));
     result("mknod /dev0 S_IFCHR: EPERM", mknod("/dev0", S_IFCHR | 0600, makedev(1, 3)));
+    result("mkdir /proc/x: EPERM", mkdir("/proc/x", 0755));
+    result("mkdir /./proc/x: EPERM", mkdir("/./proc/x", 0755));
+    result("symlink x /sys/y: EPERM", symlink("x", "/sys/y"));
+    result("mkdir /up/sys/z: EPERM", mkdir("/up/sys/z", 0755));
 }
 
 int main(int argc, char **argv)

@@ -21,7 +21,10 @@
 #             truncate, chmod, utimensat: each lands inside the root, as in
 #             a chroot; the files next to the root are untouched; mknod of a
 #             device is EPERM (memsim never makes device nodes, as for an
-#             unprivileged user, even when memsim runs as root).  Expected:
+#             unprivileged user, even when memsim runs as root); new names
+#             in the root's proc/ and sys/ (the guest's /proc and /sys:
+#             kernel file systems, with no ->mkdir or ->create) are EPERM
+#             under any spelling, and the host directories stay empty.  Expected:
 #             the lines below, derived by hand from chroot semantics (".."
 #             of the root is the root; the calls' answers as Linux's), as a
 #             native run cannot chroot without privileges.
@@ -130,7 +133,7 @@ else
 fi
 
 # ---- escape: symlinks out of the root, written through
-mkdir -p "$tmp/esc/root/dir"
+mkdir -p "$tmp/esc/root/dir" "$tmp/esc/root/proc" "$tmp/esc/root/sys"
 echo keep > "$tmp/esc/outside"
 echo sib > "$tmp/esc/sibling"
 (cd "$tmp/esc" && ls -A; cat outside sibling) > "$tmp/esc-before"
@@ -149,13 +152,18 @@ open /abs O_APPEND                   0
 write                                0
 utimensat /up/.. (the root)          0
 mknod /dev0 S_IFCHR: EPERM           Operation not permitted
+mkdir /proc/x: EPERM                 Operation not permitted
+mkdir /./proc/x: EPERM               Operation not permitted
+symlink x /sys/y: EPERM              Operation not permitted
+mkdir /up/sys/z: EPERM               Operation not permitted
 EOF
 timeout -k 5 120 "$memsim" run --no-trace --writable-root --root "$tmp/esc/root" -- \
     "$bin" "" escape > "$tmp/esc.out" 2> "$tmp/esc.err" < /dev/null
 status=$?
 (cd "$tmp/esc" && ls -A; cat outside sibling) > "$tmp/esc-after"
 inside=$(cat "$tmp/esc/root/outside" 2>&1; stat -c %a "$tmp/esc/root/outside" 2>&1;
-         readlink "$tmp/esc/root/moved"; [ -d "$tmp/esc/root/made" ] && echo made)
+         readlink "$tmp/esc/root/moved"; [ -d "$tmp/esc/root/made" ] && echo made;
+         ls -A "$tmp/esc/root/proc" "$tmp/esc/root/sys")
 if [ $status = 0 ] && cmp -s "$tmp/esc-expected" "$tmp/esc.out"; then
     pass "escape guest"
 else
@@ -169,8 +177,9 @@ else
     fail "escape: the tree next to the root changed"
     diff "$tmp/esc-before" "$tmp/esc-after"
 fi
-# in the root: "in" (truncated to 2) then "+\n" appended, mode 600
-if [ "$inside" = "$(printf 'in+\n600\n../outside\nmade')" ]; then
+# in the root: "in" (truncated to 2) then "+\n" appended, mode 600; the
+# moved symlink; the directory made through /up; proc/ and sys/ empty
+if [ "$inside" = "$(printf 'in+\n600\n../outside\nmade\n%s:\n\n%s:' "$tmp/esc/root/proc" "$tmp/esc/root/sys")" ]; then
     pass "escape landed inside"
 else
     fail "escape: inside the root: $inside"
