@@ -67,7 +67,7 @@ static void test_after_syscall(void)
     if (!t)
         return;
     uint32_t a[6] = { 0 };
-    fixture_syscall(t, 20 /* getpid */, a);
+    fixture_syscall(t, NR_GETPID, a);
     (void)user_page;
     kernel_check_after_syscall(t, "getpid");
     CHECK(!task_dead(t));

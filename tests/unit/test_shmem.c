@@ -19,21 +19,6 @@
 #include "tests/unit/task_fixture.h"
 #include "tests/unit/mm_check.h"
 
-#define NR_READ 3u
-#define NR_WRITE 4u
-#define NR_OPEN 5u
-#define NR_CLOSE 6u
-#define NR_UNLINK 10u
-#define NR_RENAME 38u
-#define NR_MKDIR 39u
-#define NR_RMDIR 40u
-#define NR_MUNMAP 91u
-#define NR_FTRUNCATE 93u
-#define NR_PREAD64 180u
-#define NR_PWRITE64 181u
-#define NR_MMAP2 192u
-#define NR_GETDENTS64 220u
-
 #define NAMES 3
 #define MAXSZ (5 * PG)
 #define MAPS 4
