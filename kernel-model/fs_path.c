@@ -43,14 +43,11 @@ static int is_null_device(const struct stat *st)
     return S_ISCHR(st->st_mode) && st->st_rdev == makedev(1, 3);
 }
 
-/* Opening for writing where nothing is written (/dev, /sys): only a null
- * device, and then the host's own. */
+/* Opening a host object for writing that the overlay does not copy up
+ * (/dev, /sys, devices and directories anywhere): only a null device, and
+ * then the host's own. */
 static int open_for_writing(const struct nd_path *p, uint32_t flags)
 {
-    if (!nd_exists(p))
-        return flags & G_O_CREAT ? -EROFS : -ENOENT;
-    if ((flags & (G_O_CREAT | G_O_EXCL)) == (G_O_CREAT | G_O_EXCL))
-        return -EEXIST;
     if (!is_null_device(&p->st))
         return S_ISDIR(p->st.st_mode) ? -EISDIR : -EROFS;
     int fd = open("/dev/null", (int)(flags & G_O_ACCMODE) | O_CLOEXEC);
@@ -156,20 +153,16 @@ static long open_path(struct task_struct *t, struct nd_path *p, const char *path
         if (r != 1)
             return r;
     }
-    int writing = (flags & G_O_ACCMODE) != 0 || (flags & (G_O_CREAT | G_O_TRUNC)) != 0;
-    if (!nd_exists(p) && !writing)
-        return -ENOENT;
-    if (nd_exists(p) && (flags & (G_O_CREAT | G_O_EXCL)) == (G_O_CREAT | G_O_EXCL))
+    /* O_CREAT of an existing name opens it as it is (open_last_lookups) */
+    int writing = (flags & G_O_ACCMODE) != 0 || (flags & G_O_TRUNC) != 0;
+    if (!nd_exists(p))
+        return flags & G_O_CREAT ? -EROFS : -ENOENT;    /* /dev, /sys: nothing is made */
+    if ((flags & (G_O_CREAT | G_O_EXCL)) == (G_O_CREAT | G_O_EXCL))
         return -EEXIST;
-    if (nd_exists(p) && S_ISLNK(p->st.st_mode))
+    if (S_ISLNK(p->st.st_mode))
         return -ELOOP;
-    int fd;
-    if (writing && (p->mnt == MNT_HOST_RO || p->mountpoint))
-        fd = open_for_writing(p, flags);
-    else if (writing)
-        fd = S_ISDIR(p->st.st_mode) ? -EISDIR : -EROFS;
-    else
-        fd = host_reopen(p, (int)(flags & (G_O_DIRECTORY | O_NONBLOCK | O_NOCTTY)));
+    int fd = writing ? open_for_writing(p, flags)   /* not copied up: devices, directories */
+                     : host_reopen(p, (int)(flags & (G_O_DIRECTORY | O_NONBLOCK | O_NOCTTY)));
     if (fd < 0)
         return fd;
     struct stat st;

@@ -329,8 +329,8 @@ SYSCALL_DEFINE2(lstat64, uint32_t, filename, uint32_t, statbuf)
 }
 SYSCALL_DEFINE4(fstatat64, uint32_t, dfd, uint32_t, filename, uint32_t, statbuf, uint32_t, flag) { return stat_at(t, dfd, filename, statbuf, flag); }
 
-/* A struct statx of what the model's stat says (a /proc name): the basic
- * fields, as procfs fills them (times 0: the model keeps none). */
+/* A struct statx of what the model's stat says (a tmpfs or upper inode,
+ * a /proc name): the basic fields and times (procfs keeps none: 0). */
 static void stat_to_statx(const struct stat *st, struct statx *stx)
 {
     memset(stx, 0, sizeof *stx);
@@ -344,6 +344,15 @@ static void stat_to_statx(const struct stat *st, struct statx *stx)
     stx->stx_size = (uint64_t)st->st_size;
     stx->stx_dev_major = major(st->st_dev);
     stx->stx_dev_minor = minor(st->st_dev);
+    stx->stx_rdev_major = major(st->st_rdev);
+    stx->stx_rdev_minor = minor(st->st_rdev);
+    stx->stx_blocks = (uint64_t)st->st_blocks;
+    stx->stx_atime = (struct statx_timestamp){ .tv_sec = st->st_atim.tv_sec,
+                                               .tv_nsec = (uint32_t)st->st_atim.tv_nsec };
+    stx->stx_mtime = (struct statx_timestamp){ .tv_sec = st->st_mtim.tv_sec,
+                                               .tv_nsec = (uint32_t)st->st_mtim.tv_nsec };
+    stx->stx_ctime = (struct statx_timestamp){ .tv_sec = st->st_ctim.tv_sec,
+                                               .tv_nsec = (uint32_t)st->st_ctim.tv_nsec };
 }
 
 SYSCALL_DEFINE5(statx, uint32_t, dfd, uint32_t, filename, uint32_t, flags, uint32_t, mask, uint32_t, buffer)
