@@ -245,15 +245,17 @@ long fs_open_guest(struct task_struct *t, uint32_t dirfd, const char *path, uint
  * from.  path NULL: fchdir of guest fd dirfd.  Linux's checks: a directory
  * (ENOTDIR), then search permission (EACCES).
  */
-static long may_search(struct file *d)
+/* inode_permission(mask) of an open file: the host's for a host object,
+ * the model's attributes for its own. */
+static long file_permission(struct file *f, uint32_t mask)
 {
     struct stat st;
-    int hfd = file_host_fd(d);
+    int hfd = file_host_fd(f);
     if (hfd >= 0)
-        return syscall(SYS_faccessat2, hfd, "", X_OK, AT_EMPTY_PATH) ? -errno : 0;
-    if (!d->f_op->getattr || d->f_op->getattr(d, &st))
-        return -ENOTDIR;
-    return getuid() == 0 || (st.st_mode & 0111) ? 0 : -EACCES;
+        return syscall(SYS_faccessat2, hfd, "", (int)mask, AT_EMPTY_PATH | AT_EACCESS) ? -errno : 0;
+    if (!f->f_op->getattr || f->f_op->getattr(f, &st))
+        return -EACCES;
+    return nd_permission(&st, mask);
 }
 
 long fs_chdir(struct task_struct *t, uint32_t dirfd, const char *path)
@@ -270,7 +272,7 @@ long fs_chdir(struct task_struct *t, uint32_t dirfd, const char *path)
     char buf[PATH_MAX_G];
     long r = nd_file_path(t, d, buf, sizeof buf);  /* only a directory the guest opened */
     if (!r)
-        r = may_search(d);
+        r = file_permission(d, X_OK);
     if (r) {
         fput(d);
         return r;
@@ -278,6 +280,24 @@ long fs_chdir(struct task_struct *t, uint32_t dirfd, const char *path)
     fs_cwd_release(t);
     t->cwd = d;
     return 0;
+}
+
+long fs_open_exec(struct task_struct *t, const char *path, struct file **out)
+{
+    long r = open_file(t, G_AT_FDCWD, path, 0, 0, out);     /* O_RDONLY, followed */
+    if (r)
+        return r;
+    struct stat st;
+    r = (*out)->f_op->getattr ? (*out)->f_op->getattr(*out, &st) : -EACCES;
+    if (!r && !S_ISREG(st.st_mode))
+        r = -EACCES;                    /* do_open_execat: a regular file only */
+    if (!r)
+        r = file_permission(*out, X_OK);
+    if (r) {
+        fput(*out);
+        *out = NULL;
+    }
+    return r;
 }
 
 void fs_cwd_release(struct task_struct *t)

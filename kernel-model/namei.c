@@ -539,3 +539,13 @@ long nd_upper_parent(struct task_struct *t, struct nd_path *p)
     *strrchr(path, '/') = 0;
     return (p->dir = nd_merge_path(t, p->sb, path)) ? 0 : -ENOMEM;
 }
+
+long nd_permission(const struct stat *st, uint32_t mask)
+{
+    uid_t uid = getuid();
+    if (!uid)
+        return (mask & X_OK) && !(st->st_mode & 0111) && !S_ISDIR(st->st_mode) ? -EACCES : 0;
+    unsigned bits = st->st_uid == uid ? st->st_mode >> 6
+                  : st->st_gid == getgid() ? st->st_mode >> 3 : st->st_mode;
+    return (mask & ~bits & 7u) ? -EACCES : 0;
+}

@@ -103,6 +103,12 @@ int nd_merged_dir(const struct nd_path *p);
 /* Is the host's lower name there below p's last (upper) name? */
 int nd_has_lower(const struct nd_path *p);
 
+/* generic_permission on the model's own attributes (an upper or tmpfs
+ * inode, a /proc file): R_OK/W_OK/X_OK against the owner's, group's or
+ * others' bits (the guest's ids are memsim's); root passes R and W, and X
+ * when any x bit is set or it is a directory.  0 or -EACCES. */
+long nd_permission(const struct stat *st, uint32_t mask);
+
 /* The canonical guest path of a directory file (a guest descriptor or the
  * cwd) into buf: 0, -ENOTDIR (not a directory the guest opened). */
 long nd_file_path(struct task_struct *t, struct file *f, char *buf, size_t len);

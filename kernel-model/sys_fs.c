@@ -416,20 +416,7 @@ static long do_readlink(struct task_struct *t, uint32_t dirfd, uint32_t upath, u
 SYSCALL_DEFINE3(readlink, uint32_t, path, uint32_t, buf, uint32_t, bufsiz) { return do_readlink(t, G_AT_FDCWD, path, buf, bufsiz); }
 SYSCALL_DEFINE4(readlinkat, uint32_t, dfd, uint32_t, pathname, uint32_t, buf, uint32_t, bufsiz) { return do_readlink(t, dfd, pathname, buf, bufsiz); }
 
-/* generic_permission on the model's own attributes (an upper or tmpfs
- * inode, a /proc file): the owner's, group's or others' bits; root
- * passes R and W, and X when any x bit is set or it is a directory. */
-static long mode_permission(const struct stat *st, uint32_t mode)
-{
-    uid_t uid = getuid();
-    if (!uid)
-        return (mode & X_OK) && !(st->st_mode & 0111) && !S_ISDIR(st->st_mode) ? -EACCES : 0;
-    unsigned bits = st->st_uid == uid ? st->st_mode >> 6
-                  : st->st_gid == getgid() ? st->st_mode >> 3 : st->st_mode;
-    return (mode & ~bits & 7u) ? -EACCES : 0;
-}
-
-/* access(2): the model's objects by their mode (mode_permission); a host
+/* access(2): the model's objects by their mode (nd_permission); a host
  * object by the host's own faccessat2 for memsim's user on the walked
  * descriptor (so --root holds).  W_OK on the host's read-only trees (/dev,
  * /sys) is EROFS first, as sb_permission() on a read-only file system —
@@ -453,7 +440,7 @@ static long do_access(struct task_struct *t, uint32_t dirfd, uint32_t upath, uin
     if ((r = stat_lookup(t, dirfd, path, flags, &st, &fd, &ro)))
         return r;
     if (fd < 0)
-        return mode_permission(&st, mode);
+        return nd_permission(&st, mode);
     ro = ro && (mode & W_OK);
     if (ro && !(S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3)))
         r = -EROFS;

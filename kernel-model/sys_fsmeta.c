@@ -219,6 +219,8 @@ static long rename_at(struct task_struct *t, uint32_t od, uint32_t op, uint32_t 
         r = -ENOENT;
     else if (a.mountpoint || b.mountpoint)
         r = -EBUSY;
+    else if (!S_ISDIR(a.st.st_mode) && (a.trailing_slash || b.trailing_slash))
+        r = -ENOTDIR;               /* "file/": only a directory may have one */
     else
         r = upper_rename(t, &a, &b, flags);
     nd_path_release(&a);

@@ -107,6 +107,9 @@ static void setup(struct env *e)
     host_mk(e, "tmp/host-file", "hidden by the model's tmpfs");
     host_mk(e, "f", "host-f");
     host_mk(e, "usr/bin/tool", "tool");
+    host_mk(e, "usr/bin/hostprog", "host");
+    snprintf(p, sizeof p, "%s/usr/bin/hostprog", e->dir);
+    CHECK_EQ(chmod(p, 0755), 0);
     host_ln(e, "usr/bin", "bin");
     host_ln(e, "loop2", "loop1");
     host_ln(e, "loop1", "loop2");
@@ -218,6 +221,34 @@ static void test_upper_objects(struct env *e)
     CHECK_EQ(mode & 07777, 0751);
 }
 
+/* open_exec by the walk: an upper file is the overlay's copy */
+static void test_open_exec(struct env *e)
+{
+    long fd = call(e, NR_OPEN, ustr(e, 0, "/bin/prog"), O_WRONLY | O_CREAT, 0755);
+    CHECK(fd >= 0);
+    CHECK_EQ(copy_to_user(e->t->mm, e->ubuf + 2048, "upper", 5), 0);
+    CHECK_EQ(call(e, 4u /* write */, (uint32_t)fd, e->ubuf + 2048, 5), 5);
+    call(e, NR_CLOSE, (uint32_t)fd, 0, 0);
+    struct file *f;
+    CHECK_EQ(fs_open_exec(e->t, "/usr/bin/prog", &f), 0);
+    CHECK(f && f->f_op == &shmem_file_ops);
+    if (f) {
+        CHECK_EQ(f->f_inode->i_size, 5);
+        fput(f);
+    }
+    CHECK_EQ(fs_open_exec(e->t, "/usr/bin", &f), -EACCES);      /* a directory */
+    CHECK_EQ(fs_open_exec(e->t, "/missing", &f), -ENOENT);
+    CHECK_EQ(fs_open_exec(e->t, "/l0", &f), -EACCES);             /* f: 0600 now, no x */
+    CHECK_EQ(fs_open_exec(e->t, "/bin/tool", &f), 0);   /* copied up by chmod 0751 */
+    CHECK(f && f->f_op == &shmem_file_ops);
+    if (f)
+        fput(f);
+    CHECK_EQ(fs_open_exec(e->t, "/bin/hostprog", &f), 0);          /* the host's own file */
+    CHECK(f && f->f_op == &hostfs_file_ops);
+    if (f)
+        fput(f);
+}
+
 static void test_mounts(struct env *e)
 {
     struct nd_path p;
@@ -272,6 +303,7 @@ static void test_all(void)
     test_symlinked_dir(e);
     test_dirfd(e);
     test_upper_objects(e);
+    test_open_exec(e);
     test_mounts(e);
     close(e->t->root_fd);
     e->t->root_fd = -1;
