@@ -7,9 +7,9 @@
  * its upper entry in the mount's tree (a tmpfs directory, an upper
  * directory, a merge entry, or none yet), and the host directory below it
  * as an O_PATH descriptor (none under tmpfs or an opaque upper directory).
- * Its canonical guest path is kept as a string: ".." re-walks the parent's
- * canonical path from the root, so ".." is the guest tree's and never the
- * host's (which a symlinked directory would make different).
+ * Its canonical guest path is kept as a string: ".." goes to the canonical
+ * parent (follow_dotdot), so ".." is the guest tree's, never the host's
+ * below a symlinked directory, and never above the root.
  *
  * A relative path is walked as the base directory's canonical path with
  * the path after it: one walk from the root for every call.
@@ -261,10 +261,13 @@ static long start_at_host(struct nameidata *nd, int fd, const char *gpath)
     return 0;
 }
 
-/* follow_dotdot: one canonical name up, never above the guest's root.  A
- * host directory's parent is the host's ".." (the walk reached it by its
- * real names, so that is its canonical parent, also for one hidden under
- * a mount since); the model's directories re-walk the parent's path. */
+/* follow_dotdot: one canonical name up, never above the guest's root.
+ * Under --root the parent's canonical path is walked again from the root,
+ * so a host directory moved out of the root meanwhile is no way out.  With
+ * the default root there is nothing above "/" to reach, and a host
+ * directory's parent is the host's ".." (the walk reached it by its real
+ * names, so that is its canonical parent, also for memsim's working
+ * directory hidden under the /tmp mount). */
 static long follow_dotdot(struct nameidata *nd)
 {
     if (!strcmp(nd->gpath, "/"))
@@ -273,7 +276,7 @@ static long follow_dotdot(struct nameidata *nd)
     strcpy(up, nd->gpath);
     char *s = strrchr(up, '/');
     s[s == up] = 0;
-    if (nd->cur.host_fd >= 0 && nd->cur.mnt != MNT_TMPFS)
+    if (nd->t->root_fd < 0 && nd->cur.host_fd >= 0 && nd->cur.mnt != MNT_TMPFS)
         return start_at_host(nd, openat(nd->cur.host_fd, "..", O_PATH | O_DIRECTORY | O_CLOEXEC),
                              up);
     return walk_canonical(nd, up);
