@@ -31,6 +31,8 @@ struct nd_dir {
     struct shmem_sb *sb;
     struct shmem_dentry *upper;     /* this directory's upper entry, or NULL */
     int host_fd;                    /* the host directory, -1: none below */
+    uint64_t dev;                   /* its st_dev (0: unknown): a name on another
+                                       file system is checked for procfs */
 };
 
 struct nameidata {
@@ -76,7 +78,7 @@ static long set_root(struct nameidata *nd)
     struct shmem_sb *sb = &nd->m->sb[OVL_SB];
     nd->cur = (struct nd_dir){ .mnt = MNT_OVERLAY, .sb = sb, .upper = &sb->root, .host_fd = fd };
     strcpy(nd->gpath, "/");
-    return 0;
+    return 0;                       /* dev 0: the root's names are checked */
 }
 
 static int name_is(const char *s, size_t n, const char *w)
@@ -121,7 +123,9 @@ static long lookup_host(struct nameidata *nd, const char *name, size_t n, struct
     int fd = openat(nd->cur.host_fd, nm, O_PATH | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0)
         return -errno;
-    if (on_procfs(fd) || fstat(fd, &c->st)) {
+    /* procfs is another file system than its parent's: a name on the
+     * directory's own file system needs no fstatfs */
+    if (fstat(fd, &c->st) || ((uint64_t)c->st.st_dev != nd->cur.dev && on_procfs(fd))) {
         close(fd);
         return -ENOENT;
     }
@@ -187,7 +191,8 @@ static long step_into(struct nameidata *nd, const char *name, size_t n, struct n
             close(c->fd);
         return r;
     }
-    struct nd_dir d = { .mnt = c->mnt, .sb = c->sb, .upper = NULL, .host_fd = c->fd };
+    struct nd_dir d = { .mnt = c->mnt, .sb = c->sb, .upper = NULL, .host_fd = c->fd,
+                        .dev = c->layer == LAYER_HOST ? (uint64_t)c->st.st_dev : 0 };
     if (c->mnt == MNT_TMPFS || c->layer == LAYER_UPPER || c->mnt == MNT_OVERLAY)
         d.upper = c->d;                     /* tmpfs's, an upper dir, a merge entry or none */
     if (c->mnt == MNT_HOST_RO)
@@ -334,6 +339,8 @@ static long result_dir(struct nameidata *nd, enum nd_last type, struct nd_path *
         return 0;
     }
     p->layer = LAYER_HOST;
+    if (!c->dev && on_procfs(p->fd))
+        return -ENOENT;             /* a start (--root, memsim's cwd) on the host's procfs */
     return fstat(p->fd, &p->st) ? -errno : 0;
 }
 
