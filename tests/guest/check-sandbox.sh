@@ -100,6 +100,13 @@ echo cwd-file > "$tmp/cwdfile"
     /proc/self/fdinfo/1 ^/proc/self/fd/1/ /proc/self/fd/3 /proc/self/cwd/cwdfile /proc/self/root/etc/hostname \
     "+$tmp/plink/self/status" +plink/meminfo ) > "$tmp/proc.out" 2> "$tmp/proc.err" < /dev/null
 check proc $? "proc ok"
+# memsim started inside the host's /proc: its names relative to that
+# working directory are the host's procfs, hidden; ".." leaves it, and
+# /proc by its canonical place is the model's again
+( cd /proc && exec timeout -k 5 60 "$memsim" run --no-trace -- "$bin" proc \
+    self/status meminfo . +../proc/self/status +../proc/meminfo ) \
+    > "$tmp/proc_cwd.out" 2> "$tmp/proc_cwd.err" < /dev/null
+check proc_cwd $? "proc ok"
 mkdir -p "$tmp/rp"
 ln -s /proc "$tmp/rp/hostproc"                       # the guest's /proc: the model's
 ln -s ../../../../../../../../../../proc "$tmp/rp/up"  # ".." stops at the root
