@@ -14,7 +14,8 @@
 struct shmem_dentry {
     char *name;
     uint32_t kaddr;                     /* its dentry slab object (d_alloc) */
-    struct inode *inode;                /* a reference */
+    struct inode *inode;                /* a reference (hard links: several
+                                           dentries share one, i_nlink counts) */
     struct shmem_dentry *parent, *child, *next;   /* the tree */
     /* The overlay's (overlay.c) dentries without an inode: a whiteout (the
      * lower name is hidden) or else a host directory holding upper names. */

@@ -1,9 +1,11 @@
 /*
- * sys_fs.c — file system calls on the host's files, read-only.
+ * sys_fs.c — file I/O and the calls that read a path: open, read/write,
+ * lseek, the stat family, readlink, access, ioctl, poll, getcwd, chdir.
  *
  * Guest descriptors are struct files of the guest's own table (vfs.h):
- * I/O goes through the file's f_op (hostfs.c, devfs.c);
- * guest paths resolve inside the sandbox (fs_path.c); directories are read
+ * I/O goes through the file's f_op (hostfs.c, devfs.c, shmem_file.c);
+ * guest paths are walked by the model inside the sandbox (namei.c,
+ * fs_path.c); directories are read
  * with the guest's own offsets (sys_dir.c).  Structures are converted to
  * their i386 layouts (struct stat64); statx and linux_dirent64 are the same
  * on every architecture and pass through.
