@@ -125,6 +125,7 @@ void inode_evict(struct kernel *k, struct inode *inode)
     if (k && inode->i_kaddr)
         kmem_cache_free(&k->slab, inode->i_cache, inode->i_kaddr);
     free(inode->i_data.i_pages);
+    free(inode->i_link);
     free(inode);
 }
 

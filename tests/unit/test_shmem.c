@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "kernel-model/fs.h"
+#include "kernel-model/shmem.h"
 #include "tests/unit/task_fixture.h"
 #include "tests/unit/mm_check.h"
 
@@ -270,6 +271,7 @@ static void test_random(void)
     /* every tmpfs page went with its file */
     CHECK_EQ(x->s.k.lru.nr[LRU_INACTIVE_FILE] + x->s.k.lru.nr[LRU_ACTIVE_FILE], 0);
     task_free(x->t);
+    shmem_destroy(&x->s.k);     /* umount: the mounts' root inodes live as long as they */
     sys_fini(&x->s);
     free(x);
 }

@@ -213,7 +213,8 @@ static void test_files_dup(void)
 
 int main(void)
 {
-    snprintf(path, sizeof path, "/tmp/memsim-test-vfs-%d", (int)getpid());
+    /* in the working directory: the guest's /tmp is the model's own tmpfs */
+    snprintf(path, sizeof path, "memsim-test-vfs-%d", (int)getpid());
     int fd = open(path, O_CREAT | O_TRUNC | O_WRONLY, 0600);
     CHECK(fd >= 0 && write(fd, "0123456789", 10) == 10);
     close(fd);
