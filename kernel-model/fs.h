@@ -7,17 +7,19 @@
  *     whose backend owns its host descriptor; memsim's own host files (the
  *     program, the RAM memfd, the trace, --root) are in no file, so no
  *     guest number can name them (fd_table.c, file.c);
- *   - paths resolve under --root with openat2(RESOLVE_IN_ROOT |
- *     RESOLVE_NO_MAGICLINKS); absolute /proc paths are the model's procfs
- *     (procfs.c), and anything else on the host's procfs is ENOENT
- *     (fs_path.c);
- *   - a dirfd is a directory the guest opened itself (hostfs_dir_ops), so
- *     inherited stdio never becomes a way out of the root (fs_path.c);
- *   - the root's files are read-only (unless --writable-root: then names
- *     under the root are written on the host, hostfs_write.h); the only host thing opened for
- *     writing is the host's /dev/null, when what the path names is a null
- *     device (fs_path.c); /tmp and /dev/shm take new files in the model's
- *     own tmpfs (shmem.c), never on the host.
+ *   - paths are walked by the model one component at a time under --root
+ *     (namei.h): symlinks are resolved by the walk, never by the host;
+ *     /proc is the model's procfs (procfs.c), and anything on the host's
+ *     procfs is ENOENT;
+ *   - a dirfd is a directory the guest opened itself (a host, upper,
+ *     tmpfs or merged directory: nd_file_path), so inherited stdio never
+ *     becomes a way out of the root (namei.c);
+ *   - the root's files are never written: writes go to the model's
+ *     overlay (overlay.c) or its tmpfs (/tmp, /dev/shm) — unless
+ *     --writable-root, where the walk's MNT_HOST_RW names are written on
+ *     the host by their parent's descriptor and last name (hostfs_write.h);
+ *     the only other host thing opened for writing is the host's /dev/null,
+ *     when what the path names is a null device (fs_path.c).
  */
 #ifndef MEMSIM_FS_H
 #define MEMSIM_FS_H
@@ -49,15 +51,16 @@ long fd_reopen(struct task_struct *t, uint32_t fd, int cloexec);
 /* sys_fdops.c: fcntl's record locks. */
 long fd_record_lock(struct task_struct *t, struct file *f, uint32_t cmd, uint32_t uaddr);
 
-/* fs_path.c: a host descriptor (owned by the caller) for a guest path
- * relative to guest dirfd, opened with host flags, or -errno. */
-int  fs_open(struct task_struct *t, uint32_t dirfd, const char *path, int flags);
-/* The same with a mode for O_CREAT (--writable-root, hostfs_write.c). */
-int  fs_open_mode(struct task_struct *t, uint32_t dirfd, const char *path, int flags,
-                  uint32_t mode);
-/* open(2)/openat(2) with guest flags: the new guest fd or -errno. */
+/* fs_path.c: open(2)/openat(2) with guest flags: the new guest fd or -errno. */
 long fs_open_guest(struct task_struct *t, uint32_t dirfd, const char *path, uint32_t flags,
                    uint32_t mode);
+
+/* open_exec: the file execve would run, by the model's walk (an upper
+ * file is the overlay's copy): a regular file the guest may execute
+ * (EACCES otherwise), open for reading: 0 and *out (a reference), or
+ * -errno.  For execve (issue 11); memsim's first program is a host path
+ * that emu/run.c opens before the guest has written anything. */
+long fs_open_exec(struct task_struct *t, const char *path, struct file **out);
 
 /* chdir (path) or fchdir (path NULL, guest fd dirfd); 0 or -errno. */
 long fs_chdir(struct task_struct *t, uint32_t dirfd, const char *path);
@@ -68,6 +71,6 @@ long fs_getcwd(struct task_struct *t, char *buf, size_t size);    /* 0 or -errno
  * (hostfs_dir_ops), so shared by the dups of its fd. */
 struct guest_dir *guest_dir_new(const char *gpath);        /* NULL: no memory */
 void guest_dir_free(struct guest_dir *d);
-const char *guest_dir_path(const struct guest_dir *d);     /* NULL with the default root */
+const char *guest_dir_path(const struct guest_dir *d);     /* its canonical guest path */
 
 #endif

@@ -11,71 +11,11 @@
 #include <unistd.h>
 #include "kernel-model/fs.h"
 #include "kernel-model/hostfs_write.h"
+#include "kernel-model/namei.h"
+#include "kernel-model/overlay.h"
 #include "kernel-model/vma.h"
 
-#define G_O_FLAGS_PASSED (G_O_ACCMODE | G_O_CREAT | G_O_EXCL | G_O_TRUNC | G_O_APPEND | \
-                          G_O_DIRECTORY | G_O_NOFOLLOW | O_NONBLOCK | O_NOCTTY)
-
 /* ---- names --------------------------------------------------------------- */
-
-/* Is directory pfd the root's /proc or /sys?  The guest's /proc is the
- * model's procfs and /sys a kernel file system: neither takes new names
- * (Linux: no ->mkdir, ->unlink, ->create there, -EPERM), whatever
- * directory the host tree has at that place.  Compared by identity, so
- * every spelling of the path (/./proc, a symlink to it) counts. */
-static int kernel_fs_dir(struct task_struct *t, int pfd)
-{
-    static const char *const names[] = { "proc", "sys" };
-    struct stat d, k;
-    if (fstat(pfd, &d))
-        return 0;
-    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
-        if (!fstatat(t->root_fd, names[i], &k, AT_SYMLINK_NOFOLLOW) && S_ISDIR(k.st_mode) &&
-            k.st_dev == d.st_dev && k.st_ino == d.st_ino)
-            return 1;
-    return 0;
-}
-
-int hostw_parent(struct task_struct *t, uint32_t dirfd, const char *path, char *name)
-{
-    char dir[PATH_MAX_G];
-    size_t n = strlen(path);
-    int slashes = 0;
-    if (n >= sizeof dir)
-        return -ENAMETOOLONG;
-    memcpy(dir, path, n + 1);
-    while (n > 1 && dir[n - 1] == '/') {
-        dir[--n] = 0;
-        slashes = 1;
-    }
-    char *slash = strrchr(dir, '/');
-    const char *last = slash ? slash + 1 : dir;
-    if (!*last || !strcmp(last, ".") || !strcmp(last, "..")) {
-        /* "/", ".", "..": the directory itself, resolved inside the root
-         * (a ".." looked up from a parent descriptor could leave it) */
-        strcpy(name, ".");
-        return fs_open(t, dirfd, path, O_PATH | O_DIRECTORY);
-    }
-    if (strlen(last) > HOSTW_NAME_MAX)
-        return -ENAMETOOLONG;
-    /* a trailing slash stays on the name: the host's *at call answers for
-     * it as Linux does (ENOTDIR for a file) */
-    snprintf(name, HOSTW_NAME_BUF, "%s%s", last, slashes ? "/" : "");
-    if (!slash)
-        strcpy(dir, ".");
-    else if (slash == dir)
-        dir[1] = 0;
-    else
-        *slash = 0;
-    /* openat2(RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS) from the root, the
-     * host's procfs hidden (fs_path.c) */
-    int pfd = fs_open(t, dirfd, dir, O_PATH | O_DIRECTORY);
-    if (pfd >= 0 && kernel_fs_dir(t, pfd)) {
-        close(pfd);
-        return -EPERM;
-    }
-    return pfd;
-}
 
 /* The created name's permissions as the guest's umask made them: the
  * host's umask (memsim's) may have taken more. */
@@ -87,11 +27,17 @@ static void fix_mode(int pfd, const char *name, uint32_t want)
         fchmodat(pfd, name, want, 0);       /* just made by us: not a symlink */
 }
 
-long hostw_mkdir(int pfd, const char *name, uint32_t mode)
+long hostw_make(struct task_struct *t, struct nd_path *p, uint32_t mode, const char *link)
 {
-    if (mkdirat(pfd, name, mode))
+    (void)t;
+    uint32_t type = mode & S_IFMT, perm = mode & 07777;
+    long r = link ? symlinkat(link, p->parent_fd, p->last)
+           : type == S_IFDIR ? mkdirat(p->parent_fd, p->last, perm)
+           : mknodat(p->parent_fd, p->last, type | perm, 0);
+    if (r)
         return -errno;
-    fix_mode(pfd, name, mode);
+    if (!link)
+        fix_mode(p->parent_fd, p->last, perm);
     return 0;
 }
 
@@ -131,210 +77,83 @@ static int last_link(int pfd, const char *name, struct stat *st)
            st->st_nlink == 1;
 }
 
-long hostw_unlink(struct task_struct *t, int pfd, const char *name, int dir)
+long hostw_unlink(struct task_struct *t, struct nd_path *p, int dir)
 {
     struct stat st;
-    int last = !dir && last_link(pfd, name, &st);
-    if (unlinkat(pfd, name, dir ? AT_REMOVEDIR : 0))
+    int last = !dir && last_link(p->parent_fd, p->last, &st);
+    if (unlinkat(p->parent_fd, p->last, dir ? AT_REMOVEDIR : 0))
         return -errno;
     if (last)
         forget_inode(t->k, &st);
     return 0;
 }
 
-long hostw_rename(struct task_struct *t, int opfd, const char *oname, int npfd,
-                  const char *nname, uint32_t flags)
+long hostw_rename(struct task_struct *t, struct nd_path *a, struct nd_path *b, uint32_t flags)
 {
-    struct stat st, src;
-    int last = !(flags & RENAME_EXCHANGE) && last_link(npfd, nname, &st) &&
-               !(!fstatat(opfd, oname, &src, AT_SYMLINK_NOFOLLOW) &&
-                 src.st_dev == st.st_dev && src.st_ino == st.st_ino);
-    if (renameat2(opfd, oname, npfd, nname, flags))
+    struct stat st;
+    int last = !(flags & RENAME_EXCHANGE) && last_link(b->parent_fd, b->last, &st) &&
+               !(a->st.st_dev == st.st_dev && a->st.st_ino == st.st_ino);
+    if (renameat2(a->parent_fd, a->last, b->parent_fd, b->last, flags))
         return -errno;
     if (last)
         forget_inode(t->k, &st);
     return 0;
 }
 
-long hostw_symlink(const char *target, int pfd, const char *name)
+long hostw_link(struct nd_path *old, struct nd_path *new)
 {
-    return symlinkat(target, pfd, name) ? -errno : 0;
-}
-
-long hostw_link(int opfd, const char *oname, int npfd, const char *nname)
-{
-    return linkat(opfd, oname, npfd, nname, 0) ? -errno : 0;
-}
-
-long hostw_utimens(int pfd, const char *name, const struct timespec ts[2], int nofollow)
-{
-    return utimensat(pfd, name, ts, nofollow ? AT_SYMLINK_NOFOLLOW : 0) ? -errno : 0;
-}
-
-/* ---- the sys_fsmeta.c entry points ---------------------------------------- */
-
-long hostw_unlink_at(struct task_struct *t, uint32_t dirfd, const char *path, int dir)
-{
-    char name[HOSTW_NAME_BUF];
-    int pfd = hostw_parent(t, dirfd, path, name);
-    if (pfd < 0)
-        return pfd;
-    long r = hostw_unlink(t, pfd, name, dir);
-    close(pfd);
-    return r;
-}
-
-long hostw_mkdir_at(struct task_struct *t, uint32_t dirfd, const char *path, uint32_t mode)
-{
-    char name[HOSTW_NAME_BUF];
-    int pfd = hostw_parent(t, dirfd, path, name);
-    if (pfd < 0)
-        return pfd;
-    long r = hostw_mkdir(pfd, name, mode & 07777 & ~t->umask);
-    close(pfd);
-    return r;
-}
-
-long hostw_rename_at(struct task_struct *t, uint32_t od, const char *from, uint32_t nd,
-                     const char *to, uint32_t flags)
-{
-    char oname[HOSTW_NAME_BUF], nname[HOSTW_NAME_BUF];
-    int opfd = hostw_parent(t, od, from, oname);
-    if (opfd < 0)
-        return opfd;
-    int npfd = hostw_parent(t, nd, to, nname);
-    long r = npfd < 0 ? npfd : hostw_rename(t, opfd, oname, npfd, nname, flags);
-    close(opfd);
-    if (npfd >= 0)
-        close(npfd);
-    return r;
-}
-
-long hostw_symlink_at(struct task_struct *t, const char *target, uint32_t dirfd, const char *path)
-{
-    char name[HOSTW_NAME_BUF];
-    int pfd = hostw_parent(t, dirfd, path, name);
-    if (pfd < 0)
-        return pfd;
-    long r = hostw_symlink(target, pfd, name);
-    close(pfd);
-    return r;
-}
-
-/* The descriptor of what path names, followed inside the root (O_PATH). */
-static int target_fd(struct task_struct *t, uint32_t dirfd, const char *path, int follow)
-{
-    return fs_open(t, dirfd, path, O_PATH | (follow ? 0 : O_NOFOLLOW));
+    return linkat(old->parent_fd, old->last, new->parent_fd, new->last, 0) ? -errno : 0;
 }
 
 /* A call on an O_PATH descriptor through memsim's own /proc/self/fd (the
- * descriptor is already resolved inside the root: nothing is looked up
- * again by name). */
+ * descriptor is the walk's object: nothing is looked up again by name). */
 static void fd_link(int fd, char *buf, size_t n)
 {
     snprintf(buf, n, "/proc/self/fd/%d", fd);
 }
 
-long hostw_link_at(struct task_struct *t, uint32_t od, const char *from, uint32_t nd,
-                   const char *to, int follow)
+/* The times of an upper_attr as utimensat's: UTIME_OMIT for a time not
+ * set, UTIME_NOW for "now" (the host's clock: the file is the host's). */
+static void attr_times(const struct upper_attr *a, struct timespec ts[2])
 {
-    char oname[HOSTW_NAME_BUF], nname[HOSTW_NAME_BUF];
-    int npfd = hostw_parent(t, nd, to, nname);
-    if (npfd < 0)
-        return npfd;
-    long r;
-    if (follow) {
-        int fd = target_fd(t, od, from, 1);
-        char link[40];
-        fd_link(fd, link, sizeof link);
-        r = fd < 0 ? fd : linkat(AT_FDCWD, link, npfd, nname, AT_SYMLINK_FOLLOW) ? -errno : 0;
-        if (fd >= 0)
-            close(fd);
-    } else {
-        int opfd = hostw_parent(t, od, from, oname);
-        r = opfd < 0 ? opfd : hostw_link(opfd, oname, npfd, nname);
-        if (opfd >= 0)
-            close(opfd);
-    }
-    close(npfd);
-    return r;
+    ts[0] = (struct timespec){ a->atime, a->atime_nsec };
+    ts[1] = (struct timespec){ a->mtime, a->mtime_nsec };
+    if (!(a->valid & UATTR_ATIME_SET))
+        ts[0].tv_nsec = a->valid & UATTR_ATIME ? UTIME_NOW : UTIME_OMIT;
+    if (!(a->valid & UATTR_MTIME_SET))
+        ts[1].tv_nsec = a->valid & UATTR_MTIME ? UTIME_NOW : UTIME_OMIT;
 }
 
-long hostw_chmod_at(struct task_struct *t, uint32_t dirfd, const char *path, uint32_t mode)
+/* notify_change on host object fd (an O_PATH descriptor, or an open one),
+ * never followed: chown and the times act on a symlink itself (lchown,
+ * AT_SYMLINK_NOFOLLOW); chmod only ever gets a followed object. */
+static long setattr_host(int fd, const struct upper_attr *a)
 {
-    int fd = target_fd(t, dirfd, path, 1);
-    if (fd < 0)
-        return fd;
     char link[40];
     fd_link(fd, link, sizeof link);
-    long r = chmod(link, mode & 07777) ? -errno : 0;
-    close(fd);
-    return r;
+    if ((a->valid & UATTR_MODE) && chmod(link, a->mode & 07777))
+        return -errno;
+    if ((a->valid & (UATTR_UID | UATTR_GID)) &&
+        fchownat(fd, "", a->valid & UATTR_UID ? a->uid : (uint32_t)-1,
+                 a->valid & UATTR_GID ? a->gid : (uint32_t)-1, AT_EMPTY_PATH))
+        return -errno;
+    struct timespec ts[2];
+    attr_times(a, ts);
+    if ((a->valid & (UATTR_ATIME | UATTR_MTIME)) && utimensat(fd, "", ts, AT_EMPTY_PATH))
+        return -errno;
+    return 0;
 }
 
-long hostw_utimens_at(struct task_struct *t, uint32_t dirfd, const char *path,
-                      const struct timespec *ts, int nofollow)
+long hostw_setattr(struct task_struct *t, struct nd_path *p, const struct upper_attr *a)
 {
-    if (nofollow) {
-        char name[HOSTW_NAME_BUF];
-        int pfd = hostw_parent(t, dirfd, path, name);
-        if (pfd < 0)
-            return pfd;
-        long r = hostw_utimens(pfd, name, ts, 1);
-        close(pfd);
-        return r;
-    }
-    int fd = target_fd(t, dirfd, path, 1);
-    if (fd < 0)
-        return fd;
-    long r = utimensat(fd, "", ts, AT_EMPTY_PATH) ? -errno : 0;
-    close(fd);
-    return r;
+    (void)t;
+    return setattr_host(p->fd, a);
 }
 
-long hostw_mknod_at(struct task_struct *t, uint32_t dirfd, const char *path, uint32_t mode)
+long hostw_setattr_fd(struct task_struct *t, struct file *f, const struct upper_attr *a)
 {
-    char name[HOSTW_NAME_BUF];
-    int pfd = hostw_parent(t, dirfd, path, name);
-    if (pfd < 0)
-        return pfd;
-    uint32_t type = mode & S_IFMT, perm = mode & 07777 & ~t->umask;
-    struct stat st;
-    long r;
-    if (type == S_IFCHR || type == S_IFBLK)
-        r = !fstatat(pfd, name, &st, AT_SYMLINK_NOFOLLOW) ? -EEXIST : -EPERM;
-    else if (mknodat(pfd, name, (type ? type : S_IFREG) | perm, 0))
-        r = -errno;
-    else {
-        fix_mode(pfd, name, perm);
-        r = 0;
-    }
-    close(pfd);
-    return r;
-}
-
-/* A root file or directory the guest opened: its host descriptor, or
- * -EROFS (another file: tmpfs, stdio, a device), -EBADF. */
-static int root_file_fd(struct task_struct *t, uint32_t fd)
-{
-    struct file *f = fdget(t->files, fd);
-    if (!f)
-        return -EBADF;
-    if (f->f_op->kind != FILE_HOSTFS && f->f_op->kind != FILE_HOSTFS_DIR)
-        return -EROFS;
-    return file_host_fd(f);
-}
-
-long hostw_fchmod(struct task_struct *t, uint32_t fd, uint32_t mode)
-{
-    int h = root_file_fd(t, fd);
-    return h < 0 ? h : fchmod(h, mode & 07777) ? -errno : 0;
-}
-
-long hostw_futimens(struct task_struct *t, uint32_t fd, const struct timespec *ts)
-{
-    int h = root_file_fd(t, fd);
-    return h < 0 ? h : futimens(h, ts) ? -errno : 0;
+    (void)t;
+    return setattr_host(file_host_fd(f), a);
 }
 
 /* ---- sizes ------------------------------------------------------------------ */
@@ -370,11 +189,11 @@ static long setsize(struct task_struct *t, int hfd, int64_t length)
     return 0;
 }
 
-long hostw_truncate_at(struct task_struct *t, const char *path, int64_t length)
+long hostw_truncate(struct task_struct *t, struct nd_path *p, int64_t length)
 {
-    int fd = fs_open(t, G_AT_FDCWD, path, O_WRONLY);
+    int fd = openat(p->parent_fd, p->last, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0)
-        return fd;
+        return -errno;
     long r = setsize(t, fd, length);
     close(fd);
     return r;
@@ -401,29 +220,47 @@ static long attach_wb_fd(struct inode *i, int hfd)
     return i->i_wb_fd < 0 ? -errno : 0;
 }
 
-long hostw_open(struct task_struct *t, uint32_t dirfd, const char *path, uint32_t flags,
+/* The walked regular file (or new name) p, opened on the host by its
+ * parent and last name, never followed (the walk followed what it had
+ * to): a new name is created there (O_EXCL: it was negative). */
+static int open_at_parent(struct task_struct *t, const struct nd_path *p, uint32_t flags,
+                          uint32_t want)
+{
+    int hflags = (int)(flags & (G_O_ACCMODE | G_O_TRUNC | G_O_APPEND | O_NONBLOCK | O_NOCTTY));
+    if (!nd_exists(p))
+        hflags |= O_CREAT | O_EXCL;
+    (void)t;
+    int fd = openat(p->parent_fd, p->last, hflags | O_NOFOLLOW | O_CLOEXEC, want);
+    return fd < 0 ? -errno : fd;
+}
+
+long hostw_open(struct task_struct *t, struct nd_path *p, const char *path, uint32_t flags,
                 uint32_t mode, struct file **out)
 {
-    uint32_t acc = flags & G_O_ACCMODE;
-    if (acc == 0 && !(flags & (G_O_CREAT | G_O_TRUNC)))
-        return 1;                           /* a read: the read-only path */
-    int excl = (flags & (G_O_CREAT | G_O_EXCL)) == (G_O_CREAT | G_O_EXCL);
-    struct stat st;
-    int pfd = fs_open(t, dirfd, path, O_PATH | (excl || (flags & G_O_NOFOLLOW) ? O_NOFOLLOW : 0));
-    int existed = pfd >= 0 && !fstat(pfd, &st);
-    if (pfd >= 0)
-        close(pfd);
-    if (existed && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode) && !S_ISLNK(st.st_mode))
-        return 1;                           /* devices, FIFOs: fs_path.c's rules */
+    int writing = (flags & G_O_ACCMODE) != 0 || (flags & G_O_TRUNC);
+    int creat = (flags & G_O_CREAT) != 0;
+    if (!nd_exists(p)) {
+        if (!creat)
+            return -ENOENT;
+        if (p->trailing_slash)
+            return -EISDIR;
+    } else if (creat && (flags & G_O_EXCL))
+        return -EEXIST;
+    else if (S_ISLNK(p->st.st_mode))
+        return -ELOOP;                      /* O_NOFOLLOW on a symlink */
+    else if (!writing || !S_ISREG(p->st.st_mode) || p->last_type != LAST_NORM)
+        return 1;                           /* a read, a directory, a device: fs_path.c's */
     uint32_t want = mode & 07777 & ~t->umask;
-    int fd = fs_open_mode(t, dirfd, path, (int)(flags & G_O_FLAGS_PASSED), want);
+    int fd = open_at_parent(t, p, flags, want);
     if (fd < 0)
         return fd;
-    if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+    struct stat st;
+    if (fstat(fd, &st)) {
+        long r = -errno;
         close(fd);
-        return 1;
+        return r;
     }
-    if (!existed && (flags & G_O_CREAT) && (st.st_mode & 07777) != want)
+    if (!nd_exists(p) && (st.st_mode & 07777) != want)
         fchmod(fd, want);
     if (flags & G_O_TRUNC)                  /* the host emptied it: so is its cache */
         cache_setsize(t, cached_inode(t->k, &st), INT64_MAX, 0);

@@ -7,19 +7,21 @@
  * writable_root) the overlay is not used; /tmp and /dev/shm stay the
  * model's tmpfs, /proc the model's procfs.
  *
- * The sandbox rule: every host call that changes the tree acts on ONE name
- * in a parent directory whose descriptor was opened inside the root
- * (hostw_parent: openat2 RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS, O_PATH |
- * O_DIRECTORY), with the *at call that does not follow that name where
- * Linux would not (mkdirat, unlinkat, renameat2, symlinkat, linkat,
- * utimensat AT_SYMLINK_NOFOLLOW).  Where Linux follows the last name (open
- * without O_NOFOLLOW, chmod, truncate, utimensat) the target is opened
- * with openat2 from the root descriptor (RESOLVE_IN_ROOT: a symlink the
- * guest planted resolves as in a chroot, ".." stopping at the root) and
- * the change is made on that descriptor.  So no symlink can make a write
- * land outside the root.  The backends take (parent fd, last name, args)
- * and return 0 or -errno; the *_at entry points read the guest's path,
- * find the parent and call them (the sys_fsmeta.c dispatch points).
+ * The sandbox rule: there is one path resolution, the model's walk
+ * (namei.h), which answers MNT_HOST_RW for the root's tree.  Every host
+ * call here acts on what the walk found: ONE name (nd_path last) in the
+ * parent directory descriptor it opened one component at a time inside
+ * the root (parent_fd), with the *at call that does not follow that name
+ * (mkdirat, mknodat, symlinkat, unlinkat, renameat2, linkat, openat
+ * O_NOFOLLOW), or the walked object's own descriptor (nd_path fd: chmod,
+ * chown, utimensat).  Where Linux follows the last name (open without
+ * O_NOFOLLOW, chmod, truncate, utimensat, linkat AT_SYMLINK_FOLLOW) the
+ * walk already followed it with the model's symlink rules (".." stopping
+ * at the root, absolute targets restarting there): the host kernel never
+ * resolves a guest path, so no symlink can make a write land outside the
+ * root.  /proc, /dev and /sys are not MNT_HOST_RW (namei.c): nothing here
+ * is reached for them.  The callers (fs_path.c open_path, sys_fsmeta.c)
+ * make Linux's checks first; the backends answer 0 or -errno.
  *
  * File data goes through the page cache (filemap.h): write/pwrite/writev
  * copy into cache pages and dirty them; a file's size is the host's, set
@@ -42,8 +44,8 @@
 #ifndef MEMSIM_HOSTFS_WRITE_H
 #define MEMSIM_HOSTFS_WRITE_H
 
+#include <stddef.h>
 #include <stdint.h>
-#include <time.h>
 
 struct kernel;
 struct task_struct;
@@ -51,59 +53,30 @@ struct mm_struct;
 struct file;
 struct inode;
 
-#define HOSTW_NAME_MAX 255
-#define HOSTW_NAME_BUF (HOSTW_NAME_MAX + 2)     /* a name, a trailing '/', NUL */
+struct nd_path;
+struct upper_attr;
 
-/* The parent directory of guest path `path` (relative to guest dirfd) as
- * an O_PATH descriptor opened inside the root, owned by the caller, and
- * its last name in name[HOSTW_NAME_BUF] (trailing slashes kept as one,
- * so the host's *at call answers ENOTDIR for them as Linux).  A last name
- * of "/", "." or "..": the directory itself is returned, resolved inside
- * the root, with the name "." (a ".." looked up from a parent descriptor
- * could leave the root).  -errno: the lookup failed; -EPERM: the parent
- * is the root's /proc or /sys (kernel file systems in the guest's view:
- * no new names there, as Linux's procfs and sysfs). */
-int  hostw_parent(struct task_struct *t, uint32_t dirfd, const char *path, char *name);
-
-/* The backends: one name in parent directory pfd. */
-long hostw_mkdir(int pfd, const char *name, uint32_t mode);
-long hostw_unlink(struct task_struct *t, int pfd, const char *name, int dir);
-long hostw_rename(struct task_struct *t, int opfd, const char *oname, int npfd,
-                  const char *nname, uint32_t flags);
-long hostw_symlink(const char *target, int pfd, const char *name);
-long hostw_link(int opfd, const char *oname, int npfd, const char *nname);
-long hostw_utimens(int pfd, const char *name, const struct timespec ts[2], int nofollow);
-
-/* The sys_fsmeta.c entry points (guest path strings, Linux's checks on the
- * last component already made there). */
-long hostw_unlink_at(struct task_struct *t, uint32_t dirfd, const char *path, int dir);
-long hostw_mkdir_at(struct task_struct *t, uint32_t dirfd, const char *path, uint32_t mode);
-long hostw_rename_at(struct task_struct *t, uint32_t od, const char *from, uint32_t nd,
-                     const char *to, uint32_t flags);
-long hostw_symlink_at(struct task_struct *t, const char *target, uint32_t dirfd, const char *path);
-/* link: the old name followed (AT_SYMLINK_FOLLOW) or not. */
-long hostw_link_at(struct task_struct *t, uint32_t od, const char *from, uint32_t nd,
-                   const char *to, int follow);
-long hostw_chmod_at(struct task_struct *t, uint32_t dirfd, const char *path, uint32_t mode);
-/* ts NULL: now; nofollow: AT_SYMLINK_NOFOLLOW. */
-long hostw_utimens_at(struct task_struct *t, uint32_t dirfd, const char *path,
-                      const struct timespec *ts, int nofollow);
-long hostw_truncate_at(struct task_struct *t, const char *path, int64_t length);
-/* mknod: a regular file, FIFO or socket (the guest's umask); a device is
- * EPERM (EEXIST first), as for an unprivileged user: memsim never makes
- * device nodes. */
-long hostw_mknod_at(struct task_struct *t, uint32_t dirfd, const char *path, uint32_t mode);
-/* By descriptor (fchmod, futimens): a root file or directory the guest
- * opened, on its host descriptor; EROFS for any other file, -EBADF for no
- * file. */
-long hostw_fchmod(struct task_struct *t, uint32_t fd, uint32_t mode);
-long hostw_futimens(struct task_struct *t, uint32_t fd, const struct timespec *ts);
-
-/* open(2) of a root name with guest flags: 0 and *out, -errno, or 1 when
- * the call is not a write (the read-only path follows) or what the name
- * is is no regular file or directory (fs_path.c's device rules follow). */
-long hostw_open(struct task_struct *t, uint32_t dirfd, const char *path, uint32_t flags,
+/* open(2) of p (MNT_HOST_RW) with guest flags: 0 and *out, -errno, or 1
+ * when the call is not a write of a regular file (a read, a directory, a
+ * device: fs_path.c's read-only rules follow).  A negative name with
+ * O_CREAT is created (the guest's umask). */
+long hostw_open(struct task_struct *t, struct nd_path *p, const char *path, uint32_t flags,
                 uint32_t mode, struct file **out);
+/* A new name at p's negative last: a directory, a regular file, FIFO or
+ * socket (mode's type, the umask already taken), or a symlink to link. */
+long hostw_make(struct task_struct *t, struct nd_path *p, uint32_t mode, const char *link);
+/* unlink (dir 0) and rmdir (dir 1) of p's name. */
+long hostw_unlink(struct task_struct *t, struct nd_path *p, int dir);
+/* rename a to b (renameat2's flags). */
+long hostw_rename(struct task_struct *t, struct nd_path *a, struct nd_path *b, uint32_t flags);
+/* link: new (negative) names old's object. */
+long hostw_link(struct nd_path *old, struct nd_path *new);
+/* chmod, chown, utimens of p's object (overlay.h's struct upper_attr;
+ * "now" is the host's clock), and of an open root file f. */
+long hostw_setattr(struct task_struct *t, struct nd_path *p, const struct upper_attr *a);
+long hostw_setattr_fd(struct task_struct *t, struct file *f, const struct upper_attr *a);
+/* truncate(2) of p's regular file (followed by the walk). */
+long hostw_truncate(struct task_struct *t, struct nd_path *p, int64_t length);
 
 /* A hostfs file's write at *pos (O_APPEND: at the end) through the page
  * cache: bytes written, or -errno before any. */

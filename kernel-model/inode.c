@@ -129,6 +129,7 @@ void inode_evict(struct kernel *k, struct inode *inode)
     if (inode->i_wb_fd >= 0)
         close(inode->i_wb_fd);          /* its dirty pages went at the task's death */
     free(inode->i_data.i_pages);
+    free(inode->i_link);
     free(inode);
 }
 

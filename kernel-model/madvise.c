@@ -20,9 +20,10 @@
  *   WILLNEED, COLLAPSE  nothing to do (no readahead, no huge pages): 0;
  *   the flag advice (NORMAL, RANDOM, SEQUENTIAL, DONTFORK, DOFORK,
  *                    WIPEONFORK, KEEPONFORK, DONTDUMP, DODUMP, MERGEABLE,
- *                    UNMERGEABLE, HUGEPAGE, NOHUGEPAGE) changes vm_flags, so
- *                    the VMA is split at the range's ends and merged again
- *                    with neighbours that now match (madvise_update_vma).
+ *                    UNMERGEABLE, HUGEPAGE, NOHUGEPAGE) changes vm_flags: the
+ *                    range is split off and merged as vma_merge would
+ *                    (madvise_update_vma, vma_modify_flags); advice that
+ *                    changes no flag touches no VMA.
  */
 #include <errno.h>
 #include "kernel-model/pgtable.h"
@@ -148,21 +149,15 @@ static long advised_flags(const struct vm_area_struct *v, uint32_t advice, uint3
     return 0;
 }
 
-/* madvise_update_vma: [lo, hi) of v gets new vm_flags; v is split at both
- * ends first (do_madvise merges afterwards). */
+/* madvise_update_vma: [lo, hi) of v gets the advised vm_flags. */
 static long madvise_update_vma(struct mm_struct *mm, struct vm_area_struct *v,
                                uint32_t lo, uint32_t hi, uint32_t advice)
 {
     uint32_t flags;
     long err = advised_flags(v, advice, &flags);
-    if (err || flags == v->vm_flags)
+    if (err)
         return err;
-    if (vma_split_at(mm, lo) || vma_split_at(mm, hi))
-        return -ENOMEM;
-    struct vm_area_struct *part = vma_lookup(mm, lo);
-    part->vm_flags = flags;
-    mm_report_vma(mm, VMA_OP_PROTECT, part);
-    return 0;
+    return vma_modify_flags(mm, v, lo, hi, flags) ? 0 : -ENOMEM;
 }
 
 /* madvise_vma_behavior: one VMA's part [lo, hi). */
@@ -236,7 +231,5 @@ long do_madvise(struct mm_struct *mm, uint32_t start, uint32_t len, uint32_t adv
         return -EINVAL;
     if (end == start)
         return 0;
-    long err = madvise_walk_vmas(mm, start, end, advice);
-    vma_merge_adjacent(mm);                  /* flag advice may have split VMAs */
-    return err;
+    return madvise_walk_vmas(mm, start, end, advice);
 }

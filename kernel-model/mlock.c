@@ -32,6 +32,24 @@ int mlock_future_ok(struct mm_struct *mm, uint32_t vm_flags, uint64_t bytes)
     return locked_bytes(mm, 0, TASK_SIZE) + bytes <= mm->rlim[RLIMIT_MEMLOCK_].rlim_cur;
 }
 
+/* mlock_fixup: [lo, hi) of v gets the VM_LOCKED_MASK bits `flags`; the
+ * VMA holding it now, or NULL when a split was refused. */
+static struct vm_area_struct *mlock_fixup(struct mm_struct *mm, struct vm_area_struct *v,
+                                          uint32_t lo, uint32_t hi, uint32_t flags)
+{
+    return vma_modify_flags(mm, v, lo, hi, (v->vm_flags & ~VM_LOCKED_MASK) | flags);
+}
+
+/* apply_mlockall_flags: every VMA's lock bits, one mlock_fixup each. */
+static void apply_mlockall_flags(struct mm_struct *mm, uint32_t flags)
+{
+    uint32_t at = 0;
+    for (struct vm_area_struct *v = find_vma(mm, 0); v; v = find_vma(mm, at)) {
+        struct vm_area_struct *now = mlock_fixup(mm, v, v->vm_start, v->vm_end, flags);
+        at = (now ? now : v)->vm_end;        /* a whole VMA needs no split */
+    }
+}
+
 /*
  * apply_vma_lock_flags: set the VM_LOCKED_MASK bits of every VMA in
  * [start, end) to `flags`.  start must be inside a VMA and the range have
@@ -46,21 +64,16 @@ static long apply_vma_lock_flags(struct mm_struct *mm, uint32_t start, uint32_t 
         return 0;
     if (!vma_lookup(mm, start))
         return -ENOMEM;
-    if (vma_split_at(mm, start) || vma_split_at(mm, end))
-        return -ENOMEM;
-    long err = 0;
     uint32_t at = start;
-    for (struct vm_area_struct *v = find_vma(mm, start); at < end; v = vma_next(mm, v)) {
-        if (!v || v->vm_start != at) {
-            err = -ENOMEM;
-            break;
-        }
-        v->vm_flags = (v->vm_flags & ~VM_LOCKED_MASK) | flags;
-        mm_report_vma(mm, VMA_OP_PROTECT, v);
-        at = v->vm_end;
+    for (struct vm_area_struct *v = find_vma(mm, at); at < end; v = find_vma(mm, at)) {
+        if (!v || v->vm_start > at)
+            return -ENOMEM;
+        uint32_t hi = v->vm_end < end ? v->vm_end : end;
+        if (!mlock_fixup(mm, v, at, hi, flags))
+            return -ENOMEM;
+        at = hi;
     }
-    vma_merge_adjacent(mm);
-    return err;
+    return 0;
 }
 
 /* __mlock_posix_error_return: what a failed populate means to mlock. */
@@ -134,10 +147,7 @@ long do_mlockall(struct mm_struct *mm, uint32_t flags)
         mm->def_flags |= VM_LOCKED | onfault;
     if (!(flags & MCL_CURRENT_))
         return 0;
-    struct vm_area_struct *v;
-    for_each_vma(mm, v)
-        v->vm_flags = (v->vm_flags & ~VM_LOCKED_MASK) | VM_LOCKED | onfault;
-    vma_merge_adjacent(mm);
+    apply_mlockall_flags(mm, VM_LOCKED | onfault);
     if (!onfault)
         mm_populate(mm, 0, TASK_SIZE);
     return 0;
@@ -146,9 +156,6 @@ long do_mlockall(struct mm_struct *mm, uint32_t flags)
 long do_munlockall(struct mm_struct *mm)
 {
     mm->def_flags &= ~VM_LOCKED_MASK;
-    struct vm_area_struct *v;
-    for_each_vma(mm, v)
-        v->vm_flags &= ~VM_LOCKED_MASK;
-    vma_merge_adjacent(mm);
+    apply_mlockall_flags(mm, 0);
     return 0;
 }

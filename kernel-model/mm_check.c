@@ -13,14 +13,12 @@ int linux_would_merge(const struct vm_area_struct *a, const struct vm_area_struc
     if (a->vm_end != b->vm_start || a->vm_flags != b->vm_flags || a->vm_file != b->vm_file ||
         a->vm_name != b->vm_name)
         return 0;
-    if (a->anon_vma && b->anon_vma && a->anon_vma != b->anon_vma)
-        return 0;                              /* is_mergeable_anon_vma */
-    /* A faulted a before an unfaulted b may stay two VMAs: 6.1 merges
-     * them when b is the VMA that changed (vma_merge with b's NULL
-     * anon_vma passes can_vma_merge_after on a's singular chain), not
-     * when a grew into b (mremap: can_vma_merge_before fails on b's empty
-     * chain; vma_merge_grown). */
-    if (a->anon_vma && !b->anon_vma)
+    /* Only two unfaulted VMAs are sure to be one: vma_merge joins a range
+     * to a neighbour only when the range's anon_vma is NULL or the same
+     * (vma_merge_changed), so a faulted range stays apart from an unfaulted
+     * neighbour, and that neighbour may later fault in and reuse the same
+     * anon_vma (find_mergeable_anon_vma) while the two stay apart. */
+    if (a->anon_vma || b->anon_vma)
         return 0;
     uint32_t a_len = a->vm_end - a->vm_start;
     if (b->vm_pgoff != a->vm_pgoff + (a_len >> PAGE_SHIFT))

@@ -28,7 +28,8 @@
 
 struct task_struct;
 
-/* Would Linux's vma_merge have merged b into a (a just below b)? */
+/* Must a and b (a just below b) be one VMA, whatever the history?  Two
+ * compatible unfaulted neighbours: vma_merge would have joined them. */
 int linux_would_merge(const struct vm_area_struct *a, const struct vm_area_struct *b);
 int mm_check_vmas(struct mm_struct *mm, char *err, size_t errlen);
 int mm_check_mapcounts(struct mm_struct *mm, char *err, size_t errlen);

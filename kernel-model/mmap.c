@@ -303,7 +303,7 @@ long do_mmap_file(struct mm_struct *mm, uint32_t addr, uint32_t len, uint32_t pr
     if (!nv)
         return -ENOMEM;
     mm_report_vma(mm, VMA_OP_MAP, nv);
-    vma_merge_adjacent(mm);
+    vma_merge_changed(mm, nv);               /* mmap_region's vma_merge, anon_vma NULL */
     notify_vma_changed(mm, addr, addr + len);
     /* as do_mmap's *populate: locked, or MAP_POPULATE without MAP_NONBLOCK */
     if ((vm_flags & VM_LOCKED_MASK) == VM_LOCKED ||
@@ -364,6 +364,30 @@ static long mprotect_range(struct mm_struct *mm, uint32_t *start, uint32_t end, 
 }
 
 /*
+ * mprotect_fixup: [lo, hi) of v gets the rights prot.  Turning writable
+ * charges an unaccounted private mapping (VM_ACCOUNT, kept from then on);
+ * a locked private VMA made writable is faulted in for writing
+ * (populate_vma_page_range: its COW broken now, not at the first store),
+ * a lock-on-fault one is not.  0, or -ENOMEM when a split was refused.
+ */
+static long mprotect_fixup(struct mm_struct *mm, struct vm_area_struct *v, uint32_t lo,
+                           uint32_t hi, uint32_t prot)
+{
+    uint32_t old = v->vm_flags;
+    uint32_t flags = (old & ~(uint32_t)(VM_READ | VM_WRITE | VM_EXEC)) | prot;
+    if ((prot & PROT_WRITE_) && !(old & (VM_ACCOUNT | VM_WRITE | VM_SHARED | VM_NORESERVE)))
+        flags |= VM_ACCOUNT;
+    if (flags == old)
+        return 0;
+    if (!vma_modify_flags(mm, v, lo, hi, flags))
+        return -ENOMEM;
+    change_protection(mm, lo, hi, flags);
+    if ((old & (VM_WRITE | VM_SHARED | VM_LOCKED_MASK)) == VM_LOCKED && (prot & PROT_WRITE_))
+        faultin_range(mm, lo, hi, 1);
+    return 0;
+}
+
+/*
  * mprotect(2) in Linux's order: both GROWS flags, an unaligned start -EINVAL;
  * len 0 does nothing; the aligned end at or below start (len wrapping past
  * 4 GiB, or rounding to 0) -ENOMEM; unknown prot bits -EINVAL (PROT_SEM is
@@ -388,11 +412,9 @@ long do_mprotect(struct mm_struct *mm, uint32_t start, uint32_t len, uint32_t pr
     long err = mprotect_range(mm, &start, end, grows);
     if (err)
         return err;
-    if (vma_split_at(mm, start) || vma_split_at(mm, end))
-        return -ENOMEM;
     struct vm_area_struct *v = find_vma(mm, start);
-    for (uint32_t at = start; at < end; v = vma_next(mm, v)) {
-        if (!v || v->vm_start != at) {
+    for (uint32_t at = start; at < end; v = find_vma(mm, at)) {
+        if (!v || v->vm_start > at) {
             err = -ENOMEM;                   /* a hole: stop there */
             break;
         }
@@ -400,22 +422,11 @@ long do_mprotect(struct mm_struct *mm, uint32_t start, uint32_t len, uint32_t pr
             err = -EACCES;                   /* beyond VM_MAY*: a read-only file's shared map */
             break;
         }
-        /* mprotect_fixup: turning writable charges an unaccounted private
-         * mapping (VM_ACCOUNT, kept from then on) */
-        uint32_t old = v->vm_flags;
-        if ((prot & PROT_WRITE_) && !(old & (VM_ACCOUNT | VM_WRITE | VM_SHARED | VM_NORESERVE)))
-            v->vm_flags |= VM_ACCOUNT;
-        v->vm_flags = (v->vm_flags & ~(uint32_t)(VM_READ | VM_WRITE | VM_EXEC)) | prot;
-        mm_report_vma(mm, VMA_OP_PROTECT, v);
-        change_protection(mm, v->vm_start, v->vm_end, v->vm_flags);
-        /* a locked private VMA made writable is faulted in for writing
-         * (populate_vma_page_range: its COW broken now, not at the first
-         * store); a lock-on-fault one is not */
-        if ((old & (VM_WRITE | VM_SHARED | VM_LOCKED_MASK)) == VM_LOCKED && (prot & PROT_WRITE_))
-            faultin_range(mm, v->vm_start, v->vm_end, 1);
-        at = v->vm_end;
+        uint32_t hi = v->vm_end < end ? v->vm_end : end;
+        if ((err = mprotect_fixup(mm, v, at, hi, prot)))
+            break;
+        at = hi;
     }
-    vma_merge_adjacent(mm);
     notify_vma_changed(mm, start, end);
     return err;
 }
@@ -455,7 +466,7 @@ static int brk_grow(struct mm_struct *mm, uint32_t old_end, uint32_t new_end)
     if (!heap)
         return -1;
     mm_report_vma(mm, VMA_OP_BRK, heap);
-    vma_merge_adjacent(mm);
+    vma_merge_changed(mm, heap);             /* do_brk_flags expands the heap before */
     notify_vma_changed(mm, old_end, new_end);
     if ((vma.vm_flags & VM_LOCKED_MASK) == VM_LOCKED)
         mm_populate(mm, old_end, new_end);   /* as do_brk_flags' mm_populate */

@@ -86,15 +86,18 @@ static long move_vma(struct mm_struct *mm, uint32_t addr, uint32_t old_len, uint
     if (moved < old_len) {                   /* out of page tables: undo */
         move_page_tables(mm, new_addr, addr, moved, exec);
         unmap_region(mm, new_addr, new_addr + new_len);
-        vma_merge_adjacent(mm);
+        vma_merge_changed(mm, vma_lookup(mm, addr));   /* the split part rejoins */
         notify_vma_changed(mm, new_addr, new_addr + new_len);
         return -ENOMEM;
     }
-    if (flags & MREMAP_DONTUNMAP_)
+    if (flags & MREMAP_DONTUNMAP_) {
         old->vm_flags &= ~VM_LOCKED_MASK;     /* the split left it in place */
-    else
+        vma_merge_changed(mm, old);
+    } else
         unmap_region(mm, addr, addr + old_len);  /* no PTEs left to zap */
-    vma_merge_adjacent(mm);
+    /* copy_vma's vma_merge with the old anon_vma (after the old range went:
+     * the same boundaries, and no VMA pointer held across a merge) */
+    vma_merge_changed(mm, vma_lookup(mm, new_addr));
     notify_vma_changed(mm, addr, addr + old_len);
     notify_vma_changed(mm, new_addr, new_addr + new_len);
     return populate_grown(mm, nv.vm_flags, new_addr + old_len, new_addr + new_len, new_addr);

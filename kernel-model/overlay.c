@@ -1,223 +1,90 @@
 /*
- * overlay.c — the in-model overlay over the root (fs/overlayfs with a tmpfs
- * upper): guest writes, creates, truncates, renames and unlinks of names
- * under the root land in the model, never on the host, and are gone at
- * exit.
+ * overlay.c — the model's upper layer (fs/overlayfs with a tmpfs upper,
+ * and tmpfs itself): creates, copy-ups, unlinks, renames, links and
+ * attribute changes of names that the walk (namei.c) found in the
+ * overlay over the root or in a tmpfs mount.  Nothing reaches the host;
+ * everything is gone at exit.
  *
- * The upper layer is the third superblock of shmem.c's mounts (OVL_SB),
- * a tree of shmem_dentry: an entry with an inode is an upper file or
- * directory (a tmpfs inode whose data is its page-cache pages, shmem_file.c
- * serves it); an entry without one is a whiteout (the lower name is gone)
- * or a host directory that holds upper names (a "merge" directory).  An
- * upper directory is opaque: nothing of the host is seen below it (made by
- * mkdir, so there never was anything).  A path not in the tree is the
- * host's (the caller's read-only answer follows), so reads of untouched
- * files cost nothing here and allocate nothing.
+ * The upper layer of the overlay is the third superblock of shmem.c's
+ * mounts (OVL_SB), a tree of shmem_dentry: an entry with an inode is an
+ * upper object (a tmpfs inode: its data is its page-cache pages); an
+ * entry without one is a whiteout (the lower name is gone) or a merge
+ * entry (a host directory that holds upper names).  A directory made by
+ * mkdir is opaque (nothing of the host below it); a host directory
+ * copied up for its attributes is not.  tmpfs's mounts are trees of the
+ * same kind with no host below at all.
  *
- * Copy-up: the first open for writing or with O_TRUNC, truncate, or rename
- * of a host regular file makes an upper inode with the host file's mode
- * and fills its pages from the host file's bytes (pread into fresh cache
- * pages of the upper inode: the host inode's cached pages are not shared;
- * the copy is of the bytes).  Symlinks and special files are not copied up
- * (their writes keep the host's answer); a host directory is renamed only
- * as overlayfs without redirect_dir does it: EXDEV.
- *
- * Paths: absolute guest paths, and relative ones from the guest's working
- * directory, normalized by name ("." dropped, ".." one name up, as the
- * chroot's "..").  Names are matched as written: a host symlink among the
- * directories (/bin -> usr/bin) is a directory name of its own here, so an
- * upper file made through one spelling is not seen through the other.
- * /proc, /sys and /dev are never overlaid (their own rules: procfs, the
- * host's read-only sysfs, devices), nor is "/" itself written.
+ * Copy-up (ovl_copy_up): a host regular file's bytes are read into the
+ * pages of a new upper inode (the host's cached pages are not shared: the
+ * copy is of the bytes), a symlink's target into an upper symlink, a
+ * directory gets an upper inode over its merge entry; the attributes
+ * (mode, owner, times) are the host's.  Metadata-only copy-up (chmod,
+ * chown, utimens) copies the data too: the model has no lazy data copy.
+ * A host directory is renamed only as overlayfs without redirect_dir
+ * does it: EXDEV.  Special files (devices, FIFOs, sockets) are not copied
+ * up: EROFS.
  */
-#include <dirent.h>
-#include <stddef.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include "kernel-model/namei.h"
 #include "kernel-model/overlay.h"
 #include "kernel-model/shmem_priv.h"
 
-struct ovl_where {
-    struct shmem_sb *sb;
-    struct shmem_dentry *dir, *d;   /* d: the last name's entry, or NULL */
-    const char *name;
-    size_t n;
-    int upper_dir;                  /* dir is an upper (opaque) directory */
-    int trailing_slash;
-    char path[PATH_MAX_G];          /* the normalized absolute path */
-};
-
-/* ---- paths -------------------------------------------------------------- */
-
-/* Is the last component (trailing slashes aside) "." or ".."? */
-static int dot_last(const char *path)
+/* p names upper entry d now. */
+static void set_upper(struct nd_path *p, struct shmem_dentry *d)
 {
-    size_t n = strlen(path);
-    while (n > 1 && path[n - 1] == '/')
-        n--;
-    size_t b = n;
-    while (b > 0 && path[b - 1] != '/')
-        b--;
-    return (n - b == 1 && path[b] == '.') || (n - b == 2 && path[b] == '.' && path[b + 1] == '.');
+    p->d = d;
+    p->layer = LAYER_UPPER;
+    shmem_fill_stat(d->inode, p->sb->dev, &p->st);
 }
 
-/* The absolute, normalized guest path of path (relative: from the working
- * directory) into out; 1 when it is not the overlay's. */
-static long ovl_path(struct task_struct *t, uint32_t dirfd, const char *path, int modify,
-                     char *out, int *trailing_slash)
+/* A new upper inode of mode at p's last name (a whiteout there goes: the
+ * new entry hides the lower name itself). */
+static long new_upper(struct task_struct *t, struct nd_path *p, uint32_t mode, const char *link)
 {
-    char full[PATH_MAX_G * 2];
-    if (!path[0] || (modify && dot_last(path)))
-        return 1;                   /* "" and a last "." or "..": the host's (Linux's) answer */
-    if (path[0] == '/')
-        snprintf(full, sizeof full, "%s", path);
-    else if (dirfd == G_AT_FDCWD) {
-        char cwd[PATH_MAX_G];
-        if (fs_getcwd(t, cwd, sizeof cwd))
-            return 1;
-        snprintf(full, sizeof full, "%s/%s", cwd, path);
-    } else
-        return 1;                   /* relative to a directory descriptor: the host's */
-    size_t len = strlen(full);
-    if (len >= PATH_MAX_G)
-        return -ENAMETOOLONG;
-    *trailing_slash = len > 1 && full[len - 1] == '/';
-    size_t o = 0;
-    for (char *p = full, *e; *p; p = e) {
-        while (*p == '/')
-            p++;
-        if (!*p)
-            break;
-        e = p + strcspn(p, "/");
-        size_t n = (size_t)(e - p);
-        if (n == 1 && p[0] == '.')
-            continue;
-        if (n == 2 && p[0] == '.' && p[1] == '.') {
-            while (o > 0 && out[--o] != '/')
-                ;
-            continue;
+    long r = nd_upper_parent(t, p);
+    if (r)
+        return r;
+    if (p->d)
+        shmem_d_remove(t->k, p->d);
+    p->d = NULL;
+    struct inode *i = shmem_new_inode(t->k, p->sb, mode);
+    if (i && link) {
+        if (!(i->i_link = strdup(link))) {
+            iput(i);
+            return -ENOMEM;
         }
-        out[o++] = '/';
-        memcpy(out + o, p, n);
-        o += n;
+        i->i_size = (int64_t)strlen(link);
     }
-    out[o] = 0;
-    if (!o)
-        strcpy(out, "/");           /* the root itself (ovl_walk: only read) */
-    static const char *const own[] = { "/proc", "/sys", "/dev" };
-    for (size_t i = 0; i < sizeof own / sizeof *own; i++) {
-        size_t l = strlen(own[i]);
-        if (!strncmp(out, own[i], l) && (!out[l] || out[l] == '/'))
-            return 1;
+    struct shmem_dentry *d = i ? shmem_d_alloc(t->k, p->dir, p->last, strlen(p->last), i) : NULL;
+    if (!d) {
+        if (i)
+            iput(i);
+        return -ENOMEM;
     }
+    set_upper(p, d);
     return 0;
 }
 
-int ovl_covers(struct task_struct *t, uint32_t dirfd, const char *path)
+long upper_create(struct task_struct *t, struct nd_path *p, uint32_t mode, const char *link)
 {
-    char out[PATH_MAX_G];
-    int ts;
-    return ovl_path(t, dirfd, path, 1, out, &ts) == 0;
-}
-
-/* The host's answer for a guest path: lstat (follow: stat) or -errno. */
-static long host_stat(struct task_struct *t, const char *path, int follow, struct stat *st)
-{
-    int fd = fs_open(t, G_AT_FDCWD, path, O_PATH | (follow ? 0 : O_NOFOLLOW));
-    if (fd < 0)
-        return fd;
-    long r = fstat(fd, st) ? -errno : 0;
-    close(fd);
+    long r = new_upper(t, p, mode, link);
+    if (!r && S_ISDIR(mode))
+        p->d->opaque = 1;
     return r;
 }
 
-/*
- * Walk path's upper entries.  1: nothing of the overlay is on the way
- * and nothing is to be changed (modify 0): the host's.  0 and *w; -errno.
- * With modify, the host directories on the way get merge entries (each
- * checked to be a host directory first: its errno otherwise).
- */
-static long ovl_walk(struct task_struct *t, uint32_t dirfd, const char *path, int modify,
-                     struct ovl_where *w)
+/* The host regular file's bytes into upper inode i. */
+static long copy_data(struct task_struct *t, struct nd_path *p, struct inode *i)
 {
-    memset(w, 0, offsetof(struct ovl_where, path));
-    long r = ovl_path(t, dirfd, path, modify, w->path, &w->trailing_slash);
-    if (r)
-        return r;
-    struct shmem_mounts *m = shmem_mounts(t->k);
-    if (!m)
-        return -ENOMEM;
-    w->sb = &m->sb[OVL_SB];
-    w->dir = &w->sb->root;
-    if (!w->path[1]) {              /* "/": a merge directory when it holds names */
-        if (modify || !w->dir->child)
-            return 1;
-        w->d = w->dir;
-        w->name = "", w->n = 0;
-        return 0;
-    }
-    for (char *p = w->path + 1;;) {
-        char *e = strchr(p, '/');
-        size_t n = e ? (size_t)(e - p) : strlen(p);
-        struct shmem_dentry *d = shmem_d_lookup(w->dir, p, n);
-        if (!e) {
-            if (!d && !w->upper_dir && !modify)
-                return 1;
-            w->d = d, w->name = p, w->n = n;
-            return 0;
-        }
-        if (d && d->inode && !S_ISDIR(d->inode->i_mode))
-            return -ENOTDIR;
-        if ((d && d->whiteout) || (!d && w->upper_dir))
-            return -ENOENT;
-        if (!d) {
-            if (!modify)
-                return 1;
-            *e = 0;
-            struct stat st;
-            r = host_stat(t, w->path, 1, &st);
-            *e = '/';
-            if (!r && !S_ISDIR(st.st_mode))
-                r = -ENOTDIR;
-            if (r)
-                return r;
-            if (!(d = shmem_d_alloc(t->k, w->dir, p, n, NULL)))
-                return -ENOMEM;
-        }
-        w->upper_dir = d->inode != NULL;
-        w->dir = d;
-        p = e + 1;
-    }
-}
-
-/* ---- upper entries ------------------------------------------------------ */
-
-/* A new upper inode of mode under the last name of w (a whiteout there
- * goes: the new entry hides the lower name itself). */
-static struct shmem_dentry *ovl_create(struct kernel *k, struct ovl_where *w, uint32_t mode)
-{
-    if (w->d)
-        shmem_d_remove(k, w->d);
-    struct inode *i = shmem_new_inode(k, w->sb, mode);
-    w->d = i ? shmem_d_alloc(k, w->dir, w->name, w->n, i) : NULL;
-    if (i && !w->d)
-        iput(i);
-    return w->d;
-}
-
-/* Copy-up of the host regular file at w's path (stat st): its bytes into
- * the pages of a new upper inode. */
-static long ovl_copy_up(struct task_struct *t, struct ovl_where *w, const struct stat *st)
-{
-    int fd = fs_open(t, G_AT_FDCWD, w->path, O_RDONLY | O_NOFOLLOW);
+    int fd = openat(p->parent_fd, p->last, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0)
-        return fd;
-    struct shmem_dentry *d = ovl_create(t->k, w, st->st_mode & (S_IFMT | 07777));
-    long r = d ? 0 : -ENOMEM;
+        return -errno;
+    long r = 0;
     char buf[PAGE_SIZE];
     for (int64_t pos = 0; !r;) {
         ssize_t n = pread(fd, buf, sizeof buf, pos);
@@ -225,387 +92,170 @@ static long ovl_copy_up(struct task_struct *t, struct ovl_where *w, const struct
             r = n < 0 ? -errno : 0;
             break;
         }
-        long wr = shmem_write_at(t->k, d->inode, buf, (size_t)n, pos);
+        long wr = shmem_write_at(t->k, i, buf, (size_t)n, pos);
         r = wr < 0 ? wr : 0;
         pos += n;
     }
     close(fd);
-    if (d) {
-        d->inode->i_mtime = st->st_mtime;
-        d->inode->i_ctime = st->st_ctime;
-    }
-    if (r && d) {
-        shmem_d_remove(t->k, d);
-        w->d = NULL;
-    }
     return r;
 }
 
-/* Hide the lower name at w (its upper entry gone): a whiteout entry. */
-static long whiteout(struct kernel *k, const struct ovl_where *w)
+/* A host directory's upper inode: on its merge entry, not opaque. */
+static long copy_up_dir(struct task_struct *t, struct nd_path *p)
 {
-    struct shmem_dentry *wh = shmem_d_alloc(k, w->dir, w->name, w->n, NULL);
+    struct shmem_dentry *d = p->d ? p->d : nd_merge_path(t, p->sb, p->gpath);
+    if (!d)
+        return -ENOMEM;
+    if (d == &p->sb->root)
+        return -EROFS;                  /* the root's own attributes stay the host's */
+    struct inode *i = shmem_new_inode(t->k, p->sb, p->st.st_mode);
+    if (!i)
+        return -ENOMEM;
+    d->inode = i;
+    p->d = d;
+    return 0;
+}
+
+long ovl_copy_up(struct task_struct *t, struct nd_path *p)
+{
+    if (p->layer == LAYER_UPPER)
+        return 0;
+    if (p->layer != LAYER_HOST || p->mnt != MNT_OVERLAY || p->mountpoint)
+        return -EROFS;
+    struct stat st = p->st;
+    long r;
+    if (S_ISDIR(st.st_mode))
+        r = copy_up_dir(t, p);
+    else if (S_ISLNK(st.st_mode)) {
+        char target[PATH_MAX_G];
+        ssize_t n = readlinkat(p->fd, "", target, sizeof target - 1);
+        if (n < 0)
+            return -errno;
+        target[n] = 0;
+        r = new_upper(t, p, st.st_mode, target);
+    } else if (S_ISREG(st.st_mode)) {
+        r = new_upper(t, p, st.st_mode & (S_IFMT | 07777), NULL);
+        if (!r && (r = copy_data(t, p, p->d->inode))) {
+            shmem_d_remove(t->k, p->d);
+            p->d = NULL;
+            p->layer = LAYER_HOST;
+            return r;
+        }
+    } else
+        return -EROFS;
+    if (r)
+        return r;
+    struct inode *i = p->d->inode;
+    i->i_uid = st.st_uid;
+    i->i_gid = st.st_gid;
+    i->i_atime = st.st_atime;
+    i->i_mtime = st.st_mtime;
+    i->i_ctime = st.st_ctime;
+    set_upper(p, p->d);
+    if (S_ISDIR(st.st_mode))
+        p->st.st_nlink = st.st_nlink;
+    return 0;
+}
+
+long ovl_open(struct task_struct *t, struct nd_path *p, uint32_t flags, uint32_t mode,
+              struct file **out)
+{
+    int creat = (flags & G_O_CREAT) != 0;
+    int writing = (flags & G_O_ACCMODE) != 0 || (flags & G_O_TRUNC);
+    if (!nd_exists(p)) {
+        if (!creat)
+            return -ENOENT;
+        if (p->trailing_slash)
+            return -EISDIR;
+        long r = new_upper(t, p, S_IFREG | (mode & 07777 & ~t->umask), NULL);
+        return r ? r : shmem_open_dentry(t, p->sb, p->d, p->gpath, flags, 0, out);
+    }
+    if (creat && (flags & G_O_EXCL))
+        return -EEXIST;
+    if (S_ISLNK(p->st.st_mode))
+        return -ELOOP;                  /* O_NOFOLLOW on a symlink */
+    if (S_ISDIR(p->st.st_mode) && nd_merged_dir(p))
+        return writing ? -EISDIR : ovl_open_merged_dir(t, p, flags, out);
+    if (p->layer == LAYER_HOST) {
+        if (!writing || !S_ISREG(p->st.st_mode))
+            return 1;                   /* the host's file (a directory: EISDIR) */
+        long r = ovl_copy_up(t, p);
+        if (r)
+            return r;
+    }
+    return shmem_open_dentry(t, p->sb, p->d, p->gpath, flags, p->trailing_slash, out);
+}
+
+/* Hide the lower name at p (its upper entry gone): a whiteout entry. */
+static long whiteout(struct task_struct *t, struct nd_path *p)
+{
+    long r = nd_upper_parent(t, p);
+    if (r)
+        return r;
+    struct shmem_dentry *wh = shmem_d_alloc(t->k, p->dir, p->last, strlen(p->last), NULL);
     if (!wh)
         return -ENOMEM;
     wh->whiteout = 1;
     return 0;
 }
 
-/* Does the lower layer have w's name (so removing the upper one leaves a
- * whiteout)? */
-static int has_lower(struct task_struct *t, const struct ovl_where *w)
+/* Is the directory p empty in its mount's view? 1, 0, -errno. */
+static long dir_empty(struct task_struct *t, struct nd_path *p)
 {
-    struct stat st;
-    return !w->upper_dir && host_stat(t, w->path, 0, &st) == 0;
-}
-
-/* ---- merged directories ------------------------------------------------- */
-
-struct ovl_dirent { char *name; uint64_t ino; unsigned type; };
-
-struct ovl_dir {
-    struct stat st;                 /* the host directory's */
-    struct ovl_dirent *e;
-    uint32_t n, cap, pos;
-};
-
-static int dir_add(struct ovl_dir *od, const char *name, uint64_t ino, unsigned type)
-{
-    if (od->n == od->cap) {
-        uint32_t cap = od->cap ? od->cap * 2 : 16;
-        struct ovl_dirent *e = realloc(od->e, cap * sizeof *e);
-        if (!e)
-            return -1;
-        od->e = e, od->cap = cap;
+    if (p->layer == LAYER_UPPER && !nd_merged_dir(p)) {
+        for (const struct shmem_dentry *c = p->d->child; c; c = c->next)
+            if (c->inode)
+                return 0;
+        return 1;
     }
-    if (!(od->e[od->n].name = strdup(name)))
-        return -1;
-    od->e[od->n].ino = ino, od->e[od->n].type = type;
-    od->n++;
-    return 0;
+    return ovl_dir_empty(t, p);
 }
 
-static void dir_free(struct ovl_dir *od)
+long upper_unlink(struct task_struct *t, struct nd_path *p, int dir)
 {
-    for (uint32_t i = 0; i < od->n; i++)
-        free(od->e[i].name);
-    free(od->e);
-    free(od);
-}
-
-/* The merged listing of the host directory at path with merge entry d:
- * the host's names less the ones d whites out or replaces, then d's upper
- * names.  NULL and *err. */
-static struct ovl_dir *dir_merge(struct task_struct *t, const char *path,
-                                 const struct shmem_dentry *d, long *err)
-{
-    struct ovl_dir *od = calloc(1, sizeof *od);
-    int fd = od ? fs_open(t, G_AT_FDCWD, path, O_RDONLY | O_DIRECTORY) : -ENOMEM;
-    if (fd < 0) {
-        free(od);
-        *err = fd;
-        return NULL;
-    }
-    DIR *dp = fstat(fd, &od->st) ? NULL : fdopendir(fd);
-    if (!dp) {
-        *err = -errno;
-        close(fd);
-        free(od);
-        return NULL;
-    }
-    int bad = 0;
-    for (struct dirent *de; !bad && (de = readdir(dp));) {
-        const struct shmem_dentry *u = shmem_d_lookup((struct shmem_dentry *)d, de->d_name,
-                                                      strlen(de->d_name));
-        if (!u || (!u->inode && !u->whiteout))
-            bad = dir_add(od, de->d_name, de->d_ino, de->d_type);
-    }
-    closedir(dp);
-    for (const struct shmem_dentry *c = d->child; c && !bad; c = c->next)
-        if (c->inode)
-            bad = dir_add(od, c->name, c->inode->i_ino, S_ISDIR(c->inode->i_mode) ? 4 : 8);
-    if (bad) {
-        dir_free(od);
-        *err = -ENOMEM;
-        return NULL;
-    }
-    return od;
-}
-
-static long ovl_dir_getdents(struct file *f, struct mm_struct *mm, uint32_t ubuf, uint32_t len,
-                             int old)
-{
-    struct ovl_dir *od = f->private_data;
-    uint8_t *buf = malloc(len ? len : 1);
-    if (!buf)
-        return -ENOMEM;
-    uint32_t out = 0;
-    for (; od->pos < od->n; od->pos++) {
-        const struct ovl_dirent *e = &od->e[od->pos];
-        uint32_t rec = shmem_put_dirent(NULL, old, e->name, e->ino, 0, e->type);
-        if (out + rec > len)
-            break;
-        out += shmem_put_dirent(buf + out, old, e->name, e->ino, od->pos + 1, e->type);
-    }
-    long r = !out && od->pos < od->n ? -EINVAL
-           : out && copy_to_user(mm, ubuf, buf, out) ? -EFAULT : (long)out;
-    free(buf);
-    return r;
-}
-
-static long ovl_dir_llseek(struct file *f, int64_t off, int whence, int64_t *res)
-{
-    struct ovl_dir *od = f->private_data;
-    if (whence != SEEK_SET || off < 0)
-        return whence == SEEK_CUR && !off ? (*res = od->pos, 0) : -EINVAL;
-    od->pos = off > od->n ? od->n : (uint32_t)off;
-    f->f_pos = *res = od->pos;
-    return 0;
-}
-
-static long ovl_dir_getattr(struct file *f, struct stat *st)
-{
-    *st = ((struct ovl_dir *)f->private_data)->st;
-    return 0;
-}
-
-static void ovl_dir_release(struct file *f)
-{
-    dir_free(f->private_data);
-}
-
-static const struct file_operations ovl_dir_ops = {
-    .kind = FILE_SHMEM, .getdents = ovl_dir_getdents, .llseek = ovl_dir_llseek,
-    .getattr = ovl_dir_getattr, .release = ovl_dir_release,
-};
-
-static long open_merged_dir(struct task_struct *t, struct ovl_where *w, uint32_t flags,
-                            struct file **out)
-{
-    if ((flags & G_O_ACCMODE) || (flags & G_O_TRUNC))
-        return -EISDIR;
-    long err;
-    struct ovl_dir *od = dir_merge(t, w->path, w->d, &err);
-    if (!od)
-        return err;
-    struct inode *i = new_inode(od->st.st_mode);
-    struct file *f = i ? alloc_file(&ovl_dir_ops, i, flags & ~(uint32_t)(G_O_CREAT | G_O_CLOEXEC),
-                                    w->path, od) : NULL;
-    if (!f) {
-        if (i)
-            iput(i);
-        dir_free(od);
-        return -ENOMEM;
-    }
-    f->f_mode = FMODE_READ_;
-    *out = f;
-    return 0;
-}
-
-/* Is the directory at w (a host one, maybe with a merge entry) empty in
- * the merged view? 1, 0, -errno. */
-static long merged_empty(struct task_struct *t, struct ovl_where *w)
-{
-    if (w->d && w->d->inode)
-        return !w->d->child;
-    struct shmem_dentry none = { 0 };
-    long err;
-    struct ovl_dir *od = dir_merge(t, w->path, w->d ? w->d : &none, &err);
-    if (!od)
-        return err;
-    int empty = 1;
-    for (uint32_t i = 0; i < od->n; i++)
-        if (strcmp(od->e[i].name, ".") && strcmp(od->e[i].name, ".."))
-            empty = 0;
-    dir_free(od);
-    return empty;
-}
-
-/* ---- the calls ---------------------------------------------------------- */
-
-long ovl_open(struct task_struct *t, uint32_t dirfd, const char *path, uint32_t flags,
-              uint32_t mode, struct file **out)
-{
-    uint32_t acc = flags & G_O_ACCMODE;
-    int creat = (flags & G_O_CREAT) != 0, writing = acc != 0 || (flags & G_O_TRUNC);
-    struct ovl_where w;
-    long r = ovl_walk(t, dirfd, path, writing || creat, &w);
-    if (r)
-        return r;
-    if (w.d && w.d->inode) {
-        if (creat && (flags & G_O_EXCL))
-            return -EEXIST;
-        return shmem_open_dentry(t, w.sb, w.d, w.path, flags, w.trailing_slash, out);
-    }
-    if (w.d && !w.d->whiteout) {                /* a host directory with upper names */
-        if (creat && (flags & G_O_EXCL))
-            return -EEXIST;
-        return open_merged_dir(t, &w, flags, out);
-    }
-    struct stat st;
-    r = w.d || w.upper_dir ? -ENOENT : host_stat(t, w.path, !(flags & G_O_NOFOLLOW), &st);
-    if (r == -ENOENT) {
-        if (!creat)
-            return w.d || w.upper_dir ? -ENOENT : 1;
-        if (w.trailing_slash)
-            return -EISDIR;
-        if (!ovl_create(t->k, &w, S_IFREG | (mode & 07777 & ~t->umask)))
-            return -ENOMEM;
-        return shmem_open_dentry(t, w.sb, w.d, w.path, flags, 0, out);
-    }
-    if (r)
-        return r;
-    if (creat && (flags & G_O_EXCL))
-        return -EEXIST;
-    if (!writing || !S_ISREG(st.st_mode))
-        return 1;                               /* the host's file (a directory: EISDIR) */
-    if (host_stat(t, w.path, 0, &st) || !S_ISREG(st.st_mode))
-        return 1;                               /* a symlink: not copied up */
-    r = ovl_copy_up(t, &w, &st);
-    return r ? r : shmem_open_dentry(t, w.sb, w.d, w.path, flags, w.trailing_slash, out);
-}
-
-long ovl_stat(struct task_struct *t, uint32_t dirfd, const char *path, struct stat *st)
-{
-    struct ovl_where w;
-    long r = ovl_walk(t, dirfd, path, 0, &w);
-    if (r)
-        return r;
-    if (w.d && w.d->inode) {
-        if (w.trailing_slash && !S_ISDIR(w.d->inode->i_mode))
-            return -ENOTDIR;
-        shmem_fill_stat(w.d->inode, w.sb->dev, st);
-        return 0;
-    }
-    return w.d && !w.d->whiteout ? 1 : w.d || w.upper_dir ? -ENOENT : 1;
-}
-
-/* unlink (dir 0) and rmdir (dir 1). */
-long ovl_unlink(struct task_struct *t, uint32_t dirfd, const char *path, int dir)
-{
-    struct ovl_where w;
-    long r = ovl_walk(t, dirfd, path, 1, &w);
-    if (r)
-        return r;
-    struct stat st;
-    int is_dir;
-    if (w.d && w.d->whiteout)
-        return -ENOENT;
-    if (w.d && w.d->inode)
-        is_dir = S_ISDIR(w.d->inode->i_mode);
-    else if (w.d)
-        is_dir = 1;                             /* a merge entry: a host directory */
-    else if (w.upper_dir)
-        return -ENOENT;
-    else if ((r = host_stat(t, w.path, 0, &st)))
-        return r;
-    else
-        is_dir = S_ISDIR(st.st_mode);
+    int is_dir = S_ISDIR(p->st.st_mode);
     if (dir && !is_dir)
         return -ENOTDIR;
     if (!dir && is_dir)
         return -EISDIR;
-    if (!dir && w.trailing_slash)
-        return -ENOTDIR;
-    if (dir && (r = merged_empty(t, &w)) <= 0)
+    long r;
+    if (dir && (r = dir_empty(t, p)) <= 0)
         return r ? r : -ENOTEMPTY;
-    int lower = has_lower(t, &w);
-    if (w.d)
-        shmem_d_remove(t->k, w.d);
-    return lower ? whiteout(t->k, &w) : 0;
+    int lower = nd_has_lower(p);
+    if (p->d)
+        shmem_d_remove(t->k, p->d);
+    p->d = NULL;
+    return lower ? whiteout(t, p) : 0;
 }
 
-long ovl_mkdir(struct task_struct *t, uint32_t dirfd, const char *path, uint32_t mode)
+/* The target's kind in its mount's view: 0 none, 1 a file, 2 a directory. */
+static int target_kind(const struct nd_path *b)
 {
-    struct ovl_where w;
-    long r = ovl_walk(t, dirfd, path, 1, &w);
-    if (r)
-        return r;
-    if (w.d && !w.d->whiteout)
-        return -EEXIST;
-    if (!w.d && !w.upper_dir) {
-        struct stat st;
-        r = host_stat(t, w.path, 0, &st);
-        if (r != -ENOENT)
-            return r ? r : -EEXIST;
-    }
-    return ovl_create(t->k, &w, S_IFDIR | (mode & 07777 & ~t->umask)) ? 0 : -ENOMEM;
+    return !nd_exists(b) ? 0 : S_ISDIR(b->st.st_mode) ? 2 : 1;
 }
 
-long ovl_truncate(struct task_struct *t, const char *path, int64_t length)
+/* Is b's path a or below it? */
+static int path_within(const char *b, const char *a)
 {
-    struct ovl_where w;
-    long r = ovl_walk(t, G_AT_FDCWD, path, 1, &w);
-    if (r)
-        return r;
-    if (w.d && !w.d->inode)
-        return w.d->whiteout ? -ENOENT : -EISDIR;
-    if (!w.d) {
-        struct stat st;
-        if (w.upper_dir)
-            return -ENOENT;
-        if ((r = host_stat(t, w.path, 0, &st)))
-            return r;
-        if (!S_ISREG(st.st_mode))
-            return 1;                           /* the host's answer */
-        if ((r = ovl_copy_up(t, &w, &st)))
-            return r;
-    }
-    return shmem_truncate_inode(t, w.d->inode, length);
+    size_t n = strlen(a);
+    return !strncmp(b, a, n) && (b[n] == '/' || !b[n]);
 }
 
-/* The source of a rename as an upper entry (a host file copied up). */
-static long rename_source(struct task_struct *t, struct ovl_where *a)
+long upper_rename(struct task_struct *t, struct nd_path *a, struct nd_path *b, uint32_t flags)
 {
-    if (a->d)
-        return a->d->whiteout ? -ENOENT : a->d->inode ? 0 : -EXDEV;
-    if (a->upper_dir)
-        return -ENOENT;
-    struct stat st;
-    long r = host_stat(t, a->path, 0, &st);
-    if (r)
-        return r;
-    if (!S_ISREG(st.st_mode))
-        return -EXDEV;                          /* a lower directory, symlink: not moved */
-    return ovl_copy_up(t, a, &st);
-}
-
-/* The target's type in the merged view: 0 none, 1 a file, 2 a directory. */
-static long target_kind(struct task_struct *t, struct ovl_where *b)
-{
-    if (b->d)
-        return b->d->whiteout ? 0 : !b->d->inode || S_ISDIR(b->d->inode->i_mode) ? 2 : 1;
-    struct stat st;
-    long r = b->upper_dir ? -ENOENT : host_stat(t, b->path, 0, &st);
-    return r == -ENOENT ? 0 : r ? r : S_ISDIR(st.st_mode) ? 2 : 1;
-}
-
-long ovl_rename(struct task_struct *t, const char *from, const char *to, uint32_t flags)
-{
-    struct ovl_where a, b;
-    long r = ovl_walk(t, G_AT_FDCWD, from, 1, &a);
-    if (r)
-        return r;
-    if ((r = ovl_walk(t, G_AT_FDCWD, to, 1, &b)))
-        return r;                               /* 1: /proc, /sys, /dev, a dot: the host's */
-    long have = target_kind(t, &a);
-    if (have <= 0)
-        return have ? have : -ENOENT;
-    if (flags & ~1u)                            /* RENAME_EXCHANGE, _WHITEOUT: not modelled */
+    if (flags & ~1u)                    /* RENAME_EXCHANGE, _WHITEOUT: not modelled */
         return -EINVAL;
-    if (!strcmp(a.path, b.path))
-        return rename_source(t, &a) == -ENOENT ? -ENOENT : 0;
-    long kind = target_kind(t, &b);
-    if (kind < 0)
-        return kind;
-    if ((r = rename_source(t, &a)))
-        return r;
-    if ((r = ovl_walk(t, G_AT_FDCWD, to, 1, &b)))  /* the copy-up may have made entries */
-        return r;
-    int ad = S_ISDIR(a.d->inode->i_mode);
-    for (struct shmem_dentry *p = b.dir; p; p = p->parent)
-        if (p == a.d)
-            return -EINVAL;                     /* into itself */
+    if (a->layer == LAYER_UPPER && b->layer == LAYER_UPPER && a->d->inode == b->d->inode)
+        return 0;                       /* the same file (or a link of it) */
+    if (!strcmp(a->gpath, b->gpath))
+        return 0;
+    int ad = S_ISDIR(a->st.st_mode);
+    if (ad && (a->layer == LAYER_HOST || nd_merged_dir(a)))
+        return -EXDEV;                  /* a lower directory: no redirect_dir */
+    if (ad && path_within(b->gpath, a->gpath))
+        return -EINVAL;                 /* into itself */
+    int kind = target_kind(b);
+    long r;
     if (kind) {
         if (flags & 1u)
             return -EEXIST;
@@ -613,19 +263,100 @@ long ovl_rename(struct task_struct *t, const char *from, const char *to, uint32_
             return -ENOTDIR;
         if (!ad && kind == 2)
             return -EISDIR;
-        if (kind == 2 && (r = merged_empty(t, &b)) <= 0)
+        if (kind == 2 && (r = dir_empty(t, b)) <= 0)
             return r ? r : -ENOTEMPTY;
     }
-    char *name = strndup(b.name, b.n);
+    if ((r = ovl_copy_up(t, a)))
+        return r;
+    int lower = nd_has_lower(a);
+    if ((r = nd_upper_parent(t, b)))
+        return r;
+    char *name = strdup(b->last);
     if (!name)
         return -ENOMEM;
-    if (b.d)
-        shmem_d_remove(t->k, b.d);
-    int lower = has_lower(t, &a);
-    struct shmem_dentry *src = a.d;
+    if (b->d)
+        shmem_d_remove(t->k, b->d);
+    b->d = NULL;
+    struct shmem_dentry *src = a->d;
     shmem_d_unlink(src);
     free(src->name);
     src->name = name;
-    shmem_d_link(b.dir, src);
-    return lower ? whiteout(t->k, &a) : 0;
+    shmem_d_link(b->dir, src);
+    src->inode->i_ctime = t->k->epoch;
+    a->d = NULL;
+    return lower ? whiteout(t, a) : 0;
+}
+
+long upper_link(struct task_struct *t, struct nd_path *old, struct nd_path *new)
+{
+    long r = ovl_copy_up(t, old);
+    if (r)
+        return r;
+    if ((r = nd_upper_parent(t, new)))
+        return r;
+    if (new->d)
+        shmem_d_remove(t->k, new->d);   /* a whiteout */
+    new->d = NULL;
+    struct inode *i = old->d->inode;
+    struct shmem_dentry *d = shmem_d_alloc(t->k, new->dir, new->last, strlen(new->last),
+                                           ihold(i));
+    if (!d) {
+        iput(i);
+        return -ENOMEM;
+    }
+    i->i_nlink++;
+    i->i_ctime = t->k->epoch;
+    return 0;
+}
+
+/* setattr_prepare's permission: the owner or root may change attributes;
+ * chown to another user is root's, to another group the owner's only
+ * into its own group (the model's groups: memsim's gid). */
+static long setattr_prepare(const struct stat *st, const struct upper_attr *a)
+{
+    uid_t uid = getuid();
+    if (!uid)
+        return 0;
+    int owner = st->st_uid == uid;
+    if ((a->valid & UATTR_UID) && a->uid != st->st_uid)
+        return -EPERM;
+    if ((a->valid & UATTR_GID) && a->gid != st->st_gid && (!owner || a->gid != getgid()))
+        return -EPERM;
+    if ((a->valid & (UATTR_MODE | UATTR_GID | UATTR_TIMES_SET)) && !owner)
+        return -EPERM;
+    if ((a->valid & (UATTR_ATIME | UATTR_MTIME)) && !owner && !(st->st_mode & 0222))
+        return -EACCES;                 /* "now" needs write permission */
+    return 0;
+}
+
+long upper_setattr(struct task_struct *t, struct nd_path *p, const struct upper_attr *a)
+{
+    long r = setattr_prepare(&p->st, a);
+    if (r || (r = ovl_copy_up(t, p)))
+        return r;
+    struct inode *i = p->d->inode;
+    if (a->valid & UATTR_MODE)
+        i->i_mode = (i->i_mode & S_IFMT) | (a->mode & 07777);
+    if (a->valid & UATTR_UID)
+        i->i_uid = a->uid;
+    if (a->valid & UATTR_GID)
+        i->i_gid = a->gid;
+    if ((a->valid & (UATTR_UID | UATTR_GID)) && !S_ISDIR(i->i_mode) && getuid())
+        i->i_mode &= ~(uint32_t)(S_ISUID | S_ISGID);    /* chown clears set-id bits */
+    if (a->valid & UATTR_ATIME)
+        i->i_atime = a->atime;
+    if (a->valid & UATTR_MTIME)
+        i->i_mtime = a->mtime;
+    i->i_ctime = t->k->epoch;
+    return 0;
+}
+
+long upper_truncate(struct task_struct *t, struct nd_path *p, int64_t length)
+{
+    if (S_ISDIR(p->st.st_mode))
+        return -EISDIR;
+    if (!S_ISREG(p->st.st_mode))
+        return -EINVAL;
+    long r = ovl_copy_up(t, p);
+    return r ? r : shmem_truncate_inode(t, p->d->inode, length);
 }

@@ -10,17 +10,14 @@
  * are never reclaimed (no_writeback: there is no swap) and go with the
  * last reference to an unlinked file.
  *
- * Lookup (shmem_walk): an absolute guest path whose first components are
- * /tmp or /dev/shm.  The tree is a tmpfs mounted over the root's own
- * directory, with the host's entries still visible beneath it: a name
- * directly in the mount's top directory that tmpfs lacks falls through to
- * the host, so a guest can still read what the host keeps in /tmp;
- * writing such a name, or creating one the host has, is the overlay's
- * (overlay.c: copy-up into its upper layer, not into tmpfs).  Inside a
- * directory made in tmpfs every
- * name is tmpfs's.  The top directory itself (open, stat, getdents) is the
- * host's.  Relative paths are always the host's (a guest whose working
- * directory is in tmpfs is not modelled: chdir there is the host's too).
+ * Lookup is the model's walk (namei.c): /tmp and /dev/shm are mount
+ * points, each a fresh tmpfs whose root directory (inode 1, 01777) is made
+ * at first use; nothing of the host's directory beneath shows, as on Linux
+ * with tmpfs mounted there.  The names' calls (create, unlink, rename,
+ * link, setattr) are the upper layer's (overlay.c), shared with the
+ * overlay over the root, whose upper tree is the third superblock here.
+ * A dentry names one inode; hard links are dentries sharing one inode,
+ * counted in i_nlink (the last name takes the file).
  *
  * The calls: open with O_CREAT, O_EXCL, O_TRUNC, O_APPEND, O_DIRECTORY;
  * read/write/pread/pwrite/readv/writev through the page cache (a hole
@@ -28,8 +25,8 @@
  * write allocates zeroed pages and dirties them); lseek (SEEK_DATA and
  * SEEK_HOLE: the whole file is data); ftruncate/truncate; mmap (shared
  * mappings map the cache pages, MAP_PRIVATE copies on write, memory.c);
- * fstat/stat/statx; getdents64 of tmpfs directories; unlink, mkdir, rmdir
- * and rename inside one mount; fsync/fdatasync succeed (nothing to write).
+ * fstat/stat/statx; getdents64 of tmpfs directories; fsync/fdatasync
+ * succeed (nothing to write).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -67,7 +64,8 @@ static void dentry_free(struct kernel *k, struct shmem_dentry *d)
     if (d->kaddr)
         kmem_cache_free(&k->slab, k->slab.dentry_cache, d->kaddr);
     if (d->inode) {
-        d->inode->i_nlink = 0;          /* its one name: the file goes with it */
+        if (d->inode->i_nlink)
+            d->inode->i_nlink--;        /* a name less: the last one takes the file */
         iput(d->inode);
     }
     free(d->name);
@@ -109,7 +107,7 @@ static struct shmem_dentry *d_find_under(struct shmem_dentry *d, const struct in
 
 struct shmem_dentry *shmem_d_find(struct shmem_sb *sb, const struct inode *i)
 {
-    return d_find_under(&sb->root, i);
+    return sb->root.inode == i ? &sb->root : d_find_under(&sb->root, i);
 }
 
 void shmem_d_unlink(struct shmem_dentry *d)
@@ -128,84 +126,6 @@ void shmem_d_link(struct shmem_dentry *dir, struct shmem_dentry *d)
     dir->child = d;
 }
 
-/* Where a path is in tmpfs: the mount, the directory of its last component
- * and that component (name, n), the dentry when it exists. */
-struct shmem_where {
-    struct shmem_sb *sb;
-    struct shmem_dentry *dir, *d;
-    const char *name;
-    size_t n;
-    int trailing_slash;
-};
-
-/*
- * 1: not tmpfs's (a relative path, another tree, the top directory, or a
- * name in the top directory that tmpfs lacks and that is not being made:
- * the host's); 0 and *w; -errno (ENOENT, ENOTDIR inside tmpfs).
- */
-static long shmem_walk(struct kernel *k, const char *path, int creating, struct shmem_where *w)
-{
-    if (path[0] != '/')
-        return 1;
-    struct shmem_mounts *m = shmem_mounts(k);
-    if (!m)
-        return -ENOMEM;
-    for (int i = 0; i < 2; i++) {
-        size_t ml = strlen(m->sb[i].mnt);
-        const char *p = path;
-        while (p[1] == '/')
-            p++;
-        if (strncmp(p, m->sb[i].mnt, ml) || (p[ml] && p[ml] != '/'))
-            continue;
-        *w = (struct shmem_where){ .sb = &m->sb[i], .dir = &m->sb[i].root };
-        p += ml;
-        for (;;) {
-            while (*p == '/')
-                p++;
-            if (!*p)
-                return w->d ? 0 : 1;            /* the top directory: the host's */
-            const char *e = strchr(p, '/');
-            size_t n = e ? (size_t)(e - p) : strlen(p);
-            const char *rest = p + n;
-            while (*rest == '/')
-                rest++;
-            if ((n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.'))
-                return 1;                       /* dot names: left to the host walk */
-            if (w->d) {
-                if (!S_ISDIR(w->d->inode->i_mode))
-                    return -ENOTDIR;
-                w->dir = w->d;
-            }
-            w->d = shmem_d_lookup(w->dir, p, n);
-            w->name = p;
-            w->n = n;
-            w->trailing_slash = e != NULL;
-            if (!*rest) {
-                if (!w->d && w->dir == &w->sb->root && !creating)
-                    return 1;
-                return 0;
-            }
-            if (!w->d)
-                return w->dir == &w->sb->root ? 1 : -ENOENT;
-            p = rest;
-        }
-    }
-    return 1;
-}
-
-/* A new name in a mount's top directory that the host's directory already
- * has is not tmpfs's: the overlay over the root answers for it (EEXIST,
- * or a copy-up), so tmpfs never shadows the host's file. */
-static int host_has(struct task_struct *t, const struct shmem_where *w, const char *path)
-{
-    if (w->d || w->dir != &w->sb->root)
-        return 0;
-    int fd = fs_open(t, G_AT_FDCWD, path, O_PATH | O_NOFOLLOW);
-    if (fd >= 0)
-        close(fd);
-    return fd >= 0;
-}
-
 struct inode *shmem_new_inode(struct kernel *k, struct shmem_sb *sb, uint32_t mode)
 {
     struct inode *i = iget_ident(k, sb->dev, sb->next_ino++);
@@ -214,10 +134,23 @@ struct inode *shmem_new_inode(struct kernel *k, struct shmem_sb *sb, uint32_t mo
     i->i_mode = mode;
     i->i_size = 0;
     i->i_nlink = 1;
+    i->i_uid = getuid();                /* the guest's is memsim's (sys_core.c) */
+    i->i_gid = getgid();
     i->i_data.no_writeback = 1;
-    i->i_mtime = i->i_ctime = k->epoch;
+    i->i_atime = i->i_mtime = i->i_ctime = k->epoch;
     inode_alloc_object(k, i, k->slab.shmem_inode_cachep);
     return i;
+}
+
+struct inode *shmem_root_inode(struct kernel *k, struct shmem_sb *sb)
+{
+    if (sb->root.inode)
+        return sb->root.inode;
+    uint64_t next = sb->next_ino;
+    sb->next_ino = 1;                   /* tmpfs's root is inode 1, files from 2 */
+    struct inode *i = shmem_new_inode(k, sb, S_IFDIR | 01777);
+    sb->next_ino = next;
+    return sb->root.inode = i;
 }
 
 struct shmem_dentry *shmem_d_alloc(struct kernel *k, struct shmem_dentry *dir,
@@ -234,39 +167,7 @@ struct shmem_dentry *shmem_d_alloc(struct kernel *k, struct shmem_dentry *dir,
     return d;
 }
 
-static struct shmem_dentry *d_create(struct kernel *k, struct shmem_where *w, uint32_t mode)
-{
-    struct inode *i = shmem_new_inode(k, w->sb, mode);
-    struct shmem_dentry *d = i ? shmem_d_alloc(k, w->dir, w->name, w->n, i) : NULL;
-    if (i && !d)
-        iput(i);
-    return d;
-}
-
-/* ---- the path calls ----------------------------------------------------- */
-
-long shmem_open(struct task_struct *t, const char *path, uint32_t flags, uint32_t mode,
-                struct file **out)
-{
-    struct shmem_where w;
-    int creat = (flags & G_O_CREAT) != 0;
-    long r = shmem_walk(t->k, path, creat, &w);
-    if (r)
-        return r;
-    if (host_has(t, &w, path))
-        return 1;
-    if (w.d && creat && (flags & G_O_EXCL))
-        return -EEXIST;
-    if (!w.d) {
-        if (!creat)
-            return -ENOENT;
-        if (w.trailing_slash)
-            return -EISDIR;
-        if (!(w.d = d_create(t->k, &w, S_IFREG | (mode & 07777 & ~t->umask))))
-            return -ENOMEM;
-    }
-    return shmem_open_dentry(t, w.sb, w.d, path, flags, w.trailing_slash, out);
-}
+/* ---- opening a dentry ---------------------------------------------------- */
 
 long shmem_open_dentry(struct task_struct *t, struct shmem_sb *sb, struct shmem_dentry *d,
                        const char *path, uint32_t flags, int trailing_slash, struct file **out)
@@ -297,119 +198,10 @@ long shmem_open_dentry(struct task_struct *t, struct shmem_sb *sb, struct shmem_
     return 0;
 }
 
-/* shmem_walk to a name that must exist: 1 (not tmpfs's), -ENOENT ... */
-static long walk_existing(struct task_struct *t, const char *path, struct shmem_where *w)
-{
-    long r = shmem_walk(t->k, path, 0, w);
-    return r ? r : w->d ? 0 : -ENOENT;
-}
-
-long shmem_stat(struct task_struct *t, const char *path, struct stat *st)
-{
-    struct shmem_where w;
-    long r = walk_existing(t, path, &w);
-    if (r)
-        return r;
-    if (w.trailing_slash && !S_ISDIR(w.d->inode->i_mode))
-        return -ENOTDIR;
-    shmem_fill_stat(w.d->inode, w.sb->dev, st);
-    return 0;
-}
-
 /* The last name goes (its dentry object with it: tmpfs keeps no negative
  * dentries); an inode no one holds any more goes with its pages. */
 void shmem_d_remove(struct kernel *k, struct shmem_dentry *d)
 {
     shmem_d_unlink(d);
     dentry_free(k, d);                  /* an overlay directory: its names too */
-}
-
-long shmem_unlink(struct task_struct *t, const char *path, int dir)
-{
-    struct shmem_where w;
-    long r = walk_existing(t, path, &w);
-    if (r)
-        return r;
-    int is_dir = S_ISDIR(w.d->inode->i_mode);
-    if (dir && !is_dir)
-        return -ENOTDIR;
-    if (!dir && is_dir)
-        return -EISDIR;
-    if (dir && w.d->child)
-        return -ENOTEMPTY;
-    if (!dir && w.trailing_slash)
-        return -ENOTDIR;
-    shmem_d_remove(t->k, w.d);
-    return 0;
-}
-
-long shmem_mkdir(struct task_struct *t, const char *path, uint32_t mode)
-{
-    struct shmem_where w;
-    long r = shmem_walk(t->k, path, 1, &w);
-    if (r)
-        return r;
-    if (host_has(t, &w, path))
-        return 1;
-    if (w.d)
-        return -EEXIST;
-    return d_create(t->k, &w, S_IFDIR | (mode & 07777 & ~t->umask)) ? 0 : -ENOMEM;
-}
-
-/* Is d a or under a? */
-static int d_within(const struct shmem_dentry *d, const struct shmem_dentry *a)
-{
-    for (; d; d = d->parent)
-        if (d == a)
-            return 1;
-    return 0;
-}
-
-long shmem_rename(struct task_struct *t, const char *from, const char *to, uint32_t flags)
-{
-    struct shmem_where a, b;
-    long ra = shmem_walk(t->k, from, 0, &a), rb = shmem_walk(t->k, to, 1, &b);
-    if (ra == 1 && rb == 1)
-        return 1;                           /* neither is tmpfs's: the host's answer */
-    if (ra < 0)
-        return ra;
-    if (rb < 0)
-        return rb;
-    if (ra == 1 || rb == 1 || a.sb != b.sb)
-        return ra == 1 && !a.d ? -ENOENT : -EXDEV;
-    if (!a.d)
-        return -ENOENT;
-    if (flags & ~1u)                        /* only RENAME_NOREPLACE */
-        return -EINVAL;
-    if (b.d == a.d)
-        return 0;
-    if (S_ISDIR(a.d->inode->i_mode) && d_within(b.dir, a.d))
-        return -EINVAL;                     /* into itself */
-    if (b.d) {
-        if (flags & 1u)
-            return -EEXIST;
-        int ad = S_ISDIR(a.d->inode->i_mode), bd = S_ISDIR(b.d->inode->i_mode);
-        if (ad && !bd)
-            return -ENOTDIR;
-        if (!ad && bd)
-            return -EISDIR;
-        if (bd && b.d->child)
-            return -ENOTEMPTY;
-        shmem_d_remove(t->k, b.d);
-    }
-    char *name = strndup(b.name, b.n);
-    if (!name)
-        return -ENOMEM;
-    shmem_d_unlink(a.d);
-    free(a.d->name);
-    a.d->name = name;
-    shmem_d_link(b.dir, a.d);
-    return 0;
-}
-
-long shmem_truncate(struct task_struct *t, const char *path, int64_t length)
-{
-    struct shmem_where w;
-    long r = walk_existing(t, path, &w);
-    return r ? r : shmem_truncate_inode(t, w.d->inode, length);
 }

@@ -1,8 +1,9 @@
 /*
  * shmem.h — tmpfs for /tmp and /dev/shm (shmem.c), internal to kernel-model/.
  *
- * The path calls answer 1 when the path is not tmpfs's (the caller goes on
- * to the host's file), else 0 or -errno as Linux's tmpfs would.
+ * Paths reach tmpfs through the model's walk (namei.h: /tmp and /dev/shm
+ * are mount points); the calls on its names are overlay.h's upper ones,
+ * shared with the overlay's upper layer.
  */
 #ifndef MEMSIM_SHMEM_H
 #define MEMSIM_SHMEM_H
@@ -28,16 +29,6 @@ static inline int shmem_dev(uint64_t dev)
 
 extern const struct file_operations shmem_file_ops;
 
-/* open(2) of an absolute path with guest flags and mode: 0 and *out (a new
- * file: the caller installs it), 1 (not tmpfs's), -errno. */
-long shmem_open(struct task_struct *t, const char *path, uint32_t flags, uint32_t mode,
-                struct file **out);
-long shmem_stat(struct task_struct *t, const char *path, struct stat *st);
-long shmem_unlink(struct task_struct *t, const char *path, int dir);    /* dir: rmdir */
-long shmem_mkdir(struct task_struct *t, const char *path, uint32_t mode);
-/* Both names in one tmpfs mount; 1 when neither is tmpfs's, -EXDEV across. */
-long shmem_rename(struct task_struct *t, const char *from, const char *to, uint32_t flags);
-long shmem_truncate(struct task_struct *t, const char *path, int64_t length);
 long shmem_ftruncate(struct task_struct *t, struct file *f, int64_t length); /* shmem_file_ops */
 void shmem_destroy(struct kernel *k);                     /* teardown: the trees */
 

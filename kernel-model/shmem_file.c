@@ -100,7 +100,11 @@ void shmem_fill_stat(const struct inode *i, uint64_t dev, struct stat *st)
     st->st_size = S_ISDIR(i->i_mode) ? 40 : i->i_size;
     st->st_blksize = PAGE_SIZE;
     st->st_blocks = (blkcnt_t)(i->i_data.nrpages * (PAGE_SIZE / 512));
-    st->st_atim.tv_sec = st->st_mtim.tv_sec = i->i_mtime;
+    st->st_atim.tv_sec = i->i_atime;
+    st->st_mtim.tv_sec = i->i_mtime;
+    st->st_uid = i->i_uid;
+    st->st_gid = i->i_gid;
+    st->st_rdev = i->i_rdev;
     st->st_ctim.tv_sec = i->i_ctime;
 }
 
@@ -143,13 +147,14 @@ static int dir_entry(const struct shmem_dentry *d, const struct inode *self, uin
         return 1;
     }
     const struct shmem_dentry *c = d->child;
-    for (uint32_t i = 2; c && i < idx; i++)
-        c = c->next;
+    for (uint32_t i = 2; c; c = c->next)       /* entries without an inode: the overlay's */
+        if (c->inode && i++ == idx)
+            break;
     if (!c)
         return 0;
     *name = c->name;
     *ino = c->inode->i_ino;
-    *type = S_ISDIR(c->inode->i_mode) ? 4 : 8;  /* DT_REG */
+    *type = (c->inode->i_mode & S_IFMT) >> 12;  /* DT_*: the mode's type bits */
     return 1;
 }
 

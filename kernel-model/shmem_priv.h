@@ -14,11 +14,15 @@
 struct shmem_dentry {
     char *name;
     uint32_t kaddr;                     /* its dentry slab object (d_alloc) */
-    struct inode *inode;                /* a reference */
+    struct inode *inode;                /* a reference (hard links: several
+                                           dentries share one, i_nlink counts) */
     struct shmem_dentry *parent, *child, *next;   /* the tree */
     /* The overlay's (overlay.c) dentries without an inode: a whiteout (the
      * lower name is hidden) or else a host directory holding upper names. */
     int whiteout;
+    /* An upper directory of the overlay that hides the host's below it
+     * (made by mkdir); a copied-up host directory is not opaque. */
+    int opaque;
 };
 
 struct shmem_sb {
@@ -51,6 +55,8 @@ void shmem_d_link(struct shmem_dentry *dir, struct shmem_dentry *d);
 void shmem_d_unlink(struct shmem_dentry *d);
 void shmem_d_remove(struct kernel *k, struct shmem_dentry *d);
 struct inode *shmem_new_inode(struct kernel *k, struct shmem_sb *sb, uint32_t mode);
+/* A tmpfs mount's root directory inode (ino 1, 01777), made at first use. */
+struct inode *shmem_root_inode(struct kernel *k, struct shmem_sb *sb);
 /* open(2) of an existing tmpfs/upper dentry d (it has an inode). */
 long shmem_open_dentry(struct task_struct *t, struct shmem_sb *sb, struct shmem_dentry *d,
                        const char *path, uint32_t flags, int trailing_slash, struct file **out);

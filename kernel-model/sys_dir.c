@@ -25,7 +25,7 @@
 #define MAX_DIR_ENTRIES 0x7fffffffu      /* guest offsets stay positive int32 */
 
 struct guest_dir {
-    char *gpath;            /* the directory's guest path under --root, else NULL */
+    char *gpath;            /* the directory's canonical guest path (namei.c) */
     uint32_t pos;           /* entries handed to the guest before the position */
     uint32_t nr, cap;       /* host cookies known */
     int64_t *cookie;        /* cookie[i]: the host offset just after entry i */

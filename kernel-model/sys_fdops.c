@@ -11,6 +11,7 @@
  * alone, so nobody else holds a lock and no lock it takes can conflict.
  */
 #include <errno.h>
+#include <linux/magic.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,7 @@
 #include <unistd.h>
 #include "kernel-model/fs.h"
 #include "kernel-model/hostfs_write.h"
+#include "kernel-model/namei.h"
 
 #define PIO_CHUNK (256u << 10)
 #define G_ST_RDONLY 1u
@@ -209,15 +211,6 @@ SYSCALL_DEFINE1(fsync, uint32_t, fd)
     return r ? r : fdatasync(h) ? -errno : 0;
 }
 
-/* fchmod: under --writable-root a root file's own (the host's answer on
- * its descriptor); else EROFS, as every change of the root's files. */
-SYSCALL_DEFINE2(fchmod, uint32_t, fd, uint32_t, mode)
-{
-    if (t->k->writable_root)
-        return hostw_fchmod(t, fd, mode);
-    return fdget(t->files, fd) ? -EROFS : -EBADF;
-}
-
 SYSCALL_DEFINE1(syncfs, uint32_t, fd)
 {
     return fdget(t->files, fd) ? 0 : -EBADF;    /* nothing of the guest's to write back */
@@ -327,13 +320,23 @@ static long statfs_common(struct task_struct *t, uint32_t upath, uint32_t size, 
     long n = strncpy_from_user(t->mm, path, upath, PATH_MAX_G);
     if (n <= 0)
         return n ? n : -ENOENT;
-    int fd = fs_open(t, G_AT_FDCWD, path, O_PATH);
-    if (fd < 0)
-        return fd;
+    struct nd_path p;
+    long r = namei(t, G_AT_FDCWD, path, LOOKUP_FOLLOW, &p);
+    if (r)
+        return r;
     struct statfs s;
-    long r = fstatfs(fd, &s) ? -errno : put(t, &s, size, ubuf);
-    close(fd);
-    return r;
+    memset(&s, 0, sizeof s);
+    if (!nd_exists(&p))
+        r = -ENOENT;
+    else if (p.layer == LAYER_HOST)
+        r = fstatfs(p.fd, &s) ? -errno : 0;
+    else {                              /* the model's: tmpfs (the overlay's upper too), procfs */
+        s.f_type = p.layer == LAYER_PROC ? PROC_SUPER_MAGIC : TMPFS_MAGIC;
+        s.f_bsize = s.f_frsize = PAGE_SIZE;
+        s.f_namelen = NAME_MAX_G;
+    }
+    nd_path_release(&p);
+    return r ? r : put(t, &s, size, ubuf);
 }
 
 SYSCALL_DEFINE3(fstatfs64, uint32_t, fd, uint32_t, sz, uint32_t, buf)

@@ -1,9 +1,11 @@
 /*
- * sys_fs.c — file system calls on the host's files, read-only.
+ * sys_fs.c — file I/O and the calls that read a path: open, read/write,
+ * lseek, the stat family, readlink, access, ioctl, poll, getcwd, chdir.
  *
  * Guest descriptors are struct files of the guest's own table (vfs.h):
- * I/O goes through the file's f_op (hostfs.c, devfs.c);
- * guest paths resolve inside the sandbox (fs_path.c); directories are read
+ * I/O goes through the file's f_op (hostfs.c, devfs.c, shmem_file.c);
+ * guest paths are walked by the model inside the sandbox (namei.c,
+ * fs_path.c); directories are read
  * with the guest's own offsets (sys_dir.c).  Structures are converted to
  * their i386 layouts (struct stat64); statx and linux_dirent64 are the same
  * on every architecture and pass through.
@@ -21,9 +23,9 @@
 #include <termios.h>
 #include <unistd.h>
 #include "kernel-model/fs.h"
+#include "kernel-model/namei.h"
 #include "kernel-model/procfs.h"
-#include "kernel-model/overlay.h"
-#include "kernel-model/shmem.h"
+#include "kernel-model/shmem_priv.h"
 
 #define IO_CHUNK (256u << 10)
 
@@ -241,70 +243,75 @@ static long put_stat64(struct task_struct *t, uint32_t uaddr, const struct stat 
     return copy_to_user(t->mm, uaddr, &s, sizeof s) ? -EFAULT : 0;
 }
 
-/* Open a path for stat-like calls: O_PATH, optionally not following a final
- * link.  An empty path with AT_EMPTY_PATH is dirfd itself, and with AT_FDCWD
- * the guest's working directory (vfs_fstatat / filename_lookup of ""):
- * "." from it, which fs_open resolves as every relative path — the root
- * under --root, memsim's working directory with the default root. */
-static int path_fd_str(struct task_struct *t, uint32_t dirfd, char *path, uint32_t flags, long *err)
+/*
+ * The walk of a stat-like call (vfs_fstatat, statx, access): the object's
+ * attributes into *st and, with hfd, a descriptor of the host object (-1
+ * when the model's).  An empty path with AT_EMPTY_PATH is dirfd itself,
+ * and with AT_FDCWD the working directory (filename_lookup of "").
+ */
+static long stat_lookup(struct task_struct *t, uint32_t dirfd, char *path, uint32_t flags,
+                        struct stat *st, int *hfd, int *host_ro)
 {
-    if (!path[0] && (flags & G_AT_EMPTY_PATH) && dirfd == G_AT_FDCWD)
-        strcpy(path, ".");
+    if (hfd)
+        *hfd = -1;
+    if (host_ro)
+        *host_ro = 0;
     if (!path[0]) {
-        if (!(flags & G_AT_EMPTY_PATH)) {
-            *err = -ENOENT;
-            return -1;
+        if (!(flags & G_AT_EMPTY_PATH))
+            return -ENOENT;
+        if (dirfd != G_AT_FDCWD) {
+            struct file *f = fdget(t->files, dirfd);
+            if (!f)
+                return -EBADF;
+            long r = f->f_op->getattr ? f->f_op->getattr(f, st) : -EBADF;
+            int h = file_host_fd(f);
+            if (!r && hfd && h >= 0 && (*hfd = fcntl(h, F_DUPFD_CLOEXEC, 3)) < 0)
+                r = -errno;
+            return r;
         }
-        struct file *f = fdget(t->files, dirfd);
-        int h = f ? file_host_fd(f) : -1;
-        int fd = h < 0 ? -1 : fcntl(h, F_DUPFD_CLOEXEC, 3);
-        *err = fd < 0 ? -EBADF : 0;
-        return fd;
+        strcpy(path, ".");
     }
-    int fd = fs_open(t, dirfd, path,
-                             O_PATH | ((flags & G_AT_SYMLINK_NOFOLLOW) ? O_NOFOLLOW : 0));
-    *err = fd < 0 ? fd : 0;
-    return fd < 0 ? -1 : fd;
+    char at[PATH_MAX_G], alias[PATH_MAX_G];
+    const char *walk = procfs_path_at(t, dirfd, path, at, sizeof at);
+    int nofollow = (flags & G_AT_SYMLINK_NOFOLLOW) != 0;
+    struct nd_path p;
+    long r = namei(t, dirfd, walk, nofollow ? 0 : LOOKUP_FOLLOW, &p);
+    if (!r && p.layer == LAYER_PROC) {
+        r = procfs_stat(t, p.gpath, nofollow, st, alias, sizeof alias);
+        nd_path_release(&p);
+        if (r == 1)
+            return -ENOENT;
+        if (r != 2)
+            return r;
+        r = namei(t, G_AT_FDCWD, alias, LOOKUP_FOLLOW, &p);   /* exe, cwd followed */
+        if (!r && p.layer == LAYER_PROC)
+            r = -ENOENT, nd_path_release(&p);
+    }
+    if (r)
+        return r;
+    if (!nd_exists(&p))
+        r = -ENOENT;
+    *st = p.st;
+    if (!r && hfd && p.layer == LAYER_HOST) {
+        *hfd = p.fd;
+        p.fd = -1;
+    }
+    if (host_ro)
+        *host_ro = p.mnt == MNT_HOST_RO || p.mountpoint;
+    nd_path_release(&p);
+    return r;
 }
 
-/* What the model itself answers of a stat-like call: a /proc name
- * (procfs_stat), or "" with AT_EMPTY_PATH on a file with no host object
- * behind it (a /proc file: its getattr).  0 and *st, -errno, 1: the host
- * file's (path_fd_str), 2: the host file at alias (exe, cwd followed). */
-static long model_stat(struct task_struct *t, uint32_t dirfd, const char *path, uint32_t flags,
-                       struct stat *st, char *alias, size_t alias_len)
-{
-    if (!path[0] && (flags & G_AT_EMPTY_PATH) && dirfd != G_AT_FDCWD) {
-        struct file *f = fdget(t->files, dirfd);
-        if (f && file_host_fd(f) < 0 && f->f_op->getattr)
-            return f->f_op->getattr(f, st);
-        return 1;
-    }
-    char at[PATH_MAX_G];
-    path = procfs_path_at(t, dirfd, path, at, sizeof at);
-    long r = procfs_stat(t, path, (flags & G_AT_SYMLINK_NOFOLLOW) != 0, st, alias, alias_len);
-    r = r == 1 ? shmem_stat(t, path, st) : r;        /* /tmp, /dev/shm: tmpfs's names */
-    return r == 1 ? ovl_stat(t, dirfd, path, st) : r; /* the overlay's upper names */
-}
-
-/* stat, lstat, fstatat: what the model answers (model_stat), else the
- * host's file behind the path. */
+/* stat, lstat, fstatat. */
 static long stat_at(struct task_struct *t, uint32_t dirfd, uint32_t upath, uint32_t ubuf, uint32_t flags)
 {
-    long err;
-    char path[PATH_MAX_G], alias[PATH_MAX_G];
+    char path[PATH_MAX_G];
     struct stat st;
-    if ((err = strncpy_from_user(t->mm, path, upath, PATH_MAX_G)) < 0)
-        return err;
-    long proc = model_stat(t, dirfd, path, flags, &st, alias, sizeof alias);
-    if (proc <= 0)
-        return proc ? proc : put_stat64(t, ubuf, &st);
-    int fd = path_fd_str(t, dirfd, proc == 2 ? alias : path, flags, &err);
-    if (fd < 0)
-        return err;
-    long r = fstat(fd, &st) ? -errno : put_stat64(t, ubuf, &st);
-    close(fd);
-    return r;
+    long r = strncpy_from_user(t->mm, path, upath, PATH_MAX_G);
+    if (r < 0)
+        return r;
+    r = stat_lookup(t, dirfd, path, flags, &st, NULL, NULL);
+    return r ? r : put_stat64(t, ubuf, &st);
 }
 
 SYSCALL_DEFINE2(fstat64, uint32_t, fd, uint32_t, statbuf)
@@ -324,8 +331,8 @@ SYSCALL_DEFINE2(lstat64, uint32_t, filename, uint32_t, statbuf)
 }
 SYSCALL_DEFINE4(fstatat64, uint32_t, dfd, uint32_t, filename, uint32_t, statbuf, uint32_t, flag) { return stat_at(t, dfd, filename, statbuf, flag); }
 
-/* A struct statx of what the model's stat says (a /proc name): the basic
- * fields, as procfs fills them (times 0: the model keeps none). */
+/* A struct statx of what the model's stat says (a tmpfs or upper inode,
+ * a /proc name): the basic fields and times (procfs keeps none: 0). */
 static void stat_to_statx(const struct stat *st, struct statx *stx)
 {
     memset(stx, 0, sizeof *stx);
@@ -339,57 +346,70 @@ static void stat_to_statx(const struct stat *st, struct statx *stx)
     stx->stx_size = (uint64_t)st->st_size;
     stx->stx_dev_major = major(st->st_dev);
     stx->stx_dev_minor = minor(st->st_dev);
+    stx->stx_rdev_major = major(st->st_rdev);
+    stx->stx_rdev_minor = minor(st->st_rdev);
+    stx->stx_blocks = (uint64_t)st->st_blocks;
+    stx->stx_atime = (struct statx_timestamp){ .tv_sec = st->st_atim.tv_sec,
+                                               .tv_nsec = (uint32_t)st->st_atim.tv_nsec };
+    stx->stx_mtime = (struct statx_timestamp){ .tv_sec = st->st_mtim.tv_sec,
+                                               .tv_nsec = (uint32_t)st->st_mtim.tv_nsec };
+    stx->stx_ctime = (struct statx_timestamp){ .tv_sec = st->st_ctim.tv_sec,
+                                               .tv_nsec = (uint32_t)st->st_ctim.tv_nsec };
 }
 
 SYSCALL_DEFINE5(statx, uint32_t, dfd, uint32_t, filename, uint32_t, flags, uint32_t, mask, uint32_t, buffer)
 {
-    long err;
-    char path[PATH_MAX_G], alias[PATH_MAX_G];
+    char path[PATH_MAX_G];
     struct stat st;
     struct statx stx;
-    if ((err = strncpy_from_user(t->mm, path, filename, PATH_MAX_G)) < 0)
-        return err;
-    long proc = model_stat(t, dfd, path, flags, &st, alias, sizeof alias);
-    if (proc < 0)
-        return proc;
-    if (proc == 0) {
-        stat_to_statx(&st, &stx);
-        return copy_to_user(t->mm, buffer, &stx, sizeof stx) ? -EFAULT : 0;
-    }
-    int fd = path_fd_str(t, dfd, proc == 2 ? alias : path, flags, &err);
+    long r = strncpy_from_user(t->mm, path, filename, PATH_MAX_G);
+    if (r < 0)
+        return r;
+    int fd;
+    if ((r = stat_lookup(t, dfd, path, flags, &st, &fd, NULL)))
+        return r;
     if (fd < 0)
-        return err;
-    long r = statx(fd, "", AT_EMPTY_PATH, mask, &stx) ? -errno : 0;
-    close(fd);
+        stat_to_statx(&st, &stx);       /* the model's object */
+    else {
+        r = statx(fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, mask, &stx) ? -errno : 0;
+        close(fd);
+    }
     if (!r && copy_to_user(t->mm, buffer, &stx, sizeof stx))
         r = -EFAULT;
     return r;
 }
 
+/* readlink: the last component not followed; procfs's, an upper
+ * symlink's target, or the host's (read by the model: never followed). */
 static long do_readlink(struct task_struct *t, uint32_t dirfd, uint32_t upath, uint32_t ubuf, uint32_t size)
 {
-    char path[PATH_MAX_G], target[PATH_MAX_G];
+    char path[PATH_MAX_G], target[PATH_MAX_G], at[PATH_MAX_G];
     long r = get_path(t, upath, path);
     if (r)
         return r;
     if ((int32_t)size <= 0)
         return -EINVAL;
-    int is_proc;
-    char at[PATH_MAX_G];
-    ssize_t n = procfs_readlink(t, procfs_path_at(t, dirfd, path, at, sizeof at), target,
-                                sizeof target, &is_proc);
+    struct nd_path p;
+    if ((r = namei(t, dirfd, procfs_path_at(t, dirfd, path, at, sizeof at), 0, &p)))
+        return r;
+    long n;
+    if (p.layer == LAYER_PROC) {
+        int is_proc;
+        n = procfs_readlink(t, p.gpath, target, sizeof target, &is_proc);
+        n = is_proc ? n : -ENOENT;
+    } else if (!nd_exists(&p))
+        n = -ENOENT;
+    else if (!S_ISLNK(p.st.st_mode))
+        n = -EINVAL;
+    else if (p.layer == LAYER_UPPER)
+        n = snprintf(target, sizeof target, "%s", p.d->inode->i_link ? p.d->inode->i_link : "");
+    else {
+        ssize_t k = readlinkat(p.fd, "", target, sizeof target);
+        n = k < 0 ? -errno : k;
+    }
+    nd_path_release(&p);
     if (n < 0)
         return n;
-    if (!is_proc) {
-        int fd = fs_open(t, dirfd, path, O_PATH | O_NOFOLLOW);
-        if (fd < 0)
-            return fd;
-        n = readlinkat(fd, "", target, sizeof target);
-        r = n < 0 ? -errno : 0;
-        close(fd);
-        if (r)
-            return r == -ENOENT ? -EINVAL : r;
-    }
     if ((uint32_t)n > size)
         n = size;
     return copy_to_user(t->mm, ubuf, target, (uint32_t)n) ? -EFAULT : n;
@@ -398,46 +418,40 @@ static long do_readlink(struct task_struct *t, uint32_t dirfd, uint32_t upath, u
 SYSCALL_DEFINE3(readlink, uint32_t, path, uint32_t, buf, uint32_t, bufsiz) { return do_readlink(t, G_AT_FDCWD, path, buf, bufsiz); }
 SYSCALL_DEFINE4(readlinkat, uint32_t, dfd, uint32_t, pathname, uint32_t, buf, uint32_t, bufsiz) { return do_readlink(t, dfd, pathname, buf, bufsiz); }
 
-/* access(2): the host decides R_OK and X_OK for memsim's own user (through
- * the resolved descriptor, so --root holds).  W_OK is EROFS first, before
- * any other permission, as sb_permission() on a read-only file system —
+/* access(2): the model's objects by their mode (nd_permission); a host
+ * object by the host's own faccessat2 for memsim's user on the walked
+ * descriptor (so --root holds).  W_OK on the host's read-only trees (/dev,
+ * /sys) is EROFS first, as sb_permission() on a read-only file system —
  * except on a null device, the one file the guest can open for writing
- * (fs_path.c), where the host's answer stands.  (Linux lets other devices
- * be written on a read-only mount; memsim does not open them for writing,
- * so it does not promise that either.) */
+ * there (fs_path.c).  In the overlay a write copies up: the host's W_OK
+ * answer stands, as overlayfs asks the lower inode. */
 static long do_access(struct task_struct *t, uint32_t dirfd, uint32_t upath, uint32_t mode,
                       uint32_t flags)
 {
-    long err;
     if (mode & ~7u)
         return -EINVAL;
     if (flags & ~(G_AT_EACCESS | G_AT_SYMLINK_NOFOLLOW | G_AT_EMPTY_PATH))
         return -EINVAL;
     char path[PATH_MAX_G];
-    long n = strncpy_from_user(t->mm, path, upath, PATH_MAX_G);
-    if (n < 0)
-        return n;
+    long r = strncpy_from_user(t->mm, path, upath, PATH_MAX_G);
+    if (r < 0)
+        return r;
     struct stat st;
-    long o = n ? ovl_stat(t, dirfd, path, &st) : 1;  /* an upper file: its own mode */
-    if (o != 1)
-        return o ? o : (mode & X_OK) && !(st.st_mode & 0111) ? -EACCES : 0;
-    /* writes copy up, or go to the host tree: the host's W_OK */
-    int covered = n && (t->k->writable_root || ovl_covers(t, dirfd, path));
-    int fd = path_fd_str(t, dirfd, path, flags, &err);
+    int fd;
+    int ro;
+    if ((r = stat_lookup(t, dirfd, path, flags, &st, &fd, &ro)))
+        return r;
     if (fd < 0)
-        return err;
-    long r = fstat(fd, &st) ? -errno : 0;
-    if (!r && (mode & W_OK) && !covered && !(S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3)))
+        return nd_permission(&st, mode);
+    ro = ro && (mode & W_OK);
+    if (ro && !(S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3)))
         r = -EROFS;
-    /* the host's own faccessat2 on the resolved descriptor (a symlink's
-     * own when AT_SYMLINK_NOFOLLOW left it unfollowed) */
     int hflags = AT_EMPTY_PATH | (flags & G_AT_EACCESS ? AT_EACCESS : 0);
     if (!r && (mode & 7u) && syscall(SYS_faccessat2, fd, "", (int)(mode & 7u), hflags))
         r = -errno;
     close(fd);
     return r;
 }
-
 SYSCALL_DEFINE2(access, uint32_t, filename, uint32_t, mode)
 {
     return do_access(t, G_AT_FDCWD, filename, mode, 0);

@@ -101,7 +101,9 @@ struct inode {
     uint64_t i_dev, i_ino, i_rdev;   /* the host's identity: the cache key */
     struct kernel *i_k;         /* the kernel whose frames its pages are (Linux: i_sb) */
     unsigned i_nlink;           /* tmpfs: names (0: unlinked, freed with its last holder) */
-    int64_t i_mtime, i_ctime;   /* tmpfs: seconds (the model's epoch) */
+    int64_t i_atime, i_mtime, i_ctime;  /* tmpfs: seconds (the model's epoch) */
+    uint32_t i_uid, i_gid;      /* tmpfs: the owner */
+    char *i_link;               /* tmpfs: a symlink's target (Linux's i_link), owned */
     uint32_t i_kaddr;           /* its slab object (inode_cache, shmem_inode_cache), or 0 */
     struct kmem_cache *i_cache;
     struct address_space i_data;       /* its page cache (filemap.h) */

@@ -240,45 +240,75 @@ static void vma_absorb(struct mm_struct *mm, struct vm_area_struct *a, struct vm
     vma_free(mm, b);
 }
 
-void vma_merge_adjacent(struct mm_struct *mm)
+/* Drop slot i + 1 (its VMA just absorbed into slot i's). */
+static void absorb_next(struct mm_struct *mm, size_t i)
 {
     struct vm_area_struct **s = mm->vma_index.slot;
-    size_t out = 0;
-    for (size_t i = 0; i < mm->map_count; i++) {
-        if (out && vma_mergeable(s[out - 1], s[i])) {
-            vma_absorb(mm, s[out - 1], s[i]);
-            continue;
-        }
-        s[out++] = s[i];
-    }
-    mm->map_count = (uint32_t)out;
+    vma_absorb(mm, s[i], s[i + 1]);
+    memmove(&s[i + 1], &s[i + 2], (mm->map_count - i - 2) * sizeof *s);
+    mm->map_count--;
     mm->vma_index.cache = 0;
 }
 
 /*
+ * is_mergeable_anon_vma(r->anon_vma, n->anon_vma, n) for r, the range
+ * being made or changed, and n, the neighbour it would join: equal
+ * anon_vmas, or r without one (n's chain is then singular when n has one:
+ * the model has no fork, so every chain is one link).  A faulted r never
+ * joins an unfaulted n.
+ */
+static int joins(const struct vm_area_struct *r, const struct vm_area_struct *n)
+{
+    return !r->anon_vma || r->anon_vma == n->anon_vma;
+}
+
+struct vm_area_struct *vma_merge_changed(struct mm_struct *mm, struct vm_area_struct *v)
+{
+    struct vm_area_struct **s = mm->vma_index.slot;
+    size_t i = vma_pos(mm, v);
+    struct vm_area_struct *prev = i ? s[i - 1] : NULL;
+    struct vm_area_struct *next = i + 1 < mm->map_count ? s[i + 1] : NULL;
+    int with_prev = prev && vma_mergeable(prev, v) && joins(v, prev);
+    int with_next = next && vma_mergeable(v, next) && joins(v, next);
+    if (with_prev) {
+        /* cases 1 and 6 only when prev's and next's anon_vmas agree
+         * (is_mergeable_anon_vma(prev, next, NULL)); else 2, 5, 7 */
+        if (with_next && (!prev->anon_vma || !next->anon_vma || prev->anon_vma == next->anon_vma))
+            absorb_next(mm, i);
+        absorb_next(mm, i - 1);
+        return prev;
+    }
+    if (with_next)                              /* cases 3, 4, 8 */
+        absorb_next(mm, i);
+    return v;
+}
+
+/*
  * 6.1's mremap grows a VMA in place with vma_merge(mm, vma, old_end,
- * new_end, ..., vma->anon_vma, ...): vma is prev, so the grown VMA also
- * takes in the next one when it now abuts it and can_vma_merge_before(next,
- * vma->anon_vma) holds.  That test is is_mergeable_anon_vma(vma->anon_vma,
- * next->anon_vma, next): one of them NULL passes only when next's
- * anon_vma_chain is singular, i.e. next has an anon_vma; so a grown VMA
- * that has one never takes in a next that has none (they stay two VMAs),
- * while an unfaulted grown VMA takes in a faulted next (its chain is one
- * link: no fork in the model).
+ * new_end, ..., vma->anon_vma, ...): vma is prev, so the grown VMA only
+ * takes in the next one, when it now abuts it and can_vma_merge_before(next,
+ * vma->anon_vma) holds (joins: a grown VMA that has an anon_vma never takes
+ * in a next that has none; an unfaulted one takes in a faulted next).
  */
 void vma_merge_grown(struct mm_struct *mm, struct vm_area_struct *v)
 {
-    struct vm_area_struct **s = mm->vma_index.slot;
-    size_t i = 0;
-    while (i < mm->map_count && s[i] != v)
-        i++;
-    if (i + 1 >= mm->map_count || !vma_mergeable(v, s[i + 1]) ||
-        (v->anon_vma && !s[i + 1]->anon_vma))
-        return;
-    vma_absorb(mm, v, s[i + 1]);
-    memmove(&s[i + 1], &s[i + 2], (mm->map_count - i - 2) * sizeof *s);
-    mm->map_count--;
-    mm->vma_index.cache = 0;
+    size_t i = vma_pos(mm, v);
+    if (i + 1 < mm->map_count && vma_mergeable(v, mm->vma_index.slot[i + 1]) &&
+        joins(v, mm->vma_index.slot[i + 1]))
+        absorb_next(mm, i);
+}
+
+struct vm_area_struct *vma_modify_flags(struct mm_struct *mm, struct vm_area_struct *v,
+                                        uint32_t lo, uint32_t hi, uint32_t flags)
+{
+    if (flags == v->vm_flags)
+        return v;
+    if (vma_split_at(mm, lo) || vma_split_at(mm, hi))
+        return NULL;
+    v = vma_lookup(mm, lo);
+    v->vm_flags = flags;
+    mm_report_vma(mm, VMA_OP_PROTECT, v);
+    return vma_merge_changed(mm, v);
 }
 
 struct vm_area_struct *vma_lookup(struct mm_struct *mm, uint32_t addr)

@@ -22,9 +22,26 @@ struct vm_area_struct *vma_insert(struct mm_struct *mm, const struct vm_area_str
 int vma_split_at(struct mm_struct *mm, uint32_t addr);
 /* Remove and free every VMA inside [start, end) (boundaries already split). */
 void vma_remove_range(struct mm_struct *mm, uint32_t start, uint32_t end);
-/* Merge neighbours that are adjacent and identical in flags and backing,
- * with contiguous vm_pgoff and compatible anon_vmas (vma_merge's rules). */
-void vma_merge_adjacent(struct mm_struct *mm);
+/*
+ * 6.1's vma_merge for v, a VMA just made (mmap, brk, mremap's copy) or
+ * whose flags just changed (mprotect, mlock, madvise): v joins the VMA
+ * before it when they are adjacent and identical in flags, file, name and
+ * contiguous vm_pgoff and v's anon_vma is NULL or the same, and likewise the
+ * one after it (both at once only when those two anon_vmas agree).  Only
+ * v's neighbours are looked at, as Linux merges only around the range that
+ * changed.  Returns the VMA that holds v's range now (prev when v joined it).
+ */
+struct vm_area_struct *vma_merge_changed(struct mm_struct *mm, struct vm_area_struct *v);
+/*
+ * The common step of mprotect_fixup, mlock_fixup and madvise_update_vma:
+ * [lo, hi), inside v, gets vm_flags `flags`.  Unchanged flags touch
+ * nothing (6.1 returns early: no split, no merge).  Otherwise the range is
+ * split off, gets the flags (a VMA_OP_PROTECT row) and is merged
+ * (vma_merge_changed).  Returns the VMA that holds [lo, hi) now, or NULL
+ * when a split was refused (out of memory, or mm->max_map_count).
+ */
+struct vm_area_struct *vma_modify_flags(struct mm_struct *mm, struct vm_area_struct *v,
+                                        uint32_t lo, uint32_t hi, uint32_t flags);
 /* After v grew in place (mremap): v takes in the next VMA when 6.1's
  * vma_merge of the extension would (can_vma_merge_before: a grown v with
  * an anon_vma never takes in a next without one). */

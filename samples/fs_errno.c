@@ -152,9 +152,9 @@ static void rofs(void)
     T(syscall(SYS_fchmod, rfd, 0644));
     T(syscall(SYS_fchmodat, AT_FDCWD, "d", 0755));
     T(syscall(SYS_chown32, "f", 0, 0));
-    T(syscall(SYS_lchown32, "l", 0, 0));
-    T(syscall(SYS_fchown32, rfd, 0, 0));
-    T(syscall(SYS_fchownat, AT_FDCWD, "l", 0, 0, 0x100));
+    T(syscall(SYS_lchown32, "l", getuid(), getgid()));
+    T(syscall(SYS_fchown32, rfd, getuid(), getgid()));
+    T(syscall(SYS_fchownat, AT_FDCWD, "l", getuid(), getgid(), 0x100));
     T(syscall(SYS_utimensat, AT_FDCWD, "f", NULL, 0));
     T(syscall(SYS_utimensat, rfd, NULL, NULL, 0));
     T(syscall(SYS_utime, "f", NULL));
@@ -163,6 +163,12 @@ static void rofs(void)
     T(syscall(SYS_truncate64, "f", 0, 0));
     T(syscall(SYS_access, "f", W_OK));
     T(syscall(SYS_access, "d", R_OK | W_OK));
+    int nfd = open("new", O_RDONLY | O_DIRECTORY);     /* made above: the model's */
+    T(syscall(SYS_fchmod, nfd, 0700));
+    T(syscall(SYS_utimensat, nfd, NULL, NULL, 0));
+    T(syscall(SYS_symlink, "new", "sl"));
+    T(syscall(SYS_link, "sl", "hl"));
+    T(syscall(SYS_mknod, "fifo", S_IFIFO | 0644, 0));
     T(syscall(SYS_socket, AF_UNIX, SOCK_STREAM, 0));
     T(syscall(SYS_socket, AF_INET, SOCK_DGRAM, 0));
 }

@@ -6,8 +6,9 @@
  *   overlay_files BASE
  *
  * BASE holds etc/data.txt ("original-data\n"), dir/a ("aaaa\n"), dir/b,
- * dir/c and the directory dir/hostsub (tests/guest/check-overlay.sh makes
- * them): "" under memsim --root (the overlay takes every write), or a
+ * dir/c, the directory dir/hostsub, usr/bin/tool ("tool\n"), the symlinks
+ * bin -> usr/bin and dir/link -> ../etc/data.txt
+ * (tests/guest/check-overlay.sh makes them): "" under memsim --root (the overlay takes every write), or a
  * scratch copy natively (the writes are real).  The output is the same
  * both ways; what BASE holds afterwards is the caller's to check.
  */
@@ -19,6 +20,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 static const char *base;
@@ -74,6 +76,93 @@ static void list(const char *name)
         free(names[i]);
     }
     printf("\n");
+}
+
+static void link_of(const char *name)
+{
+    char buf[64];
+    ssize_t n = readlink(in(name), buf, sizeof buf);
+    if (n < 0)
+        printf("readlink %-27s %s\n", name, strerror(errno));
+    else
+        printf("readlink %-27s \"%.*s\"\n", name, (int)n, buf);
+}
+
+/* lstat's type and permissions, stat's link count */
+static void attrs(const char *name)
+{
+    struct stat st, l;
+    if (lstat(in(name), &l) || stat(in(name), &st)) {
+        printf("attrs %-30s %s\n", name, strerror(errno));
+        return;
+    }
+    printf("attrs %-30s %s %o nlink %lu\n", name, S_ISLNK(l.st_mode) ? "link" :
+           S_ISDIR(l.st_mode) ? "dir" : "file", (unsigned)(st.st_mode & 07777),
+           (unsigned long)st.st_nlink);
+}
+
+/* symlinks, hard links, attributes and a symlinked directory: the model
+ * walks every path itself, one rule for the whole tree */
+static void links_and_attrs(void)
+{
+    result("symlink data.txt etc/sl", symlink("data.txt", in("etc/sl")));
+    result("symlink again", symlink("data.txt", in("etc/sl")));
+    link_of("etc/sl");
+    show("etc/sl");
+    attrs("etc/sl");
+    result("open etc/sl O_NOFOLLOW", open(in("etc/sl"), O_RDONLY | O_NOFOLLOW));
+    result("stat etc/data.txt/", access(in("etc/data.txt/"), F_OK));
+    result("link etc/data.txt etc/hard", link(in("etc/data.txt"), in("etc/hard")));
+    attrs("etc/data.txt");
+    int fd = open(in("etc/hard"), O_WRONLY | O_APPEND);
+    result("append to etc/hard", (int)write(fd, "H", 1) - 1);
+    close(fd);
+    show("etc/data.txt");
+    result("link dir/link dir/hlink", link(in("dir/link"), in("dir/hlink")));
+    link_of("dir/hlink");
+    result("chmod usr/bin/tool 0700", chmod(in("usr/bin/tool"), 0700));
+    attrs("bin/tool");
+    struct timespec ts[2] = { { 1000000000, 0 }, { 1200000000, 0 } };
+    result("utimensat usr/bin/tool", utimensat(AT_FDCWD, in("usr/bin/tool"), ts, 0));
+    struct stat st;
+    if (!stat(in("bin/tool"), &st))
+        printf("%-36s atime %lld mtime %lld\n", "times bin/tool", (long long)st.st_atime,
+               (long long)st.st_mtime);
+    fd = open(in("etc/data.txt"), O_RDONLY);
+    result("fchmod of a read-only fd 0640", fchmod(fd, 0640));
+    close(fd);
+    attrs("etc/hard");
+    result("lchown dir/link (own ids)", lchown(in("dir/link"), getuid(), getgid()));
+    link_of("dir/link");
+    result("rename dir/link dir/link2", rename(in("dir/link"), in("dir/link2")));
+    link_of("dir/link2");
+    show("dir/link2");
+    fd = open(in("bin/made"), O_WRONLY | O_CREAT | O_EXCL, 0644);
+    result("create bin/made", fd);
+    close(fd);
+    attrs("usr/bin/made");
+    result("rename bin/made usr/bin/moved", rename(in("bin/made"), in("usr/bin/moved")));
+    attrs("bin/moved");
+    list("bin");
+    list("usr/bin/");
+    int dfd = open(in("usr"), O_RDONLY | O_DIRECTORY);
+    fd = openat(dfd, "bin/made2", O_WRONLY | O_CREAT, 0644);
+    result("openat usr, bin/made2", fd);
+    close(fd);
+    fd = openat(dfd, "../etc/sl", O_RDONLY);
+    result("openat usr, ../etc/sl", fd);
+    close(fd);
+    close(dfd);
+    dfd = open(in("dir/hostsub"), O_RDONLY | O_DIRECTORY);
+    fd = openat(dfd, "inner", O_WRONLY | O_CREAT, 0644);
+    result("openat dir/hostsub (new), inner", fd);
+    close(fd);
+    close(dfd);
+    list("dir/hostsub");
+    list("bin/");
+    result("unlink etc/sl", unlink(in("etc/sl")));
+    show("etc/data.txt");
+    list("etc");
 }
 
 int main(int argc, char **argv)
@@ -141,5 +230,6 @@ int main(int argc, char **argv)
     result("unlink dir/sub/c2", unlink(in("dir/sub/c2")));
     result("rmdir dir/sub", rmdir(in("dir/sub")));
     list("dir");
+    links_and_attrs();
     return 0;
 }

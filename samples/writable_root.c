@@ -197,10 +197,14 @@ static void escape_calls(void)
     close(fd);
     result("utimensat /up/.. (the root)", utimensat(AT_FDCWD, "/up/..", NULL, 0));
     result("mknod /dev0 S_IFCHR: EPERM", mknod("/dev0", S_IFCHR | 0600, makedev(1, 3)));
-    result("mkdir /proc/x: EPERM", mkdir("/proc/x", 0755));
-    result("mkdir /./proc/x: EPERM", mkdir("/./proc/x", 0755));
-    result("symlink x /sys/y: EPERM", symlink("x", "/sys/y"));
-    result("mkdir /up/sys/z: EPERM", mkdir("/up/sys/z", 0755));
+    /* /proc is the model's procfs (no ->mkdir: EPERM, EACCES unprivileged),
+     * /sys the host's read-only mount (EROFS), under any spelling */
+    result("mkdir /proc/x", mkdir("/proc/x", 0755));
+    result("mkdir /./proc/x", mkdir("/./proc/x", 0755));
+    result("symlink /proc /pl", symlink("/proc", "/pl"));
+    result("mkdir /pl/x", mkdir("/pl/x", 0755));
+    result("symlink x /sys/y: EROFS", symlink("x", "/sys/y"));
+    result("mkdir /up/sys/z: EROFS", mkdir("/up/sys/z", 0755));
 }
 
 int main(int argc, char **argv)

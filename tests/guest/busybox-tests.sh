@@ -13,7 +13,11 @@
 #
 # memsim runs get `--root /` (the guest sees the host file system, as under
 # qemu) unless MEMSIM_RUN_OPTS says otherwise, and each its own --db in a
-# temporary directory.  With CASE names only those cases run.
+# temporary directory.  The fs-* cases change files: each runner gets a
+# fresh copy of a small tree (make_tree), qemu-i386 in it as its working
+# directory (the writes are real there), memsim with --root on its own
+# copy (the writes stay in the model's overlay), and memsim's copy must be
+# unchanged afterwards.  With CASE names only those cases run.
 #
 # Exit status: 0 all passed, 1 some failed, 77 skipped (no busybox binary or
 # no qemu-i386; ctest's SKIP_RETURN_CODE).
@@ -41,6 +45,7 @@ if ! command -v qemu-i386 > /dev/null; then
     exit 77
 fi
 [ -x "$MEMSIM" ] || { echo "FAIL: memsim binary not found: $MEMSIM"; exit 1; }
+BUSYBOX=$(cd "$(dirname "$BUSYBOX")" && pwd)/$(basename "$BUSYBOX")   # the fs-* cases cd
 
 read -r -a memsim_opts <<< "${MEMSIM_RUN_OPTS---root /}"
 
@@ -95,17 +100,53 @@ add_case expr-string    -                    expr length 'hello world'
 add_case printf         -                    printf '%05d|%x|%o|%s|%c|%-6s|%.3s\n' 42 255 8 str xyz ab abcdef
 add_case od-hex         text:'memsim\0\1\2\377'  od -A x -t x1
 add_case od-chars       text:'memsim\0\1\2\377'  od -c
+# the file system: symlinks, links, attributes, a symlinked directory (bin ->
+# usr/bin), one process each (a shell would need fork)
+add_case fs-cat-link    -                    cat dir/link
+add_case fs-ls-bin      -                    ls bin/
+add_case fs-find-links  -                    find . -type l
+add_case fs-stat        -                    stat -c '%n %F %a %h %s' etc/data.txt bin bin/ dir/link usr/bin/tool
+add_case fs-ln-s        -                    ln -s data.txt etc/l
+add_case fs-ln-hard     -                    ln etc/data.txt etc/hard
+add_case fs-ln-exists   -                    ln -s data.txt etc/data.txt
+add_case fs-chmod       -                    chmod -v 600 etc/data.txt bin/tool
+add_case fs-touch       -                    touch -d '2001-02-03 04:05:06' etc/data.txt dir/link
+add_case fs-mkdir-p     -                    mkdir -pv new/a/b
+add_case fs-cp-a        -                    cp -av dir copy
+add_case fs-cp-symdir   -                    cp -av bin/tool bin/tool2
+add_case fs-mv          -                    mv dir/a bin/a2
+add_case fs-rm-r        -                    rm -rv dir
 
 # ------------------------------------------------------------ the runner
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/memsim-busybox.XXXXXX") || { echo "FAIL: mktemp"; exit 1; }
+
+# The fs-* cases' tree (relative symlinks only: the same inside --root).
+make_tree() {
+    rm -rf "$1" && mkdir -p "$1/etc" "$1/usr/bin" "$1/dir/sub" || return 1
+    echo data > "$1/etc/data.txt"
+    printf 'tool\n' > "$1/usr/bin/tool" && chmod 755 "$1/usr/bin/tool"
+    echo aaaa > "$1/dir/a"
+    echo deep > "$1/dir/sub/deep"
+    ln -s usr/bin "$1/bin"
+    ln -s ../etc/data.txt "$1/dir/link"
+}
+# Every name's type, mode, size, mtime and link target, and the bytes.
+tree_state() {
+    (cd "$1" && find . -printf '%p %y %m %s %T@ %l\n' | sort && find . -type f -exec md5sum {} + | sort)
+}
 
 # bb MODE TAG ARG...: one busybox command under qemu or memsim, killed after
 # BUSYBOX_TIMEOUT seconds (default 120; status 124 then).
 bb() {
     local mode=$1 tag=$2
     shift 2
-    if [ "$mode" = qemu ]; then
+    if [ "$mode" = qemu ] && [ -n "${TREE:-}" ]; then
+        (cd "$TREE" && exec timeout "${BUSYBOX_TIMEOUT:-120}" qemu-i386 "$BUSYBOX" "$@")
+    elif [ "$mode" = qemu ]; then
         timeout "${BUSYBOX_TIMEOUT:-120}" qemu-i386 "$BUSYBOX" "$@"
+    elif [ -n "${TREE:-}" ]; then
+        timeout "${BUSYBOX_TIMEOUT:-120}" "$MEMSIM" run --db "$tmp/$tag.db" --root "$TREE" \
+            -- "$BUSYBOX" "$@"
     else
         timeout "${BUSYBOX_TIMEOUT:-120}" "$MEMSIM" run --db "$tmp/$tag.db" \
             ${memsim_opts[@]+"${memsim_opts[@]}"} -- "$BUSYBOX" "$@"
@@ -132,6 +173,12 @@ run_case() {
         *) echo "bad input spec $input" >&2; return 1 ;;
     esac
     local o=$tmp/$mode
+    TREE=
+    if [ "${name#fs-}" != "$name" ]; then
+        TREE=$tmp/tree-$mode
+        make_tree "$TREE" || return 1
+        [ "$mode" = memsim ] && tree_state "$TREE" > "$tmp/tree.before"
+    fi
     # The braces keep bash from reporting a guest killed by a signal itself.
     if [ $seen_pipe = 0 ]; then
         { bb "$mode" "$name.$mode" "${first[@]}" < "$infile" > "$o.out" 2> "$o.err"
@@ -161,6 +208,10 @@ for i in "${!CASE_NAMES[@]}"; do
     cmp -s "$tmp/qemu.out" "$tmp/memsim.out" || problems+=("stdout differs")
     cmp -s "$tmp/qemu.status" "$tmp/memsim.status" \
         || problems+=("exit status $(cat "$tmp/memsim.status"), qemu-i386 $(cat "$tmp/qemu.status")")
+    if [ "${name#fs-}" != "$name" ]; then
+        tree_state "$tmp/tree-memsim" | cmp -s - "$tmp/tree.before" \
+            || problems+=("memsim changed the host tree under --root")
+    fi
     if [ ${#problems[@]} -eq 0 ]; then
         passed=$((passed + 1))
         echo "PASS busybox/$name"

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# check-overlay.sh — the in-model overlay over --root (kernel-model/overlay.c)
+# check-overlay.sh — the in-model overlay over --root (kernel-model/overlay.c,
+# the walk: namei.c): copy-up, whiteouts, symlinks, hard links, attributes
+# and a symlinked directory
 # with samples/overlay_files.c as the guest, the host side checked here:
 #   guest    the sample's output under --root SCRATCH equals
 #            tests/guest/expected/overlay_files.stdout, which is a native
@@ -8,7 +10,9 @@
 #            runs i386 binaries, and must agree too
 #   host     after the memsim run the scratch root is byte-identical to
 #            its pristine copy (cmp of every file, the same names: no file
-#            made, removed or changed), and nothing next to it appeared
+#            made, removed or changed), every name's mode, times, owner and
+#            symlink target are what they were before the run, and nothing
+#            next to it appeared
 #
 #   check-overlay.sh MEMSIM OVERLAY_FILES_BIN EXPECTED_STDOUT
 set -u
@@ -30,11 +34,18 @@ make_tree() {
     echo aaaa > "$1/dir/a"
     echo bbbb > "$1/dir/b"
     echo cccc > "$1/dir/c"
+    mkdir -p "$1/usr/bin"
+    echo tool > "$1/usr/bin/tool"
+    ln -s usr/bin "$1/bin"
+    ln -s ../etc/data.txt "$1/dir/link"
 }
 make_tree "$tmp/root"
 make_tree "$tmp/pristine"
 make_tree "$tmp/native"
 ls -A "$tmp" | grep -v -e '\.ls$' > "$tmp/before.ls"
+# every name's type, mode, size, mtime, owner and symlink target
+snapshot() { (cd "$1" && find . -printf '%p %y %m %s %T@ %U %G %l\n' | sort); }
+snapshot "$tmp/root" > "$tmp/root.before"
 
 timeout -k 5 120 "$memsim" run --no-trace --root "$tmp/root" -- "$bin" "" \
     > "$tmp/memsim.out" 2> "$tmp/memsim.err" < /dev/null
@@ -65,10 +76,11 @@ same=1
 (cd "$tmp/root" && find . | sort) > "$tmp/root.names"
 (cd "$tmp/pristine" && find . | sort) > "$tmp/pristine.names"
 cmp -s "$tmp/root.names" "$tmp/pristine.names" || same=0
+snapshot "$tmp/root" | cmp -s - "$tmp/root.before" || same=0
 while read -r f; do
     [ -f "$tmp/pristine/$f" ] && { cmp -s "$tmp/pristine/$f" "$tmp/root/$f" || same=0; }
 done < "$tmp/pristine.names"
-ls -A "$tmp" | grep -v -e '\.ls$' -e '\.out$' -e '\.err$' -e '\.names$' > "$tmp/after.ls"
+ls -A "$tmp" | grep -v -e '\.ls$' -e '\.out$' -e '\.err$' -e '\.names$' -e '\.before$' > "$tmp/after.ls"
 cmp -s "$tmp/before.ls" "$tmp/after.ls" || same=0
 if [ $same = 1 ]; then
     echo "PASS overlay host"

@@ -10,7 +10,9 @@ set -u
 [ $# -eq 2 ] || { echo "usage: $0 MEMSIM READDIR_BIG_BIN" >&2; exit 2; }
 memsim=$1 bin=$2
 [ -x "$memsim" ] && [ -f "$bin" ] || { echo "FAIL readdir: memsim or sample missing"; exit 1; }
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/memsim-readdir.XXXXXX") || exit 1
+# in the working directory, not /tmp: the guest's /tmp is the model's own
+# (empty) tmpfs, also with the default root
+tmp=$(mktemp -d "$PWD/memsim-readdir.XXXXXX") || exit 1
 bad=0
 mkdir "$tmp/big" "$tmp/big/sub"
 (cd "$tmp/big" && for i in $(seq 1 4998); do : >"entry-$i"; done)

@@ -87,8 +87,10 @@ timeout -k 5 60 "$memsim" run --no-trace -- "$bin" dirfd0 secret.txt link \
     < "$tmp/outdir" > "$tmp/dirfd0_default.out" 2> "$tmp/dirfd0_default.err"
 check dirfd0_default $? "dirfd0 ok"
 
-# proc: the host's procfs, however it is named, is hidden; /proc by its own
-# name is the model's (/proc/self/fd/N is the guest's own fd N, not the
+# proc: the host's procfs, however it is named, is hidden; the guest's /proc
+# is the model's, reached by its name or by a symlink the model's walk
+# resolves to it (plink -> /proc: the guest's /proc, as a chroot with procfs
+# mounted at its /proc; /proc/self/fd/N is the guest's own fd N, not the
 # host's: guest/own_fds checks it)
 ln -s /proc "$tmp/plink"
 echo cwd-file > "$tmp/cwdfile"
@@ -96,14 +98,21 @@ echo cwd-file > "$tmp/cwdfile"
     +/proc +/proc/self/status +/proc/self/maps +/proc/self/cmdline +/proc/self/environ /proc/self/mem \
     /proc/thread-self/status /proc/1/status +/proc/1000/status +/proc/meminfo /proc/cpuinfo \
     /proc/self/fdinfo/1 ^/proc/self/fd/1/ /proc/self/fd/3 /proc/self/cwd/cwdfile /proc/self/root/etc/hostname \
-    "$tmp/plink/self/status" plink/meminfo ) > "$tmp/proc.out" 2> "$tmp/proc.err" < /dev/null
+    "+$tmp/plink/self/status" +plink/meminfo ) > "$tmp/proc.out" 2> "$tmp/proc.err" < /dev/null
 check proc $? "proc ok"
+# memsim started inside the host's /proc: its names relative to that
+# working directory are the host's procfs, hidden; ".." leaves it, and
+# /proc by its canonical place is the model's again
+( cd /proc && exec timeout -k 5 60 "$memsim" run --no-trace -- "$bin" proc \
+    self/status meminfo . +../proc/self/status +../proc/meminfo ) \
+    > "$tmp/proc_cwd.out" 2> "$tmp/proc_cwd.err" < /dev/null
+check proc_cwd $? "proc ok"
 mkdir -p "$tmp/rp"
-ln -s /proc "$tmp/rp/hostproc"                       # resolves to ROOT/proc: none
+ln -s /proc "$tmp/rp/hostproc"                       # the guest's /proc: the model's
 ln -s ../../../../../../../../../../proc "$tmp/rp/up"  # ".." stops at the root
 cp "$bin" "$tmp/rp/sandbox"
 run proc_root --root "$tmp/rp" -- "$tmp/rp/sandbox" proc +/proc/self/status \
-    /hostproc/self/status /hostproc/meminfo /up/1/status /up/self/mem
+    +/hostproc/self/status +/hostproc/meminfo /up/1/status /up/self/mem
 check proc_root $? "proc ok"
 # exe: /proc/self/exe is the path inside the root, absolute, however named
 ( cd "$tmp/rp" && exec timeout -k 5 60 "$memsim" run --no-trace --root "$tmp/rp" -- ./sandbox exe /sandbox ) \

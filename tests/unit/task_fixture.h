@@ -1,13 +1,15 @@
 /*
  * task_fixture.h — a task on a booted kernel (kernel_fixture.h) for the
  * tests that make system calls: a clock without an engine, the task owning
- * the fixture's mm.  Header-only, like kernel_fixture.h.
+ * the fixture's mm.  Header-only, like kernel_fixture.h.  The system-call
+ * numbers are i386_unistd.h's.
  */
 #ifndef MEMSIM_TASK_FIXTURE_H
 #define MEMSIM_TASK_FIXTURE_H
 
 #include "kernel-model/sched.h"
 #include "kernel-model/syscalls.h"
+#include "tests/unit/i386_unistd.h"
 #include "tests/unit/kernel_fixture.h"
 
 static uint64_t fixture_cycles;

@@ -8,7 +8,8 @@
  * After every call: each name's stat (exists, file or directory, size) and
  * contents equal the shadow's; each directory's getdents64 lists exactly
  * the shadow's names (whiteouts hidden, upper names merged over the
- * host's, no name twice); the upper tree's inode-less entries are each a
+ * host's, no name twice), also through the host symlink /s0 -> d0 (one
+ * rule for every spelling); the upper tree's inode-less entries are each a
  * whiteout of a name the host has or a host directory.  At the end the
  * host tree is what it was before (names and bytes).
  */
@@ -63,19 +64,32 @@ static uint32_t rnd(uint32_t *seed, uint32_t n)
     return (*seed >> 8) % n;
 }
 
-static uint32_t upath(struct st *x, int n, int slot)
+static uint32_t ustr(struct st *x, const char *s, int slot)
 {
     uint32_t at = x->ubuf + 2 * PG + (uint32_t)slot * 64;
-    CHECK_EQ(copy_to_user(x->t->mm, at, names[n], (uint32_t)strlen(names[n]) + 1), 0);
+    CHECK_EQ(copy_to_user(x->t->mm, at, s, (uint32_t)strlen(s) + 1), 0);
     return at;
+}
+
+static uint32_t upath(struct st *x, int n, int slot)
+{
+    return ustr(x, names[n], slot);
+}
+
+/* The name as spelled through the host's symlink /s0 -> d0 (d0's names). */
+static const char *alias(int n)
+{
+    static char buf[32];
+    snprintf(buf, sizeof buf, "/s0%s", names[n] + 3);
+    return buf;
 }
 
 /* ---- invariants ------------------------------------------------------------ */
 
-static void check_name(struct st *x, int n)
+static void check_spelling(struct st *x, int n, const char *path)
 {
     uint8_t st[96];
-    long r = call(x->t, NR_STAT64, upath(x, n, 0), x->ubuf + PG, 0);
+    long r = call(x->t, NR_STAT64, ustr(x, path, 0), x->ubuf + PG, 0);
     const struct node *s = &x->sh[n];
     if (!s->type) {
         CHECK(r == -ENOENT || r == -ENOTDIR);
@@ -91,7 +105,7 @@ static void check_name(struct st *x, int n)
     if (s->type != 1)
         return;
     CHECK_EQ(size, s->size);
-    long fd = call(x->t, NR_OPEN, upath(x, n, 0), O_RDONLY, 0);
+    long fd = call(x->t, NR_OPEN, ustr(x, path, 0), O_RDONLY, 0);
     CHECK(fd >= 0);
     char got[64];
     CHECK_EQ(call(x->t, NR_READ, (uint32_t)fd, x->ubuf, 64), (long)s->size);
@@ -100,11 +114,18 @@ static void check_name(struct st *x, int n)
     call(x->t, NR_CLOSE, (uint32_t)fd, 0, 0);
 }
 
-/* getdents64 of directory d (-1: the root) against the shadow's children. */
-static void check_listing(struct st *x, int d)
+static void check_name(struct st *x, int n)
+{
+    check_spelling(x, n, names[n]);
+    if (parent_of(n) == 3)
+        check_spelling(x, n, alias(n));     /* the same file through /s0 -> d0 */
+}
+
+/* getdents64 of directory d (-1: the root; spelled path) against the
+ * shadow's children. */
+static void check_listing_at(struct st *x, int d, const char *path)
 {
     uint32_t p = x->ubuf + 2 * PG;
-    const char *path = d < 0 ? "/" : names[d];
     CHECK_EQ(copy_to_user(x->t->mm, p, path, (uint32_t)strlen(path) + 1), 0);
     long fd = call(x->t, NR_OPEN, p, O_RDONLY | O_DIRECTORY, 0);
     if (d >= 0 && x->sh[d].type != 2) {
@@ -130,7 +151,7 @@ static void check_listing(struct st *x, int d)
                 if (parent_of(n) == d && !strcmp(last, nm))
                     seen[n]++, hit = 1;
             }
-            if (!hit && strcmp(nm, ".") && strcmp(nm, ".."))
+            if (!hit && strcmp(nm, ".") && strcmp(nm, "..") && (d >= 0 || strcmp(nm, "s0")))
                 other++;
             o += rl;
         }
@@ -166,9 +187,10 @@ static void check_all(struct st *x)
 {
     for (int n = 0; n < NN; n++)
         check_name(x, n);
-    check_listing(x, -1);
-    check_listing(x, 3);
-    check_listing(x, 4);
+    check_listing_at(x, -1, "/");
+    check_listing_at(x, 3, names[3]);
+    check_listing_at(x, 3, "/s0/");         /* a symlinked spelling of d0 */
+    check_listing_at(x, 4, names[4]);
     struct shmem_mounts *m = x->s.k.shmem;
     if (m)
         check_upper(x, &m->sb[OVL_SB].root, "", 0);
@@ -317,6 +339,8 @@ static void test_random(void)
     snprintf(p, sizeof p, "%s/d0", dir);
     CHECK_EQ(mkdir(p, 0755), 0);
     host_put(dir, "/f0", "host-f0");
+    snprintf(p, sizeof p, "%s/s0", dir);
+    CHECK_EQ(symlink("d0", p), 0);          /* /s0 -> d0: a second spelling */
     host_put(dir, "/d0/f1", "host-d0-f1");
     host_put(dir, "/d0/f2", "x");
     char before[2048], after[2048];

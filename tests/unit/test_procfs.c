@@ -146,7 +146,7 @@ static void test_maps_status(void)
     CHECK(strstr(a, "\nSwapTotal:             0 kB\n") != NULL);
 
     uint32_t none[6] = { 0 };
-    CHECK_EQ(fixture_syscall(t, 20, none), 1000);     /* getpid: the pid /proc names */
+    CHECK_EQ(fixture_syscall(t, NR_GETPID, none), 1000);     /* getpid: the pid /proc names */
     CHECK(user_page(t) != 0);
     task_free(t);
     sys_fini(&s);

@@ -16,23 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include "kernel-model/fs.h"
+#include "kernel-model/shmem.h"
 #include "tests/unit/task_fixture.h"
 #include "tests/unit/mm_check.h"
-
-#define NR_READ 3u
-#define NR_WRITE 4u
-#define NR_OPEN 5u
-#define NR_CLOSE 6u
-#define NR_UNLINK 10u
-#define NR_RENAME 38u
-#define NR_MKDIR 39u
-#define NR_RMDIR 40u
-#define NR_MUNMAP 91u
-#define NR_FTRUNCATE 93u
-#define NR_PREAD64 180u
-#define NR_PWRITE64 181u
-#define NR_MMAP2 192u
-#define NR_GETDENTS64 220u
 
 #define NAMES 3
 #define MAXSZ (5 * PG)
@@ -285,6 +271,7 @@ static void test_random(void)
     /* every tmpfs page went with its file */
     CHECK_EQ(x->s.k.lru.nr[LRU_INACTIVE_FILE] + x->s.k.lru.nr[LRU_ACTIVE_FILE], 0);
     task_free(x->t);
+    shmem_destroy(&x->s.k);     /* umount: the mounts' root inodes live as long as they */
     sys_fini(&x->s);
     free(x);
 }

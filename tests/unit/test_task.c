@@ -8,10 +8,6 @@
 #include "kernel-model/syscalls.h"
 #include "tests/unit/task_fixture.h"
 
-#define NR_OPEN 5u
-#define NR_GETPID 20u
-#define NR_EXIT_GROUP 252u
-
 /* A page of user memory holding str; its address. */
 static uint32_t user_string(struct task_struct *t, const char *str)
 {
@@ -49,7 +45,7 @@ static void test_dispatch(void)
     struct task_struct *t = boot_task(&s);
     uint32_t a[6] = { 0 };
     CHECK_EQ(fixture_syscall(t, NR_GETPID, a), GUEST_PID);
-    CHECK_EQ(fixture_syscall(t, 0, a), -ENOSYS);          /* restart_syscall: not modelled */
+    CHECK_EQ(fixture_syscall(t, NR_RESTART_SYSCALL, a), -ENOSYS); /* not modelled */
     CHECK_EQ(fixture_syscall(t, 5000, a), -ENOSYS);       /* past the table */
     CHECK_EQ(s.k.enosys.calls, 2);
     CHECK_EQ(s.k.enosys.n, 2);

@@ -10,15 +10,6 @@
 #include "kernel-model/fs.h"
 #include "tests/unit/task_fixture.h"
 
-#define NR_READ 3u
-#define NR_OPEN 5u
-#define NR_CLOSE 6u
-#define NR_LSEEK 19u
-#define NR_DUP 41u
-#define NR_DUP2 63u
-#define NR_FCNTL64 221u
-#define NR_DUP3 330u
-
 static char path[64];
 
 static long call(struct task_struct *t, uint32_t nr, uint32_t a0, uint32_t a1, uint32_t a2)
@@ -222,7 +213,8 @@ static void test_files_dup(void)
 
 int main(void)
 {
-    snprintf(path, sizeof path, "/tmp/memsim-test-vfs-%d", (int)getpid());
+    /* in the working directory: the guest's /tmp is the model's own tmpfs */
+    snprintf(path, sizeof path, "memsim-test-vfs-%d", (int)getpid());
     int fd = open(path, O_CREAT | O_TRUNC | O_WRONLY, 0600);
     CHECK(fd >= 0 && write(fd, "0123456789", 10) == 10);
     close(fd);

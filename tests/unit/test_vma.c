@@ -9,6 +9,7 @@
  * case runs on 2-level and on PAE page tables.
  */
 #include "tests/unit/kernel_fixture.h"
+#include "tests/unit/mm_check.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -329,6 +330,50 @@ static void test_mprotect(void)
     sys_fini(&s);
 }
 
+/*
+ * 6.1's vma_merge joins the range that changed to a neighbour only when
+ * the range's anon_vma is NULL or the neighbour's (is_mergeable_anon_vma
+ * with the neighbour's one-link chain), and looks at nothing else:
+ *   - a faulted VMA made equal to an unfaulted neighbour stays apart;
+ *   - mprotect to the rights a VMA already has changes nothing (no merge);
+ *   - the unfaulted neighbour made equal to the faulted one joins it.
+ * Worked out from mm/mmap.c (6.1: mprotect_fixup, vma_merge,
+ * can_vma_merge_after/before, is_mergeable_anon_vma).  Newer kernels
+ * (6.12+: vma_merge_existing_range) let a faulted range join an unfaulted
+ * neighbour, so a 6.18 host is no reference for this case.
+ */
+static void test_mprotect_anon_vma(void)
+{
+    struct sys s;
+    if (sys_init(&s))
+        return;
+    CHECK_EQ(mmap_anon(&s, 0x60000000, 2 * PG, RW, FIXED), 0x60000000);
+    CHECK_EQ(mmap_anon(&s, 0x60002000, 2 * PG, RO, FIXED), 0x60002000);
+    poke(&s, 0x60000000, 1);                    /* the lower one gets an anon_vma */
+    VMAS(s.mm, { 0x60000000, 0x60002000, RW }, { 0x60002000, 0x60004000, RO });
+    CHECK_EQ(do_mprotect(s.mm, 0x60002000, 2 * PG, RW), 0);   /* R = the unfaulted upper */
+    VMAS(s.mm, { 0x60000000, 0x60004000, RW });
+
+    /* both accounted (VM_ACCOUNT: writable once), so equal flags at the end */
+    CHECK_EQ(mmap_anon(&s, 0x60012000, 2 * PG, RW, FIXED), 0x60012000);
+    CHECK_EQ(do_mprotect(s.mm, 0x60012000, 2 * PG, RO), 0);
+    CHECK_EQ(mmap_anon(&s, 0x60010000, 2 * PG, RW, FIXED), 0x60010000);
+    poke(&s, 0x60010000, 1);
+    CHECK_EQ(do_mprotect(s.mm, 0x60010000, 2 * PG, RO), 0);   /* R = the faulted lower */
+    VMAS(s.mm, { 0x60000000, 0x60004000, RW }, { 0x60010000, 0x60012000, RO },
+               { 0x60012000, 0x60014000, RO });
+    check_vmas(s.mm);                           /* apart, and the checker agrees */
+    vlog.n = 0;
+    CHECK_EQ(do_mprotect(s.mm, 0x60012000, 2 * PG, RO), 0);   /* no change: no merge */
+    CHECK_EQ(vlog.n, 0);
+    VMAS(s.mm, { 0x60000000, 0x60004000, RW }, { 0x60010000, 0x60012000, RO },
+               { 0x60012000, 0x60014000, RO });
+    CHECK_EQ(do_mprotect(s.mm, 0x60012000, 2 * PG, RW), 0);
+    CHECK_EQ(do_mprotect(s.mm, 0x60012000, 2 * PG, RO), 0);   /* R = the unfaulted upper */
+    VMAS(s.mm, { 0x60000000, 0x60004000, RW }, { 0x60010000, 0x60014000, RO });
+    sys_fini(&s);
+}
+
 /* VM_ACCOUNT (mmap_region's accountable_mapping, mprotect_fixup): a private
  * mapping made read-only, its middle made writable and read-only again,
  * is three VMAs on 6.1 (the middle keeps the charge); a private writable
@@ -531,6 +576,7 @@ static void run_all(void)
     test_munmap_spanning();
     test_mprotect();
     test_mprotect_none_keeps_data();
+    test_mprotect_anon_vma();
     test_mprotect_account();
     test_find_vma();
     test_brk();
