@@ -50,6 +50,16 @@ long fd_reopen(struct task_struct *t, uint32_t fd, int cloexec);
 
 /* sys_fdops.c: fcntl's record locks. */
 long fd_record_lock(struct task_struct *t, struct file *f, uint32_t cmd, uint32_t uaddr);
+/* pread64/pwrite64 (writing 1) of count bytes at pos: bytes or -errno. */
+long fs_pio(struct task_struct *t, uint32_t fd, uint32_t ubuf, uint32_t count, int64_t pos,
+            int writing);
+
+/* sys_fs.c: readv/writev (positional 0: at the file's position) and
+ * preadv/pwritev (at pos, moved on by each segment): each iovec in turn,
+ * stopping at a short one; EBADF, then more than UIO_MAXIOV (1024)
+ * vectors or a negative position EINVAL (rw_verify_area). */
+long fs_iov(struct task_struct *t, uint32_t fd, uint32_t vec, uint32_t vlen, int positional,
+            int64_t pos, int writing);
 
 /* fs_path.c: open(2)/openat(2) with guest flags: the new guest fd or -errno. */
 long fs_open_guest(struct task_struct *t, uint32_t dirfd, const char *path, uint32_t flags,

@@ -156,42 +156,22 @@ SYSCALL_DEFINE5(pwrite64, uint32_t, fd, uint32_t, ubuf, uint32_t, count, uint32_
     return do_pwrite(t, fd, ubuf, count, arg64(pos_lo, pos_hi));
 }
 
-/* preadv/pwritev(fd, iov, vlen, pos_l, pos_h): each iovec in turn at the
- * position so far (rw_verify_area: a negative position EINVAL first;
- * more than UIO_MAXIOV vectors EINVAL), stopping at a short one. */
-static long do_piov(struct task_struct *t, uint32_t fd, uint32_t vec, uint32_t vlen, int64_t pos,
-                    int writing)
+long fs_pio(struct task_struct *t, uint32_t fd, uint32_t ubuf, uint32_t count, int64_t pos,
+            int writing)
 {
-    if (!fdget(t->files, fd))
-        return -EBADF;
-    if (vlen > 1024 || pos < 0)
-        return -EINVAL;
-    long total = 0;
-    for (uint32_t i = 0; i < vlen; i++) {
-        uint32_t iov[2];
-        if (copy_from_user(t->mm, iov, vec + 8 * i, 8))
-            return total ? total : -EFAULT;
-        if (!iov[1])
-            continue;
-        long r = writing ? do_pwrite(t, fd, iov[0], iov[1], pos + total)
-                         : do_pread(t, fd, iov[0], iov[1], pos + total);
-        if (r < 0)
-            return total ? total : r;
-        total += r;
-        if ((uint32_t)r < iov[1])
-            break;
-    }
-    return total;
+    return writing ? do_pwrite(t, fd, ubuf, count, pos) : do_pread(t, fd, ubuf, count, pos);
 }
 
+/* preadv/pwritev(fd, iov, vlen, pos_l, pos_h): sys_fs.c's iovec walk at
+ * a position. */
 SYSCALL_DEFINE5(preadv, uint32_t, fd, uint32_t, vec, uint32_t, vlen, uint32_t, pos_lo, uint32_t, pos_hi)
 {
-    return do_piov(t, fd, vec, vlen, arg64(pos_lo, pos_hi), 0);
+    return fs_iov(t, fd, vec, vlen, 1, arg64(pos_lo, pos_hi), 0);
 }
 
 SYSCALL_DEFINE5(pwritev, uint32_t, fd, uint32_t, vec, uint32_t, vlen, uint32_t, pos_lo, uint32_t, pos_hi)
 {
-    return do_piov(t, fd, vec, vlen, arg64(pos_lo, pos_hi), 1);
+    return fs_iov(t, fd, vec, vlen, 1, arg64(pos_lo, pos_hi), 1);
 }
 
 /* fsync/fdatasync: EINVAL for what cannot be synced (a pipe), else 0 —

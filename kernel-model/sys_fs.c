@@ -161,12 +161,13 @@ SYSCALL_DEFINE3(write, uint32_t, fd, uint32_t, buf, uint32_t, count)
     return f ? write_user(t, f, buf, count) : -EBADF;
 }
 
-static long do_iov(struct task_struct *t, uint32_t fd, uint32_t vec, uint32_t vlen, int writing)
+long fs_iov(struct task_struct *t, uint32_t fd, uint32_t vec, uint32_t vlen, int positional,
+            int64_t pos, int writing)
 {
     struct file *f = fdget(t->files, fd);
     if (!f)
         return -EBADF;
-    if (vlen > 1024)
+    if (vlen > 1024 || (positional && pos < 0))
         return -EINVAL;
     long total = 0;
     for (uint32_t i = 0; i < vlen; i++) {
@@ -175,7 +176,8 @@ static long do_iov(struct task_struct *t, uint32_t fd, uint32_t vec, uint32_t vl
             return total ? total : -EFAULT;
         if (!iov[1])
             continue;
-        long r = writing ? write_user(t, f, iov[0], iov[1]) : read_to_user(t, f, iov[0], iov[1]);
+        long r = positional ? fs_pio(t, fd, iov[0], iov[1], pos + total, writing)
+               : writing ? write_user(t, f, iov[0], iov[1]) : read_to_user(t, f, iov[0], iov[1]);
         if (r < 0)
             return total ? total : r;
         total += r;
@@ -185,8 +187,8 @@ static long do_iov(struct task_struct *t, uint32_t fd, uint32_t vec, uint32_t vl
     return total;
 }
 
-SYSCALL_DEFINE3(writev, uint32_t, fd, uint32_t, vec, uint32_t, vlen) { return do_iov(t, fd, vec, vlen, 1); }
-SYSCALL_DEFINE3(readv, uint32_t, fd, uint32_t, vec, uint32_t, vlen) { return do_iov(t, fd, vec, vlen, 0); }
+SYSCALL_DEFINE3(writev, uint32_t, fd, uint32_t, vec, uint32_t, vlen) { return fs_iov(t, fd, vec, vlen, 0, 0, 1); }
+SYSCALL_DEFINE3(readv, uint32_t, fd, uint32_t, vec, uint32_t, vlen) { return fs_iov(t, fd, vec, vlen, 0, 0, 0); }
 
 /* lseek for both entry points: the backend's (directories seek among the
  * offsets getdents64 gave the guest, sys_dir.c). */
