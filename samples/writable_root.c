@@ -2,7 +2,8 @@
  * writable_root.c — writing the files of a root that is the host's own
  * tree (memsim run --writable-root --root DIR): write, pwrite past EOF,
  * writev, pwritev, O_APPEND, O_TRUNC, ftruncate, a MAP_SHARED write with msync, rename,
- * unlink, mkdir, rmdir, symlink, link, chmod, utimensat, fchmod, futimens,
+ * unlink, mkdir, rmdir, symlink, link, chmod, chown, lchown, utimensat (with
+ * nanoseconds), fchmod, fchown, futimens,
  * mknod of a FIFO (and, memsim only, of a device: EPERM).
  *
  *   writable_root BASE            the tree calls, under BASE
@@ -156,16 +157,21 @@ static void name_calls(void)
     printf("%-36s %zd \"%s\"\n", "readlink dir/link", n, n > 0 ? buf : "");
     result("link dir/b2 dir/hard", link(in("dir/b2"), in("dir/hard")));
     result("chmod newdir/f 0600", chmod(in("newdir/f"), 0600));
-    struct timespec ts[2] = { { 1000000000, 0 }, { 1000000000, 0 } };
+    struct timespec ts[2] = { { 1000000000, 0 }, { 1000000000, 123456789 } };
     result("utimensat newdir/f", utimensat(AT_FDCWD, in("newdir/f"), ts, 0));
     struct stat st;
     stat(in("newdir/f"), &st);
-    printf("%-36s %o %lld\n", "newdir/f mode mtime", (unsigned)(st.st_mode & 07777),
-           (long long)st.st_mtime);
+    printf("%-36s %o %lld.%09ld\n", "newdir/f mode mtime", (unsigned)(st.st_mode & 07777),
+           (long long)st.st_mtime, st.st_mtim.tv_nsec);
+    /* owners: to memsim's own ids (an unprivileged user may; another
+     * owner is the host's EPERM for one, as Linux's) */
+    result("chown newdir/f -1 own gid", chown(in("newdir/f"), (uid_t)-1, getgid()));
+    result("lchown dir/link own ids", lchown(in("dir/link"), getuid(), getgid()));
     fd = open(in("dir/new"), O_RDONLY);
     struct timespec later[2] = { { 1500000000, 0 }, { 1500000000, 0 } };
     result("fchmod dir/new 0604", fchmod(fd, 0604));
     result("futimens dir/new", futimens(fd, later));
+    result("fchown dir/new own uid", fchown(fd, getuid(), (gid_t)-1));
     close(fd);
     stat(in("dir/new"), &st);
     printf("%-36s %o %lld\n", "dir/new mode mtime", (unsigned)(st.st_mode & 07777),
@@ -191,6 +197,7 @@ static void escape_calls(void)
     result("truncate /up/../moved 2", truncate("/up/../moved", 2));
     result("symlink /../../outside /abs", symlink("/../../outside", "/abs"));
     result("chmod /abs 0600", chmod("/abs", 0600));
+    result("chown /abs own ids", chown("/abs", getuid(), getgid()));
     fd = open("/abs", O_WRONLY | O_APPEND);
     result("open /abs O_APPEND", fd);
     result("write", write(fd, "+\n", 2));

@@ -18,7 +18,7 @@
 #   escape    (another scratch root, with files next to it) symlinks the
 #             guest plants that point out of the root (../outside, .., an
 #             absolute /../../outside) followed by open, mkdir, rename,
-#             truncate, chmod, utimensat: each lands inside the root, as in
+#             truncate, chmod, chown, utimensat: each lands inside the root, as in
 #             a chroot; the files next to the root are untouched; mknod of a
 #             device is EPERM (memsim never makes device nodes, as for an
 #             unprivileged user, even when memsim runs as root); no new
@@ -153,6 +153,7 @@ rename /esc /up/../../moved          0
 truncate /up/../moved 2              0
 symlink /../../outside /abs          0
 chmod /abs 0600                      0
+chown /abs own ids                   0
 open /abs O_APPEND                   0
 write                                0
 utimensat /up/.. (the root)          0
