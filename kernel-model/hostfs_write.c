@@ -27,9 +27,8 @@ static void fix_mode(int pfd, const char *name, uint32_t want)
         fchmodat(pfd, name, want, 0);       /* just made by us: not a symlink */
 }
 
-long hostw_make(struct task_struct *t, struct nd_path *p, uint32_t mode, const char *link)
+long hostw_make(struct nd_path *p, uint32_t mode, const char *link)
 {
-    (void)t;
     uint32_t type = mode & S_IFMT, perm = mode & 07777;
     long r = link ? symlinkat(link, p->parent_fd, p->last)
            : type == S_IFDIR ? mkdirat(p->parent_fd, p->last, perm)
@@ -144,15 +143,13 @@ static long setattr_host(int fd, const struct upper_attr *a)
     return 0;
 }
 
-long hostw_setattr(struct task_struct *t, struct nd_path *p, const struct upper_attr *a)
+long hostw_setattr(struct nd_path *p, const struct upper_attr *a)
 {
-    (void)t;
     return setattr_host(p->fd, a);
 }
 
-long hostw_setattr_fd(struct task_struct *t, struct file *f, const struct upper_attr *a)
+long hostw_setattr_fd(struct file *f, const struct upper_attr *a)
 {
-    (void)t;
     return setattr_host(file_host_fd(f), a);
 }
 
@@ -223,13 +220,11 @@ static long attach_wb_fd(struct inode *i, int hfd)
 /* The walked regular file (or new name) p, opened on the host by its
  * parent and last name, never followed (the walk followed what it had
  * to): a new name is created there (O_EXCL: it was negative). */
-static int open_at_parent(struct task_struct *t, const struct nd_path *p, uint32_t flags,
-                          uint32_t want)
+static int open_at_parent(const struct nd_path *p, uint32_t flags, uint32_t want)
 {
     int hflags = (int)(flags & (G_O_ACCMODE | G_O_TRUNC | G_O_APPEND | O_NONBLOCK | O_NOCTTY));
     if (!nd_exists(p))
         hflags |= O_CREAT | O_EXCL;
-    (void)t;
     int fd = openat(p->parent_fd, p->last, hflags | O_NOFOLLOW | O_CLOEXEC, want);
     return fd < 0 ? -errno : fd;
 }
@@ -251,7 +246,7 @@ long hostw_open(struct task_struct *t, struct nd_path *p, const char *path, uint
     else if (!writing || !S_ISREG(p->st.st_mode) || p->last_type != LAST_NORM)
         return 1;                           /* a read, a directory, a device: fs_path.c's */
     uint32_t want = mode & 07777 & ~t->umask;
-    int fd = open_at_parent(t, p, flags, want);
+    int fd = open_at_parent(p, flags, want);
     if (fd < 0)
         return fd;
     struct stat st;

@@ -64,7 +64,7 @@ long hostw_open(struct task_struct *t, struct nd_path *p, const char *path, uint
                 uint32_t mode, struct file **out);
 /* A new name at p's negative last: a directory, a regular file, FIFO or
  * socket (mode's type, the umask already taken), or a symlink to link. */
-long hostw_make(struct task_struct *t, struct nd_path *p, uint32_t mode, const char *link);
+long hostw_make(struct nd_path *p, uint32_t mode, const char *link);
 /* unlink (dir 0) and rmdir (dir 1) of p's name. */
 long hostw_unlink(struct task_struct *t, struct nd_path *p, int dir);
 /* rename a to b (renameat2's flags). */
@@ -73,8 +73,8 @@ long hostw_rename(struct task_struct *t, struct nd_path *a, struct nd_path *b, u
 long hostw_link(struct nd_path *old, struct nd_path *new);
 /* chmod, chown, utimens of p's object (overlay.h's struct upper_attr;
  * "now" is the host's clock), and of an open root file f. */
-long hostw_setattr(struct task_struct *t, struct nd_path *p, const struct upper_attr *a);
-long hostw_setattr_fd(struct task_struct *t, struct file *f, const struct upper_attr *a);
+long hostw_setattr(struct nd_path *p, const struct upper_attr *a);
+long hostw_setattr_fd(struct file *f, const struct upper_attr *a);
 /* truncate(2) of p's regular file (followed by the walk). */
 long hostw_truncate(struct task_struct *t, struct nd_path *p, int64_t length);
 

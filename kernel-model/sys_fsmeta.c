@@ -170,7 +170,7 @@ static long make_at(struct task_struct *t, uint32_t dirfd, uint32_t upath, uint3
     long r = create_at(t, dirfd, upath, S_ISDIR(mode), &p);
     if (r)
         return r;
-    r = p.mnt == MNT_HOST_RW ? hostw_make(t, &p, mode, link) : upper_create(t, &p, mode, link);
+    r = p.mnt == MNT_HOST_RW ? hostw_make(&p, mode, link) : upper_create(t, &p, mode, link);
     nd_path_release(&p);
     return r;
 }
@@ -208,7 +208,7 @@ static long mknod_at(struct task_struct *t, uint32_t dirfd, uint32_t upath, uint
     if (type == S_IFCHR || type == S_IFBLK)
         r = -EPERM;
     else if (p.mnt == MNT_HOST_RW)
-        r = hostw_make(t, &p, m, NULL);
+        r = hostw_make(&p, m, NULL);
     else
         r = type == S_IFREG ? upper_create(t, &p, m, NULL) : -EPERM;
     nd_path_release(&p);
@@ -318,7 +318,7 @@ static long setattr_path(struct task_struct *t, struct nd_path *p, const struct 
         return -EPERM;              /* procfs: proc_setattr refuses a mode; owners are fixed */
     if (p->mnt == MNT_HOST_RO || p->mountpoint)
         return -EROFS;
-    return p->mnt == MNT_HOST_RW ? hostw_setattr(t, p, a) : upper_setattr(t, p, a);
+    return p->mnt == MNT_HOST_RW ? hostw_setattr(p, a) : upper_setattr(t, p, a);
 }
 
 /* fchmod, fchown, futimens: the open file's object.  A tmpfs or upper
@@ -349,7 +349,7 @@ static long setattr_fd(struct task_struct *t, uint32_t fd, const struct upper_at
     /* --writable-root: the open file's own host object, once its name says
      * it is in the root's tree (not /dev, /sys) */
     int own = p.mnt == MNT_HOST_RW && !p.mountpoint && nd_exists(&p) && file_host_fd(f) >= 0;
-    r = own ? hostw_setattr_fd(t, f, a) : setattr_path(t, &p, a);
+    r = own ? hostw_setattr_fd(f, a) : setattr_path(t, &p, a);
     nd_path_release(&p);
     return r;
 }

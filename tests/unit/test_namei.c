@@ -6,7 +6,10 @@
  * openat from a directory descriptor into an overlay directory, trailing
  * slashes, O_NOFOLLOW, upper symlinks and hard links, chmod's copy-up,
  * the model's /proc reached through a symlink, /tmp a fresh tmpfs.  At
- * the end the host tree is byte for byte what it was.
+ * the end the host tree is byte for byte what it was.  Then the same tree
+ * under --writable-root: the root's tree is MNT_HOST_RW (/tmp and /proc
+ * the same mounts), and symlinks out of the root written through land
+ * inside it.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -272,6 +275,41 @@ static void test_mounts(struct env *e)
     CHECK_EQ(call(e, NR_LINK, ustr(e, 0, "/tmp/t"), ustr(e, 1, "/tmp/t2"), 0), 0);
 }
 
+/* --writable-root: the walk's MNT_HOST_RW, its writes on the host by the
+ * walk's parent and last name, never outside the root. */
+static void test_writable_root(struct env *e)
+{
+    struct nd_path p;
+    CHECK_EQ(walk(e, "/bin/tool", LOOKUP_FOLLOW, &p), 0);
+    CHECK_EQ(p.mnt, MNT_HOST_RW);
+    CHECK_EQ(p.layer, LAYER_HOST);
+    CHECK(p.parent_fd >= 0 && !strcmp(p.last, "tool") && !strcmp(p.gpath, "/usr/bin/tool"));
+    nd_path_release(&p);
+    CHECK_EQ(walk(e, "/tmp/host-file", LOOKUP_FOLLOW, &p), 0);
+    CHECK_EQ(p.mnt, MNT_TMPFS);                        /* still the model's tmpfs */
+    CHECK_EQ(p.layer, LAYER_NEGATIVE);
+    nd_path_release(&p);
+    CHECK_EQ(walk(e, "/plink/self", LOOKUP_FOLLOW, &p), 0);
+    CHECK_EQ(p.layer, LAYER_PROC);
+    nd_path_release(&p);
+    host_ln(e, "../memsim-namei-outside", "esc");
+    host_ln(e, "..", "up");
+    long fd = call(e, NR_OPEN, ustr(e, 0, "/esc"), O_WRONLY | O_CREAT, 0644);
+    CHECK(fd >= 0);                                    /* created at the root's /memsim-... */
+    call(e, NR_CLOSE, (uint32_t)fd, 0, 0);
+    CHECK_EQ(call(e, NR_MKDIR, ustr(e, 0, "/up/up/made"), 0755, 0), 0);
+    CHECK_EQ(call(e, NR_MKDIR, ustr(e, 0, "/plink/x"), 0755, 0), getuid() ? -EACCES : -EPERM);
+    struct stat st;
+    char path[256];
+    snprintf(path, sizeof path, "%s/memsim-namei-outside", e->dir);
+    CHECK_EQ(lstat(path, &st), 0);
+    CHECK(S_ISREG(st.st_mode));
+    snprintf(path, sizeof path, "%s/made", e->dir);
+    CHECK_EQ(lstat(path, &st), 0);
+    CHECK_EQ(lstat("memsim-namei-outside", &st), -1);  /* nothing next to the root */
+    CHECK_EQ(lstat("made", &st), -1);
+}
+
 /* Every name of the host tree, its type and bytes, as one string. */
 static void host_print(struct env *e, char *out, size_t len)
 {
@@ -312,6 +350,19 @@ static void test_all(void)
     sys_fini(&e->s);
     host_print(e, after, sizeof after);
     CHECK(!strcmp(before, after));          /* the host was never written */
+    if ((e->t = boot_task(&e->s))) {        /* the same tree, --writable-root */
+        e->t->k->writable_root = 1;
+        e->t->root_fd = open(e->dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        u = do_mmap(e->t->mm, 0, 4 * PG, RW, MAP_PRIVATE_ | MAP_ANONYMOUS_, NULL, 0, 0, NULL);
+        CHECK(u > 0);
+        e->ubuf = (uint32_t)u;
+        test_writable_root(e);
+        close(e->t->root_fd);
+        e->t->root_fd = -1;
+        task_free(e->t);
+        shmem_destroy(&e->s.k);
+        sys_fini(&e->s);
+    }
     char cmd[200];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", e->dir);
     CHECK_EQ(system(cmd), 0);
