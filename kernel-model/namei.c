@@ -66,11 +66,24 @@ static void dir_put(struct nd_dir *d)
     d->host_fd = -1;
 }
 
-/* The overlay's upper entry of canonical directory gpath, looked up only. */
+/* gpath inside sb's mount: the rest of it after the mount's own path
+ * ("" at the mount's root), or NULL when gpath is not below the mount. */
+static const char *mount_rel(const struct shmem_sb *sb, const char *gpath)
+{
+    size_t l = strlen(sb->mnt);
+    if (l == 1)
+        return gpath;                       /* the overlay: "/" */
+    if (strncmp(gpath, sb->mnt, l) || (gpath[l] && gpath[l] != '/'))
+        return NULL;
+    return gpath + l;
+}
+
+/* The upper entry of canonical directory gpath in sb's mount, looked up
+ * only (NULL: none, or gpath not in that mount). */
 static struct shmem_dentry *find_upper(struct shmem_sb *sb, const char *gpath)
 {
     struct shmem_dentry *d = &sb->root;
-    for (const char *s = gpath; d && *s;) {
+    for (const char *s = mount_rel(sb, gpath); d && s && *s;) {
         while (*s == '/')
             s++;
         size_t n = strcspn(s, "/");
@@ -118,6 +131,26 @@ static int name_is(const char *s, size_t n, const char *w)
     return strlen(w) == n && !memcmp(s, w, n);
 }
 
+/* The host's name in the current directory (one component, never
+ * followed): 0 and c->fd, or -errno; ENOENT also for anything on procfs. */
+static long lookup_host(struct nameidata *nd, const char *name, size_t n, struct nd_child *c)
+{
+    char nm[NAME_MAX_G + 1];
+    memcpy(nm, name, n);
+    nm[n] = 0;
+    int fd = openat(nd->cur.host_fd, nm, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return -errno;
+    /* procfs is another file system than its parent's: a name on the
+     * directory's own file system needs no fstatfs */
+    if (fstat(fd, &c->st) || ((uint64_t)c->st.st_dev != nd->cur.dev && on_procfs(fd))) {
+        close(fd);
+        return -ENOENT;
+    }
+    c->fd = fd;
+    return 0;
+}
+
 /* The model's mounts, by canonical place: /proc, /tmp, /dev/shm.  1: c is
  * the mount's root; 0: not a mount point. */
 static int lookup_mount(struct nameidata *nd, const char *name, size_t n, struct nd_child *c)
@@ -139,30 +172,23 @@ static int lookup_mount(struct nameidata *nd, const char *name, size_t n, struct
     struct inode *root = shmem_root_inode(nd->t->k, sb);
     if (!root)
         return -ENOMEM;
+    /* /tmp keeps the root's own /tmp below it as its lower, read-only:
+     * files the user hands the guest there (`memsim run -- prog
+     * /tmp/in`) are seen, as under qemu-user, and every write stays in
+     * the model.  /dev/shm has none: the host's holds other processes'
+     * shared memory. */
+    int lower = -1;
+    if (!tmpfs) {
+        struct nd_child h = { .fd = -1 };
+        if (!lookup_host(nd, name, n, &h) && S_ISDIR(h.st.st_mode))
+            lower = h.fd;
+        else if (h.fd >= 0)
+            close(h.fd);
+    }
     *c = (struct nd_child){ .layer = LAYER_UPPER, .mnt = MNT_TMPFS, .sb = sb, .d = &sb->root,
-                            .fd = -1 };
+                            .fd = lower };
     shmem_fill_stat(root, sb->dev, &c->st);
     return 1;
-}
-
-/* The host's name in the current directory (one component, never
- * followed): 0 and c->fd, or -errno; ENOENT also for anything on procfs. */
-static long lookup_host(struct nameidata *nd, const char *name, size_t n, struct nd_child *c)
-{
-    char nm[NAME_MAX_G + 1];
-    memcpy(nm, name, n);
-    nm[n] = 0;
-    int fd = openat(nd->cur.host_fd, nm, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0)
-        return -errno;
-    /* procfs is another file system than its parent's: a name on the
-     * directory's own file system needs no fstatfs */
-    if (fstat(fd, &c->st) || ((uint64_t)c->st.st_dev != nd->cur.dev && on_procfs(fd))) {
-        close(fd);
-        return -ENOENT;
-    }
-    c->fd = fd;
-    return 0;
 }
 
 /* walk_component's lookup: the upper entry first, then the host's lower. */
@@ -275,8 +301,14 @@ static long start_at_host(struct nameidata *nd, int fd, const char *gpath)
     dir_put(&nd->cur);
     int ro = !strncmp(gpath, "/dev", 4) || !strncmp(gpath, "/sys", 4);
     ro = ro && (!gpath[4] || gpath[4] == '/');
-    nd->cur = ro ? (struct nd_dir){ .mnt = MNT_HOST_RO, .host_fd = fd }
-                 : root_tree(nd, gpath, fd);
+    struct shmem_sb *tmp = &nd->m->sb[0];
+    if (ro)
+        nd->cur = (struct nd_dir){ .mnt = MNT_HOST_RO, .host_fd = fd };
+    else if (mount_rel(tmp, gpath))         /* /tmp's lower: tmpfs's, over the root's /tmp */
+        nd->cur = (struct nd_dir){ .mnt = MNT_TMPFS, .sb = tmp, .upper = find_upper(tmp, gpath),
+                                   .host_fd = fd };
+    else
+        nd->cur = root_tree(nd, gpath, fd);
     snprintf(nd->gpath, sizeof nd->gpath, "%s", gpath);
     return 0;
 }
@@ -524,7 +556,8 @@ void nd_path_release(struct nd_path *p)
 int nd_merged_dir(const struct nd_path *p)
 {
     const struct shmem_dentry *d = p->d;
-    if (p->mnt != MNT_OVERLAY || !d || d->whiteout || !S_ISDIR(p->st.st_mode) || p->fd < 0)
+    if ((p->mnt != MNT_OVERLAY && p->mnt != MNT_TMPFS) || !d || d->whiteout ||
+        !S_ISDIR(p->st.st_mode) || p->fd < 0)
         return 0;
     return d->inode ? !d->opaque : d->child != NULL;
 }
@@ -532,7 +565,8 @@ int nd_merged_dir(const struct nd_path *p)
 int nd_has_lower(const struct nd_path *p)
 {
     struct stat st;
-    if (p->mnt != MNT_OVERLAY || p->parent_fd < 0 || p->last_type != LAST_NORM)
+    if ((p->mnt != MNT_OVERLAY && p->mnt != MNT_TMPFS) || p->parent_fd < 0 ||
+        p->last_type != LAST_NORM)
         return 0;
     return !fstatat(p->parent_fd, p->last, &st, AT_SYMLINK_NOFOLLOW);
 }
@@ -540,7 +574,10 @@ int nd_has_lower(const struct nd_path *p)
 struct shmem_dentry *nd_merge_path(struct task_struct *t, struct shmem_sb *sb, const char *gpath)
 {
     struct shmem_dentry *d = &sb->root;
-    for (const char *s = gpath; *s;) {
+    const char *s = mount_rel(sb, gpath);
+    if (!s)
+        return NULL;                        /* not in this mount: the caller's bug */
+    while (*s) {
         while (*s == '/')
             s++;
         if (!*s)

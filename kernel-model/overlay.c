@@ -120,7 +120,7 @@ long ovl_copy_up(struct task_struct *t, struct nd_path *p)
 {
     if (p->layer == LAYER_UPPER)
         return 0;
-    if (p->layer != LAYER_HOST || p->mnt != MNT_OVERLAY || p->mountpoint)
+    if (p->layer != LAYER_HOST || (p->mnt != MNT_OVERLAY && p->mnt != MNT_TMPFS) || p->mountpoint)
         return -EROFS;
     struct stat st = p->st;
     long r;

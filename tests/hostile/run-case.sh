@@ -4,10 +4,6 @@
 # not run it here (it prints why), 1 when it failed.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-# The kit's scratch files outside /tmp: the guest's /tmp is the model's own
-# fresh tmpfs (kernel-model/namei.c), also with the default root, so a guest
-# given a host path under /tmp would not see it.
-export TMPDIR=$PWD
 out=$("$here/run.sh" "$1" "$2" 2>&1)
 rc=$?
 printf '%s\n' "$out"

@@ -13,7 +13,9 @@
 #define NR_WRITE 4u
 #define NR_OPEN 5u
 #define NR_CLOSE 6u
+#define NR_LINK 9u
 #define NR_UNLINK 10u
+#define NR_CHMOD 15u
 #define NR_LSEEK 19u
 #define NR_GETPID 20u
 #define NR_RENAME 38u
@@ -21,15 +23,19 @@
 #define NR_RMDIR 40u
 #define NR_DUP 41u
 #define NR_DUP2 63u
+#define NR_SYMLINK 83u
+#define NR_READLINK 85u
 #define NR_MUNMAP 91u
 #define NR_FTRUNCATE 93u
 #define NR_PREAD64 180u
 #define NR_PWRITE64 181u
 #define NR_MMAP2 192u
 #define NR_STAT64 195u
+#define NR_LSTAT64 196u
 #define NR_GETDENTS64 220u
 #define NR_FCNTL64 221u
 #define NR_EXIT_GROUP 252u
+#define NR_OPENAT 295u
 #define NR_DUP3 330u
 
 #endif

@@ -5,7 +5,8 @@
  * a symlinked directory (bin -> usr/bin) seen under both spellings,
  * openat from a directory descriptor into an overlay directory, trailing
  * slashes, O_NOFOLLOW, upper symlinks and hard links, chmod's copy-up,
- * the model's /proc reached through a symlink, /tmp a fresh tmpfs.  At
+ * the model's /proc reached through a symlink, /tmp a tmpfs mount over
+ * the root's own /tmp (read through, written in the model).  At
  * the end the host tree is byte for byte what it was.  Then the same tree
  * under --writable-root: the root's tree is MNT_HOST_RW (/tmp and /proc
  * the same mounts), and symlinks out of the root written through land
@@ -23,17 +24,6 @@
 #include "kernel-model/shmem.h"
 #include "tests/unit/task_fixture.h"
 
-#define NR_OPEN 5u
-#define NR_CLOSE 6u
-#define NR_LINK 9u
-#define NR_CHMOD 15u
-#define NR_RENAME 38u
-#define NR_MKDIR 39u
-#define NR_SYMLINK 83u
-#define NR_READLINK 85u
-#define NR_STAT64 195u
-#define NR_LSTAT64 196u
-#define NR_OPENAT 295u
 
 struct env {
     struct sys s;
@@ -107,7 +97,7 @@ static void setup(struct env *e)
     CHECK_EQ(mkdir(p, 0755), 0);
     snprintf(p, sizeof p, "%s/tmp", e->dir);
     CHECK_EQ(mkdir(p, 0755), 0);
-    host_mk(e, "tmp/host-file", "hidden by the model's tmpfs");
+    host_mk(e, "tmp/host-file", "seen below the model's tmpfs");
     host_mk(e, "f", "host-f");
     host_mk(e, "usr/bin/tool", "tool");
     host_mk(e, "usr/bin/hostprog", "host");
@@ -260,9 +250,24 @@ static void test_mounts(struct env *e)
     CHECK(!strcmp(p.gpath, "/proc/self/status"));
     nd_path_release(&p);
     CHECK_EQ(walk(e, "/tmp/host-file", LOOKUP_FOLLOW, &p), 0);
-    CHECK_EQ(p.layer, LAYER_NEGATIVE);                 /* a fresh tmpfs: the host's hidden */
+    CHECK_EQ(p.layer, LAYER_HOST);                     /* the root's /tmp, read through */
     CHECK_EQ(p.mnt, MNT_TMPFS);
     nd_path_release(&p);
+    /* written, renamed and removed in the tmpfs mount, never on the host
+     * (host_print at the end) */
+    long hf = call(e, NR_OPEN, ustr(e, 0, "/tmp/host-file"), O_WRONLY | O_APPEND, 0);
+    CHECK(hf >= 0);
+    CHECK_EQ(call(e, NR_WRITE, (uint32_t)hf, ustr(e, 1, "+"), 1), 1);
+    call(e, NR_CLOSE, (uint32_t)hf, 0, 0);
+    CHECK_EQ(walk(e, "/tmp/host-file", LOOKUP_FOLLOW, &p), 0);
+    CHECK_EQ(p.layer, LAYER_UPPER);                    /* copied up into the tmpfs */
+    CHECK_EQ((long)p.st.st_size, (long)strlen("seen below the model's tmpfs") + 1);
+    nd_path_release(&p);
+    CHECK_EQ(call(e, NR_RENAME, ustr(e, 0, "/tmp/host-file"), ustr(e, 1, "/tmp/moved"), 0), 0);
+    CHECK_EQ(walk(e, "/tmp/host-file", LOOKUP_FOLLOW, &p), 0);
+    CHECK_EQ(p.layer, LAYER_NEGATIVE);                 /* a whiteout over the host's */
+    nd_path_release(&p);
+    CHECK_EQ(call(e, NR_UNLINK, ustr(e, 0, "/tmp/moved"), 0, 0), 0);
     CHECK_EQ(walk(e, "/tmp", LOOKUP_FOLLOW, &p), 0);
     CHECK_EQ(p.layer, LAYER_UPPER);
     CHECK(p.mountpoint);
@@ -287,8 +292,21 @@ static void test_writable_root(struct env *e)
     nd_path_release(&p);
     CHECK_EQ(walk(e, "/tmp/host-file", LOOKUP_FOLLOW, &p), 0);
     CHECK_EQ(p.mnt, MNT_TMPFS);                        /* still the model's tmpfs */
-    CHECK_EQ(p.layer, LAYER_NEGATIVE);
+    CHECK_EQ(p.layer, LAYER_HOST);                     /* over the root's /tmp, read only */
     nd_path_release(&p);
+    long hf = call(e, NR_OPEN, ustr(e, 0, "/tmp/host-file"), O_WRONLY | O_APPEND, 0);
+    CHECK(hf >= 0);
+    CHECK_EQ(call(e, NR_WRITE, (uint32_t)hf, ustr(e, 1, "+"), 1), 1);
+    call(e, NR_CLOSE, (uint32_t)hf, 0, 0);
+    char got[64] = "", hp[256];
+    snprintf(hp, sizeof hp, "%s/tmp/host-file", e->dir);
+    FILE *hfile = fopen(hp, "r");
+    CHECK(hfile != NULL);
+    if (hfile) {
+        CHECK(fgets(got, sizeof got, hfile) != NULL);
+        fclose(hfile);
+    }
+    CHECK(!strcmp(got, "seen below the model's tmpfs"));   /* the write stayed in tmpfs */
     CHECK_EQ(walk(e, "/plink/self", LOOKUP_FOLLOW, &p), 0);
     CHECK_EQ(p.layer, LAYER_PROC);
     nd_path_release(&p);

@@ -24,16 +24,6 @@
 #include "kernel-model/shmem_priv.h"
 #include "tests/unit/task_fixture.h"
 
-#define NR_READ 3u
-#define NR_WRITE 4u
-#define NR_OPEN 5u
-#define NR_CLOSE 6u
-#define NR_UNLINK 10u
-#define NR_RENAME 38u
-#define NR_MKDIR 39u
-#define NR_RMDIR 40u
-#define NR_STAT64 195u
-#define NR_GETDENTS64 220u
 
 /* The names: two directories at the top, three files in each and at top. */
 #define NN 11
