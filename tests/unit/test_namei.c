@@ -341,19 +341,38 @@ static void host_print(struct env *e, char *out, size_t len)
         pclose(f);
 }
 
+/* A task rooted at the scratch tree (--writable-root when writable), with
+ * a scratch page for guest strings: 0, or -1 when it cannot boot. */
+static int boot_in_tree(struct env *e, int writable)
+{
+    if (!(e->t = boot_task(&e->s)))
+        return -1;
+    e->t->k->writable_root = writable;
+    e->t->root_fd = open(e->dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    CHECK(e->t->root_fd >= 0);
+    long u = do_mmap(e->t->mm, 0, 4 * PG, RW, MAP_PRIVATE_ | MAP_ANONYMOUS_, NULL, 0, 0, NULL);
+    CHECK(u > 0);
+    e->ubuf = (uint32_t)u;
+    return 0;
+}
+
+static void shut_down(struct env *e)
+{
+    close(e->t->root_fd);
+    e->t->root_fd = -1;
+    task_free(e->t);
+    shmem_destroy(&e->s.k);
+    sys_fini(&e->s);
+}
+
 static void test_all(void)
 {
     struct env *e = calloc(1, sizeof *e);
     setup(e);
     static char before[16384], after[16384];
     host_print(e, before, sizeof before);
-    if (!(e->t = boot_task(&e->s)))
+    if (boot_in_tree(e, 0))
         return;
-    e->t->root_fd = open(e->dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-    CHECK(e->t->root_fd >= 0);
-    long u = do_mmap(e->t->mm, 0, 4 * PG, RW, MAP_PRIVATE_ | MAP_ANONYMOUS_, NULL, 0, 0, NULL);
-    CHECK(u > 0);
-    e->ubuf = (uint32_t)u;
     test_links(e);
     test_dotdot_and_slash(e);
     test_symlinked_dir(e);
@@ -361,25 +380,12 @@ static void test_all(void)
     test_upper_objects(e);
     test_open_exec(e);
     test_mounts(e);
-    close(e->t->root_fd);
-    e->t->root_fd = -1;
-    task_free(e->t);
-    shmem_destroy(&e->s.k);
-    sys_fini(&e->s);
+    shut_down(e);
     host_print(e, after, sizeof after);
     CHECK(!strcmp(before, after));          /* the host was never written */
-    if ((e->t = boot_task(&e->s))) {        /* the same tree, --writable-root */
-        e->t->k->writable_root = 1;
-        e->t->root_fd = open(e->dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-        u = do_mmap(e->t->mm, 0, 4 * PG, RW, MAP_PRIVATE_ | MAP_ANONYMOUS_, NULL, 0, 0, NULL);
-        CHECK(u > 0);
-        e->ubuf = (uint32_t)u;
+    if (!boot_in_tree(e, 1)) {              /* the same tree, --writable-root */
         test_writable_root(e);
-        close(e->t->root_fd);
-        e->t->root_fd = -1;
-        task_free(e->t);
-        shmem_destroy(&e->s.k);
-        sys_fini(&e->s);
+        shut_down(e);
     }
     char cmd[200];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", e->dir);
