@@ -29,21 +29,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-static const char *base;
-
-static const char *in(const char *name)
-{
-    static char buf[4][256];
-    static int k;
-    k = (k + 1) & 3;
-    snprintf(buf[k], sizeof buf[k], "%s/%s", base, name);
-    return buf[k];
-}
-
-static void result(const char *what, long r)
-{
-    printf("%-36s %s\n", what, r >= 0 ? "0" : strerror(errno));
-}
+#include "scratch.h"
 
 /* What read() gives of name at off (n bytes), and its size. */
 static void show(const char *name, off_t off, size_t n)
