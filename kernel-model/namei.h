@@ -1,6 +1,7 @@
 /*
- * namei.h — the model's path walk (namei.c), internal to kernel-model/:
- * one walk, component by component, for every call that takes a path.
+ * namei.h — the model's path walk (namei.c; the helpers on its result:
+ * nd_path.c), internal to kernel-model/: one walk, component by
+ * component, for every call that takes a path.
  *
  * The contract (fs/namei.c's, in the model):
  *   - a path is walked one component at a time from the guest's root (an
