@@ -17,9 +17,15 @@ bad=0
 mkdir "$tmp/fx" "$tmp/fx/d" && echo data >"$tmp/fx/f"
 umask 022
 
+# stdin is an empty FIFO whose write end this shell holds open (fd 3, not
+# passed on) for the whole run: reads see "no data yet", never EOF, however
+# slow the run (a `sleep N |` writer ended under load, and an ASan build
+# then read EOF).
+mkfifo "$tmp/stdin"
 run() {   # run NAME CMD...
     local name=$1; shift
-    (cd "$tmp/fx" && sleep 2 | "$@" 2>"$tmp/$name.err" | cat >"$tmp/$name.out"; exit "${PIPESTATUS[1]}")
+    (cd "$tmp/fx" && exec 3<>"$tmp/stdin" &&
+        "$@" <"$tmp/stdin" 3<&- 2>"$tmp/$name.err" | cat >"$tmp/$name.out"; exit "${PIPESTATUS[0]}")
 }
 if ! run native "$bin"; then
     echo "note: the host does not run i386 binaries natively; no reference"
