@@ -20,10 +20,11 @@
  * root's tree is the walk's MNT_HOST_RW and a file opened for writing is
  * the host's own, opened by the walk's parent descriptor and last name
  * (hostfs_write.c, its data through the page cache).  /dev and /sys are the host's,
- * read-only; there a null device takes writes: when what the path names is
- * a character device 1:3, the guest gets the host's /dev/null, opened by
- * memsim, never the file the path names — so a symlink or hardlink named
- * dev/null in the root writes nothing.
+ * read-only; there the memory devices the model serves take writes: when
+ * what the path names is a character device 1:3, 1:5 or 1:7, the guest
+ * gets the host's /dev/null, /dev/zero or /dev/full, opened by memsim,
+ * never the file the path names, and devfs.c answers its reads and writes
+ * — so a symlink or hardlink named dev/null in the root writes nothing.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -42,19 +43,30 @@
 #include "kernel-model/overlay.h"
 #include "kernel-model/shmem.h"
 
-static int is_null_device(const struct stat *st)
+/* The host's own node of a memory device the model serves (devfs.c:
+ * null 1:3, zero 1:5, full 1:7), or NULL. */
+static const char *mem_device(const struct stat *st)
 {
-    return S_ISCHR(st->st_mode) && st->st_rdev == makedev(1, 3);
+    if (!devfs_ops(st))
+        return NULL;
+    switch (minor(st->st_rdev)) {
+    case 3:  return "/dev/null";
+    case 5:  return "/dev/zero";
+    default: return "/dev/full";
+    }
 }
 
 /* Opening a host object for writing that the overlay does not copy up
- * (/dev, /sys, devices and directories anywhere): only a null device, and
- * then the host's own. */
+ * (/dev, /sys, devices and directories anywhere): only a memory device the
+ * model serves (its reads and writes never reach the host: `open
+ * ("/dev/zero", O_RDWR)` for a shared mapping, `>/dev/null`), and then the
+ * host's own node of that device, opened by memsim. */
 static int open_for_writing(const struct nd_path *p, uint32_t flags)
 {
-    if (!is_null_device(&p->st))
+    const char *dev = mem_device(&p->st);
+    if (!dev)
         return S_ISDIR(p->st.st_mode) ? -EISDIR : -EROFS;
-    int fd = open("/dev/null", (int)(flags & G_O_ACCMODE) | O_CLOEXEC);
+    int fd = open(dev, (int)(flags & G_O_ACCMODE) | O_CLOEXEC);
     return fd < 0 ? -errno : fd;
 }
 

@@ -211,6 +211,37 @@ static void test_files_dup(void)
     CHECK_EQ(released, 1);
 }
 
+/* The memory devices the model serves open for writing anywhere, also
+ * where the host's /dev is read-only to the guest (drivers/char/mem.c):
+ * /dev/zero O_RDWR (the old way to share anonymous memory) reads zeros
+ * and takes writes, /dev/full refuses them with ENOSPC, /dev/null takes
+ * them; none reaches the host. */
+static void test_mem_devices_writable(void)
+{
+    struct sys s;
+    struct task_struct *t = boot_task(&s);
+    uint32_t buf = user_page(t);
+    static const struct { const char *name; uint32_t acc; long write; } dev[] = {
+        { "/dev/zero", O_RDWR, 3 }, { "/dev/full", O_WRONLY, -ENOSPC }, { "/dev/null", O_WRONLY, 3 },
+    };
+    for (size_t i = 0; i < sizeof dev / sizeof dev[0]; i++) {
+        CHECK_EQ(copy_to_user(t->mm, buf, dev[i].name, (uint32_t)strlen(dev[i].name) + 1), 0);
+        long fd = call(t, NR_OPEN, buf, dev[i].acc, 0);
+        CHECK(fd >= 0 || !fprintf(stderr, "open %s: %ld\n", dev[i].name, fd));
+        if (fd < 0)
+            continue;
+        CHECK_EQ(call(t, NR_WRITE, (uint32_t)fd, buf, 3), dev[i].write);
+        if (dev[i].acc == O_RDWR) {
+            char out[8];
+            guest_read(t, (uint32_t)fd, buf + 64, 4, out);
+            CHECK(!memcmp(out, "\0\0\0\0", 4));
+        }
+        CHECK_EQ(call(t, NR_CLOSE, (uint32_t)fd, 0, 0), 0);
+    }
+    task_free(t);
+    sys_fini(&s);
+}
+
 int main(void)
 {
     /* in the working directory: the guest's /tmp is the model's own tmpfs */
@@ -225,6 +256,7 @@ int main(void)
     test_inode_shared();
     test_files_struct();
     test_files_dup();
+    test_mem_devices_writable();
     unlink(path);
     return CHECK_DONE();
 }
