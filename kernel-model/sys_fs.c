@@ -424,8 +424,8 @@ SYSCALL_DEFINE4(readlinkat, uint32_t, dfd, uint32_t, pathname, uint32_t, buf, ui
  * object by the host's own faccessat2 for memsim's user on the walked
  * descriptor (so --root holds).  W_OK on the host's read-only trees (/dev,
  * /sys) is EROFS first, as sb_permission() on a read-only file system —
- * except on a null device, the one file the guest can open for writing
- * there (fs_path.c).  In the overlay a write copies up: the host's W_OK
+ * except on the memory devices the model serves (null, zero, full), the
+ * files the guest can open for writing there (fs_path.c).  In the overlay a write copies up: the host's W_OK
  * answer stands, as overlayfs asks the lower inode. */
 static long do_access(struct task_struct *t, uint32_t dirfd, uint32_t upath, uint32_t mode,
                       uint32_t flags)
@@ -446,7 +446,7 @@ static long do_access(struct task_struct *t, uint32_t dirfd, uint32_t upath, uin
     if (fd < 0)
         return nd_permission(&st, mode);
     ro = ro && (mode & W_OK);
-    if (ro && !(S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3)))
+    if (ro && !devfs_ops(&st))              /* null, zero, full: the model's */
         r = -EROFS;
     int hflags = AT_EMPTY_PATH | (flags & G_AT_EACCESS ? AT_EACCESS : 0);
     if (!r && (mode & 7u) && syscall(SYS_faccessat2, fd, "", (int)(mode & 7u), hflags))

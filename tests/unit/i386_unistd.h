@@ -17,6 +17,7 @@
 #define NR_UNLINK 10u
 #define NR_CHMOD 15u
 #define NR_LSEEK 19u
+#define NR_ACCESS 33u
 #define NR_GETPID 20u
 #define NR_RENAME 38u
 #define NR_MKDIR 39u
