@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include "kernel-model/signal_frame.h"
 #include "kernel-model/sys_internal.h"
@@ -350,11 +351,14 @@ static long restore_sigcontext(struct task_struct *t, uint32_t usc)
 }
 
 /* signal_fault / the failed iret: a frame sigreturn cannot use. */
-static long bad_frame(struct task_struct *t, long why, const char *call)
+static long bad_frame(struct task_struct *t, long why, const char *call, uint32_t frame)
 {
+    char msg[128];
     struct ksiginfo info = { .signo = why == -EINVAL ? SIGILL : SIGSEGV,
                              .code = why == -EINVAL ? KILL_BADSTK : KSI_KERNEL };
-    signal_force(t, &info, call);
+    snprintf(msg, sizeof msg, "%s: %s in the signal frame at 0x%08x", call,
+             why == -EINVAL ? "cs/ss not the user segments" : "cannot read", frame);
+    signal_force(t, &info, msg);
     return 0;
 }
 
@@ -365,10 +369,10 @@ SYSCALL_DEFINE0(sigreturn)
     uint32_t frame = task_pt_regs(t)->sp - 8, lo, hi;
     if (copy_from_user(t->mm, &lo, frame + SF_SC + 4 * SC_OLDMASK, 4) ||
         copy_from_user(t->mm, &hi, frame + SF_EXTRAMASK, 4))
-        return bad_frame(t, -EFAULT, "sigreturn");
+        return bad_frame(t, -EFAULT, "sigreturn", frame);
     t->sig.blocked = ((uint64_t)hi << 32 | lo) & ~SIG_UNBLOCKABLE;
     long r = restore_sigcontext(t, frame + SF_SC);
-    return r ? bad_frame(t, r, "sigreturn") : (long)(int32_t)task_pt_regs(t)->ax;
+    return r ? bad_frame(t, r, "sigreturn", frame) : (long)(int32_t)task_pt_regs(t)->ax;
 }
 
 /* rt_sigreturn (173): esp 4 bytes into the rt frame; the mask, the
@@ -378,13 +382,13 @@ SYSCALL_DEFINE0(rt_sigreturn)
     uint32_t frame = task_pt_regs(t)->sp - 4, stack[3];
     uint64_t set;
     if (copy_from_user(t->mm, &set, frame + RT_UC + UC_SIGMASK, 8))
-        return bad_frame(t, -EFAULT, "rt_sigreturn");
+        return bad_frame(t, -EFAULT, "rt_sigreturn", frame);
     t->sig.blocked = set & ~SIG_UNBLOCKABLE;
     long r = restore_sigcontext(t, frame + RT_UC + UC_MCONTEXT);
     if (!r && copy_from_user(t->mm, stack, frame + RT_UC + UC_STACK, sizeof stack))
         r = -EFAULT;
     if (r)
-        return bad_frame(t, r, "rt_sigreturn");
+        return bad_frame(t, r, "rt_sigreturn", frame);
     do_sigaltstack(t, stack, task_pt_regs(t)->sp);
     return (long)(int32_t)task_pt_regs(t)->ax;
 }
