@@ -288,7 +288,9 @@ static int setup_rt_frame(struct task_struct *t, uint32_t sig, const struct ksig
     /* no vDSO: without SA_RESTORER the handler returns to retcode */
     uint32_t restorer = ka->flags & SA_RESTORER_ ? ka->restorer : frame + RT_RETCODE;
     uint32_t pinfo = frame + RT_INFO, puc = frame + RT_UC, sc[SIGCONTEXT_W];
-    uint32_t stack[3] = { as->sp, as->flags, as->size };
+    /* unsafe_save_altstack: sas_ss_flags as stored, SS_DISABLE when none
+     * was ever set (Linux's initial value) */
+    uint32_t stack[3] = { as->sp, as->size || as->flags ? as->flags : SS_DISABLE_NR, as->size };
     put_sigcontext(t, sc, fp, (uint32_t)set);
     memcpy(f, &restorer, 4);
     memcpy(f + RT_SIG, &sig, 4);

@@ -20,6 +20,8 @@
 #       stdout whose reader has gone.
 #   handler: a signal with a user handler runs it (the handler's _exit(0)
 #       ends the run: status 0, exit_reason exit), as natively.
+#   sysenter (sig_sysenter.c, memsim only): a bare sysenter's futex wait
+#       interrupted by a SIGALRM handler: -EINTR, or restarted (SA_RESTART).
 #   check-sig-wait.sh MEMSIM BIN_DIR
 set -u
 memsim=$1 bin=$2/sig_wait
@@ -61,6 +63,18 @@ grep -q 'model time 2\.55' "$tmp/select.err" || fail "select: alarm not at 2.55 
 run select2 select
 cmp -s "$tmp/select.out" "$tmp/select2.out" && cmp -s "$tmp/select.err" "$tmp/select2.err" ||
     fail "select: two runs with --epoch differ"
+
+# a bare sysenter interrupted by a handler: -EINTR, or restarted with
+# SA_RESTART (memsim only: natively sysenter returns to the vDSO)
+se=$2/sig_sysenter
+if [ -x "$se" ]; then
+    o=$(timeout -k 5 60 "$memsim" run --no-trace -- "$se" 2>&1 < /dev/null)
+    [ "$o" = "sysenter futex wait: -4" ] || fail "sysenter: $o"
+    o=$(timeout -k 5 60 "$memsim" run --no-trace -- "$se" restart 2>&1 < /dev/null)
+    [ "$o" = "sysenter futex wait, SA_RESTART: -11" ] || fail "sysenter restart: $o"
+else
+    fail "missing $se (build the samples)"
+fi
 
 # a blocked SIGPIPE stays pending; unblocking delivers it
 timeout -k 5 60 "$memsim" run --db "$tmp/pipe.db" -- "$bin" sigpipe 2> "$tmp/pipe.err" < /dev/null | true
