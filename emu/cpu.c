@@ -187,6 +187,12 @@ static inline __attribute__((always_inline)) void code_hook(struct machine *m, u
         finish_rdtsc(m);
     if (m->sreg_stale)
         cpu_load_segments(m);
+    /* a signal became pending (a timer at the previous instruction, a
+     * fault Unicorn completed): enter the kernel before this one counts */
+    if (__builtin_expect(m->signal_stop, 0)) {
+        uc_emu_stop(m->ctx->uc);
+        return;
+    }
     m->eip = va;
     m->tm.icount++;
     if (rec) {                              /* --trace accesses: before its faults */
@@ -396,6 +402,27 @@ static void trace_failure_stop(struct machine *m)
     }
 }
 
+/*
+ * The engine stopped with neither a system call nor a pending signal.
+ * UC_ERR_OK: entering with until=entry left a cached block at the entry
+ * that only stops, which happens when the entry page has no region (a
+ * PROT_NONE segment): the model judges that first fetch.  #UD Unicorn
+ * raised; anything else (a fault hook_bad refused and the model already
+ * answered) is memsim's SIGSEGV.
+ */
+static void engine_error(struct machine *m, uc_err e, uint32_t eip)
+{
+    if (e == UC_ERR_OK) {
+        m->eip = eip;
+        uint64_t pa;
+        if (access_slow_recorded(m, eip, MMU_FETCH, &pa) == 0 && !machine_stopped(m))
+            task_exit_signal(m->task, SIGSEGV, "memsim: internal error: the engine stopped at eip 0x%08x", eip);
+    } else if (e == UC_ERR_INSN_INVALID)      /* Unicorn raised #UD */
+        machine_exception(m, X86_TRAP_UD, NULL);
+    else
+        task_exit_signal(m->task, SIGSEGV, "memsim: SIGSEGV: %s at eip 0x%08x", uc_strerror(e), m->eip);
+}
+
 int cpu_run(struct machine *m)
 {
     if (add_hooks(m))
@@ -418,23 +445,15 @@ int cpu_run(struct machine *m)
         }
         if (machine_stopped(m))
             break;
-        if (e == UC_ERR_OK) {
-            /*
-             * Stopped with no cause: entering with until=entry left a cached
-             * block at the entry that only stops, which happens when the
-             * entry page has no region (a PROT_NONE segment).  The model
-             * judges that first fetch.
-             */
-            m->eip = eip;
-            uint64_t pa;
-            if (access_slow_recorded(m, eip, MMU_FETCH, &pa) == 0 && !machine_stopped(m))
-                task_exit_signal(m->task, SIGSEGV, "memsim: internal error: the engine stopped at eip 0x%08x", eip);
-            continue;
+        /* a fault or exception with a handler stopped the engine precisely
+         * (hook_bad refused, the code hook stopped) or a timer's signal is
+         * due: without one, the stop is judged first (it may raise one) */
+        if (!m->signal_stop)
+            engine_error(m, e, eip);
+        if (m->signal_stop && !machine_stopped(m)) {
+            machine_signal_entry(m);
+            m->tm.fetch_line = UINT32_MAX;
         }
-        if (e == UC_ERR_INSN_INVALID)             /* Unicorn raised #UD */
-            machine_exception(m, X86_TRAP_UD, NULL);
-        else
-            task_exit_signal(m->task, SIGSEGV, "memsim: SIGSEGV: %s at eip 0x%08x", uc_strerror(e), m->eip);
     }
     return 0;
 }

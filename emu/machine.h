@@ -93,6 +93,8 @@ struct machine {
     struct timing tm;               /* mmu/timing.h: counters, the front end's line */
 
     int pending_syscall;            /* int 0x80 or sysenter stopped the engine (cpu.c) */
+    uint8_t signal_stop;            /* a signal is pending: enter the kernel at the next
+                                       instruction boundary (machine_signal_entry) */
     int in_engine;                  /* inside uc_emu_start: only additive region changes */
 
     char error[256];                /* memsim's own failure (not the guest's) */
@@ -159,6 +161,12 @@ int  access_rec_finish(struct machine *m);
 /* syscall_entry.c: the system-call gate (int 0x80, or sysenter with the
  * sixth argument at [ebp]) and the kernel's arch ops */
 void machine_syscall(struct machine *m, int sysenter);
+/* The kernel entry for a signal between instructions (m->signal_stop). */
+void machine_signal_entry(struct machine *m);
+/* signal.c: the arch ops of a signal frame (kernel-model/mm.h) */
+void machine_fpu_save(void *ctx, struct task_struct *t, uint8_t fx[512]);
+void machine_fpu_restore(void *ctx, struct task_struct *t, const uint8_t fx[512]);
+void machine_load_user_segs(void *ctx, struct task_struct *t);
 void machine_arch_ops(struct machine *m, struct kernel_arch_ops *ops);
 /* The run is over: the task died (or was never made). */
 static inline int machine_stopped(const struct machine *m)

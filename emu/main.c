@@ -209,8 +209,6 @@ static void print_summary(const struct memsim_options *o, const struct memsim_re
         (unsigned long long)r->free_pages_end,
         o->db_path ? o->db_path : "none", (unsigned long long)r->trace_rows);
     print_enosys(&r->enosys);
-    if (!strcmp(r->exit_reason, "unsupported-handler"))
-        fprintf(stderr, "  not implemented: running a signal handler (the run ended at the first one)\n");
 }
 
 enum { O_DB = 256, O_FAULT_AROUND, O_NOTRACE, O_RAM, O_SEED, O_ROOT, O_ENVCLEAR, O_SUMMARY, O_HELP,

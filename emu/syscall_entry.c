@@ -77,7 +77,12 @@ static void restore_user_regs(struct machine *m, struct pt_regs *regs, const str
  * made.  Linux then returns to the vDSO's landing pad (pop ebp, edx, ecx;
  * ret).  memsim has no vDSO, so the guest resumes after the sysenter with
  * every register but eax unchanged, as after int 0x80: what a caller of
- * __kernel_vsyscall sees on Linux.
+ * __kernel_vsyscall sees on Linux.  A restart after a signal (eip - 2)
+ * lands on the sysenter itself with ebp already back at the pointer, so it
+ * reads the sixth argument again: Linux's restart lands on the vDSO's
+ * int $0x80 just before the landing pad with ebp holding the argument —
+ * the same call either way (the signal frame, built after the fix-up,
+ * saves the guest's own ebp).
  */
 static void sysenter_dispatch(struct machine *m, struct pt_regs *regs)
 {
@@ -88,8 +93,9 @@ static void sysenter_dispatch(struct machine *m, struct pt_regs *regs)
     }
     regs->bp = arg6;
     timing_charge_syscall(&m->tm);
-    syscall_dispatch(m->task);
+    syscall_handle(m->task);
     regs->bp = ebp;                     /* the landing pad's pop ebp */
+    syscall_exit_to_user_mode(m->task);
 }
 
 void machine_syscall(struct machine *m, int sysenter)
@@ -104,6 +110,21 @@ void machine_syscall(struct machine *m, int sysenter)
         syscall_dispatch(m->task);
     }
     restore_user_regs(m, regs, &entry);
+    m->signal_stop = 0;                 /* the return to user mode delivered them */
+}
+
+/* The kernel entered between two instructions for a signal (a timer's, a
+ * fault's, an exception's: m->signal_stop): as an interrupt's return to
+ * user mode, pending signals act on the registers the CPU has now. */
+void machine_signal_entry(struct machine *m)
+{
+    struct pt_regs *regs = task_pt_regs(m->task);
+    m->signal_stop = 0;
+    save_user_regs(m, regs);
+    struct pt_regs entry = *regs;
+    signal_return_to_user(m->task);
+    if (!machine_stopped(m))
+        restore_user_regs(m, regs, &entry);
 }
 
 /* ---- the kernel's arch ops ---- */
@@ -139,10 +160,21 @@ static void arch_advance_clock(void *ctx, uint64_t delta)
     ((struct machine *)ctx)->tm.cycles += delta;
 }
 
+/* A signal is pending for the running task: enter the kernel at the next
+ * instruction boundary (cpu.c's code hook stops there; a fault's hook_bad
+ * stops at once; the system call path delivers on its own way out). */
+static void arch_signal_pending(void *ctx, struct task_struct *t)
+{
+    ((struct machine *)ctx)->signal_stop = 1;
+}
+
 void machine_arch_ops(struct machine *m, struct kernel_arch_ops *ops)
 {
     *ops = (struct kernel_arch_ops){
         .ctx = m, .load_tls = arch_load_tls, .load_ldt = arch_load_ldt,
         .task_dead = arch_task_dead, .advance_clock = arch_advance_clock,
+        .fpu_save = machine_fpu_save, .fpu_restore = machine_fpu_restore,
+        .load_user_segs = machine_load_user_segs,
+        .signal_pending = arch_signal_pending,
     };
 }

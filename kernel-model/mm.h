@@ -242,6 +242,19 @@ struct kernel_arch_ops {
     void (*task_dead)(void *ctx, struct task_struct *t);
     /* a sleep: model time jumps ahead by delta cycles */
     void (*advance_clock)(void *ctx, uint64_t delta);
+    /* The FPU/SSE state as FXSAVE's 512-byte image (a signal frame's
+     * fpstate), and back as FXRSTOR loads it (sigreturn).  NULL: the frame
+     * holds init_fpstate and sigreturn loads nothing. */
+    void (*fpu_save)(void *ctx, struct task_struct *t, uint8_t fx[512]);
+    void (*fpu_restore)(void *ctx, struct task_struct *t, const uint8_t fx[512]);
+    /* sigreturn: load ds, es, fs, gs from t's pt_regs into the CPU; one the
+     * CPU would refuse becomes the null selector (0) in pt_regs, as Linux's
+     * segment-load fixups do */
+    void (*load_user_segs)(void *ctx, struct task_struct *t);
+    /* A signal became deliverable while t runs in user mode (a timer's, a
+     * fault's): enter the kernel at the next instruction boundary so that
+     * signal_return_to_user can deliver it.  NULL: no engine. */
+    void (*signal_pending)(void *ctx, struct task_struct *t);
 };
 
 /* Linux's fault_around_bytes (64 KiB): the pages a read fault of a file

@@ -146,6 +146,11 @@ void task_fault_signal(struct task_struct *t, enum fault_result r, uint32_t va,
                        enum mmu_access acc, uint32_t eip);
 /* A wait nobody can end: the task is killed, SIGKILL, reason "deadlock". */
 void task_deadlock(struct task_struct *t, const char *what);
+/* force_sig_info: info's signal, unblocked and SIG_DFL if blocked or
+ * ignored; with no handler and why given it kills at once with the report
+ * "memsim: SIG: why", else it is pending (signal_wake_up: the engine
+ * enters the kernel at the next instruction boundary to deliver it). */
+void signal_force(struct task_struct *t, const struct ksiginfo *info, const char *why);
 /* "SIGSEGV"; "signal" for a real-time one. */
 const char *signal_name(int sig);
 

@@ -7,7 +7,8 @@
  * in Linux: here they too keep one siginfo, the first (no process sends a
  * second before the processes issue).  The model decides nothing about
  * actions: the syscall layer asks which signal to deliver next and applies
- * the action of its sigaction (handlers are for the processes issue).
+ * the action of its sigaction (sys_signal.c; a handler's frame is
+ * signal_frame.c's).
  */
 #ifndef MEMSIM_SIGSTATE_H
 #define MEMSIM_SIGSTATE_H
@@ -27,8 +28,17 @@ static inline uint64_t sigmask_of(uint32_t sig) { return 1ull << (sig - 1); }
 
 struct ksiginfo {
     int32_t signo, err, code;       /* siginfo si_signo, si_errno, si_code */
-    uint32_t pid, uid;
+    uint32_t pid, uid;              /* _kill: the sender (SI_USER) */
+    uint32_t addr;                  /* _sigfault: si_addr (code > 0, a fault's signal) */
 };
+/* si_code of the faults' signals (include/uapi/asm-generic/siginfo.h) */
+#define KSEGV_MAPERR 1
+#define KSEGV_ACCERR 2
+#define KBUS_ADRERR  2
+#define KILL_ILLOPN  2
+#define KILL_BADSTK  8
+#define KFPE_INTDIV  1
+#define KTRAP_BRKPT  1
 
 /* struct sigpending: a set and the siginfo of each member. */
 struct sigpending {
@@ -39,7 +49,7 @@ struct sigpending {
 /* Linux keeps two queues: the task's own (tkill, tgkill, raise) and the
  * process's shared one (kill); dequeue_signal takes from the task's first. */
 /* sigaltstack (task_struct's sas_ss_sp, sas_ss_size, sas_ss_flags): where
- * the processes issue's handlers will build their frames.  size 0: none. */
+ * handlers with SA_ONSTACK build their frames.  size 0: none. */
 struct sig_altstack {
     uint32_t sp, size, flags;
 };
@@ -47,11 +57,35 @@ struct sig_altstack {
 #define SS_DISABLE_NR   2u
 #define SS_AUTODISARM_NR (1u << 31)
 
+/* __on_sig_stack: sp within (ss_sp, ss_sp + ss_size] (the stack grows down). */
+static inline int __on_sig_stack(const struct sig_altstack *as, uint32_t sp)
+{
+    return sp > as->sp && sp - as->sp <= as->size;
+}
+/* on_sig_stack: never while SS_AUTODISARM is set (the stack was disarmed
+ * on entry, so nested signals may use it again). */
+static inline int on_sig_stack(const struct sig_altstack *as, uint32_t sp)
+{
+    return !(as->flags & SS_AUTODISARM_NR) && __on_sig_stack(as, sp);
+}
+/* sas_ss_flags: SS_DISABLE with no stack, SS_ONSTACK on it, else 0. */
+static inline uint32_t sas_ss_flags(const struct sig_altstack *as, uint32_t sp)
+{
+    return !as->size ? SS_DISABLE_NR : on_sig_stack(as, sp) ? SS_ONSTACK_NR : 0;
+}
+
 struct task_signals {
     uint64_t blocked;               /* rt_sigprocmask */
     struct sigpending pending;      /* sent to this task */
     struct sigpending shared;       /* sent to the process (signal_struct) */
     struct sig_altstack altstack;   /* sigaltstack */
+    /* sigsuspend's saved mask (Linux: saved_sigmask + TIF_RESTORE_SIGMASK):
+     * the mask a handler's frame saves and the return to user mode restores */
+    uint64_t saved_mask;
+    uint8_t restore_mask;
+    /* the last trap (thread_struct's trap_nr, error_code, cr2): what a
+     * signal frame's sigcontext reports */
+    uint32_t trap_nr, error_code, cr2;
 };
 
 enum sig_target { SIG_TO_TASK, SIG_TO_PROCESS };

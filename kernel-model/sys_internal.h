@@ -288,19 +288,30 @@ SYSCALL_ENTRY(rt_sigprocmask);
 SYSCALL_ENTRY(rt_sigpending);
 SYSCALL_ENTRY(rt_sigtimedwait);
 SYSCALL_ENTRY(rt_sigtimedwait_time64);
-/* The return to user mode: act on every pending signal not blocked. */
+/* The return to user mode: act on every pending signal not blocked (a
+ * handler's frame, a default action), then restart a call that asked for
+ * it if no handler ran, and restore sigsuspend's mask. */
 void signal_deliver_pending(struct task_struct *t);
 /* A signal from the kernel (SIGPIPE): pending unless ignored and not blocked. */
 void signal_send_kernel(struct task_struct *t, uint32_t sig);
-/* sig has a user handler, which memsim cannot run: the run ends ("unsupported-handler"), 1. */
-int signal_unsupported_handler(struct task_struct *t, uint32_t sig);
+/* A deliverable (pending, unblocked) signal has a user handler. */
+int signal_handler_pending(const struct task_struct *t);
+/* A signal may have become deliverable while t runs in user mode: the
+ * engine enters the kernel at the next instruction boundary (arch op). */
+void signal_wake_up(struct task_struct *t);
+/* do_sigaltstack's change to nw (ss_sp, ss_flags, ss_size) with the user
+ * stack at sp: 0 or -EPERM, -EINVAL, -ENOMEM. */
+long do_sigaltstack(struct task_struct *t, const uint32_t nw[3], uint32_t sp);
 /* Sleep until a signal acts with blocked set to wait (pause, sigsuspend, a
  * select with nothing to wait for): the real timer's expiry on the model
- * clock, or a deadlock.  The run is over when it returns (-EINTR). */
+ * clock, or a deadlock.  -ERESTARTNOHAND when a handler is to run (the
+ * guest sees -EINTR after it), -EINTR when the run is over. */
 long signal_wait(struct task_struct *t, uint64_t wait, const char *what);
 SYSCALL_ENTRY(pause);
 SYSCALL_ENTRY(sigsuspend);
 SYSCALL_ENTRY(rt_sigsuspend);
 SYSCALL_ENTRY(sigaltstack);
+SYSCALL_ENTRY(sigreturn);
+SYSCALL_ENTRY(rt_sigreturn);
 
 #endif

@@ -89,8 +89,8 @@ static int select_wait(struct task_struct *t, struct pollfd *p, uint32_t np, int
         outside = waits_on_host(p[i].fd);
     if (!outside) {
         if (timeout_ns < 0) {
-            signal_wait(t, t->sig.blocked, "select");
-            return 0;
+            long r = signal_wait(t, t->sig.blocked, "select");
+            return task_dead(t) ? 0 : r;        /* a handler: -ERESTARTNOHAND, EINTR */
         }
         struct guest_timeout to = { .present = 1, .sec = (uint64_t)timeout_ns / NSEC_PER_SEC,
                                     .nsec = (uint64_t)timeout_ns % NSEC_PER_SEC };

@@ -9,16 +9,21 @@
  * syscall_dispatch after every call, as exit_to_user_mode_loop does), so
  * raising a blocked signal leaves it pending, and unblocking it with
  * rt_sigprocmask takes its action when that call returns.  rt_sigtimedwait
- * takes pending signals without delivering them.  memsim runs no user
- * handlers yet (the processes issue): delivering a signal with a handler
- * ends the run with exit_reason "unsupported-handler".  pause and
- * sigsuspend sleep on the model clock until a signal can arrive (an armed
- * real timer) and end the run as a deadlock when none can.
+ * takes pending signals without delivering them.  A signal with a user
+ * handler gets a frame on the user stack (signal_frame.c) and the handler
+ * runs when user mode resumes; sigreturn comes back.  Signals sent while
+ * the task runs in user mode (a timer's, a fault's: signal_wake_up) are
+ * delivered at the next instruction boundary through the same
+ * signal_deliver_pending.  pause and sigsuspend sleep on the model clock
+ * until a signal can arrive (an armed real timer) and end the run as a
+ * deadlock when none can.
  */
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
+#include <stdio.h>
+#include "kernel-model/signal_frame.h"
 #include "kernel-model/sys_internal.h"
 
 #define SIG_IGN_H 1u                /* sa_handler SIG_IGN; SIG_DFL is 0 */
@@ -47,49 +52,171 @@ static int sig_handler_ignored(const struct task_struct *t, uint32_t sig)
     return h == SIG_IGN_H || (h == 0 && sig_default_action(sig) == SIG_DEFAULT_IGNORE);
 }
 
-/* A user handler (anything but SIG_DFL and SIG_IGN): memsim cannot run it
- * yet, so the run ends naming the missing feature rather than pretending
- * the default action happened.  1 when the run ended. */
-int signal_unsupported_handler(struct task_struct *t, uint32_t sig)
+/* A user handler: anything but SIG_DFL (0) and SIG_IGN (1). */
+static int sig_has_handler(const struct task_struct *t, uint32_t sig)
 {
-    uint32_t h = t->sigactions[sig].handler;
-    if (h == 0 || h == SIG_IGN_H)
-        return 0;
-    t->exit_reason = t->exit_reason ? t->exit_reason : "unsupported-handler";
-    task_exit_signal(t, (int)sig, "memsim: signal %u (%s) has a handler at 0x%08x; memsim does not "
-                 "run signal handlers yet (the processes issue), so the run ends",
-                 sig, signal_name((int)sig), h);
-    return 1;
+    return t->sigactions[sig].handler > SIG_IGN_H;
+}
+
+int signal_handler_pending(const struct task_struct *t)
+{
+    uint64_t set = signal_deliverable(&t->sig);
+    for (uint32_t sig = 1; set; sig++, set >>= 1)
+        if ((set & 1) && sig_has_handler(t, sig))
+            return 1;
+    return 0;
+}
+
+void signal_wake_up(struct task_struct *t)
+{
+    if (signal_deliverable(&t->sig) && t->k->arch.signal_pending)
+        t->k->arch.signal_pending(t->k->arch.ctx, t);
 }
 
 /*
- * The action of a delivered signal.  Ignore: nothing.  Stop: Linux stops
- * the process until someone sends SIGCONT; the guest is a single process
- * with nobody to continue it, and stopping memsim would hang a batch run,
- * so the guest is stopped and at once continued — which it cannot tell
- * from Linux: its clocks run on the model's cycle counter, and the SIGCONT
- * that continues it is ignored by default.  A handler: the run ends
- * (signal_unsupported_handler).  Anything else ends the run; a SIGPIPE the
- * kernel sent (a write without a reader) silently, as a shell is silent.
+ * force_sig_info_to_task: a signal the task cannot refuse (a fault's, a
+ * bad frame's).  If it is blocked or ignored, its action becomes SIG_DFL
+ * and it is unblocked, so it kills; a handler that is neither runs.
+ * why names the cause in the report if it kills.
+ */
+void signal_force(struct task_struct *t, const struct ksiginfo *info, const char *why)
+{
+    uint32_t sig = (uint32_t)info->signo;
+    int blocked = (t->sig.blocked & sigmask_of(sig)) != 0;
+    if (blocked || t->sigactions[sig].handler == SIG_IGN_H) {
+        t->sigactions[sig].handler = 0;
+        t->sig.blocked &= ~sigmask_of(sig);
+    }
+    if (t->sigactions[sig].handler == 0 && why) {
+        task_exit_signal(t, (int)sig, "memsim: %s: %s", signal_name((int)sig), why);
+        return;
+    }
+    signal_queue(&t->sig, SIG_TO_TASK, info);
+    signal_wake_up(t);
+}
+
+/* force_sigsegv: the frame for sig could not be written (a bad stack, an
+ * overflowing sigaltstack).  A SIGSEGV handler is reset first, so a
+ * SIGSEGV that cannot be delivered kills. */
+static void force_sigsegv(struct task_struct *t, uint32_t sig)
+{
+    char why[160];
+    if (sig == SIGSEGV)
+        t->sigactions[SIGSEGV].handler = 0;
+    snprintf(why, sizeof why, "could not write the frame of signal %u (%s) on the stack at 0x%08x",
+             sig, signal_name((int)sig), task_pt_regs(t)->sp);
+    struct ksiginfo info = { .signo = SIGSEGV, .code = KSI_KERNEL };
+    signal_force(t, &info, t->sigactions[SIGSEGV].handler ? NULL : why);
+}
+
+/*
+ * handle_signal: run sig's handler.  A system call interrupted by it
+ * (orig_ax is its number; -1 after a sigreturn or outside a call)
+ * returns -EINTR, or restarts — eip back over the int 0x80 or sysenter,
+ * eax the number again — for -ERESTARTNOINTR and, with SA_RESTART,
+ * -ERESTARTSYS.  Then the frame (SA_RESETHAND already reset the action,
+ * as get_signal does), and the mask the handler runs with: sa_mask and,
+ * unless SA_NODEFER, the signal itself (signal_delivered); SS_AUTODISARM
+ * disarms the sigaltstack.
+ */
+static void handle_signal(struct task_struct *t, uint32_t sig, const struct ksiginfo *info)
+{
+    struct sigaction_rec ka = t->sigactions[sig];
+    struct pt_regs *regs = task_pt_regs(t);
+    if (ka.flags & SA_RESETHAND_)
+        t->sigactions[sig].handler = 0;
+    if (regs->orig_ax != (uint32_t)-1) {
+        switch ((int32_t)regs->ax) {
+        case -ERESTARTNOHAND:
+            regs->ax = (uint32_t)-EINTR;
+            break;
+        case -ERESTARTSYS:
+            if (!(ka.flags & SA_RESTART_)) {
+                regs->ax = (uint32_t)-EINTR;
+                break;
+            }
+            /* fall through */
+        case -ERESTARTNOINTR:
+            regs->ax = regs->orig_ax;
+            regs->ip -= SYSCALL_INSN_LEN;
+            break;
+        }
+    }
+    uint64_t oldset = t->sig.restore_mask ? t->sig.saved_mask : t->sig.blocked;
+    if (signal_setup_frame(t, sig, info, &ka, oldset)) {
+        force_sigsegv(t, sig);
+        return;
+    }
+    t->sig.restore_mask = 0;
+    uint64_t blocked = t->sig.blocked | ka.mask;
+    if (!(ka.flags & SA_NODEFER_))
+        blocked |= sigmask_of(sig);
+    t->sig.blocked = blocked & ~SIG_UNBLOCKABLE;
+    if (t->sig.altstack.flags & SS_AUTODISARM_NR)
+        t->sig.altstack = (struct sig_altstack){ .flags = SS_DISABLE_NR };    /* sas_ss_reset */
+}
+
+/*
+ * The action of a delivered signal.  A handler: its frame (handle_signal).
+ * Ignore: nothing.  Stop: Linux stops the process until someone sends
+ * SIGCONT; the guest is a single process with nobody to continue it, and
+ * stopping memsim would hang a batch run, so the guest is stopped and at
+ * once continued — which it cannot tell from Linux: its clocks run on the
+ * model's cycle counter, and the SIGCONT that continues it is ignored by
+ * default.  Anything else ends the run; a SIGPIPE the kernel sent (a write
+ * without a reader) silently, as a shell is silent.
  */
 static void deliver_signal(struct task_struct *t, uint32_t sig, const struct ksiginfo *info)
 {
-    if (signal_unsupported_handler(t, sig))
+    if (sig_has_handler(t, sig)) {
+        handle_signal(t, sig, info);
         return;
+    }
     if (t->sigactions[sig].handler == SIG_IGN_H || sig_default_action(sig) != SIG_DEFAULT_TERM)
         return;
     if (sig == SIGPIPE && info->code == KSI_KERNEL)
         task_exit_signal(t, SIGPIPE, "%s", "");
+    else if (info->code > 0 && info->code < KSI_KERNEL)
+        task_exit_signal(t, (int)sig, "memsim: %s (si_code %d) at address 0x%08x", signal_name((int)sig),
+                         info->code, info->addr);
     else
         task_exit_signal(t, (int)sig, "memsim: guest killed itself with signal %u", sig);
 }
 
-void signal_deliver_pending(struct task_struct *t)
+/* The no-handler restart (arch_do_signal_or_restart's tail): a call that
+ * asked to be restarted and ran no handler is entered again; the mask
+ * sigsuspend replaced comes back (restore_saved_sigmask). */
+static void restart_without_handler(struct task_struct *t)
+{
+    struct pt_regs *regs = task_pt_regs(t);
+    if (regs->orig_ax != (uint32_t)-1) {
+        int32_t err = (int32_t)regs->ax;
+        if (err == -ERESTARTNOHAND || err == -ERESTARTSYS || err == -ERESTARTNOINTR) {
+            regs->ax = regs->orig_ax;
+            regs->ip -= SYSCALL_INSN_LEN;
+        }
+    }
+    if (t->sig.restore_mask) {
+        t->sig.restore_mask = 0;
+        t->sig.blocked = t->sig.saved_mask;
+    }
+}
+
+/* Every pending signal not blocked, in dequeue order: each handler's frame
+ * lands on the previous one, so the last signal's handler runs first. */
+static void deliver_all(struct task_struct *t)
 {
     struct ksiginfo info;
     uint32_t sig;
     while (!task_dead(t) && (sig = signal_dequeue(&t->sig, ~t->sig.blocked, &info)))
         deliver_signal(t, sig, &info);
+}
+
+void signal_deliver_pending(struct task_struct *t)
+{
+    deliver_all(t);
+    if (!task_dead(t))
+        restart_without_handler(t);
 }
 
 /* A signal the kernel sends the task (send_sig: SIGPIPE from a write with
@@ -207,8 +334,6 @@ SYSCALL_DEFINE3(sigaction, uint32_t, sig, uint32_t, uact, uint32_t, oact)
 }
 
 /* signal (48): SA_ONESHOT | SA_NOMASK with an empty mask; the old handler. */
-#define SA_NODEFER_   0x40000000u
-#define SA_RESETHAND_ 0x80000000u
 SYSCALL_DEFINE2(signal, uint32_t, sig, uint32_t, handler)
 {
     struct sigaction_rec act = { handler, SA_RESETHAND_ | SA_NODEFER_, 0, 0 }, old;
@@ -284,18 +409,6 @@ SYSCALL_DEFINE2(rt_sigpending, uint32_t, uset, uint32_t, sigsetsize)
     return copy_to_user(t->mm, uset, &set, sigsetsize) ? -EFAULT : 0;
 }
 
-/* copy_siginfo_to_user: i386's 128-byte siginfo_t, _kill fields. */
-static long put_siginfo(struct task_struct *t, uint32_t uinfo, const struct ksiginfo *info)
-{
-    uint32_t si[32] = { 0 };
-    si[0] = (uint32_t)info->signo;
-    si[1] = (uint32_t)info->err;
-    si[2] = (uint32_t)info->code;
-    si[3] = info->pid;
-    si[4] = info->uid;
-    return copy_to_user(t->mm, uinfo, si, sizeof si) ? -EFAULT : 0;
-}
-
 /* rt_sigtimedwait(set, info, timeout, sigsetsize) (do_sigtimedwait): take a
  * pending signal of set; none pending: -EAGAIN at the (relative) timeout,
  * at once for a zero one; with no timeout the one task waits forever. */
@@ -315,11 +428,16 @@ static long do_sigtimedwait(struct task_struct *t, uint32_t uthese, uint32_t uin
     }
     uint32_t sig = signal_dequeue(&t->sig, these & ~SIG_UNBLOCKABLE, &info);
     if (sig) {
-        if (uinfo && put_siginfo(t, uinfo, &info))
+        if (uinfo && signal_copy_siginfo(t, uinfo, &info))
             return -EFAULT;
         return (long)sig;
     }
     long r = guest_block(t, &to, "rt_sigtimedwait");
+    if (r == -ERESTARTSYS || r == -EINTR) {     /* the real timer's signal came */
+        if ((sig = signal_dequeue(&t->sig, these & ~SIG_UNBLOCKABLE, &info)))
+            return uinfo && signal_copy_siginfo(t, uinfo, &info) ? -EFAULT : (long)sig;
+        return -EINTR;                          /* another signal's handler runs */
+    }
     return r == -ETIMEDOUT ? -EAGAIN : r;
 }
 
@@ -329,23 +447,23 @@ SYSCALL_DEFINE4(rt_sigtimedwait_time64, uint32_t, uthese, uint32_t, uinfo, uint3
 /* ---- waiting for a signal: pause, sigsuspend, rt_sigsuspend ---- */
 
 /*
- * Sleep with blocked set to wait until a signal acts (Linux:
- * sigsuspend's and pause's schedule loop).  Pending signals that wait
- * unblocks are delivered first; an ignored or stop signal does not end the
- * wait (Linux restarts the call: -ERESTARTNOHAND with no handler run).
- * Then only the real timer can send one: the model clock advances to its
- * expiry and its signal acts (SIGALRM's default action ends the run with
- * 142).  If it is not armed, or its signal is blocked by wait or ignored,
- * nothing can ever wake the task: a deadlock.  With no handlers a wait that
- * is woken never returns to the guest; the processes issue returns -EINTR
- * after the handler ran and restores the saved mask then.
+ * Sleep with blocked set to wait until a signal acts (Linux: sigsuspend's
+ * and pause's schedule loop).  Pending signals that wait unblocks act
+ * first: a handler's ends the wait — the call returns -ERESTARTNOHAND, so
+ * the return to user mode runs the handler, whose frame saves the mask of
+ * before the call (restore_mask), and the guest sees -EINTR; a default
+ * action that kills ends the run inside the call; an ignored or stop
+ * signal does not end the wait (Linux restarts the call).  Then only the
+ * real timer can send one: the model clock advances to its expiry and its
+ * signal acts.  If it is not armed, or its signal is blocked by wait or
+ * ignored, nothing can ever wake the task: a deadlock.
  */
 long signal_wait(struct task_struct *t, uint64_t wait, const char *what)
 {
-    uint64_t saved = t->sig.blocked;
+    t->sig.saved_mask = t->sig.blocked;
     t->sig.blocked = wait & ~SIG_UNBLOCKABLE;
-    while (!task_dead(t)) {
-        signal_deliver_pending(t);
+    while (!task_dead(t) && !signal_handler_pending(t)) {
+        deliver_all(t);                 /* no handler among them: default actions */
         if (task_dead(t))
             break;
         uint64_t alrm = sigmask_of(SIGALRM);
@@ -358,8 +476,12 @@ long signal_wait(struct task_struct *t, uint64_t wait, const char *what)
         else
             time_sleep_until(t, t->itimer[0].expires);
     }
-    t->sig.blocked = saved;
-    return -EINTR;                      /* never seen by the guest: the run is over */
+    if (task_dead(t)) {
+        t->sig.blocked = t->sig.saved_mask;
+        return -EINTR;                  /* never seen by the guest: the run is over */
+    }
+    t->sig.restore_mask = 1;            /* set_restore_sigmask */
+    return -ERESTARTNOHAND;
 }
 
 SYSCALL_DEFINE0(pause)
@@ -386,20 +508,28 @@ SYSCALL_DEFINE2(rt_sigsuspend, uint32_t, unewset, uint32_t, sigsetsize)
 
 /* ---- sigaltstack ---- */
 
-/* on_sig_stack: sp within (ss_sp, ss_sp + ss_size] (the stack grows down),
- * never while SS_AUTODISARM is set. */
-static int on_sig_stack(const struct sig_altstack *as, uint32_t sp)
-{
-    if (as->flags & SS_AUTODISARM_NR)
-        return 0;
-    return sp > as->sp && sp - as->sp <= as->size;
-}
-
-/* sigaltstack(uss, uoss) (kernel/signal.c do_sigaltstack, i386 stack_t:
- * ss_sp, ss_flags, ss_size): the new stack is read first, the old one
- * written last and only on success.  EPERM while running on the stack;
+/* do_sigaltstack's change (kernel/signal.c, i386 stack_t: ss_sp, ss_flags,
+ * ss_size) with the user stack at sp: EPERM while running on the stack;
  * EINVAL for a mode other than 0, SS_ONSTACK or SS_DISABLE (SS_AUTODISARM
  * may be added); ENOMEM below MINSIGSTKSZ (2048); SS_DISABLE clears it. */
+long do_sigaltstack(struct task_struct *t, const uint32_t nw[3], uint32_t sp)
+{
+    struct sig_altstack *as = &t->sig.altstack;
+    uint32_t ss_sp = nw[0], flags = nw[1], size = nw[2], mode = flags & ~SS_AUTODISARM_NR;
+    if (on_sig_stack(as, sp))
+        return -EPERM;
+    if (mode != SS_DISABLE_NR && mode != SS_ONSTACK_NR && mode != 0)
+        return -EINVAL;
+    if (mode == SS_DISABLE_NR)
+        ss_sp = size = 0;
+    else if (size < 2048)
+        return -ENOMEM;
+    *as = (struct sig_altstack){ .sp = ss_sp, .size = size, .flags = flags };
+    return 0;
+}
+
+/* sigaltstack(uss, uoss): the new stack is read first, the old one written
+ * last and only on success. */
 SYSCALL_DEFINE2(sigaltstack, uint32_t, uss, uint32_t, uoss)
 {
     struct sig_altstack *as = &t->sig.altstack;
@@ -407,21 +537,11 @@ SYSCALL_DEFINE2(sigaltstack, uint32_t, uss, uint32_t, uoss)
     uint32_t esp = task_pt_regs(t)->sp;        /* the user stack at the call */
     if (uss && copy_from_user(t->mm, nw, uss, sizeof nw))
         return -EFAULT;
-    uint32_t old[3] = { as->sp,
-                        (!as->size ? SS_DISABLE_NR : on_sig_stack(as, esp) ? SS_ONSTACK_NR : 0) |
-                            (as->flags & SS_AUTODISARM_NR),
-                        as->size };
+    uint32_t old[3] = { as->sp, sas_ss_flags(as, esp) | (as->flags & SS_AUTODISARM_NR), as->size };
     if (uss) {
-        uint32_t sp = nw[0], flags = nw[1], size = nw[2], mode = flags & ~SS_AUTODISARM_NR;
-        if (on_sig_stack(as, esp))
-            return -EPERM;
-        if (mode != SS_DISABLE_NR && mode != SS_ONSTACK_NR && mode != 0)
-            return -EINVAL;
-        if (mode == SS_DISABLE_NR)
-            sp = size = 0;
-        else if (size < 2048)
-            return -ENOMEM;
-        *as = (struct sig_altstack){ .sp = sp, .size = size, .flags = flags };
+        long r = do_sigaltstack(t, nw, esp);
+        if (r)
+            return r;
     }
     if (uoss && copy_to_user(t->mm, uoss, old, sizeof old))
         return -EFAULT;

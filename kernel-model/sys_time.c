@@ -227,18 +227,22 @@ static void timers_update(struct task_struct *t)
     t->k->clock.timer_cycle = next;
 }
 
-/* A timer's signal: SIG_IGN discards it; a blocked one stays pending on
- * the process (delivered when unblocked); a handler ends the run
- * (unsupported-handler); anything else is the default action, termination. */
+/* A timer's signal (it_real_fn's SI_KERNEL SIGALRM): SIG_IGN discards it;
+ * a blocked one stays pending on the process (delivered when unblocked); a
+ * handler's is pending and runs at the next return to user mode (the next
+ * instruction boundary when the timer fires in user mode); anything else
+ * is the default action, termination. */
 static void timer_signal(struct task_struct *t, int which)
 {
     int sig = itimer_signal[which];
-    if (t->sig.blocked & sigmask_of((uint32_t)sig)) {
+    uint32_t h = t->sigactions[sig].handler;
+    if ((t->sig.blocked & sigmask_of((uint32_t)sig)) || h > 1) {
         struct ksiginfo info = { .signo = sig, .code = KSI_KERNEL };
         signal_queue(&t->sig, SIG_TO_PROCESS, &info);
+        signal_wake_up(t);
         return;
     }
-    if (t->sigactions[sig].handler == 1 || signal_unsupported_handler(t, (uint32_t)sig))
+    if (h == 1)
         return;
     task_exit_signal(t, sig, "memsim: %s: the %s timer expired at model time %.6f s", signal_name(sig),
                  which == 0 ? "real (alarm)" : which == 1 ? "virtual" : "profiling",
@@ -337,11 +341,16 @@ SYSCALL_DEFINE1(alarm, uint32_t, seconds)
 
 /* Sleep until the clock reaches until: the model's time advances at once.
  * Only the real timer runs meanwhile (the others count CPU time); expiring
- * first, it ends the sleep there (its signal interrupts it), unless its
- * signal is ignored.  Returns 0. */
+ * first, it ends the sleep there when its signal kills or has a handler
+ * (then -EINTR: the handler runs on the way out), not when it is ignored.
+ * Returns 0 when the sleep was complete. */
 long time_sleep_until(struct task_struct *t, uint64_t until)
 {
     while (kclock_cycles(t->k) < until && !task_dead(t)) {
+        if (signal_handler_pending(t)) {
+            t->k->clock.nr_sleeps++;
+            return -EINTR;
+        }
         uint64_t real = t->itimer[0].expires ? t->itimer[0].expires : UINT64_MAX;
         uint64_t step = until < real ? until : real;
         if (step > kclock_cycles(t->k)) {
@@ -393,7 +402,17 @@ static long clock_nanosleep_common(struct task_struct *t, uint32_t which_clock, 
     }
     clock_read(t, clk, &now);
     uint64_t delta = flags & TIMER_ABSTIME ? (req > now ? req - now : 0) : req;
-    return time_sleep_until(t, kclock_cycles(t->k) + ns_to_cycles(t, delta));
+    uint64_t until = kclock_cycles(t->k) + ns_to_cycles(t, delta);
+    long r = time_sleep_until(t, until);
+    if (r == -EINTR && rmtp && !(flags & TIMER_ABSTIME) && !task_dead(t)) {
+        /* interrupted by a handler: the time left (hrtimer_nanosleep's rmtp) */
+        uint64_t left = cycles_to_ns(t, until - kclock_cycles(t->k));
+        int64_t ts64[2] = { (int64_t)(left / NSEC_PER_SEC), (int64_t)(left % NSEC_PER_SEC) };
+        int32_t ts32[2] = { (int32_t)ts64[0], (int32_t)ts64[1] };
+        if (is64 ? copy_to_user(t->mm, rmtp, ts64, sizeof ts64) : copy_to_user(t->mm, rmtp, ts32, sizeof ts32))
+            return -EFAULT;
+    }
+    return r;
 }
 
 SYSCALL_DEFINE4(clock_nanosleep, uint32_t, which_clock, uint32_t, flags, uint32_t, rqtp, uint32_t, rmtp) { return clock_nanosleep_common(t, which_clock, flags, rqtp, rmtp, 0); }

@@ -56,9 +56,23 @@ static void sleep_until(struct task_struct *t, unsigned __int128 deadline, int r
     time_sleep_until(t, c > UINT64_MAX - kclock_cycles(t->k) ? UINT64_MAX : kclock_cycles(t->k) + (uint64_t)c);
 }
 
+/* With one task only the real timer can end a wait without a timeout, by
+ * a handler for its SIGALRM (Linux: -ERESTARTSYS, so SA_RESTART restarts
+ * the call, which checks again before waiting). */
+static int alarm_interrupts(const struct task_struct *t)
+{
+    return t->itimer[0].expires && t->sigactions[SIGALRM].handler > 1 &&
+           !(t->sig.blocked & sigmask_of(SIGALRM));
+}
+
 long guest_block(struct task_struct *t, const struct guest_timeout *to, const char *what)
 {
     if (!to->present) {
+        if (alarm_interrupts(t)) {
+            time_sleep_until(t, t->itimer[0].expires);
+            if (signal_handler_pending(t))
+                return -ERESTARTSYS;
+        }
         task_deadlock(t, what);
         return -EINTR;          /* never seen: the run is over */
     }
@@ -66,5 +80,7 @@ long guest_block(struct task_struct *t, const struct guest_timeout *to, const ch
     if (!to->absolute)
         when += model_now_ns(t, to->realtime);
     sleep_until(t, when, to->realtime);
-    return -ETIMEDOUT;
+    /* a signal with a handler ends the sleep early (time_sleep_until):
+     * the handler runs, the call returns -EINTR */
+    return signal_handler_pending(t) ? -EINTR : -ETIMEDOUT;
 }

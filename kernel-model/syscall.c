@@ -7,7 +7,8 @@
  * An unknown number returns -ENOSYS, is counted for --summary, traced like
  * any other call, and the run goes on.  On the way back the task's due
  * timers fire and its pending unblocked signals act, as Linux's
- * exit_to_user_mode_loop does.
+ * exit_to_user_mode_loop does: a handler's frame changes pt_regs (the
+ * engine loads them), an interrupted call returns -EINTR or restarts.
  */
 #include <errno.h>
 #include <string.h>
@@ -33,20 +34,13 @@ static void count_enosys(struct enosys_log *log, uint32_t nr, const char *name)
     log->e[log->n++].count = 1;
 }
 
-/* The kernel-internal results never reach user mode.  No handler returns
- * them yet (one task: nothing to restart after, nobody to wake a sleeper);
- * without a user handler to run, a restart is a plain -EINTR. */
-static long finish_result(long ret)
-{
-    switch (ret) {
-    case -ERESTARTSYS: case -ERESTARTNOINTR: case -ERESTARTNOHAND: case -ERESTART_BLOCK:
-        return -EINTR;
-    default:
-        return ret;
-    }
-}
-
-long syscall_dispatch(struct task_struct *t)
+/*
+ * The call without the return to user mode.  The result goes to regs->ax
+ * as the handler gave it, the kernel-internal -ERESTART* codes included
+ * (the exit event shows them, as Linux's sys_exit tracepoint does):
+ * syscall_exit_to_user_mode turns them into -EINTR or a restart.
+ */
+long syscall_handle(struct task_struct *t)
 {
     struct pt_regs *regs = task_pt_regs(t);
     uint32_t nr = syscall_get_nr(regs), a[6];
@@ -61,7 +55,7 @@ long syscall_dispatch(struct task_struct *t)
     if (external && t->k->external.call)  /* a replay: the host part is not run */
         ret = t->k->external.call(t->k->external.ctx, t, nr, a);
     else
-        ret = finish_result((e && e->fn) ? e->fn(t, regs) : -ENOSYS);
+        ret = (e && e->fn) ? e->fn(t, regs) : -ENOSYS;
     t->k->uaccess_data = 0;
     if (ret == -ENOSYS)
         count_enosys(&t->k->enosys, nr, e ? e->name : NULL);
@@ -70,9 +64,33 @@ long syscall_dispatch(struct task_struct *t)
     kernel_check_after_syscall(t, name);  /* the debug build: every invariant, every call */
 #endif
     regs->ax = (uint32_t)ret;
-    if (signal_deliverable(&t->sig))    /* the return to user mode */
+    return ret;
+}
+
+/*
+ * exit_to_user_mode_loop: pending signals act (a handler's frame, which
+ * also settles an interrupted call: -EINTR or a restart), timers due in
+ * the call fire, and the signal a timer sent acts too; a call that asked
+ * for a restart with no handler run is entered again.
+ */
+void syscall_exit_to_user_mode(struct task_struct *t)
+{
+    if (signal_deliverable(&t->sig))
         signal_deliver_pending(t);
     if (kclock_cycles(t->k) >= t->k->clock.timer_cycle)   /* a timer expired in the call */
         time_expire_timers(t);
+    signal_deliver_pending(t);
+}
+
+long syscall_dispatch(struct task_struct *t)
+{
+    long ret = syscall_handle(t);
+    syscall_exit_to_user_mode(t);
     return ret;
+}
+
+void signal_return_to_user(struct task_struct *t)
+{
+    task_pt_regs(t)->orig_ax = (uint32_t)-1;
+    signal_deliver_pending(t);
 }

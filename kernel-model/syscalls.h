@@ -24,12 +24,16 @@ struct task_struct;
 #define NR_SYSCALLS 451
 
 /* Results a handler may return that never reach user mode (Linux's
- * include/linux/errno.h): syscall_dispatch turns them into what the task
- * sees.  With one task nothing wakes a sleeper, so today no handler
- * returns them (a wait nobody can end is a deadlock, sys_wait.c); the
- * scheduler will: -ERESTARTSYS/-ERESTARTNOINTR re-run the call after a
- * signal, -ERESTART_BLOCK leaves the task TASK_INTERRUPTIBLE on a wait
- * queue, its result set when it is woken. */
+ * include/linux/errno.h): the return to user mode (syscall_exit_to_user_mode)
+ * turns them into what the task sees — -EINTR when a handler runs, a
+ * restart (eip back over the int 0x80 / sysenter) for -ERESTARTNOINTR, for
+ * -ERESTARTSYS with SA_RESTART, and for all three when no handler runs.
+ * Linux's ERESTART_RESTARTBLOCK (516, restart_syscall) is not modelled: a
+ * sleep interrupted by a handler returns -EINTR, and a signal without a
+ * handler never interrupts one (one task: nothing stops and continues it);
+ * memsim's own ERESTART_BLOCK takes the number for the scheduler's
+ * blocking: the task stays TASK_INTERRUPTIBLE on a wait queue, its result
+ * set when it is woken. */
 #define ERESTARTSYS     512
 #define ERESTARTNOINTR  513
 #define ERESTARTNOHAND  514
@@ -73,9 +77,20 @@ struct syscall_entry {
 /* The entry of nr, or NULL past the table. */
 const struct syscall_entry *syscall_entry(uint32_t nr);
 
-/* Run the call task_pt_regs(t) enters (orig_ax, bx..bp); stores the result
- * in regs->ax, for EAX (-4095..-1: -errno), and returns it. */
+/* Run the call task_pt_regs(t) enters (orig_ax, bx..bp) and return to user
+ * mode: syscall_handle then syscall_exit_to_user_mode.  Returns the
+ * handler's result; regs->ax (EAX, -4095..-1: -errno) is what user mode
+ * resumes with — after a signal frame, the handler's argument. */
 long syscall_dispatch(struct task_struct *t);
+/* The call alone: the handler's result in regs->ax, returned. */
+long syscall_handle(struct task_struct *t);
+/* The return to user mode: signals (frames, restarts), timers due.  The
+ * engine's sysenter entry calls it after its ebp fix-up, so a restart
+ * re-executes the sysenter with the registers the guest gave it. */
+void syscall_exit_to_user_mode(struct task_struct *t);
+/* The return to user mode from an interrupt or fault (orig_ax -1: no
+ * call to restart): pending signals act. */
+void signal_return_to_user(struct task_struct *t);
 
 /* The -ENOSYS answers (syscall_dispatch counts them in the kernel) so
  * `--summary` can say why a program failed: the first ENOSYS_LOG_MAX

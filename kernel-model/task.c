@@ -194,12 +194,36 @@ void kernel_random_bytes(struct kernel *k, uint8_t *buf, size_t n)
  * does: bad_area's SIGSEGV (SEGV_MAPERR, or SEGV_ACCERR when the mapping
  * forbids the access), SIGBUS past a file's end, and for a fault that
  * found no frame pagefault_out_of_memory's OOM kill (SIGKILL).  The CPU's
- * faults (emu) and replay's re-driven ones both end here.
+ * faults (emu) and replay's re-driven ones both end here.  When the
+ * signal has a handler and is not blocked, it is forced instead (si_code,
+ * si_addr; the sigcontext's trapno 14, err, cr2) and the task lives: the
+ * engine enters the kernel at the faulting instruction (or, for a fault it
+ * cannot stop before, after it) and the handler runs; returning from it
+ * executes the instruction again.
  */
+static int fault_to_handler(struct task_struct *t, int sig, int code, uint32_t va,
+                            enum mmu_access acc)
+{
+    if (t->sigactions[sig].handler <= 1 || (t->sig.blocked & sigmask_of((uint32_t)sig)))
+        return 0;
+    struct ksiginfo info = { .signo = sig, .code = code, .addr = va };
+    t->sig.trap_nr = 14;                /* X86_TRAP_PF */
+    t->sig.error_code = X86_PF_USER | (acc == MMU_WRITE ? X86_PF_WRITE : 0) |
+                        (acc == MMU_FETCH ? X86_PF_INSTR : 0) |
+                        (code == KSEGV_ACCERR && sig == SIGSEGV ? X86_PF_PROT : 0);
+    t->sig.cr2 = va;
+    signal_force(t, &info, NULL);
+    return 1;
+}
+
 void task_fault_signal(struct task_struct *t, enum fault_result r, uint32_t va,
                        enum mmu_access acc, uint32_t eip)
 {
     if (task_dead(t) || r == FAULT_OK)
+        return;
+    if (r == FAULT_SIGBUS ? fault_to_handler(t, SIGBUS, KBUS_ADRERR, va, acc) :
+        r == FAULT_SIGSEGV_ACCERR ? fault_to_handler(t, SIGSEGV, KSEGV_ACCERR, va, acc) :
+        r != FAULT_OOM && fault_to_handler(t, SIGSEGV, KSEGV_MAPERR, va, acc))
         return;
     const char *what = acc == MMU_WRITE ? "write" : acc == MMU_FETCH ? "instruction fetch" : "read";
     switch (r) {

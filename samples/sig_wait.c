@@ -6,7 +6,7 @@
  *   sigsuspend  SIGUSR1 raised while blocked, sigsuspend(empty mask): 138
  *   ignored     SIGCHLD pending (ignored by default), sigsuspend unblocking
  *               it, alarm(1): the ignored signal does not wake; SIGALRM: 142
- *   handler     SIGUSR1 with a handler, raised (memsim ends the run: 138)
+ *   handler     SIGUSR1 with a handler that calls _exit(0), raised
  *   select      select/pselect timeouts: the clock advances by each timeout
  *   pselect_mask  SIGALRM blocked: a pselect outlasting the alarm returns
  *               0 (the signal pending); a bad mask size is EINVAL; a
