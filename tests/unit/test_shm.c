@@ -307,6 +307,21 @@ static void test_shared_anon(struct task_struct *t)
     CHECK_EQ(copy_to_user(t->mm, (uint32_t)a + PG, &x, 4), 0);
     CHECK_EQ(v->vm_file->inode->i_data.nrpages, 1);          /* its page cache */
     CHECK_EQ(do_munmap(t->mm, (uint32_t)a, 2 * PG), 0);
+    /* /dev/zero shared (mmap_zero): the same, when open for writing; through
+     * a read-only descriptor do_mmap drops VM_SHARED, so it is private
+     * anonymous memory (VM_MAYSHARE kept: 's' in maps) */
+    struct mmap_file rw = { .f_mode = FMODE_READ_ | FMODE_WRITE_ | FMODE_ZERO_ };
+    struct mmap_file ro = { .f_mode = FMODE_READ_ | FMODE_ZERO_ };
+    long z = do_mmap_file(t->mm, 0, PG, PROT_READ_ | PROT_WRITE_, MAP_SHARED_, &rw, 0, 0, NULL);
+    CHECK(z > 0);
+    v = find_vma(t->mm, (uint32_t)z);
+    CHECK(v && v->vm_file && !strcmp(v->vm_file->path, "/dev/zero (deleted)"));
+    CHECK_EQ(do_munmap(t->mm, (uint32_t)z, PG), 0);
+    z = do_mmap_file(t->mm, 0, PG, PROT_READ_, MAP_SHARED_, &ro, 0, 0, NULL);
+    CHECK(z > 0);
+    v = find_vma(t->mm, (uint32_t)z);
+    CHECK(v && !v->vm_file && (v->vm_flags & (VM_SHARED | VM_MAYSHARE)) == VM_MAYSHARE);
+    CHECK_EQ(do_munmap(t->mm, (uint32_t)z, PG), 0);
 }
 
 static void test_all(void)
