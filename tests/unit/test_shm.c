@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "kernel-model/filemap.h"
 #include "kernel-model/ipc.h"
 #include "kernel-model/pgtable.h"
 #include "kernel-model/procfs.h"
@@ -162,6 +163,9 @@ static void test_rmid_after_detach(struct sys *s, struct task_struct *t, uint32_
     uint32_t pb = pte_pfn(pte_read(t->k, pte_offset(t->mm, (uint32_t)b)));
     CHECK_EQ(pa, pb);                                        /* one frame, two attaches */
     CHECK(pfn_to_page(&s->k.pm, pa)->flags & PG_file);
+    char err[256] = "";
+    CHECK(filemap_check(&s->k, err, sizeof err) == 0 || !fprintf(stderr, "%s\n", err));
+    check_vmas(t->mm);
     CHECK_EQ(rmid(t, id), 0);
     CHECK_EQ(stat_(t, ubuf, id, &n, &mode, &key), 0);
     CHECK_EQ(n, 2);
