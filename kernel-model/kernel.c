@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "kernel-model/pgtable.h"
+#include "kernel-model/shm.h"
 #include "kernel-model/shmem.h"
 #include "kernel-model/vfs.h"
 #include "kernel-model/vma.h"
@@ -85,6 +86,7 @@ int kernel_boot(struct kernel *k, const struct kernel_config *cfg, char *err, si
 void kernel_destroy(struct kernel *k)
 {
     k->pgdat.reclaim.shrink = NULL;
+    shm_destroy_all(k);                 /* SysV segments (their attaches went with the mms) */
     shmem_destroy(k);
     inode_cache_destroy(k);
     vmalloc_destroy(k);

@@ -74,8 +74,10 @@ static enum fault_result do_anonymous_page(struct fault_ctx *f, pte_t *pte)
 {
     struct mm_struct *mm = f->mm;
     f->kind = FK_ANON;
-    if (!fault_is_write(f) && !(f->vma->vm_flags & VM_SHARED)) {
-        /* A read of untouched private memory maps the shared zero page. */
+    if (!fault_is_write(f)) {
+        /* A read of untouched private memory maps the shared zero page.
+         * (Shared anonymous memory never comes here: it is a tmpfs file's,
+         * shmem_zero_setup in mmap.c, and faults as a file page.) */
         get_page(&mm->k->pgdat, mm->k->zero_pfn);
         set_pte_at(mm, f->address, pte, mm->k->zero_pfn, 0, vma_exec(f));
         f->pfn = mm->k->zero_pfn;

@@ -105,6 +105,7 @@
  * 3000. */
 struct inode;
 struct shmem_mounts;
+struct ipc_namespace;
 struct vm_file {
     int      refs;
     int      fd;          /* host descriptor, owned; -1: a replay's placeholder */
@@ -117,6 +118,8 @@ struct vm_file {
                              no inode cache (identity 0, 0), so a run and its
                              replay, which knows no identity for it, agree */
     struct vm_file *next, **pprev;   /* in its vm_file_table; pprev NULL: in none */
+    int      shm_id;      /* a SysV segment's file (shm.c): the segment's id
+                             (Linux's shm_file_data.id); else unused */
 };
 
 /* What do_mmap needs of the open file a mapping is made through: Linux's
@@ -128,9 +131,11 @@ struct vm_file {
 #define FMODE_WRITE_  0x2u
 #define FMODE_MMAP_   0x4u   /* has an ->mmap the model can serve: vmf pages */
 #define FMODE_ZERO_   0x8u   /* /dev/zero (mmap_zero): anonymous memory */
+struct vm_operations_struct;
 struct mmap_file {
     unsigned f_mode;         /* FMODE_* */
     struct vm_file *vmf;     /* with FMODE_MMAP_ and FMODE_READ_: the pages */
+    const struct vm_operations_struct *vm_ops;   /* what ->mmap sets vma->vm_ops to */
 };
 
 /* The open mapped files of a machine, by identity (the inode cache's job). */
@@ -153,9 +158,23 @@ struct vm_area_struct {
     uint32_t anon_vma;
     uint32_t avc;                /* its anon_vma_chain object (0: no anon_vma) */
     uint32_t kaddr;              /* its vm_area_struct in the vm_area_cachep slab (0: none) */
+    const struct vm_operations_struct *vm_ops;   /* NULL, or SysV shm's (shm.c) */
 };
 
 struct mm_struct;
+
+/*
+ * Linux's vm_operations_struct, reduced to the two hooks the model needs:
+ * open when a VMA is duplicated (a split's new part, mremap's copy, later
+ * fork's dup_mmap, and the mapping's own insertion, which is where shm_mmap
+ * counts its attach), close when a VMA is freed (remove_vma).  Only SysV
+ * shm has them (shm_nattch); a VMA with a close hook never merges
+ * (is_mergeable_vma).
+ */
+struct vm_operations_struct {
+    void (*open)(struct mm_struct *mm, struct vm_area_struct *vma);
+    void (*close)(struct mm_struct *mm, struct vm_area_struct *vma);
+};
 
 struct mm_notifier {
     void *ctx;
@@ -289,6 +308,8 @@ struct kernel {
     struct inode *inodes;        /* the inode cache (vfs.h, inode.c) */
     struct lruvec lru;           /* the page cache's LRU lists (filemap.h) */
     struct shmem_mounts *shmem;  /* tmpfs /tmp and /dev/shm (shmem.c), made at first use */
+    struct ipc_namespace *ipc;   /* SysV IPC ids and limits (ipc.h), made at first use */
+    uint64_t shmem_next_ino;     /* shmem_kernel_file_setup's get_next_ino (shared anon) */
     unsigned fault_around_pages; /* --fault-around: FAULT_AROUND_PAGES, 0 off */
     int writable_root;           /* --writable-root: names under --root are written on the
                                     host (hostfs_write.h), not in the overlay; a replay sets

@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include "kernel-model/hostfs_write.h"
 #include "kernel-model/pgtable.h"
+#include "kernel-model/shmem.h"
 #include "kernel-model/vfs.h"
 #include "kernel-model/vma.h"
 
@@ -276,19 +277,30 @@ long do_mmap_file(struct mm_struct *mm, uint32_t addr, uint32_t len, uint32_t pr
     }
     if (!mlock_future_ok(mm, vm_flags, len))
         return -EAGAIN;
-    if (file && (vm_flags & VM_SHARED) && !(file->f_mode & FMODE_ZERO_)) {
+    if (vm_flags & VM_SHARED) {
         /* as do_mmap: a file's shared mapping through a descriptor not open
-         * for writing can never be written, so it is not VM_SHARED at all */
+         * for writing can never be written, so it is not VM_SHARED at all
+         * (/dev/zero's too: it then maps private anonymous memory) */
         vm_flags |= VM_MAYSHARE;
-        if (!(file->f_mode & FMODE_WRITE_))
+        if (file && !(file->f_mode & FMODE_WRITE_))
             vm_flags &= ~(uint32_t)(VM_MAYWRITE | VM_SHARED);
     }
     if (accountable_mapping(vm_flags))
         vm_flags |= VM_ACCOUNT;              /* mmap_region's commit charge */
     struct vm_file *vmf = file && !(file->f_mode & FMODE_ZERO_) ? file->vmf : NULL;
+    struct vm_file *zero = NULL;
+    if (!vmf && (vm_flags & VM_SHARED)) {
+        /* shmem_zero_setup (mmap_region, mmap_zero): shared anonymous
+         * memory is an unlinked tmpfs file of the mapping's size, so its
+         * pages are page-cache pages every sharer maps */
+        if (!(zero = vmf = shmem_zero_file(mm->k, len)))
+            return -ENOMEM;
+    }
     if ((flags & MAP_FIXED_) && !range_is_free(mm, addr, len) &&
-        unmap_region(mm, addr, addr + len))
+        unmap_region(mm, addr, addr + len)) {
+        vm_file_put(zero);
         return -ENOMEM;
+    }
 
     /* as do_mmap: private anonymous memory is numbered by its address,
      * shared anonymous memory (shmem) from 0; /dev/zero keeps the offset */
@@ -297,9 +309,11 @@ long do_mmap_file(struct mm_struct *mm, uint32_t addr, uint32_t len, uint32_t pr
     struct vm_area_struct vma = {
         .vm_start = addr, .vm_end = addr + len, .vm_flags = vm_flags,
         .vm_pgoff = pgoff, .vm_file = vmf, .vm_name = name,
-        .vm_file_bytes = vmf ? (file_bytes < len ? file_bytes : len) : 0,
+        .vm_file_bytes = zero ? len : vmf ? (file_bytes < len ? file_bytes : len) : 0,
+        .vm_ops = file ? file->vm_ops : NULL,
     };
     struct vm_area_struct *nv = vma_insert(mm, &vma);
+    vm_file_put(zero);                       /* the VMA holds it now */
     if (!nv)
         return -ENOMEM;
     mm_report_vma(mm, VMA_OP_MAP, nv);

@@ -33,6 +33,7 @@ const struct proc_entry proc_root_entries[] = {
     { "meminfo",   proc_meminfo_show, 0444 },
     { "pagetypeinfo", proc_pagetypeinfo_show, 0400 },
     { "slabinfo",  proc_slabinfo_show, 0400 },      /* SLUB's SLABINFO_RIGHTS */
+    { "sysvipc/shm", proc_sysvipc_shm_show, 0444 },  /* in /proc/sysvipc (PROC_SYSVIPC_DIR) */
     { "vmallocinfo", proc_vmallocinfo_show, 0400 },   /* proc_create_seq_private(0400) */
     { "vmstat",    proc_vmstat_show, 0444 },
     { "zoneinfo",  proc_zoneinfo_show, 0444 },
@@ -176,7 +177,21 @@ static int proc_lookup_comps(struct task_struct *t, char *comp[], int n, struct 
             node->link = "self";        /* a link to the pid's directory */
         return lookup_pid(comp + 2, n - 2, node);
     }
-    if ((node->entry = entry_find(proc_root_entries, ARRAY_LEN(proc_root_entries), comp[1]))) {
+    if (!strcmp(comp[1], "sysvipc")) {
+        /* ipc_init_proc_interface's files: "sysvipc/NAME" in the table */
+        char name[64];
+        if (n == 2) {
+            node->kind = PROC_SYSVIPC_DIR;
+            return 0;
+        }
+        snprintf(name, sizeof name, "sysvipc/%s", comp[2]);
+        if (!(node->entry = entry_find(proc_root_entries, ARRAY_LEN(proc_root_entries), name)))
+            return -ENOENT;
+        node->kind = PROC_FILE;
+        return n == 3 ? 0 : -ENOTDIR;
+    }
+    if (strchr(comp[1], '/') == NULL &&
+        (node->entry = entry_find(proc_root_entries, ARRAY_LEN(proc_root_entries), comp[1]))) {
         node->kind = PROC_FILE;
         return n == 2 ? 0 : -ENOTDIR;
     }
@@ -226,6 +241,8 @@ const char *procfs_path_at(struct task_struct *t, uint32_t dirfd, const char *pa
         n = snprintf(buf, len, "/proc/%s", path);
     else if (p->node.kind == PROC_PID_DIR)
         n = snprintf(buf, len, "/proc/%u/%s", p->pid, path);
+    else if (p->node.kind == PROC_SYSVIPC_DIR)
+        n = snprintf(buf, len, "/proc/sysvipc/%s", path);
     else
         n = snprintf(buf, len, "/proc/%u/fd/%s", p->pid, path);
     return n >= 0 && (size_t)n < len ? buf : path;

@@ -73,6 +73,8 @@ int proc_buddyinfo_show(struct seq_file *m, struct task_struct *t);
 int proc_slabinfo_show(struct seq_file *m, struct task_struct *t);
 int proc_pagetypeinfo_show(struct seq_file *m, struct task_struct *t);
 int proc_zoneinfo_show(struct seq_file *m, struct task_struct *t);
+/* shm_ctl.c: /proc/sysvipc/shm (sysvipc_shm_proc_show, 32-bit columns) */
+int proc_sysvipc_shm_show(struct seq_file *m, struct task_struct *t);
 
 /* procfs_zone.c: the zone files of one node (6.1's mm/vmstat.c), and the
  * debugfs extfrag files' text (extfrag_index, or with unusable

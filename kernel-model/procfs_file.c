@@ -55,6 +55,8 @@ static uint64_t node_ino(const struct proc_file *p)
 {
     const struct proc_node *n = &p->node;
     uint64_t base = n->kind == PROC_ROOT ? 1 : 4026531840ull + p->pid * 64ull;
+    if (n->kind == PROC_SYSVIPC_DIR)
+        return 4026531000ull + nr_proc_root_entries;     /* past the machine's files */
     if (n->kind == PROC_FILE && !n->per_pid)
         return 4026531000ull + (uint64_t)(n->entry - proc_root_entries);
     if (n->kind == PROC_FILE)
@@ -109,7 +111,9 @@ void dir_render(struct task_struct *t, struct proc_file *p)
     switch (p->node.kind) {
     case PROC_ROOT:
         for (size_t i = 0; i < nr_proc_root_entries; i++)
-            dir_add(p, DT_REG_, proc_root_entries[i].name);
+            if (!strchr(proc_root_entries[i].name, '/'))
+                dir_add(p, DT_REG_, proc_root_entries[i].name);
+        dir_add(p, DT_DIR_, "sysvipc");
         dir_add(p, DT_LNK_, "self");
         snprintf(num, sizeof num, "%u", t->tgid);
         dir_add(p, DT_DIR_, num);
@@ -120,6 +124,11 @@ void dir_render(struct task_struct *t, struct proc_file *p)
         for (size_t i = 0; i < nr_proc_pid_links; i++)
             dir_add(p, DT_LNK_, proc_pid_links[i]);
         dir_add(p, DT_DIR_, "fd");
+        break;
+    case PROC_SYSVIPC_DIR:
+        for (size_t i = 0; i < nr_proc_root_entries; i++)
+            if (!strncmp(proc_root_entries[i].name, "sysvipc/", 8))
+                dir_add(p, DT_REG_, proc_root_entries[i].name + 8);
         break;
     default:                            /* PROC_FD_DIR */
         for (uint32_t fd = 0; fd < NR_OPEN_MAX; fd++)

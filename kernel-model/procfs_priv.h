@@ -29,7 +29,8 @@ extern const struct proc_entry proc_root_entries[], proc_pid_entries[];
 extern const char *const proc_pid_links[];
 extern const size_t nr_proc_root_entries, nr_proc_pid_entries, nr_proc_pid_links;
 
-enum proc_node_kind { PROC_ROOT, PROC_PID_DIR, PROC_FD_DIR, PROC_FILE, PROC_LINK, PROC_FD };
+enum proc_node_kind { PROC_ROOT, PROC_PID_DIR, PROC_FD_DIR, PROC_FILE, PROC_LINK, PROC_FD,
+                      PROC_SYSVIPC_DIR };
 
 struct proc_node {
     enum proc_node_kind kind;

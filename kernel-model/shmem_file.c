@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include "kernel-model/pgtable.h"
 #include "kernel-model/shmem_priv.h"
 
@@ -232,3 +233,38 @@ long shmem_ftruncate(struct task_struct *t, struct file *f, int64_t length)
     return 0;
 }
 
+
+/* ---- files on the kernel's internal mount (mm/shmem.c __shmem_file_setup) ---- */
+
+struct vm_file *shmem_kernel_file_setup(struct kernel *k, const char *name, uint64_t size,
+                                        uint64_t ino)
+{
+    struct inode *i = new_inode(S_IFREG | 0777);    /* shmem_get_inode(S_IFREG | S_IRWXUGO) */
+    if (!i)
+        return NULL;
+    i->i_k = k;
+    i->i_dev = SHMEM_KERNEL_DEV;
+    i->i_ino = ino;
+    i->i_size = (int64_t)size;
+    i->i_nlink = 0;                     /* alloc_file_pseudo: never linked, "(deleted)" */
+    i->i_uid = getuid();                /* the guest's is memsim's (sys_core.c) */
+    i->i_gid = getgid();
+    i->i_data.no_writeback = 1;
+    i->i_atime = i->i_mtime = i->i_ctime = k->epoch;
+    inode_alloc_object(k, i, k->slab.shmem_inode_cachep);
+    struct vm_file *v = vm_file_placeholder(name, size);
+    if (!v) {
+        iput(i);
+        return NULL;
+    }
+    v->image = 0;
+    v->dev = i->i_dev;
+    v->ino = ino;
+    v->inode = i;                       /* new_inode's reference */
+    return v;
+}
+
+struct vm_file *shmem_zero_file(struct kernel *k, uint32_t len)
+{
+    return shmem_kernel_file_setup(k, "/dev/zero (deleted)", len, ++k->shmem_next_ino);
+}

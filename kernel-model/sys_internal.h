@@ -191,6 +191,11 @@ SYSCALL_ENTRY(pwrite64);
 SYSCALL_ENTRY(preadv);
 SYSCALL_ENTRY(pwritev);
 SYSCALL_ENTRY(fsync);
+SYSCALL_ENTRY(ipc);                 /* sys_ipc.c: SysV shm */
+SYSCALL_ENTRY(shmget);
+SYSCALL_ENTRY(shmctl);
+SYSCALL_ENTRY(shmat);
+SYSCALL_ENTRY(shmdt);
 SYSCALL_ENTRY(syncfs);
 SYSCALL_ENTRY(flock);
 SYSCALL_ENTRY(fadvise64);

@@ -120,6 +120,14 @@ static void vma_link(struct mm_struct *mm, size_t i, struct vm_area_struct *vma)
     mm->vma_index.cache = i;
 }
 
+/* A new VMA object now stands for (part of) a mapping: its ->open hook
+ * (SysV shm counts it in shm_nattch). */
+static void vma_open(struct mm_struct *mm, struct vm_area_struct *vma)
+{
+    if (vma->vm_ops && vma->vm_ops->open)
+        vma->vm_ops->open(mm, vma);
+}
+
 struct vm_area_struct *vma_insert(struct mm_struct *mm, const struct vm_area_struct *tmpl)
 {
     if (vma_reserve(mm))
@@ -133,6 +141,7 @@ struct vm_area_struct *vma_insert(struct mm_struct *mm, const struct vm_area_str
     if (vma->vm_file)
         vma->vm_file->refs++;
     vma_link(mm, vma_slot(mm, vma->vm_start), vma);
+    vma_open(mm, vma);                  /* shm_mmap's __shm_open, copy_vma's ->open */
     return vma;
 }
 
@@ -161,11 +170,14 @@ int vma_split_at(struct mm_struct *mm, uint32_t addr)
         lo->vm_file_bytes = lo->vm_file_bytes < delta ? lo->vm_file_bytes : delta;
     }
     vma_link(mm, i + 1, hi);
+    vma_open(mm, hi);                   /* __split_vma: new->vm_ops->open */
     return 0;
 }
 
 static void vma_free(struct mm_struct *mm, struct vm_area_struct *vma)
 {
+    if (vma->vm_ops && vma->vm_ops->close)
+        vma->vm_ops->close(mm, vma);    /* remove_vma */
     unlink_anon_vmas(mm, vma);
     kmem_cache_free(&mm->k->slab, mm->k->slab.vm_area_cachep, vma->kaddr);
     vm_file_put(vma->vm_file);
@@ -216,6 +228,8 @@ static int vma_mergeable(const struct vm_area_struct *a, const struct vm_area_st
         return 0;
     if (a->vm_name != b->vm_name)
         return 0;
+    if (a->vm_ops && a->vm_ops->close)
+        return 0;                       /* is_mergeable_vma: a close hook never merges */
     if (a->anon_vma && b->anon_vma && a->anon_vma != b->anon_vma)
         return 0;
     uint32_t a_len = a->vm_end - a->vm_start;

@@ -39,6 +39,8 @@ static int select_file(sqlite3 *db, const char *file, sqlite3_stmt **out, char *
         " WHERE pid IS NOT NULL ORDER BY rowid LIMIT 1) ORDER BY rowid LIMIT 1",
     };
     const char *slash = strchr(file, '/');
+    if (slash && !strncmp(file, "sysvipc/", 8))
+        slash = NULL;                   /* a machine file in a directory: /proc/sysvipc/shm */
     int form = !slash ? 0 : !strncmp(file, "self/", 5) ? 2 : 1;
     char *end = NULL;
     long pid = form == 1 ? strtol(file, &end, 10) : 0;
