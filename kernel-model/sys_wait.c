@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <signal.h>
 #include "kernel-model/sys_internal.h"
+#include "kernel-model/wait.h"
 
 /* get_timespec64 / get_old_timespec32: i386's 32-bit timespec, or the 64-bit
  * one (whose tv_nsec Linux truncates to 32 bits for a 32-bit task).
@@ -83,4 +84,20 @@ long guest_block(struct task_struct *t, const struct guest_timeout *to, const ch
     /* a signal with a handler ends the sleep early (time_sleep_until):
      * the handler runs, the call returns -EINTR */
     return signal_handler_pending(t) ? -EINTR : -ETIMEDOUT;
+}
+
+/* With one task nobody else can wake t, so nobody is ever queued and
+ * the wait is guest_block's.  The scheduler replaces both. */
+void wake_up(struct wait_queue_head *q)
+{
+    (void)q;
+}
+
+long task_block(struct task_struct *t, struct wait_queue_head *const q[], unsigned nq,
+                const struct guest_timeout *to, const char *what)
+{
+    static const struct guest_timeout forever;
+    (void)q;
+    (void)nq;
+    return guest_block(t, to ? to : &forever, what);
 }
