@@ -70,7 +70,11 @@ int signal_handler_pending(const struct task_struct *t)
 
 void signal_wake_up(struct task_struct *t)
 {
-    if (signal_deliverable(&t->sig) && t->k->arch.signal_pending)
+    if (!signal_deliverable(&t->sig))
+        return;
+    if (wake_up_interruptible(t))       /* its blocked call re-runs: -EINTR/-ERESTARTSYS */
+        return;
+    if (t->k->arch.signal_pending)
         t->k->arch.signal_pending(t->k->arch.ctx, t);
 }
 
