@@ -61,7 +61,7 @@ static struct ksiginfo exception_info(uint32_t intno, int sig, uint32_t eip)
 static int exception_to_handler(struct machine *m, uint32_t intno, int sig)
 {
     struct task_struct *t = m->task;
-    if (t->sigactions[sig].handler <= 1 || (t->sig.blocked & sigmask_of((uint32_t)sig)))
+    if (t->sighand->action[sig].handler <= 1 || (t->sig.blocked & sigmask_of((uint32_t)sig)))
         return 0;
     struct ksiginfo info = exception_info(intno, sig, m->eip);
     t->sig.trap_nr = intno;

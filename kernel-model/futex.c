@@ -3,6 +3,7 @@
  */
 #include <stddef.h>
 #include "kernel-model/futex.h"
+#include "kernel-model/sched.h"
 
 void futex_hash_init(struct futex_hash *h)
 {
@@ -86,6 +87,8 @@ uint32_t futex_wake(struct futex_hash *h, const struct futex_key *key, uint32_t 
             continue;
         bucket_del(hb, q);
         q->woken = 1;
+        if (q->task)
+            wake_up_process(q->task);   /* its wait is re-run and returns 0 */
         woken++;
     }
     return woken;

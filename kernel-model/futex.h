@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 struct mm_struct;
+struct task_struct;
 
 #define FUTEX_HASH_BITS 8
 #define FUTEX_BITSET_MATCH_ANY 0xffffffffu
@@ -29,7 +30,8 @@ struct futex_q {
     struct futex_q *next, *prev;    /* in the bucket; NULL when not queued */
     struct futex_key key;
     uint32_t bitset;                /* FUTEX_WAIT_BITSET's mask; MATCH_ANY for WAIT */
-    uint32_t tid;                   /* the waiting task */
+    uint32_t tid;                   /* the waiting task's pid */
+    struct task_struct *task;       /* woken by futex_wake (wake_up_process); may be NULL */
     int woken;                      /* set by futex_wake when it unqueues this one */
 };
 

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "kernel-model/pgtable.h"
+#include "kernel-model/sched.h"
 #include "kernel-model/shm.h"
 #include "kernel-model/shmem.h"
 #include "kernel-model/vfs.h"
@@ -38,6 +39,9 @@ int kernel_boot(struct kernel *k, const struct kernel_config *cfg, char *err, si
     k->events = cfg->events;
     k->mmu = mmu;
     futex_hash_init(&k->futex);
+    INIT_LIST_HEAD(&k->tasks);
+    INIT_LIST_HEAD(&k->runqueue);
+    k->last_pid = GUEST_PID - 1;    /* alloc_pid: GUEST_PID, or the next one free */
     lruvec_init(&k->lru);
     k->paging = paging;
     k->nx = paging == PAGING_PAE;
@@ -102,6 +106,7 @@ struct mm_struct *mm_alloc(struct kernel *k, uint32_t pid)
         return NULL;
     mm->k = k;
     mm->pid = pid;
+    mm->mm_users = 1;
     mm->mmap_base = MMAP_BASE;
     mm->max_map_count = DEFAULT_MAX_MAP_COUNT;
     rlimits_init(mm->rlim, k->pm.nr_pages);
@@ -126,4 +131,13 @@ void mm_release(struct mm_struct *mm)
     pgd_free(mm);
     kmem_cache_free(&mm->k->slab, mm->k->slab.mm_cachep, mm->kaddr);
     free(mm);
+}
+
+void mmput(struct mm_struct *mm)
+{
+    if (!mm || --mm->mm_users > 0)
+        return;
+    if (mm->k->arch.mm_destroy)
+        mm->k->arch.mm_destroy(mm->k->arch.ctx, mm);
+    mm_release(mm);
 }

@@ -26,6 +26,7 @@
 #include "kernel-model/filemap.h"
 #include "kernel-model/futex.h"
 #include "kernel-model/highmem.h"
+#include "kernel-model/list.h"
 #include "kernel-model/page_alloc.h"
 #include "kernel-model/resource.h"
 #include "kernel-model/slab.h"
@@ -206,6 +207,7 @@ struct vma_index {
 struct mm_struct {
     struct kernel *k;
     uint32_t pid;                /* owner, for events */
+    int mm_users;                /* tasks using it (CLONE_VM, vfork): mmput's count */
     uint32_t pgd;                /* pfn of the page directory (PAE: the PDPT) */
     uint32_t kaddr;              /* its mm_struct in the mm_cachep slab */
     struct vma_index vma_index;  /* the VMAs (vma.c) */
@@ -257,8 +259,25 @@ struct kernel_arch_ops {
     /* map t's LDT (LDT_SIZE bytes at t->ldt, vmalloc_to_pfn per page) for
      * the CPU and point LDTR at it: 0 or -ENOMEM */
     int  (*load_ldt)(void *ctx, struct task_struct *t);
-    /* t died (or blocks forever): stop running it */
+    /* Stop running t now: it died, blocked or was preempted (the engine
+     * leaves its run loop iteration; the scheduler picks the next task). */
     void (*task_dead)(void *ctx, struct task_struct *t);
+    /* The engine's side of a new address space made by fork (dup_mm),
+     * called before any VMA or PTE is copied into it, so the host-mapping
+     * notifier sees them all: 0 or -ENOMEM (the fork fails with ENOMEM).
+     * exec's mm is the engine's own making and does not come here. */
+    int  (*mm_init)(void *ctx, struct mm_struct *mm);
+    /* The last user of mm is gone (mmput): before its VMAs and frames go. */
+    void (*mm_destroy)(void *ctx, struct mm_struct *mm);
+    /* fork/clone: the child's CPU = the parent's at the system call, but
+     * child->regs, already final when this is called: ax 0, sp the new
+     * stack if clone gave one, and for CLONE_SETTLS child->tls_array set
+     * (load it with the child's CPU).  child->mm is the parent's (CLONE_VM)
+     * or a new one made by dup_mm (mm_init was called).  0 or -ENOMEM. */
+    int  (*fork_arch)(void *ctx, struct task_struct *parent, struct task_struct *child);
+    /* The engine runs next from now on (context_switch, after the model's
+     * CR3 write when the mm differs).  prev may be dead (its last switch). */
+    void (*switch_to)(void *ctx, struct task_struct *prev, struct task_struct *next);
     /* a sleep: model time jumps ahead by delta cycles */
     void (*advance_clock)(void *ctx, uint64_t delta);
     /* The FPU/SSE state as FXSAVE's 512-byte image (a signal frame's
@@ -315,6 +334,17 @@ struct kernel {
                                     host (hostfs_write.h), not in the overlay; a replay sets
                                     it from the run's options and writes nothing */
 
+    /* the tasks (sched.h, sched.c) */
+    struct list_head tasks;      /* every task not yet released, pid order */
+    struct list_head runqueue;   /* the TASK_RUNNING ones, round-robin order */
+    struct task_struct *current; /* the task the CPU runs (context_switch) */
+    struct task_struct *child_reaper; /* the first guest process: orphans' parent
+                                    while it lives, then virtual init (pid 1) */
+    uint32_t last_pid;           /* alloc_pid's cursor */
+    uint32_t nr_tasks;           /* tasks on k->tasks */
+    uint32_t max_tasks;          /* --max-tasks: fork past this many tasks is
+                                    EAGAIN (0: only RLIMIT_NPROC bounds it) */
+
     struct kernel_clock clock;
     struct snapshot_schedule snapshot; /* when the next snapshot is due (snapshot.h) */
     struct kernel_arch_ops arch;
@@ -364,6 +394,9 @@ void kernel_destroy(struct kernel *k);
 
 struct mm_struct *mm_alloc(struct kernel *k, uint32_t pid);   /* NULL: OOM */
 void mm_release(struct mm_struct *mm);                         /* frees every frame */
+/* Drop a user of mm; the last one tells the engine (mm_destroy) and
+ * releases it (mm_release).  NULL: nothing. */
+void mmput(struct mm_struct *mm);
 
 /* ---- walking the VMAs (vma.c) ---- */
 /* The first VMA with vm_end > addr, or NULL.  On the fault path: O(1) when

@@ -216,7 +216,7 @@ static void task_sig(struct seq_file *m, struct task_struct *t)
 {
     uint64_t ign = 0, caught = 0;
     for (int sig = 1; sig <= 64; sig++) {
-        uint32_t h = t->sigactions[sig].handler;
+        uint32_t h = t->sighand->action[sig].handler;
         if (h == 1)
             ign |= 1ull << (sig - 1);
         else if (h > 1)

@@ -11,9 +11,16 @@
  * engine knows (the full register file, the CPU's descriptor tables) is
  * behind t->arch and the kernel's arch ops (mm.h: struct kernel_arch_ops).
  *
- * Some state Linux keeps per process (signal_struct: itimers, sigactions;
- * mm->context: the LDT; fs_struct: root, cwd, umask) is in the task until
- * there is more than one task per process; each such field says so.
+ * Per-process state is split out as Linux splits it: signal_struct (the
+ * itimers, process group and session, group exit) and sighand_struct (the
+ * signal actions), refcounted so CLONE_THREAD / CLONE_SIGHAND share them.
+ * Some state Linux keeps per process (mm->context: the LDT; fs_struct: root,
+ * cwd, umask) is still in the task; each such field says so.
+ *
+ * The kernel's tasks are on k->tasks in pid order (for_each_task), the
+ * runnable ones on k->runqueue in round-robin order; k->current is the one
+ * the CPU runs.  The scheduler (sched.c) is below: pids, wake-ups, picking
+ * the next task, idling the clock, the deadlock report, context_switch.
  */
 #ifndef MEMSIM_SCHED_H
 #define MEMSIM_SCHED_H
@@ -23,8 +30,12 @@
 #include "kernel-model/ptrace.h"
 #include "kernel-model/sigstate.h"
 #include "kernel-model/vfs.h"
+#include "kernel-model/wait.h"
 
 #define GUEST_PID 1000u             /* the first task's pid */
+#define PID_MAX_DEFAULT 32768u      /* pids wrap here ... */
+#define RESERVED_PIDS 300u          /* ... back to this (alloc_pid's pid_min after a wrap) */
+#define VIRTUAL_INIT_PID 1u         /* the parent of orphans once the first process is gone */
 #define TASK_COMM_LEN 16
 #define MAX_FDS   NR_OPEN_MAX       /* the table; RLIMIT_NOFILE bounds its use */
 #define GDT_ENTRY_TLS_MIN 6u        /* set_thread_area's GDT entries 6-8 */
@@ -33,12 +44,17 @@
                                        in the vmalloc area (sys_segment.c) */
 #define LDT_SIZE    (LDT_ENTRIES * 8u)
 
+/* A task's state (Linux's __state and exit_state folded into one).  Only
+ * TASK_RUNNING tasks are on the run queue; a zombie has died and waits for
+ * its parent's wait4; TASK_DEAD is released or about to be. */
 enum task_state {
     TASK_RUNNING,
     TASK_INTERRUPTIBLE,             /* blocked in a system call, a signal may wake it */
-    TASK_DEAD,                      /* exited or killed: exit_* say how */
+    TASK_UNINTERRUPTIBLE,           /* blocked, no signal wakes it (vfork's parent) */
+    TASK_STOPPED,                   /* SIGSTOP'ed (job control; not entered yet) */
+    EXIT_ZOMBIE,                    /* dead, its parent not yet told (wait4) */
+    TASK_DEAD,                      /* dead and reaped (or nobody will reap it) */
 };
-
 struct sigaction_rec {
     uint32_t handler, flags, restorer;
     uint64_t mask;
@@ -47,6 +63,46 @@ struct sigaction_rec {
 /* An interval timer (setitimer): in cycles of its clock, 0: disarmed. */
 struct itimer {
     uint64_t expires, interval;
+};
+
+/* Linux's sighand_struct: the signal actions, shared by CLONE_SIGHAND
+ * (every thread of a process; vfork-less fork copies them). */
+struct sighand_struct {
+    int refs;
+    struct sigaction_rec action[65];
+};
+
+/* Linux's signal_struct: what a process (a thread group) owns once for
+ * all its threads.  Refcounted: CLONE_THREAD shares it.  rlimits stay in
+ * the mm (mm->rlim: a fork copies them with the mm, threads share both). */
+struct signal_struct {
+    int refs;                       /* tasks pointing here */
+    int nr_threads;                 /* of them, not yet dead */
+    struct itimer itimer[3];        /* ITIMER_REAL, _VIRTUAL, _PROF */
+    uint32_t pgrp, session;         /* process group and session ids */
+    int group_exit;                 /* SIGNAL_GROUP_EXIT: every thread is going */
+    int group_exit_code;            /* the status word they all die with */
+    struct wait_queue_head wait_chldexit;   /* wait4/waitid callers of this process */
+};
+
+/*
+ * How a blocked system call resumes (the blocking protocol of wait.h).
+ * The syscall layer sets `active` when the handler returned -ERESTART_BLOCK
+ * and clears it when the call completes; the handler sees `active` set on
+ * every re-run.  task_block keeps the deadline here across re-runs (and
+ * sets timed_out when it passed); progress is the handler's own record of
+ * what it did before blocking (bytes already written, the vfork child).
+ */
+struct restart_block {
+    uint32_t nr;                    /* the blocked call (orig_ax) */
+    uint32_t args[6];               /* its arguments as entered (sysenter's sixth included) */
+    uint8_t active;                 /* a call is blocked or being re-run */
+    uint8_t timed_out;              /* the deadline ended the wait */
+    uint8_t has_deadline;
+    uint64_t deadline;              /* model cycles, when has_deadline */
+    uint64_t progress;              /* the handler's */
+    const char *what;               /* the wait, for the deadlock report ("futex wait") */
+    uint64_t enter, outer;          /* the call's enter event and the cause its exit restores */
 };
 
 /* The kernel objects Linux's copy_process allocates for a new process,
@@ -63,10 +119,31 @@ struct task_struct {
     uint32_t kobj[NR_TASK_KOBJ];    /* their kernel addresses (0: none) */
     /* Linux's naming: pid is this thread's id, tgid the process's (the
      * thread group's: the pid of its first thread), ppid its parent's.
-     * One task per process for now, so pid == tgid; events carry
-     * pid = tgid and tid = pid (task_event_ids). */
+     * Events carry pid = tgid and tid = pid (task_event_ids). */
     uint32_t pid, tgid, ppid;
     enum task_state state;
+
+    /* links (Linux's names; sched.c keeps them) */
+    struct list_head tasks;         /* on k->tasks, in pid order */
+    struct list_head run_list;      /* on k->runqueue while TASK_RUNNING */
+    struct task_struct *real_parent; /* who forked it (NULL: virtual init, pid 1) */
+    struct task_struct *parent;     /* whom SIGCHLD and wait4 concern: real_parent here */
+    struct list_head children;      /* its children (their sibling nodes), fork order */
+    struct list_head sibling;       /* in the parent's children */
+    struct task_struct *group_leader; /* the thread group's first thread (itself if none) */
+    struct list_head thread_group;  /* the other threads of the group */
+    int exit_signal;                /* sent to the parent at death: SIGCHLD for fork,
+                                       -1 for a thread (CLONE_THREAD: none) */
+    int exit_code;                  /* the wait status word: code << 8, or the signal
+                                       (| 0x80: core dumped) */
+    int forked;                     /* made by copy_process: release_task frees it; the
+                                       first task is its creator's (task_free) */
+    int need_resched;               /* stop running it at the next chance (yield, quantum) */
+    struct restart_block restart;   /* a blocked call's state (wait.h) */
+    struct wait_queue_entry *waits; /* task_block's entries, one per queue (grown as needed) */
+    unsigned nr_waits, waits_cap;   /* queued now / allocated */
+    struct futex_q futex_q;         /* its futex wait (sys_futex.c): queued while blocked */
+    struct task_struct *vfork_parent; /* vfork: the parent sleeping until we exec or exit */
 
     /* how the task ended (state TASK_DEAD) */
     int exit_status;                /* shell status: code, or 128 + signal */
@@ -84,10 +161,10 @@ struct task_struct {
     uint32_t umask;                 /* the file-creation mask (memsim's own at start) */
     char *exe_guest_path;           /* what /proc/self/exe reads as (Linux: mm->exe_file) */
 
-    /* signals; sigactions and itimers are per process (Linux: signal_struct, sighand) */
+    /* signals: the sets are per thread, actions and timers per process */
     struct task_signals sig;        /* blocked and pending sets, sigaltstack */
-    struct sigaction_rec sigactions[65];
-    struct itimer itimer[3];        /* ITIMER_REAL, _VIRTUAL, _PROF */
+    struct sighand_struct *sighand; /* the actions (shared by CLONE_SIGHAND) */
+    struct signal_struct *signal;   /* the process's (shared by CLONE_THREAD) */
 
     /* descriptors: the TLS entries are per task (thread.tls_array), loaded
      * into the CPU's GDT by the arch ops; the LDT is per mm in Linux */
@@ -116,8 +193,16 @@ struct task_struct *task_alloc(struct kernel *k, uint32_t pid, const char *path)
 /* Releases the mm, the descriptors, the LDT and the task itself. */
 void task_free(struct task_struct *t);
 void task_set_comm(struct task_struct *t, const char *path);
+/* The links of a task on no list: empty lists, its own group leader. */
+void task_init_links(struct task_struct *t);
+/* Process-wide state, refcounted (copy_process shares or copies them). */
+struct signal_struct *signal_struct_alloc(uint32_t pgrp, uint32_t session);
+void put_signal_struct(struct signal_struct *sig);
+struct sighand_struct *sighand_alloc(const struct sighand_struct *from);  /* from's actions or none */
+void put_sighand(struct sighand_struct *sh);
 
-static inline int task_dead(const struct task_struct *t) { return t->state == TASK_DEAD; }
+/* Dead: a zombie or released.  It runs no more. */
+static inline int task_dead(const struct task_struct *t) { return t->state >= EXIT_ZOMBIE; }
 
 /* An event's pid (the process: tgid) and tid (the thread: pid) for t. */
 static inline void task_event_ids(const struct task_struct *t, struct event *ev)
@@ -172,6 +257,68 @@ int  fd_move_high(int fd);
 /* t's table: guest 0-2 files (stdio_file_ops) on dups of those host 0-2
  * in stdio_open; 0 or -1 (errno) */
 int  fd_table_init(struct task_struct *t, unsigned stdio_open);
+
+/* ---- the scheduler (sched.c) ---- */
+/* Every task not yet released, in pid order. */
+#define for_each_task(k, t) list_for_each_entry((t), &(k)->tasks, tasks)
+/* The task with this pid (a thread's tid), or NULL: zombies are found,
+ * released tasks are not. */
+struct task_struct *find_task_by_pid(struct kernel *k, uint32_t pid);
+/* The next free pid after the last one handed out (Linux's alloc_pid:
+ * sequential, wrapping at PID_MAX_DEFAULT to RESERVED_PIDS), skipping
+ * every pid in use as a pid, tgid, process group or session; 0 if none. */
+uint32_t alloc_pid(struct kernel *k);
+/* Put t on k->tasks (pid order) and, running, on the run queue; the
+ * first task added becomes k->current and the reaper of orphans. */
+void sched_add_task(struct task_struct *t);
+/* Take t off every list (the task list, the run queue, its parent's
+ * children, its thread group, its wait queues). */
+void sched_remove_task(struct task_struct *t);
+/* A blocked t (TASK_INTERRUPTIBLE or _UNINTERRUPTIBLE) becomes runnable,
+ * off its wait queues, at the tail of the run queue; 1 if it was blocked. */
+int  wake_up_process(struct task_struct *t);
+/* Only if t sleeps interruptibly: what a signal does (signal_wake_up). */
+int  wake_up_interruptible(struct task_struct *t);
+/* t no longer runnable (blocked or dead): off the run queue, and the
+ * engine told to stop running it (arch task_dead) if it is current. */
+void sched_dequeue(struct task_struct *t);
+/* Ask that t stop running at the next chance (the quantum expired, yield). */
+static inline void set_tsk_need_resched(struct task_struct *t) { t->need_resched = 1; }
+/* Must the engine stop running t (after a system call, at the quantum)?
+ * Blocked, dead, or asked to. */
+static inline int need_resched(const struct task_struct *t)
+{
+    return t->need_resched || t->state != TASK_RUNNING;
+}
+/* A call of t is blocked (it sleeps) or woken and waiting to be re-run:
+ * the engine calls syscall_resume(t) before t's next user instruction. */
+static inline int task_in_syscall(const struct task_struct *t) { return t->restart.active; }
+/*
+ * The run loop's choice: the task to run next.  k->current again while it
+ * runs and was not asked to yield; otherwise the head of the run queue
+ * (round robin: a yielding or preempted current goes to the tail first).
+ * With nothing runnable, kernel_idle; NULL when every task is dead (the
+ * run is over: its status is the first process's) or a deadlock killed
+ * them all.  It does not switch: the caller calls context_switch.
+ */
+struct task_struct *kernel_pick_next(struct kernel *k);
+/*
+ * Nothing is runnable: advance the model clock (counted as sleep) to the
+ * earliest deadline of a blocked task or the earliest interval timer and
+ * wake what is due; 1 if some task became runnable.  If nothing can ever
+ * wake any task, a deadlock: every blocked task gets one report line
+ * "memsim: deadlock: pid P blocked in WHAT (eip E); killed as SIGKILL" and
+ * every live task is killed with SIGKILL (status 137); 0.
+ */
+int  kernel_idle(struct kernel *k);
+/* The CPU runs next from now on: the model's switch_mm (a CR3 write, only
+ * when the mm differs: threads of one mm switch without a TLB flush), then
+ * the engine's switch_to; k->current = next. */
+void context_switch(struct kernel *k, struct task_struct *next);
+/* Is t the only task that can ever run (the others dead or none)?  Then
+ * a wait is decided at once, as it always was: sleep to its deadline or
+ * deadlock (task_block). */
+int  task_alone(const struct task_struct *t);
 
 /* The guest's random stream (getrandom, AT_RANDOM), seeded by --seed. */
 void kernel_random_bytes(struct kernel *k, uint8_t *buf, size_t n);

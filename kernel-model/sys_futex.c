@@ -1,17 +1,17 @@
 /*
- * sys_futex.c — futex(2) and futex_time64 for one task (Linux kernel/futex/).
+ * sys_futex.c — futex(2) and futex_time64 (Linux kernel/futex/).
  *
  * The wait queues live in the kernel model (kernel-model/futex.h); this file
  * only decodes the registers, reads and writes the futex word through
- * copy_{from,to}_user, and decides what a wait does.  A single task has
- * nobody who could wake it: a wait whose value matches ends at its timeout,
- * which advances the model clock (model_sleep), or, without one, never — a
- * deadlock, which ends the run (task_deadlock).  Each wait still queues
- * and unqueues its futex_q, so the processes issue only adds the scheduler.
+ * copy_{from,to}_user.  A wait queues the task's own futex_q (t->futex_q)
+ * and blocks through task_block: another task's wake takes it off and wakes
+ * the task, whose call is re-run and returns 0; a task alone sleeps to its
+ * timeout or deadlocks, decided at once.
  */
 #include <errno.h>
 #include <string.h>
 #include "kernel-model/sys_internal.h"
+#include "kernel-model/wait.h"
 
 #define FUTEX_WAIT            0
 #define FUTEX_WAKE            1
@@ -68,16 +68,25 @@ static long get_futex_value(struct task_struct *t, uint32_t uaddr, uint32_t *v)
     return copy_from_user(t->mm, v, uaddr, 4) ? -EFAULT : 0;
 }
 
-/* The wait itself: queue, find nobody to wake us, unqueue at the timeout. */
+/* The wait itself: t's futex_q queued on the first attempt, then the
+ * blocking protocol (wait.h).  A re-run finds it woken (0), or asks
+ * task_block again, which answers the timeout or a signal, or re-blocks. */
 static long futex_sleep(struct task_struct *t, const struct futex_key *key, uint32_t bitset,
                         const struct guest_timeout *to)
 {
-    struct futex_q q = { .key = *key, .bitset = bitset, .tid = t->pid };
-    futex_queue(&t->k->futex, &q);
-    long r = guest_block(t, to, "futex wait");
-    if (!futex_unqueue(&t->k->futex, &q) && q.woken)
+    struct futex_q *q = &t->futex_q;
+    if (!t->restart.active) {
+        *q = (struct futex_q){ .key = *key, .bitset = bitset, .tid = t->pid, .task = t };
+        futex_queue(&t->k->futex, q);
+    } else if (q->woken) {
         return 0;
-    return r;                   /* -ETIMEDOUT, or the run ended (deadlock) */
+    }
+    long r = task_block(t, NULL, 0, to, "futex wait");
+    if (r == -ERESTART_BLOCK)
+        return r;
+    if (!futex_unqueue(&t->k->futex, q) && q->woken)
+        return 0;
+    return r;                   /* -ETIMEDOUT, a signal, or the run ended (deadlock) */
 }
 
 /* futex_wait (and WAIT_BITSET): -EAGAIN if the word moved on. */
@@ -87,6 +96,8 @@ static long futex_wait(struct task_struct *t, const struct futex_args *f, uint32
     uint32_t v;
     if (!bitset)
         return -EINVAL;
+    if (t->restart.active)      /* a re-run: queued (or woken) already; no new check */
+        return futex_sleep(t, &t->futex_q.key, bitset, &f->to);
     long r = futex_key(t, f, f->uaddr, &key);
     if (r || (r = get_futex_value(t, f->uaddr, &v)))
         return r;

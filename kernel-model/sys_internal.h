@@ -258,7 +258,7 @@ long fd_mmap_file(struct task_struct *t, uint32_t fd, struct mmap_file *f);
 /* Close every descriptor and the cwd (task_free). */
 void fd_table_close(struct task_struct *t);
 
-/* sys_wait.c: a blocking call of the one task (futex waits, sigtimedwait) */
+/* sys_wait.c: a blocking call's timeout (the wait itself is wait.h's task_block) */
 struct guest_timeout {
     int present;                /* 0: wait forever */
     int absolute;               /* sec/nsec is a deadline on the clock, not a length */
@@ -267,11 +267,6 @@ struct guest_timeout {
 };
 /* A guest timespec at uts: 0, -EFAULT, or -EINVAL (timespec64_valid). */
 long read_timeout(struct task_struct *t, uint32_t uts, int time64, struct guest_timeout *to);
-/* Block with nobody to wake the task: -ETIMEDOUT after the model clock
- * reached the timeout, or the run ends as a deadlock (no timeout).  With a
- * scheduler this is where the task goes TASK_INTERRUPTIBLE on a wait queue
- * and the call returns -ERESTART_BLOCK (syscalls.h). */
-long guest_block(struct task_struct *t, const struct guest_timeout *to, const char *what);
 /* sys_time.c: the guest clock clk (a clockid) in nanoseconds of model time. */
 uint64_t guest_clock_ns(const struct task_struct *t, uint32_t clk);
 

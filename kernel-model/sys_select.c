@@ -94,7 +94,9 @@ static int select_wait(struct task_struct *t, struct pollfd *p, uint32_t np, int
         }
         struct guest_timeout to = { .present = 1, .sec = (uint64_t)timeout_ns / NSEC_PER_SEC,
                                     .nsec = (uint64_t)timeout_ns % NSEC_PER_SEC };
-        guest_block(t, &to, "select");
+        long r = task_block(t, NULL, 0, &to, "select");
+        if (r == -ERESTART_BLOCK)
+            return r;                   /* re-run when the deadline wakes it */
         *left_ns = 0;
         return 0;
     }
@@ -112,7 +114,9 @@ static int select_wait(struct task_struct *t, struct pollfd *p, uint32_t np, int
         waited = (uint64_t)timeout_ns;
     struct guest_timeout to = { .present = 1, .sec = waited / NSEC_PER_SEC,
                                 .nsec = waited % NSEC_PER_SEC };
-    guest_block(t, &to, "select");
+    long r = task_block(t, NULL, 0, &to, "select");
+    if (r == -ERESTART_BLOCK)
+        return r;
     *left_ns = timeout_ns > 0 ? (uint64_t)timeout_ns - waited : 0;
     return k;
 }

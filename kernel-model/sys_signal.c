@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include "kernel-model/signal_frame.h"
 #include "kernel-model/sys_internal.h"
+#include "kernel-model/wait.h"
 
 #define SIG_IGN_H 1u                /* sa_handler SIG_IGN; SIG_DFL is 0 */
 
@@ -48,14 +49,14 @@ static enum sig_default sig_default_action(uint32_t sig)
 /* sig_handler_ignored: SIG_IGN, or SIG_DFL for a default-ignored signal. */
 static int sig_handler_ignored(const struct task_struct *t, uint32_t sig)
 {
-    uint32_t h = t->sigactions[sig].handler;
+    uint32_t h = t->sighand->action[sig].handler;
     return h == SIG_IGN_H || (h == 0 && sig_default_action(sig) == SIG_DEFAULT_IGNORE);
 }
 
 /* A user handler: anything but SIG_DFL (0) and SIG_IGN (1). */
 static int sig_has_handler(const struct task_struct *t, uint32_t sig)
 {
-    return t->sigactions[sig].handler > SIG_IGN_H;
+    return t->sighand->action[sig].handler > SIG_IGN_H;
 }
 
 int signal_handler_pending(const struct task_struct *t)
@@ -69,7 +70,11 @@ int signal_handler_pending(const struct task_struct *t)
 
 void signal_wake_up(struct task_struct *t)
 {
-    if (signal_deliverable(&t->sig) && t->k->arch.signal_pending)
+    if (!signal_deliverable(&t->sig))
+        return;
+    if (wake_up_interruptible(t))       /* its blocked call re-runs: -EINTR/-ERESTARTSYS */
+        return;
+    if (t->k->arch.signal_pending)
         t->k->arch.signal_pending(t->k->arch.ctx, t);
 }
 
@@ -83,11 +88,11 @@ void signal_force(struct task_struct *t, const struct ksiginfo *info, const char
 {
     uint32_t sig = (uint32_t)info->signo;
     int blocked = (t->sig.blocked & sigmask_of(sig)) != 0;
-    if (blocked || t->sigactions[sig].handler == SIG_IGN_H) {
-        t->sigactions[sig].handler = 0;
+    if (blocked || t->sighand->action[sig].handler == SIG_IGN_H) {
+        t->sighand->action[sig].handler = 0;
         t->sig.blocked &= ~sigmask_of(sig);
     }
-    if (t->sigactions[sig].handler == 0 && why) {
+    if (t->sighand->action[sig].handler == 0 && why) {
         task_exit_signal(t, (int)sig, "memsim: %s: %s", signal_name((int)sig), why);
         return;
     }
@@ -102,11 +107,11 @@ static void force_sigsegv(struct task_struct *t, uint32_t sig)
 {
     char why[160];
     if (sig == SIGSEGV)
-        t->sigactions[SIGSEGV].handler = 0;
+        t->sighand->action[SIGSEGV].handler = 0;
     snprintf(why, sizeof why, "could not write the frame of signal %u (%s) on the stack at 0x%08x",
              sig, signal_name((int)sig), task_pt_regs(t)->sp);
     struct ksiginfo info = { .signo = SIGSEGV, .code = KSI_KERNEL };
-    signal_force(t, &info, t->sigactions[SIGSEGV].handler ? NULL : why);
+    signal_force(t, &info, t->sighand->action[SIGSEGV].handler ? NULL : why);
 }
 
 /*
@@ -121,10 +126,10 @@ static void force_sigsegv(struct task_struct *t, uint32_t sig)
  */
 static void handle_signal(struct task_struct *t, uint32_t sig, const struct ksiginfo *info)
 {
-    struct sigaction_rec ka = t->sigactions[sig];
+    struct sigaction_rec ka = t->sighand->action[sig];
     struct pt_regs *regs = task_pt_regs(t);
     if (ka.flags & SA_RESETHAND_)
-        t->sigactions[sig].handler = 0;
+        t->sighand->action[sig].handler = 0;
     if (regs->orig_ax != (uint32_t)-1) {
         switch ((int32_t)regs->ax) {
         case -ERESTARTNOHAND:
@@ -172,7 +177,7 @@ static void deliver_signal(struct task_struct *t, uint32_t sig, const struct ksi
         handle_signal(t, sig, info);
         return;
     }
-    if (t->sigactions[sig].handler == SIG_IGN_H || sig_default_action(sig) != SIG_DEFAULT_TERM)
+    if (t->sighand->action[sig].handler == SIG_IGN_H || sig_default_action(sig) != SIG_DEFAULT_TERM)
         return;
     if (sig == SIGPIPE && info->code == KSI_KERNEL)
         task_exit_signal(t, SIGPIPE, "%s", "");
@@ -284,7 +289,7 @@ static long do_sigaction(struct task_struct *t, uint32_t sig, const struct sigac
 {
     if (sig < 1 || sig > 64 || (act && (sig == SIGKILL || sig == SIGSTOP)))
         return -EINVAL;
-    struct sigaction_rec *rec = &t->sigactions[sig];
+    struct sigaction_rec *rec = &t->sighand->action[sig];
     if (old)
         *old = *rec;
     if (act) {
@@ -432,7 +437,9 @@ static long do_sigtimedwait(struct task_struct *t, uint32_t uthese, uint32_t uin
             return -EFAULT;
         return (long)sig;
     }
-    long r = guest_block(t, &to, "rt_sigtimedwait");
+    long r = task_block(t, NULL, 0, &to, "rt_sigtimedwait");
+    if (r == -ERESTART_BLOCK)
+        return r;                               /* re-run when a signal or the deadline wakes it */
     if (r == -ERESTARTSYS || r == -EINTR) {     /* the real timer's signal came */
         if ((sig = signal_dequeue(&t->sig, these & ~SIG_UNBLOCKABLE, &info)))
             return uinfo && signal_copy_siginfo(t, uinfo, &info) ? -EFAULT : (long)sig;
@@ -467,14 +474,14 @@ long signal_wait(struct task_struct *t, uint64_t wait, const char *what)
         if (task_dead(t))
             break;
         uint64_t alrm = sigmask_of(SIGALRM);
-        if (!t->itimer[0].expires || (t->sig.blocked & alrm) || sig_handler_ignored(t, SIGALRM)) {
+        if (!t->signal->itimer[0].expires || (t->sig.blocked & alrm) || sig_handler_ignored(t, SIGALRM)) {
             task_deadlock(t, what);
             break;
         }
-        if (t->itimer[0].expires <= kclock_cycles(t->k))
+        if (t->signal->itimer[0].expires <= kclock_cycles(t->k))
             time_expire_timers(t);      /* due already (the call's own cost reached it) */
         else
-            time_sleep_until(t, t->itimer[0].expires);
+            time_sleep_until(t, t->signal->itimer[0].expires);
     }
     if (task_dead(t)) {
         t->sig.blocked = t->sig.saved_mask;

@@ -216,7 +216,7 @@ static void timers_update(struct task_struct *t)
 {
     uint64_t next = UINT64_MAX;
     for (int i = 0; i < 3; i++) {
-        uint64_t at = t->itimer[i].expires;
+        uint64_t at = t->signal->itimer[i].expires;
         if (!at)
             continue;
         if (i != 0)
@@ -235,7 +235,7 @@ static void timers_update(struct task_struct *t)
 static void timer_signal(struct task_struct *t, int which)
 {
     int sig = itimer_signal[which];
-    uint32_t h = t->sigactions[sig].handler;
+    uint32_t h = t->sighand->action[sig].handler;
     if ((t->sig.blocked & sigmask_of((uint32_t)sig)) || h > 1) {
         struct ksiginfo info = { .signo = sig, .code = KSI_KERNEL };
         signal_queue(&t->sig, SIG_TO_PROCESS, &info);
@@ -252,7 +252,7 @@ static void timer_signal(struct task_struct *t, int which)
 void time_expire_timers(struct task_struct *t)
 {
     for (int i = 0; i < 3 && !task_dead(t); i++) {
-        struct itimer *it = &t->itimer[i];
+        struct itimer *it = &t->signal->itimer[i];
         uint64_t now = i == 0 ? kclock_cycles(t->k) : cpu_cycles(t);
         if (!it->expires || now < it->expires)
             continue;
@@ -265,7 +265,7 @@ void time_expire_timers(struct task_struct *t)
 /* The remaining time of timer which and its interval, in cycles. */
 static void itimer_get(const struct task_struct *t, int which, uint64_t *value, uint64_t *interval)
 {
-    const struct itimer *it = &t->itimer[which];
+    const struct itimer *it = &t->signal->itimer[which];
     uint64_t now = which == 0 ? kclock_cycles(t->k) : cpu_cycles(t);
     *value = !it->expires ? 0 : it->expires > now ? it->expires - now : 1;
     *interval = it->interval;
@@ -274,8 +274,8 @@ static void itimer_get(const struct task_struct *t, int which, uint64_t *value, 
 static void itimer_set(struct task_struct *t, int which, uint64_t value, uint64_t interval)
 {
     uint64_t now = which == 0 ? kclock_cycles(t->k) : cpu_cycles(t);
-    t->itimer[which].expires = value ? now + value : 0;
-    t->itimer[which].interval = value ? interval : 0;
+    t->signal->itimer[which].expires = value ? now + value : 0;
+    t->signal->itimer[which].interval = value ? interval : 0;
     timers_update(t);
 }
 
@@ -351,7 +351,7 @@ long time_sleep_until(struct task_struct *t, uint64_t until)
             t->k->clock.nr_sleeps++;
             return -EINTR;
         }
-        uint64_t real = t->itimer[0].expires ? t->itimer[0].expires : UINT64_MAX;
+        uint64_t real = t->signal->itimer[0].expires ? t->signal->itimer[0].expires : UINT64_MAX;
         uint64_t step = until < real ? until : real;
         if (step > kclock_cycles(t->k)) {
             uint64_t delta = step - kclock_cycles(t->k);

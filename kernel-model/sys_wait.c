@@ -1,16 +1,19 @@
 /*
- * sys_wait.c — how a system call of the one task blocks (futex waits,
- * rt_sigtimedwait).
+ * sys_wait.c — how a system call blocks: task_block (wait.h), the one
+ * place that decides what a wait does.
  *
- * A task alone has nobody to wake it: a blocking call sleeps until its
- * timeout — the model clock (t->k->clock, which every guest clock reads)
- * advances to the deadline — or, without one, forever: a deadlock, which
- * ends the run with SIGKILL's status (137) and exit_reason "deadlock", as a
- * batch run must end rather than hang.  The processes issue replaces the
- * "nobody" with the scheduler: guest_block is the one place that decides.
+ * With other tasks alive the task sleeps on its wait queues, the call
+ * answers -ERESTART_BLOCK and the scheduler runs something else; it is
+ * re-run when woken (by a queue, its deadline, or a signal).  A task alone
+ * has nobody to wake it: the wait is decided at once, as before there was
+ * a scheduler — it sleeps until its timeout (the model clock, which every
+ * guest clock reads, advances to the deadline) or, without one, forever: a
+ * deadlock, which ends the run with SIGKILL's status (137) and exit_reason
+ * "deadlock", as a batch run must end rather than hang.
  */
 #include <errno.h>
 #include <signal.h>
+#include <stdlib.h>
 #include "kernel-model/sys_internal.h"
 #include "kernel-model/wait.h"
 
@@ -45,59 +48,113 @@ static unsigned __int128 model_now_ns(const struct task_struct *t, int realtime)
     return (unsigned __int128)guest_clock_ns(t, realtime ? 0 : 1);
 }
 
-/* Advance the model clock to the deadline (not back: a deadline already
- * past costs nothing, as in Linux). */
-static void sleep_until(struct task_struct *t, unsigned __int128 deadline, int realtime)
-{
-    unsigned __int128 now = model_now_ns(t, realtime);
-    if (deadline <= now)
-        return;
-    unsigned __int128 c = ((deadline - now) * t->k->clock.hz + 999999999u) / 1000000000u;
-    /* as nanosleep: counted as sleep, the real timer may fire meanwhile */
-    time_sleep_until(t, c > UINT64_MAX - kclock_cycles(t->k) ? UINT64_MAX : kclock_cycles(t->k) + (uint64_t)c);
-}
-
 /* With one task only the real timer can end a wait without a timeout, by
  * a handler for its SIGALRM (Linux: -ERESTARTSYS, so SA_RESTART restarts
  * the call, which checks again before waiting). */
 static int alarm_interrupts(const struct task_struct *t)
 {
-    return t->itimer[0].expires && t->sigactions[SIGALRM].handler > 1 &&
+    return t->signal->itimer[0].expires && t->sighand->action[SIGALRM].handler > 1 &&
            !(t->sig.blocked & sigmask_of(SIGALRM));
 }
 
-long guest_block(struct task_struct *t, const struct guest_timeout *to, const char *what)
+/* The wait of a task nobody else can wake: decided at once.  Without a
+ * deadline only its own real timer can end it, else it is a deadlock;
+ * with one the model clock advances to it (a signal's handler may end it
+ * sooner: -EINTR).  What every wait did before there was a scheduler, so
+ * a single task's run is unchanged. */
+static long block_alone(struct task_struct *t, const struct restart_block *rb, const char *what)
 {
-    if (!to->present) {
+    if (!rb->has_deadline) {
         if (alarm_interrupts(t)) {
-            time_sleep_until(t, t->itimer[0].expires);
+            time_sleep_until(t, t->signal->itimer[0].expires);
             if (signal_handler_pending(t))
                 return -ERESTARTSYS;
         }
         task_deadlock(t, what);
         return -EINTR;          /* never seen: the run is over */
     }
-    unsigned __int128 when = (unsigned __int128)to->sec * 1000000000u + to->nsec;
-    if (!to->absolute)
-        when += model_now_ns(t, to->realtime);
-    sleep_until(t, when, to->realtime);
+    /* a deadline already past costs nothing, as in Linux */
+    if (rb->deadline > kclock_cycles(t->k))
+        time_sleep_until(t, rb->deadline);
     /* a signal with a handler ends the sleep early (time_sleep_until):
      * the handler runs, the call returns -EINTR */
     return signal_handler_pending(t) ? -EINTR : -ETIMEDOUT;
 }
 
-/* With one task nobody else can wake t, so nobody is ever queued and
- * the wait is guest_block's.  The scheduler replaces both. */
-void wake_up(struct wait_queue_head *q)
+/* The cycle at which the wait of `to` ends (the clock's nanoseconds
+ * rounded up to a cycle); the current cycle when it is already past. */
+static uint64_t timeout_deadline(const struct task_struct *t, const struct guest_timeout *to)
 {
-    (void)q;
+    unsigned __int128 when = (unsigned __int128)to->sec * 1000000000u + to->nsec;
+    unsigned __int128 now = model_now_ns(t, to->realtime);
+    if (!to->absolute)
+        when += now;
+    uint64_t cycles = kclock_cycles(t->k);
+    if (when <= now)
+        return cycles;
+    unsigned __int128 c = ((when - now) * t->k->clock.hz + 999999999u) / 1000000000u;
+    return c > UINT64_MAX - cycles ? UINT64_MAX : cycles + (uint64_t)c;
+}
+
+/* Room for n wait entries in t (only between waits: none is queued). */
+static int reserve_waits(struct task_struct *t, unsigned n)
+{
+    if (n <= t->waits_cap)
+        return 0;
+    struct wait_queue_entry *w = realloc(t->waits, n * sizeof *w);
+    if (!w)
+        return -1;
+    t->waits = w;
+    t->waits_cap = n;
+    return 0;
+}
+
+static void add_wait_queue_tail(struct wait_queue_head *q, struct wait_queue_entry *e)
+{
+    e->head = q;
+    e->next = NULL;
+    e->prev = q->last;
+    if (q->last)
+        q->last->next = e;
+    else
+        q->first = e;
+    q->last = e;
+}
+
+/* A deliverable signal ends an interruptible wait (signal_pending). */
+static int wait_interrupted(const struct task_struct *t)
+{
+    return signal_deliverable(&t->sig) != 0;
 }
 
 long task_block(struct task_struct *t, struct wait_queue_head *const q[], unsigned nq,
                 const struct guest_timeout *to, const char *what)
 {
-    static const struct guest_timeout forever;
-    (void)q;
-    (void)nq;
-    return guest_block(t, to ? to : &forever, what);
+    struct restart_block *rb = &t->restart;
+    int timed = to && to->present;
+    if (!rb->active) {                  /* the first attempt: the deadline is fixed now */
+        rb->has_deadline = (uint8_t)timed;
+        rb->deadline = timed ? timeout_deadline(t, to) : 0;
+        rb->timed_out = 0;
+    } else if (rb->timed_out) {         /* a re-run after the deadline */
+        rb->timed_out = 0;
+        return -ETIMEDOUT;
+    } else if (wait_interrupted(t)) {   /* a re-run after a signal */
+        return rb->has_deadline ? -EINTR : -ERESTARTSYS;
+    }
+    rb->what = what;
+    if (task_alone(t))
+        return block_alone(t, rb, what);
+    if (rb->has_deadline && rb->deadline <= kclock_cycles(t->k))
+        return -ETIMEDOUT;
+    if (reserve_waits(t, nq))
+        return -ENOMEM;
+    for (unsigned i = 0; i < nq; i++) {
+        t->waits[i] = (struct wait_queue_entry){ .task = t };
+        add_wait_queue_tail(q[i], &t->waits[i]);
+    }
+    t->nr_waits = nq;
+    t->state = TASK_INTERRUPTIBLE;
+    sched_dequeue(t);
+    return -ERESTART_BLOCK;
 }

@@ -82,8 +82,18 @@ const struct syscall_entry *syscall_entry(uint32_t nr);
  * handler's result; regs->ax (EAX, -4095..-1: -errno) is what user mode
  * resumes with — after a signal frame, the handler's argument. */
 long syscall_dispatch(struct task_struct *t);
-/* The call alone: the handler's result in regs->ax, returned. */
+/* The call alone: the handler's result in regs->ax, returned.  A call
+ * that must wait while another task can run answers -ERESTART_BLOCK: no
+ * exit event yet, regs->ax untouched, the task blocked (or runnable behind
+ * others: need_resched); the engine switches away.  With nothing else to
+ * run the wait is decided inside (the clock idles): never -ERESTART_BLOCK. */
 long syscall_handle(struct task_struct *t);
+/* Re-run t's blocked call (task_in_syscall(t)) from its saved number and
+ * arguments, with no new enter event, in t's own context (k->current == t,
+ * its CR3): it finishes as syscall_dispatch does — the exit event, regs->ax,
+ * the return to user mode (signals) — or blocks again (-ERESTART_BLOCK).
+ * The engine loads the CPU from t's pt_regs after it. */
+long syscall_resume(struct task_struct *t);
 /* The return to user mode: signals (frames, restarts), timers due.  The
  * engine's sysenter entry calls it after its ebp fix-up, so a restart
  * re-executes the sysenter with the registers the guest gave it. */

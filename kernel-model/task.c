@@ -49,20 +49,73 @@ static void task_kobj_free(struct task_struct *t)
         kmem_cache_free(&t->k->slab, task_kobj_cache(t->k, (enum task_kobj)i), t->kobj[i]);
 }
 
+struct signal_struct *signal_struct_alloc(uint32_t pgrp, uint32_t session)
+{
+    struct signal_struct *sig = calloc(1, sizeof *sig);
+    if (sig) {
+        sig->refs = 1;
+        sig->pgrp = pgrp;
+        sig->session = session;
+        init_waitqueue_head(&sig->wait_chldexit);
+    }
+    return sig;
+}
+
+void put_signal_struct(struct signal_struct *sig)
+{
+    if (sig && --sig->refs == 0)
+        free(sig);
+}
+
+struct sighand_struct *sighand_alloc(const struct sighand_struct *from)
+{
+    struct sighand_struct *sh = calloc(1, sizeof *sh);
+    if (sh && from)
+        memcpy(sh->action, from->action, sizeof sh->action);
+    if (sh)
+        sh->refs = 1;
+    return sh;
+}
+
+void put_sighand(struct sighand_struct *sh)
+{
+    if (sh && --sh->refs == 0)
+        free(sh);
+}
+
+/* The links of a task on no list yet: its own group's leader. */
+void task_init_links(struct task_struct *t)
+{
+    INIT_LIST_HEAD(&t->tasks);
+    INIT_LIST_HEAD(&t->run_list);
+    INIT_LIST_HEAD(&t->children);
+    INIT_LIST_HEAD(&t->sibling);
+    INIT_LIST_HEAD(&t->thread_group);
+    t->group_leader = t;
+}
+
 struct task_struct *task_alloc(struct kernel *k, uint32_t pid, const char *path)
 {
     struct task_struct *t = calloc(1, sizeof *t);
     if (!t)
         return NULL;
     t->files = files_alloc();
-    if (!t->files) {
+    t->signal = signal_struct_alloc(pid, pid);   /* its own group and session leader */
+    t->sighand = sighand_alloc(NULL);
+    if (!t->files || !t->signal || !t->sighand) {
+        files_put(t->files);
+        put_signal_struct(t->signal);
+        put_sighand(t->sighand);
         free(t);
         return NULL;
     }
     t->k = k;
     t->pid = t->tgid = pid;
-    t->ppid = 1;                            /* init: nobody waits for the guest */
+    t->ppid = VIRTUAL_INIT_PID;             /* init: nobody waits for the guest */
     t->state = TASK_RUNNING;
+    t->exit_signal = SIGCHLD;
+    t->signal->nr_threads = 1;
+    task_init_links(t);
     t->root_fd = -1;
     t->dumpable = 1;
     t->timer_slack_ns = 50000;              /* init_task's timer slack */
@@ -75,12 +128,16 @@ void task_free(struct task_struct *t)
 {
     if (!t)
         return;
+    sched_remove_task(t);
     fd_table_close(t);
     if (t->root_fd >= 0)
         close(t->root_fd);
-    mm_release(t->mm);
+    mmput(t->mm);
     ldt_free(t);
     task_kobj_free(t);
+    put_signal_struct(t->signal);
+    put_sighand(t->sighand);
+    free(t->waits);
     free(t->exe_guest_path);
     free(t);
 }
@@ -105,6 +162,7 @@ void wake_up_new_task(struct task_struct *t)
 {
     emit_process(t, EV_PROCESS_START);
     task_kobj_alloc(t);
+    sched_add_task(t);
 }
 
 static void task_mark_dead(struct task_struct *t)
@@ -204,7 +262,7 @@ void kernel_random_bytes(struct kernel *k, uint8_t *buf, size_t n)
 static int fault_to_handler(struct task_struct *t, int sig, int code, uint32_t va,
                             enum mmu_access acc)
 {
-    if (t->sigactions[sig].handler <= 1 || (t->sig.blocked & sigmask_of((uint32_t)sig)))
+    if (t->sighand->action[sig].handler <= 1 || (t->sig.blocked & sigmask_of((uint32_t)sig)))
         return 0;
     struct ksiginfo info = { .signo = sig, .code = code, .addr = va };
     t->sig.trap_nr = 14;                /* X86_TRAP_PF */

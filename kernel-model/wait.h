@@ -45,8 +45,11 @@ static inline int waitqueue_active(const struct wait_queue_head *q)
     return q->first != 0;
 }
 
-/* Wake every task waiting on q, in the order they began to wait. */
+/* Wake every task waiting on q, in the order they began to wait (each
+ * becomes runnable, off all its queues; its call is re-run). */
 void wake_up(struct wait_queue_head *q);
+/* The same for the first nr of them. */
+void wake_up_nr(struct wait_queue_head *q, unsigned nr);
 
 /* t cannot go on until something happens on one of the nq queues q[] (nq
  * may be 0: only the timeout or a signal ends the wait), or until to's

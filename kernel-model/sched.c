@@ -1,0 +1,270 @@
+/*
+ * sched.c — the task list, pids, wake-ups and the round-robin scheduler
+ * (Linux kernel/pid.c, kernel/sched/core.c reduced to one CPU and one
+ * policy).
+ *
+ * Everything here is deterministic: the task list is in pid order, the
+ * run queue is FIFO (a woken or new task goes to its tail, a preempted or
+ * yielding one too), wait queues are FIFO, and time only moves by the
+ * model clock.  Nothing allocates: the lists are intrusive.
+ *
+ * The engine's run loop (emu/) is: t = kernel_pick_next(k); NULL ends the
+ * run; else context_switch(k, t) when t is not current, syscall_resume(t)
+ * when task_in_syscall(t), then run t in user mode until need_resched(t).
+ */
+#include <signal.h>
+#include <stdio.h>
+#include "kernel-model/sys_internal.h"
+
+struct task_struct *find_task_by_pid(struct kernel *k, uint32_t pid)
+{
+    struct task_struct *t;
+    for_each_task(k, t)
+        if (t->pid == pid)
+            return t;
+    return NULL;
+}
+
+/* Is nr taken by a task's pid or a process group or session still named
+ * by a task (Linux keeps their struct pid alive that long)? */
+static int pid_in_use(struct kernel *k, uint32_t nr)
+{
+    struct task_struct *t;
+    for_each_task(k, t)
+        if (t->pid == nr || t->tgid == nr || t->signal->pgrp == nr || t->signal->session == nr)
+            return 1;
+    return 0;
+}
+
+uint32_t alloc_pid(struct kernel *k)
+{
+    uint32_t nr = k->last_pid;
+    for (uint32_t tries = 0; tries < PID_MAX_DEFAULT; tries++) {
+        nr = nr + 1 >= PID_MAX_DEFAULT ? RESERVED_PIDS : nr + 1;
+        if (!pid_in_use(k, nr)) {
+            k->last_pid = nr;
+            return nr;
+        }
+    }
+    return 0;
+}
+
+void sched_add_task(struct task_struct *t)
+{
+    struct kernel *k = t->k;
+    struct task_struct *pos;
+    struct list_head *before = &k->tasks;
+    for_each_task(k, pos)
+        if (pos->pid > t->pid) {
+            before = &pos->tasks;
+            break;
+        }
+    list_add_tail(&t->tasks, before);
+    k->nr_tasks++;
+    if (t->state == TASK_RUNNING)
+        list_add_tail(&t->run_list, &k->runqueue);
+    if (!k->current)
+        k->current = t;
+    if (!k->child_reaper)
+        k->child_reaper = t;
+}
+
+/* Off every wait queue task_block put it on. */
+static void dequeue_waits(struct task_struct *t)
+{
+    for (unsigned i = 0; i < t->nr_waits; i++) {
+        struct wait_queue_entry *e = &t->waits[i];
+        struct wait_queue_head *q = e->head;
+        if (!q)
+            continue;
+        if (e->prev)
+            e->prev->next = e->next;
+        else
+            q->first = e->next;
+        if (e->next)
+            e->next->prev = e->prev;
+        else
+            q->last = e->prev;
+        e->head = NULL;
+        e->prev = e->next = NULL;
+    }
+    t->nr_waits = 0;
+}
+
+void sched_remove_task(struct task_struct *t)
+{
+    struct kernel *k = t->k;
+    if (list_empty(&t->tasks) && list_empty(&t->run_list))
+        return;                         /* never added (a harness's task) or removed */
+    dequeue_waits(t);
+    list_del_init(&t->run_list);
+    list_del_init(&t->sibling);
+    list_del_init(&t->thread_group);
+    if (!list_empty(&t->tasks)) {
+        list_del_init(&t->tasks);
+        k->nr_tasks--;
+    }
+    if (k->current == t)
+        k->current = NULL;
+    if (k->child_reaper == t)
+        k->child_reaper = NULL;
+}
+
+void sched_dequeue(struct task_struct *t)
+{
+    list_del_init(&t->run_list);
+    if (t->k->current == t && t->k->arch.task_dead)
+        t->k->arch.task_dead(t->k->arch.ctx, t);
+}
+
+int wake_up_process(struct task_struct *t)
+{
+    if (t->state != TASK_INTERRUPTIBLE && t->state != TASK_UNINTERRUPTIBLE)
+        return 0;
+    dequeue_waits(t);
+    t->state = TASK_RUNNING;
+    if (list_empty(&t->tasks))
+        return 1;                       /* a harness's task on no list */
+    list_move_tail(&t->run_list, &t->k->runqueue);
+    return 1;
+}
+
+int wake_up_interruptible(struct task_struct *t)
+{
+    return t->state == TASK_INTERRUPTIBLE && wake_up_process(t);
+}
+
+/* Wake every waiter of q, first come first woken: each wake takes the
+ * task off all its queues, so the head moves on. */
+void wake_up(struct wait_queue_head *q)
+{
+    while (q->first)
+        wake_up_process(q->first->task);
+}
+
+void wake_up_nr(struct wait_queue_head *q, unsigned nr)
+{
+    while (q->first && nr--)
+        wake_up_process(q->first->task);
+}
+
+int task_alone(const struct task_struct *t)
+{
+    struct task_struct *o;
+    for_each_task(t->k, o)
+        if (o != t && !task_dead(o))
+            return 0;
+    return 1;
+}
+
+struct task_struct *kernel_pick_next(struct kernel *k)
+{
+    for (;;) {
+        struct task_struct *cur = k->current;
+        if (cur && cur->state == TASK_RUNNING) {
+            if (!cur->need_resched)
+                return cur;
+            cur->need_resched = 0;
+            list_move_tail(&cur->run_list, &k->runqueue);   /* round robin */
+        }
+        if (!list_empty(&k->runqueue)) {
+            struct task_struct *next = list_first_entry(&k->runqueue, struct task_struct, run_list);
+            next->need_resched = 0;
+            return next;
+        }
+        if (!kernel_idle(k))
+            return NULL;
+    }
+}
+
+/* The earliest cycle at which something can wake a blocked task: a wait's
+ * deadline or a real-time interval timer (the virtual and profiling ones
+ * do not run while nothing runs).  UINT64_MAX: nothing. */
+static uint64_t next_wakeup(struct kernel *k)
+{
+    uint64_t at = UINT64_MAX;
+    struct task_struct *t;
+    for_each_task(k, t) {
+        if (task_dead(t))
+            continue;
+        if (t->state == TASK_INTERRUPTIBLE && t->restart.has_deadline && t->restart.deadline < at)
+            at = t->restart.deadline;
+        if (t->signal->itimer[0].expires && t->signal->itimer[0].expires < at)
+            at = t->signal->itimer[0].expires;
+    }
+    return at;
+}
+
+/* The model clock at `at` (a sleep: counted as such), then what is due:
+ * waits whose deadline passed time out, real timers fire (their signals
+ * wake their tasks through signal_wake_up). */
+static void idle_until(struct kernel *k, uint64_t at)
+{
+    uint64_t now = kclock_cycles(k);
+    if (at > now) {
+        k->clock.sleep_cycles += at - now;
+        k->clock.nr_sleeps++;
+        k->arch.advance_clock(k->arch.ctx, at - now);
+    }
+    struct task_struct *t, *n;
+    list_for_each_entry_safe(t, n, &k->tasks, tasks) {
+        if (task_dead(t))
+            continue;
+        if (t->state == TASK_INTERRUPTIBLE && t->restart.has_deadline &&
+            t->restart.deadline <= kclock_cycles(k)) {
+            t->restart.timed_out = 1;
+            wake_up_process(t);
+        }
+        if (t->signal->itimer[0].expires && t->signal->itimer[0].expires <= kclock_cycles(k))
+            time_expire_timers(t);
+    }
+}
+
+/* Nothing can ever run again: one report line per blocked task, and every
+ * live task dies of SIGKILL (the waiting call's own eip: regs->ip is past
+ * it; 0 when the entry recorded none, as in replay). */
+static void deadlock(struct kernel *k)
+{
+    struct task_struct *t, *n;
+    list_for_each_entry_safe(t, n, &k->tasks, tasks) {
+        if (task_dead(t))
+            continue;
+        uint32_t ip = task_pt_regs(t)->ip, eip = ip ? ip - SYSCALL_INSN_LEN : 0;
+        t->exit_reason = "deadlock";
+        task_exit_signal(t, SIGKILL, "memsim: deadlock: pid %u blocked in %s (eip 0x%08x); "
+                         "killed as SIGKILL", t->pid,
+                         t->restart.what ? t->restart.what : "a wait", eip);
+    }
+}
+
+int kernel_idle(struct kernel *k)
+{
+    if (!list_empty(&k->runqueue))
+        return 1;
+    struct task_struct *t;
+    int alive = 0;
+    for_each_task(k, t)
+        alive |= !task_dead(t);
+    if (!alive)
+        return 0;
+    uint64_t at = next_wakeup(k);
+    if (at == UINT64_MAX) {
+        deadlock(k);
+        return 0;
+    }
+    idle_until(k, at);
+    return 1;                           /* maybe nothing woke yet: the caller asks again */
+}
+
+void context_switch(struct kernel *k, struct task_struct *next)
+{
+    struct task_struct *prev = k->current;
+    if (prev == next)
+        return;
+    /* switch_mm: threads of one mm (and a vfork child) keep CR3 and the TLB */
+    if (next->mm && (!prev || prev->mm != next->mm) && k->mmu)
+        mmu_write_cr3(k->mmu, next->mm->pgd << PAGE_SHIFT);
+    k->current = next;
+    if (k->arch.switch_to)
+        k->arch.switch_to(k->arch.ctx, prev, next);
+}
