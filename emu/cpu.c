@@ -371,18 +371,18 @@ static void hook_sysenter(uc_engine *uc, void *ud)
 
 /* The raw engine (a benchmark baseline) runs Unicorn with no hook on the
  * access path: only system calls and region faults reach memsim. */
-static int add_hooks(struct machine *m)
+int cpu_add_hooks(struct machine *m, struct mm_context *c)
 {
     uc_hook h;
     uc_err e = UC_ERR_OK;
     if (!m->opt.raw_engine) {
-        e = uc_hook_add(m->ctx->uc, &h, UC_HOOK_CODE, m->rec ? hook_code_rec : hook_code, m, 1, 0);
-        if (!e) e = uc_hook_add(m->ctx->uc, &h, UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE,
+        e = uc_hook_add(c->uc, &h, UC_HOOK_CODE, m->rec ? hook_code_rec : hook_code, m, 1, 0);
+        if (!e) e = uc_hook_add(c->uc, &h, UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE,
                                 m->rec ? hook_mem_rec : hook_mem, m, 1, 0);
     }
-    if (!e) e = uc_hook_add(m->ctx->uc, &h, UC_HOOK_MEM_UNMAPPED | UC_HOOK_MEM_PROT, hook_bad, m, 1, 0);
-    if (!e) e = uc_hook_add(m->ctx->uc, &h, UC_HOOK_INTR, hook_intr, m, 1, 0);
-    if (!e) e = uc_hook_add(m->ctx->uc, &h, UC_HOOK_INSN, hook_sysenter, m, 1, 0, UC_X86_INS_SYSENTER);
+    if (!e) e = uc_hook_add(c->uc, &h, UC_HOOK_MEM_UNMAPPED | UC_HOOK_MEM_PROT, hook_bad, m, 1, 0);
+    if (!e) e = uc_hook_add(c->uc, &h, UC_HOOK_INTR, hook_intr, m, 1, 0);
+    if (!e) e = uc_hook_add(c->uc, &h, UC_HOOK_INSN, hook_sysenter, m, 1, 0, UC_X86_INS_SYSENTER);
     if (e) {
         snprintf(m->error, sizeof m->error, "Unicorn refused a hook: %s", uc_strerror(e));
         return -1;
@@ -425,7 +425,7 @@ static void engine_error(struct machine *m, uc_err e, uint32_t eip)
 
 int cpu_run(struct machine *m)
 {
-    if (add_hooks(m))
+    if (cpu_add_hooks(m, m->ctx))
         return -1;
     while (!machine_stopped(m) && !machine_interrupted(m)) {
         uint32_t eip;

@@ -50,23 +50,26 @@ static uint32_t alloc_kernel_frame(struct machine *m, enum page_purpose why)
  * Linux's init_fpstate: FCW 0x37f, MXCSR 0x1f80 (MXCSR_DEFAULT: every SIMD
  * exception masked), where Unicorn leaves MXCSR 0.
  */
-static int control_registers(struct machine *m)
+static int control_registers(struct machine *m, uc_engine *uc)
 {
     uint32_t cr0 = 0, cr4 = 0, fcw = 0x37f, mxcsr = 0x1f80;
-    uc_reg_read(m->ctx->uc, UC_X86_REG_CR0, &cr0);
-    uc_reg_read(m->ctx->uc, UC_X86_REG_CR4, &cr4);
+    uc_reg_read(uc, UC_X86_REG_CR0, &cr0);
+    uc_reg_read(uc, UC_X86_REG_CR4, &cr4);
     cr0 = (cr0 | X86_CR0_PE | X86_CR0_MP | X86_CR0_ET | X86_CR0_NE) & ~(X86_CR0_EM | X86_CR0_TS);
     cr4 |= X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT;
-    if (uc_reg_write(m->ctx->uc, UC_X86_REG_CR0, &cr0) != UC_ERR_OK ||
-        uc_reg_write(m->ctx->uc, UC_X86_REG_CR4, &cr4) != UC_ERR_OK ||
-        uc_reg_write(m->ctx->uc, UC_X86_REG_FPCW, &fcw) != UC_ERR_OK ||
-        uc_reg_write(m->ctx->uc, UC_X86_REG_MXCSR, &mxcsr) != UC_ERR_OK) {
+    if (uc_reg_write(uc, UC_X86_REG_CR0, &cr0) != UC_ERR_OK ||
+        uc_reg_write(uc, UC_X86_REG_CR4, &cr4) != UC_ERR_OK ||
+        uc_reg_write(uc, UC_X86_REG_FPCW, &fcw) != UC_ERR_OK ||
+        uc_reg_write(uc, UC_X86_REG_MXCSR, &mxcsr) != UC_ERR_OK) {
         snprintf(m->error, sizeof m->error, "Unicorn refused CR0/CR4 or the FPU state");
         return -1;
     }
     return 0;
 }
 
+/* The kernel's own frames, allocated once per machine: the GDT, the iret
+ * stub and the kernel stack.  Every engine maps the same host memory for
+ * them, as every process on one CPU sees the same GDT. */
 int cpu_setup(struct machine *m)
 {
     m->gdt_pfn = alloc_kernel_frame(m, PURPOSE_GDT);
@@ -81,15 +84,24 @@ int cpu_setup(struct machine *m)
     flat_desc(gdt(m) + 8 * (USER_CS >> 3), 0xfb);
     flat_desc(gdt(m) + 8 * (USER_DS >> 3), 0xf3);
     *(uint8_t *)pfn_to_host(&m->k.pm, m->stub_pfn) = 0xcf;   /* iret */
-    if (hostmap_map_kernel_page(m, m->gdt_pfn, 0) || hostmap_map_kernel_page(m, m->stub_pfn, 0) ||
-        hostmap_map_kernel_page(m, m->kstack_pfn, 1))
+    return 0;
+}
+
+/* An engine made a CPU of this machine: the kernel frames at their
+ * direct-map addresses, GDTR on the GDT, CR0/CR4 and the FPU as Linux
+ * leaves them.  The hooks come after (cpu_add_hooks): the first engine
+ * enters user mode through the iret stub without them. */
+int cpu_setup_engine(struct machine *m, struct mm_context *c)
+{
+    if (hostmap_map_kernel_page(c, m->gdt_pfn, 0) || hostmap_map_kernel_page(c, m->stub_pfn, 0) ||
+        hostmap_map_kernel_page(c, m->kstack_pfn, 1))
         return -1;
     uc_x86_mmr gdtr = { 0, kva(m->gdt_pfn), GDT_ENTRIES * 8 - 1, 0 };
-    if (uc_reg_write(m->ctx->uc, UC_X86_REG_GDTR, &gdtr) != UC_ERR_OK) {
+    if (uc_reg_write(c->uc, UC_X86_REG_GDTR, &gdtr) != UC_ERR_OK) {
         snprintf(m->error, sizeof m->error, "Unicorn refused the GDT");
         return -1;
     }
-    return control_registers(m);
+    return control_registers(m, c->uc);
 }
 
 int cpu_write_tls(struct machine *m, unsigned entry, const uint8_t desc[8])

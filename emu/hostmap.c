@@ -284,17 +284,18 @@ void hostmap_notifier(struct mm_context *c, struct mm_notifier *n)
     };
 }
 
-int hostmap_map_kernel_page(struct machine *m, uint32_t pfn, int writable)
+int hostmap_map_kernel_page(struct mm_context *c, uint32_t pfn, int writable)
 {
-    return hostmap_map_kernel_va(m, PAGE_OFFSET + (pfn << PAGE_SHIFT), pfn, writable);
+    return hostmap_map_kernel_va(c, PAGE_OFFSET + (pfn << PAGE_SHIFT), pfn, writable);
 }
 
-int hostmap_map_kernel_va(struct machine *m, uint32_t va, uint32_t pfn, int writable)
+int hostmap_map_kernel_va(struct mm_context *c, uint32_t va, uint32_t pfn, int writable)
 {
+    struct machine *m = c->m;
     if (pfn == PFN_NONE)
         return -1;
     uint32_t perms = UC_PROT_READ | (writable ? UC_PROT_WRITE : UC_PROT_EXEC);
-    uc_err e = uc_mem_map_ptr(m->ctx->uc, va, PAGE_SIZE, perms, pfn_to_host(&m->k.pm, pfn));
+    uc_err e = uc_mem_map_ptr(c->uc, va, PAGE_SIZE, perms, pfn_to_host(&m->k.pm, pfn));
     if (e != UC_ERR_OK) {
         snprintf(m->error, sizeof m->error, "Unicorn cannot map kernel page 0x%08x: %s",
                  va, uc_strerror(e));

@@ -107,12 +107,19 @@ void hostmap_notifier(struct mm_context *c, struct mm_notifier *n);
 struct mm_context *mm_context_create(struct machine *m, char *err, size_t errlen);
 void mm_context_attach(struct mm_context *c, struct mm_struct *mm);
 void mm_context_destroy(struct mm_context *c);
-int  hostmap_map_kernel_page(struct machine *m, uint32_t pfn, int writable);
-/* The frame pfn at kernel address va (a vmalloc page, e.g. the LDT's). */
-int  hostmap_map_kernel_va(struct machine *m, uint32_t va, uint32_t pfn, int writable);
+/* A kernel frame mapped into c's engine at its direct-map address, or at
+ * kernel address va (a vmalloc page, e.g. the LDT's). */
+int  hostmap_map_kernel_page(struct mm_context *c, uint32_t pfn, int writable);
+int  hostmap_map_kernel_va(struct mm_context *c, uint32_t va, uint32_t pfn, int writable);
 
 /* cpu.c: descriptor tables, entry to user mode, the hooks and the run loop */
+/* The machine's GDT, iret stub and kernel stack. */
 int  cpu_setup(struct machine *m);
+/* Any engine as a CPU of m: kernel frames, GDTR, CR0/CR4, FPU.  Then its
+ * hooks (after access_rec_start: they record accesses if m->rec is set;
+ * cpu_run adds the first engine's once it is in user mode). */
+int  cpu_setup_engine(struct machine *m, struct mm_context *c);
+int  cpu_add_hooks(struct machine *m, struct mm_context *c);
 int  cpu_enter_user(struct machine *m, uint32_t entry, uint32_t sp);
 int  cpu_run(struct machine *m);
 void cpu_load_segments(struct machine *m);

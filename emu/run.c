@@ -211,6 +211,10 @@ static int machine_create(struct machine *m, const struct memsim_options *opt,
         snprintf(err, errlen, "%s", m->error);
         return MEMSIM_EXIT_INTERNAL;
     }
+    if (cpu_setup_engine(m, m->ctx)) {
+        snprintf(err, errlen, "%s", m->error);
+        return MEMSIM_EXIT_INTERNAL;
+    }
     return 0;
 }
 

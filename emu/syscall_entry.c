@@ -140,7 +140,7 @@ static int arch_load_ldt(void *ctx, struct task_struct *t)
 {
     struct machine *m = ctx;
     for (uint32_t off = 0; off < LDT_SIZE; off += PAGE_SIZE)
-        if (hostmap_map_kernel_va(m, t->ldt + off, vmalloc_to_pfn(&m->k, t->ldt + off), 0))
+        if (hostmap_map_kernel_va(m->ctx, t->ldt + off, vmalloc_to_pfn(&m->k, t->ldt + off), 0))
             return -1;
     if (!m->ldt_view && !(m->ldt_view = malloc(LDT_SIZE)))
         return -1;
