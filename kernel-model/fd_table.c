@@ -23,6 +23,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "kernel-model/fs.h"
+#include "kernel-model/pipe.h"
 
 /* memsim's internal descriptors go at or above this (fd_move_high). */
 #define FD_INTERNAL_MIN 512
@@ -82,8 +83,7 @@ void fd_table_close(struct task_struct *t)
     t->files = NULL;
 }
 
-/* The descriptors the guest may hold: RLIMIT_NOFILE, within the table. */
-static uint32_t nofile_limit(const struct task_struct *t)
+uint32_t fd_nofile_limit(const struct task_struct *t)
 {
     uint64_t cur = t->mm->rlim[RLIMIT_NOFILE_].rlim_cur;
     return cur < MAX_FDS ? (uint32_t)cur : MAX_FDS;
@@ -91,7 +91,7 @@ static uint32_t nofile_limit(const struct task_struct *t)
 
 long fd_install_file(struct task_struct *t, struct file *f, int cloexec, uint32_t lowest)
 {
-    long fd = get_unused_fd(t->files, lowest, nofile_limit(t));
+    long fd = get_unused_fd(t->files, lowest, fd_nofile_limit(t));
     if (fd < 0) {
         fput(f);
         return fd;
@@ -116,7 +116,7 @@ static long dup_from(struct task_struct *t, uint32_t oldfd, int cloexec, uint32_
 static long dup_to(struct task_struct *t, uint32_t oldfd, uint32_t newfd, int cloexec)
 {
     struct file *f = fdget(t->files, oldfd);
-    if (!f || newfd >= nofile_limit(t))
+    if (!f || newfd >= fd_nofile_limit(t))
         return -EBADF;
     if (oldfd == newfd)
         return newfd;
@@ -138,14 +138,30 @@ SYSCALL_DEFINE3(dup3, uint32_t, oldfd, uint32_t, newfd, uint32_t, flags)
     return oldfd == newfd ? -EINVAL : dup_to(t, oldfd, newfd, (flags & G_O_CLOEXEC) != 0);
 }
 
+/* setfl's SETFL_MASK on i386 (O_NDELAY is O_NONBLOCK), O_ASYNC aside: no
+ * SIGIO is ever sent, so it is not kept. */
+#define G_SETFL_MASK (G_O_APPEND | G_O_NONBLOCK | G_O_DIRECT | G_O_NOATIME)
+
+/* F_SETFL on a file of the model's own (a pipe, tmpfs, /proc): its f_flags
+ * within SETFL_MASK, as setfl.  O_DIRECT is a pipe's packet mode; no other
+ * model file can do direct I/O (6.1's tmpfs has no FMODE_CAN_ODIRECT):
+ * EINVAL.  O_NOATIME is the owner's (the guest is memsim's user). */
+static long model_setfl(struct file *f, uint32_t arg)
+{
+    if ((arg & G_O_DIRECT) && !S_ISFIFO(f->f_inode->i_mode))
+        return -EINVAL;
+    f->f_flags = (arg & G_SETFL_MASK) | (f->f_flags & ~G_SETFL_MASK);
+    return 0;
+}
+
 /* F_GETFL/F_SETFL: the host description's flags, for a host-backed file
  * (its access mode, O_APPEND, O_NONBLOCK, O_LARGEFILE as the host shows
- * them); f_flags follows. */
+ * them); f_flags follows.  A model file's are its own f_flags. */
 static long fcntl_fl(struct file *f, uint32_t cmd, uint32_t arg)
 {
     int h = file_host_fd(f);
     if (h < 0)
-        return cmd == F_GETFL ? (long)f->f_flags : -EINVAL;
+        return cmd == F_GETFL ? (long)f->f_flags : model_setfl(f, arg);
     if (cmd == F_SETFL) {
         /* setfl's SETFL_MASK (O_ASYNC aside: no signals are delivered).
          * For inherited stdio the host description is shared with
@@ -176,6 +192,8 @@ SYSCALL_DEFINE3(fcntl64, uint32_t, fd, uint32_t, cmd, uint32_t, arg)
     case 12: case 13: case 14:          /* the same with struct flock64 */
     case 36: case 37: case 38:          /* F_OFD_GETLK, F_OFD_SETLK, F_OFD_SETLKW */
         return fd_record_lock(t, f, cmd, arg);
+    case G_F_SETPIPE_SZ: case G_F_GETPIPE_SZ:
+        return pipe_fcntl(f, cmd, arg);
     default:      return -EINVAL;
     }
 }

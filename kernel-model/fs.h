@@ -39,12 +39,17 @@
 #define G_O_DIRECTORY 0200000u
 #define G_O_NOFOLLOW 0400000u
 #define G_O_CLOEXEC 02000000u
+#define G_O_NONBLOCK 04000u
+#define G_O_DIRECT 040000u            /* on a pipe: packet mode (pipe.c) */
+#define G_O_NOATIME 01000000u
 #define PATH_MAX_G 4096u
 
 /* fd_table.c: a new guest fd (the lowest free >= lowest, within
  * RLIMIT_NOFILE) for f, taking over the caller's reference: -EMFILE or
  * -EINVAL (F_DUPFD past the limit), f put. */
 long fd_install_file(struct task_struct *t, struct file *f, int cloexec, uint32_t lowest);
+/* The descriptors the guest may hold: RLIMIT_NOFILE, within the table. */
+uint32_t fd_nofile_limit(const struct task_struct *t);
 /* A new guest fd (the lowest free) sharing guest fd's open file: -EBADF. */
 long fd_reopen(struct task_struct *t, uint32_t fd, int cloexec);
 

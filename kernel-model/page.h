@@ -73,6 +73,7 @@ enum page_purpose {
     PURPOSE_BOOTMEM_MAP,    /* the boot allocator's bitmap (bootmem.c), freed at mem_init */
     PURPOSE_PAGEBLOCK_FLAGS,/* a zone's pageblock flags (migrate types), from bootmem */
     PURPOSE_VMALLOC,        /* a page of a vmalloc area (vmalloc.c) */
+    PURPOSE_PIPE,           /* a pipe buffer's page (pipe.c) */
     NR_PAGE_PURPOSES
 };
 

@@ -119,6 +119,7 @@ const char *page_purpose_name(enum page_purpose p)
         [PURPOSE_BOOTMEM_MAP]  = "bootmem-map",
         [PURPOSE_PAGEBLOCK_FLAGS] = "pageblock-flags",
         [PURPOSE_VMALLOC]      = "vmalloc",
+        [PURPOSE_PIPE]         = "pipe",
     };
 
     if ((unsigned)p >= NR_PAGE_PURPOSES)

@@ -180,6 +180,10 @@ struct task_struct {
     uint32_t pdeath_signal, dumpable, timer_slack_ns, no_new_privs;   /* prctl */
     int nice;                       /* setpriority's value, -20..19 */
 
+    uint32_t pipe_written;          /* a blocked pipe write's bytes already moved, kept
+                                       across the re-runs of the call (pipe.c; the
+                                       plan's restart.progress), 0 otherwise */
+
     struct pt_regs regs;            /* the user registers at the last system call
                                        (Linux: at the top of the kernel stack) */
     void *arch;                     /* the engine's per-task context (emu/) */

@@ -63,6 +63,8 @@ static long do_pread(struct task_struct *t, uint32_t fd, uint32_t ubuf, uint32_t
 {
     int h = host_of(t, fd);
     struct file *f = fdget(t->files, fd);
+    if (f && f->f_op->kind == FILE_PIPE)
+        return -ESPIPE;                 /* a pipe has no FMODE_PREAD/PWRITE */
     if (f && f->f_op->kind == FILE_SHMEM && !(f->f_mode & FMODE_READ_))
         return -EBADF;
     if (h < 0 && !model_positional(f))
@@ -131,6 +133,8 @@ static long do_pwrite(struct task_struct *t, uint32_t fd, uint32_t ubuf, uint32_
 {
     int h = host_of(t, fd);
     struct file *f = fdget(t->files, fd);
+    if (f && f->f_op->kind == FILE_PIPE)
+        return -ESPIPE;                 /* a pipe has no FMODE_PREAD/PWRITE */
     if (f && (f->f_op->kind == FILE_SHMEM ||
               (f->f_op->kind == FILE_HOSTFS && (f->f_mode & FMODE_WRITE_))))
         return model_pwrite(t, f, ubuf, count > INT32_MAX ? INT32_MAX : count, pos);
@@ -184,6 +188,8 @@ SYSCALL_DEFINE1(fsync, uint32_t, fd)
     struct file *f = fdget(t->files, fd);
     if (f && f->f_op->kind == FILE_SHMEM)
         return 0;                   /* tmpfs: noop_fsync, nothing to write back */
+    if (f && f->f_op->kind == FILE_PIPE)
+        return -EINVAL;             /* pipefifo_fops has no ->fsync */
     if (h < 0)
         return -EBADF;
     long r = f->f_op->kind == FILE_HOSTFS && t->k->writable_root

@@ -107,9 +107,25 @@ static long read_to_user(struct task_struct *t, struct file *f, uint32_t uaddr, 
     return r;
 }
 
+/* rw_verify_area's MAX_RW_COUNT: a count is cut to the last page below 2 GiB. */
+#define MAX_RW_COUNT (INT32_MAX & ~(uint32_t)(PAGE_SIZE - 1))
+
+/* The call's buffers to a file that may block (f_op->read_iter/write_iter). */
+static long file_iter(struct task_struct *t, struct file *f, const struct user_iov *iov,
+                      unsigned nr, int writing)
+{
+    if (!(f->f_mode & (writing ? FMODE_WRITE_ : FMODE_READ_)))
+        return -EBADF;
+    return writing ? f->f_op->write_iter(t, f, iov, nr) : f->f_op->read_iter(t, f, iov, nr);
+}
+
 static long fd_read(struct task_struct *t, uint32_t fd, uint32_t uaddr, uint32_t count)
 {
     struct file *f = fdget(t->files, fd);
+    if (f && f->f_op->read_iter) {
+        struct user_iov v = { uaddr, count < MAX_RW_COUNT ? count : MAX_RW_COUNT };
+        return file_iter(t, f, &v, 1, 0);
+    }
     return f ? read_to_user(t, f, uaddr, count) : -EBADF;
 }
 
@@ -158,7 +174,36 @@ static long write_user(struct task_struct *t, struct file *f, uint32_t uaddr, ui
 SYSCALL_DEFINE3(write, uint32_t, fd, uint32_t, buf, uint32_t, count)
 {
     struct file *f = fdget(t->files, fd);
+    if (f && f->f_op->write_iter) {
+        struct user_iov v = { buf, count < MAX_RW_COUNT ? count : MAX_RW_COUNT };
+        return file_iter(t, f, &v, 1, 1);
+    }
     return f ? write_user(t, f, buf, count) : -EBADF;
+}
+
+/* readv/writev of a file that may block: the whole vector in one call, as
+ * Linux's import_iovec hands it to ->read_iter/->write_iter (so a writev of
+ * at most PIPE_BUF bytes is one atomic write); a negative length is
+ * EINVAL, the total is cut to MAX_RW_COUNT. */
+static long iov_iter_call(struct task_struct *t, struct file *f, uint32_t vec, uint32_t vlen,
+                          int writing)
+{
+    struct user_iov *iov = malloc((vlen ? vlen : 1) * sizeof *iov);
+    if (!iov)
+        return -ENOMEM;
+    long r = vlen && copy_from_user(t->mm, iov, vec, vlen * (uint32_t)sizeof *iov) ? -EFAULT : 0;
+    uint32_t total = 0;
+    for (uint32_t i = 0; !r && i < vlen; i++) {
+        if (iov[i].len > INT32_MAX)
+            r = -EINVAL;
+        else if (iov[i].len > MAX_RW_COUNT - total)
+            iov[i].len = MAX_RW_COUNT - total;
+        total += iov[i].len;
+    }
+    if (!r)
+        r = file_iter(t, f, iov, vlen, writing);
+    free(iov);
+    return r;
 }
 
 long fs_iov(struct task_struct *t, uint32_t fd, uint32_t vec, uint32_t vlen, int positional,
@@ -169,6 +214,10 @@ long fs_iov(struct task_struct *t, uint32_t fd, uint32_t vec, uint32_t vlen, int
         return -EBADF;
     if (vlen > 1024 || (positional && pos < 0))
         return -EINVAL;
+    if (positional && f->f_op->kind == FILE_PIPE)
+        return -ESPIPE;
+    if (writing ? f->f_op->write_iter != NULL : f->f_op->read_iter != NULL)
+        return iov_iter_call(t, f, vec, vlen, writing);
     long total = 0;
     for (uint32_t i = 0; i < vlen; i++) {
         uint32_t iov[2];

@@ -148,6 +148,8 @@ SYSCALL_ENTRY(dup3);
 SYSCALL_ENTRY(fcntl64);
 SYSCALL_ENTRY(getdents64);
 SYSCALL_ENTRY(poll);
+SYSCALL_ENTRY(pipe);                /* pipe.c */
+SYSCALL_ENTRY(pipe2);
 SYSCALL_ENTRY(getcwd);
 SYSCALL_ENTRY(chdir);
 SYSCALL_ENTRY(fchdir);

@@ -29,8 +29,9 @@
  *                    model (devfs.c); the host device stays behind for fstat;
  *   proc_file_ops, proc_dir_ops  the guest's /proc (procfs.c): text rendered
  *                    at open, no host object behind it.
- * Seams (enum file_kind): pipes, shmem come in their issues with
- * their own ops.  hostfs reads go through the page cache (filemap_read).
+ *   pipefifo_fops    both ends of a pipe (pipe.c): the model's pages, reads
+ *                    and writes that block (read_iter/write_iter), poll.
+ * hostfs reads go through the page cache (filemap_read).
  */
 #ifndef MEMSIM_VFS_H
 #define MEMSIM_VFS_H
@@ -49,6 +50,12 @@ struct vm_file;
 struct mmap_file;
 struct guest_dir;
 struct kmem_cache;
+struct poll_table;
+
+/* One user buffer of a read or write (Linux's iovec in an iov_iter). */
+struct user_iov {
+    uint32_t base, len;
+};
 
 /* Which backend a file is (for tests, traces and the seams to come). */
 enum file_kind {
@@ -58,7 +65,7 @@ enum file_kind {
     FILE_HOSTDEV,               /* another host object (host I/O) */
     FILE_DEVFS,                 /* /dev/null, /dev/zero, /dev/full (the model's) */
     FILE_PROCFS,                /* the guest's /proc (procfs.c) */
-    FILE_PIPE,                  /* seam: pipe(2) (pipes issue) */
+    FILE_PIPE,                  /* pipe(2), pipe2(2) (pipe.c) */
     FILE_SHMEM,                 /* seam: memfd, /dev/shm (shmem issue) */
 };
 
@@ -73,11 +80,25 @@ struct file_operations {
     enum file_kind kind;
     long (*read)(struct file *f, void *buf, size_t n, int64_t *pos);
     long (*write)(struct file *f, const void *buf, size_t n, int64_t *pos);
+    /*
+     * A file that may make the call wait (pipes): read/readv and
+     * write/writev go here instead, with the user's buffers, so the
+     * backend copies the user memory of t (current) itself and can block t
+     * (wait.h) with its progress kept in the task.  Bytes, -errno, or
+     * -ERESTART_BLOCK (the call runs again when t is woken).
+     */
+    long (*read_iter)(struct task_struct *t, struct file *f, const struct user_iov *iov,
+                      unsigned nr);
+    long (*write_iter)(struct task_struct *t, struct file *f, const struct user_iov *iov,
+                       unsigned nr);
+    /* readiness now, and the wait queues that may change it (poll.h);
+     * NULL: always ready (DEFAULT_POLLMASK) */
+    unsigned (*poll)(struct file *f, struct poll_table *pt);
     /* 0 and *res the new position, or -errno */
     long (*llseek)(struct file *f, int64_t off, int whence, int64_t *res);
     /* getdents64 (old: getdents) into user memory at ubuf; bytes or -errno */
     long (*getdents)(struct file *f, struct mm_struct *mm, uint32_t ubuf, uint32_t len, int old);
-    /* FIONREAD, TCGETS, TIOCGWINSZ: arg a kernel buffer of 64 bytes */
+    /* FIONREAD, TCGETS, TIOCGWINSZ, TIOCGPGRP: arg a kernel buffer of 64 bytes */
     long (*ioctl)(struct file *f, unsigned cmd, void *arg);
     /* what mmap needs (mm.h struct mmap_file); name names a new vm_file */
     long (*mmap)(struct file *f, const char *name, struct mmap_file *mf);
@@ -120,7 +141,9 @@ struct file {
     int f_count;
     const struct file_operations *f_op;
     int64_t f_pos;              /* the model's position (hostfs_file_ops, devfs) */
-    uint32_t f_flags;           /* the host's open flags (F_GETFL) */
+    uint32_t f_flags;           /* the open flags F_GETFL shows: the host's for a
+                                   host-backed file, the guest's (G_O_*) for the
+                                   model's own (pipes, tmpfs, /proc) */
     unsigned f_mode;            /* FMODE_READ_ | FMODE_WRITE_ (mm.h) */
     struct inode *f_inode;
     char *f_path;               /* as the guest opened it, or NULL (stdio) */
@@ -200,6 +223,8 @@ int  host_file_fd(struct file *f);
 long host_file_mmap(struct file *f, const char *name, struct mmap_file *mf);
 long host_file_getattr(struct file *f, struct stat *st);
 long host_file_ioctl(struct file *f, unsigned cmd, void *arg);
+/* The host descriptor's readiness for pt->key, polled with timeout 0. */
+unsigned host_file_poll(struct file *f, struct poll_table *pt);
 void host_file_release(struct file *f);
 
 /* devfs.c: the ops for a host character device the model serves, or NULL. */

@@ -23,20 +23,31 @@
 #define NR_MKDIR 39u
 #define NR_RMDIR 40u
 #define NR_DUP 41u
+#define NR_PIPE 42u
+#define NR_IOCTL 54u
 #define NR_DUP2 63u
 #define NR_SYMLINK 83u
 #define NR_READLINK 85u
 #define NR_MUNMAP 91u
 #define NR_FTRUNCATE 93u
+#define NR_FSYNC 118u
+#define NR_NEWSELECT 142u
+#define NR_READV 145u
+#define NR_WRITEV 146u
+#define NR_POLL 168u
 #define NR_PREAD64 180u
 #define NR_PWRITE64 181u
 #define NR_MMAP2 192u
 #define NR_STAT64 195u
+#define NR_FSTAT64 197u
 #define NR_LSTAT64 196u
 #define NR_GETDENTS64 220u
 #define NR_FCNTL64 221u
 #define NR_EXIT_GROUP 252u
 #define NR_OPENAT 295u
+#define NR_PSELECT6 308u
+#define NR_PPOLL 309u
 #define NR_DUP3 330u
+#define NR_PIPE2 331u
 
 #endif
