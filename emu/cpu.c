@@ -234,7 +234,7 @@ static inline __attribute__((always_inline)) void code_hook(struct machine *m, u
         time_expire_timers(m->task);
     /* a snapshot is due (UINT64_MAX when none are taken) */
     if (__builtin_expect(m->tm.cycles >= m->k.snapshot.next_cycle, 0))
-        kernel_snapshot(&m->k, &m->task, 1);
+        kernel_snapshot_live(&m->k);
 }
 
 static void hook_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
