@@ -172,8 +172,7 @@ static void task_mark_dead(struct task_struct *t)
         hostw_sync(t->k, t->mm);
     procfs_exit_snapshot(t);            /* its /proc as it was, mm and all */
     emit_process(t, EV_PROCESS_EXIT);
-    if (t->k->arch.task_dead)
-        t->k->arch.task_dead(t->k->arch.ctx, t);
+    sched_dequeue(t);                   /* off the run queue; the engine stops running it */
 }
 
 void task_exit_signal(struct task_struct *t, int sig, const char *fmt, ...)
