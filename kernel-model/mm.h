@@ -275,6 +275,9 @@ struct kernel_arch_ops {
      * (load it with the child's CPU).  child->mm is the parent's (CLONE_VM)
      * or a new one made by dup_mm (mm_init was called).  0 or -ENOMEM. */
     int  (*fork_arch)(void *ctx, struct task_struct *parent, struct task_struct *child);
+    /* A forked task is released (reaped): free the engine's t->arch.
+     * Never for the first task (its creator frees it with task_free). */
+    void (*free_task)(void *ctx, struct task_struct *t);
     /* The engine runs next from now on (context_switch, after the model's
      * CR3 write when the mm differs).  prev may be dead (its last switch). */
     void (*switch_to)(void *ctx, struct task_struct *prev, struct task_struct *next);
@@ -397,6 +400,9 @@ void mm_release(struct mm_struct *mm);                         /* frees every fr
 /* Drop a user of mm; the last one tells the engine (mm_destroy) and
  * releases it (mm_release).  NULL: nothing. */
 void mmput(struct mm_struct *mm);
+/* fork without CLONE_VM (the mmfork branch writes it): a copy of oldmm for
+ * pid, NULL: -ENOMEM. */
+struct mm_struct *dup_mm(struct mm_struct *oldmm, uint32_t pid);
 
 /* ---- walking the VMAs (vma.c) ---- */
 /* The first VMA with vm_end > addr, or NULL.  On the fault path: O(1) when

@@ -107,8 +107,18 @@ SYSCALL_ENTRY(set_robust_list);
 SYSCALL_ENTRY(get_robust_list);
 SYSCALL_ENTRY(rseq);
 
-/* sys_proc.c: process groups, wait, prctl, affinity (one process) */
+/* fork.c, sys_core.c: making and ending tasks */
+SYSCALL_ENTRY(fork);
+SYSCALL_ENTRY(vfork);
+SYSCALL_ENTRY(clone);
+SYSCALL_ENTRY(clone3);
+SYSCALL_ENTRY(exit_group);
+
+/* sys_proc.c: process groups, wait, prctl, affinity */
 int  task_capable(int cap);            /* memsim's effective capability */
+/* CLONE_SETTLS: the TLS descriptor the user_desc at u_info (in t's memory)
+ * asks for, and its GDT entry (6-8; -1 is EINVAL: no allocation). */
+long thread_area_desc(struct task_struct *t, uint32_t u_info, uint32_t *entry, uint8_t d[8]);
 SYSCALL_ENTRY(getpgrp);
 SYSCALL_ENTRY(getpgid);
 SYSCALL_ENTRY(getsid);
