@@ -1,6 +1,8 @@
 /*
  * rmap.c — anon_vma objects (Linux mm/rmap.c's anon_vma_prepare,
- * anon_vma_clone, unlink_anon_vmas, for one process: no fork).
+ * anon_vma_clone, unlink_anon_vmas).  fork's copy of a VMA (fork_mm.c)
+ * clones the chain like a split does: parent and child VMAs share one
+ * anon_vma, which owns every anonymous page either maps (page->mapping).
  *
  * An anon_vma is an object of the "anon_vma" cache, its kernel address the
  * identity vm_area_struct.anon_vma holds; every VMA that holds one also
