@@ -10,12 +10,11 @@
  *         │          to the trace and to the child's notifier
  *         └ copy_page_range, unless VM_WIPEONFORK or the VMA needs no copy
  *
- * anon_vma: the model's rmap is one anon_vma per VMA, so the child's copy
- * joins the parent's (as Linux did before 2.6.34's anon_vma chains; 6.1's
- * anon_vma_fork gives the child an anon_vma of its own as well, chained to
- * the parent's).  Every anonymous page either mm maps, its own COW copies
- * included, is owned by that one object, which lives while any VMA links
- * it (rmap.c): a frame's owner never goes before its last mapping.
+ * anon_vma: the child's copy of a VMA gets an anon_vma of its own, child
+ * of the parent VMA's (anon_vma_fork, rmap.c).  The pages it shares with
+ * the parent stay owned by the parent's anon_vma, which the child's holds
+ * a reference on; its COW copies are its own.  A frame's owner never goes
+ * before its last mapping, whichever mm exits first.
  *
  * Frames are shared, never copied here: each copied PTE takes a reference
  * and a map count, so a frame is freed by whichever mm drops it last.
@@ -107,16 +106,15 @@ static struct vm_area_struct *dup_vma(struct mm_struct *mm, const struct vm_area
 {
     struct vm_area_struct tmpl = *src;
     tmpl.vm_flags &= ~VM_LOCKED_MASK;         /* mlock is not inherited */
-    if (tmpl.vm_flags & VM_WIPEONFORK)
-        tmpl.anon_vma = 0;                    /* a fresh, empty anonymous mapping */
+    tmpl.anon_vma = 0;                        /* anon_vma_fork's, below */
     struct vm_area_struct *v = vma_insert(mm, &tmpl);
     if (!v)
         return NULL;
+    /* VM_WIPEONFORK: a fresh, empty anonymous mapping, no anon_vma */
+    int no_av = !(v->vm_flags & VM_WIPEONFORK) && anon_vma_fork(mm, v, src->anon_vma);
     mm_report_vma(mm, VMA_OP_MAP, v);
     notify_vma_changed(mm, v->vm_start, v->vm_end);
-    if (!v->kaddr || (tmpl.anon_vma && !v->anon_vma))
-        return NULL;
-    return v;
+    return v->kaddr && !no_av ? v : NULL;
 }
 
 /* total_vm: the pages the VMAs span. */

@@ -51,8 +51,7 @@ static enum fault_result bad_pagetable(struct fault_ctx *f)
 
 /* A frame for an anonymous page at f->address (a private page, a COW copy
  * of a file page too), its owner recorded as page_add_new_anon_rmap does:
- * the VMA's anon_vma (shared with the VMAs fork copied from it, so every
- * mm that can map the page reaches it) and the page number. */
+ * the VMA's anon_vma and the page number. */
 static uint32_t alloc_user_page(struct fault_ctx *f, int zero)
 {
     struct mm_struct *mm = f->mm;
@@ -282,7 +281,11 @@ static enum fault_result do_wp_page(struct fault_ctx *f, pte_t *pte)
      * references to an anonymous page are its PTEs', so the _refcount
      * check below is that rule and agrees with the map count. */
     if ((old->flags & PG_anon) && page_mapcount(old) == 1 && old->_refcount == 1) {
-        /* Exclusive: nobody else can see a write, so just allow it. */
+        /* Exclusive: nobody else can see a write, so just allow it; the
+         * page is this VMA's from now on (page_move_anon_rmap: after fork
+         * it may still be owned by the parent's anon_vma). */
+        if (f->vma->anon_vma)
+            old->mapping = anon_vma_ptr(f->vma->anon_vma);
         set_pte_at(mm, f->address, pte, old_pfn, 1, vma_exec(f));
         f->pfn = old_pfn;
         f->resolution = FR_COW_REUSE;

@@ -7,6 +7,7 @@
 #include "kernel-model/mm_check.h"
 #include "kernel-model/pgtable.h"
 #include "kernel-model/sched.h"
+#include "kernel-model/vma.h"
 
 int linux_would_merge(const struct vm_area_struct *a, const struct vm_area_struct *b)
 {
@@ -66,11 +67,12 @@ int mm_check_vmas(struct mm_struct *mm, char *err, size_t errlen)
 }
 
 /* Is the anonymous page behind va's PTE owned by the anon_vma of the VMA
- * mapping it (page_add_new_anon_rmap; fork's copies share it)? */
+ * mapping it, or (a page from before a fork) by one of its ancestors? */
 static int anon_owner_ok(struct mm_struct *mm, uint32_t va, const struct page *page)
 {
     const struct vm_area_struct *v = vma_lookup(mm, va);
-    return !(page->flags & PG_anon) || (v && page->mapping == anon_vma_ptr(v->anon_vma));
+    return !(page->flags & PG_anon) ||
+           (v && anon_vma_owns(mm->k, (uint32_t)(uintptr_t)page->mapping, v->anon_vma));
 }
 
 /* Count the user PTEs of mm per frame (present or PROT_NONE: kept), from

@@ -21,9 +21,9 @@
  * mapping and index say whose page it is and where in that owner, for the
  * page cache and the reverse map to come: a page-cache page's
  * address_space and its page offset in the file (filemap.h); an anonymous page's anon_vma
- * (PG_anon says which kind; anon_vma_ptr: the kernel address of the object,
- * which every VMA fork copied from the faulting one shares, so a frame
- * mapped by parent and child has one owner) and its virtual page number at fault time (an mremap moves the PTE and
+ * (PG_anon says which kind; anon_vma_ptr: the kernel address of the object;
+ * after fork a frame parent and child share has the parent's, one owner)
+ * and its virtual page number at fault time (an mremap moves the PTE and
  * leaves index, as Linux keeps the moved VMA's vm_pgoff).
  */
 #ifndef MEMSIM_PAGE_H

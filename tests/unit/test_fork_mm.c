@@ -27,6 +27,7 @@
 #include "kernel-model/pgtable.h"
 #include "kernel-model/shm.h"
 #include "kernel-model/shm_priv.h"
+#include "kernel-model/vma.h"
 #include "tests/unit/task_fixture.h"
 #include "tests/unit/mm_check.h"
 
@@ -105,7 +106,11 @@ static void test_anon_cow(int child_first)
     CHECK_EQ(child->map_count, parent->map_count);
     const struct vm_area_struct *cv = vma_lookup(child, BASE), *pv = vma_lookup(parent, BASE);
     CHECK(cv && pv && cv != pv && cv->vm_end == BASE + 2 * PG && cv->vm_flags == pv->vm_flags);
-    CHECK(cv && pv && cv->anon_vma == pv->anon_vma);   /* the parent's anon_vma, linked */
+    /* anon_vma_fork: one of its own, the parent's its parent */
+    CHECK(cv && pv && cv->anon_vma && cv->anon_vma != pv->anon_vma);
+    CHECK(cv && pv && anon_vma_owns(&s.k, pv->anon_vma, cv->anon_vma));
+    CHECK(cv && pv && anon_vma_forked(&s.k, cv->anon_vma) && !anon_vma_forked(&s.k, pv->anon_vma));
+    CHECK(page_at(&s, pfn)->mapping == anon_vma_ptr(pv->anon_vma));
     CHECK_EQ(follow_pte(child, BASE), pfn);
     CHECK(!(pte_of(parent, BASE) & _PAGE_RW) && !(pte_of(child, BASE) & _PAGE_RW));
     CHECK_EQ(page_mapcount(page_at(&s, pfn)), 2);
@@ -147,6 +152,7 @@ static void test_anon_cow(int child_first)
     CHECK_EQ(last_resolution, FR_COW_REUSE);
     CHECK_EQ(follow_pte(parent, BASE), pfn);
     CHECK(pte_of(parent, BASE) & _PAGE_RW);
+    CHECK(page_at(&s, pfn)->mapping == anon_vma_ptr(pv->anon_vma));
     CHECK_EQ(((uint8_t *)pfn_to_host(&s.k.pm, copy))[0], 0xc1);
     check_pair(&s, parent, child);
 
@@ -198,6 +204,37 @@ static void test_anon_teardown_order(void)
             CHECK_EQ(free_frames(&s), free0);
         sys_fini(&s);
     }
+}
+
+/* "mmap: avoid merging cloned VMAs": a forked VMA's chain is not singular,
+ * so a new unfaulted range next to it stays apart in the child (and takes
+ * no anon_vma from it), while the parent's merges. */
+static void test_cloned_vmas_do_not_merge(void)
+{
+    struct sys s;
+    if (boot(&s, 16 * MiB))
+        return;
+    struct mm_struct *parent = s.mm;
+    CHECK_EQ(do_mmap(parent, BASE, 2 * PG, RW, FIXED, NULL, 0, 0, NULL), BASE);
+    poke(&s, BASE, 1);
+    struct mm_struct *child = dup_mm(parent, 2);
+    CHECK(child != NULL);
+    if (!child)
+        return;
+    uint32_t maps = parent->map_count;
+    CHECK_EQ(do_mmap(parent, BASE + 2 * PG, PG, RW, FIXED, NULL, 0, 0, NULL), BASE + 2 * PG);
+    CHECK_EQ(parent->map_count, maps);                 /* merged */
+    CHECK_EQ(do_mmap(child, BASE + 2 * PG, PG, RW, FIXED, NULL, 0, 0, NULL), BASE + 2 * PG);
+    CHECK_EQ(child->map_count, maps + 1);              /* apart */
+    use_mm(&s, child);
+    poke(&s, BASE + 2 * PG, 2);                        /* an anon_vma of its own */
+    const struct vm_area_struct *lo = vma_lookup(child, BASE), *hi = vma_lookup(child, BASE + 2 * PG);
+    CHECK(lo && hi && lo != hi && hi->anon_vma && hi->anon_vma != lo->anon_vma);
+    check_vmas(child);
+    check_pair(&s, parent, child);
+    use_mm(&s, parent);
+    mmput(child);
+    sys_fini(&s);
 }
 
 /* ---- shared memory -------------------------------------------------------- */
@@ -542,6 +579,7 @@ static void run_all(void)
     test_anon_cow(1);
     test_anon_cow(0);
     test_anon_teardown_order();
+    test_cloned_vmas_do_not_merge();
     test_shared_anon();
     test_sysv_shm();
     test_file_private();
