@@ -84,10 +84,13 @@ static void exit_robust_list(struct task_struct *t)
 }
 
 /* mm_release: the robust list, then CLONE_CHILD_CLEARTID's word — 0 and a
- * futex wake, when another user of the mm can be waiting on it. */
+ * futex wake, when another user of the mm can be waiting on it.  User
+ * memory is reached through the loaded mm: a task killed while another
+ * mm is loaded (a deadlock's victims) skips this; nobody is left to wake. */
 static void exit_mm_release(struct task_struct *t)
 {
-    if (!t->mm || !others_see(t))
+    struct task_struct *cur = t->k->current;
+    if (!t->mm || !others_see(t) || (cur && cur->mm != t->mm))
         return;
     if (t->robust_list)
         exit_robust_list(t);

@@ -117,7 +117,7 @@ static struct task_struct *dup_task_struct(const struct task_struct *parent, uin
     p->pdeath_signal = 0;
     p->pipe_written = 0;
     p->arch = NULL;
-    p->clear_child_tid = 0;
+    p->clear_child_tid = p->set_child_tid = 0;
     return p;
 }
 
@@ -189,9 +189,8 @@ static long copy_thread(struct task_struct *p, struct task_struct *parent, uint3
     }
     if (flags & CLONE_CHILD_CLEARTID)
         p->clear_child_tid = child_tidptr;
-    /* schedule_tail's put_user in the child's memory; a fault is ignored */
-    if ((flags & CLONE_CHILD_SETTID) && p->mm)
-        (void)copy_to_user(p->mm, child_tidptr, &p->pid, 4);
+    /* written in the child's memory when it first runs (context_switch) */
+    p->set_child_tid = flags & CLONE_CHILD_SETTID ? child_tidptr : 0;
     return 0;
 }
 

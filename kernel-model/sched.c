@@ -286,4 +286,8 @@ void context_switch(struct kernel *k, struct task_struct *next)
         k->arch.switch_to(k->arch.ctx, prev, next);
     if (prev && prev->released)         /* reaped while it ran: its last switch */
         task_free(prev);
+    if (next->set_child_tid && next->mm) {   /* schedule_tail; a fault is ignored */
+        (void)copy_to_user(next->mm, next->set_child_tid, &next->pid, 4);
+        next->set_child_tid = 0;
+    }
 }

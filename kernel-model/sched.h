@@ -178,6 +178,7 @@ struct task_struct {
 
     /* per-task registrations */
     uint32_t clear_child_tid;
+    uint32_t set_child_tid;         /* CLONE_CHILD_SETTID: written at its first switch-in */
     uint32_t robust_list;           /* set_robust_list's head (sys_task.c) */
     uint32_t rseq_addr, rseq_len, rseq_sig;   /* the registered rseq area, 0: none */
     char comm[TASK_COMM_LEN];       /* the program's base name, or PR_SET_NAME's */
@@ -380,7 +381,9 @@ int  kernel_idle(struct kernel *k);
 /* The CPU runs next from now on: the model's switch_mm (a CR3 write, only
  * when the mm differs: threads of one mm switch without a TLB flush), then
  * the engine's switch_to; k->current = next.  A prev released while it
- * ran (t->released) is freed after the switch (finish_task_switch).
+ * ran (t->released) is freed after the switch (finish_task_switch); a new
+ * task's first switch-in writes its CLONE_CHILD_SETTID word (schedule_tail:
+ * user memory is reached through the loaded mm).
  * A task switched to with a deliverable signal pending (another task's
  * kill) takes it at its next return to user mode: the engine calls
  * signal_return_to_user before its first user instruction. */

@@ -50,6 +50,7 @@ static long resume(struct task_struct *t)
 static uint32_t upeek(struct task_struct *t, uint32_t addr)
 {
     uint32_t v = 0;
+    context_switch(t->k, t);                        /* uaccess goes through the loaded mm */
     CHECK_EQ(copy_from_user(t->mm, &v, addr, 4), 0);
     return v;
 }
@@ -295,13 +296,15 @@ static void test_child_cleartid(void)
                     word + 1024, 0, 0, word);
     CHECK(tid > 0);
     struct task_struct *th = find_task_by_pid(a->k, (uint32_t)tid);
-    CHECK_EQ(upeek(a, word), (uint32_t)tid);         /* CLONE_CHILD_SETTID */
+    CHECK_EQ(upeek(a, word), 0u);                   /* CLONE_CHILD_SETTID: when th first runs */
+    context_switch(a->k, th);
+    CHECK_EQ(upeek(a, word), (uint32_t)tid);
     CHECK_EQ(call(a, NR_FUTEX, word, FUTEX_WAIT_, (uint32_t)tid, 0, 0), -ERESTART_BLOCK);
     CHECK(kernel_pick_next(a->k) == th);
     CHECK_EQ(call(th, NR_EXIT, 0, 0, 0, 0, 0), 0);
-    CHECK_EQ(upeek(a, word), 0u);
-    CHECK_EQ(a->state, TASK_RUNNING);
     CHECK(th->released);
+    CHECK_EQ(a->state, TASK_RUNNING);
+    CHECK_EQ(upeek(a, word), 0u);                   /* the switch to a frees th */
     CHECK_EQ(resume(a), 0);                         /* woken, freeing th */
     CHECK(find_task_by_pid(a->k, (uint32_t)tid) == NULL);
     CHECK_EQ(a->mm->mm_users, 1);
@@ -421,6 +424,48 @@ static void test_pgrp_session(void)
     finish(&s, a);
 }
 
+/* fork with a real copy of the mm (dup_mm): COW between the two, the
+ * child's tid word in its memory only; the child exits first, then a
+ * parent exits first (its child goes to virtual init, which reaps it);
+ * sys_fini checks every frame came back. */
+static void test_fork_mm(void)
+{
+    struct sys s;
+    struct task_struct *a = start(&s);
+    uint32_t page = user_page(a), v = 0x11111111u;
+    CHECK_EQ(copy_to_user(a->mm, page, &v, 4), 0);
+    long pid = call(a, NR_CLONE, CLONE_CHILD_SETTID | SIGCHLD, 0, 0, 0, page + 4);
+    CHECK(pid > 0);
+    struct task_struct *c = find_task_by_pid(a->k, (uint32_t)pid);
+    CHECK(c->mm && c->mm != a->mm && a->mm->mm_users == 1 && c->mm->mm_users == 1);
+    CHECK_EQ(upeek(c, page), v);
+    CHECK_EQ(upeek(c, page + 4), (uint32_t)pid);
+    CHECK_EQ(upeek(a, page + 4), 0u);               /* the parent's copy untouched */
+    uint32_t w = 0x22222222u;
+    context_switch(a->k, c);
+    CHECK_EQ(copy_to_user(c->mm, page, &w, 4), 0);  /* the child's write copies */
+    CHECK_EQ(upeek(a, page), v);
+    CHECK_EQ(upeek(c, page), w);
+    CHECK_EQ(call(c, NR_EXIT_GROUP, 5, 0, 0, 0, 0), 0);
+    CHECK(c->mm == NULL);                           /* exit_mm: its frames are back */
+    CHECK_EQ(call(a, NR_WAIT4, (uint32_t)pid, page + 8, 0, 0, 0), pid);
+    CHECK_EQ(upeek(a, page + 8), 5u << 8);
+
+    /* the parent first: its child is virtual init's */
+    c = find_task_by_pid(a->k, (uint32_t)call(a, NR_FORK, 0, 0, 0, 0, 0));
+    CHECK(c != NULL && c->mm != a->mm);
+    struct task_struct *g = find_task_by_pid(a->k, (uint32_t)call(c, NR_FORK, 0, 0, 0, 0, 0));
+    CHECK(g != NULL && g->real_parent == c);
+    CHECK_EQ(call(a, NR_EXIT_GROUP, 0, 0, 0, 0, 0), 0);
+    CHECK(task_dead(a) && c->real_parent == NULL && c->ppid == 1u);
+    CHECK_EQ(call(c, NR_GETPPID, 0, 0, 0, 0, 0), 1);
+    CHECK_EQ(call(c, NR_EXIT_GROUP, 0, 0, 0, 0, 0), 0);  /* g: to virtual init too */
+    CHECK(g->real_parent == NULL && c->released);
+    CHECK_EQ(call(g, NR_EXIT_GROUP, 0, 0, 0, 0, 0), 0);  /* frees c (the switch) */
+    CHECK(g->released);
+    finish(&s, a);
+}
+
 int main(void)
 {
     test_child_links();
@@ -433,5 +478,6 @@ int main(void)
     test_vfork();
     test_kill();
     test_pgrp_session();
+    test_fork_mm();
     return CHECK_DONE();
 }
