@@ -240,6 +240,40 @@ static void test_sigchld_ignored(void)
     CHECK(find_task_by_pid(a->k, cpid) == NULL);
     CHECK_EQ(call(a, NR_WAIT4, (uint32_t)-1, 0, 0, 0, 0), -ECHILD);
     CHECK_EQ(a->sig.shared.signal, 0u);
+    /* SA_NOCLDWAIT: reaped too, but the handler's SIGCHLD is sent */
+    a->sighand->action[SIGCHLD] = (struct sigaction_rec){ .handler = 0x1000, .flags = 2 };
+    a->sig.blocked = sigmask_of(SIGCHLD);
+    c = vm_fork(a);
+    cpid = c->pid;
+    CHECK_EQ(call(c, NR_EXIT_GROUP, 0, 0, 0, 0, 0), 0);
+    CHECK(c->released);
+    CHECK(a->sig.shared.signal & sigmask_of(SIGCHLD));
+    CHECK_EQ(call(a, NR_WAIT4, (uint32_t)-1, 0, 0, 0, 0), -ECHILD);
+    CHECK(find_task_by_pid(a->k, cpid) == NULL);
+    finish(&s, a);
+}
+
+/* A dying thread's robust futexes: OWNER_DIED, a waiter woken. */
+static void test_robust_list(void)
+{
+    struct sys s;
+    struct task_struct *a = start(&s);
+    uint32_t page = user_page(a);
+    long tid = call(a, NR_CLONE, THREAD_FLAGS, page + 2048, 0, 0, 0);
+    CHECK(tid > 0);
+    struct task_struct *th = find_task_by_pid(a->k, (uint32_t)tid);
+    /* head at page: {next = entry, futex_offset 8, pending 0}; entry at
+     * page + 64 back to the head; its lock word at page + 72 */
+    uint32_t head[3] = { page + 64, 8, 0 }, entry = page, word = (uint32_t)tid | 0x80000000u;
+    CHECK_EQ(copy_to_user(a->mm, page, head, sizeof head), 0);
+    CHECK_EQ(copy_to_user(a->mm, page + 64, &entry, 4), 0);
+    CHECK_EQ(copy_to_user(a->mm, page + 72, &word, 4), 0);
+    th->robust_list = page;
+    CHECK_EQ(call(a, NR_FUTEX, page + 72, FUTEX_WAIT_, word, 0, 0), -ERESTART_BLOCK);
+    CHECK_EQ(call(th, NR_EXIT, 0, 0, 0, 0, 0), 0);
+    CHECK_EQ(a->state, TASK_RUNNING);
+    CHECK_EQ(upeek(a, page + 72), 0x80000000u | 0x40000000u);
+    CHECK_EQ(resume(a), 0);
     finish(&s, a);
 }
 
@@ -479,5 +513,6 @@ int main(void)
     test_kill();
     test_pgrp_session();
     test_fork_mm();
+    test_robust_list();
     return CHECK_DONE();
 }
