@@ -1,5 +1,7 @@
 /*
- * sys_signal.c — signals within the one process (Linux kernel/signal.c).
+ * sys_signal.c — signals (Linux kernel/signal.c): sending them to a task,
+ * a process or a process group (kill, tkill, tgkill, the kernel's own:
+ * send_signal_info), and their delivery.
  *
  * Sending marks the signal pending in t->sig (kernel-model/sigstate.h)
  * unless it is ignored and not blocked (sig_ignored: then it is dropped at
