@@ -453,8 +453,22 @@ static void test_pgrp_session(void)
     CHECK_EQ(call(d, NR_EXIT_GROUP, 4, 0, 0, 0, 0), 0);
     CHECK_EQ(call(a, NR_WAIT4, 0, 0, WNOHANG_, 0, 0), 0);         /* c runs, d is elsewhere */
     CHECK_EQ(call(a, NR_WAIT4, (uint32_t)-(int32_t)dpid, 0, WNOHANG_, 0, 0), dpid);
+    /* kill(-pgrp) reaches c (in a's group); waitid(P_PGID) with WNOHANG
+     * zeroes the siginfo while nothing is ready */
+    uint32_t si = user_page(a);
+    CHECK_EQ(copy_to_user(a->mm, si, &si, 4), 0);
+    CHECK_EQ(call(a, NR_WAITID, 2, 0, si, WEXITED_ | WNOHANG_, 0), 0);
+    CHECK_EQ(upeek(a, si), 0u);
+    c->sig.blocked = sigmask_of(SIGUSR2);
+    a->sig.blocked = sigmask_of(SIGUSR2);
+    CHECK_EQ(call(a, NR_KILL, (uint32_t)-(int32_t)GUEST_PID, SIGUSR2, 0, 0, 0), 0);
+    CHECK(c->sig.shared.signal & sigmask_of(SIGUSR2));
+    c->sig.shared.signal = a->sig.shared.signal = 0;
     CHECK_EQ(call(c, NR_EXIT_GROUP, 0, 0, 0, 0, 0), 0);
-    CHECK_EQ(call(a, NR_WAIT4, 0, 0, WALL_, 0, 0), cpid);
+    CHECK_EQ(call(a, NR_WAITID, 2, GUEST_PID, si, WEXITED_, 0), 0);
+    CHECK_EQ(upeek(a, si + 12), cpid);
+    CHECK_EQ(upeek(a, si + 8), (uint32_t)KCLD_EXITED);
+    CHECK_EQ(call(a, NR_WAIT4, 0, 0, WALL_, 0, 0), -ECHILD);
     finish(&s, a);
 }
 
