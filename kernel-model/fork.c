@@ -266,16 +266,22 @@ void vfork_release(struct task_struct *t)
 }
 
 /* The vfork parent's wait (wait_for_vfork_done), TASK_UNINTERRUPTIBLE:
- * no signal ends it.  Through the blocking protocol, but not task_block,
- * whose waits a signal interrupts: the parent sleeps on no queue, its
- * child wakes it (vfork_release), and each re-run of the call comes here
- * (restart.progress is the child's pid) until the child let go. */
+ * only SIGKILL ends it (Linux: TASK_KILLABLE; the call still returns the
+ * pid, the signal kills on the way out).  Through the blocking protocol,
+ * but not task_block, whose waits any signal interrupts: the parent sleeps
+ * on no queue, its child wakes it (vfork_release), and each re-run of the
+ * call comes here (restart.progress is the child's pid) until the child
+ * let go. */
 static long vfork_wait(struct task_struct *t)
 {
     uint32_t nr = (uint32_t)t->restart.progress;
     struct task_struct *c = find_task_by_pid(t->k, nr);
     if (!c || c->vfork_parent != t)
         return nr;
+    if (signal_pending_set(&t->sig) & sigmask_of(SIGKILL)) {
+        c->vfork_parent = NULL;         /* the child goes on alone */
+        return nr;
+    }
     struct restart_block *rb = &t->restart;
     rb->has_deadline = rb->timed_out = 0;
     rb->what = "vfork";

@@ -270,8 +270,11 @@ void send_signal_info(struct task_struct *sender, struct task_struct *t,
     if (!(t->sig.blocked & sigmask_of(sig)) && sig_handler_ignored(t, sig))
         return;                             /* sig_ignored: dropped, never pending */
     signal_queue(&t->sig, to, info);
-    if (t != sender)                        /* the sender's own: on its return */
-        signal_wake_up(t);
+    if (t == sender)
+        return;                             /* the sender's own: on its return */
+    if (sig == SIGKILL && t->state == TASK_UNINTERRUPTIBLE)
+        wake_up_process(t);                 /* the vfork wait is killable (TASK_KILLABLE) */
+    signal_wake_up(t);
 }
 
 /* A signal the guest sends (kill, tkill, tgkill; raise is tgkill). */

@@ -379,6 +379,16 @@ static void test_vfork(void)
     CHECK_EQ(c->state, TASK_RUNNING);
     CHECK_EQ(call(c, NR_EXIT_GROUP, 0, 0, 0, 0, 0), 0);
     CHECK_EQ(call(a, NR_WAIT4, (uint32_t)-1, 0, 0, 0, 0), GUEST_PID + 2);
+
+    /* SIGKILL ends the wait (killable): the call returns, then a dies */
+    CHECK_EQ(call(a, NR_VFORK, 0, 0, 0, 0, 0), -ERESTART_BLOCK);
+    c = find_task_by_pid(a->k, GUEST_PID + 3);
+    CHECK_EQ(call(c, NR_KILL, GUEST_PID, SIGKILL, 0, 0, 0), 0);
+    CHECK_EQ(a->state, TASK_RUNNING);
+    CHECK_EQ(resume(a), GUEST_PID + 3);
+    CHECK(task_dead(a) && a->exit_status == 128 + SIGKILL);
+    CHECK(c->vfork_parent == NULL && c->ppid == 1u);
+    CHECK_EQ(call(c, NR_EXIT_GROUP, 0, 0, 0, 0, 0), 0);
     finish(&s, a);
 }
 
