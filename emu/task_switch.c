@@ -154,6 +154,12 @@ static int ret_from_fork(struct machine *m, struct task_struct *t)
         c->entered = 1;
     }
     machine_load_pt_regs(m, regs);
+    /* a selector equal to the one loaded is not reloaded by
+     * load_user_segs: clear fs and gs so both are read again from the
+     * GDT, which now holds this task's TLS */
+    uint32_t zero = 0;
+    uc_reg_write(c->uc, UC_X86_REG_FS, &zero);
+    uc_reg_write(c->uc, UC_X86_REG_GS, &zero);
     machine_load_user_segs(m, t);
     machine_fpu_restore(m, t, a->fx);
     a->fresh = 0;
@@ -180,23 +186,14 @@ static int take_engine(struct machine *m, struct task_struct *next)
 }
 
 /*
- * switch_to: the machine runs next.  A dead prev gives its registers up
- * for good.  next's TLS descriptors go into the GDT every engine shares
+ * switch_to: the machine runs next.  next's TLS descriptors go into the GDT every engine shares
  * (load_TLS); the segment shadows are reread from the engine before the
  * next access (sreg_stale), as after any segment load.
  */
 static void arch_switch_to(void *ctx, struct task_struct *prev, struct task_struct *next)
 {
     struct machine *m = ctx;
-    if (prev && prev->arch && task_dead(prev)) {
-        struct task_arch *pa = prev->arch;
-        if (prev->mm && prev->mm->context && ((struct mm_context *)prev->mm->context)->live == pa)
-            ((struct mm_context *)prev->mm->context)->live = NULL;
-        if (m->ctx && m->ctx->live == pa)
-            m->ctx->live = NULL;
-        task_arch_free(pa);
-        prev->arch = NULL;
-    }
+    (void)prev;
     m->task = next;
     m->ctx = next->mm->context;
     m->mmu.pid = next->tgid;
@@ -212,8 +209,29 @@ static void arch_switch_to(void *ctx, struct task_struct *prev, struct task_stru
     m->tm.fetch_line = UINT32_MAX;
 }
 
+/* free_task: a released task's CPU state goes (a context still marked as
+ * holding it holds nobody's now). */
+static void arch_free_task(void *ctx, struct task_struct *t)
+{
+    struct machine *m = ctx;
+    struct task_arch *a = t->arch;
+    if (!a)
+        return;
+    struct mm_context *c = t->mm ? t->mm->context : NULL;
+    if (c && c->live == a)
+        c->live = NULL;
+    if (m->ctx && m->ctx->live == a)
+        m->ctx->live = NULL;
+    for (struct mm_context *d = m->dead_ctx; d; d = d->next_dead)
+        if (d->live == a)
+            d->live = NULL;
+    task_arch_free(a);
+    t->arch = NULL;
+}
+
 void machine_task_ops(struct kernel_arch_ops *ops)
 {
+    ops->free_task = arch_free_task;
     ops->mm_init = arch_mm_init;
     ops->mm_destroy = arch_mm_destroy;
     ops->fork_arch = arch_fork_arch;
