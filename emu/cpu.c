@@ -70,7 +70,7 @@ static int in_descriptor_table(const struct machine *m, uint32_t va)
 
 static int access_user(const struct machine *m, uint32_t va, enum mmu_access acc)
 {
-    return !(acc == MMU_READ && m->insn && (m->insn->flags & DEC_SEGLOAD) &&
+    return !(acc == MMU_READ && (m->kernel_seg_load || (m->insn && (m->insn->flags & DEC_SEGLOAD))) &&
              in_descriptor_table(m, va));
 }
 

@@ -102,6 +102,8 @@ struct machine {
     uint32_t eip;
     const struct decoded *insn;     /* its decoded form (size, class, DEC_* flags) */
     uint8_t insn_segcheck;          /* its memory access needs a segment check */
+    uint8_t kernel_seg_load;        /* the kernel loads selectors (a return to user
+                                       mode): its descriptor reads are supervisor reads */
     /* the timing model: emu charges every cost; the kernel reads these
      * through m->k.clock and advances cycles only for sleeps (arch ops) */
     struct timing tm;               /* mmu/timing.h: counters, the front end's line */
