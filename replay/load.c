@@ -182,9 +182,33 @@ static void by_start(struct recorded *r)
         }
 }
 
+static int row_count(void *ctx, sqlite3_stmt *s)
+{
+    *(unsigned *)ctx = (unsigned)sqlite3_column_int64(s, 0);
+    return 0;
+}
+
+/* A run of several processes (the guest forked) is refused: the replay
+ * re-drives one task's inputs in one address space, and a second task's
+ * faults and calls would land in the first one's. */
+static int one_process(sqlite3 *db, char *err, size_t errlen)
+{
+    unsigned n = 0;
+    if (each_row(db, "SELECT count(*) FROM processes", row_count, &n, err, errlen))
+        return -1;
+    if (n > 1) {
+        snprintf(err, errlen, "the trace has %u processes (the guest forked): replay "
+                 "replays a run of one process only", n);
+        return -1;
+    }
+    return 0;
+}
+
 static int read_all(sqlite3 *db, struct recorded *r, struct checker *c, char *err,
                     size_t errlen)
 {
+    if (one_process(db, err, errlen))
+        return -1;
     if (each_row(db, "SELECT program, size, ram, paging, seed, epoch, args, sha256, options, root, cpu,"
                  " cpu_config FROM runs ORDER BY id LIMIT 1",
                  row_run, r, err, errlen) ||
