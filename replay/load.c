@@ -194,7 +194,7 @@ static int row_count(void *ctx, sqlite3_stmt *s)
 static int one_process(sqlite3 *db, char *err, size_t errlen)
 {
     unsigned n = 0;
-    if (each_row(db, "SELECT count(*) FROM processes", row_count, &n, err, errlen))
+    if (each_row(db, "SELECT count(DISTINCT pid) FROM syscalls", row_count, &n, err, errlen))
         return -1;
     if (n > 1) {
         snprintf(err, errlen, "the trace has %u processes (the guest forked): replay "
