@@ -245,8 +245,6 @@ void release_task(struct task_struct *t)
         release_task(leader);
     if (!t->forked)
         return;                         /* its creator's to free */
-    if (t->k->arch.free_task)
-        t->k->arch.free_task(t->k->arch.ctx, t);
     if (t->k->current == t) {
         t->released = 1;                /* freed at the switch away from it */
         return;

@@ -277,8 +277,9 @@ struct kernel_arch_ops {
      * (load it with the child's CPU).  child->mm is the parent's (CLONE_VM)
      * or a new one made by dup_mm (mm_init was called).  0 or -ENOMEM. */
     int  (*fork_arch)(void *ctx, struct task_struct *parent, struct task_struct *child);
-    /* A forked task is released (reaped): free the engine's t->arch.
-     * Never for the first task (its creator frees it with task_free). */
+    /* A forked task is being freed (task_free: reaped, or left at the end
+     * of the run, kernel_release_tasks; never while the engine runs it): free
+     * the engine's t->arch.  Never for the first task (its creator's). */
     void (*free_task)(void *ctx, struct task_struct *t);
     /* The engine runs next from now on (context_switch, after the model's
      * CR3 write when the mm differs).  prev may be dead (its last switch). */

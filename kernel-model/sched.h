@@ -289,8 +289,8 @@ void zap_other_threads(struct task_struct *t);
 /* Reap t (wait4, or nobody waits): off its parent and thread group; a
  * forked task is freed (task_free) — after the switch away from it when it
  * is current (t->released; context_switch frees it) — the first task only
- * becomes TASK_DEAD (its creator frees it).  The engine's per-task context
- * (t->arch) is given back first (k->arch.free_task). */
+ * becomes TASK_DEAD (its creator frees it).  task_free gives a forked
+ * task's engine context (t->arch) back first (k->arch.free_task). */
 void release_task(struct task_struct *t);
 /* Free every task still on k->tasks but keep (the end of a run: zombies
  * nobody reaped, a released current). */

@@ -130,6 +130,8 @@ void task_free(struct task_struct *t)
 {
     if (!t)
         return;
+    if (t->forked && t->k->arch.free_task)  /* the engine's context of a forked task */
+        t->k->arch.free_task(t->k->arch.ctx, t);
     sched_remove_task(t);
     fd_table_close(t);
     if (t->root_fd >= 0)

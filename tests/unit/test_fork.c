@@ -224,6 +224,14 @@ static void test_reparent(void)
     finish(&s, a);
 }
 
+static int freed_tasks;
+static void count_free_task(void *ctx, struct task_struct *t)
+{
+    (void)ctx;
+    CHECK(t->forked);
+    freed_tasks++;
+}
+
 /* A parent ignoring SIGCHLD never sees a zombie: the child is released,
  * and freed once the CPU switched away from it. */
 static void test_sigchld_ignored(void)
@@ -231,12 +239,16 @@ static void test_sigchld_ignored(void)
     struct sys s;
     struct task_struct *a = start(&s);
     a->sighand->action[SIGCHLD].handler = 1;        /* SIG_IGN */
+    a->k->arch.free_task = count_free_task;
+    freed_tasks = 0;
     struct task_struct *c = vm_fork(a);
     uint32_t cpid = c->pid;
     CHECK_EQ(call(c, NR_EXIT_GROUP, 0, 0, 0, 0, 0), 0);
     CHECK(c->released && c->state == TASK_DEAD);
     CHECK(!on_children(a, c));
+    CHECK_EQ(freed_tasks, 0);                       /* not while it is current */
     context_switch(a->k, a);                        /* frees c */
+    CHECK_EQ(freed_tasks, 1);
     CHECK(find_task_by_pid(a->k, cpid) == NULL);
     CHECK_EQ(call(a, NR_WAIT4, (uint32_t)-1, 0, 0, 0, 0), -ECHILD);
     CHECK_EQ(a->sig.shared.signal, 0u);
