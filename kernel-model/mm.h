@@ -405,7 +405,9 @@ void mmput(struct mm_struct *mm);
  * with its own page directory and every VMA of oldmm copied, VM_DONTCOPY
  * ones skipped, VM_WIPEONFORK ones copied without pages, VM_LOCKED and
  * VM_LOCKONFAULT dropped (locks are not inherited); each copy takes a
- * file reference and joins its VMA's anon_vma, and vm_ops->open is called.
+ * file reference, gets an anon_vma of its own, child of the parent VMA's
+ * (anon_vma_fork: the pages both map stay the parent's), and vm_ops->open
+ * is called.  Each copy is a VMA_OP_MAP event of the child's pid.
  * PTEs are copied (copy_page_range) where 6.1's vma_needs_copy says so:
  * for a VMA with an anon_vma; a shared or read-only file or shmem mapping
  * without one is left for the child's faults to fill from the page cache.

@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "kernel-model/filemap.h"
 #include "kernel-model/ipc.h"
 #include "kernel-model/pgtable.h"
 #include "kernel-model/shm.h"
@@ -269,9 +270,16 @@ static void test_shared_anon(void)
     use_mm(&s, child);
     CHECK_EQ(peek(&s, BASE + 1), 0x45);
     check_pair(&s, parent, child);
+    /* a truncate unmaps the page in every mm (unmap_mapping_range walks
+     * the file's i_mmap, the child's VMA included) */
+    struct inode *ino = vma_lookup(parent, BASE)->vm_file->inode;
+    truncate_pagecache(&s.k, parent, ino, 0);
+    CHECK_EQ(follow_pte(parent, BASE), PFN_NONE);
+    CHECK_EQ(follow_pte(child, BASE), PFN_NONE);
+    CHECK_EQ(page_mapcount(page_at(&s, pfn)), 0);
+    check_pair(&s, parent, child);
     mmput(child);
     use_mm(&s, parent);
-    CHECK_EQ(page_mapcount(page_at(&s, pfn)), 1);
     sys_fini(&s);
 }
 
