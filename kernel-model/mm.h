@@ -230,6 +230,9 @@ struct mm_struct {
     uint32_t def_flags;          /* vm_flags every new mapping gets (mlockall MCL_FUTURE) */
     struct rlimit64_ rlim[RLIM_NLIMITS_]; /* the owner's resource limits (resource.h) */
     struct mm_struct *pgd_next, **pgd_pprev;  /* on k->pgd_list (pgtable.c) */
+    int unlocked_by_fork;        /* dup_mm dropped VM_LOCKED from a copy: neighbours
+                                    may now look mergeable, which Linux leaves apart
+                                    too (dup_mmap never merges; mm_check knows) */
     struct list_head mmlist;     /* on k->mms from mm_alloc to mm_release: frames may be
                                     mapped by several mms after fork (mm_check counts all) */
 };
