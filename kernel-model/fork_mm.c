@@ -106,6 +106,7 @@ static struct vm_area_struct *dup_vma(struct mm_struct *mm, const struct vm_area
 {
     struct vm_area_struct tmpl = *src;
     tmpl.vm_flags &= ~VM_LOCKED_MASK;         /* mlock is not inherited */
+    mm->unlocked_by_fork |= tmpl.vm_flags != src->vm_flags;
     tmpl.anon_vma = 0;                        /* anon_vma_fork's, below */
     struct vm_area_struct *v = vma_insert(mm, &tmpl);
     if (!v)

@@ -230,6 +230,9 @@ struct mm_struct {
     uint32_t def_flags;          /* vm_flags every new mapping gets (mlockall MCL_FUTURE) */
     struct rlimit64_ rlim[RLIM_NLIMITS_]; /* the owner's resource limits (resource.h) */
     struct mm_struct *pgd_next, **pgd_pprev;  /* on k->pgd_list (pgtable.c) */
+    int unlocked_by_fork;        /* dup_mm dropped VM_LOCKED from a copy: neighbours
+                                    may now look mergeable, which Linux leaves apart
+                                    too (dup_mmap never merges; mm_check knows) */
     struct list_head mmlist;     /* on k->mms from mm_alloc to mm_release: frames may be
                                     mapped by several mms after fork (mm_check counts all) */
 };
@@ -409,7 +412,9 @@ void mmput(struct mm_struct *mm);
  * with its own page directory and every VMA of oldmm copied, VM_DONTCOPY
  * ones skipped, VM_WIPEONFORK ones copied without pages, VM_LOCKED and
  * VM_LOCKONFAULT dropped (locks are not inherited); each copy takes a
- * file reference and joins its VMA's anon_vma, and vm_ops->open is called.
+ * file reference, gets an anon_vma of its own, child of the parent VMA's
+ * (anon_vma_fork: the pages both map stay the parent's), and vm_ops->open
+ * is called.  Each copy is a VMA_OP_MAP event of the child's pid.
  * PTEs are copied (copy_page_range) where 6.1's vma_needs_copy says so:
  * for a VMA with an anon_vma; a shared or read-only file or shmem mapping
  * without one is left for the child's faults to fill from the page cache.

@@ -41,7 +41,7 @@ static int vma_ok(struct mm_struct *mm, const struct vm_area_struct *v,
         why = "not found by find_vma";
     else if (prev && prev->vm_end > v->vm_start)
         why = "overlaps the one before";
-    else if (prev && linux_would_merge(prev, v))
+    else if (prev && !mm->unlocked_by_fork && linux_would_merge(prev, v))
         why = "not merged with the one before, which Linux would merge";
     if (why)
         snprintf(err, errlen, "VMA %#x-%#x (flags %#x): %s", v->vm_start, v->vm_end,

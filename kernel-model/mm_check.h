@@ -9,7 +9,8 @@
  *                       below TASK_SIZE, the index finds each, map_count
  *                       right, and no two neighbours Linux's vma_merge would
  *                       have merged (is_mergeable_vma, is_mergeable_anon_vma,
- *                       can_vma_merge_after);
+ *                       can_vma_merge_after; not checked in a fork's child
+ *                       whose copies lost VM_LOCKED: Linux keeps those apart);
  *   mm_check_mapcounts  the user PTEs (present or PROT_NONE) against the
  *                       frames: every frame's map count is the number of
  *                       PTEs naming it in every live mm (k->mms: fork

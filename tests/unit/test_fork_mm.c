@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "kernel-model/filemap.h"
 #include "kernel-model/ipc.h"
 #include "kernel-model/pgtable.h"
 #include "kernel-model/shm.h"
@@ -269,9 +270,16 @@ static void test_shared_anon(void)
     use_mm(&s, child);
     CHECK_EQ(peek(&s, BASE + 1), 0x45);
     check_pair(&s, parent, child);
+    /* a truncate unmaps the page in every mm (unmap_mapping_range walks
+     * the file's i_mmap, the child's VMA included) */
+    struct inode *ino = vma_lookup(parent, BASE)->vm_file->inode;
+    truncate_pagecache(&s.k, parent, ino, 0);
+    CHECK_EQ(follow_pte(parent, BASE), PFN_NONE);
+    CHECK_EQ(follow_pte(child, BASE), PFN_NONE);
+    CHECK_EQ(page_mapcount(page_at(&s, pfn)), 0);
+    check_pair(&s, parent, child);
     mmput(child);
     use_mm(&s, parent);
-    CHECK_EQ(page_mapcount(page_at(&s, pfn)), 1);
     sys_fini(&s);
 }
 
@@ -406,6 +414,10 @@ static void test_dontfork_wipeonfork(void)
     CHECK_EQ(do_madvise(parent, dont, PG, MADV_DONTFORK_), 0);
     CHECK_EQ(do_madvise(parent, wipe, 2 * PG, MADV_WIPEONFORK_), 0);
     CHECK_EQ(do_mlock(parent, lock, PG, 0), 0);
+    /* half of an unfaulted region locked on fault: two VMAs that differ
+     * only in VM_LOCKONFAULT, alike in the child, and left apart there */
+    CHECK_EQ(do_mmap(parent, lock + 0x100000, 2 * PG, RW, FIXED, NULL, 0, 0, NULL), lock + 0x100000);
+    CHECK_EQ(do_mlock(parent, lock + 0x100000 + PG, PG, MLOCK_ONFAULT_), 0);
     CHECK_EQ(do_mlockall(parent, MCL_FUTURE_), 0);
     poke(&s, dont, 1);
     poke(&s, wipe, 2);
@@ -424,6 +436,9 @@ static void test_dontfork_wipeonfork(void)
     CHECK(l && !(l->vm_flags & VM_LOCKED_MASK));
     CHECK(vma_lookup(parent, lock)->vm_flags & VM_LOCKED);
     CHECK_EQ(child->def_flags, 0);
+    l = vma_lookup(child, lock + 0x100000 + PG);
+    CHECK(l && l->vm_start == lock + 0x100000 + PG && !(l->vm_flags & VM_LOCKED_MASK));
+    CHECK(l && vma_lookup(child, lock + 0x100000)->vm_flags == l->vm_flags);
     CHECK_EQ(follow_pte(child, lock), follow_pte(parent, lock));
     use_mm(&s, child);
     CHECK_EQ(peek(&s, wipe), 0);                       /* fresh memory */
