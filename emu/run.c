@@ -238,10 +238,9 @@ static void machine_destroy(struct machine *m)
         }
     mm_context_destroy(m->ctx);
     m->ctx = NULL;
-    if (m->init_task && list_empty(&m->init_task->tasks))
-        task_free(m->init_task);          /* never started (a failed start) */
-    while (m->k.tasks.next && !list_empty(&m->k.tasks))
-        task_free(list_first_entry(&m->k.tasks, struct task_struct, tasks));
+    if (m->k.tasks.next)                  /* zombies nobody reaped, then the first */
+        kernel_release_tasks(&m->k, m->init_task);
+    task_free(m->init_task);
     m->task = m->init_task = NULL;
     if (m->task_archs.next)
         machine_task_archs_free(m);

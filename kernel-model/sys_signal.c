@@ -423,12 +423,21 @@ SYSCALL_DEFINE4(rt_sigtimedwait_time64, uint32_t, uthese, uint32_t, uinfo, uint3
  */
 long signal_wait(struct task_struct *t, uint64_t wait, const char *what)
 {
-    t->sig.saved_mask = t->sig.blocked;
+    if (!t->restart.active)             /* a re-run finds the wait's own mask in place */
+        t->sig.saved_mask = t->sig.blocked;
     t->sig.blocked = wait & ~SIG_UNBLOCKABLE;
     while (!task_dead(t) && !signal_handler_pending(t)) {
         deliver_all(t);                 /* no handler among them: default actions */
         if (task_dead(t))
             break;
+        if (!task_alone(t)) {
+            /* another task may send one (a child's SIGCHLD, kill): sleep
+             * until a signal wakes it; the call is re-run then */
+            long r = task_block(t, NULL, 0, NULL, what);
+            if (r == -ERESTART_BLOCK)
+                return r;
+            continue;
+        }
         uint64_t alrm = sigmask_of(SIGALRM);
         if (!t->signal->itimer[0].expires || (t->sig.blocked & alrm) || sig_handler_ignored(t, SIGALRM)) {
             task_deadlock(t, what);
