@@ -71,7 +71,9 @@ static void exec_params_from(const struct elf_image *img, struct exec_params *p)
     p->gid = (uint32_t)getgid();
 }
 
-/* A replay's inputs: the loader's, and the auxv as exec wrote it. */
+/* A replay's inputs: the loader's, and the auxv as exec wrote it.  Every
+ * exec adds its exec_image row and exec_segments rows (in order: a later
+ * execve's after the first's); run_inputs holds the first image's auxv. */
 static void record_exec(struct machine *m, const struct exec_params *p,
                         const struct exec_result *res)
 {
@@ -90,7 +92,8 @@ static void record_exec(struct machine *m, const struct exec_params *p,
                                                    p->seg[i].offset, p->seg[i].filesz,
                                                    p->seg[i].prot };
     trace_exec(m->trace, &info);
-    trace_auxv(m->trace, res->auxv, EXEC_AUXV_PAIRS);
+    if (m->nr_execs++ == 0)
+        trace_auxv(m->trace, res->auxv, EXEC_AUXV_PAIRS);
 }
 
 int exec_program(struct machine *m, const struct elf_image *img, int fd)

@@ -77,6 +77,7 @@ struct machine {
      * tests one bound, stop_icount: 0 while a signal is pending */
     uint64_t slice_end, stop_icount;
     uint8_t preempted;              /* the quantum stopped the engine */
+    unsigned nr_execs;              /* images recorded in the trace (exec.c) */
     uint8_t execed;                 /* the call being served was a successful execve:
                                        the engine is a new one, loaded from pt_regs */
     uint8_t in_sysenter;            /* a sysenter call is being served ... */

@@ -47,7 +47,14 @@ cmp -s "$golden" "$tmp/reexport.events" \
     || fail "export of the loaded file differs from it: $(cmp "$golden" "$tmp/reexport.events")"
 
 # ---- 2. replay
-if [ "$REPLAY" = 1 ]; then
+if [ "$REPLAY" = 1 ] && [ "$(grep -c '^row table=exec_image ' "$golden")" -gt 1 ]; then
+    # the guest called execve: replay refuses a run of several execs (exit 2, one line)
+    "$memsim" replay "$golden" > "$tmp/replay.out" 2>&1
+    st=$?
+    [ "$st" = 2 ] && [ "$(grep -c '' "$tmp/replay.out")" = 1 ] &&
+        grep -q 'replays a run of one exec only' "$tmp/replay.out" \
+        || fail "replay of several execs: exit $st, not the refusal: $(head -n 3 "$tmp/replay.out")"
+elif [ "$REPLAY" = 1 ]; then
     "$memsim" replay "$golden" > "$tmp/replay.out" 2>&1 \
         || fail "replay: $(head -n 20 "$tmp/replay.out")"
 fi
