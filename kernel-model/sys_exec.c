@@ -99,10 +99,10 @@ static long copy_strings(struct task_struct *t, uint32_t uarr, long n, char ***o
         if (copy_from_user(t->mm, &p, uarr + 4u * (uint32_t)i, 4))
             return -EFAULT;
         long len = strncpy_from_user(t->mm, scratch, p, MAX_ARG_STRLEN);
+        if (len == -ENAMETOOLONG || (len >= 0 && (size_t)len >= MAX_ARG_STRLEN))
+            return -E2BIG;              /* no NUL in MAX_ARG_STRLEN bytes */
         if (len < 0)
             return len;
-        if ((size_t)len >= MAX_ARG_STRLEN)
-            return -E2BIG;
         *total += (size_t)len + 1;
         if (*total > limit)
             return -E2BIG;
