@@ -174,9 +174,10 @@ static int read_image(struct file *f, uint8_t **data, size_t *size)
 /*
  * What the program needs before the point of no return: a static i386
  * image (ENOEXEC otherwise), its pages (the file's mmap: its page cache),
- * a new engine and an mm.  A dynamic program's interpreter is looked up
- * under the root: missing, ENOENT as Linux; present, ELIBBAD, memsim's
- * choice until dynamic programs run (issue 12; docs/ARCHITECTURE.md).
+ * a new engine and an mm.  A dynamic program's interpreter is opened
+ * under the root as Linux opens it (missing: ENOENT); when it opens,
+ * ELIBBAD, memsim's choice until dynamic programs run (issue 12;
+ * docs/ARCHITECTURE.md).
  */
 static int exec_prepare(struct machine *m, struct task_struct *t, struct linux_binprm *bprm,
                         struct elf_image *img, struct mmap_file *mf, struct mm_context **c,
@@ -196,7 +197,7 @@ static int exec_prepare(struct machine *m, struct task_struct *t, struct linux_b
         long o = fs_open_exec(t, interp, &f);
         if (o == 0)
             fput(f);
-        return o == -ENOENT || o == -ENOTDIR ? (int)o : -ELIBBAD;
+        return o ? (int)o : -ELIBBAD;   /* open_exec's error, as Linux's */
     }
     if (e != ELF_OK)
         return -ENOEXEC;
