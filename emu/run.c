@@ -228,21 +228,27 @@ static void machine_destroy(struct machine *m)
     free(m->ldt_view);
     m->ldt_view = NULL;
     machine_reap_contexts(m, 1);
+    /* A run refused before machine_create (check_run) or before the kernel
+     * booted has no task list yet: its lists are still all zero. */
+    int have_tasks = m->k.tasks.next != NULL;
     /* before the mms: no notifier calls in teardown */
-    struct task_struct *t;
-    for_each_task(&m->k, t) {
-        struct mm_context *c = t->mm ? t->mm->context : NULL;
-        if (c && c != m->ctx)
-            mm_context_destroy(c);
+    if (have_tasks) {
+        struct task_struct *t;
+        for_each_task(&m->k, t) {
+            struct mm_context *c = t->mm ? t->mm->context : NULL;
+            if (c && c != m->ctx)
+                mm_context_destroy(c);
+        }
     }
     mm_context_destroy(m->ctx);
     m->ctx = NULL;
     if (m->init_task && list_empty(&m->init_task->tasks))
         task_free(m->init_task);          /* never started (a failed start) */
-    while (!list_empty(&m->k.tasks))
+    while (have_tasks && !list_empty(&m->k.tasks))
         task_free(list_first_entry(&m->k.tasks, struct task_struct, tasks));
     m->task = m->init_task = NULL;
-    machine_task_archs_free(m);
+    if (m->task_archs.next)
+        machine_task_archs_free(m);
     mmu_destroy(&m->mmu);
     kernel_destroy(&m->k);
 }
