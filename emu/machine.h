@@ -77,6 +77,9 @@ struct machine {
      * tests one bound, stop_icount: 0 while a signal is pending */
     uint64_t slice_end, stop_icount;
     uint8_t preempted;              /* the quantum stopped the engine */
+    unsigned nr_execs;              /* images recorded in the trace (exec.c) */
+    uint8_t execed;                 /* the call being served was a successful execve:
+                                       the engine is a new one, loaded from pt_regs */
     uint8_t in_sysenter;            /* a sysenter call is being served ... */
     uint32_t sysenter_ebp;          /* ... and this is the user's ebp (fork_arch) */
     struct host_map_account host_maps;   /* every window's host mappings */
@@ -143,11 +146,18 @@ int  cpu_run(struct machine *m);
 void cpu_load_segments(struct machine *m);
 int  cpu_write_tls(struct machine *m, unsigned entry, const uint8_t desc[8]);
 
+/* task_switch.c: exec's engine c becomes t's and the machine's (m->ctx) */
+void machine_exec_context(struct machine *m, struct task_struct *t, struct mm_context *c);
+
 /* exec.c: load the program and build its initial stack */
 struct elf_image;
 int  exec_program(struct machine *m, const struct elf_image *img, int fd);
 /* execve's E2BIG rule for opt's argv and envp: 0, or -E2BIG with a line in err. */
 int  exec_check_args(const struct memsim_options *opt, char *err, size_t errlen);
+/* The arch op exec_binary (kernel-model/binfmt.h): a static i386 ELF in
+ * a new engine. */
+struct linux_binprm;
+int  machine_exec_binary(void *ctx, struct task_struct *t, struct linux_binprm *bprm);
 
 /* signal.c: guest-fatal events (the task dies: task_exit_signal) */
 /* The guest takes exception intno (an x86 vector): the signal Linux's trap

@@ -228,17 +228,21 @@ static void machine_destroy(struct machine *m)
     free(m->ldt_view);
     m->ldt_view = NULL;
     machine_reap_contexts(m, 1);
+    /* A run refused before machine_create (check_run) or before the kernel
+     * booted has no task list yet: its lists are still all zero. */
+    int have_tasks = m->k.tasks.next != NULL;
     /* before the mms: no notifier calls in teardown */
-    struct task_struct *t;
-    if (m->k.tasks.next)                  /* the kernel's lists exist (it booted) */
+    if (have_tasks) {
+        struct task_struct *t;
         for_each_task(&m->k, t) {
             struct mm_context *c = t->mm ? t->mm->context : NULL;
             if (c && c != m->ctx)
                 mm_context_destroy(c);
         }
+    }
     mm_context_destroy(m->ctx);
     m->ctx = NULL;
-    if (m->k.tasks.next)                  /* zombies nobody reaped, then the first */
+    if (have_tasks)                       /* zombies nobody reaped, then the first */
         kernel_release_tasks(&m->k, m->init_task);
     task_free(m->init_task);
     m->task = m->init_task = NULL;

@@ -97,7 +97,8 @@ static void sysenter_dispatch(struct machine *m, struct pt_regs *regs)
     m->sysenter_ebp = ebp;
     syscall_handle(m->task);
     m->in_sysenter = 0;
-    regs->bp = ebp;                     /* the landing pad's pop ebp */
+    if (!m->execed)
+        regs->bp = ebp;                 /* the landing pad's pop ebp */
     syscall_exit_to_user_mode(m->task);
 }
 
@@ -106,13 +107,18 @@ void machine_syscall(struct machine *m, int sysenter)
     struct pt_regs *regs = task_pt_regs(m->task);
     save_user_regs(m, regs);
     struct pt_regs entry = *regs;
+    m->execed = 0;
     if (sysenter)
         sysenter_dispatch(m, regs);
     else {
         timing_charge_syscall(&m->tm);
         syscall_dispatch(m->task);
     }
-    restore_user_regs(m, regs, &entry);
+    if (m->execed)                      /* a new engine: every register is the new image's */
+        machine_load_pt_regs(m, task_pt_regs(m->task));
+    else
+        restore_user_regs(m, regs, &entry);
+    m->execed = 0;
     m->signal_stop = 0;                 /* the return to user mode delivered them */
     machine_update_stop(m);
 }
@@ -202,7 +208,7 @@ void machine_arch_ops(struct machine *m, struct kernel_arch_ops *ops)
         .task_dead = arch_task_dead, .advance_clock = arch_advance_clock,
         .fpu_save = machine_fpu_save, .fpu_restore = machine_fpu_restore,
         .load_user_segs = machine_load_user_segs,
-        .signal_pending = arch_signal_pending,
+        .signal_pending = arch_signal_pending, .exec_binary = machine_exec_binary,
     };
     machine_task_ops(ops);
 }

@@ -237,3 +237,23 @@ void machine_task_ops(struct kernel_arch_ops *ops)
     ops->fork_arch = arch_fork_arch;
     ops->switch_to = arch_switch_to;
 }
+
+/* exec's new engine becomes t's (binfmt.h: after the point of no return):
+ * the old context, whose mm begin_new_exec dropped, no longer holds t's
+ * registers (a vfork parent sharing it gets its own back when it runs),
+ * and t's saved registers, which were the old engine's, go. */
+void machine_exec_context(struct machine *m, struct task_struct *t, struct mm_context *c)
+{
+    struct task_arch *a = t->arch;
+    if (m->ctx && a && m->ctx->live == a)
+        m->ctx->live = NULL;
+    if (a && a->cpu) {
+        uc_context_free(a->cpu);
+        a->cpu = NULL;
+    }
+    if (a)
+        a->fresh = 0;
+    m->ctx = c;
+    c->live = a;
+    interrupt_engine(c->uc);
+}

@@ -257,6 +257,7 @@ struct kernel_clock {
 /* What the kernel needs of the engine running the tasks (emu implements
  * them; ctx is theirs).  A harness without an engine may leave any NULL
  * but advance_clock, which a sleep needs. */
+struct linux_binprm;
 struct kernel_arch_ops {
     void *ctx;
     /* load t's TLS entry (GDT_ENTRY_TLS_MIN + i) from t->tls_array into the CPU */
@@ -287,6 +288,12 @@ struct kernel_arch_ops {
     /* The engine runs next from now on (context_switch, after the model's
      * CR3 write when the mm differs).  prev may be dead (its last switch). */
     void (*switch_to)(void *ctx, struct task_struct *prev, struct task_struct *next);
+    /* execve's ELF loader (binfmt.h): bprm->file with its head in
+     * bprm->buf.  -ENOEXEC: not a format the engine runs; any other -errno
+     * before the point of no return (begin_new_exec, which it calls); 0
+     * once the new image runs in t, or t was killed after that point.
+     * NULL: no engine (every exec is ENOEXEC). */
+    int  (*exec_binary)(void *ctx, struct task_struct *t, struct linux_binprm *bprm);
     /* a sleep: model time jumps ahead by delta cycles */
     void (*advance_clock)(void *ctx, uint64_t delta);
     /* The FPU/SSE state as FXSAVE's 512-byte image (a signal frame's

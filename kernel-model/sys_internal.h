@@ -160,6 +160,8 @@ SYSCALL_ENTRY(getdents64);
 SYSCALL_ENTRY(poll);
 SYSCALL_ENTRY(pipe);                /* pipe.c */
 SYSCALL_ENTRY(pipe2);
+SYSCALL_ENTRY(execve);
+SYSCALL_ENTRY(execveat);
 SYSCALL_ENTRY(getcwd);
 SYSCALL_ENTRY(chdir);
 SYSCALL_ENTRY(fchdir);

@@ -74,6 +74,8 @@ static int row_exec(void *ctx, sqlite3_stmt *s)
 {
     struct recorded *r = ctx;
     struct exec_params *p = &r->exec;
+    if (r->nr_execs++)
+        return 0;                       /* a later execve's image: refused below */
     r->exe_path = dup_col(s, 0);
     uint32_t *f[] = { &p->entry, &p->phdr_vaddr, &p->phentsize, &p->phnum, &p->start_code,
                       &p->end_code, &p->start_data, &p->end_data, NULL, &p->uid, &p->gid,
@@ -250,6 +252,12 @@ int recorded_load(sqlite3 *db, struct recorded *r, struct checker *c, char *err,
     if (!r->program || !r->exe_path) {
         snprintf(err, errlen, "the trace has no %s: the run did not start",
                  r->program ? "exec_image" : "runs row");
+        return -1;
+    }
+    if (r->nr_execs > 1) {
+        /* an execve inside the run: the replay builds only the first image */
+        snprintf(err, errlen, "the trace has %u execs (the guest called execve): replay "
+                 "replays a run of one exec only", r->nr_execs);
         return -1;
     }
     r->exec.execfn = r->program;
