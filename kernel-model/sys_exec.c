@@ -293,9 +293,9 @@ static int flush_signal_handlers(struct task_struct *t)
     return 0;
 }
 
-/* The vfork parent sleeps until its child execs or exits (mm_release's
- * complete_vfork_done).  The fork branch's vfork_release(child) belongs
- * here; until it is merged a vfork child cannot exist. */
+/* The point of no return.  A vfork parent sleeps until its child execs or
+ * exits (mm_release's complete_vfork_done): released here, before the old
+ * mm (the parent's own) loses this user. */
 int begin_new_exec(struct task_struct *t, struct linux_binprm *bprm)
 {
     de_thread(t);
