@@ -70,7 +70,7 @@ static int in_descriptor_table(const struct machine *m, uint32_t va)
 
 static int access_user(const struct machine *m, uint32_t va, enum mmu_access acc)
 {
-    return !(acc == MMU_READ && m->insn && (m->insn->flags & DEC_SEGLOAD) &&
+    return !(acc == MMU_READ && (m->kernel_seg_load || (m->insn && (m->insn->flags & DEC_SEGLOAD))) &&
              in_descriptor_table(m, va));
 }
 
@@ -188,8 +188,13 @@ static inline __attribute__((always_inline)) void code_hook(struct machine *m, u
     if (m->sreg_stale)
         cpu_load_segments(m);
     /* a signal became pending (a timer at the previous instruction, a
-     * fault Unicorn completed): enter the kernel before this one counts */
-    if (__builtin_expect(m->signal_stop, 0)) {
+     * fault Unicorn completed: stop_icount 0) or the quantum is over:
+     * enter the kernel before this one counts */
+    if (__builtin_expect(m->tm.icount >= m->stop_icount, 0)) {
+        if (!m->signal_stop) {
+            m->preempted = 1;
+            set_tsk_need_resched(m->task);
+        }
         uc_emu_stop(m->ctx->uc);
         return;
     }
@@ -229,7 +234,7 @@ static inline __attribute__((always_inline)) void code_hook(struct machine *m, u
         time_expire_timers(m->task);
     /* a snapshot is due (UINT64_MAX when none are taken) */
     if (__builtin_expect(m->tm.cycles >= m->k.snapshot.next_cycle, 0))
-        kernel_snapshot(&m->k, &m->task, 1);
+        kernel_snapshot_live(&m->k);
 }
 
 static void hook_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
@@ -423,37 +428,91 @@ static void engine_error(struct machine *m, uc_err e, uint32_t eip)
         task_exit_signal(m->task, SIGSEGV, "memsim: SIGSEGV: %s at eip 0x%08x", uc_strerror(e), m->eip);
 }
 
+/*
+ * One stretch of the current task in the engine, until a system call, a
+ * signal, its death or the end of its quantum stops it.
+ */
+static void run_user(struct machine *m)
+{
+    uint32_t eip;
+    uc_reg_read(m->ctx->uc, UC_X86_REG_EIP, &eip);
+    m->in_engine = 1;
+    uc_err e = uc_emu_start(m->ctx->uc, eip, UNTIL_NEVER, 0, 0);
+    m->in_engine = 0;
+    if (machine_interrupted(m))             /* memsim's own SIGINT etc. stopped it */
+        return;
+    if (m->pending_syscall) {
+        int how = m->pending_syscall;
+        m->pending_syscall = 0;
+        machine_syscall(m, how == SYSCALL_SYSENTER);
+        m->tm.fetch_line = UINT32_MAX;         /* the kernel may have remapped anything */
+        trace_failure_stop(m);
+        return;
+    }
+    if (machine_stopped(m))
+        return;
+    if (m->preempted && !m->signal_stop) {
+        m->preempted = 0;
+        m->slice_end = UINT64_MAX;         /* its next turn starts a new one */
+        return;
+    }
+    m->preempted = 0;
+    /* a fault or exception with a handler stopped the engine precisely
+     * (hook_bad refused, the code hook stopped) or a timer's signal is
+     * due: without one, the stop is judged first (it may raise one) */
+    if (!m->signal_stop)
+        engine_error(m, e, eip);
+    if (m->signal_stop && !machine_stopped(m)) {
+        machine_signal_entry(m);
+        m->tm.fetch_line = UINT32_MAX;
+    }
+}
+
+/* Another task is runnable: the current one's quantum starts (once per
+ * turn; alone, a task is never preempted, so its run is what it was
+ * before there were tasks). */
+static void start_slice(struct machine *m)
+{
+    struct list_head *rq = &m->k.runqueue;
+    if (m->slice_end == UINT64_MAX && rq->next != rq->prev)
+        m->slice_end = m->tm.icount + m->opt.quantum;
+    machine_update_stop(m);
+}
+
+/*
+ * The run loop: the scheduler picks, the machine switches, the task runs.
+ * A task blocked in a call finishes it first (its wake-up re-runs it); a
+ * task that gets the CPU with a signal pending (sent while it was not
+ * running) takes it before its next instruction, as on a return from an
+ * interrupt.  The run is over when every task is dead.
+ */
 int cpu_run(struct machine *m)
 {
     if (cpu_add_hooks(m, m->ctx))
         return -1;
-    while (!machine_stopped(m) && !machine_interrupted(m)) {
-        uint32_t eip;
-        uc_reg_read(m->ctx->uc, UC_X86_REG_EIP, &eip);
-        m->in_engine = 1;
-        uc_err e = uc_emu_start(m->ctx->uc, eip, UNTIL_NEVER, 0, 0);
-        m->in_engine = 0;
-        if (machine_interrupted(m))             /* memsim's own SIGINT etc. stopped it */
-            break;
-        if (m->pending_syscall) {
-            int how = m->pending_syscall;
-            m->pending_syscall = 0;
-            machine_syscall(m, how == SYSCALL_SYSENTER);
-            m->tm.fetch_line = UINT32_MAX;         /* the kernel may have remapped anything */
+    m->ctx->entered = 1;
+    m->slice_end = UINT64_MAX;
+    struct task_struct *t;
+    while (!machine_interrupted(m) && (t = kernel_pick_next(&m->k))) {
+        if (t != m->task) {
+            context_switch(&m->k, t);
+            m->slice_end = UINT64_MAX;
+        }
+        machine_reap_contexts(m, 0);
+        if (machine_stopped(m))
+            continue;
+        if (task_in_syscall(t)) {
+            machine_syscall_resume(m);
             trace_failure_stop(m);
             continue;
         }
-        if (machine_stopped(m))
-            break;
-        /* a fault or exception with a handler stopped the engine precisely
-         * (hook_bad refused, the code hook stopped) or a timer's signal is
-         * due: without one, the stop is judged first (it may raise one) */
-        if (!m->signal_stop)
-            engine_error(m, e, eip);
-        if (m->signal_stop && !machine_stopped(m)) {
+        if (signal_deliverable(&t->sig) && !m->signal_stop) {
+            m->signal_stop = 1;
             machine_signal_entry(m);
-            m->tm.fetch_line = UINT32_MAX;
+            continue;
         }
+        start_slice(m);
+        run_user(m);
     }
     return 0;
 }

@@ -181,3 +181,25 @@ enum elf_error elf_parse(const uint8_t *d, size_t size, struct elf_image *img,
         return fail(ELF_MALFORMED, why, wl, "entry point outside every PT_LOAD segment");
     return ELF_OK;
 }
+
+int elf_interp(const uint8_t *d, size_t size, char *path, size_t len)
+{
+    if (size < 52 || memcmp(d, "\177ELF", 4) != 0 || d[4] != 1)
+        return 0;
+    uint32_t phoff = rd32(d + 28);
+    unsigned phnum = rd16(d + 44);
+    if (rd16(d + 42) != 32 || (uint64_t)phoff + (uint64_t)phnum * 32 > size)
+        return 0;
+    for (unsigned i = 0; i < phnum; i++) {
+        const uint8_t *ph = d + phoff + i * 32;
+        uint32_t off = rd32(ph + 4), filesz = rd32(ph + 16);
+        if (rd32(ph) != PT_INTERP)
+            continue;
+        /* load_elf_binary: inside the file, NUL-terminated, longer than 1 */
+        if (filesz < 2 || filesz > len || (uint64_t)off + filesz > size || d[off + filesz - 1])
+            return -1;
+        memcpy(path, d + off, filesz);
+        return 1;
+    }
+    return 0;
+}

@@ -43,4 +43,9 @@ enum elf_error {
 enum elf_error elf_parse(const uint8_t *data, size_t size, struct elf_image *img,
                          char *why, size_t whylen);
 
+/* The PT_INTERP path of a 32-bit ELF (a dynamic program's loader) into
+ * path (len bytes): 1; 0: none (or not a 32-bit ELF); -1: a malformed one
+ * (not NUL-terminated, outside the file, longer than len). */
+int elf_interp(const uint8_t *data, size_t size, char *path, size_t len);
+
 #endif

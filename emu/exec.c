@@ -4,6 +4,7 @@
  * stack), the loader's inputs recorded for a replay, then user mode.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,53 +12,45 @@
 #include "emu/elf.h"
 #include <unistd.h>
 #include "emu/machine.h"
+#include "kernel-model/binfmt.h"
 #include "kernel-model/exec.h"
+#include "kernel-model/resource.h"
+#include "kernel-model/signal_frame.h"
 
 /*
- * Linux's execve limit on what the new stack receives (fs/exec.c,
- * bprm_stack_limits and copy_strings, for an i386 kernel): the strings of
- * the file name, envp and argv plus one pointer per argv and envp entry must
- * fit in a quarter of RLIMIT_STACK (2 MiB of the default 8 MiB; never less
- * than ARG_MAX, 32 pages), and no single string may exceed MAX_ARG_STRLEN.
- * Pure: memsim checks it before it touches any file, as execve fails with
- * E2BIG before the old program is gone.
+ * execve's limit on what the new stack receives, for memsim's own command
+ * line: the kernel's rule (binfmt.h exec_args_fit) under the default
+ * RLIMIT_STACK.  memsim checks it before it touches any file, as execve
+ * fails with E2BIG before the old program is gone.
  */
-#define ARG_MAX_PAGES  32u
-#define MAX_ARG_STRLEN (32u * PAGE_SIZE)
-
 int exec_check_args(const struct memsim_options *opt, char *err, size_t errlen)
 {
-    size_t limit = STK_LIM_ / 4 < ARG_MAX_PAGES * PAGE_SIZE ? ARG_MAX_PAGES * PAGE_SIZE
-                                                                : STK_LIM_ / 4;
-    size_t n = 0, total = strlen(opt->program) + 1, longest = total;
-    for (int i = 0; i < opt->argc; i++, n++) {
+    size_t strings = strlen(opt->program) + 1, longest = strings, envc = 0, limit;
+    for (int i = 0; i < opt->argc; i++) {
         size_t len = strlen(opt->argv[i]) + 1;
-        total += len;
+        strings += len;
         longest = len > longest ? len : longest;
     }
-    for (size_t i = 0; opt->envp && opt->envp[i]; i++, n++) {
+    for (size_t i = 0; opt->envp && opt->envp[i]; i++, envc++) {
         size_t len = strlen(opt->envp[i]) + 1;
-        total += len;
+        strings += len;
         longest = len > longest ? len : longest;
     }
-    total += (n ? n : 1) * 4;                  /* argv[] and envp[] pointers */
-    if (longest > MAX_ARG_STRLEN) {
+    if (exec_args_fit(STK_LIM_, (size_t)opt->argc, envc, strings, longest, &limit) == 0)
+        return 0;
+    if (longest > MAX_ARG_STRLEN)
         snprintf(err, errlen, "%s: an argument or environment string of %zu bytes is longer "
                  "than execve allows (%u): E2BIG", opt->program, longest - 1, MAX_ARG_STRLEN);
-        return -E2BIG;
-    }
-    if (total > limit) {
+    else
         snprintf(err, errlen, "%s: arguments and environment take %zu bytes, more than execve "
                  "allows (%zu, a quarter of the %u MiB stack limit): E2BIG", opt->program,
-                 total, limit, STK_LIM_ >> 20);
-        return -E2BIG;
-    }
-    return 0;
+                 strings + ((opt->argc ? (size_t)opt->argc : 1) + envc) * 4, limit,
+                 STK_LIM_ >> 20);
+    return -E2BIG;
 }
 
 /* What the kernel's exec_mm needs of the parsed image and the options. */
-static void exec_params_from(const struct machine *m, const struct elf_image *img,
-                             struct exec_params *p)
+static void exec_params_from(const struct elf_image *img, struct exec_params *p)
 {
     memset(p, 0, sizeof *p);
     p->nr_segments = img->nr_loads < EXEC_MAX_SEGMENTS ? img->nr_loads : EXEC_MAX_SEGMENTS;
@@ -74,15 +67,13 @@ static void exec_params_from(const struct machine *m, const struct elf_image *im
     p->start_data = img->start_data;
     p->end_data = img->end_data;
     p->exec_stack = img->exec_stack;
-    p->execfn = m->opt.program;            /* the path as given (bprm->filename) */
-    p->argc = m->opt.argc;
-    p->argv = m->opt.argv;
-    p->envp = m->opt.envp;
     p->uid = (uint32_t)getuid();           /* the host's ids, as under qemu-user */
     p->gid = (uint32_t)getgid();
 }
 
-/* A replay's inputs: the loader's, and the auxv as exec wrote it. */
+/* A replay's inputs: the loader's, and the auxv as exec wrote it.  Every
+ * exec adds its exec_image row and exec_segments rows (in order: a later
+ * execve's after the first's); run_inputs holds the first image's auxv. */
 static void record_exec(struct machine *m, const struct exec_params *p,
                         const struct exec_result *res)
 {
@@ -101,7 +92,8 @@ static void record_exec(struct machine *m, const struct exec_params *p,
                                                    p->seg[i].offset, p->seg[i].filesz,
                                                    p->seg[i].prot };
     trace_exec(m->trace, &info);
-    trace_auxv(m->trace, res->auxv, EXEC_AUXV_PAIRS);
+    if (m->nr_execs++ == 0)
+        trace_auxv(m->trace, res->auxv, EXEC_AUXV_PAIRS);
 }
 
 int exec_program(struct machine *m, const struct elf_image *img, int fd)
@@ -124,7 +116,11 @@ int exec_program(struct machine *m, const struct elf_image *img, int fd)
     struct exec_params p;
     struct exec_result res = { 0 };
     const char *stage = "page directory";
-    exec_params_from(m, img, &p);
+    exec_params_from(img, &p);
+    p.execfn = m->opt.program;             /* the path as given (bprm->filename) */
+    p.argc = m->opt.argc;
+    p.argv = m->opt.argv;
+    p.envp = m->opt.envp;
     struct mm_struct *mm = mm_alloc(&m->k, m->task->pid);
     int r = -ENOMEM;
     if (mm) {
@@ -153,5 +149,144 @@ int exec_program(struct machine *m, const struct elf_image *img, int fd)
     if (cpu_enter_user(m, img->entry, res.sp))
         return -1;
     cpu_load_segments(m);
+    return 0;
+}
+
+/* ---- execve's ELF loader (the arch op exec_binary) ---- */
+
+/* The whole file, for elf_parse: 0, or -ENOEXEC when it cannot be read. */
+static int read_image(struct file *f, uint8_t **data, size_t *size)
+{
+    struct stat st;
+    if (!f->f_op->getattr || f->f_op->getattr(f, &st) || st.st_size > (1 << 30))
+        return -ENOEXEC;
+    *size = (size_t)st.st_size;
+    if (!(*data = malloc(*size ? *size : 1)))
+        return -ENOMEM;
+    long r = kernel_read(f, *data, *size, 0);
+    if (r < 0 || (size_t)r != *size) {
+        free(*data);
+        return r < 0 ? (int)r : -ENOEXEC;
+    }
+    return 0;
+}
+
+/*
+ * What the program needs before the point of no return: a static i386
+ * image (ENOEXEC otherwise), its pages (the file's mmap: its page cache),
+ * a new engine and an mm.  A dynamic program's interpreter is opened
+ * under the root as Linux opens it (missing: ENOENT); when it opens,
+ * ELIBBAD, memsim's choice until dynamic programs run (issue 12;
+ * docs/ARCHITECTURE.md).
+ */
+static int exec_prepare(struct machine *m, struct task_struct *t, struct linux_binprm *bprm,
+                        struct elf_image *img, struct mmap_file *mf, struct mm_context **c,
+                        struct mm_struct **mm)
+{
+    uint8_t *data;
+    size_t size;
+    char why[200], interp[PATH_MAX_G];
+    int r = read_image(bprm->file, &data, &size);
+    if (r)
+        return r;
+    int dyn = elf_interp(data, size, interp, sizeof interp);
+    enum elf_error e = dyn ? ELF_UNSUPPORTED : elf_parse(data, size, img, why, sizeof why);
+    free(data);
+    if (dyn > 0) {
+        struct file *f;
+        long o = fs_open_exec(t, interp, &f);
+        if (o == 0)
+            fput(f);
+        return o ? (int)o : -ELIBBAD;   /* open_exec's error, as Linux's */
+    }
+    if (e != ELF_OK)
+        return -ENOEXEC;
+    if (!bprm->file->f_op->mmap || bprm->file->f_op->mmap(bprm->file, bprm->exe_path, mf) ||
+        !mf->vmf)
+        return -EACCES;                 /* no pages to map: not readable */
+    if (!(*c = mm_context_create(m, why, sizeof why)) || cpu_setup_engine(m, *c)) {
+        if (*c)
+            mm_context_destroy(*c);
+        vm_file_put(mf->vmf);
+        return -ENOMEM;
+    }
+    if (!(*mm = mm_alloc(&m->k, t->pid))) {
+        mm_context_destroy(*c);
+        vm_file_put(mf->vmf);
+        return -ENOMEM;
+    }
+    memcpy((*mm)->rlim, t->mm->rlim, sizeof (*mm)->rlim);   /* Linux: in signal_struct */
+    (*mm)->max_map_count = MAX_UC_REGIONS;
+    return 0;
+}
+
+/* start_thread: the registers the new image starts with, as pt_regs (the
+ * system call's way out loads them); the engine is already there. */
+static void start_thread(struct task_struct *t, uint32_t entry, uint32_t sp)
+{
+    struct pt_regs *regs = task_pt_regs(t);
+    *regs = (struct pt_regs){ .ip = entry, .sp = sp, .flags = 0x202, .orig_ax = regs->orig_ax,
+                              .cs = USER_CS_SEL, .ss = USER_DS_SEL, .ds = USER_DS_SEL,
+                              .es = USER_DS_SEL };
+}
+
+/* Past the point of no return: the mm built in the new engine, which
+ * becomes the task's and is taken to user mode at the entry. */
+static int exec_new_image(struct machine *m, struct task_struct *t, struct linux_binprm *bprm,
+                          const struct elf_image *img, struct vm_file *vmf,
+                          struct mm_context *c, struct mm_struct *mm)
+{
+    struct exec_params p;
+    struct exec_result res = { 0 };
+    const char *stage = "segments";
+    exec_params_from(img, &p);
+    p.execfn = bprm->filename;
+    p.argc = bprm->argc;
+    p.argv = bprm->argv;
+    p.envp = bprm->envp;
+    machine_exec_context(m, t, c);
+    mm_context_attach(c, mm);
+    int r = exec_mm(t, mm, &p, vmf, &res, &stage);
+    if (r == 0 || strcmp(stage, "stack") == 0)
+        record_exec(m, &p, &res);
+    if (r || machine_stopped(m))
+        return r ? r : -EINTR;
+    if (cpu_enter_user(m, img->entry, res.sp) || cpu_add_hooks(m, c))
+        return -ENOMEM;
+    c->entered = 1;
+    cpu_load_segments(m);
+    start_thread(t, img->entry, res.sp);
+    m->sreg_stale = 1;
+    m->insn = NULL;
+    m->tm.fetch_line = UINT32_MAX;
+    m->execed = 1;
+    return 0;
+}
+
+int machine_exec_binary(void *ctx, struct task_struct *t, struct linux_binprm *bprm)
+{
+    struct machine *m = ctx;
+    struct elf_image img;
+    struct mmap_file mf = { 0 };
+    struct mm_context *c = NULL;
+    struct mm_struct *mm = NULL;
+    if (memcmp(bprm->buf, "\177ELF", 4) != 0)
+        return -ENOEXEC;
+    int r = exec_prepare(m, t, bprm, &img, &mf, &c, &mm);
+    if (r)
+        return r;
+    /* the point of no return: from here a failure kills the task */
+    r = begin_new_exec(t, bprm);
+    if (!r)
+        r = exec_new_image(m, t, bprm, &img, mf.vmf, c, mm);
+    else {
+        machine_exec_context(m, t, c);
+        mm_context_attach(c, mm);
+        t->mm = mm;
+    }
+    vm_file_put(mf.vmf);                /* the VMAs hold their own references */
+    if (r && !task_dead(t))
+        task_exit_signal(t, SIGKILL, "memsim: execve of %s failed after the point of no return: %s",
+                         bprm->filename, strerror(-r));
     return 0;
 }

@@ -113,9 +113,12 @@ int machine_interrupted(struct machine *m)
     if (!sig)
         return 0;
     setitimer(ITIMER_REAL, &off, NULL);       /* seen: no more retries */
-    if (!machine_stopped(m)) {
-        m->task->exit_reason = sig == SIGPIPE ? "sigpipe" : "interrupted";
-        task_exit_signal(m->task, sig,
+    struct task_struct *t;
+    for_each_task(&m->k, t) {           /* every task stops, each with the report */
+        if (task_dead(t))
+            continue;
+        t->exit_reason = sig == SIGPIPE ? "sigpipe" : "interrupted";
+        task_exit_signal(t, sig,
                          "memsim: %s: stopped the guest after %llu instructions (the trace is complete)",
                          signal_name(sig), (unsigned long long)m->tm.icount);
     }

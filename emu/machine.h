@@ -50,13 +50,17 @@ struct mm_context {
     struct uc_region *regions;      /* sorted, non-overlapping */
     size_t nr_regions, cap_regions;
     struct decode_cache dc;         /* instructions decoded in this address space */
+    struct task_arch *live;         /* whose registers the engine holds (task_switch.c) */
+    int entered;                    /* the engine has been to user mode (and has its hooks) */
+    struct mm_context *next_dead;   /* on m->dead_ctx once its mm is gone */
 };
 
 struct machine {
     struct memsim_options opt;
     struct mmu mmu;
     struct kernel k;
-    struct task_struct *task;       /* the task the CPU runs (kernel-model/sched.h) */
+    struct task_struct *task;       /* the task the CPU runs (k.current, kernel-model/sched.h) */
+    struct task_struct *init_task;  /* the first process: the run's status is its own */
     /* Every event of the run (common/event.h); its sinks are the counters
      * below (timing_count_event) and the trace when --db is given. */
     struct event_stream events;
@@ -65,6 +69,19 @@ struct machine {
     struct access_encoder *rec;     /* --trace accesses: the access stream, or NULL */
 
     struct mm_context *ctx;         /* the running task's address space */
+    struct mm_context *dead_ctx;    /* contexts whose mm is gone, closed outside the engine */
+    uint64_t dc_misses_gone;        /* decode misses of the contexts closed so far */
+    struct list_head task_archs;    /* every task's CPU state (task_switch.c) */
+    /* the scheduler's quantum: the current task runs until icount reaches
+     * slice_end (UINT64_MAX while nothing else is runnable); the code hook
+     * tests one bound, stop_icount: 0 while a signal is pending */
+    uint64_t slice_end, stop_icount;
+    uint8_t preempted;              /* the quantum stopped the engine */
+    unsigned nr_execs;              /* images recorded in the trace (exec.c) */
+    uint8_t execed;                 /* the call being served was a successful execve:
+                                       the engine is a new one, loaded from pt_regs */
+    uint8_t in_sysenter;            /* a sysenter call is being served ... */
+    uint32_t sysenter_ebp;          /* ... and this is the user's ebp (fork_arch) */
     struct host_map_account host_maps;   /* every window's host mappings */
 
     /* kernel-side frames mapped into Unicorn at their direct-map address */
@@ -88,6 +105,8 @@ struct machine {
     uint32_t eip;
     const struct decoded *insn;     /* its decoded form (size, class, DEC_* flags) */
     uint8_t insn_segcheck;          /* its memory access needs a segment check */
+    uint8_t kernel_seg_load;        /* the kernel loads selectors (a return to user
+                                       mode): its descriptor reads are supervisor reads */
     /* the timing model: emu charges every cost; the kernel reads these
      * through m->k.clock and advances cycles only for sleeps (arch ops) */
     struct timing tm;               /* mmu/timing.h: counters, the front end's line */
@@ -106,6 +125,8 @@ void hostmap_notifier(struct mm_context *c, struct mm_notifier *n);
  * mm is attached when exec builds it (mm_context_attach). */
 struct mm_context *mm_context_create(struct machine *m, char *err, size_t errlen);
 void mm_context_attach(struct mm_context *c, struct mm_struct *mm);
+/* The mm no longer tells c of its changes (its frames are about to go). */
+void mm_context_detach(struct mm_context *c);
 void mm_context_destroy(struct mm_context *c);
 /* A kernel frame mapped into c's engine at its direct-map address, or at
  * kernel address va (a vmalloc page, e.g. the LDT's). */
@@ -125,11 +146,18 @@ int  cpu_run(struct machine *m);
 void cpu_load_segments(struct machine *m);
 int  cpu_write_tls(struct machine *m, unsigned entry, const uint8_t desc[8]);
 
+/* task_switch.c: exec's engine c becomes t's and the machine's (m->ctx) */
+void machine_exec_context(struct machine *m, struct task_struct *t, struct mm_context *c);
+
 /* exec.c: load the program and build its initial stack */
 struct elf_image;
 int  exec_program(struct machine *m, const struct elf_image *img, int fd);
 /* execve's E2BIG rule for opt's argv and envp: 0, or -E2BIG with a line in err. */
 int  exec_check_args(const struct memsim_options *opt, char *err, size_t errlen);
+/* The arch op exec_binary (kernel-model/binfmt.h): a static i386 ELF in
+ * a new engine. */
+struct linux_binprm;
+int  machine_exec_binary(void *ctx, struct task_struct *t, struct linux_binprm *bprm);
 
 /* signal.c: guest-fatal events (the task dies: task_exit_signal) */
 /* The guest takes exception intno (an x86 vector): the signal Linux's trap
@@ -168,6 +196,16 @@ int  access_rec_finish(struct machine *m);
 /* syscall_entry.c: the system-call gate (int 0x80, or sysenter with the
  * sixth argument at [ebp]) and the kernel's arch ops */
 void machine_syscall(struct machine *m, int sysenter);
+/* A blocked call of the current task is re-run (syscall_resume); once it
+ * completes the CPU is loaded from pt_regs as at any call's return. */
+void machine_syscall_resume(struct machine *m);
+/* The CPU's eax..esp, eip and eflags from regs (a fork child's first run). */
+void machine_load_pt_regs(struct machine *m, const struct pt_regs *regs);
+/* The code hook's bound from slice_end and signal_stop. */
+static inline void machine_update_stop(struct machine *m)
+{
+    m->stop_icount = m->signal_stop ? 0 : m->slice_end;
+}
 /* The kernel entry for a signal between instructions (m->signal_stop). */
 void machine_signal_entry(struct machine *m);
 /* signal.c: the arch ops of a signal frame (kernel-model/mm.h) */
@@ -175,7 +213,16 @@ void machine_fpu_save(void *ctx, struct task_struct *t, uint8_t fx[512]);
 void machine_fpu_restore(void *ctx, struct task_struct *t, const uint8_t fx[512]);
 void machine_load_user_segs(void *ctx, struct task_struct *t);
 void machine_arch_ops(struct machine *m, struct kernel_arch_ops *ops);
-/* The run is over: the task died (or was never made). */
+
+/* task_switch.c: an engine per mm, a CPU state per task, the switch */
+/* The first task's state: exec's engine holds its registers.  0 or -1. */
+int  machine_task_arch_init(struct machine *m, struct task_struct *t);
+void machine_task_archs_free(struct machine *m);
+/* mm_init, mm_destroy, fork_arch, switch_to */
+void machine_task_ops(struct kernel_arch_ops *ops);
+/* Close the contexts of gone mms; all: the running one's too (the end). */
+void machine_reap_contexts(struct machine *m, int all);
+/* The running task cannot go on: it died (or was never made). */
 static inline int machine_stopped(const struct machine *m)
 {
     return !m->task || task_dead(m->task);

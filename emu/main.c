@@ -88,6 +88,8 @@ void usage(FILE *f)
         "                 doubled after every 64\n"
         "  --ram SIZE     modelled RAM, e.g. 64M, 1G (default 256M, 4M..4G)\n"
         "  --seed N       seed for getrandom and AT_RANDOM, decimal (default 0)\n"
+        "  --quantum N    instructions a task runs before another runnable task gets the\n"
+        "                 CPU (round robin; default 1000000, 1..10^12)\n"
         "  --epoch SECS   the guest's boot time, seconds since 1970 (default: now)\n"
         "  --root DIR     the guest's / on the host (default /); its files are read-only to\n"
         "                 the guest: writes go to an in-model overlay, discarded at exit\n"
@@ -211,7 +213,7 @@ static void print_summary(const struct memsim_options *o, const struct memsim_re
     print_enosys(&r->enosys);
 }
 
-enum { O_DB = 256, O_FAULT_AROUND, O_NOTRACE, O_RAM, O_SEED, O_ROOT, O_ENVCLEAR, O_SUMMARY, O_HELP,
+enum { O_DB = 256, O_QUANTUM, O_FAULT_AROUND, O_NOTRACE, O_RAM, O_SEED, O_ROOT, O_ENVCLEAR, O_SUMMARY, O_HELP,
        O_CPU, O_CPUCFG, O_STATS, O_ENGINE, O_PAGING, O_EPOCH, O_STRACE, O_TRACE,
        O_SNAPSHOT_EVERY, O_SAMPLE, O_BOOT_LOG, O_WRITABLE_ROOT };
 
@@ -304,6 +306,13 @@ static int run_option(struct run_args *a, int c, const char *arg)
             return MEMSIM_EXIT_USAGE;
         }
         return 0;
+    case O_QUANTUM:
+        if (parse_decimal(arg, &a->o.quantum) || !a->o.quantum || a->o.quantum > 1000000000000ull) {
+            fprintf(stderr, "memsim: --quantum %s: expected a number of instructions from 1 "
+                    "to 1000000000000\n", arg);
+            return MEMSIM_EXIT_USAGE;
+        }
+        return 0;
     case O_EPOCH:
         if (parse_decimal(arg, &a->o.epoch) || a->o.epoch > MAX_EPOCH) {
             fprintf(stderr, "memsim: --epoch %s: expected a decimal number of seconds from 0 "
@@ -367,6 +376,7 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
     static const struct option opts[] = {
         { "db", required_argument, 0, O_DB }, { "no-trace", no_argument, 0, O_NOTRACE },
         { "ram", required_argument, 0, O_RAM }, { "seed", required_argument, 0, O_SEED },
+        { "quantum", required_argument, 0, O_QUANTUM },
         { "root", required_argument, 0, O_ROOT }, { "env-clear", no_argument, 0, O_ENVCLEAR },
         { "summary", no_argument, 0, O_SUMMARY }, { "help", no_argument, 0, O_HELP },
         { "cpu", required_argument, 0, O_CPU }, { "cpu-config", required_argument, 0, O_CPUCFG },
@@ -456,15 +466,17 @@ static int cmd_run(int argc, char **argv)
     /* The options a run's outcome depends on; the snapshot interval and
      * the sampling only where they are not the default (auto, none), so
      * default runs read the same. */
-    char every[40] = "", sample[40] = "";
+    char every[40] = "", sample[40] = "", quantum[40] = "";
+    if (o->quantum && o->quantum != MEMSIM_DEFAULT_QUANTUM)
+        snprintf(quantum, sizeof quantum, " quantum=%llu", (unsigned long long)o->quantum);
     if (o->snapshot_every != SNAPSHOT_EVERY_AUTO)
         snprintf(every, sizeof every, " snapshot-every=%llu", (unsigned long long)o->snapshot_every);
     if (o->sample_every)
         snprintf(sample, sizeof sample, " sample=%u:%u", o->sample_every, o->sample_window);
-    snprintf(options_text, sizeof options_text, "ram=%llu seed=%llu root=%s paging=%s cpu=%s%s%s%s%s%s%s",
+    snprintf(options_text, sizeof options_text, "ram=%llu seed=%llu root=%s paging=%s cpu=%s%s%s%s%s%s%s%s",
              (unsigned long long)o->ram_bytes, (unsigned long long)o->seed, o->root,
              o->paging == PAGING_PAE ? "pae" : "2level", cpu.name,
-             a.cpu_file ? " cpu-config=" : "", a.cpu_file ? a.cpu_file : "", every, sample,
+             a.cpu_file ? " cpu-config=" : "", a.cpu_file ? a.cpu_file : "", every, sample, quantum,
              o->fault_around ? " fault-around=16" : "", o->writable_root ? " writable-root" : "");
     o->options_text = options_text;
 

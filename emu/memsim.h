@@ -25,6 +25,11 @@
 #define MEMSIM_EXIT_NOTFOUND  127   /* no such program */
 #define MEMSIM_EXIT_INTERNAL  70    /* memsim failed (EX_SOFTWARE): trace or host error */
 
+/* --quantum's default: a task runs a million instructions (a third of a
+ * millisecond at the default CPU's 3 GHz and an IPC of 1) before another
+ * runnable task gets the CPU; 0 in the options means this. */
+#define MEMSIM_DEFAULT_QUANTUM 1000000u
+
 struct memsim_options {
     const char *program;        /* host path of the ELF */
     int argc;                   /* guest argv (argv[0] is program as given) */
@@ -39,6 +44,8 @@ struct memsim_options {
                                    at exit, SNAPSHOT_EVERY_AUTO the adaptive default
                                    (kernel-model/snapshot.h) */
     uint64_t seed;              /* --seed: getrandom and AT_RANDOM */
+    uint64_t quantum;           /* --quantum: instructions a task runs while others
+                                   wait to (MEMSIM_DEFAULT_QUANTUM) */
     uint64_t epoch;             /* --epoch: the guest's boot time, seconds since
                                    1970 (the command line defaults it to the
                                    host's time at the start; recorded in runs.epoch) */

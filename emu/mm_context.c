@@ -48,15 +48,20 @@ void mm_context_attach(struct mm_context *c, struct mm_struct *mm)
     hostmap_notifier(c, &mm->notifier);
 }
 
+void mm_context_detach(struct mm_context *c)
+{
+    if (c->mm) {
+        c->mm->notifier = (struct mm_notifier){ 0 };
+        c->mm->context = NULL;
+        c->mm = NULL;
+    }
+}
+
 void mm_context_destroy(struct mm_context *c)
 {
     if (!c)
         return;
-    if (c->mm) {
-        /* the host side goes away whole: no notifier calls during teardown */
-        c->mm->notifier = (struct mm_notifier){ 0 };
-        c->mm->context = NULL;
-    }
+    mm_context_detach(c);       /* the host side goes away whole: no notifier calls in teardown */
     if (c->uc)
         uc_close(c->uc);
     window_destroy(&c->win);

@@ -150,9 +150,12 @@ static int machine_create(struct machine *m, const struct memsim_options *opt,
 {
     memset(m, 0, sizeof *m);
     m->opt = *opt;
+    if (!m->opt.quantum)
+        m->opt.quantum = MEMSIM_DEFAULT_QUANTUM;
+    INIT_LIST_HEAD(&m->task_archs);
     /* The task exists before the kernel boots (its stdio comes first); it
      * only keeps a pointer to m->k. */
-    struct task_struct *t = m->task = task_alloc(&m->k, GUEST_PID, opt->program);
+    struct task_struct *t = m->task = m->init_task = task_alloc(&m->k, GUEST_PID, opt->program);
     if (!t || fd_table_init(t, stdio_open)) {
         snprintf(err, errlen, "cannot set up the guest's stdio: %s", strerror(errno));
         return MEMSIM_EXIT_INTERNAL;
@@ -224,10 +227,27 @@ static void machine_destroy(struct machine *m)
     m->rec = NULL;
     free(m->ldt_view);
     m->ldt_view = NULL;
-    mm_context_destroy(m->ctx);           /* before the mm: no notifier calls in teardown */
+    machine_reap_contexts(m, 1);
+    /* A run refused before machine_create (check_run) or before the kernel
+     * booted has no task list yet: its lists are still all zero. */
+    int have_tasks = m->k.tasks.next != NULL;
+    /* before the mms: no notifier calls in teardown */
+    if (have_tasks) {
+        struct task_struct *t;
+        for_each_task(&m->k, t) {
+            struct mm_context *c = t->mm ? t->mm->context : NULL;
+            if (c && c != m->ctx)
+                mm_context_destroy(c);
+        }
+    }
+    mm_context_destroy(m->ctx);
     m->ctx = NULL;
-    task_free(m->task);
-    m->task = NULL;
+    if (have_tasks)                       /* zombies nobody reaped, then the first */
+        kernel_release_tasks(&m->k, m->init_task);
+    task_free(m->init_task);
+    m->task = m->init_task = NULL;
+    if (m->task_archs.next)
+        machine_task_archs_free(m);
     mmu_destroy(&m->mmu);
     kernel_destroy(&m->k);
 }
@@ -270,10 +290,20 @@ static double now_seconds(void)
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* Every task has died (or the first was never made). */
+static int run_over(struct machine *m)
+{
+    struct task_struct *t;
+    for_each_task(&m->k, t)
+        if (!task_dead(t))
+            return 0;
+    return 1;
+}
+
 static void fill_result(struct machine *m, struct memsim_result *res, double wall)
 {
     memset(res, 0, sizeof *res);
-    const struct task_struct *t = m->task;
+    const struct task_struct *t = m->init_task;
     res->exit_status = t->exit_status;
     res->exit_reason = t->exit_reason ? t->exit_reason : "exit";
     snprintf(res->report, sizeof res->report, "%s", t->report);
@@ -287,7 +317,7 @@ static void fill_result(struct machine *m, struct memsim_result *res, double wal
     res->tlb_misses = m->mmu.itlb.stats.misses + m->mmu.dtlb.stats.misses;
     res->free_pages_end = nr_free_pages(&m->k.pgdat);
     res->wall_seconds = wall;
-    res->nr_stats = timing_collect_stats(&m->tm, m->ctx->dc.misses, res->stats, TIMING_MAX_STATS);
+    res->nr_stats = timing_collect_stats(&m->tm, m->dc_misses_gone + (m->ctx ? m->ctx->dc.misses : 0), res->stats, TIMING_MAX_STATS);
 }
 
 /* Run the machine built from img; the trace's runs row is completed
@@ -304,15 +334,15 @@ static int run_guest(struct machine *m, const struct memsim_options *opt,
         snapshot_schedule_start(&m->k, opt->snapshot_every);
     wake_up_new_task(m->task);              /* EV_PROCESS_START; its exit comes where it dies */
     interrupt_engine(m->ctx->uc);
-    int failed = exec_program(m, img, fd) || cpu_run(m);
+    int failed = exec_program(m, img, fd) || machine_task_arch_init(m, m->task) || cpu_run(m);
     interrupt_engine(NULL);                 /* before uc_close: the handler must not see it */
     if (snapshots)
-        kernel_snapshot(&m->k, &m->task, 1); /* at exit: the mm is still the task's */
-    if (failed && !machine_stopped(m)) {
+        kernel_snapshot(&m->k, &m->init_task, 1); /* at exit: the mm is still the task's */
+    if (failed && !run_over(m)) {
         snprintf(err, errlen, "%s", m->error);
         return MEMSIM_EXIT_INTERNAL;
     }
-    if (!machine_stopped(m))
+    if (!run_over(m))
         machine_interrupted(m);             /* a signal during exec: still a complete row */
     if (access_rec_finish(m)) {
         snprintf(err, errlen, "the access stream could not be recorded: %s",
@@ -321,12 +351,12 @@ static int run_guest(struct machine *m, const struct memsim_options *opt,
     }
     fill_result(m, res, now_seconds() - t0);
     if (m->trace) {
-        struct trace_run_totals tot = { m->tm.icount, m->tm.cycles, m->task->exit_status,
+        struct trace_run_totals tot = { m->tm.icount, m->tm.cycles, m->init_task->exit_status,
                                         res->exit_reason, res->wall_seconds };
         trace_end_run(m->trace, &tot);
         for (unsigned i = 0; i < res->nr_stats; i++)
             if (!res->stats[i].ratio)
-                trace_stat(m->trace, m->task->pid, res->stats[i].name,
+                trace_stat(m->trace, m->init_task->pid, res->stats[i].name,
                            (uint64_t)res->stats[i].value);
         trace_commit(m->trace);             /* counted once committed, not inserted */
         res->trace_rows = trace_rows(m->trace);

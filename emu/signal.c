@@ -261,6 +261,7 @@ void machine_load_user_segs(void *ctx, struct task_struct *t)
     struct machine *m = ctx;
     struct pt_regs *regs = task_pt_regs(t);
     uint32_t *want[4] = { &regs->ds, &regs->es, &regs->fs, &regs->gs };
+    m->kernel_seg_load = 1;
     for (int i = 0; i < 4; i++) {
         uint32_t cur = 0, sel = *want[i] & 0xffff, zero = 0;
         uc_reg_read(m->ctx->uc, uc_reg[i], &cur);
@@ -272,4 +273,5 @@ void machine_load_user_segs(void *ctx, struct task_struct *t)
         }
         m->sreg_stale = 1;
     }
+    m->kernel_seg_load = 0;
 }

@@ -93,8 +93,12 @@ static void sysenter_dispatch(struct machine *m, struct pt_regs *regs)
     }
     regs->bp = arg6;
     timing_charge_syscall(&m->tm);
+    m->in_sysenter = 1;                 /* a fork's child gets ebp, not arg6 */
+    m->sysenter_ebp = ebp;
     syscall_handle(m->task);
-    regs->bp = ebp;                     /* the landing pad's pop ebp */
+    m->in_sysenter = 0;
+    if (!m->execed)
+        regs->bp = ebp;                 /* the landing pad's pop ebp */
     syscall_exit_to_user_mode(m->task);
 }
 
@@ -103,14 +107,38 @@ void machine_syscall(struct machine *m, int sysenter)
     struct pt_regs *regs = task_pt_regs(m->task);
     save_user_regs(m, regs);
     struct pt_regs entry = *regs;
+    m->execed = 0;
     if (sysenter)
         sysenter_dispatch(m, regs);
     else {
         timing_charge_syscall(&m->tm);
         syscall_dispatch(m->task);
     }
-    restore_user_regs(m, regs, &entry);
+    if (m->execed)                      /* a new engine: every register is the new image's */
+        machine_load_pt_regs(m, task_pt_regs(m->task));
+    else
+        restore_user_regs(m, regs, &entry);
+    m->execed = 0;
     m->signal_stop = 0;                 /* the return to user mode delivered them */
+    machine_update_stop(m);
+}
+
+void machine_load_pt_regs(struct machine *m, const struct pt_regs *regs)
+{
+    for (unsigned i = 0; i < NR_LOADED; i++)
+        uc_reg_write(m->ctx->uc, regmap[i].reg, reg_field((struct pt_regs *)regs, i));
+}
+
+/* The engine's registers are the task's at the call's entry (it has not
+ * run since): what the completed call left in pt_regs is loaded whole. */
+void machine_syscall_resume(struct machine *m)
+{
+    syscall_resume(m->task);
+    if (m->task->restart.active || machine_stopped(m))
+        return;
+    machine_load_pt_regs(m, task_pt_regs(m->task));
+    m->signal_stop = 0;
+    machine_update_stop(m);
 }
 
 /* The kernel entered between two instructions for a signal (a timer's, a
@@ -120,6 +148,7 @@ void machine_signal_entry(struct machine *m)
 {
     struct pt_regs *regs = task_pt_regs(m->task);
     m->signal_stop = 0;
+    machine_update_stop(m);
     save_user_regs(m, regs);
     struct pt_regs entry = *regs;
     signal_return_to_user(m->task);
@@ -151,7 +180,7 @@ static int arch_load_ldt(void *ctx, struct task_struct *t)
 static void arch_task_dead(void *ctx, struct task_struct *t)
 {
     struct machine *m = ctx;
-    if (m->in_engine)
+    if (m->in_engine && t == m->task)
         uc_emu_stop(m->ctx->uc);
 }
 
@@ -165,7 +194,11 @@ static void arch_advance_clock(void *ctx, uint64_t delta)
  * stops at once; the system call path delivers on its own way out). */
 static void arch_signal_pending(void *ctx, struct task_struct *t)
 {
-    ((struct machine *)ctx)->signal_stop = 1;
+    struct machine *m = ctx;
+    if (t != m->task)
+        return;                         /* the run loop looks when t runs next */
+    m->signal_stop = 1;
+    machine_update_stop(m);
 }
 
 void machine_arch_ops(struct machine *m, struct kernel_arch_ops *ops)
@@ -175,6 +208,7 @@ void machine_arch_ops(struct machine *m, struct kernel_arch_ops *ops)
         .task_dead = arch_task_dead, .advance_clock = arch_advance_clock,
         .fpu_save = machine_fpu_save, .fpu_restore = machine_fpu_restore,
         .load_user_segs = machine_load_user_segs,
-        .signal_pending = arch_signal_pending,
+        .signal_pending = arch_signal_pending, .exec_binary = machine_exec_binary,
     };
+    machine_task_ops(ops);
 }

@@ -295,7 +295,13 @@ long filemap_write(struct kernel *k, struct address_space *m, int host_fd, const
     return (long)done;
 }
 
-void page_mkclean(struct mm_struct *mm, uint32_t pfn)
+/* The mms a walk of a file's i_mmap visits: every live one (after fork
+ * several may map the file); the model has no per-file list of VMAs. */
+#define for_each_mm(k, mm) \
+    for (struct list_head *l_ = (k)->mms.next; \
+         l_ && l_ != &(k)->mms && ((mm) = container_of(l_, struct mm_struct, mmlist)); l_ = l_->next)
+
+static void page_mkclean_one(struct mm_struct *mm, uint32_t pfn)
 {
     struct kernel *k = mm->k;
     const struct page *p = pfn_to_page(&k->pm, pfn);
@@ -311,6 +317,13 @@ void page_mkclean(struct mm_struct *mm, uint32_t pfn)
         uint32_t va = v->vm_start + ((p->index - v->vm_pgoff) << PAGE_SHIFT);
         change_protection(mm, va, va + PAGE_SIZE, v->vm_flags);   /* may_write: clean is RO */
     }
+}
+
+void page_mkclean(struct mm_struct *mm, uint32_t pfn)
+{
+    struct mm_struct *each;
+    for_each_mm(mm->k, each)
+        page_mkclean_one(each, pfn);
 }
 
 long filemap_write_back(struct kernel *k, struct mm_struct *mm, struct address_space *m,
@@ -349,8 +362,7 @@ void truncate_pagecache(struct kernel *k, struct mm_struct *mm, struct inode *i,
                PAGE_SIZE - (size & (PAGE_SIZE - 1)));
 }
 
-/* unmap_mapping_range (filemap.h) */
-void unmap_mapping_pages(struct mm_struct *mm, const struct inode *i, uint32_t from)
+static void unmap_mapping_pages_one(struct mm_struct *mm, const struct inode *i, uint32_t from)
 {
     struct vm_area_struct *vma;
     for_each_vma(mm, vma) {
@@ -363,6 +375,14 @@ void unmap_mapping_pages(struct mm_struct *mm, const struct inode *i, uint32_t f
                          ? vma->vm_start + ((from - vma->vm_pgoff) << PAGE_SHIFT) : vma->vm_start;
         zap_page_range(mm, start, vma->vm_end, (vma->vm_flags & VM_EXEC) != 0);
     }
+}
+
+/* unmap_mapping_range (filemap.h): in every mm, as the i_mmap walk */
+void unmap_mapping_pages(struct mm_struct *mm, const struct inode *i, uint32_t from)
+{
+    struct mm_struct *each;
+    for_each_mm(mm->k, each)
+        unmap_mapping_pages_one(each, i, from);
 }
 
 

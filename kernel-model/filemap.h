@@ -108,16 +108,17 @@ long filemap_write(struct kernel *k, struct address_space *m, int host_fd, const
  * when a pwrite failed (every page is cleaned anyway). */
 long filemap_write_back(struct kernel *k, struct mm_struct *mm, struct address_space *m,
                         int host_fd, uint32_t first, uint32_t last, int64_t isize);
-/* Write-protect mm's shared mappings of the (clean) cache page pfn: the
- * model has one mm per kernel; with fork this walks the file's i_mmap. */
+/* Write-protect the shared mappings of the (clean) cache page pfn in every
+ * live mm (mm->k->mms: the file's i_mmap walk, fork's children too). */
 void page_mkclean(struct mm_struct *mm, uint32_t pfn);
-/* unmap_mapping_range(mapping, from, 0, even_cows) of inode i in mm (a
+/* unmap_mapping_range(mapping, from, 0, even_cows) of inode i in every
+ * live mm (mm->k->mms, as the i_mmap walk; mm names the kernel) (a
  * shrinking truncate: tmpfs, --writable-root files): every PTE of a file
  * page from `from` on goes, private COW copies too, so a later touch
- * faults past EOF (SIGBUS).  The caller's mm only: one process per kernel. */
+ * faults past EOF (SIGBUS). */
 void unmap_mapping_pages(struct mm_struct *mm, const struct inode *i, uint32_t from);
-/* truncate_pagecache: the file of inode i shrank to size bytes: mm's PTEs
- * past the new end go (mm may be NULL), the pages past it are dropped
+/* truncate_pagecache: the file of inode i shrank to size bytes: the PTEs
+ * past the new end go in every mm (none when mm is NULL), the pages past it are dropped
  * (mapped ones stay until their PTEs go) and the last page's tail zeroed,
  * so a later extension reads zeros (tmpfs, --writable-root files). */
 void truncate_pagecache(struct kernel *k, struct mm_struct *mm, struct inode *i, int64_t size);

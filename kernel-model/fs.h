@@ -76,6 +76,12 @@ long fs_open_guest(struct task_struct *t, uint32_t dirfd, const char *path, uint
  * -errno.  For execve (issue 11); memsim's first program is a host path
  * that emu/run.c opens before the guest has written anything. */
 long fs_open_exec(struct task_struct *t, const char *path, struct file **out);
+/* execveat's do_open_execat: path relative to guest dirfd, at_flags
+ * AT_SYMLINK_NOFOLLOW (a symlink is ELOOP) and AT_EMPTY_PATH (an empty
+ * path runs dirfd's own file), any other flag EINVAL.  gpath, if not NULL,
+ * gets the canonical guest path of the file (PATH_MAX_G bytes). */
+long fs_open_execat(struct task_struct *t, uint32_t dirfd, const char *path, uint32_t at_flags,
+                    struct file **out, char *gpath);
 
 /* chdir (path) or fchdir (path NULL, guest fd dirfd); 0 or -errno. */
 long fs_chdir(struct task_struct *t, uint32_t dirfd, const char *path);

@@ -200,7 +200,7 @@ static long open_path(struct task_struct *t, struct nd_path *p, const char *path
 /* The walk and the open, without a guest fd: 0 and *out; 2 and alias
  * (procfs's /proc/PID/fd/N, exe, cwd: the path they name); -errno. */
 static long filp_open(struct task_struct *t, uint32_t dirfd, const char *path, uint32_t flags,
-                      uint32_t mode, struct file **out, char *alias)
+                      uint32_t mode, struct file **out, char *alias, char *gpath)
 {
     int excl = (flags & (G_O_CREAT | G_O_EXCL)) == (G_O_CREAT | G_O_EXCL);
     unsigned lf = (flags & G_O_NOFOLLOW) || excl ? 0 : LOOKUP_FOLLOW;
@@ -219,17 +219,23 @@ static long filp_open(struct task_struct *t, uint32_t dirfd, const char *path, u
         }
     } else if (!r)
         r = open_path(t, p, path, flags, mode, out);
+    if (!r && gpath)
+        snprintf(gpath, PATH_MAX_G, "%s", p->gpath);
     nd_path_release(p);
     free(p);
     return r;
 }
 
-/* filp_open with procfs's aliases taken (the guest's own descriptors). */
+/* filp_open with procfs's aliases taken (the guest's own descriptors);
+ * gpath, if not NULL, gets the canonical guest path of what was opened
+ * (PATH_MAX_G bytes; a /proc/self/fd/N alias leaves the path as given). */
 static long open_file(struct task_struct *t, uint32_t dirfd, const char *path, uint32_t flags,
-                      uint32_t mode, struct file **out)
+                      uint32_t mode, struct file **out, char *gpath)
 {
     char alias[PATH_MAX_G];
-    long r = filp_open(t, dirfd, path, flags, mode, out, alias);
+    if (gpath)
+        snprintf(gpath, PATH_MAX_G, "%s", path);
+    long r = filp_open(t, dirfd, path, flags, mode, out, alias, gpath);
     if (r != 2)
         return r;
     if (!strncmp(alias, "/proc/self/fd/", 14)) {
@@ -240,7 +246,7 @@ static long open_file(struct task_struct *t, uint32_t dirfd, const char *path, u
         close_fd(t->files, (uint32_t)fd);
         return 0;
     }
-    r = filp_open(t, G_AT_FDCWD, alias, flags, mode, out, alias);
+    r = filp_open(t, G_AT_FDCWD, alias, flags, mode, out, alias, gpath);
     return r == 2 ? -ENOENT : r;
 }
 
@@ -255,7 +261,7 @@ long fs_open_guest(struct task_struct *t, uint32_t dirfd, const char *path, uint
     if (own != 1)
         return own;
     struct file *f;
-    long r = open_file(t, dirfd, path, flags, mode, &f);
+    long r = open_file(t, dirfd, path, flags, mode, &f, NULL);
     return r ? r : fd_install_file(t, f, (flags & G_O_CLOEXEC) != 0, 0);
 }
 
@@ -283,7 +289,7 @@ long fs_chdir(struct task_struct *t, uint32_t dirfd, const char *path)
 {
     struct file *d;
     if (path) {
-        long r = open_file(t, G_AT_FDCWD, path, G_O_DIRECTORY, 0, &d);
+        long r = open_file(t, G_AT_FDCWD, path, G_O_DIRECTORY, 0, &d, NULL);
         if (r)
             return r;
     } else if (!(d = fdget(t->files, dirfd)))
@@ -305,16 +311,43 @@ long fs_chdir(struct task_struct *t, uint32_t dirfd, const char *path)
 
 long fs_open_exec(struct task_struct *t, const char *path, struct file **out)
 {
-    long r = open_file(t, G_AT_FDCWD, path, 0, 0, out);     /* O_RDONLY, followed */
-    if (r)
-        return r;
+    return fs_open_execat(t, G_AT_FDCWD, path, 0, out, NULL);
+}
+
+/* The checks do_open_execat makes once the file is open. */
+static long exec_permission(struct file *f)
+{
     struct stat st;
-    r = (*out)->f_op->getattr ? (*out)->f_op->getattr(*out, &st) : -EACCES;
+    long r = f->f_op->getattr ? f->f_op->getattr(f, &st) : -EACCES;
     if (!r && !S_ISREG(st.st_mode))
-        r = -EACCES;                    /* do_open_execat: a regular file only */
-    if (!r)
-        r = file_permission(*out, X_OK);
-    if (r) {
+        r = -EACCES;                    /* a regular file only */
+    return r ? r : file_permission(f, X_OK);
+}
+
+long fs_open_execat(struct task_struct *t, uint32_t dirfd, const char *path, uint32_t at_flags,
+                    struct file **out, char *gpath)
+{
+    long r;
+    *out = NULL;
+    if (at_flags & ~(G_AT_SYMLINK_NOFOLLOW | G_AT_EMPTY_PATH))
+        return -EINVAL;
+    if (!path[0] && (at_flags & G_AT_EMPTY_PATH)) {
+        /* fexecve: the descriptor's own file */
+        struct file *f = fdget(t->files, dirfd);
+        if (!f)
+            return -EBADF;
+        *out = get_file(f);
+        if (gpath)
+            snprintf(gpath, PATH_MAX_G, "%s", f->f_path ? f->f_path : "");
+    } else {
+        char at[PATH_MAX_G];
+        path = procfs_path_at(t, dirfd, path, at, sizeof at);
+        uint32_t oflags = at_flags & G_AT_SYMLINK_NOFOLLOW ? G_O_NOFOLLOW : 0;
+        r = open_file(t, dirfd, path, oflags, 0, out, gpath);   /* O_RDONLY */
+        if (r)
+            return r;
+    }
+    if ((r = exec_permission(*out))) {
         fput(*out);
         *out = NULL;
     }

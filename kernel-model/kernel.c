@@ -41,6 +41,7 @@ int kernel_boot(struct kernel *k, const struct kernel_config *cfg, char *err, si
     futex_hash_init(&k->futex);
     INIT_LIST_HEAD(&k->tasks);
     INIT_LIST_HEAD(&k->runqueue);
+    INIT_LIST_HEAD(&k->mms);
     k->last_pid = GUEST_PID - 1;    /* alloc_pid: GUEST_PID, or the next one free */
     lruvec_init(&k->lru);
     k->paging = paging;
@@ -116,6 +117,7 @@ struct mm_struct *mm_alloc(struct kernel *k, uint32_t pid)
         free(mm);
         return NULL;
     }
+    list_add_tail(&mm->mmlist, &k->mms);
     return mm;
 }
 
@@ -130,6 +132,7 @@ void mm_release(struct mm_struct *mm)
     free_pgtables(mm, 0, TASK_SIZE);
     pgd_free(mm);
     kmem_cache_free(&mm->k->slab, mm->k->slab.mm_cachep, mm->kaddr);
+    list_del_init(&mm->mmlist);
     free(mm);
 }
 

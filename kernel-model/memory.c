@@ -50,8 +50,8 @@ static enum fault_result bad_pagetable(struct fault_ctx *f)
 }
 
 /* A frame for an anonymous page at f->address (a private page, a COW copy
- * of a file page too), its owner recorded: the mm and the page number
- * (page_add_new_anon_rmap). */
+ * of a file page too), its owner recorded as page_add_new_anon_rmap does:
+ * the VMA's anon_vma and the page number. */
 static uint32_t alloc_user_page(struct fault_ctx *f, int zero)
 {
     struct mm_struct *mm = f->mm;
@@ -63,7 +63,7 @@ static uint32_t alloc_user_page(struct fault_ctx *f, int zero)
         return pfn;
     struct page *page = pfn_to_page(&mm->k->pm, pfn);
     page->flags |= PG_anon;
-    page->mapping = mm;
+    page->mapping = anon_vma_ptr(f->vma->anon_vma);
     page->index = f->address >> PAGE_SHIFT;
     return pfn;
 }
@@ -271,10 +271,21 @@ static enum fault_result do_wp_page(struct fault_ctx *f, pte_t *pte)
         f->resolution = FR_COW_REUSE;
         return FAULT_OK;
     }
-    /* A private mapping never writes a page-cache page: the cache holds a
-     * reference of its own, so the test below copies it (wp_page_copy). */
-    if (!(old->flags & PG_zero) && old->mapcount == 1 && old->_refcount == 1) {
-        /* Exclusive: nobody else can see a write, so just allow it. */
+    /* A private mapping never writes a page-cache page (the cache holds a
+     * reference of its own) nor the zero page: those are copied
+     * (wp_page_copy).  An anonymous page is reused when this PTE is its only
+     * mapping (the issue's rule, page_mapcount == 1): after fork the first
+     * of parent and child to write copies, the other then reuses.  6.1
+     * decides by references instead: PageAnonExclusive, else page_count ==
+     * 1 once the LRU and swap cache let go of theirs; the model's only
+     * references to an anonymous page are its PTEs', so the _refcount
+     * check below is that rule and agrees with the map count. */
+    if ((old->flags & PG_anon) && page_mapcount(old) == 1 && old->_refcount == 1) {
+        /* Exclusive: nobody else can see a write, so just allow it; the
+         * page is this VMA's from now on (page_move_anon_rmap: after fork
+         * it may still be owned by the parent's anon_vma). */
+        if (f->vma->anon_vma)
+            old->mapping = anon_vma_ptr(f->vma->anon_vma);
         set_pte_at(mm, f->address, pte, old_pfn, 1, vma_exec(f));
         f->pfn = old_pfn;
         f->resolution = FR_COW_REUSE;

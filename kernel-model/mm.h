@@ -230,6 +230,11 @@ struct mm_struct {
     uint32_t def_flags;          /* vm_flags every new mapping gets (mlockall MCL_FUTURE) */
     struct rlimit64_ rlim[RLIM_NLIMITS_]; /* the owner's resource limits (resource.h) */
     struct mm_struct *pgd_next, **pgd_pprev;  /* on k->pgd_list (pgtable.c) */
+    int unlocked_by_fork;        /* dup_mm dropped VM_LOCKED from a copy: neighbours
+                                    may now look mergeable, which Linux leaves apart
+                                    too (dup_mmap never merges; mm_check knows) */
+    struct list_head mmlist;     /* on k->mms from mm_alloc to mm_release: frames may be
+                                    mapped by several mms after fork (mm_check counts all) */
 };
 
 struct task_struct;
@@ -252,6 +257,7 @@ struct kernel_clock {
 /* What the kernel needs of the engine running the tasks (emu implements
  * them; ctx is theirs).  A harness without an engine may leave any NULL
  * but advance_clock, which a sleep needs. */
+struct linux_binprm;
 struct kernel_arch_ops {
     void *ctx;
     /* load t's TLS entry (GDT_ENTRY_TLS_MIN + i) from t->tls_array into the CPU */
@@ -275,9 +281,19 @@ struct kernel_arch_ops {
      * (load it with the child's CPU).  child->mm is the parent's (CLONE_VM)
      * or a new one made by dup_mm (mm_init was called).  0 or -ENOMEM. */
     int  (*fork_arch)(void *ctx, struct task_struct *parent, struct task_struct *child);
+    /* A forked task is being freed (task_free: reaped, or left at the end
+     * of the run, kernel_release_tasks; never while the engine runs it): free
+     * the engine's t->arch.  Never for the first task (its creator's). */
+    void (*free_task)(void *ctx, struct task_struct *t);
     /* The engine runs next from now on (context_switch, after the model's
      * CR3 write when the mm differs).  prev may be dead (its last switch). */
     void (*switch_to)(void *ctx, struct task_struct *prev, struct task_struct *next);
+    /* execve's ELF loader (binfmt.h): bprm->file with its head in
+     * bprm->buf.  -ENOEXEC: not a format the engine runs; any other -errno
+     * before the point of no return (begin_new_exec, which it calls); 0
+     * once the new image runs in t, or t was killed after that point.
+     * NULL: no engine (every exec is ENOEXEC). */
+    int  (*exec_binary)(void *ctx, struct task_struct *t, struct linux_binprm *bprm);
     /* a sleep: model time jumps ahead by delta cycles */
     void (*advance_clock)(void *ctx, uint64_t delta);
     /* The FPU/SSE state as FXSAVE's 512-byte image (a signal frame's
@@ -324,6 +340,7 @@ struct kernel {
     struct vmalloc_state vmap;   /* the vmalloc area (vmalloc.h) */
     struct vm_event_state vm_events;  /* /proc/vmstat's events (vmstat.h) */
     struct mm_struct *pgd_list;  /* every mm's pgd, 2-level paging (pgtable.c) */
+    struct list_head mms;        /* every live mm (mm_struct.mmlist), both paging modes */
     struct inode *inodes;        /* the inode cache (vfs.h, inode.c) */
     struct lruvec lru;           /* the page cache's LRU lists (filemap.h) */
     struct shmem_mounts *shmem;  /* tmpfs /tmp and /dev/shm (shmem.c), made at first use */
@@ -397,6 +414,33 @@ void mm_release(struct mm_struct *mm);                         /* frees every fr
 /* Drop a user of mm; the last one tells the engine (mm_destroy) and
  * releases it (mm_release).  NULL: nothing. */
 void mmput(struct mm_struct *mm);
+/*
+ * fork's copy of oldmm (Linux's dup_mm and dup_mmap, fork_mm.c): a new mm
+ * with its own page directory and every VMA of oldmm copied, VM_DONTCOPY
+ * ones skipped, VM_WIPEONFORK ones copied without pages, VM_LOCKED and
+ * VM_LOCKONFAULT dropped (locks are not inherited); each copy takes a
+ * file reference, gets an anon_vma of its own, child of the parent VMA's
+ * (anon_vma_fork: the pages both map stay the parent's), and vm_ops->open
+ * is called.  Each copy is a VMA_OP_MAP event of the child's pid.
+ * PTEs are copied (copy_page_range) where 6.1's vma_needs_copy says so:
+ * for a VMA with an anon_vma; a shared or read-only file or shmem mapping
+ * without one is left for the child's faults to fill from the page cache.
+ * A copied PTE takes a page reference and a map count; in a private
+ * writable (COW) mapping it is made read-only in BOTH mms (the parent's
+ * through its notifier's set_pte with writable 0 and a TLB flush when it
+ * is the live mm), so the first write of either copies or reuses the page
+ * (do_wp_page).  k->arch.mm_init is called (when set) once the new mm
+ * exists, before any VMA or PTE is copied into it, so the engine's
+ * notifier (mm->notifier) sees every VMA (vma_changed) and PTE (set_pte)
+ * of the child.  The new mm's pid is `pid`, mm_users 1; code/data/brk/
+ * stack/arg/env, mmap_base, rlimits and max_map_count are copied,
+ * def_flags keeps only VM_NOHUGEPAGE (VM_INIT_DEF_MASK: MCL_FUTURE is not
+ * inherited), hiwater_rss and hiwater_vm start at the child's rss and
+ * total_vm.  NULL when out of memory (or the engine's mm_init failed):
+ * the partial mm is released, nothing leaked; oldmm's PTEs already made
+ * read-only stay so (harmless: its next write reuses the page).
+ */
+struct mm_struct *dup_mm(struct mm_struct *oldmm, uint32_t pid);
 
 /* ---- walking the VMAs (vma.c) ---- */
 /* The first VMA with vm_end > addr, or NULL.  On the fault path: O(1) when

@@ -7,6 +7,7 @@
 #include "kernel-model/mm_check.h"
 #include "kernel-model/pgtable.h"
 #include "kernel-model/sched.h"
+#include "kernel-model/vma.h"
 
 int linux_would_merge(const struct vm_area_struct *a, const struct vm_area_struct *b)
 {
@@ -40,7 +41,7 @@ static int vma_ok(struct mm_struct *mm, const struct vm_area_struct *v,
         why = "not found by find_vma";
     else if (prev && prev->vm_end > v->vm_start)
         why = "overlaps the one before";
-    else if (prev && linux_would_merge(prev, v))
+    else if (prev && !mm->unlocked_by_fork && linux_would_merge(prev, v))
         why = "not merged with the one before, which Linux would merge";
     if (why)
         snprintf(err, errlen, "VMA %#x-%#x (flags %#x): %s", v->vm_start, v->vm_end,
@@ -65,8 +66,19 @@ int mm_check_vmas(struct mm_struct *mm, char *err, size_t errlen)
     return 0;
 }
 
+/* Is the anonymous page behind va's PTE owned by the anon_vma of the VMA
+ * mapping it, or (a page from before a fork) by one of its ancestors? */
+static int anon_owner_ok(struct mm_struct *mm, uint32_t va, const struct page *page)
+{
+    const struct vm_area_struct *v = vma_lookup(mm, va);
+    return !(page->flags & PG_anon) ||
+           (v && anon_vma_owns(mm->k, (uint32_t)(uintptr_t)page->mapping, v->anon_vma));
+}
+
 /* Count the user PTEs of mm per frame (present or PROT_NONE: kept), from
- * the page tables in RAM; -1 for a PTE naming a frame past RAM. */
+ * the page tables in RAM, into maps; the PTEs and the zero page's into
+ * *ptes and *zero.  -1 for a PTE naming a frame past RAM or an anonymous
+ * page its VMA does not own. */
 static int count_user_ptes(struct mm_struct *mm, uint32_t *maps, uint64_t *ptes,
                            uint64_t *zero, char *err, size_t errlen)
 {
@@ -83,6 +95,11 @@ static int count_user_ptes(struct mm_struct *mm, uint32_t *maps, uint64_t *ptes,
                 snprintf(err, errlen, "the PTE of %#x names frame %#x, past RAM", va, pte_pfn(v));
                 return -1;
             }
+            if (!anon_owner_ok(mm, va, pfn_to_page(&k->pm, pte_pfn(v)))) {
+                snprintf(err, errlen, "the PTE of %#x names anonymous frame %#x, not owned by "
+                         "its VMA's anon_vma", va, pte_pfn(v));
+                return -1;
+            }
             maps[pte_pfn(v)]++;
             (*ptes)++;
             *zero += pte_pfn(v) == k->zero_pfn;
@@ -91,16 +108,14 @@ static int count_user_ptes(struct mm_struct *mm, uint32_t *maps, uint64_t *ptes,
     return 0;
 }
 
-static int frame_ok(struct mm_struct *mm, uint32_t pfn, uint32_t maps, char *err, size_t errlen)
+static int frame_ok(struct kernel *k, uint32_t pfn, uint32_t maps, char *err, size_t errlen)
 {
-    const struct page *page = pfn_to_page(&mm->k->pm, pfn);
+    const struct page *page = pfn_to_page(&k->pm, pfn);
     const char *why = NULL;
-    if (maps && ((page->flags & PG_buddy) || page->_refcount <= 0))
-        why = "mapped but free";
+    if (maps && ((page->flags & PG_buddy) || page->_refcount < (int)maps))
+        why = "mapped but free, or fewer references than mappings";
     else if (page_mapcount(page) != (int)maps)
         why = "map count is not the PTEs naming it";
-    else if (maps && (page->flags & PG_anon) && page->mapping != mm)
-        why = "anonymous, owned by another mm";
     else if (maps && (page->flags & PG_zero) && page->mapping)
         why = "the zero page with an owner";
     if (why)
@@ -109,17 +124,26 @@ static int frame_ok(struct mm_struct *mm, uint32_t pfn, uint32_t maps, char *err
     return why ? -1 : 0;
 }
 
+/* mm's own PTEs against its rss counters; every live mm's (k->mms, after
+ * fork several may map one frame) against the map counts.  An mm not on
+ * the list (none should be) is counted on its own. */
 int mm_check_mapcounts(struct mm_struct *mm, char *err, size_t errlen)
 {
-    uint32_t *maps = calloc(mm->k->pm.nr_pages, sizeof *maps);
-    uint64_t ptes = 0, zero = 0;
+    struct kernel *k = mm->k;
+    uint32_t *maps = calloc(k->pm.nr_pages, sizeof *maps);
+    uint64_t ptes = 0, zero = 0, other_ptes = 0, other_zero = 0;
     if (!maps) {
         snprintf(err, errlen, "out of host memory for the check");
         return -1;
     }
     int r = count_user_ptes(mm, maps, &ptes, &zero, err, errlen);
-    for (uint32_t pfn = 0; !r && pfn < mm->k->pm.nr_pages; pfn++)
-        r = frame_ok(mm, pfn, maps[pfn], err, errlen);
+    for (struct list_head *l = k->mms.next; !r && l && l != &k->mms; l = l->next) {
+        struct mm_struct *other = container_of(l, struct mm_struct, mmlist);
+        if (other != mm)
+            r = count_user_ptes(other, maps, &other_ptes, &other_zero, err, errlen);
+    }
+    for (uint32_t pfn = 0; !r && pfn < k->pm.nr_pages; pfn++)
+        r = frame_ok(k, pfn, maps[pfn], err, errlen);
     free(maps);
     if (!r && (ptes != mm->rss_pages || zero != mm->zero_rss)) {
         snprintf(err, errlen, "%llu PTEs (%llu of the zero page), rss_pages %llu, zero_rss %llu",

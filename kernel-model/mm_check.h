@@ -9,13 +9,15 @@
  *                       below TASK_SIZE, the index finds each, map_count
  *                       right, and no two neighbours Linux's vma_merge would
  *                       have merged (is_mergeable_vma, is_mergeable_anon_vma,
- *                       can_vma_merge_after);
- *   mm_check_mapcounts  the mm's user PTEs (present or PROT_NONE) against
- *                       the frames: every frame's map count is the number
- *                       of PTEs naming it (the mm is the only one mapping
- *                       user pages: one process), no mapped frame is free,
- *                       rss_pages is the PTEs, zero_rss the zero page's,
- *                       an anonymous page's owner is the mm;
+ *                       can_vma_merge_after; not checked in a fork's child
+ *                       whose copies lost VM_LOCKED: Linux keeps those apart);
+ *   mm_check_mapcounts  the user PTEs (present or PROT_NONE) against the
+ *                       frames: every frame's map count is the number of
+ *                       PTEs naming it in every live mm (k->mms: fork
+ *                       shares frames), no mapped frame is free or has
+ *                       fewer references than mappings, mm's rss_pages is
+ *                       its PTEs, zero_rss the zero page's, an anonymous
+ *                       page mapped by mm is owned by its VMA's anon_vma;
  *   kernel_check        buddy_check, slab_check, vmalloc_check, and the
  *                       two above for mm (may be NULL).
  * Each returns 0, or -1 with one line in err.

@@ -20,7 +20,9 @@
  * write fault can tell "mapped more than once" from the count alone).
  * mapping and index say whose page it is and where in that owner, for the
  * page cache and the reverse map to come: a page-cache page's
- * address_space and its page offset in the file (filemap.h); an anonymous page's mm (PG_anon says which kind)
+ * address_space and its page offset in the file (filemap.h); an anonymous page's anon_vma
+ * (PG_anon says which kind; anon_vma_ptr: the kernel address of the object;
+ * after fork a frame parent and child share has the parent's, one owner)
  * and its virtual page number at fault time (an mremap moves the PTE and
  * leaves index, as Linux keeps the moved VMA's vm_pgoff).
  */
@@ -90,9 +92,16 @@ struct page {
     uint32_t next, prev;    /* free-list links (pfns, PFN_NONE terminated) */
     uint32_t private;       /* owner-specific */
     uint32_t index;         /* page offset in mapping (anon: va >> PAGE_SHIFT) */
-    void    *mapping;       /* owner: struct address_space (PG_file) or mm_struct (PG_anon);
+    void    *mapping;       /* owner: struct address_space (PG_file) or anon_vma (PG_anon: anon_vma_ptr);
                                opaque here, NULL for kernel pages and the zero page */
 };
+
+/* An anonymous page's mapping: its anon_vma's kernel address (Linux's
+ * page->mapping = anon_vma | PAGE_MAPPING_ANON; PG_anon is the flag). */
+static inline void *anon_vma_ptr(uint32_t anon_vma)
+{
+    return (void *)(uintptr_t)anon_vma;
+}
 
 /* The number of PTEs mapping the frame (Linux's page_mapcount). */
 static inline int page_mapcount(const struct page *page)

@@ -309,6 +309,19 @@ void set_pte_at(struct mm_struct *mm, uint32_t va, pte_t *pte, uint32_t pfn,
         mm->notifier.set_pte(mm->notifier.ctx, mm, va, pfn, writable);
 }
 
+void ptep_set_wrprotect(struct mm_struct *mm, uint32_t va, pte_t *pte)
+{
+    uint64_t v = pte_read(mm->k, pte);
+    if (!(v & _PAGE_RW))
+        return;
+    pte_write(mm->k, pte, v & ~(uint64_t)_PAGE_RW);
+    if (!(v & _PAGE_PRESENT))
+        return;                               /* PROT_NONE: no translation to drop */
+    flush_tlb_page(mm, va);
+    if (mm->notifier.set_pte)
+        mm->notifier.set_pte(mm->notifier.ctx, mm, va, pte_pfn(v), 0);
+}
+
 void ptep_mkold_clean(struct mm_struct *mm, uint32_t va, pte_t *pte)
 {
     uint64_t v = pte_read(mm->k, pte);

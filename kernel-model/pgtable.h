@@ -122,6 +122,10 @@ pte_t *pte_alloc(struct mm_struct *mm, uint32_t va);
  * VM_EXEC gets _PAGE_NX); account the mapping and tell the secondary MMU. */
 void set_pte_at(struct mm_struct *mm, uint32_t va, pte_t *pte, uint32_t pfn,
                 int writable, int exec);
+/* Clear the RW bit of a present or PROT_NONE PTE (fork's COW): a present
+ * one's TLB entry is dropped and the secondary MMU told (set_pte with
+ * writable 0).  Nothing when the PTE is read-only already. */
+void ptep_set_wrprotect(struct mm_struct *mm, uint32_t va, pte_t *pte);
 /* Clear the accessed and dirty bits of a present PTE and drop its TLB
  * entry, so the next access sets them again (madvise_free_pte_range's
  * pte_mkold(pte_mkclean())). */

@@ -172,9 +172,8 @@ static void task_state(struct seq_file *m, struct task_struct *t)
     for (int i = 0; i < n; i++)
         seq_printf(m, "%s%u", i ? " " : "", (unsigned)g[i]);
     seq_putc(m, ' ');                   /* Linux's trailing space */
-    /* the guest is its own process group and session leader (sys_proc.c) */
     seq_printf(m, "\nNStgid:\t%u\nNSpid:\t%u\nNSpgid:\t%u\nNSsid:\t%u\n",
-               t->tgid, t->pid, t->tgid, t->ppid);
+               t->tgid, t->pid, t->signal->pgrp, t->signal->session);
 }
 
 #define SHOW_KB(name, pages) seq_printf(m, name "\t%8llu kB\n", PAGES_KB(pages))

@@ -100,6 +100,11 @@ void sched_remove_task(struct task_struct *t)
     list_del_init(&t->run_list);
     list_del_init(&t->sibling);
     list_del_init(&t->thread_group);
+    struct task_struct *c, *n;
+    list_for_each_entry_safe(c, n, &t->children, sibling) {   /* none are left after exit */
+        list_del_init(&c->sibling);
+        c->real_parent = c->parent = NULL;
+    }
     if (!list_empty(&t->tasks)) {
         list_del_init(&t->tasks);
         k->nr_tasks--;
@@ -108,6 +113,12 @@ void sched_remove_task(struct task_struct *t)
         k->current = NULL;
     if (k->child_reaper == t)
         k->child_reaper = NULL;
+}
+
+void sched_task_exit(struct task_struct *t)
+{
+    dequeue_waits(t);
+    list_del_init(&t->run_list);
 }
 
 void sched_dequeue(struct task_struct *t)
@@ -225,10 +236,16 @@ static void idle_until(struct kernel *k, uint64_t at)
  * it; 0 when the entry recorded none, as in replay). */
 static void deadlock(struct kernel *k)
 {
-    struct task_struct *t, *n;
-    list_for_each_entry_safe(t, n, &k->tasks, tasks) {
-        if (task_dead(t))
-            continue;
+    for (;;) {                          /* a death may free other tasks: rescan */
+        struct task_struct *t, *victim = NULL;
+        for_each_task(k, t)
+            if (!task_dead(t)) {
+                victim = t;
+                break;
+            }
+        if (!victim)
+            return;
+        t = victim;
         uint32_t ip = task_pt_regs(t)->ip, eip = ip ? ip - SYSCALL_INSN_LEN : 0;
         t->exit_reason = "deadlock";
         task_exit_signal(t, SIGKILL, "memsim: deadlock: pid %u blocked in %s (eip 0x%08x); "
@@ -267,4 +284,10 @@ void context_switch(struct kernel *k, struct task_struct *next)
     k->current = next;
     if (k->arch.switch_to)
         k->arch.switch_to(k->arch.ctx, prev, next);
+    if (prev && prev->released)         /* reaped while it ran: its last switch */
+        task_free(prev);
+    if (next->set_child_tid && next->mm) {   /* schedule_tail; a fault is ignored */
+        (void)copy_to_user(next->mm, next->set_child_tid, &next->pid, 4);
+        next->set_child_tid = 0;
+    }
 }

@@ -80,6 +80,7 @@ struct signal_struct {
     int nr_threads;                 /* of them, not yet dead */
     struct itimer itimer[3];        /* ITIMER_REAL, _VIRTUAL, _PROF */
     uint32_t pgrp, session;         /* process group and session ids */
+    int leader;                     /* a session leader (setsid) */
     int group_exit;                 /* SIGNAL_GROUP_EXIT: every thread is going */
     int group_exit_code;            /* the status word they all die with */
     struct wait_queue_head wait_chldexit;   /* wait4/waitid callers of this process */
@@ -138,6 +139,9 @@ struct task_struct {
                                        (| 0x80: core dumped) */
     int forked;                     /* made by copy_process: release_task frees it; the
                                        first task is its creator's (task_free) */
+    int released;                   /* reaped while current: context_switch frees it */
+    int did_exec;                   /* exec'd since the fork (setpgid's EACCES;
+                                       Linux: !PF_FORKNOEXEC) */
     int need_resched;               /* stop running it at the next chance (yield, quantum) */
     struct restart_block restart;   /* a blocked call's state (wait.h) */
     struct wait_queue_entry *waits; /* task_block's entries, one per queue (grown as needed) */
@@ -174,6 +178,7 @@ struct task_struct {
 
     /* per-task registrations */
     uint32_t clear_child_tid;
+    uint32_t set_child_tid;         /* CLONE_CHILD_SETTID: written at its first switch-in */
     uint32_t robust_list;           /* set_robust_list's head (sys_task.c) */
     uint32_t rseq_addr, rseq_len, rseq_sig;   /* the registered rseq area, 0: none */
     char comm[TASK_COMM_LEN];       /* the program's base name, or PR_SET_NAME's */
@@ -221,10 +226,12 @@ static inline void task_event_ids(const struct task_struct *t, struct event *ev)
  * Its last, EV_PROCESS_EXIT, is emitted where it dies (task_exit*). */
 void wake_up_new_task(struct task_struct *t);
 
-/* The task ends (exit_group): status code, reason "exit", no report.
+/* The task's thread group ends (exit_group): status code, reason "exit", no report.
  * Every way of dying emits EV_PROCESS_EXIT with the shell's status, inside
  * the system call or fault that ended the task (before its exit event). */
 void task_exit(struct task_struct *t, int code);
+/* Only this thread ends (exit(2)); the last thread's exit ends the process. */
+void task_exit_thread(struct task_struct *t, int code);
 /* The task is killed by sig with a report line; the first cause of death
  * is the one reported.  Both stop the engine (arch ops) when it runs. */
 void task_exit_signal(struct task_struct *t, int sig, const char *fmt, ...)
@@ -240,6 +247,60 @@ void task_deadlock(struct task_struct *t, const char *what);
  * "memsim: SIG: why", else it is pending (signal_wake_up: the engine
  * enters the kernel at the next instruction boundary to deliver it). */
 void signal_force(struct task_struct *t, const struct ksiginfo *info, const char *why);
+/*
+ * ---- fork and exit (fork.c, exit.c) ----
+ *
+ * copy_process makes a child of parent as clone(2) asks (flags: CLONE_*,
+ * the low byte the exit signal), its pt_regs the parent's with ax 0 and sp
+ * newsp when nonzero, then k->arch.fork_arch and wake_up_new_task: the
+ * child is on k->tasks and at the tail of the run queue, TASK_RUNNING.
+ * The child pointer, or NULL with *err a negative errno (EAGAIN: no pid,
+ * --max-tasks or RLIMIT_NPROC; EINVAL: a flag combination Linux refuses or
+ * one not modelled (namespaces, CLONE_PIDFD); ENOMEM).
+ */
+struct task_struct *copy_process(struct task_struct *parent, uint32_t clone_flags, uint32_t newsp,
+                                 uint32_t parent_tidptr, uint32_t child_tidptr, uint32_t tls,
+                                 long *err);
+/* The vfork child t no longer borrows its parent's mm (it exec'd or is
+ * dying): its parent, sleeping TASK_UNINTERRUPTIBLE in vfork, wakes (its
+ * call then returns the child's pid).  Exec calls it; exit does. */
+void vfork_release(struct task_struct *t);
+/*
+ * Death (exit.c), run by task_exit* after EV_PROCESS_EXIT: t leaves the run
+ * queue and its waits, lets a vfork parent go, clears clear_child_tid
+ * (futex wake 1), walks its robust list, drops its files and mm (the first
+ * task keeps both until task_free when it dies alone: a single task's run
+ * is what it always was), reparents its children (to a live thread of its
+ * group, else k->child_reaper, else virtual init, which reaps at once),
+ * and tells its parent: exit_signal (SIGCHLD, CLD_*) and a wake-up of
+ * parent->signal->wait_chldexit.  Then t is EXIT_ZOMBIE, or released at
+ * once (TASK_DEAD) when nobody will wait for it: a thread, a parent
+ * ignoring SIGCHLD (SIG_IGN or SA_NOCLDWAIT), virtual init.
+ */
+void exit_task(struct task_struct *t);
+/* One thread of a group exit dies with the group's status word. */
+void task_exit_group_member(struct task_struct *t, int wait_code);
+/* The status word wait4 reports for the dead p (code << 8, or the signal,
+ * | 0x80 for a core): the group's when it exited as a group. */
+int  task_wait_status(const struct task_struct *p);
+/* Kill every other thread of t's group at once (exit_group, a fatal
+ * signal; Linux sends them SIGKILL and each dies in its own context). */
+void zap_other_threads(struct task_struct *t);
+/* Reap t (wait4, or nobody waits): off its parent and thread group; a
+ * forked task is freed (task_free) — after the switch away from it when it
+ * is current (t->released; context_switch frees it) — the first task only
+ * becomes TASK_DEAD (its creator frees it).  task_free gives a forked
+ * task's engine context (t->arch) back first (k->arch.free_task). */
+void release_task(struct task_struct *t);
+/* Free every task still on k->tasks but keep (the end of a run: zombies
+ * nobody reaped, a released current). */
+void kernel_release_tasks(struct kernel *k, struct task_struct *keep);
+/* Send sig (info) to t's thread group or to t alone, as kill/tgkill do:
+ * dropped if the target ignores it, else pending and the target woken
+ * (signal_wake_up) unless it is the sender (delivered on its return). */
+void send_signal_info(struct task_struct *sender, struct task_struct *t,
+                      const struct ksiginfo *info, enum sig_target to);
+
 /* "SIGSEGV"; "signal" for a real-time one. */
 const char *signal_name(int sig);
 
@@ -278,6 +339,8 @@ void sched_add_task(struct task_struct *t);
 /* Take t off every list (the task list, the run queue, its parent's
  * children, its thread group, its wait queues). */
 void sched_remove_task(struct task_struct *t);
+/* A dying t: off the run queue and its wait queues (it stays on k->tasks). */
+void sched_task_exit(struct task_struct *t);
 /* A blocked t (TASK_INTERRUPTIBLE or _UNINTERRUPTIBLE) becomes runnable,
  * off its wait queues, at the tail of the run queue; 1 if it was blocked. */
 int  wake_up_process(struct task_struct *t);
@@ -317,7 +380,13 @@ struct task_struct *kernel_pick_next(struct kernel *k);
 int  kernel_idle(struct kernel *k);
 /* The CPU runs next from now on: the model's switch_mm (a CR3 write, only
  * when the mm differs: threads of one mm switch without a TLB flush), then
- * the engine's switch_to; k->current = next. */
+ * the engine's switch_to; k->current = next.  A prev released while it
+ * ran (t->released) is freed after the switch (finish_task_switch); a new
+ * task's first switch-in writes its CLONE_CHILD_SETTID word (schedule_tail:
+ * user memory is reached through the loaded mm).
+ * A task switched to with a deliverable signal pending (another task's
+ * kill) takes it at its next return to user mode: the engine calls
+ * signal_return_to_user before its first user instruction. */
 void context_switch(struct kernel *k, struct task_struct *next);
 /* Is t the only task that can ever run (the others dead or none)?  Then
  * a wait is decided at once, as it always was: sleep to its deadline or

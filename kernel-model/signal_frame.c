@@ -52,7 +52,11 @@ long signal_copy_siginfo(struct task_struct *t, uint32_t uinfo, const struct ksi
     si[0] = (uint32_t)info->signo;
     si[1] = (uint32_t)info->err;
     si[2] = (uint32_t)info->code;
-    if (info->code > 0 && info->code < KSI_KERNEL)
+    if (info->signo == SIGCHLD && info->code > 0 && info->code < KSI_KERNEL) {
+        si[3] = info->pid;                  /* _sigchld: utime, stime stay 0 */
+        si[4] = info->uid;
+        si[5] = (uint32_t)info->status;
+    } else if (info->code > 0 && info->code < KSI_KERNEL)
         si[3] = info->addr;                 /* _sigfault */
     else {
         si[3] = info->pid;                  /* _kill */

@@ -30,7 +30,12 @@ struct ksiginfo {
     int32_t signo, err, code;       /* siginfo si_signo, si_errno, si_code */
     uint32_t pid, uid;              /* _kill: the sender (SI_USER) */
     uint32_t addr;                  /* _sigfault: si_addr (code > 0, a fault's signal) */
+    int32_t status;                 /* _sigchld: si_status (SIGCHLD, code CLD_*) */
 };
+/* si_code of SIGCHLD (exit_notify) and of waitid's siginfo */
+#define KCLD_EXITED 1
+#define KCLD_KILLED 2
+#define KCLD_DUMPED 3
 /* si_code of the faults' signals (include/uapi/asm-generic/siginfo.h) */
 #define KSEGV_MAPERR 1
 #define KSEGV_ACCERR 2

@@ -78,3 +78,21 @@ void kernel_snapshot(struct kernel *k, struct task_struct *const tasks[], unsign
     }
     schedule_next(s, now_cycles(k));
 }
+
+/* Every live process once (its thread-group leader, or the first live
+ * thread standing for it), in pid order; at most SNAPSHOT_MAX_TASKS. */
+void kernel_snapshot_live(struct kernel *k)
+{
+    struct task_struct *v[SNAPSHOT_MAX_TASKS], *t;
+    unsigned n = 0;
+    for_each_task(k, t) {
+        if (task_dead(t) || !t->mm || n == SNAPSHOT_MAX_TASKS)
+            continue;
+        unsigned i = 0;
+        while (i < n && v[i]->tgid != t->tgid)
+            i++;
+        if (i == n)
+            v[n++] = t;
+    }
+    kernel_snapshot(k, v, n);
+}

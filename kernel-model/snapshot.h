@@ -42,5 +42,9 @@ void snapshot_schedule_start(struct kernel *k, uint64_t every);
 /* Take a snapshot now of the kernel and of the nr tasks' address spaces
  * (a task without an mm has no RSS rows), and schedule the next one. */
 void kernel_snapshot(struct kernel *k, struct task_struct *const tasks[], unsigned nr);
+/* kernel_snapshot of every live process (one task of each thread group),
+ * the first SNAPSHOT_MAX_TASKS of them in pid order. */
+#define SNAPSHOT_MAX_TASKS 64u
+void kernel_snapshot_live(struct kernel *k);
 
 #endif

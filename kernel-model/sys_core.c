@@ -13,7 +13,15 @@
 
 #define RLIM_INFINITY_32 0xffffffffu
 
+/* exit(2) ends this thread (the process with its last thread);
+ * exit_group(2) every thread of the process. */
 SYSCALL_DEFINE1(exit, uint32_t, error_code)
+{
+    task_exit_thread(t, (int)(error_code & 0xff));
+    return 0;
+}
+
+SYSCALL_DEFINE1(exit_group, uint32_t, error_code)
 {
     task_exit(t, (int)(error_code & 0xff));
     return 0;

@@ -107,8 +107,18 @@ SYSCALL_ENTRY(set_robust_list);
 SYSCALL_ENTRY(get_robust_list);
 SYSCALL_ENTRY(rseq);
 
-/* sys_proc.c: process groups, wait, prctl, affinity (one process) */
+/* fork.c, sys_core.c: making and ending tasks */
+SYSCALL_ENTRY(fork);
+SYSCALL_ENTRY(vfork);
+SYSCALL_ENTRY(clone);
+SYSCALL_ENTRY(clone3);
+SYSCALL_ENTRY(exit_group);
+
+/* sys_proc.c: process groups, wait, prctl, affinity */
 int  task_capable(int cap);            /* memsim's effective capability */
+/* CLONE_SETTLS: the TLS descriptor the user_desc at u_info (in t's memory)
+ * asks for, and its GDT entry (6-8; -1 is EINVAL: no allocation). */
+long thread_area_desc(struct task_struct *t, uint32_t u_info, uint32_t *entry, uint8_t d[8]);
 SYSCALL_ENTRY(getpgrp);
 SYSCALL_ENTRY(getpgid);
 SYSCALL_ENTRY(getsid);
@@ -150,6 +160,8 @@ SYSCALL_ENTRY(getdents64);
 SYSCALL_ENTRY(poll);
 SYSCALL_ENTRY(pipe);                /* pipe.c */
 SYSCALL_ENTRY(pipe2);
+SYSCALL_ENTRY(execve);
+SYSCALL_ENTRY(execveat);
 SYSCALL_ENTRY(getcwd);
 SYSCALL_ENTRY(chdir);
 SYSCALL_ENTRY(fchdir);
@@ -301,6 +313,8 @@ int signal_handler_pending(const struct task_struct *t);
 /* A signal may have become deliverable while t runs in user mode: the
  * engine enters the kernel at the next instruction boundary (arch op). */
 void signal_wake_up(struct task_struct *t);
+/* SIG_IGN, or SIG_DFL for a signal whose default is to ignore it. */
+int sig_handler_ignored(const struct task_struct *t, uint32_t sig);
 /* do_sigaltstack's change to nw (ss_sp, ss_flags, ss_size) with the user
  * stack at sp: 0 or -EPERM, -EINVAL, -ENOMEM. */
 long do_sigaltstack(struct task_struct *t, const uint32_t nw[3], uint32_t sp);

@@ -1,14 +1,16 @@
 /*
- * sys_proc.c — the process's place among processes, for a machine with one
- * process: process groups and sessions, wait, prctl and CPU affinity.
+ * sys_proc.c — the process's place among processes: process groups and
+ * sessions (over signal_struct's pgrp, session, leader), waiting for
+ * children (wait4, waitpid, waitid: Linux kernel/exit.c do_wait), prctl
+ * and CPU affinity.
  *
- * The model's process is what a job-control shell starts: pid GUEST_PID,
- * the leader of its own process group, in a session led by its parent, pid
- * 1.  So setpgid to its own group succeeds, setsid is EPERM (a group
- * leader may not start a session), and the wait calls find no child:
- * ECHILD.  The processes issue replaces these with real task links.
+ * The first process is what a job-control shell starts: the leader of its
+ * own process group, in a session led by its parent, virtual init (pid 1,
+ * which is no task).  Children inherit both; setpgid and setsid move them
+ * with Linux's rules.
  */
 #include <errno.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -16,7 +18,6 @@
 #include "kernel-model/sys_internal.h"
 
 #define CAP_LAST_CAP 40                 /* CAP_CHECKPOINT_RESTORE */
-#define GUEST_SID 1u                    /* the session of the parent, pid 1 */
 
 /* The guest has memsim's credentials: its uid (getuid passes through) and
  * its effective capabilities, read with capget as Linux's capable() would
@@ -35,46 +36,211 @@ static int is_self(const struct task_struct *t, uint32_t pid)
     return pid == 0 || pid == t->pid;
 }
 
-SYSCALL_DEFINE0(getpgrp) { return t->pid; }
+/* The task pid names (0: the caller), NULL: ESRCH. */
+static struct task_struct *task_or_self(struct task_struct *t, uint32_t pid)
+{
+    return pid == 0 ? t : find_task_by_pid(t->k, pid);
+}
+
+/* Is some task's process group pgrp (in session sid, unless 0)? */
+static int pgrp_exists(struct kernel *k, uint32_t pgrp, uint32_t sid)
+{
+    struct task_struct *p;
+    for_each_task(k, p)
+        if (p->signal->pgrp == pgrp && (!sid || p->signal->session == sid))
+            return 1;
+    return 0;
+}
+
+SYSCALL_DEFINE0(getpgrp) { return t->signal->pgrp; }
 
 SYSCALL_DEFINE1(getpgid, uint32_t, pid)
 {
-    return is_self(t, pid) ? (long)t->pid : -ESRCH;
+    struct task_struct *p = task_or_self(t, pid);
+    return p ? (long)p->signal->pgrp : -ESRCH;
 }
 
 SYSCALL_DEFINE1(getsid, uint32_t, pid)
 {
-    return is_self(t, pid) ? (long)GUEST_SID : -ESRCH;
+    struct task_struct *p = task_or_self(t, pid);
+    return p ? (long)p->signal->session : -ESRCH;
 }
 
-/* setpgid(pid, pgid): only the process itself exists; joining another
- * group would need one in the same session (EPERM: there is none). */
+/* setpgid(pid, pgid) (kernel/sys.c): the caller or a child of it, a group
+ * leader not leading a session, in the caller's session (a child that has
+ * exec'd: EACCES); the group must be its own or one of that session. */
 SYSCALL_DEFINE2(setpgid, uint32_t, pid, uint32_t, pgid)
 {
+    struct task_struct *leader = t->group_leader;
+    if (!pid)
+        pid = leader->tgid;
+    if (!pgid)
+        pgid = pid;
     if ((int32_t)pgid < 0)
         return -EINVAL;
-    if (!is_self(t, pid))
+    struct task_struct *p = find_task_by_pid(t->k, pid);
+    if (!p)
         return -ESRCH;
-    return is_self(t, pgid) ? 0 : -EPERM;
+    if (p->group_leader != p)
+        return -EINVAL;
+    if (p->real_parent && p->real_parent->tgid == t->tgid) {
+        if (p->signal->session != leader->signal->session)
+            return -EPERM;
+        if (p->did_exec)
+            return -EACCES;
+    } else if (p != leader) {
+        return -ESRCH;
+    }
+    if (p->signal->leader)
+        return -EPERM;
+    if (pgid != pid && !pgrp_exists(t->k, pgid, leader->signal->session))
+        return -EPERM;
+    p->signal->pgrp = pgid;
+    return 0;
 }
 
-SYSCALL_DEFINE0(setsid) { return -EPERM; }
+/* setsid: a new session and group named by the caller's process, unless
+ * it leads one or a process group of that id exists. */
+SYSCALL_DEFINE0(setsid)
+{
+    struct task_struct *leader = t->group_leader;
+    uint32_t sid = leader->tgid;
+    if (leader->signal->leader || pgrp_exists(t->k, sid, 0))
+        return -EPERM;
+    leader->signal->leader = 1;
+    leader->signal->pgrp = leader->signal->session = sid;
+    return sid;
+}
 
-/* wait4/waitpid(pid, status, options[, rusage]) and waitid(which, id,
- * infop, options, rusage): the option bits are checked first, as
- * kernel_wait4 and kernel_waitid do, then there is no child to wait for. */
+/* ---- wait4, waitpid, waitid ---- */
 #define WNOHANG_    0x00000001u
 #define WUNTRACED_  0x00000002u
 #define WEXITED_    0x00000004u
 #define WCONTINUED_ 0x00000008u
 #define WNOWAIT_    0x01000000u
+#define WNOTHREAD_  0x20000000u
+#define WALL_       0x40000000u
+#define WCLONE_     0x80000000u
 #define WAIT_TYPE_BITS 0xe0000000u          /* __WNOTHREAD, __WALL, __WCLONE */
+#define P_ALL_  0
+#define P_PID_  1
+#define P_PGID_ 2
+#define RUSAGE_SIZE 72u                     /* i386 struct rusage: 2 timevals, 14 longs */
 
+enum wait_type { WAIT_ANY, WAIT_PID, WAIT_PGID };
+
+struct wait_opts {
+    enum wait_type type;
+    uint32_t id;                            /* the pid or process group */
+    uint32_t flags;
+    int pid, status;                        /* the reaped child's, for the caller */
+};
+
+/* eligible_pid and eligible_child (__WALL: every child; else __WCLONE
+ * picks the children whose exit signal is not SIGCHLD, and only those). */
+static int eligible(const struct wait_opts *wo, const struct task_struct *p)
+{
+    if ((wo->type == WAIT_PID && p->pid != wo->id) ||
+        (wo->type == WAIT_PGID && p->signal->pgrp != wo->id))
+        return 0;
+    if (wo->flags & WALL_)
+        return 1;
+    return (p->exit_signal != SIGCHLD) == !!(wo->flags & WCLONE_);
+}
+
+/* wait_task_zombie: its status; reaped unless WNOWAIT. */
+static int reap_zombie(struct wait_opts *wo, struct task_struct *p)
+{
+    wo->pid = (int)p->tgid;
+    wo->status = task_wait_status(p);
+    if (!(wo->flags & WNOWAIT_))
+        release_task(p);
+    return 1;
+}
+
+/* A zombie among tsk's children that wo waits for: reaped (1); *any set
+ * if some child matched at all. */
+static int wait_children(struct wait_opts *wo, struct task_struct *tsk, int *any)
+{
+    struct task_struct *p;
+    list_for_each_entry(p, &tsk->children, sibling) {
+        if (!eligible(wo, p))
+            continue;
+        *any = 1;
+        /* a leader whose threads live is reaped after them (delay_group_leader) */
+        if ((wo->flags & WEXITED_) && p->state == EXIT_ZOMBIE && list_empty(&p->thread_group))
+            return reap_zombie(wo, p);
+    }
+    return 0;
+}
+
+/* do_wait: the caller's children, and (unless __WNOTHREAD) those of every
+ * thread of its group; ECHILD if none matches, 0 for WNOHANG, else a sleep
+ * on the process's wait_chldexit (exit_notify wakes it) and a re-run. */
+static long do_wait(struct task_struct *t, struct wait_opts *wo)
+{
+    int any = 0;
+    struct task_struct *leader = t->group_leader, *th;
+    if (wait_children(wo, t, &any))
+        return wo->pid;
+    if (!(wo->flags & WNOTHREAD_)) {
+        if (leader != t && wait_children(wo, leader, &any))
+            return wo->pid;
+        list_for_each_entry(th, &leader->thread_group, thread_group)
+            if (th != t && wait_children(wo, th, &any))
+                return wo->pid;
+    }
+    if (!any)
+        return -ECHILD;
+    if (wo->flags & WNOHANG_)
+        return 0;
+    struct wait_queue_head *q[1] = { &t->signal->wait_chldexit };
+    return task_block(t, q, 1, NULL, "wait4");
+}
+
+/* kernel_wait4(upid, stat_addr, options, ru). */
 SYSCALL_DEFINE4(wait4, uint32_t, upid, uint32_t, stat_addr, uint32_t, options, uint32_t, ru)
 {
     if (options & ~(WNOHANG_ | WUNTRACED_ | WCONTINUED_ | WAIT_TYPE_BITS))
         return -EINVAL;
-    return -ECHILD;
+    int32_t pid = (int32_t)upid;
+    if (pid == INT32_MIN)
+        return -ESRCH;
+    struct wait_opts wo = { .flags = options | WEXITED_ };
+    if (pid == -1)
+        wo.type = WAIT_ANY;
+    else if (pid < 0)
+        wo.type = WAIT_PGID, wo.id = (uint32_t)-pid;
+    else if (pid == 0)
+        wo.type = WAIT_PGID, wo.id = t->signal->pgrp;
+    else
+        wo.type = WAIT_PID, wo.id = (uint32_t)pid;
+    long ret = do_wait(t, &wo);
+    if (ret <= 0)
+        return ret;
+    uint8_t zero[RUSAGE_SIZE] = { 0 };      /* the child's times are not kept yet */
+    if (stat_addr && copy_to_user(t->mm, stat_addr, &wo.status, 4))
+        return -EFAULT;
+    if (ru && copy_to_user(t->mm, ru, zero, sizeof zero))
+        return -EFAULT;
+    return ret;
+}
+
+/* waitid's siginfo: signo, errno, code, pid, uid, status (all 0 when
+ * WNOHANG found nothing), in the fields i386's siginfo has them. */
+static long put_waitid_info(struct task_struct *t, uint32_t infop, const struct wait_opts *wo,
+                            long ret)
+{
+    uint32_t si[6] = { 0 };
+    if (ret > 0) {
+        int s = wo->status;
+        si[0] = SIGCHLD;
+        si[2] = (s & 0x7f) == 0 ? KCLD_EXITED : s & 0x80 ? KCLD_DUMPED : KCLD_KILLED;
+        si[3] = (uint32_t)wo->pid;
+        si[4] = (uint32_t)getuid();
+        si[5] = (s & 0x7f) == 0 ? (uint32_t)(s >> 8) & 0xff : (uint32_t)s & 0x7f;
+    }
+    return infop && copy_to_user(t->mm, infop, si, sizeof si) ? -EFAULT : 0;
 }
 
 SYSCALL_DEFINE5(waitid, uint32_t, which, uint32_t, upid, uint32_t, infop, uint32_t, options, uint32_t, ru)
@@ -84,9 +250,33 @@ SYSCALL_DEFINE5(waitid, uint32_t, which, uint32_t, upid, uint32_t, infop, uint32
         return -EINVAL;
     if (!(opt & (WEXITED_ | WUNTRACED_ | WCONTINUED_)))
         return -EINVAL;
-    if (which > 3)                           /* P_ALL, P_PID, P_PGID, P_PIDFD */
+    struct wait_opts wo = { .flags = opt };
+    switch (which) {
+    case P_ALL_:
+        wo.type = WAIT_ANY;
+        break;
+    case P_PID_:
+        if ((int32_t)upid <= 0)
+            return -EINVAL;
+        wo.type = WAIT_PID, wo.id = upid;
+        break;
+    case P_PGID_:
+        if ((int32_t)upid < 0)
+            return -EINVAL;
+        wo.type = WAIT_PGID, wo.id = upid ? upid : t->signal->pgrp;
+        break;
+    case 3:                                 /* P_PIDFD: no pidfd names a child here */
+        return -ECHILD;
+    default:
         return -EINVAL;
-    return -ECHILD;
+    }
+    long ret = do_wait(t, &wo);
+    if (ret < 0)
+        return ret;
+    uint8_t zero[RUSAGE_SIZE] = { 0 };
+    if (ru && copy_to_user(t->mm, ru, zero, sizeof zero))
+        return -EFAULT;
+    return put_waitid_info(t, infop, &wo, ret);
 }
 
 /* prctl: the options a single process asks about.  Unknown ones are

@@ -71,6 +71,20 @@ SYSCALL_DEFINE1(set_thread_area, uint32_t, u_info)
     return 0;
 }
 
+long thread_area_desc(struct task_struct *t, uint32_t u_info, uint32_t *entry, uint8_t d[8])
+{
+    uint32_t u[4];
+    if (copy_from_user(t->mm, u, u_info, sizeof u))
+        return -EFAULT;
+    if (u[0] < GDT_ENTRY_TLS_MIN || u[0] > GDT_ENTRY_TLS_MAX)
+        return -EINVAL;                 /* no allocation (entry -1) for clone */
+    memset(d, 0, 8);
+    if (!desc_is_empty(u))
+        fill_desc(d, u);
+    *entry = u[0];
+    return 0;
+}
+
 SYSCALL_DEFINE1(get_thread_area, uint32_t, u_info)
 {
     uint32_t idx;

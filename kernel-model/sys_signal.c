@@ -1,5 +1,6 @@
 /*
- * sys_signal.c — signals within the one process (Linux kernel/signal.c).
+ * sys_signal.c — signals (Linux kernel/signal.c): actions, masks and
+ * delivery; sending to other tasks (kill, tkill, tgkill) is sys_kill.c's.
  *
  * Sending marks the signal pending in t->sig (kernel-model/sigstate.h)
  * unless it is ignored and not blocked (sig_ignored: then it is dropped at
@@ -47,7 +48,7 @@ static enum sig_default sig_default_action(uint32_t sig)
 }
 
 /* sig_handler_ignored: SIG_IGN, or SIG_DFL for a default-ignored signal. */
-static int sig_handler_ignored(const struct task_struct *t, uint32_t sig)
+int sig_handler_ignored(const struct task_struct *t, uint32_t sig)
 {
     uint32_t h = t->sighand->action[sig].handler;
     return h == SIG_IGN_H || (h == 0 && sig_default_action(sig) == SIG_DEFAULT_IGNORE);
@@ -233,51 +234,6 @@ void signal_send_kernel(struct task_struct *t, uint32_t sig)
         return;
     struct ksiginfo info = { .signo = (int32_t)sig, .code = KSI_KERNEL };
     signal_queue(&t->sig, SIG_TO_TASK, &info);
-}
-
-/* A signal the guest sends itself (kill, tkill, tgkill; raise is tgkill). */
-static long send_self(struct task_struct *t, uint32_t sig, enum sig_target to)
-{
-    if (sig == 0)
-        return 0;                           /* only the existence check */
-    if (sig > 64)
-        return -EINVAL;
-    if (!(t->sig.blocked & sigmask_of(sig)) && sig_handler_ignored(t, sig))
-        return 0;                           /* sig_ignored: dropped, never pending */
-    /* si_code: SI_USER for all three on this machine's Linux (6.18), whose
-     * tkill/tgkill no longer report SI_TKILL as older kernels did */
-    struct ksiginfo info = { .signo = (int32_t)sig, .code = KSI_USER,
-                             .pid = t->pid, .uid = (uint32_t)getuid() };
-    signal_queue(&t->sig, to, &info);
-    return 0;                               /* delivered on the return to user mode */
-}
-
-/* kill(pid, sig): the guest is alone, the leader of its process group (pid,
- * 0, -pid); kill(-1) reaches every process but the sender and init: none. */
-SYSCALL_DEFINE2(kill, int32_t, pid, uint32_t, sig)
-{
-    if (pid != (int32_t)t->pid && pid != 0 && pid != -(int32_t)t->pid)
-        return -ESRCH;
-    return send_self(t, sig, SIG_TO_PROCESS);
-}
-
-/* tgkill(tgid, tid, sig) (kernel/signal.c do_tkill): ids must be positive. */
-SYSCALL_DEFINE3(tgkill, uint32_t, tgid, uint32_t, pid, uint32_t, sig)
-{
-    if ((int32_t)tgid <= 0 || (int32_t)pid <= 0)
-        return -EINVAL;
-    if (tgid != t->pid || pid != t->pid)
-        return -ESRCH;
-    return send_self(t, sig, SIG_TO_TASK);
-}
-
-SYSCALL_DEFINE2(tkill, uint32_t, pid, uint32_t, sig)
-{
-    if ((int32_t)pid <= 0)
-        return -EINVAL;
-    if (pid != t->pid)
-        return -ESRCH;
-    return send_self(t, sig, SIG_TO_TASK);
 }
 
 /* rt_sigaction (kernel/signal.c do_sigaction): SIGKILL and SIGSTOP may be
@@ -467,12 +423,21 @@ SYSCALL_DEFINE4(rt_sigtimedwait_time64, uint32_t, uthese, uint32_t, uinfo, uint3
  */
 long signal_wait(struct task_struct *t, uint64_t wait, const char *what)
 {
-    t->sig.saved_mask = t->sig.blocked;
+    if (!t->restart.active)             /* a re-run finds the wait's own mask in place */
+        t->sig.saved_mask = t->sig.blocked;
     t->sig.blocked = wait & ~SIG_UNBLOCKABLE;
     while (!task_dead(t) && !signal_handler_pending(t)) {
         deliver_all(t);                 /* no handler among them: default actions */
         if (task_dead(t))
             break;
+        if (!task_alone(t)) {
+            /* another task may send one (a child's SIGCHLD, kill): sleep
+             * until a signal wakes it; the call is re-run then */
+            long r = task_block(t, NULL, 0, NULL, what);
+            if (r == -ERESTART_BLOCK)
+                return r;
+            continue;
+        }
         uint64_t alrm = sigmask_of(SIGALRM);
         if (!t->signal->itimer[0].expires || (t->sig.blocked & alrm) || sig_handler_ignored(t, SIGALRM)) {
             task_deadlock(t, what);

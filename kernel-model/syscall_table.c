@@ -20,6 +20,7 @@
 #define X(nr, nm, f, n, ...) [nr] = { nm, __ia32_##f, n, { __VA_ARGS__ }, SYS_EXTERNAL }
 static const struct syscall_entry table[NR_SYSCALLS] = {
     S(1, "exit", sys_exit, 1, SA_INT),
+    S(2, "fork", sys_fork, 0),
     X(3, "read", sys_read, 3, SA_FD, SA_PTR_OUT, SA_SIZE),
     X(4, "write", sys_write, 3, SA_FD, SA_PTR_IN, SA_SIZE),
     X(5, "open", sys_open, 3, SA_STR, SA_FLAGS, SA_UINT),
@@ -27,6 +28,7 @@ static const struct syscall_entry table[NR_SYSCALLS] = {
     S(7, "waitpid", sys_wait4, 3, SA_INT, SA_PTR_OUT, SA_FLAGS),
     X(9, "link", sys_link, 2, SA_STR, SA_STR),
     X(10, "unlink", sys_unlink, 1, SA_STR),
+    X(11, "execve", sys_execve, 3, SA_STR, SA_PTR_IN, SA_PTR_IN),
     X(12, "chdir", sys_chdir, 1, SA_STR),
     X(13, "time", sys_time, 1, SA_PTR_OUT),
     X(14, "mknod", sys_mknod, 3, SA_STR, SA_UINT, SA_UINT),
@@ -87,6 +89,7 @@ static const struct syscall_entry table[NR_SYSCALLS] = {
     S(117, "ipc", sys_ipc, 6, SA_UINT, SA_INT, SA_UINT, SA_UINT, SA_PTR_INOUT, SA_INT),
     X(118, "fsync", sys_fsync, 1, SA_FD),
     S(119, "sigreturn", sys_sigreturn, 0),
+    S(120, "clone", sys_clone, 5, SA_FLAGS, SA_ADDR, SA_ADDR, SA_ADDR, SA_ADDR),
     S(122, "uname", sys_uname, 1, SA_PTR_OUT),
     S(123, "modify_ldt", sys_modify_ldt, 3, SA_INT, SA_PTR_INOUT, SA_SIZE),
     S(125, "mprotect", sys_mprotect, 3, SA_ADDR, SA_SIZE, SA_FLAGS),
@@ -123,6 +126,7 @@ static const struct syscall_entry table[NR_SYSCALLS] = {
     X(183, "getcwd", sys_getcwd, 2, SA_PTR_OUT, SA_SIZE),
     S(186, "sigaltstack", sys_sigaltstack, 2, SA_PTR_IN, SA_PTR_OUT),
     X(187, "sendfile", sys_sendfile, 4, SA_FD, SA_FD, SA_PTR_INOUT, SA_SIZE),
+    S(190, "vfork", sys_vfork, 0),
     S(191, "ugetrlimit", sys_ugetrlimit, 2, SA_UINT, SA_PTR_OUT),
     S(192, "mmap2", sys_mmap2, 6, SA_ADDR, SA_SIZE, SA_FLAGS, SA_FLAGS, SA_FD, SA_UINT),
     X(193, "truncate64", sys_truncate64, 3, SA_STR, SA_UINT, SA_UINT),
@@ -151,7 +155,7 @@ static const struct syscall_entry table[NR_SYSCALLS] = {
     S(243, "set_thread_area", sys_set_thread_area, 1, SA_PTR_INOUT),
     S(244, "get_thread_area", sys_get_thread_area, 1, SA_PTR_INOUT),
     X(250, "fadvise64", sys_fadvise64, 5, SA_FD, SA_UINT, SA_UINT, SA_SIZE, SA_INT),
-    S(252, "exit_group", sys_exit, 1, SA_INT),
+    S(252, "exit_group", sys_exit_group, 1, SA_INT),
     S(258, "set_tid_address", sys_set_tid_address, 1, SA_ADDR),
     X(265, "clock_gettime", sys_clock_gettime, 2, SA_INT, SA_PTR_OUT),
     X(266, "clock_getres", sys_clock_getres, 2, SA_INT, SA_PTR_OUT),
@@ -190,6 +194,7 @@ static const struct syscall_entry table[NR_SYSCALLS] = {
     X(345, "sendmmsg", sys_sockfd_op, 4, SA_FD, SA_PTR_INOUT, SA_UINT, SA_FLAGS),
     X(353, "renameat2", sys_renameat2, 5, SA_FD, SA_STR, SA_FD, SA_STR, SA_FLAGS),
     S(355, "getrandom", sys_getrandom, 3, SA_PTR_OUT, SA_SIZE, SA_FLAGS),
+    X(358, "execveat", sys_execveat, 5, SA_FD, SA_STR, SA_PTR_IN, SA_PTR_IN, SA_FLAGS),
     S(359, "socket", sys_socket, 3, SA_INT, SA_INT, SA_INT),
     S(360, "socketpair", sys_socketpair, 4, SA_INT, SA_INT, SA_INT, SA_PTR_OUT),
     X(361, "bind", sys_sockfd_op, 3, SA_FD, SA_PTR_IN, SA_SIZE),
@@ -220,6 +225,7 @@ static const struct syscall_entry table[NR_SYSCALLS] = {
     X(417, "recvmmsg_time64", sys_recvmmsg, 5, SA_FD, SA_PTR_INOUT, SA_UINT, SA_FLAGS, SA_PTR_INOUT),
     X(421, "rt_sigtimedwait_time64", sys_rt_sigtimedwait_time64, 4, SA_PTR_IN, SA_PTR_OUT, SA_PTR_IN, SA_SIZE),
     S(422, "futex_time64", sys_futex_time64, 6, SA_PTR_INOUT, SA_INT, SA_UINT, SA_PTR_IN, SA_PTR_INOUT, SA_UINT),
+    S(435, "clone3", sys_clone3, 2, SA_ADDR, SA_SIZE),
     X(439, "faccessat2", sys_faccessat2, 4, SA_FD, SA_STR, SA_INT, SA_FLAGS),
 };
 

@@ -100,7 +100,9 @@ struct task_struct *task_alloc(struct kernel *k, uint32_t pid, const char *path)
     if (!t)
         return NULL;
     t->files = files_alloc();
-    t->signal = signal_struct_alloc(pid, pid);   /* its own group and session leader */
+    /* the leader of its own process group, in the session of its parent
+     * (what a job-control shell makes), virtual init */
+    t->signal = signal_struct_alloc(pid, VIRTUAL_INIT_PID);
     t->sighand = sighand_alloc(NULL);
     if (!t->files || !t->signal || !t->sighand) {
         files_put(t->files);
@@ -128,6 +130,8 @@ void task_free(struct task_struct *t)
 {
     if (!t)
         return;
+    if (t->forked && t->k->arch.free_task)  /* the engine's context of a forked task */
+        t->k->arch.free_task(t->k->arch.ctx, t);
     sched_remove_task(t);
     fd_table_close(t);
     if (t->root_fd >= 0)
@@ -165,15 +169,79 @@ void wake_up_new_task(struct task_struct *t)
     sched_add_task(t);
 }
 
-static void task_mark_dead(struct task_struct *t)
+/* sig_kernel_coredump: the signals whose default action dumps core. */
+static int sig_dumps_core(int sig)
 {
-    t->state = TASK_DEAD;
+    switch (sig) {
+    case SIGQUIT: case SIGILL: case SIGTRAP: case SIGABRT: case SIGBUS: case SIGFPE:
+    case SIGSEGV: case SIGXCPU: case SIGXFSZ: case SIGSYS:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* The wait status word of a death by sig: | 0x80 where Linux would have
+ * written a core (a core-dumping signal and RLIMIT_CORE above 0; the
+ * model writes none, but the status says what the guest's Linux says). */
+static int signal_wait_code(const struct task_struct *t, int sig)
+{
+    int core = sig_dumps_core(sig) && t->mm && t->mm->rlim[RLIMIT_CORE_].rlim_cur > 0;
+    return sig | (core ? 0x80 : 0);
+}
+
+/*
+ * do_exit for t, whose exit_* fields are set: EV_PROCESS_EXIT, the engine
+ * told (when t runs), then the rest of its death (exit.c), after which t
+ * is a zombie or released — a task other than the current one may be
+ * freed already: the caller must not touch it after this.
+ */
+static void task_die(struct task_struct *t, int wait_code)
+{
+    t->exit_code = wait_code;
+    t->state = TASK_DEAD;               /* exit_notify: EXIT_ZOMBIE or left so */
     if (t->k->writable_root)            /* the host tree complete when memsim returns */
         hostw_sync(t->k, t->mm);
     procfs_exit_snapshot(t);            /* its /proc as it was, mm and all */
     emit_process(t, EV_PROCESS_EXIT);
-    if (t->k->arch.task_dead)
+    if ((t->k->current == t || !t->k->current) && t->k->arch.task_dead)
         t->k->arch.task_dead(t->k->arch.ctx, t);
+    exit_task(t);
+}
+
+/* do_group_exit's first half: the group's code (the first one wins), the
+ * other threads killed. */
+static int group_exit_start(struct task_struct *t, int wait_code)
+{
+    struct signal_struct *sig = t->signal;
+    if (!sig->group_exit) {
+        sig->group_exit = 1;
+        sig->group_exit_code = wait_code;
+    }
+    zap_other_threads(t);
+    return sig->group_exit_code;
+}
+
+/* The shell's view of a wait status word: code, or 128 + signal. */
+static void set_exit_status(struct task_struct *t, int wait_code)
+{
+    if (wait_code & 0x7f) {
+        t->exit_status = 128 + (wait_code & 0x7f);
+        if (!t->exit_reason)
+            t->exit_reason = signal_name(wait_code & 0x7f);
+    } else {
+        t->exit_status = (wait_code >> 8) & 0xff;
+        t->exit_reason = "exit";
+    }
+}
+
+void task_exit_group_member(struct task_struct *t, int wait_code)
+{
+    if (task_dead(t))
+        return;
+    set_exit_status(t, wait_code);
+    t->report[0] = 0;
+    task_die(t, wait_code);
 }
 
 void task_exit_signal(struct task_struct *t, int sig, const char *fmt, ...)
@@ -187,7 +255,7 @@ void task_exit_signal(struct task_struct *t, int sig, const char *fmt, ...)
     t->exit_status = 128 + sig;
     if (!t->exit_reason)
         t->exit_reason = signal_name(sig);
-    task_mark_dead(t);
+    task_die(t, group_exit_start(t, signal_wait_code(t, sig)));
 }
 
 void task_exit(struct task_struct *t, int code)
@@ -197,7 +265,17 @@ void task_exit(struct task_struct *t, int code)
     t->exit_status = code & 0xff;
     t->exit_reason = "exit";
     t->report[0] = 0;
-    task_mark_dead(t);
+    task_die(t, group_exit_start(t, (code & 0xff) << 8));
+}
+
+void task_exit_thread(struct task_struct *t, int code)
+{
+    if (task_dead(t))
+        return;
+    t->exit_status = code & 0xff;
+    t->exit_reason = "exit";
+    t->report[0] = 0;
+    task_die(t, (code & 0xff) << 8);
 }
 
 void task_deadlock(struct task_struct *t, const char *what)

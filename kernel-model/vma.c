@@ -267,13 +267,14 @@ static void absorb_next(struct mm_struct *mm, size_t i)
 /*
  * is_mergeable_anon_vma(r->anon_vma, n->anon_vma, n) for r, the range
  * being made or changed, and n, the neighbour it would join: equal
- * anon_vmas, or r without one (n's chain is then singular when n has one:
- * the model has no fork, so every chain is one link).  A faulted r never
- * joins an unfaulted n.
+ * anon_vmas, or r without one when n's chain is singular (list_is_singular:
+ * not a fork's copy, whose chain links its ancestors: "mmap: avoid merging
+ * cloned VMAs").  A faulted r never joins an unfaulted n.
  */
-static int joins(const struct vm_area_struct *r, const struct vm_area_struct *n)
+static int joins(struct mm_struct *mm, const struct vm_area_struct *r,
+                 const struct vm_area_struct *n)
 {
-    return !r->anon_vma || r->anon_vma == n->anon_vma;
+    return r->anon_vma == n->anon_vma || (!r->anon_vma && !anon_vma_forked(mm->k, n->anon_vma));
 }
 
 struct vm_area_struct *vma_merge_changed(struct mm_struct *mm, struct vm_area_struct *v)
@@ -282,8 +283,8 @@ struct vm_area_struct *vma_merge_changed(struct mm_struct *mm, struct vm_area_st
     size_t i = vma_pos(mm, v);
     struct vm_area_struct *prev = i ? s[i - 1] : NULL;
     struct vm_area_struct *next = i + 1 < mm->map_count ? s[i + 1] : NULL;
-    int with_prev = prev && vma_mergeable(prev, v) && joins(v, prev);
-    int with_next = next && vma_mergeable(v, next) && joins(v, next);
+    int with_prev = prev && vma_mergeable(prev, v) && joins(mm, v, prev);
+    int with_next = next && vma_mergeable(v, next) && joins(mm, v, next);
     if (with_prev) {
         /* cases 1 and 6 only when prev's and next's anon_vmas agree
          * (is_mergeable_anon_vma(prev, next, NULL)); else 2, 5, 7 */
@@ -308,7 +309,7 @@ void vma_merge_grown(struct mm_struct *mm, struct vm_area_struct *v)
 {
     size_t i = vma_pos(mm, v);
     if (i + 1 < mm->map_count && vma_mergeable(v, mm->vma_index.slot[i + 1]) &&
-        joins(v, mm->vma_index.slot[i + 1]))
+        joins(mm, v, mm->vma_index.slot[i + 1]))
         absorb_next(mm, i);
 }
 

@@ -54,8 +54,18 @@ int  anon_vma_prepare(struct mm_struct *mm, struct vm_area_struct *vma);
 /* anon_vma_clone: vma, a copy or part of another, holds that one's
  * anon_vma (if any): its own chain and a reference. */
 void anon_vma_clone(struct mm_struct *mm, struct vm_area_struct *vma);
+/* anon_vma_fork: vma, fork's copy of a VMA whose anon_vma is `parent`
+ * (0: none, and nothing to do), gets an anon_vma of its own, child of
+ * parent, and its chain; 0, or -1 when out of memory (vma then has none). */
+int  anon_vma_fork(struct mm_struct *mm, struct vm_area_struct *vma, uint32_t parent);
+/* Is owner anon_vma itself or one of its ancestors (the pages a VMA may
+ * map: its own, and its parent mm's from before the fork)? */
+int  anon_vma_owns(struct kernel *k, uint32_t owner, uint32_t anon_vma);
+/* Was anon_vma made by fork (its VMAs' chains are not singular in Linux:
+ * they link the ancestors too)?  0 for 0. */
+int  anon_vma_forked(struct kernel *k, uint32_t anon_vma);
 /* unlink_anon_vmas: vma goes; its chain is freed, and the anon_vma with
- * its last reference. */
+ * its last reference (then its parent, when that was its last). */
 void unlink_anon_vmas(struct mm_struct *mm, struct vm_area_struct *vma);
 /* Free every VMA and the index (mm teardown; pages already zapped). */
 void vma_destroy_all(struct mm_struct *mm);

@@ -74,6 +74,8 @@ static int row_exec(void *ctx, sqlite3_stmt *s)
 {
     struct recorded *r = ctx;
     struct exec_params *p = &r->exec;
+    if (r->nr_execs++)
+        return 0;                       /* a later execve's image: refused below */
     r->exe_path = dup_col(s, 0);
     uint32_t *f[] = { &p->entry, &p->phdr_vaddr, &p->phentsize, &p->phnum, &p->start_code,
                       &p->end_code, &p->start_data, &p->end_data, NULL, &p->uid, &p->gid,
@@ -182,9 +184,33 @@ static void by_start(struct recorded *r)
         }
 }
 
+static int row_count(void *ctx, sqlite3_stmt *s)
+{
+    *(unsigned *)ctx = (unsigned)sqlite3_column_int64(s, 0);
+    return 0;
+}
+
+/* A run of several processes (the guest forked) is refused: the replay
+ * re-drives one task's inputs in one address space, and a second task's
+ * faults and calls would land in the first one's. */
+static int one_process(sqlite3 *db, char *err, size_t errlen)
+{
+    unsigned n = 0;
+    if (each_row(db, "SELECT count(DISTINCT pid) FROM syscalls", row_count, &n, err, errlen))
+        return -1;
+    if (n > 1) {
+        snprintf(err, errlen, "the trace has %u processes (the guest forked): replay "
+                 "replays a run of one process only", n);
+        return -1;
+    }
+    return 0;
+}
+
 static int read_all(sqlite3 *db, struct recorded *r, struct checker *c, char *err,
                     size_t errlen)
 {
+    if (one_process(db, err, errlen))
+        return -1;
     if (each_row(db, "SELECT program, size, ram, paging, seed, epoch, args, sha256, options, root, cpu,"
                  " cpu_config FROM runs ORDER BY id LIMIT 1",
                  row_run, r, err, errlen) ||
@@ -226,6 +252,12 @@ int recorded_load(sqlite3 *db, struct recorded *r, struct checker *c, char *err,
     if (!r->program || !r->exe_path) {
         snprintf(err, errlen, "the trace has no %s: the run did not start",
                  r->program ? "exec_image" : "runs row");
+        return -1;
+    }
+    if (r->nr_execs > 1) {
+        /* an execve inside the run: the replay builds only the first image */
+        snprintf(err, errlen, "the trace has %u execs (the guest called execve): replay "
+                 "replays a run of one exec only", r->nr_execs);
         return -1;
     }
     r->exec.execfn = r->program;

@@ -52,6 +52,7 @@ struct recorded {
     int argc, envc;
     struct exec_params exec;
     uint32_t max_map_count;
+    unsigned nr_execs;              /* exec_image rows: more than one is refused */
     struct input *in;
     size_t nr_in;
     struct file_map *maps;

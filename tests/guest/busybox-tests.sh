@@ -71,9 +71,14 @@ add_case true-false     -                    sh -c 'true && false; echo "status 
 add_case sh-arith       -                    sh -c 'i=0; s=0; while [ $i -lt 200 ]; do i=$((i + 1)); s=$((s + i * i)); done; echo "$i $s $((s % 97)) $((1 << 20)) $((-7 / 2))"'
 add_case sh-loops       -                    sh -c 'for w in alpha beta gamma delta; do n=${#w}; case $n in 4) k=four;; 5) k=five;; *) k=other;; esac; printf "%s %d %s\n" "$w" "$n" "$k"; done; set -- a b c; echo "$# args: $*"; f() { echo "in f: $1"; return 5; }; f x; echo "f returned $?"'
 add_case sh-read        fixture:lines.txt    sh -c 'n=0; while read -r num rest; do n=$((n + 1)); [ $((n % 40)) -eq 0 ] && echo "$n: $num"; done; echo "read $n lines"'
-# Pipelines inside the guest shell need fork, pipe and execve, which the
-# kernel model does not serve yet; this case joins the list when they land:
-#   sh -c 'echo "c b a" | tr " " "\n" | sort; echo "sub: $(echo inner | tr a-z A-Z)"'
+# Pipelines, subshells and command substitution inside the guest shell:
+# fork, pipe, dup2, execve of /proc/self/exe for the applets busybox does
+# not run in the forked child itself, wait4 and SIGCHLD (sh's wait)
+add_case sh-pipeline    -                    sh -c 'seq 1 3000 | sort -rn | head -n 3'
+add_case sh-subst       -                    sh -c 'echo "c b a" | tr " " "\n" | sort; echo "sub: $(echo inner | tr a-z A-Z)"'
+add_case sh-status      -                    sh -c 'false | true; echo $?; (exit 7); echo $?; x=$(seq 3 | wc -l); echo "x=$x"'
+add_case sh-background  -                    sh -c 'sleep 0 & wait; echo "done $?"; (echo sub; exit 4) | cat; echo "pipe ${PIPESTATUS:-$?}"'
+add_case sh-files       fixture:lines.txt    sh -c 'cat > /tmp/memsim-bb-$$; wc -l < /tmp/memsim-bb-$$; grep -c zone /tmp/memsim-bb-$$; rm /tmp/memsim-bb-$$; echo $$ $PPID | wc -w'
 add_case sort           fixture:lines.txt    sort
 add_case sort-keys      fixture:lines.txt    sort -k3,3 -k1,1nr
 add_case words-sorted   fixture:lines.txt    awk '{ for (i = 2; i <= NF; i++) print $i }' '|' sort

@@ -9,6 +9,25 @@
 #define MEMSIM_I386_UNISTD_H
 
 #define NR_RESTART_SYSCALL 0u
+#define NR_EXIT 1u
+#define NR_FORK 2u
+#define NR_WAITPID 7u
+#define NR_KILL 37u
+#define NR_SETPGID 57u
+#define NR_GETPPID 64u
+#define NR_GETPGRP 65u
+#define NR_SETSID 66u
+#define NR_WAIT4 114u
+#define NR_CLONE 120u
+#define NR_GETPGID 132u
+#define NR_GETSID 147u
+#define NR_RT_SIGACTION 174u
+#define NR_VFORK 190u
+#define NR_TKILL 238u
+#define NR_FUTEX 240u
+#define NR_TGKILL 270u
+#define NR_WAITID 284u
+#define NR_CLONE3 435u
 #define NR_READ 3u
 #define NR_WRITE 4u
 #define NR_OPEN 5u

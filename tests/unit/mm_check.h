@@ -4,9 +4,11 @@
  * build also runs after every system call), each as a CHECK:
  *
  *   check_mapcounts  every frame's map count is the number of PTEs naming
- *                    it; no mapped frame is free (PG_buddy, or no
- *                    reference); mm->rss_pages is the PTEs that hold a frame;
- *                    an anonymous page's owner is the mm;
+ *                    it in every live mm (fork shares frames); no mapped
+ *                    frame is free (PG_buddy, or fewer references than
+ *                    mappings); mm->rss_pages is the PTEs that hold a frame;
+ *                    an anonymous page is owned by its VMA's anon_vma or,
+ *                    from before a fork, an ancestor of it;
  *   check_vmas       sorted, page aligned, non-empty, non-overlapping, the
  *                    index finds each, and no two neighbours that Linux's
  *                    vma_merge would have merged (is_mergeable_vma,
