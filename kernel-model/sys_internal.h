@@ -228,6 +228,8 @@ SYSCALL_ENTRY(newselect);
 SYSCALL_ENTRY(old_select);
 SYSCALL_ENTRY(pselect6);
 SYSCALL_ENTRY(pselect6_time64);
+SYSCALL_ENTRY(ppoll);
+SYSCALL_ENTRY(ppoll_time64);
 
 /* sys_socket.c: no socket family is modelled */
 SYSCALL_ENTRY(socketcall);
