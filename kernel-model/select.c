@@ -211,10 +211,10 @@ static long do_sys_poll(struct task_struct *t, uint32_t ufds, uint32_t nfds, int
     if (r >= 0 || r == -ERESTARTNOHAND) {
         for (uint32_t i = 0; i < nfds; i++)
             g[i].revents = (int16_t)e[i].revents;
-        /* only revents is written (unsafe_put_user of each) */
-        for (uint32_t i = 0; i < nfds && r != -EFAULT; i++)
-            if (copy_to_user(t->mm, ufds + i * (uint32_t)sizeof *g + 6, &g[i].revents, 2))
-                r = -EFAULT;
+        /* the array as read with the revents (Linux stores each revents
+         * alone; fd and events are the same bytes) */
+        if (nfds && copy_to_user(t->mm, ufds, g, nfds * (uint32_t)sizeof *g))
+            r = -EFAULT;
     }
     free(g);
     free(e);
