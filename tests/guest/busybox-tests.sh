@@ -71,8 +71,16 @@ add_case true-false     -                    sh -c 'true && false; echo "status 
 add_case sh-arith       -                    sh -c 'i=0; s=0; while [ $i -lt 200 ]; do i=$((i + 1)); s=$((s + i * i)); done; echo "$i $s $((s % 97)) $((1 << 20)) $((-7 / 2))"'
 add_case sh-loops       -                    sh -c 'for w in alpha beta gamma delta; do n=${#w}; case $n in 4) k=four;; 5) k=five;; *) k=other;; esac; printf "%s %d %s\n" "$w" "$n" "$k"; done; set -- a b c; echo "$# args: $*"; f() { echo "in f: $1"; return 5; }; f x; echo "f returned $?"'
 add_case sh-read        fixture:lines.txt    sh -c 'n=0; while read -r num rest; do n=$((n + 1)); [ $((n % 40)) -eq 0 ] && echo "$n: $num"; done; echo "read $n lines"'
-# Pipelines inside the guest shell need fork, pipe and execve, which the
-# kernel model does not serve yet; this case joins the list when they land:
+# Pipelines of builtins inside the guest shell: fork, a model pipe, and the
+# read builtin's poll of fd 0 (the pipe's wait queue, woken by the writer).
+add_case sh-pipe-read   -                    sh -c 'echo 1 | (read v; echo got $v)'
+add_case sh-pipe-loop   -                    sh -c 'for i in 1 2 3; do echo $i | (read v; echo got $v); done'
+add_case sh-pipe-while  -                    sh -c 'printf "a b\nc d\ne f\n" | while read x y; do echo "$y $x"; done; echo "done $?"'
+add_case sh-pipe-ifs    -                    sh -c 'echo "x:y:z" | { IFS=: read a b c; echo "$c $b $a"; }; echo end'
+add_case sh-pipe-sum    -                    sh -c 'i=0; while [ $i -lt 20 ]; do echo $i; i=$((i+1)); done | { s=0; while read n; do s=$((s+n)); done; echo "sum $s"; }'
+add_case sh-pipe-eof    -                    sh -c ': | { read v; echo "eof rc $?"; }; echo hi | { read -t 5 v; echo "rc $? $v"; }'
+# Pipelines of applets that are not builtins need execve, which the kernel
+# model does not serve yet; this case joins the list when it lands:
 #   sh -c 'echo "c b a" | tr " " "\n" | sort; echo "sub: $(echo inner | tr a-z A-Z)"'
 add_case sort           fixture:lines.txt    sort
 add_case sort-keys      fixture:lines.txt    sort -k3,3 -k1,1nr
