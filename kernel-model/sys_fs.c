@@ -1,7 +1,7 @@
 /*
  * sys_fs.c — file I/O and the calls that read a path: open, read/write,
- * lseek, the stat family, readlink, access, ioctl, getcwd, chdir (poll is
- * select.c's).
+ * lseek, the stat family, readlink, access, getcwd, chdir (poll is
+ * select.c's, ioctl tty_ioctl.c's).
  *
  * Guest descriptors are struct files of the guest's own table (vfs.h):
  * I/O goes through the file's f_op (hostfs.c, devfs.c, shmem_file.c);
@@ -515,25 +515,6 @@ SYSCALL_DEFINE3(faccessat, uint32_t, dfd, uint32_t, filename, uint32_t, mode)
 SYSCALL_DEFINE4(faccessat2, uint32_t, dfd, uint32_t, filename, uint32_t, mode, uint32_t, flags)
 {
     return do_access(t, dfd, filename, mode, flags);
-}
-
-SYSCALL_DEFINE3(ioctl, uint32_t, fd, uint32_t, cmd, uint32_t, arg)
-{
-    struct file *f = fdget(t->files, fd);
-    if (!f)
-        return -EBADF;
-    uint8_t buf[64];
-    size_t size;
-    switch (cmd) {
-    case FIONREAD:   size = 4; break;        /* bytes readable now (an int) */
-    case TCGETS:     size = 36; break;       /* struct termios: same on i386 and x86-64 */
-    case TIOCGWINSZ: size = sizeof(struct winsize); break;
-    default:         return -ENOTTY;
-    }
-    long r = f->f_op->ioctl ? f->f_op->ioctl(f, cmd, buf) : -ENOTTY;
-    if (r)
-        return r;
-    return copy_to_user(t->mm, arg, buf, (uint32_t)size) ? -EFAULT : 0;
 }
 
 SYSCALL_DEFINE2(getcwd, uint32_t, buf, uint32_t, size)
