@@ -8,10 +8,16 @@
  * to the deadline; a task alone sleeps at once); select on two pipes with
  * the time left written back, EBADF; pselect6's mask blocked during the
  * wait and restored after; a task alone with nothing that can wake it is
- * the deadlock.
+ * the deadlock.  And ioctl's terminal requests (tty_ioctl.c): -ENOTTY on a
+ * pipe, the model's process group on a host terminal (a pty), TCSETS
+ * passed to it.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
+#include <termios.h>
+#include <unistd.h>
 #include "kernel-model/fs.h"
 #include "kernel-model/poll.h"
 #include "tests/unit/task_fixture.h"
@@ -280,6 +286,86 @@ static void test_alone(void)
     sys_fini(&s);
 }
 
+#define TCGETS_ 0x5401u
+#define TCSETS_ 0x5402u
+#define TIOCGPGRP_ 0x540Fu
+#define TIOCSPGRP_ 0x5410u
+#define TIOCSCTTY_ 0x540Eu
+#define TIOCNOTTY_ 0x5422u
+
+static int32_t get_int(struct task_struct *t, uint32_t uaddr)
+{
+    int32_t v = 0;
+    CHECK_EQ(copy_from_user(t->mm, &v, uaddr, 4), 0);
+    return v;
+}
+
+static void put_int(struct task_struct *t, uint32_t uaddr, int32_t v)
+{
+    CHECK_EQ(copy_to_user(t->mm, uaddr, &v, 4), 0);
+}
+
+/* The job-control ioctls: ENOTTY on a pipe; on a pty (a host terminal
+ * as stdio) the guest's ids, tiocspgrp's errors, TCSETS to the host. */
+static void test_tty_ioctl(struct task_struct *a, uint32_t page)
+{
+    int32_t p[2];
+    mkpipe(a, page, p);
+    uint32_t arg = page + 256;
+    CHECK_EQ(call(a, NR_IOCTL, (uint32_t)p[0], TIOCGPGRP_, arg), -ENOTTY);
+    put_int(a, arg, (int32_t)a->signal->pgrp);
+    CHECK_EQ(call(a, NR_IOCTL, (uint32_t)p[0], TIOCSPGRP_, arg), -ENOTTY);
+    CHECK_EQ(call(a, NR_IOCTL, (uint32_t)p[1], TIOCSCTTY_, 0), -ENOTTY);
+    CHECK_EQ(call(a, NR_IOCTL, (uint32_t)p[1], TIOCNOTTY_, 0), -ENOTTY);
+    CHECK_EQ(call(a, NR_IOCTL, (uint32_t)p[0], TCSETS_, arg), -ENOTTY);
+    CHECK_EQ(call(a, NR_IOCTL, (uint32_t)p[0], TCGETS_, arg), -ENOTTY);
+    CHECK_EQ(call(a, NR_IOCTL, (uint32_t)p[0], 0x1234u, arg), -ENOTTY);
+    CHECK_EQ(call(a, NR_CLOSE, (uint32_t)p[0], 0, 0), 0);
+    CHECK_EQ(call(a, NR_CLOSE, (uint32_t)p[1], 0, 0), 0);
+
+    int m = posix_openpt(O_RDWR | O_NOCTTY);
+    if (m < 0 || grantpt(m) || unlockpt(m)) {
+        if (m >= 0)
+            close(m);
+        return;                         /* no ptys here: the pipe half stands */
+    }
+    int sl = open(ptsname(m), O_RDWR | O_NOCTTY);
+    CHECK(sl >= 0);
+    int peek = dup(sl);                 /* the host's view of the same terminal */
+    struct termios host;
+    CHECK_EQ(tcgetattr(peek, &host), 0);
+    CHECK(host.c_lflag & ECHO);
+    long err = 0;
+    struct file *f = host_file_open(a->k, sl, NULL, NULL, HOST_OPEN_STDIO, &err);
+    CHECK(f != NULL);
+    long fd = get_unused_fd(a->files, 0, MAX_FDS);
+    CHECK(fd >= 0);
+    fd_install(a->files, (uint32_t)fd, f, 0);
+    CHECK_EQ(call(a, NR_IOCTL, (uint32_t)fd, TIOCGPGRP_, arg), 0);
+    CHECK_EQ(get_int(a, arg), (int32_t)a->signal->pgrp);      /* the guest's, not the host's */
+    put_int(a, arg, -1);
+    CHECK_EQ(call(a, NR_IOCTL, (uint32_t)fd, TIOCSPGRP_, arg), -EINVAL);
+    put_int(a, arg, 31000);
+    CHECK_EQ(call(a, NR_IOCTL, (uint32_t)fd, TIOCSPGRP_, arg), -ESRCH);
+    put_int(a, arg, (int32_t)a->signal->pgrp);
+    CHECK_EQ(call(a, NR_IOCTL, (uint32_t)fd, TIOCSPGRP_, arg), 0);
+    CHECK_EQ(a->k->tty_pgrp, a->signal->pgrp);
+    CHECK_EQ(call(a, NR_IOCTL, (uint32_t)fd, TIOCSCTTY_, 0), 0);
+    /* TCGETS then TCSETS of it with ECHO off reaches the pty */
+    uint32_t tio = page + 512, lflag;
+    CHECK_EQ(call(a, NR_IOCTL, (uint32_t)fd, TCGETS_, tio), 0);
+    CHECK_EQ(copy_from_user(a->mm, &lflag, tio + 12, 4), 0);
+    lflag &= ~(uint32_t)ECHO;
+    CHECK_EQ(copy_to_user(a->mm, tio + 12, &lflag, 4), 0);
+    CHECK_EQ(call(a, NR_IOCTL, (uint32_t)fd, TCSETS_, tio), 0);
+    CHECK_EQ(tcgetattr(peek, &host), 0);
+    CHECK(!(host.c_lflag & ECHO));
+    CHECK_EQ(call(a, NR_IOCTL, (uint32_t)fd, TCSETS_, 0xfffff000u), -EFAULT);
+    CHECK_EQ(call(a, NR_CLOSE, (uint32_t)fd, 0, 0), 0);
+    close(peek);
+    close(m);
+}
+
 int main(void)
 {
     (void)fixture_syscall;              /* the calls here may block: call6 */
@@ -292,6 +378,7 @@ int main(void)
     test_poll_timeout(a, b, page);
     test_select(a, b, page);
     test_pselect_mask(a, b, page);
+    test_tty_ioctl(a, page);
     task_free(b);
     task_free(a);
     sys_fini(&s);
