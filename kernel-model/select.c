@@ -50,14 +50,14 @@ static uint64_t ns_to_cycles(const struct task_struct *t, uint64_t ns)
     return (uint64_t)(((unsigned __int128)ns * t->k->clock.hz + NSEC_PER_SEC - 1) / NSEC_PER_SEC);
 }
 
-/* What is left of the timeout: all of it on the first run, the deadline
- * task_block kept minus now on a re-run. */
-static uint64_t time_left(const struct task_struct *t, int64_t timeout_ns)
+/* What is left of the timeout: all of it on the first run before any
+ * wait, else the deadline task_block fixed (blocked: it did) minus now. */
+static uint64_t time_left(const struct task_struct *t, int64_t timeout_ns, int blocked)
 {
     const struct restart_block *rb = &t->restart;
     if (timeout_ns <= 0)
         return 0;
-    if (!rb->active || !rb->has_deadline)
+    if (!(rb->active || blocked) || !rb->has_deadline)
         return (uint64_t)timeout_ns;
     uint64_t now = kclock_cycles(t->k);
     if (rb->deadline <= now)
@@ -125,7 +125,7 @@ static long model_wait(struct task_struct *t, struct poll_table *pt, int64_t tim
         *left_ns = 0;
         return 0;
     }
-    *left_ns = time_left(t, timeout_ns);
+    *left_ns = time_left(t, timeout_ns, 1);
     return -ERESTARTNOHAND;             /* -ERESTARTSYS, -EINTR: a handler is to run */
 }
 
@@ -138,7 +138,7 @@ long poll_entries(struct task_struct *t, struct poll_entry *e, unsigned n, int64
         return -ENOMEM;
     struct poll_table pt = { .q = q, .max = max };
     long r = poll_scan(t, e, n, &pt);
-    *left_ns = time_left(t, timeout_ns);
+    *left_ns = time_left(t, timeout_ns, 0);
     if (r == 0 && timeout_ns != 0 && signal_deliverable(&t->sig))
         r = -ERESTARTNOHAND;            /* a signal pending already ends it (signal_pending) */
     else if (r == 0 && timeout_ns != 0) {
