@@ -14,7 +14,7 @@ ONLY="$*"
 SKIP=""
 # Samples of several processes: replay refuses them (one task, one address
 # space; issue 11 item 8 lifts this), and must say so rather than diverge.
-MULTI=" fork_cow pipe_fork "
+MULTI=" fork_cow pipe_fork poll_pipe "
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/replay-samples.XXXXXX")
 fail=0 n=0
 while IFS= read -r line; do
