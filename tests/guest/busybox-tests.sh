@@ -78,6 +78,7 @@ add_case sh-pipe-loop   -                    sh -c 'for i in 1 2 3; do echo $i |
 add_case sh-pipe-while  -                    sh -c 'printf "a b\nc d\ne f\n" | while read x y; do echo "$y $x"; done; echo "done $?"'
 add_case sh-pipe-ifs    -                    sh -c 'echo "x:y:z" | { IFS=: read a b c; echo "$c $b $a"; }; echo end'
 add_case sh-pipe-sum    -                    sh -c 'i=0; while [ $i -lt 20 ]; do echo $i; i=$((i+1)); done | { s=0; while read n; do s=$((s+n)); done; echo "sum $s"; }'
+add_case sh-pipe-stdin  text:'a 1\nb 2\nc 3\n'  sh -c 'while read l; do echo "$l" | { read a b; echo "$b-$a"; }; done'
 add_case sh-pipe-eof    -                    sh -c ': | { read v; echo "eof rc $?"; }; echo hi | { read -t 5 v; echo "rc $? $v"; }'
 # Pipelines of applets that are not builtins need execve, which the kernel
 # model does not serve yet; this case joins the list when it lands:
