@@ -20,6 +20,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,7 @@
 #include <unistd.h>
 #include "kernel-model/fs.h"
 #include "kernel-model/hostfs_write.h"
+#include "kernel-model/poll.h"
 
 /* The private data of a host-backed file. */
 struct host_file {
@@ -66,6 +68,25 @@ long host_file_getattr(struct file *f, struct stat *st)
 long host_file_ioctl(struct file *f, unsigned cmd, void *arg)
 {
     return ioctl(hf(f)->fd, cmd, arg) < 0 ? -errno : 0;
+}
+
+/* A host object something outside the guest can make ready (a pipe's or
+ * socket's other end, a terminal, a device): a real wait is worth it.
+ * Regular files and directories are always ready. */
+static int waits_on_host(int h)
+{
+    struct stat st;
+    return fstat(h, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode) || S_ISCHR(st.st_mode));
+}
+
+unsigned host_file_poll(struct file *f, struct poll_table *pt)
+{
+    struct pollfd p = { .fd = hf(f)->fd, .events = (short)(pt ? pt->key : DEFAULT_POLLMASK) };
+    if (pt && waits_on_host(p.fd))
+        pt->outside++;
+    if (poll(&p, 1, 0) < 0)
+        return G_POLLERR;
+    return (unsigned)(uint16_t)p.revents;   /* the host's POLL* bits are i386's */
 }
 
 /*
@@ -211,6 +232,7 @@ const struct file_operations hostfs_dir_ops = {
 #define HOST_STREAM_OPS(kind_) {                                              \
     .kind = kind_, .read = host_read, .write = host_write,                    \
     .llseek = host_llseek, .ioctl = host_file_ioctl, .mmap = host_file_mmap,  \
+    .poll = host_file_poll,                                                   \
     .getattr = host_file_getattr, .host_fd = host_file_fd,                    \
     .release = host_file_release }
 

@@ -346,6 +346,9 @@ struct kernel {
     struct shmem_mounts *shmem;  /* tmpfs /tmp and /dev/shm (shmem.c), made at first use */
     struct ipc_namespace *ipc;   /* SysV IPC ids and limits (ipc.h), made at first use */
     uint64_t shmem_next_ino;     /* get_next_ino: shmem_kernel_file_setup (shared anon) and pipefs inodes, one counter as Linux's */
+    uint32_t tty_pgrp;           /* the host terminal's foreground process group as the
+                                    guest sees it (TIOCSPGRP, tty_ioctl.c); 0: the
+                                    first process's */
     unsigned fault_around_pages; /* --fault-around: FAULT_AROUND_PAGES, 0 off */
     int writable_root;           /* --writable-root: names under --root are written on the
                                     host (hostfs_write.h), not in the overlay; a replay sets

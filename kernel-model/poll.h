@@ -8,7 +8,9 @@
  * (DEFAULT_POLLMASK, as vfs_poll): regular files, tmpfs and overlay files,
  * /proc files, the memory devices.  Host-backed files poll the host
  * descriptor with a zero timeout (host_file_poll, hostfs.c): a host object
- * has no model wait queue, so it gives none.
+ * has no model wait queue, so it gives none; a host pipe, socket or
+ * terminal counts in pt->outside instead (select.c waits for those on the
+ * host).
  */
 #ifndef MEMSIM_POLL_H
 #define MEMSIM_POLL_H
@@ -34,6 +36,8 @@ struct poll_table {
     unsigned key;                   /* the events asked for (a host poll's events) */
     struct wait_queue_head **q;     /* where poll_wait collects; NULL: do not */
     unsigned nq, max;
+    unsigned outside;               /* host objects polled that something outside the
+                                       guest may make ready (host_file_poll) */
 };
 
 /* The file's queue q may change its readiness: remember it once. */

@@ -1,6 +1,7 @@
 /*
  * sys_fs.c — file I/O and the calls that read a path: open, read/write,
- * lseek, the stat family, readlink, access, ioctl, poll, getcwd, chdir.
+ * lseek, the stat family, readlink, access, getcwd, chdir (poll is
+ * select.c's, ioctl tty_ioctl.c's).
  *
  * Guest descriptors are struct files of the guest's own table (vfs.h):
  * I/O goes through the file's f_op (hostfs.c, devfs.c, shmem_file.c);
@@ -514,60 +515,6 @@ SYSCALL_DEFINE3(faccessat, uint32_t, dfd, uint32_t, filename, uint32_t, mode)
 SYSCALL_DEFINE4(faccessat2, uint32_t, dfd, uint32_t, filename, uint32_t, mode, uint32_t, flags)
 {
     return do_access(t, dfd, filename, mode, flags);
-}
-
-SYSCALL_DEFINE3(ioctl, uint32_t, fd, uint32_t, cmd, uint32_t, arg)
-{
-    struct file *f = fdget(t->files, fd);
-    if (!f)
-        return -EBADF;
-    uint8_t buf[64];
-    size_t size;
-    switch (cmd) {
-    case FIONREAD:   size = 4; break;        /* bytes readable now (an int) */
-    case TCGETS:     size = 36; break;       /* struct termios: same on i386 and x86-64 */
-    case TIOCGWINSZ: size = sizeof(struct winsize); break;
-    default:         return -ENOTTY;
-    }
-    long r = f->f_op->ioctl ? f->f_op->ioctl(f, cmd, buf) : -ENOTTY;
-    if (r)
-        return r;
-    return copy_to_user(t->mm, arg, buf, (uint32_t)size) ? -EFAULT : 0;
-}
-
-SYSCALL_DEFINE3(poll, uint32_t, ufds, uint32_t, nfds, int32_t, timeout_msecs)
-{
-    uint32_t n = nfds;
-    if (n > MAX_FDS)
-        return -EINVAL;
-    struct pollfd *p = calloc(n ? n : 1, sizeof *p);
-    if (!p)
-        return -ENOMEM;
-    long r = n && copy_from_user(t->mm, p, ufds, n * (uint32_t)sizeof *p) ? -EFAULT : 0;
-    int32_t guest_fd[MAX_FDS];
-    for (uint32_t i = 0; !r && i < n; i++) {
-        guest_fd[i] = p[i].fd;
-        struct file *f = p[i].fd < 0 ? NULL : fdget(t->files, (uint32_t)p[i].fd);
-        /* readiness is the host object's until files have wait queues */
-        p[i].fd = f ? file_host_fd(f) : -1;
-        if (guest_fd[i] >= 0 && p[i].fd < 0)
-            p[i].fd = -1;                      /* closed fd: POLLNVAL below */
-    }
-    if (!r) {
-        r = poll(p, n, timeout_msecs);
-        r = r < 0 ? -errno : r;
-        for (uint32_t i = 0; i < n; i++) {
-            if (guest_fd[i] >= 0 && p[i].fd < 0) {
-                p[i].revents = POLLNVAL;
-                r = r < 0 ? 1 : r + 1;
-            }
-            p[i].fd = guest_fd[i];
-        }
-        if (r >= 0 && n && copy_to_user(t->mm, ufds, p, n * (uint32_t)sizeof *p))
-            r = -EFAULT;
-    }
-    free(p);
-    return r;
 }
 
 SYSCALL_DEFINE2(getcwd, uint32_t, buf, uint32_t, size)

@@ -151,13 +151,13 @@ SYSCALL_ENTRY(readlinkat);
 SYSCALL_ENTRY(access);
 SYSCALL_ENTRY(faccessat);
 SYSCALL_ENTRY(faccessat2);
-SYSCALL_ENTRY(ioctl);
+SYSCALL_ENTRY(ioctl);           /* tty_ioctl.c */
 SYSCALL_ENTRY(dup);
 SYSCALL_ENTRY(dup2);
 SYSCALL_ENTRY(dup3);
 SYSCALL_ENTRY(fcntl64);
 SYSCALL_ENTRY(getdents64);
-SYSCALL_ENTRY(poll);
+SYSCALL_ENTRY(poll);            /* select.c */
 SYSCALL_ENTRY(pipe);                /* pipe.c */
 SYSCALL_ENTRY(pipe2);
 SYSCALL_ENTRY(execve);
@@ -225,11 +225,13 @@ SYSCALL_ENTRY(getgroups32);
 SYSCALL_ENTRY(sendfile);
 SYSCALL_ENTRY(sendfile64);
 
-/* sys_select.c: select and pselect6 */
+/* sys_select.c: select and pselect6; select.c: ppoll (poll is above) */
 SYSCALL_ENTRY(newselect);
 SYSCALL_ENTRY(old_select);
 SYSCALL_ENTRY(pselect6);
 SYSCALL_ENTRY(pselect6_time64);
+SYSCALL_ENTRY(ppoll);
+SYSCALL_ENTRY(ppoll_time64);
 
 /* sys_socket.c: no socket family is modelled */
 SYSCALL_ENTRY(socketcall);

@@ -98,7 +98,8 @@ struct file_operations {
     long (*llseek)(struct file *f, int64_t off, int whence, int64_t *res);
     /* getdents64 (old: getdents) into user memory at ubuf; bytes or -errno */
     long (*getdents)(struct file *f, struct mm_struct *mm, uint32_t ubuf, uint32_t len, int old);
-    /* FIONREAD, TCGETS, TIOCGWINSZ, TIOCGPGRP: arg a kernel buffer of 64 bytes */
+    /* FIONREAD, TCGETS, TIOCGWINSZ (written back), TCSETS*, TIOCSWINSZ (read
+     * from the user first; tty_ioctl.c): arg a kernel buffer of 64 bytes */
     long (*ioctl)(struct file *f, unsigned cmd, void *arg);
     /* what mmap needs (mm.h struct mmap_file); name names a new vm_file */
     long (*mmap)(struct file *f, const char *name, struct mmap_file *mf);
@@ -106,8 +107,8 @@ struct file_operations {
     long (*getattr)(struct file *f, struct stat *st);
     /*
      * The host descriptor behind a host-backed file: what the calls the
-     * host answers exactly as Linux would (poll/select readiness until files
-     * have wait queues, pread/pwrite, fsync, fadvise, fstatfs, statx and
+     * host answers exactly as Linux would (a host stream's poll readiness,
+     * host_file_poll; pread/pwrite, fsync, fadvise, fstatfs, statx and
      * faccessat2 on an empty path, sendfile, F_GETFL/F_SETFL) act on.  Never
      * a guest number.  Procfs, pipes and shmem will have none (-1).
      */

@@ -79,6 +79,15 @@ add_case sh-subst       -                    sh -c 'echo "c b a" | tr " " "\n" |
 add_case sh-status      -                    sh -c 'false | true; echo $?; (exit 7); echo $?; x=$(seq 3 | wc -l); echo "x=$x"'
 add_case sh-background  -                    sh -c 'sleep 0 & wait; echo "done $?"; (echo sub; exit 4) | cat; echo "pipe ${PIPESTATUS:-$?}"'
 add_case sh-files       fixture:lines.txt    sh -c 'cat > /tmp/memsim-bb-$$; wc -l < /tmp/memsim-bb-$$; grep -c zone /tmp/memsim-bb-$$; rm /tmp/memsim-bb-$$; echo $$ $PPID | wc -w'
+# Pipelines of builtins inside the guest shell: fork, a model pipe, and the
+# read builtin's poll of fd 0 (the pipe's wait queue, woken by the writer).
+add_case sh-pipe-read   -                    sh -c 'echo 1 | (read v; echo got $v)'
+add_case sh-pipe-loop   -                    sh -c 'for i in 1 2 3; do echo $i | (read v; echo got $v); done'
+add_case sh-pipe-while  -                    sh -c 'printf "a b\nc d\ne f\n" | while read x y; do echo "$y $x"; done; echo "done $?"'
+add_case sh-pipe-ifs    -                    sh -c 'echo "x:y:z" | { IFS=: read a b c; echo "$c $b $a"; }; echo end'
+add_case sh-pipe-sum    -                    sh -c 'i=0; while [ $i -lt 20 ]; do echo $i; i=$((i+1)); done | { s=0; while read n; do s=$((s+n)); done; echo "sum $s"; }'
+add_case sh-pipe-stdin  text:'a 1\nb 2\nc 3\n'  sh -c 'while read l; do echo "$l" | { read a b; echo "$b-$a"; }; done'
+add_case sh-pipe-eof    -                    sh -c ': | { read v; echo "eof rc $?"; }; echo hi | { read -t 5 v; echo "rc $? $v"; }'
 add_case sort           fixture:lines.txt    sort
 add_case sort-keys      fixture:lines.txt    sort -k3,3 -k1,1nr
 add_case words-sorted   fixture:lines.txt    awk '{ for (i = 2; i <= NF; i++) print $i }' '|' sort
