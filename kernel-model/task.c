@@ -235,12 +235,12 @@ static void set_exit_status(struct task_struct *t, int wait_code)
     }
 }
 
-void task_exit_group_member(struct task_struct *t, int wait_code)
+void task_exit_group_member(struct task_struct *t, int wait_code, const char *report)
 {
     if (task_dead(t))
         return;
     set_exit_status(t, wait_code);
-    t->report[0] = 0;
+    snprintf(t->report, sizeof t->report, "%s", report);
     task_die(t, wait_code);
 }
 
