@@ -184,6 +184,7 @@ struct task_struct {
     char comm[TASK_COMM_LEN];       /* the program's base name, or PR_SET_NAME's */
     uint32_t pdeath_signal, dumpable, timer_slack_ns, no_new_privs;   /* prctl */
     int nice;                       /* setpriority's value, -20..19 */
+    uint64_t start_cycles;          /* the model clock at wake_up_new_task (/proc/PID/stat) */
 
     uint32_t pipe_written;          /* a blocked pipe write's bytes already moved, kept
                                        across the re-runs of the call (pipe.c; the

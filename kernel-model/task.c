@@ -164,6 +164,7 @@ static void emit_process(struct task_struct *t, enum event_type type)
  * (what precedes it in a trace is the boot). */
 void wake_up_new_task(struct task_struct *t)
 {
+    t->start_cycles = t->k->clock.cycles ? *t->k->clock.cycles : 0;
     emit_process(t, EV_PROCESS_START);
     task_kobj_alloc(t);
     sched_add_task(t);
