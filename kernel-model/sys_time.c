@@ -395,10 +395,8 @@ static long nanosleep_block(struct task_struct *t, uint64_t delta, uint32_t flag
         r = task_block(t, NULL, 0, &to, "nanosleep");
         until = t->restart.deadline;    /* kept across the re-runs */
     }
-    if (r == -ETIMEDOUT) {
-        t->k->clock.nr_sleeps++;
-        return 0;
-    }
+    if (r == -ETIMEDOUT)
+        return 0;                       /* the idle clock counted the sleep (kernel_idle) */
     if (r == -EINTR && rmtp && !(flags & TIMER_ABSTIME) && !task_dead(t))
         return put_remaining(t, rmtp, until, is64);
     return r;
