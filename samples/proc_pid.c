@@ -108,7 +108,7 @@ static int in_proc_dir(pid_t pid)
     return found;
 }
 
-static void show_rest(const char *tag, pid_t pid, pid_t me, pid_t child)
+static void show_rest(const char *tag, pid_t pid)
 {
     char path[64], mine[65536];
     snprintf(path, sizeof path, "/proc/%d/comm", pid);
@@ -126,7 +126,6 @@ static void show_rest(const char *tag, pid_t pid, pid_t me, pid_t child)
     slurp("/proc/self/maps");
     printf("%s maps: %s\n", tag, n <= 0 ? "empty" : !strcmp(mine, buf) ? "the same as mine" : "differ");
     printf("%s listed in /proc: %s\n", tag, in_proc_dir(pid) ? "yes" : "no");
-    (void)me, (void)child;
 }
 
 static void *thread(void *p)
@@ -156,14 +155,14 @@ int main(void)
     usleep(20000);                      /* the child is in pause() now */
     show_status("child", child, me, child);
     show_stat("child", child, me, child);
-    show_rest("child", child, me, child);
+    show_rest("child", child);
 
     kill(child, SIGKILL);
     siginfo_t si;
     waitid(P_PID, (id_t)child, &si, WEXITED | WNOWAIT);   /* a zombie: not reaped */
     show_status("zombie", child, me, child);
     show_stat("zombie", child, me, child);
-    show_rest("zombie", child, me, child);
+    show_rest("zombie", child);
 
     waitpid(child, NULL, 0);
     show_status("reaped", child, me, child);
