@@ -227,10 +227,10 @@ void zap_other_threads(struct task_struct *t)
     struct task_struct *leader = t->group_leader, *th, *n;
     int code = t->signal->group_exit_code;
     if (leader != t && !task_dead(leader))
-        task_exit_group_member(leader, code);
+        task_exit_group_member(leader, code, t->report);
     list_for_each_entry_safe(th, n, &leader->thread_group, thread_group)
         if (th != t && !task_dead(th))
-            task_exit_group_member(th, code);
+            task_exit_group_member(th, code, t->report);
 }
 
 void release_task(struct task_struct *t)

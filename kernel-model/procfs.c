@@ -48,6 +48,8 @@ const struct proc_entry proc_pid_entries[] = {
     { "smaps_rollup", proc_pid_smaps_rollup_show, 0444 },
     { "statm",   proc_pid_statm_show, 0444 },
     { "status",  proc_pid_status_show, 0444 },
+    { "stat",    proc_pid_stat_show, 0444 },       /* after the older ones: their */
+    { "comm",    proc_pid_comm_show, 0644 },       /* inode numbers stay */
 };
 
 /* /proc/PID links and directories besides the files */
@@ -115,6 +117,21 @@ static int is_own_pid(const struct task_struct *t, const char *s)
     return !strcmp(s, "self") || name_to_int(s) == (long)t->tgid;
 }
 
+/* /proc/N for another live or zombie task: a process (listed by readdir)
+ * or, as Linux's proc_pid_lookup allows, one of its threads by tid. */
+static uint32_t other_pid(const struct task_struct *t, const char *s)
+{
+    long n = name_to_int(s);
+    return n > 0 && find_task_by_pid(t->k, (uint32_t)n) ? (uint32_t)n : 0;
+}
+
+struct task_struct *proc_node_task(struct task_struct *t, const struct proc_node *node)
+{
+    if (!node->pid || node->pid == t->tgid)
+        return t;
+    return find_task_by_pid(t->k, node->pid);
+}
+
 /* What comp[1..n) names under /proc/PID: 0 or -errno. */
 static int lookup_pid(char *comp[], int n, struct proc_node *node)
 {
@@ -175,8 +192,11 @@ static int proc_lookup_comps(struct task_struct *t, char *comp[], int n, struct 
     if (is_own_pid(t, comp[1])) {
         if (n == 2 && !strcmp(comp[1], "self"))
             node->link = "self";        /* a link to the pid's directory */
+        node->pid = t->tgid;
         return lookup_pid(comp + 2, n - 2, node);
     }
+    if ((node->pid = other_pid(t, comp[1])))
+        return lookup_pid(comp + 2, n - 2, node);
     if (!strcmp(comp[1], "sysvipc")) {
         /* ipc_init_proc_interface's files: "sysvipc/NAME" in the table */
         char name[64];
@@ -195,7 +215,7 @@ static int proc_lookup_comps(struct task_struct *t, char *comp[], int n, struct 
         node->kind = PROC_FILE;
         return n == 2 ? 0 : -ENOTDIR;
     }
-    return -ENOENT;                     /* other pids: the guest is alone */
+    return -ENOENT;                     /* no such pid (or released) */
 }
 
 /* ---- the exit snapshot (memsim proc) --------------------------------------- */
@@ -255,13 +275,19 @@ static int may_write(uint32_t flags)
     return (flags & G_O_ACCMODE) != 0 || (flags & G_O_TRUNC);
 }
 
-/* Render the node's text into p->m: 0 or -errno. */
+/* Render the node's text into p->m: 0 or -errno.  A file of another
+ * process reads its memory as access_remote_vm would, without the caller's
+ * mm loaded: only the pages present (nofault). */
 static long proc_render(struct task_struct *t, struct proc_file *p)
 {
+    struct task_struct *target = proc_node_task(t, &p->node);
+    if (!target)
+        return -ENOENT;
     if (p->node.kind != PROC_FILE)
-        dir_render(t, p);
+        dir_render(p->node.pid ? target : t, p);
     else {
-        long r = p->node.entry->show(&p->m, t);
+        p->m.nofault = target->mm != t->mm;
+        long r = p->node.entry->show(&p->m, p->node.per_pid ? target : t);
         if (r)
             return r;
     }
@@ -287,7 +313,7 @@ static long proc_open_node(struct task_struct *t, const struct proc_node *node, 
     long r = inode && p ? 0 : -ENOMEM;
     if (!r) {
         p->node = *node;
-        p->pid = t->tgid;
+        p->pid = node->pid ? node->pid : t->tgid;
         r = proc_render(t, p);
     }
     struct file *f = NULL;
@@ -308,33 +334,45 @@ static long proc_open_node(struct task_struct *t, const struct proc_node *node, 
     return fd_install_file(t, f, (flags & G_O_CLOEXEC) != 0, 0);
 }
 
-/* What a link of the own pid's directory points at: its length in buf. */
+/* The host's name of what fd f of o is (a path, a terminal, pipe:[N]). */
+static void fd_target(const struct task_struct *o, struct file *f, char *tmp, size_t size)
+{
+    char link[40];
+    ssize_t n = -1;
+    if (f->f_path && f->f_path[0] == '/')
+        snprintf(tmp, size, "%s", f->f_path);
+    else if (o->root_fd < 0 && file_host_fd(f) >= 0) {
+        snprintf(link, sizeof link, "/proc/self/fd/%d", file_host_fd(f));
+        n = readlink(link, tmp, size - 1);
+        tmp[n < 0 ? 0 : n] = 0;
+    } else
+        snprintf(tmp, size, "%s", f->f_path ? f->f_path : "");
+}
+
+/* What a link of a pid's directory points at: its length in buf.  "self"
+ * is the caller's; exe, cwd and fd/N are the directory's task's, gone
+ * with its files and mm once it is a zombie (ENOENT, as Linux's). */
 static long link_target(struct task_struct *t, const struct proc_node *node, char *buf, size_t size)
 {
     char tmp[PATH_MAX_G];
+    struct task_struct *o = proc_node_task(t, node);
+    if (!o)
+        return -ENOENT;
     if (node->link && !strcmp(node->link, "self"))
         snprintf(tmp, sizeof tmp, "%u", t->tgid);
+    else if ((node->kind == PROC_LINK || node->kind == PROC_FD) && task_dead(o))
+        return -ENOENT;
     else if (node->kind == PROC_LINK && !strcmp(node->link, "exe"))
-        snprintf(tmp, sizeof tmp, "%s", t->exe_guest_path ? t->exe_guest_path : "");
+        snprintf(tmp, sizeof tmp, "%s", o->exe_guest_path ? o->exe_guest_path : "");
     else if (node->kind == PROC_LINK) {
-        long r = fs_getcwd(t, tmp, sizeof tmp);
+        long r = fs_getcwd(o, tmp, sizeof tmp);
         if (r)
             return r;
     } else if (node->kind == PROC_FD) {
-        struct file *f = fdget(t->files, (uint32_t)node->fd);
+        struct file *f = o->files ? fdget(o->files, (uint32_t)node->fd) : NULL;
         if (!f)
             return -ENOENT;
-        char link[40];
-        ssize_t n = -1;
-        if (f->f_path && f->f_path[0] == '/')
-            snprintf(tmp, sizeof tmp, "%s", f->f_path);
-        else if (t->root_fd < 0 && file_host_fd(f) >= 0) {
-            /* the host's name of the object (a terminal, pipe:[N]) */
-            snprintf(link, sizeof link, "/proc/self/fd/%d", file_host_fd(f));
-            n = readlink(link, tmp, sizeof tmp - 1);
-            tmp[n < 0 ? 0 : n] = 0;
-        } else
-            snprintf(tmp, sizeof tmp, "%s", f->f_path ? f->f_path : "");
+        fd_target(o, f, tmp, sizeof tmp);
     } else
         return -EINVAL;                 /* not a link */
     size_t n = strlen(tmp);
@@ -350,9 +388,16 @@ long procfs_open(struct task_struct *t, const char *path, uint32_t flags,
     long r = proc_lookup(t, path, &node);
     if (r)
         return r;
-    if (node.kind == PROC_FD) {
+    if (node.kind == PROC_FD && proc_node_task(t, &node) == t) {
         snprintf(fd_alias, alias_len, "/proc/self/fd/%ld", node.fd);
         return 2;
+    }
+    if (node.kind == PROC_FD) {         /* another's descriptor: what it names */
+        long n = link_target(t, &node, fd_alias, alias_len - 1);
+        if (n < 0)
+            return n;
+        fd_alias[n] = 0;
+        return fd_alias[0] == '/' ? 2 : -ENOENT;
     }
     if (node.kind == PROC_LINK) {       /* exe, cwd: open what they name */
         long n = link_target(t, &node, fd_alias, alias_len - 1);
@@ -397,8 +442,13 @@ long procfs_stat(struct task_struct *t, const char *path, int nofollow, struct s
     long r = proc_lookup(t, path, &p.node);
     if (r)
         return r;
+    if (p.node.pid)
+        p.pid = p.node.pid;
+    struct task_struct *o = proc_node_task(t, &p.node);
+    if (!o)
+        return -ENOENT;
     if (!nofollow && p.node.kind == PROC_FD) {
-        struct file *f = fdget(t->files, (uint32_t)p.node.fd);
+        struct file *f = o->files ? fdget(o->files, (uint32_t)p.node.fd) : NULL;
         if (!f)
             return -ENOENT;
         return f->f_op->getattr ? f->f_op->getattr(f, st) : -EBADF;

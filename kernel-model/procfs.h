@@ -11,8 +11,11 @@
  * function, so a new file (slabinfo, vmallocinfo) is one line there and a
  * render function.
  *
- * The process tree: /proc/self and /proc/PID for the guest's own tgid;
- * every other pid is ENOENT (the guest is alone on the machine).
+ * The process tree: /proc/self, and /proc/PID for every task not yet
+ * released (zombies too: State Z, no mm, no files); readdir of /proc lists
+ * each process's tgid, a thread is reached by its tid but not listed.
+ * Another process's memory (cmdline, environ) is read from the pages it
+ * has present, as access_remote_vm would, never faulting.
  */
 #ifndef MEMSIM_PROCFS_H
 #define MEMSIM_PROCFS_H
@@ -67,6 +70,11 @@ int proc_pid_smaps_rollup_show(struct seq_file *m, struct task_struct *t);
 int proc_pid_maps_show(struct seq_file *m, struct task_struct *t);
 int proc_pid_status_show(struct seq_file *m, struct task_struct *t);
 int proc_pid_statm_show(struct seq_file *m, struct task_struct *t);
+/* "R (running)", "S (sleeping)", "Z (zombie)", ... (fs/proc/array.c) */
+const char *proc_task_state(const struct task_struct *t);
+/* procfs_stat.c: /proc/PID/stat (do_task_stat's 52 fields), comm */
+int proc_pid_stat_show(struct seq_file *m, struct task_struct *t);
+int proc_pid_comm_show(struct seq_file *m, struct task_struct *t);
 /* procfs_meminfo.c: /proc/meminfo, /proc/buddyinfo (the machine) */
 int proc_meminfo_show(struct seq_file *m, struct task_struct *t);
 int proc_buddyinfo_show(struct seq_file *m, struct task_struct *t);

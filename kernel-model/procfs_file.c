@@ -108,6 +108,7 @@ void dir_render(struct task_struct *t, struct proc_file *p)
     dir_add(p, DT_DIR_, ".");
     dir_add(p, DT_DIR_, "..");
     char num[16];
+    struct task_struct *o;
     switch (p->node.kind) {
     case PROC_ROOT:
         for (size_t i = 0; i < nr_proc_root_entries; i++)
@@ -115,8 +116,11 @@ void dir_render(struct task_struct *t, struct proc_file *p)
                 dir_add(p, DT_REG_, proc_root_entries[i].name);
         dir_add(p, DT_DIR_, "sysvipc");
         dir_add(p, DT_LNK_, "self");
-        snprintf(num, sizeof num, "%u", t->tgid);
-        dir_add(p, DT_DIR_, num);
+        for_each_task(t->k, o)          /* every process, zombies too, in pid order */
+            if (o->group_leader == o) {
+                snprintf(num, sizeof num, "%u", o->tgid);
+                dir_add(p, DT_DIR_, num);
+            }
         break;
     case PROC_PID_DIR:
         for (size_t i = 0; i < nr_proc_pid_entries; i++)
@@ -131,7 +135,7 @@ void dir_render(struct task_struct *t, struct proc_file *p)
                 dir_add(p, DT_REG_, proc_root_entries[i].name + 8);
         break;
     default:                            /* PROC_FD_DIR */
-        for (uint32_t fd = 0; fd < NR_OPEN_MAX; fd++)
+        for (uint32_t fd = 0; t->files && fd < NR_OPEN_MAX; fd++)
             if (t->files->fd[fd]) {
                 snprintf(num, sizeof num, "%u", fd);
                 dir_add(p, DT_LNK_, num);

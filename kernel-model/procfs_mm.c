@@ -157,16 +157,31 @@ static unsigned fd_table_size(const struct files_struct *fs)
     return n * 256;
 }
 
+/* fs/proc/array.c's task_state_array: what state a task is in, seen
+ * from whoever reads its status (the reader itself is running). */
+const char *proc_task_state(const struct task_struct *t)
+{
+    switch (t->state) {
+    case TASK_RUNNING:         return "R (running)";
+    case TASK_INTERRUPTIBLE:   return "S (sleeping)";
+    case TASK_UNINTERRUPTIBLE: return "D (disk sleep)";   /* vfork's TASK_KILLABLE */
+    case TASK_STOPPED:         return "T (stopped)";
+    case EXIT_ZOMBIE:          return "Z (zombie)";
+    default:                   return "X (dead)";
+    }
+}
+
 static void task_state(struct seq_file *m, struct task_struct *t)
 {
     unsigned uid = getuid(), gid = getgid();
-    seq_printf(m, "Umask:\t%#04o\n", t->umask);
-    seq_printf(m, "State:\tR (running)\n");
+    if (t->files)                       /* get_task_umask: none once exit_fs ran */
+        seq_printf(m, "Umask:\t%#04o\n", t->umask);
+    seq_printf(m, "State:\t%s\n", proc_task_state(t));
     seq_printf(m, "Tgid:\t%u\nNgid:\t0\nPid:\t%u\nPPid:\t%u\nTracerPid:\t0\n",
                t->tgid, t->pid, t->ppid);
     seq_printf(m, "Uid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\n", uid, uid, uid, uid,
                gid, gid, gid, gid);
-    seq_printf(m, "FDSize:\t%u\nGroups:\t", fd_table_size(t->files));
+    seq_printf(m, "FDSize:\t%u\nGroups:\t", t->files ? fd_table_size(t->files) : 0);
     gid_t g[256];
     int n = getgroups(256, g);          /* as getgroups32 answers the guest */
     for (int i = 0; i < n; i++)
@@ -223,7 +238,9 @@ static void task_sig(struct seq_file *m, struct task_struct *t)
     }
     uint64_t pending = signal_pending_set(&t->sig);
     unsigned long long qlim = t->mm ? t->mm->rlim[RLIMIT_SIGPENDING_].rlim_cur : 0;
-    seq_printf(m, "Threads:\t1\nSigQ:\t%d/%llu\n", __builtin_popcountll(pending), qlim);
+    /* a zombie's signal_struct still counts it (__exit_signal runs at release) */
+    int threads = t->signal->nr_threads > 0 ? t->signal->nr_threads : 1;
+    seq_printf(m, "Threads:\t%d\nSigQ:\t%d/%llu\n", threads, __builtin_popcountll(pending), qlim);
     render_sigset(m, "SigPnd:", t->sig.pending.signal);
     render_sigset(m, "ShdPnd:", t->sig.shared.signal);
     render_sigset(m, "SigBlk:", t->sig.blocked);

@@ -38,6 +38,8 @@ struct proc_node {
     int per_pid;                        /* PROC_FILE: a /proc/PID file */
     const char *link;                   /* PROC_LINK: "self", "exe", "cwd" */
     long fd;                            /* PROC_FD */
+    uint32_t pid;                       /* under /proc/PID: whose (a pid, or a thread's
+                                           tid); 0 for the machine's nodes */
 };
 
 struct proc_file {
@@ -55,7 +57,11 @@ static inline struct proc_file *proc_private(struct file *f) { return f->private
 extern const struct file_operations proc_file_ops, proc_dir_ops;
 /* The stat of the node p has open, with mode. */
 void node_stat(const struct proc_file *p, uint32_t mode, struct stat *st);
-/* A directory's entries as they are at open, into p->m. */
-void dir_render(struct task_struct *t, struct proc_file *p);
+/* A directory's entries as they are at open, into p->m (target: the
+ * task of a /proc/PID directory, else the caller). */
+void dir_render(struct task_struct *target, struct proc_file *p);
+/* The task a /proc/PID node names (the caller's own for /proc/self), or
+ * NULL when it has been released since (its directory is gone: ENOENT). */
+struct task_struct *proc_node_task(struct task_struct *t, const struct proc_node *node);
 
 #endif

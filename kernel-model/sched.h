@@ -184,6 +184,7 @@ struct task_struct {
     char comm[TASK_COMM_LEN];       /* the program's base name, or PR_SET_NAME's */
     uint32_t pdeath_signal, dumpable, timer_slack_ns, no_new_privs;   /* prctl */
     int nice;                       /* setpriority's value, -20..19 */
+    uint64_t start_cycles;          /* the model clock at wake_up_new_task (/proc/PID/stat) */
 
     uint32_t pipe_written;          /* a blocked pipe write's bytes already moved, kept
                                        across the re-runs of the call (pipe.c; the
@@ -278,8 +279,10 @@ void vfork_release(struct task_struct *t);
  * ignoring SIGCHLD (SIG_IGN or SA_NOCLDWAIT), virtual init.
  */
 void exit_task(struct task_struct *t);
-/* One thread of a group exit dies with the group's status word. */
-void task_exit_group_member(struct task_struct *t, int wait_code);
+/* One thread of a group exit dies with the group's status word; its report
+ * line is the cause's (report: the thread that ended the group, "" for
+ * exit_group), so a process killed by one thread's fault says why. */
+void task_exit_group_member(struct task_struct *t, int wait_code, const char *report);
 /* The status word wait4 reports for the dead p (code << 8, or the signal,
  * | 0x80 for a core): the group's when it exited as a group. */
 int  task_wait_status(const struct task_struct *p);

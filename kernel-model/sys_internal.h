@@ -317,6 +317,8 @@ int signal_handler_pending(const struct task_struct *t);
 void signal_wake_up(struct task_struct *t);
 /* SIG_IGN, or SIG_DFL for a signal whose default is to ignore it. */
 int sig_handler_ignored(const struct task_struct *t, uint32_t sig);
+/* sig_fatal: its action kills the process (SIG_DFL, a terminating default). */
+int sig_fatal(const struct task_struct *t, uint32_t sig);
 /* do_sigaltstack's change to nw (ss_sp, ss_flags, ss_size) with the user
  * stack at sp: 0 or -EPERM, -EINVAL, -ENOMEM. */
 long do_sigaltstack(struct task_struct *t, const uint32_t nw[3], uint32_t sp);

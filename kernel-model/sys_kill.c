@@ -35,6 +35,37 @@ static struct task_struct *signal_target(struct task_struct *t, uint32_t sig)
     return any;
 }
 
+/* Make t see sig now: woken unless it is the sender (who takes it on its
+ * return); the vfork wait is killable (TASK_KILLABLE). */
+static void signal_notify(struct task_struct *sender, struct task_struct *t, uint32_t sig)
+{
+    if (t == sender)
+        return;
+    if (sig == SIGKILL && t->state == TASK_UNINTERRUPTIBLE)
+        wake_up_process(t);
+    signal_wake_up(t);
+}
+
+/* complete_signal's fatal case: a signal that kills the process reaches
+ * every thread at once, so none (the sender included) runs on before the
+ * group dies; whichever thread takes it first kills the rest with its
+ * status (group_exit_start). */
+static void signal_group_fatal(struct task_struct *sender, struct task_struct *t,
+                               const struct ksiginfo *info)
+{
+    uint32_t sig = (uint32_t)info->signo;
+    struct task_struct *leader = t->group_leader, *th;
+    if (leader != t && !task_dead(leader) && !(leader->sig.blocked & sigmask_of(sig))) {
+        signal_queue(&leader->sig, SIG_TO_TASK, info);
+        signal_notify(sender, leader, sig);
+    }
+    list_for_each_entry(th, &leader->thread_group, thread_group)
+        if (th != t && !task_dead(th) && !(th->sig.blocked & sigmask_of(sig))) {
+            signal_queue(&th->sig, SIG_TO_TASK, info);
+            signal_notify(sender, th, sig);
+        }
+}
+
 void send_signal_info(struct task_struct *sender, struct task_struct *t,
                       const struct ksiginfo *info, enum sig_target to)
 {
@@ -46,11 +77,9 @@ void send_signal_info(struct task_struct *sender, struct task_struct *t,
     if (!(t->sig.blocked & sigmask_of(sig)) && sig_handler_ignored(t, sig))
         return;                             /* sig_ignored: dropped, never pending */
     signal_queue(&t->sig, to, info);
-    if (t == sender)
-        return;                             /* the sender's own: on its return */
-    if (sig == SIGKILL && t->state == TASK_UNINTERRUPTIBLE)
-        wake_up_process(t);                 /* the vfork wait is killable (TASK_KILLABLE) */
-    signal_wake_up(t);
+    if (sig_fatal(t, sig) && !(t->sig.blocked & sigmask_of(sig)) && !list_empty(&t->group_leader->thread_group))
+        signal_group_fatal(sender, t, info);
+    signal_notify(sender, t, sig);          /* the sender's own: on its return */
 }
 
 /* A signal the guest sends (kill, tkill, tgkill; raise is tgkill). */

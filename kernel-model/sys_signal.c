@@ -54,6 +54,12 @@ int sig_handler_ignored(const struct task_struct *t, uint32_t sig)
     return h == SIG_IGN_H || (h == 0 && sig_default_action(sig) == SIG_DEFAULT_IGNORE);
 }
 
+int sig_fatal(const struct task_struct *t, uint32_t sig)
+{
+    return sig == SIGKILL ||
+           (t->sighand->action[sig].handler == 0 && sig_default_action(sig) == SIG_DEFAULT_TERM);
+}
+
 /* A user handler: anything but SIG_DFL (0) and SIG_IGN (1). */
 static int sig_has_handler(const struct task_struct *t, uint32_t sig)
 {

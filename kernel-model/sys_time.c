@@ -364,11 +364,49 @@ long time_sleep_until(struct task_struct *t, uint64_t until)
     return 0;
 }
 
+/* Interrupted by a handler: the time left until the cycle `until`
+ * (hrtimer_nanosleep's rmtp), then -EINTR; -EFAULT if rmtp is bad. */
+static long put_remaining(struct task_struct *t, uint32_t rmtp, uint64_t until, int is64)
+{
+    uint64_t now = kclock_cycles(t->k);
+    uint64_t left = until > now ? cycles_to_ns(t, until - now) : 0;
+    int64_t ts64[2] = { (int64_t)(left / NSEC_PER_SEC), (int64_t)(left % NSEC_PER_SEC) };
+    int32_t ts32[2] = { (int32_t)ts64[0], (int32_t)ts64[1] };
+    if (is64 ? copy_to_user(t->mm, rmtp, ts64, sizeof ts64) : copy_to_user(t->mm, rmtp, ts32, sizeof ts32))
+        return -EFAULT;
+    return -EINTR;
+}
+
+/* A sleep while other tasks may run: the task blocks on no queue with a
+ * deadline delta ns from now (fixed at the first attempt: a re-run keeps
+ * it), so the others run meanwhile and the model clock advances only when
+ * nobody can run (kernel_idle).  The deadline: 0; a handled signal first
+ * (pending already at the call, or arriving during the sleep): -EINTR,
+ * with the time left in rmtp for a relative sleep (TIMER_ABSTIME: none). */
+static long nanosleep_block(struct task_struct *t, uint64_t delta, uint32_t flags, uint32_t rmtp, int is64)
+{
+    struct guest_timeout to = { .present = 1, .sec = delta / NSEC_PER_SEC, .nsec = delta % NSEC_PER_SEC };
+    uint64_t until;
+    long r;
+    if (!task_in_syscall(t) && signal_handler_pending(t)) {
+        until = kclock_cycles(t->k) + ns_to_cycles(t, delta);
+        r = -EINTR;
+    } else {
+        r = task_block(t, NULL, 0, &to, "nanosleep");
+        until = t->restart.deadline;    /* kept across the re-runs */
+    }
+    if (r == -ETIMEDOUT)
+        return 0;                       /* the idle clock counted the sleep (kernel_idle) */
+    if (r == -EINTR && rmtp && !(flags & TIMER_ABSTIME) && !task_dead(t))
+        return put_remaining(t, rmtp, until, is64);
+    return r;
+}
+
 /* clock_nanosleep (kernel/time/posix-timers.c and the k_clocks' nsleep). */
 static long clock_nanosleep_common(struct task_struct *t, uint32_t which_clock, uint32_t flags, uint32_t rqtp, uint32_t rmtp, int is64)
 {
     int32_t clk = (int32_t)which_clock;
-    uint64_t res, req, now;
+    uint64_t res, req, now = 0;
     long base = clock_base(t, clk, &res);
     if (base < 0)
         return base;
@@ -402,16 +440,12 @@ static long clock_nanosleep_common(struct task_struct *t, uint32_t which_clock, 
     }
     clock_read(t, clk, &now);
     uint64_t delta = flags & TIMER_ABSTIME ? (req > now ? req - now : 0) : req;
+    if (!task_alone(t) || task_in_syscall(t))
+        return nanosleep_block(t, delta, flags, rmtp, is64);
     uint64_t until = kclock_cycles(t->k) + ns_to_cycles(t, delta);
     long r = time_sleep_until(t, until);
-    if (r == -EINTR && rmtp && !(flags & TIMER_ABSTIME) && !task_dead(t)) {
-        /* interrupted by a handler: the time left (hrtimer_nanosleep's rmtp) */
-        uint64_t left = cycles_to_ns(t, until - kclock_cycles(t->k));
-        int64_t ts64[2] = { (int64_t)(left / NSEC_PER_SEC), (int64_t)(left % NSEC_PER_SEC) };
-        int32_t ts32[2] = { (int32_t)ts64[0], (int32_t)ts64[1] };
-        if (is64 ? copy_to_user(t->mm, rmtp, ts64, sizeof ts64) : copy_to_user(t->mm, rmtp, ts32, sizeof ts32))
-            return -EFAULT;
-    }
+    if (r == -EINTR && rmtp && !(flags & TIMER_ABSTIME) && !task_dead(t))
+        return put_remaining(t, rmtp, until, is64);
     return r;
 }
 
@@ -423,8 +457,14 @@ SYSCALL_DEFINE2(nanosleep, uint32_t, rqtp, uint32_t, rmtp)
     return clock_nanosleep_common(t, 1 /* CLOCK_MONOTONIC */, 0 /* relative */, rqtp, rmtp, 0);
 }
 
-/* One task: nothing else to run. */
-SYSCALL_DEFINE0(sched_yield) { return 0; }
+/* The caller goes to the tail of the run queue (do_sched_yield); alone,
+ * nothing else could run and nothing changes. */
+SYSCALL_DEFINE0(sched_yield)
+{
+    if (!task_alone(t))
+        set_tsk_need_resched(t);
+    return 0;
+}
 
 /* ---- resource usage ---- */
 

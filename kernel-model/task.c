@@ -164,6 +164,7 @@ static void emit_process(struct task_struct *t, enum event_type type)
  * (what precedes it in a trace is the boot). */
 void wake_up_new_task(struct task_struct *t)
 {
+    t->start_cycles = t->k->clock.cycles ? *t->k->clock.cycles : 0;
     emit_process(t, EV_PROCESS_START);
     task_kobj_alloc(t);
     sched_add_task(t);
@@ -235,12 +236,12 @@ static void set_exit_status(struct task_struct *t, int wait_code)
     }
 }
 
-void task_exit_group_member(struct task_struct *t, int wait_code)
+void task_exit_group_member(struct task_struct *t, int wait_code, const char *report)
 {
     if (task_dead(t))
         return;
     set_exit_status(t, wait_code);
-    t->report[0] = 0;
+    snprintf(t->report, sizeof t->report, "%s", report);
     task_die(t, wait_code);
 }
 

@@ -78,6 +78,12 @@ add_case sh-pipeline    -                    sh -c 'seq 1 3000 | sort -rn | head
 add_case sh-subst       -                    sh -c 'echo "c b a" | tr " " "\n" | sort; echo "sub: $(echo inner | tr a-z A-Z)"'
 add_case sh-status      -                    sh -c 'false | true; echo $?; (exit 7); echo $?; x=$(seq 3 | wc -l); echo "x=$x"'
 add_case sh-background  -                    sh -c 'sleep 0 & wait; echo "done $?"; (echo sub; exit 4) | cat; echo "pipe ${PIPESTATUS:-$?}"'
+# Sleeping children while the shell waits, and the other way round: each
+# sleep blocks with a deadline and the others run meanwhile; the model clock
+# moves only when every task sleeps, so the shorter sleep ends first
+add_case sh-sleep-bg    -                    sh -c '(sleep 0.2; echo b) & echo a; wait; echo c'
+add_case sh-sleep-order -                    sh -c '(sleep 0.2; echo late) & (sleep 0.1; echo early) & wait; echo "done $?"'
+add_case sh-sleep-parent -                   sh -c 'sleep 0.3 & (echo x; sleep 0.1; echo y); usleep 1000; wait; echo z $?'
 add_case sh-files       fixture:lines.txt    sh -c 'cat > /tmp/memsim-bb-$$; wc -l < /tmp/memsim-bb-$$; grep -c zone /tmp/memsim-bb-$$; rm /tmp/memsim-bb-$$; echo $$ $PPID | wc -w'
 # Pipelines of builtins inside the guest shell: fork, a model pipe, and the
 # read builtin's poll of fd 0 (the pipe's wait queue, woken by the writer).

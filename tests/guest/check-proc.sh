@@ -122,7 +122,7 @@ if [ -n "$busybox" ] && [ -f "$busybox" ]; then
         grep -q "^Pid:	$(grep '^Tgid:' "$tmp/bb.status" | cut -f2)$" "$tmp/bb.status" &&
         pass busybox-status || { fail busybox-status; cat "$tmp/bb.status"; }
     run "$bb" ls /proc/self/ >"$tmp/bb.ls"
-    if [ "$(tr '\n' ' ' <"$tmp/bb.ls")" = "cmdline cwd environ exe fd maps smaps smaps_rollup statm status " ]; then
+    if [ "$(tr '\n' ' ' <"$tmp/bb.ls")" = "cmdline comm cwd environ exe fd maps smaps smaps_rollup stat statm status " ]; then
         pass busybox-ls
     else
         fail busybox-ls; cat "$tmp/bb.ls"

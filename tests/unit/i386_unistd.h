@@ -53,6 +53,8 @@
 #define NR_NEWSELECT 142u
 #define NR_READV 145u
 #define NR_WRITEV 146u
+#define NR_SCHED_YIELD 158u
+#define NR_NANOSLEEP 162u
 #define NR_POLL 168u
 #define NR_PREAD64 180u
 #define NR_PWRITE64 181u
@@ -63,10 +65,12 @@
 #define NR_GETDENTS64 220u
 #define NR_FCNTL64 221u
 #define NR_EXIT_GROUP 252u
+#define NR_CLOCK_NANOSLEEP 267u
 #define NR_OPENAT 295u
 #define NR_PSELECT6 308u
 #define NR_PPOLL 309u
 #define NR_DUP3 330u
 #define NR_PIPE2 331u
+#define NR_CLOCK_NANOSLEEP_TIME64 407u
 
 #endif

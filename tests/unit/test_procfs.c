@@ -152,8 +152,74 @@ static void test_maps_status(void)
     sys_fini(&s);
 }
 
+/* The number of blank-separated fields of a stat line. */
+static int nr_fields(const char *s)
+{
+    int n = 0;
+    for (const char *p = s; *p && *p != '\n'; p++)
+        n += *p == ' ';
+    return n + 1;
+}
+
+/* /proc/PID of another task: its status and stat say its state (R, S, Z),
+ * its comm; a zombie has no Umask, FDSize 0, no Vm lines and its exit
+ * code in stat; its exe link is gone; an unknown pid is ENOENT. */
+static void test_other_pid(void)
+{
+    struct sys s;
+    struct task_struct *a = boot_task(&s);
+    wake_up_new_task(a);
+    struct task_struct *b = task_alloc(a->k, alloc_pid(a->k), "/usr/bin/other");
+    CHECK(b != NULL);
+    b->mm = a->mm;
+    b->mm->mm_users++;
+    b->ppid = a->pid;
+    wake_up_new_task(b);
+    long err;
+    char *st = read_proc(a, "/proc/1001/status", &err);
+    CHECK(st && strstr(st, "Name:\tother\nUmask:\t") == st);
+    CHECK(strstr(st, "\nState:\tR (running)\nTgid:\t1001\nNgid:\t0\nPid:\t1001\nPPid:\t1000\n") != NULL);
+    CHECK(strstr(st, "\nThreads:\t1\n") != NULL);
+    b->state = TASK_INTERRUPTIBLE;                   /* asleep in a call */
+    sched_dequeue(b);
+    st = read_proc(a, "/proc/1001/status", &err);
+    CHECK(st && strstr(st, "\nState:\tS (sleeping)\n") != NULL);
+    CHECK_STR(read_proc(a, "/proc/1001/comm", &err), "other\n");
+    st = read_proc(a, "/proc/1001/stat", &err);
+    /* pid (comm) state ppid pgrp session tty_nr tpgid flags */
+    CHECK(st && strstr(st, "1001 (other) S 1000 1001 1 0 -1 0 ") == st);
+    CHECK_EQ(nr_fields(st), 52);
+    /* priority nice num_threads itrealvalue; rsslim (RLIM_INFINITY) ... the
+     * signal words, wchan 1 (asleep), nswap cnswap, exit_signal SIGCHLD */
+    CHECK(strstr(st, " 20 0 1 0 ") != NULL);
+    CHECK(strstr(st, " 4294967295 ") != NULL);
+    CHECK(strstr(st, " 0 0 0 0 1 0 0 17 0 ") != NULL);
+    st = read_proc(a, "/proc/self/stat", &err);
+    CHECK(st && strstr(st, "1000 (prog) R ") == st);
+    /* a zombie */
+    b->state = EXIT_ZOMBIE;
+    b->exit_code = 9;                                /* killed by SIGKILL */
+    files_put(b->files);
+    b->files = NULL;
+    st = read_proc(a, "/proc/1001/status", &err);
+    CHECK(st && strstr(st, "Name:\tother\nState:\tZ (zombie)\n") == st);
+    CHECK(strstr(st, "\nFDSize:\t0\n") != NULL);
+    CHECK(strstr(st, "Umask") == NULL);
+    st = read_proc(a, "/proc/1001/stat", &err);
+    CHECK(st && strstr(st, "1001 (other) Z ") == st);
+    CHECK(strstr(st, " 9\n") != NULL && nr_fields(st) == 52);
+    int is_proc;
+    char link[64];
+    CHECK_EQ(procfs_readlink(a, "/proc/1001/exe", link, sizeof link, &is_proc), -ENOENT);
+    CHECK(read_proc(a, "/proc/1002/status", &err) == NULL && err == -ENOENT);
+    task_free(b);
+    task_free(a);
+    sys_fini(&s);
+}
+
 int main(void)
 {
     test_maps_status();
+    test_other_pid();
     return CHECK_DONE();
 }
