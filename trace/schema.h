@@ -345,6 +345,11 @@
 #define TRACE_SCHEMA7_STATS                                                  \
     "DROP TABLE stats; CREATE TABLE stats(pid INTEGER, name TEXT, value REAL);"
 
+/* The stats rows of the run's total, for a reader's WHERE: a run of one
+ * process has only its rows (its pid); a run of several has each
+ * process's share under its pid and the total under pid 0 (schema 10). */
+#define STATS_TOTAL "pid = (SELECT min(pid) FROM stats)"
+
 /* Parameter 1 is seq, 2 cycle; `cause` is the one after the table's own
  * columns (COL_CAUSE in trace.c). */
 #define TRACE_INSERT_WALK                                                    \
