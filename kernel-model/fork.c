@@ -89,6 +89,7 @@ static struct task_struct *dup_task_struct(const struct task_struct *parent, uin
     p->exit_code = 0;
     p->forked = 1;
     p->released = p->did_exec = p->need_resched = p->quantum_expired = 0;
+    p->event_cause = 0;                 /* ret_from_fork: in no call of its own */
     memset(&p->restart, 0, sizeof p->restart);
     p->waits = NULL;
     p->nr_waits = p->waits_cap = 0;

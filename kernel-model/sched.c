@@ -318,6 +318,14 @@ void context_switch(struct kernel *k, struct task_struct *next)
     if (cr3_write)
         mmu_write_cr3(k->mmu, next->mm->pgd << PAGE_SHIFT);
     event_cause_end(k->events, NULL, cause);
+    /* The current cause is the running task's (the call it is in, or
+     * blocked in): it leaves with prev and comes back with next, so that
+     * what next does is not laid to a call prev blocked in. */
+    if (k->events) {
+        if (prev)
+            prev->event_cause = k->events->cause;
+        k->events->cause = next->event_cause;
+    }
     if (prev)
         prev->quantum_expired = 0;
     k->current = next;

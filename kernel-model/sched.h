@@ -143,6 +143,8 @@ struct task_struct {
     int did_exec;                   /* exec'd since the fork (setpgid's EACCES;
                                        Linux: !PF_FORKNOEXEC) */
     int need_resched;               /* stop running it at the next chance (yield, quantum) */
+    uint64_t event_cause;           /* the event stream's cause while it is off the CPU
+                                       (a call it blocked in): each task has its own */
     int quantum_expired;            /* need_resched came from the quantum: a switch
                                        away is "preempted" (EV_SCHED_SWITCH), not "yielded" */
     struct restart_block restart;   /* a blocked call's state (wait.h) */
