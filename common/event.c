@@ -108,9 +108,18 @@ const char *event_type_name(enum event_type t)
         [EV_PROCESS_START] = "process-start", [EV_PROCESS_EXIT] = "process-exit",
         [EV_UACCESS] = "uaccess", [EV_FILE_MAP] = "file-map", [EV_SNAPSHOT] = "snapshot",
         [EV_PROC_FILE] = "proc-file",
-        [EV_PAGE_CACHE] = "page-cache",
+        [EV_PAGE_CACHE] = "page-cache", [EV_SCHED_SWITCH] = "sched-switch",
     };
     return (unsigned)t < EV_NR_TYPES && names[t] ? names[t] : "?";
+}
+
+const char *switch_reason_name(enum switch_reason r)
+{
+    static const char *const names[SWITCH_NR] = {
+        [SWITCH_PREEMPTED] = "preempted", [SWITCH_BLOCKED] = "blocked",
+        [SWITCH_EXITED] = "exited", [SWITCH_YIELDED] = "yielded",
+    };
+    return (unsigned)r < SWITCH_NR ? names[r] : "?";
 }
 
 const char *fault_kind_name(enum fault_kind k)

@@ -44,6 +44,7 @@ enum event_type {
     EV_SNAPSHOT,        /* one value of a snapshot of memory state (kernel-model/snapshot.c) */
     EV_PROC_FILE,       /* a /proc file as it was when its process exited (procfs.c) */
     EV_PAGE_CACHE,      /* a page-cache page added, deleted, dirtied ... (kernel-model/filemap.c) */
+    EV_SCHED_SWITCH,    /* the CPU passes from one task to another (kernel-model/sched.c) */
     EV_NR_TYPES
 };
 
@@ -89,6 +90,14 @@ const char *pagecache_op_name(enum pagecache_op op);  /* "add", "delete", "recla
  * its row kind in the same table. */
 enum snapshot_metric { SNAP_FREE_PAGES, SNAP_RSS, SNAP_PGTABLE_PAGES, SNAP_NR };
 const char *snapshot_metric_name(enum snapshot_metric m); /* "free-pages", "rss", ... */
+
+/* Why a context switch took the CPU from its task (names are the trace's
+ * strings): its quantum ran out with another task runnable, it blocked in
+ * a wait (sched_switch_event.wait names it), it died, or it stepped aside
+ * while still runnable (woken behind other runnable tasks). */
+enum switch_reason { SWITCH_PREEMPTED, SWITCH_BLOCKED, SWITCH_EXITED, SWITCH_YIELDED,
+                     SWITCH_NR };
+const char *switch_reason_name(enum switch_reason r);  /* "preempted", "blocked", ... */
 
 /* ---- payloads ---- */
 
@@ -214,6 +223,9 @@ struct process_event {
     uint32_t ppid;          /* the parent process */
     int32_t status;         /* exit: as the shell sees it (code, or 128+signal) */
     const char *reason;     /* exit: "exit", "SIGSEGV", "OOM", ...; start: NULL */
+    const char *args;       /* exit: the argv of its last exec, joined by spaces, or NULL */
+    const char *exe;        /* exit: the program it runs (/proc/PID/exe), or NULL */
+    uint64_t peak_rss;      /* exit: its mm's hiwater_rss in pages (0: no mm) */
 };
 
 /* EV_SNAPSHOT: one value of snapshot number `snap` (1, 2, ...; all values
@@ -238,6 +250,18 @@ struct proc_file_event {
     uint32_t len;
 };
 
+/* EV_SCHED_SWITCH (context_switch), emitted before the switch's CR3
+ * write, which it causes: the tlb_flushes row of that write has this
+ * event's seq as its cause.  The event's pid/tid are prev's. */
+struct sched_switch_event {
+    uint32_t prev_pid, prev_tid;    /* the task leaving the CPU (tgid, pid) */
+    uint32_t next_pid, next_tid;    /* the task taking it */
+    uint8_t  reason;                /* enum switch_reason */
+    uint8_t  cr3_write;             /* 1: the mms differ, CR3 was written */
+    uint32_t cr3;                   /* next's CR3 (written or already loaded) */
+    const char *wait;               /* SWITCH_BLOCKED: the wait ("wait4"), or NULL */
+};
+
 struct event {
     uint64_t seq;           /* 1, 2, 3 ... over every event of the run */
     uint64_t cycle;         /* the clock when it was emitted */
@@ -258,6 +282,7 @@ struct event {
         struct snapshot_event snap;
         struct proc_file_event proc_file;
         struct page_cache_event page_cache;
+        struct sched_switch_event sched;
     } u;
 };
 

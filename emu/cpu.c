@@ -194,6 +194,7 @@ static inline __attribute__((always_inline)) void code_hook(struct machine *m, u
         if (!m->signal_stop) {
             m->preempted = 1;
             set_tsk_need_resched(m->task);
+            m->task->quantum_expired = 1;
         }
         uc_emu_stop(m->ctx->uc);
         return;

@@ -84,7 +84,7 @@ static void record_exec(struct machine *m, const struct exec_params *p,
         .phentsize = p->phentsize, .phnum = p->phnum, .start_code = p->start_code,
         .end_code = p->end_code, .start_data = p->start_data, .end_data = p->end_data,
         .exec_stack = p->exec_stack, .uid = p->uid, .gid = p->gid,
-        .max_map_count = MAX_UC_REGIONS,
+        .max_map_count = MAX_UC_REGIONS, .pid = m->task->tgid,
         .nr_segments = p->nr_segments,
     };
     for (unsigned i = 0; i < p->nr_segments; i++)

@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <unicorn/unicorn.h>
 #include "common/access_stream.h"
+#include "emu/acct.h"
 #include "emu/decode.h"
 #include "emu/memsim.h"
 #include "emu/window.h"
@@ -72,6 +73,7 @@ struct machine {
     struct mm_context *dead_ctx;    /* contexts whose mm is gone, closed outside the engine */
     uint64_t dc_misses_gone;        /* decode misses of the contexts closed so far */
     struct list_head task_archs;    /* every task's CPU state (task_switch.c) */
+    struct acct acct;               /* each process's share of the counters (acct.h) */
     /* the scheduler's quantum: the current task runs until icount reaches
      * slice_end (UINT64_MAX while nothing else is runnable); the code hook
      * tests one bound, stop_icount: 0 while a signal is pending */

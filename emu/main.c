@@ -191,6 +191,23 @@ static void print_enosys(const struct enosys_log *l)
     fputc('\n', stderr);
 }
 
+/* --stats: the run's counters; with several processes, each one's share
+ * (in pid order) and then the total. */
+static void print_stats(const struct memsim_result *r)
+{
+    if (!r->nr_procs) {
+        stats_print(r->stats, r->nr_stats, stderr);
+        return;
+    }
+    char title[64];
+    for (unsigned i = 0; i < r->nr_procs; i++) {
+        snprintf(title, sizeof title, "pid %u (%.16s)", r->procs[i].pid, r->procs[i].comm);
+        stats_print_titled(r->procs[i].stats, r->procs[i].nr_stats, title, stderr);
+    }
+    snprintf(title, sizeof title, "total of %u processes", r->nr_procs);
+    stats_print_titled(r->stats, r->nr_stats, title, stderr);
+}
+
 static void print_summary(const struct memsim_options *o, const struct memsim_result *r)
 {
     double ips = r->wall_seconds > 0 ? r->instructions / r->wall_seconds / 1e6 : 0;
@@ -493,7 +510,8 @@ static int cmd_run(int argc, char **argv)
     if (a.summary)
         print_summary(o, &r);
     if (a.stats)
-        stats_print(r.stats, r.nr_stats, stderr);
+        print_stats(&r);
+    memsim_result_free(&r);
     return r.exit_status;
 }
 

@@ -63,6 +63,15 @@ struct memsim_options {
                                    tree (kernel-model/hostfs_write.h); needs a root other than / */
 };
 
+/* One process's share of the counters (emu/acct.h). */
+struct memsim_proc_stats {
+    uint32_t pid;               /* the tgid */
+    char comm[16];
+    struct timing_stat stats[TIMING_MAX_STATS];  /* the run's names and order, but
+                                                    decode_misses (a machine total) */
+    unsigned nr_stats;
+};
+
 struct memsim_result {
     int exit_status;            /* as a shell reports it: code or 128 + signal */
     const char *exit_reason;    /* "exit", "SIGSEGV", "OOM", ... */
@@ -75,11 +84,17 @@ struct memsim_result {
     struct timing_stat stats[TIMING_MAX_STATS];   /* every counter, in print order (mmu/timing.h) */
     unsigned nr_stats;
     struct enosys_log enosys;   /* kernel-model/syscalls.h */
+    /* Each process's share, in pid order, when more than one process ran
+     * (else NULL, 0); memsim_result_free releases it. */
+    struct memsim_proc_stats *procs;
+    unsigned nr_procs;
 };
 
 /* Returns 0 when the guest ran (see res), or one of MEMSIM_EXIT_* with a
  * one-line reason in err. */
 int memsim_run(const struct memsim_options *opt, struct memsim_result *res,
                char *err, size_t errlen);
+/* What memsim_run allocated in res (res->procs). */
+void memsim_result_free(struct memsim_result *res);
 
 #endif

@@ -227,6 +227,7 @@ static void machine_destroy(struct machine *m)
     m->rec = NULL;
     free(m->ldt_view);
     m->ldt_view = NULL;
+    acct_free(&m->acct);
     machine_reap_contexts(m, 1);
     /* A run refused before machine_create (check_run) or before the kernel
      * booted has no task list yet: its lists are still all zero. */
@@ -318,6 +319,31 @@ static void fill_result(struct machine *m, struct memsim_result *res, double wal
     res->free_pages_end = nr_free_pages(&m->k.pgdat);
     res->wall_seconds = wall;
     res->nr_stats = timing_collect_stats(&m->tm, m->dc_misses_gone + (m->ctx ? m->ctx->dc.misses : 0), res->stats, TIMING_MAX_STATS);
+    (void)acct_charge(&m->acct, &m->tm, m->task);    /* the last turn */
+    acct_fill(&m->acct, &m->tm, res);
+}
+
+void memsim_result_free(struct memsim_result *res)
+{
+    free(res->procs);
+    res->procs = NULL;
+    res->nr_procs = 0;
+}
+
+/* The stats table: the run's counters under the first process's pid when
+ * it ran alone (as before there were processes); else each process's
+ * share under its pid and the run's total under pid 0. */
+static void record_stats(struct machine *m, const struct memsim_result *res)
+{
+    uint32_t total_pid = res->nr_procs ? 0 : m->init_task->pid;
+    for (unsigned i = 0; i < res->nr_stats; i++)
+        if (!res->stats[i].ratio)
+            trace_stat(m->trace, total_pid, res->stats[i].name, (uint64_t)res->stats[i].value);
+    for (unsigned p = 0; p < res->nr_procs; p++)
+        for (unsigned i = 0; i < res->procs[p].nr_stats; i++)
+            if (!res->procs[p].stats[i].ratio)
+                trace_stat(m->trace, res->procs[p].pid, res->procs[p].stats[i].name,
+                           (uint64_t)res->procs[p].stats[i].value);
 }
 
 /* Run the machine built from img; the trace's runs row is completed
@@ -330,6 +356,7 @@ static int run_guest(struct machine *m, const struct memsim_options *opt,
     /* snapshots only feed the trace: none without one that records them */
     int snapshots = m->trace && (opt->trace_level & TRACE_SNAPSHOTS);
     m->task->exe_guest_path = guest_exe_path(opt);
+    (void)task_set_exec_args(m->task, opt->argv, opt->argc);  /* NULL text if out of memory */
     if (snapshots)
         snapshot_schedule_start(&m->k, opt->snapshot_every);
     wake_up_new_task(m->task);              /* EV_PROCESS_START; its exit comes where it dies */
@@ -354,10 +381,7 @@ static int run_guest(struct machine *m, const struct memsim_options *opt,
         struct trace_run_totals tot = { m->tm.icount, m->tm.cycles, m->init_task->exit_status,
                                         res->exit_reason, res->wall_seconds };
         trace_end_run(m->trace, &tot);
-        for (unsigned i = 0; i < res->nr_stats; i++)
-            if (!res->stats[i].ratio)
-                trace_stat(m->trace, m->init_task->pid, res->stats[i].name,
-                           (uint64_t)res->stats[i].value);
+        record_stats(m, res);
         trace_commit(m->trace);             /* counted once committed, not inserted */
         res->trace_rows = trace_rows(m->trace);
     }

@@ -193,7 +193,7 @@ static int take_engine(struct machine *m, struct task_struct *next)
 static void arch_switch_to(void *ctx, struct task_struct *prev, struct task_struct *next)
 {
     struct machine *m = ctx;
-    (void)prev;
+    (void)acct_charge(&m->acct, &m->tm, prev);   /* prev's turn ends here */
     m->task = next;
     m->ctx = next->mm->context;
     m->mmu.pid = next->tgid;

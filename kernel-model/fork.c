@@ -88,7 +88,8 @@ static struct task_struct *dup_task_struct(const struct task_struct *parent, uin
     p->real_parent = p->parent = NULL;
     p->exit_code = 0;
     p->forked = 1;
-    p->released = p->did_exec = p->need_resched = 0;
+    p->released = p->did_exec = p->need_resched = p->quantum_expired = 0;
+    p->event_cause = 0;                 /* ret_from_fork: in no call of its own */
     memset(&p->restart, 0, sizeof p->restart);
     p->waits = NULL;
     p->nr_waits = p->waits_cap = 0;
@@ -102,6 +103,7 @@ static struct task_struct *dup_task_struct(const struct task_struct *parent, uin
     p->cwd = NULL;
     p->root_fd = -1;
     p->exe_guest_path = parent->exe_guest_path ? strdup(parent->exe_guest_path) : NULL;
+    p->exec_args = parent->exec_args ? strdup(parent->exec_args) : NULL;
     p->sighand = NULL;
     p->signal = NULL;
     /* pending signals are the parent's alone; the mask is inherited */
@@ -132,6 +134,7 @@ static void free_unstarted(struct task_struct *p)
     put_signal_struct(p->signal);
     put_sighand(p->sighand);
     free(p->exe_guest_path);
+    free(p->exec_args);
     free(p);
 }
 

@@ -173,14 +173,18 @@ struct task_struct *kernel_pick_next(struct kernel *k)
     for (;;) {
         struct task_struct *cur = k->current;
         if (cur && cur->state == TASK_RUNNING) {
-            if (!cur->need_resched)
+            if (!cur->need_resched) {
+                cur->quantum_expired = 0;
                 return cur;
+            }
             cur->need_resched = 0;
             list_move_tail(&cur->run_list, &k->runqueue);   /* round robin */
         }
         if (!list_empty(&k->runqueue)) {
             struct task_struct *next = list_first_entry(&k->runqueue, struct task_struct, run_list);
             next->need_resched = 0;
+            if (next == cur)
+                cur->quantum_expired = 0;       /* alone in the queue: no switch */
             return next;
         }
         if (!kernel_idle(k))
@@ -273,14 +277,57 @@ int kernel_idle(struct kernel *k)
     return 1;                           /* maybe nothing woke yet: the caller asks again */
 }
 
+/* Why prev leaves the CPU, as its state says. */
+static enum switch_reason switch_reason(const struct task_struct *prev)
+{
+    if (task_dead(prev))
+        return SWITCH_EXITED;
+    if (prev->state != TASK_RUNNING)
+        return SWITCH_BLOCKED;
+    return prev->quantum_expired ? SWITCH_PREEMPTED : SWITCH_YIELDED;
+}
+
+/* EV_SCHED_SWITCH, opened as a cause so that the CR3 write the switch makes
+ * (its tlb_flushes row) names it.  Returns the previous cause. */
+static uint64_t trace_switch(struct kernel *k, struct task_struct *prev, struct task_struct *next,
+                             int cr3_write)
+{
+    struct event ev = { .type = EV_SCHED_SWITCH };
+    enum switch_reason why = prev ? switch_reason(prev) : SWITCH_YIELDED;
+    if (prev)
+        task_event_ids(prev, &ev);
+    else
+        task_event_ids(next, &ev);
+    ev.u.sched = (struct sched_switch_event){
+        .prev_pid = ev.pid, .prev_tid = ev.tid, .next_pid = next->tgid, .next_tid = next->pid,
+        .reason = (uint8_t)why, .cr3_write = (uint8_t)cr3_write,
+        .cr3 = next->mm ? next->mm->pgd << PAGE_SHIFT : 0,
+        .wait = why == SWITCH_BLOCKED ? prev->restart.what : NULL,
+    };
+    return event_cause_begin(k->events, &ev);
+}
+
 void context_switch(struct kernel *k, struct task_struct *next)
 {
     struct task_struct *prev = k->current;
     if (prev == next)
         return;
     /* switch_mm: threads of one mm (and a vfork child) keep CR3 and the TLB */
-    if (next->mm && (!prev || prev->mm != next->mm) && k->mmu)
+    int cr3_write = next->mm && (!prev || prev->mm != next->mm) && k->mmu;
+    uint64_t cause = trace_switch(k, prev, next, cr3_write);
+    if (cr3_write)
         mmu_write_cr3(k->mmu, next->mm->pgd << PAGE_SHIFT);
+    event_cause_end(k->events, NULL, cause);
+    /* The current cause is the running task's (the call it is in, or
+     * blocked in): it leaves with prev and comes back with next, so that
+     * what next does is not laid to a call prev blocked in. */
+    if (k->events) {
+        if (prev)
+            prev->event_cause = k->events->cause;
+        k->events->cause = next->event_cause;
+    }
+    if (prev)
+        prev->quantum_expired = 0;
     k->current = next;
     if (k->arch.switch_to)
         k->arch.switch_to(k->arch.ctx, prev, next);

@@ -143,6 +143,10 @@ struct task_struct {
     int did_exec;                   /* exec'd since the fork (setpgid's EACCES;
                                        Linux: !PF_FORKNOEXEC) */
     int need_resched;               /* stop running it at the next chance (yield, quantum) */
+    uint64_t event_cause;           /* the event stream's cause while it is off the CPU
+                                       (a call it blocked in): each task has its own */
+    int quantum_expired;            /* need_resched came from the quantum: a switch
+                                       away is "preempted" (EV_SCHED_SWITCH), not "yielded" */
     struct restart_block restart;   /* a blocked call's state (wait.h) */
     struct wait_queue_entry *waits; /* task_block's entries, one per queue (grown as needed) */
     unsigned nr_waits, waits_cap;   /* queued now / allocated */
@@ -164,6 +168,8 @@ struct task_struct {
                                        starting one, the root or memsim's own */
     uint32_t umask;                 /* the file-creation mask (memsim's own at start) */
     char *exe_guest_path;           /* what /proc/self/exe reads as (Linux: mm->exe_file) */
+    char *exec_args;                /* the argv of its last exec joined by spaces (a fork
+                                       child's: its parent's), for processes.argv; or NULL */
 
     /* signals: the sets are per thread, actions and timers per process */
     struct task_signals sig;        /* blocked and pending sets, sigaltstack */
@@ -203,6 +209,9 @@ struct task_struct *task_alloc(struct kernel *k, uint32_t pid, const char *path)
 /* Releases the mm, the descriptors, the LDT and the task itself. */
 void task_free(struct task_struct *t);
 void task_set_comm(struct task_struct *t, const char *path);
+/* t->exec_args = argv[0..argc) joined by spaces (argc < 0: up to the
+ * NULL); 0, or -ENOMEM (t keeps its old text). */
+int  task_set_exec_args(struct task_struct *t, char *const *argv, int argc);
 /* The links of a task on no list: empty lists, its own group leader. */
 void task_init_links(struct task_struct *t);
 /* Process-wide state, refcounted (copy_process shares or copies them). */

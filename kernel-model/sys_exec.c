@@ -321,6 +321,8 @@ int begin_new_exec(struct task_struct *t, struct linux_binprm *bprm)
         free(t->exe_guest_path);
         t->exe_guest_path = exe;
     }
+    if (!r)
+        r = task_set_exec_args(t, bprm->argv, -1);
     t->clear_child_tid = t->robust_list = 0;
     t->rseq_addr = t->rseq_len = t->rseq_sig = 0;
     return r ? r : exe ? 0 : -ENOMEM;

@@ -6,6 +6,7 @@
  * through the kernel's arch ops, so the CPU stops running a dead task; the
  * engine reads t->exit_* to finish the run.
  */
+#include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -143,10 +144,35 @@ void task_free(struct task_struct *t)
     put_sighand(t->sighand);
     free(t->waits);
     free(t->exe_guest_path);
+    free(t->exec_args);
     free(t);
 }
 
-/* EV_PROCESS_START / EV_PROCESS_EXIT: the bounds of the task's events. */
+int task_set_exec_args(struct task_struct *t, char *const *argv, int argc)
+{
+    size_t len = 1;
+    int n = 0;
+    for (; argv && (argc < 0 ? argv[n] != NULL : n < argc); n++)
+        len += strlen(argv[n]) + 1;
+    char *s = malloc(len), *p = s;
+    if (!s)
+        return -ENOMEM;
+    *p = 0;
+    for (int i = 0; i < n; i++) {
+        size_t l = strlen(argv[i]);
+        if (i)
+            *p++ = ' ';
+        memcpy(p, argv[i], l + 1);
+        p += l;
+    }
+    free(t->exec_args);
+    t->exec_args = s;
+    return 0;
+}
+
+/* EV_PROCESS_START / EV_PROCESS_EXIT: the bounds of the task's events;
+ * an exit also carries what processes keeps of the process's life (its
+ * exec's argv and program, the peak RSS of its mm). */
 static void emit_process(struct task_struct *t, enum event_type type)
 {
     struct event ev = { .type = type };
@@ -154,6 +180,11 @@ static void emit_process(struct task_struct *t, enum event_type type)
     ev.u.proc = (struct process_event){ .comm = t->comm, .ppid = t->ppid,
                                         .status = t->exit_status,
                                         .reason = type == EV_PROCESS_EXIT ? t->exit_reason : NULL };
+    if (type == EV_PROCESS_EXIT) {
+        ev.u.proc.args = t->exec_args;
+        ev.u.proc.exe = t->exe_guest_path;
+        ev.u.proc.peak_rss = t->mm ? get_mm_hiwater_rss(t->mm) : 0;
+    }
     event_emit(t->k->events, &ev);
 }
 

@@ -314,14 +314,14 @@ int recorded_check_schema(sqlite3 *db, char *err, size_t errlen)
         snprintf(err, errlen, "not a memsim trace (no schema_version)");
         return -1;
     }
-    if (v < REPLAY_SCHEMA) {
+    if (v < REPLAY_SCHEMA_OLDEST) {
         snprintf(err, errlen, "recorded by an older memsim (schema %d): its outcomes are that "
                  "model's; re-record the run to replay it", v);
         return -1;
     }
     if (v > REPLAY_SCHEMA) {
-        snprintf(err, errlen, "unsupported schema_version %d (replay reads %d; re-record the run)",
-                 v, REPLAY_SCHEMA);
+        snprintf(err, errlen, "unsupported schema_version %d (replay reads %d to %d; re-record "
+                 "the run)", v, REPLAY_SCHEMA_OLDEST, REPLAY_SCHEMA);
         return -1;
     }
     return check_level(db, err, errlen);

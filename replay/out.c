@@ -34,6 +34,7 @@ void replay_out_exec(struct trace *t, const struct recorded *r, const struct exe
         .end_code = p->end_code, .start_data = p->start_data, .end_data = p->end_data,
         .exec_stack = p->exec_stack, .uid = p->uid, .gid = p->gid,
         .max_map_count = r->max_map_count, .nr_segments = p->nr_segments,
+        .pid = GUEST_PID,                   /* the one process a replay runs */
     };
     for (unsigned i = 0; i < p->nr_segments && i < TRACE_EXEC_SEGMENTS; i++)
         info.seg[i] = (struct trace_exec_segment){ p->seg[i].vaddr, p->seg[i].memsz,

@@ -22,7 +22,11 @@ struct sqlite3;
  * slab objects: every boot row and most frames moved), so a replay of it
  * against today's model would diverge at its first allocation: it is
  * refused with the reason instead. */
-#define REPLAY_SCHEMA 9
+#define REPLAY_SCHEMA 10
+/* Schema 10 added columns and a table (processes.argv/exe/peak_rss_pages,
+ * exec_image.pid, context_switches) without changing the model: a schema-9
+ * trace's outcomes are today's, so replay reads it too. */
+#define REPLAY_SCHEMA_OLDEST 9
 
 struct input {
     uint64_t start, seq;        /* enter_seq / begin_seq, and the row's seq */

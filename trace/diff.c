@@ -10,6 +10,7 @@
 #include "common/errmsg.h"
 #include "trace/access_stream.h"
 #include "trace/diff.h"
+#include "trace/schema.h"
 #include "trace/outcome.h"
 
 /* ---- totals ----------------------------------------------------------- */
@@ -75,8 +76,9 @@ static int totals_read(sqlite3 *db, int side, struct totals *ts)
         { "SELECT 'cpi', 0", "" },                          /* computed below */
         { "SELECT 'page faults', count(*) FROM faults", "" },
         { "SELECT kind, count(*) FROM faults GROUP BY kind ORDER BY kind", "  faults " },
-        { "SELECT 'walks', sum(value) FROM stats WHERE name = 'walks'", "" },
-        { "SELECT name, sum(value) FROM stats WHERE name LIKE '%.misses' GROUP BY name"
+        { "SELECT 'walks', sum(value) FROM stats WHERE name = 'walks' AND " STATS_TOTAL, "" },
+        { "SELECT name, sum(value) FROM stats WHERE name LIKE '%.misses' AND " STATS_TOTAL
+          " GROUP BY name"
           " ORDER BY min(rowid)", "" },
         { "SELECT 'frames allocated', coalesce(sum(1 << ord), 0) FROM allocations"
           " WHERE op = 'alloc' AND allocator NOT IN ('slab', 'vmalloc')", "" },

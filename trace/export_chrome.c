@@ -36,6 +36,7 @@
 #include <sqlite3.h>
 #include "common/errmsg.h"
 #include "trace/export.h"
+#include "trace/schema.h"
 
 /* ---- JSON output ---------------------------------------------------- */
 
@@ -215,8 +216,9 @@ static int64_t scalar(sqlite3 *db, const char *sql, int64_t dflt)
 static int chrome_context(struct chrome *c, char *err, size_t errlen)
 {
     int64_t hz = scalar(c->db, "SELECT hz FROM runs ORDER BY id LIMIT 1", 0);
-    int64_t calls = scalar(c->db, "SELECT sum(value) FROM stats WHERE name = 'syscalls'", 0);
-    int64_t cycles = scalar(c->db, "SELECT sum(value) FROM stats WHERE name = 'syscall_cycles'", 0);
+    int64_t calls = scalar(c->db, "SELECT sum(value) FROM stats WHERE name = 'syscalls' AND " STATS_TOTAL, 0);
+    int64_t cycles = scalar(c->db, "SELECT sum(value) FROM stats WHERE name = 'syscall_cycles' AND "
+                           STATS_TOTAL, 0);
     c->hz = hz > 0 ? (uint64_t)hz : 0;
     c->syscall_cost = calls > 0 ? cycles / calls : 0;
     c->j.us_per_cycle = 1e6 / (double)(c->hz ? c->hz : 1000000000u);

@@ -90,11 +90,12 @@ const struct report_section report_sections[] = {
       "  + " STAT_OF("misses") ")) END AS miss_rate,"
       " " STAT_OF("evictions") " AS evictions, " STAT_OF("writebacks") " AS writebacks,"
       " " STAT_OF("flushes") " AS flushes, " STAT_OF("accesses") " AS accesses"
-      " FROM stats WHERE instr(name, '.') > 0 GROUP BY level"
+      " FROM stats WHERE instr(name, '.') > 0 AND " STATS_TOTAL " GROUP BY level"
       " ORDER BY instr(',itlb,dtlb,stlb,pde_cache,l1i,l1d,l2,llc,dram,', ',' || level || ','),"
       " level" },
     { "counters", "Other counters", NULL,
       "SELECT name, sum(value) AS value FROM stats WHERE instr(name, '.') = 0"
+      " AND " STATS_TOTAL
       " GROUP BY name ORDER BY name" },
     { "memory", "Memory over time", "pages, from a few of the snapshots",
       "WITH s AS (SELECT snap, min(cycle) AS cycle,"

@@ -7,7 +7,7 @@
 #ifndef MEMSIM_TRACE_SCHEMA_H
 #define MEMSIM_TRACE_SCHEMA_H
 
-#define TRACE_SCHEMA_VERSION "9"
+#define TRACE_SCHEMA_VERSION "10"
 #define TRACE_SCHEMA_OLDEST  7          /* the oldest version export and replay read */
 #define TRACE_MEMSIM_VERSION "0.1"
 #define TRACE_BATCH          100000   /* event rows per transaction */
@@ -93,6 +93,8 @@
 #define TRACE_PAGECACHE_OPS_SQL(c) "(" TRACE_EQ(c, "add")                     \
     TRACE_OR(c, "delete") TRACE_OR(c, "reclaim") TRACE_OR(c, "dirty")        \
     TRACE_OR(c, "writeback") ")"
+#define TRACE_SWITCH_REASONS_SQL(c) "(" TRACE_EQ(c, "preempted")           \
+    TRACE_OR(c, "blocked") TRACE_OR(c, "exited") TRACE_OR(c, "yielded") ")"
 #define TRACE_SNAPSHOT_METRICS_SQL(c) "(" TRACE_EQ(c, "free-pages")          \
     TRACE_OR(c, "rss") TRACE_OR(c, "pgtable-pages") ")"
 
@@ -131,7 +133,7 @@
     "CREATE TABLE processes(start_seq INTEGER PRIMARY KEY, pid INTEGER,"     \
     " tid INTEGER, ppid INTEGER, comm TEXT, start_cycle INTEGER,"            \
     " exit_seq INTEGER, exit_cycle INTEGER, exit_status INTEGER,"            \
-    " exit_reason TEXT);"                                                    \
+    " exit_reason TEXT, argv TEXT, exe TEXT, peak_rss_pages INTEGER);"       \
     "CREATE INDEX processes_tid ON processes(tid);"                          \
     "CREATE TABLE syscalls(seq INTEGER PRIMARY KEY, cycle INTEGER,"          \
     " pid INTEGER, nr INTEGER, name TEXT, arg0 INTEGER, arg1 INTEGER,"       \
@@ -183,14 +185,20 @@
     "CREATE TABLE page_cache(seq INTEGER PRIMARY KEY, cycle INTEGER,"        \
     " op TEXT CHECK" TRACE_PAGECACHE_OPS_SQL("op") ", dev INTEGER,"        \
     " ino INTEGER, idx INTEGER, pfn INTEGER, cause INTEGER);"                \
+    "CREATE TABLE context_switches(seq INTEGER PRIMARY KEY, cycle INTEGER,"  \
+    " prev_pid INTEGER, prev_tid INTEGER, next_pid INTEGER, next_tid INTEGER,"\
+    " reason TEXT CHECK" TRACE_SWITCH_REASONS_SQL("reason") ", wait TEXT,"  \
+    " cr3_write INTEGER, cr3 INTEGER, cause INTEGER);"                       \
     TRACE_SNAPSHOTS_TABLE                                                    \
     TRACE_PROC_FILES_TABLE                                                   \
     "CREATE TABLE exec_image(run INTEGER, exe_path TEXT, entry INTEGER,"     \
     " phdr INTEGER, phentsize INTEGER, phnum INTEGER, start_code INTEGER,"   \
     " end_code INTEGER, start_data INTEGER, end_data INTEGER,"               \
-    " exec_stack INTEGER, uid INTEGER, gid INTEGER, max_map_count INTEGER);" \
+    " exec_stack INTEGER, uid INTEGER, gid INTEGER, max_map_count INTEGER,"  \
+    " pid INTEGER);"                                                         \
     "CREATE TABLE exec_segments(run INTEGER, idx INTEGER, vaddr INTEGER,"    \
-    " memsz INTEGER, offset INTEGER, filesz INTEGER, prot INTEGER);"         \
+    " memsz INTEGER, offset INTEGER, filesz INTEGER, prot INTEGER,"          \
+    " pid INTEGER);"                                                         \
     "CREATE TABLE access_blocks(seq_first INTEGER, n INTEGER, data BLOB,"    \
     " window_idx INTEGER, phase TEXT CHECK(" TRACE_EQ("phase", "measured")    \
     TRACE_OR("phase", "warmup") "));"                                        \
@@ -252,6 +260,11 @@
     " UNION ALL SELECT seq, cycle, NULL, 'page_cache', op,"                  \
     " printf('dev %d ino %d index %d pfn 0x%x', dev, ino, idx, pfn)"         \
     " FROM page_cache"                                                       \
+    " UNION ALL SELECT seq, cycle, prev_pid, 'context_switches', reason,"    \
+    " printf('%d/%d -> %d/%d%s%s', prev_pid, prev_tid, next_pid, next_tid,"  \
+    " CASE WHEN wait IS NULL THEN '' ELSE ' in ' || wait END,"               \
+    " CASE WHEN cr3_write THEN printf(' cr3 0x%x', cr3) ELSE '' END)"        \
+    " FROM context_switches"                                                 \
     " ORDER BY seq;"
 
 /* Each alloc or reserve row with the first free of the same block (a slab
@@ -332,6 +345,11 @@
 #define TRACE_SCHEMA7_STATS                                                  \
     "DROP TABLE stats; CREATE TABLE stats(pid INTEGER, name TEXT, value REAL);"
 
+/* The stats rows of the run's total, for a reader's WHERE: a run of one
+ * process has only its rows (its pid); a run of several has each
+ * process's share under its pid and the total under pid 0 (schema 10). */
+#define STATS_TOTAL "pid = (SELECT min(pid) FROM stats)"
+
 /* Parameter 1 is seq, 2 cycle; `cause` is the one after the table's own
  * columns (COL_CAUSE in trace.c). */
 #define TRACE_INSERT_WALK                                                    \
@@ -346,8 +364,9 @@
     "INSERT INTO file_maps VALUES(?,?,?,?,?,?,?,?,?,?,?)"
 #define TRACE_INSERT_PAGE_CACHE "INSERT INTO page_cache VALUES(?,?,?,?,?,?,?,?)"
 #define TRACE_INSERT_EXEC                                                    \
-    "INSERT INTO exec_image VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
-#define TRACE_INSERT_EXEC_SEG "INSERT INTO exec_segments VALUES(?,?,?,?,?,?,?)"
+    "INSERT INTO exec_image VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+#define TRACE_INSERT_EXEC_SEG "INSERT INTO exec_segments VALUES(?,?,?,?,?,?,?,?)"
+#define TRACE_INSERT_SWITCH  "INSERT INTO context_switches VALUES(?,?,?,?,?,?,?,?,?,?,?)"
 #define TRACE_INSERT_STAT    "INSERT INTO stats VALUES(?,?,?)"
 #define TRACE_INSERT_SNAPSHOT "INSERT INTO snapshots VALUES(?,?,?,?,?,?,?,?)"
 #define TRACE_INSERT_PROC_FILE "INSERT INTO proc_files VALUES(?,?,?,?,?,?)"
@@ -356,7 +375,8 @@
     " VALUES(?,?,?,?,?,?)"
 #define TRACE_EXIT_PROCESS                                                   \
     "UPDATE processes SET exit_seq=?, exit_cycle=?, exit_status=?,"         \
-    " exit_reason=? WHERE tid=? AND exit_seq IS NULL"
+    " exit_reason=?, argv=?, exe=?, peak_rss_pages=?"                        \
+    " WHERE tid=? AND exit_seq IS NULL"
 #define TRACE_INSERT_FLUSH   "INSERT INTO tlb_flushes VALUES(?,?,?,?,?,?,?)"
 #define TRACE_INSERT_SEGMENT                                                 \
     "INSERT INTO segments VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"

@@ -36,7 +36,13 @@ static void annotate(const struct timing_stat *all, unsigned n, const struct tim
 
 void stats_print(const struct timing_stat *all, unsigned n, FILE *out)
 {
-    fprintf(out, "\n Performance counter stats (modelled):\n\n");
+    stats_print_titled(all, n, NULL, out);
+}
+
+void stats_print_titled(const struct timing_stat *all, unsigned n, const char *title, FILE *out)
+{
+    fprintf(out, "\n Performance counter stats (modelled%s%s):\n\n", title ? ", " : "",
+            title ? title : "");
     for (unsigned i = 0; i < n; i++) {
         const struct timing_stat *s = &all[i];
         if (!strcmp(s->name, "cpi"))

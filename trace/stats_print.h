@@ -10,5 +10,8 @@
 #include "mmu/timing.h"
 
 void stats_print(const struct timing_stat *s, unsigned n, FILE *out);
+/* The same under a heading naming what the counters are of ("pid 1001
+ * (sh)", "total of 3 processes"); NULL: stats_print's heading. */
+void stats_print_titled(const struct timing_stat *s, unsigned n, const char *title, FILE *out);
 
 #endif

@@ -105,6 +105,7 @@ struct trace_exec_info {
     int exec_stack;
     uint32_t uid, gid;
     uint32_t max_map_count;     /* the mm's VMA limit (the engine's) */
+    uint32_t pid;               /* the process that exec'd (exec_image.pid; 0: NULL) */
     unsigned nr_segments;
     struct trace_exec_segment seg[TRACE_EXEC_SEGMENTS];
 };

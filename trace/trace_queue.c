@@ -63,7 +63,9 @@ static size_t extra_bytes(const struct event *ev)
     case EV_PROC_FILE: return ev->u.proc_file.len;
     case EV_PROCESS_START:
     case EV_PROCESS_EXIT:
-        return str_bytes(ev->u.proc.comm) + str_bytes(ev->u.proc.reason);
+        return str_bytes(ev->u.proc.comm) + str_bytes(ev->u.proc.reason) +
+               str_bytes(ev->u.proc.args) + str_bytes(ev->u.proc.exe);
+    case EV_SCHED_SWITCH: return str_bytes(ev->u.sched.wait);
     default:          return 0;
     }
 }
@@ -103,7 +105,10 @@ static size_t pack(unsigned char *rec, const struct event *ev, size_t extra)
     case EV_PROCESS_EXIT:
         copy->u.proc.comm = copy_str(&p, ev->u.proc.comm);
         copy->u.proc.reason = copy_str(&p, ev->u.proc.reason);
+        copy->u.proc.args = copy_str(&p, ev->u.proc.args);
+        copy->u.proc.exe = copy_str(&p, ev->u.proc.exe);
         break;
+    case EV_SCHED_SWITCH: copy->u.sched.wait = copy_str(&p, ev->u.sched.wait); break;
     default:
         break;
     }

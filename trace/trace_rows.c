@@ -35,7 +35,7 @@ enum {
     COLS_WALK = 16, COLS_FAULT = 10, COLS_ALLOC = 8, COLS_VMA = 10,
     COLS_SYSCALL = 12, COLS_SEGMENT = 14, COLS_FLUSH = 6, COLS_UACCESS = 8, COLS_FILE_MAP = 10,
     COLS_PROC_FILE = 5,
-    COLS_PAGE_CACHE = 7,
+    COLS_PAGE_CACHE = 7, COLS_SWITCH = 10,
 };
 
 /* The statement for ev's row with seq, cycle and cause bound, or NULL when
@@ -375,6 +375,26 @@ static void row_page_cache(struct trace *t, const struct event *e)
     row_finish(t, s);
 }
 
+static void row_switch(struct trace *t, const struct event *e)
+{
+    const struct sched_switch_event *ev = &e->u.sched;
+    sqlite3_stmt *s = row_begin(t, ST_SWITCH, COLS_SWITCH, e);
+    if (!s)
+        return;
+    bind_u64(s, 3, ev->prev_pid);
+    bind_u64(s, 4, ev->prev_tid);
+    bind_u64(s, 5, ev->next_pid);
+    bind_u64(s, 6, ev->next_tid);
+    bind_text(s, 7, switch_reason_name((enum switch_reason)ev->reason));
+    if (ev->wait)
+        bind_text(s, 8, ev->wait);
+    else
+        sqlite3_bind_null(s, 8);
+    bind_u64(s, 9, ev->cr3_write);
+    bind_u64(s, 10, ev->cr3);
+    row_finish(t, s);
+}
+
 /* One value of a snapshot into s at parameter offset o; pid NULL for the
  * machine-wide ones (free pages), scope and ord NULL where they do not
  * apply.  The scope is copied: the row is inserted after the sink returns. */
@@ -428,7 +448,10 @@ static void row_process(struct trace *t, const struct event *e)
         bind_u64(s, 2, e->cycle);
         sqlite3_bind_int(s, 3, ev->status);
         bind_text(s, 4, ev->reason);
-        bind_u64(s, 5, e->tid);
+        bind_text(s, 5, ev->args);
+        bind_text(s, 6, ev->exe);
+        bind_u64(s, 7, ev->peak_rss);
+        bind_u64(s, 8, e->tid);
     }
     if (sqlite3_step(s) != SQLITE_DONE)
         trace_fail(t, "cannot write", sqlite3_errmsg(t->db));
@@ -453,6 +476,7 @@ void trace_write_event(void *ctx, const struct event *ev)
     case EV_UACCESS:      row_uaccess(t, ev); break;
     case EV_FILE_MAP:     row_file_map(t, ev); break;
     case EV_PAGE_CACHE:   row_page_cache(t, ev); break;
+    case EV_SCHED_SWITCH: row_switch(t, ev); break;
     case EV_SNAPSHOT:     queued = row_snapshot(t, ev); break;
     case EV_PROC_FILE:    row_proc_file(t, ev); break;
     case EV_PROCESS_START:

@@ -70,6 +70,14 @@ int trace_auxv(struct trace *t, const uint32_t *pairs, size_t nr_pairs)
     return 0;
 }
 
+static void bind_pid(sqlite3_stmt *s, int i, uint32_t pid)
+{
+    if (pid)
+        bind_u64(s, i, pid);
+    else
+        sqlite3_bind_null(s, i);
+}
+
 int trace_exec(struct trace *t, const struct trace_exec_info *x)
 {
     trace_sync(t);
@@ -83,6 +91,7 @@ int trace_exec(struct trace *t, const struct trace_exec_info *x)
     bind_text(s, 2, x->exe_path);
     for (unsigned i = 0; i < sizeof v / sizeof v[0]; i++)
         bind_u64(s, 3 + (int)i, v[i]);
+    bind_pid(s, 15, x->pid);
     if (run_step(t, s))
         return -1;
     for (unsigned i = 0; i < x->nr_segments && i < TRACE_EXEC_SEGMENTS; i++) {
@@ -95,6 +104,7 @@ int trace_exec(struct trace *t, const struct trace_exec_info *x)
         bind_u64(s, 5, g->offset);
         bind_u64(s, 6, g->filesz);
         bind_u64(s, 7, g->prot);
+        bind_pid(s, 8, x->pid);
         if (run_step(t, s))
             return -1;
     }

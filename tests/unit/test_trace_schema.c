@@ -41,6 +41,7 @@ static const char *flush_of(unsigned i)
     return flush_kind_name(k[i]);
 }
 static const char *dir_of(unsigned i) { return uaccess_dir_name((enum uaccess_dir)i); }
+static const char *switch_of(unsigned i) { return switch_reason_name((enum switch_reason)i); }
 /* snapshots' columns are NOT NULL: a row with every one, metric m */
 static int snapshot_accepts(const char *m)
 {
@@ -70,6 +71,7 @@ int main(void)
     ALL_NAMES("vmas", "op", VMA_OP_NR, vma_op_of);
     ALL_NAMES("tlb_flushes", "kind", 4, flush_of);
     ALL_NAMES("uaccess", "dir", UA_STRING + 1, dir_of);
+    ALL_NAMES("context_switches", "reason", SWITCH_NR, switch_of);
     ALL_NAMES("segments", "seg", NR_SEG_REGS, seg_reg_name);
     ALL_NAMES("segments", "result", 4, seg_result_of);
     CHECK(accepts("translations", "result", "ok") && accepts("translations", "result", "fault"));
