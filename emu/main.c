@@ -90,6 +90,8 @@ void usage(FILE *f)
         "  --seed N       seed for getrandom and AT_RANDOM, decimal (default 0)\n"
         "  --quantum N    instructions a task runs before another runnable task gets the\n"
         "                 CPU (round robin; default 1000000, 1..10^12)\n"
+        "  --max-tasks N  tasks alive at once: a fork past them is EAGAIN, as Linux's\n"
+        "                 threads-max (default 1024, 1..32768)\n"
         "  --epoch SECS   the guest's boot time, seconds since 1970 (default: now)\n"
         "  --root DIR     the guest's / on the host (default /); its files are read-only to\n"
         "                 the guest: writes go to an in-model overlay, discarded at exit\n"
@@ -230,7 +232,7 @@ static void print_summary(const struct memsim_options *o, const struct memsim_re
     print_enosys(&r->enosys);
 }
 
-enum { O_DB = 256, O_QUANTUM, O_FAULT_AROUND, O_NOTRACE, O_RAM, O_SEED, O_ROOT, O_ENVCLEAR, O_SUMMARY, O_HELP,
+enum { O_DB = 256, O_QUANTUM, O_MAX_TASKS, O_FAULT_AROUND, O_NOTRACE, O_RAM, O_SEED, O_ROOT, O_ENVCLEAR, O_SUMMARY, O_HELP,
        O_CPU, O_CPUCFG, O_STATS, O_ENGINE, O_PAGING, O_EPOCH, O_STRACE, O_TRACE,
        O_SNAPSHOT_EVERY, O_SAMPLE, O_BOOT_LOG, O_WRITABLE_ROOT };
 
@@ -323,6 +325,12 @@ static int run_option(struct run_args *a, int c, const char *arg)
             return MEMSIM_EXIT_USAGE;
         }
         return 0;
+    case O_MAX_TASKS:
+        if (parse_decimal(arg, &a->o.max_tasks) || !a->o.max_tasks || a->o.max_tasks > 32768) {
+            fprintf(stderr, "memsim: --max-tasks %s: expected a number of tasks from 1 to 32768\n", arg);
+            return MEMSIM_EXIT_USAGE;
+        }
+        return 0;
     case O_QUANTUM:
         if (parse_decimal(arg, &a->o.quantum) || !a->o.quantum || a->o.quantum > 1000000000000ull) {
             fprintf(stderr, "memsim: --quantum %s: expected a number of instructions from 1 "
@@ -394,6 +402,7 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
         { "db", required_argument, 0, O_DB }, { "no-trace", no_argument, 0, O_NOTRACE },
         { "ram", required_argument, 0, O_RAM }, { "seed", required_argument, 0, O_SEED },
         { "quantum", required_argument, 0, O_QUANTUM },
+        { "max-tasks", required_argument, 0, O_MAX_TASKS },
         { "root", required_argument, 0, O_ROOT }, { "env-clear", no_argument, 0, O_ENVCLEAR },
         { "summary", no_argument, 0, O_SUMMARY }, { "help", no_argument, 0, O_HELP },
         { "cpu", required_argument, 0, O_CPU }, { "cpu-config", required_argument, 0, O_CPUCFG },
@@ -483,9 +492,12 @@ static int cmd_run(int argc, char **argv)
     /* The options a run's outcome depends on; the snapshot interval and
      * the sampling only where they are not the default (auto, none), so
      * default runs read the same. */
-    char every[40] = "", sample[40] = "", quantum[40] = "";
+    char every[40] = "", sample[40] = "", quantum[80] = "";
     if (o->quantum && o->quantum != MEMSIM_DEFAULT_QUANTUM)
         snprintf(quantum, sizeof quantum, " quantum=%llu", (unsigned long long)o->quantum);
+    if (o->max_tasks && o->max_tasks != MEMSIM_DEFAULT_MAX_TASKS)
+        snprintf(quantum + strlen(quantum), sizeof quantum - strlen(quantum), " max-tasks=%llu",
+                 (unsigned long long)o->max_tasks);
     if (o->snapshot_every != SNAPSHOT_EVERY_AUTO)
         snprintf(every, sizeof every, " snapshot-every=%llu", (unsigned long long)o->snapshot_every);
     if (o->sample_every)

@@ -29,6 +29,9 @@
  * millisecond at the default CPU's 3 GHz and an IPC of 1) before another
  * runnable task gets the CPU; 0 in the options means this. */
 #define MEMSIM_DEFAULT_QUANTUM 1000000u
+/* --max-tasks' default: the kernel's threads-max (fork past it is EAGAIN,
+ * root included, as Linux's max_threads); 0 in the options means this. */
+#define MEMSIM_DEFAULT_MAX_TASKS 1024u
 
 struct memsim_options {
     const char *program;        /* host path of the ELF */
@@ -46,6 +49,7 @@ struct memsim_options {
     uint64_t seed;              /* --seed: getrandom and AT_RANDOM */
     uint64_t quantum;           /* --quantum: instructions a task runs while others
                                    wait to (MEMSIM_DEFAULT_QUANTUM) */
+    uint64_t max_tasks;         /* --max-tasks: tasks alive at once (MEMSIM_DEFAULT_MAX_TASKS) */
     uint64_t epoch;             /* --epoch: the guest's boot time, seconds since
                                    1970 (the command line defaults it to the
                                    host's time at the start; recorded in runs.epoch) */

@@ -142,6 +142,7 @@ static void machine_boot_kernel(struct machine *m)
     m->k.fault_around_pages = m->opt.fault_around ? FAULT_AROUND_PAGES : 0;
     m->k.writable_root = m->opt.writable_root;
     m->k.epoch = m->opt.epoch;
+    m->k.max_tasks = (uint32_t)(m->opt.max_tasks ? m->opt.max_tasks : MEMSIM_DEFAULT_MAX_TASKS);
     machine_arch_ops(m, &m->k.arch);
 }
 

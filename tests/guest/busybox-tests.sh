@@ -84,6 +84,9 @@ add_case sh-background  -                    sh -c 'sleep 0 & wait; echo "done $
 add_case sh-sleep-bg    -                    sh -c '(sleep 0.2; echo b) & echo a; wait; echo c'
 add_case sh-sleep-order -                    sh -c '(sleep 0.2; echo late) & (sleep 0.1; echo early) & wait; echo "done $?"'
 add_case sh-sleep-parent -                   sh -c 'sleep 0.3 & (echo x; sleep 0.1; echo y); usleep 1000; wait; echo z $?'
+add_case sh-traps       -                    sh -c 'trap "echo got USR1" USR1; kill -USR1 $$; echo after; trap "echo bye" EXIT; echo end'
+add_case sh-trap-chld   -                    sh -c 'trap "echo child done" CHLD; sleep 0 & wait; (trap "echo in sub" EXIT; exit 2); echo "sub $?"'
+add_case sh-xargs       -                    sh -c 'seq 7 | xargs echo n:; seq 6 | xargs -n 4 echo x; printf "a b\nc\n" | xargs -I{} echo [{}]'
 add_case sh-files       fixture:lines.txt    sh -c 'cat > /tmp/memsim-bb-$$; wc -l < /tmp/memsim-bb-$$; grep -c zone /tmp/memsim-bb-$$; rm /tmp/memsim-bb-$$; echo $$ $PPID | wc -w'
 # Pipelines of builtins inside the guest shell: fork, a model pipe, and the
 # read builtin's poll of fd 0 (the pipe's wait queue, woken by the writer).

@@ -7,7 +7,8 @@
 #
 # CC (default gcc) builds a small probe guest with -m32 -static.
 #
-# 1. qsort_strings and page_touch each run twice with the same options into
+# 1. qsort_strings, page_touch and pipe_fork (two processes under
+#    --quantum 5000: preempted and blocked switches) each run twice with the same options into
 #    two trace databases.  Asserted: identical exit status (0) and stdout;
 #    the same schema; every table dumped in full (`ORDER BY seq` for event
 #    tables, by key / id for meta and runs, values in SQL-literal form so
@@ -38,7 +39,7 @@ if [ $# -lt 2 ] || [ $# -gt 3 ]; then
 fi
 memsim=$1 bindir=$2 cc=${3:-gcc}
 command -v sqlite3 > /dev/null || { echo "SKIP determinism: no sqlite3 shell"; exit 77; }
-for s in qsort_strings page_touch; do
+for s in qsort_strings page_touch pipe_fork; do
     [ -x "$bindir/$s" ] || { echo "FAIL determinism: missing $bindir/$s (build the samples)"; exit 1; }
 done
 
@@ -77,10 +78,13 @@ dump() {
 
 count() { sqlite3 -batch "$1" "SELECT count(*) FROM $2" 2> /dev/null || echo error; }
 
-# ---- 1. same options twice
-for s in qsort_strings page_touch; do
-    run "$s.1" --db "$tmp/$s.1.db" -- "$bindir/$s"
-    run "$s.2" --db "$tmp/$s.2.db" -- "$bindir/$s"
+# ---- 1. same options twice (pipe_fork: two processes, a quantum short
+# enough that the scheduler preempts them as well as the pipe blocking them)
+for s in qsort_strings page_touch pipe_fork; do
+    opts=()
+    [ "$s" = pipe_fork ] && opts=(--quantum 5000)
+    run "$s.1" --db "$tmp/$s.1.db" "${opts[@]}" -- "$bindir/$s"
+    run "$s.2" --db "$tmp/$s.2.db" "${opts[@]}" -- "$bindir/$s"
     for i in 1 2; do
         [ "$(cat "$tmp/$s.$i.status")" = 0 ] \
             || fail "$s run $i: exit status $(cat "$tmp/$s.$i.status"): $(head -n 3 "$tmp/$s.$i.err")"
@@ -101,6 +105,12 @@ for s in qsort_strings page_touch; do
     done
     [ "$(count "$tmp/$s.1.db" 'runs WHERE instructions > 0 AND exit_status = 0 AND started IS NOT NULL AND wall_seconds IS NOT NULL')" = 1 ] \
         || fail "$s: runs does not hold one finished run"
+    if [ "$s" = pipe_fork ]; then
+        for w in "processes" "context_switches WHERE reason = 'preempted'" "context_switches WHERE reason = 'blocked'"; do
+            n=$(count "$tmp/$s.1.db" "$w")
+            case $n in ''|error|0|1) [ "$w" = processes ] && [ "$n" = 2 ] || fail "$s: $w: $n rows" ;; esac
+        done
+    fi
     echo "determinism: $s: $(wc -l < "$tmp/$s.1.dump") dump lines identical over two runs"
 done
 
