@@ -161,7 +161,7 @@ int machine_fault_in(struct machine *m, uint32_t va, enum mmu_access acc)
     return 0;
 }
 
-/* ---- the arch ops a signal frame needs (kernel-model/mm.h) ---- */
+/* ---- the arch ops a signal frame needs (kernel-model/arch_ops.h) ---- */
 
 /*
  * The FPU/SSE state as FXSAVE stores it (Intel SDM Vol. 1 §10.5.1):

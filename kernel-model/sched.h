@@ -9,7 +9,7 @@
  * The user registers at a system call are the task's pt_regs (ptrace.h),
  * which the engine fills on entry and loads back on exit; what only the
  * engine knows (the full register file, the CPU's descriptor tables) is
- * behind t->arch and the kernel's arch ops (mm.h: struct kernel_arch_ops).
+ * behind t->arch and the kernel's arch ops (arch_ops.h: struct kernel_arch_ops).
  *
  * Per-process state is split out as Linux splits it: signal_struct (the
  * itimers, process group and session, group exit) and sighand_struct (the
