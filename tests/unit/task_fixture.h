@@ -17,7 +17,7 @@ static uint64_t fixture_cycles;
 static void fixture_advance(void *ctx, uint64_t delta) { (void)ctx; fixture_cycles += delta; }
 
 /* A booted kernel with a clock and no engine, and a task owning s->mm. */
-static struct task_struct *boot_task(struct sys *s)
+static inline struct task_struct *boot_task(struct sys *s)
 {
     if (sys_boot(s, 16u << 20, NULL, GUEST_PID))
         return NULL;
@@ -34,7 +34,7 @@ static struct task_struct *boot_task(struct sys *s)
 
 /* System call nr(a) of t as the engine makes it: the entry registers in
  * its pt_regs, then the dispatch; the result is also in regs->ax. */
-static long fixture_syscall(struct task_struct *t, uint32_t nr, const uint32_t a[6])
+static inline long fixture_syscall(struct task_struct *t, uint32_t nr, const uint32_t a[6])
 {
     syscall_set_entry(task_pt_regs(t), nr, a);
     long ret = syscall_dispatch(t);
@@ -43,7 +43,7 @@ static long fixture_syscall(struct task_struct *t, uint32_t nr, const uint32_t a
 }
 
 /* A fresh page of the task's user memory (anonymous, read-write). */
-static uint32_t user_page(struct task_struct *t)
+static inline uint32_t user_page(struct task_struct *t)
 {
     long addr = do_mmap(t->mm, 0, PAGE_SIZE, PROT_READ_ | PROT_WRITE_,
                         MAP_PRIVATE_ | MAP_ANONYMOUS_, NULL, 0, 0, NULL);
