@@ -213,8 +213,11 @@ void exit_task(struct task_struct *t)
     t->signal->nr_threads--;
     vfork_release(t);
     exit_mm_release(t);
-    if (others_see(t))
+    if (others_see(t)) {
+        if (t->k->external.close_files)     /* a replay: the files are the host's */
+            t->k->external.close_files(t->k->external.ctx, t);
         fd_table_close(t);              /* exit_files, exit_fs: pipes see their EOF */
+    }
     if (t->forked) {                    /* exit_mm (the first task's goes with task_free) */
         mmput(t->mm);
         t->mm = NULL;

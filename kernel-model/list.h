@@ -42,6 +42,12 @@ static inline void list_del_init(struct list_head *n)
     INIT_LIST_HEAD(n);
 }
 
+static inline void list_move(struct list_head *n, struct list_head *h)
+{
+    list_del_init(n);
+    list_add(n, h);
+}
+
 static inline void list_move_tail(struct list_head *n, struct list_head *h)
 {
     list_del_init(n);

@@ -303,15 +303,19 @@ struct kernel {
     struct enosys_log enosys;
 
     /* What a replay (replay/) puts where the engine and the host were; all
-     * zero in a run.  uaccess_data: the current system call's reads of user
-     * memory carry their bytes (syscall_dispatch sets it for the model's own
-     * calls, whose inputs they are).  uaccess_src: the recorded bytes of the
+     * zero in a run.  uaccess_host: a SYS_EXTERNAL call is running, whose
+     * reads of user memory are the host part's; every other read the model
+     * makes (in its own calls, delivering a signal, a death's robust list)
+     * carries its bytes, a replay input.  uaccess_src: the recorded bytes of the
      * next read at (dir, addr), which replace what RAM holds (the guest's
      * stores are not replayed); NULL: none recorded.  external: serves a
      * SYS_EXTERNAL call in place of its handler (its host part).  file_src:
      * what the file at an fd is to mmap (fd_mmap_file), in place of the fd
-     * table, whose files a replay does not open. */
-    int uaccess_data;
+     * table, whose files a replay does not open.  external.close_files: the
+     * host part of a model call, a dying task's descriptors closed
+     * (exit_files: their struct files, a pipe's pages), done by the replay
+     * from the recording before the model drops the (empty) table. */
+    int uaccess_host;
     struct uaccess_source {
         void *ctx;
         const uint8_t *(*recorded)(void *ctx, enum uaccess_dir dir, uint32_t addr,
@@ -320,6 +324,7 @@ struct kernel {
     struct syscall_external {
         void *ctx;
         long (*call)(void *ctx, struct task_struct *t, uint32_t nr, const uint32_t a[6]);
+        void (*close_files)(void *ctx, struct task_struct *t);
     } external;
     struct file_map_source {
         void *ctx;

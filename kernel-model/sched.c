@@ -338,3 +338,16 @@ void context_switch(struct kernel *k, struct task_struct *next)
         next->set_child_tid = 0;
     }
 }
+
+void sched_switch_to(struct kernel *k, struct task_struct *next, int preempted)
+{
+    struct task_struct *cur = k->current;
+    if (cur && cur != next && cur->state == TASK_RUNNING && !list_empty(&cur->run_list)) {
+        cur->need_resched = 0;
+        cur->quantum_expired = preempted;
+        list_move_tail(&cur->run_list, &k->runqueue);   /* round robin */
+    }
+    list_move(&next->run_list, &k->runqueue);
+    next->need_resched = 0;
+    context_switch(k, next);
+}

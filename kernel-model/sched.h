@@ -400,6 +400,12 @@ int  kernel_idle(struct kernel *k);
  * kill) takes it at its next return to user mode: the engine calls
  * signal_return_to_user before its first user instruction. */
 void context_switch(struct kernel *k, struct task_struct *next);
+/* The scheduler's choice made by someone else (a replay follows the
+ * recorded switches): the run queue left as kernel_pick_next leaves it when
+ * it picks next — a runnable current (preempted when `preempted`: its
+ * quantum ran out, else it yielded) behind the others, next at the head —
+ * then context_switch.  next must be runnable. */
+void sched_switch_to(struct kernel *k, struct task_struct *next, int preempted);
 /* Is t the only task that can ever run (the others dead or none)?  Then
  * a wait is decided at once, as it always was: sleep to its deadline or
  * deadlock (task_block). */

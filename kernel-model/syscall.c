@@ -40,13 +40,13 @@ static long syscall_invoke(struct task_struct *t, const struct syscall_entry *e,
                            const uint32_t a[6], const struct pt_regs *regs)
 {
     int external = e && (e->flags & SYS_EXTERNAL);
-    t->k->uaccess_data = !external;     /* a model call's reads are replay inputs */
+    t->k->uaccess_host = external;      /* the model's own reads are replay inputs */
     long ret;
     if (external && t->k->external.call)  /* a replay: the host part is not run */
         ret = t->k->external.call(t->k->external.ctx, t, nr, a);
     else
         ret = (e && e->fn) ? e->fn(t, regs) : -ENOSYS;
-    t->k->uaccess_data = 0;
+    t->k->uaccess_host = 0;
     return ret;
 }
 

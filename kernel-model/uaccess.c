@@ -48,7 +48,7 @@ static void emit_uaccess(struct mm_struct *mm, enum uaccess_dir dir, uint32_t ad
     struct event ev = { .type = EV_UACCESS, .pid = mm->pid, .tid = mm->pid };
     ev.u.uaccess = (struct uaccess_event){ .dir = (uint8_t)dir, .result = result,
                                            .addr = addr, .len = len,
-                                           .data = dir == UA_STRING || (dir == UA_READ && k->uaccess_data) ? data : NULL };
+                                           .data = dir == UA_STRING || (dir == UA_READ && !k->uaccess_host) ? data : NULL };
     event_emit(k->events, &ev);
 }
 
