@@ -55,6 +55,19 @@ static void difference(struct checker *c, const struct outcome *rec, const struc
     append(c, "  recorded: %s\n  replayed: %s\n", r, g);
 }
 
+void check_diverge(struct checker *c, uint64_t seq, const char *what)
+{
+    c->rep->differences++;
+    if (!c->what_if)
+        c->stop = 1;
+    if (c->shown >= (c->what_if ? 5u : 1u))
+        return;
+    char head[96];
+    snprintf(head, sizeof head, "%s at seq %" PRIu64 " (context_switches): ",
+             c->shown++ ? "divergence" : "first divergence", seq);
+    append(c, "%s%s\n", head, what);
+}
+
 /* The first rec with seq >= seq, searched forward from at when rec[at - 1]
  * is before seq (the next group starts where the last ended: linear over
  * the whole replay), else by bisection. */

@@ -135,13 +135,14 @@ static int row_input(void *ctx, const struct outcome *o, const struct outcome_ex
     if (o->type == EV_FAULT) {          /* check.h: address error_code eip pfn */
         if (o->cause != 0 || !(o->v[1] & 4))
             return 0;
-        in.is_fault = 1;
+        in.kind = INPUT_FAULT;
         in.start = x->start;
         in.address = (uint32_t)o->v[0];
         in.error_code = (uint32_t)o->v[1];
         in.eip = (uint32_t)o->v[2];
         in.access = strcmp(o->s[0], "read") == 0 ? 0 : strcmp(o->s[0], "write") == 0 ? 1 : 2;
     } else {                            /* ret */
+        in.kind = INPUT_SYSCALL;
         in.start = x->start;
         in.nr = x->nr;
         memcpy(in.a, x->a, sizeof in.a);
@@ -166,15 +167,56 @@ static int row_file_map(void *ctx, sqlite3_stmt *s)
     return 0;
 }
 
+static int row_count(void *ctx, sqlite3_stmt *s)
+{
+    *(unsigned *)ctx = (unsigned)sqlite3_column_int64(s, 0);
+    return 0;
+}
+
+/* A context_switches row: the switch is an input at its own seq. */
+struct switch_rows {
+    struct recorded *r;
+    struct outcome_list *strings;
+};
+
+static int row_switch(void *ctx, sqlite3_stmt *s)
+{
+    struct switch_rows *w = ctx;
+    const unsigned char *reason = sqlite3_column_text(s, 3), *wait = sqlite3_column_text(s, 4);
+    struct input in = { .kind = INPUT_SWITCH, .start = (uint64_t)sqlite3_column_int64(s, 0),
+                        .seq = (uint64_t)sqlite3_column_int64(s, 0),
+                        .prev_tid = (uint32_t)sqlite3_column_int64(s, 1),
+                        .next_tid = (uint32_t)sqlite3_column_int64(s, 2),
+                        .preempted = reason && !strcmp((const char *)reason, "preempted") };
+    if (wait && !(in.wait = outcome_intern(w->strings, (const char *)wait)))
+        return -1;
+    w->r->nr_switches++;
+    return push_input(w->r, &in);
+}
+
+/* The recorded switches (a trace of schema 9 has no such table: one task). */
+static int read_switches(sqlite3 *db, struct recorded *r, struct checker *c, char *err,
+                         size_t errlen)
+{
+    unsigned have = 0;
+    if (each_row(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND"
+                 " name = 'context_switches'", row_count, &have, err, errlen))
+        return -1;
+    struct switch_rows w = { r, &c->list };
+    return have ? each_row(db, "SELECT seq, prev_tid, next_tid, reason, wait FROM"
+                           " context_switches ORDER BY seq", row_switch, &w, err, errlen) : 0;
+}
+
 static int cmp_start(const void *a, const void *b)
 {
     const struct input *x = a, *y = b;
     return x->start < y->start ? -1 : x->start > y->start;
 }
 
-/* The inputs come in row seq order (a system call's seq is its exit):
- * re-drive them in start order.  A guest fault never starts inside a
- * system call, so the two agree and this is only a check. */
+/* The inputs come in row seq order (a system call's seq is its exit), the
+ * switches after them: re-drive them in start order.  A guest fault never
+ * starts inside a system call, so for one task the two agree and this is
+ * only a check. */
 static void by_start(struct recorded *r)
 {
     for (size_t i = 1; i < r->nr_in; i++)
@@ -184,33 +226,10 @@ static void by_start(struct recorded *r)
         }
 }
 
-static int row_count(void *ctx, sqlite3_stmt *s)
-{
-    *(unsigned *)ctx = (unsigned)sqlite3_column_int64(s, 0);
-    return 0;
-}
-
-/* A run of several processes (the guest forked) is refused: the replay
- * re-drives one task's inputs in one address space, and a second task's
- * faults and calls would land in the first one's. */
-static int one_process(sqlite3 *db, char *err, size_t errlen)
-{
-    unsigned n = 0;
-    if (each_row(db, "SELECT count(DISTINCT pid) FROM syscalls", row_count, &n, err, errlen))
-        return -1;
-    if (n > 1) {
-        snprintf(err, errlen, "the trace has %u processes (the guest forked): replay "
-                 "replays a run of one process only", n);
-        return -1;
-    }
-    return 0;
-}
 
 static int read_all(sqlite3 *db, struct recorded *r, struct checker *c, char *err,
                     size_t errlen)
 {
-    if (one_process(db, err, errlen))
-        return -1;
     if (each_row(db, "SELECT program, size, ram, paging, seed, epoch, args, sha256, options, root, cpu,"
                  " cpu_config FROM runs ORDER BY id LIMIT 1",
                  row_run, r, err, errlen) ||
@@ -234,6 +253,8 @@ static int read_all(sqlite3 *db, struct recorded *r, struct checker *c, char *er
         if (outcome_load(db, &c->list, &in, err, errlen))
             return -1;
     }
+    if (read_switches(db, r, c, err, errlen))
+        return -1;
     by_start(r);
     return 0;
 }

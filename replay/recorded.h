@@ -28,13 +28,24 @@ struct sqlite3;
  * trace's outcomes are today's, so replay reads it too. */
 #define REPLAY_SCHEMA_OLDEST 9
 
+/* What the replay re-drives, in start order: a system call (from its
+ * enter), a guest page fault, or a context switch the scheduler made
+ * (context_switches: which task ran next is an input, what the switch did
+ * — the CR3 write, a blocked call's re-run — outcomes). */
+enum input_kind { INPUT_SYSCALL, INPUT_FAULT, INPUT_SWITCH };
+
 struct input {
-    uint64_t start, seq;        /* enter_seq / begin_seq, and the row's seq */
-    int is_fault;
+    uint64_t start, seq;        /* enter_seq / begin_seq / the switch's seq, and the row's seq */
+    enum input_kind kind;
     uint32_t nr, a[6];          /* syscall */
     int32_t ret;
     uint32_t address, error_code, eip;   /* fault */
     uint8_t access;
+    /* switch: from prev_tid to next_tid; preempted: its quantum ran out;
+     * wait: what a blocked prev waits for (the checker's strtab), or NULL */
+    uint32_t prev_tid, next_tid;
+    uint8_t preempted;
+    const char *wait;
 };
 
 /* One recorded answer of fd_mmap_file (file_maps). */
@@ -57,6 +68,7 @@ struct recorded {
     struct exec_params exec;
     uint32_t max_map_count;
     unsigned nr_execs;              /* exec_image rows: more than one is refused */
+    size_t nr_switches;             /* context_switches rows: a run of several tasks */
     struct input *in;
     size_t nr_in;
     struct file_map *maps;

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include "kernel-model/exec.h"
+#include "kernel-model/pipe.h"
 #include "kernel-model/sched.h"
 #include "kernel-model/vfs.h"
 #include "replay/out.h"
@@ -69,29 +70,67 @@ static void redo_page_cache(struct replay *rp, const struct outcome *o)
         filemap_dirty(k, pfn);
     } else if (pfn != PFN_NONE && !strcmp(o->s[0], "writeback")) {
         filemap_clean(k, pfn);          /* nothing is written: no host file */
-        if (rp->t->mm)
-            page_mkclean(rp->t->mm, pfn);   /* as filemap_write_back: RO again */
+        if (rp->k.current && rp->k.current->mm)
+            page_mkclean(rp->k.current->mm, pfn);   /* as filemap_write_back: RO again */
     }
     iput(inode);
 }
 
 /*
- * Redo one slab object an external call allocated or freed (a struct file
- * at open and at the last close, an inode at the first lookup, a tmpfs
- * dentry ...), by cache name: the object's address and any slab frames
- * behind it are compared as the recording's.  The objects stand for host
- * state replay does not have (the fd table, the host's inodes), so nothing
- * in the replay holds them but the slab itself.
+ * Redo one allocation or free an external call made (a struct file at open
+ * and at the last close, an inode at the first lookup, a tmpfs dentry, a
+ * pipe and the pages of its buffers ...): a slab object by cache name, a
+ * pipe's page from buddy as pipe.c takes it.  Its address or pfn and any
+ * slab frames behind it are compared as the recording's.  The objects stand
+ * for host state replay does not have (the fd table, the host's inodes), so
+ * nothing in the replay holds them but the allocator itself.
  */
-static void redo_slab(struct replay *rp, const struct outcome *o)
+static void redo_alloc(struct replay *rp, const struct outcome *o)
 {
-    struct kmem_cache *c = kmem_cache_find(&rp->k.slab, o->s[3]);
+    int alloc = !strcmp(o->s[1], "alloc"), pipe_page = !strcmp(o->s[3], "pipe");
+    if (!strcmp(o->s[0], "buddy") && pipe_page) {
+        if (alloc)
+            pipe_page_alloc(&rp->k);
+        else if (o->v[1] != OUTCOME_NONE && !strcmp(o->s[1], "free"))
+            put_page(&rp->k.pgdat, (uint32_t)o->v[1]);
+        return;
+    }
+    struct kmem_cache *c = strcmp(o->s[0], "slab") ? NULL : kmem_cache_find(&rp->k.slab, o->s[3]);
     if (!c)
         return;                 /* the missing outcome shows as a divergence */
-    if (!strcmp(o->s[1], "alloc"))
+    if (alloc)
         kmem_cache_alloc(&rp->k.slab, c);
     else if (!strcmp(o->s[1], "free") && o->v[2] != OUTCOME_NONE)
         kmem_cache_free(&rp->k.slab, c, (uint32_t)o->v[2]);
+}
+
+/* Is o what closing a file does to the model (exit_files of a dying task:
+ * the struct file, a pipe's inode, info, ring and pages), as opposed to what
+ * the rest of exit does (the mm, the task's own objects)? */
+static int file_release(const struct outcome *o)
+{
+    if (o->type != EV_ALLOC || strcmp(o->s[1], "free"))
+        return 0;
+    if (!strcmp(o->s[0], "buddy"))
+        return !strcmp(o->s[3], "pipe");
+    return !strcmp(o->s[0], "slab") &&
+           (!strcmp(o->s[3], "filp") || !strcmp(o->s[3], "inode_cache") ||
+            !strcmp(o->s[3], "dentry") || !strncmp(o->s[3], "kmalloc-", 8));
+}
+
+/* kernel.external.close_files: a dying task's descriptors were the host's;
+ * redo what closing them did, the recorded frees where the checker is. */
+static void replay_close_files(void *ctx, struct task_struct *t)
+{
+    struct replay *rp = ctx;
+    struct checker *c = &rp->c;
+    (void)t;
+    while (!c->stop && c->cur < c->end && file_release(&c->list.rec[c->cur])) {
+        size_t at = c->cur;
+        redo_alloc(rp, &c->list.rec[at]);
+        if (c->cur == at)
+            break;              /* nothing came of it: the divergence shows next */
+    }
 }
 
 /* A SYS_EXTERNAL call (kernel.external): redo, in seq order, what it did to
@@ -102,7 +141,10 @@ static long replay_external(void *ctx, struct task_struct *t, uint32_t nr, const
     struct replay *rp = ctx;
     (void)nr, (void)a;
     const struct input *in = rp->current;
-    for (size_t i = check_find(&rp->c, in->start); i < rp->c.list.nr && rp->c.list.rec[i].seq < in->seq; i++) {
+    /* A call that blocked did part of its work in each group it ran in
+     * (tasks.c): this group's part. */
+    uint64_t to = in->seq < rp->group_to ? in->seq : rp->group_to;
+    for (size_t i = check_find(&rp->c, rp->group_from); i < rp->c.list.nr && rp->c.list.rec[i].seq < to; i++) {
         const struct outcome *o = &rp->c.list.rec[i];
         if (o->cause != in->start)
             continue;
@@ -110,10 +152,10 @@ static long replay_external(void *ctx, struct task_struct *t, uint32_t nr, const
             repeat_access(t, o);
         else if (o->type == EV_PAGE_CACHE && strcmp(o->s[0], "reclaim"))
             redo_page_cache(rp, o);
-        else if (o->type == EV_ALLOC && !strcmp(o->s[0], "slab"))
-            redo_slab(rp, o);
+        else if (o->type == EV_ALLOC)
+            redo_alloc(rp, o);
     }
-    return in->ret;
+    return in->seq < rp->group_to ? in->ret : replay_hold(rp, t);
 }
 
 /* The placeholder vm_file of the recorded file (dev, ino), shared by every
@@ -206,7 +248,7 @@ static int boot(struct replay *rp, const struct replay_options *opt, char *err, 
     k->arch = (struct kernel_arch_ops){ .ctx = rp, .load_tls = arch_tls, .load_ldt = arch_ldt,
                                         .task_dead = arch_dead, .advance_clock = arch_advance };
     k->uaccess_src = (struct uaccess_source){ &rp->c, check_recorded_bytes };
-    k->external = (struct syscall_external){ rp, replay_external };
+    k->external = (struct syscall_external){ rp, replay_external, replay_close_files };
     k->file_src = (struct file_map_source){ rp, replay_file_map };
     rp->mmu.clock = &rp->tm.cycles;
     rp->mmu.pid = GUEST_PID;
@@ -245,32 +287,46 @@ static int run_exec(struct replay *rp, char *err, size_t errlen)
 void replay_drive_input(struct replay *rp, size_t i)
 {
     const struct input *in = &rp->r.in[i];
+    struct task_struct *t = rp->k.current;
     rp->current = in;
-    check_group(&rp->c, in->start, i + 1 < rp->r.nr_in ? rp->r.in[i + 1].start : UINT64_MAX);
-    if (in->is_fault) {
+    rp->next_in = i + 1 < rp->r.nr_in ? &rp->r.in[i + 1] : NULL;
+    rp->group_from = in->start;
+    rp->group_to = rp->next_in ? rp->next_in->start : UINT64_MAX;
+    check_group(&rp->c, rp->group_from, rp->group_to);
+    if (in->kind == INPUT_SWITCH) {
+        replay_switch(rp, in);
+    } else if (!t || task_dead(t)) {
+        check_diverge(&rp->c, in->start, "the recording goes on with a task that is dead "
+                      "in the replay");
+    } else if (in->kind == INPUT_FAULT) {
         /* an unresolved fault ends the task as it ended the recording
          * (or, on a changed machine, where the changed machine does) */
-        enum fault_result r = do_page_fault(rp->t->mm, in->address, in->error_code,
+        enum fault_result r = do_page_fault(t->mm, in->address, in->error_code,
                                             (enum mmu_access)in->access, in->eip);
-        task_fault_signal(rp->t, r, in->address, (enum mmu_access)in->access, in->eip);
+        task_fault_signal(t, r, in->address, (enum mmu_access)in->access, in->eip);
     } else {
-        syscall_set_entry(task_pt_regs(rp->t), in->nr, in->a);
-        syscall_dispatch(rp->t);
+        replay_wake_next(rp);
+        replay_call(rp, t, in);
     }
     check_group_end(&rp->c);
     rp->c.rep->inputs++;
 }
 
+/* Every input, until the run is over (every task dead: on a changed
+ * machine that may come early) or a strict replay diverged. */
 static void drive(struct replay *rp)
 {
-    for (size_t i = 0; i < rp->r.nr_in && !rp->c.stop && !task_dead(rp->t); i++)
+    for (size_t i = 0; i < rp->r.nr_in && !rp->c.stop && !replay_all_dead(rp); i++)
         replay_drive_input(rp, i);
 }
 
 static void release(struct replay *rp)
 {
-    if (rp->t)
+    if (rp->t) {                        /* zombies nobody reaped, then the first */
+        kernel_release_tasks(&rp->k, rp->t);
         task_free(rp->t);
+    }
+    replay_tasks_free(rp);
     for (size_t i = 0; i < rp->nr_files; i++)   /* they hold inodes of the kernel's */
         vm_file_put(rp->files[i]);
     free(rp->files);

@@ -26,6 +26,14 @@ struct sim_sample {
     int open;                           /* a measured window is being simulated */
 };
 
+/* A task's system call being re-driven (it may be blocked): its input, and
+ * whether the replay holds the task asleep in it (tasks.c). */
+struct call_in_flight {
+    uint32_t tid;
+    const struct input *in;
+    int held;
+};
+
 struct replay {
     struct recorded r;
     struct checker c;
@@ -39,7 +47,11 @@ struct replay {
     struct cpu_config cpu;              /* the simulated CPU (sim only) */
     int sim;
     struct sim_sample sample;           /* how.period 0: the whole stream */
-    const struct input *current;        /* the input being re-driven */
+    const struct input *current;        /* the input being re-driven (a resumed call's) */
+    const struct input *next_in;        /* the one after the current group, or NULL */
+    uint64_t group_from, group_to;      /* the current group's recorded seqs */
+    struct call_in_flight *calls;       /* tasks.c */
+    size_t nr_calls, cap_calls;
     size_t next_map;                    /* the next file_maps row to serve */
     struct vm_file **files;             /* placeholders, one per (dev, ino) */
     size_t nr_files;
@@ -49,6 +61,20 @@ struct replay {
 /* Re-drive recorded input i (a system call or a guest page fault) in its
  * checker group. */
 void replay_drive_input(struct replay *rp, size_t i);
+
+/* tasks.c: follow the recorded switch sw (its group is open). */
+void replay_switch(struct replay *rp, const struct input *sw);
+/* Re-drive system call in of t (the current task). */
+void replay_call(struct replay *rp, struct task_struct *t, const struct input *in);
+/* An external call of t whose recorded exit is past the current group:
+ * hold t asleep in it when the recording switches away from it next
+ * (-ERESTART_BLOCK), else its recorded result. */
+long replay_hold(struct replay *rp, struct task_struct *t);
+/* Wake the task the next input switches to, if the replay holds it asleep. */
+void replay_wake_next(struct replay *rp);
+/* Every task is dead: the recorded run is over. */
+int  replay_all_dead(const struct replay *rp);
+void replay_tasks_free(struct replay *rp);
 
 /* sim.c: the CPU configuration the simulation runs (--cpu NAME and/or
  * --cpu-config FILE over it, else the recorded ones) into rp->cpu; 0, or

@@ -84,8 +84,8 @@ static void drive_through(struct sim *s, uint64_t seq)
 {
     struct replay *rp = s->rp;
     while (s->next_in < rp->r.nr_in && rp->r.in[s->next_in].start <= seq &&
-           !rp->c.stop && !task_dead(rp->t)) {
-        if (!rp->r.in[s->next_in].is_fault)
+           !rp->c.stop && !replay_all_dead(rp)) {
+        if (rp->r.in[s->next_in].kind == INPUT_SYSCALL)
             timing_charge_syscall(&rp->tm);     /* emu charges it before the dispatch */
         replay_drive_input(rp, s->next_in++);
         rp->tm.fetch_line = UINT32_MAX;         /* emu: after every syscall and fault */
@@ -100,12 +100,12 @@ static int sim_fault(void *ctx, uint32_t va, uint32_t ec, enum mmu_access acc)
     struct access_record r;
     (void)va, (void)ec, (void)acc;
     if (access_decode(&s->d, &r) != 1 || r.kind != ACCESS_MARK ||
-        s->next_in >= s->rp->r.nr_in || !s->rp->r.in[s->next_in].is_fault) {
+        s->next_in >= s->rp->r.nr_in || s->rp->r.in[s->next_in].kind != INPUT_FAULT) {
         s->broken = 1;
         return -1;
     }
     drive_through(s, r.seq);
-    return task_dead(s->rp->t) ? -1 : 0;
+    return !s->rp->k.current || task_dead(s->rp->k.current) ? -1 : 0;
 }
 
 /* timing_slow_fn: the STLB, the walk and the recorded faults. */
@@ -131,7 +131,7 @@ static void sim_insn(struct sim *s, const struct access_record *r)
         return;                     /* untranslatable: it raises, no cost */
     timing_insn(tm, r->cls);
     if (__builtin_expect(tm->cycles >= s->rp->k.clock.timer_cycle, 0))
-        time_expire_timers(s->rp->t);
+        time_expire_timers(s->rp->k.current);
 }
 
 /* A data access as hook_mem makes it: split at the L1D line. */
@@ -139,7 +139,7 @@ static void sim_data(struct sim *s, const struct access_record *r, enum mmu_acce
 {
     struct timing *tm = &s->rp->tm;
     timing_data(tm, r->addr, acc, sim_slow, s);
-    if (timing_data_splits(tm, r->addr, r->size) && !task_dead(s->rp->t))
+    if (timing_data_splits(tm, r->addr, r->size) && s->rp->k.current && !task_dead(s->rp->k.current))
         timing_data(tm, r->addr + r->size - 1, acc, sim_slow, s);
 }
 
@@ -233,11 +233,11 @@ int sim_drive(struct replay *rp, sqlite3 *db, char *err, size_t errlen)
     while ((rc = access_blocks_next(&b, &s.d, err, errlen)) == 1) {
         if (b.phase != ACCESS_PHASE_ALL)
             sample_block(&s, &b);
-        if (rp->c.stop || task_dead(rp->t))
+        if (rp->c.stop || replay_all_dead(rp))
             break;
-        while (!s.broken && !rp->c.stop && !task_dead(rp->t) && (got = access_decode(&s.d, &r)) == 1)
+        while (!s.broken && !rp->c.stop && !replay_all_dead(rp) && (got = access_decode(&s.d, &r)) == 1)
             sim_record(&s, &r);
-        if (got < 0 || s.broken || rp->c.stop || task_dead(rp->t))
+        if (got < 0 || s.broken || rp->c.stop || replay_all_dead(rp))
             break;
     }
     sample_close(rp);

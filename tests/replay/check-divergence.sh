@@ -148,6 +148,40 @@ expect_bad empty "not a memsim trace"
 "$MEMSIM" replay "$TMP/missing.db" >"$TMP/missing.out" 2>&1
 [ $? -eq 2 ] && [ "$(wc -l <"$TMP/missing.out")" -eq 1 ] || bad "missing file: $(cat "$TMP/missing.out")"
 
+# A run of several processes (samples/fork_cow: four children, COW faults
+# in each): it replays; one child's COW copy given another frame diverges at
+# that fault; a switch to a task that never existed, or to one the model
+# holds blocked, is named at the switch's seq in one line.
+fdb=$TMP/fork.db
+"$MEMSIM" run --db "$fdb" --epoch 0 "$BIN/fork_cow" >/dev/null 2>&1 </dev/null
+"$MEMSIM" replay "$fdb" >"$TMP/fork.out" 2>&1 || bad "fork_cow does not replay: $(head -1 "$TMP/fork.out")"
+cp "$fdb" "$TMP/cow.db"
+read -r cseq cpfn < <(sql "$TMP/cow.db" "SELECT seq, pfn FROM faults WHERE resolution = 'cow-copy'
+    AND pid <> (SELECT min(pid) FROM processes) ORDER BY seq LIMIT 1" | tr '|' ' ')
+[ -n "${cseq:-}" ] || bad "fork_cow: no child's cow-copy fault in the trace"
+sql "$TMP/cow.db" "UPDATE faults SET pfn = pfn + 1000 WHERE seq = $cseq"
+expect_divergence cow faults "$cseq" "pfn=$((cpfn + 1000))" "pfn=$cpfn"
+# expect_switch NAME SEQ TEXT: exit 1, the first line names the switch
+expect_switch() {
+    local out=$TMP/$1.out rc
+    "$MEMSIM" replay "$TMP/$1.db" >"$out" 2>&1
+    rc=$?
+    [ $rc -eq 1 ] || bad "$1: exit $rc, want 1"
+    local first="first divergence at seq $2 (context_switches): $3"
+    [ "$(head -1 "$out")" = "$first" ] || bad "$1: first line '$(head -1 "$out")', want '$first'"
+    echo "ok   $1: $(head -1 "$out")"
+}
+cp "$fdb" "$TMP/nosuch.db"
+read -r wseq wprev < <(sql "$TMP/nosuch.db" "SELECT seq, prev_tid FROM context_switches
+    ORDER BY seq LIMIT 1" | tr '|' ' ')
+sql "$TMP/nosuch.db" "UPDATE context_switches SET next_tid = 4242 WHERE seq = $wseq"
+expect_switch nosuch "$wseq" "the recording switches from tid $wprev to tid 4242; in the replay tid 4242 does not exist"
+# the parent blocks in wait4 at the first switch: a recording that says
+# it runs on finds it blocked in the model
+cp "$fdb" "$TMP/blocked.db"
+sql "$TMP/blocked.db" "UPDATE context_switches SET next_tid = $wprev WHERE seq = $wseq"
+expect_switch blocked "$wseq" "the recording switches from tid $wprev to tid $wprev; in the replay tid $wprev is blocked"
+
 if [ $fail -ne 0 ]; then echo "kept: $TMP"; exit 1; fi
 rm -rf "$TMP"
 echo "all divergence and bad-input cases as documented"
