@@ -45,6 +45,7 @@ enum event_type {
     EV_PROC_FILE,       /* a /proc file as it was when its process exited (procfs.c) */
     EV_PAGE_CACHE,      /* a page-cache page added, deleted, dirtied ... (kernel-model/filemap.c) */
     EV_SCHED_SWITCH,    /* the CPU passes from one task to another (kernel-model/sched.c) */
+    EV_SIGNAL_FRAME,    /* a handler's frame set up or returned from (kernel-model/signal_frame.c) */
     EV_NR_TYPES
 };
 
@@ -262,6 +263,18 @@ struct sched_switch_event {
     const char *wait;               /* SWITCH_BLOCKED: the wait ("wait4"), or NULL */
 };
 
+/* EV_SIGNAL_FRAME: a handler's delivery (signal_setup_frame, before the
+ * frame is written: the signal, its handler) or a sigreturn (before the
+ * frame is read), with the user registers the frame's place depends on
+ * (esp, ss): a replay's input, as a call's arguments are. */
+enum signal_frame_op { SIGFRAME_DELIVER, SIGFRAME_RETURN };
+struct signal_frame_event {
+    uint8_t  op;                    /* enum signal_frame_op */
+    uint8_t  rt;                    /* an rt_sigframe (SA_SIGINFO, rt_sigreturn) */
+    uint32_t signo, handler;        /* SIGFRAME_DELIVER; 0 for a return */
+    uint32_t sp, ss;                /* the user's */
+};
+
 struct event {
     uint64_t seq;           /* 1, 2, 3 ... over every event of the run */
     uint64_t cycle;         /* the clock when it was emitted */
@@ -283,6 +296,7 @@ struct event {
         struct proc_file_event proc_file;
         struct page_cache_event page_cache;
         struct sched_switch_event sched;
+        struct signal_frame_event signal;
     } u;
 };
 

@@ -314,7 +314,10 @@ struct kernel {
      * table, whose files a replay does not open.  external.close_files: the
      * host part of a model call, a dying task's descriptors closed
      * (exit_files: their struct files, a pipe's pages), done by the replay
-     * from the recording before the model drops the (empty) table. */
+     * from the recording before the model drops the (empty) table.
+     * signal_src: the user's esp and ss at a handler's delivery (where the
+     * frame goes) and at a sigreturn (where it is read back), as the
+     * recorded signal_frames row had them: a replay has no CPU registers. */
     int uaccess_host;
     struct uaccess_source {
         void *ctx;
@@ -326,6 +329,10 @@ struct kernel {
         long (*call)(void *ctx, struct task_struct *t, uint32_t nr, const uint32_t a[6]);
         void (*close_files)(void *ctx, struct task_struct *t);
     } external;
+    struct signal_regs_source {
+        void *ctx;
+        void (*regs)(void *ctx, struct task_struct *t, struct pt_regs *regs);
+    } signal_src;
     struct file_map_source {
         void *ctx;
         long (*map)(void *ctx, struct task_struct *t, uint32_t fd, struct mmap_file *mf);

@@ -312,6 +312,8 @@ void kernel_release_tasks(struct kernel *k, struct task_struct *keep);
  * (signal_wake_up) unless it is the sender (delivered on its return). */
 void send_signal_info(struct task_struct *sender, struct task_struct *t,
                       const struct ksiginfo *info, enum sig_target to);
+/* A signal from the kernel (SIGPIPE): pending unless ignored and not blocked. */
+void signal_send_kernel(struct task_struct *t, uint32_t sig);
 
 /* "SIGSEGV"; "signal" for a real-time one. */
 const char *signal_name(int sig);

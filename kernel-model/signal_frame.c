@@ -157,12 +157,12 @@ static int copy_fpstate_to_sigframe(struct task_struct *t, uint32_t math, uint32
 
 /* fpu__restore_sig: the FXSAVE image at fpstate + 112 (magic 0) or, for a
  * plain fsave image (magic 0xffff), nothing memsim can load without an
- * FXSAVE — treated as the init state; fpstate 0 resets the FPU. */
+ * FXSAVE — treated as the init state; fpstate 0 resets the FPU.  The image
+ * is read and checked by the kernel whether or not there is a CPU to load
+ * it into (a replay has none). */
 static int restore_fpstate(struct task_struct *t, uint32_t fpstate)
 {
     uint8_t fx[FXSAVE_SIZE];
-    if (!t->k->arch.fpu_restore)
-        return 0;
     if (!fpstate)
         fpu_init_image(fx);
     else if (copy_from_user(t->mm, fx, fpstate + FSAVE_HDR, sizeof fx))
@@ -171,7 +171,8 @@ static int restore_fpstate(struct task_struct *t, uint32_t fpstate)
     memcpy(&mxcsr, fx + 24, 4);
     if (mxcsr & 0xffff0000u)                /* reserved bits: fxrstor's #GP, a bad frame */
         return -1;
-    t->k->arch.fpu_restore(t->k->arch.ctx, t, fx);
+    if (t->k->arch.fpu_restore)
+        t->k->arch.fpu_restore(t->k->arch.ctx, t, fx);
     return 0;
 }
 
@@ -312,9 +313,30 @@ static int setup_rt_frame(struct task_struct *t, uint32_t sig, const struct ksig
     return 0;
 }
 
+/* EV_SIGNAL_FRAME: a delivery's or a sigreturn's inputs, before any of
+ * the frame is written or read (a replay, which has no CPU registers, takes
+ * esp and ss from the recorded one first). */
+static void trace_frame(struct task_struct *t, enum signal_frame_op op, int rt, uint32_t sig,
+                        uint32_t handler)
+{
+    struct kernel *k = t->k;
+    struct pt_regs *regs = task_pt_regs(t);
+    if (k->signal_src.regs)
+        k->signal_src.regs(k->signal_src.ctx, t, regs);
+    if (!k->events)
+        return;
+    struct event ev = { .type = EV_SIGNAL_FRAME };
+    task_event_ids(t, &ev);
+    ev.u.signal = (struct signal_frame_event){ .op = (uint8_t)op, .rt = (uint8_t)rt, .signo = sig,
+                                               .handler = handler, .sp = regs->sp,
+                                               .ss = regs->ss & 0xffff };
+    event_emit(k->events, &ev);
+}
+
 int signal_setup_frame(struct task_struct *t, uint32_t sig, const struct ksiginfo *info,
                        const struct sigaction_rec *ka, uint64_t oldset)
 {
+    trace_frame(t, SIGFRAME_DELIVER, (ka->flags & SA_SIGINFO_) != 0, sig, ka->handler);
     if (ka->flags & SA_SIGINFO_)
         return setup_rt_frame(t, sig, info, ka, oldset);
     return setup_frame(t, sig, ka, oldset);
@@ -372,6 +394,7 @@ static long bad_frame(struct task_struct *t, long why, const char *call, uint32_
  * popped pretcode, retcode's popl %eax the signal number). */
 SYSCALL_DEFINE0(sigreturn)
 {
+    trace_frame(t, SIGFRAME_RETURN, 0, 0, 0);
     uint32_t frame = task_pt_regs(t)->sp - 8, lo, hi;
     if (copy_from_user(t->mm, &lo, frame + SF_SC + 4 * SC_OLDMASK, 4) ||
         copy_from_user(t->mm, &hi, frame + SF_EXTRAMASK, 4))
@@ -385,6 +408,7 @@ SYSCALL_DEFINE0(sigreturn)
  * context, then the sigaltstack of uc_stack (its errors squashed). */
 SYSCALL_DEFINE0(rt_sigreturn)
 {
+    trace_frame(t, SIGFRAME_RETURN, 1, 0, 0);
     uint32_t frame = task_pt_regs(t)->sp - 4, stack[3];
     uint64_t set;
     if (copy_from_user(t->mm, &set, frame + RT_UC + UC_SIGMASK, 8))

@@ -143,6 +143,11 @@ static void send_sigpipe(struct task_struct *t)
     signal_send_kernel(t, SIGPIPE);
 }
 
+int syscall_epipe_signals(uint32_t nr)
+{
+    return nr == 4 || nr == 146;        /* write, writev: the callers of write_user */
+}
+
 static long write_user(struct task_struct *t, struct file *f, uint32_t uaddr, uint32_t len)
 {
     long done = 0;

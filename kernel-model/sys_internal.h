@@ -308,8 +308,6 @@ SYSCALL_ENTRY(rt_sigtimedwait_time64);
  * handler's frame, a default action), then restart a call that asked for
  * it if no handler ran, and restore sigsuspend's mask. */
 void signal_deliver_pending(struct task_struct *t);
-/* A signal from the kernel (SIGPIPE): pending unless ignored and not blocked. */
-void signal_send_kernel(struct task_struct *t, uint32_t sig);
 /* A deliverable (pending, unblocked) signal has a user handler. */
 int signal_handler_pending(const struct task_struct *t);
 /* A signal may have become deliverable while t runs in user mode: the

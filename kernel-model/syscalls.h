@@ -94,6 +94,10 @@ long syscall_handle(struct task_struct *t);
  * the return to user mode (signals) — or blocks again (-ERESTART_BLOCK).
  * The engine loads the CPU from t's pt_regs after it. */
 long syscall_resume(struct task_struct *t);
+/* Does call nr's -EPIPE come with a SIGPIPE to the caller (write and
+ * writev: pipe_write's send_sig)?  A replay, which does not run those
+ * calls, sends it as they did. */
+int  syscall_epipe_signals(uint32_t nr);
 /* The return to user mode: signals (frames, restarts), timers due.  The
  * engine's sysenter entry calls it after its ebp fix-up, so a restart
  * re-executes the sysenter with the registers the guest gave it. */

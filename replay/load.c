@@ -207,6 +207,33 @@ static int read_switches(sqlite3 *db, struct recorded *r, struct checker *c, cha
                            " context_switches ORDER BY seq", row_switch, &w, err, errlen) : 0;
 }
 
+static int row_signal_frame(void *ctx, sqlite3_stmt *s)
+{
+    struct recorded *r = ctx;
+    if ((r->nr_frames & (r->nr_frames - 1)) == 0) {   /* grow at powers of two */
+        struct signal_frame_rec *n = realloc(r->frames, (r->nr_frames ? 2 * r->nr_frames : 1) * sizeof *n);
+        if (!n)
+            return -1;
+        r->frames = n;
+    }
+    r->frames[r->nr_frames++] = (struct signal_frame_rec){
+        .seq = (uint64_t)sqlite3_column_int64(s, 0), .sp = (uint32_t)sqlite3_column_int64(s, 1),
+        .ss = (uint32_t)sqlite3_column_int64(s, 2) };
+    return 0;
+}
+
+/* The recorded handler frames (a trace before schema 11 has none: a
+ * replay of a run that ran a handler diverges at its frame). */
+static int read_signal_frames(sqlite3 *db, struct recorded *r, char *err, size_t errlen)
+{
+    unsigned have = 0;
+    if (each_row(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND"
+                 " name = 'signal_frames'", row_count, &have, err, errlen))
+        return -1;
+    return have ? each_row(db, "SELECT seq, sp, ss FROM signal_frames ORDER BY seq",
+                           row_signal_frame, r, err, errlen) : 0;
+}
+
 static int cmp_start(const void *a, const void *b)
 {
     const struct input *x = a, *y = b;
@@ -253,7 +280,7 @@ static int read_all(sqlite3 *db, struct recorded *r, struct checker *c, char *er
         if (outcome_load(db, &c->list, &in, err, errlen))
             return -1;
     }
-    if (read_switches(db, r, c, err, errlen))
+    if (read_switches(db, r, c, err, errlen) || read_signal_frames(db, r, err, errlen))
         return -1;
     by_start(r);
     return 0;
@@ -352,6 +379,7 @@ void recorded_free(struct recorded *r, struct checker *c)
 {
     outcome_free(&c->list);
     free(r->in);
+    free(r->frames);
     for (size_t i = 0; i < r->nr_maps; i++)
         free(r->maps[i].path);
     free(r->maps);

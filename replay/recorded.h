@@ -22,10 +22,12 @@ struct sqlite3;
  * slab objects: every boot row and most frames moved), so a replay of it
  * against today's model would diverge at its first allocation: it is
  * refused with the reason instead. */
-#define REPLAY_SCHEMA 10
+#define REPLAY_SCHEMA 11
 /* Schema 10 added columns and a table (processes.argv/exe/peak_rss_pages,
- * exec_image.pid, context_switches) without changing the model: a schema-9
- * trace's outcomes are today's, so replay reads it too. */
+ * exec_image.pid, context_switches) and schema 11 the signal_frames
+ * table, without changing the model: a schema-9 or 10 trace's outcomes are
+ * today's, so replay reads it too (one that ran a handler diverges at its
+ * frame, whose place it did not record). */
 #define REPLAY_SCHEMA_OLDEST 9
 
 /* What the replay re-drives, in start order: a system call (from its
@@ -57,6 +59,13 @@ struct file_map {
     uint64_t size, dev, ino;
 };
 
+/* One signal_frames row: the user's esp and ss at a handler's delivery
+ * (where its frame went) or at a sigreturn (where it was read back). */
+struct signal_frame_rec {
+    uint64_t seq;
+    uint32_t sp, ss;
+};
+
 struct recorded {
     char *args, *sha256, *options, *root, *cpu, *cpu_config;   /* runs, for --db OUT */
     uint32_t auxv[2 * EXEC_AUXV_PAIRS];                          /* run_inputs auxv */
@@ -69,6 +78,8 @@ struct recorded {
     uint32_t max_map_count;
     unsigned nr_execs;              /* exec_image rows: more than one is refused */
     size_t nr_switches;             /* context_switches rows: a run of several tasks */
+    struct signal_frame_rec *frames;    /* signal_frames, in seq order */
+    size_t nr_frames;
     struct input *in;
     size_t nr_in;
     struct file_map *maps;

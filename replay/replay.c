@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 #include "kernel-model/exec.h"
 #include "kernel-model/pipe.h"
 #include "kernel-model/sched.h"
+#include "kernel-model/syscalls.h"
 #include "kernel-model/vfs.h"
 #include "replay/out.h"
 #include "replay/replay_priv.h"
@@ -155,7 +157,11 @@ static long replay_external(void *ctx, struct task_struct *t, uint32_t nr, const
         else if (o->type == EV_ALLOC)
             redo_alloc(rp, o);
     }
-    return in->seq < rp->group_to ? in->ret : replay_hold(rp, t);
+    if (in->seq >= rp->group_to)
+        return replay_hold(rp, t);
+    if (in->ret == -EPIPE && syscall_epipe_signals(in->nr))
+        signal_send_kernel(t, SIGPIPE);     /* the write's send_sig */
+    return in->ret;
 }
 
 /* The placeholder vm_file of the recorded file (dev, ino), shared by every
@@ -197,6 +203,23 @@ static long replay_file_map(void *ctx, struct task_struct *t, uint32_t fd, struc
     if (m->path && !(mf->vmf = placeholder(rp, m)))
         return -ENOMEM;
     return m->result;
+}
+
+/* kernel.signal_src: the user's esp and ss at this delivery or sigreturn,
+ * from the recording's next signal_frames row in the current group (none:
+ * left as they are). */
+static void replay_signal_regs(void *ctx, struct task_struct *t, struct pt_regs *regs)
+{
+    struct replay *rp = ctx;
+    const struct recorded *r = &rp->r;
+    (void)t;
+    while (rp->next_frame < r->nr_frames && r->frames[rp->next_frame].seq < rp->group_from)
+        rp->next_frame++;
+    if (rp->next_frame == r->nr_frames || r->frames[rp->next_frame].seq >= rp->group_to)
+        return;
+    const struct signal_frame_rec *d = &r->frames[rp->next_frame++];
+    regs->sp = d->sp;
+    regs->ss = d->ss;
 }
 
 static void arch_dead(void *ctx, struct task_struct *t) { (void)ctx, (void)t; }
@@ -250,6 +273,7 @@ static int boot(struct replay *rp, const struct replay_options *opt, char *err, 
     k->uaccess_src = (struct uaccess_source){ &rp->c, check_recorded_bytes };
     k->external = (struct syscall_external){ rp, replay_external, replay_close_files };
     k->file_src = (struct file_map_source){ rp, replay_file_map };
+    k->signal_src = (struct signal_regs_source){ rp, replay_signal_regs };
     rp->mmu.clock = &rp->tm.cycles;
     rp->mmu.pid = GUEST_PID;
     rp->mmu.events = &rp->events;
@@ -304,6 +328,9 @@ void replay_drive_input(struct replay *rp, size_t i)
         enum fault_result r = do_page_fault(t->mm, in->address, in->error_code,
                                             (enum mmu_access)in->access, in->eip);
         task_fault_signal(t, r, in->address, (enum mmu_access)in->access, in->eip);
+        /* a handler runs next, as the engine enters the kernel for it */
+        if (!task_dead(t) && signal_deliverable(&t->sig))
+            signal_return_to_user(t);
     } else {
         replay_wake_next(rp);
         replay_call(rp, t, in);

@@ -53,6 +53,7 @@ struct replay {
     struct call_in_flight *calls;       /* tasks.c */
     size_t nr_calls, cap_calls;
     size_t next_map;                    /* the next file_maps row to serve */
+    size_t next_frame;               /* the next signal_frames row */
     struct vm_file **files;             /* placeholders, one per (dev, ino) */
     size_t nr_files;
     struct trace *out;                  /* --db OUT, or NULL */

@@ -7,7 +7,7 @@
 #ifndef MEMSIM_TRACE_SCHEMA_H
 #define MEMSIM_TRACE_SCHEMA_H
 
-#define TRACE_SCHEMA_VERSION "10"
+#define TRACE_SCHEMA_VERSION "11"
 #define TRACE_SCHEMA_OLDEST  7          /* the oldest version export and replay read */
 #define TRACE_MEMSIM_VERSION "0.1"
 #define TRACE_BATCH          100000   /* event rows per transaction */
@@ -189,6 +189,10 @@
     " prev_pid INTEGER, prev_tid INTEGER, next_pid INTEGER, next_tid INTEGER,"\
     " reason TEXT CHECK" TRACE_SWITCH_REASONS_SQL("reason") ", wait TEXT,"  \
     " cr3_write INTEGER, cr3 INTEGER, cause INTEGER);"                       \
+    "CREATE TABLE signal_frames(seq INTEGER PRIMARY KEY, cycle INTEGER,"     \
+    " pid INTEGER, tid INTEGER, op TEXT CHECK(op IN ('deliver', 'return')),"  \
+    " signo INTEGER, handler INTEGER, sp INTEGER, ss INTEGER, rt INTEGER,"    \
+    " cause INTEGER);"                                                       \
     TRACE_SNAPSHOTS_TABLE                                                    \
     TRACE_PROC_FILES_TABLE                                                   \
     "CREATE TABLE exec_image(run INTEGER, exe_path TEXT, entry INTEGER,"     \
@@ -265,6 +269,11 @@
     " CASE WHEN wait IS NULL THEN '' ELSE ' in ' || wait END,"               \
     " CASE WHEN cr3_write THEN printf(' cr3 0x%x', cr3) ELSE '' END)"        \
     " FROM context_switches"                                                 \
+    " UNION ALL SELECT seq, cycle, pid, 'signal_frames', op,"                \
+    " CASE op WHEN 'deliver' THEN printf('signal %d to %d/%d: handler"       \
+    " 0x%08x, esp 0x%08x%s', signo, pid, tid, handler, sp, CASE WHEN rt THEN"\
+    " ' (rt)' ELSE '' END) ELSE printf('%s from esp 0x%08x', CASE WHEN rt"   \
+    " THEN 'rt_sigreturn' ELSE 'sigreturn' END, sp) END FROM signal_frames"  \
     " ORDER BY seq;"
 
 /* Each alloc or reserve row with the first free of the same block (a slab
@@ -367,6 +376,7 @@
     "INSERT INTO exec_image VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 #define TRACE_INSERT_EXEC_SEG "INSERT INTO exec_segments VALUES(?,?,?,?,?,?,?,?)"
 #define TRACE_INSERT_SWITCH  "INSERT INTO context_switches VALUES(?,?,?,?,?,?,?,?,?,?,?)"
+#define TRACE_INSERT_SIGFRAME "INSERT INTO signal_frames VALUES(?,?,?,?,?,?,?,?,?,?,?)"
 #define TRACE_INSERT_STAT    "INSERT INTO stats VALUES(?,?,?)"
 #define TRACE_INSERT_SNAPSHOT "INSERT INTO snapshots VALUES(?,?,?,?,?,?,?,?)"
 #define TRACE_INSERT_PROC_FILE "INSERT INTO proc_files VALUES(?,?,?,?,?,?)"

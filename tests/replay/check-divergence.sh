@@ -3,11 +3,12 @@
 # Copies of samples/page_touch's trace with one recorded fault's pfn altered
 # and with one (model-served) system call's return altered: exit 1, and the
 # first line names that seq and table, followed by recorded vs replayed.
-# Bad input: not a trace, a truncated trace, schema_version 5, 6 and 11: exit 2
+# Bad input: not a trace, a truncated trace, schema_version 5, 6 and 12: exit 2
 # with exactly one line.  A schema-7 or 8 trace exports and reports, and its
 # replay is refused in one line (its outcomes are an older model's).  A
 # schema-9 trace (no context_switches, exec pid or processes argv/exe/peak
-# RSS: schema 10 changed no outcome) replays.
+# RSS: schema 10 changed no outcome) and a schema-10 one (no
+# signal_frames: schema 11 changed none either) replay.
 #   check-divergence.sh MEMSIM BIN_DIR
 set -u
 MEMSIM=$1 BIN=$2
@@ -129,14 +130,20 @@ grep -qE '^System calls$' "$TMP/v7.report" && grep -qE '^exit +[0-9]+ \(exit\)' 
 echo "ok   v7: reported"
 cp "$db" "$TMP/v9.db"
 script "$TMP/v9.db" "UPDATE meta SET value = '9' WHERE key = 'schema_version';
-    DROP VIEW events; DROP TABLE context_switches;
+    DROP VIEW events; DROP TABLE context_switches; DROP TABLE signal_frames;
     ALTER TABLE exec_image DROP COLUMN pid; ALTER TABLE exec_segments DROP COLUMN pid;
     ALTER TABLE processes DROP COLUMN argv; ALTER TABLE processes DROP COLUMN exe;
     ALTER TABLE processes DROP COLUMN peak_rss_pages;"
 "$MEMSIM" replay "$TMP/v9.db" >"$TMP/v9.out" 2>&1 </dev/null
 [ $? -eq 0 ] && grep -q "all outcomes match" "$TMP/v9.out" || bad "schema 9: replay: $(cat "$TMP/v9.out")"
 echo "ok   v9: replayed: $(cat "$TMP/v9.out")"
-for v in 11; do
+cp "$db" "$TMP/v10.db"
+script "$TMP/v10.db" "UPDATE meta SET value = '10' WHERE key = 'schema_version';
+    DROP VIEW events; DROP TABLE signal_frames;"
+"$MEMSIM" replay "$TMP/v10.db" >"$TMP/v10.out" 2>&1 </dev/null
+[ $? -eq 0 ] && grep -q "all outcomes match" "$TMP/v10.out" || bad "schema 10: replay: $(cat "$TMP/v10.out")"
+echo "ok   v10: replayed: $(cat "$TMP/v10.out")"
+for v in 12; do
     cp "$db" "$TMP/v$v.db"
     sql "$TMP/v$v.db" "UPDATE meta SET value = '$v' WHERE key = 'schema_version'"
     expect_bad "v$v" "schema_version $v is not supported"
