@@ -74,8 +74,10 @@ static void exec_params_from(const struct elf_image *img, struct exec_params *p)
 /* A replay's inputs: the loader's, and the auxv as exec wrote it.  Every
  * exec adds its exec_image row and exec_segments rows (in order: a later
  * execve's after the first's); run_inputs holds the first image's auxv. */
+/* The loader's inputs, for a replay: the image, its strings and its file
+ * (the first program's pages are in no inode cache: identity 0, 0). */
 static void record_exec(struct machine *m, const struct exec_params *p,
-                        const struct exec_result *res)
+                        const struct exec_result *res, const struct vm_file *vmf, uint64_t size)
 {
     if (!m->trace)
         return;
@@ -85,7 +87,8 @@ static void record_exec(struct machine *m, const struct exec_params *p,
         .end_code = p->end_code, .start_data = p->start_data, .end_data = p->end_data,
         .exec_stack = p->exec_stack, .uid = p->uid, .gid = p->gid,
         .max_map_count = MAX_UC_REGIONS, .pid = m->task->tgid,
-        .nr_segments = p->nr_segments,
+        .nr_segments = p->nr_segments, .execfn = p->execfn, .argv = p->argv, .envp = p->envp,
+        .size = size, .dev = vmf->image ? 0 : vmf->dev, .ino = vmf->image ? 0 : vmf->ino,
     };
     for (unsigned i = 0; i < p->nr_segments; i++)
         info.seg[i] = (struct trace_exec_segment){ p->seg[i].vaddr, p->seg[i].memsz,
@@ -108,7 +111,7 @@ int exec_program(struct machine *m, const struct elf_image *img, int fd)
         snprintf(m->error, sizeof m->error, "cannot keep the program open: %s", strerror(errno));
         return -1;
     }
-    struct stat st;
+    struct stat st = { 0 };
     if (fstat(fd, &st) == 0) {          /* the identity /proc/PID/maps shows */
         file->dev = (uint64_t)st.st_dev;
         file->ino = (uint64_t)st.st_ino;
@@ -130,9 +133,9 @@ int exec_program(struct machine *m, const struct elf_image *img, int fd)
         mm_context_attach(m->ctx, mm);
         r = exec_mm(m->task, mm, &p, file, &res, &stage);
     }
-    vm_file_put(file);                     /* the VMAs hold their own references */
     if (r == 0 || strcmp(stage, "stack") == 0)
-        record_exec(m, &p, &res);
+        record_exec(m, &p, &res, file, st.st_size > 0 ? (uint64_t)st.st_size : 0);
+    vm_file_put(file);                     /* the VMAs hold their own references */
     if (r && !m->task->mm) {
         snprintf(m->error, sizeof m->error, "--ram too small: no frame for a page directory");
         return -1;
@@ -181,7 +184,7 @@ static int read_image(struct file *f, uint8_t **data, size_t *size)
  */
 static int exec_prepare(struct machine *m, struct task_struct *t, struct linux_binprm *bprm,
                         struct elf_image *img, struct mmap_file *mf, struct mm_context **c,
-                        struct mm_struct **mm)
+                        struct mm_struct **mm, size_t *file_size)
 {
     uint8_t *data;
     size_t size;
@@ -189,6 +192,7 @@ static int exec_prepare(struct machine *m, struct task_struct *t, struct linux_b
     int r = read_image(bprm->file, &data, &size);
     if (r)
         return r;
+    *file_size = size;
     int dyn = elf_interp(data, size, interp, sizeof interp);
     enum elf_error e = dyn ? ELF_UNSUPPORTED : elf_parse(data, size, img, why, sizeof why);
     free(data);
@@ -233,7 +237,7 @@ static void start_thread(struct task_struct *t, uint32_t entry, uint32_t sp)
 /* Past the point of no return: the mm built in the new engine, which
  * becomes the task's and is taken to user mode at the entry. */
 static int exec_new_image(struct machine *m, struct task_struct *t, struct linux_binprm *bprm,
-                          const struct elf_image *img, struct vm_file *vmf,
+                          const struct elf_image *img, struct vm_file *vmf, size_t size,
                           struct mm_context *c, struct mm_struct *mm)
 {
     struct exec_params p;
@@ -248,7 +252,7 @@ static int exec_new_image(struct machine *m, struct task_struct *t, struct linux
     mm_context_attach(c, mm);
     int r = exec_mm(t, mm, &p, vmf, &res, &stage);
     if (r == 0 || strcmp(stage, "stack") == 0)
-        record_exec(m, &p, &res);
+        record_exec(m, &p, &res, vmf, size);
     if (r || machine_stopped(m))
         return r ? r : -EINTR;
     if (cpu_enter_user(m, img->entry, res.sp) || cpu_add_hooks(m, c))
@@ -270,15 +274,16 @@ int machine_exec_binary(void *ctx, struct task_struct *t, struct linux_binprm *b
     struct mmap_file mf = { 0 };
     struct mm_context *c = NULL;
     struct mm_struct *mm = NULL;
+    size_t size = 0;
     if (memcmp(bprm->buf, "\177ELF", 4) != 0)
         return -ENOEXEC;
-    int r = exec_prepare(m, t, bprm, &img, &mf, &c, &mm);
+    int r = exec_prepare(m, t, bprm, &img, &mf, &c, &mm, &size);
     if (r)
         return r;
     /* the point of no return: from here a failure kills the task */
     r = begin_new_exec(t, bprm);
     if (!r)
-        r = exec_new_image(m, t, bprm, &img, mf.vmf, c, mm);
+        r = exec_new_image(m, t, bprm, &img, mf.vmf, size, c, mm);
     else {
         machine_exec_context(m, t, c);
         mm_context_attach(c, mm);

@@ -312,9 +312,10 @@ struct kernel {
      * SYS_EXTERNAL call in place of its handler (its host part).  file_src:
      * what the file at an fd is to mmap (fd_mmap_file), in place of the fd
      * table, whose files a replay does not open.  external.close_files: the
-     * host part of a model call, a dying task's descriptors closed
-     * (exit_files: their struct files, a pipe's pages), done by the replay
-     * from the recording before the model drops the (empty) table.
+     * host part of a model call, descriptors closed (a dying task's,
+     * exit_files; exec's close-on-exec ones: their struct files, a pipe's
+     * pages), done by the replay from the recording before the model closes
+     * its (empty) table.
      * signal_src: the user's esp and ss at a handler's delivery (where the
      * frame goes) and at a sigreturn (where it is read back), as the
      * recorded signal_frames row had them: a replay has no CPU registers. */

@@ -257,6 +257,8 @@ static void de_thread(struct task_struct *t)
  * process (CLONE_FILES) is copied first, so only ours loses them. */
 static int close_on_exec(struct task_struct *t)
 {
+    if (t->k->external.close_files)     /* a replay: the files are the host's */
+        t->k->external.close_files(t->k->external.ctx, t);
     if (t->files->count > 1) {
         struct files_struct *copy = files_dup(t->files);
         if (!copy)

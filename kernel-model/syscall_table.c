@@ -16,7 +16,10 @@
 #define S(nr, nm, f, n, ...) [nr] = { nm, __ia32_##f, n, { __VA_ARGS__ }, 0 }
 /* X: a call whose result depends on the host or the engine's clock
  * (SYS_EXTERNAL, syscalls.h): files, descriptors, stdio, host ids, the
- * clocks, sleeps and real polls.  Replay returns its recorded result. */
+ * clocks, sleeps and real polls.  Replay returns its recorded result.
+ * Waiting for a signal (pause, sigsuspend, rt_sigsuspend) is the model's:
+ * its result and the mask it leaves for the handler follow from the
+ * signals sent, and the replay's delivery needs that mask. */
 #define X(nr, nm, f, n, ...) [nr] = { nm, __ia32_##f, n, { __VA_ARGS__ }, SYS_EXTERNAL }
 static const struct syscall_entry table[NR_SYSCALLS] = {
     S(1, "exit", sys_exit, 1, SA_INT),
@@ -38,7 +41,7 @@ static const struct syscall_entry table[NR_SYSCALLS] = {
     S(20, "getpid", sys_getpid, 0),
     X(24, "getuid", sys_getuid, 0),
     X(27, "alarm", sys_alarm, 1, SA_UINT),
-    X(29, "pause", sys_pause, 0),
+    S(29, "pause", sys_pause, 0),
     X(30, "utime", sys_utime, 2, SA_STR, SA_PTR_IN),
     X(33, "access", sys_access, 2, SA_STR, SA_INT),
     S(37, "kill", sys_kill, 2, SA_INT, SA_INT),
@@ -63,7 +66,7 @@ static const struct syscall_entry table[NR_SYSCALLS] = {
     S(67, "sigaction", sys_sigaction, 3, SA_INT, SA_PTR_IN, SA_PTR_OUT),
     S(68, "sgetmask", sys_sgetmask, 0),
     S(69, "ssetmask", sys_ssetmask, 1, SA_UINT),
-    X(72, "sigsuspend", sys_sigsuspend, 1, SA_UINT),
+    S(72, "sigsuspend", sys_sigsuspend, 1, SA_UINT),
     S(75, "setrlimit", sys_setrlimit, 2, SA_UINT, SA_PTR_IN),
     S(76, "getrlimit", sys_old_getrlimit, 2, SA_UINT, SA_PTR_OUT),
     X(77, "getrusage", sys_getrusage, 2, SA_INT, SA_PTR_OUT),
@@ -119,7 +122,7 @@ static const struct syscall_entry table[NR_SYSCALLS] = {
     S(175, "rt_sigprocmask", sys_rt_sigprocmask, 4, SA_INT, SA_PTR_IN, SA_PTR_OUT, SA_SIZE),
     S(176, "rt_sigpending", sys_rt_sigpending, 2, SA_PTR_OUT, SA_SIZE),
     X(177, "rt_sigtimedwait", sys_rt_sigtimedwait, 4, SA_PTR_IN, SA_PTR_OUT, SA_PTR_IN, SA_SIZE),
-    X(179, "rt_sigsuspend", sys_rt_sigsuspend, 2, SA_PTR_IN, SA_SIZE),
+    S(179, "rt_sigsuspend", sys_rt_sigsuspend, 2, SA_PTR_IN, SA_SIZE),
     X(180, "pread64", sys_pread64, 5, SA_FD, SA_PTR_OUT, SA_SIZE, SA_UINT, SA_UINT),
     X(181, "pwrite64", sys_pwrite64, 5, SA_FD, SA_PTR_IN, SA_SIZE, SA_UINT, SA_UINT),
     X(182, "chown", sys_chown, 3, SA_STR, SA_UINT, SA_UINT),

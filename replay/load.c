@@ -70,27 +70,80 @@ static int row_string(void *ctx, sqlite3_stmt *s)
     return 0;
 }
 
+/* A NUL-separated BLOB of strings as a NULL-terminated vector (empty: no
+ * strings); NULL when out of memory. */
+static char **split_strings(const void *blob, int n)
+{
+    size_t count = 0;
+    const char *p = blob, *end = p + (n > 0 ? n : 0);
+    for (const char *q = p; q < end; q++)
+        count += *q == '\0';
+    char **v = calloc(count + 1, sizeof *v);
+    for (size_t i = 0; v && i < count; i++) {
+        size_t len = strnlen(p, (size_t)(end - p));
+        if (!(v[i] = strndup(p, len))) {
+            for (size_t k = 0; k < i; k++)
+                free(v[k]);
+            free(v);
+            return NULL;
+        }
+        p += len + 1;
+    }
+    return v;
+}
+
 static int row_exec(void *ctx, sqlite3_stmt *s)
 {
     struct recorded *r = ctx;
     struct exec_params *p = &r->exec;
-    if (r->nr_execs++)
-        return 0;                       /* a later execve's image: refused below */
-    r->exe_path = dup_col(s, 0);
+    if (r->nr_execs++) {                /* a later execve's image */
+        if (!r->exec_args)
+            return 0;                   /* refused below: no strings to build it from */
+        struct recorded_exec *n = realloc(r->execs, (r->nr_later + 1) * sizeof *n);
+        if (!n)
+            return -1;
+        r->execs = n;
+        struct recorded_exec *x = &n[r->nr_later++];
+        memset(x, 0, sizeof *x);
+        p = &x->p;
+        x->exe_path = dup_col(s, 0);
+        x->execfn = dup_col(s, 13);
+        x->argv = split_strings(sqlite3_column_blob(s, 14), sqlite3_column_bytes(s, 14));
+        x->envp = split_strings(sqlite3_column_blob(s, 15), sqlite3_column_bytes(s, 15));
+        x->size = (uint64_t)sqlite3_column_int64(s, 16);
+        x->dev = (uint64_t)sqlite3_column_int64(s, 17);
+        x->ino = (uint64_t)sqlite3_column_int64(s, 18);
+        x->max_map_count = (uint32_t)sqlite3_column_int64(s, 12);
+        if (!x->exe_path || !x->execfn || !x->argv || !x->envp)
+            return -1;
+        for (char **a = x->argv; *a; a++)
+            p->argc++;
+        p->execfn = x->execfn;
+        p->argv = x->argv;
+        p->envp = x->envp;
+    } else {
+        r->exe_path = dup_col(s, 0);
+        r->max_map_count = (uint32_t)sqlite3_column_int64(s, 12);
+    }
     uint32_t *f[] = { &p->entry, &p->phdr_vaddr, &p->phentsize, &p->phnum, &p->start_code,
-                      &p->end_code, &p->start_data, &p->end_data, NULL, &p->uid, &p->gid,
-                      &r->max_map_count };
-    for (int i = 0; i < 12; i++)
+                      &p->end_code, &p->start_data, &p->end_data, NULL, &p->uid, &p->gid };
+    for (int i = 0; i < 11; i++)
         if (f[i])
             *f[i] = (uint32_t)sqlite3_column_int64(s, 1 + i);
     p->exec_stack = sqlite3_column_int(s, 9);
     return 0;
 }
 
+/* exec_segments in row order: idx 0 starts the next exec's. */
 static int row_segment(void *ctx, sqlite3_stmt *s)
 {
-    struct exec_params *p = &((struct recorded *)ctx)->exec;
-    if (p->nr_segments == EXEC_MAX_SEGMENTS)
+    struct recorded *r = ctx;
+    uint32_t idx = (uint32_t)sqlite3_column_int64(s, 5);
+    if (idx == 0)
+        r->seg_exec++;
+    struct exec_params *p = r->seg_exec <= 1 ? &r->exec
+                            : r->seg_exec - 2 < r->nr_later ? &r->execs[r->seg_exec - 2].p : NULL;
+    if (!p || p->nr_segments == EXEC_MAX_SEGMENTS)
         return 0;
     struct exec_segment *g = &p->seg[p->nr_segments++];
     *g = (struct exec_segment){ (uint32_t)sqlite3_column_int64(s, 0),
@@ -254,6 +307,26 @@ static void by_start(struct recorded *r)
 }
 
 
+/* Every exec_image row and its segments, in row order.  Before schema 11
+ * the rows have no strings: only the first exec can be rebuilt. */
+static int read_execs(sqlite3 *db, struct recorded *r, char *err, size_t errlen)
+{
+    unsigned cols = 0;
+    if (each_row(db, "SELECT count(*) FROM pragma_table_info('exec_image') WHERE name IN"
+                 " ('execfn', 'argv', 'envp', 'size', 'dev', 'ino')", row_count, &cols, err, errlen))
+        return -1;
+    r->exec_args = cols == 6;
+    return each_row(db, r->exec_args
+                    ? "SELECT exe_path, entry, phdr, phentsize, phnum, start_code, end_code,"
+                      " start_data, end_data, exec_stack, uid, gid, max_map_count, execfn, argv,"
+                      " envp, size, dev, ino FROM exec_image ORDER BY rowid"
+                    : "SELECT exe_path, entry, phdr, phentsize, phnum, start_code, end_code,"
+                      " start_data, end_data, exec_stack, uid, gid, max_map_count FROM exec_image"
+                      " ORDER BY rowid", row_exec, r, err, errlen) ||
+           each_row(db, "SELECT vaddr, memsz, offset, filesz, prot, idx FROM exec_segments"
+                    " ORDER BY rowid", row_segment, r, err, errlen);
+}
+
 static int read_all(sqlite3 *db, struct recorded *r, struct checker *c, char *err,
                     size_t errlen)
 {
@@ -262,11 +335,7 @@ static int read_all(sqlite3 *db, struct recorded *r, struct checker *c, char *er
                  row_run, r, err, errlen) ||
         each_row(db, "SELECT kind, value FROM run_inputs WHERE kind IN ('argv','envp')"
                  " ORDER BY kind, idx", row_string, r, err, errlen) ||
-        each_row(db, "SELECT exe_path, entry, phdr, phentsize, phnum, start_code, end_code,"
-                 " start_data, end_data, exec_stack, uid, gid, max_map_count FROM exec_image",
-                 row_exec, r, err, errlen) ||
-        each_row(db, "SELECT vaddr, memsz, offset, filesz, prot FROM exec_segments ORDER BY idx",
-                 row_segment, r, err, errlen) ||
+        read_execs(db, r, err, errlen) ||
         each_row(db, "SELECT a_type, a_val FROM run_inputs WHERE kind = 'auxv' ORDER BY idx",
                  row_auxv, r, err, errlen) ||
         each_row(db, "SELECT cause, fd, result, f_mode, path, size, dev, ino FROM file_maps"
@@ -302,10 +371,12 @@ int recorded_load(sqlite3 *db, struct recorded *r, struct checker *c, char *err,
                  r->program ? "exec_image" : "runs row");
         return -1;
     }
-    if (r->nr_execs > 1) {
-        /* an execve inside the run: the replay builds only the first image */
-        snprintf(err, errlen, "the trace has %u execs (the guest called execve): replay "
-                 "replays a run of one exec only", r->nr_execs);
+    if (r->nr_execs > 1 && !r->exec_args) {
+        /* an execve inside a run recorded before schema 11: its image's
+         * strings and file were not recorded */
+        snprintf(err, errlen, "the trace has %u execs (the guest called execve) but no "
+                 "exec_image.argv (recorded before schema 11): replay replays a run of one "
+                 "exec only", r->nr_execs);
         return -1;
     }
     r->exec.execfn = r->program;
@@ -380,6 +451,18 @@ void recorded_free(struct recorded *r, struct checker *c)
     outcome_free(&c->list);
     free(r->in);
     free(r->frames);
+    for (size_t i = 0; i < r->nr_later; i++) {
+        struct recorded_exec *x = &r->execs[i];
+        for (char **a = x->argv; a && *a; a++)
+            free(*a);
+        for (char **a = x->envp; a && *a; a++)
+            free(*a);
+        free(x->argv);
+        free(x->envp);
+        free(x->exe_path);
+        free(x->execfn);
+    }
+    free(r->execs);
     for (size_t i = 0; i < r->nr_maps; i++)
         free(r->maps[i].path);
     free(r->maps);

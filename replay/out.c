@@ -25,23 +25,26 @@ struct trace *replay_out_begin(const char *path, const char *source, const struc
     return t;
 }
 
-void replay_out_exec(struct trace *t, const struct recorded *r, const struct exec_result *res)
+void replay_out_exec(struct trace *t, const struct recorded *r, const struct recorded_exec *x,
+                     uint32_t pid, const struct exec_result *res)
 {
-    const struct exec_params *p = &r->exec;
+    const struct exec_params *p = x ? &x->p : &r->exec;
     struct trace_exec_info info = {
-        .exe_path = r->exe_path, .entry = p->entry, .phdr_vaddr = p->phdr_vaddr,
+        .exe_path = x ? x->exe_path : r->exe_path, .entry = p->entry, .phdr_vaddr = p->phdr_vaddr,
         .phentsize = p->phentsize, .phnum = p->phnum, .start_code = p->start_code,
         .end_code = p->end_code, .start_data = p->start_data, .end_data = p->end_data,
         .exec_stack = p->exec_stack, .uid = p->uid, .gid = p->gid,
-        .max_map_count = r->max_map_count, .nr_segments = p->nr_segments,
-        .pid = GUEST_PID,                   /* the one process a replay runs */
+        .max_map_count = x ? x->max_map_count : r->max_map_count, .nr_segments = p->nr_segments,
+        .pid = pid, .execfn = p->execfn, .argv = p->argv, .envp = p->envp,
+        .size = x ? x->size : r->size, .dev = x ? x->dev : 0, .ino = x ? x->ino : 0,
     };
     for (unsigned i = 0; i < p->nr_segments && i < TRACE_EXEC_SEGMENTS; i++)
         info.seg[i] = (struct trace_exec_segment){ p->seg[i].vaddr, p->seg[i].memsz,
                                                    p->seg[i].offset, p->seg[i].filesz,
                                                    p->seg[i].prot };
     trace_exec(t, &info);
-    trace_auxv(t, res->auxv, EXEC_AUXV_PAIRS);
+    if (!x)
+        trace_auxv(t, res->auxv, EXEC_AUXV_PAIRS);
 }
 
 int replay_out_end(struct trace *t, const struct task_struct *task, uint64_t instructions,

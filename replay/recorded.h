@@ -66,6 +66,16 @@ struct signal_frame_rec {
     uint32_t sp, ss;
 };
 
+/* An execve's image (an exec_image row after the first, with its
+ * exec_segments): what the loader built it from (schema 11). */
+struct recorded_exec {
+    struct exec_params p;           /* execfn, argc, argv and envp point into the strings below */
+    char *exe_path, *execfn;
+    char **argv, **envp;            /* NULL-terminated */
+    uint64_t size, dev, ino;        /* the file: placeholder(), as a file map's */
+    uint32_t max_map_count;
+};
+
 struct recorded {
     char *args, *sha256, *options, *root, *cpu, *cpu_config;   /* runs, for --db OUT */
     uint32_t auxv[2 * EXEC_AUXV_PAIRS];                          /* run_inputs auxv */
@@ -76,7 +86,11 @@ struct recorded {
     int argc, envc;
     struct exec_params exec;
     uint32_t max_map_count;
-    unsigned nr_execs;              /* exec_image rows: more than one is refused */
+    unsigned nr_execs;              /* exec_image rows */
+    int exec_args;                  /* exec_image has each exec's strings (schema 11): */
+    struct recorded_exec *execs;    /* the rows after the first, replayed by execve */
+    size_t nr_later;
+    size_t seg_exec;                /* loading: the exec the next exec_segments row is of */
     size_t nr_switches;             /* context_switches rows: a run of several tasks */
     struct signal_frame_rec *frames;    /* signal_frames, in seq order */
     size_t nr_frames;

@@ -120,13 +120,9 @@ static int file_release(const struct outcome *o)
             !strcmp(o->s[3], "dentry") || !strncmp(o->s[3], "kmalloc-", 8));
 }
 
-/* kernel.external.close_files: a dying task's descriptors were the host's;
- * redo what closing them did, the recorded frees where the checker is. */
-static void replay_close_files(void *ctx, struct task_struct *t)
+void replay_redo_file_releases(struct replay *rp)
 {
-    struct replay *rp = ctx;
     struct checker *c = &rp->c;
-    (void)t;
     while (!c->stop && c->cur < c->end && file_release(&c->list.rec[c->cur])) {
         size_t at = c->cur;
         redo_alloc(rp, &c->list.rec[at]);
@@ -135,17 +131,20 @@ static void replay_close_files(void *ctx, struct task_struct *t)
     }
 }
 
-/* A SYS_EXTERNAL call (kernel.external): redo, in seq order, what it did to
- * the model — the user accesses it made (for their faults and events), its
- * page-cache changes and its slab objects — and answer what it answered. */
-static long replay_external(void *ctx, struct task_struct *t, uint32_t nr, const uint32_t a[6])
+/* kernel.external.close_files: the descriptors a task closes (at exit, at
+ * exec) were the host's; redo what closing them did. */
+static void replay_close_files(void *ctx, struct task_struct *t)
 {
-    struct replay *rp = ctx;
-    (void)nr, (void)a;
-    const struct input *in = rp->current;
-    /* A call that blocked did part of its work in each group it ran in
-     * (tasks.c): this group's part. */
-    uint64_t to = in->seq < rp->group_to ? in->seq : rp->group_to;
+    (void)t;
+    replay_redo_file_releases(ctx);
+}
+
+/* Redo, in seq order, what an external call did to the model before `to`
+ * in the current group: the user accesses it made (for their faults and
+ * events), its page-cache changes and its allocations. */
+static void redo_external(struct replay *rp, struct task_struct *t, const struct input *in,
+                          uint64_t to)
+{
     for (size_t i = check_find(&rp->c, rp->group_from); i < rp->c.list.nr && rp->c.list.rec[i].seq < to; i++) {
         const struct outcome *o = &rp->c.list.rec[i];
         if (o->cause != in->start)
@@ -157,6 +156,26 @@ static long replay_external(void *ctx, struct task_struct *t, uint32_t nr, const
         else if (o->type == EV_ALLOC)
             redo_alloc(rp, o);
     }
+}
+
+/* A SYS_EXTERNAL call (kernel.external): what it did to the model redone
+ * and what it answered answered.  A call that blocked did part of its work
+ * in each group it ran in (tasks.c): this group's part.  An execve that
+ * succeeded redoes its host part (the file opened and read, the strings
+ * copied) up to the point where the loader builds the new mm, which the
+ * model then builds as the engine's loader did (exec.c). */
+static long replay_external(void *ctx, struct task_struct *t, uint32_t nr, const uint32_t a[6])
+{
+    struct replay *rp = ctx;
+    (void)nr, (void)a;
+    const struct input *in = rp->current;
+    uint64_t to = in->seq < rp->group_to ? in->seq : rp->group_to;
+    int exec = replay_is_exec(rp, in);
+    if (exec)
+        to = replay_exec_boundary(rp, in);
+    redo_external(rp, t, in, to);
+    if (exec)
+        return replay_exec(rp, t);
     if (in->seq >= rp->group_to)
         return replay_hold(rp, t);
     if (in->ret == -EPIPE && syscall_epipe_signals(in->nr))
@@ -164,9 +183,7 @@ static long replay_external(void *ctx, struct task_struct *t, uint32_t nr, const
     return in->ret;
 }
 
-/* The placeholder vm_file of the recorded file (dev, ino), shared by every
- * map of it as the host file's is; a new reference.  NULL: no memory. */
-static struct vm_file *placeholder(struct replay *rp, const struct file_map *m)
+struct vm_file *replay_placeholder(struct replay *rp, const struct file_map *m)
 {
     for (size_t i = 0; i < rp->nr_files; i++)
         if (rp->files[i]->dev == m->dev && rp->files[i]->ino == m->ino) {
@@ -200,7 +217,7 @@ static long replay_file_map(void *ctx, struct task_struct *t, uint32_t fd, struc
         return -EBADF;          /* not recorded: the divergence shows next */
     const struct file_map *m = &rp->r.maps[rp->next_map++];
     mf->f_mode = m->f_mode;
-    if (m->path && !(mf->vmf = placeholder(rp, m)))
+    if (m->path && !(mf->vmf = replay_placeholder(rp, m)))
         return -ENOMEM;
     return m->result;
 }
@@ -301,7 +318,7 @@ static int run_exec(struct replay *rp, char *err, size_t errlen)
         if (rp->r.max_map_count)
             mm->max_map_count = rp->r.max_map_count;
         if (exec_mm(rp->t, mm, &rp->r.exec, file, &res, &stage) == 0 && rp->out)
-            replay_out_exec(rp->out, &rp->r, &res);
+            replay_out_exec(rp->out, &rp->r, NULL, rp->t->pid, &res);
     }
     vm_file_put(file);
     check_group_end(&rp->c);

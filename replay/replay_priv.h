@@ -53,7 +53,8 @@ struct replay {
     struct call_in_flight *calls;       /* tasks.c */
     size_t nr_calls, cap_calls;
     size_t next_map;                    /* the next file_maps row to serve */
-    size_t next_frame;               /* the next signal_frames row */
+    size_t next_frame;                  /* the next signal_frames row */
+    size_t next_exec;                   /* the next of r.execs an execve builds */
     struct vm_file **files;             /* placeholders, one per (dev, ino) */
     size_t nr_files;
     struct trace *out;                  /* --db OUT, or NULL */
@@ -62,6 +63,22 @@ struct replay {
 /* Re-drive recorded input i (a system call or a guest page fault) in its
  * checker group. */
 void replay_drive_input(struct replay *rp, size_t i);
+
+/* The placeholder vm_file of the recorded file (dev, ino), shared by every
+ * map of it as the host file's is; a new reference.  NULL: no memory. */
+struct vm_file *replay_placeholder(struct replay *rp, const struct file_map *m);
+/* Redo the recorded frees of closing files (struct files, a pipe's inode,
+ * info, ring and pages) that come next in the current group. */
+void replay_redo_file_releases(struct replay *rp);
+
+/* exec.c: is in an execve (or execveat) that succeeded in this group? */
+int  replay_is_exec(const struct replay *rp, const struct input *in);
+/* The seq at which its loader began the new mm (its mm_struct's
+ * allocation): what comes before it is the call's host part. */
+uint64_t replay_exec_boundary(const struct replay *rp, const struct input *in);
+/* Build the next recorded image in t as the engine's loader did: the new
+ * mm, begin_new_exec, exec_mm; the call's result (0). */
+long replay_exec(struct replay *rp, struct task_struct *t);
 
 /* tasks.c: follow the recorded switch sw (its group is open). */
 void replay_switch(struct replay *rp, const struct input *sw);

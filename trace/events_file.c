@@ -286,7 +286,7 @@ static void put_value(FILE *out, sqlite3_stmt *st, int i, const char *col)
 }
 
 /*
- * A file's host identity (file_maps.dev, .ino; page_cache.dev, .ino)
+ * A file's host identity (file_maps, page_cache and exec_image: dev, ino)
  * differs from one checkout or machine to the next.  The kernel selection
  * writes it as the file's number in order of first appearance — dev=0,
  * ino=1, 2, ... (0, 0 stays: no identity) — which keeps what replay needs
@@ -332,7 +332,8 @@ static void put_fields(FILE *out, sqlite3_stmt *st, const struct ev_table *t,
                        enum events_select sel, struct host_ids *ids)
 {
     int dev = -1, ino = -1;
-    if (ids && (!strcmp(t->name, "file_maps") || !strcmp(t->name, "page_cache"))) {
+    if (ids && (!strcmp(t->name, "file_maps") || !strcmp(t->name, "page_cache") ||
+                !strcmp(t->name, "exec_image"))) {
         dev = col_index(t, "dev");
         ino = col_index(t, "ino");
     }
@@ -365,16 +366,18 @@ static sqlite3_stmt *select_rows(sqlite3 *db, const struct ev_table *t, const ch
     return st;
 }
 
-/* Every row of t as PREFIX-fields lines, in rowid order. */
+/* Every row of t as PREFIX-fields lines, in rowid order (ids: host file
+ * identities renumbered, or NULL). */
 static int write_table(sqlite3 *db, const struct ev_table *t, const char *prefix, const char *where,
-                       enum events_select sel, FILE *out, char *err, size_t errlen)
+                       enum events_select sel, struct host_ids *ids, FILE *out, char *err,
+                       size_t errlen)
 {
     sqlite3_stmt *st = select_rows(db, t, where, "rowid", err, errlen);
     if (!st)
         return -1;
     while (sqlite3_step(st) == SQLITE_ROW) {
         fputs(prefix, out);
-        put_fields(out, st, t, sel, NULL);
+        put_fields(out, st, t, sel, ids);
     }
     if (sqlite3_finalize(st)) {
         set_err(err, errlen, "table %s: %s", t->name, sqlite3_errmsg(db));
@@ -391,10 +394,9 @@ struct cursor {
 };
 
 static int write_events(sqlite3 *db, const struct ev_schema *s, enum events_select sel,
-                        FILE *out, char *err, size_t errlen)
+                        struct host_ids *ids, FILE *out, char *err, size_t errlen)
 {
     struct cursor *c = calloc((size_t)s->n + 1, sizeof *c);
-    struct host_ids ids = { 0 };
     int n = 0, rc = 0;
     if (!c) {
         set_err(err, errlen, "out of memory");
@@ -421,7 +423,7 @@ static int write_events(sqlite3 *db, const struct ev_schema *s, enum events_sele
             break;
         fprintf(out, "seq=%lld table=%s", (long long)sqlite3_column_int64(min->st, min->t->seq_col),
                 min->t->name);
-        put_fields(out, min->st, min->t, sel, sel == EVENTS_SELECT_KERNEL ? &ids : NULL);
+        put_fields(out, min->st, min->t, sel, ids);
         min->live = sqlite3_step(min->st) == SQLITE_ROW;
     }
     for (int i = 0; i < n; i++)
@@ -430,7 +432,6 @@ static int write_events(sqlite3 *db, const struct ev_schema *s, enum events_sele
             rc = -1;
         }
     free(c);
-    free(ids.pair);
     return rc;
 }
 
@@ -491,12 +492,17 @@ int events_write(sqlite3 *db, enum events_select sel, FILE *out, char *err, size
                 EVENTS_FORMAT_VERSION, version,
                 sel == EVENTS_SELECT_KERNEL ? "kernel" : "all");
         rc = write_table(db, ev_schema_find(&s, "meta"), "meta",
-                         "key NOT IN ('schema_version', 'events_select', 'replay_log')", sel, out, err, errlen);
+                         "key NOT IN ('schema_version', 'events_select', 'replay_log')", sel, NULL,
+                         out, err, errlen);
     }
+    /* the kernel selection numbers host files in order of first appearance,
+     * exec_image's first, then the events' */
+    struct host_ids ids = { 0 }, *pids = sel == EVENTS_SELECT_KERNEL ? &ids : NULL;
     if (!rc)
-        rc = write_table(db, ev_schema_find(&s, "runs"), "run", "1", sel, out, err, errlen);
+        rc = write_table(db, ev_schema_find(&s, "runs"), "run", "1", sel, NULL, out, err, errlen);
     if (!rc && ev_schema_find(&s, "run_inputs"))
-        rc = write_table(db, ev_schema_find(&s, "run_inputs"), "input", "1", sel, out, err, errlen);
+        rc = write_table(db, ev_schema_find(&s, "run_inputs"), "input", "1", sel, NULL, out, err,
+                         errlen);
     for (int i = 0; i < s.n && !rc; i++) {
         const struct ev_table *t = &s.t[i];
         char prefix[256];
@@ -504,10 +510,11 @@ int events_write(sqlite3 *db, enum events_select sel, FILE *out, char *err, size
             !strcmp(t->name, "runs") || !strcmp(t->name, "run_inputs"))
             continue;
         snprintf(prefix, sizeof prefix, "row table=%s", t->name);
-        rc = write_table(db, t, prefix, "1", sel, out, err, errlen);
+        rc = write_table(db, t, prefix, "1", sel, pids, out, err, errlen);
     }
     if (!rc)
-        rc = write_events(db, &s, sel, out, err, errlen);
+        rc = write_events(db, &s, sel, pids, out, err, errlen);
+    free(ids.pair);
     ev_schema_free(&s);
     if (!rc && (fflush(out) || ferror(out))) {
         set_err(err, errlen, "write error: %s", strerror(errno));

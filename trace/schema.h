@@ -199,7 +199,8 @@
     " phdr INTEGER, phentsize INTEGER, phnum INTEGER, start_code INTEGER,"   \
     " end_code INTEGER, start_data INTEGER, end_data INTEGER,"               \
     " exec_stack INTEGER, uid INTEGER, gid INTEGER, max_map_count INTEGER,"  \
-    " pid INTEGER);"                                                         \
+    " pid INTEGER, execfn TEXT, argv BLOB, envp BLOB, size INTEGER,"        \
+    " dev INTEGER, ino INTEGER);"                                            \
     "CREATE TABLE exec_segments(run INTEGER, idx INTEGER, vaddr INTEGER,"    \
     " memsz INTEGER, offset INTEGER, filesz INTEGER, prot INTEGER,"          \
     " pid INTEGER);"                                                         \
@@ -373,7 +374,7 @@
     "INSERT INTO file_maps VALUES(?,?,?,?,?,?,?,?,?,?,?)"
 #define TRACE_INSERT_PAGE_CACHE "INSERT INTO page_cache VALUES(?,?,?,?,?,?,?,?)"
 #define TRACE_INSERT_EXEC                                                    \
-    "INSERT INTO exec_image VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+    "INSERT INTO exec_image VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 #define TRACE_INSERT_EXEC_SEG "INSERT INTO exec_segments VALUES(?,?,?,?,?,?,?,?)"
 #define TRACE_INSERT_SWITCH  "INSERT INTO context_switches VALUES(?,?,?,?,?,?,?,?,?,?,?)"
 #define TRACE_INSERT_SIGFRAME "INSERT INTO signal_frames VALUES(?,?,?,?,?,?,?,?,?,?,?)"

@@ -106,6 +106,13 @@ struct trace_exec_info {
     uint32_t uid, gid;
     uint32_t max_map_count;     /* the mm's VMA limit (the engine's) */
     uint32_t pid;               /* the process that exec'd (exec_image.pid; 0: NULL) */
+    /* what a replay needs to build the same image (schema 11): the name it
+     * was run by (AT_EXECFN), its argument and environment strings (NULL-
+     * terminated; stored NUL-separated), and the file: its size and
+     * identity (dev, ino: 0, 0 for the first program, in no inode cache) */
+    const char *execfn;
+    char *const *argv, *const *envp;
+    uint64_t size, dev, ino;
     unsigned nr_segments;
     struct trace_exec_segment seg[TRACE_EXEC_SEGMENTS];
 };

@@ -78,6 +78,26 @@ static void bind_pid(sqlite3_stmt *s, int i, uint32_t pid)
         sqlite3_bind_null(s, i);
 }
 
+/* Strings NUL-separated (each with its NUL) into a BLOB at parameter i;
+ * NULL when v is.  -1: out of memory. */
+static int bind_strings(sqlite3_stmt *s, int i, char *const *v)
+{
+    size_t n = 0;
+    for (size_t k = 0; v && v[k]; k++)
+        n += strlen(v[k]) + 1;
+    if (!v)
+        return sqlite3_bind_null(s, i) == SQLITE_OK ? 0 : -1;
+    char *buf = malloc(n ? n : 1), *p = buf;
+    if (!buf)
+        return -1;
+    for (size_t k = 0; v[k]; k++) {
+        size_t len = strlen(v[k]) + 1;
+        memcpy(p, v[k], len);
+        p += len;
+    }
+    return sqlite3_bind_blob(s, i, buf, (int)n, free) == SQLITE_OK ? 0 : -1;
+}
+
 int trace_exec(struct trace *t, const struct trace_exec_info *x)
 {
     trace_sync(t);
@@ -92,6 +112,14 @@ int trace_exec(struct trace *t, const struct trace_exec_info *x)
     for (unsigned i = 0; i < sizeof v / sizeof v[0]; i++)
         bind_u64(s, 3 + (int)i, v[i]);
     bind_pid(s, 15, x->pid);
+    bind_text(s, 16, x->execfn);
+    if (bind_strings(s, 17, x->argv) || bind_strings(s, 18, x->envp)) {
+        trace_fail(t, "cannot write", "out of memory");
+        return -1;
+    }
+    bind_u64(s, 19, x->size);
+    bind_u64(s, 20, x->dev);
+    bind_u64(s, 21, x->ino);
     if (run_step(t, s))
         return -1;
     for (unsigned i = 0; i < x->nr_segments && i < TRACE_EXEC_SEGMENTS; i++) {

@@ -47,17 +47,7 @@ cmp -s "$golden" "$tmp/reexport.events" \
     || fail "export of the loaded file differs from it: $(cmp "$golden" "$tmp/reexport.events")"
 
 # ---- 2. replay
-# A run of several execs (the guest called execve) is refused by replay
-# (status 2, one line) until exec replay exists; it must be refused, not
-# diverge.  A run of several processes and threads replays like any other.
-nexecs=$(grep -c '^row table=exec_image ' "$golden")
-if [ "$REPLAY" = 1 ] && [ "$nexecs" -gt 1 ]; then
-    "$memsim" replay "$golden" > "$tmp/replay.out" 2>&1
-    st=$?
-    [ "$st" = 2 ] && [ "$(grep -c '' "$tmp/replay.out")" = 1 ] &&
-        grep -Eq 'replay replays a run of one exec only$' "$tmp/replay.out" \
-        || fail "replay of a run of $nexecs execs: exit $st, not the refusal: $(head -n 3 "$tmp/replay.out")"
-elif [ "$REPLAY" = 1 ]; then
+if [ "$REPLAY" = 1 ]; then
     "$memsim" replay "$golden" > "$tmp/replay.out" 2>&1 \
         || fail "replay: $(head -n 20 "$tmp/replay.out")"
 fi

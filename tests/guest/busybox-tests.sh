@@ -8,7 +8,8 @@
 # puts it there).  Every case below runs a busybox applet (or a two-command
 # pipeline of them, both halves under the same runner) with a given stdin;
 # stdout and the exit status of every command must be identical under memsim
-# and qemu-i386.  stderr is not compared (memsim may add its own lines), but
+# and qemu-i386, and every memsim run's trace must replay (memsim replay: all
+# outcomes match).  stderr is not compared (memsim may add its own lines), but
 # memsim's is shown when a case fails.
 #
 # memsim runs get `--root /` (the guest sees the host file system, as under
@@ -235,6 +236,13 @@ for i in "${!CASE_NAMES[@]}"; do
         tree_state "$tmp/tree-memsim" | cmp -s - "$tmp/tree.before" \
             || problems+=("memsim changed the host tree under --root")
     fi
+    # every memsim run's trace replays: the kernel model re-driven from it
+    # makes every recorded outcome again (processes, pipes, signals, execs)
+    for db in "$tmp/$name".memsim*.db; do
+        [ -f "$db" ] || continue
+        "$MEMSIM" replay "$db" > "$db.replay" 2>&1 && grep -q 'all outcomes match$' "$db.replay" \
+            || problems+=("replay of ${db##*/}: $(head -n 1 "$db.replay")")
+    done
     if [ ${#problems[@]} -eq 0 ]; then
         passed=$((passed + 1))
         echo "PASS busybox/$name"

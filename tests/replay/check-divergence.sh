@@ -143,6 +143,15 @@ script "$TMP/v10.db" "UPDATE meta SET value = '10' WHERE key = 'schema_version';
 "$MEMSIM" replay "$TMP/v10.db" >"$TMP/v10.out" 2>&1 </dev/null
 [ $? -eq 0 ] && grep -q "all outcomes match" "$TMP/v10.out" || bad "schema 10: replay: $(cat "$TMP/v10.out")"
 echo "ok   v10: replayed: $(cat "$TMP/v10.out")"
+# a schema-10 run that called execve recorded no strings or file for its
+# later images: refused in one line (schema 11 replays it: replay/samples)
+"$MEMSIM" run --db "$TMP/exec10.db" --epoch 0 "$BIN/exec_chain" >/dev/null 2>&1 </dev/null
+script "$TMP/exec10.db" "UPDATE meta SET value = '10' WHERE key = 'schema_version';
+    DROP VIEW events; DROP TABLE signal_frames; ALTER TABLE exec_image DROP COLUMN argv;
+    ALTER TABLE exec_image DROP COLUMN envp; ALTER TABLE exec_image DROP COLUMN execfn;
+    ALTER TABLE exec_image DROP COLUMN size; ALTER TABLE exec_image DROP COLUMN dev;
+    ALTER TABLE exec_image DROP COLUMN ino;"
+expect_bad exec10 "the trace has 3 execs (the guest called execve) but no exec_image.argv (recorded before schema 11): replay replays a run of one exec only"
 for v in 12; do
     cp "$db" "$TMP/v$v.db"
     sql "$TMP/v$v.db" "UPDATE meta SET value = '$v' WHERE key = 'schema_version'"

@@ -1,0 +1,78 @@
+/*
+ * exec.c — an execve a replay re-drives.  The call is external (it opens
+ * and reads a host file), but what it does past the point of no return is
+ * the model's: the old mm goes, close-on-exec descriptors close, the new
+ * mm is built.  So the replay redoes the host part from the recording (the
+ * file's slab objects and page-cache pages, the strings copied: replay.c's
+ * redo up to the boundary below) and then builds the image the recording's
+ * exec_image row describes as emu's loader (emu/exec.c machine_exec_binary)
+ * did: mm_alloc, begin_new_exec, exec_mm, the file put at the end.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include "kernel-model/binfmt.h"
+#include "kernel-model/exec.h"
+#include "replay/out.h"
+#include "replay/replay_priv.h"
+
+#define NR_EXECVE   11u
+#define NR_EXECVEAT 358u
+
+int replay_is_exec(const struct replay *rp, const struct input *in)
+{
+    return (in->nr == NR_EXECVE || in->nr == NR_EXECVEAT) && in->ret == 0 &&
+           in->seq < rp->group_to;
+}
+
+uint64_t replay_exec_boundary(const struct replay *rp, const struct input *in)
+{
+    const struct checker *c = &rp->c;
+    for (size_t i = check_find(c, rp->group_from); i < c->list.nr && c->list.rec[i].seq < in->seq; i++) {
+        const struct outcome *o = &c->list.rec[i];
+        if (o->cause == in->start && o->type == EV_ALLOC && !strcmp(o->s[0], "slab") &&
+            !strcmp(o->s[1], "alloc") && !strcmp(o->s[3], "mm_struct"))
+            return o->seq;
+    }
+    return in->seq;             /* none: the divergence shows at the first outcome */
+}
+
+long replay_exec(struct replay *rp, struct task_struct *t)
+{
+    const struct recorded *r = &rp->r;
+    if (rp->next_exec >= r->nr_later) {
+        check_diverge(&rp->c, rp->current->start, "an execve that succeeded, and no exec_image "
+                      "row left for it");
+        return -ENOEXEC;
+    }
+    const struct recorded_exec *x = &r->execs[rp->next_exec++];
+    struct file_map fm = { .path = x->exe_path, .size = x->size, .dev = x->dev, .ino = x->ino };
+    struct vm_file *vmf = replay_placeholder(rp, &fm);
+    struct mm_struct *mm = vmf ? mm_alloc(&rp->k, t->pid) : NULL;
+    if (!mm) {
+        vm_file_put(vmf);
+        return -ENOMEM;         /* the missing outcomes show as a divergence */
+    }
+    memcpy(mm->rlim, t->mm->rlim, sizeof mm->rlim);     /* exec_prepare's */
+    mm->max_map_count = x->max_map_count;
+    struct linux_binprm bprm = { .filename = x->execfn, .argc = x->p.argc, .argv = x->argv,
+                                 .envp = x->envp };
+    snprintf(bprm.exe_path, sizeof bprm.exe_path, "%s", x->exe_path);
+    struct exec_result res = { 0 };
+    const char *stage = "segments";
+    int err = begin_new_exec(t, &bprm);
+    if (!err) {
+        err = exec_mm(t, mm, &x->p, vmf, &res, &stage);
+        if ((err == 0 || strcmp(stage, "stack") == 0) && rp->out)
+            replay_out_exec(rp->out, r, x, t->tgid, &res);
+    } else {
+        t->mm = mm;
+    }
+    vm_file_put(vmf);
+    if (err && !task_dead(t))
+        task_exit_signal(t, SIGKILL, "memsim: execve of %s failed after the point of no return: %s",
+                         x->execfn, strerror(-err));
+    replay_redo_file_releases(rp);      /* the file execve ran: its last fput */
+    return 0;
+}
