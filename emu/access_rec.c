@@ -3,8 +3,9 @@
  * The CPU's hooks encode each instruction and data access into the
  * encoder's fixed buffer (common/access_stream.h, no allocation or I/O per
  * access); a full block goes to the trace (trace/access_stream.h).  This
- * sink of the event stream puts a marker at every syscall enter and fault
- * begin, so a replay can interleave the accesses with the kernel's events.
+ * sink of the event stream puts a marker at every syscall enter, fault
+ * begin and context switch, so a replay can interleave the accesses with
+ * the kernel's events (the accesses after a switch are the next task's).
  */
 #include <stdlib.h>
 #include "emu/machine.h"
@@ -13,7 +14,7 @@
 static void mark_event(void *ctx, const struct event *ev)
 {
     struct access_encoder *e = ctx;
-    if (ev->type == EV_SYSCALL_ENTER || ev->type == EV_FAULT_BEGIN)
+    if (ev->type == EV_SYSCALL_ENTER || ev->type == EV_FAULT_BEGIN || ev->type == EV_SCHED_SWITCH)
         access_put_mark(e, ev->seq);
 }
 

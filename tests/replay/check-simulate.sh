@@ -37,6 +37,26 @@ for prog in matrix malloc_mmap; do
 done
 
 # a quarter of skylake's L2, one way in four
+# Several processes and threads (pipes, COW, futexes, vfork + execve): the
+# run's total equals the simulation's — the stream's switch markers put each
+# task's accesses through its own page tables.  (poll_pipe is left out: its
+# poll sleeps, and an external call's sleep is not simulated.)
+total() { sed -n '/Performance counter stats (modelled, total/,$p' "$1" | tail -n +2; }
+for prog in pipe_fork fork_cow threads spawn; do
+    db=$TMP/$prog.db
+    run --trace accesses --db "$db" --stats "$BIN/$prog" >/dev/null 2>"$TMP/$prog.run" ||
+        bad "$prog: run failed"
+    "$MEMSIM" replay --stats "$db" >"$TMP/$prog.out" 2>"$TMP/$prog.sim" ||
+        bad "$prog: replay --stats exit $?: $(head -1 "$TMP/$prog.out")"
+    [ "$(total "$TMP/$prog.run" | wc -l)" -gt 40 ] || bad "$prog: the run printed no total"
+    if total "$TMP/$prog.run" | cmp -s - <(counters "$TMP/$prog.sim" | tail -n +2); then
+        echo "ok   $prog: replay --stats equals the run's total ($(stat_of "$TMP/$prog.sim" instructions) instructions, $(stat_of "$TMP/$prog.sim" cycles) cycles)"
+    else
+        bad "$prog: replay --stats differs from the run's total:"
+        diff <(total "$TMP/$prog.run") <(counters "$TMP/$prog.sim" | tail -n +2) | head -20
+    fi
+done
+
 printf 'l2.size = 64K\nl2.ways = 4\n' >"$TMP/small-l2.conf"
 "$MEMSIM" replay --stats --cpu-config "$TMP/small-l2.conf" "$TMP/matrix.db" >"$TMP/small.out" 2>"$TMP/small.sim" ||
     bad "--cpu-config small-l2: exit $?: $(head -1 "$TMP/small.out")"
