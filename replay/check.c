@@ -55,7 +55,7 @@ static void difference(struct checker *c, const struct outcome *rec, const struc
     append(c, "  recorded: %s\n  replayed: %s\n", r, g);
 }
 
-void check_diverge(struct checker *c, uint64_t seq, const char *what)
+void check_diverge(struct checker *c, uint64_t seq, const char *table, const char *what)
 {
     c->rep->differences++;
     if (!c->what_if)
@@ -63,8 +63,8 @@ void check_diverge(struct checker *c, uint64_t seq, const char *what)
     if (c->shown >= (c->what_if ? 5u : 1u))
         return;
     char head[96];
-    snprintf(head, sizeof head, "%s at seq %" PRIu64 " (context_switches): ",
-             c->shown++ ? "divergence" : "first divergence", seq);
+    snprintf(head, sizeof head, "%s at seq %" PRIu64 " (%s): ",
+             c->shown++ ? "divergence" : "first divergence", seq, table);
     append(c, "%s%s\n", head, what);
 }
 

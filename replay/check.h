@@ -38,8 +38,9 @@ void check_group(struct checker *c, uint64_t from, uint64_t to);
 /* End it: recorded outcomes the replay did not produce are differences. */
 void check_group_end(struct checker *c);
 /* A difference the replay finds by itself rather than in an event (the
- * model's tasks disagree with a recorded switch): what, at recorded seq. */
-void check_diverge(struct checker *c, uint64_t seq, const char *what);
+ * model's tasks disagree with a recorded switch): what, at recorded seq of
+ * table's input. */
+void check_diverge(struct checker *c, uint64_t seq, const char *table, const char *what);
 /* The event-stream sink. */
 void check_consume(void *ctx, const struct event *ev);
 /* The recorded bytes of the next read at (dir, addr) in the group (the

@@ -42,7 +42,7 @@ long replay_exec(struct replay *rp, struct task_struct *t)
 {
     const struct recorded *r = &rp->r;
     if (rp->next_exec >= r->nr_later) {
-        check_diverge(&rp->c, rp->current->start, "an execve that succeeded, and no exec_image "
+        check_diverge(&rp->c, rp->current->start, "syscalls", "an execve that succeeded, and no exec_image "
                       "row left for it");
         return -ENOEXEC;
     }

@@ -225,16 +225,25 @@ static long replay_file_map(void *ctx, struct task_struct *t, uint32_t fd, struc
 /* kernel.signal_src: the user's esp and ss at this delivery or sigreturn,
  * from the recording's next signal_frames row in the current group (none:
  * left as they are). */
-static void replay_signal_regs(void *ctx, struct task_struct *t, struct pt_regs *regs)
+/* The recording's next signal_frames row in the current group, or NULL. */
+static const struct signal_frame_rec *frame_in_group(struct replay *rp)
 {
-    struct replay *rp = ctx;
     const struct recorded *r = &rp->r;
-    (void)t;
     while (rp->next_frame < r->nr_frames && r->frames[rp->next_frame].seq < rp->group_from)
         rp->next_frame++;
     if (rp->next_frame == r->nr_frames || r->frames[rp->next_frame].seq >= rp->group_to)
+        return NULL;
+    return &r->frames[rp->next_frame];
+}
+
+static void replay_signal_regs(void *ctx, struct task_struct *t, struct pt_regs *regs)
+{
+    struct replay *rp = ctx;
+    const struct signal_frame_rec *d = frame_in_group(rp);
+    (void)t;
+    if (!d)
         return;
-    const struct signal_frame_rec *d = &r->frames[rp->next_frame++];
+    rp->next_frame++;
     regs->sp = d->sp;
     regs->ss = d->ss;
 }
@@ -325,6 +334,13 @@ static int run_exec(struct replay *rp, char *err, size_t errlen)
     return rp->t->mm ? 0 : -1;
 }
 
+/* The table an input's row is in, to name it in a divergence. */
+static const char *input_table(const struct input *in)
+{
+    return in->kind == INPUT_SWITCH ? "context_switches" : in->kind == INPUT_FAULT ? "faults"
+                                                                                   : "syscalls";
+}
+
 void replay_drive_input(struct replay *rp, size_t i)
 {
     const struct input *in = &rp->r.in[i];
@@ -337,16 +353,19 @@ void replay_drive_input(struct replay *rp, size_t i)
     if (in->kind == INPUT_SWITCH) {
         replay_switch(rp, in);
     } else if (!t || task_dead(t)) {
-        check_diverge(&rp->c, in->start, "the recording goes on with a task that is dead "
+        check_diverge(&rp->c, in->start, input_table(in), "the recording goes on with a task that is dead "
                       "in the replay");
     } else if (in->kind == INPUT_FAULT) {
         /* an unresolved fault ends the task as it ended the recording
          * (or, on a changed machine, where the changed machine does) */
         enum fault_result r = do_page_fault(t->mm, in->address, in->error_code,
                                             (enum mmu_access)in->access, in->eip);
+        rp->fault_failed = r != FAULT_OK;
         task_fault_signal(t, r, in->address, (enum mmu_access)in->access, in->eip);
-        /* a handler runs next, as the engine enters the kernel for it */
-        if (!task_dead(t) && signal_deliverable(&t->sig))
+        /* a handler runs next when the engine entered the kernel for it
+         * there (its frame is in this group): when it does is the engine's
+         * (it may fault again first), the delivery the model's */
+        if (!task_dead(t) && signal_deliverable(&t->sig) && frame_in_group(rp))
             signal_return_to_user(t);
     } else {
         replay_wake_next(rp);
@@ -360,8 +379,17 @@ void replay_drive_input(struct replay *rp, size_t i)
  * machine that may come early) or a strict replay diverged. */
 static void drive(struct replay *rp)
 {
-    for (size_t i = 0; i < rp->r.nr_in && !rp->c.stop && !replay_all_dead(rp); i++)
+    size_t i = 0;
+    for (; i < rp->r.nr_in && !rp->c.stop && !replay_all_dead(rp); i++)
         replay_drive_input(rp, i);
+    replay_check_over(rp, i);
+}
+
+void replay_check_over(struct replay *rp, size_t next)
+{
+    if (next < rp->r.nr_in && !rp->c.stop)
+        check_diverge(&rp->c, rp->r.in[next].start, input_table(&rp->r.in[next]), "every task of the replay is dead; the "
+                      "recording goes on");
 }
 
 static void release(struct replay *rp)

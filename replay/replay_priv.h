@@ -55,6 +55,7 @@ struct replay {
     size_t next_map;                    /* the next file_maps row to serve */
     size_t next_frame;                  /* the next signal_frames row */
     size_t next_exec;                   /* the next of r.execs an execve builds */
+    int fault_failed;                   /* the last fault input did not resolve (a signal) */
     struct vm_file **files;             /* placeholders, one per (dev, ino) */
     size_t nr_files;
     struct trace *out;                  /* --db OUT, or NULL */
@@ -79,6 +80,10 @@ uint64_t replay_exec_boundary(const struct replay *rp, const struct input *in);
 /* Build the next recorded image in t as the engine's loader did: the new
  * mm, begin_new_exec, exec_mm; the call's result (0). */
 long replay_exec(struct replay *rp, struct task_struct *t);
+
+/* The replay's tasks are all dead: a difference if input next (of
+ * r.nr_in) was still to come, as the recording went on. */
+void replay_check_over(struct replay *rp, size_t next);
 
 /* tasks.c: follow the recorded switch sw (its group is open). */
 void replay_switch(struct replay *rp, const struct input *sw);

@@ -104,8 +104,11 @@ static int sim_fault(void *ctx, uint32_t va, uint32_t ec, enum mmu_access acc)
         s->broken = 1;
         return -1;
     }
+    s->rp->fault_failed = 0;
     drive_through(s, r.seq);
-    return !s->rp->k.current || task_dead(s->rp->k.current) ? -1 : 0;
+    /* unresolved (the task died, or a handler runs next): the access is
+     * abandoned as the engine abandons it; else it is retried */
+    return s->rp->fault_failed || !s->rp->k.current || task_dead(s->rp->k.current) ? -1 : 0;
 }
 
 /* timing_slow_fn: the STLB, the walk and the recorded faults. */
@@ -255,6 +258,7 @@ int sim_drive(struct replay *rp, sqlite3 *db, char *err, size_t errlen)
         return -1;
     }
     drive_through(&s, UINT64_MAX);      /* inputs after the last access (none, usually) */
+    replay_check_over(rp, s.next_in);
     return 0;
 }
 

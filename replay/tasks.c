@@ -109,7 +109,7 @@ long replay_hold(struct replay *rp, struct task_struct *t)
 void replay_call(struct replay *rp, struct task_struct *t, const struct input *in)
 {
     if (call_remember(rp, t->pid, in)) {
-        check_diverge(&rp->c, in->start, "out of host memory");
+        check_diverge(&rp->c, in->start, "syscalls", "out of host memory");
         return;
     }
     syscall_set_entry(task_pt_regs(t), in->nr, in->a);
@@ -125,7 +125,7 @@ static void switched_in(struct replay *rp, struct task_struct *t)
     if (task_in_syscall(t)) {
         struct call_in_flight *c = call_of(rp, t->pid);
         if (!c) {
-            check_diverge(&rp->c, rp->group_from, "the task switched to is in a call the "
+            check_diverge(&rp->c, rp->group_from, "context_switches", "the task switched to is in a call the "
                           "recording did not enter");
             return;
         }
@@ -156,7 +156,7 @@ void replay_switch(struct replay *rp, const struct input *sw)
     if (what) {
         snprintf(why, sizeof why, "the recording switches from tid %u to tid %u; in the replay "
                  "tid %u %s", sw->prev_tid, sw->next_tid, who, what);
-        check_diverge(&rp->c, sw->start, why);
+        check_diverge(&rp->c, sw->start, "context_switches", why);
         return;
     }
     sched_switch_to(k, next, sw->preempted);

@@ -53,6 +53,18 @@ read -r sseq sret < <(sql "$TMP/ret.db" "SELECT seq, ret FROM syscalls WHERE nam
 sql "$TMP/ret.db" "UPDATE syscalls SET ret = 12345 WHERE seq = $sseq"
 expect_divergence ret syscalls "$sseq" "brk = 12345" "brk = $sret"
 
+# A call recorded after the last task died: the replay, whose tasks are
+# all dead, says so at that input instead of stopping quietly.
+cp "$db" "$TMP/after.db"
+read -r aseq < <(sql "$TMP/after.db" "SELECT max(seq) + 10 FROM syscalls")
+sql "$TMP/after.db" "INSERT INTO syscalls(seq, cycle, pid, nr, name, arg0, arg1, arg2, arg3, arg4,
+    arg5, ret, cause, enter_seq) VALUES($aseq + 1, 0, 1000, 20, 'getpid', 0, 0, 0, 0, 0, 0, 1000, 0, $aseq)"
+"$MEMSIM" replay "$TMP/after.db" >"$TMP/after.out" 2>&1
+rc=$?
+[ $rc -eq 1 ] && [ "$(head -1 "$TMP/after.out")" = "first divergence at seq $aseq (syscalls): every task of the replay is dead; the recording goes on" ] ||
+    bad "after: exit $rc: $(head -1 "$TMP/after.out")"
+echo "ok   after: $(head -1 "$TMP/after.out")"
+
 # expect_bad NAME PATTERN: exit 2, one line matching PATTERN
 expect_bad() {
     local out=$TMP/$1.out rc
