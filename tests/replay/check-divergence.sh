@@ -26,14 +26,18 @@ db=$TMP/orig.db
 "$MEMSIM" run --db "$db" --epoch 0 "$BIN/page_touch" >/dev/null 2>&1 </dev/null
 "$MEMSIM" replay "$db" >"$TMP/orig.out" 2>&1 || bad "the unaltered trace does not replay: $(head -1 "$TMP/orig.out")"
 
-# expect_divergence NAME TABLE SEQ RECORDED-SUBSTRING REPLAYED-SUBSTRING
-expect_divergence() {
+# expect_first NAME LINE: the replay of NAME.db exits 1, its first line LINE
+expect_first() {
     local out=$TMP/$1.out rc
     "$MEMSIM" replay "$TMP/$1.db" >"$out" 2>&1
     rc=$?
     [ $rc -eq 1 ] || bad "$1: exit $rc, want 1"
-    local first="first divergence at seq $3 ($2):"
-    [ "$(head -1 "$out")" = "$first" ] || bad "$1: first line '$(head -1 "$out")', want '$first'"
+    [ "$(head -1 "$out")" = "$2" ] || bad "$1: first line '$(head -1 "$out")', want '$2'"
+}
+# expect_divergence NAME TABLE SEQ RECORDED-SUBSTRING REPLAYED-SUBSTRING
+expect_divergence() {
+    local out=$TMP/$1.out
+    expect_first "$1" "first divergence at seq $3 ($2):"
     grep -q "^  recorded: .*$4" "$out" || bad "$1: no 'recorded: ...$4' line"
     grep -q "^  replayed: .*$5" "$out" || bad "$1: no 'replayed: ...$5' line"
     echo "ok   $1: $(head -1 "$out") $(grep '^  recorded:' "$out") $(grep '^  replayed:' "$out")"
@@ -59,10 +63,7 @@ cp "$db" "$TMP/after.db"
 read -r aseq < <(sql "$TMP/after.db" "SELECT max(seq) + 10 FROM syscalls")
 sql "$TMP/after.db" "INSERT INTO syscalls(seq, cycle, pid, nr, name, arg0, arg1, arg2, arg3, arg4,
     arg5, ret, cause, enter_seq) VALUES($aseq + 1, 0, 1000, 20, 'getpid', 0, 0, 0, 0, 0, 0, 1000, 0, $aseq)"
-"$MEMSIM" replay "$TMP/after.db" >"$TMP/after.out" 2>&1
-rc=$?
-[ $rc -eq 1 ] && [ "$(head -1 "$TMP/after.out")" = "first divergence at seq $aseq (syscalls): every task of the replay is dead; the recording goes on" ] ||
-    bad "after: exit $rc: $(head -1 "$TMP/after.out")"
+expect_first after "first divergence at seq $aseq (syscalls): every task of the replay is dead; the recording goes on"
 echo "ok   after: $(head -1 "$TMP/after.out")"
 
 # expect_bad NAME PATTERN: exit 2, one line matching PATTERN
@@ -191,13 +192,8 @@ sql "$TMP/cow.db" "UPDATE faults SET pfn = pfn + 1000 WHERE seq = $cseq"
 expect_divergence cow faults "$cseq" "pfn=$((cpfn + 1000))" "pfn=$cpfn"
 # expect_switch NAME SEQ TEXT: exit 1, the first line names the switch
 expect_switch() {
-    local out=$TMP/$1.out rc
-    "$MEMSIM" replay "$TMP/$1.db" >"$out" 2>&1
-    rc=$?
-    [ $rc -eq 1 ] || bad "$1: exit $rc, want 1"
-    local first="first divergence at seq $2 (context_switches): $3"
-    [ "$(head -1 "$out")" = "$first" ] || bad "$1: first line '$(head -1 "$out")', want '$first'"
-    echo "ok   $1: $(head -1 "$out")"
+    expect_first "$1" "first divergence at seq $2 (context_switches): $3"
+    echo "ok   $1: $(head -1 "$TMP/$1.out")"
 }
 cp "$fdb" "$TMP/nosuch.db"
 read -r wseq wprev < <(sql "$TMP/nosuch.db" "SELECT seq, prev_tid FROM context_switches
