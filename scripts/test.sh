@@ -17,7 +17,7 @@ echo "== test suite (RelWithDebInfo)"
 echo "== fuzz: elf_parse for 30 s, seeded with the samples (clang libFuzzer)"
 cmake -S "$here" -B "$here/build-fuzz" -DCMAKE_C_COMPILER=clang -DMEMSIM_FUZZ=ON \
       -DMEMSIM_SAMPLES=OFF >/dev/null
-cmake --build "$here/build-fuzz" --target fuzz_elf fuzz_syscall -j"$jobs" >/dev/null
+cmake --build "$here/build-fuzz" --target fuzz_elf fuzz_syscall fuzz_replay -j"$jobs" >/dev/null
 mkdir -p "$here/build-fuzz/corpus"
 "$here/build-fuzz/tests/fuzz/fuzz_elf" -max_total_time=30 -max_len=16384 -seed=1 \
     "$here/build-fuzz/corpus" "$here/build/samples/bin" 2>&1 | tail -2
@@ -26,6 +26,11 @@ echo "== fuzz: memory syscalls through the kernel model for 30 s (clang libFuzze
 mkdir -p "$here/build-fuzz/corpus-syscall"
 "$here/build-fuzz/tests/fuzz/fuzz_syscall" -max_total_time=30 -seed=1 \
     -artifact_prefix="$here/build-fuzz/" "$here/build-fuzz/corpus-syscall" 2>&1 | tail -2
+
+echo "== fuzz: events files loaded and replayed for 30 s, seeded with the goldens (clang libFuzzer)"
+mkdir -p "$here/build-fuzz/corpus-replay"
+"$here/build-fuzz/tests/fuzz/fuzz_replay" -max_total_time=30 -seed=1 \
+    -artifact_prefix="$here/build-fuzz/" "$here/build-fuzz/corpus-replay" "$here/tests/golden" 2>&1 | tail -2
 
 if [ -z "${MEMSIM_NO_SANITIZE:-}" ]; then
     echo "== test suite under -fsanitize=address,undefined"
