@@ -239,6 +239,7 @@ void zap_other_threads(struct task_struct *t)
 void release_task(struct task_struct *t)
 {
     struct task_struct *leader = t->group_leader;
+    cputime_thread_gone(t);
     t->state = TASK_DEAD;
     list_del_init(&t->sibling);
     list_del_init(&t->thread_group);

@@ -94,6 +94,7 @@ static struct task_struct *dup_task_struct(const struct task_struct *parent, uin
     p->waits = NULL;
     p->nr_waits = p->waits_cap = 0;
     memset(&p->futex_q, 0, sizeof p->futex_q);
+    memset(&p->cputime, 0, sizeof p->cputime);   /* charged from its first switch-in */
     p->vfork_parent = NULL;
     p->exit_status = 0;
     p->exit_reason = NULL;

@@ -70,6 +70,18 @@ static void stat_mm(struct seq_file *m, const struct task_struct *t)
                mm ? mm->start_code : 0, mm ? mm->end_code : 0, mm ? mm->start_stack : 0);
 }
 
+/* Cycles in USER_HZ clock ticks. */
+static unsigned long long ticks(uint64_t hz, uint64_t cycles)
+{
+    return (unsigned long long)((unsigned __int128)cycles * USER_HZ / hz);
+}
+
+/* The system part of a use (system calls and faults), at most all of it. */
+static uint64_t sys_part(const struct cpu_use *u)
+{
+    return u->sys < u->exec ? u->sys : u->exec;
+}
+
 int proc_pid_stat_show(struct seq_file *m, struct task_struct *t)
 {
     uint64_t ign, catch, hz = t->k->clock.hz ? t->k->clock.hz : 1;
@@ -78,7 +90,13 @@ int proc_pid_stat_show(struct seq_file *m, struct task_struct *t)
     unsigned long long start = (unsigned long long)((unsigned __int128)t->start_cycles * USER_HZ / hz);
     seq_printf(m, "%u (%s) %c %u %u %u 0 -1 %u", t->pid, t->comm, proc_task_state(t)[0],
                t->ppid, t->signal->pgrp, t->signal->session, task_flags(t));
-    seq_printf(m, " 0 0 0 0 0 0 0 0");  /* faults and times: not kept per task */
+    /* minflt cminflt majflt cmajflt utime stime cutime cstime: the
+     * process's (a thread's own in /proc/PID/task/TID: the model has none) */
+    struct cpu_use self = thread_group_cpu_use(t), kids = children_cpu_use(t);
+    seq_printf(m, " %llu %llu 0 0 %llu %llu %llu %llu", (unsigned long long)self.min_flt,
+               (unsigned long long)kids.min_flt, ticks(hz, self.exec - sys_part(&self)),
+               ticks(hz, sys_part(&self)), ticks(hz, kids.exec - sys_part(&kids)),
+               ticks(hz, sys_part(&kids)));
     seq_printf(m, " %d %d %d 0 %llu", 20 + t->nice, t->nice, threads, start);
     stat_mm(m, t);
     seq_printf(m, " %lu %lu %lu %lu %d 0 0 %d 0 0 0 0 0 0",

@@ -326,8 +326,11 @@ void context_switch(struct kernel *k, struct task_struct *next)
             prev->event_cause = k->events->cause;
         k->events->cause = next->event_cause;
     }
-    if (prev)
+    if (prev) {
         prev->quantum_expired = 0;
+        cputime_charge(prev);
+    }
+    cputime_start(next);
     k->current = next;
     if (k->arch.switch_to)
         k->arch.switch_to(k->arch.ctx, prev, next);

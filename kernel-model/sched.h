@@ -72,6 +72,20 @@ struct sighand_struct {
     struct sigaction_rec action[65];
 };
 
+/* CPU use in model cycles (cputime.c): all the CPU's, the system's part
+ * of it (system calls and faults), the faults (all minor: no fault waits
+ * for a disk), and the peak RSS in pages. */
+struct cpu_use {
+    uint64_t exec, sys, min_flt, maxrss_pages;
+};
+
+/* What a task has been charged, and the machine's counters when it last
+ * became current (cputime.c). */
+struct task_cputime {
+    uint64_t exec, sys, min_flt;
+    uint64_t mark_cpu, mark_sys, mark_flt;
+};
+
 /* Linux's signal_struct: what a process (a thread group) owns once for
  * all its threads.  Refcounted: CLONE_THREAD shares it.  rlimits stay in
  * the mm (mm->rlim: a fork copies them with the mm, threads share both). */
@@ -84,6 +98,8 @@ struct signal_struct {
     int group_exit;                 /* SIGNAL_GROUP_EXIT: every thread is going */
     int group_exit_code;            /* the status word they all die with */
     struct wait_queue_head wait_chldexit;   /* wait4/waitid callers of this process */
+    struct cpu_use dead;            /* its released threads' (signal->utime ...) */
+    struct cpu_use children;        /* its reaped children's and theirs (cutime ...) */
 };
 
 /*
@@ -148,6 +164,7 @@ struct task_struct {
     int quantum_expired;            /* need_resched came from the quantum: a switch
                                        away is "preempted" (EV_SCHED_SWITCH), not "yielded" */
     struct restart_block restart;   /* a blocked call's state (wait.h) */
+    struct task_cputime cputime;    /* CPU time and faults charged to it (cputime.c) */
     struct wait_queue_entry *waits; /* task_block's entries, one per queue (grown as needed) */
     unsigned nr_waits, waits_cap;   /* queued now / allocated */
     struct futex_q futex_q;         /* its futex wait (sys_futex.c): queued while blocked */
@@ -408,6 +425,19 @@ void context_switch(struct kernel *k, struct task_struct *next);
  * quantum ran out, else it yielded) behind the others, next at the head —
  * then context_switch.  next must be runnable. */
 void sched_switch_to(struct kernel *k, struct task_struct *next, int preempted);
+/* cputime.c.  The machine's counters' growth goes to the current task:
+ * cputime_charge(t) adds it since cputime_start(t) (context_switch calls
+ * both).  A task's use, its process's (its threads, the released ones
+ * included) and its reaped children's; a released thread's use goes to
+ * its process (cputime_thread_gone), a reaped child's to its parent
+ * (cputime_reap, at wait). */
+void cputime_start(struct task_struct *t);
+void cputime_charge(struct task_struct *t);
+struct cpu_use task_cpu_use(const struct task_struct *t);
+struct cpu_use thread_group_cpu_use(const struct task_struct *t);
+struct cpu_use children_cpu_use(const struct task_struct *t);
+void cputime_thread_gone(struct task_struct *t);
+void cputime_reap(struct task_struct *parent, const struct task_struct *child);
 /* Is t the only task that can ever run (the others dead or none)?  Then
  * a wait is decided at once, as it always was: sleep to its deadline or
  * deadlock (task_block). */

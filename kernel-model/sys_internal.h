@@ -258,7 +258,8 @@ SYSCALL_ENTRY(getitimer);
 SYSCALL_ENTRY(getrusage);
 SYSCALL_ENTRY(times);
 uint64_t time_ns(const struct task_struct *t);          /* model time since boot */
-uint64_t time_maxrss_pages(struct task_struct *t);      /* get_mm_hiwater_rss */
+/* u as an i386 struct rusage (utime, stime, maxrss in KiB, minflt). */
+void rusage_fill(const struct task_struct *t, const struct cpu_use *u, uint32_t ru[18]);
 /* Sleep until the model clock reaches until (timers run meanwhile). */
 long time_sleep_until(struct task_struct *t, uint64_t until);
 

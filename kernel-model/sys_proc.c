@@ -134,6 +134,7 @@ struct wait_opts {
     uint32_t id;                            /* the pid or process group */
     uint32_t flags;
     int pid, status;                        /* the reaped child's, for the caller */
+    struct cpu_use use;                     /* and its and its children's use (rusage) */
 };
 
 /* eligible_pid and eligible_child (__WALL: every child; else __WCLONE
@@ -149,12 +150,19 @@ static int eligible(const struct wait_opts *wo, const struct task_struct *p)
 }
 
 /* wait_task_zombie: its status; reaped unless WNOWAIT. */
-static int reap_zombie(struct wait_opts *wo, struct task_struct *p)
+static int reap_zombie(struct task_struct *t, struct wait_opts *wo, struct task_struct *p)
 {
     wo->pid = (int)p->tgid;
     wo->status = task_wait_status(p);
-    if (!(wo->flags & WNOWAIT_))
+    wo->use = thread_group_cpu_use(p);      /* getrusage(p, RUSAGE_BOTH) */
+    struct cpu_use c = children_cpu_use(p);
+    wo->use.exec += c.exec, wo->use.sys += c.sys, wo->use.min_flt += c.min_flt;
+    if (c.maxrss_pages > wo->use.maxrss_pages)
+        wo->use.maxrss_pages = c.maxrss_pages;
+    if (!(wo->flags & WNOWAIT_)) {
+        cputime_reap(t, p);
         release_task(p);
+    }
     return 1;
 }
 
@@ -169,7 +177,7 @@ static int wait_children(struct wait_opts *wo, struct task_struct *tsk, int *any
         *any = 1;
         /* a leader whose threads live is reaped after them (delay_group_leader) */
         if ((wo->flags & WEXITED_) && p->state == EXIT_ZOMBIE && list_empty(&p->thread_group))
-            return reap_zombie(wo, p);
+            return reap_zombie(tsk, wo, p);
     }
     return 0;
 }
@@ -218,10 +226,11 @@ SYSCALL_DEFINE4(wait4, uint32_t, upid, uint32_t, stat_addr, uint32_t, options, u
     long ret = do_wait(t, &wo);
     if (ret <= 0)
         return ret;
-    uint8_t zero[RUSAGE_SIZE] = { 0 };      /* the child's times are not kept yet */
+    uint32_t rusage[RUSAGE_SIZE / 4];       /* the child's and its children's */
+    rusage_fill(t, &wo.use, rusage);
     if (stat_addr && copy_to_user(t->mm, stat_addr, &wo.status, 4))
         return -EFAULT;
-    if (ru && copy_to_user(t->mm, ru, zero, sizeof zero))
+    if (ru && copy_to_user(t->mm, ru, rusage, sizeof rusage))
         return -EFAULT;
     return ret;
 }
@@ -273,8 +282,9 @@ SYSCALL_DEFINE5(waitid, uint32_t, which, uint32_t, upid, uint32_t, infop, uint32
     long ret = do_wait(t, &wo);
     if (ret < 0)
         return ret;
-    uint8_t zero[RUSAGE_SIZE] = { 0 };
-    if (ru && copy_to_user(t->mm, ru, zero, sizeof zero))
+    uint32_t rusage[RUSAGE_SIZE / 4];       /* zeros when WNOHANG found nothing */
+    rusage_fill(t, &wo.use, rusage);
+    if (ru && copy_to_user(t->mm, ru, rusage, sizeof rusage))
         return -EFAULT;
     return put_waitid_info(t, infop, &wo, ret);
 }

@@ -114,8 +114,8 @@ static long clock_read(const struct task_struct *t, int32_t clk, uint64_t *ns)
     long base = clock_base(t, clk, &res);
     if (base < 0)
         return base;
-    if (base == BASE_CPU)
-        *ns = cycles_to_ns(t, cpu_cycles(t));
+    if (base == BASE_CPU)               /* the process's CPU time (a thread's: the same) */
+        *ns = cycles_to_ns(t, thread_group_cpu_use(t).exec);
     else
         *ns = time_ns(t) + (base == BASE_REAL ? t->k->epoch * NSEC_PER_SEC : 0);
     if (res > 1)
@@ -468,49 +468,52 @@ SYSCALL_DEFINE0(sched_yield)
 
 /* ---- resource usage ---- */
 
-/* ru_maxrss: the mm's high-water mark (one mm per task: no signal->maxrss
- * of earlier ones). */
-uint64_t time_maxrss_pages(struct task_struct *t)
-{
-    return t->mm ? get_mm_hiwater_rss(t->mm) : 0;
-}
-
 /* User and system time in cycles: system is the kernel model's work
  * (system calls, faults), user the rest of the CPU time. */
-static void cpu_split(const struct task_struct *t, uint64_t *utime, uint64_t *stime)
+static void cpu_split(const struct cpu_use *u, uint64_t *utime, uint64_t *stime)
 {
-    uint64_t cpu = cpu_cycles(t), sys = *t->k->clock.syscall_cycles + *t->k->clock.fault_cycles;
-    *stime = sys < cpu ? sys : cpu;
-    *utime = cpu - *stime;
+    *stime = u->sys < u->exec ? u->sys : u->exec;
+    *utime = u->exec - *stime;
 }
 
-/* getrusage (kernel/sys.c): SELF and THREAD are the guest; it has no
- * children.  struct rusage on i386: two timevals and 14 longs. */
+void rusage_fill(const struct task_struct *t, const struct cpu_use *u, uint32_t ru[18])
+{
+    uint64_t ut, st;
+    memset(ru, 0, 18 * sizeof *ru);
+    cpu_split(u, &ut, &st);
+    cycles_to_tv(t, ut, ru);
+    cycles_to_tv(t, st, ru + 2);
+    ru[4] = (uint32_t)(u->maxrss_pages * (PAGE_SIZE / 1024));   /* ru_maxrss, KiB */
+    ru[8] = (uint32_t)u->min_flt;                                /* ru_minflt */
+}
+
+/* getrusage (kernel/sys.c): SELF the process (its threads, released ones
+ * included), THREAD the caller, CHILDREN the reaped children and theirs.
+ * struct rusage on i386: two timevals and 14 longs. */
 SYSCALL_DEFINE2(getrusage, int32_t, who, uint32_t, uru)
 {
     uint32_t ru[18];
     if (who != 0 && who != -1 && who != 1)
         return -EINVAL;
-    memset(ru, 0, sizeof ru);
-    if (who != -1) {
-        uint64_t ut, st;
-        cpu_split(t, &ut, &st);
-        cycles_to_tv(t, ut, ru);
-        cycles_to_tv(t, st, ru + 2);
-        ru[4] = (uint32_t)(time_maxrss_pages(t) * (PAGE_SIZE / 1024));  /* ru_maxrss, KiB */
-        ru[8] = (uint32_t)*t->k->clock.nr_faults;                                 /* ru_minflt */
-        ru[16] = (uint32_t)t->k->clock.nr_sleeps;                                /* ru_nvcsw */
-    }
+    struct cpu_use u = who == -1 ? children_cpu_use(t) : who == 1 ? task_cpu_use(t)
+                                                                   : thread_group_cpu_use(t);
+    rusage_fill(t, &u, ru);
+    if (who != -1)
+        ru[16] = (uint32_t)t->k->clock.nr_sleeps;              /* ru_nvcsw: the idle sleeps */
     return copy_to_user(t->mm, uru, ru, sizeof ru) ? -EFAULT : 0;
 }
 
 /* times(2): CPU times in USER_HZ ticks; returns the ticks since boot. */
 SYSCALL_DEFINE1(times, uint32_t, tbuf)
 {
-    uint64_t ut, st;
-    cpu_split(t, &ut, &st);
+    uint64_t ut, st, cut, cst;
+    struct cpu_use self = thread_group_cpu_use(t), kids = children_cpu_use(t);
+    cpu_split(&self, &ut, &st);
+    cpu_split(&kids, &cut, &cst);
     uint32_t tms[4] = { (uint32_t)(cycles_to_ns(t, ut) / (NSEC_PER_SEC / USER_HZ)),
-                        (uint32_t)(cycles_to_ns(t, st) / (NSEC_PER_SEC / USER_HZ)), 0, 0 };
+                        (uint32_t)(cycles_to_ns(t, st) / (NSEC_PER_SEC / USER_HZ)),
+                        (uint32_t)(cycles_to_ns(t, cut) / (NSEC_PER_SEC / USER_HZ)),
+                        (uint32_t)(cycles_to_ns(t, cst) / (NSEC_PER_SEC / USER_HZ)) };
     if (tbuf && copy_to_user(t->mm, tbuf, tms, sizeof tms))
         return -EFAULT;
     return (long)(uint32_t)(time_ns(t) / (NSEC_PER_SEC / USER_HZ));

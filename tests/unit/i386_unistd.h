@@ -13,10 +13,12 @@
 #define NR_FORK 2u
 #define NR_WAITPID 7u
 #define NR_KILL 37u
+#define NR_TIMES 43u
 #define NR_SETPGID 57u
 #define NR_GETPPID 64u
 #define NR_GETPGRP 65u
 #define NR_SETSID 66u
+#define NR_GETRUSAGE 77u
 #define NR_WAIT4 114u
 #define NR_CLONE 120u
 #define NR_GETPGID 132u
