@@ -180,6 +180,16 @@ static void insn_special(struct machine *m, const struct decoded *d)
  * hook_code_rec) says whether the access stream is recorded, so a run
  * without --trace accesses does not test for it per instruction.
  */
+static void start_slice(struct machine *m);
+
+/* The kernel's timer tick between instructions; a task it made runnable
+ * starts the current one's quantum (off the hot path). */
+static __attribute__((noinline)) void timer_tick(struct machine *m)
+{
+    if (kernel_timer_tick(&m->k))
+        start_slice(m);
+}
+
 static inline __attribute__((always_inline)) void code_hook(struct machine *m, uint32_t va,
                                                             uint32_t size, const int rec)
 {
@@ -229,10 +239,11 @@ static inline __attribute__((always_inline)) void code_hook(struct machine *m, u
         access_put_insn_class(m->rec, d->cls);
     if (d->flags & (DEC_RDTSC | DEC_RDTSCP | DEC_FAULT))
         insn_special(m, d);
-    /* an interval timer reached (UINT64_MAX when none is armed): its
-     * signal lands between instructions even in a loop with no calls */
+    /* an interval timer or a sleeper's deadline reached (UINT64_MAX when
+     * none is armed): its signal lands between instructions even in a loop
+     * with no calls, and a woken task gets a quantum's turn */
     if (__builtin_expect(m->tm.cycles >= m->k.clock.timer_cycle, 0))
-        time_expire_timers(m->task);
+        timer_tick(m);
     /* a snapshot is due (UINT64_MAX when none are taken) */
     if (__builtin_expect(m->tm.cycles >= m->k.snapshot.next_cycle, 0))
         kernel_snapshot_live(&m->k);

@@ -192,27 +192,8 @@ struct task_struct *kernel_pick_next(struct kernel *k)
     }
 }
 
-/* The earliest cycle at which something can wake a blocked task: a wait's
- * deadline or a real-time interval timer (the virtual and profiling ones
- * do not run while nothing runs).  UINT64_MAX: nothing. */
-static uint64_t next_wakeup(struct kernel *k)
-{
-    uint64_t at = UINT64_MAX;
-    struct task_struct *t;
-    for_each_task(k, t) {
-        if (task_dead(t))
-            continue;
-        if (t->state == TASK_INTERRUPTIBLE && t->restart.has_deadline && t->restart.deadline < at)
-            at = t->restart.deadline;
-        if (t->signal->itimer[0].expires && t->signal->itimer[0].expires < at)
-            at = t->signal->itimer[0].expires;
-    }
-    return at;
-}
-
-/* The model clock at `at` (a sleep: counted as such), then what is due:
- * waits whose deadline passed time out, real timers fire (their signals
- * wake their tasks through signal_wake_up). */
+/* The model clock at `at` (a sleep: counted as such), then what is due
+ * (kernel_timer_tick). */
 static void idle_until(struct kernel *k, uint64_t at)
 {
     uint64_t now = kclock_cycles(k);
@@ -221,18 +202,60 @@ static void idle_until(struct kernel *k, uint64_t at)
         k->clock.nr_sleeps++;
         k->arch.advance_clock(k->arch.ctx, at - now);
     }
+    kernel_timer_tick(k);
+}
+
+static int waits_with_deadline(const struct task_struct *t)
+{
+    return t->state == TASK_INTERRUPTIBLE && t->restart.has_deadline;
+}
+
+/* The earliest cycle at which something timed is due: a blocked task's
+ * deadline, a process's real timer, and with cpu_timers the current one's
+ * CPU-time timers (which do not run while nothing runs).  UINT64_MAX:
+ * nothing. */
+static uint64_t next_event(struct kernel *k, int cpu_timers)
+{
+    uint64_t next = UINT64_MAX;
+    struct task_struct *t;
+    for_each_task(k, t) {
+        if (task_dead(t))
+            continue;
+        if (waits_with_deadline(t) && t->restart.deadline < next)
+            next = t->restart.deadline;
+        uint64_t at = time_next_expiry(t, cpu_timers && t == k->current);
+        if (at < next)
+            next = at;
+    }
+    return next;
+}
+
+void kernel_timers_update(struct kernel *k)
+{
+    k->clock.timer_cycle = next_event(k, 1);
+}
+
+int kernel_timer_tick(struct kernel *k)
+{
+    uint64_t now = kclock_cycles(k);
     struct task_struct *t, *n;
     list_for_each_entry_safe(t, n, &k->tasks, tasks) {
         if (task_dead(t))
             continue;
-        if (t->state == TASK_INTERRUPTIBLE && t->restart.has_deadline &&
-            t->restart.deadline <= kclock_cycles(k)) {
+        if (waits_with_deadline(t) && t->restart.deadline <= now) {
             t->restart.timed_out = 1;
             wake_up_process(t);
         }
-        if (t->signal->itimer[0].expires && t->signal->itimer[0].expires <= kclock_cycles(k))
-            time_expire_timers(t);
+        if (t == k->current)
+            time_expire_process_timers(t, 1);
+        else if (t == t->group_leader && time_next_expiry(t, 0) <= now)
+            time_expire_process_timers(t, 0);   /* its signal wakes it */
     }
+    kernel_timers_update(k);
+    list_for_each_entry(t, &k->runqueue, run_list)
+        if (t != k->current)
+            return 1;
+    return 0;
 }
 
 /* Nothing can ever run again: one report line per blocked task, and every
@@ -268,7 +291,7 @@ int kernel_idle(struct kernel *k)
         alive |= !task_dead(t);
     if (!alive)
         return 0;
-    uint64_t at = next_wakeup(k);
+    uint64_t at = next_event(k, 0);
     if (at == UINT64_MAX) {
         deadlock(k);
         return 0;
@@ -332,6 +355,7 @@ void context_switch(struct kernel *k, struct task_struct *next)
     }
     cputime_start(next);
     k->current = next;
+    kernel_timers_update(k);            /* the CPU-time timers are next's now */
     if (k->arch.switch_to)
         k->arch.switch_to(k->arch.ctx, prev, next);
     if (prev && prev->released)         /* reaped while it ran: its last switch */

@@ -336,8 +336,25 @@ void signal_send_kernel(struct task_struct *t, uint32_t sig);
 const char *signal_name(int sig);
 
 /* What the engine calls besides syscall_dispatch. */
-/* Fire the timers whose time has come (cycles >= t->k->clock.timer_cycle). */
+/* Fire the timers of t's process whose time has come, then recompute
+ * k->clock.timer_cycle. */
 void time_expire_timers(struct task_struct *t);
+/* Fire them: the real timer, and with cpu_timers the CPU-time ones too
+ * (only the current task's process counts CPU time); nothing recomputed. */
+void time_expire_process_timers(struct task_struct *t, int cpu_timers);
+/* The earliest expiry of t's process's timers (cpu_timers: as above). */
+uint64_t time_next_expiry(const struct task_struct *t, int cpu_timers);
+/* The clock reached k->clock.timer_cycle (the engine's code hook compares
+ * them at every instruction; the system call's way out and the idle loop
+ * too): every blocked task whose deadline passed is woken (its wait timed
+ * out), every process's due real timer fires, the current one's CPU-time
+ * timers too, and timer_cycle becomes the next such moment.  1 if a task
+ * other than the current one is runnable after it (the engine starts a
+ * quantum so that it gets the CPU). */
+int  kernel_timer_tick(struct kernel *k);
+/* k->clock.timer_cycle: the earliest deadline of a blocked task or expiry
+ * of a process's timer (the current one's CPU-time timers included). */
+void kernel_timers_update(struct kernel *k);
 /* Copy the first len bytes of t's LDT to buf: the bytes copied (0: no
  * LDT yet).  The table is in the vmalloc area, not contiguous on the host. */
 uint32_t ldt_read(const struct task_struct *t, void *buf, uint32_t len);

@@ -212,10 +212,12 @@ static const int itimer_signal[3] = { SIGALRM, SIGVTALRM, SIGPROF };
 /* The cycle at which the next timer fires (UINT64_MAX: none), what the
  * engine compares with the clock's cycles.  REAL runs on model time, VIRTUAL and
  * PROF on CPU time, which a sleep does not advance. */
-static void timers_update(struct task_struct *t)
+/* The earliest cycle of t's process's timers (the CPU-time ones counted
+ * on the clock less its sleeps: the real timer only unless cpu_timers). */
+uint64_t time_next_expiry(const struct task_struct *t, int cpu_timers)
 {
     uint64_t next = UINT64_MAX;
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < (cpu_timers ? 3 : 1); i++) {
         uint64_t at = t->signal->itimer[i].expires;
         if (!at)
             continue;
@@ -224,7 +226,7 @@ static void timers_update(struct task_struct *t)
         if (at < next)
             next = at;
     }
-    t->k->clock.timer_cycle = next;
+    return next;
 }
 
 /* A timer's signal (it_real_fn's SI_KERNEL SIGALRM): SIG_IGN discards it;
@@ -251,7 +253,13 @@ static void timer_signal(struct task_struct *t, int which)
 
 void time_expire_timers(struct task_struct *t)
 {
-    for (int i = 0; i < 3 && !task_dead(t); i++) {
+    time_expire_process_timers(t, 1);
+    kernel_timers_update(t->k);
+}
+
+void time_expire_process_timers(struct task_struct *t, int cpu_timers)
+{
+    for (int i = 0; i < (cpu_timers ? 3 : 1) && !task_dead(t); i++) {
         struct itimer *it = &t->signal->itimer[i];
         uint64_t now = i == 0 ? kclock_cycles(t->k) : cpu_cycles(t);
         if (!it->expires || now < it->expires)
@@ -259,7 +267,6 @@ void time_expire_timers(struct task_struct *t)
         it->expires = it->interval ? now + it->interval : 0;
         timer_signal(t, i);
     }
-    timers_update(t);
 }
 
 /* The remaining time of timer which and its interval, in cycles. */
@@ -276,7 +283,7 @@ static void itimer_set(struct task_struct *t, int which, uint64_t value, uint64_
     uint64_t now = which == 0 ? kclock_cycles(t->k) : cpu_cycles(t);
     t->signal->itimer[which].expires = value ? now + value : 0;
     t->signal->itimer[which].interval = value ? interval : 0;
-    timers_update(t);
+    kernel_timers_update(t->k);
 }
 
 static void cycles_to_tv(const struct task_struct *t, uint64_t c, uint32_t tv[2])

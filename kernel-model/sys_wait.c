@@ -156,5 +156,7 @@ long task_block(struct task_struct *t, struct wait_queue_head *const q[], unsign
     t->nr_waits = nq;
     t->state = TASK_INTERRUPTIBLE;
     sched_dequeue(t);
+    if (rb->has_deadline)
+        kernel_timers_update(t->k);     /* the tick wakes it at its deadline */
     return -ERESTART_BLOCK;
 }

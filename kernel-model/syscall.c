@@ -148,7 +148,7 @@ void syscall_exit_to_user_mode(struct task_struct *t)
     if (signal_deliverable(&t->sig))
         signal_deliver_pending(t);
     if (kclock_cycles(t->k) >= t->k->clock.timer_cycle)   /* a timer expired in the call */
-        time_expire_timers(t);
+        kernel_timer_tick(t->k);
     signal_deliver_pending(t);
 }
 

@@ -134,7 +134,7 @@ static void sim_insn(struct sim *s, const struct access_record *r)
         return;                     /* untranslatable: it raises, no cost */
     timing_insn(tm, r->cls);
     if (__builtin_expect(tm->cycles >= s->rp->k.clock.timer_cycle, 0))
-        time_expire_timers(s->rp->k.current);
+        kernel_timer_tick(&s->rp->k);
 }
 
 /* A data access as hook_mem makes it: split at the L1D line. */

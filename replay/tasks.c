@@ -145,6 +145,13 @@ void replay_switch(struct replay *rp, const struct input *sw)
     char why[160];
     if (next)
         wake_held(rp, next);
+    /* a task the model holds in a wait with a deadline ran next in the
+     * recording: the clock's tick woke it there (the replay's clock is not
+     * the run's, so the replay cannot tell when by itself) */
+    if (next && next->state == TASK_INTERRUPTIBLE && next->restart.has_deadline && !task_dead(next)) {
+        next->restart.timed_out = 1;
+        wake_up_process(next);
+    }
     const char *what = !next ? "does not exist" : task_dead(next) ? "is dead"
                        : next->state != TASK_RUNNING ? "is blocked"
                        : next == prev ? "is running already" : NULL;
