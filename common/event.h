@@ -258,7 +258,7 @@ struct sched_switch_event {
     uint32_t prev_pid, prev_tid;    /* the task leaving the CPU (tgid, pid) */
     uint32_t next_pid, next_tid;    /* the task taking it */
     uint8_t  reason;                /* enum switch_reason */
-    uint8_t  cr3_write;             /* 1: the mms differ, CR3 was written */
+    uint8_t  cr3_write;             /* 1: next's page directory was not loaded: CR3 written */
     uint32_t cr3;                   /* next's CR3 (written or already loaded) */
     const char *wait;               /* SWITCH_BLOCKED: the wait ("wait4"), or NULL */
 };

@@ -335,8 +335,11 @@ void context_switch(struct kernel *k, struct task_struct *next)
     struct task_struct *prev = k->current;
     if (prev == next)
         return;
-    /* switch_mm: threads of one mm (and a vfork child) keep CR3 and the TLB */
-    int cr3_write = next->mm && (!prev || prev->mm != next->mm) && k->mmu;
+    /* switch_mm: threads of one mm (and a vfork child) keep CR3 and the
+     * TLB, also after the thread leaving has dropped its mm (an exited
+     * thread ran on it lazily, as Linux's active_mm): CR3 is written only
+     * when next's page directory is not the one loaded */
+    int cr3_write = next->mm && k->mmu && k->mmu->cr3 != next->mm->pgd << PAGE_SHIFT;
     uint64_t cause = trace_switch(k, prev, next, cr3_write);
     if (cr3_write)
         mmu_write_cr3(k->mmu, next->mm->pgd << PAGE_SHIFT);
