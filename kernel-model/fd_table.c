@@ -59,7 +59,7 @@ int fd_table_init(struct task_struct *t, unsigned stdio_open)
 {
     mode_t mask = umask(022);       /* inherited, as a child inherits its parent's */
     umask(mask);
-    t->umask = (uint32_t)mask;
+    t->fs->umask = (uint32_t)mask;
     for (uint32_t i = 0; i < 3; i++) {
         if (!(stdio_open & (1u << i)))
             continue;

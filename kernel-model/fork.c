@@ -8,9 +8,9 @@
  * else dup_mm copies it), the descriptor table (CLONE_FILES), the signal
  * actions (CLONE_SIGHAND), the signal_struct and tgid (CLONE_THREAD).
  * Not modelled yet, and so refused or approximated as said at each place:
- * namespaces and pidfds (EINVAL), a shared fs_struct (CLONE_FS copies: the
- * model keeps root, cwd and umask per task), the LDT (per task here, per
- * mm in Linux: the child starts without one).
+ * namespaces and pidfds (EINVAL), the LDT (per task here, per mm in
+ * Linux: the child starts without one).  CLONE_FS shares the fs_struct
+ * (cwd, umask); the --root descriptor is the run's, dup'ed per task.
  *
  * The child returns from the same system call with ax 0 (its pt_regs are
  * the parent's at the call); the engine makes its CPU in fork_arch.
@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "kernel-model/fs.h"
 #include "kernel-model/sys_internal.h"
 
 #define CSIGNAL              0x000000ffu
@@ -101,7 +102,7 @@ static struct task_struct *dup_task_struct(const struct task_struct *parent, uin
     p->report[0] = 0;
     p->mm = NULL;
     p->files = NULL;
-    p->cwd = NULL;
+    p->fs = NULL;
     p->root_fd = -1;
     p->exe_guest_path = parent->exe_guest_path ? strdup(parent->exe_guest_path) : NULL;
     p->exec_args = parent->exec_args ? strdup(parent->exec_args) : NULL;
@@ -127,7 +128,7 @@ static struct task_struct *dup_task_struct(const struct task_struct *parent, uin
 /* What copy_process made before it failed, undone. */
 static void free_unstarted(struct task_struct *p)
 {
-    fput(p->cwd);
+    fs_struct_put(p->fs);
     files_put(p->files);
     if (p->root_fd >= 0)
         close(p->root_fd);
@@ -145,8 +146,9 @@ static long copy_resources(struct task_struct *p, const struct task_struct *pare
     p->files = flags & CLONE_FILES ? files_get(parent->files) : files_dup(parent->files);
     if (!p->files)
         return -ENOMEM;
-    /* CLONE_FS or not, a copy (the model has no fs_struct to share) */
-    p->cwd = parent->cwd ? get_file(parent->cwd) : NULL;
+    p->fs = flags & CLONE_FS ? fs_struct_get(parent->fs) : fs_struct_copy(parent->fs);
+    if (!p->fs)
+        return -ENOMEM;
     if (parent->root_fd >= 0 && (p->root_fd = dup(parent->root_fd)) < 0)
         return -ENOMEM;
     if (flags & CLONE_SIGHAND) {

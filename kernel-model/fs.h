@@ -85,6 +85,13 @@ long fs_open_execat(struct task_struct *t, uint32_t dirfd, const char *path, uin
 
 /* chdir (path) or fchdir (path NULL, guest fd dirfd); 0 or -errno. */
 long fs_chdir(struct task_struct *t, uint32_t dirfd, const char *path);
+/* A task's fs_struct: a new one (no cwd, umask 0), a copy (copy_fs
+ * without CLONE_FS), another user of it (with), one user less (the last
+ * puts the cwd); NULL when out of memory.  exit_fs: t's dropped. */
+struct fs_struct *fs_struct_alloc(void);
+struct fs_struct *fs_struct_copy(const struct fs_struct *fs);
+struct fs_struct *fs_struct_get(struct fs_struct *fs);
+void fs_struct_put(struct fs_struct *fs);
 void fs_cwd_release(struct task_struct *t);
 long fs_getcwd(struct task_struct *t, char *buf, size_t size);    /* 0 or -errno */
 

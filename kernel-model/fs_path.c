@@ -304,8 +304,8 @@ long fs_chdir(struct task_struct *t, uint32_t dirfd, const char *path)
         fput(d);
         return r;
     }
-    fs_cwd_release(t);
-    t->cwd = d;
+    fput(t->fs->cwd);
+    t->fs->cwd = d;                     /* every task of a CLONE_FS group moves */
     return 0;
 }
 
@@ -354,18 +354,50 @@ long fs_open_execat(struct task_struct *t, uint32_t dirfd, const char *path, uin
     return r;
 }
 
+struct fs_struct *fs_struct_alloc(void)
+{
+    struct fs_struct *fs = calloc(1, sizeof *fs);
+    if (fs)
+        fs->users = 1;
+    return fs;
+}
+
+struct fs_struct *fs_struct_copy(const struct fs_struct *old)
+{
+    struct fs_struct *fs = fs_struct_alloc();
+    if (fs && old) {
+        fs->cwd = old->cwd ? get_file(old->cwd) : NULL;
+        fs->umask = old->umask;
+    }
+    return fs;
+}
+
+struct fs_struct *fs_struct_get(struct fs_struct *fs)
+{
+    fs->users++;
+    return fs;
+}
+
+void fs_struct_put(struct fs_struct *fs)
+{
+    if (!fs || --fs->users > 0)
+        return;
+    fput(fs->cwd);
+    free(fs);
+}
+
 void fs_cwd_release(struct task_struct *t)
 {
-    fput(t->cwd);
-    t->cwd = NULL;
+    fs_struct_put(t->fs);
+    t->fs = NULL;
 }
 
 /* getcwd: the working directory's canonical guest path ("/" at the
  * start under --root; memsim's own with the default root). */
 long fs_getcwd(struct task_struct *t, char *buf, size_t size)
 {
-    if (t->cwd)
-        return nd_file_path(t, t->cwd, buf, size);
+    if (t->fs && t->fs->cwd)
+        return nd_file_path(t, t->fs->cwd, buf, size);
     if (t->root_fd >= 0)
         return snprintf(buf, size, "/") < (int)size ? 0 : -ERANGE;
     return getcwd(buf, size) ? 0 : -errno;

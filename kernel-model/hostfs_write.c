@@ -245,7 +245,7 @@ long hostw_open(struct task_struct *t, struct nd_path *p, const char *path, uint
         return -ELOOP;                      /* O_NOFOLLOW on a symlink */
     else if (!writing || !S_ISREG(p->st.st_mode) || p->last_type != LAST_NORM)
         return 1;                           /* a read, a directory, a device: fs_path.c's */
-    uint32_t want = mode & 07777 & ~t->umask;
+    uint32_t want = mode & 07777 & ~t->fs->umask;
     int fd = open_at_parent(p, flags, want);
     if (fd < 0)
         return fd;

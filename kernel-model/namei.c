@@ -488,12 +488,12 @@ static long path_init(struct nameidata *nd, uint32_t dirfd)
     struct file *d;
     char gpath[PATH_MAX_G];
     if (dirfd == G_AT_FDCWD) {
-        if (!t->cwd && t->root_fd >= 0)
+        if (!t->fs->cwd && t->root_fd >= 0)
             return set_root(nd);
-        if (!t->cwd)                    /* memsim's working directory */
+        if (!t->fs->cwd)                /* memsim's working directory */
             return getcwd(gpath, sizeof gpath)
                  ? start_at_host(nd, open(".", O_PATH | O_DIRECTORY | O_CLOEXEC), gpath) : -errno;
-        d = t->cwd;
+        d = t->fs->cwd;
     } else if (!(d = fdget(t->files, dirfd)))
         return -EBADF;
     long r = nd_file_path(t, d, gpath, sizeof gpath);

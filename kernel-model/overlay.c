@@ -167,7 +167,7 @@ long ovl_open(struct task_struct *t, struct nd_path *p, uint32_t flags, uint32_t
             return -ENOENT;
         if (p->trailing_slash)
             return -EISDIR;
-        long r = new_upper(t, p, S_IFREG | (mode & 07777 & ~t->umask), NULL);
+        long r = new_upper(t, p, S_IFREG | (mode & 07777 & ~t->fs->umask), NULL);
         return r ? r : shmem_open_dentry(t, p->sb, p->d, p->gpath, flags, 0, out);
     }
     if (creat && (flags & G_O_EXCL))

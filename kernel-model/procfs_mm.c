@@ -174,8 +174,8 @@ const char *proc_task_state(const struct task_struct *t)
 static void task_state(struct seq_file *m, struct task_struct *t)
 {
     unsigned uid = getuid(), gid = getgid();
-    if (t->files)                       /* get_task_umask: none once exit_fs ran */
-        seq_printf(m, "Umask:\t%#04o\n", t->umask);
+    if (t->fs)                          /* get_task_umask: none once exit_fs ran */
+        seq_printf(m, "Umask:\t%#04o\n", t->fs->umask);
     seq_printf(m, "State:\t%s\n", proc_task_state(t));
     seq_printf(m, "Tgid:\t%u\nNgid:\t0\nPid:\t%u\nPPid:\t%u\nTracerPid:\t0\n",
                t->tgid, t->pid, t->ppid);

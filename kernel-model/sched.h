@@ -86,6 +86,16 @@ struct task_cputime {
     uint64_t mark_cpu, mark_sys, mark_flt;
 };
 
+/* Linux's fs_struct: the working directory and the file-creation mask,
+ * shared by CLONE_FS (a thread's chdir or umask is its process's), copied
+ * by a fork (fs_path.c). */
+struct fs_struct {
+    int users;
+    struct file *cwd;               /* chdir's directory; NULL: the starting one,
+                                       the root or memsim's own */
+    uint32_t umask;                 /* memsim's own at start */
+};
+
 /* Linux's signal_struct: what a process (a thread group) owns once for
  * all its threads.  Refcounted: CLONE_THREAD shares it.  rlimits stay in
  * the mm (mm->rlim: a fork copies them with the mm, threads share both). */
@@ -179,11 +189,10 @@ struct task_struct {
     struct mm_struct *mm;           /* NULL until exec */
     struct files_struct *files;     /* the descriptor table (vfs.h), refcounted */
 
-    /* file-system state (Linux: fs_struct) */
+    /* file-system state */
     int root_fd;                    /* host directory fd of --root, or -1 for "/" */
-    struct file *cwd;               /* chdir's directory (fs_path.c); NULL: the
-                                       starting one, the root or memsim's own */
-    uint32_t umask;                 /* the file-creation mask (memsim's own at start) */
+    struct fs_struct *fs;           /* cwd and umask: shared by CLONE_FS; NULL once
+                                       exit_fs ran */
     char *exe_guest_path;           /* what /proc/self/exe reads as (Linux: mm->exe_file) */
     char *exec_args;                /* the argv of its last exec joined by spaces (a fork
                                        child's: its parent's), for processes.argv; or NULL */

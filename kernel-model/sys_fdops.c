@@ -347,8 +347,8 @@ SYSCALL_DEFINE2(statfs, uint32_t, pathname, uint32_t, buf)
 
 SYSCALL_DEFINE1(umask, uint32_t, mask)
 {
-    uint32_t old = t->umask;
-    t->umask = mask & 0777;
+    uint32_t old = t->fs->umask;
+    t->fs->umask = mask & 0777;
     return (long)old;
 }
 

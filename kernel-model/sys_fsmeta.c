@@ -177,7 +177,7 @@ static long make_at(struct task_struct *t, uint32_t dirfd, uint32_t upath, uint3
 
 static long mkdir_at(struct task_struct *t, uint32_t dirfd, uint32_t upath, uint32_t mode)
 {
-    return make_at(t, dirfd, upath, S_IFDIR | (mode & 07777 & ~t->umask), NULL);
+    return make_at(t, dirfd, upath, S_IFDIR | (mode & 07777 & ~t->fs->umask), NULL);
 }
 
 SYSCALL_DEFINE2(mkdir, uint32_t, pathname, uint32_t, mode) { return mkdir_at(t, G_AT_FDCWD, pathname, mode); }
@@ -204,7 +204,7 @@ static long mknod_at(struct task_struct *t, uint32_t dirfd, uint32_t upath, uint
     long r = create_at(t, dirfd, upath, 0, &p);
     if (r)
         return r;
-    uint32_t m = type | (mode & 07777 & ~t->umask);
+    uint32_t m = type | (mode & 07777 & ~t->fs->umask);
     if (type == S_IFCHR || type == S_IFBLK)
         r = -EPERM;
     else if (p.mnt == MNT_HOST_RW)

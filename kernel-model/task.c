@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "kernel-model/fs.h"
 #include "kernel-model/hostfs_write.h"
 #include "kernel-model/procfs.h"
 #include "kernel-model/sys_internal.h"
@@ -105,7 +106,9 @@ struct task_struct *task_alloc(struct kernel *k, uint32_t pid, const char *path)
      * (what a job-control shell makes), virtual init */
     t->signal = signal_struct_alloc(pid, VIRTUAL_INIT_PID);
     t->sighand = sighand_alloc(NULL);
-    if (!t->files || !t->signal || !t->sighand) {
+    t->fs = fs_struct_alloc();
+    if (!t->files || !t->signal || !t->sighand || !t->fs) {
+        fs_struct_put(t->fs);
         files_put(t->files);
         put_signal_struct(t->signal);
         put_sighand(t->sighand);

@@ -199,8 +199,7 @@ static void test_other_pid(void)
     /* a zombie */
     b->state = EXIT_ZOMBIE;
     b->exit_code = 9;                                /* killed by SIGKILL */
-    files_put(b->files);
-    b->files = NULL;
+    fd_table_close(b);                               /* exit_files, exit_fs */
     st = read_proc(a, "/proc/1001/status", &err);
     CHECK(st && strstr(st, "Name:\tother\nState:\tZ (zombie)\n") == st);
     CHECK(strstr(st, "\nFDSize:\t0\n") != NULL);
