@@ -12,6 +12,9 @@
 #     with --quantum 2000 some are `preempted` and the output is the same.
 #   - exec_chain: its three exec_image rows carry its pid, and processes.argv
 #     is the last exec's (the #! interpreter's argv).
+#   - shm_pair: each page of its three shared objects (SysV by IPC_PRIVATE
+#     and by key, POSIX shm) is one frame faulted in by both processes (the
+#     same pfn under both pids).
 #   - busybox (when present): sh -c 'busybox true' forks a child that execs:
 #     its exec_image row carries the child's pid and its argv is its own.
 set -u
@@ -87,6 +90,17 @@ check "exec_chain exec pids" "$(q "$db" "SELECT count(*) || ':' || count(DISTINC
 check "exec_chain segment pids" "$(q "$db" "SELECT count(*) FROM exec_segments WHERE pid IS NOT $first")" 0
 check "exec_chain argv" "$(q "$db" "SELECT argv LIKE '$bin/exec_chain script-arg %/run.sh x' FROM processes")" 1
 check "exec_chain no switches" "$(q "$db" "SELECT count(*) FROM context_switches")" 0
+
+# ---- shm_pair: one frame in two mms ----
+db=$tmp/shm_pair.db
+"$memsim" run --db "$db" -- "$bin/shm_pair" >"$tmp/sp.out" 2>&1 </dev/null
+check "shm_pair status" "$?" 0
+shared="SELECT f.pid, f.pfn FROM faults f JOIN vmas v ON v.op = 'map' AND v.pid = f.pid AND f.address >= v.start
+        AND f.address < v.stop AND (v.name LIKE '/SYSV%' OR v.name LIKE '/dev/shm/%')
+        AND v.seq = (SELECT max(seq) FROM vmas w WHERE w.op = 'map' AND w.pid = f.pid
+                     AND f.address >= w.start AND f.address < w.stop AND w.seq < f.seq)"
+check "shm_pair shared pages" "$(q "$db" "SELECT count(DISTINCT pfn) FROM ($shared)")" 4
+check "shm_pair each in both" "$(q "$db" "SELECT count(*) FROM (SELECT pfn FROM ($shared) GROUP BY pfn HAVING count(DISTINCT pid) = 2)")" 4
 
 # ---- busybox: a child that execs ----
 if [ -n "$busybox" ] && [ -x "$busybox" ]; then
