@@ -109,7 +109,7 @@ const char *event_type_name(enum event_type t)
         [EV_UACCESS] = "uaccess", [EV_FILE_MAP] = "file-map", [EV_SNAPSHOT] = "snapshot",
         [EV_PROC_FILE] = "proc-file",
         [EV_PAGE_CACHE] = "page-cache", [EV_SCHED_SWITCH] = "sched-switch",
-        [EV_SIGNAL_FRAME] = "signal-frame",
+        [EV_SIGNAL_FRAME] = "signal-frame", [EV_TIMER_FIRE] = "timer-fire",
     };
     return (unsigned)t < EV_NR_TYPES && names[t] ? names[t] : "?";
 }

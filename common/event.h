@@ -46,6 +46,7 @@ enum event_type {
     EV_PAGE_CACHE,      /* a page-cache page added, deleted, dirtied ... (kernel-model/filemap.c) */
     EV_SCHED_SWITCH,    /* the CPU passes from one task to another (kernel-model/sched.c) */
     EV_SIGNAL_FRAME,    /* a handler's frame set up or returned from (kernel-model/signal_frame.c) */
+    EV_TIMER_FIRE,      /* an interval timer expired (kernel-model/sys_time.c) */
     EV_NR_TYPES
 };
 
@@ -275,6 +276,14 @@ struct signal_frame_event {
     uint32_t sp, ss;                /* the user's */
 };
 
+/* EV_TIMER_FIRE (time_fire_timer), before the timer's signal is sent:
+ * which timer of the process expired.  When it fires decides the model
+ * clock, which a replay does not have: one that fired while the guest ran
+ * (cause 0) or in an external call is a replay's input. */
+struct timer_fire_event {
+    uint8_t which;                  /* ITIMER_REAL 0, _VIRTUAL 1, _PROF 2 */
+};
+
 struct event {
     uint64_t seq;           /* 1, 2, 3 ... over every event of the run */
     uint64_t cycle;         /* the clock when it was emitted */
@@ -297,6 +306,7 @@ struct event {
         struct page_cache_event page_cache;
         struct sched_switch_event sched;
         struct signal_frame_event signal;
+        struct timer_fire_event timer;
     } u;
 };
 

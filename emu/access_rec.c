@@ -4,8 +4,9 @@
  * encoder's fixed buffer (common/access_stream.h, no allocation or I/O per
  * access); a full block goes to the trace (trace/access_stream.h).  This
  * sink of the event stream puts a marker at every syscall enter, fault
- * begin and context switch, so a replay can interleave the accesses with
- * the kernel's events (the accesses after a switch are the next task's).
+ * begin, context switch and timer expiry, so a replay can interleave the
+ * accesses with the kernel's events (the accesses after a switch are the
+ * next task's, those after a timer's its handler's).
  */
 #include <stdlib.h>
 #include "emu/machine.h"
@@ -14,7 +15,8 @@
 static void mark_event(void *ctx, const struct event *ev)
 {
     struct access_encoder *e = ctx;
-    if (ev->type == EV_SYSCALL_ENTER || ev->type == EV_FAULT_BEGIN || ev->type == EV_SCHED_SWITCH)
+    if (ev->type == EV_SYSCALL_ENTER || ev->type == EV_FAULT_BEGIN || ev->type == EV_SCHED_SWITCH ||
+        ev->type == EV_TIMER_FIRE)
         access_put_mark(e, ev->seq);
 }
 

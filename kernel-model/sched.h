@@ -351,6 +351,10 @@ void time_expire_timers(struct task_struct *t);
 /* Fire them: the real timer, and with cpu_timers the CPU-time ones too
  * (only the current task's process counts CPU time); nothing recomputed. */
 void time_expire_process_timers(struct task_struct *t, int cpu_timers);
+/* Timer which of t's process expires now (re-armed by its interval): the
+ * EV_TIMER_FIRE event, then its signal.  A replay fires the recorded ones
+ * the model clock cannot tell it about. */
+void time_fire_timer(struct task_struct *t, int which);
 /* The earliest expiry of t's process's timers (cpu_timers: as above). */
 uint64_t time_next_expiry(const struct task_struct *t, int cpu_timers);
 /* The clock reached k->clock.timer_cycle (the engine's code hook compares

@@ -257,15 +257,27 @@ void time_expire_timers(struct task_struct *t)
     kernel_timers_update(t->k);
 }
 
+void time_fire_timer(struct task_struct *t, int which)
+{
+    struct itimer *it = &t->signal->itimer[which];
+    uint64_t now = which == 0 ? kclock_cycles(t->k) : cpu_cycles(t);
+    it->expires = it->interval ? now + it->interval : 0;
+    if (t->k->events) {
+        struct event ev = { .type = EV_TIMER_FIRE };
+        task_event_ids(t, &ev);
+        ev.u.timer.which = (uint8_t)which;
+        event_emit(t->k->events, &ev);
+    }
+    timer_signal(t, which);
+}
+
 void time_expire_process_timers(struct task_struct *t, int cpu_timers)
 {
     for (int i = 0; i < (cpu_timers ? 3 : 1) && !task_dead(t); i++) {
         struct itimer *it = &t->signal->itimer[i];
         uint64_t now = i == 0 ? kclock_cycles(t->k) : cpu_cycles(t);
-        if (!it->expires || now < it->expires)
-            continue;
-        it->expires = it->interval ? now + it->interval : 0;
-        timer_signal(t, i);
+        if (it->expires && now >= it->expires)
+            time_fire_timer(t, i);
     }
 }
 

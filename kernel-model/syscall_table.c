@@ -19,7 +19,9 @@
  * clocks, sleeps and real polls.  Replay returns its recorded result.
  * Waiting for a signal (pause, sigsuspend, rt_sigsuspend) is the model's:
  * its result and the mask it leaves for the handler follow from the
- * signals sent, and the replay's delivery needs that mask. */
+ * signals sent, and the replay's delivery needs that mask.  The interval
+ * timers (alarm, setitimer, getitimer) are the model's too: a replay arms
+ * them; when one fires it takes from the recording (timer_fires). */
 #define X(nr, nm, f, n, ...) [nr] = { nm, __ia32_##f, n, { __VA_ARGS__ }, SYS_EXTERNAL }
 static const struct syscall_entry table[NR_SYSCALLS] = {
     S(1, "exit", sys_exit, 1, SA_INT),
@@ -40,7 +42,7 @@ static const struct syscall_entry table[NR_SYSCALLS] = {
     X(19, "lseek", sys_lseek, 3, SA_FD, SA_INT, SA_UINT),
     S(20, "getpid", sys_getpid, 0),
     X(24, "getuid", sys_getuid, 0),
-    X(27, "alarm", sys_alarm, 1, SA_UINT),
+    S(27, "alarm", sys_alarm, 1, SA_UINT),
     S(29, "pause", sys_pause, 0),
     X(30, "utime", sys_utime, 2, SA_STR, SA_PTR_IN),
     X(33, "access", sys_access, 2, SA_STR, SA_INT),
@@ -85,8 +87,8 @@ static const struct syscall_entry table[NR_SYSCALLS] = {
     X(99, "statfs", sys_statfs, 2, SA_STR, SA_PTR_OUT),
     X(100, "fstatfs", sys_fstatfs, 2, SA_FD, SA_PTR_OUT),
     X(102, "socketcall", sys_socketcall, 2, SA_INT, SA_PTR_IN),
-    X(104, "setitimer", sys_setitimer, 3, SA_INT, SA_PTR_IN, SA_PTR_OUT),
-    X(105, "getitimer", sys_getitimer, 2, SA_INT, SA_PTR_OUT),
+    S(104, "setitimer", sys_setitimer, 3, SA_INT, SA_PTR_IN, SA_PTR_OUT),
+    S(105, "getitimer", sys_getitimer, 2, SA_INT, SA_PTR_OUT),
     S(114, "wait4", sys_wait4, 4, SA_INT, SA_PTR_OUT, SA_FLAGS, SA_PTR_OUT),
     S(116, "sysinfo", sys_sysinfo, 1, SA_PTR_OUT),
     S(117, "ipc", sys_ipc, 6, SA_UINT, SA_INT, SA_UINT, SA_UINT, SA_PTR_INOUT, SA_INT),

@@ -287,6 +287,40 @@ static int read_signal_frames(sqlite3 *db, struct recorded *r, char *err, size_t
                            row_signal_frame, r, err, errlen) : 0;
 }
 
+/* A timer_fires row: one that fired while the guest ran (cause 0) is an
+ * input at its seq; one inside a call is kept for the call's redo. */
+static int row_timer(void *ctx, sqlite3_stmt *s)
+{
+    struct recorded *r = ctx;
+    const unsigned char *w = sqlite3_column_text(s, 2);
+    uint8_t which = w && !strcmp((const char *)w, "virtual") ? 1 : w && !strcmp((const char *)w, "prof") ? 2 : 0;
+    uint64_t seq = (uint64_t)sqlite3_column_int64(s, 0), cause = (uint64_t)sqlite3_column_int64(s, 3);
+    uint32_t tid = (uint32_t)sqlite3_column_int64(s, 1);
+    if (cause == 0) {
+        struct input in = { .kind = INPUT_TIMER, .start = seq, .seq = seq, .next_tid = tid,
+                            .access = which };
+        return push_input(r, &in);
+    }
+    if ((r->nr_timers & (r->nr_timers - 1)) == 0) {   /* grow at powers of two */
+        struct timer_fire *n = realloc(r->timers, (r->nr_timers ? 2 * r->nr_timers : 1) * sizeof *n);
+        if (!n)
+            return -1;
+        r->timers = n;
+    }
+    r->timers[r->nr_timers++] = (struct timer_fire){ seq, cause, tid, which };
+    return 0;
+}
+
+static int read_timers(sqlite3 *db, struct recorded *r, char *err, size_t errlen)
+{
+    unsigned have = 0;
+    if (each_row(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND"
+                 " name = 'timer_fires'", row_count, &have, err, errlen))
+        return -1;
+    return have ? each_row(db, "SELECT seq, tid, which, cause FROM timer_fires ORDER BY seq",
+                           row_timer, r, err, errlen) : 0;
+}
+
 static int cmp_start(const void *a, const void *b)
 {
     const struct input *x = a, *y = b;
@@ -349,7 +383,8 @@ static int read_all(sqlite3 *db, struct recorded *r, struct checker *c, char *er
         if (outcome_load(db, &c->list, &in, err, errlen))
             return -1;
     }
-    if (read_switches(db, r, c, err, errlen) || read_signal_frames(db, r, err, errlen))
+    if (read_switches(db, r, c, err, errlen) || read_signal_frames(db, r, err, errlen) ||
+        read_timers(db, r, err, errlen))
         return -1;
     by_start(r);
     return 0;
@@ -451,6 +486,7 @@ void recorded_free(struct recorded *r, struct checker *c)
     outcome_free(&c->list);
     free(r->in);
     free(r->frames);
+    free(r->timers);
     for (size_t i = 0; i < r->nr_later; i++) {
         struct recorded_exec *x = &r->execs[i];
         for (char **a = x->argv; a && *a; a++)

@@ -34,7 +34,7 @@ struct sqlite3;
  * enter), a guest page fault, or a context switch the scheduler made
  * (context_switches: which task ran next is an input, what the switch did
  * — the CR3 write, a blocked call's re-run — outcomes). */
-enum input_kind { INPUT_SYSCALL, INPUT_FAULT, INPUT_SWITCH };
+enum input_kind { INPUT_SYSCALL, INPUT_FAULT, INPUT_SWITCH, INPUT_TIMER };
 
 struct input {
     uint64_t start, seq;        /* enter_seq / begin_seq / the switch's seq, and the row's seq */
@@ -44,7 +44,8 @@ struct input {
     uint32_t address, error_code, eip;   /* fault */
     uint8_t access;
     /* switch: from prev_tid to next_tid; preempted: its quantum ran out;
-     * wait: what a blocked prev waits for (the checker's strtab), or NULL */
+     * wait: what a blocked prev waits for (the checker's strtab), or NULL.
+     * timer: tid's process's timer `access` fired while it ran (cause 0) */
     uint32_t prev_tid, next_tid;
     uint8_t preempted;
     const char *wait;
@@ -76,6 +77,14 @@ struct recorded_exec {
     uint32_t max_map_count;
 };
 
+/* A timer_fires row inside a system call (cause its enter): an external
+ * call's is redone with its other rows. */
+struct timer_fire {
+    uint64_t seq, cause;
+    uint32_t tid;
+    uint8_t which;
+};
+
 struct recorded {
     char *args, *sha256, *options, *root, *cpu, *cpu_config;   /* runs, for --db OUT */
     uint32_t auxv[2 * EXEC_AUXV_PAIRS];                          /* run_inputs auxv */
@@ -93,6 +102,8 @@ struct recorded {
     size_t seg_exec;                /* loading: the exec the next exec_segments row is of */
     size_t nr_switches;             /* context_switches rows: a run of several tasks */
     struct signal_frame_rec *frames;    /* signal_frames, in seq order */
+    struct timer_fire *timers;      /* timer_fires inside calls, in seq order */
+    size_t nr_timers;
     size_t nr_frames;
     struct input *in;
     size_t nr_in;

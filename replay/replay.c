@@ -139,12 +139,28 @@ static void replay_close_files(void *ctx, struct task_struct *t)
     replay_redo_file_releases(ctx);
 }
 
+/* The timers that fired in external call `in` (a sleep the clock ended)
+ * before `to` in this group, fired again (their order among the call's
+ * other rows does not matter: a signal acts at the call's way out). */
+static void redo_timers(struct replay *rp, const struct input *in, uint64_t to)
+{
+    const struct recorded *r = &rp->r;
+    for (size_t i = 0; i < r->nr_timers; i++) {
+        const struct timer_fire *f = &r->timers[i];
+        struct task_struct *t;
+        if (f->cause == in->start && f->seq >= rp->group_from && f->seq < to &&
+            (t = find_task_by_pid(&rp->k, f->tid)) && !task_dead(t))
+            time_fire_timer(t, f->which);
+    }
+}
+
 /* Redo, in seq order, what an external call did to the model before `to`
  * in the current group: the user accesses it made (for their faults and
  * events), its page-cache changes and its allocations. */
 static void redo_external(struct replay *rp, struct task_struct *t, const struct input *in,
                           uint64_t to)
 {
+    redo_timers(rp, in, to);
     for (size_t i = check_find(&rp->c, rp->group_from); i < rp->c.list.nr && rp->c.list.rec[i].seq < to; i++) {
         const struct outcome *o = &rp->c.list.rec[i];
         if (o->cause != in->start)
@@ -334,11 +350,26 @@ static int run_exec(struct replay *rp, char *err, size_t errlen)
     return rp->t->mm ? 0 : -1;
 }
 
+/* A timer fired while the guest ran: fire it (the simulation's exact
+ * clock has fired it by itself, at the same instruction), and its handler
+ * runs where the engine entered the kernel for it (its frame is in this
+ * group). */
+static void replay_timer(struct replay *rp, const struct input *in)
+{
+    struct task_struct *t = find_task_by_pid(&rp->k, in->next_tid);
+    if (!t || task_dead(t))
+        return;
+    if (!rp->sim)
+        time_fire_timer(t, in->access);
+    if (!task_dead(t) && t == rp->k.current && signal_deliverable(&t->sig) && frame_in_group(rp))
+        signal_return_to_user(t);
+}
+
 /* The table an input's row is in, to name it in a divergence. */
 static const char *input_table(const struct input *in)
 {
     return in->kind == INPUT_SWITCH ? "context_switches" : in->kind == INPUT_FAULT ? "faults"
-                                                                                   : "syscalls";
+           : in->kind == INPUT_TIMER ? "timer_fires" : "syscalls";
 }
 
 void replay_drive_input(struct replay *rp, size_t i)
@@ -352,6 +383,8 @@ void replay_drive_input(struct replay *rp, size_t i)
     check_group(&rp->c, rp->group_from, rp->group_to);
     if (in->kind == INPUT_SWITCH) {
         replay_switch(rp, in);
+    } else if (in->kind == INPUT_TIMER) {
+        replay_timer(rp, in);
     } else if (!t || task_dead(t)) {
         check_diverge(&rp->c, in->start, input_table(in), "the recording goes on with a task that is dead "
                       "in the replay");

@@ -99,8 +99,11 @@ static int sim_fault(void *ctx, uint32_t va, uint32_t ec, enum mmu_access acc)
     struct sim *s = ctx;
     struct access_record r;
     (void)va, (void)ec, (void)acc;
-    if (access_decode(&s->d, &r) != 1 || r.kind != ACCESS_MARK ||
-        s->next_in >= s->rp->r.nr_in || s->rp->r.in[s->next_in].kind != INPUT_FAULT) {
+    size_t i = s->next_in;              /* the fault, after any timer input before it */
+    int marked = access_decode(&s->d, &r) == 1 && r.kind == ACCESS_MARK;
+    while (marked && i < s->rp->r.nr_in && s->rp->r.in[i].start < r.seq)
+        i++;
+    if (!marked || i >= s->rp->r.nr_in || s->rp->r.in[i].kind != INPUT_FAULT) {
         s->broken = 1;
         return -1;
     }

@@ -193,6 +193,9 @@
     " pid INTEGER, tid INTEGER, op TEXT CHECK(op IN ('deliver', 'return')),"  \
     " signo INTEGER, handler INTEGER, sp INTEGER, ss INTEGER, rt INTEGER,"    \
     " cause INTEGER);"                                                       \
+    "CREATE TABLE timer_fires(seq INTEGER PRIMARY KEY, cycle INTEGER,"       \
+    " pid INTEGER, tid INTEGER,"                                             \
+    " which TEXT CHECK(which IN ('real', 'virtual', 'prof')), cause INTEGER);"\
     TRACE_SNAPSHOTS_TABLE                                                    \
     TRACE_PROC_FILES_TABLE                                                   \
     "CREATE TABLE exec_image(run INTEGER, exe_path TEXT, entry INTEGER,"     \
@@ -275,6 +278,8 @@
     " 0x%08x, esp 0x%08x%s', signo, pid, tid, handler, sp, CASE WHEN rt THEN"\
     " ' (rt)' ELSE '' END) ELSE printf('%s from esp 0x%08x', CASE WHEN rt"   \
     " THEN 'rt_sigreturn' ELSE 'sigreturn' END, sp) END FROM signal_frames"  \
+    " UNION ALL SELECT seq, cycle, pid, 'timer_fires', which,"               \
+    " printf('the %s timer of %d expired', which, pid) FROM timer_fires"     \
     " ORDER BY seq;"
 
 /* Each alloc or reserve row with the first free of the same block (a slab
@@ -378,6 +383,7 @@
 #define TRACE_INSERT_EXEC_SEG "INSERT INTO exec_segments VALUES(?,?,?,?,?,?,?,?)"
 #define TRACE_INSERT_SWITCH  "INSERT INTO context_switches VALUES(?,?,?,?,?,?,?,?,?,?,?)"
 #define TRACE_INSERT_SIGFRAME "INSERT INTO signal_frames VALUES(?,?,?,?,?,?,?,?,?,?,?)"
+#define TRACE_INSERT_TIMER   "INSERT INTO timer_fires VALUES(?,?,?,?,?,?)"
 #define TRACE_INSERT_STAT    "INSERT INTO stats VALUES(?,?,?)"
 #define TRACE_INSERT_SNAPSHOT "INSERT INTO snapshots VALUES(?,?,?,?,?,?,?,?)"
 #define TRACE_INSERT_PROC_FILE "INSERT INTO proc_files VALUES(?,?,?,?,?,?)"

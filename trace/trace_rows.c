@@ -35,7 +35,7 @@ enum {
     COLS_WALK = 16, COLS_FAULT = 10, COLS_ALLOC = 8, COLS_VMA = 10,
     COLS_SYSCALL = 12, COLS_SEGMENT = 14, COLS_FLUSH = 6, COLS_UACCESS = 8, COLS_FILE_MAP = 10,
     COLS_PROC_FILE = 5,
-    COLS_PAGE_CACHE = 7, COLS_SWITCH = 10, COLS_SIGFRAME = 10,
+    COLS_PAGE_CACHE = 7, COLS_SWITCH = 10, COLS_SIGFRAME = 10, COLS_TIMER = 5,
 };
 
 /* The statement for ev's row with seq, cycle and cause bound, or NULL when
@@ -417,6 +417,17 @@ static void row_signal(struct trace *t, const struct event *e)
     row_finish(t, s);
 }
 
+static void row_timer(struct trace *t, const struct event *e)
+{
+    sqlite3_stmt *s = row_begin(t, ST_TIMER, COLS_TIMER, e);
+    if (!s)
+        return;
+    bind_u64(s, 3, e->pid);
+    bind_u64(s, 4, e->tid);
+    bind_text(s, 5, e->u.timer.which == 0 ? "real" : e->u.timer.which == 1 ? "virtual" : "prof");
+    row_finish(t, s);
+}
+
 /* One value of a snapshot into s at parameter offset o; pid NULL for the
  * machine-wide ones (free pages), scope and ord NULL where they do not
  * apply.  The scope is copied: the row is inserted after the sink returns. */
@@ -500,6 +511,7 @@ void trace_write_event(void *ctx, const struct event *ev)
     case EV_PAGE_CACHE:   row_page_cache(t, ev); break;
     case EV_SCHED_SWITCH: row_switch(t, ev); break;
     case EV_SIGNAL_FRAME: row_signal(t, ev); break;
+    case EV_TIMER_FIRE: row_timer(t, ev); break;
     case EV_SNAPSHOT:     queued = row_snapshot(t, ev); break;
     case EV_PROC_FILE:    row_proc_file(t, ev); break;
     case EV_PROCESS_START:
