@@ -93,7 +93,7 @@ struct cpu_use children_cpu_use(const struct task_struct *t)
 void cputime_thread_gone(struct task_struct *t)
 {
     if (t->k->current == t)
-        cputime_charge(t);
+        return;                         /* still on the CPU: at the switch away */
     struct cpu_use u = task_use(t);
     if (t->group_leader && t->group_leader != t)
         use_add(&t->signal->dead, &u);

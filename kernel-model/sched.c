@@ -235,22 +235,33 @@ void kernel_timers_update(struct kernel *k)
     k->clock.timer_cycle = next_event(k, 1);
 }
 
+/* A live task of a process whose timer is due now (the current task for
+ * its own process, whose CPU-time timers count too), or NULL. */
+static struct task_struct *timer_due(struct kernel *k, uint64_t now)
+{
+    struct task_struct *t;
+    for_each_task(k, t)
+        if (!task_dead(t) && time_next_expiry(t, t == k->current) <= now)
+            return t;
+    return NULL;
+}
+
 int kernel_timer_tick(struct kernel *k)
 {
     uint64_t now = kclock_cycles(k);
-    struct task_struct *t, *n;
-    list_for_each_entry_safe(t, n, &k->tasks, tasks) {
-        if (task_dead(t))
-            continue;
-        if (waits_with_deadline(t) && t->restart.deadline <= now) {
+    struct task_struct *t;
+    /* the timed-out waits first: a wake-up kills nobody */
+    for_each_task(k, t)
+        if (!task_dead(t) && waits_with_deadline(t) && t->restart.deadline <= now) {
             t->restart.timed_out = 1;
             wake_up_process(t);
         }
-        if (t == k->current)
-            time_expire_process_timers(t, 1);
-        else if (t == t->group_leader && time_next_expiry(t, 0) <= now)
-            time_expire_process_timers(t, 0);   /* its signal wakes it */
-    }
+    /* then the timers, one process at a time (any live thread stands for
+     * it: its leader may be gone): a timer's default action kills the
+     * process and frees its threads, so the scan starts again each time;
+     * a fired timer is re-armed past now or disarmed, so this ends */
+    while ((t = timer_due(k, now)))
+        time_expire_process_timers(t, t == k->current);
     kernel_timers_update(k);
     list_for_each_entry(t, &k->runqueue, run_list)
         if (t != k->current)
@@ -361,8 +372,10 @@ void context_switch(struct kernel *k, struct task_struct *next)
     kernel_timers_update(k);            /* the CPU-time timers are next's now */
     if (k->arch.switch_to)
         k->arch.switch_to(k->arch.ctx, prev, next);
-    if (prev && prev->released)         /* reaped while it ran: its last switch */
+    if (prev && prev->released) {       /* reaped while it ran: its last switch */
+        cputime_thread_gone(prev);      /* charged to the end, now not current */
         task_free(prev);
+    }
     if (next->set_child_tid && next->mm) {   /* schedule_tail; a fault is ignored */
         (void)copy_to_user(next->mm, next->set_child_tid, &next->pid, 4);
         next->set_child_tid = 0;

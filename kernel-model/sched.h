@@ -459,8 +459,9 @@ void sched_switch_to(struct kernel *k, struct task_struct *next, int preempted);
  * cputime_charge(t) adds it since cputime_start(t) (context_switch calls
  * both).  A task's use, its process's (its threads, the released ones
  * included) and its reaped children's; a released thread's use goes to
- * its process (cputime_thread_gone), a reaped child's to its parent
- * (cputime_reap, at wait). */
+ * its process (cputime_thread_gone: at release_task, or at the switch
+ * away from it when it was released while it ran), a reaped child's to
+ * its parent (cputime_reap, at wait). */
 void cputime_start(struct task_struct *t);
 void cputime_charge(struct task_struct *t);
 struct cpu_use task_cpu_use(const struct task_struct *t);

@@ -242,15 +242,26 @@ SYSCALL_DEFINE5(execveat, uint32_t, fd, uint32_t, filename, uint32_t, argv, uint
 
 /* ---- the point of no return ---- */
 
-/* de_thread, simply: the group's other threads die now.  (Linux also
- * makes a non-leader exec'ing thread take the leader's pid; nothing can
- * make threads on this branch yet.) */
+/* de_thread, simply: the group's other threads die now, each alone (not a
+ * group exit, which would take the exec'ing task too); a death may free
+ * threads, so the scan starts again after each.  (Linux also makes a
+ * non-leader exec'ing thread take the leader's pid; memsim does not.) */
 static void de_thread(struct task_struct *t)
 {
-    struct task_struct *o;
-    list_for_each_entry(o, &t->thread_group, thread_group)
-        if (!task_dead(o))
-            task_exit_signal(o, SIGKILL, "%s", "");
+    for (;;) {
+        struct task_struct *leader = t->group_leader, *o, *victim = NULL;
+        if (leader != t && !task_dead(leader))
+            victim = leader;
+        else
+            list_for_each_entry(o, &leader->thread_group, thread_group)
+                if (o != t && !task_dead(o)) {
+                    victim = o;
+                    break;
+                }
+        if (!victim)
+            return;
+        task_exit_group_member(victim, SIGKILL, "");
+    }
 }
 
 /* do_close_on_exec, after unshare_files: a table shared with another

@@ -55,7 +55,9 @@ static uint64_t ns_to_cycles(const struct task_struct *t, uint64_t ns)
     return c > UINT64_MAX / 2 ? UINT64_MAX / 2 : (uint64_t)c;
 }
 
-static uint64_t cpu_cycles(const struct task_struct *t) { return kclock_cycles(t->k) - t->k->clock.sleep_cycles; }
+/* The CPU time of t's process (its threads, cputime.c): what the
+ * CPU-time interval timers count. */
+static uint64_t cpu_cycles(const struct task_struct *t) { return thread_group_cpu_use(t).exec; }
 
 /* A negative id names a CPU clock: valid when its pid is 0 or the guest's
  * (posix-cpu-timers.c pid_for_clock); a clock fd (low bits 3) names no
@@ -216,13 +218,16 @@ static const int itimer_signal[3] = { SIGALRM, SIGVTALRM, SIGPROF };
  * on the clock less its sleeps: the real timer only unless cpu_timers). */
 uint64_t time_next_expiry(const struct task_struct *t, int cpu_timers)
 {
-    uint64_t next = UINT64_MAX;
+    uint64_t next = UINT64_MAX, now = kclock_cycles(t->k), used = 0;
     for (int i = 0; i < (cpu_timers ? 3 : 1); i++) {
         uint64_t at = t->signal->itimer[i].expires;
         if (!at)
             continue;
-        if (i != 0)
-            at += t->k->clock.sleep_cycles;
+        if (i != 0) {                   /* on the clock while the process runs from now */
+            if (!used)
+                used = cpu_cycles(t);
+            at = at > used ? now + (at - used) : now;
+        }
         if (at < next)
             next = at;
     }

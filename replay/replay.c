@@ -78,6 +78,18 @@ static void redo_page_cache(struct replay *rp, const struct outcome *o)
     iput(inode);
 }
 
+/* A recorded pipe page's free: only a page the replay holds as a pipe's
+ * (a trace is data: a pfn in it may name any frame, or none). */
+static void put_pipe_page(struct replay *rp, int64_t pfn)
+{
+    struct pglist_data *pgdat = &rp->k.pgdat;
+    if (pfn < 0 || (uint64_t)pfn >= pgdat->pm->nr_pages)
+        return;                 /* the missing free shows as a divergence */
+    const struct page *pg = pfn_to_page(pgdat->pm, (uint32_t)pfn);
+    if (pg->purpose == PURPOSE_PIPE && pg->_refcount > 0 && !pg->mapcount)
+        put_page(pgdat, (uint32_t)pfn);
+}
+
 /*
  * Redo one allocation or free an external call made (a struct file at open
  * and at the last close, an inode at the first lookup, a tmpfs dentry, a
@@ -94,7 +106,7 @@ static void redo_alloc(struct replay *rp, const struct outcome *o)
         if (alloc)
             pipe_page_alloc(&rp->k);
         else if (o->v[1] != OUTCOME_NONE && !strcmp(o->s[1], "free"))
-            put_page(&rp->k.pgdat, (uint32_t)o->v[1]);
+            put_pipe_page(rp, o->v[1]);
         return;
     }
     struct kmem_cache *c = strcmp(o->s[0], "slab") ? NULL : kmem_cache_find(&rp->k.slab, o->s[3]);

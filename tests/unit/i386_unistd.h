@@ -12,6 +12,7 @@
 #define NR_EXIT 1u
 #define NR_FORK 2u
 #define NR_WAITPID 7u
+#define NR_ALARM 27u
 #define NR_KILL 37u
 #define NR_TIMES 43u
 #define NR_SETPGID 57u
