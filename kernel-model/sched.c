@@ -12,8 +12,10 @@
  * run; else context_switch(k, t) when t is not current, syscall_resume(t)
  * when task_in_syscall(t), then run t in user mode until need_resched(t).
  */
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
+#include <time.h>
 #include "kernel-model/sys_internal.h"
 
 struct task_struct *find_task_by_pid(struct kernel *k, uint32_t pid)
@@ -89,6 +91,7 @@ static void dequeue_waits(struct task_struct *t)
         e->prev = e->next = NULL;
     }
     t->nr_waits = 0;
+    t->nr_host_waits = 0;
 }
 
 void sched_remove_task(struct task_struct *t)
@@ -159,6 +162,49 @@ void wake_up_nr(struct wait_queue_head *q, unsigned nr)
         wake_up_process(q->first->task);
 }
 
+int task_wait_host(struct task_struct *t, const int *fds, const short *events, unsigned n)
+{
+    if (n > HOST_WAITS_MAX)
+        return -1;
+    for (unsigned i = 0; i < n; i++)
+        t->host_waits[i] = (struct host_wait){ fds[i], events[i] };
+    t->nr_host_waits = n;
+    return 0;
+}
+
+static uint64_t host_clock_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+int kernel_poll_host(struct kernel *k, int timeout_ms, uint64_t *waited_ns)
+{
+    struct pollfd p[64];
+    struct task_struct *owner[64], *t;
+    unsigned n = 0;
+    for_each_task(k, t)
+        for (unsigned i = 0; !task_dead(t) && t->state == TASK_INTERRUPTIBLE &&
+                             i < t->nr_host_waits && n < 64; i++, n++) {
+            p[n] = (struct pollfd){ .fd = t->host_waits[i].fd, .events = t->host_waits[i].events };
+            owner[n] = t;
+        }
+    if (waited_ns)
+        *waited_ns = 0;
+    if (!n)
+        return -1;
+    uint64_t t0 = timeout_ms ? host_clock_ns() : 0;
+    int r = poll(p, n, timeout_ms);
+    if (waited_ns && timeout_ms)
+        *waited_ns = host_clock_ns() - t0;
+    int woke = 0;
+    for (unsigned i = 0; r > 0 && i < n; i++)
+        if (p[i].revents && owner[i]->state == TASK_INTERRUPTIBLE)
+            woke += wake_up_process(owner[i]);
+    return woke;
+}
+
 int task_alone(const struct task_struct *t)
 {
     struct task_struct *o;
@@ -170,6 +216,7 @@ int task_alone(const struct task_struct *t)
 
 struct task_struct *kernel_pick_next(struct kernel *k)
 {
+    kernel_poll_host(k, 0, NULL);       /* input from outside, while others run */
     for (;;) {
         struct task_struct *cur = k->current;
         if (cur && cur->state == TASK_RUNNING) {
@@ -292,6 +339,29 @@ static void deadlock(struct kernel *k)
     }
 }
 
+/* Nobody can run and a task waits for a host descriptor: the machine waits
+ * for the host, until the next timed event at most (at; UINT64_MAX none),
+ * and the model clock moves by the host time waited — the one place where
+ * host timing reaches the guest (as a lone task's poll).  0: no task waits
+ * on the host. */
+static int idle_for_host(struct kernel *k, uint64_t at)
+{
+    uint64_t now = kclock_cycles(k), hz = k->clock.hz ? k->clock.hz : 1000000000u, waited;
+    int ms = -1;
+    if (at != UINT64_MAX) {
+        unsigned __int128 v = ((unsigned __int128)(at > now ? at - now : 0) * 1000 + hz - 1) / hz;
+        ms = v > INT32_MAX ? INT32_MAX : (int)v;
+    }
+    int woke = kernel_poll_host(k, ms, &waited);
+    if (woke < 0)
+        return 0;
+    uint64_t until = now + (uint64_t)((unsigned __int128)waited * hz / 1000000000u);
+    if (at != UINT64_MAX && (woke == 0 || until > at))
+        until = at;                     /* timed out: the event is due */
+    idle_until(k, until);
+    return 1;
+}
+
 int kernel_idle(struct kernel *k)
 {
     if (!list_empty(&k->runqueue))
@@ -303,6 +373,8 @@ int kernel_idle(struct kernel *k)
     if (!alive)
         return 0;
     uint64_t at = next_event(k, 0);
+    if (idle_for_host(k, at))
+        return 1;
     if (at == UINT64_MAX) {
         deadlock(k);
         return 0;

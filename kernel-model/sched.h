@@ -86,6 +86,8 @@ struct task_cputime {
     uint64_t mark_cpu, mark_sys, mark_flt;
 };
 
+#define HOST_WAITS_MAX 16u              /* host fds one blocked call may wait on */
+
 /* Linux's fs_struct: the working directory and the file-creation mask,
  * shared by CLONE_FS (a thread's chdir or umask is its process's), copied
  * by a fork (fs_path.c). */
@@ -174,6 +176,11 @@ struct task_struct {
     int quantum_expired;            /* need_resched came from the quantum: a switch
                                        away is "preempted" (EV_SCHED_SWITCH), not "yielded" */
     struct restart_block restart;   /* a blocked call's state (wait.h) */
+    /* host descriptors its blocked call waits on (a terminal, a host pipe
+     * or socket), polled by the scheduler (kernel_poll_host); cleared when
+     * it is woken */
+    struct host_wait { int fd; short events; } host_waits[HOST_WAITS_MAX];
+    unsigned nr_host_waits;
     struct task_cputime cputime;    /* CPU time and faults charged to it (cputime.c) */
     struct wait_queue_entry *waits; /* task_block's entries, one per queue (grown as needed) */
     unsigned nr_waits, waits_cap;   /* queued now / allocated */
@@ -469,6 +476,17 @@ struct cpu_use thread_group_cpu_use(const struct task_struct *t);
 struct cpu_use children_cpu_use(const struct task_struct *t);
 void cputime_thread_gone(struct task_struct *t);
 void cputime_reap(struct task_struct *parent, const struct task_struct *child);
+/* t, about to block in a call, waits for host descriptors too (fds[i]
+ * ready for events[i]): the scheduler polls them while others run and
+ * waits for them when nobody can run, instead of the whole machine
+ * waiting in a host call.  0, or -1 when there are more than
+ * HOST_WAITS_MAX (the caller waits on the host itself, as alone). */
+int  task_wait_host(struct task_struct *t, const int *fds, const short *events, unsigned n);
+/* Poll every blocked task's host descriptors (timeout_ms as poll's: 0 a
+ * look, -1 until one is ready) and wake the tasks with one ready; the host
+ * time waited in ns into *waited_ns (may be NULL).  The number woken, or
+ * -1 when no task waits on the host. */
+int  kernel_poll_host(struct kernel *k, int timeout_ms, uint64_t *waited_ns);
 /* Is t the only task that can ever run (the others dead or none)?  Then
  * a wait is decided at once, as it always was: sleep to its deadline or
  * deadlock (task_block). */

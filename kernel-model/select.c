@@ -108,6 +108,27 @@ static long host_wait(struct task_struct *t, struct poll_entry *e, unsigned n, i
     return r == -EINTR || signal_handler_pending(t) ? -ERESTARTNOHAND : 0;
 }
 
+/* Others can run: the host-backed files among e are the scheduler's to
+ * poll (task_wait_host) while t waits on the model's queues and the
+ * deadline.  0, or -1 when there are too many (t waits on the host). */
+static int wait_host_fds(struct task_struct *t, const struct poll_entry *e, unsigned n)
+{
+    int fds[HOST_WAITS_MAX];
+    short ev[HOST_WAITS_MAX];
+    unsigned k = 0;
+    for (unsigned i = 0; i < n; i++) {
+        struct file *f = e[i].fd < 0 ? NULL : fdget(t->files, (uint32_t)e[i].fd);
+        int h = f && f->f_op->poll == host_file_poll ? file_host_fd(f) : -1;
+        if (h < 0)
+            continue;
+        if (k == HOST_WAITS_MAX)
+            return -1;
+        fds[k] = h;
+        ev[k++] = (short)e[i].events;
+    }
+    return task_wait_host(t, fds, ev, k);
+}
+
 /* The wait on the model's queues and the deadline (task_block), its
  * result as poll's: a timeout is 0 ready, a signal -ERESTARTNOHAND. */
 static long model_wait(struct task_struct *t, struct poll_table *pt, int64_t timeout_ns,
@@ -143,7 +164,7 @@ long poll_entries(struct task_struct *t, struct poll_entry *e, unsigned n, int64
         r = -ERESTARTNOHAND;            /* a signal pending already ends it (signal_pending) */
     else if (r == 0 && timeout_ns != 0) {
         int alone = task_alone(t);
-        if (pt.outside && (alone || !pt.nq))
+        if (pt.outside && (alone || wait_host_fds(t, e, n)))
             r = host_wait(t, e, n, timeout_ns, left_ns, &pt);
         else if (alone && timeout_ns < 0) {
             /* nobody can make a file ready: a signal ends it, as pause */

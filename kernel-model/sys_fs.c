@@ -120,9 +120,33 @@ static long file_iter(struct task_struct *t, struct file *f, const struct user_i
     return writing ? f->f_op->write_iter(t, f, iov, nr) : f->f_op->read_iter(t, f, iov, nr);
 }
 
+/*
+ * A blocking read of a host object that has nothing to give yet (the
+ * terminal, a host pipe or socket) while other tasks can run: the task
+ * sleeps until the scheduler sees the descriptor ready (task_wait_host),
+ * rather than the whole machine waiting in the host's read.  0: read now;
+ * else the call's -ERESTART_BLOCK (re-run when woken) or a signal's
+ * restart code.  Alone, the task reads (and waits) on the host as ever.
+ */
+static long host_read_wait(struct task_struct *t, struct file *f)
+{
+    int h = f->f_op->poll == host_file_poll ? file_host_fd(f) : -1;
+    if (h < 0 || (f->f_inode && S_ISREG(f->f_inode->i_mode)) || (f->f_flags & O_NONBLOCK) ||
+        task_alone(t))
+        return 0;
+    struct pollfd p = { .fd = h, .events = POLLIN };
+    short ev = POLLIN;
+    if (poll(&p, 1, 0) != 0 || task_wait_host(t, &h, &ev, 1))
+        return 0;                       /* ready (or the host says why not): read */
+    return task_block(t, NULL, 0, NULL, "read");
+}
+
 static long fd_read(struct task_struct *t, uint32_t fd, uint32_t uaddr, uint32_t count)
 {
     struct file *f = fdget(t->files, fd);
+    long w = f ? host_read_wait(t, f) : 0;
+    if (w)
+        return w;
     if (f && f->f_op->read_iter) {
         struct user_iov v = { uaddr, count < MAX_RW_COUNT ? count : MAX_RW_COUNT };
         return file_iter(t, f, &v, 1, 0);
@@ -222,6 +246,9 @@ long fs_iov(struct task_struct *t, uint32_t fd, uint32_t vec, uint32_t vlen, int
         return -EINVAL;
     if (positional && f->f_op->kind == FILE_PIPE)
         return -ESPIPE;
+    long w = writing || positional ? 0 : host_read_wait(t, f);
+    if (w)
+        return w;
     if (writing ? f->f_op->write_iter != NULL : f->f_op->read_iter != NULL)
         return iov_iter_call(t, f, vec, vlen, writing);
     long total = 0;

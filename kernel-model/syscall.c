@@ -58,6 +58,7 @@ static long syscall_complete(struct task_struct *t, const struct syscall_entry *
     const char *name = (e && e->name) ? e->name : "unknown";
     struct restart_block *rb = &t->restart;
     rb->active = 0;
+    t->nr_host_waits = 0;               /* what it waited for on the host, done */
     if (ret == -ENOSYS)
         count_enosys(&t->k->enosys, nr, e ? e->name : NULL);
     event_syscall_exit(t->k->events, t->tgid, t->pid, nr, name, a, (int32_t)ret, rb->enter, rb->outer);
