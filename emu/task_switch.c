@@ -154,6 +154,10 @@ static int ret_from_fork(struct machine *m, struct task_struct *t)
         c->entered = 1;
     }
     machine_load_pt_regs(m, regs);
+    /* the LDT its fork copied (ldt_dup): mapped in this engine, LDTR at it,
+     * before any selector is read from it */
+    if (t->ldt && m->k.arch.load_ldt && m->k.arch.load_ldt(m, t))
+        return -1;
     /* a selector equal to the one loaded is not reloaded by
      * load_user_segs: clear fs and gs so both are read again from the
      * GDT, which now holds this task's TLS */

@@ -8,8 +8,9 @@
  * else dup_mm copies it), the descriptor table (CLONE_FILES), the signal
  * actions (CLONE_SIGHAND), the signal_struct and tgid (CLONE_THREAD).
  * Not modelled yet, and so refused or approximated as said at each place:
- * namespaces and pidfds (EINVAL), the LDT (per task here, per mm in
- * Linux: the child starts without one).  CLONE_FS shares the fs_struct
+ * namespaces and pidfds (EINVAL); the LDT is per task here (per mm in
+ * Linux): a child gets a copy of its parent's (ldt_dup), a thread too, so
+ * a thread's later modify_ldt is its own.  CLONE_FS shares the fs_struct
  * (cwd, umask); the --root descriptor is the run's, dup'ed per task.
  *
  * The child returns from the same system call with ax 0 (its pt_regs are
@@ -114,7 +115,7 @@ static struct task_struct *dup_task_struct(const struct task_struct *parent, uin
     p->sig.restore_mask = 0;
     if ((flags & (CLONE_VM | CLONE_VFORK)) == CLONE_VM)   /* sas_ss_reset: a new thread's stack */
         p->sig.altstack = (struct sig_altstack){ .flags = SS_DISABLE_NR };
-    p->ldt = p->ldt_obj = 0;            /* see the top: the LDT is not inherited */
+    p->ldt = p->ldt_obj = 0;            /* copy_process copies it (ldt_dup) */
     p->robust_list = 0;
     if (flags & CLONE_VM)               /* rseq_fork: a new thread registers its own */
         p->rseq_addr = p->rseq_len = p->rseq_sig = 0;
@@ -129,6 +130,8 @@ static struct task_struct *dup_task_struct(const struct task_struct *parent, uin
 static void free_unstarted(struct task_struct *p)
 {
     fs_struct_put(p->fs);
+    if (p->ldt)
+        ldt_free(p);
     files_put(p->files);
     if (p->root_fd >= 0)
         close(p->root_fd);
@@ -245,6 +248,8 @@ struct task_struct *copy_process(struct task_struct *parent, uint32_t flags, uin
     }
     p->pid = p->tgid = alloc_pid(k);
     e = !p->pid ? -EAGAIN : copy_resources(p, parent, flags);
+    if (!e)
+        e = ldt_dup(p, parent);
     if (!e)
         e = copy_thread(p, parent, flags, newsp, child_tidptr, tls);
     if (!e && k->arch.fork_arch && k->arch.fork_arch(k->arch.ctx, parent, p))

@@ -379,6 +379,9 @@ void kernel_timers_update(struct kernel *k);
  * LDT yet).  The table is in the vmalloc area, not contiguous on the host. */
 uint32_t ldt_read(const struct task_struct *t, void *buf, uint32_t len);
 void ldt_free(struct task_struct *t);                      /* task_free */
+/* ldt_dup_context: the child's own copy of its parent's LDT (none: none);
+ * the engine loads it when the child first runs.  0 or -ENOMEM. */
+int  ldt_dup(struct task_struct *p, const struct task_struct *parent);
 /* fd_table.c: the guest's descriptors.  fd_stdio_reserve() runs before
  * memsim opens anything: it opens /dev/null on whichever of host fds 0-2
  * are closed (so none of memsim's files lands there) and returns the mask

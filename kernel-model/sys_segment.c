@@ -132,6 +132,28 @@ static int ldt_alloc(struct task_struct *t)
     return 0;
 }
 
+int ldt_dup(struct task_struct *p, const struct task_struct *parent)
+{
+    p->ldt = p->ldt_obj = 0;
+    if (!parent->ldt)
+        return 0;
+    uint8_t *buf = malloc(LDT_SIZE);
+    p->ldt_obj = buf ? kmalloc(&p->k->slab, LDT_STRUCT_SIZE) : 0;
+    p->ldt = p->ldt_obj ? vmalloc_gfp(p->k, LDT_SIZE, GFP_KERNEL | __GFP_ZERO, "alloc_ldt_struct")
+                        : 0;
+    if (!p->ldt) {
+        if (p->ldt_obj)
+            kfree(&p->k->slab, p->ldt_obj);
+        p->ldt_obj = 0;
+        free(buf);
+        return -ENOMEM;
+    }
+    vmalloc_read(p->k, parent->ldt, buf, LDT_SIZE);
+    vmalloc_write(p->k, p->ldt, buf, LDT_SIZE);
+    free(buf);
+    return 0;
+}
+
 void ldt_free(struct task_struct *t)
 {
     vfree(t->k, t->ldt);
