@@ -247,17 +247,30 @@ static int row_switch(void *ctx, sqlite3_stmt *s)
     return push_input(w->r, &in);
 }
 
+/* each_row over a table a trace of an older schema may not have (none:
+ * no rows). */
+static int each_row_of(sqlite3 *db, const char *table, const char *sql,
+                       int (*row)(void *, sqlite3_stmt *), void *ctx, char *err, size_t errlen)
+{
+    unsigned have = 0;
+    char *q = sqlite3_mprintf("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND"
+                              " name = %Q", table);
+    if (!q) {
+        snprintf(err, errlen, "out of host memory");
+        return -1;
+    }
+    int rc = each_row(db, q, row_count, &have, err, errlen);
+    sqlite3_free(q);
+    return rc ? -1 : have ? each_row(db, sql, row, ctx, err, errlen) : 0;
+}
+
 /* The recorded switches (a trace of schema 9 has no such table: one task). */
 static int read_switches(sqlite3 *db, struct recorded *r, struct checker *c, char *err,
                          size_t errlen)
 {
-    unsigned have = 0;
-    if (each_row(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND"
-                 " name = 'context_switches'", row_count, &have, err, errlen))
-        return -1;
     struct switch_rows w = { r, &c->list };
-    return have ? each_row(db, "SELECT seq, prev_tid, next_tid, reason, wait FROM"
-                           " context_switches ORDER BY seq", row_switch, &w, err, errlen) : 0;
+    return each_row_of(db, "context_switches", "SELECT seq, prev_tid, next_tid, reason, wait"
+                       " FROM context_switches ORDER BY seq", row_switch, &w, err, errlen);
 }
 
 static int row_signal_frame(void *ctx, sqlite3_stmt *s)
@@ -279,12 +292,8 @@ static int row_signal_frame(void *ctx, sqlite3_stmt *s)
  * replay of a run that ran a handler diverges at its frame). */
 static int read_signal_frames(sqlite3 *db, struct recorded *r, char *err, size_t errlen)
 {
-    unsigned have = 0;
-    if (each_row(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND"
-                 " name = 'signal_frames'", row_count, &have, err, errlen))
-        return -1;
-    return have ? each_row(db, "SELECT seq, sp, ss FROM signal_frames ORDER BY seq",
-                           row_signal_frame, r, err, errlen) : 0;
+    return each_row_of(db, "signal_frames", "SELECT seq, sp, ss FROM signal_frames ORDER BY seq",
+                       row_signal_frame, r, err, errlen);
 }
 
 /* A timer_fires row: one that fired while the guest ran (cause 0) is an
@@ -311,14 +320,11 @@ static int row_timer(void *ctx, sqlite3_stmt *s)
     return 0;
 }
 
+/* The recorded timer expiries (none before schema 11). */
 static int read_timers(sqlite3 *db, struct recorded *r, char *err, size_t errlen)
 {
-    unsigned have = 0;
-    if (each_row(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND"
-                 " name = 'timer_fires'", row_count, &have, err, errlen))
-        return -1;
-    return have ? each_row(db, "SELECT seq, tid, which, cause FROM timer_fires ORDER BY seq",
-                           row_timer, r, err, errlen) : 0;
+    return each_row_of(db, "timer_fires", "SELECT seq, tid, which, cause FROM timer_fires"
+                       " ORDER BY seq", row_timer, r, err, errlen);
 }
 
 static int cmp_start(const void *a, const void *b)

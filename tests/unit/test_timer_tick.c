@@ -53,6 +53,16 @@ static void finish(struct sys *s, struct task_struct *a)
     sys_fini(s);
 }
 
+/* t arms a 1 s alarm; A runs 2 s and the tick comes. */
+static void alarm_fires(struct task_struct *a, struct task_struct *t)
+{
+    CHECK_EQ(call(t, NR_ALARM, 1), 0);
+    context_switch(a->k, a);
+    fixture_cycles += 2 * SECOND;
+    kernel_timer_tick(a->k);
+    CHECK(a->k->clock.timer_cycle > fixture_cycles); /* nothing left due */
+}
+
 /* C's alarm (SIGALRM, default action: the process dies) fires while A runs. */
 static void test_kill_in_scan(void)
 {
@@ -60,14 +70,10 @@ static void test_kill_in_scan(void)
     struct task_struct *a, *c, *c2;
     family(&s, &a, &c, &c2);
     uint32_t cpid = c->pid;
-    CHECK_EQ(call(c, NR_ALARM, 1), 0);
-    context_switch(a->k, a);
-    fixture_cycles += 2 * SECOND;
-    kernel_timer_tick(a->k);
+    alarm_fires(a, c);
     struct task_struct *z = find_task_by_pid(a->k, cpid);
     CHECK(z != NULL && task_dead(z));               /* a zombie for A to reap */
     CHECK_EQ(z->exit_status, 128 + SIGALRM);
-    CHECK(a->k->clock.timer_cycle > fixture_cycles); /* nothing left due */
     finish(&s, a);
 }
 
@@ -81,14 +87,10 @@ static void test_leader_gone(void)
     CHECK_EQ(call(c, NR_EXIT, 0), 0);
     CHECK(task_dead(c) && !task_dead(c2));
     uint32_t tid = c2->pid;
-    CHECK_EQ(call(c2, NR_ALARM, 1), 0);
-    context_switch(a->k, a);
-    fixture_cycles += 2 * SECOND;
-    kernel_timer_tick(a->k);
+    alarm_fires(a, c2);
     struct task_struct *t = find_task_by_pid(a->k, tid);
     CHECK(t == NULL || task_dead(t));               /* SIGALRM's default action: gone */
     CHECK(task_dead(c));
-    CHECK(a->k->clock.timer_cycle > fixture_cycles);
     finish(&s, a);
 }
 
