@@ -1,11 +1,14 @@
 /*
- * elf.c — static i386 ELF validation and layout (after fs/binfmt_elf.c).
+ * elf.c — i386 ELF validation and layout (after fs/binfmt_elf.c).
  *
- * Accepted: ELFCLASS32, little-endian, EM_386, ET_EXEC, no PT_INTERP, no
- * PT_DYNAMIC (a dynamic program or a static-pie is refused with a line
- * saying how to build it instead), 1..ELF_MAX_LOADS PT_LOAD segments in ascending order, each
- * with offset and vaddr congruent modulo the page size, filesz <= memsz,
- * inside the file and below TASK_SIZE.
+ * Accepted: ELFCLASS32, little-endian, EM_386, ET_EXEC or ET_DYN (a PIE,
+ * a static-pie, an interpreter such as ld.so), 1..ELF_MAX_LOADS PT_LOAD
+ * segments in ascending order, each with offset and vaddr congruent modulo
+ * the page size, filesz <= memsz, inside the file and below TASK_SIZE; an
+ * ET_EXEC's also at or above mmap_min_addr (an ET_DYN's vaddrs are
+ * relative: the loader adds its load bias, kernel-model/exec.c).  Whether
+ * the program names an interpreter (PT_INTERP) is the caller's question
+ * (elf_interp): the kernel does not look at PT_DYNAMIC, nor does memsim.
  */
 #include <stdio.h>
 #include <string.h>
@@ -16,7 +19,6 @@
 #define ET_DYN 3
 #define EM_386 3
 #define PT_LOAD 1
-#define PT_DYNAMIC 2
 #define PT_INTERP 3
 #define PT_PHDR 6
 #define PT_GNU_STACK 0x6474e551u
@@ -51,8 +53,9 @@ static enum elf_error check_header(const uint8_t *d, size_t size, char *why, siz
     if (rd16(d + 18) != EM_386)
         return fail(ELF_UNSUPPORTED, why, wl, "not an i386 (EM_386) executable");
     uint16_t type = rd16(d + 16);
-    if (type != ET_EXEC && type != ET_DYN)   /* ET_DYN: check_linking says what it is */
-        return fail(ELF_UNSUPPORTED, why, wl, "not an executable (e_type is not ET_EXEC)");
+    if (type != ET_EXEC && type != ET_DYN)
+        return fail(ELF_UNSUPPORTED, why, wl,
+                    "not an executable (e_type is neither ET_EXEC nor ET_DYN)");
     return ELF_OK;
 }
 
@@ -74,7 +77,7 @@ static enum elf_error add_load(struct elf_image *img, const uint8_t *ph, size_t 
         return fail(ELF_MALFORMED, why, wl, "PT_LOAD segment has p_filesz > p_memsz");
     if ((uint64_t)off + filesz > size)
         return fail(ELF_MALFORMED, why, wl, "PT_LOAD segment extends past the end of the file");
-    if ((uint64_t)vaddr + memsz > ELF_TASK_SIZE || vaddr < 0x10000u)
+    if ((uint64_t)vaddr + memsz > ELF_TASK_SIZE || (!img->dyn && vaddr < 0x10000u))
         return fail(ELF_MALFORMED, why, wl, "PT_LOAD segment outside the user address space");
     if ((off & (ELF_PAGE - 1)) != (vaddr & (ELF_PAGE - 1)) || (align > 1 && (align & (align - 1))))
         return fail(ELF_MALFORMED, why, wl, "PT_LOAD segment misaligned");
@@ -89,6 +92,8 @@ static enum elf_error add_load(struct elf_image *img, const uint8_t *ph, size_t 
         .vaddr = vaddr, .memsz = memsz, .offset = off, .filesz = filesz,
         .prot = pf_to_prot(flags),
     };
+    if (align > img->max_align)
+        img->max_align = align;
     return ELF_OK;
 }
 
@@ -112,32 +117,6 @@ static void derive_layout(struct elf_image *img, uint32_t phoff)
     }
 }
 
-/*
- * Is the program one memsim can run — static and not PIE — and if not,
- * what should the user build instead?  A PT_INTERP (any e_type), or an
- * ET_EXEC with PT_DYNAMIC, is dynamically linked; an ET_DYN without an
- * interpreter is static-pie (or a shared object): both wait for the
- * dynamic-programs issue.  The program headers were bounds-checked.
- */
-static enum elf_error check_linking(const uint8_t *d, uint32_t phoff, unsigned phnum,
-                                    char *why, size_t wl)
-{
-    int interp = 0, dynamic = 0;
-    for (unsigned i = 0; i < phnum; i++) {
-        uint32_t type = rd32(d + phoff + i * 32);
-        interp |= type == PT_INTERP;
-        dynamic |= type == PT_DYNAMIC;
-    }
-    if (interp || (rd16(d + 16) == ET_EXEC && dynamic))
-        return fail(ELF_UNSUPPORTED, why, wl,
-                    "dynamically linked: memsim runs static programs (build with -static)");
-    if (rd16(d + 16) == ET_DYN)
-        return fail(ELF_UNSUPPORTED, why, wl,
-                    "static-pie or shared object (ET_DYN without PT_INTERP): memsim runs non-PIE "
-                    "static programs until dynamic ones are supported (build with -static -no-pie)");
-    return ELF_OK;
-}
-
 enum elf_error elf_parse(const uint8_t *d, size_t size, struct elf_image *img,
                          char *why, size_t wl)
 {
@@ -153,8 +132,7 @@ enum elf_error elf_parse(const uint8_t *d, size_t size, struct elf_image *img,
     if (img->phentsize != 32 || img->phnum == 0 || img->phnum > 64 ||
         (uint64_t)phoff + (uint64_t)img->phnum * 32 > size)
         return fail(ELF_MALFORMED, why, wl, "bad program header table");
-    if ((e = check_linking(d, phoff, img->phnum, why, wl)) != ELF_OK)
-        return e;
+    img->dyn = rd16(d + 16) == ET_DYN;
 
     uint32_t phdr_seg = 0;
     for (unsigned i = 0; i < img->phnum; i++) {
@@ -170,6 +148,10 @@ enum elf_error elf_parse(const uint8_t *d, size_t size, struct elf_image *img,
     if (!img->nr_loads)
         return fail(ELF_MALFORMED, why, wl, "no PT_LOAD segment");
     derive_layout(img, phoff);
+    /* total_mapping_size: what the loader reserves for an ET_DYN at once */
+    const struct elf_load *first = &img->loads[0], *last = &img->loads[img->nr_loads - 1];
+    img->span = ((last->vaddr + last->memsz + ELF_PAGE - 1) & ~(ELF_PAGE - 1)) -
+                (first->vaddr & ~(ELF_PAGE - 1));
     if (phdr_seg)
         img->phdr_vaddr = phdr_seg;
     int entry_ok = 0;

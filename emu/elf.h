@@ -1,5 +1,6 @@
 /*
- * elf.h — parsing static i386 ELF executables (fs/binfmt_elf.c checks).
+ * elf.h — parsing i386 ELF executables and interpreters (fs/binfmt_elf.c
+ * checks).
  *
  * elf_parse() validates a whole image in memory and describes what exec
  * must map.  It never trusts a field: every offset and size is checked
@@ -29,12 +30,15 @@ struct elf_image {
     struct elf_load loads[ELF_MAX_LOADS];
     uint32_t end_data;          /* highest vaddr + memsz: brk starts page-aligned above */
     uint32_t start_code, end_code, start_data;
+    int      dyn;               /* ET_DYN: vaddrs are relative to a load bias */
+    uint32_t span;              /* first load's page to last load's end, page-aligned */
+    uint32_t max_align;         /* the largest p_align (an ET_DYN's bias is aligned to it) */
 };
 
 enum elf_error {
     ELF_OK = 0,
     ELF_NOT_ELF,                /* no \177ELF magic */
-    ELF_UNSUPPORTED,            /* a valid ELF memsim does not run (64-bit, dynamic, ...) */
+    ELF_UNSUPPORTED,            /* a valid ELF memsim does not run (64-bit, not i386, ...) */
     ELF_MALFORMED,              /* truncated or inconsistent */
 };
 

@@ -19,6 +19,7 @@
 #include "emu/decode.h"
 #include "emu/memsim.h"
 #include "emu/window.h"
+#include "kernel-model/fs.h"
 #include "kernel-model/sched.h"
 #include "mmu/mmu.h"
 #include "mmu/timing.h"
@@ -151,13 +152,25 @@ int  cpu_write_tls(struct machine *m, unsigned entry, const uint8_t desc[8]);
 /* task_switch.c: exec's engine c becomes t's and the machine's (m->ctx) */
 void machine_exec_context(struct machine *m, struct task_struct *t, struct mm_context *c);
 
-/* exec.c: load the program and build its initial stack */
+/* exec.c: load the program (and the interpreter it names: interp, or
+ * NULL) and build its initial stack */
 struct elf_image;
-int  exec_program(struct machine *m, const struct elf_image *img, int fd);
+struct exec_interp;
+int  exec_program(struct machine *m, const struct elf_image *img, int fd, const char *interp);
+/* The interpreter's file as the trace records it (exec_image.interp*). */
+struct interp_file {
+    char path[PATH_MAX_G];              /* its canonical guest path */
+    uint64_t size, dev, ino;
+};
+/* Open and parse the interpreter at path as t's execve would: 0 with in
+ * filled (in->file a reference to its pages) and *id (if not NULL), or
+ * -errno (ENOENT, EACCES, ELIBBAD with the reason in why). */
+int  exec_open_interp(struct task_struct *t, const char *path, struct exec_interp *in,
+                      struct interp_file *id, char *why, size_t wl);
 /* execve's E2BIG rule for opt's argv and envp: 0, or -E2BIG with a line in err. */
 int  exec_check_args(const struct memsim_options *opt, char *err, size_t errlen);
-/* The arch op exec_binary (kernel-model/binfmt.h): a static i386 ELF in
- * a new engine. */
+/* The arch op exec_binary (kernel-model/binfmt.h): an i386 ELF (and its
+ * interpreter) in a new engine. */
 struct linux_binprm;
 int  machine_exec_binary(void *ctx, struct task_struct *t, struct linux_binprm *bprm);
 

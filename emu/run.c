@@ -13,6 +13,8 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include <linux/openat2.h>
+#include <sys/syscall.h>
 #include "emu/elf.h"
 #include "emu/machine.h"
 #include "trace/strace.h"
@@ -20,30 +22,74 @@
 /* ---- program checks, each with its documented exit status ---- */
 
 /*
+ * A guest path, opened on the host before the guest has run: inside
+ * --root DIR when it is absolute (RESOLVE_IN_ROOT: ".." and absolute
+ * symlinks stay inside, as the model's walk keeps them), from memsim's
+ * working directory when relative, as the guest's walk would find it.  No
+ * magic links: the host's /proc is never the guest's.  fd, or -1 (errno).
+ */
+static int open_guest_path(const struct memsim_options *opt, const char *path)
+{
+    int flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY;
+    if (path[0] != '/' || !opt->root || strcmp(opt->root, "/") == 0)
+        return open(path, flags);
+    int root = open(opt->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (root < 0)
+        return -1;
+    struct open_how how = { .flags = (uint64_t)flags,
+                            .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+    int fd = (int)syscall(SYS_openat2, root, path, &how, sizeof how);
+    int e = errno;
+    close(root);
+    errno = e;
+    return fd;
+}
+
+/* The host path of an open file (its canonical name, symlinks resolved). */
+static int fd_host_path(int fd, char *buf, size_t len)
+{
+    char link[64];
+    snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+    ssize_t n = readlink(link, buf, len - 1);
+    if (n < 0 || n == (ssize_t)len - 1)
+        return -1;
+    buf[n] = 0;
+    return 0;
+}
+
+/*
  * The checks execve makes before anything changes: the file exists (else
  * 127), is a regular file the caller may execute (EACCES: 126; access(2)
  * also says EACCES for a noexec mount), then the image is read.  Opened
- * non-blocking: a FIFO must not block us.
+ * non-blocking: a FIFO must not block us.  Under --root DIR an absolute
+ * path is the root's file when the root has one (as after chroot DIR),
+ * else the host's (a program built outside the root).  host gets the
+ * file's host path.
  */
-static int read_program(const char *path, uint8_t **data, size_t *size, int *fd,
-                        char *err, size_t errlen)
+static int read_file_checked(const struct memsim_options *opt, const char *path, const char *what,
+                             uint8_t **data, size_t *size, int *fd, char *host, char *err,
+                             size_t errlen)
 {
     struct stat st;
-    *fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    *fd = open_guest_path(opt, path);
+    if (*fd < 0 && errno == ENOENT && !what && path[0] == '/')
+        *fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
     if (*fd < 0) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        snprintf(err, errlen, "%s%s%s: %s", what ? what : "", what ? " " : "", path,
+                 strerror(errno));
         return errno == ENOENT || errno == ENOTDIR ? MEMSIM_EXIT_NOTFOUND : MEMSIM_EXIT_NOEXEC;
     }
-    if (fstat(*fd, &st) || !S_ISREG(st.st_mode)) {
-        snprintf(err, errlen, "%s: %s", path, S_ISDIR(st.st_mode) ? "is a directory" : "not a regular file");
-        return MEMSIM_EXIT_NOEXEC;
-    }
-    if (faccessat(AT_FDCWD, path, X_OK, AT_EACCESS) != 0) {
-        snprintf(err, errlen, "%s: %s (execve needs execute permission)", path, strerror(errno));
-        return MEMSIM_EXIT_NOEXEC;
-    }
-    if (st.st_size > (1 << 30)) {
-        snprintf(err, errlen, "%s: larger than 1 GiB", path);
+    const char *is = fstat(*fd, &st) ? strerror(errno)
+                     : S_ISDIR(st.st_mode) ? "is a directory"
+                     : !S_ISREG(st.st_mode) ? "not a regular file" : NULL;
+    if (!is && fd_host_path(*fd, host, PATH_MAX))
+        is = "cannot name the file";
+    if (!is && faccessat(AT_FDCWD, host, X_OK, AT_EACCESS) != 0)
+        is = "Permission denied (execve needs execute permission)";
+    if (!is && st.st_size > (1 << 30))
+        is = "larger than 1 GiB";
+    if (is) {
+        snprintf(err, errlen, "%s%s%s: %s", what ? what : "", what ? " " : "", path, is);
         return MEMSIM_EXIT_NOEXEC;
     }
     *size = (size_t)st.st_size;
@@ -53,6 +99,42 @@ static int read_program(const char *path, uint8_t **data, size_t *size, int *fd,
         return MEMSIM_EXIT_NOEXEC;
     }
     return 0;
+}
+
+/*
+ * The interpreter a dynamic program names (PT_INTERP), as execve checks
+ * it: missing, 127; a directory, not executable or not an i386 ELF, 126,
+ * each with one line naming it.  The guest opens it again through the
+ * model (emu/exec.c): this is the refusal before anything is touched.
+ */
+static int check_interp(const struct memsim_options *opt, const uint8_t *image, size_t size,
+                        char *interp, size_t len, char *err, size_t errlen)
+{
+    char why[200], what[PATH_MAX + 32], host[PATH_MAX];
+    int r = elf_interp(image, size, interp, len);
+    if (r <= 0) {
+        if (r < 0)
+            snprintf(err, errlen, "%s: malformed PT_INTERP (not a NUL-terminated path inside "
+                     "the file)", opt->program);
+        interp[0] = 0;
+        return r < 0 ? MEMSIM_EXIT_NOEXEC : 0;
+    }
+    uint8_t *data = NULL;
+    size_t isize = 0;
+    int fd;
+    snprintf(what, sizeof what, "%s: interpreter", opt->program);
+    int rc = read_file_checked(opt, interp, what, &data, &isize, &fd, host, err, errlen);
+    if (!rc) {
+        struct elf_image img;
+        if (elf_parse(data, isize, &img, why, sizeof why) != ELF_OK) {
+            snprintf(err, errlen, "%s: bad ELF interpreter %s: %s", opt->program, interp, why);
+            rc = MEMSIM_EXIT_NOEXEC;
+        }
+    }
+    free(data);
+    if (fd >= 0)
+        close(fd);
+    return rc;
 }
 
 /* Everything the run reads, by device and inode: the trace may be none of
@@ -80,17 +162,20 @@ static size_t run_inputs(const struct memsim_options *opt, int prog_fd, struct t
  * exit status with the reason in err.
  */
 static int check_run(const struct memsim_options *opt, uint8_t **image, size_t *size, int *fd,
-                     struct elf_image *img, char *err, size_t errlen)
+                     struct elf_image *img, char *host, char *interp, size_t interp_len,
+                     char *err, size_t errlen)
 {
     struct trace_input in[5];
     char why[200];
-    int rc = read_program(opt->program, image, size, fd, err, errlen);
+    int rc = read_file_checked(opt, opt->program, NULL, image, size, fd, host, err, errlen);
     if (rc)
         return rc;
     if (elf_parse(*image, *size, img, why, sizeof why) != ELF_OK) {
         snprintf(err, errlen, "%s: %s", opt->program, why);
         return MEMSIM_EXIT_NOEXEC;
     }
+    if ((rc = check_interp(opt, *image, *size, interp, interp_len, err, errlen)))
+        return rc;
     if (exec_check_args(opt, err, errlen))
         return MEMSIM_EXIT_NOEXEC;
     if (opt->db_path && trace_path_check(opt->db_path, in, run_inputs(opt, *fd, in), err, errlen))
@@ -105,11 +190,9 @@ static int check_run(const struct memsim_options *opt, uint8_t **image, size_t *
  * Linux would name it from the host's root, which would show the guest a
  * host path outside its root.
  */
-static char *guest_exe_path(const struct memsim_options *opt)
+static char *guest_exe_path(const struct memsim_options *opt, const char *prog)
 {
-    char prog[PATH_MAX], root[PATH_MAX];
-    if (!realpath(opt->program, prog))
-        return strdup(opt->program);
+    char root[PATH_MAX];
     if (opt->root && realpath(opt->root, root) && strcmp(root, "/") != 0) {
         size_t n = strlen(root);
         if (strncmp(prog, root, n) == 0 && prog[n] == '/')
@@ -351,18 +434,18 @@ static void record_stats(struct machine *m, const struct memsim_result *res)
  * whichever way the guest's run ended (an exit, a signal, memsim's own
  * SIGINT/SIGTERM/SIGHUP/SIGPIPE). */
 static int run_guest(struct machine *m, const struct memsim_options *opt,
-                     const struct elf_image *img, int fd, struct memsim_result *res,
-                     double t0, char *err, size_t errlen)
+                     const struct elf_image *img, int fd, const char *host, const char *interp,
+                     struct memsim_result *res, double t0, char *err, size_t errlen)
 {
     /* snapshots only feed the trace: none without one that records them */
     int snapshots = m->trace && (opt->trace_level & TRACE_SNAPSHOTS);
-    m->task->exe_guest_path = guest_exe_path(opt);
+    m->task->exe_guest_path = guest_exe_path(opt, host);
     (void)task_set_exec_args(m->task, opt->argv, opt->argc);  /* NULL text if out of memory */
     if (snapshots)
         snapshot_schedule_start(&m->k, opt->snapshot_every);
     wake_up_new_task(m->task);              /* EV_PROCESS_START; its exit comes where it dies */
     interrupt_engine(m->ctx->uc);
-    int failed = exec_program(m, img, fd) || machine_task_arch_init(m, m->task) || cpu_run(m);
+    int failed = exec_program(m, img, fd, interp[0] ? interp : NULL) || machine_task_arch_init(m, m->task) || cpu_run(m);
     interrupt_engine(NULL);                 /* before uc_close: the handler must not see it */
     if (snapshots)
         kernel_snapshot(&m->k, &m->init_task, 1); /* at exit: the mm is still the task's */
@@ -397,6 +480,7 @@ int memsim_run(const struct memsim_options *opt, struct memsim_result *res,
     int fd = -1, rc;
     struct elf_image img;
     struct host_signals sigs;
+    char host[PATH_MAX] = "", interp[PATH_MAX] = "";
     struct machine *m = calloc(1, sizeof *m);
     double t0 = now_seconds();
 
@@ -408,14 +492,14 @@ int memsim_run(const struct memsim_options *opt, struct memsim_result *res,
     /* Before memsim opens anything: no file of ours may become fd 0-2. */
     unsigned stdio_open = fd_stdio_reserve();
     interrupt_arm(&sigs);
-    if ((rc = check_run(opt, &image, &size, &fd, &img, err, errlen)))
+    if ((rc = check_run(opt, &image, &size, &fd, &img, host, interp, sizeof interp, err, errlen)))
         goto out;
     fd = fd_move_high(fd);
     if ((rc = machine_create(m, opt, stdio_open, err, errlen)))
         goto out;
     if (m->trace)
         record_run_start(m, opt, image, size);
-    rc = run_guest(m, opt, &img, fd, res, t0, err, errlen);
+    rc = run_guest(m, opt, &img, fd, host, interp, res, t0, err, errlen);
 out:;
     char terr[300];
     if (m->trace)       /* teardown frees are not recorded: the trace is closed */

@@ -14,6 +14,7 @@
 #include <string.h>
 #include "kernel-model/exec.h"
 #include "kernel-model/sched.h"
+#include "kernel-model/vma.h"
 
 #define PAGE_ALIGN(x) (((x) + PAGE_SIZE - 1) & PAGE_MASK)
 #define STACK_EXPAND (128u << 10)          /* setup_arg_pages: stack_expand */
@@ -26,17 +27,21 @@ enum { AT_NULL = 0, AT_PHDR = 3, AT_PHENT = 4, AT_PHNUM = 5, AT_PAGESZ = 6, AT_B
 /* CPUID.1:EDX of a P6-class CPU with SSE2, which Unicorn's default CPU emulates. */
 #define GUEST_HWCAP 0x078bfbffu
 
-static int map_segment(struct mm_struct *mm, const struct exec_segment *l, struct vm_file *file)
+static int map_segment(struct mm_struct *mm, const struct exec_segment *l, uint32_t bias,
+                       struct vm_file *file)
 {
-    uint32_t start = l->vaddr & PAGE_MASK;
-    uint32_t file_end = PAGE_ALIGN(l->vaddr + l->filesz);
-    uint32_t mem_end = PAGE_ALIGN(l->vaddr + l->memsz);
+    uint32_t vaddr = l->vaddr + bias;
+    uint32_t start = vaddr & PAGE_MASK;
+    uint32_t file_end = PAGE_ALIGN(vaddr + l->filesz);
+    uint32_t mem_end = PAGE_ALIGN(vaddr + l->memsz);
+    if ((uint64_t)vaddr + l->memsz > TASK_SIZE || start < MMAP_MIN_ADDR)
+        return -ENOMEM;                 /* the bias put it outside user space */
     uint32_t flags = MAP_PRIVATE_ | MAP_FIXED_;
     long r;
 
     if (l->filesz) {
         r = do_mmap(mm, start, file_end - start, l->prot, flags, file,
-                    l->offset >> PAGE_SHIFT, l->vaddr + l->filesz - start, NULL);
+                    l->offset >> PAGE_SHIFT, vaddr + l->filesz - start, NULL);
         if (r < 0)
             return (int)r;
     } else {
@@ -49,6 +54,53 @@ static int map_segment(struct mm_struct *mm, const struct exec_segment *l, struc
             return (int)r;
     }
     return 0;
+}
+
+/* total_mapping_size: the first segment's page to the last one's end. */
+static uint32_t image_span(const struct exec_segment *seg, unsigned n)
+{
+    return PAGE_ALIGN(seg[n - 1].vaddr + seg[n - 1].memsz) - (seg[0].vaddr & PAGE_MASK);
+}
+
+/*
+ * Where an ET_DYN goes (load_elf_binary's and load_elf_interp's first
+ * elf_map): at `base` when there is one (a PIE under its interpreter:
+ * ELF_ET_DYN_BASE, MAP_FIXED_NOREPLACE), else wherever
+ * get_unmapped_area finds room for the whole image (a static-pie, an
+ * interpreter).  Returns the load bias, or -errno.  memsim does not
+ * randomise: the bias is the one Linux gives with ASLR off.
+ */
+static long load_bias(struct mm_struct *mm, const struct exec_segment *seg, unsigned n,
+                      uint32_t base)
+{
+    uint32_t first = seg[0].vaddr & PAGE_MASK, span = image_span(seg, n);
+    if (!span)
+        return -EINVAL;
+    long addr = get_unmapped_area(mm, base ? base : 0, span, base ? MAP_FIXED_NOREPLACE_ : 0);
+    if (addr < 0 && addr > -4096)
+        return addr;
+    return (long)(uint32_t)((uint32_t)addr - first);
+}
+
+static int map_image(struct mm_struct *mm, const struct exec_segment *seg, unsigned n,
+                     uint32_t bias, struct vm_file *file)
+{
+    int r = 0;
+    for (unsigned i = 0; i < n && r == 0; i++)
+        r = map_segment(mm, &seg[i], bias, file);
+    return r;
+}
+
+/* load_elf_interp: the interpreter mapped; its base (AT_BASE), or -errno. */
+static long map_interp(struct mm_struct *mm, const struct exec_interp *in)
+{
+    if (!in->nr_segments)
+        return -ENOEXEC;
+    long bias = in->dyn ? load_bias(mm, in->seg, in->nr_segments, 0) : 0;
+    if (bias < 0 && bias > -4096)
+        return bias;
+    int r = map_image(mm, in->seg, in->nr_segments, (uint32_t)bias, in->file);
+    return r ? r : bias;
 }
 
 /* Push a string below *p; returns its user address. */
@@ -98,8 +150,8 @@ static int push_tables(struct mm_struct *mm, const struct exec_params *x, struct
 {
     const uint32_t auxv[2 * EXEC_AUXV_PAIRS] = {
         AT_HWCAP, GUEST_HWCAP, AT_PAGESZ, PAGE_SIZE, AT_CLKTCK, 100,
-        AT_PHDR, x->phdr_vaddr, AT_PHENT, x->phentsize, AT_PHNUM, x->phnum,
-        AT_BASE, 0, AT_FLAGS, 0, AT_ENTRY, x->entry,
+        AT_PHDR, x->phdr_vaddr + out->load_bias, AT_PHENT, x->phentsize, AT_PHNUM, x->phnum,
+        AT_BASE, out->interp_base, AT_FLAGS, 0, AT_ENTRY, x->entry + out->load_bias,
         AT_UID, x->uid, AT_EUID, x->uid, AT_GID, x->gid, AT_EGID, x->gid, AT_SECURE, 0,
         AT_RANDOM, b->random, AT_HWCAP2, 0, AT_EXECFN, b->execfn,
         AT_PLATFORM, b->platform, AT_NULL, 0,
@@ -152,6 +204,26 @@ static int setup_stack(struct task_struct *t, const struct exec_params *x, struc
     return err;
 }
 
+/* The program's segments where its type puts them (the load bias in out). */
+static int map_program(struct mm_struct *mm, const struct exec_params *p, struct vm_file *file,
+                       struct exec_result *out)
+{
+    if (!p->nr_segments)
+        return -ENOEXEC;
+    long bias = 0;
+    if (p->dyn) {
+        uint32_t align = p->align > PAGE_SIZE ? p->align : PAGE_SIZE;
+        /* ELF_PAGESTART(ELF_ET_DYN_BASE - vaddr), aligned: the first
+         * segment's page lands on the aligned base */
+        bias = load_bias(mm, p->seg, p->nr_segments,
+                         p->interp ? (ELF_ET_DYN_BASE & ~(align - 1)) : 0);
+        if (bias < 0 && bias > -4096)
+            return (int)bias;
+    }
+    out->load_bias = (uint32_t)bias;
+    return map_image(mm, p->seg, p->nr_segments, out->load_bias, file);
+}
+
 int exec_mm(struct task_struct *t, struct mm_struct *mm, const struct exec_params *p,
             struct vm_file *file, struct exec_result *out, const char **stage)
 {
@@ -159,16 +231,24 @@ int exec_mm(struct task_struct *t, struct mm_struct *mm, const struct exec_param
     mmu_write_cr3(t->k->mmu, mm->pgd << PAGE_SHIFT);
 
     *stage = "segments";
-    int r = 0;
-    for (unsigned i = 0; i < p->nr_segments && r == 0; i++)
-        r = map_segment(mm, &p->seg[i], file);
+    int r = map_program(mm, p, file, out);
     if (r)
         return r;
-    mm->start_code = p->start_code;
-    mm->end_code = p->end_code;
-    mm->start_data = p->start_data;
-    mm->end_data = p->end_data;
-    mm->start_brk = mm->brk = PAGE_ALIGN(p->end_data);
+    uint32_t bias = out->load_bias;
+    mm->start_code = p->start_code + bias;
+    mm->end_code = p->end_code + bias;
+    mm->start_data = p->start_data + bias;
+    mm->end_data = p->end_data + bias;
+    mm->start_brk = mm->brk = PAGE_ALIGN(p->end_data + bias);
+    out->entry = p->entry + bias;
+    if (p->interp) {
+        *stage = "interpreter";
+        long base = map_interp(mm, p->interp);
+        if (base < 0 && base > -4096)
+            return (int)base;
+        out->interp_base = (uint32_t)base;
+        out->entry = p->interp->entry + (p->interp->dyn ? (uint32_t)base : 0);
+    }
     *stage = "stack";
     return setup_stack(t, p, out);
 }

@@ -193,7 +193,8 @@ static long open_path(struct task_struct *t, struct nd_path *p, const char *path
         return -ENOMEM;
     }
     long err;
-    *out = host_file_open(t->k, fd, path, dir, 0, &err);   /* f_path: the guest's words */
+    /* f_path: the canonical guest path, as d_path gives (/proc/PID/fd, maps) */
+    *out = host_file_open(t->k, fd, p->gpath, dir, 0, &err);
     return *out ? 0 : err;
 }
 

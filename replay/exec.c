@@ -26,32 +26,58 @@ int replay_is_exec(const struct replay *rp, const struct input *in)
            in->seq < rp->group_to;
 }
 
-uint64_t replay_exec_boundary(const struct replay *rp, const struct input *in)
+uint64_t replay_mm_boundary(const struct replay *rp, size_t from, uint64_t cause, uint64_t limit)
 {
     const struct checker *c = &rp->c;
-    for (size_t i = check_find(c, rp->group_from); i < c->list.nr && c->list.rec[i].seq < in->seq; i++) {
+    for (size_t i = from; i < c->list.nr && c->list.rec[i].seq < limit; i++) {
         const struct outcome *o = &c->list.rec[i];
-        if (o->cause == in->start && o->type == EV_ALLOC && !strcmp(o->s[0], "slab") &&
+        if (o->cause == cause && o->type == EV_ALLOC && !strcmp(o->s[0], "slab") &&
             !strcmp(o->s[1], "alloc") && !strcmp(o->s[3], "mm_struct"))
             return o->seq;
     }
-    return in->seq;             /* none: the divergence shows at the first outcome */
+    return limit;               /* none: the divergence shows at the first outcome */
+}
+
+uint64_t replay_exec_boundary(const struct replay *rp, const struct input *in)
+{
+    return replay_mm_boundary(rp, check_find(&rp->c, rp->group_from), in->start, in->seq);
+}
+
+int replay_interp_get(struct replay *rp, struct recorded_interp *ri, struct exec_params *p)
+{
+    p->interp = NULL;
+    if (!ri->path)
+        return 0;
+    struct file_map fm = { .path = ri->path, .size = ri->size, .dev = ri->dev, .ino = ri->ino };
+    if (!(ri->in.file = replay_placeholder(rp, &fm)))
+        return -1;
+    p->interp = &ri->in;
+    return 0;
+}
+
+void replay_interp_put(struct recorded_interp *ri, struct exec_params *p)
+{
+    vm_file_put(ri->in.file);
+    ri->in.file = NULL;
+    p->interp = NULL;
 }
 
 long replay_exec(struct replay *rp, struct task_struct *t)
 {
-    const struct recorded *r = &rp->r;
+    struct recorded *r = &rp->r;
     if (rp->next_exec >= r->nr_later) {
         check_diverge(&rp->c, rp->current->start, "syscalls", "an execve that succeeded, and no exec_image "
                       "row left for it");
         return -ENOEXEC;
     }
-    const struct recorded_exec *x = &r->execs[rp->next_exec++];
+    struct recorded_exec *x = &r->execs[rp->next_exec++];
     struct file_map fm = { .path = x->exe_path, .size = x->size, .dev = x->dev, .ino = x->ino };
     struct vm_file *vmf = replay_placeholder(rp, &fm);
-    struct mm_struct *mm = vmf ? mm_alloc(&rp->k, t->pid) : NULL;
+    struct mm_struct *mm = vmf && !replay_interp_get(rp, &x->interp, &x->p)
+                           ? mm_alloc(&rp->k, t->pid) : NULL;
     if (!mm) {
         vm_file_put(vmf);
+        replay_interp_put(&x->interp, &x->p);
         return -ENOMEM;         /* the missing outcomes show as a divergence */
     }
     memcpy(mm->rlim, t->mm->rlim, sizeof mm->rlim);     /* exec_prepare's */
@@ -70,6 +96,7 @@ long replay_exec(struct replay *rp, struct task_struct *t)
         t->mm = mm;
     }
     vm_file_put(vmf);
+    replay_interp_put(&x->interp, &x->p);
     if (err && !task_dead(t))
         task_exit_signal(t, SIGKILL, "memsim: execve of %s failed after the point of no return: %s",
                          x->execfn, strerror(-err));

@@ -134,18 +134,37 @@ static int row_exec(void *ctx, sqlite3_stmt *s)
     return 0;
 }
 
-/* exec_segments in row order: idx 0 starts the next exec's. */
+/* The k-th exec's parameters and interpreter (0: the first program's). */
+static struct recorded_interp *exec_at(struct recorded *r, size_t k, struct exec_params **p)
+{
+    if (k == 0) {
+        *p = &r->exec;
+        return &r->interp;
+    }
+    if (k - 1 >= r->nr_later)
+        return NULL;
+    *p = &r->execs[k - 1].p;
+    return &r->execs[k - 1].interp;
+}
+
+/* exec_segments in row order: a program's idx 0 starts the next exec's;
+ * an interpreter's rows follow its program's. */
 static int row_segment(void *ctx, sqlite3_stmt *s)
 {
     struct recorded *r = ctx;
     uint32_t idx = (uint32_t)sqlite3_column_int64(s, 5);
-    if (idx == 0)
+    const char *image = (const char *)sqlite3_column_text(s, 6);
+    int interp = image && !strcmp(image, "interpreter");
+    if (idx == 0 && !interp)
         r->seg_exec++;
-    struct exec_params *p = r->seg_exec <= 1 ? &r->exec
-                            : r->seg_exec - 2 < r->nr_later ? &r->execs[r->seg_exec - 2].p : NULL;
-    if (!p || p->nr_segments == EXEC_MAX_SEGMENTS)
+    struct exec_params *p = NULL;
+    struct recorded_interp *ri = r->seg_exec ? exec_at(r, r->seg_exec - 1, &p) : NULL;
+    if (!ri)
         return 0;
-    struct exec_segment *g = &p->seg[p->nr_segments++];
+    unsigned *n = interp ? &ri->in.nr_segments : &p->nr_segments;
+    if (*n == EXEC_MAX_SEGMENTS)
+        return 0;
+    struct exec_segment *g = interp ? &ri->in.seg[(*n)++] : &p->seg[(*n)++];
     *g = (struct exec_segment){ (uint32_t)sqlite3_column_int64(s, 0),
                                 (uint32_t)sqlite3_column_int64(s, 1),
                                 (uint32_t)sqlite3_column_int64(s, 2),
@@ -349,22 +368,56 @@ static void by_start(struct recorded *r)
 
 /* Every exec_image row and its segments, in row order.  Before schema 11
  * the rows have no strings: only the first exec can be rebuilt. */
+/* Schema 12's columns of the k-th exec_image row: the placement and the
+ * interpreter. */
+static int row_exec_loader(void *ctx, sqlite3_stmt *s)
+{
+    struct recorded *r = ctx;
+    struct exec_params *p;
+    struct recorded_interp *ri = exec_at(r, r->seg_exec++, &p);
+    if (!ri)
+        return 0;
+    p->dyn = sqlite3_column_int(s, 0) != 0;
+    p->align = (uint32_t)sqlite3_column_int64(s, 1);
+    if (sqlite3_column_type(s, 2) == SQLITE_NULL)
+        return 0;
+    if (!(ri->path = dup_col(s, 2)))
+        return -1;
+    ri->in.entry = (uint32_t)sqlite3_column_int64(s, 3);
+    ri->in.dyn = sqlite3_column_int(s, 4) != 0;
+    ri->size = (uint64_t)sqlite3_column_int64(s, 5);
+    ri->dev = (uint64_t)sqlite3_column_int64(s, 6);
+    ri->ino = (uint64_t)sqlite3_column_int64(s, 7);
+    return 0;
+}
+
 static int read_execs(sqlite3 *db, struct recorded *r, char *err, size_t errlen)
 {
-    unsigned cols = 0;
+    unsigned cols = 0, loader = 0;
     if (each_row(db, "SELECT count(*) FROM pragma_table_info('exec_image') WHERE name IN"
                  " ('execfn', 'argv', 'envp', 'size', 'dev', 'ino')", row_count, &cols, err, errlen))
         return -1;
     r->exec_args = cols == 6;
-    return each_row(db, r->exec_args
+    if (each_row(db, "SELECT count(*) FROM pragma_table_info('exec_image') WHERE name = 'interp'",
+                 row_count, &loader, err, errlen))
+        return -1;
+    int rc = each_row(db, r->exec_args
                     ? "SELECT exe_path, entry, phdr, phentsize, phnum, start_code, end_code,"
                       " start_data, end_data, exec_stack, uid, gid, max_map_count, execfn, argv,"
                       " envp, size, dev, ino FROM exec_image ORDER BY rowid"
                     : "SELECT exe_path, entry, phdr, phentsize, phnum, start_code, end_code,"
                       " start_data, end_data, exec_stack, uid, gid, max_map_count FROM exec_image"
                       " ORDER BY rowid", row_exec, r, err, errlen) ||
-           each_row(db, "SELECT vaddr, memsz, offset, filesz, prot, idx FROM exec_segments"
-                    " ORDER BY rowid", row_segment, r, err, errlen);
+           each_row(db, loader ? "SELECT vaddr, memsz, offset, filesz, prot, idx, image FROM"
+                                 " exec_segments ORDER BY rowid"
+                               : "SELECT vaddr, memsz, offset, filesz, prot, idx, 'program' FROM"
+                                 " exec_segments ORDER BY rowid", row_segment, r, err, errlen);
+    r->seg_exec = 0;
+    if (!rc && loader)
+        rc = each_row(db, "SELECT dyn, align, interp, interp_entry, interp_dyn, interp_size,"
+                      " interp_dev, interp_ino FROM exec_image ORDER BY rowid", row_exec_loader, r,
+                      err, errlen);
+    return rc;
 }
 
 static int read_all(sqlite3 *db, struct recorded *r, struct checker *c, char *err,
@@ -503,7 +556,9 @@ void recorded_free(struct recorded *r, struct checker *c)
         free(x->envp);
         free(x->exe_path);
         free(x->execfn);
+        free(x->interp.path);
     }
+    free(r->interp.path);
     free(r->execs);
     for (size_t i = 0; i < r->nr_maps; i++)
         free(r->maps[i].path);

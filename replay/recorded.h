@@ -22,12 +22,15 @@ struct sqlite3;
  * slab objects: every boot row and most frames moved), so a replay of it
  * against today's model would diverge at its first allocation: it is
  * refused with the reason instead. */
-#define REPLAY_SCHEMA 11
+#define REPLAY_SCHEMA 12
 /* Schema 10 added columns and a table (processes.argv/exe/peak_rss_pages,
  * exec_image.pid, context_switches) and schema 11 the signal_frames
  * table, without changing the model: a schema-9 or 10 trace's outcomes are
  * today's, so replay reads it too (one that ran a handler diverges at its
- * frame, whose place it did not record). */
+ * frame, whose place it did not record); schema 12 the loader's
+ * placement and interpreter (exec_image.dyn, load_bias, interp*;
+ * exec_segments.image), which an older trace's static programs did not
+ * need. */
 #define REPLAY_SCHEMA_OLDEST 9
 
 /* What the replay re-drives, in start order: a system call (from its
@@ -69,8 +72,18 @@ struct signal_frame_rec {
 
 /* An execve's image (an exec_image row after the first, with its
  * exec_segments): what the loader built it from (schema 11). */
+/* The interpreter an exec mapped (schema 12: exec_image.interp*, its
+ * exec_segments rows with image 'interpreter'); path NULL: none.  in.file
+ * is set when the exec is replayed (a placeholder of the recorded file). */
+struct recorded_interp {
+    struct exec_interp in;
+    char *path;
+    uint64_t size, dev, ino;
+};
+
 struct recorded_exec {
     struct exec_params p;           /* execfn, argc, argv and envp point into the strings below */
+    struct recorded_interp interp;
     char *exe_path, *execfn;
     char **argv, **envp;            /* NULL-terminated */
     uint64_t size, dev, ino;        /* the file: placeholder(), as a file map's */
@@ -94,6 +107,7 @@ struct recorded {
     char **argv, **envp;
     int argc, envc;
     struct exec_params exec;
+    struct recorded_interp interp;  /* the first exec's interpreter */
     uint32_t max_map_count;
     unsigned nr_execs;              /* exec_image rows */
     int exec_args;                  /* exec_image has each exec's strings (schema 11): */

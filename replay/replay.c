@@ -166,16 +166,16 @@ static void redo_timers(struct replay *rp, const struct input *in, uint64_t to)
     }
 }
 
-/* Redo, in seq order, what an external call did to the model before `to`
- * in the current group: the user accesses it made (for their faults and
- * events), its page-cache changes and its allocations. */
-static void redo_external(struct replay *rp, struct task_struct *t, const struct input *in,
+/* Redo, in seq order from record `from`, what host work of `cause` did to
+ * the model before `to` in the current group: the user accesses it made
+ * (for their faults and events), its page-cache changes and its
+ * allocations. */
+static void redo_outcomes(struct replay *rp, struct task_struct *t, uint64_t cause, size_t from,
                           uint64_t to)
 {
-    redo_timers(rp, in, to);
-    for (size_t i = check_find(&rp->c, rp->group_from); i < rp->c.list.nr && rp->c.list.rec[i].seq < to; i++) {
+    for (size_t i = from; i < rp->c.list.nr && rp->c.list.rec[i].seq < to; i++) {
         const struct outcome *o = &rp->c.list.rec[i];
-        if (o->cause != in->start)
+        if (o->cause != cause)
             continue;
         if (o->type == EV_UACCESS)
             repeat_access(t, o);
@@ -184,6 +184,23 @@ static void redo_external(struct replay *rp, struct task_struct *t, const struct
         else if (o->type == EV_ALLOC)
             redo_alloc(rp, o);
     }
+}
+
+static void redo_external(struct replay *rp, struct task_struct *t, const struct input *in,
+                          uint64_t to)
+{
+    redo_timers(rp, in, to);
+    redo_outcomes(rp, t, in->start, check_find(&rp->c, rp->group_from), to);
+}
+
+/* The first program's loader opened and read its interpreter through the
+ * model before it made the mm (emu/exec.c exec_program): redo that host
+ * part, from what the group has not seen yet up to the mm_struct. */
+void replay_redo_loader_open(struct replay *rp, struct task_struct *t)
+{
+    size_t from = rp->c.cur;
+    uint64_t end = rp->c.end < rp->c.list.nr ? rp->c.list.rec[rp->c.end].seq : UINT64_MAX;
+    redo_outcomes(rp, t, 0, from, replay_mm_boundary(rp, from, 0, end));
 }
 
 /* A SYS_EXTERNAL call (kernel.external): what it did to the model redone
@@ -343,13 +360,20 @@ static int boot(struct replay *rp, const struct replay_options *opt, char *err, 
 static int run_exec(struct replay *rp, char *err, size_t errlen)
 {
     struct vm_file *file = vm_file_placeholder(rp->r.exe_path, rp->r.size);
-    struct exec_result res;
+    struct exec_result res = { 0 };
     const char *stage = "";
     if (!file) {
         snprintf(err, errlen, "out of host memory");
         return -1;
     }
     wake_up_new_task(rp->t);                /* as emu's run does before its exec */
+    if (rp->r.interp.path)
+        replay_redo_loader_open(rp, rp->t);
+    if (replay_interp_get(rp, &rp->r.interp, &rp->r.exec)) {
+        vm_file_put(file);
+        snprintf(err, errlen, "out of host memory");
+        return -1;
+    }
     struct mm_struct *mm = mm_alloc(rp->t->k, rp->t->pid);
     if (mm) {
         if (rp->r.max_map_count)
@@ -358,6 +382,7 @@ static int run_exec(struct replay *rp, char *err, size_t errlen)
             replay_out_exec(rp->out, &rp->r, NULL, rp->t->pid, &res);
     }
     vm_file_put(file);
+    replay_interp_put(&rp->r.interp, &rp->r.exec);
     check_group_end(&rp->c);
     return rp->t->mm ? 0 : -1;
 }

@@ -77,6 +77,16 @@ int  replay_is_exec(const struct replay *rp, const struct input *in);
 /* The seq at which its loader began the new mm (its mm_struct's
  * allocation): what comes before it is the call's host part. */
 uint64_t replay_exec_boundary(const struct replay *rp, const struct input *in);
+/* The seq of the first mm_struct allocation of `cause` from record `from`
+ * on, below limit (limit when none): where a loader's host part ends. */
+uint64_t replay_mm_boundary(const struct replay *rp, size_t from, uint64_t cause, uint64_t limit);
+/* The first exec's interpreter open and read, redone (replay.c). */
+void replay_redo_loader_open(struct replay *rp, struct task_struct *t);
+/* An exec's recorded interpreter: p->interp pointing at it, its file a
+ * placeholder of the recorded one (0; -1 out of memory); and put back. */
+struct recorded_interp;
+int  replay_interp_get(struct replay *rp, struct recorded_interp *ri, struct exec_params *p);
+void replay_interp_put(struct recorded_interp *ri, struct exec_params *p);
 /* Build the next recorded image in t as the engine's loader did: the new
  * mm, begin_new_exec, exec_mm; the call's result (0). */
 long replay_exec(struct replay *rp, struct task_struct *t);

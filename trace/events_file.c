@@ -331,22 +331,28 @@ static int col_index(const struct ev_table *t, const char *name)
 static void put_fields(FILE *out, sqlite3_stmt *st, const struct ev_table *t,
                        enum events_select sel, struct host_ids *ids)
 {
-    int dev = -1, ino = -1;
+    /* (dev, ino) column pairs: a file's, and exec_image's interpreter's */
+    int dev[2] = { -1, -1 }, ino[2] = { -1, -1 };
     if (ids && (!strcmp(t->name, "file_maps") || !strcmp(t->name, "page_cache") ||
                 !strcmp(t->name, "exec_image"))) {
-        dev = col_index(t, "dev");
-        ino = col_index(t, "ino");
+        dev[0] = col_index(t, "dev");
+        ino[0] = col_index(t, "ino");
+        dev[1] = col_index(t, "interp_dev");
+        ino[1] = col_index(t, "interp_ino");
     }
     for (int i = 0; i < t->ncol; i++) {
         if (i == t->seq_col || sqlite3_column_type(st, i) == SQLITE_NULL ||
             column_left_out(sel, t->name, t->cols[i]))
             continue;
         fprintf(out, " %s=", t->cols[i]);
-        if (i == dev && ino >= 0)
+        int k = i == dev[0] || i == ino[0] ? 0 : i == dev[1] || i == ino[1] ? 1 : -1;
+        if (k >= 0 && (dev[k] < 0 || ino[k] < 0))
+            k = -1;
+        if (k >= 0 && i == dev[k])
             fputs("0", out);
-        else if (i == ino && dev >= 0)
-            fprintf(out, "%lld", (long long)host_id(ids, sqlite3_column_int64(st, dev),
-                                                    sqlite3_column_int64(st, ino)));
+        else if (k >= 0)
+            fprintf(out, "%lld", (long long)host_id(ids, sqlite3_column_int64(st, dev[k]),
+                                                    sqlite3_column_int64(st, ino[k])));
         else
             put_value(out, st, i, t->cols[i]);
     }

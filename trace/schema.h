@@ -7,7 +7,7 @@
 #ifndef MEMSIM_TRACE_SCHEMA_H
 #define MEMSIM_TRACE_SCHEMA_H
 
-#define TRACE_SCHEMA_VERSION "11"
+#define TRACE_SCHEMA_VERSION "12"
 #define TRACE_SCHEMA_OLDEST  7          /* the oldest version export and replay read */
 #define TRACE_MEMSIM_VERSION "0.1"
 #define TRACE_BATCH          100000   /* event rows per transaction */
@@ -203,10 +203,14 @@
     " end_code INTEGER, start_data INTEGER, end_data INTEGER,"               \
     " exec_stack INTEGER, uid INTEGER, gid INTEGER, max_map_count INTEGER,"  \
     " pid INTEGER, execfn TEXT, argv BLOB, envp BLOB, size INTEGER,"        \
-    " dev INTEGER, ino INTEGER);"                                            \
+    " dev INTEGER, ino INTEGER, dyn INTEGER, align INTEGER,"                 \
+    " load_bias INTEGER, interp TEXT, interp_entry INTEGER,"                 \
+    " interp_dyn INTEGER, interp_base INTEGER, interp_size INTEGER,"         \
+    " interp_dev INTEGER, interp_ino INTEGER);"                              \
     "CREATE TABLE exec_segments(run INTEGER, idx INTEGER, vaddr INTEGER,"    \
     " memsz INTEGER, offset INTEGER, filesz INTEGER, prot INTEGER,"          \
-    " pid INTEGER);"                                                         \
+    " pid INTEGER, image TEXT CHECK(" TRACE_EQ("image", "program")           \
+    TRACE_OR("image", "interpreter") "));"                                   \
     "CREATE TABLE access_blocks(seq_first INTEGER, n INTEGER, data BLOB,"    \
     " window_idx INTEGER, phase TEXT CHECK(" TRACE_EQ("phase", "measured")    \
     TRACE_OR("phase", "warmup") "));"                                        \
@@ -379,8 +383,8 @@
     "INSERT INTO file_maps VALUES(?,?,?,?,?,?,?,?,?,?,?)"
 #define TRACE_INSERT_PAGE_CACHE "INSERT INTO page_cache VALUES(?,?,?,?,?,?,?,?)"
 #define TRACE_INSERT_EXEC                                                    \
-    "INSERT INTO exec_image VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
-#define TRACE_INSERT_EXEC_SEG "INSERT INTO exec_segments VALUES(?,?,?,?,?,?,?,?)"
+    "INSERT INTO exec_image VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+#define TRACE_INSERT_EXEC_SEG "INSERT INTO exec_segments VALUES(?,?,?,?,?,?,?,?,?)"
 #define TRACE_INSERT_SWITCH  "INSERT INTO context_switches VALUES(?,?,?,?,?,?,?,?,?,?,?)"
 #define TRACE_INSERT_SIGFRAME "INSERT INTO signal_frames VALUES(?,?,?,?,?,?,?,?,?,?,?)"
 #define TRACE_INSERT_TIMER   "INSERT INTO timer_fires VALUES(?,?,?,?,?,?)"

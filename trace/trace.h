@@ -115,6 +115,19 @@ struct trace_exec_info {
     uint64_t size, dev, ino;
     unsigned nr_segments;
     struct trace_exec_segment seg[TRACE_EXEC_SEGMENTS];
+    /* schema 12: an ET_DYN (its vaddrs are relative: load_bias is where
+     * the loader put it), and the interpreter it named (path NULL: none),
+     * its segments (exec_segments.image 'interpreter') and its base */
+    int dyn;
+    uint32_t align, load_bias;
+    struct trace_exec_interp {
+        const char *path;
+        uint32_t entry, base;
+        int dyn;
+        uint64_t size, dev, ino;
+        unsigned nr_segments;
+        struct trace_exec_segment seg[TRACE_EXEC_SEGMENTS];
+    } interp;
 };
 int trace_exec(struct trace *t, const struct trace_exec_info *info);
 

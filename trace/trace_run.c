@@ -98,6 +98,27 @@ static int bind_strings(sqlite3_stmt *s, int i, char *const *v)
     return sqlite3_bind_blob(s, i, buf, (int)n, free) == SQLITE_OK ? 0 : -1;
 }
 
+static int exec_segments(struct trace *t, uint32_t pid, const char *image,
+                         const struct trace_exec_segment *seg, unsigned n)
+{
+    for (unsigned i = 0; i < n && i < TRACE_EXEC_SEGMENTS; i++) {
+        const struct trace_exec_segment *g = &seg[i];
+        sqlite3_stmt *s = t->st[ST_EXEC_SEG];
+        sqlite3_bind_int64(s, 1, t->run_id);
+        sqlite3_bind_int(s, 2, (int)i);
+        bind_u64(s, 3, g->vaddr);
+        bind_u64(s, 4, g->memsz);
+        bind_u64(s, 5, g->offset);
+        bind_u64(s, 6, g->filesz);
+        bind_u64(s, 7, g->prot);
+        bind_pid(s, 8, pid);
+        bind_text(s, 9, image);
+        if (run_step(t, s))
+            return -1;
+    }
+    return 0;
+}
+
 int trace_exec(struct trace *t, const struct trace_exec_info *x)
 {
     trace_sync(t);
@@ -120,23 +141,22 @@ int trace_exec(struct trace *t, const struct trace_exec_info *x)
     bind_u64(s, 19, x->size);
     bind_u64(s, 20, x->dev);
     bind_u64(s, 21, x->ino);
-    if (run_step(t, s))
-        return -1;
-    for (unsigned i = 0; i < x->nr_segments && i < TRACE_EXEC_SEGMENTS; i++) {
-        const struct trace_exec_segment *g = &x->seg[i];
-        s = t->st[ST_EXEC_SEG];
-        sqlite3_bind_int64(s, 1, t->run_id);
-        sqlite3_bind_int(s, 2, (int)i);
-        bind_u64(s, 3, g->vaddr);
-        bind_u64(s, 4, g->memsz);
-        bind_u64(s, 5, g->offset);
-        bind_u64(s, 6, g->filesz);
-        bind_u64(s, 7, g->prot);
-        bind_pid(s, 8, x->pid);
-        if (run_step(t, s))
-            return -1;
+    bind_u64(s, 22, (uint64_t)x->dyn);
+    bind_u64(s, 23, x->align);
+    bind_u64(s, 24, x->load_bias);
+    const struct trace_exec_interp *in = &x->interp;
+    bind_text(s, 25, in->path);
+    if (in->path) {
+        const uint64_t w[] = { in->entry, (uint64_t)in->dyn, in->base, in->size, in->dev, in->ino };
+        for (unsigned i = 0; i < sizeof w / sizeof w[0]; i++)
+            bind_u64(s, 26 + (int)i, w[i]);
+    } else {
+        for (int i = 26; i <= 31; i++)
+            sqlite3_bind_null(s, i);
     }
-    return 0;
+    if (run_step(t, s) || exec_segments(t, x->pid, "program", x->seg, x->nr_segments))
+        return -1;
+    return in->path ? exec_segments(t, x->pid, "interpreter", in->seg, in->nr_segments) : 0;
 }
 
 static void bind_run_inputs(sqlite3_stmt *s, const struct trace_run_info *info, int none)

@@ -12,7 +12,8 @@
  *   - on error: the reason is a NUL-terminated single line inside its
  *     buffer (the byte after the buffer is a canary);
  *   - on success: 1..ELF_MAX_LOADS loads, each with filesz <= memsz, its
- *     file bytes inside the input, its memory inside [64 KiB, 0xC0000000),
+ *     file bytes inside the input, its memory below 0xC0000000 (and at
+ *     or above 64 KiB for an ET_EXEC: an ET_DYN's vaddrs are relative),
  *     offset and vaddr congruent modulo 4096, ascending and disjoint; the
  *     entry point inside one of them; end_data the highest load end;
  *     phentsize 32 and the program header table inside the input.
@@ -55,7 +56,7 @@ static void check_image(const uint8_t *data, size_t size, const struct elf_image
             violated("filesz > memsz");
         if ((uint64_t)l->offset + l->filesz > size)
             violated("load's file bytes outside the input");
-        if (l->vaddr < 0x10000u || end > 0xC0000000u)
+        if ((!img->dyn && l->vaddr < 0x10000u) || end > 0xC0000000u)
             violated("load outside user space");
         if ((l->offset & 0xfffu) != (l->vaddr & 0xfffu))
             violated("offset and vaddr not congruent");

@@ -8,7 +8,7 @@
 #
 # SAMPLES_BIN_DIR must hold the hello and oom_hog samples; CC (default gcc)
 # builds the dynamically linked i386 programs.  Statuses (emu/main.c):
-#   127 no such program, 126 not a runnable static i386 ELF, 125 bad options,
+#   127 no such program (or interpreter), 126 not a runnable i386 ELF, 125 bad options,
 #   70 memsim internal failure, else the guest's (128 + signal when killed).
 # Every memsim command runs under `timeout` (60 s; 10 s for the FIFO case,
 # whose failure mode is blocking forever), so a hang fails the test (124).
@@ -22,9 +22,12 @@
 #   126: a directory, /dev/null, a FIFO, an empty file, a text file, a #!
 #        script, the first 100 and the first 52 bytes of hello, the ELF magic
 #        followed by garbage, hello's ELF header followed by garbage, a
-#        64-bit ELF (the host's /bin/true), a dynamically linked i386 program
-#        (PIE and non-PIE, built here with gcc -m32; skipped if that fails):
-#        stdout empty, exactly one stderr line naming the file and the problem.
+#        64-bit ELF (the host's /bin/true): stdout empty, exactly one stderr
+#        line naming the file and the problem.
+#   127/126: a dynamic program (built here with gcc -m32; skipped if that
+#        fails) whose interpreter under --root is missing (127), a
+#        directory, a 64-bit ELF, text or a truncated ld.so (126): one line
+#        naming the interpreter.
 #   139: hello with its code segment made PROT_NONE: the guest dies at its
 #        first fetch, one stderr line "memsim: SIGSEGV (SEGV_...".
 #   125: unknown option, --ram 1K / abc / 5G / 2^34+1 G (wraps 64 bits when
@@ -210,22 +213,34 @@ else
     skip elf64 "no 64-bit ELF /bin/true on this host"
 fi
 
+# A dynamic program's interpreter (PT_INTERP), looked up under --root:
+# missing, 127; a directory, a 64-bit ELF, text, a truncated ld.so, 126;
+# each one line naming it.  The program itself is the host's (outside the
+# root), the interpreter the root's.
 printf 'int main(void) { return 0; }\n' > "$tmp/dyn.c"
-if "$cc" -m32 -no-pie -o "$tmp/dyn_nopie" "$tmp/dyn.c" 2> /dev/null; then
-    run_noexec dynamic "$tmp/dyn_nopie" 'dynamically linked: memsim runs static programs \(build with -static\)'
+if "$cc" -m32 -no-pie -o "$tmp/dyn_nopie" "$tmp/dyn.c" 2> /dev/null &&
+   interp=$(tr -d '\0' < "$tmp/dyn_nopie" | grep -a -o -m1 '/lib[^ ]*ld-linux[^ ]*\.so\.[0-9]' | head -1) &&
+   [ -n "$interp" ]; then
+    run_interp() {  # NAME STATUS PATTERN: run dyn_nopie with $tmp/r-NAME as the root
+        run "interp_$1" -- "$memsim" run --no-trace --root "$tmp/r-$1" "$tmp/dyn_nopie"
+        expect_status "$2"; no_stdout; one_line "$3"; contains_fixed "$interp"; verdict
+    }
+    mkdir -p "$tmp/r-missing" "$tmp/r-dir$interp" "$tmp/r-elf64${interp%/*}" \
+             "$tmp/r-text${interp%/*}" "$tmp/r-cut${interp%/*}"
+    run_interp missing 127 'interpreter .*No such file'
+    run_interp dir 126 'interpreter .*directory'
+    if [ -n "$host_true" ]; then
+        cp "$host_true" "$tmp/r-elf64$interp"
+        run_interp elf64 126 'bad ELF interpreter .*64-bit'
+    fi
+    printf 'not a loader\n' > "$tmp/r-text$interp" && chmod +x "$tmp/r-text$interp"
+    run_interp text 126 'bad ELF interpreter .*not an ELF'
+    if [ -f "$interp" ]; then
+        head -c 3000 "$interp" > "$tmp/r-cut$interp" && chmod +x "$tmp/r-cut$interp"
+        run_interp cut 126 'bad ELF interpreter .*(past the end|program header)'
+    fi
 else
-    skip dynamic "$cc -m32 cannot build a dynamically linked i386 program"
-fi
-if "$cc" -m32 -pie -fPIE -o "$tmp/dyn_pie" "$tmp/dyn.c" 2> /dev/null; then
-    run_noexec dynamic_pie "$tmp/dyn_pie" 'dynamically linked: memsim runs static programs \(build with -static\)'
-else
-    skip dynamic_pie "$cc -m32 -pie cannot build an i386 PIE"
-fi
-# static-pie: ET_DYN without PT_INTERP; the line says to build -static -no-pie
-if "$cc" -m32 -static-pie -fPIE -o "$tmp/static_pie" "$tmp/dyn.c" 2> /dev/null; then
-    run_noexec static_pie "$tmp/static_pie" 'static-pie.*\(build with -static -no-pie\)'
-else
-    skip static_pie "$cc -m32 -static-pie cannot build an i386 static-pie"
+    skip interp "$cc -m32 cannot build a dynamically linked i386 program"
 fi
 
 # execve's EACCES: a regular file without the execute bit is 126, never run

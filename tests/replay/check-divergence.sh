@@ -3,7 +3,7 @@
 # Copies of samples/page_touch's trace with one recorded fault's pfn altered
 # and with one (model-served) system call's return altered: exit 1, and the
 # first line names that seq and table, followed by recorded vs replayed.
-# Bad input: not a trace, a truncated trace, schema_version 5, 6 and 12: exit 2
+# Bad input: not a trace, a truncated trace, schema_version 5, 6 and 13: exit 2
 # with exactly one line.  A schema-7 or 8 trace exports and reports, and its
 # replay is refused in one line (its outcomes are an older model's).  A
 # schema-9 trace (no context_switches, exec pid or processes argv/exe/peak
@@ -156,6 +156,19 @@ script "$TMP/v10.db" "UPDATE meta SET value = '10' WHERE key = 'schema_version';
 "$MEMSIM" replay "$TMP/v10.db" >"$TMP/v10.out" 2>&1 </dev/null
 [ $? -eq 0 ] && grep -q "all outcomes match" "$TMP/v10.out" || bad "schema 10: replay: $(cat "$TMP/v10.out")"
 echo "ok   v10: replayed: $(cat "$TMP/v10.out")"
+# schema 11: no loader placement or interpreter columns (static programs
+# only needed none): replays as before
+cp "$db" "$TMP/v11.db"
+script "$TMP/v11.db" "UPDATE meta SET value = '11' WHERE key = 'schema_version';
+    ALTER TABLE exec_segments DROP COLUMN image;
+    ALTER TABLE exec_image DROP COLUMN dyn; ALTER TABLE exec_image DROP COLUMN align;
+    ALTER TABLE exec_image DROP COLUMN load_bias; ALTER TABLE exec_image DROP COLUMN interp;
+    ALTER TABLE exec_image DROP COLUMN interp_entry; ALTER TABLE exec_image DROP COLUMN interp_dyn;
+    ALTER TABLE exec_image DROP COLUMN interp_base; ALTER TABLE exec_image DROP COLUMN interp_size;
+    ALTER TABLE exec_image DROP COLUMN interp_dev; ALTER TABLE exec_image DROP COLUMN interp_ino;"
+"$MEMSIM" replay "$TMP/v11.db" >"$TMP/v11.out" 2>&1 </dev/null
+[ $? -eq 0 ] && grep -q "all outcomes match" "$TMP/v11.out" || bad "schema 11: replay: $(cat "$TMP/v11.out")"
+echo "ok   v11: replayed: $(cat "$TMP/v11.out")"
 # a schema-10 run that called execve recorded no strings or file for its
 # later images: refused in one line (schema 11 replays it: replay/samples)
 "$MEMSIM" run --db "$TMP/exec10.db" --epoch 0 "$BIN/exec_chain" >/dev/null 2>&1 </dev/null
@@ -165,7 +178,7 @@ script "$TMP/exec10.db" "UPDATE meta SET value = '10' WHERE key = 'schema_versio
     ALTER TABLE exec_image DROP COLUMN size; ALTER TABLE exec_image DROP COLUMN dev;
     ALTER TABLE exec_image DROP COLUMN ino;"
 expect_bad exec10 "the trace has 3 execs (the guest called execve) but no exec_image.argv (recorded before schema 11): replay replays a run of one exec only"
-for v in 12; do
+for v in 13; do
     cp "$db" "$TMP/v$v.db"
     sql "$TMP/v$v.db" "UPDATE meta SET value = '$v' WHERE key = 'schema_version'"
     expect_bad "v$v" "schema_version $v is not supported"

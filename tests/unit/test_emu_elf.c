@@ -300,13 +300,12 @@ static void test_header_rejects(void)
     put16(img_buf + E_MACHINE, 0x0300);                     /* EM_386 byte-swapped */
     EXPECT_REJECT(img_buf, IMG_SIZE, ELF_UNSUPPORTED, "i386");
 
-    /* e_type: ET_DYN (PIE / shared object), ET_REL, ET_CORE, 0 */
-    static const uint16_t types[] = { ET_DYN, ET_REL, 4, 0, 0xfe00 };
+    /* e_type: ET_REL, ET_CORE, 0 (ET_DYN runs: test_dyn) */
+    static const uint16_t types[] = { ET_REL, 4, 0, 0xfe00 };
     for (unsigned i = 0; i < sizeof types / sizeof types[0]; i++) {
         build(img_buf, ENTRY, ph, REF_NPH);
         put16(img_buf + E_TYPE, types[i]);
-        EXPECT_REJECT(img_buf, IMG_SIZE, ELF_UNSUPPORTED,
-                      types[i] == ET_DYN ? "static-pie or shared object (ET_DYN" : NULL);
+        EXPECT_REJECT(img_buf, IMG_SIZE, ELF_UNSUPPORTED, "neither ET_EXEC nor ET_DYN");
     }
 }
 
@@ -341,22 +340,26 @@ static void test_segment_rejects(void)
 {
     struct ph ph[20];
 
-    /* dynamically linked: PT_INTERP, or PT_DYNAMIC alone */
+    /* dynamically linked (PT_INTERP, PT_DYNAMIC) parses: the interpreter is
+     * the caller's (elf_interp) */
     ref_phdrs(ph);
     ph[0] = (struct ph){ PT_INTERP, 0x200, TEXT_VADDR + 0x200, 19, 19, PF_R, 1 };
     build(img_buf, ENTRY, ph, REF_NPH);
-    EXPECT_REJECT(img_buf, IMG_SIZE, ELF_UNSUPPORTED,
-                  "dynamically linked: memsim runs static programs (build with -static)");
-    put16(img_buf + E_TYPE, ET_DYN);                        /* a dynamic PIE */
-    EXPECT_REJECT(img_buf, IMG_SIZE, ELF_UNSUPPORTED,
-                  "dynamically linked: memsim runs static programs (build with -static)");
+    memcpy(img_buf + 0x200, "/lib/ld-linux.so.2", 19);
+    struct elf_image dimg;
+    char dwhy[160], interp[64];
+    CHECK_EQ(elf_parse(img_buf, IMG_SIZE, &dimg, dwhy, sizeof dwhy), ELF_OK);
+    CHECK_EQ(dimg.dyn, 0);
+    CHECK_EQ(elf_interp(img_buf, IMG_SIZE, interp, sizeof interp), 1);
+    CHECK_STR(interp, "/lib/ld-linux.so.2");
+    CHECK_EQ(elf_interp(img_buf, IMG_SIZE, interp, 10), -1);    /* longer than the buffer */
+    img_buf[0x200 + 18] = 'x';                                  /* not NUL-terminated */
+    CHECK_EQ(elf_interp(img_buf, IMG_SIZE, interp, sizeof interp), -1);
     ref_phdrs(ph);
     ph[3] = (struct ph){ PT_DYNAMIC, DATA_OFF, DATA_VADDR, 0x80, 0x80, PF_R | PF_W, 4 };
     build(img_buf, ENTRY, ph, REF_NPH);
-    EXPECT_REJECT(img_buf, IMG_SIZE, ELF_UNSUPPORTED, "dynamically linked");
-    put16(img_buf + E_TYPE, ET_DYN);                        /* static-pie: no interpreter */
-    EXPECT_REJECT(img_buf, IMG_SIZE, ELF_UNSUPPORTED, "static-pie");
-    EXPECT_REJECT(img_buf, IMG_SIZE, ELF_UNSUPPORTED, "(build with -static -no-pie)");
+    CHECK_EQ(elf_parse(img_buf, IMG_SIZE, &dimg, dwhy, sizeof dwhy), ELF_OK);
+    CHECK_EQ(elf_interp(img_buf, IMG_SIZE, interp, sizeof interp), 0);
 
     /* filesz > memsz */
     ref_phdrs(ph);
@@ -464,6 +467,36 @@ static void test_segment_rejects(void)
 }
 
 /* The reason is one line and fits any buffer, even a 1-byte one. */
+/* ET_DYN (PIE, static-pie, ld.so): vaddrs from 0, relative to the load
+ * bias; the span and the largest alignment are what the loader places. */
+static void test_dyn(void)
+{
+    struct ph ph[REF_NPH];
+    struct elf_image img;
+    char why[160];
+    ph[0] = (struct ph){ PT_PHDR, 52, 52, 32 * REF_NPH, 32 * REF_NPH, PF_R, 4 };
+    ph[1] = (struct ph){ PT_LOAD, 0, 0, 0x1000, 0x1000, PF_R | PF_X, 0x1000 };
+    ph[2] = (struct ph){ PT_LOAD, DATA_OFF, DATA_OFF + 0x1000, DATA_FILESZ, DATA_MEMSZ,
+                         PF_R | PF_W, 0x10000 };
+    ph[3] = (struct ph){ PT_GNU_STACK, 0, 0, 0, 0, PF_R | PF_W, 16 };
+    build(img_buf, 0x100, ph, REF_NPH);
+    put16(img_buf + E_TYPE, ET_DYN);
+    CHECK_EQ(elf_parse(img_buf, IMG_SIZE, &img, why, sizeof why), ELF_OK);
+    CHECK_EQ(img.dyn, 1);
+    CHECK_EQ(img.entry, 0x100u);
+    CHECK_EQ(img.loads[0].vaddr, 0u);
+    CHECK_EQ(img.max_align, 0x10000u);
+    CHECK_EQ(img.span, (DATA_OFF + 0x1000 + DATA_MEMSZ + 0xfffu) & ~0xfffu);
+    /* the same image as ET_EXEC maps below mmap_min_addr: refused */
+    put16(img_buf + E_TYPE, ET_EXEC);
+    EXPECT_REJECT(img_buf, IMG_SIZE, ELF_MALFORMED, "outside the user address space");
+    /* an ET_DYN still has to fit below TASK_SIZE */
+    ph[2].vaddr = 0xBFFFFF00u;
+    build(img_buf, 0x100, ph, REF_NPH);
+    put16(img_buf + E_TYPE, ET_DYN);
+    EXPECT_REJECT(img_buf, IMG_SIZE, ELF_MALFORMED, "outside the user address space");
+}
+
 static void test_reason_buffer(void)
 {
     struct elf_image img;
@@ -514,6 +547,7 @@ static void test_prefixes_guarded(void)
 
 int main(void)
 {
+    test_dyn();
     test_valid();
     test_phdr_vaddr();
     test_exec_stack();

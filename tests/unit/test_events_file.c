@@ -148,7 +148,7 @@ static const struct bad bad_inputs[] = {
     { "hello world\n", 1, "not a memsim events file" },
     { "memsim-events format=2 schema_version=" TRACE_SCHEMA_VERSION " select=all\n", 1, "unsupported events format" },
     { "memsim-events format=1 schema_version=5 select=all\n", 1, "schema_version is not supported" },
-    { "memsim-events format=1 schema_version=12 select=all\n", 1, "reads 7 to 11" },
+    { "memsim-events format=1 schema_version=13 select=all\n", 1, "reads 7 to 12" },
     { HEADER_ALL "row table=stats pid=1 name=cpi value=1.5\n", 2, "INTEGER column given a real" },
     { HEADER_ALL "seq=1 table=faults pid=1 kind=huge\n", 2, "CHECK constraint failed" },
     { "memsim-events format=1 schema_version=" TRACE_SCHEMA_VERSION "\n", 1, "exactly format=" },

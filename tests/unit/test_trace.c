@@ -234,7 +234,7 @@ static void check_kernel_rows(sqlite3 *db)
 
 static void check_run_and_views(sqlite3 *db)
 {
-    CHECK_STR(q_text(db, "SELECT value FROM meta WHERE key = 'schema_version'"), "11");
+    CHECK_STR(q_text(db, "SELECT value FROM meta WHERE key = 'schema_version'"), TRACE_SCHEMA_VERSION);
     CHECK_EQ(q_int(db, "SELECT count(*) FROM runs"), 1);
     CHECK_EQ(q_int(db, "SELECT count(*) FROM sqlite_master WHERE type = 'index'"
                        " AND name = 'allocations_pfn' AND tbl_name = 'allocations'"), 1);
@@ -417,7 +417,7 @@ static void test_insert_error(void)
     signal(SIGXFSZ, SIG_DFL);
     sqlite3 *db = open_ro(path);                    /* still a valid database */
     CHECK_STR(q_text(db, "PRAGMA integrity_check"), "ok");
-    CHECK_STR(q_text(db, "SELECT value FROM meta WHERE key = 'schema_version'"), "11");
+    CHECK_STR(q_text(db, "SELECT value FROM meta WHERE key = 'schema_version'"), TRACE_SCHEMA_VERSION);
     CHECK_EQ(q_int(db, "SELECT count(*) FROM translations"), 0);  /* as counted */
     sqlite3_close(db);
 }
