@@ -301,9 +301,11 @@ static long vfork_wait(struct task_struct *t)
     return -ERESTART_BLOCK;
 }
 
-/* kernel_clone: the child, then the parent's side (its tid word, vfork). */
+/* kernel_clone: the child (its handlers reset for clone3's
+ * CLONE_CLEAR_SIGHAND), then the parent's side (its tid word, vfork). */
 static long kernel_clone(struct task_struct *t, uint32_t flags, uint32_t newsp,
-                         uint32_t parent_tidptr, uint32_t child_tidptr, uint32_t tls)
+                         uint32_t parent_tidptr, uint32_t child_tidptr, uint32_t tls,
+                         int clear_sighand)
 {
     if (t->restart.active)              /* a vfork parent's re-run */
         return vfork_wait(t);
@@ -311,6 +313,8 @@ static long kernel_clone(struct task_struct *t, uint32_t flags, uint32_t newsp,
     struct task_struct *p = copy_process(t, flags, newsp, parent_tidptr, child_tidptr, tls, &err);
     if (!p)
         return err;
+    if (clear_sighand)                  /* its own copy (no CLONE_SIGHAND): nothing to */
+        (void)flush_signal_handlers(p); /* unshare, so nothing can fail */
     if ((flags & CLONE_PARENT_SETTID) && t->mm)
         (void)copy_to_user(t->mm, parent_tidptr, &p->pid, 4);
     if (!(flags & CLONE_VFORK))
@@ -322,12 +326,12 @@ static long kernel_clone(struct task_struct *t, uint32_t flags, uint32_t newsp,
 
 SYSCALL_DEFINE0(fork)
 {
-    return kernel_clone(t, SIGCHLD, 0, 0, 0, 0);
+    return kernel_clone(t, SIGCHLD, 0, 0, 0, 0, 0);
 }
 
 SYSCALL_DEFINE0(vfork)
 {
-    return kernel_clone(t, CLONE_VFORK | CLONE_VM | SIGCHLD, 0, 0, 0, 0);
+    return kernel_clone(t, CLONE_VFORK | CLONE_VM | SIGCHLD, 0, 0, 0, 0, 0);
 }
 
 /* i386's CONFIG_CLONE_BACKWARDS order: flags, newsp, parent_tidptr, tls,
@@ -335,12 +339,81 @@ SYSCALL_DEFINE0(vfork)
 SYSCALL_DEFINE5(clone, uint32_t, flags, uint32_t, newsp, uint32_t, parent_tidptr,
                 uint32_t, tls, uint32_t, child_tidptr)
 {
-    return kernel_clone(t, flags, newsp, parent_tidptr, child_tidptr, tls);
+    return kernel_clone(t, flags, newsp, parent_tidptr, child_tidptr, tls, 0);
 }
 
-/* clone3 is not modelled: glibc falls back to clone on ENOSYS. */
+/* struct clone_args (include/uapi/linux/sched.h): every field a __u64. */
+enum { CA_FLAGS, CA_PIDFD, CA_CHILD_TID, CA_PARENT_TID, CA_EXIT_SIGNAL, CA_STACK,
+       CA_STACK_SIZE, CA_TLS, CA_SET_TID, CA_SET_TID_SIZE, CA_CGROUP, CA_WORDS };
+#define CLONE_ARGS_SIZE_VER0 64u
+#define CLONE_CLEAR_SIGHAND  0x100000000ull
+#define CLONE_INTO_CGROUP    0x200000000ull
+#define CLONE_DETACHED       0x00400000u
+#define CLONE_NEWTIME        0x00000080u
+
+/* copy_clone_args_from_user: the struct of `size` bytes (a newer, larger
+ * one only if its tail is zero: copy_struct_from_user's E2BIG). */
+static long clone3_args(struct task_struct *t, uint32_t uargs, uint32_t size, uint64_t *a)
+{
+    memset(a, 0, CA_WORDS * 8);
+    if (size > PAGE_SIZE)
+        return -E2BIG;
+    if (size < CLONE_ARGS_SIZE_VER0)
+        return -EINVAL;
+    uint32_t known = size < CA_WORDS * 8 ? size : CA_WORDS * 8;
+    if (copy_from_user(t->mm, a, uargs, known))
+        return -EFAULT;
+    for (uint32_t off = known; off < size; off++) {
+        uint8_t byte;
+        if (copy_from_user(t->mm, &byte, uargs + off, 1))
+            return -EFAULT;
+        if (byte)
+            return -E2BIG;
+    }
+    if (a[CA_SET_TID_SIZE] > 32 || (!a[CA_SET_TID] && a[CA_SET_TID_SIZE]) ||
+        (a[CA_SET_TID] && !a[CA_SET_TID_SIZE]))
+        return -EINVAL;
+    if ((a[CA_EXIT_SIGNAL] & ~(uint64_t)CSIGNAL) || a[CA_EXIT_SIGNAL] > NSIG_MODEL)
+        return -EINVAL;
+    return 0;
+}
+
+/* clone3_args_valid and clone3_stack_valid: the flags clone3 takes, and a
+ * stack given as base and size (the stack grows down from base + size). */
+static long clone3_valid(const struct task_struct *t, const uint64_t *a)
+{
+    uint64_t flags = a[CA_FLAGS];
+    if (flags & ~(0xffffffffull | CLONE_CLEAR_SIGHAND | CLONE_INTO_CGROUP))
+        return -EINVAL;
+    if (flags & (CLONE_DETACHED | (CSIGNAL & ~CLONE_NEWTIME)))
+        return -EINVAL;
+    if ((flags & (CLONE_SIGHAND | CLONE_CLEAR_SIGHAND)) == (CLONE_SIGHAND | CLONE_CLEAR_SIGHAND))
+        return -EINVAL;
+    if ((flags & (CLONE_THREAD | CLONE_PARENT)) && a[CA_EXIT_SIGNAL])
+        return -EINVAL;
+    if (!a[CA_STACK] ? a[CA_STACK_SIZE] != 0
+                     : !a[CA_STACK_SIZE] || a[CA_STACK] + a[CA_STACK_SIZE] > TASK_SIZE)
+        return -EINVAL;
+    if ((flags & CLONE_INTO_CGROUP) || a[CA_SET_TID])
+        return -EINVAL;                 /* cgroups and set_tid (pid namespaces): not modelled */
+    (void)t;
+    return 0;
+}
+
+/* clone3: the clone_args struct instead of registers, the exit signal its
+ * own field, the stack as base and size; glibc 2.34+ tries it first for
+ * threads and posix_spawn.  The child's handlers reset with
+ * CLONE_CLEAR_SIGHAND (flush_signal_handlers, as Linux's copy_process). */
 SYSCALL_DEFINE2(clone3, uint32_t, uargs, uint32_t, size)
 {
-    (void)uargs, (void)size;
-    return -ENOSYS;
+    uint64_t a[CA_WORDS];
+    long r = clone3_args(t, uargs, size, a);
+    if (r || (r = clone3_valid(t, a)))
+        return r;
+    uint32_t flags = (uint32_t)a[CA_FLAGS] | (uint32_t)a[CA_EXIT_SIGNAL];
+    uint32_t sp = a[CA_STACK] ? (uint32_t)(a[CA_STACK] + a[CA_STACK_SIZE]) : 0;
+    if (a[CA_PIDFD] >> 32 || a[CA_CHILD_TID] >> 32 || a[CA_PARENT_TID] >> 32 || a[CA_TLS] >> 32)
+        return -EFAULT;                 /* not a 32-bit task's address */
+    return kernel_clone(t, flags, sp, (uint32_t)a[CA_PARENT_TID], (uint32_t)a[CA_CHILD_TID],
+                        (uint32_t)a[CA_TLS], (a[CA_FLAGS] & CLONE_CLEAR_SIGHAND) != 0);
 }

@@ -283,10 +283,7 @@ static int close_on_exec(struct task_struct *t)
     return 0;
 }
 
-/* unshare_sighand, then flush_signal_handlers(t, 0): a caught signal is
- * SIG_DFL again, an ignored one stays ignored; flags, masks and
- * restorers go.  The sigaltstack goes with the old stack. */
-static int flush_signal_handlers(struct task_struct *t)
+int flush_signal_handlers(struct task_struct *t)
 {
     if (t->sighand->refs > 1) {
         struct sighand_struct *sh = sighand_alloc(t->sighand);
@@ -302,7 +299,6 @@ static int flush_signal_handlers(struct task_struct *t)
         ka->flags = ka->restorer = 0;
         ka->mask = 0;
     }
-    t->sig.altstack = (struct sig_altstack){ 0 };
     return 0;
 }
 
@@ -320,6 +316,7 @@ int begin_new_exec(struct task_struct *t, struct linux_binprm *bprm)
     int r = close_on_exec(t);
     if (!r)
         r = flush_signal_handlers(t);
+    t->sig.altstack = (struct sig_altstack){ 0 };   /* it went with the old stack */
     memset(t->tls_array, 0, sizeof t->tls_array);
     for (unsigned i = 0; i < GDT_ENTRY_TLS_ENTRIES; i++)
         if (t->k->arch.load_tls)

@@ -333,4 +333,10 @@ SYSCALL_ENTRY(sigaltstack);
 SYSCALL_ENTRY(sigreturn);
 SYSCALL_ENTRY(rt_sigreturn);
 
+/* sys_exec.c: unshare_sighand, then Linux's flush_signal_handlers(t, 0):
+ * a caught signal is SIG_DFL again, an ignored one stays ignored; flags,
+ * masks and restorers go (exec, clone3's CLONE_CLEAR_SIGHAND).  0 or
+ * -ENOMEM. */
+int flush_signal_handlers(struct task_struct *t);
+
 #endif
