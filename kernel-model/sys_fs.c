@@ -333,7 +333,7 @@ static long put_stat64(struct task_struct *t, uint32_t uaddr, const struct stat 
  * when the model's).  An empty path with AT_EMPTY_PATH is dirfd itself,
  * and with AT_FDCWD the working directory (filename_lookup of "").
  */
-static long stat_lookup(struct task_struct *t, uint32_t dirfd, char *path, uint32_t flags,
+long stat_lookup(struct task_struct *t, uint32_t dirfd, char *path, uint32_t flags,
                         struct stat *st, int *hfd, int *host_ro)
 {
     if (hfd)

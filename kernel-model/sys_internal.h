@@ -148,6 +148,19 @@ SYSCALL_ENTRY(fstatat64);
 SYSCALL_ENTRY(statx);
 SYSCALL_ENTRY(readlink);
 SYSCALL_ENTRY(readlinkat);
+/* sys_xattr.c: extended attributes (none stored) */
+SYSCALL_ENTRY(setxattr);
+SYSCALL_ENTRY(lsetxattr);
+SYSCALL_ENTRY(fsetxattr);
+SYSCALL_ENTRY(getxattr);
+SYSCALL_ENTRY(lgetxattr);
+SYSCALL_ENTRY(fgetxattr);
+SYSCALL_ENTRY(listxattr);
+SYSCALL_ENTRY(llistxattr);
+SYSCALL_ENTRY(flistxattr);
+SYSCALL_ENTRY(removexattr);
+SYSCALL_ENTRY(lremovexattr);
+SYSCALL_ENTRY(fremovexattr);
 SYSCALL_ENTRY(access);
 SYSCALL_ENTRY(faccessat);
 SYSCALL_ENTRY(faccessat2);
@@ -338,5 +351,12 @@ SYSCALL_ENTRY(rt_sigreturn);
  * masks and restorers go (exec, clone3's CLONE_CLEAR_SIGHAND).  0 or
  * -ENOMEM. */
 int flush_signal_handlers(struct task_struct *t);
+
+/* sys_fs.c: the walk of a stat-like call on guest path `path` (flags
+ * AT_SYMLINK_NOFOLLOW, AT_EMPTY_PATH): 0 and *st, with hfd a descriptor of
+ * the host object (-1: the model's) and host_ro set for a read-only host
+ * tree; or -errno. */
+long stat_lookup(struct task_struct *t, uint32_t dirfd, char *path, uint32_t flags,
+                 struct stat *st, int *hfd, int *host_ro);
 
 #endif
