@@ -478,3 +478,97 @@ static long do_sendfile(struct task_struct *t, uint32_t out_fd, uint32_t in_fd, 
 
 SYSCALL_DEFINE4(sendfile, uint32_t, out_fd, uint32_t, in_fd, uint32_t, offset, uint32_t, count) { return do_sendfile(t, out_fd, in_fd, offset, count, 0); }
 SYSCALL_DEFINE4(sendfile64, uint32_t, out_fd, uint32_t, in_fd, uint32_t, offset, uint32_t, count) { return do_sendfile(t, out_fd, in_fd, offset, count, 1); }
+
+/* generic_file_rw_checks and generic_copy_file_checks (fs/read_write.c):
+ * regular files (EISDIR, EINVAL), open for reading and for writing without
+ * O_APPEND (EBADF), offsets that do not wrap (EOVERFLOW), no overlap
+ * within one file (EINVAL), and one
+ * superblock: the model copies within one file system only (EXDEV
+ * otherwise, as Linux without a ->copy_file_range across them). */
+static long copy_range_checks(struct file *in, struct file *out, int64_t pos_in,
+                              int64_t pos_out, uint32_t len)
+{
+    struct stat si, so;
+    if (!in->f_op->getattr || !out->f_op->getattr || in->f_op->getattr(in, &si) ||
+        out->f_op->getattr(out, &so))
+        return -EINVAL;
+    if (S_ISDIR(si.st_mode) || S_ISDIR(so.st_mode))
+        return -EISDIR;
+    if (!S_ISREG(si.st_mode) || !S_ISREG(so.st_mode))
+        return -EINVAL;
+    int append = out->f_op->kind == FILE_SHMEM ? (out->f_flags & G_O_APPEND) != 0
+                                              : (out->f_flags & O_APPEND) != 0;
+    if (!(in->f_mode & FMODE_READ_) || !(out->f_mode & FMODE_WRITE_) || append)
+        return -EBADF;
+    if (pos_in < 0 || pos_out < 0)
+        return -EOVERFLOW;              /* a negative loff_t wraps as an unsigned end */
+    if (si.st_dev == so.st_dev && si.st_ino == so.st_ino &&
+        pos_out + len > pos_in && pos_in + len > pos_out)
+        return -EINVAL;                 /* overlapping ranges of one file */
+    if (si.st_dev != so.st_dev || !model_positional(in) || !model_positional(out))
+        return -EXDEV;
+    return 0;
+}
+
+/* The copy itself: do_splice_direct's loop, chunk by chunk through the
+ * two files' own read and write at their positions; bytes copied (short
+ * at the input's end), or the first error. */
+static long copy_range(struct file *in, struct file *out, int64_t *pos_in, int64_t *pos_out,
+                       uint32_t len)
+{
+    uint8_t *buf = malloc(PIO_CHUNK);
+    if (!buf)
+        return -ENOMEM;
+    long done = 0;
+    while ((uint32_t)done < len) {
+        uint32_t want = len - (uint32_t)done < PIO_CHUNK ? len - (uint32_t)done : PIO_CHUNK;
+        int64_t at = *pos_in;
+        long n = in->f_op->read(in, buf, want, &at);
+        if (n <= 0) {
+            done = done ? done : n;
+            break;
+        }
+        int64_t to = *pos_out;
+        long w = out->f_op->write(out, buf, (size_t)n, &to);
+        if (w <= 0) {
+            done = done ? done : w;
+            break;
+        }
+        *pos_in += w;
+        *pos_out += w;
+        done += w;
+        if (w < n)
+            break;
+    }
+    free(buf);
+    return done;
+}
+
+/* copy_file_range(fd_in, off_in, fd_out, off_out, len, flags): flags must
+ * be 0; an offset pointer's loff_t is used and written back, else the
+ * file's position moves. */
+SYSCALL_DEFINE6(copy_file_range, uint32_t, fd_in, uint32_t, uoff_in, uint32_t, fd_out,
+                uint32_t, uoff_out, uint32_t, len, uint32_t, flags)
+{
+    if (flags)
+        return -EINVAL;
+    struct file *in = fdget(t->files, fd_in), *out = fdget(t->files, fd_out);
+    if (!in || !out)
+        return -EBADF;
+    int64_t pos_in = in->f_pos, pos_out = out->f_pos;
+    if ((uoff_in && copy_from_user(t->mm, &pos_in, uoff_in, 8)) ||
+        (uoff_out && copy_from_user(t->mm, &pos_out, uoff_out, 8)))
+        return -EFAULT;
+    len = len > INT32_MAX ? INT32_MAX : len;
+    long r = copy_range_checks(in, out, pos_in, pos_out, len);
+    if (r || !len)
+        return r;
+    r = copy_range(in, out, &pos_in, &pos_out, len);
+    if (r <= 0)
+        return r;
+    if (uoff_in ? copy_to_user(t->mm, uoff_in, &pos_in, 8) != 0 : (in->f_pos = pos_in, 0))
+        return -EFAULT;
+    if (uoff_out ? copy_to_user(t->mm, uoff_out, &pos_out, 8) != 0 : (out->f_pos = pos_out, 0))
+        return -EFAULT;
+    return r;
+}

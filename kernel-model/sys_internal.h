@@ -148,6 +148,7 @@ SYSCALL_ENTRY(fstatat64);
 SYSCALL_ENTRY(statx);
 SYSCALL_ENTRY(readlink);
 SYSCALL_ENTRY(readlinkat);
+SYSCALL_ENTRY(copy_file_range);
 /* sys_xattr.c: extended attributes (none stored) */
 SYSCALL_ENTRY(setxattr);
 SYSCALL_ENTRY(lsetxattr);

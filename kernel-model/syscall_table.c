@@ -229,6 +229,7 @@ static const struct syscall_entry table[NR_SYSCALLS] = {
     X(372, "recvmsg", sys_sockfd_op, 3, SA_FD, SA_PTR_INOUT, SA_FLAGS),
     X(373, "shutdown", sys_sockfd_op, 2, SA_FD, SA_INT),
     S(376, "mlock2", sys_mlock2, 3, SA_ADDR, SA_SIZE, SA_FLAGS),
+    X(377, "copy_file_range", sys_copy_file_range, 6, SA_FD, SA_PTR_INOUT, SA_FD, SA_PTR_INOUT, SA_SIZE, SA_FLAGS),
     X(383, "statx", sys_statx, 5, SA_FD, SA_STR, SA_FLAGS, SA_UINT, SA_PTR_OUT),
     S(386, "rseq", sys_rseq, 4, SA_ADDR, SA_UINT, SA_FLAGS, SA_UINT),
     S(395, "shmget", sys_shmget, 3, SA_INT, SA_SIZE, SA_FLAGS),
