@@ -121,10 +121,20 @@ static void test_child_links(void)
     context_switch(a->k, a);
     uint32_t none[6] = { 0 };
     CHECK_EQ(fixture_syscall(a, NR_GETPPID, none), 1);
-    /* flags Linux refuses, and clone3's fallback */
+    /* flags Linux refuses; clone3's struct checks (samples/clone3_args
+     * runs the rest against native Linux) */
     CHECK_EQ(call(a, NR_CLONE, CLONE_THREAD | CLONE_VM, 0, 0, 0, 0), -EINVAL);
     CHECK_EQ(call(a, NR_CLONE, CLONE_SIGHAND, 0, 0, 0, 0), -EINVAL);
-    CHECK_EQ(call(a, NR_CLONE3, page, 88, 0, 0, 0), -ENOSYS);
+    uint64_t args[11] = { 0 };
+    args[4] = 65;                                   /* exit_signal past _NSIG */
+    CHECK_EQ(copy_to_user(a->mm, page, args, sizeof args), 0);
+    CHECK_EQ(call(a, NR_CLONE3, page, 88, 0, 0, 0), -EINVAL);
+    CHECK_EQ(call(a, NR_CLONE3, page, 63, 0, 0, 0), -EINVAL);  /* below CLONE_ARGS_SIZE_VER0 */
+    CHECK_EQ(call(a, NR_CLONE3, page, 4097, 0, 0, 0), -E2BIG); /* over a page */
+    args[0] = CLONE_THREAD | CLONE_SIGHAND | CLONE_VM;
+    args[4] = 17;                                   /* CLONE_THREAD with an exit signal */
+    CHECK_EQ(copy_to_user(a->mm, page, args, sizeof args), 0);
+    CHECK_EQ(call(a, NR_CLONE3, page, 88, 0, 0, 0), -EINVAL);
     /* --max-tasks: two tasks exist */
     a->k->max_tasks = 2;
     CHECK_EQ(call(a, NR_FORK, 0, 0, 0, 0, 0), -EAGAIN);
