@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
+#include "common/cpu_features.h"
 #include "emu/machine.h"
 
 #define UNTIL_NEVER UINT64_MAX     /* an EIP the guest cannot reach */
@@ -386,6 +387,24 @@ static void hook_sysenter(uc_engine *uc, void *ud)
     uc_emu_stop(uc);
 }
 
+/* CPUID leaf 1 is the modelled CPU's (common/cpu_features.h), not
+ * Unicorn 2.0.1's hard-coded EDX; every other leaf is Unicorn's.  Returns
+ * 1 when it answered (Unicorn skips the instruction). */
+static int hook_cpuid(uc_engine *uc, void *ud)
+{
+    (void)ud;
+    uint32_t eax;
+    uc_reg_read(uc, UC_X86_REG_EAX, &eax);
+    if (eax != 1)
+        return 0;
+    const uint32_t v[4] = { GUEST_CPUID_1_EAX, GUEST_CPUID_1_EBX, GUEST_CPUID_1_ECX,
+                            GUEST_CPUID_1_EDX };
+    const int regs[4] = { UC_X86_REG_EAX, UC_X86_REG_EBX, UC_X86_REG_ECX, UC_X86_REG_EDX };
+    for (int i = 0; i < 4; i++)
+        uc_reg_write(uc, regs[i], &v[i]);
+    return 1;
+}
+
 /* The raw engine (a benchmark baseline) runs Unicorn with no hook on the
  * access path: only system calls and region faults reach memsim. */
 int cpu_add_hooks(struct machine *m, struct mm_context *c)
@@ -400,6 +419,7 @@ int cpu_add_hooks(struct machine *m, struct mm_context *c)
     if (!e) e = uc_hook_add(c->uc, &h, UC_HOOK_MEM_UNMAPPED | UC_HOOK_MEM_PROT, hook_bad, m, 1, 0);
     if (!e) e = uc_hook_add(c->uc, &h, UC_HOOK_INTR, hook_intr, m, 1, 0);
     if (!e) e = uc_hook_add(c->uc, &h, UC_HOOK_INSN, hook_sysenter, m, 1, 0, UC_X86_INS_SYSENTER);
+    if (!e) e = uc_hook_add(c->uc, &h, UC_HOOK_INSN, hook_cpuid, m, 1, 0, UC_X86_INS_CPUID);
     if (e) {
         snprintf(m->error, sizeof m->error, "Unicorn refused a hook: %s", uc_strerror(e));
         return -1;

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include "common/cpu_features.h"
 #include "kernel-model/exec.h"
 #include "kernel-model/sched.h"
 #include "kernel-model/vma.h"
@@ -24,8 +25,6 @@ enum { AT_NULL = 0, AT_PHDR = 3, AT_PHENT = 4, AT_PHNUM = 5, AT_PAGESZ = 6, AT_B
        AT_PLATFORM = 15, AT_HWCAP = 16, AT_CLKTCK = 17, AT_SECURE = 23, AT_RANDOM = 25,
        AT_HWCAP2 = 26, AT_EXECFN = 31 };
 
-/* CPUID.1:EDX of a P6-class CPU with SSE2, which Unicorn's default CPU emulates. */
-#define GUEST_HWCAP 0x078bfbffu
 
 static int map_segment(struct mm_struct *mm, const struct exec_segment *l, uint32_t bias,
                        struct vm_file *file)
@@ -149,7 +148,7 @@ static int push_tables(struct mm_struct *mm, const struct exec_params *x, struct
                        struct exec_result *out)
 {
     const uint32_t auxv[2 * EXEC_AUXV_PAIRS] = {
-        AT_HWCAP, GUEST_HWCAP, AT_PAGESZ, PAGE_SIZE, AT_CLKTCK, 100,
+        AT_HWCAP, GUEST_CPUID_1_EDX, AT_PAGESZ, PAGE_SIZE, AT_CLKTCK, 100,
         AT_PHDR, x->phdr_vaddr + out->load_bias, AT_PHENT, x->phentsize, AT_PHNUM, x->phnum,
         AT_BASE, out->interp_base, AT_FLAGS, 0, AT_ENTRY, x->entry + out->load_bias,
         AT_UID, x->uid, AT_EUID, x->uid, AT_GID, x->gid, AT_EGID, x->gid, AT_SECURE, 0,

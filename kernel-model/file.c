@@ -99,6 +99,8 @@ void fput(struct file *f)
 {
     if (!f || --f->f_count > 0)
         return;
+    if (f->f_ep)
+        eventpoll_release(f);               /* __fput: eventpoll_release */
     if (f->f_op->release)
         f->f_op->release(f);
     if (f->f_kaddr)                         /* __fput: file_free */

@@ -14,13 +14,19 @@
 
 #define NSEC_PER_SEC 1000000000ull
 
+/* The file an entry polls: its own (epoll's items), else its fd's. */
+static struct file *entry_file(struct task_struct *t, const struct poll_entry *e)
+{
+    return e->file ? e->file : e->fd < 0 ? NULL : fdget(t->files, (uint32_t)e->fd);
+}
+
 /* One entry's revents now (do_pollfd): POLLNVAL for an fd not open, else
  * the file's mask filtered by what was asked and POLLERR|POLLHUP. */
 static unsigned poll_one(struct task_struct *t, struct poll_entry *e, struct poll_table *pt)
 {
-    if (e->fd < 0)
+    if (e->fd < 0 && !e->file)
         return e->revents = 0;
-    struct file *f = fdget(t->files, (uint32_t)e->fd);
+    struct file *f = entry_file(t, e);
     if (!f)
         return e->revents = G_POLLNVAL;
     pt->key = e->events | G_POLLERR | G_POLLHUP;
@@ -81,7 +87,7 @@ static long host_wait(struct task_struct *t, struct poll_entry *e, unsigned n, i
         return -ENOMEM;
     unsigned np = 0;
     for (unsigned i = 0; i < n; i++) {
-        struct file *f = e[i].fd < 0 ? NULL : fdget(t->files, (uint32_t)e[i].fd);
+        struct file *f = entry_file(t, &e[i]);
         int h = f && f->f_op->poll == host_file_poll ? file_host_fd(f) : -1;
         if (h >= 0)
             p[np++] = (struct pollfd){ .fd = h, .events = (short)e[i].events };
@@ -117,7 +123,7 @@ static int wait_host_fds(struct task_struct *t, const struct poll_entry *e, unsi
     short ev[HOST_WAITS_MAX];
     unsigned k = 0;
     for (unsigned i = 0; i < n; i++) {
-        struct file *f = e[i].fd < 0 ? NULL : fdget(t->files, (uint32_t)e[i].fd);
+        struct file *f = entry_file(t, &e[i]);
         int h = f && f->f_op->poll == host_file_poll ? file_host_fd(f) : -1;
         if (h < 0)
             continue;

@@ -28,8 +28,10 @@
 struct task_struct;
 
 /* One polled fd (struct pollfd's fields, the guest's POLL* bits). */
+struct file;
 struct poll_entry {
-    int32_t fd;                 /* negative: ignored (revents 0) */
+    int32_t fd;                 /* negative: ignored (revents 0), unless file is set */
+    struct file *file;          /* NULL: the fd's; else this file (an epoll item's) */
     unsigned events;            /* asked; POLLERR and POLLHUP are always reported */
     unsigned revents;           /* the answer; POLLNVAL for an fd not open */
 };

@@ -149,6 +149,13 @@ SYSCALL_ENTRY(statx);
 SYSCALL_ENTRY(readlink);
 SYSCALL_ENTRY(readlinkat);
 SYSCALL_ENTRY(copy_file_range);
+/* eventpoll.c */
+SYSCALL_ENTRY(epoll_create);
+SYSCALL_ENTRY(epoll_create1);
+SYSCALL_ENTRY(epoll_ctl);
+SYSCALL_ENTRY(epoll_wait);
+SYSCALL_ENTRY(epoll_pwait);
+SYSCALL_ENTRY(epoll_pwait2);
 /* sys_xattr.c: extended attributes (none stored) */
 SYSCALL_ENTRY(setxattr);
 SYSCALL_ENTRY(lsetxattr);

@@ -173,6 +173,9 @@ static const struct syscall_entry table[NR_SYSCALLS] = {
     S(244, "get_thread_area", sys_get_thread_area, 1, SA_PTR_INOUT),
     X(250, "fadvise64", sys_fadvise64, 5, SA_FD, SA_UINT, SA_UINT, SA_SIZE, SA_INT),
     S(252, "exit_group", sys_exit_group, 1, SA_INT),
+    X(254, "epoll_create", sys_epoll_create, 1, SA_INT),
+    X(255, "epoll_ctl", sys_epoll_ctl, 4, SA_FD, SA_INT, SA_FD, SA_PTR_IN),
+    X(256, "epoll_wait", sys_epoll_wait, 4, SA_FD, SA_PTR_OUT, SA_INT, SA_INT),
     S(258, "set_tid_address", sys_set_tid_address, 1, SA_ADDR),
     X(265, "clock_gettime", sys_clock_gettime, 2, SA_INT, SA_PTR_OUT),
     X(266, "clock_getres", sys_clock_getres, 2, SA_INT, SA_PTR_OUT),
@@ -201,7 +204,9 @@ static const struct syscall_entry table[NR_SYSCALLS] = {
     S(311, "set_robust_list", sys_set_robust_list, 2, SA_ADDR, SA_SIZE),
     S(312, "get_robust_list", sys_get_robust_list, 3, SA_INT, SA_PTR_OUT, SA_PTR_OUT),
     S(318, "getcpu", sys_getcpu, 3, SA_PTR_OUT, SA_PTR_OUT, SA_ADDR),
+    X(319, "epoll_pwait", sys_epoll_pwait, 6, SA_FD, SA_PTR_OUT, SA_INT, SA_INT, SA_PTR_IN, SA_SIZE),
     X(320, "utimensat", sys_utimensat, 4, SA_FD, SA_STR, SA_PTR_IN, SA_FLAGS),
+    X(329, "epoll_create1", sys_epoll_create1, 1, SA_FLAGS),
     X(330, "dup3", sys_dup3, 3, SA_FD, SA_FD, SA_FLAGS),
     X(331, "pipe2", sys_pipe2, 2, SA_PTR_OUT, SA_FLAGS),
     X(333, "preadv", sys_preadv, 5, SA_FD, SA_PTR_IN, SA_UINT, SA_UINT, SA_UINT),
@@ -247,6 +252,7 @@ static const struct syscall_entry table[NR_SYSCALLS] = {
     S(422, "futex_time64", sys_futex_time64, 6, SA_PTR_INOUT, SA_INT, SA_UINT, SA_PTR_IN, SA_PTR_INOUT, SA_UINT),
     S(435, "clone3", sys_clone3, 2, SA_ADDR, SA_SIZE),
     X(439, "faccessat2", sys_faccessat2, 4, SA_FD, SA_STR, SA_INT, SA_FLAGS),
+    X(441, "epoll_pwait2", sys_epoll_pwait2, 6, SA_FD, SA_PTR_OUT, SA_INT, SA_PTR_IN, SA_PTR_IN, SA_SIZE),
 };
 
 const struct syscall_entry *syscall_entry(uint32_t nr)

@@ -67,6 +67,7 @@ enum file_kind {
     FILE_PROCFS,                /* the guest's /proc (procfs.c) */
     FILE_PIPE,                  /* pipe(2), pipe2(2) (pipe.c) */
     FILE_SHMEM,                 /* seam: memfd, /dev/shm (shmem issue) */
+    FILE_EPOLL,                 /* epoll_create (eventpoll.c) */
 };
 
 /*
@@ -150,6 +151,7 @@ struct file {
     char *f_path;               /* as the guest opened it, or NULL (stdio) */
     void *private_data;         /* the backend's (hostfs: struct host_file) */
     uint32_t f_kaddr;           /* its filp slab object, or 0 (see alloc_file) */
+    struct epitem *f_ep;        /* the epoll items watching it (eventpoll.c) */
 };
 
 /* The descriptor table, shared by threads and (until exec) nothing else;
@@ -177,6 +179,8 @@ struct file *fdget(struct files_struct *fs, uint32_t fd);
 struct file *fget(struct files_struct *fs, uint32_t fd);   /* a reference, or NULL */
 struct file *get_file(struct file *f);
 void fput(struct file *f);                              /* the last put releases */
+/* eventpoll.c: f's last reference went: every epoll item watching it goes. */
+void eventpoll_release(struct file *f);
 /* Take fd out of the table and put its file: -EBADF when not open. */
 long close_fd(struct files_struct *fs, uint32_t fd);
 int  fd_cloexec(const struct files_struct *fs, uint32_t fd);
