@@ -87,8 +87,8 @@ static long syscall_run(struct task_struct *t, const struct syscall_entry *e, ui
         while (t->state != TASK_RUNNING && list_empty(&k->runqueue) && !task_dead(t))
             if (!kernel_idle(k))
                 break;                  /* a deadlock killed every task */
-        if (task_dead(t))
-            return syscall_complete(t, e, nr, a, -EINTR);   /* never seen: it died */
+        if (task_dead(t))               /* never seen: it died (its exit event once) */
+            return rb->active ? syscall_complete(t, e, nr, a, -EINTR) : -EINTR;
         if (t->state != TASK_RUNNING)
             return -ERESTART_BLOCK;     /* someone else runs first */
         if (list_first_entry(&k->runqueue, struct task_struct, run_list) != t) {
@@ -118,6 +118,13 @@ long syscall_handle(struct task_struct *t)
     struct restart_block *rb = &t->restart;
     rb->enter = event_syscall_enter(t->k->events, t->tgid, t->pid, nr, name, a, &rb->outer);
     return syscall_run(t, e, nr, a, regs);
+}
+
+void syscall_abandon(struct task_struct *t)
+{
+    struct restart_block *rb = &t->restart;
+    if (rb->active)
+        (void)syscall_complete(t, syscall_entry(rb->nr), rb->nr, rb->args, -EINTR);
 }
 
 long syscall_resume(struct task_struct *t)

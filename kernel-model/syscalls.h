@@ -102,6 +102,10 @@ int  syscall_epipe_signals(uint32_t nr);
  * engine's sysenter entry calls it after its ebp fix-up, so a restart
  * re-executes the sysenter with the registers the guest gave it. */
 void syscall_exit_to_user_mode(struct task_struct *t);
+/* t dies while blocked in a call (another thread's exit_group, a fatal
+ * signal): the call ends there, with its one exit event (-EINTR, never
+ * seen by the task), so a trace has a row for every call entered. */
+void syscall_abandon(struct task_struct *t);
 /* The return to user mode from an interrupt or fault (orig_ax -1: no
  * call to restart): pending signals act. */
 void signal_return_to_user(struct task_struct *t);

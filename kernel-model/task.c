@@ -234,6 +234,7 @@ static int signal_wait_code(const struct task_struct *t, int sig)
 static void task_die(struct task_struct *t, int wait_code)
 {
     t->exit_code = wait_code;
+    syscall_abandon(t);                 /* a call it was blocked in ends here */
     t->state = TASK_DEAD;               /* exit_notify: EXIT_ZOMBIE or left so */
     if (t->k->writable_root)            /* the host tree complete when memsim returns */
         hostw_sync(t->k, t->mm);

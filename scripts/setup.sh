@@ -9,7 +9,7 @@ shift || true
 # chromium: only the test guest/report_html uses it (a headless browser that
 # opens `memsim report --html`); the test skips without it.
 packages=(build-essential clang cmake pkg-config libunicorn-dev libcapstone-dev
-          libsqlite3-dev sqlite3 gcc-multilib g++-multilib qemu-user chromium)
+          libsqlite3-dev sqlite3 gcc-multilib g++-multilib qemu-user chromium golang-go)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
