@@ -141,51 +141,88 @@ int cmd_diff(int argc, char **argv)
     return rc;
 }
 
-#define REPORT_USAGE "usage: memsim report TRACE [--html FILE]\n"
+#define REPORT_USAGE "usage: memsim report TRACE [--html FILE] | memsim report --html FILE TRACE TRACE...\n"
 
 /* `memsim report TRACE [--html FILE]`: the text tables to stdout, or the
  * HTML page to FILE (opened before the trace is read, so an unwritable path
  * fails at once: exit 1).  0, 1 output error, 2 bad input. */
+/* Several traces with --html: one page comparing them (report_compare.c). */
+static int report_compare(const char *html, char **in, unsigned n, FILE *out)
+{
+    struct sqlite3 **dbs = calloc(n, sizeof *dbs);
+    const char **names = calloc(n, sizeof *names);
+    int rc = dbs && names ? 0 : -1;
+    for (unsigned i = 0; rc == 0 && i < n; i++) {
+        const char *slash = strrchr(in[i], '/');
+        names[i] = slash ? slash + 1 : in[i];
+        if (open_trace_arg("report", in[i], &dbs[i]))
+            rc = EXIT_BAD_INPUT;
+    }
+    char err[1024];
+    if (rc == 0 && trace_report_compare_html(dbs, names, n, out, err, sizeof err)) {
+        fprintf(stderr, "memsim: report: %s: %s\n", html, err);
+        rc = 1;
+    }
+    for (unsigned i = 0; dbs && i < n; i++)
+        if (dbs[i])
+            events_close(dbs[i]);
+    free(dbs);
+    free(names);
+    return rc < 0 ? 1 : rc;
+}
+
 int cmd_report(int argc, char **argv)
 {
-    const char *in = NULL, *html = NULL;
+    const char *html = NULL;
+    char **in = calloc((size_t)argc, sizeof *in);
+    unsigned nin = 0;
+    if (!in)
+        return 1;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--html") && i + 1 < argc && file_value_ok("--html", argv[i + 1])) {
             html = argv[++i];
-        } else if (argv[i][0] != '-' && !in) {
-            in = argv[i];
+        } else if (argv[i][0] != '-') {
+            in[nin++] = argv[i];
         } else {
             fputs(REPORT_USAGE, stderr);
+            free(in);
             return EXIT_BAD_INPUT;
         }
     }
-    if (!in) {
+    if (!nin || (nin > 1 && !html)) {
         fputs(REPORT_USAGE, stderr);
+        free(in);
         return EXIT_BAD_INPUT;
     }
     FILE *out = html ? fopen(html, "w") : stdout;
     if (!out) {
         fprintf(stderr, "memsim: report: --html %s: %s\n", html, strerror(errno));
+        free(in);
         return 1;
     }
-    struct sqlite3 *db;
-    if (open_trace_arg("report", in, &db)) {
-        if (html) {
-            fclose(out);
-            remove(html);
+    int rc;
+    if (nin > 1) {
+        rc = report_compare(html, in, nin, out);
+    } else {
+        struct sqlite3 *db;
+        if (open_trace_arg("report", in[0], &db)) {
+            rc = EXIT_BAD_INPUT;
+        } else {
+            char err[1024];
+            rc = (html ? trace_report_html : trace_report_text)(db, out, err, sizeof err) ? 1 : 0;
+            if (rc)
+                fprintf(stderr, "memsim: report: %s: %s\n", html ? html : in[0], err);
+            events_close(db);
         }
-        return EXIT_BAD_INPUT;
     }
-    char err[1024];
-    int rc = (html ? trace_report_html : trace_report_text)(db, out, err, sizeof err);
-    if (rc)
-        fprintf(stderr, "memsim: report: %s: %s\n", html ? html : in, err);
     if (html && fclose(out) && !rc) {
         fprintf(stderr, "memsim: report: %s: %s\n", html, strerror(errno));
-        rc = -1;
+        rc = 1;
     }
-    events_close(db);
-    return rc ? 1 : 0;
+    if (html && rc == EXIT_BAD_INPUT)
+        remove(html);
+    free(in);
+    return rc;
 }
 
 #define PROC_USAGE "usage: memsim proc TRACE FILE|--list\n"

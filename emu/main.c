@@ -54,6 +54,7 @@ void usage(FILE *f)
         "                     two traces' kernel outcomes diverge (0 the same events, 1 they\n"
         "                     diverge, 2 bad input)\n"
         "       memsim report TRACE [--html FILE]   text tables; --html: one self-contained page with charts\n"
+        "       memsim report --html FILE TRACE TRACE...   one page comparing traces (totals, RSS and faults over the run)\n"
         "       memsim proc TRACE FILE|--list   /proc/FILE as it was at the guest's exit (FILE: NAME,\n"
         "                     PID/NAME, self/NAME; --list: the files recorded; 0 printed, 1 no\n"
         "                     such file in the trace, 2 bad input)\n"

@@ -27,4 +27,11 @@ struct sqlite3;
 int trace_report_text(struct sqlite3 *db, FILE *out, char *err, size_t errlen);
 int trace_report_html(struct sqlite3 *db, FILE *out, char *err, size_t errlen);
 
+/* `memsim report --html FILE TRACE TRACE...`: one page comparing n traces
+ * (report_compare.c): a totals table, a row per trace, and two charts
+ * with a series per trace over the share of each run: RSS (the snapshots)
+ * and the page faults so far.  names label the traces (their file names). */
+int trace_report_compare_html(struct sqlite3 *const *dbs, const char *const *names, unsigned n,
+                              FILE *out, char *err, size_t errlen);
+
 #endif

@@ -24,7 +24,7 @@
 #define MAP_MAX_REGIONS 40
 #define MAP_MAX_CELLS 160
 
-static const char page_css[] =
+const char report_page_css[] =
     "body{font:14px/1.4 system-ui,-apple-system,'Segoe UI',sans-serif;margin:24px auto;"
     "max-width:1000px;color:#1d2330;background:#fff}"
     "h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 6px;"
@@ -326,7 +326,7 @@ static void page_head(FILE *out, sqlite3 *db)
           "<meta name=\"viewport\" content=\"width=device-width\">\n"
           "<link rel=\"icon\" href=\"data:,\">\n<title>memsim report: ", out);
     html_escape(out, program);
-    fprintf(out, "</title>\n<style>%s</style>\n</head><body>\n<h1>memsim report: ", page_css);
+    fprintf(out, "</title>\n<style>%s</style>\n</head><body>\n<h1>memsim report: ", report_page_css);
     html_escape(out, program);
     fputs("</h1>\n<p class=\"note\">Written by <code>memsim report --html</code>; every chart"
           " is drawn from the trace's tables (docs/TRACE_SCHEMA.md).</p>\n", out);

@@ -27,6 +27,9 @@ int report_section_load(sqlite3 *db, const struct report_section *sec, struct ta
 /* The report's SQL functions on db: errno_name(n) ("ENOENT"). */
 void report_functions(sqlite3 *db);
 
+/* The HTML pages' inline style sheet (report_html.c). */
+extern const char report_page_css[];
+
 /* One integer from sql (first column of the first row); def when the
  * query fails, has no row or gives NULL. */
 long long report_int(sqlite3 *db, const char *sql, long long def);

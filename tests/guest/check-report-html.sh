@@ -12,6 +12,11 @@
 #   with a g.vma band per VMA and [heap] among them, and the report's
 #   tables (section ids).  A screenshot is written to $MEMSIM_REPORT_SHOT
 #   when set (to look at).
+#   The compare page (`memsim report --html FILE A B`, report_compare.c) of
+#   that trace and alloc_mix's: no console message, a totals row per trace,
+#   svg#chart-rss-compare and #chart-faults-compare with a series per
+#   trace; several traces without --html, or one that is not a trace, exit
+#   2 and leave no page.
 # Exit 0 when all hold, 77 (skip) without chromium, 1 otherwise.
 set -u
 if [ $# -ne 2 ]; then
@@ -69,6 +74,25 @@ if [ -n "${MEMSIM_REPORT_SHOT:-}" ]; then
         --screenshot="$MEMSIM_REPORT_SHOT" --window-size=1200,3000 "file://$tmp/report.html" \
         > /dev/null 2>&1 || problem "no screenshot"
 fi
+
+# ---- the compare page of two traces
+"$memsim" run --db "$tmp/t2.db" -- "$bin/alloc_mix" > /dev/null 2>&1 < /dev/null
+"$memsim" report --html "$tmp/compare.html" "$tmp/t.db" "$tmp/t2.db" 2> "$tmp/compare.err" ||
+    problem "report --html of two traces exited $?: $(cat "$tmp/compare.err")"
+load "$tmp/compare.html" compare
+[ -z "$(console compare)" ] || problem "console messages on the compare page: $(console compare | head -3)"
+cdom=$tmp/compare.dom
+for id in chart-rss-compare chart-faults-compare; do
+    grep -q "<svg id=\"$id\" class=\"chart" "$cdom" || problem "no svg#$id on the compare page"
+done
+[ "$(grep -o '<polyline class="series"' "$cdom" | wc -l)" = 4 ] ||
+    problem "$(grep -o '<polyline class="series"' "$cdom" | wc -l) series on the compare page, expected 4 (2 traces x 2 charts)"
+[ "$(grep -o '<tr><td>t2\?\.db</td>' "$cdom" | wc -l)" = 2 ] || problem "the totals table has no row per trace"
+"$memsim" report "$tmp/t.db" "$tmp/t2.db" > "$tmp/two.out" 2> "$tmp/two.err"
+[ $? = 2 ] && grep -q '^usage: memsim report' "$tmp/two.err" || problem "two traces without --html: not a usage error"
+echo "not a trace" > "$tmp/bad.db"
+"$memsim" report --html "$tmp/bad.html" "$tmp/t.db" "$tmp/bad.db" > /dev/null 2> "$tmp/bad.err"
+[ $? = 2 ] && [ ! -e "$tmp/bad.html" ] || problem "a non-trace among the traces: not exit 2 with no page ($(cat "$tmp/bad.err"))"
 
 [ "$fails" = 0 ] && echo "report_html: all checks passed"
 [ "$fails" = 0 ]

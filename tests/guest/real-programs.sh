@@ -24,7 +24,10 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 memsim=$1 root=$2
 shift 2
 only=("$@")
-pkgs=(coreutils grep sed gawk findutils diffutils gzip tar bash perl-base python3-minimal sqlite3)
+# one list for every test that uses the root (allocators.sh has the same):
+# whichever runs first unpacks it all, the other finds it there
+pkgs=(coreutils grep sed gawk findutils diffutils gzip tar bash perl-base python3-minimal sqlite3
+      libjemalloc2 libtcmalloc-minimal4 musl)
 
 command -v qemu-i386 >/dev/null || { echo "real-programs: SKIPPED: no qemu-i386 (the reference)"; exit 77; }
 mkdir -p "$(dirname "$root")"
