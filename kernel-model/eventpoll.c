@@ -68,6 +68,10 @@ struct eventpoll {
     struct epitem *items;
     unsigned n;
     uint64_t seq;               /* the ready stamps' clock */
+    struct file *file;          /* its own file (no reference: it owns us) */
+    struct wait_queue_head wq;  /* its waiters: an ADD or MOD of a ready file wakes them */
+    unsigned long memo_serial;  /* the scan ep_poll last answered (poll_table.serial) */
+    unsigned memo_mask;         /* ... and its answer */
 };
 
 static unsigned ep_poll(struct file *f, struct poll_table *pt);
@@ -102,6 +106,7 @@ static void ep_remove(struct epitem *e)
 static void ep_release(struct file *f)
 {
     struct eventpoll *ep = f->private_data;
+    wake_up(&ep->wq);                   /* off its queue before it goes: they re-run (EBADF) */
     while (ep->items)
         ep_remove(ep->items);
     free(ep);
@@ -123,10 +128,15 @@ static struct eventpoll *ep_of(struct file *f)
 }
 
 /* An epoll file is readable when one of its items is ready (a nested
- * epoll, or poll/select on it). */
+ * epoll, or poll/select on it).  Its own queue is named too (an ADD wakes
+ * its waiters), and it answers once per scan: an epoll file reached by many
+ * paths (dups of dups) is not polled again for each. */
 static unsigned ep_poll(struct file *f, struct poll_table *pt)
 {
     struct eventpoll *ep = f->private_data;
+    if (pt && pt->serial && pt->serial == ep->memo_serial)
+        return ep->memo_mask;
+    poll_wait(pt, &ep->wq);
     unsigned key = pt ? pt->key : ~0u, mask = 0;
     for (struct epitem *e = ep->items; e; e = e->next) {
         if (e->disabled || e->file == f)
@@ -136,8 +146,11 @@ static unsigned ep_poll(struct file *f, struct poll_table *pt)
         if (vfs_poll(e->file, pt) & ((e->events & ~EP_PRIVATE_BITS) | G_POLLERR | G_POLLHUP))
             mask = G_POLLIN | G_POLLRDNORM;
     }
-    if (pt)
+    if (pt) {
         pt->key = key;
+        ep->memo_serial = pt->serial;
+        ep->memo_mask = mask;
+    }
     return mask;
 }
 
@@ -151,6 +164,8 @@ static long do_epoll_create(struct task_struct *t, uint32_t flags)
         free(ep);
         return -ENOMEM;
     }
+    ep->file = f;
+    init_waitqueue_head(&ep->wq);
     f->f_mode = FMODE_READ_ | FMODE_WRITE_;
     return fd_install_file(t, f, (flags & G_O_CLOEXEC) != 0, 0);
 }
@@ -187,19 +202,45 @@ static unsigned ep_item_poll(struct epitem *e)
     return r;
 }
 
-/* Would adding tf to ep make a loop (tf is an epoll file that watches ep,
- * directly or through others)? */
-static int ep_loops(struct file *epf, struct file *tf, unsigned depth)
+#define EP_MAX_NESTS 4
+
+/* How deep the epoll files under f go (0: f is no epoll file), or
+ * EP_MAX_NESTS + 1 once past the limit or back at epf (a loop). */
+static unsigned ep_depth_below(const struct file *epf, struct file *f, unsigned depth)
 {
-    struct eventpoll *sub = ep_of(tf);
+    struct eventpoll *sub = ep_of(f);
     if (!sub)
         return 0;
-    if (tf == epf || depth > 4)           /* EP_MAX_NESTS */
-        return 1;
-    for (struct epitem *e = sub->items; e; e = e->next)
-        if (ep_loops(epf, e->file, depth + 1))
-            return 1;
-    return 0;
+    if (f == epf || depth > EP_MAX_NESTS)
+        return EP_MAX_NESTS + 1;
+    unsigned deepest = 0;
+    for (struct epitem *e = sub->items; e && deepest <= EP_MAX_NESTS; e = e->next) {
+        unsigned d = ep_depth_below(epf, e->file, depth + 1);
+        deepest = d > deepest ? d : deepest;
+    }
+    return deepest > EP_MAX_NESTS ? deepest : deepest + 1;
+}
+
+/* How many epoll files above f watch it, the longest chain (f->f_ep: the
+ * items watching f, each in an epoll file of its own). */
+static unsigned ep_depth_above(struct file *f, unsigned depth)
+{
+    unsigned deepest = 0;
+    for (struct epitem *e = f->f_ep; e && depth <= EP_MAX_NESTS; e = e->f_next) {
+        unsigned d = 1 + ep_depth_above(e->ep->file, depth + 1);
+        deepest = d > deepest ? d : deepest;
+    }
+    return deepest;
+}
+
+/* ep_loop_check: adding tf to epf would close a loop, or nest epoll files
+ * deeper than EP_MAX_NESTS (both ELOOP, as Linux). */
+static int ep_loops(struct file *epf, struct file *tf)
+{
+    if (!ep_of(tf))
+        return 0;
+    unsigned below = ep_depth_below(epf, tf, 0);
+    return below > EP_MAX_NESTS || ep_depth_above(epf, 0) + below > EP_MAX_NESTS;
 }
 
 static long ep_insert(struct eventpoll *ep, uint32_t fd, struct file *tf, const struct guest_epoll_event *ev)
@@ -217,7 +258,8 @@ static long ep_insert(struct eventpoll *ep, uint32_t fd, struct file *tf, const 
         tail = &(*tail)->next;
     *tail = e;
     ep->n++;
-    ep_item_poll(e);                      /* ready now: on the ready list at once */
+    if (ep_item_poll(e))                  /* ready now: on the ready list at once */
+        wake_up(&ep->wq);
     return 0;
 }
 
@@ -251,7 +293,7 @@ SYSCALL_DEFINE4(epoll_ctl, uint32_t, epfd, uint32_t, op, uint32_t, fd, uint32_t,
     case EPOLL_CTL_ADD:
         if (e)
             return -EEXIST;
-        if (ep_loops(epf, tf, 0))
+        if (ep_loops(epf, tf))
             return -ELOOP;
         return ep_insert(ep, fd, tf, &ev);
     case EPOLL_CTL_DEL:
@@ -269,7 +311,8 @@ SYSCALL_DEFINE4(epoll_ctl, uint32_t, epfd, uint32_t, op, uint32_t, fd, uint32_t,
         e->data[1] = ev.data[1];
         e->disabled = 0;
         e->ready = 0;
-        ep_item_poll(e);
+        if (ep_item_poll(e))
+            wake_up(&ep->wq);
         return 0;
     default:
         return -EINVAL;
@@ -297,6 +340,8 @@ static long ep_send_events(struct task_struct *t, struct epitem **ready, unsigne
         if (e->events & EPOLLONESHOT) {
             e->disabled = 1;
             e->ready = 0;
+        } else {
+            e->ready = ++e->ep->seq;      /* level-triggered: back at the tail */
         }
         count++;
     }
@@ -316,8 +361,11 @@ static long ep_poll_items(struct task_struct *t, struct eventpoll *ep, struct ep
             pe[n++] = (struct poll_entry){ .fd = e->fd, .file = e->file,
                                            .events = e->events & ~EP_PRIVATE_BITS };
         }
+    /* the epoll file itself, asked for nothing: its queue is waited on, so
+     * another thread's ADD or MOD of a ready file ends the wait */
+    pe[n] = (struct poll_entry){ .fd = -1, .file = ep->file };
     uint64_t left;
-    long r = poll_entries(t, pe, n, timeout_ns, &left, "epoll_wait");
+    long r = poll_entries(t, pe, n + 1, timeout_ns, &left, "epoll_wait");
     if (r < 0)
         return r;
     unsigned k = 0;
@@ -362,8 +410,8 @@ static long do_epoll_wait(struct task_struct *t, uint32_t epfd, uint32_t uevents
     struct eventpoll *ep = ep_of(epf);
     if (!ep)
         return -EINVAL;
-    struct epitem **items = calloc(ep->n ? ep->n : 1, sizeof *items);
-    struct poll_entry *pe = calloc(ep->n ? ep->n : 1, sizeof *pe);
+    struct epitem **items = calloc(ep->n + 1, sizeof *items);
+    struct poll_entry *pe = calloc(ep->n + 1, sizeof *pe);
     long r = items && pe ? ep_poll_items(t, ep, items, pe, timeout_ns) : -ENOMEM;
     if (r == -ERESTARTNOHAND)
         r = -EINTR;                       /* epoll_wait is never restarted */

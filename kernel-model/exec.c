@@ -33,6 +33,8 @@ static int map_segment(struct mm_struct *mm, const struct exec_segment *l, uint3
     uint32_t start = vaddr & PAGE_MASK;
     uint32_t file_end = PAGE_ALIGN(vaddr + l->filesz);
     uint32_t mem_end = PAGE_ALIGN(vaddr + l->memsz);
+    if (l->filesz > l->memsz)
+        return -EINVAL;                 /* (elf_parse refuses it; a replay's row may not) */
     if ((uint64_t)vaddr + l->memsz > TASK_SIZE || start < MMAP_MIN_ADDR)
         return -ENOMEM;                 /* the bias put it outside user space */
     uint32_t flags = MAP_PRIVATE_ | MAP_FIXED_;

@@ -392,8 +392,11 @@ static long clone3_valid(const struct task_struct *t, const uint64_t *a)
     if ((flags & (CLONE_THREAD | CLONE_PARENT)) && a[CA_EXIT_SIGNAL])
         return -EINVAL;
     if (!a[CA_STACK] ? a[CA_STACK_SIZE] != 0
-                     : !a[CA_STACK_SIZE] || a[CA_STACK] + a[CA_STACK_SIZE] > TASK_SIZE)
-        return -EINVAL;
+                     : !a[CA_STACK_SIZE] || a[CA_STACK] > TASK_SIZE ||
+                       a[CA_STACK_SIZE] > TASK_SIZE - a[CA_STACK])
+        return -EINVAL;                 /* access_ok(stack, stack_size), without wrapping */
+    if (flags & CLONE_NEWTIME)
+        return -EINVAL;                 /* a time namespace: not modelled, as the others */
     if ((flags & CLONE_INTO_CGROUP) || a[CA_SET_TID])
         return -EINVAL;                 /* cgroups and set_tid (pid namespaces): not modelled */
     (void)t;

@@ -255,6 +255,7 @@ struct kernel {
     int nx;                      /* PAE with EFER.NXE: non-exec VMAs get _PAGE_NX */
     uint32_t swapper_pg_dir;     /* pfn (PAE: the PDPT) */
     uint32_t zero_pfn;           /* the shared zero page */
+    unsigned long poll_scans;    /* readiness scans so far (select.c: poll_table.serial) */
     struct kmap_state kmap;      /* pkmap and kmap_local slots (highmem.h) */
     struct event_stream *events; /* where faults, allocations, VMA changes go; or NULL */
     /* The timing model's side of a fault: told the resolution of each one

@@ -16,6 +16,7 @@
 #define MEMSIM_POLL_H
 
 #include <stdint.h>
+#include <stdlib.h>
 #include "kernel-model/vfs.h"
 #include "kernel-model/wait.h"
 
@@ -34,13 +35,18 @@
 
 struct poll_table {
     unsigned key;                   /* the events asked for (a host poll's events) */
-    struct wait_queue_head **q;     /* where poll_wait collects; NULL: do not */
+    struct wait_queue_head **q;     /* where poll_wait collects (heap, grown as
+                                       needed: nested epoll files name many);
+                                       NULL: do not */
     unsigned nq, max;
+    unsigned long serial;           /* which scan this is (select.c): an epoll file
+                                       polled twice in one scan answers once */
     unsigned outside;               /* host objects polled that something outside the
                                        guest may make ready (host_file_poll) */
 };
 
-/* The file's queue q may change its readiness: remember it once. */
+/* The file's queue q may change its readiness: remember it once (a table
+ * that cannot grow keeps what it has: the wait then ends at its deadline). */
 static inline void poll_wait(struct poll_table *pt, struct wait_queue_head *q)
 {
     if (!pt || !pt->q)
@@ -48,8 +54,14 @@ static inline void poll_wait(struct poll_table *pt, struct wait_queue_head *q)
     for (unsigned i = 0; i < pt->nq; i++)
         if (pt->q[i] == q)
             return;
-    if (pt->nq < pt->max)
-        pt->q[pt->nq++] = q;
+    if (pt->nq == pt->max) {
+        struct wait_queue_head **n = realloc(pt->q, 2 * pt->max * sizeof *n);
+        if (!n)
+            return;
+        pt->q = n;
+        pt->max *= 2;
+    }
+    pt->q[pt->nq++] = q;
 }
 
 /* f's readiness (vfs_poll): f_op->poll, or DEFAULT_POLLMASK without one. */

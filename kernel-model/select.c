@@ -38,6 +38,7 @@ static long poll_scan(struct task_struct *t, struct poll_entry *e, unsigned n, s
 {
     long count = 0;
     pt->nq = pt->outside = 0;
+    pt->serial = ++t->k->poll_scans;
     for (unsigned i = 0; i < n; i++)
         count += poll_one(t, &e[i], pt) != 0;
     return count;
@@ -108,10 +109,23 @@ static long host_wait(struct task_struct *t, struct poll_entry *e, unsigned n, i
         waited = (uint64_t)timeout_ns;
     long r = time_sleep_until(t, kclock_cycles(t->k) + ns_to_cycles(t, waited));
     *left_ns = timeout_ns > 0 ? (uint64_t)timeout_ns - waited : 0;
+    if (task_dead(t))
+        return -EINTR;                  /* a timer's signal killed it: its files are gone */
     long count = poll_scan(t, e, n, pt);
     if (count || task_dead(t))
         return task_dead(t) ? -EINTR : count;
     return r == -EINTR || signal_handler_pending(t) ? -ERESTARTNOHAND : 0;
+}
+
+/* Is any entry itself a host object (not one inside a nested epoll)? */
+static int host_entries(struct task_struct *t, const struct poll_entry *e, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++) {
+        struct file *f = entry_file(t, &e[i]);
+        if (f && f->f_op->poll == host_file_poll && file_host_fd(f) >= 0)
+            return 1;
+    }
+    return 0;
 }
 
 /* Others can run: the host-backed files among e are the scheduler's to
@@ -170,7 +184,9 @@ long poll_entries(struct task_struct *t, struct poll_entry *e, unsigned n, int64
         r = -ERESTARTNOHAND;            /* a signal pending already ends it (signal_pending) */
     else if (r == 0 && timeout_ns != 0) {
         int alone = task_alone(t);
-        if (pt.outside && (alone || wait_host_fds(t, e, n)))
+        /* a host object counts only as one of the entries: one inside a
+         * nested epoll file is seen at each wake-up and at the deadline */
+        if (pt.outside && host_entries(t, e, n) && (alone || wait_host_fds(t, e, n)))
             r = host_wait(t, e, n, timeout_ns, left_ns, &pt);
         else if (alone && timeout_ns < 0) {
             /* nobody can make a file ready: a signal ends it, as pause */
@@ -179,7 +195,7 @@ long poll_entries(struct task_struct *t, struct poll_entry *e, unsigned n, int64
         } else
             r = model_wait(t, &pt, timeout_ns, left_ns, what);
     }
-    free(q);
+    free(pt.q);                         /* q, or what poll_wait grew it to */
     return r;
 }
 

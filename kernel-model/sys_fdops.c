@@ -500,8 +500,8 @@ static long copy_range_checks(struct file *in, struct file *out, int64_t pos_in,
                                               : (out->f_flags & O_APPEND) != 0;
     if (!(in->f_mode & FMODE_READ_) || !(out->f_mode & FMODE_WRITE_) || append)
         return -EBADF;
-    if (pos_in < 0 || pos_out < 0)
-        return -EOVERFLOW;              /* a negative loff_t wraps as an unsigned end */
+    if (pos_in < 0 || pos_out < 0 || pos_in > INT64_MAX - len || pos_out > INT64_MAX - len)
+        return -EOVERFLOW;              /* an end that wraps (a negative loff_t is one) */
     if (si.st_dev == so.st_dev && si.st_ino == so.st_ino &&
         pos_out + len > pos_in && pos_in + len > pos_out)
         return -EINVAL;                 /* overlapping ranges of one file */

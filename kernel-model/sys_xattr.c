@@ -25,12 +25,14 @@
 #define XATTR_CREATE   0x1u
 #define XATTR_REPLACE  0x2u
 
+#define BY_FD (-1)
+
 /* The object a call names: by path (following the last symlink unless
- * nofollow) or, path 0, by descriptor fd. */
+ * nofollow is 1) or, nofollow BY_FD, by descriptor fd (upath unused). */
 static long xattr_target(struct task_struct *t, uint32_t upath, int nofollow, uint32_t fd)
 {
     struct stat st;
-    if (!upath)
+    if (nofollow == BY_FD)
         return fdget(t->files, fd) ? 0 : -EBADF;
     char path[PATH_MAX_G];
     long r = strncpy_from_user(t->mm, path, upath, PATH_MAX_G);
@@ -39,7 +41,7 @@ static long xattr_target(struct task_struct *t, uint32_t upath, int nofollow, ui
     if (r == PATH_MAX_G)
         return -ENAMETOOLONG;
     int hfd;
-    r = stat_lookup(t, G_AT_FDCWD, path, nofollow ? G_AT_SYMLINK_NOFOLLOW : 0, &st, &hfd, NULL);
+    r = stat_lookup(t, G_AT_FDCWD, path, nofollow == 1 ? G_AT_SYMLINK_NOFOLLOW : 0, &st, &hfd, NULL);
     if (!r && hfd >= 0)
         close(hfd);
     return r;
@@ -107,7 +109,7 @@ SYSCALL_DEFINE5(fsetxattr, uint32_t, fd, uint32_t, name, uint32_t, value, uint32
                 uint32_t, flags)
 {
     (void)value;
-    return do_setxattr(t, 0, 0, fd, name, size, flags);
+    return do_setxattr(t, 0, BY_FD, fd, name, size, flags);
 }
 SYSCALL_DEFINE4(getxattr, uint32_t, path, uint32_t, name, uint32_t, value, uint32_t, size)
 {
@@ -122,7 +124,7 @@ SYSCALL_DEFINE4(lgetxattr, uint32_t, path, uint32_t, name, uint32_t, value, uint
 SYSCALL_DEFINE4(fgetxattr, uint32_t, fd, uint32_t, name, uint32_t, value, uint32_t, size)
 {
     (void)value, (void)size;
-    return do_getxattr(t, 0, 0, fd, name);
+    return do_getxattr(t, 0, BY_FD, fd, name);
 }
 SYSCALL_DEFINE3(listxattr, uint32_t, path, uint32_t, list, uint32_t, size)
 {
@@ -137,7 +139,7 @@ SYSCALL_DEFINE3(llistxattr, uint32_t, path, uint32_t, list, uint32_t, size)
 SYSCALL_DEFINE3(flistxattr, uint32_t, fd, uint32_t, list, uint32_t, size)
 {
     (void)list, (void)size;
-    return do_listxattr(t, 0, 0, fd);
+    return do_listxattr(t, 0, BY_FD, fd);
 }
 SYSCALL_DEFINE2(removexattr, uint32_t, path, uint32_t, name)
 {
@@ -149,5 +151,5 @@ SYSCALL_DEFINE2(lremovexattr, uint32_t, path, uint32_t, name)
 }
 SYSCALL_DEFINE2(fremovexattr, uint32_t, fd, uint32_t, name)
 {
-    return do_removexattr(t, 0, 0, fd, name);
+    return do_removexattr(t, 0, BY_FD, fd, name);
 }

@@ -77,10 +77,12 @@ static long syscall_complete(struct task_struct *t, const struct syscall_entry *
 static long syscall_run(struct task_struct *t, const struct syscall_entry *e, uint32_t nr,
                         const uint32_t a[6], const struct pt_regs *regs)
 {
+    struct restart_block *rb = &t->restart;
+    int rerun = rb->active;             /* a blocked call's re-run (syscall_resume) */
     long ret = syscall_invoke(t, e, nr, a, regs);
     while (ret == -ERESTART_BLOCK) {
-        struct restart_block *rb = &t->restart;
         rb->active = 1;
+        rerun = 1;
         rb->nr = nr;
         memcpy(rb->args, a, sizeof rb->args);
         struct kernel *k = t->k;
@@ -97,6 +99,10 @@ static long syscall_run(struct task_struct *t, const struct syscall_entry *e, ui
         }
         ret = syscall_invoke(t, e, nr, a, regs);
     }
+    /* a re-run that killed its own task (a timer's signal, a deadlock)
+     * ended in task_die's syscall_abandon: its exit event is out */
+    if (rerun && !rb->active && task_dead(t))
+        return ret;
     return syscall_complete(t, e, nr, a, ret);
 }
 

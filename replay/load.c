@@ -162,8 +162,8 @@ static int row_segment(void *ctx, sqlite3_stmt *s)
     if (!ri)
         return 0;
     unsigned *n = interp ? &ri->in.nr_segments : &p->nr_segments;
-    if (*n == EXEC_MAX_SEGMENTS)
-        return 0;
+    if (*n == EXEC_MAX_SEGMENTS || sqlite3_column_int64(s, 3) > sqlite3_column_int64(s, 1))
+        return 0;                       /* filesz > memsz: a hostile row; the exec diverges */
     struct exec_segment *g = interp ? &ri->in.seg[(*n)++] : &p->seg[(*n)++];
     *g = (struct exec_segment){ (uint32_t)sqlite3_column_int64(s, 0),
                                 (uint32_t)sqlite3_column_int64(s, 1),

@@ -123,6 +123,39 @@ int main(void)
     close(dup_r);
     report("after closing it", ep, 0);
 
+    /* more ready items than maxevents: level-triggered ones take turns */
+    int rr = epoll_create1(0), a[2], b[2];
+    pipe(a);
+    pipe(b);
+    write(a[1], "a", 1);
+    write(b[1], "b", 1);
+    ev.events = EPOLLIN;
+    ev.data.u64 = 10;
+    epoll_ctl(rr, EPOLL_CTL_ADD, a[0], &ev);
+    ev.data.u64 = 11;
+    epoll_ctl(rr, EPOLL_CTL_ADD, b[0], &ev);
+    printf("%-36s", "maxevents 1, four waits:");
+    for (int i = 0; i < 4; i++) {
+        struct epoll_event one;
+        if (epoll_wait(rr, &one, 1, 0) == 1)
+            printf(" %llu", (unsigned long long)one.data.u64);
+    }
+    printf("\n");
+
+    /* another process adds a ready file to the epoll file a wait sleeps on */
+    int e2 = epoll_create1(0), w[2];
+    pipe(w);
+    write(w[1], "w", 1);
+    pid_t adder = fork();
+    if (adder == 0) {
+        usleep(20000);
+        struct epoll_event add = { .events = EPOLLIN, .data.u64 = 77 };
+        epoll_ctl(e2, EPOLL_CTL_ADD, w[0], &add);
+        _exit(0);
+    }
+    report("woken by another's ADD", e2, -1);
+    waitpid(adder, NULL, 0);
+
     signal(SIGUSR1, on_usr1);
     read(p[0], &c, 1);
     sigset_t block;
