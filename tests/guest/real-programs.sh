@@ -67,6 +67,22 @@ BASH
 cp /bin/true "$root/data/elf64.so"
 mkdir -p "$root/data/badlib"
 head -c 2000 "$root/usr/lib/i386-linux-gnu/libm.so.6" > "$root/data/badlib/libm.so.6"
+# a library whose second PT_LOAD overlaps its first (vaddr moved onto the
+# first's page, the offset kept): built here, patched with perl (Debian's
+# essential perl-base), the patch keeping p_vaddr = p_paddr
+printf 'int answer(void) { return 42; }\n' > "$root/data/lib.c"
+${CC:-cc} -m32 -shared -fPIC -o "$root/data/libok.so" "$root/data/lib.c" 2>/dev/null &&
+perl -e '
+    local $/; open my $f, "<", $ARGV[0] or die; binmode $f; my $d = <$f>;
+    my ($phoff) = unpack "V", substr($d, 28, 4); my ($phnum) = unpack "v", substr($d, 44, 2);
+    my @loads = grep { unpack("V", substr($d, $phoff + 32 * $_, 4)) == 1 } 0 .. $phnum - 1;
+    my $o1 = $phoff + 32 * $loads[0], $o2 = $phoff + 32 * $loads[1];
+    my ($v1) = unpack "V", substr($d, $o1 + 8, 4); my ($off2) = unpack "V", substr($d, $o2 + 4, 4);
+    my $v = ($v1 & ~0xfff) | ($off2 & 0xfff);
+    substr($d, $o2 + 8, 8) = pack "VV", $v, $v;
+    open my $o, ">", $ARGV[1] or die; binmode $o; print $o $d;' \
+    "$root/data/libok.so" "$root/data/liboverlap.so" ||
+    echo "real-programs: cannot build the overlapping library (cc -m32, perl): its case fails"
 # in the past: a file newer than the guest's clock (which starts at the
 # whole second memsim started) is one ls -l shows with its year
 touch -d '2025-06-01 12:00:00' "$root/data" "$root/data"/*
