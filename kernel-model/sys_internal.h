@@ -156,6 +156,9 @@ SYSCALL_ENTRY(epoll_ctl);
 SYSCALL_ENTRY(epoll_wait);
 SYSCALL_ENTRY(epoll_pwait);
 SYSCALL_ENTRY(epoll_pwait2);
+/* eventfd.c */
+SYSCALL_ENTRY(eventfd);
+SYSCALL_ENTRY(eventfd2);
 /* sys_xattr.c: extended attributes (none stored) */
 SYSCALL_ENTRY(setxattr);
 SYSCALL_ENTRY(lsetxattr);

@@ -206,6 +206,8 @@ static const struct syscall_entry table[NR_SYSCALLS] = {
     S(318, "getcpu", sys_getcpu, 3, SA_PTR_OUT, SA_PTR_OUT, SA_ADDR),
     X(319, "epoll_pwait", sys_epoll_pwait, 6, SA_FD, SA_PTR_OUT, SA_INT, SA_INT, SA_PTR_IN, SA_SIZE),
     X(320, "utimensat", sys_utimensat, 4, SA_FD, SA_STR, SA_PTR_IN, SA_FLAGS),
+    X(323, "eventfd", sys_eventfd, 1, SA_UINT),
+    X(328, "eventfd2", sys_eventfd2, 2, SA_UINT, SA_FLAGS),
     X(329, "epoll_create1", sys_epoll_create1, 1, SA_FLAGS),
     X(330, "dup3", sys_dup3, 3, SA_FD, SA_FD, SA_FLAGS),
     X(331, "pipe2", sys_pipe2, 2, SA_PTR_OUT, SA_FLAGS),

@@ -68,6 +68,7 @@ enum file_kind {
     FILE_PIPE,                  /* pipe(2), pipe2(2) (pipe.c) */
     FILE_SHMEM,                 /* seam: memfd, /dev/shm (shmem issue) */
     FILE_EPOLL,                 /* epoll_create (eventpoll.c) */
+    FILE_EVENTFD,               /* eventfd, eventfd2 (eventfd.c) */
 };
 
 /*
