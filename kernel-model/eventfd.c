@@ -111,16 +111,6 @@ static unsigned eventfd_poll(struct file *f, struct poll_table *pt)
     return mask;
 }
 
-static long eventfd_getattr(struct file *f, struct stat *st)
-{
-    (void)f;
-    memset(st, 0, sizeof *st);
-    st->st_mode = 0600;          /* anon_inode: no file type bits */
-    st->st_nlink = 1;
-    st->st_blksize = 4096;
-    return 0;
-}
-
 static void eventfd_release(struct file *f)
 {
     struct eventfd_ctx *ctx = f->private_data;
@@ -131,7 +121,7 @@ static void eventfd_release(struct file *f)
 
 static const struct file_operations eventfd_fops = {
     .kind = FILE_EVENTFD, .read_iter = eventfd_read_iter, .write_iter = eventfd_write_iter,
-    .poll = eventfd_poll, .getattr = eventfd_getattr, .release = eventfd_release,
+    .poll = eventfd_poll, .getattr = anon_inode_getattr, .release = eventfd_release,
 };
 
 /* do_eventfd: flags other than EFD_CLOEXEC, EFD_NONBLOCK and

@@ -76,16 +76,6 @@ struct eventpoll {
 
 static unsigned ep_poll(struct file *f, struct poll_table *pt);
 
-static long ep_getattr(struct file *f, struct stat *st)
-{
-    (void)f;
-    memset(st, 0, sizeof *st);
-    st->st_mode = 0600;          /* anon_inode: no file type bits */
-    st->st_nlink = 1;
-    st->st_blksize = 4096;
-    return 0;
-}
-
 /* Take e off its file's f_ep chain and out of its interest list, and free it. */
 static void ep_remove(struct epitem *e)
 {
@@ -119,7 +109,7 @@ void eventpoll_release(struct file *f)
 }
 
 static const struct file_operations eventpoll_fops = {
-    .kind = FILE_EPOLL, .poll = ep_poll, .getattr = ep_getattr, .release = ep_release,
+    .kind = FILE_EPOLL, .poll = ep_poll, .getattr = anon_inode_getattr, .release = ep_release,
 };
 
 static struct eventpoll *ep_of(struct file *f)

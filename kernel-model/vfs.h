@@ -180,6 +180,9 @@ struct file *fdget(struct files_struct *fs, uint32_t fd);
 struct file *fget(struct files_struct *fs, uint32_t fd);   /* a reference, or NULL */
 struct file *get_file(struct file *f);
 void fput(struct file *f);                              /* the last put releases */
+/* getattr of an anonymous file (epoll, eventfd: anon_inode): mode 0600,
+ * no file type, one link. */
+long anon_inode_getattr(struct file *f, struct stat *st);
 /* eventpoll.c: f's last reference went: every epoll item watching it goes. */
 void eventpoll_release(struct file *f);
 /* Take fd out of the table and put its file: -EBADF when not open. */
