@@ -6,12 +6,12 @@
 #   e.g. scripts/make-root.sh build/root coreutils bash perl-base python3-minimal
 #
 # What it does, in order:
-#   1. Resolves PKG:i386, libc6:i386 and libc-bin:i386 with apt itself
-#      (Depends and Pre-Depends, recursively; no Recommends/Suggests), so
-#      virtual packages and "a | b" alternatives are decided exactly the way
-#      apt decides them.  Other Essential packages that nothing declares
-#      (dash, base-passwd, ...) are NOT added: ls, sort, bash, perl, python3
-#      run without them.  (libc-bin is the exception, see below.)
+#   1. Resolves PKG:i386, libc6:i386, libc-bin:i386 and dash:i386 with apt
+#      itself (Depends and Pre-Depends, recursively; no Recommends/Suggests),
+#      so virtual packages and "a | b" alternatives are decided exactly the
+#      way apt decides them.  Other Essential packages that nothing declares
+#      (base-passwd, ...) are NOT added: ls, sort, bash, perl, python3 run
+#      without them.  (libc-bin and dash are the exceptions, see below.)
 #   2. Downloads the .debs into a cache, and unpacks each with `dpkg -x` into
 #      DIR.  Nothing is installed on the host, nothing runs in a chroot and no
 #      maintainer script is run.
@@ -92,8 +92,10 @@ done
 # template and the C.UTF-8 locale — with LANG=C.UTF-8 in the environment
 # (memsim passes the host's on) and no /usr/lib/locale/C.utf8, perl prints
 # five lines of "Setting locale failed" on every run and Python's
-# locale.setlocale(LC_ALL, "") raises.
-pkgs=(libc6 libc-bin)
+# locale.setlocale(LC_ALL, "") raises.  And dash, for /bin/sh: Essential
+# too, and what system(3), popen(3) and GNU tar's compressors exec (without
+# it they fail with ENOENT; qemu-i386 -L hides that by running the host's).
+pkgs=(libc6 libc-bin dash)
 for p in "$@"; do
     case "$p" in
         *:i386) p=${p%:i386} ;;
