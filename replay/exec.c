@@ -6,7 +6,9 @@
  * file's slab objects and page-cache pages, the strings copied: replay.c's
  * redo up to the boundary below) and then builds the image the recording's
  * exec_image row describes as emu's loader (emu/exec.c machine_exec_binary)
- * did: mm_alloc, begin_new_exec, exec_mm, the file put at the end.
+ * did: mm_alloc, begin_new_exec, exec_mm, the file put at the end.  The
+ * first program's image is built here too (replay_first_exec), and an
+ * interpreter's pages come from a placeholder of its recorded file.
  */
 #include <errno.h>
 #include <signal.h>
@@ -102,4 +104,46 @@ long replay_exec(struct replay *rp, struct task_struct *t)
                          x->execfn, strerror(-err));
     replay_redo_file_releases(rp);      /* the file execve ran: its last fput */
     return 0;
+}
+
+/* The first program's loader opened and read its interpreter through the
+ * model before it made the mm (emu/exec.c exec_program): redo that host
+ * part, from what the group has not seen yet up to the mm_struct. */
+void replay_redo_loader_open(struct replay *rp, struct task_struct *t)
+{
+    size_t from = rp->c.cur;
+    uint64_t end = rp->c.end < rp->c.list.nr ? rp->c.list.rec[rp->c.end].seq : UINT64_MAX;
+    replay_redo_outcomes(rp, t, 0, from, replay_mm_boundary(rp, from, 0, end));
+}
+
+/* The first program's image, before the first input: the engine's
+ * exec_program as the recording did it (its interpreter's open redone). */
+int replay_first_exec(struct replay *rp, char *err, size_t errlen)
+{
+    struct vm_file *file = vm_file_placeholder(rp->r.exe_path, rp->r.size);
+    struct exec_result res = { 0 };
+    const char *stage = "";
+    if (!file) {
+        snprintf(err, errlen, "out of host memory");
+        return -1;
+    }
+    wake_up_new_task(rp->t);                /* as emu's run does before its exec */
+    if (rp->r.interp.path)
+        replay_redo_loader_open(rp, rp->t);
+    if (replay_interp_get(rp, &rp->r.interp, &rp->r.exec)) {
+        vm_file_put(file);
+        snprintf(err, errlen, "out of host memory");
+        return -1;
+    }
+    struct mm_struct *mm = mm_alloc(rp->t->k, rp->t->pid);
+    if (mm) {
+        if (rp->r.max_map_count)
+            mm->max_map_count = rp->r.max_map_count;
+        if (exec_mm(rp->t, mm, &rp->r.exec, file, &res, &stage) == 0 && rp->out)
+            replay_out_exec(rp->out, &rp->r, NULL, rp->t->pid, &res);
+    }
+    vm_file_put(file);
+    replay_interp_put(&rp->r.interp, &rp->r.exec);
+    check_group_end(&rp->c);
+    return rp->t->mm ? 0 : -1;
 }

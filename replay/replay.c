@@ -170,7 +170,7 @@ static void redo_timers(struct replay *rp, const struct input *in, uint64_t to)
  * the model before `to` in the current group: the user accesses it made
  * (for their faults and events), its page-cache changes and its
  * allocations. */
-static void redo_outcomes(struct replay *rp, struct task_struct *t, uint64_t cause, size_t from,
+void replay_redo_outcomes(struct replay *rp, struct task_struct *t, uint64_t cause, size_t from,
                           uint64_t to)
 {
     for (size_t i = from; i < rp->c.list.nr && rp->c.list.rec[i].seq < to; i++) {
@@ -190,17 +190,7 @@ static void redo_external(struct replay *rp, struct task_struct *t, const struct
                           uint64_t to)
 {
     redo_timers(rp, in, to);
-    redo_outcomes(rp, t, in->start, check_find(&rp->c, rp->group_from), to);
-}
-
-/* The first program's loader opened and read its interpreter through the
- * model before it made the mm (emu/exec.c exec_program): redo that host
- * part, from what the group has not seen yet up to the mm_struct. */
-void replay_redo_loader_open(struct replay *rp, struct task_struct *t)
-{
-    size_t from = rp->c.cur;
-    uint64_t end = rp->c.end < rp->c.list.nr ? rp->c.list.rec[rp->c.end].seq : UINT64_MAX;
-    redo_outcomes(rp, t, 0, from, replay_mm_boundary(rp, from, 0, end));
+    replay_redo_outcomes(rp, t, in->start, check_find(&rp->c, rp->group_from), to);
 }
 
 /* A SYS_EXTERNAL call (kernel.external): what it did to the model redone
@@ -357,36 +347,6 @@ static int boot(struct replay *rp, const struct replay_options *opt, char *err, 
     return 0;
 }
 
-static int run_exec(struct replay *rp, char *err, size_t errlen)
-{
-    struct vm_file *file = vm_file_placeholder(rp->r.exe_path, rp->r.size);
-    struct exec_result res = { 0 };
-    const char *stage = "";
-    if (!file) {
-        snprintf(err, errlen, "out of host memory");
-        return -1;
-    }
-    wake_up_new_task(rp->t);                /* as emu's run does before its exec */
-    if (rp->r.interp.path)
-        replay_redo_loader_open(rp, rp->t);
-    if (replay_interp_get(rp, &rp->r.interp, &rp->r.exec)) {
-        vm_file_put(file);
-        snprintf(err, errlen, "out of host memory");
-        return -1;
-    }
-    struct mm_struct *mm = mm_alloc(rp->t->k, rp->t->pid);
-    if (mm) {
-        if (rp->r.max_map_count)
-            mm->max_map_count = rp->r.max_map_count;
-        if (exec_mm(rp->t, mm, &rp->r.exec, file, &res, &stage) == 0 && rp->out)
-            replay_out_exec(rp->out, &rp->r, NULL, rp->t->pid, &res);
-    }
-    vm_file_put(file);
-    replay_interp_put(&rp->r.interp, &rp->r.exec);
-    check_group_end(&rp->c);
-    return rp->t->mm ? 0 : -1;
-}
-
 /* A timer fired while the guest ran: fire it (the simulation's exact
  * clock has fired it by itself, at the same instruction), and its handler
  * runs where the engine entered the kernel for it (its frame is in this
@@ -534,7 +494,7 @@ int replay_run(sqlite3 *db, const struct replay_options *opt, struct replay_repo
         goto out;
     /* The first group: boot and exec, everything before the first input. */
     check_group(&rp->c, 1, rp->r.nr_in ? rp->r.in[0].start : UINT64_MAX);
-    if (boot(rp, opt, err, errlen) || run_exec(rp, err, errlen)) {
+    if (boot(rp, opt, err, errlen) || replay_first_exec(rp, err, errlen)) {
         if (!err[0])
             snprintf(err, errlen, "the kernel model could not boot or exec as recorded");
         if (rp->c.stop || rep->what_if)

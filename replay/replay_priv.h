@@ -80,8 +80,15 @@ uint64_t replay_exec_boundary(const struct replay *rp, const struct input *in);
 /* The seq of the first mm_struct allocation of `cause` from record `from`
  * on, below limit (limit when none): where a loader's host part ends. */
 uint64_t replay_mm_boundary(const struct replay *rp, size_t from, uint64_t cause, uint64_t limit);
-/* The first exec's interpreter open and read, redone (replay.c). */
+/* Redo, in seq order from record `from`, what host work of `cause` did to
+ * the model before `to` in the current group (replay.c). */
+void replay_redo_outcomes(struct replay *rp, struct task_struct *t, uint64_t cause, size_t from,
+                          uint64_t to);
+/* The first exec's interpreter open and read, redone (exec.c). */
 void replay_redo_loader_open(struct replay *rp, struct task_struct *t);
+/* The first program's image built as the recording did (exec.c): 0, or -1
+ * with the reason in err. */
+int  replay_first_exec(struct replay *rp, char *err, size_t errlen);
 /* An exec's recorded interpreter: p->interp pointing at it, its file a
  * placeholder of the recorded one (0; -1 out of memory); and put back. */
 struct recorded_interp;
