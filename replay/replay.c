@@ -151,21 +151,6 @@ static void replay_close_files(void *ctx, struct task_struct *t)
     replay_redo_file_releases(ctx);
 }
 
-/* The timers that fired in external call `in` (a sleep the clock ended)
- * before `to` in this group, fired again (their order among the call's
- * other rows does not matter: a signal acts at the call's way out). */
-static void redo_timers(struct replay *rp, const struct input *in, uint64_t to)
-{
-    const struct recorded *r = &rp->r;
-    for (size_t i = 0; i < r->nr_timers; i++) {
-        const struct timer_fire *f = &r->timers[i];
-        struct task_struct *t;
-        if (f->cause == in->start && f->seq >= rp->group_from && f->seq < to &&
-            (t = find_task_by_pid(&rp->k, f->tid)) && !task_dead(t))
-            time_fire_timer(t, f->which);
-    }
-}
-
 /* Redo, in seq order from record `from`, what host work of `cause` did to
  * the model before `to` in the current group: the user accesses it made
  * (for their faults and events), its page-cache changes and its
@@ -186,11 +171,30 @@ void replay_redo_outcomes(struct replay *rp, struct task_struct *t, uint64_t cau
     }
 }
 
+/* What external call `in` did before `to` in this group, in the
+ * recording's order: its outcomes up to each timer that fired in it (a
+ * sleep the clock ended), then that timer fired again — its signal may
+ * act at once (a default action kills the task), so what came before it
+ * comes first. */
 static void redo_external(struct replay *rp, struct task_struct *t, const struct input *in,
                           uint64_t to)
 {
-    redo_timers(rp, in, to);
-    replay_redo_outcomes(rp, t, in->start, check_find(&rp->c, rp->group_from), to);
+    const struct recorded *r = &rp->r;
+    size_t from = check_find(&rp->c, rp->group_from);
+    for (size_t i = 0; i < r->nr_timers; i++) {     /* in seq order (load.c) */
+        const struct timer_fire *f = &r->timers[i];
+        struct task_struct *ft;
+        if (f->cause != in->start || f->seq < rp->group_from || f->seq >= to)
+            continue;
+        if (task_dead(t))
+            return;                     /* its mm is gone: nothing more is its */
+        replay_redo_outcomes(rp, t, in->start, from, f->seq);
+        from = check_find(&rp->c, f->seq);
+        if ((ft = find_task_by_pid(&rp->k, f->tid)) && !task_dead(ft))
+            time_fire_timer(ft, f->which);
+    }
+    if (!task_dead(t))
+        replay_redo_outcomes(rp, t, in->start, from, to);
 }
 
 /* A SYS_EXTERNAL call (kernel.external): what it did to the model redone
