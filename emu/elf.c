@@ -148,10 +148,6 @@ enum elf_error elf_parse(const uint8_t *d, size_t size, struct elf_image *img,
     if (!img->nr_loads)
         return fail(ELF_MALFORMED, why, wl, "no PT_LOAD segment");
     derive_layout(img, phoff);
-    /* total_mapping_size: what the loader reserves for an ET_DYN at once */
-    const struct elf_load *first = &img->loads[0], *last = &img->loads[img->nr_loads - 1];
-    img->span = ((last->vaddr + last->memsz + ELF_PAGE - 1) & ~(ELF_PAGE - 1)) -
-                (first->vaddr & ~(ELF_PAGE - 1));
     if (phdr_seg)
         img->phdr_vaddr = phdr_seg;
     int entry_ok = 0;

@@ -31,7 +31,6 @@ struct elf_image {
     uint32_t end_data;          /* highest vaddr + memsz: brk starts page-aligned above */
     uint32_t start_code, end_code, start_data;
     int      dyn;               /* ET_DYN: vaddrs are relative to a load bias */
-    uint32_t span;              /* first load's page to last load's end, page-aligned */
     uint32_t max_align;         /* the largest p_align (an ET_DYN's bias is aligned to it) */
 };
 

@@ -132,10 +132,10 @@ int exec_open_interp(struct task_struct *t, const char *path, struct exec_interp
     in->entry = img.entry;
     in->dyn = img.dyn;
     in->file = mf.vmf;
-    if (id)
+    if (id) {
         *id = (struct interp_file){ .size = size, .dev = mf.vmf->dev, .ino = mf.vmf->ino };
-    if (id)
         snprintf(id->path, sizeof id->path, "%s", gpath);
+    }
     return 0;
 }
 
