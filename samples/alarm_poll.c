@@ -1,11 +1,11 @@
 /*
  * alarm_poll.c — a wait that only a timer ends, fatally: the parent arms
- * alarm(1), a child writes a byte into a pipe and reads it back (the
- * pipe is empty again) and exits, and the parent polls the pipe with no
- * timeout.  Its poll, re-run after the child's exit, sleeps until SIGALRM's
- * default action kills it (status 142).  The trace has the call's rows in
- * that order — its re-run's read of the pollfd, the timer, its end — and a
- * replay redoes them so.
+ * alarm(1), a child writes a byte into a pipe and exits, and the parent
+ * polls the pipe with no timeout, reads what it finds and polls again: the
+ * second poll sleeps until SIGALRM's default action kills it (status 142),
+ * natively whichever runs first.  The trace has that call's rows in order
+ * — its read of the pollfd, the timer, its end — and a replay redoes them
+ * so.
  */
 #include <poll.h>
 #include <stdio.h>
@@ -23,12 +23,14 @@ int main(void)
     pid_t c = fork();
     if (c == 0) {
         char b = 'x';
-        if (write(p[1], &b, 1) != 1 || read(p[0], &b, 1) != 1)
-            _exit(1);
-        _exit(0);
+        _exit(write(p[1], &b, 1) == 1 ? 0 : 1);
     }
-    struct pollfd f = { p[0], POLLIN, 0 };
-    poll(&f, 1, -1);
+    for (;;) {                          /* the parent keeps the write end: never EOF */
+        struct pollfd f = { p[0], POLLIN, 0 };
+        char b;
+        if (poll(&f, 1, -1) != 1 || read(p[0], &b, 1) != 1)
+            break;
+    }
     printf("not reached\n");
     return 3;
 }
