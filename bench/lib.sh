@@ -69,3 +69,28 @@ for_each_sample() {
         "$fn" </dev/null
     done < "$list"
 }
+
+# The inputs of bench/run.sh's busybox workloads, written into DIR: in98.txt
+# (98 KiB of text from a 3000-word vocabulary, for gzip) and lines.txt
+# (20 000 lines of a number and a word, for sort).  python3's seeded random
+# gives the same bytes on every machine.
+#   make_inputs DIR
+make_inputs() {
+    python3 - "$1" <<'EOF'
+import random, sys
+d = sys.argv[1]
+r = random.Random(13)
+words = [''.join(r.choice('abcdefghijklmnopqrstuvwxyz') for _ in range(r.randint(2, 9)))
+         for _ in range(3000)]
+text, n = [], 0
+while n < 98 * 1024:
+    line = ' '.join(r.choice(words) for _ in range(r.randint(3, 12))) + ' %d\n' % r.randint(0, 99999)
+    text.append(line)
+    n += len(line)
+open(d + '/in98.txt', 'w').write(''.join(text)[:98 * 1024])
+r = random.Random(11)
+open(d + '/lines.txt', 'w').write(''.join('%08d %s\n' % (r.randint(0, 10**8 - 1),
+                                   ''.join(r.choice('abcdefghij') for _ in range(6)))
+                                   for _ in range(20000)))
+EOF
+}

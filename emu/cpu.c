@@ -191,23 +191,61 @@ static __attribute__((noinline)) void timer_tick(struct machine *m)
         start_slice(m);
 }
 
-static inline __attribute__((always_inline)) void code_hook(struct machine *m, uint32_t va,
-                                                            uint32_t size, const int rec)
+/* What the previous instruction left for this one (off the hot path): its
+ * rdtsc's result, or its segment load's new descriptors. */
+static __attribute__((noinline)) void finish_previous(struct machine *m)
 {
     if (m->rdtsc_pending)
         finish_rdtsc(m);
     if (m->sreg_stale)
         cpu_load_segments(m);
-    /* a signal became pending (a timer at the previous instruction, a
-     * fault Unicorn completed: stop_icount 0) or the quantum is over:
-     * enter the kernel before this one counts */
+}
+
+/* A signal became pending (a timer at the previous instruction, a fault
+ * Unicorn completed: stop_icount 0) or the quantum is over: enter the
+ * kernel before this instruction counts. */
+static __attribute__((noinline)) void stop_before(struct machine *m)
+{
+    if (!m->signal_stop) {
+        m->preempted = 1;
+        set_tsk_need_resched(m->task);
+        m->task->quantum_expired = 1;
+    }
+    uc_emu_stop(m->ctx->uc);
+}
+
+/* An instruction that ends in another L1I line than it starts (the size
+ * placeholder of an untranslatable one always lands here).  Returns 1 if
+ * the instruction raised instead. */
+static __attribute__((noinline)) int fetch_split(struct machine *m, uint32_t va, uint32_t size)
+{
+    if (size > X86_MAX_INSN_LENGTH) {
+        insn_untranslatable(m, va, size);
+        return 1;
+    }
+    fetch(m, va + size - 1);
+    return 0;
+}
+
+/* A timer's deadline or a snapshot is due (each UINT64_MAX when none is). */
+static __attribute__((noinline)) void cycle_events(struct machine *m)
+{
+    /* an interval timer or a sleeper's deadline reached: its signal lands
+     * between instructions even in a loop with no calls, and a woken task
+     * gets a quantum's turn */
+    if (m->tm.cycles >= m->k.clock.timer_cycle)
+        timer_tick(m);
+    if (m->tm.cycles >= m->k.snapshot.next_cycle)
+        kernel_snapshot_live(&m->k);
+}
+
+static inline __attribute__((always_inline)) void code_hook(struct machine *m, uint32_t va,
+                                                            uint32_t size, const int rec)
+{
+    if (__builtin_expect(m->rdtsc_pending | m->sreg_stale, 0))
+        finish_previous(m);
     if (__builtin_expect(m->tm.icount >= m->stop_icount, 0)) {
-        if (!m->signal_stop) {
-            m->preempted = 1;
-            set_tsk_need_resched(m->task);
-            m->task->quantum_expired = 1;
-        }
-        uc_emu_stop(m->ctx->uc);
+        stop_before(m);
         return;
     }
     m->eip = va;
@@ -219,16 +257,10 @@ static inline __attribute__((always_inline)) void code_hook(struct machine *m, u
             access_put_insn(m->rec, va, size);
     }
     fetch(m, va);
-    if (timing_fetch_splits(&m->tm, va, size)) {
-        /* the size placeholder always lands here, off the hot path */
-        if (size > X86_MAX_INSN_LENGTH) {
-            insn_untranslatable(m, va, size);
-            return;
-        }
-        fetch(m, va + size - 1);
-    }
+    if (__builtin_expect(timing_fetch_splits(&m->tm, va, size), 0) && fetch_split(m, va, size))
+        return;
     const struct decoded *d = decode_lookup(&m->ctx->dc, va);
-    if (!d || d->size != size)             /* new, or dropped: its bytes were rewritten or unmapped */
+    if (__builtin_expect(!d || d->size != size, 0))   /* new, or dropped: its bytes were rewritten or unmapped */
         d = decode_slow(m, va, size);
     m->insn = d;
     /* decided once per instruction: does its access go through a segment
@@ -238,16 +270,11 @@ static inline __attribute__((always_inline)) void code_hook(struct machine *m, u
     timing_insn(&m->tm, d->cls);
     if (rec)
         access_put_insn_class(m->rec, d->cls);
-    if (d->flags & (DEC_RDTSC | DEC_RDTSCP | DEC_FAULT))
+    if (__builtin_expect(d->flags & (DEC_RDTSC | DEC_RDTSCP | DEC_FAULT), 0))
         insn_special(m, d);
-    /* an interval timer or a sleeper's deadline reached (UINT64_MAX when
-     * none is armed): its signal lands between instructions even in a loop
-     * with no calls, and a woken task gets a quantum's turn */
-    if (__builtin_expect(m->tm.cycles >= m->k.clock.timer_cycle, 0))
-        timer_tick(m);
-    /* a snapshot is due (UINT64_MAX when none are taken) */
-    if (__builtin_expect(m->tm.cycles >= m->k.snapshot.next_cycle, 0))
-        kernel_snapshot_live(&m->k);
+    if (__builtin_expect(m->tm.cycles >= m->k.clock.timer_cycle ||
+                         m->tm.cycles >= m->k.snapshot.next_cycle, 0))
+        cycle_events(m);
 }
 
 static void hook_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)

@@ -2,8 +2,9 @@
  * hostmap.c — the secondary MMU: what Unicorn and the host see of the
  * kernel model's mappings (an mmu_notifier, in Linux terms).
  *
- * Regions: each VMA with any access right is one Unicorn region over its
- * slice of the host window, with READ (and WRITE if the VMA is writable),
+ * Regions: each run of adjacent VMAs with the same access rights is one
+ * Unicorn region over its slice of the host window, with READ (and WRITE if
+ * the VMAs are writable),
  * never EXEC: code reads then go through the fetch-protection hook, which
  * is how text pages are demand-faulted.  PROT_NONE VMAs get no region; an
  * access there reaches the unmapped hook and the model decides the signal.
@@ -30,6 +31,51 @@ static uint32_t vma_uc_perms(const struct mm_context *c, const struct vm_area_st
     return p;
 }
 
+/*
+ * RAM-block pads.  Unicorn 2.0.1 tracks self-modifying code on every store
+ * to any writable RAM (its dirty bitmap is a stub that always says
+ * "clean"), and the cost of that store depends on its RAM block: QEMU's
+ * page descriptors come in arrays of 1024 pages (4 MiB of ram_addr space)
+ * allocated where code was translated, and a store whose array exists
+ * takes the whole path (a tree of locked pages, page-descriptor lookups,
+ * TB invalidation: ~550 host instructions more, measured by
+ * bench/engine_limit.c's pad check and in docs/PERFORMANCE.md).  Unicorn
+ * gives RAM blocks consecutive ram_addr ranges in the order they are
+ * mapped, so a data region right after a text region shares its array.
+ * Each block memsim maps is therefore followed by a 4 MiB pad region: no two
+ * mirrors share an array, and stores to pages where no code was
+ * translated skip the tracking after one failed lookup.  Pads live at
+ * linear addresses from 4 GiB up, which a 32-bit guest cannot form; they
+ * have no rights and alias the window's base, which nothing reads through
+ * them.  They change what Unicorn spends, never what it does.
+ */
+#define PAD_BASE  0x100000000ull
+#define PAD_SIZE  (4ull << 20)
+#define PAD_SLOTS (1u << 18)        /* pad addresses cycle through 1 TiB */
+/* Unicorn's RAM-block placement is quadratic in the number of blocks
+ * (find_ram_offset), and 2.0.1 aborts near 4096 regions: the first 128
+ * blocks get pads, which covers the regions of ordinary programs; a guest
+ * with thousands of mappings pays 128 blocks more, not twice as many. */
+#define MAX_PADS  128u
+
+/* Map a pad after the block just mapped; its address, or 0 without one. */
+static uint64_t pad_add(struct mm_context *c)
+{
+    if (c->nr_pads >= MAX_PADS)
+        return 0;
+    uint64_t va = PAD_BASE + (uint64_t)(c->next_pad++ % PAD_SLOTS) * PAD_SIZE;
+    if (uc_mem_map_ptr(c->uc, va, PAD_SIZE, UC_PROT_NONE, c->win.base) != UC_ERR_OK)
+        return 0;                   /* a slot still taken: no pad, only slower */
+    c->nr_pads++;
+    return va;
+}
+
+static void pad_remove(struct mm_context *c, uint64_t va)
+{
+    if (va && uc_mem_unmap(c->uc, va, PAD_SIZE) == UC_ERR_OK)
+        c->nr_pads--;
+}
+
 static int region_add(struct mm_context *c, uint32_t start, uint32_t end, uint32_t perms)
 {
     struct machine *m = c->m;
@@ -51,7 +97,7 @@ static int region_add(struct mm_context *c, uint32_t start, uint32_t end, uint32
         return -1;
     }
     memmove(&c->regions[i + 1], &c->regions[i], (c->nr_regions - i) * sizeof *c->regions);
-    c->regions[i] = (struct uc_region){ start, end, perms };
+    c->regions[i] = (struct uc_region){ start, end, perms, pad_add(c) };
     c->nr_regions++;
     return 0;
 }
@@ -82,6 +128,29 @@ static void widen(struct mm_context *c, uint32_t *lo, uint32_t *hi)
                 changed = 1;
             }
         }
+    }
+}
+
+/* Take into [lo, hi) (widened) a region just outside it that the VMA at its
+ * edge will merge with: adjacent, with the same rights.  Only the two
+ * neighbours: a run of mappings of alternating rights is rebuilt one
+ * region at a time, not all of them on every call. */
+static void absorb_neighbours(struct mm_context *c, uint32_t *lo, uint32_t *hi)
+{
+    uint32_t l = *lo, h = *hi, lo_perms = 0, hi_perms = 0;
+    const struct vm_area_struct *v;
+    for_each_vma(c->mm, v) {                /* the rights at the range's edges */
+        if (v->vm_start == l)
+            lo_perms = vma_uc_perms(c, v);
+        if (v->vm_end == h && v->vm_start < h)
+            hi_perms = vma_uc_perms(c, v);
+    }
+    for (size_t i = 0; i < c->nr_regions; i++) {
+        const struct uc_region *r = &c->regions[i];
+        if (r->end == l && lo_perms && r->perms == lo_perms)
+            *lo = r->start;
+        if (r->start == h && hi_perms && r->perms == hi_perms)
+            *hi = r->end;
     }
 }
 
@@ -164,6 +233,16 @@ static void raw_populate(struct mm_context *c, uint32_t start, uint32_t end)
                      (unsigned long long)(m->opt.ram_bytes >> 20), start, end);
 }
 
+/* A region for [start, end); -1 (the guest killed) if Unicorn refused. */
+static int mirror_run(struct mm_context *c, uint32_t start, uint32_t end, uint32_t perms)
+{
+    if (region_add(c, start, end, perms) == 0)
+        return 0;
+    task_exit_signal(c->m->task, SIGKILL, "memsim: cannot mirror the mapping 0x%08x-0x%08x: %s",
+                     start, end, c->m->error);
+    return -1;
+}
+
 static void hm_vma_changed(void *ctx, struct mm_struct *mm, uint32_t start, uint32_t end)
 {
     struct mm_context *c = ctx;
@@ -175,26 +254,39 @@ static void hm_vma_changed(void *ctx, struct mm_struct *mm, uint32_t start, uint
         return;
     }
     widen(c, &lo, &hi);
+    absorb_neighbours(c, &lo, &hi);
 
     size_t out = 0;
     for (size_t i = 0; i < c->nr_regions; i++) {
         struct uc_region *r = &c->regions[i];
-        if (overlaps(r->start, r->end, lo, hi))
+        if (overlaps(r->start, r->end, lo, hi)) {
             uc_mem_unmap(c->uc, r->start, r->end - r->start);
-        else
+            pad_remove(c, r->pad);
+        } else
             c->regions[out++] = *r;
     }
     c->nr_regions = out;
+    /* One region per run of adjacent VMAs with the same rights: Unicorn
+     * 2.0.1 looks the region of every access up (memory_mapping: a binary
+     * search, its one-entry cache never updated), so fewer regions cost
+     * less on every load and store.  What the engine allows at each
+     * address is the same either way. */
+    uint32_t run_start = 0, run_end = 0, run_perms = 0;
     const struct vm_area_struct *v;
     for_each_vma(mm, v) {
         uint32_t perms = vma_uc_perms(c, v);
-        if (perms && overlaps(v->vm_start, v->vm_end, lo, hi) &&
-            region_add(c, v->vm_start, v->vm_end, perms) != 0) {
-            task_exit_signal(m->task, SIGKILL, "memsim: cannot mirror the mapping 0x%08x-0x%08x: %s",
-                         v->vm_start, v->vm_end, m->error);
-            return;
+        if (!perms || !overlaps(v->vm_start, v->vm_end, lo, hi))
+            continue;
+        if (run_perms && v->vm_start == run_end && perms == run_perms) {
+            run_end = v->vm_end;
+            continue;
         }
+        if (run_perms && mirror_run(c, run_start, run_end, run_perms))
+            return;
+        run_start = v->vm_start, run_end = v->vm_end, run_perms = perms;
     }
+    if (run_perms && mirror_run(c, run_start, run_end, run_perms))
+        return;
     raw_populate(c, lo, hi);
 }
 
@@ -301,5 +393,6 @@ int hostmap_map_kernel_va(struct mm_context *c, uint32_t va, uint32_t pfn, int w
                  va, uc_strerror(e));
         return -1;
     }
+    pad_add(c);                     /* kernel pages stay until the engine closes */
     return 0;
 }

@@ -29,10 +29,11 @@
 
 #define MAX_UC_REGIONS 3000u        /* the guest's VMA limit (Unicorn's is ~4096) */
 
-/* A Unicorn region mirroring one VMA. */
+/* A Unicorn region mirroring a run of VMAs with the same rights. */
 struct uc_region {
     uint32_t start, end;
     uint32_t perms;                 /* UC_PROT_READ | UC_PROT_WRITE */
+    uint64_t pad;                   /* its RAM-block pad (hostmap.c), 0: none */
 };
 
 struct machine;
@@ -51,6 +52,7 @@ struct mm_context {
     struct host_window win;         /* the address space's user part on the host */
     struct uc_region *regions;      /* sorted, non-overlapping */
     size_t nr_regions, cap_regions;
+    uint32_t nr_pads, next_pad;     /* RAM-block pads mapped; the next one's slot */
     struct decode_cache dc;         /* instructions decoded in this address space */
     struct task_arch *live;         /* whose registers the engine holds (task_switch.c) */
     int entered;                    /* the engine has been to user mode (and has its hooks) */
