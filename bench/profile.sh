@@ -20,9 +20,10 @@
 #                 land here too when traced)
 #   eflags sync   the EFLAGS materialisation a per-instruction code hook
 #                 forces (helper_read_eflags, cc_compute_all)
-#   hook dispatch Unicorn's call into a code hook (helper_uc_tracecode)
 #   memsim hooks  memsim's code and memory hooks (hook_code, hook_mem), the
-#                 decode cache, segment checks
+#                 decode cache, segment checks; with one hook of a type
+#                 Unicorn calls it directly from the translated code, so the
+#                 call itself lands here too
 #   TLB + cache   the MMU model: TLB lookups, walks, the cache hierarchy
 #   writer        the trace: SQLite, the row writer, the event queue
 #   kernel model  memsim's modelled kernel (system calls, faults)
@@ -43,13 +44,12 @@ busybox=$("$here/scripts/fetch-busybox.sh" 2>/dev/null) || busybox=
 workloads=("matrix|$bin/matrix" "malloc_mmap|$bin/malloc_mmap")
 [ -z "$busybox" ] || workloads+=("gzip|$busybox gzip -c $tmp/in98.txt" "sort|$busybox sort $tmp/lines.txt")
 
-groups="translation|JIT code|slow path|SMC tracking|eflags sync|hook dispatch|memsim hooks|TLB + cache|writer|kernel model|host kernel|other"
+groups="translation|JIT code|slow path|SMC tracking|eflags sync|memsim hooks|TLB + cache|writer|kernel model|host kernel|other"
 classify() {
     awk -F'\t' -v groups="$groups" '
     function group(dso, sym) {
         if (dso ~ /kernel/) return "host kernel"
         if (sym ~ /^0x/ || sym == "[unknown]" || dso ~ /unknown|JIT|perf-/) return "JIT code"
-        if (sym ~ /^(helper_uc_tracecode)/) return "hook dispatch"
         if (sym ~ /^(helper_read_eflags|helper_cc_compute|cpu_cc_compute|compute_all_|compute_c_)/) return "eflags sync"
         if (sym ~ /^(page_find_alloc|page_collection|page_trylock_add|page_entry|page_lock|tb_invalidate_phys|build_page_bitmap|g_tree|q_tree|tree_|g_malloc|g_free|g_slice|malloc|_int_malloc|_int_free|cfree|free|__libc_malloc|__libc_free|malloc_consolidate|unlink_chunk|tcache)/) return "SMC tracking"
         if (sym ~ /^(load_helper|store_helper|memory_mapping|helper_(le|be|ret)_|full_(le|be|ret)_|helper_ld|helper_st|cpu_ld|cpu_st|probe_access|tlb_fill|x86_cpu_tlb_fill|notdirty|io_read|io_write|bsearch_mapped)/) return "slow path"
