@@ -110,6 +110,14 @@ static inline __attribute__((always_inline)) void fetch(struct machine *m, uint3
     timing_fetch(&m->tm, va, access_slow, m);
 }
 
+/* The code hook's fetch: out of line, since most instructions are in the
+ * line just fetched (then timing_fetch does nothing), and a call on the
+ * hook's common path would make it save registers for every instruction. */
+static __attribute__((noinline)) void fetch_new_line(struct machine *m, uint32_t va)
+{
+    fetch(m, va);
+}
+
 
 /*
  * An access through a segment that is not flat: check it as the CPU does
@@ -163,17 +171,24 @@ static void insn_untranslatable(struct machine *m, uint32_t va, uint32_t size)
                                    ? "instruction longer than 15 bytes" : NULL);
 }
 
-/* The rare instructions the code hook acts on: those the decode knows to
- * fault at CPL 3 (Unicorn would run them or raise the wrong exception), and
- * rdtsc. */
+/* The rare instructions the code hook acts on: segment loads (the next
+ * instruction rereads the descriptors: sreg_stale, clear until then), those
+ * the decode knows to fault at CPL 3 (Unicorn would run them or raise the
+ * wrong exception), and rdtsc. */
+#define DEC_SPECIAL (DEC_SEGLOAD | DEC_FAULT | DEC_RDTSC | DEC_RDTSCP)
+
 static void insn_special(struct machine *m, const struct decoded *d)
 {
+    if (d->flags & DEC_SEGLOAD)
+        m->sreg_stale = 1;
     if (d->flags & DEC_FAULT) {
         machine_exception(m, d->fault, NULL);
         return;
     }
-    m->rdtsc_pending = d->flags & (DEC_RDTSC | DEC_RDTSCP);
-    m->rdtsc_value = m->tm.cycles;
+    if (d->flags & (DEC_RDTSC | DEC_RDTSCP)) {
+        m->rdtsc_pending = d->flags & (DEC_RDTSC | DEC_RDTSCP);
+        m->rdtsc_value = m->tm.cycles;
+    }
 }
 
 /*
@@ -256,7 +271,8 @@ static inline __attribute__((always_inline)) void code_hook(struct machine *m, u
         else
             access_put_insn(m->rec, va, size);
     }
-    fetch(m, va);
+    if ((va >> m->tm.l1i_shift) != m->tm.fetch_line)
+        fetch_new_line(m, va);
     if (__builtin_expect(timing_fetch_splits(&m->tm, va, size), 0) && fetch_split(m, va, size))
         return;
     const struct decoded *d = decode_lookup(&m->ctx->dc, va);
@@ -266,11 +282,11 @@ static inline __attribute__((always_inline)) void code_hook(struct machine *m, u
     /* decided once per instruction: does its access go through a segment
      * that is not flat? (usually no: one test in hook_mem) */
     m->insn_segcheck = (d->flags & DEC_MEMSEG) && ((m->sreg_nonflat >> d->seg) & 1);
-    m->sreg_stale = (d->flags & DEC_SEGLOAD) != 0;
     timing_insn(&m->tm, d->cls);
     if (rec)
         access_put_insn_class(m->rec, d->cls);
-    if (__builtin_expect(d->flags & (DEC_RDTSC | DEC_RDTSCP | DEC_FAULT), 0))
+    /* (sreg_stale and rdtsc_pending are clear here: finish_previous) */
+    if (__builtin_expect(d->flags & DEC_SPECIAL, 0))
         insn_special(m, d);
     if (__builtin_expect(m->tm.cycles >= m->k.clock.timer_cycle ||
                          m->tm.cycles >= m->k.snapshot.next_cycle, 0))

@@ -87,7 +87,115 @@ void mem_hierarchy_destroy(struct mem_hierarchy *h);
  * page-walk references are MEM_WALK reads, as on real CPUs).  Returns its
  * latency in cycles.  Dirty victims are written back into the next level
  * (and from the LLC to DRAM), updating that level's state and counters.
+ * Inline (below): it is on the path of every access.
  */
-uint32_t mem_access(struct mem_hierarchy *h, uint64_t paddr, enum mem_kind kind);
+
+/* ---- the hot path, inline: every fetch of a new line and every data
+ * access of the guest starts here ---- */
+
+/*
+ * The first way of a set whose key is `key`, or `ways` if none.  Looking
+ * for a tag (key >= 1) finds the one way holding it; looking for 0 finds
+ * the first invalid way.  The scan has no data-dependent branch: the way
+ * that hits is as good as random from one access to the next, so a loop
+ * that stops at the hit mispredicts its exit on most hits (a branch per
+ * way measured 14.7 -> 7.4 ns per hit when replaced by conditional moves,
+ * 32 KiB 8-way, random reads and writes).  Walking down from the last way
+ * makes the first match the one kept.
+ */
+static inline __attribute__((always_inline))
+uint32_t scan_ways(const uint64_t *keys, uint32_t ways, uint64_t key)
+{
+    uint32_t found = ways;
+
+    for (uint32_t w = ways; w-- > 0; )
+        found = keys[w] == key ? w : found;
+    return found;
+}
+
+/* The same unrolled, for a constant way count: no loop counter and no loop
+ * branch, three instructions a way (an immediate, a compare, a cmov). */
+static inline __attribute__((always_inline))
+uint32_t scan_ways_unrolled(const uint64_t *keys, uint32_t ways, uint64_t key)
+{
+    uint32_t found = ways;
+
+#pragma GCC unroll 16
+    for (uint32_t w = ways; w-- > 0; )
+        found = keys[w] == key ? w : found;
+    return found;
+}
+
+/* The usual associativities get the unrolled scan, any other the loop. */
+static inline __attribute__((always_inline))
+uint32_t find_way(const uint64_t *keys, uint32_t ways, uint64_t key)
+{
+    uint32_t w;
+
+    switch (ways) {
+    case 4:  w = scan_ways_unrolled(keys, 4, key); break;
+    case 8:  w = scan_ways_unrolled(keys, 8, key); break;
+    case 16: w = scan_ways_unrolled(keys, 16, key); break;
+    default: w = scan_ways(keys, ways, key); break;
+    }
+    /* An empty asm hides where w came from: without it GCC threads the
+     * caller's hit test into the last ways of an unrolled scan and turns
+     * their conditional moves back into the unpredictable branches the
+     * scan exists to avoid. */
+    __asm__("" : "+r"(w));
+    return w;
+}
+
+/* A hit on line i: LRU stamp, dirty on a write. */
+static inline __attribute__((always_inline))
+void hit_line(struct cache *c, size_t i, int write)
+{
+    if (c->cfg.repl == REPL_LRU)
+        c->stamps[i] = ++c->clock;
+    c->dirty[i] |= write != 0;
+    c->stats.hits++;
+}
+
+/*
+ * The lookup of cache_access, inlined into mem_access for the L1: a hit
+ * returns 1, a miss returns 0 with the first line of paddr's set in *set
+ * and paddr's key in *key, for fill_line.  The cache must be present.
+ */
+static inline __attribute__((always_inline))
+int cache_lookup(struct cache *c, uint64_t paddr, int write, size_t *set, uint64_t *key)
+{
+    uint64_t tag = paddr >> c->line_shift;
+    uint32_t ways = c->cfg.ways;
+    size_t s = (size_t)(tag & (c->sets - 1)) * ways;
+    uint32_t w = find_way(c->keys + s, ways, tag + 1);
+
+    if (w != ways) {
+        hit_line(c, s + w, write);
+        return 1;
+    }
+    *set = s;
+    *key = tag + 1;
+    return 0;
+}
+
+/* The levels below an L1 that missed (cache.c; set and key from
+ * cache_lookup): fill the L1, then the L2, the LLC or DRAM.  Returns the
+ * access's latency. */
+uint32_t mem_access_missed(struct mem_hierarchy *h, struct cache *l1, uint64_t paddr,
+                           size_t set, uint64_t key, int write);
+
+/* The L1's lookup inline (most accesses end there), then the levels below. */
+static inline __attribute__((always_inline))
+uint32_t mem_access(struct mem_hierarchy *h, uint64_t paddr, enum mem_kind kind)
+{
+    struct cache *l1 = kind == MEM_IFETCH ? &h->l1i : &h->l1d;
+    int write = kind == MEM_WRITE;
+    uint64_t key = 0;
+    size_t set = 0;
+
+    if (__builtin_expect(l1->sets != 0, 1) && cache_lookup(l1, paddr, write, &set, &key))
+        return l1->cfg.latency;
+    return mem_access_missed(h, l1, paddr, set, key, write);
+}
 
 #endif
