@@ -20,11 +20,13 @@
 #                 land here too when traced)
 #   eflags sync   the EFLAGS materialisation a per-instruction code hook
 #                 forces (helper_read_eflags, cc_compute_all)
-#   memsim hooks  memsim's code and memory hooks (hook_code, hook_mem), the
+#   memsim hooks  memsim's code and memory hooks (hook_code, hook_mem) with
+#                 the L1 TLB and L1 cache lookups inlined into them, the
 #                 decode cache, segment checks; with one hook of a type
 #                 Unicorn calls it directly from the translated code, so the
 #                 call itself lands here too
-#   TLB + cache   the MMU model: TLB lookups, walks, the cache hierarchy
+#   TLB + cache   the MMU model past the L1s: STLB, walks, the L2, the LLC,
+#                 write-backs
 #   writer        the trace: SQLite, the row writer, the event queue
 #   kernel model  memsim's modelled kernel (system calls, faults)
 #   host kernel   the host's kernel (page faults of the window, syscalls)
@@ -54,8 +56,8 @@ classify() {
         if (sym ~ /^(page_find_alloc|page_collection|page_trylock_add|page_entry|page_lock|tb_invalidate_phys|build_page_bitmap|g_tree|q_tree|tree_|g_malloc|g_free|g_slice|malloc|_int_malloc|_int_free|cfree|free|__libc_malloc|__libc_free|malloc_consolidate|unlink_chunk|tcache)/) return "SMC tracking"
         if (sym ~ /^(load_helper|store_helper|memory_mapping|helper_(le|be|ret)_|full_(le|be|ret)_|helper_ld|helper_st|cpu_ld|cpu_st|probe_access|tlb_fill|x86_cpu_tlb_fill|notdirty|io_read|io_write|bsearch_mapped)/) return "slow path"
         if (sym ~ /^(tcg_|liveness_|la_|reachable_code|tb_gen_code|gen_intermediate_code|translator_|i386_tr_|disas_insn|gen_|tb_find|tb_lookup|tb_htable|tb_link|tb_alloc|qht_|helper_lookup_tb_ptr|cpu_exec|cpu_tb_exec|tcg_optimize|temp_|reg_alloc|tcg_reg|x86_ld|cpu_get_tb_cpu_state|get_page_addr_code|tb_page_add|tb_cmp|tb_jmp|do_tb|cpu_loop|uc_)/) return "translation"
-        if (sym ~ /^(hook_code|hook_mem|hook_bad|code_hook|mem_hook|decode_|segment_access|insn_|read_insn|fetch$|record_data|access_put|seg_check)/) return "memsim hooks"
-        if (sym ~ /^(mem_access|cache_|fill_line|l1_missed|tlb_|mmu_|timing_|walk_|pte_|stlb)/) return "TLB + cache"
+        if (sym ~ /^(hook_code|hook_mem|hook_bad|code_hook|mem_hook|decode_|segment_access|insn_|read_insn|fetch$|fetch_new_line|fetch_split|finish_previous|stop_before|cycle_events|record_data|access_put|seg_check)/) return "memsim hooks"
+        if (sym ~ /^(mem_access|cache_|fill_line|write_back|tlb_|mmu_|timing_|walk_|pte_|stlb|machine_access|access_slow)/) return "TLB + cache"
         if (sym ~ /^(sqlite3|trace_|writer_|row_|event_|bind_|queue_|__memcpy|__memmove|__memset|pthread_)/) return "writer"
         if (dso ~ /memsim/) return "kernel model"
         return "other"
