@@ -255,6 +255,7 @@ static void hm_vma_changed(void *ctx, struct mm_struct *mm, uint32_t start, uint
     }
     widen(c, &lo, &hi);
     absorb_neighbours(c, &lo, &hi);
+    widen(c, &lo, &hi);                 /* (a stack's slack region may end inside its VMA) */
 
     size_t out = 0;
     for (size_t i = 0; i < c->nr_regions; i++) {
