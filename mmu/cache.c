@@ -166,7 +166,7 @@ static uint32_t oldest_way(const uint64_t *stamps, uint32_t ways)
     case 16: w = scan_oldest_unrolled(stamps, 16); break;
     default: w = scan_oldest(stamps, ways); break;
     }
-    __asm__("" : "+r"(w));          /* as in find_way */
+    __asm__("" : "+r"(w));          /* as in cache_find_way */
     return w;
 }
 
@@ -186,7 +186,7 @@ static uint64_t fill_line(struct cache *c, size_t set, uint64_t key, int write)
 
     c->stats.misses++;
     if (c->free_lines) {            /* once the cache is full, no set has a free way */
-        v = find_way(c->keys + set, ways, 0);
+        v = cache_find_way(c->keys + set, ways, 0);
         c->free_lines -= v != ways;
     }
     evicted = v == ways;

@@ -104,7 +104,7 @@ void mem_hierarchy_destroy(struct mem_hierarchy *h);
  * makes the first match the one kept.
  */
 static inline __attribute__((always_inline))
-uint32_t scan_ways(const uint64_t *keys, uint32_t ways, uint64_t key)
+uint32_t cache_scan_ways(const uint64_t *keys, uint32_t ways, uint64_t key)
 {
     uint32_t found = ways;
 
@@ -116,7 +116,7 @@ uint32_t scan_ways(const uint64_t *keys, uint32_t ways, uint64_t key)
 /* The same unrolled, for a constant way count: no loop counter and no loop
  * branch, three instructions a way (an immediate, a compare, a cmov). */
 static inline __attribute__((always_inline))
-uint32_t scan_ways_unrolled(const uint64_t *keys, uint32_t ways, uint64_t key)
+uint32_t cache_scan_ways_unrolled(const uint64_t *keys, uint32_t ways, uint64_t key)
 {
     uint32_t found = ways;
 
@@ -128,15 +128,15 @@ uint32_t scan_ways_unrolled(const uint64_t *keys, uint32_t ways, uint64_t key)
 
 /* The usual associativities get the unrolled scan, any other the loop. */
 static inline __attribute__((always_inline))
-uint32_t find_way(const uint64_t *keys, uint32_t ways, uint64_t key)
+uint32_t cache_find_way(const uint64_t *keys, uint32_t ways, uint64_t key)
 {
     uint32_t w;
 
     switch (ways) {
-    case 4:  w = scan_ways_unrolled(keys, 4, key); break;
-    case 8:  w = scan_ways_unrolled(keys, 8, key); break;
-    case 16: w = scan_ways_unrolled(keys, 16, key); break;
-    default: w = scan_ways(keys, ways, key); break;
+    case 4:  w = cache_scan_ways_unrolled(keys, 4, key); break;
+    case 8:  w = cache_scan_ways_unrolled(keys, 8, key); break;
+    case 16: w = cache_scan_ways_unrolled(keys, 16, key); break;
+    default: w = cache_scan_ways(keys, ways, key); break;
     }
     /* An empty asm hides where w came from: without it GCC threads the
      * caller's hit test into the last ways of an unrolled scan and turns
@@ -148,7 +148,7 @@ uint32_t find_way(const uint64_t *keys, uint32_t ways, uint64_t key)
 
 /* A hit on line i: LRU stamp, dirty on a write. */
 static inline __attribute__((always_inline))
-void hit_line(struct cache *c, size_t i, int write)
+void cache_hit_line(struct cache *c, size_t i, int write)
 {
     if (c->cfg.repl == REPL_LRU)
         c->stamps[i] = ++c->clock;
@@ -167,10 +167,10 @@ int cache_lookup(struct cache *c, uint64_t paddr, int write, size_t *set, uint64
     uint64_t tag = paddr >> c->line_shift;
     uint32_t ways = c->cfg.ways;
     size_t s = (size_t)(tag & (c->sets - 1)) * ways;
-    uint32_t w = find_way(c->keys + s, ways, tag + 1);
+    uint32_t w = cache_find_way(c->keys + s, ways, tag + 1);
 
     if (w != ways) {
-        hit_line(c, s + w, write);
+        cache_hit_line(c, s + w, write);
         return 1;
     }
     *set = s;
