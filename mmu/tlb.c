@@ -23,6 +23,7 @@ void tlb_destroy(struct tlb *t)
 {
     free(t->entries);
     t->entries = NULL;
+    t->mru = NULL;
     t->nr_entries = 0;
 }
 
@@ -64,6 +65,7 @@ void tlb_insert(struct tlb *t, uint32_t vpn, uint32_t pfn, uint32_t flags)
     v->pfn = pfn;
     v->flags = flags | TLB_VALID;
     v->lru = ++t->stamp;
+    t->mru = v;
 }
 
 void tlb_flush_page(struct tlb *t, uint32_t vpn)
