@@ -254,6 +254,25 @@ static __attribute__((noinline)) void cycle_events(struct machine *m)
         kernel_snapshot_live(&m->k);
 }
 
+/* What every instruction does once it is decoded: the decode for its
+ * accesses, and whether they go through a segment that is not flat
+ * (usually not: one test in hook_mem), its base cost. */
+static inline __attribute__((always_inline)) void insn_decoded(struct machine *m,
+                                                               const struct decoded *d)
+{
+    m->insn = d;
+    m->insn_segcheck = (d->flags & DEC_MEMSEG) && ((m->sreg_nonflat >> d->seg) & 1);
+    timing_insn(&m->tm, d->cls);
+}
+
+/* After an instruction's own costs: a timer or snapshot that came due. */
+static inline __attribute__((always_inline)) void insn_check_clock(struct machine *m)
+{
+    if (__builtin_expect(m->tm.cycles >= m->k.clock.timer_cycle ||
+                         m->tm.cycles >= m->k.snapshot.next_cycle, 0))
+        cycle_events(m);
+}
+
 static inline __attribute__((always_inline)) void code_hook(struct machine *m, uint32_t va,
                                                             uint32_t size, const int rec)
 {
@@ -278,24 +297,51 @@ static inline __attribute__((always_inline)) void code_hook(struct machine *m, u
     const struct decoded *d = decode_lookup(&m->ctx->dc, va);
     if (__builtin_expect(!d || d->size != size, 0))   /* new, or dropped: its bytes were rewritten or unmapped */
         d = decode_slow(m, va, size);
-    m->insn = d;
-    /* decided once per instruction: does its access go through a segment
-     * that is not flat? (usually no: one test in hook_mem) */
-    m->insn_segcheck = (d->flags & DEC_MEMSEG) && ((m->sreg_nonflat >> d->seg) & 1);
-    timing_insn(&m->tm, d->cls);
+    insn_decoded(m, d);
     if (rec)
         access_put_insn_class(m->rec, d->cls);
     /* (sreg_stale and rdtsc_pending are clear here: finish_previous) */
     if (__builtin_expect(d->flags & DEC_SPECIAL, 0))
         insn_special(m, d);
-    if (__builtin_expect(m->tm.cycles >= m->k.clock.timer_cycle ||
-                         m->tm.cycles >= m->k.snapshot.next_cycle, 0))
-        cycle_events(m);
+    insn_check_clock(m);
+}
+
+/* code_hook without --trace accesses, for every instruction that needs
+ * nothing off its common path (see code_hook_fast). */
+static __attribute__((noinline)) void code_hook_full(struct machine *m, uint32_t va, uint32_t size)
+{
+    code_hook(m, va, size, 0);
+}
+
+/*
+ * Most instructions start in the L1I line just fetched, end in it, are in
+ * the decode cache and are nothing special: for them code_hook does no
+ * call at all, yet its other paths make it save six registers on every
+ * instruction.  This is code_hook's work for exactly that case, with
+ * nothing done before the case is known (decode_lookup only reads); any
+ * other instruction goes, by a tail call, to code_hook itself, as do a due
+ * timer or snapshot after the instruction is counted.
+ */
+static inline __attribute__((always_inline)) void code_hook_fast(struct machine *m, uint32_t va,
+                                                                 uint32_t size)
+{
+    const struct decoded *d = decode_lookup(&m->ctx->dc, va);
+    if (__builtin_expect((m->rdtsc_pending | m->sreg_stale) || m->tm.icount >= m->stop_icount ||
+                         (va >> m->tm.l1i_shift) != m->tm.fetch_line ||
+                         timing_fetch_splits(&m->tm, va, size) || !d || d->size != size ||
+                         (d->flags & DEC_SPECIAL), 0)) {
+        code_hook_full(m, va, size);
+        return;
+    }
+    m->eip = va;
+    m->tm.icount++;
+    insn_decoded(m, d);
+    insn_check_clock(m);
 }
 
 static void hook_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 {
-    code_hook(ud, (uint32_t)addr, size, 0);
+    code_hook_fast(ud, (uint32_t)addr, size);
 }
 
 static void hook_code_rec(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
@@ -353,10 +399,72 @@ dead:
     window_sacrifice(&m->ctx->win, last);
 }
 
+/* mem_hook without --trace accesses, for the accesses mem_hook_fast
+ * does not take. */
+static __attribute__((noinline)) void mem_hook_full(struct machine *m, uc_mem_type type,
+                                                    uint32_t va, int size)
+{
+    mem_hook(m, type, va, size, 0);
+}
+
+/* The rest of an access whose L1 TLB lookup failed: mem_hook's after
+ * data_access (the access does not split), where a fault may kill. */
+static __attribute__((noinline)) void mem_translate_missed(struct machine *m, uint32_t va,
+                                                           int size, enum mmu_access acc)
+{
+    timing_data_translate(&m->tm, va, acc, access_slow, m);
+    if (machine_stopped(m)) {
+        window_sacrifice(&m->ctx->win, va);
+        window_sacrifice(&m->ctx->win, va + (uint32_t)size - 1);
+    }
+}
+
+/* The rest of an access that missed the L1D (by value: a tail call cannot
+ * point into its caller's frame). */
+static __attribute__((noinline)) void mem_l1_missed(struct machine *m, uint64_t pa, size_t set,
+                                                    uint64_t key, enum mmu_access acc)
+{
+    const struct timing_l1_miss miss = { .pa = pa, .key = key, .set = set };
+    timing_data_miss(&m->tm, &miss, acc);
+}
+
+/*
+ * Most accesses come from a live guest, need no segment check, store to no
+ * page holding decoded code, stay within one L1D line and hit the L1 TLB
+ * and the L1D: mem_hook does no call for them, yet its other paths make it
+ * save six registers on every access.  This is mem_hook's work for exactly
+ * that case; anything else goes to mem_hook before anything is done, and
+ * the two rare halves of the access (an L1 TLB or L1D miss) go out of line
+ * by tail calls.  Of those only the translation can kill the guest (a
+ * fault that does not resolve), so only it may have to sacrifice the page.
+ */
+static inline __attribute__((always_inline)) void mem_hook_fast(struct machine *m, uc_mem_type type,
+                                                                uint32_t va, int size)
+{
+    enum mmu_access acc = type == UC_MEM_WRITE ? MMU_WRITE : MMU_READ;
+    if (__builtin_expect(machine_stopped(m) || m->insn_segcheck ||
+                         (acc == MMU_WRITE && decode_page_has_code(&m->ctx->dc, va)) ||
+                         timing_data_splits(&m->tm, va, (uint32_t)size), 0)) {
+        mem_hook_full(m, type, va, size);
+        return;
+    }
+    struct timing_l1_miss miss;
+    switch (timing_data_l1(&m->tm, va, acc, &miss)) {
+    case TIMING_HIT:
+        return;
+    case TIMING_TLB_MISS:
+        mem_translate_missed(m, va, size, acc);
+        return;
+    case TIMING_L1_MISS:
+        mem_l1_missed(m, miss.pa, miss.set, miss.key, acc);
+        return;
+    }
+}
+
 static void hook_mem(uc_engine *uc, uc_mem_type type, uint64_t addr, int size,
                      int64_t value, void *ud)
 {
-    mem_hook(ud, type, (uint32_t)addr, size, 0);
+    mem_hook_fast(ud, type, (uint32_t)addr, size);
 }
 
 static void hook_mem_rec(uc_engine *uc, uc_mem_type type, uint64_t addr, int size,

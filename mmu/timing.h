@@ -102,13 +102,72 @@ TIMING_HOT void timing_insn(struct timing *t, unsigned cls)
     t->cycles += t->insn_cost[cls];
 }
 
+/*
+ * A data access in two halves, for a caller that keeps the rare one out of
+ * line (so that its common path saves no registers).  The first half is
+ * the L1 TLB and the L1 cache: TIMING_HIT when both hit (charged: done);
+ * TIMING_TLB_MISS when the L1 TLB cannot translate (its lookup counted;
+ * finish with timing_data_translate); TIMING_L1_MISS with the line's
+ * place for mem_access_missed in *miss (finish with timing_data_miss).
+ */
+enum timing_half { TIMING_HIT, TIMING_TLB_MISS, TIMING_L1_MISS };
+
+struct timing_l1_miss {
+    uint64_t pa, key;
+    size_t set;
+};
+
+TIMING_HOT enum timing_half timing_data_l1(struct timing *t, uint32_t va, enum mmu_access acc,
+                                           struct timing_l1_miss *miss)
+{
+    struct mmu *u = t->mmu;
+    struct tlb_entry *e = tlb_lookup(&u->dtlb, va >> 12);
+    if (!e || !tlb_entry_permits(e->flags, acc, 1, u->cr0))
+        return TIMING_TLB_MISS;
+    struct cache *l1 = &u->mem.l1d;
+    miss->pa = ((uint64_t)e->pfn << 12) | (va & 0xfffu);
+    miss->set = 0;
+    miss->key = 0;
+    if (__builtin_expect(l1->sets != 0, 1) &&
+        cache_lookup(l1, miss->pa, acc == MMU_WRITE, &miss->set, &miss->key)) {
+        t->cycles += l1->cfg.latency;
+        return TIMING_HIT;
+    }
+    return TIMING_L1_MISS;
+}
+
+/* The second half after TIMING_TLB_MISS: the slow path, then the caches. */
+TIMING_HOT void timing_data_translate(struct timing *t, uint32_t va, enum mmu_access acc,
+                                      timing_slow_fn slow, void *ctx)
+{
+    uint64_t pa;
+    if (slow(ctx, va, acc, &pa) == 0)
+        t->cycles += mem_access(&t->mmu->mem, pa, acc == MMU_WRITE ? MEM_WRITE : MEM_READ);
+}
+
+/* The second half after TIMING_L1_MISS: the levels below the L1D. */
+TIMING_HOT void timing_data_miss(struct timing *t, const struct timing_l1_miss *miss,
+                                 enum mmu_access acc)
+{
+    struct mem_hierarchy *h = &t->mmu->mem;
+    t->cycles += mem_access_missed(h, &h->l1d, miss->pa, miss->set, miss->key, acc == MMU_WRITE);
+}
+
 /* A data access: translate, then pay the latency of the level that hit. */
 TIMING_HOT void timing_data(struct timing *t, uint32_t va, enum mmu_access acc,
                                timing_slow_fn slow, void *ctx)
 {
-    uint64_t pa;
-    if (timing_translate(t, va, acc, &pa, slow, ctx) == 0)
-        t->cycles += mem_access(&t->mmu->mem, pa, acc == MMU_WRITE ? MEM_WRITE : MEM_READ);
+    struct timing_l1_miss miss;
+    switch (timing_data_l1(t, va, acc, &miss)) {
+    case TIMING_HIT:
+        break;
+    case TIMING_TLB_MISS:
+        timing_data_translate(t, va, acc, slow, ctx);
+        break;
+    case TIMING_L1_MISS:
+        timing_data_miss(t, &miss, acc);
+        break;
+    }
 }
 
 /* The L1 TLB missed (or was not asked): the STLB, the walk, and up to three
