@@ -422,7 +422,7 @@ static __attribute__((noinline)) void mem_translate_missed(struct machine *m, ui
 /* The rest of an access that missed the L1D (by value: a tail call cannot
  * point into its caller's frame). */
 static __attribute__((noinline)) void mem_l1_missed(struct machine *m, uint64_t pa, size_t set,
-                                                    uint64_t key, enum mmu_access acc)
+                                                    uint32_t key, enum mmu_access acc)
 {
     const struct timing_l1_miss miss = { .pa = pa, .key = key, .set = set };
     timing_data_miss(&m->tm, &miss, acc);

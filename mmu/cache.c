@@ -49,10 +49,17 @@ static int check_geometry(const char *name, const struct cache_config *cfg,
     return 0;
 }
 
+/* Bytes of the keys of n lines, rounded up to 64 so that the stamps after
+ * them start on a host cache line too. */
+static size_t keys_bytes(size_t n)
+{
+    return (n * sizeof(uint32_t) + 63) & ~(size_t)63;
+}
+
 /* Bytes of the keys, stamps and dirty flags of n lines. */
 static size_t lines_bytes(size_t n)
 {
-    return n * (2 * sizeof(uint64_t) + sizeof(uint8_t));
+    return keys_bytes(n) + n * (sizeof(uint64_t) + sizeof(uint8_t));
 }
 
 int cache_init(struct cache *c, const char *name, const struct cache_config *cfg,
@@ -76,7 +83,7 @@ int cache_init(struct cache *c, const char *name, const struct cache_config *cfg
     bytes = lines_bytes(n);
     /* calloc, whose large blocks are zero pages until touched (an 8 MiB LLC
      * has 2 MiB of lines that a short run never sees), aligned by hand to
-     * 64 bytes: an 8-way set's keys are then exactly one host cache line. */
+     * 64 bytes: a 16-way set's keys are then exactly one host cache line. */
     c->mem = calloc(1, bytes + 63);
     if (!c->mem) {
         set_err(err, errlen, "%s: cannot allocate %u sets of %u ways", name,
@@ -84,9 +91,9 @@ int cache_init(struct cache *c, const char *name, const struct cache_config *cfg
         c->sets = 0;
         return -1;
     }
-    c->keys = (uint64_t *)(((uintptr_t)c->mem + 63) & ~(uintptr_t)63);
+    c->keys = (uint32_t *)(((uintptr_t)c->mem + 63) & ~(uintptr_t)63);
     c->free_lines = n;
-    c->stamps = c->keys + n;
+    c->stamps = (uint64_t *)((char *)c->keys + keys_bytes(n));
     c->dirty = (uint8_t *)(c->stamps + n);
     return 0;
 }
@@ -95,7 +102,8 @@ void cache_destroy(struct cache *c)
 {
     free(c->mem);
     c->mem = NULL;
-    c->keys = c->stamps = NULL;
+    c->keys = NULL;
+    c->stamps = NULL;
     c->dirty = NULL;
     c->sets = 0;
 }
@@ -177,7 +185,7 @@ static uint32_t oldest_way(const uint64_t *stamps, uint32_t ways)
  * dirty, else UINT64_MAX.  Whether a victim is dirty is hard to predict, so
  * the flags are added to the counters rather than branched on.
  */
-static uint64_t fill_line(struct cache *c, size_t set, uint64_t key, int write)
+static uint64_t fill_line(struct cache *c, size_t set, uint32_t key, int write)
 {
     uint32_t ways = c->cfg.ways, v = ways;
     unsigned evicted, dirty;
@@ -197,7 +205,7 @@ static uint64_t fill_line(struct cache *c, size_t set, uint64_t key, int write)
     c->stats.evictions += evicted;
     c->stats.writebacks += dirty;
     /* The victim's address, or all ones (UINT64_MAX) when it is clean. */
-    wb = ((c->keys[i] - 1) << c->line_shift) | ((uint64_t)dirty - 1);
+    wb = ((uint64_t)(c->keys[i] - 1) << c->line_shift) | ((uint64_t)dirty - 1);
     c->keys[i] = key;
     c->stamps[i] = ++c->clock;
     c->dirty[i] = write != 0;
@@ -207,7 +215,8 @@ static uint64_t fill_line(struct cache *c, size_t set, uint64_t key, int write)
 int cache_access(struct cache *c, uint64_t paddr, int write, uint64_t *wb)
 {
     size_t set;
-    uint64_t key, victim;
+    uint64_t victim;
+    uint32_t key;
 
     if (wb)
         *wb = UINT64_MAX;
@@ -276,7 +285,7 @@ static void write_back(struct mem_hierarchy *h, struct cache *const *below, int 
  * mem_access calls it), so that the hit path saves no registers.
  */
 uint32_t mem_access_missed(struct mem_hierarchy *h, struct cache *l1, uint64_t paddr,
-                           size_t set, uint64_t key, int write)
+                           size_t set, uint32_t key, int write)
 {
     struct cache *const below[2] = { &h->l2, &h->llc };
     uint64_t wb1 = UINT64_MAX, wb2 = UINT64_MAX, wb3 = UINT64_MAX;

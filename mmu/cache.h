@@ -15,6 +15,9 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 enum cache_repl { REPL_LRU, REPL_FIFO, REPL_RANDOM };
 
@@ -35,9 +38,11 @@ struct cache_stats {
 /*
  * The lines of a cache are kept as three arrays of sets * ways entries
  * (way w of set s at s * ways + w) in one allocation, so that the tag
- * compare over a set reads only its keys: 8 ways are one 64-byte host
+ * compare over a set reads only its keys: 16 ways are one 64-byte host
  * line.  A key is the line address plus one, 0 meaning invalid, so the
- * compare needs no separate valid flag.
+ * compare needs no separate valid flag.  Keys are 32 bits, which holds the
+ * line address of any physical address below 2^(32 + line_shift) (64 GiB
+ * with the smallest line, 16 bytes; memsim's RAM is at most 4 GiB).
  */
 struct cache {
     const char *name;
@@ -46,7 +51,7 @@ struct cache {
     uint64_t clock;         /* stamps */
     uint64_t rng;           /* REPL_RANDOM: xorshift state, fixed seed */
     void *mem;              /* the allocation holding the three arrays */
-    uint64_t *keys;         /* paddr / line + 1; 0 = invalid; 64-byte aligned */
+    uint32_t *keys;         /* paddr / line + 1; 0 = invalid; 64-byte aligned */
     uint64_t *stamps;       /* LRU: last use; FIFO: fill time */
     uint8_t *dirty;         /* 0 or 1; 0 for an invalid line */
     size_t free_lines;      /* invalid lines (keys 0) */
@@ -104,7 +109,7 @@ void mem_hierarchy_destroy(struct mem_hierarchy *h);
  * makes the first match the one kept.
  */
 static inline __attribute__((always_inline))
-uint32_t cache_scan_ways(const uint64_t *keys, uint32_t ways, uint64_t key)
+uint32_t cache_scan_ways(const uint32_t *keys, uint32_t ways, uint32_t key)
 {
     uint32_t found = ways;
 
@@ -113,29 +118,48 @@ uint32_t cache_scan_ways(const uint64_t *keys, uint32_t ways, uint64_t key)
     return found;
 }
 
-/* The same unrolled, for a constant way count: no loop counter and no loop
- * branch, three instructions a way (an immediate, a compare, a cmov). */
+/*
+ * The same for a constant way count that is a multiple of 4 (at most 28):
+ * with SSE2, four keys per compare and a bit per way in a mask whose
+ * lowest set bit is the first match (a bit above the ways stands for none),
+ * 8 ways in 9 instructions where the scan above takes 24; without SSE2,
+ * the scan unrolled.
+ */
 static inline __attribute__((always_inline))
-uint32_t cache_scan_ways_unrolled(const uint64_t *keys, uint32_t ways, uint64_t key)
+uint32_t cache_scan_ways_wide(const uint32_t *keys, uint32_t ways, uint32_t key)
 {
+#ifdef __SSE2__
+    const __m128i want = _mm_set1_epi32((int)key);
+    uint32_t mask = 1u << ways;
+
+#pragma GCC unroll 7
+    for (uint32_t g = 0; g < ways; g += 4) {
+        __m128i k = _mm_loadu_si128((const __m128i *)(keys + g));
+        mask |= (uint32_t)_mm_movemask_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(k, want))) << g;
+    }
+    return (uint32_t)__builtin_ctz(mask);
+#else
     uint32_t found = ways;
 
 #pragma GCC unroll 16
     for (uint32_t w = ways; w-- > 0; )
         found = keys[w] == key ? w : found;
     return found;
+#endif
 }
 
-/* The usual associativities get the unrolled scan, any other the loop. */
+/* The usual associativities get the wide scan, any other the loop. */
 static inline __attribute__((always_inline))
-uint32_t cache_find_way(const uint64_t *keys, uint32_t ways, uint64_t key)
+uint32_t cache_find_way(const uint32_t *keys, uint32_t ways, uint32_t key)
 {
     uint32_t w;
 
     switch (ways) {
-    case 4:  w = cache_scan_ways_unrolled(keys, 4, key); break;
-    case 8:  w = cache_scan_ways_unrolled(keys, 8, key); break;
-    case 16: w = cache_scan_ways_unrolled(keys, 16, key); break;
+    case 4:  w = cache_scan_ways_wide(keys, 4, key); break;
+    case 8:  w = cache_scan_ways_wide(keys, 8, key); break;
+    case 12: w = cache_scan_ways_wide(keys, 12, key); break;
+    case 16: w = cache_scan_ways_wide(keys, 16, key); break;
+    case 20: w = cache_scan_ways_wide(keys, 20, key); break;
     default: w = cache_scan_ways(keys, ways, key); break;
     }
     /* An empty asm hides where w came from: without it GCC threads the
@@ -162,9 +186,9 @@ void cache_hit_line(struct cache *c, size_t i, int write)
  * and paddr's key in *key, for fill_line.  The cache must be present.
  */
 static inline __attribute__((always_inline))
-int cache_lookup(struct cache *c, uint64_t paddr, int write, size_t *set, uint64_t *key)
+int cache_lookup(struct cache *c, uint64_t paddr, int write, size_t *set, uint32_t *key)
 {
-    uint64_t tag = paddr >> c->line_shift;
+    uint32_t tag = (uint32_t)(paddr >> c->line_shift);
     uint32_t ways = c->cfg.ways;
     size_t s = (size_t)(tag & (c->sets - 1)) * ways;
     uint32_t w = cache_find_way(c->keys + s, ways, tag + 1);
@@ -182,7 +206,7 @@ int cache_lookup(struct cache *c, uint64_t paddr, int write, size_t *set, uint64
  * cache_lookup): fill the L1, then the L2, the LLC or DRAM.  Returns the
  * access's latency. */
 uint32_t mem_access_missed(struct mem_hierarchy *h, struct cache *l1, uint64_t paddr,
-                           size_t set, uint64_t key, int write);
+                           size_t set, uint32_t key, int write);
 
 /* The L1's lookup inline (most accesses end there), then the levels below. */
 static inline __attribute__((always_inline))
@@ -190,7 +214,7 @@ uint32_t mem_access(struct mem_hierarchy *h, uint64_t paddr, enum mem_kind kind)
 {
     struct cache *l1 = kind == MEM_IFETCH ? &h->l1i : &h->l1d;
     int write = kind == MEM_WRITE;
-    uint64_t key = 0;
+    uint32_t key = 0;
     size_t set = 0;
 
     if (__builtin_expect(l1->sets != 0, 1) && cache_lookup(l1, paddr, write, &set, &key))

@@ -113,8 +113,9 @@ TIMING_HOT void timing_insn(struct timing *t, unsigned cls)
 enum timing_half { TIMING_HIT, TIMING_TLB_MISS, TIMING_L1_MISS };
 
 struct timing_l1_miss {
-    uint64_t pa, key;
+    uint64_t pa;
     size_t set;
+    uint32_t key;
 };
 
 TIMING_HOT enum timing_half timing_data_l1(struct timing *t, uint32_t va, enum mmu_access acc,

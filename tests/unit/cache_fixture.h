@@ -14,9 +14,9 @@
 
 /* The key of the line holding paddr (see struct cache), or NULL.  Scans
  * the array: counts nothing and touches no stamp. */
-static const uint64_t *find(const struct cache *c, uint64_t paddr)
+static const uint32_t *find(const struct cache *c, uint64_t paddr)
 {
-    uint64_t key = (paddr >> c->line_shift) + 1;
+    uint32_t key = (uint32_t)(paddr >> c->line_shift) + 1;
     for (uint32_t i = 0; i < c->sets * c->cfg.ways; i++)
         if (c->keys[i] == key)
             return &c->keys[i];
@@ -26,7 +26,7 @@ static const uint64_t *find(const struct cache *c, uint64_t paddr)
 /* Is paddr cached, and dirty? */
 static int dirty(const struct cache *c, uint64_t paddr)
 {
-    const uint64_t *k = find(c, paddr);
+    const uint32_t *k = find(c, paddr);
     return k && c->dirty[k - c->keys];
 }
 
