@@ -122,7 +122,7 @@ uint32_t cache_scan_ways(const uint32_t *keys, uint32_t ways, uint32_t key)
  * The same for a constant way count that is a multiple of 4 (at most 28):
  * with SSE2, four keys per compare and a bit per way in a mask whose
  * lowest set bit is the first match (a bit above the ways stands for none),
- * 8 ways in 9 instructions where the scan above takes 24; without SSE2,
+ * 8 ways in 12 instructions where the scan above takes 24; without SSE2,
  * the scan unrolled.
  */
 static inline __attribute__((always_inline))
