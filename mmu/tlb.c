@@ -16,14 +16,22 @@ int tlb_init(struct tlb *t, const char *name, unsigned entries, unsigned ways,
     t->ways = ways;
     t->sets = entries / ways;
     t->entries = calloc(entries, sizeof *t->entries);
-    return t->entries ? 0 : -1;
+    t->recent = malloc(t->sets * sizeof *t->recent);
+    if (!t->entries || !t->recent) {
+        tlb_destroy(t);
+        return -1;
+    }
+    for (unsigned s = 0; s < t->sets; s++)
+        t->recent[s] = &t->entries[s * ways];     /* invalid: never matches */
+    return 0;
 }
 
 void tlb_destroy(struct tlb *t)
 {
     free(t->entries);
+    free(t->recent);
     t->entries = NULL;
-    t->mru = NULL;
+    t->recent = NULL;
     t->nr_entries = 0;
 }
 
@@ -46,7 +54,8 @@ void tlb_insert(struct tlb *t, uint32_t vpn, uint32_t pfn, uint32_t flags)
 {
     if (!t->nr_entries)
         return;
-    struct tlb_entry *set = &t->entries[(vpn & (t->sets - 1)) * t->ways];
+    size_t s = vpn & (t->sets - 1);
+    struct tlb_entry *set = &t->entries[s * t->ways];
     struct tlb_entry *v = NULL;
 
     /* A refill of a cached vpn (a write through a clean entry, a retry
@@ -65,7 +74,7 @@ void tlb_insert(struct tlb *t, uint32_t vpn, uint32_t pfn, uint32_t flags)
     v->pfn = pfn;
     v->flags = flags | TLB_VALID;
     v->lru = ++t->stamp;
-    t->mru = v;
+    t->recent[s] = v;
 }
 
 void tlb_flush_page(struct tlb *t, uint32_t vpn)

@@ -10,11 +10,11 @@
  * whether the PTE's dirty flag was set, so a write through a clean entry
  * goes back to the page tables to set D.  Replacement is LRU,
  * FIFO or random (deterministic) within a set.  Lookup is inline: it is on
- * the path of every access, and it tries the entry that last hit or was
- * filled before it scans the set: consecutive fetches stay in one page, and
- * so do runs of data accesses.  A vpn is valid in at most one way of its
- * set (tlb_insert reuses its way), so that entry is the one the scan would
- * find.
+ * the path of every access, and it tries the entry of the set that last
+ * hit or was filled before it scans the set: consecutive fetches stay in
+ * one page, and a program's few hot data pages mostly fall in different
+ * sets.  A vpn is valid in at most one way of its set (tlb_insert reuses
+ * its way), so that entry is the one the scan would find.
  */
 #ifndef MEMSIM_TLB_H
 #define MEMSIM_TLB_H
@@ -46,7 +46,7 @@ struct tlb {
     enum cache_repl repl;
     uint64_t stamp, rng;
     struct tlb_entry *entries;    /* sets * ways */
-    struct tlb_entry *mru;        /* the entry that last hit or was filled (or NULL) */
+    struct tlb_entry **recent;    /* per set: its entry that last hit or was filled */
     struct tlb_stats stats;
 };
 
@@ -58,28 +58,30 @@ void tlb_insert(struct tlb *t, uint32_t vpn, uint32_t pfn, uint32_t flags);
 void tlb_flush_page(struct tlb *t, uint32_t vpn);
 void tlb_flush_all(struct tlb *t, int keep_global);
 
-/* A hit on e: its LRU stamp, the count, the entry tried first next time. */
-static inline struct tlb_entry *tlb_hit(struct tlb *t, struct tlb_entry *e)
+/* A hit on e in set s: its LRU stamp, the count, the set's entry tried
+ * first next time. */
+static inline struct tlb_entry *tlb_hit(struct tlb *t, size_t s, struct tlb_entry *e)
 {
     if (t->repl == REPL_LRU)
         e->lru = ++t->stamp;
     t->stats.hits++;
-    t->mru = e;
+    t->recent[s] = e;
     return e;
 }
 
 /* The entry for vpn, or NULL (counts a hit or a miss). */
 static inline struct tlb_entry *tlb_lookup(struct tlb *t, uint32_t vpn)
 {
-    struct tlb_entry *e = t->mru;
-    if (e && e->vpn == vpn && (e->flags & TLB_VALID))
-        return tlb_hit(t, e);
     if (!t->nr_entries)
         return 0;
-    struct tlb_entry *set = &t->entries[(vpn & (t->sets - 1)) * t->ways];
+    size_t s = vpn & (t->sets - 1);
+    struct tlb_entry *e = t->recent[s];
+    if (e->vpn == vpn && (e->flags & TLB_VALID))
+        return tlb_hit(t, s, e);
+    struct tlb_entry *set = &t->entries[s * t->ways];
     for (unsigned w = 0; w < t->ways; w++)
         if ((set[w].flags & TLB_VALID) && set[w].vpn == vpn)
-            return tlb_hit(t, &set[w]);
+            return tlb_hit(t, s, &set[w]);
     t->stats.misses++;
     return 0;
 }
