@@ -1,6 +1,7 @@
 /*
- * cpu.c — the CPU side's hot path: Unicorn's hooks and the run loop (the
- * state a program starts with, the GDT and the segment loads: cpu_setup.c).
+ * cpu.c — the CPU side's hot path: Unicorn's hooks (the state a program
+ * starts with, the GDT and the segment loads: cpu_setup.c; the run loop
+ * that drives the engine between system calls: cpu_run.c).
  *
  * Every instruction reaches hook_code (precise EIP, fetch translation, the
  * instruction count); every data access reaches hook_mem before Unicorn
@@ -16,9 +17,6 @@
 #include "common/cpu_features.h"
 #include "emu/machine.h"
 
-#define UNTIL_NEVER UINT64_MAX     /* an EIP the guest cannot reach */
-#define SYSCALL_INT80    1         /* m->pending_syscall: how the call was made */
-#define SYSCALL_SYSENTER 2
 
 /* ---------------- hooks ---------------- */
 
@@ -84,7 +82,7 @@ static int access_slow(void *ctx, uint32_t va, enum mmu_access acc, uint64_t *pa
 
 /* A translation outside the access hooks (a region fault, the run loop's
  * check): recorded in the access stream as one of its own. */
-static int access_slow_recorded(struct machine *m, uint32_t va, enum mmu_access acc, uint64_t *pa)
+int cpu_translate_recorded(struct machine *m, uint32_t va, enum mmu_access acc, uint64_t *pa)
 {
     if (m->rec)
         access_put_translate(m->rec, va, acc, access_user(m, va, acc));
@@ -196,14 +194,13 @@ static void insn_special(struct machine *m, const struct decoded *d)
  * hook_code_rec) says whether the access stream is recorded, so a run
  * without --trace accesses does not test for it per instruction.
  */
-static void start_slice(struct machine *m);
 
 /* The kernel's timer tick between instructions; a task it made runnable
  * starts the current one's quantum (off the hot path). */
 static __attribute__((noinline)) void timer_tick(struct machine *m)
 {
     if (kernel_timer_tick(&m->k))
-        start_slice(m);
+        cpu_start_slice(m);
 }
 
 /* What the previous instruction left for this one (off the hot path): its
@@ -506,8 +503,8 @@ static bool hook_bad(uc_engine *uc, uc_mem_type type, uint64_t addr, int size,
         segment_access(m, va, (uint32_t)(size > 0 ? size : 1), acc))
         return false;
     uint64_t pa;
-    if (access_slow_recorded(m, va, acc, &pa) ||
-        ((last ^ va) & PAGE_MASK && access_slow_recorded(m, last, acc, &pa)))
+    if (cpu_translate_recorded(m, va, acc, &pa) ||
+        ((last ^ va) & PAGE_MASK && cpu_translate_recorded(m, last, acc, &pa)))
         return false;
     if (type == UC_MEM_WRITE_PROT || type == UC_MEM_READ_PROT) {
         /* The model allows what the region forbids: a mirror bug, not the guest's. */
@@ -574,128 +571,6 @@ int cpu_add_hooks(struct machine *m, struct mm_context *c)
     if (e) {
         snprintf(m->error, sizeof m->error, "Unicorn refused a hook: %s", uc_strerror(e));
         return -1;
-    }
-    return 0;
-}
-
-/* A run is recorded to be read: once its trace cannot be written (a full
- * disk) the guest is stopped at the next system call rather than run to
- * its end for nothing; memsim then exits 70 with the trace's reason. */
-static void trace_failure_stop(struct machine *m)
-{
-    if (trace_failed(m->trace) && !machine_stopped(m)) {
-        m->task->exit_reason = "trace-failed";
-        task_exit_signal(m->task, SIGKILL, "memsim: the trace failed: stopped the guest after %llu instructions",
-                         (unsigned long long)m->tm.icount);
-    }
-}
-
-/*
- * The engine stopped with neither a system call nor a pending signal.
- * UC_ERR_OK: entering with until=entry left a cached block at the entry
- * that only stops, which happens when the entry page has no region (a
- * PROT_NONE segment): the model judges that first fetch.  #UD Unicorn
- * raised; anything else (a fault hook_bad refused and the model already
- * answered) is memsim's SIGSEGV.
- */
-static void engine_error(struct machine *m, uc_err e, uint32_t eip)
-{
-    if (e == UC_ERR_OK) {
-        m->eip = eip;
-        uint64_t pa;
-        if (access_slow_recorded(m, eip, MMU_FETCH, &pa) == 0 && !machine_stopped(m))
-            task_exit_signal(m->task, SIGSEGV, "memsim: internal error: the engine stopped at eip 0x%08x", eip);
-    } else if (e == UC_ERR_INSN_INVALID)      /* Unicorn raised #UD */
-        machine_exception(m, X86_TRAP_UD, NULL);
-    else
-        task_exit_signal(m->task, SIGSEGV, "memsim: SIGSEGV: %s at eip 0x%08x", uc_strerror(e), m->eip);
-}
-
-/*
- * One stretch of the current task in the engine, until a system call, a
- * signal, its death or the end of its quantum stops it.
- */
-static void run_user(struct machine *m)
-{
-    uint32_t eip;
-    uc_reg_read(m->ctx->uc, UC_X86_REG_EIP, &eip);
-    m->in_engine = 1;
-    uc_err e = uc_emu_start(m->ctx->uc, eip, UNTIL_NEVER, 0, 0);
-    m->in_engine = 0;
-    if (machine_interrupted(m))             /* memsim's own SIGINT etc. stopped it */
-        return;
-    if (m->pending_syscall) {
-        int how = m->pending_syscall;
-        m->pending_syscall = 0;
-        machine_syscall(m, how == SYSCALL_SYSENTER);
-        m->tm.fetch_line = UINT32_MAX;         /* the kernel may have remapped anything */
-        trace_failure_stop(m);
-        return;
-    }
-    if (machine_stopped(m))
-        return;
-    if (m->preempted && !m->signal_stop) {
-        m->preempted = 0;
-        m->slice_end = UINT64_MAX;         /* its next turn starts a new one */
-        return;
-    }
-    m->preempted = 0;
-    /* a fault or exception with a handler stopped the engine precisely
-     * (hook_bad refused, the code hook stopped) or a timer's signal is
-     * due: without one, the stop is judged first (it may raise one) */
-    if (!m->signal_stop)
-        engine_error(m, e, eip);
-    if (m->signal_stop && !machine_stopped(m)) {
-        machine_signal_entry(m);
-        m->tm.fetch_line = UINT32_MAX;
-    }
-}
-
-/* Another task is runnable: the current one's quantum starts (once per
- * turn; alone, a task is never preempted, so its run is what it was
- * before there were tasks). */
-static void start_slice(struct machine *m)
-{
-    struct list_head *rq = &m->k.runqueue;
-    if (m->slice_end == UINT64_MAX && rq->next != rq->prev)
-        m->slice_end = m->tm.icount + m->opt.quantum;
-    machine_update_stop(m);
-}
-
-/*
- * The run loop: the scheduler picks, the machine switches, the task runs.
- * A task blocked in a call finishes it first (its wake-up re-runs it); a
- * task that gets the CPU with a signal pending (sent while it was not
- * running) takes it before its next instruction, as on a return from an
- * interrupt.  The run is over when every task is dead.
- */
-int cpu_run(struct machine *m)
-{
-    if (cpu_add_hooks(m, m->ctx))
-        return -1;
-    m->ctx->entered = 1;
-    m->slice_end = UINT64_MAX;
-    struct task_struct *t;
-    while (!machine_interrupted(m) && (t = kernel_pick_next(&m->k))) {
-        if (t != m->task) {
-            context_switch(&m->k, t);
-            m->slice_end = UINT64_MAX;
-        }
-        machine_reap_contexts(m, 0);
-        if (machine_stopped(m))
-            continue;
-        if (task_in_syscall(t)) {
-            machine_syscall_resume(m);
-            trace_failure_stop(m);
-            continue;
-        }
-        if (signal_deliverable(&t->sig) && !m->signal_stop) {
-            m->signal_stop = 1;
-            machine_signal_entry(m);
-            continue;
-        }
-        start_slice(m);
-        run_user(m);
     }
     return 0;
 }

@@ -116,7 +116,8 @@ struct machine {
      * through m->k.clock and advances cycles only for sleeps (arch ops) */
     struct timing tm;               /* mmu/timing.h: counters, the front end's line */
 
-    int pending_syscall;            /* int 0x80 or sysenter stopped the engine (cpu.c) */
+    int pending_syscall;            /* int 0x80 or sysenter stopped the engine (cpu.c):
+                                       SYSCALL_INT80 or SYSCALL_SYSENTER */
     uint8_t signal_stop;            /* a signal is pending: enter the kernel at the next
                                        instruction boundary (machine_signal_entry) */
     int in_engine;                  /* inside uc_emu_start: only additive region changes */
@@ -138,7 +139,10 @@ void mm_context_destroy(struct mm_context *c);
 int  hostmap_map_kernel_page(struct mm_context *c, uint32_t pfn, int writable);
 int  hostmap_map_kernel_va(struct mm_context *c, uint32_t va, uint32_t pfn, int writable);
 
-/* cpu.c: descriptor tables, entry to user mode, the hooks and the run loop */
+/* cpu_setup.c, cpu.c, cpu_run.c: descriptor tables, entry to user mode,
+ * the hooks and the run loop */
+#define SYSCALL_INT80    1          /* m->pending_syscall: how the call was made */
+#define SYSCALL_SYSENTER 2
 /* The machine's GDT, iret stub and kernel stack. */
 int  cpu_setup(struct machine *m);
 /* Any engine as a CPU of m: kernel frames, GDTR, CR0/CR4, FPU.  Then its
@@ -148,6 +152,12 @@ int  cpu_setup_engine(struct machine *m, struct mm_context *c);
 int  cpu_add_hooks(struct machine *m, struct mm_context *c);
 int  cpu_enter_user(struct machine *m, uint32_t entry, uint32_t sp);
 int  cpu_run(struct machine *m);
+/* The translation of va outside the access hooks (a region fault, the run
+ * loop's check of a stop), recorded in the access stream as one of its own:
+ * 0 with *pa, else the guest died. */
+int  cpu_translate_recorded(struct machine *m, uint32_t va, enum mmu_access acc, uint64_t *pa);
+/* Another task is runnable: the current one's quantum starts (once per turn). */
+void cpu_start_slice(struct machine *m);
 void cpu_load_segments(struct machine *m);
 int  cpu_write_tls(struct machine *m, unsigned entry, const uint8_t desc[8]);
 
