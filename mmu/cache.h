@@ -208,16 +208,26 @@ int cache_lookup(struct cache *c, uint64_t paddr, int write, size_t *set, uint32
 uint32_t mem_access_missed(struct mem_hierarchy *h, struct cache *l1, uint64_t paddr,
                            size_t set, uint32_t key, int write);
 
+/* An L1's lookup: 1 on a hit; 0 on a miss with what mem_access_missed
+ * needs in *set and *key (0 and 0 for an absent L1). */
+static inline __attribute__((always_inline))
+int mem_l1_lookup(struct cache *l1, uint64_t paddr, int write, size_t *set, uint32_t *key)
+{
+    *set = 0;
+    *key = 0;
+    return __builtin_expect(l1->sets != 0, 1) && cache_lookup(l1, paddr, write, set, key);
+}
+
 /* The L1's lookup inline (most accesses end there), then the levels below. */
 static inline __attribute__((always_inline))
 uint32_t mem_access(struct mem_hierarchy *h, uint64_t paddr, enum mem_kind kind)
 {
     struct cache *l1 = kind == MEM_IFETCH ? &h->l1i : &h->l1d;
     int write = kind == MEM_WRITE;
-    uint32_t key = 0;
-    size_t set = 0;
+    uint32_t key;
+    size_t set;
 
-    if (__builtin_expect(l1->sets != 0, 1) && cache_lookup(l1, paddr, write, &set, &key))
+    if (mem_l1_lookup(l1, paddr, write, &set, &key))
         return l1->cfg.latency;
     return mem_access_missed(h, l1, paddr, set, key, write);
 }

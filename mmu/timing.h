@@ -54,16 +54,22 @@ typedef int (*timing_slow_fn)(void *ctx, uint32_t va, enum mmu_access acc, uint6
  * -1 not (the guest died). */
 typedef int (*timing_fault_fn)(void *ctx, uint32_t va, uint32_t ec, enum mmu_access acc);
 
-TIMING_HOT int timing_translate(struct timing *t, uint32_t va, enum mmu_access acc,
-                                   uint64_t *pa, timing_slow_fn slow, void *ctx)
+/* The L1 TLB alone (its lookup counted): 0 with *pa, or -1 when it cannot
+ * translate (a miss, or an entry without the right). */
+TIMING_HOT int timing_l1_tlb(struct timing *t, uint32_t va, enum mmu_access acc, uint64_t *pa)
 {
     struct mmu *u = t->mmu;
     struct tlb_entry *e = tlb_lookup(acc == MMU_FETCH ? &u->itlb : &u->dtlb, va >> 12);
-    if (e && tlb_entry_permits(e->flags, acc, 1, u->cr0)) {
-        *pa = ((uint64_t)e->pfn << 12) | (va & 0xfffu);
-        return 0;
-    }
-    return slow(ctx, va, acc, pa);
+    if (!e || !tlb_entry_permits(e->flags, acc, 1, u->cr0))
+        return -1;
+    *pa = ((uint64_t)e->pfn << 12) | (va & 0xfffu);
+    return 0;
+}
+
+TIMING_HOT int timing_translate(struct timing *t, uint32_t va, enum mmu_access acc,
+                                   uint64_t *pa, timing_slow_fn slow, void *ctx)
+{
+    return timing_l1_tlb(t, va, acc, pa) == 0 ? 0 : slow(ctx, va, acc, pa);
 }
 
 /*
@@ -121,16 +127,10 @@ struct timing_l1_miss {
 TIMING_HOT enum timing_half timing_data_l1(struct timing *t, uint32_t va, enum mmu_access acc,
                                            struct timing_l1_miss *miss)
 {
-    struct mmu *u = t->mmu;
-    struct tlb_entry *e = tlb_lookup(&u->dtlb, va >> 12);
-    if (!e || !tlb_entry_permits(e->flags, acc, 1, u->cr0))
+    if (timing_l1_tlb(t, va, acc, &miss->pa))
         return TIMING_TLB_MISS;
-    struct cache *l1 = &u->mem.l1d;
-    miss->pa = ((uint64_t)e->pfn << 12) | (va & 0xfffu);
-    miss->set = 0;
-    miss->key = 0;
-    if (__builtin_expect(l1->sets != 0, 1) &&
-        cache_lookup(l1, miss->pa, acc == MMU_WRITE, &miss->set, &miss->key)) {
+    struct cache *l1 = &t->mmu->mem.l1d;
+    if (mem_l1_lookup(l1, miss->pa, acc == MMU_WRITE, &miss->set, &miss->key)) {
         t->cycles += l1->cfg.latency;
         return TIMING_HIT;
     }
